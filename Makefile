@@ -1,0 +1,90 @@
+# Samizdat build.  `make` builds bin/smz and bin/smz-pack; `make test` installs
+# what the tests need from Debian, builds and runs every test; `make demo`
+# packs samples/ and serves it.  See README.md.
+PREFIX  ?= /usr/local
+DESTDIR ?=
+CC      ?= cc
+BUILD   ?= build
+BIN     ?= bin
+PKGS    := libzstd libarchive sqlite3 libsodium libxml-2.0 libcmark libmagic
+WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wswitch-enum -Wvla
+CFLAGS  ?= -O2 -g
+ALL_CFLAGS = -std=c11 -D_DEFAULT_SOURCE -D_GNU_SOURCE $(WARN) $(CFLAGS) -Iinclude -Ilib \
+             $(shell pkg-config --cflags $(PKGS) 2>/dev/null) -pthread -MMD -MP
+LIBS    = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcivetweb -lpthread -lm
+LDFLAGS ?= -Wl,--as-needed -Wl,-O1
+
+LIB_SRC    := $(sort $(wildcard lib/*.c lib/*/*.c))
+PACK_SRC   := $(sort $(wildcard packer/*.c))
+READER_SRC := $(sort $(wildcard reader/*.c reader/*/*.c))
+UNIT_SRC   := $(sort $(wildcard tests/unit/test_*.c))
+FUZZ_SRC   := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+
+LIB_OBJ    := $(LIB_SRC:%.c=$(BUILD)/%.o)
+PACK_OBJ   := $(PACK_SRC:%.c=$(BUILD)/%.o)
+READER_OBJ := $(READER_SRC:%.c=$(BUILD)/%.o)
+UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+LIBSMZ     := $(BUILD)/libsmz.a
+
+.PHONY: all deps deps-test deps-bench test check demo asan ubsan fuzz bench install clean
+all: deps $(BIN)/smz $(BIN)/smz-pack $(UNIT_BIN)
+
+# Installs missing Debian packages; the stamp keeps it from running on every make.
+deps: $(BUILD)/.deps-build
+$(BUILD)/.deps-build: scripts/deps.sh
+	@mkdir -p $(BUILD) && scripts/deps.sh build && touch $@
+deps-test: $(BUILD)/.deps-test
+$(BUILD)/.deps-test: scripts/deps.sh
+	@mkdir -p $(BUILD) && scripts/deps.sh test && touch $@
+deps-bench:
+	scripts/deps.sh bench
+
+$(BUILD)/%.o: %.c | $(BUILD)/.deps-build
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(LIBSMZ): $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BIN)/smz: $(READER_OBJ) $(LIBSMZ)
+	@mkdir -p $(BIN)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(READER_OBJ) $(LIBSMZ) $(LIBS)
+
+$(BIN)/smz-pack: $(PACK_OBJ) $(LIBSMZ)
+	@mkdir -p $(BIN)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(PACK_OBJ) $(LIBSMZ) $(LIBS)
+
+$(BUILD)/tests/%: tests/unit/%.c $(LIBSMZ)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(LIBSMZ) $(LIBS)
+
+test: deps-test all
+	tests/run.sh $(T)
+check: test
+
+demo: all
+	bin/smz-pack samples -o samples.smz --quiet
+	bin/smz info samples.smz
+	@if bin/smz serve --help >/dev/null 2>&1; then echo "serving on http://127.0.0.1:8080/"; bin/smz serve samples.smz --port 8080; fi
+
+# Sanitizer builds live in their own build folders and run the whole suite.
+asan:
+	$(MAKE) BUILD=build-asan BIN=build-asan/bin CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" LDFLAGS="-fsanitize=address,undefined" all
+	SMZ_BUILD=build-asan ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 tests/run.sh $(T)
+ubsan:
+	$(MAKE) BUILD=build-ubsan BIN=build-ubsan/bin CFLAGS="-O1 -g -fsanitize=undefined -fno-sanitize-recover=all" LDFLAGS="-fsanitize=undefined" all
+	SMZ_BUILD=build-ubsan UBSAN_OPTIONS=print_stacktrace=1 tests/run.sh $(T)
+
+bench: deps-bench all
+	bench/run.sh
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 755 bin/smz bin/smz-pack $(DESTDIR)$(PREFIX)/bin/
+	install -m 644 man/smz.1 man/smz-pack.1 $(DESTDIR)$(PREFIX)/share/man/man1/
+
+clean:
+	rm -rf build build-asan build-ubsan bin samples.smz
+
+-include $(LIB_OBJ:.o=.d) $(PACK_OBJ:.o=.d) $(READER_OBJ:.o=.d)

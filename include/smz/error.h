@@ -1,0 +1,39 @@
+/* Samizdat: the one error enum every public function returns, and its messages.
+ *
+ * Every library call returns an smz_err.  SMZ_OK is zero; everything else is a
+ * failure whose detailed text lives on the handle the call was made on
+ * (smz_reader_errmsg(), smz_writer_errmsg(), ...).  smz_strerror() gives the
+ * short, fixed text of a code and never returns NULL. */
+#ifndef SMZ_ERROR_H
+#define SMZ_ERROR_H
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum smz_err {
+    SMZ_OK = 0,
+    SMZ_E_NOMEM,       /* an allocation failed */
+    SMZ_E_IO,          /* reading or writing a file failed (errno-level) */
+    SMZ_E_NOSPACE,     /* the disk or a quota is full */
+    SMZ_E_NOTFOUND,    /* no such entry, key or file */
+    SMZ_E_NOTARCHIVE,  /* the file is not an .smz archive at all */
+    SMZ_E_VERSION,     /* an .smz archive of a format version we do not read */
+    SMZ_E_CORRUPT,     /* the archive is damaged or hostile: a check failed */
+    SMZ_E_TOOBIG,      /* a size or count is over a documented cap */
+    SMZ_E_INVALID,     /* a bad argument or bad user input (query, path, option) */
+    SMZ_E_EXISTS,      /* something already exists where it must not */
+    SMZ_E_REDIRECT,    /* too many redirects, or a redirect loop */
+    SMZ_E_INTERRUPTED, /* the caller asked to stop (Ctrl-C, a time budget) */
+    SMZ_E_SIGNATURE,   /* a signature or digest does not verify */
+    SMZ_E_UNSUPPORTED, /* a feature this build or this input does not support */
+    SMZ_E_INTERNAL     /* a bug: an invariant of ours did not hold */
+} smz_err;
+
+/* The fixed English text for a code; unknown values give "unknown error". */
+const char *smz_strerror(smz_err err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

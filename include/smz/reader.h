@@ -1,0 +1,133 @@
+/* Samizdat reader: open an .smz archive read-only and get entries out of it.
+ *
+ * An smz_reader is one open archive.  A reader handle is NOT safe to use from
+ * two threads at once: give each thread its own handle (opening is cheap: no
+ * scan of the archive).  Handles may share one smz_cache, which is internally
+ * locked and bounded, so that a cluster decompressed for one thread serves
+ * the others.  Every byte of the archive is treated as untrusted: damage gives
+ * SMZ_E_CORRUPT (or SMZ_E_NOTARCHIVE / SMZ_E_VERSION) with a message from
+ * smz_reader_errmsg(), never a crash.  The reader never writes to the archive
+ * file nor creates files beside it. */
+#ifndef SMZ_READER_H
+#define SMZ_READER_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "smz/error.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct smz_reader smz_reader;
+typedef struct smz_cache smz_cache;
+
+/* A cache of decompressed clusters, bounded to max_bytes (0 picks 64 MiB).
+ * Thread-safe.  Returns NULL when out of memory.  Free it after every reader
+ * that uses it is closed; smz_cache_free(NULL) does nothing. */
+smz_cache *smz_cache_new(size_t max_bytes);
+void smz_cache_free(smz_cache *cache);
+
+/* Opens PATH.  *out is set to a handle even on failure (unless memory ran
+ * out, then it is NULL) so that smz_reader_errmsg() can say why; the caller
+ * always closes it.  CACHE may be NULL: the reader then decompresses only as
+ * much of a cluster as a read needs and keeps nothing (right for one-shot
+ * reads such as `smz cat`).  The cache is borrowed, not owned. */
+smz_err smz_reader_open(const char *path, smz_cache *cache, smz_reader **out);
+void smz_reader_close(smz_reader *r);
+
+/* The message of the last failure on this handle ("" if none).  Owned by the
+ * handle, valid until the next call on it. */
+const char *smz_reader_errmsg(const smz_reader *r);
+
+/* One entry.  Everything is owned by the struct; free with smz_entry_free.
+ * mime is "" for a redirect; redirect is NULL for content. */
+typedef struct smz_entry {
+    const char *path;
+    const char *title;    /* "" when the entry has none */
+    const char *mime;
+    const char *redirect; /* target path of a redirect entry, else NULL */
+    uint64_t size;        /* content bytes; 0 for a redirect */
+    /* private to the reader */
+    int64_t cluster;
+    uint64_t offset;
+} smz_entry;
+void smz_entry_free(smz_entry *e);
+
+/* Looks PATH up exactly.  SMZ_E_NOTFOUND when there is no such entry. */
+smz_err smz_reader_find(smz_reader *r, const char *path, smz_entry **out);
+/* Like find, but follows redirects (at most 16; a loop is SMZ_E_REDIRECT).
+ * An empty PATH or "/" resolves to the main page. */
+smz_err smz_reader_resolve(smz_reader *r, const char *path, smz_entry **out);
+
+/* The whole content of E (not a redirect).  *data is malloc'd, owned by the
+ * caller; *len is e->size.  Entries over max_len give SMZ_E_TOOBIG. */
+smz_err smz_reader_read(smz_reader *r, const smz_entry *e, size_t max_len,
+                        unsigned char **data, size_t *len);
+/* LEN bytes of E from byte OFF into BUF (for HTTP ranges and streaming large
+ * media).  OFF+LEN must lie inside the entry (else SMZ_E_INVALID). */
+smz_err smz_reader_read_range(smz_reader *r, const smz_entry *e, uint64_t off,
+                              void *buf, size_t len);
+
+/* Metadata value of KEY (Title, Language, ...), malloc'd and NUL-terminated
+ * (the illustration is binary: use *len).  SMZ_E_NOTFOUND if absent. */
+smz_err smz_reader_meta(smz_reader *r, const char *key, char **value, size_t *len);
+
+/* Walks entries whose path starts with PREFIX (NULL or "" for all) in path
+ * order.  smz_iter_next sets *e to an entry owned by the iterator (valid until
+ * the next call) or to NULL at the end. */
+typedef struct smz_iter smz_iter;
+smz_err smz_reader_iter(smz_reader *r, const char *prefix, smz_iter **out);
+smz_err smz_iter_next(smz_iter *it, const smz_entry **e);
+void smz_iter_free(smz_iter *it);
+
+/* Figures for `smz info`.  mimes is an array of n_mimes, owned by the struct;
+ * free with smz_stats_free. */
+typedef struct smz_mime_stat {
+    char *mime;
+    uint64_t entries;
+    uint64_t bytes;
+} smz_mime_stat;
+typedef struct smz_stats {
+    uint64_t entries;       /* all entries, redirects included */
+    uint64_t redirects;
+    uint64_t clusters;
+    uint64_t content_bytes; /* sum of entry sizes */
+    uint64_t stored_bytes;  /* sum of stored cluster sizes */
+    uint64_t file_bytes;    /* size of the archive file */
+    uint64_t index_bytes;   /* bytes of the full-text index tables (0: none) */
+    int format_version;
+    int has_index;
+    size_t n_mimes;
+    smz_mime_stat *mimes;
+} smz_stats;
+smz_err smz_reader_stats(smz_reader *r, smz_stats *st);
+void smz_stats_free(smz_stats *st);
+
+/* The content digest: BLAKE2b-256 over all metadata and every entry in a
+ * canonical order (docs/FORMAT.md), independent of the file's layout.  Reads
+ * every cluster. */
+#define SMZ_DIGEST_BYTES 32
+smz_err smz_reader_digest(smz_reader *r, unsigned char digest[SMZ_DIGEST_BYTES]);
+
+/* Checks everything: cluster checksums and decompression, every entry
+ * readable and inside its cluster, redirects resolve, the main page exists,
+ * the stored digest matches.  Each problem is passed to PROBLEM (may be
+ * NULL) with the entry path it concerns ("" for the archive as a whole);
+ * *n_problems counts them.  Returns SMZ_OK when the check ran, whatever it
+ * found; another code when it could not run. */
+typedef void (*smz_problem_fn)(void *ctx, const char *path, const char *message);
+smz_err smz_reader_check(smz_reader *r, smz_problem_fn problem, void *ctx,
+                         uint64_t *n_problems);
+
+/* A random HTML entry (for /random): seeded by the caller's SEED. */
+smz_err smz_reader_random(smz_reader *r, uint64_t seed, smz_entry **out);
+
+/* The underlying read-only SQLite connection, for the search module. */
+struct sqlite3;
+struct sqlite3 *smz_reader_db(smz_reader *r);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

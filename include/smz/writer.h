@@ -1,0 +1,89 @@
+/* Samizdat writer: build an .smz archive from entries.
+ *
+ * The writer writes a temporary file beside the target and renames it over
+ * the target only in smz_writer_finish(), so an interrupted or failed pack
+ * leaves nothing at the target path.  Entries stream through: content is
+ * grouped into clusters and compressed by worker threads while the caller
+ * goes on adding, with a bounded number of clusters in flight.  The same
+ * entries added in the same order with the same options give a byte-identical
+ * archive, whatever the number of threads.  Not thread-safe: one thread adds. */
+#ifndef SMZ_WRITER_H
+#define SMZ_WRITER_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "smz/error.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct smz_writer smz_writer;
+
+typedef struct smz_writer_opts {
+    int threads;          /* compression threads; 0 = one per core */
+    size_t cluster_size;  /* target uncompressed cluster bytes; 0 = default */
+    int level;            /* zstd level; 0 = default (19) */
+    int no_index;         /* 1: no full-text index */
+    int stem_english;     /* 1: index with English stemming */
+    /* Called with a warning (a path clash, ...); may be NULL. */
+    void (*warn)(void *ctx, const char *message);
+    void *warn_ctx;
+} smz_writer_opts;
+
+/* Starts an archive that will be PATH.  OPTS may be NULL for defaults.  *out
+ * is set even on failure (unless memory ran out) so smz_writer_errmsg() can
+ * say why; always free it with smz_writer_free. */
+smz_err smz_writer_new(const char *path, const smz_writer_opts *opts, smz_writer **out);
+
+/* Frees the writer; if it was not finished, removes the temporary file.
+ * smz_writer_free(NULL) does nothing. */
+void smz_writer_free(smz_writer *w);
+const char *smz_writer_errmsg(const smz_writer *w);
+
+/* Sets metadata KEY (see docs/FORMAT.md; a later call replaces). */
+smz_err smz_writer_set_meta(smz_writer *w, const char *key, const void *value, size_t len);
+
+/* One entry.  Strings are UTF-8, copied by the writer.  text is the plain text
+ * the search index gets (NULL: none); data may be NULL when size is 0. */
+typedef struct smz_writer_entry {
+    const char *path;
+    const char *title;     /* NULL or "" for none */
+    const char *mime;
+    const void *data;
+    size_t size;
+    const char *text;
+    size_t text_len;
+} smz_writer_entry;
+
+/* Adds an entry.  A path added twice: the later one wins, with a warning. */
+smz_err smz_writer_add(smz_writer *w, const smz_writer_entry *e);
+/* Adds a redirect from PATH to TARGET (checked to exist at finish). */
+smz_err smz_writer_add_redirect(smz_writer *w, const char *path, const char *title,
+                                const char *target);
+
+/* True if PATH was added already (entry or redirect). */
+int smz_writer_has(smz_writer *w, const char *path);
+
+/* Compresses what is left, writes the index and metadata, computes the
+ * content digest, syncs, and renames the file into place. */
+smz_err smz_writer_finish(smz_writer *w);
+
+/* Cancels from another thread or a signal handler's flag check: the next
+ * call fails with SMZ_E_INTERRUPTED.  Async-signal-safe. */
+void smz_writer_cancel(smz_writer *w);
+
+typedef struct smz_writer_stats {
+    uint64_t entries, redirects, input_bytes, clusters, archive_bytes;
+} smz_writer_stats;
+void smz_writer_get_stats(const smz_writer *w, smz_writer_stats *st);
+
+/* Valid path: non-empty UTF-8 without NUL, no leading '/', no "." or ".."
+ * segment, no empty segment, at most SMZ_MAX_PATH bytes. */
+#define SMZ_MAX_PATH 4096
+int smz_path_valid(const char *path);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

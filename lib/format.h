@@ -1,0 +1,55 @@
+/* The .smz format's fixed facts, shared by the writer and the reader: the
+ * SQLite schema (docs/FORMAT.md is its prose twin: change both together), the
+ * identifiers, and the caps a reader enforces on every size it reads. */
+#ifndef SMZ_FORMAT_H
+#define SMZ_FORMAT_H
+
+#include <stddef.h>
+#include <sqlite3.h>
+#include "smz/error.h"
+
+#define SMZ_APPLICATION_ID 0x534d5a31 /* "SMZ1" */
+#define SMZ_FORMAT_VERSION 1
+#define SMZ_PAGE_SIZE 4096
+
+/* Cluster kinds (clusters.kind). */
+#define SMZ_CLUSTER_STORED 0 /* bytes as they are */
+#define SMZ_CLUSTER_ZSTD 1   /* one zstd frame with content size and checksum */
+
+/* Caps: a reader refuses anything larger before allocating. */
+#define SMZ_MAX_CLUSTER_USIZE (64u << 20) /* decompressed size of a zstd cluster */
+#define SMZ_MAX_STORED_CLUSTER (1000000000u) /* a stored (raw) cluster */
+#define SMZ_MAX_ENTRY_SIZE SMZ_MAX_STORED_CLUSTER
+#define SMZ_MAX_META_VALUE (1u << 20)
+#define SMZ_MAX_TITLE 4096
+#define SMZ_MAX_MIME 255
+#define SMZ_MAX_REDIRECTS 16
+#define SMZ_CHECKSUM_BYTES 16 /* BLAKE2b-128 of the stored cluster bytes */
+#define SMZ_DEFAULT_CLUSTER (4u << 20)
+
+/* Metadata keys the writer manages itself. */
+#define SMZ_META_DIGEST "Digest"
+#define SMZ_META_UUID "UUID"
+
+/* The tables every archive has, in creation order. */
+extern const char *const smz_schema_core[];
+/* The full-text tables; %s is the tokenizer spec ('smz' or 'smz porter'). */
+extern const char *const smz_schema_search[];
+
+/* Creates the schema in DB (the writer, and the reader's reference copy). */
+smz_err smz_schema_create(sqlite3 *db, int with_index, int stem, char *err, size_t errlen);
+
+/* Registers what an archive's SQL needs on a connection (the tokenizer and
+ * auxiliary functions of the search module). */
+smz_err smz_db_register(sqlite3 *db, char *err, size_t errlen);
+
+/* Applies SQLite's hardening for untrusted database files to DB. */
+smz_err smz_db_harden(sqlite3 *db, char *err, size_t errlen);
+
+/* Stores "what failed: sqlite's message" in ERR and maps the code. */
+smz_err smz_sqlite_err(sqlite3 *db, int rc, const char *what, char *err, size_t errlen);
+
+/* BLAKE2b-128 of DATA, the cluster checksum. */
+void smz_cluster_checksum(const void *data, size_t len, unsigned char out[SMZ_CHECKSUM_BYTES]);
+
+#endif

@@ -1,0 +1,400 @@
+/* Walking a source folder into the writer.
+ *
+ * Names are sorted bytewise at every level so the same folder always gives
+ * the same entry order (and so the same archive bytes).  Symlinks are
+ * resolved with realpath(): a link to a file inside the source becomes a
+ * redirect to it, a link to a folder inside is walked (with a guard against
+ * cycles), a link that leaves the source is refused with a warning. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <magic.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "smz/pack.h"
+#include "analyze.h"
+#include "format.h"
+
+#define MAX_DEPTH 64
+
+typedef struct walker {
+    smz_writer *w;
+    const smz_pack_opts *o;
+    char *root;      /* realpath of the source */
+    size_t root_len;
+    magic_t magic;
+    char *err;
+    size_t errlen;
+    int scan_only, articles, saw_html;
+    uint64_t entries, bytes;
+    struct { dev_t dev; ino_t ino; } stack[MAX_DEPTH];
+    int depth;
+} walker;
+
+static void warn(walker *k, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void warn(walker *k, const char *fmt, ...)
+{
+    char msg[PATH_MAX + 256];
+    va_list ap;
+    if (!k->o->warn || k->scan_only)
+        return;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    k->o->warn(k->o->ctx, msg);
+}
+
+static smz_err failf(walker *k, smz_err e, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static smz_err failf(walker *k, smz_err e, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(k->err, k->errlen, fmt, ap);
+    va_end(ap);
+    return e;
+}
+
+static int cmp_names(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int is_article(const char *path)
+{
+    size_t n = strlen(path);
+    return (n > 4 && !strcasecmp(path + n - 4, ".txt")) || (n > 3 && !strcasecmp(path + n - 3, ".md"));
+}
+
+static const char *detect_mime(walker *k, const char *path, const unsigned char *data, size_t len)
+{
+    const char *m = smz_mime_by_ext(path);
+    if (m)
+        return m;
+    if (len == 0)
+        return "application/octet-stream";
+    if (!k->magic) {
+        k->magic = magic_open(MAGIC_MIME_TYPE | MAGIC_NO_CHECK_COMPRESS | MAGIC_NO_CHECK_ELF);
+        if (k->magic && magic_load(k->magic, NULL) != 0) {
+            magic_close(k->magic);
+            k->magic = NULL;
+        }
+    }
+    if (k->magic && (m = magic_buffer(k->magic, data, len)) && strlen(m) <= SMZ_MAX_MIME)
+        return m;
+    return "application/octet-stream";
+}
+
+static smz_err read_file(walker *k, const char *abs, const struct stat *sb, unsigned char **out,
+                         size_t *len)
+{
+    *out = NULL;
+    *len = 0;
+    if ((uint64_t)sb->st_size > SMZ_MAX_ENTRY_SIZE)
+        return failf(k, SMZ_E_TOOBIG, "%s: %lld bytes is over the %u-byte entry limit", abs,
+                     (long long)sb->st_size, SMZ_MAX_ENTRY_SIZE);
+    int fd = open(abs, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return failf(k, SMZ_E_IO, "cannot read %s: %s", abs, strerror(errno));
+    size_t cap = (size_t)sb->st_size, n = 0;
+    unsigned char *buf = malloc(cap + 1);
+    if (!buf) {
+        close(fd);
+        return failf(k, SMZ_E_NOMEM, "out of memory reading %s", abs);
+    }
+    for (;;) {
+        if (n == cap) { /* the file grew while we read it: take what stat said */
+            break;
+        }
+        ssize_t r = read(fd, buf + n, cap - n);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0) {
+            int e = errno;
+            close(fd);
+            free(buf);
+            return failf(k, SMZ_E_IO, "cannot read %s: %s", abs, strerror(e));
+        }
+        if (r == 0)
+            break;
+        n += (size_t)r;
+    }
+    close(fd);
+    buf[n] = 0;
+    *out = buf;
+    *len = n;
+    return SMZ_OK;
+}
+
+static smz_err add_file(walker *k, const char *abs, const char *rel, const struct stat *sb)
+{
+    unsigned char *data = NULL;
+    size_t len = 0;
+    smz_analysis an = {0};
+    char *page_path = NULL;
+    smz_err rc;
+    if (k->scan_only) {
+        k->entries++;
+        k->bytes += (uint64_t)sb->st_size;
+        const char *m = smz_mime_by_ext(rel);
+        if (m && !strcmp(m, "text/html"))
+            k->saw_html = 1;
+        return SMZ_OK;
+    }
+    if ((rc = read_file(k, abs, sb, &data, &len)) != SMZ_OK)
+        return rc;
+    const char *mime = detect_mime(k, rel, data, len);
+    int article = k->articles && is_article(rel);
+    rc = smz_analyze(rel, mime, data, len, !k->o->no_index, article, k->o->language,
+                     (int64_t)sb->st_mtime, &an);
+    if (rc != SMZ_OK) {
+        failf(k, rc, "%s: cannot analyse: %s", abs, smz_strerror(rc));
+        goto out;
+    }
+    smz_writer_entry e = {.path = rel, .title = an.title, .mime = mime, .data = data,
+                          .size = len, .text = an.text, .text_len = an.text_len};
+    if (an.page) {
+        /* An article becomes NAME.html; its original path redirects there. */
+        const char *dot = strrchr(rel, '.');
+        size_t stem = (size_t)(dot - rel);
+        if (!(page_path = malloc(stem + 6))) {
+            rc = failf(k, SMZ_E_NOMEM, "out of memory");
+            goto out;
+        }
+        snprintf(page_path, stem + 6, "%.*s.html", (int)stem, rel);
+        e.path = page_path;
+        e.mime = "text/html";
+        e.data = an.page;
+        e.size = an.page_len;
+    }
+    if ((rc = smz_writer_add(k->w, &e)) != SMZ_OK) {
+        failf(k, rc, "%s", smz_writer_errmsg(k->w));
+        goto out;
+    }
+    if (an.page && (rc = smz_writer_add_redirect(k->w, rel, an.title, page_path)) != SMZ_OK) {
+        failf(k, rc, "%s", smz_writer_errmsg(k->w));
+        goto out;
+    }
+    k->entries++;
+    k->bytes += len;
+    if (k->o->progress)
+        k->o->progress(k->o->ctx, k->entries, k->bytes);
+out:
+    smz_analysis_free(&an);
+    free(page_path);
+    free(data);
+    return rc;
+}
+
+static int hidden_path(const char *rel)
+{
+    if (rel[0] == '.')
+        return 1;
+    return strstr(rel, "/.") != NULL;
+}
+
+static smz_err walk(walker *k, const char *abs_dir, const char *rel_dir);
+
+static smz_err visit(walker *k, const char *abs, const char *rel)
+{
+    struct stat lsb, sb;
+    char real[PATH_MAX];
+    if (lstat(abs, &lsb) != 0)
+        return failf(k, SMZ_E_IO, "cannot read %s: %s", abs, strerror(errno));
+    if (!smz_path_valid(rel)) {
+        warn(k, "%s: name is not valid UTF-8 or not a usable path; skipped", abs);
+        return SMZ_OK;
+    }
+    if (S_ISLNK(lsb.st_mode)) {
+        if (!realpath(abs, real) || stat(real, &sb) != 0) {
+            warn(k, "%s: broken symlink; skipped", abs);
+            return SMZ_OK;
+        }
+        if (strncmp(real, k->root, k->root_len) != 0 || (real[k->root_len] != '/' && real[k->root_len])) {
+            warn(k, "%s: symlink points outside the source (%s); skipped", abs, real);
+            return SMZ_OK;
+        }
+        const char *target = real[k->root_len] ? real + k->root_len + 1 : "";
+        if (S_ISREG(sb.st_mode) && smz_path_valid(target) &&
+            (k->o->include_hidden || !hidden_path(target))) {
+            if (k->scan_only)
+                return SMZ_OK;
+            /* A redirect to the file it names; articles move to NAME.html. */
+            char *t = NULL;
+            if (k->articles && is_article(target)) {
+                const char *dot = strrchr(target, '.');
+                if (asprintf(&t, "%.*s.html", (int)(dot - target), target) < 0)
+                    return failf(k, SMZ_E_NOMEM, "out of memory");
+            }
+            smz_err rc = smz_writer_add_redirect(k->w, rel, NULL, t ? t : target);
+            free(t);
+            if (rc != SMZ_OK)
+                return failf(k, rc, "%s", smz_writer_errmsg(k->w));
+            return SMZ_OK;
+        }
+    } else {
+        sb = lsb;
+    }
+    if (S_ISDIR(sb.st_mode))
+        return walk(k, abs, rel);
+    if (S_ISREG(sb.st_mode))
+        return add_file(k, abs, rel, &sb);
+    warn(k, "%s: not a regular file (device, pipe or socket); skipped", abs);
+    return SMZ_OK;
+}
+
+static smz_err walk(walker *k, const char *abs_dir, const char *rel_dir)
+{
+    struct stat sb;
+    char **names = NULL;
+    size_t n = 0, cap = 0;
+    smz_err rc = SMZ_OK;
+    DIR *d = NULL;
+    if (stat(abs_dir, &sb) != 0)
+        return failf(k, SMZ_E_IO, "cannot read %s: %s", abs_dir, strerror(errno));
+    for (int i = 0; i < k->depth; i++) {
+        if (k->stack[i].dev == sb.st_dev && k->stack[i].ino == sb.st_ino) {
+            warn(k, "%s: symlink loop; skipped", abs_dir);
+            return SMZ_OK;
+        }
+    }
+    if (k->depth == MAX_DEPTH) {
+        warn(k, "%s: folders nested over %d deep; skipped", abs_dir, MAX_DEPTH);
+        return SMZ_OK;
+    }
+    k->stack[k->depth].dev = sb.st_dev;
+    k->stack[k->depth].ino = sb.st_ino;
+    k->depth++;
+    if (!(d = opendir(abs_dir))) {
+        rc = failf(k, SMZ_E_IO, "cannot read folder %s: %s", abs_dir, strerror(errno));
+        goto out;
+    }
+    struct dirent *de;
+    errno = 0;
+    while ((de = readdir(d))) {
+        const char *nm = de->d_name;
+        if (!strcmp(nm, ".") || !strcmp(nm, ".."))
+            continue;
+        if (nm[0] == '.' && !k->o->include_hidden)
+            continue;
+        if (n == cap) {
+            cap = cap ? cap * 2 : 64;
+            char **nn = realloc(names, cap * sizeof *nn);
+            if (!nn) {
+                rc = failf(k, SMZ_E_NOMEM, "out of memory");
+                goto out;
+            }
+            names = nn;
+        }
+        if (!(names[n] = strdup(nm))) {
+            rc = failf(k, SMZ_E_NOMEM, "out of memory");
+            goto out;
+        }
+        n++;
+    }
+    qsort(names, n, sizeof *names, cmp_names);
+    for (size_t i = 0; i < n && rc == SMZ_OK; i++) {
+        char *abs = NULL, *rel = NULL;
+        if (asprintf(&abs, "%s/%s", abs_dir, names[i]) < 0 ||
+            asprintf(&rel, "%s%s%s", rel_dir, rel_dir[0] ? "/" : "", names[i]) < 0) {
+            free(abs);
+            rc = failf(k, SMZ_E_NOMEM, "out of memory");
+            break;
+        }
+        rc = visit(k, abs, rel);
+        free(abs);
+        free(rel);
+    }
+out:
+    if (d)
+        closedir(d);
+    for (size_t i = 0; i < n; i++)
+        free(names[i]);
+    free(names);
+    k->depth--;
+    return rc;
+}
+
+static smz_err run(walker *k, const char *dir)
+{
+    char real[PATH_MAX];
+    struct stat sb;
+    if (!realpath(dir, real) || stat(real, &sb) != 0)
+        return failf(k, SMZ_E_NOTFOUND, "%s: %s", dir, strerror(errno));
+    if (!S_ISDIR(sb.st_mode))
+        return failf(k, SMZ_E_INVALID, "%s: not a folder", dir);
+    if (!(k->root = strdup(real)))
+        return failf(k, SMZ_E_NOMEM, "out of memory");
+    k->root_len = strlen(real);
+    if (k->root_len == 1) /* "/" */
+        k->root_len = 0;
+    smz_err rc = walk(k, real, "");
+    free(k->root);
+    k->root = NULL;
+    return rc;
+}
+
+smz_err smz_pack_scan(const char *dir, const smz_pack_opts *o, uint64_t *files, uint64_t *bytes,
+                      char *err, size_t errlen)
+{
+    walker k = {.o = o, .err = err, .errlen = errlen, .scan_only = 1};
+    smz_err rc = run(&k, dir);
+    *files = k.entries;
+    *bytes = k.bytes;
+    return rc;
+}
+
+smz_err smz_pack_dir(smz_writer *w, const char *dir, const smz_pack_opts *o, char *err, size_t errlen)
+{
+    walker k = {.w = w, .o = o, .err = err, .errlen = errlen, .articles = o->articles};
+    smz_err rc;
+    if (k.articles < 0) {
+        walker s = {.o = o, .err = err, .errlen = errlen, .scan_only = 1};
+        if ((rc = run(&s, dir)) != SMZ_OK)
+            return rc;
+        k.articles = !s.saw_html;
+    }
+    rc = run(&k, dir);
+    if (k.magic)
+        magic_close(k.magic);
+    return rc;
+}
+
+smz_err smz_pack_redirects(smz_writer *w, const char *tsv, char *err, size_t errlen)
+{
+    FILE *f = fopen(tsv, "r");
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t n;
+    unsigned long lineno = 0;
+    smz_err rc = SMZ_OK;
+    if (!f) {
+        snprintf(err, errlen, "cannot read %s: %s", tsv, strerror(errno));
+        return SMZ_E_IO;
+    }
+    while ((n = getline(&line, &cap, f)) >= 0) {
+        lineno++;
+        while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+            line[--n] = 0;
+        if (n == 0 || line[0] == '#')
+            continue;
+        char *t1 = strchr(line, '\t'), *t2 = t1 ? strchr(t1 + 1, '\t') : NULL;
+        if (!t2 || strchr(t2 + 1, '\t') || (size_t)n != strlen(line)) {
+            snprintf(err, errlen, "%s:%lu: expected path<TAB>title<TAB>target", tsv, lineno);
+            rc = SMZ_E_INVALID;
+            break;
+        }
+        *t1 = *t2 = 0;
+        if ((rc = smz_writer_add_redirect(w, line, t1 + 1, t2 + 1)) != SMZ_OK) {
+            snprintf(err, errlen, "%s:%lu: %s", tsv, lineno, smz_writer_errmsg(w));
+            break;
+        }
+    }
+    free(line);
+    fclose(f);
+    return rc;
+}

@@ -1,0 +1,1068 @@
+/* The archive reader.
+ *
+ * Opens an archive read-only and immutable (no locks, no journal, nothing
+ * written beside it), checks the file header and pins the schema before any
+ * content query, and treats every value it reads as hostile: types, ranges
+ * and sizes are checked before use, clusters are checksummed before they are
+ * decompressed, and decompression is capped.  Reads cost one index lookup
+ * plus one cluster; decompressed clusters are shared through smz_cache. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <sodium.h>
+#include <sqlite3.h>
+#include <zstd.h>
+#include "smz/reader.h"
+#include "smz/writer.h"
+#include "cache.h"
+#include "format.h"
+
+/* VM steps (in units of 1000) one public call may take before it is cut off:
+ * a hostile archive cannot make a lookup run for ever. */
+#define SMZ_STEP_BUDGET 200000
+
+struct smz_reader {
+    sqlite3 *db;
+    sqlite3_stmt *find, *cluster_info, *meta;
+    smz_cache *cache;
+    uint64_t dev, ino, file_size;
+    int has_index;
+    long budget;
+    int64_t n_articles; /* for random(): -1 until counted */
+    ZSTD_DCtx *dctx;
+    char errmsg[1024];
+};
+
+struct smz_iter {
+    smz_reader *r;
+    sqlite3_stmt *st;
+    smz_entry *cur;
+};
+
+static smz_err fail(smz_reader *r, smz_err e, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static smz_err fail(smz_reader *r, smz_err e, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(r->errmsg, sizeof r->errmsg, fmt, ap);
+    va_end(ap);
+    return e;
+}
+
+static smz_err sqlfail(smz_reader *r, int rc, const char *what)
+{
+    if ((rc & 0xff) == SQLITE_INTERRUPT)
+        return fail(r, SMZ_E_CORRUPT, "%s: the archive made a query run too long", what);
+    return smz_sqlite_err(r->db, rc, what, r->errmsg, sizeof r->errmsg);
+}
+
+static int progress(void *ctx)
+{
+    smz_reader *r = ctx;
+    return --r->budget <= 0;
+}
+
+static void begin(smz_reader *r)
+{
+    r->budget = SMZ_STEP_BUDGET;
+    r->errmsg[0] = 0;
+}
+
+const char *smz_reader_errmsg(const smz_reader *r)
+{
+    return r ? r->errmsg : "out of memory";
+}
+
+struct sqlite3 *smz_reader_db(smz_reader *r)
+{
+    return r->db;
+}
+
+static uint32_t be32(const unsigned char *p)
+{
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+/* Checks the 100-byte SQLite header ourselves so that a stray file gets
+ * "not an .smz archive" and a newer one "format version N". */
+static smz_err check_header(smz_reader *r, const char *path)
+{
+    unsigned char h[100];
+    struct stat sb;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return fail(r, errno == ENOENT ? SMZ_E_NOTFOUND : SMZ_E_IO, "%s: %s", path, strerror(errno));
+    if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+        close(fd);
+        return fail(r, SMZ_E_NOTARCHIVE, "%s: not a regular file", path);
+    }
+    ssize_t n = pread(fd, h, sizeof h, 0);
+    int e = errno;
+    close(fd);
+    if (n < 0)
+        return fail(r, SMZ_E_IO, "%s: %s", path, strerror(e));
+    r->dev = (uint64_t)sb.st_dev;
+    r->ino = (uint64_t)sb.st_ino;
+    r->file_size = (uint64_t)sb.st_size;
+    if (n < (ssize_t)sizeof h || memcmp(h, "SQLite format 3", 16) != 0 ||
+        be32(h + 68) != SMZ_APPLICATION_ID)
+        return fail(r, SMZ_E_NOTARCHIVE, "%s: not an .smz archive", path);
+    uint32_t version = be32(h + 60);
+    if (version != SMZ_FORMAT_VERSION)
+        return fail(r, SMZ_E_VERSION, "%s: format version %u; this reader reads version %d",
+                    path, version, SMZ_FORMAT_VERSION);
+    unsigned page = (unsigned)h[16] << 8 | h[17];
+    if (page == 1)
+        page = 65536;
+    if ((uint64_t)page * be32(h + 28) > r->file_size)
+        return fail(r, SMZ_E_CORRUPT, "%s: truncated (%llu bytes, the header says %llu)", path,
+                    (unsigned long long)r->file_size, (unsigned long long)page * be32(h + 28));
+    return SMZ_OK;
+}
+
+/* "file:" URI with every byte outside the unreserved set percent-encoded. */
+static char *file_uri(const char *path)
+{
+    size_t n = strlen(path);
+    char *u = malloc(n * 3 + 32);
+    if (!u)
+        return NULL;
+    char *o = u + sprintf(u, "file:");
+    for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
+        if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+            strchr("/-_.~", *p))
+            *o++ = (char)*p;
+        else
+            o += sprintf(o, "%%%02X", *p);
+    }
+    strcpy(o, "?immutable=1");
+    return u;
+}
+
+typedef struct schema_row {
+    char *type, *name, *tbl, *sql;
+} schema_row;
+
+static void schema_free(schema_row *rows, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(rows[i].type);
+        free(rows[i].name);
+        free(rows[i].tbl);
+        free(rows[i].sql);
+    }
+    free(rows);
+}
+
+static smz_err schema_read(smz_reader *r, sqlite3 *db, schema_row **out, size_t *n)
+{
+    sqlite3_stmt *s = NULL;
+    size_t cap = 0;
+    smz_err rc = SMZ_OK;
+    *out = NULL;
+    *n = 0;
+    int src = sqlite3_prepare_v2(db, "SELECT type, name, tbl_name, sql FROM sqlite_schema ORDER BY name",
+                                 -1, &s, NULL);
+    if (src != SQLITE_OK)
+        return sqlfail(r, src, "reading the schema");
+    while ((src = sqlite3_step(s)) == SQLITE_ROW) {
+        if (*n == 64) {
+            rc = fail(r, SMZ_E_CORRUPT, "the archive's schema has unexpected objects");
+            goto out;
+        }
+        if (*n == cap) {
+            cap = cap ? cap * 2 : 16;
+            schema_row *nr = realloc(*out, cap * sizeof *nr);
+            if (!nr) {
+                rc = fail(r, SMZ_E_NOMEM, "out of memory");
+                goto out;
+            }
+            *out = nr;
+        }
+        schema_row *row = &(*out)[(*n)++];
+        memset(row, 0, sizeof *row);
+        const char *v[4];
+        for (int i = 0; i < 4; i++)
+            v[i] = (const char *)sqlite3_column_text(s, i);
+        row->type = strdup(v[0] ? v[0] : "");
+        row->name = strdup(v[1] ? v[1] : "");
+        row->tbl = strdup(v[2] ? v[2] : "");
+        row->sql = v[3] ? strdup(v[3]) : NULL;
+        if (!row->type || !row->name || !row->tbl || (v[3] && !row->sql)) {
+            rc = fail(r, SMZ_E_NOMEM, "out of memory");
+            goto out;
+        }
+    }
+    if (src != SQLITE_DONE)
+        rc = sqlfail(r, src, "reading the schema");
+out:
+    sqlite3_finalize(s);
+    return rc;
+}
+
+static int str_eq(const char *a, const char *b)
+{
+    return (!a && !b) || (a && b && !strcmp(a, b));
+}
+
+/* The archive's schema must be exactly the format's: no extra trigger, view,
+ * table or index may ride along into our queries. */
+static smz_err pin_schema(smz_reader *r)
+{
+    schema_row *got = NULL, *want = NULL;
+    size_t ngot = 0, nwant = 0;
+    sqlite3 *ref = NULL;
+    smz_err rc = schema_read(r, r->db, &got, &ngot);
+    if (rc != SMZ_OK)
+        goto out;
+    int has_index = 0, stem = 0;
+    for (size_t i = 0; i < ngot; i++) {
+        if (!strcmp(got[i].name, "search_fts") && got[i].sql) {
+            has_index = 1;
+            stem = strstr(got[i].sql, "tokenize='smz porter'") != NULL;
+        }
+    }
+    if (sqlite3_open_v2(":memory:", &ref, SQLITE_OPEN_READWRITE | SQLITE_OPEN_MEMORY, NULL) != SQLITE_OK) {
+        rc = fail(r, SMZ_E_NOMEM, "out of memory");
+        goto out;
+    }
+    if ((rc = smz_db_register(ref, r->errmsg, sizeof r->errmsg)) != SMZ_OK ||
+        (rc = smz_schema_create(ref, has_index, stem, r->errmsg, sizeof r->errmsg)) != SMZ_OK ||
+        (rc = schema_read(r, ref, &want, &nwant)) != SMZ_OK)
+        goto out;
+    for (size_t i = 0; i < ngot || i < nwant; i++) {
+        if (i >= ngot || i >= nwant || strcmp(got[i].type, want[i].type) ||
+            strcmp(got[i].name, want[i].name) || strcmp(got[i].tbl, want[i].tbl) ||
+            !str_eq(got[i].sql, want[i].sql)) {
+            const schema_row *bad = i < ngot ? &got[i] : &want[i];
+            rc = fail(r, SMZ_E_CORRUPT, "the archive's schema differs from the format at %s %.100s",
+                      bad->type, bad->name);
+            goto out;
+        }
+    }
+    r->has_index = has_index;
+out:
+    schema_free(got, ngot);
+    schema_free(want, nwant);
+    sqlite3_close(ref);
+    return rc;
+}
+
+smz_err smz_reader_open(const char *path, smz_cache *cache, smz_reader **out)
+{
+    smz_err rc;
+    int src;
+    char *uri = NULL;
+    smz_reader *r = calloc(1, sizeof *r);
+    *out = r;
+    if (!r)
+        return SMZ_E_NOMEM;
+    r->cache = cache;
+    r->n_articles = -1;
+    begin(r);
+    if (sodium_init() < 0)
+        return fail(r, SMZ_E_INTERNAL, "libsodium failed to initialise");
+    if ((rc = check_header(r, path)) != SMZ_OK)
+        return rc;
+    if (!(uri = file_uri(path)) || !(r->dctx = ZSTD_createDCtx())) {
+        free(uri);
+        return fail(r, SMZ_E_NOMEM, "out of memory");
+    }
+    src = sqlite3_open_v2(uri, &r->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX, NULL);
+    free(uri);
+    if (src != SQLITE_OK)
+        return sqlfail(r, src, path);
+    sqlite3_extended_result_codes(r->db, 1);
+    if ((rc = smz_db_harden(r->db, r->errmsg, sizeof r->errmsg)) != SMZ_OK ||
+        (rc = smz_db_register(r->db, r->errmsg, sizeof r->errmsg)) != SMZ_OK)
+        return rc;
+    sqlite3_progress_handler(r->db, 1000, progress, r);
+    ZSTD_DCtx_setParameter(r->dctx, ZSTD_d_windowLogMax, 26);
+    if ((rc = pin_schema(r)) != SMZ_OK)
+        return rc;
+    if ((src = sqlite3_prepare_v3(r->db,
+                                  "SELECT 0, e.path, e.title, m.name, e.redirect, e.size, e.cluster, "
+                                  "e.offset FROM entries e LEFT JOIN mimetypes m ON m.id = e.mime "
+                                  "WHERE e.path = ?",
+                                  -1, SQLITE_PREPARE_PERSISTENT, &r->find, NULL)) ||
+        (src = sqlite3_prepare_v3(r->db,
+                                  "SELECT kind, usize, checksum, length(data) FROM clusters WHERE id = ?",
+                                  -1, SQLITE_PREPARE_PERSISTENT, &r->cluster_info, NULL)) ||
+        (src = sqlite3_prepare_v3(r->db, "SELECT value FROM metadata WHERE key = ?", -1,
+                                  SQLITE_PREPARE_PERSISTENT, &r->meta, NULL)))
+        return sqlfail(r, src, "reading the archive");
+    return SMZ_OK;
+}
+
+void smz_reader_close(smz_reader *r)
+{
+    if (!r)
+        return;
+    sqlite3_finalize(r->find);
+    sqlite3_finalize(r->cluster_info);
+    sqlite3_finalize(r->meta);
+    sqlite3_close(r->db);
+    ZSTD_freeDCtx(r->dctx);
+    free(r);
+}
+
+void smz_entry_free(smz_entry *e)
+{
+    free(e);
+}
+
+/* Builds an entry from a row (id, path, title, mime, redirect, size,
+ * cluster, offset), checking every column. */
+static smz_err entry_from_row(smz_reader *r, sqlite3_stmt *s, smz_entry **out)
+{
+    const char *txt[4];
+    size_t len[4], total = sizeof(smz_entry);
+    static const int col[4] = {1, 2, 3, 4};
+    *out = NULL;
+    for (int i = 0; i < 4; i++) {
+        int t = sqlite3_column_type(s, col[i]);
+        txt[i] = (const char *)sqlite3_column_text(s, col[i]);
+        len[i] = (size_t)sqlite3_column_bytes(s, col[i]);
+        if (t == SQLITE_NULL) {
+            txt[i] = NULL;
+            continue;
+        }
+        if (t != SQLITE_TEXT || !txt[i] || strlen(txt[i]) != len[i] || len[i] > SMZ_MAX_PATH)
+            return fail(r, SMZ_E_CORRUPT, "entry %lld has a malformed field",
+                        (long long)sqlite3_column_int64(s, 0));
+        total += len[i] + 1;
+    }
+    int redirect = txt[3] != NULL;
+    int64_t size = sqlite3_column_int64(s, 5), cluster = sqlite3_column_int64(s, 6),
+            offset = sqlite3_column_int64(s, 7);
+    if (!txt[0] || !txt[1] ||
+        (!redirect && (!txt[2] || sqlite3_column_type(s, 5) != SQLITE_INTEGER ||
+                       sqlite3_column_type(s, 6) != SQLITE_INTEGER ||
+                       sqlite3_column_type(s, 7) != SQLITE_INTEGER || size < 0 || offset < 0 ||
+                       cluster <= 0 || (uint64_t)size > SMZ_MAX_ENTRY_SIZE)))
+        return fail(r, SMZ_E_CORRUPT, "entry %.200s has a malformed field",
+                    txt[0] ? txt[0] : "(no path)");
+    smz_entry *e = malloc(total);
+    if (!e)
+        return fail(r, SMZ_E_NOMEM, "out of memory");
+    char *p = (char *)(e + 1);
+    const char **dst[4] = {&e->path, &e->title, &e->mime, &e->redirect};
+    for (int i = 0; i < 4; i++) {
+        if (!txt[i]) {
+            *dst[i] = i == 3 ? NULL : "";
+            continue;
+        }
+        memcpy(p, txt[i], len[i] + 1);
+        *dst[i] = p;
+        p += len[i] + 1;
+    }
+    e->size = redirect ? 0 : (uint64_t)size;
+    e->cluster = redirect ? 0 : cluster;
+    e->offset = redirect ? 0 : (uint64_t)offset;
+    if (redirect)
+        e->mime = "";
+    *out = e;
+    return SMZ_OK;
+}
+
+static smz_err find(smz_reader *r, const char *path, smz_entry **out)
+{
+    *out = NULL;
+    sqlite3_bind_text(r->find, 1, path, -1, SQLITE_STATIC);
+    int src = sqlite3_step(r->find);
+    smz_err rc;
+    if (src == SQLITE_ROW)
+        rc = entry_from_row(r, r->find, out);
+    else if (src == SQLITE_DONE)
+        rc = fail(r, SMZ_E_NOTFOUND, "%.300s: no such entry", path);
+    else
+        rc = sqlfail(r, src, "looking up an entry");
+    sqlite3_reset(r->find);
+    return rc;
+}
+
+smz_err smz_reader_find(smz_reader *r, const char *path, smz_entry **out)
+{
+    begin(r);
+    return find(r, path, out);
+}
+
+smz_err smz_reader_meta(smz_reader *r, const char *key, char **value, size_t *len)
+{
+    smz_err rc;
+    begin(r);
+    *value = NULL;
+    if (len)
+        *len = 0;
+    sqlite3_bind_text(r->meta, 1, key, -1, SQLITE_STATIC);
+    int src = sqlite3_step(r->meta);
+    if (src == SQLITE_ROW) {
+        const void *v = sqlite3_column_blob(r->meta, 0);
+        size_t n = (size_t)sqlite3_column_bytes(r->meta, 0);
+        if (n > SMZ_MAX_META_VALUE) {
+            rc = fail(r, SMZ_E_CORRUPT, "metadata %.64s is too long", key);
+        } else if (!(*value = malloc(n + 1))) {
+            rc = fail(r, SMZ_E_NOMEM, "out of memory");
+        } else {
+            if (n)
+                memcpy(*value, v, n);
+            (*value)[n] = 0;
+            if (len)
+                *len = n;
+            rc = SMZ_OK;
+        }
+    } else if (src == SQLITE_DONE) {
+        rc = fail(r, SMZ_E_NOTFOUND, "no metadata %.64s", key);
+    } else {
+        rc = sqlfail(r, src, "reading metadata");
+    }
+    sqlite3_reset(r->meta);
+    return rc;
+}
+
+smz_err smz_reader_resolve(smz_reader *r, const char *path, smz_entry **out)
+{
+    smz_err rc;
+    char *main_page = NULL;
+    begin(r);
+    *out = NULL;
+    if (!path[0] || !strcmp(path, "/")) {
+        if ((rc = smz_reader_meta(r, "MainPage", &main_page, NULL)) != SMZ_OK)
+            return fail(r, SMZ_E_NOTFOUND, "the archive has no main page");
+        path = main_page;
+    }
+    smz_entry *e = NULL;
+    rc = find(r, path, &e);
+    for (int hops = 0; rc == SMZ_OK && e->redirect; hops++) {
+        if (hops == SMZ_MAX_REDIRECTS) {
+            rc = fail(r, SMZ_E_REDIRECT, "%.300s: redirect loop or chain of over %d redirects",
+                      path, SMZ_MAX_REDIRECTS);
+            break;
+        }
+        smz_entry *next = NULL;
+        rc = find(r, e->redirect, &next);
+        if (rc == SMZ_E_NOTFOUND)
+            rc = fail(r, SMZ_E_CORRUPT, "%.300s redirects to %.300s, which does not exist",
+                      e->path, e->redirect);
+        smz_entry_free(e);
+        e = next;
+    }
+    free(main_page);
+    if (rc != SMZ_OK) {
+        smz_entry_free(e);
+        return rc;
+    }
+    *out = e;
+    return SMZ_OK;
+}
+
+/* ---- clusters ---- */
+
+typedef struct cinfo {
+    int kind;
+    uint64_t usize, stored;
+    unsigned char checksum[SMZ_CHECKSUM_BYTES];
+} cinfo;
+
+static smz_err cluster_info(smz_reader *r, int64_t cid, cinfo *ci)
+{
+    sqlite3_stmt *s = r->cluster_info;
+    smz_err rc = SMZ_OK;
+    sqlite3_bind_int64(s, 1, cid);
+    int src = sqlite3_step(s);
+    if (src == SQLITE_DONE) {
+        rc = fail(r, SMZ_E_CORRUPT, "cluster %lld is missing", (long long)cid);
+    } else if (src != SQLITE_ROW) {
+        rc = sqlfail(r, src, "reading a cluster");
+    } else {
+        int64_t kind = sqlite3_column_int64(s, 0), usize = sqlite3_column_int64(s, 1),
+                stored = sqlite3_column_int64(s, 3);
+        const void *ck = sqlite3_column_blob(s, 2);
+        if (sqlite3_column_bytes(s, 2) != SMZ_CHECKSUM_BYTES || !ck || usize < 0 || stored < 0 ||
+            sqlite3_column_type(s, 1) != SQLITE_INTEGER ||
+            (kind != SMZ_CLUSTER_STORED && kind != SMZ_CLUSTER_ZSTD) ||
+            (kind == SMZ_CLUSTER_STORED && usize != stored) ||
+            (kind == SMZ_CLUSTER_ZSTD &&
+             ((uint64_t)usize > SMZ_MAX_CLUSTER_USIZE ||
+              (uint64_t)stored > ZSTD_compressBound(SMZ_MAX_CLUSTER_USIZE))) ||
+            (uint64_t)stored > SMZ_MAX_STORED_CLUSTER) {
+            rc = fail(r, SMZ_E_CORRUPT, "cluster %lld has a malformed header", (long long)cid);
+        } else {
+            ci->kind = (int)kind;
+            ci->usize = (uint64_t)usize;
+            ci->stored = (uint64_t)stored;
+            memcpy(ci->checksum, ck, SMZ_CHECKSUM_BYTES);
+        }
+    }
+    sqlite3_reset(s);
+    return rc;
+}
+
+static smz_err blob_read(smz_reader *r, int64_t cid, uint64_t off, void *buf, size_t len)
+{
+    sqlite3_blob *b = NULL;
+    int src = sqlite3_blob_open(r->db, "main", "clusters", "data", cid, 0, &b);
+    if (src == SQLITE_OK && (uint64_t)sqlite3_blob_bytes(b) < off + len)
+        src = SQLITE_CORRUPT;
+    if (src == SQLITE_OK && len)
+        src = sqlite3_blob_read(b, buf, (int)len, (int)off);
+    sqlite3_blob_close(b);
+    if (src != SQLITE_OK)
+        return sqlfail(r, src, "reading cluster data");
+    return SMZ_OK;
+}
+
+/* The stored bytes of cluster CID, checksum verified.  Caller frees. */
+static smz_err load_stored(smz_reader *r, int64_t cid, const cinfo *ci, unsigned char **out)
+{
+    unsigned char ck[SMZ_CHECKSUM_BYTES];
+    unsigned char *buf = malloc(ci->stored ? ci->stored : 1);
+    smz_err rc;
+    *out = NULL;
+    if (!buf)
+        return fail(r, SMZ_E_NOMEM, "out of memory for cluster %lld", (long long)cid);
+    if ((rc = blob_read(r, cid, 0, buf, ci->stored)) != SMZ_OK) {
+        free(buf);
+        return rc;
+    }
+    smz_cluster_checksum(buf, ci->stored, ck);
+    if (sodium_memcmp(ck, ci->checksum, sizeof ck) != 0) {
+        free(buf);
+        return fail(r, SMZ_E_CORRUPT, "cluster %lld: checksum mismatch (the archive is damaged)",
+                    (long long)cid);
+    }
+    *out = buf;
+    return SMZ_OK;
+}
+
+/* Decompresses at least the first NEED bytes of a zstd cluster (all of it
+ * when FULL).  Returns a buffer with one reference. */
+static smz_err decompress(smz_reader *r, int64_t cid, const cinfo *ci, uint64_t need, int full,
+                          smz_cbuf **out)
+{
+    unsigned char *src = NULL;
+    smz_cbuf *b = NULL;
+    smz_err rc = load_stored(r, cid, ci, &src);
+    *out = NULL;
+    if (rc != SMZ_OK)
+        return rc;
+    unsigned long long fcs = ZSTD_getFrameContentSize(src, ci->stored);
+    size_t fsize = ZSTD_findFrameCompressedSize(src, ci->stored);
+    if (fcs != ci->usize || ZSTD_isError(fsize) || fsize != ci->stored) {
+        rc = fail(r, SMZ_E_CORRUPT, "cluster %lld: not one zstd frame of the declared size",
+                  (long long)cid);
+        goto out;
+    }
+    size_t want = full ? ci->usize : need;
+    if (!(b = smz_cbuf_new(want))) {
+        rc = fail(r, SMZ_E_NOMEM, "out of memory for cluster %lld", (long long)cid);
+        goto out;
+    }
+    if (want == ci->usize) {
+        size_t got = ZSTD_decompressDCtx(r->dctx, b->data, want, src, ci->stored);
+        if (ZSTD_isError(got) || got != want) {
+            rc = fail(r, SMZ_E_CORRUPT, "cluster %lld: %s", (long long)cid,
+                      ZSTD_isError(got) ? ZSTD_getErrorName(got) : "short");
+            goto out;
+        }
+    } else {
+        /* Only the prefix a one-shot read needs: stop as soon as it is out. */
+        ZSTD_DCtx_reset(r->dctx, ZSTD_reset_session_only);
+        ZSTD_inBuffer in = {src, ci->stored, 0};
+        ZSTD_outBuffer o = {b->data, want, 0};
+        while (o.pos < want) {
+            size_t z = ZSTD_decompressStream(r->dctx, &o, &in);
+            if (ZSTD_isError(z) || (z == 0 && o.pos < want) ||
+                (in.pos == in.size && o.pos < want && z != 0 && o.pos == 0)) {
+                rc = fail(r, SMZ_E_CORRUPT, "cluster %lld: %s", (long long)cid,
+                          ZSTD_isError(z) ? ZSTD_getErrorName(z) : "ends early");
+                goto out;
+            }
+            if (in.pos == in.size && o.pos < want) {
+                size_t z2 = ZSTD_decompressStream(r->dctx, &o, &in);
+                if (ZSTD_isError(z2) || o.pos < want) {
+                    rc = fail(r, SMZ_E_CORRUPT, "cluster %lld: ends early", (long long)cid);
+                    goto out;
+                }
+            }
+        }
+        ZSTD_DCtx_reset(r->dctx, ZSTD_reset_session_only);
+    }
+    *out = b;
+    b = NULL;
+    rc = SMZ_OK;
+out:
+    free(src);
+    smz_cbuf_release(NULL, b);
+    return rc;
+}
+
+/* Copies LEN bytes at OFF of cluster CID into DST, through CACHE when given. */
+static smz_err cluster_copy(smz_reader *r, smz_cache *cache, int64_t cid, uint64_t off,
+                            void *dst, size_t len)
+{
+    cinfo ci;
+    smz_err rc;
+    smz_cbuf *b = NULL;
+    if (cache && (b = smz_cache_get(cache, r->dev, r->ino, cid))) {
+        if (off > b->len || len > b->len - off) {
+            smz_cbuf_release(cache, b);
+            return fail(r, SMZ_E_CORRUPT, "an entry lies outside cluster %lld", (long long)cid);
+        }
+        memcpy(dst, b->data + off, len);
+        smz_cbuf_release(cache, b);
+        return SMZ_OK;
+    }
+    if ((rc = cluster_info(r, cid, &ci)) != SMZ_OK)
+        return rc;
+    if (off > ci.usize || len > ci.usize - off)
+        return fail(r, SMZ_E_CORRUPT, "an entry lies outside cluster %lld", (long long)cid);
+    if (ci.kind == SMZ_CLUSTER_STORED) {
+        if (!cache || ci.stored > SMZ_MAX_CLUSTER_USIZE)
+            return blob_read(r, cid, off, dst, len);
+        unsigned char *raw = NULL;
+        if ((rc = load_stored(r, cid, &ci, &raw)) != SMZ_OK)
+            return rc;
+        if (!(b = smz_cbuf_new(ci.stored))) {
+            free(raw);
+            return fail(r, SMZ_E_NOMEM, "out of memory");
+        }
+        memcpy(b->data, raw, ci.stored);
+        free(raw);
+    } else if ((rc = decompress(r, cid, &ci, off + len, cache != NULL, &b)) != SMZ_OK) {
+        return rc;
+    }
+    memcpy(dst, b->data + off, len);
+    if (cache) {
+        smz_cache_put(cache, r->dev, r->ino, cid, b);
+        smz_cbuf_release(cache, b);
+    } else {
+        smz_cbuf_release(NULL, b);
+    }
+    return SMZ_OK;
+}
+
+smz_err smz_reader_read_range(smz_reader *r, const smz_entry *e, uint64_t off, void *buf, size_t len)
+{
+    begin(r);
+    if (e->redirect || off > e->size || len > e->size - off)
+        return fail(r, SMZ_E_INVALID, "range outside the entry");
+    return cluster_copy(r, r->cache, e->cluster, e->offset + off, buf, len);
+}
+
+static smz_err read_with(smz_reader *r, smz_cache *cache, const smz_entry *e, size_t max_len,
+                         unsigned char **data, size_t *len)
+{
+    *data = NULL;
+    *len = 0;
+    if (e->redirect)
+        return fail(r, SMZ_E_INVALID, "%.300s is a redirect", e->path);
+    if (e->size > max_len)
+        return fail(r, SMZ_E_TOOBIG, "%.300s: %llu bytes is over the %zu-byte limit", e->path,
+                    (unsigned long long)e->size, max_len);
+    unsigned char *buf = malloc(e->size ? e->size : 1);
+    if (!buf)
+        return fail(r, SMZ_E_NOMEM, "out of memory");
+    smz_err rc = cluster_copy(r, cache, e->cluster, e->offset, buf, e->size);
+    if (rc != SMZ_OK) {
+        free(buf);
+        return rc;
+    }
+    *data = buf;
+    *len = e->size;
+    return SMZ_OK;
+}
+
+smz_err smz_reader_read(smz_reader *r, const smz_entry *e, size_t max_len, unsigned char **data,
+                        size_t *len)
+{
+    begin(r);
+    return read_with(r, r->cache, e, max_len, data, len);
+}
+
+/* ---- iteration ---- */
+
+smz_err smz_reader_iter(smz_reader *r, const char *prefix, smz_iter **out)
+{
+    begin(r);
+    *out = NULL;
+    smz_iter *it = calloc(1, sizeof *it);
+    if (!it)
+        return fail(r, SMZ_E_NOMEM, "out of memory");
+    it->r = r;
+    /* A range on the path index: prefix <= path < prefix+U+10FFFF-ish. */
+    int src = sqlite3_prepare_v2(r->db,
+                                 "SELECT 0, e.path, e.title, m.name, e.redirect, e.size, e.cluster, "
+                                 "e.offset FROM entries e LEFT JOIN mimetypes m ON m.id = e.mime "
+                                 "WHERE e.path >= ?1 AND (?1 = '' OR substr(e.path, 1, length(?1)) = ?1) "
+                                 "ORDER BY e.path",
+                                 -1, &it->st, NULL);
+    if (src != SQLITE_OK) {
+        free(it);
+        return sqlfail(r, src, "listing entries");
+    }
+    sqlite3_bind_text(it->st, 1, prefix ? prefix : "", -1, SQLITE_TRANSIENT);
+    *out = it;
+    return SMZ_OK;
+}
+
+smz_err smz_iter_next(smz_iter *it, const smz_entry **e)
+{
+    smz_reader *r = it->r;
+    smz_entry_free(it->cur);
+    it->cur = NULL;
+    *e = NULL;
+    r->budget = SMZ_STEP_BUDGET;
+    int src = sqlite3_step(it->st);
+    if (src == SQLITE_DONE)
+        return SMZ_OK;
+    if (src != SQLITE_ROW)
+        return sqlfail(r, src, "listing entries");
+    smz_err rc = entry_from_row(r, it->st, &it->cur);
+    *e = it->cur;
+    return rc;
+}
+
+void smz_iter_free(smz_iter *it)
+{
+    if (!it)
+        return;
+    smz_entry_free(it->cur);
+    sqlite3_finalize(it->st);
+    free(it);
+}
+
+/* ---- figures ---- */
+
+static int64_t scalar(smz_reader *r, const char *sql, int *ok)
+{
+    sqlite3_stmt *s = NULL;
+    int64_t v = 0;
+    r->budget = SMZ_STEP_BUDGET;
+    if (sqlite3_prepare_v2(r->db, sql, -1, &s, NULL) == SQLITE_OK && sqlite3_step(s) == SQLITE_ROW)
+        v = sqlite3_column_int64(s, 0);
+    else
+        *ok = 0;
+    sqlite3_finalize(s);
+    return v;
+}
+
+smz_err smz_reader_stats(smz_reader *r, smz_stats *st)
+{
+    int ok = 1;
+    begin(r);
+    memset(st, 0, sizeof *st);
+    st->entries = (uint64_t)scalar(r, "SELECT count(*) FROM entries", &ok);
+    st->redirects = (uint64_t)scalar(r, "SELECT count(*) FROM entries WHERE redirect IS NOT NULL", &ok);
+    st->clusters = (uint64_t)scalar(r, "SELECT count(*) FROM clusters", &ok);
+    st->content_bytes = (uint64_t)scalar(r, "SELECT total(size) FROM entries WHERE redirect IS NULL", &ok);
+    st->stored_bytes = (uint64_t)scalar(r, "SELECT total(length(data)) FROM clusters", &ok);
+    st->file_bytes = r->file_size;
+    st->format_version = SMZ_FORMAT_VERSION;
+    st->has_index = r->has_index;
+    if (r->has_index) {
+        /* Index tables plus the clusters that hold the searchable text. */
+        st->index_bytes = (uint64_t)scalar(
+            r, "SELECT total(pgsize) FROM dbstat WHERE name LIKE 'search\\_%' ESCAPE '\\'", &ok);
+        st->index_bytes += (uint64_t)scalar(
+            r, "SELECT total(length(data)) FROM clusters WHERE id IN (SELECT DISTINCT cluster FROM search_text)",
+            &ok);
+    }
+    if (!ok)
+        return fail(r, SMZ_E_CORRUPT, "cannot count the archive's contents: %s", sqlite3_errmsg(r->db));
+    sqlite3_stmt *s = NULL;
+    int src = sqlite3_prepare_v2(r->db,
+                                 "SELECT m.name, count(*), total(e.size) FROM entries e JOIN mimetypes m "
+                                 "ON m.id = e.mime WHERE e.redirect IS NULL GROUP BY m.name "
+                                 "ORDER BY count(*) DESC, m.name LIMIT 1000",
+                                 -1, &s, NULL);
+    if (src != SQLITE_OK)
+        return sqlfail(r, src, "counting MIME types");
+    smz_err rc = SMZ_OK;
+    st->mimes = calloc(1000, sizeof *st->mimes);
+    if (!st->mimes)
+        rc = fail(r, SMZ_E_NOMEM, "out of memory");
+    while (rc == SMZ_OK && (src = sqlite3_step(s)) == SQLITE_ROW) {
+        const char *m = (const char *)sqlite3_column_text(s, 0);
+        smz_mime_stat *ms = &st->mimes[st->n_mimes];
+        if (!(ms->mime = strndup(m ? m : "", SMZ_MAX_MIME))) {
+            rc = fail(r, SMZ_E_NOMEM, "out of memory");
+            break;
+        }
+        ms->entries = (uint64_t)sqlite3_column_int64(s, 1);
+        ms->bytes = (uint64_t)sqlite3_column_double(s, 2);
+        st->n_mimes++;
+    }
+    if (rc == SMZ_OK && src != SQLITE_DONE)
+        rc = sqlfail(r, src, "counting MIME types");
+    sqlite3_finalize(s);
+    return rc;
+}
+
+void smz_stats_free(smz_stats *st)
+{
+    if (!st || !st->mimes)
+        return;
+    for (size_t i = 0; i < st->n_mimes; i++)
+        free(st->mimes[i].mime);
+    free(st->mimes);
+    st->mimes = NULL;
+}
+
+/* ---- digest ---- */
+
+static void put_u64(crypto_generichash_state *h, uint64_t v)
+{
+    unsigned char b[8];
+    for (int i = 0; i < 8; i++)
+        b[i] = (unsigned char)(v >> (56 - 8 * i));
+    crypto_generichash_update(h, b, 8);
+}
+
+static void put_str(crypto_generichash_state *h, const void *s, size_t n)
+{
+    put_u64(h, n);
+    crypto_generichash_update(h, s, n);
+}
+
+smz_err smz_reader_digest(smz_reader *r, unsigned char digest[SMZ_DIGEST_BYTES])
+{
+    crypto_generichash_state h;
+    sqlite3_stmt *s = NULL;
+    smz_iter *it = NULL;
+    smz_cache *tmp = NULL;
+    unsigned char *chunk = NULL;
+    smz_err rc;
+    int src;
+    begin(r);
+    crypto_generichash_init(&h, NULL, 0, SMZ_DIGEST_BYTES);
+    crypto_generichash_update(&h, (const unsigned char *)"smz-digest-1", 12);
+    src = sqlite3_prepare_v2(r->db,
+                             "SELECT key, value FROM metadata WHERE key NOT IN ('Digest', 'UUID') "
+                             "AND key NOT LIKE 'Signature%' ORDER BY key",
+                             -1, &s, NULL);
+    if (src != SQLITE_OK)
+        return sqlfail(r, src, "reading metadata");
+    while ((src = sqlite3_step(s)) == SQLITE_ROW) {
+        put_str(&h, sqlite3_column_blob(s, 0), (size_t)sqlite3_column_bytes(s, 0));
+        put_str(&h, sqlite3_column_blob(s, 1), (size_t)sqlite3_column_bytes(s, 1));
+        r->budget = SMZ_STEP_BUDGET;
+    }
+    sqlite3_finalize(s);
+    if (src != SQLITE_DONE)
+        return sqlfail(r, src, "reading metadata");
+    crypto_generichash_update(&h, (const unsigned char *)"\xff", 1);
+    /* Entries in path order jump between clusters: a private cache keeps
+     * each cluster from being decompressed over and over. */
+    smz_cache *cache = r->cache;
+    if (!cache && !(cache = tmp = smz_cache_new(0)))
+        return fail(r, SMZ_E_NOMEM, "out of memory");
+    if (!(chunk = malloc(1 << 20))) {
+        rc = fail(r, SMZ_E_NOMEM, "out of memory");
+        goto out;
+    }
+    if ((rc = smz_reader_iter(r, NULL, &it)) != SMZ_OK)
+        goto out;
+    for (;;) {
+        const smz_entry *e;
+        if ((rc = smz_iter_next(it, &e)) != SMZ_OK || !e)
+            break;
+        crypto_generichash_update(&h, (const unsigned char *)(e->redirect ? "R" : "E"), 1);
+        put_str(&h, e->path, strlen(e->path));
+        put_str(&h, e->title, strlen(e->title));
+        if (e->redirect) {
+            put_str(&h, e->redirect, strlen(e->redirect));
+            continue;
+        }
+        put_str(&h, e->mime, strlen(e->mime));
+        put_u64(&h, e->size);
+        for (uint64_t off = 0; off < e->size;) {
+            size_t n = e->size - off > (1 << 20) ? (1 << 20) : (size_t)(e->size - off);
+            if ((rc = cluster_copy(r, cache, e->cluster, e->offset + off, chunk, n)) != SMZ_OK) {
+                char what[sizeof r->errmsg];
+                memcpy(what, r->errmsg, sizeof what);
+                fail(r, rc, "%.300s: %.700s", e->path, what);
+                goto out;
+            }
+            crypto_generichash_update(&h, chunk, n);
+            off += n;
+        }
+    }
+    if (rc == SMZ_OK)
+        crypto_generichash_final(&h, digest, SMZ_DIGEST_BYTES);
+out:
+    smz_iter_free(it);
+    free(chunk);
+    smz_cache_free(tmp);
+    return rc;
+}
+
+/* ---- check ---- */
+
+typedef struct checker {
+    smz_reader *r;
+    smz_problem_fn fn;
+    void *ctx;
+    uint64_t n;
+} checker;
+
+static void problem(checker *c, const char *path, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void problem(checker *c, const char *path, const char *fmt, ...)
+{
+    char msg[1200];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    c->n++;
+    if (c->fn)
+        c->fn(c->ctx, path, msg);
+}
+
+smz_err smz_reader_check(smz_reader *r, smz_problem_fn fn, void *ctx, uint64_t *n_problems)
+{
+    checker c = {r, fn, ctx, 0};
+    sqlite3_stmt *s = NULL;
+    smz_iter *it = NULL;
+    smz_err rc = SMZ_OK;
+    char *main_page = NULL, *stored = NULL;
+    begin(r);
+    /* 1. SQLite's own structure. */
+    int src = sqlite3_prepare_v2(r->db, "PRAGMA quick_check(20)", -1, &s, NULL);
+    while (s && (src = sqlite3_step(s)) == SQLITE_ROW) {
+        const char *m = (const char *)sqlite3_column_text(s, 0);
+        if (m && strcmp(m, "ok"))
+            problem(&c, "", "database structure: %.500s", m);
+    }
+    if (src != SQLITE_DONE)
+        problem(&c, "", "database structure: %s", sqlite3_errmsg(r->db));
+    sqlite3_finalize(s);
+    s = NULL;
+    /* 2. Every cluster: checksum, one frame, declared size. */
+    src = sqlite3_prepare_v2(r->db, "SELECT id FROM clusters ORDER BY id", -1, &s, NULL);
+    while (s && (src = sqlite3_step(s)) == SQLITE_ROW) {
+        int64_t cid = sqlite3_column_int64(s, 0);
+        cinfo ci;
+        smz_cbuf *b = NULL;
+        unsigned char *raw = NULL;
+        r->budget = SMZ_STEP_BUDGET;
+        smz_err e = cluster_info(r, cid, &ci);
+        if (e == SMZ_OK)
+            e = ci.kind == SMZ_CLUSTER_ZSTD ? decompress(r, cid, &ci, ci.usize, 1, &b)
+                                            : load_stored(r, cid, &ci, &raw);
+        if (e != SMZ_OK)
+            problem(&c, "", "%s", r->errmsg);
+        smz_cbuf_release(NULL, b);
+        free(raw);
+        if (e == SMZ_E_NOMEM) {
+            rc = e;
+            goto out;
+        }
+    }
+    if (src != SQLITE_DONE)
+        problem(&c, "", "listing clusters: %s", sqlite3_errmsg(r->db));
+    sqlite3_finalize(s);
+    s = NULL;
+    /* 3. Every entry: inside its cluster; redirects resolve. */
+    if ((rc = smz_reader_iter(r, NULL, &it)) != SMZ_OK)
+        goto out;
+    for (;;) {
+        const smz_entry *e;
+        smz_err er = smz_iter_next(it, &e);
+        if (er != SMZ_OK) {
+            problem(&c, "", "%s", r->errmsg);
+            if (er == SMZ_E_NOMEM || er == SMZ_E_CORRUPT)
+                break;
+            continue;
+        }
+        if (!e)
+            break;
+        if (e->redirect) {
+            smz_entry *t = NULL;
+            if (smz_reader_resolve(r, e->path, &t) != SMZ_OK)
+                problem(&c, e->path, "%s", r->errmsg);
+            smz_entry_free(t);
+            continue;
+        }
+        cinfo ci;
+        r->budget = SMZ_STEP_BUDGET;
+        if (cluster_info(r, e->cluster, &ci) != SMZ_OK)
+            problem(&c, e->path, "%s", r->errmsg);
+        else if (e->offset > ci.usize || e->size > ci.usize - e->offset)
+            problem(&c, e->path, "lies outside cluster %lld", (long long)e->cluster);
+    }
+    /* 4. The main page. */
+    if (smz_reader_meta(r, "MainPage", &main_page, NULL) == SMZ_OK) {
+        smz_entry *t = NULL;
+        if (smz_reader_resolve(r, main_page, &t) != SMZ_OK)
+            problem(&c, main_page, "main page: %s", r->errmsg);
+        smz_entry_free(t);
+    } else {
+        problem(&c, "", "no main page (metadata MainPage)");
+    }
+    /* 5. The content digest. */
+    if (smz_reader_meta(r, SMZ_META_DIGEST, &stored, NULL) != SMZ_OK) {
+        problem(&c, "", "no content digest (metadata Digest)");
+    } else {
+        unsigned char d[SMZ_DIGEST_BYTES];
+        char hex[SMZ_DIGEST_BYTES * 2 + 1];
+        if (smz_reader_digest(r, d) != SMZ_OK) {
+            problem(&c, "", "content digest not computable: %s", r->errmsg);
+        } else {
+            sodium_bin2hex(hex, sizeof hex, d, sizeof d);
+            if (strcmp(hex, stored))
+                problem(&c, "", "content digest mismatch: stored %.64s, computed %s", stored, hex);
+        }
+    }
+    rc = SMZ_OK;
+out:
+    sqlite3_finalize(s);
+    smz_iter_free(it);
+    free(main_page);
+    free(stored);
+    *n_problems = c.n;
+    return rc;
+}
+
+smz_err smz_reader_random(smz_reader *r, uint64_t seed, smz_entry **out)
+{
+    begin(r);
+    *out = NULL;
+    int ok = 1;
+    if (r->n_articles < 0) {
+        r->n_articles = scalar(r,
+                               "SELECT count(*) FROM entries e JOIN mimetypes m ON m.id = e.mime "
+                               "WHERE m.name = 'text/html' AND e.redirect IS NULL",
+                               &ok);
+        if (!ok)
+            return sqlfail(r, sqlite3_errcode(r->db), "counting articles");
+    }
+    if (r->n_articles <= 0)
+        return fail(r, SMZ_E_NOTFOUND, "the archive has no HTML articles");
+    sqlite3_stmt *s = NULL;
+    int src = sqlite3_prepare_v2(r->db,
+                                 "SELECT 0, e.path, e.title, m.name, e.redirect, e.size, e.cluster, "
+                                 "e.offset FROM entries e JOIN mimetypes m ON m.id = e.mime "
+                                 "WHERE m.name = 'text/html' AND e.redirect IS NULL LIMIT 1 OFFSET ?",
+                                 -1, &s, NULL);
+    if (src != SQLITE_OK)
+        return sqlfail(r, src, "picking an article");
+    sqlite3_bind_int64(s, 1, (int64_t)(seed % (uint64_t)r->n_articles));
+    smz_err rc;
+    src = sqlite3_step(s);
+    if (src == SQLITE_ROW)
+        rc = entry_from_row(r, s, out);
+    else if (src == SQLITE_DONE)
+        rc = fail(r, SMZ_E_NOTFOUND, "the archive has no HTML articles");
+    else
+        rc = sqlfail(r, src, "picking an article");
+    sqlite3_finalize(s);
+    return rc;
+}

@@ -1,0 +1,842 @@
+/* The archive writer.
+ *
+ * Entries are appended to one of three open clusters (compressible content,
+ * already-compressed media stored as is, and search text).  A full cluster is
+ * sealed and queued to worker threads that compress and checksum it.  All
+ * writes to the SQLite file happen on the caller's thread at points fixed by
+ * the input alone (an entry row when it is added; sealed cluster number s-K
+ * when cluster s is sealed), so the file's bytes never depend on thread
+ * timing: that is what makes packs reproducible.  At most K sealed clusters
+ * wait in memory, which bounds memory whatever the collection's size. */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <sodium.h>
+#include <sqlite3.h>
+#include <zstd.h>
+#include "smz/writer.h"
+#include "smz/reader.h"
+#include "format.h"
+
+enum { CLASS_DATA, CLASS_RAW, CLASS_TEXT, N_CLASSES };
+
+typedef struct job {
+    int64_t cid;
+    int klass;
+    unsigned char *buf;  /* uncompressed bytes */
+    size_t len, cap;
+    unsigned char *out;  /* what is stored */
+    size_t out_len;
+    int kind;
+    unsigned char checksum[SMZ_CHECKSUM_BYTES];
+    int done;
+    smz_err err;
+    struct job *qnext;   /* work queue */
+    struct job *snext;   /* sealed list, in seal order */
+} job;
+
+struct smz_writer {
+    char *path, *tmp_path;
+    sqlite3 *db;
+    sqlite3_stmt *ins_entry, *upd_entry, *find_entry, *ins_cluster, *ins_mime, *find_mime,
+        *ins_text, *ins_fts, *del_text;
+    smz_writer_opts o;
+    char errmsg[1024];
+    volatile sig_atomic_t cancelled;
+    int finished, failed;
+    int64_t next_cid, next_id;
+    job *open[N_CLASSES];
+    /* workers */
+    pthread_t *threads;
+    int nthreads;
+    pthread_mutex_t mu;
+    pthread_cond_t work_cv, done_cv;
+    job *qhead, *qtail;
+    int stopping;
+    job *shead, *stail; /* sealed, not yet written */
+    int nsealed;
+    smz_writer_stats st;
+};
+
+static smz_err fail(smz_writer *w, smz_err e, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static smz_err fail(smz_writer *w, smz_err e, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(w->errmsg, sizeof w->errmsg, fmt, ap);
+    va_end(ap);
+    w->failed = 1;
+    return e;
+}
+
+static smz_err sqlfail(smz_writer *w, int rc, const char *what)
+{
+    w->failed = 1;
+    smz_err e = smz_sqlite_err(w->db, rc, what, w->errmsg, sizeof w->errmsg);
+    if (e == SMZ_E_NOSPACE)
+        snprintf(w->errmsg, sizeof w->errmsg, "%s: disk full writing %s", what, w->tmp_path);
+    return e;
+}
+
+static void warnf(smz_writer *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void warnf(smz_writer *w, const char *fmt, ...)
+{
+    char msg[SMZ_MAX_PATH + 256];
+    va_list ap;
+    if (!w->o.warn)
+        return;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    w->o.warn(w->o.warn_ctx, msg);
+}
+
+int smz_path_valid(const char *p)
+{
+    size_t n = strlen(p);
+    if (n == 0 || n > SMZ_MAX_PATH || p[0] == '/')
+        return 0;
+    const char *seg = p;
+    for (;;) {
+        const char *end = strchr(seg, '/');
+        size_t len = end ? (size_t)(end - seg) : strlen(seg);
+        if (len == 0 || (len == 1 && seg[0] == '.') || (len == 2 && seg[0] == '.' && seg[1] == '.'))
+            return 0;
+        if (!end)
+            break;
+        seg = end + 1;
+    }
+    /* UTF-8 well-formed, no control characters */
+    const unsigned char *s = (const unsigned char *)p;
+    while (*s) {
+        unsigned c = *s;
+        size_t k;
+        if (c < 0x20 || c == 0x7f) return 0;
+        if (c < 0x80) { s++; continue; }
+        if (c >= 0xc2 && c <= 0xdf) k = 1;
+        else if (c >= 0xe0 && c <= 0xef) k = 2;
+        else if (c >= 0xf0 && c <= 0xf4) k = 3;
+        else return 0;
+        unsigned cp = c & (0x3f >> k);
+        for (size_t i = 1; i <= k; i++) {
+            if ((s[i] & 0xc0) != 0x80) return 0;
+            cp = (cp << 6) | (s[i] & 0x3f);
+        }
+        if ((k == 2 && cp < 0x800) || (k == 3 && (cp < 0x10000 || cp > 0x10ffff)) ||
+            (cp >= 0xd800 && cp <= 0xdfff))
+            return 0;
+        s += k + 1;
+    }
+    return 1;
+}
+
+/* ---- worker threads ---- */
+
+static void compress_job(job *j, ZSTD_CCtx *cc, int level)
+{
+    j->err = SMZ_OK;
+    if (j->klass == CLASS_RAW || j->len > SMZ_MAX_CLUSTER_USIZE) {
+        j->kind = SMZ_CLUSTER_STORED;
+        j->out = NULL; /* stored straight from buf */
+        j->out_len = j->len;
+        smz_cluster_checksum(j->buf, j->len, j->checksum);
+        return;
+    }
+    size_t bound = ZSTD_compressBound(j->len);
+    j->out = malloc(bound);
+    if (!j->out) {
+        j->err = SMZ_E_NOMEM;
+        return;
+    }
+    ZSTD_CCtx_reset(cc, ZSTD_reset_session_and_parameters);
+    ZSTD_CCtx_setParameter(cc, ZSTD_c_compressionLevel, level);
+    ZSTD_CCtx_setParameter(cc, ZSTD_c_checksumFlag, 1);
+    ZSTD_CCtx_setParameter(cc, ZSTD_c_contentSizeFlag, 1);
+    size_t r = ZSTD_compress2(cc, j->out, bound, j->buf, j->len);
+    if (ZSTD_isError(r)) {
+        j->err = SMZ_E_INTERNAL;
+        return;
+    }
+    j->kind = SMZ_CLUSTER_ZSTD;
+    j->out_len = r;
+    smz_cluster_checksum(j->out, j->out_len, j->checksum);
+}
+
+static void *worker_main(void *arg)
+{
+    smz_writer *w = arg;
+    ZSTD_CCtx *cc = ZSTD_createCCtx();
+    pthread_mutex_lock(&w->mu);
+    for (;;) {
+        while (!w->qhead && !w->stopping)
+            pthread_cond_wait(&w->work_cv, &w->mu);
+        if (!w->qhead)
+            break;
+        job *j = w->qhead;
+        w->qhead = j->qnext;
+        if (!w->qhead)
+            w->qtail = NULL;
+        pthread_mutex_unlock(&w->mu);
+        if (cc)
+            compress_job(j, cc, w->o.level);
+        else
+            j->err = SMZ_E_NOMEM;
+        pthread_mutex_lock(&w->mu);
+        j->done = 1;
+        pthread_cond_broadcast(&w->done_cv);
+    }
+    pthread_mutex_unlock(&w->mu);
+    ZSTD_freeCCtx(cc);
+    return NULL;
+}
+
+static void job_free(job *j)
+{
+    if (!j)
+        return;
+    free(j->buf);
+    free(j->out);
+    free(j);
+}
+
+/* Writes the oldest sealed cluster, waiting for its compression. */
+static smz_err write_oldest(smz_writer *w)
+{
+    job *j;
+    pthread_mutex_lock(&w->mu);
+    j = w->shead;
+    while (j && !j->done)
+        pthread_cond_wait(&w->done_cv, &w->mu);
+    if (j) {
+        w->shead = j->snext;
+        if (!w->shead)
+            w->stail = NULL;
+        w->nsealed--;
+    }
+    pthread_mutex_unlock(&w->mu);
+    if (!j)
+        return SMZ_OK;
+    smz_err rc = SMZ_OK;
+    if (j->err != SMZ_OK) {
+        rc = fail(w, j->err, "compressing cluster %lld failed", (long long)j->cid);
+        goto out;
+    }
+    sqlite3_stmt *s = w->ins_cluster;
+    sqlite3_bind_int64(s, 1, j->cid);
+    sqlite3_bind_int(s, 2, j->kind);
+    sqlite3_bind_int64(s, 3, (sqlite3_int64)j->len);
+    sqlite3_bind_blob(s, 4, j->checksum, SMZ_CHECKSUM_BYTES, SQLITE_STATIC);
+    sqlite3_bind_blob64(s, 5, j->out ? j->out : j->buf, j->out_len, SQLITE_STATIC);
+    int src = sqlite3_step(s);
+    sqlite3_reset(s);
+    sqlite3_clear_bindings(s);
+    if (src != SQLITE_DONE) {
+        rc = sqlfail(w, src, "writing a cluster");
+        goto out;
+    }
+    w->st.clusters++;
+out:
+    job_free(j);
+    return rc;
+}
+
+static smz_err seal(smz_writer *w, int klass)
+{
+    job *j = w->open[klass];
+    if (!j)
+        return SMZ_OK;
+    w->open[klass] = NULL;
+    j->qnext = j->snext = NULL;
+    pthread_mutex_lock(&w->mu);
+    if (w->qtail) w->qtail->qnext = j; else w->qhead = j;
+    w->qtail = j;
+    if (w->stail) w->stail->snext = j; else w->shead = j;
+    w->stail = j;
+    w->nsealed++;
+    int over = w->nsealed > 2 * w->nthreads;
+    pthread_cond_signal(&w->work_cv);
+    pthread_mutex_unlock(&w->mu);
+    /* nsealed only changes on this thread, so "over" depends on input alone */
+    return over ? write_oldest(w) : SMZ_OK;
+}
+
+/* Room for LEN more bytes in the open cluster of KLASS: seals a full one,
+ * opens a new one.  *cid and *off say where the bytes will go. */
+static smz_err reserve(smz_writer *w, int klass, size_t len, int64_t *cid, uint64_t *off)
+{
+    job *j = w->open[klass];
+    smz_err rc;
+    if (j && j->len > 0 && j->len + len > w->o.cluster_size) {
+        if ((rc = seal(w, klass)) != SMZ_OK)
+            return rc;
+        j = NULL;
+    }
+    if (!j) {
+        j = calloc(1, sizeof *j);
+        if (!j)
+            return fail(w, SMZ_E_NOMEM, "out of memory");
+        j->cid = w->next_cid++;
+        j->klass = klass;
+        w->open[klass] = j;
+    }
+    if (j->len + len > j->cap) {
+        size_t cap = j->cap ? j->cap : 65536;
+        while (cap < j->len + len)
+            cap *= 2;
+        unsigned char *nb = realloc(j->buf, cap);
+        if (!nb)
+            return fail(w, SMZ_E_NOMEM, "out of memory for a %zu-byte cluster", cap);
+        j->buf = nb;
+        j->cap = cap;
+    }
+    *cid = j->cid;
+    *off = j->len;
+    return SMZ_OK;
+}
+
+static smz_err append(smz_writer *w, int klass, const void *data, size_t len, int64_t *cid,
+                      uint64_t *off)
+{
+    smz_err rc = reserve(w, klass, len, cid, off);
+    if (rc != SMZ_OK)
+        return rc;
+    job *j = w->open[klass];
+    if (len)
+        memcpy(j->buf + j->len, data, len);
+    j->len += len;
+    /* An entry that fills a cluster by itself need not wait for the next. */
+    if (j->len >= w->o.cluster_size)
+        return seal(w, klass);
+    return SMZ_OK;
+}
+
+/* ---- public API ---- */
+
+static int is_precompressed(const char *mime)
+{
+    static const char *const raw[] = {
+        "image/jpeg", "image/png", "image/gif", "image/webp", "image/avif", "font/woff2",
+        "font/woff", "application/zip", "application/gzip", "application/x-xz",
+        "application/zstd", "application/x-7z-compressed", "application/x-bzip2",
+        "application/epub+zip", NULL,
+    };
+    if (!strncmp(mime, "audio/", 6) || !strncmp(mime, "video/", 6))
+        return 1;
+    for (size_t i = 0; raw[i]; i++)
+        if (!strcmp(mime, raw[i]))
+            return 1;
+    return 0;
+}
+
+static int prep(smz_writer *w, sqlite3_stmt **s, const char *sql)
+{
+    return sqlite3_prepare_v3(w->db, sql, -1, SQLITE_PREPARE_PERSISTENT, s, NULL);
+}
+
+smz_err smz_writer_new(const char *path, const smz_writer_opts *opts, smz_writer **out)
+{
+    smz_err rc = SMZ_OK;
+    int src;
+    smz_writer *w = calloc(1, sizeof *w);
+    *out = w;
+    if (!w)
+        return SMZ_E_NOMEM;
+    pthread_mutex_init(&w->mu, NULL);
+    pthread_cond_init(&w->work_cv, NULL);
+    pthread_cond_init(&w->done_cv, NULL);
+    if (opts)
+        w->o = *opts;
+    if (w->o.cluster_size == 0)
+        w->o.cluster_size = SMZ_DEFAULT_CLUSTER;
+    if (w->o.cluster_size > SMZ_MAX_CLUSTER_USIZE)
+        w->o.cluster_size = SMZ_MAX_CLUSTER_USIZE;
+    if (w->o.level == 0)
+        w->o.level = 19;
+    if (w->o.threads <= 0) {
+        long n = sysconf(_SC_NPROCESSORS_ONLN);
+        w->o.threads = n > 0 ? (int)(n > 64 ? 64 : n) : 1;
+    }
+    w->next_cid = 1;
+    w->next_id = 1;
+    if (sodium_init() < 0)
+        return fail(w, SMZ_E_INTERNAL, "libsodium failed to initialise");
+
+    w->path = strdup(path);
+    size_t n = strlen(path) + 32;
+    w->tmp_path = malloc(n);
+    if (!w->path || !w->tmp_path)
+        return fail(w, SMZ_E_NOMEM, "out of memory");
+    /* A hidden temporary name beside the target: same filesystem, so the
+     * final rename is atomic. */
+    const char *slash = strrchr(path, '/');
+    size_t dirlen = slash ? (size_t)(slash - path + 1) : 0;
+    snprintf(w->tmp_path, n, "%.*s.%s.partial-XXXXXX", (int)dirlen, path,
+             slash ? slash + 1 : path);
+    int fd = mkstemp(w->tmp_path);
+    if (fd < 0) {
+        int e = errno;
+        free(w->tmp_path);
+        w->tmp_path = NULL;
+        return fail(w, e == ENOSPC ? SMZ_E_NOSPACE : SMZ_E_IO,
+                    "cannot create a file beside %s: %s", path, strerror(e));
+    }
+    fchmod(fd, 0644);
+    close(fd);
+
+    src = sqlite3_open_v2(w->tmp_path, &w->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL);
+    if (src != SQLITE_OK)
+        return sqlfail(w, src, "opening the new archive");
+    sqlite3_extended_result_codes(w->db, 1);
+    if ((rc = smz_db_register(w->db, w->errmsg, sizeof w->errmsg)) != SMZ_OK)
+        return rc;
+    char pragmas[256];
+    snprintf(pragmas, sizeof pragmas,
+             "PRAGMA page_size=%d; PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; "
+             "PRAGMA locking_mode=EXCLUSIVE; PRAGMA cache_size=-65536; "
+             "PRAGMA application_id=%d; PRAGMA user_version=%d;",
+             SMZ_PAGE_SIZE, SMZ_APPLICATION_ID, SMZ_FORMAT_VERSION);
+    if ((src = sqlite3_exec(w->db, pragmas, NULL, NULL, NULL)) != SQLITE_OK)
+        return sqlfail(w, src, "setting up the new archive");
+    if ((src = sqlite3_exec(w->db, "BEGIN", NULL, NULL, NULL)) != SQLITE_OK)
+        return sqlfail(w, src, "starting the archive");
+    if ((rc = smz_schema_create(w->db, !w->o.no_index, w->o.stem_english, w->errmsg,
+                                sizeof w->errmsg)) != SMZ_OK)
+        return w->failed = 1, rc;
+    if ((src = prep(w, &w->ins_entry,
+                    "INSERT INTO entries(path,title,mime,cluster,offset,size,redirect) "
+                    "VALUES(?2,?3,?4,?5,?6,?7,?8)")) ||
+        (src = prep(w, &w->upd_entry,
+                    "UPDATE entries SET title=?3,mime=?4,cluster=?5,offset=?6,size=?7,"
+                    "redirect=?8 WHERE path=?2")) ||
+        (src = prep(w, &w->find_entry, "SELECT 1 FROM entries WHERE path=?")) ||
+        (src = prep(w, &w->ins_cluster,
+                    "INSERT INTO clusters(id,kind,usize,checksum,data) VALUES(?,?,?,?,?)")) ||
+        (src = prep(w, &w->find_mime, "SELECT id FROM mimetypes WHERE name=?")) ||
+        (src = prep(w, &w->ins_mime, "INSERT INTO mimetypes(name) VALUES(?)")))
+        return sqlfail(w, src, "preparing statements");
+    if (!w->o.no_index &&
+        ((src = prep(w, &w->ins_text,
+                     "INSERT INTO search_text(id,path,cluster,offset,size) VALUES(?,?,?,?,?)")) ||
+         (src = prep(w, &w->del_text, "DELETE FROM search_text WHERE path=?")) ||
+         (src = prep(w, &w->ins_fts, "INSERT INTO search_fts(rowid,title,body) VALUES(?,?,?)"))))
+        return sqlfail(w, src, "preparing statements");
+
+    w->threads = calloc((size_t)w->o.threads, sizeof *w->threads);
+    if (!w->threads)
+        return fail(w, SMZ_E_NOMEM, "out of memory");
+    for (int i = 0; i < w->o.threads; i++) {
+        if (pthread_create(&w->threads[i], NULL, worker_main, w) != 0)
+            break;
+        w->nthreads++;
+    }
+    if (w->nthreads == 0)
+        return fail(w, SMZ_E_INTERNAL, "cannot start a compression thread");
+    return SMZ_OK;
+}
+
+const char *smz_writer_errmsg(const smz_writer *w)
+{
+    return w ? w->errmsg : "out of memory";
+}
+
+void smz_writer_cancel(smz_writer *w)
+{
+    w->cancelled = 1;
+}
+
+static smz_err check_state(smz_writer *w)
+{
+    if (w->cancelled)
+        return fail(w, SMZ_E_INTERRUPTED, "interrupted");
+    if (w->failed || w->finished)
+        return SMZ_E_INVALID;
+    return SMZ_OK;
+}
+
+smz_err smz_writer_set_meta(smz_writer *w, const char *key, const void *value, size_t len)
+{
+    smz_err rc = check_state(w);
+    if (rc != SMZ_OK)
+        return rc;
+    if (!key[0] || strlen(key) > 64 || len > SMZ_MAX_META_VALUE)
+        return fail(w, SMZ_E_INVALID, "metadata %.64s: key or value too long", key);
+    sqlite3_stmt *s;
+    int src = sqlite3_prepare_v2(w->db, "INSERT OR REPLACE INTO metadata(key,value) VALUES(?,?)",
+                                 -1, &s, NULL);
+    if (src == SQLITE_OK) {
+        sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
+        sqlite3_bind_blob(s, 2, len ? value : "", (int)len, SQLITE_STATIC);
+        src = sqlite3_step(s);
+        sqlite3_finalize(s);
+    }
+    return src == SQLITE_DONE || src == SQLITE_OK ? SMZ_OK : sqlfail(w, src, "writing metadata");
+}
+
+static smz_err mime_id(smz_writer *w, const char *mime, int64_t *id)
+{
+    sqlite3_stmt *s = w->find_mime;
+    sqlite3_bind_text(s, 1, mime, -1, SQLITE_STATIC);
+    int src = sqlite3_step(s);
+    if (src == SQLITE_ROW)
+        *id = sqlite3_column_int64(s, 0);
+    sqlite3_reset(s);
+    if (src == SQLITE_ROW)
+        return SMZ_OK;
+    s = w->ins_mime;
+    sqlite3_bind_text(s, 1, mime, -1, SQLITE_STATIC);
+    src = sqlite3_step(s);
+    sqlite3_reset(s);
+    if (src != SQLITE_DONE)
+        return sqlfail(w, src, "writing a MIME type");
+    *id = sqlite3_last_insert_rowid(w->db);
+    return SMZ_OK;
+}
+
+int smz_writer_has(smz_writer *w, const char *path)
+{
+    sqlite3_bind_text(w->find_entry, 1, path, -1, SQLITE_STATIC);
+    int found = sqlite3_step(w->find_entry) == SQLITE_ROW;
+    sqlite3_reset(w->find_entry);
+    return found;
+}
+
+/* Inserts or (on a path clash: the later one wins) replaces an entry row. */
+static smz_err put_row(smz_writer *w, const char *path, const char *title, int64_t mime,
+                       int64_t cid, uint64_t off, uint64_t size, const char *redirect)
+{
+    int old = smz_writer_has(w, path);
+    sqlite3_stmt *s = old ? w->upd_entry : w->ins_entry;
+    if (old) {
+        warnf(w, "%s: added twice; the later one wins", path);
+        if (w->del_text) { /* its index rows stay, but no longer join to a path */
+            sqlite3_bind_text(w->del_text, 1, path, -1, SQLITE_STATIC);
+            sqlite3_step(w->del_text);
+            sqlite3_reset(w->del_text);
+        }
+    }
+    sqlite3_bind_text(s, 2, path, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 3, title ? title : "", -1, SQLITE_STATIC);
+    if (redirect) {
+        sqlite3_bind_null(s, 4);
+        sqlite3_bind_null(s, 5);
+        sqlite3_bind_null(s, 6);
+        sqlite3_bind_null(s, 7);
+        sqlite3_bind_text(s, 8, redirect, -1, SQLITE_STATIC);
+    } else {
+        sqlite3_bind_int64(s, 4, mime);
+        sqlite3_bind_int64(s, 5, cid);
+        sqlite3_bind_int64(s, 6, (sqlite3_int64)off);
+        sqlite3_bind_int64(s, 7, (sqlite3_int64)size);
+        sqlite3_bind_null(s, 8);
+    }
+    int src = sqlite3_step(s);
+    sqlite3_reset(s);
+    sqlite3_clear_bindings(s);
+    if (src != SQLITE_DONE)
+        return sqlfail(w, src, "writing an entry");
+    return SMZ_OK;
+}
+
+static int text_ok(const char *t)
+{
+    return !t || (strlen(t) <= SMZ_MAX_TITLE);
+}
+
+smz_err smz_writer_add(smz_writer *w, const smz_writer_entry *e)
+{
+    smz_err rc = check_state(w);
+    int64_t mime = 0, cid = 0, id = 0, tcid = 0;
+    uint64_t off = 0, toff = 0;
+    if (rc != SMZ_OK)
+        return rc;
+    if (!e->path || !smz_path_valid(e->path))
+        return fail(w, SMZ_E_INVALID, "invalid entry path: %.200s", e->path ? e->path : "(null)");
+    if (!e->mime || !e->mime[0] || strlen(e->mime) > SMZ_MAX_MIME || !text_ok(e->title))
+        return fail(w, SMZ_E_INVALID, "%s: bad MIME type or title", e->path);
+    if (e->size > SMZ_MAX_ENTRY_SIZE)
+        return fail(w, SMZ_E_TOOBIG, "%s: %zu bytes is over the %u-byte entry limit", e->path,
+                    e->size, SMZ_MAX_ENTRY_SIZE);
+    if ((rc = mime_id(w, e->mime, &mime)) != SMZ_OK)
+        return rc;
+    int klass = is_precompressed(e->mime) ? CLASS_RAW : CLASS_DATA;
+    if (e->size > SMZ_MAX_CLUSTER_USIZE)
+        klass = CLASS_RAW;
+    if (e->size >= w->o.cluster_size && w->open[klass] && w->open[klass]->len > 0 &&
+        (rc = seal(w, klass)) != SMZ_OK) /* a big entry gets a cluster of its own */
+        return rc;
+    if ((rc = append(w, klass, e->data, e->size, &cid, &off)) != SMZ_OK)
+        return rc;
+    if ((rc = put_row(w, e->path, e->title, mime, cid, off, e->size, NULL)) != SMZ_OK)
+        return rc;
+    if (w->ins_fts && (e->text || (e->title && e->title[0]))) {
+        size_t tl = e->text ? e->text_len : 0;
+        id = w->next_id++;
+        if ((rc = append(w, CLASS_TEXT, e->text, tl, &tcid, &toff)) != SMZ_OK)
+            return rc;
+        sqlite3_stmt *s = w->ins_text;
+        sqlite3_bind_int64(s, 1, id);
+        sqlite3_bind_text(s, 2, e->path, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(s, 3, tcid);
+        sqlite3_bind_int64(s, 4, (sqlite3_int64)toff);
+        sqlite3_bind_int64(s, 5, (sqlite3_int64)tl);
+        int src = sqlite3_step(s);
+        sqlite3_reset(s);
+        if (src != SQLITE_DONE)
+            return sqlfail(w, src, "writing search text");
+        s = w->ins_fts;
+        sqlite3_bind_int64(s, 1, id);
+        sqlite3_bind_text(s, 2, e->title ? e->title : "", -1, SQLITE_STATIC);
+        sqlite3_bind_text(s, 3, e->text ? e->text : "", (int)tl, SQLITE_STATIC);
+        src = sqlite3_step(s);
+        sqlite3_reset(s);
+        if (src != SQLITE_DONE)
+            return sqlfail(w, src, "indexing text");
+    }
+    w->st.entries++;
+    w->st.input_bytes += e->size;
+    return SMZ_OK;
+}
+
+smz_err smz_writer_add_redirect(smz_writer *w, const char *path, const char *title,
+                                const char *target)
+{
+    smz_err rc = check_state(w);
+    if (rc != SMZ_OK)
+        return rc;
+    if (!smz_path_valid(path) || !smz_path_valid(target) || !text_ok(title))
+        return fail(w, SMZ_E_INVALID, "invalid redirect %.200s -> %.200s", path, target);
+    if (!strcmp(path, target))
+        return fail(w, SMZ_E_INVALID, "redirect %.200s points to itself", path);
+    if ((rc = put_row(w, path, title, 0, 0, 0, 0, target)) != SMZ_OK)
+        return rc;
+    w->st.redirects++;
+    return SMZ_OK;
+}
+
+static smz_err meta_default(smz_writer *w, const char *key, const char *value)
+{
+    sqlite3_stmt *s;
+    int src = sqlite3_prepare_v2(w->db, "INSERT OR IGNORE INTO metadata(key,value) VALUES(?,?)",
+                                 -1, &s, NULL);
+    if (src == SQLITE_OK) {
+        sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
+        sqlite3_bind_blob(s, 2, value, (int)strlen(value), SQLITE_STATIC);
+        src = sqlite3_step(s);
+        sqlite3_finalize(s);
+    }
+    return src == SQLITE_DONE ? SMZ_OK : sqlfail(w, src, "writing metadata");
+}
+
+/* Drops redirects whose target does not exist, with a warning each. */
+static smz_err prune_redirects(smz_writer *w)
+{
+    sqlite3_stmt *s;
+    int src;
+    for (int round = 0; round < SMZ_MAX_REDIRECTS; round++) {
+        int dropped = 0;
+        src = sqlite3_prepare_v2(w->db,
+                                 "SELECT path, path, redirect FROM entries e WHERE redirect IS NOT NULL "
+                                 "AND NOT EXISTS (SELECT 1 FROM entries t WHERE t.path = e.redirect)",
+                                 -1, &s, NULL);
+        if (src != SQLITE_OK)
+            return sqlfail(w, src, "checking redirects");
+        while ((src = sqlite3_step(s)) == SQLITE_ROW) {
+            warnf(w, "redirect %s -> %s: no such target; left out", sqlite3_column_text(s, 1),
+                  sqlite3_column_text(s, 2));
+            dropped++;
+        }
+        sqlite3_finalize(s);
+        if (src != SQLITE_DONE)
+            return sqlfail(w, src, "checking redirects");
+        if (!dropped)
+            break;
+        src = sqlite3_exec(w->db,
+                           "DELETE FROM entries WHERE redirect IS NOT NULL AND NOT EXISTS "
+                           "(SELECT 1 FROM entries t WHERE t.path = entries.redirect)",
+                           NULL, NULL, NULL);
+        if (src != SQLITE_OK)
+            return sqlfail(w, src, "dropping redirects");
+        w->st.redirects -= (uint64_t)dropped;
+    }
+    return SMZ_OK;
+}
+
+static void stop_workers(smz_writer *w)
+{
+    if (!w->threads)
+        return;
+    pthread_mutex_lock(&w->mu);
+    w->stopping = 1;
+    pthread_cond_broadcast(&w->work_cv);
+    pthread_mutex_unlock(&w->mu);
+    for (int i = 0; i < w->nthreads; i++)
+        pthread_join(w->threads[i], NULL);
+    free(w->threads);
+    w->threads = NULL;
+    w->nthreads = 0;
+}
+
+static void close_db(smz_writer *w)
+{
+    sqlite3_stmt **all[] = {&w->ins_entry, &w->upd_entry, &w->find_entry, &w->ins_cluster,
+                            &w->ins_mime, &w->find_mime, &w->ins_text, &w->ins_fts, &w->del_text};
+    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
+        sqlite3_finalize(*all[i]);
+        *all[i] = NULL;
+    }
+    if (w->db)
+        sqlite3_close(w->db);
+    w->db = NULL;
+}
+
+static smz_err sync_path(smz_writer *w, const char *p, int dir)
+{
+    int fd = open(p, (dir ? O_RDONLY | O_DIRECTORY : O_RDWR) | O_CLOEXEC);
+    if (fd < 0)
+        return fail(w, SMZ_E_IO, "cannot open %s: %s", p, strerror(errno));
+    int r = fsync(fd);
+    int e = errno;
+    close(fd);
+    if (r != 0 && !(dir && (e == EINVAL || e == EBADF)))
+        return fail(w, e == ENOSPC ? SMZ_E_NOSPACE : SMZ_E_IO, "cannot sync %s: %s", p,
+                    strerror(e));
+    return SMZ_OK;
+}
+
+/* Reads the finished file back with the reader to compute the content
+ * digest: a self-check of the archive as well. */
+static smz_err store_digest(smz_writer *w)
+{
+    unsigned char d[SMZ_DIGEST_BYTES];
+    char hex[SMZ_DIGEST_BYTES * 2 + 1], uuid[37];
+    smz_reader *r = NULL;
+    smz_err rc = smz_reader_open(w->tmp_path, NULL, &r);
+    if (rc == SMZ_OK)
+        rc = smz_reader_digest(r, d);
+    if (rc != SMZ_OK) {
+        fail(w, rc, "reading the new archive back failed: %s",
+             r ? smz_reader_errmsg(r) : smz_strerror(rc));
+        smz_reader_close(r);
+        return rc;
+    }
+    smz_reader_close(r);
+    sodium_bin2hex(hex, sizeof hex, d, sizeof d);
+    /* UUID: the digest's first 16 bytes as a version-8 (custom) UUID. */
+    d[6] = (unsigned char)((d[6] & 0x0f) | 0x80);
+    d[8] = (unsigned char)((d[8] & 0x3f) | 0x80);
+    snprintf(uuid, sizeof uuid,
+             "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", d[0], d[1],
+             d[2], d[3], d[4], d[5], d[6], d[7], d[8], d[9], d[10], d[11], d[12], d[13], d[14],
+             d[15]);
+    int src = sqlite3_open_v2(w->tmp_path, &w->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL);
+    if (src == SQLITE_OK)
+        src = sqlite3_exec(w->db, "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;", NULL, NULL, NULL);
+    if (src != SQLITE_OK)
+        return sqlfail(w, src, "reopening the new archive");
+    if ((rc = smz_writer_set_meta(w, SMZ_META_DIGEST, hex, strlen(hex))) != SMZ_OK ||
+        (rc = smz_writer_set_meta(w, SMZ_META_UUID, uuid, strlen(uuid))) != SMZ_OK)
+        return rc;
+    close_db(w);
+    return SMZ_OK;
+}
+
+smz_err smz_writer_finish(smz_writer *w)
+{
+    smz_err rc = check_state(w);
+    int src;
+    if (rc != SMZ_OK)
+        return rc;
+    for (int k = 0; k < N_CLASSES; k++)
+        if ((rc = seal(w, k)) != SMZ_OK)
+            return rc;
+    while (w->shead) {
+        if (w->cancelled)
+            return fail(w, SMZ_E_INTERRUPTED, "interrupted");
+        if ((rc = write_oldest(w)) != SMZ_OK)
+            return rc;
+    }
+    stop_workers(w);
+    if ((rc = prune_redirects(w)) != SMZ_OK)
+        return rc;
+    /* Name defaults to the file name without .smz. */
+    const char *base = strrchr(w->path, '/');
+    base = base ? base + 1 : w->path;
+    char name[256];
+    snprintf(name, sizeof name, "%s", base);
+    size_t nl = strlen(name);
+    if (nl > 4 && !strcmp(name + nl - 4, ".smz"))
+        name[nl - 4] = 0;
+    if ((rc = meta_default(w, "Name", name)) != SMZ_OK)
+        return rc;
+    if (w->ins_fts &&
+        (src = sqlite3_exec(w->db, "INSERT INTO search_fts(search_fts) VALUES('optimize')", NULL,
+                            NULL, NULL)) != SQLITE_OK)
+        return sqlfail(w, src, "optimising the index");
+    if ((src = sqlite3_exec(w->db, "COMMIT", NULL, NULL, NULL)) != SQLITE_OK)
+        return sqlfail(w, src, "committing the archive");
+    close_db(w);
+    if (w->cancelled)
+        return fail(w, SMZ_E_INTERRUPTED, "interrupted");
+    if ((rc = store_digest(w)) != SMZ_OK)
+        return rc;
+    if ((rc = sync_path(w, w->tmp_path, 0)) != SMZ_OK)
+        return rc;
+    if (w->cancelled)
+        return fail(w, SMZ_E_INTERRUPTED, "interrupted");
+    if (rename(w->tmp_path, w->path) != 0)
+        return fail(w, SMZ_E_IO, "cannot rename %s to %s: %s", w->tmp_path, w->path,
+                    strerror(errno));
+    free(w->tmp_path);
+    w->tmp_path = NULL;
+    char *dir = strdup(w->path);
+    if (dir) {
+        char *sl = strrchr(dir, '/');
+        if (sl)
+            sl[sl == dir ? 1 : 0] = 0;
+        sync_path(w, sl ? dir : ".", 1);
+        free(dir);
+    }
+    struct stat sb;
+    if (stat(w->path, &sb) == 0)
+        w->st.archive_bytes = (uint64_t)sb.st_size;
+    w->finished = 1;
+    return SMZ_OK;
+}
+
+void smz_writer_get_stats(const smz_writer *w, smz_writer_stats *st)
+{
+    *st = w->st;
+}
+
+void smz_writer_free(smz_writer *w)
+{
+    if (!w)
+        return;
+    stop_workers(w);
+    for (int k = 0; k < N_CLASSES; k++)
+        job_free(w->open[k]);
+    while (w->shead) {
+        job *j = w->shead;
+        w->shead = j->snext;
+        job_free(j);
+    }
+    close_db(w);
+    if (w->tmp_path) {
+        unlink(w->tmp_path);
+        free(w->tmp_path);
+    }
+    free(w->path);
+    pthread_mutex_destroy(&w->mu);
+    pthread_cond_destroy(&w->work_cv);
+    pthread_cond_destroy(&w->done_cv);
+    free(w);
+}

@@ -1,0 +1,286 @@
+/* smz-pack: the command-line front-end that builds an archive.  It parses
+ * options, shows progress, and turns Ctrl-C into a clean cancel; all packing
+ * is done by the library (smz/pack.h, smz/writer.h). */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include "smz/pack.h"
+#include "smz/writer.h"
+
+static const char usage[] =
+    "usage: smz-pack SOURCE... -o OUT.smz [options]\n"
+    "Packs a folder into one .smz archive (see smz-pack(1)).\n"
+    "\n"
+    "  -o, --output FILE        the archive to write (required)\n"
+    "  --title T                collection title\n"
+    "  --description D          one-line description\n"
+    "  --language L             ISO 639-3 code, e.g. eng, zho (English enables stemming)\n"
+    "  --main-page PATH         the entry shown first (default index.html if present)\n"
+    "  --name N                 short name used in URLs (default: file name without .smz)\n"
+    "  --creator C, --publisher P, --date YYYY-MM-DD, --tags T, --source S, --license L\n"
+    "  --illustration PNG       48x48 PNG icon\n"
+    "  --redirects FILE         TSV lines: path<TAB>title<TAB>target\n"
+    "  --include-hidden         also pack files whose name starts with '.'\n"
+    "  --articles | --no-articles  render .txt/.md as HTML pages (default: when no HTML)\n"
+    "  --no-index               leave the full-text index out\n"
+    "  --threads N              compression threads (default: all cores)\n"
+    "  --cluster-size BYTES     target cluster size (default 4 MiB)\n"
+    "  --level N                zstd level 1-22 (default 19)\n"
+    "  -q, --quiet              no progress, no summary\n"
+    "  -h, --help               this help\n";
+
+/* The writer a signal should cancel: the only global, and front-end only. */
+static smz_writer *volatile g_writer;
+
+static void on_signal(int sig)
+{
+    (void)sig;
+    if (g_writer)
+        smz_writer_cancel(g_writer);
+}
+
+typedef struct ui {
+    int tty, quiet;
+    uint64_t total_files, total_bytes;
+    struct timespec start, last;
+} ui;
+
+static double since(const struct timespec *t)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (double)(now.tv_sec - t->tv_sec) + (double)(now.tv_nsec - t->tv_nsec) / 1e9;
+}
+
+static void on_warn(void *ctx, const char *msg)
+{
+    ui *u = ctx;
+    fprintf(stderr, "%swarning: %s\n", u->tty && !u->quiet ? "\r\033[K" : "", msg);
+}
+
+static void on_progress(void *ctx, uint64_t entries, uint64_t bytes)
+{
+    ui *u = ctx;
+    if (!u->tty || u->quiet || since(&u->last) < 0.2)
+        return;
+    clock_gettime(CLOCK_MONOTONIC, &u->last);
+    double t = since(&u->start), rate = t > 0 ? (double)bytes / t : 0;
+    double left = rate > 0 && u->total_bytes > bytes ? (double)(u->total_bytes - bytes) / rate : 0;
+    fprintf(stderr, "\r\033[K%llu/%llu entries, %.1f/%.1f MB, %.1f MB/s, %.0f s left",
+            (unsigned long long)entries, (unsigned long long)u->total_files, (double)bytes / 1e6,
+            (double)u->total_bytes / 1e6, rate / 1e6, left);
+}
+
+static int read_png_48(const char *path, unsigned char **data, size_t *len, char *err, size_t errlen)
+{
+    FILE *f = fopen(path, "rb");
+    *data = NULL;
+    if (!f) {
+        snprintf(err, errlen, "cannot read %s: %s", path, strerror(errno));
+        return -1;
+    }
+    unsigned char *buf = malloc(1 << 20);
+    size_t n = buf ? fread(buf, 1, 1 << 20, f) : 0;
+    int more = fgetc(f) != EOF;
+    fclose(f);
+    static const unsigned char sig[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+    if (!buf || more || n < 24 || memcmp(buf, sig, 8) || memcmp(buf + 12, "IHDR", 4)) {
+        snprintf(err, errlen, "%s: not a PNG file (or over 1 MiB)", path);
+        free(buf);
+        return -1;
+    }
+    unsigned w = (unsigned)buf[16] << 24 | (unsigned)buf[17] << 16 | (unsigned)buf[18] << 8 | buf[19];
+    unsigned h = (unsigned)buf[20] << 24 | (unsigned)buf[21] << 16 | (unsigned)buf[22] << 8 | buf[23];
+    if (w != 48 || h != 48) {
+        snprintf(err, errlen, "%s: the illustration must be 48x48 pixels, not %ux%u", path, w, h);
+        free(buf);
+        return -1;
+    }
+    *data = buf;
+    *len = n;
+    return 0;
+}
+
+static void today(char out[11])
+{
+    const char *sde = getenv("SOURCE_DATE_EPOCH");
+    time_t t = time(NULL);
+    if (sde && *sde) {
+        char *end;
+        long long v = strtoll(sde, &end, 10);
+        if (!*end && v >= 0)
+            t = (time_t)v;
+    }
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(out, 11, "%Y-%m-%d", &tm);
+}
+
+enum { O_TITLE = 256, O_DESC, O_LANG, O_MAIN, O_NAME, O_CREATOR, O_PUBLISHER, O_DATE, O_TAGS,
+       O_SOURCE, O_LICENSE, O_ILLUS, O_REDIR, O_HIDDEN, O_NOINDEX, O_THREADS, O_CLUSTER,
+       O_LEVEL, O_ARTICLES, O_NOARTICLES };
+
+int main(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"output", required_argument, 0, 'o'}, {"title", required_argument, 0, O_TITLE},
+        {"description", required_argument, 0, O_DESC}, {"language", required_argument, 0, O_LANG},
+        {"main-page", required_argument, 0, O_MAIN}, {"name", required_argument, 0, O_NAME},
+        {"creator", required_argument, 0, O_CREATOR}, {"publisher", required_argument, 0, O_PUBLISHER},
+        {"date", required_argument, 0, O_DATE}, {"tags", required_argument, 0, O_TAGS},
+        {"source", required_argument, 0, O_SOURCE}, {"license", required_argument, 0, O_LICENSE},
+        {"illustration", required_argument, 0, O_ILLUS}, {"redirects", required_argument, 0, O_REDIR},
+        {"include-hidden", no_argument, 0, O_HIDDEN}, {"no-index", no_argument, 0, O_NOINDEX},
+        {"articles", no_argument, 0, O_ARTICLES}, {"no-articles", no_argument, 0, O_NOARTICLES},
+        {"threads", required_argument, 0, O_THREADS}, {"cluster-size", required_argument, 0, O_CLUSTER},
+        {"level", required_argument, 0, O_LEVEL}, {"quiet", no_argument, 0, 'q'},
+        {"help", no_argument, 0, 'h'}, {0, 0, 0, 0},
+    };
+    const char *out = NULL, *meta[O_LICENSE + 1] = {0}, *illus = NULL, *redirects = NULL;
+    smz_writer_opts wo = {0};
+    smz_pack_opts po = {.articles = -1};
+    ui u = {0};
+    int c, status = 1;
+    char err[2048] = "";
+    smz_writer *w = NULL;
+    unsigned char *png = NULL;
+    size_t png_len = 0;
+
+    while ((c = getopt_long(argc, argv, "o:qh", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'o': out = optarg; break;
+        case 'q': u.quiet = 1; break;
+        case 'h': fputs(usage, stdout); return 0;
+        case O_TITLE: case O_DESC: case O_LANG: case O_MAIN: case O_NAME: case O_CREATOR:
+        case O_PUBLISHER: case O_DATE: case O_TAGS: case O_SOURCE: case O_LICENSE:
+            meta[c] = optarg;
+            break;
+        case O_ILLUS: illus = optarg; break;
+        case O_REDIR: redirects = optarg; break;
+        case O_HIDDEN: po.include_hidden = 1; break;
+        case O_NOINDEX: po.no_index = wo.no_index = 1; break;
+        case O_ARTICLES: po.articles = 1; break;
+        case O_NOARTICLES: po.articles = 0; break;
+        case O_THREADS: wo.threads = atoi(optarg); break;
+        case O_CLUSTER: wo.cluster_size = (size_t)strtoull(optarg, NULL, 10); break;
+        case O_LEVEL:
+            wo.level = atoi(optarg);
+            if (wo.level < 1 || wo.level > 22) {
+                fprintf(stderr, "smz-pack: --level takes 1 to 22\n");
+                return 2;
+            }
+            break;
+        default: fputs(usage, stderr); return 2;
+        }
+    }
+    if (!out || optind >= argc) {
+        fprintf(stderr, "smz-pack: %s\n%s", !out ? "-o OUT.smz is required" : "no SOURCE given", usage);
+        return 2;
+    }
+    u.tty = isatty(2);
+    const char *lang = meta[O_LANG];
+    wo.stem_english = lang && (!strcmp(lang, "eng") || !strcmp(lang, "en") || !strncmp(lang, "en-", 3));
+    wo.warn = po.warn = on_warn;
+    wo.warn_ctx = po.ctx = &u;
+    po.progress = on_progress;
+    po.language = lang;
+    clock_gettime(CLOCK_MONOTONIC, &u.start);
+    u.last = u.start;
+    u.last.tv_sec -= 1;
+
+    if (illus && read_png_48(illus, &png, &png_len, err, sizeof err) != 0)
+        goto out;
+    for (int i = optind; i < argc; i++) {
+        struct stat sb;
+        if (stat(argv[i], &sb) != 0 || !S_ISDIR(sb.st_mode)) {
+            snprintf(err, sizeof err, "%s: %s", argv[i],
+                     errno && stat(argv[i], &sb) != 0 ? strerror(errno) : "not a folder");
+            goto out;
+        }
+        if (u.tty && !u.quiet) {
+            uint64_t f = 0, b = 0;
+            if (smz_pack_scan(argv[i], &po, &f, &b, err, sizeof err) == SMZ_OK) {
+                u.total_files += f;
+                u.total_bytes += b;
+            }
+        }
+    }
+
+    struct sigaction sa = {0};
+    sa.sa_handler = on_signal;
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
+
+    if (smz_writer_new(out, &wo, &w) != SMZ_OK) {
+        snprintf(err, sizeof err, "%s", smz_writer_errmsg(w));
+        goto out;
+    }
+    g_writer = w;
+    for (int i = optind; i < argc; i++)
+        if (smz_pack_dir(w, argv[i], &po, err, sizeof err) != SMZ_OK)
+            goto out;
+    if (redirects && smz_pack_redirects(w, redirects, err, sizeof err) != SMZ_OK)
+        goto out;
+
+    char date[11];
+    today(date);
+    static const struct { int opt; const char *key; } keys[] = {
+        {O_TITLE, "Title"}, {O_DESC, "Description"}, {O_LANG, "Language"}, {O_MAIN, "MainPage"},
+        {O_NAME, "Name"}, {O_CREATOR, "Creator"}, {O_PUBLISHER, "Publisher"}, {O_DATE, "Date"},
+        {O_TAGS, "Tags"}, {O_SOURCE, "Source"}, {O_LICENSE, "License"},
+    };
+    if (!meta[O_DATE])
+        meta[O_DATE] = date;
+    if (!meta[O_MAIN] && smz_writer_has(w, "index.html"))
+        meta[O_MAIN] = "index.html";
+    if (meta[O_MAIN] && !smz_writer_has(w, meta[O_MAIN])) {
+        snprintf(err, sizeof err, "--main-page %s: no such entry in the source", meta[O_MAIN]);
+        goto out;
+    }
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+        const char *v = meta[keys[i].opt];
+        if (v && smz_writer_set_meta(w, keys[i].key, v, strlen(v)) != SMZ_OK) {
+            snprintf(err, sizeof err, "%s", smz_writer_errmsg(w));
+            goto out;
+        }
+    }
+    if (png && smz_writer_set_meta(w, "Illustration_48x48@1", png, png_len) != SMZ_OK) {
+        snprintf(err, sizeof err, "%s", smz_writer_errmsg(w));
+        goto out;
+    }
+    if (smz_writer_finish(w) != SMZ_OK) {
+        snprintf(err, sizeof err, "%s", smz_writer_errmsg(w));
+        goto out;
+    }
+    if (!u.quiet) {
+        smz_writer_stats st;
+        smz_writer_get_stats(w, &st);
+        fprintf(stderr, "%s%s: %llu entries, %llu redirects, %.2f MB in, %.2f MB out (%.1f%%), %.1f s\n",
+                u.tty ? "\r\033[K" : "", out, (unsigned long long)st.entries,
+                (unsigned long long)st.redirects, (double)st.input_bytes / 1e6,
+                (double)st.archive_bytes / 1e6,
+                st.input_bytes ? 100.0 * (double)st.archive_bytes / (double)st.input_bytes : 0.0,
+                since(&u.start));
+    }
+    status = 0;
+out:
+    g_writer = NULL;
+    if (status != 0) {
+        if (w && !err[0])
+            snprintf(err, sizeof err, "%s", smz_writer_errmsg(w));
+        fprintf(stderr, "%ssmz-pack: %s\n", u.tty && !u.quiet ? "\r\033[K" : "",
+                err[0] ? err : "failed");
+        if (w && strstr(smz_writer_errmsg(w), "interrupted"))
+            status = 130;
+    }
+    smz_writer_free(w);
+    free(png);
+    return status;
+}

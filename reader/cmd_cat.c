@@ -1,0 +1,53 @@
+/* smz cat: one entry's bytes to standard output, following redirects.  Opens
+ * without a cache so that only the part of a cluster up to the entry is
+ * decompressed; large entries stream out in pieces. */
+#include <stdlib.h>
+#include <string.h>
+#include "cli.h"
+
+int cmd_cat(int argc, char **argv)
+{
+    if (argc >= 2 && cli_is_help(argv[1])) {
+        printf("usage: smz cat ARCHIVE PATH\nWrites the entry's bytes to standard output, "
+               "following redirects (an empty PATH means the main page).\n");
+        return 0;
+    }
+    if (argc != 3) {
+        fprintf(stderr, "usage: smz cat ARCHIVE PATH\n");
+        return 2;
+    }
+    smz_reader *r = cli_open(argv[1], NULL);
+    if (!r)
+        return 1;
+    smz_entry *e = NULL;
+    unsigned char *buf = NULL;
+    const char *p = argv[2];
+    while (*p == '/')
+        p++;
+    smz_err rc = smz_reader_resolve(r, p, &e);
+    if (rc == SMZ_OK) {
+        size_t chunk = e->size < (16u << 20) ? (size_t)e->size : (16u << 20);
+        if (!(buf = malloc(chunk ? chunk : 1)))
+            rc = SMZ_E_NOMEM;
+        for (uint64_t off = 0; rc == SMZ_OK && off < e->size; off += chunk) {
+            size_t n = e->size - off < chunk ? (size_t)(e->size - off) : chunk;
+            if ((rc = smz_reader_read_range(r, e, off, buf, n)) != SMZ_OK)
+                break;
+            if (fwrite(buf, 1, n, stdout) != n) {
+                perror("smz cat: writing output");
+                rc = SMZ_E_IO;
+                break;
+            }
+        }
+    }
+    if (rc == SMZ_OK && fflush(stdout) != 0) {
+        perror("smz cat: writing output");
+        rc = SMZ_E_IO;
+    } else if (rc != SMZ_OK && rc != SMZ_E_IO) {
+        cli_fail("cat", r, rc);
+    }
+    free(buf);
+    smz_entry_free(e);
+    smz_reader_close(r);
+    return rc == SMZ_OK ? 0 : 1;
+}

@@ -1,0 +1,105 @@
+/* smz info: what an archive holds, for people (default) or scripts (--json). */
+#include <stdlib.h>
+#include <string.h>
+#include "cli.h"
+
+static const char *const keys[] = {"Name", "Title", "Description", "Language", "Creator",
+                                   "Publisher", "Date", "Tags", "Source", "License",
+                                   "MainPage", "UUID", "Digest", NULL};
+
+int cmd_info(int argc, char **argv)
+{
+    int json = 0;
+    const char *path = NULL;
+    for (int i = 1; i < argc; i++) {
+        if (cli_is_help(argv[i])) {
+            printf("usage: smz info ARCHIVE [--json]\nShows metadata, entry counts by MIME type, "
+                   "sizes, compression ratio and the content digest.\n");
+            return 0;
+        } else if (!strcmp(argv[i], "--json")) {
+            json = 1;
+        } else if (!path && argv[i][0] != '-') {
+            path = argv[i];
+        } else {
+            fprintf(stderr, "smz info: unexpected argument '%s'\n", argv[i]);
+            return 2;
+        }
+    }
+    if (!path) {
+        fprintf(stderr, "usage: smz info ARCHIVE [--json]\n");
+        return 2;
+    }
+    smz_reader *r = cli_open(path, NULL);
+    if (!r)
+        return 1;
+    smz_stats st;
+    smz_err rc = smz_reader_stats(r, &st);
+    cli_json *j = json ? cli_json_new() : NULL;
+    if (rc != SMZ_OK || (json && !j)) {
+        cli_fail("info", r, rc ? rc : SMZ_E_NOMEM);
+        smz_stats_free(&st);
+        smz_reader_close(r);
+        return 1;
+    }
+    double ratio = st.content_bytes ? (double)st.file_bytes / (double)st.content_bytes : 0;
+    char *illus = NULL;
+    size_t illus_len = 0;
+    int has_illus = smz_reader_meta(r, "Illustration_48x48@1", &illus, &illus_len) == SMZ_OK;
+    free(illus);
+    if (json) {
+        printf("{\"metadata\": {");
+        int first = 1;
+        for (int i = 0; keys[i]; i++) {
+            char *v = NULL;
+            size_t n = 0;
+            if (smz_reader_meta(r, keys[i], &v, &n) != SMZ_OK)
+                continue;
+            printf("%s\"%s\": ", first ? "" : ", ", keys[i]);
+            cli_json_str(j, stdout, v, (long)n);
+            first = 0;
+            free(v);
+        }
+        printf("}, \"has_illustration\": %s, \"format_version\": %d, \"entries\": %llu, "
+               "\"redirects\": %llu, \"clusters\": %llu, \"content_bytes\": %llu, "
+               "\"file_bytes\": %llu, \"index_bytes\": %llu, \"has_index\": %s, \"ratio\": %.4f, "
+               "\"mime_types\": [",
+               has_illus ? "true" : "false", st.format_version, (unsigned long long)st.entries,
+               (unsigned long long)st.redirects, (unsigned long long)st.clusters,
+               (unsigned long long)st.content_bytes, (unsigned long long)st.file_bytes,
+               (unsigned long long)st.index_bytes, st.has_index ? "true" : "false", ratio);
+        for (size_t i = 0; i < st.n_mimes; i++) {
+            printf("%s{\"mime\": ", i ? ", " : "");
+            cli_json_str(j, stdout, st.mimes[i].mime, -1);
+            printf(", \"entries\": %llu, \"bytes\": %llu}", (unsigned long long)st.mimes[i].entries,
+                   (unsigned long long)st.mimes[i].bytes);
+        }
+        printf("]}\n");
+    } else {
+        for (int i = 0; keys[i]; i++) {
+            char *v = NULL;
+            if (smz_reader_meta(r, keys[i], &v, NULL) == SMZ_OK)
+                printf("%-12s %s\n", keys[i], v);
+            free(v);
+        }
+        printf("%-12s %s\n", "Illustration", has_illus ? "48x48 PNG" : "none");
+        printf("%-12s %d\n", "Format", st.format_version);
+        printf("%-12s %llu (%llu redirects)\n", "Entries", (unsigned long long)st.entries,
+               (unsigned long long)st.redirects);
+        printf("%-12s %llu\n", "Clusters", (unsigned long long)st.clusters);
+        printf("%-12s %.2f MB of content in a %.2f MB file (%.1f%%)\n", "Size",
+               (double)st.content_bytes / 1e6, (double)st.file_bytes / 1e6, ratio * 100);
+        if (st.has_index)
+            printf("%-12s %.2f MB (%.1f%% of the file)\n", "Index", (double)st.index_bytes / 1e6,
+                   st.file_bytes ? 100.0 * (double)st.index_bytes / (double)st.file_bytes : 0);
+        else
+            printf("%-12s none\n", "Index");
+        printf("MIME types:\n");
+        for (size_t i = 0; i < st.n_mimes; i++)
+            printf("  %8llu  %10.2f MB  %s\n", (unsigned long long)st.mimes[i].entries,
+                   (double)st.mimes[i].bytes / 1e6, st.mimes[i].mime);
+    }
+    cli_json_free(j);
+    smz_stats_free(&st);
+    smz_reader_close(r);
+    return 0;
+}

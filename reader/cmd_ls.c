@@ -1,0 +1,50 @@
+/* smz ls: one path per line, optionally with MIME type, size and title. */
+#include <string.h>
+#include "cli.h"
+
+int cmd_ls(int argc, char **argv)
+{
+    int lng = 0;
+    const char *path = NULL, *prefix = NULL;
+    for (int i = 1; i < argc; i++) {
+        if (cli_is_help(argv[i])) {
+            printf("usage: smz ls ARCHIVE [PREFIX] [--long]\nLists entry paths in order; --long "
+                   "adds MIME type (or -> target for a redirect), size and title, tab-separated.\n");
+            return 0;
+        } else if (!strcmp(argv[i], "--long") || !strcmp(argv[i], "-l")) {
+            lng = 1;
+        } else if (!path) {
+            path = argv[i];
+        } else if (!prefix) {
+            prefix = argv[i];
+        } else {
+            fprintf(stderr, "smz ls: unexpected argument '%s'\n", argv[i]);
+            return 2;
+        }
+    }
+    if (!path) {
+        fprintf(stderr, "usage: smz ls ARCHIVE [PREFIX] [--long]\n");
+        return 2;
+    }
+    smz_reader *r = cli_open(path, NULL);
+    if (!r)
+        return 1;
+    smz_iter *it = NULL;
+    smz_err rc = smz_reader_iter(r, prefix, &it);
+    while (rc == SMZ_OK) {
+        const smz_entry *e;
+        if ((rc = smz_iter_next(it, &e)) != SMZ_OK || !e)
+            break;
+        if (!lng)
+            printf("%s\n", e->path);
+        else if (e->redirect)
+            printf("%s\t-> %s\t0\t%s\n", e->path, e->redirect, e->title);
+        else
+            printf("%s\t%s\t%llu\t%s\n", e->path, e->mime, (unsigned long long)e->size, e->title);
+    }
+    if (rc != SMZ_OK)
+        cli_fail("ls", r, rc);
+    smz_iter_free(it);
+    smz_reader_close(r);
+    return rc == SMZ_OK ? 0 : 1;
+}

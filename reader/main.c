@@ -1,0 +1,45 @@
+/* smz: the command-line reader.  Dispatches to one file per subcommand;
+ * every subcommand is a thin layer over the library's public API. */
+#include <stdio.h>
+#include <string.h>
+#include "cli.h"
+
+static const struct {
+    const char *name;
+    int (*fn)(int, char **);
+    const char *help;
+} commands[] = {
+    {"info", cmd_info, "metadata, counts by MIME type, sizes, digest"},
+    {"ls", cmd_ls, "list entries"},
+    {"cat", cmd_cat, "write one entry to standard output"},
+    {"extract", cmd_extract, "write entries to a folder or to a tar/zip"},
+    {"check", cmd_check, "verify checksums, entries, redirects and digest"},
+    {"search", cmd_search, "full-text search"},
+    {"suggest", cmd_suggest, "title suggestions for a prefix"},
+    {"serve", cmd_serve, "serve archives to a web browser"},
+};
+
+static void usage(FILE *f)
+{
+    fprintf(f, "usage: smz COMMAND ARCHIVE [ARGS...]   (smz COMMAND --help for more)\n\ncommands:\n");
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        fprintf(f, "  %-9s %s\n", commands[i].name, commands[i].help);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return 2;
+    }
+    if (cli_is_help(argv[1])) {
+        usage(stdout);
+        return 0;
+    }
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (!strcmp(argv[1], commands[i].name))
+            return commands[i].fn(argc - 1, argv + 1);
+    fprintf(stderr, "smz: unknown command '%s'\n", argv[1]);
+    usage(stderr);
+    return 2;
+}

@@ -1,0 +1,24 @@
+#!/bin/sh
+# Installs the Debian packages a make target needs, only those missing.
+# Usage: scripts/deps.sh build|test|bench   (each group includes the ones before it)
+set -e
+build="gcc make pkg-config libzstd-dev libarchive-dev libsqlite3-dev libcivetweb-dev
+libmagic-dev libxml2-dev libsodium-dev libcmark-dev"
+test="$build sqlite3 zstd minisign libxml2-utils curl chromium nginx-light clang
+postgresql-doc-15 manpages-zh tar gzip xz-utils zip unzip libarchive-tools"
+bench="$test zim-tools kiwix-tools python3.11-doc wrk hyperfine time"
+case "${1:-build}" in
+  build) want=$build ;; test) want=$test ;; bench) want=$bench ;;
+  *) echo "usage: $0 build|test|bench" >&2; exit 2 ;;
+esac
+missing=""
+for p in $want; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+echo "installing:$missing" >&2
+if [ "$(id -u)" -eq 0 ]; then sudo=""; else sudo="sudo"; fi
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+# shellcheck disable=SC2086
+$sudo apt-get install -y -qq --no-install-recommends $missing >&2

@@ -1,0 +1,17 @@
+# Shared helpers for the shell tests in tests/cli/.  Each check prints one
+# "ok - ..." or "not ok - ..." line; tests/run.sh counts them.
+# Sourced with SMZ, SMZ_PACK (the binaries), TOP (the source tree) and
+# T (a fresh scratch folder for this test) set by the runner.
+set -u
+fails=0
+ok()   { echo "ok - $*"; }
+bad()  { echo "not ok - $*"; fails=$((fails + 1)); }
+# check DESCRIPTION COMMAND...: passes when the command exits 0
+check() { d=$1; shift; if "$@" >/dev/null 2>&1; then ok "$d"; else bad "$d"; fi; }
+# check_fails DESCRIPTION COMMAND...: passes when the command exits non-zero
+check_fails() { d=$1; shift; if "$@" >/dev/null 2>&1; then bad "$d (unexpectedly succeeded)"; else ok "$d"; fi; }
+# check_eq DESCRIPTION GOT WANT
+check_eq() { if [ "$2" = "$3" ]; then ok "$1"; else bad "$1: got [$2] want [$3]"; fi; }
+# check_grep DESCRIPTION PATTERN FILE
+check_grep() { if grep -qE -- "$2" "$3"; then ok "$1"; else bad "$1: /$2/ not in $3: $(head -c 300 "$3")"; fi; }
+done_testing() { exit $((fails > 0)); }

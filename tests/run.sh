@@ -1,0 +1,42 @@
+#!/bin/bash
+# Runs every unit test binary (build/tests/test_*) and every shell test
+# (tests/cli/*.sh), counts their "ok"/"not ok" lines, and ends with the
+# summary line "N passed, N failed".  Exits non-zero on any failure, including
+# a test program that dies without printing a "not ok" line.
+# Usage: tests/run.sh [PATTERN]   (only tests whose name contains PATTERN)
+top=$(cd "$(dirname "$0")/.." && pwd)
+build=$top/${SMZ_BUILD:-build}
+bindir=$top/bin; [ -n "${SMZ_BUILD:-}" ] && bindir=$build/bin
+export TOP=$top SMZ=$bindir/smz SMZ_PACK=$bindir/smz-pack
+pattern=${1:-}
+pass=0; fail=0
+scratch=$(mktemp -d "${TMPDIR:-/tmp}/smz-test.XXXXXX")
+trap 'rm -rf "$scratch"' EXIT
+run_one() { # NAME COMMAND...
+    name=$1; shift
+    log="$scratch/$name.log"
+    start=$(date +%s)
+    "$@" >"$log" 2>&1
+    rc=$?
+    p=$(grep -c '^ok - ' "$log"); f=$(grep -c '^not ok - ' "$log")
+    if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+        echo "not ok - $name exited with status $rc" >>"$log"; f=1
+    fi
+    pass=$((pass + p)); fail=$((fail + f))
+    printf '%-40s %4d passed %3d failed %4ds\n' "$name" "$p" "$f" $(( $(date +%s) - start ))
+    if [ "$f" -ne 0 ]; then grep -E '^not ok' "$log" | head -20 | sed 's/^/    /'; tail -5 "$log" | sed 's/^/    | /'; fi
+}
+for t in "$build"/tests/test_*; do
+    [ -x "$t" ] || continue
+    n=$(basename "$t"); case "$n" in *"$pattern"*) ;; *) continue ;; esac
+    mkdir -p "$scratch/$n.d"
+    T="$scratch/$n.d" run_one "$n" env T="$scratch/$n.d" sh -c 'cd "$T" && exec "$0"' "$t"
+done
+for t in "$top"/tests/cli/*.sh; do
+    [ -f "$t" ] || continue
+    n=$(basename "$t" .sh); case "$n" in *"$pattern"*) ;; *) continue ;; esac
+    mkdir -p "$scratch/$n.d"
+    T="$scratch/$n.d" run_one "$n" env T="$scratch/$n.d" bash "$t"
+done
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ] && [ "$pass" -gt 0 ]
