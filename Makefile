@@ -16,7 +16,7 @@ LDFLAGS ?= -Wl,--as-needed -Wl,-O1
 
 LIB_SRC    := $(sort $(wildcard lib/*.c lib/*/*.c))
 PACK_SRC   := $(sort $(wildcard packer/*.c))
-READER_SRC := $(sort $(wildcard reader/*.c reader/*/*.c))
+READER_SRC := $(sort $(wildcard reader/*.c server/*.c))
 UNIT_SRC   := $(sort $(wildcard tests/unit/test_*.c))
 FUZZ_SRC   := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 

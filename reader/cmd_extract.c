@@ -5,6 +5,7 @@
 #include <archive_entry.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <locale.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -92,6 +93,9 @@ int cmd_extract(int argc, char **argv)
             sel[nsel++] = argv[i];
         }
     }
+    /* libarchive converts names to the locale's charset: ours are UTF-8. */
+    if (!setlocale(LC_CTYPE, "C.UTF-8"))
+        setlocale(LC_CTYPE, "");
     if (!path || !out) {
         fputs(help, stderr);
         free(sel);

@@ -1,0 +1,50 @@
+/* Samizdat search: ranked full-text search and title suggestions over an
+ * open archive (see smz/reader.h).  Queries are what a person types into a
+ * search box: words are ANDed, "quoted phrases", prefix*, -exclusion;
+ * everything else is taken literally.  No query can cause an SQL or FTS5
+ * syntax error; an over-long one gives SMZ_E_TOOBIG with a message.  Works
+ * for Chinese, Japanese and Korean as well as alphabetic scripts.  Same
+ * threading rule as the reader: one reader handle per thread. */
+#ifndef SMZ_SEARCH_H
+#define SMZ_SEARCH_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "smz/error.h"
+#include "smz/reader.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct smz_hit {
+    const char *path;
+    const char *title;
+    /* HTML-safe: the page's text with <, >, &, " escaped, matched words
+     * wrapped in <b>...</b>, "…" where it is cut.  "" for suggestions. */
+    const char *snippet;
+    double score;  /* higher is better */
+} smz_hit;
+
+typedef struct smz_results {
+    uint64_t total;  /* estimated number of matching entries */
+    size_t n;        /* hits in this page */
+    smz_hit *hits;   /* n hits, best first; owned by the struct */
+} smz_results;
+
+/* Searches R for QUERY, returning hits OFFSET..OFFSET+LIMIT-1 (LIMIT is capped
+ * at 100).  An archive without an index gives SMZ_E_UNSUPPORTED.  No hit is
+ * SMZ_OK with n == 0.  Free *out with smz_results_free. */
+smz_err smz_search(smz_reader *r, const char *query, size_t limit, size_t offset,
+                   smz_results **out);
+
+/* Titles that start with PREFIX (case-, diacritic-insensitive; for CJK, the
+ * titles containing the characters typed), best first, for autocomplete. */
+smz_err smz_suggest(smz_reader *r, const char *prefix, size_t limit, smz_results **out);
+
+void smz_results_free(smz_results *res);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

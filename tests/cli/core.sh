@@ -1,0 +1,145 @@
+# Core round trip, determinism, interruption and damage tests (issue: core).
+. "$TOP/tests/lib.sh"
+cd "$T" || exit 1
+python3 "$TOP/tests/tools/gen_collection.py" gen 10000 >/dev/null
+
+# --- pack the generated collection ---
+"$SMZ_PACK" gen/site -o gen.smz --redirects gen/redirects.tsv --title "Generated" \
+    --language eng --quiet 2>pack.err
+check "pack a 10,000-entry collection" test -s gen.smz
+check_grep "symlink outside the tree is refused with a warning" "link-outside.txt: symlink points outside" pack.err
+check "smz check passes on a fresh archive" "$SMZ" check gen.smz
+"$SMZ" ls --long gen.smz > ls.tsv
+check_eq "every file and redirect is listed" "$(wc -l < ls.tsv)" "10102"
+check_fails "hidden files are skipped by default" grep -q "^.hidden" ls.tsv
+check_fails "the outside symlink is not packed" grep -q "^link-outside" ls.tsv
+
+# --- extract: every byte back, nothing outside ---
+"$SMZ" extract gen.smz -o out 2>extract.err
+check "extract exits 0" test $? -eq 0
+diff -r -x .hidden -x link-outside.txt -x redir gen/site out > diff.txt 2>&1
+check_eq "extract gives the tree back byte-identical" "$(wc -l < diff.txt)" "0"
+
+# --- cat: every file, byte for byte, MIME types and titles as listed ---
+mismatch=0
+while IFS=$'\t' read -r path mime title; do
+    "$SMZ" cat gen.smz "$path" | cmp -s - "gen/site/$path" || { mismatch=$((mismatch + 1)); echo "cat differs: $path"; }
+    got=$(awk -F'\t' -v p="$path" '$1 == p { print $2 "\t" $4; exit }' ls.tsv)
+    [ "$got" = "$mime	$title" ] || { mismatch=$((mismatch + 1)); echo "meta differs: $path: [$got] want [$mime	$title]"; }
+done < gen/expected.tsv > cat.log
+check_eq "cat of every file is byte-identical, MIME types and titles match" "$mismatch" "0"
+head -5 cat.log
+bad=0
+while IFS=$'\t' read -r from title to; do
+    "$SMZ" cat gen.smz "$from" | cmp -s - "gen/site/$to" || bad=$((bad + 1))
+done < gen/redirects.tsv
+check_eq "cat follows every redirect to its target's bytes" "$bad" "0"
+check "a symlink inside the tree becomes a working redirect" \
+    sh -c "\"$SMZ\" cat gen.smz link-inside.html | cmp -s - gen/site/link-inside.html"
+check_fails "cat of a missing entry fails" "$SMZ" cat gen.smz no/such/page.html
+"$SMZ" cat gen.smz no/such/page.html 2>missing.err
+check_grep "and says so" "no such entry" missing.err
+
+# --- info ---
+"$SMZ" info --json gen.smz > info.json
+check "info --json is valid JSON with the counts" python3 -c "
+import json,sys; d=json.load(open('info.json'))
+assert d['entries'] == 10102 and d['redirects'] == 101, d
+assert d['metadata']['Title'] == 'Generated' and d['metadata']['Name'] == 'gen'
+assert d['metadata']['MainPage'] == 'index.html'
+assert any(m['mime'] == 'image/png' for m in d['mime_types'])"
+"$SMZ" info gen.smz > info.txt
+check_grep "info shows the compression ratio" "MB of content in a .* MB file" info.txt
+
+# --- determinism ---
+cp gen.smz gen1.smz
+"$SMZ_PACK" gen/site -o gen.smz --redirects gen/redirects.tsv --title "Generated" --language eng --quiet 2>/dev/null
+check_eq "packing twice gives byte-identical archives" "$(sha256sum < gen.smz)" "$(sha256sum < gen1.smz)"
+"$SMZ_PACK" gen/site -o gen.smz --redirects gen/redirects.tsv --title "Generated" --language eng --quiet --threads 1 2>/dev/null
+check_eq "... whatever the number of threads" "$(sha256sum < gen.smz)" "$(sha256sum < gen1.smz)"
+mkdir -p d2 && cp -r gen/site d2/site && touch -d '2001-01-01' d2/site/index.html
+"$SMZ_PACK" d2/site -o d2.smz --redirects gen/redirects.tsv --title "Generated" --language eng --quiet 2>/dev/null
+check_eq "... and whatever the file times" "$(sha256sum < d2.smz)" "$(sha256sum < gen1.smz)"
+cp -r "$TOP/samples" samples_copy
+SOURCE_DATE_EPOCH=86400 "$SMZ_PACK" samples_copy -o sde.smz --quiet --no-index
+check_eq "SOURCE_DATE_EPOCH sets the Date" "$(python3 -c "import json,subprocess;print(json.loads(subprocess.check_output(['$SMZ','info','--json','sde.smz']))['metadata']['Date'])")" "1970-01-02"
+
+# --- interrupted packs leave nothing at the target ---
+for sig in INT TERM KILL; do
+    rm -f big.smz .big.smz.partial-*
+    "$SMZ_PACK" gen/site -o big.smz --quiet --level 19 --cluster-size 65536 2>/dev/null &
+    pid=$!
+    sleep 0.5
+    kill -$sig $pid 2>/dev/null
+    wait $pid 2>/dev/null
+    check "SIG$sig during a pack leaves nothing at the target path" test ! -e big.smz
+    if [ $sig != KILL ]; then
+        check_eq "SIG$sig: the temporary file is removed too" "$(ls -A | grep -c partial)" "0"
+    fi
+    rm -f .big.smz.partial-*
+done
+cp gen1.smz keep.smz
+"$SMZ_PACK" gen/site -o keep.smz --quiet --cluster-size 65536 2>/dev/null &
+pid=$!; sleep 0.5; kill -INT $pid; wait $pid 2>/dev/null
+check_eq "an interrupted re-pack leaves the old archive untouched" "$(sha256sum < keep.smz)" "$(sha256sum < gen1.smz)"
+
+# --- full disk and unreadable input ---
+if [ "$(id -u)" = 0 ] && mkdir -p small && mount -t tmpfs -o size=1m tmpfs small 2>/dev/null; then
+    "$SMZ_PACK" gen/site -o small/full.smz --quiet --no-index 2>full.err
+    rc=$?
+    check "a full disk fails the pack" test $rc -ne 0
+    check_grep "with a clear message" "disk full|No space left" full.err
+    check_eq "and leaves no file on the full disk" "$(ls -A small | wc -l)" "0"
+    umount small
+else
+    ok "# SKIP full-disk test needs root and tmpfs"
+fi
+mkdir -p unread && echo secret > unread/a.html && chmod 000 unread/a.html && chmod 777 . unread
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
+    setpriv --reuid=65534 --regid=65534 --clear-groups "$SMZ_PACK" unread -o unread.smz --quiet 2>unread.err
+    check "an unreadable input file fails the pack" test $? -ne 0
+    check_grep "naming the file" "a.html.*Permission denied" unread.err
+    check "and leaves no archive" test ! -e unread.smz
+else
+    ok "# SKIP unreadable-file test needs root to switch user"
+fi
+
+# --- damage: truncation, a flipped byte in a cluster, unsafe paths ---
+size=$(stat -c %s gen1.smz)
+head -c $((size / 2)) gen1.smz > trunc.smz
+check_fails "check fails on a truncated archive" "$SMZ" check trunc.smz
+"$SMZ" cat trunc.smz index.html > /dev/null 2>trunc.err; rc=$?
+check "cat on a truncated archive reports an error, no crash" test $rc -eq 1
+check_grep "saying it is truncated" "truncated" trunc.err
+# flip one byte in the middle of the first cluster's stored data
+off=$(python3 "$TOP/tests/tools/cluster_offset.py" gen1.smz 1)
+cp gen1.smz flip.smz
+printf '\x5a' | dd of=flip.smz bs=1 seek="$off" conv=notrunc 2>/dev/null
+check_fails "check fails on a flipped byte inside a cluster" "$SMZ" check flip.smz
+"$SMZ" check flip.smz > flip.out 2>&1
+check_grep "and names the cluster" "cluster 1: checksum mismatch" flip.out
+victim=$(sqlite3 gen1.smz "SELECT path FROM entries WHERE cluster = 1 LIMIT 1")
+"$SMZ" cat flip.smz "$victim" > /dev/null 2>flip.err; rc=$?
+check "cat of an entry in the damaged cluster fails cleanly" test $rc -eq 1
+check_grep "with a clear message" "checksum mismatch" flip.err
+echo "not an archive at all" > text.smz
+"$SMZ" info text.smz 2>nota.err
+check_grep "a random file is 'not an .smz archive'" "not an .smz archive" nota.err
+cp gen1.smz evil.smz
+sqlite3 evil.smz "UPDATE entries SET path = '../evil.html' WHERE path = 'index.html'" 2>/dev/null
+mkdir -p jail
+"$SMZ" extract evil.smz -o jail/out 2>evil.err
+check "extract of a path with .. fails" test $? -ne 0
+check "and writes nothing outside the target" test ! -e jail/evil.html -a ! -e evil.html
+check_grep "with a clear message" "unsafe path" evil.err
+
+# --- make install ---
+make -s -C "$TOP" install PREFIX="$T/inst" >/dev/null 2>&1
+check "make install PREFIX= installs both programs and man pages" \
+    test -x inst/bin/smz -a -x inst/bin/smz-pack -a -f inst/share/man/man1/smz.1 -a -f inst/share/man/man1/smz-pack.1
+for c in info ls cat extract check; do
+    check "smz $c --help" "$SMZ" $c --help
+done
+check "smz-pack --help" "$SMZ_PACK" --help
+check_fails "smz with no arguments is a usage error" "$SMZ"
+done_testing
