@@ -15,7 +15,8 @@
 
 static const char usage[] =
     "usage: smz-pack SOURCE... -o OUT.smz [options]\n"
-    "Packs a folder into one .smz archive (see smz-pack(1)).\n"
+    "Packs folders, archives (tar, tar.gz/xz/zst, zip, 7z, cpio, ISO, WARC) or a tar\n"
+    "stream on standard input (-) into one .smz archive (see smz-pack(1)).\n"
     "\n"
     "  -o, --output FILE        the archive to write (required)\n"
     "  --title T                collection title\n"
@@ -198,12 +199,13 @@ int main(int argc, char **argv)
         goto out;
     for (int i = optind; i < argc; i++) {
         struct stat sb;
-        if (stat(argv[i], &sb) != 0 || !S_ISDIR(sb.st_mode)) {
-            snprintf(err, sizeof err, "%s: %s", argv[i],
-                     errno && stat(argv[i], &sb) != 0 ? strerror(errno) : "not a folder");
+        if (!strcmp(argv[i], "-"))
+            continue;
+        if (stat(argv[i], &sb) != 0) {
+            snprintf(err, sizeof err, "%s: %s", argv[i], strerror(errno));
             goto out;
         }
-        if (u.tty && !u.quiet) {
+        if (u.tty && !u.quiet && S_ISDIR(sb.st_mode)) {
             uint64_t f = 0, b = 0;
             if (smz_pack_scan(argv[i], &po, &f, &b, err, sizeof err) == SMZ_OK) {
                 u.total_files += f;
@@ -223,9 +225,13 @@ int main(int argc, char **argv)
         goto out;
     }
     g_writer = w;
-    for (int i = optind; i < argc; i++)
-        if (smz_pack_dir(w, argv[i], &po, err, sizeof err) != SMZ_OK)
+    for (int i = optind; i < argc; i++) {
+        struct stat sb;
+        int dir = strcmp(argv[i], "-") && stat(argv[i], &sb) == 0 && S_ISDIR(sb.st_mode);
+        if ((dir ? smz_pack_dir(w, argv[i], &po, err, sizeof err)
+                 : smz_pack_archive(w, argv[i], &po, err, sizeof err)) != SMZ_OK)
             goto out;
+    }
     if (redirects && smz_pack_redirects(w, redirects, err, sizeof err) != SMZ_OK)
         goto out;
 

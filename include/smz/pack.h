@@ -39,6 +39,14 @@ smz_err smz_pack_scan(const char *dir, const smz_pack_opts *o, uint64_t *files,
 smz_err smz_pack_dir(smz_writer *w, const char *dir, const smz_pack_opts *o, char *err,
                      size_t errlen);
 
+/* Adds every file of an archive that libarchive reads (tar in any
+ * compression, zip, 7z, cpio, ISO 9660, WARC) from PATH, or from standard
+ * input when PATH is "-".  Unsafe names, links leaving the archive, devices
+ * and members over 256 MiB are skipped with a warning.  WARC: each HTTP 200
+ * response becomes an entry at its URL's path with its Content-Type. */
+smz_err smz_pack_archive(smz_writer *w, const char *path, const smz_pack_opts *o, char *err,
+                         size_t errlen);
+
 /* Adds the redirects of a TSV file: one "path<TAB>title<TAB>target" a line. */
 smz_err smz_pack_redirects(smz_writer *w, const char *tsv, char *err, size_t errlen);
 

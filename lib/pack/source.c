@@ -9,7 +9,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <magic.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,21 +16,20 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "smz/pack.h"
-#include "analyze.h"
+#include "entry.h"
 #include "format.h"
 
 #define MAX_DEPTH 64
 
 typedef struct walker {
-    smz_writer *w;
+    smz_packer p;
     const smz_pack_opts *o;
     char *root;      /* realpath of the source */
     size_t root_len;
-    magic_t magic;
     char *err;
     size_t errlen;
-    int scan_only, articles, saw_html;
-    uint64_t entries, bytes;
+    int scan_only, saw_html;
+    uint64_t entries, bytes; /* scan totals */
     struct { dev_t dev; ino_t ino; } stack[MAX_DEPTH];
     int depth;
 } walker;
@@ -64,31 +62,6 @@ static int cmp_names(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static int is_article(const char *path)
-{
-    size_t n = strlen(path);
-    return (n > 4 && !strcasecmp(path + n - 4, ".txt")) || (n > 3 && !strcasecmp(path + n - 3, ".md"));
-}
-
-static const char *detect_mime(walker *k, const char *path, const unsigned char *data, size_t len)
-{
-    const char *m = smz_mime_by_ext(path);
-    if (m)
-        return m;
-    if (len == 0)
-        return "application/octet-stream";
-    if (!k->magic) {
-        k->magic = magic_open(MAGIC_MIME_TYPE | MAGIC_NO_CHECK_COMPRESS | MAGIC_NO_CHECK_ELF);
-        if (k->magic && magic_load(k->magic, NULL) != 0) {
-            magic_close(k->magic);
-            k->magic = NULL;
-        }
-    }
-    if (k->magic && (m = magic_buffer(k->magic, data, len)) && strlen(m) <= SMZ_MAX_MIME)
-        return m;
-    return "application/octet-stream";
-}
-
 static smz_err read_file(walker *k, const char *abs, const struct stat *sb, unsigned char **out,
                          size_t *len)
 {
@@ -106,10 +79,7 @@ static smz_err read_file(walker *k, const char *abs, const struct stat *sb, unsi
         close(fd);
         return failf(k, SMZ_E_NOMEM, "out of memory reading %s", abs);
     }
-    for (;;) {
-        if (n == cap) { /* the file grew while we read it: take what stat said */
-            break;
-        }
+    while (n < cap) { /* a file that grows while we read it: take what stat said */
         ssize_t r = read(fd, buf + n, cap - n);
         if (r < 0 && errno == EINTR)
             continue;
@@ -134,8 +104,6 @@ static smz_err add_file(walker *k, const char *abs, const char *rel, const struc
 {
     unsigned char *data = NULL;
     size_t len = 0;
-    smz_analysis an = {0};
-    char *page_path = NULL;
     smz_err rc;
     if (k->scan_only) {
         k->entries++;
@@ -147,45 +115,7 @@ static smz_err add_file(walker *k, const char *abs, const char *rel, const struc
     }
     if ((rc = read_file(k, abs, sb, &data, &len)) != SMZ_OK)
         return rc;
-    const char *mime = detect_mime(k, rel, data, len);
-    int article = k->articles && is_article(rel);
-    rc = smz_analyze(rel, mime, data, len, !k->o->no_index, article, k->o->language,
-                     (int64_t)sb->st_mtime, &an);
-    if (rc != SMZ_OK) {
-        failf(k, rc, "%s: cannot analyse: %s", abs, smz_strerror(rc));
-        goto out;
-    }
-    smz_writer_entry e = {.path = rel, .title = an.title, .mime = mime, .data = data,
-                          .size = len, .text = an.text, .text_len = an.text_len};
-    if (an.page) {
-        /* An article becomes NAME.html; its original path redirects there. */
-        const char *dot = strrchr(rel, '.');
-        size_t stem = (size_t)(dot - rel);
-        if (!(page_path = malloc(stem + 6))) {
-            rc = failf(k, SMZ_E_NOMEM, "out of memory");
-            goto out;
-        }
-        snprintf(page_path, stem + 6, "%.*s.html", (int)stem, rel);
-        e.path = page_path;
-        e.mime = "text/html";
-        e.data = an.page;
-        e.size = an.page_len;
-    }
-    if ((rc = smz_writer_add(k->w, &e)) != SMZ_OK) {
-        failf(k, rc, "%s", smz_writer_errmsg(k->w));
-        goto out;
-    }
-    if (an.page && (rc = smz_writer_add_redirect(k->w, rel, an.title, page_path)) != SMZ_OK) {
-        failf(k, rc, "%s", smz_writer_errmsg(k->w));
-        goto out;
-    }
-    k->entries++;
-    k->bytes += len;
-    if (k->o->progress)
-        k->o->progress(k->o->ctx, k->entries, k->bytes);
-out:
-    smz_analysis_free(&an);
-    free(page_path);
+    rc = smz_packer_add(&k->p, rel, data, len, NULL, (int64_t)sb->st_mtime);
     free(data);
     return rc;
 }
@@ -221,20 +151,8 @@ static smz_err visit(walker *k, const char *abs, const char *rel)
         const char *target = real[k->root_len] ? real + k->root_len + 1 : "";
         if (S_ISREG(sb.st_mode) && smz_path_valid(target) &&
             (k->o->include_hidden || !hidden_path(target))) {
-            if (k->scan_only)
-                return SMZ_OK;
-            /* A redirect to the file it names; articles move to NAME.html. */
-            char *t = NULL;
-            if (k->articles && is_article(target)) {
-                const char *dot = strrchr(target, '.');
-                if (asprintf(&t, "%.*s.html", (int)(dot - target), target) < 0)
-                    return failf(k, SMZ_E_NOMEM, "out of memory");
-            }
-            smz_err rc = smz_writer_add_redirect(k->w, rel, NULL, t ? t : target);
-            free(t);
-            if (rc != SMZ_OK)
-                return failf(k, rc, "%s", smz_writer_errmsg(k->w));
-            return SMZ_OK;
+            /* A redirect to the file it names. */
+            return k->scan_only ? SMZ_OK : smz_packer_redirect(&k->p, rel, target);
         }
     } else {
         sb = lsb;
@@ -350,17 +268,17 @@ smz_err smz_pack_scan(const char *dir, const smz_pack_opts *o, uint64_t *files, 
 
 smz_err smz_pack_dir(smz_writer *w, const char *dir, const smz_pack_opts *o, char *err, size_t errlen)
 {
-    walker k = {.w = w, .o = o, .err = err, .errlen = errlen, .articles = o->articles};
+    walker k = {.o = o, .err = err, .errlen = errlen};
     smz_err rc;
-    if (k.articles < 0) {
+    k.p = (smz_packer){.w = w, .o = o, .err = err, .errlen = errlen, .articles = o->articles};
+    if (k.p.articles < 0) {
         walker s = {.o = o, .err = err, .errlen = errlen, .scan_only = 1};
         if ((rc = run(&s, dir)) != SMZ_OK)
             return rc;
-        k.articles = !s.saw_html;
+        k.p.articles = !s.saw_html;
     }
     rc = run(&k, dir);
-    if (k.magic)
-        magic_close(k.magic);
+    smz_packer_close(&k.p);
     return rc;
 }
 
