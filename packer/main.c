@@ -3,6 +3,7 @@
  * is done by the library (smz/pack.h, smz/writer.h). */
 #include <errno.h>
 #include <getopt.h>
+#include <locale.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -153,6 +154,9 @@ int main(int argc, char **argv)
     unsigned char *png = NULL;
     size_t png_len = 0;
 
+    /* Archive member names are UTF-8; libarchive converts through the locale. */
+    if (!setlocale(LC_CTYPE, "C.UTF-8"))
+        setlocale(LC_CTYPE, "");
     while ((c = getopt_long(argc, argv, "o:qh", longopts, NULL)) != -1) {
         switch (c) {
         case 'o': out = optarg; break;
