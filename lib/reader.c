@@ -120,6 +120,8 @@ static smz_err check_header(smz_reader *r, const char *path)
     unsigned page = (unsigned)h[16] << 8 | h[17];
     if (page == 1)
         page = 65536;
+    if (page < 512 || (page & (page - 1)) != 0)
+        return fail(r, SMZ_E_CORRUPT, "%s: damaged SQLite header (page size %u)", path, page);
     if ((uint64_t)page * be32(h + 28) > r->file_size)
         return fail(r, SMZ_E_CORRUPT, "%s: truncated (%llu bytes, the header says %llu)", path,
                     (unsigned long long)r->file_size, (unsigned long long)page * be32(h + 28));

@@ -223,6 +223,8 @@ int main(int argc, char **argv)
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGHUP, &sa, NULL);
+    /* A closed stderr pipe must not kill us with the temporary file left. */
+    signal(SIGPIPE, SIG_IGN);
 
     if (smz_writer_new(out, &wo, &w) != SMZ_OK) {
         snprintf(err, sizeof err, "%s", smz_writer_errmsg(w));

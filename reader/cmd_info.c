@@ -35,6 +35,14 @@ int cmd_info(int argc, char **argv)
     smz_stats st;
     smz_err rc = smz_reader_stats(r, &st);
     cli_json *j = json ? cli_json_new() : NULL;
+    /* Every metadata value must be readable: a damaged one is an error. */
+    for (int i = 0; rc == SMZ_OK && keys[i]; i++) {
+        char *v = NULL;
+        smz_err mr = smz_reader_meta(r, keys[i], &v, NULL);
+        free(v);
+        if (mr != SMZ_OK && mr != SMZ_E_NOTFOUND)
+            rc = mr;
+    }
     if (rc != SMZ_OK || (json && !j)) {
         cli_fail("info", r, rc ? rc : SMZ_E_NOMEM);
         smz_stats_free(&st);

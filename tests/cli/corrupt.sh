@@ -1,0 +1,41 @@
+# Damaged and hostile archives (tests/corrupt/): each fails with its exact
+# message, exit status 1, and no crash.
+. "$TOP/tests/lib.sh"
+cd "$T" || exit 1
+cp -r "$TOP/samples" s
+"$SMZ_PACK" s -o good.smz --no-index --quiet --title "Samples" \
+    --main-page "$(cd s && ls | head -1 | sed 's/\.txt$//').html" 2>/dev/null ||
+"$SMZ_PACK" s -o good.smz --no-index --quiet --title "Samples" --main-page "$(cd s && ls | head -1)"
+python3 "$TOP/tests/corrupt/make_cases.py" good.smz cases
+first=$("$SMZ" ls good.smz | head -1)
+n=0
+while IFS=$'\t' read -r name cmd want; do
+    case "$name" in ''|'#'*) continue ;; esac
+    n=$((n + 1))
+    a="cases/$name.smz"
+    case "$cmd" in
+        info) run=("$SMZ" info "$a") ;;
+        cat) run=("$SMZ" cat "$a" "$first") ;;
+        catfirst) run=("$SMZ" cat "$a" "$first") ;;
+        catloop) run=("$SMZ" cat "$a" loop-a) ;;
+        catdangling) run=("$SMZ" cat "$a" dangling) ;;
+        metatitle) run=("$SMZ" info "$a") ;;
+        check) run=("$SMZ" check "$a") ;;
+    esac
+    timeout 30 "${run[@]}" > out.txt 2> err.txt
+    rc=$?
+    if [ $rc -ne 1 ]; then
+        bad "$name: exit status $rc (want 1): $(head -c 300 err.txt)"
+    elif ! grep -qF -- "$want" err.txt out.txt; then
+        bad "$name: message [$(head -c 300 err.txt)$(head -c 300 out.txt)] lacks [$want]"
+    else
+        ok "$name: $want"
+    fi
+    # smz check must also refuse every one of them, without crashing
+    timeout 60 "$SMZ" check "$a" > /dev/null 2>&1
+    rc=$?
+    if [ $rc -eq 1 ]; then ok "$name: check fails cleanly"; else bad "$name: check exit status $rc"; fi
+done < "$TOP/tests/corrupt/cases.tsv"
+check "at least 20 crafted archives" test $n -ge 20
+check "the good archive passes check" "$SMZ" check good.smz
+done_testing

@@ -1,0 +1,79 @@
+#!/usr/bin/env python3
+"""Crafts damaged and hostile archives from a good one, for tests/cli/corrupt.sh.
+
+usage: make_cases.py GOOD.smz OUTDIR
+Writes OUTDIR/<case>.smz for every case in CASES.  cases.tsv beside this
+script says, for each case, which smz command runs on it and the exact
+message it must fail with."""
+import hashlib, os, shutil, sqlite3, struct, subprocess, sys
+
+good, out = sys.argv[1], sys.argv[2]
+os.makedirs(out, exist_ok=True)
+
+def copy(name):
+    p = os.path.join(out, name + ".smz")
+    shutil.copyfile(good, p)
+    return p
+
+def sql(name, *stmts):
+    p = copy(name)
+    db = sqlite3.connect(p)
+    # b2(data): the cluster checksum, so a case can pass it and reach a later check
+    db.create_function("b2", 1, lambda d: hashlib.blake2b(d, digest_size=16).digest())
+    for s in stmts:
+        db.execute(s)
+    db.commit()
+    db.close()
+
+def raw(name, data):
+    with open(os.path.join(out, name + ".smz"), "wb") as f:
+        f.write(data)
+
+def patch(name, offset, data):
+    p = copy(name)
+    with open(p, "r+b") as f:
+        f.seek(offset)
+        f.write(data)
+
+blob = open(good, "rb").read()
+one_entry = "(SELECT path FROM entries WHERE redirect IS NULL ORDER BY path LIMIT 1)"
+
+raw("empty", b"")
+raw("random", bytes((i * 7919 + 13) % 256 for i in range(8192)))
+p = os.path.join(out, "plain-sqlite.smz")
+if os.path.exists(p):
+    os.remove(p)
+db = sqlite3.connect(p); db.execute("CREATE TABLE t(x)"); db.commit(); db.close()
+patch("newer-version", 60, struct.pack(">I", 2))
+raw("truncated-half", blob[: len(blob) // 2])
+raw("truncated-header", blob[:100])
+sql("extra-table", "CREATE TABLE extra(x)")
+sql("extra-trigger", "CREATE TRIGGER t AFTER INSERT ON metadata BEGIN SELECT 1; END")
+sql("extra-view", "CREATE VIEW v AS SELECT * FROM entries")
+sql("expression-index", "CREATE INDEX ix ON entries(lower(path))")
+sql("view-for-table", "ALTER TABLE mimetypes RENAME TO m2",
+    "CREATE VIEW mimetypes AS SELECT id, name FROM m2")
+sql("cluster-kind", "UPDATE clusters SET kind = 7")
+sql("checksum-length", "UPDATE clusters SET checksum = x'0102'")
+sql("cluster-usize-huge", "UPDATE clusters SET usize = 10000000000 WHERE kind = 1")
+# a 1 KiB zstd frame that inflates to 1 GiB, declared as small
+bomb = subprocess.run(["zstd", "-19", "-c", "--no-progress"], input=b"\0" * (1 << 30),
+                      capture_output=True, check=True).stdout
+sql("bomb-cluster", f"UPDATE clusters SET data = x'{bomb.hex()}', usize = 67108864, "
+    f"checksum = b2(x'{bomb.hex()}') WHERE kind = 1")
+sql("entry-outside-cluster", f"UPDATE entries SET offset = 999999999 WHERE path = {one_entry}")
+sql("entry-size-negative", f"UPDATE entries SET size = -5 WHERE path = {one_entry}")
+sql("entry-size-huge", f"UPDATE entries SET size = 4611686018427387904 WHERE path = {one_entry}")
+sql("entry-mime-null", f"UPDATE entries SET mime = NULL WHERE path = {one_entry}")
+sql("entry-cluster-missing", f"UPDATE entries SET cluster = 4242 WHERE path = {one_entry}")
+sql("redirect-loop", "INSERT INTO entries(path, title, redirect) VALUES ('loop-a', '', 'loop-b')",
+    "INSERT INTO entries(path, title, redirect) VALUES ('loop-b', '', 'loop-a')")
+sql("redirect-missing", "INSERT INTO entries(path, title, redirect) VALUES ('dangling', '', 'no/such')")
+sql("checksum-mismatch", "UPDATE clusters SET data = CAST(substr(data, 1, 20) || x'ff' || substr(data, 22) AS BLOB)")
+two = subprocess.run(["zstd", "-c", "--no-progress"], input=b"hello", capture_output=True, check=True).stdout
+sql("two-frames", f"UPDATE clusters SET data = CAST(data || x'{two.hex()}' AS BLOB), "
+    f"checksum = b2(CAST(data || x'{two.hex()}' AS BLOB)) WHERE kind = 1")
+sql("meta-too-long", "INSERT OR REPLACE INTO metadata VALUES ('Title', zeroblob(2000000))")
+sql("digest-mismatch", "UPDATE metadata SET value = 'Forged title' WHERE key = 'Title'")
+sql("main-page-missing", "INSERT OR REPLACE INTO metadata VALUES ('MainPage', 'gone.html')")
+patch("page-size-bad", 16, b"\x00\x03")
