@@ -18,16 +18,17 @@ LIB_SRC    := $(sort $(wildcard lib/*.c lib/*/*.c))
 PACK_SRC   := $(sort $(wildcard packer/*.c))
 READER_SRC := $(sort $(wildcard reader/*.c server/*.c))
 UNIT_SRC   := $(sort $(wildcard tests/unit/test_*.c))
-FUZZ_SRC   := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 
 LIB_OBJ    := $(LIB_SRC:%.c=$(BUILD)/%.o)
 PACK_OBJ   := $(PACK_SRC:%.c=$(BUILD)/%.o)
 READER_OBJ := $(READER_SRC:%.c=$(BUILD)/%.o)
 UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+REPLAY_BIN := $(FUZZ_SRC:tests/fuzz/fuzz_%.c=$(BUILD)/tests/test_fuzz_%)
 LIBSMZ     := $(BUILD)/libsmz.a
 
+FUZZ_SRC   := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 .PHONY: all deps deps-test deps-bench test check demo asan ubsan fuzz bench install clean
-all: deps $(BIN)/smz $(BIN)/smz-pack $(UNIT_BIN)
+all: deps $(BIN)/smz $(BIN)/smz-pack $(UNIT_BIN) $(REPLAY_BIN)
 
 # Installs missing Debian packages; the stamp keeps it from running on every make.
 deps: $(BUILD)/.deps-build
@@ -59,6 +60,24 @@ $(BUILD)/tests/%: tests/unit/%.c $(LIBSMZ)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(LIBSMZ) $(LIBS)
 
+# Each fuzz target also builds with a plain main() that replays its corpus.
+$(BUILD)/tests/test_fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(LIBSMZ)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< tests/fuzz/replay.c $(LIBSMZ) $(LIBS)
+
+# libFuzzer with clang: FUZZ_SECONDS per target; new interesting inputs are
+# kept in tests/fuzz/corpus/NAME (commit them: make test replays them).
+FUZZ_SECONDS ?= 60
+fuzz: deps-test
+	$(MAKE) BUILD=build-fuzz BIN=build-fuzz/bin CC=clang \
+	    CFLAGS="-O1 -g -fsanitize=fuzzer-no-link,address,undefined" $(LIBSMZ:$(BUILD)/%=build-fuzz/%)
+	@for f in $(FUZZ_SRC); do n=$$(basename $$f .c | sed 's/^fuzz_//'); \
+	    clang $(ALL_CFLAGS:-MMD=) -O1 -g -fsanitize=fuzzer,address,undefined -o build-fuzz/fuzz_$$n $$f \
+	        build-fuzz/libsmz.a $(LIBS) || exit 1; \
+	    mkdir -p tests/fuzz/corpus/$$n; \
+	    build-fuzz/fuzz_$$n -max_total_time=$(FUZZ_SECONDS) -max_len=262144 -timeout=10 \
+	        -rss_limit_mb=2048 tests/fuzz/corpus/$$n || exit 1; done
+
 test: deps-test all
 	tests/run.sh $(T)
 check: test
@@ -85,6 +104,6 @@ install: all
 	install -m 644 man/smz.1 man/smz-pack.1 $(DESTDIR)$(PREFIX)/share/man/man1/
 
 clean:
-	rm -rf build build-asan build-ubsan bin samples.smz
+	rm -rf build build-asan build-ubsan build-fuzz bin samples.smz
 
 -include $(LIB_OBJ:.o=.d) $(PACK_OBJ:.o=.d) $(READER_OBJ:.o=.d)

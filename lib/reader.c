@@ -22,9 +22,10 @@
 #include "cache.h"
 #include "format.h"
 
-/* VM steps (in units of 1000) one public call may take before it is cut off:
- * a hostile archive cannot make a lookup run for ever. */
-#define SMZ_STEP_BUDGET 200000
+/* VM steps (in units of 1000) one statement step may take before it is cut
+ * off: a hostile archive cannot make a lookup run for ever. */
+#define SMZ_STEP_BUDGET 20000
+
 
 struct smz_reader {
     sqlite3 *db;
@@ -42,7 +43,15 @@ struct smz_iter {
     smz_reader *r;
     sqlite3_stmt *st;
     smz_entry *cur;
+    uint64_t rows;
 };
+
+/* Row loops are capped too: no table of a valid archive has more rows than
+ * the file has 8-byte pieces, so a damaged B-tree that cycles ends here. */
+static int too_many_rows(const smz_reader *r, uint64_t rows)
+{
+    return rows > r->file_size / 8 + 16;
+}
 
 static smz_err fail(smz_reader *r, smz_err e, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -721,6 +730,8 @@ smz_err smz_iter_next(smz_iter *it, const smz_entry **e)
     it->cur = NULL;
     *e = NULL;
     r->budget = SMZ_STEP_BUDGET;
+    if (too_many_rows(r, ++it->rows))
+        return fail(r, SMZ_E_CORRUPT, "the entry table is damaged (it does not end)");
     int src = sqlite3_step(it->st);
     if (src == SQLITE_DONE)
         return SMZ_OK;
@@ -804,6 +815,8 @@ smz_err smz_reader_stats(smz_reader *r, smz_stats *st)
     if (rc == SMZ_OK && src != SQLITE_DONE)
         rc = sqlfail(r, src, "counting MIME types");
     sqlite3_finalize(s);
+    if (rc != SMZ_OK)
+        smz_stats_free(st);
     return rc;
 }
 
@@ -851,7 +864,12 @@ smz_err smz_reader_digest(smz_reader *r, unsigned char digest[SMZ_DIGEST_BYTES])
                              -1, &s, NULL);
     if (src != SQLITE_OK)
         return sqlfail(r, src, "reading metadata");
+    uint64_t rows = 0;
     while ((src = sqlite3_step(s)) == SQLITE_ROW) {
+        if (too_many_rows(r, ++rows)) {
+            sqlite3_finalize(s);
+            return fail(r, SMZ_E_CORRUPT, "the metadata table is damaged (it does not end)");
+        }
         put_str(&h, sqlite3_column_blob(s, 0), (size_t)sqlite3_column_bytes(s, 0));
         put_str(&h, sqlite3_column_blob(s, 1), (size_t)sqlite3_column_bytes(s, 1));
         r->budget = SMZ_STEP_BUDGET;
@@ -949,7 +967,12 @@ smz_err smz_reader_check(smz_reader *r, smz_problem_fn fn, void *ctx, uint64_t *
     s = NULL;
     /* 2. Every cluster: checksum, one frame, declared size. */
     src = sqlite3_prepare_v2(r->db, "SELECT id FROM clusters ORDER BY id", -1, &s, NULL);
+    uint64_t rows = 0;
     while (s && (src = sqlite3_step(s)) == SQLITE_ROW) {
+        if (too_many_rows(r, ++rows)) {
+            problem(&c, "", "the cluster table is damaged (it does not end)");
+            break;
+        }
         int64_t cid = sqlite3_column_int64(s, 0);
         cinfo ci;
         smz_cbuf *b = NULL;
@@ -968,7 +991,7 @@ smz_err smz_reader_check(smz_reader *r, smz_problem_fn fn, void *ctx, uint64_t *
             goto out;
         }
     }
-    if (src != SQLITE_DONE)
+    if (src != SQLITE_DONE && src != SQLITE_ROW)
         problem(&c, "", "listing clusters: %s", sqlite3_errmsg(r->db));
     sqlite3_finalize(s);
     s = NULL;

@@ -4,8 +4,8 @@ cd "$T" || exit 1
 python3 "$TOP/tests/tools/gen_collection.py" gen 10000 >/dev/null
 
 # --- pack the generated collection ---
-"$SMZ_PACK" gen/site -o gen.smz --redirects gen/redirects.tsv --title "Generated" \
-    --language eng --quiet 2>pack.err
+"$SMZ_PACK" gen/site -o gen.smz --redirects gen/redirects.tsv --title "Generated" --no-index \
+    --language eng --quiet --no-index 2>pack.err
 check "pack a 10,000-entry collection" test -s gen.smz
 check_grep "symlink outside the tree is refused with a warning" "link-outside.txt: symlink points outside" pack.err
 check "smz check passes on a fresh archive" "$SMZ" check gen.smz
@@ -53,12 +53,12 @@ check_grep "info shows the compression ratio" "MB of content in a .* MB file" in
 
 # --- determinism ---
 cp gen.smz gen1.smz
-"$SMZ_PACK" gen/site -o gen.smz --redirects gen/redirects.tsv --title "Generated" --language eng --quiet 2>/dev/null
+"$SMZ_PACK" gen/site -o gen.smz --redirects gen/redirects.tsv --title "Generated" --language eng --quiet --no-index 2>/dev/null
 check_eq "packing twice gives byte-identical archives" "$(sha256sum < gen.smz)" "$(sha256sum < gen1.smz)"
-"$SMZ_PACK" gen/site -o gen.smz --redirects gen/redirects.tsv --title "Generated" --language eng --quiet --threads 1 2>/dev/null
+"$SMZ_PACK" gen/site -o gen.smz --redirects gen/redirects.tsv --title "Generated" --language eng --quiet --no-index --threads 1 2>/dev/null
 check_eq "... whatever the number of threads" "$(sha256sum < gen.smz)" "$(sha256sum < gen1.smz)"
 mkdir -p d2 && cp -r gen/site d2/site && touch -d '2001-01-01' d2/site/index.html
-"$SMZ_PACK" d2/site -o d2.smz --redirects gen/redirects.tsv --title "Generated" --language eng --quiet 2>/dev/null
+"$SMZ_PACK" d2/site -o d2.smz --name gen --redirects gen/redirects.tsv --title "Generated" --language eng --quiet --no-index 2>/dev/null
 check_eq "... and whatever the file times" "$(sha256sum < d2.smz)" "$(sha256sum < gen1.smz)"
 cp -r "$TOP/samples" samples_copy
 SOURCE_DATE_EPOCH=86400 "$SMZ_PACK" samples_copy -o sde.smz --quiet --no-index
@@ -96,7 +96,7 @@ else
 fi
 mkdir -p unread && echo secret > unread/a.html && chmod 000 unread/a.html && chmod 777 . unread
 if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
-    setpriv --reuid=65534 --regid=65534 --clear-groups "$SMZ_PACK" unread -o unread.smz --quiet 2>unread.err
+    setpriv --reuid=65534 --regid=65534 --clear-groups "$SMZ_PACK" unread -o unread.smz --quiet --no-index 2>unread.err
     check "an unreadable input file fails the pack" test $? -ne 0
     check_grep "naming the file" "a.html.*Permission denied" unread.err
     check "and leaves no archive" test ! -e unread.smz
