@@ -18,6 +18,7 @@ LIB_SRC    := $(sort $(wildcard lib/*.c lib/*/*.c))
 PACK_SRC   := $(sort $(wildcard packer/*.c))
 READER_SRC := $(sort $(wildcard reader/*.c server/*.c))
 UNIT_SRC   := $(sort $(wildcard tests/unit/test_*.c))
+FUZZ_SRC   := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 
 LIB_OBJ    := $(LIB_SRC:%.c=$(BUILD)/%.o)
 PACK_OBJ   := $(PACK_SRC:%.c=$(BUILD)/%.o)
@@ -26,7 +27,6 @@ UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 REPLAY_BIN := $(FUZZ_SRC:tests/fuzz/fuzz_%.c=$(BUILD)/tests/test_fuzz_%)
 LIBSMZ     := $(BUILD)/libsmz.a
 
-FUZZ_SRC   := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 .PHONY: all deps deps-test deps-bench test check demo asan ubsan fuzz bench install clean
 all: deps $(BIN)/smz $(BIN)/smz-pack $(UNIT_BIN) $(REPLAY_BIN)
 

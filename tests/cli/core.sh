@@ -58,8 +58,8 @@ check_eq "packing twice gives byte-identical archives" "$(sha256sum < gen.smz)" 
 "$SMZ_PACK" gen/site -o gen.smz --redirects gen/redirects.tsv --title "Generated" --language eng --quiet --no-index --threads 1 2>/dev/null
 check_eq "... whatever the number of threads" "$(sha256sum < gen.smz)" "$(sha256sum < gen1.smz)"
 mkdir -p d2 && cp -r gen/site d2/site && touch -d '2001-01-01' d2/site/index.html
-"$SMZ_PACK" d2/site -o d2.smz --name gen --redirects gen/redirects.tsv --title "Generated" --language eng --quiet --no-index 2>/dev/null
-check_eq "... and whatever the file times" "$(sha256sum < d2.smz)" "$(sha256sum < gen1.smz)"
+"$SMZ_PACK" d2/site -o d2/gen.smz --redirects gen/redirects.tsv --title "Generated" --language eng --quiet --no-index 2>/dev/null
+check_eq "... and whatever the file times" "$(sha256sum < d2/gen.smz)" "$(sha256sum < gen1.smz)"
 cp -r "$TOP/samples" samples_copy
 SOURCE_DATE_EPOCH=86400 "$SMZ_PACK" samples_copy -o sde.smz --quiet --no-index
 check_eq "SOURCE_DATE_EPOCH sets the Date" "$(python3 -c "import json,subprocess;print(json.loads(subprocess.check_output(['$SMZ','info','--json','sde.smz']))['metadata']['Date'])")" "1970-01-02"
@@ -94,12 +94,15 @@ if [ "$(id -u)" = 0 ] && mkdir -p small && mount -t tmpfs -o size=1m tmpfs small
 else
     ok "# SKIP full-disk test needs root and tmpfs"
 fi
-mkdir -p unread && echo secret > unread/a.html && chmod 000 unread/a.html && chmod 777 . unread
+# (in a folder of its own under /tmp: the user 'nobody' cannot enter $T)
+u=$(mktemp -d /tmp/smz-unread.XXXXXX) && chmod 777 "$u"
+mkdir -p "$u/in" && echo secret > "$u/in/a.html" && echo ok > "$u/in/b.html" && chmod 000 "$u/in/a.html" && chmod 755 "$u/in"
 if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
-    setpriv --reuid=65534 --regid=65534 --clear-groups "$SMZ_PACK" unread -o unread.smz --quiet --no-index 2>unread.err
+    setpriv --reuid=65534 --regid=65534 --clear-groups "$SMZ_PACK" "$u/in" -o "$u/out.smz" --quiet --no-index 2>unread.err
     check "an unreadable input file fails the pack" test $? -ne 0
     check_grep "naming the file" "a.html.*Permission denied" unread.err
-    check "and leaves no archive" test ! -e unread.smz
+    check "and leaves no archive, nor a temporary file" test -z "$(ls -A "$u" | grep -v '^in$')"
+    rm -rf "$u"
 else
     ok "# SKIP unreadable-file test needs root to switch user"
 fi
