@@ -70,7 +70,7 @@ for sig in INT TERM KILL; do
     "$SMZ_PACK" gen/site -o big.smz --quiet --level 19 --cluster-size 65536 2>/dev/null &
     pid=$!
     sleep 0.5
-    kill -$sig $pid 2>/dev/null
+    check "SIG$sig: the pack was still running when signalled" kill -$sig $pid
     wait $pid 2>/dev/null
     check "SIG$sig during a pack leaves nothing at the target path" test ! -e big.smz
     if [ $sig != KILL ]; then
@@ -80,7 +80,9 @@ for sig in INT TERM KILL; do
 done
 cp gen1.smz keep.smz
 "$SMZ_PACK" gen/site -o keep.smz --quiet --cluster-size 65536 2>/dev/null &
-pid=$!; sleep 0.5; kill -INT $pid; wait $pid 2>/dev/null
+pid=$!; sleep 0.5
+check "the re-pack was still running when interrupted" kill -INT $pid
+wait $pid 2>/dev/null
 check_eq "an interrupted re-pack leaves the old archive untouched" "$(sha256sum < keep.smz)" "$(sha256sum < gen1.smz)"
 
 # --- full disk and unreadable input ---
