@@ -22,7 +22,7 @@ const char *const smz_schema_search[] = {
     "CREATE TABLE search_text(id INTEGER PRIMARY KEY, path TEXT NOT NULL, "
     "cluster INTEGER NOT NULL, offset INTEGER NOT NULL, size INTEGER NOT NULL)",
     "CREATE VIRTUAL TABLE search_fts USING fts5(title, body, content='', "
-    "tokenize='%s', prefix='2 3')",
+    "tokenize='%s')",
     NULL,
 };
 

@@ -28,6 +28,9 @@
 
 enum { CLASS_DATA, CLASS_RAW, CLASS_TEXT, N_CLASSES };
 
+/* Sealed clusters that may wait for compression (bounds memory). */
+#define SMZ_CLUSTERS_IN_FLIGHT 6
+
 typedef struct job {
     int64_t cid;
     int klass;
@@ -262,7 +265,9 @@ static smz_err seal(smz_writer *w, int klass)
     if (w->stail) w->stail->snext = j; else w->shead = j;
     w->stail = j;
     w->nsealed++;
-    int over = w->nsealed > 2 * w->nthreads;
+    /* A fixed window, not one per thread: write points must not depend on
+     * the thread count, or neither would the file's bytes. */
+    int over = w->nsealed > SMZ_CLUSTERS_IN_FLIGHT;
     pthread_cond_signal(&w->work_cv);
     pthread_mutex_unlock(&w->mu);
     /* nsealed only changes on this thread, so "over" depends on input alone */

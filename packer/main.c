@@ -5,6 +5,7 @@
 #include <getopt.h>
 #include <locale.h>
 #include <signal.h>
+#include <libxml/parser.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -154,6 +155,7 @@ int main(int argc, char **argv)
     unsigned char *png = NULL;
     size_t png_len = 0;
 
+    xmlInitParser(); /* once, before threads: its first-time setup is not thread-safe */
     /* Archive member names are UTF-8; libarchive converts through the locale. */
     if (!setlocale(LC_CTYPE, "C.UTF-8"))
         setlocale(LC_CTYPE, "");

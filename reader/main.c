@@ -1,5 +1,6 @@
 /* smz: the command-line reader.  Dispatches to one file per subcommand;
  * every subcommand is a thin layer over the library's public API. */
+#include <libxml/parser.h>
 #include <stdio.h>
 #include <string.h>
 #include "cli.h"
@@ -28,6 +29,7 @@ static void usage(FILE *f)
 
 int main(int argc, char **argv)
 {
+    xmlInitParser(); /* once, before threads: its first-time setup is not thread-safe */
     if (argc < 2) {
         usage(stderr);
         return 2;

@@ -1,0 +1,348 @@
+/* The "smz" FTS5 tokenizer (see tokenizer.h for what it produces and why).
+ *
+ * The text is cut into maximal CJK runs and the stretches between them.
+ * Stretches go to SQLite's own unicode61 (or porter over unicode61), whose
+ * offsets are shifted back to the whole text; CJK runs are read one
+ * character at a time, keeping only the previous character, so a run of any
+ * length needs no allocation.  Nothing here trusts the text: bytes that are
+ * not UTF-8 are never part of a CJK run and unicode61 copes with them. */
+#include <assert.h>
+#include <string.h>
+#include "search/tokenizer.h"
+#include "text/utf8.h"
+
+typedef int (*token_fn)(void *, int, const char *, int, int, int);
+
+typedef struct smz_tok {
+    fts5_tokenizer inner;  /* unicode61, or porter wrapping unicode61 */
+    Fts5Tokenizer *inner_tok;
+} smz_tok;
+
+/* One character of a CJK run.  Kana voicing marks written as combining
+ * characters stay with their base; variation selectors belong to the
+ * character's bytes but not to its token, so 葛 and 葛+VS17 match.  A
+ * character's token text is capped: marks past the cap are dropped. */
+typedef struct cjk_char {
+    int start, end;
+    int len;
+    char txt[16];
+} cjk_char;
+
+int smz_is_cjk(uint32_t c)
+{
+    if (c < 0x1100)
+        return 0;
+    return (c <= 0x11FF) ||                      /* Hangul Jamo */
+           (c >= 0x3005 && c <= 0x3007) ||       /* 々 〆 〇 */
+           (c >= 0x3021 && c <= 0x3029) ||       /* Hangzhou numerals */
+           (c >= 0x3031 && c <= 0x3035) ||       /* kana repeat marks */
+           (c >= 0x303B && c <= 0x303C) ||       /* 〻 〼 */
+           (c >= 0x3041 && c <= 0x3096) ||       /* Hiragana */
+           (c >= 0x3099 && c <= 0x309F) ||       /* voicing marks, ゝ ゞ ゟ */
+           (c >= 0x30A1 && c <= 0x30FA) ||       /* Katakana (not ゠, not ・) */
+           (c >= 0x30FC && c <= 0x30FF) ||       /* ー ヽ ヾ ヿ */
+           (c >= 0x3105 && c <= 0x312F) ||       /* Bopomofo */
+           (c >= 0x3131 && c <= 0x318E) ||       /* Hangul compatibility Jamo */
+           (c >= 0x31A0 && c <= 0x31BF) ||       /* Bopomofo extended */
+           (c >= 0x31F0 && c <= 0x31FF) ||       /* Katakana phonetic extensions */
+           (c >= 0x3400 && c <= 0x4DBF) ||       /* Han extension A */
+           (c >= 0x4E00 && c <= 0x9FFF) ||       /* Han */
+           (c >= 0xA960 && c <= 0xA97F) ||       /* Hangul Jamo extended A */
+           (c >= 0xAC00 && c <= 0xD7A3) ||       /* Hangul syllables */
+           (c >= 0xD7B0 && c <= 0xD7FF) ||       /* Hangul Jamo extended B */
+           (c >= 0xF900 && c <= 0xFAFF) ||       /* Han compatibility */
+           (c >= 0xFF66 && c <= 0xFF9F) ||       /* half-width Katakana */
+           (c >= 0xFFA0 && c <= 0xFFDC) ||       /* half-width Hangul */
+           (c >= 0x1B000 && c <= 0x1B16F) ||     /* kana supplement (hentaigana) */
+           (c >= 0x20000 && c <= 0x2FA1F) ||     /* Han extensions B-F, compatibility */
+           (c >= 0x30000 && c <= 0x323AF);       /* Han extensions G, H */
+}
+
+static int is_variation_selector(uint32_t c)
+{
+    return (c >= 0xFE00 && c <= 0xFE0F) || (c >= 0xE0100 && c <= 0xE01EF);
+}
+
+/* Letters that unicode61 would keep apart from their plain forms: full-width
+ * ASCII variants (ＡＢＣ１２３, read as ASCII) and Greek with tonos,
+ * dialytika or polytonic marks, plus final sigma (read as the lowercase base
+ * letter; unicode61 strips Latin diacritics but not Greek ones).  Returns
+ * the code point to read instead, or 0 to keep C.  The tables give the base
+ * letter of U+0370..U+03FF and U+1F00..U+1FFF as a Latin stand-in, '.' for
+ * none; they were made from Unicode's canonical decompositions. */
+static uint32_t fold_of(uint32_t c)
+{
+    static const char greek[] =
+        "......................a.ehi.o.uwi.........................iuaehiu......"
+        "...................iuouw.................................................";
+    static const char extended[] =
+        "aaaaaaaaaaaaaaaaeeeeee..eeeeee..hhhhhhhhhhhhhhhhiiiiiiiiiiiiiiii"
+        "oooooo..oooooo..uuuuuuuu.u.u.u.uwwwwwwwwwwwwwwwwaaeehhiioouuww.."
+        "aaaaaaaaaaaaaaaahhhhhhhhhhhhhhhhwwwwwwwwwwwwwwwwaaaaa.aaaaaaa..."
+        "..hhh.hheehhh...iiii..iiiiii....uuuurruuuuuur.....www.wwoowww...";
+    _Static_assert(sizeof greek == 0x400 - 0x370 + 1, "one entry per code point");
+    _Static_assert(sizeof extended == 0x2000 - 0x1F00 + 1, "one entry per code point");
+    char base = '.';
+    if (c < 0x370)
+        return 0;
+    if (c >= 0xFF01 && c <= 0xFF5E)
+        return c - 0xFEE0;
+    if (c == 0x3C2)
+        return 0x3C3;
+    if (c < 0x400)
+        base = greek[c - 0x370];
+    else if (c >= 0x1F00 && c <= 0x1FFF)
+        base = extended[c - 0x1F00];
+    switch (base) {
+    case 'a': return 0x3B1;
+    case 'e': return 0x3B5;
+    case 'h': return 0x3B7;
+    case 'i': return 0x3B9;
+    case 'o': return 0x3BF;
+    case 'u': return 0x3C5;
+    case 'w': return 0x3C9;
+    case 'r': return 0x3C1;
+    default: return 0;
+    }
+}
+
+typedef struct shift_ctx {
+    void *ctx;
+    token_fn cb;
+    int base;         /* where the stretch starts in the whole text */
+    const int *map;   /* or: whole-text offset of each byte of a folded copy */
+    int len;          /* bytes in the stretch (or the copy) */
+    int rc;           /* what the callback last returned */
+} shift_ctx;
+
+static int shift_cb(void *p, int tflags, const char *tok, int n, int s, int e)
+{
+    shift_ctx *c = p;
+    if (s < 0 || e < s || e > c->len)
+        return c->rc = SQLITE_ERROR; /* not from SQLite's own tokenizers */
+    if (c->map) {
+        s = c->map[s];
+        e = c->map[e];
+    } else {
+        s += c->base;
+        e += c->base;
+    }
+    return c->rc = c->cb(c->ctx, tflags, tok, n, s, e);
+}
+
+/* unicode61 turns a callback's SQLITE_DONE ("stop here") into SQLITE_OK;
+ * the callback's own code must reach our caller so that nothing more is
+ * tokenized after it asked to stop. */
+static int inner(smz_tok *t, shift_ctx *sc, int flags, const char *text, int len)
+{
+    sc->len = len;
+    int rc = t->inner.xTokenize(t->inner_tok, sc, flags, text, len, shift_cb);
+    return rc == SQLITE_OK ? sc->rc : rc;
+}
+
+/* Tokenizes TEXT[A..B), which holds no CJK run, with the inner tokenizer.
+ * FOLD: it holds characters fold_of replaces, which is done in a copy whose
+ * byte offsets are mapped back (a replacement is never longer). */
+static int stretch(smz_tok *t, void *ctx, int flags, const char *text, int a, int b, int fold,
+                   token_fn cb)
+{
+    shift_ctx sc = {.ctx = ctx, .cb = cb, .base = a, .rc = SQLITE_OK};
+    if (!fold)
+        return inner(t, &sc, flags, text + a, b - a);
+    char *copy = sqlite3_malloc64((sqlite3_uint64)(b - a) + 1);
+    int *map = sqlite3_malloc64(((sqlite3_uint64)(b - a) + 1) * sizeof *map);
+    int rc = SQLITE_NOMEM, n = 0;
+    if (!copy || !map)
+        goto out;
+    for (int i = a; i < b;) {
+        uint32_t c;
+        int k = (int)smz_utf8_next((const unsigned char *)text + i, (size_t)(b - i), &c);
+        uint32_t f = fold_of(c);
+        if (f) {
+            char enc[4];
+            size_t m = smz_utf8_put(f, enc);
+            assert((int)m <= k);
+            for (size_t j = 0; j < m; j++) {
+                map[n] = i;
+                copy[n++] = enc[j];
+            }
+        } else {
+            for (int j = 0; j < k; j++) {
+                map[n] = i + j;
+                copy[n++] = text[i + j];
+            }
+        }
+        i += k;
+    }
+    map[n] = b;
+    sc.map = map;
+    rc = inner(t, &sc, flags, copy, n);
+out:
+    sqlite3_free(copy);
+    sqlite3_free(map);
+    return rc;
+}
+
+static int emit_one(const cjk_char *c, void *ctx, token_fn cb, int tflags)
+{
+    return cb(ctx, tflags, c->txt, c->len, c->start, c->end);
+}
+
+static int emit_two(const cjk_char *c, const cjk_char *d, void *ctx, token_fn cb, int tflags)
+{
+    char txt[sizeof c->txt * 2];
+    memcpy(txt, c->txt, (size_t)c->len);
+    memcpy(txt + c->len, d->txt, (size_t)d->len);
+    return cb(ctx, tflags, txt, c->len + d->len, c->start, d->end);
+}
+
+/* Reads the CJK run starting at *POS (which holds a CJK character) and emits
+ * its tokens; leaves *POS after the run. */
+static int run(int query, void *ctx, const char *text, int len, int *pos, token_fn cb)
+{
+    const unsigned char *u = (const unsigned char *)text;
+    cjk_char prev = {0}, cur = {0};
+    int have_prev = 0, have_cur = 0, rc = SQLITE_OK, i = *pos;
+    while (i < len && rc == SQLITE_OK) {
+        uint32_t c;
+        int k = (int)smz_utf8_next(u + i, (size_t)(len - i), &c);
+        int mark = c == 0x3099 || c == 0x309A;
+        if (have_cur && (is_variation_selector(c) || mark)) {
+            if (mark && cur.len + k <= (int)sizeof cur.txt) {
+                memcpy(cur.txt + cur.len, text + i, (size_t)k);
+                cur.len += k;
+            }
+            cur.end = i + k;
+            i += k;
+            continue;
+        }
+        if (!smz_is_cjk(c))
+            break;
+        if (have_cur) {
+            /* CUR is complete: now PREV's bigram is known. */
+            if (have_prev) {
+                if (!query && (rc = emit_one(&prev, ctx, cb, 0)) != SQLITE_OK)
+                    break;
+                rc = emit_two(&prev, &cur, ctx, cb, query ? 0 : FTS5_TOKEN_COLOCATED);
+            }
+            prev = cur;
+            have_prev = 1;
+        }
+        cur.start = i;
+        cur.end = i + k;
+        cur.len = k;
+        memcpy(cur.txt, text + i, (size_t)k);
+        have_cur = 1;
+        i += k;
+    }
+    if (rc == SQLITE_OK && have_prev) {
+        if (!query)
+            rc = emit_one(&prev, ctx, cb, 0);
+        if (rc == SQLITE_OK)
+            rc = emit_two(&prev, &cur, ctx, cb, query ? 0 : FTS5_TOKEN_COLOCATED);
+    }
+    if (rc == SQLITE_OK && have_cur)
+        rc = emit_one(&cur, ctx, cb, 0);
+    *pos = i;
+    return rc;
+}
+
+static int tok_tokenize(Fts5Tokenizer *p, void *ctx, int flags, const char *text, int len,
+                        token_fn cb)
+{
+    smz_tok *t = (smz_tok *)p;
+    const unsigned char *u = (const unsigned char *)text;
+    int query = (flags & FTS5_TOKENIZE_QUERY) != 0;
+    int i = 0, rc = SQLITE_OK;
+    if (!text || len <= 0)
+        return SQLITE_OK;
+    while (i < len && rc == SQLITE_OK) {
+        int a = i, fold = 0;
+        while (i < len) {
+            uint32_t c;
+            int k = (int)smz_utf8_next(u + i, (size_t)(len - i), &c);
+            if (smz_is_cjk(c))
+                break;
+            fold |= fold_of(c) != 0;
+            i += k;
+        }
+        if (i > a)
+            rc = stretch(t, ctx, flags, text, a, i, fold, cb);
+        if (rc == SQLITE_OK && i < len)
+            rc = run(query, ctx, text, len, &i, cb);
+    }
+    /* Like unicode61: SQLITE_DONE from the callback means "stop", not failure. */
+    return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+static void tok_delete(Fts5Tokenizer *p)
+{
+    smz_tok *t = (smz_tok *)p;
+    if (!t)
+        return;
+    if (t->inner_tok)
+        t->inner.xDelete(t->inner_tok);
+    sqlite3_free(t);
+}
+
+/* Arguments: none, or "porter".  Anything else is refused, so a table
+ * declared with options this version does not know fails loudly. */
+static int tok_create(void *api_ptr, const char **argv, int argc, Fts5Tokenizer **out)
+{
+    static const char *const plain_args[] = {"remove_diacritics", "2"};
+    static const char *const porter_args[] = {"unicode61", "remove_diacritics", "2"};
+    fts5_api *api = api_ptr;
+    int porter = 0, rc = SQLITE_ERROR;
+    void *ud = NULL;
+    smz_tok *t = NULL;
+    *out = NULL;
+    for (int i = 0; i < argc; i++) {
+        if (porter || sqlite3_stricmp(argv[i], "porter"))
+            goto out;
+        porter = 1;
+    }
+    rc = SQLITE_NOMEM;
+    if (!(t = sqlite3_malloc(sizeof *t)))
+        goto out;
+    memset(t, 0, sizeof *t);
+    rc = api->xFindTokenizer(api, porter ? "porter" : "unicode61", &ud, &t->inner);
+    if (rc == SQLITE_OK)
+        rc = t->inner.xCreate(ud, (const char **)(porter ? porter_args : plain_args),
+                              porter ? 3 : 2, &t->inner_tok);
+    if (rc != SQLITE_OK) {
+        t->inner_tok = NULL; /* undefined after a failed xCreate */
+        goto out;
+    }
+    *out = (Fts5Tokenizer *)t;
+    t = NULL;
+out:
+    tok_delete((Fts5Tokenizer *)t);
+    return rc;
+}
+
+smz_err smz_fts5_api(sqlite3 *db, fts5_api **out)
+{
+    sqlite3_stmt *st = NULL;
+    fts5_api *api = NULL;
+    *out = NULL;
+    if (sqlite3_prepare_v2(db, "SELECT fts5(?1)", -1, &st, NULL) != SQLITE_OK)
+        return SMZ_E_UNSUPPORTED;
+    sqlite3_bind_pointer(st, 1, (void *)&api, "fts5_api_ptr", NULL);
+    sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (!api || api->iVersion < 2)
+        return SMZ_E_UNSUPPORTED;
+    *out = api;
+    return SMZ_OK;
+}
+
+smz_err smz_tokenizer_register(sqlite3 *db)
+{
+    fts5_api *api;
+    smz_err rc = smz_fts5_api(db, &api);
+    if (rc != SMZ_OK)
+        return rc;
+    fts5_tokenizer tok = {tok_create, tok_delete, tok_tokenize};
+    int src = api->xCreateTokenizer(api, "smz", api, &tok, NULL);
+    return src == SQLITE_OK ? SMZ_OK : src == SQLITE_NOMEM ? SMZ_E_NOMEM : SMZ_E_INTERNAL;
+}

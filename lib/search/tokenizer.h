@@ -1,0 +1,53 @@
+/* The "smz" FTS5 tokenizer: SQLite's unicode61 for alphabetic scripts, and
+ * overlapping character bigrams for Chinese, Japanese and Korean, which
+ * write words without spaces between them.
+ *
+ * Use it as tokenize='smz' (any language) or tokenize='smz porter'
+ * (English: adds the Porter stemmer, so "running" finds "run").
+ *
+ *  - Text outside CJK runs goes to unicode61 with remove_diacritics 2: case-
+ *    and accent-insensitive ("Café" finds "cafe").  Before that, full-width
+ *    Latin letters and digits (ＡＢＣ１２３) are read as ASCII, and Greek
+ *    letters without their accents and final sigma as σ (unicode61 strips
+ *    only Latin diacritics), offsets still pointing at the original bytes.
+ *  - A CJK run is a maximal sequence of Han (with extensions and
+ *    compatibility ideographs, 々 〆 〇), kana, Hangul or Bopomofo.  CJK
+ *    punctuation (。，「」、・) and symbols end a run and are not tokens.
+ *  - Documents: each character of a run takes one position and is indexed
+ *    as itself, with the bigram it starts (if it is not the run's last) as a
+ *    colocated synonym at the same position.  Positions therefore count
+ *    characters, and byte offsets always point at the original text.
+ *  - Queries: a one-character run is its unigram.  A run c1..cn (n >= 2) is
+ *    the n-1 bigrams c1c2 .. c(n-1)cn, followed by the unigram cn, as a
+ *    phrase of n consecutive positions.  The bigrams alone already match
+ *    exactly the documents containing c1..cn (100% recall and precision,
+ *    unlike trigrams, which cannot find two-character words); the trailing
+ *    unigram keeps the query's positions in step with the document's, so a
+ *    phrase mixing a CJK run with other words ("Linux 内核") still lines up,
+ *    and so a hit of a phrase of n tokens always covers n characters, which
+ *    is what smz_snippet highlights.
+ *  - Prefix queries (word*): FTS5 applies the prefix to the last token, which
+ *    for a CJK run is that unigram; "人*" matches 人 and every bigram starting
+ *    with 人, i.e. the same documents as 人, only slower.  smz_query_build
+ *    therefore drops a '*' that follows a CJK character.
+ */
+#ifndef SMZ_SEARCH_TOKENIZER_H
+#define SMZ_SEARCH_TOKENIZER_H
+
+#include <sqlite3.h>
+#include <stdint.h>
+#include "smz/error.h"
+
+/* Stores DB's FTS5 API in *OUT (owned by DB, valid while DB is open).
+ * Returns SMZ_OK, or SMZ_E_UNSUPPORTED when this SQLite has no FTS5. */
+smz_err smz_fts5_api(sqlite3 *db, fts5_api **out);
+
+/* Registers the "smz" tokenizer on DB, which keeps it until closed.  Needed
+ * on every connection that writes or queries a table using it.  Returns
+ * SMZ_OK, SMZ_E_UNSUPPORTED without FTS5, or SMZ_E_NOMEM. */
+smz_err smz_tokenizer_register(sqlite3 *db);
+
+/* 1 when code point CP belongs to a CJK run (see above), else 0. */
+int smz_is_cjk(uint32_t cp);
+
+#endif

@@ -1,0 +1,797 @@
+/* minisign key files: public keys ("Ed" | key id | Ed25519 key), secret keys
+ * (optionally scrypt-encrypted, with a BLAKE2b-256 checksum that tells a
+ * wrong password), and keyrings of trusted public keys.  Secret bytes only
+ * ever live in buffers that are wiped before they are freed. */
+#include <stdlib.h>
+#include <string.h>
+#include "sign/sign_int.h"
+
+#define PUB_WHAT "public key"
+#define SEC_WHAT "secret key"
+#define RING_WHAT "trusted keys"
+
+static void le64_store(unsigned char *p, uint64_t x)
+{
+    size_t i;
+    for (i = 0; i < 8; i++)
+        p[i] = (unsigned char)(x >> (8 * i));
+}
+
+static uint64_t le64_load(const unsigned char *p)
+{
+    uint64_t x = 0;
+    size_t i;
+    for (i = 0; i < 8; i++)
+        x |= (uint64_t)p[i] << (8 * i);
+    return x;
+}
+
+/* Appends LEN bytes; the caller sized the buffer. */
+static char *put(char *p, const void *s, size_t len)
+{
+    memcpy(p, s, len);
+    return p + len;
+}
+
+/* ---- public keys ---- */
+
+smz_err smz_pubkey_parse(const char *text, size_t len, smz_pubkey **out, char *err,
+                         size_t errlen)
+{
+    smz_err rc;
+    smz__lines it;
+    const char *line[3] = {NULL, NULL, NULL};
+    size_t llen[3] = {0, 0, 0}, n = 0;
+    struct smz_pubkey *pk = NULL;
+    int r;
+
+    if (out)
+        *out = NULL;
+    rc = smz__sign_begin(err, errlen);
+    if (rc != SMZ_OK)
+        goto out;
+    if (!out || (!text && len)) {
+        rc = smz__sign_fail(err, errlen, SMZ_E_INVALID, "smz_pubkey_parse: NULL argument");
+        goto out;
+    }
+    smz__lines_init(&it, text, len, PUB_WHAT);
+    while (n < 3 && (r = smz__lines_next(&it, &line[n], &llen[n], err, errlen)) != 0) {
+        if (r < 0) {
+            rc = it.rc;
+            goto out;
+        }
+        n++;
+    }
+    if (n == 0) {
+        rc = smz__sign_fail(err, errlen, SMZ_E_INVALID, PUB_WHAT ": empty");
+        goto out;
+    }
+    if (n == 3) {
+        rc = smz__sign_fail(err, errlen, SMZ_E_INVALID,
+                            PUB_WHAT ": unexpected line 3 (a .pub file has two lines)");
+        goto out;
+    }
+    if (n == 2 && !smz__sign_has_prefix(line[0], llen[0], SMZ__UNTRUSTED_PREFIX)) {
+        rc = smz__sign_fail(err, errlen, SMZ_E_INVALID,
+                            PUB_WHAT ": line 1 must start with \"" SMZ__UNTRUSTED_PREFIX "\"");
+        goto out;
+    }
+    if (n == 1 && smz__sign_has_prefix(line[0], llen[0], SMZ__UNTRUSTED_PREFIX)) {
+        rc = smz__sign_fail(err, errlen, SMZ_E_INVALID,
+                            PUB_WHAT ": truncated: the comment line is not followed by a key");
+        goto out;
+    }
+    pk = malloc(sizeof *pk);
+    if (!pk) {
+        rc = smz__sign_fail(err, errlen, SMZ_E_NOMEM, "out of memory");
+        goto out;
+    }
+    rc = smz__pubkey_from_line(line[n - 1], llen[n - 1], PUB_WHAT, n, pk, err, errlen);
+    if (rc != SMZ_OK)
+        goto out;
+    *out = pk;
+    pk = NULL;
+    rc = SMZ_OK;
+out:
+    free(pk);
+    return rc;
+}
+
+smz_err smz_pubkey_load(const char *path, smz_pubkey **out, char *err, size_t errlen)
+{
+    smz_err rc;
+    char *buf = NULL;
+    size_t len = 0;
+
+    if (out)
+        *out = NULL;
+    rc = smz__sign_begin(err, errlen);
+    if (rc != SMZ_OK)
+        goto out;
+    if (!path || !out) {
+        rc = smz__sign_fail(err, errlen, SMZ_E_INVALID, "smz_pubkey_load: NULL argument");
+        goto out;
+    }
+    rc = smz__sign_read_file(path, SMZ_KEY_FILE_MAX, 0, &buf, &len, err, errlen);
+    if (rc != SMZ_OK)
+        goto out;
+    rc = smz_pubkey_parse(buf, len, out, err, errlen);
+out:
+    free(buf);
+    return rc;
+}
+
+void smz_pubkey_base64(const smz_pubkey *pk, char out[SMZ_PUBKEY_B64_SIZE])
+{
+    unsigned char bin[SMZ__PUBKEY_BIN];
+
+    memcpy(bin, SMZ__ALG_LEGACY, 2);
+    memcpy(bin + 2, pk->keyid, SMZ__KEYNUM_BYTES);
+    memcpy(bin + 2 + SMZ__KEYNUM_BYTES, pk->pk, sizeof pk->pk);
+    sodium_bin2base64(out, SMZ_PUBKEY_B64_SIZE, bin, sizeof bin, sodium_base64_VARIANT_ORIGINAL);
+}
+
+void smz_pubkey_keyid(const smz_pubkey *pk, char out[SMZ_KEYID_SIZE])
+{
+    smz__sign_keyid_hex(pk->keyid, out);
+}
+
+int smz_pubkey_equal(const smz_pubkey *a, const smz_pubkey *b)
+{
+    return memcmp(a->keyid, b->keyid, sizeof a->keyid) == 0 &&
+           memcmp(a->pk, b->pk, sizeof a->pk) == 0;
+}
+
+void smz_pubkey_free(smz_pubkey *pk)
+{
+    free(pk);
+}
+
+smz_err smz_pubkey_encode(const smz_pubkey *pk, const char *comment, char **text, size_t *len,
+                          char *err, size_t errlen)
+{
+    smz_err rc;
+    char b64[SMZ_PUBKEY_B64_SIZE], id[SMZ_KEYID_SIZE], deflt[64];
+    size_t clen, total;
+    char *t = NULL, *p;
+
+    if (text)
+        *text = NULL;
+    if (len)
+        *len = 0;
+    rc = smz__sign_begin(err, errlen);
+    if (rc != SMZ_OK)
+        goto out;
+    if (!pk || !text) {
+        rc = smz__sign_fail(err, errlen, SMZ_E_INVALID, "smz_pubkey_encode: NULL argument");
+        goto out;
+    }
+    if (!comment) {
+        smz__sign_keyid_hex(pk->keyid, id);
+        snprintf(deflt, sizeof deflt, "samizdat public key %s", id); /* fits: 37 bytes */
+        comment = deflt;
+    }
+    clen = strlen(comment);
+    if (clen > SMZ_SIGN_UNTRUSTED_COMMENT_MAX || smz__sign_bad_comment(comment, clen)) {
+        rc = smz__sign_fail(err, errlen, SMZ_E_INVALID,
+                            "public key comment must be one line of at most %d bytes",
+                            SMZ_SIGN_UNTRUSTED_COMMENT_MAX);
+        goto out;
+    }
+    smz_pubkey_base64(pk, b64);
+    total = strlen(SMZ__UNTRUSTED_PREFIX) + clen + 1 + (SMZ_PUBKEY_B64_SIZE - 1) + 1;
+    t = malloc(total + 1);
+    if (!t) {
+        rc = smz__sign_fail(err, errlen, SMZ_E_NOMEM, "out of memory");
+        goto out;
+    }
+    p = put(t, SMZ__UNTRUSTED_PREFIX, strlen(SMZ__UNTRUSTED_PREFIX));
+    p = put(p, comment, clen);
+    p = put(p, "\n", 1);
+    p = put(p, b64, SMZ_PUBKEY_B64_SIZE - 1);
+    p = put(p, "\n", 1);
+    *p = '\0';
+    *text = t;
+    if (len)
+        *len = total;
+    t = NULL;
+    rc = SMZ_OK;
+out:
+    free(t);
+    return rc;
+}
+
+smz_err smz_pubkey_save(const smz_pubkey *pk, const char *path, const char *comment, char *err,
+                        size_t errlen)
+{
+    smz_err rc;
+    char *text = NULL;
+    size_t len = 0;
+
+    if (!path) {
+        rc = smz__sign_fail(err, errlen, SMZ_E_INVALID, "smz_pubkey_save: NULL path");
+        goto out;
+    }
+    rc = smz_pubkey_encode(pk, comment, &text, &len, err, errlen);
+    if (rc != SMZ_OK)
+        goto out;
+    rc = smz__sign_write_new(path, text, len, 0644, err, errlen);
+out:
+    free(text);
+    return rc;
+}
+
+/* ---- secret keys ---- */
+
+static smz_err seckey_alloc(struct smz_seckey **out, char *err, size_t errlen)
+{
+    *out = malloc(sizeof **out);
+    if (!*out)
+        return smz__sign_fail(err, errlen, SMZ_E_NOMEM, "out of memory");
+    return SMZ_OK;
+}
+
+void smz_seckey_free(smz_seckey *sk)
+{
+    if (!sk)
+        return;
+    sodium_memzero(sk, sizeof *sk);
+    free(sk);
+}
+
+void smz_sign_free_secret(char *p, size_t len)
+{
+    if (!p)
+        return;
+    sodium_memzero(p, len);
+    free(p);
+}
+
+void smz_seckey_keyid(const smz_seckey *sk, char out[SMZ_KEYID_SIZE])
+{
+    smz__sign_keyid_hex(sk->keyid, out);
+}
+
+smz_err smz_seckey_generate(smz_seckey **out, char *err, size_t errlen)
+{
+    smz_err rc;
+    struct smz_seckey *sk = NULL;
+    unsigned char pk[crypto_sign_PUBLICKEYBYTES];
+
+    if (out)
+        *out = NULL;
+    rc = smz__sign_begin(err, errlen);
+    if (rc != SMZ_OK)
+        goto out;
+    if (!out) {
+        rc = smz__sign_fail(err, errlen, SMZ_E_INVALID, "smz_seckey_generate: NULL argument");
+        goto out;
+    }
+    rc = seckey_alloc(&sk, err, errlen);
+    if (rc != SMZ_OK)
+        goto out;
+    randombytes_buf(sk->keyid, sizeof sk->keyid);
+    if (crypto_sign_keypair(pk, sk->sk) != 0) {
+        rc = smz__sign_fail(err, errlen, SMZ_E_INTERNAL, "Ed25519 key generation failed");
+        goto out;
+    }
+    *out = sk;
+    sk = NULL;
+    rc = SMZ_OK;
+out:
+    smz_seckey_free(sk);
+    return rc;
+}
+
+smz_err smz_seckey_pubkey(const smz_seckey *sk, smz_pubkey **out, char *err, size_t errlen)
+{
+    struct smz_pubkey *pk;
+    smz_err rc;
+
+    if (out)
+        *out = NULL;
+    rc = smz__sign_begin(err, errlen);
+    if (rc != SMZ_OK)
+        return rc;
+    if (!sk || !out)
+        return smz__sign_fail(err, errlen, SMZ_E_INVALID, "smz_seckey_pubkey: NULL argument");
+    pk = malloc(sizeof *pk);
+    if (!pk)
+        return smz__sign_fail(err, errlen, SMZ_E_NOMEM, "out of memory");
+    memcpy(pk->keyid, sk->keyid, sizeof pk->keyid);
+    crypto_sign_ed25519_sk_to_pk(pk->pk, sk->sk);
+    *out = pk;
+    return SMZ_OK;
+}
+
+/* BLAKE2b-256 of "Ed" | key id | secret key: BIN's own algorithm bytes and
+ * its decrypted middle part. */
+static void seckey_checksum(const unsigned char *bin, unsigned char chk[32])
+{
+    crypto_generichash_state st;
+
+    crypto_generichash_init(&st, NULL, 0, 32);
+    crypto_generichash_update(&st, bin, 2);
+    crypto_generichash_update(&st, bin + SMZ__SECKEY_ENC_OFF,
+                              SMZ__KEYNUM_BYTES + crypto_sign_SECRETKEYBYTES);
+    crypto_generichash_final(&st, chk, 32);
+    sodium_memzero(&st, sizeof st);
+}
+
+/* XORs BIN's encrypted part with scrypt(PASSWORD, salt, ops, mem) as stored
+ * in BIN (encrypting and decrypting are the same). */
+static smz_err seckey_crypt(unsigned char *bin, const char *password, char *err, size_t errlen)
+{
+    unsigned char stream[SMZ__SECKEY_ENC_LEN];
+    uint64_t ops = le64_load(bin + 38), mem = le64_load(bin + 46);
+    size_t i;
+
+    if (ops > SMZ__KDF_OPSLIMIT_MAX || mem > SMZ_SIGN_KDF_MEMLIMIT_MAX)
+        return smz__sign_fail(err, errlen, SMZ_E_TOOBIG,
+                              SEC_WHAT ": scrypt limits %llu/%llu are over our caps %llu/%llu",
+                              (unsigned long long)ops, (unsigned long long)mem,
+                              (unsigned long long)SMZ__KDF_OPSLIMIT_MAX,
+                              (unsigned long long)SMZ_SIGN_KDF_MEMLIMIT_MAX);
+    if (crypto_pwhash_scryptsalsa208sha256(stream, sizeof stream, password, strlen(password),
+                                           bin + 6, (unsigned long long)ops, (size_t)mem) != 0) {
+        sodium_memzero(stream, sizeof stream);
+        return smz__sign_fail(err, errlen, SMZ_E_NOMEM,
+                              SEC_WHAT ": scrypt key derivation failed (it needs %llu bytes of "
+                              "memory)", (unsigned long long)mem);
+    }
+    for (i = 0; i < sizeof stream; i++)
+        bin[SMZ__SECKEY_ENC_OFF + i] ^= stream[i];
+    sodium_memzero(stream, sizeof stream);
+    return SMZ_OK;
+}
+
+smz_err smz_seckey_parse(const char *text, size_t len, const char *password, smz_seckey **out,
+                         char *err, size_t errlen)
+{
+    smz_err rc;
+    smz__lines it;
+    const char *line[3] = {NULL, NULL, NULL};
+    size_t llen[3] = {0, 0, 0}, n = 0;
+    unsigned char bin[SMZ__SECKEY_BIN], chk[32], zero[32];
+    unsigned char pk[crypto_sign_PUBLICKEYBYTES], sk2[crypto_sign_SECRETKEYBYTES];
+    struct smz_seckey *sk = NULL;
+    int r;
+
+    if (out)
+        *out = NULL;
+    rc = smz__sign_begin(err, errlen);
+    if (rc != SMZ_OK)
+        goto out;
+    if (!out || (!text && len)) {
+        rc = smz__sign_fail(err, errlen, SMZ_E_INVALID, "smz_seckey_parse: NULL argument");
+        goto out;
+    }
+    smz__lines_init(&it, text, len, SEC_WHAT);
+    while (n < 3 && (r = smz__lines_next(&it, &line[n], &llen[n], err, errlen)) != 0) {
+        if (r < 0) {
+            rc = it.rc;
+            goto out;
+        }
+        n++;
+    }
+    if (n != 2) {
+        rc = smz__sign_fail(err, errlen, SMZ_E_INVALID,
+                            n < 2 ? SEC_WHAT ": truncated: a secret key file has two lines"
+                                  : SEC_WHAT ": unexpected line 3 (a secret key file has two lines)");
+        goto out;
+    }
+    if (!smz__sign_has_prefix(line[0], llen[0], SMZ__UNTRUSTED_PREFIX)) {
+        rc = smz__sign_fail(err, errlen, SMZ_E_INVALID,
+                            SEC_WHAT ": line 1 must start with \"" SMZ__UNTRUSTED_PREFIX "\"");
+        goto out;
+    }
+    rc = smz__sign_b64_exact(line[1], llen[1], bin, sizeof bin, SEC_WHAT, 2, "secret key", err,
+                             errlen);
+    if (rc != SMZ_OK)
+        goto out;
+    if (memcmp(bin, SMZ__ALG_LEGACY, 2) != 0) {
+        rc = smz__sign_fail(err, errlen, SMZ_E_UNSUPPORTED,
+                            SEC_WHAT ": unknown key algorithm 0x%02X%02X (expected \"Ed\")", bin[0],
+                            bin[1]);
+        goto out;
+    }
+    if (memcmp(bin + 4, SMZ__CHK_BLAKE2, 2) != 0) {
+        rc = smz__sign_fail(err, errlen, SMZ_E_UNSUPPORTED,
+                            SEC_WHAT ": unknown checksum algorithm 0x%02X%02X (expected \"B2\")",
+                            bin[4], bin[5]);
+        goto out;
+    }
+    memset(zero, 0, sizeof zero);
+    if (memcmp(bin + 2, SMZ__KDF_SCRYPT, 2) == 0) {
+        if (!password) {
+            rc = smz__sign_fail(err, errlen, SMZ_E_INVALID,
+                                SEC_WHAT ": the key is encrypted: a password is needed");
+            goto out;
+        }
+        if (strlen(password) > SMZ_SIGN_PASSWORD_MAX) {
+            rc = smz__sign_fail(err, errlen, SMZ_E_INVALID, "password is over %d bytes",
+                                SMZ_SIGN_PASSWORD_MAX);
+            goto out;
+        }
+        rc = seckey_crypt(bin, password, err, errlen);
+        if (rc != SMZ_OK)
+            goto out;
+        seckey_checksum(bin, chk);
+        if (sodium_memcmp(chk, bin + SMZ__SECKEY_BIN - 32, 32) != 0) {
+            rc = smz__sign_fail(err, errlen, SMZ_E_INVALID,
+                                SEC_WHAT ": wrong password (the decrypted key fails its checksum)");
+            goto out;
+        }
+    } else if (memcmp(bin + 2, zero, 2) == 0) {
+        /* minisign -W leaves the checksum of an unencrypted key all zero;
+         * when one is there (ours write it), it must hold. */
+        seckey_checksum(bin, chk);
+        if (sodium_memcmp(bin + SMZ__SECKEY_BIN - 32, zero, 32) != 0 &&
+            sodium_memcmp(chk, bin + SMZ__SECKEY_BIN - 32, 32) != 0) {
+            rc = smz__sign_fail(err, errlen, SMZ_E_CORRUPT,
+                                SEC_WHAT ": checksum mismatch: the key file is damaged");
+            goto out;
+        }
+    } else {
+        rc = smz__sign_fail(err, errlen, SMZ_E_UNSUPPORTED,
+                            SEC_WHAT ": unknown key derivation 0x%02X%02X (expected \"Sc\" or none)",
+                            bin[2], bin[3]);
+        goto out;
+    }
+    /* The stored public half must be the one the seed gives, or signatures
+     * would not verify (a damaged key with a zero checksum ends here). */
+    crypto_sign_seed_keypair(pk, sk2, bin + SMZ__SECKEY_ENC_OFF + SMZ__KEYNUM_BYTES);
+    if (sodium_memcmp(sk2, bin + SMZ__SECKEY_ENC_OFF + SMZ__KEYNUM_BYTES, sizeof sk2) != 0) {
+        rc = smz__sign_fail(err, errlen, SMZ_E_CORRUPT,
+                            SEC_WHAT ": damaged: its public half does not match its seed");
+        goto out;
+    }
+    rc = seckey_alloc(&sk, err, errlen);
+    if (rc != SMZ_OK)
+        goto out;
+    memcpy(sk->keyid, bin + SMZ__SECKEY_ENC_OFF, SMZ__KEYNUM_BYTES);
+    memcpy(sk->sk, bin + SMZ__SECKEY_ENC_OFF + SMZ__KEYNUM_BYTES, sizeof sk->sk);
+    *out = sk;
+    sk = NULL;
+    rc = SMZ_OK;
+out:
+    sodium_memzero(bin, sizeof bin);
+    sodium_memzero(chk, sizeof chk);
+    sodium_memzero(sk2, sizeof sk2);
+    smz_seckey_free(sk);
+    return rc;
+}
+
+smz_err smz_seckey_load(const char *path, const char *password, smz_seckey **out, char *err,
+                        size_t errlen)
+{
+    smz_err rc;
+    char *buf = NULL;
+    size_t len = 0;
+
+    if (out)
+        *out = NULL;
+    rc = smz__sign_begin(err, errlen);
+    if (rc != SMZ_OK)
+        goto out;
+    if (!path || !out) {
+        rc = smz__sign_fail(err, errlen, SMZ_E_INVALID, "smz_seckey_load: NULL argument");
+        goto out;
+    }
+    rc = smz__sign_read_file(path, SMZ_KEY_FILE_MAX, 1, &buf, &len, err, errlen);
+    if (rc != SMZ_OK)
+        goto out;
+    rc = smz_seckey_parse(buf, len, password, out, err, errlen);
+out:
+    if (buf)
+        smz_sign_free_secret(buf, len + 1);
+    return rc;
+}
+
+smz_err smz_seckey_encode(const smz_seckey *sk, const char *password, uint64_t opslimit,
+                          uint64_t memlimit, const char *comment, char **text, size_t *len,
+                          char *err, size_t errlen)
+{
+    smz_err rc;
+    unsigned char bin[SMZ__SECKEY_BIN];
+    char b64[SMZ__B64_LEN(SMZ__SECKEY_BIN) + 1];
+    size_t clen, total;
+    char *t = NULL, *p;
+
+    if (text)
+        *text = NULL;
+    if (len)
+        *len = 0;
+    memset(bin, 0, sizeof bin);
+    rc = smz__sign_begin(err, errlen);
+    if (rc != SMZ_OK)
+        goto out;
+    if (!sk || !text) {
+        rc = smz__sign_fail(err, errlen, SMZ_E_INVALID, "smz_seckey_encode: NULL argument");
+        goto out;
+    }
+    if (!comment)
+        comment = password ? "samizdat encrypted secret key" : "samizdat secret key";
+    clen = strlen(comment);
+    if (clen > SMZ_SIGN_UNTRUSTED_COMMENT_MAX || smz__sign_bad_comment(comment, clen)) {
+        rc = smz__sign_fail(err, errlen, SMZ_E_INVALID,
+                            "secret key comment must be one line of at most %d bytes",
+                            SMZ_SIGN_UNTRUSTED_COMMENT_MAX);
+        goto out;
+    }
+    if (opslimit == 0 && memlimit == 0) {
+        opslimit = SMZ_SIGN_KDF_OPSLIMIT_DEFAULT;
+        memlimit = SMZ_SIGN_KDF_MEMLIMIT_DEFAULT;
+    }
+    if (password &&
+        (strlen(password) > SMZ_SIGN_PASSWORD_MAX ||
+         opslimit < crypto_pwhash_scryptsalsa208sha256_OPSLIMIT_MIN ||
+         memlimit < crypto_pwhash_scryptsalsa208sha256_MEMLIMIT_MIN ||
+         opslimit > SMZ__KDF_OPSLIMIT_MAX || memlimit > SMZ_SIGN_KDF_MEMLIMIT_MAX)) {
+        rc = smz__sign_fail(err, errlen, SMZ_E_INVALID,
+                            "password over %d bytes or scrypt limits out of range",
+                            SMZ_SIGN_PASSWORD_MAX);
+        goto out;
+    }
+    memcpy(bin, SMZ__ALG_LEGACY, 2);
+    memcpy(bin + 4, SMZ__CHK_BLAKE2, 2);
+    memcpy(bin + SMZ__SECKEY_ENC_OFF, sk->keyid, SMZ__KEYNUM_BYTES);
+    memcpy(bin + SMZ__SECKEY_ENC_OFF + SMZ__KEYNUM_BYTES, sk->sk, sizeof sk->sk);
+    seckey_checksum(bin, bin + SMZ__SECKEY_BIN - 32);
+    if (password) {
+        memcpy(bin + 2, SMZ__KDF_SCRYPT, 2);
+        randombytes_buf(bin + 6, 32);
+        le64_store(bin + 38, opslimit);
+        le64_store(bin + 46, memlimit);
+        rc = seckey_crypt(bin, password, err, errlen);
+        if (rc != SMZ_OK)
+            goto out;
+    }
+    sodium_bin2base64(b64, sizeof b64, bin, sizeof bin, sodium_base64_VARIANT_ORIGINAL);
+    total = strlen(SMZ__UNTRUSTED_PREFIX) + clen + 1 + SMZ__B64_LEN(SMZ__SECKEY_BIN) + 1;
+    t = malloc(total + 1);
+    if (!t) {
+        rc = smz__sign_fail(err, errlen, SMZ_E_NOMEM, "out of memory");
+        goto out;
+    }
+    p = put(t, SMZ__UNTRUSTED_PREFIX, strlen(SMZ__UNTRUSTED_PREFIX));
+    p = put(p, comment, clen);
+    p = put(p, "\n", 1);
+    p = put(p, b64, SMZ__B64_LEN(SMZ__SECKEY_BIN));
+    p = put(p, "\n", 1);
+    *p = '\0';
+    *text = t;
+    if (len)
+        *len = total;
+    t = NULL;
+    rc = SMZ_OK;
+out:
+    sodium_memzero(bin, sizeof bin);
+    sodium_memzero(b64, sizeof b64);
+    if (t)
+        smz_sign_free_secret(t, total + 1);
+    return rc;
+}
+
+smz_err smz_seckey_save(const smz_seckey *sk, const char *path, const char *password,
+                        uint64_t opslimit, uint64_t memlimit, const char *comment, char *err,
+                        size_t errlen)
+{
+    smz_err rc;
+    char *text = NULL;
+    size_t len = 0;
+
+    if (!path) {
+        rc = smz__sign_fail(err, errlen, SMZ_E_INVALID, "smz_seckey_save: NULL path");
+        goto out;
+    }
+    rc = smz_seckey_encode(sk, password, opslimit, memlimit, comment, &text, &len, err, errlen);
+    if (rc != SMZ_OK)
+        goto out;
+    rc = smz__sign_write_new(path, text, len, 0600, err, errlen);
+out:
+    if (text)
+        smz_sign_free_secret(text, len + 1);
+    return rc;
+}
+
+/* ---- keyrings ---- */
+
+struct smz_keyring {
+    struct smz_pubkey **keys; /* each its own allocation: pointers stay valid */
+    size_t n, cap;
+};
+
+smz_err smz_keyring_new(smz_keyring **out)
+{
+    if (!out)
+        return SMZ_E_INVALID;
+    *out = calloc(1, sizeof **out);
+    return *out ? SMZ_OK : SMZ_E_NOMEM;
+}
+
+void smz_keyring_free(smz_keyring *kr)
+{
+    size_t i;
+
+    if (!kr)
+        return;
+    for (i = 0; i < kr->n; i++)
+        free(kr->keys[i]);
+    free(kr->keys);
+    free(kr);
+}
+
+size_t smz_keyring_count(const smz_keyring *kr)
+{
+    return kr ? kr->n : 0;
+}
+
+/* Adds a copy of PK; WHERE names it in messages. */
+static smz_err keyring_add(smz_keyring *kr, const struct smz_pubkey *pk, const char *where,
+                           char *err, size_t errlen)
+{
+    struct smz_pubkey **keys, *copy;
+    char id[SMZ_KEYID_SIZE];
+    size_t i;
+
+    for (i = 0; i < kr->n; i++) {
+        if (memcmp(kr->keys[i]->keyid, pk->keyid, sizeof pk->keyid) != 0)
+            continue;
+        if (smz_pubkey_equal(kr->keys[i], pk))
+            return SMZ_OK;
+        smz__sign_keyid_hex(pk->keyid, id);
+        return smz__sign_fail(err, errlen, SMZ_E_INVALID,
+                              RING_WHAT ": %stwo different keys have the same key id %s", where, id);
+    }
+    if (kr->n >= SMZ_KEYRING_KEYS_MAX)
+        return smz__sign_fail(err, errlen, SMZ_E_TOOBIG, RING_WHAT ": %smore than %d keys", where,
+                              SMZ_KEYRING_KEYS_MAX);
+    if (kr->n == kr->cap) {
+        size_t cap = kr->cap ? kr->cap * 2 : 8;
+        keys = realloc(kr->keys, cap * sizeof *keys);
+        if (!keys)
+            return smz__sign_fail(err, errlen, SMZ_E_NOMEM, "out of memory");
+        kr->keys = keys;
+        kr->cap = cap;
+    }
+    copy = malloc(sizeof *copy);
+    if (!copy)
+        return smz__sign_fail(err, errlen, SMZ_E_NOMEM, "out of memory");
+    *copy = *pk;
+    kr->keys[kr->n++] = copy;
+    return SMZ_OK;
+}
+
+smz_err smz_keyring_add(smz_keyring *kr, const smz_pubkey *pk, char *err, size_t errlen)
+{
+    smz_err rc = smz__sign_begin(err, errlen);
+
+    if (rc != SMZ_OK)
+        return rc;
+    if (!kr || !pk)
+        return smz__sign_fail(err, errlen, SMZ_E_INVALID, "smz_keyring_add: NULL argument");
+    return keyring_add(kr, pk, "", err, errlen);
+}
+
+smz_err smz_keyring_parse(const char *text, size_t len, smz_keyring **out, char *err,
+                          size_t errlen)
+{
+    smz_err rc;
+    smz__lines it;
+    smz_keyring *kr = NULL;
+    struct smz_pubkey pk;
+    const char *line;
+    size_t llen, comment_line = 0;
+    char where[48];
+    int r;
+
+    if (out)
+        *out = NULL;
+    rc = smz__sign_begin(err, errlen);
+    if (rc != SMZ_OK)
+        goto out;
+    if (!out || (!text && len)) {
+        rc = smz__sign_fail(err, errlen, SMZ_E_INVALID, "smz_keyring_parse: NULL argument");
+        goto out;
+    }
+    rc = smz_keyring_new(&kr);
+    if (rc != SMZ_OK) {
+        rc = smz__sign_fail(err, errlen, rc, "out of memory");
+        goto out;
+    }
+    smz__lines_init(&it, text, len, RING_WHAT);
+    while ((r = smz__lines_next(&it, &line, &llen, err, errlen)) != 0) {
+        if (r < 0) {
+            rc = it.rc;
+            goto out;
+        }
+        if (llen == 0 || line[0] == '#' ||
+            smz__sign_has_prefix(line, llen, SMZ__UNTRUSTED_PREFIX)) {
+            if (comment_line) {
+                rc = smz__sign_fail(err, errlen, SMZ_E_INVALID,
+                                    RING_WHAT ": the comment on line %zu is not followed by a key",
+                                    comment_line);
+                goto out;
+            }
+            if (llen > 0 && line[0] != '#')
+                comment_line = it.lineno;
+            continue;
+        }
+        rc = smz__pubkey_from_line(line, llen, RING_WHAT, it.lineno, &pk, err, errlen);
+        if (rc != SMZ_OK)
+            goto out;
+        snprintf(where, sizeof where, "line %zu: ", it.lineno);
+        rc = keyring_add(kr, &pk, where, err, errlen);
+        if (rc != SMZ_OK)
+            goto out;
+        comment_line = 0;
+    }
+    if (comment_line) {
+        rc = smz__sign_fail(err, errlen, SMZ_E_INVALID,
+                            RING_WHAT ": the comment on line %zu is not followed by a key",
+                            comment_line);
+        goto out;
+    }
+    if (kr->n == 0) {
+        rc = smz__sign_fail(err, errlen, SMZ_E_INVALID, RING_WHAT ": no key found");
+        goto out;
+    }
+    *out = kr;
+    kr = NULL;
+    rc = SMZ_OK;
+out:
+    smz_keyring_free(kr);
+    return rc;
+}
+
+smz_err smz_keyring_load(const char *path, smz_keyring **out, char *err, size_t errlen)
+{
+    smz_err rc;
+    char *buf = NULL;
+    size_t len = 0;
+
+    if (out)
+        *out = NULL;
+    rc = smz__sign_begin(err, errlen);
+    if (rc != SMZ_OK)
+        goto out;
+    if (!path || !out) {
+        rc = smz__sign_fail(err, errlen, SMZ_E_INVALID, "smz_keyring_load: NULL argument");
+        goto out;
+    }
+    rc = smz__sign_read_file(path, SMZ_KEYRING_FILE_MAX, 0, &buf, &len, err, errlen);
+    if (rc != SMZ_OK)
+        goto out;
+    rc = smz_keyring_parse(buf, len, out, err, errlen);
+out:
+    free(buf);
+    return rc;
+}
+
+smz_err smz_keyring_find(const smz_keyring *kr, const smz_sig *sig, const smz_pubkey **pk,
+                         char *err, size_t errlen)
+{
+    unsigned char id[SMZ__KEYNUM_BYTES];
+    char hex[SMZ_KEYID_SIZE];
+    size_t i;
+    smz_err rc;
+
+    if (pk)
+        *pk = NULL;
+    rc = smz__sign_begin(err, errlen);
+    if (rc != SMZ_OK)
+        return rc;
+    if (!kr || !sig || !pk)
+        return smz__sign_fail(err, errlen, SMZ_E_INVALID, "smz_keyring_find: NULL argument");
+    smz__sig_keyid_bytes(sig, id);
+    for (i = 0; i < kr->n; i++) {
+        if (memcmp(kr->keys[i]->keyid, id, sizeof id) == 0) {
+            *pk = kr->keys[i];
+            return SMZ_OK;
+        }
+    }
+    smz__sign_keyid_hex(id, hex);
+    return smz__sign_fail(err, errlen, SMZ_E_SIGNATURE,
+                          "signed by key %s, which is not one of the %zu trusted keys", hex, kr->n);
+}

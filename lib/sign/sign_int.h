@@ -1,0 +1,93 @@
+/* Private to lib/sign/: the key structs behind the opaque handles of
+ * smz/sign.h, minisign's binary layouts, and the helpers the three files
+ * share (error text, strict line splitting, exact base64, small files). */
+#ifndef SMZ_SIGN_INT_H
+#define SMZ_SIGN_INT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <sodium.h>
+#include "smz/sign.h"
+
+#define SMZ__KEYNUM_BYTES 8
+#define SMZ__ALG_LEGACY "Ed"   /* Ed25519 over the data; also the key algorithm */
+#define SMZ__ALG_HASHED "ED"   /* Ed25519 over BLAKE2b-512 of the data */
+#define SMZ__KDF_SCRYPT "Sc"
+#define SMZ__CHK_BLAKE2 "B2"
+#define SMZ__UNTRUSTED_PREFIX "untrusted comment: "
+#define SMZ__TRUSTED_PREFIX "trusted comment: "
+/* Cap on scrypt's opslimit in a key file: 128 times minisign's. */
+#define SMZ__KDF_OPSLIMIT_MAX 4294967296ULL
+
+/* Binary sizes: public key "Ed"|keyid|pk; signature alg|keyid|sig; secret
+ * key "Ed"|kdf|"B2"|salt|ops|mem|(keyid|sk|chk), the part in () encrypted. */
+#define SMZ__PUBKEY_BIN 42
+#define SMZ__SIG_BIN 74
+#define SMZ__SECKEY_BIN 158
+#define SMZ__SECKEY_ENC_OFF 54 /* where keyid|sk|chk starts */
+#define SMZ__SECKEY_ENC_LEN 104
+/* Base64 (ORIGINAL, padded) length of N bytes. */
+#define SMZ__B64_LEN(n) ((((n) + 2) / 3) * 4)
+
+struct smz_pubkey {
+    unsigned char keyid[SMZ__KEYNUM_BYTES];
+    unsigned char pk[crypto_sign_PUBLICKEYBYTES];
+};
+
+struct smz_seckey {
+    unsigned char keyid[SMZ__KEYNUM_BYTES];
+    unsigned char sk[crypto_sign_SECRETKEYBYTES]; /* seed | public key */
+};
+
+/* Writes the message (if err) and returns RC. */
+smz_err smz__sign_fail(char *err, size_t errlen, smz_err rc, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+/* Clears err ("") and initialises libsodium; SMZ_E_INTERNAL if it cannot. */
+smz_err smz__sign_begin(char *err, size_t errlen);
+
+void smz__sign_keyid_hex(const unsigned char id[SMZ__KEYNUM_BYTES], char out[SMZ_KEYID_SIZE]);
+int smz__sign_has_prefix(const char *line, size_t len, const char *prefix);
+/* 0 when S (LEN bytes) may be a comment line's text: no CR, LF or NUL. */
+int smz__sign_bad_comment(const char *s, size_t len);
+
+/* Walks TEXT line by line.  A line ends at LF (a CR before it is dropped)
+ * or at the end of the text.  Lines over SMZ_SIGN_LINE_MAX bytes, NUL bytes
+ * and CR not before LF are errors (SMZ_E_INVALID, message naming WHAT and the
+ * line number).  smz__lines_next gives 1 with a line, 0 at the end, -1 on
+ * error with it->rc set. */
+typedef struct smz__lines {
+    const char *text;
+    size_t len, pos, lineno;
+    const char *what;
+    smz_err rc;
+} smz__lines;
+void smz__lines_init(smz__lines *it, const char *text, size_t len, const char *what);
+int smz__lines_next(smz__lines *it, const char **line, size_t *linelen, char *err,
+                    size_t errlen);
+
+/* Decodes LINE (LEN bytes), which must be the canonical padded base64 of
+ * exactly BINLEN bytes, into BIN.  WHAT and LINENO name it in messages
+ * (e.g. "signature", 2, "signature line"). */
+smz_err smz__sign_b64_exact(const char *line, size_t len, unsigned char *bin, size_t binlen,
+                            const char *what, size_t lineno, const char *field, char *err,
+                            size_t errlen);
+
+/* Decodes a public key's base64 line (algorithm checked). */
+smz_err smz__pubkey_from_line(const char *line, size_t len, const char *what, size_t lineno,
+                              struct smz_pubkey *pk, char *err, size_t errlen);
+
+/* The key id bytes SIG claims (for keyrings; minisign.c owns smz_sig). */
+void smz__sig_keyid_bytes(const smz_sig *sig, unsigned char out[SMZ__KEYNUM_BYTES]);
+
+/* Reads all of PATH (at most CAP bytes, else SMZ_E_TOOBIG) into a malloc'd,
+ * NUL-terminated *buf.  SECRET: no copy of the bytes is left in freed memory;
+ * free with smz_sign_free_secret(*buf, *len + 1). */
+smz_err smz__sign_read_file(const char *path, size_t cap, int secret, char **buf, size_t *len,
+                            char *err, size_t errlen);
+/* Creates PATH (which must not exist) with MODE and writes DATA to it; on
+ * failure nothing is left at PATH. */
+smz_err smz__sign_write_new(const char *path, const char *data, size_t len, mode_t mode,
+                            char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,298 @@
+/* Helpers shared by the minisign code: error messages into the caller's
+ * buffer, a strict line splitter (the one place line caps, NUL bytes and CR
+ * are policed), exact-length base64 through libsodium, and reading and
+ * creating the small key and signature files. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "sign/sign_int.h"
+
+smz_err smz__sign_fail(char *err, size_t errlen, smz_err rc, const char *fmt, ...)
+{
+    va_list ap;
+
+    if (err && errlen > 0) {
+        va_start(ap, fmt);
+        vsnprintf(err, errlen, fmt, ap); /* truncation is fine: documented */
+        va_end(ap);
+    }
+    return rc;
+}
+
+smz_err smz__sign_begin(char *err, size_t errlen)
+{
+    if (err && errlen > 0)
+        err[0] = '\0';
+    if (sodium_init() < 0)
+        return smz__sign_fail(err, errlen, SMZ_E_INTERNAL, "libsodium failed to initialise");
+    return SMZ_OK;
+}
+
+void smz__sign_keyid_hex(const unsigned char id[SMZ__KEYNUM_BYTES], char out[SMZ_KEYID_SIZE])
+{
+    static const char hex[] = "0123456789ABCDEF";
+    size_t i;
+
+    /* minisign prints the id as a little-endian 64-bit number. */
+    for (i = 0; i < SMZ__KEYNUM_BYTES; i++) {
+        unsigned char b = id[SMZ__KEYNUM_BYTES - 1 - i];
+        out[2 * i] = hex[b >> 4];
+        out[2 * i + 1] = hex[b & 15];
+    }
+    out[2 * SMZ__KEYNUM_BYTES] = '\0';
+}
+
+int smz__sign_has_prefix(const char *line, size_t len, const char *prefix)
+{
+    size_t n = strlen(prefix);
+    return len >= n && memcmp(line, prefix, n) == 0;
+}
+
+int smz__sign_bad_comment(const char *s, size_t len)
+{
+    return memchr(s, '\n', len) || memchr(s, '\r', len) || memchr(s, '\0', len);
+}
+
+void smz__lines_init(smz__lines *it, const char *text, size_t len, const char *what)
+{
+    it->text = text;
+    it->len = text ? len : 0;
+    it->pos = 0;
+    it->lineno = 0;
+    it->what = what;
+    it->rc = SMZ_OK;
+}
+
+int smz__lines_next(smz__lines *it, const char **line, size_t *linelen, char *err,
+                    size_t errlen)
+{
+    const char *start, *nl;
+    size_t rest, scan, n, content;
+
+    if (it->pos >= it->len)
+        return 0;
+    start = it->text + it->pos;
+    rest = it->len - it->pos;
+    /* Never look further than a line may be long: a hostile file with no
+     * line end costs one bounded scan. */
+    scan = rest < (size_t)SMZ_SIGN_LINE_MAX + 2 ? rest : (size_t)SMZ_SIGN_LINE_MAX + 2;
+    nl = memchr(start, '\n', scan);
+    n = nl ? (size_t)(nl - start) : scan;
+    it->lineno++;
+    content = n;
+    if (nl && content > 0 && start[content - 1] == '\r')
+        content--;
+    if (content > SMZ_SIGN_LINE_MAX || (!nl && scan < rest)) {
+        it->rc = smz__sign_fail(err, errlen, SMZ_E_INVALID, "%s: line %zu is longer than %d bytes",
+                                it->what, it->lineno, SMZ_SIGN_LINE_MAX);
+        return -1;
+    }
+    if (memchr(start, '\0', content)) {
+        it->rc = smz__sign_fail(err, errlen, SMZ_E_INVALID, "%s: line %zu contains a NUL byte",
+                                it->what, it->lineno);
+        return -1;
+    }
+    if (memchr(start, '\r', content)) {
+        it->rc = smz__sign_fail(err, errlen, SMZ_E_INVALID,
+                                "%s: line %zu contains a carriage return not ending the line",
+                                it->what, it->lineno);
+        return -1;
+    }
+    it->pos += n + (nl ? 1 : 0);
+    *line = start;
+    *linelen = content;
+    return 1;
+}
+
+smz_err smz__sign_b64_exact(const char *line, size_t len, unsigned char *bin, size_t binlen,
+                            const char *what, size_t lineno, const char *field, char *err,
+                            size_t errlen)
+{
+    size_t want = SMZ__B64_LEN(binlen), got = 0;
+
+    if (len != want)
+        return smz__sign_fail(err, errlen, SMZ_E_INVALID,
+                              "%s: line %zu has %zu characters; a %s is %zu (base64 of %zu bytes)",
+                              what, lineno, len, field, want, binlen);
+    /* No ignore set and no end pointer: any non-base64 byte, bad padding or
+     * non-zero trailing bits make libsodium fail. */
+    if (sodium_base642bin(bin, binlen, line, len, NULL, &got, NULL,
+                          sodium_base64_VARIANT_ORIGINAL) != 0 ||
+        got != binlen)
+        return smz__sign_fail(err, errlen, SMZ_E_INVALID, "%s: line %zu (%s) is not valid base64",
+                              what, lineno, field);
+    return SMZ_OK;
+}
+
+smz_err smz__pubkey_from_line(const char *line, size_t len, const char *what, size_t lineno,
+                              struct smz_pubkey *pk, char *err, size_t errlen)
+{
+    unsigned char bin[SMZ__PUBKEY_BIN];
+    smz_err rc;
+
+    rc = smz__sign_b64_exact(line, len, bin, sizeof bin, what, lineno, "public key", err, errlen);
+    if (rc != SMZ_OK)
+        return rc;
+    if (memcmp(bin, SMZ__ALG_LEGACY, 2) != 0)
+        return smz__sign_fail(err, errlen, SMZ_E_UNSUPPORTED,
+                              "%s: line %zu: unknown key algorithm 0x%02X%02X (expected \"Ed\")",
+                              what, lineno, bin[0], bin[1]);
+    memcpy(pk->keyid, bin + 2, SMZ__KEYNUM_BYTES);
+    memcpy(pk->pk, bin + 2 + SMZ__KEYNUM_BYTES, sizeof pk->pk);
+    return SMZ_OK;
+}
+
+/* Grows *buf to NEWCAP bytes; a secret buffer is copied and wiped rather
+ * than realloc'd so no copy of it is left behind. */
+static int grow(char **buf, size_t used, size_t oldcap, size_t newcap, int secret)
+{
+    char *p;
+
+    if (!secret) {
+        p = realloc(*buf, newcap);
+        if (!p)
+            return -1;
+        *buf = p;
+        return 0;
+    }
+    p = malloc(newcap);
+    if (!p)
+        return -1;
+    memcpy(p, *buf, used);
+    sodium_memzero(*buf, oldcap);
+    free(*buf);
+    *buf = p;
+    return 0;
+}
+
+smz_err smz__sign_read_file(const char *path, size_t cap, int secret, char **buf, size_t *len,
+                            char *err, size_t errlen)
+{
+    smz_err rc;
+    struct stat st;
+    char *b = NULL;
+    size_t used = 0, alloc;
+    int fd = -1, e;
+    ssize_t n;
+
+    *buf = NULL;
+    *len = 0;
+    fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        e = errno;
+        rc = smz__sign_fail(err, errlen, e == ENOENT ? SMZ_E_NOTFOUND : SMZ_E_IO, "%s: %s", path,
+                            strerror(e));
+        goto out;
+    }
+    /* The size is only a first guess (it may be a pipe, or change). */
+    alloc = 4096;
+    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 &&
+        (uint64_t)st.st_size < (uint64_t)cap)
+        alloc = (size_t)st.st_size + 2;
+    if (alloc > cap + 2)
+        alloc = cap + 2;
+    b = malloc(alloc);
+    if (!b) {
+        rc = smz__sign_fail(err, errlen, SMZ_E_NOMEM, "out of memory reading %s", path);
+        goto out;
+    }
+    for (;;) {
+        if (used + 1 >= alloc) { /* keep room for the NUL */
+            size_t next = alloc > (cap + 2) / 2 ? cap + 2 : alloc * 2;
+            if (alloc >= cap + 2) {
+                rc = smz__sign_fail(err, errlen, SMZ_E_TOOBIG, "%s: over %zu bytes", path, cap);
+                goto out;
+            }
+            if (grow(&b, used, alloc, next, secret) != 0) {
+                rc = smz__sign_fail(err, errlen, SMZ_E_NOMEM, "out of memory reading %s", path);
+                goto out;
+            }
+            alloc = next;
+        }
+        n = read(fd, b + used, alloc - 1 - used);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            e = errno;
+            rc = smz__sign_fail(err, errlen, SMZ_E_IO, "%s: %s", path, strerror(e));
+            goto out;
+        }
+        if (n == 0)
+            break;
+        used += (size_t)n;
+        if (used > cap) {
+            rc = smz__sign_fail(err, errlen, SMZ_E_TOOBIG, "%s: over %zu bytes", path, cap);
+            goto out;
+        }
+    }
+    b[used] = '\0';
+    *buf = b;
+    *len = used;
+    b = NULL;
+    rc = SMZ_OK;
+out:
+    if (b) {
+        if (secret)
+            sodium_memzero(b, alloc);
+        free(b);
+    }
+    if (fd >= 0)
+        close(fd);
+    return rc;
+}
+
+smz_err smz__sign_write_new(const char *path, const char *data, size_t len, mode_t mode,
+                            char *err, size_t errlen)
+{
+    smz_err rc;
+    size_t done = 0;
+    ssize_t n;
+    int fd, e, created = 0;
+
+    fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode);
+    if (fd < 0) {
+        e = errno;
+        rc = smz__sign_fail(err, errlen,
+                            e == EEXIST ? SMZ_E_EXISTS : e == ENOENT ? SMZ_E_NOTFOUND
+                                : e == ENOSPC || e == EDQUOT ? SMZ_E_NOSPACE : SMZ_E_IO,
+                            "cannot create %s: %s", path, strerror(e));
+        goto out;
+    }
+    created = 1;
+    while (done < len) {
+        n = write(fd, data + done, len - done);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            e = n < 0 ? errno : EIO;
+            rc = smz__sign_fail(err, errlen, e == ENOSPC || e == EDQUOT ? SMZ_E_NOSPACE : SMZ_E_IO,
+                                "cannot write %s: %s", path, strerror(e));
+            goto out;
+        }
+        done += (size_t)n;
+    }
+    if (fsync(fd) != 0 && errno != EINVAL) {
+        e = errno;
+        rc = smz__sign_fail(err, errlen, SMZ_E_IO, "cannot write %s: %s", path, strerror(e));
+        goto out;
+    }
+    e = close(fd) == 0 ? 0 : errno;
+    fd = -1;
+    if (e) {
+        rc = smz__sign_fail(err, errlen, e == ENOSPC || e == EDQUOT ? SMZ_E_NOSPACE : SMZ_E_IO,
+                            "cannot write %s: %s", path, strerror(e));
+        goto out;
+    }
+    rc = SMZ_OK;
+out:
+    if (fd >= 0)
+        close(fd);
+    if (rc != SMZ_OK && created)
+        unlink(path);
+    return rc;
+}

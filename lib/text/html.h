@@ -1,0 +1,43 @@
+/* HTML to searchable text: a page's title, its language and the text a
+ * reader sees, for the full-text index and for result snippets.  Built on
+ * libxml2's forgiving HTML parser, never on patterns over markup, and safe
+ * on any bytes at all (the packer feeds it whatever a crawl produced). */
+#ifndef SMZ_TEXT_HTML_H
+#define SMZ_TEXT_HTML_H
+
+#include <stddef.h>
+#include "smz/error.h"
+
+/* Caps on what smz_html_extract produces; longer text is cut at a
+ * character boundary and flagged in smz_html_text.truncated. */
+#define SMZ_HTML_MAX_TITLE 1024       /* bytes of title */
+#define SMZ_HTML_MAX_TEXT (4u << 20)  /* bytes of body text */
+#define SMZ_HTML_MAX_LANG 35          /* a BCP 47 tag is at most this long */
+
+typedef struct smz_html_text {
+    /* All three are malloc'd, NUL-terminated, valid UTF-8 without control
+     * characters other than '\n', and never NULL after SMZ_OK ("" when the
+     * page has none).  The structure owns them: see smz_html_text_free. */
+    char *title;   /* <title>, else the first <h1>; white space collapsed */
+    char *text;    /* visible body text: spaces collapsed, '\n' between blocks */
+    char *lang;    /* <html lang>, only if it looks like a language tag */
+    size_t title_len, text_len;
+    int truncated; /* 1 when title or text was cut at its cap */
+} smz_html_text;
+
+/* Parses the LEN bytes at HTML (any bytes; NULL is allowed when LEN is 0)
+ * and fills *OUT.  The document's own <meta charset> or BOM is honoured;
+ * without one, UTF-8 is assumed and libxml2 falls back to Latin-1 when the
+ * bytes are not UTF-8.  Left out of the text: script, style, noscript,
+ * template, svg, math, head, form controls, hidden elements, and repeated
+ * navigation (nav; header and footer outside an article or section;
+ * role="navigation" or "search"; the classes of common site generators).
+ * Returns SMZ_OK, SMZ_E_TOOBIG when LEN is over INT_MAX (libxml2's limit),
+ * or SMZ_E_NOMEM.  On error *OUT is left empty (all NULL) and owns nothing.
+ * Unparseable input is not an error: it gives empty strings. */
+smz_err smz_html_extract(const char *html, size_t len, smz_html_text *out);
+
+/* Frees what *T owns and zeroes it; T may be NULL, and freeing twice is safe. */
+void smz_html_text_free(smz_html_text *t);
+
+#endif

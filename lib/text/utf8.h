@@ -1,0 +1,32 @@
+/* Strict UTF-8 decoding and encoding shared by the text and search modules.
+ * Everything they read (HTML text, search-box queries, stored page text)
+ * may be hostile, so decoding never trusts a lead byte: overlong forms,
+ * surrogates, code points past U+10FFFF and truncated sequences are all
+ * reported as invalid, one byte at a time, so a caller can replace or skip
+ * them and always make progress. */
+#ifndef SMZ_TEXT_UTF8_H
+#define SMZ_TEXT_UTF8_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* What smz_utf8_next stores for a byte that does not start a valid sequence. */
+#define SMZ_UTF8_INVALID UINT32_MAX
+
+/* Decodes the code point at S (LEN > 0 bytes available) into *CP and returns
+ * how many bytes it used (1 to 4).  An invalid or truncated sequence gives
+ * *CP = SMZ_UTF8_INVALID and returns 1.  Returns 0 only when LEN is 0. */
+size_t smz_utf8_next(const unsigned char *s, size_t len, uint32_t *cp);
+
+/* Writes CP (a Unicode scalar value, not a surrogate) as UTF-8 into OUT and
+ * returns the byte count (1 to 4); anything else is written as U+FFFD. */
+size_t smz_utf8_put(uint32_t cp, char out[4]);
+
+/* 1 when the LEN bytes at S are entirely valid UTF-8, else 0. */
+int smz_utf8_valid(const char *s, size_t len);
+
+/* The length of the longest prefix of S (at most MAX bytes of its LEN) that
+ * does not end inside a multi-byte character, for cutting text safely. */
+size_t smz_utf8_cut(const char *s, size_t len, size_t max);
+
+#endif

@@ -1,0 +1,155 @@
+/* smz serve: parses the options, starts the web server (server/), and
+ * stops it cleanly on SIGINT or SIGTERM.  The signals are blocked before
+ * the server's threads start, so that they inherit the mask and this thread
+ * alone receives them, in sigwait(). */
+#include <errno.h>
+#include <limits.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include "../server/server.h"
+#include "cli.h"
+
+#define MAX_LIST 256
+
+static const char usage_text[] =
+    "usage: smz serve ARCHIVE_OR_DIR... [options]\n"
+    "Serves archives to web browsers (a folder serves every .smz in it).\n"
+    "  --port N          port to listen on (default 8080; 0 picks a free one)\n"
+    "  --address IP      address to listen on (default 127.0.0.1)\n"
+    "  --url-root /P     serve everything below /P (behind a reverse proxy)\n"
+    "  --threads N       worker threads, one per open connection (default 16)\n"
+    "  --allow CIDR      only these IPv4 blocks may connect (repeatable)\n"
+    "  --hostname NAME   also answer requests for this host name (repeatable)\n"
+    "  --no-toolbar      do not add the top bar to archived pages\n"
+    "  --log FILE        access log in Common Log Format ('-': standard output)\n"
+    "Stops on Ctrl-C (SIGINT) or SIGTERM.\n";
+
+static void warn(void *ctx, const char *message)
+{
+    (void)ctx;
+    fprintf(stderr, "smz serve: %s\n", message);
+}
+
+static int number(const char *opt, const char *v, long lo, long hi, int *out)
+{
+    char *end;
+    errno = 0;
+    long n = strtol(v, &end, 10);
+    if (errno || !*v || *end || n < lo || n > hi) {
+        fprintf(stderr, "smz serve: %s: '%s' is not a number from %ld to %ld\n", opt, v, lo, hi);
+        return -1;
+    }
+    *out = (int)n;
+    return 0;
+}
+
+/* Raises the open-file limit: every worker thread may hold one SQLite
+ * connection per archive. */
+static void more_files(void)
+{
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+        rl.rlim_cur = rl.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &rl);
+    }
+}
+
+int cmd_serve(int argc, char **argv)
+{
+    const char *paths[MAX_LIST], *allow[MAX_LIST], *names[MAX_LIST];
+    smz_serve_opts o;
+    memset(&o, 0, sizeof o);
+    o.port = 8080;
+    o.paths = paths;
+    o.allow = allow;
+    o.hostnames = names;
+    o.warn = warn;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i], *v = NULL;
+        if (cli_is_help(a)) {
+            fputs(usage_text, stdout);
+            return 0;
+        }
+        if (a[0] != '-' || !strcmp(a, "-")) {
+            if (o.n_paths == MAX_LIST) {
+                fprintf(stderr, "smz serve: more than %d archives or folders\n", MAX_LIST);
+                return 2;
+            }
+            paths[o.n_paths++] = a;
+            continue;
+        }
+        if (!strcmp(a, "--no-toolbar")) {
+            o.no_toolbar = 1;
+            continue;
+        }
+        /* Every other option takes a value: --opt VALUE or --opt=VALUE. */
+        char opt[32];
+        const char *eq = strchr(a, '=');
+        size_t ol = eq ? (size_t)(eq - a) : strlen(a);
+        if (ol >= sizeof opt) {
+            fprintf(stderr, "smz serve: unknown option '%s'\n%s", a, usage_text);
+            return 2;
+        }
+        memcpy(opt, a, ol);
+        opt[ol] = 0;
+        if (eq)
+            v = eq + 1;
+        else if (i + 1 < argc)
+            v = argv[++i];
+        if (!v) {
+            fprintf(stderr, "smz serve: %s needs a value\n", opt);
+            return 2;
+        }
+        if (!strcmp(opt, "--port")) {
+            if (number(opt, v, 0, 65535, &o.port))
+                return 2;
+        } else if (!strcmp(opt, "--threads")) {
+            if (number(opt, v, 1, 512, &o.threads))
+                return 2;
+        } else if (!strcmp(opt, "--address")) {
+            o.address = v;
+        } else if (!strcmp(opt, "--url-root")) {
+            o.url_root = v;
+        } else if (!strcmp(opt, "--log")) {
+            o.log_path = v;
+        } else if (!strcmp(opt, "--allow") || !strcmp(opt, "--hostname")) {
+            int is_allow = opt[2] == 'a';
+            size_t *n = is_allow ? &o.n_allow : &o.n_hostnames;
+            if (*n == MAX_LIST) {
+                fprintf(stderr, "smz serve: too many %s\n", opt);
+                return 2;
+            }
+            (is_allow ? allow : names)[(*n)++] = v;
+        } else {
+            fprintf(stderr, "smz serve: unknown option '%s'\n%s", opt, usage_text);
+            return 2;
+        }
+    }
+    if (!o.n_paths) {
+        fputs(usage_text, stderr);
+        return 2;
+    }
+    more_files();
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &set, NULL);
+    char err[1024];
+    smz_server *s = smz_server_start(&o, err, sizeof err);
+    if (!s) {
+        fprintf(stderr, "smz serve: %s\n", err);
+        return 1;
+    }
+    printf("smz serve: serving %s (Ctrl-C to stop)\n", smz_server_url(s));
+    fflush(stdout);
+    int sig = 0;
+    while (sigwait(&set, &sig) != 0)
+        ;
+    smz_server_stop(s);
+    fprintf(stderr, "smz serve: stopped (%s)\n", sig == SIGINT ? "SIGINT" : "SIGTERM");
+    return 0;
+}

@@ -1,0 +1,327 @@
+/* Handlers that hand out archive bytes: /content/NAME/PATH (with the top bar
+ * injected into HTML), /raw/NAME/content/PATH (exactly the stored bytes),
+ * /download/NAME.smz (the archive file), /random and the illustration.
+ * Entry bytes are streamed in pieces through the reader, so a large video
+ * costs one piece of memory, and single byte ranges make it seekable. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include "smz/writer.h"
+#include "srv.h"
+
+void url_entry(hb *b, const srv *s, const archive *a, const char *path, int raw)
+{
+    hb_printf(b, "%s/%s/%s/%s", s->root, raw ? "raw" : "content", a->name, raw ? "content/" : "");
+    hb_url(b, path, 1);
+}
+
+static int is_html(const char *mime)
+{
+    return !strncasecmp(mime, "text/html", 9) && (!mime[9] || mime[9] == ';' || mime[9] == ' ');
+}
+
+/* Identifies the bar a page was served with, so that a new build, another
+ * URL root or a renamed archive changes the ETag of injected pages. */
+static unsigned long long variant(const srv *s, const archive *a)
+{
+    unsigned long long h = 1469598103934665603ull;
+    const char *parts[3] = {s->skin_v, s->root, a->name};
+    for (int i = 0; i < 3; i++)
+        for (const char *p = parts[i];; p++) {
+            h = (h ^ (unsigned char)*p) * 1099511628211ull;
+            if (!*p)
+                break;
+        }
+    return h;
+}
+
+/* Sends LEN bytes from OFF, read by READ in pieces.  Headers are gone by
+ * then, so a failure can only cut the connection. */
+typedef int (*piece_fn)(void *ctx, uint64_t off, void *buf, size_t n);
+static int stream(req *q, piece_fn read, void *ctx, uint64_t off, uint64_t len)
+{
+    while (len && !q->head) {
+        size_t n = len < SRV_CHUNK ? (size_t)len : SRV_CHUNK;
+        if (read(ctx, off, q->w->chunk, n) != 0 || http_write(q, q->w->chunk, n) != 0) {
+            mg_disable_connection_keep_alive(q->c);
+            return -1;
+        }
+        off += n, len -= n;
+    }
+    return 0;
+}
+
+/* Answers with a body read by READ: 304, 416, 206 or 200. */
+static int send_ranged(req *q, resp *r, uint64_t size, piece_fn read, void *ctx)
+{
+    char cr[96];
+    uint64_t off = 0, len = size;
+    if (r->etag && http_not_modified(q, r->etag)) {
+        r->status = 304;
+        r->type = NULL;
+        http_head(q, r);
+        return 304;
+    }
+    r->ranges = 1;
+    int rg = http_range(q, size, r->etag, &off, &len);
+    if (rg < 0) {
+        snprintf(cr, sizeof cr, "bytes */%llu", (unsigned long long)size);
+        r->status = 416;
+        r->type = NULL;
+        r->content_range = cr;
+        r->length = 0;
+        http_head(q, r);
+        return 416;
+    }
+    if (rg > 0) {
+        snprintf(cr, sizeof cr, "bytes %llu-%llu/%llu", (unsigned long long)off,
+                 (unsigned long long)(off + len - 1), (unsigned long long)size);
+        r->status = 206;
+        r->content_range = cr;
+    }
+    r->length = (long long)len;
+    if (http_head(q, r) == 0)
+        stream(q, read, ctx, off, len);
+    return r->status;
+}
+
+typedef struct entry_src {
+    smz_reader *r;
+    const smz_entry *e;
+} entry_src;
+
+static int read_entry(void *ctx, uint64_t off, void *buf, size_t n)
+{
+    entry_src *es = ctx;
+    return smz_reader_read_range(es->r, es->e, off, buf, n) == SMZ_OK ? 0 : -1;
+}
+
+static int serve_entry(req *q, archive *a, smz_reader *r, const smz_entry *e, int raw)
+{
+    char etag[64];
+    resp rs;
+    const char *mime = http_mime_ok(e->mime) ? e->mime : "application/octet-stream";
+    int inject = !raw && q->s->toolbar && is_html(mime) && e->size <= SRV_MAX_INJECT;
+    resp_init(&rs, 200, mime);
+    rs.csp = CSP_CONTENT;
+    rs.a = a;
+    if (a->uuid[0]) {
+        /* The content of one UUID never changes; only our bar may. */
+        if (inject)
+            snprintf(etag, sizeof etag, "\"%s-%08llx\"", a->uuid, variant(q->s, a) & 0xffffffffull);
+        else
+            snprintf(etag, sizeof etag, "\"%s\"", a->uuid);
+        rs.etag = etag;
+        rs.cache = "max-age=3600";
+    }
+    if (!inject) {
+        entry_src es = {r, e};
+        return send_ranged(q, &rs, e->size, read_entry, &es);
+    }
+    if (rs.etag && http_not_modified(q, rs.etag)) {
+        rs.status = 304;
+        rs.type = NULL;
+        http_head(q, &rs);
+        return 304;
+    }
+    unsigned char *data = NULL;
+    size_t len = 0;
+    smz_err rc = smz_reader_read(r, e, SRV_MAX_INJECT, &data, &len);
+    if (rc != SMZ_OK)
+        return h_error(q, 500, a, "This page cannot be read", smz_strerror(rc));
+    hb bar, out;
+    hb_init(&bar, 1u << 20);
+    hb_init(&out, SRV_MAX_INJECT + (2u << 20));
+    page_bar(&bar, q->s, a, NULL, 1);
+    page_inject(&out, data, len, bar.p ? bar.p : "", bar.n);
+    free(data);
+    int status;
+    if (bar.err || out.err) {
+        status = h_error(q, 500, a, "Out of memory", "The page could not be prepared.");
+    } else {
+        http_send(q, &rs, out.p, out.n);
+        status = 200;
+    }
+    hb_free(&bar);
+    hb_free(&out);
+    return status;
+}
+
+int h_content(req *q, const char *rest, int raw)
+{
+    size_t nl = strcspn(rest, "/");
+    archive *a = reg_find(&q->s->reg, rest, nl);
+    if (!a)
+        return h_error(q, 404, NULL, "No such archive",
+                       "The library has no archive by that name.");
+    const char *path = rest + nl;
+    if (raw) {
+        if (strncmp(path, "/content/", 9))
+            return h_error(q, 404, a, "Not found", "Raw entries are at /raw/NAME/content/PATH.");
+        path += 9;
+    } else if (*path == '/') {
+        path++;
+    }
+    hb loc;
+    hb_init(&loc, 3 * SMZ_MAX_PATH + 1024);
+    int status;
+    if (!*path) {
+        if (!a->main_page || !a->main_page[0]) {
+            status = h_error(q, 404, a, "No main page", "This archive names no main page.");
+        } else {
+            url_entry(&loc, q->s, a, a->main_page, raw);
+            http_redirect(q, 302, hb_str(&loc), NULL);
+            status = 302;
+        }
+        goto out;
+    }
+    smz_reader *r = srv_reader(q, a);
+    if (!r) {
+        status = q->status;
+        goto out;
+    }
+    smz_entry *e = NULL;
+    smz_err rc = strlen(path) > SMZ_MAX_PATH ? SMZ_E_NOTFOUND : smz_reader_find(r, path, &e);
+    if (rc == SMZ_E_NOTFOUND) {
+        status = h_error(q, 404, a, "Not found", "This archive has no such page.");
+    } else if (rc != SMZ_OK) {
+        status = h_error(q, 500, a, "This page cannot be read", smz_strerror(rc));
+    } else if (e->redirect && !smz_path_valid(e->redirect)) {
+        status = h_error(q, 500, a, "This page cannot be read", "It redirects to an invalid path.");
+    } else if (e->redirect) {
+        url_entry(&loc, q->s, a, e->redirect, raw);
+        http_redirect(q, 302, hb_str(&loc), NULL);
+        status = 302;
+    } else {
+        status = serve_entry(q, a, r, e, raw);
+    }
+    smz_entry_free(e);
+out:
+    hb_free(&loc);
+    return status;
+}
+
+static int read_fd(void *ctx, uint64_t off, void *buf, size_t n)
+{
+    int fd = *(int *)ctx;
+    while (n) {
+        ssize_t k = pread(fd, buf, n, (off_t)off);
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k <= 0)
+            return -1;
+        buf = (char *)buf + k, off += (uint64_t)k, n -= (size_t)k;
+    }
+    return 0;
+}
+
+int h_download(req *q, const char *rest)
+{
+    size_t n = strlen(rest);
+    archive *a = n > 4 && !strcmp(rest + n - 4, ".smz") ? reg_find(&q->s->reg, rest, n - 4) : NULL;
+    if (!a)
+        return h_error(q, 404, NULL, "No such archive", "The library has no archive by that name.");
+    int fd = open(a->path, O_RDONLY | O_CLOEXEC);
+    struct stat st;
+    if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        if (fd >= 0)
+            close(fd);
+        return h_error(q, 500, a, "The archive cannot be read", "The file is not readable.");
+    }
+    char etag[96], disp[SRV_NAME_MAX + 64];
+    snprintf(etag, sizeof etag, "\"%llx-%llx-%lx\"", (unsigned long long)st.st_size,
+             (unsigned long long)st.st_mtim.tv_sec, (long)st.st_mtim.tv_nsec);
+    snprintf(disp, sizeof disp, "attachment; filename=\"%s.smz\"", a->name);
+    resp rs;
+    resp_init(&rs, 200, "application/x-smz");
+    rs.etag = etag;
+    rs.disposition = disp;
+    int status = send_ranged(q, &rs, (uint64_t)st.st_size, read_fd, &fd);
+    close(fd);
+    return status;
+}
+
+/* The archives named by content= (or books.name=), or NULL for none. */
+static archive *named(req *q)
+{
+    char name[SRV_NAME_MAX + 1];
+    if (http_param(q, "content", 0, name, sizeof name) != 1 &&
+        http_param(q, "books.name", 0, name, sizeof name) != 1)
+        return NULL;
+    return reg_find(&q->s->reg, name, strlen(name));
+}
+
+int h_random(req *q)
+{
+    uint64_t seed = 0;
+    if (getrandom(&seed, sizeof seed, 0) != (ssize_t)sizeof seed)
+        seed = (uint64_t)time(NULL) ^ (uint64_t)(uintptr_t)q;
+    archive *a = named(q);
+    char any[4];
+    if (!a && (http_param(q, "content", 0, any, sizeof any) || http_param(q, "books.name", 0, any, sizeof any)))
+        return h_error(q, 404, NULL, "No such archive", "The library has no archive by that name.");
+    if (!a) {
+        /* No archive named: any readable one. */
+        registry *g = &q->s->reg;
+        reg_load(g);
+        size_t n = 0;
+        for (size_t i = 0; i < g->n; i++)
+            n += g->a[i].state == 1;
+        if (!n)
+            return h_error(q, 404, NULL, "Empty library", "There is no archive to pick from.");
+        size_t k = (size_t)(seed % n);
+        for (size_t i = 0; i < g->n && !a; i++)
+            if (g->a[i].state == 1 && k-- == 0)
+                a = &g->a[i];
+        seed = seed / n + 1;
+    }
+    smz_reader *r = srv_reader(q, a);
+    if (!r)
+        return q->status;
+    smz_entry *e = NULL;
+    smz_err rc = smz_reader_random(r, seed, &e);
+    if (rc == SMZ_E_NOTFOUND)
+        return h_error(q, 404, a, "No articles", "This archive has no HTML articles to pick from.");
+    if (rc != SMZ_OK || !smz_path_valid(e->path)) {
+        smz_entry_free(e);
+        return h_error(q, 500, a, "The archive cannot be read", smz_strerror(rc ? rc : SMZ_E_CORRUPT));
+    }
+    hb loc;
+    hb_init(&loc, 3 * SMZ_MAX_PATH + 1024);
+    url_entry(&loc, q->s, a, e->path, 0);
+    http_redirect(q, 302, hb_str(&loc), "no-store");
+    hb_free(&loc);
+    smz_entry_free(e);
+    return 302;
+}
+
+int h_illustration(req *q, const char *rest)
+{
+    size_t nl = strcspn(rest, "/");
+    archive *a = reg_find(&q->s->reg, rest, nl);
+    if (!a || !a->illustration)
+        return h_error(q, 404, a, "No illustration", "This archive has no illustration.");
+    char etag[64];
+    resp rs;
+    resp_init(&rs, 200, "image/png");
+    if (a->uuid[0]) {
+        snprintf(etag, sizeof etag, "\"%s-i\"", a->uuid);
+        rs.etag = etag;
+        rs.cache = "max-age=3600";
+        if (http_not_modified(q, etag)) {
+            rs.status = 304;
+            rs.type = NULL;
+            http_head(q, &rs);
+            return 304;
+        }
+    }
+    http_send(q, &rs, a->illustration, a->illustration_len);
+    return 200;
+}

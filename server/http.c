@@ -1,0 +1,399 @@
+/* HTTP mechanics shared by every handler: response headers (the security
+ * headers every answer carries, the Content-Security-Policy that fences
+ * archived pages in), conditional requests, single byte ranges, query
+ * parameters, the Host check against DNS rebinding, and the access log.
+ *
+ * Archived pages run their own scripts on our origin.  What keeps such a
+ * script from reading /download, the library or another archive: their CSP
+ * lets them connect, frame and load scripts only below their own archive's
+ * URL (and /suggest, for the bar); our own pages refuse to be framed and are
+ * in their own browsing context group (COOP), so a page an archived script
+ * opens is not reachable from it; there are no cookies or credentials at all;
+ * and no resource may be loaded from another site (CORP). */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+#include "srv.h"
+
+void resp_init(resp *r, int status, const char *type)
+{
+    memset(r, 0, sizeof *r);
+    r->status = status;
+    r->type = type;
+    r->csp = CSP_PAGE;
+    r->length = -1;
+}
+
+static const char page_csp[] =
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+
+/* The policy of an archived page: anything from this server may be shown,
+ * nothing from elsewhere; scripts, fetches, frames and workers only from the
+ * page's own archive. */
+static void content_csp(hb *b, const req *q, const archive *a)
+{
+    hb own;
+    hb_init(&own, 4096);
+    if (q->host[0] && a) {
+        hb_printf(&own, "http://%s%s/content/%s/ http://%s%s/raw/%s/", q->host, q->s->root, a->name,
+                  q->host, q->s->root, a->name);
+    } else {
+        hb_puts(&own, "'none'");
+    }
+    const char *o = hb_str(&own);
+    hb_puts(b, "default-src 'self' data: blob:; ");
+    if (q->host[0] && a)
+        hb_printf(b, "script-src %s http://%s%s/skin/ 'unsafe-inline' 'unsafe-eval' data: blob:; ", o,
+                  q->host, q->s->root);
+    else
+        hb_puts(b, "script-src 'self' 'unsafe-inline' 'unsafe-eval' data: blob:; ");
+    hb_puts(b, "style-src 'self' 'unsafe-inline' data: blob:; img-src 'self' data: blob:; "
+               "media-src 'self' data: blob:; font-src 'self' data: blob:; ");
+    if (q->host[0] && a)
+        hb_printf(b, "connect-src %s http://%s%s/suggest; ", o, q->host, q->s->root);
+    else
+        hb_puts(b, "connect-src 'none'; ");
+    hb_printf(b, "frame-src %s; worker-src %s; manifest-src 'none'; object-src 'none'; ", o, o);
+    hb_puts(b, "form-action 'self'; base-uri 'self'; frame-ancestors 'self'");
+    hb_free(&own);
+}
+
+static void add(req *q, const char *name, const char *value)
+{
+    mg_response_header_add(q->c, name, value, -1);
+}
+
+int http_head(req *q, const resp *r)
+{
+    char num[32];
+    q->status = r->status;
+    if (mg_response_header_start(q->c, r->status) != 0)
+        return -1;
+    if (r->type)
+        add(q, "Content-Type", r->type);
+    if (r->length >= 0) {
+        snprintf(num, sizeof num, "%lld", r->length);
+        add(q, "Content-Length", num);
+    }
+    add(q, "X-Content-Type-Options", "nosniff");
+    add(q, "Referrer-Policy", "no-referrer");
+    add(q, "Cross-Origin-Resource-Policy", "same-origin");
+    if (r->csp == CSP_CONTENT) {
+        hb csp;
+        hb_init(&csp, 8192);
+        content_csp(&csp, q, r->a);
+        add(q, "Content-Security-Policy", csp.err ? "default-src 'none'" : hb_str(&csp));
+        hb_free(&csp);
+        add(q, "X-Frame-Options", "SAMEORIGIN");
+    } else {
+        add(q, "Content-Security-Policy", page_csp);
+        add(q, "Cross-Origin-Opener-Policy", "same-origin");
+        add(q, "X-Frame-Options", "DENY");
+    }
+    if (r->etag)
+        add(q, "ETag", r->etag);
+    add(q, "Cache-Control", r->cache ? r->cache : "no-cache");
+    if (r->location)
+        add(q, "Location", r->location);
+    if (r->disposition)
+        add(q, "Content-Disposition", r->disposition);
+    if (r->content_range)
+        add(q, "Content-Range", r->content_range);
+    if (r->allow)
+        add(q, "Allow", r->allow);
+    if (r->ranges)
+        add(q, "Accept-Ranges", "bytes");
+    return mg_response_header_send(q->c) == 0 ? 0 : -1;
+}
+
+int http_write(req *q, const void *p, size_t n)
+{
+    if (q->head || !n)
+        return 0;
+    if (mg_write(q->c, p, n) <= 0)
+        return -1;
+    q->sent += n;
+    return 0;
+}
+
+int http_send(req *q, resp *r, const void *body, size_t n)
+{
+    r->length = (long long)n;
+    if (http_head(q, r) != 0)
+        return -1;
+    return http_write(q, body, n);
+}
+
+int http_redirect(req *q, int status, const char *location, const char *cache)
+{
+    resp r;
+    resp_init(&r, status, NULL);
+    r.location = location;
+    r.cache = cache;
+    return http_send(q, &r, NULL, 0);
+}
+
+int http_param(req *q, const char *name, size_t nth, char *buf, size_t len)
+{
+    int n = mg_get_var2(q->query, strlen(q->query), name, buf, len, nth);
+    if (n == -2)
+        return -1;
+    if (n < 0) {
+        buf[0] = 0;
+        return 0;
+    }
+    return 1;
+}
+
+unsigned long http_param_num(req *q, const char *name, unsigned long def, unsigned long max)
+{
+    char v[32];
+    if (http_param(q, name, 0, v, sizeof v) != 1 || !v[0] || strspn(v, "0123456789") != strlen(v))
+        return def;
+    errno = 0;
+    unsigned long n = strtoul(v, NULL, 10);
+    if (errno || n > max)
+        return max;
+    return n;
+}
+
+/* 1 when the comma-separated entity-tag list LIST names ETAG (weak
+ * comparison, as If-None-Match asks) or is "*". */
+static int etag_in(const char *list, const char *etag)
+{
+    size_t el = strlen(etag);
+    const char *p = list;
+    while (*p) {
+        p += strspn(p, " \t,");
+        if (!*p)
+            break;
+        if (*p == '*')
+            return 1;
+        if (p[0] == 'W' && p[1] == '/')
+            p += 2;
+        size_t n = strcspn(p, ",");
+        while (n && (p[n - 1] == ' ' || p[n - 1] == '\t'))
+            n--;
+        if (n == el && !memcmp(p, etag, el))
+            return 1;
+        p += strcspn(p, ",");
+    }
+    return 0;
+}
+
+int http_not_modified(req *q, const char *etag)
+{
+    const char *inm = mg_get_header(q->c, "If-None-Match");
+    return etag && inm && etag_in(inm, etag);
+}
+
+static int parse_u64(const char *p, size_t n, uint64_t *out)
+{
+    uint64_t v = 0;
+    if (!n || n > 20)
+        return n > 20 ? 1 : -1; /* 1: too large for any representation */
+    for (size_t i = 0; i < n; i++) {
+        if (p[i] < '0' || p[i] > '9')
+            return -1;
+        unsigned d = (unsigned)(p[i] - '0');
+        if (v > (UINT64_MAX - d) / 10)
+            return 1;
+        v = v * 10 + d;
+    }
+    *out = v;
+    return 0;
+}
+
+int http_range(req *q, uint64_t size, const char *etag, uint64_t *off, uint64_t *len)
+{
+    const char *h = mg_get_header(q->c, "Range");
+    if (!h)
+        return 0;
+    const char *ir = mg_get_header(q->c, "If-Range");
+    if (ir && (!etag || strcmp(ir, etag)))
+        return 0; /* a validator we cannot match: the whole representation */
+    while (*h == ' ')
+        h++;
+    if (strncasecmp(h, "bytes=", 6))
+        return 0;
+    h += 6;
+    h += strspn(h, " ");
+    size_t specl = strcspn(h, ",");
+    if (h[specl])
+        return 0; /* several ranges: we may answer with the whole, and do */
+    while (specl && h[specl - 1] == ' ')
+        specl--;
+    const char *dash = memchr(h, '-', specl);
+    if (!dash)
+        return 0;
+    size_t al = (size_t)(dash - h), bl = specl - al - 1;
+    uint64_t a = 0, b = 0;
+    if (al == 0) { /* suffix: the last B bytes */
+        int rc = parse_u64(dash + 1, bl, &b);
+        if (rc < 0)
+            return 0;
+        if (rc > 0)
+            b = size;
+        if (b == 0 || size == 0)
+            return -1;
+        if (b > size)
+            b = size;
+        *off = size - b;
+        *len = b;
+        return 1;
+    }
+    int ra = parse_u64(h, al, &a);
+    if (ra < 0)
+        return 0;
+    if (ra > 0 || a >= size)
+        return -1;
+    if (bl == 0) {
+        b = size - 1;
+    } else {
+        int rb = parse_u64(dash + 1, bl, &b);
+        if (rb < 0)
+            return 0;
+        if (rb > 0 || b >= size)
+            b = size - 1;
+        if (b < a)
+            return 0;
+    }
+    *off = a;
+    *len = b - a + 1;
+    return 1;
+}
+
+static int ieq(const char *a, size_t an, const char *b)
+{
+    return strlen(b) == an && !strncasecmp(a, b, an);
+}
+
+/* Accepts a Host naming this machine by an address (a loopback address, the
+ * listening address, or any address when listening on all of them), the
+ * name localhost, or a name given with --hostname.  Any other name may be a
+ * DNS-rebinding attack: a page on the web whose name now points at us. */
+int http_check_host(const srv *s, const char *host)
+{
+    char name[256];
+    size_t n = strlen(host);
+    if (!n)
+        return 1;
+    if (n >= sizeof name)
+        return 0;
+    if (strspn(host, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_:[]") != n)
+        return 0;
+    size_t nl;
+    int v6 = host[0] == '[';
+    if (v6) {
+        const char *end = strchr(host, ']');
+        if (!end)
+            return 0;
+        nl = (size_t)(end - host - 1);
+        memcpy(name, host + 1, nl);
+        if (end[1] && (end[1] != ':' || strspn(end + 2, "0123456789") != strlen(end + 2)))
+            return 0;
+    } else {
+        const char *colon = strchr(host, ':');
+        if (colon && (strchr(colon + 1, ':') || strspn(colon + 1, "0123456789") != strlen(colon + 1)))
+            return 0;
+        nl = colon ? (size_t)(colon - host) : n;
+        memcpy(name, host, nl);
+    }
+    name[nl] = 0;
+    if (!nl)
+        return 0;
+    if (!v6 && (ieq(name, nl, "localhost") ||
+                (nl > 10 && !strncasecmp(name + nl - 10, ".localhost", 10))))
+        return 1;
+    unsigned char addr[16], lis[16];
+    int fam = v6 ? AF_INET6 : AF_INET;
+    if (inet_pton(fam, name, addr) == 1) {
+        if (s->listen_any)
+            return 1;
+        if (!v6 && addr[0] == 127)
+            return 1;
+        if (v6 && !memcmp(addr, "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\1", 16))
+            return 1;
+        return inet_pton(fam, s->address, lis) == 1 && !memcmp(addr, lis, v6 ? 16 : 4);
+    }
+    if (v6)
+        return 0;
+    for (size_t i = 0; i < s->n_hostnames; i++)
+        if (ieq(name, nl, s->hostnames[i]))
+            return 1;
+    return 0;
+}
+
+int http_mime_ok(const char *m)
+{
+    size_t n = m ? strlen(m) : 0;
+    if (!n || n > 200 || m[0] == ' ' || !strchr(m, '/'))
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if ((unsigned char)m[i] < 0x20 || (unsigned char)m[i] > 0x7E)
+            return 0;
+    return 1;
+}
+
+/* A request-line piece for the log: printable ASCII except '"' and '\'
+ * as is, everything else as \xHH (as Apache does). */
+static void log_escape(hb *b, const char *s)
+{
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p > 0x20 && *p < 0x7F && *p != '"' && *p != '\\')
+            hb_put(b, p, 1);
+        else
+            hb_printf(b, "\\x%02X", *p);
+    }
+}
+
+/* One line in Common Log Format, written with one write() so that lines
+ * from several threads never interleave (O_APPEND). */
+void http_log(req *q)
+{
+    static const char mon[12][4] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                    "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+    if (q->s->log_fd < 0)
+        return;
+    time_t now = time(NULL);
+    struct tm tm;
+    localtime_r(&now, &tm);
+    long off = tm.tm_gmtoff / 60;
+    char sign = off < 0 ? '-' : '+';
+    if (off < 0)
+        off = -off;
+    hb b, uri;
+    hb_init(&b, 16384);
+    hb_init(&uri, 16384);
+    const struct mg_request_info *ri = q->ri;
+    /* CivetWeb hands us the path decoded; the log shows it re-encoded. */
+    hb_url(&uri, ri->request_uri ? ri->request_uri : "-", 1);
+    hb_printf(&b, "%s - - [%02d/%s/%04d:%02d:%02d:%02d %c%02ld%02ld] \"", ri->remote_addr, tm.tm_mday,
+              mon[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec, sign, off / 60,
+              off % 60);
+    log_escape(&b, ri->request_method ? ri->request_method : "-");
+    hb_puts(&b, " ");
+    log_escape(&b, hb_str(&uri));
+    if (ri->query_string) {
+        hb_puts(&b, "?");
+        log_escape(&b, ri->query_string);
+    }
+    hb_puts(&b, " HTTP/");
+    log_escape(&b, ri->http_version ? ri->http_version : "1.0");
+    if (q->sent)
+        hb_printf(&b, "\" %d %llu\n", q->status, (unsigned long long)q->sent);
+    else
+        hb_printf(&b, "\" %d -\n", q->status);
+    if (!b.err) {
+        ssize_t w = write(q->s->log_fd, b.p, b.n);
+        (void)w; /* a full disk must not stop the server */
+    }
+    hb_free(&b);
+    hb_free(&uri);
+}

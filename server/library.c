@@ -1,0 +1,405 @@
+/* The archive registry: which archives the server offers and what they are
+ * called.  Registering only stats the files, so that a hundred archives
+ * start at once; the first request that needs names reads every archive's
+ * metadata (a few small queries each) and fixes the names, and counts are
+ * read the first time a page shows them.  Metadata comes from the archives,
+ * so it is capped and checked before use: names go into URLs and headers and
+ * must be plain [A-Za-z0-9._-]. */
+#include <dirent.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include "smz/writer.h"
+#include "srv.h"
+
+#define MAX_ARCHIVES 10000
+
+static void warnf(registry *g, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void warnf(registry *g, const char *fmt, ...)
+{
+    char m[1024];
+    va_list ap;
+    if (!g->warn)
+        return;
+    va_start(ap, fmt);
+    vsnprintf(m, sizeof m, fmt, ap);
+    va_end(ap);
+    g->warn(g->ctx, m);
+}
+
+void reg_warn_open(registry *g, const archive *a, const smz_reader *r, smz_err rc)
+{
+    const char *m = r ? smz_reader_errmsg(r) : "";
+    if (!m[0])
+        m = smz_strerror(rc);
+    if (!strncmp(m, a->path, strlen(a->path)))
+        warnf(g, "%s", m);
+    else
+        warnf(g, "%s: %s", a->path, m);
+}
+
+static int add_file(registry *g, const char *path, uint64_t size, char *err, size_t errlen)
+{
+    if (g->n >= MAX_ARCHIVES) {
+        snprintf(err, errlen, "more than %d archives", MAX_ARCHIVES);
+        return -1;
+    }
+    archive *na = realloc(g->a, (g->n + 1) * sizeof *na);
+    if (!na) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    g->a = na;
+    archive *a = &g->a[g->n];
+    memset(a, 0, sizeof *a);
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    size_t bl = strlen(base);
+    if (bl > 4 && !strcmp(base + bl - 4, ".smz"))
+        bl -= 4;
+    if (!(a->path = strdup(path)) || !(a->stem = strndup(base, bl))) {
+        free(a->path);
+        free(a->stem);
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    a->file_size = size;
+    g->n++;
+    return 0;
+}
+
+static int by_name(const void *x, const void *y)
+{
+    return strcmp(*(char *const *)x, *(char *const *)y);
+}
+
+int reg_add(registry *g, const char *path, char *err, size_t errlen)
+{
+    struct stat st;
+    int rc = -1;
+    DIR *d = NULL;
+    char **names = NULL;
+    size_t n = 0, cap = 0;
+    if (stat(path, &st) != 0) {
+        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+        return -1;
+    }
+    if (S_ISREG(st.st_mode))
+        return add_file(g, path, (uint64_t)st.st_size, err, errlen);
+    if (!S_ISDIR(st.st_mode)) {
+        snprintf(err, errlen, "%s: not a file or folder", path);
+        return -1;
+    }
+    if (!(d = opendir(path))) {
+        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+        return -1;
+    }
+    struct dirent *de;
+    while ((de = readdir(d))) {
+        size_t l = strlen(de->d_name);
+        if (de->d_name[0] == '.' || l < 5 || strcmp(de->d_name + l - 4, ".smz"))
+            continue;
+        if (n == cap) {
+            cap = cap ? cap * 2 : 64;
+            char **nn = cap <= MAX_ARCHIVES * 2 ? realloc(names, cap * sizeof *nn) : NULL;
+            if (!nn) {
+                snprintf(err, errlen, "%s: too many files or out of memory", path);
+                goto out;
+            }
+            names = nn;
+        }
+        if (!(names[n] = strdup(de->d_name))) {
+            snprintf(err, errlen, "out of memory");
+            goto out;
+        }
+        n++;
+    }
+    if (n)
+        qsort(names, n, sizeof *names, by_name);
+    for (size_t i = 0; i < n; i++) {
+        char full[4096];
+        int k = snprintf(full, sizeof full, "%s%s%s", path,
+                         path[strlen(path) - 1] == '/' ? "" : "/", names[i]);
+        if (k < 0 || (size_t)k >= sizeof full) {
+            snprintf(err, errlen, "%s: path too long", path);
+            goto out;
+        }
+        if (stat(full, &st) != 0 || !S_ISREG(st.st_mode))
+            continue;
+        if (add_file(g, full, (uint64_t)st.st_size, err, errlen) != 0)
+            goto out;
+    }
+    rc = 0;
+out:
+    for (size_t i = 0; i < n; i++)
+        free(names[i]);
+    free(names);
+    closedir(d);
+    return rc;
+}
+
+static void archive_free(archive *a)
+{
+    free(a->path);
+    free(a->stem);
+    free(a->name);
+    free(a->title);
+    free(a->description);
+    free(a->language);
+    free(a->date);
+    free(a->creator);
+    free(a->publisher);
+    free(a->tags);
+    free(a->source);
+    free(a->license);
+    free(a->main_page);
+    free(a->illustration);
+}
+
+void reg_free(registry *g)
+{
+    for (size_t i = 0; i < g->n; i++)
+        archive_free(&g->a[i]);
+    free(g->a);
+    g->a = NULL;
+    g->n = 0;
+}
+
+/* Metadata KEY cut to MAX bytes at a character boundary; NULL if absent. */
+static char *meta(smz_reader *r, const char *key, size_t max)
+{
+    char *v = NULL;
+    if (smz_reader_meta(r, key, &v, NULL) != SMZ_OK)
+        return NULL;
+    size_t n = strlen(v);
+    if (n > max) {
+        n = max;
+        while (n && ((unsigned char)v[n] & 0xC0) == 0x80)
+            n--;
+        v[n] = 0;
+    }
+    return v;
+}
+
+static int name_ok(const char *s)
+{
+    size_t n = s ? strlen(s) : 0;
+    if (!n || n > SRV_NAME_MAX || s[0] == '.' || s[0] == '-')
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+              c == '_' || c == '-'))
+            return 0;
+    }
+    return 1;
+}
+
+static int taken(const registry *g, size_t upto, const char *name)
+{
+    for (size_t i = 0; i < upto; i++)
+        if (g->a[i].name && !strcmp(g->a[i].name, name))
+            return 1;
+    return 0;
+}
+
+/* Name from the Name metadata if usable, else the file name; a name already
+ * used by an earlier archive gives way to the file name, then to NAME-2,
+ * NAME-3...  Deterministic for one command line. */
+static char *pick_name(const registry *g, size_t i, const char *meta_name)
+{
+    const archive *a = &g->a[i];
+    char base[SRV_NAME_MAX + 1];
+    if (name_ok(meta_name) && !taken(g, i, meta_name))
+        return strdup(meta_name);
+    if (name_ok(a->stem) && !taken(g, i, a->stem))
+        return strdup(a->stem);
+    const char *from = name_ok(meta_name) ? meta_name : a->stem;
+    size_t n = 0;
+    for (const char *p = from; *p && n < SRV_NAME_MAX - 8; p++) {
+        char c = *p;
+        int ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+                 c == '_' || c == '-';
+        base[n++] = ok ? c : '_';
+    }
+    base[n] = 0;
+    if (!name_ok(base))
+        snprintf(base, sizeof base, "archive");
+    if (!taken(g, i, base))
+        return strdup(base);
+    for (unsigned k = 2;; k++) {
+        char cand[SRV_NAME_MAX + 16];
+        snprintf(cand, sizeof cand, "%s-%u", base, k);
+        if (!taken(g, i, cand))
+            return strdup(cand);
+    }
+}
+
+static void set_language(archive *a)
+{
+    /* ISO 639-3 (as in ZIM) to the tag browsers know best; right-to-left
+     * scripts flagged. */
+    static const struct {
+        const char *iso3, *tag;
+        int rtl;
+    } langs[] = {
+        {"ara", "ar", 1}, {"arb", "ar", 1}, {"heb", "he", 1}, {"fas", "fa", 1}, {"per", "fa", 1},
+        {"pes", "fa", 1}, {"prs", "fa", 1}, {"urd", "ur", 1}, {"yid", "yi", 1}, {"pus", "ps", 1},
+        {"snd", "sd", 1}, {"uig", "ug", 1}, {"div", "dv", 1}, {"ckb", "ckb", 1}, {"syr", "syr", 1},
+        {"arz", "arz", 1}, {"azb", "azb", 1}, {"mzn", "mzn", 1}, {"nqo", "nqo", 1},
+        {"eng", "en", 0}, {"fra", "fr", 0}, {"fre", "fr", 0}, {"deu", "de", 0}, {"ger", "de", 0},
+        {"spa", "es", 0}, {"por", "pt", 0}, {"ita", "it", 0}, {"nld", "nl", 0}, {"rus", "ru", 0},
+        {"ukr", "uk", 0}, {"pol", "pl", 0}, {"ces", "cs", 0}, {"swe", "sv", 0}, {"nor", "no", 0},
+        {"nob", "nb", 0}, {"dan", "da", 0}, {"fin", "fi", 0}, {"ell", "el", 0}, {"tur", "tr", 0},
+        {"hun", "hu", 0}, {"ron", "ro", 0}, {"bul", "bg", 0}, {"srp", "sr", 0}, {"hrv", "hr", 0},
+        {"zho", "zh", 0}, {"chi", "zh", 0}, {"jpn", "ja", 0}, {"kor", "ko", 0}, {"hin", "hi", 0},
+        {"ben", "bn", 0}, {"tha", "th", 0}, {"vie", "vi", 0}, {"ind", "id", 0}, {"msa", "ms", 0},
+        {"swa", "sw", 0}, {"cat", "ca", 0}, {"eus", "eu", 0}, {"epo", "eo", 0}, {"lat", "la", 0},
+    };
+    static const char *rtl2[] = {"ar", "he", "fa", "ur", "yi", "ps", "sd", "ug", "dv"};
+    char code[4] = "";
+    const char *l = a->language ? a->language : "";
+    size_t n = 0;
+    while (n < 3 && l[n] >= 'a' && l[n] <= 'z')
+        n++;
+    if (n < 2 || (l[n] && l[n] != ',' && l[n] != ' ' && l[n] != '-' && l[n] != '_'))
+        return;
+    memcpy(code, l, n);
+    code[n] = 0;
+    snprintf(a->lang, sizeof a->lang, "%s", code);
+    for (size_t i = 0; i < sizeof langs / sizeof langs[0]; i++)
+        if (!strcmp(langs[i].iso3, code)) {
+            snprintf(a->lang, sizeof a->lang, "%s", langs[i].tag);
+            a->rtl = langs[i].rtl;
+        }
+    for (size_t i = 0; i < sizeof rtl2 / sizeof rtl2[0]; i++)
+        if (!strcmp(rtl2[i], code))
+            a->rtl = 1;
+}
+
+static int uuid_ok(const char *u)
+{
+    if (!u || strlen(u) != 36)
+        return 0;
+    for (int i = 0; i < 36; i++) {
+        char c = u[i];
+        int dash = i == 8 || i == 13 || i == 18 || i == 23;
+        if (dash ? c != '-' : !((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')))
+            return 0;
+    }
+    return 1;
+}
+
+static void load_one(registry *g, size_t i)
+{
+    archive *a = &g->a[i];
+    smz_reader *r = NULL;
+    char *name = NULL, *uuid = NULL, *ill = NULL;
+    size_t ill_len = 0;
+    smz_err rc = smz_reader_open(a->path, NULL, &r);
+    if (rc != SMZ_OK) {
+        reg_warn_open(g, a, r, rc);
+        a->state = -1;
+        goto out;
+    }
+    name = meta(r, "Name", 256);
+    a->title = meta(r, "Title", 300);
+    a->description = meta(r, "Description", 2000);
+    a->language = meta(r, "Language", 64);
+    a->date = meta(r, "Date", 32);
+    a->creator = meta(r, "Creator", 300);
+    a->publisher = meta(r, "Publisher", 300);
+    a->tags = meta(r, "Tags", 1000);
+    a->source = meta(r, "Source", 1000);
+    a->license = meta(r, "License", 1000);
+    a->main_page = meta(r, "MainPage", SMZ_MAX_PATH);
+    if (a->main_page && !smz_path_valid(a->main_page)) {
+        free(a->main_page);
+        a->main_page = NULL;
+    }
+    uuid = meta(r, "UUID", 64);
+    if (uuid_ok(uuid))
+        snprintf(a->uuid, sizeof a->uuid, "%s", uuid);
+    if (smz_reader_meta(r, "Illustration_48x48@1", &ill, &ill_len) == SMZ_OK && ill_len > 8 &&
+        ill_len <= (1u << 20) && !memcmp(ill, "\x89PNG\r\n\x1a\n", 8)) {
+        a->illustration = (unsigned char *)ill;
+        a->illustration_len = ill_len;
+        ill = NULL;
+    }
+    set_language(a);
+    a->state = 1;
+out:
+    a->name = pick_name(g, i, name);
+    if (!a->name)
+        a->state = -1;
+    free(name);
+    free(uuid);
+    free(ill);
+    smz_reader_close(r);
+}
+
+void reg_load(registry *g)
+{
+    pthread_mutex_lock(&g->lock);
+    if (!g->loaded) {
+        for (size_t i = 0; i < g->n; i++)
+            load_one(g, i);
+        g->loaded = 1;
+    }
+    pthread_mutex_unlock(&g->lock);
+}
+
+archive *reg_find(registry *g, const char *name, size_t len)
+{
+    reg_load(g);
+    for (size_t i = 0; i < g->n; i++) {
+        archive *a = &g->a[i];
+        if (a->state == 1 && strlen(a->name) == len && !memcmp(a->name, name, len))
+            return a;
+    }
+    return NULL;
+}
+
+int reg_stats(registry *g, archive *a)
+{
+    pthread_mutex_lock(&g->lock);
+    int have = a->have_stats;
+    pthread_mutex_unlock(&g->lock);
+    if (have)
+        return 0;
+    /* A reader of its own: listing a hundred archives must not leave a
+     * hundred handles open on this worker thread. */
+    smz_reader *r = NULL;
+    smz_stats st;
+    smz_err rc = smz_reader_open(a->path, NULL, &r);
+    if (rc == SMZ_OK)
+        rc = smz_reader_stats(r, &st);
+    if (rc != SMZ_OK) {
+        reg_warn_open(g, a, r, rc);
+        smz_reader_close(r);
+        return -1;
+    }
+    smz_reader_close(r);
+    uint64_t articles = 0, media = 0;
+    for (size_t i = 0; i < st.n_mimes; i++) {
+        const char *m = st.mimes[i].mime;
+        if (!strncmp(m, "text/html", 9))
+            articles += st.mimes[i].entries;
+        else if (!strncmp(m, "image/", 6) || !strncmp(m, "audio/", 6) || !strncmp(m, "video/", 6))
+            media += st.mimes[i].entries;
+    }
+    pthread_mutex_lock(&g->lock);
+    if (!a->have_stats) {
+        a->entries = st.entries;
+        a->articles = articles;
+        a->media = media;
+        a->has_index = st.has_index;
+        a->have_stats = 1;
+    }
+    pthread_mutex_unlock(&g->lock);
+    smz_stats_free(&st);
+    return 0;
+}

@@ -1,0 +1,180 @@
+/* The OPDS 1.2 catalog (Atom), laid out as kiwix-serve's so that OPDS
+ * readers and Kiwix clients find the same things: /catalog/v2/root.xml (the
+ * navigation feed), /catalog/v2/entries (every archive, with ?name=, ?lang=,
+ * ?start=, ?count=), /catalog/v2/entry/UUID and the illustrations.  Text
+ * from archives goes through hb_html, which also drops what XML forbids. */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include "srv.h"
+
+#define NAV "application/atom+xml;profile=opds-catalog;kind=navigation"
+#define ACQ "application/atom+xml;profile=opds-catalog;kind=acquisition"
+
+static void now_iso(char out[32])
+{
+    time_t t = time(NULL);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static int date_ok(const char *d)
+{
+    if (!d || strlen(d) != 10 || d[4] != '-' || d[7] != '-')
+        return 0;
+    for (int i = 0; i < 10; i++)
+        if (i != 4 && i != 7 && (d[i] < '0' || d[i] > '9'))
+            return 0;
+    return 1;
+}
+
+static void element(hb *b, const char *tag, const char *value)
+{
+    hb_printf(b, "<%s>", tag);
+    hb_html(b, value ? value : "");
+    hb_printf(b, "</%s>", tag);
+}
+
+static void entry(hb *b, req *q, archive *a, int standalone)
+{
+    srv *s = q->s;
+    int counts = reg_stats(&s->reg, a) == 0;
+    hb_puts(b, standalone ? "<entry xmlns=\"http://www.w3.org/2005/Atom\" "
+                            "xmlns:dc=\"http://purl.org/dc/terms/\" "
+                            "xmlns:opds=\"http://opds-spec.org/2010/catalog\">"
+                          : "<entry>");
+    if (a->uuid[0])
+        hb_printf(b, "<id>urn:uuid:%s</id>", a->uuid);
+    else
+        hb_printf(b, "<id>urn:smz:%s</id>", a->name);
+    element(b, "title", a->title && a->title[0] ? a->title : a->name);
+    if (date_ok(a->date))
+        hb_printf(b, "<updated>%sT00:00:00Z</updated><dc:issued>%s</dc:issued>", a->date, a->date);
+    else
+        hb_puts(b, "<updated>1970-01-01T00:00:00Z</updated>");
+    element(b, "summary", a->description);
+    element(b, "language", a->language);
+    element(b, "name", a->name);
+    element(b, "flavour", "");
+    element(b, "category", "");
+    element(b, "tags", a->tags);
+    if (counts)
+        hb_printf(b, "<articleCount>%llu</articleCount><mediaCount>%llu</mediaCount>",
+                  (unsigned long long)a->articles, (unsigned long long)a->media);
+    hb_puts(b, "<author><name>");
+    hb_html(b, a->creator ? a->creator : "");
+    hb_puts(b, "</name></author><publisher><name>");
+    hb_html(b, a->publisher ? a->publisher : "");
+    hb_puts(b, "</name></publisher>");
+    if (a->license && a->license[0])
+        element(b, "rights", a->license);
+    if (a->illustration)
+        hb_printf(b, "<link rel=\"http://opds-spec.org/image/thumbnail\" href=\"%s/catalog/v2/illustration/%s\" "
+                     "type=\"image/png;width=48;height=48;scale=1\"/>",
+                  s->root, a->name);
+    hb_printf(b, "<link type=\"text/html\" href=\"%s/content/%s/\"/>", s->root, a->name);
+    hb_printf(b, "<link rel=\"http://opds-spec.org/acquisition/open-access\" type=\"application/x-smz\" "
+                 "href=\"%s/download/%s.smz\" length=\"%llu\"/>",
+              s->root, a->name, (unsigned long long)a->file_size);
+    hb_puts(b, "</entry>\n");
+}
+
+static int send_xml(req *q, hb *b, const char *type)
+{
+    resp r;
+    resp_init(&r, b->err ? 500 : 200, b->err ? "text/plain" : type);
+    http_send(q, &r, b->err ? "" : b->p, b->err ? 0 : b->n);
+    return r.status;
+}
+
+static void feed_head(hb *b, srv *s, const char *id, const char *self, const char *kind, const char *title)
+{
+    char now[32];
+    now_iso(now);
+    hb_puts(b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+               "<feed xmlns=\"http://www.w3.org/2005/Atom\" xmlns:dc=\"http://purl.org/dc/terms/\" "
+               "xmlns:opds=\"http://opds-spec.org/2010/catalog\">\n");
+    hb_printf(b, "<id>%s</id>", id);
+    hb_printf(b, "<link rel=\"self\" href=\"%s/catalog/v2/%s\" type=\"%s\"/>", s->root, self, kind);
+    hb_printf(b, "<link rel=\"start\" href=\"%s/catalog/v2/root.xml\" type=\"" NAV "\"/>", s->root);
+    hb_printf(b, "<title>%s</title><updated>%s</updated><author><name>Samizdat</name></author>\n", title, now);
+}
+
+static int root_xml(req *q)
+{
+    char now[32];
+    now_iso(now);
+    hb b;
+    hb_init(&b, 1u << 16);
+    feed_head(&b, q->s, "urn:smz:root", "root.xml", NAV, "Samizdat library");
+    hb_printf(&b, "<entry><title>All archives</title><id>urn:smz:entries</id><updated>%s</updated>"
+                  "<content type=\"text\">Every archive in the library.</content>"
+                  "<link rel=\"subsection\" href=\"%s/catalog/v2/entries\" type=\"" ACQ "\"/></entry>\n",
+              now, q->s->root);
+    hb_puts(&b, "</feed>\n");
+    int rc = send_xml(q, &b, NAV ";charset=utf-8");
+    hb_free(&b);
+    return rc;
+}
+
+static int entries_xml(req *q)
+{
+    registry *g = &q->s->reg;
+    char lang[16], name[SRV_NAME_MAX + 1];
+    reg_load(g);
+    int by_lang = http_param(q, "lang", 0, lang, sizeof lang) == 1;
+    int by_name = http_param(q, "name", 0, name, sizeof name) == 1;
+    size_t start = http_param_num(q, "start", 0, 1000000);
+    size_t count = http_param_num(q, "count", 10000, 10000);
+    hb b;
+    hb_init(&b, SRV_MAX_PAGE);
+    feed_head(&b, q->s, "urn:smz:entries", "entries", ACQ, "All archives");
+    size_t seen = 0, shown = 0;
+    for (size_t i = 0; i < g->n && shown < count; i++) {
+        archive *a = &g->a[i];
+        if (a->state != 1 || (by_name && strcmp(a->name, name)) ||
+            (by_lang && (!a->language || strncmp(a->language, lang, strlen(lang)))))
+            continue;
+        if (seen++ < start)
+            continue;
+        entry(&b, q, a, 0);
+        shown++;
+    }
+    hb_puts(&b, "</feed>\n");
+    int rc = send_xml(q, &b, ACQ ";charset=utf-8");
+    hb_free(&b);
+    return rc;
+}
+
+static int entry_xml(req *q, const char *id)
+{
+    registry *g = &q->s->reg;
+    reg_load(g);
+    for (size_t i = 0; i < g->n; i++) {
+        archive *a = &g->a[i];
+        if (a->state == 1 && ((a->uuid[0] && !strcmp(a->uuid, id)) || !strcmp(a->name, id))) {
+            hb b;
+            hb_init(&b, 1u << 20);
+            hb_puts(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+            entry(&b, q, a, 1);
+            int rc = send_xml(q, &b, "application/atom+xml;type=entry;profile=opds-catalog;charset=utf-8");
+            hb_free(&b);
+            return rc;
+        }
+    }
+    return h_error(q, 404, NULL, "No such archive", "The catalog has no entry with that id.");
+}
+
+int h_opds(req *q, const char *rest)
+{
+    if (!strcmp(rest, "root.xml"))
+        return root_xml(q);
+    if (!strcmp(rest, "entries"))
+        return entries_xml(q);
+    if (!strncmp(rest, "entry/", 6))
+        return entry_xml(q, rest + 6);
+    if (!strncmp(rest, "illustration/", 13))
+        return h_illustration(q, rest + 13);
+    return h_error(q, 404, NULL, "Not found", "The catalog has no such page.");
+}

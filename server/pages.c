@@ -1,0 +1,382 @@
+/* The HTML the server writes itself: the top bar (in our pages and injected
+ * into archived ones), the library, error pages.  Every string from an
+ * archive or a request goes through hb_html; the bar injected into archived
+ * pages is pure ASCII (hb_html_ascii) because those pages may use any
+ * charset.  Our pages work without JavaScript; smz.js only adds
+ * autocomplete. */
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+#include "srv.h"
+
+static const char icon_home[] =
+    "<svg class=\"smz-i\" viewBox=\"0 0 24 24\" aria-hidden=\"true\" focusable=\"false\">"
+    "<path d=\"M3 11.5 12 4l9 7.5V20a1 1 0 0 1-1 1h-5v-6H9v6H4a1 1 0 0 1-1-1z\"/></svg>";
+static const char icon_search[] =
+    "<svg class=\"smz-i\" viewBox=\"0 0 24 24\" aria-hidden=\"true\" focusable=\"false\">"
+    "<path d=\"M10.5 3a7.5 7.5 0 0 1 5.96 12.05l4.75 4.74-1.42 1.42-4.74-4.75A7.5 7.5 0 1 1 10.5 3zm0 "
+    "2a5.5 5.5 0 1 0 0 11 5.5 5.5 0 0 0 0-11z\"/></svg>";
+static const char icon_random[] =
+    "<svg class=\"smz-i\" viewBox=\"0 0 24 24\" aria-hidden=\"true\" focusable=\"false\">"
+    "<path d=\"M6 3h12a3 3 0 0 1 3 3v12a3 3 0 0 1-3 3H6a3 3 0 0 1-3-3V6a3 3 0 0 1 3-3zm0 2a1 1 0 0 "
+    "0-1 1v12a1 1 0 0 0 1 1h12a1 1 0 0 0 1-1V6a1 1 0 0 0-1-1zm2 1.5a1.5 1.5 0 1 1 0 3 1.5 1.5 0 0 1 "
+    "0-3zm8 8a1.5 1.5 0 1 1 0 3 1.5 1.5 0 0 1 0-3zm-4-4a1.5 1.5 0 1 1 0 3 1.5 1.5 0 0 1 0-3z\"/></svg>";
+
+static const char *title_of(const archive *a)
+{
+    return a->title && a->title[0] ? a->title : a->name;
+}
+
+/* lang="" and dir="" for text that comes from archive A. */
+static void text_attrs(hb *b, const archive *a)
+{
+    if (a && a->lang[0])
+        hb_printf(b, " lang=\"%s\"", a->lang);
+    hb_puts(b, a && a->rtl ? " dir=\"rtl\"" : " dir=\"auto\"");
+}
+
+void page_bar(hb *b, srv *s, const archive *a, const char *pattern, int inject)
+{
+    void (*esc)(hb *, const char *) = inject ? hb_html_ascii : hb_html;
+    hb_puts(b, "<div id=\"smz-bar\" class=\"smz-bar\" dir=\"ltr\" lang=\"en\">");
+    if (inject)
+        hb_printf(b, "<link rel=\"stylesheet\" href=\"%s/skin/smz.css?v=%s\">", s->root, s->skin_v);
+    hb_puts(b, "<nav class=\"smz-nav\" aria-label=\"Library\">");
+    hb_printf(b, "<a class=\"smz-home\" href=\"%s/\" title=\"Library\">%s<span class=\"smz-lbl\">Library</span></a>",
+              s->root, icon_home);
+    if (a) {
+        hb_printf(b, "<a class=\"smz-title\" href=\"%s/content/%s/\"", s->root, a->name);
+        text_attrs(b, a);
+        hb_puts(b, ">");
+        esc(b, title_of(a));
+        hb_puts(b, "</a>");
+    }
+    hb_printf(b, "<form class=\"smz-form\" action=\"%s/search\" method=\"get\" role=\"search\">", s->root);
+    if (a)
+        hb_printf(b, "<input type=\"hidden\" name=\"content\" value=\"%s\">", a->name);
+    hb_puts(b, "<input class=\"smz-q\" type=\"search\" name=\"pattern\" autocomplete=\"off\" "
+               "spellcheck=\"false\" dir=\"auto\" value=\"");
+    esc(b, pattern ? pattern : "");
+    hb_puts(b, "\" placeholder=\"");
+    if (a) {
+        hb_puts(b, "Search ");
+        esc(b, title_of(a));
+    } else {
+        hb_puts(b, "Search all archives");
+    }
+    hb_puts(b, "\" aria-label=\"Search\"");
+    if (a)
+        hb_printf(b, " data-suggest=\"%s/suggest?content=%s\"", s->root, a->name);
+    hb_printf(b, "><button class=\"smz-go\" type=\"submit\" title=\"Search\">%s<span class=\"smz-lbl\">Search</span></button></form>",
+              icon_search);
+    hb_printf(b, "<a class=\"smz-random\" href=\"%s/random", s->root);
+    if (a)
+        hb_printf(b, "?content=%s", a->name);
+    hb_printf(b, "\" title=\"Random article\">%s<span class=\"smz-lbl\">Random</span></a>", icon_random);
+    hb_printf(b, "</nav><script src=\"%s/skin/smz.js?v=%s\" defer></script></div>", s->root, s->skin_v);
+}
+
+void page_begin(hb *b, srv *s, const char *title, const archive *a, const char *pattern)
+{
+    hb_puts(b, "<!DOCTYPE html>\n<html lang=\"en\" dir=\"ltr\"><head><meta charset=\"utf-8\">"
+               "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+               "<meta name=\"color-scheme\" content=\"light dark\"><title>");
+    hb_html(b, title);
+    hb_printf(b, "</title><link rel=\"icon\" href=\"data:,\">"
+                 "<link rel=\"stylesheet\" href=\"%s/skin/smz.css?v=%s\"></head>\n<body class=\"smz-page\">",
+              s->root, s->skin_v);
+    page_bar(b, s, a, pattern, 0);
+    hb_puts(b, "<main class=\"smz-main\">");
+}
+
+void page_end(hb *b)
+{
+    hb_puts(b, "</main></body></html>\n");
+}
+
+int page_send(req *q, int status, hb *b)
+{
+    resp r;
+    if (b->err) {
+        static const char oom[] = "The page is too large or memory ran out.\n";
+        resp_init(&r, 500, "text/plain; charset=utf-8");
+        http_send(q, &r, oom, sizeof oom - 1);
+        return 500;
+    }
+    resp_init(&r, status, "text/html; charset=utf-8");
+    http_send(q, &r, b->p, b->n);
+    return status;
+}
+
+int h_error(req *q, int status, const archive *a, const char *title, const char *msg)
+{
+    hb b;
+    hb_init(&b, 1u << 20);
+    page_begin(&b, q->s, title, a, NULL);
+    hb_puts(&b, "<div class=\"smz-error\"><h1>");
+    hb_html(&b, title);
+    hb_puts(&b, "</h1><p>");
+    hb_html(&b, msg);
+    hb_puts(&b, "</p>");
+    if (status == 404 && q->ri->local_uri_raw) {
+        hb_puts(&b, "<p class=\"smz-path\"><code>");
+        hb_html(&b, q->ri->local_uri_raw);
+        hb_puts(&b, "</code></p>");
+    }
+    hb_printf(&b, "<p><a href=\"%s/\">Back to the library</a></p></div>", q->s->root);
+    page_end(&b);
+    int rc = page_send(q, status, &b);
+    hb_free(&b);
+    return rc;
+}
+
+void fmt_count(hb *b, uint64_t n)
+{
+    char d[32];
+    int len = snprintf(d, sizeof d, "%llu", (unsigned long long)n);
+    for (int i = 0; i < len; i++) {
+        if (i && (len - i) % 3 == 0)
+            hb_puts(b, ",");
+        hb_put(b, &d[i], 1);
+    }
+}
+
+void fmt_size(hb *b, uint64_t n)
+{
+    static const char *unit[] = {"kB", "MB", "GB", "TB"};
+    if (n < 1000) {
+        hb_printf(b, "%llu bytes", (unsigned long long)n);
+        return;
+    }
+    double v = (double)n;
+    int u = -1;
+    while (v >= 1000 && u < 3)
+        v /= 1000, u++;
+    hb_printf(b, v < 10 ? "%.1f %s" : "%.0f %s", v, unit[u]);
+}
+
+const char *lang_name(const char *tag)
+{
+    static const struct {
+        const char *tag, *name;
+    } names[] = {
+        {"en", "English"}, {"fr", "French"}, {"de", "German"}, {"es", "Spanish"}, {"pt", "Portuguese"},
+        {"it", "Italian"}, {"nl", "Dutch"}, {"ru", "Russian"}, {"uk", "Ukrainian"}, {"pl", "Polish"},
+        {"cs", "Czech"}, {"sv", "Swedish"}, {"no", "Norwegian"}, {"nb", "Norwegian"}, {"da", "Danish"},
+        {"fi", "Finnish"}, {"el", "Greek"}, {"tr", "Turkish"}, {"hu", "Hungarian"}, {"ro", "Romanian"},
+        {"bg", "Bulgarian"}, {"sr", "Serbian"}, {"hr", "Croatian"}, {"zh", "Chinese"}, {"ja", "Japanese"},
+        {"ko", "Korean"}, {"hi", "Hindi"}, {"bn", "Bengali"}, {"th", "Thai"}, {"vi", "Vietnamese"},
+        {"id", "Indonesian"}, {"ms", "Malay"}, {"sw", "Swahili"}, {"ca", "Catalan"}, {"eu", "Basque"},
+        {"eo", "Esperanto"}, {"la", "Latin"}, {"ar", "Arabic"}, {"he", "Hebrew"}, {"fa", "Persian"},
+        {"ur", "Urdu"}, {"yi", "Yiddish"}, {"ps", "Pashto"}, {"sd", "Sindhi"}, {"ug", "Uyghur"},
+        {"dv", "Dhivehi"}, {"ckb", "Central Kurdish"}, {"syr", "Syriac"},
+    };
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (!strcmp(names[i].tag, tag))
+            return names[i].name;
+    return NULL;
+}
+
+static void book_card(hb *b, req *q, archive *a)
+{
+    srv *s = q->s;
+    if (a->state != 1) {
+        hb_puts(b, "<li class=\"smz-book smz-broken\"><div class=\"smz-ill\" aria-hidden=\"true\">!</div>"
+                   "<div class=\"smz-book-body\"><h2>");
+        hb_html(b, a->stem);
+        hb_puts(b, "</h2><p class=\"smz-desc\">This archive cannot be read: it is damaged or not an "
+                   ".smz archive.</p></div></li>");
+        return;
+    }
+    int counts = reg_stats(&s->reg, a) == 0;
+    hb_puts(b, "<li class=\"smz-book\">");
+    if (a->illustration) {
+        hb_printf(b, "<img class=\"smz-ill\" src=\"%s/catalog/v2/illustration/%s\" width=\"48\" "
+                     "height=\"48\" alt=\"\">",
+                  s->root, a->name);
+    } else {
+        /* A letter tile: the first character of the title, whole. */
+        const char *t = title_of(a);
+        size_t k = 1;
+        while (t[k] && ((unsigned char)t[k] & 0xC0) == 0x80)
+            k++;
+        char first[8] = "";
+        if (k < sizeof first)
+            memcpy(first, t, k), first[k] = 0;
+        hb_puts(b, "<div class=\"smz-ill\" aria-hidden=\"true\">");
+        hb_html(b, first);
+        hb_puts(b, "</div>");
+    }
+    hb_puts(b, "<div class=\"smz-book-body\"><h2");
+    text_attrs(b, a);
+    hb_printf(b, "><a href=\"%s/content/%s/\">", s->root, a->name);
+    hb_html(b, title_of(a));
+    hb_puts(b, "</a></h2>");
+    if (a->description && a->description[0]) {
+        hb_puts(b, "<p class=\"smz-desc\"");
+        text_attrs(b, a);
+        hb_puts(b, ">");
+        hb_html(b, a->description);
+        hb_puts(b, "</p>");
+    }
+    hb_puts(b, "<p class=\"smz-meta\">");
+    if (a->lang[0]) {
+        const char *ln = lang_name(a->lang);
+        hb_puts(b, "<span>");
+        hb_html(b, ln ? ln : a->language);
+        hb_puts(b, "</span>");
+    }
+    if (counts) {
+        hb_puts(b, "<span>");
+        fmt_count(b, a->articles ? a->articles : a->entries);
+        hb_puts(b, a->articles ? (a->articles == 1 ? " article" : " articles")
+                               : (a->entries == 1 ? " entry" : " entries"));
+        hb_puts(b, "</span>");
+    }
+    hb_puts(b, "<span>");
+    fmt_size(b, a->file_size);
+    hb_puts(b, "</span>");
+    if (a->date && a->date[0]) {
+        hb_puts(b, "<span><time>");
+        hb_html(b, a->date);
+        hb_puts(b, "</time></span>");
+    }
+    hb_puts(b, "</p><p class=\"smz-actions\">");
+    hb_printf(b, "<a class=\"smz-btn smz-primary\" href=\"%s/content/%s/\">Open</a>", s->root, a->name);
+    hb_printf(b, "<a class=\"smz-btn\" href=\"%s/search?content=%s\">Search</a>", s->root, a->name);
+    hb_printf(b, "<a class=\"smz-btn\" href=\"%s/download/%s.smz\" download>Download</a>", s->root, a->name);
+    hb_puts(b, "</p></div></li>");
+}
+
+int h_library(req *q)
+{
+    registry *g = &q->s->reg;
+    reg_load(g);
+    hb b;
+    hb_init(&b, SRV_MAX_PAGE);
+    page_begin(&b, q->s, "Library", NULL, NULL);
+    size_t ok = 0;
+    for (size_t i = 0; i < g->n; i++)
+        ok += g->a[i].state == 1;
+    hb_puts(&b, "<header class=\"smz-head\"><h1>Library</h1><p>");
+    fmt_count(&b, ok);
+    hb_puts(&b, ok == 1 ? " archive" : " archives");
+    hb_printf(&b, " &middot; <a href=\"%s/catalog/v2/entries\">OPDS catalog</a></p></header>",
+              q->s->root);
+    hb_puts(&b, "<ul class=\"smz-books\">");
+    for (size_t i = 0; i < g->n; i++)
+        book_card(&b, q, &g->a[i]);
+    hb_puts(&b, "</ul>");
+    if (!g->n)
+        hb_puts(&b, "<p>No archives.</p>");
+    page_end(&b);
+    int rc = page_send(q, 200, &b);
+    hb_free(&b);
+    return rc;
+}
+
+/* ---- injecting the bar into an archived page ---- */
+
+static int name_at(const unsigned char *h, size_t n, size_t i, const char *name)
+{
+    size_t l = strlen(name);
+    if (i + l > n || strncasecmp((const char *)h + i, name, l))
+        return 0;
+    if (i + l == n)
+        return 1;
+    unsigned char c = h[i + l];
+    return c == '>' || c == '/' || c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
+}
+
+/* Index just past the '>' closing the tag that starts at I (quotes in
+ * attribute values respected), or N. */
+static size_t tag_end(const unsigned char *h, size_t n, size_t i)
+{
+    unsigned char quote = 0;
+    for (i++; i < n; i++) {
+        if (quote) {
+            if (h[i] == quote)
+                quote = 0;
+        } else if (h[i] == '"' || h[i] == '\'') {
+            if (h[i - 1] == '=' || h[i - 1] == ' ')
+                quote = h[i];
+        } else if (h[i] == '>') {
+            return i + 1;
+        }
+    }
+    return n;
+}
+
+static size_t find_ci(const unsigned char *h, size_t n, size_t i, const char *s)
+{
+    size_t l = strlen(s);
+    for (; i + l <= n; i++)
+        if (!strncasecmp((const char *)h + i, s, l))
+            return i;
+    return n;
+}
+
+/* Where the body's content starts, as an HTML parser would see it: just
+ * after <body ...>, or, when the tag is left out, before the first thing
+ * that cannot be in <head>.  -1 for a frameset page (no body to put a bar
+ * in). */
+static long insert_point(const unsigned char *h, size_t n)
+{
+    static const char *raw[] = {"script", "style", "title", "textarea", "noscript", "template"};
+    static const char *head[] = {"html", "head", "/head", "meta", "link", "base", "/html"};
+    size_t i = n >= 3 && !memcmp(h, "\xEF\xBB\xBF", 3) ? 3 : 0;
+    while (i < n) {
+        size_t t = i;
+        while (t < n && h[t] != '<')
+            t++;
+        for (size_t k = i; k < t; k++)
+            if (h[k] != ' ' && h[k] != '\t' && h[k] != '\n' && h[k] != '\r' && h[k] != '\f')
+                return (long)k; /* text: the body has begun */
+        if (t >= n)
+            break;
+        i = t;
+        if (i + 4 <= n && !memcmp(h + i, "<!--", 4)) {
+            size_t e = find_ci(h, n, i + 4, "-->");
+            i = e >= n ? n : e + 3;
+            continue;
+        }
+        if (i + 1 < n && (h[i + 1] == '!' || h[i + 1] == '?')) {
+            i = tag_end(h, n, i);
+            continue;
+        }
+        if (name_at(h, n, i + 1, "body"))
+            return (long)tag_end(h, n, i);
+        if (name_at(h, n, i + 1, "frameset"))
+            return -1;
+        int known = 0;
+        for (size_t k = 0; k < sizeof raw / sizeof raw[0] && !known; k++) {
+            if (name_at(h, n, i + 1, raw[k])) {
+                char close[16];
+                snprintf(close, sizeof close, "</%s", raw[k]);
+                size_t e = find_ci(h, n, tag_end(h, n, i), close);
+                i = e >= n ? n : tag_end(h, n, e);
+                known = 1;
+            }
+        }
+        for (size_t k = 0; k < sizeof head / sizeof head[0] && !known; k++)
+            if (name_at(h, n, i + 1, head[k])) {
+                i = tag_end(h, n, i);
+                known = 1;
+            }
+        if (!known)
+            return (long)i; /* an element of the body */
+    }
+    return (long)n;
+}
+
+void page_inject(hb *out, const unsigned char *html, size_t n, const char *bar, size_t barlen)
+{
+    long at = insert_point(html, n);
+    if (at < 0) {
+        hb_put(out, html, n);
+        return;
+    }
+    hb_put(out, html, (size_t)at);
+    hb_put(out, bar, barlen);
+    hb_put(out, html + at, n - (size_t)at);
+}

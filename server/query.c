@@ -1,0 +1,424 @@
+/* /search and /suggest: thin layers over smz_search() and smz_suggest().
+ * /search with several archives (or none named: all of them) asks each for
+ * its best hits and merges them by score.  An archive without an index
+ * (SMZ_E_UNSUPPORTED) is reported on the page, not treated as an error. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "smz/search.h"
+#include "srv.h"
+
+typedef struct hitref {
+    const smz_hit *h;
+    archive *a;
+    size_t order; /* for a stable merge */
+} hitref;
+
+static int by_score(const void *x, const void *y)
+{
+    const hitref *a = x, *b = y;
+    if (a->h->score != b->h->score)
+        return a->h->score < b->h->score ? 1 : -1;
+    return a->order < b->order ? -1 : a->order > b->order;
+}
+
+typedef struct search_run {
+    archive **sel;
+    size_t ns;
+    smz_results **res;
+    size_t nres, capres;
+    hitref *hits;
+    size_t nhits;
+    uint64_t total;
+    size_t unsupported; /* archives without an index */
+    size_t failed;      /* archives that could not be searched (several named) */
+} search_run;
+
+static void run_free(search_run *sr)
+{
+    for (size_t i = 0; i < sr->nres; i++)
+        smz_results_free(sr->res[i]);
+    free(sr->res);
+    free(sr->hits);
+    free(sr->sel);
+}
+
+static int keep(search_run *sr, smz_results *res)
+{
+    if (sr->nres == sr->capres) {
+        size_t cap = sr->capres ? sr->capres * 2 : 16;
+        smz_results **n = realloc(sr->res, cap * sizeof *n);
+        if (!n)
+            return -1;
+        sr->res = n;
+        sr->capres = cap;
+    }
+    sr->res[sr->nres++] = res;
+    return 0;
+}
+
+/* Error page or JSON for a failed search, with the library's message. */
+static int fail(req *q, int json, int status, const archive *a, const char *msg)
+{
+    if (!json)
+        return h_error(q, status, a, status == 400 ? "Bad search" : "Search failed", msg);
+    hb b;
+    hb_init(&b, 1u << 20);
+    hb_puts(&b, "{\"error\": ");
+    json_str(&q->w->json, &b, msg);
+    hb_puts(&b, "}\n");
+    resp r;
+    resp_init(&r, b.err ? 500 : status, "application/json");
+    http_send(q, &r, b.p ? b.p : "", b.n);
+    hb_free(&b);
+    return r.status;
+}
+
+/* Collects the archives named by content= and books.name=; all readable
+ * ones when none is named.  Returns 0, or the status of the answer sent. */
+static int select_archives(req *q, int json, search_run *sr)
+{
+    static const char *keys[] = {"content", "books.name"};
+    registry *g = &q->s->reg;
+    reg_load(g);
+    if (!(sr->sel = calloc(g->n ? g->n : 1, sizeof *sr->sel)))
+        return fail(q, json, 500, NULL, "out of memory");
+    int named = 0;
+    for (size_t k = 0; k < 2; k++)
+        for (size_t nth = 0; nth < SRV_MAX_NAMES; nth++) {
+            char name[SRV_NAME_MAX + 1];
+            int pr = http_param(q, keys[k], nth, name, sizeof name);
+            if (pr == 0)
+                break;
+            named = 1;
+            archive *a = pr > 0 ? reg_find(g, name, strlen(name)) : NULL;
+            if (!a)
+                return fail(q, json, 404, NULL, "The library has no archive by that name.");
+            int dup = 0;
+            for (size_t i = 0; i < sr->ns; i++)
+                dup |= sr->sel[i] == a;
+            if (!dup)
+                sr->sel[sr->ns++] = a;
+        }
+    if (!named)
+        for (size_t i = 0; i < g->n; i++)
+            if (g->a[i].state == 1)
+                sr->sel[sr->ns++] = &g->a[i];
+    return 0;
+}
+
+/* Runs the search; 0 or the status of an error answer already sent. */
+static int run(req *q, int json, const char *pattern, size_t start, size_t plen, search_run *sr)
+{
+    size_t need = start + plen;
+    for (size_t i = 0; i < sr->ns; i++) {
+        archive *a = sr->sel[i];
+        smz_reader *r = srv_reader(q, a);
+        if (!r)
+            return q->status ? q->status : 500;
+        /* One archive: just the page asked for.  Several: each one's best
+         * START+PLEN, merged below. */
+        size_t off = sr->ns == 1 ? start : 0, want = sr->ns == 1 ? plen : need, got = 0;
+        while (got < want) {
+            size_t lim = want - got < SRV_MAX_PAGELEN ? want - got : SRV_MAX_PAGELEN;
+            smz_results *res = NULL;
+            smz_err rc = smz_search(r, pattern, lim, off + got, &res);
+            if (rc == SMZ_E_UNSUPPORTED) {
+                sr->unsupported++;
+                break;
+            }
+            if (rc == SMZ_E_TOOBIG || rc == SMZ_E_INVALID)
+                return fail(q, json, 400, a, smz_reader_errmsg(r));
+            if (rc != SMZ_OK && sr->ns > 1) {
+                /* One damaged archive must not stop a search of all. */
+                sr->failed++;
+                break;
+            }
+            if (rc != SMZ_OK)
+                return fail(q, json, 500, a, smz_strerror(rc));
+            if (keep(sr, res) != 0) {
+                smz_results_free(res);
+                return fail(q, json, 500, a, "out of memory");
+            }
+            if (got == 0)
+                sr->total += res->total;
+            hitref *nh = realloc(sr->hits, (sr->nhits + res->n + 1) * sizeof *nh);
+            if (!nh)
+                return fail(q, json, 500, a, "out of memory");
+            sr->hits = nh;
+            for (size_t k = 0; k < res->n; k++, sr->nhits++)
+                sr->hits[sr->nhits] = (hitref){&res->hits[k], a, sr->nhits};
+            got += res->n;
+            if (res->n < lim)
+                break;
+        }
+    }
+    if (sr->ns > 1 && sr->nhits) {
+        qsort(sr->hits, sr->nhits, sizeof *sr->hits, by_score);
+        /* Keep the page asked for. */
+        size_t from = start < sr->nhits ? start : sr->nhits;
+        size_t n = sr->nhits - from < plen ? sr->nhits - from : plen;
+        memmove(sr->hits, sr->hits + from, n * sizeof *sr->hits);
+        sr->nhits = n;
+    }
+    return 0;
+}
+
+static void search_url(hb *b, req *q, const search_run *sr, int named, const char *pattern, size_t start,
+                       size_t plen)
+{
+    hb u;
+    hb_init(&u, 1u << 16);
+    hb_printf(&u, "%s/search?", q->s->root);
+    if (named)
+        for (size_t i = 0; i < sr->ns; i++)
+            hb_printf(&u, "content=%s&", sr->sel[i]->name);
+    hb_puts(&u, "pattern=");
+    hb_url(&u, pattern, 0);
+    hb_printf(&u, "&start=%zu&pageLength=%zu", start, plen);
+    hb_html(b, hb_str(&u));
+    hb_free(&u);
+}
+
+static void html_results(hb *b, req *q, const search_run *sr, int named, const char *pattern, size_t start,
+                         size_t plen)
+{
+    archive *one = sr->ns == 1 ? sr->sel[0] : NULL;
+    if (sr->unsupported) {
+        hb_puts(b, "<p class=\"smz-note\">");
+        if (sr->unsupported == sr->ns && one) {
+            hb_html(b, one->title && one->title[0] ? one->title : one->name);
+            hb_puts(b, " has no full-text index (it was packed with --no-index), so it cannot be "
+                       "searched.");
+        } else {
+            fmt_count(b, sr->unsupported);
+            hb_puts(b, sr->unsupported == 1 ? " archive has" : " archives have");
+            hb_puts(b, " no full-text index and could not be searched.");
+        }
+        hb_puts(b, "</p>");
+        if (sr->unsupported == sr->ns)
+            return;
+    }
+    if (sr->failed) {
+        hb_puts(b, "<p class=\"smz-note\">");
+        fmt_count(b, sr->failed);
+        hb_puts(b, sr->failed == 1 ? " archive" : " archives");
+        hb_puts(b, " could not be searched (damaged or unreadable).</p>");
+    }
+    if (!sr->nhits) {
+        hb_puts(b, "<p class=\"smz-count\">No results for <q>");
+        hb_html(b, pattern);
+        hb_puts(b, "</q>.</p>");
+        return;
+    }
+    hb_printf(b, "<p class=\"smz-count\">Results %zu&ndash;%zu of ", start + 1, start + sr->nhits);
+    if (sr->total > start + sr->nhits)
+        hb_puts(b, "about ");
+    fmt_count(b, sr->total > start + sr->nhits ? sr->total : start + sr->nhits);
+    hb_puts(b, " for <q>");
+    hb_html(b, pattern);
+    hb_puts(b, "</q></p>");
+    hb_printf(b, "<ol class=\"smz-results\" start=\"%zu\">", start + 1);
+    for (size_t i = 0; i < sr->nhits; i++) {
+        const smz_hit *h = sr->hits[i].h;
+        archive *a = sr->hits[i].a;
+        hb_puts(b, "<li");
+        if (a->lang[0])
+            hb_printf(b, " lang=\"%s\"", a->lang);
+        hb_puts(b, a->rtl ? " dir=\"rtl\"" : " dir=\"auto\"");
+        hb_puts(b, "><a class=\"smz-hit\" href=\"");
+        hb u;
+        hb_init(&u, 1u << 16);
+        url_entry(&u, q->s, a, h->path, 0);
+        hb_html(b, hb_str(&u));
+        hb_free(&u);
+        hb_puts(b, "\">");
+        hb_html(b, h->title && h->title[0] ? h->title : h->path);
+        hb_puts(b, "</a><cite>");
+        if (!one) {
+            hb_html(b, a->title && a->title[0] ? a->title : a->name);
+            hb_puts(b, " &middot; ");
+        }
+        hb_html(b, h->path);
+        hb_puts(b, "</cite>");
+        if (h->snippet && h->snippet[0]) {
+            hb_puts(b, "<p class=\"smz-snip\">");
+            hb_snippet(b, h->snippet);
+            hb_puts(b, "</p>");
+        }
+        hb_puts(b, "</li>");
+    }
+    hb_puts(b, "</ol>");
+    /* Pages: previous, a window of numbers, next. */
+    uint64_t last = sr->total > 0 ? (sr->total - 1) / plen : 0;
+    if (last > SRV_MAX_START / plen)
+        last = SRV_MAX_START / plen;
+    uint64_t cur = start / plen;
+    if (last == 0 && start == 0)
+        return;
+    hb_puts(b, "<nav class=\"smz-pager\" aria-label=\"Result pages\">");
+    if (start > 0) {
+        hb_puts(b, "<a rel=\"prev\" href=\"");
+        search_url(b, q, sr, named, pattern, start > plen ? start - plen : 0, plen);
+        hb_puts(b, "\">&lsaquo; Previous</a>");
+    }
+    uint64_t from = cur > 4 ? cur - 4 : 0, to = from + 9 < last ? from + 9 : last;
+    for (uint64_t p = from; p <= to; p++) {
+        if (p == cur) {
+            hb_printf(b, "<span aria-current=\"page\">%llu</span>", (unsigned long long)p + 1);
+            continue;
+        }
+        hb_puts(b, "<a href=\"");
+        search_url(b, q, sr, named, pattern, (size_t)p * plen, plen);
+        hb_printf(b, "\">%llu</a>", (unsigned long long)p + 1);
+    }
+    if (cur < last && start + sr->nhits < sr->total) {
+        hb_puts(b, "<a rel=\"next\" href=\"");
+        search_url(b, q, sr, named, pattern, start + plen, plen);
+        hb_puts(b, "\">Next &rsaquo;</a>");
+    }
+    hb_puts(b, "</nav>");
+}
+
+int h_search(req *q)
+{
+    char pattern[SRV_MAX_PATTERN + 1], fmt[16];
+    http_param(q, "format", 0, fmt, sizeof fmt);
+    int json = !strcmp(fmt, "json");
+    if (http_param(q, "pattern", 0, pattern, sizeof pattern) < 0)
+        return fail(q, json, 400, NULL, "The search is too long.");
+    size_t start = http_param_num(q, "start", 0, SRV_MAX_START);
+    size_t plen = http_param_num(q, "pageLength", 25, SRV_MAX_PAGELEN);
+    if (!plen)
+        plen = 25;
+    search_run sr;
+    memset(&sr, 0, sizeof sr);
+    int status = select_archives(q, json, &sr);
+    if (status)
+        goto out;
+    char probe[4];
+    int named = http_param(q, "content", 0, probe, sizeof probe) != 0 ||
+                http_param(q, "books.name", 0, probe, sizeof probe) != 0;
+    if (pattern[0] && (status = run(q, json, pattern, start, plen, &sr)) != 0)
+        goto out;
+    hb b;
+    hb_init(&b, SRV_MAX_PAGE);
+    if (json) {
+        hb_printf(&b, "{\"total\": %llu, \"results\": [", (unsigned long long)sr.total);
+        for (size_t i = 0; i < sr.nhits; i++) {
+            const smz_hit *h = sr.hits[i].h;
+            if (i)
+                hb_puts(&b, ", ");
+            json_hit(&q->w->json, &b, h->path, h->title, h->snippet, h->score,
+                     sr.ns > 1 ? sr.hits[i].a->name : NULL);
+        }
+        hb_puts(&b, "]}\n");
+        resp r;
+        resp_init(&r, b.err ? 500 : 200, "application/json");
+        http_send(q, &r, b.err ? "" : b.p ? b.p : "", b.err ? 0 : b.n);
+        status = r.status;
+    } else {
+        archive *one = sr.ns == 1 ? sr.sel[0] : NULL;
+        hb title;
+        hb_init(&title, 4096);
+        if (pattern[0]) {
+            hb_puts(&title, pattern);
+            hb_puts(&title, " \xE2\x80\x93 ");
+        }
+        hb_puts(&title, "Search");
+        if (one) {
+            hb_puts(&title, " \xE2\x80\x93 ");
+            hb_puts(&title, one->title && one->title[0] ? one->title : one->name);
+        }
+        page_begin(&b, q->s, hb_str(&title), one, pattern);
+        hb_free(&title);
+        hb_puts(&b, "<div class=\"smz-search\">");
+        if (!pattern[0]) {
+            hb_puts(&b, "<h1>Search ");
+            if (one)
+                hb_html(&b, one->title && one->title[0] ? one->title : one->name);
+            else
+                hb_puts(&b, "all archives");
+            hb_printf(&b, "</h1><form class=\"smz-form smz-big\" action=\"%s/search\" method=\"get\" "
+                          "role=\"search\">",
+                      q->s->root);
+            if (named)
+                for (size_t i = 0; i < sr.ns; i++)
+                    hb_printf(&b, "<input type=\"hidden\" name=\"content\" value=\"%s\">", sr.sel[i]->name);
+            hb_puts(&b, "<input class=\"smz-q\" type=\"search\" name=\"pattern\" autocomplete=\"off\" "
+                        "dir=\"auto\" aria-label=\"Search\" autofocus");
+            if (one)
+                hb_printf(&b, " data-suggest=\"%s/suggest?content=%s\"", q->s->root, one->name);
+            hb_puts(&b, "><button class=\"smz-btn smz-primary\" type=\"submit\">Search</button></form>");
+        } else {
+            html_results(&b, q, &sr, named, pattern, start, plen);
+        }
+        hb_puts(&b, "</div>");
+        page_end(&b);
+        status = page_send(q, 200, &b);
+    }
+    hb_free(&b);
+out:
+    run_free(&sr);
+    return status;
+}
+
+int h_suggest(req *q)
+{
+    char term[SRV_MAX_TERM + 1], name[SRV_NAME_MAX + 1];
+    int pr = http_param(q, "term", 0, term, sizeof term);
+    if (pr < 0)
+        return fail(q, 1, 400, NULL, "The term is too long.");
+    size_t count = http_param_num(q, "count", 10, 50);
+    if (!count)
+        count = 10;
+    registry *g = &q->s->reg;
+    archive *a = NULL;
+    if (http_param(q, "content", 0, name, sizeof name) == 1 ||
+        http_param(q, "books.name", 0, name, sizeof name) == 1) {
+        if (!(a = reg_find(g, name, strlen(name))))
+            return fail(q, 1, 404, NULL, "The library has no archive by that name.");
+    } else {
+        reg_load(g);
+        for (size_t i = 0; i < g->n; i++)
+            if (g->a[i].state == 1) {
+                if (a)
+                    return fail(q, 1, 400, NULL, "Name an archive with content=NAME.");
+                a = &g->a[i];
+            }
+        if (!a)
+            return fail(q, 1, 404, NULL, "The library is empty.");
+    }
+    smz_results *res = NULL;
+    smz_err rc = SMZ_OK;
+    if (term[0]) {
+        smz_reader *r = srv_reader(q, a);
+        if (!r)
+            return q->status;
+        rc = smz_suggest(r, term, count, &res);
+        if (rc == SMZ_E_TOOBIG || rc == SMZ_E_INVALID)
+            return fail(q, 1, 400, a, smz_reader_errmsg(r));
+        if (rc != SMZ_OK && rc != SMZ_E_UNSUPPORTED)
+            return fail(q, 1, 500, a, smz_strerror(rc));
+    }
+    hb b;
+    hb_init(&b, SRV_MAX_PAGE);
+    size_t n = res ? res->n : 0;
+    hb_printf(&b, "{\"total\": %zu, \"results\": [", n);
+    for (size_t i = 0; i < n; i++) {
+        hb u;
+        hb_init(&u, 1u << 16);
+        url_entry(&u, q->s, a, res->hits[i].path, 0);
+        if (i)
+            hb_puts(&b, ", ");
+        json_sugg(&q->w->json, &b, res->hits[i].path, res->hits[i].title, hb_str(&u));
+        hb_free(&u);
+    }
+    hb_puts(&b, "]}\n");
+    smz_results_free(res);
+    resp r;
+    resp_init(&r, b.err ? 500 : 200, "application/json");
+    http_send(q, &r, b.err ? "" : b.p ? b.p : "", b.err ? 0 : b.n);
+    hb_free(&b);
+    return r.status;
+}

@@ -1,0 +1,416 @@
+/* smz serve: CivetWeb set-up and request dispatch.
+ *
+ * CivetWeb runs in handler-only mode: one request handler catches every
+ * URI, and no document root, CGI, SSI, Lua, upload or form handling is ever
+ * configured or called, so the CivetWeb code paths with known CVEs stay
+ * unreachable.  Before any route is looked at, a request must be GET or
+ * HEAD and name an acceptable Host (DNS rebinding); archived scripts cannot
+ * install service workers.  Each worker thread gets a `worker` from
+ * init_thread (reader handles opened on first use, sharing one cluster
+ * cache) and gives it back in exit_thread. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "srv.h"
+
+#define DEFAULT_THREADS 16
+#define MAX_THREADS 512
+
+static void warnf(srv *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void warnf(srv *s, const char *fmt, ...)
+{
+    char m[1024];
+    va_list ap;
+    if (!s->reg.warn)
+        return;
+    va_start(ap, fmt);
+    vsnprintf(m, sizeof m, fmt, ap);
+    va_end(ap);
+    s->reg.warn(s->reg.ctx, m);
+}
+
+/* ---- per-thread state ---- */
+
+static void worker_free(worker *w)
+{
+    if (!w)
+        return;
+    for (size_t i = 0; w->readers && i < w->s->reg.n; i++)
+        smz_reader_close(w->readers[i]);
+    free(w->readers);
+    json_close(&w->json);
+    free(w->chunk);
+    free(w);
+}
+
+static void *init_thread(const struct mg_context *ctx, int type)
+{
+    if (type != 1) /* only request workers need state */
+        return NULL;
+    srv *s = mg_get_user_data(ctx);
+    worker *w = calloc(1, sizeof *w);
+    if (!w)
+        return NULL;
+    w->s = s;
+    w->readers = calloc(s->reg.n ? s->reg.n : 1, sizeof *w->readers);
+    w->chunk = malloc(SRV_CHUNK);
+    if (!w->readers || !w->chunk || json_open(&w->json) != 0) {
+        worker_free(w);
+        return NULL;
+    }
+    return w;
+}
+
+static void exit_thread(const struct mg_context *ctx, int type, void *p)
+{
+    (void)ctx;
+    (void)type;
+    worker_free(p);
+}
+
+smz_reader *srv_reader(req *q, archive *a)
+{
+    size_t i = (size_t)(a - q->s->reg.a);
+    if (!q->w->readers[i]) {
+        smz_reader *r = NULL;
+        smz_err rc = smz_reader_open(a->path, q->s->cache, &r);
+        if (rc != SMZ_OK) {
+            reg_warn_open(&q->s->reg, a, r, rc);
+            smz_reader_close(r);
+            h_error(q, 500, NULL, "The archive cannot be read", "The archive could not be opened.");
+            return NULL;
+        }
+        q->w->readers[i] = r;
+    }
+    return q->w->readers[i];
+}
+
+/* ---- dispatch ---- */
+
+static int plain(req *q, int status, const char *text, const char *allow)
+{
+    resp r;
+    resp_init(&r, status, "text/plain; charset=utf-8");
+    r.allow = allow;
+    http_send(q, &r, text, strlen(text));
+    return status;
+}
+
+static int route(req *q)
+{
+    srv *s = q->s;
+    const char *m = q->ri->request_method;
+    q->head = !strcmp(m, "HEAD");
+    if (strcmp(m, "GET") && !q->head)
+        return plain(q, 405, "Only GET and HEAD are served.\n", "GET, HEAD");
+    const char *host = mg_get_header(q->c, "Host");
+    if (host) {
+        if (!http_check_host(s, host))
+            return plain(q, 403, "This server does not answer to that host name.\n", NULL);
+        snprintf(q->host, sizeof q->host, "%s", host);
+    }
+    if (!q->w)
+        return plain(q, 503, "The server is out of memory.\n", NULL);
+    /* A service worker would outlive the page and see every later request
+     * below its scope. */
+    if (mg_get_header(q->c, "Service-Worker"))
+        return plain(q, 403, "Service workers are not allowed.\n", NULL);
+    const char *p = q->ri->local_uri_raw;
+    if (!p || p[0] != '/')
+        return plain(q, 400, "Bad request.\n", NULL);
+    size_t rl = strlen(s->root);
+    if (rl) {
+        if (strncmp(p, s->root, rl) || (p[rl] && p[rl] != '/'))
+            return h_error(q, 404, NULL, "Not found", "There is nothing at this address.");
+        if (!p[rl]) {
+            char loc[sizeof s->root + 1];
+            snprintf(loc, sizeof loc, "%s/", s->root);
+            return http_redirect(q, 301, loc, NULL) == 0 ? 301 : 500;
+        }
+        p += rl;
+    }
+    q->path = p;
+    if (!strcmp(p, "/"))
+        return h_library(q);
+    if (!strncmp(p, "/content/", 9))
+        return h_content(q, p + 9, 0);
+    if (!strncmp(p, "/raw/", 5))
+        return h_content(q, p + 5, 1);
+    if (!strcmp(p, "/search"))
+        return h_search(q);
+    if (!strcmp(p, "/suggest"))
+        return h_suggest(q);
+    if (!strcmp(p, "/random"))
+        return h_random(q);
+    if (!strncmp(p, "/catalog/v2/", 12))
+        return h_opds(q, p + 12);
+    if (!strncmp(p, "/download/", 10))
+        return h_download(q, p + 10);
+    if (!strncmp(p, "/skin/", 6))
+        return h_asset(q, p + 6);
+    if (!strcmp(p, "/robots.txt"))
+        return plain(q, 200, "User-agent: *\nDisallow: /\n", NULL);
+    return h_error(q, 404, NULL, "Not found", "There is nothing at this address.");
+}
+
+static int handle(struct mg_connection *c, void *cbdata)
+{
+    req q;
+    memset(&q, 0, sizeof q);
+    q.c = c;
+    q.ri = mg_get_request_info(c);
+    q.s = cbdata;
+    q.w = mg_get_thread_pointer(c);
+    q.query = q.ri->query_string ? q.ri->query_string : "";
+    int status = route(&q);
+    if (!q.status)
+        q.status = status > 0 ? status : 500;
+    http_log(&q);
+    return q.status;
+}
+
+static int log_message(const struct mg_connection *c, const char *message)
+{
+    struct mg_context *ctx = c ? mg_get_context(c) : NULL;
+    srv *s = ctx ? mg_get_user_data(ctx) : NULL;
+    if (s)
+        warnf(s, "%s", message);
+    return 1;
+}
+
+/* ---- start and stop ---- */
+
+static int set_root(srv *s, const char *root, char *err, size_t errlen)
+{
+    if (!root || !root[0] || !strcmp(root, "/"))
+        return 0;
+    size_t n = strlen(root);
+    while (n > 1 && root[n - 1] == '/')
+        n--;
+    if (root[0] != '/' || n >= sizeof s->root)
+        goto bad;
+    for (size_t i = 0; i < n; i++) {
+        char c = root[i];
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+              c == '_' || c == '.' || c == '~' || c == '/'))
+            goto bad;
+        if (c == '/' && (i + 1 == n || root[i + 1] == '/' ||
+                         (root[i + 1] == '.' && (i + 2 == n || root[i + 2] == '/' ||
+                                                 (root[i + 2] == '.' && (i + 3 == n || root[i + 3] == '/'))))))
+            goto bad;
+    }
+    memcpy(s->root, root, n);
+    s->root[n] = 0;
+    return 0;
+bad:
+    snprintf(err, errlen, "--url-root: '%.100s' is not a path like /library", root);
+    return -1;
+}
+
+static int add_opt(srv *s, size_t *n, const char *name, const char *value)
+{
+    if (!(s->options[(*n)++] = strdup(name)) || !(s->options[(*n)++] = strdup(value)))
+        return -1;
+    return 0;
+}
+
+/* An IPv4 CIDR for CivetWeb's access_control_list. */
+static int cidr_ok(const char *c)
+{
+    char ip[INET_ADDRSTRLEN];
+    unsigned char a[4];
+    const char *slash = strchr(c, '/');
+    size_t n = slash ? (size_t)(slash - c) : strlen(c);
+    if (n >= sizeof ip)
+        return 0;
+    memcpy(ip, c, n);
+    ip[n] = 0;
+    if (inet_pton(AF_INET, ip, a) != 1)
+        return 0;
+    if (slash) {
+        const char *b = slash + 1;
+        if (!*b || strlen(b) > 2 || strspn(b, "0123456789") != strlen(b) || atoi(b) > 32)
+            return 0;
+    }
+    return 1;
+}
+
+static int hostname_ok(const char *h)
+{
+    size_t n = strlen(h);
+    return n && n < 254 && strspn(h, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-") == n;
+}
+
+void smz_server_stop(smz_server *s)
+{
+    if (!s)
+        return;
+    if (s->ctx) {
+        mg_stop(s->ctx);
+        mg_exit_library();
+    }
+    smz_cache_free(s->cache);
+    reg_free(&s->reg);
+    pthread_mutex_destroy(&s->reg.lock);
+    for (size_t i = 0; i < s->n_hostnames; i++)
+        free(s->hostnames[i]);
+    free(s->hostnames);
+    for (size_t i = 0; s->options && s->options[i]; i++)
+        free(s->options[i]);
+    free(s->options);
+    if (s->log_fd > 2)
+        close(s->log_fd);
+    free(s);
+}
+
+const char *smz_server_url(const smz_server *s)
+{
+    return s->url;
+}
+
+smz_server *smz_server_start(const smz_serve_opts *o, char *err, size_t errlen)
+{
+    unsigned char addr[16];
+    srv *s = calloc(1, sizeof *s);
+    if (!s) {
+        snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
+    s->log_fd = -1;
+    pthread_mutex_init(&s->reg.lock, NULL);
+    s->reg.warn = o->warn;
+    s->reg.ctx = o->ctx;
+    s->toolbar = !o->no_toolbar;
+    assets_version(s->skin_v);
+    const char *address = o->address && o->address[0] ? o->address : "127.0.0.1";
+    int v6 = 0;
+    if (strlen(address) >= sizeof s->address) {
+        snprintf(err, errlen, "--address: not an IP address");
+        goto fail;
+    }
+    if (inet_pton(AF_INET, address, addr) != 1) {
+        if (inet_pton(AF_INET6, address, addr) != 1) {
+            snprintf(err, errlen, "--address: '%.64s' is not an IP address", address);
+            goto fail;
+        }
+        if (!mg_check_feature(8)) {
+            snprintf(err, errlen, "--address: this CivetWeb has no IPv6");
+            goto fail;
+        }
+        v6 = 1;
+    }
+    snprintf(s->address, sizeof s->address, "%s", address);
+    s->listen_any = !strcmp(address, "0.0.0.0") || !memcmp(addr, "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0", v6 ? 16 : 4);
+    if (o->port < 0 || o->port > 65535) {
+        snprintf(err, errlen, "--port: %d is not a port number", o->port);
+        goto fail;
+    }
+    if (set_root(s, o->url_root, err, errlen) != 0)
+        goto fail;
+    int threads = o->threads ? o->threads : DEFAULT_THREADS;
+    if (threads < 1 || threads > MAX_THREADS) {
+        snprintf(err, errlen, "--threads: between 1 and %d", MAX_THREADS);
+        goto fail;
+    }
+    if (o->n_hostnames && !(s->hostnames = calloc(o->n_hostnames, sizeof *s->hostnames))) {
+        snprintf(err, errlen, "out of memory");
+        goto fail;
+    }
+    for (size_t i = 0; i < o->n_hostnames; i++) {
+        if (!hostname_ok(o->hostnames[i])) {
+            snprintf(err, errlen, "--hostname: '%.100s' is not a host name", o->hostnames[i]);
+            goto fail;
+        }
+        if (!(s->hostnames[s->n_hostnames++] = strdup(o->hostnames[i]))) {
+            snprintf(err, errlen, "out of memory");
+            goto fail;
+        }
+    }
+    for (size_t i = 0; i < o->n_allow; i++)
+        if (!cidr_ok(o->allow[i])) {
+            snprintf(err, errlen, "--allow: '%.64s' is not an IPv4 address or CIDR block", o->allow[i]);
+            goto fail;
+        }
+    if (!o->n_paths) {
+        snprintf(err, errlen, "no archive given");
+        goto fail;
+    }
+    for (size_t i = 0; i < o->n_paths; i++)
+        if (reg_add(&s->reg, o->paths[i], err, errlen) != 0)
+            goto fail;
+    if (o->log_path) {
+        s->log_fd = !strcmp(o->log_path, "-") ? dup(1)
+                                               : open(o->log_path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+        if (s->log_fd < 0) {
+            snprintf(err, errlen, "--log: %s: %s", o->log_path, strerror(errno));
+            goto fail;
+        }
+    }
+    if (!(s->cache = smz_cache_new(0))) {
+        snprintf(err, errlen, "out of memory");
+        goto fail;
+    }
+
+    /* CivetWeb options: only listening, threads and timeouts.  No
+     * document_root: CivetWeb serves no file and runs no script. */
+    char listen[96], nthreads[16], acl[8192];
+    snprintf(listen, sizeof listen, v6 ? "[%s]:%d" : "%s:%d", address, o->port);
+    snprintf(nthreads, sizeof nthreads, "%d", threads);
+    if (!(s->options = calloc(32, sizeof *s->options)))
+        goto oom;
+    size_t n = 0;
+    if (add_opt(s, &n, "listening_ports", listen) || add_opt(s, &n, "num_threads", nthreads) ||
+        add_opt(s, &n, "enable_keep_alive", "yes") || add_opt(s, &n, "keep_alive_timeout_ms", "2000") ||
+        /* Headers and body go out in separate writes: without this, Nagle's
+         * algorithm meets the client's delayed ACK and each answer waits 40 ms. */
+        add_opt(s, &n, "tcp_nodelay", "1") ||
+        add_opt(s, &n, "request_timeout_ms", "30000") || add_opt(s, &n, "enable_directory_listing", "no") ||
+        /* CivetWeb answers CORS preflights itself ("*" by default): no
+         * other site may script this server. */
+        add_opt(s, &n, "access_control_allow_origin", "") ||
+        add_opt(s, &n, "access_control_allow_methods", "") ||
+        add_opt(s, &n, "access_control_allow_headers", ""))
+        goto oom;
+    if (o->n_allow) {
+        size_t al = (size_t)snprintf(acl, sizeof acl, "-0.0.0.0/0");
+        for (size_t i = 0; i < o->n_allow; i++) {
+            int k = snprintf(acl + al, sizeof acl - al, ",+%s", o->allow[i]);
+            if (k < 0 || (size_t)k >= sizeof acl - al) {
+                snprintf(err, errlen, "--allow: too many blocks");
+                goto fail;
+            }
+            al += (size_t)k;
+        }
+        if (add_opt(s, &n, "access_control_list", acl))
+            goto oom;
+    }
+    struct mg_callbacks cb;
+    memset(&cb, 0, sizeof cb);
+    cb.init_thread = init_thread;
+    cb.exit_thread = exit_thread;
+    cb.log_message = log_message;
+    mg_init_library(0);
+    s->ctx = mg_start(&cb, s, (const char **)s->options);
+    if (!s->ctx) {
+        mg_exit_library();
+        snprintf(err, errlen, "cannot listen on %s (address in use, or not this machine's?)", listen);
+        goto fail;
+    }
+    mg_set_request_handler(s->ctx, "/", handle, s);
+    struct mg_server_port ports[4];
+    int np = mg_get_server_ports(s->ctx, 4, ports);
+    int port = np > 0 ? ports[0].port : o->port;
+    snprintf(s->url, sizeof s->url, v6 ? "http://[%s]:%d%s/" : "http://%s:%d%s/",
+             s->listen_any ? (v6 ? "::1" : "127.0.0.1") : address, port, s->root);
+    return s;
+oom:
+    snprintf(err, errlen, "out of memory");
+fail:
+    smz_server_stop(s);
+    return NULL;
+}

@@ -1,0 +1,43 @@
+/* smz serve: the web reader, as the smz front-end sees it.
+ *
+ * smz_server_start() checks the options, registers the archives (a folder
+ * adds every .smz in it; nothing is opened yet: archives open lazily on the
+ * first request that needs them) and starts CivetWeb in handler-only mode
+ * (no document root, no CGI, no uploads).  The caller waits for a signal and
+ * calls smz_server_stop().  The server itself never prints: warnings go to
+ * opts->warn. */
+#ifndef SMZ_SERVER_H
+#define SMZ_SERVER_H
+
+#include <stddef.h>
+
+typedef struct smz_serve_opts {
+    const char *const *paths; /* archives and folders of archives */
+    size_t n_paths;
+    const char *address;      /* NULL: 127.0.0.1 */
+    int port;                 /* 0: any free port (see smz_server_url) */
+    const char *url_root;     /* NULL or "" for none; e.g. "/library" */
+    int threads;              /* 0: default */
+    const char *const *allow; /* CIDRs allowed to connect; none: everyone */
+    size_t n_allow;
+    const char *const *hostnames; /* extra names accepted in the Host header */
+    size_t n_hostnames;
+    int no_toolbar;           /* 1: do not inject the top bar into HTML */
+    const char *log_path;     /* access log (Common Log Format); NULL: none */
+    /* Called with a warning (an archive that cannot be read, ...); may be NULL. */
+    void (*warn)(void *ctx, const char *message);
+    void *ctx;
+} smz_serve_opts;
+
+typedef struct smz_server smz_server;
+
+/* Starts serving.  Returns NULL on failure with the reason in ERR.  The
+ * options are copied; O may be freed afterwards. */
+smz_server *smz_server_start(const smz_serve_opts *o, char *err, size_t errlen);
+/* The base URL, e.g. "http://127.0.0.1:8080/library/".  Owned by S. */
+const char *smz_server_url(const smz_server *s);
+/* Stops the server (waits for requests in progress) and frees it.
+ * smz_server_stop(NULL) does nothing. */
+void smz_server_stop(smz_server *s);
+
+#endif

@@ -1,0 +1,227 @@
+/* Internals shared by the files of server/: the output buffer and its
+ * escapers, the archive registry, per-thread state, the request, and the
+ * helpers that write HTTP responses.  Nothing here is visible to the rest of
+ * the program (server.h is the front-end's view).
+ *
+ * Threading: CivetWeb runs each request on one of a fixed set of worker
+ * threads.  Each worker owns a `worker` (its own reader handle per archive,
+ * opened on first use, and its own SQLite connection for JSON); the only
+ * shared mutable state is the registry (behind its mutex) and the cluster
+ * cache (locked inside the library). */
+#ifndef SMZ_SRV_H
+#define SMZ_SRV_H
+
+#include <pthread.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <civetweb.h>
+#include "smz/reader.h"
+#include "server.h"
+
+/* ---- caps on what a request or an archive can make us handle ---- */
+#define SRV_MAX_PAGE (8u << 20)      /* a generated page or JSON document */
+#define SRV_MAX_INJECT (32u << 20)   /* larger HTML is served without the bar */
+#define SRV_CHUNK (256u << 10)       /* streaming piece */
+#define SRV_MAX_PATTERN 512          /* search query bytes */
+#define SRV_MAX_TERM 256             /* suggestion prefix bytes */
+#define SRV_MAX_PAGELEN 100          /* results per page */
+#define SRV_MAX_START 1000           /* deepest result offset */
+#define SRV_MAX_NAMES 64             /* archives named in one search */
+#define SRV_NAME_MAX 100             /* archive name bytes */
+
+/* ---- hb: a growable output buffer with a hard cap (curl's dynbuf) ----
+ * Appends after a failure (out of memory or over max) are ignored and
+ * `err` stays set; check it once at the end. */
+typedef struct hb {
+    char *p;
+    size_t n, cap, max;
+    int err;
+} hb;
+void hb_init(hb *b, size_t max);
+void hb_free(hb *b);
+void hb_put(hb *b, const void *s, size_t n);
+void hb_puts(hb *b, const char *s);
+void hb_printf(hb *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* S as HTML/XML text or attribute value: & < > " ' escaped, invalid UTF-8,
+ * control characters and XML non-characters replaced by U+FFFD. */
+void hb_html(hb *b, const char *s);
+/* The same, with every non-ASCII character as a numeric reference: safe in a
+ * page of any ASCII-compatible charset (the injected bar). */
+void hb_html_ascii(hb *b, const char *s);
+/* S percent-encoded: everything but A-Z a-z 0-9 - . _ ~ (and / if SLASH). */
+void hb_url(hb *b, const char *s, int slash);
+/* S with invalid UTF-8 and control characters (but \t \n) replaced. */
+void hb_utf8(hb *b, const char *s);
+/* A search snippet: only <b> and </b> kept as tags, everything else escaped. */
+void hb_snippet(hb *b, const char *s);
+/* NUL-terminated contents ("" if empty or failed); owned by B. */
+const char *hb_str(hb *b);
+
+/* ---- JSON through SQLite's json functions (no hand-written escaper) ---- */
+typedef struct json_ctx {
+    struct sqlite3 *db;
+    struct sqlite3_stmt *quote, *hit, *sugg;
+} json_ctx;
+int json_open(json_ctx *j);
+void json_close(json_ctx *j);
+void json_str(json_ctx *j, hb *out, const char *s);
+void json_hit(json_ctx *j, hb *out, const char *path, const char *title, const char *snippet,
+              double score, const char *content);
+void json_sugg(json_ctx *j, hb *out, const char *path, const char *title, const char *url);
+
+/* ---- the archive registry ---- */
+typedef struct archive {
+    char *path;           /* file as given or found */
+    char *stem;           /* file name without .smz */
+    uint64_t file_size;
+    /* Set once by reg_load() under the registry lock, read-only after. */
+    int state;            /* 0: not loaded, 1: readable, -1: cannot be read */
+    char *name;           /* URL name: [A-Za-z0-9._-], unique */
+    char *title, *description, *language, *date, *creator, *publisher, *tags, *source,
+        *license, *main_page;
+    char uuid[37];        /* "" when absent or malformed */
+    unsigned char *illustration; /* a PNG, or NULL */
+    size_t illustration_len;
+    char lang[4];         /* BCP 47 tag for lang="" ("" if unknown) */
+    int rtl;
+    /* Filled by reg_stats() on first need, under the lock. */
+    int have_stats;
+    uint64_t entries, articles, media;
+    int has_index;
+} archive;
+
+typedef struct registry {
+    archive *a;
+    size_t n;
+    pthread_mutex_t lock;
+    int loaded;
+    void (*warn)(void *ctx, const char *message);
+    void *ctx;
+} registry;
+
+/* Adds PATH: an .smz file, or a folder whose *.smz files are added in name
+ * order.  Nothing is opened. */
+int reg_add(registry *g, const char *path, char *err, size_t errlen);
+void reg_free(registry *g);
+/* Reads every archive's metadata and assigns names (once). */
+void reg_load(registry *g);
+/* The readable archive called NAME (LEN bytes), or NULL. */
+archive *reg_find(registry *g, const char *name, size_t len);
+/* Warns (through the registry's callback) that A cannot be read, naming
+ * the file once. */
+void reg_warn_open(registry *g, const archive *a, const smz_reader *r, smz_err rc);
+/* Fills A's counts (once; they are kept); 0 on success. */
+int reg_stats(registry *g, archive *a);
+
+/* ---- server, worker, request ---- */
+struct smz_server {
+    struct mg_context *ctx;
+    registry reg;
+    smz_cache *cache;
+    char root[128];          /* URL root without trailing '/', "" for none */
+    char address[64];
+    int listen_any;          /* listening on 0.0.0.0 or :: */
+    char **hostnames;
+    size_t n_hostnames;
+    int toolbar;
+    int log_fd;
+    char skin_v[17];         /* version of our CSS/JS, for cache busting */
+    char url[256];
+    char **options;          /* CivetWeb options we built */
+};
+typedef struct smz_server srv;
+
+typedef struct worker {
+    srv *s;
+    smz_reader **readers;    /* reg.n handles, opened on first use */
+    json_ctx json;
+    unsigned char *chunk;    /* SRV_CHUNK bytes */
+} worker;
+
+typedef struct req {
+    struct mg_connection *c;
+    const struct mg_request_info *ri;
+    srv *s;
+    worker *w;
+    int head;                /* HEAD: headers only */
+    const char *path;        /* below the URL root, starts with '/' */
+    const char *query;       /* raw query string, "" if none */
+    char host[256];          /* the validated Host header, "" if none */
+    int status;
+    uint64_t sent;           /* body bytes, for the access log */
+} req;
+
+/* A reader for archive A on this worker, or NULL (and an error page sent by
+ * the caller) when it cannot be opened. */
+smz_reader *srv_reader(req *q, archive *a);
+
+/* ---- HTTP responses (http.c) ---- */
+typedef enum { CSP_PAGE, CSP_CONTENT } csp_kind;
+typedef struct resp {
+    int status;
+    const char *type;
+    csp_kind csp;
+    const archive *a;        /* for CSP_CONTENT */
+    const char *etag;        /* quoted, or NULL */
+    const char *cache;       /* Cache-Control, or NULL for no-cache */
+    const char *location;
+    const char *disposition;
+    const char *content_range;
+    const char *allow;
+    long long length;        /* Content-Length; -1: none */
+    int ranges;              /* Accept-Ranges: bytes */
+} resp;
+void resp_init(resp *r, int status, const char *type);
+int http_head(req *q, const resp *r);
+int http_write(req *q, const void *p, size_t n);
+int http_send(req *q, resp *r, const void *body, size_t n);
+int http_redirect(req *q, int status, const char *location, const char *cache);
+/* A query parameter, decoded into BUF; 1 found, 0 absent, -1 too long. */
+int http_param(req *q, const char *name, size_t nth, char *buf, size_t len);
+/* A non-negative integer parameter, DEF when absent or bad, capped at MAX. */
+unsigned long http_param_num(req *q, const char *name, unsigned long def, unsigned long max);
+/* 1 when If-None-Match matches ETAG (answer 304). */
+int http_not_modified(req *q, const char *etag);
+/* Range: 0 none (send all), 1 one satisfiable range (*off, *len), -1 not
+ * satisfiable (answer 416). */
+int http_range(req *q, uint64_t size, const char *etag, uint64_t *off, uint64_t *len);
+int http_check_host(const srv *s, const char *host);
+void http_log(req *q);
+/* Checks a MIME type from an archive before it goes into a header. */
+int http_mime_ok(const char *mime);
+
+/* The URL of entry PATH: ROOT/content/NAME/PATH or, RAW, ROOT/raw/NAME/content/PATH. */
+void url_entry(hb *b, const srv *s, const archive *a, const char *path, int raw);
+
+/* ---- handlers ---- */
+int h_content(req *q, const char *rest, int raw); /* content.c */
+int h_download(req *q, const char *rest);
+int h_random(req *q);
+int h_illustration(req *q, const char *rest);
+int h_library(req *q);                           /* pages.c */
+int h_error(req *q, int status, const archive *a, const char *title, const char *msg);
+int h_search(req *q);                            /* query.c */
+int h_suggest(req *q);
+int h_opds(req *q, const char *rest);            /* opds.c */
+int h_asset(req *q, const char *rest);           /* assets.c */
+
+/* ---- pages.c helpers used by other pages ---- */
+/* The top bar for archive A (NULL: the library).  INJECT: for an archived
+ * page (ASCII-only, since the page may use any charset; brings its CSS). */
+void page_bar(hb *b, srv *s, const archive *a, const char *pattern, int inject);
+void page_begin(hb *b, srv *s, const char *title, const archive *a, const char *pattern);
+void page_end(hb *b);
+int page_send(req *q, int status, hb *b);
+/* Copies HTML into OUT with BAR inserted at the start of <body>. */
+void page_inject(hb *out, const unsigned char *html, size_t n, const char *bar, size_t barlen);
+/* Human-readable figures. */
+void fmt_count(hb *b, uint64_t n);
+void fmt_size(hb *b, uint64_t n);
+const char *lang_name(const char *code3);
+
+/* ---- assets.c ---- */
+extern const char srv_css[];
+extern const char srv_js[];
+void assets_version(char out[17]);
+
+#endif

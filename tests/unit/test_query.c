@@ -1,0 +1,332 @@
+/* Unit tests for lib/search/query.c: a table of typed queries and the FTS5
+ * expressions they must become, the errors, what the expressions find in a
+ * real FTS5 table, and the promise that no input whatever can make FTS5
+ * report an error (thousands of random byte strings through MATCH). */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include "check.h"
+#include "search/query.h"
+#include "search/tokenizer.h"
+#include "text/utf8.h"
+
+/* IN with control characters shown as '?', so each CHECK stays one line. */
+static const char *shown(const char *in, char *buf, size_t len)
+{
+    size_t i = 0;
+    for (; in[i] && i + 1 < len; i++)
+        buf[i] = (unsigned char)in[i] < 0x20 ? '?' : in[i];
+    buf[i] = 0;
+    return buf;
+}
+
+static void expect(const char *in, const char *fts, const char *plain)
+{
+    smz_query *q = NULL;
+    char err[256], sb[256];
+    smz_err rc = smz_query_build(in, strlen(in), &q, err, sizeof err);
+    CHECK(rc == SMZ_OK && !strcmp(smz_query_fts(q), fts) && !strcmp(smz_query_plain(q), plain),
+          "[%s] -> [%s] [%s] (want [%s] [%s]) %s", shown(in, sb, sizeof sb), rc == SMZ_OK ? smz_query_fts(q) : "-",
+          rc == SMZ_OK ? smz_query_plain(q) : "-", fts, plain, rc == SMZ_OK ? "" : err);
+    smz_query_free(q);
+}
+
+static void expect_error(const char *in, size_t len, smz_err want, const char *msg_part)
+{
+    smz_query *q = (smz_query *)&q; /* must be set to NULL */
+    char err[256] = "unset";
+    smz_err rc = smz_query_build(in, len, &q, err, sizeof err);
+    CHECK(rc == want && q == NULL && strstr(err, msg_part), "[%.40s] fails: %s: %s", in ? in : "(null)",
+          smz_strerror(rc), err);
+}
+
+static void test_table(void)
+{
+    expect("hello", "\"hello\"", "hello");
+    expect("  hello   world  ", "\"hello\" \"world\"", "hello world");
+    expect("\"hello world\"", "\"hello world\"", "hello world");
+    expect("\"  spaced  phrase \"", "\"spaced  phrase\"", "spaced  phrase");
+    expect("\"unclosed phrase", "\"unclosed phrase\"", "unclosed phrase");
+    expect("run*", "\"run\"*", "run");
+    expect("run***", "\"run\"*", "run");
+    expect("\"new yo\"*", "\"new yo\"*", "new yo");
+    expect("cats -dogs", "\"cats\" NOT \"dogs\"", "cats");
+    expect("-dogs cats -\"hot dogs\" birds", "\"cats\" \"birds\" NOT \"dogs\" NOT \"hot dogs\"",
+           "cats birds");
+    expect("a - b", "\"a\" \"b\"", "a b");
+    expect("--x y", "\"y\" NOT \"-x\"", "y");
+    expect("e-mail", "\"e-mail\"", "e-mail");
+    expect("foo*bar", "\"foo*bar\"", "foo*bar");
+    expect("a AND b OR c NOT d", "\"a\" \"AND\" \"b\" \"OR\" \"c\" \"NOT\" \"d\"",
+           "a AND b OR c NOT d");
+    expect("NEAR(a b)", "\"NEAR(a\" \"b)\"", "NEAR(a b)");
+    expect("title:secret", "\"title:secret\"", "title:secret");
+    expect("{title body}:x", "\"{title\" \"body}:x\"", "{title body}:x");
+    expect("^start +plus", "\"^start\" \"+plus\"", "^start +plus");
+    expect("say\"hi\"", "\"say\"\"hi\"\"\"", "say\"hi\"");
+    expect("\"a\"\"b\"", "\"a\" \"b\"", "a b");
+    expect("\"quoted\"rest", "\"quoted\" \"rest\"", "quoted rest");
+    expect("x \" y", "\"x\" \"y\"", "x y");
+    expect("C++ *** ()", "\"C++\"", "C++");
+    expect("tab\there\nnew\rline\x01" "ctl", "\"tab\" \"here\" \"new\" \"line\" \"ctl\"",
+           "tab here new line ctl");
+    expect("caf\xe9 ok", "\"caf\xef\xbf\xbd\" \"ok\"", "caf\xef\xbf\xbd ok");
+    expect("\xff\xfe", "\"\xef\xbf\xbd\xef\xbf\xbd\"", "\xef\xbf\xbd\xef\xbf\xbd");
+    expect("Café crème", "\"Café\" \"crème\"", "Café crème");
+    expect("人权", "\"人权\"", "人权");
+    expect("人权*", "\"人权\"", "人权");
+    expect("東京　タワー", "\"東京\" \"タワー\"", "東京 タワー");
+    expect("Linux内核*", "\"Linux内核\"", "Linux内核");
+    expect("内核Linux*", "\"内核Linux\"*", "内核Linux");
+    expect("no\xc2\xa0" "break", "\"no\" \"break\"", "no break");
+    /* Embedded NUL is a space. */
+    {
+        smz_query *q = NULL;
+        CHECK(smz_query_build("a\0b", 3, &q, NULL, 0) == SMZ_OK &&
+                  !strcmp(smz_query_fts(q), "\"a\" \"b\""),
+              "NUL separates terms [%s]", q ? smz_query_fts(q) : "-");
+        CHECK(smz_query_count(q) == 2 && smz_query_term_at(q, 2) == NULL, "count and range");
+        smz_query_free(q);
+    }
+    {
+        smz_query *q = NULL;
+        smz_query_build("-\"a b\" c* \"d\"", 13, &q, NULL, 0);
+        const smz_query_term *t0 = q ? smz_query_term_at(q, 0) : NULL;
+        const smz_query_term *t1 = q ? smz_query_term_at(q, 1) : NULL;
+        const smz_query_term *t2 = q ? smz_query_term_at(q, 2) : NULL;
+        CHECK(t0 && t0->exclude && t0->phrase && !t0->prefix && !strcmp(t0->text, "a b") &&
+                  t0->len == 3 && t1 && !t1->exclude && !t1->phrase && t1->prefix &&
+                  !strcmp(t1->text, "c") && t2 && t2->phrase && !strcmp(t2->text, "d"),
+              "terms carry their kind");
+        smz_query_free(q);
+    }
+    smz_query_free(NULL);
+
+    expect_error("", 0, SMZ_E_INVALID, "no words");
+    expect_error(NULL, 0, SMZ_E_INVALID, "no words");
+    expect_error("   \t ", 5, SMZ_E_INVALID, "no words");
+    expect_error("*** () \"\" - --", 15, SMZ_E_INVALID, "no words");
+    expect_error("-dogs", 5, SMZ_E_INVALID, "only excludes");
+    expect_error("-dogs -\"hot dogs\" ?", 19, SMZ_E_INVALID, "only excludes");
+    char many[400] = "";
+    for (int i = 0; i < 33; i++)
+        snprintf(many + strlen(many), sizeof many - strlen(many), "w%d ", i);
+    expect_error(many, strlen(many), SMZ_E_TOOBIG, "at most 32");
+    many[strlen(many) - 4] = 0; /* 32 words */
+    {
+        smz_query *q = NULL;
+        CHECK(smz_query_build(many, strlen(many), &q, NULL, 0) == SMZ_OK && smz_query_count(q) == 32,
+              "32 words are allowed");
+        smz_query_free(q);
+    }
+    char longq[SMZ_QUERY_MAX_BYTES + 2];
+    memset(longq, 'x', sizeof longq);
+    {
+        smz_query *q = NULL;
+        CHECK(smz_query_build(longq, SMZ_QUERY_MAX_BYTES, &q, NULL, 0) == SMZ_OK, "1024 bytes are allowed");
+        smz_query_free(q);
+    }
+    expect_error(longq, SMZ_QUERY_MAX_BYTES + 1, SMZ_E_TOOBIG, "at most 1024 bytes");
+    size_t mb = 1 << 20;
+    char *huge = malloc(mb);
+    if (huge) {
+        memset(huge, '"', mb);
+        clock_t t0 = clock();
+        expect_error(huge, mb, SMZ_E_TOOBIG, "too long");
+        double ms = (double)(clock() - t0) * 1000.0 / CLOCKS_PER_SEC;
+        CHECK(ms < 50, "a megabyte query is refused in %.3f ms", ms);
+        free(huge);
+    }
+    {
+        /* 1024 invalid bytes become 3072 bytes of U+FFFD: buffers must hold it. */
+        char bad[SMZ_QUERY_MAX_BYTES];
+        memset(bad, 0xff, sizeof bad);
+        bad[100] = '"';
+        bad[500] = '"';
+        smz_query *q = NULL;
+        CHECK(smz_query_build(bad, sizeof bad, &q, NULL, 0) == SMZ_OK &&
+                  smz_utf8_valid(smz_query_fts(q), strlen(smz_query_fts(q))),
+              "1024 invalid bytes: valid UTF-8 out");
+        smz_query_free(q);
+        memset(bad, '"', sizeof bad);
+        bad[0] = 'a';
+        CHECK(smz_query_build(bad, sizeof bad, &q, NULL, 0) == SMZ_OK, "a word and 1023 quotes: %s",
+              q ? smz_query_fts(q) : "-");
+        smz_query_free(q);
+    }
+}
+
+/* ---- against a real FTS5 table ---- */
+
+static sqlite3 *open_db(void)
+{
+    sqlite3 *db = NULL;
+    if (sqlite3_open(":memory:", &db) != SQLITE_OK || smz_tokenizer_register(db) != SMZ_OK) {
+        sqlite3_close(db);
+        return NULL;
+    }
+    /* The archive's schema: contentless, smz, prefix indexes. */
+    if (sqlite3_exec(db,
+                     "CREATE VIRTUAL TABLE f USING fts5(title, body, content='', tokenize='smz', "
+                     "prefix='2 3');"
+                     "CREATE VIRTUAL TABLE fp USING fts5(title, body, content='', "
+                     "tokenize='smz porter', prefix='2 3');",
+                     NULL, NULL, NULL) != SQLITE_OK) {
+        sqlite3_close(db);
+        return NULL;
+    }
+    static const char *const docs[] = {
+        /* 1 */ "cats and dogs",
+        /* 2 */ "cats and hot dogs",
+        /* 3 */ "only cats here",
+        /* 4 */ "new york city",
+        /* 5 */ "newer things in yorkshire",
+        /* 6 */ "中华人民共和国宪法保障人权",
+        /* 7 */ "say \"hi\" AND leave: title:secret",
+        /* 8 */ "running dogs",
+    };
+    for (size_t i = 0; i < sizeof docs / sizeof docs[0]; i++) {
+        char *sql = sqlite3_mprintf("INSERT INTO f(rowid, title, body) VALUES(%d, '', %Q);"
+                                    "INSERT INTO fp(rowid, title, body) VALUES(%d, '', %Q);",
+                                    (int)i + 1, docs[i], (int)i + 1, docs[i]);
+        int rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
+        sqlite3_free(sql);
+        if (rc != SQLITE_OK) {
+            sqlite3_close(db);
+            return NULL;
+        }
+    }
+    return db;
+}
+
+/* Runs EXPR against TABLE; returns the SQLite result code and the rowids. */
+static int run(sqlite3 *db, const char *table, const char *expr, char *ids, size_t idlen)
+{
+    char sql[128];
+    sqlite3_stmt *st = NULL;
+    size_t n = 0;
+    snprintf(sql, sizeof sql, "SELECT rowid FROM %s WHERE %s MATCH ?1 ORDER BY rowid", table, table);
+    ids[0] = 0;
+    int rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
+    if (rc != SQLITE_OK)
+        return rc;
+    sqlite3_bind_text(st, 1, expr, -1, SQLITE_STATIC);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        if (n + 24 < idlen)
+            n += (size_t)snprintf(ids + n, idlen - n, "%s%lld", n ? " " : "",
+                                  (long long)sqlite3_column_int64(st, 0));
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+static void expect_hits(sqlite3 *db, const char *table, const char *typed, const char *want)
+{
+    smz_query *q = NULL;
+    char ids[256] = "";
+    int rc = -1;
+    if (smz_query_build(typed, strlen(typed), &q, NULL, 0) == SMZ_OK)
+        rc = run(db, table, smz_query_fts(q), ids, sizeof ids);
+    CHECK(rc == SQLITE_OK && !strcmp(ids, want), "%s: [%s] finds [%s], want [%s]", table, typed, ids,
+          want);
+    smz_query_free(q);
+}
+
+static void test_semantics(sqlite3 *db)
+{
+    expect_hits(db, "f", "cats", "1 2 3");
+    expect_hits(db, "f", "cats dogs", "1 2");
+    expect_hits(db, "f", "cats -hot", "1 3");
+    expect_hits(db, "f", "cats -\"hot dogs\"", "1 3");
+    expect_hits(db, "f", "cats -dogs", "3");
+    expect_hits(db, "f", "dogs -hot -cats", "8");
+    expect_hits(db, "f", "\"new york\"", "4");
+    expect_hits(db, "f", "new york", "4");
+    expect_hits(db, "f", "new* york*", "4 5");
+    expect_hits(db, "f", "ne* -city", "5");
+    expect_hits(db, "f", "\"york c\"*", "4");
+    expect_hits(db, "f", "cats AND", "1 2");
+    expect_hits(db, "f", "cats OR dogs", "");
+    expect_hits(db, "f", "title:secret", "7");
+    expect_hits(db, "f", "say\"hi\"", "7");
+    expect_hits(db, "f", "cats & dogs", "1 2");
+    expect_hits(db, "f", "cats € dogs", "1 2");
+    expect_hits(db, "f", "人权", "6");
+    expect_hits(db, "f", "人*", "6");
+    expect_hits(db, "f", "宪法 -人权", "");
+    expect_hits(db, "f", "共和国 -dogs", "6");
+    expect_hits(db, "fp", "run", "8");
+    expect_hits(db, "fp", "dog -run", "1 2");
+}
+
+static uint64_t rng = 0x853C49E6748FEA9Bu;
+static uint32_t rnd(void)
+{
+    rng ^= rng << 13;
+    rng ^= rng >> 7;
+    rng ^= rng << 17;
+    return (uint32_t)(rng >> 11);
+}
+
+static void test_random(sqlite3 *db)
+{
+    static const char *const pieces[] = {
+        "\"", "\"", "-", "*", "(", ")", ":", "^", "+", " ", " ", "  ", "AND", "OR", "NOT", "NEAR",
+        "NEAR(", "title", "body", "{", "}", ",", "cats", "dogs", "new", "中", "人权", "タ", "é",
+        "\xff", "\xc3", "\xe4\xb8", "\t", "\n", "\x01", "\x7f", "'", ";", "\\", "%", "_", "?", "ＡＢ",
+        "\xef\xb8\x80", "\xc2\xa0", "x", "-\"", "\"*", "*\"", "\xe3\x80\x80",
+    };
+    size_t runs = 6000, ok = 0, built = 0, valid = 0;
+    char buf[200], ids[256], first_bad[300] = "";
+    for (size_t r = 0; r < runs; r++) {
+        size_t n = 0, lim = rnd() % sizeof buf;
+        while (n < lim) {
+            if (r % 4 == 0) {
+                char c = (char)rnd();
+                buf[n++] = c ? c : ' ';
+            } else {
+                const char *p = pieces[rnd() % (sizeof pieces / sizeof pieces[0])];
+                size_t pl = strlen(p);
+                if (n + pl > lim)
+                    break;
+                memcpy(buf + n, p, pl);
+                n += pl;
+            }
+        }
+        smz_query *q = NULL;
+        char err[128];
+        smz_err rc = smz_query_build(buf, n, &q, err, sizeof err);
+        if (rc != SMZ_OK) {
+            /* Errors are allowed only for the documented reasons. */
+            ok += (rc == SMZ_E_INVALID || rc == SMZ_E_TOOBIG) && err[0];
+            continue;
+        }
+        built++;
+        const char *fts = smz_query_fts(q);
+        valid += smz_utf8_valid(fts, strlen(fts)) && smz_utf8_valid(smz_query_plain(q),
+                                                                     strlen(smz_query_plain(q)));
+        int src = run(db, r % 2 ? "f" : "fp", fts, ids, sizeof ids);
+        if (src == SQLITE_OK)
+            ok++;
+        else if (!first_bad[0])
+            snprintf(first_bad, sizeof first_bad, "[%s]: %s", fts, sqlite3_errmsg(db));
+        smz_query_free(q);
+    }
+    CHECK(ok == runs && valid == built && built > runs / 2,
+          "%zu random queries (%zu built): %zu ran without an SQLite error %s", runs, built, ok,
+          first_bad);
+}
+
+int main(void)
+{
+    test_table();
+    sqlite3 *db = open_db();
+    CHECK(db != NULL, "an archive-like FTS5 table");
+    if (db) {
+        test_semantics(db);
+        test_random(db);
+    }
+    sqlite3_close(db);
+    return CHECK_DONE();
+}

@@ -1,0 +1,753 @@
+/* Unit tests for lib/search/tokenizer.c, the "smz" FTS5 tokenizer: exact
+ * token streams, searches in several scripts, and above all that a CJK
+ * search finds exactly the documents that contain the typed characters
+ * (checked against a brute-force substring scan of real Chinese text from
+ * the zh_CN man pages), plus hostile bytes.  It also prints, as "#" lines,
+ * the index size of this design against unigrams only and the trigram
+ * tokenizer on the same text. */
+#include <glob.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include "check.h"
+#include "search/tokenizer.h"
+#include "text/utf8.h"
+
+#define ZH_MAN "/usr/share/man/zh_CN/man*/*.gz"
+
+/* ---- the token stream, as text: "tok@start-end", "+" for colocated ---- */
+
+typedef struct sbuf {
+    char *p;
+    size_t len, cap;
+} sbuf;
+
+static void sb_add(sbuf *b, const char *s, size_t n)
+{
+    if (b->len + n + 1 > b->cap) {
+        size_t cap = b->cap ? b->cap * 2 : 256;
+        while (cap < b->len + n + 1)
+            cap *= 2;
+        char *p = realloc(b->p, cap);
+        if (!p)
+            abort();
+        b->p = p;
+        b->cap = cap;
+    }
+    memcpy(b->p + b->len, s, n);
+    b->len += n;
+    b->p[b->len] = 0;
+}
+
+static int dump_cb(void *p, int tflags, const char *tok, int n, int s, int e)
+{
+    sbuf *b = p;
+    char num[64];
+    if (b->len)
+        sb_add(b, " ", 1);
+    if (tflags & FTS5_TOKEN_COLOCATED)
+        sb_add(b, "+", 1);
+    sb_add(b, tok, (size_t)n);
+    snprintf(num, sizeof num, "@%d-%d", s, e);
+    sb_add(b, num, strlen(num));
+    return SQLITE_OK;
+}
+
+typedef struct tok_handle {
+    fts5_tokenizer tk;
+    Fts5Tokenizer *t;
+} tok_handle;
+
+static int tok_open(sqlite3 *db, int porter, tok_handle *h)
+{
+    fts5_api *api;
+    void *ud;
+    const char *args[] = {"porter"};
+    if (smz_fts5_api(db, &api) != SMZ_OK ||
+        api->xFindTokenizer(api, "smz", &ud, &h->tk) != SQLITE_OK)
+        return -1;
+    return h->tk.xCreate(ud, args, porter, &h->t) == SQLITE_OK ? 0 : -1;
+}
+
+static char *tokens(tok_handle *h, int flags, const char *text)
+{
+    sbuf b = {0};
+    sb_add(&b, "", 0);
+    h->tk.xTokenize(h->t, &b, flags, text, (int)strlen(text), dump_cb);
+    return b.p;
+}
+
+static void expect_tokens(tok_handle *h, int flags, const char *text, const char *want)
+{
+    char *got = tokens(h, flags, text);
+    CHECK(!strcmp(got, want), "%s [%s]: [%s] is [%s]",
+          flags & FTS5_TOKENIZE_QUERY ? "query" : "document", text, got, want);
+    free(got);
+}
+
+static void test_streams(sqlite3 *db)
+{
+    tok_handle h, hp;
+    CHECK(tok_open(db, 0, &h) == 0 && tok_open(db, 1, &hp) == 0, "smz and smz porter create");
+    const int D = FTS5_TOKENIZE_DOCUMENT, Q = FTS5_TOKENIZE_QUERY;
+    expect_tokens(&h, D, "", "");
+    expect_tokens(&h, D, "Hello, World", "hello@0-5 world@7-12");
+    expect_tokens(&h, D, "Café crème brûlée", "cafe@0-5 creme@6-12 brulee@13-21");
+    expect_tokens(&h, D, "МОСКВА Ἀθῆναι", "москва@0-12 αθηναι@13-27");
+    expect_tokens(&h, D, "中", "中@0-3");
+    expect_tokens(&h, D, "中文", "中@0-3 +中文@0-6 文@3-6");
+    expect_tokens(&h, D, "中文abc。日本",
+                  "中@0-3 +中文@0-6 文@3-6 abc@6-9 日@12-15 +日本@12-18 本@15-18");
+    expect_tokens(&h, Q, "中", "中@0-3");
+    expect_tokens(&h, Q, "中文", "中文@0-6 文@3-6");
+    expect_tokens(&h, Q, "人权宣言", "人权@0-6 权宣@3-9 宣言@6-12 言@9-12");
+    expect_tokens(&h, Q, "中文abc。日本", "中文@0-6 文@3-6 abc@6-9 日本@12-18 本@15-18");
+    expect_tokens(&h, Q | FTS5_TOKENIZE_PREFIX, "中文", "中文@0-6 文@3-6");
+    expect_tokens(&h, D, "東京タワー", "東@0-3 +東京@0-6 京@3-6 +京タ@3-9 タ@6-9 +タワ@6-12 ワ@9-12 "
+                                     "+ワー@9-15 ー@12-15");
+    expect_tokens(&h, D, "「こんにちは」、世界・テスト",
+                  "こ@3-6 +こん@3-9 ん@6-9 +んに@6-12 に@9-12 +にち@9-15 ち@12-15 +ちは@12-18 "
+                  "は@15-18 世@24-27 +世界@24-30 界@27-30 テ@33-36 +テス@33-39 ス@36-39 +スト@36-42 "
+                  "ト@39-42");
+    expect_tokens(&h, D, "대한민국 만세", "대@0-3 +대한@0-6 한@3-6 +한민@3-9 민@6-9 +민국@6-12 "
+                                          "국@9-12 만@13-16 +만세@13-19 세@16-19");
+    expect_tokens(&h, D, "ＡＢＣ１２３ ｘｙz", "abc123@0-18 xyz@19-26");
+    expect_tokens(&h, D, "Ελλάδα ΟΔΟΣ οδός ῥήτωρ", "ελλαδα@0-12 οδοσ@13-21 οδοσ@22-30 ρητωρ@31-42");
+    expect_tokens(&h, D, "Ｃａｆé", "cafe@0-11");
+    /* Combining voicing marks stay with their base; variation selectors are
+     * in the character's bytes but not its token. */
+    expect_tokens(&h, D, "か\xe3\x82\x99き", "か\xe3\x82\x99@0-6 +か\xe3\x82\x99き@0-9 き@6-9");
+    expect_tokens(&h, D, "葛\xf3\xa0\x84\x80城", "葛@0-7 +葛城@0-10 城@7-10");
+    expect_tokens(&h, D, "々〇𠀋", "々@0-3 +々〇@0-6 〇@3-6 +〇𠀋@3-10 𠀋@6-10");
+    expect_tokens(&h, D, "a\xff中\xc3", "a@0-1 中@2-5");
+    expect_tokens(&hp, D, "running runs 中文", "run@0-7 run@8-12 中@13-16 +中文@13-19 文@16-19");
+    expect_tokens(&hp, Q, "Running", "run@0-7");
+    h.tk.xDelete(h.t);
+    hp.tk.xDelete(hp.t);
+}
+
+/* ---- searches through FTS5 ---- */
+
+/* The rowids matching EXPR in TABLE, as "1 2 3" (or "error: ..."). */
+static char *match(sqlite3 *db, const char *table, const char *expr)
+{
+    char sql[256];
+    sqlite3_stmt *st = NULL;
+    sbuf b = {0};
+    sb_add(&b, "", 0);
+    snprintf(sql, sizeof sql, "SELECT rowid FROM %s WHERE %s MATCH ?1 ORDER BY rowid", table, table);
+    int rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
+    if (rc == SQLITE_OK) {
+        sqlite3_bind_text(st, 1, expr, -1, SQLITE_STATIC);
+        while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+            char num[32];
+            snprintf(num, sizeof num, "%s%lld", b.len ? " " : "",
+                     (long long)sqlite3_column_int64(st, 0));
+            sb_add(&b, num, strlen(num));
+        }
+    }
+    if (rc != SQLITE_DONE) {
+        b.len = 0;
+        sb_add(&b, "error: ", 7);
+        sb_add(&b, sqlite3_errmsg(db), strlen(sqlite3_errmsg(db)));
+    }
+    sqlite3_finalize(st);
+    return b.p;
+}
+
+static void expect_match(sqlite3 *db, const char *table, const char *expr, const char *want)
+{
+    char *got = match(db, table, expr);
+    CHECK(!strcmp(got, want), "%s MATCH '%s': [%s] is [%s]", table, expr, got, want);
+    free(got);
+}
+
+static void test_search(sqlite3 *db)
+{
+    static const char *const docs[] = {
+        /* 1 */ "The quick brown fox is running",
+        /* 2 */ "Le café est très bon à Paris",
+        /* 3 */ "Москва — столица России",
+        /* 4 */ "Η Αθήνα είναι η πρωτεύουσα της Ελλάδας",
+        /* 5 */ "中华人民共和国宪法保障人权。",
+        /* 6 */ "東京タワーは東京都港区にある電波塔です",
+        /* 7 */ "대한민국은 민주공화국이다",
+        /* 8 */ "使用Linux内核开发驱动程序",
+        /* 9 */ "他说：你好。世界很大",
+        /* 10 */ "ＡＢＣ１２３ and full width",
+        /* 11 */ "I run every day; the runner ran",
+        /* 12 */ "人",
+    };
+    int ok = sqlite3_exec(db,
+                          "CREATE VIRTUAL TABLE t USING fts5(title, body, tokenize='smz');"
+                          "CREATE VIRTUAL TABLE tp USING fts5(title, body, tokenize='smz porter');",
+                          NULL, NULL, NULL) == SQLITE_OK;
+    CHECK(ok, "create fts5 tables with smz and smz porter: %s", sqlite3_errmsg(db));
+    CHECK(sqlite3_exec(db, "CREATE VIRTUAL TABLE bad USING fts5(x, tokenize='smz stemmer')", NULL,
+                       NULL, NULL) != SQLITE_OK,
+          "unknown tokenizer options are refused");
+    for (size_t i = 0; i < sizeof docs / sizeof docs[0]; i++) {
+        char *sql = sqlite3_mprintf("INSERT INTO t(rowid, title, body) VALUES(%d, '', %Q);"
+                                    "INSERT INTO tp(rowid, title, body) VALUES(%d, '', %Q);",
+                                    (int)i + 1, docs[i], (int)i + 1, docs[i]);
+        ok &= sqlite3_exec(db, sql, NULL, NULL, NULL) == SQLITE_OK;
+        sqlite3_free(sql);
+    }
+    CHECK(ok, "insert documents");
+    expect_match(db, "t", "quick", "1");
+    expect_match(db, "t", "QUICK", "1");
+    expect_match(db, "t", "cafe", "2");
+    expect_match(db, "t", "\"Café\"", "2");
+    expect_match(db, "t", "tres", "2");
+    expect_match(db, "t", "москва", "3");
+    expect_match(db, "t", "\"РОССИИ\"", "3");
+    expect_match(db, "t", "αθηνα", "4");
+    expect_match(db, "t", "\"ΑΘΉΝΑ\"", "4");
+    expect_match(db, "t", "\"αθήνα\" ελλαδας", "4");
+    expect_match(db, "t", "\"人\"", "5 12");
+    expect_match(db, "t", "\"人权\"", "5");
+    expect_match(db, "t", "\"人民\"", "5");
+    expect_match(db, "t", "\"华人民共\"", "5");
+    expect_match(db, "t", "\"权人\"", "");
+    expect_match(db, "t", "\"人权宪法\"", "");
+    expect_match(db, "t", "\"东京\"", "");
+    expect_match(db, "t", "\"東京\"", "6");
+    expect_match(db, "t", "\"タワー\"", "6");
+    expect_match(db, "t", "\"京タ\"", "6");
+    expect_match(db, "t", "\"港区\" \"電波\"", "6");
+    expect_match(db, "t", "\"민주\"", "7");
+    expect_match(db, "t", "\"한민국\"", "7");
+    expect_match(db, "t", "\"内核\"", "8");
+    expect_match(db, "t", "linux", "8");
+    /* Phrases across scripts line up because a query CJK run of n
+     * characters takes n positions, as in documents. */
+    expect_match(db, "t", "\"使用 Linux 内核\"", "8");
+    expect_match(db, "t", "\"Linux 内核开发\"", "8");
+    expect_match(db, "t", "\"Linux 核\"", "");
+    expect_match(db, "t", "\"你好 世界\"", "9");
+    expect_match(db, "t", "\"你好\"", "9");
+    expect_match(db, "t", "\"好世\"", "");
+    expect_match(db, "t", "\"。\"", "");
+    expect_match(db, "t", "abc123", "10");
+    expect_match(db, "t", "\"ＡＢＣ１２３\"", "10");
+    expect_match(db, "t", "\"ａｎｄ\"", "10");
+    expect_match(db, "t", "\"人\"*", "5 12");
+    expect_match(db, "t", "\"人权\"*", "5");
+    expect_match(db, "t", "\"宪\"*", "5");
+    expect_match(db, "t", "run", "11");
+    expect_match(db, "tp", "run", "1 11");
+    expect_match(db, "tp", "running", "1 11");
+    expect_match(db, "tp", "runner", "11");
+    expect_match(db, "tp", "cafe", "2");
+    expect_match(db, "tp", "\"内核\"", "8");
+    expect_match(db, "tp", "\"使用 Linux 内核\"", "8");
+}
+
+/* ---- Chinese corpus: FTS5 results against a brute-force scan ---- */
+
+typedef struct doc {
+    char *text;
+    size_t len;
+} doc;
+
+/* A man page's running text: roff requests and comments dropped, common
+ * escapes removed (what is left is enough for substring checks). */
+static char *man_text(const char *path, size_t *len)
+{
+    char cmd[600];
+    if ((size_t)snprintf(cmd, sizeof cmd, "gzip -dc -- '%s'", path) >= sizeof cmd ||
+        strchr(path, '\''))
+        return NULL;
+    FILE *f = popen(cmd, "r");
+    if (!f)
+        return NULL;
+    sbuf b = {0};
+    char line[8192];
+    sb_add(&b, "", 0);
+    while (fgets(line, sizeof line, f)) {
+        if (line[0] == '.' || line[0] == '\'')
+            continue;
+        for (char *s = line; *s; s++) {
+            if (*s != '\\') {
+                sb_add(&b, s, 1);
+                continue;
+            }
+            if (s[1] == 'f' && s[2])
+                s += 2;
+            else if (s[1] == '(' && s[2] && s[3])
+                s += 3;
+            else if (s[1])
+                s += 1;
+        }
+    }
+    pclose(f);
+    *len = b.len;
+    return b.p;
+}
+
+static int has_cjk(const char *s, size_t len)
+{
+    for (size_t i = 0; i < len;) {
+        uint32_t c;
+        i += smz_utf8_next((const unsigned char *)s + i, len - i, &c);
+        if (smz_is_cjk(c))
+            return 1;
+    }
+    return 0;
+}
+
+static int load_corpus(doc **out, size_t max)
+{
+    glob_t g;
+    size_t n = 0;
+    *out = NULL;
+    if (glob(ZH_MAN, 0, NULL, &g) != 0)
+        return 0;
+    doc *d = calloc(g.gl_pathc, sizeof *d);
+    for (size_t i = 0; d && i < g.gl_pathc && n < max; i++) {
+        size_t len;
+        char *t = man_text(g.gl_pathv[i], &len);
+        if (t && has_cjk(t, len) && smz_utf8_valid(t, len)) {
+            d[n].text = t;
+            d[n++].len = len;
+        } else {
+            free(t);
+        }
+    }
+    globfree(&g);
+    *out = d;
+    return (int)n;
+}
+
+/* The byte offsets of the CJK characters of a document, with a flag for
+ * whether the next character continues the run. */
+typedef struct cpos {
+    size_t off, len;
+    int joined; /* the following character is CJK and adjacent */
+} cpos;
+
+static size_t cjk_positions(const doc *d, cpos **out)
+{
+    size_t n = 0, cap = 256;
+    cpos *p = malloc(cap * sizeof *p);
+    for (size_t i = 0; p && i < d->len;) {
+        uint32_t c;
+        size_t k = smz_utf8_next((const unsigned char *)d->text + i, d->len - i, &c);
+        if (smz_is_cjk(c)) {
+            if (n == cap) {
+                cpos *np = realloc(p, (cap *= 2) * sizeof *p);
+                if (!np)
+                    abort();
+                p = np;
+            }
+            if (n && p[n - 1].off + p[n - 1].len == i)
+                p[n - 1].joined = 1;
+            p[n++] = (cpos){i, k, 0};
+        }
+        i += k;
+    }
+    *out = p;
+    return n;
+}
+
+static uint64_t rng = 0x2545F4914F6CDD1Du;
+static uint32_t rnd(void)
+{
+    rng ^= rng << 13;
+    rng ^= rng >> 7;
+    rng ^= rng << 17;
+    return (uint32_t)(rng >> 11);
+}
+
+typedef struct qstats {
+    size_t queries, exact, fts_hits;
+    double fts_ms;
+} qstats;
+
+/* Compares MATCH '"Q"' on TABLE with WANT (WANT[i]: document i+1 contains
+ * Q, from a brute-force scan); only the FTS5 part is timed. */
+static int check_query(sqlite3 *db, const char *table, const unsigned char *want, size_t ndocs,
+                       const char *q, size_t qlen, qstats *st)
+{
+    char expr[128], sql[128];
+    sqlite3_stmt *s = NULL;
+    size_t *ids = malloc((ndocs + 1) * sizeof *ids), n = 0;
+    int exact = 1, rc = SQLITE_ERROR;
+    if (!ids || qlen + 3 > sizeof expr)
+        goto out;
+    snprintf(expr, sizeof expr, "\"%.*s\"", (int)qlen, q);
+    snprintf(sql, sizeof sql, "SELECT rowid FROM %s WHERE %s MATCH ?1 ORDER BY rowid", table, table);
+    clock_t t0 = clock();
+    if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK)
+        goto out;
+    sqlite3_bind_text(s, 1, expr, -1, SQLITE_STATIC);
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW && n <= ndocs)
+        ids[n++] = (size_t)sqlite3_column_int64(s, 0);
+    st->fts_ms += (double)(clock() - t0) * 1000.0 / CLOCKS_PER_SEC;
+    st->fts_hits += n;
+    for (size_t i = 0, k = 0; i < ndocs; i++) {
+        int got = k < n && ids[k] == i + 1;
+        k += got;
+        exact &= want[i] == got;
+    }
+out:
+    sqlite3_finalize(s);
+    free(ids);
+    st->queries++;
+    exact = exact && rc == SQLITE_DONE;
+    st->exact += exact;
+    return exact;
+}
+
+/* A test-only tokenizer "uni": smz without its bigrams, to measure them. */
+typedef struct uni_ctx {
+    void *ctx;
+    int (*cb)(void *, int, const char *, int, int, int);
+} uni_ctx;
+
+static int uni_cb(void *p, int tflags, const char *tok, int n, int s, int e)
+{
+    uni_ctx *u = p;
+    return (tflags & FTS5_TOKEN_COLOCATED) ? SQLITE_OK : u->cb(u->ctx, tflags, tok, n, s, e);
+}
+
+static int uni_create(void *api_ptr, const char **argv, int argc, Fts5Tokenizer **out)
+{
+    fts5_api *api = api_ptr;
+    tok_handle *h = calloc(1, sizeof *h);
+    void *ud;
+    (void)argv;
+    (void)argc;
+    if (!h || api->xFindTokenizer(api, "smz", &ud, &h->tk) != SQLITE_OK ||
+        h->tk.xCreate(ud, NULL, 0, &h->t) != SQLITE_OK) {
+        free(h);
+        return SQLITE_ERROR;
+    }
+    *out = (Fts5Tokenizer *)h;
+    return SQLITE_OK;
+}
+
+static void uni_delete(Fts5Tokenizer *p)
+{
+    tok_handle *h = (tok_handle *)p;
+    h->tk.xDelete(h->t);
+    free(h);
+}
+
+static int uni_tokenize(Fts5Tokenizer *p, void *ctx, int flags, const char *text, int len,
+                        int (*cb)(void *, int, const char *, int, int, int))
+{
+    tok_handle *h = (tok_handle *)p;
+    uni_ctx u = {ctx, cb};
+    (void)flags;
+    return h->tk.xTokenize(h->t, &u, FTS5_TOKENIZE_DOCUMENT, text, len, uni_cb);
+}
+
+static sqlite3 *index_db(const char *tokenize, const char *prefix, const doc *docs, size_t ndocs)
+{
+    sqlite3 *db = NULL;
+    fts5_api *api;
+    if (sqlite3_open(":memory:", &db) != SQLITE_OK || smz_tokenizer_register(db) != SMZ_OK ||
+        smz_fts5_api(db, &api) != SMZ_OK)
+        goto fail;
+    fts5_tokenizer uni = {uni_create, uni_delete, uni_tokenize};
+    if (api->xCreateTokenizer(api, "uni", api, &uni, NULL) != SQLITE_OK)
+        goto fail;
+    char *sql = sqlite3_mprintf("CREATE VIRTUAL TABLE ft USING fts5(title, body, content='', "
+                                "tokenize='%q'%s%s)",
+                                tokenize, prefix ? ", prefix=" : "", prefix ? prefix : "");
+    int rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
+    sqlite3_free(sql);
+    sqlite3_stmt *st = NULL;
+    if (rc != SQLITE_OK || sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(db, "INSERT INTO ft(rowid, title, body) VALUES(?, '', ?)", -1, &st,
+                           NULL) != SQLITE_OK)
+        goto fail;
+    for (size_t i = 0; i < ndocs; i++) {
+        sqlite3_bind_int64(st, 1, (sqlite3_int64)i + 1);
+        sqlite3_bind_text(st, 2, docs[i].text, (int)docs[i].len, SQLITE_STATIC);
+        if (sqlite3_step(st) != SQLITE_DONE) {
+            sqlite3_finalize(st);
+            goto fail;
+        }
+        sqlite3_reset(st);
+    }
+    sqlite3_finalize(st);
+    if (sqlite3_exec(db, "COMMIT; INSERT INTO ft(ft) VALUES('optimize')", NULL, NULL, NULL) !=
+        SQLITE_OK)
+        goto fail;
+    return db;
+fail:
+    printf("# index_db(%s): %s\n", tokenize, db ? sqlite3_errmsg(db) : "no db");
+    sqlite3_close(db);
+    return NULL;
+}
+
+static long long index_bytes(sqlite3 *db)
+{
+    sqlite3_stmt *st = NULL;
+    long long n = -1;
+    if (sqlite3_prepare_v2(db, "SELECT sum(pgsize) FROM dbstat WHERE name LIKE 'ft%'", -1, &st,
+                           NULL) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW)
+        n = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return n;
+}
+
+typedef struct qset {
+    char **q;
+    size_t *len;
+    unsigned char **want; /* filled by qset_scan */
+    size_t n, cap;
+} qset;
+
+/* The brute-force answer to every query of S: which documents contain it. */
+static void qset_scan(qset *s, const doc *docs, size_t ndocs)
+{
+    s->want = calloc(s->n ? s->n : 1, sizeof *s->want);
+    for (size_t i = 0; s->want && i < s->n; i++) {
+        if (!(s->want[i] = malloc(ndocs)))
+            abort();
+        for (size_t d = 0; d < ndocs; d++)
+            s->want[i][d] = memmem(docs[d].text, docs[d].len, s->q[i], s->len[i]) != NULL;
+    }
+    if (!s->want)
+        abort();
+}
+
+static void qset_add(qset *s, const char *q, size_t len)
+{
+    for (size_t i = 0; i < s->n; i++)
+        if (s->len[i] == len && !memcmp(s->q[i], q, len))
+            return;
+    if (s->n == s->cap) {
+        s->cap = s->cap ? s->cap * 2 : 256;
+        s->q = realloc(s->q, s->cap * sizeof *s->q);
+        s->len = realloc(s->len, s->cap * sizeof *s->len);
+        if (!s->q || !s->len)
+            abort();
+    }
+    s->q[s->n] = malloc(len);
+    if (!s->q[s->n])
+        abort();
+    memcpy(s->q[s->n], q, len);
+    s->len[s->n++] = len;
+}
+
+/* A random run of N adjacent CJK characters from a random document. */
+static int random_run(const doc *docs, size_t ndocs, size_t n, qset *s)
+{
+    for (int tries = 0; tries < 100; tries++) {
+        const doc *d = &docs[rnd() % ndocs];
+        cpos *p;
+        size_t np = cjk_positions(d, &p);
+        if (np >= n) {
+            size_t i = rnd() % (np - n + 1), j;
+            for (j = 0; j + 1 < n && p[i + j].joined; j++)
+                ;
+            if (j + 1 == n) {
+                qset_add(s, d->text + p[i].off, p[i + n - 1].off + p[i + n - 1].len - p[i].off);
+                free(p);
+                return 1;
+            }
+        }
+        free(p);
+    }
+    return 0;
+}
+
+static void test_corpus(void)
+{
+    doc *docs;
+    size_t ndocs = (size_t)load_corpus(&docs, 400);
+    CHECK(ndocs >= 200, "%zu Chinese documents from the zh_CN man pages (manpages-zh)", ndocs);
+    if (ndocs < 200)
+        goto out;
+    size_t bytes = 0;
+    for (size_t i = 0; i < ndocs; i++)
+        bytes += docs[i].len;
+
+    /* Queries: every 2-character CJK substring of three documents, random
+     * runs of 1 to 6 characters, and pairs of characters that may never
+     * be adjacent anywhere. */
+    qset qs[7] = {{0}};
+    for (size_t k = 0; k < 3; k++) {
+        cpos *p;
+        const doc *d = &docs[(k * 97 + 5) % ndocs];
+        size_t np = cjk_positions(d, &p);
+        for (size_t i = 0; i + 1 < np; i++)
+            if (p[i].joined)
+                qset_add(&qs[2], d->text + p[i].off, p[i + 1].off + p[i + 1].len - p[i].off);
+        free(p);
+    }
+    for (size_t n = 1; n <= 6; n++)
+        for (int i = 0; i < 2000 && qs[n].n < 150; i++)
+            random_run(docs, ndocs, n, &qs[n]);
+    for (int i = 0; i < 150; i++) {
+        qset one = {0};
+        random_run(docs, ndocs, 1, &one);
+        random_run(docs, ndocs, 1, &one);
+        if (one.n == 2) {
+            char pair[16];
+            memcpy(pair, one.q[0], one.len[0]);
+            memcpy(pair + one.len[0], one.q[1], one.len[1]);
+            qset_add(&qs[0], pair, one.len[0] + one.len[1]);
+        }
+        for (size_t j = 0; j < one.n; j++)
+            free(one.q[j]);
+        free(one.q);
+        free(one.len);
+    }
+
+    for (size_t n = 0; n < 7; n++)
+        qset_scan(&qs[n], docs, ndocs);
+    sqlite3 *smz = index_db("smz", NULL, docs, ndocs);
+    CHECK(smz != NULL, "index %zu documents (%zu bytes) with smz", ndocs, bytes);
+    if (!smz)
+        goto out;
+    static const char *const what[] = {"random pairs", "1-char", "2-char (every one of 3 docs)",
+                                       "3-char", "4-char", "5-char", "6-char"};
+    for (size_t n = 0; n < 7; n++) {
+        qstats st = {0};
+        for (size_t i = 0; i < qs[n].n; i++)
+            if (!check_query(smz, "ft", qs[n].want[i], ndocs, qs[n].q[i], qs[n].len[i], &st))
+                printf("# mismatch for [%.*s]\n", (int)qs[n].len[i], qs[n].q[i]);
+        CHECK(st.queries >= (n == 0 ? 100 : 150) && st.exact == st.queries,
+              "%s queries: %zu of %zu find exactly the documents containing them (%zu hits)",
+              what[n], st.exact, st.queries, st.fts_hits);
+    }
+
+    /* Index size and query time against the alternatives (printed only). */
+    static const char *const designs[][2] = {
+        {"smz", NULL},       {"uni", NULL},    {"trigram", NULL},
+        {"unicode61", NULL}, {"smz", "'2 3'"}, {"smz", "'3'"},
+    };
+    static const char *const names[] = {
+        "smz: unigrams + colocated bigrams", "unigrams only (phrase of unigrams)",
+        "trigram tokenizer", "unicode61 (a CJK run is one token)",
+        "smz, prefix='2 3' (as in format.c)", "smz, prefix='3'",
+    };
+    printf("# index size on %zu zh_CN man pages, %zu bytes of text (contentless tables):\n", ndocs,
+           bytes);
+    for (size_t k = 0; k < sizeof designs / sizeof designs[0]; k++) {
+        sqlite3 *db = k == 0 ? smz : index_db(designs[k][0], designs[k][1], docs, ndocs);
+        if (!db)
+            continue;
+        qstats st2 = {0}, st4 = {0};
+        for (size_t i = 0; i < qs[2].n; i++)
+            check_query(db, "ft", qs[2].want[i], ndocs, qs[2].q[i], qs[2].len[i], &st2);
+        for (size_t i = 0; i < qs[4].n; i++)
+            check_query(db, "ft", qs[4].want[i], ndocs, qs[4].q[i], qs[4].len[i], &st4);
+        long long sz = index_bytes(db);
+        printf("#   %-40s %9lld bytes (%.2fx text); 2-char queries exact %zu/%zu, %.1f ms; "
+               "4-char exact %zu/%zu, %.1f ms\n",
+               names[k], sz, (double)sz / (double)bytes, st2.exact, st2.queries, st2.fts_ms,
+               st4.exact, st4.queries, st4.fts_ms);
+        if (k != 0)
+            sqlite3_close(db);
+    }
+    sqlite3_close(smz);
+    for (size_t n = 0; n < 7; n++) {
+        for (size_t i = 0; i < qs[n].n; i++) {
+            free(qs[n].q[i]);
+            free(qs[n].want[i]);
+        }
+        free(qs[n].q);
+        free(qs[n].len);
+        free(qs[n].want);
+    }
+out:
+    for (size_t i = 0; i < ndocs; i++)
+        free(docs[i].text);
+    free(docs);
+}
+
+/* ---- hostile input: the stream's invariants hold for any bytes ---- */
+
+typedef struct inv {
+    int len, last_start, ntok, bad;
+} inv;
+
+static int inv_cb(void *p, int tflags, const char *tok, int n, int s, int e)
+{
+    inv *v = p;
+    (void)tok;
+    if (n <= 0 || s < 0 || e > v->len || s > e)
+        v->bad = 1;
+    if (tflags & FTS5_TOKEN_COLOCATED) {
+        if (!v->ntok || s != v->last_start)
+            v->bad = 1;
+    } else {
+        if (s < v->last_start)
+            v->bad = 1;
+        v->last_start = s;
+    }
+    v->ntok++;
+    return SQLITE_OK;
+}
+
+static int stop_cb(void *p, int tflags, const char *tok, int n, int s, int e)
+{
+    (void)tflags, (void)tok, (void)n, (void)s, (void)e;
+    return ++*(int *)p == 3 ? SQLITE_DONE : SQLITE_OK;
+}
+
+static void test_hostile(sqlite3 *db)
+{
+    static const char *const pieces[] = {"中", "文", "タ", "ー", "한", "ＡＢ", "１", "é", "e\xcc\x81",
+                                        "\xe3\x82\x99", "\xef\xb8\x80", "\xf3\xa0\x84\x80", "。",
+                                        "、", " ", "a", "Z", "\xff", "\xc3", "\xe4\xb8", "\xed\xa0\x80",
+                                        "\xf0\xa0\x80\x8b", "\x00", "running", "ｶﾞ"};
+    tok_handle h[2];
+    CHECK(tok_open(db, 0, &h[0]) == 0 && tok_open(db, 1, &h[1]) == 0, "tokenizers for fuzzing");
+    static const int modes[] = {FTS5_TOKENIZE_DOCUMENT, FTS5_TOKENIZE_QUERY,
+                                FTS5_TOKENIZE_QUERY | FTS5_TOKENIZE_PREFIX, FTS5_TOKENIZE_AUX};
+    char buf[2048];
+    size_t runs = 4000, good = 0;
+    for (size_t r = 0; r < runs; r++) {
+        int n = 0, lim = (int)(rnd() % sizeof buf);
+        while (n < lim) {
+            if (r % 3 == 0) {
+                buf[n++] = (char)rnd();
+            } else {
+                const char *p = pieces[rnd() % (sizeof pieces / sizeof pieces[0])];
+                size_t pl = *p ? strlen(p) : 1;
+                if (n + (int)pl > lim)
+                    break;
+                memcpy(buf + n, p, pl);
+                n += (int)pl;
+            }
+        }
+        inv v = {.len = n};
+        int rc = h[r % 2].tk.xTokenize(h[r % 2].t, &v, modes[r % 4], buf, n, inv_cb);
+        good += rc == SQLITE_OK && !v.bad;
+    }
+    CHECK(good == runs, "%zu of %zu random texts give well-formed token streams", good, runs);
+    int count = 0;
+    int rc = h[0].tk.xTokenize(h[0].t, &count, FTS5_TOKENIZE_DOCUMENT, "a b 中文字 c d", (int)strlen("a b 中文字 c d"), stop_cb);
+    CHECK(rc == SQLITE_OK && count == 3, "SQLITE_DONE from the callback stops tokenizing");
+    count = 0;
+    rc = h[0].tk.xTokenize(h[0].t, &count, FTS5_TOKENIZE_DOCUMENT, "a b ＣＤ e", (int)strlen("a b ＣＤ e"), stop_cb);
+    CHECK(rc == SQLITE_OK && count == 3, "also inside a stretch unicode61 reads");
+    count = 0;
+    rc = h[0].tk.xTokenize(h[0].t, &count, FTS5_TOKENIZE_DOCUMENT, "a b c 中文", (int)strlen("a b c 中文"), stop_cb);
+    CHECK(rc == SQLITE_OK && count == 3, "also at the end of a stretch");
+    h[0].tk.xDelete(h[0].t);
+    h[1].tk.xDelete(h[1].t);
+}
+
+int main(void)
+{
+    sqlite3 *db = NULL;
+    CHECK(sqlite3_open(":memory:", &db) == SQLITE_OK, "open an in-memory database");
+    CHECK(smz_tokenizer_register(db) == SMZ_OK, "register the smz tokenizer");
+    test_streams(db);
+    test_search(db);
+    test_hostile(db);
+    sqlite3_close(db);
+    test_corpus();
+    return CHECK_DONE();
+}
