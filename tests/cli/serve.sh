@@ -322,6 +322,7 @@ http {
         listen 127.0.0.1:$NP;
         location /library/ {
             proxy_pass http://127.0.0.1:$PORT;
+            proxy_max_temp_file_size 0;
             proxy_set_header Host \$http_host;
             proxy_http_version 1.1;
             proxy_set_header Connection "";
