@@ -6,6 +6,7 @@
 #include <strings.h>
 #include "analyze.h"
 #include "text/html.h"
+#include "article.h"
 
 #define MAX_TEXT (4u << 20)
 
@@ -33,11 +34,33 @@ static smz_err analyze_html(const unsigned char *data, size_t len, int want_text
 smz_err smz_analyze(const char *path, const char *mime, const unsigned char *data, size_t len,
                     int want_text, int article, const char *lang, int64_t mtime, smz_analysis *out)
 {
-    (void)path;
-    (void)lang;
-    (void)mtime;
-    (void)article;
     *out = (smz_analysis){0};
+    if (article) {
+        const char *slash = strrchr(path, '/');
+        size_t pl = strlen(path);
+        smz_article *a = NULL;
+        smz_article_opts ao = {.lang = lang};
+        smz_err rc = smz_article_render((const char *)data, len,
+                                        pl > 3 && !strcasecmp(path + pl - 3, ".md") ? SMZ_ARTICLE_MARKDOWN
+                                                                                   : SMZ_ARTICLE_TEXT,
+                                        slash ? slash + 1 : path, mtime, &ao, &a);
+        if (rc != SMZ_OK)
+            return rc;
+        out->title = a->title;
+        a->title = NULL;
+        out->page = a->html;
+        out->page_len = a->html_len;
+        a->html = NULL;
+        if (want_text) {
+            out->text = a->text;
+            out->text_len = a->text_len;
+            a->text = NULL;
+        }
+        out->date = a->date;
+        a->date = NULL;
+        smz_article_free(a);
+        return SMZ_OK;
+    }
     if (!strcmp(mime, "text/html") || !strcmp(mime, "application/xhtml+xml"))
         return analyze_html(data, len, want_text, out);
     if (want_text && (!strcmp(mime, "text/plain") || !strcmp(mime, "text/markdown"))) {

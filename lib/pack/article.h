@@ -1,0 +1,144 @@
+/* Articles: plain-text (.txt) and Markdown (.md) files turned into clean,
+ * self-contained HTML pages for the archive, with the title a person would
+ * give them, a date, and the plain text for the search index; plus the
+ * index page of a collection that has no main page of its own, and the
+ * default 48x48 illustration.
+ *
+ * Everything here takes untrusted bytes: invalid UTF-8 becomes U+FFFD,
+ * every output string is valid UTF-8, all text is HTML-escaped, Markdown is
+ * rendered without raw HTML or unsafe links, and the pages load nothing from
+ * outside (no scripts, no external style sheets, fonts or images). */
+#ifndef SMZ_PACK_ARTICLE_H
+#define SMZ_PACK_ARTICLE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "smz/error.h"
+
+#define SMZ_ARTICLE_MAX_INPUT (16u << 20) /* bytes of one article */
+#define SMZ_ARTICLE_MAX_TEXT (4u << 20)   /* bytes of search text kept */
+#define SMZ_ARTICLE_MAX_FIELD 1024        /* bytes of one front matter value */
+#define SMZ_ARTICLE_MAX_MARKDOWN (2u << 20) /* bytes of Markdown rendered as such */
+#define SMZ_ARTICLE_MAX_NESTING 64        /* Markdown containers opened on one line */
+#define SMZ_ARTICLE_SUMMARY 200           /* characters of a summary */
+
+typedef enum smz_article_kind {
+    SMZ_ARTICLE_TEXT,    /* paragraphs separated by blank lines, no markup */
+    SMZ_ARTICLE_MARKDOWN /* CommonMark */
+} smz_article_kind;
+
+/* Where smz_article.date came from, most trusted first. */
+typedef enum smz_article_date_source {
+    SMZ_DATE_NONE,         /* no date: smz_article.date is "" */
+    SMZ_DATE_FRONT_MATTER, /* "date:" in the front matter */
+    SMZ_DATE_TEXT,         /* a dateline such as "Published: 27 January 2022"
+                            * alone on a line near the start (text only) */
+    SMZ_DATE_MTIME         /* the file's modification time, in UTC */
+} smz_article_date_source;
+
+typedef struct smz_article_opts {
+    const char *lang;       /* BCP 47 tag for <html lang>, or NULL for none;
+                             * a front matter "lang:" wins.  Ill-formed tags
+                             * are ignored. */
+    const char *home_href;  /* link back to the collection's main page,
+                             * relative to the article (e.g. "../index.html"),
+                             * or NULL for no link; percent-encoded here */
+    const char *home_label; /* its text, e.g. the collection title; NULL
+                             * gives "Index" */
+} smz_article_opts;
+
+/* A rendered article.  Every string is malloc'd, NUL-terminated, valid
+ * UTF-8 and never NULL ("" when absent); the structure owns them all. */
+typedef struct smz_article {
+    char *title;       /* trimmed, one line, never "" */
+    char *date;        /* "YYYY-MM-DD" or "" (see date_source) */
+    char *author;      /* front matter "author:", or "" */
+    char *description; /* front matter "description:", or "" */
+    char *tags;        /* front matter "tags:", joined with ", ", or "" */
+    char *lang;        /* the language the page was given, or "" */
+    char *html;        /* the complete HTML5 page */
+    size_t html_len;
+    char *text;        /* title, '\n', then the body's text, blocks separated
+                        * by '\n', boilerplate left out; cut at
+                        * SMZ_ARTICLE_MAX_TEXT on a character boundary */
+    size_t text_len;
+    char *summary;     /* the first ~SMZ_ARTICLE_SUMMARY characters of the
+                        * body's paragraphs, cut at a word, for index pages */
+    smz_article_date_source date_source;
+} smz_article;
+
+/* Renders the LEN bytes at TEXT (NULL is allowed when LEN is 0) as an
+ * article of KIND and stores a new smz_article in *OUT, which the caller
+ * frees with smz_article_free.
+ *
+ * A leading front matter block ("---" line, "key: value" lines, "---" or
+ * "..." line) gives title, date, author, description, tags and lang; values
+ * may be quoted; unknown keys are ignored; the block is not shown.
+ *
+ * The title is the first of: front matter "title:"; the leading heading
+ * (Markdown) or a first line that reads as a headline (text: short, no
+ * closing period, not a caption, byline or boilerplate); the first sentence
+ * of the first paragraph, cut at a clause or word boundary (with "...") when
+ * long; FALLBACK_NAME (a file name: directory and extension dropped, '_' and
+ * '-' read as spaces; may be NULL); "Untitled".
+ *
+ * The date is the first of: front matter "date:"; for text, a dateline
+ * alone on a line among the first blocks; FILE_MTIME (seconds since the
+ * epoch, UTC, so the output stays deterministic) when it is > 0 — pass 0 or
+ * a negative value to leave the date out.
+ *
+ * Text bodies are cleaned conservatively: a line repeated twice in a row is
+ * kept once as a photo caption; lines with photo credits ("(c)Getty Images",
+ * "(Photo: ...)") are shown as captions; bylines ("Translated by: ...") are
+ * kept but set apart; only known boilerplate (newsletter sign-ups, social
+ * links, share/follow prompts, cookie notices, donation appeals, reader
+ * comments after them) is dropped; a repeat of the headline is dropped.
+ * Short lines standing alone between paragraphs become <h2> headings.
+ *
+ * Markdown longer than SMZ_ARTICLE_MAX_MARKDOWN (after front matter) is
+ * rendered as plain text instead: cmark can need ~200 bytes of memory per
+ * input byte on hostile input.
+ *
+ * OPTS may be NULL.  Returns SMZ_OK; SMZ_E_INVALID for a NULL OUT or NULL
+ * TEXT with LEN > 0; SMZ_E_TOOBIG when LEN is over SMZ_ARTICLE_MAX_INPUT or
+ * Markdown nests deeper than SMZ_ARTICLE_MAX_NESTING on one line; or
+ * SMZ_E_NOMEM.  On error *OUT is NULL.  (cmark itself aborts when out of
+ * memory; that is its documented behaviour.) */
+smz_err smz_article_render(const char *text, size_t len, smz_article_kind kind,
+                           const char *fallback_name, int64_t file_mtime,
+                           const smz_article_opts *opts, smz_article **out);
+
+/* Frees A and everything it owns; NULL is a no-op. */
+void smz_article_free(smz_article *a);
+
+/* One entry of an index page.  Only PATH is required. */
+typedef struct smz_article_ref {
+    const char *path;    /* link target relative to the index page, UTF-8;
+                          * percent-encoded in the href as needed */
+    const char *title;   /* NULL or "" shows the path */
+    const char *date;    /* "YYYY-MM-DD", or NULL/"" (anything else counts
+                          * as no date) */
+    const char *summary; /* NULL or text of any length; cut to about
+                          * SMZ_ARTICLE_SUMMARY characters at a word */
+} smz_article_ref;
+
+/* Writes the index page of a collection to *HTML_OUT (malloc'd, NUL-
+ * terminated; the caller frees it): COLLECTION_TITLE as the heading (NULL
+ * gives "Index"), DESCRIPTION under it (NULL or "" for none), LANG as
+ * <html lang> (NULL or ill-formed for none), then ITEMS (N of them; ITEMS
+ * may be NULL when N is 0), newest first, undated ones after the dated,
+ * ties in byte order of path.  ITEMS is not modified.  All strings may hold
+ * any bytes; invalid UTF-8 is replaced.  Returns SMZ_OK, SMZ_E_INVALID (a
+ * NULL HTML_OUT, NULL ITEMS with N > 0, or an item without a path),
+ * SMZ_E_TOOBIG (N over 1,000,000 or a page over 256 MiB) or SMZ_E_NOMEM;
+ * on error *HTML_OUT is NULL. */
+smz_err smz_article_index_html(const smz_article_ref *items, size_t n,
+                               const char *collection_title, const char *description,
+                               const char *lang, char **html_out);
+
+/* The built-in 48x48 PNG illustration (a typed page on a red ground) used
+ * when a collection gives none: *PNG points at static bytes, *LEN their
+ * count.  Never fails. */
+void smz_default_illustration(const unsigned char **png, size_t *len);
+
+#endif
