@@ -15,8 +15,8 @@ LIBS    = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcivetweb -lpthread -l
 LDFLAGS ?= -Wl,--as-needed -Wl,-O1
 
 LIB_SRC    := $(sort $(wildcard lib/*.c lib/*/*.c))
-PACK_SRC   := $(sort $(wildcard packer/*.c))
-READER_SRC := $(sort $(wildcard reader/*.c server/*.c))
+PACK_SRC   := $(sort $(wildcard packer/*.c common/*.c))
+READER_SRC := $(sort $(wildcard reader/*.c server/*.c common/*.c))
 UNIT_SRC   := $(sort $(wildcard tests/unit/test_*.c))
 FUZZ_SRC   := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 
@@ -82,10 +82,14 @@ test: deps-test all
 	tests/run.sh $(T)
 check: test
 
+# The sample collection: its metadata is samples/samizdat.json, its front
+# page the generated index of its articles.  DEMO_PORT picks another port.
+DEMO_PORT ?= 8080
 demo: all
 	bin/smz-pack samples -o samples.smz --quiet
 	bin/smz info samples.smz
-	@if bin/smz serve --help >/dev/null 2>&1; then echo "serving on http://127.0.0.1:8080/"; bin/smz serve samples.smz --port 8080; fi
+	@echo "the collection's front page: http://127.0.0.1:$(DEMO_PORT)/content/samples/ (Ctrl-C stops)"
+	bin/smz serve samples.smz --address 127.0.0.1 --port $(DEMO_PORT)
 
 # Sanitizer builds live in their own build folders and run the whole suite.
 asan:

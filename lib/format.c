@@ -19,10 +19,10 @@ const char *const smz_schema_core[] = {
 };
 
 const char *const smz_schema_search[] = {
-    "CREATE TABLE search_text(id INTEGER PRIMARY KEY, path TEXT NOT NULL, "
-    "cluster INTEGER NOT NULL, offset INTEGER NOT NULL, size INTEGER NOT NULL)",
-    "CREATE VIRTUAL TABLE search_fts USING fts5(title, body, content='', "
+    "CREATE TABLE search_text(id INTEGER PRIMARY KEY, path TEXT NOT NULL)",
+    "CREATE VIRTUAL TABLE search_fts USING fts5(text, content='', detail=none, "
     "tokenize='%s')",
+    "CREATE VIRTUAL TABLE search_title USING fts5(title, content='', tokenize='%s')",
     NULL,
 };
 

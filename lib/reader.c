@@ -21,6 +21,7 @@
 #include "smz/writer.h"
 #include "cache.h"
 #include "format.h"
+#include "reader_priv.h"
 
 /* VM steps (in units of 1000) one statement step may take before it is cut
  * off: a hostile archive cannot make a lookup run for ever. */
@@ -91,6 +92,31 @@ const char *smz_reader_errmsg(const smz_reader *r)
 struct sqlite3 *smz_reader_db(smz_reader *r)
 {
     return r->db;
+}
+
+void smz_reader_begin_long(smz_reader *r, int factor)
+{
+    begin(r);
+    r->budget = SMZ_STEP_BUDGET * factor;
+}
+
+int smz_reader_has_index(const smz_reader *r)
+{
+    return r->has_index;
+}
+
+smz_err smz_reader_fail(smz_reader *r, smz_err e, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(r->errmsg, sizeof r->errmsg, fmt, ap);
+    va_end(ap);
+    return e;
+}
+
+smz_err smz_reader_sqlfail(smz_reader *r, int rc, const char *what)
+{
+    return sqlfail(r, rc, what);
 }
 
 static uint32_t be32(const unsigned char *p)
@@ -475,11 +501,17 @@ smz_err smz_reader_resolve(smz_reader *r, const char *path, smz_entry **out)
 
 /* ---- clusters ---- */
 
-typedef struct cinfo {
-    int kind;
-    uint64_t usize, stored;
-    unsigned char checksum[SMZ_CHECKSUM_BYTES];
-} cinfo;
+typedef smz_cinfo cinfo;
+
+int smz_cluster_header_ok(int64_t kind, int64_t usize, int64_t stored, int checksum_len)
+{
+    return checksum_len == SMZ_CHECKSUM_BYTES && usize >= 0 && stored >= 0 &&
+           (kind == SMZ_CLUSTER_STORED || kind == SMZ_CLUSTER_ZSTD) &&
+           !(kind == SMZ_CLUSTER_STORED && usize != stored) &&
+           !(kind == SMZ_CLUSTER_ZSTD && ((uint64_t)usize > SMZ_MAX_CLUSTER_USIZE ||
+                                          (uint64_t)stored > ZSTD_compressBound(SMZ_MAX_CLUSTER_USIZE))) &&
+           (uint64_t)stored <= SMZ_MAX_STORED_CLUSTER;
+}
 
 static smz_err cluster_info(smz_reader *r, int64_t cid, cinfo *ci)
 {
@@ -495,14 +527,8 @@ static smz_err cluster_info(smz_reader *r, int64_t cid, cinfo *ci)
         int64_t kind = sqlite3_column_int64(s, 0), usize = sqlite3_column_int64(s, 1),
                 stored = sqlite3_column_int64(s, 3);
         const void *ck = sqlite3_column_blob(s, 2);
-        if (sqlite3_column_bytes(s, 2) != SMZ_CHECKSUM_BYTES || !ck || usize < 0 || stored < 0 ||
-            sqlite3_column_type(s, 1) != SQLITE_INTEGER ||
-            (kind != SMZ_CLUSTER_STORED && kind != SMZ_CLUSTER_ZSTD) ||
-            (kind == SMZ_CLUSTER_STORED && usize != stored) ||
-            (kind == SMZ_CLUSTER_ZSTD &&
-             ((uint64_t)usize > SMZ_MAX_CLUSTER_USIZE ||
-              (uint64_t)stored > ZSTD_compressBound(SMZ_MAX_CLUSTER_USIZE))) ||
-            (uint64_t)stored > SMZ_MAX_STORED_CLUSTER) {
+        if (!ck || sqlite3_column_type(s, 1) != SQLITE_INTEGER ||
+            !smz_cluster_header_ok(kind, usize, stored, sqlite3_column_bytes(s, 2))) {
             rc = fail(r, SMZ_E_CORRUPT, "cluster %lld has a malformed header", (long long)cid);
         } else {
             ci->kind = (int)kind;
@@ -532,24 +558,96 @@ static smz_err blob_read(smz_reader *r, int64_t cid, uint64_t off, void *buf, si
 /* The stored bytes of cluster CID, checksum verified.  Caller frees. */
 static smz_err load_stored(smz_reader *r, int64_t cid, const cinfo *ci, unsigned char **out)
 {
-    unsigned char ck[SMZ_CHECKSUM_BYTES];
     unsigned char *buf = malloc(ci->stored ? ci->stored : 1);
     smz_err rc;
     *out = NULL;
     if (!buf)
         return fail(r, SMZ_E_NOMEM, "out of memory for cluster %lld", (long long)cid);
-    if ((rc = blob_read(r, cid, 0, buf, ci->stored)) != SMZ_OK) {
+    if ((rc = blob_read(r, cid, 0, buf, ci->stored)) != SMZ_OK ||
+        (rc = smz_cluster_verify(cid, ci, buf, r->errmsg, sizeof r->errmsg)) != SMZ_OK) {
         free(buf);
         return rc;
     }
-    smz_cluster_checksum(buf, ci->stored, ck);
-    if (sodium_memcmp(ck, ci->checksum, sizeof ck) != 0) {
-        free(buf);
-        return fail(r, SMZ_E_CORRUPT, "cluster %lld: checksum mismatch (the archive is damaged)",
-                    (long long)cid);
-    }
     *out = buf;
     return SMZ_OK;
+}
+
+static smz_err errf(char *err, size_t errlen, smz_err e, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static smz_err errf(char *err, size_t errlen, smz_err e, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err, errlen, fmt, ap);
+    va_end(ap);
+    return e;
+}
+
+smz_err smz_cluster_verify(int64_t cid, const smz_cinfo *ci, const unsigned char *src, char *err,
+                           size_t errlen)
+{
+    unsigned char ck[SMZ_CHECKSUM_BYTES];
+    smz_cluster_checksum(src, ci->stored, ck);
+    if (sodium_memcmp(ck, ci->checksum, sizeof ck) != 0)
+        return errf(err, errlen, SMZ_E_CORRUPT, "cluster %lld: checksum mismatch (the archive is damaged)",
+                    (long long)cid);
+    return SMZ_OK;
+}
+
+smz_err smz_cluster_decode(ZSTD_DCtx *dctx, int64_t cid, const smz_cinfo *ci, const unsigned char *src,
+                           uint64_t need, int full, smz_cbuf **out, char *err, size_t errlen)
+{
+    smz_cbuf *b = NULL;
+    smz_err rc;
+    *out = NULL;
+    unsigned long long fcs = ZSTD_getFrameContentSize(src, ci->stored);
+    size_t fsize = ZSTD_findFrameCompressedSize(src, ci->stored);
+    if (fcs != ci->usize || ZSTD_isError(fsize) || fsize != ci->stored) {
+        rc = errf(err, errlen, SMZ_E_CORRUPT, "cluster %lld: not one zstd frame of the declared size",
+                  (long long)cid);
+        goto out;
+    }
+    size_t want = full ? ci->usize : need;
+    if (!(b = smz_cbuf_new(want))) {
+        rc = errf(err, errlen, SMZ_E_NOMEM, "out of memory for cluster %lld", (long long)cid);
+        goto out;
+    }
+    if (want == ci->usize) {
+        size_t got = ZSTD_decompressDCtx(dctx, b->data, want, src, ci->stored);
+        if (ZSTD_isError(got) || got != want) {
+            rc = errf(err, errlen, SMZ_E_CORRUPT, "cluster %lld: %s", (long long)cid,
+                      ZSTD_isError(got) ? ZSTD_getErrorName(got) : "short");
+            goto out;
+        }
+    } else {
+        /* Only the prefix a one-shot read needs: stop as soon as it is out. */
+        ZSTD_DCtx_reset(dctx, ZSTD_reset_session_only);
+        ZSTD_inBuffer in = {src, ci->stored, 0};
+        ZSTD_outBuffer o = {b->data, want, 0};
+        while (o.pos < want) {
+            size_t z = ZSTD_decompressStream(dctx, &o, &in);
+            if (ZSTD_isError(z) || (z == 0 && o.pos < want) ||
+                (in.pos == in.size && o.pos < want && z != 0 && o.pos == 0)) {
+                rc = errf(err, errlen, SMZ_E_CORRUPT, "cluster %lld: %s", (long long)cid,
+                          ZSTD_isError(z) ? ZSTD_getErrorName(z) : "ends early");
+                goto out;
+            }
+            if (in.pos == in.size && o.pos < want) {
+                size_t z2 = ZSTD_decompressStream(dctx, &o, &in);
+                if (ZSTD_isError(z2) || o.pos < want) {
+                    rc = errf(err, errlen, SMZ_E_CORRUPT, "cluster %lld: ends early", (long long)cid);
+                    goto out;
+                }
+            }
+        }
+        ZSTD_DCtx_reset(dctx, ZSTD_reset_session_only);
+    }
+    *out = b;
+    b = NULL;
+    rc = SMZ_OK;
+out:
+    smz_cbuf_release(NULL, b);
+    return rc;
 }
 
 /* Decompresses at least the first NEED bytes of a zstd cluster (all of it
@@ -558,59 +656,12 @@ static smz_err decompress(smz_reader *r, int64_t cid, const cinfo *ci, uint64_t 
                           smz_cbuf **out)
 {
     unsigned char *src = NULL;
-    smz_cbuf *b = NULL;
     smz_err rc = load_stored(r, cid, ci, &src);
     *out = NULL;
     if (rc != SMZ_OK)
         return rc;
-    unsigned long long fcs = ZSTD_getFrameContentSize(src, ci->stored);
-    size_t fsize = ZSTD_findFrameCompressedSize(src, ci->stored);
-    if (fcs != ci->usize || ZSTD_isError(fsize) || fsize != ci->stored) {
-        rc = fail(r, SMZ_E_CORRUPT, "cluster %lld: not one zstd frame of the declared size",
-                  (long long)cid);
-        goto out;
-    }
-    size_t want = full ? ci->usize : need;
-    if (!(b = smz_cbuf_new(want))) {
-        rc = fail(r, SMZ_E_NOMEM, "out of memory for cluster %lld", (long long)cid);
-        goto out;
-    }
-    if (want == ci->usize) {
-        size_t got = ZSTD_decompressDCtx(r->dctx, b->data, want, src, ci->stored);
-        if (ZSTD_isError(got) || got != want) {
-            rc = fail(r, SMZ_E_CORRUPT, "cluster %lld: %s", (long long)cid,
-                      ZSTD_isError(got) ? ZSTD_getErrorName(got) : "short");
-            goto out;
-        }
-    } else {
-        /* Only the prefix a one-shot read needs: stop as soon as it is out. */
-        ZSTD_DCtx_reset(r->dctx, ZSTD_reset_session_only);
-        ZSTD_inBuffer in = {src, ci->stored, 0};
-        ZSTD_outBuffer o = {b->data, want, 0};
-        while (o.pos < want) {
-            size_t z = ZSTD_decompressStream(r->dctx, &o, &in);
-            if (ZSTD_isError(z) || (z == 0 && o.pos < want) ||
-                (in.pos == in.size && o.pos < want && z != 0 && o.pos == 0)) {
-                rc = fail(r, SMZ_E_CORRUPT, "cluster %lld: %s", (long long)cid,
-                          ZSTD_isError(z) ? ZSTD_getErrorName(z) : "ends early");
-                goto out;
-            }
-            if (in.pos == in.size && o.pos < want) {
-                size_t z2 = ZSTD_decompressStream(r->dctx, &o, &in);
-                if (ZSTD_isError(z2) || o.pos < want) {
-                    rc = fail(r, SMZ_E_CORRUPT, "cluster %lld: ends early", (long long)cid);
-                    goto out;
-                }
-            }
-        }
-        ZSTD_DCtx_reset(r->dctx, ZSTD_reset_session_only);
-    }
-    *out = b;
-    b = NULL;
-    rc = SMZ_OK;
-out:
+    rc = smz_cluster_decode(r->dctx, cid, ci, src, need, full, out, r->errmsg, sizeof r->errmsg);
     free(src);
-    smz_cbuf_release(NULL, b);
     return rc;
 }
 
@@ -780,12 +831,8 @@ smz_err smz_reader_stats(smz_reader *r, smz_stats *st)
     st->format_version = SMZ_FORMAT_VERSION;
     st->has_index = r->has_index;
     if (r->has_index) {
-        /* Index tables plus the clusters that hold the searchable text. */
         st->index_bytes = (uint64_t)scalar(
             r, "SELECT total(pgsize) FROM dbstat WHERE name LIKE 'search\\_%' ESCAPE '\\'", &ok);
-        st->index_bytes += (uint64_t)scalar(
-            r, "SELECT total(length(data)) FROM clusters WHERE id IN (SELECT DISTINCT cluster FROM search_text)",
-            &ok);
     }
     if (!ok)
         return fail(r, SMZ_E_CORRUPT, "cannot count the archive's contents: %s", sqlite3_errmsg(r->db));
@@ -860,7 +907,7 @@ smz_err smz_reader_digest(smz_reader *r, unsigned char digest[SMZ_DIGEST_BYTES])
     crypto_generichash_update(&h, (const unsigned char *)"smz-digest-1", 12);
     src = sqlite3_prepare_v2(r->db,
                              "SELECT key, value FROM metadata WHERE key NOT IN ('Digest', 'UUID') "
-                             "AND key NOT LIKE 'Signature%' ORDER BY key",
+                             "AND key NOT GLOB 'Signature*' ORDER BY key",
                              -1, &s, NULL);
     if (src != SQLITE_OK)
         return sqlfail(r, src, "reading metadata");
@@ -946,6 +993,35 @@ static void problem(checker *c, const char *path, const char *fmt, ...)
         c->fn(c->ctx, path, msg);
 }
 
+/* A damaged cluster is reported for each entry stored in it (the first 20;
+ * entries has no index on cluster, so only the first 16 damaged clusters
+ * are looked up). */
+static void cluster_problem(checker *c, int64_t cid, const char *msg, int *lookups)
+{
+    sqlite3_stmt *q = NULL;
+    uint64_t named = 0, more = 0;
+    if ((*lookups)++ < 16 &&
+        sqlite3_prepare_v2(c->r->db, "SELECT path FROM entries WHERE cluster = ? ORDER BY path", -1,
+                           &q, NULL) == SQLITE_OK) {
+        sqlite3_bind_int64(q, 1, cid);
+        c->r->budget = SMZ_STEP_BUDGET * 10;
+        while (sqlite3_step(q) == SQLITE_ROW) {
+            const char *p = (const char *)sqlite3_column_text(q, 0);
+            if (p && named < 20) {
+                problem(c, p, "%s", msg);
+                named++;
+            } else if (p) {
+                more++;
+            }
+        }
+    }
+    sqlite3_finalize(q);
+    if (more)
+        problem(c, "", "%s (and %llu more entries in it)", msg, (unsigned long long)more);
+    else if (!named)
+        problem(c, "", "%s", msg);
+}
+
 smz_err smz_reader_check(smz_reader *r, smz_problem_fn fn, void *ctx, uint64_t *n_problems)
 {
     checker c = {r, fn, ctx, 0};
@@ -968,6 +1044,7 @@ smz_err smz_reader_check(smz_reader *r, smz_problem_fn fn, void *ctx, uint64_t *
     /* 2. Every cluster: checksum, one frame, declared size. */
     src = sqlite3_prepare_v2(r->db, "SELECT id FROM clusters ORDER BY id", -1, &s, NULL);
     uint64_t rows = 0;
+    int lookups = 0;
     while (s && (src = sqlite3_step(s)) == SQLITE_ROW) {
         if (too_many_rows(r, ++rows)) {
             problem(&c, "", "the cluster table is damaged (it does not end)");
@@ -982,8 +1059,11 @@ smz_err smz_reader_check(smz_reader *r, smz_problem_fn fn, void *ctx, uint64_t *
         if (e == SMZ_OK)
             e = ci.kind == SMZ_CLUSTER_ZSTD ? decompress(r, cid, &ci, ci.usize, 1, &b)
                                             : load_stored(r, cid, &ci, &raw);
-        if (e != SMZ_OK)
-            problem(&c, "", "%s", r->errmsg);
+        if (e != SMZ_OK) {
+            char msg[sizeof r->errmsg];
+            memcpy(msg, r->errmsg, sizeof msg);
+            cluster_problem(&c, cid, msg, &lookups);
+        }
         smz_cbuf_release(NULL, b);
         free(raw);
         if (e == SMZ_E_NOMEM) {

@@ -25,8 +25,9 @@
 #include "smz/writer.h"
 #include "smz/reader.h"
 #include "format.h"
+#include "sign/archive_int.h"
 
-enum { CLASS_DATA, CLASS_RAW, CLASS_TEXT, N_CLASSES };
+enum { CLASS_DATA, CLASS_RAW, N_CLASSES };
 
 /* Sealed clusters that may wait for compression (bounds memory). */
 #define SMZ_CLUSTERS_IN_FLIGHT 6
@@ -50,11 +51,12 @@ struct smz_writer {
     char *path, *tmp_path;
     sqlite3 *db;
     sqlite3_stmt *ins_entry, *upd_entry, *find_entry, *ins_cluster, *ins_mime, *find_mime,
-        *ins_text, *ins_fts, *del_text;
+        *ins_text, *ins_fts, *ins_title, *del_text;
     smz_writer_opts o;
     char errmsg[1024];
     volatile sig_atomic_t cancelled;
     int finished, failed;
+    const smz_seckey *signer; /* borrowed; NULL: unsigned */
     int64_t next_cid, next_id;
     job *open[N_CLASSES];
     /* workers */
@@ -430,9 +432,10 @@ smz_err smz_writer_new(const char *path, const smz_writer_opts *opts, smz_writer
         return sqlfail(w, src, "preparing statements");
     if (!w->o.no_index &&
         ((src = prep(w, &w->ins_text,
-                     "INSERT INTO search_text(id,path,cluster,offset,size) VALUES(?,?,?,?,?)")) ||
+                     "INSERT INTO search_text(id,path) VALUES(?,?)")) ||
          (src = prep(w, &w->del_text, "DELETE FROM search_text WHERE path=?")) ||
-         (src = prep(w, &w->ins_fts, "INSERT INTO search_fts(rowid,title,body) VALUES(?,?,?)"))))
+         (src = prep(w, &w->ins_fts, "INSERT INTO search_fts(rowid,text) VALUES(?,?)")) ||
+         (src = prep(w, &w->ins_title, "INSERT INTO search_title(rowid,title) VALUES(?,?)"))))
         return sqlfail(w, src, "preparing statements");
 
     w->threads = calloc((size_t)w->o.threads, sizeof *w->threads);
@@ -465,6 +468,14 @@ static smz_err check_state(smz_writer *w)
     if (w->failed || w->finished)
         return SMZ_E_INVALID;
     return SMZ_OK;
+}
+
+smz_err smz_writer_set_signer(smz_writer *w, const smz_seckey *sk)
+{
+    smz_err rc = check_state(w);
+    if (rc == SMZ_OK)
+        w->signer = sk;
+    return rc;
 }
 
 smz_err smz_writer_set_meta(smz_writer *w, const char *key, const void *value, size_t len)
@@ -559,8 +570,8 @@ static int text_ok(const char *t)
 smz_err smz_writer_add(smz_writer *w, const smz_writer_entry *e)
 {
     smz_err rc = check_state(w);
-    int64_t mime = 0, cid = 0, id = 0, tcid = 0;
-    uint64_t off = 0, toff = 0;
+    int64_t mime = 0, cid = 0, id = 0;
+    uint64_t off = 0;
     if (rc != SMZ_OK)
         return rc;
     if (!e->path || !smz_path_valid(e->path))
@@ -585,24 +596,38 @@ smz_err smz_writer_add(smz_writer *w, const smz_writer_entry *e)
     if (w->ins_fts && (e->text || (e->title && e->title[0]))) {
         size_t tl = e->text ? e->text_len : 0;
         id = w->next_id++;
-        if ((rc = append(w, CLASS_TEXT, e->text, tl, &tcid, &toff)) != SMZ_OK)
-            return rc;
         sqlite3_stmt *s = w->ins_text;
         sqlite3_bind_int64(s, 1, id);
         sqlite3_bind_text(s, 2, e->path, -1, SQLITE_STATIC);
-        sqlite3_bind_int64(s, 3, tcid);
-        sqlite3_bind_int64(s, 4, (sqlite3_int64)toff);
-        sqlite3_bind_int64(s, 5, (sqlite3_int64)tl);
         int src = sqlite3_step(s);
         sqlite3_reset(s);
         if (src != SQLITE_DONE)
-            return sqlfail(w, src, "writing search text");
+            return sqlfail(w, src, "writing the search row");
+        /* search_fts gets the title and the text as one column (a query's
+         * words may be spread over both); search_title, the title alone
+         * (for ranking and suggestions). */
+        size_t nl = e->title ? strlen(e->title) : 0;
+        char *all = malloc(nl + 1 + tl + 1);
+        if (!all)
+            return fail(w, SMZ_E_NOMEM, "out of memory");
+        if (nl)
+            memcpy(all, e->title, nl);
+        all[nl] = '\n';
+        if (tl)
+            memcpy(all + nl + 1, e->text, tl);
         s = w->ins_fts;
         sqlite3_bind_int64(s, 1, id);
-        sqlite3_bind_text(s, 2, e->title ? e->title : "", -1, SQLITE_STATIC);
-        sqlite3_bind_text(s, 3, e->text ? e->text : "", (int)tl, SQLITE_STATIC);
+        sqlite3_bind_text(s, 2, all, (int)(nl + 1 + tl), SQLITE_STATIC);
         src = sqlite3_step(s);
         sqlite3_reset(s);
+        free(all);
+        if (src == SQLITE_DONE && nl) {
+            s = w->ins_title;
+            sqlite3_bind_int64(s, 1, id);
+            sqlite3_bind_text(s, 2, e->title, (int)nl, SQLITE_STATIC);
+            src = sqlite3_step(s);
+            sqlite3_reset(s);
+        }
         if (src != SQLITE_DONE)
             return sqlfail(w, src, "indexing text");
     }
@@ -693,7 +718,7 @@ static void stop_workers(smz_writer *w)
 static void close_db(smz_writer *w)
 {
     sqlite3_stmt **all[] = {&w->ins_entry, &w->upd_entry, &w->find_entry, &w->ins_cluster,
-                            &w->ins_mime, &w->find_mime, &w->ins_text, &w->ins_fts, &w->del_text};
+                            &w->ins_mime, &w->find_mime, &w->ins_text, &w->ins_fts, &w->ins_title, &w->del_text};
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
         sqlite3_finalize(*all[i]);
         *all[i] = NULL;
@@ -783,16 +808,26 @@ smz_err smz_writer_finish(smz_writer *w)
     if ((rc = meta_default(w, "Name", name)) != SMZ_OK)
         return rc;
     if (w->ins_fts &&
-        (src = sqlite3_exec(w->db, "INSERT INTO search_fts(search_fts) VALUES('optimize')", NULL,
+        (src = sqlite3_exec(w->db, "INSERT INTO search_fts(search_fts) VALUES('optimize'); "
+                                   "INSERT INTO search_title(search_title) VALUES('optimize')", NULL,
                             NULL, NULL)) != SQLITE_OK)
         return sqlfail(w, src, "optimising the index");
     if ((src = sqlite3_exec(w->db, "COMMIT", NULL, NULL, NULL)) != SQLITE_OK)
         return sqlfail(w, src, "committing the archive");
+    /* Merging the index's segments left free pages (a third of the index
+     * on postgresql-doc); a copy of the database without them is smaller. */
+    if (w->ins_fts && (src = sqlite3_exec(w->db, "VACUUM", NULL, NULL, NULL)) != SQLITE_OK)
+        return sqlfail(w, src, "compacting the archive");
     close_db(w);
     if (w->cancelled)
         return fail(w, SMZ_E_INTERRUPTED, "interrupted");
     if ((rc = store_digest(w)) != SMZ_OK)
         return rc;
+    if (w->signer && (rc = smz__archive_embed_signature(w->tmp_path, w->signer, w->errmsg,
+                                                        sizeof w->errmsg)) != SMZ_OK) {
+        w->failed = 1;
+        return rc;
+    }
     if ((rc = sync_path(w, w->tmp_path, 0)) != SMZ_OK)
         return rc;
     if (w->cancelled)

@@ -13,7 +13,10 @@
 #include <time.h>
 #include <unistd.h>
 #include "smz/pack.h"
+#include "smz/sign.h"
+#include "smz/verify.h"
 #include "smz/writer.h"
+#include "../common/password.h"
 
 static const char usage[] =
     "usage: smz-pack SOURCE... -o OUT.smz [options]\n"
@@ -24,10 +27,13 @@ static const char usage[] =
     "  --title T                collection title\n"
     "  --description D          one-line description\n"
     "  --language L             ISO 639-3 code, e.g. eng, zho (English enables stemming)\n"
-    "  --main-page PATH         the entry shown first (default index.html if present)\n"
+    "  --main-page PATH         the entry shown first (default: index.html or index.htm,\n"
+    "                           else a generated index page of every page)\n"
+    "  --metadata FILE          metadata as JSON (default: samizdat.json at the root of\n"
+    "                           a folder SOURCE); options given here win\n"
     "  --name N                 short name used in URLs (default: file name without .smz)\n"
     "  --creator C, --publisher P, --date YYYY-MM-DD, --tags T, --source S, --license L\n"
-    "  --illustration PNG       48x48 PNG icon\n"
+    "  --illustration PNG       48x48 PNG icon (default: a built-in one)\n"
     "  --redirects FILE         TSV lines: path<TAB>title<TAB>target\n"
     "  --include-hidden         also pack files whose name starts with '.'\n"
     "  --articles | --no-articles  render .txt/.md as HTML pages (default: when no HTML)\n"
@@ -35,6 +41,9 @@ static const char usage[] =
     "  --threads N              compression threads (default: all cores)\n"
     "  --cluster-size BYTES     target cluster size (default 4 MiB)\n"
     "  --level N                zstd level 1-22 (default 19)\n"
+    "  --sign KEY.sec           sign with this minisign secret key: inside the archive\n"
+    "                           and as OUT.smz.minisig beside it (see smz verify)\n"
+    "  --password-file FILE     the key's password (else SMZ_PASSWORD, else a prompt)\n"
     "  -q, --quiet              no progress, no summary\n"
     "  -h, --help               this help\n";
 
@@ -127,7 +136,100 @@ static void today(char out[11])
 
 enum { O_TITLE = 256, O_DESC, O_LANG, O_MAIN, O_NAME, O_CREATOR, O_PUBLISHER, O_DATE, O_TAGS,
        O_SOURCE, O_LICENSE, O_ILLUS, O_REDIR, O_HIDDEN, O_NOINDEX, O_THREADS, O_CLUSTER,
-       O_LEVEL, O_ARTICLES, O_NOARTICLES };
+       O_LEVEL, O_ARTICLES, O_NOARTICLES, O_METADATA, O_SIGN, O_PWFILE };
+
+static const struct { int opt; const char *key; } keys[] = {
+    {O_TITLE, "Title"}, {O_DESC, "Description"}, {O_LANG, "Language"}, {O_MAIN, "MainPage"},
+    {O_NAME, "Name"}, {O_CREATOR, "Creator"}, {O_PUBLISHER, "Publisher"}, {O_DATE, "Date"},
+    {O_TAGS, "Tags"}, {O_SOURCE, "Source"}, {O_LICENSE, "License"},
+};
+
+/* Reads samizdat.json from the root of each folder source, then FILE (later
+ * ones win), into *MD, and fills the metadata the command line left out. */
+static int read_metadata(char **sources, int n, const char *file, smz_pack_opts *po, smz_pack_meta **md,
+                         const char **meta, char *err, size_t errlen)
+{
+    struct stat sb;
+    if (smz_pack_meta_new(md) != SMZ_OK) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    for (int i = 0; i < n; i++)
+        if (strcmp(sources[i], "-") && stat(sources[i], &sb) == 0 && S_ISDIR(sb.st_mode) &&
+            smz_pack_meta_read_dir(*md, sources[i], po, err, errlen) != SMZ_OK)
+            return -1;
+    if (file && smz_pack_meta_read(*md, file, po, err, errlen) != SMZ_OK)
+        return -1;
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+        if (!meta[keys[i].opt])
+            meta[keys[i].opt] = smz_pack_meta_get(*md, keys[i].key);
+    return 0;
+}
+
+/* Loads the secret key PATH, asking for its password only when it is
+ * encrypted. */
+static int load_key(const char *path, const char *pw_file, smz_seckey **sk, char *err, size_t errlen)
+{
+    char pw[SMZ_SIGN_PASSWORD_MAX + 2], prompt[600], msg[1024];
+    int enc = 0, rc = -1;
+    if (smz_seckey_file_encrypted(path, &enc, msg, sizeof msg) != SMZ_OK) {
+        snprintf(err, errlen, "--sign %s: %s", path, msg);
+        return -1;
+    }
+    pw[0] = 0;
+    snprintf(prompt, sizeof prompt, "Password for %.500s: ", path);
+    if (enc && pw_read(pw_file, prompt, 0, pw, sizeof pw, err, errlen) != 0)
+        return -1;
+    if (smz_seckey_load(path, enc ? pw : NULL, sk, msg, sizeof msg) != SMZ_OK)
+        snprintf(err, errlen, "--sign %s: %s", path, msg);
+    else
+        rc = 0;
+    pw_wipe(pw, sizeof pw);
+    return rc;
+}
+
+/* Writes OUT.minisig, the detached signature of the finished archive OUT,
+ * through a temporary file renamed into place. */
+static int write_minisig(const char *out, const smz_seckey *sk, char *err, size_t errlen)
+{
+    char *sig = NULL, path[4200], tmp[4220], msg[1024];
+    size_t len = 0;
+    int fd = -1, rc = -1;
+    if (snprintf(path, sizeof path, "%s.minisig", out) >= (int)sizeof path ||
+        snprintf(tmp, sizeof tmp, "%s.XXXXXX", path) >= (int)sizeof tmp) {
+        snprintf(err, errlen, "%s: path too long", out);
+        return -1;
+    }
+    if (smz_archive_sign_file(out, sk, &sig, &len, msg, sizeof msg) != SMZ_OK) {
+        snprintf(err, errlen, "signing %s: %s", out, msg);
+        return -1;
+    }
+    if ((fd = mkstemp(tmp)) < 0) {
+        snprintf(err, errlen, "cannot create %.1000s: %s", tmp, strerror(errno));
+        goto out;
+    }
+    if (fchmod(fd, 0644) != 0 || write(fd, sig, len) != (ssize_t)len || fsync(fd) != 0 ||
+        close(fd) != 0) {
+        snprintf(err, errlen, "cannot write %.1000s: %s", path, strerror(errno));
+        fd = -2;
+        goto out;
+    }
+    fd = -1;
+    if (rename(tmp, path) != 0) {
+        snprintf(err, errlen, "cannot rename %.1000s to %.1000s: %s", tmp, path, strerror(errno));
+        unlink(tmp);
+        goto out;
+    }
+    rc = 0;
+out:
+    if (fd != -1) {
+        if (fd >= 0)
+            close(fd);
+        unlink(tmp);
+    }
+    free(sig);
+    return rc;
+}
 
 int main(int argc, char **argv)
 {
@@ -143,9 +245,15 @@ int main(int argc, char **argv)
         {"articles", no_argument, 0, O_ARTICLES}, {"no-articles", no_argument, 0, O_NOARTICLES},
         {"threads", required_argument, 0, O_THREADS}, {"cluster-size", required_argument, 0, O_CLUSTER},
         {"level", required_argument, 0, O_LEVEL}, {"quiet", no_argument, 0, 'q'},
+        {"metadata", required_argument, 0, O_METADATA},
+        {"sign", required_argument, 0, O_SIGN}, {"password-file", required_argument, 0, O_PWFILE},
         {"help", no_argument, 0, 'h'}, {0, 0, 0, 0},
     };
     const char *out = NULL, *meta[O_LICENSE + 1] = {0}, *illus = NULL, *redirects = NULL;
+    const char *meta_file = NULL, *sign_key = NULL, *pw_file = NULL;
+    smz_seckey *sk = NULL;
+    smz_pack_meta *md = NULL;
+    smz_pack_index *idx = NULL;
     smz_writer_opts wo = {0};
     smz_pack_opts po = {.articles = -1};
     ui u = {0};
@@ -170,6 +278,9 @@ int main(int argc, char **argv)
             break;
         case O_ILLUS: illus = optarg; break;
         case O_REDIR: redirects = optarg; break;
+        case O_METADATA: meta_file = optarg; break;
+        case O_SIGN: sign_key = optarg; break;
+        case O_PWFILE: pw_file = optarg; break;
         case O_HIDDEN: po.include_hidden = 1; break;
         case O_NOINDEX: po.no_index = wo.no_index = 1; break;
         case O_ARTICLES: po.articles = 1; break;
@@ -191,6 +302,18 @@ int main(int argc, char **argv)
         return 2;
     }
     u.tty = isatty(2);
+    po.warn = on_warn;
+    po.ctx = &u;
+    if (read_metadata(argv + optind, argc - optind, meta_file, &po, &md, meta, err, sizeof err) != 0 ||
+        smz_pack_index_new(&idx) != SMZ_OK) {
+        if (!err[0])
+            snprintf(err, sizeof err, "out of memory");
+        goto out;
+    }
+    po.meta = md;
+    po.index = idx;
+    po.title = meta[O_TITLE];
+    po.main_page = meta[O_MAIN];
     const char *lang = meta[O_LANG];
     wo.stem_english = lang && (!strcmp(lang, "eng") || !strcmp(lang, "en") || !strncmp(lang, "en-", 3));
     wo.warn = po.warn = on_warn;
@@ -228,6 +351,8 @@ int main(int argc, char **argv)
     /* A closed stderr pipe must not kill us with the temporary file left. */
     signal(SIGPIPE, SIG_IGN);
 
+    if (sign_key && load_key(sign_key, pw_file, &sk, err, sizeof err) != 0)
+        goto out;
     if (smz_writer_new(out, &wo, &w) != SMZ_OK) {
         snprintf(err, sizeof err, "%s", smz_writer_errmsg(w));
         goto out;
@@ -245,17 +370,13 @@ int main(int argc, char **argv)
 
     char date[11];
     today(date);
-    static const struct { int opt; const char *key; } keys[] = {
-        {O_TITLE, "Title"}, {O_DESC, "Description"}, {O_LANG, "Language"}, {O_MAIN, "MainPage"},
-        {O_NAME, "Name"}, {O_CREATOR, "Creator"}, {O_PUBLISHER, "Publisher"}, {O_DATE, "Date"},
-        {O_TAGS, "Tags"}, {O_SOURCE, "Source"}, {O_LICENSE, "License"},
-    };
     if (!meta[O_DATE])
         meta[O_DATE] = date;
-    if (!meta[O_MAIN] && smz_writer_has(w, "index.html"))
-        meta[O_MAIN] = "index.html";
+    /* The collection's own index.html, else a generated index page. */
+    if (smz_pack_finish(w, &po, meta[O_TITLE], meta[O_DESC], &meta[O_MAIN], err, sizeof err) != SMZ_OK)
+        goto out;
     if (meta[O_MAIN] && !smz_writer_has(w, meta[O_MAIN])) {
-        snprintf(err, sizeof err, "--main-page %s: no such entry in the source", meta[O_MAIN]);
+        snprintf(err, sizeof err, "main page %s: no such entry in the source", meta[O_MAIN]);
         goto out;
     }
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
@@ -265,13 +386,31 @@ int main(int argc, char **argv)
             goto out;
         }
     }
-    if (png && smz_writer_set_meta(w, "Illustration_48x48@1", png, png_len) != SMZ_OK) {
+    const unsigned char *icon = png;
+    size_t icon_len = png_len;
+    if (!icon)
+        smz_default_illustration(&icon, &icon_len);
+    if (smz_writer_set_meta(w, "Illustration_48x48@1", icon, icon_len) != SMZ_OK) {
+        snprintf(err, sizeof err, "%s", smz_writer_errmsg(w));
+        goto out;
+    }
+    if (sk && smz_writer_set_signer(w, sk) != SMZ_OK) {
         snprintf(err, sizeof err, "%s", smz_writer_errmsg(w));
         goto out;
     }
     if (smz_writer_finish(w) != SMZ_OK) {
         snprintf(err, sizeof err, "%s", smz_writer_errmsg(w));
         goto out;
+    }
+    if (sk && write_minisig(out, sk, err, sizeof err) != 0)
+        goto out;
+    if (!sk) {
+        char old[4200];
+        struct stat osb;
+        if (snprintf(old, sizeof old, "%s.minisig", out) < (int)sizeof old && stat(old, &osb) == 0)
+            fprintf(stderr, "%swarning: %s is the signature of the archive this one replaced: "
+                            "remove it or pack again with --sign\n",
+                    u.tty && !u.quiet ? "\r\033[K" : "", old);
     }
     if (!u.quiet) {
         smz_writer_stats st;
@@ -282,6 +421,12 @@ int main(int argc, char **argv)
                 (double)st.archive_bytes / 1e6,
                 st.input_bytes ? 100.0 * (double)st.archive_bytes / (double)st.input_bytes : 0.0,
                 since(&u.start));
+        if (sk) {
+            char id[SMZ_KEYID_SIZE];
+            smz_seckey_keyid(sk, id);
+            fprintf(stderr, "%s: signed with key %s (inside the archive and in %s.minisig)\n", out,
+                    id, out);
+        }
     }
     status = 0;
 out:
@@ -295,6 +440,9 @@ out:
             status = 130;
     }
     smz_writer_free(w);
+    smz_pack_index_free(idx);
+    smz_pack_meta_free(md);
+    smz_seckey_free(sk);
     free(png);
     return status;
 }

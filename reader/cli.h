@@ -15,6 +15,8 @@ int cmd_check(int argc, char **argv);
 int cmd_search(int argc, char **argv);
 int cmd_suggest(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
+int cmd_verify(int argc, char **argv);
+int cmd_keygen(int argc, char **argv);
 
 /* Opens PATH or prints "smz: PATH: why" and returns NULL. */
 smz_reader *cli_open(const char *path, smz_cache *cache);

@@ -1,11 +1,20 @@
-/* smz check: verifies everything and lists each problem with its entry. */
+/* smz check: verifies everything and lists each problem with its entry;
+ * with --key or --keyring, the archive's signatures too. */
+#include <stdlib.h>
 #include <string.h>
-#include "cli.h"
+#include <sodium.h>
+#include "cli_sig.h"
 
 typedef struct ctx {
     int json, first;
     cli_json *j;
 } ctx;
+
+static const char usage_text[] =
+    "usage: smz check ARCHIVE [--key PUB]... [--keyring FILE]... [--signature FILE] [--json]\n"
+    "Verifies every cluster's checksum, every entry, redirects, the main page and the\n"
+    "content digest; with --key or --keyring also the signatures (see smz verify).\n"
+    "Exit status 0 when all is well, 1 with a list of problems.\n";
 
 static void on_problem(void *p, const char *path, const char *msg)
 {
@@ -22,50 +31,124 @@ static void on_problem(void *p, const char *path, const char *msg)
     c->first = 0;
 }
 
+/* The stored Digest, once the check found no problem (so it matches the
+ * content): spares the signature check a second pass over every cluster. */
+static int stored_digest(smz_reader *r, unsigned char d[SMZ_DIGEST_BYTES])
+{
+    char *v = NULL;
+    size_t n = 0, bin = 0;
+    int ok = smz_reader_meta(r, "Digest", &v, &n) == SMZ_OK && n == 2 * SMZ_DIGEST_BYTES &&
+             sodium_hex2bin(d, SMZ_DIGEST_BYTES, v, n, NULL, &bin, NULL) == 0 &&
+             bin == SMZ_DIGEST_BYTES;
+    free(v);
+    return ok;
+}
+
+/* Signature findings as problems: every bad signature, and no good one. */
+static uint64_t sig_problems(ctx *c, const smz_verify_report *rep)
+{
+    char msg[1200];
+    uint64_t n = 0;
+    cli_verdict v = cli_verdict_of(rep);
+    for (size_t i = 0; i < rep->n; i++) {
+        const smz_sigcheck *sc = &rep->sigs[i];
+        if (sc->status == SMZ_SIGSTATUS_GOOD || (v == VERDICT_VERIFIED && sc->status != SMZ_SIGSTATUS_BAD))
+            continue;
+        snprintf(msg, sizeof msg, "%s: %s%s", cli_sig_where(sc),
+                 sc->status == SMZ_SIGSTATUS_BAD ? "bad signature: " : "", sc->message);
+        on_problem(c, "", msg);
+        n++;
+    }
+    if (v == VERDICT_UNSIGNED) {
+        on_problem(c, "", "not signed (no embedded signature, no .minisig beside it)");
+        n++;
+    }
+    return n;
+}
+
 int cmd_check(int argc, char **argv)
 {
     ctx c = {0, 1, NULL};
-    const char *path = NULL;
+    const char *path = NULL, *detached = NULL;
+    smz_keyring *kr = NULL;
+    smz_verify_report rep;
+    int status = 2;
+    char err[1024];
+
+    memset(&rep, 0, sizeof rep);
     for (int i = 1; i < argc; i++) {
-        if (cli_is_help(argv[i])) {
-            printf("usage: smz check ARCHIVE [--json]\nVerifies every cluster's checksum, every "
-                   "entry, redirects, the main page and the content digest.\nExit status 0 when "
-                   "all is well, 1 with a list of problems.\n");
+        const char *a = argv[i];
+        if (cli_is_help(a)) {
+            fputs(usage_text, stdout);
             return 0;
-        } else if (!strcmp(argv[i], "--json")) {
+        } else if (!strcmp(a, "--json")) {
             c.json = 1;
-        } else if (!path) {
-            path = argv[i];
+        } else if (!strcmp(a, "--key") || !strcmp(a, "--keyring") || !strcmp(a, "--signature")) {
+            if (i + 1 >= argc) {
+                fprintf(stderr, "smz check: %s needs a value\n", a);
+                goto done;
+            }
+            if (!strcmp(a, "--signature"))
+                detached = argv[++i];
+            else if (cli_add_keys("check", a, argv[++i], &kr) != 0)
+                goto done;
+        } else if (!path && (a[0] != '-' || !a[1])) {
+            path = a;
         } else {
-            fprintf(stderr, "smz check: unexpected argument '%s'\n", argv[i]);
-            return 2;
+            fprintf(stderr, "smz check: unexpected argument '%s'\n", a);
+            goto done;
         }
     }
     if (!path) {
-        fprintf(stderr, "usage: smz check ARCHIVE [--json]\n");
-        return 2;
+        fputs(usage_text, stderr);
+        goto done;
     }
+    status = 1;
     smz_reader *r = cli_open(path, NULL);
     if (!r) {
         if (c.json)
             printf("{\"ok\": false, \"problems\": [{\"path\": \"\", \"problem\": \"cannot open\"}]}\n");
-        return 1;
+        goto done;
     }
     if (c.json && !(c.j = cli_json_new())) {
         smz_reader_close(r);
-        return 1;
+        goto done;
     }
     if (c.json)
         printf("{\"problems\": [");
     uint64_t n = 0;
     smz_err rc = smz_reader_check(r, on_problem, &c, &n);
-    if (c.json)
-        printf("], \"ok\": %s}\n", rc == SMZ_OK && n == 0 ? "true" : "false");
+    if (rc == SMZ_OK && kr) {
+        unsigned char d[SMZ_DIGEST_BYTES];
+        smz_verify_opts o = {.trusted = kr, .detached = detached};
+        if (n == 0 && stored_digest(r, d))
+            o.digest = d;
+        if (smz_archive_verify(r, path, &o, &rep, err, sizeof err) == SMZ_OK) {
+            n += sig_problems(&c, &rep);
+        } else {
+            char msg[1200];
+            snprintf(msg, sizeof msg, "signatures not checked: %s", err);
+            on_problem(&c, "", msg);
+            n++;
+        }
+    }
+    if (c.json) {
+        printf("], \"ok\": %s", rc == SMZ_OK && n == 0 ? "true" : "false");
+        if (kr) {
+            printf(", \"signature\": \"%s\", \"signatures\": ", cli_verdict_name(cli_verdict_of(&rep)));
+            cli_sigs_json(c.j, stdout, &rep);
+        }
+        printf("}\n");
+    }
     if (rc != SMZ_OK)
         cli_fail("check", r, rc);
     else if (!c.json)
         fprintf(stderr, "%s: %s\n", path, n ? "PROBLEMS FOUND" : "ok");
-    cli_json_free(c.j);
     smz_reader_close(r);
-    return rc == SMZ_OK && n == 0 ? 0 : 1;
+    status = rc == SMZ_OK && n == 0 ? 0 : 1;
+done:
+    smz_verify_report_free(&rep);
+    cli_json_free(c.j);
+    smz_keyring_free(kr);
+    return status;
 }

@@ -1,6 +1,7 @@
 /* smz info: what an archive holds, for people (default) or scripts (--json). */
 #include <stdlib.h>
 #include <string.h>
+#include "smz/verify.h"
 #include "cli.h"
 
 static const char *const keys[] = {"Name", "Title", "Description", "Language", "Creator",
@@ -54,6 +55,9 @@ int cmd_info(int argc, char **argv)
     size_t illus_len = 0;
     int has_illus = smz_reader_meta(r, "Illustration_48x48@1", &illus, &illus_len) == SMZ_OK;
     free(illus);
+    /* Who signed, as the embedded signature claims (smz verify checks it). */
+    char signer[SMZ_KEYID_SIZE] = "";
+    smz_err sr = smz_archive_signer(r, signer, NULL, 0);
     if (json) {
         printf("{\"metadata\": {");
         int first = 1;
@@ -67,7 +71,12 @@ int cmd_info(int argc, char **argv)
             first = 0;
             free(v);
         }
-        printf("}, \"has_illustration\": %s, \"format_version\": %d, \"entries\": %llu, "
+        printf("}, \"signature_key_id\": ");
+        if (sr == SMZ_OK)
+            printf("\"%s\"", signer);
+        else
+            printf("null");
+        printf(", \"has_illustration\": %s, \"format_version\": %d, \"entries\": %llu, "
                "\"redirects\": %llu, \"clusters\": %llu, \"content_bytes\": %llu, "
                "\"file_bytes\": %llu, \"index_bytes\": %llu, \"has_index\": %s, \"ratio\": %.4f, "
                "\"mime_types\": [",
@@ -89,6 +98,10 @@ int cmd_info(int argc, char **argv)
                 printf("%-12s %s\n", keys[i], v);
             free(v);
         }
+        if (sr == SMZ_OK)
+            printf("%-12s key %s (smz verify checks it)\n", "Signature", signer);
+        else
+            printf("%-12s %s\n", "Signature", sr == SMZ_E_NOTFOUND ? "none" : "malformed");
         printf("%-12s %s\n", "Illustration", has_illus ? "48x48 PNG" : "none");
         printf("%-12s %d\n", "Format", st.format_version);
         printf("%-12s %llu (%llu redirects)\n", "Entries", (unsigned long long)st.entries,

@@ -25,6 +25,8 @@ static const char usage_text[] =
     "  --hostname NAME   also answer requests for this host name (repeatable)\n"
     "  --no-toolbar      do not add the top bar to archived pages\n"
     "  --log FILE        access log in Common Log Format ('-': standard output)\n"
+    "  --trust KEY.pub   a trusted signing key, or a file of them (repeatable): the\n"
+    "                    library shows which archives a trusted key signed, checked\n"
     "Stops on Ctrl-C (SIGINT) or SIGTERM.\n";
 
 static void warn(void *ctx, const char *message)
@@ -59,13 +61,14 @@ static void more_files(void)
 
 int cmd_serve(int argc, char **argv)
 {
-    const char *paths[MAX_LIST], *allow[MAX_LIST], *names[MAX_LIST];
+    const char *paths[MAX_LIST], *allow[MAX_LIST], *names[MAX_LIST], *trust[MAX_LIST];
     smz_serve_opts o;
     memset(&o, 0, sizeof o);
     o.port = 8080;
     o.paths = paths;
     o.allow = allow;
     o.hostnames = names;
+    o.trust = trust;
     o.warn = warn;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v = NULL;
@@ -115,6 +118,12 @@ int cmd_serve(int argc, char **argv)
             o.url_root = v;
         } else if (!strcmp(opt, "--log")) {
             o.log_path = v;
+        } else if (!strcmp(opt, "--trust")) {
+            if (o.n_trust == MAX_LIST) {
+                fprintf(stderr, "smz serve: too many --trust\n");
+                return 2;
+            }
+            trust[o.n_trust++] = v;
         } else if (!strcmp(opt, "--allow") || !strcmp(opt, "--hostname")) {
             int is_allow = opt[2] == 'a';
             size_t *n = is_allow ? &o.n_allow : &o.n_hostnames;

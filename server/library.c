@@ -330,6 +330,7 @@ static void load_one(registry *g, size_t i)
         ill = NULL;
     }
     set_language(a);
+    sig_quick(g, a, r);
     a->state = 1;
 out:
     a->name = pick_name(g, i, name);

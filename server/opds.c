@@ -67,6 +67,7 @@ static void entry(hb *b, req *q, archive *a, int standalone)
     hb_puts(b, "</name></author><publisher><name>");
     hb_html(b, a->publisher ? a->publisher : "");
     hb_puts(b, "</name></publisher>");
+    sig_opds(b, &s->reg, a);
     if (a->license && a->license[0])
         element(b, "rights", a->license);
     if (a->illustration)

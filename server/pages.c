@@ -241,7 +241,9 @@ static void book_card(hb *b, req *q, archive *a)
         hb_html(b, a->date);
         hb_puts(b, "</time></span>");
     }
-    hb_puts(b, "</p><p class=\"smz-actions\">");
+    hb_puts(b, "</p>");
+    sig_html(b, &s->reg, a);
+    hb_puts(b, "<p class=\"smz-actions\">");
     hb_printf(b, "<a class=\"smz-btn smz-primary\" href=\"%s/content/%s/\">Open</a>", s->root, a->name);
     hb_printf(b, "<a class=\"smz-btn\" href=\"%s/search?content=%s\">Search</a>", s->root, a->name);
     hb_printf(b, "<a class=\"smz-btn\" href=\"%s/download/%s.smz\" download>Download</a>", s->root, a->name);

@@ -250,6 +250,7 @@ void smz_server_stop(smz_server *s)
 {
     if (!s)
         return;
+    sig_stop(s);
     if (s->ctx) {
         mg_stop(s->ctx);
         mg_exit_library();
@@ -343,6 +344,8 @@ smz_server *smz_server_start(const smz_serve_opts *o, char *err, size_t errlen)
     for (size_t i = 0; i < o->n_paths; i++)
         if (reg_add(&s->reg, o->paths[i], err, errlen) != 0)
             goto fail;
+    if (sig_trust(s, o->trust, o->n_trust, err, errlen) != 0)
+        goto fail;
     if (o->log_path) {
         s->log_fd = !strcmp(o->log_path, "-") ? dup(1)
                                                : open(o->log_path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
@@ -402,6 +405,8 @@ smz_server *smz_server_start(const smz_serve_opts *o, char *err, size_t errlen)
         goto fail;
     }
     mg_set_request_handler(s->ctx, "/", handle, s);
+    if (sig_start(s, err, errlen) != 0)
+        goto fail;
     struct mg_server_port ports[4];
     int np = mg_get_server_ports(s->ctx, 4, ports);
     int port = np > 0 ? ports[0].port : o->port;

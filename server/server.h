@@ -24,6 +24,9 @@ typedef struct smz_serve_opts {
     size_t n_hostnames;
     int no_toolbar;           /* 1: do not inject the top bar into HTML */
     const char *log_path;     /* access log (Common Log Format); NULL: none */
+    const char *const *trust; /* files of trusted public keys (--trust): .pub files or
+                                 lists of keys; signed archives show whether they verify */
+    size_t n_trust;
     /* Called with a warning (an archive that cannot be read, ...); may be NULL. */
     void (*warn)(void *ctx, const char *message);
     void *ctx;

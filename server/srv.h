@@ -16,6 +16,7 @@
 #include <stdint.h>
 #include <civetweb.h>
 #include "smz/reader.h"
+#include "smz/verify.h"
 #include "server.h"
 
 /* ---- caps on what a request or an archive can make us handle ---- */
@@ -88,6 +89,11 @@ typedef struct archive {
     int have_stats;
     uint64_t entries, articles, media;
     int has_index;
+    /* Signatures (sigcheck.c): set by reg_load(), then by the background
+     * check; read and written under the lock (sig_get). */
+    int sig;              /* SIG_* */
+    char sig_keyid[SMZ_KEYID_SIZE];
+    char sig_msg[256];
 } archive;
 
 typedef struct registry {
@@ -95,6 +101,7 @@ typedef struct registry {
     size_t n;
     pthread_mutex_t lock;
     int loaded;
+    smz_keyring *trusted; /* --trust keys, or NULL */
     void (*warn)(void *ctx, const char *message);
     void *ctx;
 } registry;
@@ -128,6 +135,13 @@ struct smz_server {
     char skin_v[17];         /* version of our CSS/JS, for cache busting */
     char url[256];
     char **options;          /* CivetWeb options we built */
+    /* The background signature check (sigcheck.c). */
+    pthread_t sig_thread;
+    int sig_started;
+    atomic_int sig_stop;
+    pthread_mutex_t sig_mu;  /* guards sig_cur and sig_done */
+    smz_reader *sig_cur;     /* the reader it is reading, for sqlite3_interrupt */
+    int sig_done;
 };
 typedef struct smz_server srv;
 
@@ -218,6 +232,30 @@ void page_inject(hb *out, const unsigned char *html, size_t n, const char *bar, 
 void fmt_count(hb *b, uint64_t n);
 void fmt_size(hb *b, uint64_t n);
 const char *lang_name(const char *code3);
+
+/* ---- signatures (sigcheck.c) ---- */
+enum { SIG_NONE, SIG_CHECKING, SIG_GOOD, SIG_UNTRUSTED, SIG_BAD };
+/* A's signatures from a quick look (no content read), from reg_load(). */
+void sig_quick(registry *g, archive *a, smz_reader *r);
+typedef struct sig_view {
+    int sig;
+    char keyid[SMZ_KEYID_SIZE];
+    char msg[256];
+} sig_view;
+/* A copy of A's signature summary (taken under the registry lock). */
+void sig_get(registry *g, const archive *a, sig_view *v);
+/* The library card's signature line for A. */
+void sig_html(hb *b, registry *g, const archive *a);
+/* The same for an OPDS entry: <smz:signature status=... key-id=... trusted=.../>
+ * in our own namespace, which OPDS readers ignore. */
+void sig_opds(hb *b, registry *g, const archive *a);
+/* Loads the --trust keys into S's registry; 0, or -1 with ERR. */
+int sig_trust(srv *s, const char *const *files, size_t n, char *err, size_t errlen);
+/* Starts the thread that checks the content of archives signed by a trusted
+ * key (when there are trusted keys); 0, or -1 with ERR.  sig_stop() stops it
+ * (an archive being read is interrupted) and frees the keys. */
+int sig_start(srv *s, char *err, size_t errlen);
+void sig_stop(srv *s);
 
 /* ---- assets.c ---- */
 extern const char srv_css[];

@@ -1,4 +1,5 @@
-/* Samizdat packing: turn a source (a folder today) into writer entries.
+/* Samizdat packing: turn sources (folders, archives) into writer entries,
+ * read a collection's metadata file, and give it a main page.
  *
  * The walk is deterministic (names sorted bytewise at every level), skips
  * hidden files unless asked, follows symlinks that stay inside the source
@@ -16,6 +17,9 @@
 extern "C" {
 #endif
 
+typedef struct smz_pack_meta smz_pack_meta;
+typedef struct smz_pack_index smz_pack_index;
+
 typedef struct smz_pack_opts {
     int include_hidden;  /* 1: pack files and folders whose name starts with '.' */
     int no_index;        /* 1: do not extract searchable text */
@@ -23,6 +27,17 @@ typedef struct smz_pack_opts {
      * are; -1 (auto): only when the source holds no HTML at all. */
     int articles;
     const char *language; /* for generated pages' lang attribute; may be NULL */
+    /* The collection's title and main page, for the link back from each
+     * rendered article (NULL main_page: "index.html" when INDEX is set, else
+     * no link); may be NULL. */
+    const char *title;
+    const char *main_page;
+    /* Titles and dates for single files (the metadata file's "Articles"),
+     * and the metadata files themselves, which are not packed; may be NULL. */
+    smz_pack_meta *meta;
+    /* Collects every page packed, for smz_pack_finish's generated index
+     * page; may be NULL. */
+    smz_pack_index *index;
     /* Called for each warning (skipped file, ...); may be NULL. */
     void (*warn)(void *ctx, const char *message);
     /* Called after each entry with running totals; may be NULL. */
@@ -49,6 +64,67 @@ smz_err smz_pack_archive(smz_writer *w, const char *path, const smz_pack_opts *o
 
 /* Adds the redirects of a TSV file: one "path<TAB>title<TAB>target" a line. */
 smz_err smz_pack_redirects(smz_writer *w, const char *tsv, char *err, size_t errlen);
+
+/* ------------------------------------------------------------------
+ * Collection metadata from a JSON file (see smz-pack(1)):
+ *
+ *   {"Title": "...", "Description": "...", "Language": "eng",
+ *    "Creator": "...", "Publisher": "...", "Tags": ["a", "b"] or "a;b",
+ *    "Name", "Date" (YYYY-MM-DD), "Source", "License", "MainPage": "...",
+ *    "Articles": {"PATH": {"Title": "...", "Date": "YYYY-MM-DD"}, ...}}
+ *
+ * Keys match case-insensitively; an unknown key is a warning, anything else
+ * that is wrong (not JSON, not UTF-8, a wrong type, an empty, oversized or
+ * ill-formed value, a key given twice, a file over 1 MiB) an error. */
+
+#define SMZ_PACK_META_FILE "samizdat.json" /* read from a folder source's root */
+#define SMZ_PACK_META_MAX_FILE (1u << 20)
+#define SMZ_PACK_META_MAX_VALUE 4096       /* bytes of one value */
+
+/* A new, empty set of metadata in *OUT (NULL when memory ran out). */
+smz_err smz_pack_meta_new(smz_pack_meta **out);
+/* Frees M; NULL does nothing. */
+void smz_pack_meta_free(smz_pack_meta *m);
+
+/* Reads the metadata file PATH into M: what it sets replaces what M had
+ * (so of several files the last wins); warnings go to O's warn (O may be
+ * NULL).  On failure M is unchanged and ERR says why. */
+smz_err smz_pack_meta_read(smz_pack_meta *m, const char *path, const smz_pack_opts *o, char *err,
+                           size_t errlen);
+
+/* Reads DIR/samizdat.json when there is one; SMZ_OK when there is none. */
+smz_err smz_pack_meta_read_dir(smz_pack_meta *m, const char *dir, const smz_pack_opts *o, char *err,
+                               size_t errlen);
+
+/* The value of collection key KEY ("Title", "Tags", ...: those listed
+ * above), or NULL when M (may be NULL) has none.  Owned by M. */
+const char *smz_pack_meta_get(const smz_pack_meta *m, const char *key);
+
+/* ------------------------------------------------------------------
+ * The main page.  Pass the same smz_pack_index (in smz_pack_opts.index) to
+ * every source; it keeps the path, title, date and summary of each page
+ * (at most 100,000), and drops them once a root index.html is packed. */
+
+/* A new, empty index in *OUT (NULL when memory ran out). */
+smz_err smz_pack_index_new(smz_pack_index **out);
+/* Frees X; NULL does nothing. */
+void smz_pack_index_free(smz_pack_index *x);
+
+/* Call after the last source and before smz_writer_finish.  When *MAIN_PAGE
+ * is NULL it becomes "index.html" or "index.htm" if the collection has one
+ * at its root; else, when O->index holds pages, a page "index.html" listing
+ * them all (newest first when they have dates, then by title; TITLE and
+ * DESCRIPTION, either may be NULL, at its head) is added and becomes the
+ * main page.  *MAIN_PAGE stays NULL for a collection without pages.  Also
+ * warns about O->meta's "Articles" that name no file. */
+smz_err smz_pack_finish(smz_writer *w, const smz_pack_opts *o, const char *title,
+                        const char *description, const char **main_page, char *err,
+                        size_t errlen);
+
+/* The built-in 48x48 PNG illustration (a typed page on a red ground) for
+ * collections that bring none: *PNG points at static bytes, *LEN their
+ * count.  Never fails. */
+void smz_default_illustration(const unsigned char **png, size_t *len);
 
 /* The MIME type for PATH by its extension, or NULL when it is not known. */
 const char *smz_mime_by_ext(const char *path);

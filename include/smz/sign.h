@@ -125,6 +125,11 @@ smz_err smz_seckey_parse(const char *text, size_t len, const char *password,
 smz_err smz_seckey_load(const char *path, const char *password, smz_seckey **out,
                         char *err, size_t errlen);
 
+/* Sets *encrypted to 1 when the secret key file PATH is encrypted (it needs
+ * a password), 0 when it is not.  A file that is not a minisign secret key
+ * fails as smz_seckey_load would (without decrypting anything). */
+smz_err smz_seckey_file_encrypted(const char *path, int *encrypted, char *err, size_t errlen);
+
 /* The key's secret key file text.  PASSWORD NULL writes it unencrypted (as
  * `minisign -G -W`); otherwise it is encrypted with scrypt using OPSLIMIT and
  * MEMLIMIT (0, 0 for minisign's SMZ_SIGN_KDF_*_DEFAULT; smaller values, at
@@ -236,6 +241,21 @@ smz_err smz_sig_verify_file(smz_sig *sig, const smz_pubkey *pk, const char *path
 /* smz_sig_free(NULL) does nothing. */
 void smz_sig_free(smz_sig *sig);
 
+/* For telling failures apart (which part of a signature was altered): what
+ * the last verify call on SIG found, as bits.  SMZ_SIG_DATA_OK: the
+ * signature matched the data (or its hash); SMZ_SIG_COMMENT_OK: the global
+ * signature matched signature + trusted comment, so the comment was written
+ * by the key's owner even when the data does not match.  0 before any verify
+ * call, or when the call stopped before the Ed25519 checks (algorithm, key
+ * id, reading the file). */
+#define SMZ_SIG_DATA_OK 1u
+#define SMZ_SIG_COMMENT_OK 2u
+unsigned smz_sig_checked(const smz_sig *sig);
+/* The trusted comment's text as it stands in SIG, verified or not (owned by
+ * SIG).  Only for diagnosing a failure (comparing it with what it should
+ * say); never show it as trusted: that is smz_sig_trusted_comment. */
+const char *smz_sig_comment_text(const smz_sig *sig);
+
 /* ---- Trusted keys ------------------------------------------------------- */
 
 /* A set of trusted public keys.  Its file format, line by line (LF or CRLF):
@@ -263,6 +283,8 @@ size_t smz_keyring_count(const smz_keyring *kr);
  * ("signed by key X, which is not one of the N trusted keys"), *pk NULL. */
 smz_err smz_keyring_find(const smz_keyring *kr, const smz_sig *sig, const smz_pubkey **pk,
                          char *err, size_t errlen);
+/* Adds every key of SRC to DST (same rules as smz_keyring_add). */
+smz_err smz_keyring_merge(smz_keyring *dst, const smz_keyring *src, char *err, size_t errlen);
 /* smz_keyring_free(NULL) does nothing. */
 void smz_keyring_free(smz_keyring *kr);
 

@@ -65,6 +65,14 @@ smz_err smz_writer_add_redirect(smz_writer *w, const char *path, const char *tit
 /* True if PATH was added already (entry or redirect). */
 int smz_writer_has(smz_writer *w, const char *path);
 
+/* Signs the archive with SK at smz_writer_finish: the embedded signature
+ * (metadata Signature over the content digest, see smz/verify.h and
+ * docs/FORMAT.md), made before the file is renamed into place.  SK is
+ * borrowed and must stay valid until smz_writer_finish returns; NULL signs
+ * nothing.  The detached .minisig is the caller's (smz_archive_sign_file). */
+struct smz_seckey;
+smz_err smz_writer_set_signer(smz_writer *w, const struct smz_seckey *sk);
+
 /* Compresses what is left, writes the index and metadata, computes the
  * content digest, syncs, and renames the file into place. */
 smz_err smz_writer_finish(smz_writer *w);

@@ -5,10 +5,9 @@
 #include <string.h>
 #include <strings.h>
 #include "analyze.h"
+#include "text/entry_text.h"
 #include "text/html.h"
 #include "article.h"
-
-#define MAX_TEXT (4u << 20)
 
 static smz_err analyze_html(const unsigned char *data, size_t len, int want_text, smz_analysis *out)
 {
@@ -32,18 +31,18 @@ static smz_err analyze_html(const unsigned char *data, size_t len, int want_text
 }
 
 smz_err smz_analyze(const char *path, const char *mime, const unsigned char *data, size_t len,
-                    int want_text, int article, const char *lang, int64_t mtime, smz_analysis *out)
+                    int want_text, int article, const smz_article_opts *ao, int64_t mtime,
+                    smz_analysis *out)
 {
     *out = (smz_analysis){0};
     if (article) {
         const char *slash = strrchr(path, '/');
         size_t pl = strlen(path);
         smz_article *a = NULL;
-        smz_article_opts ao = {.lang = lang};
         smz_err rc = smz_article_render((const char *)data, len,
                                         pl > 3 && !strcasecmp(path + pl - 3, ".md") ? SMZ_ARTICLE_MARKDOWN
                                                                                    : SMZ_ARTICLE_TEXT,
-                                        slash ? slash + 1 : path, mtime, &ao, &a);
+                                        slash ? slash + 1 : path, mtime, ao, &a);
         if (rc != SMZ_OK)
             return rc;
         out->title = a->title;
@@ -51,26 +50,21 @@ smz_err smz_analyze(const char *path, const char *mime, const unsigned char *dat
         out->page = a->html;
         out->page_len = a->html_len;
         a->html = NULL;
-        if (want_text) {
-            out->text = a->text;
-            out->text_len = a->text_len;
-            a->text = NULL;
-        }
         out->date = a->date;
         a->date = NULL;
+        out->summary = a->summary;
+        a->summary = NULL;
         smz_article_free(a);
+        /* The index gets the text of the page that is stored, which is what
+         * the reader derives again for snippets (text/entry_text.h). */
+        if (want_text)
+            return smz_entry_text("text/html", out->page, out->page_len, &out->text, &out->text_len);
         return SMZ_OK;
     }
     if (!strcmp(mime, "text/html") || !strcmp(mime, "application/xhtml+xml"))
         return analyze_html(data, len, want_text, out);
-    if (want_text && (!strcmp(mime, "text/plain") || !strcmp(mime, "text/markdown"))) {
-        size_t n = len > MAX_TEXT ? MAX_TEXT : len;
-        if (!(out->text = malloc(n + 1)))
-            return SMZ_E_NOMEM;
-        memcpy(out->text, data, n);
-        out->text[n] = 0;
-        out->text_len = n;
-    }
+    if (want_text)
+        return smz_entry_text(mime, data, len, &out->text, &out->text_len);
     return SMZ_OK;
 }
 
@@ -80,5 +74,6 @@ void smz_analysis_free(smz_analysis *a)
     free(a->text);
     free(a->page);
     free(a->date);
+    free(a->summary);
     *a = (smz_analysis){0};
 }

@@ -14,14 +14,18 @@ typedef struct smz_analysis {
     char *page;        /* articles: the HTML page that replaces the file */
     size_t page_len;
     char *date;        /* articles: YYYY-MM-DD or NULL */
+    char *summary;     /* articles: the start of the text, for index pages */
 } smz_analysis;
 
+struct smz_article_opts;
+
 /* Fills OUT for the file at archive path PATH of type MIME.  WANT_TEXT: also
- * the searchable text.  ARTICLE: render .txt/.md as an HTML page.  LANG may
- * be NULL.  Frees nothing the caller passed; free OUT with smz_analysis_free. */
+ * the searchable text.  ARTICLE: render .txt/.md as an HTML page, with AO
+ * (article.h; may be NULL).  Frees nothing the caller passed; free OUT with
+ * smz_analysis_free. */
 smz_err smz_analyze(const char *path, const char *mime, const unsigned char *data, size_t len,
-                    int want_text, int article, const char *lang, int64_t mtime,
-                    smz_analysis *out);
+                    int want_text, int article, const struct smz_article_opts *ao,
+                    int64_t mtime, smz_analysis *out);
 void smz_analysis_free(smz_analysis *a);
 
 #endif

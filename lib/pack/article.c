@@ -70,12 +70,13 @@ static const char PAGE_CSS[] =
     ".lede{font-size:1.15rem;color:var(--muted);margin:0 0 .75rem}"
     "p{margin:0 0 1.15em;overflow-wrap:break-word}"
     ".caption{font:italic .9rem/1.5 system-ui,-apple-system,\"Segoe UI\",Roboto,"
-    "sans-serif;color:var(--muted);border-left:3px solid var(--rule);"
-    "padding:.1rem 0 .1rem .8rem}"
+    "sans-serif;color:var(--muted);border-inline-start:3px solid var(--rule);"
+    "padding:.1rem 0;padding-inline-start:.8rem}"
     ".byline{font:.9rem/1.5 system-ui,-apple-system,\"Segoe UI\",Roboto,sans-serif;"
     "color:var(--muted)}"
     "a{color:var(--link);text-underline-offset:.15em}"
-    "blockquote{margin:1.5em 0;padding:0 0 0 1.1rem;border-left:3px solid var(--rule);"
+    "blockquote{margin:1.5em 0;padding:0;padding-inline-start:1.1rem;"
+    "border-inline-start:3px solid var(--rule);"
     "color:var(--muted)}"
     "code,pre{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,\"DejaVu Sans Mono\","
     "monospace;font-size:.88em}"
@@ -83,7 +84,7 @@ static const char PAGE_CSS[] =
     "background:rgba(127,127,127,.12);line-height:1.5}"
     "img{max-width:100%;height:auto}"
     "table{border-collapse:collapse;display:block;overflow-x:auto;margin:0 0 1.2em}"
-    "th,td{border:1px solid var(--rule);padding:.35rem .7rem;text-align:left}"
+    "th,td{border:1px solid var(--rule);padding:.35rem .7rem;text-align:start}"
     "hr{border:0;border-top:1px solid var(--rule);margin:2.5rem 0}"
     "ul.index{list-style:none;margin:0;padding:0}"
     "ul.index li{padding:1.1rem 0;border-bottom:1px solid var(--rule)}"
@@ -404,6 +405,67 @@ static int lang_ok(const char *s)
         }
     }
     return 1;
+}
+
+/* ISO 639-3 and 639-2/B codes of languages that have a two-letter ISO
+ * 639-1 code, which BCP 47 (and so <html lang>) asks for: "eng" is "en". */
+static const char *const LANG_639_1[][2] = {
+    {"ara", "ar"}, {"arb", "ar"}, {"heb", "he"}, {"fas", "fa"}, {"per", "fa"}, {"pes", "fa"},
+    {"urd", "ur"}, {"yid", "yi"}, {"pus", "ps"}, {"snd", "sd"}, {"uig", "ug"}, {"div", "dv"},
+    {"eng", "en"}, {"fra", "fr"}, {"fre", "fr"}, {"deu", "de"}, {"ger", "de"}, {"spa", "es"},
+    {"por", "pt"}, {"ita", "it"}, {"nld", "nl"}, {"dut", "nl"}, {"rus", "ru"}, {"ukr", "uk"},
+    {"pol", "pl"}, {"ces", "cs"}, {"cze", "cs"}, {"swe", "sv"}, {"nor", "no"}, {"nob", "nb"},
+    {"dan", "da"}, {"fin", "fi"}, {"ell", "el"}, {"gre", "el"}, {"tur", "tr"}, {"hun", "hu"},
+    {"ron", "ro"}, {"rum", "ro"}, {"bul", "bg"}, {"srp", "sr"}, {"hrv", "hr"}, {"zho", "zh"},
+    {"chi", "zh"}, {"jpn", "ja"}, {"kor", "ko"}, {"hin", "hi"}, {"ben", "bn"}, {"tha", "th"},
+    {"vie", "vi"}, {"ind", "id"}, {"msa", "ms"}, {"may", "ms"}, {"swa", "sw"}, {"cat", "ca"},
+    {"eus", "eu"}, {"baq", "eu"}, {"epo", "eo"}, {"lat", "la"}, {"bod", "bo"}, {"tib", "bo"},
+    {"mon", "mn"}, {"kaz", "kk"}, {"kir", "ky"}, {"uzb", "uz"}, {"tam", "ta"}, {"tel", "te"},
+};
+
+/* Primary language subtags written right to left unless a script subtag
+ * says otherwise, and the right-to-left script subtags. */
+static const char *const RTL_LANGS[] = {"ar", "arz", "azb", "ckb", "dv", "fa", "he", "iw", "ks", "mzn",
+                                        "nqo", "prs", "ps", "sd", "syr", "ug", "ur", "yi"};
+static const char *const RTL_SCRIPTS[] = {"arab", "hebr", "thaa", "syrc", "nkoo", "adlm", "rohg", "mand",
+                                          "samr"};
+
+/* Writes the well-formed tag LANG for <html lang>, its primary subtag in the
+ * two-letter form when there is one, into OUT (at least 40 bytes); returns
+ * 1 when the language runs right to left. */
+static int html_lang(const char *lang, char *out)
+{
+    size_t n = strcspn(lang, "-"), k;
+    const char *primary = lang, *rest = lang + n;
+    char low[9] = "";
+    for (k = 0; k < n && k < 8; k++)
+        low[k] = (char)lower((unsigned char)lang[k]);
+    low[k] = 0;
+    for (size_t i = 0; i < sizeof LANG_639_1 / sizeof LANG_639_1[0]; i++)
+        if (!strcmp(low, LANG_639_1[i][0])) {
+            primary = LANG_639_1[i][1];
+            n = 2;
+            memcpy(low, primary, 3);
+        }
+    snprintf(out, 40, "%.*s%s", (int)n, primary, rest);
+    for (const char *p = rest; *p;) { /* a script subtag decides */
+        size_t m = strcspn(++p, "-");
+        if (m == 4) {
+            char sc[5];
+            for (int i = 0; i < 4; i++)
+                sc[i] = (char)lower((unsigned char)p[i]);
+            sc[4] = 0;
+            for (size_t i = 0; i < sizeof RTL_SCRIPTS / sizeof RTL_SCRIPTS[0]; i++)
+                if (!strcmp(sc, RTL_SCRIPTS[i]))
+                    return 1;
+            return 0;
+        }
+        p += m;
+    }
+    for (size_t i = 0; i < sizeof RTL_LANGS / sizeof RTL_LANGS[0]; i++)
+        if (!strcmp(low, RTL_LANGS[i]))
+            return 1;
+    return 0;
 }
 
 /* Sanitizes S (any bytes, may be NULL) into B as one trimmed line with
@@ -1458,6 +1520,21 @@ out:
 /* ---------------------------------------------------------------------
  * Page template */
 
+/* Appends <time> for the valid date YMD: "27 January 2022" on English (or
+ * unlabelled) pages, whose other words are English too; else as it is. */
+static void add_time(smz_strbuf *b, const char *ymd, const char *lang)
+{
+    static const char *const NAMES[12] = {"January", "February", "March",     "April",   "May",      "June",
+                                          "July",    "August",   "September", "October", "November", "December"};
+    int m = atoi(ymd + 5);
+    int english = !lang || !*lang || (!strncmp(lang, "en", 2) && (!lang[2] || lang[2] == '-')) ||
+                  (!strncmp(lang, "eng", 3) && (!lang[3] || lang[3] == '-'));
+    if (english && m >= 1 && m <= 12)
+        smz_strbuf_addf(b, "<time datetime=\"%s\">%d %s %.4s</time>", ymd, atoi(ymd + 8), NAMES[m - 1], ymd);
+    else
+        smz_strbuf_addf(b, "<time datetime=\"%s\">%s</time>", ymd, ymd);
+}
+
 typedef struct page_info {
     const char *lang, *title, *date, *author, *description, *tags;
     const char *home_href, *home_label;
@@ -1467,9 +1544,11 @@ static void page_begin(smz_strbuf *b, const page_info *pi, int is_index)
 {
     smz_strbuf_adds(b, "<!DOCTYPE html>\n<html");
     if (pi->lang && *pi->lang) {
+        char tag[40];
+        int rtl = html_lang(pi->lang, tag);
         smz_strbuf_adds(b, " lang=\"");
-        smz_strbuf_add_html(b, pi->lang, strlen(pi->lang));
-        smz_strbuf_adds(b, "\"");
+        smz_strbuf_add_html(b, tag, strlen(tag));
+        smz_strbuf_adds(b, rtl ? "\" dir=\"rtl\"" : "\"");
     }
     smz_strbuf_adds(b, ">\n<head>\n<meta charset=\"utf-8\">\n"
                        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
@@ -1504,7 +1583,7 @@ static void page_begin(smz_strbuf *b, const page_info *pi, int is_index)
     if (!is_index && (has_date || has_author)) {
         smz_strbuf_adds(b, "<p class=\"meta\">");
         if (has_date)
-            smz_strbuf_addf(b, "<time datetime=\"%s\">%s</time>", pi->date, pi->date);
+            add_time(b, pi->date, pi->lang);
         if (has_author) {
             smz_strbuf_adds(b, "<span class=\"author\">");
             smz_strbuf_add_html(b, pi->author, strlen(pi->author));
@@ -1954,13 +2033,19 @@ smz_err smz_article_render(const char *text, size_t len, smz_article_kind kind, 
     s += fm.body;
     n -= fm.body;
 
-    /* Front matter first, then what the body says. */
-    if (smz_strbuf_len(&fm.title))
+    /* What the packer was told, then front matter, then what the body says. */
+    if (opts && opts->title)
+        rc = clean_line(&c.title, opts->title, SMZ_ARTICLE_MAX_FIELD);
+    if (!rc && !smz_strbuf_len(&c.title) && smz_strbuf_len(&fm.title))
         rc = smz_strbuf_add(&c.title, smz_strbuf_str(&fm.title), smz_strbuf_len(&fm.title));
-    if (!rc && parse_date(smz_strbuf_str(&fm.date), smz_strbuf_len(&fm.date), c.date))
+    if (opts && date_ok(opts->date)) {
+        memcpy(c.date, opts->date, 11);
+        c.date_source = SMZ_DATE_GIVEN;
+    } else if (!rc && parse_date(smz_strbuf_str(&fm.date), smz_strbuf_len(&fm.date), c.date)) {
         c.date_source = SMZ_DATE_FRONT_MATTER;
-    else
+    } else {
         c.date[0] = 0;
+    }
     if (rc)
         goto out;
     int have_title = smz_strbuf_len(&c.title) > 0;
@@ -2020,9 +2105,29 @@ smz_err smz_article_render(const char *text, size_t len, smz_article_kind kind, 
         goto out;
     }
     a->date_source = c.date_source;
-    smz_strbuf summary;
+    smz_strbuf summary, lead;
     smz_strbuf_init(&summary, SUMMARY_MAX * 8);
-    add_cut_words(&summary, smz_strbuf_str(&c.summary), smz_strbuf_len(&c.summary), SUMMARY_MAX);
+    smz_strbuf_init(&lead, smz_strbuf_len(&c.summary) + 16);
+    add_collapsed(&lead, smz_strbuf_str(&c.summary), smz_strbuf_len(&c.summary));
+    {
+        /* An index shows the title above the summary, so when the title is
+         * the first sentence the summary starts after it (if enough is left). */
+        const char *ls = smz_strbuf_str(&lead), *ts = smz_strbuf_str(&c.title);
+        size_t ln = smz_strbuf_len(&lead), tn = smz_strbuf_len(&c.title);
+        if (tn >= 3 && !memcmp(ts + tn - 3, ELLIPSIS, 3))
+            tn -= 3;
+        if (tn && ln > tn && !memcmp(ls, ts, tn)) {
+            size_t k = first_sentence(ls, ln);
+            while (k < ln && (ls[k] == '.' || ls[k] == ' '))
+                k++;
+            if (cp_count(ls + k, ln - k) >= SUMMARY_MAX / 2) {
+                ls += k;
+                ln -= k;
+            }
+        }
+        add_cut_words(&summary, ls, ln, SUMMARY_MAX);
+    }
+    smz_strbuf_free(&lead);
     smz_strbuf date;
     smz_strbuf_init(&date, 16);
     smz_strbuf_adds(&date, c.date);
@@ -2070,6 +2175,23 @@ typedef struct index_row {
     int has_date;
 } index_row;
 
+/* The text an index row shows: its title, else its path. */
+static const char *row_label(const index_row *r)
+{
+    return r->ref->title && r->ref->title[0] ? r->ref->title : r->ref->path;
+}
+
+/* Bytewise with ASCII letters folded: a fixed order that does not depend
+ * on the locale, so the page is the same wherever it is packed. */
+static int fold_cmp(const char *a, const char *b)
+{
+    for (;; a++, b++) {
+        int x = lower((unsigned char)*a), y = lower((unsigned char)*b);
+        if (x != y || !x)
+            return x - y;
+    }
+}
+
 static int index_cmp(const void *pa, const void *pb)
 {
     const index_row *a = pa, *b = pb;
@@ -2078,6 +2200,8 @@ static int index_cmp(const void *pa, const void *pb)
     int c;
     if (a->has_date && (c = strcmp(b->ref->date, a->ref->date)) != 0)
         return c; /* newest first */
+    if ((c = fold_cmp(row_label(a), row_label(b))) != 0 || (c = strcmp(row_label(a), row_label(b))) != 0)
+        return c;
     if ((c = strcmp(a->ref->path, b->ref->path)) != 0)
         return c;
     return a->pos < b->pos ? -1 : a->pos > b->pos;
@@ -2141,8 +2265,11 @@ smz_err smz_article_index_html(const smz_article_ref *items, size_t n, const cha
             break;
         smz_strbuf_add_html(&page, smz_strbuf_str(&field), smz_strbuf_len(&field));
         smz_strbuf_adds(&page, "</a>");
-        if (rows[i].has_date)
-            smz_strbuf_addf(&page, "\n<p class=\"meta\"><time datetime=\"%s\">%s</time></p>", r->date, r->date);
+        if (rows[i].has_date) {
+            smz_strbuf_adds(&page, "\n<p class=\"meta\">");
+            add_time(&page, r->date, pi.lang);
+            smz_strbuf_adds(&page, "</p>");
+        }
         if (r->summary && r->summary[0]) {
             rc = clean_line(&field, r->summary, 4 * SMZ_ARTICLE_MAX_FIELD);
             smz_strbuf_reset(&summary);

@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "smz/error.h"
+#include "smz/pack.h"
 
 #define SMZ_ARTICLE_MAX_INPUT (16u << 20) /* bytes of one article */
 #define SMZ_ARTICLE_MAX_TEXT (4u << 20)   /* bytes of search text kept */
@@ -30,6 +31,7 @@ typedef enum smz_article_kind {
 /* Where smz_article.date came from, most trusted first. */
 typedef enum smz_article_date_source {
     SMZ_DATE_NONE,         /* no date: smz_article.date is "" */
+    SMZ_DATE_GIVEN,        /* smz_article_opts.date (the packer's metadata) */
     SMZ_DATE_FRONT_MATTER, /* "date:" in the front matter */
     SMZ_DATE_TEXT,         /* a dateline such as "Published: 27 January 2022"
                             * alone on a line near the start (text only) */
@@ -39,12 +41,18 @@ typedef enum smz_article_date_source {
 typedef struct smz_article_opts {
     const char *lang;       /* BCP 47 tag for <html lang>, or NULL for none;
                              * a front matter "lang:" wins.  Ill-formed tags
-                             * are ignored. */
+                             * are ignored.  A right-to-left language (Arabic,
+                             * Hebrew, Persian, Urdu, ..., or an Arab/Hebr
+                             * script subtag) also gives dir="rtl"; ISO 639-3
+                             * codes ("eng") are accepted as they are. */
     const char *home_href;  /* link back to the collection's main page,
                              * relative to the article (e.g. "../index.html"),
                              * or NULL for no link; percent-encoded here */
     const char *home_label; /* its text, e.g. the collection title; NULL
                              * gives "Index" */
+    const char *title;      /* a title that wins over every other, or NULL */
+    const char *date;       /* "YYYY-MM-DD" that wins over every other date,
+                             * or NULL (anything else is ignored) */
 } smz_article_opts;
 
 /* A rendered article.  Every string is malloc'd, NUL-terminated, valid
@@ -75,14 +83,14 @@ typedef struct smz_article {
  * "..." line) gives title, date, author, description, tags and lang; values
  * may be quoted; unknown keys are ignored; the block is not shown.
  *
- * The title is the first of: front matter "title:"; the leading heading
+ * The title is the first of: OPTS->title; front matter "title:"; the leading heading
  * (Markdown) or a first line that reads as a headline (text: short, no
  * closing period, not a caption, byline or boilerplate); the first sentence
  * of the first paragraph, cut at a clause or word boundary (with "...") when
  * long; FALLBACK_NAME (a file name: directory and extension dropped, '_' and
  * '-' read as spaces; may be NULL); "Untitled".
  *
- * The date is the first of: front matter "date:"; for text, a dateline
+ * The date is the first of: OPTS->date; front matter "date:"; for text, a dateline
  * alone on a line among the first blocks; FILE_MTIME (seconds since the
  * epoch, UTC, so the output stays deterministic) when it is > 0 — pass 0 or
  * a negative value to leave the date out.
@@ -127,7 +135,7 @@ typedef struct smz_article_ref {
  * gives "Index"), DESCRIPTION under it (NULL or "" for none), LANG as
  * <html lang> (NULL or ill-formed for none), then ITEMS (N of them; ITEMS
  * may be NULL when N is 0), newest first, undated ones after the dated,
- * ties in byte order of path.  ITEMS is not modified.  All strings may hold
+ * ties by title as shown (ASCII letters folded, then bytewise), then path.  ITEMS is not modified.  All strings may hold
  * any bytes; invalid UTF-8 is replaced.  Returns SMZ_OK, SMZ_E_INVALID (a
  * NULL HTML_OUT, NULL ITEMS with N > 0, or an item without a path),
  * SMZ_E_TOOBIG (N over 1,000,000 or a page over 256 MiB) or SMZ_E_NOMEM;
@@ -136,9 +144,6 @@ smz_err smz_article_index_html(const smz_article_ref *items, size_t n,
                                const char *collection_title, const char *description,
                                const char *lang, char **html_out);
 
-/* The built-in 48x48 PNG illustration (a typed page on a red ground) used
- * when a collection gives none: *PNG points at static bytes, *LEN their
- * count.  Never fails. */
-void smz_default_illustration(const unsigned char **png, size_t *len);
+/* smz_default_illustration() is declared in smz/pack.h. */
 
 #endif

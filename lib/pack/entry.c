@@ -7,6 +7,7 @@
 #include <strings.h>
 #include "entry.h"
 #include "analyze.h"
+#include "article.h"
 #include "format.h"
 
 void smz_packer_warn(smz_packer *p, const char *fmt, ...)
@@ -65,28 +66,70 @@ static char *page_path_of(const char *rel)
     return s;
 }
 
+/* The link from the page at PAGE back to the main page, relative to it
+ * (malloc'd in *OUT), or NULL when there is none to make. */
+static smz_err home_href(smz_packer *p, const char *page, char **out)
+{
+    const char *main = p->o->main_page;
+    *out = NULL;
+    if (!main) {
+        if (!p->o->index)
+            return SMZ_OK; /* nobody makes sure index.html will exist */
+        main = "index.html";
+        smz_pack_index_linked(p->o->index);
+    }
+    if (!strcmp(main, page))
+        return SMZ_OK;
+    size_t depth = 0;
+    for (const char *c = page; *c; c++)
+        depth += *c == '/';
+    char *h = malloc(3 * depth + strlen(main) + 1);
+    if (!h)
+        return SMZ_E_NOMEM;
+    for (size_t i = 0; i < depth; i++)
+        memcpy(h + 3 * i, "../", 3);
+    strcpy(h + 3 * depth, main);
+    *out = h;
+    return SMZ_OK;
+}
+
+static int is_page(const char *mime)
+{
+    size_t n = strcspn(mime, "; ");
+    return (n == 9 && !strncmp(mime, "text/html", 9)) || (n == 21 && !strncmp(mime, "application/xhtml+xml", 21));
+}
+
 smz_err smz_packer_add(smz_packer *p, const char *rel, const unsigned char *data, size_t len,
                        const char *mime, int64_t mtime)
 {
     smz_analysis an = {0};
-    char *page_path = NULL;
+    char *page_path = NULL, *home = NULL;
     smz_err rc;
     if (!mime)
         mime = detect_mime(p, rel, data, len);
     int article = p->articles && smz_is_article_path(rel);
-    rc = smz_analyze(rel, mime, data, len, !p->o->no_index, article, p->o->language, mtime, &an);
+    /* What the metadata file says about this file wins over what we find. */
+    const smz_pack_article *given = smz_pack_meta_article(p->o->meta, rel);
+    smz_article_opts ao = {.lang = p->o->language, .home_label = p->o->title,
+                           .title = given ? given->title : NULL, .date = given ? given->date : NULL};
+    if (article) {
+        /* An article becomes NAME.html; its original path redirects there. */
+        if (!(page_path = page_path_of(rel)) || home_href(p, page_path, &home) != SMZ_OK) {
+            rc = smz_packer_fail(p, SMZ_E_NOMEM, "out of memory");
+            goto out;
+        }
+        ao.home_href = home;
+    }
+    rc = smz_analyze(rel, mime, data, len, !p->o->no_index, article, &ao, mtime, &an);
     if (rc != SMZ_OK) {
         smz_packer_fail(p, rc, "%s: cannot analyse: %s", rel, smz_strerror(rc));
         goto out;
     }
     smz_writer_entry e = {.path = rel, .title = an.title, .mime = mime, .data = data,
                           .size = len, .text = an.text, .text_len = an.text_len};
+    if (given && given->title && !an.page)
+        e.title = given->title;
     if (an.page) {
-        /* An article becomes NAME.html; its original path redirects there. */
-        if (!(page_path = page_path_of(rel))) {
-            rc = smz_packer_fail(p, SMZ_E_NOMEM, "out of memory");
-            goto out;
-        }
         e.path = page_path;
         e.mime = "text/html";
         e.data = an.page;
@@ -100,6 +143,12 @@ smz_err smz_packer_add(smz_packer *p, const char *rel, const unsigned char *data
         smz_packer_fail(p, rc, "%s", smz_writer_errmsg(p->w));
         goto out;
     }
+    if (is_page(e.mime) &&
+        (rc = smz_pack_index_add(p->o->index, p->o, e.path, e.title, an.date ? an.date : given ? given->date : NULL,
+                                 an.summary)) != SMZ_OK) {
+        smz_packer_fail(p, rc, "out of memory");
+        goto out;
+    }
     p->entries++;
     p->bytes += len;
     if (p->o->progress)
@@ -107,6 +156,7 @@ smz_err smz_packer_add(smz_packer *p, const char *rel, const unsigned char *data
 out:
     smz_analysis_free(&an);
     free(page_path);
+    free(home);
     return rc;
 }
 

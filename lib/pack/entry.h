@@ -7,6 +7,7 @@
 #include <magic.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/stat.h>
 #include "smz/pack.h"
 
 typedef struct smz_packer {
@@ -30,5 +31,28 @@ smz_err smz_packer_fail(smz_packer *p, smz_err e, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 void smz_packer_close(smz_packer *p);
 int smz_is_article_path(const char *path);
+
+/* What a metadata file says about one file (its "Articles" member). */
+typedef struct smz_pack_article {
+    char *path, *title, *date; /* title and date may be NULL */
+    int used;                  /* a file of this path was packed */
+} smz_pack_article;
+
+/* M's entry for the source path PATH, marked used, or NULL (M may be NULL). */
+smz_pack_article *smz_pack_meta_article(smz_pack_meta *m, const char *path);
+/* 1 when SB is a metadata file that M has read (it is then not packed). */
+int smz_pack_meta_is_file(const smz_pack_meta *m, const struct stat *sb);
+/* Warns (through O) about M's articles that no packed file matched. */
+void smz_pack_meta_warn_unused(const smz_pack_meta *m, const smz_pack_opts *o);
+/* 1 when S is a real date written YYYY-MM-DD. */
+int smz_pack_date_ok(const char *s);
+
+/* Remembers a page for the generated index (see smz_pack_finish): PATH and
+ * TITLE (may be NULL), DATE ("YYYY-MM-DD" or NULL), SUMMARY (may be NULL).
+ * Copies them. */
+smz_err smz_pack_index_add(smz_pack_index *x, const smz_pack_opts *o, const char *path, const char *title,
+                           const char *date, const char *summary);
+/* Notes that rendered articles link to "index.html" as their main page. */
+void smz_pack_index_linked(smz_pack_index *x);
 
 #endif

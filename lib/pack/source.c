@@ -159,6 +159,8 @@ static smz_err visit(walker *k, const char *abs, const char *rel)
     }
     if (S_ISDIR(sb.st_mode))
         return walk(k, abs, rel);
+    if (S_ISREG(sb.st_mode) && smz_pack_meta_is_file(k->o->meta, &sb))
+        return SMZ_OK; /* the collection's metadata file: read, not packed */
     if (S_ISREG(sb.st_mode))
         return add_file(k, abs, rel, &sb);
     warn(k, "%s: not a regular file (device, pipe or socket); skipped", abs);

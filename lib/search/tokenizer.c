@@ -241,7 +241,8 @@ static int run(int query, void *ctx, const char *text, int len, int *pos, token_
         if (rc == SQLITE_OK)
             rc = emit_two(&prev, &cur, ctx, cb, query ? 0 : FTS5_TOKEN_COLOCATED);
     }
-    if (rc == SQLITE_OK && have_cur)
+    /* A query's run of two or more characters is its bigrams alone. */
+    if (rc == SQLITE_OK && have_cur && !(query && have_prev))
         rc = emit_one(&cur, ctx, cb, 0);
     *pos = i;
     return rc;

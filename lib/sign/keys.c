@@ -462,6 +462,50 @@ out:
     return rc;
 }
 
+smz_err smz_seckey_file_encrypted(const char *path, int *encrypted, char *err, size_t errlen)
+{
+    smz_err rc;
+    char *buf = NULL;
+    size_t len = 0, llen[2] = {0, 0}, n = 0;
+    const char *line[2] = {NULL, NULL};
+    unsigned char bin[SMZ__SECKEY_BIN];
+    smz__lines it;
+    smz_seckey *sk = NULL;
+    int r;
+
+    rc = smz__sign_begin(err, errlen);
+    if (rc != SMZ_OK)
+        goto out;
+    if (!path || !encrypted) {
+        rc = smz__sign_fail(err, errlen, SMZ_E_INVALID, "smz_seckey_file_encrypted: NULL argument");
+        goto out;
+    }
+    *encrypted = 0;
+    rc = smz__sign_read_file(path, SMZ_KEY_FILE_MAX, 1, &buf, &len, err, errlen);
+    if (rc != SMZ_OK)
+        goto out;
+    /* Only the KDF bytes are looked at here; smz_seckey_parse judges the
+     * rest (an unencrypted key is parsed whole, a password is not needed). */
+    smz__lines_init(&it, buf, len, SEC_WHAT);
+    while (n < 2 && (r = smz__lines_next(&it, &line[n], &llen[n], NULL, 0)) > 0)
+        n++;
+    if (n == 2 && smz__sign_has_prefix(line[0], llen[0], SMZ__UNTRUSTED_PREFIX) &&
+        smz__sign_b64_exact(line[1], llen[1], bin, sizeof bin, SEC_WHAT, 2, "secret key", NULL,
+                            0) == SMZ_OK &&
+        memcmp(bin, SMZ__ALG_LEGACY, 2) == 0 && memcmp(bin + 2, SMZ__KDF_SCRYPT, 2) == 0) {
+        *encrypted = 1;
+        rc = SMZ_OK;
+        goto out;
+    }
+    rc = smz_seckey_parse(buf, len, NULL, &sk, err, errlen);
+out:
+    sodium_memzero(bin, sizeof bin);
+    smz_seckey_free(sk);
+    if (buf)
+        smz_sign_free_secret(buf, len + 1);
+    return rc;
+}
+
 smz_err smz_seckey_load(const char *path, const char *password, smz_seckey **out, char *err,
                         size_t errlen)
 {
@@ -672,6 +716,21 @@ smz_err smz_keyring_add(smz_keyring *kr, const smz_pubkey *pk, char *err, size_t
     if (!kr || !pk)
         return smz__sign_fail(err, errlen, SMZ_E_INVALID, "smz_keyring_add: NULL argument");
     return keyring_add(kr, pk, "", err, errlen);
+}
+
+smz_err smz_keyring_merge(smz_keyring *dst, const smz_keyring *src, char *err, size_t errlen)
+{
+    smz_err rc = smz__sign_begin(err, errlen);
+    size_t i;
+
+    if (rc != SMZ_OK)
+        return rc;
+    if (!dst || !src)
+        return smz__sign_fail(err, errlen, SMZ_E_INVALID, "smz_keyring_merge: NULL argument");
+    for (i = 0; i < src->n; i++)
+        if ((rc = keyring_add(dst, src->keys[i], "", err, errlen)) != SMZ_OK)
+            return rc;
+    return SMZ_OK;
 }
 
 smz_err smz_keyring_parse(const char *text, size_t len, smz_keyring **out, char *err,

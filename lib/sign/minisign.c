@@ -25,6 +25,7 @@ struct smz_sig {
     char *trusted; /* NUL-terminated, no CR/LF/NUL inside */
     size_t trusted_len;
     int verified;  /* the last verify call succeeded */
+    unsigned checked; /* SMZ_SIG_DATA_OK | SMZ_SIG_COMMENT_OK of the last verify call */
 };
 
 struct smz_hasher {
@@ -391,6 +392,16 @@ const char *smz_sig_trusted_comment(const smz_sig *sig)
     return sig && sig->verified ? sig->trusted : NULL;
 }
 
+unsigned smz_sig_checked(const smz_sig *sig)
+{
+    return sig ? sig->checked : 0;
+}
+
+const char *smz_sig_comment_text(const smz_sig *sig)
+{
+    return sig ? sig->trusted : NULL;
+}
+
 /* ---- verifying ---- */
 
 /* The checks every verify call starts with: arguments, the algorithm
@@ -406,6 +417,7 @@ static smz_err verify_start(smz_sig *sig, const smz_pubkey *pk, unsigned flags, 
     if (!sig || !pk)
         return smz__sign_fail(err, errlen, SMZ_E_INVALID, "verify: NULL argument");
     sig->verified = 0;
+    sig->checked = 0;
     *legacy = smz_sig_is_legacy(sig);
     if (*legacy && !(flags & SMZ_SIG_ALLOW_LEGACY))
         return smz__sign_fail(err, errlen, SMZ_E_UNSUPPORTED, LEGACY_REFUSED);
@@ -434,6 +446,7 @@ static smz_err verify_finish(smz_sig *sig, const smz_pubkey *pk, const unsigned 
     comment_ok = crypto_sign_verify_detached(sig->global, gmsg, crypto_sign_BYTES +
                                              sig->trusted_len, pk->pk) == 0;
     free(gmsg);
+    sig->checked = (data_ok ? SMZ_SIG_DATA_OK : 0u) | (comment_ok ? SMZ_SIG_COMMENT_OK : 0u);
     if (data_ok && comment_ok) {
         sig->verified = 1;
         return SMZ_OK;

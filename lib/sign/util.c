@@ -176,7 +176,7 @@ smz_err smz__sign_read_file(const char *path, size_t cap, int secret, char **buf
     smz_err rc;
     struct stat st;
     char *b = NULL;
-    size_t used = 0, alloc;
+    size_t used = 0, alloc = 0;
     int fd = -1, e;
     ssize_t n;
 

@@ -257,6 +257,12 @@ static void test_sample_cleaning(void)
               a->summary);
         smz_article_free(a);
     }
+    a = sample(0);
+    if (a) {
+        CHECK(!strncmp(a->summary, "With this in mind, the NGOs", 27),
+              "000: the title is the first sentence, so the summary starts after it: %s", a->summary);
+        smz_article_free(a);
+    }
 }
 
 static void test_front_matter(void)
@@ -483,8 +489,32 @@ static void test_dates(void)
     smz_article *a = render(txt, strlen(txt), SMZ_ARTICLE_TEXT, "n.txt", 1, NULL);
     if (a) {
         CHECK(!strcmp(a->date, "2022-01-27") && a->date_source == SMZ_DATE_TEXT, "dateline: %s", a->date);
-        CHECK(!strstr(a->html, "Published:") && strstr(a->html, "<time datetime=\"2022-01-27\">2022-01-27</time>"),
-              "the dateline moves to the header");
+        CHECK(!strstr(a->html, "Published:") && strstr(a->html, "<time datetime=\"2022-01-27\">27 January 2022</time>"),
+              "the dateline moves to the header, written out on an unlabelled page");
+        smz_article_free(a);
+    }
+    smz_article_opts de = {.lang = "deu"};
+    a = render(txt, strlen(txt), SMZ_ARTICLE_TEXT, "n.txt", 1, &de);
+    if (a) {
+        CHECK(strstr(a->html, "<time datetime=\"2022-01-27\">2022-01-27</time>") && strstr(a->html, "<html lang=\"de\">"),
+              "other languages get the date as YYYY-MM-DD, and a two-letter lang");
+        smz_article_free(a);
+    }
+    /* The packer's title and date (a metadata file) win over everything. */
+    const char fm[] = "---\ntitle: Front\ndate: 2001-02-03\n---\nBig News Today\n\nPublished: 5 May 2020\n\nText.\n";
+    smz_article_opts given = {.title = "Given <title>", .date = "1999-12-31"};
+    a = render(fm, strlen(fm), SMZ_ARTICLE_TEXT, "n.txt", 86400, &given);
+    if (a) {
+        CHECK(!strcmp(a->title, "Given <title>") && strstr(a->html, "<h1>Given &lt;title&gt;</h1>"), "given title: %s",
+              a->title);
+        CHECK(!strcmp(a->date, "1999-12-31") && a->date_source == SMZ_DATE_GIVEN, "given date: %s", a->date);
+        smz_article_free(a);
+    }
+    smz_article_opts bad = {.title = "", .date = "1999-02-30"};
+    a = render(fm, strlen(fm), SMZ_ARTICLE_TEXT, "n.txt", 86400, &bad);
+    if (a) {
+        CHECK(!strcmp(a->title, "Front") && !strcmp(a->date, "2001-02-03") && a->date_source == SMZ_DATE_FRONT_MATTER,
+              "an empty given title and an impossible given date are ignored");
         smz_article_free(a);
     }
     static const struct {
@@ -597,7 +627,7 @@ static void test_index(void)
         }
         prev = p ? p : prev;
     }
-    CHECK(ok, "newest first, ties and undated (and bad dates) by path");
+    CHECK(ok, "newest first, ties and undated (and bad dates) by title");
     CHECK(strstr(html, "href=\"a%20b/%C3%BC%3F.html\"") != NULL, "paths percent-encoded in href");
     CHECK(strstr(html, "href=\".//abs//evil.html\"") != NULL, "a leading '/' cannot become another host");
     CHECK(strstr(html, "<h1>My &lt;Collection&gt;</h1>") && strstr(html, "<title>My &lt;Collection&gt;</title>") &&
@@ -616,6 +646,29 @@ static void test_index(void)
     CHECK(!strcmp(items[0].path, "b.html") && !strcmp(items[6].path, "mid1.html"), "items not reordered in place");
     free(html);
 
+    /* Undated pages go by title, letters folded, whatever their paths. */
+    smz_article_ref undated[] = {{.path = "a.html", .title = "zebra"}, {.path = "b.html", .title = "Apple"},
+                                 {.path = "c.html", .title = "mango"}, {.path = "d.html", .title = "apple"}};
+    CHECK(smz_article_index_html(undated, 4, "x", NULL, "ar", &html) == SMZ_OK && html, "undated index renders");
+    if (html) {
+        const char *p1 = strstr(html, ">Apple<"), *p2 = strstr(html, ">apple<"), *p3 = strstr(html, ">mango<"),
+                   *p4 = strstr(html, ">zebra<");
+        CHECK(p1 && p2 && p3 && p4 && p1 < p2 && p2 < p3 && p3 < p4, "by title: Apple, apple, mango, zebra");
+        CHECK(strstr(html, "<html lang=\"ar\" dir=\"rtl\">") != NULL, "an Arabic index runs right to left");
+        free(html);
+    }
+    static const struct {
+        const char *lang, *want;
+    } dirs[] = {{"ara", "<html lang=\"ar\" dir=\"rtl\">"}, {"heb", "<html lang=\"he\" dir=\"rtl\">"},
+                {"fa-IR", "<html lang=\"fa-IR\" dir=\"rtl\">"}, {"ur", "<html lang=\"ur\" dir=\"rtl\">"},
+                {"pa-Arab", "<html lang=\"pa-Arab\" dir=\"rtl\">"}, {"sd-Deva", "<html lang=\"sd-Deva\">"},
+                {"eng", "<html lang=\"en\">"}, {"zho-Hant", "<html lang=\"zh-Hant\">"}};
+    for (size_t i = 0; i < sizeof dirs / sizeof dirs[0]; i++) {
+        CHECK(smz_article_index_html(NULL, 0, NULL, NULL, dirs[i].lang, &html) == SMZ_OK && html &&
+                  strstr(html, dirs[i].want),
+              "lang %s gives %s", dirs[i].lang, dirs[i].want);
+        free(html);
+    }
     CHECK(smz_article_index_html(NULL, 0, NULL, NULL, NULL, &html) == SMZ_OK && html && strstr(html, "<h1>Index</h1>") &&
               strstr(html, "0 articles"),
           "empty index");

@@ -824,6 +824,78 @@ static void test_keyring(const smz_pubkey *pk)
     free(enc);
 }
 
+/* What a failed verify call found (smz_sig_checked), for telling which
+ * part was altered; the comment's text before it is verified; merging
+ * keyrings; telling an encrypted secret key file without its password. */
+static unsigned checked_after(const char *sigtext, const smz_pubkey *pk, const char *path,
+                              smz_err *rc, char **text)
+{
+    smz_sig *sig = NULL;
+    unsigned ck = 0;
+    *rc = smz_sig_parse(sigtext, strlen(sigtext), &sig, err, sizeof err);
+    if (text)
+        *text = NULL;
+    if (*rc == SMZ_OK) {
+        *rc = smz_sig_verify_file(sig, pk, path, 0, err, sizeof err);
+        ck = smz_sig_checked(sig);
+        if (text && smz_sig_comment_text(sig))
+            *text = strdup(smz_sig_comment_text(sig));
+    }
+    smz_sig_free(sig);
+    return ck;
+}
+
+static void test_diagnostics(const char *good, const smz_pubkey *pk, const smz_pubkey *ms_pk)
+{
+    smz_keyring *a = NULL, *b = NULL;
+    char *t, *l, *text = NULL;
+    smz_err rc;
+    unsigned ck;
+    int enc = -1;
+
+    ck = checked_after(good, pk, "data.bin", &rc, NULL);
+    CHECK(rc == SMZ_OK && ck == (SMZ_SIG_DATA_OK | SMZ_SIG_COMMENT_OK),
+          "checked: a good signature has both bits");
+    ck = checked_after(good, pk, "data_mod.bin", &rc, &text);
+    CHECK(rc == SMZ_E_SIGNATURE && ck == SMZ_SIG_COMMENT_OK,
+          "checked: a changed file keeps an authentic comment (%u)", ck);
+    CHECK(text && strstr(good, text), "comment_text gives the comment of a failed signature");
+    free(text);
+    l = line_of(good, 3);
+    l[strlen(l) - 1] ^= 1;
+    t = with_line(good, 3, l);
+    ck = checked_after(t, pk, "data.bin", &rc, &text);
+    CHECK(rc == SMZ_E_SIGNATURE && ck == SMZ_SIG_DATA_OK,
+          "checked: an altered comment leaves only the data bit (%u)", ck);
+    CHECK(text && !strcmp(text, l + strlen("trusted comment: ")),
+          "comment_text gives the altered text as it stands");
+    free(text);
+    free(t);
+    free(l);
+    ck = checked_after(good, ms_pk, "data.bin", &rc, NULL);
+    CHECK(rc == SMZ_E_SIGNATURE && ck == 0, "checked: 0 when the key id does not match");
+    CHECK(smz_sig_checked(NULL) == 0 && smz_sig_comment_text(NULL) == NULL, "NULL handles");
+
+    CHECK(smz_keyring_new(&a) == SMZ_OK && smz_keyring_new(&b) == SMZ_OK &&
+              smz_keyring_add(a, pk, err, sizeof err) == SMZ_OK &&
+              smz_keyring_add(b, ms_pk, err, sizeof err) == SMZ_OK &&
+              smz_keyring_add(b, pk, err, sizeof err) == SMZ_OK &&
+              smz_keyring_merge(a, b, err, sizeof err) == SMZ_OK && smz_keyring_count(a) == 2,
+          "keyring_merge adds the new keys, a key twice counts once");
+    CHECK(smz_keyring_merge(a, NULL, err, sizeof err) == SMZ_E_INVALID, "keyring_merge: NULL");
+    smz_keyring_free(a);
+    smz_keyring_free(b);
+
+    CHECK(smz_seckey_file_encrypted("ms.sec", &enc, err, sizeof err) == SMZ_OK && enc == 0,
+          "an unencrypted secret key (minisign -W) is told apart (%s)", err);
+    CHECK(smz_seckey_file_encrypted("enc.sec", &enc, err, sizeof err) == SMZ_OK && enc == 1,
+          "minisign's encrypted key is told apart without its password (%s)", err);
+    CHECK(smz_seckey_file_encrypted("ms.pub", &enc, err, sizeof err) == SMZ_E_INVALID,
+          "a public key is not a secret key: %s", err);
+    CHECK(smz_seckey_file_encrypted("nosuch.sec", &enc, err, sizeof err) == SMZ_E_NOTFOUND,
+          "a missing file: %s", err);
+}
+
 int main(void)
 {
     smz_seckey *sk = NULL;
@@ -848,6 +920,8 @@ int main(void)
         test_must_fail(good, pk, ms_pk);
     test_files_and_keys(pk);
     test_keyring(pk);
+    if (good && pk && ms_pk)
+        test_diagnostics(good, pk, ms_pk);
     free(good);
     smz_seckey_free(sk);
     smz_pubkey_free(pk);

@@ -101,10 +101,11 @@ static void test_streams(sqlite3 *db)
     expect_tokens(&h, D, "中文abc。日本",
                   "中@0-3 +中文@0-6 文@3-6 abc@6-9 日@12-15 +日本@12-18 本@15-18");
     expect_tokens(&h, Q, "中", "中@0-3");
-    expect_tokens(&h, Q, "中文", "中文@0-6 文@3-6");
-    expect_tokens(&h, Q, "人权宣言", "人权@0-6 权宣@3-9 宣言@6-12 言@9-12");
-    expect_tokens(&h, Q, "中文abc。日本", "中文@0-6 文@3-6 abc@6-9 日本@12-18 本@15-18");
-    expect_tokens(&h, Q | FTS5_TOKENIZE_PREFIX, "中文", "中文@0-6 文@3-6");
+    expect_tokens(&h, Q, "中文", "中文@0-6");
+    expect_tokens(&h, Q, "人权宣言", "人权@0-6 权宣@3-9 宣言@6-12");
+    expect_tokens(&h, Q, "人", "人@0-3");
+    expect_tokens(&h, Q, "中文abc。日本", "中文@0-6 abc@6-9 日本@12-18");
+    expect_tokens(&h, Q | FTS5_TOKENIZE_PREFIX, "中文", "中文@0-6");
     expect_tokens(&h, D, "東京タワー", "東@0-3 +東京@0-6 京@3-6 +京タ@3-9 タ@6-9 +タワ@6-12 ワ@9-12 "
                                      "+ワー@9-15 ー@12-15");
     expect_tokens(&h, D, "「こんにちは」、世界・テスト",
@@ -221,12 +222,15 @@ static void test_search(sqlite3 *db)
     expect_match(db, "t", "\"한민국\"", "7");
     expect_match(db, "t", "\"内核\"", "8");
     expect_match(db, "t", "linux", "8");
-    /* Phrases across scripts line up because a query CJK run of n
-     * characters takes n positions, as in documents. */
-    expect_match(db, "t", "\"使用 Linux 内核\"", "8");
+    /* A query run of n characters is its n-1 bigrams: a phrase ending in
+     * a CJK run lines up with documents, one with a CJK run inside (the
+     * "使用 Linux" of "使用 Linux 内核") does not.  Archives index with
+     * detail=column, and lib/search/match.c checks phrases against the
+     * page's text, tokenizing both sides as documents. */
+    expect_match(db, "t", "\"使用 Linux 内核\"", "");
     expect_match(db, "t", "\"Linux 内核开发\"", "8");
     expect_match(db, "t", "\"Linux 核\"", "");
-    expect_match(db, "t", "\"你好 世界\"", "9");
+    expect_match(db, "t", "\"你好 世界\"", "");
     expect_match(db, "t", "\"你好\"", "9");
     expect_match(db, "t", "\"好世\"", "");
     expect_match(db, "t", "\"。\"", "");
@@ -242,7 +246,7 @@ static void test_search(sqlite3 *db)
     expect_match(db, "tp", "runner", "11");
     expect_match(db, "tp", "cafe", "2");
     expect_match(db, "tp", "\"内核\"", "8");
-    expect_match(db, "tp", "\"使用 Linux 内核\"", "8");
+    expect_match(db, "tp", "\"Linux 内核\"", "8");
 }
 
 /* ---- Chinese corpus: FTS5 results against a brute-force scan ---- */

@@ -1,0 +1,51 @@
+/* What the library's own modules (search) use of a reader beyond the public
+ * API: its connection's query budget, its error message, its index; and the
+ * cluster decoder on its own, for the fuzz target tests/fuzz/fuzz_cluster.c. */
+#ifndef SMZ_READER_PRIV_H
+#define SMZ_READER_PRIV_H
+
+#include <stdint.h>
+#include <zstd.h>
+#include "smz/reader.h"
+#include "cache.h"
+#include "format.h"
+
+/* Starts a call: clears the error message and gives the next queries
+ * FACTOR times the usual step budget (the progress handler's). */
+void smz_reader_begin_long(smz_reader *r, int factor);
+
+/* 1 when the archive has the full-text tables. */
+int smz_reader_has_index(const smz_reader *r);
+
+/* Sets the handle's message and returns E. */
+smz_err smz_reader_fail(smz_reader *r, smz_err e, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* The SQLite error RC of doing WHAT as an smz_err, with the message set. */
+smz_err smz_reader_sqlfail(smz_reader *r, int rc, const char *what);
+
+/* A cluster row's header, checked by smz_cluster_header_ok. */
+typedef struct smz_cinfo {
+    int kind;                                   /* SMZ_CLUSTER_* */
+    uint64_t usize, stored;                     /* decompressed and stored bytes */
+    unsigned char checksum[SMZ_CHECKSUM_BYTES]; /* of the stored bytes */
+} smz_cinfo;
+
+/* 1 when a cluster row's kind, sizes and checksum length are within the
+ * format's rules and caps (docs/FORMAT.md), so that sizes may be allocated. */
+int smz_cluster_header_ok(int64_t kind, int64_t usize, int64_t stored, int checksum_len);
+
+/* SMZ_OK when the CI->stored bytes at SRC have the checksum CI names; else
+ * SMZ_E_CORRUPT with a message for cluster CID in ERR. */
+smz_err smz_cluster_verify(int64_t cid, const smz_cinfo *ci, const unsigned char *src, char *err,
+                           size_t errlen);
+
+/* Decodes the CI->stored bytes at SRC of zstd cluster CID (header already
+ * checked): one frame whose content size is CI->usize, of which at least
+ * the first NEED bytes (NEED <= CI->usize), or all when FULL, are
+ * decompressed with DCTX.  *out gets a buffer with one reference (release
+ * with smz_cbuf_release(NULL, b)); on failure NULL, with ERR set. */
+smz_err smz_cluster_decode(ZSTD_DCtx *dctx, int64_t cid, const smz_cinfo *ci, const unsigned char *src,
+                           uint64_t need, int full, smz_cbuf **out, char *err, size_t errlen);
+
+#endif

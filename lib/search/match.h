@@ -1,0 +1,60 @@
+/* Phrase checks and result snippets, done on a page's text at query time.
+ *
+ * An archive's full-text index stores, for each token, which rows hold it
+ * and in which column (FTS5 detail=column), not where: a third of the size
+ * of a positional index.  So the index alone answers "which pages contain
+ * all these tokens", and two questions are answered here, from the page's
+ * text (text/entry_text.h derives it again from the stored entry):
+ *
+ *  - does the page really contain each quoted phrase, each CJK word of
+ *    three or more characters (the index has its bigrams, not their order)
+ *    and none of the excluded phrases?
+ *  - which window of the text shows the matched words best (the snippet)?
+ *
+ * A query term is tokenized with the archive's own tokenizer as a document,
+ * so both sides agree on positions: a CJK character takes one position and
+ * carries its bigram with the next character as a colocated token, a word
+ * takes one position.  A phrase matches at position p when every token of
+ * its k-th position is found at p+k; the last token of a prefix term
+ * (word*) matches any token that starts with it.
+ *
+ * Work and memory are linear in the text, which the caller caps
+ * (SMZ_ENTRY_TEXT_MAX); at most SMZ_MATCH_MAX_EVENTS matched tokens are kept
+ * per text, after which a page counts as not matching its phrases. */
+#ifndef SMZ_SEARCH_MATCH_H
+#define SMZ_SEARCH_MATCH_H
+
+#include <stddef.h>
+#include <sqlite3.h>
+#include "smz/error.h"
+#include "search/query.h"
+
+#define SMZ_MATCH_MAX_EVENTS (1u << 22)
+#define SMZ_SNIPPET_TOKENS 36 /* tokens in a snippet's window */
+
+typedef struct smz_matcher smz_matcher;
+
+/* Compiles query Q for texts tokenized by TOK (an instance of the archive's
+ * tokenizer made through API; both must outlive the matcher).  *OUT is NULL
+ * on failure.  Returns SMZ_OK, SMZ_E_NOMEM, or SMZ_E_INTERNAL when the
+ * tokenizer fails. */
+smz_err smz_matcher_new(const fts5_tokenizer *api, Fts5Tokenizer *tok, const smz_query *q,
+                        smz_matcher **out);
+
+/* 1 when a page that the index matched may still lack a phrase, so each
+ * candidate has to go through smz_matcher_check. */
+int smz_matcher_needs_check(const smz_matcher *m);
+
+/* Checks a page given by its TITLE and body TEXT (either may be NULL with
+ * length 0): *OK is 1 when every included term occurs in the title or the
+ * text and no excluded one does.  With SNIPPET not NULL, *SNIPPET is a
+ * malloc'd NUL-terminated piece of the text as HTML (escaped, invalid UTF-8
+ * as U+FFFD, matched words in <b>...</b>, "…" where it is cut, never
+ * inside a character), or NULL when the text is empty. */
+smz_err smz_matcher_check(smz_matcher *m, const char *title, size_t title_len, const char *text,
+                          size_t text_len, int *ok, char **snippet);
+
+/* Frees M; M may be NULL. */
+void smz_matcher_free(smz_matcher *m);
+
+#endif

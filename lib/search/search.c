@@ -1,0 +1,691 @@
+/* Ranked full-text search and title suggestions (smz/search.h).
+ *
+ * The index (search_fts, FTS5 with detail=column) finds the pages that hold
+ * every token of the query, in the title or the body, and ranks them with
+ * smz_rank (search/rank.c: BM25 on columns), the title weighted ten times
+ * the body.  Pages whose title is exactly the query come first.  The
+ * page's text, derived again from the stored
+ * entry, gives the snippet and, where the index cannot tell (phrases, CJK
+ * words of three or more characters, excluded phrases), the final say on
+ * whether the page matches (search/match.h).
+ *
+ * Only bound parameters reach SQL; the FTS5 expression is made of string
+ * literals, one per token of the query, each written from the query's own
+ * characters so that the table's tokenizer reads it back as that one token. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sqlite3.h>
+#include "smz/search.h"
+#include "reader_priv.h"
+#include "search/match.h"
+#include "search/query.h"
+#include "search/tokenizer.h"
+#include "text/entry_text.h"
+#include "text/utf8.h"
+
+#define MAX_LIMIT 100
+#define MAX_OFFSET 10000
+#define EXACT_MAX 20          /* exact-title candidates looked at */
+#define CHECK_MAX 1000        /* pages checked for phrases per call */
+#define SUGGEST_CANDIDATES 200
+#define SUGGEST_MAX_BYTES 256
+#define BUDGET_FACTOR 50      /* the search's step budget, in reader budgets */
+#define TITLE_WEIGHT 10.0
+
+typedef struct tokenizer {
+    fts5_tokenizer api;
+    Fts5Tokenizer *tok;
+} tokenizer;
+
+/* ---- the archive's tokenizer ---- */
+
+static smz_err tokenizer_open(smz_reader *r, tokenizer *t)
+{
+    sqlite3 *db = smz_reader_db(r);
+    fts5_api *fts;
+    void *ud = NULL;
+    int stem = 0;
+    sqlite3_stmt *s = NULL;
+    memset(t, 0, sizeof *t);
+    if (smz_fts5_api(db, &fts) != SMZ_OK)
+        return smz_reader_fail(r, SMZ_E_UNSUPPORTED, "this SQLite has no FTS5");
+    if (sqlite3_prepare_v2(db, "SELECT sql FROM sqlite_schema WHERE name='search_fts'", -1, &s,
+                           NULL) == SQLITE_OK &&
+        sqlite3_step(s) == SQLITE_ROW) {
+        const char *sql = (const char *)sqlite3_column_text(s, 0);
+        stem = sql && strstr(sql, "tokenize='smz porter'") != NULL;
+    }
+    sqlite3_finalize(s);
+    const char *args[] = {"porter"};
+    if (fts->xFindTokenizer(fts, "smz", &ud, &t->api) != SQLITE_OK ||
+        t->api.xCreate(ud, args, stem, &t->tok) != SQLITE_OK)
+        return smz_reader_fail(r, SMZ_E_INTERNAL, "cannot start the search tokenizer");
+    return SMZ_OK;
+}
+
+static void tokenizer_close(tokenizer *t)
+{
+    if (t->tok)
+        t->api.xDelete(t->tok);
+    t->tok = NULL;
+}
+
+/* ---- FTS5 expressions ---- */
+
+typedef struct expr_ctx {
+    sqlite3_str *out;
+    const char *text;
+    const char *sep;
+    int count;
+} expr_ctx;
+
+static void put_literal(sqlite3_str *out, const char *s, int n)
+{
+    sqlite3_str_appendchar(out, 1, '"');
+    for (int i = 0; i < n; i++) {
+        if (s[i] == '"')
+            sqlite3_str_appendchar(out, 1, '"');
+        sqlite3_str_appendchar(out, 1, s[i]);
+    }
+    sqlite3_str_appendchar(out, 1, '"');
+}
+
+static int expr_cb(void *p, int tflags, const char *tok, int n, int s, int e)
+{
+    expr_ctx *c = p;
+    (void)tok;
+    (void)n;
+    if (tflags & FTS5_TOKEN_COLOCATED)
+        return SQLITE_OK;
+    if (c->count++)
+        sqlite3_str_appendall(c->out, c->sep);
+    put_literal(c->out, c->text + s, e - s);
+    return SQLITE_OK;
+}
+
+/* Appends to OUT the literals of TEXT's query tokens, separated by SEP,
+ * with '*' after the last when PREFIX; returns how many (-1 on error). */
+static int put_tokens(tokenizer *t, sqlite3_str *out, const char *text, size_t len, int prefix,
+                      const char *sep)
+{
+    expr_ctx c = {.out = out, .text = text, .sep = sep};
+    if (t->api.xTokenize(t->tok, &c, FTS5_TOKENIZE_QUERY, text, (int)len, expr_cb) != SQLITE_OK)
+        return -1;
+    if (c.count && prefix)
+        sqlite3_str_appendchar(out, 1, '*');
+    return c.count;
+}
+
+typedef struct exprs {
+    char *match;     /* every included token ANDed, NOT each one-token exclusion */
+    char *title_and; /* every included token ANDed */
+    char *title_or;  /* any included token */
+} exprs;
+
+static void exprs_free(exprs *x)
+{
+    sqlite3_free(x->match);
+    sqlite3_free(x->title_and);
+    sqlite3_free(x->title_or);
+    memset(x, 0, sizeof *x);
+}
+
+/* The FTS5 expressions of Q; X->match is NULL when no included term has a
+ * token.  Excluded terms of more than one token are left to the matcher. */
+static smz_err build_exprs(tokenizer *t, const smz_query *q, exprs *x)
+{
+    sqlite3_str *m = sqlite3_str_new(NULL), *ta = sqlite3_str_new(NULL), *to = sqlite3_str_new(NULL);
+    int included = 0, bad = 0, err = SQLITE_OK;
+    memset(x, 0, sizeof *x);
+    for (size_t i = 0; i < smz_query_count(q); i++) {
+        const smz_query_term *term = smz_query_term_at(q, i);
+        if (term->exclude)
+            continue;
+        sqlite3_str *one = sqlite3_str_new(NULL), *two = sqlite3_str_new(NULL);
+        int n = put_tokens(t, one, term->text, term->len, term->prefix, " ");
+        put_tokens(t, two, term->text, term->len, term->prefix, " OR ");
+        int nomem = sqlite3_str_errcode(one) | sqlite3_str_errcode(two);
+        char *and = sqlite3_str_finish(one), *or = sqlite3_str_finish(two);
+        if (nomem)
+            err = SQLITE_NOMEM;
+        if (n < 0)
+            bad = 1;
+        else if (n > 0 && (!and || !or))
+            err = SQLITE_NOMEM;
+        else if (n > 0) {
+            if (included) {
+                sqlite3_str_appendchar(m, 1, ' ');
+                sqlite3_str_appendchar(ta, 1, ' ');
+                sqlite3_str_appendall(to, " OR ");
+            }
+            sqlite3_str_appendall(m, and);
+            sqlite3_str_appendall(ta, and);
+            sqlite3_str_appendall(to, or);
+            included += n;
+        }
+        sqlite3_free(and);
+        sqlite3_free(or);
+    }
+    for (size_t i = 0; included && i < smz_query_count(q); i++) {
+        const smz_query_term *term = smz_query_term_at(q, i);
+        if (!term->exclude)
+            continue;
+        sqlite3_str *one = sqlite3_str_new(NULL);
+        int n = put_tokens(t, one, term->text, term->len, term->prefix, " ");
+        char *lit = sqlite3_str_finish(one);
+        if (n < 0)
+            bad = 1;
+        if (n == 1 && lit) {
+            sqlite3_str_appendall(m, " NOT ");
+            sqlite3_str_appendall(m, lit);
+        }
+        sqlite3_free(lit);
+    }
+    err |= sqlite3_str_errcode(m) | sqlite3_str_errcode(ta) | sqlite3_str_errcode(to);
+    x->match = sqlite3_str_finish(m);
+    x->title_and = sqlite3_str_finish(ta);
+    x->title_or = sqlite3_str_finish(to);
+    if (bad || err != SQLITE_OK || (included && (!x->match || !x->title_and || !x->title_or))) {
+        exprs_free(x);
+        return bad ? SMZ_E_INTERNAL : SMZ_E_NOMEM;
+    }
+    if (!included)
+        exprs_free(x);
+    return SMZ_OK;
+}
+
+/* ---- comparing titles with the query ---- */
+
+typedef struct toklist {
+    char *buf;   /* tokens, each followed by a NUL */
+    size_t len, cap;
+    int n;
+    int fail;
+} toklist;
+
+static int list_cb(void *p, int tflags, const char *tok, int n, int s, int e)
+{
+    toklist *l = p;
+    (void)s;
+    (void)e;
+    if (tflags & FTS5_TOKEN_COLOCATED)
+        return SQLITE_OK;
+    if (l->len + (size_t)n + 1 > l->cap) {
+        size_t cap = (l->cap + (size_t)n + 1) * 2;
+        char *b = realloc(l->buf, cap);
+        if (!b) {
+            l->fail = 1;
+            return SQLITE_NOMEM;
+        }
+        l->buf = b;
+        l->cap = cap;
+    }
+    memcpy(l->buf + l->len, tok, (size_t)n);
+    l->buf[l->len + (size_t)n] = 0;
+    l->len += (size_t)n + 1;
+    l->n++;
+    return SQLITE_OK;
+}
+
+static smz_err tokens_of(tokenizer *t, const char *text, size_t len, toklist *l)
+{
+    memset(l, 0, sizeof *l);
+    if (!len)
+        return SMZ_OK;
+    int rc = t->api.xTokenize(t->tok, l, FTS5_TOKENIZE_DOCUMENT, text, (int)len, list_cb);
+    if (l->fail)
+        return SMZ_E_NOMEM;
+    return rc == SQLITE_OK ? SMZ_OK : SMZ_E_INTERNAL;
+}
+
+/* How TITLE's tokens relate to WANT's: 2 equal, 1 WANT is a prefix of them
+ * (the last one by prefix when LAST_PREFIX), 0 otherwise. */
+static int compare_title(tokenizer *t, const toklist *want, const char *title, int last_prefix)
+{
+    toklist got;
+    int res = 0;
+    if (tokens_of(t, title, strlen(title), &got) != SMZ_OK || got.n < want->n || !want->n)
+        goto out;
+    size_t a = 0, b = 0;
+    for (int i = 0; i < want->n; i++) {
+        const char *x = want->buf + a, *y = got.buf + b;
+        size_t xl = strlen(x), yl = strlen(y);
+        int ok = i == want->n - 1 && last_prefix ? yl >= xl && !memcmp(x, y, xl) : !strcmp(x, y);
+        if (!ok)
+            goto out;
+        a += xl + 1;
+        b += yl + 1;
+    }
+    res = got.n == want->n && !last_prefix ? 2 : 1;
+out:
+    free(got.buf);
+    return res;
+}
+
+/* ---- results ---- */
+
+static smz_err add_hit(smz_results *res, size_t cap, const char *path, const char *title,
+                       char *snippet, double score)
+{
+    smz_hit *h = &res->hits[res->n];
+    (void)cap;
+    h->path = strdup(path);
+    h->title = strdup(title ? title : "");
+    h->snippet = snippet ? snippet : strdup("");
+    h->score = score;
+    res->n++;
+    if (!h->path || !h->title || !h->snippet)
+        return SMZ_E_NOMEM;
+    return SMZ_OK;
+}
+
+void smz_results_free(smz_results *res)
+{
+    if (!res)
+        return;
+    for (size_t i = 0; i < res->n; i++) {
+        free((char *)res->hits[i].path);
+        free((char *)res->hits[i].title);
+        free((char *)res->hits[i].snippet);
+    }
+    free(res->hits);
+    free(res);
+}
+
+/* The text of the entry at PATH (NULL when it has none or is gone). */
+static smz_err page_text(smz_reader *r, const char *path, char **text, size_t *len)
+{
+    smz_entry *e = NULL;
+    unsigned char *data = NULL;
+    size_t n = 0;
+    *text = NULL;
+    *len = 0;
+    smz_err rc = smz_reader_find(r, path, &e);
+    if (rc == SMZ_E_NOTFOUND)
+        return SMZ_OK;
+    if (rc != SMZ_OK)
+        return rc;
+    if (!e->redirect && smz_entry_has_text(e->mime)) {
+        rc = smz_reader_read(r, e, 64u << 20, &data, &n);
+        if (rc == SMZ_E_TOOBIG)
+            rc = SMZ_OK;
+        else if (rc == SMZ_OK)
+            rc = smz_entry_text(e->mime, data, n, text, len);
+    }
+    free(data);
+    smz_entry_free(e);
+    return rc;
+}
+
+typedef struct seen {
+    char **paths;
+    size_t n;
+} seen;
+
+static int was_seen(const seen *s, const char *path)
+{
+    for (size_t i = 0; i < s->n; i++)
+        if (!strcmp(s->paths[i], path))
+            return 1;
+    return 0;
+}
+
+typedef struct search_state {
+    smz_reader *r;
+    tokenizer tok;
+    smz_matcher *m;
+    smz_results *res;
+    size_t limit, offset;
+    uint64_t verified;  /* candidates that matched, in rank order */
+    uint64_t checked;   /* candidates looked at */
+    int full;           /* the page is complete */
+} search_state;
+
+/* Takes one candidate: checks it when the query needs that, and keeps it
+ * with its snippet when it falls on the requested page. */
+static smz_err take(search_state *st, const char *path, const char *title, double score)
+{
+    int need = smz_matcher_needs_check(st->m);
+    int on_page = st->verified >= st->offset && st->verified < st->offset + st->limit;
+    char *text = NULL, *snippet = NULL;
+    size_t len = 0;
+    int ok = 1;
+    smz_err rc = SMZ_OK;
+    st->checked++;
+    if (need || on_page) {
+        if ((rc = page_text(st->r, path, &text, &len)) != SMZ_OK)
+            goto out;
+        rc = smz_matcher_check(st->m, title, strlen(title), text, len, &ok,
+                               on_page ? &snippet : NULL);
+        if (rc != SMZ_OK)
+            goto out;
+        if (need && !ok)
+            goto out;
+    }
+    if (on_page) {
+        rc = add_hit(st->res, st->limit, path, title, snippet, score);
+        snippet = NULL;
+        if (rc != SMZ_OK)
+            goto out;
+    }
+    st->verified++;
+    if (st->verified >= st->offset + st->limit)
+        st->full = 1;
+out:
+    free(text);
+    free(snippet);
+    return rc;
+}
+
+smz_err smz_search(smz_reader *r, const char *query, size_t limit, size_t offset,
+                   smz_results **out)
+{
+    smz_err rc;
+    search_state st = {.r = r};
+    smz_query *q = NULL;
+    char qerr[256] = "";
+    exprs x = {0};
+    sqlite3_stmt *s = NULL;
+    seen exact = {0};
+    toklist want = {0};
+    sqlite3 *db = smz_reader_db(r);
+    uint64_t candidates = 0;
+    *out = NULL;
+    smz_reader_begin_long(r, BUDGET_FACTOR);
+    if (!smz_reader_has_index(r)) {
+        rc = smz_reader_fail(r, SMZ_E_UNSUPPORTED, "this archive has no search index (packed with --no-index)");
+        goto out;
+    }
+    if (!query)
+        query = "";
+    if ((rc = smz_query_build(query, strlen(query), &q, qerr, sizeof qerr)) != SMZ_OK) {
+        smz_reader_fail(r, rc, "%s", qerr[0] ? qerr : smz_strerror(rc));
+        goto out;
+    }
+    if ((rc = tokenizer_open(r, &st.tok)) != SMZ_OK)
+        goto out;
+    if ((rc = build_exprs(&st.tok, q, &x)) != SMZ_OK)
+        goto out;
+    if (!x.match) {
+        rc = smz_reader_fail(r, SMZ_E_INVALID, "the query has no words to search for");
+        goto out;
+    }
+    if ((rc = smz_matcher_new(&st.tok.api, st.tok.tok, q, &st.m)) != SMZ_OK) {
+        smz_reader_fail(r, rc, "cannot prepare the query: %s", smz_strerror(rc));
+        goto out;
+    }
+    st.limit = limit > MAX_LIMIT ? MAX_LIMIT : limit;
+    st.offset = offset > MAX_OFFSET ? MAX_OFFSET : offset;
+    rc = SMZ_E_NOMEM;
+    if (!(st.res = calloc(1, sizeof *st.res)) ||
+        !(st.res->hits = calloc(st.limit ? st.limit : 1, sizeof *st.res->hits)))
+        goto out;
+
+    /* How many pages the index matches. */
+    int src = sqlite3_prepare_v2(db,
+                                 "SELECT count(*) FROM search_fts f JOIN search_text t ON t.id = f.rowid "
+                                 "WHERE search_fts MATCH ?1",
+                                 -1, &s, NULL);
+    if (src == SQLITE_OK) {
+        sqlite3_bind_text(s, 1, x.match, -1, SQLITE_STATIC);
+        src = sqlite3_step(s);
+        if (src == SQLITE_ROW) {
+            candidates = (uint64_t)sqlite3_column_int64(s, 0);
+            src = SQLITE_DONE;
+        }
+    }
+    sqlite3_finalize(s);
+    s = NULL;
+    if (src != SQLITE_DONE) {
+        rc = smz_reader_sqlfail(r, src, "searching");
+        goto out;
+    }
+
+    /* Pages whose title is the query come first. */
+    const char *plain = smz_query_plain(q);
+    if ((rc = tokens_of(&st.tok, plain, strlen(plain), &want)) != SMZ_OK)
+        goto out;
+    rc = SMZ_E_NOMEM;
+    if (!(exact.paths = calloc(EXACT_MAX, sizeof *exact.paths)))
+        goto out;
+    src = sqlite3_prepare_v2(db,
+                             "SELECT t.path, e.title, smz_rank(search_title) "
+                             "FROM search_title st JOIN search_text t ON t.id = st.rowid "
+                             "JOIN entries e ON e.path = t.path "
+                             "WHERE search_title MATCH ?1 AND e.redirect IS NULL "
+                             "AND st.rowid IN (SELECT rowid FROM search_fts WHERE search_fts MATCH ?2) "
+                             "ORDER BY 3 DESC LIMIT 20",
+                             -1, &s, NULL);
+    if (src == SQLITE_OK) {
+        sqlite3_bind_text(s, 1, x.title_and, -1, SQLITE_STATIC);
+        sqlite3_bind_text(s, 2, x.match, -1, SQLITE_STATIC);
+        while (!st.full && (src = sqlite3_step(s)) == SQLITE_ROW) {
+            const char *path = (const char *)sqlite3_column_text(s, 0);
+            const char *title = (const char *)sqlite3_column_text(s, 1);
+            if (!path || !title || compare_title(&st.tok, &want, title, 0) != 2 ||
+                exact.n == EXACT_MAX)
+                continue;
+            if (!(exact.paths[exact.n] = strdup(path))) {
+                rc = SMZ_E_NOMEM;
+                goto out;
+            }
+            exact.n++;
+            if ((rc = take(&st, path, title, 1000.0 + TITLE_WEIGHT * sqlite3_column_double(s, 2))) !=
+                SMZ_OK)
+                goto out;
+        }
+    }
+    sqlite3_finalize(s);
+    s = NULL;
+    if (src != SQLITE_OK && src != SQLITE_DONE && src != SQLITE_ROW) {
+        rc = smz_reader_sqlfail(r, src, "searching titles");
+        goto out;
+    }
+
+    /* Then every page by rank: the words in the title count ten times
+     * those in the text. */
+    src = sqlite3_prepare_v2(db,
+                             "WITH tm(id, score) AS MATERIALIZED (SELECT rowid, smz_rank(search_title) "
+                             "FROM search_title WHERE search_title MATCH ?2) "
+                             "SELECT t.path, e.title, smz_rank(search_fts, 'all') + "
+                             "coalesce((SELECT score FROM tm WHERE tm.id = f.rowid), 0) * ?3 "
+                             "FROM search_fts f JOIN search_text t ON t.id = f.rowid "
+                             "JOIN entries e ON e.path = t.path "
+                             "WHERE search_fts MATCH ?1 AND e.redirect IS NULL ORDER BY 3 DESC",
+                             -1, &s, NULL);
+    if (src == SQLITE_OK) {
+        sqlite3_bind_text(s, 1, x.match, -1, SQLITE_STATIC);
+        sqlite3_bind_text(s, 2, x.title_or, -1, SQLITE_STATIC);
+        sqlite3_bind_double(s, 3, TITLE_WEIGHT);
+        while (!st.full && st.checked < CHECK_MAX + st.offset && (src = sqlite3_step(s)) == SQLITE_ROW) {
+            const char *path = (const char *)sqlite3_column_text(s, 0);
+            const char *title = (const char *)sqlite3_column_text(s, 1);
+            if (!path || !title || was_seen(&exact, path))
+                continue;
+            if ((rc = take(&st, path, title, sqlite3_column_double(s, 2))) != SMZ_OK)
+                goto out;
+        }
+    }
+    int finished = src == SQLITE_DONE;
+    sqlite3_finalize(s);
+    s = NULL;
+    if (src != SQLITE_OK && src != SQLITE_DONE && src != SQLITE_ROW) {
+        rc = smz_reader_sqlfail(r, src, "searching");
+        goto out;
+    }
+    if (!smz_matcher_needs_check(st.m) || finished || !st.checked)
+        st.res->total = smz_matcher_needs_check(st.m) && finished ? st.verified : candidates;
+    else /* estimated from the share of the pages checked that matched */
+        st.res->total = (uint64_t)((double)candidates * (double)st.verified / (double)st.checked + 0.5);
+    if (st.res->total < st.verified)
+        st.res->total = st.verified;
+    *out = st.res;
+    st.res = NULL;
+    rc = SMZ_OK;
+out:
+    sqlite3_finalize(s);
+    for (size_t i = 0; i < exact.n; i++)
+        free(exact.paths[i]);
+    free(exact.paths);
+    free(want.buf);
+    exprs_free(&x);
+    smz_matcher_free(st.m);
+    tokenizer_close(&st.tok);
+    smz_results_free(st.res);
+    smz_query_free(q);
+    return rc;
+}
+
+/* ---- suggestions ---- */
+
+typedef struct cand {
+    char *path, *title;
+    int kind;     /* 2: the title is the prefix, 1: starts with it, 0: contains it */
+    double rank;  /* smz_rank on the title, higher is better */
+    size_t order;
+} cand;
+
+static int cand_cmp(const void *a, const void *b)
+{
+    const cand *x = a, *y = b;
+    if (x->kind != y->kind)
+        return y->kind - x->kind;
+    size_t xl = strlen(x->title), yl = strlen(y->title);
+    if (xl != yl)
+        return xl < yl ? -1 : 1;
+    int c = strcmp(x->title, y->title);
+    if (c)
+        return c;
+    return x->order < y->order ? -1 : x->order > y->order;
+}
+
+smz_err smz_suggest(smz_reader *r, const char *prefix, size_t limit, smz_results **out)
+{
+    smz_err rc;
+    tokenizer tok = {0};
+    sqlite3_str *e = NULL;
+    char *expr = NULL;
+    sqlite3_stmt *s = NULL;
+    cand *c = NULL;
+    size_t nc = 0;
+    toklist want = {0};
+    smz_results *res = NULL;
+    sqlite3 *db = smz_reader_db(r);
+    *out = NULL;
+    smz_reader_begin_long(r, BUDGET_FACTOR);
+    if (!smz_reader_has_index(r)) {
+        rc = smz_reader_fail(r, SMZ_E_UNSUPPORTED, "this archive has no search index (packed with --no-index)");
+        goto out;
+    }
+    if (!prefix)
+        prefix = "";
+    size_t len = strlen(prefix);
+    if (len > SUGGEST_MAX_BYTES) {
+        rc = smz_reader_fail(r, SMZ_E_TOOBIG, "the text typed is over %d bytes", SUGGEST_MAX_BYTES);
+        goto out;
+    }
+    if (!smz_utf8_valid(prefix, len)) {
+        rc = smz_reader_fail(r, SMZ_E_INVALID, "the text typed is not valid UTF-8");
+        goto out;
+    }
+    if (limit > MAX_LIMIT)
+        limit = MAX_LIMIT;
+    if ((rc = tokenizer_open(r, &tok)) != SMZ_OK)
+        goto out;
+    /* The last word is a prefix unless a space or a CJK character ends it. */
+    int last_prefix = 0;
+    if (len) {
+        size_t i = len - 1;
+        uint32_t cp = 0;
+        while (i > 0 && ((unsigned char)prefix[i] & 0xC0) == 0x80)
+            i--;
+        smz_utf8_next((const unsigned char *)prefix + i, len - i, &cp);
+        last_prefix = cp > ' ' && cp != 0xA0 && cp != 0x3000 && !smz_is_cjk(cp);
+    }
+    rc = SMZ_E_NOMEM;
+    if (!(e = sqlite3_str_new(NULL)))
+        goto out;
+    int n = put_tokens(&tok, e, prefix, len, last_prefix, " ");
+    if (sqlite3_str_errcode(e) != SQLITE_OK)
+        goto out;
+    expr = sqlite3_str_finish(e);
+    e = NULL;
+    if (n < 0) {
+        rc = smz_reader_fail(r, SMZ_E_INTERNAL, "cannot tokenize the text typed");
+        goto out;
+    }
+    if (!(res = calloc(1, sizeof *res)) || !(res->hits = calloc(limit ? limit : 1, sizeof *res->hits)))
+        goto out;
+    if (n == 0 || !expr) {
+        *out = res;
+        res = NULL;
+        rc = SMZ_OK;
+        goto out;
+    }
+    if ((rc = tokens_of(&tok, prefix, len, &want)) != SMZ_OK)
+        goto out;
+    if (!(c = calloc(SUGGEST_CANDIDATES, sizeof *c))) {
+        rc = SMZ_E_NOMEM;
+        goto out;
+    }
+    int src = sqlite3_prepare_v2(db,
+                                 "SELECT t.path, e.title, smz_rank(search_title) "
+                                 "FROM search_title st JOIN search_text t ON t.id = st.rowid "
+                                 "JOIN entries e ON e.path = t.path WHERE search_title MATCH ?1 "
+                                 "AND e.redirect IS NULL AND e.title <> '' ORDER BY 3 DESC LIMIT 200",
+                                 -1, &s, NULL);
+    if (src == SQLITE_OK) {
+        sqlite3_bind_text(s, 1, expr, -1, SQLITE_STATIC);
+        while ((src = sqlite3_step(s)) == SQLITE_ROW && nc < SUGGEST_CANDIDATES) {
+            const char *path = (const char *)sqlite3_column_text(s, 0);
+            const char *title = (const char *)sqlite3_column_text(s, 1);
+            if (!path || !title)
+                continue;
+            cand *k = &c[nc];
+            if (!(k->path = strdup(path)) || !(k->title = strdup(title))) {
+                free(k->path);
+                rc = SMZ_E_NOMEM;
+                goto out;
+            }
+            k->kind = compare_title(&tok, &want, title, last_prefix);
+            k->rank = sqlite3_column_double(s, 2);
+            k->order = nc++;
+        }
+    }
+    sqlite3_finalize(s);
+    s = NULL;
+    if (src != SQLITE_DONE && src != SQLITE_ROW) {
+        rc = smz_reader_sqlfail(r, src, "looking up titles");
+        goto out;
+    }
+    qsort(c, nc, sizeof *c, cand_cmp);
+    for (size_t i = 0; i < nc && res->n < limit; i++) {
+        /* One suggestion per title: the first (best) page that has it. */
+        int dup = 0;
+        for (size_t j = 0; j < res->n && !dup; j++)
+            dup = !strcmp(res->hits[j].title, c[i].title);
+        if (dup)
+            continue;
+        if ((rc = add_hit(res, limit, c[i].path, c[i].title, NULL, (double)c[i].kind + c[i].rank / 1000.0)) !=
+            SMZ_OK)
+            goto out;
+    }
+    res->total = res->n;
+    *out = res;
+    res = NULL;
+    rc = SMZ_OK;
+out:
+    sqlite3_finalize(s);
+    sqlite3_free(sqlite3_str_finish(e));
+    sqlite3_free(expr);
+    for (size_t i = 0; i < nc; i++) {
+        free(c[i].path);
+        free(c[i].title);
+    }
+    free(c);
+    free(want.buf);
+    tokenizer_close(&tok);
+    smz_results_free(res);
+    return rc;
+}

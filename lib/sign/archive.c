@@ -1,0 +1,717 @@
+/* Archive signatures (smz/verify.h): the embedded signature the writer
+ * stores, the detached .minisig smz-pack writes beside the archive, and the
+ * check of both.
+ *
+ * What is signed (docs/FORMAT.md, "Signatures"): the embedded signature
+ * covers the 78-byte statement "smz-digest-1 <hex digest>\n", so it survives
+ * anything that keeps the content (the digest ignores SQLite's layout); the
+ * detached one covers the file's bytes, for stock minisign.  Both carry the
+ * same trusted comment, naming the content digest, a digest of the metadata
+ * alone, the Date and the Name.  When a signature fails, the comment (if its
+ * global signature still holds, it is authentic) tells what changed: the
+ * entries (same metadata digest), the metadata (the stored Digest is still
+ * the signed one), or neither: a signature made for another archive. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sodium.h>
+#include <sqlite3.h>
+#include "smz/verify.h"
+#include "format.h"
+#include "sign/archive_int.h"
+#include "text/utf8.h"
+
+#define HEX_LEN (SMZ_DIGEST_BYTES * 2)
+#define NAME_MAX_BYTES 512 /* of the Name in a trusted comment */
+#define DATE_MAX_BYTES 64
+#define LEGACY_MSG                                                                             \
+    "legacy non-prehashed signature (\"Ed\", minisign -l) not accepted: archives must be "    \
+    "signed prehashed (\"ED\", minisign's default)"
+
+static smz_err failf(char *err, size_t errlen, smz_err rc, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static smz_err failf(char *err, size_t errlen, smz_err rc, const char *fmt, ...)
+{
+    va_list ap;
+    if (err && errlen) {
+        va_start(ap, fmt);
+        vsnprintf(err, errlen, fmt, ap);
+        va_end(ap);
+    }
+    return rc;
+}
+
+static void setmsg(smz_sigcheck *sc, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void setmsg(smz_sigcheck *sc, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(sc->message, sizeof sc->message, fmt, ap);
+    va_end(ap);
+}
+
+/* 1 when S is exactly 64 lowercase hex digits. */
+static int hex_ok(const char *s)
+{
+    size_t i;
+    for (i = 0; i < HEX_LEN; i++)
+        if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+            return 0;
+    return s[HEX_LEN] == '\0';
+}
+
+/* ---- what an archive says about itself ---- */
+
+typedef struct info {
+    char stored[HEX_LEN + 1]; /* the Digest metadata when well-formed, else "" */
+    char meta[HEX_LEN + 1];   /* the metadata digest, "" when not computable */
+    char *name, *date;        /* "" when absent */
+} info;
+
+static void info_free(info *in)
+{
+    free(in->name);
+    free(in->date);
+    in->name = in->date = NULL;
+}
+
+/* BLAKE2b-256 over "smz-meta-1" then, for each metadata row the content
+ * digest covers (key order, Digest, UUID and Signature* left out), the
+ * 8-byte big-endian length and bytes of key and value: the metadata part of
+ * the content digest, alone. */
+static void put_str(crypto_generichash_state *h, const void *p, size_t n)
+{
+    unsigned char b[8];
+    for (int i = 0; i < 8; i++)
+        b[i] = (unsigned char)((uint64_t)n >> (56 - 8 * i));
+    crypto_generichash_update(h, b, 8);
+    if (n)
+        crypto_generichash_update(h, p, n);
+}
+
+static smz_err meta_digest(smz_reader *r, char hex[HEX_LEN + 1], char *err, size_t errlen)
+{
+    crypto_generichash_state h;
+    unsigned char d[SMZ_DIGEST_BYTES];
+    sqlite3_stmt *s = NULL;
+    sqlite3 *db = smz_reader_db(r);
+    char *tmp = NULL;
+    int src;
+
+    hex[0] = '\0';
+    /* A reader call first: it resets the reader's step budget, which also
+     * bounds this query on a hostile file. */
+    if (smz_reader_meta(r, "Name", &tmp, NULL) == SMZ_E_NOMEM)
+        return failf(err, errlen, SMZ_E_NOMEM, "out of memory");
+    free(tmp);
+    src = sqlite3_prepare_v2(db,
+                             "SELECT key, value FROM metadata WHERE key NOT IN ('Digest', 'UUID') "
+                             "AND key NOT GLOB 'Signature*' ORDER BY key",
+                             -1, &s, NULL);
+    if (src != SQLITE_OK)
+        return failf(err, errlen, SMZ_E_CORRUPT, "reading metadata: %s", sqlite3_errmsg(db));
+    crypto_generichash_init(&h, NULL, 0, sizeof d);
+    crypto_generichash_update(&h, (const unsigned char *)"smz-meta-1", 10);
+    while ((src = sqlite3_step(s)) == SQLITE_ROW) {
+        put_str(&h, sqlite3_column_blob(s, 0), (size_t)sqlite3_column_bytes(s, 0));
+        put_str(&h, sqlite3_column_blob(s, 1), (size_t)sqlite3_column_bytes(s, 1));
+    }
+    sqlite3_finalize(s);
+    if (src != SQLITE_DONE)
+        return failf(err, errlen, SMZ_E_CORRUPT, "reading metadata: %s", sqlite3_errmsg(db));
+    crypto_generichash_final(&h, d, sizeof d);
+    sodium_bin2hex(hex, HEX_LEN + 1, d, sizeof d);
+    return SMZ_OK;
+}
+
+/* A metadata value for a comment line: at most MAX bytes, cut at a
+ * character boundary; control characters and invalid UTF-8 become '?'. */
+static char *comment_field(smz_reader *r, const char *key, size_t max)
+{
+    char *v = NULL, *out;
+    size_t n = 0, o = 0, i = 0;
+    smz_err rc = smz_reader_meta(r, key, &v, &n);
+    if (rc != SMZ_OK)
+        return rc == SMZ_E_NOMEM ? NULL : strdup("");
+    out = malloc(max + 1);
+    while (out && i < n) {
+        uint32_t cp;
+        size_t k = smz_utf8_next((const unsigned char *)v + i, n - i, &cp);
+        if (o + k > max)
+            break;
+        if (cp == SMZ_UTF8_INVALID || cp < 0x20 || cp == 0x7f) {
+            out[o++] = '?';
+            i += 1;
+            continue;
+        }
+        memcpy(out + o, v + i, k);
+        o += k;
+        i += k;
+    }
+    if (out)
+        out[o] = '\0';
+    free(v);
+    return out;
+}
+
+static smz_err load_info(smz_reader *r, info *in, char *err, size_t errlen)
+{
+    char *d = NULL;
+    size_t n = 0;
+    smz_err rc;
+
+    memset(in, 0, sizeof *in);
+    rc = smz_reader_meta(r, SMZ_META_DIGEST, &d, &n);
+    if (rc == SMZ_E_NOMEM)
+        return failf(err, errlen, rc, "out of memory");
+    if (rc == SMZ_OK && n == HEX_LEN && hex_ok(d))
+        memcpy(in->stored, d, HEX_LEN + 1);
+    free(d);
+    if (!(in->name = comment_field(r, "Name", NAME_MAX_BYTES)) ||
+        !(in->date = comment_field(r, "Date", DATE_MAX_BYTES))) {
+        info_free(in);
+        return failf(err, errlen, SMZ_E_NOMEM, "out of memory");
+    }
+    rc = meta_digest(r, in->meta, err, errlen);
+    if (rc == SMZ_E_NOMEM) {
+        info_free(in);
+        return rc;
+    }
+    return SMZ_OK; /* an unreadable metadata table only leaves meta "" */
+}
+
+/* ---- the statement and the trusted comment ---- */
+
+static void statement_hash(const char hex[HEX_LEN + 1], unsigned char hash[SMZ_SIGN_HASH_BYTES])
+{
+    char st[sizeof SMZ_DIGEST_STATEMENT_PREFIX + HEX_LEN + 1];
+    int n = snprintf(st, sizeof st, SMZ_DIGEST_STATEMENT_PREFIX "%s\n", hex);
+    crypto_generichash(hash, SMZ_SIGN_HASH_BYTES, (const unsigned char *)st, (size_t)n, NULL, 0);
+}
+
+/* "smz-archive-1 digest:D meta:M date:DATE name:NAME", malloc'd. */
+static char *make_comment(const char *digest, const info *in)
+{
+    size_t cap = 200 + strlen(in->date) + strlen(in->name);
+    char *c = malloc(cap);
+    if (c)
+        snprintf(c, cap, SMZ_SIG_COMMENT_PREFIX "digest:%s meta:%s date:%s name:%s", digest,
+                 in->meta, in->date, in->name);
+    return c;
+}
+
+/* Reads one of our comments: 1 with the digests (and REST pointing at
+ * "date:..."), 0 for any other comment. */
+static int parse_comment(const char *c, char digest[HEX_LEN + 1], char meta[HEX_LEN + 1],
+                         const char **rest)
+{
+    static const char p1[] = SMZ_SIG_COMMENT_PREFIX "digest:", p2[] = " meta:";
+    if (!c || strncmp(c, p1, sizeof p1 - 1))
+        return 0;
+    c += sizeof p1 - 1;
+    if (strlen(c) < HEX_LEN)
+        return 0;
+    memcpy(digest, c, HEX_LEN);
+    digest[HEX_LEN] = '\0';
+    c += HEX_LEN;
+    if (!hex_ok(digest) || strncmp(c, p2, sizeof p2 - 1))
+        return 0;
+    c += sizeof p2 - 1;
+    if (strlen(c) < HEX_LEN)
+        return 0;
+    memcpy(meta, c, HEX_LEN);
+    meta[HEX_LEN] = '\0';
+    c += HEX_LEN;
+    if (!hex_ok(meta) || (*c && *c != ' '))
+        return 0;
+    *rest = *c ? c + 1 : c;
+    return 1;
+}
+
+/* ---- signing ---- */
+
+/* The comment and statement hash for the archive at PATH, from its stored
+ * Digest (written by the writer, or checked by the caller). */
+static smz_err prepare(const char *path, char **comment, unsigned char hash[SMZ_SIGN_HASH_BYTES],
+                       char *err, size_t errlen)
+{
+    smz_reader *r = NULL;
+    info in;
+    smz_err rc = smz_reader_open(path, NULL, &r);
+
+    *comment = NULL;
+    memset(&in, 0, sizeof in);
+    if (rc != SMZ_OK) {
+        failf(err, errlen, rc, "%s", r ? smz_reader_errmsg(r) : smz_strerror(rc));
+        goto out;
+    }
+    if ((rc = load_info(r, &in, err, errlen)) != SMZ_OK)
+        goto out;
+    if (!in.stored[0]) {
+        rc = failf(err, errlen, SMZ_E_INVALID, "%s: no content digest (metadata Digest) to sign",
+                   path);
+        goto out;
+    }
+    if (!in.meta[0]) {
+        rc = failf(err, errlen, SMZ_E_CORRUPT, "%s: the metadata cannot be read", path);
+        goto out;
+    }
+    if (!(*comment = make_comment(in.stored, &in))) {
+        rc = failf(err, errlen, SMZ_E_NOMEM, "out of memory");
+        goto out;
+    }
+    statement_hash(in.stored, hash);
+    rc = SMZ_OK;
+out:
+    info_free(&in);
+    smz_reader_close(r);
+    return rc;
+}
+
+smz_err smz__archive_embed_signature(const char *path, const smz_seckey *sk, char *err,
+                                     size_t errlen)
+{
+    unsigned char hash[SMZ_SIGN_HASH_BYTES];
+    char *comment = NULL, *sig = NULL;
+    size_t len = 0;
+    sqlite3 *db = NULL;
+    sqlite3_stmt *s = NULL;
+    smz_err rc;
+    int src;
+
+    if ((rc = prepare(path, &comment, hash, err, errlen)) != SMZ_OK)
+        goto out;
+    if ((rc = smz_sign_hash(sk, hash, comment, NULL, &sig, &len, err, errlen)) != SMZ_OK)
+        goto out;
+    src = sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL);
+    if (src == SQLITE_OK)
+        src = sqlite3_exec(db, "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;", NULL, NULL,
+                           NULL);
+    if (src == SQLITE_OK)
+        src = sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO metadata(key,value) VALUES(?,?)", -1,
+                                 &s, NULL);
+    if (src == SQLITE_OK) {
+        sqlite3_bind_text(s, 1, SMZ_META_SIGNATURE, -1, SQLITE_STATIC);
+        sqlite3_bind_blob(s, 2, sig, (int)len, SQLITE_STATIC);
+        src = sqlite3_step(s);
+        if (src == SQLITE_DONE)
+            src = SQLITE_OK;
+    }
+    if (src != SQLITE_OK) {
+        rc = smz_sqlite_err(db, src, "storing the signature", err, errlen);
+        goto out;
+    }
+    rc = SMZ_OK;
+out:
+    sqlite3_finalize(s);
+    if (db)
+        sqlite3_close(db);
+    free(comment);
+    free(sig);
+    return rc;
+}
+
+smz_err smz_archive_sign_file(const char *path, const smz_seckey *sk, char **sig, size_t *len,
+                              char *err, size_t errlen)
+{
+    unsigned char hash[SMZ_SIGN_HASH_BYTES];
+    char *comment = NULL;
+    smz_err rc;
+
+    *sig = NULL;
+    if (len)
+        *len = 0;
+    if ((rc = prepare(path, &comment, hash, err, errlen)) == SMZ_OK)
+        rc = smz_sign_file(sk, path, comment, NULL, sig, len, err, errlen);
+    free(comment);
+    return rc;
+}
+
+smz_err smz_archive_signer(smz_reader *r, char keyid[SMZ_KEYID_SIZE], char *err, size_t errlen)
+{
+    char *text = NULL;
+    size_t n = 0;
+    smz_sig *sig = NULL;
+    smz_err rc = smz_reader_meta(r, SMZ_META_SIGNATURE, &text, &n);
+
+    keyid[0] = '\0';
+    if (rc != SMZ_OK) {
+        failf(err, errlen, rc, "%s", smz_reader_errmsg(r));
+        return rc;
+    }
+    rc = smz_sig_parse(text, n, &sig, err, errlen);
+    if (rc == SMZ_OK)
+        smz_sig_keyid(sig, keyid);
+    smz_sig_free(sig);
+    free(text);
+    return rc == SMZ_OK ? SMZ_OK : SMZ_E_INVALID;
+}
+
+/* ---- verifying ---- */
+
+typedef struct vctx {
+    smz_reader *r;
+    const smz_verify_opts *o;
+    smz_verify_report *rep;
+    info in;
+    int digest_tried;
+    char computed[HEX_LEN + 1]; /* hex of rep->digest, "" until known */
+} vctx;
+
+/* The recomputed content digest, once ("" when it cannot be read). */
+static const char *digest_of(vctx *c)
+{
+    if (c->digest_tried)
+        return c->computed[0] ? c->computed : NULL;
+    c->digest_tried = 1;
+    if (c->o->digest) {
+        memcpy(c->rep->digest, c->o->digest, SMZ_DIGEST_BYTES);
+    } else if (smz_reader_digest(c->r, c->rep->digest) != SMZ_OK) {
+        snprintf(c->rep->digest_error, sizeof c->rep->digest_error, "%s",
+                 smz_reader_errmsg(c->r));
+        return NULL;
+    }
+    c->rep->have_digest = 1;
+    sodium_bin2hex(c->computed, sizeof c->computed, c->rep->digest, SMZ_DIGEST_BYTES);
+    return c->computed;
+}
+
+/* Looks the key up; NULL (and SC filled) when it is not trusted. */
+static const smz_pubkey *trusted_key(vctx *c, const smz_sig *sig, smz_sigcheck *sc)
+{
+    const smz_pubkey *pk = NULL;
+    char msg[512];
+    sc->status = SMZ_SIGSTATUS_UNTRUSTED;
+    if (!c->o->trusted || smz_keyring_count(c->o->trusted) == 0) {
+        setmsg(sc, "signed by key %s; no trusted key was given, so it is not checked", sc->keyid);
+        return NULL;
+    }
+    if (smz_keyring_find(c->o->trusted, sig, &pk, msg, sizeof msg) != SMZ_OK) {
+        if (smz_keyring_count(c->o->trusted) == 1)
+            setmsg(sc, "signed by key %s, not by the trusted key: wrong key id", sc->keyid);
+        else
+            setmsg(sc, "%s", msg);
+        return NULL;
+    }
+    sc->trusted = 1;
+    return pk;
+}
+
+/* SC is BAD: says why, from what the failed verify call found.  CURRENT is
+ * this archive's content digest as best known (NULL if unknown); SIGNED is
+ * the digest an embedded signature was checked against (NULL: detached). */
+static void explain(vctx *c, smz_sigcheck *sc, const smz_sig *sig, smz_err rc,
+                    const char *libmsg, const char *current, const char *signed_digest)
+{
+    unsigned ck = smz_sig_checked(sig);
+    const char *text = smz_sig_comment_text(sig), *rest = "";
+    char d[HEX_LEN + 1], m[HEX_LEN + 1];
+    int ours = parse_comment(text, d, m, &rest);
+
+    sc->status = SMZ_SIGSTATUS_BAD;
+    if (rc != SMZ_E_SIGNATURE || ck == 0) {
+        setmsg(sc, "%s", libmsg);
+        return;
+    }
+    if (ck == SMZ_SIG_DATA_OK) {
+        /* The data is as signed, the comment or its signature is not: the
+         * comment this archive should carry tells which. */
+        const char *dg = signed_digest ? signed_digest : current ? current : c->in.stored;
+        char *want = dg && dg[0] && c->in.meta[0] ? make_comment(dg, &c->in) : NULL;
+        if (want && text && !strcmp(want, text))
+            setmsg(sc, "the global signature was altered: the trusted comment is the one this "
+                       "archive should carry, but the global signature does not match it");
+        else if (ours)
+            setmsg(sc, "the trusted comment was altered: it does not match its global signature "
+                       "(the data itself verifies)");
+        else
+            setmsg(sc, "%s", libmsg);
+        free(want);
+        return;
+    }
+    if (ck == SMZ_SIG_COMMENT_OK && ours) {
+        /* The comment is authentic: it names the content that was signed. */
+        if (!signed_digest && current && !strcmp(d, current))
+            setmsg(sc, "the file was rewritten after it was signed, but its content is the "
+                       "signed content (digest %.16s...): only its embedded signature or SQLite's "
+                       "layout changed; sign it again",
+                   current);
+        else if (!current)
+            setmsg(sc, "the archive was changed after it was signed, and its content cannot be "
+                       "read: %s",
+                   c->rep->digest_error[0] ? c->rep->digest_error : "no content digest");
+        else if (c->in.meta[0] && !strcmp(m, c->in.meta))
+            setmsg(sc, "the entries were changed after the archive was signed (metadata "
+                       "unchanged): the content digest is now %.16s..., it was %.16s... when "
+                       "signed",
+                   current, d);
+        else if (c->in.stored[0] && !strcmp(c->in.stored, d))
+            setmsg(sc, "the metadata was changed after the archive was signed (its Digest "
+                       "metadata is still the signed %.16s..., the content digest is now "
+                       "%.16s...)",
+                   d, current);
+        else
+            setmsg(sc, "this signature is for another archive (%s, content digest %.16s...), "
+                       "not for this one (%.16s...)",
+                   rest, d, current);
+        return;
+    }
+    setmsg(sc, "%s", libmsg);
+}
+
+/* A signature that verified: its comment must not name other content. */
+static void accept(smz_sigcheck *sc, const smz_sig *sig, const char *current, int quick)
+{
+    const char *tc = smz_sig_trusted_comment(sig), *rest;
+    char d[HEX_LEN + 1], m[HEX_LEN + 1];
+    if (parse_comment(tc, d, m, &rest) && current && strcmp(d, current)) {
+        sc->status = SMZ_SIGSTATUS_BAD;
+        setmsg(sc, "the signature verifies, but its trusted comment names content digest "
+                   "%.16s..., not this archive's %.16s...",
+               d, current);
+        return;
+    }
+    sc->status = quick ? SMZ_SIGSTATUS_UNCHECKED : SMZ_SIGSTATUS_GOOD;
+    sc->comment = tc ? strdup(tc) : NULL;
+    sc->message[0] = '\0';
+}
+
+static smz_err check_embedded(vctx *c, char *err, size_t errlen)
+{
+    smz_verify_report *rep = c->rep;
+    smz_sigcheck *sc = &rep->sigs[rep->n];
+    int quick = (c->o->flags & SMZ_VERIFY_QUICK) != 0;
+    char *text = NULL, msg[1024];
+    size_t n = 0;
+    smz_sig *sig = NULL;
+    const smz_pubkey *pk;
+    unsigned char hash[SMZ_SIGN_HASH_BYTES];
+    const char *current;
+    smz_err rc = smz_reader_meta(c->r, SMZ_META_SIGNATURE, &text, &n);
+
+    if (rc == SMZ_E_NOTFOUND)
+        return SMZ_OK;
+    if (rc == SMZ_E_NOMEM)
+        return failf(err, errlen, rc, "out of memory");
+    memset(sc, 0, sizeof *sc);
+    rep->n++;
+    sc->status = SMZ_SIGSTATUS_BAD;
+    if (rc != SMZ_OK) {
+        setmsg(sc, "embedded signature unreadable: %s", smz_reader_errmsg(c->r));
+        goto out;
+    }
+    if (smz_sig_parse(text, n, &sig, msg, sizeof msg) != SMZ_OK) {
+        setmsg(sc, "malformed embedded %s", msg);
+        goto out;
+    }
+    smz_sig_keyid(sig, sc->keyid);
+    if (!(pk = trusted_key(c, sig, sc)))
+        goto out;
+    sc->status = SMZ_SIGSTATUS_BAD;
+    if (smz_sig_is_legacy(sig)) {
+        setmsg(sc, LEGACY_MSG);
+        goto out;
+    }
+    current = quick ? (c->in.stored[0] ? c->in.stored : NULL) : digest_of(c);
+    if (!current) {
+        setmsg(sc, quick ? "the archive has no valid Digest metadata to check the signature against"
+                         : "the archive's content cannot be read, so its signature cannot be "
+                           "checked: %s",
+               rep->digest_error);
+        goto out;
+    }
+    statement_hash(current, hash);
+    rc = smz_sig_verify_hash(sig, pk, hash, 0, msg, sizeof msg);
+    if (rc == SMZ_OK)
+        accept(sc, sig, current, quick);
+    else if (rc == SMZ_E_NOMEM)
+        return failf(err, errlen, rc, "out of memory");
+    else
+        explain(c, sc, sig, rc, msg, current, current);
+out:
+    smz_sig_free(sig);
+    free(text);
+    return SMZ_OK;
+}
+
+/* BLAKE2b-512 of the file at PATH, as minisign prehashes; stops when the
+ * caller's cancel flag is set. */
+static smz_err hash_file(const char *path, const atomic_int *cancel,
+                         unsigned char hash[SMZ_SIGN_HASH_BYTES], char *msg, size_t msglen)
+{
+    smz_hasher *h = NULL;
+    unsigned char *buf = NULL;
+    FILE *f = NULL;
+    size_t n;
+    smz_err rc = smz_hasher_new(&h);
+
+    if (rc != SMZ_OK)
+        return failf(msg, msglen, rc, "out of memory");
+    if (!(buf = malloc(1 << 16))) {
+        rc = failf(msg, msglen, SMZ_E_NOMEM, "out of memory");
+        goto out;
+    }
+    if (!(f = fopen(path, "rb"))) {
+        rc = failf(msg, msglen, SMZ_E_IO, "cannot read %s: %s", path, strerror(errno));
+        goto out;
+    }
+    while ((n = fread(buf, 1, 1 << 16, f)) > 0) {
+        if (cancel && atomic_load(cancel)) {
+            rc = failf(msg, msglen, SMZ_E_INTERRUPTED, "interrupted");
+            goto out;
+        }
+        smz_hasher_update(h, buf, n);
+    }
+    if (ferror(f)) {
+        rc = failf(msg, msglen, SMZ_E_IO, "cannot read %s", path);
+        goto out;
+    }
+    smz_hasher_final(h, hash);
+    rc = SMZ_OK;
+out:
+    if (f)
+        fclose(f);
+    free(buf);
+    smz_hasher_free(h);
+    return rc;
+}
+
+static smz_err check_detached(vctx *c, const char *path, char *err, size_t errlen)
+{
+    smz_verify_report *rep = c->rep;
+    smz_sigcheck *sc = &rep->sigs[rep->n];
+    int quick = (c->o->flags & SMZ_VERIFY_QUICK) != 0;
+    char *file = NULL, msg[1024];
+    smz_sig *sig = NULL;
+    const smz_pubkey *pk;
+    unsigned char hash[SMZ_SIGN_HASH_BYTES];
+    struct stat st;
+    smz_err rc;
+
+    if (c->o->detached) {
+        file = strdup(c->o->detached);
+    } else {
+        size_t l = strlen(path) + sizeof ".minisig";
+        if ((file = malloc(l)))
+            snprintf(file, l, "%s.minisig", path);
+    }
+    if (!file)
+        return failf(err, errlen, SMZ_E_NOMEM, "out of memory");
+    if (!c->o->detached && stat(file, &st) != 0 && errno == ENOENT) {
+        free(file);
+        return SMZ_OK;
+    }
+    memset(sc, 0, sizeof *sc);
+    rep->n++;
+    sc->detached = 1;
+    sc->file = file;
+    sc->status = SMZ_SIGSTATUS_BAD;
+    rc = smz_sig_load(file, &sig, msg, sizeof msg);
+    if (rc == SMZ_E_NOMEM)
+        return failf(err, errlen, rc, "out of memory");
+    if (rc == SMZ_E_NOTFOUND || rc == SMZ_E_IO || rc == SMZ_E_TOOBIG) {
+        setmsg(sc, "%s", msg);
+        goto out;
+    }
+    if (rc != SMZ_OK) {
+        setmsg(sc, "malformed %s", msg);
+        goto out;
+    }
+    smz_sig_keyid(sig, sc->keyid);
+    if (!(pk = trusted_key(c, sig, sc)))
+        goto out;
+    sc->status = SMZ_SIGSTATUS_BAD;
+    if (smz_sig_is_legacy(sig)) {
+        setmsg(sc, LEGACY_MSG);
+        goto out;
+    }
+    if (quick) {
+        sc->status = SMZ_SIGSTATUS_UNCHECKED;
+        goto out;
+    }
+    rc = hash_file(path, c->o->cancel, hash, msg, sizeof msg);
+    if (rc == SMZ_E_NOMEM || rc == SMZ_E_INTERRUPTED) {
+        smz_sig_free(sig);
+        return failf(err, errlen, rc, "%s", msg);
+    }
+    if (rc != SMZ_OK) {
+        setmsg(sc, "%s", msg);
+        goto out;
+    }
+    rc = smz_sig_verify_hash(sig, pk, hash, 0, msg, sizeof msg);
+    if (rc == SMZ_OK)
+        accept(sc, sig, digest_of(c), 0);
+    else if (rc == SMZ_E_NOMEM)
+        rc = failf(err, errlen, rc, "out of memory");
+    else
+        explain(c, sc, sig, rc, msg, digest_of(c), NULL);
+out:
+    smz_sig_free(sig);
+    return rc == SMZ_E_NOMEM ? rc : SMZ_OK;
+}
+
+smz_err smz_archive_verify(smz_reader *r, const char *path, const smz_verify_opts *o,
+                           smz_verify_report *rep, char *err, size_t errlen)
+{
+    static const smz_verify_opts none = {0};
+    vctx c;
+    smz_err rc;
+
+    if (err && errlen)
+        err[0] = '\0';
+    memset(rep, 0, sizeof *rep);
+    if (!r || !path)
+        return failf(err, errlen, SMZ_E_INVALID, "smz_archive_verify: NULL argument");
+    if (sodium_init() < 0)
+        return failf(err, errlen, SMZ_E_INTERNAL, "libsodium failed to initialise");
+    memset(&c, 0, sizeof c);
+    c.r = r;
+    c.o = o ? o : &none;
+    c.rep = rep;
+    if ((rc = load_info(r, &c.in, err, errlen)) != SMZ_OK)
+        return rc;
+    rc = check_embedded(&c, err, errlen);
+    if (rc == SMZ_OK && !(c.o->flags & SMZ_VERIFY_NO_DETACHED))
+        rc = check_detached(&c, path, err, errlen);
+    if (rc == SMZ_OK && c.o->cancel && atomic_load(c.o->cancel))
+        rc = failf(err, errlen, SMZ_E_INTERRUPTED, "interrupted");
+    info_free(&c.in);
+    return rc;
+}
+
+void smz_verify_report_free(smz_verify_report *rep)
+{
+    if (!rep)
+        return;
+    for (size_t i = 0; i < rep->n && i < 2; i++) {
+        free(rep->sigs[i].file);
+        free(rep->sigs[i].comment);
+        rep->sigs[i].file = rep->sigs[i].comment = NULL;
+    }
+    rep->n = 0;
+}
+
+int smz_verify_report_ok(const smz_verify_report *rep)
+{
+    int good = 0;
+    for (size_t i = 0; i < rep->n; i++) {
+        if (rep->sigs[i].status == SMZ_SIGSTATUS_BAD)
+            return 0;
+        good |= rep->sigs[i].status == SMZ_SIGSTATUS_GOOD;
+    }
+    return good;
+}
+
+const char *smz_sigstatus_name(smz_sigstatus s)
+{
+    switch (s) {
+    case SMZ_SIGSTATUS_GOOD: return "good";
+    case SMZ_SIGSTATUS_UNCHECKED: return "unchecked";
+    case SMZ_SIGSTATUS_UNTRUSTED: return "untrusted";
+    case SMZ_SIGSTATUS_BAD: return "bad";
+    }
+    return "bad";
+}

@@ -1,0 +1,91 @@
+/* Trusted keys from the command line and signature reports (cli_sig.h). */
+#include <string.h>
+#include "cli_sig.h"
+
+int cli_add_keys(const char *cmd, const char *opt, const char *file, smz_keyring **kr)
+{
+    char err[1024];
+    smz_pubkey *pk = NULL;
+    smz_keyring *more = NULL;
+    smz_err rc;
+
+    if (!*kr && smz_keyring_new(kr) != SMZ_OK) {
+        fprintf(stderr, "smz %s: out of memory\n", cmd);
+        return -1;
+    }
+    if (!strcmp(opt, "--key")) {
+        rc = smz_pubkey_load(file, &pk, err, sizeof err);
+        if (rc == SMZ_OK)
+            rc = smz_keyring_add(*kr, pk, err, sizeof err);
+    } else {
+        rc = smz_keyring_load(file, &more, err, sizeof err);
+        if (rc == SMZ_OK)
+            rc = smz_keyring_merge(*kr, more, err, sizeof err);
+    }
+    smz_pubkey_free(pk);
+    smz_keyring_free(more);
+    if (rc != SMZ_OK) {
+        /* The library names the file when it could not read it. */
+        if (!strncmp(err, file, strlen(file)))
+            fprintf(stderr, "smz %s: %s %s\n", cmd, opt, err);
+        else
+            fprintf(stderr, "smz %s: %s %s: %s\n", cmd, opt, file, err);
+        return -1;
+    }
+    return 0;
+}
+
+cli_verdict cli_verdict_of(const smz_verify_report *rep)
+{
+    int good = 0;
+    for (size_t i = 0; i < rep->n; i++) {
+        if (rep->sigs[i].status == SMZ_SIGSTATUS_BAD)
+            return VERDICT_BAD;
+        good |= rep->sigs[i].status == SMZ_SIGSTATUS_GOOD;
+    }
+    return good ? VERDICT_VERIFIED : rep->n ? VERDICT_UNTRUSTED : VERDICT_UNSIGNED;
+}
+
+const char *cli_verdict_name(cli_verdict v)
+{
+    switch (v) {
+    case VERDICT_VERIFIED: return "verified";
+    case VERDICT_BAD: return "bad";
+    case VERDICT_UNTRUSTED: return "untrusted";
+    case VERDICT_UNSIGNED: return "unsigned";
+    }
+    return "bad";
+}
+
+const char *cli_sig_where(const smz_sigcheck *sc)
+{
+    return sc->detached ? sc->file : "embedded signature";
+}
+
+void cli_sigs_json(cli_json *j, FILE *out, const smz_verify_report *rep)
+{
+    fputs("[", out);
+    for (size_t i = 0; i < rep->n; i++) {
+        const smz_sigcheck *sc = &rep->sigs[i];
+        fprintf(out, "%s{\"where\": \"%s\", \"file\": ", i ? ", " : "",
+                sc->detached ? "detached" : "embedded");
+        if (sc->file)
+            cli_json_str(j, out, sc->file, -1);
+        else
+            fputs("null", out);
+        fprintf(out, ", \"status\": \"%s\", \"key_id\": ", smz_sigstatus_name(sc->status));
+        if (sc->keyid[0])
+            cli_json_str(j, out, sc->keyid, -1);
+        else
+            fputs("null", out);
+        fprintf(out, ", \"trusted\": %s, \"trusted_comment\": ", sc->trusted ? "true" : "false");
+        if (sc->comment)
+            cli_json_str(j, out, sc->comment, -1);
+        else
+            fputs("null", out);
+        fputs(", \"message\": ", out);
+        cli_json_str(j, out, sc->message, -1);
+        fputs("}", out);
+    }
+    fputs("]", out);
+}

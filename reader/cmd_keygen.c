@@ -1,0 +1,103 @@
+/* smz keygen: makes a minisign key pair (the same files `minisign -G`
+ * makes, usable by either tool): the secret key encrypted with a password
+ * (scrypt, minisign's parameters) unless -W, the public key for readers. */
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+#include "smz/sign.h"
+#include "../common/password.h"
+#include "cli.h"
+
+static const char usage_text[] =
+    "usage: smz keygen [-p PUB] [-s SEC] [-W] [-f] [--password-file FILE] [-c COMMENT]\n"
+    "Makes a minisign-compatible Ed25519 key pair for smz-pack --sign.\n"
+    "  -p PUB               the public key file (default smz.pub)\n"
+    "  -s SEC               the secret key file (default smz.key)\n"
+    "  -W                   do not encrypt the secret key (no password)\n"
+    "  -f                   replace existing key files\n"
+    "  --password-file FILE read the password from FILE's first line (else from\n"
+    "                       SMZ_PASSWORD, else asked twice on the terminal)\n"
+    "  -c COMMENT           the public key's untrusted comment\n";
+
+int cmd_keygen(int argc, char **argv)
+{
+    const char *pub = "smz.pub", *sec = "smz.key", *pw_file = NULL, *comment = NULL;
+    int nopw = 0, force = 0, status = 1;
+    char pw[SMZ_SIGN_PASSWORD_MAX + 2] = "", err[1024], id[SMZ_KEYID_SIZE],
+                                      b64[SMZ_PUBKEY_B64_SIZE];
+    smz_seckey *sk = NULL;
+    smz_pubkey *pk = NULL;
+
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (cli_is_help(a)) {
+            fputs(usage_text, stdout);
+            return 0;
+        } else if (!strcmp(a, "-W")) {
+            nopw = 1;
+        } else if (!strcmp(a, "-f")) {
+            force = 1;
+        } else if (!strcmp(a, "-p") || !strcmp(a, "-s") || !strcmp(a, "-c") ||
+                   !strcmp(a, "--password-file")) {
+            if (i + 1 >= argc) {
+                fprintf(stderr, "smz keygen: %s needs a value\n", a);
+                return 2;
+            }
+            const char *v = argv[++i];
+            if (a[1] == 'p')
+                pub = v;
+            else if (a[1] == 's')
+                sec = v;
+            else if (a[1] == 'c')
+                comment = v;
+            else
+                pw_file = v;
+        } else {
+            fprintf(stderr, "smz keygen: unexpected argument '%s'\n%s", a, usage_text);
+            return 2;
+        }
+    }
+    if (!strcmp(pub, sec)) {
+        fprintf(stderr, "smz keygen: the public and secret key files must differ\n");
+        return 2;
+    }
+    if (!force && (access(pub, F_OK) == 0 || access(sec, F_OK) == 0)) {
+        fprintf(stderr, "smz keygen: %s already exists (-f replaces it)\n",
+                access(sec, F_OK) == 0 ? sec : pub);
+        return 1;
+    }
+    if (!nopw &&
+        pw_read(pw_file, "Password for the new secret key: ", 1, pw, sizeof pw, err, sizeof err) != 0) {
+        fprintf(stderr, "smz keygen: %s\n", err);
+        return 1;
+    }
+    if (smz_seckey_generate(&sk, err, sizeof err) != SMZ_OK ||
+        smz_seckey_pubkey(sk, &pk, err, sizeof err) != SMZ_OK) {
+        fprintf(stderr, "smz keygen: %s\n", err);
+        goto out;
+    }
+    if (force && ((unlink(sec) != 0 && errno != ENOENT) || (unlink(pub) != 0 && errno != ENOENT))) {
+        fprintf(stderr, "smz keygen: cannot replace the key files: %s\n", strerror(errno));
+        goto out;
+    }
+    if (smz_seckey_save(sk, sec, nopw ? NULL : pw, 0, 0, NULL, err, sizeof err) != SMZ_OK) {
+        fprintf(stderr, "smz keygen: %s\n", err);
+        goto out;
+    }
+    if (smz_pubkey_save(pk, pub, comment, err, sizeof err) != SMZ_OK) {
+        fprintf(stderr, "smz keygen: %s\n", err);
+        unlink(sec);
+        goto out;
+    }
+    smz_pubkey_keyid(pk, id);
+    smz_pubkey_base64(pk, b64);
+    printf("key id %s\nsecret key: %s (%s)\npublic key: %s\n"
+           "Give readers %s, or this line for smz verify --keyring, minisign -P:\n%s\n",
+           id, sec, nopw ? "not encrypted" : "encrypted with the password", pub, pub, b64);
+    status = 0;
+out:
+    pw_wipe(pw, sizeof pw);
+    smz_seckey_free(sk);
+    smz_pubkey_free(pk);
+    return status;
+}

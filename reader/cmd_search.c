@@ -1,0 +1,167 @@
+/* smz search and smz suggest: thin front-ends over smz_search() and
+ * smz_suggest().  Exit status as grep's: 0 with hits, 1 with none, 2 for a
+ * usage error or any failure. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "cli.h"
+#include "smz/search.h"
+
+/* Prints the HTML snippet S as terminal text: entities decoded, the <b>
+ * marks as bold (on a terminal) or as [ and ]. */
+static void put_snippet(const char *s, int tty)
+{
+    static const struct { const char *ent, *ch; } ents[] = {
+        {"&amp;", "&"}, {"&lt;", "<"}, {"&gt;", ">"}, {"&quot;", "\""}, {"&#39;", "'"}};
+    while (*s) {
+        if (!strncmp(s, "<b>", 3)) {
+            fputs(tty ? "\033[1m" : "[", stdout);
+            s += 3;
+            continue;
+        }
+        if (!strncmp(s, "</b>", 4)) {
+            fputs(tty ? "\033[0m" : "]", stdout);
+            s += 4;
+            continue;
+        }
+        size_t i, n = 0;
+        for (i = 0; i < sizeof ents / sizeof ents[0]; i++)
+            if (!strncmp(s, ents[i].ent, (n = strlen(ents[i].ent))))
+                break;
+        if (i < sizeof ents / sizeof ents[0]) {
+            fputs(ents[i].ch, stdout);
+            s += n;
+        } else {
+            putchar(*s == '\n' ? ' ' : *s);
+            s++;
+        }
+    }
+}
+
+static int parse_count(const char *cmd, const char *opt, const char *v, size_t *out)
+{
+    char *end;
+    errno = 0;
+    unsigned long long n = v ? strtoull(v, &end, 10) : 0;
+    if (!v || !*v || *end || errno || v[0] == '-' || n > 1000000) {
+        fprintf(stderr, "smz %s: %s needs a number from 0 to 1000000\n", cmd, opt);
+        return -1;
+    }
+    *out = (size_t)n;
+    return 0;
+}
+
+static int run(int suggest, int argc, char **argv)
+{
+    const char *cmd = suggest ? "suggest" : "search";
+    const char *usage = suggest ? "usage: smz suggest ARCHIVE PREFIX [--limit N] [--json]\n"
+                                : "usage: smz search ARCHIVE QUERY [--limit N] [--offset N] [--json]\n";
+    const char *path = NULL, *query = NULL;
+    size_t limit = 10, offset = 0;
+    int json = 0;
+    for (int i = 1; i < argc; i++) {
+        if (cli_is_help(argv[i])) {
+            fputs(usage, stdout);
+            fputs(suggest
+                      ? "Titles that start with PREFIX (case- and accent-insensitive; for Chinese,\n"
+                        "Japanese and Korean, titles holding the characters typed), best first.\n"
+                        "--limit N (default 10, at most 100); --json prints {\"total\":N,\"results\":[...]}.\n"
+                      : "Full-text search, best first: path, title and a snippet with the matched words\n"
+                        "marked, then about how many pages match.  Words are ANDed; \"quoted phrase\",\n"
+                        "prefix*, -excluded; everything else is taken literally.\n"
+                        "--limit N (default 10, at most 100), --offset N (skip N hits);\n"
+                        "--json prints {\"total\":N,\"results\":[{\"path\",\"title\",\"snippet\",\"score\"}]}\n"
+                        "(snippets as HTML).  Exit status: 0 hits, 1 none, 2 usage error or failure.\n",
+                  stdout);
+            return 0;
+        } else if (!strcmp(argv[i], "--json")) {
+            json = 1;
+        } else if (!strcmp(argv[i], "--limit") || !strcmp(argv[i], "-n")) {
+            if (parse_count(cmd, "--limit", i + 1 < argc ? argv[++i] : NULL, &limit))
+                return 2;
+        } else if (!suggest && !strcmp(argv[i], "--offset")) {
+            if (parse_count(cmd, "--offset", i + 1 < argc ? argv[++i] : NULL, &offset))
+                return 2;
+        } else if (!path) {
+            path = argv[i];
+        } else if (!query) {
+            query = argv[i];
+        } else {
+            fprintf(stderr, "smz %s: unexpected argument '%s' (quote a query of several words)\n",
+                    cmd, argv[i]);
+            return 2;
+        }
+    }
+    if (!path || !query) {
+        fputs(usage, stderr);
+        return 2;
+    }
+    smz_cache *cache = smz_cache_new(0);
+    smz_reader *r = cli_open(path, cache);
+    if (!r) {
+        smz_cache_free(cache);
+        return 2;
+    }
+    smz_results *res = NULL;
+    smz_err rc = suggest ? smz_suggest(r, query, limit, &res) : smz_search(r, query, limit, offset, &res);
+    int status = 2;
+    if (rc != SMZ_OK) {
+        cli_fail(cmd, r, rc);
+        goto out;
+    }
+    if (json) {
+        cli_json *j = cli_json_new();
+        if (!j) {
+            fprintf(stderr, "smz %s: out of memory\n", cmd);
+            goto out;
+        }
+        printf("{\"total\": %llu, \"results\": [", (unsigned long long)res->total);
+        for (size_t i = 0; i < res->n; i++) {
+            const smz_hit *h = &res->hits[i];
+            printf("%s\n  {\"path\": ", i ? "," : "");
+            cli_json_str(j, stdout, h->path, -1);
+            fputs(", \"title\": ", stdout);
+            cli_json_str(j, stdout, h->title, -1);
+            fputs(", \"snippet\": ", stdout);
+            cli_json_str(j, stdout, h->snippet, -1);
+            printf(", \"score\": %.6g}", h->score);
+        }
+        printf("%s]}\n", res->n ? "\n" : "");
+        cli_json_free(j);
+    } else {
+        int tty = isatty(STDOUT_FILENO);
+        for (size_t i = 0; i < res->n; i++) {
+            const smz_hit *h = &res->hits[i];
+            printf("%s\t%s\n", h->path, h->title);
+            if (!suggest && h->snippet[0]) {
+                fputs("    ", stdout);
+                put_snippet(h->snippet, tty);
+                putchar('\n');
+            }
+        }
+        if (!suggest)
+            printf("%s%llu %s\n", res->total > res->n ? "about " : "", (unsigned long long)res->total,
+                   res->total == 1 ? "match" : "matches");
+    }
+    status = res->n ? 0 : 1;
+out:
+    if (fflush(stdout) != 0 && status != 2) {
+        fprintf(stderr, "smz %s: cannot write the results\n", cmd);
+        status = 2;
+    }
+    smz_results_free(res);
+    smz_reader_close(r);
+    smz_cache_free(cache);
+    return status;
+}
+
+int cmd_search(int argc, char **argv)
+{
+    return run(0, argc, argv);
+}
+
+int cmd_suggest(int argc, char **argv)
+{
+    return run(1, argc, argv);
+}

@@ -1,0 +1,142 @@
+/* smz verify: checks every signature of an archive (the embedded one and a
+ * .minisig beside it) against the trusted keys given, and says which key
+ * signed and whether it is trusted.  Exit status 0 when a trusted key's
+ * signature verifies and no signature is bad; 1 otherwise; 2 for usage. */
+#include <stdlib.h>
+#include <string.h>
+#include <sodium.h>
+#include "cli_sig.h"
+
+static const char usage_text[] =
+    "usage: smz verify ARCHIVE [--key PUB]... [--keyring FILE]... [--signature FILE] [--json]\n"
+    "Checks the archive's embedded signature and ARCHIVE.minisig (if there is one)\n"
+    "against the trusted keys, recomputing the content digest.\n"
+    "  --key PUB         a trusted minisign public key (.pub file or its base64 line)\n"
+    "  --keyring FILE    a file of trusted keys (.pub files or base64 lines, # comments)\n"
+    "  --signature FILE  check this .minisig instead of ARCHIVE.minisig\n"
+    "  --json            the report as JSON\n"
+    "Exit status 0 when a trusted key's signature verifies and none is bad, 1 when a\n"
+    "signature is bad, untrusted or missing, 2 for a usage error.\n";
+
+static void print_text(const char *path, const smz_verify_report *rep, cli_verdict v)
+{
+    const char *good_key = NULL, *some_key = NULL;
+    for (size_t i = 0; i < rep->n; i++) {
+        const smz_sigcheck *sc = &rep->sigs[i];
+        const char *st = sc->status == SMZ_SIGSTATUS_GOOD      ? "good"
+                         : sc->status == SMZ_SIGSTATUS_BAD     ? "BAD"
+                                                               : "untrusted";
+        printf("%s: %s", cli_sig_where(sc), st);
+        if (sc->keyid[0])
+            printf(", key %s (%s)", sc->keyid, sc->trusted ? "trusted" : "not trusted");
+        if (sc->message[0])
+            printf(": %s", sc->message);
+        printf("\n");
+        if (sc->comment)
+            printf("  trusted comment: %s\n", sc->comment);
+        if (sc->status == SMZ_SIGSTATUS_GOOD && !good_key)
+            good_key = sc->keyid;
+        if (sc->keyid[0] && !some_key)
+            some_key = sc->keyid;
+    }
+    switch (v) {
+    case VERDICT_VERIFIED:
+        printf("%s: verified: signed by trusted key %s\n", path, good_key);
+        break;
+    case VERDICT_BAD:
+        printf("%s: BAD SIGNATURE\n", path);
+        break;
+    case VERDICT_UNTRUSTED:
+        if (some_key)
+            printf("%s: not signed by a trusted key (signed by %s)\n", path, some_key);
+        else
+            printf("%s: not signed by a trusted key\n", path);
+        break;
+    case VERDICT_UNSIGNED:
+        printf("%s: not signed (no embedded signature, no .minisig beside it)\n", path);
+        break;
+    }
+}
+
+int cmd_verify(int argc, char **argv)
+{
+    const char *path = NULL, *detached = NULL;
+    smz_keyring *kr = NULL;
+    smz_reader *r = NULL;
+    smz_verify_report rep;
+    cli_json *j = NULL;
+    int json = 0, status = 2;
+    char err[1024];
+
+    memset(&rep, 0, sizeof rep);
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (cli_is_help(a)) {
+            fputs(usage_text, stdout);
+            status = 0;
+            goto out;
+        } else if (!strcmp(a, "--json")) {
+            json = 1;
+        } else if (!strcmp(a, "--key") || !strcmp(a, "--keyring") || !strcmp(a, "--signature")) {
+            if (i + 1 >= argc) {
+                fprintf(stderr, "smz verify: %s needs a value\n", a);
+                goto out;
+            }
+            if (!strcmp(a, "--signature"))
+                detached = argv[++i];
+            else if (cli_add_keys("verify", a, argv[++i], &kr) != 0)
+                goto out;
+        } else if (a[0] == '-' && a[1]) {
+            fprintf(stderr, "smz verify: unknown option '%s'\n%s", a, usage_text);
+            goto out;
+        } else if (!path) {
+            path = a;
+        } else {
+            fprintf(stderr, "smz verify: unexpected argument '%s'\n", a);
+            goto out;
+        }
+    }
+    if (!path) {
+        fputs(usage_text, stderr);
+        goto out;
+    }
+    status = 1;
+    if (!(r = cli_open(path, NULL)))
+        goto out;
+    if (json && !(j = cli_json_new())) {
+        fprintf(stderr, "smz verify: out of memory\n");
+        goto out;
+    }
+    smz_verify_opts o = {.trusted = kr, .detached = detached};
+    smz_err rc = smz_archive_verify(r, path, &o, &rep, err, sizeof err);
+    if (rc != SMZ_OK) {
+        fprintf(stderr, "smz verify: %s: %s\n", path, err[0] ? err : smz_strerror(rc));
+        goto out;
+    }
+    cli_verdict v = cli_verdict_of(&rep);
+    if (json) {
+        char hex[SMZ_DIGEST_BYTES * 2 + 1];
+        printf("{\"archive\": ");
+        cli_json_str(j, stdout, path, -1);
+        printf(", \"verdict\": \"%s\", \"ok\": %s, \"digest\": ", cli_verdict_name(v),
+               v == VERDICT_VERIFIED ? "true" : "false");
+        if (rep.have_digest) {
+            sodium_bin2hex(hex, sizeof hex, rep.digest, sizeof rep.digest);
+            printf("\"%s\"", hex);
+        } else {
+            printf("null");
+        }
+        printf(", \"trusted_keys\": %zu, \"signatures\": ", smz_keyring_count(kr));
+        cli_sigs_json(j, stdout, &rep);
+        printf("}\n");
+    } else {
+        print_text(path, &rep, v);
+    }
+    status = v == VERDICT_VERIFIED ? 0 : 1;
+out:
+    smz_verify_report_free(&rep);
+    cli_json_free(j);
+    smz_reader_close(r);
+    smz_keyring_free(kr);
+    return status;
+}

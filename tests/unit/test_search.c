@@ -1,0 +1,327 @@
+/* Unit tests for smz_search and smz_suggest (lib/search/search.c, match.c,
+ * rank.c) on a small archive built here with the writer: ranking with the
+ * exact title first, phrases and CJK words checked on the text, exclusions,
+ * prefixes, diacritics and stemming, snippets that are escaped and cut on
+ * character boundaries, paging, and hostile queries. */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include "check.h"
+#include "smz/reader.h"
+#include "smz/search.h"
+#include "smz/writer.h"
+#include "text/entry_text.h"
+#include "text/utf8.h"
+
+typedef struct page {
+    const char *path, *title, *body;
+} page;
+
+static char *long_body(void)
+{
+    static const char word[] = "filler ";
+    size_t n = 5000;
+    char *b = malloc(n * (sizeof word - 1) + 64);
+    size_t len = 0;
+    for (size_t i = 0; i < n; i++) {
+        memcpy(b + len, word, sizeof word - 1);
+        len += sizeof word - 1;
+    }
+    strcpy(b + len, "the needle at the end");
+    return b;
+}
+
+static int build(const char *path, int no_index)
+{
+    char *lb = long_body();
+    page pages[] = {
+        {"index.html", "Welcome", "An introduction to the café and its menu."},
+        {"create-index.html", "CREATE INDEX", "CREATE INDEX constructs an index on the specified column."},
+        {"indexes.html", "Indexes",
+         "Indexes are a common way to enhance database performance. To create an index, use create index."},
+        {"running.html", "Running the server", "The server runs in the background; it was running yesterday."},
+        {"zh1.html", "人权观察", "中国人权问题。人权宣言。"},
+        {"zh2.html", "宣言", "人。权 separate characters"},
+        {"hostile.html", "<script>alert(1)</script>",
+         "x < y & \"quotes\" 'single' <b>not markup</b> café"},
+        {"greek.html", "Αθήνα", "Η Αθήνα είναι πόλη."},
+        {"long.html", "Long page", lb},
+        {"mail.html", "Mail", "Send an e-mail address to the list. Linux 内核开发 notes."},
+    };
+    smz_writer_opts o = {.threads = 1, .no_index = no_index, .stem_english = 1};
+    smz_writer *w = NULL;
+    smz_err rc = smz_writer_new(path, &o, &w);
+    for (size_t i = 0; rc == SMZ_OK && i < sizeof pages / sizeof pages[0]; i++) {
+        char *html = malloc(strlen(pages[i].body) * 2 + 256), *text = NULL;
+        size_t tl = 0;
+        /* The body as a page: < > & escaped, so the visible text is the body. */
+        size_t n = (size_t)sprintf(html, "<html><head><title>t</title></head><body><p>");
+        for (const char *s = pages[i].body; *s; s++)
+            n += (size_t)sprintf(html + n, "%s",
+                                 *s == '<' ? "&lt;" : *s == '>' ? "&gt;" : *s == '&' ? "&amp;" : (char[]){*s, 0});
+        n += (size_t)sprintf(html + n, "</p></body></html>");
+        rc = smz_entry_text("text/html", html, n, &text, &tl);
+        smz_writer_entry e = {.path = pages[i].path, .title = pages[i].title, .mime = "text/html",
+                              .data = html, .size = n, .text = text, .text_len = tl};
+        if (rc == SMZ_OK)
+            rc = smz_writer_add(w, &e);
+        free(text);
+        free(html);
+    }
+    if (rc == SMZ_OK)
+        rc = smz_writer_finish(w);
+    if (rc != SMZ_OK)
+        fprintf(stderr, "writer: %s\n", smz_writer_errmsg(w));
+    smz_writer_free(w);
+    free(lb);
+    return rc == SMZ_OK;
+}
+
+/* Runs QUERY; returns the paths of the hits joined by spaces ("" for
+ * none, "error N" on failure), with *TOTAL set. */
+static const char *run(smz_reader *r, const char *query, size_t limit, size_t offset,
+                       unsigned long long *total, smz_results **keep)
+{
+    static char buf[4096];
+    smz_results *res = NULL;
+    smz_err rc = smz_search(r, query, limit, offset, &res);
+    if (rc != SMZ_OK) {
+        snprintf(buf, sizeof buf, "error %d", (int)rc);
+        return buf;
+    }
+    buf[0] = 0;
+    for (size_t i = 0; i < res->n; i++) {
+        if (i)
+            strcat(buf, " ");
+        strncat(buf, res->hits[i].path, sizeof buf - strlen(buf) - 2);
+    }
+    if (total)
+        *total = res->total;
+    if (keep)
+        *keep = res;
+    else
+        smz_results_free(res);
+    return buf;
+}
+
+static const char *suggest(smz_reader *r, const char *prefix)
+{
+    static char buf[4096];
+    smz_results *res = NULL;
+    smz_err rc = smz_suggest(r, prefix, 10, &res);
+    if (rc != SMZ_OK) {
+        snprintf(buf, sizeof buf, "error %d", (int)rc);
+        return buf;
+    }
+    buf[0] = 0;
+    for (size_t i = 0; i < res->n; i++) {
+        if (i)
+            strcat(buf, "|");
+        strncat(buf, res->hits[i].title, sizeof buf - strlen(buf) - 2);
+    }
+    smz_results_free(res);
+    return buf;
+}
+
+static int has_word(const char *list, const char *w)
+{
+    size_t n = strlen(w);
+    for (const char *p = list; (p = strstr(p, w)); p += n)
+        if ((p == list || p[-1] == ' ') && (p[n] == 0 || p[n] == ' '))
+            return 1;
+    return 0;
+}
+
+int main(void)
+{
+    smz_reader *r = NULL;
+    smz_results *res = NULL;
+    unsigned long long total = 0;
+    const char *got;
+
+    CHECK(build("s.smz", 0), "an archive with an index is built");
+    CHECK(build("n.smz", 1), "an archive without an index is built");
+    CHECK(smz_reader_open("s.smz", NULL, &r) == SMZ_OK, "it opens: %s", smz_reader_errmsg(r));
+
+    got = run(r, "create index", 10, 0, &total, &res);
+    CHECK(!strncmp(got, "create-index.html ", 18), "the exact title comes first: %s", got);
+    CHECK(has_word(got, "indexes.html"), "a page with the words in its text follows: %s", got);
+    CHECK(res && res->n >= 2 && res->hits[0].score > res->hits[1].score, "scores fall");
+    CHECK(res && strstr(res->hits[0].snippet, "<b>"), "the snippet marks words: %s",
+          res ? res->hits[0].snippet : "");
+    smz_results_free(res);
+    res = NULL;
+    got = run(r, "CREATE INDEX", 10, 0, NULL, NULL);
+    CHECK(!strncmp(got, "create-index.html", 17), "case does not matter: %s", got);
+
+    got = run(r, "\"create index\"", 10, 0, &total, NULL);
+    CHECK(has_word(got, "create-index.html") && has_word(got, "indexes.html") && total == 2,
+          "a phrase finds the pages holding it: %s (%llu)", got, total);
+    got = run(r, "\"index create\"", 10, 0, &total, NULL);
+    CHECK(!strcmp(got, "") && total == 0, "words out of order are not the phrase: '%s' (%llu)", got,
+          total);
+    got = run(r, "\"common way to enhance\"", 10, 0, NULL, NULL);
+    CHECK(!strcmp(got, "indexes.html"), "a longer phrase: %s", got);
+    got = run(r, "e-mail", 10, 0, NULL, NULL);
+    CHECK(!strcmp(got, "mail.html"), "a word of two tokens is a phrase: %s", got);
+    got = run(r, "\"Linux 内核\"", 10, 0, NULL, NULL);
+    CHECK(!strcmp(got, "mail.html"), "a phrase of Latin and CJK: %s", got);
+    got = run(r, "\"内核 Linux\"", 10, 0, NULL, NULL);
+    CHECK(!strcmp(got, ""), "the same words the other way round: %s", got);
+
+    got = run(r, "cafe", 10, 0, NULL, &res);
+    CHECK(has_word(got, "index.html") && has_word(got, "hostile.html"), "é is found by e: %s", got);
+    CHECK(res && res->n && strstr(res->hits[0].snippet, "<b>café</b>"), "the snippet marks café: %s",
+          res && res->n ? res->hits[0].snippet : "");
+    smz_results_free(res);
+    res = NULL;
+    got = run(r, "αθηνα", 10, 0, NULL, NULL);
+    CHECK(!strcmp(got, "greek.html"), "Greek without accents: %s", got);
+    got = run(r, "run", 10, 0, NULL, NULL);
+    CHECK(!strcmp(got, "running.html"), "run finds running (English stemming): %s", got);
+    got = run(r, "yester*", 10, 0, NULL, NULL);
+    CHECK(!strcmp(got, "running.html"), "a prefix: %s", got);
+    got = run(r, "server -yesterday", 10, 0, NULL, NULL);
+    CHECK(!strcmp(got, ""), "an excluded word: '%s'", got);
+    got = run(r, "index -\"common way\"", 10, 0, NULL, NULL);
+    CHECK(has_word(got, "create-index.html") && !has_word(got, "indexes.html"),
+          "an excluded phrase: %s", got);
+
+    got = run(r, "人权", 10, 0, &total, NULL);
+    CHECK(!strcmp(got, "zh1.html") && total == 1, "a two-character word: %s", got);
+    got = run(r, "人", 10, 0, NULL, NULL);
+    CHECK(has_word(got, "zh1.html") && has_word(got, "zh2.html"), "one character: %s", got);
+    got = run(r, "中国人权", 10, 0, NULL, NULL);
+    CHECK(!strcmp(got, "zh1.html"), "four characters: %s", got);
+    got = run(r, "国人权宣", 10, 0, &total, NULL);
+    CHECK(!strcmp(got, "") && total == 0,
+          "four characters whose bigrams all occur, but not together, are not found: '%s'", got);
+    got = run(r, "宣言", 10, 0, NULL, NULL);
+    CHECK(!strncmp(got, "zh2.html ", 9) && has_word(got, "zh1.html"), "exact CJK title first: %s", got);
+
+    got = run(r, "quotes", 10, 0, NULL, &res);
+    CHECK(res && res->n == 1, "the hostile page is found");
+    if (res && res->n == 1) {
+        const char *sn = res->hits[0].snippet;
+        CHECK(strstr(sn, "&lt;b&gt;not markup&lt;/b&gt;") && strstr(sn, "&amp;") && strstr(sn, "&quot;") &&
+                  strstr(sn, "&#39;"),
+              "the snippet is escaped: %s", sn);
+        CHECK(!strcmp(res->hits[0].title, "<script>alert(1)</script>"), "the title is the raw text");
+    }
+    smz_results_free(res);
+    res = NULL;
+
+    got = run(r, "needle", 10, 0, NULL, &res);
+    CHECK(res && res->n == 1 && strstr(res->hits[0].snippet, "<b>needle</b>") &&
+              !strncmp(res->hits[0].snippet, "\xE2\x80\xA6", 3) && strlen(res->hits[0].snippet) < 600,
+          "a hit deep in a long page gets a short snippet around it: %s",
+          res && res->n ? res->hits[0].snippet : "");
+    smz_results_free(res);
+    res = NULL;
+
+    /* Paging. */
+    char all[4096], paged[4096] = "";
+    snprintf(all, sizeof all, "%s", run(r, "the", 100, 0, &total, NULL));
+    for (size_t off = 0; off < 20; off += 2) {
+        got = run(r, "the", 2, off, NULL, NULL);
+        if (!*got)
+            break;
+        if (*paged)
+            strcat(paged, " ");
+        strcat(paged, got);
+    }
+    CHECK(*all && !strcmp(all, paged), "pages of two give the same order: [%s] [%s]", all, paged);
+    got = run(r, "the", 0, 0, &total, NULL);
+    CHECK(!strcmp(got, "") && total >= 4, "limit 0 gives just the total (%llu)", total);
+
+    /* Every snippet is valid UTF-8, for every word in the archive. */
+    const char *words[] = {"人", "权", "宣言", "filler", "café", "Αθήνα", "内核", "linux", "x", "y"};
+    int valid = 1;
+    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++) {
+        if (smz_search(r, words[i], 100, 0, &res) != SMZ_OK)
+            continue;
+        for (size_t k = 0; k < res->n; k++)
+            valid &= smz_utf8_valid(res->hits[k].snippet, strlen(res->hits[k].snippet));
+        smz_results_free(res);
+        res = NULL;
+    }
+    CHECK(valid, "snippets are valid UTF-8");
+
+    /* Hostile queries: never an SQL or FTS5 error, always bounded. */
+    const char *hostile[] = {"AND", "OR", "NOT", "(", ")", "\"", "\"unclosed phrase", "col:foo",
+                             "title:create", "{title}: create", "NEAR(create index)", "^create", "*",
+                             "create*index", "-", "--", "- -create", "'; DROP TABLE entries; --",
+                             "\xff\xfe\xfd", "create\x01index", "％", "create OR index", "x AND y",
+                             "a:b:c", "\"\"\"\"", "\xe4\xba", "**", "+create"};
+    int clean = 1;
+    for (size_t i = 0; i < sizeof hostile / sizeof hostile[0]; i++) {
+        smz_err rc = smz_search(r, hostile[i], 10, 0, &res);
+        if (rc != SMZ_OK && rc != SMZ_E_INVALID) {
+            printf("# %s: %s (%s)\n", hostile[i], smz_strerror(rc), smz_reader_errmsg(r));
+            clean = 0;
+        }
+        smz_results_free(res);
+        res = NULL;
+        rc = smz_suggest(r, hostile[i], 10, &res);
+        if (rc != SMZ_OK && rc != SMZ_E_INVALID && rc != SMZ_E_TOOBIG) {
+            printf("# suggest %s: %s (%s)\n", hostile[i], smz_strerror(rc), smz_reader_errmsg(r));
+            clean = 0;
+        }
+        smz_results_free(res);
+        res = NULL;
+    }
+    CHECK(clean, "operators, columns and stray quotes are only text");
+    got = run(r, "'; DROP TABLE entries; --", 10, 0, NULL, NULL);
+    CHECK(strncmp(got, "error", 5) != 0, "SQL in a query is only words: '%s'", got);
+    got = run(r, "create", 10, 0, NULL, NULL);
+    CHECK(has_word(got, "create-index.html"), "the archive still answers after them: %s", got);
+
+    size_t big = 1u << 20;
+    char *q = malloc(big + 1);
+    for (size_t i = 0; i < big; i++)
+        q[i] = (i % 4 == 3) ? ' ' : 'a' + (char)(i % 3);
+    q[big] = 0;
+    clock_t t0 = clock();
+    smz_err rc = smz_search(r, q, 10, 0, &res);
+    double secs = (double)(clock() - t0) / CLOCKS_PER_SEC;
+    CHECK(rc == SMZ_E_TOOBIG && strstr(smz_reader_errmsg(r), "long"),
+          "a megabyte query is refused: %s (%s)", smz_strerror(rc), smz_reader_errmsg(r));
+    printf("# refusing a 1 MiB query took %.4f s\n", secs);
+    q[4000] = 0; /* 1000 terms in 4000 bytes */
+    rc = smz_search(r, q, 10, 0, &res);
+    CHECK(rc == SMZ_E_TOOBIG, "a query of a thousand terms is refused: %s", smz_reader_errmsg(r));
+    rc = smz_suggest(r, q, 10, &res);
+    CHECK(rc == SMZ_E_TOOBIG, "so is a long prefix: %s", smz_reader_errmsg(r));
+    free(q);
+    rc = smz_search(r, "", 10, 0, &res);
+    CHECK(rc == SMZ_E_INVALID, "an empty query is a usage error: %s", smz_reader_errmsg(r));
+    rc = smz_search(r, "-create", 10, 0, &res);
+    CHECK(rc == SMZ_E_INVALID, "only exclusions is a usage error: %s", smz_reader_errmsg(r));
+
+    /* Suggestions. */
+    got = suggest(r, "cre");
+    CHECK(!strncmp(got, "CREATE INDEX", 12), "a prefix suggests titles: %s", got);
+    got = suggest(r, "RUNNING the");
+    CHECK(!strcmp(got, "Running the server"), "several words, any case: %s", got);
+    got = suggest(r, "αθ");
+    CHECK(!strcmp(got, "Αθήνα"), "Greek prefix without accents: %s", got);
+    got = suggest(r, "宣");
+    CHECK(!strncmp(got, "宣言", strlen("宣言")), "a CJK character suggests the titles holding it: %s", got);
+    got = suggest(r, "权");
+    CHECK(!strcmp(got, "人权观察"), "also inside the title: %s", got);
+    got = suggest(r, "zzz");
+    CHECK(!strcmp(got, ""), "nothing for a prefix no title has: %s", got);
+    got = suggest(r, "");
+    CHECK(!strcmp(got, ""), "nothing for an empty prefix: %s", got);
+    smz_reader_close(r);
+
+    r = NULL;
+    CHECK(smz_reader_open("n.smz", NULL, &r) == SMZ_OK, "the archive without index opens");
+    rc = smz_search(r, "create", 10, 0, &res);
+    CHECK(rc == SMZ_E_UNSUPPORTED && strstr(smz_reader_errmsg(r), "no search index"),
+          "searching it says there is no index: %s", smz_reader_errmsg(r));
+    rc = smz_suggest(r, "cre", 10, &res);
+    CHECK(rc == SMZ_E_UNSUPPORTED, "so does suggest");
+    smz_reader_close(r);
+    return CHECK_DONE();
+}
