@@ -54,6 +54,14 @@ static int too_many_rows(const smz_reader *r, uint64_t rows)
     return rows > r->file_size / 8 + 16;
 }
 
+/* SQLite gives NULL and 0 bytes for a value it ran out of memory
+ * fetching, saying so only through the connection's error code: without
+ * this test, an empty value would silently stand in for the real one. */
+static int column_oom(sqlite3 *db)
+{
+    return sqlite3_errcode(db) == SQLITE_NOMEM;
+}
+
 static smz_err fail(smz_reader *r, smz_err e, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 static smz_err fail(smz_reader *r, smz_err e, const char *fmt, ...)
@@ -227,6 +235,10 @@ static smz_err schema_read(smz_reader *r, sqlite3 *db, schema_row **out, size_t 
         const char *v[4];
         for (int i = 0; i < 4; i++)
             v[i] = (const char *)sqlite3_column_text(s, i);
+        if (column_oom(db)) {
+            rc = fail(r, SMZ_E_NOMEM, "out of memory");
+            goto out;
+        }
         row->type = strdup(v[0] ? v[0] : "");
         row->name = strdup(v[1] ? v[1] : "");
         row->tbl = strdup(v[2] ? v[2] : "");
@@ -370,6 +382,8 @@ static smz_err entry_from_row(smz_reader *r, sqlite3_stmt *s, smz_entry **out)
             txt[i] = NULL;
             continue;
         }
+        if (!txt[i] && column_oom(r->db))
+            return fail(r, SMZ_E_NOMEM, "out of memory");
         if (t != SQLITE_TEXT || !txt[i] || strlen(txt[i]) != len[i] || len[i] > SMZ_MAX_PATH)
             return fail(r, SMZ_E_CORRUPT, "entry %lld has a malformed field",
                         (long long)sqlite3_column_int64(s, 0));
@@ -442,7 +456,9 @@ smz_err smz_reader_meta(smz_reader *r, const char *key, char **value, size_t *le
     if (src == SQLITE_ROW) {
         const void *v = sqlite3_column_blob(r->meta, 0);
         size_t n = (size_t)sqlite3_column_bytes(r->meta, 0);
-        if (n > SMZ_MAX_META_VALUE) {
+        if (!v && column_oom(r->db)) {
+            rc = fail(r, SMZ_E_NOMEM, "out of memory");
+        } else if (n > SMZ_MAX_META_VALUE) {
             rc = fail(r, SMZ_E_CORRUPT, "metadata %.64s is too long", key);
         } else if (!(*value = malloc(n + 1))) {
             rc = fail(r, SMZ_E_NOMEM, "out of memory");
@@ -527,7 +543,9 @@ static smz_err cluster_info(smz_reader *r, int64_t cid, cinfo *ci)
         int64_t kind = sqlite3_column_int64(s, 0), usize = sqlite3_column_int64(s, 1),
                 stored = sqlite3_column_int64(s, 3);
         const void *ck = sqlite3_column_blob(s, 2);
-        if (!ck || sqlite3_column_type(s, 1) != SQLITE_INTEGER ||
+        if (!ck && column_oom(r->db)) {
+            rc = fail(r, SMZ_E_NOMEM, "out of memory");
+        } else if (!ck || sqlite3_column_type(s, 1) != SQLITE_INTEGER ||
             !smz_cluster_header_ok(kind, usize, stored, sqlite3_column_bytes(s, 2))) {
             rc = fail(r, SMZ_E_CORRUPT, "cluster %lld has a malformed header", (long long)cid);
         } else {
@@ -686,11 +704,18 @@ static smz_err cluster_copy(smz_reader *r, smz_cache *cache, int64_t cid, uint64
     if (off > ci.usize || len > ci.usize - off)
         return fail(r, SMZ_E_CORRUPT, "an entry lies outside cluster %lld", (long long)cid);
     if (ci.kind == SMZ_CLUSTER_STORED) {
-        if (!cache || ci.stored > SMZ_MAX_CLUSTER_USIZE)
+        /* A stored cluster over 64 MiB (one large media file) is read by
+         * ranges and not verified on each read; smz check verifies it. */
+        if (ci.stored > SMZ_MAX_CLUSTER_USIZE)
             return blob_read(r, cid, off, dst, len);
         unsigned char *raw = NULL;
         if ((rc = load_stored(r, cid, &ci, &raw)) != SMZ_OK)
             return rc;
+        if (!cache) {
+            memcpy(dst, raw + off, len);
+            free(raw);
+            return SMZ_OK;
+        }
         if (!(b = smz_cbuf_new(ci.stored))) {
             free(raw);
             return fail(r, SMZ_E_NOMEM, "out of memory");
@@ -851,7 +876,7 @@ smz_err smz_reader_stats(smz_reader *r, smz_stats *st)
     while (rc == SMZ_OK && (src = sqlite3_step(s)) == SQLITE_ROW) {
         const char *m = (const char *)sqlite3_column_text(s, 0);
         smz_mime_stat *ms = &st->mimes[st->n_mimes];
-        if (!(ms->mime = strndup(m ? m : "", SMZ_MAX_MIME))) {
+        if ((!m && column_oom(r->db)) || !(ms->mime = strndup(m ? m : "", SMZ_MAX_MIME))) {
             rc = fail(r, SMZ_E_NOMEM, "out of memory");
             break;
         }
@@ -919,6 +944,10 @@ smz_err smz_reader_digest(smz_reader *r, unsigned char digest[SMZ_DIGEST_BYTES])
         }
         put_str(&h, sqlite3_column_blob(s, 0), (size_t)sqlite3_column_bytes(s, 0));
         put_str(&h, sqlite3_column_blob(s, 1), (size_t)sqlite3_column_bytes(s, 1));
+        if (column_oom(r->db)) {
+            sqlite3_finalize(s);
+            return fail(r, SMZ_E_NOMEM, "out of memory");
+        }
         r->budget = SMZ_STEP_BUDGET;
     }
     sqlite3_finalize(s);

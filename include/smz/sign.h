@@ -37,8 +37,9 @@
 extern "C" {
 #endif
 
-/* A key id as text: 16 upper-case hex digits, as minisign prints it (the 8
- * id bytes read as a little-endian number), plus the NUL. */
+/* A key id as text: up to 16 upper-case hex digits without leading zeros,
+ * as minisign prints it (the 8 id bytes read as a little-endian number and
+ * printed with %X), plus the NUL. */
 #define SMZ_KEYID_SIZE 17
 /* A public key as minisign's one-line base64 (the -P form), plus the NUL. */
 #define SMZ_PUBKEY_B64_SIZE 57
@@ -94,7 +95,7 @@ smz_err smz_pubkey_save(const smz_pubkey *pk, const char *path, const char *comm
 
 /* The key as minisign's base64 string (the -P form) into OUT. */
 void smz_pubkey_base64(const smz_pubkey *pk, char out[SMZ_PUBKEY_B64_SIZE]);
-/* The key id as 16 upper-case hex digits into OUT. */
+/* The key id as minisign prints it (see SMZ_KEYID_SIZE) into OUT. */
 void smz_pubkey_keyid(const smz_pubkey *pk, char out[SMZ_KEYID_SIZE]);
 /* 1 when A and B are the same key (same id and same Ed25519 key), else 0. */
 int smz_pubkey_equal(const smz_pubkey *a, const smz_pubkey *b);

@@ -45,6 +45,11 @@ void smz__sign_keyid_hex(const unsigned char id[SMZ__KEYNUM_BYTES], char out[SMZ
         out[2 * i + 1] = hex[b & 15];
     }
     out[2 * SMZ__KEYNUM_BYTES] = '\0';
+    /* ... with printf's %X: no leading zeros ("7EA8A8414781623"). */
+    size_t z = 0;
+    while (z + 1 < 2 * SMZ__KEYNUM_BYTES && out[z] == '0')
+        z++;
+    memmove(out, out + z, 2 * SMZ__KEYNUM_BYTES + 1 - z);
 }
 
 int smz__sign_has_prefix(const char *line, size_t len, const char *prefix)
