@@ -50,17 +50,24 @@ static smz_err tokenizer_open(smz_reader *r, tokenizer *t)
     memset(t, 0, sizeof *t);
     if (smz_fts5_api(db, &fts) != SMZ_OK)
         return smz_reader_fail(r, SMZ_E_UNSUPPORTED, "this SQLite has no FTS5");
-    if (sqlite3_prepare_v2(db, "SELECT sql FROM sqlite_schema WHERE name='search_fts'", -1, &s,
-                           NULL) == SQLITE_OK &&
-        sqlite3_step(s) == SQLITE_ROW) {
+    /* Stemming or not, as the index was made: a failure here must not
+     * quietly search without it. */
+    int src = sqlite3_prepare_v2(db, "SELECT sql FROM sqlite_schema WHERE name='search_fts'", -1, &s, NULL);
+    if (src == SQLITE_OK && (src = sqlite3_step(s)) == SQLITE_ROW) {
         const char *sql = (const char *)sqlite3_column_text(s, 0);
+        if (!sql && sqlite3_errcode(db) == SQLITE_NOMEM)
+            src = SQLITE_NOMEM;
         stem = sql && strstr(sql, "tokenize='smz porter'") != NULL;
     }
     sqlite3_finalize(s);
+    if (src != SQLITE_ROW && src != SQLITE_DONE)
+        return smz_reader_sqlfail(r, src, "reading the index's settings");
     const char *args[] = {"porter"};
-    if (fts->xFindTokenizer(fts, "smz", &ud, &t->api) != SQLITE_OK ||
-        t->api.xCreate(ud, args, stem, &t->tok) != SQLITE_OK)
+    if (fts->xFindTokenizer(fts, "smz", &ud, &t->api) != SQLITE_OK)
         return smz_reader_fail(r, SMZ_E_INTERNAL, "cannot start the search tokenizer");
+    if ((src = t->api.xCreate(ud, args, stem, &t->tok)) != SQLITE_OK)
+        return smz_reader_fail(r, src == SQLITE_NOMEM ? SMZ_E_NOMEM : SMZ_E_INTERNAL,
+                               "cannot start the search tokenizer");
     return SMZ_OK;
 }
 
@@ -260,6 +267,27 @@ static int compare_title(tokenizer *t, const toklist *want, const char *title, i
     res = got.n == want->n && !last_prefix ? 2 : 1;
 out:
     free(got.buf);
+    return res;
+}
+
+/* Whether TITLE is the query: all of it, or its part before a site-wide
+ * suffix such as " — Python 3.11.2 documentation" or " | Site". */
+static int is_exact_title(tokenizer *t, const toklist *want, const char *title)
+{
+    static const char *const seps[] = {" \xE2\x80\x94 ", " \xE2\x80\x93 ", " - ", " | ", ": "};
+    if (compare_title(t, want, title, 0) == 2)
+        return 1;
+    size_t cut = strlen(title);
+    for (size_t i = 0; i < sizeof seps / sizeof seps[0]; i++) {
+        const char *p = strstr(title, seps[i]);
+        if (p && (size_t)(p - title) < cut)
+            cut = (size_t)(p - title);
+    }
+    if (cut == 0 || cut == strlen(title))
+        return 0;
+    char *head = strndup(title, cut);
+    int res = head && compare_title(t, want, head, 0) == 2;
+    free(head);
     return res;
 }
 
@@ -463,8 +491,11 @@ smz_err smz_search(smz_reader *r, const char *query, size_t limit, size_t offset
         while (!st.full && (src = sqlite3_step(s)) == SQLITE_ROW) {
             const char *path = (const char *)sqlite3_column_text(s, 0);
             const char *title = (const char *)sqlite3_column_text(s, 1);
-            if (!path || !title || compare_title(&st.tok, &want, title, 0) != 2 ||
-                exact.n == EXACT_MAX)
+            if ((!path || !title) && sqlite3_errcode(db) == SQLITE_NOMEM) {
+                rc = smz_reader_fail(r, SMZ_E_NOMEM, "out of memory");
+                goto out;
+            }
+            if (!path || !title || !is_exact_title(&st.tok, &want, title) || exact.n == EXACT_MAX)
                 continue;
             if (!(exact.paths[exact.n] = strdup(path))) {
                 rc = SMZ_E_NOMEM;
@@ -484,14 +515,15 @@ smz_err smz_search(smz_reader *r, const char *query, size_t limit, size_t offset
     }
 
     /* Then every page by rank: the words in the title count ten times
-     * those in the text. */
+     * those in the text, and a page without a title (a stylesheet, a
+     * plain-text source beside its HTML page) half. */
     src = sqlite3_prepare_v2(db,
                              "WITH tm(id, score) AS MATERIALIZED (SELECT rowid, smz_rank(search_title) "
                              "FROM search_title WHERE search_title MATCH ?2) "
-                             "SELECT t.path, e.title, smz_rank(search_fts, 'all') + "
-                             "coalesce((SELECT score FROM tm WHERE tm.id = f.rowid), 0) * ?3 "
+                             "SELECT t.path, e.title, (smz_rank(search_fts, 'all') + "
+                             "coalesce(tm.score, 0) * ?3) * (CASE WHEN e.title = '' THEN 0.5 ELSE 1 END) "
                              "FROM search_fts f JOIN search_text t ON t.id = f.rowid "
-                             "JOIN entries e ON e.path = t.path "
+                             "JOIN entries e ON e.path = t.path LEFT JOIN tm ON tm.id = f.rowid "
                              "WHERE search_fts MATCH ?1 AND e.redirect IS NULL ORDER BY 3 DESC",
                              -1, &s, NULL);
     if (src == SQLITE_OK) {
@@ -501,6 +533,10 @@ smz_err smz_search(smz_reader *r, const char *query, size_t limit, size_t offset
         while (!st.full && st.checked < CHECK_MAX + st.offset && (src = sqlite3_step(s)) == SQLITE_ROW) {
             const char *path = (const char *)sqlite3_column_text(s, 0);
             const char *title = (const char *)sqlite3_column_text(s, 1);
+            if ((!path || !title) && sqlite3_errcode(db) == SQLITE_NOMEM) {
+                rc = smz_reader_fail(r, SMZ_E_NOMEM, "out of memory");
+                goto out;
+            }
             if (!path || !title || was_seen(&exact, path))
                 continue;
             if ((rc = take(&st, path, title, sqlite3_column_double(s, 2))) != SMZ_OK)
@@ -640,6 +676,10 @@ smz_err smz_suggest(smz_reader *r, const char *prefix, size_t limit, smz_results
         while ((src = sqlite3_step(s)) == SQLITE_ROW && nc < SUGGEST_CANDIDATES) {
             const char *path = (const char *)sqlite3_column_text(s, 0);
             const char *title = (const char *)sqlite3_column_text(s, 1);
+            if ((!path || !title) && sqlite3_errcode(db) == SQLITE_NOMEM) {
+                rc = smz_reader_fail(r, SMZ_E_NOMEM, "out of memory");
+                goto out;
+            }
             if (!path || !title)
                 continue;
             cand *k = &c[nc];

@@ -47,6 +47,10 @@ static int build(const char *path, int no_index)
         {"greek.html", "Αθήνα", "Η Αθήνα είναι πόλη."},
         {"long.html", "Long page", lb},
         {"mail.html", "Mail", "Send an e-mail address to the list. Linux 内核开发 notes."},
+        {"dev.html", "Developing with asyncio \xE2\x80\x94 Docs", "Tips on asyncio."},
+        {"asyncio.html", "asyncio \xE2\x80\x94 Asynchronous I/O \xE2\x80\x94 Docs",
+         "The asyncio module, asyncio everywhere, a long page about asyncio and more."},
+        {"notitle.txt", "", "asyncio asyncio"},
     };
     smz_writer_opts o = {.threads = 1, .no_index = no_index, .stem_english = 1};
     smz_writer *w = NULL;
@@ -151,6 +155,11 @@ int main(void)
           res ? res->hits[0].snippet : "");
     smz_results_free(res);
     res = NULL;
+    got = run(r, "asyncio", 10, 0, NULL, NULL);
+    CHECK(!strncmp(got, "asyncio.html ", 13), "a title that is the query before a site suffix comes first: %s",
+          got);
+    CHECK(!strcmp(got + strlen(got) - strlen("notitle.txt"), "notitle.txt"),
+          "a page without a title comes after those with one: %s", got);
     got = run(r, "CREATE INDEX", 10, 0, NULL, NULL);
     CHECK(!strncmp(got, "create-index.html", 17), "case does not matter: %s", got);
 
