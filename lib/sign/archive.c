@@ -118,6 +118,11 @@ static smz_err meta_digest(smz_reader *r, char hex[HEX_LEN + 1], char *err, size
     while ((src = sqlite3_step(s)) == SQLITE_ROW) {
         put_str(&h, sqlite3_column_blob(s, 0), (size_t)sqlite3_column_bytes(s, 0));
         put_str(&h, sqlite3_column_blob(s, 1), (size_t)sqlite3_column_bytes(s, 1));
+        /* a value SQLite ran out of memory fetching reads as empty */
+        if (sqlite3_errcode(db) == SQLITE_NOMEM) {
+            sqlite3_finalize(s);
+            return failf(err, errlen, SMZ_E_NOMEM, "out of memory");
+        }
     }
     sqlite3_finalize(s);
     if (src != SQLITE_DONE)
@@ -400,6 +405,22 @@ static const smz_pubkey *trusted_key(vctx *c, const smz_sig *sig, smz_sigcheck *
     return pk;
 }
 
+/* The trusted key to check SIG with, SC's key id set; NULL (and SC filled)
+ * when the key is not trusted or the signature is of the legacy kind. */
+static const smz_pubkey *usable_key(vctx *c, const smz_sig *sig, smz_sigcheck *sc)
+{
+    smz_sig_keyid(sig, sc->keyid);
+    const smz_pubkey *pk = trusted_key(c, sig, sc);
+    if (!pk)
+        return NULL;
+    sc->status = SMZ_SIGSTATUS_BAD;
+    if (smz_sig_is_legacy(sig)) {
+        setmsg(sc, LEGACY_MSG);
+        return NULL;
+    }
+    return pk;
+}
+
 /* SC is BAD: says why, from what the failed verify call found.  CURRENT is
  * this archive's content digest as best known (NULL if unknown); SIGNED is
  * the digest an embedded signature was checked against (NULL: detached). */
@@ -507,14 +528,8 @@ static smz_err check_embedded(vctx *c, char *err, size_t errlen)
         setmsg(sc, "malformed embedded %s", msg);
         goto out;
     }
-    smz_sig_keyid(sig, sc->keyid);
-    if (!(pk = trusted_key(c, sig, sc)))
+    if (!(pk = usable_key(c, sig, sc)))
         goto out;
-    sc->status = SMZ_SIGSTATUS_BAD;
-    if (smz_sig_is_legacy(sig)) {
-        setmsg(sc, LEGACY_MSG);
-        goto out;
-    }
     current = quick ? (c->in.stored[0] ? c->in.stored : NULL) : digest_of(c);
     if (!current) {
         setmsg(sc, quick ? "the archive has no valid Digest metadata to check the signature against"
@@ -620,14 +635,8 @@ static smz_err check_detached(vctx *c, const char *path, char *err, size_t errle
         setmsg(sc, "malformed %s", msg);
         goto out;
     }
-    smz_sig_keyid(sig, sc->keyid);
-    if (!(pk = trusted_key(c, sig, sc)))
+    if (!(pk = usable_key(c, sig, sc)))
         goto out;
-    sc->status = SMZ_SIGSTATUS_BAD;
-    if (smz_sig_is_legacy(sig)) {
-        setmsg(sc, LEGACY_MSG);
-        goto out;
-    }
     if (quick) {
         sc->status = SMZ_SIGSTATUS_UNCHECKED;
         goto out;

@@ -81,14 +81,12 @@ static int build(const char *path, int no_index)
     return rc == SMZ_OK;
 }
 
-/* Runs QUERY; returns the paths of the hits joined by spaces ("" for
- * none, "error N" on failure), with *TOTAL set. */
-static const char *run(smz_reader *r, const char *query, size_t limit, size_t offset,
-                       unsigned long long *total, smz_results **keep)
+/* The paths (or titles) of RES's hits joined by SEP, in a static buffer;
+ * "error N" when RC is not SMZ_OK.  Frees RES unless KEEP takes it. */
+static const char *joined(smz_err rc, smz_results *res, int titles, const char *sep,
+                          smz_results **keep)
 {
     static char buf[4096];
-    smz_results *res = NULL;
-    smz_err rc = smz_search(r, query, limit, offset, &res);
     if (rc != SMZ_OK) {
         snprintf(buf, sizeof buf, "error %d", (int)rc);
         return buf;
@@ -96,11 +94,9 @@ static const char *run(smz_reader *r, const char *query, size_t limit, size_t of
     buf[0] = 0;
     for (size_t i = 0; i < res->n; i++) {
         if (i)
-            strcat(buf, " ");
-        strncat(buf, res->hits[i].path, sizeof buf - strlen(buf) - 2);
+            strcat(buf, sep);
+        strncat(buf, titles ? res->hits[i].title : res->hits[i].path, sizeof buf - strlen(buf) - 2);
     }
-    if (total)
-        *total = res->total;
     if (keep)
         *keep = res;
     else
@@ -108,23 +104,23 @@ static const char *run(smz_reader *r, const char *query, size_t limit, size_t of
     return buf;
 }
 
+/* Runs QUERY; returns the paths of the hits joined by spaces ("" for
+ * none, "error N" on failure), with *TOTAL set. */
+static const char *run(smz_reader *r, const char *query, size_t limit, size_t offset,
+                       unsigned long long *total, smz_results **keep)
+{
+    smz_results *res = NULL;
+    smz_err rc = smz_search(r, query, limit, offset, &res);
+    if (rc == SMZ_OK && total)
+        *total = res->total;
+    return joined(rc, res, 0, " ", keep);
+}
+
 static const char *suggest(smz_reader *r, const char *prefix)
 {
-    static char buf[4096];
     smz_results *res = NULL;
     smz_err rc = smz_suggest(r, prefix, 10, &res);
-    if (rc != SMZ_OK) {
-        snprintf(buf, sizeof buf, "error %d", (int)rc);
-        return buf;
-    }
-    buf[0] = 0;
-    for (size_t i = 0; i < res->n; i++) {
-        if (i)
-            strcat(buf, "|");
-        strncat(buf, res->hits[i].title, sizeof buf - strlen(buf) - 2);
-    }
-    smz_results_free(res);
-    return buf;
+    return joined(rc, res, 1, "|", NULL);
 }
 
 static int has_word(const char *list, const char *w)
