@@ -19,16 +19,22 @@ PACK_SRC   := $(sort $(wildcard packer/*.c common/*.c))
 READER_SRC := $(sort $(wildcard reader/*.c server/*.c common/*.c))
 UNIT_SRC   := $(sort $(wildcard tests/unit/test_*.c))
 FUZZ_SRC   := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+SRV_SRC    := $(sort $(wildcard server/*.c))
 
 LIB_OBJ    := $(LIB_SRC:%.c=$(BUILD)/%.o)
 PACK_OBJ   := $(PACK_SRC:%.c=$(BUILD)/%.o)
 READER_OBJ := $(READER_SRC:%.c=$(BUILD)/%.o)
 UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 REPLAY_BIN := $(FUZZ_SRC:tests/fuzz/fuzz_%.c=$(BUILD)/tests/test_fuzz_%)
+# Test tools (tests/cli/sweep.sh, failures.sh): the damage sweep and the
+# allocation-failure shim (LD_PRELOAD; built without sanitizers).
+TOOL_BIN   := $(BUILD)/tests/tools/sweep $(BUILD)/tests/tools/failmalloc.so
 LIBSMZ     := $(BUILD)/libsmz.a
+# The server's objects as a library too, for the fuzz target of its parsers.
+LIBSRV     := $(BUILD)/libsmzsrv.a
 
-.PHONY: all deps deps-test deps-bench test check demo asan ubsan fuzz bench install clean
-all: deps $(BIN)/smz $(BIN)/smz-pack $(UNIT_BIN) $(REPLAY_BIN)
+.PHONY: all deps deps-test deps-bench test check demo asan ubsan fuzz sweep failures bench install clean
+all: deps $(BIN)/smz $(BIN)/smz-pack $(UNIT_BIN) $(REPLAY_BIN) $(TOOL_BIN)
 
 # Installs missing Debian packages; the stamp keeps it from running on every make.
 deps: $(BUILD)/.deps-build
@@ -48,6 +54,10 @@ $(LIBSMZ): $(LIB_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
+$(LIBSRV): $(SRV_SRC:%.c=$(BUILD)/%.o)
+	@rm -f $@
+	ar rcs $@ $^
+
 $(BIN)/smz: $(READER_OBJ) $(LIBSMZ)
 	@mkdir -p $(BIN)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(READER_OBJ) $(LIBSMZ) $(LIBS)
@@ -60,20 +70,29 @@ $(BUILD)/tests/%: tests/unit/%.c $(LIBSMZ)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(LIBSMZ) $(LIBS)
 
-# Each fuzz target also builds with a plain main() that replays its corpus.
-$(BUILD)/tests/test_fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(LIBSMZ)
+$(BUILD)/tests/tools/%: tests/tools/%.c $(LIBSMZ)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< tests/fuzz/replay.c $(LIBSMZ) $(LIBS)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(LIBSMZ) $(LIBS)
+
+$(BUILD)/tests/tools/failmalloc.so: tests/tools/failmalloc.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=c11 -D_GNU_SOURCE $(WARN) -O2 -g -fPIC -shared -o $@ $< -ldl
+
+# Each fuzz target also builds with a plain main() that replays its corpus.
+$(BUILD)/tests/test_fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(LIBSRV) $(LIBSMZ)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< tests/fuzz/replay.c $(LIBSRV) $(LIBSMZ) $(LIBS)
 
 # libFuzzer with clang: FUZZ_SECONDS per target; new interesting inputs are
 # kept in tests/fuzz/corpus/NAME (commit them: make test replays them).
 FUZZ_SECONDS ?= 60
 fuzz: deps-test
 	$(MAKE) BUILD=build-fuzz BIN=build-fuzz/bin CC=clang \
-	    CFLAGS="-O1 -g -fsanitize=fuzzer-no-link,address,undefined" $(LIBSMZ:$(BUILD)/%=build-fuzz/%)
+	    CFLAGS="-O1 -g -fsanitize=fuzzer-no-link,address,undefined" $(LIBSMZ:$(BUILD)/%=build-fuzz/%) \
+	    $(LIBSRV:$(BUILD)/%=build-fuzz/%)
 	@for f in $(FUZZ_SRC); do n=$$(basename $$f .c | sed 's/^fuzz_//'); \
 	    clang $(ALL_CFLAGS:-MMD=) -O1 -g -fsanitize=fuzzer,address,undefined -o build-fuzz/fuzz_$$n $$f \
-	        build-fuzz/libsmz.a $(LIBS) || exit 1; \
+	        build-fuzz/libsmzsrv.a build-fuzz/libsmz.a $(LIBS) || exit 1; \
 	    mkdir -p tests/fuzz/corpus/$$n; \
 	    build-fuzz/fuzz_$$n -max_total_time=$(FUZZ_SECONDS) -max_len=262144 -timeout=10 \
 	        -rss_limit_mb=2048 tests/fuzz/corpus/$$n || exit 1; done
@@ -92,14 +111,37 @@ demo: all
 	bin/smz serve samples.smz --address 127.0.0.1 --port $(DEMO_PORT)
 
 # Sanitizer builds live in their own build folders and run the whole suite.
+ASAN_MAKE = $(MAKE) BUILD=build-asan BIN=build-asan/bin LDFLAGS="-fsanitize=address,undefined" \
+    CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all"
+ASAN_ENV  = SMZ_BUILD=build-asan ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1
 asan:
-	$(MAKE) BUILD=build-asan BIN=build-asan/bin CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" LDFLAGS="-fsanitize=address,undefined" all
-	SMZ_BUILD=build-asan ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 tests/run.sh $(T)
+	$(ASAN_MAKE) all
+	$(ASAN_ENV) tests/run.sh $(T)
 ubsan:
 	$(MAKE) BUILD=build-ubsan BIN=build-ubsan/bin CFLAGS="-O1 -g -fsanitize=undefined -fno-sanitize-recover=all" LDFLAGS="-fsanitize=undefined" all
 	SMZ_BUILD=build-ubsan UBSAN_OPTIONS=print_stacktrace=1 tests/run.sh $(T)
 
-bench: deps-bench all
+# The full damage sweep (tests/tools/sweep.c) under ASan: every page boundary,
+# every byte of the first 64 KiB, SWEEP_FLIPS random bit flips.  make test
+# runs a bounded one (tests/cli/sweep.sh).
+SWEEP_FLIPS ?= 100000
+SWEEP_SEED  ?= 1
+sweep: deps-test
+	$(ASAN_MAKE) all
+	build-asan/bin/smz-pack samples -o build-asan/sweep.smz --quiet
+	$(ASAN_ENV) build-asan/tests/tools/sweep build-asan/sweep.smz build-asan/sweep-work.smz \
+	    --bytes 65536 --flips $(SWEEP_FLIPS) --seed $(SWEEP_SEED)
+
+# Every allocation of smz info, cat, search and smz-pack failing in turn
+# (tests/tools/failures.py with the LD_PRELOAD shim), under ASan so that
+# leaks on the error paths are reported too.  make test runs every 41st
+# (tests/cli/failures.sh).
+failures: deps-test
+	$(ASAN_MAKE) all
+	$(ASAN_ENV) python3 tests/tools/failures.py build-asan/bin/smz build-asan/bin/smz-pack \
+	    build-asan/tests/tools/failmalloc.so build-asan/failures --stride 1 --jobs 2
+
+bench: deps-bench $(BIN)/smz $(BIN)/smz-pack $(LIBSMZ)
 	bench/run.sh
 
 install: all

@@ -794,7 +794,12 @@ smz_err smz_reader_iter(smz_reader *r, const char *prefix, smz_iter **out)
         free(it);
         return sqlfail(r, src, "listing entries");
     }
-    sqlite3_bind_text(it->st, 1, prefix ? prefix : "", -1, SQLITE_TRANSIENT);
+    /* A copy: it may fail, and a prefix left unbound would list nothing. */
+    if ((src = sqlite3_bind_text(it->st, 1, prefix ? prefix : "", -1, SQLITE_TRANSIENT)) != SQLITE_OK) {
+        sqlite3_finalize(it->st);
+        free(it);
+        return sqlfail(r, src, "listing entries");
+    }
     *out = it;
     return SMZ_OK;
 }

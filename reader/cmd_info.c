@@ -36,40 +36,46 @@ int cmd_info(int argc, char **argv)
     smz_stats st;
     smz_err rc = smz_reader_stats(r, &st);
     cli_json *j = json ? cli_json_new() : NULL;
-    /* Every metadata value must be readable: a damaged one is an error. */
+    /* Every value is read once, here: a damaged one (or one that cannot be
+     * read for want of memory) is an error, not a line left out. */
+    char *vals[sizeof keys / sizeof keys[0]] = {0};
+    size_t lens[sizeof keys / sizeof keys[0]] = {0};
     for (int i = 0; rc == SMZ_OK && keys[i]; i++) {
-        char *v = NULL;
-        smz_err mr = smz_reader_meta(r, keys[i], &v, NULL);
-        free(v);
+        smz_err mr = smz_reader_meta(r, keys[i], &vals[i], &lens[i]);
         if (mr != SMZ_OK && mr != SMZ_E_NOTFOUND)
             rc = mr;
     }
+    char *illus = NULL;
+    size_t illus_len = 0;
+    smz_err ir = rc ? rc : smz_reader_meta(r, "Illustration_48x48@1", &illus, &illus_len);
+    free(illus);
+    int has_illus = ir == SMZ_OK;
+    if (ir != SMZ_OK && ir != SMZ_E_NOTFOUND)
+        rc = ir;
+    /* Who signed, as the embedded signature claims (smz verify checks it). */
+    char signer[SMZ_KEYID_SIZE] = "";
+    smz_err sr = rc ? rc : smz_archive_signer(r, signer, NULL, 0);
+    if (sr != SMZ_OK && sr != SMZ_E_NOTFOUND && sr != SMZ_E_INVALID)
+        rc = sr;
     if (rc != SMZ_OK || (json && !j)) {
         cli_fail("info", r, rc ? rc : SMZ_E_NOMEM);
+        for (int i = 0; keys[i]; i++)
+            free(vals[i]);
+        cli_json_free(j);
         smz_stats_free(&st);
         smz_reader_close(r);
         return 1;
     }
     double ratio = st.content_bytes ? (double)st.file_bytes / (double)st.content_bytes : 0;
-    char *illus = NULL;
-    size_t illus_len = 0;
-    int has_illus = smz_reader_meta(r, "Illustration_48x48@1", &illus, &illus_len) == SMZ_OK;
-    free(illus);
-    /* Who signed, as the embedded signature claims (smz verify checks it). */
-    char signer[SMZ_KEYID_SIZE] = "";
-    smz_err sr = smz_archive_signer(r, signer, NULL, 0);
     if (json) {
         printf("{\"metadata\": {");
         int first = 1;
         for (int i = 0; keys[i]; i++) {
-            char *v = NULL;
-            size_t n = 0;
-            if (smz_reader_meta(r, keys[i], &v, &n) != SMZ_OK)
+            if (!vals[i])
                 continue;
             printf("%s\"%s\": ", first ? "" : ", ", keys[i]);
-            cli_json_str(j, stdout, v, (long)n);
+            cli_json_str(j, stdout, vals[i], (long)lens[i]);
             first = 0;
-            free(v);
         }
         printf("}, \"signature_key_id\": ");
         if (sr == SMZ_OK)
@@ -92,12 +98,9 @@ int cmd_info(int argc, char **argv)
         }
         printf("]}\n");
     } else {
-        for (int i = 0; keys[i]; i++) {
-            char *v = NULL;
-            if (smz_reader_meta(r, keys[i], &v, NULL) == SMZ_OK)
-                printf("%-12s %s\n", keys[i], v);
-            free(v);
-        }
+        for (int i = 0; keys[i]; i++)
+            if (vals[i])
+                printf("%-12s %s\n", keys[i], vals[i]);
         if (sr == SMZ_OK)
             printf("%-12s key %s (smz verify checks it)\n", "Signature", signer);
         else
@@ -119,6 +122,8 @@ int cmd_info(int argc, char **argv)
             printf("  %8llu  %10.2f MB  %s\n", (unsigned long long)st.mimes[i].entries,
                    (double)st.mimes[i].bytes / 1e6, st.mimes[i].mime);
     }
+    for (int i = 0; keys[i]; i++)
+        free(vals[i]);
     cli_json_free(j);
     smz_stats_free(&st);
     smz_reader_close(r);

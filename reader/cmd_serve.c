@@ -20,7 +20,7 @@ static const char usage_text[] =
     "  --port N          port to listen on (default 8080; 0 picks a free one)\n"
     "  --address IP      address to listen on (default 127.0.0.1)\n"
     "  --url-root /P     serve everything below /P (behind a reverse proxy)\n"
-    "  --threads N       worker threads, one per open connection (default 16)\n"
+    "  --threads N       worker threads, one per open connection (default 128)\n"
     "  --allow CIDR      only these IPv4 blocks may connect (repeatable)\n"
     "  --hostname NAME   also answer requests for this host name (repeatable)\n"
     "  --no-toolbar      do not add the top bar to archived pages\n"

@@ -6,7 +6,7 @@ build="gcc make pkg-config libzstd-dev libarchive-dev libsqlite3-dev libcivetweb
 libmagic-dev libxml2-dev libsodium-dev libcmark-dev"
 test="$build sqlite3 zstd minisign libxml2-utils curl chromium nginx-light clang
 postgresql-doc-15 manpages-zh tar gzip xz-utils zip unzip libarchive-tools"
-bench="$test zim-tools kiwix-tools python3.11-doc wrk hyperfine time"
+bench="$test zim-tools kiwix-tools libzim-dev g++ python3 python3.11-doc wrk hyperfine time"
 case "${1:-build}" in
   build) want=$build ;; test) want=$test ;; bench) want=$bench ;;
   *) echo "usage: $0 build|test|bench" >&2; exit 2 ;;

@@ -19,6 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "srv.h"
+#include "text/utf8.h"
 
 void resp_init(resp *r, int status, const char *type)
 {
@@ -163,9 +164,7 @@ unsigned long http_param_num(req *q, const char *name, unsigned long def, unsign
     return n;
 }
 
-/* 1 when the comma-separated entity-tag list LIST names ETAG (weak
- * comparison, as If-None-Match asks) or is "*". */
-static int etag_in(const char *list, const char *etag)
+int http_etag_in(const char *list, const char *etag)
 {
     size_t el = strlen(etag);
     const char *p = list;
@@ -190,7 +189,7 @@ static int etag_in(const char *list, const char *etag)
 int http_not_modified(req *q, const char *etag)
 {
     const char *inm = mg_get_header(q->c, "If-None-Match");
-    return etag && inm && etag_in(inm, etag);
+    return etag && inm && http_etag_in(inm, etag);
 }
 
 static int parse_u64(const char *p, size_t n, uint64_t *out)
@@ -212,10 +211,15 @@ static int parse_u64(const char *p, size_t n, uint64_t *out)
 
 int http_range(req *q, uint64_t size, const char *etag, uint64_t *off, uint64_t *len)
 {
-    const char *h = mg_get_header(q->c, "Range");
+    return http_range_parse(mg_get_header(q->c, "Range"), mg_get_header(q->c, "If-Range"), size, etag,
+                            off, len);
+}
+
+int http_range_parse(const char *h, const char *ir, uint64_t size, const char *etag, uint64_t *off,
+                     uint64_t *len)
+{
     if (!h)
         return 0;
-    const char *ir = mg_get_header(q->c, "If-Range");
     if (ir && (!etag || strcmp(ir, etag)))
         return 0; /* a validator we cannot match: the whole representation */
     while (*h == ' ')
@@ -330,6 +334,50 @@ int http_check_host(const srv *s, const char *host)
     return 0;
 }
 
+static int hexval(unsigned char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if ((c | 0x20) >= 'a' && (c | 0x20) <= 'f')
+        return (c | 0x20) - 'a' + 10;
+    return -1;
+}
+
+/* CivetWeb is told not to decode paths (decode_url=no): its decoder ends
+ * the string at a %00, so /content/A/page.html%00.png would be served as
+ * page.html.  Here every escape must be well-formed, and the result must
+ * be UTF-8 (no overlong forms such as %C0%AE for '.') without NUL or other
+ * control characters: what names an entry, nothing else. */
+int http_path_decode(const char *raw, char *out, size_t outlen)
+{
+    size_t n = 0;
+    if (!raw || raw[0] != '/' || !outlen)
+        return -1;
+    for (const unsigned char *p = (const unsigned char *)raw; *p; p++) {
+        unsigned c = *p;
+        if (c == '%') {
+            int hi = hexval(p[1]), lo = hi < 0 ? -1 : hexval(p[2]);
+            if (lo < 0)
+                return -1;
+            c = (unsigned)(hi << 4 | lo);
+            p += 2;
+        }
+        if (c < 0x20 || c == 0x7F || n + 1 >= outlen)
+            return -1;
+        out[n++] = (char)c;
+    }
+    out[n] = 0;
+    return smz_utf8_valid(out, n) ? (int)n : -1;
+}
+
+int http_query_ok(const char *query)
+{
+    for (const char *p = query; (p = strchr(p, '%')); p++)
+        if (p[1] == '0' && p[2] == '0')
+            return 0;
+    return 1;
+}
+
 int http_mime_ok(const char *m)
 {
     size_t n = m ? strlen(m) : 0;
@@ -341,9 +389,7 @@ int http_mime_ok(const char *m)
     return 1;
 }
 
-/* A request-line piece for the log: printable ASCII except '"' and '\'
- * as is, everything else as \xHH (as Apache does). */
-static void log_escape(hb *b, const char *s)
+void http_log_escape(hb *b, const char *s)
 {
     for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
         if (*p > 0x20 && *p < 0x7F && *p != '"' && *p != '\\')
@@ -368,24 +414,22 @@ void http_log(req *q)
     char sign = off < 0 ? '-' : '+';
     if (off < 0)
         off = -off;
-    hb b, uri;
+    hb b;
     hb_init(&b, 16384);
-    hb_init(&uri, 16384);
     const struct mg_request_info *ri = q->ri;
-    /* CivetWeb hands us the path decoded; the log shows it re-encoded. */
-    hb_url(&uri, ri->request_uri ? ri->request_uri : "-", 1);
     hb_printf(&b, "%s - - [%02d/%s/%04d:%02d:%02d:%02d %c%02ld%02ld] \"", ri->remote_addr, tm.tm_mday,
               mon[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec, sign, off / 60,
               off % 60);
-    log_escape(&b, ri->request_method ? ri->request_method : "-");
+    http_log_escape(&b, ri->request_method ? ri->request_method : "-");
     hb_puts(&b, " ");
-    log_escape(&b, hb_str(&uri));
+    /* The path as it came (CivetWeb does not decode it: decode_url=no). */
+    http_log_escape(&b, ri->request_uri ? ri->request_uri : "-");
     if (ri->query_string) {
         hb_puts(&b, "?");
-        log_escape(&b, ri->query_string);
+        http_log_escape(&b, ri->query_string);
     }
     hb_puts(&b, " HTTP/");
-    log_escape(&b, ri->http_version ? ri->http_version : "1.0");
+    http_log_escape(&b, ri->http_version ? ri->http_version : "1.0");
     if (q->sent)
         hb_printf(&b, "\" %d %llu\n", q->status, (unsigned long long)q->sent);
     else
@@ -395,5 +439,4 @@ void http_log(req *q)
         (void)w; /* a full disk must not stop the server */
     }
     hb_free(&b);
-    hb_free(&uri);
 }

@@ -118,9 +118,9 @@ int h_error(req *q, int status, const archive *a, const char *title, const char 
     hb_puts(&b, "</h1><p>");
     hb_html(&b, msg);
     hb_puts(&b, "</p>");
-    if (status == 404 && q->ri->local_uri_raw) {
+    if (status == 404 && q->uri) {
         hb_puts(&b, "<p class=\"smz-path\"><code>");
-        hb_html(&b, q->ri->local_uri_raw);
+        hb_html(&b, q->uri);
         hb_puts(&b, "</code></p>");
     }
     hb_printf(&b, "<p><a href=\"%s/\">Back to the library</a></p></div>", q->s->root);

@@ -15,10 +15,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 #include "srv.h"
 
-#define DEFAULT_THREADS 16
+/* CivetWeb 1.15 gives each connection a thread while it reads the request
+ * (up to request_timeout_ms): enough threads that dozens of clients
+ * trickling their headers (slowloris) leave room for everyone else.  An
+ * idle thread costs about 50 KB. */
+#define DEFAULT_THREADS 128
 #define MAX_THREADS 512
 
 static void warnf(srv *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -108,7 +113,18 @@ static int route(req *q)
     q->head = !strcmp(m, "HEAD");
     if (strcmp(m, "GET") && !q->head)
         return plain(q, 405, "Only GET and HEAD are served.\n", "GET, HEAD");
+    /* CivetWeb keeps the first MG_MAX_HEADERS headers and drops the rest
+     * unseen, a Host among them: refuse rather than guess. */
+    const struct mg_request_info *ri = q->ri;
+    if (ri->num_headers >= MG_MAX_HEADERS)
+        return plain(q, 431, "Too many header fields.\n", NULL);
+    int hosts = 0;
+    for (int i = 0; i < ri->num_headers; i++)
+        hosts += ri->http_headers[i].name && !strcasecmp(ri->http_headers[i].name, "Host");
     const char *host = mg_get_header(q->c, "Host");
+    /* RFC 9112 3.2: exactly one Host in HTTP/1.1, at most one before. */
+    if (hosts > 1 || (!hosts && ri->http_version && !strcmp(ri->http_version, "1.1")))
+        return plain(q, 400, "Bad request: a request names exactly one Host.\n", NULL);
     if (host) {
         if (!http_check_host(s, host))
             return plain(q, 403, "This server does not answer to that host name.\n", NULL);
@@ -120,9 +136,11 @@ static int route(req *q)
      * below its scope. */
     if (mg_get_header(q->c, "Service-Worker"))
         return plain(q, 403, "Service workers are not allowed.\n", NULL);
-    const char *p = q->ri->local_uri_raw;
-    if (!p || p[0] != '/')
-        return plain(q, 400, "Bad request.\n", NULL);
+    if (!http_query_ok(q->query))
+        return plain(q, 400, "Bad request: the query holds a NUL (%00).\n", NULL);
+    const char *p = q->uri;
+    if (!p)
+        return plain(q, 400, "Bad request: the path is not a valid address.\n", NULL);
     size_t rl = strlen(s->root);
     if (rl) {
         if (strncmp(p, s->root, rl) || (p[rl] && p[rl] != '/'))
@@ -167,10 +185,16 @@ static int handle(struct mg_connection *c, void *cbdata)
     q.s = cbdata;
     q.w = mg_get_thread_pointer(c);
     q.query = q.ri->query_string ? q.ri->query_string : "";
-    int status = route(&q);
+    const char *raw = q.ri->local_uri_raw;
+    size_t rl = raw ? strlen(raw) : 0;
+    char *uri = malloc(rl + 1);
+    if (uri && http_path_decode(raw, uri, rl + 1) >= 0)
+        q.uri = uri;
+    int status = uri ? route(&q) : plain(&q, 503, "The server is out of memory.\n", NULL);
     if (!q.status)
         q.status = status > 0 ? status : 500;
     http_log(&q);
+    free(uri);
     return q.status;
 }
 
@@ -373,6 +397,9 @@ smz_server *smz_server_start(const smz_serve_opts *o, char *err, size_t errlen)
          * algorithm meets the client's delayed ACK and each answer waits 40 ms. */
         add_opt(s, &n, "tcp_nodelay", "1") ||
         add_opt(s, &n, "request_timeout_ms", "30000") || add_opt(s, &n, "enable_directory_listing", "no") ||
+        /* Paths come undecoded: http_path_decode refuses what CivetWeb's
+         * decoder would cut short at a %00. */
+        add_opt(s, &n, "decode_url", "no") ||
         /* CivetWeb answers CORS preflights itself ("*" by default): no
          * other site may script this server. */
         add_opt(s, &n, "access_control_allow_origin", "") ||

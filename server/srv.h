@@ -158,6 +158,7 @@ typedef struct req {
     srv *s;
     worker *w;
     int head;                /* HEAD: headers only */
+    const char *uri;         /* the decoded path (http_path_decode), NULL if refused */
     const char *path;        /* below the URL root, starts with '/' */
     const char *query;       /* raw query string, "" if none */
     char host[256];          /* the validated Host header, "" if none */
@@ -199,8 +200,27 @@ int http_not_modified(req *q, const char *etag);
 /* Range: 0 none (send all), 1 one satisfiable range (*off, *len), -1 not
  * satisfiable (answer 416). */
 int http_range(req *q, uint64_t size, const char *etag, uint64_t *off, uint64_t *len);
+/* The same from the Range and If-Range header values (NULL: absent). */
+int http_range_parse(const char *range, const char *if_range, uint64_t size, const char *etag,
+                     uint64_t *off, uint64_t *len);
+/* 1 when the comma-separated entity-tag list LIST names ETAG (weak
+ * comparison, as If-None-Match asks) or is "*". */
+int http_etag_in(const char *list, const char *etag);
+/* 1 when HOST (a Host header value) names this server (DNS rebinding);
+ * only then may it go into a response header. */
 int http_check_host(const srv *s, const char *host);
+/* Decodes the raw request path RAW (percent-encoded, starting with '/')
+ * into OUT (OUTLEN bytes; the result is never longer than RAW).  Returns
+ * its length, or -1 for a path to refuse with 400: a malformed escape, a
+ * NUL or control character, invalid or overlong UTF-8, or too long. */
+int http_path_decode(const char *raw, char *out, size_t outlen);
+/* 0 when the raw query string QUERY would decode to a NUL anywhere (a
+ * parameter cut short: refuse with 400), else 1. */
+int http_query_ok(const char *query);
 void http_log(req *q);
+/* S for the access log: printable ASCII other than '"' and '\' as is, the rest as
+ * \xHH (as Apache does), so that no request can forge a log line. */
+void http_log_escape(hb *b, const char *s);
 /* Checks a MIME type from an archive before it goes into a header. */
 int http_mime_ok(const char *mime);
 

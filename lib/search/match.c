@@ -147,13 +147,12 @@ smz_err smz_matcher_new(const fts5_tokenizer *api, Fts5Tokenizer *tok, const smz
             rc = SMZ_E_INTERNAL;
             goto out;
         }
-        phrase *ph = &m->ph[m->nph];
+        phrase *ph = &m->ph[m->nph++]; /* counted now: freed with m if what follows fails */
         ph->npos = tc.t[tc.n - 1].pos + 1;
         ph->exclude = t->exclude;
         if (!(ph->first = calloc((size_t)ph->npos + 1, sizeof *ph->first)) ||
             !(ph->ids = calloc((size_t)tc.n, sizeof *ph->ids)))
             goto out;
-        m->nph++;
         for (int k = 0; k < tc.n; k++) {
             /* The prefix applies to the last position's word, as in FTS5. */
             int prefix = t->prefix && tc.t[k].pos == ph->npos - 1;

@@ -6,6 +6,7 @@
  * reaches the output is re-decoded, so whatever libxml2 lets through, the
  * result is valid UTF-8. */
 #include <libxml/HTMLparser.h>
+#include <libxml/parserInternals.h>
 #include <libxml/xmlerror.h>
 #include <limits.h>
 #include <stdlib.h>
@@ -331,6 +332,38 @@ static void silent(void *ctx, const char *msg, ...)
     (void)msg;
 }
 
+/* libxml2 2.9 does not always survive running out of memory.  On a memory
+ * error it marks the parse ended without moving its input, and a skip loop
+ * ("up to the next '>'") then spins, its next-character call doing nothing;
+ * when a tag's name cannot be stored, it goes back to the same '<' for ever,
+ * reporting the same error each time (its skip loop tests CUR == 0 where it
+ * means != 0).  So a memory error moves the input to its end, which ends
+ * the first kind of loop; a flood of errors marks the parse ended, which
+ * ends the second (its loop checks that first), and if errors still come,
+ * moves the input to the end too.  The parse then counts as failed. */
+typedef struct parse_guard {
+    htmlParserCtxtPtr ctxt;
+    size_t errors, max_errors;
+    int failed;
+} parse_guard;
+
+static void on_error(void *ctx, xmlErrorPtr e)
+{
+    parse_guard *g = ctx;
+    int oom = e && e->code == XML_ERR_NO_MEMORY;
+    if (!e || (!oom && ++g->errors <= g->max_errors))
+        return;
+    g->failed = 1;
+    htmlParserCtxtPtr c = g->ctxt;
+    if (!c || !c->input)
+        return;
+    c->instate = XML_PARSER_EOF;
+    if ((oom || g->errors > 2 * g->max_errors) && c->input->end) {
+        c->input->cur = c->input->end;
+        c->disableSAX = 1;
+    }
+}
+
 static char *take(tbuf *b, size_t *len)
 {
     char *p = b->p ? b->p : strdup("");
@@ -356,13 +389,30 @@ smz_err smz_html_extract(const char *html, size_t len, smz_html_text *out)
         void *old_ctx = xmlGenericErrorContext;
         xmlStructuredErrorFunc old_s = xmlStructuredError;
         void *old_sctx = xmlStructuredErrorContext;
+        /* htmlReadMemory, step by step, so that the guard knows the context. */
+        xmlInitParser();
+        parse_guard g = {xmlCreateMemoryParserCtxt(html, (int)len), 0, 4 * len + 1000, 0};
+        if (!g.ctxt)
+            goto out;
+        if (g.ctxt->sax)
+            memcpy(g.ctxt->sax, &htmlDefaultSAXHandler, sizeof(xmlSAXHandlerV1));
+        htmlCtxtUseOptions(g.ctxt, HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET |
+                                       HTML_PARSE_RECOVER | HTML_PARSE_COMPACT);
+        g.ctxt->html = 1;
         xmlSetGenericErrorFunc(NULL, silent);
-        xmlSetStructuredErrorFunc(NULL, NULL);
-        doc = htmlReadMemory(html, (int)len, NULL, NULL,
-                             HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET |
-                                 HTML_PARSE_RECOVER | HTML_PARSE_COMPACT);
+        xmlSetStructuredErrorFunc(&g, on_error);
+        htmlParseDocument(g.ctxt);
         xmlSetGenericErrorFunc(old_ctx, old);
         xmlSetStructuredErrorFunc(old_sctx, old_s);
+        doc = g.ctxt->myDoc;
+        g.ctxt->myDoc = NULL;
+        if (g.ctxt->dictNames && doc && doc->dict == g.ctxt->dict)
+            g.ctxt->dict = NULL; /* the document keeps the names */
+        if (g.ctxt->errNo == XML_ERR_NO_MEMORY)
+            g.failed = 1;
+        htmlFreeParserCtxt(g.ctxt);
+        if (g.failed)
+            goto out; /* a tree missing what memory ran out for: no text at all */
         root = doc ? xmlDocGetRootElement(doc) : NULL;
     }
     if (root && walk(&w, root) != 0)

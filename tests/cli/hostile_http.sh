@@ -1,0 +1,24 @@
+# Hostile requests (issue: hardening) against the real `smz serve`, over raw
+# sockets (tests/tools/hostile_http.py): %00, CRLF, encoded and
+# double-encoded ../, overlong UTF-8, oversized and repeated headers,
+# methods other than GET and HEAD, foreign Host headers, uploads and form
+# posts, directory redirects, no request bytes in response headers, a
+# well-formed access log, and a normal request served within 5 s while 60
+# slowloris connections are open.  serve.sh has the everyday checks
+# (escaping in pages, the Host allowlist, the common methods).
+. "$TOP/tests/lib.sh"
+cd "$T" || exit 1
+. "$TOP/tests/browser/serve_common.sh"
+
+"$SMZ_PACK" "$TOP/samples" -o lib.smz --name lib --quiet 2>pack.err
+check "the samples pack" test -s lib.smz
+start_server main lib.smz --log access.log
+check "the server starts" test -n "$URL"
+check "CivetWeb's form, upload and file-serving entry points are not even linked" \
+    sh -c "! nm -D --undefined-only '$SMZ' | grep -Eq 'mg_(handle_form_request|store_body|upload|send_file|send_mime_file)'"
+check "... and no document root is configured" sh -c "! grep -q '\"document_root\"' '$TOP/server/server.c'"
+python3 "$TOP/tests/tools/hostile_http.py" "$PORT" lib index.html access.log "$T"
+check "the server is still running" kill -0 "$PID"
+stop_server "$PID"
+check_eq "... and stops cleanly" "$?" 0
+done_testing
