@@ -9,7 +9,7 @@
 #include "smz/error.h"
 
 #define SMZ_APPLICATION_ID 0x534d5a31 /* "SMZ1" */
-#define SMZ_FORMAT_VERSION 1
+#define SMZ_FORMAT_VERSION 2
 #define SMZ_PAGE_SIZE 4096
 
 /* Cluster kinds (clusters.kind). */

@@ -5,6 +5,7 @@
  * query token, bytes).  Phrases are then checked against the events, the
  * snippet's window is chosen from the phrase hits, and a second pass, which
  * stops at the window's end, finds the bytes of the window's tokens. */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include "search/match.h"
@@ -38,6 +39,8 @@ struct smz_matcher {
     phrase *ph;
     int nph;
     int needs_check;
+    int nincluded;        /* phrases a page must have */
+    int checked_excludes; /* excluded phrases the index cannot rule out */
 };
 
 typedef struct event {
@@ -173,6 +176,10 @@ smz_err smz_matcher_new(const fts5_tokenizer *api, Fts5Tokenizer *tok, const smz
          * than one, the phrase is checked on the text. */
         if (nquery > 1)
             m->needs_check = 1;
+        if (ph->exclude && nquery > 1)
+            m->checked_excludes = 1;
+        if (!ph->exclude)
+            m->nincluded++;
     }
     *out = m;
     m = NULL;
@@ -418,10 +425,13 @@ static void put_token(sqlite3_str *out, const char *s, size_t n)
         sqlite3_str_appendall(out, ELLIPSIS);
 }
 
-/* The first position of the best window of MAX positions: the one starting
- * at a hit that covers the most distinct phrases, then the most hits, then
- * the earliest; with its hits centred.  HITS are sorted. */
-static int best_window(const hit *hits, size_t nhits, int *count, int nphrase, int max)
+/* The first position of the best window of MAX positions: the earliest of
+ * those starting at a hit that cover the most distinct phrases (*DISTINCT),
+ * with its hits centred.  HITS are sorted.  Earliest, not densest, so that
+ * the window found in the beginning of a text is the window of the whole
+ * text once it covers every phrase (see smz_matcher_check). */
+static int best_window(const hit *hits, size_t nhits, int *count, int nphrase, int max,
+                       int *best_distinct)
 {
     int best_score = -1, distinct = 0;
     size_t best = 0;
@@ -429,13 +439,13 @@ static int best_window(const hit *hits, size_t nhits, int *count, int nphrase, i
     for (size_t i = 0, j = 0; i < nhits; i++) {
         for (; j < nhits && hits[j].start < hits[i].start + max; j++)
             distinct += count[hits[j].phrase]++ == 0;
-        int score = distinct * 1000 + (j - i < 999 ? (int)(j - i) : 999);
-        if (score > best_score) {
-            best_score = score;
+        if (distinct > best_score) {
+            best_score = distinct;
             best = i;
         }
         distinct -= --count[hits[i].phrase] == 0;
     }
+    *best_distinct = best_score;
     int w = hits[best].start, last = w;
     for (size_t j = best; j < nhits && hits[j].start < w + max; j++)
         if (hits[j].end > last)
@@ -444,25 +454,36 @@ static int best_window(const hit *hits, size_t nhits, int *count, int nphrase, i
     return w < 0 ? 0 : w;
 }
 
-static smz_err render(const smz_matcher *m, const char *text, size_t len, hit *hits,
-                      size_t nhits, char **snippet)
+/* The hits sorted, the window's first position (*W) and how many phrases it
+ * shows (*DISTINCT, 0 without hits), and the longest hit (*EXTRA). */
+static smz_err choose_window(const smz_matcher *m, hit *hits, size_t nhits, int *w,
+                             int *distinct, int *extra)
 {
-    smz_err rc = SMZ_E_NOMEM;
-    int *count = NULL, max = SMZ_SNIPPET_TOKENS, w = 0, extra = 0;
-    span *at = NULL;
-    sqlite3_str *out = NULL;
+    *w = *distinct = *extra = 0;
     if (nhits > 1)
         qsort(hits, nhits, sizeof *hits, by_start);
     for (size_t i = 0; i < nhits; i++)
-        if (hits[i].end - hits[i].start > extra)
-            extra = hits[i].end - hits[i].start;
-    if (extra > 4 * max)
-        extra = 4 * max;
-    if (nhits) {
-        if (!(count = calloc((size_t)m->nph, sizeof *count)))
-            goto out;
-        w = best_window(hits, nhits, count, m->nph, max);
-    }
+        if (hits[i].end - hits[i].start > *extra)
+            *extra = hits[i].end - hits[i].start;
+    if (*extra > 4 * SMZ_SNIPPET_TOKENS)
+        *extra = 4 * SMZ_SNIPPET_TOKENS;
+    if (!nhits)
+        return SMZ_OK;
+    int *count = calloc((size_t)m->nph, sizeof *count);
+    if (!count)
+        return SMZ_E_NOMEM;
+    *w = best_window(hits, nhits, count, m->nph, SMZ_SNIPPET_TOKENS, distinct);
+    free(count);
+    return SMZ_OK;
+}
+
+static smz_err render(const smz_matcher *m, const char *text, size_t len, int complete,
+                      hit *hits, size_t nhits, int w, int extra, char **snippet)
+{
+    smz_err rc = SMZ_E_NOMEM;
+    int max = SMZ_SNIPPET_TOKENS;
+    span *at = NULL;
+    sqlite3_str *out = NULL;
     /* Bytes of the window's tokens, of the window before it (the text may
      * end early), and of enough tokens to finish a hit the edge would cut. */
     pos_ctx pc = {.lo = w > max + extra ? w - max - extra : 0, .hi = w + max + extra};
@@ -534,7 +555,7 @@ static smz_err render(const smz_matcher *m, const char *text, size_t len, hit *h
         }
         if (is_open)
             sqlite3_str_appendall(out, CLOSE);
-        if (e == npos - 1)
+        if (e == npos - 1 && complete)
             put_gap(out, text + cur, len - cur);
         else
             sqlite3_str_appendall(out, " " ELLIPSIS);
@@ -550,20 +571,21 @@ static smz_err render(const smz_matcher *m, const char *text, size_t len, hit *h
     rc = SMZ_OK;
 out:
     sqlite3_free(sqlite3_str_finish(out));
-    free(count);
     free(at);
     return rc;
 }
 
 smz_err smz_matcher_check(smz_matcher *m, const char *title, size_t title_len, const char *text,
-                          size_t text_len, int *ok, char **snippet)
+                          size_t text_len, int complete, int *ok, int *decided, char **snippet)
 {
     smz_err rc = SMZ_E_NOMEM;
     scan_ctx st = {0}, sb = {0};
     hit *hits = NULL;
     size_t nhits = 0;
+    int w = 0, distinct = 0, extra = 0;
     int *found = calloc((size_t)m->nph + 1, sizeof *found);
     *ok = 0;
+    *decided = 0;
     if (snippet)
         *snippet = NULL;
     if (!found)
@@ -577,12 +599,36 @@ smz_err smz_matcher_check(smz_matcher *m, const char *title, size_t title_len, c
         (rc = scan(m, text, text_len, &sb)) != SMZ_OK ||
         (rc = find_phrases(m, &sb, found, snippet ? &hits : NULL, &nhits)) != SMZ_OK)
         goto out;
-    *ok = !st.overflow && !sb.overflow;
-    for (int p = 0; p < m->nph; p++)
+    int all = !st.overflow && !sb.overflow, excluded = 0;
+    for (int p = 0; p < m->nph; p++) {
+        if (m->ph[p].exclude && found[p])
+            excluded = 1;
         if (found[p] == m->ph[p].exclude)
-            *ok = 0;
-    if (snippet && text_len > 0 && (rc = render(m, text, text_len, hits, nhits, snippet)) != SMZ_OK)
+            all = 0;
+    }
+    if (snippet && (rc = choose_window(m, hits, nhits, &w, &distinct, &extra)) != SMZ_OK)
         goto out;
+    /* The beginning of the text settles it when it has every phrase and,
+     * for a snippet, a window showing them all that the rest of the text
+     * cannot change (one that ends, with the context render() reads around
+     * it, before the text given does), or SMZ_SNIPPET_SCOPE bytes to choose
+     * the window in; and when it has an excluded phrase. */
+    int scoped = text_len >= SMZ_SNIPPET_SCOPE;
+    int window = distinct == m->nincluded &&
+                 (int64_t)w + 2 * SMZ_SNIPPET_TOKENS + extra + 1 < sb.pos;
+    if (complete || excluded)
+        *decided = 1;
+    else if (all && !m->checked_excludes)
+        *decided = !snippet || window || scoped;
+    else if (!m->needs_check && snippet)
+        *decided = scoped; /* the index alone answers: only the snippet is wanted */
+    if (!*decided)
+        goto done;
+    *ok = all;
+    if (snippet && text_len > 0 &&
+        (rc = render(m, text, text_len, complete, hits, nhits, w, extra, snippet)) != SMZ_OK)
+        goto out;
+done:
     rc = SMZ_OK;
 out:
     free(st.ev);

@@ -1,8 +1,8 @@
 /* Phrase checks and result snippets, done on a page's text at query time.
  *
  * An archive's full-text index stores, for each token, which rows hold it
- * and in which column (FTS5 detail=column), not where: a third of the size
- * of a positional index.  So the index alone answers "which pages contain
+ * (FTS5 detail=none), not where: a seventh of the size of a positional
+ * index.  So the index alone answers "which pages contain
  * all these tokens", and two questions are answered here, from the page's
  * text (text/entry_text.h derives it again from the stored entry):
  *
@@ -31,6 +31,7 @@
 
 #define SMZ_MATCH_MAX_EVENTS (1u << 22)
 #define SMZ_SNIPPET_TOKENS 36 /* tokens in a snippet's window */
+#define SMZ_SNIPPET_SCOPE (64u << 10) /* bytes of text a snippet's window is chosen in */
 
 typedef struct smz_matcher smz_matcher;
 
@@ -50,9 +51,22 @@ int smz_matcher_needs_check(const smz_matcher *m);
  * text and no excluded one does.  With SNIPPET not NULL, *SNIPPET is a
  * malloc'd NUL-terminated piece of the text as HTML (escaped, invalid UTF-8
  * as U+FFFD, matched words in <b>...</b>, "…" where it is cut, never
- * inside a character), or NULL when the text is empty. */
+ * inside a character), or NULL when the text is empty: the earliest window
+ * of SMZ_SNIPPET_TOKENS positions showing the most distinct terms, all of
+ * them if it can, else the best in the first SMZ_SNIPPET_SCOPE bytes or so
+ * (a huge index page is not parsed to its end for a snippet).
+ *
+ * COMPLETE is 0 when TEXT is only the beginning of the page's text (cut
+ * after a whole word).  *DECIDED is then 1 when that beginning settles the
+ * answer and the snippet the whole text would give (an excluded phrase
+ * found; or every term found and, for a snippet, a window showing them all
+ * well before the text given ends; or, for a snippet, SMZ_SNIPPET_SCOPE
+ * bytes of text when the index alone answers the query or every term was
+ * found), and 0 when the caller must call again
+ * with more of the text; *OK and *SNIPPET are only set when it is 1.  With
+ * COMPLETE 1, *DECIDED is always 1. */
 smz_err smz_matcher_check(smz_matcher *m, const char *title, size_t title_len, const char *text,
-                          size_t text_len, int *ok, char **snippet);
+                          size_t text_len, int complete, int *ok, int *decided, char **snippet);
 
 /* Frees M; M may be NULL. */
 void smz_matcher_free(smz_matcher *m);

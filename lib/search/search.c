@@ -321,28 +321,76 @@ void smz_results_free(smz_results *res)
     free(res);
 }
 
-/* The text of the entry at PATH (NULL when it has none or is gone). */
-static smz_err page_text(smz_reader *r, const char *path, char **text, size_t *len)
+/* The stored bytes and MIME type of the page at PATH (*DATA NULL when it
+ * has no text, is gone, or is too big to read). */
+static smz_err page_data(smz_reader *r, const char *path, unsigned char **data, size_t *n,
+                         char **mime)
 {
     smz_entry *e = NULL;
-    unsigned char *data = NULL;
-    size_t n = 0;
-    *text = NULL;
-    *len = 0;
+    *data = NULL;
+    *n = 0;
+    *mime = NULL;
     smz_err rc = smz_reader_find(r, path, &e);
     if (rc == SMZ_E_NOTFOUND)
         return SMZ_OK;
     if (rc != SMZ_OK)
         return rc;
     if (!e->redirect && smz_entry_has_text(e->mime)) {
-        rc = smz_reader_read(r, e, 64u << 20, &data, &n);
+        rc = smz_reader_read(r, e, 64u << 20, data, n);
         if (rc == SMZ_E_TOOBIG)
             rc = SMZ_OK;
-        else if (rc == SMZ_OK)
-            rc = smz_entry_text(e->mime, data, n, text, len);
+        else if (rc == SMZ_OK && !(*mime = strdup(e->mime)))
+            rc = SMZ_E_NOMEM;
     }
-    free(data);
+    if (rc != SMZ_OK || !*mime) {
+        free(*data);
+        *data = NULL;
+    }
     smz_entry_free(e);
+    return rc;
+}
+
+/* Bytes of text looked at first: the words of most queries, and a window
+ * to show them in, are found early in a page, and the rest of it is then
+ * not parsed at all. */
+#define TEXT_FIRST (1u << 10)
+
+typedef struct page_check {
+    smz_matcher *m;
+    const char *title;
+    int ok;
+    char **snippet;
+    smz_err rc;
+} page_check;
+
+static int check_piece(void *ctx, const char *text, size_t len, int complete)
+{
+    page_check *pc = ctx;
+    int decided = 0;
+    pc->rc = smz_matcher_check(pc->m, pc->title, strlen(pc->title), text, len, complete, &pc->ok,
+                               &decided, pc->snippet);
+    return pc->rc != SMZ_OK || decided;
+}
+
+/* Checks the page at PATH against the query (*OK), and cuts its snippet
+ * when SNIPPET is not NULL, on as much of its text as that takes. */
+static smz_err check_page(smz_reader *r, smz_matcher *m, const char *path, const char *title,
+                          int *ok, char **snippet)
+{
+    unsigned char *data = NULL;
+    char *mime = NULL;
+    size_t n = 0;
+    page_check pc = {.m = m, .title = title, .snippet = snippet};
+    smz_err rc = page_data(r, path, &data, &n, &mime);
+    if (rc == SMZ_OK && data)
+        rc = smz_entry_text_scan(mime, data, n, TEXT_FIRST, check_piece, &pc);
+    else if (rc == SMZ_OK)
+        check_piece(&pc, "", 0, 1);
+    if (rc == SMZ_OK)
+        rc = pc.rc;
+    *ok = pc.ok;
+    free(data);
+    free(mime);
     return rc;
 }
 
@@ -376,17 +424,13 @@ static smz_err take(search_state *st, const char *path, const char *title, doubl
 {
     int need = smz_matcher_needs_check(st->m);
     int on_page = st->verified >= st->offset && st->verified < st->offset + st->limit;
-    char *text = NULL, *snippet = NULL;
-    size_t len = 0;
+    char *snippet = NULL;
     int ok = 1;
     smz_err rc = SMZ_OK;
     st->checked++;
     if (need || on_page) {
-        if ((rc = page_text(st->r, path, &text, &len)) != SMZ_OK)
-            goto out;
-        rc = smz_matcher_check(st->m, title, strlen(title), text, len, &ok,
-                               on_page ? &snippet : NULL);
-        if (rc != SMZ_OK)
+        if ((rc = check_page(st->r, st->m, path, title, &ok, on_page ? &snippet : NULL)) !=
+            SMZ_OK)
             goto out;
         if (need && !ok)
             goto out;
@@ -401,7 +445,6 @@ static smz_err take(search_state *st, const char *path, const char *title, doubl
     if (st->verified >= st->offset + st->limit)
         st->full = 1;
 out:
-    free(text);
     free(snippet);
     return rc;
 }

@@ -106,19 +106,92 @@ static uint32_t fold_of(uint32_t c)
     }
 }
 
+/* Longest compound token (pg_restore, os.path, f-string) indexed. */
+#define COMPOUND_MAX 64
+
 typedef struct shift_ctx {
     void *ctx;
     token_fn cb;
+    const char *text; /* the whole text */
     int base;         /* where the stretch starts in the whole text */
     const int *map;   /* or: whole-text offset of each byte of a folded copy */
     int len;          /* bytes in the stretch (or the copy) */
+    int query;        /* tokenizing a query */
     int rc;           /* what the callback last returned */
+    /* The previous word, for compounds. */
+    char prev[COMPOUND_MAX];
+    int prev_n, prev_s, prev_e;
+    int have_prev;    /* 0: none (or too long to join); 1: one */
+    int prev_joined;  /* queries: it went into a compound, not out alone */
 } shift_ctx;
+
+/* Characters that join two words into a compound when nothing else stands
+ * between them: identifiers (shared_buffers) and hyphenated words
+ * (f-string).  '.' (os.path) and '\'' were measured too: on python3.11-doc
+ * '.' alone costs more index than '_' and '-' together (version numbers,
+ * dotted names), which would take the index's share of the archive past
+ * Kiwix's; such words are still found, as phrases checked on the text. */
+static int joins(char c)
+{
+    return c == '_' || c == '-';
+}
+
+/* Emits a word, and the compound it makes with the word before it.  In a
+ * document the compound is a colocated synonym of the second word; in a
+ * query it replaces both, so "pg_restore" asks for the one token and needs
+ * no check of word order on the page's text. */
+static int word(shift_ctx *c, const char *tok, int n, int s, int e)
+{
+    int rc = SQLITE_OK;
+    int fits = n <= COMPOUND_MAX;
+    int joined = fits && c->have_prev && c->prev_e + 1 == s && joins(c->text[c->prev_e]) &&
+                 c->prev_n + 1 + n <= COMPOUND_MAX;
+    char both[COMPOUND_MAX];
+    int nboth = 0;
+    if (joined) {
+        memcpy(both, c->prev, (size_t)c->prev_n);
+        both[c->prev_n] = c->text[c->prev_e];
+        memcpy(both + c->prev_n + 1, tok, (size_t)n);
+        nboth = c->prev_n + 1 + n;
+    }
+    if (!c->query) {
+        rc = c->cb(c->ctx, 0, tok, n, s, e);
+        if (rc == SQLITE_OK && joined)
+            rc = c->cb(c->ctx, FTS5_TOKEN_COLOCATED, both, nboth, s, e); /* offsets: the word's */
+    } else if (joined) {
+        rc = c->cb(c->ctx, 0, both, nboth, c->prev_s, e);
+    } else {
+        if (c->have_prev && !c->prev_joined)
+            rc = c->cb(c->ctx, 0, c->prev, c->prev_n, c->prev_s, c->prev_e);
+        if (rc == SQLITE_OK && !fits) /* too long to hold back, or to join */
+            rc = c->cb(c->ctx, 0, tok, n, s, e);
+    }
+    c->have_prev = fits;
+    c->prev_joined = joined;
+    if (fits) {
+        memcpy(c->prev, tok, (size_t)n);
+        c->prev_n = n;
+        c->prev_s = s;
+        c->prev_e = e;
+    }
+    return rc;
+}
+
+/* The end of a stretch: a query's last word goes out unless a compound took it. */
+static int flush(shift_ctx *c)
+{
+    int rc = SQLITE_OK;
+    if (c->query && c->have_prev && !c->prev_joined)
+        rc = c->cb(c->ctx, 0, c->prev, c->prev_n, c->prev_s, c->prev_e);
+    c->have_prev = 0;
+    return rc;
+}
 
 static int shift_cb(void *p, int tflags, const char *tok, int n, int s, int e)
 {
     shift_ctx *c = p;
-    if (s < 0 || e < s || e > c->len)
+    (void)tflags; /* unicode61 and porter emit no synonyms */
+    if (s < 0 || e < s || e > c->len || n < 0)
         return c->rc = SQLITE_ERROR; /* not from SQLite's own tokenizers */
     if (c->map) {
         s = c->map[s];
@@ -127,7 +200,7 @@ static int shift_cb(void *p, int tflags, const char *tok, int n, int s, int e)
         s += c->base;
         e += c->base;
     }
-    return c->rc = c->cb(c->ctx, tflags, tok, n, s, e);
+    return c->rc = word(c, tok, n, s, e);
 }
 
 /* unicode61 turns a callback's SQLITE_DONE ("stop here") into SQLITE_OK;
@@ -137,7 +210,11 @@ static int inner(smz_tok *t, shift_ctx *sc, int flags, const char *text, int len
 {
     sc->len = len;
     int rc = t->inner.xTokenize(t->inner_tok, sc, flags, text, len, shift_cb);
-    return rc == SQLITE_OK ? sc->rc : rc;
+    if (rc == SQLITE_OK)
+        rc = sc->rc;
+    if (rc == SQLITE_OK)
+        rc = flush(sc);
+    return rc;
 }
 
 /* Tokenizes TEXT[A..B), which holds no CJK run, with the inner tokenizer.
@@ -146,7 +223,12 @@ static int inner(smz_tok *t, shift_ctx *sc, int flags, const char *text, int len
 static int stretch(smz_tok *t, void *ctx, int flags, const char *text, int a, int b, int fold,
                    token_fn cb)
 {
-    shift_ctx sc = {.ctx = ctx, .cb = cb, .base = a, .rc = SQLITE_OK};
+    shift_ctx sc = {.ctx = ctx,
+                    .cb = cb,
+                    .text = text,
+                    .base = a,
+                    .query = (flags & FTS5_TOKENIZE_QUERY) != 0,
+                    .rc = SQLITE_OK};
     if (!fold)
         return inner(t, &sc, flags, text + a, b - a);
     char *copy = sqlite3_malloc64((sqlite3_uint64)(b - a) + 1);

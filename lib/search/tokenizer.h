@@ -18,14 +18,18 @@
  *    colocated synonym at the same position.  Positions therefore count
  *    characters, and byte offsets always point at the original text.
  *  - Queries: a one-character run is its unigram.  A run c1..cn (n >= 2) is
- *    the n-1 bigrams c1c2 .. c(n-1)cn, followed by the unigram cn, as a
- *    phrase of n consecutive positions.  The bigrams alone already match
- *    exactly the documents containing c1..cn (100% recall and precision,
- *    unlike trigrams, which cannot find two-character words); the trailing
- *    unigram keeps the query's positions in step with the document's, so a
- *    phrase mixing a CJK run with other words ("Linux 内核") still lines up,
- *    and so a hit of a phrase of n tokens always covers n characters, which
- *    is what smz_snippet highlights.
+ *    the n-1 bigrams c1c2 .. c(n-1)cn.  They match exactly the documents
+ *    containing c1..cn when n is 2 (100% recall and precision, unlike
+ *    trigrams, which cannot find two-character words), and a superset for
+ *    longer runs, whose order search/match.c checks on the page's text
+ *    (where the query term is tokenized as a document, so positions agree).
+ *  - Compounds: two words of the inner tokenizer joined by '_' or '-' and
+ *    nothing else (pg_restore, f-string) also make one token, the two
+ *    tokens with the joining character between.  Documents: a colocated
+ *    synonym of the second word, offsets the second word's.  Queries: the
+ *    compound replaces both words (a_b_c gives a_b, b_c), so such a word is
+ *    one exact token and needs no check of word order.  Words over 64 bytes
+ *    are not joined.
  *  - Prefix queries (word*): FTS5 applies the prefix to the last token, which
  *    for a CJK run is that unigram; "人*" matches 人 and every bigram starting
  *    with 人, i.e. the same documents as 人, only slower.  smz_query_build

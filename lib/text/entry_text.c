@@ -15,31 +15,64 @@ int smz_entry_has_text(const char *mime)
     return mime && (is_html(mime) || !strcmp(mime, "text/plain") || !strcmp(mime, "text/markdown"));
 }
 
-smz_err smz_entry_text(const char *mime, const void *data, size_t size, char **text, size_t *len)
+typedef struct collect {
+    char *text;
+    size_t len;
+    int nomem;
+} collect;
+
+static int collect_all(void *ctx, const char *text, size_t len, int complete)
 {
-    *text = NULL;
-    *len = 0;
-    if (!smz_entry_has_text(mime))
-        return SMZ_OK;
-    if (is_html(mime)) {
-        smz_html_text t = {0};
-        smz_err rc = smz_html_extract(data ? data : "", size, &t);
-        if (rc == SMZ_E_TOOBIG)
-            return SMZ_OK;
-        if (rc != SMZ_OK)
-            return rc;
-        *text = t.text;
-        *len = t.text_len;
-        t.text = NULL;
-        smz_html_text_free(&t);
+    collect *c = ctx;
+    if (complete && !(c->text = malloc(len + 1))) {
+        c->nomem = 1;
+        return 1;
+    }
+    if (complete) {
+        memcpy(c->text, text, len);
+        c->text[len] = 0;
+        c->len = len;
+    }
+    return 0;
+}
+
+smz_err smz_entry_text_scan(const char *mime, const void *data, size_t size, size_t first,
+                            smz_text_sink sink, void *ctx)
+{
+    if (!smz_entry_has_text(mime)) {
+        sink(ctx, "", 0, 1);
         return SMZ_OK;
     }
-    size_t n = size > SMZ_ENTRY_TEXT_MAX ? smz_utf8_cut(data, size, SMZ_ENTRY_TEXT_MAX) : size;
-    if (!(*text = malloc(n + 1)))
-        return SMZ_E_NOMEM;
-    if (n)
-        memcpy(*text, data, n);
-    (*text)[n] = 0;
-    *len = n;
+    if (is_html(mime)) {
+        smz_err rc = smz_html_text_scan(data ? data : "", size, first, sink, ctx);
+        if (rc == SMZ_E_TOOBIG) { /* over libxml2's limit: no text */
+            sink(ctx, "", 0, 1);
+            rc = SMZ_OK;
+        }
+        return rc;
+    }
+    const char *s = data ? data : "";
+    size_t n = size > SMZ_ENTRY_TEXT_MAX ? smz_utf8_cut(s, size, SMZ_ENTRY_TEXT_MAX) : size;
+    for (size_t next = first; next && next < n; next *= SMZ_TEXT_GROWTH)
+        if (sink(ctx, s, smz_text_whole_words(s, next, 0), 0))
+            return SMZ_OK;
+    sink(ctx, s, n, 1);
+    return SMZ_OK;
+}
+
+smz_err smz_entry_text(const char *mime, const void *data, size_t size, char **text, size_t *len)
+{
+    collect c = {0};
+    *text = NULL;
+    *len = 0;
+    smz_err rc = smz_entry_text_scan(mime, data, size, 0, collect_all, &c);
+    if (rc == SMZ_OK && c.nomem)
+        rc = SMZ_E_NOMEM;
+    if (rc != SMZ_OK || !smz_entry_has_text(mime)) {
+        free(c.text);
+        return rc;
+    }
+    *text = c.text;
+    *len = c.len;
     return SMZ_OK;
 }

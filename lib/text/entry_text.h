@@ -7,6 +7,7 @@
 
 #include <stddef.h>
 #include "smz/error.h"
+#include "text/sink.h"
 
 #define SMZ_ENTRY_TEXT_MAX (4u << 20) /* bytes of text kept from one entry */
 
@@ -19,5 +20,13 @@ int smz_entry_has_text(const char *mime);
  * entry.  Other types, and pages the HTML parser refuses as too big, give
  * *TEXT NULL and SMZ_OK.  Returns SMZ_E_NOMEM on failure. */
 smz_err smz_entry_text(const char *mime, const void *data, size_t size, char **text, size_t *len);
+
+/* Shows SINK the same text as it grows (text/sink.h): pieces of about
+ * FIRST bytes, then SMZ_TEXT_GROWTH times as many, and so on, until SINK
+ * says it has enough, else all of it, with COMPLETE 1.  A search reads only
+ * as much of a page as it takes to find the words and cut a snippet.
+ * Returns as smz_entry_text. */
+smz_err smz_entry_text_scan(const char *mime, const void *data, size_t size, size_t first,
+                            smz_text_sink sink, void *ctx);
 
 #endif

@@ -1,52 +1,61 @@
 /* HTML to title, language and visible text (see html.h).
  *
- * libxml2 builds the tree (it knows HTML's implied tags, entities and
- * charsets); this file only walks it.  The walk is iterative, so a hostile
- * page nested a million deep cannot exhaust the stack, and every byte that
- * reaches the output is re-decoded, so whatever libxml2 lets through, the
- * result is valid UTF-8. */
+ * libxml2's HTML parser does the parsing (it knows HTML's implied tags,
+ * entities and charsets) and reports each element's start and end and each
+ * run of text through SAX callbacks, with implied end tags reported as
+ * such; no tree is built.  The callbacks keep a few collectors (the body
+ * text, the <title>, the first visible <h1>, the first <h1> at all), each
+ * with its own count of sectioning elements and of skipped elements open
+ * around it, so memory is linear in the output, not in the page, and a
+ * page nested a million deep costs no stack.  Every byte that reaches the
+ * output is re-decoded, so whatever libxml2 lets through, the result is
+ * valid UTF-8. */
 #include <libxml/HTMLparser.h>
 #include <libxml/parserInternals.h>
 #include <libxml/xmlerror.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include "text/html.h"
 #include "text/utf8.h"
 
-/* What an element means to the walk. */
+/* What an element means to the text. */
 enum {
     K_SKIP = 1,      /* never visible, or repeated on every page */
     K_BLOCK = 2,     /* starts and ends a line */
     K_CELL = 4,      /* separated from its neighbours by a space */
     K_SECTION = 8,   /* a header or footer inside it belongs to the content */
     K_SITEBAR = 16,  /* header/footer: skipped outside sectioning content */
-    K_H1 = 32
+    K_H1 = 32,
+    K_OPAQUE = 64,   /* svg, math, template: a <title> or <h1> inside is not the page's */
+    K_TITLE = 128
 };
 
-static const struct {
+/* Sorted by name (bsearch); the HTML parser gives names in lower case. */
+static const struct element {
     const char *name;
     int kind;
 } elements[] = {
-    {"script", K_SKIP}, {"style", K_SKIP}, {"noscript", K_SKIP}, {"template", K_SKIP},
-    {"svg", K_SKIP}, {"math", K_SKIP}, {"head", K_SKIP}, {"title", K_SKIP}, {"nav", K_SKIP},
-    {"iframe", K_SKIP}, {"object", K_SKIP}, {"embed", K_SKIP}, {"canvas", K_SKIP},
-    {"audio", K_SKIP}, {"video", K_SKIP}, {"button", K_SKIP}, {"select", K_SKIP},
-    {"textarea", K_SKIP}, {"datalist", K_SKIP}, {"input", K_SKIP},
-    {"header", K_BLOCK | K_SITEBAR}, {"footer", K_BLOCK | K_SITEBAR},
-    {"article", K_BLOCK | K_SECTION}, {"section", K_BLOCK | K_SECTION},
-    {"main", K_BLOCK | K_SECTION},
-    {"h1", K_BLOCK | K_H1}, {"h2", K_BLOCK}, {"h3", K_BLOCK}, {"h4", K_BLOCK}, {"h5", K_BLOCK},
-    {"h6", K_BLOCK}, {"p", K_BLOCK}, {"div", K_BLOCK}, {"br", K_BLOCK}, {"hr", K_BLOCK},
-    {"li", K_BLOCK}, {"ul", K_BLOCK}, {"ol", K_BLOCK}, {"dl", K_BLOCK}, {"dt", K_BLOCK},
-    {"dd", K_BLOCK}, {"pre", K_BLOCK}, {"blockquote", K_BLOCK}, {"table", K_BLOCK},
-    {"tr", K_BLOCK}, {"caption", K_BLOCK}, {"thead", K_BLOCK}, {"tbody", K_BLOCK},
-    {"tfoot", K_BLOCK}, {"address", K_BLOCK}, {"aside", K_BLOCK}, {"center", K_BLOCK},
-    {"details", K_BLOCK}, {"summary", K_BLOCK}, {"dialog", K_BLOCK}, {"fieldset", K_BLOCK},
-    {"legend", K_BLOCK}, {"figure", K_BLOCK}, {"figcaption", K_BLOCK}, {"form", K_BLOCK},
-    {"menu", K_BLOCK}, {"dir", K_BLOCK}, {"body", K_BLOCK}, {"html", K_BLOCK},
-    {"option", K_BLOCK}, {"td", K_CELL}, {"th", K_CELL}, {"img", K_CELL},
+    {"address", K_BLOCK}, {"article", K_BLOCK | K_SECTION}, {"aside", K_BLOCK},
+    {"audio", K_SKIP}, {"blockquote", K_BLOCK}, {"body", K_BLOCK}, {"br", K_BLOCK},
+    {"button", K_SKIP}, {"canvas", K_SKIP}, {"caption", K_BLOCK}, {"center", K_BLOCK},
+    {"datalist", K_SKIP}, {"dd", K_BLOCK}, {"details", K_BLOCK}, {"dialog", K_BLOCK},
+    {"dir", K_BLOCK}, {"div", K_BLOCK}, {"dl", K_BLOCK}, {"dt", K_BLOCK}, {"embed", K_SKIP},
+    {"fieldset", K_BLOCK}, {"figcaption", K_BLOCK}, {"figure", K_BLOCK},
+    {"footer", K_BLOCK | K_SITEBAR}, {"form", K_BLOCK}, {"h1", K_BLOCK | K_H1}, {"h2", K_BLOCK},
+    {"h3", K_BLOCK}, {"h4", K_BLOCK}, {"h5", K_BLOCK}, {"h6", K_BLOCK}, {"head", K_SKIP},
+    {"header", K_BLOCK | K_SITEBAR}, {"hr", K_BLOCK}, {"html", K_BLOCK}, {"iframe", K_SKIP},
+    {"img", K_CELL}, {"input", K_SKIP}, {"legend", K_BLOCK}, {"li", K_BLOCK},
+    {"main", K_BLOCK | K_SECTION}, {"math", K_SKIP | K_OPAQUE}, {"menu", K_BLOCK},
+    {"nav", K_SKIP}, {"noscript", K_SKIP}, {"object", K_SKIP}, {"ol", K_BLOCK},
+    {"option", K_BLOCK}, {"p", K_BLOCK}, {"pre", K_BLOCK}, {"script", K_SKIP},
+    {"section", K_BLOCK | K_SECTION}, {"select", K_SKIP}, {"style", K_SKIP}, {"summary", K_BLOCK},
+    {"svg", K_SKIP | K_OPAQUE}, {"table", K_BLOCK}, {"tbody", K_BLOCK}, {"td", K_CELL},
+    {"template", K_SKIP | K_OPAQUE}, {"textarea", K_SKIP}, {"tfoot", K_BLOCK}, {"th", K_CELL},
+    {"thead", K_BLOCK}, {"title", K_SKIP | K_TITLE}, {"tr", K_BLOCK}, {"ul", K_BLOCK},
+    {"video", K_SKIP},
 };
 
 /* Navigation repeated on every page of common site generators: DocBook
@@ -61,45 +70,18 @@ static const char *const nav_classes[] = {
 /* ARIA landmarks that mark the same things as nav, header and footer. */
 static const char *const nav_roles[] = {"navigation", "search", "banner", "contentinfo"};
 
-typedef struct tbuf {
-    char *p;
-    size_t len, cap, max;
-    int owed;  /* separator owed before the next character: 0, ' ' or '\n' */
-    int full;  /* the cap was reached: stop walking */
-} tbuf;
-
-typedef struct walker {
-    tbuf *b;
-    int inline_only; /* titles: block boundaries become spaces */
-    int sections;    /* how many sectioning elements enclose the current node */
-    xmlNode *first_h1;
-} walker;
-
-static int elem_kind(const xmlNode *n)
+static int element_cmp(const void *key, const void *e)
 {
-    const char *name = (const char *)n->name;
-    if (!name)
-        return 0;
-    for (size_t i = 0; i < sizeof elements / sizeof elements[0]; i++)
-        if (!strcasecmp(name, elements[i].name))
-            return elements[i].kind;
-    return 0;
+    return strcasecmp(key, ((const struct element *)e)->name);
 }
 
-/* The value of attribute NAME, when it is a plain string (the HTML parser
- * always makes it one); NULL when absent. */
-static const char *attr(const xmlNode *n, const char *name)
+static int elem_kind(const char *name)
 {
-    for (const xmlAttr *a = n->properties; a; a = a->next) {
-        if (!a->name || strcasecmp((const char *)a->name, name))
-            continue;
-        if (!a->children)
-            return "";
-        if (a->children->type == XML_TEXT_NODE && !a->children->next && a->children->content)
-            return (const char *)a->children->content;
-        return NULL;
-    }
-    return NULL;
+    const struct element *e =
+        name ? bsearch(name, elements, sizeof elements / sizeof elements[0], sizeof elements[0],
+                       element_cmp)
+             : NULL;
+    return e ? e->kind : 0;
 }
 
 static int word_in(const char *w, size_t len, const char *const *set, size_t nset)
@@ -136,22 +118,43 @@ static int style_hides(const char *s)
     return strstr(norm, "display:none") || strstr(norm, "visibility:hidden");
 }
 
-static int hidden(const xmlNode *n)
+/* The value of attribute NAME in the SAX pairs ATTS ("" for one without a
+ * value, as in <div hidden>); NULL when absent.  The first one counts. */
+static const char *attr(const xmlChar **atts, const char *name)
+{
+    for (size_t i = 0; atts && atts[i]; i += 2)
+        if (!strcasecmp((const char *)atts[i], name))
+            return atts[i + 1] ? (const char *)atts[i + 1] : "";
+    return NULL;
+}
+
+static int hidden(const xmlChar **atts)
 {
     const char *v;
-    if (attr(n, "hidden"))
+    if (!atts)
+        return 0;
+    if (attr(atts, "hidden"))
         return 1;
-    if ((v = attr(n, "aria-hidden")) && !strcasecmp(v, "true"))
+    if ((v = attr(atts, "aria-hidden")) && !strcasecmp(v, "true"))
         return 1;
-    if ((v = attr(n, "role")) && has_word(v, nav_roles, sizeof nav_roles / sizeof nav_roles[0]))
+    if ((v = attr(atts, "role")) && has_word(v, nav_roles, sizeof nav_roles / sizeof nav_roles[0]))
         return 1;
-    if ((v = attr(n, "class")) &&
+    if ((v = attr(atts, "class")) &&
         has_word(v, nav_classes, sizeof nav_classes / sizeof nav_classes[0]))
         return 1;
-    if ((v = attr(n, "style")) && style_hides(v))
+    if ((v = attr(atts, "style")) && style_hides(v))
         return 1;
     return 0;
 }
+
+/* ---- text buffers ---- */
+
+typedef struct tbuf {
+    char *p;
+    size_t len, cap, max;
+    int owed;  /* separator owed before the next character: 0, ' ' or '\n' */
+    int full;  /* the cap was reached */
+} tbuf;
 
 static int tbuf_reserve(tbuf *b, size_t add)
 {
@@ -203,14 +206,21 @@ static int is_space(uint32_t c)
            c == 0x205F || c == 0x3000;
 }
 
-/* Appends text with runs of white space and control characters folded into
- * one space, and anything that is not valid UTF-8 replaced by U+FFFD. */
-static int tbuf_text(tbuf *b, const unsigned char *s)
+/* Appends the LEN bytes at S with runs of white space and control
+ * characters folded into one space, and anything that is not valid UTF-8
+ * replaced by U+FFFD. */
+static int tbuf_text(tbuf *b, const unsigned char *s, size_t len)
 {
-    size_t len = strlen((const char *)s);
     for (size_t i = 0; i < len && !b->full;) {
         uint32_t c;
-        size_t k = smz_utf8_next(s + i, len - i, &c);
+        size_t k;
+        if (s[i] > ' ' && s[i] < 0x7F) { /* the common case, one byte */
+            if (tbuf_char(b, (const char *)s + i, 1) != 0)
+                return -1;
+            i++;
+            continue;
+        }
+        k = smz_utf8_next(s + i, len - i, &c);
         if (is_space(c) || c < 0x20 || (c >= 0x7F && c <= 0x9F)) {
             tbuf_owe(b, ' ');
         } else if (c == SMZ_UTF8_INVALID) {
@@ -224,104 +234,178 @@ static int tbuf_text(tbuf *b, const unsigned char *s)
     return 0;
 }
 
-/* Called when the walk reaches N; returns 1 to go into N's children, 0 to
- * pass over them, -1 on allocation failure. */
-static int enter(walker *w, xmlNode *n)
+/* ---- collectors ---- */
+
+/* The text of one element's content: the body's (the root element's), or a
+ * title's, one line with sectioning assumed so that a header inside counts. */
+typedef struct collector {
+    tbuf b;
+    int state;       /* 0: not started, 1: collecting, 2: done */
+    int inline_only; /* block boundaries become spaces */
+    size_t sections; /* sectioning elements open inside it */
+    size_t depth;    /* depth of the element it collects */
+    size_t skip;     /* >0: inside a skipped element, this many levels deep */
+} collector;
+
+enum { C_BODY, C_TITLE, C_H1_SEEN, C_H1_ANY, C_COUNT };
+
+typedef struct parse_state {
+    htmlParserCtxtPtr ctxt;
+    collector c[C_COUNT];
+    size_t depth;   /* open elements, the root counting as open to the end */
+    size_t opaque;  /* open svg, math and template elements */
+    int rooted;     /* the root element has been seen */
+    int want_title; /* the title and the h1s are wanted, not only the text */
+    smz_text_sink sink; /* shown the text as it grows, when not NULL */
+    void *sink_ctx;
+    size_t next;        /* the body text's length at which the sink is next called */
+    int stopped;        /* the sink said it had enough (or memory ran out) */
+    int nomem;
+    char *lang;     /* the root's lang, when it looks like a language tag */
+} parse_state;
+
+static void start_collecting(collector *c, size_t depth, int inline_only)
 {
-    if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE)
-        return n->content && tbuf_text(w->b, n->content) != 0 ? -1 : 0;
-    if (n->type != XML_ELEMENT_NODE)
-        return 0;
-    int k = elem_kind(n);
-    if ((k & K_SKIP) || ((k & K_SITEBAR) && !w->sections) || hidden(n))
-        return 0;
-    if ((k & K_H1) && !w->first_h1)
-        w->first_h1 = n;
-    if (k & K_SECTION)
-        w->sections++;
-    if (k & (K_BLOCK | K_CELL))
-        tbuf_owe(w->b, (k & K_BLOCK) && !w->inline_only ? '\n' : ' ');
-    return 1;
+    c->state = 1;
+    c->depth = depth;
+    c->inline_only = inline_only;
+    c->sections = inline_only; /* a title's header is not the site's */
+    c->skip = 0;
 }
 
-static void leave(walker *w, xmlNode *n)
+/* An element opens: ATTS are checked for hiding only when it matters. */
+static void enter(collector *c, int k, const xmlChar **atts, int *hid)
 {
-    int k = elem_kind(n);
-    if (k & K_SECTION)
-        w->sections--;
-    if (k & (K_BLOCK | K_CELL))
-        tbuf_owe(w->b, (k & K_BLOCK) && !w->inline_only ? '\n' : ' ');
-}
-
-/* Walks the subtree under TOP (not TOP itself) in document order without
- * recursion.  Returns -1 on allocation failure. */
-static int walk(walker *w, xmlNode *top)
-{
-    xmlNode *n = top ? top->children : NULL;
-    while (n && !w->b->full) {
-        int r = enter(w, n);
-        if (r < 0)
-            return -1;
-        if (r > 0 && n->children) {
-            n = n->children;
-            continue;
-        }
-        if (r > 0)
-            leave(w, n);
-        while (n && !n->next) {
-            n = n->parent;
-            if (!n || n == top)
-                return 0;
-            leave(w, n);
-        }
-        n = n->next;
+    if (c->state != 1)
+        return;
+    if (c->skip) {
+        c->skip++;
+        return;
     }
-    return 0;
-}
-
-/* The first element named NAME in document order, without recursion, and
- * not inside svg, math or template (an <svg><title> is a tooltip). */
-static xmlNode *find(xmlNode *top, const char *name)
-{
-    xmlNode *n = top;
-    while (n) {
-        const char *nm = (const char *)n->name;
-        if (n->type == XML_ELEMENT_NODE && nm && !strcasecmp(nm, name))
-            return n;
-        if (n->children && n->type == XML_ELEMENT_NODE &&
-            !(nm && (!strcasecmp(nm, "svg") || !strcasecmp(nm, "math") ||
-                     !strcasecmp(nm, "template")))) {
-            n = n->children;
-            continue;
-        }
-        while (n && n != top && !n->next)
-            n = n->parent;
-        if (!n || n == top)
-            return NULL;
-        n = n->next;
+    if (!(k & K_SKIP) && !((k & K_SITEBAR) && !c->sections) && *hid < 0)
+        *hid = hidden(atts);
+    if ((k & K_SKIP) || ((k & K_SITEBAR) && !c->sections) || *hid == 1) {
+        c->skip = 1;
+        return;
     }
-    return NULL;
+    if (k & K_SECTION)
+        c->sections++;
+    if (k & (K_BLOCK | K_CELL))
+        tbuf_owe(&c->b, (k & K_BLOCK) && !c->inline_only ? '\n' : ' ');
 }
 
-/* Title-style text of the element N: one line, white space collapsed. */
-static int title_of(xmlNode *n, tbuf *b)
+static void leave(collector *c, int k, size_t depth)
 {
-    walker w = {.b = b, .inline_only = 1, .sections = 1};
-    return walk(&w, n);
+    if (c->state != 1)
+        return;
+    if (depth <= c->depth) {
+        c->state = 2;
+        return;
+    }
+    if (c->skip) {
+        c->skip--;
+        return;
+    }
+    if (k & K_SECTION)
+        c->sections--;
+    if (k & (K_BLOCK | K_CELL))
+        tbuf_owe(&c->b, (k & K_BLOCK) && !c->inline_only ? '\n' : ' ');
 }
 
-static char *lang_of(xmlNode *root)
+static char *lang_of(const xmlChar **atts)
 {
-    const char *v = root ? attr(root, "lang") : NULL;
+    const char *v = attr(atts, "lang");
     if (!v || !*v)
-        v = root ? attr(root, "xml:lang") : NULL;
+        v = attr(atts, "xml:lang");
     size_t n = v ? strlen(v) : 0;
     int ok = n > 0 && n <= SMZ_HTML_MAX_LANG &&
              ((v[0] >= 'a' && v[0] <= 'z') || (v[0] >= 'A' && v[0] <= 'Z'));
     for (size_t i = 0; ok && i < n; i++)
         ok = (v[i] >= 'a' && v[i] <= 'z') || (v[i] >= 'A' && v[i] <= 'Z') ||
              (v[i] >= '0' && v[i] <= '9') || v[i] == '-';
-    return ok ? strndup(v, n) : strdup("");
+    return ok ? strndup(v, n) : NULL;
+}
+
+static void stop(parse_state *p)
+{
+    if (!p->stopped) {
+        p->stopped = 1;
+        xmlStopParser(p->ctxt);
+    }
+}
+
+static void on_start(void *ctx, const xmlChar *name, const xmlChar **atts)
+{
+    parse_state *p = ctx;
+    if (p->stopped)
+        return;
+    int k = elem_kind((const char *)name), hid = -1;
+    collector *c = p->c;
+    if (p->depth == 0 && p->rooted)
+        p->depth = 1; /* an element after the root closed is read as inside it */
+    p->depth++;
+    if (p->depth == 1) {
+        p->rooted = 1;
+        if (p->want_title)
+            p->lang = lang_of(atts);
+        start_collecting(&c[C_BODY], 1, 0);
+    } else {
+        for (int i = 0; i < C_COUNT; i++)
+            enter(&c[i], k, atts, &hid);
+        /* The first <h1> the body text went into. */
+        if ((k & K_H1) && c[C_BODY].state == 1 && !c[C_BODY].skip && c[C_H1_SEEN].state == 0 &&
+            p->want_title)
+            start_collecting(&c[C_H1_SEEN], p->depth, 1);
+    }
+    if (p->want_title && !p->opaque) {
+        if ((k & K_TITLE) && c[C_TITLE].state == 0)
+            start_collecting(&c[C_TITLE], p->depth, 1);
+        if ((k & K_H1) && c[C_H1_ANY].state == 0)
+            start_collecting(&c[C_H1_ANY], p->depth, 1);
+    }
+    if (k & K_OPAQUE)
+        p->opaque++;
+}
+
+/* The root element never ends: the parser may report more after it. */
+static void on_end(void *ctx, const xmlChar *name)
+{
+    parse_state *p = ctx;
+    if (p->stopped || !p->depth)
+        return;
+    if (p->depth > 1) {
+        int k = elem_kind((const char *)name);
+        if (k & K_OPAQUE && p->opaque)
+            p->opaque--;
+        for (int i = 0; i < C_COUNT; i++)
+            leave(&p->c[i], k, p->depth);
+    }
+    p->depth--;
+}
+
+static void on_text(void *ctx, const xmlChar *s, int len)
+{
+    parse_state *p = ctx;
+    if (p->stopped || !p->depth || len <= 0)
+        return;
+    for (int i = 0; i < C_COUNT; i++) {
+        collector *c = &p->c[i];
+        if (c->state != 1 || c->skip)
+            continue;
+        if (tbuf_text(&c->b, s, (size_t)len) != 0) {
+            p->nomem = 1;
+            stop(p);
+            return;
+        }
+        if (c->b.full)
+            c->state = 2; /* the body stops at its cap; the h1 seen stays the first one */
+    }
+    tbuf *b = &p->c[C_BODY].b;
+    if (p->sink && b->len >= p->next && !p->stopped) {
+        if (p->sink(p->sink_ctx, b->p, smz_text_whole_words(b->p, b->len, b->owed != 0), 0))
+            stop(p);
+        p->next = b->len * SMZ_TEXT_GROWTH;
+    }
 }
 
 /* libxml2 reports some problems (charset conversion) through its per-thread
@@ -364,79 +448,123 @@ static void on_error(void *ctx, xmlErrorPtr e)
     }
 }
 
+/* Runs the parser over the LEN bytes at HTML with P's callbacks.  Returns
+ * SMZ_OK, SMZ_E_TOOBIG (over libxml2's INT_MAX) or SMZ_E_NOMEM (then what
+ * the collectors hold is incomplete and must not be used). */
+static smz_err parse(const char *html, size_t len, parse_state *p)
+{
+    if (len > INT_MAX)
+        return SMZ_E_TOOBIG;
+    if (!len || !html)
+        return SMZ_OK;
+    xmlInitParser();
+    /* An XML context turned HTML, as htmlReadMemory does it step by step:
+     * its charset starts as UTF-8, with libxml2's fall-back to Latin-1 for
+     * bytes that are not, where an HTML context would guess Latin-1. */
+    parse_guard g = {xmlCreateMemoryParserCtxt(html, (int)len), 0, 4 * len + 1000, 0};
+    if (!g.ctxt)
+        return SMZ_E_NOMEM;
+    p->ctxt = g.ctxt;
+    htmlCtxtUseOptions(g.ctxt, HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET |
+                                   HTML_PARSE_RECOVER);
+    xmlSAXHandler *sax = g.ctxt->sax;
+    if (!sax) {
+        htmlFreeParserCtxt(g.ctxt);
+        return SMZ_E_NOMEM;
+    }
+    memset(sax, 0, sizeof *sax);
+    sax->initialized = 1; /* SAX1: the HTML parser calls startElement */
+    sax->startElement = on_start;
+    sax->endElement = on_end;
+    sax->characters = on_text;
+    sax->cdataBlock = on_text;
+    g.ctxt->userData = p;
+    g.ctxt->html = 1;
+    xmlGenericErrorFunc old = xmlGenericError;
+    void *old_ctx = xmlGenericErrorContext;
+    xmlStructuredErrorFunc old_s = xmlStructuredError;
+    void *old_sctx = xmlStructuredErrorContext;
+    xmlSetGenericErrorFunc(NULL, silent);
+    xmlSetStructuredErrorFunc(&g, on_error);
+    htmlParseDocument(g.ctxt);
+    xmlSetGenericErrorFunc(old_ctx, old);
+    xmlSetStructuredErrorFunc(old_sctx, old_s);
+    if (g.ctxt->errNo == XML_ERR_NO_MEMORY)
+        g.failed = 1;
+    htmlFreeParserCtxt(g.ctxt);
+    p->ctxt = NULL;
+    /* A page the parser gave up on halfway has no text at all, as before
+     * when it ran out of memory; a stop asked for is not a failure. */
+    return p->nomem || (g.failed && !p->stopped) ? SMZ_E_NOMEM : SMZ_OK;
+}
+
+static void state_free(parse_state *p)
+{
+    for (int i = 0; i < C_COUNT; i++)
+        free(p->c[i].b.p);
+    free(p->lang);
+}
+
 static char *take(tbuf *b, size_t *len)
 {
-    char *p = b->p ? b->p : strdup("");
+    char *s = b->p ? b->p : strdup("");
     *len = b->p ? b->len : 0;
     b->p = NULL;
-    return p;
+    return s;
+}
+
+static void state_init(parse_state *p)
+{
+    *p = (parse_state){0};
+    p->c[C_BODY].b.max = SMZ_HTML_MAX_TEXT;
+    for (int i = C_TITLE; i < C_COUNT; i++)
+        p->c[i].b.max = SMZ_HTML_MAX_TITLE;
 }
 
 smz_err smz_html_extract(const char *html, size_t len, smz_html_text *out)
 {
-    smz_err rc = SMZ_E_NOMEM;
-    htmlDocPtr doc = NULL;
-    xmlNode *root = NULL, *t, *h1;
-    tbuf title = {.max = SMZ_HTML_MAX_TITLE}, text = {.max = SMZ_HTML_MAX_TEXT};
-    walker w = {.b = &text};
+    parse_state p;
     *out = (smz_html_text){0};
-    if (len > INT_MAX) {
-        rc = SMZ_E_TOOBIG;
+    state_init(&p);
+    p.want_title = 1;
+    smz_err rc = parse(html, len, &p);
+    if (rc != SMZ_OK)
         goto out;
-    }
-    if (len > 0 && html) {
-        xmlGenericErrorFunc old = xmlGenericError;
-        void *old_ctx = xmlGenericErrorContext;
-        xmlStructuredErrorFunc old_s = xmlStructuredError;
-        void *old_sctx = xmlStructuredErrorContext;
-        /* htmlReadMemory, step by step, so that the guard knows the context. */
-        xmlInitParser();
-        parse_guard g = {xmlCreateMemoryParserCtxt(html, (int)len), 0, 4 * len + 1000, 0};
-        if (!g.ctxt)
-            goto out;
-        if (g.ctxt->sax)
-            memcpy(g.ctxt->sax, &htmlDefaultSAXHandler, sizeof(xmlSAXHandlerV1));
-        htmlCtxtUseOptions(g.ctxt, HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET |
-                                       HTML_PARSE_RECOVER | HTML_PARSE_COMPACT);
-        g.ctxt->html = 1;
-        xmlSetGenericErrorFunc(NULL, silent);
-        xmlSetStructuredErrorFunc(&g, on_error);
-        htmlParseDocument(g.ctxt);
-        xmlSetGenericErrorFunc(old_ctx, old);
-        xmlSetStructuredErrorFunc(old_sctx, old_s);
-        doc = g.ctxt->myDoc;
-        g.ctxt->myDoc = NULL;
-        if (g.ctxt->dictNames && doc && doc->dict == g.ctxt->dict)
-            g.ctxt->dict = NULL; /* the document keeps the names */
-        if (g.ctxt->errNo == XML_ERR_NO_MEMORY)
-            g.failed = 1;
-        htmlFreeParserCtxt(g.ctxt);
-        if (g.failed)
-            goto out; /* a tree missing what memory ran out for: no text at all */
-        root = doc ? xmlDocGetRootElement(doc) : NULL;
-    }
-    if (root && walk(&w, root) != 0)
+    /* <title>, else the first visible <h1>, else any <h1> (one in a
+     * skipped site header). */
+    collector *t = &p.c[C_TITLE];
+    if (!t->b.len)
+        t = p.c[C_H1_SEEN].state ? &p.c[C_H1_SEEN] : &p.c[C_H1_ANY];
+    rc = SMZ_E_NOMEM;
+    out->truncated = t->b.full || p.c[C_BODY].b.full;
+    if (!(out->lang = p.lang ? p.lang : strdup("")))
         goto out;
-    if ((t = root ? find(root, "title") : NULL) && title_of(t, &title) != 0)
-        goto out;
-    if (!title.len) {
-        /* The first visible <h1>, else any <h1> (one in a skipped site header). */
-        h1 = w.first_h1 ? w.first_h1 : root ? find(root, "h1") : NULL;
-        title.full = 0;
-        if (h1 && title_of(h1, &title) != 0)
-            goto out;
-    }
-    out->truncated = title.full || text.full;
-    if (!(out->lang = lang_of(root)) || !(out->title = take(&title, &out->title_len)) ||
-        !(out->text = take(&text, &out->text_len)))
+    p.lang = NULL;
+    if (!(out->title = take(&t->b, &out->title_len)) ||
+        !(out->text = take(&p.c[C_BODY].b, &out->text_len)))
         goto out;
     rc = SMZ_OK;
 out:
     if (rc != SMZ_OK)
         smz_html_text_free(out);
-    free(title.p);
-    free(text.p);
-    xmlFreeDoc(doc);
+    state_free(&p);
+    return rc;
+}
+
+smz_err smz_html_text_scan(const char *html, size_t len, size_t first, smz_text_sink sink,
+                           void *ctx)
+{
+    parse_state p;
+    state_init(&p);
+    p.sink = sink;
+    p.sink_ctx = ctx;
+    p.next = first ? first : SIZE_MAX;
+    smz_err rc = parse(html, len, &p);
+    if (rc == SMZ_OK && !p.stopped) {
+        tbuf *b = &p.c[C_BODY].b;
+        sink(ctx, b->p ? b->p : "", b->len, 1);
+    }
+    state_free(&p);
     return rc;
 }
 

@@ -1,12 +1,13 @@
 /* HTML to searchable text: a page's title, its language and the text a
  * reader sees, for the full-text index and for result snippets.  Built on
- * libxml2's forgiving HTML parser, never on patterns over markup, and safe
+ * libxml2's forgiving HTML parser (its SAX interface: no tree is built), never on patterns over markup, and safe
  * on any bytes at all (the packer feeds it whatever a crawl produced). */
 #ifndef SMZ_TEXT_HTML_H
 #define SMZ_TEXT_HTML_H
 
 #include <stddef.h>
 #include "smz/error.h"
+#include "text/sink.h"
 
 /* Caps on what smz_html_extract produces; longer text is cut at a
  * character boundary and flagged in smz_html_text.truncated. */
@@ -36,6 +37,17 @@ typedef struct smz_html_text {
  * or SMZ_E_NOMEM.  On error *OUT is left empty (all NULL) and owns nothing.
  * Unparseable input is not an error: it gives empty strings. */
 smz_err smz_html_extract(const char *html, size_t len, smz_html_text *out);
+
+/* Shows SINK the visible text of the page as smz_html_extract gives it,
+ * growing, while it is parsed (see text/sink.h): its first
+ * FIRST bytes or so (0: none), then SMZ_TEXT_GROWTH times as many, and so
+ * on, each cut back after a whole word, until SINK returns nonzero; if it
+ * never does, the whole text last, with COMPLETE 1.  Parsing stops where
+ * SINK stopped it, so a page is read only as far as it needs to be.
+ * Returns as smz_html_extract; on an error SINK may not have had the whole
+ * text. */
+smz_err smz_html_text_scan(const char *html, size_t len, size_t first, smz_text_sink sink,
+                           void *ctx);
 
 /* Frees what *T owns and zeroes it; T may be NULL, and freeing twice is safe. */
 void smz_html_text_free(smz_html_text *t);

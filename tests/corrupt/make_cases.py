@@ -44,7 +44,7 @@ p = os.path.join(out, "plain-sqlite.smz")
 if os.path.exists(p):
     os.remove(p)
 db = sqlite3.connect(p); db.execute("CREATE TABLE t(x)"); db.commit(); db.close()
-patch("newer-version", 60, struct.pack(">I", 2))
+patch("newer-version", 60, struct.pack(">I", 3))
 raw("truncated-half", blob[: len(blob) // 2])
 raw("truncated-header", blob[:100])
 sql("extra-table", "CREATE TABLE extra(x)")

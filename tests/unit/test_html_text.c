@@ -355,9 +355,65 @@ static void test_hostile(void)
     }
 }
 
+/* ---- text shown as it grows ---- */
+
+typedef struct pieces {
+    const char *full;   /* the whole text, from smz_html_extract */
+    size_t full_len;
+    size_t calls, last, stop_after;
+    int prefixes_ok, complete_ok, completes;
+} pieces;
+
+static int piece(void *ctx, const char *text, size_t len, int complete)
+{
+    pieces *p = ctx;
+    p->calls++;
+    if (complete) {
+        p->completes++;
+        p->complete_ok = len == p->full_len && !memcmp(text, p->full, len);
+        return 1;
+    }
+    /* A beginning of the whole text, longer than the last, ending a word. */
+    if (len > p->full_len || memcmp(text, p->full, len) || len < p->last ||
+        (len < p->full_len && p->full[len] != ' ' && p->full[len] != '\n' && len > 0 &&
+         text[len - 1] != ' ' && text[len - 1] != '\n'))
+        p->prefixes_ok = 0;
+    p->last = len;
+    return p->stop_after && p->calls >= p->stop_after;
+}
+
+static void test_scan(void)
+{
+    size_t len;
+    char *html = slurp(PG_DIR "/sql-select.html", &len);
+    CHECK(html != NULL, "read PostgreSQL's sql-select.html");
+    if (!html)
+        return;
+    smz_html_text t;
+    CHECK(smz_html_extract(html, len, &t) == SMZ_OK && t.text_len > 20000, "sql-select.html has long text");
+    pieces p = {.full = t.text, .full_len = t.text_len, .prefixes_ok = 1};
+    CHECK(smz_html_text_scan(html, len, 1024, piece, &p) == SMZ_OK, "the page is scanned");
+    CHECK(p.prefixes_ok && p.complete_ok && p.completes == 1 && p.calls >= 4,
+          "pieces of 1 KB, 4 KB, ... are beginnings of the text, cut after words, then all of it "
+          "(%zu calls)", p.calls);
+    pieces q = {.full = t.text, .full_len = t.text_len, .prefixes_ok = 1, .stop_after = 2};
+    CHECK(smz_html_text_scan(html, len, 1024, piece, &q) == SMZ_OK && q.calls == 2 &&
+              q.completes == 0 && q.prefixes_ok && q.last < 8192,
+          "a sink that has enough stops the parse (%zu calls, %zu bytes)", q.calls, q.last);
+    pieces w = {.full = t.text, .full_len = t.text_len, .prefixes_ok = 1};
+    CHECK(smz_html_text_scan(html, len, 0, piece, &w) == SMZ_OK && w.calls == 1 && w.complete_ok,
+          "FIRST 0: the whole text at once");
+    pieces e = {.full = "", .full_len = 0, .prefixes_ok = 1};
+    CHECK(smz_html_text_scan(NULL, 0, 1024, piece, &e) == SMZ_OK && e.calls == 1 && e.complete_ok,
+          "no bytes: one empty, complete text");
+    smz_html_text_free(&t);
+    free(html);
+}
+
 int main(void)
 {
     test_real_pages();
+    test_scan();
     test_markup();
     test_charsets();
     test_hostile();

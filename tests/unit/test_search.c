@@ -17,23 +17,23 @@ typedef struct page {
     const char *path, *title, *body;
 } page;
 
-static char *long_body(void)
+static char *long_body(size_t n, const char *tail)
 {
     static const char word[] = "filler ";
-    size_t n = 5000;
-    char *b = malloc(n * (sizeof word - 1) + 64);
+    char *b = malloc(n * (sizeof word - 1) + strlen(tail) + 1);
     size_t len = 0;
     for (size_t i = 0; i < n; i++) {
         memcpy(b + len, word, sizeof word - 1);
         len += sizeof word - 1;
     }
-    strcpy(b + len, "the needle at the end");
+    strcpy(b + len, tail);
     return b;
 }
 
 static int build(const char *path, int no_index)
 {
-    char *lb = long_body();
+    char *lb = long_body(5000, "the needle at the end");
+    char *hb = long_body(20000, "a deep pearl at the end"); /* 140 KB of text */
     page pages[] = {
         {"index.html", "Welcome", "An introduction to the café and its menu."},
         {"create-index.html", "CREATE INDEX", "CREATE INDEX constructs an index on the specified column."},
@@ -51,6 +51,9 @@ static int build(const char *path, int no_index)
         {"asyncio.html", "asyncio \xE2\x80\x94 Asynchronous I/O \xE2\x80\x94 Docs",
          "The asyncio module, asyncio everywhere, a long page about asyncio and more."},
         {"notitle.txt", "", "asyncio asyncio"},
+        {"huge.html", "Huge page", hb},
+        {"tools.html", "Tools", "Use pg_restore to load a dump; the f-string docs."},
+        {"prose.html", "Prose", "A pg restore, spelt apart, and f string."},
     };
     smz_writer_opts o = {.threads = 1, .no_index = no_index, .stem_english = 1};
     smz_writer *w = NULL;
@@ -78,6 +81,7 @@ static int build(const char *path, int no_index)
         fprintf(stderr, "writer: %s\n", smz_writer_errmsg(w));
     smz_writer_free(w);
     free(lb);
+    free(hb);
     return rc == SMZ_OK;
 }
 
@@ -168,7 +172,7 @@ int main(void)
     got = run(r, "\"common way to enhance\"", 10, 0, NULL, NULL);
     CHECK(!strcmp(got, "indexes.html"), "a longer phrase: %s", got);
     got = run(r, "e-mail", 10, 0, NULL, NULL);
-    CHECK(!strcmp(got, "mail.html"), "a word of two tokens is a phrase: %s", got);
+    CHECK(!strcmp(got, "mail.html"), "a hyphenated word (one compound token): %s", got);
     got = run(r, "\"Linux 内核\"", 10, 0, NULL, NULL);
     CHECK(!strcmp(got, "mail.html"), "a phrase of Latin and CJK: %s", got);
     got = run(r, "\"内核 Linux\"", 10, 0, NULL, NULL);
@@ -216,6 +220,32 @@ int main(void)
     smz_results_free(res);
     res = NULL;
 
+    got = run(r, "pearl", 10, 0, NULL, &res);
+    CHECK(res && res->n == 1 && !strstr(res->hits[0].snippet, "<b>") &&
+              !strncmp(res->hits[0].snippet, "filler filler", 13),
+          "a word past the snippet's scope finds the page; the snippet is its beginning: %s",
+          res && res->n ? res->hits[0].snippet : "");
+    smz_results_free(res);
+    res = NULL;
+    got = run(r, "\"deep pearl\"", 10, 0, NULL, &res);
+    CHECK(!strcmp(got, "huge.html"), "a phrase is checked on all of a long page's text: %s", got);
+    got = run(r, "\"pearl deep\"", 10, 0, NULL, &res);
+    CHECK(!strcmp(got, ""), "and the wrong order is not found there: %s", got);
+    got = run(r, "pg_restore", 10, 0, NULL, &res);
+    CHECK(!strcmp(got, "tools.html"), "a compound word is one token: %s", got);
+    CHECK(res && res->n == 1 && strstr(res->hits[0].snippet, "<b>pg_restore</b>"),
+          "its snippet marks it whole: %s", res && res->n ? res->hits[0].snippet : "");
+    smz_results_free(res);
+    res = NULL;
+    got = run(r, "PG_Rest*", 10, 0, NULL, NULL);
+    CHECK(!strcmp(got, "tools.html"), "a compound's prefix: %s", got);
+    got = run(r, "f-string", 10, 0, NULL, NULL);
+    CHECK(!strcmp(got, "tools.html"), "a hyphenated word: %s", got);
+    got = run(r, "\"pg restore\"", 10, 0, NULL, NULL);
+    CHECK(has_word(got, "tools.html") && has_word(got, "prose.html"), "the phrase of its parts finds both: %s",
+          got);
+    got = run(r, "restore", 10, 0, NULL, NULL);
+    CHECK(has_word(got, "tools.html") && has_word(got, "prose.html"), "a part alone finds both: %s", got);
     got = run(r, "needle", 10, 0, NULL, &res);
     CHECK(res && res->n == 1 && strstr(res->hits[0].snippet, "<b>needle</b>") &&
               !strncmp(res->hits[0].snippet, "\xE2\x80\xA6", 3) && strlen(res->hits[0].snippet) < 600,

@@ -125,6 +125,26 @@ static void test_streams(sqlite3 *db)
     expect_tokens(&h, D, "a\xff中\xc3", "a@0-1 中@2-5");
     expect_tokens(&hp, D, "running runs 中文", "run@0-7 run@8-12 中@13-16 +中文@13-19 文@16-19");
     expect_tokens(&hp, Q, "Running", "run@0-7");
+    /* Compounds: words joined by '_' or '-' are also one token; a query
+     * asks for that token alone. */
+    expect_tokens(&h, D, "pg_restore", "pg@0-2 restore@3-10 +pg_restore@3-10");
+    expect_tokens(&h, Q, "pg_restore", "pg_restore@0-10");
+    expect_tokens(&h, Q | FTS5_TOKENIZE_PREFIX, "PG_Rest", "pg_rest@0-7");
+    expect_tokens(&h, D, "f-String x", "f@0-1 string@2-8 +f-string@2-8 x@9-10");
+    expect_tokens(&h, D, "a_b_c", "a@0-1 b@2-3 +a_b@2-3 c@4-5 +b_c@4-5");
+    expect_tokens(&h, Q, "a_b_c d", "a_b@0-3 b_c@2-5 d@6-7");
+    expect_tokens(&h, Q, "x _y z_ a__b os.path", "x@0-1 y@3-4 z@5-6 a@8-9 b@11-12 os@13-15 path@16-20");
+    expect_tokens(&h, D, "Café_crème", "cafe@0-5 creme@6-12 +cafe_creme@6-12");
+    expect_tokens(&hp, D, "shared_buffers", "share@0-6 buffer@7-14 +share_buffer@7-14");
+    expect_tokens(&hp, Q, "Shared_Buffers", "share_buffer@0-14");
+    expect_tokens(&h, D, "中文_abc", "中@0-3 +中文@0-6 文@3-6 abc@7-10");
+    {   /* A word too long to join goes out alone, in order. */
+        char q[200], want[400];
+        memset(q, 'x', 70);
+        memcpy(q + 70, "_ab cd", 7);
+        snprintf(want, sizeof want, "%.70s@0-70 ab@71-73 cd@74-76", q);
+        expect_tokens(&h, Q, q, want);
+    }
     h.tk.xDelete(h.t);
     hp.tk.xDelete(hp.t);
 }
