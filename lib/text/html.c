@@ -130,20 +130,51 @@ static const char *attr(const xmlChar **atts, const char *name)
 
 static int hidden(const xmlChar **atts)
 {
-    const char *v;
     if (!atts)
         return 0;
-    if (attr(atts, "hidden"))
-        return 1;
-    if ((v = attr(atts, "aria-hidden")) && !strcasecmp(v, "true"))
-        return 1;
-    if ((v = attr(atts, "role")) && has_word(v, nav_roles, sizeof nav_roles / sizeof nav_roles[0]))
-        return 1;
-    if ((v = attr(atts, "class")) &&
-        has_word(v, nav_classes, sizeof nav_classes / sizeof nav_classes[0]))
-        return 1;
-    if ((v = attr(atts, "style")) && style_hides(v))
-        return 1;
+    const char *v;
+    int seen = 0; /* the first of each name counts, as attr() would find it */
+    for (size_t i = 0; atts[i]; i += 2) {
+        const char *name = (const char *)atts[i];
+        v = atts[i + 1] ? (const char *)atts[i + 1] : "";
+        int bit = 0, hides = 0;
+        switch (name[0] | 0x20) {
+        case 'h':
+            bit = 1, hides = !strcasecmp(name, "hidden");
+            break;
+        case 'a':
+            bit = 2, hides = !strcasecmp(name, "aria-hidden") && !strcasecmp(v, "true");
+            if (strcasecmp(name, "aria-hidden"))
+                bit = 0;
+            break;
+        case 'r':
+            bit = 4, hides = !strcasecmp(name, "role") &&
+                             has_word(v, nav_roles, sizeof nav_roles / sizeof nav_roles[0]);
+            if (strcasecmp(name, "role"))
+                bit = 0;
+            break;
+        case 'c':
+            bit = 8, hides = !strcasecmp(name, "class") &&
+                             has_word(v, nav_classes, sizeof nav_classes / sizeof nav_classes[0]);
+            if (strcasecmp(name, "class"))
+                bit = 0;
+            break;
+        case 's':
+            bit = 16, hides = !strcasecmp(name, "style") && style_hides(v);
+            if (strcasecmp(name, "style"))
+                bit = 0;
+            break;
+        default:
+            break;
+        }
+        if (bit == 1 && !hides)
+            bit = 0; /* another name starting with h */
+        if (!bit || (seen & bit))
+            continue;
+        seen |= bit;
+        if (hides)
+            return 1;
+    }
     return 0;
 }
 
@@ -208,16 +239,31 @@ static int is_space(uint32_t c)
 
 /* Appends the LEN bytes at S with runs of white space and control
  * characters folded into one space, and anything that is not valid UTF-8
- * replaced by U+FFFD. */
+ * replaced by U+FFFD.  Runs of printable ASCII are copied at once. */
 static int tbuf_text(tbuf *b, const unsigned char *s, size_t len)
 {
     for (size_t i = 0; i < len && !b->full;) {
         uint32_t c;
-        size_t k;
-        if (s[i] > ' ' && s[i] < 0x7F) { /* the common case, one byte */
-            if (tbuf_char(b, (const char *)s + i, 1) != 0)
+        size_t k = i;
+        while (k < len && s[k] > ' ' && s[k] < 0x7F)
+            k++;
+        if (k > i) {
+            size_t n = k - i, sep = b->owed && b->len ? 1 : 0;
+            if (b->len + sep + n > b->max) { /* up to the cap, a character at a time */
+                for (; i < k && !b->full; i++)
+                    if (tbuf_char(b, (const char *)s + i, 1) != 0)
+                        return -1;
+                continue;
+            }
+            if (tbuf_reserve(b, sep + n) != 0)
                 return -1;
-            i++;
+            if (sep)
+                b->p[b->len++] = (char)b->owed;
+            b->owed = 0;
+            memcpy(b->p + b->len, s + i, n);
+            b->len += n;
+            b->p[b->len] = 0;
+            i = k;
             continue;
         }
         k = smz_utf8_next(s + i, len - i, &c);
