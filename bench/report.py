@@ -247,7 +247,11 @@ def search_rows(t, d):
         for m, what, ol, pl, goal in (
                 ("cli_search_p50", "search, whole command, p50", "smz search", "kiwix-search", ("<=", 1 / 3.0, False, "≤ 0.33×")),
                 ("cli_search_p95", "search, whole command, p95", "smz search", "kiwix-search", None),
-                ("http_search_p50", "search over HTTP, p50", "smz serve", "kiwix-serve", None),
+                ("cli_bare_p50", "search without snippets (like kiwix-search), whole command, p50",
+                 "smz search --no-snippets", "kiwix-search", ("<=", 1 / 3.0, False, "≤ 0.33×")),
+                ("cli_bare_p95", "search without snippets, whole command, p95", "smz search --no-snippets",
+                 "kiwix-search", None),
+                ("http_search_p50", "search over HTTP, p50", "smz serve", "kiwix-serve", ("<=", 1 / 3.0, False, "≤ 0.33×")),
                 ("http_search_p95", "search over HTTP, p95", "smz serve", "kiwix-serve", None),
                 ("cli_suggest_p50", "suggestions, whole command, p50", "smz suggest", "kiwix-search -s", None),
                 ("cli_suggest_p95", "suggestions, whole command, p95", "smz suggest", "kiwix-search -s", None),

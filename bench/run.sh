@@ -353,18 +353,25 @@ if want search; then
         done <"$q.txt"
         [ ${#kz[@]} = 0 ] || note search "$c: kiwix-search finds nothing for ${#kz[@]} of the $(wc -l <"$q.txt") queries: ${kz[*]}"
         [ ${#sz[@]} = 0 ] || note search "$c: smz search finds nothing for ${#sz[@]} of the $(wc -l <"$q.txt") queries: ${sz[*]}"
-        for what in search suggest; do
+        # "bare": smz search --no-snippets, like kiwix-search, which prints no snippets
+        # (kiwix-search is timed once, under "search", and compared with both).
+        rm -f "$W/kv-kiwix-search"
+        for what in search bare suggest; do
             list=$q.txt; [ "$what" = suggest ] && list=$q-suggest.txt
+            cmd=("$SMZ" "$what" "$a" "{}" --json); [ "$what" = bare ] && cmd=("$SMZ" search "$a" "{}" --no-snippets --json)
             if [ "$OURS_CLI" = 0 ] || { [ "$what" = suggest ] && [ "$HAVE_SUGGEST" = 0 ]; }; then
                 na search "$c" smz "cli_${what}_p50" "cli_${what}_p95"
-            elif $PY bench/util.py cmdlat "$RAW" 2 1 -i -- "$SMZ" "$what" "$a" "{}" --json <"$list" >"$W/kv"; then
+            elif $PY bench/util.py cmdlat "$RAW" 2 1 -i -- "${cmd[@]}" <"$list" >"$W/kv"; then
                 reckv search "$c" smz "$W/kv" p50_ms="cli_${what}_p50" p95_ms="cli_${what}_p95"
             else
                 na search "$c" smz "cli_${what}_p50" "cli_${what}_p95"; note search "smz $what failed on $c"
             fi
             sflag=(); [ "$what" = suggest ] && sflag=(-s)
-            if $PY bench/util.py cmdlat "$RAW" 2 1 -i -- kiwix-search "${sflag[@]}" "$z" "{}" <"$list" >"$W/kv"; then
+            if [ "$what" = bare ]; then
+                [ -s "$W/kv-kiwix-search" ] && reckv search "$c" zimwriterfs "$W/kv-kiwix-search" p50_ms=cli_bare_p50 p95_ms=cli_bare_p95
+            elif $PY bench/util.py cmdlat "$RAW" 2 1 -i -- kiwix-search "${sflag[@]}" "$z" "{}" <"$list" >"$W/kv"; then
                 reckv search "$c" zimwriterfs "$W/kv" p50_ms="cli_${what}_p50" p95_ms="cli_${what}_p95"
+                [ "$what" = search ] && cp "$W/kv" "$W/kv-kiwix-search"
             else
                 na search "$c" zimwriterfs "cli_${what}_p50" "cli_${what}_p95"; note search "kiwix-search $what failed on $c"
             fi

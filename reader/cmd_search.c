@@ -56,10 +56,10 @@ static int run(int suggest, int argc, char **argv)
 {
     const char *cmd = suggest ? "suggest" : "search";
     const char *usage = suggest ? "usage: smz suggest ARCHIVE PREFIX [--limit N] [--json]\n"
-                                : "usage: smz search ARCHIVE QUERY [--limit N] [--offset N] [--json]\n";
+                                : "usage: smz search ARCHIVE QUERY [--limit N] [--offset N] [--no-snippets] [--json]\n";
     const char *path = NULL, *query = NULL;
     size_t limit = 10, offset = 0;
-    int json = 0;
+    int json = 0, no_snippets = 0;
     for (int i = 1; i < argc; i++) {
         if (cli_is_help(argv[i])) {
             fputs(usage, stdout);
@@ -71,6 +71,8 @@ static int run(int suggest, int argc, char **argv)
                         "marked, then about how many pages match.  Words are ANDed; \"quoted phrase\",\n"
                         "prefix*, -excluded; everything else is taken literally.\n"
                         "--limit N (default 10, at most 100), --offset N (skip N hits);\n"
+                        "--no-snippets: paths and titles only (pages are then read only to check a\n"
+                        "phrase; the fastest way to list hits);\n"
                         "--json prints {\"total\":N,\"results\":[{\"path\",\"title\",\"snippet\",\"score\"}]}\n"
                         "(snippets as HTML).  Exit status: 0 hits, 1 none, 2 usage error or failure.\n",
                   stdout);
@@ -80,6 +82,8 @@ static int run(int suggest, int argc, char **argv)
         } else if (!strcmp(argv[i], "--limit") || !strcmp(argv[i], "-n")) {
             if (parse_count(cmd, "--limit", i + 1 < argc ? argv[++i] : NULL, &limit))
                 return 2;
+        } else if (!suggest && !strcmp(argv[i], "--no-snippets")) {
+            no_snippets = 1;
         } else if (!suggest && !strcmp(argv[i], "--offset")) {
             if (parse_count(cmd, "--offset", i + 1 < argc ? argv[++i] : NULL, &offset))
                 return 2;
@@ -104,7 +108,9 @@ static int run(int suggest, int argc, char **argv)
         return 2;
     }
     smz_results *res = NULL;
-    smz_err rc = suggest ? smz_suggest(r, query, limit, &res) : smz_search(r, query, limit, offset, &res);
+    smz_err rc = suggest ? smz_suggest(r, query, limit, &res)
+                         : smz_search_ex(r, query, limit, offset,
+                                         no_snippets ? SMZ_SEARCH_NO_SNIPPETS : 0, &res);
     int status = 2;
     if (rc != SMZ_OK) {
         cli_fail(cmd, r, rc);

@@ -38,6 +38,13 @@ typedef struct smz_results {
 smz_err smz_search(smz_reader *r, const char *query, size_t limit, size_t offset,
                    smz_results **out);
 
+/* smz_search with FLAGS: SMZ_SEARCH_NO_SNIPPETS leaves every snippet ""
+ * (paths, titles and scores only, as kiwix-search prints them): pages are
+ * then read only when the query has a phrase to check on them. */
+#define SMZ_SEARCH_NO_SNIPPETS 1u
+smz_err smz_search_ex(smz_reader *r, const char *query, size_t limit, size_t offset,
+                      unsigned flags, smz_results **out);
+
 /* Titles that start with PREFIX (case-, diacritic-insensitive; for CJK, the
  * titles containing the characters typed), best first, for autocomplete. */
 smz_err smz_suggest(smz_reader *r, const char *prefix, size_t limit, smz_results **out);

@@ -12,6 +12,8 @@
  * Only bound parameters reach SQL; the FTS5 expression is made of string
  * literals, one per token of the query, each written from the query's own
  * characters so that the table's tokenizer reads it back as that one token. */
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +24,7 @@
 #include "search/query.h"
 #include "search/tokenizer.h"
 #include "text/entry_text.h"
+#include "text/html.h"
 #include "text/utf8.h"
 
 #define MAX_LIMIT 100
@@ -394,6 +397,55 @@ static smz_err check_page(smz_reader *r, smz_matcher *m, const char *path, const
     return rc;
 }
 
+/* ---- snippets, on more than one core ---- */
+
+/* When the index alone answers the query, the hits of the page are known
+ * before any page is read, and their snippets (most of a search's time:
+ * parsing pages) are cut on SNIPPET_THREADS threads at once, each with its
+ * own tokenizer and matcher; the pages are read beforehand by the caller's
+ * thread, through its reader. */
+#define SNIPPET_THREADS 2
+
+typedef struct snip_job {
+    unsigned char *data; /* the page's bytes, NULL when it has no text */
+    size_t n;
+    char *mime;
+    const char *title;
+    char *snippet;
+    smz_err rc;
+} snip_job;
+
+typedef struct snip_pool {
+    snip_job *jobs;
+    size_t njobs;
+    atomic_size_t next;
+} snip_pool;
+
+typedef struct snip_worker {
+    snip_pool *pool;
+    smz_matcher *m;
+} snip_worker;
+
+static smz_err snippet_of(smz_matcher *m, snip_job *j)
+{
+    page_check pc = {.m = m, .title = j->title, .snippet = &j->snippet};
+    smz_err rc = SMZ_OK;
+    if (j->data)
+        rc = smz_entry_text_scan(j->mime, j->data, j->n, TEXT_FIRST, check_piece, &pc);
+    else
+        check_piece(&pc, "", 0, 1);
+    return rc == SMZ_OK ? pc.rc : rc;
+}
+
+static void *snip_run(void *p)
+{
+    snip_worker *w = p;
+    size_t i;
+    while ((i = atomic_fetch_add(&w->pool->next, 1)) < w->pool->njobs)
+        w->pool->jobs[i].rc = snippet_of(w->m, &w->pool->jobs[i]);
+    return NULL;
+}
+
 typedef struct seen {
     char **paths;
     size_t n;
@@ -411,11 +463,14 @@ typedef struct search_state {
     smz_reader *r;
     tokenizer tok;
     smz_matcher *m;
+    const smz_query *q;
     smz_results *res;
     size_t limit, offset;
     uint64_t verified;  /* candidates that matched, in rank order */
     uint64_t checked;   /* candidates looked at */
     int full;           /* the page is complete */
+    int later;          /* snippets are cut after the hits are known (fill_snippets) */
+    int no_snippets;    /* SMZ_SEARCH_NO_SNIPPETS */
 } search_state;
 
 /* Takes one candidate: checks it when the query needs that, and keeps it
@@ -428,8 +483,9 @@ static smz_err take(search_state *st, const char *path, const char *title, doubl
     int ok = 1;
     smz_err rc = SMZ_OK;
     st->checked++;
-    if (need || on_page) {
-        if ((rc = check_page(st->r, st->m, path, title, &ok, on_page ? &snippet : NULL)) !=
+    if (need || (on_page && !st->later && !st->no_snippets)) {
+        if ((rc = check_page(st->r, st->m, path, title, &ok,
+                             on_page && !st->no_snippets ? &snippet : NULL)) !=
             SMZ_OK)
             goto out;
         if (need && !ok)
@@ -449,8 +505,71 @@ out:
     return rc;
 }
 
+/* Cuts the snippets of the hits of ST's page (see SNIPPET_THREADS). */
+static smz_err fill_snippets(search_state *st)
+{
+    smz_results *res = st->res;
+    snip_pool pool = {.njobs = res->n};
+    tokenizer tok2 = {0};
+    smz_matcher *m2 = NULL;
+    snip_worker w[2] = {{&pool, st->m}, {&pool, NULL}};
+    pthread_t th;
+    int started = 0;
+    smz_err rc = SMZ_E_NOMEM;
+    if (!res->n)
+        return SMZ_OK;
+    if (!(pool.jobs = calloc(res->n, sizeof *pool.jobs)))
+        goto out;
+    for (size_t i = 0; i < res->n; i++) {
+        snip_job *j = &pool.jobs[i];
+        j->title = res->hits[i].title;
+        if ((rc = page_data(st->r, res->hits[i].path, &j->data, &j->n, &j->mime)) != SMZ_OK)
+            goto out;
+    }
+    atomic_init(&pool.next, 0);
+    /* A second thread when there is more than one page, and what it needs
+     * can be had; else this thread does them all. */
+    if (res->n > 1 && SNIPPET_THREADS > 1 && tokenizer_open(st->r, &tok2) == SMZ_OK &&
+        smz_matcher_new(&tok2.api, tok2.tok, st->q, &m2) == SMZ_OK) {
+        smz_html_init();
+        w[1].m = m2;
+        started = pthread_create(&th, NULL, snip_run, &w[1]) == 0;
+    }
+    snip_run(&w[0]);
+    if (started)
+        pthread_join(th, NULL);
+    rc = SMZ_OK;
+    for (size_t i = 0; i < res->n; i++) {
+        snip_job *j = &pool.jobs[i];
+        if (j->rc != SMZ_OK && rc == SMZ_OK)
+            rc = smz_reader_fail(st->r, j->rc, "cutting a snippet of %.200s: %s", res->hits[i].path,
+                                 smz_strerror(j->rc));
+        if (j->snippet) {
+            free((char *)res->hits[i].snippet);
+            res->hits[i].snippet = j->snippet;
+            j->snippet = NULL;
+        }
+    }
+out:
+    for (size_t i = 0; pool.jobs && i < res->n; i++) {
+        free(pool.jobs[i].data);
+        free(pool.jobs[i].mime);
+        free(pool.jobs[i].snippet);
+    }
+    free(pool.jobs);
+    smz_matcher_free(m2);
+    tokenizer_close(&tok2);
+    return rc;
+}
+
 smz_err smz_search(smz_reader *r, const char *query, size_t limit, size_t offset,
                    smz_results **out)
+{
+    return smz_search_ex(r, query, limit, offset, 0, out);
+}
+
+smz_err smz_search_ex(smz_reader *r, const char *query, size_t limit, size_t offset,
+                      unsigned flags, smz_results **out)
 {
     smz_err rc;
     search_state st = {.r = r};
@@ -486,6 +605,9 @@ smz_err smz_search(smz_reader *r, const char *query, size_t limit, size_t offset
         smz_reader_fail(r, rc, "cannot prepare the query: %s", smz_strerror(rc));
         goto out;
     }
+    st.q = q;
+    st.no_snippets = (flags & SMZ_SEARCH_NO_SNIPPETS) != 0;
+    st.later = !smz_matcher_needs_check(st.m) && !st.no_snippets;
     st.limit = limit > MAX_LIMIT ? MAX_LIMIT : limit;
     st.offset = offset > MAX_OFFSET ? MAX_OFFSET : offset;
     rc = SMZ_E_NOMEM;
@@ -593,6 +715,8 @@ smz_err smz_search(smz_reader *r, const char *query, size_t limit, size_t offset
         rc = smz_reader_sqlfail(r, src, "searching");
         goto out;
     }
+    if (st.later && (rc = fill_snippets(&st)) != SMZ_OK)
+        goto out;
     if (!smz_matcher_needs_check(st.m) || finished || !st.checked)
         st.res->total = smz_matcher_needs_check(st.m) && finished ? st.verified : candidates;
     else /* estimated from the share of the pages checked that matched */

@@ -614,6 +614,11 @@ smz_err smz_html_text_scan(const char *html, size_t len, size_t first, smz_text_
     return rc;
 }
 
+void smz_html_init(void)
+{
+    xmlInitParser();
+}
+
 void smz_html_text_free(smz_html_text *t)
 {
     if (!t)

@@ -49,6 +49,10 @@ smz_err smz_html_extract(const char *html, size_t len, smz_html_text *out);
 smz_err smz_html_text_scan(const char *html, size_t len, size_t first, smz_text_sink sink,
                            void *ctx);
 
+/* Sets up the parser's shared state; call once before parsing on several
+ * threads at once (parsing calls it too, which is enough on one thread). */
+void smz_html_init(void);
+
 /* Frees what *T owns and zeroes it; T may be NULL, and freeing twice is safe. */
 void smz_html_text_free(smz_html_text *t);
 

@@ -56,6 +56,13 @@ s = [h["score"] for h in d["results"]]; assert s == sorted(s, reverse=True)'
 check_grep "plain output: path and title" "^sql-createindex.html	CREATE INDEX$" plain.txt
 check_grep "... a snippet with the words marked" "^    .*\[(CREATE|create|index|INDEX)" plain.txt
 check_grep "... and about how many pages match" "^about [0-9]+ matches$" plain.txt
+"$SMZ" search pg.smz "create index" --limit 2 --no-snippets >bare.txt
+check_eq "--no-snippets: the same hits, no snippet lines" "$(grep -v '^    ' plain.txt)" "$(cat bare.txt)"
+"$SMZ" search pg.smz pg_restore --no-snippets --json >bare.json
+check "--no-snippets --json: empty snippets; pg_restore (a compound) finds its page first" python3 -c '
+import json; d = json.load(open("bare.json"))
+assert d["results"][0]["path"] == "app-pgrestore.html", d["results"][0]
+assert all(h["snippet"] == "" for h in d["results"])'
 "$SMZ" search pg.smz "create index" --json --limit 3 --offset 2 >o.json
 check "--offset skips hits" python3 -c '
 import json; a = json.load(open("j.json"))["results"]; b = json.load(open("o.json"))["results"]

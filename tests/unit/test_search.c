@@ -246,6 +246,21 @@ int main(void)
           got);
     got = run(r, "restore", 10, 0, NULL, NULL);
     CHECK(has_word(got, "tools.html") && has_word(got, "prose.html"), "a part alone finds both: %s", got);
+    {   /* Without snippets: the same hits in the same order, no snippet. */
+        static const char *const qs[] = {"index", "\"create index\"", "asyncio", "人权"};
+        for (size_t i = 0; i < sizeof qs / sizeof qs[0]; i++) {
+            char with[4096];
+            snprintf(with, sizeof with, "%s", run(r, qs[i], 10, 0, NULL, NULL));
+            smz_results *bare = NULL;
+            smz_err rc = smz_search_ex(r, qs[i], 10, 0, SMZ_SEARCH_NO_SNIPPETS, &bare);
+            int empty = 1;
+            for (size_t k = 0; rc == SMZ_OK && k < bare->n; k++)
+                empty &= bare->hits[k].snippet && !bare->hits[k].snippet[0];
+            const char *without = joined(rc, bare, 0, " ", NULL);
+            CHECK(*with && !strcmp(with, without) && empty,
+                  "--no-snippets, %s: the same hits without snippets: [%s] [%s]", qs[i], with, without);
+        }
+    }
     got = run(r, "needle", 10, 0, NULL, &res);
     CHECK(res && res->n == 1 && strstr(res->hits[0].snippet, "<b>needle</b>") &&
               !strncmp(res->hits[0].snippet, "\xE2\x80\xA6", 3) && strlen(res->hits[0].snippet) < 600,
