@@ -118,64 +118,46 @@ static int style_hides(const char *s)
     return strstr(norm, "display:none") || strstr(norm, "visibility:hidden");
 }
 
-/* The value of attribute NAME in the SAX pairs ATTS ("" for one without a
- * value, as in <div hidden>); NULL when absent.  The first one counts. */
+/* The attributes that can hide an element, and whether VALUE does. */
+static const char *const hiding_attrs[] = {"hidden", "aria-hidden", "role", "class", "style"};
+
+static int hides(size_t attr, const char *v)
+{
+    switch (attr) {
+    case 0: return 1;
+    case 1: return !strcasecmp(v, "true");
+    case 2: return has_word(v, nav_roles, sizeof nav_roles / sizeof nav_roles[0]);
+    case 3: return has_word(v, nav_classes, sizeof nav_classes / sizeof nav_classes[0]);
+    default: return style_hides(v);
+    }
+}
+
+/* Whether the SAX attribute pairs ATTS hide their element; of an attribute
+ * given twice, the first counts.  A value-less attribute (<div hidden>)
+ * has the value "". */
+static int hidden(const xmlChar **atts)
+{
+    unsigned seen = 0;
+    for (size_t i = 0; atts && atts[i]; i += 2)
+        for (size_t k = 0; k < sizeof hiding_attrs / sizeof hiding_attrs[0]; k++) {
+            if (strcasecmp((const char *)atts[i], hiding_attrs[k]))
+                continue;
+            if (!(seen & 1u << k) && hides(k, atts[i + 1] ? (const char *)atts[i + 1] : ""))
+                return 1;
+            seen |= 1u << k;
+            break;
+        }
+    return 0;
+}
+
+/* The value of attribute NAME in ATTS ("" for one without a value); NULL
+ * when absent.  The first one counts. */
 static const char *attr(const xmlChar **atts, const char *name)
 {
     for (size_t i = 0; atts && atts[i]; i += 2)
         if (!strcasecmp((const char *)atts[i], name))
             return atts[i + 1] ? (const char *)atts[i + 1] : "";
     return NULL;
-}
-
-static int hidden(const xmlChar **atts)
-{
-    if (!atts)
-        return 0;
-    const char *v;
-    int seen = 0; /* the first of each name counts, as attr() would find it */
-    for (size_t i = 0; atts[i]; i += 2) {
-        const char *name = (const char *)atts[i];
-        v = atts[i + 1] ? (const char *)atts[i + 1] : "";
-        int bit = 0, hides = 0;
-        switch (name[0] | 0x20) {
-        case 'h':
-            bit = 1, hides = !strcasecmp(name, "hidden");
-            break;
-        case 'a':
-            bit = 2, hides = !strcasecmp(name, "aria-hidden") && !strcasecmp(v, "true");
-            if (strcasecmp(name, "aria-hidden"))
-                bit = 0;
-            break;
-        case 'r':
-            bit = 4, hides = !strcasecmp(name, "role") &&
-                             has_word(v, nav_roles, sizeof nav_roles / sizeof nav_roles[0]);
-            if (strcasecmp(name, "role"))
-                bit = 0;
-            break;
-        case 'c':
-            bit = 8, hides = !strcasecmp(name, "class") &&
-                             has_word(v, nav_classes, sizeof nav_classes / sizeof nav_classes[0]);
-            if (strcasecmp(name, "class"))
-                bit = 0;
-            break;
-        case 's':
-            bit = 16, hides = !strcasecmp(name, "style") && style_hides(v);
-            if (strcasecmp(name, "style"))
-                bit = 0;
-            break;
-        default:
-            break;
-        }
-        if (bit == 1 && !hides)
-            bit = 0; /* another name starting with h */
-        if (!bit || (seen & bit))
-            continue;
-        seen |= bit;
-        if (hides)
-            return 1;
-    }
-    return 0;
 }
 
 /* ---- text buffers ---- */
