@@ -16,6 +16,8 @@
 #include <unistd.h>
 #include <sodium.h>
 #include <sqlite3.h>
+/* The buffer-less decoding API (ZSTD_decompressContinue), for prefixes. */
+#define ZSTD_STATIC_LINKING_ONLY
 #include <zstd.h>
 #include "smz/reader.h"
 #include "smz/writer.h"
@@ -626,7 +628,10 @@ smz_err smz_cluster_decode(ZSTD_DCtx *dctx, int64_t cid, const smz_cinfo *ci, co
         goto out;
     }
     size_t want = full ? ci->usize : need;
-    if (!(b = smz_cbuf_new(want))) {
+    /* A prefix is decoded block by block straight into B, so B holds NEED
+     * plus at most one block; the whole frame goes in one call. */
+    size_t cap = full || ci->usize - need <= ZSTD_BLOCKSIZE_MAX ? ci->usize : need + ZSTD_BLOCKSIZE_MAX;
+    if (!(b = smz_cbuf_new(cap))) {
         rc = errf(err, errlen, SMZ_E_NOMEM, "out of memory for cluster %lld", (long long)cid);
         goto out;
     }
@@ -638,27 +643,33 @@ smz_err smz_cluster_decode(ZSTD_DCtx *dctx, int64_t cid, const smz_cinfo *ci, co
             goto out;
         }
     } else {
-        /* Only the prefix a one-shot read needs: stop as soon as it is out. */
-        ZSTD_DCtx_reset(dctx, ZSTD_reset_session_only);
-        ZSTD_inBuffer in = {src, ci->stored, 0};
-        ZSTD_outBuffer o = {b->data, want, 0};
-        while (o.pos < want) {
-            size_t z = ZSTD_decompressStream(dctx, &o, &in);
-            if (ZSTD_isError(z) || (z == 0 && o.pos < want) ||
-                (in.pos == in.size && o.pos < want && z != 0 && o.pos == 0)) {
-                rc = errf(err, errlen, SMZ_E_CORRUPT, "cluster %lld: %s", (long long)cid,
-                          ZSTD_isError(z) ? ZSTD_getErrorName(z) : "ends early");
-                goto out;
-            }
-            if (in.pos == in.size && o.pos < want) {
-                size_t z2 = ZSTD_decompressStream(dctx, &o, &in);
-                if (ZSTD_isError(z2) || o.pos < want) {
-                    rc = errf(err, errlen, SMZ_E_CORRUPT, "cluster %lld: ends early", (long long)cid);
-                    goto out;
-                }
+        /* Only the prefix a one-shot read needs, with zstd's buffer-less
+         * API: blocks go straight into B (no window buffer of zstd's own to
+         * fault in and copy out of), and decoding stops once NEED bytes are
+         * out.  zstd checks every offset against what B already holds; the
+         * frame's own checksum is never reached, so it is not computed
+         * either (the cluster's BLAKE2b was checked). */
+        size_t pos = 0, in = 0, z = ZSTD_DCtx_setParameter(dctx, ZSTD_d_forceIgnoreChecksum, ZSTD_d_ignoreChecksum);
+        if (!ZSTD_isError(z))
+            z = ZSTD_decompressBegin(dctx);
+        while (!ZSTD_isError(z) && pos < want) {
+            size_t n = ZSTD_nextSrcSizeToDecompress(dctx);
+            if (n == 0 || n > ci->stored - in)
+                break;
+            z = ZSTD_decompressContinue(dctx, b->data + pos, cap - pos, src + in, n);
+            if (!ZSTD_isError(z)) {
+                pos += z;
+                in += n;
             }
         }
-        ZSTD_DCtx_reset(dctx, ZSTD_reset_session_only);
+        /* Whole-frame decodes must check the frame checksum again. */
+        size_t z2 = ZSTD_DCtx_setParameter(dctx, ZSTD_d_forceIgnoreChecksum, ZSTD_d_validateChecksum);
+        if (ZSTD_isError(z) || ZSTD_isError(z2) || pos < want) {
+            rc = errf(err, errlen, SMZ_E_CORRUPT, "cluster %lld: %s", (long long)cid,
+                      ZSTD_isError(z) ? ZSTD_getErrorName(z) : ZSTD_isError(z2) ? ZSTD_getErrorName(z2) : "ends early");
+            goto out;
+        }
+        b->len = pos;
     }
     *out = b;
     b = NULL;
