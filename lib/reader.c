@@ -192,20 +192,7 @@ static char *file_uri(const char *path)
     return u;
 }
 
-typedef struct schema_row {
-    char *type, *name, *tbl, *sql;
-} schema_row;
-
-static void schema_free(schema_row *rows, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        free(rows[i].type);
-        free(rows[i].name);
-        free(rows[i].tbl);
-        free(rows[i].sql);
-    }
-    free(rows);
-}
+typedef smz_schema_row schema_row;
 
 static smz_err schema_read(smz_reader *r, sqlite3 *db, schema_row **out, size_t *n)
 {
@@ -263,12 +250,13 @@ static int str_eq(const char *a, const char *b)
 }
 
 /* The archive's schema must be exactly the format's: no extra trigger, view,
- * table or index may ride along into our queries. */
+ * table or index may ride along into our queries.  The expected rows are
+ * built from the schema's text (not by creating a reference database, which
+ * took 0.2 ms, 0.8 ms with the full-text tables, on every open). */
 static smz_err pin_schema(smz_reader *r)
 {
     schema_row *got = NULL, *want = NULL;
     size_t ngot = 0, nwant = 0;
-    sqlite3 *ref = NULL;
     smz_err rc = schema_read(r, r->db, &got, &ngot);
     if (rc != SMZ_OK)
         goto out;
@@ -279,14 +267,10 @@ static smz_err pin_schema(smz_reader *r)
             stem = strstr(got[i].sql, "tokenize='smz porter'") != NULL;
         }
     }
-    if (sqlite3_open_v2(":memory:", &ref, SQLITE_OPEN_READWRITE | SQLITE_OPEN_MEMORY, NULL) != SQLITE_OK) {
-        rc = fail(r, SMZ_E_NOMEM, "out of memory");
+    if ((rc = smz_schema_expected(has_index, stem, &want, &nwant)) != SMZ_OK) {
+        rc = fail(r, rc, "out of memory");
         goto out;
     }
-    if ((rc = smz_db_register(ref, r->errmsg, sizeof r->errmsg)) != SMZ_OK ||
-        (rc = smz_schema_create(ref, has_index, stem, r->errmsg, sizeof r->errmsg)) != SMZ_OK ||
-        (rc = schema_read(r, ref, &want, &nwant)) != SMZ_OK)
-        goto out;
     for (size_t i = 0; i < ngot || i < nwant; i++) {
         if (i >= ngot || i >= nwant || strcmp(got[i].type, want[i].type) ||
             strcmp(got[i].name, want[i].name) || strcmp(got[i].tbl, want[i].tbl) ||
@@ -299,9 +283,8 @@ static smz_err pin_schema(smz_reader *r)
     }
     r->has_index = has_index;
 out:
-    schema_free(got, ngot);
-    schema_free(want, nwant);
-    sqlite3_close(ref);
+    smz_schema_rows_free(got, ngot);
+    smz_schema_rows_free(want, nwant);
     return rc;
 }
 
