@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <sodium.h>
@@ -558,6 +559,23 @@ static smz_err blob_read(smz_reader *r, int64_t cid, uint64_t off, void *buf, si
     return SMZ_OK;
 }
 
+/* Maps in the pages of a fresh buffer of LEN bytes at P with one system call
+ * rather than one page fault each (half of smz cat's faults on pgdoc, 0.4 ms).
+ * Only a hint: kernels before 5.14 refuse it, and the pages then fault in as
+ * they are written. */
+static void prefault(void *p, size_t len)
+{
+#ifdef MADV_POPULATE_WRITE
+    uintptr_t page = 4096, a = ((uintptr_t)p + page - 1) & ~(page - 1),
+              e = ((uintptr_t)p + len) & ~(page - 1);
+    if (len >= 16 * page && e > a)
+        (void)madvise((void *)a, e - a, MADV_POPULATE_WRITE);
+#else
+    (void)p;
+    (void)len;
+#endif
+}
+
 /* The stored bytes of cluster CID, checksum verified.  Caller frees. */
 static smz_err load_stored(smz_reader *r, int64_t cid, const cinfo *ci, unsigned char **out)
 {
@@ -566,6 +584,7 @@ static smz_err load_stored(smz_reader *r, int64_t cid, const cinfo *ci, unsigned
     *out = NULL;
     if (!buf)
         return fail(r, SMZ_E_NOMEM, "out of memory for cluster %lld", (long long)cid);
+    prefault(buf, ci->stored);
     if ((rc = blob_read(r, cid, 0, buf, ci->stored)) != SMZ_OK ||
         (rc = smz_cluster_verify(cid, ci, buf, r->errmsg, sizeof r->errmsg)) != SMZ_OK) {
         free(buf);
@@ -618,6 +637,7 @@ smz_err smz_cluster_decode(ZSTD_DCtx *dctx, int64_t cid, const smz_cinfo *ci, co
         rc = errf(err, errlen, SMZ_E_NOMEM, "out of memory for cluster %lld", (long long)cid);
         goto out;
     }
+    prefault(b->data, cap);
     if (want == ci->usize) {
         size_t got = ZSTD_decompressDCtx(dctx, b->data, want, src, ci->stored);
         if (ZSTD_isError(got) || got != want) {
