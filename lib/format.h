@@ -25,7 +25,7 @@
 #define SMZ_MAX_MIME 255
 #define SMZ_MAX_REDIRECTS 16
 #define SMZ_CHECKSUM_BYTES 16 /* BLAKE2b-128 of the stored cluster bytes */
-#define SMZ_DEFAULT_CLUSTER (4u << 20)
+#define SMZ_DEFAULT_CLUSTER (6u << 20) /* docs/FORMAT.md says why 6 MiB */
 
 /* Metadata keys the writer manages itself. */
 #define SMZ_META_DIGEST "Digest"
