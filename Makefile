@@ -13,6 +13,16 @@ ALL_CFLAGS = -std=c11 -D_DEFAULT_SOURCE -D_GNU_SOURCE $(WARN) $(CFLAGS) -Iinclud
              $(shell pkg-config --cflags $(PKGS) 2>/dev/null) -pthread -MMD -MP
 LIBS    = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcivetweb -lpthread -lm
 LDFLAGS ?= -Wl,--as-needed -Wl,-O1
+# bin/smz starts in about a millisecond: the libraries every command needs are
+# linked in from Debian's static archives (when installed), and libarchive,
+# libxml2 and CivetWeb are loaded by reader/lazy.c on first use.
+SMZ_STATIC := $(foreach l,zstd sqlite3 sodium,$(if $(filter /%,$(shell $(CC) -print-file-name=lib$(l).a)),$(l)))
+SMZ_LIBS    = -Wl,-Bstatic $(SMZ_STATIC:%=-l%) -Wl,-Bdynamic \
+              $(filter-out $(SMZ_STATIC:%=-l%),$(shell pkg-config --libs libzstd sqlite3 libsodium 2>/dev/null)) \
+              -ldl -lpthread -lm
+soname = $(shell objdump -p $$($(CC) -print-file-name=lib$(1).so) 2>/dev/null | awk '$$1 == "SONAME" {print $$2}')
+$(BUILD)/reader/lazy.o: ALL_CFLAGS += -DSMZ_SONAME_ARCHIVE='"$(call soname,archive)"' \
+    -DSMZ_SONAME_XML2='"$(call soname,xml2)"' -DSMZ_SONAME_CIVETWEB='"$(call soname,civetweb)"'
 
 LIB_SRC    := $(sort $(wildcard lib/*.c lib/*/*.c))
 PACK_SRC   := $(sort $(wildcard packer/*.c common/*.c))
@@ -60,7 +70,7 @@ $(LIBSRV): $(SRV_SRC:%.c=$(BUILD)/%.o)
 
 $(BIN)/smz: $(READER_OBJ) $(LIBSMZ)
 	@mkdir -p $(BIN)
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(READER_OBJ) $(LIBSMZ) $(LIBS)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(READER_OBJ) $(LIBSMZ) $(SMZ_LIBS)
 
 $(BIN)/smz-pack: $(PACK_OBJ) $(LIBSMZ)
 	@mkdir -p $(BIN)

@@ -220,7 +220,7 @@ def scale_findings(d, pts, per, main_tool):
 SCALE_WHY = [
     "Why (from the code and the figures above):",
     "- Memory: smz-pack's working set is bounded by design (one zstd level-19 context per "
-    "compression thread for 4 MiB clusters, a few clusters in flight), plus SQLite's page cache, "
+    "compression thread for 6 MiB clusters, a few clusters in flight), plus SQLite's page cache, "
     "capped at 64 MiB by `PRAGMA cache_size=-65536` in lib/writer.c. That cache fills as the archive "
     "grows, so peak RSS rises until the archive's tables and the FTS5 index pass about 64 MiB and then "
     "stays put; with the index, FTS5 also holds its pending terms in memory between segment flushes.",

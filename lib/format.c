@@ -1,8 +1,10 @@
 /* The .smz schema and the SQLite settings shared by the writer and reader.
- * The reader compares an archive's schema with a reference copy made from
- * these same statements, so the text here is part of the format: changing it
- * changes what readers accept (bump SMZ_FORMAT_VERSION). */
+ * The reader compares an archive's schema with the rows these same statements
+ * leave (smz_schema_expected), so the text here is part of the format:
+ * changing it changes what readers accept (bump SMZ_FORMAT_VERSION). */
+#include <assert.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sodium.h>
 #include "format.h"
@@ -25,6 +27,97 @@ const char *const smz_schema_search[] = {
     "CREATE VIRTUAL TABLE search_title USING fts5(title, content='', tokenize='%s')",
     NULL,
 };
+
+/* What FTS5 creates beside each full-text table (%s: its name), as this
+ * SQLite writes it; tests/unit/test_format.c checks these and the whole
+ * expected schema against a database smz_schema_create made. */
+static const char *const fts5_shadow[] = {
+    "CREATE TABLE '%s_config'(k PRIMARY KEY, v) WITHOUT ROWID",
+    "CREATE TABLE '%s_data'(id INTEGER PRIMARY KEY, block BLOB)",
+    "CREATE TABLE '%s_docsize'(id INTEGER PRIMARY KEY, sz BLOB)",
+    "CREATE TABLE '%s_idx'(segid, term, pgno, PRIMARY KEY(segid, term)) WITHOUT ROWID",
+    NULL,
+};
+static const char *const fts5_shadow_suffix[] = {"_config", "_data", "_docsize", "_idx"};
+
+void smz_schema_rows_free(smz_schema_row *rows, size_t n)
+{
+    for (size_t i = 0; rows && i < n; i++) {
+        free(rows[i].type);
+        free(rows[i].name);
+        free(rows[i].tbl);
+        free(rows[i].sql);
+    }
+    free(rows);
+}
+
+static int row_set(smz_schema_row *r, const char *type, const char *name, size_t name_len,
+                   const char *sql)
+{
+    r->type = strdup(type);
+    r->name = strndup(name, name_len);
+    r->tbl = strndup(name, name_len);
+    r->sql = sql ? strdup(sql) : NULL;
+    return r->type && r->name && r->tbl && (!sql || r->sql);
+}
+
+static int row_cmp(const void *a, const void *b)
+{
+    return strcmp(((const smz_schema_row *)a)->name, ((const smz_schema_row *)b)->name);
+}
+
+smz_err smz_schema_expected(int with_index, int stem, smz_schema_row **rows, size_t *n)
+{
+    enum { MAX_ROWS = 32 };
+    smz_schema_row *r = calloc(MAX_ROWS, sizeof *r);
+    char sql[512], name[64];
+    size_t k = 0;
+    *rows = NULL;
+    *n = 0;
+    if (!r)
+        return SMZ_E_NOMEM;
+    /* "CREATE TABLE name(...": the table's name is the word before '('. */
+    for (size_t i = 0; smz_schema_core[i]; i++, k++) {
+        const char *s = smz_schema_core[i] + strlen("CREATE TABLE "), *e = strchr(s, '(');
+        assert(e && k < MAX_ROWS);
+        if (!row_set(&r[k], "table", s, (size_t)(e - s), smz_schema_core[i]))
+            goto nomem;
+    }
+    /* mimetypes.name UNIQUE */
+    if (!row_set(&r[k], "index", "mimetypes", strlen("mimetypes"), NULL))
+        goto nomem;
+    free(r[k].name);
+    if (!(r[k++].name = strdup("sqlite_autoindex_mimetypes_1")))
+        goto nomem;
+    for (size_t i = 0; with_index && smz_schema_search[i]; i++, k++) {
+        const char *spec = smz_schema_search[i];
+        int virt = !strncmp(spec, "CREATE VIRTUAL TABLE ", 21);
+        const char *s = spec + (virt ? 21 : 13), *e = strpbrk(s, " (");
+        assert(e && (size_t)(e - s) < sizeof name && k < MAX_ROWS);
+        int len = snprintf(sql, sizeof sql, spec, stem ? "smz porter" : "smz");
+        assert(len > 0 && (size_t)len < sizeof sql);
+        if (!row_set(&r[k], "table", s, (size_t)(e - s), sql))
+            goto nomem;
+        for (size_t j = 0; virt && fts5_shadow[j]; j++) {
+            memcpy(name, s, (size_t)(e - s));
+            name[e - s] = 0;
+            snprintf(sql, sizeof sql, fts5_shadow[j], name);
+            k++;
+            assert(k < MAX_ROWS);
+            size_t nl = strlen(name);
+            snprintf(name + nl, sizeof name - nl, "%s", fts5_shadow_suffix[j]);
+            if (!row_set(&r[k], "table", name, strlen(name), sql))
+                goto nomem;
+        }
+    }
+    qsort(r, k, sizeof *r, row_cmp);
+    *rows = r;
+    *n = k;
+    return SMZ_OK;
+nomem:
+    smz_schema_rows_free(r, MAX_ROWS);
+    return SMZ_E_NOMEM;
+}
 
 smz_err smz_sqlite_err(sqlite3 *db, int rc, const char *what, char *err, size_t errlen)
 {

@@ -25,7 +25,7 @@
 #define SMZ_MAX_MIME 255
 #define SMZ_MAX_REDIRECTS 16
 #define SMZ_CHECKSUM_BYTES 16 /* BLAKE2b-128 of the stored cluster bytes */
-#define SMZ_DEFAULT_CLUSTER (4u << 20)
+#define SMZ_DEFAULT_CLUSTER (6u << 20) /* docs/FORMAT.md says why 6 MiB */
 
 /* Metadata keys the writer manages itself. */
 #define SMZ_META_DIGEST "Digest"
@@ -36,7 +36,18 @@ extern const char *const smz_schema_core[];
 /* The full-text tables; %s is the tokenizer spec ('smz' or 'smz porter'). */
 extern const char *const smz_schema_search[];
 
-/* Creates the schema in DB (the writer, and the reader's reference copy). */
+/* One row of sqlite_schema (sql NULL for an automatic index). */
+typedef struct smz_schema_row {
+    char *type, *name, *tbl, *sql;
+} smz_schema_row;
+
+/* The rows of sqlite_schema that smz_schema_create(db, WITH_INDEX, STEM)
+ * leaves in a fresh database, sorted by name (bytewise): what a reader pins
+ * an archive's schema to.  *rows is freed with smz_schema_rows_free. */
+smz_err smz_schema_expected(int with_index, int stem, smz_schema_row **rows, size_t *n);
+void smz_schema_rows_free(smz_schema_row *rows, size_t n);
+
+/* Creates the schema in DB (the writer). */
 smz_err smz_schema_create(sqlite3 *db, int with_index, int stem, char *err, size_t errlen);
 
 /* Registers what an archive's SQL needs on a connection (the tokenizer and

@@ -39,7 +39,7 @@ static const char usage[] =
     "  --articles | --no-articles  render .txt/.md as HTML pages (default: when no HTML)\n"
     "  --no-index               leave the full-text index out\n"
     "  --threads N              compression threads (default: all cores)\n"
-    "  --cluster-size BYTES     target cluster size (default 4 MiB)\n"
+    "  --cluster-size BYTES     target cluster size (default 6 MiB)\n"
     "  --level N                zstd level 1-22 (default 19)\n"
     "  --sign KEY.sec           sign with this minisign secret key: inside the archive\n"
     "                           and as OUT.smz.minisig beside it (see smz verify)\n"

@@ -1,6 +1,7 @@
 /* smz: the command-line reader.  Dispatches to one file per subcommand;
- * every subcommand is a thin layer over the library's public API. */
-#include <libxml/parser.h>
+ * every subcommand is a thin layer over the library's public API.  libxml2
+ * is set up when it is loaded (reader/lazy.c), not here: most commands never
+ * load it. */
 #include <stdio.h>
 #include <string.h>
 #include "cli.h"
@@ -31,7 +32,6 @@ static void usage(FILE *f)
 
 int main(int argc, char **argv)
 {
-    xmlInitParser(); /* once, before threads: its first-time setup is not thread-safe */
     if (argc < 2) {
         usage(stderr);
         return 2;

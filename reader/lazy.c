@@ -1,0 +1,158 @@
+/* Loads libarchive, libxml2 and CivetWeb when a command first calls them,
+ * not when smz starts.  `smz cat` needs none of them, but loading and
+ * relocating them (libxml2 brings ICU and libstdc++; Debian links them with
+ * BIND_NOW) cost more than the rest of its work: about 3 ms of 4 before the
+ * first line of main.  Each function smz uses is defined here under its
+ * own name with the prototype from the library's header (the compiler checks
+ * that they agree) and calls the real one through dlsym; bin/smz is linked
+ * without the three libraries (Makefile), smz-pack and the tests with them.
+ * A library that cannot be loaded ends the process with a message: it is a
+ * dependency of the package, so that only happens on a broken installation. */
+#include <archive.h>
+#include <archive_entry.h>
+#include <civetweb.h>
+#include <dlfcn.h>
+#include <libxml/HTMLparser.h>
+#include <libxml/parser.h>
+#include <libxml/parserInternals.h>
+#include <libxml/tree.h>
+#include <libxml/xmlerror.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+/* The libraries' sonames, from the build machine's development links. */
+#ifndef SMZ_SONAME_ARCHIVE
+#error "SMZ_SONAME_ARCHIVE is set by the Makefile"
+#endif
+
+typedef struct lazy_lib {
+    const char *soname;
+    pthread_once_t once;
+    void *handle;
+} lazy_lib;
+
+static lazy_lib lib_archive = {SMZ_SONAME_ARCHIVE, PTHREAD_ONCE_INIT, NULL};
+static lazy_lib lib_xml = {SMZ_SONAME_XML2, PTHREAD_ONCE_INIT, NULL};
+static lazy_lib lib_civetweb = {SMZ_SONAME_CIVETWEB, PTHREAD_ONCE_INIT, NULL};
+
+static void load_archive(void)
+{
+    lib_archive.handle = dlopen(lib_archive.soname, RTLD_NOW | RTLD_LOCAL);
+}
+
+static void load_xml(void)
+{
+    lib_xml.handle = dlopen(lib_xml.soname, RTLD_NOW | RTLD_LOCAL);
+    /* libxml2's first-time set-up is not thread-safe: run it once, here. */
+    void (*init)(void) = lib_xml.handle ? (void (*)(void))dlsym(lib_xml.handle, "xmlInitParser") : NULL;
+    if (init)
+        init();
+}
+
+static void load_civetweb(void)
+{
+    lib_civetweb.handle = dlopen(lib_civetweb.soname, RTLD_NOW | RTLD_LOCAL);
+}
+
+static void *lazy_sym(lazy_lib *lib, void (*load)(void), const char *name)
+{
+    pthread_once(&lib->once, load);
+    void *p = lib->handle ? dlsym(lib->handle, name) : NULL;
+    if (!p) {
+        const char *why = dlerror();
+        fprintf(stderr, "smz: cannot use %s from %s: %s\n", name, lib->soname,
+                why ? why : "not found");
+        exit(1);
+    }
+    return p;
+}
+
+/* The first caller loads the library under pthread_once; each function's
+ * address is then looked up once and kept in fn_. */
+#define LAZY_RESOLVE(lib, name)                                                         \
+    static _Atomic(fn_t) fn_;                                                           \
+    fn_t real_ = atomic_load_explicit(&fn_, memory_order_acquire);                      \
+    if (!real_) {                                                                       \
+        real_ = (fn_t)lazy_sym(&lib_##lib, load_##lib, #name);                          \
+        atomic_store_explicit(&fn_, real_, memory_order_release);                       \
+    }
+#define LAZY_FN(lib, ret, name, params, args)                                           \
+    ret name params                                                                     \
+    {                                                                                   \
+        typedef ret(*fn_t) params;                                                      \
+        LAZY_RESOLVE(lib, name)                                                         \
+        return real_ args;                                                                \
+    }
+#define LAZY_VOID(lib, name, params, args)                                              \
+    void name params                                                                    \
+    {                                                                                   \
+        typedef void (*fn_t) params;                                                    \
+        LAZY_RESOLVE(lib, name)                                                         \
+        real_ args;                                                                     \
+    }
+
+/* libarchive: smz extract --format. */
+LAZY_FN(archive, struct archive_entry *, archive_entry_clear, (struct archive_entry *e), (e))
+LAZY_VOID(archive, archive_entry_free, (struct archive_entry *e), (e))
+LAZY_FN(archive, struct archive_entry *, archive_entry_new, (void), ())
+LAZY_VOID(archive, archive_entry_set_filetype, (struct archive_entry *e, unsigned int t), (e, t))
+LAZY_VOID(archive, archive_entry_set_mtime, (struct archive_entry *e, time_t t, long ns), (e, t, ns))
+LAZY_VOID(archive, archive_entry_set_pathname_utf8, (struct archive_entry *e, const char *p), (e, p))
+LAZY_VOID(archive, archive_entry_set_perm, (struct archive_entry *e, __LA_MODE_T m), (e, m))
+LAZY_VOID(archive, archive_entry_set_size, (struct archive_entry *e, la_int64_t n), (e, n))
+LAZY_VOID(archive, archive_entry_set_symlink_utf8, (struct archive_entry *e, const char *p), (e, p))
+LAZY_FN(archive, const char *, archive_error_string, (struct archive *a), (a))
+LAZY_FN(archive, int, archive_write_add_filter_gzip, (struct archive *a), (a))
+LAZY_FN(archive, int, archive_write_add_filter_zstd, (struct archive *a), (a))
+LAZY_FN(archive, int, archive_write_close, (struct archive *a), (a))
+LAZY_FN(archive, la_ssize_t, archive_write_data, (struct archive *a, const void *b, size_t n), (a, b, n))
+LAZY_FN(archive, struct archive *, archive_write_disk_new, (void), ())
+LAZY_FN(archive, int, archive_write_disk_set_options, (struct archive *a, int f), (a, f))
+LAZY_FN(archive, int, archive_write_finish_entry, (struct archive *a), (a))
+LAZY_FN(archive, int, archive_write_free, (struct archive *a), (a))
+LAZY_FN(archive, int, archive_write_header, (struct archive *a, struct archive_entry *e), (a, e))
+LAZY_FN(archive, struct archive *, archive_write_new, (void), ())
+LAZY_FN(archive, int, archive_write_open_filename, (struct archive *a, const char *p), (a, p))
+LAZY_FN(archive, int, archive_write_set_format_pax_restricted, (struct archive *a), (a))
+LAZY_FN(archive, int, archive_write_set_format_zip, (struct archive *a), (a))
+
+/* libxml2: page text for search, suggestions, check and serve. */
+LAZY_FN(xml, xmlGenericErrorFunc *, __xmlGenericError, (void), ())
+LAZY_FN(xml, void **, __xmlGenericErrorContext, (void), ())
+LAZY_FN(xml, xmlStructuredErrorFunc *, __xmlStructuredError, (void), ())
+LAZY_FN(xml, void **, __xmlStructuredErrorContext, (void), ())
+LAZY_FN(xml, int, htmlCtxtUseOptions, (htmlParserCtxtPtr c, int o), (c, o))
+LAZY_VOID(xml, htmlFreeParserCtxt, (htmlParserCtxtPtr c), (c))
+LAZY_FN(xml, int, htmlParseDocument, (htmlParserCtxtPtr c), (c))
+LAZY_FN(xml, xmlParserCtxtPtr, xmlCreateMemoryParserCtxt, (const char *b, int n), (b, n))
+LAZY_VOID(xml, xmlInitParser, (void), ())
+LAZY_VOID(xml, xmlStopParser, (xmlParserCtxtPtr c), (c))
+LAZY_VOID(xml, xmlSetGenericErrorFunc, (void *c, xmlGenericErrorFunc h), (c, h))
+LAZY_VOID(xml, xmlSetStructuredErrorFunc, (void *c, xmlStructuredErrorFunc h), (c, h))
+
+/* CivetWeb: smz serve. */
+LAZY_FN(civetweb, unsigned, mg_check_feature, (unsigned f), (f))
+LAZY_VOID(civetweb, mg_disable_connection_keep_alive, (struct mg_connection *c), (c))
+LAZY_FN(civetweb, unsigned, mg_exit_library, (void), ())
+LAZY_FN(civetweb, struct mg_context *, mg_get_context, (const struct mg_connection *c), (c))
+LAZY_FN(civetweb, const char *, mg_get_header, (const struct mg_connection *c, const char *n), (c, n))
+LAZY_FN(civetweb, const struct mg_request_info *, mg_get_request_info, (const struct mg_connection *c), (c))
+LAZY_FN(civetweb, int, mg_get_server_ports, (const struct mg_context *c, int n, struct mg_server_port *p),
+        (c, n, p))
+LAZY_FN(civetweb, void *, mg_get_thread_pointer, (const struct mg_connection *c), (c))
+LAZY_FN(civetweb, void *, mg_get_user_data, (const struct mg_context *c), (c))
+LAZY_FN(civetweb, int, mg_get_var2,
+        (const char *d, size_t dn, const char *v, char *dst, size_t dstn, size_t occ), (d, dn, v, dst, dstn, occ))
+LAZY_FN(civetweb, unsigned, mg_init_library, (unsigned f), (f))
+LAZY_FN(civetweb, int, mg_response_header_add, (struct mg_connection *c, const char *h, const char *v, int n),
+        (c, h, v, n))
+LAZY_FN(civetweb, int, mg_response_header_send, (struct mg_connection *c), (c))
+LAZY_FN(civetweb, int, mg_response_header_start, (struct mg_connection *c, int s), (c, s))
+LAZY_VOID(civetweb, mg_set_request_handler, (struct mg_context *c, const char *u, mg_request_handler h, void *d),
+          (c, u, h, d))
+LAZY_FN(civetweb, struct mg_context *, mg_start,
+        (const struct mg_callbacks *cb, void *u, const char **o), (cb, u, o))
+LAZY_VOID(civetweb, mg_stop, (struct mg_context *c), (c))
+LAZY_FN(civetweb, int, mg_write, (struct mg_connection *c, const void *b, size_t n), (c, b, n))
