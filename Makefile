@@ -43,7 +43,7 @@ LIBSMZ     := $(BUILD)/libsmz.a
 # The server's objects as a library too, for the fuzz target of its parsers.
 LIBSRV     := $(BUILD)/libsmzsrv.a
 
-.PHONY: all deps deps-test deps-bench test check demo asan ubsan fuzz sweep failures bench install clean
+.PHONY: all deps deps-test deps-bench test check demo asan ubsan fuzz sweep failures soak bench install clean
 all: deps $(BIN)/smz $(BIN)/smz-pack $(UNIT_BIN) $(REPLAY_BIN) $(TOOL_BIN)
 
 # Installs missing Debian packages; the stamp keeps it from running on every make.
@@ -150,6 +150,16 @@ failures: deps-test
 	$(ASAN_MAKE) all
 	$(ASAN_ENV) python3 tests/tools/failures.py build-asan/bin/smz build-asan/bin/smz-pack \
 	    build-asan/tests/tools/failmalloc.so build-asan/failures --stride 1 --jobs 2
+
+# smz serve for SOAK_MINUTES under a mixed load from 127.0.0.1 (pages, search,
+# suggestions, bad requests); the RSS curve goes to build/soak-rss.tsv, and
+# the run fails if RSS keeps growing (tests/tools/soak.py).  Not in make test.
+SOAK_MINUTES ?= 10
+SOAK_ARCHIVE ?= $(BUILD)/soak.smz
+soak: deps-test $(BIN)/smz $(BIN)/smz-pack
+	@[ -f $(SOAK_ARCHIVE) ] || $(BIN)/smz-pack /usr/share/doc/postgresql-doc-15/html -o $(SOAK_ARCHIVE) \
+	    --title "PostgreSQL 15 manual" --language eng --main-page index.html --name pgdoc --quiet
+	python3 tests/tools/soak.py $(BIN)/smz $(SOAK_ARCHIVE) $(BUILD)/soak-rss.tsv --minutes $(SOAK_MINUTES)
 
 bench: deps-bench $(BIN)/smz $(BIN)/smz-pack $(LIBSMZ)
 	bench/run.sh

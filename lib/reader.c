@@ -30,6 +30,9 @@
  * off: a hostile archive cannot make a lookup run for ever. */
 #define SMZ_STEP_BUDGET 20000
 
+/* SQLite page cache of a handle that shares a cluster cache (KiB). */
+#define SMZ_SHARED_PAGE_CACHE_KIB 256
+
 
 struct smz_reader {
     sqlite3 *db;
@@ -305,22 +308,32 @@ smz_err smz_reader_open(const char *path, smz_cache *cache, smz_reader **out)
         return fail(r, SMZ_E_INTERNAL, "libsodium failed to initialise");
     if ((rc = check_header(r, path)) != SMZ_OK)
         return rc;
-    if (!(uri = file_uri(path)) || !(r->dctx = ZSTD_createDCtx())) {
-        free(uri);
+    if (!(uri = file_uri(path)))
         return fail(r, SMZ_E_NOMEM, "out of memory");
-    }
     src = sqlite3_open_v2(uri, &r->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX, NULL);
     free(uri);
     if (src != SQLITE_OK)
         return sqlfail(r, src, path);
     sqlite3_extended_result_codes(r->db, 1);
+    /* A handle that shares a cluster cache is one of many (a server has
+     * one per worker thread): what SQLite keeps per connection is
+     * multiplied by their number, so keep it small.  No lookaside (about
+     * 120 KiB a connection) and, once the connection is hardened, a page
+     * cache of SMZ_SHARED_PAGE_CACHE_KIB, enough for the B-tree interiors. */
+    if (cache)
+        sqlite3_db_config(r->db, SQLITE_DBCONFIG_LOOKASIDE, NULL, 0, 0);
     if ((rc = smz_db_harden(r->db, r->errmsg, sizeof r->errmsg)) != SMZ_OK ||
         (rc = smz_db_register(r->db, r->errmsg, sizeof r->errmsg)) != SMZ_OK)
         return rc;
     sqlite3_progress_handler(r->db, 1000, progress, r);
-    ZSTD_DCtx_setParameter(r->dctx, ZSTD_d_windowLogMax, 26);
     if ((rc = pin_schema(r)) != SMZ_OK)
         return rc;
+    if (cache) {
+        char pragma[64];
+        snprintf(pragma, sizeof pragma, "PRAGMA cache_size = -%d", SMZ_SHARED_PAGE_CACHE_KIB);
+        if ((src = sqlite3_exec(r->db, pragma, NULL, NULL, NULL)) != SQLITE_OK)
+            return sqlfail(r, src, path);
+    }
     if ((src = sqlite3_prepare_v3(r->db,
                                   "SELECT 0, e.path, e.title, m.name, e.redirect, e.size, e.cluster, "
                                   "e.offset FROM entries e LEFT JOIN mimetypes m ON m.id = e.mime "
@@ -692,6 +705,15 @@ static smz_err decompress(smz_reader *r, int64_t cid, const cinfo *ci, uint64_t 
     *out = NULL;
     if (rc != SMZ_OK)
         return rc;
+    /* Made on the first cluster this handle decodes: with a shared cache,
+     * most handles never decode one. */
+    if (!r->dctx) {
+        if (!(r->dctx = ZSTD_createDCtx())) {
+            free(src);
+            return fail(r, SMZ_E_NOMEM, "out of memory");
+        }
+        ZSTD_DCtx_setParameter(r->dctx, ZSTD_d_windowLogMax, 26);
+    }
     rc = smz_cluster_decode(r->dctx, cid, ci, src, need, full, out, r->errmsg, sizeof r->errmsg);
     free(src);
     return rc;

@@ -4,6 +4,7 @@
  * alone receives them, in sigwait(). */
 #include <errno.h>
 #include <limits.h>
+#include <malloc.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -21,6 +22,8 @@ static const char usage_text[] =
     "  --address IP      address to listen on (default 127.0.0.1)\n"
     "  --url-root /P     serve everything below /P (behind a reverse proxy)\n"
     "  --threads N       worker threads, one per open connection (default 128)\n"
+    "  --cache-mb N      memory for decompressed clusters shared by all threads,\n"
+    "                    in MiB (default 32)\n"
     "  --allow CIDR      only these IPv4 blocks may connect (repeatable)\n"
     "  --hostname NAME   also answer requests for this host name (repeatable)\n"
     "  --no-toolbar      do not add the top bar to archived pages\n"
@@ -112,6 +115,9 @@ int cmd_serve(int argc, char **argv)
         } else if (!strcmp(opt, "--threads")) {
             if (number(opt, v, 1, 512, &o.threads))
                 return 2;
+        } else if (!strcmp(opt, "--cache-mb")) {
+            if (number(opt, v, 1, SMZ_SERVE_CACHE_MB_MAX, &o.cache_mb))
+                return 2;
         } else if (!strcmp(opt, "--address")) {
             o.address = v;
         } else if (!strcmp(opt, "--url-root")) {
@@ -142,6 +148,15 @@ int cmd_serve(int argc, char **argv)
         return 2;
     }
     more_files();
+    /* glibc gives threads up to 8 malloc arenas per core, each keeping what
+     * its threads freed, and raises its mmap threshold after a large block
+     * is freed, so that later cluster-sized buffers come from (and stay in)
+     * those arenas.  A fixed threshold sends blocks over 128 KiB (clusters,
+     * whole pages) straight back to the system when freed, and two arenas
+     * per core are enough for short-lived request allocations. */
+    mallopt(M_ARENA_MAX, 2);
+    mallopt(M_MMAP_THRESHOLD, 128 * 1024);
+    mallopt(M_TRIM_THRESHOLD, 256 * 1024);
     sigset_t set;
     sigemptyset(&set);
     sigaddset(&set, SIGINT);

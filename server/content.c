@@ -47,6 +47,10 @@ static unsigned long long variant(const srv *s, const archive *a)
 typedef int (*piece_fn)(void *ctx, uint64_t off, void *buf, size_t n);
 static int stream(req *q, piece_fn read, void *ctx, uint64_t off, uint64_t len)
 {
+    if (len && !q->head && !q->w->chunk && !(q->w->chunk = malloc(SRV_CHUNK))) {
+        mg_disable_connection_keep_alive(q->c);
+        return -1;
+    }
     while (len && !q->head) {
         size_t n = len < SRV_CHUNK ? (size_t)len : SRV_CHUNK;
         if (read(ctx, off, q->w->chunk, n) != 0 || http_write(q, q->w->chunk, n) != 0) {

@@ -1,13 +1,16 @@
 /* JSON for /search?format=json and /suggest, built by SQLite's JSON
  * functions (json_quote, json_object) on a private in-memory connection per
- * worker thread, so that no escaper is written by hand.  Strings are first
+ * worker thread, opened on the thread's first JSON answer (most threads
+ * never give one), so that no escaper is written by hand.  Strings are first
  * repaired to valid UTF-8: SQLite passes invalid bytes through. */
 #include <sqlite3.h>
 #include <string.h>
 #include "srv.h"
 
-int json_open(json_ctx *j)
+static int json_open(json_ctx *j)
 {
+    if (j->db)
+        return 0;
     memset(j, 0, sizeof *j);
     if (sqlite3_open_v2(":memory:", &j->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) !=
             SQLITE_OK ||
@@ -60,6 +63,10 @@ static void emit(sqlite3_stmt *st, hb *out)
 void json_str(json_ctx *j, hb *out, const char *s)
 {
     hb t;
+    if (json_open(j) != 0) {
+        out->err = 1;
+        return;
+    }
     bind_clean(j->quote, 1, s, &t);
     emit(j->quote, out);
     hb_free(&t);
@@ -69,6 +76,10 @@ void json_hit(json_ctx *j, hb *out, const char *path, const char *title, const c
               double score, const char *content)
 {
     hb t[4];
+    if (json_open(j) != 0) {
+        out->err = 1;
+        return;
+    }
     bind_clean(j->hit, 1, path, &t[0]);
     bind_clean(j->hit, 2, title, &t[1]);
     bind_clean(j->hit, 3, snippet, &t[2]);
@@ -85,6 +96,10 @@ void json_hit(json_ctx *j, hb *out, const char *path, const char *title, const c
 void json_sugg(json_ctx *j, hb *out, const char *path, const char *title, const char *url)
 {
     hb t[3];
+    if (json_open(j) != 0) {
+        out->err = 1;
+        return;
+    }
     bind_clean(j->sugg, 1, path, &t[0]);
     bind_clean(j->sugg, 2, title, &t[1]);
     bind_clean(j->sugg, 3, url, &t[2]);

@@ -11,6 +11,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <malloc.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,15 +40,21 @@ static void warnf(srv *s, const char *fmt, ...)
     s->reg.warn(s->reg.ctx, m);
 }
 
-/* ---- per-thread state ---- */
+/* ---- per-thread state and the reader pool ----
+ *
+ * A reader handle costs a SQLite connection (schema, statements, a small
+ * page cache).  Handles are not tied to threads: a request borrows one per
+ * archive it reads from the archive's pool of idle handles (opening one when
+ * the pool is empty) and gives it back when it ends.  At most SRV_POOL_IDLE
+ * idle handles are kept per archive, so memory follows the requests served
+ * at once, not the --threads that wait for connections. */
 
 static void worker_free(worker *w)
 {
     if (!w)
         return;
-    for (size_t i = 0; w->readers && i < w->s->reg.n; i++)
-        smz_reader_close(w->readers[i]);
     free(w->readers);
+    free(w->borrowed);
     json_close(&w->json);
     free(w->chunk);
     free(w);
@@ -63,8 +70,8 @@ static void *init_thread(const struct mg_context *ctx, int type)
         return NULL;
     w->s = s;
     w->readers = calloc(s->reg.n ? s->reg.n : 1, sizeof *w->readers);
-    w->chunk = malloc(SRV_CHUNK);
-    if (!w->readers || !w->chunk || json_open(&w->json) != 0) {
+    w->borrowed = calloc(s->reg.n ? s->reg.n : 1, sizeof *w->borrowed);
+    if (!w->readers || !w->borrowed) {
         worker_free(w);
         return NULL;
     }
@@ -80,19 +87,47 @@ static void exit_thread(const struct mg_context *ctx, int type, void *p)
 
 smz_reader *srv_reader(req *q, archive *a)
 {
-    size_t i = (size_t)(a - q->s->reg.a);
-    if (!q->w->readers[i]) {
-        smz_reader *r = NULL;
-        smz_err rc = smz_reader_open(a->path, q->s->cache, &r);
+    srv *s = q->s;
+    worker *w = q->w;
+    size_t i = (size_t)(a - s->reg.a);
+    if (w->readers[i])
+        return w->readers[i];
+    smz_reader *r = NULL;
+    pthread_mutex_lock(&s->pool_mu);
+    if (a->n_idle)
+        r = a->idle[--a->n_idle];
+    pthread_mutex_unlock(&s->pool_mu);
+    if (!r) {
+        smz_err rc = smz_reader_open(a->path, s->cache, &r);
         if (rc != SMZ_OK) {
-            reg_warn_open(&q->s->reg, a, r, rc);
+            reg_warn_open(&s->reg, a, r, rc);
             smz_reader_close(r);
             h_error(q, 500, NULL, "The archive cannot be read", "The archive could not be opened.");
             return NULL;
         }
-        q->w->readers[i] = r;
     }
-    return q->w->readers[i];
+    w->readers[i] = r;
+    w->borrowed[w->n_borrowed++] = i;
+    return r;
+}
+
+/* Gives back the handles this request borrowed. */
+static void readers_return(srv *s, worker *w)
+{
+    for (size_t k = 0; k < w->n_borrowed; k++) {
+        size_t i = w->borrowed[k];
+        archive *a = &s->reg.a[i];
+        smz_reader *r = w->readers[i];
+        w->readers[i] = NULL;
+        pthread_mutex_lock(&s->pool_mu);
+        if (a->n_idle < SRV_POOL_IDLE) {
+            a->idle[a->n_idle++] = r;
+            r = NULL;
+        }
+        pthread_mutex_unlock(&s->pool_mu);
+        smz_reader_close(r);
+    }
+    w->n_borrowed = 0;
 }
 
 /* ---- dispatch ---- */
@@ -159,8 +194,10 @@ static int route(req *q)
         return h_content(q, p + 9, 0);
     if (!strncmp(p, "/raw/", 5))
         return h_content(q, p + 5, 1);
-    if (!strcmp(p, "/search"))
+    if (!strcmp(p, "/search")) {
+        q->trim = 1;
         return h_search(q);
+    }
     if (!strcmp(p, "/suggest"))
         return h_suggest(q);
     if (!strcmp(p, "/random"))
@@ -194,7 +231,15 @@ static int handle(struct mg_connection *c, void *cbdata)
     if (!q.status)
         q.status = status > 0 ? status : 500;
     http_log(&q);
+    if (q.w)
+        readers_return(q.s, q.w);
     free(uri);
+    /* A search reads and parses many pages: most of what it allocated is
+     * free again, but in the middle of malloc's heaps, where glibc keeps it
+     * until told to give it back.  Trimming costs about what one page
+     * request does, against a search's tens. */
+    if (q.trim)
+        malloc_trim(0);
     return q.status;
 }
 
@@ -279,6 +324,10 @@ void smz_server_stop(smz_server *s)
         mg_stop(s->ctx);
         mg_exit_library();
     }
+    for (size_t i = 0; i < s->reg.n; i++)
+        while (s->reg.a[i].n_idle)
+            smz_reader_close(s->reg.a[i].idle[--s->reg.a[i].n_idle]);
+    pthread_mutex_destroy(&s->pool_mu);
     smz_cache_free(s->cache);
     reg_free(&s->reg);
     pthread_mutex_destroy(&s->reg.lock);
@@ -308,6 +357,7 @@ smz_server *smz_server_start(const smz_serve_opts *o, char *err, size_t errlen)
     }
     s->log_fd = -1;
     pthread_mutex_init(&s->reg.lock, NULL);
+    pthread_mutex_init(&s->pool_mu, NULL);
     s->reg.warn = o->warn;
     s->reg.ctx = o->ctx;
     s->toolbar = !o->no_toolbar;
@@ -378,7 +428,12 @@ smz_server *smz_server_start(const smz_serve_opts *o, char *err, size_t errlen)
             goto fail;
         }
     }
-    if (!(s->cache = smz_cache_new(0))) {
+    int cache_mb = o->cache_mb ? o->cache_mb : SMZ_SERVE_CACHE_MB;
+    if (cache_mb < 1 || cache_mb > SMZ_SERVE_CACHE_MB_MAX) {
+        snprintf(err, errlen, "--cache-mb: between 1 and %d", SMZ_SERVE_CACHE_MB_MAX);
+        goto fail;
+    }
+    if (!(s->cache = smz_cache_new((size_t)cache_mb << 20))) {
         snprintf(err, errlen, "out of memory");
         goto fail;
     }

@@ -11,6 +11,11 @@
 
 #include <stddef.h>
 
+/* The default bound of the cluster cache (MiB).  Archives are packed in
+ * 4 MiB clusters: this holds the 4 to 8 most recently used ones. */
+#define SMZ_SERVE_CACHE_MB 32
+#define SMZ_SERVE_CACHE_MB_MAX 4096
+
 typedef struct smz_serve_opts {
     const char *const *paths; /* archives and folders of archives */
     size_t n_paths;
@@ -18,6 +23,8 @@ typedef struct smz_serve_opts {
     int port;                 /* 0: any free port (see smz_server_url) */
     const char *url_root;     /* NULL or "" for none; e.g. "/library" */
     int threads;              /* 0: default */
+    int cache_mb;             /* bound of the shared cache of decompressed
+                                 clusters, in MiB; 0: default (SMZ_SERVE_CACHE_MB) */
     const char *const *allow; /* CIDRs allowed to connect; none: everyone */
     size_t n_allow;
     const char *const *hostnames; /* extra names accepted in the Host header */

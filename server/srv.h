@@ -4,10 +4,11 @@
  * the program (server.h is the front-end's view).
  *
  * Threading: CivetWeb runs each request on one of a fixed set of worker
- * threads.  Each worker owns a `worker` (its own reader handle per archive,
- * opened on first use, and its own SQLite connection for JSON); the only
- * shared mutable state is the registry (behind its mutex) and the cluster
- * cache (locked inside the library). */
+ * threads.  Each worker owns a `worker` (the reader handles its current
+ * request borrowed from the archives' pools, and its own SQLite connection
+ * for JSON); the shared mutable state is the registry (behind its mutex),
+ * the pools of idle readers (behind pool_mu) and the cluster cache (locked
+ * inside the library). */
 #ifndef SMZ_SRV_H
 #define SMZ_SRV_H
 
@@ -22,13 +23,14 @@
 /* ---- caps on what a request or an archive can make us handle ---- */
 #define SRV_MAX_PAGE (8u << 20)      /* a generated page or JSON document */
 #define SRV_MAX_INJECT (32u << 20)   /* larger HTML is served without the bar */
-#define SRV_CHUNK (256u << 10)       /* streaming piece */
+#define SRV_CHUNK (64u << 10)        /* streaming piece */
 #define SRV_MAX_PATTERN 512          /* search query bytes */
 #define SRV_MAX_TERM 256             /* suggestion prefix bytes */
 #define SRV_MAX_PAGELEN 100          /* results per page */
 #define SRV_MAX_START 1000           /* deepest result offset */
 #define SRV_MAX_NAMES 64             /* archives named in one search */
 #define SRV_NAME_MAX 100             /* archive name bytes */
+#define SRV_POOL_IDLE 32             /* idle reader handles kept per archive */
 
 /* ---- hb: a growable output buffer with a hard cap (curl's dynbuf) ----
  * Appends after a failure (out of memory or over max) are ignored and
@@ -58,12 +60,13 @@ void hb_snippet(hb *b, const char *s);
 /* NUL-terminated contents ("" if empty or failed); owned by B. */
 const char *hb_str(hb *b);
 
-/* ---- JSON through SQLite's json functions (no hand-written escaper) ---- */
+/* ---- JSON through SQLite's json functions (no hand-written escaper) ----
+ * A zeroed json_ctx opens its connection on first use (a failure sets the
+ * output's err); json_close frees it. */
 typedef struct json_ctx {
     struct sqlite3 *db;
     struct sqlite3_stmt *quote, *hit, *sugg;
 } json_ctx;
-int json_open(json_ctx *j);
 void json_close(json_ctx *j);
 void json_str(json_ctx *j, hb *out, const char *s);
 void json_hit(json_ctx *j, hb *out, const char *path, const char *title, const char *snippet,
@@ -94,6 +97,9 @@ typedef struct archive {
     int sig;              /* SIG_* */
     char sig_keyid[SMZ_KEYID_SIZE];
     char sig_msg[256];
+    /* Idle reader handles (server.c's pool), under the server's pool_mu. */
+    smz_reader *idle[SRV_POOL_IDLE];
+    size_t n_idle;
 } archive;
 
 typedef struct registry {
@@ -125,6 +131,7 @@ struct smz_server {
     struct mg_context *ctx;
     registry reg;
     smz_cache *cache;
+    pthread_mutex_t pool_mu; /* guards every archive's idle readers */
     char root[128];          /* URL root without trailing '/', "" for none */
     char address[64];
     int listen_any;          /* listening on 0.0.0.0 or :: */
@@ -147,9 +154,12 @@ typedef struct smz_server srv;
 
 typedef struct worker {
     srv *s;
-    smz_reader **readers;    /* reg.n handles, opened on first use */
+    smz_reader **readers;    /* reg.n slots: the handles the current request
+                                borrowed (srv_reader), NULL elsewhere */
+    size_t *borrowed;        /* their indexes, n_borrowed of them */
+    size_t n_borrowed;
     json_ctx json;
-    unsigned char *chunk;    /* SRV_CHUNK bytes */
+    unsigned char *chunk;    /* SRV_CHUNK bytes, allocated on first use */
 } worker;
 
 typedef struct req {
@@ -164,10 +174,11 @@ typedef struct req {
     char host[256];          /* the validated Host header, "" if none */
     int status;
     uint64_t sent;           /* body bytes, for the access log */
+    int trim;                /* give freed heap memory back afterwards */
 } req;
 
-/* A reader for archive A on this worker, or NULL (and an error page sent by
- * the caller) when it cannot be opened. */
+/* A reader for archive A, borrowed until the request ends, or NULL (and a
+ * 500 page sent) when it cannot be opened. */
 smz_reader *srv_reader(req *q, archive *a);
 
 /* ---- HTTP responses (http.c) ---- */

@@ -32,7 +32,9 @@ void smz_cache_free(smz_cache *cache);
  * out, then it is NULL) so that smz_reader_errmsg() can say why; the caller
  * always closes it.  CACHE may be NULL: the reader then decompresses only as
  * much of a cluster as a read needs and keeps nothing (right for one-shot
- * reads such as `smz cat`).  The cache is borrowed, not owned. */
+ * reads such as `smz cat`).  The cache is borrowed, not owned.  A handle
+ * opened with a cache is taken to be one of many (a server's pool): its own
+ * SQLite page cache is kept to 256 KiB, without lookaside memory. */
 smz_err smz_reader_open(const char *path, smz_cache *cache, smz_reader **out);
 void smz_reader_close(smz_reader *r);
 
