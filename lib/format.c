@@ -11,7 +11,7 @@
 
 const char *const smz_schema_core[] = {
     "CREATE TABLE metadata(key TEXT PRIMARY KEY NOT NULL, value BLOB NOT NULL) WITHOUT ROWID",
-    "CREATE TABLE mimetypes(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE)",
+    "CREATE TABLE mimetypes(id INTEGER PRIMARY KEY, name TEXT NOT NULL)",
     "CREATE TABLE clusters(id INTEGER PRIMARY KEY, kind INTEGER NOT NULL, "
     "usize INTEGER NOT NULL, checksum BLOB NOT NULL, data BLOB NOT NULL)",
     "CREATE TABLE entries(path TEXT PRIMARY KEY NOT NULL, "
@@ -83,12 +83,6 @@ smz_err smz_schema_expected(int with_index, int stem, smz_schema_row **rows, siz
         if (!row_set(&r[k], "table", s, (size_t)(e - s), smz_schema_core[i]))
             goto nomem;
     }
-    /* mimetypes.name UNIQUE */
-    if (!row_set(&r[k], "index", "mimetypes", strlen("mimetypes"), NULL))
-        goto nomem;
-    free(r[k].name);
-    if (!(r[k++].name = strdup("sqlite_autoindex_mimetypes_1")))
-        goto nomem;
     for (size_t i = 0; with_index && smz_schema_search[i]; i++, k++) {
         const char *spec = smz_schema_search[i];
         int virt = !strncmp(spec, "CREATE VIRTUAL TABLE ", 21);
