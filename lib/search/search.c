@@ -362,23 +362,33 @@ static int check_piece(void *ctx, const char *text, size_t len, int complete)
     return pc->rc != SMZ_OK || decided;
 }
 
-/* Checks the page at PATH against the query (*OK), and cuts its snippet
- * when SNIPPET is not NULL, on as much of its text as that takes. */
+/* Checks a page's stored bytes (DATA, N bytes of type MIME; DATA NULL when
+ * it has no text) against the query (*OK), and cuts its snippet when
+ * SNIPPET is not NULL, on as much of its text as that takes. */
+static smz_err check_text(smz_matcher *m, const char *title, const unsigned char *data, size_t n,
+                          const char *mime, int *ok, char **snippet)
+{
+    page_check pc = {.m = m, .title = title, .snippet = snippet};
+    smz_err rc = SMZ_OK;
+    if (data)
+        rc = smz_entry_text_scan(mime, data, n, TEXT_FIRST, check_piece, &pc);
+    else
+        check_piece(&pc, "", 0, 1);
+    *ok = pc.ok;
+    return rc == SMZ_OK ? pc.rc : rc;
+}
+
+/* check_text on the page at PATH, read through R. */
 static smz_err check_page(smz_reader *r, smz_matcher *m, const char *path, const char *title,
                           int *ok, char **snippet)
 {
     unsigned char *data = NULL;
     char *mime = NULL;
     size_t n = 0;
-    page_check pc = {.m = m, .title = title, .snippet = snippet};
+    *ok = 0;
     smz_err rc = page_data(r, path, &data, &n, &mime);
-    if (rc == SMZ_OK && data)
-        rc = smz_entry_text_scan(mime, data, n, TEXT_FIRST, check_piece, &pc);
-    else if (rc == SMZ_OK)
-        check_piece(&pc, "", 0, 1);
     if (rc == SMZ_OK)
-        rc = pc.rc;
-    *ok = pc.ok;
+        rc = check_text(m, title, data, n, mime, ok, snippet);
     free(data);
     free(mime);
     return rc;
@@ -413,23 +423,15 @@ typedef struct snip_worker {
     smz_matcher *m;
 } snip_worker;
 
-static smz_err snippet_of(smz_matcher *m, snip_job *j)
-{
-    page_check pc = {.m = m, .title = j->title, .snippet = &j->snippet};
-    smz_err rc = SMZ_OK;
-    if (j->data)
-        rc = smz_entry_text_scan(j->mime, j->data, j->n, TEXT_FIRST, check_piece, &pc);
-    else
-        check_piece(&pc, "", 0, 1);
-    return rc == SMZ_OK ? pc.rc : rc;
-}
-
 static void *snip_run(void *p)
 {
     snip_worker *w = p;
     size_t i;
-    while ((i = atomic_fetch_add(&w->pool->next, 1)) < w->pool->njobs)
-        w->pool->jobs[i].rc = snippet_of(w->m, &w->pool->jobs[i]);
+    int ok; /* the index has answered it */
+    while ((i = atomic_fetch_add(&w->pool->next, 1)) < w->pool->njobs) {
+        snip_job *j = &w->pool->jobs[i];
+        j->rc = check_text(w->m, j->title, j->data, j->n, j->mime, &ok, &j->snippet);
+    }
     return NULL;
 }
 
