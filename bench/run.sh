@@ -421,6 +421,14 @@ fi
 # Chinese: manpages-zh as HTML, packed with language zho by both; for each word of
 # bench/queries/zh-words.txt (1-4 characters), the share of the pages holding it that
 # each engine finds, against a brute-force scan of the same HTML.
+# record_recall TOOL PROGRAM ARCHIVE HITS: recall of HITS against the brute-force truth.
+record_recall() {
+    echo "\$ $2 $3 zh-words.txt | util.py recall" >>"$RAW"
+    $PY bench/util.py recall "$W/truth.tsv" "$4" >"$W/kv" 2>>"$RAW"
+    cat "$W/kv" >>"$RAW"
+    reckv recall manzh "$1" "$W/kv" recall=recall macro_recall=macro_recall precision=precision \
+        words_full=words_full recall_len1=recall_len1 recall_len2=recall_len2 recall_len3=recall_len3 recall_len4=recall_len4
+}
 if want recall; then
     section recall
     dir=$(corpus manzh)
@@ -430,21 +438,13 @@ if want recall; then
     for t in $PEER $MAIN; do timed_pack recall manzh "$t" "$dir"; done
     if [ "$HAVE_ZIMLIB" = 1 ] && [ -s "$(arch zimwriterfs manzh)" ] &&
         "$W/bin/search_zim" "$(arch zimwriterfs manzh)" bench/queries/zh-words.txt >"$W/hits-zim.tsv" 2>>"$RAW"; then
-        echo "\$ search_zim manzh.zim zh-words.txt | util.py recall" >>"$RAW"
-        $PY bench/util.py recall "$W/truth.tsv" "$W/hits-zim.tsv" >"$W/kv" 2>>"$RAW"
-        cat "$W/kv" >>"$RAW"
-        reckv recall manzh zimwriterfs "$W/kv" recall=recall macro_recall=macro_recall precision=precision \
-            words_full=words_full recall_len1=recall_len1 recall_len2=recall_len2 recall_len3=recall_len3 recall_len4=recall_len4
+        record_recall zimwriterfs search_zim manzh.zim "$W/hits-zim.tsv"
     else
         na recall manzh zimwriterfs recall; note recall "no libzim figures (libzim-dev missing or the ZIM failed)"
     fi
     if [ "$HAVE_SEARCHLIB" = 1 ] && [ "$HAVE_INDEX" = 1 ] && [ -s "$(arch smz manzh)" ] &&
         "$W/bin/search_smz" "$(arch smz manzh)" bench/queries/zh-words.txt >"$W/hits-smz.tsv" 2>>"$RAW"; then
-        echo "\$ search_smz manzh.smz zh-words.txt | util.py recall" >>"$RAW"
-        $PY bench/util.py recall "$W/truth.tsv" "$W/hits-smz.tsv" >"$W/kv" 2>>"$RAW"
-        cat "$W/kv" >>"$RAW"
-        reckv recall manzh smz "$W/kv" recall=recall macro_recall=macro_recall precision=precision \
-            words_full=words_full recall_len1=recall_len1 recall_len2=recall_len2 recall_len3=recall_len3 recall_len4=recall_len4
+        record_recall smz search_smz manzh.smz "$W/hits-smz.tsv"
     else
         na recall manzh smz recall macro_recall precision words_full recall_len1 recall_len2 recall_len3 recall_len4
         note recall "not available yet: ours needs the search library (smz_search in build/libsmz.a) and an indexed pack"
