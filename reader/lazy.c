@@ -15,6 +15,7 @@
 #include <libxml/HTMLparser.h>
 #include <libxml/parser.h>
 #include <libxml/parserInternals.h>
+#include <libxml/threads.h>
 #include <libxml/tree.h>
 #include <libxml/xmlerror.h>
 #include <pthread.h>
@@ -128,6 +129,8 @@ LAZY_VOID(xml, htmlFreeParserCtxt, (htmlParserCtxtPtr c), (c))
 LAZY_FN(xml, int, htmlParseDocument, (htmlParserCtxtPtr c), (c))
 LAZY_FN(xml, xmlParserCtxtPtr, xmlCreateMemoryParserCtxt, (const char *b, int n), (b, n))
 LAZY_VOID(xml, xmlInitParser, (void), ())
+LAZY_FN(xml, int, xmlIsMainThread, (void), ())
+LAZY_FN(xml, xmlGlobalStatePtr, xmlGetGlobalState, (void), ())
 LAZY_VOID(xml, xmlStopParser, (xmlParserCtxtPtr c), (c))
 LAZY_VOID(xml, xmlSetGenericErrorFunc, (void *c, xmlGenericErrorFunc h), (c, h))
 LAZY_VOID(xml, xmlSetStructuredErrorFunc, (void *c, xmlStructuredErrorFunc h), (c, h))

@@ -12,6 +12,7 @@
  * valid UTF-8. */
 #include <libxml/HTMLparser.h>
 #include <libxml/parserInternals.h>
+#include <libxml/threads.h>
 #include <libxml/xmlerror.h>
 #include <limits.h>
 #include <stdint.h>
@@ -489,6 +490,12 @@ static smz_err parse(const char *html, size_t len, parse_state *p)
     /* An XML context turned HTML, as htmlReadMemory does it step by step:
      * its charset starts as UTF-8, with libxml2's fall-back to Latin-1 for
      * bytes that are not, where an HTML context would guess Latin-1. */
+    /* On every thread but the first, libxml2 (2.9.14) keeps its settings in
+     * a block it allocates on first use and reads through a NULL pointer when
+     * that allocation fails: ask for the block here, where a failure can be
+     * reported. */
+    if (!xmlIsMainThread() && !xmlGetGlobalState())
+        return SMZ_E_NOMEM;
     parse_guard g = {xmlCreateMemoryParserCtxt(html, (int)len), 0, 4 * len + 1000, 0};
     if (!g.ctxt)
         return SMZ_E_NOMEM;
