@@ -40,6 +40,7 @@ struct smz_reader {
     smz_cache *cache;
     uint64_t dev, ino, file_size;
     int has_index;
+    int stemmed; /* the index was made with tokenize='smz porter' */
     long budget;
     int64_t n_articles; /* for random(): -1 until counted */
     ZSTD_DCtx *dctx;
@@ -117,6 +118,11 @@ void smz_reader_begin_long(smz_reader *r, int factor)
 int smz_reader_has_index(const smz_reader *r)
 {
     return r->has_index;
+}
+
+int smz_reader_stemmed(const smz_reader *r)
+{
+    return r->stemmed;
 }
 
 smz_err smz_reader_fail(smz_reader *r, smz_err e, const char *fmt, ...)
@@ -286,6 +292,7 @@ static smz_err pin_schema(smz_reader *r)
         }
     }
     r->has_index = has_index;
+    r->stemmed = stem;
 out:
     smz_schema_rows_free(got, ngot);
     smz_schema_rows_free(want, nwant);

@@ -17,6 +17,10 @@ void smz_reader_begin_long(smz_reader *r, int factor);
 /* 1 when the archive has the full-text tables. */
 int smz_reader_has_index(const smz_reader *r);
 
+/* 1 when the index stems English words (tokenize='smz porter'), as read
+ * from the pinned schema when the archive was opened. */
+int smz_reader_stemmed(const smz_reader *r);
+
 /* Sets the handle's message and returns E. */
 smz_err smz_reader_fail(smz_reader *r, smz_err e, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));

@@ -45,30 +45,17 @@ typedef struct tokenizer {
 
 static smz_err tokenizer_open(smz_reader *r, tokenizer *t)
 {
-    sqlite3 *db = smz_reader_db(r);
     fts5_api *fts;
     void *ud = NULL;
-    int stem = 0;
-    sqlite3_stmt *s = NULL;
     memset(t, 0, sizeof *t);
-    if (smz_fts5_api(db, &fts) != SMZ_OK)
+    if (smz_fts5_api(smz_reader_db(r), &fts) != SMZ_OK)
         return smz_reader_fail(r, SMZ_E_UNSUPPORTED, "this SQLite has no FTS5");
-    /* Stemming or not, as the index was made: a failure here must not
-     * quietly search without it. */
-    int src = sqlite3_prepare_v2(db, "SELECT sql FROM sqlite_schema WHERE name='search_fts'", -1, &s, NULL);
-    if (src == SQLITE_OK && (src = sqlite3_step(s)) == SQLITE_ROW) {
-        const char *sql = (const char *)sqlite3_column_text(s, 0);
-        if (!sql && sqlite3_errcode(db) == SQLITE_NOMEM)
-            src = SQLITE_NOMEM;
-        stem = sql && strstr(sql, "tokenize='smz porter'") != NULL;
-    }
-    sqlite3_finalize(s);
-    if (src != SQLITE_ROW && src != SQLITE_DONE)
-        return smz_reader_sqlfail(r, src, "reading the index's settings");
+    /* Stemming or not, as the index was made (the schema pinned at open). */
     const char *args[] = {"porter"};
     if (fts->xFindTokenizer(fts, "smz", &ud, &t->api) != SQLITE_OK)
         return smz_reader_fail(r, SMZ_E_INTERNAL, "cannot start the search tokenizer");
-    if ((src = t->api.xCreate(ud, args, stem, &t->tok)) != SQLITE_OK)
+    int src = t->api.xCreate(ud, args, smz_reader_stemmed(r), &t->tok);
+    if (src != SQLITE_OK)
         return smz_reader_fail(r, src == SQLITE_NOMEM ? SMZ_E_NOMEM : SMZ_E_INTERNAL,
                                "cannot start the search tokenizer");
     return SMZ_OK;
