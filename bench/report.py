@@ -293,10 +293,12 @@ def serve_rows(t, d, main_tool):
                                     ("rps", "requests/s", "nginx", (">=", 0.8, False, "≥ 0.8× (ceiling)")),
                                     ("p99", "p99 latency", "kiwix-serve", None),
                                     ("p99", "p99 latency", "nginx", None),
+                                    ("search_rps", "search requests/s", "kiwix-serve", None),
+                                    ("search_p99", "search p99 latency", "kiwix-serve", None),
                                     ("rss", "server RSS after the runs", "kiwix-serve", ("<=", 0.5, False, "≤ 0.5×")),
                                     ("rss", "server RSS after the runs", "nginx", None)):
             t.add("serve", c, what, sv, d.get("serve", c, m, main_tool), LABEL[peer], d.get("serve", c, m, peer),
-                  "ms" if m == "p99" else m, goal)
+                  "ms" if m.endswith("p99") else m.replace("search_", ""), goal)
 
 
 HOW = {

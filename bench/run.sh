@@ -452,36 +452,51 @@ if want recall; then
 fi
 
 # ---------------------------------------------------------------- serve
-# wrk_runs CORPUS TOOL PORT PREFIX PATHS: warm-up, then RUNS wrk runs of 10 s.
+# wrk_runs CORPUS TOOL PORT PREFIX PATHS [KIND]: warm-up, then RUNS wrk runs of 10 s;
+# KIND "search" records search_rps and search_p99 instead of rps and p99.
 wrk_runs() {
-    local c=$1 tool=$2 port=$3 prefix=$4 paths=$5 r
+    local c=$1 tool=$2 port=$3 prefix=$4 paths=$5 kind=${6:-} r m=""
+    [ -n "$kind" ] && m=${kind}_
     wrk -t2 -c32 -d2s -s bench/rotate.lua "http://127.0.0.1:$port" -- "$paths" "$prefix" >>"$RAW" 2>&1
     for ((r = 1; r <= RUNS; r++)); do
-        say "  serve $c: wrk $tool run $r"
+        say "  serve $c: wrk $tool ${kind:-content} run $r"
         echo "\$ wrk -t2 -c32 -d10s --latency -s bench/rotate.lua http://127.0.0.1:$port -- $paths $prefix" >>"$RAW"
         wrk -t2 -c32 -d10s --latency -s bench/rotate.lua "http://127.0.0.1:$port" -- "$paths" "$prefix" >"$W/wrk.out" 2>&1
         cat "$W/wrk.out" >>"$RAW"
         if $PY bench/util.py wrk "$W/wrk.out" >"$W/kv"; then
-            reckv serve "$c" "$tool" "$W/kv" rps=rps p99_ms=p99
+            reckv serve "$c" "$tool" "$W/kv" rps=${m}rps p99_ms=${m}p99
             [ "$(kv "$W/kv" non2xx)" = 0 ] || note serve "$tool on $c: $(kv "$W/kv" non2xx) non-2xx answers in run $r"
         else
-            na serve "$c" "$tool" rps p99
+            na serve "$c" "$tool" ${m}rps ${m}p99
         fi
     done
+}
+
+# serve_runs CORPUS TOOL PORT PREFIX: content wrk runs, search wrk runs when the
+# server searches (not nginx), then the server's RSS.
+serve_runs() {
+    local c=$1 tool=$2 port=$3 prefix=$4
+    wrk_runs "$c" "$tool" "$port" "$prefix" "$W/serve-$c.paths"
+    [ "$tool" = nginx ] || wrk_runs "$c" "$tool" "$port" / "$W/serve-$c.search" search
     rec serve "$c" rss "$tool" "$($PY bench/util.py rss "$SPID")"
 }
 
 if want serve; then
     section serve
-    for c in pgdoc gen-10k; do
+    for c in pgdoc pydoc gen-10k; do
         a=$(ensure $MAIN "$c") && z=$(ensure $PEER "$c") || { note serve "no archives for $c"; continue; }
         "$SMZ" ls "$a" | $PY bench/util.py sample 200 9 html >"$W/serve-$c.paths"
+        # the search section's queries (both servers take /search?content=NAME&pattern=Q)
+        $PY -c 'import sys, urllib.parse as u
+for q in open(sys.argv[1], encoding="utf-8").read().split("\n"):
+    if q.strip(): print("search?content=%s&pattern=%s" % (sys.argv[2], u.quote_plus(q.strip())))' \
+            "bench/queries/${c%%-*}.txt" "$c" >"$W/serve-$c.search"
         first=$(head -1 "$W/serve-$c.paths")
         # ours
         if [ "$HAVE_SERVE" = 1 ]; then
             port=$($PY bench/util.py freeport)
             if start_server smz-serve "http://127.0.0.1:$port/content/$c/$first" "$SMZ" serve "$a" --port "$port" --address 127.0.0.1; then
-                wrk_runs "$c" "$MAIN" "$port" "/content/$c/" "$W/serve-$c.paths"
+                serve_runs "$c" "$MAIN" "$port" "/content/$c/"
             else
                 note serve "smz serve did not come up on $c"; na serve "$c" "$MAIN" rps p99 rss
             fi
@@ -492,7 +507,7 @@ if want serve; then
         # kiwix-serve (kiwix-tools 3.3 serves /NAME/PATH, without /content/)
         port=$($PY bench/util.py freeport)
         if start_server kiwix-serve "http://127.0.0.1:$port/$c/$first" kiwix-serve --port "$port" --address 127.0.0.1 "$z"; then
-            wrk_runs "$c" kiwix-serve "$port" "/$c/" "$W/serve-$c.paths"
+            serve_runs "$c" kiwix-serve "$port" "/$c/"
         else
             note serve "kiwix-serve did not come up on $c"; na serve "$c" kiwix-serve rps p99 rss
         fi
@@ -510,7 +525,7 @@ if want serve; then
             echo "  server { listen 127.0.0.1:$port; location /content/$c/ { alias $(corpus "$c")/; } } }"
         } >"$nd/nginx.conf"
         if start_server nginx "http://127.0.0.1:$port/content/$c/$first" nginx -c "$nd/nginx.conf" -p "$nd" -g 'daemon off;'; then
-            wrk_runs "$c" nginx "$port" "/content/$c/" "$W/serve-$c.paths"
+            serve_runs "$c" nginx "$port" "/content/$c/"
         else
             note serve "nginx did not come up on $c"; na serve "$c" nginx rps p99 rss
         fi
