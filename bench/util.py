@@ -203,6 +203,11 @@ def wrk(path):
     if not rps or not p99:
         print("util.py wrk: cannot parse %s" % path, file=sys.stderr)
         return 1
+    done = re.search(r"(\d+) requests in", text)
+    timeouts = re.search(r"timeout (\d+)", text)
+    if done and timeouts and int(timeouts.group(1)) >= int(done.group(1)):
+        print("util.py wrk: every request timed out in %s" % path, file=sys.stderr)
+        return 1
     print("rps %s\np99_ms %.3f\nnon2xx %s\nerrors %s" % (
         rps.group(1), float(p99.group(1)) * unit[p99.group(2)], bad.group(1) if bad else 0,
         "1" if errs else "0"))
