@@ -51,9 +51,7 @@ struct smz_writer {
     char *path, *tmp_path;
     sqlite3 *db;
     sqlite3_stmt *ins_entry, *upd_entry, *find_entry, *ins_cluster, *ins_mime, *find_mime,
-        *ins_text, *ins_fts, *ins_title, *del_text, *ins_spool, *del_spool;
-    int spool_fd;        /* compressible entries, in the order they came */
-    uint64_t spool_len;
+        *ins_text, *ins_fts, *ins_title, *del_text;
     smz_writer_opts o;
     char errmsg[1024];
     volatile sig_atomic_t cancelled;
@@ -359,7 +357,6 @@ smz_err smz_writer_new(const char *path, const smz_writer_opts *opts, smz_writer
     *out = w;
     if (!w)
         return SMZ_E_NOMEM;
-    w->spool_fd = -1;
     pthread_mutex_init(&w->mu, NULL);
     pthread_cond_init(&w->work_cv, NULL);
     pthread_cond_init(&w->done_cv, NULL);
@@ -441,30 +438,6 @@ smz_err smz_writer_new(const char *path, const smz_writer_opts *opts, smz_writer
          (src = prep(w, &w->ins_title, "INSERT INTO search_title(rowid,title) VALUES(?,?)"))))
         return sqlfail(w, src, "preparing statements");
 
-    /* Compressible entries wait in a spool until smz_writer_finish, which
-     * packs them in the order of spool_order (see there).  The spool is a
-     * file beside the target, unlinked at once so nothing can outlive us. */
-    char *sp = malloc(n + 16);
-    if (!sp)
-        return fail(w, SMZ_E_NOMEM, "out of memory");
-    snprintf(sp, n + 16, "%.*s.%s.spool-XXXXXX", (int)dirlen, path, slash ? slash + 1 : path);
-    w->spool_fd = mkstemp(sp);
-    int spool_errno = errno;
-    if (w->spool_fd >= 0)
-        unlink(sp);
-    free(sp);
-    if (w->spool_fd < 0)
-        return fail(w, spool_errno == ENOSPC ? SMZ_E_NOSPACE : SMZ_E_IO,
-                    "cannot create a spool file beside %s: %s", path, strerror(spool_errno));
-    if ((src = sqlite3_exec(w->db,
-                            "CREATE TEMP TABLE spool(path TEXT PRIMARY KEY NOT NULL, "
-                            "stem TEXT NOT NULL, off INTEGER NOT NULL, size INTEGER NOT NULL) "
-                            "WITHOUT ROWID",
-                            NULL, NULL, NULL)) != SQLITE_OK ||
-        (src = prep(w, &w->ins_spool, "INSERT OR REPLACE INTO spool VALUES(?,?,?,?)")) ||
-        (src = prep(w, &w->del_spool, "DELETE FROM spool WHERE path=?")))
-        return sqlfail(w, src, "preparing the spool");
-
     w->threads = calloc((size_t)w->o.threads, sizeof *w->threads);
     if (!w->threads)
         return fail(w, SMZ_E_NOMEM, "out of memory");
@@ -481,6 +454,11 @@ smz_err smz_writer_new(const char *path, const smz_writer_opts *opts, smz_writer
 const char *smz_writer_errmsg(const smz_writer *w)
 {
     return w ? w->errmsg : "out of memory";
+}
+
+const char *smz_writer_path(const smz_writer *w)
+{
+    return w->path;
 }
 
 void smz_writer_cancel(smz_writer *w)
@@ -560,9 +538,6 @@ static smz_err put_row(smz_writer *w, const char *path, const char *title, int64
     sqlite3_stmt *s = old ? w->upd_entry : w->ins_entry;
     if (old) {
         warnf(w, "%s: added twice; the later one wins", path);
-        sqlite3_bind_text(w->del_spool, 1, path, -1, SQLITE_STATIC);
-        sqlite3_step(w->del_spool);
-        sqlite3_reset(w->del_spool);
         if (w->del_text) { /* its index rows stay, but no longer join to a path */
             sqlite3_bind_text(w->del_text, 1, path, -1, SQLITE_STATIC);
             sqlite3_step(w->del_text);
@@ -592,127 +567,6 @@ static smz_err put_row(smz_writer *w, const char *path, const char *title, int64
     return SMZ_OK;
 }
 
-/* ---- the spool ---- */
-
-/* The order compressible entries are packed in: by the name of the file up
- * to its first dot, then by path.  Files of one name side by side in one
- * cluster compress as one: python3.11-doc's library/os.html and
- * _sources/library/os.rst.txt share most of their text, and zstd finds it
- * only within a cluster.  Measured on python3.11-doc (--no-index): 8.34 MB
- * in path order, 7.47 MB in this one (tar | zstd -19 --long=27: 7.21 MB);
- * postgresql-doc-15: 2.22 MB and 2.21 MB. */
-static size_t spool_stem(const char *path, const char **stem)
-{
-    const char *base = strrchr(path, '/');
-    base = base ? base + 1 : path;
-    const char *dot = strchr(base + (base[0] == '.'), '.');
-    *stem = base;
-    return dot ? (size_t)(dot - base) : strlen(base);
-}
-
-static smz_err spool_put(smz_writer *w, const char *path, const void *data, size_t size)
-{
-    const unsigned char *p = data;
-    for (size_t done = 0; done < size;) {
-        ssize_t k = pwrite(w->spool_fd, p + done, size - done, (off_t)(w->spool_len + done));
-        if (k < 0 && errno == EINTR)
-            continue;
-        if (k <= 0)
-            return fail(w, k < 0 && errno == ENOSPC ? SMZ_E_NOSPACE : SMZ_E_IO,
-                        "writing the spool beside %s: %s", w->path,
-                        k < 0 ? strerror(errno) : "short write");
-        done += (size_t)k;
-    }
-    const char *stem;
-    size_t sl = spool_stem(path, &stem);
-    sqlite3_stmt *s = w->ins_spool;
-    sqlite3_bind_text(s, 1, path, -1, SQLITE_STATIC);
-    sqlite3_bind_text(s, 2, stem, (int)sl, SQLITE_STATIC);
-    sqlite3_bind_int64(s, 3, (sqlite3_int64)w->spool_len);
-    sqlite3_bind_int64(s, 4, (sqlite3_int64)size);
-    int src = sqlite3_step(s);
-    sqlite3_reset(s);
-    if (src != SQLITE_DONE)
-        return sqlfail(w, src, "recording a spooled entry");
-    w->spool_len += size;
-    return SMZ_OK;
-}
-
-/* Packs the spooled entries into clusters in spool order and points their
- * rows there. */
-static smz_err spool_pack(smz_writer *w)
-{
-    sqlite3_stmt *q = NULL, *u = NULL;
-    unsigned char *buf = NULL;
-    size_t cap = 0;
-    smz_err rc = SMZ_OK;
-    int src = sqlite3_prepare_v2(w->db, "SELECT path, off, size FROM spool ORDER BY stem, path",
-                                 -1, &q, NULL);
-    if (src == SQLITE_OK)
-        src = sqlite3_prepare_v2(w->db, "UPDATE entries SET cluster=?1, offset=?2 WHERE path=?3",
-                                 -1, &u, NULL);
-    if (src != SQLITE_OK) {
-        rc = sqlfail(w, src, "ordering the entries");
-        goto out;
-    }
-    while ((src = sqlite3_step(q)) == SQLITE_ROW) {
-        const char *path = (const char *)sqlite3_column_text(q, 0);
-        sqlite3_int64 off = sqlite3_column_int64(q, 1), size = sqlite3_column_int64(q, 2);
-        int64_t cid;
-        uint64_t coff;
-        if (w->cancelled) {
-            rc = fail(w, SMZ_E_INTERRUPTED, "interrupted");
-            goto out;
-        }
-        if (!path || off < 0 || size < 0 || (uint64_t)size >= w->o.cluster_size ||
-            (uint64_t)(off + size) > w->spool_len) {
-            rc = fail(w, SMZ_E_INTERNAL, "the spool lost track of an entry");
-            goto out;
-        }
-        if ((size_t)size > cap) {
-            size_t nc = cap ? cap : 65536;
-            while (nc < (size_t)size)
-                nc *= 2;
-            unsigned char *nb = realloc(buf, nc);
-            if (!nb) {
-                rc = fail(w, SMZ_E_NOMEM, "out of memory");
-                goto out;
-            }
-            buf = nb;
-            cap = nc;
-        }
-        for (sqlite3_int64 done = 0; done < size;) {
-            ssize_t k = pread(w->spool_fd, buf + done, (size_t)(size - done), (off_t)(off + done));
-            if (k < 0 && errno == EINTR)
-                continue;
-            if (k <= 0) {
-                rc = fail(w, SMZ_E_IO, "reading the spool back: %s",
-                          k < 0 ? strerror(errno) : "short read");
-                goto out;
-            }
-            done += k;
-        }
-        if ((rc = append(w, CLASS_DATA, buf, (size_t)size, &cid, &coff)) != SMZ_OK)
-            goto out;
-        sqlite3_bind_int64(u, 1, cid);
-        sqlite3_bind_int64(u, 2, (sqlite3_int64)coff);
-        sqlite3_bind_text(u, 3, path, -1, SQLITE_STATIC);
-        int usrc = sqlite3_step(u);
-        sqlite3_reset(u);
-        if (usrc != SQLITE_DONE) {
-            rc = sqlfail(w, usrc, "placing an entry");
-            goto out;
-        }
-    }
-    if (src != SQLITE_DONE)
-        rc = sqlfail(w, src, "ordering the entries");
-out:
-    sqlite3_finalize(q);
-    sqlite3_finalize(u);
-    free(buf);
-    return rc;
-}
-
 static int text_ok(const char *t)
 {
     return !t || (strlen(t) <= SMZ_MAX_TITLE);
@@ -737,20 +591,13 @@ smz_err smz_writer_add(smz_writer *w, const smz_writer_entry *e)
     int klass = is_precompressed(e->mime) ? CLASS_RAW : CLASS_DATA;
     if (e->size > SMZ_MAX_CLUSTER_USIZE)
         klass = CLASS_RAW;
-    if (klass == CLASS_DATA && e->size < w->o.cluster_size) {
-        /* Its cluster and offset are set when the spool is packed. */
-        if ((rc = put_row(w, e->path, e->title, mime, 0, 0, e->size, NULL)) != SMZ_OK ||
-            (rc = spool_put(w, e->path, e->data, e->size)) != SMZ_OK)
-            return rc;
-    } else {
-        if (e->size >= w->o.cluster_size && w->open[klass] && w->open[klass]->len > 0 &&
-            (rc = seal(w, klass)) != SMZ_OK) /* a big entry gets a cluster of its own */
-            return rc;
-        if ((rc = append(w, klass, e->data, e->size, &cid, &off)) != SMZ_OK)
-            return rc;
-        if ((rc = put_row(w, e->path, e->title, mime, cid, off, e->size, NULL)) != SMZ_OK)
-            return rc;
-    }
+    if (e->size >= w->o.cluster_size && w->open[klass] && w->open[klass]->len > 0 &&
+        (rc = seal(w, klass)) != SMZ_OK) /* a big entry gets a cluster of its own */
+        return rc;
+    if ((rc = append(w, klass, e->data, e->size, &cid, &off)) != SMZ_OK)
+        return rc;
+    if ((rc = put_row(w, e->path, e->title, mime, cid, off, e->size, NULL)) != SMZ_OK)
+        return rc;
     if (w->ins_fts && (e->text || (e->title && e->title[0]))) {
         size_t tl = e->text ? e->text_len : 0;
         id = w->next_id++;
@@ -876,7 +723,7 @@ static void stop_workers(smz_writer *w)
 static void close_db(smz_writer *w)
 {
     sqlite3_stmt **all[] = {&w->ins_entry, &w->upd_entry, &w->find_entry, &w->ins_cluster,
-                            &w->ins_mime, &w->find_mime, &w->ins_text, &w->ins_fts, &w->ins_title, &w->del_text, &w->ins_spool, &w->del_spool};
+                            &w->ins_mime, &w->find_mime, &w->ins_text, &w->ins_fts, &w->ins_title, &w->del_text};
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
         sqlite3_finalize(*all[i]);
         *all[i] = NULL;
@@ -942,8 +789,6 @@ smz_err smz_writer_finish(smz_writer *w)
     smz_err rc = check_state(w);
     int src;
     if (rc != SMZ_OK)
-        return rc;
-    if ((rc = spool_pack(w)) != SMZ_OK)
         return rc;
     for (int k = 0; k < N_CLASSES; k++)
         if ((rc = seal(w, k)) != SMZ_OK)
@@ -1032,8 +877,6 @@ void smz_writer_free(smz_writer *w)
         job_free(j);
     }
     close_db(w);
-    if (w->spool_fd >= 0)
-        close(w->spool_fd);
     if (w->tmp_path) {
         unlink(w->tmp_path);
         free(w->tmp_path);

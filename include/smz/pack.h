@@ -4,7 +4,9 @@
  * The walk is deterministic (names sorted bytewise at every level), skips
  * hidden files unless asked, follows symlinks that stay inside the source
  * and refuses (with a warning) those that point outside, and reads one file
- * at a time, so memory does not grow with the collection.  HTML pages get
+ * at a time, so memory does not grow with the collection.  A source's files
+ * reach the writer by file name up to its first dot, then by path (files of
+ * one name compress together).  HTML pages get
  * their title and searchable text from a real HTML parser. */
 #ifndef SMZ_PACK_H
 #define SMZ_PACK_H

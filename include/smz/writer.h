@@ -40,6 +40,8 @@ smz_err smz_writer_new(const char *path, const smz_writer_opts *opts, smz_writer
  * smz_writer_free(NULL) does nothing. */
 void smz_writer_free(smz_writer *w);
 const char *smz_writer_errmsg(const smz_writer *w);
+/* The path the archive will have once finished. */
+const char *smz_writer_path(const smz_writer *w);
 
 /* Sets metadata KEY (see docs/FORMAT.md; a later call replaces). */
 smz_err smz_writer_set_meta(smz_writer *w, const char *key, const void *value, size_t len);

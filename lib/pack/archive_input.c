@@ -17,6 +17,7 @@
 #include <string.h>
 #include <strings.h>
 #include "entry.h"
+#include "order.h"
 #include "format.h"
 #include "warc_fix.h"
 
@@ -262,8 +263,11 @@ smz_err smz_pack_archive(smz_writer *w, const char *path, const smz_pack_opts *o
     int stdin_input = !strcmp(path, "-"), warc = 0, r;
     const char *shown = stdin_input ? "standard input" : path;
     smz_warc_pipe *pipe = NULL;
+    smz_pack_order *order = NULL;
     if (!a)
         return smz_packer_fail(&p, SMZ_E_NOMEM, "out of memory");
+    if ((rc = smz_order_open(&p, NULL, &order)) != SMZ_OK)
+        goto out;
     archive_read_support_filter_all(a);
     archive_read_support_format_all(a);
     /* WARC files and standard input go through the mending pre-reader;
@@ -322,7 +326,7 @@ smz_err smz_pack_archive(smz_writer *w, const char *path, const smz_pack_opts *o
             char *target = !t ? NULL : hl ? clean_name(t) : resolve_link(rel, t);
             if (!target)
                 smz_packer_warn(&p, "%s: %s: link points outside the archive; skipped", shown, rel);
-            else if ((rc = smz_packer_redirect(&p, rel, target)) != SMZ_OK) {
+            else if ((rc = smz_order_redirect(order, rel, target)) != SMZ_OK) {
                 free(target);
                 free(rel);
                 goto out;
@@ -370,14 +374,16 @@ smz_err smz_pack_archive(smz_writer *w, const char *path, const smz_pack_opts *o
                 continue;
             }
         }
-        rc = smz_packer_add(&p, rel, data + body, blen, mime, (int64_t)archive_entry_mtime(ae));
+        rc = smz_order_bytes(order, rel, data + body, blen, mime, (int64_t)archive_entry_mtime(ae));
         free(mime);
         free(data);
         free(rel);
         if (rc != SMZ_OK)
             goto out;
     }
+    rc = smz_order_replay(order);
 out:
+    smz_order_free(order);
     smz_packer_close(&p);
     archive_read_free(a);
     smz_warc_pipe_close(pipe);

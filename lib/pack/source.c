@@ -1,7 +1,8 @@
 /* Walking a source folder into the writer.
  *
- * Names are sorted bytewise at every level so the same folder always gives
- * the same entry order (and so the same archive bytes).  Symlinks are
+ * The walk lists the folder (order.h), and the list is replayed in the
+ * order clusters want; names are sorted bytewise at every level, so the same
+ * folder always gives the same list (and so the same archive bytes).  Symlinks are
  * resolved with realpath(): a link to a file inside the source becomes a
  * redirect to it, a link to a folder inside is walked (with a guard against
  * cycles), a link that leaves the source is refused with a warning. */
@@ -17,12 +18,14 @@
 #include <unistd.h>
 #include "smz/pack.h"
 #include "entry.h"
+#include "order.h"
 #include "format.h"
 
 #define MAX_DEPTH 64
 
 typedef struct walker {
     smz_packer p;
+    smz_pack_order *order; /* what the walk lists (not when scan_only) */
     const smz_pack_opts *o;
     char *root;      /* realpath of the source */
     size_t root_len;
@@ -62,62 +65,17 @@ static int cmp_names(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static smz_err read_file(walker *k, const char *abs, const struct stat *sb, unsigned char **out,
-                         size_t *len)
+static smz_err add_file(walker *k, const char *rel, const struct stat *sb)
 {
-    *out = NULL;
-    *len = 0;
-    if ((uint64_t)sb->st_size > SMZ_MAX_ENTRY_SIZE)
-        return failf(k, SMZ_E_TOOBIG, "%s: %lld bytes is over the %u-byte entry limit", abs,
-                     (long long)sb->st_size, SMZ_MAX_ENTRY_SIZE);
-    int fd = open(abs, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return failf(k, SMZ_E_IO, "cannot read %s: %s", abs, strerror(errno));
-    size_t cap = (size_t)sb->st_size, n = 0;
-    unsigned char *buf = malloc(cap + 1);
-    if (!buf) {
-        close(fd);
-        return failf(k, SMZ_E_NOMEM, "out of memory reading %s", abs);
-    }
-    while (n < cap) { /* a file that grows while we read it: take what stat said */
-        ssize_t r = read(fd, buf + n, cap - n);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r < 0) {
-            int e = errno;
-            close(fd);
-            free(buf);
-            return failf(k, SMZ_E_IO, "cannot read %s: %s", abs, strerror(e));
-        }
-        if (r == 0)
-            break;
-        n += (size_t)r;
-    }
-    close(fd);
-    buf[n] = 0;
-    *out = buf;
-    *len = n;
-    return SMZ_OK;
-}
-
-static smz_err add_file(walker *k, const char *abs, const char *rel, const struct stat *sb)
-{
-    unsigned char *data = NULL;
-    size_t len = 0;
-    smz_err rc;
+    const char *m = smz_mime_by_ext(rel);
+    if (m && !strcmp(m, "text/html"))
+        k->saw_html = 1;
     if (k->scan_only) {
         k->entries++;
         k->bytes += (uint64_t)sb->st_size;
-        const char *m = smz_mime_by_ext(rel);
-        if (m && !strcmp(m, "text/html"))
-            k->saw_html = 1;
         return SMZ_OK;
     }
-    if ((rc = read_file(k, abs, sb, &data, &len)) != SMZ_OK)
-        return rc;
-    rc = smz_packer_add(&k->p, rel, data, len, NULL, (int64_t)sb->st_mtime);
-    free(data);
-    return rc;
+    return smz_order_file(k->order, rel);
 }
 
 static int hidden_path(const char *rel)
@@ -152,7 +110,7 @@ static smz_err visit(walker *k, const char *abs, const char *rel)
         if (S_ISREG(sb.st_mode) && smz_path_valid(target) &&
             (k->o->include_hidden || !hidden_path(target))) {
             /* A redirect to the file it names. */
-            return k->scan_only ? SMZ_OK : smz_packer_redirect(&k->p, rel, target);
+            return k->scan_only ? SMZ_OK : smz_order_redirect(k->order, rel, target);
         }
     } else {
         sb = lsb;
@@ -162,7 +120,7 @@ static smz_err visit(walker *k, const char *abs, const char *rel)
     if (S_ISREG(sb.st_mode) && smz_pack_meta_is_file(k->o->meta, &sb))
         return SMZ_OK; /* the collection's metadata file: read, not packed */
     if (S_ISREG(sb.st_mode))
-        return add_file(k, abs, rel, &sb);
+        return add_file(k, rel, &sb);
     warn(k, "%s: not a regular file (device, pipe or socket); skipped", abs);
     return SMZ_OK;
 }
@@ -239,10 +197,13 @@ out:
     return rc;
 }
 
+/* Walks DIR: counts (scan_only) or lists its files into k->order, which is
+ * opened here for the folder's real path. */
 static smz_err run(walker *k, const char *dir)
 {
     char real[PATH_MAX];
     struct stat sb;
+    smz_err rc;
     if (!realpath(dir, real) || stat(real, &sb) != 0)
         return failf(k, SMZ_E_NOTFOUND, "%s: %s", dir, strerror(errno));
     if (!S_ISDIR(sb.st_mode))
@@ -252,7 +213,9 @@ static smz_err run(walker *k, const char *dir)
     k->root_len = strlen(real);
     if (k->root_len == 1) /* "/" */
         k->root_len = 0;
-    smz_err rc = walk(k, real, "");
+    rc = k->scan_only ? SMZ_OK : smz_order_open(&k->p, real, &k->order);
+    if (rc == SMZ_OK)
+        rc = walk(k, real, "");
     free(k->root);
     k->root = NULL;
     return rc;
@@ -271,15 +234,13 @@ smz_err smz_pack_scan(const char *dir, const smz_pack_opts *o, uint64_t *files, 
 smz_err smz_pack_dir(smz_writer *w, const char *dir, const smz_pack_opts *o, char *err, size_t errlen)
 {
     walker k = {.o = o, .err = err, .errlen = errlen};
-    smz_err rc;
-    k.p = (smz_packer){.w = w, .o = o, .err = err, .errlen = errlen, .articles = o->articles};
-    if (k.p.articles < 0) {
-        walker s = {.o = o, .err = err, .errlen = errlen, .scan_only = 1};
-        if ((rc = run(&s, dir)) != SMZ_OK)
-            return rc;
-        k.p.articles = !s.saw_html;
-    }
-    rc = run(&k, dir);
+    k.p = (smz_packer){.w = w, .o = o, .err = err, .errlen = errlen};
+    smz_err rc = run(&k, dir);
+    /* Articles (auto): only when the folder holds no HTML at all. */
+    k.p.articles = o->articles < 0 ? !k.saw_html : o->articles;
+    if (rc == SMZ_OK)
+        rc = smz_order_replay(k.order);
+    smz_order_free(k.order);
     smz_packer_close(&k.p);
     return rc;
 }

@@ -1,0 +1,290 @@
+/* Listing a source, then replaying it in cluster order (see order.h). */
+#include <errno.h>
+#include <fcntl.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "order.h"
+#include "format.h"
+
+enum { ITEM_FILE, ITEM_BYTES, ITEM_REDIRECT };
+
+struct smz_pack_order {
+    smz_packer *p;
+    char *root;         /* folder sources */
+    sqlite3 *db;        /* the list: a private temporary database */
+    sqlite3_stmt *ins;
+    int spool_fd;       /* stream sources: members' bytes, opened on first use */
+    uint64_t spool_len;
+};
+
+static smz_err sqlfail(smz_pack_order *o, int rc, const char *what)
+{
+    return smz_packer_fail(o->p, rc == SQLITE_NOMEM ? SMZ_E_NOMEM : rc == SQLITE_FULL ? SMZ_E_NOSPACE : SMZ_E_IO,
+                           "%s: %s", what, o->db ? sqlite3_errmsg(o->db) : sqlite3_errstr(rc));
+}
+
+smz_err smz_order_open(smz_packer *p, const char *root, smz_pack_order **out)
+{
+    smz_pack_order *o = calloc(1, sizeof *o);
+    int src;
+    *out = NULL;
+    if (!o || (root && !(o->root = strdup(root)))) {
+        free(o);
+        return smz_packer_fail(p, SMZ_E_NOMEM, "out of memory");
+    }
+    o->p = p;
+    o->spool_fd = -1;
+    /* "": a private database in a temporary file that SQLite deletes on close. */
+    if ((src = sqlite3_open_v2("", &o->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL)) != SQLITE_OK ||
+        (src = sqlite3_exec(o->db,
+                            "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA cache_size=-4096; "
+                            "CREATE TABLE items(stem TEXT NOT NULL, rel TEXT NOT NULL, kind INTEGER NOT NULL, "
+                            "off INTEGER, len INTEGER, mtime INTEGER, mime TEXT, target TEXT)",
+                            NULL, NULL, NULL)) != SQLITE_OK ||
+        (src = sqlite3_prepare_v2(o->db, "INSERT INTO items VALUES(?,?,?,?,?,?,?,?)", -1, &o->ins, NULL)) !=
+            SQLITE_OK) {
+        smz_err rc = sqlfail(o, src, "listing the source");
+        smz_order_free(o);
+        return rc;
+    }
+    *out = o;
+    return SMZ_OK;
+}
+
+/* The part of REL's file name before its first dot (a leading dot kept). */
+static size_t stem_of(const char *rel, const char **stem)
+{
+    const char *base = strrchr(rel, '/');
+    base = base ? base + 1 : rel;
+    const char *dot = strchr(base + (base[0] == '.'), '.');
+    *stem = base;
+    return dot ? (size_t)(dot - base) : strlen(base);
+}
+
+static smz_err insert(smz_pack_order *o, const char *rel, int kind, int64_t off, int64_t len, int64_t mtime,
+                      const char *mime, const char *target)
+{
+    sqlite3_stmt *s = o->ins;
+    const char *stem;
+    size_t sl = stem_of(rel, &stem);
+    sqlite3_bind_text(s, 1, stem, (int)sl, SQLITE_STATIC);
+    sqlite3_bind_text(s, 2, rel, -1, SQLITE_STATIC);
+    sqlite3_bind_int(s, 3, kind);
+    sqlite3_bind_int64(s, 4, off);
+    sqlite3_bind_int64(s, 5, len);
+    sqlite3_bind_int64(s, 6, mtime);
+    if (mime)
+        sqlite3_bind_text(s, 7, mime, -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(s, 7);
+    if (target)
+        sqlite3_bind_text(s, 8, target, -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(s, 8);
+    int src = sqlite3_step(s);
+    sqlite3_reset(s);
+    sqlite3_clear_bindings(s);
+    return src == SQLITE_DONE ? SMZ_OK : sqlfail(o, src, "listing the source");
+}
+
+smz_err smz_order_file(smz_pack_order *o, const char *rel)
+{
+    return insert(o, rel, ITEM_FILE, 0, 0, 0, NULL, NULL);
+}
+
+smz_err smz_order_redirect(smz_pack_order *o, const char *rel, const char *target)
+{
+    return insert(o, rel, ITEM_REDIRECT, 0, 0, 0, NULL, target);
+}
+
+/* The spool beside the target, so that it lands on the disk the archive
+ * will (not in a small /tmp), unlinked at once. */
+static smz_err open_spool(smz_pack_order *o)
+{
+    const char *path = smz_writer_path(o->p->w);
+    const char *slash = strrchr(path, '/');
+    size_t dirlen = slash ? (size_t)(slash - path) + 1 : 0, n = strlen(path) + 32;
+    char *sp = malloc(n);
+    if (!sp)
+        return smz_packer_fail(o->p, SMZ_E_NOMEM, "out of memory");
+    snprintf(sp, n, "%.*s.%s.spool-XXXXXX", (int)dirlen, path, slash ? slash + 1 : path);
+    o->spool_fd = mkstemp(sp);
+    int e = errno;
+    if (o->spool_fd >= 0)
+        unlink(sp);
+    free(sp);
+    if (o->spool_fd < 0)
+        return smz_packer_fail(o->p, e == ENOSPC ? SMZ_E_NOSPACE : SMZ_E_IO,
+                               "cannot create a spool file beside %s: %s", path, strerror(e));
+    return SMZ_OK;
+}
+
+smz_err smz_order_bytes(smz_pack_order *o, const char *rel, const unsigned char *data, size_t len,
+                        const char *mime, int64_t mtime)
+{
+    smz_err rc;
+    if (o->spool_fd < 0 && (rc = open_spool(o)) != SMZ_OK)
+        return rc;
+    for (size_t done = 0; done < len;) {
+        ssize_t k = pwrite(o->spool_fd, data + done, len - done, (off_t)(o->spool_len + done));
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k <= 0)
+            return smz_packer_fail(o->p, k < 0 && errno == ENOSPC ? SMZ_E_NOSPACE : SMZ_E_IO,
+                                   "writing the spool beside %s: %s", smz_writer_path(o->p->w),
+                                   k < 0 ? strerror(errno) : "short write");
+        done += (size_t)k;
+    }
+    if ((rc = insert(o, rel, ITEM_BYTES, (int64_t)o->spool_len, (int64_t)len, mtime, mime, NULL)) != SMZ_OK)
+        return rc;
+    o->spool_len += len;
+    return SMZ_OK;
+}
+
+/* Reads the whole of ABS (as large as stat says it is when it is opened: a
+ * file that grows meanwhile is cut there). */
+static smz_err read_file(smz_pack_order *o, const char *abs, unsigned char **out, size_t *len,
+                         int64_t *mtime)
+{
+    struct stat sb;
+    size_t cap, n = 0;
+    unsigned char *buf = NULL;
+    smz_err rc = SMZ_OK;
+    *out = NULL;
+    *len = 0;
+    int fd = open(abs, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return smz_packer_fail(o->p, SMZ_E_IO, "cannot read %s: %s", abs, strerror(errno));
+    if (fstat(fd, &sb) != 0) {
+        rc = smz_packer_fail(o->p, SMZ_E_IO, "cannot read %s: %s", abs, strerror(errno));
+        goto out;
+    }
+    if (!S_ISREG(sb.st_mode)) {
+        rc = smz_packer_fail(o->p, SMZ_E_IO, "%s: no longer a regular file", abs);
+        goto out;
+    }
+    if ((uint64_t)sb.st_size > SMZ_MAX_ENTRY_SIZE) {
+        rc = smz_packer_fail(o->p, SMZ_E_TOOBIG, "%s: %lld bytes is over the %u-byte entry limit", abs,
+                             (long long)sb.st_size, SMZ_MAX_ENTRY_SIZE);
+        goto out;
+    }
+    cap = (size_t)sb.st_size;
+    if (!(buf = malloc(cap + 1))) {
+        rc = smz_packer_fail(o->p, SMZ_E_NOMEM, "out of memory reading %s", abs);
+        goto out;
+    }
+    while (n < cap) {
+        ssize_t r = read(fd, buf + n, cap - n);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0) {
+            rc = smz_packer_fail(o->p, SMZ_E_IO, "cannot read %s: %s", abs, strerror(errno));
+            goto out;
+        }
+        if (r == 0)
+            break;
+        n += (size_t)r;
+    }
+    buf[n] = 0;
+    *out = buf;
+    *len = n;
+    *mtime = (int64_t)sb.st_mtime;
+    buf = NULL;
+out:
+    free(buf);
+    close(fd);
+    return rc;
+}
+
+static smz_err read_spool(smz_pack_order *o, int64_t off, int64_t len, unsigned char **buf, size_t *cap)
+{
+    if (off < 0 || len < 0 || (uint64_t)off + (uint64_t)len > o->spool_len)
+        return smz_packer_fail(o->p, SMZ_E_INTERNAL, "the spool lost track of an entry");
+    if ((size_t)len + 1 > *cap) {
+        unsigned char *nb = realloc(*buf, (size_t)len + 1);
+        if (!nb)
+            return smz_packer_fail(o->p, SMZ_E_NOMEM, "out of memory");
+        *buf = nb;
+        *cap = (size_t)len + 1;
+    }
+    for (int64_t done = 0; done < len;) {
+        ssize_t k = pread(o->spool_fd, *buf + done, (size_t)(len - done), (off_t)(off + done));
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k <= 0)
+            return smz_packer_fail(o->p, SMZ_E_IO, "reading the spool back: %s",
+                                   k < 0 ? strerror(errno) : "short read");
+        done += k;
+    }
+    (*buf)[len] = 0;
+    return SMZ_OK;
+}
+
+smz_err smz_order_replay(smz_pack_order *o)
+{
+    sqlite3_stmt *q = NULL;
+    unsigned char *buf = NULL;
+    size_t cap = 0;
+    char *abs = NULL;
+    smz_err rc = SMZ_OK;
+    int src = sqlite3_prepare_v2(o->db,
+                                 "SELECT kind, rel, off, len, mtime, mime, target FROM items "
+                                 "ORDER BY stem, rel, rowid",
+                                 -1, &q, NULL);
+    if (src != SQLITE_OK)
+        return sqlfail(o, src, "ordering the source");
+    while ((src = sqlite3_step(q)) == SQLITE_ROW) {
+        int kind = sqlite3_column_int(q, 0);
+        const char *rel = (const char *)sqlite3_column_text(q, 1);
+        const char *mime = (const char *)sqlite3_column_text(q, 5);
+        const char *target = (const char *)sqlite3_column_text(q, 6);
+        int64_t mtime = sqlite3_column_int64(q, 4);
+        if (!rel) {
+            rc = smz_packer_fail(o->p, SMZ_E_NOMEM, "out of memory");
+            break;
+        }
+        if (kind == ITEM_REDIRECT) {
+            rc = target ? smz_packer_redirect(o->p, rel, target)
+                        : smz_packer_fail(o->p, SMZ_E_NOMEM, "out of memory");
+        } else if (kind == ITEM_BYTES) {
+            int64_t len = sqlite3_column_int64(q, 3);
+            if ((rc = read_spool(o, sqlite3_column_int64(q, 2), len, &buf, &cap)) == SMZ_OK)
+                rc = smz_packer_add(o->p, rel, buf, (size_t)len, mime, mtime);
+        } else {
+            unsigned char *data = NULL;
+            size_t len = 0;
+            free(abs);
+            if (!o->root || asprintf(&abs, "%s/%s", o->root, rel) < 0) {
+                abs = NULL;
+                rc = smz_packer_fail(o->p, SMZ_E_NOMEM, "out of memory");
+            } else if ((rc = read_file(o, abs, &data, &len, &mtime)) == SMZ_OK) {
+                rc = smz_packer_add(o->p, rel, data, len, NULL, mtime);
+            }
+            free(data);
+        }
+        if (rc != SMZ_OK)
+            break;
+    }
+    if (rc == SMZ_OK && src != SQLITE_DONE)
+        rc = sqlfail(o, src, "ordering the source");
+    sqlite3_finalize(q);
+    free(buf);
+    free(abs);
+    return rc;
+}
+
+void smz_order_free(smz_pack_order *o)
+{
+    if (!o)
+        return;
+    sqlite3_finalize(o->ins);
+    sqlite3_close(o->db);
+    if (o->spool_fd >= 0)
+        close(o->spool_fd);
+    free(o->root);
+    free(o);
+}
