@@ -23,7 +23,7 @@ static const char usage_text[] =
     "  --url-root /P     serve everything below /P (behind a reverse proxy)\n"
     "  --threads N       worker threads, one per open connection (default 128)\n"
     "  --cache-mb N      memory for decompressed clusters shared by all threads,\n"
-    "                    in MiB (default 32)\n"
+    "                    in MiB (default 128)\n"
     "  --allow CIDR      only these IPv4 blocks may connect (repeatable)\n"
     "  --hostname NAME   also answer requests for this host name (repeatable)\n"
     "  --no-toolbar      do not add the top bar to archived pages\n"

@@ -13,7 +13,7 @@
 
 /* The default bound of the cluster cache (MiB).  Archives are packed in
  * 4 MiB clusters: this holds the 4 to 8 most recently used ones. */
-#define SMZ_SERVE_CACHE_MB 32
+#define SMZ_SERVE_CACHE_MB 128
 #define SMZ_SERVE_CACHE_MB_MAX 4096
 
 typedef struct smz_serve_opts {
