@@ -100,12 +100,16 @@ fuzz: deps-test
 	$(MAKE) BUILD=build-fuzz BIN=build-fuzz/bin CC=clang \
 	    CFLAGS="-O1 -g -fsanitize=fuzzer-no-link,address,undefined" $(LIBSMZ:$(BUILD)/%=build-fuzz/%) \
 	    $(LIBSRV:$(BUILD)/%=build-fuzz/%)
-	@for f in $(FUZZ_SRC); do n=$$(basename $$f .c | sed 's/^fuzz_//'); \
+	@: >build-fuzz/summary.txt; for f in $(FUZZ_SRC); do n=$$(basename $$f .c | sed 's/^fuzz_//'); \
 	    clang $(ALL_CFLAGS:-MMD=) -O1 -g -fsanitize=fuzzer,address,undefined -o build-fuzz/fuzz_$$n $$f \
 	        build-fuzz/libsmzsrv.a build-fuzz/libsmz.a $(LIBS) || exit 1; \
 	    mkdir -p tests/fuzz/corpus/$$n; \
 	    build-fuzz/fuzz_$$n -max_total_time=$(FUZZ_SECONDS) -max_len=262144 -timeout=10 \
-	        -rss_limit_mb=2048 tests/fuzz/corpus/$$n || exit 1; done
+	        -rss_limit_mb=2048 tests/fuzz/corpus/$$n 2>build-fuzz/fuzz_$$n.log || \
+	        { tail -60 build-fuzz/fuzz_$$n.log; exit 1; }; \
+	    echo "fuzz_$$n: $$(grep -o 'Done [0-9]* runs in [0-9]* second(s)' build-fuzz/fuzz_$$n.log | tail -1)," \
+	        "$$(grep -o 'cov: [0-9]*' build-fuzz/fuzz_$$n.log | tail -1), corpus now $$(ls tests/fuzz/corpus/$$n | wc -l) inputs," \
+	        "no crash" | tee -a build-fuzz/summary.txt; done
 
 test: deps-test all
 	tests/run.sh $(T)
