@@ -22,6 +22,26 @@ done
 "$SMZ" ls --long tgz.smz > tgz.ls
 check_eq "the tar.gz archive lists every entry" "$(wc -l < tgz.ls)" "$("$SMZ" ls dir.smz | wc -l)"
 
+# --- cluster order: by file name up to its first dot, then by path ---
+# (files of one name share a cluster and compress as one; see lib/pack/order.h)
+mkdir -p ord/_sources/lib ord/lib ord/zz
+for f in _sources/lib/os.rst.txt lib/os.html lib/abc.html _sources/lib/abc.rst.txt zz/index.html; do
+    printf 'some text of %s\n' "$f" > "ord/$f"
+done
+P ord -o ord.smz 2>/dev/null
+tar --sort=name -C ord -cf ord.tar .
+P ord.tar -o ord-tar.smz 2>/dev/null
+order_of() {
+    python3 -c 'import sqlite3, sys
+db = sqlite3.connect("file:%s?mode=ro" % sys.argv[1], uri=True)
+print(" ".join(p for (p,) in db.execute(
+    "SELECT path FROM entries WHERE cluster IS NOT NULL ORDER BY cluster, offset")))' "$1"
+}
+# (index.html: the generated main page, added after the source)
+want_order="_sources/lib/abc.rst.txt lib/abc.html zz/index.html _sources/lib/os.rst.txt lib/os.html index.html"
+check_eq "a folder's files sit in clusters by name, then path" "$(order_of ord.smz)" "$want_order"
+check_eq "a tar's members too" "$(order_of ord-tar.smz)" "$want_order"
+
 # --- several sources: the later wins on a clash, with a warning ---
 mkdir -p over && printf '<title>Newer</title>new\n' > over/index.html
 "$SMZ_PACK" gen/site over -o two.smz --no-index --quiet 2>two.err
