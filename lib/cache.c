@@ -1,7 +1,15 @@
 /* A bounded, locked LRU cache of decompressed clusters shared by readers.
  * Keyed by the archive file's identity (device, inode) and cluster id, so two
  * different archives can never see each other's clusters, whatever their
- * metadata claims. */
+ * metadata claims.
+ *
+ * A cluster missing from the cache is decoded once however many threads want
+ * it at the same time: the first one claims it (a "flight") and decodes it,
+ * the others wait for its buffer.  Without this, a server under load whose
+ * clusters do not all fit decoded the same 6 MiB cluster in many threads at
+ * once: most of its CPU time, and a 6 MiB buffer per thread on top of the
+ * cache (make soak: 64 connections over three archives). */
+#include <assert.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,8 +23,22 @@ typedef struct node {
     struct node *prev, *next;  /* LRU list, most recent first */
 } node;
 
+/* A cluster being decoded by the thread that claimed it.  Unlinked from the
+ * cache's list when that thread puts or abandons it; freed by the last of
+ * the threads that waited for it (or at once when none did). */
+typedef struct flight {
+    uint64_t dev, ino;
+    int64_t cluster;
+    smz_cbuf *buf;     /* the result, with a reference for each waiter; NULL if abandoned */
+    int done;
+    unsigned waiters;
+    struct flight *next;
+} flight;
+
 struct smz_cache {
     pthread_mutex_t lock;
+    pthread_cond_t landed; /* broadcast when a flight is done */
+    flight *flights;
     size_t max_bytes, bytes;
     size_t nbuckets;
     node **buckets;
@@ -32,6 +54,12 @@ smz_cache *smz_cache_new(size_t max_bytes)
     c->nbuckets = 1024;
     c->buckets = calloc(c->nbuckets, sizeof *c->buckets);
     if (!c->buckets || pthread_mutex_init(&c->lock, NULL) != 0) {
+        free(c->buckets);
+        free(c);
+        return NULL;
+    }
+    if (pthread_cond_init(&c->landed, NULL) != 0) {
+        pthread_mutex_destroy(&c->lock);
         free(c->buckets);
         free(c);
         return NULL;
@@ -85,8 +113,10 @@ void smz_cache_free(smz_cache *c)
 {
     if (!c)
         return;
+    assert(!c->flights); /* no reader decodes once the cache is freed */
     while (c->head)
         evict_locked(c, c->head);
+    pthread_cond_destroy(&c->landed);
     pthread_mutex_destroy(&c->lock);
     free(c->buckets);
     free(c);
@@ -102,44 +132,127 @@ smz_cbuf *smz_cbuf_new(size_t len)
     return b;
 }
 
+static node *find_locked(smz_cache *c, uint64_t dev, uint64_t ino, int64_t cluster)
+{
+    for (node *n = c->buckets[bucket_of(c, dev, ino, cluster)]; n; n = n->hnext)
+        if (n->dev == dev && n->ino == ino && n->cluster == cluster)
+            return n;
+    return NULL;
+}
+
+static flight *flight_locked(smz_cache *c, uint64_t dev, uint64_t ino, int64_t cluster)
+{
+    for (flight *f = c->flights; f; f = f->next)
+        if (f->dev == dev && f->ino == ino && f->cluster == cluster)
+            return f;
+    return NULL;
+}
+
 smz_cbuf *smz_cache_get(smz_cache *c, uint64_t dev, uint64_t ino, int64_t cluster)
 {
     smz_cbuf *found = NULL;
     pthread_mutex_lock(&c->lock);
-    for (node *n = c->buckets[bucket_of(c, dev, ino, cluster)]; n; n = n->hnext) {
-        if (n->dev == dev && n->ino == ino && n->cluster == cluster) {
+    node *n = find_locked(c, dev, ino, cluster);
+    if (n) {
+        lru_unlink(c, n);
+        lru_push_front(c, n);
+        n->buf->refs++;
+        found = n->buf;
+    }
+    pthread_mutex_unlock(&c->lock);
+    return found;
+}
+
+smz_cbuf *smz_cache_acquire(smz_cache *c, uint64_t dev, uint64_t ino, int64_t cluster, int *claimed)
+{
+    smz_cbuf *found = NULL;
+    *claimed = 0;
+    pthread_mutex_lock(&c->lock);
+    for (;;) {
+        node *n = find_locked(c, dev, ino, cluster);
+        if (n) {
             lru_unlink(c, n);
             lru_push_front(c, n);
             n->buf->refs++;
             found = n->buf;
             break;
         }
+        flight *f = flight_locked(c, dev, ino, cluster);
+        if (!f) {
+            /* Ours to decode.  Without memory for a flight, others that
+             * want it decode it too, as they would without this. */
+            if ((f = calloc(1, sizeof *f))) {
+                f->dev = dev;
+                f->ino = ino;
+                f->cluster = cluster;
+                f->next = c->flights;
+                c->flights = f;
+            }
+            *claimed = 1;
+            break;
+        }
+        f->waiters++;
+        while (!f->done)
+            pthread_cond_wait(&c->landed, &c->lock);
+        found = f->buf; /* its reference for us was taken when it landed */
+        if (--f->waiters == 0)
+            free(f);
+        if (found)
+            break;
+        /* Abandoned (its decoder failed): try again, maybe as the decoder,
+         * so that the error is reported on our own handle too. */
     }
     pthread_mutex_unlock(&c->lock);
     return found;
 }
 
+/* Ends the flight of (dev, ino, cluster), if any, handing B (or NULL) to
+ * its waiters. */
+static void land_locked(smz_cache *c, uint64_t dev, uint64_t ino, int64_t cluster, smz_cbuf *b)
+{
+    flight **pp = &c->flights;
+    while (*pp && !((*pp)->dev == dev && (*pp)->ino == ino && (*pp)->cluster == cluster))
+        pp = &(*pp)->next;
+    flight *f = *pp;
+    if (!f)
+        return;
+    *pp = f->next;
+    f->done = 1;
+    f->buf = b;
+    if (b)
+        b->refs += f->waiters;
+    if (f->waiters == 0)
+        free(f);
+    else
+        pthread_cond_broadcast(&c->landed);
+}
+
+void smz_cache_abandon(smz_cache *c, uint64_t dev, uint64_t ino, int64_t cluster)
+{
+    pthread_mutex_lock(&c->lock);
+    land_locked(c, dev, ino, cluster, NULL);
+    pthread_mutex_unlock(&c->lock);
+}
+
 void smz_cache_put(smz_cache *c, uint64_t dev, uint64_t ino, int64_t cluster, smz_cbuf *b)
 {
-    if (b->len > c->max_bytes)
-        return; /* would evict everything and still not fit */
-    node *n = calloc(1, sizeof *n);
-    if (!n)
-        return; /* caching is best effort */
+    /* Too large for the cache (it would evict everything and still not
+     * fit), or no memory for a node: not cached, but still handed to the
+     * threads waiting for it.  Caching is best effort. */
+    node *n = b->len > c->max_bytes ? NULL : calloc(1, sizeof *n);
+    pthread_mutex_lock(&c->lock);
+    land_locked(c, dev, ino, cluster, b);
+    if (!n || find_locked(c, dev, ino, cluster)) {
+        pthread_mutex_unlock(&c->lock); /* not cacheable, or another thread won the race */
+        free(n);
+        return;
+    }
     n->dev = dev;
     n->ino = ino;
     n->cluster = cluster;
     n->buf = b;
-    pthread_mutex_lock(&c->lock);
-    size_t bk = bucket_of(c, dev, ino, cluster);
-    for (node *o = c->buckets[bk]; o; o = o->hnext) {
-        if (o->dev == dev && o->ino == ino && o->cluster == cluster) {
-            pthread_mutex_unlock(&c->lock); /* another thread won the race */
-            free(n);
-            return;
-        }
-    }
     b->refs++;
+    size_t bk = bucket_of(c, dev, ino, cluster);
     n->hnext = c->buckets[bk];
     c->buckets[bk] = n;
     lru_push_front(c, n);

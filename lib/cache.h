@@ -17,8 +17,18 @@ typedef struct smz_cbuf {
 /* The cached cluster for (file identity, cluster id), with a reference taken,
  * or NULL. */
 smz_cbuf *smz_cache_get(smz_cache *c, uint64_t dev, uint64_t ino, int64_t cluster);
-/* Inserts B (the cache takes its own reference; the caller keeps theirs). */
+/* Like smz_cache_get, but when the cluster is not cached, either sets
+ * *CLAIMED and returns NULL: the caller must decode it and then call
+ * smz_cache_put (or smz_cache_abandon if it cannot), or, while another
+ * thread has claimed it, waits for that thread and returns its buffer
+ * (reference taken).  A thread holding a claim must not acquire the same
+ * cluster again before putting or abandoning it. */
+smz_cbuf *smz_cache_acquire(smz_cache *c, uint64_t dev, uint64_t ino, int64_t cluster, int *claimed);
+/* Inserts B (the cache takes its own reference; the caller keeps theirs) and
+ * hands it to the threads waiting for this cluster, if any. */
 void smz_cache_put(smz_cache *c, uint64_t dev, uint64_t ino, int64_t cluster, smz_cbuf *b);
+/* Gives up a claim: the threads waiting for the cluster try again. */
+void smz_cache_abandon(smz_cache *c, uint64_t dev, uint64_t ino, int64_t cluster);
 /* Drops a reference taken by get, put or smz_cbuf_new.  C may be NULL for a
  * buffer that was never cached. */
 void smz_cbuf_release(smz_cache *c, smz_cbuf *b);

@@ -726,56 +726,70 @@ static smz_err decompress(smz_reader *r, int64_t cid, const cinfo *ci, uint64_t 
     return rc;
 }
 
-/* Copies LEN bytes at OFF of cluster CID into DST, through CACHE when given. */
+/* Copies LEN bytes at OFF of cluster CID into DST, through CACHE when given.
+ * A cluster missing from the cache is decoded by one thread at a time: the
+ * others that want it meanwhile wait for it (smz_cache_acquire). */
 static smz_err cluster_copy(smz_reader *r, smz_cache *cache, int64_t cid, uint64_t off,
                             void *dst, size_t len)
 {
     cinfo ci;
     smz_err rc;
     smz_cbuf *b = NULL;
-    if (cache && (b = smz_cache_get(cache, r->dev, r->ino, cid))) {
+    unsigned char *raw = NULL;
+    int claimed = 0;
+    if (cache && (b = smz_cache_acquire(cache, r->dev, r->ino, cid, &claimed))) {
         if (off > b->len || len > b->len - off) {
-            smz_cbuf_release(cache, b);
-            return fail(r, SMZ_E_CORRUPT, "an entry lies outside cluster %lld", (long long)cid);
+            rc = fail(r, SMZ_E_CORRUPT, "an entry lies outside cluster %lld", (long long)cid);
+            goto out;
         }
         memcpy(dst, b->data + off, len);
-        smz_cbuf_release(cache, b);
-        return SMZ_OK;
+        rc = SMZ_OK;
+        goto out;
     }
     if ((rc = cluster_info(r, cid, &ci)) != SMZ_OK)
-        return rc;
-    if (off > ci.usize || len > ci.usize - off)
-        return fail(r, SMZ_E_CORRUPT, "an entry lies outside cluster %lld", (long long)cid);
+        goto out;
+    if (off > ci.usize || len > ci.usize - off) {
+        rc = fail(r, SMZ_E_CORRUPT, "an entry lies outside cluster %lld", (long long)cid);
+        goto out;
+    }
     if (ci.kind == SMZ_CLUSTER_STORED) {
         /* A stored cluster over 64 MiB (one large media file) is read by
-         * ranges and not verified on each read; smz check verifies it. */
-        if (ci.stored > SMZ_MAX_CLUSTER_USIZE)
-            return blob_read(r, cid, off, dst, len);
-        unsigned char *raw = NULL;
+         * ranges and not verified on each read; smz check verifies it.
+         * Never cached, so nobody needs to wait for this thread's read. */
+        if (ci.stored > SMZ_MAX_CLUSTER_USIZE) {
+            if (claimed)
+                smz_cache_abandon(cache, r->dev, r->ino, cid);
+            claimed = 0;
+            rc = blob_read(r, cid, off, dst, len);
+            goto out;
+        }
         if ((rc = load_stored(r, cid, &ci, &raw)) != SMZ_OK)
-            return rc;
+            goto out;
         if (!cache) {
             memcpy(dst, raw + off, len);
-            free(raw);
-            return SMZ_OK;
+            rc = SMZ_OK;
+            goto out;
         }
         if (!(b = smz_cbuf_new(ci.stored))) {
-            free(raw);
-            return fail(r, SMZ_E_NOMEM, "out of memory");
+            rc = fail(r, SMZ_E_NOMEM, "out of memory");
+            goto out;
         }
         memcpy(b->data, raw, ci.stored);
-        free(raw);
     } else if ((rc = decompress(r, cid, &ci, off + len, cache != NULL, &b)) != SMZ_OK) {
-        return rc;
+        goto out;
     }
     memcpy(dst, b->data + off, len);
-    if (cache) {
+    if (claimed) {
         smz_cache_put(cache, r->dev, r->ino, cid, b);
-        smz_cbuf_release(cache, b);
-    } else {
-        smz_cbuf_release(NULL, b);
+        claimed = 0;
     }
-    return SMZ_OK;
+    rc = SMZ_OK;
+out:
+    if (claimed)
+        smz_cache_abandon(cache, r->dev, r->ino, cid);
+    smz_cbuf_release(cache, b);
+    free(raw);
+    return rc;
 }
 
 smz_err smz_reader_read_range(smz_reader *r, const smz_entry *e, uint64_t off, void *buf, size_t len)

@@ -1,0 +1,124 @@
+/* The shared cluster cache (lib/cache.c): a cluster missing from it is
+ * decoded by one thread however many want it at once (the first claims it,
+ * the others wait and get its buffer); a claim given up passes to a
+ * waiter. */
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include "check.h"
+#include "cache.h"
+
+#define MiB ((size_t)1 << 20)
+#define WAITERS 8
+
+typedef struct waiter {
+    smz_cache *c;
+    int64_t cluster;
+    smz_cbuf *got;
+    int claimed;
+    atomic_int done;
+} waiter;
+
+static void *acquire_run(void *p)
+{
+    waiter *w = p;
+    w->got = smz_cache_acquire(w->c, 1, 2, w->cluster, &w->claimed);
+    atomic_store(&w->done, 1);
+    return NULL;
+}
+
+static void nap(void)
+{
+    struct timespec ts = {0, 100 * 1000 * 1000};
+    nanosleep(&ts, NULL);
+}
+
+static int done_count(waiter *w, size_t n)
+{
+    int k = 0;
+    for (size_t i = 0; i < n; i++)
+        k += atomic_load(&w[i].done);
+    return k;
+}
+
+static void test_one_decode(void)
+{
+    smz_cache *c = smz_cache_new(64 * MiB);
+    int claimed = 0;
+    CHECK(smz_cache_acquire(c, 1, 2, 7, &claimed) == NULL && claimed == 1,
+          "the first thread to want a missing cluster claims it");
+
+    waiter w[WAITERS];
+    pthread_t th[WAITERS];
+    for (int i = 0; i < WAITERS; i++) {
+        memset(&w[i], 0, sizeof w[i]);
+        w[i].c = c;
+        w[i].cluster = 7;
+        atomic_init(&w[i].done, 0);
+        pthread_create(&th[i], NULL, acquire_run, &w[i]);
+    }
+    nap();
+    CHECK(done_count(w, WAITERS) == 0, "%d more threads wanting it wait (none has returned)", WAITERS);
+
+    waiter other = {.c = c, .cluster = 8};
+    atomic_init(&other.done, 0);
+    acquire_run(&other);
+    CHECK(other.got == NULL && other.claimed == 1, "another cluster is not held up: it is claimed at once");
+    smz_cache_abandon(c, 1, 2, 8);
+
+    smz_cbuf *b = smz_cbuf_new(2 * MiB);
+    memset(b->data, 'x', b->len);
+    smz_cache_put(c, 1, 2, 7, b);
+    smz_cbuf_release(c, b);
+    int same = 1, none_claimed = 1;
+    for (int i = 0; i < WAITERS; i++) {
+        pthread_join(th[i], NULL);
+        same &= w[i].got == b;
+        none_claimed &= w[i].claimed == 0;
+    }
+    CHECK(same && none_claimed, "every waiter gets the one decoded buffer, none decodes it again");
+    CHECK(b->refs == 1 + WAITERS, "a reference for each waiter and one for the cache (%u)", b->refs);
+    CHECK(b->data[0] == 'x' && b->data[b->len - 1] == 'x', "the waiters see its bytes");
+    for (int i = 0; i < WAITERS; i++)
+        smz_cbuf_release(c, w[i].got);
+    smz_cbuf *again = smz_cache_get(c, 1, 2, 7);
+    CHECK(again == b && b->refs == 2, "it stays cached once the waiters let go");
+    smz_cbuf_release(c, again);
+    claimed = 1;
+    again = smz_cache_acquire(c, 1, 2, 7, &claimed);
+    CHECK(again == b && claimed == 0, "acquire of a cached cluster is a hit, not a claim");
+    smz_cbuf_release(c, again);
+    smz_cache_free(c);
+}
+
+static void test_abandon(void)
+{
+    smz_cache *c = smz_cache_new(64 * MiB);
+    int claimed = 0;
+    smz_cache_acquire(c, 1, 2, 9, &claimed);
+    waiter w = {.c = c, .cluster = 9};
+    atomic_init(&w.done, 0);
+    pthread_t th;
+    pthread_create(&th, NULL, acquire_run, &w);
+    nap();
+    CHECK(!atomic_load(&w.done), "a second thread waits for the claimed cluster");
+    smz_cache_abandon(c, 1, 2, 9);
+    pthread_join(th, NULL);
+    CHECK(w.got == NULL && w.claimed == 1,
+          "when the decoder gives up (a damaged cluster), the waiter claims it and tries itself");
+    smz_cache_abandon(c, 1, 2, 9);
+    claimed = 0;
+    CHECK(smz_cache_acquire(c, 1, 2, 9, &claimed) == NULL && claimed == 1,
+          "once given up by all, the next one claims it again");
+    smz_cache_abandon(c, 1, 2, 9);
+    smz_cache_free(c);
+}
+
+int main(void)
+{
+    test_one_decode();
+    test_abandon();
+    return CHECK_DONE();
+}
