@@ -8,7 +8,12 @@
  * the others wait for its buffer.  Without this, a server under load whose
  * clusters do not all fit decoded the same 6 MiB cluster in many threads at
  * once: most of its CPU time, and a 6 MiB buffer per thread on top of the
- * cache (make soak: 64 connections over three archives). */
+ * cache (make soak: 64 connections over three archives).
+ *
+ * A server whose clusters do not all fit decodes clusters all the time, and
+ * a new 6 MiB buffer costs more than decoding into it (the kernel zeroes
+ * and maps its pages, then unmaps them when glibc gives it back): the last
+ * SPARES buffers let go of are kept for the next decodes instead. */
 #include <assert.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -35,11 +40,18 @@ typedef struct flight {
     struct flight *next;
 } flight;
 
+/* Buffers let go of and kept for reuse: at most SPARES, of SPARE_MIN bytes
+ * or more (clusters, not small stored entries). */
+#define SPARES 2
+#define SPARE_MIN ((size_t)1 << 20)
+
 struct smz_cache {
     pthread_mutex_t lock;
+    smz_cbuf *spare[SPARES];
+    size_t nspare;
     pthread_cond_t landed; /* broadcast when a flight is done */
     flight *flights;
-    size_t max_bytes, bytes;
+    size_t max_bytes, bytes; /* bytes: the cached buffers' capacities */
     size_t nbuckets;
     node **buckets;
     node *head, *tail;
@@ -90,9 +102,13 @@ static void lru_push_front(smz_cache *c, node *n)
     if (!c->tail) c->tail = n;
 }
 
-static void cbuf_unref_locked(smz_cbuf *b)
+static void cbuf_unref_locked(smz_cache *c, smz_cbuf *b)
 {
-    if (--b->refs == 0)
+    if (--b->refs != 0)
+        return;
+    if (b->cap >= SPARE_MIN && c->nspare < SPARES)
+        c->spare[c->nspare++] = b;
+    else
         free(b);
 }
 
@@ -104,8 +120,8 @@ static void evict_locked(smz_cache *c, node *n)
     if (*pp)
         *pp = n->hnext;
     lru_unlink(c, n);
-    c->bytes -= n->buf->len;
-    cbuf_unref_locked(n->buf);
+    c->bytes -= n->buf->cap;
+    cbuf_unref_locked(c, n->buf);
     free(n);
 }
 
@@ -116,6 +132,8 @@ void smz_cache_free(smz_cache *c)
     assert(!c->flights); /* no reader decodes once the cache is freed */
     while (c->head)
         evict_locked(c, c->head);
+    while (c->nspare)
+        free(c->spare[--c->nspare]);
     pthread_cond_destroy(&c->landed);
     pthread_mutex_destroy(&c->lock);
     free(c->buckets);
@@ -128,8 +146,36 @@ smz_cbuf *smz_cbuf_new(size_t len)
     if (!b)
         return NULL;
     b->len = len;
+    b->cap = len ? len : 1;
     b->refs = 1;
     return b;
+}
+
+smz_cbuf *smz_cache_buf(smz_cache *c, size_t len, int *fresh)
+{
+    smz_cbuf *b = NULL;
+    if (c) {
+        pthread_mutex_lock(&c->lock);
+        /* Not a large spare for a small need: the cache counts what a
+         * buffer holds in memory, and the spare is better kept for a
+         * cluster. */
+        for (size_t i = 0; i < c->nspare; i++) {
+            if (c->spare[i]->cap >= len && c->spare[i]->cap / 2 <= len) {
+                b = c->spare[i];
+                c->spare[i] = c->spare[--c->nspare];
+                break;
+            }
+        }
+        pthread_mutex_unlock(&c->lock);
+    }
+    if (b) {
+        b->len = len;
+        b->refs = 1;
+        *fresh = 0;
+        return b;
+    }
+    *fresh = 1;
+    return smz_cbuf_new(len);
 }
 
 static node *find_locked(smz_cache *c, uint64_t dev, uint64_t ino, int64_t cluster)
@@ -239,7 +285,7 @@ void smz_cache_put(smz_cache *c, uint64_t dev, uint64_t ino, int64_t cluster, sm
     /* Too large for the cache (it would evict everything and still not
      * fit), or no memory for a node: not cached, but still handed to the
      * threads waiting for it.  Caching is best effort. */
-    node *n = b->len > c->max_bytes ? NULL : calloc(1, sizeof *n);
+    node *n = b->cap > c->max_bytes ? NULL : calloc(1, sizeof *n);
     pthread_mutex_lock(&c->lock);
     land_locked(c, dev, ino, cluster, b);
     if (!n || find_locked(c, dev, ino, cluster)) {
@@ -256,7 +302,7 @@ void smz_cache_put(smz_cache *c, uint64_t dev, uint64_t ino, int64_t cluster, sm
     n->hnext = c->buckets[bk];
     c->buckets[bk] = n;
     lru_push_front(c, n);
-    c->bytes += b->len;
+    c->bytes += b->cap;
     while (c->bytes > c->max_bytes && c->tail && c->tail != n)
         evict_locked(c, c->tail);
     pthread_mutex_unlock(&c->lock);
@@ -271,6 +317,6 @@ void smz_cbuf_release(smz_cache *c, smz_cbuf *b)
         return;
     }
     pthread_mutex_lock(&c->lock);
-    cbuf_unref_locked(b);
+    cbuf_unref_locked(c, b);
     pthread_mutex_unlock(&c->lock);
 }

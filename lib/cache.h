@@ -10,6 +10,7 @@
 
 typedef struct smz_cbuf {
     size_t len;
+    size_t cap;    /* bytes allocated for data (>= len) */
     unsigned refs; /* guarded by the owning cache's lock, or 1 when uncached */
     unsigned char data[];
 } smz_cbuf;
@@ -33,5 +34,10 @@ void smz_cache_abandon(smz_cache *c, uint64_t dev, uint64_t ino, int64_t cluster
  * buffer that was never cached. */
 void smz_cbuf_release(smz_cache *c, smz_cbuf *b);
 smz_cbuf *smz_cbuf_new(size_t len);
+/* A buffer for LEN bytes with one reference, for a cluster that will go
+ * through cache C (release it with smz_cbuf_release(C, b)): one of the
+ * buffers C kept when their last reference went (*FRESH = 0: its pages are
+ * in memory already), else a new one (*FRESH = 1).  C may be NULL. */
+smz_cbuf *smz_cache_buf(smz_cache *c, size_t len, int *fresh);
 
 #endif

@@ -636,11 +636,13 @@ smz_err smz_cluster_verify(int64_t cid, const smz_cinfo *ci, const unsigned char
     return SMZ_OK;
 }
 
-smz_err smz_cluster_decode(ZSTD_DCtx *dctx, int64_t cid, const smz_cinfo *ci, const unsigned char *src,
-                           uint64_t need, int full, smz_cbuf **out, char *err, size_t errlen)
+smz_err smz_cluster_decode(ZSTD_DCtx *dctx, smz_cache *pool, int64_t cid, const smz_cinfo *ci,
+                           const unsigned char *src, uint64_t need, int full, smz_cbuf **out, char *err,
+                           size_t errlen)
 {
     smz_cbuf *b = NULL;
     smz_err rc;
+    int fresh = 1;
     *out = NULL;
     unsigned long long fcs = ZSTD_getFrameContentSize(src, ci->stored);
     size_t fsize = ZSTD_findFrameCompressedSize(src, ci->stored);
@@ -653,11 +655,12 @@ smz_err smz_cluster_decode(ZSTD_DCtx *dctx, int64_t cid, const smz_cinfo *ci, co
     /* A prefix is decoded block by block straight into B, so B holds NEED
      * plus at most one block; the whole frame goes in one call. */
     size_t cap = full || ci->usize - need <= ZSTD_BLOCKSIZE_MAX ? ci->usize : need + ZSTD_BLOCKSIZE_MAX;
-    if (!(b = smz_cbuf_new(cap))) {
+    if (!(b = smz_cache_buf(pool, cap, &fresh))) {
         rc = errf(err, errlen, SMZ_E_NOMEM, "out of memory for cluster %lld", (long long)cid);
         goto out;
     }
-    prefault(b->data, cap);
+    if (fresh)
+        prefault(b->data, cap);
     if (want == ci->usize) {
         size_t got = ZSTD_decompressDCtx(dctx, b->data, want, src, ci->stored);
         if (ZSTD_isError(got) || got != want) {
@@ -698,14 +701,15 @@ smz_err smz_cluster_decode(ZSTD_DCtx *dctx, int64_t cid, const smz_cinfo *ci, co
     b = NULL;
     rc = SMZ_OK;
 out:
-    smz_cbuf_release(NULL, b);
+    smz_cbuf_release(pool, b);
     return rc;
 }
 
 /* Decompresses at least the first NEED bytes of a zstd cluster (all of it
- * when FULL).  Returns a buffer with one reference. */
-static smz_err decompress(smz_reader *r, int64_t cid, const cinfo *ci, uint64_t need, int full,
-                          smz_cbuf **out)
+ * when FULL).  Returns a buffer with one reference, from POOL's spares when
+ * it has one (POOL may be NULL). */
+static smz_err decompress(smz_reader *r, smz_cache *pool, int64_t cid, const cinfo *ci, uint64_t need,
+                          int full, smz_cbuf **out)
 {
     unsigned char *src = NULL;
     smz_err rc = load_stored(r, cid, ci, &src);
@@ -721,7 +725,7 @@ static smz_err decompress(smz_reader *r, int64_t cid, const cinfo *ci, uint64_t 
         }
         ZSTD_DCtx_setParameter(r->dctx, ZSTD_d_windowLogMax, 26);
     }
-    rc = smz_cluster_decode(r->dctx, cid, ci, src, need, full, out, r->errmsg, sizeof r->errmsg);
+    rc = smz_cluster_decode(r->dctx, pool, cid, ci, src, need, full, out, r->errmsg, sizeof r->errmsg);
     free(src);
     return rc;
 }
@@ -770,12 +774,13 @@ static smz_err cluster_copy(smz_reader *r, smz_cache *cache, int64_t cid, uint64
             rc = SMZ_OK;
             goto out;
         }
-        if (!(b = smz_cbuf_new(ci.stored))) {
+        int fresh;
+        if (!(b = smz_cache_buf(cache, ci.stored, &fresh))) {
             rc = fail(r, SMZ_E_NOMEM, "out of memory");
             goto out;
         }
         memcpy(b->data, raw, ci.stored);
-    } else if ((rc = decompress(r, cid, &ci, off + len, cache != NULL, &b)) != SMZ_OK) {
+    } else if ((rc = decompress(r, cache, cid, &ci, off + len, cache != NULL, &b)) != SMZ_OK) {
         goto out;
     }
     memcpy(dst, b->data + off, len);
@@ -1148,7 +1153,7 @@ smz_err smz_reader_check(smz_reader *r, smz_problem_fn fn, void *ctx, uint64_t *
         r->budget = SMZ_STEP_BUDGET;
         smz_err e = cluster_info(r, cid, &ci);
         if (e == SMZ_OK)
-            e = ci.kind == SMZ_CLUSTER_ZSTD ? decompress(r, cid, &ci, ci.usize, 1, &b)
+            e = ci.kind == SMZ_CLUSTER_ZSTD ? decompress(r, NULL, cid, &ci, ci.usize, 1, &b)
                                             : load_stored(r, cid, &ci, &raw);
         if (e != SMZ_OK) {
             char msg[sizeof r->errmsg];

@@ -47,9 +47,11 @@ smz_err smz_cluster_verify(int64_t cid, const smz_cinfo *ci, const unsigned char
 /* Decodes the CI->stored bytes at SRC of zstd cluster CID (header already
  * checked): one frame whose content size is CI->usize, of which at least
  * the first NEED bytes (NEED <= CI->usize), or all when FULL, are
- * decompressed with DCTX.  *out gets a buffer with one reference (release
- * with smz_cbuf_release(NULL, b)); on failure NULL, with ERR set. */
-smz_err smz_cluster_decode(ZSTD_DCtx *dctx, int64_t cid, const smz_cinfo *ci, const unsigned char *src,
-                           uint64_t need, int full, smz_cbuf **out, char *err, size_t errlen);
+ * decompressed with DCTX.  *out gets a buffer with one reference, taken
+ * from POOL's spares when it has one (release with smz_cbuf_release(POOL,
+ * b)); POOL may be NULL.  On failure NULL, with ERR set. */
+smz_err smz_cluster_decode(ZSTD_DCtx *dctx, smz_cache *pool, int64_t cid, const smz_cinfo *ci,
+                           const unsigned char *src, uint64_t need, int full, smz_cbuf **out, char *err,
+                           size_t errlen);
 
 #endif

@@ -69,10 +69,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     uint64_t need = ci.usize ? le32(data + 5) % (ci.usize + 1) : 0;
     smz_cbuf *part = NULL, *whole = NULL;
-    smz_err rp = smz_cluster_decode(dctx, 7, &ci, copy, need, 0, &part, err, sizeof err);
+    smz_err rp = smz_cluster_decode(dctx, NULL, 7, &ci, copy, need, 0, &part, err, sizeof err);
     if (rp != SMZ_OK && (part || !err[0]))
         abort(); /* a failure leaves no buffer and says why */
-    smz_err rw = smz_cluster_decode(dctx, 7, &ci, copy, need, 1, &whole, err, sizeof err);
+    smz_err rw = smz_cluster_decode(dctx, NULL, 7, &ci, copy, need, 1, &whole, err, sizeof err);
     if (rw == SMZ_OK && whole->len != ci.usize)
         abort();
     if (rp == SMZ_OK && part->len < need)

@@ -1,7 +1,9 @@
 /* The shared cluster cache (lib/cache.c): a cluster missing from it is
  * decoded by one thread however many want it at once (the first claims it,
- * the others wait and get its buffer); a claim given up passes to a
- * waiter. */
+ * the others wait and get its buffer); a claim given up passes to a waiter;
+ * a buffer evicted while held stays readable; buffers let go of are kept as
+ * spares and handed out again without new pages; a buffer too large to
+ * cache still reaches the threads waiting for it. */
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -68,7 +70,9 @@ static void test_one_decode(void)
     CHECK(other.got == NULL && other.claimed == 1, "another cluster is not held up: it is claimed at once");
     smz_cache_abandon(c, 1, 2, 8);
 
-    smz_cbuf *b = smz_cbuf_new(2 * MiB);
+    int fresh = 0;
+    smz_cbuf *b = smz_cache_buf(c, 2 * MiB, &fresh);
+    CHECK(b && fresh == 1 && b->len == 2 * MiB, "a new buffer when there is no spare");
     memset(b->data, 'x', b->len);
     smz_cache_put(c, 1, 2, 7, b);
     smz_cbuf_release(c, b);
@@ -116,9 +120,59 @@ static void test_abandon(void)
     smz_cache_free(c);
 }
 
+static void test_spares(void)
+{
+    smz_cache *c = smz_cache_new(4 * MiB);
+    int fresh = 0, claimed = 0;
+    smz_cbuf *b1 = smz_cache_buf(c, 3 * MiB, &fresh);
+    smz_cache_put(c, 1, 2, 1, b1);
+    smz_cbuf *held = smz_cache_get(c, 1, 2, 1);
+    smz_cbuf_release(c, b1);
+    memset(held->data, 'a', held->len);
+    smz_cbuf *b2 = smz_cache_buf(c, 3 * MiB, &fresh);
+    CHECK(b2 && fresh == 1, "no spare while every buffer is in use");
+    smz_cache_put(c, 1, 2, 2, b2);
+    smz_cbuf_release(c, b2);
+    CHECK(smz_cache_get(c, 1, 2, 1) == NULL, "the older cluster was evicted");
+    CHECK(held->refs == 1 && held->data[0] == 'a' && held->data[held->len - 1] == 'a',
+          "a buffer evicted while a thread holds it stays readable");
+    smz_cbuf_release(c, held);
+    smz_cbuf *b3 = smz_cache_buf(c, 2 * MiB, &fresh);
+    CHECK(b3 == held && fresh == 0 && b3->len == 2 * MiB && b3->cap >= 3 * MiB && b3->refs == 1,
+          "the buffer let go of is handed out again, its pages already there");
+    smz_cbuf *big = smz_cache_buf(c, 8 * MiB, &fresh);
+    CHECK(big && fresh == 1, "a buffer larger than any spare is a new one");
+    CHECK(smz_cache_acquire(c, 1, 2, 3, &claimed) == NULL && claimed == 1, "claim a cluster");
+    waiter w = {.c = c, .cluster = 3};
+    atomic_init(&w.done, 0);
+    pthread_t th;
+    pthread_create(&th, NULL, acquire_run, &w);
+    nap();
+    smz_cache_put(c, 1, 2, 3, big);
+    pthread_join(th, NULL);
+    CHECK(w.got == big && smz_cache_get(c, 1, 2, 3) == NULL,
+          "a cluster over the cache's bound is not cached but still reaches its waiter");
+    smz_cbuf_release(c, w.got);
+    smz_cbuf_release(c, big);
+    smz_cbuf_release(c, b3);
+    smz_cbuf *small = smz_cache_buf(c, 1000, &fresh);
+    CHECK(small && small != big && small != b3 && fresh == 1 && small->cap == 1000,
+          "a small need does not take a large spare (the cache counts capacities)");
+    smz_cbuf_release(c, small);
+    smz_cbuf *again = smz_cache_buf(c, 5 * MiB, &fresh);
+    CHECK(again == big && fresh == 0, "a need of at least half a spare takes it");
+    smz_cbuf_release(c, again);
+    smz_cache_free(c); /* frees the spares: LeakSanitizer checks */
+    CHECK(1, "freeing the cache frees its spares");
+    smz_cbuf *plain = smz_cache_buf(NULL, 100, &fresh);
+    CHECK(plain && fresh == 1 && plain->len == 100, "without a cache, a new buffer");
+    smz_cbuf_release(NULL, plain);
+}
+
 int main(void)
 {
     test_one_decode();
     test_abandon();
+    test_spares();
     return CHECK_DONE();
 }
