@@ -797,6 +797,14 @@ out:
     return rc;
 }
 
+int smz_entry_cmp_place(const void *a, const void *b)
+{
+    const smz_entry *x = *(const smz_entry *const *)a, *y = *(const smz_entry *const *)b;
+    if (x->cluster != y->cluster)
+        return x->cluster < y->cluster ? -1 : 1;
+    return x->offset < y->offset ? -1 : x->offset > y->offset;
+}
+
 smz_err smz_reader_read_range(smz_reader *r, const smz_entry *e, uint64_t off, void *buf, size_t len)
 {
     begin(r);

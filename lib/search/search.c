@@ -311,8 +311,30 @@ void smz_results_free(smz_results *res)
     free(res);
 }
 
-/* The stored bytes and MIME type of the page at PATH (*DATA NULL when it
- * has no text, is gone, or is too big to read). */
+/* The stored bytes and MIME type of page E (*DATA NULL when it has no
+ * text, is a redirect, or is too big to read). */
+static smz_err entry_data(smz_reader *r, const smz_entry *e, unsigned char **data, size_t *n,
+                          char **mime)
+{
+    smz_err rc = SMZ_OK;
+    *data = NULL;
+    *n = 0;
+    *mime = NULL;
+    if (!e->redirect && smz_entry_has_text(e->mime)) {
+        rc = smz_reader_read(r, e, 64u << 20, data, n);
+        if (rc == SMZ_E_TOOBIG)
+            rc = SMZ_OK;
+        else if (rc == SMZ_OK && !(*mime = strdup(e->mime)))
+            rc = SMZ_E_NOMEM;
+    }
+    if (rc != SMZ_OK || !*mime) {
+        free(*data);
+        *data = NULL;
+    }
+    return rc;
+}
+
+/* The same for the page at PATH (nothing when it is gone). */
 static smz_err page_data(smz_reader *r, const char *path, unsigned char **data, size_t *n,
                          char **mime)
 {
@@ -325,17 +347,7 @@ static smz_err page_data(smz_reader *r, const char *path, unsigned char **data, 
         return SMZ_OK;
     if (rc != SMZ_OK)
         return rc;
-    if (!e->redirect && smz_entry_has_text(e->mime)) {
-        rc = smz_reader_read(r, e, 64u << 20, data, n);
-        if (rc == SMZ_E_TOOBIG)
-            rc = SMZ_OK;
-        else if (rc == SMZ_OK && !(*mime = strdup(e->mime)))
-            rc = SMZ_E_NOMEM;
-    }
-    if (rc != SMZ_OK || !*mime) {
-        free(*data);
-        *data = NULL;
-    }
+    rc = entry_data(r, e, data, n, mime);
     smz_entry_free(e);
     return rc;
 }
@@ -494,11 +506,24 @@ out:
     return rc;
 }
 
+/* A hit's entry and its index among the hits, to be read in place order. */
+typedef struct placed {
+    smz_entry *e; /* first: by_place hands it to smz_entry_cmp_place */
+    size_t i;
+} placed;
+
+static int by_place(const void *a, const void *b)
+{
+    return smz_entry_cmp_place(&((const placed *)a)->e, &((const placed *)b)->e);
+}
+
 /* Cuts the snippets of the hits of ST's page (see SNIPPET_THREADS). */
 static smz_err fill_snippets(search_state *st)
 {
     smz_results *res = st->res;
     snip_pool pool = {.njobs = res->n};
+    smz_entry **ents = NULL;
+    placed *order = NULL;
     tokenizer tok2 = {0};
     smz_matcher *m2 = NULL;
     snip_worker w[2] = {{&pool, st->m}, {&pool, NULL}};
@@ -507,12 +532,28 @@ static smz_err fill_snippets(search_state *st)
     smz_err rc = SMZ_E_NOMEM;
     if (!res->n)
         return SMZ_OK;
-    if (!(pool.jobs = calloc(res->n, sizeof *pool.jobs)))
+    if (!(pool.jobs = calloc(res->n, sizeof *pool.jobs)) || !(ents = calloc(res->n, sizeof *ents)) ||
+        !(order = calloc(res->n, sizeof *order)))
         goto out;
+    /* The pages are read in the order their bytes lie, so that each of
+     * their clusters is decoded once: the hits of a large archive lie in
+     * more clusters than the shared cache may hold, and in rank order a
+     * cluster could be evicted before its next page is read. */
+    size_t ne = 0;
     for (size_t i = 0; i < res->n; i++) {
-        snip_job *j = &pool.jobs[i];
-        j->title = res->hits[i].title;
-        if ((rc = page_data(st->r, res->hits[i].path, &j->data, &j->n, &j->mime)) != SMZ_OK)
+        pool.jobs[i].title = res->hits[i].title;
+        rc = smz_reader_find(st->r, res->hits[i].path, &ents[i]);
+        if (rc == SMZ_E_NOTFOUND)
+            continue;
+        if (rc != SMZ_OK)
+            goto out;
+        order[ne].e = ents[i];
+        order[ne++].i = i;
+    }
+    qsort(order, ne, sizeof *order, by_place);
+    for (size_t k = 0; k < ne; k++) {
+        snip_job *j = &pool.jobs[order[k].i];
+        if ((rc = entry_data(st->r, order[k].e, &j->data, &j->n, &j->mime)) != SMZ_OK)
             goto out;
     }
     atomic_init(&pool.next, 0);
@@ -546,6 +587,10 @@ out:
         free(pool.jobs[i].snippet);
     }
     free(pool.jobs);
+    for (size_t i = 0; ents && i < res->n; i++)
+        smz_entry_free(ents[i]);
+    free(ents);
+    free(order);
     smz_matcher_free(m2);
     tokenizer_close(&tok2);
     return rc;
