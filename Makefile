@@ -76,9 +76,10 @@ $(BIN)/smz-pack: $(PACK_OBJ) $(LIBSMZ)
 	@mkdir -p $(BIN)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(PACK_OBJ) $(LIBSMZ) $(LIBS)
 
-$(BUILD)/tests/%: tests/unit/%.c $(LIBSMZ)
+# Unit tests link the server's objects too (test_gate).
+$(BUILD)/tests/%: tests/unit/%.c $(LIBSRV) $(LIBSMZ)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(LIBSMZ) $(LIBS)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(LIBSRV) $(LIBSMZ) $(LIBS)
 
 $(BUILD)/tests/tools/%: tests/tools/%.c $(LIBSMZ)
 	@mkdir -p $(dir $@)

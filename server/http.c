@@ -70,9 +70,19 @@ static void add(req *q, const char *name, const char *value)
     mg_response_header_add(q->c, name, value, -1);
 }
 
+void http_ungate(req *q)
+{
+    if (q->gated) {
+        gate_leave(&q->s->gate);
+        q->gated = 0;
+    }
+}
+
 int http_head(req *q, const resp *r)
 {
     char num[32];
+    /* From here on the request waits for its client, not for the CPU. */
+    http_ungate(q);
     q->status = r->status;
     if (mg_response_header_start(q->c, r->status) != 0)
         return -1;

@@ -27,6 +27,21 @@
 #define DEFAULT_THREADS 128
 #define MAX_THREADS 512
 
+/* Requests computing at once (gate.c): two per CPU, so that a request
+ * waiting for the disk (an archive on a slow stick) leaves the CPUs work. */
+#define GATE_PER_CPU 2
+#define GATE_MIN 4
+#define GATE_MAX 64
+
+static unsigned gate_places(void)
+{
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    if (n < 1)
+        n = 1;
+    n *= GATE_PER_CPU;
+    return (unsigned)(n < GATE_MIN ? GATE_MIN : n > GATE_MAX ? GATE_MAX : n);
+}
+
 static void warnf(srv *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void warnf(srv *s, const char *fmt, ...)
 {
@@ -227,7 +242,10 @@ static int handle(struct mg_connection *c, void *cbdata)
     char *uri = malloc(rl + 1);
     if (uri && http_path_decode(raw, uri, rl + 1) >= 0)
         q.uri = uri;
+    gate_enter(&q.s->gate);
+    q.gated = 1;
     int status = uri ? route(&q) : plain(&q, 503, "The server is out of memory.\n", NULL);
+    http_ungate(&q); /* a handler that never answered */
     if (!q.status)
         q.status = status > 0 ? status : 500;
     http_log(&q);
@@ -328,6 +346,8 @@ void smz_server_stop(smz_server *s)
         while (s->reg.a[i].n_idle)
             smz_reader_close(s->reg.a[i].idle[--s->reg.a[i].n_idle]);
     pthread_mutex_destroy(&s->pool_mu);
+    if (s->gate_ready)
+        gate_destroy(&s->gate);
     smz_cache_free(s->cache);
     reg_free(&s->reg);
     pthread_mutex_destroy(&s->reg.lock);
@@ -437,6 +457,11 @@ smz_server *smz_server_start(const smz_serve_opts *o, char *err, size_t errlen)
         snprintf(err, errlen, "out of memory");
         goto fail;
     }
+    if (gate_init(&s->gate, gate_places()) != 0) {
+        snprintf(err, errlen, "out of memory");
+        goto fail;
+    }
+    s->gate_ready = 1;
 
     /* CivetWeb options: only listening, threads and timeouts.  No
      * document_root: CivetWeb serves no file and runs no script. */

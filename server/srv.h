@@ -126,12 +126,29 @@ void reg_warn_open(registry *g, const archive *a, const smz_reader *r, smz_err r
 /* Fills A's counts (once; they are kept); 0 on success. */
 int reg_stats(registry *g, archive *a);
 
+/* ---- the compute gate (gate.c) ---- */
+typedef struct gate {
+    pthread_mutex_t mu;
+    unsigned inside, max;             /* requests inside, and the bound */
+    unsigned waiting;                 /* the others, */
+    struct gate_waiter *head, *tail;  /* in arrival order */
+} gate;
+/* At most MAX (0: 1) requests inside at once.  0, or -1 on failure. */
+int gate_init(gate *g, unsigned max);
+void gate_destroy(gate *g);
+/* Waits for a place (in arrival order) and takes it. */
+void gate_enter(gate *g);
+/* Gives the place back, to the first waiter if any. */
+void gate_leave(gate *g);
+
 /* ---- server, worker, request ---- */
 struct smz_server {
     struct mg_context *ctx;
     registry reg;
     smz_cache *cache;
     pthread_mutex_t pool_mu; /* guards every archive's idle readers */
+    gate gate;               /* requests computing at once (gate.c) */
+    int gate_ready;
     char root[128];          /* URL root without trailing '/', "" for none */
     char address[64];
     int listen_any;          /* listening on 0.0.0.0 or :: */
@@ -175,6 +192,7 @@ typedef struct req {
     int status;
     uint64_t sent;           /* body bytes, for the access log */
     int trim;                /* give freed heap memory back afterwards */
+    int gated;               /* holds a place in the gate: left at http_head */
 } req;
 
 /* A reader for archive A, borrowed until the request ends, or NULL (and a
@@ -198,6 +216,8 @@ typedef struct resp {
     int ranges;              /* Accept-Ranges: bytes */
 } resp;
 void resp_init(resp *r, int status, const char *type);
+/* Leaves the compute gate if the request is inside (http_head does). */
+void http_ungate(req *q);
 int http_head(req *q, const resp *r);
 int http_write(req *q, const void *p, size_t n);
 int http_send(req *q, resp *r, const void *body, size_t n);
