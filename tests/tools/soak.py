@@ -351,6 +351,8 @@ def main():
         print("soak: wrk is not installed (make soak installs it)", file=sys.stderr)
         return 2
     outdir = os.path.dirname(os.path.abspath(a.tsv))
+    os.makedirs(outdir, exist_ok=True)
+    os.makedirs(os.path.dirname(os.path.abspath(a.report)), exist_ok=True)
     list_path = os.path.join(outdir, "soak-paths.txt")
     wrk_path = os.path.join(outdir, "soak-wrk.txt")
     log_path = os.path.join(outdir, "soak-server.log")
