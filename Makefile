@@ -129,10 +129,10 @@ demo: all
 ASAN_MAKE = $(MAKE) BUILD=build-asan BIN=build-asan/bin LDFLAGS="-fsanitize=address,undefined" \
     CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all"
 ASAN_ENV  = SMZ_BUILD=build-asan ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1
-asan:
+asan: deps-test
 	$(ASAN_MAKE) all
 	$(ASAN_ENV) tests/run.sh $(T)
-ubsan:
+ubsan: deps-test
 	$(MAKE) BUILD=build-ubsan BIN=build-ubsan/bin CFLAGS="-O1 -g -fsanitize=undefined -fno-sanitize-recover=all" LDFLAGS="-fsanitize=undefined" all
 	SMZ_BUILD=build-ubsan UBSAN_OPTIONS=print_stacktrace=1 tests/run.sh $(T)
 

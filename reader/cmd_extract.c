@@ -69,7 +69,7 @@ int cmd_extract(int argc, char **argv)
     struct archive *a = NULL;
     struct archive_entry *ae = NULL;
     smz_reader *r = NULL;
-    smz_cache *cache = smz_cache_new(0);
+    smz_cache *cache = NULL;
     smz_iter *it = NULL;
     unsigned char *buf = NULL;
     if (!sel)
@@ -101,7 +101,11 @@ int cmd_extract(int argc, char **argv)
         free(sel);
         return 2;
     }
-    if (!cache || !(r = cli_open(path, cache)))
+    if (!(cache = smz_cache_new(0))) {
+        fprintf(stderr, "smz extract: out of memory\n");
+        goto out;
+    }
+    if (!(r = cli_open(path, cache)))
         goto out;
     if (fmt) {
         a = archive_write_new();
