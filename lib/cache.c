@@ -194,17 +194,20 @@ static flight *flight_locked(smz_cache *c, uint64_t dev, uint64_t ino, int64_t c
     return NULL;
 }
 
+/* N's buffer, with a reference taken, N now the most recently used. */
+static smz_cbuf *take_locked(smz_cache *c, node *n)
+{
+    lru_unlink(c, n);
+    lru_push_front(c, n);
+    n->buf->refs++;
+    return n->buf;
+}
+
 smz_cbuf *smz_cache_get(smz_cache *c, uint64_t dev, uint64_t ino, int64_t cluster)
 {
-    smz_cbuf *found = NULL;
     pthread_mutex_lock(&c->lock);
     node *n = find_locked(c, dev, ino, cluster);
-    if (n) {
-        lru_unlink(c, n);
-        lru_push_front(c, n);
-        n->buf->refs++;
-        found = n->buf;
-    }
+    smz_cbuf *found = n ? take_locked(c, n) : NULL;
     pthread_mutex_unlock(&c->lock);
     return found;
 }
@@ -217,10 +220,7 @@ smz_cbuf *smz_cache_acquire(smz_cache *c, uint64_t dev, uint64_t ino, int64_t cl
     for (;;) {
         node *n = find_locked(c, dev, ino, cluster);
         if (n) {
-            lru_unlink(c, n);
-            lru_push_front(c, n);
-            n->buf->refs++;
-            found = n->buf;
+            found = take_locked(c, n);
             break;
         }
         flight *f = flight_locked(c, dev, ino, cluster);
