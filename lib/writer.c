@@ -349,6 +349,38 @@ static int prep(smz_writer *w, sqlite3_stmt **s, const char *sql)
     return sqlite3_prepare_v3(w->db, sql, -1, SQLITE_PREPARE_PERSISTENT, s, NULL);
 }
 
+/* Creates a hidden file ".NAME.TAG-XXXXXX" beside the target (NAME: the
+ * target's file name) and sets *FD; *NAME_OUT gets its malloc'd path, or,
+ * when NAME_OUT is NULL, the file is unlinked at once. */
+static smz_err beside(smz_writer *w, const char *tag, int *fd, char **name_out)
+{
+    const char *slash = strrchr(w->path, '/');
+    size_t dirlen = slash ? (size_t)(slash - w->path + 1) : 0, n = strlen(w->path) + strlen(tag) + 16;
+    char *name = malloc(n);
+    *fd = -1;
+    if (!name)
+        return fail(w, SMZ_E_NOMEM, "out of memory");
+    snprintf(name, n, "%.*s.%s.%s-XXXXXX", (int)dirlen, w->path, slash ? slash + 1 : w->path, tag);
+    *fd = mkstemp(name);
+    int e = errno;
+    if (*fd < 0 || !name_out) {
+        if (*fd >= 0)
+            unlink(name);
+        free(name);
+    } else {
+        *name_out = name;
+    }
+    if (*fd < 0)
+        return fail(w, e == ENOSPC ? SMZ_E_NOSPACE : SMZ_E_IO, "cannot create a file beside %s: %s", w->path,
+                    strerror(e));
+    return SMZ_OK;
+}
+
+smz_err smz_writer_scratch(smz_writer *w, int *fd)
+{
+    return beside(w, "spool", fd, NULL);
+}
+
 smz_err smz_writer_new(const char *path, const smz_writer_opts *opts, smz_writer **out)
 {
     smz_err rc = SMZ_OK;
@@ -377,25 +409,12 @@ smz_err smz_writer_new(const char *path, const smz_writer_opts *opts, smz_writer
     if (sodium_init() < 0)
         return fail(w, SMZ_E_INTERNAL, "libsodium failed to initialise");
 
-    w->path = strdup(path);
-    size_t n = strlen(path) + 32;
-    w->tmp_path = malloc(n);
-    if (!w->path || !w->tmp_path)
+    if (!(w->path = strdup(path)))
         return fail(w, SMZ_E_NOMEM, "out of memory");
-    /* A hidden temporary name beside the target: same filesystem, so the
-     * final rename is atomic. */
-    const char *slash = strrchr(path, '/');
-    size_t dirlen = slash ? (size_t)(slash - path + 1) : 0;
-    snprintf(w->tmp_path, n, "%.*s.%s.partial-XXXXXX", (int)dirlen, path,
-             slash ? slash + 1 : path);
-    int fd = mkstemp(w->tmp_path);
-    if (fd < 0) {
-        int e = errno;
-        free(w->tmp_path);
-        w->tmp_path = NULL;
-        return fail(w, e == ENOSPC ? SMZ_E_NOSPACE : SMZ_E_IO,
-                    "cannot create a file beside %s: %s", path, strerror(e));
-    }
+    /* Beside the target: same filesystem, so the final rename is atomic. */
+    int fd;
+    if ((rc = beside(w, "partial", &fd, &w->tmp_path)) != SMZ_OK)
+        return rc;
     fchmod(fd, 0644);
     close(fd);
 
@@ -456,10 +475,6 @@ const char *smz_writer_errmsg(const smz_writer *w)
     return w ? w->errmsg : "out of memory";
 }
 
-const char *smz_writer_path(const smz_writer *w)
-{
-    return w->path;
-}
 
 void smz_writer_cancel(smz_writer *w)
 {

@@ -40,8 +40,10 @@ smz_err smz_writer_new(const char *path, const smz_writer_opts *opts, smz_writer
  * smz_writer_free(NULL) does nothing. */
 void smz_writer_free(smz_writer *w);
 const char *smz_writer_errmsg(const smz_writer *w);
-/* The path the archive will have once finished. */
-const char *smz_writer_path(const smz_writer *w);
+/* A scratch file beside the target (on the disk the archive goes to, not in
+ * a small /tmp), already unlinked, so that nothing outlives the writer: *fd
+ * is the caller's to close.  On failure, smz_writer_errmsg() says why. */
+smz_err smz_writer_scratch(smz_writer *w, int *fd);
 
 /* Sets metadata KEY (see docs/FORMAT.md; a later call replaces). */
 smz_err smz_writer_set_meta(smz_writer *w, const char *key, const void *value, size_t len);

@@ -101,26 +101,10 @@ smz_err smz_order_redirect(smz_pack_order *o, const char *rel, const char *targe
     return insert(o, rel, ITEM_REDIRECT, 0, 0, 0, NULL, target);
 }
 
-/* The spool beside the target, so that it lands on the disk the archive
- * will (not in a small /tmp), unlinked at once. */
 static smz_err open_spool(smz_pack_order *o)
 {
-    const char *path = smz_writer_path(o->p->w);
-    const char *slash = strrchr(path, '/');
-    size_t dirlen = slash ? (size_t)(slash - path) + 1 : 0, n = strlen(path) + 32;
-    char *sp = malloc(n);
-    if (!sp)
-        return smz_packer_fail(o->p, SMZ_E_NOMEM, "out of memory");
-    snprintf(sp, n, "%.*s.%s.spool-XXXXXX", (int)dirlen, path, slash ? slash + 1 : path);
-    o->spool_fd = mkstemp(sp);
-    int e = errno;
-    if (o->spool_fd >= 0)
-        unlink(sp);
-    free(sp);
-    if (o->spool_fd < 0)
-        return smz_packer_fail(o->p, e == ENOSPC ? SMZ_E_NOSPACE : SMZ_E_IO,
-                               "cannot create a spool file beside %s: %s", path, strerror(e));
-    return SMZ_OK;
+    smz_err rc = smz_writer_scratch(o->p->w, &o->spool_fd);
+    return rc == SMZ_OK ? SMZ_OK : smz_packer_fail(o->p, rc, "%s", smz_writer_errmsg(o->p->w));
 }
 
 smz_err smz_order_bytes(smz_pack_order *o, const char *rel, const unsigned char *data, size_t len,
@@ -135,8 +119,7 @@ smz_err smz_order_bytes(smz_pack_order *o, const char *rel, const unsigned char 
             continue;
         if (k <= 0)
             return smz_packer_fail(o->p, k < 0 && errno == ENOSPC ? SMZ_E_NOSPACE : SMZ_E_IO,
-                                   "writing the spool beside %s: %s", smz_writer_path(o->p->w),
-                                   k < 0 ? strerror(errno) : "short write");
+                                   "writing the spool: %s", k < 0 ? strerror(errno) : "short write");
         done += (size_t)k;
     }
     if ((rc = insert(o, rel, ITEM_BYTES, (int64_t)o->spool_len, (int64_t)len, mtime, mime, NULL)) != SMZ_OK)

@@ -8,14 +8,12 @@
  * cycles), a link that leaves the source is refused with a warning. */
 #include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
 #include "smz/pack.h"
 #include "entry.h"
 #include "order.h"
