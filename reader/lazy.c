@@ -139,6 +139,7 @@ LAZY_VOID(xml, xmlSetStructuredErrorFunc, (void *c, xmlStructuredErrorFunc h), (
 LAZY_FN(civetweb, unsigned, mg_check_feature, (unsigned f), (f))
 LAZY_VOID(civetweb, mg_disable_connection_keep_alive, (struct mg_connection *c), (c))
 LAZY_FN(civetweb, unsigned, mg_exit_library, (void), ())
+LAZY_FN(civetweb, const char *, mg_get_response_code_text, (const struct mg_connection *c, int s), (c, s))
 LAZY_FN(civetweb, struct mg_context *, mg_get_context, (const struct mg_connection *c), (c))
 LAZY_FN(civetweb, const char *, mg_get_header, (const struct mg_connection *c, const char *n), (c, n))
 LAZY_FN(civetweb, const struct mg_request_info *, mg_get_request_info, (const struct mg_connection *c), (c))
@@ -149,10 +150,6 @@ LAZY_FN(civetweb, void *, mg_get_user_data, (const struct mg_context *c), (c))
 LAZY_FN(civetweb, int, mg_get_var2,
         (const char *d, size_t dn, const char *v, char *dst, size_t dstn, size_t occ), (d, dn, v, dst, dstn, occ))
 LAZY_FN(civetweb, unsigned, mg_init_library, (unsigned f), (f))
-LAZY_FN(civetweb, int, mg_response_header_add, (struct mg_connection *c, const char *h, const char *v, int n),
-        (c, h, v, n))
-LAZY_FN(civetweb, int, mg_response_header_send, (struct mg_connection *c), (c))
-LAZY_FN(civetweb, int, mg_response_header_start, (struct mg_connection *c, int s), (c, s))
 LAZY_VOID(civetweb, mg_set_request_handler, (struct mg_context *c, const char *u, mg_request_handler h, void *d),
           (c, u, h, d))
 LAZY_FN(civetweb, struct mg_context *, mg_start,

@@ -65,9 +65,12 @@ static void content_csp(hb *b, const req *q, const archive *a)
     hb_free(&own);
 }
 
-static void add(req *q, const char *name, const char *value)
+static void add(hb *b, const char *name, const char *value)
 {
-    mg_response_header_add(q->c, name, value, -1);
+    hb_puts(b, name);
+    hb_put(b, ": ", 2);
+    hb_puts(b, value);
+    hb_put(b, "\r\n", 2);
 }
 
 void http_ungate(req *q)
@@ -78,49 +81,115 @@ void http_ungate(req *q)
     }
 }
 
-int http_head(req *q, const resp *r)
+/* Whether the connection stays open after this answer: CivetWeb's own rule
+ * (keep-alive is enabled in our options): a Connection header decides when
+ * there is one, else HTTP/1.1 keeps and older versions close. */
+static int keep_alive(req *q)
 {
-    char num[32];
-    /* From here on the request waits for its client, not for the CPU. */
-    http_ungate(q);
-    q->status = r->status;
-    if (mg_response_header_start(q->c, r->status) != 0)
-        return -1;
+    const char *h = mg_get_header(q->c, "Connection");
+    if (h) {
+        while (*h) {
+            h += strspn(h, " \t,");
+            size_t n = strcspn(h, ",");
+            size_t m = n;
+            while (m && (h[m - 1] == ' ' || h[m - 1] == '\t'))
+                m--;
+            if (m == 10 && !strncasecmp(h, "keep-alive", 10))
+                return 1;
+            h += n;
+        }
+        return 0;
+    }
+    return q->ri->http_version && !strcmp(q->ri->http_version, "1.1");
+}
+
+/* The status line and header fields of R, with the security headers every
+ * answer carries, into B.  CivetWeb's mg_response_header_* API sends each
+ * field with its own send(2): with TCP_NODELAY, a dozen segments an answer,
+ * which cost more than the rest of a cached page's request; we send the
+ * header block once, with the body when it is small (http_send). */
+static void head_block(hb *b, req *q, const resp *r)
+{
+    char num[32], date[64];
+    struct tm tm;
+    time_t now = time(NULL);
+    const char *v = q->ri->http_version;
+    int ka = keep_alive(q);
+    if (!ka)
+        mg_disable_connection_keep_alive(q->c);
+    hb_printf(b, "HTTP/%s %d %s\r\n", v && !strcmp(v, "1.0") ? "1.0" : "1.1", r->status,
+              mg_get_response_code_text(q->c, r->status));
     if (r->type)
-        add(q, "Content-Type", r->type);
+        add(b, "Content-Type", r->type);
     if (r->length >= 0) {
         snprintf(num, sizeof num, "%lld", r->length);
-        add(q, "Content-Length", num);
+        add(b, "Content-Length", num);
     }
-    add(q, "X-Content-Type-Options", "nosniff");
-    add(q, "Referrer-Policy", "no-referrer");
-    add(q, "Cross-Origin-Resource-Policy", "same-origin");
+    add(b, "X-Content-Type-Options", "nosniff");
+    add(b, "Referrer-Policy", "no-referrer");
+    add(b, "Cross-Origin-Resource-Policy", "same-origin");
     if (r->csp == CSP_CONTENT) {
         hb csp;
         hb_init(&csp, 8192);
         content_csp(&csp, q, r->a);
-        add(q, "Content-Security-Policy", csp.err ? "default-src 'none'" : hb_str(&csp));
+        add(b, "Content-Security-Policy", csp.err ? "default-src 'none'" : hb_str(&csp));
         hb_free(&csp);
-        add(q, "X-Frame-Options", "SAMEORIGIN");
+        add(b, "X-Frame-Options", "SAMEORIGIN");
     } else {
-        add(q, "Content-Security-Policy", page_csp);
-        add(q, "Cross-Origin-Opener-Policy", "same-origin");
-        add(q, "X-Frame-Options", "DENY");
+        add(b, "Content-Security-Policy", page_csp);
+        add(b, "Cross-Origin-Opener-Policy", "same-origin");
+        add(b, "X-Frame-Options", "DENY");
     }
     if (r->etag)
-        add(q, "ETag", r->etag);
-    add(q, "Cache-Control", r->cache ? r->cache : "no-cache");
+        add(b, "ETag", r->etag);
+    add(b, "Cache-Control", r->cache ? r->cache : "no-cache");
     if (r->location)
-        add(q, "Location", r->location);
+        add(b, "Location", r->location);
     if (r->disposition)
-        add(q, "Content-Disposition", r->disposition);
+        add(b, "Content-Disposition", r->disposition);
     if (r->content_range)
-        add(q, "Content-Range", r->content_range);
+        add(b, "Content-Range", r->content_range);
     if (r->allow)
-        add(q, "Allow", r->allow);
+        add(b, "Allow", r->allow);
     if (r->ranges)
-        add(q, "Accept-Ranges", "bytes");
-    return mg_response_header_send(q->c) == 0 ? 0 : -1;
+        add(b, "Accept-Ranges", "bytes");
+    if (gmtime_r(&now, &tm) && strftime(date, sizeof date, "%a, %d %b %Y %H:%M:%S GMT", &tm))
+        add(b, "Date", date);
+    add(b, "Connection", ka ? "keep-alive" : "close");
+    hb_put(b, "\r\n", 2);
+}
+
+/* Bodies up to this size go out in the same send(2) as the header block. */
+#define ONE_WRITE_MAX ((size_t)256 << 10)
+
+static int head_and_body(req *q, const resp *r, const void *body, size_t n)
+{
+    /* From here on the request waits for its client, not for the CPU. */
+    http_ungate(q);
+    q->status = r->status;
+    hb b;
+    hb_init(&b, ONE_WRITE_MAX + (64u << 10));
+    head_block(&b, q, r);
+    int with_body = body && n && !q->head && n <= ONE_WRITE_MAX;
+    if (with_body)
+        hb_put(&b, body, n);
+    int rc = -1;
+    if (!b.err && mg_write(q->c, b.p, b.n) > 0) {
+        rc = 0;
+        if (with_body)
+            q->sent += n;
+    } else {
+        mg_disable_connection_keep_alive(q->c);
+    }
+    hb_free(&b);
+    if (rc == 0 && body && n && !with_body)
+        rc = http_write(q, body, n);
+    return rc;
+}
+
+int http_head(req *q, const resp *r)
+{
+    return head_and_body(q, r, NULL, 0);
 }
 
 int http_write(req *q, const void *p, size_t n)
@@ -136,9 +205,7 @@ int http_write(req *q, const void *p, size_t n)
 int http_send(req *q, resp *r, const void *body, size_t n)
 {
     r->length = (long long)n;
-    if (http_head(q, r) != 0)
-        return -1;
-    return http_write(q, body, n);
+    return head_and_body(q, r, body, n);
 }
 
 int http_redirect(req *q, int status, const char *location, const char *cache)

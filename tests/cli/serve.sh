@@ -134,6 +134,61 @@ while True:
     if not c: break
     d += c
 print(len(d.split(b"\r\n\r\n", 1)[1]))' "$PORT")" 0
+# Connections: the header block goes out whole, with the Connection field
+# CivetWeb acts on, and keep-alive follows the request's version and header.
+check_eq "connections: keep-alive, close and pipelining as HTTP asks" "$(python3 - "$PORT" <<'PYEOF'
+import socket, sys
+port = int(sys.argv[1])
+def answers(s, n):
+    """Reads N whole responses from S (Content-Length bodies); returns their
+    header blocks and whether the server closed the connection after them."""
+    buf, heads = b"", []
+    s.settimeout(5)
+    while len(heads) < n:
+        while b"\r\n\r\n" not in buf:
+            c = s.recv(65536)
+            if not c:
+                return heads, True
+            buf += c
+        h, buf = buf.split(b"\r\n\r\n", 1)
+        fields = dict(l.split(b": ", 1) for l in h.split(b"\r\n")[1:])
+        need = int(fields[b"Content-Length"])
+        while len(buf) < need:
+            c = s.recv(65536)
+            if not c:
+                return heads, True
+            buf += c
+        buf = buf[need:]
+        heads.append(h)
+    try:
+        s.settimeout(0.5)
+        closed = s.recv(1) == b""
+    except socket.timeout:
+        closed = False
+    return heads, closed
+def run(version, conn, n=1):
+    s = socket.create_connection(("127.0.0.1", port))
+    req = ("GET /content/pgdoc/sql-select.html HTTP/%s\r\nHost: 127.0.0.1\r\n%s\r\n"
+           % (version, "Connection: %s\r\n" % conn if conn else "")).encode()
+    s.sendall(req * n)
+    heads, closed = answers(s, n)
+    s.close()
+    return heads, closed
+out = []
+h, closed = run("1.1", None, 3)
+ok = len(h) == 3 and not closed and all(x.startswith(b"HTTP/1.1 200 OK\r\n") and x.count(b"\r\nDate: ") == 1
+                                        and b"\r\nConnection: keep-alive" in x for x in h)
+out.append("1.1 pipelined keep-alive %s" % ok)
+h, closed = run("1.1", "close")
+out.append("1.1 close %s" % (len(h) == 1 and closed and b"\r\nConnection: close" in h[0]))
+h, closed = run("1.0", None)
+out.append("1.0 close %s" % (len(h) == 1 and closed and h[0].startswith(b"HTTP/1.0 200 OK\r\n")
+                             and b"\r\nConnection: close" in h[0]))
+h, closed = run("1.0", "keep-alive", 2)
+out.append("1.0 keep-alive %s" % (len(h) == 2 and not closed and b"\r\nConnection: keep-alive" in h[1]))
+print(", ".join(out))
+PYEOF
+)" "1.1 pipelined keep-alive True, 1.1 close True, 1.0 close True, 1.0 keep-alive True"
 check_eq "If-None-Match with the ETag gives 304" "$(get "${U}content/pgdoc/sql-select.html" -H "If-None-Match: $etag")" 304
 check_eq "... with no body" "$(wc -c <body)" 0
 check_eq "a stale ETag gives 200" "$(get "${U}content/pgdoc/sql-select.html" -H 'If-None-Match: "other"')" 200
@@ -188,6 +243,8 @@ if [ "$INDEX" = 1 ]; then
     check_grep "... and highlighted words" '<p class="smz-snip">.*<b>' body
     get "${U}suggest?content=pgdoc&term=SELEC" >/dev/null
     check "suggest offers SELECT" python3 -c 'import json; d = json.load(open("body")); assert any(r["title"] == "SELECT" and r["url"] == "/content/pgdoc/sql-select.html" for r in d["results"]), d'
+    get "${U}suggest?content=pgdoc&term=logical%20replicati" >/dev/null
+    check "suggest offers Logical Replication for 'logical replicati' (longer than the stem)" python3 -c 'import json; d = json.load(open("body")); assert d["results"] and d["results"][0]["title"].endswith("Logical Replication"), d'
     get "${U}search?content=hostile&pattern=selection%20nine&format=json" >/dev/null
     check "a hostile title comes out as a JSON string" python3 -c 'import json; d = json.load(open("body")); assert any(r["title"] == "<script>alert(6)</script> Selection nine & \"x\"" for r in d["results"]), d'
     get "${U}search?content=hostile&pattern=selection%20nine" >/dev/null
