@@ -25,6 +25,7 @@
 #include "smz/writer.h"
 #include "smz/reader.h"
 #include "format.h"
+#include "search/tokenizer.h"
 #include "sign/archive_int.h"
 
 enum { CLASS_DATA, CLASS_RAW, N_CLASSES };
@@ -625,8 +626,11 @@ smz_err smz_writer_add(smz_writer *w, const smz_writer_entry *e)
             return sqlfail(w, src, "writing the search row");
         /* search_fts gets the title and the text as one column (a query's
          * words may be spread over both); search_title, the title alone
-         * (for ranking and suggestions). */
+         * (for ranking and suggestions).  The title's words, in both, get
+         * their unstemmed forms too (docs/FORMAT.md). */
         size_t nl = e->title ? strlen(e->title) : 0;
+        if ((rc = smz_tokenizer_raw_upto(w->db, (int)nl)) != SMZ_OK)
+            return fail(w, rc, "cannot set up the search tokenizer");
         char *all = malloc(nl + 1 + tl + 1);
         if (!all)
             return fail(w, SMZ_E_NOMEM, "out of memory");

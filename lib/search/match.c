@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "search/match.h"
+#include "search/tokenizer.h"
 #include "text/utf8.h"
 
 #define MAX_QTOKENS 4096 /* distinct tokens of one query */
@@ -22,6 +23,8 @@ typedef struct qtok {
     char *s;
     int n;
     int prefix;
+    char *alt; /* a prefix word: its unstemmed form (the text's word or its own may start with it) */
+    int altn;
 } qtok;
 
 typedef struct phrase {
@@ -62,6 +65,8 @@ typedef struct term_tok {
 typedef struct term_ctx {
     term_tok *t;
     int n, cap, pos, fail;
+    char raw[256]; /* the unstemmed form of the word at position raw_pos */
+    int rawn, raw_pos;
 } term_ctx;
 
 static int term_cb(void *p, int tflags, const char *tok, int n, int s, int e)
@@ -69,6 +74,15 @@ static int term_cb(void *p, int tflags, const char *tok, int n, int s, int e)
     term_ctx *c = p;
     (void)s;
     (void)e;
+    if (n > 0 && tok[0] == SMZ_TOKEN_RAW) {
+        /* Not a token the text must hold: what a prefix may match instead. */
+        if (n - 1 <= (int)sizeof c->raw) {
+            memcpy(c->raw, tok + 1, (size_t)n - 1);
+            c->rawn = n - 1;
+            c->raw_pos = c->pos - 1;
+        }
+        return SQLITE_OK;
+    }
     if (!(tflags & FTS5_TOKEN_COLOCATED) || c->n == 0)
         c->pos++;
     if (n <= 0)
@@ -100,18 +114,26 @@ static int count_cb(void *p, int tflags, const char *tok, int n, int s, int e)
     return SQLITE_OK;
 }
 
-static int qtok_id(smz_matcher *m, const char *s, int n, int prefix)
+/* The id of query token S[0..N), with ALT[0..ALTN) (NULL: none) its
+ * unstemmed form when PREFIX; -1 out of memory, -2 too many. */
+static int qtok_id(smz_matcher *m, const char *s, int n, int prefix, const char *alt, int altn)
 {
     for (int i = 0; i < m->nq; i++)
-        if (m->q[i].n == n && m->q[i].prefix == prefix && !memcmp(m->q[i].s, s, (size_t)n))
+        if (m->q[i].n == n && m->q[i].prefix == prefix && !memcmp(m->q[i].s, s, (size_t)n) &&
+            !m->q[i].alt == !alt && (!alt || (m->q[i].altn == altn && !memcmp(m->q[i].alt, alt, (size_t)altn))))
             return i;
     if (m->nq == MAX_QTOKENS)
         return -2;
-    char *copy = malloc((size_t)n);
-    if (!copy)
+    char *copy = malloc((size_t)n), *acopy = alt ? malloc((size_t)altn + 1) : NULL;
+    if (!copy || (alt && !acopy)) {
+        free(copy);
+        free(acopy);
         return -1;
+    }
     memcpy(copy, s, (size_t)n);
-    m->q[m->nq] = (qtok){copy, n, prefix};
+    if (alt)
+        memcpy(acopy, alt, (size_t)altn);
+    m->q[m->nq] = (qtok){copy, n, prefix, acopy, alt ? altn : 0};
     return m->nq++;
 }
 
@@ -132,7 +154,7 @@ smz_err smz_matcher_new(const fts5_tokenizer *api, Fts5Tokenizer *tok, const smz
         const smz_query_term *t = smz_query_term_at(q, i);
         for (int k = 0; k < tc.n; k++)
             free(tc.t[k].s);
-        tc.n = tc.pos = 0;
+        tc.n = tc.pos = tc.rawn = 0;
         int src = api->xTokenize(tok, &tc, FTS5_TOKENIZE_DOCUMENT, t->text, (int)t->len, term_cb);
         if (tc.fail) {
             rc = SMZ_E_NOMEM;
@@ -157,9 +179,21 @@ smz_err smz_matcher_new(const fts5_tokenizer *api, Fts5Tokenizer *tok, const smz
             !(ph->ids = calloc((size_t)tc.n, sizeof *ph->ids)))
             goto out;
         for (int k = 0; k < tc.n; k++) {
-            /* The prefix applies to the last position's word, as in FTS5. */
+            /* The prefix applies to the last position's word, as in FTS5;
+             * the word itself (not a compound or bigram with it) may also
+             * match unstemmed, as the tokenizer's prefix queries do. */
             int prefix = t->prefix && tc.t[k].pos == ph->npos - 1;
-            int id = qtok_id(m, tc.t[k].s, tc.t[k].n, prefix);
+            int word = prefix && (k == 0 || tc.t[k - 1].pos != tc.t[k].pos);
+            const char *alt = NULL;
+            int altn = 0;
+            if (word && tc.rawn && tc.raw_pos == tc.t[k].pos) {
+                alt = tc.raw;
+                altn = tc.rawn;
+            } else if (word) {
+                alt = tc.t[k].s;
+                altn = tc.t[k].n;
+            }
+            int id = qtok_id(m, tc.t[k].s, tc.t[k].n, prefix, alt, altn);
             if (id == -1)
                 goto out;
             if (id == -2) {
@@ -201,8 +235,10 @@ void smz_matcher_free(smz_matcher *m)
 {
     if (!m)
         return;
-    for (int i = 0; m->q && i < m->nq; i++)
+    for (int i = 0; m->q && i < m->nq; i++) {
         free(m->q[i].s);
+        free(m->q[i].alt);
+    }
     for (int i = 0; m->ph && i < m->nph; i++) {
         free(m->ph[i].first);
         free(m->ph[i].ids);
@@ -233,11 +269,20 @@ static int scan_cb(void *p, int tflags, const char *tok, int n, int s, int e)
     if (c->pos > (1 << 28))
         return SQLITE_DONE;
     const smz_matcher *m = c->m;
+    /* A word's unstemmed form matches only the unstemmed form of a prefix. */
+    int raw = n > 0 && tok[0] == SMZ_TOKEN_RAW;
+    const char *w = tok + raw;
+    int wn = n - raw;
     for (int i = 0; i < m->nq; i++) {
         const qtok *q = &m->q[i];
-        if (q->prefix ? n < q->n : n != q->n)
+        int ok = !raw && (q->prefix ? n >= q->n : n == q->n) && !memcmp(tok, q->s, (size_t)q->n);
+        ok = ok || (q->alt && wn >= q->altn && !memcmp(w, q->alt, (size_t)q->altn));
+        if (!ok)
             continue;
-        if (memcmp(tok, q->s, (size_t)q->n))
+        int dup = 0; /* the word's stem matched already */
+        for (size_t k = c->n; k-- > 0 && c->ev[k].pos == c->pos - 1 && !dup;)
+            dup = c->ev[k].id == i;
+        if (dup)
             continue;
         if (c->n == SMZ_MATCH_MAX_EVENTS) {
             c->overflow = 1;

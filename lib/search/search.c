@@ -11,7 +11,9 @@
  *
  * Only bound parameters reach SQL; the FTS5 expression is made of string
  * literals, one per token of the query, each written from the query's own
- * characters so that the table's tokenizer reads it back as that one token. */
+ * characters so that the table's tokenizer reads it back as that one token
+ * (with, for the last word of a prefix, its unstemmed forms as synonyms:
+ * search/tokenizer.h). */
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -194,20 +196,19 @@ static smz_err build_exprs(tokenizer *t, const smz_query *q, exprs *x)
 
 /* ---- comparing titles with the query ---- */
 
+/* A text's words as the index has them, each as two NUL-terminated strings:
+ * its token (the stem, with porter) and its unstemmed form (the token again
+ * when the index holds no other). */
 typedef struct toklist {
-    char *buf;   /* tokens, each followed by a NUL */
+    char *buf;
     size_t len, cap;
+    size_t raw; /* where the last word's unstemmed form starts */
     int n;
     int fail;
 } toklist;
 
-static int list_cb(void *p, int tflags, const char *tok, int n, int s, int e)
+static int list_put(toklist *l, const char *tok, int n)
 {
-    toklist *l = p;
-    (void)s;
-    (void)e;
-    if (tflags & FTS5_TOKEN_COLOCATED)
-        return SQLITE_OK;
     if (l->len + (size_t)n + 1 > l->cap) {
         size_t cap = (l->cap + (size_t)n + 1) * 2;
         char *b = realloc(l->buf, cap);
@@ -221,8 +222,26 @@ static int list_cb(void *p, int tflags, const char *tok, int n, int s, int e)
     memcpy(l->buf + l->len, tok, (size_t)n);
     l->buf[l->len + (size_t)n] = 0;
     l->len += (size_t)n + 1;
-    l->n++;
     return SQLITE_OK;
+}
+
+static int list_cb(void *p, int tflags, const char *tok, int n, int s, int e)
+{
+    toklist *l = p;
+    (void)s;
+    (void)e;
+    if (n > 0 && tok[0] == SMZ_TOKEN_RAW && l->n) { /* the last word's, in place of its token */
+        l->len = l->raw;
+        return list_put(l, tok + 1, n - 1);
+    }
+    if (tflags & FTS5_TOKEN_COLOCATED)
+        return SQLITE_OK;
+    int rc = list_put(l, tok, n);
+    l->raw = l->len;
+    if (rc == SQLITE_OK)
+        rc = list_put(l, tok, n);
+    l->n += rc == SQLITE_OK;
+    return rc;
 }
 
 static smz_err tokens_of(tokenizer *t, const char *text, size_t len, toklist *l)
@@ -236,8 +255,15 @@ static smz_err tokens_of(tokenizer *t, const char *text, size_t len, toklist *l)
     return rc == SQLITE_OK ? SMZ_OK : SMZ_E_INTERNAL;
 }
 
+static int starts(const char *s, size_t n, const char *with, size_t wn)
+{
+    return n >= wn && !memcmp(s, with, wn);
+}
+
 /* How TITLE's tokens relate to WANT's: 2 equal, 1 WANT is a prefix of them
- * (the last one by prefix when LAST_PREFIX), 0 otherwise. */
+ * (the last one by prefix when LAST_PREFIX: the stem of the stem, or the
+ * unstemmed form of either, as the tokenizer's prefix queries match), 0
+ * otherwise. */
 static int compare_title(tokenizer *t, const toklist *want, const char *title, int last_prefix)
 {
     toklist got;
@@ -248,11 +274,15 @@ static int compare_title(tokenizer *t, const toklist *want, const char *title, i
     for (int i = 0; i < want->n; i++) {
         const char *x = want->buf + a, *y = got.buf + b;
         size_t xl = strlen(x), yl = strlen(y);
-        int ok = i == want->n - 1 && last_prefix ? yl >= xl && !memcmp(x, y, xl) : !strcmp(x, y);
+        const char *xr = x + xl + 1, *yr = y + yl + 1;
+        size_t xrl = strlen(xr), yrl = strlen(yr);
+        int ok = i == want->n - 1 && last_prefix
+                     ? starts(y, yl, x, xl) || starts(yr, yrl, xr, xrl) || starts(y, yl, xr, xrl)
+                     : !strcmp(x, y);
         if (!ok)
             goto out;
-        a += xl + 1;
-        b += yl + 1;
+        a += xl + 1 + xrl + 1;
+        b += yl + 1 + yrl + 1;
     }
     res = got.n == want->n && !last_prefix ? 2 : 1;
 out:

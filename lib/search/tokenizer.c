@@ -2,20 +2,32 @@
  *
  * The text is cut into maximal CJK runs and the stretches between them.
  * Stretches go to SQLite's own unicode61 (or porter over unicode61), whose
- * offsets are shifted back to the whole text; CJK runs are read one
+ * offsets are shifted back to the whole text (with porter, each word's
+ * unstemmed form is read from the same bytes: ASCII lower-cased here, other
+ * words folded by a unicode61 of their own); CJK runs are read one
  * character at a time, keeping only the previous character, so a run of any
  * length needs no allocation.  Nothing here trusts the text: bytes that are
  * not UTF-8 are never part of a CJK run and unicode61 copes with them. */
 #include <assert.h>
+#include <limits.h>
 #include <string.h>
 #include "search/tokenizer.h"
 #include "text/utf8.h"
 
 typedef int (*token_fn)(void *, int, const char *, int, int, int);
 
+/* What a connection's "smz" tokenizers share: its user data. */
+typedef struct tok_shared {
+    fts5_api *api;
+    int raw_upto; /* documents: words starting before this byte get unstemmed forms */
+} tok_shared;
+
 typedef struct smz_tok {
+    const tok_shared *g;
     fts5_tokenizer inner;  /* unicode61, or porter wrapping unicode61 */
     Fts5Tokenizer *inner_tok;
+    fts5_tokenizer fold;   /* with porter: unicode61, to fold words that are not ASCII */
+    Fts5Tokenizer *fold_tok;
 } smz_tok;
 
 /* One character of a CJK run.  Kana voicing marks written as combining
@@ -108,21 +120,30 @@ static uint32_t fold_of(uint32_t c)
 
 /* Longest compound token (pg_restore, os.path, f-string) indexed. */
 #define COMPOUND_MAX 64
+/* Longest word given an unstemmed form: porter leaves longer ones alone. */
+#define RAW_MAX 64
 
 typedef struct shift_ctx {
+    smz_tok *t;
     void *ctx;
     token_fn cb;
     const char *text; /* the whole text */
     int base;         /* where the stretch starts in the whole text */
     const int *map;   /* or: whole-text offset of each byte of a folded copy */
+    const char *buf;  /* the bytes the inner tokenizer reads (stretch or copy) */
     int len;          /* bytes in the stretch (or the copy) */
     int query;        /* tokenizing a query */
+    int raw;          /* 1: documents get unstemmed forms; 2: a prefix query's last word */
+    int last;         /* the stretch ends the text */
     int rc;           /* what the callback last returned */
     /* The previous word, for compounds. */
     char prev[COMPOUND_MAX];
     int prev_n, prev_s, prev_e;
     int have_prev;    /* 0: none (or too long to join); 1: one */
     int prev_joined;  /* queries: it went into a compound, not out alone */
+    /* A prefix query's held-back word, unstemmed (SMZ_TOKEN_RAW first). */
+    char prev_raw[1 + RAW_MAX];
+    int prev_rawn;
 } shift_ctx;
 
 /* Characters that join two words into a compound when nothing else stands
@@ -136,11 +157,13 @@ static int joins(char c)
     return c == '_' || c == '-';
 }
 
-/* Emits a word, and the compound it makes with the word before it.  In a
- * document the compound is a colocated synonym of the second word; in a
- * query it replaces both, so "pg_restore" asks for the one token and needs
- * no check of word order on the page's text. */
-static int word(shift_ctx *c, const char *tok, int n, int s, int e)
+/* Emits a word (TOK, its stem with porter), its unstemmed form RAW (RAWN
+ * bytes, SMZ_TOKEN_RAW first; 0 when unknown), and the compound it makes
+ * with the word before it.  In a document the unstemmed form, when it is not
+ * the stem, and the compound are colocated synonyms of the word; in a query
+ * the compound replaces both words, so "pg_restore" asks for the one token
+ * and needs no check of word order on the page's text. */
+static int word(shift_ctx *c, const char *tok, int n, int s, int e, const char *raw, int rawn)
 {
     int rc = SQLITE_OK;
     int fits = n <= COMPOUND_MAX;
@@ -156,6 +179,8 @@ static int word(shift_ctx *c, const char *tok, int n, int s, int e)
     }
     if (!c->query) {
         rc = c->cb(c->ctx, 0, tok, n, s, e);
+        if (rc == SQLITE_OK && rawn && (rawn - 1 != n || memcmp(raw + 1, tok, (size_t)n)))
+            rc = c->cb(c->ctx, FTS5_TOKEN_COLOCATED, raw, rawn, s, e);
         if (rc == SQLITE_OK && joined)
             rc = c->cb(c->ctx, FTS5_TOKEN_COLOCATED, both, nboth, s, e); /* offsets: the word's */
     } else if (joined) {
@@ -173,34 +198,94 @@ static int word(shift_ctx *c, const char *tok, int n, int s, int e)
         c->prev_n = n;
         c->prev_s = s;
         c->prev_e = e;
+        c->prev_rawn = rawn;
+        if (rawn)
+            memcpy(c->prev_raw, raw, (size_t)rawn);
     }
     return rc;
 }
 
-/* The end of a stretch: a query's last word goes out unless a compound took it. */
+/* The end of a stretch: a query's last word goes out unless a compound took
+ * it.  The last word of a prefix query also asks for the words that start
+ * with it unstemmed: "diplomati*" must find "diplomatic", whose stem
+ * "diplomat" is shorter than what was typed.  Its synonyms are the marked
+ * unstemmed form (documents hold it beside a stem that differs) and, when
+ * the stem differs, the plain unstemmed form (for words that are their own
+ * stem: "happy*" finds "happyland", whose stem does not start with
+ * "happi"). */
 static int flush(shift_ctx *c)
 {
     int rc = SQLITE_OK;
-    if (c->query && c->have_prev && !c->prev_joined)
+    if (c->query && c->have_prev && !c->prev_joined) {
         rc = c->cb(c->ctx, 0, c->prev, c->prev_n, c->prev_s, c->prev_e);
+        if (rc == SQLITE_OK && c->raw == 2 && c->last && c->prev_rawn) {
+            const char *raw = c->prev_raw;
+            int n = c->prev_rawn;
+            rc = c->cb(c->ctx, FTS5_TOKEN_COLOCATED, raw, n, c->prev_s, c->prev_e);
+            if (rc == SQLITE_OK && (n - 1 != c->prev_n || memcmp(raw + 1, c->prev, (size_t)c->prev_n)))
+                rc = c->cb(c->ctx, FTS5_TOKEN_COLOCATED, raw + 1, n - 1, c->prev_s, c->prev_e);
+        }
+    }
     c->have_prev = 0;
     return rc;
+}
+
+typedef struct fold_ctx {
+    char *out;
+    int n, count;
+} fold_ctx;
+
+static int fold_cb(void *p, int tflags, const char *tok, int n, int s, int e)
+{
+    fold_ctx *f = p;
+    (void)tflags;
+    (void)s;
+    (void)e;
+    if (f->count++ == 0 && n > 0 && n <= RAW_MAX) {
+        memcpy(f->out, tok, (size_t)n);
+        f->n = n;
+    }
+    return SQLITE_OK;
+}
+
+/* The unstemmed form of the word W[0..N) that unicode61 read: SMZ_TOKEN_RAW
+ * then the word folded as unicode61 folds it, in OUT (1 + RAW_MAX bytes).
+ * Returns its length, or 0 when the word is too long for porter to stem (it
+ * is then its own stem) or cannot be folded alone. */
+static int raw_form(smz_tok *t, const char *w, int n, char *out)
+{
+    int ascii = 1;
+    for (int i = 0; i < n && ascii; i++)
+        ascii = !((unsigned char)w[i] & 0x80);
+    out[0] = SMZ_TOKEN_RAW;
+    if (ascii) { /* unicode61 only lower-cases letters and digits */
+        if (n > RAW_MAX)
+            return 0;
+        for (int i = 0; i < n; i++)
+            out[1 + i] = w[i] >= 'A' && w[i] <= 'Z' ? (char)(w[i] - 'A' + 'a') : w[i];
+        return n + 1;
+    }
+    if (n > 4 * RAW_MAX) /* folds to more than RAW_MAX bytes */
+        return 0;
+    fold_ctx f = {.out = out + 1};
+    if (t->fold.xTokenize(t->fold_tok, &f, FTS5_TOKENIZE_DOCUMENT, w, n, fold_cb) != SQLITE_OK ||
+        f.count != 1 || !f.n)
+        return 0;
+    return f.n + 1;
 }
 
 static int shift_cb(void *p, int tflags, const char *tok, int n, int s, int e)
 {
     shift_ctx *c = p;
+    char raw[1 + RAW_MAX];
+    int rawn = 0;
     (void)tflags; /* unicode61 and porter emit no synonyms */
     if (s < 0 || e < s || e > c->len || n < 0)
         return c->rc = SQLITE_ERROR; /* not from SQLite's own tokenizers */
-    if (c->map) {
-        s = c->map[s];
-        e = c->map[e];
-    } else {
-        s += c->base;
-        e += c->base;
-    }
-    return c->rc = word(c, tok, n, s, e);
+    int ws = c->map ? c->map[s] : s + c->base, we = c->map ? c->map[e] : e + c->base;
+    if (c->raw == 2 || (c->raw == 1 && ws < c->t->g->raw_upto))
+        rawn = raw_form(c->t, c->buf + s, e - s, raw);
+    return c->rc = word(c, tok, n, ws, we, raw, rawn);
 }
 
 /* unicode61 turns a callback's SQLITE_DONE ("stop here") into SQLITE_OK;
@@ -208,6 +293,7 @@ static int shift_cb(void *p, int tflags, const char *tok, int n, int s, int e)
  * tokenized after it asked to stop. */
 static int inner(smz_tok *t, shift_ctx *sc, int flags, const char *text, int len)
 {
+    sc->buf = text;
     sc->len = len;
     int rc = t->inner.xTokenize(t->inner_tok, sc, flags, text, len, shift_cb);
     if (rc == SQLITE_OK)
@@ -217,17 +303,22 @@ static int inner(smz_tok *t, shift_ctx *sc, int flags, const char *text, int len
     return rc;
 }
 
-/* Tokenizes TEXT[A..B), which holds no CJK run, with the inner tokenizer.
- * FOLD: it holds characters fold_of replaces, which is done in a copy whose
- * byte offsets are mapped back (a replacement is never longer). */
-static int stretch(smz_tok *t, void *ctx, int flags, const char *text, int a, int b, int fold,
-                   token_fn cb)
+/* Tokenizes TEXT[A..B), which holds no CJK run, with the inner tokenizer;
+ * LAST: nothing follows it.  FOLD: it holds characters fold_of replaces,
+ * which is done in a copy whose byte offsets are mapped back (a replacement
+ * is never longer). */
+static int stretch(smz_tok *t, void *ctx, int flags, const char *text, int a, int b, int last,
+                   int fold, token_fn cb)
 {
-    shift_ctx sc = {.ctx = ctx,
+    int query = (flags & FTS5_TOKENIZE_QUERY) != 0;
+    shift_ctx sc = {.t = t,
+                    .ctx = ctx,
                     .cb = cb,
                     .text = text,
                     .base = a,
-                    .query = (flags & FTS5_TOKENIZE_QUERY) != 0,
+                    .query = query,
+                    .raw = !t->fold_tok ? 0 : !query ? 1 : (flags & FTS5_TOKENIZE_PREFIX) ? 2 : 0,
+                    .last = last,
                     .rc = SQLITE_OK};
     if (!fold)
         return inner(t, &sc, flags, text + a, b - a);
@@ -350,7 +441,7 @@ static int tok_tokenize(Fts5Tokenizer *p, void *ctx, int flags, const char *text
             i += k;
         }
         if (i > a)
-            rc = stretch(t, ctx, flags, text, a, i, fold, cb);
+            rc = stretch(t, ctx, flags, text, a, i, i == len, fold, cb);
         if (rc == SQLITE_OK && i < len)
             rc = run(query, ctx, text, len, &i, cb);
     }
@@ -365,16 +456,19 @@ static void tok_delete(Fts5Tokenizer *p)
         return;
     if (t->inner_tok)
         t->inner.xDelete(t->inner_tok);
+    if (t->fold_tok)
+        t->fold.xDelete(t->fold_tok);
     sqlite3_free(t);
 }
 
 /* Arguments: none, or "porter".  Anything else is refused, so a table
  * declared with options this version does not know fails loudly. */
-static int tok_create(void *api_ptr, const char **argv, int argc, Fts5Tokenizer **out)
+static int tok_create(void *shared, const char **argv, int argc, Fts5Tokenizer **out)
 {
     static const char *const plain_args[] = {"remove_diacritics", "2"};
     static const char *const porter_args[] = {"unicode61", "remove_diacritics", "2"};
-    fts5_api *api = api_ptr;
+    const tok_shared *g = shared;
+    fts5_api *api = g->api;
     int porter = 0, rc = SQLITE_ERROR;
     void *ud = NULL;
     smz_tok *t = NULL;
@@ -388,6 +482,7 @@ static int tok_create(void *api_ptr, const char **argv, int argc, Fts5Tokenizer 
     if (!(t = sqlite3_malloc(sizeof *t)))
         goto out;
     memset(t, 0, sizeof *t);
+    t->g = g;
     rc = api->xFindTokenizer(api, porter ? "porter" : "unicode61", &ud, &t->inner);
     if (rc == SQLITE_OK)
         rc = t->inner.xCreate(ud, (const char **)(porter ? porter_args : plain_args),
@@ -395,6 +490,15 @@ static int tok_create(void *api_ptr, const char **argv, int argc, Fts5Tokenizer 
     if (rc != SQLITE_OK) {
         t->inner_tok = NULL; /* undefined after a failed xCreate */
         goto out;
+    }
+    if (porter) {
+        rc = api->xFindTokenizer(api, "unicode61", &ud, &t->fold);
+        if (rc == SQLITE_OK)
+            rc = t->fold.xCreate(ud, (const char **)plain_args, 2, &t->fold_tok);
+        if (rc != SQLITE_OK) {
+            t->fold_tok = NULL;
+            goto out;
+        }
     }
     *out = (Fts5Tokenizer *)t;
     t = NULL;
@@ -425,7 +529,29 @@ smz_err smz_tokenizer_register(sqlite3 *db)
     smz_err rc = smz_fts5_api(db, &api);
     if (rc != SMZ_OK)
         return rc;
+    tok_shared *g = sqlite3_malloc(sizeof *g);
+    if (!g)
+        return SMZ_E_NOMEM;
+    g->api = api;
+    g->raw_upto = INT_MAX;
     fts5_tokenizer tok = {tok_create, tok_delete, tok_tokenize};
-    int src = api->xCreateTokenizer(api, "smz", api, &tok, NULL);
+    int src = api->xCreateTokenizer(api, "smz", g, &tok, sqlite3_free);
+    if (src != SQLITE_OK)
+        sqlite3_free(g); /* FTS5 calls the destructor only once it holds G */
     return src == SQLITE_OK ? SMZ_OK : src == SQLITE_NOMEM ? SMZ_E_NOMEM : SMZ_E_INTERNAL;
+}
+
+smz_err smz_tokenizer_raw_upto(sqlite3 *db, int upto)
+{
+    fts5_api *api;
+    fts5_tokenizer tok;
+    void *ud = NULL;
+    smz_err rc = smz_fts5_api(db, &api);
+    if (rc != SMZ_OK)
+        return rc;
+    if (api->xFindTokenizer(api, "smz", &ud, &tok) != SQLITE_OK || !ud ||
+        tok.xCreate != tok_create)
+        return SMZ_E_INTERNAL; /* not registered on DB */
+    ((tok_shared *)ud)->raw_upto = upto < 0 ? 0 : upto;
+    return SMZ_OK;
 }

@@ -30,6 +30,19 @@
  *    compound replaces both words (a_b_c gives a_b, b_c), so such a word is
  *    one exact token and needs no check of word order.  Words over 64 bytes
  *    are not joined.
+ *  - Unstemmed forms (smz porter only): a document's word whose stem is not
+ *    the word itself (folded, at most 64 bytes) also gets its unstemmed form,
+ *    marked with SMZ_TOKEN_RAW in front ("\1diplomatic" beside "diplomat"),
+ *    as a colocated synonym; in an archive, only the words of titles (see
+ *    smz_tokenizer_raw_upto).  The mark keeps such a form from ever equalling
+ *    a stem, so an exact query, which asks for stems alone, matches as it
+ *    would without them ("activists" finds "activist").  The last word of
+ *    a prefix query (FTS5_TOKENIZE_PREFIX) asks for its stem, its marked
+ *    unstemmed form and, when that differs from the stem, the plain one, as
+ *    colocated synonyms: FTS5 matches any of them as a prefix, so
+ *    "diplomati*" finds "diplomatic" although its stem is "diplomat", and
+ *    archives made before the unstemmed forms still match the stem.  A
+ *    compound gets none.
  *  - Prefix queries (word*): FTS5 applies the prefix to the last token, which
  *    for a CJK run is that unigram; "人*" matches 人 and every bigram starting
  *    with 人, i.e. the same documents as 人, only slower.  smz_query_build
@@ -42,6 +55,10 @@
 #include <stdint.h>
 #include "smz/error.h"
 
+/* The first byte of a word's unstemmed form (see above): never part of a
+ * token unicode61 makes, as control characters separate tokens. */
+#define SMZ_TOKEN_RAW '\x01'
+
 /* Stores DB's FTS5 API in *OUT (owned by DB, valid while DB is open).
  * Returns SMZ_OK, or SMZ_E_UNSUPPORTED when this SQLite has no FTS5. */
 smz_err smz_fts5_api(sqlite3 *db, fts5_api **out);
@@ -50,6 +67,14 @@ smz_err smz_fts5_api(sqlite3 *db, fts5_api **out);
  * on every connection that writes or queries a table using it.  Returns
  * SMZ_OK, SMZ_E_UNSUPPORTED without FTS5, or SMZ_E_NOMEM. */
 smz_err smz_tokenizer_register(sqlite3 *db);
+
+/* Documents tokenized on DB from now on give unstemmed forms (see above)
+ * only to the words that start in their first UPTO bytes; at registration,
+ * to all of them.  An archive's writer sets it to a page's title length
+ * before indexing the page, so that only titles carry them (docs/FORMAT.md
+ * says why).  Returns SMZ_OK, or SMZ_E_INTERNAL when the tokenizer is not
+ * registered on DB. */
+smz_err smz_tokenizer_raw_upto(sqlite3 *db, int upto);
 
 /* 1 when code point CP belongs to a CJK run (see above), else 0. */
 int smz_is_cjk(uint32_t cp);

@@ -111,6 +111,18 @@ import json; d = json.load(open("s.json")); assert d["results"][0]["title"] == "
 "$SMZ" suggest pg.smz "VACUU" >s.txt
 check_grep "suggest: case-insensitive prefix" "	VACUUM$" s.txt
 check_eq "suggest: --limit" "$("$SMZ" suggest pg.smz "create" --limit 4 | wc -l)" 4
+# What is typed on the way to a word whose stem is shorter than it
+# ("replicati" -> "replication", stem "replic") still finds it.
+"$SMZ" suggest pg.smz "Logical Replicati" --json >s.json
+check "suggest: 'Logical Replicati' gives Logical Replication first" python3 -c '
+import json; d = json.load(open("s.json")); assert d["results"][0]["title"].endswith("Logical Replication"), d'
+"$SMZ" suggest pg.smz "replicati" >s.txt
+check_grep "suggest: 'replicati' (longer than the stem) finds Replication titles" "	[0-9.]+ Replication$" s.txt
+"$SMZ" search pg.smz "replicati*" --json --limit 3 >r.json
+check "search: 'replicati*' finds pages titled Replication" python3 -c '
+import json; d = json.load(open("r.json")); assert d["total"] >= 1 and any("Replication" in h["title"] for h in d["results"]), d'
+check_eq "search: 'vacuums' finds what 'vacuum' finds (exact words by stem)" \
+    "$("$SMZ" search pg.smz vacuums --no-snippets --limit 20)" "$("$SMZ" search pg.smz vacuum --no-snippets --limit 20)"
 
 # The sample articles (plain text, English).
 "$SMZ_PACK" "$TOP/samples" -o samples.smz --quiet 2>/dev/null
@@ -122,6 +134,12 @@ if [ -s samples.smz ]; then
 import re, sys, collections
 t = re.sub(r"<[^>]*>", " ", sys.stdin.read())
 print(collections.Counter(re.findall(r"\b[A-Z][a-z]{6,}\b", t)).most_common(1)[0][0])')
+    "$SMZ" suggest samples.smz diplomati >sd.txt
+    check_grep "samples: suggest 'diplomati' finds the title with 'diplomatic'" "	Human rights activists believe a diplomatic boycott" sd.txt
+    "$SMZ" search samples.smz "diplomati*" --no-snippets >sd.txt
+    check_grep "samples: search 'diplomati*' finds it too" "^001_[0-9a-f]+\.html	Human rights activists" sd.txt
+    check_eq "samples: 'activists' and 'activist' find the same pages" \
+        "$("$SMZ" search samples.smz activists --no-snippets)" "$("$SMZ" search samples.smz activist --no-snippets)"
     "$SMZ" search samples.smz "$word" --json --limit 3 >sa.json
     check "samples: '$word' finds the article that uses it most in the top three" python3 -c '
 import json, sys; d = json.load(open("sa.json"))

@@ -1,7 +1,8 @@
 /* Unit tests for smz_search and smz_suggest (lib/search/search.c, match.c,
  * rank.c) on a small archive built here with the writer: ranking with the
  * exact title first, phrases and CJK words checked on the text, exclusions,
- * prefixes, diacritics and stemming, snippets that are escaped and cut on
+ * prefixes (also those longer than a title word's stem), diacritics and
+ * stemming, snippets that are escaped and cut on
  * character boundaries, paging, and hostile queries. */
 #include <stdlib.h>
 #include <string.h>
@@ -54,6 +55,9 @@ static int build(const char *path, int no_index)
         {"huge.html", "Huge page", hb},
         {"tools.html", "Tools", "Use pg_restore to load a dump; the f-string docs."},
         {"prose.html", "Prose", "A pg restore, spelt apart, and f string."},
+        {"diplomacy.html", "Diplomatic relations", "Envoys met the activists; diplomats talk of diplomatic ties."},
+        {"envoys.html", "Envoys and diplomats", "Who they are."},
+        {"happy.html", "Happyland", "A park."},
     };
     smz_writer_opts o = {.threads = 1, .no_index = no_index, .stem_english = 1};
     smz_writer *w = NULL;
@@ -190,6 +194,27 @@ int main(void)
     CHECK(!strcmp(got, "running.html"), "run finds running (English stemming): %s", got);
     got = run(r, "yester*", 10, 0, NULL, NULL);
     CHECK(!strcmp(got, "running.html"), "a prefix: %s", got);
+    /* A prefix longer than the stem of the title's word ("diplomat") finds
+     * it by its unstemmed form, and marks it (not "diplomats") in the
+     * snippet; exact words still match by stem. */
+    got = run(r, "diplomati*", 10, 0, NULL, &res);
+    CHECK(!strcmp(got, "diplomacy.html"), "a prefix longer than the stem: %s", got);
+    CHECK(res && res->n == 1 && strstr(res->hits[0].snippet, "<b>diplomatic</b>") &&
+              !strstr(res->hits[0].snippet, "<b>diplomats"),
+          "its snippet marks the word it starts: %s", res && res->n ? res->hits[0].snippet : "");
+    smz_results_free(res);
+    res = NULL;
+    got = run(r, "\"met the\" DIPLOMATI*", 10, 0, NULL, NULL);
+    CHECK(!strcmp(got, "diplomacy.html"), "... also beside a phrase checked on the text: %s", got);
+    got = run(r, "runni*", 10, 0, NULL, NULL);
+    CHECK(!strcmp(got, "running.html"), "... 'runni*' finds 'Running': %s", got);
+    got = run(r, "diplomatic", 10, 0, NULL, NULL);
+    CHECK(has_word(got, "diplomacy.html") && has_word(got, "envoys.html"),
+          "an exact word matches by stem (diplomatic finds diplomats): %s", got);
+    got = run(r, "activists", 10, 0, NULL, NULL);
+    CHECK(!strcmp(got, "diplomacy.html"), "activists: %s", got);
+    got = run(r, "activist", 10, 0, NULL, NULL);
+    CHECK(!strcmp(got, "diplomacy.html"), "activist finds activists: %s", got);
     got = run(r, "server -yesterday", 10, 0, NULL, NULL);
     CHECK(!strcmp(got, ""), "an excluded word: '%s'", got);
     got = run(r, "index -\"common way\"", 10, 0, NULL, NULL);
@@ -359,6 +384,17 @@ int main(void)
     CHECK(!strncmp(got, "宣言", strlen("宣言")), "a CJK character suggests the titles holding it: %s", got);
     got = suggest(r, "权");
     CHECK(!strcmp(got, "人权观察"), "also inside the title: %s", got);
+    got = suggest(r, "diplomati");
+    CHECK(!strcmp(got, "Diplomatic relations"), "a prefix longer than the title word's stem: %s", got);
+    got = suggest(r, "Diplomatic");
+    CHECK(!strcmp(got, "Diplomatic relations|Envoys and diplomats"),
+          "a whole word, its own title first, then others by stem: %s", got);
+    got = suggest(r, "diplomatic re");
+    CHECK(!strcmp(got, "Diplomatic relations"), "then the next word: %s", got);
+    got = suggest(r, "runni");
+    CHECK(!strcmp(got, "Running the server"), "runni suggests Running: %s", got);
+    got = suggest(r, "happy");
+    CHECK(!strcmp(got, "Happyland"), "happy (stem happi) suggests Happyland: %s", got);
     got = suggest(r, "zzz");
     CHECK(!strcmp(got, ""), "nothing for a prefix no title has: %s", got);
     got = suggest(r, "");

@@ -6,6 +6,7 @@
  * the index size of this design against unigrams only and the trigram
  * tokenizer on the same text. */
 #include <glob.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,7 +18,8 @@
 
 #define ZH_MAN "/usr/share/man/zh_CN/man*/*.gz"
 
-/* ---- the token stream, as text: "tok@start-end", "+" for colocated ---- */
+/* ---- the token stream, as text: "tok@start-end", "+" for colocated, "~"
+ * for SMZ_TOKEN_RAW (a word's unstemmed form) ---- */
 
 typedef struct sbuf {
     char *p;
@@ -49,6 +51,11 @@ static int dump_cb(void *p, int tflags, const char *tok, int n, int s, int e)
         sb_add(b, " ", 1);
     if (tflags & FTS5_TOKEN_COLOCATED)
         sb_add(b, "+", 1);
+    if (n > 0 && tok[0] == SMZ_TOKEN_RAW) {
+        sb_add(b, "~", 1);
+        tok++;
+        n--;
+    }
     sb_add(b, tok, (size_t)n);
     snprintf(num, sizeof num, "@%d-%d", s, e);
     sb_add(b, num, strlen(num));
@@ -123,8 +130,41 @@ static void test_streams(sqlite3 *db)
     expect_tokens(&h, D, "葛\xf3\xa0\x84\x80城", "葛@0-7 +葛城@0-10 城@7-10");
     expect_tokens(&h, D, "々〇𠀋", "々@0-3 +々〇@0-6 〇@3-6 +〇𠀋@3-10 𠀋@6-10");
     expect_tokens(&h, D, "a\xff中\xc3", "a@0-1 中@2-5");
-    expect_tokens(&hp, D, "running runs 中文", "run@0-7 run@8-12 中@13-16 +中文@13-19 文@16-19");
+    expect_tokens(&hp, D, "running runs 中文",
+                  "run@0-7 +~running@0-7 run@8-12 +~runs@8-12 中@13-16 +中文@13-19 文@16-19");
     expect_tokens(&hp, Q, "Running", "run@0-7");
+    /* Unstemmed forms (smz porter): a document's word whose stem differs
+     * carries its marked unstemmed form; a word that is its own stem, a
+     * word over 64 bytes and every word without porter carry none. */
+    expect_tokens(&hp, D, "A Diplomatic run", "a@0-1 diplomat@2-12 +~diplomatic@2-12 run@13-16");
+    expect_tokens(&hp, D, "Naïvely ＲＵＮＳ Ἀθῆναι", "naiv@0-8 +~naively@0-8 run@9-21 +~runs@9-21 αθηναι@22-36");
+    expect_tokens(&h, D, "A Diplomatic run", "a@0-1 diplomatic@2-12 run@13-16");
+    {
+        char q[100], want[300];
+        memset(q, 'x', 70);
+        memcpy(q + 70, "ing", 4);
+        snprintf(want, sizeof want, "%s@0-73", q);
+        expect_tokens(&hp, D, q, want);
+    }
+    /* Queries: stems alone, so "activists" finds "activist" and nothing
+     * more; a prefix query's last word also asks for its marked unstemmed
+     * form and, when it is not its stem, the plain one. */
+    expect_tokens(&hp, Q, "Activists", "activist@0-9");
+    expect_tokens(&hp, Q | FTS5_TOKENIZE_PREFIX, "Diplomati", "diplomati@0-9 +~diplomati@0-9");
+    expect_tokens(&hp, Q | FTS5_TOKENIZE_PREFIX, "happy", "happi@0-5 +~happy@0-5 +happy@0-5");
+    expect_tokens(&hp, Q | FTS5_TOKENIZE_PREFIX, "runs happy",
+                  "run@0-4 happi@5-10 +~happy@5-10 +happy@5-10");
+    expect_tokens(&hp, Q | FTS5_TOKENIZE_PREFIX, "Shared_Buff", "share_buff@0-11");
+    expect_tokens(&hp, Q | FTS5_TOKENIZE_PREFIX, "diplomati中", "diplomati@0-9 中@9-12");
+    expect_tokens(&h, Q | FTS5_TOKENIZE_PREFIX, "Diplomati", "diplomati@0-9");
+    /* smz_tokenizer_raw_upto: only words starting before the limit (a
+     * page's title, in an archive) get them. */
+    CHECK(smz_tokenizer_raw_upto(db, 5) == SMZ_OK, "smz_tokenizer_raw_upto");
+    expect_tokens(&hp, D, "Runs\nruns", "run@0-4 +~runs@0-4 run@5-9");
+    CHECK(smz_tokenizer_raw_upto(db, 0) == SMZ_OK, "smz_tokenizer_raw_upto 0");
+    expect_tokens(&hp, D, "Runs", "run@0-4");
+    expect_tokens(&hp, Q | FTS5_TOKENIZE_PREFIX, "Runs", "run@0-4 +~runs@0-4 +runs@0-4");
+    CHECK(smz_tokenizer_raw_upto(db, INT_MAX) == SMZ_OK, "smz_tokenizer_raw_upto INT_MAX");
     /* Compounds: words joined by '_' or '-' are also one token; a query
      * asks for that token alone. */
     expect_tokens(&h, D, "pg_restore", "pg@0-2 restore@3-10 +pg_restore@3-10");
@@ -135,7 +175,8 @@ static void test_streams(sqlite3 *db)
     expect_tokens(&h, Q, "a_b_c d", "a_b@0-3 b_c@2-5 d@6-7");
     expect_tokens(&h, Q, "x _y z_ a__b os.path", "x@0-1 y@3-4 z@5-6 a@8-9 b@11-12 os@13-15 path@16-20");
     expect_tokens(&h, D, "Café_crème", "cafe@0-5 creme@6-12 +cafe_creme@6-12");
-    expect_tokens(&hp, D, "shared_buffers", "share@0-6 buffer@7-14 +share_buffer@7-14");
+    expect_tokens(&hp, D, "shared_buffers",
+                  "share@0-6 +~shared@0-6 buffer@7-14 +~buffers@7-14 +share_buffer@7-14");
     expect_tokens(&hp, Q, "Shared_Buffers", "share_buffer@0-14");
     expect_tokens(&h, D, "中文_abc", "中@0-3 +中文@0-6 文@3-6 abc@7-10");
     {   /* A word too long to join goes out alone, in order. */
@@ -200,6 +241,8 @@ static void test_search(sqlite3 *db)
         /* 10 */ "ＡＢＣ１２３ and full width",
         /* 11 */ "I run every day; the runner ran",
         /* 12 */ "人",
+        /* 13 */ "A diplomatic boycott by Happyland activists",
+        /* 14 */ "agre",
     };
     int ok = sqlite3_exec(db,
                           "CREATE VIRTUAL TABLE t USING fts5(title, body, tokenize='smz');"
@@ -267,6 +310,36 @@ static void test_search(sqlite3 *db)
     expect_match(db, "tp", "cafe", "2");
     expect_match(db, "tp", "\"内核\"", "8");
     expect_match(db, "tp", "\"Linux 内核\"", "8");
+    /* Prefixes longer than the stem ("diplomat") find the word through its
+     * unstemmed form; exact words still match by stem alone. */
+    expect_match(db, "tp", "\"diplomati\"*", "13");
+    expect_match(db, "tp", "\"Diplomatic\"*", "13");
+    expect_match(db, "tp", "\"diplomat\"*", "13");
+    expect_match(db, "tp", "\"happy\"*", "13");
+    expect_match(db, "tp", "\"activi\"*", "13");
+    expect_match(db, "tp", "activists", "13");
+    expect_match(db, "tp", "activist", "13");
+    expect_match(db, "tp", "\"runn\"*", "1 11");
+    expect_match(db, "tp", "\"runni\"*", "1");
+    expect_match(db, "t", "\"diplomati\"*", "13");
+    /* The mark keeps unstemmed forms apart from stems: "agre" is the stem
+     * of "agreed" but only the unstemmed form of document 14's word (stem
+     * "agr"). */
+    expect_match(db, "tp", "agreed", "");
+    expect_match(db, "tp", "agre", "14");
+    /* Documents indexed without unstemmed forms (archives made before
+     * them) answer as they did: by stem, a longer prefix finds nothing. */
+    ok = sqlite3_exec(db, "CREATE VIRTUAL TABLE tq USING fts5(body, tokenize='smz porter')", NULL, NULL,
+                      NULL) == SQLITE_OK &&
+         smz_tokenizer_raw_upto(db, 0) == SMZ_OK &&
+         sqlite3_exec(db, "INSERT INTO tq(rowid, body) SELECT rowid, body FROM tp", NULL, NULL, NULL) ==
+             SQLITE_OK &&
+         smz_tokenizer_raw_upto(db, INT_MAX) == SMZ_OK;
+    CHECK(ok, "a table indexed without unstemmed forms: %s", sqlite3_errmsg(db));
+    expect_match(db, "tq", "\"diplomatic\"*", "13");
+    expect_match(db, "tq", "\"diplomati\"*", "");
+    expect_match(db, "tq", "activists", "13");
+    expect_match(db, "tq", "\"running\"*", "1 11");
 }
 
 /* ---- Chinese corpus: FTS5 results against a brute-force scan ---- */
