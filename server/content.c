@@ -91,6 +91,18 @@ static int send_ranged(req *q, resp *r, uint64_t size, piece_fn read, void *ctx)
         r->content_range = cr;
     }
     r->length = (long long)len;
+    if (!q->head && len <= SRV_ONE_WRITE) {
+        /* Small: read whole, then one send with the header block, and the
+         * reader is free before the client takes it. */
+        void *body = malloc(len ? (size_t)len : 1);
+        if (!body || read(ctx, off, body, (size_t)len) != 0) {
+            free(body);
+            return h_error(q, 500, NULL, "This page cannot be read", "Reading it failed.");
+        }
+        http_send(q, r, body, (size_t)len);
+        free(body);
+        return r->status;
+    }
     if (http_head(q, r) == 0)
         stream(q, read, ctx, off, len);
     return r->status;

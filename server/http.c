@@ -159,18 +159,20 @@ static void head_block(hb *b, req *q, const resp *r)
     hb_put(b, "\r\n", 2);
 }
 
-/* Bodies up to this size go out in the same send(2) as the header block. */
-#define ONE_WRITE_MAX ((size_t)256 << 10)
 
-static int head_and_body(req *q, const resp *r, const void *body, size_t n)
+/* Sends R's header block, and BODY when COMPLETE: then the request has
+ * nothing more to read and its reader handles go back first. */
+static int head_and_body(req *q, const resp *r, const void *body, size_t n, int complete)
 {
     /* From here on the request waits for its client, not for the CPU. */
     http_ungate(q);
+    if (complete)
+        srv_readers_release(q);
     q->status = r->status;
     hb b;
-    hb_init(&b, ONE_WRITE_MAX + (64u << 10));
+    hb_init(&b, SRV_ONE_WRITE + (64u << 10));
     head_block(&b, q, r);
-    int with_body = body && n && !q->head && n <= ONE_WRITE_MAX;
+    int with_body = body && n && !q->head && n <= SRV_ONE_WRITE;
     if (with_body)
         hb_put(&b, body, n);
     int rc = -1;
@@ -189,7 +191,7 @@ static int head_and_body(req *q, const resp *r, const void *body, size_t n)
 
 int http_head(req *q, const resp *r)
 {
-    return head_and_body(q, r, NULL, 0);
+    return head_and_body(q, r, NULL, 0, 0);
 }
 
 int http_write(req *q, const void *p, size_t n)
@@ -205,7 +207,7 @@ int http_write(req *q, const void *p, size_t n)
 int http_send(req *q, resp *r, const void *body, size_t n)
 {
     r->length = (long long)n;
-    return head_and_body(q, r, body, n);
+    return head_and_body(q, r, body, n, 1);
 }
 
 int http_redirect(req *q, int status, const char *location, const char *cache)

@@ -129,6 +129,8 @@ smz_reader *srv_reader(req *q, archive *a)
 /* Gives back the handles this request borrowed. */
 static void readers_return(srv *s, worker *w)
 {
+    if (!w)
+        return;
     for (size_t k = 0; k < w->n_borrowed; k++) {
         size_t i = w->borrowed[k];
         archive *a = &s->reg.a[i];
@@ -143,6 +145,11 @@ static void readers_return(srv *s, worker *w)
         smz_reader_close(r);
     }
     w->n_borrowed = 0;
+}
+
+void srv_readers_release(req *q)
+{
+    readers_return(q->s, q->w);
 }
 
 /* ---- dispatch ---- */
@@ -249,8 +256,7 @@ static int handle(struct mg_connection *c, void *cbdata)
     if (!q.status)
         q.status = status > 0 ? status : 500;
     http_log(&q);
-    if (q.w)
-        readers_return(q.s, q.w);
+    readers_return(q.s, q.w);
     free(uri);
     /* A search reads and parses many pages: most of what it allocated is
      * free again, but in the middle of malloc's heaps, where glibc keeps it

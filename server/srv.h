@@ -24,6 +24,7 @@
 #define SRV_MAX_PAGE (8u << 20)      /* a generated page or JSON document */
 #define SRV_MAX_INJECT (32u << 20)   /* larger HTML is served without the bar */
 #define SRV_CHUNK (64u << 10)        /* streaming piece */
+#define SRV_ONE_WRITE ((size_t)256 << 10) /* bodies sent with their header block */
 #define SRV_MAX_PATTERN 512          /* search query bytes */
 #define SRV_MAX_TERM 256             /* suggestion prefix bytes */
 #define SRV_MAX_PAGELEN 100          /* results per page */
@@ -198,6 +199,10 @@ typedef struct req {
 /* A reader for archive A, borrowed until the request ends, or NULL (and a
  * 500 page sent) when it cannot be opened. */
 smz_reader *srv_reader(req *q, archive *a);
+/* Gives back the handles the request borrowed: it reads no more.  A handle
+ * is not held while a client takes its answer, so the handles open follow
+ * the requests computing at once (the gate), not the connections. */
+void srv_readers_release(req *q);
 
 /* ---- HTTP responses (http.c) ---- */
 typedef enum { CSP_PAGE, CSP_CONTENT } csp_kind;

@@ -441,6 +441,26 @@ check_eq "an invalid main page is not followed" "$(get "${URL}content/tam/")" 40
 check_eq "a non-PNG illustration is not served" "$(get "${URL}catalog/v2/illustration/tam")" 404
 stop_server "$PID"
 
+# --- a damaged cluster: an error page, and the server goes on ---
+mkdir -p dmg
+cp lib/pgdoc.smz dmg/pgdoc.smz
+python3 - dmg/pgdoc.smz sql-select.html <<'PYEOF'
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+cid, = db.execute("SELECT cluster FROM entries WHERE path = ?", (sys.argv[2],)).fetchone()
+data, = db.execute("SELECT data FROM clusters WHERE id = ?", (cid,)).fetchone()
+data = bytearray(data)
+data[len(data) // 2] ^= 0x55
+db.execute("UPDATE clusters SET data = ? WHERE id = ?", (bytes(data), cid))
+db.commit()
+PYEOF
+start_server dmg dmg
+check_eq "a page in a damaged cluster answers 500" "$(get "${URL}content/pgdoc/sql-select.html")" 500
+check_grep "... with a page that says so" "cannot be read" body
+check_eq "... and so does its raw entry (read whole before sending)" "$(get "${URL}raw/pgdoc/content/sql-select.html")" 500
+check_eq "... and the server still answers" "$(get "$URL")" 200
+stop_server "$PID"
+
 # --- bad command lines ---
 check_fails "a missing archive is an error" "$SMZ" serve no/such.smz --port 0
 check_fails "a bad --port is an error" "$SMZ" serve lib --port 70000
