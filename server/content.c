@@ -152,20 +152,20 @@ static int serve_entry(req *q, archive *a, smz_reader *r, const smz_entry *e, in
     smz_err rc = smz_reader_read(r, e, SRV_MAX_INJECT, &data, &len);
     if (rc != SMZ_OK)
         return h_error(q, 500, a, "This page cannot be read", smz_strerror(rc));
-    hb bar, out;
-    hb_init(&bar, 1u << 20);
+    size_t bar_len = 0;
+    const char *bar = page_bar_injected(q->s, a, &bar_len);
+    hb out;
     hb_init(&out, SRV_MAX_INJECT + (2u << 20));
-    page_bar(&bar, q->s, a, NULL, 1);
-    page_inject(&out, data, len, bar.p ? bar.p : "", bar.n);
+    if (bar)
+        page_inject(&out, data, len, bar, bar_len);
     free(data);
     int status;
-    if (bar.err || out.err) {
+    if (!bar || out.err) {
         status = h_error(q, 500, a, "Out of memory", "The page could not be prepared.");
     } else {
         http_send(q, &rs, out.p, out.n);
         status = 200;
     }
-    hb_free(&bar);
     hb_free(&out);
     return status;
 }

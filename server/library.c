@@ -157,6 +157,7 @@ static void archive_free(archive *a)
     free(a->license);
     free(a->main_page);
     free(a->illustration);
+    free(a->bar);
 }
 
 void reg_free(registry *g)

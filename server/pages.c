@@ -35,6 +35,26 @@ static void text_attrs(hb *b, const archive *a)
     hb_puts(b, a && a->rtl ? " dir=\"rtl\"" : " dir=\"auto\"");
 }
 
+const char *page_bar_injected(srv *s, archive *a, size_t *len)
+{
+    pthread_mutex_lock(&s->reg.lock);
+    if (!a->bar) {
+        hb b;
+        hb_init(&b, 1u << 20);
+        page_bar(&b, s, a, NULL, 1);
+        if (b.err || !b.p) {
+            hb_free(&b);
+        } else {
+            a->bar = b.p;
+            a->bar_len = b.n;
+        }
+    }
+    const char *bar = a->bar;
+    *len = a->bar_len;
+    pthread_mutex_unlock(&s->reg.lock);
+    return bar;
+}
+
 void page_bar(hb *b, srv *s, const archive *a, const char *pattern, int inject)
 {
     void (*esc)(hb *, const char *) = inject ? hb_html_ascii : hb_html;

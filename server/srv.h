@@ -98,6 +98,10 @@ typedef struct archive {
     int sig;              /* SIG_* */
     char sig_keyid[SMZ_KEYID_SIZE];
     char sig_msg[256];
+    /* The bar injected into its pages (page_bar_injected), built on first
+     * need under the registry lock, read-only after. */
+    char *bar;
+    size_t bar_len;
     /* Idle reader handles (server.c's pool), under the server's pool_mu. */
     smz_reader *idle[SRV_POOL_IDLE];
     size_t n_idle;
@@ -279,6 +283,9 @@ int h_asset(req *q, const char *rest);           /* assets.c */
 /* The top bar for archive A (NULL: the library).  INJECT: for an archived
  * page (ASCII-only, since the page may use any charset; brings its CSS). */
 void page_bar(hb *b, srv *s, const archive *a, const char *pattern, int inject);
+/* The bar injected into A's pages: the same for every page of A, so built
+ * once; NULL when out of memory. */
+const char *page_bar_injected(srv *s, archive *a, size_t *len);
 void page_begin(hb *b, srv *s, const char *title, const archive *a, const char *pattern);
 void page_end(hb *b);
 int page_send(req *q, int status, hb *b);
