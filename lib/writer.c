@@ -43,6 +43,7 @@ typedef struct job {
     int kind;
     unsigned char checksum[SMZ_CHECKSUM_BYTES];
     int done;
+    int last;            /* the archive's final cluster (smz_writer_finish) */
     smz_err err;
     struct job *qnext;   /* work queue */
     struct job *snext;   /* sealed list, in seal order */
@@ -147,7 +148,31 @@ int smz_path_valid(const char *p)
 
 /* ---- worker threads ---- */
 
-static void compress_job(job *j, ZSTD_CCtx *cc, int level)
+/* The final cluster is compressed by all threads at once, in zstd's
+ * multithreaded mode: every other cluster has a thread of its own, but the
+ * final one, sealed when the input ends, is often compressed alone while
+ * the other cores wait (postgresql-doc-15 without index: three clusters on
+ * two cores, the last one alone for a third of the run).  zstd's output in
+ * that mode depends on its parameters alone, not on the number of its
+ * workers (one or more), so the archive does not depend on --threads.  The
+ * parameters depend on the cluster's length alone: two jobs of half of it
+ * each, the second seeing as much of the first as zstd's overlap allows
+ * (the largest power-of-two fraction of the window not over a job). */
+static void last_params(size_t len, int *job_bytes, int *overlap_log)
+{
+    size_t window = 1024, half = len / 2 + 1;
+    while (window < len && window < ((size_t)8 << 20))
+        window <<= 1;
+    if (half < ((size_t)512 << 10))
+        half = (size_t)512 << 10;
+    int ol = 9;
+    while (ol > 1 && (window >> (9 - ol)) > half)
+        ol--;
+    *job_bytes = (int)half;
+    *overlap_log = ol;
+}
+
+static void compress_job(job *j, ZSTD_CCtx *cc, int level, int threads)
 {
     j->err = SMZ_OK;
     if (j->klass == CLASS_RAW || j->len > SMZ_MAX_CLUSTER_USIZE) {
@@ -167,7 +192,18 @@ static void compress_job(job *j, ZSTD_CCtx *cc, int level)
     ZSTD_CCtx_setParameter(cc, ZSTD_c_compressionLevel, level);
     ZSTD_CCtx_setParameter(cc, ZSTD_c_checksumFlag, 1);
     ZSTD_CCtx_setParameter(cc, ZSTD_c_contentSizeFlag, 1);
-    size_t r = ZSTD_compress2(cc, j->out, bound, j->buf, j->len);
+    size_t r = 0;
+    if (j->last) {
+        r = ZSTD_CCtx_setParameter(cc, ZSTD_c_nbWorkers, threads > 1 ? threads : 1);
+        int job_bytes, overlap_log;
+        last_params(j->len, &job_bytes, &overlap_log);
+        if (!ZSTD_isError(r))
+            r = ZSTD_CCtx_setParameter(cc, ZSTD_c_jobSize, job_bytes);
+        if (!ZSTD_isError(r))
+            r = ZSTD_CCtx_setParameter(cc, ZSTD_c_overlapLog, overlap_log);
+    }
+    if (!ZSTD_isError(r))
+        r = ZSTD_compress2(cc, j->out, bound, j->buf, j->len);
     if (ZSTD_isError(r)) {
         j->err = SMZ_E_INTERNAL;
         return;
@@ -193,12 +229,13 @@ static void *worker_main(void *arg)
             w->qtail = NULL;
         pthread_mutex_unlock(&w->mu);
         if (cc)
-            compress_job(j, cc, w->o.level);
+            compress_job(j, cc, w->o.level, w->o.threads);
         else
             j->err = SMZ_E_NOMEM;
         pthread_mutex_lock(&w->mu);
         j->done = 1;
         pthread_cond_broadcast(&w->done_cv);
+
     }
     pthread_mutex_unlock(&w->mu);
     ZSTD_freeCCtx(cc);
@@ -809,6 +846,8 @@ smz_err smz_writer_finish(smz_writer *w)
     int src;
     if (rc != SMZ_OK)
         return rc;
+    if (w->open[CLASS_DATA])
+        w->open[CLASS_DATA]->last = 1;
     for (int k = 0; k < N_CLASSES; k++)
         if ((rc = seal(w, k)) != SMZ_OK)
             return rc;

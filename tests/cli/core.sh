@@ -69,6 +69,22 @@ cp gen.smz gen1.smz
 check_eq "packing twice gives byte-identical archives" "$(sha256sum < gen.smz)" "$(sha256sum < gen1.smz)"
 "$SMZ_PACK" gen/site -o gen.smz --redirects gen/redirects.tsv --title "Generated" --language eng --quiet --no-index --threads 1 2>/dev/null
 check_eq "... whatever the number of threads" "$(sha256sum < gen.smz)" "$(sha256sum < gen1.smz)"
+# The final cluster is compressed by several threads at once (zstd's
+# multithreaded mode, in jobs): its bytes must not depend on their number.
+python3 - mt <<'PYEOF'
+import os, random, sys
+random.seed(7)
+words = ["w%d" % i for i in range(3000)]
+os.makedirs(sys.argv[1], exist_ok=True)
+for i in range(60):
+    with open(os.path.join(sys.argv[1], "p%02d.txt" % i), "w") as f:
+        f.write(" ".join(random.choice(words) for _ in range(9000)))
+PYEOF
+for t in 1 2 3; do mkdir -p "mt$t" && "$SMZ_PACK" mt -o "mt$t/mt.smz" --quiet --no-index --no-articles --main-page p00.txt --threads $t; done
+check "a final cluster of over 2 MiB (compressed in several jobs)" test "$(sqlite3 mt1/mt.smz 'SELECT usize FROM clusters ORDER BY id DESC LIMIT 1')" -gt 2097152
+check_eq "... gives the same bytes with 1, 2 or 3 threads" "$(sha256sum < mt1/mt.smz) $(sha256sum < mt2/mt.smz)" "$(sha256sum < mt3/mt.smz) $(sha256sum < mt3/mt.smz)"
+check "... and reads back" cmp -s mt/p59.txt <("$SMZ" cat mt1/mt.smz p59.txt)
+check "... and passes smz check" "$SMZ" check mt2/mt.smz
 mkdir -p d2 && cp -r gen/site d2/site && touch -d '2001-01-01' d2/site/index.html
 "$SMZ_PACK" d2/site -o d2/gen.smz --redirects gen/redirects.tsv --title "Generated" --language eng --quiet --no-index 2>/dev/null
 check_eq "... and whatever the file times" "$(sha256sum < d2/gen.smz)" "$(sha256sum < gen1.smz)"
