@@ -31,7 +31,7 @@
 #define SMZ_STEP_BUDGET 20000
 
 /* SQLite page cache of a handle that shares a cluster cache (KiB). */
-#define SMZ_SHARED_PAGE_CACHE_KIB 256
+#define SMZ_SHARED_PAGE_CACHE_KIB 128
 
 
 struct smz_reader {
