@@ -202,7 +202,7 @@ static void compress_job(job *j, ZSTD_CCtx *cc, int level, int threads)
     ZSTD_CCtx_setParameter(cc, ZSTD_c_contentSizeFlag, 1);
     size_t r = 0;
     if (j->last) {
-        r = ZSTD_CCtx_setParameter(cc, ZSTD_c_nbWorkers, threads > 1 ? threads : 1);
+        r = ZSTD_CCtx_setParameter(cc, ZSTD_c_nbWorkers, threads);
         int job_bytes, overlap_log;
         last_params(j->len, &job_bytes, &overlap_log);
         if (!ZSTD_isError(r))
@@ -243,7 +243,6 @@ static void *worker_main(void *arg)
         pthread_mutex_lock(&w->mu);
         j->done = 1;
         pthread_cond_broadcast(&w->done_cv);
-
     }
     pthread_mutex_unlock(&w->mu);
     ZSTD_freeCCtx(cc);
@@ -520,7 +519,6 @@ const char *smz_writer_errmsg(const smz_writer *w)
 {
     return w ? w->errmsg : "out of memory";
 }
-
 
 void smz_writer_cancel(smz_writer *w)
 {

@@ -159,7 +159,6 @@ static void head_block(hb *b, req *q, const resp *r)
     hb_put(b, "\r\n", 2);
 }
 
-
 /* Sends R's header block, and BODY when COMPLETE: then the request has
  * nothing more to read and its reader handles go back first. */
 static int head_and_body(req *q, const resp *r, const void *body, size_t n, int complete)
