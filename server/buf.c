@@ -45,6 +45,21 @@ static int grow(hb *b, size_t add)
     return 1;
 }
 
+void hb_reserve(hb *b, size_t n)
+{
+    (void)grow(b, n);
+}
+
+char *hb_room(hb *b, size_t n)
+{
+    if (!grow(b, n))
+        return NULL;
+    char *at = b->p + b->n;
+    b->n += n;
+    b->p[b->n] = 0;
+    return at;
+}
+
 void hb_put(hb *b, const void *s, size_t n)
 {
     if (!n || !grow(b, n))

@@ -44,7 +44,7 @@ static unsigned long long variant(const srv *s, const archive *a)
 
 /* Sends LEN bytes from OFF, read by READ in pieces.  Headers are gone by
  * then, so a failure can only cut the connection. */
-typedef int (*piece_fn)(void *ctx, uint64_t off, void *buf, size_t n);
+typedef srv_read_fn piece_fn;
 static int stream(req *q, piece_fn read, void *ctx, uint64_t off, uint64_t len)
 {
     if (len && !q->head && !q->w->chunk && !(q->w->chunk = malloc(SRV_CHUNK))) {
@@ -92,15 +92,11 @@ static int send_ranged(req *q, resp *r, uint64_t size, piece_fn read, void *ctx)
     }
     r->length = (long long)len;
     if (!q->head && len <= SRV_ONE_WRITE) {
-        /* Small: read whole, then one send with the header block, and the
-         * reader is free before the client takes it. */
-        void *body = malloc(len ? (size_t)len : 1);
-        if (!body || read(ctx, off, body, (size_t)len) != 0) {
-            free(body);
+        /* Small: read straight into the send buffer behind the header
+         * block, one send, and the reader is free before the client takes
+         * it. */
+        if (http_send_read(q, r, off, (size_t)len, read, ctx) == -2)
             return h_error(q, 500, NULL, "This page cannot be read", "Reading it failed.");
-        }
-        http_send(q, r, body, (size_t)len);
-        free(body);
         return r->status;
     }
     if (http_head(q, r) == 0)
@@ -154,20 +150,24 @@ static int serve_entry(req *q, archive *a, smz_reader *r, const smz_entry *e, in
         return h_error(q, 500, a, "This page cannot be read", smz_strerror(rc));
     size_t bar_len = 0;
     const char *bar = page_bar_injected(q->s, a, &bar_len);
-    hb out;
-    hb_init(&out, SRV_MAX_INJECT + (2u << 20));
-    if (bar)
-        page_inject(&out, data, len, bar, bar_len);
-    free(data);
-    int status;
-    if (!bar || out.err) {
-        status = h_error(q, 500, a, "Out of memory", "The page could not be prepared.");
-    } else {
-        http_send(q, &rs, out.p, out.n);
-        status = 200;
+    if (!bar) {
+        free(data);
+        return h_error(q, 500, a, "Out of memory", "The page could not be prepared.");
     }
-    hb_free(&out);
-    return status;
+    /* The page goes out in pieces around the bar: no copy of it is made
+     * but the one into the send buffer. */
+    long at = page_bar_at(data, len);
+    srv_part parts[3] = {{data, len}, {NULL, 0}, {NULL, 0}};
+    size_t np = 1;
+    if (at >= 0) {
+        parts[0].n = (size_t)at;
+        parts[1] = (srv_part){bar, bar_len};
+        parts[2] = (srv_part){data + at, len - (size_t)at};
+        np = 3;
+    }
+    http_send_parts(q, &rs, parts, np);
+    free(data);
+    return 200;
 }
 
 int h_content(req *q, const char *rest, int raw)

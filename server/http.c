@@ -131,6 +131,7 @@ static void head_block(hb *b, req *q, const resp *r)
     if (r->csp == CSP_CONTENT) {
         hb csp;
         hb_init(&csp, 8192);
+        hb_reserve(&csp, 1024);
         content_csp(&csp, q, r->a);
         add(b, "Content-Security-Policy", csp.err ? "default-src 'none'" : hb_str(&csp));
         hb_free(&csp);
@@ -161,19 +162,23 @@ static void head_block(hb *b, req *q, const resp *r)
 
 /* Sends R's header block, and BODY when COMPLETE: then the request has
  * nothing more to read and its reader handles go back first. */
-static int head_and_body(req *q, const resp *r, const void *body, size_t n, int complete)
+static int head_and_body(req *q, const resp *r, const srv_part *parts, size_t nparts, int complete)
 {
     /* From here on the request waits for its client, not for the CPU. */
     http_ungate(q);
     if (complete)
         srv_readers_release(q);
     q->status = r->status;
+    size_t n = 0;
+    for (size_t i = 0; i < nparts; i++)
+        n += parts[i].n;
+    int with_body = n && !q->head && n <= SRV_ONE_WRITE;
     hb b;
     hb_init(&b, SRV_ONE_WRITE + (64u << 10));
+    hb_reserve(&b, SRV_HEAD_GUESS + (with_body ? n : 0));
     head_block(&b, q, r);
-    int with_body = body && n && !q->head && n <= SRV_ONE_WRITE;
-    if (with_body)
-        hb_put(&b, body, n);
+    for (size_t i = 0; with_body && i < nparts; i++)
+        hb_put(&b, parts[i].p, parts[i].n);
     int rc = -1;
     if (!b.err && mg_write(q->c, b.p, b.n) > 0) {
         rc = 0;
@@ -183,8 +188,8 @@ static int head_and_body(req *q, const resp *r, const void *body, size_t n, int 
         mg_disable_connection_keep_alive(q->c);
     }
     hb_free(&b);
-    if (rc == 0 && body && n && !with_body)
-        rc = http_write(q, body, n);
+    for (size_t i = 0; rc == 0 && !with_body && i < nparts; i++)
+        rc = http_write(q, parts[i].p, parts[i].n);
     return rc;
 }
 
@@ -205,8 +210,43 @@ int http_write(req *q, const void *p, size_t n)
 
 int http_send(req *q, resp *r, const void *body, size_t n)
 {
+    srv_part one = {body, body ? n : 0};
+    r->length = (long long)one.n;
+    return head_and_body(q, r, &one, 1, 1);
+}
+
+int http_send_parts(req *q, resp *r, const srv_part *parts, size_t nparts)
+{
+    long long n = 0;
+    for (size_t i = 0; i < nparts; i++)
+        n += (long long)parts[i].n;
+    r->length = n;
+    return head_and_body(q, r, parts, nparts, 1);
+}
+
+int http_send_read(req *q, resp *r, uint64_t off, size_t n, srv_read_fn read, void *ctx)
+{
+    hb b;
+    char *dst;
+    hb_init(&b, SRV_ONE_WRITE + (64u << 10));
     r->length = (long long)n;
-    return head_and_body(q, r, body, n, 1);
+    hb_reserve(&b, SRV_HEAD_GUESS + n);
+    head_block(&b, q, r);
+    if (b.err || n > SRV_ONE_WRITE || !(dst = hb_room(&b, n)) || (n && read(ctx, off, dst, n) != 0)) {
+        hb_free(&b);
+        return -2;
+    }
+    http_ungate(q);
+    srv_readers_release(q);
+    q->status = r->status;
+    size_t head = b.n - n;
+    int rc = mg_write(q->c, b.p, q->head ? head : b.n) > 0 ? 0 : -1;
+    if (rc == 0 && !q->head)
+        q->sent += n;
+    if (rc != 0)
+        mg_disable_connection_keep_alive(q->c);
+    hb_free(&b);
+    return rc;
 }
 
 int http_redirect(req *q, int status, const char *location, const char *cache)

@@ -391,14 +391,7 @@ static long insert_point(const unsigned char *h, size_t n)
     return (long)n;
 }
 
-void page_inject(hb *out, const unsigned char *html, size_t n, const char *bar, size_t barlen)
+long page_bar_at(const unsigned char *html, size_t n)
 {
-    long at = insert_point(html, n);
-    if (at < 0) {
-        hb_put(out, html, n);
-        return;
-    }
-    hb_put(out, html, (size_t)at);
-    hb_put(out, bar, barlen);
-    hb_put(out, html + at, n - (size_t)at);
+    return insert_point(html, n);
 }

@@ -25,6 +25,7 @@
 #define SRV_MAX_INJECT (32u << 20)   /* larger HTML is served without the bar */
 #define SRV_CHUNK (64u << 10)        /* streaming piece */
 #define SRV_ONE_WRITE ((size_t)256 << 10) /* bodies sent with their header block */
+#define SRV_HEAD_GUESS 2048 /* room made at once for a header block */
 #define SRV_MAX_PATTERN 512          /* search query bytes */
 #define SRV_MAX_TERM 256             /* suggestion prefix bytes */
 #define SRV_MAX_PAGELEN 100          /* results per page */
@@ -43,6 +44,10 @@ typedef struct hb {
 } hb;
 void hb_init(hb *b, size_t max);
 void hb_free(hb *b);
+/* Makes room for N more bytes at once (an error when it passes the limit). */
+void hb_reserve(hb *b, size_t n);
+/* N bytes at the end of B for the caller to fill; NULL on error. */
+char *hb_room(hb *b, size_t n);
 void hb_put(hb *b, const void *s, size_t n);
 void hb_puts(hb *b, const char *s);
 void hb_printf(hb *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -230,6 +235,16 @@ void http_ungate(req *q);
 int http_head(req *q, const resp *r);
 int http_write(req *q, const void *p, size_t n);
 int http_send(req *q, resp *r, const void *body, size_t n);
+/* A body in pieces, sent as if they were one (a page with our bar put in). */
+typedef struct srv_part {
+    const void *p;
+    size_t n;
+} srv_part;
+int http_send_parts(req *q, resp *r, const srv_part *parts, size_t nparts);
+/* Sends a body of N bytes (at most SRV_ONE_WRITE) that READ puts straight
+ * into the send buffer from OFF; -2 when READ fails, with nothing sent. */
+typedef int (*srv_read_fn)(void *ctx, uint64_t off, void *buf, size_t n);
+int http_send_read(req *q, resp *r, uint64_t off, size_t n, srv_read_fn read, void *ctx);
 int http_redirect(req *q, int status, const char *location, const char *cache);
 /* A query parameter, decoded into BUF; 1 found, 0 absent, -1 too long. */
 int http_param(req *q, const char *name, size_t nth, char *buf, size_t len);
@@ -289,8 +304,9 @@ const char *page_bar_injected(srv *s, archive *a, size_t *len);
 void page_begin(hb *b, srv *s, const char *title, const archive *a, const char *pattern);
 void page_end(hb *b);
 int page_send(req *q, int status, hb *b);
-/* Copies HTML into OUT with BAR inserted at the start of <body>. */
-void page_inject(hb *out, const unsigned char *html, size_t n, const char *bar, size_t barlen);
+/* Where our bar goes in HTML: the start of <body>'s content; -1 for a page
+ * with no body to put it in (a frameset). */
+long page_bar_at(const unsigned char *html, size_t n);
 /* Human-readable figures. */
 void fmt_count(hb *b, uint64_t n);
 void fmt_size(hb *b, uint64_t n);
