@@ -115,6 +115,31 @@ static int read_entry(void *ctx, uint64_t off, void *buf, size_t n)
     return smz_reader_read_range(es->r, es->e, off, buf, n) == SMZ_OK ? 0 : -1;
 }
 
+/* A page with the bar put in at AT (none when negative), read into place. */
+typedef struct injected_src {
+    smz_reader *r;
+    const smz_entry *e;
+    const char *bar;
+    size_t bar_len;
+    long at;
+} injected_src;
+
+static int read_injected(void *ctx, uint64_t off, void *buf, size_t n)
+{
+    injected_src *is = ctx;
+    unsigned char *d = buf;
+    size_t size = (size_t)is->e->size;
+    (void)off; /* always the whole page, from 0 */
+    (void)n;
+    if (is->at < 0)
+        return smz_reader_read_range(is->r, is->e, 0, d, size) == SMZ_OK ? 0 : -1;
+    size_t at = (size_t)is->at;
+    if (smz_reader_read_range(is->r, is->e, 0, d, at) != SMZ_OK)
+        return -1;
+    memcpy(d + at, is->bar, is->bar_len);
+    return smz_reader_read_range(is->r, is->e, at, d + at + is->bar_len, size - at) == SMZ_OK ? 0 : -1;
+}
+
 static int serve_entry(req *q, archive *a, smz_reader *r, const smz_entry *e, int raw)
 {
     char etag[64];
@@ -143,20 +168,34 @@ static int serve_entry(req *q, archive *a, smz_reader *r, const smz_entry *e, in
         http_head(q, &rs);
         return 304;
     }
+    size_t bar_len = 0;
+    const char *bar = page_bar_injected(q->s, a, &bar_len);
+    if (!bar)
+        return h_error(q, 500, a, "Out of memory", "The page could not be prepared.");
+    /* Where the bar goes is nearly always in the first few KiB: found there,
+     * the page is read straight into the send buffer around the bar. */
+    unsigned char head[SRV_BAR_LOOK];
+    size_t hn = e->size < sizeof head ? (size_t)e->size : sizeof head;
+    if (smz_reader_read_range(r, e, 0, head, hn) != SMZ_OK)
+        return h_error(q, 500, a, "This page cannot be read", "Reading it failed.");
+    long at = page_bar_at(head, hn);
+    if (hn == e->size || (at >= 0 && (size_t)at + SRV_BAR_MARGIN < hn)) {
+        injected_src is = {r, e, bar, bar_len, at};
+        size_t total = (size_t)e->size + (at >= 0 ? bar_len : 0);
+        if (total <= SRV_ONE_WRITE) {
+            if (http_send_read(q, &rs, 0, total, read_injected, &is) == -2)
+                return h_error(q, 500, a, "This page cannot be read", "Reading it failed.");
+            return 200;
+        }
+    }
+    /* Else (a long head, a frameset, a large page): read whole, then sent
+     * in pieces around the bar. */
     unsigned char *data = NULL;
     size_t len = 0;
     smz_err rc = smz_reader_read(r, e, SRV_MAX_INJECT, &data, &len);
     if (rc != SMZ_OK)
         return h_error(q, 500, a, "This page cannot be read", smz_strerror(rc));
-    size_t bar_len = 0;
-    const char *bar = page_bar_injected(q->s, a, &bar_len);
-    if (!bar) {
-        free(data);
-        return h_error(q, 500, a, "Out of memory", "The page could not be prepared.");
-    }
-    /* The page goes out in pieces around the bar: no copy of it is made
-     * but the one into the send buffer. */
-    long at = page_bar_at(data, len);
+    at = page_bar_at(data, len);
     srv_part parts[3] = {{data, len}, {NULL, 0}, {NULL, 0}};
     size_t np = 1;
     if (at >= 0) {

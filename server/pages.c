@@ -385,6 +385,12 @@ static long insert_point(const unsigned char *h, size_t n)
                 i = tag_end(h, n, i);
                 known = 1;
             }
+        /* An end tag in the head is a parse error the parser ignores
+         * (all but </br>, which it reads as <br>). */
+        if (!known && i + 1 < n && h[i + 1] == '/' && !name_at(h, n, i + 2, "br")) {
+            i = tag_end(h, n, i);
+            known = 1;
+        }
         if (!known)
             return (long)i; /* an element of the body */
     }

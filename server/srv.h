@@ -25,6 +25,8 @@
 #define SRV_MAX_INJECT (32u << 20)   /* larger HTML is served without the bar */
 #define SRV_CHUNK (64u << 10)        /* streaming piece */
 #define SRV_ONE_WRITE ((size_t)256 << 10) /* bodies sent with their header block */
+#define SRV_BAR_LOOK 4096   /* bytes of a page looked at first for where the bar goes */
+#define SRV_BAR_MARGIN 16   /* ... and how far from their end the answer must be */
 #define SRV_HEAD_GUESS 2048 /* room made at once for a header block */
 #define SRV_MAX_PATTERN 512          /* search query bytes */
 #define SRV_MAX_TERM 256             /* suggestion prefix bytes */

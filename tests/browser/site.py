@@ -88,6 +88,13 @@ def main(top):
         '<frame src="a/page2.html"></frameset></html>\n')
     put("latin1.html", b'<!DOCTYPE html>\n<html><head><meta charset="iso-8859-1"><title>Caf\xe9</title>'
         b'</head><body><p id="cafe">Caf\xe9 cr\xe8me</p></body></html>\n')
+    # Where the bar goes is found past the server's first look (4 KiB), and
+    # a page too large to go out with its header block.
+    put("longhead.html", page("Long head", "<p>After a long head.</p>",
+                              "<style>%s</style>" % "".join(".c%d { color: #%06x; }\n" % (i, i * 997)
+                                                             for i in range(300))))
+    put("big.html", page("Big page", "\n".join("<p>Paragraph %d of a long page.</p>" % i
+                                                for i in range(9000))))
     put("style.css", "body { font-family: serif; }\n#first { color: #333; }\n")
     put("csp.html", page("CSP probe", CSP_PROBE))
     put("data/own.json", '{"own": true}\n')
