@@ -164,10 +164,12 @@ static void head_block(hb *b, req *q, const resp *r)
  * nothing more to read and its reader handles go back first. */
 static int head_and_body(req *q, const resp *r, const srv_part *parts, size_t nparts, int complete)
 {
-    /* From here on the request waits for its client, not for the CPU. */
-    http_ungate(q);
+    /* From here on the request waits for its client, not for the CPU.  Its
+     * reader handles go back before its place at the gate does, so that the
+     * request taking that place finds one idle: handles follow the gate. */
     if (complete)
         srv_readers_release(q);
+    http_ungate(q);
     q->status = r->status;
     size_t n = 0;
     for (size_t i = 0; i < nparts; i++)
@@ -236,8 +238,8 @@ int http_send_read(req *q, resp *r, uint64_t off, size_t n, srv_read_fn read, vo
         hb_free(&b);
         return -2;
     }
-    http_ungate(q);
     srv_readers_release(q);
+    http_ungate(q);
     q->status = r->status;
     size_t head = b.n - n;
     int rc = mg_write(q->c, b.p, q->head ? head : b.n) > 0 ? 0 : -1;
