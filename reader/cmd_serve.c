@@ -149,15 +149,15 @@ int cmd_serve(int argc, char **argv)
         return 2;
     }
     more_files();
+    /* SQLite counts every allocation under one process-wide mutex unless
+     * told not to: the server's threads searching at once queue on it. */
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
     /* glibc gives threads up to 8 malloc arenas per core, each keeping what
      * its threads freed, and raises its mmap threshold after a large block
      * is freed, so that later cluster-sized buffers come from (and stay in)
      * those arenas.  A fixed threshold sends blocks over 128 KiB (clusters,
      * whole pages) straight back to the system when freed, and two arenas
      * per core are enough for short-lived request allocations. */
-    /* SQLite counts every allocation under one process-wide mutex unless
-     * told not to: the server's threads searching at once queue on it. */
-    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
     mallopt(M_ARENA_MAX, 2);
     mallopt(M_MMAP_THRESHOLD, 128 * 1024);
     mallopt(M_TRIM_THRESHOLD, 256 * 1024);

@@ -44,8 +44,7 @@ static unsigned long long variant(const srv *s, const archive *a)
 
 /* Sends LEN bytes from OFF, read by READ in pieces.  Headers are gone by
  * then, so a failure can only cut the connection. */
-typedef srv_read_fn piece_fn;
-static int stream(req *q, piece_fn read, void *ctx, uint64_t off, uint64_t len)
+static int stream(req *q, srv_read_fn read, void *ctx, uint64_t off, uint64_t len)
 {
     if (len && !q->head && !q->w->chunk && !(q->w->chunk = malloc(SRV_CHUNK))) {
         mg_disable_connection_keep_alive(q->c);
@@ -63,7 +62,7 @@ static int stream(req *q, piece_fn read, void *ctx, uint64_t off, uint64_t len)
 }
 
 /* Answers with a body read by READ: 304, 416, 206 or 200. */
-static int send_ranged(req *q, resp *r, uint64_t size, piece_fn read, void *ctx)
+static int send_ranged(req *q, resp *r, uint64_t size, srv_read_fn read, void *ctx)
 {
     char cr[96];
     uint64_t off = 0, len = size;

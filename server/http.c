@@ -160,17 +160,32 @@ static void head_block(hb *b, req *q, const resp *r)
     hb_put(b, "\r\n", 2);
 }
 
-/* Sends R's header block, and BODY when COMPLETE: then the request has
- * nothing more to read and its reader handles go back first. */
-static int head_and_body(req *q, const resp *r, const srv_part *parts, size_t nparts, int complete)
+/* Sends B, a header block followed by BODY bytes of body (left out for
+ * HEAD).  From here on the request waits for its client, not for the CPU:
+ * when COMPLETE, its reader handles go back before its place at the gate
+ * does, so that the request taking that place finds one idle. */
+static int send_block(req *q, const resp *r, hb *b, size_t body, int complete)
 {
-    /* From here on the request waits for its client, not for the CPU.  Its
-     * reader handles go back before its place at the gate does, so that the
-     * request taking that place finds one idle: handles follow the gate. */
     if (complete)
         srv_readers_release(q);
     http_ungate(q);
     q->status = r->status;
+    int rc = -1;
+    if (!b->err && mg_write(q->c, b->p, b->n - (q->head ? body : 0)) > 0) {
+        rc = 0;
+        if (!q->head)
+            q->sent += body;
+    } else {
+        mg_disable_connection_keep_alive(q->c);
+    }
+    hb_free(b);
+    return rc;
+}
+
+/* Sends R's header block, and the body in PARTS when COMPLETE (in the same
+ * write when it is small). */
+static int head_and_body(req *q, const resp *r, const srv_part *parts, size_t nparts, int complete)
+{
     size_t n = 0;
     for (size_t i = 0; i < nparts; i++)
         n += parts[i].n;
@@ -181,15 +196,7 @@ static int head_and_body(req *q, const resp *r, const srv_part *parts, size_t np
     head_block(&b, q, r);
     for (size_t i = 0; with_body && i < nparts; i++)
         hb_put(&b, parts[i].p, parts[i].n);
-    int rc = -1;
-    if (!b.err && mg_write(q->c, b.p, b.n) > 0) {
-        rc = 0;
-        if (with_body)
-            q->sent += n;
-    } else {
-        mg_disable_connection_keep_alive(q->c);
-    }
-    hb_free(&b);
+    int rc = send_block(q, r, &b, with_body ? n : 0, complete);
     for (size_t i = 0; rc == 0 && !with_body && i < nparts; i++)
         rc = http_write(q, parts[i].p, parts[i].n);
     return rc;
@@ -213,8 +220,7 @@ int http_write(req *q, const void *p, size_t n)
 int http_send(req *q, resp *r, const void *body, size_t n)
 {
     srv_part one = {body, body ? n : 0};
-    r->length = (long long)one.n;
-    return head_and_body(q, r, &one, 1, 1);
+    return http_send_parts(q, r, &one, 1);
 }
 
 int http_send_parts(req *q, resp *r, const srv_part *parts, size_t nparts)
@@ -238,17 +244,7 @@ int http_send_read(req *q, resp *r, uint64_t off, size_t n, srv_read_fn read, vo
         hb_free(&b);
         return -2;
     }
-    srv_readers_release(q);
-    http_ungate(q);
-    q->status = r->status;
-    size_t head = b.n - n;
-    int rc = mg_write(q->c, b.p, q->head ? head : b.n) > 0 ? 0 : -1;
-    if (rc == 0 && !q->head)
-        q->sent += n;
-    if (rc != 0)
-        mg_disable_connection_keep_alive(q->c);
-    hb_free(&b);
-    return rc;
+    return send_block(q, r, &b, n, 1);
 }
 
 int http_redirect(req *q, int status, const char *location, const char *cache)

@@ -342,7 +342,7 @@ static size_t find_ci(const unsigned char *h, size_t n, size_t i, const char *s)
  * after <body ...>, or, when the tag is left out, before the first thing
  * that cannot be in <head>.  -1 for a frameset page (no body to put a bar
  * in). */
-static long insert_point(const unsigned char *h, size_t n)
+long page_bar_at(const unsigned char *h, size_t n)
 {
     static const char *raw[] = {"script", "style", "title", "textarea", "noscript", "template"};
     static const char *head[] = {"html", "head", "/head", "meta", "link", "base", "/html"};
@@ -395,9 +395,4 @@ static long insert_point(const unsigned char *h, size_t n)
             return (long)i; /* an element of the body */
     }
     return (long)n;
-}
-
-long page_bar_at(const unsigned char *html, size_t n)
-{
-    return insert_point(html, n);
 }
