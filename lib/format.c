@@ -198,3 +198,89 @@ void smz_cluster_checksum(const void *data, size_t len, unsigned char out[SMZ_CH
 {
     crypto_generichash(out, SMZ_CHECKSUM_BYTES, data, len, NULL, 0);
 }
+
+void smz_uuid_from_digest(const unsigned char digest[32], char out[37])
+{
+    unsigned char d[16];
+    memcpy(d, digest, 16);
+    d[6] = (unsigned char)((d[6] & 0x0f) | 0x80);
+    d[8] = (unsigned char)((d[8] & 0x3f) | 0x80);
+    snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", d[0], d[1],
+             d[2], d[3], d[4], d[5], d[6], d[7], d[8], d[9], d[10], d[11], d[12], d[13], d[14], d[15]);
+}
+
+int smz_uuid_from_digest_hex(const char *hex, size_t n, char out[37])
+{
+    unsigned char d[32];
+    if (n != 64)
+        return 0;
+    for (size_t i = 0; i < 64; i++) {
+        char c = hex[i];
+        int v = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+        if (v < 0)
+            return 0;
+        if (i % 2 == 0)
+            d[i / 2] = (unsigned char)(v << 4);
+        else
+            d[i / 2] |= (unsigned char)v;
+    }
+    smz_uuid_from_digest(d, out);
+    return 1;
+}
+
+/* ---- metadata values (docs/FORMAT.md, metadata) ---- */
+
+static int is_lower(int c) { return c >= 'a' && c <= 'z'; }
+static int is_alnum(int c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); }
+
+/* "eng", "zho-Hant", "eng,fra": ISO 639 codes with optional BCP 47
+ * subtags, comma-separated. */
+int smz_language_ok(const char *s)
+{
+    while (*s) {
+        size_t n = 0;
+        while (is_lower((unsigned char)s[n]))
+            n++;
+        if (n < 2 || n > 3)
+            return 0;
+        s += n;
+        while (*s == '-') {
+            size_t k = 0;
+            while (is_alnum((unsigned char)s[1 + k]))
+                k++;
+            if (k < 1 || k > 8)
+                return 0;
+            s += 1 + k;
+        }
+        if (*s == ',' && s[1])
+            s++;
+        else if (*s)
+            return 0;
+    }
+    return 1;
+}
+
+int smz_date_ok(const char *s)
+{
+    static const int days[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    for (int i = 0; i < 10; i++)
+        if (i == 4 || i == 7 ? s[i] != '-' : !(s[i] >= '0' && s[i] <= '9'))
+            return 0;
+    if (s[10])
+        return 0;
+    int y = atoi(s), mo = atoi(s + 5), d = atoi(s + 8);
+    int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    return y >= 1 && mo >= 1 && mo <= 12 && d >= 1 && d <= days[mo - 1] && (mo != 2 || d <= 28 + leap);
+}
+
+int smz_name_ok(const char *s)
+{
+    size_t n = strlen(s);
+    if (n == 0 || n > 64 || s[0] == '.')
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if (!is_alnum((unsigned char)s[i]) && !strchr("._-", s[i]))
+            return 0;
+    return 1;
+}
+

@@ -61,6 +61,22 @@ smz_err smz_db_harden(sqlite3 *db, char *err, size_t errlen);
 smz_err smz_sqlite_err(sqlite3 *db, int rc, const char *what, char *err, size_t errlen);
 
 /* BLAKE2b-128 of DATA, the cluster checksum. */
+/* The UUID the format derives from a content digest (the first 16 bytes,
+ * version nibble 8, variant 10), as 36 lowercase characters and a NUL. */
+void smz_uuid_from_digest(const unsigned char digest[32], char out[37]);
+/* The same from the Digest metadata value HEX (N bytes): 0 when it is not
+ * 64 lowercase hex digits. */
+int smz_uuid_from_digest_hex(const char *hex, size_t n, char out[37]);
+
+/* The format's rules for metadata values (NUL-terminated S): Language is
+ * ISO 639 codes with optional BCP 47 subtags, comma-separated ("eng",
+ * "zho-Hant", "eng,fra"); Date a real date written YYYY-MM-DD; Name up to 64
+ * letters, digits, '.', '_' or '-', not starting with '.'.  1 when S
+ * follows the rule.  The packer and smz check both use these. */
+int smz_language_ok(const char *s);
+int smz_date_ok(const char *s);
+int smz_name_ok(const char *s);
+
 void smz_cluster_checksum(const void *data, size_t len, unsigned char out[SMZ_CHECKSUM_BYTES]);
 
 #endif

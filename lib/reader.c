@@ -22,6 +22,7 @@
 #include <zstd.h>
 #include "smz/reader.h"
 #include "smz/writer.h"
+#include "text/utf8.h"
 #include "cache.h"
 #include "format.h"
 #include "reader_priv.h"
@@ -43,6 +44,7 @@ struct smz_reader {
     int stemmed; /* the index was made with tokenize='smz porter' */
     long budget;
     int64_t n_articles; /* for random(): -1 until counted */
+    uint64_t decodes, decoded_bytes; /* clusters decoded (or read whole), and their bytes */
     ZSTD_DCtx *dctx;
     char errmsg[1024];
 };
@@ -52,6 +54,9 @@ struct smz_iter {
     sqlite3_stmt *st;
     smz_entry *cur;
     uint64_t rows;
+    uint64_t skipped;    /* malformed rows passed over */
+    smz_problem_fn skip; /* told of each; may be NULL */
+    void *skip_ctx;
 };
 
 /* Row loops are capped too: no table of a valid archive has more rows than
@@ -390,6 +395,9 @@ static smz_err entry_from_row(smz_reader *r, sqlite3_stmt *s, smz_entry **out)
         }
         if (!txt[i] && column_oom(r->db))
             return fail(r, SMZ_E_NOMEM, "out of memory");
+        if (i == 0 && t == SQLITE_TEXT && txt[i] && len[i] > SMZ_MAX_PATH)
+            return fail(r, SMZ_E_CORRUPT, "entry %.300s: invalid path: %s", txt[i],
+                        smz_path_problem(txt[i], len[i]));
         if (t != SQLITE_TEXT || !txt[i] || strlen(txt[i]) != len[i] || len[i] > SMZ_MAX_PATH)
             return fail(r, SMZ_E_CORRUPT, "entry %lld has a malformed field",
                         (long long)sqlite3_column_int64(s, 0));
@@ -398,6 +406,19 @@ static smz_err entry_from_row(smz_reader *r, sqlite3_stmt *s, smz_entry **out)
     int redirect = txt[3] != NULL;
     int64_t size = sqlite3_column_int64(s, 5), cluster = sqlite3_column_int64(s, 6),
             offset = sqlite3_column_int64(s, 7);
+    /* The format's path rules, on every row read: no path or redirect
+     * target that could leave a folder or confuse a terminal leaves the
+     * reader, whatever the caller does with it. */
+    const char *why = txt[0] ? smz_path_problem(txt[0], len[0]) : NULL;
+    if (why)
+        return fail(r, SMZ_E_CORRUPT, "entry %.300s: invalid path: %s", txt[0], why);
+    if (redirect && (why = smz_path_problem(txt[3], len[3])))
+        return fail(r, SMZ_E_CORRUPT, "entry %.300s: redirect to an invalid path (%.300s): %s", txt[0],
+                    txt[3], why);
+    if (redirect && (sqlite3_column_type(s, 5) != SQLITE_NULL || sqlite3_column_type(s, 6) != SQLITE_NULL ||
+                     sqlite3_column_type(s, 7) != SQLITE_NULL || txt[2]))
+        return fail(r, SMZ_E_CORRUPT, "entry %.300s: a redirect with a MIME type, cluster, offset or size",
+                    txt[0]);
     if (!txt[0] || !txt[1] ||
         (!redirect && (!txt[2] || sqlite3_column_type(s, 5) != SQLITE_INTEGER ||
                        sqlite3_column_type(s, 6) != SQLITE_INTEGER ||
@@ -727,6 +748,10 @@ static smz_err decompress(smz_reader *r, smz_cache *pool, int64_t cid, const cin
     }
     rc = smz_cluster_decode(r->dctx, pool, cid, ci, src, need, full, out, r->errmsg, sizeof r->errmsg);
     free(src);
+    if (rc == SMZ_OK) {
+        r->decodes++;
+        r->decoded_bytes += (*out)->len;
+    }
     return rc;
 }
 
@@ -769,6 +794,8 @@ static smz_err cluster_copy(smz_reader *r, smz_cache *cache, int64_t cid, uint64
         }
         if ((rc = load_stored(r, cid, &ci, &raw)) != SMZ_OK)
             goto out;
+        r->decodes++;
+        r->decoded_bytes += ci.stored;
         if (!cache) {
             memcpy(dst, raw + off, len);
             rc = SMZ_OK;
@@ -874,23 +901,45 @@ smz_err smz_reader_iter(smz_reader *r, const char *prefix, smz_iter **out)
     return SMZ_OK;
 }
 
+void smz_iter_on_skip(smz_iter *it, smz_problem_fn fn, void *ctx)
+{
+    it->skip = fn;
+    it->skip_ctx = ctx;
+}
+
+uint64_t smz_iter_skipped(const smz_iter *it)
+{
+    return it->skipped;
+}
+
 smz_err smz_iter_next(smz_iter *it, const smz_entry **e)
 {
     smz_reader *r = it->r;
     smz_entry_free(it->cur);
     it->cur = NULL;
     *e = NULL;
-    r->budget = SMZ_STEP_BUDGET;
-    if (too_many_rows(r, ++it->rows))
-        return fail(r, SMZ_E_CORRUPT, "the entry table is damaged (it does not end)");
-    int src = sqlite3_step(it->st);
-    if (src == SQLITE_DONE)
-        return SMZ_OK;
-    if (src != SQLITE_ROW)
-        return sqlfail(r, src, "listing entries");
-    smz_err rc = entry_from_row(r, it->st, &it->cur);
-    *e = it->cur;
-    return rc;
+    for (;;) {
+        r->budget = SMZ_STEP_BUDGET;
+        if (too_many_rows(r, ++it->rows))
+            return fail(r, SMZ_E_CORRUPT, "the entry table is damaged (it does not end)");
+        int src = sqlite3_step(it->st);
+        if (src == SQLITE_DONE)
+            return SMZ_OK;
+        if (src != SQLITE_ROW)
+            return sqlfail(r, src, "listing entries");
+        smz_err rc = entry_from_row(r, it->st, &it->cur);
+        /* entry_from_row's SMZ_E_CORRUPT is about this row alone: one bad
+         * row costs that entry, not the listing of all the others. */
+        if (rc == SMZ_E_CORRUPT) {
+            const char *p = (const char *)sqlite3_column_text(it->st, 1);
+            it->skipped++;
+            if (it->skip)
+                it->skip(it->skip_ctx, p ? p : "", r->errmsg);
+            continue;
+        }
+        *e = it->cur;
+        return rc;
+    }
 }
 
 void smz_iter_free(smz_iter *it)
@@ -993,13 +1042,125 @@ static void put_str(crypto_generichash_state *h, const void *s, size_t n)
     crypto_generichash_update(h, s, n);
 }
 
+/* Where one content entry's bytes lie, and where they go in the digest's
+ * path-order stream of content (for the spilled pass). */
+typedef struct dplace {
+    int64_t cluster;
+    uint64_t offset, size, pos;
+} dplace;
+
+static int dplace_cmp(const void *a, const void *b)
+{
+    const dplace *x = a, *y = b;
+    if (x->cluster != y->cluster)
+        return x->cluster < y->cluster ? -1 : 1;
+    return x->offset < y->offset ? -1 : x->offset > y->offset;
+}
+
+/* The entry part of the digest (step 4 of docs/FORMAT.md) into H.  The
+ * bytes of each content entry come from its cluster through CACHE (SPILL
+ * NULL), giving up with SMZ_E_TOOBIG once this handle has decoded more
+ * than BUDGET bytes; or from SPILL, a file holding all content in path
+ * order.  A malformed row fails the digest: it is over every entry. */
+static smz_err digest_entries(smz_reader *r, smz_cache *cache, crypto_generichash_state *h,
+                              unsigned char *chunk, FILE *spill, uint64_t budget)
+{
+    smz_iter *it = NULL;
+    uint64_t start = r->decoded_bytes, pos = 0;
+    smz_err rc = smz_reader_iter(r, NULL, &it);
+    while (rc == SMZ_OK) {
+        const smz_entry *e;
+        if ((rc = smz_iter_next(it, &e)) != SMZ_OK || !e)
+            break;
+        crypto_generichash_update(h, (const unsigned char *)(e->redirect ? "R" : "E"), 1);
+        put_str(h, e->path, strlen(e->path));
+        put_str(h, e->title, strlen(e->title));
+        if (e->redirect) {
+            put_str(h, e->redirect, strlen(e->redirect));
+            continue;
+        }
+        put_str(h, e->mime, strlen(e->mime));
+        put_u64(h, e->size);
+        for (uint64_t off = 0; rc == SMZ_OK && off < e->size;) {
+            size_t n = e->size - off > (1 << 20) ? (1 << 20) : (size_t)(e->size - off);
+            if (spill) {
+                if (fseeko(spill, (off_t)(pos + off), SEEK_SET) != 0 || fread(chunk, 1, n, spill) != n)
+                    rc = fail(r, SMZ_E_IO, "reading back the spilled content: %s", strerror(errno));
+            } else if (r->decoded_bytes - start > budget) {
+                rc = SMZ_E_TOOBIG;
+            } else if ((rc = cluster_copy(r, cache, e->cluster, e->offset + off, chunk, n)) != SMZ_OK) {
+                char what[sizeof r->errmsg];
+                memcpy(what, r->errmsg, sizeof what);
+                fail(r, rc, "%.300s: %.700s", e->path, what);
+            }
+            if (rc == SMZ_OK)
+                crypto_generichash_update(h, chunk, n);
+            off += n;
+        }
+        pos += e->size;
+    }
+    if (rc == SMZ_OK && smz_iter_skipped(it))
+        rc = fail(r, SMZ_E_CORRUPT, "%llu malformed entries (smz check lists them)",
+                  (unsigned long long)smz_iter_skipped(it));
+    smz_iter_free(it);
+    return rc;
+}
+
+/* Writes every content entry's bytes to SPILL at its place in the path
+ * order, reading them in the order they lie (each cluster decoded once). */
+static smz_err digest_spill(smz_reader *r, smz_cache *cache, unsigned char *chunk, FILE *spill)
+{
+    smz_iter *it = NULL;
+    dplace *pl = NULL;
+    size_t n = 0, cap = 0;
+    uint64_t pos = 0;
+    smz_err rc = smz_reader_iter(r, NULL, &it);
+    while (rc == SMZ_OK) {
+        const smz_entry *e;
+        if ((rc = smz_iter_next(it, &e)) != SMZ_OK || !e)
+            break;
+        if (e->redirect || !e->size)
+            continue;
+        if (n == cap) {
+            size_t nc = cap ? cap * 2 : 1024;
+            dplace *np = realloc(pl, nc * sizeof *np);
+            if (!np) {
+                rc = fail(r, SMZ_E_NOMEM, "out of memory");
+                break;
+            }
+            pl = np;
+            cap = nc;
+        }
+        pl[n++] = (dplace){e->cluster, e->offset, e->size, pos};
+        pos += e->size;
+    }
+    smz_iter_free(it);
+    if (rc == SMZ_OK)
+        qsort(pl, n, sizeof *pl, dplace_cmp);
+    for (size_t i = 0; rc == SMZ_OK && i < n; i++) {
+        for (uint64_t off = 0; rc == SMZ_OK && off < pl[i].size;) {
+            size_t k = pl[i].size - off > (1 << 20) ? (1 << 20) : (size_t)(pl[i].size - off);
+            if ((rc = cluster_copy(r, cache, pl[i].cluster, pl[i].offset + off, chunk, k)) != SMZ_OK)
+                break;
+            if (fseeko(spill, (off_t)(pl[i].pos + off), SEEK_SET) != 0 || fwrite(chunk, 1, k, spill) != k)
+                rc = fail(r, errno == ENOSPC ? SMZ_E_NOSPACE : SMZ_E_IO, "spilling content to a temporary file: %s",
+                          strerror(errno));
+            off += k;
+        }
+    }
+    if (rc == SMZ_OK && fflush(spill) != 0)
+        rc = fail(r, SMZ_E_IO, "spilling content to a temporary file: %s", strerror(errno));
+    free(pl);
+    return rc;
+}
+
 smz_err smz_reader_digest(smz_reader *r, unsigned char digest[SMZ_DIGEST_BYTES])
 {
-    crypto_generichash_state h;
+    crypto_generichash_state h, meta;
     sqlite3_stmt *s = NULL;
-    smz_iter *it = NULL;
     smz_cache *tmp = NULL;
     unsigned char *chunk = NULL;
+    FILE *spill = NULL;
     smz_err rc;
     int src;
     begin(r);
@@ -1029,6 +1190,7 @@ smz_err smz_reader_digest(smz_reader *r, unsigned char digest[SMZ_DIGEST_BYTES])
     if (src != SQLITE_DONE)
         return sqlfail(r, src, "reading metadata");
     crypto_generichash_update(&h, (const unsigned char *)"\xff", 1);
+    meta = h;
     /* Entries in path order jump between clusters: a private cache keeps
      * each cluster from being decompressed over and over. */
     smz_cache *cache = r->cache;
@@ -1038,40 +1200,47 @@ smz_err smz_reader_digest(smz_reader *r, unsigned char digest[SMZ_DIGEST_BYTES])
         rc = fail(r, SMZ_E_NOMEM, "out of memory");
         goto out;
     }
-    if ((rc = smz_reader_iter(r, NULL, &it)) != SMZ_OK)
+    /* Path order through the cache is right for every archive the packer
+     * makes, but entries that alternate between clusters the cache cannot
+     * hold together would decode a cluster per entry (4,000 one-byte
+     * entries over two 64 MiB clusters: 66 s).  So path order may decode
+     * twice what the clusters hold, plus the content itself; past that, the
+     * content is copied out in the order it lies, each cluster decoded
+     * once, to a temporary file read back in path order. */
+    int ok = 1;
+    uint64_t all = (uint64_t)scalar(r, "SELECT total(min(max(usize, 0), 1000000000)) FROM clusters", &ok);
+    uint64_t content = (uint64_t)scalar(r, "SELECT total(min(max(size, 0), 1000000000)) FROM entries", &ok);
+    if (!ok) {
+        rc = sqlfail(r, sqlite3_errcode(r->db), "counting the archive's contents");
         goto out;
-    for (;;) {
-        const smz_entry *e;
-        if ((rc = smz_iter_next(it, &e)) != SMZ_OK || !e)
-            break;
-        crypto_generichash_update(&h, (const unsigned char *)(e->redirect ? "R" : "E"), 1);
-        put_str(&h, e->path, strlen(e->path));
-        put_str(&h, e->title, strlen(e->title));
-        if (e->redirect) {
-            put_str(&h, e->redirect, strlen(e->redirect));
-            continue;
+    }
+    rc = digest_entries(r, cache, &h, chunk, NULL, 2 * all + content + (64u << 20));
+    if (rc == SMZ_E_TOOBIG) {
+        h = meta;
+        begin(r);
+        if (!(spill = tmpfile())) {
+            rc = fail(r, SMZ_E_IO, "cannot make a temporary file: %s", strerror(errno));
+            goto out;
         }
-        put_str(&h, e->mime, strlen(e->mime));
-        put_u64(&h, e->size);
-        for (uint64_t off = 0; off < e->size;) {
-            size_t n = e->size - off > (1 << 20) ? (1 << 20) : (size_t)(e->size - off);
-            if ((rc = cluster_copy(r, cache, e->cluster, e->offset + off, chunk, n)) != SMZ_OK) {
-                char what[sizeof r->errmsg];
-                memcpy(what, r->errmsg, sizeof what);
-                fail(r, rc, "%.300s: %.700s", e->path, what);
-                goto out;
-            }
-            crypto_generichash_update(&h, chunk, n);
-            off += n;
-        }
+        if ((rc = digest_spill(r, cache, chunk, spill)) == SMZ_OK)
+            rc = digest_entries(r, cache, &h, chunk, spill, 0);
     }
     if (rc == SMZ_OK)
         crypto_generichash_final(&h, digest, SMZ_DIGEST_BYTES);
 out:
-    smz_iter_free(it);
+    if (spill)
+        fclose(spill);
     free(chunk);
     smz_cache_free(tmp);
     return rc;
+}
+
+void smz_reader_decoded(const smz_reader *r, uint64_t *clusters, uint64_t *bytes)
+{
+    if (clusters)
+        *clusters = r->decodes;
+    if (bytes)
+        *bytes = r->decoded_bytes;
 }
 
 /* ---- check ---- */
@@ -1124,6 +1293,91 @@ static void cluster_problem(checker *c, int64_t cid, const char *msg, int *looku
         problem(c, "", "%s (and %llu more entries in it)", msg, (unsigned long long)more);
     else if (!named)
         problem(c, "", "%s", msg);
+}
+
+static void skipped_row(void *ctx, const char *path, const char *msg)
+{
+    problem(ctx, path, "%s", msg);
+}
+
+/* 1 when the N bytes at V are a 48x48 PNG: the signature, then an IHDR
+ * chunk of 13 bytes whose width and height are 48. */
+static int png_48(const unsigned char *v, size_t n)
+{
+    static const unsigned char head[16] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0, 0, 0, 13, 'I', 'H', 'D', 'R'};
+    return n >= 33 && !memcmp(v, head, 16) && be32(v + 16) == 48 && be32(v + 20) == 48;
+}
+
+/* The metadata rules of docs/FORMAT.md, one problem per broken rule. */
+static void check_metadata(checker *c)
+{
+    smz_reader *r = c->r;
+    sqlite3_stmt *s = NULL;
+    uint64_t rows = 0;
+    char *digest = NULL, *uuid = NULL;
+    int src = sqlite3_prepare_v2(r->db, "SELECT key, value FROM metadata ORDER BY key", -1, &s, NULL);
+    while (s && (src = sqlite3_step(s)) == SQLITE_ROW) {
+        r->budget = SMZ_STEP_BUDGET;
+        if (too_many_rows(r, ++rows)) {
+            problem(c, "", "the metadata table is damaged (it does not end)");
+            break;
+        }
+        const char *k = (const char *)sqlite3_column_blob(s, 0);
+        size_t kn = (size_t)sqlite3_column_bytes(s, 0);
+        const unsigned char *v = sqlite3_column_blob(s, 1);
+        size_t n = (size_t)sqlite3_column_bytes(s, 1);
+        char key[80];
+        snprintf(key, sizeof key, "%.*s", (int)(kn < 64 ? kn : 64), k ? k : "");
+        if (sqlite3_column_type(s, 0) != SQLITE_TEXT || !k || memchr(k, 0, kn) || !smz_utf8_valid(k, kn)) {
+            problem(c, "", "metadata key %s is not UTF-8 text", key);
+            continue;
+        }
+        if (n > SMZ_MAX_META_VALUE) {
+            problem(c, "", "metadata %s: value over 1 MiB", key);
+            continue;
+        }
+        if (!strcmp(key, "Illustration_48x48@1")) {
+            if (!png_48(v, n))
+                problem(c, "", "metadata %s is not a 48x48 PNG", key);
+            continue;
+        }
+        if (!smz_utf8_valid((const char *)v, n) || (n && memchr(v, 0, n))) {
+            problem(c, "", "metadata %s is not UTF-8 text", key);
+            continue;
+        }
+        char *t = strndup(v ? (const char *)v : "", n);
+        if (!t)
+            break;
+        if (!strcmp(key, "Date") && !smz_date_ok(t))
+            problem(c, "", "metadata Date is not a date written YYYY-MM-DD: %.64s", t);
+        else if (!strcmp(key, "Language") && !smz_language_ok(t))
+            problem(c, "", "metadata Language is not ISO 639-3 codes (\"eng\", \"eng,fra\"): %.64s", t);
+        else if (!strcmp(key, "Name") && !smz_name_ok(t))
+            problem(c, "", "metadata Name is not a plain word of up to 64 letters, digits, '.', '_' or '-': %.80s", t);
+        else if (!strcmp(key, "MainPage") && smz_path_problem(t, n))
+            problem(c, "", "metadata MainPage is not a valid path: %s", smz_path_problem(t, n));
+        if (!strcmp(key, SMZ_META_DIGEST)) {
+            free(digest);
+            digest = t;
+        } else if (!strcmp(key, SMZ_META_UUID)) {
+            free(uuid);
+            uuid = t;
+        } else {
+            free(t);
+        }
+    }
+    if (src != SQLITE_DONE && src != SQLITE_ROW)
+        problem(c, "", "reading metadata: %s", sqlite3_errmsg(r->db));
+    sqlite3_finalize(s);
+    char want[37];
+    if (digest && !smz_uuid_from_digest_hex(digest, strlen(digest), want))
+        problem(c, "", "metadata Digest is not 64 lowercase hex digits");
+    else if (digest && !uuid)
+        problem(c, "", "no UUID (metadata UUID)");
+    else if (digest && strcmp(uuid, want))
+        problem(c, "", "metadata UUID %.40s is not the one the Digest gives (%s)", uuid, want);
+    free(digest);
+    free(uuid);
 }
 
 smz_err smz_reader_check(smz_reader *r, smz_problem_fn fn, void *ctx, uint64_t *n_problems)
@@ -1179,9 +1433,12 @@ smz_err smz_reader_check(smz_reader *r, smz_problem_fn fn, void *ctx, uint64_t *
         problem(&c, "", "listing clusters: %s", sqlite3_errmsg(r->db));
     sqlite3_finalize(s);
     s = NULL;
-    /* 3. Every entry: inside its cluster; redirects resolve. */
+    /* 3. Every entry: its row well-formed (the path rules, a redirect's
+     * target: entry_from_row, whose verdict on each malformed row comes
+     * here through skipped_row), inside its cluster; redirects resolve. */
     if ((rc = smz_reader_iter(r, NULL, &it)) != SMZ_OK)
         goto out;
+    smz_iter_on_skip(it, skipped_row, &c);
     for (;;) {
         const smz_entry *e;
         smz_err er = smz_iter_next(it, &e);
@@ -1207,7 +1464,8 @@ smz_err smz_reader_check(smz_reader *r, smz_problem_fn fn, void *ctx, uint64_t *
         else if (e->offset > ci.usize || e->size > ci.usize - e->offset)
             problem(&c, e->path, "lies outside cluster %lld", (long long)e->cluster);
     }
-    /* 4. The main page. */
+    /* 4. The metadata, and the main page. */
+    check_metadata(&c);
     if (smz_reader_meta(r, "MainPage", &main_page, NULL) == SMZ_OK) {
         smz_entry *t = NULL;
         if (smz_reader_resolve(r, main_page, &t) != SMZ_OK)

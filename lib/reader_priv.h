@@ -14,11 +14,6 @@
  * FACTOR times the usual step budget (the progress handler's). */
 void smz_reader_begin_long(smz_reader *r, int factor);
 
-/* Orders entries by where their bytes lie (cluster, then offset), for qsort
- * of an array of smz_entry pointers.  Reading several entries in this order
- * decodes each of their clusters once, however few clusters the cache holds. */
-int smz_entry_cmp_place(const void *a, const void *b);
-
 /* 1 when the archive has the full-text tables. */
 int smz_reader_has_index(const smz_reader *r);
 

@@ -26,6 +26,7 @@
 #include "smz/reader.h"
 #include "format.h"
 #include "search/tokenizer.h"
+#include "text/utf8.h"
 #include "sign/archive_int.h"
 
 enum { CLASS_DATA, CLASS_RAW, N_CLASSES };
@@ -107,43 +108,45 @@ static void warnf(smz_writer *w, const char *fmt, ...)
     w->o.warn(w->o.warn_ctx, msg);
 }
 
+const char *smz_path_problem(const char *p, size_t n)
+{
+    if (n == 0)
+        return "empty path";
+    if (n > SMZ_MAX_PATH)
+        return "path over 4096 bytes";
+    if (memchr(p, 0, n))
+        return "NUL byte in the path";
+    if (p[0] == '/')
+        return "absolute path (leading '/')";
+    if (p[n - 1] == '/')
+        return "path ends with '/'";
+    for (size_t i = 0; i < n;) {
+        const char *seg = p + i, *end = memchr(seg, '/', n - i);
+        size_t len = end ? (size_t)(end - seg) : n - i;
+        if (len == 0)
+            return "empty segment ('//')";
+        if (len == 1 && seg[0] == '.')
+            return "'.' segment";
+        if (len == 2 && seg[0] == '.' && seg[1] == '.')
+            return "'..' segment";
+        i += len + 1;
+    }
+    const unsigned char *s = (const unsigned char *)p;
+    for (size_t i = 0; i < n;) {
+        uint32_t cp;
+        i += smz_utf8_next(s + i, n - i, &cp);
+        if (cp == SMZ_UTF8_INVALID)
+            return "not UTF-8";
+        /* C0, DEL and C1: Unicode's control characters (category Cc). */
+        if (cp < 0x20 || (cp >= 0x7f && cp <= 0x9f))
+            return "control character in the path";
+    }
+    return NULL;
+}
+
 int smz_path_valid(const char *p)
 {
-    size_t n = strlen(p);
-    if (n == 0 || n > SMZ_MAX_PATH || p[0] == '/')
-        return 0;
-    const char *seg = p;
-    for (;;) {
-        const char *end = strchr(seg, '/');
-        size_t len = end ? (size_t)(end - seg) : strlen(seg);
-        if (len == 0 || (len == 1 && seg[0] == '.') || (len == 2 && seg[0] == '.' && seg[1] == '.'))
-            return 0;
-        if (!end)
-            break;
-        seg = end + 1;
-    }
-    /* UTF-8 well-formed, no control characters */
-    const unsigned char *s = (const unsigned char *)p;
-    while (*s) {
-        unsigned c = *s;
-        size_t k;
-        if (c < 0x20 || c == 0x7f) return 0;
-        if (c < 0x80) { s++; continue; }
-        if (c >= 0xc2 && c <= 0xdf) k = 1;
-        else if (c >= 0xe0 && c <= 0xef) k = 2;
-        else if (c >= 0xf0 && c <= 0xf4) k = 3;
-        else return 0;
-        unsigned cp = c & (0x3f >> k);
-        for (size_t i = 1; i <= k; i++) {
-            if ((s[i] & 0xc0) != 0x80) return 0;
-            cp = (cp << 6) | (s[i] & 0x3f);
-        }
-        if ((k == 2 && cp < 0x800) || (k == 3 && (cp < 0x10000 || cp > 0x10ffff)) ||
-            (cp >= 0xd800 && cp <= 0xdfff))
-            return 0;
-        s += k + 1;
-    }
-    return 1;
+    return smz_path_problem(p, strlen(p)) == NULL;
 }
 
 /* ---- worker threads ---- */
@@ -828,12 +831,7 @@ static smz_err store_digest(smz_writer *w)
     smz_reader_close(r);
     sodium_bin2hex(hex, sizeof hex, d, sizeof d);
     /* UUID: the digest's first 16 bytes as a version-8 (custom) UUID. */
-    d[6] = (unsigned char)((d[6] & 0x0f) | 0x80);
-    d[8] = (unsigned char)((d[8] & 0x3f) | 0x80);
-    snprintf(uuid, sizeof uuid,
-             "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", d[0], d[1],
-             d[2], d[3], d[4], d[5], d[6], d[7], d[8], d[9], d[10], d[11], d[12], d[13], d[14],
-             d[15]);
+    smz_uuid_from_digest(d, uuid);
     int src = sqlite3_open_v2(w->tmp_path, &w->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL);
     if (src == SQLITE_OK)
         src = sqlite3_exec(w->db, "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;", NULL, NULL, NULL);

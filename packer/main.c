@@ -17,6 +17,7 @@
 #include "smz/verify.h"
 #include "smz/writer.h"
 #include "../common/password.h"
+#include "text/term.h"
 
 static const char usage[] =
     "usage: smz-pack SOURCE... -o OUT.smz [options]\n"
@@ -70,10 +71,21 @@ static double since(const struct timespec *t)
     return (double)(now.tv_sec - t->tv_sec) + (double)(now.tv_nsec - t->tv_nsec) / 1e9;
 }
 
+/* Prints MSG (a warning or error that may quote a packed file's name or
+ * metadata) on standard error with every control sequence escaped. */
+static void put_escaped(const char *pre, const char *msg)
+{
+    smz_strbuf b;
+    smz_strbuf_init(&b, strlen(msg) * 8 + 16);
+    smz_term_escape(&b, msg, strlen(msg));
+    fprintf(stderr, "%s%s\n", pre, smz_strbuf_err(&b) ? "(unprintable message)" : smz_strbuf_str(&b));
+    smz_strbuf_free(&b);
+}
+
 static void on_warn(void *ctx, const char *msg)
 {
     ui *u = ctx;
-    fprintf(stderr, "%swarning: %s\n", u->tty && !u->quiet ? "\r\033[K" : "", msg);
+    put_escaped(u->tty && !u->quiet ? "\r\033[Kwarning: " : "warning: ", msg);
 }
 
 static void on_progress(void *ctx, uint64_t entries, uint64_t bytes)
@@ -434,8 +446,7 @@ out:
     if (status != 0) {
         if (w && !err[0])
             snprintf(err, sizeof err, "%s", smz_writer_errmsg(w));
-        fprintf(stderr, "%ssmz-pack: %s\n", u.tty && !u.quiet ? "\r\033[K" : "",
-                err[0] ? err : "failed");
+        put_escaped(u.tty && !u.quiet ? "\r\033[Ksmz-pack: " : "smz-pack: ", err[0] ? err : "failed");
         if (w && strstr(smz_writer_errmsg(w), "interrupted"))
             status = 130;
     }

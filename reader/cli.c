@@ -3,6 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cli.h"
+#include "text/term.h"
+#include "text/utf8.h"
 
 smz_reader *cli_open(const char *path, smz_cache *cache)
 {
@@ -10,7 +12,7 @@ smz_reader *cli_open(const char *path, smz_cache *cache)
     smz_err rc = smz_reader_open(path, cache, &r);
     if (rc == SMZ_OK)
         return r;
-    fprintf(stderr, "smz: %s\n", r ? smz_reader_errmsg(r) : smz_strerror(rc));
+    fprintf(stderr, "smz: %s\n", cli_t(r ? smz_reader_errmsg(r) : smz_strerror(rc)));
     smz_reader_close(r);
     return NULL;
 }
@@ -18,7 +20,22 @@ smz_reader *cli_open(const char *path, smz_cache *cache)
 void cli_fail(const char *cmd, smz_reader *r, smz_err rc)
 {
     const char *m = r ? smz_reader_errmsg(r) : "";
-    fprintf(stderr, "smz %s: %s\n", cmd, m && *m ? m : smz_strerror(rc));
+    fprintf(stderr, "smz %s: %s\n", cmd, cli_t(m && *m ? m : smz_strerror(rc)));
+}
+
+void cli_skip_warn(void *cmd, const char *path, const char *message)
+{
+    (void)path; /* the message names it */
+    fprintf(stderr, "smz %s: skipped a malformed entry: %s\n", (const char *)cmd, cli_t(message));
+}
+
+void cli_debug_decodes(const smz_reader *r)
+{
+    uint64_t n = 0, bytes = 0;
+    if (!r || !getenv("SMZ_DEBUG_DECODES"))
+        return;
+    smz_reader_decoded(r, &n, &bytes);
+    fprintf(stderr, "smz: decoded %llu clusters, %llu bytes\n", (unsigned long long)n, (unsigned long long)bytes);
 }
 
 int cli_is_help(const char *arg)
@@ -55,10 +72,49 @@ void cli_json_free(cli_json *j)
 
 void cli_json_str(cli_json *j, FILE *out, const char *s, long len)
 {
-    sqlite3_bind_text(j->q, 1, s ? s : "", len < 0 ? -1 : (int)len, SQLITE_STATIC);
+    size_t n = s ? (len < 0 ? strlen(s) : (size_t)len) : 0;
+    smz_strbuf fixed;
+    smz_strbuf_init(&fixed, n * 3 + 16);
+    /* SQLite's json_quote passes invalid UTF-8 through: invalid JSON. */
+    if (s && !smz_utf8_valid(s, n)) {
+        if (smz_utf8_add_repaired(&fixed, s, n) == SMZ_OK) {
+            s = smz_strbuf_str(&fixed);
+            n = smz_strbuf_len(&fixed);
+        } else {
+            s = "";
+            n = 0;
+        }
+    }
+    sqlite3_bind_text(j->q, 1, s ? s : "", (int)n, SQLITE_STATIC);
     if (sqlite3_step(j->q) == SQLITE_ROW)
         fputs((const char *)sqlite3_column_text(j->q, 0), out);
     else
         fputs("\"\"", out);
     sqlite3_reset(j->q);
+    smz_strbuf_free(&fixed);
+}
+
+/* A few buffers in turn, so that one printf may show several strings. */
+#define CLI_T_RING 4
+const char *cli_tn(const char *s, size_t len)
+{
+    static smz_strbuf ring[CLI_T_RING];
+    static unsigned next;
+    smz_strbuf *b = &ring[next++ % CLI_T_RING];
+    if (!s)
+        return "";
+    if (smz_term_safe(s, len) && s[len] == 0)
+        return s;
+    /* Escaping at most quadruples a byte (\xHH); a cap keeps a hostile
+     * megabyte title from taking more than that. */
+    smz_strbuf_free(b);
+    smz_strbuf_init(b, len * 8 + 16);
+    if (smz_term_escape(b, s, len) != SMZ_OK)
+        return "(unprintable)";
+    return smz_strbuf_str(b);
+}
+
+const char *cli_t(const char *s)
+{
+    return cli_tn(s, s ? strlen(s) : 0);
 }

@@ -22,8 +22,23 @@ int cmd_keygen(int argc, char **argv);
 smz_reader *cli_open(const char *path, smz_cache *cache);
 /* Prints "smz: CMD: message" for a failed call on R. */
 void cli_fail(const char *cmd, smz_reader *r, smz_err rc);
+/* For smz_iter_on_skip: prints "smz CMD: skipped a malformed entry: why"
+ * (escaped) on standard error; CTX is the command's name. */
+void cli_skip_warn(void *cmd, const char *path, const char *message);
+/* With SMZ_DEBUG_DECODES set in the environment, prints how many clusters
+ * R decoded (smz_reader_decoded) on standard error: for tests. */
+void cli_debug_decodes(const smz_reader *r);
 /* True when ARG is -h or --help. */
 int cli_is_help(const char *arg);
+
+/* S (LEN bytes) made safe to print on a terminal (smz_term_escape: control
+ * characters, escape sequences and invalid UTF-8 shown as \xHH): S itself
+ * when it needs nothing, else one of 4 buffers used in turn, so the result
+ * is valid until the 4th call after.  NULL gives "".  Every string from an
+ * archive, a file name or a request goes through it before reaching a
+ * person's terminal. */
+const char *cli_tn(const char *s, size_t len);
+const char *cli_t(const char *s);
 
 /* JSON: writes S (LEN bytes, or strlen when LEN < 0) as a JSON string. */
 typedef struct cli_json cli_json;

@@ -20,7 +20,7 @@ static void on_problem(void *p, const char *path, const char *msg)
 {
     ctx *c = p;
     if (!c->json) {
-        printf("%s%s%s\n", path, *path ? ": " : "", msg);
+        printf("%s%s%s\n", cli_t(path), *path ? ": " : "", cli_t(msg));
         return;
     }
     printf("%s{\"path\": ", c->first ? "" : ", ");
@@ -140,10 +140,11 @@ int cmd_check(int argc, char **argv)
         }
         printf("}\n");
     }
+    cli_debug_decodes(r);
     if (rc != SMZ_OK)
         cli_fail("check", r, rc);
     else if (!c.json)
-        fprintf(stderr, "%s: %s\n", path, n ? "PROBLEMS FOUND" : "ok");
+        fprintf(stderr, "%s: %s\n", cli_t(path), n ? "PROBLEMS FOUND" : "ok");
     smz_reader_close(r);
     status = rc == SMZ_OK && n == 0 ? 0 : 1;
 done:

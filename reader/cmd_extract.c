@@ -1,6 +1,7 @@
 /* smz extract: entries back to a folder (through libarchive's disk writer
  * with its SECURE flags, so nothing lands outside the target) or into a
- * tar/zip stream.  Redirects become relative symlinks. */
+ * tar/zip stream, in the order their bytes lie in the archive.  Redirects
+ * become relative symlinks that cannot lead out of the tree (see step 4). */
 #include <archive.h>
 #include <archive_entry.h>
 #include <errno.h>
@@ -61,6 +62,118 @@ static int set_format(struct archive *a, const char *fmt)
     return -1;
 }
 
+enum { LINK_SYMLINK = 1, LINK_HARD, LINK_NONE };
+
+typedef struct item {
+    smz_entry *e;
+    int folder; /* another chosen entry lies under it: left out */
+} item;
+
+static smz_entry *entry_dup(const smz_entry *e)
+{
+    size_t lp = strlen(e->path) + 1, lt = strlen(e->title) + 1, lm = strlen(e->mime) + 1,
+           lr = e->redirect ? strlen(e->redirect) + 1 : 0;
+    smz_entry *d = malloc(sizeof *d + lp + lt + lm + lr);
+    if (!d)
+        return NULL;
+    *d = *e;
+    char *p = (char *)(d + 1);
+    d->path = memcpy(p, e->path, lp);
+    d->title = memcpy(p += lp, e->title, lt);
+    d->mime = memcpy(p += lt, e->mime, lm);
+    d->redirect = e->redirect ? memcpy(p + lm, e->redirect, lr) : NULL;
+    return d;
+}
+
+/* The item whose path is the N bytes at P, in ITEMS sorted by path. */
+static item *find_item(item *items, size_t n, const char *p, size_t len)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        const char *q = items[mid].e->path;
+        int c = strncmp(q, p, len);
+        if (c == 0)
+            c = q[len] != 0; /* longer than the key: after it */
+        if (c == 0)
+            return &items[mid];
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return NULL;
+}
+
+static size_t depth(const char *p)
+{
+    size_t d = 0;
+    for (; *p; p++)
+        d += *p == '/';
+    return d;
+}
+
+/* Writes E: its bytes, or (TARGET set) a link of kind HOW to TARGET.
+ * Returns 1 when the output cannot take more. */
+static int write_entry(struct archive *a, struct archive_entry *ae, smz_reader *r, const smz_entry *e,
+                       const char *target, int how, unsigned char *buf, int *failures)
+{
+    char *link = NULL;
+    if (!smz_path_valid(e->path)) {
+        fprintf(stderr, "smz extract: refusing unsafe path in the archive: %.200s\n", cli_t(e->path));
+        (*failures)++;
+        return 0;
+    }
+    archive_entry_clear(ae);
+    archive_entry_set_pathname_utf8(ae, e->path);
+    archive_entry_set_mtime(ae, 0, 0);
+    if (target && how == LINK_HARD) {
+        archive_entry_set_filetype(ae, AE_IFREG);
+        archive_entry_set_perm(ae, 0644);
+        archive_entry_set_hardlink_utf8(ae, target);
+    } else if (target) {
+        if (!(link = relative_link(e->path, target))) {
+            fprintf(stderr, "smz extract: out of memory\n");
+            (*failures)++;
+            return 1;
+        }
+        archive_entry_set_filetype(ae, AE_IFLNK);
+        archive_entry_set_perm(ae, 0777);
+        archive_entry_set_symlink_utf8(ae, link);
+    } else {
+        archive_entry_set_filetype(ae, AE_IFREG);
+        archive_entry_set_perm(ae, 0644);
+        archive_entry_set_size(ae, (la_int64_t)e->size);
+    }
+    int ar = archive_write_header(a, ae);
+    free(link);
+    if (ar < ARCHIVE_WARN) {
+        fprintf(stderr, "smz extract: %s: %s\n", cli_t(e->path), cli_t(archive_error_string(a)));
+        (*failures)++;
+        return ar == ARCHIVE_FATAL;
+    }
+    for (uint64_t off = 0; !target && off < e->size;) {
+        size_t n = e->size - off > (1 << 20) ? (1 << 20) : (size_t)(e->size - off);
+        smz_err er = smz_reader_read_range(r, e, off, buf, n);
+        if (er != SMZ_OK) {
+            cli_fail("extract", r, er);
+            (*failures)++;
+            break;
+        }
+        if (archive_write_data(a, buf, n) != (la_ssize_t)n) {
+            fprintf(stderr, "smz extract: %s: %s\n", cli_t(e->path), cli_t(archive_error_string(a)));
+            (*failures)++;
+            break;
+        }
+        off += n;
+    }
+    if (archive_write_finish_entry(a) < ARCHIVE_WARN) {
+        fprintf(stderr, "smz extract: %s: %s\n", cli_t(e->path), cli_t(archive_error_string(a)));
+        (*failures)++;
+    }
+    return 0;
+}
+
 int cmd_extract(int argc, char **argv)
 {
     const char *path = NULL, *out = NULL, *fmt = NULL;
@@ -72,6 +185,8 @@ int cmd_extract(int argc, char **argv)
     smz_cache *cache = NULL;
     smz_iter *it = NULL;
     unsigned char *buf = NULL;
+    item *items = NULL;
+    size_t n_items = 0, cap_items = 0;
     if (!sel)
         return 1;
     for (int i = 1; i < argc; i++) {
@@ -143,7 +258,10 @@ int cmd_extract(int argc, char **argv)
         goto out;
     }
     smz_err rc = smz_reader_iter(r, NULL, &it);
-    unsigned long written = 0, matched = 0;
+    if (it)
+        smz_iter_on_skip(it, cli_skip_warn, "extract");
+    unsigned long matched = 0;
+    /* 1. The chosen entries, in path order (bytewise, as strcmp). */
     while (rc == SMZ_OK) {
         const smz_entry *e;
         if ((rc = smz_iter_next(it, &e)) != SMZ_OK || !e)
@@ -151,63 +269,96 @@ int cmd_extract(int argc, char **argv)
         if (!wanted(e->path, sel, nsel))
             continue;
         matched++;
-        if (!smz_path_valid(e->path)) {
-            fprintf(stderr, "smz extract: refusing unsafe path in the archive: %.200s\n", e->path);
-            failures++;
-            continue;
-        }
-        archive_entry_clear(ae);
-        archive_entry_set_pathname_utf8(ae, e->path);
-        archive_entry_set_mtime(ae, 0, 0);
-        char *link = NULL;
-        if (e->redirect) {
-            if (!smz_path_valid(e->redirect) || !(link = relative_link(e->path, e->redirect))) {
-                fprintf(stderr, "smz extract: %s: unsafe redirect target; skipped\n", e->path);
-                failures++;
-                continue;
-            }
-            archive_entry_set_filetype(ae, AE_IFLNK);
-            archive_entry_set_perm(ae, 0777);
-            archive_entry_set_symlink_utf8(ae, link);
-        } else {
-            archive_entry_set_filetype(ae, AE_IFREG);
-            archive_entry_set_perm(ae, 0644);
-            archive_entry_set_size(ae, (la_int64_t)e->size);
-        }
-        int ar = archive_write_header(a, ae);
-        free(link);
-        if (ar < ARCHIVE_WARN) {
-            fprintf(stderr, "smz extract: %s: %s\n", e->path, archive_error_string(a));
-            failures++;
-            if (ar == ARCHIVE_FATAL)
-                break;
-            continue;
-        }
-        for (uint64_t off = 0; !e->redirect && off < e->size;) {
-            size_t n = e->size - off > (1 << 20) ? (1 << 20) : (size_t)(e->size - off);
-            smz_err er = smz_reader_read_range(r, e, off, buf, n);
-            if (er != SMZ_OK) {
-                cli_fail("extract", r, er);
-                failures++;
+        if (n_items == cap_items) {
+            size_t nc = cap_items ? cap_items * 2 : 256;
+            item *ni = realloc(items, nc * sizeof *ni);
+            if (!ni) {
+                rc = SMZ_E_NOMEM;
                 break;
             }
-            if (archive_write_data(a, buf, n) != (la_ssize_t)n) {
-                fprintf(stderr, "smz extract: %s: %s\n", e->path, archive_error_string(a));
-                failures++;
-                break;
-            }
-            off += n;
+            items = ni;
+            cap_items = nc;
         }
-        if (archive_write_finish_entry(a) < ARCHIVE_WARN) {
-            fprintf(stderr, "smz extract: %s: %s\n", e->path, archive_error_string(a));
-            failures++;
+        item *it2 = &items[n_items];
+        memset(it2, 0, sizeof *it2);
+        if (!(it2->e = entry_dup(e))) {
+            rc = SMZ_E_NOMEM;
+            break;
         }
-        written++;
+        n_items++;
     }
+    if (it && smz_iter_skipped(it))
+        failures++;
     if (rc != SMZ_OK) {
         cli_fail("extract", r, rc);
         goto out;
     }
+    /* 2. An entry that is also a folder of another ("a" and "a/b") is left
+     * out: as a file or a link it would stand where the folder must be, and
+     * a link there would lead the other's bytes elsewhere. */
+    for (size_t i = 0; i < n_items; i++) {
+        const char *p = items[i].e->path;
+        for (const char *q = strchr(p, '/'); q; q = strchr(q + 1, '/')) {
+            item *d = find_item(items, n_items, p, (size_t)(q - p));
+            if (d && !d->folder) {
+                d->folder = 1;
+                fprintf(stderr, "smz extract: %s: also a folder of other entries; skipped\n", cli_t(d->e->path));
+                failures++;
+            }
+        }
+    }
+    /* 3. Content in the order its bytes lie, so each cluster is decoded
+     * once whatever the order of the paths (smz_entry_cmp_place). */
+    smz_entry **order = calloc(n_items ? n_items : 1, sizeof *order);
+    size_t n_order = 0;
+    if (!order) {
+        fprintf(stderr, "smz extract: out of memory\n");
+        goto out;
+    }
+    for (size_t i = 0; i < n_items; i++)
+        if (!items[i].folder && !items[i].e->redirect)
+            order[n_order++] = items[i].e;
+    qsort(order, n_order, sizeof *order, smz_entry_cmp_place);
+    int fatal = 0;
+    for (size_t k = 0; k < n_order && !fatal; k++)
+        fatal = write_entry(a, ae, r, order[k], NULL, 0, buf, &failures);
+    free(order);
+    /* 4. Redirects, once their targets are written: each points straight
+     * at the content it ends at (never at another link), which must be
+     * written too.  In a folder, a symlink (libarchive's SECURE flags keep
+     * every write from passing through a link).  In a tar or zip, whose
+     * extractor may follow links blindly, a symlink only when its target is
+     * at least as deep as the link: then no chain of links, even where a
+     * case-insensitive disk makes two paths one, can climb above the top;
+     * otherwise a hard link in a tar, and nothing in a zip. */
+    for (size_t i = 0; i < n_items && !fatal; i++) {
+        const smz_entry *e = items[i].e;
+        if (items[i].folder || !e->redirect)
+            continue;
+        smz_entry *t = NULL;
+        smz_err er = smz_reader_resolve(r, e->path, &t);
+        item *ti = er == SMZ_OK ? find_item(items, n_items, t->path, strlen(t->path)) : NULL;
+        if (!ti || ti->folder) {
+            if (er != SMZ_OK)
+                cli_fail("extract", r, er);
+            fprintf(stderr, "smz extract: %s: redirect whose target is not extracted; skipped\n",
+                    cli_t(e->path));
+            failures++;
+        } else {
+            int how = !fmt || depth(t->path) >= depth(e->path) ? LINK_SYMLINK
+                      : strcmp(fmt, "zip") ? LINK_HARD : LINK_NONE;
+            if (how == LINK_NONE) {
+                fprintf(stderr, "smz extract: %s: a redirect up the tree cannot be a safe link in a zip; skipped\n",
+                        cli_t(e->path));
+                failures++;
+            } else {
+                fatal = write_entry(a, ae, r, e, t->path, how, buf, &failures);
+            }
+        }
+        smz_entry_free(t);
+    }
+    if (fatal)
+        goto out;
     if (archive_write_close(a) != ARCHIVE_OK) {
         fprintf(stderr, "smz extract: %s: %s\n", out, archive_error_string(a));
         goto out;
@@ -218,6 +369,7 @@ int cmd_extract(int argc, char **argv)
     }
     status = failures ? 1 : 0;
 out:
+    cli_debug_decodes(r);
     if (cwd >= 0) {
         if (fchdir(cwd) != 0)
             status = 1;
@@ -226,6 +378,9 @@ out:
     archive_entry_free(ae);
     archive_write_free(a);
     smz_iter_free(it);
+    for (size_t i = 0; i < n_items; i++)
+        smz_entry_free(items[i].e);
+    free(items);
     free(buf);
     free(sel);
     smz_reader_close(r);

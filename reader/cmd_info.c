@@ -100,7 +100,7 @@ int cmd_info(int argc, char **argv)
     } else {
         for (int i = 0; keys[i]; i++)
             if (vals[i])
-                printf("%-12s %s\n", keys[i], vals[i]);
+                printf("%-12s %s\n", keys[i], cli_tn(vals[i], lens[i]));
         if (sr == SMZ_OK)
             printf("%-12s key %s (smz verify checks it)\n", "Signature", signer);
         else
@@ -120,7 +120,7 @@ int cmd_info(int argc, char **argv)
         printf("MIME types:\n");
         for (size_t i = 0; i < st.n_mimes; i++)
             printf("  %8llu  %10.2f MB  %s\n", (unsigned long long)st.mimes[i].entries,
-                   (double)st.mimes[i].bytes / 1e6, st.mimes[i].mime);
+                   (double)st.mimes[i].bytes / 1e6, cli_t(st.mimes[i].mime));
     }
     for (int i = 0; keys[i]; i++)
         free(vals[i]);

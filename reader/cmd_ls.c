@@ -31,20 +31,25 @@ int cmd_ls(int argc, char **argv)
         return 1;
     smz_iter *it = NULL;
     smz_err rc = smz_reader_iter(r, prefix, &it);
+    if (it)
+        smz_iter_on_skip(it, cli_skip_warn, "ls");
     while (rc == SMZ_OK) {
         const smz_entry *e;
         if ((rc = smz_iter_next(it, &e)) != SMZ_OK || !e)
             break;
         if (!lng)
-            printf("%s\n", e->path);
+            printf("%s\n", cli_t(e->path));
         else if (e->redirect)
-            printf("%s\t-> %s\t0\t%s\n", e->path, e->redirect, e->title);
+            printf("%s\t-> %s\t0\t%s\n", cli_t(e->path), cli_t(e->redirect), cli_t(e->title));
         else
-            printf("%s\t%s\t%llu\t%s\n", e->path, e->mime, (unsigned long long)e->size, e->title);
+            printf("%s\t%s\t%llu\t%s\n", cli_t(e->path), cli_t(e->mime), (unsigned long long)e->size,
+                   cli_t(e->title));
     }
     if (rc != SMZ_OK)
         cli_fail("ls", r, rc);
+    /* Everything else was listed; the status still says something was not. */
+    int skipped = it && smz_iter_skipped(it) > 0;
     smz_iter_free(it);
     smz_reader_close(r);
-    return rc == SMZ_OK ? 0 : 1;
+    return rc == SMZ_OK && !skipped ? 0 : 1;
 }

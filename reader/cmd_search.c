@@ -32,9 +32,16 @@ static void put_snippet(const char *s, int tty)
         if (i < sizeof ents / sizeof ents[0]) {
             fputs(ents[i].ch, stdout);
             s += n;
-        } else {
-            putchar(*s == '\n' ? ' ' : *s);
+        } else if (*s == '\n') {
+            putchar(' ');
             s++;
+        } else {
+            /* Up to the next mark, entity or newline, shown escaped. */
+            size_t run = strcspn(s, "<&\n");
+            if (run == 0)
+                run = 1;
+            fputs(cli_tn(s, run), stdout);
+            s += run;
         }
     }
 }
@@ -139,7 +146,7 @@ static int run(int suggest, int argc, char **argv)
         int tty = isatty(STDOUT_FILENO);
         for (size_t i = 0; i < res->n; i++) {
             const smz_hit *h = &res->hits[i];
-            printf("%s\t%s\n", h->path, h->title);
+            printf("%s\t%s\n", cli_t(h->path), cli_t(h->title));
             if (!suggest && h->snippet[0]) {
                 fputs("    ", stdout);
                 put_snippet(h->snippet, tty);

@@ -36,7 +36,7 @@ static const char usage_text[] =
 static void warn(void *ctx, const char *message)
 {
     (void)ctx;
-    fprintf(stderr, "smz serve: %s\n", message);
+    fprintf(stderr, "smz serve: %s\n", cli_t(message));
 }
 
 static int number(const char *opt, const char *v, long lo, long hi, int *out)

@@ -28,12 +28,12 @@ static void print_text(const char *path, const smz_verify_report *rep, cli_verdi
                                                                : "untrusted";
         printf("%s: %s", cli_sig_where(sc), st);
         if (sc->keyid[0])
-            printf(", key %s (%s)", sc->keyid, sc->trusted ? "trusted" : "not trusted");
+            printf(", key %s (%s)", cli_t(sc->keyid), sc->trusted ? "trusted" : "not trusted");
         if (sc->message[0])
-            printf(": %s", sc->message);
+            printf(": %s", cli_t(sc->message));
         printf("\n");
         if (sc->comment)
-            printf("  trusted comment: %s\n", sc->comment);
+            printf("  trusted comment: %s\n", cli_t(sc->comment));
         if (sc->status == SMZ_SIGSTATUS_GOOD && !good_key)
             good_key = sc->keyid;
         if (sc->keyid[0] && !some_key)
@@ -41,19 +41,19 @@ static void print_text(const char *path, const smz_verify_report *rep, cli_verdi
     }
     switch (v) {
     case VERDICT_VERIFIED:
-        printf("%s: verified: signed by trusted key %s\n", path, good_key);
+        printf("%s: verified: signed by trusted key %s\n", cli_t(path), cli_t(good_key));
         break;
     case VERDICT_BAD:
-        printf("%s: BAD SIGNATURE\n", path);
+        printf("%s: BAD SIGNATURE\n", cli_t(path));
         break;
     case VERDICT_UNTRUSTED:
         if (some_key)
-            printf("%s: not signed by a trusted key (signed by %s)\n", path, some_key);
+            printf("%s: not signed by a trusted key (signed by %s)\n", cli_t(path), cli_t(some_key));
         else
-            printf("%s: not signed by a trusted key\n", path);
+            printf("%s: not signed by a trusted key\n", cli_t(path));
         break;
     case VERDICT_UNSIGNED:
-        printf("%s: not signed (no embedded signature, no .minisig beside it)\n", path);
+        printf("%s: not signed (no embedded signature, no .minisig beside it)\n", cli_t(path));
         break;
     }
 }
@@ -110,7 +110,7 @@ int cmd_verify(int argc, char **argv)
     smz_verify_opts o = {.trusted = kr, .detached = detached};
     smz_err rc = smz_archive_verify(r, path, &o, &rep, err, sizeof err);
     if (rc != SMZ_OK) {
-        fprintf(stderr, "smz verify: %s: %s\n", path, err[0] ? err : smz_strerror(rc));
+        fprintf(stderr, "smz verify: %s: %s\n", cli_t(path), cli_t(err[0] ? err : smz_strerror(rc)));
         goto out;
     }
     cli_verdict v = cli_verdict_of(&rep);

@@ -104,6 +104,7 @@ LAZY_VOID(archive, archive_entry_set_pathname_utf8, (struct archive_entry *e, co
 LAZY_VOID(archive, archive_entry_set_perm, (struct archive_entry *e, __LA_MODE_T m), (e, m))
 LAZY_VOID(archive, archive_entry_set_size, (struct archive_entry *e, la_int64_t n), (e, n))
 LAZY_VOID(archive, archive_entry_set_symlink_utf8, (struct archive_entry *e, const char *p), (e, p))
+LAZY_VOID(archive, archive_entry_set_hardlink_utf8, (struct archive_entry *e, const char *p), (e, p))
 LAZY_FN(archive, const char *, archive_error_string, (struct archive *a), (a))
 LAZY_FN(archive, int, archive_write_add_filter_gzip, (struct archive *a), (a))
 LAZY_FN(archive, int, archive_write_add_filter_zstd, (struct archive *a), (a))

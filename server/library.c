@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include "smz/writer.h"
+#include "format.h"
 #include "srv.h"
 
 #define MAX_ARCHIVES 10000
@@ -146,6 +147,7 @@ static void archive_free(archive *a)
     free(a->path);
     free(a->stem);
     free(a->name);
+    free(a->meta_name);
     free(a->title);
     free(a->description);
     free(a->language);
@@ -207,14 +209,26 @@ static int taken(const registry *g, size_t upto, const char *name)
     return 0;
 }
 
-/* Name from the Name metadata if usable, else the file name; a name already
- * used by an earlier archive gives way to the file name, then to NAME-2,
- * NAME-3...  Deterministic for one command line. */
+/* 1 when another archive than the I-th claims NAME, by its file name or
+ * by its Name metadata. */
+static int disputed(const registry *g, size_t i, const char *name)
+{
+    for (size_t j = 0; j < g->n; j++)
+        if (j != i && (!strcmp(g->a[j].stem, name) || (g->a[j].meta_name && !strcmp(g->a[j].meta_name, name))))
+            return 1;
+    return 0;
+}
+
+/* Name from the Name metadata if usable and claimed by no other archive
+ * (neither as its file name nor as its Name: an archive cannot take
+ * another's name, whatever the order of the files), else the file name; a
+ * name already used by an earlier archive gives way to the file name, then
+ * to NAME-2, NAME-3...  Deterministic for one command line. */
 static char *pick_name(const registry *g, size_t i, const char *meta_name)
 {
     const archive *a = &g->a[i];
     char base[SRV_NAME_MAX + 1];
-    if (name_ok(meta_name) && !taken(g, i, meta_name))
+    if (name_ok(meta_name) && !disputed(g, i, meta_name) && !taken(g, i, meta_name))
         return strdup(meta_name);
     if (name_ok(a->stem) && !taken(g, i, a->stem))
         return strdup(a->stem);
@@ -298,7 +312,7 @@ static void load_one(registry *g, size_t i)
 {
     archive *a = &g->a[i];
     smz_reader *r = NULL;
-    char *name = NULL, *uuid = NULL, *ill = NULL;
+    char *name = NULL, *uuid = NULL, *ill = NULL, *digest = NULL;
     size_t ill_len = 0;
     smz_err rc = smz_reader_open(a->path, NULL, &r);
     if (rc != SMZ_OK) {
@@ -321,8 +335,15 @@ static void load_one(registry *g, size_t i)
         free(a->main_page);
         a->main_page = NULL;
     }
+    /* The UUID names the content in ETags and the catalog: it is used only
+     * when it is the one the Digest gives (docs/FORMAT.md), so an archive
+     * cannot borrow another's.  (The Digest itself is checked against the
+     * entries by smz check and smz verify, not on each start.) */
     uuid = meta(r, "UUID", 64);
-    if (uuid_ok(uuid))
+    digest = meta(r, "Digest", 64);
+    char want[37];
+    if (uuid_ok(uuid) && digest && smz_uuid_from_digest_hex(digest, strlen(digest), want) &&
+        !strcmp(want, uuid))
         snprintf(a->uuid, sizeof a->uuid, "%s", uuid);
     if (smz_reader_meta(r, "Illustration_48x48@1", &ill, &ill_len) == SMZ_OK && ill_len > 8 &&
         ill_len <= (1u << 20) && !memcmp(ill, "\x89PNG\r\n\x1a\n", 8)) {
@@ -334,10 +355,8 @@ static void load_one(registry *g, size_t i)
     sig_quick(g, a, r);
     a->state = 1;
 out:
-    a->name = pick_name(g, i, name);
-    if (!a->name)
-        a->state = -1;
-    free(name);
+    a->meta_name = name;
+    free(digest);
     free(uuid);
     free(ill);
     smz_reader_close(r);
@@ -349,6 +368,14 @@ void reg_load(registry *g)
     if (!g->loaded) {
         for (size_t i = 0; i < g->n; i++)
             load_one(g, i);
+        /* Names once every archive's claim is known. */
+        for (size_t i = 0; i < g->n; i++)
+            if (!(g->a[i].name = pick_name(g, i, g->a[i].meta_name)))
+                g->a[i].state = -1;
+        for (size_t i = 0; i < g->n; i++) {
+            free(g->a[i].meta_name);
+            g->a[i].meta_name = NULL;
+        }
         g->loaded = 1;
     }
     pthread_mutex_unlock(&g->lock);

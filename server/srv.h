@@ -89,6 +89,7 @@ typedef struct archive {
     /* Set once by reg_load() under the registry lock, read-only after. */
     int state;            /* 0: not loaded, 1: readable, -1: cannot be read */
     char *name;           /* URL name: [A-Za-z0-9._-], unique */
+    char *meta_name;      /* the archive's Name metadata, while names are picked */
     char *title, *description, *language, *date, *creator, *publisher, *tags, *source,
         *license, *main_page;
     char uuid[37];        /* "" when absent or malformed */

@@ -56,6 +56,12 @@ typedef struct smz_entry {
 } smz_entry;
 void smz_entry_free(smz_entry *e);
 
+/* Orders entries by where their bytes lie (cluster, then offset), for qsort
+ * of an array of smz_entry pointers.  Reading several entries in this order
+ * decodes each of their clusters once, however few clusters the cache holds
+ * (smz extract, search snippets). */
+int smz_entry_cmp_place(const void *a, const void *b);
+
 /* Looks PATH up exactly.  SMZ_E_NOTFOUND when there is no such entry. */
 smz_err smz_reader_find(smz_reader *r, const char *path, smz_entry **out);
 /* Like find, but follows redirects (at most 16; a loop is SMZ_E_REDIRECT).
@@ -77,7 +83,12 @@ smz_err smz_reader_meta(smz_reader *r, const char *key, char **value, size_t *le
 
 /* Walks entries whose path starts with PREFIX (NULL or "" for all) in path
  * order.  smz_iter_next sets *e to an entry owned by the iterator (valid until
- * the next call) or to NULL at the end. */
+ * the next call) or to NULL at the end.  A malformed row (an invalid path
+ * or redirect target, a field of the wrong type: docs/FORMAT.md) is passed
+ * over: the walk goes on with the next row, smz_iter_skipped counts it, and
+ * the function set with smz_iter_on_skip (none by default) is told its path
+ * (raw bytes from the archive: escape before printing) and why.  An error
+ * return is about the table as a whole and ends the walk. */
 typedef struct smz_iter smz_iter;
 smz_err smz_reader_iter(smz_reader *r, const char *prefix, smz_iter **out);
 smz_err smz_iter_next(smz_iter *it, const smz_entry **e);
@@ -112,6 +123,12 @@ void smz_stats_free(smz_stats *st);
 #define SMZ_DIGEST_BYTES 32
 smz_err smz_reader_digest(smz_reader *r, unsigned char digest[SMZ_DIGEST_BYTES]);
 
+/* How many clusters this handle has decoded (or read whole, for a stored
+ * one) since it was opened, and their decoded bytes; either pointer may be
+ * NULL.  For tests and benchmarks: a walk over entries should decode each
+ * cluster about once. */
+void smz_reader_decoded(const smz_reader *r, uint64_t *clusters, uint64_t *bytes);
+
 /* Checks everything: cluster checksums and decompression, every entry
  * readable and inside its cluster, redirects resolve, the main page exists,
  * the stored digest matches.  Each problem is passed to PROBLEM (may be
@@ -121,6 +138,11 @@ smz_err smz_reader_digest(smz_reader *r, unsigned char digest[SMZ_DIGEST_BYTES])
 typedef void (*smz_problem_fn)(void *ctx, const char *path, const char *message);
 smz_err smz_reader_check(smz_reader *r, smz_problem_fn problem, void *ctx,
                          uint64_t *n_problems);
+
+/* See smz_reader_iter: FN (may be NULL) is called with CTX for each
+ * malformed row the iterator passes over. */
+void smz_iter_on_skip(smz_iter *it, smz_problem_fn fn, void *ctx);
+uint64_t smz_iter_skipped(const smz_iter *it);
 
 /* A random HTML entry (for /random): seeded by the caller's SEED. */
 smz_err smz_reader_random(smz_reader *r, uint64_t seed, smz_entry **out);

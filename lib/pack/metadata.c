@@ -19,6 +19,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "entry.h"
+#include "format.h"
 #include "text/utf8.h"
 
 /* The collection keys a file may set, as in docs/FORMAT.md. */
@@ -199,58 +200,21 @@ static smz_err check_text(parse *ps, const char *what, const char *v, size_t len
     return SMZ_OK;
 }
 
-static int is_lower(int c) { return c >= 'a' && c <= 'z'; }
-static int is_alnum(int c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); }
-
-/* "eng", "zho-Hant", "eng,fra": ISO 639 codes with optional BCP 47
- * subtags, comma-separated. */
+/* The rules themselves live with the format (lib/format.c), where smz
+ * check applies them to archives too. */
 static int language_ok(const char *s)
 {
-    while (*s) {
-        size_t n = 0;
-        while (is_lower((unsigned char)s[n]))
-            n++;
-        if (n < 2 || n > 3)
-            return 0;
-        s += n;
-        while (*s == '-') {
-            size_t k = 0;
-            while (is_alnum((unsigned char)s[1 + k]))
-                k++;
-            if (k < 1 || k > 8)
-                return 0;
-            s += 1 + k;
-        }
-        if (*s == ',' && s[1])
-            s++;
-        else if (*s)
-            return 0;
-    }
-    return 1;
+    return smz_language_ok(s);
 }
 
 int smz_pack_date_ok(const char *s)
 {
-    static const int days[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    for (int i = 0; i < 10; i++)
-        if (i == 4 || i == 7 ? s[i] != '-' : !(s[i] >= '0' && s[i] <= '9'))
-            return 0;
-    if (s[10])
-        return 0;
-    int y = atoi(s), mo = atoi(s + 5), d = atoi(s + 8);
-    int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    return y >= 1 && mo >= 1 && mo <= 12 && d >= 1 && d <= days[mo - 1] && (mo != 2 || d <= 28 + leap);
+    return smz_date_ok(s);
 }
 
 static int name_ok(const char *s)
 {
-    size_t n = strlen(s);
-    if (n > 64 || s[0] == '.')
-        return 0;
-    for (size_t i = 0; i < n; i++)
-        if (!is_alnum((unsigned char)s[i]) && !strchr("._-", s[i]))
-            return 0;
-    return 1;
+    return smz_name_ok(s);
 }
 
 /* Runs json_each over JSON (text) in *ST (prepared here; the caller

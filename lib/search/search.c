@@ -373,7 +373,7 @@ static smz_err page_data(smz_reader *r, const char *path, unsigned char **data, 
     *n = 0;
     *mime = NULL;
     smz_err rc = smz_reader_find(r, path, &e);
-    if (rc == SMZ_E_NOTFOUND)
+    if (rc == SMZ_E_NOTFOUND || rc == SMZ_E_CORRUPT)
         return SMZ_OK;
     if (rc != SMZ_OK)
         return rc;
@@ -573,7 +573,9 @@ static smz_err fill_snippets(search_state *st)
     for (size_t i = 0; i < res->n; i++) {
         pool.jobs[i].title = res->hits[i].title;
         rc = smz_reader_find(st->r, res->hits[i].path, &ents[i]);
-        if (rc == SMZ_E_NOTFOUND)
+        /* A hit whose entry row is malformed gets no snippet, like one
+         * whose entry is gone: one bad row does not fail the search. */
+        if (rc == SMZ_E_NOTFOUND || rc == SMZ_E_CORRUPT)
             continue;
         if (rc != SMZ_OK)
             goto out;

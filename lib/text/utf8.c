@@ -103,3 +103,20 @@ size_t smz_utf8_cut(const char *s, size_t len, size_t max)
         n--;
     return n;
 }
+
+smz_err smz_utf8_add_repaired(smz_strbuf *b, const char *s, size_t n)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t i = 0, start = 0;
+    while (i < n) {
+        uint32_t cp;
+        size_t k = smz_utf8_next(p + i, n - i, &cp);
+        if (cp == SMZ_UTF8_INVALID) {
+            smz_strbuf_add(b, p + start, i - start);
+            smz_strbuf_add(b, "\xEF\xBF\xBD", 3);
+            start = i + k;
+        }
+        i += k;
+    }
+    return smz_strbuf_add(b, p + start, n - start);
+}

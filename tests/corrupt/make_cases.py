@@ -77,3 +77,16 @@ sql("meta-too-long", "INSERT OR REPLACE INTO metadata VALUES ('Title', zeroblob(
 sql("digest-mismatch", "UPDATE metadata SET value = 'Forged title' WHERE key = 'Title'")
 sql("main-page-missing", "INSERT OR REPLACE INTO metadata VALUES ('MainPage', 'gone.html')")
 patch("page-size-bad", 16, b"\x00\x03")
+# Paths and redirect targets the format forbids (issue 16, point 12): each
+# a copy of a real entry under the bad path; smz check names the rule.
+copy_as = ("INSERT INTO entries(path, title, mime, cluster, offset, size) SELECT CAST(x'{}' AS TEXT), "
+           f"title, mime, cluster, offset, size FROM entries WHERE path = {one_entry}")
+for case, p in [("path-dotdot", b"../evil.html"), ("path-absolute", b"/etc/evil"), ("path-empty", b""),
+                ("path-dot", b"."), ("path-double-slash", b"a//b"), ("path-trailing-slash", b"dir/"),
+                ("path-newline", b"a\nb"), ("path-escape", b"a\x1b]0;t\x07b"), ("path-not-utf8", b"a\xffb"),
+                ("path-c1", b"a\xc2\x9bb")]:
+    sql(case, copy_as.format(p.hex()))
+sql("redirect-dotdot", "INSERT INTO entries(path, title, redirect) VALUES ('evil-redirect', '', '../evil.html')")
+sql("redirect-with-size", "INSERT INTO entries(path, title, size, redirect) VALUES ('sized', '', 5, 'x')")
+sql("meta-date", "INSERT OR REPLACE INTO metadata VALUES ('Date', '2024-02-30')")
+sql("meta-uuid-borrowed", "UPDATE metadata SET value = '00000000-0000-8000-8000-000000000000' WHERE key = 'UUID'")

@@ -1,13 +1,19 @@
 /* libFuzzer target: open an arbitrary byte string as an archive and read
  * everything a reader can reach (stats, every entry, redirects, the main
  * page, random, a full check).  Any crash, leak or sanitizer report is a
- * bug; every error must be a clean smz_err. */
+ * bug; every error must be a clean smz_err.  And the reader's promises on
+ * what it hands out are checked (abort() when broken): every path and
+ * redirect target follows the format's rules, and a path escaped for a
+ * terminal holds no control character. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <fcntl.h>
 #include <unistd.h>
+#include <string.h>
 #include "smz/reader.h"
+#include "smz/writer.h"
+#include "text/term.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -41,6 +47,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (smz_reader_iter(r, NULL, &it) == SMZ_OK) {
             const smz_entry *e;
             for (int n = 0; n < 500 && smz_iter_next(it, &e) == SMZ_OK && e; n++) {
+                if (!smz_path_valid(e->path) || (e->redirect && !smz_path_valid(e->redirect)))
+                    abort();
+                smz_strbuf b;
+                smz_strbuf_init(&b, 1 << 16);
+                if (smz_term_escape(&b, e->title, strlen(e->title)) == SMZ_OK &&
+                    !smz_term_safe(smz_strbuf_str(&b), smz_strbuf_len(&b)))
+                    abort();
+                smz_strbuf_free(&b);
                 smz_entry *t = NULL;
                 if (smz_reader_resolve(r, e->path, &t) == SMZ_OK) {
                     unsigned char *buf = NULL;
