@@ -364,7 +364,7 @@ int cmd_extract(int argc, char **argv)
         goto out;
     }
     if (nsel && matched == 0) {
-        fprintf(stderr, "smz extract: nothing in %s matches the given paths\n", path);
+        fprintf(stderr, "smz extract: nothing in %s matches the given paths\n", cli_t(path));
         goto out;
     }
     status = failures ? 1 : 0;

@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sqlite3.h>
+#include "smz/writer.h"
 #include "smz/search.h"
 #include "reader_priv.h"
 #include "search/match.h"
@@ -513,6 +514,10 @@ static smz_err take(search_state *st, const char *path, const char *title, doubl
     char *snippet = NULL;
     int ok = 1;
     smz_err rc = SMZ_OK;
+    /* A path the format forbids is no result: the reader hands out no
+     * such entry (docs/FORMAT.md, entries). */
+    if (!smz_path_valid(path))
+        return SMZ_OK;
     st->checked++;
     if (need || (on_page && !st->later && !st->no_snippets)) {
         if ((rc = check_page(st->r, st->m, path, title, &ok,
@@ -913,7 +918,7 @@ smz_err smz_suggest(smz_reader *r, const char *prefix, size_t limit, smz_results
                 rc = smz_reader_fail(r, SMZ_E_NOMEM, "out of memory");
                 goto out;
             }
-            if (!path || !title)
+            if (!path || !title || !smz_path_valid(path))
                 continue;
             cand *k = &c[nc];
             if (!(k->path = strdup(path)) || !(k->title = strdup(title))) {

@@ -43,6 +43,19 @@ check_eq "cat of such a redirect fails" "$("$SMZ" cat badredirect.smz r >/dev/nu
 mkdir -p x1 && "$SMZ" extract badpath0.smz -o x1/out 2>x.err
 check "extract writes the good entries around a bad row" test -f x1/out/good.html
 check "... and nothing outside" test ! -e x1/evil.html -a ! -e evil.html
+if "$SMZ" search --help >/dev/null 2>&1; then
+    mkdir -p srch && echo '<title>Zebra one</title>zebra stripes' >srch/a.html &&
+        echo '<title>Zebra two</title>zebra stripes' >srch/b.html
+    "$SMZ_PACK" srch -o srch.smz --quiet
+    sqlite3 srch.smz "UPDATE entries SET path = CAST(x'2e2e2f651b5b324a' AS TEXT) WHERE path = 'a.html';
+                      UPDATE search_text SET path = CAST(x'2e2e2f651b5b324a' AS TEXT) WHERE path = 'a.html'"
+    "$SMZ" search srch.smz zebra >search.out 2>&1
+    check_eq "search goes on past a malformed entry" "$?" 0
+    check_eq "... and lists only the valid one" "$(cut -f1 search.out | grep html)" "b.html"
+    "$SMZ" search srch.smz '"zebra stripes"' >search.out 2>&1
+    check_eq "... a phrase search too" "$(cut -f1 search.out | grep html)" "b.html"
+    check_eq "suggest likewise" "$("$SMZ" suggest srch.smz zeb | cut -f1)" "b.html"
+fi
 
 # --- 12: metadata rules ---
 python3 - <<'PY'
