@@ -1417,6 +1417,14 @@ smz_err smz_reader_check(smz_reader *r, smz_problem_fn fn, void *ctx, uint64_t *
         if (e == SMZ_OK)
             e = ci.kind == SMZ_CLUSTER_ZSTD ? decompress(r, NULL, cid, &ci, ci.usize, 1, &b)
                                             : load_stored(r, cid, &ci, &raw);
+        /* The frame must carry its content checksum (docs/FORMAT.md). */
+        unsigned char fh[ZSTD_FRAMEHEADERSIZE_MAX];
+        ZSTD_frameHeader zfh;
+        size_t fhn = ci.stored < sizeof fh ? (size_t)ci.stored : sizeof fh;
+        if (e == SMZ_OK && ci.kind == SMZ_CLUSTER_ZSTD &&
+            (blob_read(r, cid, 0, fh, fhn) != SMZ_OK || ZSTD_getFrameHeader(&zfh, fh, fhn) != 0 ||
+             !zfh.checksumFlag))
+            e = fail(r, SMZ_E_CORRUPT, "cluster %lld: the zstd frame has no content checksum", (long long)cid);
         if (e != SMZ_OK) {
             char msg[sizeof r->errmsg];
             memcpy(msg, r->errmsg, sizeof msg);

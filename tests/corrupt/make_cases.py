@@ -90,3 +90,9 @@ sql("redirect-dotdot", "INSERT INTO entries(path, title, redirect) VALUES ('evil
 sql("redirect-with-size", "INSERT INTO entries(path, title, size, redirect) VALUES ('sized', '', 5, 'x')")
 sql("meta-date", "INSERT OR REPLACE INTO metadata VALUES ('Date', '2024-02-30')")
 sql("meta-uuid-borrowed", "UPDATE metadata SET value = '00000000-0000-8000-8000-000000000000' WHERE key = 'UUID'")
+import tempfile
+with tempfile.NamedTemporaryFile() as f:  # a file, so that zstd records the content size
+    f.write(b"x" * 100); f.flush()
+    nock = subprocess.run(["zstd", "-q", "-c", "--no-check", f.name], capture_output=True, check=True).stdout
+sql("frame-no-checksum", f"UPDATE clusters SET data = x'{nock.hex()}', usize = 100, checksum = b2(x'{nock.hex()}') "
+    "WHERE id = (SELECT min(id) FROM clusters WHERE kind = 1)")
