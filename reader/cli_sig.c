@@ -27,9 +27,9 @@ int cli_add_keys(const char *cmd, const char *opt, const char *file, smz_keyring
     if (rc != SMZ_OK) {
         /* The library names the file when it could not read it. */
         if (!strncmp(err, file, strlen(file)))
-            fprintf(stderr, "smz %s: %s %s\n", cmd, opt, err);
+            fprintf(stderr, "smz %s: %s %s\n", cmd, opt, cli_t(err));
         else
-            fprintf(stderr, "smz %s: %s %s: %s\n", cmd, opt, file, err);
+            fprintf(stderr, "smz %s: %s %s: %s\n", cmd, opt, cli_t(file), cli_t(err));
         return -1;
     }
     return 0;
