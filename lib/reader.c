@@ -1346,8 +1346,10 @@ static void check_metadata(checker *c)
             continue;
         }
         char *t = strndup(v ? (const char *)v : "", n);
-        if (!t)
+        if (!t) {
+            problem(c, "", "metadata %s: out of memory", key);
             break;
+        }
         if (!strcmp(key, "Date") && !smz_date_ok(t))
             problem(c, "", "metadata Date is not a date written YYYY-MM-DD: %.64s", t);
         else if (!strcmp(key, "Language") && !smz_language_ok(t))

@@ -129,11 +129,13 @@ smz_err smz_reader_digest(smz_reader *r, unsigned char digest[SMZ_DIGEST_BYTES])
  * cluster about once. */
 void smz_reader_decoded(const smz_reader *r, uint64_t *clusters, uint64_t *bytes);
 
-/* Checks everything: cluster checksums and decompression, every entry
- * readable and inside its cluster, redirects resolve, the main page exists,
- * the stored digest matches.  Each problem is passed to PROBLEM (may be
- * NULL) with the entry path it concerns ("" for the archive as a whole);
- * *n_problems counts them.  Returns SMZ_OK when the check ran, whatever it
+/* Checks everything: cluster checksums, frames and decompression, every
+ * entry row by the format's rules (path, redirect target, fields) and
+ * inside its cluster, redirects resolve, every metadata value by its rule
+ * (docs/FORMAT.md), the main page exists, the UUID is the Digest's and the
+ * stored digest matches.  Each problem is passed to PROBLEM (may be NULL)
+ * with the entry path it concerns ("" for the archive as a whole; raw bytes
+ * from the archive: escape before printing); *n_problems counts them.  Returns SMZ_OK when the check ran, whatever it
  * found; another code when it could not run. */
 typedef void (*smz_problem_fn)(void *ctx, const char *path, const char *message);
 smz_err smz_reader_check(smz_reader *r, smz_problem_fn problem, void *ctx,
