@@ -864,14 +864,26 @@ smz_err smz_writer_finish(smz_writer *w)
     stop_workers(w);
     if ((rc = prune_redirects(w)) != SMZ_OK)
         return rc;
-    /* Name defaults to the file name without .smz. */
+    /* Name defaults to the file name without .smz, made to follow the
+     * Name rule (docs/FORMAT.md): up to 64 of [A-Za-z0-9._-], other bytes
+     * as '_', not starting with '.'. */
     const char *base = strrchr(w->path, '/');
     base = base ? base + 1 : w->path;
     char name[256];
     snprintf(name, sizeof name, "%s", base);
     size_t nl = strlen(name);
     if (nl > 4 && !strcmp(name + nl - 4, ".smz"))
-        name[nl - 4] = 0;
+        name[nl -= 4] = 0;
+    if (nl > 64)
+        name[nl = 64] = 0;
+    for (size_t i = 0; i < nl; i++) {
+        char c = name[i];
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+              c == '_' || (c == '.' && i > 0)))
+            name[i] = '_';
+    }
+    if (!nl)
+        snprintf(name, sizeof name, "archive");
     if ((rc = meta_default(w, "Name", name)) != SMZ_OK)
         return rc;
     if (w->ins_fts &&

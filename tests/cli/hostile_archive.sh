@@ -57,6 +57,10 @@ if "$SMZ" search --help >/dev/null 2>&1; then
     check_eq "suggest likewise" "$("$SMZ" suggest srch.smz zeb | cut -f1)" "b.html"
 fi
 
+"$SMZ_PACK" src -o "my site+1.smz" --no-index --quiet
+check "an archive whose file name is no plain word gets a valid default Name" "$SMZ" check "my site+1.smz"
+check_eq "... made of the file name" "$("$SMZ" info "my site+1.smz" | sed -n 's/^Name *//p')" "my_site_1"
+
 # --- 12: metadata rules ---
 python3 - <<'PY'
 import smzbuild, sqlite3
