@@ -4,6 +4,10 @@
 # turn.  Times `smz check` and `smz extract` (folder and tar) with the smz
 # given (default bin/smz) and prints how many clusters each decoded.
 # usage: bench/thrash.sh [SMZ] [SMZ_PACK]   (needs ~1 GB of scratch, minutes)
+# 2026-12-05, 2 shared cores: before (4ff338b) check 68.5 s, extract 79.9 s,
+# extract --format tar 104.6 s (a 64 MiB decode per entry); after: 0.46 s
+# (10 decodes: 2 by the cluster pass, 6 of path order before the digest
+# gives it up, 2 for the spill), 1.01 s and 0.17 s (2 decodes each).
 top=$(cd "$(dirname "$0")/.." && pwd)
 SMZ=${1:-$top/bin/smz}
 SMZ_PACK=${2:-$top/bin/smz-pack}
