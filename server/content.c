@@ -27,9 +27,24 @@ static int is_html(const char *mime)
     return !strncasecmp(mime, "text/html", 9) && (!mime[9] || mime[9] == ';' || mime[9] == ' ');
 }
 
-/* Identifies the bar a page was served with, so that a new build, another
- * URL root or a renamed archive changes the ETag of injected pages. */
-static unsigned long long variant(const srv *s, const archive *a)
+/* A type a browser may open as a document that runs scripts. */
+static int is_document(const char *mime)
+{
+    static const char *const types[] = {"text/html", "application/xhtml+xml", "image/svg+xml",
+                                        "text/xml", "application/xml"};
+    for (size_t i = 0; i < sizeof types / sizeof types[0]; i++) {
+        size_t n = strlen(types[i]);
+        if (!strncasecmp(mime, types[i], n) && (!mime[n] || mime[n] == ';' || mime[n] == ' '))
+            return 1;
+    }
+    return 0;
+}
+
+/* Identifies how a document was served: the bar (a new build, another URL
+ * root, a renamed archive, a new start's bar token; none at all) and
+ * whether its scripts may run, so that a change of any gives it another
+ * ETag. */
+static unsigned long long variant(const srv *s, const archive *a, int inject)
 {
     unsigned long long h = 1469598103934665603ull;
     const char *parts[3] = {s->skin_v, s->root, a->name};
@@ -39,7 +54,10 @@ static unsigned long long variant(const srv *s, const archive *a)
             if (!*p)
                 break;
         }
-    return h;
+    for (size_t i = 0; i < sizeof s->bar_key; i++)
+        h = (h ^ s->bar_key[i]) * 1099511628211ull;
+    h = (h ^ (unsigned)inject) * 1099511628211ull;
+    return (h ^ (unsigned)s->scripts) * 1099511628211ull;
 }
 
 /* Sends LEN bytes from OFF, read by READ in pieces.  Headers are gone by
@@ -149,13 +167,17 @@ static int serve_entry(req *q, archive *a, smz_reader *r, const smz_entry *e, in
     rs.csp = CSP_CONTENT;
     rs.a = a;
     if (a->uuid[0]) {
-        /* The content of one UUID never changes; only our bar may. */
-        if (inject)
-            snprintf(etag, sizeof etag, "\"%s-%08llx\"", a->uuid, variant(q->s, a) & 0xffffffffull);
-        else
+        /* The content of one UUID never changes; only our bar and the
+         * sandbox may.  A document is revalidated each time, so that a
+         * restart with --scripts off is obeyed at once, not after a cached
+         * copy with its old policy expires. */
+        if (is_document(mime)) {
+            snprintf(etag, sizeof etag, "\"%s-%08llx\"", a->uuid, variant(q->s, a, inject) & 0xffffffffull);
+        } else {
             snprintf(etag, sizeof etag, "\"%s\"", a->uuid);
+            rs.cache = "max-age=3600";
+        }
         rs.etag = etag;
-        rs.cache = "max-age=3600";
     }
     if (!inject) {
         entry_src es = {r, e};
