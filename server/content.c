@@ -157,6 +157,20 @@ static int read_injected(void *ctx, uint64_t off, void *buf, size_t n)
     return smz_reader_read_range(is->r, is->e, at, d + at + is->bar_len, size - at) == SMZ_OK ? 0 : -1;
 }
 
+/* A font, module script or crossorigin stylesheet that a sandboxed page
+ * loads: the browser asks with CORS from the origin "null" and says so in
+ * Sec-Fetch-Mode and Sec-Fetch-Dest, which no script can set.  The page's
+ * CSP loads these only from its own archive, so answering hands it nothing
+ * of another archive; fetch and XHR (dest "empty") and images (a canvas
+ * would read them) never get CORS. */
+static int cors_subresource(req *q)
+{
+    const char *o = mg_get_header(q->c, "Origin"), *m = mg_get_header(q->c, "Sec-Fetch-Mode"),
+               *d = mg_get_header(q->c, "Sec-Fetch-Dest");
+    return o && !strcmp(o, "null") && m && !strcmp(m, "cors") && d &&
+           (!strcmp(d, "font") || !strcmp(d, "script") || !strcmp(d, "style"));
+}
+
 static int serve_entry(req *q, archive *a, smz_reader *r, const smz_entry *e, int raw)
 {
     char etag[64];
@@ -166,6 +180,7 @@ static int serve_entry(req *q, archive *a, smz_reader *r, const smz_entry *e, in
     resp_init(&rs, 200, mime);
     rs.csp = CSP_CONTENT;
     rs.a = a;
+    rs.cors_null = cors_subresource(q);
     if (a->uuid[0]) {
         /* The content of one UUID never changes; only our bar and the
          * sandbox may.  A document is revalidated each time, so that a

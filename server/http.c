@@ -45,9 +45,10 @@ static const char page_csp[] =
  * allow-top-navigation or allow-popups-to-escape-sandbox: those would undo
  * it.  With --scripts off the sandbox has no allow-scripts and script-src
  * is 'none'.  The fetch directives keep everything on this server, so
- * nothing a script reads can be sent elsewhere by a load; scripts and fonts
- * come only from the page's own archive (a script or font from another
- * archive would hand over its content), plus our bar's script. */
+ * nothing a script reads can be sent elsewhere by a load; scripts, styles
+ * and fonts come only from the page's own archive (plus our bar's): the
+ * browser asks for fonts and module scripts with CORS, which content.c
+ * grants, so one from another archive would hand over its content. */
 static void content_csp(hb *b, const req *q, const archive *a)
 {
     hb own;
@@ -71,8 +72,12 @@ static void content_csp(hb *b, const req *q, const archive *a)
                   q->host, q->s->root);
     else
         hb_puts(b, "script-src 'none'; ");
-    hb_puts(b, "style-src 'self' 'unsafe-inline' data: blob:; img-src 'self' data: blob:; "
-               "media-src 'self' data: blob:; ");
+    if (q->host[0] && a)
+        hb_printf(b, "style-src %s http://%s%s/skin/ 'unsafe-inline' data: blob:; ", o, q->host,
+                  q->s->root);
+    else
+        hb_puts(b, "style-src 'unsafe-inline' data: blob:; ");
+    hb_puts(b, "img-src 'self' data: blob:; media-src 'self' data: blob:; ");
     hb_printf(b, "font-src %s data: blob:; ", o);
     if (q->s->scripts && q->host[0] && a)
         hb_printf(b, "connect-src http://%s%s/suggest; ", q->host, q->s->root);
@@ -175,6 +180,8 @@ static void head_block(hb *b, req *q, const resp *r)
         add(b, "Allow", r->allow);
     if (r->cors_null)
         add(b, "Access-Control-Allow-Origin", "null");
+    if (r->csp == CSP_CONTENT)
+        add(b, "Vary", "Origin, Sec-Fetch-Mode, Sec-Fetch-Dest"); /* cors_subresource */
     if (r->ranges)
         add(b, "Accept-Ranges", "bytes");
     if (gmtime_r(&now, &tm) && strftime(date, sizeof date, "%a, %d %b %Y %H:%M:%S GMT", &tm))

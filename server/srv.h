@@ -28,7 +28,8 @@
 #define SRV_BAR_LOOK 4096   /* bytes of a page looked at first for where the bar goes */
 #define SRV_BAR_MARGIN 16   /* ... and how far from their end the answer must be */
 #define SRV_HEAD_GUESS 2048 /* room made at once for a header block */
-#define SRV_MAX_REQUEST "262144"    /* request head bytes (cookies!) */
+#define SRV_MAX_REQUEST "1048576"   /* request head bytes: all the cookies a
+                                        browser keeps for one host (180 x 4 KiB) */
 #define SRV_MAX_PATTERN 512          /* search query bytes */
 #define SRV_MAX_TERM 256             /* suggestion prefix bytes */
 #define SRV_MAX_PAGELEN 100          /* results per page */
@@ -235,7 +236,8 @@ typedef struct resp {
     const char *disposition;
     const char *content_range;
     const char *allow;
-    int cors_null;           /* Access-Control-Allow-Origin: null (bar_token_ok) */
+    int cors_null;           /* Access-Control-Allow-Origin: null (bar_token_ok,
+                                content.c's cors_subresource) */
     long long length;        /* Content-Length; -1: none */
     int ranges;              /* Accept-Ranges: bytes */
 } resp;

@@ -118,6 +118,7 @@ window.probes = (async function () {
     xhr_other: await xhr(victim + 'index.html'),
     beacon: await tryit(function () { return navigator.sendBeacon('http://192.0.2.1/b', 'x') ? 'queued' : 'blocked'; }),
     canvas_own: await pixels('pic.png'),
+    font_other: await tryit(async function () { await new FontFace('V', 'url(' + victim + 'font.ttf)').load(); return 'loaded'; }),
     frame_own_runs: await new Promise(function (done) {
       window.addEventListener('message', function (e) { if (e.data === 'framed') done('ran'); });
       const f = document.createElement('iframe');
@@ -151,6 +152,8 @@ SCRIPTED = page("Scripted", """
 <p id="inline">inline did not run</p>
 <p id="handler">handler did not run</p>
 <p id="external">external did not run</p>
+<p id="module">module did not run</p>
+<script type="module" src="mod.js"></script>
 <img src="pic.png" onload="document.getElementById('handler').textContent='handler ran'" alt="">
 <script>document.getElementById('inline').textContent = 'inline ran';</script>
 <script src="ext.js"></script>
@@ -176,7 +179,16 @@ def main(victim, evil):
     put(evil, "index.html", SCRIPTED)
     put(evil, "b.html", page("Page b", '<p id="b">This is page b.</p>'))
     put(evil, "ext.js", "document.getElementById('external').textContent = 'external ran';\n")
-    put(evil, "style.css", "#inline { color: rgb(4, 5, 6); }\n")
+    put(evil, "mod.js", "document.getElementById('module').textContent = 'module ran';\n")
+    put(evil, "style.css", "#inline { color: rgb(4, 5, 6); }\n"
+        "@font-face { font-family: Own; src: url(font.ttf); }\n#handler { font-family: Own; }\n")
+    # A real font when the system has a small one (fonts a browser asks
+    # for with CORS); the test skips the font checks otherwise.
+    font = "/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf"
+    if os.path.exists(font):
+        data = open(font, "rb").read()
+        put(evil, "font.ttf", data)
+        put(victim, "font.ttf", data)
     put(evil, "pic.png", png(16, 16, (10, 20, 30)))
     put(evil, "attack.html", page("Attack", ATTACK))
     put(evil, "attack.svg", SVG)
