@@ -32,9 +32,18 @@ void resp_init(resp *r, int status, const char *type)
     r->length = -1;
 }
 
-static const char page_csp[] =
-    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-    "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+/* Our own pages: scripts and styles only from /skin/, so that not even an
+ * archive's script file could run on the library's origin. */
+static void page_csp(hb *b, const req *q)
+{
+    if (q->host[0])
+        hb_printf(b, "default-src 'none'; script-src http://%s%s/skin/; style-src http://%s%s/skin/; ",
+                  q->host, q->s->root, q->host, q->s->root);
+    else
+        hb_puts(b, "default-src 'none'; ");
+    hb_puts(b, "img-src 'self' data:; connect-src 'self'; form-action 'self'; base-uri 'none'; "
+               "frame-ancestors 'none'");
+}
 
 /* The policy of anything an archive serves.  `sandbox` without
  * allow-same-origin gives an archived page an opaque origin of its own, new
@@ -155,15 +164,16 @@ static void head_block(hb *b, req *q, const resp *r)
      * cross-origin, and CORP same-origin would block them.  Everything
      * else (the library, JSON, downloads) stays same-origin. */
     add(b, "Cross-Origin-Resource-Policy", r->csp == CSP_PAGE ? "same-origin" : "cross-origin");
-    if (r->csp == CSP_CONTENT) {
-        hb csp;
-        hb_init(&csp, 8192);
-        hb_reserve(&csp, 1024);
+    hb csp;
+    hb_init(&csp, 8192);
+    hb_reserve(&csp, 1024);
+    if (r->csp == CSP_CONTENT)
         content_csp(&csp, q, r->a);
-        add(b, "Content-Security-Policy", csp.err ? "default-src 'none'" : hb_str(&csp));
-        hb_free(&csp);
-    } else {
-        add(b, "Content-Security-Policy", page_csp);
+    else
+        page_csp(&csp, q);
+    add(b, "Content-Security-Policy", csp.err ? "sandbox; default-src 'none'" : hb_str(&csp));
+    hb_free(&csp);
+    if (r->csp != CSP_CONTENT) {
         add(b, "Cross-Origin-Opener-Policy", "same-origin");
         add(b, "X-Frame-Options", "DENY");
     }

@@ -82,6 +82,8 @@ for u in "" search?pattern=x skin/nosuch catalog/v2/entries "suggest?content=evi
 done
 hdrs "$ON" >h.txt
 check_grep "the library cannot be framed" "frame-ancestors 'none'" h.txt
+check_grep "... and runs scripts and styles only from /skin/, never an archive's" \
+    "script-src http://$H/skin/; style-src http://$H/skin/;" h.txt
 check_grep "... and is in its own browsing context group (COOP)" "^Cross-Origin-Opener-Policy: same-origin" h.txt
 v=$(sed -n 's/.*smz\.css?v=\([0-9a-f]*\).*/\1/p' <(curl -s "$ON") | head -1)
 hdrs "${ON}skin/smz.js?v=$v" >h.txt
