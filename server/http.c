@@ -53,11 +53,12 @@ static void page_csp(hb *b, const req *q)
  * and a popup it opens inherits the sandbox.  No allow-same-origin,
  * allow-top-navigation or allow-popups-to-escape-sandbox: those would undo
  * it.  With --scripts off the sandbox has no allow-scripts and script-src
- * is 'none'.  The fetch directives keep everything on this server, so
- * nothing a script reads can be sent elsewhere by a load; scripts, styles
- * and fonts come only from the page's own archive (plus our bar's): the
- * browser asks for fonts and module scripts with CORS, which content.c
- * grants, so one from another archive would hand over its content. */
+ * is 'none'.  The fetch directives load everything from the page's own
+ * archive (plus our bar's script and style): nothing a script reads can be
+ * sent elsewhere by a load, and nothing of another archive is loaded, not
+ * even to learn from its load event whether it exists; fonts and module
+ * scripts, which the browser asks for with CORS (content.c grants it),
+ * would hand over their content. */
 static void content_csp(hb *b, const req *q, const archive *a)
 {
     hb own;
@@ -73,7 +74,7 @@ static void content_csp(hb *b, const req *q, const archive *a)
         hb_puts(b, "sandbox allow-scripts allow-forms allow-popups allow-modals allow-downloads; ");
     else
         hb_puts(b, "sandbox allow-forms allow-popups allow-downloads; ");
-    hb_puts(b, "default-src 'self' data: blob:; ");
+    hb_printf(b, "default-src %s data: blob:; ", o);
     if (!q->s->scripts)
         hb_puts(b, "script-src 'none'; ");
     else if (q->host[0] && a)
@@ -86,7 +87,7 @@ static void content_csp(hb *b, const req *q, const archive *a)
                   q->s->root);
     else
         hb_puts(b, "style-src 'unsafe-inline' data: blob:; ");
-    hb_puts(b, "img-src 'self' data: blob:; media-src 'self' data: blob:; ");
+    hb_printf(b, "img-src %s data: blob:; media-src %s data: blob:; ", o, o);
     hb_printf(b, "font-src %s data: blob:; ", o);
     if (q->s->scripts && q->host[0] && a)
         hb_printf(b, "connect-src http://%s%s/suggest; ", q->host, q->s->root);
@@ -190,8 +191,10 @@ static void head_block(hb *b, req *q, const resp *r)
         add(b, "Allow", r->allow);
     if (r->cors_null)
         add(b, "Access-Control-Allow-Origin", "null");
-    if (r->csp == CSP_CONTENT)
+    if (r->csp == CSP_CONTENT) {
         add(b, "Vary", "Origin, Sec-Fetch-Mode, Sec-Fetch-Dest"); /* cors_subresource */
+        add(b, "X-DNS-Prefetch-Control", "off"); /* a host name looked up says something too */
+    }
     if (r->ranges)
         add(b, "Accept-Ranges", "bytes");
     if (gmtime_r(&now, &tm) && strftime(date, sizeof date, "%a, %d %b %Y %H:%M:%S GMT", &tm))

@@ -35,7 +35,7 @@ BLOCKED = ("local_storage", "session_storage", "indexed_db", "cache_storage", "c
            "popup_other", "popup_library", "frame_other", "frame_library", "frame_own", "canvas_other",
            "canvas_own", "fetch_own", "fetch_other", "fetch_raw_other", "fetch_library", "fetch_search",
            "fetch_suggest_other", "fetch_suggest_other_token", "fetch_download", "fetch_catalog",
-           "xhr_other", "font_other")
+           "xhr_other", "font_other", "img_other")
 WHAT = {
     "local_storage": "use localStorage", "session_storage": "use sessionStorage",
     "indexed_db": "open IndexedDB", "cache_storage": "open CacheStorage",
@@ -54,6 +54,7 @@ WHAT = {
     "fetch_download": "fetch another archive's file", "fetch_catalog": "fetch the OPDS catalog",
     "xhr_other": "XHR another archive's page",
     "font_other": "load another archive's font (CORS)",
+    "img_other": "load another archive's image (to learn whether it exists)",
 }
 
 

@@ -118,6 +118,12 @@ window.probes = (async function () {
     xhr_other: await xhr(victim + 'index.html'),
     beacon: await tryit(function () { return navigator.sendBeacon('http://192.0.2.1/b', 'x') ? 'queued' : 'blocked'; }),
     canvas_own: await pixels('pic.png'),
+    img_other: await new Promise(function (done) {
+      const i = new Image();
+      i.onload = function () { done('loaded'); };
+      i.onerror = function () { done('blocked'); };
+      i.src = victim + 'pic.png';
+    }),
     font_other: await tryit(async function () { await new FontFace('V', 'url(' + victim + 'font.ttf)').load(); return 'loaded'; }),
     frame_own_runs: await new Promise(function (done) {
       window.addEventListener('message', function (e) { if (e.data === 'framed') done('ran'); });

@@ -124,7 +124,7 @@ uuid=$("$SMZ" info --json lib/pgdoc.smz | python3 -c 'import json,sys; print(jso
 check_grep "the ETag carries the archive UUID" "^ETag: \"$uuid" hdr
 check_grep "an archived page is revalidated (a restart may change its policy)" "^Cache-Control: no-cache" hdr
 check_grep "archived pages are served in a sandbox (an opaque origin)" "^Content-Security-Policy: sandbox allow-scripts [^;]*; " hdr
-check_grep "... that lets them load nothing from elsewhere" "^Content-Security-Policy: [^;]*; default-src 'self' data: blob:;" hdr
+check_grep "... that lets them load nothing from elsewhere" "^Content-Security-Policy: [^;]*; default-src http://$H/content/pgdoc/ http://$H/raw/pgdoc/ data: blob:;" hdr
 check_eq "HEAD answers 200" "$(get "${U}content/pgdoc/sql-select.html" -I -o /dev/null)" 200
 check_eq "... with the same Content-Length" "$(header Content-Length)" "$len"
 check_eq "... and no body" "$(python3 -c '

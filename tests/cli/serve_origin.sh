@@ -49,7 +49,11 @@ hdrs "${ON}content/evil/index.html" >h.txt
 check_grep "an archived page's scripts come from its own archive and our bar only" \
     "script-src http://$H/content/evil/ http://$H/raw/evil/ http://$H/skin/ 'unsafe-inline'" h.txt
 check_grep "... it connects to nothing but the bar's suggestions" "connect-src http://$H/suggest;" h.txt
-check_grep "... it loads nothing from elsewhere" "default-src 'self' data: blob:;" h.txt
+check_grep "... it loads nothing from elsewhere, not even from another archive" \
+    "default-src http://$H/content/evil/ http://$H/raw/evil/ data: blob:;" h.txt
+check_grep "... images and media included" \
+    "img-src http://$H/content/evil/ http://$H/raw/evil/ data: blob:; media-src http://$H/content/evil/ http://$H/raw/evil/ data: blob:;" h.txt
+check_grep "... and looks up no host name (DNS prefetch)" "^X-DNS-Prefetch-Control: off" h.txt
 check_grep "... styles only from its own archive and our bar" "style-src http://$H/content/evil/ http://$H/raw/evil/ http://$H/skin/ 'unsafe-inline'" h.txt
 check_grep "... fonts only from its own archive" "font-src http://$H/content/evil/ http://$H/raw/evil/ data: blob:;" h.txt
 check_grep "... documents are revalidated, so a restart's policy applies at once" "^Cache-Control: no-cache" h.txt
