@@ -48,9 +48,9 @@ static void page_csp(hb *b, const req *q)
 /* The policy of anything an archive serves.  `sandbox` without
  * allow-same-origin gives an archived page an opaque origin of its own, new
  * for every page: it shares nothing with the library or another archive (no
- * DOM across windows, no storage, no cookies, other archives' images taint
- * a canvas, fetch and XHR to this server are cross-origin and get no CORS),
- * and a popup it opens inherits the sandbox.  No allow-same-origin,
+ * DOM across windows, no storage, no cookies, images taint a canvas, fetch
+ * and XHR to this server are cross-origin and get no CORS), and a popup it
+ * opens inherits the sandbox.  No allow-same-origin,
  * allow-top-navigation or allow-popups-to-escape-sandbox: those would undo
  * it.  With --scripts off the sandbox has no allow-scripts and script-src
  * is 'none'.  The fetch directives load everything from the page's own

@@ -493,8 +493,8 @@ smz_server *smz_server_start(const smz_serve_opts *o, char *err, size_t errlen)
          * profile holds for this host (whichever program on it set them:
          * we set none and ignore them), and CivetWeb answers 400 to a head
          * over this, which would lock that browser out.  Each worker's
-         * buffer is one mmap (over the mmap threshold): a page of it costs
-         * memory only once a request has filled it. */
+         * buffer is one mmap (over the 128 KiB mmap threshold cmd_serve
+         * sets): a page of it costs memory only once a request filled it. */
         add_opt(s, &n, "max_request_size", SRV_MAX_REQUEST) ||
         /* Paths come undecoded: http_path_decode refuses what CivetWeb's
          * decoder would cut short at a %00. */
