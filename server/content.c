@@ -245,6 +245,19 @@ static int serve_entry(req *q, archive *a, smz_reader *r, const smz_entry *e, in
     return 200;
 }
 
+/* A redirect within archive A is A's answer like its entries (CORP
+ * cross-origin): a sandboxed page loads an image through it. */
+static int content_redirect(req *q, const archive *a, const char *location)
+{
+    resp r;
+    resp_init(&r, 302, NULL);
+    r.csp = CSP_CONTENT;
+    r.a = a;
+    r.location = location;
+    http_send(q, &r, NULL, 0);
+    return 302;
+}
+
 int h_content(req *q, const char *rest, int raw)
 {
     size_t nl = strcspn(rest, "/");
@@ -268,8 +281,7 @@ int h_content(req *q, const char *rest, int raw)
             status = h_error(q, 404, a, "No main page", "This archive names no main page.");
         } else {
             url_entry(&loc, q->s, a, a->main_page, raw);
-            http_redirect(q, 302, hb_str(&loc), NULL);
-            status = 302;
+            status = content_redirect(q, a, hb_str(&loc));
         }
         goto out;
     }
@@ -288,8 +300,7 @@ int h_content(req *q, const char *rest, int raw)
         status = h_error(q, 500, a, "This page cannot be read", "It redirects to an invalid path.");
     } else if (e->redirect) {
         url_entry(&loc, q->s, a, e->redirect, raw);
-        http_redirect(q, 302, hb_str(&loc), NULL);
-        status = 302;
+        status = content_redirect(q, a, hb_str(&loc));
     } else {
         status = serve_entry(q, a, r, e, raw);
     }

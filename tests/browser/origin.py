@@ -78,6 +78,8 @@ def page_checks(p, label):
        label + "the archive's stylesheet applies")
     ok(p.eval("document.querySelector('img[src=\"pic.png\"]').naturalWidth") == 16,
        label + "the archive's image loads")
+    ok(p.eval("document.getElementById('alias').naturalWidth") == 16,
+       label + "an image behind a redirect entry loads")
     ok(p.eval("getComputedStyle(document.querySelector('#smz-bar .smz-q')).display") == "block",
        label + "the top bar is there and styled")
     ok(p.eval("self.origin") == "null", label + "the page's origin is opaque (%s)" % p.eval("self.origin"))

@@ -1,7 +1,8 @@
 """Writes two small archives' sources for the origin test (serve_origin.sh):
 VICTIM, an ordinary archive with a secret, an image, a stylesheet and a
 font, and EVIL, whose pages attack it, the library and the browser's storage
-from script (attack.html, attack.svg).  Usage: origin_site.py VICTIM_DIR EVIL_DIR"""
+from script (attack.html, attack.svg), and EVIL_DIR/../evil-redirects.tsv.
+Usage: origin_site.py VICTIM_DIR EVIL_DIR"""
 import importlib.util
 import os
 import sys
@@ -164,6 +165,7 @@ SCRIPTED = page("Scripted", """
 <script>document.getElementById('inline').textContent = 'inline ran';</script>
 <script src="ext.js"></script>
 <p><a id="inner" href="b.html">page b</a></p>
+<p><img id="alias" src="alias.png" alt="through a redirect entry"></p>
 """, '<link rel="stylesheet" href="style.css">')
 
 
@@ -199,6 +201,8 @@ def main(victim, evil):
     put(evil, "attack.html", page("Attack", ATTACK))
     put(evil, "attack.svg", SVG)
     put(evil, "frame.html", page("Framed", "<p>framed</p><script>parent.postMessage('framed', '*');</script>"))
+    with open(os.path.join(evil, "..", "evil-redirects.tsv"), "w") as f:
+        f.write("alias.png\tAlias\tpic.png\n")
     put(evil, "sw.js", "self.addEventListener('fetch', function () {});\n")
 
 
