@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sodium.h>
 #include <sys/random.h>
 #include <unistd.h>
 #include "srv.h"
@@ -389,7 +390,9 @@ smz_server *smz_server_start(const smz_serve_opts *o, char *err, size_t errlen)
     s->reg.ctx = o->ctx;
     s->toolbar = !o->no_toolbar;
     s->scripts = !o->no_scripts;
-    if (getrandom(s->bar_key, sizeof s->bar_key, 0) != (ssize_t)sizeof s->bar_key) {
+    /* The bar's tokens are keyed hashes (bar_token), made by libsodium,
+     * which wants initialising before any of its functions is used. */
+    if (sodium_init() < 0 || getrandom(s->bar_key, sizeof s->bar_key, 0) != (ssize_t)sizeof s->bar_key) {
         snprintf(err, errlen, "no random bytes for the bar's key");
         goto fail;
     }
