@@ -27,17 +27,20 @@ static int is_html(const char *mime)
     return !strncasecmp(mime, "text/html", 9) && (!mime[9] || mime[9] == ';' || mime[9] == ' ');
 }
 
-/* A type a browser may open as a document that runs scripts. */
+/* A type a browser may open as a document that runs scripts: HTML, any
+ * XML (XHTML, SVG, RSS...: script elements in the XHTML namespace run),
+ * and multipart/x-mixed-replace, whose parts may be any of those. */
 static int is_document(const char *mime)
 {
-    static const char *const types[] = {"text/html", "application/xhtml+xml", "image/svg+xml",
-                                        "text/xml", "application/xml"};
-    for (size_t i = 0; i < sizeof types / sizeof types[0]; i++) {
-        size_t n = strlen(types[i]);
-        if (!strncasecmp(mime, types[i], n) && (!mime[n] || mime[n] == ';' || mime[n] == ' '))
-            return 1;
-    }
-    return 0;
+    size_t n = strcspn(mime, "; ");
+    const char *slash = memchr(mime, '/', n);
+    if (!slash)
+        return 0;
+    size_t sub = n - (size_t)(slash + 1 - mime);
+    return (n == 9 && !strncasecmp(mime, "text/html", 9)) ||
+           (n == 25 && !strncasecmp(mime, "multipart/x-mixed-replace", 25)) ||
+           (sub == 3 && !strncasecmp(slash + 1, "xml", 3)) ||
+           (sub >= 4 && !strncasecmp(mime + n - 4, "+xml", 4));
 }
 
 /* Identifies how a document was served: the bar (a new build, another URL

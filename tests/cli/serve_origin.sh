@@ -78,6 +78,8 @@ for d in "empty content/victim/index.html" "image content/victim/pic.png" "docum
 done
 hdrs -H 'Origin: http://evil.example' -H 'Sec-Fetch-Mode: cors' -H 'Sec-Fetch-Dest: script' "${ON}content/evil/mod.js" >h.txt
 check_fails "no CORS for a script asked for by another site" grep -qi '^Access-Control-Allow' h.txt
+hdrs "${ON}content/evil/attack.svg" >h.txt
+check_grep "an SVG (a document too) is revalidated" "^Cache-Control: no-cache" h.txt
 hdrs "${ON}content/evil/pic.png" >h.txt
 check_grep "an image may be cached" "^Cache-Control: max-age=" h.txt
 
