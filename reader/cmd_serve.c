@@ -28,6 +28,11 @@ static const char usage_text[] =
     "  --allow CIDR      only these IPv4 blocks may connect (repeatable)\n"
     "  --hostname NAME   also answer requests for this host name (repeatable)\n"
     "  --no-toolbar      do not add the top bar to archived pages\n"
+    "  --scripts on|off  whether archived pages may run their scripts (default on);\n"
+    "                    either way each page is sandboxed: it cannot read the\n"
+    "                    library, other archives or other pages, nor store\n"
+    "                    anything; 'off' is the safest way to read a stranger's\n"
+    "                    archive\n"
     "  --log FILE        access log in Common Log Format ('-': standard output)\n"
     "  --trust KEY.pub   a trusted signing key, or a file of them (repeatable): the\n"
     "                    library shows which archives a trusted key signed, checked\n"
@@ -119,6 +124,12 @@ int cmd_serve(int argc, char **argv)
         } else if (!strcmp(opt, "--cache-mb")) {
             if (number(opt, v, 1, SMZ_SERVE_CACHE_MB_MAX, &o.cache_mb))
                 return 2;
+        } else if (!strcmp(opt, "--scripts")) {
+            if (strcmp(v, "on") && strcmp(v, "off")) {
+                fprintf(stderr, "smz serve: --scripts: 'on' or 'off', not '%s'\n", v);
+                return 2;
+            }
+            o.no_scripts = !strcmp(v, "off");
         } else if (!strcmp(opt, "--address")) {
             o.address = v;
         } else if (!strcmp(opt, "--url-root")) {

@@ -234,6 +234,7 @@ int h_asset(req *q, const char *rest)
     snprintf(etag, sizeof etag, "\"%s\"", q->s->skin_v);
     resp r;
     resp_init(&r, 200, type);
+    r.csp = CSP_ASSET;
     r.etag = etag;
     r.cache = "public, max-age=31536000, immutable";
     if (http_not_modified(q, etag)) {

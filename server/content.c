@@ -27,9 +27,27 @@ static int is_html(const char *mime)
     return !strncasecmp(mime, "text/html", 9) && (!mime[9] || mime[9] == ';' || mime[9] == ' ');
 }
 
-/* Identifies the bar a page was served with, so that a new build, another
- * URL root or a renamed archive changes the ETag of injected pages. */
-static unsigned long long variant(const srv *s, const archive *a)
+/* A type a browser may open as a document that runs scripts: HTML, any
+ * XML (XHTML, SVG, RSS...: script elements in the XHTML namespace run),
+ * and multipart/x-mixed-replace, whose parts may be any of those. */
+static int is_document(const char *mime)
+{
+    size_t n = strcspn(mime, "; ");
+    const char *slash = memchr(mime, '/', n);
+    if (!slash)
+        return 0;
+    size_t sub = n - (size_t)(slash + 1 - mime);
+    return (n == 9 && !strncasecmp(mime, "text/html", 9)) ||
+           (n == 25 && !strncasecmp(mime, "multipart/x-mixed-replace", 25)) ||
+           (sub == 3 && !strncasecmp(slash + 1, "xml", 3)) ||
+           (sub >= 4 && !strncasecmp(mime + n - 4, "+xml", 4));
+}
+
+/* Identifies how a document was served: the bar (a new build, another URL
+ * root, a renamed archive, a new start's bar token; none at all) and
+ * whether its scripts may run, so that a change of any gives it another
+ * ETag. */
+static unsigned long long variant(const srv *s, const archive *a, int inject)
 {
     unsigned long long h = 1469598103934665603ull;
     const char *parts[3] = {s->skin_v, s->root, a->name};
@@ -39,7 +57,10 @@ static unsigned long long variant(const srv *s, const archive *a)
             if (!*p)
                 break;
         }
-    return h;
+    for (size_t i = 0; i < sizeof s->bar_key; i++)
+        h = (h ^ s->bar_key[i]) * 1099511628211ull;
+    h = (h ^ (unsigned)inject) * 1099511628211ull;
+    return (h ^ (unsigned)s->scripts) * 1099511628211ull;
 }
 
 /* Sends LEN bytes from OFF, read by READ in pieces.  Headers are gone by
@@ -139,6 +160,20 @@ static int read_injected(void *ctx, uint64_t off, void *buf, size_t n)
     return smz_reader_read_range(is->r, is->e, at, d + at + is->bar_len, size - at) == SMZ_OK ? 0 : -1;
 }
 
+/* A font, module script or crossorigin stylesheet that a sandboxed page
+ * loads: the browser asks with CORS from the origin "null" and says so in
+ * Sec-Fetch-Mode and Sec-Fetch-Dest, which no script can set.  The page's
+ * CSP loads these only from its own archive, so answering hands it nothing
+ * of another archive; fetch and XHR (dest "empty") and images (a canvas
+ * would read them) never get CORS. */
+static int cors_subresource(req *q)
+{
+    const char *o = mg_get_header(q->c, "Origin"), *m = mg_get_header(q->c, "Sec-Fetch-Mode"),
+               *d = mg_get_header(q->c, "Sec-Fetch-Dest");
+    return o && !strcmp(o, "null") && m && !strcmp(m, "cors") && d &&
+           (!strcmp(d, "font") || !strcmp(d, "script") || !strcmp(d, "style"));
+}
+
 static int serve_entry(req *q, archive *a, smz_reader *r, const smz_entry *e, int raw)
 {
     char etag[64];
@@ -148,14 +183,19 @@ static int serve_entry(req *q, archive *a, smz_reader *r, const smz_entry *e, in
     resp_init(&rs, 200, mime);
     rs.csp = CSP_CONTENT;
     rs.a = a;
+    rs.cors_null = cors_subresource(q);
     if (a->uuid[0]) {
-        /* The content of one UUID never changes; only our bar may. */
-        if (inject)
-            snprintf(etag, sizeof etag, "\"%s-%08llx\"", a->uuid, variant(q->s, a) & 0xffffffffull);
-        else
+        /* The content of one UUID never changes; only our bar and the
+         * sandbox may.  A document is revalidated each time, so that a
+         * restart with --scripts off is obeyed at once, not after a cached
+         * copy with its old policy expires. */
+        if (is_document(mime)) {
+            snprintf(etag, sizeof etag, "\"%s-%08llx\"", a->uuid, variant(q->s, a, inject) & 0xffffffffull);
+        } else {
             snprintf(etag, sizeof etag, "\"%s\"", a->uuid);
+            rs.cache = "max-age=3600";
+        }
         rs.etag = etag;
-        rs.cache = "max-age=3600";
     }
     if (!inject) {
         entry_src es = {r, e};
@@ -208,6 +248,19 @@ static int serve_entry(req *q, archive *a, smz_reader *r, const smz_entry *e, in
     return 200;
 }
 
+/* A redirect within archive A is A's answer like its entries (CORP
+ * cross-origin): a sandboxed page loads an image through it. */
+static int content_redirect(req *q, const archive *a, const char *location)
+{
+    resp r;
+    resp_init(&r, 302, NULL);
+    r.csp = CSP_CONTENT;
+    r.a = a;
+    r.location = location;
+    http_send(q, &r, NULL, 0);
+    return 302;
+}
+
 int h_content(req *q, const char *rest, int raw)
 {
     size_t nl = strcspn(rest, "/");
@@ -231,8 +284,7 @@ int h_content(req *q, const char *rest, int raw)
             status = h_error(q, 404, a, "No main page", "This archive names no main page.");
         } else {
             url_entry(&loc, q->s, a, a->main_page, raw);
-            http_redirect(q, 302, hb_str(&loc), NULL);
-            status = 302;
+            status = content_redirect(q, a, hb_str(&loc));
         }
         goto out;
     }
@@ -251,8 +303,7 @@ int h_content(req *q, const char *rest, int raw)
         status = h_error(q, 500, a, "This page cannot be read", "It redirects to an invalid path.");
     } else if (e->redirect) {
         url_entry(&loc, q->s, a, e->redirect, raw);
-        http_redirect(q, 302, hb_str(&loc), NULL);
-        status = 302;
+        status = content_redirect(q, a, hb_str(&loc));
     } else {
         status = serve_entry(q, a, r, e, raw);
     }

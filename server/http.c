@@ -3,13 +3,15 @@
  * archived pages in), conditional requests, single byte ranges, query
  * parameters, the Host check against DNS rebinding, and the access log.
  *
- * Archived pages run their own scripts on our origin.  What keeps such a
- * script from reading /download, the library or another archive: their CSP
- * lets them connect, frame and load scripts only below their own archive's
- * URL (and /suggest, for the bar); our own pages refuse to be framed and are
- * in their own browsing context group (COOP), so a page an archived script
- * opens is not reachable from it; there are no cookies or credentials at all;
- * and no resource may be loaded from another site (CORP). */
+ * Archived pages run their own scripts, but never on our origin: every
+ * answer an archive controls carries a CSP sandbox without
+ * allow-same-origin (content_csp), so each such page has an opaque origin
+ * of its own and reaches neither the library, nor another archive, nor
+ * storage or cookies; its fetch directives keep every load on this server.
+ * Our own pages refuse to be framed and are in their own browsing context
+ * group (COOP); no cookies are set and those sent are ignored; only our
+ * pages and JSON are CORP same-origin (a sandboxed page's loads are
+ * cross-origin to the browser). */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
@@ -30,13 +32,33 @@ void resp_init(resp *r, int status, const char *type)
     r->length = -1;
 }
 
-static const char page_csp[] =
-    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-    "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+/* Our own pages: scripts and styles only from /skin/, so that not even an
+ * archive's script file could run on the library's origin. */
+static void page_csp(hb *b, const req *q)
+{
+    if (q->host[0])
+        hb_printf(b, "default-src 'none'; script-src http://%s%s/skin/; style-src http://%s%s/skin/; ",
+                  q->host, q->s->root, q->host, q->s->root);
+    else
+        hb_puts(b, "default-src 'none'; ");
+    hb_puts(b, "img-src 'self' data:; connect-src 'self'; form-action 'self'; base-uri 'none'; "
+               "frame-ancestors 'none'");
+}
 
-/* The policy of an archived page: anything from this server may be shown,
- * nothing from elsewhere; scripts, fetches, frames and workers only from the
- * page's own archive. */
+/* The policy of anything an archive serves.  `sandbox` without
+ * allow-same-origin gives an archived page an opaque origin of its own, new
+ * for every page: it shares nothing with the library or another archive (no
+ * DOM across windows, no storage, no cookies, images taint a canvas, fetch
+ * and XHR to this server are cross-origin and get no CORS), and a popup it
+ * opens inherits the sandbox.  No allow-same-origin,
+ * allow-top-navigation or allow-popups-to-escape-sandbox: those would undo
+ * it.  With --scripts off the sandbox has no allow-scripts and script-src
+ * is 'none'.  The fetch directives load everything from the page's own
+ * archive (plus our bar's script and style): nothing a script reads can be
+ * sent elsewhere by a load, and nothing of another archive is loaded, not
+ * even to learn from its load event whether it exists; fonts and module
+ * scripts, which the browser asks for with CORS (content.c grants it),
+ * would hand over their content. */
 static void content_csp(hb *b, const req *q, const archive *a)
 {
     hb own;
@@ -48,20 +70,31 @@ static void content_csp(hb *b, const req *q, const archive *a)
         hb_puts(&own, "'none'");
     }
     const char *o = hb_str(&own);
-    hb_puts(b, "default-src 'self' data: blob:; ");
-    if (q->host[0] && a)
+    if (q->s->scripts)
+        hb_puts(b, "sandbox allow-scripts allow-forms allow-popups allow-modals allow-downloads; ");
+    else
+        hb_puts(b, "sandbox allow-forms allow-popups allow-downloads; ");
+    hb_printf(b, "default-src %s data: blob:; ", o);
+    if (!q->s->scripts)
+        hb_puts(b, "script-src 'none'; ");
+    else if (q->host[0] && a)
         hb_printf(b, "script-src %s http://%s%s/skin/ 'unsafe-inline' 'unsafe-eval' data: blob:; ", o,
                   q->host, q->s->root);
     else
-        hb_puts(b, "script-src 'self' 'unsafe-inline' 'unsafe-eval' data: blob:; ");
-    hb_puts(b, "style-src 'self' 'unsafe-inline' data: blob:; img-src 'self' data: blob:; "
-               "media-src 'self' data: blob:; font-src 'self' data: blob:; ");
+        hb_puts(b, "script-src 'none'; ");
     if (q->host[0] && a)
-        hb_printf(b, "connect-src %s http://%s%s/suggest; ", o, q->host, q->s->root);
+        hb_printf(b, "style-src %s http://%s%s/skin/ 'unsafe-inline' data: blob:; ", o, q->host,
+                  q->s->root);
+    else
+        hb_puts(b, "style-src 'unsafe-inline' data: blob:; ");
+    hb_printf(b, "img-src %s data: blob:; media-src %s data: blob:; ", o, o);
+    hb_printf(b, "font-src %s data: blob:; ", o);
+    if (q->s->scripts && q->host[0] && a)
+        hb_printf(b, "connect-src http://%s%s/suggest; ", q->host, q->s->root);
     else
         hb_puts(b, "connect-src 'none'; ");
-    hb_printf(b, "frame-src %s; worker-src %s; manifest-src 'none'; object-src 'none'; ", o, o);
-    hb_puts(b, "form-action 'self'; base-uri 'self'; frame-ancestors 'self'");
+    hb_printf(b, "frame-src %s; worker-src %s blob:; manifest-src 'none'; object-src 'none'; ", o, o);
+    hb_puts(b, "form-action 'self'; base-uri 'self'");
     hb_free(&own);
 }
 
@@ -127,17 +160,21 @@ static void head_block(hb *b, req *q, const resp *r)
     }
     add(b, "X-Content-Type-Options", "nosniff");
     add(b, "Referrer-Policy", "no-referrer");
-    add(b, "Cross-Origin-Resource-Policy", "same-origin");
-    if (r->csp == CSP_CONTENT) {
-        hb csp;
-        hb_init(&csp, 8192);
-        hb_reserve(&csp, 1024);
+    /* An archived page's origin is opaque: to the browser, its loads of
+     * the archive's images, styles and scripts and of our bar's are
+     * cross-origin, and CORP same-origin would block them.  Everything
+     * else (the library, JSON, downloads) stays same-origin. */
+    add(b, "Cross-Origin-Resource-Policy", r->csp == CSP_PAGE ? "same-origin" : "cross-origin");
+    hb csp;
+    hb_init(&csp, 8192);
+    hb_reserve(&csp, 1024);
+    if (r->csp == CSP_CONTENT)
         content_csp(&csp, q, r->a);
-        add(b, "Content-Security-Policy", csp.err ? "default-src 'none'" : hb_str(&csp));
-        hb_free(&csp);
-        add(b, "X-Frame-Options", "SAMEORIGIN");
-    } else {
-        add(b, "Content-Security-Policy", page_csp);
+    else
+        page_csp(&csp, q);
+    add(b, "Content-Security-Policy", csp.err ? "sandbox; default-src 'none'" : hb_str(&csp));
+    hb_free(&csp);
+    if (r->csp != CSP_CONTENT) {
         add(b, "Cross-Origin-Opener-Policy", "same-origin");
         add(b, "X-Frame-Options", "DENY");
     }
@@ -152,6 +189,12 @@ static void head_block(hb *b, req *q, const resp *r)
         add(b, "Content-Range", r->content_range);
     if (r->allow)
         add(b, "Allow", r->allow);
+    if (r->cors_null)
+        add(b, "Access-Control-Allow-Origin", "null");
+    if (r->csp == CSP_CONTENT) {
+        add(b, "Vary", "Origin, Sec-Fetch-Mode, Sec-Fetch-Dest"); /* cors_subresource */
+        add(b, "X-DNS-Prefetch-Control", "off"); /* a host name looked up says something too */
+    }
     if (r->ranges)
         add(b, "Accept-Ranges", "bytes");
     if (gmtime_r(&now, &tm) && strftime(date, sizeof date, "%a, %d %b %Y %H:%M:%S GMT", &tm))

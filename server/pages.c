@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
+#include <sodium.h>
 #include "srv.h"
 
 static const char icon_home[] =
@@ -33,6 +34,21 @@ static void text_attrs(hb *b, const archive *a)
     if (a && a->lang[0])
         hb_printf(b, " lang=\"%s\"", a->lang);
     hb_puts(b, a && a->rtl ? " dir=\"rtl\"" : " dir=\"auto\"");
+}
+
+void bar_token(const srv *s, const archive *a, char out[33])
+{
+    unsigned char h[16];
+    crypto_generichash(h, sizeof h, (const unsigned char *)a->name, strlen(a->name), s->bar_key,
+                       sizeof s->bar_key);
+    sodium_bin2hex(out, 33, h, sizeof h);
+}
+
+int bar_token_ok(const srv *s, const archive *a, const char *token)
+{
+    char want[33];
+    bar_token(s, a, want);
+    return strlen(token) == 32 && sodium_memcmp(want, token, 32) == 0;
 }
 
 const char *page_bar_injected(srv *s, archive *a, size_t *len)
@@ -85,8 +101,13 @@ void page_bar(hb *b, srv *s, const archive *a, const char *pattern, int inject)
         hb_puts(b, "Search all archives");
     }
     hb_puts(b, "\" aria-label=\"Search\"");
-    if (a)
+    if (a && inject) {
+        char token[33];
+        bar_token(s, a, token);
+        hb_printf(b, " data-suggest=\"%s/suggest?content=%s&amp;bar=%s\"", s->root, a->name, token);
+    } else if (a) {
         hb_printf(b, " data-suggest=\"%s/suggest?content=%s\"", s->root, a->name);
+    }
     hb_printf(b, "><button class=\"smz-go\" type=\"submit\" title=\"Search\">%s<span class=\"smz-lbl\">Search</span></button></form>",
               icon_search);
     hb_printf(b, "<a class=\"smz-random\" href=\"%s/random", s->root);

@@ -418,6 +418,11 @@ int h_suggest(req *q)
     smz_results_free(res);
     resp r;
     resp_init(&r, b.err ? 500 : 200, "application/json");
+    /* The bar in one of A's pages asks from an opaque origin: its token,
+     * which only A's pages carry, lets it read A's suggestions, nothing
+     * more (neither other archives' nor anything else on this server). */
+    char token[40];
+    r.cors_null = http_param(q, "bar", 0, token, sizeof token) == 1 && bar_token_ok(q->s, a, token);
     http_send(q, &r, b.err ? "" : b.p ? b.p : "", b.err ? 0 : b.n);
     hb_free(&b);
     return r.status;

@@ -17,6 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sodium.h>
+#include <sys/random.h>
 #include <unistd.h>
 #include "srv.h"
 
@@ -387,6 +389,13 @@ smz_server *smz_server_start(const smz_serve_opts *o, char *err, size_t errlen)
     s->reg.warn = o->warn;
     s->reg.ctx = o->ctx;
     s->toolbar = !o->no_toolbar;
+    s->scripts = !o->no_scripts;
+    /* The bar's tokens are keyed hashes (bar_token), made by libsodium,
+     * which wants initialising before any of its functions is used. */
+    if (sodium_init() < 0 || getrandom(s->bar_key, sizeof s->bar_key, 0) != (ssize_t)sizeof s->bar_key) {
+        snprintf(err, errlen, "no random bytes for the bar's key");
+        goto fail;
+    }
     assets_version(s->skin_v);
     const char *address = o->address && o->address[0] ? o->address : "127.0.0.1";
     int v6 = 0;
@@ -483,6 +492,13 @@ smz_server *smz_server_start(const smz_serve_opts *o, char *err, size_t errlen)
          * algorithm meets the client's delayed ACK and each answer waits 40 ms. */
         add_opt(s, &n, "tcp_nodelay", "1") ||
         add_opt(s, &n, "request_timeout_ms", "30000") || add_opt(s, &n, "enable_directory_listing", "no") ||
+        /* Room for the request head: a browser sends every cookie its
+         * profile holds for this host (whichever program on it set them:
+         * we set none and ignore them), and CivetWeb answers 400 to a head
+         * over this, which would lock that browser out.  Each worker's
+         * buffer is one mmap (over the 128 KiB mmap threshold cmd_serve
+         * sets): a page of it costs memory only once a request filled it. */
+        add_opt(s, &n, "max_request_size", SRV_MAX_REQUEST) ||
         /* Paths come undecoded: http_path_decode refuses what CivetWeb's
          * decoder would cut short at a %00. */
         add_opt(s, &n, "decode_url", "no") ||

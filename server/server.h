@@ -31,6 +31,7 @@ typedef struct smz_serve_opts {
     const char *const *hostnames; /* extra names accepted in the Host header */
     size_t n_hostnames;
     int no_toolbar;           /* 1: do not inject the top bar into HTML */
+    int no_scripts;           /* 1: archived scripts never run (--scripts off) */
     const char *log_path;     /* access log (Common Log Format); NULL: none */
     const char *const *trust; /* files of trusted public keys (--trust): .pub files or
                                  lists of keys; signed archives show whether they verify */

@@ -28,6 +28,8 @@
 #define SRV_BAR_LOOK 4096   /* bytes of a page looked at first for where the bar goes */
 #define SRV_BAR_MARGIN 16   /* ... and how far from their end the answer must be */
 #define SRV_HEAD_GUESS 2048 /* room made at once for a header block */
+#define SRV_MAX_REQUEST "1048576"   /* request head bytes: all the cookies a
+                                        browser keeps for one host (180 x 4 KiB) */
 #define SRV_MAX_PATTERN 512          /* search query bytes */
 #define SRV_MAX_TERM 256             /* suggestion prefix bytes */
 #define SRV_MAX_PAGELEN 100          /* results per page */
@@ -168,6 +170,10 @@ struct smz_server {
     char **hostnames;
     size_t n_hostnames;
     int toolbar;
+    int scripts;             /* archived scripts may run (in their sandbox) */
+    /* Keys the tokens that let the bar in an archived page (an opaque
+     * origin) read its own archive's suggestions: random per start. */
+    unsigned char bar_key[32];
     int log_fd;
     char skin_v[17];         /* version of our CSS/JS, for cache busting */
     char url[256];
@@ -217,7 +223,9 @@ smz_reader *srv_reader(req *q, archive *a);
 void srv_readers_release(req *q);
 
 /* ---- HTTP responses (http.c) ---- */
-typedef enum { CSP_PAGE, CSP_CONTENT } csp_kind;
+/* CSP_PAGE: our pages and JSON; CSP_CONTENT: what an archive serves (the
+ * sandbox); CSP_ASSET: our CSS and script, loaded by both. */
+typedef enum { CSP_PAGE, CSP_CONTENT, CSP_ASSET } csp_kind;
 typedef struct resp {
     int status;
     const char *type;
@@ -229,6 +237,8 @@ typedef struct resp {
     const char *disposition;
     const char *content_range;
     const char *allow;
+    int cors_null;           /* Access-Control-Allow-Origin: null (bar_token_ok,
+                                content.c's cors_subresource) */
     long long length;        /* Content-Length; -1: none */
     int ranges;              /* Accept-Ranges: bytes */
 } resp;
@@ -284,6 +294,14 @@ int http_mime_ok(const char *mime);
 
 /* The URL of entry PATH: ROOT/content/NAME/PATH or, RAW, ROOT/raw/NAME/content/PATH. */
 void url_entry(hb *b, const srv *s, const archive *a, const char *path, int raw);
+
+/* The token in the injected bar's suggestion URL for archive A: 32 hex
+ * digits and a NUL into OUT.  The page's sandbox makes its origin opaque, so
+ * the bar's fetch of /suggest is cross-origin; only a request carrying its
+ * archive's token is answered with CORS for the origin "null" (query.c). */
+void bar_token(const srv *s, const archive *a, char out[33]);
+/* 1 when TOKEN is A's. */
+int bar_token_ok(const srv *s, const archive *a, const char *token);
 
 /* ---- handlers ---- */
 int h_content(req *q, const char *rest, int raw); /* content.c */

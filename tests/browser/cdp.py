@@ -103,14 +103,17 @@ class WebSocket:
 class Browser:
     """A headless Chromium with a private profile, removed on close."""
 
-    def __init__(self, log=None):
+    def __init__(self, log=None, popups=False):
+        """POPUPS: let pages open windows without a click (an attack that
+        the popup blocker would otherwise stop before it is tried)."""
         self.dir = tempfile.mkdtemp(prefix="smz-chromium-")
         self.log = open(log or os.devnull, "ab")
         self.proc = subprocess.Popen([
             CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu",
             "--disable-background-networking", "--no-first-run", "--disable-component-update",
-            "--disable-sync", "--user-data-dir=" + self.dir, "--remote-debugging-port=0",
-            "about:blank"], stdout=self.log, stderr=self.log)
+            "--disable-sync", "--user-data-dir=" + self.dir, "--remote-debugging-port=0"]
+            + (["--disable-popup-blocking"] if popups else []) + ["about:blank"],
+            stdout=self.log, stderr=self.log)
         port_file = os.path.join(self.dir, "DevToolsActivePort")
         deadline = time.time() + 30
         lines = []

@@ -50,7 +50,7 @@ window.probes = (async function () {
     other: await probe(root + '/content/' + other + '/'),
     raw_other: await probe(root + '/raw/' + other + '/content/index.html'),
     outside: await probe('http://192.0.2.1/'),
-    cookies: document.cookie,
+    cookies: (function () { try { return document.cookie; } catch (e) { return 'blocked'; } })(),
   };
   document.getElementById('out').textContent = JSON.stringify(r);
   return r;
