@@ -9,6 +9,7 @@ BIN=${LARGE_BIN:-bin}
 D=${LARGE_DIR:-/var/tmp/smz-large}
 mkdir -p "$D/src900" "$D/src1g"
 [ -s "$D/src900/big.bin" ] || head -c 900000000 /dev/urandom >"$D/src900/big.bin"
+for s in src900 src1g; do echo '<html><title>Large</title>a large file</html>' >"$D/$s/index.html"; done
 # 999,000,000 bytes: the most an entry may have (SMZ_WRITER_MAX_ENTRY).
 [ -s "$D/src1g/video.mp4" ] || head -c 999000000 /dev/urandom >"$D/src1g/video.mp4"
 t() { # label, command...: wall seconds and peak RSS (KiB)
