@@ -25,7 +25,6 @@
 #include "format.h"
 #include "warc_fix.h"
 
-
 /* Normalises an archive member name: "./a//b" -> "a/b".  NULL if unsafe. */
 static char *clean_name(const char *name)
 {
@@ -116,11 +115,10 @@ static int hidden(const char *rel)
     return rel[0] == '.' || strstr(rel, "/.") != NULL;
 }
 
-/* Reads a WARC record's data, stopping at MAX whatever the header said.
+/* Reads a WARC record's data, stopping past MAX whatever the header said.
  * Returns 1 when too big (data freed), 0 on success, -1 on error. */
 static int read_member(struct archive *a, size_t max, unsigned char **out, size_t *len)
 {
-    const size_t MAX_STREAM_ENTRY = max;
     size_t cap = 65536, n = 0;
     unsigned char *buf = malloc(cap + 1);
     *out = NULL;
@@ -128,12 +126,13 @@ static int read_member(struct archive *a, size_t max, unsigned char **out, size_
     if (!buf)
         return -1;
     for (;;) {
+        if (n > max) {
+            free(buf);
+            return 1;
+        }
         if (n == cap) {
-            if (cap >= MAX_STREAM_ENTRY) {
-                free(buf);
-                return 1;
-            }
-            cap = cap > MAX_STREAM_ENTRY / 2 ? MAX_STREAM_ENTRY : cap * 2;
+            /* One byte over MAX is enough to know. */
+            cap = cap > max / 2 ? max + 1 : cap * 2;
             unsigned char *nb = realloc(buf, cap + 1);
             if (!nb) {
                 free(buf);
@@ -149,13 +148,6 @@ static int read_member(struct archive *a, size_t max, unsigned char **out, size_
         if (r == 0)
             break;
         n += (size_t)r;
-    }
-    if (n == cap) {
-        unsigned char probe;
-        if (archive_read_data(a, &probe, 1) > 0) {
-            free(buf);
-            return 1;
-        }
     }
     buf[n] = 0;
     *out = buf;
