@@ -34,7 +34,7 @@ enum { CLASS_DATA, CLASS_RAW, N_CLASSES };
  * they bound memory (clusters of 64 MiB entries would otherwise hold 7 x 64
  * MiB).  Clusters of the default size never reach the byte bound. */
 #define SMZ_CLUSTERS_IN_FLIGHT 6
-#define SMZ_BYTES_IN_FLIGHT ((size_t)128 << 20)
+#define SMZ_BYTES_IN_FLIGHT ((size_t)64 << 20)
 
 /* Pieces in which a large entry is copied into the file. */
 #define SMZ_STREAM_PIECE ((size_t)1 << 20)

@@ -77,6 +77,19 @@ for i in 1 2 3; do
     check_grep "source $i warns about it alike" "big.bin: 3000000 bytes is over the 2097152-byte entry limit; skipped" ov$i.err
     check_eq "source $i leaves it out and keeps the rest" "$("$SMZ" ls ov$i.smz | tr '\n' ' ')" "index.html "
 done
+# Over the most an entry may have (999,000,000 bytes): a sparse file that is
+# never read, skipped alike from the folder and from a tar of it.
+mkdir -p huge
+truncate -s 1500M huge/huge.bin
+echo '<html><title>K</title>kept</html>' > huge/index.html
+tar -S -C huge -cf huge.tar .
+"$SMZ_PACK" huge -o hu1.smz --no-index --quiet 2>hu1.err; rc1=$?
+"$SMZ_PACK" huge.tar -o hu2.smz --no-index --quiet 2>hu2.err; rc2=$?
+check_eq "a file over 999,000,000 bytes stops neither a folder nor a tar" "$rc1 $rc2" "0 0"
+check_grep "the folder skips it with a warning" "huge.bin: 1572864000 bytes is over the 999000000-byte entry limit; skipped" hu1.err
+check_grep "the tar the same way" "huge.bin: 1572864000 bytes is over the 999000000-byte entry limit; skipped" hu2.err
+check_eq "both keep the rest" "$("$SMZ" ls hu1.smz | tr '\n' ' ')$("$SMZ" ls hu2.smz | tr '\n' ' ')" "index.html index.html "
+rm -rf huge huge.tar
 check_fails "--max-entry-size refuses a non-size" "$SMZ_PACK" ov -o ov4.smz --max-entry-size 2X
 check_fails "--max-size refuses zero" "$SMZ_PACK" ov -o ov4.smz --max-size 0
 
