@@ -572,7 +572,7 @@ static smz_err cluster_info(smz_reader *r, int64_t cid, cinfo *ci)
     return rc;
 }
 
-/* The open blob handle on cluster CID's data, or an error. */
+/* The kept blob handle, on cluster CID's data, or an error. */
 static smz_err blob_of(smz_reader *r, int64_t cid, sqlite3_blob **out)
 {
     int src = SQLITE_OK;
@@ -595,20 +595,32 @@ static smz_err blob_of(smz_reader *r, int64_t cid, sqlite3_blob **out)
     return SMZ_OK;
 }
 
-static smz_err blob_read(smz_reader *r, int64_t cid, uint64_t off, void *buf, size_t len)
+/* LEN bytes at OFF of cluster CID's data.  KEEP: through the kept handle
+ * (a cluster over SMZ_MAX_CLUSTER_USIZE read by ranges); else through a
+ * handle of its own, so that whole reads of small clusters in between do
+ * not make the next range of a large one walk its chain again. */
+static smz_err blob_read(smz_reader *r, int64_t cid, uint64_t off, void *buf, size_t len, int keep)
 {
-    sqlite3_blob *b;
-    smz_err rc = blob_of(r, cid, &b);
-    if (rc != SMZ_OK)
-        return rc;
-    int src = (uint64_t)sqlite3_blob_bytes(b) < off + len ? SQLITE_CORRUPT : SQLITE_OK;
+    sqlite3_blob *b = NULL;
+    int src = SQLITE_OK;
+    if (keep) {
+        smz_err rc = blob_of(r, cid, &b);
+        if (rc != SMZ_OK)
+            return rc;
+    } else {
+        src = sqlite3_blob_open(r->db, "main", "clusters", "data", cid, 0, &b);
+    }
+    if (src == SQLITE_OK && (uint64_t)sqlite3_blob_bytes(b) < off + len)
+        src = SQLITE_CORRUPT;
     if (src == SQLITE_OK && len)
         src = sqlite3_blob_read(b, buf, (int)len, (int)off);
-    if (src != SQLITE_OK) {
-        sqlite3_blob_close(r->blob);
-        r->blob = NULL;
-        return sqlfail(r, src, "reading cluster data");
+    if (!keep || src != SQLITE_OK) {
+        sqlite3_blob_close(b);
+        if (keep)
+            r->blob = NULL;
     }
+    if (src != SQLITE_OK)
+        return sqlfail(r, src, "reading cluster data");
     return SMZ_OK;
 }
 
@@ -638,7 +650,7 @@ static smz_err load_stored(smz_reader *r, int64_t cid, const cinfo *ci, unsigned
     if (!buf)
         return fail(r, SMZ_E_NOMEM, "out of memory for cluster %lld", (long long)cid);
     prefault(buf, ci->stored);
-    if ((rc = blob_read(r, cid, 0, buf, ci->stored)) != SMZ_OK ||
+    if ((rc = blob_read(r, cid, 0, buf, ci->stored, 0)) != SMZ_OK ||
         (rc = smz_cluster_verify(cid, ci, buf, r->errmsg, sizeof r->errmsg)) != SMZ_OK) {
         free(buf);
         return rc;
@@ -662,7 +674,7 @@ static smz_err verify_stored_stream(smz_reader *r, int64_t cid, const cinfo *ci)
     crypto_generichash_init(&h, NULL, 0, SMZ_CHECKSUM_BYTES);
     for (uint64_t off = 0; off < ci->stored; off += PIECE) {
         size_t n = ci->stored - off < PIECE ? (size_t)(ci->stored - off) : PIECE;
-        if ((rc = blob_read(r, cid, off, buf, n)) != SMZ_OK)
+        if ((rc = blob_read(r, cid, off, buf, n, 1)) != SMZ_OK)
             goto out;
         crypto_generichash_update(&h, buf, n);
     }
@@ -824,7 +836,7 @@ static smz_err cluster_copy(smz_reader *r, smz_cache *cache, int64_t cid, uint64
             if (claimed)
                 smz_cache_abandon(cache, r->dev, r->ino, cid);
             claimed = 0;
-            rc = blob_read(r, cid, off, dst, len);
+            rc = blob_read(r, cid, off, dst, len, 1);
             goto out;
         }
         if ((rc = load_stored(r, cid, &ci, &raw)) != SMZ_OK)

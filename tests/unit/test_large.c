@@ -67,7 +67,8 @@ int main(void)
     CHECK(rc == SMZ_OK, "a writer (%s)", smz_writer_errmsg(w));
     smz_writer_entry page = {.path = "index.html", .mime = "text/html", .data = "<p>hi</p>", .size = 9};
     smz_writer_entry big = {.path = "film.webm", .title = "A film", .mime = "video/webm", .size = BIG};
-    CHECK(smz_writer_add(w, &page) == SMZ_OK, "a small entry");
+    smz_writer_entry image = {.path = "logo.png", .mime = "image/png", .data = "\x89PNG not really", .size = 16};
+    CHECK(smz_writer_add(w, &page) == SMZ_OK && smz_writer_add(w, &image) == SMZ_OK, "small entries");
     rc = smz_writer_add_stream(w, &big, fill, NULL);
     CHECK(rc == SMZ_OK, "a 66 MiB entry streams in (%s)", smz_writer_errmsg(w));
     /* The same bytes in memory go the same way. */
@@ -103,6 +104,18 @@ int main(void)
     long again = fetches(r);
     CHECK(ok && again < 64, "ranges after the first cost next to nothing (%ld page fetches; the first %ld)",
           again, first);
+    /* A server's reader handle reads other entries between two ranges. */
+    smz_entry *logo = NULL;
+    unsigned char *data = NULL;
+    size_t dlen = 0;
+    ok = ok && smz_reader_find(r, "logo.png", &logo) == SMZ_OK &&
+         smz_reader_read(r, logo, 100, &data, &dlen) == SMZ_OK && dlen == 16 && !memcmp(data, "\x89PNG", 4);
+    free(data);
+    smz_entry_free(logo);
+    fetches(r);
+    ok = ok && smz_reader_read_range(r, e, BIG - 4096, buf, 4096) == SMZ_OK && same_range(buf, BIG - 4096, 4096);
+    again = fetches(r);
+    CHECK(ok && again < 64, "and so do they after reading another cluster in between (%ld page fetches)", again);
     for (uint64_t off = 0; ok && off < BIG; off += 1 << 16)
         ok = smz_reader_read_range(r, e, off, buf, 1 << 16) == SMZ_OK && same_range(buf, off, 1 << 16);
     long all = fetches(r);
