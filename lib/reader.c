@@ -46,6 +46,12 @@ struct smz_reader {
     int64_t n_articles; /* for random(): -1 until counted */
     uint64_t decodes, decoded_bytes; /* clusters decoded (or read whole), and their bytes */
     ZSTD_DCtx *dctx;
+    /* The last cluster read by ranges, kept open: SQLite's blob handle
+     * remembers the overflow pages it has walked, so the next range of the
+     * same cluster starts where it lies instead of walking the chain from
+     * the start (a 1 GB cluster is 250,000 pages).  NULL: none open. */
+    sqlite3_blob *blob;
+    int64_t blob_cid;
     char errmsg[1024];
 };
 
@@ -367,6 +373,7 @@ void smz_reader_close(smz_reader *r)
     sqlite3_finalize(r->find);
     sqlite3_finalize(r->cluster_info);
     sqlite3_finalize(r->meta);
+    sqlite3_blob_close(r->blob);
     sqlite3_close(r->db);
     ZSTD_freeDCtx(r->dctx);
     free(r);
@@ -586,15 +593,53 @@ static smz_err cluster_info(smz_reader *r, int64_t cid, cinfo *ci)
     return rc;
 }
 
-static smz_err blob_read(smz_reader *r, int64_t cid, uint64_t off, void *buf, size_t len)
+/* The kept blob handle, on cluster CID's data, or an error. */
+static smz_err blob_of(smz_reader *r, int64_t cid, sqlite3_blob **out)
+{
+    int src = SQLITE_OK;
+    *out = NULL;
+    if (r->blob && r->blob_cid == cid) {
+        *out = r->blob;
+        return SMZ_OK;
+    }
+    if (r->blob)
+        src = sqlite3_blob_reopen(r->blob, cid);
+    else
+        src = sqlite3_blob_open(r->db, "main", "clusters", "data", cid, 0, &r->blob);
+    if (src != SQLITE_OK) {
+        sqlite3_blob_close(r->blob);
+        r->blob = NULL;
+        return sqlfail(r, src, "reading cluster data");
+    }
+    r->blob_cid = cid;
+    *out = r->blob;
+    return SMZ_OK;
+}
+
+/* LEN bytes at OFF of cluster CID's data.  KEEP: through the kept handle
+ * (a cluster over SMZ_MAX_CLUSTER_USIZE read by ranges); else through a
+ * handle of its own, so that whole reads of small clusters in between do
+ * not make the next range of a large one walk its chain again. */
+static smz_err blob_read(smz_reader *r, int64_t cid, uint64_t off, void *buf, size_t len, int keep)
 {
     sqlite3_blob *b = NULL;
-    int src = sqlite3_blob_open(r->db, "main", "clusters", "data", cid, 0, &b);
+    int src = SQLITE_OK;
+    if (keep) {
+        smz_err rc = blob_of(r, cid, &b);
+        if (rc != SMZ_OK)
+            return rc;
+    } else {
+        src = sqlite3_blob_open(r->db, "main", "clusters", "data", cid, 0, &b);
+    }
     if (src == SQLITE_OK && (uint64_t)sqlite3_blob_bytes(b) < off + len)
         src = SQLITE_CORRUPT;
     if (src == SQLITE_OK && len)
         src = sqlite3_blob_read(b, buf, (int)len, (int)off);
-    sqlite3_blob_close(b);
+    if (!keep || src != SQLITE_OK) {
+        sqlite3_blob_close(b);
+        if (keep)
+            r->blob = NULL;
+    }
     if (src != SQLITE_OK)
         return sqlfail(r, src, "reading cluster data");
     return SMZ_OK;
@@ -626,13 +671,40 @@ static smz_err load_stored(smz_reader *r, int64_t cid, const cinfo *ci, unsigned
     if (!buf)
         return fail(r, SMZ_E_NOMEM, "out of memory for cluster %lld", (long long)cid);
     prefault(buf, ci->stored);
-    if ((rc = blob_read(r, cid, 0, buf, ci->stored)) != SMZ_OK ||
+    if ((rc = blob_read(r, cid, 0, buf, ci->stored, 0)) != SMZ_OK ||
         (rc = smz_cluster_verify(cid, ci, buf, r->errmsg, sizeof r->errmsg)) != SMZ_OK) {
         free(buf);
         return rc;
     }
     *out = buf;
     return SMZ_OK;
+}
+
+/* Verifies a stored cluster over SMZ_MAX_CLUSTER_USIZE (up to 1 GB) in one
+ * streaming pass through the reader's blob handle: memory stays at one
+ * piece whatever the cluster's size. */
+static smz_err verify_stored_stream(smz_reader *r, int64_t cid, const cinfo *ci)
+{
+    enum { PIECE = 1 << 20 };
+    unsigned char ck[SMZ_CHECKSUM_BYTES];
+    crypto_generichash_state h;
+    unsigned char *buf = malloc(PIECE);
+    smz_err rc = SMZ_OK;
+    if (!buf)
+        return fail(r, SMZ_E_NOMEM, "out of memory for cluster %lld", (long long)cid);
+    crypto_generichash_init(&h, NULL, 0, SMZ_CHECKSUM_BYTES);
+    for (uint64_t off = 0; off < ci->stored; off += PIECE) {
+        size_t n = ci->stored - off < PIECE ? (size_t)(ci->stored - off) : PIECE;
+        if ((rc = blob_read(r, cid, off, buf, n, 1)) != SMZ_OK)
+            goto out;
+        crypto_generichash_update(&h, buf, n);
+    }
+    crypto_generichash_final(&h, ck, sizeof ck);
+    if (sodium_memcmp(ck, ci->checksum, sizeof ck) != 0)
+        rc = fail(r, SMZ_E_CORRUPT, "cluster %lld: checksum mismatch (the archive is damaged)", (long long)cid);
+out:
+    free(buf);
+    return rc;
 }
 
 static smz_err errf(char *err, size_t errlen, smz_err e, const char *fmt, ...)
@@ -789,7 +861,7 @@ static smz_err cluster_copy(smz_reader *r, smz_cache *cache, int64_t cid, uint64
             if (claimed)
                 smz_cache_abandon(cache, r->dev, r->ino, cid);
             claimed = 0;
-            rc = blob_read(r, cid, off, dst, len);
+            rc = blob_read(r, cid, off, dst, len, 1);
             goto out;
         }
         if ((rc = load_stored(r, cid, &ci, &raw)) != SMZ_OK)
@@ -1417,14 +1489,15 @@ smz_err smz_reader_check(smz_reader *r, smz_problem_fn fn, void *ctx, uint64_t *
         r->budget = SMZ_STEP_BUDGET;
         smz_err e = cluster_info(r, cid, &ci);
         if (e == SMZ_OK)
-            e = ci.kind == SMZ_CLUSTER_ZSTD ? decompress(r, NULL, cid, &ci, ci.usize, 1, &b)
-                                            : load_stored(r, cid, &ci, &raw);
+            e = ci.kind == SMZ_CLUSTER_ZSTD               ? decompress(r, NULL, cid, &ci, ci.usize, 1, &b)
+                : ci.stored > SMZ_MAX_CLUSTER_USIZE ? verify_stored_stream(r, cid, &ci)
+                                                    : load_stored(r, cid, &ci, &raw);
         /* The frame must carry its content checksum (docs/FORMAT.md). */
         unsigned char fh[ZSTD_FRAMEHEADERSIZE_MAX];
         ZSTD_frameHeader zfh;
-        size_t fhn = ci.stored < sizeof fh ? (size_t)ci.stored : sizeof fh;
+        size_t fhn = e == SMZ_OK && ci.stored < sizeof fh ? (size_t)ci.stored : sizeof fh;
         if (e == SMZ_OK && ci.kind == SMZ_CLUSTER_ZSTD &&
-            (blob_read(r, cid, 0, fh, fhn) != SMZ_OK || ZSTD_getFrameHeader(&zfh, fh, fhn) != 0 ||
+            (blob_read(r, cid, 0, fh, fhn, 0) != SMZ_OK || ZSTD_getFrameHeader(&zfh, fh, fhn) != 0 ||
              !zfh.checksumFlag))
             e = fail(r, SMZ_E_CORRUPT, "cluster %lld: the zstd frame has no content checksum", (long long)cid);
         if (e != SMZ_OK) {

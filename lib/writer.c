@@ -31,8 +31,14 @@
 
 enum { CLASS_DATA, CLASS_RAW, N_CLASSES };
 
-/* Sealed clusters that may wait for compression (bounds memory). */
+/* Sealed clusters that may wait for compression, and their bytes: together
+ * they bound memory (clusters of 64 MiB entries would otherwise hold 7 x 64
+ * MiB).  Clusters of the default size never reach the byte bound. */
 #define SMZ_CLUSTERS_IN_FLIGHT 6
+#define SMZ_BYTES_IN_FLIGHT ((size_t)64 << 20)
+
+/* Pieces in which a large entry is copied into the file. */
+#define SMZ_STREAM_PIECE ((size_t)1 << 20)
 
 typedef struct job {
     int64_t cid;
@@ -54,7 +60,7 @@ struct smz_writer {
     char *path, *tmp_path;
     sqlite3 *db;
     sqlite3_stmt *ins_entry, *upd_entry, *find_entry, *ins_cluster, *ins_mime, *find_mime,
-        *ins_text, *ins_fts, *ins_title, *del_text;
+        *ins_text, *ins_fts, *ins_title, *del_text, *ins_large, *page_count;
     smz_writer_opts o;
     char errmsg[1024];
     volatile sig_atomic_t cancelled;
@@ -71,6 +77,8 @@ struct smz_writer {
     int stopping;
     job *shead, *stail; /* sealed, not yet written */
     int nsealed;
+    size_t sealed_bytes;
+    int large_clusters; /* written by smz_writer_add_stream */
     smz_writer_stats st;
 };
 
@@ -261,6 +269,29 @@ static void job_free(job *j)
     free(j);
 }
 
+/* Bytes the archive file has now (its pages, written or not). */
+static uint64_t file_bytes(smz_writer *w)
+{
+    uint64_t pages = 0;
+    if (sqlite3_step(w->page_count) == SQLITE_ROW)
+        pages = (uint64_t)sqlite3_column_int64(w->page_count, 0);
+    sqlite3_reset(w->page_count);
+    return pages * SMZ_PAGE_SIZE;
+}
+
+/* SMZ_E_TOOBIG once the archive, grown by MORE bytes, would pass max_bytes. */
+static smz_err check_room(smz_writer *w, uint64_t more)
+{
+    if (!w->o.max_bytes)
+        return SMZ_OK;
+    uint64_t now = file_bytes(w);
+    if (now + more > w->o.max_bytes)
+        return fail(w, SMZ_E_TOOBIG, "the archive would be over its size limit of %llu bytes "
+                    "(%llu bytes so far%s)", (unsigned long long)w->o.max_bytes,
+                    (unsigned long long)now, more ? ", and the next entry would not fit" : "");
+    return SMZ_OK;
+}
+
 /* Writes the oldest sealed cluster, waiting for its compression. */
 static smz_err write_oldest(smz_writer *w)
 {
@@ -274,6 +305,7 @@ static smz_err write_oldest(smz_writer *w)
         if (!w->shead)
             w->stail = NULL;
         w->nsealed--;
+        w->sealed_bytes -= j->len;
     }
     pthread_mutex_unlock(&w->mu);
     if (!j)
@@ -297,6 +329,7 @@ static smz_err write_oldest(smz_writer *w)
         goto out;
     }
     w->st.clusters++;
+    rc = check_room(w, 0);
 out:
     job_free(j);
     return rc;
@@ -315,9 +348,10 @@ static smz_err seal(smz_writer *w, int klass)
     if (w->stail) w->stail->snext = j; else w->shead = j;
     w->stail = j;
     w->nsealed++;
+    w->sealed_bytes += j->len;
     /* A fixed window, not one per thread: write points must not depend on
      * the thread count, or neither would the file's bytes. */
-    int over = w->nsealed > SMZ_CLUSTERS_IN_FLIGHT;
+    int over = w->nsealed > SMZ_CLUSTERS_IN_FLIGHT || w->sealed_bytes > SMZ_BYTES_IN_FLIGHT;
     pthread_cond_signal(&w->work_cv);
     pthread_mutex_unlock(&w->mu);
     /* nsealed only changes on this thread, so "over" depends on input alone */
@@ -495,7 +529,11 @@ smz_err smz_writer_new(const char *path, const smz_writer_opts *opts, smz_writer
         (src = prep(w, &w->ins_cluster,
                     "INSERT INTO clusters(id,kind,usize,checksum,data) VALUES(?,?,?,?,?)")) ||
         (src = prep(w, &w->find_mime, "SELECT id FROM mimetypes WHERE name=?")) ||
-        (src = prep(w, &w->ins_mime, "INSERT INTO mimetypes(name) VALUES(?)")))
+        (src = prep(w, &w->ins_mime, "INSERT INTO mimetypes(name) VALUES(?)")) ||
+        (src = prep(w, &w->ins_large,
+                    "INSERT INTO clusters(id,kind,usize,checksum,data) "
+                    "VALUES(?1,0,?2,zeroblob(16),zeroblob(?2))")) ||
+        (src = prep(w, &w->page_count, "PRAGMA page_count")))
         return sqlfail(w, src, "preparing statements");
     if (!w->o.no_index &&
         ((src = prep(w, &w->ins_text,
@@ -634,32 +672,106 @@ static int text_ok(const char *t)
     return !t || (strlen(t) <= SMZ_MAX_TITLE);
 }
 
-smz_err smz_writer_add(smz_writer *w, const smz_writer_entry *e)
+static smz_err read_memory(void *ctx, uint64_t off, void *buf, size_t n, char *err, size_t errlen)
+{
+    (void)err;
+    (void)errlen;
+    memcpy(buf, (const unsigned char *)ctx + off, n);
+    return SMZ_OK;
+}
+
+static smz_err index_entry(smz_writer *w, const smz_writer_entry *e);
+
+/* A large entry goes into a cluster row of its own made of zeros
+ * (zeroblob: SQLite writes its pages without holding it in memory), then
+ * the bytes are written over them through one blob handle, which keeps its
+ * place in the overflow chain from piece to piece; the checksum, computed on
+ * the way, is written over its 16 zeros last.  The row is written when the
+ * entry is added, a point fixed by the input alone, like every other write. */
+smz_err smz_writer_add_stream(smz_writer *w, const smz_writer_entry *e, smz_writer_read_fn read,
+                              void *ctx)
 {
     smz_err rc = check_state(w);
-    int64_t mime = 0, cid = 0, id = 0;
-    uint64_t off = 0;
+    int64_t mime = 0, cid;
+    sqlite3_blob *b = NULL;
+    unsigned char *buf = NULL, ck[SMZ_CHECKSUM_BYTES];
+    crypto_generichash_state h;
+    int src;
     if (rc != SMZ_OK)
         return rc;
     if (!e->path || !smz_path_valid(e->path))
         return fail(w, SMZ_E_INVALID, "invalid entry path: %.200s", e->path ? e->path : "(null)");
     if (!e->mime || !e->mime[0] || strlen(e->mime) > SMZ_MAX_MIME || !text_ok(e->title))
         return fail(w, SMZ_E_INVALID, "%s: bad MIME type or title", e->path);
-    if (e->size > SMZ_MAX_ENTRY_SIZE)
+    if (e->size > SMZ_WRITER_MAX_ENTRY)
         return fail(w, SMZ_E_TOOBIG, "%s: %zu bytes is over the %u-byte entry limit", e->path,
-                    e->size, SMZ_MAX_ENTRY_SIZE);
-    if ((rc = mime_id(w, e->mime, &mime)) != SMZ_OK)
+                    e->size, SMZ_WRITER_MAX_ENTRY);
+    if ((rc = check_room(w, e->size)) != SMZ_OK || (rc = mime_id(w, e->mime, &mime)) != SMZ_OK)
         return rc;
-    int klass = is_precompressed(e->mime) ? CLASS_RAW : CLASS_DATA;
-    if (e->size > SMZ_MAX_CLUSTER_USIZE)
-        klass = CLASS_RAW;
-    if (e->size >= w->o.cluster_size && w->open[klass] && w->open[klass]->len > 0 &&
-        (rc = seal(w, klass)) != SMZ_OK) /* a big entry gets a cluster of its own */
-        return rc;
-    if ((rc = append(w, klass, e->data, e->size, &cid, &off)) != SMZ_OK)
-        return rc;
-    if ((rc = put_row(w, e->path, e->title, mime, cid, off, e->size, NULL)) != SMZ_OK)
-        return rc;
+    if (!(buf = malloc(SMZ_STREAM_PIECE)))
+        return fail(w, SMZ_E_NOMEM, "out of memory");
+    cid = w->next_cid++;
+    sqlite3_bind_int64(w->ins_large, 1, cid);
+    sqlite3_bind_int64(w->ins_large, 2, (sqlite3_int64)e->size);
+    src = sqlite3_step(w->ins_large);
+    sqlite3_reset(w->ins_large);
+    if (src != SQLITE_DONE) {
+        rc = sqlfail(w, src, "writing a cluster");
+        goto out;
+    }
+    if ((src = sqlite3_blob_open(w->db, "main", "clusters", "data", cid, 1, &b)) != SQLITE_OK) {
+        rc = sqlfail(w, src, "writing a cluster");
+        goto out;
+    }
+    crypto_generichash_init(&h, NULL, 0, SMZ_CHECKSUM_BYTES);
+    for (size_t off = 0; off < e->size; off += SMZ_STREAM_PIECE) {
+        size_t n = e->size - off < SMZ_STREAM_PIECE ? e->size - off : SMZ_STREAM_PIECE;
+        if (w->cancelled) {
+            rc = fail(w, SMZ_E_INTERRUPTED, "interrupted");
+            goto out;
+        }
+        if ((rc = read(ctx, off, buf, n, w->errmsg, sizeof w->errmsg)) != SMZ_OK) {
+            w->failed = 1;
+            goto out;
+        }
+        crypto_generichash_update(&h, buf, n);
+        if ((src = sqlite3_blob_write(b, buf, (int)n, (int)off)) != SQLITE_OK) {
+            rc = sqlfail(w, src, "writing a cluster");
+            goto out;
+        }
+    }
+    crypto_generichash_final(&h, ck, sizeof ck);
+    src = sqlite3_blob_close(b);
+    b = NULL;
+    if (src != SQLITE_OK ||
+        (src = sqlite3_blob_open(w->db, "main", "clusters", "checksum", cid, 1, &b)) != SQLITE_OK ||
+        (src = sqlite3_blob_write(b, ck, sizeof ck, 0)) != SQLITE_OK) {
+        rc = sqlfail(w, src, "writing a cluster");
+        goto out;
+    }
+    w->large_clusters++;
+    w->st.clusters++;
+    if ((rc = put_row(w, e->path, e->title, mime, cid, 0, e->size, NULL)) != SMZ_OK)
+        goto out;
+    smz_writer_entry titled = *e;
+    titled.text = NULL;
+    titled.text_len = 0;
+    if ((rc = index_entry(w, &titled)) != SMZ_OK || (rc = check_room(w, 0)) != SMZ_OK)
+        goto out;
+    w->st.entries++;
+    w->st.input_bytes += e->size;
+out:
+    sqlite3_blob_close(b);
+    free(buf);
+    return rc;
+}
+
+/* Gives entry E (already in the entry table) its search rows: its title and
+ * text, when it has either. */
+static smz_err index_entry(smz_writer *w, const smz_writer_entry *e)
+{
+    smz_err rc;
+    int64_t id;
     if (w->ins_fts && (e->text || (e->title && e->title[0]))) {
         size_t tl = e->text ? e->text_len : 0;
         id = w->next_id++;
@@ -701,6 +813,39 @@ smz_err smz_writer_add(smz_writer *w, const smz_writer_entry *e)
         if (src != SQLITE_DONE)
             return sqlfail(w, src, "indexing text");
     }
+    return SMZ_OK;
+}
+
+smz_err smz_writer_add(smz_writer *w, const smz_writer_entry *e)
+{
+    smz_err rc = check_state(w);
+    int64_t mime = 0, cid = 0;
+    uint64_t off = 0;
+    if (rc != SMZ_OK)
+        return rc;
+    if (!e->path || !smz_path_valid(e->path))
+        return fail(w, SMZ_E_INVALID, "invalid entry path: %.200s", e->path ? e->path : "(null)");
+    if (!e->mime || !e->mime[0] || strlen(e->mime) > SMZ_MAX_MIME || !text_ok(e->title))
+        return fail(w, SMZ_E_INVALID, "%s: bad MIME type or title", e->path);
+    if (e->size > SMZ_WRITER_LARGE_ENTRY && e->size <= SMZ_WRITER_MAX_ENTRY)
+        return smz_writer_add_stream(w, e, read_memory, (void *)e->data);
+    if (e->size > SMZ_WRITER_MAX_ENTRY)
+        return fail(w, SMZ_E_TOOBIG, "%s: %zu bytes is over the %u-byte entry limit", e->path,
+                    e->size, SMZ_WRITER_MAX_ENTRY);
+    if ((rc = mime_id(w, e->mime, &mime)) != SMZ_OK)
+        return rc;
+    int klass = is_precompressed(e->mime) ? CLASS_RAW : CLASS_DATA;
+    if (e->size > SMZ_MAX_CLUSTER_USIZE)
+        klass = CLASS_RAW;
+    if (e->size >= w->o.cluster_size && w->open[klass] && w->open[klass]->len > 0 &&
+        (rc = seal(w, klass)) != SMZ_OK) /* a big entry gets a cluster of its own */
+        return rc;
+    if ((rc = append(w, klass, e->data, e->size, &cid, &off)) != SMZ_OK)
+        return rc;
+    if ((rc = put_row(w, e->path, e->title, mime, cid, off, e->size, NULL)) != SMZ_OK)
+        return rc;
+    if ((rc = index_entry(w, e)) != SMZ_OK)
+        return rc;
     w->st.entries++;
     w->st.input_bytes += e->size;
     return SMZ_OK;
@@ -788,7 +933,8 @@ static void stop_workers(smz_writer *w)
 static void close_db(smz_writer *w)
 {
     sqlite3_stmt **all[] = {&w->ins_entry, &w->upd_entry, &w->find_entry, &w->ins_cluster,
-                            &w->ins_mime, &w->find_mime, &w->ins_text, &w->ins_fts, &w->ins_title, &w->del_text};
+                            &w->ins_mime, &w->find_mime, &w->ins_text, &w->ins_fts, &w->ins_title, &w->del_text,
+                            &w->ins_large, &w->page_count};
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
         sqlite3_finalize(*all[i]);
         *all[i] = NULL;
@@ -896,8 +1042,10 @@ smz_err smz_writer_finish(smz_writer *w)
     /* Merging the index's segments left free pages (a third of the index
      * on postgresql-doc), and the entries' pages are not full; a copy of the
      * database without free space is smaller (4 KB on postgresql-doc
-     * without index, a fifth of the index with it). */
-    if ((src = sqlite3_exec(w->db, "VACUUM", NULL, NULL, NULL)) != SQLITE_OK)
+     * without index, a fifth of the index with it).  Not with large
+     * entries: the copy would write them twice more (through a temporary
+     * file the size of the archive), for a gain under a thousandth. */
+    if (!w->large_clusters && (src = sqlite3_exec(w->db, "VACUUM", NULL, NULL, NULL)) != SQLITE_OK)
         return sqlfail(w, src, "compacting the archive");
     close_db(w);
     if (w->cancelled)
@@ -909,6 +1057,10 @@ smz_err smz_writer_finish(smz_writer *w)
         w->failed = 1;
         return rc;
     }
+    struct stat fsb;
+    if (w->o.max_bytes && stat(w->tmp_path, &fsb) == 0 && (uint64_t)fsb.st_size > w->o.max_bytes)
+        return fail(w, SMZ_E_TOOBIG, "the archive would be over its size limit of %llu bytes (%llu bytes)",
+                    (unsigned long long)w->o.max_bytes, (unsigned long long)fsb.st_size);
     if ((rc = sync_path(w, w->tmp_path, 0)) != SMZ_OK)
         return rc;
     if (w->cancelled)

@@ -1,6 +1,7 @@
 /* smz-pack: the command-line front-end that builds an archive.  It parses
  * options, shows progress, and turns Ctrl-C into a clean cancel; all packing
  * is done by the library (smz/pack.h, smz/writer.h). */
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <locale.h>
@@ -42,6 +43,10 @@ static const char usage[] =
     "  --threads N              compression threads (default: all cores)\n"
     "  --cluster-size BYTES     target cluster size (default 6 MiB)\n"
     "  --level N                zstd level 1-22 (default 19)\n"
+    "  --max-size SIZE          stop with an error (leaving nothing) rather than write an\n"
+    "                           archive over SIZE bytes (K, M, G: KiB, MiB, GiB; e.g. 2G)\n"
+    "  --max-entry-size SIZE    skip, with a warning, files over SIZE from any source\n"
+    "                           (default and most: 999,000,000 bytes)\n"
     "  --sign KEY.sec           sign with this minisign secret key: inside the archive\n"
     "                           and as OUT.smz.minisig beside it (see smz verify)\n"
     "  --password-file FILE     the key's password (else SMZ_PASSWORD, else a prompt)\n"
@@ -148,7 +153,8 @@ static void today(char out[11])
 
 enum { O_TITLE = 256, O_DESC, O_LANG, O_MAIN, O_NAME, O_CREATOR, O_PUBLISHER, O_DATE, O_TAGS,
        O_SOURCE, O_LICENSE, O_ILLUS, O_REDIR, O_HIDDEN, O_NOINDEX, O_THREADS, O_CLUSTER,
-       O_LEVEL, O_ARTICLES, O_NOARTICLES, O_METADATA, O_SIGN, O_PWFILE };
+       O_LEVEL, O_ARTICLES, O_NOARTICLES, O_METADATA, O_SIGN, O_PWFILE,
+       O_MAXSIZE, O_MAXENTRY };
 
 static const struct { int opt; const char *key; } keys[] = {
     {O_TITLE, "Title"}, {O_DESC, "Description"}, {O_LANG, "Language"}, {O_MAIN, "MainPage"},
@@ -243,6 +249,32 @@ out:
     return rc;
 }
 
+/* "2G", "700M", "64K" (powers of 1024) or a number of bytes: 0 when S is
+ * one of those and at least 1, else -1. */
+static int parse_size(const char *s, uint64_t *out)
+{
+    char *end;
+    errno = 0;
+    if (!isdigit((unsigned char)s[0]))
+        return -1;
+    unsigned long long v = strtoull(s, &end, 10);
+    int shift = 0;
+    if (*end == 'K' || *end == 'k')
+        shift = 10;
+    else if (*end == 'M' || *end == 'm')
+        shift = 20;
+    else if (*end == 'G' || *end == 'g')
+        shift = 30;
+    else if (*end == 'T' || *end == 't')
+        shift = 40;
+    if (shift)
+        end++;
+    if (errno || *end || v == 0 || v > (UINT64_MAX >> shift))
+        return -1;
+    *out = (uint64_t)v << shift;
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     static const struct option longopts[] = {
@@ -257,6 +289,7 @@ int main(int argc, char **argv)
         {"articles", no_argument, 0, O_ARTICLES}, {"no-articles", no_argument, 0, O_NOARTICLES},
         {"threads", required_argument, 0, O_THREADS}, {"cluster-size", required_argument, 0, O_CLUSTER},
         {"level", required_argument, 0, O_LEVEL}, {"quiet", no_argument, 0, 'q'},
+        {"max-size", required_argument, 0, O_MAXSIZE}, {"max-entry-size", required_argument, 0, O_MAXENTRY},
         {"metadata", required_argument, 0, O_METADATA},
         {"sign", required_argument, 0, O_SIGN}, {"password-file", required_argument, 0, O_PWFILE},
         {"help", no_argument, 0, 'h'}, {0, 0, 0, 0},
@@ -299,6 +332,20 @@ int main(int argc, char **argv)
         case O_NOARTICLES: po.articles = 0; break;
         case O_THREADS: wo.threads = atoi(optarg); break;
         case O_CLUSTER: wo.cluster_size = (size_t)strtoull(optarg, NULL, 10); break;
+        case O_MAXSIZE:
+        case O_MAXENTRY: {
+            uint64_t v;
+            if (parse_size(optarg, &v) != 0) {
+                fprintf(stderr, "smz-pack: --%s takes a size in bytes, or with K, M or G (e.g. 2G)\n",
+                        c == O_MAXSIZE ? "max-size" : "max-entry-size");
+                return 2;
+            }
+            if (c == O_MAXSIZE)
+                wo.max_bytes = po.max_output = v;
+            else
+                po.max_entry = v;
+            break;
+        }
         case O_LEVEL:
             wo.level = atoi(optarg);
             if (wo.level < 1 || wo.level > 22) {

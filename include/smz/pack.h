@@ -40,6 +40,15 @@ typedef struct smz_pack_opts {
     /* Collects every page packed, for smz_pack_finish's generated index
      * page; may be NULL. */
     smz_pack_index *index;
+    /* Files and members over this many bytes are skipped with a warning,
+     * alike from folders, tars, zips and standard input (a sparse member
+     * counts with its holes); 0: SMZ_WRITER_MAX_ENTRY, the most an entry
+     * may have. */
+    uint64_t max_entry;
+    /* The archive's size limit when there is one (the writer's max_bytes),
+     * 0 for none: a stream whose large members alone pass it stops before
+     * they are packed. */
+    uint64_t max_output;
     /* Called for each warning (skipped file, ...); may be NULL. */
     void (*warn)(void *ctx, const char *message);
     /* Called after each entry with running totals; may be NULL. */
@@ -59,7 +68,8 @@ smz_err smz_pack_dir(smz_writer *w, const char *dir, const smz_pack_opts *o, cha
 /* Adds every file of an archive that libarchive reads (tar in any
  * compression, zip, 7z, cpio, ISO 9660, WARC) from PATH, or from standard
  * input when PATH is "-".  Unsafe names, links leaving the archive, devices
- * and members over 256 MiB are skipped with a warning.  WARC: each HTTP 200
+ * and members over O->max_entry are skipped with a warning; the holes of
+ * sparse members are zeros.  WARC: each HTTP 200
  * response becomes an entry at its URL's path with its Content-Type. */
 smz_err smz_pack_archive(smz_writer *w, const char *path, const smz_pack_opts *o, char *err,
                          size_t errlen);

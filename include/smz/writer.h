@@ -26,6 +26,10 @@ typedef struct smz_writer_opts {
     int level;            /* zstd level; 0 = default (19) */
     int no_index;         /* 1: no full-text index */
     int stem_english;     /* 1: index with English stemming */
+    /* The archive may not grow past this many bytes (0: no limit): a pack
+     * that would is stopped with SMZ_E_TOOBIG as soon as it would, checked
+     * whenever a cluster is written and before a large entry is. */
+    uint64_t max_bytes;
     /* Called with a warning (a path clash, ...); may be NULL. */
     void (*warn)(void *ctx, const char *message);
     void *warn_ctx;
@@ -62,6 +66,27 @@ typedef struct smz_writer_entry {
 
 /* Adds an entry.  A path added twice: the later one wins, with a warning. */
 smz_err smz_writer_add(smz_writer *w, const smz_writer_entry *e);
+/* Reads the N bytes at OFF of a large entry's content into BUF (see
+ * smz_writer_add_stream): SMZ_OK, or an error with a message in ERR. */
+typedef smz_err (*smz_writer_read_fn)(void *ctx, uint64_t off, void *buf, size_t n, char *err,
+                                      size_t errlen);
+
+/* Entries over this size go to the archive as they are read, never held
+ * whole in memory: stored as they are, in a cluster of their own. */
+#define SMZ_WRITER_LARGE_ENTRY (64u << 20)
+/* The largest entry the writer takes: the format's 1,000,000,000 bytes less
+ * room for the rest of its cluster's row, which SQLite counts in its own
+ * limit of 1,000,000,000 bytes a row. */
+#define SMZ_WRITER_MAX_ENTRY 999000000u
+
+/* Adds an entry of E->size bytes (E->data is ignored) that READ hands over
+ * in pieces, in order, at most SMZ_WRITER_MAX_ENTRY bytes:
+ * it is written into the file as it is read and checksummed on the way, so
+ * memory stays at one piece (1 MiB) whatever its size.  E->text is not
+ * indexed (the title is).  smz_writer_add hands entries over
+ * SMZ_WRITER_LARGE_ENTRY here itself. */
+smz_err smz_writer_add_stream(smz_writer *w, const smz_writer_entry *e, smz_writer_read_fn read,
+                              void *ctx);
 /* Adds a redirect from PATH to TARGET (checked to exist at finish). */
 smz_err smz_writer_add_redirect(smz_writer *w, const char *path, const char *title,
                                 const char *target);

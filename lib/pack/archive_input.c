@@ -6,10 +6,14 @@
  * Every name is treated as hostile: absolute paths and ".." are refused,
  * "./" is dropped, names that are not valid UTF-8 are skipped; symlinks and
  * hard links become redirects when their target stays inside the archive;
- * devices, FIFOs and sockets are skipped.  Sizes are capped as data arrives,
- * whatever the header declared, so a zip bomb stops at the cap.  WARC
- * responses are unwrapped: status 200 only, the MIME type from
- * Content-Type, chunked transfer decoded. */
+ * devices, FIFOs and sockets are skipped.  Members go to the spool block by
+ * block (never whole in memory), at the offsets libarchive gives, so the
+ * holes of sparse members read back as zeros; the entry limit applies to
+ * the real size (holes included), to the declared size first and again as
+ * data arrives, whatever the header declared, so a zip bomb stops at the
+ * cap.  WARC responses are unwrapped in memory: status 200 only, the MIME
+ * type from Content-Type, chunked transfer decoded, records up to
+ * SMZ_WRITER_LARGE_ENTRY. */
 #include <archive.h>
 #include <archive_entry.h>
 #include <stdio.h>
@@ -20,9 +24,6 @@
 #include "order.h"
 #include "format.h"
 #include "warc_fix.h"
-
-/* Largest entry taken from an archive stream; larger ones are skipped. */
-#define MAX_STREAM_ENTRY (256u << 20)
 
 /* Normalises an archive member name: "./a//b" -> "a/b".  NULL if unsafe. */
 static char *clean_name(const char *name)
@@ -114,9 +115,9 @@ static int hidden(const char *rel)
     return rel[0] == '.' || strstr(rel, "/.") != NULL;
 }
 
-/* Reads the member's data, stopping at MAX_STREAM_ENTRY whatever the header
- * said.  Returns 1 when too big (data freed), 0 on success, -1 on error. */
-static int read_member(struct archive *a, unsigned char **out, size_t *len)
+/* Reads a WARC record's data, stopping past MAX whatever the header said.
+ * Returns 1 when too big (data freed), 0 on success, -1 on error. */
+static int read_member(struct archive *a, size_t max, unsigned char **out, size_t *len)
 {
     size_t cap = 65536, n = 0;
     unsigned char *buf = malloc(cap + 1);
@@ -125,12 +126,13 @@ static int read_member(struct archive *a, unsigned char **out, size_t *len)
     if (!buf)
         return -1;
     for (;;) {
+        if (n > max) {
+            free(buf);
+            return 1;
+        }
         if (n == cap) {
-            if (cap >= MAX_STREAM_ENTRY) {
-                free(buf);
-                return 1;
-            }
-            cap = cap * 2 > MAX_STREAM_ENTRY ? MAX_STREAM_ENTRY : cap * 2;
+            /* One byte over MAX is enough to know. */
+            cap = cap > max / 2 ? max + 1 : cap * 2;
             unsigned char *nb = realloc(buf, cap + 1);
             if (!nb) {
                 free(buf);
@@ -147,17 +149,56 @@ static int read_member(struct archive *a, unsigned char **out, size_t *len)
             break;
         n += (size_t)r;
     }
-    if (n == cap && cap == MAX_STREAM_ENTRY) {
-        unsigned char probe;
-        if (archive_read_data(a, &probe, 1) > 0) {
-            free(buf);
-            return 1;
-        }
-    }
     buf[n] = 0;
     *out = buf;
     *len = n;
     return 0;
+}
+
+/* Spools the member at hand block by block (see the top of the file): its
+ * size is the larger of the declared one and the end of its last block.
+ * SMZ_OK also when it is skipped for its size, with a warning. */
+static smz_err spool_member(smz_packer *p, struct archive *a, struct archive_entry *ae, smz_pack_order *order,
+                            const char *shown, const char *rel)
+{
+    char what[SMZ_MAX_PATH + 1200];
+    uint64_t len = 0, max = smz_packer_max_entry(p);
+    smz_err rc;
+    snprintf(what, sizeof what, "%s: %s", shown, rel);
+    if (archive_entry_size_is_set(ae) && archive_entry_size(ae) > 0)
+        len = (uint64_t)archive_entry_size(ae);
+    if (smz_packer_oversized(p, what, len))
+        return SMZ_OK; /* libarchive skips its data at the next header */
+    if ((rc = smz_order_member_begin(order)) != SMZ_OK)
+        return rc;
+    for (;;) {
+        const void *buf;
+        size_t n;
+        la_int64_t at;
+        int r = archive_read_data_block(a, &buf, &n, &at);
+        if (r == ARCHIVE_EOF)
+            break;
+        if (r < ARCHIVE_WARN) {
+            rc = smz_packer_fail(p, SMZ_E_CORRUPT, "%s: %s", what,
+                                 archive_error_string(a) ? archive_error_string(a) : "cannot read it");
+            goto fail;
+        }
+        if (at < 0 || (uint64_t)at > max || n > max - (uint64_t)at) {
+            smz_order_member_abort(order);
+            smz_packer_oversized(p, what, at < 0 ? UINT64_MAX : (uint64_t)at + n);
+            return SMZ_OK;
+        }
+        if (n && (rc = smz_order_member_put(order, (uint64_t)at, buf, n)) != SMZ_OK)
+            goto fail;
+        if ((uint64_t)at + n > len)
+            len = (uint64_t)at + n;
+    }
+    if ((rc = smz_order_member_end(order, rel, len, NULL, (int64_t)archive_entry_mtime(ae))) != SMZ_OK)
+        goto fail;
+    return SMZ_OK;
+fail:
+    smz_order_member_abort(order);
+    return rc;
 }
 
 /* Decodes a chunked HTTP body in place; returns the new length or -1. */
@@ -340,12 +381,20 @@ smz_err smz_pack_archive(smz_writer *w, const char *path, const smz_pack_opts *o
             free(rel);
             continue;
         }
+        if (!warc) {
+            rc = spool_member(&p, a, ae, order, shown, rel);
+            free(rel);
+            if (rc != SMZ_OK)
+                goto out;
+            continue;
+        }
         unsigned char *data = NULL;
         size_t len = 0;
-        int got = read_member(a, &data, &len);
+        uint64_t max = smz_packer_max_entry(&p);
+        int got = read_member(a, max < SMZ_WRITER_LARGE_ENTRY ? (size_t)max : SMZ_WRITER_LARGE_ENTRY, &data, &len);
         if (got == 1) {
-            smz_packer_warn(&p, "%s: %s: over %u MiB uncompressed; skipped", shown, rel,
-                            MAX_STREAM_ENTRY >> 20);
+            smz_packer_warn(&p, "%s: %s: a WARC record over %llu bytes; skipped", shown, rel,
+                            (unsigned long long)(max < SMZ_WRITER_LARGE_ENTRY ? max : SMZ_WRITER_LARGE_ENTRY));
             free(rel);
             continue;
         }

@@ -160,6 +160,48 @@ out:
     return rc;
 }
 
+uint64_t smz_packer_max_entry(const smz_packer *p)
+{
+    uint64_t m = p->o->max_entry;
+    return m && m < SMZ_WRITER_MAX_ENTRY ? m : SMZ_WRITER_MAX_ENTRY;
+}
+
+int smz_packer_oversized(smz_packer *p, const char *what, uint64_t len)
+{
+    uint64_t max = smz_packer_max_entry(p);
+    if (len <= max)
+        return 0;
+    smz_packer_warn(p, "%s: %llu bytes is over the %llu-byte entry limit; skipped", what,
+                    (unsigned long long)len, (unsigned long long)max);
+    return 1;
+}
+
+smz_err smz_packer_add_stream(smz_packer *p, const char *rel, uint64_t len, smz_writer_read_fn read,
+                              void *ctx, const char *mime, int64_t mtime)
+{
+    unsigned char head[65536];
+    smz_err rc;
+    (void)mtime;
+    if (!mime) {
+        size_t n = len < sizeof head ? (size_t)len : sizeof head;
+        if ((rc = read(ctx, 0, head, n, p->err, p->errlen)) != SMZ_OK)
+            return rc;
+        mime = detect_mime(p, rel, head, n);
+    }
+    const smz_pack_article *given = smz_pack_meta_article(p->o->meta, rel);
+    smz_writer_entry e = {.path = rel, .title = given ? given->title : NULL, .mime = mime, .size = (size_t)len};
+    if ((rc = smz_writer_add_stream(p->w, &e, read, ctx)) != SMZ_OK)
+        return smz_packer_fail(p, rc, "%s", smz_writer_errmsg(p->w));
+    if (is_page(e.mime) &&
+        (rc = smz_pack_index_add(p->o->index, p->o, e.path, e.title, given ? given->date : NULL, NULL)) != SMZ_OK)
+        return smz_packer_fail(p, rc, "out of memory");
+    p->entries++;
+    p->bytes += len;
+    if (p->o->progress)
+        p->o->progress(p->o->ctx, p->entries, p->bytes);
+    return SMZ_OK;
+}
+
 smz_err smz_packer_redirect(smz_packer *p, const char *rel, const char *target)
 {
     char *t = NULL;

@@ -24,6 +24,16 @@ typedef struct smz_packer {
  * be NULL (then by extension, then libmagic).  On failure p->err says why. */
 smz_err smz_packer_add(smz_packer *p, const char *rel, const unsigned char *data, size_t len,
                        const char *mime, int64_t mtime);
+/* Adds the file REL of LEN bytes (over SMZ_WRITER_LARGE_ENTRY) that READ
+ * hands over in pieces: stored as it is, never held whole in memory, with
+ * no title or text from its content (the metadata file's title, if any).
+ * MIME may be NULL (then by extension, then libmagic on its first 64 KiB). */
+smz_err smz_packer_add_stream(smz_packer *p, const char *rel, uint64_t len, smz_writer_read_fn read,
+                              void *ctx, const char *mime, int64_t mtime);
+/* 1 (with a warning naming WHAT) when LEN bytes are over the entry limit
+ * (p->o->max_entry): such files are skipped, from every kind of source. */
+int smz_packer_oversized(smz_packer *p, const char *what, uint64_t len);
+uint64_t smz_packer_max_entry(const smz_packer *p);
 /* Adds a redirect REL -> TARGET (articles' targets move to NAME.html). */
 smz_err smz_packer_redirect(smz_packer *p, const char *rel, const char *target);
 void smz_packer_warn(smz_packer *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

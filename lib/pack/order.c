@@ -19,6 +19,7 @@ struct smz_pack_order {
     sqlite3_stmt *ins;
     int spool_fd;       /* stream sources: members' bytes, opened on first use */
     uint64_t spool_len;
+    uint64_t large_bytes; /* of members over SMZ_WRITER_LARGE_ENTRY: stored as they are */
 };
 
 static smz_err sqlfail(smz_pack_order *o, int rc, const char *what)
@@ -107,14 +108,16 @@ static smz_err open_spool(smz_pack_order *o)
     return rc == SMZ_OK ? SMZ_OK : smz_packer_fail(o->p, rc, "%s", smz_writer_errmsg(o->p->w));
 }
 
-smz_err smz_order_bytes(smz_pack_order *o, const char *rel, const unsigned char *data, size_t len,
-                        const char *mime, int64_t mtime)
+smz_err smz_order_member_begin(smz_pack_order *o)
 {
-    smz_err rc;
-    if (o->spool_fd < 0 && (rc = open_spool(o)) != SMZ_OK)
-        return rc;
-    for (size_t done = 0; done < len;) {
-        ssize_t k = pwrite(o->spool_fd, data + done, len - done, (off_t)(o->spool_len + done));
+    return o->spool_fd < 0 ? open_spool(o) : SMZ_OK;
+}
+
+smz_err smz_order_member_put(smz_pack_order *o, uint64_t at, const void *data, size_t n)
+{
+    const unsigned char *d = data;
+    for (size_t done = 0; done < n;) {
+        ssize_t k = pwrite(o->spool_fd, d + done, n - done, (off_t)(o->spool_len + at + done));
         if (k < 0 && errno == EINTR)
             continue;
         if (k <= 0)
@@ -122,23 +125,88 @@ smz_err smz_order_bytes(smz_pack_order *o, const char *rel, const unsigned char 
                                    "writing the spool: %s", k < 0 ? strerror(errno) : "short write");
         done += (size_t)k;
     }
+    return SMZ_OK;
+}
+
+void smz_order_member_abort(smz_pack_order *o)
+{
+    /* Blocks put beyond the spool's end would show through the holes of
+     * the next member. */
+    if (o->spool_fd >= 0)
+        (void)ftruncate(o->spool_fd, (off_t)o->spool_len);
+}
+
+smz_err smz_order_member_end(smz_pack_order *o, const char *rel, uint64_t len, const char *mime,
+                             int64_t mtime)
+{
+    smz_err rc;
+    /* The member's size, exactly: a trailing hole becomes zeros, and
+     * nothing put past the end stays. */
+    if (ftruncate(o->spool_fd, (off_t)(o->spool_len + len)) != 0)
+        return smz_packer_fail(o->p, errno == ENOSPC || errno == EFBIG ? SMZ_E_NOSPACE : SMZ_E_IO,
+                               "writing the spool: %s", strerror(errno));
+    /* Large members are stored as they are: once they alone pass the
+     * archive's size limit, the pack stops here rather than at replay. */
+    if (len > SMZ_WRITER_LARGE_ENTRY)
+        o->large_bytes += len;
+    if (o->p->o->max_output && o->large_bytes > o->p->o->max_output)
+        return smz_packer_fail(o->p, SMZ_E_TOOBIG,
+                               "%s: the archive would be over its size limit of %llu bytes "
+                               "(its large entries alone are %llu bytes, stored as they are)",
+                               rel, (unsigned long long)o->p->o->max_output,
+                               (unsigned long long)o->large_bytes);
     if ((rc = insert(o, rel, ITEM_BYTES, (int64_t)o->spool_len, (int64_t)len, mtime, mime, NULL)) != SMZ_OK)
         return rc;
     o->spool_len += len;
     return SMZ_OK;
 }
 
-/* Reads the whole of ABS (as large as stat says it is when it is opened: a
- * file that grows meanwhile is cut there). */
-static smz_err read_file(smz_pack_order *o, const char *abs, unsigned char **out, size_t *len,
-                         int64_t *mtime)
+smz_err smz_order_bytes(smz_pack_order *o, const char *rel, const unsigned char *data, size_t len,
+                        const char *mime, int64_t mtime)
+{
+    smz_err rc;
+    if ((rc = smz_order_member_begin(o)) != SMZ_OK || (rc = smz_order_member_put(o, 0, data, len)) != SMZ_OK ||
+        (rc = smz_order_member_end(o, rel, len, mime, mtime)) != SMZ_OK) {
+        smz_order_member_abort(o);
+        return rc;
+    }
+    return SMZ_OK;
+}
+
+/* Reads pieces of a large file or spooled member for the writer. */
+typedef struct piece_src {
+    int fd;
+    uint64_t base;
+    const char *what; /* for messages */
+} piece_src;
+
+static smz_err read_piece(void *ctx, uint64_t off, void *buf, size_t n, char *err, size_t errlen)
+{
+    piece_src *ps = ctx;
+    unsigned char *b = buf;
+    for (size_t done = 0; done < n;) {
+        ssize_t k = pread(ps->fd, b + done, n - done, (off_t)(ps->base + off + done));
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k <= 0) {
+            snprintf(err, errlen, "cannot read %s: %s", ps->what,
+                     k < 0 ? strerror(errno) : "it became shorter while it was packed");
+            return SMZ_E_IO;
+        }
+        done += (size_t)k;
+    }
+    return SMZ_OK;
+}
+
+/* Adds the file ABS (as large as stat says it is when it is opened: a file
+ * that grows meanwhile is cut there): read whole, or handed over in pieces
+ * when large; skipped with a warning when over the entry limit. */
+static smz_err add_file(smz_pack_order *o, const char *abs, const char *rel)
 {
     struct stat sb;
     size_t cap, n = 0;
     unsigned char *buf = NULL;
     smz_err rc = SMZ_OK;
-    *out = NULL;
-    *len = 0;
     int fd = open(abs, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
         return smz_packer_fail(o->p, SMZ_E_IO, "cannot read %s: %s", abs, strerror(errno));
@@ -150,9 +218,12 @@ static smz_err read_file(smz_pack_order *o, const char *abs, unsigned char **out
         rc = smz_packer_fail(o->p, SMZ_E_IO, "%s: no longer a regular file", abs);
         goto out;
     }
-    if ((uint64_t)sb.st_size > SMZ_MAX_ENTRY_SIZE) {
-        rc = smz_packer_fail(o->p, SMZ_E_TOOBIG, "%s: %lld bytes is over the %u-byte entry limit", abs,
-                             (long long)sb.st_size, SMZ_MAX_ENTRY_SIZE);
+    if (smz_packer_oversized(o->p, abs, (uint64_t)sb.st_size))
+        goto out;
+    if ((uint64_t)sb.st_size > SMZ_WRITER_LARGE_ENTRY) {
+        piece_src ps = {fd, 0, abs};
+        rc = smz_packer_add_stream(o->p, rel, (uint64_t)sb.st_size, read_piece, &ps, NULL,
+                                   (int64_t)sb.st_mtime);
         goto out;
     }
     cap = (size_t)sb.st_size;
@@ -173,10 +244,7 @@ static smz_err read_file(smz_pack_order *o, const char *abs, unsigned char **out
         n += (size_t)r;
     }
     buf[n] = 0;
-    *out = buf;
-    *len = n;
-    *mtime = (int64_t)sb.st_mtime;
-    buf = NULL;
+    rc = smz_packer_add(o->p, rel, buf, n, NULL, (int64_t)sb.st_mtime);
 out:
     free(buf);
     close(fd);
@@ -234,20 +302,21 @@ smz_err smz_order_replay(smz_pack_order *o)
             rc = target ? smz_packer_redirect(o->p, rel, target)
                         : smz_packer_fail(o->p, SMZ_E_NOMEM, "out of memory");
         } else if (kind == ITEM_BYTES) {
-            int64_t len = sqlite3_column_int64(q, 3);
-            if ((rc = read_spool(o, sqlite3_column_int64(q, 2), len, &buf, &cap)) == SMZ_OK)
+            int64_t off = sqlite3_column_int64(q, 2), len = sqlite3_column_int64(q, 3);
+            if (len > (int64_t)SMZ_WRITER_LARGE_ENTRY && (uint64_t)off + (uint64_t)len <= o->spool_len) {
+                piece_src ps = {o->spool_fd, (uint64_t)off, "the spool"};
+                rc = smz_packer_add_stream(o->p, rel, (uint64_t)len, read_piece, &ps, mime, mtime);
+            } else if ((rc = read_spool(o, off, len, &buf, &cap)) == SMZ_OK) {
                 rc = smz_packer_add(o->p, rel, buf, (size_t)len, mime, mtime);
+            }
         } else {
-            unsigned char *data = NULL;
-            size_t len = 0;
             free(abs);
             if (!o->root || asprintf(&abs, "%s/%s", o->root, rel) < 0) {
                 abs = NULL;
                 rc = smz_packer_fail(o->p, SMZ_E_NOMEM, "out of memory");
-            } else if ((rc = read_file(o, abs, &data, &len, &mtime)) == SMZ_OK) {
-                rc = smz_packer_add(o->p, rel, data, len, NULL, mtime);
+            } else {
+                rc = add_file(o, abs, rel);
             }
-            free(data);
         }
         if (rc != SMZ_OK)
             break;

@@ -13,7 +13,9 @@
  * lists paths (its files are read at replay); a stream (tar, zip, WARC,
  * standard input) cannot be read twice, so its members' bytes wait in a spool
  * file beside the target, unlinked at once so that nothing outlives the
- * packer.  The list is a temporary SQLite table, sorted by SQLite's own
+ * packer (holes of sparse members stay holes in it).  Files and members over
+ * SMZ_WRITER_LARGE_ENTRY are handed to the writer in pieces, never whole.
+ * The list is a temporary SQLite table, sorted by SQLite's own
  * external sorter: memory stays bounded however many files there are.
  * Folder and stream of the same files replay alike, which is what makes them
  * give the same archive bytes. */
@@ -34,6 +36,15 @@ smz_err smz_order_file(smz_pack_order *o, const char *rel);
 /* The member REL with its bytes (spooled now), MIME (NULL: detect) and MTIME. */
 smz_err smz_order_bytes(smz_pack_order *o, const char *rel, const unsigned char *data, size_t len,
                         const char *mime, int64_t mtime);
+/* A member whose bytes arrive in blocks, each at its offset in the member
+ * (the holes of a sparse member between them read as zeros): begin, put
+ * every block, then end with the member's size (holes at its end are
+ * zeros too), or abort to drop what was put. */
+smz_err smz_order_member_begin(smz_pack_order *o);
+smz_err smz_order_member_put(smz_pack_order *o, uint64_t at, const void *data, size_t n);
+smz_err smz_order_member_end(smz_pack_order *o, const char *rel, uint64_t len, const char *mime,
+                             int64_t mtime);
+void smz_order_member_abort(smz_pack_order *o);
 /* A redirect REL -> TARGET, made at replay. */
 smz_err smz_order_redirect(smz_pack_order *o, const char *rel, const char *target);
 /* Hands everything listed to the packer, in order. */
