@@ -9,6 +9,7 @@
 #include <unistd.h>
 #include "order.h"
 #include "format.h"
+#include "util/file.h"
 
 enum { ITEM_FILE, ITEM_BYTES, ITEM_REDIRECT };
 
@@ -139,17 +140,11 @@ static smz_err read_file(smz_pack_order *o, const char *abs, unsigned char **out
     smz_err rc = SMZ_OK;
     *out = NULL;
     *len = 0;
-    int fd = open(abs, O_RDONLY | O_CLOEXEC);
+    /* Scanned as a regular file, but it may have changed since. */
+    const char *why;
+    int fd = smz_file_open(abs, 0, &sb, &why);
     if (fd < 0)
-        return smz_packer_fail(o->p, SMZ_E_IO, "cannot read %s: %s", abs, strerror(errno));
-    if (fstat(fd, &sb) != 0) {
-        rc = smz_packer_fail(o->p, SMZ_E_IO, "cannot read %s: %s", abs, strerror(errno));
-        goto out;
-    }
-    if (!S_ISREG(sb.st_mode)) {
-        rc = smz_packer_fail(o->p, SMZ_E_IO, "%s: no longer a regular file", abs);
-        goto out;
-    }
+        return smz_packer_fail(o->p, SMZ_E_IO, "cannot read %s: %s", abs, why);
     if ((uint64_t)sb.st_size > SMZ_MAX_ENTRY_SIZE) {
         rc = smz_packer_fail(o->p, SMZ_E_TOOBIG, "%s: %lld bytes is over the %u-byte entry limit", abs,
                              (long long)sb.st_size, SMZ_MAX_ENTRY_SIZE);
