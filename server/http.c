@@ -86,6 +86,8 @@ void http_ungate(req *q)
  * there is one, else HTTP/1.1 keeps and older versions close. */
 static int keep_alive(req *q)
 {
+    if (q->close)
+        return 0;
     const char *h = mg_get_header(q->c, "Connection");
     if (h) {
         while (*h) {
@@ -492,6 +494,56 @@ int http_query_ok(const char *query)
         if (p[1] == '0' && p[2] == '0')
             return 0;
     return 1;
+}
+
+const char *http_framing_error(const struct mg_header *h, int n)
+{
+    int lengths = 0;
+    for (int i = 0; i < n; i++) {
+        const char *name = h[i].name ? h[i].name : "", *v = h[i].value ? h[i].value : "";
+        if (!strcasecmp(name, "Transfer-Encoding"))
+            return "a request to this server has no body (Transfer-Encoding)";
+        if (strcasecmp(name, "Content-Length"))
+            continue;
+        if (++lengths > 1)
+            return "more than one Content-Length";
+        /* CivetWeb trims the white space before the value; trailing white
+         * space is allowed (OWS), nothing else. */
+        size_t d = strspn(v, "0123456789");
+        if (!d || d > 18 || v[d + strspn(v + d, " \t")])
+            return "the Content-Length is not a number";
+    }
+    return NULL;
+}
+
+/* Reads CivetWeb 1.15's buffer after its in-place parse: each header line
+ * became NAME\0 (a space before the colon and the colon itself each
+ * turned into a NUL), the white space after the colon is skipped, and the
+ * line end CR LF (or LF) became NULs.  What follows the last value's line
+ * end must then be the empty line ending the block (its last LF, the
+ * block's last byte, is a NUL too). */
+const char *http_layout_error(const struct mg_request_info *ri)
+{
+    int n = ri->num_headers;
+    for (int i = 0; i < n; i++) {
+        const char *name = ri->http_headers[i].name, *v = ri->http_headers[i].value;
+        if (!name || !v)
+            continue;
+        const char *end = name + strlen(name);
+        /* A second NUL before the value is a space that stood before the colon
+         * (an empty value starts at the first NUL after the colon). */
+        if (end + 1 < v && !end[1])
+            return "white space between a header name and its colon";
+    }
+    const char *last = n > 0 ? ri->http_headers[n - 1].value : NULL;
+    if (!last)
+        return NULL;
+    const char *p = last + strlen(last) + 1; /* past the NUL that was CR or LF */
+    if (!*p)                                 /* LF after CR */
+        p++;
+    if (*p != '\r' && *p != '\n' && *p)
+        return "a folded header line (obs-fold)";
+    return NULL;
 }
 
 int http_mime_ok(const char *m)

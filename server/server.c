@@ -167,6 +167,18 @@ static int route(req *q)
 {
     srv *s = q->s;
     const char *m = q->ri->request_method;
+    /* Where this request ends must be certain before anything else: a
+     * request hidden in its body would otherwise be answered (smuggling). */
+    const char *bad = http_framing_error(q->ri->http_headers, q->ri->num_headers);
+    if (!bad)
+        bad = http_layout_error(q->ri);
+    if (bad) {
+        char msg[160];
+        q->close = 1;
+        mg_disable_connection_keep_alive(q->c);
+        snprintf(msg, sizeof msg, "Bad request: %s.\n", bad);
+        return plain(q, 400, msg, NULL);
+    }
     q->head = !strcmp(m, "HEAD");
     if (strcmp(m, "GET") && !q->head)
         return plain(q, 405, "Only GET and HEAD are served.\n", "GET, HEAD");

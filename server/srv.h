@@ -205,6 +205,7 @@ typedef struct req {
     uint64_t sent;           /* body bytes, for the access log */
     int trim;                /* give freed heap memory back afterwards */
     int gated;               /* holds a place in the gate: left at http_head */
+    int close;               /* close the connection after this answer */
 } req;
 
 /* A reader for archive A, borrowed until the request ends, or NULL (and a
@@ -274,6 +275,17 @@ int http_path_decode(const char *raw, char *out, size_t outlen);
 /* 0 when the raw query string QUERY would decode to a NUL anywhere (a
  * parameter cut short: refuse with 400), else 1. */
 int http_query_ok(const char *query);
+/* Request framing (RFC 9112 6.3): NULL when the N header fields H leave no
+ * doubt where this request ends and the next begins, else why not (answer
+ * 400 and close): more than one Content-Length, one that is not 1*DIGIT, or
+ * any Transfer-Encoding (we take no request bodies, and a proxy in front
+ * may read a chunked body differently). */
+const char *http_framing_error(const struct mg_header *h, int n);
+/* The same for what CivetWeb's parser drops without a word (it parses the
+ * header block in place, in RI's buffer): a folded line (obs-fold) ends its
+ * header list there, so that a Content-Length below it goes unseen; and
+ * white space before a colon is cut off the name ("Content-Length :"). */
+const char *http_layout_error(const struct mg_request_info *ri);
 void http_log(req *q);
 /* S for the access log: printable ASCII other than '"' and '\' as is, the rest as
  * \xHH (as Apache does), so that no request can forge a log line. */
