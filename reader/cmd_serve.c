@@ -1,7 +1,10 @@
 /* smz serve: parses the options, starts the web server (server/), and
  * stops it cleanly on SIGINT or SIGTERM.  The signals are blocked before
  * the server's threads start, so that they inherit the mask and this thread
- * alone receives them, in sigwait(). */
+ * alone receives them, in sigwait().  Stopping waits for the worker
+ * threads; should one of them not come back (nothing may block, but a
+ * stuck disk can), a second signal or STOP_GRACE_S seconds end the process
+ * anyway. */
 #include <errno.h>
 #include <limits.h>
 #include <malloc.h>
@@ -12,9 +15,14 @@
 #include <string.h>
 #include <sys/resource.h>
 #include "../server/server.h"
+#include <unistd.h>
 #include "cli.h"
 
+#define STR_(x) #x
+#define STR(x) STR_(x)
+
 #define MAX_LIST 256
+#define STOP_GRACE_S 5
 
 static const char usage_text[] =
     "usage: smz serve ARCHIVE_OR_DIR... [options]\n"
@@ -61,6 +69,18 @@ static void more_files(void)
         rl.rlim_cur = rl.rlim_max;
         setrlimit(RLIMIT_NOFILE, &rl);
     }
+}
+
+static void *stop_watch(void *p)
+{
+    const sigset_t *set = p;
+    struct timespec t = {STOP_GRACE_S, 0};
+    siginfo_t si;
+    int sig = sigtimedwait(set, &si, &t);
+    fprintf(stderr, "smz serve: %s: stopped without waiting for the requests in progress\n",
+            sig > 0 ? "second signal" : "still stopping after " STR(STOP_GRACE_S) " s");
+    _exit(sig > 0 ? 1 : 2);
+    return NULL;
 }
 
 int cmd_serve(int argc, char **argv)
@@ -177,6 +197,9 @@ int cmd_serve(int argc, char **argv)
     int sig = 0;
     while (sigwait(&set, &sig) != 0)
         ;
+    pthread_t watch;
+    if (pthread_create(&watch, NULL, stop_watch, &set) == 0)
+        pthread_detach(watch);
     smz_server_stop(s);
     fprintf(stderr, "smz serve: stopped (%s)\n", sig == SIGINT ? "SIGINT" : "SIGTERM");
     return 0;

@@ -153,6 +153,45 @@ void gate_enter(gate *g);
 /* Gives the place back, to the first waiter if any. */
 void gate_leave(gate *g);
 
+/* ---- the guard against slow clients (guard.c) ---- */
+#define GUARD_PER_CLIENT 32 /* connections from one address (loopback excepted) */
+#define GUARD_MIN_RESERVE 8 /* threads kept free for new requests, at least */
+enum { GUARD_NONE, GUARD_WORKING, GUARD_SENDING, GUARD_EVICTED };
+/* What a worker's request handler is doing, for the guard's thread. */
+typedef struct guard_slot {
+    int used;
+    int state;             /* GUARD_NONE between requests */
+    char addr[48];         /* the client's address and port */
+    int port;
+    int64_t since;         /* ms (monotonic) of the last change or progress */
+} guard_slot;
+typedef struct guard {
+    pthread_mutex_t mu;    /* guards slots and stop */
+    pthread_cond_t cv;
+    pthread_t thread;
+    int ready, started, stop;
+    unsigned threads, reserve, per_client;
+    int port;              /* our listening port */
+    guard_slot *slots;     /* one per worker thread */
+    size_t n_slots;
+    struct gsock *socks;   /* the guard thread's own list of sockets */
+    size_t n_socks;
+    unsigned long evicted; /* connections shut down (guard thread only) */
+} guard;
+/* Sets G up for THREADS workers (before they start: they claim slots).
+ * 0, or -1 out of memory. */
+int guard_init(guard *g, unsigned threads);
+/* Starts its thread, watching the connections to our PORT.  0 or -1. */
+int guard_run(guard *g, int port);
+/* Stops its thread (after the workers) and frees G; nothing if not set up. */
+void guard_free(guard *g);
+/* A worker's slot (init_thread), NULL if none; given back at exit_thread. */
+guard_slot *guard_claim(guard *g);
+void guard_release(guard *g, guard_slot *t);
+/* A request handler's state change (GUARD_*), or progress: RI, when not
+ * NULL, names the client. */
+void guard_mark(guard *g, guard_slot *t, int state, const struct mg_request_info *ri);
+
 /* ---- server, worker, request ---- */
 struct smz_server {
     struct mg_context *ctx;
@@ -178,6 +217,7 @@ struct smz_server {
     pthread_mutex_t sig_mu;  /* guards sig_cur and sig_done */
     smz_reader *sig_cur;     /* the reader it is reading, for sqlite3_interrupt */
     int sig_done;
+    guard guard;             /* slow clients (guard.c) */
 };
 typedef struct smz_server srv;
 
@@ -189,6 +229,7 @@ typedef struct worker {
     size_t n_borrowed;
     json_ctx json;
     unsigned char *chunk;    /* SRV_CHUNK bytes, allocated on first use */
+    guard_slot *slot;        /* what its request is doing, for the guard */
 } worker;
 
 typedef struct req {
@@ -285,7 +326,10 @@ const char *http_framing_error(const struct mg_header *h, int n);
  * header block in place, in RI's buffer): a folded line (obs-fold) ends its
  * header list there, so that a Content-Length below it goes unseen; and
  * white space before a colon is cut off the name ("Content-Length :"). */
-const char *http_layout_error(const struct mg_request_info *ri);
+const char *http_layout_error(const struct mg_request_info *ri, int *doubt);
+/* Bytes of header block within which http_layout_error may look one byte
+ * past the block's end: half of CivetWeb's max_request_size (16 KiB). */
+#define SRV_LAYOUT_SAFE 8192
 void http_log(req *q);
 /* S for the access log: printable ASCII other than '"' and '\' as is, the rest as
  * \xHH (as Apache does), so that no request can forge a log line. */
