@@ -39,7 +39,7 @@ static const char usage_text[] =
     "  --log FILE        access log in Common Log Format ('-': standard output)\n"
     "  --trust KEY.pub   a trusted signing key, or a file of them (repeatable): the\n"
     "                    library shows which archives a trusted key signed, checked\n"
-    "Stops on Ctrl-C (SIGINT) or SIGTERM.\n";
+    "Stops on Ctrl-C (SIGINT) or SIGTERM (at once on a second one).\n";
 
 static void warn(void *ctx, const char *message)
 {
