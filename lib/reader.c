@@ -314,6 +314,7 @@ smz_err smz_reader_open(const char *path, smz_cache *cache, smz_reader **out)
     begin(r);
     if (sodium_init() < 0)
         return fail(r, SMZ_E_INTERNAL, "libsodium failed to initialise");
+    smz_file_guard_sqlite(); /* SQLite opens PATH again after check_header */
     if ((rc = check_header(r, path)) != SMZ_OK)
         return rc;
     if (!(uri = file_uri(path)))

@@ -3,8 +3,10 @@
 #include "util/file.h"
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <string.h>
 #include <unistd.h>
+#include <sqlite3.h>
 
 static const char *kind(mode_t m)
 {
@@ -78,4 +80,45 @@ FILE *smz_file_fopen(const char *path, int flags, const char **why)
         errno = e;
     }
     return f;
+}
+
+/* SQLite's "open" system call as it was, and ours in its place. */
+typedef int (*open_fn)(const char *, int, int);
+static sqlite3_syscall_ptr sqlite_open; /* set once, under pthread_once */
+
+static int checked_open(const char *path, int flags, int mode)
+{
+    int fd = ((open_fn)sqlite_open)(path, flags | O_NONBLOCK | O_NOCTTY, mode);
+    if (fd < 0)
+        return fd;
+    struct stat st;
+    int fl;
+    if (fstat(fd, &st) != 0 || !(S_ISREG(st.st_mode) || S_ISDIR(st.st_mode))) {
+        close(fd);
+        errno = EINVAL;
+        return -1;
+    }
+    if (!(flags & O_NONBLOCK) && ((fl = fcntl(fd, F_GETFL)) < 0 || fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) != 0)) {
+        int e = errno;
+        close(fd);
+        errno = e;
+        return -1;
+    }
+    return fd;
+}
+
+static void install(void)
+{
+    sqlite3_vfs *v = sqlite3_vfs_find("unix");
+    if (!v || v->iVersion < 3 || !v->xGetSystemCall || !v->xSetSystemCall)
+        return;
+    sqlite_open = v->xGetSystemCall(v, "open");
+    if (sqlite_open)
+        v->xSetSystemCall(v, "open", (sqlite3_syscall_ptr)checked_open);
+}
+
+void smz_file_guard_sqlite(void)
+{
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    pthread_once(&once, install);
 }

@@ -30,4 +30,13 @@ int smz_file_open(const char *path, int flags, struct stat *st, const char **why
  * failure.  The caller fcloses it. */
 FILE *smz_file_fopen(const char *path, int flags, const char **why);
 
+/* Makes SQLite's own open(2) (of the "unix" VFS, which it uses for every
+ * file: archives, journals, temporary files, folders it syncs) do the same
+ * check: never block, refuse what is neither a regular file nor a folder.
+ * smz_reader_open checks the archive with smz_file_open and SQLite then
+ * opens it again by name: a file swapped for a named pipe in between must
+ * fail, not hang.  Process-wide (SQLite's system-call table), idempotent
+ * and thread-safe; smz_reader_open calls it. */
+void smz_file_guard_sqlite(void);
+
 #endif
