@@ -10,10 +10,12 @@
 #include <malloc.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <time.h>
 #include "../server/server.h"
 #include <unistd.h>
 #include "cli.h"
@@ -71,15 +73,28 @@ static void more_files(void)
     }
 }
 
+static atomic_int stopped; /* smz_server_stop came back: the watch stands down */
+
 static void *stop_watch(void *p)
 {
     const sigset_t *set = p;
-    struct timespec t = {STOP_GRACE_S, 0};
+    struct timespec t = {0, 100 * 1000 * 1000}, start, now;
     siginfo_t si;
-    int sig = sigtimedwait(set, &si, &t);
-    fprintf(stderr, "smz serve: %s: stopped without waiting for the requests in progress\n",
-            sig > 0 ? "second signal" : "still stopping after " STR(STOP_GRACE_S) " s");
-    _exit(sig > 0 ? 1 : 2);
+    clock_gettime(CLOCK_MONOTONIC, &start);
+    for (now = start; now.tv_sec - start.tv_sec < STOP_GRACE_S; clock_gettime(CLOCK_MONOTONIC, &now)) {
+        int sig = sigtimedwait(set, &si, &t);
+        if (atomic_load(&stopped))
+            return NULL;
+        if (sig > 0) {
+            fprintf(stderr, "smz serve: second signal: stopped without waiting for the requests in progress\n");
+            _exit(1);
+        }
+    }
+    if (atomic_load(&stopped))
+        return NULL;
+    fprintf(stderr, "smz serve: still stopping after " STR(STOP_GRACE_S) " s: stopped without waiting for "
+                    "the requests in progress\n");
+    _exit(2);
     return NULL;
 }
 
@@ -201,6 +216,7 @@ int cmd_serve(int argc, char **argv)
     if (pthread_create(&watch, NULL, stop_watch, &set) == 0)
         pthread_detach(watch);
     smz_server_stop(s);
+    atomic_store(&stopped, 1);
     fprintf(stderr, "smz serve: stopped (%s)\n", sig == SIGINT ? "SIGINT" : "SIGTERM");
     return 0;
 }

@@ -98,4 +98,13 @@ t1=$(date +%s%N)
 check_eq "... and SIGTERM stops it" "$rc" 0
 check "... within 4 s: CivetWeb polls in 2 s steps ($(( (t1 - t0) / 1000000 )) ms)" test $(( (t1 - t0) / 1000000 )) -lt 4000
 check_grep "... with a clear word for the FIFO" "x.smz: a named pipe" hf.err
+start_server hf2 lib
+kill -TERM "$PID"
+sleep 0.2 # not two pending signals that become one
+t0=$(date +%s%N)
+kill -TERM "$PID"
+wait "$PID"
+rc=$?
+t1=$(date +%s%N)
+check "a second SIGTERM ends it at once ($(( (t1 - t0) / 1000000 )) ms, status $rc)" test $(( (t1 - t0) / 1000000 )) -lt 1500
 done_testing
