@@ -11,11 +11,11 @@
  * So one thread looks at the sockets themselves, every GUARD_TICK_MS: the
  * connected sockets of our listening port (from /proc/self/fd), which of
  * them a request handler is working on (each worker's slot, filled by
- * guard_begin/guard_sending/guard_end), and how old each one is.
+ * guard_mark), and how old each one is.
  *   - Per client address: over GUARD_PER_CLIENT connections from one
  *     address (loopback excepted: a reverse proxy on this machine brings
- *     everyone's requests from there), the newest ones not being answered
- *     are shut down.
+ *     everyone's requests from there), its stalest ones (as below) are
+ *     shut down, else its newest ones not being worked on.
  *   - Under pressure (connections within `reserve` of --threads), the
  *     oldest ones that hold a place without a complete request (idle,
  *     trickling headers: older than GUARD_IDLE_MS, with no complete request
@@ -190,22 +190,38 @@ static int64_t staleness(gsock *s, int64_t now)
     return -1;
 }
 
+/* An address over its cap loses its stalest connections first (so that a
+ * fresh request from a crowded address still has its chance), then its
+ * newest ones not being worked on. */
 static void per_client(guard *g)
 {
+    int64_t now = now_ms();
     for (size_t i = 0; i < g->n_socks; i++) {
         gsock *s = &g->socks[i];
         if (s->state == GUARD_EVICTED || loopback(s->addr))
             continue;
-        /* Newer sockets from the same address, beyond the cap, go. */
-        unsigned older = 0;
-        for (size_t j = 0; j < g->n_socks; j++) {
-            gsock *o = &g->socks[j];
-            if (j != i && o->state != GUARD_EVICTED && !strcmp(o->addr, s->addr) &&
-                (o->first_seen < s->first_seen || (o->first_seen == s->first_seen && j < i)))
-                older++;
+        for (;;) {
+            size_t count = 0;
+            gsock *stale = NULL, *newest = NULL;
+            int64_t worst = -1;
+            for (size_t j = 0; j < g->n_socks; j++) {
+                gsock *o = &g->socks[j];
+                if (o->state == GUARD_EVICTED || strcmp(o->addr, s->addr))
+                    continue;
+                count++;
+                int64_t st = staleness(o, now);
+                if (st > worst) {
+                    worst = st;
+                    stale = o;
+                }
+                if (o->state != GUARD_WORKING && (!newest || o->first_seen >= newest->first_seen))
+                    newest = o;
+            }
+            gsock *pick = stale ? stale : newest;
+            if (count <= g->per_client || !pick)
+                break;
+            evict(g, pick);
         }
-        if (older >= g->per_client && s->state != GUARD_WORKING)
-            evict(g, s);
     }
 }
 
