@@ -43,6 +43,7 @@
 #define GUARD_STALL_MS 2000
 #define GUARD_MAX_SOCKS 4096
 #define GUARD_PEEK 4096
+#define STALE_UNKNOWN (-2)
 
 typedef struct gsock {
     int fd;
@@ -52,6 +53,7 @@ typedef struct gsock {
     int state;     /* GUARD_NONE: no handler; else the slot's */
     int64_t since; /* the slot's */
     int keep;      /* still listed in this round */
+    int64_t stale; /* this round's staleness (-1: keep it; STALE_UNKNOWN) */
 } gsock;
 
 static int64_t now_ms(void)
@@ -193,9 +195,16 @@ static int64_t staleness(gsock *s, int64_t now)
 /* An address over its cap loses its stalest connections first (so that a
  * fresh request from a crowded address still has its chance), then its
  * newest ones not being worked on. */
+/* S's staleness this round, worked out once (it may peek at the socket). */
+static int64_t stale_of(gsock *s)
+{
+    if (s->stale == STALE_UNKNOWN)
+        s->stale = s->state == GUARD_EVICTED ? -1 : staleness(s, now_ms());
+    return s->stale;
+}
+
 static void per_client(guard *g)
 {
-    int64_t now = now_ms();
     for (size_t i = 0; i < g->n_socks; i++) {
         gsock *s = &g->socks[i];
         if (s->state == GUARD_EVICTED || loopback(s->addr))
@@ -209,9 +218,8 @@ static void per_client(guard *g)
                 if (o->state == GUARD_EVICTED || strcmp(o->addr, s->addr))
                     continue;
                 count++;
-                int64_t st = staleness(o, now);
-                if (st > worst) {
-                    worst = st;
+                if (stale_of(o) > worst) {
+                    worst = o->stale;
                     stale = o;
                 }
                 if (o->state != GUARD_WORKING && (!newest || o->first_seen >= newest->first_seen))
@@ -227,7 +235,6 @@ static void per_client(guard *g)
 
 static void make_room(guard *g)
 {
-    int64_t now = now_ms();
     size_t live = 0;
     for (size_t i = 0; i < g->n_socks; i++)
         live += g->socks[i].state != GUARD_EVICTED;
@@ -236,11 +243,8 @@ static void make_room(guard *g)
         int64_t worst = -1;
         for (size_t i = 0; i < g->n_socks; i++) {
             gsock *s = &g->socks[i];
-            if (s->state == GUARD_EVICTED)
-                continue;
-            int64_t st = staleness(s, now);
-            if (st > worst) {
-                worst = st;
+            if (s->state != GUARD_EVICTED && stale_of(s) > worst) {
+                worst = s->stale;
                 pick = s;
             }
         }
@@ -267,6 +271,8 @@ static void *guard_main(void *p)
         pthread_mutex_unlock(&g->mu);
         scan(g);
         match_slots(g);
+        for (size_t i = 0; i < g->n_socks; i++)
+            g->socks[i].stale = STALE_UNKNOWN;
         per_client(g);
         make_room(g);
         pthread_mutex_lock(&g->mu);
