@@ -11,6 +11,7 @@
 #include <unistd.h>
 #include <sodium.h>
 #include "password.h"
+#include "util/file.h"
 
 void pw_wipe(char *buf, size_t len)
 {
@@ -64,8 +65,9 @@ int pw_read(const char *file, const char *prompt, int confirm, char *buf, size_t
 
     buf[0] = '\0';
     if (file) {
-        if (!(f = fopen(file, "r"))) {
-            snprintf(err, errlen, "--password-file %s: %s", file, strerror(errno));
+        const char *why;
+        if (!(f = smz_file_fopen(file, 0, &why))) {
+            snprintf(err, errlen, "--password-file %s: %s", file, why);
             return -1;
         }
         if (read_line(f, buf, len) != 0) {

@@ -26,6 +26,7 @@
 #include "cache.h"
 #include "format.h"
 #include "reader_priv.h"
+#include "util/file.h"
 
 /* VM steps (in units of 1000) one statement step may take before it is cut
  * off: a hostile archive cannot make a lookup run for ever. */
@@ -161,13 +162,13 @@ static smz_err check_header(smz_reader *r, const char *path)
 {
     unsigned char h[100];
     struct stat sb;
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    const char *why;
+    int fd = smz_file_open(path, 0, &sb, &why);
     if (fd < 0)
-        return fail(r, errno == ENOENT ? SMZ_E_NOTFOUND : SMZ_E_IO, "%s: %s", path, strerror(errno));
-    if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
-        close(fd);
-        return fail(r, SMZ_E_NOTARCHIVE, "%s: not a regular file", path);
-    }
+        return fail(r, errno == ENOENT                    ? SMZ_E_NOTFOUND
+                       : errno == EISDIR || errno == EINVAL ? SMZ_E_NOTARCHIVE
+                                                            : SMZ_E_IO,
+                    "%s: %s", path, why);
     ssize_t n = pread(fd, h, sizeof h, 0);
     int e = errno;
     close(fd);
@@ -324,6 +325,7 @@ smz_err smz_reader_open(const char *path, smz_cache *cache, smz_reader **out)
     begin(r);
     if (sodium_init() < 0)
         return fail(r, SMZ_E_INTERNAL, "libsodium failed to initialise");
+    smz_file_guard_sqlite(); /* SQLite opens PATH again after check_header */
     if ((rc = check_header(r, path)) != SMZ_OK)
         return rc;
     if (!(uri = file_uri(path)))

@@ -19,6 +19,7 @@
 #include "smz/writer.h"
 #include "../common/password.h"
 #include "text/term.h"
+#include "util/file.h"
 
 static const char usage[] =
     "usage: smz-pack SOURCE... -o OUT.smz [options]\n"
@@ -108,10 +109,11 @@ static void on_progress(void *ctx, uint64_t entries, uint64_t bytes)
 
 static int read_png_48(const char *path, unsigned char **data, size_t *len, char *err, size_t errlen)
 {
-    FILE *f = fopen(path, "rb");
+    const char *why;
+    FILE *f = smz_file_fopen(path, 0, &why);
     *data = NULL;
     if (!f) {
-        snprintf(err, errlen, "cannot read %s: %s", path, strerror(errno));
+        snprintf(err, errlen, "cannot read %s: %s", path, why);
         return -1;
     }
     unsigned char *buf = malloc(1 << 20);

@@ -1,20 +1,30 @@
 /* smz serve: parses the options, starts the web server (server/), and
  * stops it cleanly on SIGINT or SIGTERM.  The signals are blocked before
  * the server's threads start, so that they inherit the mask and this thread
- * alone receives them, in sigwait(). */
+ * alone receives them, in sigwait().  Stopping waits for the worker
+ * threads; should one of them not come back (nothing may block, but a
+ * stuck disk can), a second signal or STOP_GRACE_S seconds end the process
+ * anyway. */
 #include <errno.h>
 #include <limits.h>
 #include <malloc.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <time.h>
 #include "../server/server.h"
+#include <unistd.h>
 #include "cli.h"
 
+#define STR_(x) #x
+#define STR(x) STR_(x)
+
 #define MAX_LIST 256
+#define STOP_GRACE_S 5
 
 static const char usage_text[] =
     "usage: smz serve ARCHIVE_OR_DIR... [options]\n"
@@ -36,7 +46,7 @@ static const char usage_text[] =
     "  --log FILE        access log in Common Log Format ('-': standard output)\n"
     "  --trust KEY.pub   a trusted signing key, or a file of them (repeatable): the\n"
     "                    library shows which archives a trusted key signed, checked\n"
-    "Stops on Ctrl-C (SIGINT) or SIGTERM.\n";
+    "Stops on Ctrl-C (SIGINT) or SIGTERM (at once on a second one).\n";
 
 static void warn(void *ctx, const char *message)
 {
@@ -66,6 +76,31 @@ static void more_files(void)
         rl.rlim_cur = rl.rlim_max;
         setrlimit(RLIMIT_NOFILE, &rl);
     }
+}
+
+static atomic_int stopped; /* smz_server_stop came back: the watch stands down */
+
+static void *stop_watch(void *p)
+{
+    const sigset_t *set = p;
+    struct timespec t = {0, 100 * 1000 * 1000}, start, now;
+    siginfo_t si;
+    clock_gettime(CLOCK_MONOTONIC, &start);
+    for (now = start; now.tv_sec - start.tv_sec < STOP_GRACE_S; clock_gettime(CLOCK_MONOTONIC, &now)) {
+        int sig = sigtimedwait(set, &si, &t);
+        if (atomic_load(&stopped))
+            return NULL;
+        if (sig > 0) {
+            fprintf(stderr, "smz serve: second signal: stopped without waiting for the requests in progress\n");
+            _exit(1);
+        }
+    }
+    if (atomic_load(&stopped))
+        return NULL;
+    fprintf(stderr, "smz serve: still stopping after " STR(STOP_GRACE_S) " s: stopped without waiting for "
+                    "the requests in progress\n");
+    _exit(2);
+    return NULL;
 }
 
 int cmd_serve(int argc, char **argv)
@@ -188,7 +223,11 @@ int cmd_serve(int argc, char **argv)
     int sig = 0;
     while (sigwait(&set, &sig) != 0)
         ;
+    pthread_t watch;
+    if (pthread_create(&watch, NULL, stop_watch, &set) == 0)
+        pthread_detach(watch);
     smz_server_stop(s);
+    atomic_store(&stopped, 1);
     fprintf(stderr, "smz serve: stopped (%s)\n", sig == SIGINT ? "SIGINT" : "SIGTERM");
     return 0;
 }

@@ -15,6 +15,7 @@
 #include <unistd.h>
 #include "smz/writer.h"
 #include "srv.h"
+#include "util/file.h"
 
 void url_entry(hb *b, const srv *s, const archive *a, const char *path, int raw)
 {
@@ -333,13 +334,10 @@ int h_download(req *q, const char *rest)
     archive *a = n > 4 && !strcmp(rest + n - 4, ".smz") ? reg_find(&q->s->reg, rest, n - 4) : NULL;
     if (!a)
         return h_error(q, 404, NULL, "No such archive", "The library has no archive by that name.");
-    int fd = open(a->path, O_RDONLY | O_CLOEXEC);
     struct stat st;
-    if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-        if (fd >= 0)
-            close(fd);
+    int fd = smz_file_open(a->path, 0, &st, NULL);
+    if (fd < 0)
         return h_error(q, 500, a, "The archive cannot be read", "The file is not readable.");
-    }
     char etag[96], disp[SRV_NAME_MAX + 64];
     snprintf(etag, sizeof etag, "\"%llx-%llx-%lx\"", (unsigned long long)st.st_size,
              (unsigned long long)st.st_mtim.tv_sec, (long)st.st_mtim.tv_nsec);

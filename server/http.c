@@ -119,6 +119,8 @@ void http_ungate(req *q)
  * there is one, else HTTP/1.1 keeps and older versions close. */
 static int keep_alive(req *q)
 {
+    if (q->close)
+        return 0;
     const char *h = mg_get_header(q->c, "Connection");
     if (h) {
         while (*h) {
@@ -203,6 +205,14 @@ static void head_block(hb *b, req *q, const resp *r)
     hb_put(b, "\r\n", 2);
 }
 
+/* Tells the guard this request waits for its client (a write that does not
+ * move for long may be cut short to make room: guard.c). */
+static void sending(req *q)
+{
+    if (q->w)
+        guard_mark(&q->s->guard, q->w->slot, GUARD_SENDING, NULL);
+}
+
 /* Sends B, a header block followed by BODY bytes of body (left out for
  * HEAD).  From here on the request waits for its client, not for the CPU:
  * when COMPLETE, its reader handles go back before its place at the gate
@@ -214,7 +224,9 @@ static int send_block(req *q, const resp *r, hb *b, size_t body, int complete)
     http_ungate(q);
     q->status = r->status;
     int rc = -1;
+    sending(q);
     if (!b->err && mg_write(q->c, b->p, b->n - (q->head ? body : 0)) > 0) {
+        sending(q);
         rc = 0;
         if (!q->head)
             q->sent += body;
@@ -254,8 +266,10 @@ int http_write(req *q, const void *p, size_t n)
 {
     if (q->head || !n)
         return 0;
+    sending(q);
     if (mg_write(q->c, p, n) <= 0)
         return -1;
+    sending(q);
     q->sent += n;
     return 0;
 }
@@ -535,6 +549,74 @@ int http_query_ok(const char *query)
         if (p[1] == '0' && p[2] == '0')
             return 0;
     return 1;
+}
+
+const char *http_framing_error(const struct mg_header *h, int n)
+{
+    int lengths = 0;
+    for (int i = 0; i < n; i++) {
+        const char *name = h[i].name ? h[i].name : "", *v = h[i].value ? h[i].value : "";
+        if (!strcasecmp(name, "Transfer-Encoding"))
+            return "a request to this server has no body (Transfer-Encoding)";
+        if (strcasecmp(name, "Content-Length"))
+            continue;
+        if (++lengths > 1)
+            return "more than one Content-Length";
+        /* CivetWeb trims the white space before the value; trailing white
+         * space is allowed (OWS), nothing else. */
+        size_t d = strspn(v, "0123456789");
+        if (!d || d > 18 || v[d + strspn(v + d, " \t")])
+            return "the Content-Length is not a number";
+    }
+    return NULL;
+}
+
+/* Reads CivetWeb 1.15's buffer after its in-place parse: each header line
+ * became NAME\0 (a space before the colon and the colon itself each
+ * turned into a NUL), the white space after the colon is skipped, and the
+ * line end CR LF (or LF) became NULs.  What follows the last value's line
+ * end must then be the empty line ending the block (its last LF, the
+ * block's last byte, is a NUL too): the byte after a bare LF, the byte after
+ * next after a CR LF.  Which of the two ended the last line shows only in
+ * the line before it (how far its end is from the next name); the byte
+ * after next is only read well inside CivetWeb's 16 KiB buffer.  When in
+ * doubt *DOUBT is set: close the connection after answering, so that
+ * nothing unseen is ever read as a request. */
+const char *http_layout_error(const struct mg_request_info *ri, int *doubt)
+{
+    int n = ri->num_headers;
+    for (int i = 0; i < n; i++) {
+        const char *name = ri->http_headers[i].name, *v = ri->http_headers[i].value;
+        if (!name || !v)
+            continue;
+        const char *end = name + strlen(name);
+        /* A second NUL before the value is a space that stood before the colon
+         * (an empty value starts at the first NUL after the colon). */
+        if (end + 1 < v && !end[1])
+            return "white space between a header name and its colon";
+    }
+    const char *last = n > 0 ? ri->http_headers[n - 1].value : NULL;
+    if (!last || !ri->request_method)
+        return NULL;
+    const char *p = last + strlen(last) + 1; /* past the NUL that was CR or LF */
+    if (*p)                                  /* a bare LF, then this */
+        return *p == '\r' || *p == '\n' ? NULL : "a folded header line (obs-fold)";
+    /* The line before the last one: the request line or a header. */
+    const char *prev = n > 1 ? ri->http_headers[n - 2].value : ri->http_version;
+    const char *name = ri->http_headers[n - 1].name;
+    ptrdiff_t gap = prev && name ? name - (prev + strlen(prev)) : 0;
+    if (gap == 1) /* bare LF: P is the block's last byte */
+        return NULL;
+    if (gap != 2 || p + 1 - ri->request_method >= SRV_LAYOUT_SAFE) {
+        *doubt = 1;
+        return NULL;
+    }
+    p++; /* the byte after the CR LF */
+    if (!*p) /* a bare LF ending the block, or a NUL byte: cannot tell */
+        *doubt = 1;
+    else if (*p != '\r' && *p != '\n')
+        return "a folded header line (obs-fold)";
+    return NULL;
 }
 
 int http_mime_ok(const char *m)

@@ -14,7 +14,9 @@
 #include <sys/stat.h>
 #include "smz/writer.h"
 #include "format.h"
+#include <unistd.h>
 #include "srv.h"
+#include "util/file.h"
 
 #define MAX_ARCHIVES 10000
 
@@ -88,11 +90,15 @@ int reg_add(registry *g, const char *path, char *err, size_t errlen)
         snprintf(err, errlen, "%s: %s", path, strerror(errno));
         return -1;
     }
-    if (S_ISREG(st.st_mode))
-        return add_file(g, path, (uint64_t)st.st_size, err, errlen);
     if (!S_ISDIR(st.st_mode)) {
-        snprintf(err, errlen, "%s: not a file or folder", path);
-        return -1;
+        const char *why;
+        int fd = smz_file_open(path, 0, &st, &why);
+        if (fd < 0) {
+            snprintf(err, errlen, "%s: %s", path, why);
+            return -1;
+        }
+        close(fd);
+        return add_file(g, path, (uint64_t)st.st_size, err, errlen);
     }
     if (!(d = opendir(path))) {
         snprintf(err, errlen, "%s: %s", path, strerror(errno));
@@ -128,8 +134,16 @@ int reg_add(registry *g, const char *path, char *err, size_t errlen)
             snprintf(err, errlen, "%s: path too long", path);
             goto out;
         }
-        if (stat(full, &st) != 0 || !S_ISREG(st.st_mode))
+        /* Opened (never blocking) to tell what it is: a named pipe or a
+         * device called x.smz is no archive. */
+        const char *why;
+        int fd = smz_file_open(full, 0, &st, &why);
+        if (fd < 0) {
+            if (errno != ENOENT)
+                warnf(g, "%s: %s; skipped", full, why);
             continue;
+        }
+        close(fd);
         if (add_file(g, full, (uint64_t)st.st_size, err, errlen) != 0)
             goto out;
     }

@@ -70,6 +70,7 @@ static void worker_free(worker *w)
 {
     if (!w)
         return;
+    guard_release(&w->s->guard, w->slot);
     free(w->readers);
     free(w->borrowed);
     json_close(&w->json);
@@ -86,6 +87,7 @@ static void *init_thread(const struct mg_context *ctx, int type)
     if (!w)
         return NULL;
     w->s = s;
+    w->slot = guard_claim(&s->guard);
     w->readers = calloc(s->reg.n ? s->reg.n : 1, sizeof *w->readers);
     w->borrowed = calloc(s->reg.n ? s->reg.n : 1, sizeof *w->borrowed);
     if (!w->readers || !w->borrowed) {
@@ -169,14 +171,32 @@ static int route(req *q)
 {
     srv *s = q->s;
     const char *m = q->ri->request_method;
+    /* Where this request ends must be certain before anything else: a
+     * request hidden in its body would otherwise be answered (smuggling).
+     * CivetWeb keeps the first MG_MAX_HEADERS headers and drops the rest
+     * unseen, a Content-Length or Host among them. */
+    const struct mg_request_info *ri = q->ri;
+    int too_many = ri->num_headers >= MG_MAX_HEADERS;
+    const char *bad = too_many ? NULL : http_framing_error(ri->http_headers, ri->num_headers);
+    int doubt = 0;
+    if (!too_many && !bad)
+        bad = http_layout_error(ri, &doubt);
+    if (doubt) {
+        q->close = 1;
+        mg_disable_connection_keep_alive(q->c);
+    }
+    if (too_many || bad) {
+        char msg[160];
+        q->close = 1;
+        mg_disable_connection_keep_alive(q->c);
+        if (too_many)
+            return plain(q, 431, "Too many header fields.\n", NULL);
+        snprintf(msg, sizeof msg, "Bad request: %s.\n", bad);
+        return plain(q, 400, msg, NULL);
+    }
     q->head = !strcmp(m, "HEAD");
     if (strcmp(m, "GET") && !q->head)
         return plain(q, 405, "Only GET and HEAD are served.\n", "GET, HEAD");
-    /* CivetWeb keeps the first MG_MAX_HEADERS headers and drops the rest
-     * unseen, a Host among them: refuse rather than guess. */
-    const struct mg_request_info *ri = q->ri;
-    if (ri->num_headers >= MG_MAX_HEADERS)
-        return plain(q, 431, "Too many header fields.\n", NULL);
     int hosts = 0;
     for (int i = 0; i < ri->num_headers; i++)
         hosts += ri->http_headers[i].name && !strcasecmp(ri->http_headers[i].name, "Host");
@@ -246,6 +266,8 @@ static int handle(struct mg_connection *c, void *cbdata)
     q.s = cbdata;
     q.w = mg_get_thread_pointer(c);
     q.query = q.ri->query_string ? q.ri->query_string : "";
+    if (q.w)
+        guard_mark(&q.s->guard, q.w->slot, GUARD_WORKING, q.ri);
     const char *raw = q.ri->local_uri_raw;
     size_t rl = raw ? strlen(raw) : 0;
     char *uri = malloc(rl + 1);
@@ -259,6 +281,8 @@ static int handle(struct mg_connection *c, void *cbdata)
         q.status = status > 0 ? status : 500;
     http_log(&q);
     readers_return(q.s, q.w);
+    if (q.w)
+        guard_mark(&q.s->guard, q.w->slot, GUARD_NONE, NULL);
     free(uri);
     /* A search reads and parses many pages: most of what it allocated is
      * free again, but in the middle of malloc's heaps, where glibc keeps it
@@ -350,6 +374,7 @@ void smz_server_stop(smz_server *s)
         mg_stop(s->ctx);
         mg_exit_library();
     }
+    guard_free(&s->guard);
     for (size_t i = 0; i < s->reg.n; i++)
         while (s->reg.a[i].n_idle)
             smz_reader_close(s->reg.a[i].idle[--s->reg.a[i].n_idle]);
@@ -477,6 +502,10 @@ smz_server *smz_server_start(const smz_serve_opts *o, char *err, size_t errlen)
         goto fail;
     }
     s->gate_ready = 1;
+    if (guard_init(&s->guard, (unsigned)threads) != 0) {
+        snprintf(err, errlen, "out of memory");
+        goto fail;
+    }
 
     /* CivetWeb options: only listening, threads and timeouts.  No
      * document_root: CivetWeb serves no file and runs no script. */
@@ -491,13 +520,14 @@ smz_server *smz_server_start(const smz_serve_opts *o, char *err, size_t errlen)
         /* Headers and body go out in separate writes: without this, Nagle's
          * algorithm meets the client's delayed ACK and each answer waits 40 ms. */
         add_opt(s, &n, "tcp_nodelay", "1") ||
-        add_opt(s, &n, "request_timeout_ms", "30000") || add_opt(s, &n, "enable_directory_listing", "no") ||
+        add_opt(s, &n, "request_timeout_ms", "10000") || add_opt(s, &n, "enable_directory_listing", "no") ||
         /* Room for the request head: a browser sends every cookie its
          * profile holds for this host (whichever program on it set them:
          * we set none and ignore them), and CivetWeb answers 400 to a head
          * over this, which would lock that browser out.  Each worker's
          * buffer is one mmap (over the 128 KiB mmap threshold cmd_serve
-         * sets): a page of it costs memory only once a request filled it. */
+         * sets): a page of it costs memory only once a request filled it.
+         * http_layout_error relies on its size (SRV_LAYOUT_SAFE). */
         add_opt(s, &n, "max_request_size", SRV_MAX_REQUEST) ||
         /* Paths come undecoded: http_path_decode refuses what CivetWeb's
          * decoder would cut short at a %00. */
@@ -539,6 +569,10 @@ smz_server *smz_server_start(const smz_serve_opts *o, char *err, size_t errlen)
     struct mg_server_port ports[4];
     int np = mg_get_server_ports(s->ctx, 4, ports);
     int port = np > 0 ? ports[0].port : o->port;
+    if (guard_run(&s->guard, port) != 0) {
+        snprintf(err, errlen, "cannot start a thread");
+        goto fail;
+    }
     snprintf(s->url, sizeof s->url, v6 ? "http://[%s]:%d%s/" : "http://%s:%d%s/",
              s->listen_any ? (v6 ? "::1" : "127.0.0.1") : address, port, s->root);
     return s;

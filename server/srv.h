@@ -30,6 +30,7 @@
 #define SRV_HEAD_GUESS 2048 /* room made at once for a header block */
 #define SRV_MAX_REQUEST "1048576"   /* request head bytes: all the cookies a
                                         browser keeps for one host (180 x 4 KiB) */
+#define SRV_MAX_REQUEST_BYTES 1048576
 #define SRV_MAX_PATTERN 512          /* search query bytes */
 #define SRV_MAX_TERM 256             /* suggestion prefix bytes */
 #define SRV_MAX_PAGELEN 100          /* results per page */
@@ -156,6 +157,45 @@ void gate_enter(gate *g);
 /* Gives the place back, to the first waiter if any. */
 void gate_leave(gate *g);
 
+/* ---- the guard against slow clients (guard.c) ---- */
+#define GUARD_PER_CLIENT 32 /* connections from one address (loopback excepted) */
+#define GUARD_MIN_RESERVE 8 /* threads kept free for new requests, at least */
+enum { GUARD_NONE, GUARD_WORKING, GUARD_SENDING, GUARD_EVICTED };
+/* What a worker's request handler is doing, for the guard's thread. */
+typedef struct guard_slot {
+    int used;
+    int state;             /* GUARD_NONE between requests */
+    char addr[48];         /* the client's address and port */
+    int port;
+    int64_t since;         /* ms (monotonic) of the last change or progress */
+} guard_slot;
+typedef struct guard {
+    pthread_mutex_t mu;    /* guards slots and stop */
+    pthread_cond_t cv;
+    pthread_t thread;
+    int ready, started, stop;
+    unsigned threads, reserve, per_client;
+    int port;              /* our listening port */
+    guard_slot *slots;     /* one per worker thread */
+    size_t n_slots;
+    struct gsock *socks;   /* the guard thread's own list of sockets */
+    size_t n_socks;
+    unsigned long evicted; /* connections shut down (guard thread only) */
+} guard;
+/* Sets G up for THREADS workers (before they start: they claim slots).
+ * 0, or -1 out of memory. */
+int guard_init(guard *g, unsigned threads);
+/* Starts its thread, watching the connections to our PORT.  0 or -1. */
+int guard_run(guard *g, int port);
+/* Stops its thread (after the workers) and frees G; nothing if not set up. */
+void guard_free(guard *g);
+/* A worker's slot (init_thread), NULL if none; given back at exit_thread. */
+guard_slot *guard_claim(guard *g);
+void guard_release(guard *g, guard_slot *t);
+/* A request handler's state change (GUARD_*), or progress: RI, when not
+ * NULL, names the client. */
+void guard_mark(guard *g, guard_slot *t, int state, const struct mg_request_info *ri);
+
 /* ---- server, worker, request ---- */
 struct smz_server {
     struct mg_context *ctx;
@@ -185,6 +225,7 @@ struct smz_server {
     pthread_mutex_t sig_mu;  /* guards sig_cur and sig_done */
     smz_reader *sig_cur;     /* the reader it is reading, for sqlite3_interrupt */
     int sig_done;
+    guard guard;             /* slow clients (guard.c) */
 };
 typedef struct smz_server srv;
 
@@ -196,6 +237,7 @@ typedef struct worker {
     size_t n_borrowed;
     json_ctx json;
     unsigned char *chunk;    /* SRV_CHUNK bytes, allocated on first use */
+    guard_slot *slot;        /* what its request is doing, for the guard */
 } worker;
 
 typedef struct req {
@@ -212,6 +254,7 @@ typedef struct req {
     uint64_t sent;           /* body bytes, for the access log */
     int trim;                /* give freed heap memory back afterwards */
     int gated;               /* holds a place in the gate: left at http_head */
+    int close;               /* close the connection after this answer */
 } req;
 
 /* A reader for archive A, borrowed until the request ends, or NULL (and a
@@ -285,6 +328,20 @@ int http_path_decode(const char *raw, char *out, size_t outlen);
 /* 0 when the raw query string QUERY would decode to a NUL anywhere (a
  * parameter cut short: refuse with 400), else 1. */
 int http_query_ok(const char *query);
+/* Request framing (RFC 9112 6.3): NULL when the N header fields H leave no
+ * doubt where this request ends and the next begins, else why not (answer
+ * 400 and close): more than one Content-Length, one that is not 1*DIGIT, or
+ * any Transfer-Encoding (we take no request bodies, and a proxy in front
+ * may read a chunked body differently). */
+const char *http_framing_error(const struct mg_header *h, int n);
+/* The same for what CivetWeb's parser drops without a word (it parses the
+ * header block in place, in RI's buffer): a folded line (obs-fold) ends its
+ * header list there, so that a Content-Length below it goes unseen; and
+ * white space before a colon is cut off the name ("Content-Length :"). */
+const char *http_layout_error(const struct mg_request_info *ri, int *doubt);
+/* Bytes of header block within which http_layout_error may look one byte
+ * past the block's end: half of CivetWeb's max_request_size. */
+#define SRV_LAYOUT_SAFE (SRV_MAX_REQUEST_BYTES / 2)
 void http_log(req *q);
 /* S for the access log: printable ASCII other than '"' and '\' as is, the rest as
  * \xHH (as Apache does), so that no request can forge a log line. */

@@ -21,6 +21,7 @@
 #include "entry.h"
 #include "format.h"
 #include "text/utf8.h"
+#include "util/file.h"
 
 /* The collection keys a file may set, as in docs/FORMAT.md. */
 static const char *const KEYS[] = {"Title", "Description", "Language", "Name",    "Creator", "Publisher",
@@ -498,16 +499,14 @@ static smz_err parse_json(parse *ps, const char *json, size_t len)
 /* Reads the whole file at PATH, at most SMZ_PACK_META_MAX_FILE bytes. */
 static smz_err slurp(parse *ps, const char *path, char **out, size_t *len, struct stat *sb)
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    const char *why;
+    int fd = smz_file_open(path, 0, sb, &why);
     char *buf = NULL;
     size_t n = 0;
     smz_err rc;
     if (fd < 0)
-        return fail(ps, errno == ENOENT ? SMZ_E_NOTFOUND : SMZ_E_IO, "cannot read: %s", strerror(errno));
-    if (fstat(fd, sb) != 0 || !S_ISREG(sb->st_mode)) {
-        rc = fail(ps, SMZ_E_INVALID, "not a regular file");
-        goto out;
-    }
+        return fail(ps, errno == ENOENT ? SMZ_E_NOTFOUND : errno == EINVAL || errno == EISDIR ? SMZ_E_INVALID : SMZ_E_IO,
+                    errno == ENOENT || errno == EIO ? "cannot read: %s" : "%s", why);
     if (sb->st_size > (off_t)SMZ_PACK_META_MAX_FILE) {
         rc = fail(ps, SMZ_E_TOOBIG, "over %u bytes: not a metadata file", SMZ_PACK_META_MAX_FILE);
         goto out;

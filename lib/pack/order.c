@@ -9,6 +9,7 @@
 #include <unistd.h>
 #include "order.h"
 #include "format.h"
+#include "util/file.h"
 
 enum { ITEM_FILE, ITEM_BYTES, ITEM_REDIRECT };
 
@@ -207,17 +208,11 @@ static smz_err add_file(smz_pack_order *o, const char *abs, const char *rel)
     size_t cap, n = 0;
     unsigned char *buf = NULL;
     smz_err rc = SMZ_OK;
-    int fd = open(abs, O_RDONLY | O_CLOEXEC);
+    /* Scanned as a regular file, but it may have changed since. */
+    const char *why;
+    int fd = smz_file_open(abs, 0, &sb, &why);
     if (fd < 0)
-        return smz_packer_fail(o->p, SMZ_E_IO, "cannot read %s: %s", abs, strerror(errno));
-    if (fstat(fd, &sb) != 0) {
-        rc = smz_packer_fail(o->p, SMZ_E_IO, "cannot read %s: %s", abs, strerror(errno));
-        goto out;
-    }
-    if (!S_ISREG(sb.st_mode)) {
-        rc = smz_packer_fail(o->p, SMZ_E_IO, "%s: no longer a regular file", abs);
-        goto out;
-    }
+        return smz_packer_fail(o->p, SMZ_E_IO, "cannot read %s: %s", abs, why);
     if (smz_packer_oversized(o->p, abs, (uint64_t)sb.st_size))
         goto out;
     if ((uint64_t)sb.st_size > SMZ_WRITER_LARGE_ENTRY) {

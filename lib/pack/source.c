@@ -18,6 +18,7 @@
 #include "entry.h"
 #include "order.h"
 #include "format.h"
+#include "util/file.h"
 
 #define MAX_DEPTH 64
 
@@ -245,14 +246,15 @@ smz_err smz_pack_dir(smz_writer *w, const char *dir, const smz_pack_opts *o, cha
 
 smz_err smz_pack_redirects(smz_writer *w, const char *tsv, char *err, size_t errlen)
 {
-    FILE *f = fopen(tsv, "r");
+    const char *why;
+    FILE *f = smz_file_fopen(tsv, 0, &why);
     char *line = NULL;
     size_t cap = 0;
     ssize_t n;
     unsigned long lineno = 0;
     smz_err rc = SMZ_OK;
     if (!f) {
-        snprintf(err, errlen, "cannot read %s: %s", tsv, strerror(errno));
+        snprintf(err, errlen, "cannot read %s: %s", tsv, why);
         return SMZ_E_IO;
     }
     while ((n = getline(&line, &cap, f)) >= 0) {

@@ -23,6 +23,7 @@
 #include "format.h"
 #include "sign/archive_int.h"
 #include "text/utf8.h"
+#include "util/file.h"
 
 #define HEX_LEN (SMZ_DIGEST_BYTES * 2)
 #define NAME_MAX_BYTES 512 /* of the Name in a trusted comment */
@@ -569,8 +570,9 @@ static smz_err hash_file(const char *path, const atomic_int *cancel,
         rc = failf(msg, msglen, SMZ_E_NOMEM, "out of memory");
         goto out;
     }
-    if (!(f = fopen(path, "rb"))) {
-        rc = failf(msg, msglen, SMZ_E_IO, "cannot read %s: %s", path, strerror(errno));
+    const char *why;
+    if (!(f = smz_file_fopen(path, 0, &why))) {
+        rc = failf(msg, msglen, SMZ_E_IO, "cannot read %s: %s", path, why);
         goto out;
     }
     while ((n = fread(buf, 1, 1 << 16, f)) > 0) {

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "sign/sign_int.h"
+#include "util/file.h"
 
 #define SIG_WHAT "signature"
 #define DEFAULT_UNTRUSTED "signature from samizdat secret key"
@@ -95,10 +96,11 @@ smz_err smz_sign_hash_file(const char *path, unsigned char hash[SMZ_SIGN_HASH_BY
         rc = smz__sign_fail(err, errlen, SMZ_E_NOMEM, "out of memory");
         goto out;
     }
-    f = fopen(path, "rb");
+    const char *why;
+    f = smz_file_fopen(path, 0, &why);
     if (!f) {
         rc = smz__sign_fail(err, errlen, errno == ENOENT ? SMZ_E_NOTFOUND : SMZ_E_IO, "%s: %s",
-                            path, strerror(errno));
+                            path, why);
         goto out;
     }
     crypto_generichash_init(&st, NULL, 0, SMZ_SIGN_HASH_BYTES);

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "sign/sign_int.h"
+#include "util/file.h"
 
 smz_err smz__sign_fail(char *err, size_t errlen, smz_err rc, const char *fmt, ...)
 {
@@ -187,17 +188,17 @@ smz_err smz__sign_read_file(const char *path, size_t cap, int secret, char **buf
 
     *buf = NULL;
     *len = 0;
-    fd = open(path, O_RDONLY | O_CLOEXEC);
+    const char *why;
+    fd = smz_file_open(path, 0, &st, &why);
     if (fd < 0) {
         e = errno;
         rc = smz__sign_fail(err, errlen, e == ENOENT ? SMZ_E_NOTFOUND : SMZ_E_IO, "%s: %s", path,
-                            strerror(e));
+                            why);
         goto out;
     }
-    /* The size is only a first guess (it may be a pipe, or change). */
+    /* The size is only a first guess (the file may change). */
     alloc = 4096;
-    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 &&
-        (uint64_t)st.st_size < (uint64_t)cap)
+    if (st.st_size > 0 && (uint64_t)st.st_size < (uint64_t)cap)
         alloc = (size_t)st.st_size + 2;
     if (alloc > cap + 2)
         alloc = cap + 2;

@@ -2,7 +2,8 @@
  * itself (server/http.c), fed without a socket.  The input is lines:
  *   path (raw, percent-encoded) \n query string \n Host \n Range \n
  *   If-Range \n If-None-Match \n a parameter name \n a MIME type
- * (a missing line is an absent header).  Besides "no crash, no leak", the
+ * (a missing line is an absent header), and after those, header fields
+ * "Name: value" one a line, for the framing check.  Besides "no crash, no leak", the
  * promises checked are those the server's safety rests on:
  *   - a decoded path has no NUL or control character, is valid UTF-8 and
  *     survives re-encoding (hb_url) and decoding unchanged;
@@ -12,8 +13,12 @@
  *     header (it goes into the Content-Security-Policy);
  *   - the access log's escaping leaves only printable ASCII, no '"';
  *   - HTML escaping leaves no markup characters and valid UTF-8;
- *   - a satisfiable range lies inside the entry. */
+ *   - a satisfiable range lies inside the entry;
+ *   - http_framing_error passes only header fields that frame the request
+ *     beyond doubt: at most one Content-Length, all digits, and no
+ *     Transfer-Encoding, whatever the case of the names. */
 #include <stdatomic.h>
+#include <strings.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -113,6 +118,45 @@ static void check_query(const char *query, const char *name)
         abort();
 }
 
+/* The header lines in P (after the fixed fields) as CivetWeb would give
+ * them: name up to the colon, value after the white space that follows. */
+static void check_framing(char *p)
+{
+    struct mg_header h[MG_MAX_HEADERS];
+    memset(h, 0, sizeof h);
+    int n = 0;
+    while (p && n < MG_MAX_HEADERS) {
+        char *nl = strchr(p, '\n');
+        if (nl)
+            *nl++ = 0;
+        char *colon = strchr(p, ':');
+        if (colon) {
+            *colon = 0;
+            char *v = colon + 1;
+            v += strspn(v, " \t");
+            h[n].name = p;
+            h[n].value = v;
+            n++;
+        }
+        p = nl;
+    }
+    const char *bad = http_framing_error(h, n);
+    int lengths = 0;
+    for (int i = 0; i < n; i++) {
+        if (!strcasecmp(h[i].name, "Transfer-Encoding") && !bad)
+            abort();
+        if (strcasecmp(h[i].name, "Content-Length"))
+            continue;
+        lengths++;
+        const char *v = h[i].value;
+        size_t d = strspn(v, "0123456789");
+        if (!bad && (!d || v[d + strspn(v + d, " \t")]))
+            abort();
+    }
+    if (lengths > 1 && !bad)
+        abort();
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     char *copy = malloc(size + 1), *f[NFIELDS] = {0};
@@ -127,6 +171,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (p)
             *p++ = 0;
     }
+    check_framing(p);
     const char *path = f[0], *query = f[1] ? f[1] : "", *host = f[2], *range = f[3], *if_range = f[4],
                *inm = f[5], *name = f[6], *mime = f[7];
 
