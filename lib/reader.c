@@ -43,6 +43,7 @@ struct smz_reader {
     int stemmed; /* the index was made with tokenize='smz porter' */
     long budget;
     int64_t n_articles; /* for random(): -1 until counted */
+    uint64_t work; /* cluster bytes loaded or decoded (smz_reader_work) */
     ZSTD_DCtx *dctx;
     char errmsg[1024];
 };
@@ -113,6 +114,11 @@ void smz_reader_begin_long(smz_reader *r, int factor)
 {
     begin(r);
     r->budget = SMZ_STEP_BUDGET * factor;
+}
+
+uint64_t smz_reader_work(const smz_reader *r)
+{
+    return r->work;
 }
 
 int smz_reader_has_index(const smz_reader *r)
@@ -605,6 +611,7 @@ static smz_err load_stored(smz_reader *r, int64_t cid, const cinfo *ci, unsigned
     if (!buf)
         return fail(r, SMZ_E_NOMEM, "out of memory for cluster %lld", (long long)cid);
     prefault(buf, ci->stored);
+    r->work += ci->stored;
     if ((rc = blob_read(r, cid, 0, buf, ci->stored)) != SMZ_OK ||
         (rc = smz_cluster_verify(cid, ci, buf, r->errmsg, sizeof r->errmsg)) != SMZ_OK) {
         free(buf);
@@ -725,6 +732,7 @@ static smz_err decompress(smz_reader *r, smz_cache *pool, int64_t cid, const cin
         }
         ZSTD_DCtx_setParameter(r->dctx, ZSTD_d_windowLogMax, 26);
     }
+    r->work += full ? ci->usize : need;
     rc = smz_cluster_decode(r->dctx, pool, cid, ci, src, need, full, out, r->errmsg, sizeof r->errmsg);
     free(src);
     return rc;
@@ -732,7 +740,9 @@ static smz_err decompress(smz_reader *r, smz_cache *pool, int64_t cid, const cin
 
 /* Copies LEN bytes at OFF of cluster CID into DST, through CACHE when given.
  * A cluster missing from the cache is decoded by one thread at a time: the
- * others that want it meanwhile wait for it (smz_cache_acquire). */
+ * others that want it meanwhile wait for it (smz_cache_acquire).  What the
+ * decode takes (the compressed bytes and the buffer) is reserved against
+ * the cache's budget before anything is loaded (smz_cache_reserve). */
 static smz_err cluster_copy(smz_reader *r, smz_cache *cache, int64_t cid, uint64_t off,
                             void *dst, size_t len)
 {
@@ -741,6 +751,7 @@ static smz_err cluster_copy(smz_reader *r, smz_cache *cache, int64_t cid, uint64
     smz_cbuf *b = NULL;
     unsigned char *raw = NULL;
     int claimed = 0;
+    size_t reserved = 0;
     if (cache && (b = smz_cache_acquire(cache, r->dev, r->ino, cid, &claimed))) {
         if (off > b->len || len > b->len - off) {
             rc = fail(r, SMZ_E_CORRUPT, "an entry lies outside cluster %lld", (long long)cid);
@@ -767,21 +778,35 @@ static smz_err cluster_copy(smz_reader *r, smz_cache *cache, int64_t cid, uint64
             rc = blob_read(r, cid, off, dst, len);
             goto out;
         }
-        if ((rc = load_stored(r, cid, &ci, &raw)) != SMZ_OK)
-            goto out;
         if (!cache) {
+            if ((rc = load_stored(r, cid, &ci, &raw)) != SMZ_OK)
+                goto out;
             memcpy(dst, raw + off, len);
             rc = SMZ_OK;
             goto out;
         }
+        /* Read straight into the cache's buffer: one copy in memory. */
         int fresh;
+        smz_cache_reserve(cache, reserved = (size_t)ci.stored);
         if (!(b = smz_cache_buf(cache, ci.stored, &fresh))) {
             rc = fail(r, SMZ_E_NOMEM, "out of memory");
             goto out;
         }
-        memcpy(b->data, raw, ci.stored);
-    } else if ((rc = decompress(r, cache, cid, &ci, off + len, cache != NULL, &b)) != SMZ_OK) {
-        goto out;
+        if (fresh)
+            prefault(b->data, ci.stored);
+        r->work += ci.stored;
+        if ((rc = blob_read(r, cid, 0, b->data, ci.stored)) != SMZ_OK ||
+            (rc = smz_cluster_verify(cid, &ci, b->data, r->errmsg, sizeof r->errmsg)) != SMZ_OK)
+            goto out;
+    } else {
+        if (cache)
+            smz_cache_reserve(cache, reserved = (size_t)(ci.stored + ci.usize));
+        if ((rc = decompress(r, cache, cid, &ci, off + len, cache != NULL, &b)) != SMZ_OK)
+            goto out;
+    }
+    if (reserved) {
+        smz_cache_unreserve(cache, reserved);
+        reserved = 0;
     }
     memcpy(dst, b->data + off, len);
     if (claimed) {
@@ -793,6 +818,8 @@ out:
     if (claimed)
         smz_cache_abandon(cache, r->dev, r->ino, cid);
     smz_cbuf_release(cache, b);
+    if (reserved)
+        smz_cache_unreserve(cache, reserved);
     free(raw);
     return rc;
 }

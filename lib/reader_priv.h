@@ -19,6 +19,11 @@ void smz_reader_begin_long(smz_reader *r, int factor);
  * decodes each of their clusters once, however few clusters the cache holds. */
 int smz_entry_cmp_place(const void *a, const void *b);
 
+/* Bytes of clusters this handle has loaded or decompressed since it was
+ * opened (what reads cost beyond lookups; cached clusters cost nothing):
+ * a search keeps its own cost within a budget with it. */
+uint64_t smz_reader_work(const smz_reader *r);
+
 /* 1 when the archive has the full-text tables. */
 int smz_reader_has_index(const smz_reader *r);
 
