@@ -17,9 +17,9 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
-#include <time.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sqlite3.h>
 #include "smz/search.h"
 #include "reader_priv.h"
@@ -374,7 +374,8 @@ static smz_err entry_data(smz_reader *r, const smz_entry *e, size_t max, unsigne
     if (!(*data = malloc(len ? len : 1)) || !(*mime = strdup(e->mime))) {
         rc = smz_reader_fail(r, SMZ_E_NOMEM, "out of memory");
     } else if ((rc = smz_reader_read_range(r, e, 0, *data, len)) == SMZ_OK) {
-        *n = len;
+        /* Cut short: not in the middle of a character. */
+        *n = len < e->size ? smz_utf8_cut((const char *)*data, len, len) : len;
         return SMZ_OK;
     }
     free(*data);
