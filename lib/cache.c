@@ -13,7 +13,18 @@
  * A server whose clusters do not all fit decodes clusters all the time, and
  * a new 6 MiB buffer costs more than decoding into it (the kernel zeroes
  * and maps its pages, then unmaps them when glibc gives it back): the last
- * SPARES buffers let go of are kept for the next decodes instead. */
+ * SPARES buffers let go of are kept for the next decodes instead.
+ *
+ * The bound is on memory, not only on what is cached (issue 16): every
+ * buffer made through the cache counts (cached, being decoded, being copied
+ * from, or kept spare), and so do the compressed bytes a decode reads, and a
+ * reader reserves what a decode will take before it starts (smz_cache_reserve),
+ * waiting its turn when that does not fit.  Sixteen downloads of sixteen
+ * 64 MiB clusters held 1 GB with a 128 MiB cache before; they now decode one
+ * or two at a time.  No thread waits while it holds counted memory (a
+ * reservation is made before anything is loaded, and buffers are only held
+ * while they are copied from), so every wait ends.  A decode larger than the
+ * whole budget is let in alone, when nothing else is counted. */
 #include <assert.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -50,6 +61,12 @@ struct smz_cache {
     smz_cbuf *spare[SPARES];
     size_t nspare;
     pthread_cond_t landed; /* broadcast when a flight is done */
+    pthread_cond_t room;   /* broadcast when counted memory is given back */
+    size_t live;           /* capacities of every buffer made through the cache and not freed */
+    size_t reserved;       /* reservations being used (smz_cache_reserve) */
+    /* Reservations that have to wait are let in in turn: a large one is not
+     * passed over for ever by smaller ones that fit. */
+    unsigned long ticket_next, ticket_serving;
     flight *flights;
     size_t max_bytes, bytes; /* bytes: the cached buffers' capacities */
     size_t nbuckets;
@@ -71,6 +88,13 @@ smz_cache *smz_cache_new(size_t max_bytes)
         return NULL;
     }
     if (pthread_cond_init(&c->landed, NULL) != 0) {
+        pthread_mutex_destroy(&c->lock);
+        free(c->buckets);
+        free(c);
+        return NULL;
+    }
+    if (pthread_cond_init(&c->room, NULL) != 0) {
+        pthread_cond_destroy(&c->landed);
         pthread_mutex_destroy(&c->lock);
         free(c->buckets);
         free(c);
@@ -102,14 +126,27 @@ static void lru_push_front(smz_cache *c, node *n)
     if (!c->tail) c->tail = n;
 }
 
+static void cbuf_free_locked(smz_cache *c, smz_cbuf *b)
+{
+    if (b->counted)
+        c->live -= b->cap;
+    free(b);
+    pthread_cond_broadcast(&c->room);
+}
+
 static void cbuf_unref_locked(smz_cache *c, smz_cbuf *b)
 {
-    if (--b->refs != 0)
+    if (--b->refs != 0) {
+        if (b->refs == 1)
+            pthread_cond_broadcast(&c->room); /* maybe the cache's alone: evictable */
         return;
-    if (b->cap >= SPARE_MIN && c->nspare < SPARES)
+    }
+    if (b->cap >= SPARE_MIN && c->nspare < SPARES && c->live + c->reserved <= c->max_bytes) {
         c->spare[c->nspare++] = b;
-    else
-        free(b);
+        pthread_cond_broadcast(&c->room); /* a spare can be freed for room */
+    } else {
+        cbuf_free_locked(c, b);
+    }
 }
 
 static void evict_locked(smz_cache *c, node *n)
@@ -133,7 +170,9 @@ void smz_cache_free(smz_cache *c)
     while (c->head)
         evict_locked(c, c->head);
     while (c->nspare)
-        free(c->spare[--c->nspare]);
+        cbuf_free_locked(c, c->spare[--c->nspare]);
+    assert(c->live == 0 && c->reserved == 0); /* every buffer was released */
+    pthread_cond_destroy(&c->room);
     pthread_cond_destroy(&c->landed);
     pthread_mutex_destroy(&c->lock);
     free(c->buckets);
@@ -148,6 +187,7 @@ smz_cbuf *smz_cbuf_new(size_t len)
     b->len = len;
     b->cap = len ? len : 1;
     b->refs = 1;
+    b->counted = 0;
     return b;
 }
 
@@ -175,7 +215,77 @@ smz_cbuf *smz_cache_buf(smz_cache *c, size_t len, int *fresh)
         return b;
     }
     *fresh = 1;
-    return smz_cbuf_new(len);
+    b = smz_cbuf_new(len);
+    if (b && c) {
+        b->counted = 1;
+        pthread_mutex_lock(&c->lock);
+        c->live += b->cap;
+        pthread_mutex_unlock(&c->lock);
+    }
+    return b;
+}
+
+/* Frees spares, then evicts the least recently used clusters, until LEN
+ * more bytes fit or nothing more can go.  An evicted cluster that a reader
+ * still copies from is freed when it lets go of it (a broadcast on room). */
+static void make_room_locked(smz_cache *c, size_t len)
+{
+    /* Spares first, again after each eviction: a cluster evicted with
+     * nobody holding it may just have become one. */
+    while (c->live + c->reserved + len > c->max_bytes && (c->nspare || c->tail)) {
+        if (c->nspare)
+            cbuf_free_locked(c, c->spare[--c->nspare]);
+        else
+            evict_locked(c, c->tail);
+    }
+}
+
+static int fits_locked(const smz_cache *c, size_t len)
+{
+    return c->live + c->reserved + len <= c->max_bytes || c->live + c->reserved == 0;
+}
+
+void smz_cache_reserve(smz_cache *c, size_t len)
+{
+    pthread_mutex_lock(&c->lock);
+    if (c->ticket_next == c->ticket_serving) {
+        make_room_locked(c, len);
+        if (fits_locked(c, len)) {
+            c->reserved += len;
+            pthread_mutex_unlock(&c->lock);
+            return;
+        }
+    }
+    unsigned long my = c->ticket_next++;
+    for (;;) {
+        if (my == c->ticket_serving) {
+            make_room_locked(c, len);
+            if (fits_locked(c, len))
+                break;
+        }
+        pthread_cond_wait(&c->room, &c->lock);
+    }
+    c->reserved += len;
+    c->ticket_serving++;
+    pthread_cond_broadcast(&c->room); /* the next in turn may fit too */
+    pthread_mutex_unlock(&c->lock);
+}
+
+void smz_cache_unreserve(smz_cache *c, size_t len)
+{
+    pthread_mutex_lock(&c->lock);
+    assert(c->reserved >= len);
+    c->reserved -= len;
+    pthread_cond_broadcast(&c->room);
+    pthread_mutex_unlock(&c->lock);
+}
+
+size_t smz_cache_counted(smz_cache *c)
+{
+    pthread_mutex_lock(&c->lock);
+    size_t n = c->live + c->reserved;
+    pthread_mutex_unlock(&c->lock);
+    return n;
 }
 
 static node *find_locked(smz_cache *c, uint64_t dev, uint64_t ino, int64_t cluster)

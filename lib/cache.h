@@ -12,6 +12,7 @@ typedef struct smz_cbuf {
     size_t len;
     size_t cap;    /* bytes allocated for data (>= len) */
     unsigned refs; /* guarded by the owning cache's lock, or 1 when uncached */
+    int counted;   /* made by smz_cache_buf with a cache: counted in its budget */
     unsigned char data[];
 } smz_cbuf;
 
@@ -37,7 +38,22 @@ smz_cbuf *smz_cbuf_new(size_t len);
 /* A buffer for LEN bytes with one reference, for a cluster that will go
  * through cache C (release it with smz_cbuf_release(C, b)): one of the
  * buffers C kept when their last reference went (*FRESH = 0: its pages are
- * in memory already), else a new one (*FRESH = 1).  C may be NULL. */
+ * in memory already), else a new one (*FRESH = 1), counted against C's
+ * budget until it is freed.  C may be NULL.  Never waits: the room for it
+ * is reserved beforehand (smz_cache_reserve). */
 smz_cbuf *smz_cache_buf(smz_cache *c, size_t len, int *fresh);
+
+/* Counts LEN bytes against C's budget (its max_bytes) for a decode about to
+ * start: what it will allocate, buffers and compressed input alike.  Frees
+ * spares and evicts clusters to make room; when that is not enough, waits
+ * (in turn with other such waits) until other threads give memory back.  A
+ * reservation larger than the budget is let in when nothing else is
+ * counted.  The caller must not hold a buffer of C or another reservation
+ * meanwhile.  Undone by smz_cache_unreserve(C, LEN), once the decode's
+ * buffer is made (it then counts itself). */
+void smz_cache_reserve(smz_cache *c, size_t len);
+void smz_cache_unreserve(smz_cache *c, size_t len);
+/* Bytes counted against C's budget now (for tests). */
+size_t smz_cache_counted(smz_cache *c);
 
 #endif

@@ -46,6 +46,7 @@ struct smz_reader {
     long budget;
     int64_t n_articles; /* for random(): -1 until counted */
     uint64_t decodes, decoded_bytes; /* clusters decoded (or read whole), and their bytes */
+    uint64_t work; /* cluster bytes loaded or decoded (smz_reader_work) */
     ZSTD_DCtx *dctx;
     /* The last cluster read by ranges, kept open: SQLite's blob handle
      * remembers the overflow pages it has walked, so the next range of the
@@ -125,6 +126,11 @@ void smz_reader_begin_long(smz_reader *r, int factor)
 {
     begin(r);
     r->budget = SMZ_STEP_BUDGET * factor;
+}
+
+uint64_t smz_reader_work(const smz_reader *r)
+{
+    return r->work;
 }
 
 int smz_reader_has_index(const smz_reader *r)
@@ -673,6 +679,7 @@ static smz_err load_stored(smz_reader *r, int64_t cid, const cinfo *ci, unsigned
     if (!buf)
         return fail(r, SMZ_E_NOMEM, "out of memory for cluster %lld", (long long)cid);
     prefault(buf, ci->stored);
+    r->work += ci->stored;
     if ((rc = blob_read(r, cid, 0, buf, ci->stored, 0)) != SMZ_OK ||
         (rc = smz_cluster_verify(cid, ci, buf, r->errmsg, sizeof r->errmsg)) != SMZ_OK) {
         free(buf);
@@ -820,6 +827,7 @@ static smz_err decompress(smz_reader *r, smz_cache *pool, int64_t cid, const cin
         }
         ZSTD_DCtx_setParameter(r->dctx, ZSTD_d_windowLogMax, 26);
     }
+    r->work += full ? ci->usize : need;
     rc = smz_cluster_decode(r->dctx, pool, cid, ci, src, need, full, out, r->errmsg, sizeof r->errmsg);
     free(src);
     if (rc == SMZ_OK) {
@@ -831,7 +839,9 @@ static smz_err decompress(smz_reader *r, smz_cache *pool, int64_t cid, const cin
 
 /* Copies LEN bytes at OFF of cluster CID into DST, through CACHE when given.
  * A cluster missing from the cache is decoded by one thread at a time: the
- * others that want it meanwhile wait for it (smz_cache_acquire). */
+ * others that want it meanwhile wait for it (smz_cache_acquire).  What the
+ * decode takes (the compressed bytes and the buffer) is reserved against
+ * the cache's budget before anything is loaded (smz_cache_reserve). */
 static smz_err cluster_copy(smz_reader *r, smz_cache *cache, int64_t cid, uint64_t off,
                             void *dst, size_t len)
 {
@@ -840,6 +850,7 @@ static smz_err cluster_copy(smz_reader *r, smz_cache *cache, int64_t cid, uint64
     smz_cbuf *b = NULL;
     unsigned char *raw = NULL;
     int claimed = 0;
+    size_t reserved = 0;
     if (cache && (b = smz_cache_acquire(cache, r->dev, r->ino, cid, &claimed))) {
         if (off > b->len || len > b->len - off) {
             rc = fail(r, SMZ_E_CORRUPT, "an entry lies outside cluster %lld", (long long)cid);
@@ -866,23 +877,39 @@ static smz_err cluster_copy(smz_reader *r, smz_cache *cache, int64_t cid, uint64
             rc = blob_read(r, cid, off, dst, len, 1);
             goto out;
         }
-        if ((rc = load_stored(r, cid, &ci, &raw)) != SMZ_OK)
-            goto out;
-        r->decodes++;
-        r->decoded_bytes += ci.stored;
         if (!cache) {
+            if ((rc = load_stored(r, cid, &ci, &raw)) != SMZ_OK)
+                goto out;
+            r->decodes++;
+            r->decoded_bytes += ci.stored;
             memcpy(dst, raw + off, len);
             rc = SMZ_OK;
             goto out;
         }
+        /* Read straight into the cache's buffer: one copy in memory. */
         int fresh;
+        smz_cache_reserve(cache, reserved = (size_t)ci.stored);
         if (!(b = smz_cache_buf(cache, ci.stored, &fresh))) {
             rc = fail(r, SMZ_E_NOMEM, "out of memory");
             goto out;
         }
-        memcpy(b->data, raw, ci.stored);
-    } else if ((rc = decompress(r, cache, cid, &ci, off + len, cache != NULL, &b)) != SMZ_OK) {
-        goto out;
+        if (fresh)
+            prefault(b->data, ci.stored);
+        r->work += ci.stored;
+        if ((rc = blob_read(r, cid, 0, b->data, ci.stored, 0)) != SMZ_OK ||
+            (rc = smz_cluster_verify(cid, &ci, b->data, r->errmsg, sizeof r->errmsg)) != SMZ_OK)
+            goto out;
+        r->decodes++;
+        r->decoded_bytes += ci.stored;
+    } else {
+        if (cache)
+            smz_cache_reserve(cache, reserved = (size_t)(ci.stored + ci.usize));
+        if ((rc = decompress(r, cache, cid, &ci, off + len, cache != NULL, &b)) != SMZ_OK)
+            goto out;
+    }
+    if (reserved) {
+        smz_cache_unreserve(cache, reserved);
+        reserved = 0;
     }
     memcpy(dst, b->data + off, len);
     if (claimed) {
@@ -894,6 +921,8 @@ out:
     if (claimed)
         smz_cache_abandon(cache, r->dev, r->ino, cid);
     smz_cbuf_release(cache, b);
+    if (reserved)
+        smz_cache_unreserve(cache, reserved);
     free(raw);
     return rc;
 }

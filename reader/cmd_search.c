@@ -140,7 +140,7 @@ static int run(int suggest, int argc, char **argv)
             cli_json_str(j, stdout, h->snippet, -1);
             printf(", \"score\": %.6g}", h->score);
         }
-        printf("%s]}\n", res->n ? "\n" : "");
+        printf("%s]%s}\n", res->n ? "\n" : "", res->partial ? ", \"partial\": true" : "");
         cli_json_free(j);
     } else {
         int tty = isatty(STDOUT_FILENO);
@@ -157,6 +157,9 @@ static int run(int suggest, int argc, char **argv)
             printf("%s%llu %s\n", res->total > res->n ? "about " : "", (unsigned long long)res->total,
                    res->total == 1 ? "match" : "matches");
     }
+    if (res->partial)
+        fprintf(stderr, "smz %s: the search stopped early: this archive's pages cost more to read "
+                        "than one search may, so the results are partial\n", cmd);
     status = res->n ? 0 : 1;
 out:
     if (fflush(stdout) != 0 && status != 2) {

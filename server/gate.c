@@ -16,7 +16,13 @@
  * client that reads slowly, or not at all, never holds a place; headers are
  * read before a request reaches the gate, so neither does a slowloris.
  * Places are handed over directly to the first waiter (no barging), each
- * waiter sleeping on its own condition variable. */
+ * waiter sleeping on its own condition variable.
+ *
+ * Searches also pass a second, smaller gate (srv_search_enter in query.c):
+ * a search on an archive with huge pages may take its whole budget
+ * (seconds), and four of them held every place while a page of another
+ * archive waited.  With at most half the places to searches, a page always
+ * finds one. */
 #include <assert.h>
 #include "srv.h"
 
@@ -64,6 +70,15 @@ void gate_enter(gate *g)
         pthread_cond_wait(&w.cv, &g->mu);
     pthread_mutex_unlock(&g->mu);
     pthread_cond_destroy(&w.cv);
+}
+
+int gate_try_enter(gate *g)
+{
+    pthread_mutex_lock(&g->mu);
+    int in = !g->head && g->inside < g->max;
+    g->inside += (unsigned)in;
+    pthread_mutex_unlock(&g->mu);
+    return in;
 }
 
 void gate_leave(gate *g)

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include "smz/search.h"
 #include "srv.h"
 
@@ -32,7 +33,20 @@ typedef struct search_run {
     uint64_t total;
     size_t unsupported; /* archives without an index */
     size_t failed;      /* archives that could not be searched (several named) */
+    size_t partial;     /* searches that stopped early (smz_results.partial), or
+                           archives left out when the request ran out of time */
 } search_run;
+
+/* A request searching many archives stops asking more of them after this
+ * long: each search is bounded (smz/search.h), their sum must be too. */
+#define SEARCH_REQUEST_MS 5000
+
+static long long ms_since(const struct timespec *t0)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (long long)(t.tv_sec - t0->tv_sec) * 1000 + (t.tv_nsec - t0->tv_nsec) / 1000000;
+}
 
 static void run_free(search_run *sr)
 {
@@ -111,8 +125,14 @@ static int select_archives(req *q, int json, search_run *sr)
 static int run(req *q, int json, const char *pattern, size_t start, size_t plen, search_run *sr)
 {
     size_t need = start + plen;
+    struct timespec t0;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
     for (size_t i = 0; i < sr->ns; i++) {
         archive *a = sr->sel[i];
+        if (ms_since(&t0) > SEARCH_REQUEST_MS) {
+            sr->partial += sr->ns - i;
+            break;
+        }
         smz_reader *r = srv_reader(q, a);
         if (!r)
             return q->status ? q->status : 500;
@@ -142,6 +162,7 @@ static int run(req *q, int json, const char *pattern, size_t start, size_t plen,
             }
             if (got == 0)
                 sr->total += res->total;
+            sr->partial += res->partial != 0;
             hitref *nh = realloc(sr->hits, (sr->nhits + res->n + 1) * sizeof *nh);
             if (!nh)
                 return fail(q, json, 500, a, "out of memory");
@@ -149,8 +170,12 @@ static int run(req *q, int json, const char *pattern, size_t start, size_t plen,
             for (size_t k = 0; k < res->n; k++, sr->nhits++)
                 sr->hits[sr->nhits] = (hitref){&res->hits[k], a, sr->nhits};
             got += res->n;
-            if (res->n < lim)
+            if (res->n < lim || res->partial)
                 break;
+            if (ms_since(&t0) > SEARCH_REQUEST_MS) {
+                sr->partial++;
+                break;
+            }
         }
     }
     if (sr->ns > 1 && sr->nhits) {
@@ -205,6 +230,9 @@ static void html_results(hb *b, req *q, const search_run *sr, int named, const c
         hb_puts(b, sr->failed == 1 ? " archive" : " archives");
         hb_puts(b, " could not be searched (damaged or unreadable).</p>");
     }
+    if (sr->partial)
+        hb_puts(b, "<p class=\"smz-note\">The search stopped early: reading the pages cost more "
+                   "than one search may, so these results are partial.</p>");
     if (!sr->nhits) {
         hb_puts(b, "<p class=\"smz-count\">No results for <q>");
         hb_html(b, pattern);
@@ -299,8 +327,21 @@ int h_search(req *q)
     char probe[4];
     int named = http_param(q, "content", 0, probe, sizeof probe) != 0 ||
                 http_param(q, "books.name", 0, probe, sizeof probe) != 0;
-    if (pattern[0] && (status = run(q, json, pattern, start, plen, &sr)) != 0)
-        goto out;
+    if (pattern[0]) {
+        /* One of the search places (gate.c): when none is free, this
+         * request's place in the main gate goes to the next request while
+         * it waits for one, and it queues for the main gate again after. */
+        if (!gate_try_enter(&q->s->search_gate)) {
+            http_ungate(q);
+            gate_enter(&q->s->search_gate);
+            gate_enter(&q->s->gate);
+            q->gated = 1;
+        }
+        status = run(q, json, pattern, start, plen, &sr);
+        gate_leave(&q->s->search_gate);
+        if (status)
+            goto out;
+    }
     hb b;
     hb_init(&b, SRV_MAX_PAGE);
     if (json) {
@@ -312,7 +353,7 @@ int h_search(req *q)
             json_hit(&q->w->json, &b, h->path, h->title, h->snippet, h->score,
                      sr.ns > 1 ? sr.hits[i].a->name : NULL);
         }
-        hb_puts(&b, "]}\n");
+        hb_puts(&b, sr.partial ? "], \"partial\": true}\n" : "]}\n");
         resp r;
         resp_init(&r, b.err ? 500 : 200, "application/json");
         http_send(q, &r, b.err ? "" : b.p ? b.p : "", b.err ? 0 : b.n);

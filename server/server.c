@@ -379,8 +379,10 @@ void smz_server_stop(smz_server *s)
         while (s->reg.a[i].n_idle)
             smz_reader_close(s->reg.a[i].idle[--s->reg.a[i].n_idle]);
     pthread_mutex_destroy(&s->pool_mu);
-    if (s->gate_ready)
+    if (s->gate_ready) {
         gate_destroy(&s->gate);
+        gate_destroy(&s->search_gate);
+    }
     smz_cache_free(s->cache);
     reg_free(&s->reg);
     pthread_mutex_destroy(&s->reg.lock);
@@ -498,6 +500,11 @@ smz_server *smz_server_start(const smz_serve_opts *o, char *err, size_t errlen)
         goto fail;
     }
     if (gate_init(&s->gate, gate_places()) != 0) {
+        snprintf(err, errlen, "out of memory");
+        goto fail;
+    }
+    if (gate_init(&s->search_gate, gate_places() / 2) != 0) {
+        gate_destroy(&s->gate);
         snprintf(err, errlen, "out of memory");
         goto fail;
     }

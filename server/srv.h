@@ -154,6 +154,8 @@ int gate_init(gate *g, unsigned max);
 void gate_destroy(gate *g);
 /* Waits for a place (in arrival order) and takes it. */
 void gate_enter(gate *g);
+/* Takes a place if one is free and nobody waits: 1, else 0 (not taken). */
+int gate_try_enter(gate *g);
 /* Gives the place back, to the first waiter if any. */
 void gate_leave(gate *g);
 
@@ -203,6 +205,7 @@ struct smz_server {
     smz_cache *cache;
     pthread_mutex_t pool_mu; /* guards every archive's idle readers */
     gate gate;               /* requests computing at once (gate.c) */
+    gate search_gate;        /* searches among them: at most half the places */
     int gate_ready;
     char root[128];          /* URL root without trailing '/', "" for none */
     char address[64];

@@ -30,10 +30,18 @@ typedef struct smz_results {
     uint64_t total;  /* estimated number of matching entries */
     size_t n;        /* hits in this page */
     smz_hit *hits;   /* n hits, best first; owned by the struct */
+    /* 1 when the search stopped before its end because reading the pages
+     * cost more than one search may (the archive's pages are huge, or its
+     * clusters are: see docs/FORMAT.md, Search): pages that needed a phrase
+     * checked were not looked at, so fewer hits than there are may be
+     * listed; hits may lack their snippet; total is an estimate. */
+    int partial;
 } smz_results;
 
 /* Searches R for QUERY, returning hits OFFSET..OFFSET+LIMIT-1 (LIMIT is capped
- * at 100).  An archive without an index gives SMZ_E_UNSUPPORTED.  No hit is
+ * at 100).  One call reads at most the first 8 MiB of a page for a phrase
+ * check and 1 MiB for a snippet, and stops (results->partial) past 64 MiB
+ * of pages read, 1 GiB of clusters decoded or 3 s.  An archive without an index gives SMZ_E_UNSUPPORTED.  No hit is
  * SMZ_OK with n == 0.  Free *out with smz_results_free. */
 smz_err smz_search(smz_reader *r, const char *query, size_t limit, size_t offset,
                    smz_results **out);

@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sqlite3.h>
 #include "smz/writer.h"
 #include "smz/search.h"
@@ -37,6 +38,18 @@
 #define SUGGEST_CANDIDATES 200
 #define SUGGEST_MAX_BYTES 256
 #define BUDGET_FACTOR 50      /* the search's step budget, in reader budgets */
+/* What one call may cost, whatever the archive claims (issue 16): bytes of
+ * a page read for a phrase check, and for a snippet alone; bytes of pages
+ * read (and parsed) in all, of clusters decoded, and time.  Past any of
+ * them the call stops and says its answer is partial.  A page of
+ * postgresql-doc-15 is 20-60 KB and its search decodes a few 6 MiB
+ * clusters: legitimate searches stay far below. */
+#define CHECK_PAGE_MAX (8u << 20)
+#define SNIPPET_PAGE_MAX (1u << 20)
+#define SNIPPET_BATCH (8u << 20)  /* page bytes held at once for the snippet threads */
+#define WORK_READ_MAX ((uint64_t)64 << 20)
+#define WORK_DECODE_MAX ((uint64_t)1 << 30)
+#define WORK_TIME_MS 3000
 #define TITLE_WEIGHT 10.0
 
 typedef struct tokenizer {
@@ -342,31 +355,39 @@ void smz_results_free(smz_results *res)
     free(res);
 }
 
-/* The stored bytes and MIME type of page E (*DATA NULL when it has no
- * text, is a redirect, or is too big to read). */
-static smz_err entry_data(smz_reader *r, const smz_entry *e, unsigned char **data, size_t *n,
-                          char **mime)
+/* The first bytes of page E, at most MAX of them, and its MIME type (*DATA
+ * NULL when it has no text or is a redirect).  A page's length is what the
+ * archive claims: a small archive can point every page at a 64 MiB cluster,
+ * and a search must not read 64 MiB for each hit.  A snippet needs the
+ * beginning of a page and a phrase check the text the index was made from
+ * (at most SMZ_ENTRY_TEXT_MAX bytes of text), so a page cut at MAX is
+ * checked on its beginning only (see docs/FORMAT.md, Search). */
+static smz_err entry_data(smz_reader *r, const smz_entry *e, size_t max, unsigned char **data,
+                          size_t *n, char **mime)
 {
     smz_err rc = SMZ_OK;
     *data = NULL;
     *n = 0;
     *mime = NULL;
-    if (!e->redirect && smz_entry_has_text(e->mime)) {
-        rc = smz_reader_read(r, e, 64u << 20, data, n);
-        if (rc == SMZ_E_TOOBIG)
-            rc = SMZ_OK;
-        else if (rc == SMZ_OK && !(*mime = strdup(e->mime)))
-            rc = SMZ_E_NOMEM;
+    if (e->redirect || !smz_entry_has_text(e->mime))
+        return SMZ_OK;
+    size_t len = e->size > max ? max : (size_t)e->size;
+    if (!(*data = malloc(len ? len : 1)) || !(*mime = strdup(e->mime))) {
+        rc = smz_reader_fail(r, SMZ_E_NOMEM, "out of memory");
+    } else if ((rc = smz_reader_read_range(r, e, 0, *data, len)) == SMZ_OK) {
+        /* Cut short: not in the middle of a character. */
+        *n = len < e->size ? smz_utf8_cut((const char *)*data, len, len) : len;
+        return SMZ_OK;
     }
-    if (rc != SMZ_OK || !*mime) {
-        free(*data);
-        *data = NULL;
-    }
+    free(*data);
+    free(*mime);
+    *data = NULL;
+    *mime = NULL;
     return rc;
 }
 
 /* The same for the page at PATH (nothing when it is gone). */
-static smz_err page_data(smz_reader *r, const char *path, unsigned char **data, size_t *n,
+static smz_err page_data(smz_reader *r, const char *path, size_t max, unsigned char **data, size_t *n,
                          char **mime)
 {
     smz_entry *e = NULL;
@@ -378,7 +399,7 @@ static smz_err page_data(smz_reader *r, const char *path, unsigned char **data, 
         return SMZ_OK;
     if (rc != SMZ_OK)
         return rc;
-    rc = entry_data(r, e, data, n, mime);
+    rc = entry_data(r, e, max, data, n, mime);
     smz_entry_free(e);
     return rc;
 }
@@ -421,15 +442,17 @@ static smz_err check_text(smz_matcher *m, const char *title, const unsigned char
     return rc == SMZ_OK ? pc.rc : rc;
 }
 
-/* check_text on the page at PATH, read through R. */
+/* check_text on the first MAX bytes of the page at PATH, read through R;
+ * *READ gets how many were read. */
 static smz_err check_page(smz_reader *r, smz_matcher *m, const char *path, const char *title,
-                          int *ok, char **snippet)
+                          size_t max, int *ok, char **snippet, size_t *read)
 {
     unsigned char *data = NULL;
     char *mime = NULL;
     size_t n = 0;
     *ok = 0;
-    smz_err rc = page_data(r, path, &data, &n, &mime);
+    smz_err rc = page_data(r, path, max, &data, &n, &mime);
+    *read = n;
     if (rc == SMZ_OK)
         rc = check_text(m, title, data, n, mime, ok, snippet);
     free(data);
@@ -443,7 +466,7 @@ static smz_err check_page(smz_reader *r, smz_matcher *m, const char *path, const
  * before any page is read, and their snippets (most of a search's time:
  * parsing pages) are cut on SNIPPET_THREADS threads at once, each with its
  * own tokenizer and matcher; the pages are read beforehand by the caller's
- * thread, through its reader. */
+ * thread, through its reader, in batches of at most SNIPPET_BATCH bytes. */
 #define SNIPPET_THREADS 2
 
 typedef struct snip_job {
@@ -457,7 +480,8 @@ typedef struct snip_job {
 
 typedef struct snip_pool {
     snip_job *jobs;
-    size_t njobs;
+    const size_t *todo; /* the jobs of this batch: indexes into jobs */
+    size_t ntodo;
     atomic_size_t next;
 } snip_pool;
 
@@ -471,8 +495,8 @@ static void *snip_run(void *p)
     snip_worker *w = p;
     size_t i;
     int ok; /* the index has answered it */
-    while ((i = atomic_fetch_add(&w->pool->next, 1)) < w->pool->njobs) {
-        snip_job *j = &w->pool->jobs[i];
+    while ((i = atomic_fetch_add(&w->pool->next, 1)) < w->pool->ntodo) {
+        snip_job *j = &w->pool->jobs[w->pool->todo[i]];
         j->rc = check_text(w->m, j->title, j->data, j->n, j->mime, &ok, &j->snippet);
     }
     return NULL;
@@ -503,7 +527,30 @@ typedef struct search_state {
     int full;           /* the page is complete */
     int later;          /* snippets are cut after the hits are known (fill_snippets) */
     int no_snippets;    /* SMZ_SEARCH_NO_SNIPPETS */
+    /* The call's cost so far, against WORK_*_MAX. */
+    uint64_t work0;     /* smz_reader_work when it started */
+    uint64_t read;      /* page bytes read */
+    struct timespec t0;
+    int partial;        /* over budget: stopped early */
 } search_state;
+
+static uint64_t ms_since(const struct timespec *t0)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (uint64_t)(t.tv_sec - t0->tv_sec) * 1000u + (uint64_t)((t.tv_nsec - t0->tv_nsec) / 1000000);
+}
+
+/* 1 (and the answer marked partial) when the call has used its budget:
+ * no more pages are read. */
+static int over_budget(search_state *st)
+{
+    if (!st->partial && (st->read > WORK_READ_MAX ||
+                         smz_reader_work(st->r) - st->work0 > WORK_DECODE_MAX ||
+                         ms_since(&st->t0) > WORK_TIME_MS))
+        st->partial = 1;
+    return st->partial;
+}
 
 /* Takes one candidate: checks it when the query needs that, and keeps it
  * with its snippet when it falls on the requested page. */
@@ -518,11 +565,21 @@ static smz_err take(search_state *st, const char *path, const char *title, doubl
      * such entry (docs/FORMAT.md, entries). */
     if (!smz_path_valid(path))
         return SMZ_OK;
+    int snip = on_page && !st->later && !st->no_snippets;
+    if ((need || snip) && over_budget(st)) {
+        /* Unchecked candidates are not hits: stop here (a snippet alone
+         * would not stop, as the hits of the page are found without
+         * reading: the later mode). */
+        st->full = 1;
+        return SMZ_OK;
+    }
     st->checked++;
-    if (need || (on_page && !st->later && !st->no_snippets)) {
-        if ((rc = check_page(st->r, st->m, path, title, &ok,
-                             on_page && !st->no_snippets ? &snippet : NULL)) !=
-            SMZ_OK)
+    if (need || snip) {
+        size_t read = 0;
+        rc = check_page(st->r, st->m, path, title, need ? CHECK_PAGE_MAX : SNIPPET_PAGE_MAX, &ok,
+                        snip ? &snippet : NULL, &read);
+        st->read += read;
+        if (rc != SMZ_OK)
             goto out;
         if (need && !ok)
             goto out;
@@ -552,24 +609,37 @@ static int by_place(const void *a, const void *b)
     return smz_entry_cmp_place(&((const placed *)a)->e, &((const placed *)b)->e);
 }
 
+/* Runs the snippet workers W (W[1].m NULL: this thread alone) over
+ * POOL's batch. */
+static void snip_batch(snip_worker *w)
+{
+    pthread_t th;
+    atomic_store(&w[0].pool->next, 0);
+    int started = w[1].m && w[0].pool->ntodo > 1 && pthread_create(&th, NULL, snip_run, &w[1]) == 0;
+    snip_run(&w[0]);
+    if (started)
+        pthread_join(th, NULL);
+}
+
 /* Cuts the snippets of the hits of ST's page (see SNIPPET_THREADS). */
 static smz_err fill_snippets(search_state *st)
 {
     smz_results *res = st->res;
-    snip_pool pool = {.njobs = res->n};
+    snip_pool pool = {0};
     smz_entry **ents = NULL;
     placed *order = NULL;
+    size_t *todo = NULL;
     tokenizer tok2 = {0};
     smz_matcher *m2 = NULL;
     snip_worker w[2] = {{&pool, st->m}, {&pool, NULL}};
-    pthread_t th;
-    int started = 0;
     smz_err rc = SMZ_E_NOMEM;
     if (!res->n)
         return SMZ_OK;
     if (!(pool.jobs = calloc(res->n, sizeof *pool.jobs)) || !(ents = calloc(res->n, sizeof *ents)) ||
-        !(order = calloc(res->n, sizeof *order)))
+        !(order = calloc(res->n, sizeof *order)) || !(todo = calloc(res->n, sizeof *todo)))
         goto out;
+    pool.todo = todo;
+    atomic_init(&pool.next, 0);
     /* The pages are read in the order their bytes lie, so that each of
      * their clusters is decoded once: the hits of a large archive lie in
      * more clusters than the shared cache may hold, and in rank order a
@@ -588,23 +658,33 @@ static smz_err fill_snippets(search_state *st)
         order[ne++].i = i;
     }
     qsort(order, ne, sizeof *order, by_place);
-    for (size_t k = 0; k < ne; k++) {
-        snip_job *j = &pool.jobs[order[k].i];
-        if ((rc = entry_data(st->r, order[k].e, &j->data, &j->n, &j->mime)) != SMZ_OK)
-            goto out;
-    }
-    atomic_init(&pool.next, 0);
     /* A second thread when there is more than one page, and what it needs
      * can be had; else this thread does them all. */
-    if (res->n > 1 && SNIPPET_THREADS > 1 && tokenizer_open(st->r, &tok2) == SMZ_OK &&
+    if (ne > 1 && SNIPPET_THREADS > 1 && tokenizer_open(st->r, &tok2) == SMZ_OK &&
         smz_matcher_new(&tok2.api, tok2.tok, st->q, &m2) == SMZ_OK) {
         smz_html_init();
         w[1].m = m2;
-        started = pthread_create(&th, NULL, snip_run, &w[1]) == 0;
     }
-    snip_run(&w[0]);
-    if (started)
-        pthread_join(th, NULL);
+    /* Over its budget, the call leaves the remaining hits without a
+     * snippet. */
+    for (size_t k = 0; k < ne && !over_budget(st);) {
+        size_t held = 0;
+        pool.ntodo = 0;
+        for (; k < ne && held < SNIPPET_BATCH && !over_budget(st); k++) {
+            snip_job *j = &pool.jobs[order[k].i];
+            if ((rc = entry_data(st->r, order[k].e, SNIPPET_PAGE_MAX, &j->data, &j->n, &j->mime)) != SMZ_OK)
+                goto out;
+            held += j->n;
+            st->read += j->n;
+            todo[pool.ntodo++] = order[k].i;
+        }
+        snip_batch(w);
+        for (size_t t = 0; t < pool.ntodo; t++) {
+            snip_job *j = &pool.jobs[todo[t]];
+            free(j->data);
+            j->data = NULL;
+        }
+    }
     rc = SMZ_OK;
     for (size_t i = 0; i < res->n; i++) {
         snip_job *j = &pool.jobs[i];
@@ -628,6 +708,7 @@ out:
         smz_entry_free(ents[i]);
     free(ents);
     free(order);
+    free(todo);
     smz_matcher_free(m2);
     tokenizer_close(&tok2);
     return rc;
@@ -677,6 +758,8 @@ smz_err smz_search_ex(smz_reader *r, const char *query, size_t limit, size_t off
         goto out;
     }
     st.q = q;
+    st.work0 = smz_reader_work(r);
+    clock_gettime(CLOCK_MONOTONIC, &st.t0);
     st.no_snippets = (flags & SMZ_SEARCH_NO_SNIPPETS) != 0;
     st.later = !smz_matcher_needs_check(st.m) && !st.no_snippets;
     st.limit = limit > MAX_LIMIT ? MAX_LIMIT : limit;
@@ -794,6 +877,7 @@ smz_err smz_search_ex(smz_reader *r, const char *query, size_t limit, size_t off
         st.res->total = (uint64_t)((double)candidates * (double)st.verified / (double)st.checked + 0.5);
     if (st.res->total < st.verified)
         st.res->total = st.verified;
+    st.res->partial = st.partial;
     *out = st.res;
     st.res = NULL;
     rc = SMZ_OK;

@@ -3,7 +3,9 @@
  * the others wait and get its buffer); a claim given up passes to a waiter;
  * a buffer evicted while held stays readable; buffers let go of are kept as
  * spares and handed out again without new pages; a buffer too large to
- * cache still reaches the threads waiting for it. */
+ * cache still reaches the threads waiting for it; every buffer and
+ * reservation counts against one budget, and a decode that does not fit
+ * waits its turn. */
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -136,11 +138,18 @@ static void test_spares(void)
     CHECK(smz_cache_get(c, 1, 2, 1) == NULL, "the older cluster was evicted");
     CHECK(held->refs == 1 && held->data[0] == 'a' && held->data[held->len - 1] == 'a',
           "a buffer evicted while a thread holds it stays readable");
+    CHECK(smz_cache_counted(c) == 6 * MiB, "both buffers count against the budget");
     smz_cbuf_release(c, held);
+    CHECK(smz_cache_counted(c) == 3 * MiB, "over the budget, a buffer let go of is freed, not kept spare");
+    smz_cache_free(c);
+
+    c = smz_cache_new(16 * MiB);
+    b1 = smz_cache_buf(c, 3 * MiB, &fresh);
+    smz_cbuf_release(c, b1);
     smz_cbuf *b3 = smz_cache_buf(c, 2 * MiB, &fresh);
-    CHECK(b3 == held && fresh == 0 && b3->len == 2 * MiB && b3->cap >= 3 * MiB && b3->refs == 1,
+    CHECK(b3 == b1 && fresh == 0 && b3->len == 2 * MiB && b3->cap >= 3 * MiB && b3->refs == 1,
           "the buffer let go of is handed out again, its pages already there");
-    smz_cbuf *big = smz_cache_buf(c, 8 * MiB, &fresh);
+    smz_cbuf *big = smz_cache_buf(c, 17 * MiB, &fresh);
     CHECK(big && fresh == 1, "a buffer larger than any spare is a new one");
     CHECK(smz_cache_acquire(c, 1, 2, 3, &claimed) == NULL && claimed == 1, "claim a cluster");
     waiter w = {.c = c, .cluster = 3};
@@ -156,11 +165,11 @@ static void test_spares(void)
     smz_cbuf_release(c, big);
     smz_cbuf_release(c, b3);
     smz_cbuf *small = smz_cache_buf(c, 1000, &fresh);
-    CHECK(small && small != big && small != b3 && fresh == 1 && small->cap == 1000,
+    CHECK(small && small != b3 && fresh == 1 && small->cap == 1000,
           "a small need does not take a large spare (the cache counts capacities)");
     smz_cbuf_release(c, small);
-    smz_cbuf *again = smz_cache_buf(c, 5 * MiB, &fresh);
-    CHECK(again == big && fresh == 0, "a need of at least half a spare takes it");
+    smz_cbuf *again = smz_cache_buf(c, 2 * MiB, &fresh);
+    CHECK(again == b3 && fresh == 0, "a need of at least half a spare takes it");
     smz_cbuf_release(c, again);
     smz_cache_free(c); /* frees the spares: LeakSanitizer checks */
     CHECK(1, "freeing the cache frees its spares");
@@ -169,9 +178,84 @@ static void test_spares(void)
     smz_cbuf_release(NULL, plain);
 }
 
+typedef struct reserver {
+    smz_cache *c;
+    size_t len;
+    atomic_int done;
+} reserver;
+
+static void *reserve_run(void *p)
+{
+    reserver *rv = p;
+    smz_cache_reserve(rv->c, rv->len);
+    atomic_store(&rv->done, 1);
+    return NULL;
+}
+
+/* Every decode counts against one budget (issue 16, point 5): a
+ * reservation that does not fit waits until memory is given back, in turn;
+ * cached clusters nobody holds are evicted to make room; one larger than the
+ * budget goes in alone. */
+static void test_budget(void)
+{
+    smz_cache *c = smz_cache_new(8 * MiB);
+    int fresh;
+    smz_cache_reserve(c, 3 * MiB);
+    smz_cbuf *b = smz_cache_buf(c, 3 * MiB, &fresh);
+    smz_cache_unreserve(c, 3 * MiB);
+    smz_cache_put(c, 1, 2, 1, b);
+    CHECK(smz_cache_counted(c) == 3 * MiB, "a cached cluster counts");
+    /* B is held (a reader copies from it): it cannot be freed now. */
+    smz_cache_reserve(c, 4 * MiB);
+    CHECK(smz_cache_counted(c) == 7 * MiB, "a reservation that fits is let in at once");
+    reserver big = {.c = c, .len = 6 * MiB}, small = {.c = c, .len = 1 * MiB};
+    atomic_init(&big.done, 0);
+    atomic_init(&small.done, 0);
+    pthread_t t1, t2;
+    pthread_create(&t1, NULL, reserve_run, &big);
+    nap();
+    pthread_create(&t2, NULL, reserve_run, &small);
+    nap();
+    CHECK(!atomic_load(&big.done), "one that does not fit waits");
+    CHECK(!atomic_load(&small.done), "one that would fit waits its turn behind it");
+    CHECK(smz_cache_get(c, 1, 2, 1) == NULL, "the cached cluster was evicted to make room");
+    smz_cache_unreserve(c, 4 * MiB);
+    nap();
+    CHECK(!atomic_load(&big.done), "the evicted cluster still held keeps it waiting");
+    smz_cbuf_release(c, b); /* frees it: 6 MiB now fit */
+    pthread_join(t1, NULL);
+    pthread_join(t2, NULL);
+    CHECK(atomic_load(&big.done) && atomic_load(&small.done) && smz_cache_counted(c) == 7 * MiB,
+          "memory given back lets them in, in turn");
+    smz_cache_unreserve(c, 6 * MiB);
+    smz_cache_unreserve(c, 1 * MiB);
+    CHECK(smz_cache_counted(c) == 0, "all given back");
+    smz_cache_reserve(c, 20 * MiB);
+    CHECK(smz_cache_counted(c) == 20 * MiB, "a decode larger than the budget goes in when it is alone");
+    reserver other = {.c = c, .len = 1 * MiB};
+    atomic_init(&other.done, 0);
+    pthread_create(&t1, NULL, reserve_run, &other);
+    nap();
+    CHECK(!atomic_load(&other.done), "and nothing else meanwhile");
+    smz_cache_unreserve(c, 20 * MiB);
+    pthread_join(t1, NULL);
+    CHECK(atomic_load(&other.done), "until it is done");
+    smz_cache_unreserve(c, 1 * MiB);
+    /* A cluster nobody holds, evicted to make room, may become a spare:
+     * it must go too (this hung the server's downloads). */
+    b = smz_cache_buf(c, 5 * MiB, &fresh);
+    smz_cache_put(c, 1, 2, 9, b);
+    smz_cbuf_release(c, b);
+    smz_cache_reserve(c, 6 * MiB);
+    CHECK(smz_cache_counted(c) == 6 * MiB, "a cluster evicted for room is freed, not kept spare");
+    smz_cache_unreserve(c, 6 * MiB);
+    smz_cache_free(c);
+}
+
 int main(void)
 {
     test_one_decode();
+    test_budget();
     test_abandon();
     test_spares();
     return CHECK_DONE();

@@ -1,7 +1,7 @@
 /* The server's compute gate (server/gate.c): never more requests inside
  * than its bound, the others let in strictly in the order they came, each
  * place given back handed straight to the first waiter, and an empty gate
- * entered at once. */
+ * entered at once; gate_try_enter takes only a free place. */
 #include <pthread.h>
 #include <stdatomic.h>
 #include <string.h>
@@ -92,6 +92,25 @@ int main(void)
     CHECK(peek(&g, &inside) == 0 && inside == 1, "an empty gate is entered at once");
     gate_leave(&g);
     gate_destroy(&g);
+
+    /* gate_try_enter (the searches' own gate, query.c): a free place is
+     * taken; none free, or someone waiting, and nothing is taken. */
+    gate t;
+    CHECK(gate_init(&t, 1) == 0, "a gate of one place");
+    CHECK(gate_try_enter(&t) == 1 && peek(&t, &inside) == 0 && inside == 1, "a free place is taken at once");
+    CHECK(gate_try_enter(&t) == 0 && inside == 1, "a full gate is not entered, nor waited for");
+    entrant late = {.g = &t, .seq = &seq};
+    atomic_init(&late.order, 0);
+    pthread_t lt;
+    pthread_create(&lt, NULL, enter_run, &late);
+    WAIT_FOR(peek(&t, &inside) == 1);
+    gate_leave(&t);
+    pthread_join(lt, NULL);
+    CHECK(gate_try_enter(&t) == 0, "the place went to the waiter, not to a try");
+    gate_leave(&t);
+    CHECK(peek(&t, &inside) == 0 && inside == 0 && gate_try_enter(&t) == 1, "an empty gate is tried into");
+    gate_leave(&t);
+    gate_destroy(&t);
 
     gate one;
     CHECK(gate_init(&one, 0) == 0 && one.max == 1, "a bound of 0 is taken as 1");
