@@ -682,6 +682,19 @@ static smz_err read_memory(void *ctx, uint64_t off, void *buf, size_t n, char *e
 
 static smz_err index_entry(smz_writer *w, const smz_writer_entry *e);
 
+/* The writer's state, then what every entry must be (path, MIME type, title). */
+static smz_err check_entry(smz_writer *w, const smz_writer_entry *e)
+{
+    smz_err rc = check_state(w);
+    if (rc != SMZ_OK)
+        return rc;
+    if (!e->path || !smz_path_valid(e->path))
+        return fail(w, SMZ_E_INVALID, "invalid entry path: %.200s", e->path ? e->path : "(null)");
+    if (!e->mime || !e->mime[0] || strlen(e->mime) > SMZ_MAX_MIME || !text_ok(e->title))
+        return fail(w, SMZ_E_INVALID, "%s: bad MIME type or title", e->path);
+    return SMZ_OK;
+}
+
 /* A large entry goes into a cluster row of its own made of zeros
  * (zeroblob: SQLite writes its pages without holding it in memory), then
  * the bytes are written over them through one blob handle, which keeps its
@@ -691,7 +704,7 @@ static smz_err index_entry(smz_writer *w, const smz_writer_entry *e);
 smz_err smz_writer_add_stream(smz_writer *w, const smz_writer_entry *e, smz_writer_read_fn read,
                               void *ctx)
 {
-    smz_err rc = check_state(w);
+    smz_err rc = check_entry(w, e);
     int64_t mime = 0, cid;
     sqlite3_blob *b = NULL;
     unsigned char *buf = NULL, ck[SMZ_CHECKSUM_BYTES];
@@ -699,10 +712,6 @@ smz_err smz_writer_add_stream(smz_writer *w, const smz_writer_entry *e, smz_writ
     int src;
     if (rc != SMZ_OK)
         return rc;
-    if (!e->path || !smz_path_valid(e->path))
-        return fail(w, SMZ_E_INVALID, "invalid entry path: %.200s", e->path ? e->path : "(null)");
-    if (!e->mime || !e->mime[0] || strlen(e->mime) > SMZ_MAX_MIME || !text_ok(e->title))
-        return fail(w, SMZ_E_INVALID, "%s: bad MIME type or title", e->path);
     if (e->size > SMZ_WRITER_MAX_ENTRY)
         return fail(w, SMZ_E_TOOBIG, "%s: %zu bytes is over the %u-byte entry limit", e->path,
                     e->size, SMZ_WRITER_MAX_ENTRY);
@@ -818,15 +827,11 @@ static smz_err index_entry(smz_writer *w, const smz_writer_entry *e)
 
 smz_err smz_writer_add(smz_writer *w, const smz_writer_entry *e)
 {
-    smz_err rc = check_state(w);
+    smz_err rc = check_entry(w, e);
     int64_t mime = 0, cid = 0;
     uint64_t off = 0;
     if (rc != SMZ_OK)
         return rc;
-    if (!e->path || !smz_path_valid(e->path))
-        return fail(w, SMZ_E_INVALID, "invalid entry path: %.200s", e->path ? e->path : "(null)");
-    if (!e->mime || !e->mime[0] || strlen(e->mime) > SMZ_MAX_MIME || !text_ok(e->title))
-        return fail(w, SMZ_E_INVALID, "%s: bad MIME type or title", e->path);
     if (e->size > SMZ_WRITER_LARGE_ENTRY && e->size <= SMZ_WRITER_MAX_ENTRY)
         return smz_writer_add_stream(w, e, read_memory, (void *)e->data);
     if (e->size > SMZ_WRITER_MAX_ENTRY)

@@ -30,12 +30,13 @@ def ok(cond, what):
     sys.stdout.flush()
 
 
-def raw(req, timeout=10):
-    """Sends REQ; returns (status or None, headers list, body)."""
+def exchange(req, timeout):
+    """Sends REQ on one connection; returns every byte answered until the
+    server closes it or TIMEOUT passes without a byte."""
     s = socket.create_connection(("127.0.0.1", PORT), timeout=timeout)
+    data = b""
     try:
         s.sendall(req)
-        data = b""
         while True:
             try:
                 d = s.recv(65536)
@@ -46,6 +47,12 @@ def raw(req, timeout=10):
             data += d
     finally:
         s.close()
+    return data
+
+
+def raw(req, timeout=10):
+    """Sends REQ; returns (status or None, headers list, body)."""
+    data = exchange(req, timeout)
     if not data:
         return None, [], b""
     head, _, body = data.partition(b"\r\n\r\n")
@@ -203,21 +210,7 @@ ok(b"x-injected" not in names and b"x-echo" not in names, "no injected header na
 # connection, and the request hidden behind it is never answered ---
 def conversation(req, timeout=5):
     """Sends REQ on one connection; returns every status line answered."""
-    s = socket.create_connection(("127.0.0.1", PORT), timeout=timeout)
-    data = b""
-    try:
-        s.sendall(req)
-        while True:
-            try:
-                d = s.recv(65536)
-            except (socket.timeout, ConnectionResetError):
-                break
-            if not d:
-                break
-            data += d
-    finally:
-        s.close()
-    return re.findall(rb"HTTP/1\.[01] (\d{3})", data)
+    return re.findall(rb"HTTP/1\.[01] (\d{3})", exchange(req, timeout))
 
 
 H = b"Host: " + HOST.encode() + b"\r\n"
