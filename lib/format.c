@@ -230,48 +230,7 @@ int smz_uuid_from_digest_hex(const char *hex, size_t n, char out[37])
 
 /* ---- metadata values (docs/FORMAT.md, metadata) ---- */
 
-static int is_lower(int c) { return c >= 'a' && c <= 'z'; }
 static int is_alnum(int c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); }
-
-/* "eng", "zho-Hant", "eng,fra": ISO 639 codes with optional BCP 47
- * subtags, comma-separated. */
-int smz_language_ok(const char *s)
-{
-    while (*s) {
-        size_t n = 0;
-        while (is_lower((unsigned char)s[n]))
-            n++;
-        if (n < 2 || n > 3)
-            return 0;
-        s += n;
-        while (*s == '-') {
-            size_t k = 0;
-            while (is_alnum((unsigned char)s[1 + k]))
-                k++;
-            if (k < 1 || k > 8)
-                return 0;
-            s += 1 + k;
-        }
-        if (*s == ',' && s[1])
-            s++;
-        else if (*s)
-            return 0;
-    }
-    return 1;
-}
-
-int smz_date_ok(const char *s)
-{
-    static const int days[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    for (int i = 0; i < 10; i++)
-        if (i == 4 || i == 7 ? s[i] != '-' : !(s[i] >= '0' && s[i] <= '9'))
-            return 0;
-    if (s[10])
-        return 0;
-    int y = atoi(s), mo = atoi(s + 5), d = atoi(s + 8);
-    int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    return y >= 1 && mo >= 1 && mo <= 12 && d >= 1 && d <= days[mo - 1] && (mo != 2 || d <= 28 + leap);
-}
 
 int smz_name_ok(const char *s)
 {

@@ -68,13 +68,11 @@ void smz_uuid_from_digest(const unsigned char digest[32], char out[37]);
  * 64 lowercase hex digits. */
 int smz_uuid_from_digest_hex(const char *hex, size_t n, char out[37]);
 
-/* The format's rules for metadata values (NUL-terminated S): Language is
- * ISO 639 codes with optional BCP 47 subtags, comma-separated ("eng",
- * "zho-Hant", "eng,fra"); Date a real date written YYYY-MM-DD; Name up to 64
- * letters, digits, '.', '_' or '-', not starting with '.'.  1 when S
- * follows the rule.  The packer and smz check both use these. */
-int smz_language_ok(const char *s);
-int smz_date_ok(const char *s);
+/* The format's rule for the metadata Name value (NUL-terminated S): up to
+ * 64 letters, digits, '.', '_' or '-', not starting with '.'.  1 when S
+ * follows it.  The packer and smz check both use it, and the Language and
+ * Date rules in lib/text (smz_lang_list_ok in text/lang.h, smz_date_ok in
+ * text/date.h). */
 int smz_name_ok(const char *s);
 
 void smz_cluster_checksum(const void *data, size_t len, unsigned char out[SMZ_CHECKSUM_BYTES]);

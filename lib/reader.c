@@ -23,6 +23,8 @@
 #include "smz/reader.h"
 #include "smz/writer.h"
 #include "text/utf8.h"
+#include "text/date.h"
+#include "text/lang.h"
 #include "cache.h"
 #include "format.h"
 #include "reader_priv.h"
@@ -1455,7 +1457,7 @@ static void check_metadata(checker *c)
         }
         if (!strcmp(key, "Date") && !smz_date_ok(t))
             problem(c, "", "metadata Date is not a date written YYYY-MM-DD: %.64s", t);
-        else if (!strcmp(key, "Language") && !smz_language_ok(t))
+        else if (!strcmp(key, "Language") && !smz_lang_list_ok(t))
             problem(c, "", "metadata Language is not ISO 639-3 codes (\"eng\", \"eng,fra\"): %.64s", t);
         else if (!strcmp(key, "Name") && !smz_name_ok(t))
             problem(c, "", "metadata Name is not a plain word of up to 64 letters, digits, '.', '_' or '-': %.80s", t);

@@ -16,6 +16,7 @@
 #include "smz/pack.h"
 #include "smz/sign.h"
 #include "smz/verify.h"
+#include "text/lang.h"
 #include "smz/writer.h"
 #include "../common/password.h"
 #include "text/term.h"
@@ -376,7 +377,7 @@ int main(int argc, char **argv)
     po.title = meta[O_TITLE];
     po.main_page = meta[O_MAIN];
     const char *lang = meta[O_LANG];
-    wo.stem_english = lang && (!strcmp(lang, "eng") || !strcmp(lang, "en") || !strncmp(lang, "en-", 3));
+    wo.stem_english = lang && smz_lang_english(lang);
     wo.warn = po.warn = on_warn;
     wo.warn_ctx = po.ctx = &u;
     po.progress = on_progress;

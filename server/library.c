@@ -16,6 +16,7 @@
 #include "format.h"
 #include <unistd.h>
 #include "srv.h"
+#include "text/lang.h"
 #include "util/file.h"
 
 #define MAX_ARCHIVES 10000
@@ -267,46 +268,12 @@ static char *pick_name(const registry *g, size_t i, const char *meta_name)
     }
 }
 
+/* lang="" and dir="" for the archive's text: its first Language code
+ * (ISO 639-3, as in ZIM) as the tag browsers know best (lib/text/lang.c). */
 static void set_language(archive *a)
 {
-    /* ISO 639-3 (as in ZIM) to the tag browsers know best; right-to-left
-     * scripts flagged. */
-    static const struct {
-        const char *iso3, *tag;
-        int rtl;
-    } langs[] = {
-        {"ara", "ar", 1}, {"arb", "ar", 1}, {"heb", "he", 1}, {"fas", "fa", 1}, {"per", "fa", 1},
-        {"pes", "fa", 1}, {"prs", "fa", 1}, {"urd", "ur", 1}, {"yid", "yi", 1}, {"pus", "ps", 1},
-        {"snd", "sd", 1}, {"uig", "ug", 1}, {"div", "dv", 1}, {"ckb", "ckb", 1}, {"syr", "syr", 1},
-        {"arz", "arz", 1}, {"azb", "azb", 1}, {"mzn", "mzn", 1}, {"nqo", "nqo", 1},
-        {"eng", "en", 0}, {"fra", "fr", 0}, {"fre", "fr", 0}, {"deu", "de", 0}, {"ger", "de", 0},
-        {"spa", "es", 0}, {"por", "pt", 0}, {"ita", "it", 0}, {"nld", "nl", 0}, {"rus", "ru", 0},
-        {"ukr", "uk", 0}, {"pol", "pl", 0}, {"ces", "cs", 0}, {"swe", "sv", 0}, {"nor", "no", 0},
-        {"nob", "nb", 0}, {"dan", "da", 0}, {"fin", "fi", 0}, {"ell", "el", 0}, {"tur", "tr", 0},
-        {"hun", "hu", 0}, {"ron", "ro", 0}, {"bul", "bg", 0}, {"srp", "sr", 0}, {"hrv", "hr", 0},
-        {"zho", "zh", 0}, {"chi", "zh", 0}, {"jpn", "ja", 0}, {"kor", "ko", 0}, {"hin", "hi", 0},
-        {"ben", "bn", 0}, {"tha", "th", 0}, {"vie", "vi", 0}, {"ind", "id", 0}, {"msa", "ms", 0},
-        {"swa", "sw", 0}, {"cat", "ca", 0}, {"eus", "eu", 0}, {"epo", "eo", 0}, {"lat", "la", 0},
-    };
-    static const char *rtl2[] = {"ar", "he", "fa", "ur", "yi", "ps", "sd", "ug", "dv"};
-    char code[4] = "";
     const char *l = a->language ? a->language : "";
-    size_t n = 0;
-    while (n < 3 && l[n] >= 'a' && l[n] <= 'z')
-        n++;
-    if (n < 2 || (l[n] && l[n] != ',' && l[n] != ' ' && l[n] != '-' && l[n] != '_'))
-        return;
-    memcpy(code, l, n);
-    code[n] = 0;
-    snprintf(a->lang, sizeof a->lang, "%s", code);
-    for (size_t i = 0; i < sizeof langs / sizeof langs[0]; i++)
-        if (!strcmp(langs[i].iso3, code)) {
-            snprintf(a->lang, sizeof a->lang, "%s", langs[i].tag);
-            a->rtl = langs[i].rtl;
-        }
-    for (size_t i = 0; i < sizeof rtl2 / sizeof rtl2[0]; i++)
-        if (!strcmp(rtl2[i], code))
-            a->rtl = 1;
+    a->rtl = smz_lang_html(l, strcspn(l, ", _"), a->lang, sizeof a->lang) == 1;
 }
 
 static int uuid_ok(const char *u)

@@ -9,6 +9,7 @@
 #include <strings.h>
 #include <sodium.h>
 #include "srv.h"
+#include "text/lang.h"
 
 static const char icon_home[] =
     "<svg class=\"smz-i\" viewBox=\"0 0 24 24\" aria-hidden=\"true\" focusable=\"false\">"
@@ -196,28 +197,6 @@ void fmt_size(hb *b, uint64_t n)
     hb_printf(b, v < 10 ? "%.1f %s" : "%.0f %s", v, unit[u]);
 }
 
-const char *lang_name(const char *tag)
-{
-    static const struct {
-        const char *tag, *name;
-    } names[] = {
-        {"en", "English"}, {"fr", "French"}, {"de", "German"}, {"es", "Spanish"}, {"pt", "Portuguese"},
-        {"it", "Italian"}, {"nl", "Dutch"}, {"ru", "Russian"}, {"uk", "Ukrainian"}, {"pl", "Polish"},
-        {"cs", "Czech"}, {"sv", "Swedish"}, {"no", "Norwegian"}, {"nb", "Norwegian"}, {"da", "Danish"},
-        {"fi", "Finnish"}, {"el", "Greek"}, {"tr", "Turkish"}, {"hu", "Hungarian"}, {"ro", "Romanian"},
-        {"bg", "Bulgarian"}, {"sr", "Serbian"}, {"hr", "Croatian"}, {"zh", "Chinese"}, {"ja", "Japanese"},
-        {"ko", "Korean"}, {"hi", "Hindi"}, {"bn", "Bengali"}, {"th", "Thai"}, {"vi", "Vietnamese"},
-        {"id", "Indonesian"}, {"ms", "Malay"}, {"sw", "Swahili"}, {"ca", "Catalan"}, {"eu", "Basque"},
-        {"eo", "Esperanto"}, {"la", "Latin"}, {"ar", "Arabic"}, {"he", "Hebrew"}, {"fa", "Persian"},
-        {"ur", "Urdu"}, {"yi", "Yiddish"}, {"ps", "Pashto"}, {"sd", "Sindhi"}, {"ug", "Uyghur"},
-        {"dv", "Dhivehi"}, {"ckb", "Central Kurdish"}, {"syr", "Syriac"},
-    };
-    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-        if (!strcmp(names[i].tag, tag))
-            return names[i].name;
-    return NULL;
-}
-
 static void book_card(hb *b, req *q, archive *a)
 {
     srv *s = q->s;
@@ -262,7 +241,7 @@ static void book_card(hb *b, req *q, archive *a)
     }
     hb_puts(b, "<p class=\"smz-meta\">");
     if (a->lang[0]) {
-        const char *ln = lang_name(a->lang);
+        const char *ln = smz_lang_name(a->lang);
         hb_puts(b, "<span>");
         hb_html(b, ln ? ln : a->language);
         hb_puts(b, "</span>");

@@ -19,6 +19,7 @@
 #include "smz/reader.h"
 #include "smz/verify.h"
 #include "server.h"
+#include "text/lang.h"
 
 /* ---- caps on what a request or an archive can make us handle ---- */
 #define SRV_MAX_PAGE (8u << 20)      /* a generated page or JSON document */
@@ -98,7 +99,7 @@ typedef struct archive {
     char uuid[37];        /* "" when absent or malformed */
     unsigned char *illustration; /* a PNG, or NULL */
     size_t illustration_len;
-    char lang[4];         /* BCP 47 tag for lang="" ("" if unknown) */
+    char lang[SMZ_LANG_TAG_MAX + 1]; /* BCP 47 tag for lang="" ("" if unknown) */
     int rtl;
     /* Filled by reg_stats() on first need, under the lock. */
     int have_stats;
@@ -391,7 +392,6 @@ long page_bar_at(const unsigned char *html, size_t n);
 /* Human-readable figures. */
 void fmt_count(hb *b, uint64_t n);
 void fmt_size(hb *b, uint64_t n);
-const char *lang_name(const char *code3);
 
 /* ---- signatures (sigcheck.c) ---- */
 enum { SIG_NONE, SIG_CHECKING, SIG_GOOD, SIG_UNTRUSTED, SIG_BAD };

@@ -20,6 +20,8 @@
 #include <string.h>
 #include <time.h>
 #include "pack/article.h"
+#include "text/date.h"
+#include "text/lang.h"
 #include "text/utf8.h"
 #include "util/strbuf.h"
 
@@ -384,88 +386,11 @@ static int ends_sentence(const char *s, size_t n)
     return ends_with_stop(s, n, ".!?") || (n >= 3 && !memcmp(s + n - 3, ELLIPSIS, 3));
 }
 
-/* A BCP 47 language tag in its common shape: letters, then '-'-separated
- * alphanumeric subtags of 1 to 8 characters, at most 35 in all. */
+/* A well-formed language tag (lib/text/lang.c has the rule and the table
+ * that gives <html lang dir>). */
 static int lang_ok(const char *s)
 {
-    size_t n = strlen(s), seg = 0;
-    if (n == 0 || n > 35 || !is_alpha((unsigned char)s[0]))
-        return 0;
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c == '-') {
-            if (seg == 0 || i + 1 == n)
-                return 0;
-            seg = 0;
-        } else if (is_alpha(c) || is_digit(c)) {
-            if (++seg > 8)
-                return 0;
-        } else {
-            return 0;
-        }
-    }
-    return 1;
-}
-
-/* ISO 639-3 and 639-2/B codes of languages that have a two-letter ISO
- * 639-1 code, which BCP 47 (and so <html lang>) asks for: "eng" is "en". */
-static const char *const LANG_639_1[][2] = {
-    {"ara", "ar"}, {"arb", "ar"}, {"heb", "he"}, {"fas", "fa"}, {"per", "fa"}, {"pes", "fa"},
-    {"urd", "ur"}, {"yid", "yi"}, {"pus", "ps"}, {"snd", "sd"}, {"uig", "ug"}, {"div", "dv"},
-    {"eng", "en"}, {"fra", "fr"}, {"fre", "fr"}, {"deu", "de"}, {"ger", "de"}, {"spa", "es"},
-    {"por", "pt"}, {"ita", "it"}, {"nld", "nl"}, {"dut", "nl"}, {"rus", "ru"}, {"ukr", "uk"},
-    {"pol", "pl"}, {"ces", "cs"}, {"cze", "cs"}, {"swe", "sv"}, {"nor", "no"}, {"nob", "nb"},
-    {"dan", "da"}, {"fin", "fi"}, {"ell", "el"}, {"gre", "el"}, {"tur", "tr"}, {"hun", "hu"},
-    {"ron", "ro"}, {"rum", "ro"}, {"bul", "bg"}, {"srp", "sr"}, {"hrv", "hr"}, {"zho", "zh"},
-    {"chi", "zh"}, {"jpn", "ja"}, {"kor", "ko"}, {"hin", "hi"}, {"ben", "bn"}, {"tha", "th"},
-    {"vie", "vi"}, {"ind", "id"}, {"msa", "ms"}, {"may", "ms"}, {"swa", "sw"}, {"cat", "ca"},
-    {"eus", "eu"}, {"baq", "eu"}, {"epo", "eo"}, {"lat", "la"}, {"bod", "bo"}, {"tib", "bo"},
-    {"mon", "mn"}, {"kaz", "kk"}, {"kir", "ky"}, {"uzb", "uz"}, {"tam", "ta"}, {"tel", "te"},
-};
-
-/* Primary language subtags written right to left unless a script subtag
- * says otherwise, and the right-to-left script subtags. */
-static const char *const RTL_LANGS[] = {"ar", "arz", "azb", "ckb", "dv", "fa", "he", "iw", "ks", "mzn",
-                                        "nqo", "prs", "ps", "sd", "syr", "ug", "ur", "yi"};
-static const char *const RTL_SCRIPTS[] = {"arab", "hebr", "thaa", "syrc", "nkoo", "adlm", "rohg", "mand",
-                                          "samr"};
-
-/* Writes the well-formed tag LANG for <html lang>, its primary subtag in the
- * two-letter form when there is one, into OUT (at least 40 bytes); returns
- * 1 when the language runs right to left. */
-static int html_lang(const char *lang, char *out)
-{
-    size_t n = strcspn(lang, "-"), k;
-    const char *primary = lang, *rest = lang + n;
-    char low[9] = "";
-    for (k = 0; k < n && k < 8; k++)
-        low[k] = (char)lower((unsigned char)lang[k]);
-    low[k] = 0;
-    for (size_t i = 0; i < sizeof LANG_639_1 / sizeof LANG_639_1[0]; i++)
-        if (!strcmp(low, LANG_639_1[i][0])) {
-            primary = LANG_639_1[i][1];
-            n = 2;
-            memcpy(low, primary, 3);
-        }
-    snprintf(out, 40, "%.*s%s", (int)n, primary, rest);
-    for (const char *p = rest; *p;) { /* a script subtag decides */
-        size_t m = strcspn(++p, "-");
-        if (m == 4) {
-            char sc[5];
-            for (int i = 0; i < 4; i++)
-                sc[i] = (char)lower((unsigned char)p[i]);
-            sc[4] = 0;
-            for (size_t i = 0; i < sizeof RTL_SCRIPTS / sizeof RTL_SCRIPTS[0]; i++)
-                if (!strcmp(sc, RTL_SCRIPTS[i]))
-                    return 1;
-            return 0;
-        }
-        p += m;
-    }
-    for (size_t i = 0; i < sizeof RTL_LANGS / sizeof RTL_LANGS[0]; i++)
-        if (!strcmp(low, RTL_LANGS[i]))
-            return 1;
-    return 0;
+    return smz_lang_tag_ok(s, strlen(s));
 }
 
 /* Sanitizes S (any bytes, may be NULL) into B as one trimmed line with
@@ -516,33 +441,11 @@ static const char *const WEEKDAYS[] = {"monday", "tuesday", "wednesday", "thursd
                                        "saturday", "sunday", "mon", "tue", "tues", "wed", "thu",
                                        "thur", "thurs", "fri", "sat", "sun", NULL};
 
-static int valid_ymd(int y, int m, int d);
-
-/* Writes "YYYY-MM-DD" (and a NUL) when the date is real; else "". */
-static void format_ymd(char out[11], int y, int m, int d)
-{
-    out[0] = 0;
-    if (!valid_ymd(y, m, d))
-        return;
-    int v[3] = {y, m, d}, w[3] = {4, 2, 2};
-    size_t o = 0;
-    for (int f = 0; f < 3; f++) {
-        if (f)
-            out[o++] = '-';
-        for (int k = w[f] - 1; k >= 0; k--, v[f] /= 10)
-            out[o + (size_t)k] = (char)('0' + v[f] % 10);
-        o += (size_t)w[f];
-    }
-    out[o] = 0;
-}
-
+/* A date read from text: a real one (lib/text/date.c), and a four-digit
+ * year, so that "12" or "0012" in a dateline is not taken for a year. */
 static int valid_ymd(int y, int m, int d)
 {
-    static const int days[12] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    if (y < 1000 || y > 9999 || m < 1 || m > 12 || d < 1 || d > days[m - 1])
-        return 0;
-    int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    return !(m == 2 && d == 29 && !leap);
+    return y >= 1000 && smz_date_real(y, m, d);
 }
 
 /* Reads 1..MAXD digits at S[*I]; -1 when there are none or too many. */
@@ -660,7 +563,7 @@ static size_t parse_date(const char *s, size_t n, char out[11])
 ok:
     if (i < n && (is_alpha((unsigned char)s[i]) || is_digit((unsigned char)s[i])))
         return 0;
-    format_ymd(out, y, m, d);
+    smz_date_write(out, y, m, d);
     return i;
 }
 
@@ -719,13 +622,12 @@ static void date_from_mtime(int64_t mtime, char out[11])
     struct tm tm;
     if (!gmtime_r(&t, &tm))
         return;
-    format_ymd(out, tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+    smz_date_write(out, tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
 }
 
 static int date_ok(const char *s)
 {
-    char tmp[11];
-    return s && strlen(s) == 10 && parse_date(s, 10, tmp) == 10 && !strcmp(tmp, s);
+    return s && smz_date_ok(s);
 }
 
 /* ---------------------------------------------------------------------
@@ -1527,8 +1429,7 @@ static void add_time(smz_strbuf *b, const char *ymd, const char *lang)
     static const char *const NAMES[12] = {"January", "February", "March",     "April",   "May",      "June",
                                           "July",    "August",   "September", "October", "November", "December"};
     int m = atoi(ymd + 5);
-    int english = !lang || !*lang || (!strncmp(lang, "en", 2) && (!lang[2] || lang[2] == '-')) ||
-                  (!strncmp(lang, "eng", 3) && (!lang[3] || lang[3] == '-'));
+    int english = !lang || !*lang || smz_lang_english(lang);
     if (english && m >= 1 && m <= 12)
         smz_strbuf_addf(b, "<time datetime=\"%s\">%d %s %.4s</time>", ymd, atoi(ymd + 8), NAMES[m - 1], ymd);
     else
@@ -1544,8 +1445,8 @@ static void page_begin(smz_strbuf *b, const page_info *pi, int is_index)
 {
     smz_strbuf_adds(b, "<!DOCTYPE html>\n<html");
     if (pi->lang && *pi->lang) {
-        char tag[40];
-        int rtl = html_lang(pi->lang, tag);
+        char tag[SMZ_LANG_TAG_MAX + 1];
+        int rtl = smz_lang_html(pi->lang, strlen(pi->lang), tag, sizeof tag) == 1;
         smz_strbuf_adds(b, " lang=\"");
         smz_strbuf_add_html(b, tag, strlen(tag));
         smz_strbuf_adds(b, rtl ? "\" dir=\"rtl\"" : "\"");

@@ -41,10 +41,12 @@ typedef enum smz_article_date_source {
 typedef struct smz_article_opts {
     const char *lang;       /* BCP 47 tag for <html lang>, or NULL for none;
                              * a front matter "lang:" wins.  Ill-formed tags
-                             * are ignored.  A right-to-left language (Arabic,
+                             * are ignored.  ISO 639-3 and 639-2/B codes
+                             * become their BCP 47 tags ("eng" is "en", "tib"
+                             * is "bo"), and a right-to-left language (Arabic,
                              * Hebrew, Persian, Urdu, ..., or an Arab/Hebr
-                             * script subtag) also gives dir="rtl"; ISO 639-3
-                             * codes ("eng") are accepted as they are. */
+                             * script subtag) also gives dir="rtl": the one
+                             * table in lib/text/lang.c decides. */
     const char *home_href;  /* link back to the collection's main page,
                              * relative to the article (e.g. "../index.html"),
                              * or NULL for no link; percent-encoded here */

@@ -54,8 +54,6 @@ smz_pack_article *smz_pack_meta_article(smz_pack_meta *m, const char *path);
 int smz_pack_meta_is_file(const smz_pack_meta *m, const struct stat *sb);
 /* Warns (through O) about M's articles that no packed file matched. */
 void smz_pack_meta_warn_unused(const smz_pack_meta *m, const smz_pack_opts *o);
-/* 1 when S is a real date written YYYY-MM-DD. */
-int smz_pack_date_ok(const char *s);
 
 /* Remembers a page for the generated index (see smz_pack_finish): PATH and
  * TITLE (may be NULL), DATE ("YYYY-MM-DD" or NULL), SUMMARY (may be NULL).

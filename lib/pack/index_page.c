@@ -12,6 +12,7 @@
 #include <string.h>
 #include "entry.h"
 #include "pack/article.h"
+#include "text/date.h"
 #include "text/utf8.h"
 
 #define MAX_PAGES 100000u /* listed on one index page; more is no use to a reader */
@@ -96,7 +97,7 @@ smz_err smz_pack_index_add(smz_pack_index *x, const smz_pack_opts *o, const char
     pg->path = strdup(path);
     pg->title = title && title[0] ? strdup(title) : NULL;
     pg->summary = summary && summary[0] ? strdup(summary) : NULL;
-    if (date && smz_pack_date_ok(date))
+    if (date && smz_date_ok(date))
         memcpy(pg->date, date, 11);
     if (!pg->path || (title && title[0] && !pg->title) || (summary && summary[0] && !pg->summary)) {
         free(pg->path);

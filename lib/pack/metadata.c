@@ -20,6 +20,8 @@
 #include <unistd.h>
 #include "entry.h"
 #include "format.h"
+#include "text/date.h"
+#include "text/lang.h"
 #include "text/utf8.h"
 #include "util/file.h"
 
@@ -201,18 +203,8 @@ static smz_err check_text(parse *ps, const char *what, const char *v, size_t len
     return SMZ_OK;
 }
 
-/* The rules themselves live with the format (lib/format.c), where smz
- * check applies them to archives too. */
-static int language_ok(const char *s)
-{
-    return smz_language_ok(s);
-}
-
-int smz_pack_date_ok(const char *s)
-{
-    return smz_date_ok(s);
-}
-
+/* The rules themselves live with the format (lib/format.c, lib/text),
+ * where smz check applies them to archives too. */
 static int name_ok(const char *s)
 {
     return smz_name_ok(s);
@@ -335,7 +327,7 @@ static smz_err read_article(parse *ps, const char *path, const char *v, int vlen
         }
         if ((rc = check_text(ps, is_title ? "an article's Title" : "an article's Date", s, n)) != SMZ_OK)
             goto out;
-        if (is_date && !smz_pack_date_ok(s)) {
+        if (is_date && !smz_date_ok(s)) {
             rc = fail(ps, SMZ_E_INVALID, "Articles: \"%s\": Date must be a real date written YYYY-MM-DD",
                       shown(path, k));
             goto out;
@@ -409,9 +401,9 @@ static smz_err read_key(parse *ps, size_t i, const char *type, const char *v, in
         return fail(ps, SMZ_E_INVALID, "%s must be a string, not %s", key, !strcmp(type, "text") ? "null" : type);
     if ((rc = check_text(ps, key, v, (size_t)vlen)) != SMZ_OK)
         return rc;
-    if (!strcmp(key, "Language") && !language_ok(v))
+    if (!strcmp(key, "Language") && !smz_lang_list_ok(v))
         return fail(ps, SMZ_E_INVALID, "Language must be ISO 639-3 codes such as \"eng\" or \"eng,fra\"");
-    if (!strcmp(key, "Date") && !smz_pack_date_ok(v))
+    if (!strcmp(key, "Date") && !smz_date_ok(v))
         return fail(ps, SMZ_E_INVALID, "Date must be a real date written YYYY-MM-DD");
     if (!strcmp(key, "Name") && !name_ok(v))
         return fail(ps, SMZ_E_INVALID, "Name must be up to 64 letters, digits, '.', '_' or '-', not starting with '.'");

@@ -347,11 +347,7 @@ static char *lang_of(const xmlChar **atts)
     if (!v || !*v)
         v = attr(atts, "xml:lang");
     size_t n = v ? strlen(v) : 0;
-    int ok = n > 0 && n <= SMZ_HTML_MAX_LANG &&
-             ((v[0] >= 'a' && v[0] <= 'z') || (v[0] >= 'A' && v[0] <= 'Z'));
-    for (size_t i = 0; ok && i < n; i++)
-        ok = (v[i] >= 'a' && v[i] <= 'z') || (v[i] >= 'A' && v[i] <= 'Z') ||
-             (v[i] >= '0' && v[i] <= '9') || v[i] == '-';
+    int ok = smz_lang_tag_ok(v, n);
     return ok ? strndup(v, n) : NULL;
 }
 

@@ -7,13 +7,14 @@
 
 #include <stddef.h>
 #include "smz/error.h"
+#include "text/lang.h"
 #include "text/sink.h"
 
 /* Caps on what smz_html_extract produces; longer text is cut at a
  * character boundary and flagged in smz_html_text.truncated. */
 #define SMZ_HTML_MAX_TITLE 1024       /* bytes of title */
 #define SMZ_HTML_MAX_TEXT (4u << 20)  /* bytes of body text */
-#define SMZ_HTML_MAX_LANG 35          /* a BCP 47 tag is at most this long */
+#define SMZ_HTML_MAX_LANG SMZ_LANG_TAG_MAX /* a BCP 47 tag is at most this long */
 
 typedef struct smz_html_text {
     /* All three are malloc'd, NUL-terminated, valid UTF-8 without control

@@ -150,6 +150,12 @@ check_eq "the given title is the entry's title" "$("$SMZ" ls --long x.smz | awk 
 check_grep "an Arabic collection's index runs right to left" '<html lang="ar" dir="rtl">' <("$SMZ" cat ar.smz index.html)
 check_grep "... and so do its articles" '<html lang="ar" dir="rtl">' <("$SMZ" cat ar.smz 000_ba2cec2ef95cd541.html)
 
+# --- one table of languages (lib/text/lang.c): the packer's English is the
+# article pages' English, eng-GB included (the packer did not stem it) ---
+mkdir -p gb && printf 'Water\n\nThe river runs to the sea.\n' >gb/a.txt
+"$SMZ_PACK" gb -o gb.smz --quiet --language eng-GB 2>/dev/null
+check_grep "an eng-GB collection is searched as English: 'running' finds 'runs'" '^a.html' <("$SMZ" search gb.smz running)
+
 # --- hostile metadata files: a clear error (or a warning), never a crash ---
 mkdir -p hm && printf 'Some article.\n' > hm/a.txt
 hostile() { # NAME WANT (in stderr) then the file's bytes on stdin

@@ -473,6 +473,21 @@ check_fails "a bad --address is an error" "$SMZ" serve lib --address example.com
 "$SMZ" serve --help >help.txt
 check_grep "serve --help lists the options" "--url-root" help.txt
 
+# --- languages: the server asks the one table (lib/text/lang.c), as the
+# article pages do; it had its own list, without Tibetan or Kashmiri, and
+# dropped subtags ---
+mkdir -p langs/src && printf 'Text.\n' >langs/src/a.txt
+for l in bod kas uig-Latn zho-Hant; do
+    "$SMZ_PACK" langs/src -o "langs/$l.smz" --quiet --no-index --language "$l" --title "T $l" 2>/dev/null
+done
+start_server langs langs
+get "$URL" >/dev/null
+check_grep "a Tibetan archive (bod) gets lang=\"bo\" and its name" '<h2 lang="bo" dir="auto">.*<span>Tibetan</span>' body
+check_grep "Kashmiri (kas) runs right to left" '<h2 lang="ks" dir="rtl">.*<span>Kashmiri</span>' body
+check_grep "a script subtag decides: uig-Latn is left to right" '<h2 lang="ug-Latn" dir="auto">.*<span>Uyghur</span>' body
+check_grep "... and subtags are kept: zho-Hant" '<h2 lang="zh-Hant" dir="auto">.*<span>Chinese</span>' body
+stop_server "$PID"
+
 # --- a hundred archives start at once ---
 mkdir -p many
 for i in $(seq -w 1 100); do cp lib/hostile.smz "many/a$i.smz"; done

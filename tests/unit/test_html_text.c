@@ -212,6 +212,14 @@ static void test_markup(void)
         ex("<html lang='\"><script>'><p>x", &t);
         CHECK(!strcmp(t.lang, ""), "a lang that is not a tag is dropped [%s]", t.lang);
         smz_html_text_free(&t);
+        /* The tag rule is lib/text/lang.c's, as on article pages: this
+         * extractor used to keep "en--US" and "en-". */
+        for (const char *const *h = (const char *const[]){"<html lang=en--US><p>x", "<html lang=en-><p>x", NULL}; *h;
+             h++) {
+            ex(*h, &t);
+            CHECK(!strcmp(t.lang, ""), "%s: an empty subtag is not a tag [%s]", *h, t.lang);
+            smz_html_text_free(&t);
+        }
         ex("<html xml:lang=fr><p>x", &t);
         CHECK(!strcmp(t.lang, "fr"), "xml:lang [%s]", t.lang);
         smz_html_text_free(&t);

@@ -6,6 +6,8 @@
 #include "check.h"
 #include "format.h"
 #include "smz/writer.h"
+#include "text/date.h"
+#include "text/lang.h"
 #include "text/term.h"
 #include "text/utf8.h"
 
@@ -56,8 +58,8 @@ int main(void)
     CHECK(smz_date_ok("2024-02-29") && !smz_date_ok("2023-02-29") && !smz_date_ok("2024-13-01") &&
               !smz_date_ok("2024-1-01") && !smz_date_ok("2024-01-01x"),
           "Date: a real date written YYYY-MM-DD");
-    CHECK(smz_language_ok("eng") && smz_language_ok("eng,fra") && smz_language_ok("zho-Hant") &&
-              !smz_language_ok("english") && !smz_language_ok("eng,") && !smz_language_ok("ENG"),
+    CHECK(smz_lang_list_ok("eng") && smz_lang_list_ok("eng,fra") && smz_lang_list_ok("zho-Hant") &&
+              !smz_lang_list_ok("english") && !smz_lang_list_ok("eng,") && !smz_lang_list_ok("ENG"),
           "Language: ISO 639 codes, comma-separated");
     CHECK(smz_name_ok("wiki_en-2024.1") && !smz_name_ok("") && !smz_name_ok(".hidden") &&
               !smz_name_ok("a/b") && !smz_name_ok("../evil"),
