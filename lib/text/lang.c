@@ -202,9 +202,9 @@ int smz_lang_html(const char *s, size_t n, char *out, size_t outlen)
     out[0] = 0;
     if (outlen < SMZ_LANG_TAG_MAX + 1 || !smz_lang_tag_ok(s, n))
         return -1;
-    size_t p = strcspn(s, "-");
-    if (p > n)
-        p = n;
+    size_t p = 0;
+    while (p < n && s[p] != '-')
+        p++;
     const smz_lang *l = smz_lang_find(s, p);
     const char *primary = l ? l->tag : s;
     size_t pn = l ? strlen(l->tag) : p;
