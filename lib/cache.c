@@ -288,6 +288,11 @@ size_t smz_cache_counted(smz_cache *c)
     return n;
 }
 
+size_t smz_cache_budget(const smz_cache *c)
+{
+    return c->max_bytes; /* set once, by smz_cache_new */
+}
+
 static node *find_locked(smz_cache *c, uint64_t dev, uint64_t ino, int64_t cluster)
 {
     for (node *n = c->buckets[bucket_of(c, dev, ino, cluster)]; n; n = n->hnext)

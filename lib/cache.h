@@ -55,5 +55,7 @@ void smz_cache_reserve(smz_cache *c, size_t len);
 void smz_cache_unreserve(smz_cache *c, size_t len);
 /* Bytes counted against C's budget now (for tests). */
 size_t smz_cache_counted(smz_cache *c);
+/* C's budget (its max_bytes). */
+size_t smz_cache_budget(const smz_cache *c);
 
 #endif

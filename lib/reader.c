@@ -985,7 +985,13 @@ smz_err smz_reader_read(smz_reader *r, const smz_entry *e, size_t max_len, unsig
 /* RANGES: each piece through cluster_copy (a stored cluster, a short
  * range, or a frame that cannot be streamed).  CACHED: the cluster is
  * taken from the cache while it is there; once it is not, the stream
- * starts DECODING it from the frame's start.  FAILED: every read fails. */
+ * starts DECODING it from the frame's start, unless the cache is the
+ * better place for it and this stream has not put it there yet: a cluster
+ * whose window is about its size (smz-pack's 6 MiB frames are one
+ * segment: the window is the cluster) and that takes at most half the
+ * budget is decoded into the cache once, where later requests (a video
+ * player's seeks) find it too; only if it is evicted before the stream
+ * ends does the stream decode it itself.  FAILED: every read fails. */
 typedef enum { STREAM_RANGES, STREAM_CACHED, STREAM_DECODING, STREAM_FAILED } stream_state;
 
 struct smz_stream {
@@ -998,6 +1004,7 @@ struct smz_stream {
     uint64_t upos;        /* DECODING: bytes of the frame decoded so far */
     uint64_t in_off;      /* DECODING: compressed bytes read so far */
     int frame_done;       /* DECODING: zstd has seen the frame's end (and checksum) */
+    int cached_once;      /* CACHED: this stream has had the cluster decoded into the cache */
     ZSTD_DStream *ds;
     ZSTD_inBuffer in;
     unsigned char *inbuf;
@@ -1065,9 +1072,10 @@ static smz_err stream_refill(smz_stream *s)
     return SMZ_OK;
 }
 
-/* Starts decoding the frame, or sets *OTHER when it is not one the stream
- * takes (no content checksum, another size: the whole-cluster path
- * then decides, with the cluster's BLAKE2b checked first).  Memory is
+/* Starts decoding the frame, or sets *OTHER to 1 when it is not one the
+ * stream takes (no content checksum, another size: the whole-cluster path
+ * then decides, with the cluster's BLAKE2b checked first), or to 2 when
+ * the cluster is better decoded into the cache (see stream_state).  Memory is
  * reserved before anything is allocated: zstd's estimate for the frame's
  * window (at most 64 MiB: the decoder refuses more), the input piece and
  * the skip buffer. */
@@ -1090,6 +1098,12 @@ static smz_err stream_start(smz_stream *s, int *other)
     size_t est = ZSTD_estimateDStreamSize((size_t)zfh.windowSize);
     if (ZSTD_isError(est)) {
         *other = 1;
+        return SMZ_OK;
+    }
+    if (r->cache && !s->cached_once && 2 * (uint64_t)est >= s->ci.usize &&
+        s->ci.usize + s->ci.stored <= smz_cache_budget(r->cache) / 2) {
+        s->cached_once = 1;
+        *other = 2;
         return SMZ_OK;
     }
     if (r->cache)
@@ -1157,7 +1171,10 @@ smz_err smz_stream_read(smz_stream *s, void *buf, size_t n)
         }
         int other = 0;
         rc = stream_start(s, &other);
-        if (rc == SMZ_OK && other) {
+        if (rc == SMZ_OK && other == 2) {
+            rc = cluster_copy(r, r->cache, s->cid, s->pos, buf, n);
+            goto out;
+        } else if (rc == SMZ_OK && other) {
             stream_release(s);
             s->state = STREAM_RANGES;
         } else if (rc != SMZ_OK) {

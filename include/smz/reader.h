@@ -78,14 +78,17 @@ smz_err smz_reader_read_range(smz_reader *r, const smz_entry *e, uint64_t off,
                               void *buf, size_t len);
 
 /* A sequential read of LEN bytes of E from byte OFF, in pieces: for
- * downloads and `smz cat` of large entries.  An entry over 1 MiB in a zstd
+ * downloads and `smz cat` of large entries.  A range over 1 MiB in a zstd
  * cluster that is not in the reader's cache is decoded once, from its
  * frame's start (skipping up to OFF) to the range's end, by a zstd stream of
  * the handle's own: memory is the frame's window (at most 64 MiB) plus
  * 256 KiB, counted against the cache's budget (waiting its turn, like a
- * decode, on the first read), however small the pieces.  Otherwise each
- * piece is read as smz_reader_read_range reads it (a cached cluster is
- * served from the cache).  Integrity (docs/FORMAT.md): a decoded stream
+ * decode, on the first read), however small the pieces.  (A cluster whose
+ * window is about its size and that takes at most half the budget is
+ * decoded into the cache instead, for the requests after this one; the
+ * stream decodes it itself only if it is evicted before the end.)  Other
+ * ranges are read piece by piece as smz_reader_read_range reads them; a
+ * cached cluster is served from the cache.  Integrity (docs/FORMAT.md): a decoded stream
  * cannot check the cluster's BLAKE2b before its bytes go out; zstd checks
  * every block, and the frame's content checksum when the range ends at
  * the cluster's end, before the last piece is handed out.  A range that

@@ -259,6 +259,59 @@ int main(void)
     smz_reader_close(r);
     smz_cache_free(c);
 
+    /* A cluster whose window is the whole cluster (one segment, as
+     * smz-pack's are) and that fits the budget goes through the cache, so
+     * that later requests find it; evicted in the middle of a stream, the
+     * stream decodes it itself, once. */
+    w = NULL;
+    smz_writer_opts o1 = {.threads = 1, .no_index = 1, .level = 3};
+    unsigned char *d = make(3 * MiB / 2, 9);
+    smz_writer_entry one = {.path = "one.bin", .mime = "text/plain", .data = d, .size = 3 * MiB / 2};
+    CHECK(d && smz_writer_new("one.smz", &o1, &w) == SMZ_OK && smz_writer_add(w, &page) == SMZ_OK &&
+              smz_writer_add(w, &one) == SMZ_OK && smz_writer_set_meta(w, "MainPage", "index.html", 10) == SMZ_OK &&
+              smz_writer_finish(w) == SMZ_OK,
+          "an archive with a 1.5 MiB entry in a cluster of one segment (%s)", smz_writer_errmsg(w));
+    smz_writer_free(w);
+    c = smz_cache_new(4 * MiB);
+    smz_reader *other = NULL;
+    r = NULL;
+    CHECK(c && smz_reader_open("one.smz", c, &r) == SMZ_OK && smz_reader_open("stream.smz", c, &other) == SMZ_OK,
+          "two readers sharing a 4 MiB cache");
+    dec = 0;
+    CHECK(stream_same(r, "one.bin", 0, 3 * MiB / 2, 65536, &dec) && dec == 1,
+          "a stream of it decodes it once (%llu decodes)", (unsigned long long)dec);
+    CHECK(smz_cache_counted(c) >= 3 * MiB / 2, "into the cache (%zu bytes counted)", smz_cache_counted(c));
+    dec = 0;
+    CHECK(stream_same(r, "one.bin", 1, 3 * MiB / 2 - 1, 65536, &dec) && dec == 0,
+          "where the next stream finds it (%llu decodes)", (unsigned long long)dec);
+    /* Evicted half-way: another archive's 5 MiB cluster takes the budget. */
+    e = NULL;
+    st = NULL;
+    uint64_t d0 = 0, d1 = 0;
+    unsigned char *half = malloc(3 * MiB / 2), *want = NULL, *big = NULL;
+    size_t wn = 0, bn = 0;
+    smz_entry *be = NULL;
+    int ok = half && smz_reader_find(r, "one.bin", &e) == SMZ_OK && smz_stream_open(r, e, 0, e->size, &st) == SMZ_OK &&
+             smz_stream_read(st, half, 65536) == SMZ_OK && smz_reader_find(other, mid, &be) == SMZ_OK &&
+             smz_reader_read(other, be, 64 * MiB, &big, &bn) == SMZ_OK;
+    smz_reader_decoded(r, &d0, NULL);
+    for (uint64_t at = 65536; ok && at < e->size; at += 65536)
+        ok = smz_stream_read(st, half + at, 65536) == SMZ_OK;
+    smz_reader_decoded(r, &d1, NULL);
+    smz_stream_close(st);
+    ok = ok && smz_reader_read(r, e, 64 * MiB, &want, &wn) == SMZ_OK && !memcmp(want, half, wn);
+    CHECK(ok && d1 - d0 == 1, "evicted during a stream, the stream decodes it once itself (%llu decodes)",
+          (unsigned long long)(d1 - d0));
+    free(half);
+    free(want);
+    free(big);
+    free(d);
+    smz_entry_free(e);
+    smz_entry_free(be);
+    smz_reader_close(other);
+    smz_reader_close(r);
+    smz_cache_free(c);
+
     /* Damage: a flipped byte in the middle of the frame, a frame cut in
      * half.  A stream of the last entry reaches the frame's end, so it must
      * fail (a block error or the content checksum) before its last piece. */
