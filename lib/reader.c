@@ -1045,7 +1045,7 @@ static void stream_release(smz_stream *s)
     free(s->inbuf);
     s->inbuf = NULL;
     if (s->reserved)
-        smz_cache_unreserve(s->r->cache, s->reserved);
+        smz_cache_unreserve_stream(s->r->cache, s->reserved);
     s->reserved = 0;
 }
 
@@ -1107,7 +1107,7 @@ static smz_err stream_start(smz_stream *s, int *other)
         return SMZ_OK;
     }
     if (r->cache)
-        smz_cache_reserve(r->cache, s->reserved = est + SMZ_STREAM_IN + SMZ_STREAM_SKIP);
+        smz_cache_reserve_stream(r->cache, s->reserved = est + SMZ_STREAM_IN + SMZ_STREAM_SKIP);
     if (!(s->ds = ZSTD_createDStream()) || !(s->inbuf = malloc(SMZ_STREAM_IN)))
         return fail(r, SMZ_E_NOMEM, "out of memory");
     size_t z = ZSTD_DCtx_setParameter(s->ds, ZSTD_d_windowLogMax, 26);

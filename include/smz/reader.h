@@ -83,7 +83,8 @@ smz_err smz_reader_read_range(smz_reader *r, const smz_entry *e, uint64_t off,
  * frame's start (skipping up to OFF) to the range's end, by a zstd stream of
  * the handle's own: memory is the frame's window (at most 64 MiB) plus
  * 256 KiB, counted against the cache's budget (waiting its turn, like a
- * decode, on the first read), however small the pieces.  (A cluster whose
+ * decode, on the first read; streams together take at most half of it),
+ * however small the pieces.  (A cluster whose
  * window is about its size and that takes at most half the budget is
  * decoded into the cache instead, for the requests after this one; the
  * stream decodes it itself only if it is evicted before the end.)  Other
