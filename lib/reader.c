@@ -1159,6 +1159,8 @@ smz_err smz_stream_read(smz_stream *s, void *buf, size_t n)
         return fail(r, s->failed, "an earlier read of this stream failed");
     if (n > s->end - s->pos)
         return fail(r, SMZ_E_INVALID, "read past the end of the stream");
+    if (n == 0)
+        return SMZ_OK;
     if (s->state == STREAM_CACHED) {
         smz_cbuf *b = r->cache ? smz_cache_get(r->cache, r->dev, r->ino, s->cid) : NULL;
         if (b) {
