@@ -1137,7 +1137,8 @@ static smz_err stream_decode(smz_stream *s, unsigned char *dst, size_t n)
             return fail(r, SMZ_E_CORRUPT, "cluster %lld: the zstd frame ends early", (long long)s->cid);
         size_t z = ZSTD_decompressStream(s->ds, &out, &s->in);
         if (ZSTD_isError(z))
-            return fail(r, SMZ_E_CORRUPT, "cluster %lld: %s", (long long)s->cid, ZSTD_getErrorName(z));
+            return fail(r, SMZ_E_CORRUPT, "cluster %lld: %s (the archive is damaged)", (long long)s->cid,
+                        ZSTD_getErrorName(z));
         r->decoded_bytes += out.pos - out0;
         r->work += out.pos - out0;
         s->frame_done = z == 0;
