@@ -24,7 +24,12 @@
  * or two at a time.  No thread waits while it holds counted memory (a
  * reservation is made before anything is loaded, and buffers are only held
  * while they are copied from), so every wait ends.  A decode larger than the
- * whole budget is let in alone, when nothing else is counted. */
+ * whole budget is let in alone, when nothing else is counted.
+ *
+ * A stream (smz_stream: a download decoding its cluster piece by piece)
+ * holds its reservation for as long as its client takes, so streams
+ * together may hold at most half the budget (smz_cache_reserve_stream):
+ * slow downloads cannot keep every page's decode waiting. */
 #include <assert.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -64,6 +69,7 @@ struct smz_cache {
     pthread_cond_t room;   /* broadcast when counted memory is given back */
     size_t live;           /* capacities of every buffer made through the cache and not freed */
     size_t reserved;       /* reservations being used (smz_cache_reserve) */
+    size_t streams;        /* the part of them held by streams (smz_cache_reserve_stream) */
     /* Reservations that have to wait are let in in turn: a large one is not
      * passed over for ever by smaller ones that fit. */
     unsigned long ticket_next, ticket_serving;
@@ -171,7 +177,7 @@ void smz_cache_free(smz_cache *c)
         evict_locked(c, c->head);
     while (c->nspare)
         cbuf_free_locked(c, c->spare[--c->nspare]);
-    assert(c->live == 0 && c->reserved == 0); /* every buffer was released */
+    assert(c->live == 0 && c->reserved == 0 && c->streams == 0); /* every buffer was released */
     pthread_cond_destroy(&c->room);
     pthread_cond_destroy(&c->landed);
     pthread_mutex_destroy(&c->lock);
@@ -280,12 +286,36 @@ void smz_cache_unreserve(smz_cache *c, size_t len)
     pthread_mutex_unlock(&c->lock);
 }
 
+void smz_cache_reserve_stream(smz_cache *c, size_t len)
+{
+    pthread_mutex_lock(&c->lock);
+    while (c->streams && c->streams + len > c->max_bytes / 2)
+        pthread_cond_wait(&c->room, &c->lock);
+    c->streams += len;
+    pthread_mutex_unlock(&c->lock);
+    smz_cache_reserve(c, len);
+}
+
+void smz_cache_unreserve_stream(smz_cache *c, size_t len)
+{
+    pthread_mutex_lock(&c->lock);
+    assert(c->streams >= len);
+    c->streams -= len;
+    pthread_mutex_unlock(&c->lock);
+    smz_cache_unreserve(c, len); /* broadcasts room: for streams waiting here too */
+}
+
 size_t smz_cache_counted(smz_cache *c)
 {
     pthread_mutex_lock(&c->lock);
     size_t n = c->live + c->reserved;
     pthread_mutex_unlock(&c->lock);
     return n;
+}
+
+size_t smz_cache_budget(const smz_cache *c)
+{
+    return c->max_bytes; /* set once, by smz_cache_new */
 }
 
 static node *find_locked(smz_cache *c, uint64_t dev, uint64_t ino, int64_t cluster)

@@ -53,7 +53,15 @@ smz_cbuf *smz_cache_buf(smz_cache *c, size_t len, int *fresh);
  * buffer is made (it then counts itself). */
 void smz_cache_reserve(smz_cache *c, size_t len);
 void smz_cache_unreserve(smz_cache *c, size_t len);
+/* smz_cache_reserve for a stream, held while a client takes its time:
+ * first waits until the streams' reservations together, LEN included,
+ * are at most half of C's budget (or there are none), so that the other
+ * half stays for decodes.  Undone by smz_cache_unreserve_stream. */
+void smz_cache_reserve_stream(smz_cache *c, size_t len);
+void smz_cache_unreserve_stream(smz_cache *c, size_t len);
 /* Bytes counted against C's budget now (for tests). */
 size_t smz_cache_counted(smz_cache *c);
+/* C's budget (its max_bytes). */
+size_t smz_cache_budget(const smz_cache *c);
 
 #endif

@@ -975,6 +975,255 @@ smz_err smz_reader_read(smz_reader *r, const smz_entry *e, size_t max_len, unsig
     return read_with(r, r->cache, e, max_len, data, len);
 }
 
+/* ---- streams ---- */
+
+/* A stream decodes its cluster itself past this many bytes of range. */
+#define SMZ_STREAM_MIN ((uint64_t)1 << 20)
+/* Compressed bytes read at a time, and bytes decoded at a time to skip up
+ * to the range's start. */
+#define SMZ_STREAM_IN ((size_t)128 << 10)
+#define SMZ_STREAM_SKIP ((size_t)128 << 10)
+
+/* RANGES: each piece through cluster_copy (a stored cluster, a short
+ * range, or a frame that cannot be streamed).  CACHED: the cluster is
+ * taken from the cache while it is there; once it is not, the stream
+ * starts DECODING it from the frame's start, unless the cache is the
+ * better place for it and this stream has not put it there yet: a cluster
+ * whose window is about its size (smz-pack's 6 MiB frames are one
+ * segment: the window is the cluster) and that takes at most half the
+ * budget is decoded into the cache once, where later requests (a video
+ * player's seeks) find it too; only if it is evicted before the stream
+ * ends does the stream decode it itself.  FAILED: every read fails. */
+typedef enum { STREAM_RANGES, STREAM_CACHED, STREAM_DECODING, STREAM_FAILED } stream_state;
+
+struct smz_stream {
+    smz_reader *r;
+    stream_state state;
+    smz_err failed;       /* the error of the read that failed */
+    int64_t cid;
+    cinfo ci;
+    uint64_t pos, end;    /* next byte and end of the range, in the cluster */
+    uint64_t upos;        /* DECODING: bytes of the frame decoded so far */
+    uint64_t in_off;      /* DECODING: compressed bytes read so far */
+    int frame_done;       /* DECODING: zstd has seen the frame's end (and checksum) */
+    int cached_once;      /* CACHED: this stream has had the cluster decoded into the cache */
+    ZSTD_DStream *ds;
+    ZSTD_inBuffer in;
+    unsigned char *inbuf;
+    size_t reserved;      /* counted against r->cache while decoding */
+};
+
+smz_err smz_stream_open(smz_reader *r, const smz_entry *e, uint64_t off, uint64_t len, smz_stream **out)
+{
+    smz_err rc;
+    begin(r);
+    *out = NULL;
+    if (e->redirect || off > e->size || len > e->size - off)
+        return fail(r, SMZ_E_INVALID, "range outside the entry");
+    smz_stream *s = calloc(1, sizeof *s);
+    if (!s)
+        return fail(r, SMZ_E_NOMEM, "out of memory");
+    s->r = r;
+    s->cid = e->cluster;
+    if ((rc = cluster_info(r, e->cluster, &s->ci)) != SMZ_OK) {
+        free(s);
+        return rc;
+    }
+    if (e->offset > s->ci.usize || e->size > s->ci.usize - e->offset) {
+        free(s);
+        return fail(r, SMZ_E_CORRUPT, "an entry lies outside cluster %lld", (long long)e->cluster);
+    }
+    s->pos = e->offset + off;
+    s->end = s->pos + len;
+    s->state = s->ci.kind == SMZ_CLUSTER_ZSTD && len > SMZ_STREAM_MIN ? STREAM_CACHED : STREAM_RANGES;
+    *out = s;
+    return SMZ_OK;
+}
+
+static void stream_release(smz_stream *s)
+{
+    ZSTD_freeDStream(s->ds);
+    s->ds = NULL;
+    free(s->inbuf);
+    s->inbuf = NULL;
+    if (s->reserved)
+        smz_cache_unreserve_stream(s->r->cache, s->reserved);
+    s->reserved = 0;
+}
+
+void smz_stream_close(smz_stream *s)
+{
+    if (!s)
+        return;
+    stream_release(s);
+    free(s);
+}
+
+/* The next compressed piece into s->in once it is used up. */
+static smz_err stream_refill(smz_stream *s)
+{
+    if (s->in.pos < s->in.size || s->in_off == s->ci.stored)
+        return SMZ_OK;
+    size_t k = s->ci.stored - s->in_off < SMZ_STREAM_IN ? (size_t)(s->ci.stored - s->in_off) : SMZ_STREAM_IN;
+    smz_err rc = blob_read(s->r, s->cid, s->in_off, s->inbuf, k, 1);
+    if (rc != SMZ_OK)
+        return rc;
+    s->r->work += k;
+    s->in_off += k;
+    s->in = (ZSTD_inBuffer){s->inbuf, k, 0};
+    return SMZ_OK;
+}
+
+/* Starts decoding the frame, or sets *OTHER to 1 when it is not one the
+ * stream takes (no content checksum, another size: the whole-cluster path
+ * then decides, with the cluster's BLAKE2b checked first), or to 2 when
+ * the cluster is better decoded into the cache (see stream_state).  Memory is
+ * reserved before anything is allocated: zstd's estimate for the frame's
+ * window (at most 64 MiB: the decoder refuses more), the input piece and
+ * the skip buffer. */
+static smz_err stream_start(smz_stream *s, int *other)
+{
+    smz_reader *r = s->r;
+    unsigned char fh[ZSTD_FRAMEHEADERSIZE_MAX];
+    ZSTD_frameHeader zfh;
+    size_t fhn = s->ci.stored < sizeof fh ? (size_t)s->ci.stored : sizeof fh;
+    smz_err rc = blob_read(r, s->cid, 0, fh, fhn, 1);
+    if (rc != SMZ_OK)
+        return rc;
+    if (ZSTD_getFrameHeader(&zfh, fh, fhn) != 0 || zfh.frameType != ZSTD_frame || !zfh.checksumFlag ||
+        zfh.frameContentSize != s->ci.usize) {
+        *other = 1;
+        return SMZ_OK;
+    }
+    if (zfh.windowSize > ((uint64_t)1 << 26))
+        return fail(r, SMZ_E_CORRUPT, "cluster %lld: the zstd frame's window is over 64 MiB", (long long)s->cid);
+    size_t est = ZSTD_estimateDStreamSize((size_t)zfh.windowSize);
+    if (ZSTD_isError(est)) {
+        *other = 1;
+        return SMZ_OK;
+    }
+    if (r->cache && !s->cached_once && 2 * (uint64_t)est >= s->ci.usize &&
+        s->ci.usize + s->ci.stored <= smz_cache_budget(r->cache) / 2) {
+        s->cached_once = 1;
+        *other = 2;
+        return SMZ_OK;
+    }
+    if (r->cache)
+        smz_cache_reserve_stream(r->cache, s->reserved = est + SMZ_STREAM_IN + SMZ_STREAM_SKIP);
+    if (!(s->ds = ZSTD_createDStream()) || !(s->inbuf = malloc(SMZ_STREAM_IN)))
+        return fail(r, SMZ_E_NOMEM, "out of memory");
+    size_t z = ZSTD_DCtx_setParameter(s->ds, ZSTD_d_windowLogMax, 26);
+    if (ZSTD_isError(z))
+        return fail(r, SMZ_E_INTERNAL, "zstd: %s", ZSTD_getErrorName(z));
+    s->in = (ZSTD_inBuffer){s->inbuf, 0, 0};
+    s->in_off = 0;
+    s->upos = 0;
+    s->frame_done = 0;
+    r->decodes++;
+    return SMZ_OK;
+}
+
+/* Decodes the next N bytes of the frame into DST (NULL: N = 0, to reach
+ * the frame's end and its checksum). */
+static smz_err stream_decode(smz_stream *s, unsigned char *dst, size_t n)
+{
+    smz_reader *r = s->r;
+    unsigned char none;
+    ZSTD_outBuffer out = {dst ? (void *)dst : (void *)&none, n, 0};
+    while (dst ? out.pos < out.size : !s->frame_done) {
+        smz_err rc = stream_refill(s);
+        if (rc != SMZ_OK)
+            return rc;
+        size_t in0 = s->in.pos, out0 = out.pos;
+        if (s->frame_done)
+            return fail(r, SMZ_E_CORRUPT, "cluster %lld: the zstd frame ends early", (long long)s->cid);
+        size_t z = ZSTD_decompressStream(s->ds, &out, &s->in);
+        if (ZSTD_isError(z))
+            return fail(r, SMZ_E_CORRUPT, "cluster %lld: %s (the archive is damaged)", (long long)s->cid,
+                        ZSTD_getErrorName(z));
+        r->decoded_bytes += out.pos - out0;
+        r->work += out.pos - out0;
+        s->frame_done = z == 0;
+        if (!s->frame_done && s->in.pos == in0 && out.pos == out0)
+            return fail(r, SMZ_E_CORRUPT, "cluster %lld: the zstd frame ends early", (long long)s->cid);
+    }
+    if (!dst && (s->in.pos < s->in.size || s->in_off < s->ci.stored))
+        return fail(r, SMZ_E_CORRUPT, "cluster %lld: not one zstd frame", (long long)s->cid);
+    s->upos += n;
+    return SMZ_OK;
+}
+
+smz_err smz_stream_read(smz_stream *s, void *buf, size_t n)
+{
+    smz_reader *r = s->r;
+    smz_err rc;
+    begin(r);
+    if (s->state == STREAM_FAILED)
+        return fail(r, s->failed, "an earlier read of this stream failed");
+    if (n > s->end - s->pos)
+        return fail(r, SMZ_E_INVALID, "read past the end of the stream");
+    if (n == 0)
+        return SMZ_OK;
+    if (s->state == STREAM_CACHED) {
+        smz_cbuf *b = r->cache ? smz_cache_get(r->cache, r->dev, r->ino, s->cid) : NULL;
+        if (b) {
+            rc = s->pos <= b->len && n <= b->len - s->pos ? SMZ_OK
+                 : fail(r, SMZ_E_CORRUPT, "an entry lies outside cluster %lld", (long long)s->cid);
+            if (rc == SMZ_OK)
+                memcpy(buf, b->data + s->pos, n);
+            smz_cbuf_release(r->cache, b);
+            goto out;
+        }
+        int other = 0;
+        rc = stream_start(s, &other);
+        if (rc == SMZ_OK && other == 2) {
+            rc = cluster_copy(r, r->cache, s->cid, s->pos, buf, n);
+            goto out;
+        } else if (rc == SMZ_OK && other) {
+            stream_release(s);
+            s->state = STREAM_RANGES;
+        } else if (rc != SMZ_OK) {
+            goto out;
+        } else {
+            s->state = STREAM_DECODING;
+        }
+    }
+    if (s->state == STREAM_RANGES) {
+        rc = cluster_copy(r, r->cache, s->cid, s->pos, buf, n);
+        goto out;
+    }
+    /* Skip up to the range (the frame has no index: the format decodes
+     * a cluster from its start), then decode the piece itself. */
+    rc = SMZ_OK;
+    if (s->upos < s->pos) {
+        unsigned char *skip = malloc(SMZ_STREAM_SKIP);
+        if (!skip)
+            rc = fail(r, SMZ_E_NOMEM, "out of memory");
+        while (rc == SMZ_OK && s->upos < s->pos) {
+            size_t k = s->pos - s->upos < SMZ_STREAM_SKIP ? (size_t)(s->pos - s->upos) : SMZ_STREAM_SKIP;
+            rc = stream_decode(s, skip, k);
+        }
+        free(skip);
+    }
+    if (rc == SMZ_OK && n)
+        rc = stream_decode(s, buf, n);
+    /* The range ends at the frame's end: its content checksum is checked
+     * before the last piece is handed out. */
+    if (rc == SMZ_OK && s->pos + n == s->end && s->end == s->ci.usize)
+        rc = stream_decode(s, NULL, 0);
+out:
+    if (rc != SMZ_OK) {
+        stream_release(s);
+        s->state = STREAM_FAILED;
+        s->failed = rc;
+        return rc;
+    }
+    s->pos += n;
+    if (s->pos == s->end)
+        stream_release(s); /* its memory goes back at once */
+    return SMZ_OK;
+}
+
 /* ---- iteration ---- */
 
 smz_err smz_reader_iter(smz_reader *r, const char *prefix, smz_iter **out)

@@ -1,6 +1,7 @@
 /* smz cat: one entry's bytes to standard output, following redirects.  Opens
  * without a cache so that only the part of a cluster up to the entry is
- * decompressed; large entries stream out in pieces. */
+ * decompressed; large entries stream out in pieces (smz_stream: a cluster
+ * decoded once, in the memory of its window). */
 #include <stdlib.h>
 #include <string.h>
 #include "cli.h"
@@ -24,14 +25,17 @@ int cmd_cat(int argc, char **argv)
     const char *p = argv[2];
     while (*p == '/')
         p++;
+    smz_stream *st = NULL;
     smz_err rc = smz_reader_resolve(r, p, &e);
+    if (rc == SMZ_OK)
+        rc = smz_stream_open(r, e, 0, e->size, &st);
     if (rc == SMZ_OK) {
-        size_t chunk = e->size < (16u << 20) ? (size_t)e->size : (16u << 20);
+        size_t chunk = e->size < (1u << 20) ? (size_t)e->size : (1u << 20);
         if (!(buf = malloc(chunk ? chunk : 1)))
             rc = SMZ_E_NOMEM;
         for (uint64_t off = 0; rc == SMZ_OK && off < e->size; off += chunk) {
             size_t n = e->size - off < chunk ? (size_t)(e->size - off) : chunk;
-            if ((rc = smz_reader_read_range(r, e, off, buf, n)) != SMZ_OK)
+            if ((rc = smz_stream_read(st, buf, n)) != SMZ_OK)
                 break;
             if (fwrite(buf, 1, n, stdout) != n) {
                 perror("smz cat: writing output");
@@ -47,6 +51,7 @@ int cmd_cat(int argc, char **argv)
         cli_fail("cat", r, rc);
     }
     free(buf);
+    smz_stream_close(st);
     smz_entry_free(e);
     smz_reader_close(r);
     return rc == SMZ_OK ? 0 : 1;

@@ -2,7 +2,8 @@
  * injected into HTML), /raw/NAME/content/PATH (exactly the stored bytes),
  * /download/NAME.smz (the archive file), /random and the illustration.
  * Entry bytes are streamed in pieces through the reader, so a large video
- * costs one piece of memory, and single byte ranges make it seekable. */
+ * costs one piece of memory (and a large entry in a zstd cluster its
+ * window: smz_stream), and single byte ranges make it seekable. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -83,8 +84,11 @@ static int stream(req *q, srv_read_fn read, void *ctx, uint64_t off, uint64_t le
     return 0;
 }
 
+/* Told the range a body will be streamed in pieces (STREAM may be NULL). */
+typedef void (*srv_stream_fn)(void *ctx, uint64_t off, uint64_t len);
+
 /* Answers with a body read by READ: 304, 416, 206 or 200. */
-static int send_ranged(req *q, resp *r, uint64_t size, srv_read_fn read, void *ctx)
+static int send_ranged(req *q, resp *r, uint64_t size, srv_read_fn read, srv_stream_fn streaming, void *ctx)
 {
     char cr[96];
     uint64_t off = 0, len = size;
@@ -120,19 +124,44 @@ static int send_ranged(req *q, resp *r, uint64_t size, srv_read_fn read, void *c
             return h_error(q, 500, NULL, "This page cannot be read", "Reading it failed.");
         return r->status;
     }
+    if (!q->head && streaming)
+        streaming(ctx, off, len);
     if (http_head(q, r) == 0)
         stream(q, read, ctx, off, len);
     return r->status;
 }
 
+/* An entry's bytes; ST, when set, streams them from NEXT on. */
 typedef struct entry_src {
     smz_reader *r;
     const smz_entry *e;
+    smz_stream *st;
+    uint64_t next;
 } entry_src;
+
+/* A body sent in pieces goes through a stream: a large entry whose
+ * cluster is not cached is then decoded once (its window counted against
+ * --cache-mb), not once a piece.  The stream only makes a handle here: its
+ * memory is reserved on the first read, after the header, out of the gate. */
+static void stream_entry(void *ctx, uint64_t off, uint64_t len)
+{
+    entry_src *es = ctx;
+    if (smz_stream_open(es->r, es->e, off, len, &es->st) == SMZ_OK)
+        es->next = off;
+}
 
 static int read_entry(void *ctx, uint64_t off, void *buf, size_t n)
 {
     entry_src *es = ctx;
+    if (es->st && off == es->next) {
+        if (smz_stream_read(es->st, buf, n) != SMZ_OK)
+            return -1;
+        es->next += n;
+        return 0;
+    }
+    /* Not where the stream is: it goes first, with the memory it holds. */
+    smz_stream_close(es->st);
+    es->st = NULL;
     return smz_reader_read_range(es->r, es->e, off, buf, n) == SMZ_OK ? 0 : -1;
 }
 
@@ -199,8 +228,10 @@ static int serve_entry(req *q, archive *a, smz_reader *r, const smz_entry *e, in
         rs.etag = etag;
     }
     if (!inject) {
-        entry_src es = {r, e};
-        return send_ranged(q, &rs, e->size, read_entry, &es);
+        entry_src es = {r, e, NULL, 0};
+        int status = send_ranged(q, &rs, e->size, read_entry, stream_entry, &es);
+        smz_stream_close(es.st);
+        return status;
     }
     if (rs.etag && http_not_modified(q, rs.etag)) {
         rs.status = 304;
@@ -346,7 +377,7 @@ int h_download(req *q, const char *rest)
     resp_init(&rs, 200, "application/x-smz");
     rs.etag = etag;
     rs.disposition = disp;
-    int status = send_ranged(q, &rs, (uint64_t)st.st_size, read_fd, &fd);
+    int status = send_ranged(q, &rs, (uint64_t)st.st_size, read_fd, NULL, &fd);
     close(fd);
     return status;
 }

@@ -77,6 +77,36 @@ smz_err smz_reader_read(smz_reader *r, const smz_entry *e, size_t max_len,
 smz_err smz_reader_read_range(smz_reader *r, const smz_entry *e, uint64_t off,
                               void *buf, size_t len);
 
+/* A sequential read of LEN bytes of E from byte OFF, in pieces: for
+ * downloads and `smz cat` of large entries.  A range over 1 MiB in a zstd
+ * cluster that is not in the reader's cache is decoded once, from its
+ * frame's start (skipping up to OFF) to the range's end, by a zstd stream of
+ * the handle's own: memory is the frame's window (at most 64 MiB) plus
+ * 256 KiB, counted against the cache's budget (waiting its turn, like a
+ * decode, on the first read; streams together take at most half of it),
+ * however small the pieces.  (A cluster whose
+ * window is about its size and that takes at most half the budget is
+ * decoded into the cache instead, for the requests after this one; the
+ * stream decodes it itself only if it is evicted before the end.)  Other
+ * ranges are read piece by piece as smz_reader_read_range reads them; a
+ * cached cluster is served from the cache.  Integrity (docs/FORMAT.md): a decoded stream
+ * cannot check the cluster's BLAKE2b before its bytes go out; zstd checks
+ * every block, and the frame's content checksum when the range ends at
+ * the cluster's end, before the last piece is handed out.  A range that
+ * ends earlier is not checksummed (smz check verifies every cluster).
+ *
+ * The stream borrows R: use it from R's thread only, close it before R,
+ * and do not read other entries through R's cache while it decodes (its
+ * memory is reserved: a second reservation by the same thread may wait for
+ * it).  smz_stream_read reads the next N bytes (N at most what is left,
+ * else SMZ_E_INVALID); after a failure every read fails again.  Errors are
+ * on R (smz_reader_errmsg).  smz_stream_close(NULL) does nothing. */
+typedef struct smz_stream smz_stream;
+smz_err smz_stream_open(smz_reader *r, const smz_entry *e, uint64_t off, uint64_t len,
+                        smz_stream **out);
+smz_err smz_stream_read(smz_stream *s, void *buf, size_t n);
+void smz_stream_close(smz_stream *s);
+
 /* Metadata value of KEY (Title, Language, ...), malloc'd and NUL-terminated
  * (the illustration is binary: use *len).  SMZ_E_NOTFOUND if absent. */
 smz_err smz_reader_meta(smz_reader *r, const char *key, char **value, size_t *len);

@@ -5,7 +5,7 @@
  * spares and handed out again without new pages; a buffer too large to
  * cache still reaches the threads waiting for it; every buffer and
  * reservation counts against one budget, and a decode that does not fit
- * waits its turn. */
+ * waits its turn; streams hold at most half of it. */
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -252,10 +252,50 @@ static void test_budget(void)
     smz_cache_free(c);
 }
 
+static void *reserve_stream_run(void *p)
+{
+    reserver *rv = p;
+    smz_cache_reserve_stream(rv->c, rv->len);
+    atomic_store(&rv->done, 1);
+    return NULL;
+}
+
+/* Streams (a download decoding its cluster for as long as its client
+ * takes) hold at most half the budget together: slow downloads cannot make
+ * every page's decode wait for them. */
+static void test_stream_share(void)
+{
+    smz_cache *c = smz_cache_new(16 * MiB);
+    smz_cache_reserve_stream(c, 3 * MiB);
+    smz_cache_reserve_stream(c, 3 * MiB);
+    CHECK(smz_cache_counted(c) == 6 * MiB, "two streams within half the budget are let in");
+    reserver third = {.c = c, .len = 3 * MiB}, page = {.c = c, .len = 7 * MiB};
+    atomic_init(&third.done, 0);
+    atomic_init(&page.done, 0);
+    pthread_t t1, t2;
+    pthread_create(&t1, NULL, reserve_stream_run, &third);
+    nap();
+    CHECK(!atomic_load(&third.done), "a third, past half the budget, waits");
+    pthread_create(&t2, NULL, reserve_run, &page);
+    pthread_join(t2, NULL);
+    CHECK(atomic_load(&page.done), "while a decode that fits beside the streams goes in");
+    smz_cache_unreserve(c, 7 * MiB);
+    smz_cache_unreserve_stream(c, 3 * MiB);
+    pthread_join(t1, NULL);
+    CHECK(atomic_load(&third.done) && smz_cache_counted(c) == 6 * MiB, "a stream that ends lets the next in");
+    smz_cache_unreserve_stream(c, 3 * MiB);
+    smz_cache_unreserve_stream(c, 3 * MiB);
+    smz_cache_reserve_stream(c, 12 * MiB);
+    CHECK(smz_cache_counted(c) == 12 * MiB, "one stream larger than half goes in alone");
+    smz_cache_unreserve_stream(c, 12 * MiB);
+    smz_cache_free(c);
+}
+
 int main(void)
 {
     test_one_decode();
     test_budget();
+    test_stream_share();
     test_abandon();
     test_spares();
     return CHECK_DONE();
