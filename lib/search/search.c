@@ -796,12 +796,15 @@ smz_err smz_search_ex(smz_reader *r, const char *query, size_t limit, size_t off
     rc = SMZ_E_NOMEM;
     if (!(exact.paths = calloc(EXACT_MAX, sizeof *exact.paths)))
         goto out;
+    /* "+st.rowid": the IN list must not reach search_title as a rowid
+     * constraint, or FTS5 runs its MATCH once per listed row, each time
+     * merging a prefix's every term (a1* on 3,000 pages: 52 s, not 0.03). */
     src = sqlite3_prepare_v2(db,
                              "SELECT t.path, e.title, smz_rank(search_title) "
                              "FROM search_title st JOIN search_text t ON t.id = st.rowid "
                              "JOIN entries e ON e.path = t.path "
                              "WHERE search_title MATCH ?1 AND e.redirect IS NULL "
-                             "AND st.rowid IN (SELECT rowid FROM search_fts WHERE search_fts MATCH ?2) "
+                             "AND +st.rowid IN (SELECT rowid FROM search_fts WHERE search_fts MATCH ?2) "
                              "ORDER BY 3 DESC LIMIT 20",
                              -1, &s, NULL);
     if (src == SQLITE_OK) {
