@@ -113,7 +113,7 @@ smz_err smz_query_build(const char *q, size_t len, smz_query **out, char *err, s
     char buf[CLEAN_MAX + 1], msg[128];
     smz_err rc;
     smz_query *r = NULL;
-    size_t n, used = 0, included = 0, nf = 0, np = 0;
+    size_t n, used = 0, included = 0, nf = 0, np = 0, prefixes = 0;
     *out = NULL;
     if (err && errlen)
         err[0] = 0;
@@ -177,6 +177,15 @@ smz_err smz_query_build(const char *q, size_t len, smz_query **out, char *err, s
         }
         if (t.prefix && smz_is_cjk(last_char(buf + a, b - a)))
             t.prefix = 0;
+        /* Each prefix is merged from every index term it starts, inside one
+         * FTS5 call that no budget can stop: their number bounds a query's
+         * cost (32 of "a*" on 3,000 pages: 8.7 s). */
+        if (t.prefix && ++prefixes > SMZ_QUERY_MAX_PREFIXES) {
+            snprintf(msg, sizeof msg, "the query has too many words ending in '*': at most %d, please",
+                     SMZ_QUERY_MAX_PREFIXES);
+            rc = fail(SMZ_E_TOOBIG, err, errlen, msg);
+            goto out;
+        }
         memcpy(r->texts + used, buf + a, b - a);
         r->texts[used + b - a] = 0;
         t.text = r->texts + used;

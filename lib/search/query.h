@@ -25,6 +25,7 @@
 
 #define SMZ_QUERY_MAX_BYTES 1024
 #define SMZ_QUERY_MAX_TERMS 32
+#define SMZ_QUERY_MAX_PREFIXES 4 /* terms ending in '*' */
 
 typedef struct smz_query smz_query;
 

@@ -114,6 +114,15 @@ static void test_table(void)
     for (int i = 0; i < 33; i++)
         snprintf(many + strlen(many), sizeof many - strlen(many), "w%d ", i);
     expect_error(many, strlen(many), SMZ_E_TOOBIG, "at most 32");
+    /* Prefixes cost a merge of every term they start each: four at most. */
+    expect_error("a* b* c* d* e*", 14, SMZ_E_TOOBIG, "ending in '*': at most 4");
+    expect_error("\"x y\"* a* a* a* a*", 18, SMZ_E_TOOBIG, "ending in '*': at most 4");
+    {
+        smz_query *q = NULL;
+        CHECK(smz_query_build("a* b* c* d* e", 13, &q, NULL, 0) == SMZ_OK && smz_query_count(q) == 5,
+              "four prefixes and a word are a query");
+        smz_query_free(q);
+    }
     many[strlen(many) - 4] = 0; /* 32 words */
     {
         smz_query *q = NULL;
