@@ -561,6 +561,11 @@ const char *smz_writer_errmsg(const smz_writer *w)
     return w ? w->errmsg : "out of memory";
 }
 
+const char *smz_writer_partial_path(const smz_writer *w)
+{
+    return w ? w->tmp_path : NULL;
+}
+
 void smz_writer_cancel(smz_writer *w)
 {
     w->cancelled = 1;

@@ -55,14 +55,36 @@ static const char usage[] =
     "  -q, --quiet              no progress, no summary\n"
     "  -h, --help               this help\n";
 
-/* The writer a signal should cancel: the only global, and front-end only. */
+/* The writer a signal should cancel, and the partial file to remove when
+ * the cancel cannot wait: the only globals, and front-end only. */
 static smz_writer *volatile g_writer;
+static char g_partial[4096];
+static volatile sig_atomic_t g_stopping;
 
+/* Ends the process from a signal handler: the cancel asked for did not
+ * finish (a read of a FIFO or a pipe that never ends blocks in read(2),
+ * where no cancel flag is looked at).  Async-signal-safe calls only. */
+static void stop_now(void)
+{
+    static const char msg[] = "smz-pack: interrupted\n";
+    if (g_partial[0])
+        unlink(g_partial);
+    ssize_t n = write(2, msg, sizeof msg - 1);
+    (void)n;
+    _exit(130);
+}
+
+/* The first SIGINT, SIGTERM or SIGHUP cancels the pack, which then ends at
+ * the next entry with the partial file removed; a second signal, or 2
+ * seconds without that happening (SIGALRM), end it at once. */
 static void on_signal(int sig)
 {
-    (void)sig;
+    if (sig == SIGALRM || g_stopping)
+        stop_now();
+    g_stopping = 1;
     if (g_writer)
         smz_writer_cancel(g_writer);
+    alarm(2);
 }
 
 typedef struct ui {
@@ -410,6 +432,7 @@ int main(int argc, char **argv)
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGHUP, &sa, NULL);
+    sigaction(SIGALRM, &sa, NULL);
     /* A closed stderr pipe must not kill us with the temporary file left. */
     signal(SIGPIPE, SIG_IGN);
 
@@ -418,6 +441,11 @@ int main(int argc, char **argv)
     if (smz_writer_new(out, &wo, &w) != SMZ_OK) {
         snprintf(err, sizeof err, "%s", smz_writer_errmsg(w));
         goto out;
+    }
+    {
+        const char *partial = smz_writer_partial_path(w);
+        if (partial && strlen(partial) < sizeof g_partial)
+            memcpy(g_partial, partial, strlen(partial) + 1);
     }
     g_writer = w;
     for (int i = optind; i < argc; i++) {
@@ -464,6 +492,7 @@ int main(int argc, char **argv)
         snprintf(err, sizeof err, "%s", smz_writer_errmsg(w));
         goto out;
     }
+    g_partial[0] = 0; /* renamed into place: nothing to remove */
     if (sk && write_minisig(out, sk, err, sizeof err) != 0)
         goto out;
     if (!sk) {
@@ -493,6 +522,8 @@ int main(int argc, char **argv)
     status = 0;
 out:
     g_writer = NULL;
+    g_partial[0] = 0;
+    alarm(0);
     if (status != 0) {
         if (w && !err[0])
             snprintf(err, sizeof err, "%s", smz_writer_errmsg(w));

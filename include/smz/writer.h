@@ -44,6 +44,11 @@ smz_err smz_writer_new(const char *path, const smz_writer_opts *opts, smz_writer
  * smz_writer_free(NULL) does nothing. */
 void smz_writer_free(smz_writer *w);
 const char *smz_writer_errmsg(const smz_writer *w);
+/* The hidden file the archive is being written to, beside the target
+ * (owned by W), or NULL once it was renamed or removed: a front-end that
+ * must end at once from a signal handler unlinks it (unlink(2) is
+ * async-signal-safe) before _exit. */
+const char *smz_writer_partial_path(const smz_writer *w);
 /* A scratch file beside the target (on the disk the archive goes to, not in
  * a small /tmp), already unlinked, so that nothing outlives the writer: *fd
  * is the caller's to close.  On failure, smz_writer_errmsg() says why. */

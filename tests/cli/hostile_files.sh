@@ -107,4 +107,44 @@ wait "$PID"
 rc=$?
 t1=$(date +%s%N)
 check "a second SIGTERM ends it at once ($(( (t1 - t0) / 1000000 )) ms, status $rc)" test $(( (t1 - t0) / 1000000 )) -lt 1500
+# --- the packer stops on a signal even while its input never comes: a FIFO
+# source with no writer, or standard input that stays open (red team: it
+# stayed blocked in open() or read(), needed SIGKILL, and left its partial
+# file); the first signal cancels, and 2 s later, or at a second signal, it
+# ends with the partial file removed ---
+mkdir -p pk
+mkfifo pk/src.fifo
+for how in fifo stdin; do
+    if [ "$how" = fifo ]; then
+        "$SMZ_PACK" pk/src.fifo -o pk/out-$how.smz --quiet 2>pk/$how.err &
+    else
+        # standard input a FIFO that it holds open itself: it never ends
+        "$SMZ_PACK" - -o pk/out-$how.smz --quiet 0<>pk/src.fifo 2>pk/$how.err &
+    fi
+    pid=$!
+    sleep 0.5
+    t0=$(date +%s%N)
+    kill -TERM "$pid" 2>/dev/null
+    for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    if kill -0 "$pid" 2>/dev/null; then
+        bad "smz-pack waiting on its $how input stops on SIGTERM (still running after 10 s)"
+        kill -KILL "$pid" 2>/dev/null
+    else
+        wait "$pid"
+        rc=$?
+        t1=$(date +%s%N)
+        check_eq "smz-pack waiting on its $how input stops on SIGTERM with status 130 ($(( (t1 - t0) / 1000000 )) ms)" "$rc" 130
+    fi
+    check_eq "... and leaves no partial file" "$(ls -A pk | grep -c "out-$how")" 0
+    check_grep "... and says it was interrupted" "interrupted" pk/$how.err
+done
+"$SMZ_PACK" pk/src.fifo -o pk/out-two.smz --quiet 2>/dev/null &
+pid=$!
+sleep 0.5
+kill -INT "$pid"; sleep 0.2; t0=$(date +%s%N); kill -INT "$pid"
+wait "$pid"
+rc=$?
+t1=$(date +%s%N)
+check "a second Ctrl-C ends it at once ($(( (t1 - t0) / 1000000 )) ms, status $rc)" test $(( (t1 - t0) / 1000000 )) -lt 1500 -a "$rc" = 130
+check_eq "... and leaves no partial file" "$(ls -A pk | grep -c "out-two")" 0
 done_testing
