@@ -67,7 +67,54 @@ enum { LINK_SYMLINK = 1, LINK_HARD, LINK_NONE };
 typedef struct item {
     smz_entry *e;
     int folder; /* another chosen entry lies under it: left out */
+    char *written; /* the name as the output writes it (see same_names) */
 } item;
+
+static int cmp_written(const void *a, const void *b)
+{
+    const item *x = *(const item *const *)a, *y = *(const item *const *)b;
+    int c = strcmp(x->written, y->written);
+    return c ? c : (x < y ? -1 : x > y);
+}
+
+/* Leaves out (as "folder", with a warning) each entry whose name, as
+ * libarchive writes it, is that of an earlier one: libarchive turns names
+ * into Unicode's composed form (NFC) on the way out, so "cafe" with a
+ * combining accent and "café" in one character, two entries in the archive,
+ * would become one file (the later's bytes) or two tar members of one name.
+ * Returns the number left out, or -1 when memory ran out. */
+static long same_names(item *items, size_t n, struct archive_entry *ae)
+{
+    long dropped = 0;
+    item **by = calloc(n ? n : 1, sizeof *by);
+    if (!by)
+        return -1;
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (items[i].folder)
+            continue;
+        archive_entry_clear(ae);
+        archive_entry_set_pathname_utf8(ae, items[i].e->path);
+        const char *w = archive_entry_pathname(ae);
+        if (!(items[i].written = strdup(w ? w : items[i].e->path))) {
+            free(by);
+            return -1;
+        }
+        by[m++] = &items[i];
+    }
+    qsort(by, m, sizeof *by, cmp_written);
+    for (size_t k = 1; k < m; k++) {
+        if (strcmp(by[k]->written, by[k - 1]->written))
+            continue;
+        by[k]->folder = 1; /* the later in path order, as items is */
+        fprintf(stderr, "smz extract: %s: written as the same name as %s (Unicode normalisation); skipped\n",
+                cli_t(by[k]->e->path), cli_t(by[k - 1]->e->path));
+        dropped++;
+        by[k] = by[k - 1]; /* a third of the same name compares with the kept one */
+    }
+    free(by);
+    return dropped;
+}
 
 static smz_entry *entry_dup(const smz_entry *e)
 {
@@ -307,6 +354,14 @@ int cmd_extract(int argc, char **argv)
             }
         }
     }
+    /* 2b. Two entries whose names become one on the way out: the later is
+     * left out. */
+    long same = same_names(items, n_items, ae);
+    if (same < 0) {
+        fprintf(stderr, "smz extract: out of memory\n");
+        goto out;
+    }
+    failures += (int)same;
     /* 3. Content in the order its bytes lie, so each cluster is decoded
      * once whatever the order of the paths (smz_entry_cmp_place). */
     smz_entry **order = calloc(n_items ? n_items : 1, sizeof *order);
@@ -378,8 +433,10 @@ out:
     archive_entry_free(ae);
     archive_write_free(a);
     smz_iter_free(it);
-    for (size_t i = 0; i < n_items; i++)
+    for (size_t i = 0; i < n_items; i++) {
         smz_entry_free(items[i].e);
+        free(items[i].written);
+    }
     free(items);
     free(buf);
     free(sel);
