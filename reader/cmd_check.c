@@ -118,6 +118,17 @@ int cmd_check(int argc, char **argv)
         printf("{\"problems\": [");
     uint64_t n = 0;
     smz_err rc = smz_reader_check(r, on_problem, &c, &n);
+    if (rc == SMZ_OK && !kr) {
+        /* Without keys nothing is verified, but an embedded signature must
+         * at least be one (docs/FORMAT.md, metadata: Signature). */
+        char id[SMZ_KEYID_SIZE], why[256] = "";
+        if (smz_archive_signer(r, id, why, sizeof why) == SMZ_E_INVALID) {
+            char msg[400];
+            snprintf(msg, sizeof msg, "metadata Signature is not a minisign signature: %s", why);
+            on_problem(&c, "", msg);
+            n++;
+        }
+    }
     if (rc == SMZ_OK && kr) {
         unsigned char d[SMZ_DIGEST_BYTES];
         smz_verify_opts o = {.trusted = kr, .detached = detached};

@@ -264,4 +264,13 @@ check_grep "... saying which and why" "Unicode normalisation" nfc.err
 check_eq "... one file written" "$(ls nfc-out | wc -l)" 1
 "$SMZ" extract nfc.smz --format tar -o nfc.tar 2>/dev/null
 check_eq "... and one member in a tar" "$(tar tf nfc.tar | wc -l)" 1
+# --- an embedded Signature that is no signature: smz info says
+# "malformed", and smz check without keys now reports it too (red team) ---
+"$SMZ_PACK" "$TOP/samples" -o sig-garbage.smz --quiet
+cp sig-garbage.smz sig-none.smz
+sqlite3 sig-garbage.smz "INSERT INTO metadata VALUES('Signature', 'garbage')"
+"$SMZ" check sig-garbage.smz >sg.out 2>&1
+check_eq "smz check of a garbage Signature exits 1" "$?" 1
+check_grep "... naming it" "Signature is not a minisign signature" sg.out
+check "an archive without a Signature still checks ok" "$SMZ" check sig-none.smz
 done_testing
