@@ -13,8 +13,8 @@
  * them a request handler is working on (each worker's slot, filled by
  * guard_mark), and how old each one is.
  *   - Per client address: over GUARD_PER_CLIENT connections from one
- *     address (loopback excepted: a reverse proxy on this machine brings
- *     everyone's requests from there), its stalest ones (as below) are
+ *     address (127.0.0.1 and ::1 excepted: a reverse proxy on this machine
+ *     brings everyone's requests from there), its stalest ones (as below) are
  *     shut down, else its newest ones not being worked on.
  *   - Under pressure (connections within `reserve` of --threads), the
  *     oldest ones that hold a place without a complete request (idle,
@@ -86,9 +86,12 @@ static int peer_of(int fd, int port, char *addr, size_t alen, int *pport)
     return -1;
 }
 
+/* The addresses a reverse proxy on this machine connects from: 127.0.0.1
+ * and ::1 exactly (other 127.x addresses are clients like any other; the
+ * tests connect from 127.0.0.2 to see the cap). */
 static int loopback(const char *a)
 {
-    return !strncmp(a, "127.", 4) || !strcmp(a, "::1") || !strncmp(a, "::ffff:127.", 11);
+    return !strcmp(a, "127.0.0.1") || !strcmp(a, "::1") || !strcmp(a, "::ffff:127.0.0.1");
 }
 
 /* Whether a complete request header block waits unread on FD (a

@@ -25,13 +25,9 @@ python3 "$TOP/tests/tools/hostile_http.py" "$PORT" lib index.html access.log "$T
 check "the server is still running" kill -0 "$PID"
 stop_server "$PID"
 check_eq "... and stops cleanly" "$?" 0
-# The per-address cap needs an address that is not loopback (exempt).
-ADDR=$(hostname -I 2>/dev/null | tr ' ' '\n' | grep -E '^[0-9]+\.[0-9]+\.[0-9]+\.[0-9]+$' | grep -v '^127\.' | head -1)
-if [ -n "$ADDR" ]; then
-    start_server pc lib.smz --address "$ADDR"
-    python3 "$TOP/tests/tools/per_client.py" "$ADDR" "$PORT" || fails=$((fails + 1))
-    stop_server "$PID"
-else
-    ok "# SKIP the per-address cap: no address but loopback"
-fi
+# The per-address cap, from 127.0.0.2 (127.0.0.1, where a reverse proxy on
+# this machine connects from, is exempt); servers listen on 127.0.0.1 only.
+start_server pc lib.smz
+python3 "$TOP/tests/tools/per_client.py" 127.0.0.1 "$PORT" || fails=$((fails + 1))
+stop_server "$PID"
 done_testing

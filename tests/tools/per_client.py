@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """The guard's per-address cap (server/guard.c), against a server listening
-on a non-loopback address of this machine (loopback is exempt): 40 idle
+on 127.0.0.1, from 127.0.0.2 (127.0.0.1 itself is exempt): 40 idle
 connections that never finish their request; over the cap of 32, the
 oldest are closed within a second or two, and a fresh request from the same
 address is still answered.  usage: per_client.py ADDRESS PORT
@@ -8,9 +8,10 @@ Prints "ok - " / "not ok - " lines."""
 import socket, sys, time
 
 A, P = sys.argv[1], int(sys.argv[2])
+SRC = "127.0.0.2"  # another client than 127.0.0.1, and still this machine
 socks = []
 for i in range(40):
-    s = socket.create_connection((A, P), timeout=5); s.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n"); socks.append(s)
+    s = socket.create_connection((A, P), timeout=5, source_address=(SRC, 0)); s.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n"); socks.append(s)
 time.sleep(2.0)
 closed = 0
 for s in socks:
@@ -21,7 +22,7 @@ for s in socks:
     except BlockingIOError: pass
     except OSError: closed += 1
 t0 = time.time()
-p = socket.create_connection((A, P), timeout=5)
+p = socket.create_connection((A, P), timeout=5, source_address=(SRC, 0))
 p.sendall(b"GET /robots.txt HTTP/1.1\r\nHost: %s:%d\r\nConnection: close\r\n\r\n" % (A.encode(), P))
 d = b""
 try:
