@@ -130,7 +130,7 @@ def main():
                 ok(r.get(k) == "blocked", "an archived script cannot fetch %s (%s)" % (k, r.get(k)))
             ok(r.get("cookies") == "blocked", "an archived page has no cookies to read (%s)" % r.get("cookies"))
         v = p.eval("window.violations") or []
-        ok(any("192.0.2.1" in x and x.startswith("img-src") for x in v),
+        ok(any("127.0.0.9" in x and x.startswith("img-src") for x in v),
            "an archived page cannot load an image from elsewhere (%s)" % v)
         # --- phone, dark ---
         p.size(390, 844, mobile=True, scale=2, dark=True)

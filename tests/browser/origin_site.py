@@ -117,7 +117,7 @@ window.probes = (async function () {
     fetch_download: await get(root + '/download/victim.smz'),
     fetch_catalog: await get(root + '/catalog/v2/entries'),
     xhr_other: await xhr(victim + 'index.html'),
-    beacon: await tryit(function () { return navigator.sendBeacon('http://192.0.2.1/b', 'x') ? 'queued' : 'blocked'; }),
+    beacon: await tryit(function () { return navigator.sendBeacon('http://127.0.0.9:9/b', 'x') ? 'queued' : 'blocked'; }),
     canvas_own: await pixels('pic.png'),
     img_other: await new Promise(function (done) {
       const i = new Image();
@@ -139,7 +139,7 @@ window.probes = (async function () {
   return r;
 })();
 </script>
-<img src="http://192.0.2.1/tracker.png" alt="">
+<img src="http://127.0.0.9:9/tracker.png" alt="">
 """
 
 SVG = """<?xml version="1.0" encoding="UTF-8"?>

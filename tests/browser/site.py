@@ -49,14 +49,14 @@ window.probes = (async function () {
     catalog: await probe(root + '/catalog/v2/entries'),
     other: await probe(root + '/content/' + other + '/'),
     raw_other: await probe(root + '/raw/' + other + '/content/index.html'),
-    outside: await probe('http://192.0.2.1/'),
+    outside: await probe('http://127.0.0.9:9/'),
     cookies: (function () { try { return document.cookie; } catch (e) { return 'blocked'; } })(),
   };
   document.getElementById('out').textContent = JSON.stringify(r);
   return r;
 })();
 </script>
-<img src="http://192.0.2.1/tracker.png" alt="">
+<img src="http://127.0.0.9:9/tracker.png" alt="">
 """
 
 
