@@ -47,8 +47,9 @@ struct smz_reader {
     int stemmed; /* the index was made with tokenize='smz porter' */
     long budget;
     int64_t n_articles; /* for random(): -1 until counted */
-    uint64_t decodes, decoded_bytes; /* clusters decoded (or read whole), and their bytes */
-    uint64_t work; /* cluster bytes loaded or decoded (smz_reader_work) */
+    /* Clusters decoded (or read whole), and the bytes that gave: what
+     * reads cost beyond lookups (smz_reader_decoded). */
+    uint64_t decodes, decoded_bytes;
     ZSTD_DCtx *dctx;
     /* The last cluster read by ranges, kept open: SQLite's blob handle
      * remembers the overflow pages it has walked, so the next range of the
@@ -128,11 +129,6 @@ void smz_reader_begin_long(smz_reader *r, int factor)
 {
     begin(r);
     r->budget = SMZ_STEP_BUDGET * factor;
-}
-
-uint64_t smz_reader_work(const smz_reader *r)
-{
-    return r->work;
 }
 
 int smz_reader_has_index(const smz_reader *r)
@@ -681,7 +677,7 @@ static smz_err load_stored(smz_reader *r, int64_t cid, const cinfo *ci, unsigned
     if (!buf)
         return fail(r, SMZ_E_NOMEM, "out of memory for cluster %lld", (long long)cid);
     prefault(buf, ci->stored);
-    r->work += ci->stored;
+    r->decoded_bytes += ci->stored;
     if ((rc = blob_read(r, cid, 0, buf, ci->stored, 0)) != SMZ_OK ||
         (rc = smz_cluster_verify(cid, ci, buf, r->errmsg, sizeof r->errmsg)) != SMZ_OK) {
         free(buf);
@@ -829,7 +825,6 @@ static smz_err decompress(smz_reader *r, smz_cache *pool, int64_t cid, const cin
         }
         ZSTD_DCtx_setParameter(r->dctx, ZSTD_d_windowLogMax, 26);
     }
-    r->work += full ? ci->usize : need;
     rc = smz_cluster_decode(r->dctx, pool, cid, ci, src, need, full, out, r->errmsg, sizeof r->errmsg);
     free(src);
     if (rc == SMZ_OK) {
@@ -883,7 +878,6 @@ static smz_err cluster_copy(smz_reader *r, smz_cache *cache, int64_t cid, uint64
             if ((rc = load_stored(r, cid, &ci, &raw)) != SMZ_OK)
                 goto out;
             r->decodes++;
-            r->decoded_bytes += ci.stored;
             memcpy(dst, raw + off, len);
             rc = SMZ_OK;
             goto out;
@@ -897,12 +891,11 @@ static smz_err cluster_copy(smz_reader *r, smz_cache *cache, int64_t cid, uint64
         }
         if (fresh)
             prefault(b->data, ci.stored);
-        r->work += ci.stored;
+        r->decoded_bytes += ci.stored;
         if ((rc = blob_read(r, cid, 0, b->data, ci.stored, 0)) != SMZ_OK ||
             (rc = smz_cluster_verify(cid, &ci, b->data, r->errmsg, sizeof r->errmsg)) != SMZ_OK)
             goto out;
         r->decodes++;
-        r->decoded_bytes += ci.stored;
     } else {
         if (cache)
             smz_cache_reserve(cache, reserved = (size_t)(ci.stored + ci.usize));
@@ -1068,7 +1061,6 @@ static smz_err stream_refill(smz_stream *s)
     smz_err rc = blob_read(s->r, s->cid, s->in_off, s->inbuf, k, 1);
     if (rc != SMZ_OK)
         return rc;
-    s->r->work += k;
     s->in_off += k;
     s->in = (ZSTD_inBuffer){s->inbuf, k, 0};
     return SMZ_OK;
@@ -1142,7 +1134,6 @@ static smz_err stream_decode(smz_stream *s, unsigned char *dst, size_t n)
             return fail(r, SMZ_E_CORRUPT, "cluster %lld: %s (the archive is damaged)", (long long)s->cid,
                         ZSTD_getErrorName(z));
         r->decoded_bytes += out.pos - out0;
-        r->work += out.pos - out0;
         s->frame_done = z == 0;
         if (!s->frame_done && s->in.pos == in0 && out.pos == out0)
             return fail(r, SMZ_E_CORRUPT, "cluster %lld: the zstd frame ends early", (long long)s->cid);

@@ -14,11 +14,6 @@
  * FACTOR times the usual step budget (the progress handler's). */
 void smz_reader_begin_long(smz_reader *r, int factor);
 
-/* Bytes of clusters this handle has loaded or decompressed since it was
- * opened (what reads cost beyond lookups; cached clusters cost nothing):
- * a search keeps its own cost within a budget with it. */
-uint64_t smz_reader_work(const smz_reader *r);
-
 /* 1 when the archive has the full-text tables. */
 int smz_reader_has_index(const smz_reader *r);
 

@@ -528,7 +528,7 @@ typedef struct search_state {
     int later;          /* snippets are cut after the hits are known (fill_snippets) */
     int no_snippets;    /* SMZ_SEARCH_NO_SNIPPETS */
     /* The call's cost so far, against WORK_*_MAX. */
-    uint64_t work0;     /* smz_reader_work when it started */
+    uint64_t work0;     /* smz_reader_decoded's bytes when it started */
     uint64_t read;      /* page bytes read */
     struct timespec t0;
     int partial;        /* over budget: stopped early */
@@ -541,12 +541,20 @@ static uint64_t ms_since(const struct timespec *t0)
     return (uint64_t)(t.tv_sec - t0->tv_sec) * 1000u + (uint64_t)((t.tv_nsec - t0->tv_nsec) / 1000000);
 }
 
+/* Cluster bytes R has decoded or read whole (cached clusters cost nothing). */
+static uint64_t decoded(const smz_reader *r)
+{
+    uint64_t bytes = 0;
+    smz_reader_decoded(r, NULL, &bytes);
+    return bytes;
+}
+
 /* 1 (and the answer marked partial) when the call has used its budget:
  * no more pages are read. */
 static int over_budget(search_state *st)
 {
     if (!st->partial && (st->read > WORK_READ_MAX ||
-                         smz_reader_work(st->r) - st->work0 > WORK_DECODE_MAX ||
+                         decoded(st->r) - st->work0 > WORK_DECODE_MAX ||
                          ms_since(&st->t0) > WORK_TIME_MS))
         st->partial = 1;
     return st->partial;
@@ -758,7 +766,7 @@ smz_err smz_search_ex(smz_reader *r, const char *query, size_t limit, size_t off
         goto out;
     }
     st.q = q;
-    st.work0 = smz_reader_work(r);
+    st.work0 = decoded(r);
     clock_gettime(CLOCK_MONOTONIC, &st.t0);
     st.no_snippets = (flags & SMZ_SEARCH_NO_SNIPPETS) != 0;
     st.later = !smz_matcher_needs_check(st.m) && !st.no_snippets;
