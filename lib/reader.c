@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -58,6 +59,9 @@ struct smz_reader {
     sqlite3_blob *blob;
     int64_t blob_cid;
     char errmsg[1024];
+    /* Set by smz_reader_interrupt from any thread or a signal handler (a
+     * lock-free atomic: the store is async-signal-safe); never cleared. */
+    atomic_int interrupted;
 };
 
 struct smz_iter {
@@ -96,17 +100,28 @@ static smz_err fail(smz_reader *r, smz_err e, const char *fmt, ...)
     return e;
 }
 
+/* 1 once smz_reader_interrupt was called on R. */
+static int stopped(smz_reader *r)
+{
+    return atomic_load(&r->interrupted);
+}
+
 static smz_err sqlfail(smz_reader *r, int rc, const char *what)
 {
+    if ((rc & 0xff) == SQLITE_INTERRUPT && stopped(r))
+        return fail(r, SMZ_E_INTERRUPTED, "%s: interrupted", what);
     if ((rc & 0xff) == SQLITE_INTERRUPT)
         return fail(r, SMZ_E_CORRUPT, "%s: the archive made a query run too long", what);
     return smz_sqlite_err(r->db, rc, what, r->errmsg, sizeof r->errmsg);
 }
 
+/* Also how an interrupt reaches a statement started after
+ * sqlite3_interrupt's moment had passed (SQLite forgets it between
+ * statements): the flag stays set. */
 static int progress(void *ctx)
 {
     smz_reader *r = ctx;
-    return --r->budget <= 0;
+    return --r->budget <= 0 || stopped(r);
 }
 
 static void begin(smz_reader *r)
@@ -123,6 +138,19 @@ const char *smz_reader_errmsg(const smz_reader *r)
 struct sqlite3 *smz_reader_db(smz_reader *r)
 {
     return r->db;
+}
+
+void smz_reader_interrupt(smz_reader *r)
+{
+    if (!r)
+        return;
+    atomic_store(&r->interrupted, 1);
+    sqlite3_interrupt(r->db); /* stops the statement running now */
+}
+
+int smz_reader_interrupted(smz_reader *r)
+{
+    return stopped(r);
 }
 
 void smz_reader_begin_long(smz_reader *r, int factor)
@@ -324,6 +352,7 @@ smz_err smz_reader_open(const char *path, smz_cache *cache, smz_reader **out)
     *out = r;
     if (!r)
         return SMZ_E_NOMEM;
+    atomic_init(&r->interrupted, 0);
     r->cache = cache;
     r->n_articles = -1;
     begin(r);
@@ -1265,6 +1294,8 @@ smz_err smz_iter_next(smz_iter *it, const smz_entry **e)
     *e = NULL;
     for (;;) {
         r->budget = SMZ_STEP_BUDGET;
+        if (stopped(r))
+            return fail(r, SMZ_E_INTERRUPTED, "interrupted");
         if (too_many_rows(r, ++it->rows))
             return fail(r, SMZ_E_CORRUPT, "the entry table is damaged (it does not end)");
         int src = sqlite3_step(it->st);
@@ -1742,6 +1773,10 @@ smz_err smz_reader_check(smz_reader *r, smz_problem_fn fn, void *ctx, uint64_t *
         if (m && strcmp(m, "ok"))
             problem(&c, "", "database structure: %.500s", m);
     }
+    if (stopped(r)) {
+        rc = fail(r, SMZ_E_INTERRUPTED, "interrupted");
+        goto out;
+    }
     if (src != SQLITE_DONE)
         problem(&c, "", "database structure: %s", sqlite3_errmsg(r->db));
     sqlite3_finalize(s);
@@ -1759,6 +1794,10 @@ smz_err smz_reader_check(smz_reader *r, smz_problem_fn fn, void *ctx, uint64_t *
         cinfo ci;
         smz_cbuf *b = NULL;
         unsigned char *raw = NULL;
+        if (stopped(r)) {
+            rc = fail(r, SMZ_E_INTERRUPTED, "interrupted");
+            goto out;
+        }
         r->budget = SMZ_STEP_BUDGET;
         smz_err e = cluster_info(r, cid, &ci);
         if (e == SMZ_OK)
@@ -1798,6 +1837,10 @@ smz_err smz_reader_check(smz_reader *r, smz_problem_fn fn, void *ctx, uint64_t *
     for (;;) {
         const smz_entry *e;
         smz_err er = smz_iter_next(it, &e);
+        if (stopped(r)) {
+            rc = fail(r, SMZ_E_INTERRUPTED, "interrupted");
+            goto out;
+        }
         if (er != SMZ_OK) {
             problem(&c, "", "%s", r->errmsg);
             if (er == SMZ_E_NOMEM || er == SMZ_E_CORRUPT)
@@ -1845,6 +1888,10 @@ smz_err smz_reader_check(smz_reader *r, smz_problem_fn fn, void *ctx, uint64_t *
         }
     }
     rc = SMZ_OK;
+    /* Problems found after an interrupt may be its echoes (a query cut
+     * short): the check did not run to its end, and says so. */
+    if (stopped(r))
+        rc = fail(r, SMZ_E_INTERRUPTED, "interrupted");
 out:
     sqlite3_finalize(s);
     smz_iter_free(it);

@@ -14,6 +14,10 @@
  * FACTOR times the usual step budget (the progress handler's). */
 void smz_reader_begin_long(smz_reader *r, int factor);
 
+/* 1 once smz_reader_interrupt(R) was called (for loops of the library's
+ * own that run no query: hashing a detached signature's file). */
+int smz_reader_interrupted(smz_reader *r);
+
 /* 1 when the archive has the full-text tables. */
 int smz_reader_has_index(const smz_reader *r);
 

@@ -12,8 +12,8 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +28,7 @@
 #include "search/tokenizer.h"
 #include "text/utf8.h"
 #include "sign/archive_int.h"
+#include "writer_priv.h"
 
 enum { CLASS_DATA, CLASS_RAW, N_CLASSES };
 
@@ -63,7 +64,9 @@ struct smz_writer {
         *ins_text, *ins_fts, *ins_title, *del_text, *ins_large, *page_count;
     smz_writer_opts o;
     char errmsg[1024];
-    volatile sig_atomic_t cancelled;
+    /* Set by smz_writer_interrupt from any thread or a signal handler: a
+     * lock-free atomic, so the store is async-signal-safe. */
+    atomic_int interrupted;
     int finished, failed;
     const smz_seckey *signer; /* borrowed; NULL: unsigned */
     int64_t next_cid, next_id;
@@ -471,6 +474,7 @@ smz_err smz_writer_new(const char *path, const smz_writer_opts *opts, smz_writer
     *out = w;
     if (!w)
         return SMZ_E_NOMEM;
+    atomic_init(&w->interrupted, 0);
     pthread_mutex_init(&w->mu, NULL);
     pthread_cond_init(&w->work_cv, NULL);
     pthread_cond_init(&w->done_cv, NULL);
@@ -566,14 +570,27 @@ const char *smz_writer_partial_path(const smz_writer *w)
     return w ? w->tmp_path : NULL;
 }
 
-void smz_writer_cancel(smz_writer *w)
+void smz_writer_interrupt(smz_writer *w)
 {
-    w->cancelled = 1;
+    if (w)
+        atomic_store(&w->interrupted, 1);
+}
+
+int smz__writer_interrupted(const smz_writer *w)
+{
+    return w && atomic_load(&((smz_writer *)w)->interrupted);
+}
+
+smz_err smz__writer_set_error(smz_writer *w, smz_err e, const char *msg)
+{
+    if (w && msg != w->errmsg)
+        snprintf(w->errmsg, sizeof w->errmsg, "%s", msg);
+    return e;
 }
 
 static smz_err check_state(smz_writer *w)
 {
-    if (w->cancelled)
+    if (atomic_load(&w->interrupted))
         return fail(w, SMZ_E_INTERRUPTED, "interrupted");
     if (w->failed || w->finished)
         return SMZ_E_INVALID;
@@ -740,7 +757,7 @@ smz_err smz_writer_add_stream(smz_writer *w, const smz_writer_entry *e, smz_writ
     crypto_generichash_init(&h, NULL, 0, SMZ_CHECKSUM_BYTES);
     for (size_t off = 0; off < e->size; off += SMZ_STREAM_PIECE) {
         size_t n = e->size - off < SMZ_STREAM_PIECE ? e->size - off : SMZ_STREAM_PIECE;
-        if (w->cancelled) {
+        if (atomic_load(&w->interrupted)) {
             rc = fail(w, SMZ_E_INTERRUPTED, "interrupted");
             goto out;
         }
@@ -1012,7 +1029,7 @@ smz_err smz_writer_finish(smz_writer *w)
         if ((rc = seal(w, k)) != SMZ_OK)
             return rc;
     while (w->shead) {
-        if (w->cancelled)
+        if (atomic_load(&w->interrupted))
             return fail(w, SMZ_E_INTERRUPTED, "interrupted");
         if ((rc = write_oldest(w)) != SMZ_OK)
             return rc;
@@ -1058,7 +1075,7 @@ smz_err smz_writer_finish(smz_writer *w)
     if (!w->large_clusters && (src = sqlite3_exec(w->db, "VACUUM", NULL, NULL, NULL)) != SQLITE_OK)
         return sqlfail(w, src, "compacting the archive");
     close_db(w);
-    if (w->cancelled)
+    if (atomic_load(&w->interrupted))
         return fail(w, SMZ_E_INTERRUPTED, "interrupted");
     if ((rc = store_digest(w)) != SMZ_OK)
         return rc;
@@ -1073,7 +1090,7 @@ smz_err smz_writer_finish(smz_writer *w)
                     (unsigned long long)w->o.max_bytes, (unsigned long long)fsb.st_size);
     if ((rc = sync_path(w, w->tmp_path, 0)) != SMZ_OK)
         return rc;
-    if (w->cancelled)
+    if (atomic_load(&w->interrupted))
         return fail(w, SMZ_E_INTERRUPTED, "interrupted");
     if (rename(w->tmp_path, w->path) != 0)
         return fail(w, SMZ_E_IO, "cannot rename %s to %s: %s", w->tmp_path, w->path,

@@ -83,7 +83,7 @@ static void on_signal(int sig)
         stop_now();
     g_stopping = 1;
     if (g_writer)
-        smz_writer_cancel(g_writer);
+        smz_writer_interrupt(g_writer);
     alarm(2);
 }
 
@@ -199,10 +199,14 @@ static int read_metadata(char **sources, int n, const char *file, smz_pack_opts 
     }
     for (int i = 0; i < n; i++)
         if (strcmp(sources[i], "-") && stat(sources[i], &sb) == 0 && S_ISDIR(sb.st_mode) &&
-            smz_pack_meta_read_dir(*md, sources[i], po, err, errlen) != SMZ_OK)
+            smz_pack_meta_read_dir(*md, sources[i], po) != SMZ_OK) {
+            snprintf(err, errlen, "%s", smz_pack_meta_errmsg(*md));
             return -1;
-    if (file && smz_pack_meta_read(*md, file, po, err, errlen) != SMZ_OK)
+        }
+    if (file && smz_pack_meta_read(*md, file, po) != SMZ_OK) {
+        snprintf(err, errlen, "%s", smz_pack_meta_errmsg(*md));
         return -1;
+    }
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
         if (!meta[keys[i].opt])
             meta[keys[i].opt] = smz_pack_meta_get(*md, keys[i].key);
@@ -213,21 +217,29 @@ static int read_metadata(char **sources, int n, const char *file, smz_pack_opts 
  * encrypted. */
 static int load_key(const char *path, const char *pw_file, smz_seckey **sk, char *err, size_t errlen)
 {
-    char pw[SMZ_SIGN_PASSWORD_MAX + 2], prompt[600], msg[1024];
+    char pw[SMZ_SIGN_PASSWORD_MAX + 2], prompt[600];
     int enc = 0, rc = -1;
-    if (smz_seckey_file_encrypted(path, &enc, msg, sizeof msg) != SMZ_OK) {
-        snprintf(err, errlen, "--sign %s: %s", path, msg);
+    smz_sign_ctx *cx = NULL;
+    pw[0] = 0;
+    if (smz_sign_ctx_new(&cx) != SMZ_OK) {
+        snprintf(err, errlen, "out of memory");
         return -1;
     }
-    pw[0] = 0;
+    /* The messages of the key loads start with PATH (smz/sign.h). */
+    if (smz_seckey_file_encrypted(cx, path, &enc) != SMZ_OK) {
+        snprintf(err, errlen, "--sign %s", smz_sign_ctx_errmsg(cx));
+        goto out;
+    }
     snprintf(prompt, sizeof prompt, "Password for %.500s: ", path);
     if (enc && pw_read(pw_file, prompt, 0, pw, sizeof pw, err, errlen) != 0)
-        return -1;
-    if (smz_seckey_load(path, enc ? pw : NULL, sk, msg, sizeof msg) != SMZ_OK)
-        snprintf(err, errlen, "--sign %s: %s", path, msg);
+        goto out;
+    if (smz_seckey_load(cx, path, enc ? pw : NULL, sk) != SMZ_OK)
+        snprintf(err, errlen, "--sign %s", smz_sign_ctx_errmsg(cx));
     else
         rc = 0;
+out:
     pw_wipe(pw, sizeof pw);
+    smz_sign_ctx_free(cx);
     return rc;
 }
 
@@ -235,18 +247,25 @@ static int load_key(const char *path, const char *pw_file, smz_seckey **sk, char
  * through a temporary file renamed into place. */
 static int write_minisig(const char *out, const smz_seckey *sk, char *err, size_t errlen)
 {
-    char *sig = NULL, path[4200], tmp[4220], msg[1024];
+    char *sig = NULL, path[4200], tmp[4220];
     size_t len = 0;
     int fd = -1, rc = -1;
+    smz_sign_ctx *cx = NULL;
     if (snprintf(path, sizeof path, "%s.minisig", out) >= (int)sizeof path ||
         snprintf(tmp, sizeof tmp, "%s.XXXXXX", path) >= (int)sizeof tmp) {
         snprintf(err, errlen, "%s: path too long", out);
         return -1;
     }
-    if (smz_archive_sign_file(out, sk, &sig, &len, msg, sizeof msg) != SMZ_OK) {
-        snprintf(err, errlen, "signing %s: %s", out, msg);
+    if (smz_sign_ctx_new(&cx) != SMZ_OK) {
+        snprintf(err, errlen, "out of memory");
         return -1;
     }
+    smz_err src = smz_archive_sign_file(cx, out, sk, &sig, &len);
+    if (src != SMZ_OK)
+        snprintf(err, errlen, "signing %s: %s", out, smz_sign_ctx_errmsg(cx));
+    smz_sign_ctx_free(cx);
+    if (src != SMZ_OK)
+        return -1;
     if ((fd = mkstemp(tmp)) < 0) {
         snprintf(err, errlen, "cannot create %.1000s: %s", tmp, strerror(errno));
         goto out;
@@ -328,6 +347,7 @@ int main(int argc, char **argv)
     smz_pack_opts po = {.articles = -1};
     ui u = {0};
     int c, status = 1;
+    smz_err rc = SMZ_OK; /* of the last library call: its kind of failure */
     char err[2048] = "";
     smz_writer *w = NULL;
     unsigned char *png = NULL;
@@ -418,13 +438,6 @@ int main(int argc, char **argv)
             snprintf(err, sizeof err, "%s: %s", argv[i], strerror(errno));
             goto out;
         }
-        if (u.tty && !u.quiet && S_ISDIR(sb.st_mode)) {
-            uint64_t f = 0, b = 0;
-            if (smz_pack_scan(argv[i], &po, &f, &b, err, sizeof err) == SMZ_OK) {
-                u.total_files += f;
-                u.total_bytes += b;
-            }
-        }
     }
 
     struct sigaction sa = {0};
@@ -438,7 +451,7 @@ int main(int argc, char **argv)
 
     if (sign_key && load_key(sign_key, pw_file, &sk, err, sizeof err) != 0)
         goto out;
-    if (smz_writer_new(out, &wo, &w) != SMZ_OK) {
+    if ((rc = smz_writer_new(out, &wo, &w)) != SMZ_OK) {
         snprintf(err, sizeof err, "%s", smz_writer_errmsg(w));
         goto out;
     }
@@ -448,14 +461,25 @@ int main(int argc, char **argv)
             memcpy(g_partial, partial, strlen(partial) + 1);
     }
     g_writer = w;
+    /* The totals for the progress bar, on the writer so that Ctrl-C stops a
+     * long scan too; a folder that cannot be scanned fails below. */
+    for (int i = optind; i < argc && u.tty && !u.quiet; i++) {
+        struct stat sb;
+        uint64_t f = 0, b = 0;
+        if (strcmp(argv[i], "-") && stat(argv[i], &sb) == 0 && S_ISDIR(sb.st_mode)) {
+            if ((rc = smz_pack_scan(w, argv[i], &po, &f, &b)) == SMZ_E_INTERRUPTED)
+                goto out;
+            u.total_files += f;
+            u.total_bytes += b;
+        }
+    }
     for (int i = optind; i < argc; i++) {
         struct stat sb;
         int dir = strcmp(argv[i], "-") && stat(argv[i], &sb) == 0 && S_ISDIR(sb.st_mode);
-        if ((dir ? smz_pack_dir(w, argv[i], &po, err, sizeof err)
-                 : smz_pack_archive(w, argv[i], &po, err, sizeof err)) != SMZ_OK)
+        if ((rc = dir ? smz_pack_dir(w, argv[i], &po) : smz_pack_archive(w, argv[i], &po)) != SMZ_OK)
             goto out;
     }
-    if (redirects && smz_pack_redirects(w, redirects, err, sizeof err) != SMZ_OK)
+    if (redirects && (rc = smz_pack_redirects(w, redirects)) != SMZ_OK)
         goto out;
 
     char date[11];
@@ -463,7 +487,7 @@ int main(int argc, char **argv)
     if (!meta[O_DATE])
         meta[O_DATE] = date;
     /* The collection's own index.html, else a generated index page. */
-    if (smz_pack_finish(w, &po, meta[O_TITLE], meta[O_DESC], &meta[O_MAIN], err, sizeof err) != SMZ_OK)
+    if ((rc = smz_pack_finish(w, &po, meta[O_TITLE], meta[O_DESC], &meta[O_MAIN])) != SMZ_OK)
         goto out;
     if (meta[O_MAIN] && !smz_writer_has(w, meta[O_MAIN])) {
         snprintf(err, sizeof err, "main page %s: no such entry in the source", meta[O_MAIN]);
@@ -471,7 +495,7 @@ int main(int argc, char **argv)
     }
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
         const char *v = meta[keys[i].opt];
-        if (v && smz_writer_set_meta(w, keys[i].key, v, strlen(v)) != SMZ_OK) {
+        if (v && (rc = smz_writer_set_meta(w, keys[i].key, v, strlen(v))) != SMZ_OK) {
             snprintf(err, sizeof err, "%s", smz_writer_errmsg(w));
             goto out;
         }
@@ -480,15 +504,15 @@ int main(int argc, char **argv)
     size_t icon_len = png_len;
     if (!icon)
         smz_default_illustration(&icon, &icon_len);
-    if (smz_writer_set_meta(w, "Illustration_48x48@1", icon, icon_len) != SMZ_OK) {
+    if ((rc = smz_writer_set_meta(w, "Illustration_48x48@1", icon, icon_len)) != SMZ_OK) {
         snprintf(err, sizeof err, "%s", smz_writer_errmsg(w));
         goto out;
     }
-    if (sk && smz_writer_set_signer(w, sk) != SMZ_OK) {
+    if (sk && (rc = smz_writer_set_signer(w, sk)) != SMZ_OK) {
         snprintf(err, sizeof err, "%s", smz_writer_errmsg(w));
         goto out;
     }
-    if (smz_writer_finish(w) != SMZ_OK) {
+    if ((rc = smz_writer_finish(w)) != SMZ_OK) {
         snprintf(err, sizeof err, "%s", smz_writer_errmsg(w));
         goto out;
     }
@@ -528,7 +552,7 @@ out:
         if (w && !err[0])
             snprintf(err, sizeof err, "%s", smz_writer_errmsg(w));
         put_escaped(u.tty && !u.quiet ? "\r\033[Ksmz-pack: " : "smz-pack: ", err[0] ? err : "failed");
-        if (w && strstr(smz_writer_errmsg(w), "interrupted"))
+        if (rc == SMZ_E_INTERRUPTED)
             status = 130;
     }
     smz_writer_free(w);

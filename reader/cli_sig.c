@@ -4,35 +4,38 @@
 
 int cli_add_keys(const char *cmd, const char *opt, const char *file, smz_keyring **kr)
 {
-    char err[1024];
+    smz_sign_ctx *cx = NULL;
     smz_pubkey *pk = NULL;
     smz_keyring *more = NULL;
     smz_err rc;
 
-    if (!*kr && smz_keyring_new(kr) != SMZ_OK) {
+    if ((!*kr && smz_keyring_new(kr) != SMZ_OK) || smz_sign_ctx_new(&cx) != SMZ_OK) {
         fprintf(stderr, "smz %s: out of memory\n", cmd);
         return -1;
     }
     if (!strcmp(opt, "--key")) {
-        rc = smz_pubkey_load(file, &pk, err, sizeof err);
+        rc = smz_pubkey_load(cx, file, &pk);
         if (rc == SMZ_OK)
-            rc = smz_keyring_add(*kr, pk, err, sizeof err);
+            rc = smz_keyring_add(cx, *kr, pk);
     } else {
-        rc = smz_keyring_load(file, &more, err, sizeof err);
+        rc = smz_keyring_load(cx, file, &more);
         if (rc == SMZ_OK)
-            rc = smz_keyring_merge(*kr, more, err, sizeof err);
+            rc = smz_keyring_merge(cx, *kr, more);
     }
+    int loaded = pk || more;
     smz_pubkey_free(pk);
     smz_keyring_free(more);
     if (rc != SMZ_OK) {
-        /* The library names the file when it could not read it. */
-        if (!strncmp(err, file, strlen(file)))
-            fprintf(stderr, "smz %s: %s %s\n", cmd, opt, cli_t(err));
+        /* A load's message starts with the file's name (smz/sign.h); adding
+         * a key to the ring does not name it. */
+        if (loaded)
+            fprintf(stderr, "smz %s: %s %s: %s\n", cmd, opt, cli_t(file),
+                    cli_t(smz_sign_ctx_errmsg(cx)));
         else
-            fprintf(stderr, "smz %s: %s %s: %s\n", cmd, opt, cli_t(file), cli_t(err));
-        return -1;
+            fprintf(stderr, "smz %s: %s %s\n", cmd, opt, cli_t(smz_sign_ctx_errmsg(cx)));
     }
-    return 0;
+    smz_sign_ctx_free(cx);
+    return rc == SMZ_OK ? 0 : -1;
 }
 
 cli_verdict cli_verdict_of(const smz_verify_report *rep)

@@ -73,7 +73,6 @@ int cmd_check(int argc, char **argv)
     smz_keyring *kr = NULL;
     smz_verify_report rep;
     int status = 2;
-    char err[1024];
 
     memset(&rep, 0, sizeof rep);
     for (int i = 1; i < argc; i++) {
@@ -121,10 +120,11 @@ int cmd_check(int argc, char **argv)
     if (rc == SMZ_OK && !kr) {
         /* Without keys nothing is verified, but an embedded signature must
          * at least be one (docs/FORMAT.md, metadata: Signature). */
-        char id[SMZ_KEYID_SIZE], why[256] = "";
-        if (smz_archive_signer(r, id, why, sizeof why) == SMZ_E_INVALID) {
+        char id[SMZ_KEYID_SIZE];
+        if (smz_archive_signer(r, id) == SMZ_E_INVALID) {
             char msg[400];
-            snprintf(msg, sizeof msg, "metadata Signature is not a minisign signature: %s", why);
+            snprintf(msg, sizeof msg, "metadata Signature is not a minisign signature: %.255s",
+                     smz_reader_errmsg(r));
             on_problem(&c, "", msg);
             n++;
         }
@@ -134,11 +134,11 @@ int cmd_check(int argc, char **argv)
         smz_verify_opts o = {.trusted = kr, .detached = detached};
         if (n == 0 && stored_digest(r, d))
             o.digest = d;
-        if (smz_archive_verify(r, path, &o, &rep, err, sizeof err) == SMZ_OK) {
+        if (smz_archive_verify(r, path, &o, &rep) == SMZ_OK) {
             n += sig_problems(&c, &rep);
         } else {
             char msg[1200];
-            snprintf(msg, sizeof msg, "signatures not checked: %s", err);
+            snprintf(msg, sizeof msg, "signatures not checked: %s", smz_reader_errmsg(r));
             on_problem(&c, "", msg);
             n++;
         }

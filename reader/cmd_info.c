@@ -54,7 +54,7 @@ int cmd_info(int argc, char **argv)
         rc = ir;
     /* Who signed, as the embedded signature claims (smz verify checks it). */
     char signer[SMZ_KEYID_SIZE] = "";
-    smz_err sr = rc ? rc : smz_archive_signer(r, signer, NULL, 0);
+    smz_err sr = rc ? rc : smz_archive_signer(r, signer);
     if (sr != SMZ_OK && sr != SMZ_E_NOTFOUND && sr != SMZ_E_INVALID)
         rc = sr;
     if (rc != SMZ_OK || (json && !j)) {

@@ -26,6 +26,7 @@ int cmd_keygen(int argc, char **argv)
     char pw[SMZ_SIGN_PASSWORD_MAX + 2] = "", err[1024], id[SMZ_KEYID_SIZE],
                                       b64[SMZ_PUBKEY_B64_SIZE];
     smz_seckey *sk = NULL;
+    smz_sign_ctx *cx = NULL;
     smz_pubkey *pk = NULL;
 
     for (int i = 1; i < argc; i++) {
@@ -71,21 +72,24 @@ int cmd_keygen(int argc, char **argv)
         fprintf(stderr, "smz keygen: %s\n", err);
         return 1;
     }
-    if (smz_seckey_generate(&sk, err, sizeof err) != SMZ_OK ||
-        smz_seckey_pubkey(sk, &pk, err, sizeof err) != SMZ_OK) {
-        fprintf(stderr, "smz keygen: %s\n", err);
+    if (smz_sign_ctx_new(&cx) != SMZ_OK) {
+        fprintf(stderr, "smz keygen: out of memory\n");
+        goto out;
+    }
+    if (smz_seckey_generate(cx, &sk) != SMZ_OK || smz_seckey_pubkey(cx, sk, &pk) != SMZ_OK) {
+        fprintf(stderr, "smz keygen: %s\n", smz_sign_ctx_errmsg(cx));
         goto out;
     }
     if (force && ((unlink(sec) != 0 && errno != ENOENT) || (unlink(pub) != 0 && errno != ENOENT))) {
         fprintf(stderr, "smz keygen: cannot replace the key files: %s\n", strerror(errno));
         goto out;
     }
-    if (smz_seckey_save(sk, sec, nopw ? NULL : pw, 0, 0, NULL, err, sizeof err) != SMZ_OK) {
-        fprintf(stderr, "smz keygen: %s\n", err);
+    if (smz_seckey_save(cx, sk, sec, nopw ? NULL : pw, 0, 0, NULL) != SMZ_OK) {
+        fprintf(stderr, "smz keygen: %s\n", smz_sign_ctx_errmsg(cx));
         goto out;
     }
-    if (smz_pubkey_save(pk, pub, comment, err, sizeof err) != SMZ_OK) {
-        fprintf(stderr, "smz keygen: %s\n", err);
+    if (smz_pubkey_save(cx, pk, pub, comment) != SMZ_OK) {
+        fprintf(stderr, "smz keygen: %s\n", smz_sign_ctx_errmsg(cx));
         unlink(sec);
         goto out;
     }
@@ -99,5 +103,6 @@ out:
     pw_wipe(pw, sizeof pw);
     smz_seckey_free(sk);
     smz_pubkey_free(pk);
+    smz_sign_ctx_free(cx);
     return status;
 }

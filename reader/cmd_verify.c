@@ -66,7 +66,6 @@ int cmd_verify(int argc, char **argv)
     smz_verify_report rep;
     cli_json *j = NULL;
     int json = 0, status = 2;
-    char err[1024];
 
     memset(&rep, 0, sizeof rep);
     for (int i = 1; i < argc; i++) {
@@ -108,9 +107,10 @@ int cmd_verify(int argc, char **argv)
         goto out;
     }
     smz_verify_opts o = {.trusted = kr, .detached = detached};
-    smz_err rc = smz_archive_verify(r, path, &o, &rep, err, sizeof err);
+    smz_err rc = smz_archive_verify(r, path, &o, &rep);
     if (rc != SMZ_OK) {
-        fprintf(stderr, "smz verify: %s: %s\n", cli_t(path), cli_t(err[0] ? err : smz_strerror(rc)));
+        const char *why = smz_reader_errmsg(r);
+        fprintf(stderr, "smz verify: %s: %s\n", cli_t(path), cli_t(why[0] ? why : smz_strerror(rc)));
         goto out;
     }
     cli_verdict v = cli_verdict_of(&rep);

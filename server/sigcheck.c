@@ -8,13 +8,12 @@
  * against the stored Digest, an Ed25519 check of microseconds), and one
  * background thread then reads the archives signed by a trusted key, one at
  * a time, and records the verdict; until then the library says "checking".
- * Stopping interrupts the archive being read (sqlite3_interrupt on its own
- * reader, which is what that function is for) instead of waiting for it. */
+ * Stopping interrupts the archive being read (smz_reader_interrupt on its
+ * own reader, which is what that function is for) instead of waiting for it. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <sqlite3.h>
 #include "srv.h"
 
 static void summarize(const smz_verify_report *rep, int *sig, char keyid[SMZ_KEYID_SIZE],
@@ -45,12 +44,11 @@ void sig_quick(registry *g, archive *a, smz_reader *r)
 {
     smz_verify_report rep;
     smz_verify_opts o = {.trusted = g->trusted, .flags = SMZ_VERIFY_QUICK};
-    char err[256];
-    if (smz_archive_verify(r, a->path, &o, &rep, err, sizeof err) == SMZ_OK) {
+    if (smz_archive_verify(r, a->path, &o, &rep) == SMZ_OK) {
         summarize(&rep, &a->sig, a->sig_keyid, a->sig_msg, sizeof a->sig_msg);
     } else {
         a->sig = SIG_BAD;
-        snprintf(a->sig_msg, sizeof a->sig_msg, "cannot be checked: %.200s", err);
+        snprintf(a->sig_msg, sizeof a->sig_msg, "cannot be checked: %.200s", smz_reader_errmsg(r));
     }
     smz_verify_report_free(&rep);
 }
@@ -66,23 +64,34 @@ void sig_get(registry *g, const archive *a, sig_view *v)
 
 int sig_trust(srv *s, const char *const *files, size_t n, char *err, size_t errlen)
 {
-    char msg[1024];
+    smz_sign_ctx *cx = NULL;
+    if (smz_sign_ctx_new(&cx) != SMZ_OK) {
+        snprintf(err, errlen, "--trust: out of memory");
+        return -1;
+    }
     for (size_t i = 0; i < n; i++) {
         smz_keyring *kr = NULL;
-        smz_err rc = smz_keyring_load(files[i], &kr, msg, sizeof msg);
+        /* The load's message starts with the file's name (smz/sign.h). */
+        int named = 1;
+        smz_err rc = smz_keyring_load(cx, files[i], &kr);
         if (rc == SMZ_OK && !s->reg.trusted)
             rc = smz_keyring_new(&s->reg.trusted);
-        if (rc == SMZ_OK)
-            rc = smz_keyring_merge(s->reg.trusted, kr, msg, sizeof msg);
+        if (rc == SMZ_OK) {
+            named = 0;
+            rc = smz_keyring_merge(cx, s->reg.trusted, kr);
+        }
         smz_keyring_free(kr);
         if (rc != SMZ_OK) {
-            if (!strncmp(msg, files[i], strlen(files[i])))
-                snprintf(err, errlen, "--trust %s", msg);
+            const char *msg = smz_sign_ctx_errmsg(cx);
+            if (named)
+                snprintf(err, errlen, "--trust %s", msg[0] ? msg : smz_strerror(rc));
             else
-                snprintf(err, errlen, "--trust %s: %s", files[i], msg);
+                snprintf(err, errlen, "--trust %s: %s", files[i], msg[0] ? msg : smz_strerror(rc));
+            smz_sign_ctx_free(cx);
             return -1;
         }
     }
+    smz_sign_ctx_free(cx);
     return 0;
 }
 
@@ -92,7 +101,7 @@ static int check_one(srv *s, archive *a)
     registry *g = &s->reg;
     smz_reader *r = NULL;
     smz_verify_report rep;
-    smz_verify_opts o = {.trusted = g->trusted, .cancel = &s->sig_stop};
+    smz_verify_opts o = {.trusted = g->trusted};
     char err[512];
     int sig = SIG_BAD;
     char keyid[SMZ_KEYID_SIZE] = "", msg[256] = "";
@@ -107,7 +116,8 @@ static int check_one(srv *s, archive *a)
     pthread_mutex_lock(&s->sig_mu);
     s->sig_cur = r;
     pthread_mutex_unlock(&s->sig_mu);
-    rc = smz_archive_verify(r, a->path, &o, &rep, err, sizeof err);
+    rc = smz_archive_verify(r, a->path, &o, &rep);
+    snprintf(err, sizeof err, "%s", smz_reader_errmsg(r));
     pthread_mutex_lock(&s->sig_mu);
     s->sig_cur = NULL;
     pthread_mutex_unlock(&s->sig_mu);
@@ -176,10 +186,10 @@ void sig_stop(srv *s)
         for (;;) {
             pthread_mutex_lock(&s->sig_mu);
             int done = s->sig_done;
-            /* Repeated: an interrupt that falls between two statements is
-             * forgotten by SQLite. */
+            /* Repeated: an interrupt that comes before check_one has set
+             * sig_cur finds no reader yet. */
             if (s->sig_cur)
-                sqlite3_interrupt(smz_reader_db(s->sig_cur));
+                smz_reader_interrupt(s->sig_cur);
             pthread_mutex_unlock(&s->sig_mu);
             if (done)
                 break;

@@ -12,6 +12,7 @@
 #ifndef SMZ_SRV_H
 #define SMZ_SRV_H
 
+#include <stdatomic.h>
 #include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>

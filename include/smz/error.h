@@ -1,9 +1,22 @@
 /* Samizdat: the one error enum every public function returns, and its messages.
  *
- * Every library call returns an smz_err.  SMZ_OK is zero; everything else is a
- * failure whose detailed text lives on the handle the call was made on
- * (smz_reader_errmsg(), smz_writer_errmsg(), ...).  smz_strerror() gives the
- * short, fixed text of a code and never returns NULL. */
+ * One way to report errors, libarchive's: every library call that can fail
+ * returns an smz_err.  SMZ_OK is zero; everything else is a failure whose
+ * detailed one-line text lives on the handle the call was made on, read
+ * with that handle's _errmsg function, valid until its next call:
+ *   smz_reader       smz_reader_errmsg()    reader.h, search.h, verify.h
+ *   smz_writer       smz_writer_errmsg()    writer.h, pack.h's packing calls
+ *   smz_pack_meta    smz_pack_meta_errmsg() pack.h's metadata file
+ *   smz_sign_ctx     smz_sign_ctx_errmsg()  sign.h, smz_archive_sign_file
+ * No public function takes a (char *err, size_t errlen) pair, and no message
+ * is global.  Callers tell failures apart by the code (SMZ_E_INTERRUPTED
+ * for a cancel, SMZ_E_NOTFOUND, ...), never by the message's words, which
+ * are for people and may change.  smz_strerror() gives the short, fixed text
+ * of a code and never returns NULL.
+ *
+ * One way to cancel: smz_writer_interrupt() and smz_reader_interrupt() set
+ * an atomic flag on the handle (thread-safe and async-signal-safe); the
+ * call running on it returns SMZ_E_INTERRUPTED. */
 #ifndef SMZ_ERROR_H
 #define SMZ_ERROR_H
 

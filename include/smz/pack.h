@@ -7,7 +7,18 @@
  * at a time, so memory does not grow with the collection.  A source's files
  * reach the writer by file name up to its first dot, then by path (files of
  * one name compress together).  HTML pages get
- * their title and searchable text from a real HTML parser. */
+ * their title and searchable text from a real HTML parser.
+ *
+ * Errors, as everywhere in smz/ (see smz/error.h): every function returns
+ * its smz_err and leaves its message on the handle it was given: the
+ * writer W for the functions that pack (smz_writer_errmsg, whether the
+ * failure was the source's or the writer's own), the smz_pack_meta M for
+ * reading a metadata file (smz_pack_meta_errmsg).
+ *
+ * Cancelling: smz_writer_interrupt(W), from any thread or a signal
+ * handler, stops smz_pack_scan, _dir, _archive, _redirects and _finish on W
+ * before their next file or member with SMZ_E_INTERRUPTED; the archive is
+ * then never created (see smz/writer.h). */
 #ifndef SMZ_PACK_H
 #define SMZ_PACK_H
 
@@ -56,14 +67,15 @@ typedef struct smz_pack_opts {
     void *ctx;
 } smz_pack_opts;
 
-/* Totals of a source without reading file contents (for a progress bar). */
-smz_err smz_pack_scan(const char *dir, const smz_pack_opts *o, uint64_t *files,
-                      uint64_t *bytes, char *err, size_t errlen);
+/* Totals of the folder DIR without reading file contents (for a progress
+ * bar of the pack into W, which is not written to: it is taken for its
+ * interrupt flag and its message). */
+smz_err smz_pack_scan(smz_writer *w, const char *dir, const smz_pack_opts *o, uint64_t *files,
+                      uint64_t *bytes);
 
-/* Adds every file below DIR to W.  On failure ERR says why (the writer's own
- * message is in smz_writer_errmsg()). */
-smz_err smz_pack_dir(smz_writer *w, const char *dir, const smz_pack_opts *o, char *err,
-                     size_t errlen);
+/* Adds every file below DIR to W.  On failure smz_writer_errmsg(W) says
+ * why. */
+smz_err smz_pack_dir(smz_writer *w, const char *dir, const smz_pack_opts *o);
 
 /* Adds every file of an archive that libarchive reads (tar in any
  * compression, zip, 7z, cpio, ISO 9660, WARC) from PATH, or from standard
@@ -71,11 +83,10 @@ smz_err smz_pack_dir(smz_writer *w, const char *dir, const smz_pack_opts *o, cha
  * and members over O->max_entry are skipped with a warning; the holes of
  * sparse members are zeros.  WARC: each HTTP 200
  * response becomes an entry at its URL's path with its Content-Type. */
-smz_err smz_pack_archive(smz_writer *w, const char *path, const smz_pack_opts *o, char *err,
-                         size_t errlen);
+smz_err smz_pack_archive(smz_writer *w, const char *path, const smz_pack_opts *o);
 
 /* Adds the redirects of a TSV file: one "path<TAB>title<TAB>target" a line. */
-smz_err smz_pack_redirects(smz_writer *w, const char *tsv, char *err, size_t errlen);
+smz_err smz_pack_redirects(smz_writer *w, const char *tsv);
 
 /* ------------------------------------------------------------------
  * Collection metadata from a JSON file (see smz-pack(1)):
@@ -100,13 +111,16 @@ void smz_pack_meta_free(smz_pack_meta *m);
 
 /* Reads the metadata file PATH into M: what it sets replaces what M had
  * (so of several files the last wins); warnings go to O's warn (O may be
- * NULL).  On failure M is unchanged and ERR says why. */
-smz_err smz_pack_meta_read(smz_pack_meta *m, const char *path, const smz_pack_opts *o, char *err,
-                           size_t errlen);
+ * NULL).  On failure what M holds is unchanged and smz_pack_meta_errmsg(M)
+ * says why. */
+smz_err smz_pack_meta_read(smz_pack_meta *m, const char *path, const smz_pack_opts *o);
 
 /* Reads DIR/samizdat.json when there is one; SMZ_OK when there is none. */
-smz_err smz_pack_meta_read_dir(smz_pack_meta *m, const char *dir, const smz_pack_opts *o, char *err,
-                               size_t errlen);
+smz_err smz_pack_meta_read_dir(smz_pack_meta *m, const char *dir, const smz_pack_opts *o);
+
+/* The message of the last failed read into M ("" after a success), owned
+ * by M and valid until its next read; "out of memory" for a NULL M. */
+const char *smz_pack_meta_errmsg(const smz_pack_meta *m);
 
 /* The value of collection key KEY ("Title", "Tags", ...: those listed
  * above), or NULL when M (may be NULL) has none.  Owned by M. */
@@ -130,8 +144,7 @@ void smz_pack_index_free(smz_pack_index *x);
  * main page.  *MAIN_PAGE stays NULL for a collection without pages.  Also
  * warns about O->meta's "Articles" that name no file. */
 smz_err smz_pack_finish(smz_writer *w, const smz_pack_opts *o, const char *title,
-                        const char *description, const char **main_page, char *err,
-                        size_t errlen);
+                        const char *description, const char **main_page);
 
 /* The built-in 48x48 PNG illustration (a typed page on a red ground) for
  * collections that bring none: *PNG points at static bytes, *LEN their

@@ -42,6 +42,18 @@ void smz_reader_close(smz_reader *r);
  * handle, valid until the next call on it. */
 const char *smz_reader_errmsg(const smz_reader *r);
 
+/* The one way to stop a reader: sets R's interrupt flag (a lock-free C11
+ * atomic_int) and calls sqlite3_interrupt on R's connection (itself one
+ * atomic store), so any thread, or a signal handler, may call it while
+ * another thread is inside a call on R; it is thread-safe and
+ * async-signal-safe.  The running call (a search, smz_reader_check, the
+ * digest, smz_archive_verify, an iteration) stops at its next statement
+ * step or entry and returns SMZ_E_INTERRUPTED, as does every later call
+ * that runs a query: the flag is never cleared, so an interrupted handle
+ * is only good for smz_reader_errmsg and smz_reader_close.  R must stay
+ * open until the interrupted call returns; NULL does nothing. */
+void smz_reader_interrupt(smz_reader *r);
+
 /* One entry.  Everything is owned by the struct; free with smz_entry_free.
  * mime is "" for a redirect; redirect is NULL for content. */
 typedef struct smz_entry {

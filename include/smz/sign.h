@@ -8,10 +8,17 @@
  * minisign's legacy "Ed" signatures (Ed25519 over the raw data) unless the
  * caller passes SMZ_SIG_ALLOW_LEGACY.
  *
- * Errors: every function that can fail takes (char *err, size_t errlen).
- * When err is not NULL and errlen > 0, a failure writes a one-line English
- * message there (truncated to fit, always NUL-terminated) and a success
- * leaves "" there.  err may be NULL.  Nothing is printed, nothing is global.
+ * Errors, as everywhere in smz/: each function that can fail returns an
+ * smz_err, and its one-line English message lives on a handle, here an
+ * smz_sign_ctx passed first (libarchive's pattern: the code says what kind
+ * of failure, smz_sign_ctx_errmsg() says why, for people).  Keys,
+ * signatures and keyrings carry no message, so that keys stay immutable and
+ * shareable between threads; the context is the caller's, one per thread.
+ * A success leaves "" in the context.  CX may be NULL when the caller wants
+ * only the code.  Nothing is printed, nothing is global.  The functions
+ * that load a key file (smz_pubkey_load, smz_seckey_load,
+ * smz_seckey_file_encrypted, smz_keyring_load) start every message with
+ * the PATH they were given and ": ", so a front-end shows it as it is.
  *
  * Codes: SMZ_E_INVALID for malformed key/signature text or bad arguments
  * (including a wrong password), SMZ_E_SIGNATURE for a signature that does not
@@ -67,6 +74,20 @@ extern "C" {
 #define SMZ_SIGN_KDF_OPSLIMIT_DEFAULT 33554432ULL
 #define SMZ_SIGN_KDF_MEMLIMIT_DEFAULT 1073741824ULL
 
+/* ---- The context ------------------------------------------------------- */
+
+/* Where the functions below leave the message of their last failure.  One
+ * thread at a time uses a context; it holds nothing else. */
+typedef struct smz_sign_ctx smz_sign_ctx;
+
+/* A new context; SMZ_E_NOMEM (and *out NULL) when memory ran out.  Free it
+ * with smz_sign_ctx_free; smz_sign_ctx_free(NULL) does nothing. */
+smz_err smz_sign_ctx_new(smz_sign_ctx **out);
+void smz_sign_ctx_free(smz_sign_ctx *cx);
+/* The message of the last call made with CX: "" after a success.  Owned by
+ * CX, valid until its next call; "out of memory" for a NULL CX. */
+const char *smz_sign_ctx_errmsg(const smz_sign_ctx *cx);
+
 /* ---- Public keys -------------------------------------------------------- */
 
 typedef struct smz_pubkey smz_pubkey;
@@ -77,21 +98,20 @@ typedef struct smz_pubkey smz_pubkey;
  * without a final line end (LF or CRLF).  Nothing else may follow.  On
  * success *out is a new key the caller frees with smz_pubkey_free; on
  * failure *out is NULL. */
-smz_err smz_pubkey_parse(const char *text, size_t len, smz_pubkey **out,
-                         char *err, size_t errlen);
+smz_err smz_pubkey_parse(smz_sign_ctx *cx, const char *text, size_t len, smz_pubkey **out);
 /* Same, reading the file PATH (at most SMZ_KEY_FILE_MAX bytes). */
-smz_err smz_pubkey_load(const char *path, smz_pubkey **out, char *err, size_t errlen);
+smz_err smz_pubkey_load(smz_sign_ctx *cx, const char *path, smz_pubkey **out);
 
 /* The key's .pub file text: "untrusted comment: COMMENT\n" then the base64
  * line and "\n".  COMMENT NULL gives "samizdat public key <KEYID>".  *text
  * is malloc'd and NUL-terminated, owned by the caller (free()); *len (may be
  * NULL) is its length. */
-smz_err smz_pubkey_encode(const smz_pubkey *pk, const char *comment, char **text,
-                          size_t *len, char *err, size_t errlen);
+smz_err smz_pubkey_encode(smz_sign_ctx *cx, const smz_pubkey *pk, const char *comment, char **text,
+                          size_t *len);
 /* Writes that text to PATH, which must not exist yet (SMZ_E_EXISTS), with
  * mode 0644 (less the umask). */
-smz_err smz_pubkey_save(const smz_pubkey *pk, const char *path, const char *comment,
-                        char *err, size_t errlen);
+smz_err smz_pubkey_save(smz_sign_ctx *cx, const smz_pubkey *pk, const char *path,
+                        const char *comment);
 
 /* The key as minisign's base64 string (the -P form) into OUT. */
 void smz_pubkey_base64(const smz_pubkey *pk, char out[SMZ_PUBKEY_B64_SIZE]);
@@ -108,7 +128,7 @@ typedef struct smz_seckey smz_seckey;
 
 /* A new key pair with a random 8-byte key id.  *out is freed by the caller
  * with smz_seckey_free (which wipes it). */
-smz_err smz_seckey_generate(smz_seckey **out, char *err, size_t errlen);
+smz_err smz_seckey_generate(smz_sign_ctx *cx, smz_seckey **out);
 
 /* Parses a minisign secret key file's TEXT (LEN bytes): an "untrusted
  * comment: " line, then the base64 line, then nothing else.  An encrypted
@@ -120,16 +140,15 @@ smz_err smz_seckey_generate(smz_seckey **out, char *err, size_t errlen);
  * ignored.  Decrypting takes the time and memory the file asks for, at most
  * SMZ_SIGN_KDF_MEMLIMIT_MAX (1 GiB and seconds for minisign's keys).
  * *out is NULL on failure. */
-smz_err smz_seckey_parse(const char *text, size_t len, const char *password,
-                         smz_seckey **out, char *err, size_t errlen);
+smz_err smz_seckey_parse(smz_sign_ctx *cx, const char *text, size_t len, const char *password,
+                         smz_seckey **out);
 /* Same, reading PATH (at most SMZ_KEY_FILE_MAX bytes; the buffer is wiped). */
-smz_err smz_seckey_load(const char *path, const char *password, smz_seckey **out,
-                        char *err, size_t errlen);
+smz_err smz_seckey_load(smz_sign_ctx *cx, const char *path, const char *password, smz_seckey **out);
 
 /* Sets *encrypted to 1 when the secret key file PATH is encrypted (it needs
  * a password), 0 when it is not.  A file that is not a minisign secret key
  * fails as smz_seckey_load would (without decrypting anything). */
-smz_err smz_seckey_file_encrypted(const char *path, int *encrypted, char *err, size_t errlen);
+smz_err smz_seckey_file_encrypted(smz_sign_ctx *cx, const char *path, int *encrypted);
 
 /* The key's secret key file text.  PASSWORD NULL writes it unencrypted (as
  * `minisign -G -W`); otherwise it is encrypted with scrypt using OPSLIMIT and
@@ -137,17 +156,18 @@ smz_err smz_seckey_file_encrypted(const char *path, int *encrypted, char *err, s
  * least libsodium's minimums, are for tests).  COMMENT NULL gives "samizdat
  * secret key" or "samizdat encrypted secret key".  *text is allocated and
  * holds the secret: free it with smz_sign_free_secret(*text, *len). */
-smz_err smz_seckey_encode(const smz_seckey *sk, const char *password, uint64_t opslimit,
+smz_err smz_seckey_encode(smz_sign_ctx *cx, const smz_seckey *sk, const char *password,
+                          uint64_t opslimit,
                           uint64_t memlimit, const char *comment, char **text,
-                          size_t *len, char *err, size_t errlen);
+                          size_t *len);
 /* Writes that text to PATH, which must not exist yet (SMZ_E_EXISTS), with
  * mode 0600. */
-smz_err smz_seckey_save(const smz_seckey *sk, const char *path, const char *password,
-                        uint64_t opslimit, uint64_t memlimit, const char *comment,
-                        char *err, size_t errlen);
+smz_err smz_seckey_save(smz_sign_ctx *cx, const smz_seckey *sk, const char *path,
+                        const char *password,
+                        uint64_t opslimit, uint64_t memlimit, const char *comment);
 
 /* The public half, as a new key the caller frees with smz_pubkey_free. */
-smz_err smz_seckey_pubkey(const smz_seckey *sk, smz_pubkey **out, char *err, size_t errlen);
+smz_err smz_seckey_pubkey(smz_sign_ctx *cx, const smz_seckey *sk, smz_pubkey **out);
 void smz_seckey_keyid(const smz_seckey *sk, char out[SMZ_KEYID_SIZE]);
 /* Wipes and frees; smz_seckey_free(NULL) does nothing. */
 void smz_seckey_free(smz_seckey *sk);
@@ -168,8 +188,8 @@ void smz_hasher_final(smz_hasher *h, unsigned char hash[SMZ_SIGN_HASH_BYTES]);
 void smz_hasher_free(smz_hasher *h);
 
 /* The BLAKE2b-512 of the whole file PATH, read in 64 KiB pieces. */
-smz_err smz_sign_hash_file(const char *path, unsigned char hash[SMZ_SIGN_HASH_BYTES],
-                           char *err, size_t errlen);
+smz_err smz_sign_hash_file(smz_sign_ctx *cx, const char *path,
+                           unsigned char hash[SMZ_SIGN_HASH_BYTES]);
 
 /* ---- Signing ------------------------------------------------------------ */
 
@@ -182,13 +202,12 @@ smz_err smz_sign_hash_file(const char *path, unsigned char hash[SMZ_SIGN_HASH_BY
  * hold CR or LF (SMZ_E_INVALID).  The result is checked against the public
  * key before it is returned.  *sig is malloc'd, NUL-terminated, owned by the
  * caller (free()); *len (may be NULL) is its length. */
-smz_err smz_sign_hash(const smz_seckey *sk, const unsigned char hash[SMZ_SIGN_HASH_BYTES],
-                      const char *trusted, const char *untrusted, char **sig, size_t *len,
-                      char *err, size_t errlen);
+smz_err smz_sign_hash(smz_sign_ctx *cx, const smz_seckey *sk,
+                      const unsigned char hash[SMZ_SIGN_HASH_BYTES],
+                      const char *trusted, const char *untrusted, char **sig, size_t *len);
 /* Same for the file PATH, hashed as it streams. */
-smz_err smz_sign_file(const smz_seckey *sk, const char *path, const char *trusted,
-                      const char *untrusted, char **sig, size_t *len, char *err,
-                      size_t errlen);
+smz_err smz_sign_file(smz_sign_ctx *cx, const smz_seckey *sk, const char *path, const char *trusted,
+                      const char *untrusted, char **sig, size_t *len);
 
 /* ---- Verifying ---------------------------------------------------------- */
 
@@ -204,10 +223,9 @@ typedef struct smz_sig smz_sig;
  * canonical base64 of exactly 74 and 64 bytes, algorithm "ED" or "Ed"
  * (anything else is SMZ_E_UNSUPPORTED).  Nothing is verified yet.  *out,
  * NULL on failure, is freed by the caller with smz_sig_free. */
-smz_err smz_sig_parse(const char *text, size_t len, smz_sig **out, char *err,
-                      size_t errlen);
+smz_err smz_sig_parse(smz_sign_ctx *cx, const char *text, size_t len, smz_sig **out);
 /* Same, reading PATH (at most SMZ_SIG_FILE_MAX bytes). */
-smz_err smz_sig_load(const char *path, smz_sig **out, char *err, size_t errlen);
+smz_err smz_sig_load(smz_sign_ctx *cx, const char *path, smz_sig **out);
 
 /* The key id the signature claims, to pick a key (see smz_keyring_find).
  * Not authenticated until a verify call succeeds. */
@@ -228,17 +246,16 @@ const char *smz_sig_trusted_comment(const smz_sig *sig);
  * trusted comment or global signature (the data verifies, the comment does
  * not) from a damaged signature (neither verifies).  On SMZ_OK the trusted
  * comment becomes readable with smz_sig_trusted_comment. */
-smz_err smz_sig_verify_hash(smz_sig *sig, const smz_pubkey *pk,
-                            const unsigned char hash[SMZ_SIGN_HASH_BYTES], unsigned flags,
-                            char *err, size_t errlen);
+smz_err smz_sig_verify_hash(smz_sign_ctx *cx, smz_sig *sig, const smz_pubkey *pk,
+                            const unsigned char hash[SMZ_SIGN_HASH_BYTES], unsigned flags);
 /* Same over DATA (LEN bytes; may be NULL when LEN is 0); legacy signatures
  * can be checked here when allowed. */
-smz_err smz_sig_verify_data(smz_sig *sig, const smz_pubkey *pk, const void *data,
-                            size_t len, unsigned flags, char *err, size_t errlen);
+smz_err smz_sig_verify_data(smz_sign_ctx *cx, smz_sig *sig, const smz_pubkey *pk, const void *data,
+                            size_t len, unsigned flags);
 /* Same over the file PATH: streamed for "ED"; for an allowed legacy
  * signature read whole, at most SMZ_SIG_LEGACY_DATA_MAX bytes. */
-smz_err smz_sig_verify_file(smz_sig *sig, const smz_pubkey *pk, const char *path,
-                            unsigned flags, char *err, size_t errlen);
+smz_err smz_sig_verify_file(smz_sign_ctx *cx, smz_sig *sig, const smz_pubkey *pk, const char *path,
+                            unsigned flags);
 /* smz_sig_free(NULL) does nothing. */
 void smz_sig_free(smz_sig *sig);
 
@@ -272,20 +289,19 @@ typedef struct smz_keyring smz_keyring;
 /* An empty keyring to fill with smz_keyring_add.  Free with smz_keyring_free. */
 smz_err smz_keyring_new(smz_keyring **out);
 /* Adds a copy of PK (PK stays the caller's); same rules as the file. */
-smz_err smz_keyring_add(smz_keyring *kr, const smz_pubkey *pk, char *err, size_t errlen);
+smz_err smz_keyring_add(smz_sign_ctx *cx, smz_keyring *kr, const smz_pubkey *pk);
 /* Parses the trusted-keys TEXT (LEN bytes); *out is NULL on failure. */
-smz_err smz_keyring_parse(const char *text, size_t len, smz_keyring **out, char *err,
-                          size_t errlen);
+smz_err smz_keyring_parse(smz_sign_ctx *cx, const char *text, size_t len, smz_keyring **out);
 /* Same, reading PATH (at most SMZ_KEYRING_FILE_MAX bytes). */
-smz_err smz_keyring_load(const char *path, smz_keyring **out, char *err, size_t errlen);
+smz_err smz_keyring_load(smz_sign_ctx *cx, const char *path, smz_keyring **out);
 size_t smz_keyring_count(const smz_keyring *kr);
 /* Sets *pk to the key of KR with SIG's key id (borrowed from KR, valid until
  * KR is freed), then verify SIG with it.  No such key: SMZ_E_SIGNATURE
  * ("signed by key X, which is not one of the N trusted keys"), *pk NULL. */
-smz_err smz_keyring_find(const smz_keyring *kr, const smz_sig *sig, const smz_pubkey **pk,
-                         char *err, size_t errlen);
+smz_err smz_keyring_find(smz_sign_ctx *cx, const smz_keyring *kr, const smz_sig *sig,
+                         const smz_pubkey **pk);
 /* Adds every key of SRC to DST (same rules as smz_keyring_add). */
-smz_err smz_keyring_merge(smz_keyring *dst, const smz_keyring *src, char *err, size_t errlen);
+smz_err smz_keyring_merge(smz_sign_ctx *cx, smz_keyring *dst, const smz_keyring *src);
 /* smz_keyring_free(NULL) does nothing. */
 void smz_keyring_free(smz_keyring *kr);
 

@@ -21,13 +21,19 @@
  * trusted comment or global signature, a wrong key, a legacy signature, a
  * signature made for another archive, malformed text).
  *
- * Errors as in smz/sign.h: (char *err, size_t errlen) gets a one-line
- * message on failure.  A function returns SMZ_OK when the verification ran,
- * whatever it found; the findings are in the report. */
+ * Errors, as everywhere in smz/ (see smz/error.h): every function returns
+ * its smz_err, and the message is on the handle it works with: the reader R
+ * (smz_reader_errmsg) for the functions that read an open archive, the
+ * signing context (smz_sign_ctx_errmsg, smz/sign.h) for the one that signs
+ * a file.  A verify returns SMZ_OK when the verification ran, whatever it
+ * found; the findings, each with its own message, are in the report.
+ *
+ * Cancelling: smz_reader_interrupt(R) from any thread (or a signal
+ * handler) stops a running smz_archive_verify on R, the digest and the
+ * hashing of a .minisig's file alike, with SMZ_E_INTERRUPTED. */
 #ifndef SMZ_VERIFY_H
 #define SMZ_VERIFY_H
 
-#include <stdatomic.h>
 #include <stddef.h>
 #include "smz/error.h"
 #include "smz/reader.h"
@@ -85,18 +91,15 @@ typedef struct smz_verify_opts {
     const unsigned char *digest;  /* the archive's content digest when the caller
                                      already checked it (smz check); NULL: computed */
     unsigned flags;               /* SMZ_VERIFY_* */
-    const atomic_int *cancel;     /* may be NULL; when it becomes non-zero, hashing a
-                                     .minisig's file stops (SMZ_E_INTERRUPTED).  The
-                                     digest is stopped with sqlite3_interrupt on
-                                     smz_reader_db(R) by the caller. */
 } smz_verify_opts;
 
 /* Checks every signature of the archive open in R, whose file is PATH.
  * REP is filled (free it with smz_verify_report_free, even on failure).
- * Returns SMZ_OK when the check ran; SMZ_E_NOMEM, SMZ_E_INTERRUPTED or the
- * reader's error when it could not. */
+ * Returns SMZ_OK when the check ran; SMZ_E_NOMEM, SMZ_E_INTERRUPTED (R was
+ * interrupted) or the reader's error when it could not, with the message
+ * on R. */
 smz_err smz_archive_verify(smz_reader *r, const char *path, const smz_verify_opts *o,
-                           smz_verify_report *rep, char *err, size_t errlen);
+                           smz_verify_report *rep);
 void smz_verify_report_free(smz_verify_report *rep);
 /* 1 when at least one signature is GOOD and none is BAD. */
 int smz_verify_report_ok(const smz_verify_report *rep);
@@ -106,14 +109,15 @@ const char *smz_sigstatus_name(smz_sigstatus s);
 /* The detached signature (.minisig text, minisign's format) of the archive
  * file PATH, with our trusted comment.  The comment names the archive's
  * stored Digest: sign archives you made or have checked.  *sig is malloc'd
- * and NUL-terminated, owned by the caller; *len (may be NULL) its length. */
-smz_err smz_archive_sign_file(const char *path, const smz_seckey *sk, char **sig, size_t *len,
-                              char *err, size_t errlen);
+ * and NUL-terminated, owned by the caller; *len (may be NULL) its length.
+ * On failure the message is on CX (may be NULL), as in smz/sign.h. */
+smz_err smz_archive_sign_file(smz_sign_ctx *cx, const char *path, const smz_seckey *sk,
+                              char **sig, size_t *len);
 
 /* The embedded signature's key id, without checking anything (for `smz
  * info`): SMZ_E_NOTFOUND when the archive has none, SMZ_E_INVALID when it
- * cannot be parsed. */
-smz_err smz_archive_signer(smz_reader *r, char keyid[SMZ_KEYID_SIZE], char *err, size_t errlen);
+ * cannot be parsed; the message is on R. */
+smz_err smz_archive_signer(smz_reader *r, char keyid[SMZ_KEYID_SIZE]);
 
 #ifdef __cplusplus
 }

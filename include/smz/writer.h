@@ -111,9 +111,16 @@ smz_err smz_writer_set_signer(smz_writer *w, const struct smz_seckey *sk);
  * content digest, syncs, and renames the file into place. */
 smz_err smz_writer_finish(smz_writer *w);
 
-/* Cancels from another thread or a signal handler's flag check: the next
- * call fails with SMZ_E_INTERRUPTED.  Async-signal-safe. */
-void smz_writer_cancel(smz_writer *w);
+/* The one way to stop a pack: sets W's interrupt flag (a lock-free C11
+ * atomic_int), so any thread, or a signal handler, may call it while
+ * another thread is inside a call on W; it is thread-safe and
+ * async-signal-safe.  The call running on W (smz_writer_add, _finish, the
+ * pack.h functions walking a source) stops at its next check, between
+ * entries, and returns SMZ_E_INTERRUPTED; so does every later call.  The
+ * target path is never created: smz_writer_free removes the temporary
+ * file.  W must stay valid until the call returns (the caller frees it
+ * only after); NULL does nothing. */
+void smz_writer_interrupt(smz_writer *w);
 
 typedef struct smz_writer_stats {
     uint64_t entries, redirects, input_bytes, clusters, archive_bytes;

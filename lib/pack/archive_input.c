@@ -21,6 +21,7 @@
 #include <string.h>
 #include <strings.h>
 #include "entry.h"
+#include "writer_priv.h"
 #include "order.h"
 #include "format.h"
 #include "warc_fix.h"
@@ -294,8 +295,8 @@ static char *warc_path(const char *name)
     return s;
 }
 
-smz_err smz_pack_archive(smz_writer *w, const char *path, const smz_pack_opts *o, char *err,
-                         size_t errlen)
+static smz_err pack_archive(smz_writer *w, const char *path, const smz_pack_opts *o, char *err,
+                            size_t errlen)
 {
     smz_packer p = {.w = w, .o = o, .err = err, .errlen = errlen, .articles = o->articles > 0};
     struct archive *a = archive_read_new();
@@ -330,6 +331,10 @@ smz_err smz_pack_archive(smz_writer *w, const char *path, const smz_pack_opts *o
         goto out;
     }
     for (;;) {
+        if (smz__writer_interrupted(w)) {
+            rc = smz_packer_fail(&p, SMZ_E_INTERRUPTED, "interrupted");
+            goto out;
+        }
         r = archive_read_next_header(a, &ae);
         if (r == ARCHIVE_EOF)
             break;
@@ -437,4 +442,10 @@ out:
     archive_read_free(a);
     smz_warc_pipe_close(pipe);
     return rc;
+}
+
+smz_err smz_pack_archive(smz_writer *w, const char *path, const smz_pack_opts *o)
+{
+    char err[1024] = "";
+    return smz_pack_report(w, pack_archive(w, path, o, err, sizeof err), err);
 }

@@ -9,6 +9,7 @@
 #include "analyze.h"
 #include "article.h"
 #include "format.h"
+#include "writer_priv.h"
 
 void smz_packer_warn(smz_packer *p, const char *fmt, ...)
 {
@@ -212,6 +213,13 @@ smz_err smz_packer_redirect(smz_packer *p, const char *rel, const char *target)
     if (rc != SMZ_OK)
         return smz_packer_fail(p, rc, "%s", smz_writer_errmsg(p->w));
     return SMZ_OK;
+}
+
+smz_err smz_pack_report(smz_writer *w, smz_err rc, const char *err)
+{
+    if (rc != SMZ_OK && err[0])
+        smz__writer_set_error(w, rc, err);
+    return rc;
 }
 
 void smz_packer_close(smz_packer *p)

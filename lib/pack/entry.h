@@ -40,6 +40,10 @@ void smz_packer_warn(smz_packer *p, const char *fmt, ...) __attribute__((format(
 smz_err smz_packer_fail(smz_packer *p, smz_err e, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 void smz_packer_close(smz_packer *p);
+/* How every pack.h function that takes a writer ends: on failure, ERR
+ * (when it says anything: else the writer's own message stands) becomes
+ * W's message, so the caller reads it with smz_writer_errmsg.  Returns RC. */
+smz_err smz_pack_report(smz_writer *w, smz_err rc, const char *err);
 int smz_is_article_path(const char *path);
 
 /* What a metadata file says about one file (its "Articles" member). */

@@ -135,8 +135,8 @@ static smz_err unique_refs(smz_pack_index *x, smz_article_ref **out, size_t *n)
     return SMZ_OK;
 }
 
-smz_err smz_pack_finish(smz_writer *w, const smz_pack_opts *o, const char *title, const char *description,
-                        const char **main_page, char *err, size_t errlen)
+static smz_err pack_finish(smz_writer *w, const smz_pack_opts *o, const char *title,
+                           const char *description, const char **main_page, char *err, size_t errlen)
 {
     smz_article_ref *refs = NULL;
     size_t n = 0;
@@ -187,4 +187,11 @@ out:
     free(refs);
     free(html);
     return rc;
+}
+
+smz_err smz_pack_finish(smz_writer *w, const smz_pack_opts *o, const char *title, const char *description,
+                        const char **main_page)
+{
+    char err[1024] = "";
+    return smz_pack_report(w, pack_finish(w, o, title, description, main_page, err, sizeof err), err);
 }

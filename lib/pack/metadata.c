@@ -42,6 +42,7 @@ struct smz_pack_meta {
     size_t n_articles;
     meta_file files[MAX_FILES];
     size_t n_files;
+    char errmsg[1024]; /* smz_pack_meta_errmsg: why the last read failed */
 };
 
 smz_err smz_pack_meta_new(smz_pack_meta **out)
@@ -539,17 +540,26 @@ out:
     return rc;
 }
 
-smz_err smz_pack_meta_read(smz_pack_meta *m, const char *path, const smz_pack_opts *o, char *err, size_t errlen)
+const char *smz_pack_meta_errmsg(const smz_pack_meta *m)
 {
-    parse ps = {.file = path, .o = o, .err = err, .errlen = errlen};
+    return m ? m->errmsg : "out of memory";
+}
+
+smz_err smz_pack_meta_read(smz_pack_meta *m, const char *path, const smz_pack_opts *o)
+{
+    if (!m)
+        return SMZ_E_INVALID;
+    char *err = m->errmsg;
+    parse ps = {.file = path, .o = o, .err = err, .errlen = sizeof m->errmsg};
     char *json = NULL;
     size_t len = 0;
     struct stat sb;
     smz_err rc;
-    if (!m || !path)
+    err[0] = 0;
+    if (!path) {
+        snprintf(err, sizeof m->errmsg, "smz_pack_meta_read: NULL path");
         return SMZ_E_INVALID;
-    if (errlen)
-        err[0] = 0;
+    }
     if (m->n_files == MAX_FILES)
         return fail(&ps, SMZ_E_TOOBIG, "more than %d metadata files", MAX_FILES);
     if ((rc = slurp(&ps, path, &json, &len, &sb)) != SMZ_OK)
@@ -613,18 +623,20 @@ out:
     return rc;
 }
 
-smz_err smz_pack_meta_read_dir(smz_pack_meta *m, const char *dir, const smz_pack_opts *o, char *err,
-                               size_t errlen)
+smz_err smz_pack_meta_read_dir(smz_pack_meta *m, const char *dir, const smz_pack_opts *o)
 {
     char *path = NULL;
     struct stat sb;
+    if (!m)
+        return SMZ_E_INVALID;
+    m->errmsg[0] = 0;
     if (asprintf(&path, "%s/%s", dir, SMZ_PACK_META_FILE) < 0) {
-        snprintf(err, errlen, "out of memory");
+        snprintf(m->errmsg, sizeof m->errmsg, "out of memory");
         return SMZ_E_NOMEM;
     }
     smz_err rc = SMZ_OK;
     if (lstat(path, &sb) == 0)
-        rc = smz_pack_meta_read(m, path, o, err, errlen);
+        rc = smz_pack_meta_read(m, path, o);
     free(path);
     return rc;
 }

@@ -18,6 +18,7 @@
 #include "entry.h"
 #include "order.h"
 #include "format.h"
+#include "writer_priv.h"
 #include "util/file.h"
 
 #define MAX_DEPTH 64
@@ -90,6 +91,10 @@ static smz_err visit(walker *k, const char *abs, const char *rel)
 {
     struct stat lsb, sb;
     char real[PATH_MAX];
+    /* The writer's interrupt flag, the one way to stop a pack, also stops
+     * listing (or scanning) a large tree. */
+    if (smz__writer_interrupted(k->p.w))
+        return failf(k, SMZ_E_INTERRUPTED, "interrupted");
     if (lstat(abs, &lsb) != 0)
         return failf(k, SMZ_E_IO, "cannot read %s: %s", abs, strerror(errno));
     if (!smz_path_valid(rel)) {
@@ -220,20 +225,23 @@ static smz_err run(walker *k, const char *dir)
     return rc;
 }
 
-smz_err smz_pack_scan(const char *dir, const smz_pack_opts *o, uint64_t *files, uint64_t *bytes,
-                      char *err, size_t errlen)
+smz_err smz_pack_scan(smz_writer *w, const char *dir, const smz_pack_opts *o, uint64_t *files,
+                      uint64_t *bytes)
 {
-    walker k = {.o = o, .err = err, .errlen = errlen, .scan_only = 1};
+    char err[1024] = "";
+    walker k = {.o = o, .err = err, .errlen = sizeof err, .scan_only = 1};
+    k.p.w = w; /* for its interrupt flag only */
     smz_err rc = run(&k, dir);
     *files = k.entries;
     *bytes = k.bytes;
-    return rc;
+    return smz_pack_report(w, rc, err);
 }
 
-smz_err smz_pack_dir(smz_writer *w, const char *dir, const smz_pack_opts *o, char *err, size_t errlen)
+smz_err smz_pack_dir(smz_writer *w, const char *dir, const smz_pack_opts *o)
 {
-    walker k = {.o = o, .err = err, .errlen = errlen};
-    k.p = (smz_packer){.w = w, .o = o, .err = err, .errlen = errlen};
+    char err[1024] = "";
+    walker k = {.o = o, .err = err, .errlen = sizeof err};
+    k.p = (smz_packer){.w = w, .o = o, .err = err, .errlen = sizeof err};
     smz_err rc = run(&k, dir);
     /* Articles (auto): only when the folder holds no HTML at all. */
     k.p.articles = o->articles < 0 ? !k.saw_html : o->articles;
@@ -241,11 +249,13 @@ smz_err smz_pack_dir(smz_writer *w, const char *dir, const smz_pack_opts *o, cha
         rc = smz_order_replay(k.order);
     smz_order_free(k.order);
     smz_packer_close(&k.p);
-    return rc;
+    return smz_pack_report(w, rc, err);
 }
 
-smz_err smz_pack_redirects(smz_writer *w, const char *tsv, char *err, size_t errlen)
+smz_err smz_pack_redirects(smz_writer *w, const char *tsv)
 {
+    char err[1024] = "";
+    size_t errlen = sizeof err;
     const char *why;
     FILE *f = smz_file_fopen(tsv, 0, &why);
     char *line = NULL;
@@ -255,7 +265,7 @@ smz_err smz_pack_redirects(smz_writer *w, const char *tsv, char *err, size_t err
     smz_err rc = SMZ_OK;
     if (!f) {
         snprintf(err, errlen, "cannot read %s: %s", tsv, why);
-        return SMZ_E_IO;
+        return smz_pack_report(w, SMZ_E_IO, err);
     }
     while ((n = getline(&line, &cap, f)) >= 0) {
         lineno++;
@@ -277,5 +287,5 @@ smz_err smz_pack_redirects(smz_writer *w, const char *tsv, char *err, size_t err
     }
     free(line);
     fclose(f);
-    return rc;
+    return smz_pack_report(w, rc, err);
 }

@@ -21,7 +21,9 @@
 #include <sqlite3.h>
 #include "smz/verify.h"
 #include "format.h"
+#include "reader_priv.h"
 #include "sign/archive_int.h"
+#include "sign/sign_int.h"
 #include "text/utf8.h"
 #include "util/file.h"
 
@@ -290,8 +292,11 @@ smz_err smz__archive_embed_signature(const char *path, const smz_seckey *sk, cha
 
     if ((rc = prepare(path, &comment, hash, err, errlen)) != SMZ_OK)
         goto out;
-    if ((rc = smz_sign_hash(sk, hash, comment, NULL, &sig, &len, err, errlen)) != SMZ_OK)
+    smz_sign_ctx cx = {""};
+    if ((rc = smz_sign_hash(&cx, sk, hash, comment, NULL, &sig, &len)) != SMZ_OK) {
+        failf(err, errlen, rc, "%s", cx.msg);
         goto out;
+    }
     src = sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL);
     if (src == SQLITE_OK)
         src = sqlite3_exec(db, "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;", NULL, NULL,
@@ -320,9 +325,11 @@ out:
     return rc;
 }
 
-smz_err smz_archive_sign_file(const char *path, const smz_seckey *sk, char **sig, size_t *len,
-                              char *err, size_t errlen)
+smz_err smz_archive_sign_file(smz_sign_ctx *cx, const char *path, const smz_seckey *sk,
+                              char **sig, size_t *len)
 {
+    char *err = smz__sign_msg(cx);
+    size_t errlen = smz__sign_msglen(cx);
     unsigned char hash[SMZ_SIGN_HASH_BYTES];
     char *comment = NULL;
     smz_err rc;
@@ -330,27 +337,30 @@ smz_err smz_archive_sign_file(const char *path, const smz_seckey *sk, char **sig
     *sig = NULL;
     if (len)
         *len = 0;
+    if (err && errlen)
+        err[0] = '\0';
     if ((rc = prepare(path, &comment, hash, err, errlen)) == SMZ_OK)
-        rc = smz_sign_file(sk, path, comment, NULL, sig, len, err, errlen);
+        rc = smz_sign_file(cx, sk, path, comment, NULL, sig, len);
     free(comment);
     return rc;
 }
 
-smz_err smz_archive_signer(smz_reader *r, char keyid[SMZ_KEYID_SIZE], char *err, size_t errlen)
+smz_err smz_archive_signer(smz_reader *r, char keyid[SMZ_KEYID_SIZE])
 {
     char *text = NULL;
     size_t n = 0;
     smz_sig *sig = NULL;
+    smz_sign_ctx cx = {""};
     smz_err rc = smz_reader_meta(r, SMZ_META_SIGNATURE, &text, &n);
 
     keyid[0] = '\0';
-    if (rc != SMZ_OK) {
-        failf(err, errlen, rc, "%s", smz_reader_errmsg(r));
-        return rc;
-    }
-    rc = smz_sig_parse(text, n, &sig, err, errlen);
+    if (rc != SMZ_OK)
+        return rc; /* the reader's message says why */
+    rc = smz_sig_parse(&cx, text, n, &sig);
     if (rc == SMZ_OK)
         smz_sig_keyid(sig, keyid);
+    else
+        smz_reader_fail(r, SMZ_E_INVALID, "%s", cx.msg);
     smz_sig_free(sig);
     free(text);
     return rc == SMZ_OK ? SMZ_OK : SMZ_E_INVALID;
@@ -389,17 +399,17 @@ static const char *digest_of(vctx *c)
 static const smz_pubkey *trusted_key(vctx *c, const smz_sig *sig, smz_sigcheck *sc)
 {
     const smz_pubkey *pk = NULL;
-    char msg[512];
+    smz_sign_ctx cx = {""};
     sc->status = SMZ_SIGSTATUS_UNTRUSTED;
     if (!c->o->trusted || smz_keyring_count(c->o->trusted) == 0) {
         setmsg(sc, "signed by key %s; no trusted key was given, so it is not checked", sc->keyid);
         return NULL;
     }
-    if (smz_keyring_find(c->o->trusted, sig, &pk, msg, sizeof msg) != SMZ_OK) {
+    if (smz_keyring_find(&cx, c->o->trusted, sig, &pk) != SMZ_OK) {
         if (smz_keyring_count(c->o->trusted) == 1)
             setmsg(sc, "signed by key %s, not by the trusted key: wrong key id", sc->keyid);
         else
-            setmsg(sc, "%s", msg);
+            setmsg(sc, "%s", cx.msg);
         return NULL;
     }
     sc->trusted = 1;
@@ -506,7 +516,9 @@ static smz_err check_embedded(vctx *c, char *err, size_t errlen)
     smz_verify_report *rep = c->rep;
     smz_sigcheck *sc = &rep->sigs[rep->n];
     int quick = (c->o->flags & SMZ_VERIFY_QUICK) != 0;
-    char *text = NULL, msg[1024];
+    char *text = NULL;
+    smz_sign_ctx cx = {""};
+    const char *msg = cx.msg;
     size_t n = 0;
     smz_sig *sig = NULL;
     const smz_pubkey *pk;
@@ -525,7 +537,7 @@ static smz_err check_embedded(vctx *c, char *err, size_t errlen)
         setmsg(sc, "embedded signature unreadable: %s", smz_reader_errmsg(c->r));
         goto out;
     }
-    if (smz_sig_parse(text, n, &sig, msg, sizeof msg) != SMZ_OK) {
+    if (smz_sig_parse(&cx, text, n, &sig) != SMZ_OK) {
         setmsg(sc, "malformed embedded %s", msg);
         goto out;
     }
@@ -540,7 +552,7 @@ static smz_err check_embedded(vctx *c, char *err, size_t errlen)
         goto out;
     }
     statement_hash(current, hash);
-    rc = smz_sig_verify_hash(sig, pk, hash, 0, msg, sizeof msg);
+    rc = smz_sig_verify_hash(&cx, sig, pk, hash, 0);
     if (rc == SMZ_OK)
         accept(sc, sig, current, quick);
     else if (rc == SMZ_E_NOMEM)
@@ -553,9 +565,9 @@ out:
     return SMZ_OK;
 }
 
-/* BLAKE2b-512 of the file at PATH, as minisign prehashes; stops when the
- * caller's cancel flag is set. */
-static smz_err hash_file(const char *path, const atomic_int *cancel,
+/* BLAKE2b-512 of the file at PATH, as minisign prehashes; stops when R is
+ * interrupted (smz_reader_interrupt), the one cancel flag of a verify. */
+static smz_err hash_file(const char *path, smz_reader *r,
                          unsigned char hash[SMZ_SIGN_HASH_BYTES], char *msg, size_t msglen)
 {
     smz_hasher *h = NULL;
@@ -576,7 +588,7 @@ static smz_err hash_file(const char *path, const atomic_int *cancel,
         goto out;
     }
     while ((n = fread(buf, 1, 1 << 16, f)) > 0) {
-        if (cancel && atomic_load(cancel)) {
+        if (smz_reader_interrupted(r)) {
             rc = failf(msg, msglen, SMZ_E_INTERRUPTED, "interrupted");
             goto out;
         }
@@ -602,6 +614,7 @@ static smz_err check_detached(vctx *c, const char *path, char *err, size_t errle
     smz_sigcheck *sc = &rep->sigs[rep->n];
     int quick = (c->o->flags & SMZ_VERIFY_QUICK) != 0;
     char *file = NULL, msg[1024];
+    smz_sign_ctx cx = {""};
     smz_sig *sig = NULL;
     const smz_pubkey *pk;
     unsigned char hash[SMZ_SIGN_HASH_BYTES];
@@ -626,7 +639,8 @@ static smz_err check_detached(vctx *c, const char *path, char *err, size_t errle
     sc->detached = 1;
     sc->file = file;
     sc->status = SMZ_SIGSTATUS_BAD;
-    rc = smz_sig_load(file, &sig, msg, sizeof msg);
+    rc = smz_sig_load(&cx, file, &sig);
+    snprintf(msg, sizeof msg, "%s", cx.msg);
     if (rc == SMZ_E_NOMEM)
         return failf(err, errlen, rc, "out of memory");
     if (rc == SMZ_E_NOTFOUND || rc == SMZ_E_IO || rc == SMZ_E_TOOBIG) {
@@ -643,7 +657,7 @@ static smz_err check_detached(vctx *c, const char *path, char *err, size_t errle
         sc->status = SMZ_SIGSTATUS_UNCHECKED;
         goto out;
     }
-    rc = hash_file(path, c->o->cancel, hash, msg, sizeof msg);
+    rc = hash_file(path, c->r, hash, msg, sizeof msg);
     if (rc == SMZ_E_NOMEM || rc == SMZ_E_INTERRUPTED) {
         smz_sig_free(sig);
         return failf(err, errlen, rc, "%s", msg);
@@ -652,7 +666,8 @@ static smz_err check_detached(vctx *c, const char *path, char *err, size_t errle
         setmsg(sc, "%s", msg);
         goto out;
     }
-    rc = smz_sig_verify_hash(sig, pk, hash, 0, msg, sizeof msg);
+    rc = smz_sig_verify_hash(&cx, sig, pk, hash, 0);
+    snprintf(msg, sizeof msg, "%s", cx.msg);
     if (rc == SMZ_OK)
         accept(sc, sig, digest_of(c), 0);
     else if (rc == SMZ_E_NOMEM)
@@ -665,31 +680,37 @@ out:
 }
 
 smz_err smz_archive_verify(smz_reader *r, const char *path, const smz_verify_opts *o,
-                           smz_verify_report *rep, char *err, size_t errlen)
+                           smz_verify_report *rep)
 {
     static const smz_verify_opts none = {0};
     vctx c;
     smz_err rc;
+    char err[1024] = "";
+    size_t errlen = sizeof err;
 
-    if (err && errlen)
-        err[0] = '\0';
     memset(rep, 0, sizeof *rep);
-    if (!r || !path)
-        return failf(err, errlen, SMZ_E_INVALID, "smz_archive_verify: NULL argument");
+    if (!r)
+        return SMZ_E_INVALID;
+    smz_reader_begin_long(r, 1);
+    if (!path)
+        return smz_reader_fail(r, SMZ_E_INVALID, "smz_archive_verify: NULL argument");
     if (sodium_init() < 0)
-        return failf(err, errlen, SMZ_E_INTERNAL, "libsodium failed to initialise");
+        return smz_reader_fail(r, SMZ_E_INTERNAL, "libsodium failed to initialise");
     memset(&c, 0, sizeof c);
     c.r = r;
     c.o = o ? o : &none;
     c.rep = rep;
-    if ((rc = load_info(r, &c.in, err, errlen)) != SMZ_OK)
-        return rc;
-    rc = check_embedded(&c, err, errlen);
+    if ((rc = load_info(r, &c.in, err, errlen)) == SMZ_OK)
+        rc = check_embedded(&c, err, errlen);
     if (rc == SMZ_OK && !(c.o->flags & SMZ_VERIFY_NO_DETACHED))
         rc = check_detached(&c, path, err, errlen);
-    if (rc == SMZ_OK && c.o->cancel && atomic_load(c.o->cancel))
+    /* An interrupted digest shows in the report as a signature that cannot
+     * be checked: the verify as a whole did not run to its end. */
+    if (rc == SMZ_OK && smz_reader_interrupted(r))
         rc = failf(err, errlen, SMZ_E_INTERRUPTED, "interrupted");
     info_free(&c.in);
+    if (rc != SMZ_OK)
+        smz_reader_fail(r, rc, "%s", err);
     return rc;
 }
 

@@ -35,9 +35,10 @@ static char *put(char *p, const void *s, size_t len)
 
 /* ---- public keys ---- */
 
-smz_err smz_pubkey_parse(const char *text, size_t len, smz_pubkey **out, char *err,
-                         size_t errlen)
+smz_err smz_pubkey_parse(smz_sign_ctx *cx, const char *text, size_t len, smz_pubkey **out)
 {
+    char *err = smz__sign_msg(cx);
+    size_t errlen = smz__sign_msglen(cx);
     smz_err rc;
     smz__lines it;
     const char *line[3] = {NULL, NULL, NULL};
@@ -97,8 +98,10 @@ out:
     return rc;
 }
 
-smz_err smz_pubkey_load(const char *path, smz_pubkey **out, char *err, size_t errlen)
+smz_err smz_pubkey_load(smz_sign_ctx *cx, const char *path, smz_pubkey **out)
 {
+    char *err = smz__sign_msg(cx);
+    size_t errlen = smz__sign_msglen(cx);
     smz_err rc;
     char *buf = NULL;
     size_t len = 0;
@@ -115,7 +118,8 @@ smz_err smz_pubkey_load(const char *path, smz_pubkey **out, char *err, size_t er
     rc = smz__sign_read_file(path, SMZ_KEY_FILE_MAX, 0, &buf, &len, err, errlen);
     if (rc != SMZ_OK)
         goto out;
-    rc = smz_pubkey_parse(buf, len, out, err, errlen);
+    if ((rc = smz_pubkey_parse(cx, buf, len, out)) != SMZ_OK)
+        smz__sign_name_file(err, errlen, path);
 out:
     free(buf);
     return rc;
@@ -147,9 +151,11 @@ void smz_pubkey_free(smz_pubkey *pk)
     free(pk);
 }
 
-smz_err smz_pubkey_encode(const smz_pubkey *pk, const char *comment, char **text, size_t *len,
-                          char *err, size_t errlen)
+smz_err smz_pubkey_encode(smz_sign_ctx *cx, const smz_pubkey *pk, const char *comment, char **text,
+                          size_t *len)
 {
+    char *err = smz__sign_msg(cx);
+    size_t errlen = smz__sign_msglen(cx);
     smz_err rc;
     char b64[SMZ_PUBKEY_B64_SIZE], id[SMZ_KEYID_SIZE], deflt[64];
     size_t clen, total;
@@ -201,9 +207,11 @@ out:
     return rc;
 }
 
-smz_err smz_pubkey_save(const smz_pubkey *pk, const char *path, const char *comment, char *err,
-                        size_t errlen)
+smz_err smz_pubkey_save(smz_sign_ctx *cx, const smz_pubkey *pk, const char *path,
+                        const char *comment)
 {
+    char *err = smz__sign_msg(cx);
+    size_t errlen = smz__sign_msglen(cx);
     smz_err rc;
     char *text = NULL;
     size_t len = 0;
@@ -212,7 +220,7 @@ smz_err smz_pubkey_save(const smz_pubkey *pk, const char *path, const char *comm
         rc = smz__sign_fail(err, errlen, SMZ_E_INVALID, "smz_pubkey_save: NULL path");
         goto out;
     }
-    rc = smz_pubkey_encode(pk, comment, &text, &len, err, errlen);
+    rc = smz_pubkey_encode(cx, pk, comment, &text, &len);
     if (rc != SMZ_OK)
         goto out;
     rc = smz__sign_write_new(path, text, len, 0644, err, errlen);
@@ -252,8 +260,10 @@ void smz_seckey_keyid(const smz_seckey *sk, char out[SMZ_KEYID_SIZE])
     smz__sign_keyid_hex(sk->keyid, out);
 }
 
-smz_err smz_seckey_generate(smz_seckey **out, char *err, size_t errlen)
+smz_err smz_seckey_generate(smz_sign_ctx *cx, smz_seckey **out)
 {
+    char *err = smz__sign_msg(cx);
+    size_t errlen = smz__sign_msglen(cx);
     smz_err rc;
     struct smz_seckey *sk = NULL;
     unsigned char pk[crypto_sign_PUBLICKEYBYTES];
@@ -283,8 +293,10 @@ out:
     return rc;
 }
 
-smz_err smz_seckey_pubkey(const smz_seckey *sk, smz_pubkey **out, char *err, size_t errlen)
+smz_err smz_seckey_pubkey(smz_sign_ctx *cx, const smz_seckey *sk, smz_pubkey **out)
 {
+    char *err = smz__sign_msg(cx);
+    size_t errlen = smz__sign_msglen(cx);
     struct smz_pubkey *pk;
     smz_err rc;
 
@@ -345,9 +357,11 @@ static smz_err seckey_crypt(unsigned char *bin, const char *password, char *err,
     return SMZ_OK;
 }
 
-smz_err smz_seckey_parse(const char *text, size_t len, const char *password, smz_seckey **out,
-                         char *err, size_t errlen)
+smz_err smz_seckey_parse(smz_sign_ctx *cx, const char *text, size_t len, const char *password,
+                         smz_seckey **out)
 {
+    char *err = smz__sign_msg(cx);
+    size_t errlen = smz__sign_msglen(cx);
     smz_err rc;
     smz__lines it;
     const char *line[3] = {NULL, NULL, NULL};
@@ -462,8 +476,10 @@ out:
     return rc;
 }
 
-smz_err smz_seckey_file_encrypted(const char *path, int *encrypted, char *err, size_t errlen)
+smz_err smz_seckey_file_encrypted(smz_sign_ctx *cx, const char *path, int *encrypted)
 {
+    char *err = smz__sign_msg(cx);
+    size_t errlen = smz__sign_msglen(cx);
     smz_err rc;
     char *buf = NULL;
     size_t len = 0, llen[2] = {0, 0}, n = 0;
@@ -497,7 +513,8 @@ smz_err smz_seckey_file_encrypted(const char *path, int *encrypted, char *err, s
         rc = SMZ_OK;
         goto out;
     }
-    rc = smz_seckey_parse(buf, len, NULL, &sk, err, errlen);
+    if ((rc = smz_seckey_parse(cx, buf, len, NULL, &sk)) != SMZ_OK)
+        smz__sign_name_file(err, errlen, path);
 out:
     sodium_memzero(bin, sizeof bin);
     smz_seckey_free(sk);
@@ -506,9 +523,10 @@ out:
     return rc;
 }
 
-smz_err smz_seckey_load(const char *path, const char *password, smz_seckey **out, char *err,
-                        size_t errlen)
+smz_err smz_seckey_load(smz_sign_ctx *cx, const char *path, const char *password, smz_seckey **out)
 {
+    char *err = smz__sign_msg(cx);
+    size_t errlen = smz__sign_msglen(cx);
     smz_err rc;
     char *buf = NULL;
     size_t len = 0;
@@ -525,17 +543,20 @@ smz_err smz_seckey_load(const char *path, const char *password, smz_seckey **out
     rc = smz__sign_read_file(path, SMZ_KEY_FILE_MAX, 1, &buf, &len, err, errlen);
     if (rc != SMZ_OK)
         goto out;
-    rc = smz_seckey_parse(buf, len, password, out, err, errlen);
+    if ((rc = smz_seckey_parse(cx, buf, len, password, out)) != SMZ_OK)
+        smz__sign_name_file(err, errlen, path);
 out:
     if (buf)
         smz_sign_free_secret(buf, len + 1);
     return rc;
 }
 
-smz_err smz_seckey_encode(const smz_seckey *sk, const char *password, uint64_t opslimit,
-                          uint64_t memlimit, const char *comment, char **text, size_t *len,
-                          char *err, size_t errlen)
+smz_err smz_seckey_encode(smz_sign_ctx *cx, const smz_seckey *sk, const char *password,
+                          uint64_t opslimit,
+                          uint64_t memlimit, const char *comment, char **text, size_t *len)
 {
+    char *err = smz__sign_msg(cx);
+    size_t errlen = smz__sign_msglen(cx);
     smz_err rc;
     unsigned char bin[SMZ__SECKEY_BIN];
     char b64[SMZ__B64_LEN(SMZ__SECKEY_BIN) + 1];
@@ -617,10 +638,12 @@ out:
     return rc;
 }
 
-smz_err smz_seckey_save(const smz_seckey *sk, const char *path, const char *password,
-                        uint64_t opslimit, uint64_t memlimit, const char *comment, char *err,
-                        size_t errlen)
+smz_err smz_seckey_save(smz_sign_ctx *cx, const smz_seckey *sk, const char *path,
+                        const char *password,
+                        uint64_t opslimit, uint64_t memlimit, const char *comment)
 {
+    char *err = smz__sign_msg(cx);
+    size_t errlen = smz__sign_msglen(cx);
     smz_err rc;
     char *text = NULL;
     size_t len = 0;
@@ -629,7 +652,7 @@ smz_err smz_seckey_save(const smz_seckey *sk, const char *path, const char *pass
         rc = smz__sign_fail(err, errlen, SMZ_E_INVALID, "smz_seckey_save: NULL path");
         goto out;
     }
-    rc = smz_seckey_encode(sk, password, opslimit, memlimit, comment, &text, &len, err, errlen);
+    rc = smz_seckey_encode(cx, sk, password, opslimit, memlimit, comment, &text, &len);
     if (rc != SMZ_OK)
         goto out;
     rc = smz__sign_write_new(path, text, len, 0600, err, errlen);
@@ -707,8 +730,10 @@ static smz_err keyring_add(smz_keyring *kr, const struct smz_pubkey *pk, const c
     return SMZ_OK;
 }
 
-smz_err smz_keyring_add(smz_keyring *kr, const smz_pubkey *pk, char *err, size_t errlen)
+smz_err smz_keyring_add(smz_sign_ctx *cx, smz_keyring *kr, const smz_pubkey *pk)
 {
+    char *err = smz__sign_msg(cx);
+    size_t errlen = smz__sign_msglen(cx);
     smz_err rc = smz__sign_begin(err, errlen);
 
     if (rc != SMZ_OK)
@@ -718,8 +743,10 @@ smz_err smz_keyring_add(smz_keyring *kr, const smz_pubkey *pk, char *err, size_t
     return keyring_add(kr, pk, "", err, errlen);
 }
 
-smz_err smz_keyring_merge(smz_keyring *dst, const smz_keyring *src, char *err, size_t errlen)
+smz_err smz_keyring_merge(smz_sign_ctx *cx, smz_keyring *dst, const smz_keyring *src)
 {
+    char *err = smz__sign_msg(cx);
+    size_t errlen = smz__sign_msglen(cx);
     smz_err rc = smz__sign_begin(err, errlen);
     size_t i;
 
@@ -733,9 +760,10 @@ smz_err smz_keyring_merge(smz_keyring *dst, const smz_keyring *src, char *err, s
     return SMZ_OK;
 }
 
-smz_err smz_keyring_parse(const char *text, size_t len, smz_keyring **out, char *err,
-                          size_t errlen)
+smz_err smz_keyring_parse(smz_sign_ctx *cx, const char *text, size_t len, smz_keyring **out)
 {
+    char *err = smz__sign_msg(cx);
+    size_t errlen = smz__sign_msglen(cx);
     smz_err rc;
     smz__lines it;
     smz_keyring *kr = NULL;
@@ -804,8 +832,10 @@ out:
     return rc;
 }
 
-smz_err smz_keyring_load(const char *path, smz_keyring **out, char *err, size_t errlen)
+smz_err smz_keyring_load(smz_sign_ctx *cx, const char *path, smz_keyring **out)
 {
+    char *err = smz__sign_msg(cx);
+    size_t errlen = smz__sign_msglen(cx);
     smz_err rc;
     char *buf = NULL;
     size_t len = 0;
@@ -822,15 +852,18 @@ smz_err smz_keyring_load(const char *path, smz_keyring **out, char *err, size_t 
     rc = smz__sign_read_file(path, SMZ_KEYRING_FILE_MAX, 0, &buf, &len, err, errlen);
     if (rc != SMZ_OK)
         goto out;
-    rc = smz_keyring_parse(buf, len, out, err, errlen);
+    if ((rc = smz_keyring_parse(cx, buf, len, out)) != SMZ_OK)
+        smz__sign_name_file(err, errlen, path);
 out:
     free(buf);
     return rc;
 }
 
-smz_err smz_keyring_find(const smz_keyring *kr, const smz_sig *sig, const smz_pubkey **pk,
-                         char *err, size_t errlen)
+smz_err smz_keyring_find(smz_sign_ctx *cx, const smz_keyring *kr, const smz_sig *sig,
+                         const smz_pubkey **pk)
 {
+    char *err = smz__sign_msg(cx);
+    size_t errlen = smz__sign_msglen(cx);
     unsigned char id[SMZ__KEYNUM_BYTES];
     char hex[SMZ_KEYID_SIZE];
     size_t i;

@@ -75,9 +75,11 @@ void smz_hasher_free(smz_hasher *h)
     free(h);
 }
 
-smz_err smz_sign_hash_file(const char *path, unsigned char hash[SMZ_SIGN_HASH_BYTES], char *err,
-                           size_t errlen)
+smz_err smz_sign_hash_file(smz_sign_ctx *cx, const char *path,
+                           unsigned char hash[SMZ_SIGN_HASH_BYTES])
 {
+    char *err = smz__sign_msg(cx);
+    size_t errlen = smz__sign_msglen(cx);
     smz_err rc;
     FILE *f = NULL;
     unsigned char *buf = NULL;
@@ -139,10 +141,12 @@ static smz_err global_message(const unsigned char sig[crypto_sign_BYTES], const 
     return SMZ_OK;
 }
 
-smz_err smz_sign_hash(const smz_seckey *sk, const unsigned char hash[SMZ_SIGN_HASH_BYTES],
-                      const char *trusted, const char *untrusted, char **sig, size_t *len,
-                      char *err, size_t errlen)
+smz_err smz_sign_hash(smz_sign_ctx *cx, const smz_seckey *sk,
+                      const unsigned char hash[SMZ_SIGN_HASH_BYTES],
+                      const char *trusted, const char *untrusted, char **sig, size_t *len)
 {
+    char *err = smz__sign_msg(cx);
+    size_t errlen = smz__sign_msglen(cx);
     smz_err rc;
     unsigned char bin[SMZ__SIG_BIN], global[crypto_sign_BYTES], pk[crypto_sign_PUBLICKEYBYTES];
     unsigned char *gmsg = NULL;
@@ -232,8 +236,8 @@ out:
     return rc;
 }
 
-smz_err smz_sign_file(const smz_seckey *sk, const char *path, const char *trusted,
-                      const char *untrusted, char **sig, size_t *len, char *err, size_t errlen)
+smz_err smz_sign_file(smz_sign_ctx *cx, const smz_seckey *sk, const char *path, const char *trusted,
+                      const char *untrusted, char **sig, size_t *len)
 {
     unsigned char hash[SMZ_SIGN_HASH_BYTES];
     smz_err rc;
@@ -242,16 +246,18 @@ smz_err smz_sign_file(const smz_seckey *sk, const char *path, const char *truste
         *sig = NULL;
     if (len)
         *len = 0;
-    rc = smz_sign_hash_file(path, hash, err, errlen);
+    rc = smz_sign_hash_file(cx, path, hash);
     if (rc != SMZ_OK)
         return rc;
-    return smz_sign_hash(sk, hash, trusted, untrusted, sig, len, err, errlen);
+    return smz_sign_hash(cx, sk, hash, trusted, untrusted, sig, len);
 }
 
 /* ---- parsing ---- */
 
-smz_err smz_sig_parse(const char *text, size_t len, smz_sig **out, char *err, size_t errlen)
+smz_err smz_sig_parse(smz_sign_ctx *cx, const char *text, size_t len, smz_sig **out)
 {
+    char *err = smz__sign_msg(cx);
+    size_t errlen = smz__sign_msglen(cx);
     smz_err rc;
     smz__lines it;
     const char *line[5];
@@ -342,8 +348,10 @@ out:
     return rc;
 }
 
-smz_err smz_sig_load(const char *path, smz_sig **out, char *err, size_t errlen)
+smz_err smz_sig_load(smz_sign_ctx *cx, const char *path, smz_sig **out)
 {
+    char *err = smz__sign_msg(cx);
+    size_t errlen = smz__sign_msglen(cx);
     smz_err rc;
     char *buf = NULL;
     size_t len = 0;
@@ -360,7 +368,7 @@ smz_err smz_sig_load(const char *path, smz_sig **out, char *err, size_t errlen)
     rc = smz__sign_read_file(path, SMZ_SIG_FILE_MAX, 0, &buf, &len, err, errlen);
     if (rc != SMZ_OK)
         goto out;
-    rc = smz_sig_parse(buf, len, out, err, errlen);
+    rc = smz_sig_parse(cx, buf, len, out);
 out:
     free(buf);
     return rc;
@@ -466,10 +474,11 @@ static smz_err verify_finish(smz_sig *sig, const smz_pubkey *pk, const unsigned 
                           "forged (neither the data nor the trusted comment verifies)");
 }
 
-smz_err smz_sig_verify_hash(smz_sig *sig, const smz_pubkey *pk,
-                            const unsigned char hash[SMZ_SIGN_HASH_BYTES], unsigned flags,
-                            char *err, size_t errlen)
+smz_err smz_sig_verify_hash(smz_sign_ctx *cx, smz_sig *sig, const smz_pubkey *pk,
+                            const unsigned char hash[SMZ_SIGN_HASH_BYTES], unsigned flags)
 {
+    char *err = smz__sign_msg(cx);
+    size_t errlen = smz__sign_msglen(cx);
     int legacy = 0;
     smz_err rc = verify_start(sig, pk, flags, &legacy, err, errlen);
 
@@ -484,9 +493,12 @@ smz_err smz_sig_verify_hash(smz_sig *sig, const smz_pubkey *pk,
     return verify_finish(sig, pk, hash, SMZ_SIGN_HASH_BYTES, err, errlen);
 }
 
-smz_err smz_sig_verify_data(smz_sig *sig, const smz_pubkey *pk, const void *data, size_t len,
-                            unsigned flags, char *err, size_t errlen)
+smz_err smz_sig_verify_data(smz_sign_ctx *cx, smz_sig *sig, const smz_pubkey *pk, const void *data,
+                            size_t len,
+                            unsigned flags)
 {
+    char *err = smz__sign_msg(cx);
+    size_t errlen = smz__sign_msglen(cx);
     unsigned char hash[SMZ_SIGN_HASH_BYTES];
     int legacy = 0;
     smz_err rc = verify_start(sig, pk, flags, &legacy, err, errlen);
@@ -503,9 +515,11 @@ smz_err smz_sig_verify_data(smz_sig *sig, const smz_pubkey *pk, const void *data
     return verify_finish(sig, pk, hash, sizeof hash, err, errlen);
 }
 
-smz_err smz_sig_verify_file(smz_sig *sig, const smz_pubkey *pk, const char *path,
-                            unsigned flags, char *err, size_t errlen)
+smz_err smz_sig_verify_file(smz_sign_ctx *cx, smz_sig *sig, const smz_pubkey *pk, const char *path,
+                            unsigned flags)
 {
+    char *err = smz__sign_msg(cx);
+    size_t errlen = smz__sign_msglen(cx);
     unsigned char hash[SMZ_SIGN_HASH_BYTES];
     char *buf = NULL;
     size_t len = 0;
@@ -526,7 +540,7 @@ smz_err smz_sig_verify_file(smz_sig *sig, const smz_pubkey *pk, const char *path
             rc = verify_finish(sig, pk, (const unsigned char *)buf, len, err, errlen);
         goto out;
     }
-    rc = smz_sign_hash_file(path, hash, err, errlen);
+    rc = smz_sign_hash_file(cx, path, hash);
     if (rc == SMZ_OK)
         rc = verify_finish(sig, pk, hash, sizeof hash, err, errlen);
 out:

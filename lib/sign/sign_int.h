@@ -40,9 +40,24 @@ struct smz_seckey {
     unsigned char sk[crypto_sign_SECRETKEYBYTES]; /* seed | public key */
 };
 
+/* The context of smz/sign.h: only the message of the last call made with
+ * it (libarchive keeps its error string on the struct archive likewise). */
+#define SMZ__SIGN_MSG_MAX 1024
+struct smz_sign_ctx {
+    char msg[SMZ__SIGN_MSG_MAX];
+};
+
+/* Where a public function writes its message: CX's buffer (NULL and 0
+ * when CX is NULL, which the helpers below take as "no message"). */
+char *smz__sign_msg(smz_sign_ctx *cx);
+size_t smz__sign_msglen(const smz_sign_ctx *cx);
+
 /* Writes the message (if err) and returns RC. */
 smz_err smz__sign_fail(char *err, size_t errlen, smz_err rc, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
+/* Puts "PATH: " before the message in ERR: the key-loading functions name
+ * their file in every message (a failure to read it does so already). */
+void smz__sign_name_file(char *err, size_t errlen, const char *path);
 /* Clears err ("") and initialises libsodium; SMZ_E_INTERNAL if it cannot. */
 smz_err smz__sign_begin(char *err, size_t errlen);
 

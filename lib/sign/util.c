@@ -1,7 +1,7 @@
-/* Helpers shared by the minisign code: error messages into the caller's
- * buffer, a strict line splitter (the one place line caps, NUL bytes and CR
- * are policed), exact-length base64 through libsodium, and reading and
- * creating the small key and signature files. */
+/* Helpers shared by the minisign code: the signing context that carries
+ * each call's error message, a strict line splitter (the one place line
+ * caps, NUL bytes and CR are policed), exact-length base64 through
+ * libsodium, and reading and creating the small key and signature files. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -13,6 +13,32 @@
 #include "sign/sign_int.h"
 #include "util/file.h"
 
+smz_err smz_sign_ctx_new(smz_sign_ctx **out)
+{
+    *out = calloc(1, sizeof **out);
+    return *out ? SMZ_OK : SMZ_E_NOMEM;
+}
+
+void smz_sign_ctx_free(smz_sign_ctx *cx)
+{
+    free(cx);
+}
+
+const char *smz_sign_ctx_errmsg(const smz_sign_ctx *cx)
+{
+    return cx ? cx->msg : "out of memory";
+}
+
+char *smz__sign_msg(smz_sign_ctx *cx)
+{
+    return cx ? cx->msg : NULL;
+}
+
+size_t smz__sign_msglen(const smz_sign_ctx *cx)
+{
+    return cx ? sizeof cx->msg : 0;
+}
+
 smz_err smz__sign_fail(char *err, size_t errlen, smz_err rc, const char *fmt, ...)
 {
     va_list ap;
@@ -23,6 +49,15 @@ smz_err smz__sign_fail(char *err, size_t errlen, smz_err rc, const char *fmt, ..
         va_end(ap);
     }
     return rc;
+}
+
+void smz__sign_name_file(char *err, size_t errlen, const char *path)
+{
+    char copy[SMZ__SIGN_MSG_MAX];
+    if (!err || !errlen)
+        return;
+    snprintf(copy, sizeof copy, "%s", err);
+    snprintf(err, errlen, "%s: %s", path, copy);
 }
 
 smz_err smz__sign_begin(char *err, size_t errlen)
@@ -204,7 +239,7 @@ smz_err smz__sign_read_file(const char *path, size_t cap, int secret, char **buf
         alloc = cap + 2;
     b = malloc(alloc);
     if (!b) {
-        rc = smz__sign_fail(err, errlen, SMZ_E_NOMEM, "out of memory reading %s", path);
+        rc = smz__sign_fail(err, errlen, SMZ_E_NOMEM, "%s: out of memory", path);
         goto out;
     }
     for (;;) {
@@ -215,7 +250,7 @@ smz_err smz__sign_read_file(const char *path, size_t cap, int secret, char **buf
                 goto out;
             }
             if (grow(&b, used, alloc, next, secret) != 0) {
-                rc = smz__sign_fail(err, errlen, SMZ_E_NOMEM, "out of memory reading %s", path);
+                rc = smz__sign_fail(err, errlen, SMZ_E_NOMEM, "%s: out of memory", path);
                 goto out;
             }
             alloc = next;

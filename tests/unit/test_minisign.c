@@ -17,7 +17,10 @@
 #define MINISIGN "/usr/bin/minisign"
 #define ERRLEN 512
 
-static char err[ERRLEN];
+/* The signing context every call below reports on (smz/sign.h); ERR is
+ * its message. */
+static smz_sign_ctx *cx;
+#define ERR smz_sign_ctx_errmsg(cx)
 
 static char *slurp(const char *path, size_t *len)
 {
@@ -136,18 +139,18 @@ static char *tamper_b64(const char *text, int n, size_t at, unsigned char x)
 }
 
 /* Parses SIGTEXT and verifies it over the file PATH with PK.  Returns the
- * code; the message is in err; *tc gets a copy of the trusted comment on
+ * code; the message is ERR; *tc gets a copy of the trusted comment on
  * success (if tc). */
 static smz_err verify_text(const char *sigtext, size_t len, const smz_pubkey *pk,
                            const char *path, unsigned flags, char **tc)
 {
     smz_sig *sig = NULL;
-    smz_err rc = smz_sig_parse(sigtext, len, &sig, err, sizeof err);
+    smz_err rc = smz_sig_parse(cx, sigtext, len, &sig);
 
     if (tc)
         *tc = NULL;
     if (rc == SMZ_OK) {
-        rc = smz_sig_verify_file(sig, pk, path, flags, err, sizeof err);
+        rc = smz_sig_verify_file(cx, sig, pk, path, flags);
         if (rc == SMZ_OK && tc)
             *tc = strdup(smz_sig_trusted_comment(sig));
         if (rc != SMZ_OK && smz_sig_trusted_comment(sig) != NULL)
@@ -171,10 +174,10 @@ static int nmsg;
 static void keep(const char *name)
 {
     if (nmsg < NMSG) {
-        snprintf(msgs[nmsg], ERRLEN, "%s", err);
+        snprintf(msgs[nmsg], ERRLEN, "%s", ERR);
         msg_names[nmsg++] = name;
     }
-    printf("# %s: %s\n", name, err);
+    printf("# %s: %s\n", name, ERR);
 }
 
 static void make_data(void)
@@ -208,10 +211,10 @@ static void test_hashing(void)
     smz_hasher_free(h);
     crypto_generichash(b, 64, (unsigned char *)d, len, NULL, 0);
     CHECK(memcmp(a, b, 64) == 0, "hasher: streaming in uneven pieces = BLAKE2b-512 of the whole");
-    CHECK(smz_sign_hash_file("data.bin", c, err, sizeof err) == SMZ_OK && memcmp(b, c, 64) == 0,
+    CHECK(smz_sign_hash_file(cx, "data.bin", c) == SMZ_OK && memcmp(b, c, 64) == 0,
           "hasher: smz_sign_hash_file streams the same digest");
-    CHECK(smz_sign_hash_file("no-such-file", c, err, sizeof err) == SMZ_E_NOTFOUND,
-          "hasher: a missing file is SMZ_E_NOTFOUND (%s)", err);
+    CHECK(smz_sign_hash_file(cx, "no-such-file", c) == SMZ_E_NOTFOUND,
+          "hasher: a missing file is SMZ_E_NOTFOUND (%s)", ERR);
     free(d);
 }
 
@@ -226,18 +229,18 @@ static void test_ours_to_minisign(smz_seckey **sk_out, smz_pubkey **pk_out, char
     struct stat st;
     char *pubtext;
 
-    CHECK(smz_seckey_generate(&sk, err, sizeof err) == SMZ_OK, "ours: generate a key pair");
-    CHECK(smz_seckey_pubkey(sk, &pk, err, sizeof err) == SMZ_OK, "ours: public half");
+    CHECK(smz_seckey_generate(cx, &sk) == SMZ_OK, "ours: generate a key pair");
+    CHECK(smz_seckey_pubkey(cx, sk, &pk) == SMZ_OK, "ours: public half");
     smz_pubkey_keyid(pk, id);
     CHECK(strlen(id) >= 1 && strlen(id) <= 16 && strspn(id, "0123456789ABCDEF") == strlen(id) &&
               (id[0] != '0' || strlen(id) == 1),
           "ours: key id %s (upper-case hex without leading zeros, as minisign prints it)", id);
-    CHECK(smz_pubkey_save(pk, "ours.pub", NULL, err, sizeof err) == SMZ_OK, "ours: save .pub");
-    CHECK(smz_seckey_save(sk, "ours.sec", NULL, 0, 0, NULL, err, sizeof err) == SMZ_OK,
+    CHECK(smz_pubkey_save(cx, pk, "ours.pub", NULL) == SMZ_OK, "ours: save .pub");
+    CHECK(smz_seckey_save(cx, sk, "ours.sec", NULL, 0, 0, NULL) == SMZ_OK,
           "ours: save unencrypted secret key");
     CHECK(stat("ours.sec", &st) == 0 && (st.st_mode & 077) == 0, "ours: secret key is mode 0600");
-    CHECK(smz_pubkey_save(pk, "ours.pub", NULL, err, sizeof err) == SMZ_E_EXISTS,
-          "ours: never overwrites a key file (%s)", err);
+    CHECK(smz_pubkey_save(cx, pk, "ours.pub", NULL) == SMZ_E_EXISTS,
+          "ours: never overwrites a key file (%s)", ERR);
     pubtext = slurp("ours.pub", &plen);
     l1 = pubtext ? line_of(pubtext, 1) : NULL;
     CHECK(l1 && strstr(l1, "untrusted comment: samizdat public key ") == l1 && strstr(l1, id),
@@ -245,8 +248,8 @@ static void test_ours_to_minisign(smz_seckey **sk_out, smz_pubkey **pk_out, char
     free(l1);
     free(pubtext);
 
-    CHECK(smz_sign_file(sk, "data.bin", "samizdat test\tfile:data.bin", NULL, &sig, &len, err,
-                        sizeof err) == SMZ_OK && sig && len == strlen(sig),
+    CHECK(smz_sign_file(cx, sk, "data.bin", "samizdat test\tfile:data.bin", NULL, &sig,
+          &len) == SMZ_OK && sig && len == strlen(sig),
           "ours: sign data.bin");
     CHECK(sig && spit("data.bin.minisig", sig, len) == 0, "ours: write data.bin.minisig");
     CHECK(sh(MINISIGN " -Vm data.bin -p ours.pub >mv.out 2>&1") == 0,
@@ -264,9 +267,9 @@ static void test_ours_to_minisign(smz_seckey **sk_out, smz_pubkey **pk_out, char
 
     CHECK(verify_text(sig, len, pk, "data.bin", 0, &tc) == SMZ_OK &&
           tc && strcmp(tc, "samizdat test\tfile:data.bin") == 0,
-          "ours verifies ours, trusted comment intact (%s)", err);
+          "ours verifies ours, trusted comment intact (%s)", ERR);
     free(tc);
-    CHECK(smz_pubkey_parse(b64, strlen(b64), &pk2, err, sizeof err) == SMZ_OK &&
+    CHECK(smz_pubkey_parse(cx, b64, strlen(b64), &pk2) == SMZ_OK &&
           smz_pubkey_equal(pk, pk2), "ours: -P form parses back to the same key");
     smz_pubkey_free(pk2);
 
@@ -278,7 +281,7 @@ static void test_ours_to_minisign(smz_seckey **sk_out, smz_pubkey **pk_out, char
         char *t = slurp("other.txt.minisig", &l), *c = NULL;
         CHECK(t && verify_text(t, l, pk, "other.txt", 0, &c) == SMZ_OK && c &&
               strcmp(c, "by minisign, our key") == 0,
-              "ours verifies what minisign signed with our key (%s)", err);
+              "ours verifies what minisign signed with our key (%s)", ERR);
         free(c);
         free(t);
     }
@@ -297,11 +300,11 @@ static void test_minisign_to_ours(smz_pubkey **ms_pk_out)
 
     CHECK(sh(MINISIGN " -G -W -p ms.pub -s ms.sec >/dev/null 2>&1") == 0,
           "minisign -G -W makes an unencrypted key pair");
-    CHECK(smz_pubkey_load("ms.pub", &pk, err, sizeof err) == SMZ_OK, "ours loads minisign's .pub (%s)",
-          err);
-    CHECK(smz_seckey_load("ms.sec", NULL, &sk, err, sizeof err) == SMZ_OK,
-          "ours loads minisign's unencrypted secret key (%s)", err);
-    CHECK(sk && smz_seckey_pubkey(sk, &pk2, err, sizeof err) == SMZ_OK && pk &&
+    CHECK(smz_pubkey_load(cx, "ms.pub", &pk) == SMZ_OK, "ours loads minisign's .pub (%s)",
+          ERR);
+    CHECK(smz_seckey_load(cx, "ms.sec", NULL, &sk) == SMZ_OK,
+          "ours loads minisign's unencrypted secret key (%s)", ERR);
+    CHECK(sk && smz_seckey_pubkey(cx, sk, &pk2) == SMZ_OK && pk &&
           smz_pubkey_equal(pk, pk2), "minisign's secret and public key agree in ours");
     text = slurp("ms.pub", &len);
     l1 = line_of(text, 1);
@@ -309,7 +312,7 @@ static void test_minisign_to_ours(smz_pubkey **ms_pk_out)
     if (pk)
         smz_pubkey_keyid(pk, id);
     CHECK(pk && strstr(l1, id) != NULL, "key id %s printed as minisign prints it (%s)", id, l1);
-    CHECK(smz_pubkey_parse(l2, strlen(l2), &pk3, err, sizeof err) == SMZ_OK &&
+    CHECK(smz_pubkey_parse(cx, l2, strlen(l2), &pk3) == SMZ_OK &&
           smz_pubkey_equal(pk, pk3), "the bare base64 line (-P form) parses to the same key");
     free(l1);
     free(l2);
@@ -319,18 +322,18 @@ static void test_minisign_to_ours(smz_pubkey **ms_pk_out)
               == 0, "minisign -S signs data.bin");
     text = slurp("ms.minisig", &len);
     CHECK(text && verify_text(text, len, pk, "data.bin", 0, &tc) == SMZ_OK && tc &&
-          strcmp(tc, "from minisign") == 0, "ours verifies minisign's signature (%s)", err);
+          strcmp(tc, "from minisign") == 0, "ours verifies minisign's signature (%s)", ERR);
     {
         smz_sig *s = NULL;
-        CHECK(text && smz_sig_parse(text, len, &s, err, sizeof err) == SMZ_OK &&
+        CHECK(text && smz_sig_parse(cx, text, len, &s) == SMZ_OK &&
               !smz_sig_is_legacy(s), "minisign 0.11 signs prehashed (ED) by default");
         smz_sig_free(s);
     }
     free(tc);
     free(text);
 
-    CHECK(sk && smz_sign_file(sk, "other.txt", "ours with minisign's key", NULL, &sig, &slen, err,
-                              sizeof err) == SMZ_OK && spit("o2.minisig", sig, slen) == 0,
+    CHECK(sk && smz_sign_file(cx, sk, "other.txt", "ours with minisign's key", NULL, &sig,
+          &slen) == SMZ_OK && spit("o2.minisig", sig, slen) == 0,
           "ours signs with minisign's secret key");
     CHECK(sh(MINISIGN " -Vm other.txt -x o2.minisig -p ms.pub >o2.out 2>&1") == 0 &&
           contains("o2.out", "Trusted comment: ours with minisign's key"),
@@ -356,17 +359,17 @@ static void test_encrypted(void)
     CHECK(sh("printf 'correct horse\\ncorrect horse\\n' | " MINISIGN
              " -G -p enc.pub -s enc.sec >/dev/null 2>&1") == 0,
           "minisign -G makes an encrypted key, password on stdin");
-    CHECK(smz_pubkey_load("enc.pub", &pk, err, sizeof err) == SMZ_OK, "load enc.pub");
-    CHECK(smz_seckey_load("enc.sec", "correct horse", &sk, err, sizeof err) == SMZ_OK,
-          "ours decrypts minisign's encrypted key with the right password (%s)", err);
-    CHECK(sk && smz_seckey_pubkey(sk, &pk2, err, sizeof err) == SMZ_OK && pk &&
+    CHECK(smz_pubkey_load(cx, "enc.pub", &pk) == SMZ_OK, "load enc.pub");
+    CHECK(smz_seckey_load(cx, "enc.sec", "correct horse", &sk) == SMZ_OK,
+          "ours decrypts minisign's encrypted key with the right password (%s)", ERR);
+    CHECK(sk && smz_seckey_pubkey(cx, sk, &pk2) == SMZ_OK && pk &&
           smz_pubkey_equal(pk, pk2), "the decrypted key matches enc.pub");
-    rc = smz_seckey_load("enc.sec", "wrong horse", &sk2, err, sizeof err);
-    CHECK(rc == SMZ_E_INVALID && sk2 == NULL && strstr(err, "wrong password"),
-          "a wrong password fails clearly: %s", err);
-    rc = smz_seckey_load("enc.sec", NULL, &sk2, err, sizeof err);
-    CHECK(rc == SMZ_E_INVALID && strstr(err, "password is needed"),
-          "no password for an encrypted key: %s", err);
+    rc = smz_seckey_load(cx, "enc.sec", "wrong horse", &sk2);
+    CHECK(rc == SMZ_E_INVALID && sk2 == NULL && strstr(ERR, "wrong password"),
+          "a wrong password fails clearly: %s", ERR);
+    rc = smz_seckey_load(cx, "enc.sec", NULL, &sk2);
+    CHECK(rc == SMZ_E_INVALID && strstr(ERR, "password is needed"),
+          "no password for an encrypted key: %s", ERR);
     smz_seckey_free(sk);
     smz_pubkey_free(pk);
     smz_pubkey_free(pk2);
@@ -375,20 +378,20 @@ static void test_encrypted(void)
 
     /* Ours encrypted (libsodium's minimum scrypt limits to keep the test
      * fast; the file records them, so minisign uses them too). */
-    CHECK(smz_seckey_generate(&sk, err, sizeof err) == SMZ_OK &&
-          smz_seckey_pubkey(sk, &pk, err, sizeof err) == SMZ_OK &&
-          smz_pubkey_save(pk, "oenc.pub", NULL, err, sizeof err) == SMZ_OK &&
-          smz_seckey_save(sk, "oenc.sec", "hunter2", 32768, 16777216, NULL, err, sizeof err) ==
-              SMZ_OK, "ours: save an encrypted secret key (%s)", err);
+    CHECK(smz_seckey_generate(cx, &sk) == SMZ_OK &&
+          smz_seckey_pubkey(cx, sk, &pk) == SMZ_OK &&
+          smz_pubkey_save(cx, pk, "oenc.pub", NULL) == SMZ_OK &&
+          smz_seckey_save(cx, sk, "oenc.sec", "hunter2", 32768, 16777216, NULL) ==
+              SMZ_OK, "ours: save an encrypted secret key (%s)", ERR);
     text = slurp("oenc.sec", &len);
     CHECK(text && !strstr(text, "\n\n"), "ours: encrypted key file written");
-    CHECK(text && smz_seckey_parse(text, len, "hunter2", &sk2, err, sizeof err) == SMZ_OK &&
-          sk2 && smz_seckey_pubkey(sk2, &pk2, err, sizeof err) == SMZ_OK &&
+    CHECK(text && smz_seckey_parse(cx, text, len, "hunter2", &sk2) == SMZ_OK &&
+          sk2 && smz_seckey_pubkey(cx, sk2, &pk2) == SMZ_OK &&
           smz_pubkey_equal(pk, pk2), "ours decrypts ours");
     smz_seckey_free(sk2);
     sk2 = NULL;
-    CHECK(text && smz_seckey_parse(text, len, "hunter3", &sk2, err, sizeof err) == SMZ_E_INVALID &&
-          strstr(err, "wrong password"), "ours refuses ours with a wrong password");
+    CHECK(text && smz_seckey_parse(cx, text, len, "hunter3", &sk2) == SMZ_E_INVALID &&
+          strstr(ERR, "wrong password"), "ours refuses ours with a wrong password");
     free(text);
     CHECK(sh("echo hunter2 | " MINISIGN " -S -s oenc.sec -m other.txt -x oenc.minisig -t enc "
              ">/dev/null 2>&1") == 0, "minisign decrypts our encrypted key (password on stdin)");
@@ -423,7 +426,7 @@ static void test_hand_built(const smz_pubkey *ours)
     memcpy(pkbin + 2, id, 8);
     memcpy(pkbin + 10, pk, 32);
     sodium_bin2base64(b64pk, sizeof b64pk, pkbin, sizeof pkbin, sodium_base64_VARIANT_ORIGINAL);
-    CHECK(smz_pubkey_parse(b64pk, strlen(b64pk), &p, err, sizeof err) == SMZ_OK,
+    CHECK(smz_pubkey_parse(cx, b64pk, strlen(b64pk), &p) == SMZ_OK,
           "hand-built public key parses");
     smz_pubkey_keyid(p, kid);
     CHECK(strcmp(kid, "807060504030201") == 0, "key id bytes 01..08 print as %s", kid);
@@ -447,19 +450,20 @@ static void test_hand_built(const smz_pubkey *ours)
     CHECK(sh(MINISIGN " -H -Vm data.bin -x legacy.minisig -p hand.pub >/dev/null 2>&1") != 0,
           "minisign -H refuses it");
     rc = verify_str(text, p, "data.bin", 0);
-    CHECK(rc == SMZ_E_UNSUPPORTED && strcmp(err, "legacy non-prehashed signature not accepted") == 0,
-          "legacy Ed refused by default: %s", err);
+    CHECK(rc == SMZ_E_UNSUPPORTED && strcmp(ERR,
+          "legacy non-prehashed signature not accepted") == 0,
+          "legacy Ed refused by default: %s", ERR);
     keep("legacy");
     CHECK(verify_str(text, p, "data.bin", SMZ_SIG_ALLOW_LEGACY) == SMZ_OK,
-          "legacy Ed accepted over the file with SMZ_SIG_ALLOW_LEGACY (%s)", err);
-    CHECK(smz_sig_parse(text, strlen(text), &sig, err, sizeof err) == SMZ_OK && smz_sig_is_legacy(sig),
+          "legacy Ed accepted over the file with SMZ_SIG_ALLOW_LEGACY (%s)", ERR);
+    CHECK(smz_sig_parse(cx, text, strlen(text), &sig) == SMZ_OK && smz_sig_is_legacy(sig),
           "parsed as legacy");
-    CHECK(smz_sig_verify_data(sig, p, data, dlen, SMZ_SIG_ALLOW_LEGACY, err, sizeof err) == SMZ_OK &&
+    CHECK(smz_sig_verify_data(cx, sig, p, data, dlen, SMZ_SIG_ALLOW_LEGACY) == SMZ_OK &&
           strcmp(smz_sig_trusted_comment(sig), tc) == 0, "legacy accepted over the data in memory");
     crypto_generichash(hash, 64, (unsigned char *)data, dlen, NULL, 0);
-    CHECK(smz_sig_verify_hash(sig, p, hash, SMZ_SIG_ALLOW_LEGACY, err, sizeof err) ==
+    CHECK(smz_sig_verify_hash(cx, sig, p, hash, SMZ_SIG_ALLOW_LEGACY) ==
               SMZ_E_UNSUPPORTED && smz_sig_trusted_comment(sig) == NULL,
-          "legacy cannot be checked against a hash: %s", err);
+          "legacy cannot be checked against a hash: %s", ERR);
     CHECK(verify_str(text, p, "data_mod.bin", SMZ_SIG_ALLOW_LEGACY) == SMZ_E_SIGNATURE,
           "allowed legacy still fails over a changed file");
     smz_sig_free(sig);
@@ -474,9 +478,10 @@ static void test_hand_built(const smz_pubkey *ours)
     sodium_bin2base64(b64g, sizeof b64g, glob, sizeof glob, sodium_base64_VARIANT_ORIGINAL);
     snprintf(text, sizeof text, "untrusted comment: x\n%s\ntrusted comment: %s\n%s\n", b64sig, tc,
              b64g);
-    CHECK(verify_str(text, p, "data.bin", 0) == SMZ_OK, "hand-built ED signature verifies (%s)", err);
-    CHECK(verify_str(text, ours, "data.bin", 0) == SMZ_E_SIGNATURE && strstr(err, "wrong key"),
-          "verified against another public key: %s", err);
+    CHECK(verify_str(text, p, "data.bin", 0) == SMZ_OK, "hand-built ED signature verifies (%s)",
+          ERR);
+    CHECK(verify_str(text, ours, "data.bin", 0) == SMZ_E_SIGNATURE && strstr(ERR, "wrong key"),
+          "verified against another public key: %s", ERR);
     spits("hand.minisig", text);
     smz_pubkey_free(p);
     free(data);
@@ -493,19 +498,19 @@ static void test_must_fail(const char *good, const smz_pubkey *pk, const smz_pub
     CHECK(verify_str(good, pk, "data.bin", 0) == SMZ_OK, "the good signature verifies");
 
     rc = verify_str(good, pk, "data_mod.bin", 0);
-    CHECK(rc == SMZ_E_SIGNATURE, "one changed byte in the signed file fails: %s", err);
+    CHECK(rc == SMZ_E_SIGNATURE, "one changed byte in the signed file fails: %s", ERR);
     keep("changed file");
     rc = verify_str(good, pk, "other.txt", 0);
-    CHECK(rc == SMZ_E_SIGNATURE && strcmp(err, msgs[nmsg - 1]) == 0,
+    CHECK(rc == SMZ_E_SIGNATURE && strcmp(ERR, msgs[nmsg - 1]) == 0,
           "a signature over a different file fails the same way");
 
     l = line_of(good, 3);
     l[strlen(l) - 1] ^= 1;
     t = with_line(good, 3, l);
     rc = verify_str(t, pk, "data.bin", 0);
-    CHECK(rc == SMZ_E_SIGNATURE, "one changed byte in the trusted comment fails: %s", err);
+    CHECK(rc == SMZ_E_SIGNATURE, "one changed byte in the trusted comment fails: %s", ERR);
     keep("changed trusted comment");
-    snprintf(msg_tc, sizeof msg_tc, "%s", err);
+    snprintf(msg_tc, sizeof msg_tc, "%s", ERR);
     spits("tc.minisig", t);
     CHECK(sh(MINISIGN " -Vm data.bin -x tc.minisig -p ours.pub >/dev/null 2>&1") != 0,
           "minisign refuses it too");
@@ -514,28 +519,28 @@ static void test_must_fail(const char *good, const smz_pubkey *pk, const smz_pub
 
     t = tamper_b64(good, 4, 17, 0x20);
     rc = verify_str(t, pk, "data.bin", 0);
-    CHECK(rc == SMZ_E_SIGNATURE && strcmp(err, msg_tc) == 0,
-          "one changed byte in the global signature fails (same check as the comment: %s)", err);
+    CHECK(rc == SMZ_E_SIGNATURE && strcmp(ERR, msg_tc) == 0,
+          "one changed byte in the global signature fails (same check as the comment: %s)", ERR);
     free(t);
 
     t = tamper_b64(good, 2, 10 + 20, 0x01);
     rc = verify_str(t, pk, "data.bin", 0);
-    CHECK(rc == SMZ_E_SIGNATURE, "one changed byte in the signature fails: %s", err);
+    CHECK(rc == SMZ_E_SIGNATURE, "one changed byte in the signature fails: %s", ERR);
     keep("changed signature");
     free(t);
 
     t = tamper_b64(good, 2, 2 + 3, 0x40);
     rc = verify_str(t, pk, "data.bin", 0);
-    CHECK(rc == SMZ_E_SIGNATURE && strstr(err, "wrong key"), "a changed key id fails: %s", err);
+    CHECK(rc == SMZ_E_SIGNATURE && strstr(ERR, "wrong key"), "a changed key id fails: %s", ERR);
     keep("wrong key id");
     free(t);
     rc = verify_str(good, ms_pk, "data.bin", 0);
-    CHECK(rc == SMZ_E_SIGNATURE && strstr(err, "wrong key"), "verifying with another key fails: %s",
-          err);
+    CHECK(rc == SMZ_E_SIGNATURE && strstr(ERR, "wrong key"), "verifying with another key fails: %s",
+          ERR);
 
     t = tamper_b64(good, 2, 0, 'E' ^ 'X');
     rc = verify_str(t, pk, "data.bin", 0);
-    CHECK(rc == SMZ_E_UNSUPPORTED, "an unknown algorithm fails: %s", err);
+    CHECK(rc == SMZ_E_UNSUPPORTED, "an unknown algorithm fails: %s", ERR);
     keep("unknown algorithm");
     free(t);
 
@@ -543,14 +548,14 @@ static void test_must_fail(const char *good, const smz_pubkey *pk, const smz_pub
     l[30] = '*';
     t = with_line(good, 2, l);
     rc = verify_str(t, pk, "data.bin", 0);
-    CHECK(rc == SMZ_E_INVALID, "malformed base64 fails: %s", err);
+    CHECK(rc == SMZ_E_INVALID, "malformed base64 fails: %s", ERR);
     keep("bad base64");
     free(t);
     l[strlen(l) - 4] = '\0';
     t = with_line(good, 2, l);
     rc = verify_str(t, pk, "data.bin", 0);
-    CHECK(rc == SMZ_E_INVALID && strstr(err, "characters"), "base64 of the wrong length fails: %s",
-          err);
+    CHECK(rc == SMZ_E_INVALID && strstr(ERR, "characters"), "base64 of the wrong length fails: %s",
+          ERR);
     keep("wrong length");
     free(t);
     free(l);
@@ -558,7 +563,7 @@ static void test_must_fail(const char *good, const smz_pubkey *pk, const smz_pub
     l[strlen(l) - 2] = 'B'; /* "==" -> "B=": not canonical */
     t = with_line(good, 4, l);
     rc = verify_str(t, pk, "data.bin", 0);
-    CHECK(rc == SMZ_E_INVALID && strstr(err, "base64"), "bad base64 padding fails: %s", err);
+    CHECK(rc == SMZ_E_INVALID && strstr(ERR, "base64"), "bad base64 padding fails: %s", ERR);
     free(t);
     free(l);
 
@@ -567,21 +572,21 @@ static void test_must_fail(const char *good, const smz_pubkey *pk, const smz_pub
     memcpy(big, "untrusted comment: ", 19);
     t = with_line(good, 1, big);
     rc = verify_str(t, pk, "data.bin", 0);
-    CHECK(rc == SMZ_E_INVALID && strstr(err, "line 1 is longer"), "an over-long line 1 fails: %s",
-          err);
+    CHECK(rc == SMZ_E_INVALID && strstr(ERR, "line 1 is longer"), "an over-long line 1 fails: %s",
+          ERR);
     keep("over-long line");
     free(t);
     memcpy(big, "trusted comment: ", 17);
     t = with_line(good, 3, big);
     rc = verify_str(t, pk, "data.bin", 0);
-    CHECK(rc == SMZ_E_INVALID && strstr(err, "line 3 is longer"), "an over-long line 3 fails: %s",
-          err);
+    CHECK(rc == SMZ_E_INVALID && strstr(ERR, "line 3 is longer"), "an over-long line 3 fails: %s",
+          ERR);
     free(t);
     big[17 + SMZ_SIGN_TRUSTED_COMMENT_MAX + 1] = '\0';
     t = with_line(good, 3, big);
     rc = verify_str(t, pk, "data.bin", 0);
-    CHECK(rc == SMZ_E_INVALID && strstr(err, "over 8173"), "a trusted comment over 8173 bytes: %s",
-          err);
+    CHECK(rc == SMZ_E_INVALID && strstr(ERR, "over 8173"), "a trusted comment over 8173 bytes: %s",
+          ERR);
     free(t);
 
     /* Every truncation: all fail but the one that only loses the last LF. */
@@ -594,14 +599,15 @@ static void test_must_fail(const char *good, const smz_pubkey *pk, const smz_pub
     }
     CHECK(n_bad == glen - 1 && n_ok == 1, "all %zu truncations fail as invalid but the final LF's",
           glen);
-    rc = verify_text(good, strchr(strchr(good, '\n') + 1, '\n') + 1 - good, pk, "data.bin", 0, NULL);
-    CHECK(rc == SMZ_E_INVALID && strstr(err, "truncated"), "truncated after line 2: %s", err);
+    rc = verify_text(good, strchr(strchr(good, '\n') + 1, '\n') + 1 - good, pk, "data.bin", 0,
+                     NULL);
+    CHECK(rc == SMZ_E_INVALID && strstr(ERR, "truncated"), "truncated after line 2: %s", ERR);
     keep("truncated");
 
     t = malloc(glen + 8);
     snprintf(t, glen + 8, "%sextra\n", good);
     rc = verify_str(t, pk, "data.bin", 0);
-    CHECK(rc == SMZ_E_INVALID, "a fifth line fails: %s", err);
+    CHECK(rc == SMZ_E_INVALID, "a fifth line fails: %s", ERR);
     keep("extra line");
     snprintf(t, glen + 8, "%s\n", good);
     CHECK(verify_str(t, pk, "data.bin", 0) == SMZ_E_INVALID, "even a trailing blank line");
@@ -609,26 +615,26 @@ static void test_must_fail(const char *good, const smz_pubkey *pk, const smz_pub
 
     t = with_line(good, 1, "untrusted-comment: x");
     rc = verify_str(t, pk, "data.bin", 0);
-    CHECK(rc == SMZ_E_INVALID && strstr(err, "line 1 must"), "a bad line 1 prefix fails: %s", err);
+    CHECK(rc == SMZ_E_INVALID && strstr(ERR, "line 1 must"), "a bad line 1 prefix fails: %s", ERR);
     keep("bad line 1");
     free(t);
     l = line_of(good, 3);
     l[0] = 'T';
     t = with_line(good, 3, l);
     rc = verify_str(t, pk, "data.bin", 0);
-    CHECK(rc == SMZ_E_INVALID && strstr(err, "line 3 must"), "a bad line 3 prefix fails: %s", err);
+    CHECK(rc == SMZ_E_INVALID && strstr(ERR, "line 3 must"), "a bad line 3 prefix fails: %s", ERR);
     free(t);
     free(l);
 
     t = strdup(good);
     *strstr(t, "samizdat test") = '\0';
     rc = verify_text(t, glen, pk, "data.bin", 0, NULL);
-    CHECK(rc == SMZ_E_INVALID && strstr(err, "NUL"), "a NUL byte fails: %s", err);
+    CHECK(rc == SMZ_E_INVALID && strstr(ERR, "NUL"), "a NUL byte fails: %s", ERR);
     keep("NUL byte");
     memcpy(t, good, glen + 1);
     *strstr(t, "samizdat test") = '\r';
     rc = verify_text(t, glen, pk, "data.bin", 0, NULL);
-    CHECK(rc == SMZ_E_INVALID && strstr(err, "carriage return"), "a stray CR fails: %s", err);
+    CHECK(rc == SMZ_E_INVALID && strstr(ERR, "carriage return"), "a stray CR fails: %s", ERR);
     free(t);
 
     /* CRLF line ends are fine. */
@@ -642,8 +648,8 @@ static void test_must_fail(const char *good, const smz_pubkey *pk, const smz_pub
     CHECK(verify_str(t, pk, "data.bin", 0) == SMZ_OK, "CRLF line ends verify");
     free(t);
 
-    CHECK(verify_str("", pk, "data.bin", 0) == SMZ_E_INVALID && strstr(err, "empty"),
-          "an empty signature: %s", err);
+    CHECK(verify_str("", pk, "data.bin", 0) == SMZ_E_INVALID && strstr(ERR, "empty"),
+          "an empty signature: %s", ERR);
 
     for (a = 0; a < nmsg; a++)
         for (b = a + 1; b < nmsg; b++)
@@ -666,35 +672,35 @@ static void test_files_and_keys(const smz_pubkey *pk)
     big = calloc(1, SMZ_SIG_FILE_MAX + 100);
     memset(big, 'x', SMZ_SIG_FILE_MAX + 99);
     spits("huge.minisig", big);
-    CHECK(smz_sig_load("huge.minisig", &sig, err, sizeof err) == SMZ_E_TOOBIG && !sig,
-          "a signature file over the cap: %s", err);
+    CHECK(smz_sig_load(cx, "huge.minisig", &sig) == SMZ_E_TOOBIG && !sig,
+          "a signature file over the cap: %s", ERR);
     free(big);
-    CHECK(smz_sig_load("missing.minisig", &sig, err, sizeof err) == SMZ_E_NOTFOUND,
-          "a missing signature file: %s", err);
-    CHECK(smz_sig_load("data.bin.minisig", &sig, err, sizeof err) == SMZ_OK, "load a .minisig");
+    CHECK(smz_sig_load(cx, "missing.minisig", &sig) == SMZ_E_NOTFOUND,
+          "a missing signature file: %s", ERR);
+    CHECK(smz_sig_load(cx, "data.bin.minisig", &sig) == SMZ_OK, "load a .minisig");
     CHECK(sig && smz_sig_trusted_comment(sig) == NULL, "no trusted comment before verification");
-    CHECK(sig && smz_sig_verify_file(sig, pk, "data.bin", 0, err, sizeof err) == SMZ_OK &&
+    CHECK(sig && smz_sig_verify_file(cx, sig, pk, "data.bin", 0) == SMZ_OK &&
           smz_sig_trusted_comment(sig) != NULL, "trusted comment after verification");
-    CHECK(sig && smz_sig_verify_hash(sig, pk, h, 0, err, sizeof err) == SMZ_E_SIGNATURE &&
+    CHECK(sig && smz_sig_verify_hash(cx, sig, pk, h, 0) == SMZ_E_SIGNATURE &&
           smz_sig_trusted_comment(sig) == NULL, "a later failed verify hides it again");
     smz_sig_free(sig);
 
     /* Public keys. */
-    CHECK(smz_pubkey_parse("RWQ*", 4, &p, err, sizeof err) == SMZ_E_INVALID && !p,
-          "public key: junk: %s", err);
+    CHECK(smz_pubkey_parse(cx, "RWQ*", 4, &p) == SMZ_E_INVALID && !p,
+          "public key: junk: %s", ERR);
     text = slurp("ours.pub", &len);
     l = line_of(text, 2);
     {
         char *t2 = malloc(len + 4);
         snprintf(t2, len + 4, "%sx\n", text);
-        CHECK(smz_pubkey_parse(t2, strlen(t2), &p, err, sizeof err) == SMZ_E_INVALID,
-              "public key: a third line: %s", err);
+        CHECK(smz_pubkey_parse(cx, t2, strlen(t2), &p) == SMZ_E_INVALID,
+              "public key: a third line: %s", ERR);
         free(t2);
     }
     {
         char line1[] = "untrusted comment: only\n";
-        CHECK(smz_pubkey_parse(line1, strlen(line1), &p, err, sizeof err) == SMZ_E_INVALID,
-              "public key: comment only: %s", err);
+        CHECK(smz_pubkey_parse(cx, line1, strlen(line1), &p) == SMZ_E_INVALID,
+              "public key: comment only: %s", ERR);
     }
     {
         unsigned char bin[42];
@@ -704,8 +710,8 @@ static void test_files_and_keys(const smz_pubkey *pk)
                           sodium_base64_VARIANT_ORIGINAL);
         bin[1] = 'x';
         sodium_bin2base64(b64, sizeof b64, bin, sizeof bin, sodium_base64_VARIANT_ORIGINAL);
-        CHECK(smz_pubkey_parse(b64, strlen(b64), &p, err, sizeof err) == SMZ_E_UNSUPPORTED,
-              "public key: unknown algorithm: %s", err);
+        CHECK(smz_pubkey_parse(cx, b64, strlen(b64), &p) == SMZ_E_UNSUPPORTED,
+              "public key: unknown algorithm: %s", ERR);
     }
     free(l);
     free(text);
@@ -714,18 +720,18 @@ static void test_files_and_keys(const smz_pubkey *pk)
     text = slurp("ours.sec", &len);
     {
         char *t2 = tamper_b64(text, 2, 54 + 8 + 3, 1); /* a seed byte */
-        CHECK(smz_seckey_parse(t2, strlen(t2), NULL, &sk, err, sizeof err) == SMZ_E_CORRUPT && !sk,
-              "secret key: a changed byte fails its checksum: %s", err);
+        CHECK(smz_seckey_parse(cx, t2, strlen(t2), NULL, &sk) == SMZ_E_CORRUPT && !sk,
+              "secret key: a changed byte fails its checksum: %s", ERR);
         free(t2);
         t2 = tamper_b64(text, 2, 157, 1); /* the checksum itself */
-        CHECK(smz_seckey_parse(t2, strlen(t2), NULL, &sk, err, sizeof err) == SMZ_E_CORRUPT,
-              "secret key: a changed checksum: %s", err);
+        CHECK(smz_seckey_parse(cx, t2, strlen(t2), NULL, &sk) == SMZ_E_CORRUPT,
+              "secret key: a changed checksum: %s", ERR);
         free(t2);
-        CHECK(smz_seckey_parse(text, len - 20, NULL, &sk, err, sizeof err) == SMZ_E_INVALID,
-              "secret key: truncated: %s", err);
+        CHECK(smz_seckey_parse(cx, text, len - 20, NULL, &sk) == SMZ_E_INVALID,
+              "secret key: truncated: %s", ERR);
         t2 = tamper_b64(text, 2, 2, 'S'); /* kdf 0x0000 -> "S\0" */
-        CHECK(smz_seckey_parse(t2, strlen(t2), NULL, &sk, err, sizeof err) == SMZ_E_UNSUPPORTED,
-              "secret key: unknown KDF: %s", err);
+        CHECK(smz_seckey_parse(cx, t2, strlen(t2), NULL, &sk) == SMZ_E_UNSUPPORTED,
+              "secret key: unknown KDF: %s", ERR);
         free(t2);
     }
     free(text);
@@ -734,23 +740,23 @@ static void test_files_and_keys(const smz_pubkey *pk)
         /* minisign -W keys carry a zero checksum: damage is caught by the
          * public half no longer matching the seed. */
         char *t2 = tamper_b64(text, 2, 54 + 8 + 3, 1);
-        CHECK(smz_seckey_parse(t2, strlen(t2), NULL, &sk, err, sizeof err) == SMZ_E_CORRUPT,
-              "secret key (minisign, zero checksum): a changed seed byte: %s", err);
+        CHECK(smz_seckey_parse(cx, t2, strlen(t2), NULL, &sk) == SMZ_E_CORRUPT,
+              "secret key (minisign, zero checksum): a changed seed byte: %s", ERR);
         free(t2);
     }
     free(text);
 
     /* Signing arguments. */
-    CHECK(smz_seckey_load("ours.sec", NULL, &sk, err, sizeof err) == SMZ_OK, "reload ours.sec");
-    CHECK(smz_sign_hash(sk, h, "two\nlines", NULL, &sig2, NULL, err, sizeof err) == SMZ_E_INVALID &&
-          !sig2, "a trusted comment with a line feed is refused: %s", err);
+    CHECK(smz_seckey_load(cx, "ours.sec", NULL, &sk) == SMZ_OK, "reload ours.sec");
+    CHECK(smz_sign_hash(cx, sk, h, "two\nlines", NULL, &sig2, NULL) == SMZ_E_INVALID &&
+          !sig2, "a trusted comment with a line feed is refused: %s", ERR);
     big = malloc(SMZ_SIGN_TRUSTED_COMMENT_MAX + 2);
     memset(big, 'c', SMZ_SIGN_TRUSTED_COMMENT_MAX + 1);
     big[SMZ_SIGN_TRUSTED_COMMENT_MAX + 1] = '\0';
-    CHECK(smz_sign_hash(sk, h, big, NULL, &sig2, NULL, err, sizeof err) == SMZ_E_INVALID,
+    CHECK(smz_sign_hash(cx, sk, h, big, NULL, &sig2, NULL) == SMZ_E_INVALID,
           "a trusted comment over the cap is refused");
     big[SMZ_SIGN_TRUSTED_COMMENT_MAX] = '\0';
-    CHECK(smz_sign_file(sk, "other.txt", big, "max", &sig2, &len, err, sizeof err) == SMZ_OK &&
+    CHECK(smz_sign_file(cx, sk, "other.txt", big, "max", &sig2, &len) == SMZ_OK &&
           spit("max.minisig", sig2, len) == 0, "a trusted comment of exactly the cap is signed");
     CHECK(sh(MINISIGN " -Vm other.txt -x max.minisig -p ours.pub >/dev/null 2>&1") == 0,
           "minisign accepts a trusted comment of %d bytes", SMZ_SIGN_TRUSTED_COMMENT_MAX);
@@ -775,23 +781,23 @@ static void test_keyring(const smz_pubkey *pk)
     ring = malloc(a + b + c + 100);
     snprintf(ring, a + b + c + 100, "# people we trust\n%s\n%s%s\n\n", ours, ms, l);
     spits("trusted.keys", ring);
-    CHECK(smz_keyring_load("trusted.keys", &kr, err, sizeof err) == SMZ_OK &&
-          smz_keyring_count(kr) == 3, "keyring: .pub files and a bare key line: 3 keys (%s)", err);
-    CHECK(smz_sig_load("data.bin.minisig", &sig, err, sizeof err) == SMZ_OK &&
-          smz_keyring_find(kr, sig, &found, err, sizeof err) == SMZ_OK && found &&
+    CHECK(smz_keyring_load(cx, "trusted.keys", &kr) == SMZ_OK &&
+          smz_keyring_count(kr) == 3, "keyring: .pub files and a bare key line: 3 keys (%s)", ERR);
+    CHECK(smz_sig_load(cx, "data.bin.minisig", &sig) == SMZ_OK &&
+          smz_keyring_find(cx, kr, sig, &found) == SMZ_OK && found &&
           smz_pubkey_equal(found, pk), "keyring: finds the signer's key");
-    CHECK(found && smz_sig_verify_file(sig, found, "data.bin", 0, err, sizeof err) == SMZ_OK,
+    CHECK(found && smz_sig_verify_file(cx, sig, found, "data.bin", 0) == SMZ_OK,
           "keyring: and it verifies");
     smz_sig_free(sig);
     sig = NULL;
-    CHECK(smz_sig_load("hand.minisig", &sig, err, sizeof err) == SMZ_OK &&
-          smz_keyring_find(kr, sig, &found, err, sizeof err) == SMZ_E_SIGNATURE && !found &&
-          strstr(err, "not one of the 3 trusted keys"), "keyring: an unknown signer: %s", err);
+    CHECK(smz_sig_load(cx, "hand.minisig", &sig) == SMZ_OK &&
+          smz_keyring_find(cx, kr, sig, &found) == SMZ_E_SIGNATURE && !found &&
+          strstr(ERR, "not one of the 3 trusted keys"), "keyring: an unknown signer: %s", ERR);
     smz_sig_free(sig);
 
     smz_pubkey_base64(pk, b64);
     snprintf(ring, a + b + c + 100, "%s\n%s\n", b64, b64);
-    CHECK(smz_keyring_parse(ring, strlen(ring), &kr2, err, sizeof err) == SMZ_OK &&
+    CHECK(smz_keyring_parse(cx, ring, strlen(ring), &kr2) == SMZ_OK &&
           smz_keyring_count(kr2) == 1, "keyring: the same key twice counts once");
     smz_keyring_free(kr2);
     kr2 = NULL;
@@ -806,16 +812,16 @@ static void test_keyring(const smz_pubkey *pk)
         sodium_bin2base64(other, sizeof other, bin, sizeof bin, sodium_base64_VARIANT_ORIGINAL);
         snprintf(ring, a + b + c + 100, "%s\n%s\n", b64, other);
         smz_pubkey_keyid(pk, id);
-        CHECK(smz_keyring_parse(ring, strlen(ring), &kr2, err, sizeof err) == SMZ_E_INVALID &&
-              strstr(err, id) && strstr(err, "line 2"), "keyring: two keys, one id: %s", err);
+        CHECK(smz_keyring_parse(cx, ring, strlen(ring), &kr2) == SMZ_E_INVALID &&
+              strstr(ERR, id) && strstr(ERR, "line 2"), "keyring: two keys, one id: %s", ERR);
     }
-    CHECK(smz_keyring_parse("untrusted comment: x\n\n", 22, &kr2, err, sizeof err) == SMZ_E_INVALID,
-          "keyring: a comment with no key: %s", err);
-    CHECK(smz_keyring_parse("# nothing\n", 10, &kr2, err, sizeof err) == SMZ_E_INVALID,
-          "keyring: no key: %s", err);
-    CHECK(smz_keyring_parse("RWQnotakey\n", 11, &kr2, err, sizeof err) == SMZ_E_INVALID &&
-          strstr(err, "line 1"), "keyring: a bad key line: %s", err);
-    CHECK(smz_keyring_new(&kr2) == SMZ_OK && smz_keyring_add(kr2, pk, err, sizeof err) == SMZ_OK &&
+    CHECK(smz_keyring_parse(cx, "untrusted comment: x\n\n", 22, &kr2) == SMZ_E_INVALID,
+          "keyring: a comment with no key: %s", ERR);
+    CHECK(smz_keyring_parse(cx, "# nothing\n", 10, &kr2) == SMZ_E_INVALID,
+          "keyring: no key: %s", ERR);
+    CHECK(smz_keyring_parse(cx, "RWQnotakey\n", 11, &kr2) == SMZ_E_INVALID &&
+          strstr(ERR, "line 1"), "keyring: a bad key line: %s", ERR);
+    CHECK(smz_keyring_new(&kr2) == SMZ_OK && smz_keyring_add(cx, kr2, pk) == SMZ_OK &&
           smz_keyring_count(kr2) == 1, "keyring: built by hand");
     smz_keyring_free(kr2);
     smz_keyring_free(kr);
@@ -834,11 +840,11 @@ static unsigned checked_after(const char *sigtext, const smz_pubkey *pk, const c
 {
     smz_sig *sig = NULL;
     unsigned ck = 0;
-    *rc = smz_sig_parse(sigtext, strlen(sigtext), &sig, err, sizeof err);
+    *rc = smz_sig_parse(cx, sigtext, strlen(sigtext), &sig);
     if (text)
         *text = NULL;
     if (*rc == SMZ_OK) {
-        *rc = smz_sig_verify_file(sig, pk, path, 0, err, sizeof err);
+        *rc = smz_sig_verify_file(cx, sig, pk, path, 0);
         ck = smz_sig_checked(sig);
         if (text && smz_sig_comment_text(sig))
             *text = strdup(smz_sig_comment_text(sig));
@@ -879,23 +885,23 @@ static void test_diagnostics(const char *good, const smz_pubkey *pk, const smz_p
     CHECK(smz_sig_checked(NULL) == 0 && smz_sig_comment_text(NULL) == NULL, "NULL handles");
 
     CHECK(smz_keyring_new(&a) == SMZ_OK && smz_keyring_new(&b) == SMZ_OK &&
-              smz_keyring_add(a, pk, err, sizeof err) == SMZ_OK &&
-              smz_keyring_add(b, ms_pk, err, sizeof err) == SMZ_OK &&
-              smz_keyring_add(b, pk, err, sizeof err) == SMZ_OK &&
-              smz_keyring_merge(a, b, err, sizeof err) == SMZ_OK && smz_keyring_count(a) == 2,
+              smz_keyring_add(cx, a, pk) == SMZ_OK &&
+              smz_keyring_add(cx, b, ms_pk) == SMZ_OK &&
+              smz_keyring_add(cx, b, pk) == SMZ_OK &&
+              smz_keyring_merge(cx, a, b) == SMZ_OK && smz_keyring_count(a) == 2,
           "keyring_merge adds the new keys, a key twice counts once");
-    CHECK(smz_keyring_merge(a, NULL, err, sizeof err) == SMZ_E_INVALID, "keyring_merge: NULL");
+    CHECK(smz_keyring_merge(cx, a, NULL) == SMZ_E_INVALID, "keyring_merge: NULL");
     smz_keyring_free(a);
     smz_keyring_free(b);
 
-    CHECK(smz_seckey_file_encrypted("ms.sec", &enc, err, sizeof err) == SMZ_OK && enc == 0,
-          "an unencrypted secret key (minisign -W) is told apart (%s)", err);
-    CHECK(smz_seckey_file_encrypted("enc.sec", &enc, err, sizeof err) == SMZ_OK && enc == 1,
-          "minisign's encrypted key is told apart without its password (%s)", err);
-    CHECK(smz_seckey_file_encrypted("ms.pub", &enc, err, sizeof err) == SMZ_E_INVALID,
-          "a public key is not a secret key: %s", err);
-    CHECK(smz_seckey_file_encrypted("nosuch.sec", &enc, err, sizeof err) == SMZ_E_NOTFOUND,
-          "a missing file: %s", err);
+    CHECK(smz_seckey_file_encrypted(cx, "ms.sec", &enc) == SMZ_OK && enc == 0,
+          "an unencrypted secret key (minisign -W) is told apart (%s)", ERR);
+    CHECK(smz_seckey_file_encrypted(cx, "enc.sec", &enc) == SMZ_OK && enc == 1,
+          "minisign's encrypted key is told apart without its password (%s)", ERR);
+    CHECK(smz_seckey_file_encrypted(cx, "ms.pub", &enc) == SMZ_E_INVALID,
+          "a public key is not a secret key: %s", ERR);
+    CHECK(smz_seckey_file_encrypted(cx, "nosuch.sec", &enc) == SMZ_E_NOTFOUND,
+          "a missing file: %s", ERR);
 }
 
 int main(void)
@@ -909,6 +915,8 @@ int main(void)
             return 2;
         printf("# scratch directory %s\n", dir);
     }
+    if (smz_sign_ctx_new(&cx) != SMZ_OK)
+        return 2;
     CHECK(access(MINISIGN, X_OK) == 0, "%s is installed (needed for the cross-checks)", MINISIGN);
     if (sodium_init() < 0)
         return 2;
@@ -928,5 +936,6 @@ int main(void)
     smz_seckey_free(sk);
     smz_pubkey_free(pk);
     smz_pubkey_free(ms_pk);
+    smz_sign_ctx_free(cx);
     return CHECK_DONE();
 }
