@@ -1,6 +1,7 @@
-# Samizdat build.  `make` builds bin/smz and bin/smz-pack; `make test` installs
-# what the tests need from Debian, builds and runs every test; `make demo`
-# packs samples/ and serves it.  See README.md.
+# Samizdat build.  `make` builds bin/smz and bin/smz-pack (and installs
+# nothing: a missing library stops it with a line naming `make deps`); `make
+# test` installs what the tests need from Debian, builds and runs every test;
+# `make demo` packs samples/ and serves it.  See README.md and docs/HACKING.md.
 PREFIX  ?= /usr/local
 DESTDIR ?=
 CC      ?= cc
@@ -43,20 +44,36 @@ LIBSMZ     := $(BUILD)/libsmz.a
 # The server's objects as a library too, for the fuzz target of its parsers.
 LIBSRV     := $(BUILD)/libsmzsrv.a
 
-.PHONY: all deps deps-test deps-soak deps-bench test check demo asan ubsan fuzz sweep failures soak bench install clean
-all: deps $(BIN)/smz $(BIN)/smz-pack $(UNIT_BIN) $(REPLAY_BIN) $(TOOL_BIN)
+.PHONY: all deps deps-test deps-lint deps-soak deps-bench test check check-quick lint demo asan ubsan \
+    fuzz sweep failures soak bench install clean
+all: $(BIN)/smz $(BIN)/smz-pack $(UNIT_BIN) $(REPLAY_BIN) $(TOOL_BIN)
 
-# Installs missing Debian packages; the stamp keeps it from running on every make.
+# Installs missing Debian packages (scripts/deps.sh GROUP); the stamp keeps it
+# from running on every make.  Plain `make` installs nothing.
 deps: $(BUILD)/.deps-build
-$(BUILD)/.deps-build: scripts/deps.sh
-	@mkdir -p $(BUILD) && scripts/deps.sh build && touch $@
 deps-test: $(BUILD)/.deps-test
-$(BUILD)/.deps-test: scripts/deps.sh
-	@mkdir -p $(BUILD) && scripts/deps.sh test && touch $@
-deps-bench:
-	scripts/deps.sh bench
+deps-lint: $(BUILD)/.deps-lint
+deps-soak: $(BUILD)/.deps-soak
+deps-bench: $(BUILD)/.deps-bench
+$(BUILD)/.deps-%: scripts/deps.sh
+	@mkdir -p $(BUILD) && scripts/deps.sh $* && touch $@
 
-$(BUILD)/%.o: %.c | $(BUILD)/.deps-build
+# Before the first object: are the libraries there?  When the goals on the
+# command line install packages, this waits for that install (one apt-get at
+# a time, even under -j); plain `make` only checks, and stops with one line.
+DEPS_GOALS_bench := bench
+DEPS_GOALS_soak  := soak
+DEPS_GOALS_test  := test check check-quick asan ubsan fuzz sweep failures
+DEPS_GOALS_build := demo deps
+DEPS_GROUP := $(firstword $(foreach g,bench soak test build,$(if $(filter $(DEPS_GOALS_$(g)),$(MAKECMDGOALS)),$(g))))
+$(BUILD)/.libs-ok: | $(if $(DEPS_GROUP),$(BUILD)/.deps-$(DEPS_GROUP))
+	@mkdir -p $(BUILD); missing=""; \
+	for p in $(PKGS); do pkg-config --exists $$p 2>/dev/null || missing="$$missing $$p"; done; \
+	echo '#include <civetweb.h>' | $(CC) -E -x c - >/dev/null 2>&1 || missing="$$missing civetweb"; \
+	if [ -n "$$missing" ]; then echo "missing libraries:$$missing; run 'make deps' (or: scripts/deps.sh build)" >&2; \
+	    exit 1; fi; touch $@
+
+$(BUILD)/%.o: %.c | $(BUILD)/.libs-ok
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
 
@@ -116,10 +133,21 @@ test: deps-test all
 	tests/run.sh $(T)
 check: test
 
+# For everyday work (about a minute): the unit tests, the fuzz corpus
+# replays (both build/tests/test_*), the damaged and hostile archives.
+QUICK := test_ corrupt hostile_archive
+check-quick: deps-test all
+	tests/run.sh $(QUICK)
+
+# clang-format (.clang-format), shellcheck (.shellcheckrc), no sprintf/strcpy:
+# scripts/lint.sh, one "ok"/"not ok" line per check.
+lint: deps-lint
+	scripts/lint.sh
+
 # The sample collection: its metadata is samples/samizdat.json, its front
 # page the generated index of its articles.  DEMO_PORT picks another port.
 DEMO_PORT ?= 8080
-demo: all
+demo: deps all
 	bin/smz-pack samples -o samples.smz --quiet
 	bin/smz info samples.smz
 	@echo "the collection's front page: http://127.0.0.1:$(DEMO_PORT)/content/samples/ (Ctrl-C stops)"
@@ -169,9 +197,6 @@ soak: deps-soak $(BIN)/smz $(BIN)/smz-pack $(SOAK_DIR)/pgdoc.smz $(SOAK_DIR)/pyd
 	    --archive pgdoc=$(SOAK_DIR)/pgdoc.smz --archive pydoc=$(SOAK_DIR)/pydoc.smz \
 	    --archive samples=$(SOAK_DIR)/samples.smz --minutes $(SOAK_MINUTES) \
 	    --tsv $(BUILD)/soak-rss.tsv --report $(BUILD)/soak-report.md
-deps-soak: $(BUILD)/.deps-soak
-$(BUILD)/.deps-soak: scripts/deps.sh
-	@mkdir -p $(BUILD) && scripts/deps.sh soak && touch $@
 # Packed only when missing (order-only prerequisites): a rebuilt packer or a
 # changed source does not repack them; remove $(SOAK_DIR) for fresh ones.
 # pydoc takes about 40 s (its two symlinks out of the tree, jquery.js and

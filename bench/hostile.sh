@@ -70,6 +70,7 @@ for b in $bins; do
         for k in $(seq -w 0 15); do
             curl -s -m 600 -r "0-$((range_mb * 1048576 - 1))" -o "d$k" "http://127.0.0.1:$p/raw/media/content/media/$k.bin" &
         done
+        # shellcheck disable=SC2046 # one argument per job id
         wait $(jobs -p | grep -v "^$pid$") 2>/dev/null
         t1=$(date +%s.%N)
         hwm=$(awk '/^VmHWM:/ {print $2}' "/proc/$pid/status")

@@ -43,7 +43,7 @@ PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); pr
 "$BIN/smz" serve --port "$PORT" --address 127.0.0.1 "$D/1g.smz" >/dev/null 2>&1 &
 SP=$!
 trap 'kill $SP 2>/dev/null' EXIT
-for i in $(seq 50); do curl -s -o /dev/null "http://127.0.0.1:$PORT/" && break; sleep 0.1; done
+for _ in $(seq 50); do curl -s -o /dev/null "http://127.0.0.1:$PORT/" && break; sleep 0.1; done
 U="http://127.0.0.1:$PORT/content/1g/video.mp4"
 # A player asks for the start, then the end (the index of an MP4): the first
 # range at the end of a fresh reader handle walks the cluster's page chain.

@@ -291,7 +291,7 @@ if want read; then
     section read
     for c in pgdoc pydoc gen-10k gen-1M; do
         if [ "$c" = gen-1M ] && { [ ! -s "$(arch $MAIN gen-1M)" ] || [ ! -s "$(arch $PEER gen-1M)" ]; }; then continue; fi
-        a=$(ensure $MAIN "$c") && z=$(ensure $PEER "$c") || { note read "no archives for $c"; continue; }
+        a=$(ensure "$MAIN" "$c") && z=$(ensure "$PEER" "$c") || { note read "no archives for $c"; continue; }
         "$SMZ" ls "$a" | $PY bench/util.py sample 100 8 >"$W/read-$c.paths"
         say "  read $c: smz cat / zimdump show, 100 entries"
         if $PY bench/util.py cmdlat "$RAW" 3 1 -- "$SMZ" cat "$a" "{}" <"$W/read-$c.paths" >"$W/kv"; then
@@ -423,9 +423,11 @@ fi
 # each engine finds, against a brute-force scan of the same HTML.
 # record_recall TOOL PROGRAM ARCHIVE HITS: recall of HITS against the brute-force truth.
 record_recall() {
-    echo "\$ $2 $3 zh-words.txt | util.py recall" >>"$RAW"
-    $PY bench/util.py recall "$W/truth.tsv" "$4" >"$W/kv" 2>>"$RAW"
-    cat "$W/kv" >>"$RAW"
+    {
+        echo "\$ $2 $3 zh-words.txt | util.py recall"
+        $PY bench/util.py recall "$W/truth.tsv" "$4" >"$W/kv"
+        cat "$W/kv"
+    } 2>>"$RAW" >>"$RAW"
     reckv recall manzh "$1" "$W/kv" recall=recall macro_recall=macro_recall precision=precision \
         words_full=words_full recall_len1=recall_len1 recall_len2=recall_len2 recall_len3=recall_len3 recall_len4=recall_len4
 }
@@ -457,19 +459,19 @@ fi
 # connections and a 10 s timeout (a search costs tens of milliseconds: 32 queued
 # on 2 cores would measure the queue and wrk's 2 s timeout).
 wrk_runs() {
-    local c=$1 tool=$2 port=$3 prefix=$4 paths=$5 kind=${6:-} r m="" conn="-c32"
-    [ -n "$kind" ] && m=${kind}_ conn="-c4 --timeout 10s"
-    wrk -t2 $conn -d2s -s bench/rotate.lua "http://127.0.0.1:$port" -- "$paths" "$prefix" >>"$RAW" 2>&1
+    local c=$1 tool=$2 port=$3 prefix=$4 paths=$5 kind=${6:-} r m="" conn=(-c32)
+    [ -n "$kind" ] && m=${kind}_ conn=(-c4 --timeout 10s)
+    wrk -t2 "${conn[@]}" -d2s -s bench/rotate.lua "http://127.0.0.1:$port" -- "$paths" "$prefix" >>"$RAW" 2>&1
     for ((r = 1; r <= RUNS; r++)); do
         say "  serve $c: wrk $tool ${kind:-content} run $r"
-        echo "\$ wrk -t2 $conn -d10s --latency -s bench/rotate.lua http://127.0.0.1:$port -- $paths $prefix" >>"$RAW"
-        wrk -t2 $conn -d10s --latency -s bench/rotate.lua "http://127.0.0.1:$port" -- "$paths" "$prefix" >"$W/wrk.out" 2>&1
+        echo "\$ wrk -t2 ${conn[*]} -d10s --latency -s bench/rotate.lua http://127.0.0.1:$port -- $paths $prefix" >>"$RAW"
+        wrk -t2 "${conn[@]}" -d10s --latency -s bench/rotate.lua "http://127.0.0.1:$port" -- "$paths" "$prefix" >"$W/wrk.out" 2>&1
         cat "$W/wrk.out" >>"$RAW"
         if $PY bench/util.py wrk "$W/wrk.out" >"$W/kv"; then
-            reckv serve "$c" "$tool" "$W/kv" rps=${m}rps p99_ms=${m}p99
+            reckv serve "$c" "$tool" "$W/kv" rps="${m}rps" p99_ms="${m}p99"
             [ "$(kv "$W/kv" non2xx)" = 0 ] || note serve "$tool on $c: $(kv "$W/kv" non2xx) non-2xx answers in run $r"
         else
-            na serve "$c" "$tool" ${m}rps ${m}p99
+            na serve "$c" "$tool" "${m}rps" "${m}p99"
         fi
     done
 }
@@ -486,7 +488,7 @@ serve_runs() {
 if want serve; then
     section serve
     for c in pgdoc pydoc gen-10k; do
-        a=$(ensure $MAIN "$c") && z=$(ensure $PEER "$c") || { note serve "no archives for $c"; continue; }
+        a=$(ensure "$MAIN" "$c") && z=$(ensure "$PEER" "$c") || { note serve "no archives for $c"; continue; }
         "$SMZ" ls "$a" | $PY bench/util.py sample 200 9 html >"$W/serve-$c.paths"
         # the search section's queries (both servers take /search?content=NAME&pattern=Q)
         $PY -c 'import sys, urllib.parse as u

@@ -27,7 +27,7 @@ ents = [(f"e{i:05d}", "", "text/plain", i % 2, (i // 2) * 4096, 1) for i in rang
 smzbuild.build("thrash.smz", "base.smz", clusters, ents, {"Title": "thrash"})
 PY
 ls -l thrash.smz
-t() { local s=$(date +%s.%N); SMZ_DEBUG_DECODES=1 "$@" >/dev/null 2>err; local rc=$?; local e=$(date +%s.%N);
+t() { local s rc e; s=$(date +%s.%N); SMZ_DEBUG_DECODES=1 "$@" >/dev/null 2>err; rc=$?; e=$(date +%s.%N);
       printf '%-32s %6.2f s  exit %d  %s\n' "$*" "$(echo "$e - $s" | bc)" $rc "$(grep -o 'decoded.*' err)"; }
 t "$SMZ" check thrash.smz
 t "$SMZ" extract thrash.smz -o out

@@ -234,15 +234,20 @@ static char *file_uri(const char *path)
     char *u = malloc(n * 3 + 32);
     if (!u)
         return NULL;
-    char *o = u + sprintf(u, "file:");
+    static const char hex[] = "0123456789ABCDEF";
+    memcpy(u, "file:", 5);
+    char *o = u + 5;
     for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
         if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-            strchr("/-_.~", *p))
+            strchr("/-_.~", *p)) {
             *o++ = (char)*p;
-        else
-            o += sprintf(o, "%%%02X", *p);
+        } else {
+            *o++ = '%';
+            *o++ = hex[*p >> 4];
+            *o++ = hex[*p & 15];
+        }
     }
-    strcpy(o, "?immutable=1");
+    memcpy(o, "?immutable=1", sizeof "?immutable=1");
     return u;
 }
 

@@ -1,6 +1,8 @@
 #!/bin/sh
 # Installs the Debian packages a make target needs, only those missing.
-# Usage: scripts/deps.sh build|test|soak|bench   (each group includes the ones before it)
+# Usage: scripts/deps.sh build|test|soak|bench|lint
+# (build, test, soak and bench each include the ones before it; lint is
+# what `make lint` runs: clang-format and shellcheck)
 set -e
 build="gcc make pkg-config libzstd-dev libarchive-dev libsqlite3-dev libcivetweb-dev
 libmagic-dev libxml2-dev libsodium-dev libcmark-dev"
@@ -8,9 +10,11 @@ test="$build sqlite3 zstd minisign libxml2-utils curl chromium nginx-light clang
 postgresql-doc-15 manpages-zh tar gzip xz-utils zip unzip libarchive-tools"
 soak="$test python3 python3.11-doc wrk"
 bench="$soak zim-tools kiwix-tools libzim-dev g++ hyperfine time"
+lint="clang-format shellcheck git"
 case "${1:-build}" in
   build) want=$build ;; test) want=$test ;; soak) want=$soak ;; bench) want=$bench ;;
-  *) echo "usage: $0 build|test|soak|bench" >&2; exit 2 ;;
+  lint) want=$lint ;;
+  *) echo "usage: $0 build|test|soak|bench|lint" >&2; exit 2 ;;
 esac
 missing=""
 for p in $want; do

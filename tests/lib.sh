@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared helpers for the shell tests in tests/cli/.  Each check prints one
 # "ok - ..." or "not ok - ..." line; tests/run.sh counts them.
 # Sourced with SMZ, SMZ_PACK (the binaries), TOP (the source tree) and

@@ -3,12 +3,19 @@
 # (tests/cli/*.sh), counts their "ok"/"not ok" lines, and ends with the
 # summary line "N passed, N failed".  Exits non-zero on any failure, including
 # a test program that dies without printing a "not ok" line.
-# Usage: tests/run.sh [PATTERN]   (only tests whose name contains PATTERN)
+# Usage: tests/run.sh [PATTERN...]   (only tests whose name contains one of the
+# PATTERNs; none runs them all)
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=$top/${SMZ_BUILD:-build}
 bindir=$top/bin; [ -n "${SMZ_BUILD:-}" ] && bindir=$build/bin
 export TOP=$top SMZ=$bindir/smz SMZ_PACK=$bindir/smz-pack
-pattern=${1:-}
+patterns=("$@")
+# wanted NAME: true when NAME contains one of the patterns (or none was given)
+wanted() {
+    [ ${#patterns[@]} -eq 0 ] && return 0
+    for p in "${patterns[@]}"; do case "$1" in *"$p"*) return 0 ;; esac; done
+    return 1
+}
 pass=0; fail=0
 scratch=$(mktemp -d "${TMPDIR:-/tmp}/smz-test.XXXXXX")
 trap 'rm -rf "$scratch"' EXIT
@@ -28,13 +35,14 @@ run_one() { # NAME COMMAND...
 }
 for t in "$build"/tests/test_*; do
     [ -x "$t" ] || continue
-    n=$(basename "$t"); case "$n" in *"$pattern"*) ;; *) continue ;; esac
+    n=$(basename "$t"); wanted "$n" || continue
     mkdir -p "$scratch/$n.d"
+    # shellcheck disable=SC2016 # $T and $0 are expanded by the inner sh
     T="$scratch/$n.d" run_one "$n" env T="$scratch/$n.d" sh -c 'cd "$T" && exec "$0"' "$t"
 done
 for t in "$top"/tests/cli/*.sh; do
     [ -f "$t" ] || continue
-    n=$(basename "$t" .sh); case "$n" in *"$pattern"*) ;; *) continue ;; esac
+    n=$(basename "$t" .sh); wanted "$n" || continue
     mkdir -p "$scratch/$n.d"
     T="$scratch/$n.d" run_one "$n" env T="$scratch/$n.d" bash "$t"
 done

@@ -84,12 +84,13 @@ static smz_err home_href(smz_packer *p, const char *page, char **out)
     size_t depth = 0;
     for (const char *c = page; *c; c++)
         depth += *c == '/';
-    char *h = malloc(3 * depth + strlen(main) + 1);
+    size_t len = strlen(main);
+    char *h = malloc(3 * depth + len + 1);
     if (!h)
         return SMZ_E_NOMEM;
     for (size_t i = 0; i < depth; i++)
         memcpy(h + 3 * i, "../", 3);
-    strcpy(h + 3 * depth, main);
+    memcpy(h + 3 * depth, main, len + 1);
     *out = h;
     return SMZ_OK;
 }

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared by tests/cli/serve*.sh (sourced after tests/lib.sh, in $T): builds
 # the test archives and starts and stops servers on free 127.0.0.1 ports.
 # Every server and nginx started here is stopped by the EXIT trap.
@@ -57,6 +58,7 @@ pack_archives() {
         --description '"><img src=x onerror=alert(5)> & more' --creator '</name></author><evil/>' \
         --publisher 'P&P <pub>' --language ara --name hostile --tags '<t>;x' --date 2024-05-06 \
         --illustration site/illustration.png --quiet 2>pack.err; then
+        # shellcheck disable=SC2034 # read by the test that sources this file
         INDEX=0
         noindex=--no-index
         "$SMZ_PACK" site/root -o "$1/hostile.smz" --redirects site/redirects.tsv \

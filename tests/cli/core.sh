@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Core round trip, determinism, interruption and damage tests (issue: core).
 . "$TOP/tests/lib.sh"
 cd "$T" || exit 1
@@ -22,7 +23,7 @@ check_eq "extract gives the tree back byte-identical" "$(wc -l < diff.txt)" "0"
 
 # --- cat: every file, byte for byte, MIME types and titles as listed ---
 mismatch=0
-while IFS=$'\t' read -r path mime title; do
+while IFS=$'\t' read -r path _; do
     "$SMZ" cat gen.smz "$path" | cmp -s - "gen/site/$path" || { mismatch=$((mismatch + 1)); echo "cat differs: $path"; }
 done < gen/expected.tsv > cat.log
 check_eq "cat of every file is byte-identical" "$mismatch" "0"
@@ -42,7 +43,7 @@ check_eq "MIME types and titles are as packed" "$(wc -l < meta.log)" "0"
 head -5 meta.log
 head -5 cat.log
 bad=0
-while IFS=$'\t' read -r from title to; do
+while IFS=$'\t' read -r from _ to; do
     "$SMZ" cat gen.smz "$from" | cmp -s - "gen/site/$to" || bad=$((bad + 1))
 done < gen/redirects.tsv
 check_eq "cat follows every redirect to its target's bytes" "$bad" "0"

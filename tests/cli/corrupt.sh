@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Damaged and hostile archives (tests/corrupt/): each fails with its exact
 # message, exit status 1, and no crash.
 . "$TOP/tests/lib.sh"

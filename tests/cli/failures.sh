@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Allocation failures (issue: hardening): smz info, smz cat, smz search and
 # smz-pack of a small collection with the k-th allocation failing
 # (tests/tools/failmalloc.c, LD_PRELOAD), every FAIL_STRIDE-th k up to the

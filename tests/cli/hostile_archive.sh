@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Hostile archives, round two (issue 16, points 9-12): archives built by
 # hand (tests/tools/smzbuild.py) with what smz-pack never writes.  Paths and
 # redirect targets the format forbids are refused on every row read and

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Hostile files where archives, signatures, keys and metadata are looked for
 # (issue 16, point 3): a named pipe called x.smz or x.smz.minisig, a FIFO
 # key, keyring, --metadata, --redirects, --illustration or --password-file,

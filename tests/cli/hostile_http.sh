@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Hostile requests (issue: hardening) against the real `smz serve`, over raw
 # sockets (tests/tools/hostile_http.py): %00, CRLF, encoded and
 # double-encoded ../, overlong UTF-8, oversized and repeated headers,

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # A one-letter prefix on a plain archive (issue 16, point 2, red team):
 # 2,000 pages whose titles hold 60 of 2,000 words that all start with "a".
 # The exact-title step once handed search_title every matching row as a

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Archives whose pages claim to be huge (issue 16, points 2 and 5): a
 # 60 KB archive whose 30 pages each point at the whole of one 64 MiB
 # cluster (tests/tools/huge_pages.py).  A search reads a bounded beginning

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Packer inputs: folders, tar.gz, zip, tar on stdin, WARC, and hostile archives.
 . "$TOP/tests/lib.sh"
 cd "$T" || exit 1
@@ -70,7 +71,7 @@ check_fails "non-200 responses are left out" grep -q "gone.html" warc.ls
 
 # --- hostile archives ---
 python3 "$TOP/tests/tools/hostile_inputs.py" hostile
-mkdir -p jail && cd jail
+mkdir -p jail && cd jail || exit 1
 # What was packed from the archive: the index page listing it is generated.
 members() { "$SMZ" ls "$1" | grep -vx index.html; }
 "$SMZ_PACK" ../hostile/traversal.tar -o t.smz --no-index --quiet 2>t.err

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Large entries (over 64 MiB: stored as they are, in a cluster of their own,
 # never held whole in memory) from folders, tars, zips; sparse tar members;
 # the entry limit alike for every source; --max-size; and Range reads of a
@@ -109,7 +110,7 @@ mkdir -p out
 check "large members over --max-size stop the pack" test $rc -ne 0
 check_grep "with a clear message" "over its size limit of 104857600 bytes" ms1.err
 mkdir -p many
-for i in $(seq 12); do head -c 1000000 /dev/urandom > many/f$i.bin; done
+for i in $(seq 12); do head -c 1000000 /dev/urandom > "many/f$i.bin"; done
 "$SMZ_PACK" many -o out/m.smz --no-index --quiet --level 1 --cluster-size 1048576 --max-size 4M 2>ms2.err; rc=$?
 check "small files over --max-size stop it too" test $rc -ne 0
 check_grep "as soon as the archive passes it" "over its size limit of 4194304 bytes" ms2.err

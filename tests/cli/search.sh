@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Search tests (issue: search): `smz search` and `smz suggest` on real
 # archives.  English: the page a reader wants in the top three on
 # postgresql-doc-15 and on the sample articles.  Chinese: manpages-zh turned
@@ -84,6 +85,7 @@ check "search --help" "$SMZ" search --help
 check "suggest --help" "$SMZ" suggest --help
 
 # Hostile queries: no FTS5 or SQL error, bounded time, a clear message.
+# shellcheck disable=SC1003 # '\' is the one-backslash query
 for q in 'AND' 'OR NOT' '(' '"unclosed' 'title:vacuum' '{text}: vacuum' 'NEAR(a b)' '^vacuum' '*' \
          "'; DROP TABLE entries; --" 'vacuum)' '"a" OR "b"' '-' '- -' '\' '%' '_' 'vacuum" OR "x'; do
     "$SMZ" search pg.smz "$q" >out.txt 2>err.txt; rc=$?

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Web reader tests (issue: serve): the real `smz serve` on a free 127.0.0.1
 # port, every URL through a real HTTP client (curl, Python's urllib):
 # statuses, headers, bodies byte-identical to `smz cat`, conditional requests
@@ -22,7 +23,7 @@ H=127.0.0.1:$PORT
 # get URL [CURL ARGS...]: fetches into body and hdr; prints the status.
 get() { u=$1; shift; rm -f body; : >hdr; curl -s -o body -D hdr -w '%{http_code}' "$@" "$u"; touch body; }
 # header NAME: its value in hdr (the last response's headers).
-header() { tr -d '\r' <hdr | awk -v n="$(echo "$1" | tr A-Z a-z)" \
+header() { tr -d '\r' <hdr | awk -v n="$(echo "$1" | tr '[:upper:]' '[:lower:]')" \
     'BEGIN{FS=": "} tolower($1) == n { sub(/^[^:]*: /, ""); print; exit }'; }
 
 # --- the library ---

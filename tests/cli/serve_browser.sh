@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Browser test of the web reader (issue: serve): headless Chromium types
 # into the search box, picks a suggestion, follows a result, with
 # JavaScript and without, probes what an archived page's script may reach,

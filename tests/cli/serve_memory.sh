@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # smz serve's memory (issue: serve memory): the real server on a free
 # 127.0.0.1 port under a bounded load (a fixed number of requests from 24
 # keep-alive clients at once: pages, search, suggestions, bad requests),

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Archived content gets no origin of its own (issue 16, point 1): every
 # answer an archive controls carries a CSP sandbox without
 # allow-same-origin, so a hostile archive's scripts cannot read the library,
@@ -67,11 +68,13 @@ etag_on=$(sed -n 's/^ETag: //p' h.txt | tr -d '\r')
 sf() { hdrs -H 'Origin: null' -H 'Sec-Fetch-Mode: cors' -H "Sec-Fetch-Dest: $1" "$ON$2"; }
 fonts=""
 [ -f evil/font.ttf ] && fonts="font content/evil/font.ttf"
+# shellcheck disable=SC2086 # sf takes DEST PATH: $d is split on purpose
 for d in ${fonts:+"$fonts"} "script content/evil/mod.js" "style content/evil/style.css"; do
     sf $d >h.txt
     check_grep "a $d asked for with CORS from a sandbox gets it" "^Access-Control-Allow-Origin: null" h.txt
     check_grep "... with Vary" "^Vary: Origin, Sec-Fetch-Mode, Sec-Fetch-Dest" h.txt
 done
+# shellcheck disable=SC2086 # as above
 for d in "empty content/victim/index.html" "image content/victim/pic.png" "document content/victim/index.html"; do
     sf $d >h.txt
     check_fails "no CORS for dest $d (fetch, canvas)" grep -qi '^Access-Control-Allow' h.txt

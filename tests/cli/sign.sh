@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Signing and verifying (issue: signatures): smz-pack --sign, smz keygen,
 # smz verify, smz check --key and the web reader's signature line, cross-
 # checked against Debian's /usr/bin/minisign in both directions (its keys

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Damage sweep, bounded (issue: hardening): the samples packed into an
 # archive, then read damaged in thousands of ways by tests/tools/sweep.c
 # (in one process: every page boundary, as is and with the header's page

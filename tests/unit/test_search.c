@@ -27,7 +27,7 @@ static char *long_body(size_t n, const char *tail)
         memcpy(b + len, word, sizeof word - 1);
         len += sizeof word - 1;
     }
-    strcpy(b + len, tail);
+    memcpy(b + len, tail, strlen(tail) + 1);
     return b;
 }
 
@@ -63,14 +63,16 @@ static int build(const char *path, int no_index)
     smz_writer *w = NULL;
     smz_err rc = smz_writer_new(path, &o, &w);
     for (size_t i = 0; rc == SMZ_OK && i < sizeof pages / sizeof pages[0]; i++) {
-        char *html = malloc(strlen(pages[i].body) * 2 + 256), *text = NULL;
+        /* Room for every byte as "&amp;" and the markup around it. */
+        size_t cap = strlen(pages[i].body) * 5 + 256;
+        char *html = malloc(cap), *text = NULL;
         size_t tl = 0;
         /* The body as a page: < > & escaped, so the visible text is the body. */
-        size_t n = (size_t)sprintf(html, "<html><head><title>t</title></head><body><p>");
+        size_t n = (size_t)snprintf(html, cap, "<html><head><title>t</title></head><body><p>");
         for (const char *s = pages[i].body; *s; s++)
-            n += (size_t)sprintf(html + n, "%s",
-                                 *s == '<' ? "&lt;" : *s == '>' ? "&gt;" : *s == '&' ? "&amp;" : (char[]){*s, 0});
-        n += (size_t)sprintf(html + n, "</p></body></html>");
+            n += (size_t)snprintf(html + n, cap - n, "%s",
+                                  *s == '<' ? "&lt;" : *s == '>' ? "&gt;" : *s == '&' ? "&amp;" : (char[]){*s, 0});
+        n += (size_t)snprintf(html + n, cap - n, "</p></body></html>");
         rc = smz_entry_text("text/html", html, n, &text, &tl);
         smz_writer_entry e = {.path = pages[i].path, .title = pages[i].title, .mime = "text/html",
                               .data = html, .size = n, .text = text, .text_len = tl};
@@ -100,10 +102,11 @@ static const char *joined(smz_err rc, smz_results *res, int titles, const char *
         return buf;
     }
     buf[0] = 0;
-    for (size_t i = 0; i < res->n; i++) {
-        if (i)
-            strcat(buf, sep);
-        strncat(buf, titles ? res->hits[i].title : res->hits[i].path, sizeof buf - strlen(buf) - 2);
+    size_t len = 0;
+    for (size_t i = 0; i < res->n && len < sizeof buf - 1; i++) {
+        int k = snprintf(buf + len, sizeof buf - len, "%s%s", i ? sep : "",
+                         titles ? res->hits[i].title : res->hits[i].path);
+        len = k < 0 || (size_t)k >= sizeof buf - len ? sizeof buf - 1 : len + (size_t)k;
     }
     if (keep)
         *keep = res;
@@ -296,14 +299,14 @@ int main(void)
 
     /* Paging. */
     char all[4096], paged[4096] = "";
+    size_t plen = 0;
     snprintf(all, sizeof all, "%s", run(r, "the", 100, 0, &total, NULL));
-    for (size_t off = 0; off < 20; off += 2) {
+    for (size_t off = 0; off < 20 && plen < sizeof paged - 1; off += 2) {
         got = run(r, "the", 2, off, NULL, NULL);
         if (!*got)
             break;
-        if (*paged)
-            strcat(paged, " ");
-        strcat(paged, got);
+        int k = snprintf(paged + plen, sizeof paged - plen, "%s%s", plen ? " " : "", got);
+        plen = k < 0 || (size_t)k >= sizeof paged - plen ? sizeof paged - 1 : plen + (size_t)k;
     }
     CHECK(*all && !strcmp(all, paged), "pages of two give the same order: [%s] [%s]", all, paged);
     got = run(r, "the", 0, 0, &total, NULL);
