@@ -380,8 +380,10 @@ smz_server *smz_server_start(const smz_serve_opts *o, char *err, size_t errlen)
     }
     s->http.log_fd = -1;
     pthread_mutex_init(&s->reg.lock, NULL);
+    /* Set up at once, so that smz_server_stop may always tear it down; its
+     * cache is made below, once --cache-mb is checked. */
     pool_init(&s->pool, &s->reg, NULL);
-    s->reg.loaded_one = sig_quick;
+    s->reg.loaded_one = sig_quick; /* the library's quick look at signatures */
     s->reg.warn = o->warn;
     s->reg.ctx = o->ctx;
     s->toolbar = !o->no_toolbar;

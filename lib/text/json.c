@@ -7,7 +7,7 @@
 smz_err smz_json_str(smz_strbuf *b, const char *s, size_t n)
 {
     static const char hex[] = "0123456789abcdef";
-    const unsigned char *p = (const unsigned char *)s;
+    const unsigned char *p = (const unsigned char *)(s ? s : "");
     size_t run = 0; /* start of the bytes not yet copied */
     smz_strbuf_add(b, "\"", 1);
     for (size_t i = 0; i < n;) {
