@@ -38,11 +38,11 @@ static void page_csp(smz_strbuf *b, const req *q)
 {
     if (q->host[0])
         smz_strbuf_addf(b, "default-src 'none'; script-src http://%s%s/skin/; style-src http://%s%s/skin/; ",
-                  q->host, q->site->root, q->host, q->site->root);
+                        q->host, q->site->root, q->host, q->site->root);
     else
         smz_strbuf_adds(b, "default-src 'none'; ");
     smz_strbuf_adds(b, "img-src 'self' data:; connect-src 'self'; form-action 'self'; base-uri 'none'; "
-               "frame-ancestors 'none'");
+                       "frame-ancestors 'none'");
 }
 
 /* The policy of anything an archive serves.  `sandbox` without
@@ -65,7 +65,7 @@ static void content_csp(smz_strbuf *b, const req *q, const archive *a)
     smz_strbuf_init(&own, 4096);
     if (q->host[0] && a) {
         smz_strbuf_addf(&own, "http://%s%s/content/%s/ http://%s%s/raw/%s/", q->host, q->site->root, a->name,
-                  q->host, q->site->root, a->name);
+                        q->host, q->site->root, a->name);
     } else {
         smz_strbuf_adds(&own, "'none'");
     }
@@ -79,12 +79,12 @@ static void content_csp(smz_strbuf *b, const req *q, const archive *a)
         smz_strbuf_adds(b, "script-src 'none'; ");
     else if (q->host[0] && a)
         smz_strbuf_addf(b, "script-src %s http://%s%s/skin/ 'unsafe-inline' 'unsafe-eval' data: blob:; ", o,
-                  q->host, q->site->root);
+                        q->host, q->site->root);
     else
         smz_strbuf_adds(b, "script-src 'none'; ");
     if (q->host[0] && a)
         smz_strbuf_addf(b, "style-src %s http://%s%s/skin/ 'unsafe-inline' data: blob:; ", o, q->host,
-                  q->site->root);
+                        q->site->root);
     else
         smz_strbuf_adds(b, "style-src 'unsafe-inline' data: blob:; ");
     smz_strbuf_addf(b, "img-src %s data: blob:; media-src %s data: blob:; ", o, o);
@@ -153,7 +153,7 @@ static void head_block(smz_strbuf *b, req *q, const resp *r)
     if (!ka)
         mg_disable_connection_keep_alive(q->c);
     smz_strbuf_addf(b, "HTTP/%s %d %s\r\n", v && !strcmp(v, "1.0") ? "1.0" : "1.1", r->status,
-              mg_get_response_code_text(q->c, r->status));
+                    mg_get_response_code_text(q->c, r->status));
     if (r->type)
         add(b, "Content-Type", r->type);
     if (r->length >= 0) {
@@ -658,8 +658,8 @@ void http_log(req *q)
     smz_strbuf_init(&b, 16384);
     const struct mg_request_info *ri = q->ri;
     smz_strbuf_addf(&b, "%s - - [%02d/%s/%04d:%02d:%02d:%02d %c%02ld%02ld] \"", ri->remote_addr, tm.tm_mday,
-              mon[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec, sign, off / 60,
-              off % 60);
+                    mon[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec, sign, off / 60,
+                    off % 60);
     http_log_escape(&b, ri->request_method ? ri->request_method : "-");
     smz_strbuf_adds(&b, " ");
     /* The path as it came (CivetWeb does not decode it: decode_url=no). */

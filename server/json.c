@@ -4,7 +4,6 @@
  * formatted as SQLite formats a REAL in JSON ("%!0.15g": always a decimal
  * point or an exponent), so the answers are byte for byte what they were. */
 #include <sqlite3.h>
-#include <string.h>
 #include "buf.h"
 #include "json.h"
 #include "text/json.h"

@@ -45,9 +45,9 @@ static void entry(smz_strbuf *b, req *q, archive *a, int standalone)
     srv *s = q->s;
     int counts = reg_stats(&s->reg, a) == 0;
     smz_strbuf_adds(b, standalone ? "<entry xmlns=\"http://www.w3.org/2005/Atom\" "
-                            "xmlns:dc=\"http://purl.org/dc/terms/\" "
-                            "xmlns:opds=\"http://opds-spec.org/2010/catalog\">"
-                          : "<entry>");
+                                    "xmlns:dc=\"http://purl.org/dc/terms/\" "
+                                    "xmlns:opds=\"http://opds-spec.org/2010/catalog\">"
+                                  : "<entry>");
     if (a->uuid[0])
         smz_strbuf_addf(b, "<id>urn:uuid:%s</id>", a->uuid);
     else
@@ -65,7 +65,7 @@ static void entry(smz_strbuf *b, req *q, archive *a, int standalone)
     element(b, "tags", a->tags);
     if (counts)
         smz_strbuf_addf(b, "<articleCount>%llu</articleCount><mediaCount>%llu</mediaCount>",
-                  (unsigned long long)a->articles, (unsigned long long)a->media);
+                        (unsigned long long)a->articles, (unsigned long long)a->media);
     smz_strbuf_adds(b, "<author><name>");
     buf_html(b, a->creator ? a->creator : "");
     smz_strbuf_adds(b, "</name></author><publisher><name>");
@@ -76,12 +76,12 @@ static void entry(smz_strbuf *b, req *q, archive *a, int standalone)
         element(b, "rights", a->license);
     if (a->illustration)
         smz_strbuf_addf(b, "<link rel=\"http://opds-spec.org/image/thumbnail\" href=\"%s/catalog/v2/illustration/%s\" "
-                     "type=\"image/png;width=48;height=48;scale=1\"/>",
-                  s->http.root, a->name);
+                           "type=\"image/png;width=48;height=48;scale=1\"/>",
+                        s->http.root, a->name);
     smz_strbuf_addf(b, "<link type=\"text/html\" href=\"%s/content/%s/\"/>", s->http.root, a->name);
     smz_strbuf_addf(b, "<link rel=\"http://opds-spec.org/acquisition/open-access\" type=\"application/x-smz\" "
-                 "href=\"%s/download/%s.smz\" length=\"%llu\"/>",
-              s->http.root, a->name, (unsigned long long)a->file_size);
+                       "href=\"%s/download/%s.smz\" length=\"%llu\"/>",
+                    s->http.root, a->name, (unsigned long long)a->file_size);
     smz_strbuf_adds(b, "</entry>\n");
 }
 
@@ -98,8 +98,8 @@ static void feed_head(smz_strbuf *b, srv *s, const char *id, const char *self, c
     char now[32];
     now_iso(now);
     smz_strbuf_adds(b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-               "<feed xmlns=\"http://www.w3.org/2005/Atom\" xmlns:dc=\"http://purl.org/dc/terms/\" "
-               "xmlns:opds=\"http://opds-spec.org/2010/catalog\">\n");
+                       "<feed xmlns=\"http://www.w3.org/2005/Atom\" xmlns:dc=\"http://purl.org/dc/terms/\" "
+                       "xmlns:opds=\"http://opds-spec.org/2010/catalog\">\n");
     smz_strbuf_addf(b, "<id>%s</id>", id);
     smz_strbuf_addf(b, "<link rel=\"self\" href=\"%s/catalog/v2/%s\" type=\"%s\"/>", s->http.root, self, kind);
     smz_strbuf_addf(b, "<link rel=\"start\" href=\"%s/catalog/v2/root.xml\" type=\"" NAV "\"/>", s->http.root);
@@ -114,9 +114,9 @@ static int root_xml(req *q)
     smz_strbuf_init(&b, 1u << 16);
     feed_head(&b, q->s, "urn:smz:root", "root.xml", NAV, "Samizdat library");
     smz_strbuf_addf(&b, "<entry><title>All archives</title><id>urn:smz:entries</id><updated>%s</updated>"
-                  "<content type=\"text\">Every archive in the library.</content>"
-                  "<link rel=\"subsection\" href=\"%s/catalog/v2/entries\" type=\"" ACQ "\"/></entry>\n",
-              now, q->s->http.root);
+                        "<content type=\"text\">Every archive in the library.</content>"
+                        "<link rel=\"subsection\" href=\"%s/catalog/v2/entries\" type=\"" ACQ "\"/></entry>\n",
+                    now, q->s->http.root);
     smz_strbuf_adds(&b, "</feed>\n");
     int rc = send_xml(q, &b, NAV ";charset=utf-8");
     smz_strbuf_free(&b);

@@ -81,7 +81,7 @@ void page_bar(smz_strbuf *b, srv *s, const archive *a, const char *pattern, int 
         smz_strbuf_addf(b, "<link rel=\"stylesheet\" href=\"%s/skin/smz.css?v=%s\">", s->http.root, s->skin_v);
     smz_strbuf_adds(b, "<nav class=\"smz-nav\" aria-label=\"Library\">");
     smz_strbuf_addf(b, "<a class=\"smz-home\" href=\"%s/\" title=\"Library\">%s<span class=\"smz-lbl\">Library</span></a>",
-              s->http.root, icon_home);
+                    s->http.root, icon_home);
     if (a) {
         smz_strbuf_addf(b, "<a class=\"smz-title\" href=\"%s/content/%s/\"", s->http.root, a->name);
         text_attrs(b, a);
@@ -93,7 +93,7 @@ void page_bar(smz_strbuf *b, srv *s, const archive *a, const char *pattern, int 
     if (a)
         smz_strbuf_addf(b, "<input type=\"hidden\" name=\"content\" value=\"%s\">", a->name);
     smz_strbuf_adds(b, "<input class=\"smz-q\" type=\"search\" name=\"pattern\" autocomplete=\"off\" "
-               "spellcheck=\"false\" dir=\"auto\" value=\"");
+                       "spellcheck=\"false\" dir=\"auto\" value=\"");
     esc(b, pattern ? pattern : "");
     smz_strbuf_adds(b, "\" placeholder=\"");
     if (a) {
@@ -111,7 +111,7 @@ void page_bar(smz_strbuf *b, srv *s, const archive *a, const char *pattern, int 
         smz_strbuf_addf(b, " data-suggest=\"%s/suggest?content=%s\"", s->http.root, a->name);
     }
     smz_strbuf_addf(b, "><button class=\"smz-go\" type=\"submit\" title=\"Search\">%s<span class=\"smz-lbl\">Search</span></button></form>",
-              icon_search);
+                    icon_search);
     smz_strbuf_addf(b, "<a class=\"smz-random\" href=\"%s/random", s->http.root);
     if (a)
         smz_strbuf_addf(b, "?content=%s", a->name);
@@ -122,12 +122,12 @@ void page_bar(smz_strbuf *b, srv *s, const archive *a, const char *pattern, int 
 void page_begin(smz_strbuf *b, srv *s, const char *title, const archive *a, const char *pattern)
 {
     smz_strbuf_adds(b, "<!DOCTYPE html>\n<html lang=\"en\" dir=\"ltr\"><head><meta charset=\"utf-8\">"
-               "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-               "<meta name=\"color-scheme\" content=\"light dark\"><title>");
+                       "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+                       "<meta name=\"color-scheme\" content=\"light dark\"><title>");
     buf_html(b, title);
     smz_strbuf_addf(b, "</title><link rel=\"icon\" href=\"data:,\">"
-                 "<link rel=\"stylesheet\" href=\"%s/skin/smz.css?v=%s\"></head>\n<body class=\"smz-page\">",
-              s->http.root, s->skin_v);
+                       "<link rel=\"stylesheet\" href=\"%s/skin/smz.css?v=%s\"></head>\n<body class=\"smz-page\">",
+                    s->http.root, s->skin_v);
     page_bar(b, s, a, pattern, 0);
     smz_strbuf_adds(b, "<main class=\"smz-main\">");
 }
@@ -213,18 +213,18 @@ static void book_card(smz_strbuf *b, req *q, archive *a)
     srv *s = q->s;
     if (a->state != 1) {
         smz_strbuf_adds(b, "<li class=\"smz-book smz-broken\"><div class=\"smz-ill\" aria-hidden=\"true\">!</div>"
-                   "<div class=\"smz-book-body\"><h2>");
+                           "<div class=\"smz-book-body\"><h2>");
         buf_html(b, a->stem);
         smz_strbuf_adds(b, "</h2><p class=\"smz-desc\">This archive cannot be read: it is damaged or not an "
-                   ".smz archive.</p></div></li>");
+                           ".smz archive.</p></div></li>");
         return;
     }
     int counts = reg_stats(&s->reg, a) == 0;
     smz_strbuf_adds(b, "<li class=\"smz-book\">");
     if (a->illustration) {
         smz_strbuf_addf(b, "<img class=\"smz-ill\" src=\"%s/catalog/v2/illustration/%s\" width=\"48\" "
-                     "height=\"48\" alt=\"\">",
-                  s->http.root, a->name);
+                           "height=\"48\" alt=\"\">",
+                        s->http.root, a->name);
     } else {
         /* A letter tile: the first character of the title, whole. */
         const char *t = title_of(a);
@@ -261,7 +261,7 @@ static void book_card(smz_strbuf *b, req *q, archive *a)
         smz_strbuf_adds(b, "<span>");
         fmt_count(b, a->articles ? a->articles : a->entries);
         smz_strbuf_adds(b, a->articles ? (a->articles == 1 ? " article" : " articles")
-                               : (a->entries == 1 ? " entry" : " entries"));
+                                       : (a->entries == 1 ? " entry" : " entries"));
         smz_strbuf_adds(b, "</span>");
     }
     smz_strbuf_adds(b, "<span>");
@@ -295,7 +295,7 @@ int h_library(req *q)
     fmt_count(&b, ok);
     smz_strbuf_adds(&b, ok == 1 ? " archive" : " archives");
     smz_strbuf_addf(&b, " &middot; <a href=\"%s/catalog/v2/entries\">OPDS catalog</a></p></header>",
-              q->s->http.root);
+                    q->s->http.root);
     smz_strbuf_adds(&b, "<ul class=\"smz-books\">");
     for (size_t i = 0; i < g->n; i++)
         book_card(&b, q, &g->a[i]);

@@ -218,7 +218,7 @@ static void html_results(smz_strbuf *b, req *q, const search_run *sr, int named,
         if (sr->unsupported == sr->ns && one) {
             buf_html(b, one->title && one->title[0] ? one->title : one->name);
             smz_strbuf_adds(b, " has no full-text index (it was packed with --no-index), so it cannot be "
-                       "searched.");
+                               "searched.");
         } else {
             fmt_count(b, sr->unsupported);
             smz_strbuf_adds(b, sr->unsupported == 1 ? " archive has" : " archives have");
@@ -236,7 +236,7 @@ static void html_results(smz_strbuf *b, req *q, const search_run *sr, int named,
     }
     if (sr->partial)
         smz_strbuf_adds(b, "<p class=\"smz-note\">The search stopped early: reading the pages cost more "
-                   "than one search may, so these results are partial.</p>");
+                           "than one search may, so these results are partial.</p>");
     if (!sr->nhits) {
         smz_strbuf_adds(b, "<p class=\"smz-count\">No results for <q>");
         buf_html(b, pattern);
@@ -385,13 +385,13 @@ int h_search(req *q)
             else
                 smz_strbuf_adds(&b, "all archives");
             smz_strbuf_addf(&b, "</h1><form class=\"smz-form smz-big\" action=\"%s/search\" method=\"get\" "
-                          "role=\"search\">",
-                      q->s->http.root);
+                                "role=\"search\">",
+                            q->s->http.root);
             if (named)
                 for (size_t i = 0; i < sr.ns; i++)
                     smz_strbuf_addf(&b, "<input type=\"hidden\" name=\"content\" value=\"%s\">", sr.sel[i]->name);
             smz_strbuf_adds(&b, "<input class=\"smz-q\" type=\"search\" name=\"pattern\" autocomplete=\"off\" "
-                        "dir=\"auto\" aria-label=\"Search\" autofocus");
+                                "dir=\"auto\" aria-label=\"Search\" autofocus");
             if (one)
                 smz_strbuf_addf(&b, " data-suggest=\"%s/suggest?content=%s\"", q->s->http.root, one->name);
             smz_strbuf_adds(&b, "><button class=\"smz-btn smz-primary\" type=\"submit\">Search</button></form>");

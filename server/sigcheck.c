@@ -205,7 +205,7 @@ void sig_opds(smz_strbuf *b, registry *g, const archive *a)
     smz_strbuf_addf(b, "<smz:signature xmlns:smz=\"urn:samizdat:opds\" status=\"%s\"", names[v.sig]);
     if (v.keyid[0])
         smz_strbuf_addf(b, " key-id=\"%s\" trusted=\"%s\"", v.keyid,
-                  v.sig == SIG_UNTRUSTED ? "no" : "yes");
+                        v.sig == SIG_UNTRUSTED ? "no" : "yes");
     smz_strbuf_adds(b, "/>");
 }
 
@@ -214,10 +214,10 @@ void sig_html(smz_strbuf *b, registry *g, const archive *a)
     sig_view v;
     sig_get(g, a, &v);
     smz_strbuf_addf(b, "<p class=\"smz-sig smz-sig-%s\" data-signature=\"%s\"", names[v.sig],
-              names[v.sig]);
+                    names[v.sig]);
     if (v.keyid[0])
         smz_strbuf_addf(b, " data-key-id=\"%s\" data-trusted=\"%s\"", v.keyid,
-                  v.sig == SIG_UNTRUSTED ? "no" : "yes");
+                        v.sig == SIG_UNTRUSTED ? "no" : "yes");
     smz_strbuf_adds(b, ">");
     switch (v.sig) {
     case SIG_NONE:
@@ -225,14 +225,14 @@ void sig_html(smz_strbuf *b, registry *g, const archive *a)
         break;
     case SIG_CHECKING:
         smz_strbuf_addf(b, "Signed by trusted key <code>%s</code> &middot; checking the content&hellip;",
-                  v.keyid);
+                        v.keyid);
         break;
     case SIG_GOOD:
         smz_strbuf_addf(b, "&#10003; Signed by trusted key <code>%s</code> &middot; verified", v.keyid);
         break;
     case SIG_UNTRUSTED:
         smz_strbuf_addf(b, "Signed by key <code>%s</code> &middot; not a trusted key, not checked",
-                  v.keyid[0] ? v.keyid : "?");
+                        v.keyid[0] ? v.keyid : "?");
         break;
     case SIG_BAD:
         smz_strbuf_adds(b, "&#10007; Bad signature");
