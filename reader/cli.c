@@ -1,10 +1,9 @@
 /* Shared helpers of the smz front-end (see cli.h). */
-#include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
 #include "cli.h"
+#include "text/json.h"
 #include "text/term.h"
-#include "text/utf8.h"
 
 smz_reader *cli_open(const char *path, smz_cache *cache)
 {
@@ -43,55 +42,36 @@ int cli_is_help(const char *arg)
     return !strcmp(arg, "-h") || !strcmp(arg, "--help");
 }
 
+/* The quoting is lib/text/json's.  The handle holds nothing more now; it
+ * stays so that the commands' calls need not change. */
 struct cli_json {
-    sqlite3 *db;
-    sqlite3_stmt *q;
+    int unused;
 };
 
 cli_json *cli_json_new(void)
 {
-    cli_json *j = calloc(1, sizeof *j);
-    if (!j)
-        return NULL;
-    if (sqlite3_open_v2(":memory:", &j->db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK ||
-        sqlite3_prepare_v2(j->db, "SELECT json_quote(CAST(? AS TEXT))", -1, &j->q, NULL) != SQLITE_OK) {
-        cli_json_free(j);
-        return NULL;
-    }
-    return j;
+    return calloc(1, sizeof(cli_json));
 }
 
 void cli_json_free(cli_json *j)
 {
     if (!j)
         return;
-    sqlite3_finalize(j->q);
-    sqlite3_close(j->db);
     free(j);
 }
 
 void cli_json_str(cli_json *j, FILE *out, const char *s, long len)
 {
     size_t n = s ? (len < 0 ? strlen(s) : (size_t)len) : 0;
-    smz_strbuf fixed;
-    smz_strbuf_init(&fixed, n * 3 + 16);
-    /* SQLite's json_quote passes invalid UTF-8 through: invalid JSON. */
-    if (s && !smz_utf8_valid(s, n)) {
-        if (smz_utf8_add_repaired(&fixed, s, n) == SMZ_OK) {
-            s = smz_strbuf_str(&fixed);
-            n = smz_strbuf_len(&fixed);
-        } else {
-            s = "";
-            n = 0;
-        }
-    }
-    sqlite3_bind_text(j->q, 1, s ? s : "", (int)n, SQLITE_STATIC);
-    if (sqlite3_step(j->q) == SQLITE_ROW)
-        fputs((const char *)sqlite3_column_text(j->q, 0), out);
+    smz_strbuf b;
+    (void)j;
+    /* An invalid byte becomes 3 bytes, a control 6 (\u00XX). */
+    smz_strbuf_init(&b, n * 6 + 16);
+    if (smz_json_str(&b, s, n) == SMZ_OK)
+        fwrite(smz_strbuf_str(&b), 1, smz_strbuf_len(&b), out);
     else
         fputs("\"\"", out);
-    sqlite3_reset(j->q);
-    smz_strbuf_free(&fixed);
+    smz_strbuf_free(&b);
 }
 
 /* A few buffers in turn, so that one printf may show several strings. */

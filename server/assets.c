@@ -7,9 +7,10 @@
  * is a plain GET form. */
 #include <stdio.h>
 #include <string.h>
-#include "srv.h"
+#include "assets.h"
+#include "pages.h"
 
-const char srv_css[] =
+static const char srv_css[] =
     /* ---- the top bar ---- */
     "#smz-bar,#smz-bar :where(div,nav,a,span,form,input,button,ul,li,b){all:initial;font:inherit;color:inherit}\n"
     "#smz-bar{display:block;box-sizing:border-box;width:100%;margin:0 0 .6rem;padding:.3rem .5rem;"
@@ -125,7 +126,7 @@ const char srv_css[] =
     ".smz-ill{width:40px;height:40px;font-size:1.15rem}.smz-btn{padding:.3rem .7rem}"
     ".smz-head h1,.smz-search h1,.smz-error h1{font-size:1.5rem}}\n";
 
-const char srv_js[] =
+static const char srv_js[] =
     "/* Samizdat: autocomplete for search boxes (a progressive enhancement:\n"
     "   without this script search is a plain form). */\n"
     "(function () {\n"

@@ -15,13 +15,15 @@
 #include <time.h>
 #include <unistd.h>
 #include "smz/writer.h"
-#include "srv.h"
+#include "buf.h"
+#include "content.h"
+#include "pages.h"
 #include "util/file.h"
 
-void url_entry(hb *b, const srv *s, const archive *a, const char *path, int raw)
+void url_entry(smz_strbuf *b, const srv *s, const archive *a, const char *path, int raw)
 {
-    hb_printf(b, "%s/%s/%s/%s", s->root, raw ? "raw" : "content", a->name, raw ? "content/" : "");
-    hb_url(b, path, 1);
+    smz_strbuf_addf(b, "%s/%s/%s/%s", s->http.root, raw ? "raw" : "content", a->name, raw ? "content/" : "");
+    buf_url(b, path, 1);
 }
 
 static int is_html(const char *mime)
@@ -52,7 +54,7 @@ static int is_document(const char *mime)
 static unsigned long long variant(const srv *s, const archive *a, int inject)
 {
     unsigned long long h = 1469598103934665603ull;
-    const char *parts[3] = {s->skin_v, s->root, a->name};
+    const char *parts[3] = {s->skin_v, s->http.root, a->name};
     for (int i = 0; i < 3; i++)
         for (const char *p = parts[i];; p++) {
             h = (h ^ (unsigned char)*p) * 1099511628211ull;
@@ -62,7 +64,7 @@ static unsigned long long variant(const srv *s, const archive *a, int inject)
     for (size_t i = 0; i < sizeof s->bar_key; i++)
         h = (h ^ s->bar_key[i]) * 1099511628211ull;
     h = (h ^ (unsigned)inject) * 1099511628211ull;
-    return (h ^ (unsigned)s->scripts) * 1099511628211ull;
+    return (h ^ (unsigned)s->http.scripts) * 1099511628211ull;
 }
 
 /* Sends LEN bytes from OFF, read by READ in pieces.  Headers are gone by
@@ -308,19 +310,19 @@ int h_content(req *q, const char *rest, int raw)
     } else if (*path == '/') {
         path++;
     }
-    hb loc;
-    hb_init(&loc, 3 * SMZ_MAX_PATH + 1024);
+    smz_strbuf loc;
+    smz_strbuf_init(&loc, 3 * SMZ_MAX_PATH + 1024);
     int status;
     if (!*path) {
         if (!a->main_page || !a->main_page[0]) {
             status = h_error(q, 404, a, "No main page", "This archive names no main page.");
         } else {
             url_entry(&loc, q->s, a, a->main_page, raw);
-            status = content_redirect(q, a, hb_str(&loc));
+            status = content_redirect(q, a, smz_strbuf_str(&loc));
         }
         goto out;
     }
-    smz_reader *r = srv_reader(q, a);
+    smz_reader *r = page_reader(q, a);
     if (!r) {
         status = q->status;
         goto out;
@@ -335,13 +337,13 @@ int h_content(req *q, const char *rest, int raw)
         status = h_error(q, 500, a, "This page cannot be read", "It redirects to an invalid path.");
     } else if (e->redirect) {
         url_entry(&loc, q->s, a, e->redirect, raw);
-        status = content_redirect(q, a, hb_str(&loc));
+        status = content_redirect(q, a, smz_strbuf_str(&loc));
     } else {
         status = serve_entry(q, a, r, e, raw);
     }
     smz_entry_free(e);
 out:
-    hb_free(&loc);
+    smz_strbuf_free(&loc);
     return status;
 }
 
@@ -416,7 +418,7 @@ int h_random(req *q)
                 a = &g->a[i];
         seed = seed / n + 1;
     }
-    smz_reader *r = srv_reader(q, a);
+    smz_reader *r = page_reader(q, a);
     if (!r)
         return q->status;
     smz_entry *e = NULL;
@@ -427,11 +429,11 @@ int h_random(req *q)
         smz_entry_free(e);
         return h_error(q, 500, a, "The archive cannot be read", smz_strerror(rc ? rc : SMZ_E_CORRUPT));
     }
-    hb loc;
-    hb_init(&loc, 3 * SMZ_MAX_PATH + 1024);
+    smz_strbuf loc;
+    smz_strbuf_init(&loc, 3 * SMZ_MAX_PATH + 1024);
     url_entry(&loc, q->s, a, e->path, 0);
-    http_redirect(q, 302, hb_str(&loc), "no-store");
-    hb_free(&loc);
+    http_redirect(q, 302, smz_strbuf_str(&loc), "no-store");
+    smz_strbuf_free(&loc);
     smz_entry_free(e);
     return 302;
 }

@@ -24,7 +24,7 @@
  * archive waited.  With at most half the places to searches, a page always
  * finds one. */
 #include <assert.h>
-#include "srv.h"
+#include "gate.h"
 
 struct gate_waiter {
     pthread_cond_t cv;

@@ -36,7 +36,7 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
-#include "srv.h"
+#include "guard.h"
 
 #define GUARD_TICK_MS 200
 #define GUARD_IDLE_MS 1000

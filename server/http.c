@@ -20,7 +20,7 @@
 #include <strings.h>
 #include <time.h>
 #include <unistd.h>
-#include "srv.h"
+#include "http.h"
 #include "text/utf8.h"
 
 void resp_init(resp *r, int status, const char *type)
@@ -34,15 +34,15 @@ void resp_init(resp *r, int status, const char *type)
 
 /* Our own pages: scripts and styles only from /skin/, so that not even an
  * archive's script file could run on the library's origin. */
-static void page_csp(hb *b, const req *q)
+static void page_csp(smz_strbuf *b, const req *q)
 {
     if (q->host[0])
-        hb_printf(b, "default-src 'none'; script-src http://%s%s/skin/; style-src http://%s%s/skin/; ",
-                  q->host, q->s->root, q->host, q->s->root);
+        smz_strbuf_addf(b, "default-src 'none'; script-src http://%s%s/skin/; style-src http://%s%s/skin/; ",
+                        q->host, q->site->root, q->host, q->site->root);
     else
-        hb_puts(b, "default-src 'none'; ");
-    hb_puts(b, "img-src 'self' data:; connect-src 'self'; form-action 'self'; base-uri 'none'; "
-               "frame-ancestors 'none'");
+        smz_strbuf_adds(b, "default-src 'none'; ");
+    smz_strbuf_adds(b, "img-src 'self' data:; connect-src 'self'; form-action 'self'; base-uri 'none'; "
+                       "frame-ancestors 'none'");
 }
 
 /* The policy of anything an archive serves.  `sandbox` without
@@ -59,57 +59,57 @@ static void page_csp(hb *b, const req *q)
  * even to learn from its load event whether it exists; fonts and module
  * scripts, which the browser asks for with CORS (content.c grants it),
  * would hand over their content. */
-static void content_csp(hb *b, const req *q, const archive *a)
+static void content_csp(smz_strbuf *b, const req *q, const archive *a)
 {
-    hb own;
-    hb_init(&own, 4096);
+    smz_strbuf own;
+    smz_strbuf_init(&own, 4096);
     if (q->host[0] && a) {
-        hb_printf(&own, "http://%s%s/content/%s/ http://%s%s/raw/%s/", q->host, q->s->root, a->name,
-                  q->host, q->s->root, a->name);
+        smz_strbuf_addf(&own, "http://%s%s/content/%s/ http://%s%s/raw/%s/", q->host, q->site->root, a->name,
+                        q->host, q->site->root, a->name);
     } else {
-        hb_puts(&own, "'none'");
+        smz_strbuf_adds(&own, "'none'");
     }
-    const char *o = hb_str(&own);
-    if (q->s->scripts)
-        hb_puts(b, "sandbox allow-scripts allow-forms allow-popups allow-modals allow-downloads; ");
+    const char *o = smz_strbuf_str(&own);
+    if (q->site->scripts)
+        smz_strbuf_adds(b, "sandbox allow-scripts allow-forms allow-popups allow-modals allow-downloads; ");
     else
-        hb_puts(b, "sandbox allow-forms allow-popups allow-downloads; ");
-    hb_printf(b, "default-src %s data: blob:; ", o);
-    if (!q->s->scripts)
-        hb_puts(b, "script-src 'none'; ");
+        smz_strbuf_adds(b, "sandbox allow-forms allow-popups allow-downloads; ");
+    smz_strbuf_addf(b, "default-src %s data: blob:; ", o);
+    if (!q->site->scripts)
+        smz_strbuf_adds(b, "script-src 'none'; ");
     else if (q->host[0] && a)
-        hb_printf(b, "script-src %s http://%s%s/skin/ 'unsafe-inline' 'unsafe-eval' data: blob:; ", o,
-                  q->host, q->s->root);
+        smz_strbuf_addf(b, "script-src %s http://%s%s/skin/ 'unsafe-inline' 'unsafe-eval' data: blob:; ", o,
+                        q->host, q->site->root);
     else
-        hb_puts(b, "script-src 'none'; ");
+        smz_strbuf_adds(b, "script-src 'none'; ");
     if (q->host[0] && a)
-        hb_printf(b, "style-src %s http://%s%s/skin/ 'unsafe-inline' data: blob:; ", o, q->host,
-                  q->s->root);
+        smz_strbuf_addf(b, "style-src %s http://%s%s/skin/ 'unsafe-inline' data: blob:; ", o, q->host,
+                        q->site->root);
     else
-        hb_puts(b, "style-src 'unsafe-inline' data: blob:; ");
-    hb_printf(b, "img-src %s data: blob:; media-src %s data: blob:; ", o, o);
-    hb_printf(b, "font-src %s data: blob:; ", o);
-    if (q->s->scripts && q->host[0] && a)
-        hb_printf(b, "connect-src http://%s%s/suggest; ", q->host, q->s->root);
+        smz_strbuf_adds(b, "style-src 'unsafe-inline' data: blob:; ");
+    smz_strbuf_addf(b, "img-src %s data: blob:; media-src %s data: blob:; ", o, o);
+    smz_strbuf_addf(b, "font-src %s data: blob:; ", o);
+    if (q->site->scripts && q->host[0] && a)
+        smz_strbuf_addf(b, "connect-src http://%s%s/suggest; ", q->host, q->site->root);
     else
-        hb_puts(b, "connect-src 'none'; ");
-    hb_printf(b, "frame-src %s; worker-src %s blob:; manifest-src 'none'; object-src 'none'; ", o, o);
-    hb_puts(b, "form-action 'self'; base-uri 'self'");
-    hb_free(&own);
+        smz_strbuf_adds(b, "connect-src 'none'; ");
+    smz_strbuf_addf(b, "frame-src %s; worker-src %s blob:; manifest-src 'none'; object-src 'none'; ", o, o);
+    smz_strbuf_adds(b, "form-action 'self'; base-uri 'self'");
+    smz_strbuf_free(&own);
 }
 
-static void add(hb *b, const char *name, const char *value)
+static void add(smz_strbuf *b, const char *name, const char *value)
 {
-    hb_puts(b, name);
-    hb_put(b, ": ", 2);
-    hb_puts(b, value);
-    hb_put(b, "\r\n", 2);
+    smz_strbuf_adds(b, name);
+    smz_strbuf_add(b, ": ", 2);
+    smz_strbuf_adds(b, value);
+    smz_strbuf_add(b, "\r\n", 2);
 }
 
 void http_ungate(req *q)
 {
     if (q->gated) {
-        gate_leave(&q->s->gate);
+        gate_leave(q->gate);
         q->gated = 0;
     }
 }
@@ -143,7 +143,7 @@ static int keep_alive(req *q)
  * field with its own send(2): with TCP_NODELAY, a dozen segments an answer,
  * which cost more than the rest of a cached page's request; we send the
  * header block once, with the body when it is small (http_send). */
-static void head_block(hb *b, req *q, const resp *r)
+static void head_block(smz_strbuf *b, req *q, const resp *r)
 {
     char num[32], date[64];
     struct tm tm;
@@ -152,8 +152,8 @@ static void head_block(hb *b, req *q, const resp *r)
     int ka = keep_alive(q);
     if (!ka)
         mg_disable_connection_keep_alive(q->c);
-    hb_printf(b, "HTTP/%s %d %s\r\n", v && !strcmp(v, "1.0") ? "1.0" : "1.1", r->status,
-              mg_get_response_code_text(q->c, r->status));
+    smz_strbuf_addf(b, "HTTP/%s %d %s\r\n", v && !strcmp(v, "1.0") ? "1.0" : "1.1", r->status,
+                    mg_get_response_code_text(q->c, r->status));
     if (r->type)
         add(b, "Content-Type", r->type);
     if (r->length >= 0) {
@@ -167,15 +167,15 @@ static void head_block(hb *b, req *q, const resp *r)
      * cross-origin, and CORP same-origin would block them.  Everything
      * else (the library, JSON, downloads) stays same-origin. */
     add(b, "Cross-Origin-Resource-Policy", r->csp == CSP_PAGE ? "same-origin" : "cross-origin");
-    hb csp;
-    hb_init(&csp, 8192);
-    hb_reserve(&csp, 1024);
+    smz_strbuf csp;
+    smz_strbuf_init(&csp, 8192);
+    smz_strbuf_reserve(&csp, 1024);
     if (r->csp == CSP_CONTENT)
         content_csp(&csp, q, r->a);
     else
         page_csp(&csp, q);
-    add(b, "Content-Security-Policy", csp.err ? "sandbox; default-src 'none'" : hb_str(&csp));
-    hb_free(&csp);
+    add(b, "Content-Security-Policy", smz_strbuf_err(&csp) ? "sandbox; default-src 'none'" : smz_strbuf_str(&csp));
+    smz_strbuf_free(&csp);
     if (r->csp != CSP_CONTENT) {
         add(b, "Cross-Origin-Opener-Policy", "same-origin");
         add(b, "X-Frame-Options", "DENY");
@@ -202,30 +202,29 @@ static void head_block(hb *b, req *q, const resp *r)
     if (gmtime_r(&now, &tm) && strftime(date, sizeof date, "%a, %d %b %Y %H:%M:%S GMT", &tm))
         add(b, "Date", date);
     add(b, "Connection", ka ? "keep-alive" : "close");
-    hb_put(b, "\r\n", 2);
+    smz_strbuf_add(b, "\r\n", 2);
 }
 
 /* Tells the guard this request waits for its client (a write that does not
  * move for long may be cut short to make room: guard.c). */
 static void sending(req *q)
 {
-    if (q->w)
-        guard_mark(&q->s->guard, q->w->slot, GUARD_SENDING, NULL);
+    guard_mark(q->guard, q->slot, GUARD_SENDING, NULL);
 }
 
 /* Sends B, a header block followed by BODY bytes of body (left out for
  * HEAD).  From here on the request waits for its client, not for the CPU:
  * when COMPLETE, its reader handles go back before its place at the gate
  * does, so that the request taking that place finds one idle. */
-static int send_block(req *q, const resp *r, hb *b, size_t body, int complete)
+static int send_block(req *q, const resp *r, smz_strbuf *b, size_t body, int complete)
 {
-    if (complete)
-        srv_readers_release(q);
+    if (complete && q->done_reading)
+        q->done_reading(q);
     http_ungate(q);
     q->status = r->status;
     int rc = -1;
     sending(q);
-    if (!b->err && mg_write(q->c, b->p, b->n - (q->head ? body : 0)) > 0) {
+    if (!smz_strbuf_err(b) && mg_write(q->c, smz_strbuf_str(b), smz_strbuf_len(b) - (q->head ? body : 0)) > 0) {
         sending(q);
         rc = 0;
         if (!q->head)
@@ -233,7 +232,7 @@ static int send_block(req *q, const resp *r, hb *b, size_t body, int complete)
     } else {
         mg_disable_connection_keep_alive(q->c);
     }
-    hb_free(b);
+    smz_strbuf_free(b);
     return rc;
 }
 
@@ -245,12 +244,12 @@ static int head_and_body(req *q, const resp *r, const srv_part *parts, size_t np
     for (size_t i = 0; i < nparts; i++)
         n += parts[i].n;
     int with_body = n && !q->head && n <= SRV_ONE_WRITE;
-    hb b;
-    hb_init(&b, SRV_ONE_WRITE + (64u << 10));
-    hb_reserve(&b, SRV_HEAD_GUESS + (with_body ? n : 0));
+    smz_strbuf b;
+    smz_strbuf_init(&b, SRV_ONE_WRITE + (64u << 10));
+    smz_strbuf_reserve(&b, SRV_HEAD_GUESS + (with_body ? n : 0));
     head_block(&b, q, r);
     for (size_t i = 0; with_body && i < nparts; i++)
-        hb_put(&b, parts[i].p, parts[i].n);
+        smz_strbuf_add(&b, parts[i].p, parts[i].n);
     int rc = send_block(q, r, &b, with_body ? n : 0, complete);
     for (size_t i = 0; rc == 0 && !with_body && i < nparts; i++)
         rc = http_write(q, parts[i].p, parts[i].n);
@@ -291,14 +290,14 @@ int http_send_parts(req *q, resp *r, const srv_part *parts, size_t nparts)
 
 int http_send_read(req *q, resp *r, uint64_t off, size_t n, srv_read_fn read, void *ctx)
 {
-    hb b;
+    smz_strbuf b;
     char *dst;
-    hb_init(&b, SRV_ONE_WRITE + (64u << 10));
+    smz_strbuf_init(&b, SRV_ONE_WRITE + (64u << 10));
     r->length = (long long)n;
-    hb_reserve(&b, SRV_HEAD_GUESS + n);
+    smz_strbuf_reserve(&b, SRV_HEAD_GUESS + n);
     head_block(&b, q, r);
-    if (b.err || n > SRV_ONE_WRITE || !(dst = hb_room(&b, n)) || (n && read(ctx, off, dst, n) != 0)) {
-        hb_free(&b);
+    if (smz_strbuf_err(&b) || n > SRV_ONE_WRITE || !(dst = smz_strbuf_room(&b, n)) || (n && read(ctx, off, dst, n) != 0)) {
+        smz_strbuf_free(&b);
         return -2;
     }
     return send_block(q, r, &b, n, 1);
@@ -455,7 +454,7 @@ static int ieq(const char *a, size_t an, const char *b)
  * listening address, or any address when listening on all of them), the
  * name localhost, or a name given with --hostname.  Any other name may be a
  * DNS-rebinding attack: a page on the web whose name now points at us. */
-int http_check_host(const srv *s, const char *host)
+int http_check_host(const http_site *s, const char *host)
 {
     char name[256];
     size_t n = strlen(host);
@@ -630,13 +629,13 @@ int http_mime_ok(const char *m)
     return 1;
 }
 
-void http_log_escape(hb *b, const char *s)
+void http_log_escape(smz_strbuf *b, const char *s)
 {
     for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
         if (*p > 0x20 && *p < 0x7F && *p != '"' && *p != '\\')
-            hb_put(b, p, 1);
+            smz_strbuf_add(b, p, 1);
         else
-            hb_printf(b, "\\x%02X", *p);
+            smz_strbuf_addf(b, "\\x%02X", *p);
     }
 }
 
@@ -646,7 +645,7 @@ void http_log(req *q)
 {
     static const char mon[12][4] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                     "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-    if (q->s->log_fd < 0)
+    if (q->site->log_fd < 0)
         return;
     time_t now = time(NULL);
     struct tm tm;
@@ -655,29 +654,29 @@ void http_log(req *q)
     char sign = off < 0 ? '-' : '+';
     if (off < 0)
         off = -off;
-    hb b;
-    hb_init(&b, 16384);
+    smz_strbuf b;
+    smz_strbuf_init(&b, 16384);
     const struct mg_request_info *ri = q->ri;
-    hb_printf(&b, "%s - - [%02d/%s/%04d:%02d:%02d:%02d %c%02ld%02ld] \"", ri->remote_addr, tm.tm_mday,
-              mon[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec, sign, off / 60,
-              off % 60);
+    smz_strbuf_addf(&b, "%s - - [%02d/%s/%04d:%02d:%02d:%02d %c%02ld%02ld] \"", ri->remote_addr, tm.tm_mday,
+                    mon[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec, sign, off / 60,
+                    off % 60);
     http_log_escape(&b, ri->request_method ? ri->request_method : "-");
-    hb_puts(&b, " ");
+    smz_strbuf_adds(&b, " ");
     /* The path as it came (CivetWeb does not decode it: decode_url=no). */
     http_log_escape(&b, ri->request_uri ? ri->request_uri : "-");
     if (ri->query_string) {
-        hb_puts(&b, "?");
+        smz_strbuf_adds(&b, "?");
         http_log_escape(&b, ri->query_string);
     }
-    hb_puts(&b, " HTTP/");
+    smz_strbuf_adds(&b, " HTTP/");
     http_log_escape(&b, ri->http_version ? ri->http_version : "1.0");
     if (q->sent)
-        hb_printf(&b, "\" %d %llu\n", q->status, (unsigned long long)q->sent);
+        smz_strbuf_addf(&b, "\" %d %llu\n", q->status, (unsigned long long)q->sent);
     else
-        hb_printf(&b, "\" %d -\n", q->status);
-    if (!b.err) {
-        ssize_t w = write(q->s->log_fd, b.p, b.n);
+        smz_strbuf_addf(&b, "\" %d -\n", q->status);
+    if (!smz_strbuf_err(&b)) {
+        ssize_t w = write(q->site->log_fd, smz_strbuf_str(&b), smz_strbuf_len(&b));
         (void)w; /* a full disk must not stop the server */
     }
-    hb_free(&b);
+    smz_strbuf_free(&b);
 }

@@ -15,7 +15,7 @@
 #include "smz/writer.h"
 #include "format.h"
 #include <unistd.h>
-#include "srv.h"
+#include "library.h"
 #include "text/lang.h"
 #include "util/file.h"
 
@@ -333,7 +333,8 @@ static void load_one(registry *g, size_t i)
         ill = NULL;
     }
     set_language(a);
-    sig_quick(g, a, r);
+    if (g->loaded_one)
+        g->loaded_one(g, a, r);
     a->state = 1;
 out:
     a->meta_name = name;

@@ -2,11 +2,15 @@
  * readers and Kiwix clients find the same things: /catalog/v2/root.xml (the
  * navigation feed), /catalog/v2/entries (every archive, with ?name=, ?lang=,
  * ?start=, ?count=), /catalog/v2/entry/UUID and the illustrations.  Text
- * from archives goes through hb_html, which also drops what XML forbids. */
+ * from archives goes through buf_html, which also drops what XML forbids. */
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
-#include "srv.h"
+#include "buf.h"
+#include "content.h"
+#include "opds.h"
+#include "pages.h"
+#include "sigcheck.h"
 
 #define NAV "application/atom+xml;profile=opds-catalog;kind=navigation"
 #define ACQ "application/atom+xml;profile=opds-catalog;kind=acquisition"
@@ -29,30 +33,30 @@ static int date_ok(const char *d)
     return 1;
 }
 
-static void element(hb *b, const char *tag, const char *value)
+static void element(smz_strbuf *b, const char *tag, const char *value)
 {
-    hb_printf(b, "<%s>", tag);
-    hb_html(b, value ? value : "");
-    hb_printf(b, "</%s>", tag);
+    smz_strbuf_addf(b, "<%s>", tag);
+    buf_html(b, value ? value : "");
+    smz_strbuf_addf(b, "</%s>", tag);
 }
 
-static void entry(hb *b, req *q, archive *a, int standalone)
+static void entry(smz_strbuf *b, req *q, archive *a, int standalone)
 {
     srv *s = q->s;
     int counts = reg_stats(&s->reg, a) == 0;
-    hb_puts(b, standalone ? "<entry xmlns=\"http://www.w3.org/2005/Atom\" "
-                            "xmlns:dc=\"http://purl.org/dc/terms/\" "
-                            "xmlns:opds=\"http://opds-spec.org/2010/catalog\">"
-                          : "<entry>");
+    smz_strbuf_adds(b, standalone ? "<entry xmlns=\"http://www.w3.org/2005/Atom\" "
+                                    "xmlns:dc=\"http://purl.org/dc/terms/\" "
+                                    "xmlns:opds=\"http://opds-spec.org/2010/catalog\">"
+                                  : "<entry>");
     if (a->uuid[0])
-        hb_printf(b, "<id>urn:uuid:%s</id>", a->uuid);
+        smz_strbuf_addf(b, "<id>urn:uuid:%s</id>", a->uuid);
     else
-        hb_printf(b, "<id>urn:smz:%s</id>", a->name);
+        smz_strbuf_addf(b, "<id>urn:smz:%s</id>", a->name);
     element(b, "title", a->title && a->title[0] ? a->title : a->name);
     if (date_ok(a->date))
-        hb_printf(b, "<updated>%sT00:00:00Z</updated><dc:issued>%s</dc:issued>", a->date, a->date);
+        smz_strbuf_addf(b, "<updated>%sT00:00:00Z</updated><dc:issued>%s</dc:issued>", a->date, a->date);
     else
-        hb_puts(b, "<updated>1970-01-01T00:00:00Z</updated>");
+        smz_strbuf_adds(b, "<updated>1970-01-01T00:00:00Z</updated>");
     element(b, "summary", a->description);
     element(b, "language", a->language);
     element(b, "name", a->name);
@@ -60,62 +64,62 @@ static void entry(hb *b, req *q, archive *a, int standalone)
     element(b, "category", "");
     element(b, "tags", a->tags);
     if (counts)
-        hb_printf(b, "<articleCount>%llu</articleCount><mediaCount>%llu</mediaCount>",
-                  (unsigned long long)a->articles, (unsigned long long)a->media);
-    hb_puts(b, "<author><name>");
-    hb_html(b, a->creator ? a->creator : "");
-    hb_puts(b, "</name></author><publisher><name>");
-    hb_html(b, a->publisher ? a->publisher : "");
-    hb_puts(b, "</name></publisher>");
+        smz_strbuf_addf(b, "<articleCount>%llu</articleCount><mediaCount>%llu</mediaCount>",
+                        (unsigned long long)a->articles, (unsigned long long)a->media);
+    smz_strbuf_adds(b, "<author><name>");
+    buf_html(b, a->creator ? a->creator : "");
+    smz_strbuf_adds(b, "</name></author><publisher><name>");
+    buf_html(b, a->publisher ? a->publisher : "");
+    smz_strbuf_adds(b, "</name></publisher>");
     sig_opds(b, &s->reg, a);
     if (a->license && a->license[0])
         element(b, "rights", a->license);
     if (a->illustration)
-        hb_printf(b, "<link rel=\"http://opds-spec.org/image/thumbnail\" href=\"%s/catalog/v2/illustration/%s\" "
-                     "type=\"image/png;width=48;height=48;scale=1\"/>",
-                  s->root, a->name);
-    hb_printf(b, "<link type=\"text/html\" href=\"%s/content/%s/\"/>", s->root, a->name);
-    hb_printf(b, "<link rel=\"http://opds-spec.org/acquisition/open-access\" type=\"application/x-smz\" "
-                 "href=\"%s/download/%s.smz\" length=\"%llu\"/>",
-              s->root, a->name, (unsigned long long)a->file_size);
-    hb_puts(b, "</entry>\n");
+        smz_strbuf_addf(b, "<link rel=\"http://opds-spec.org/image/thumbnail\" href=\"%s/catalog/v2/illustration/%s\" "
+                           "type=\"image/png;width=48;height=48;scale=1\"/>",
+                        s->http.root, a->name);
+    smz_strbuf_addf(b, "<link type=\"text/html\" href=\"%s/content/%s/\"/>", s->http.root, a->name);
+    smz_strbuf_addf(b, "<link rel=\"http://opds-spec.org/acquisition/open-access\" type=\"application/x-smz\" "
+                       "href=\"%s/download/%s.smz\" length=\"%llu\"/>",
+                    s->http.root, a->name, (unsigned long long)a->file_size);
+    smz_strbuf_adds(b, "</entry>\n");
 }
 
-static int send_xml(req *q, hb *b, const char *type)
+static int send_xml(req *q, smz_strbuf *b, const char *type)
 {
     resp r;
-    resp_init(&r, b->err ? 500 : 200, b->err ? "text/plain" : type);
-    http_send(q, &r, b->err ? "" : b->p, b->err ? 0 : b->n);
+    resp_init(&r, smz_strbuf_err(b) ? 500 : 200, smz_strbuf_err(b) ? "text/plain" : type);
+    http_send(q, &r, smz_strbuf_str(b), smz_strbuf_len(b));
     return r.status;
 }
 
-static void feed_head(hb *b, srv *s, const char *id, const char *self, const char *kind, const char *title)
+static void feed_head(smz_strbuf *b, srv *s, const char *id, const char *self, const char *kind, const char *title)
 {
     char now[32];
     now_iso(now);
-    hb_puts(b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-               "<feed xmlns=\"http://www.w3.org/2005/Atom\" xmlns:dc=\"http://purl.org/dc/terms/\" "
-               "xmlns:opds=\"http://opds-spec.org/2010/catalog\">\n");
-    hb_printf(b, "<id>%s</id>", id);
-    hb_printf(b, "<link rel=\"self\" href=\"%s/catalog/v2/%s\" type=\"%s\"/>", s->root, self, kind);
-    hb_printf(b, "<link rel=\"start\" href=\"%s/catalog/v2/root.xml\" type=\"" NAV "\"/>", s->root);
-    hb_printf(b, "<title>%s</title><updated>%s</updated><author><name>Samizdat</name></author>\n", title, now);
+    smz_strbuf_adds(b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+                       "<feed xmlns=\"http://www.w3.org/2005/Atom\" xmlns:dc=\"http://purl.org/dc/terms/\" "
+                       "xmlns:opds=\"http://opds-spec.org/2010/catalog\">\n");
+    smz_strbuf_addf(b, "<id>%s</id>", id);
+    smz_strbuf_addf(b, "<link rel=\"self\" href=\"%s/catalog/v2/%s\" type=\"%s\"/>", s->http.root, self, kind);
+    smz_strbuf_addf(b, "<link rel=\"start\" href=\"%s/catalog/v2/root.xml\" type=\"" NAV "\"/>", s->http.root);
+    smz_strbuf_addf(b, "<title>%s</title><updated>%s</updated><author><name>Samizdat</name></author>\n", title, now);
 }
 
 static int root_xml(req *q)
 {
     char now[32];
     now_iso(now);
-    hb b;
-    hb_init(&b, 1u << 16);
+    smz_strbuf b;
+    smz_strbuf_init(&b, 1u << 16);
     feed_head(&b, q->s, "urn:smz:root", "root.xml", NAV, "Samizdat library");
-    hb_printf(&b, "<entry><title>All archives</title><id>urn:smz:entries</id><updated>%s</updated>"
-                  "<content type=\"text\">Every archive in the library.</content>"
-                  "<link rel=\"subsection\" href=\"%s/catalog/v2/entries\" type=\"" ACQ "\"/></entry>\n",
-              now, q->s->root);
-    hb_puts(&b, "</feed>\n");
+    smz_strbuf_addf(&b, "<entry><title>All archives</title><id>urn:smz:entries</id><updated>%s</updated>"
+                        "<content type=\"text\">Every archive in the library.</content>"
+                        "<link rel=\"subsection\" href=\"%s/catalog/v2/entries\" type=\"" ACQ "\"/></entry>\n",
+                    now, q->s->http.root);
+    smz_strbuf_adds(&b, "</feed>\n");
     int rc = send_xml(q, &b, NAV ";charset=utf-8");
-    hb_free(&b);
+    smz_strbuf_free(&b);
     return rc;
 }
 
@@ -128,8 +132,8 @@ static int entries_xml(req *q)
     int by_name = http_param(q, "name", 0, name, sizeof name) == 1;
     size_t start = http_param_num(q, "start", 0, 1000000);
     size_t count = http_param_num(q, "count", 10000, 10000);
-    hb b;
-    hb_init(&b, SRV_MAX_PAGE);
+    smz_strbuf b;
+    smz_strbuf_init(&b, SRV_MAX_PAGE);
     feed_head(&b, q->s, "urn:smz:entries", "entries", ACQ, "All archives");
     size_t seen = 0, shown = 0;
     for (size_t i = 0; i < g->n && shown < count; i++) {
@@ -142,9 +146,9 @@ static int entries_xml(req *q)
         entry(&b, q, a, 0);
         shown++;
     }
-    hb_puts(&b, "</feed>\n");
+    smz_strbuf_adds(&b, "</feed>\n");
     int rc = send_xml(q, &b, ACQ ";charset=utf-8");
-    hb_free(&b);
+    smz_strbuf_free(&b);
     return rc;
 }
 
@@ -155,12 +159,12 @@ static int entry_xml(req *q, const char *id)
     for (size_t i = 0; i < g->n; i++) {
         archive *a = &g->a[i];
         if (a->state == 1 && ((a->uuid[0] && !strcmp(a->uuid, id)) || !strcmp(a->name, id))) {
-            hb b;
-            hb_init(&b, 1u << 20);
-            hb_puts(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+            smz_strbuf b;
+            smz_strbuf_init(&b, 1u << 20);
+            smz_strbuf_adds(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
             entry(&b, q, a, 1);
             int rc = send_xml(q, &b, "application/atom+xml;type=entry;profile=opds-catalog;charset=utf-8");
-            hb_free(&b);
+            smz_strbuf_free(&b);
             return rc;
         }
     }

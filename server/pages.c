@@ -1,14 +1,17 @@
 /* The HTML the server writes itself: the top bar (in our pages and injected
  * into archived ones), the library, error pages.  Every string from an
- * archive or a request goes through hb_html; the bar injected into archived
- * pages is pure ASCII (hb_html_ascii) because those pages may use any
+ * archive or a request goes through buf_html; the bar injected into archived
+ * pages is pure ASCII (buf_html_ascii) because those pages may use any
  * charset.  Our pages work without JavaScript; smz.js only adds
  * autocomplete. */
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
 #include <sodium.h>
-#include "srv.h"
+#include "buf.h"
+#include "pages.h"
+#include "pool.h"
+#include "sigcheck.h"
 #include "text/lang.h"
 
 static const char icon_home[] =
@@ -30,11 +33,11 @@ static const char *title_of(const archive *a)
 }
 
 /* lang="" and dir="" for text that comes from archive A. */
-static void text_attrs(hb *b, const archive *a)
+static void text_attrs(smz_strbuf *b, const archive *a)
 {
     if (a && a->lang[0])
-        hb_printf(b, " lang=\"%s\"", a->lang);
-    hb_puts(b, a && a->rtl ? " dir=\"rtl\"" : " dir=\"auto\"");
+        smz_strbuf_addf(b, " lang=\"%s\"", a->lang);
+    smz_strbuf_adds(b, a && a->rtl ? " dir=\"rtl\"" : " dir=\"auto\"");
 }
 
 void bar_token(const srv *s, const archive *a, char out[33])
@@ -56,15 +59,13 @@ const char *page_bar_injected(srv *s, archive *a, size_t *len)
 {
     pthread_mutex_lock(&s->reg.lock);
     if (!a->bar) {
-        hb b;
-        hb_init(&b, 1u << 20);
+        smz_strbuf b;
+        smz_strbuf_init(&b, 1u << 20);
         page_bar(&b, s, a, NULL, 1);
-        if (b.err || !b.p) {
-            hb_free(&b);
-        } else {
-            a->bar = b.p;
-            a->bar_len = b.n;
-        }
+        /* A failed detach has freed B: the next page tries again. */
+        if (smz_strbuf_len(&b) && smz_strbuf_detach(&b, &a->bar, &a->bar_len) != SMZ_OK)
+            a->bar = NULL;
+        smz_strbuf_free(&b);
     }
     const char *bar = a->bar;
     *len = a->bar_len;
@@ -72,148 +73,158 @@ const char *page_bar_injected(srv *s, archive *a, size_t *len)
     return bar;
 }
 
-void page_bar(hb *b, srv *s, const archive *a, const char *pattern, int inject)
+void page_bar(smz_strbuf *b, srv *s, const archive *a, const char *pattern, int inject)
 {
-    void (*esc)(hb *, const char *) = inject ? hb_html_ascii : hb_html;
-    hb_puts(b, "<div id=\"smz-bar\" class=\"smz-bar\" dir=\"ltr\" lang=\"en\">");
+    void (*esc)(smz_strbuf *, const char *) = inject ? buf_html_ascii : buf_html;
+    smz_strbuf_adds(b, "<div id=\"smz-bar\" class=\"smz-bar\" dir=\"ltr\" lang=\"en\">");
     if (inject)
-        hb_printf(b, "<link rel=\"stylesheet\" href=\"%s/skin/smz.css?v=%s\">", s->root, s->skin_v);
-    hb_puts(b, "<nav class=\"smz-nav\" aria-label=\"Library\">");
-    hb_printf(b, "<a class=\"smz-home\" href=\"%s/\" title=\"Library\">%s<span class=\"smz-lbl\">Library</span></a>",
-              s->root, icon_home);
+        smz_strbuf_addf(b, "<link rel=\"stylesheet\" href=\"%s/skin/smz.css?v=%s\">", s->http.root, s->skin_v);
+    smz_strbuf_adds(b, "<nav class=\"smz-nav\" aria-label=\"Library\">");
+    smz_strbuf_addf(b, "<a class=\"smz-home\" href=\"%s/\" title=\"Library\">%s<span class=\"smz-lbl\">Library</span></a>",
+                    s->http.root, icon_home);
     if (a) {
-        hb_printf(b, "<a class=\"smz-title\" href=\"%s/content/%s/\"", s->root, a->name);
+        smz_strbuf_addf(b, "<a class=\"smz-title\" href=\"%s/content/%s/\"", s->http.root, a->name);
         text_attrs(b, a);
-        hb_puts(b, ">");
+        smz_strbuf_adds(b, ">");
         esc(b, title_of(a));
-        hb_puts(b, "</a>");
+        smz_strbuf_adds(b, "</a>");
     }
-    hb_printf(b, "<form class=\"smz-form\" action=\"%s/search\" method=\"get\" role=\"search\">", s->root);
+    smz_strbuf_addf(b, "<form class=\"smz-form\" action=\"%s/search\" method=\"get\" role=\"search\">", s->http.root);
     if (a)
-        hb_printf(b, "<input type=\"hidden\" name=\"content\" value=\"%s\">", a->name);
-    hb_puts(b, "<input class=\"smz-q\" type=\"search\" name=\"pattern\" autocomplete=\"off\" "
-               "spellcheck=\"false\" dir=\"auto\" value=\"");
+        smz_strbuf_addf(b, "<input type=\"hidden\" name=\"content\" value=\"%s\">", a->name);
+    smz_strbuf_adds(b, "<input class=\"smz-q\" type=\"search\" name=\"pattern\" autocomplete=\"off\" "
+                       "spellcheck=\"false\" dir=\"auto\" value=\"");
     esc(b, pattern ? pattern : "");
-    hb_puts(b, "\" placeholder=\"");
+    smz_strbuf_adds(b, "\" placeholder=\"");
     if (a) {
-        hb_puts(b, "Search ");
+        smz_strbuf_adds(b, "Search ");
         esc(b, title_of(a));
     } else {
-        hb_puts(b, "Search all archives");
+        smz_strbuf_adds(b, "Search all archives");
     }
-    hb_puts(b, "\" aria-label=\"Search\"");
+    smz_strbuf_adds(b, "\" aria-label=\"Search\"");
     if (a && inject) {
         char token[33];
         bar_token(s, a, token);
-        hb_printf(b, " data-suggest=\"%s/suggest?content=%s&amp;bar=%s\"", s->root, a->name, token);
+        smz_strbuf_addf(b, " data-suggest=\"%s/suggest?content=%s&amp;bar=%s\"", s->http.root, a->name, token);
     } else if (a) {
-        hb_printf(b, " data-suggest=\"%s/suggest?content=%s\"", s->root, a->name);
+        smz_strbuf_addf(b, " data-suggest=\"%s/suggest?content=%s\"", s->http.root, a->name);
     }
-    hb_printf(b, "><button class=\"smz-go\" type=\"submit\" title=\"Search\">%s<span class=\"smz-lbl\">Search</span></button></form>",
-              icon_search);
-    hb_printf(b, "<a class=\"smz-random\" href=\"%s/random", s->root);
+    smz_strbuf_addf(b, "><button class=\"smz-go\" type=\"submit\" title=\"Search\">%s<span class=\"smz-lbl\">Search</span></button></form>",
+                    icon_search);
+    smz_strbuf_addf(b, "<a class=\"smz-random\" href=\"%s/random", s->http.root);
     if (a)
-        hb_printf(b, "?content=%s", a->name);
-    hb_printf(b, "\" title=\"Random article\">%s<span class=\"smz-lbl\">Random</span></a>", icon_random);
-    hb_printf(b, "</nav><script src=\"%s/skin/smz.js?v=%s\" defer></script></div>", s->root, s->skin_v);
+        smz_strbuf_addf(b, "?content=%s", a->name);
+    smz_strbuf_addf(b, "\" title=\"Random article\">%s<span class=\"smz-lbl\">Random</span></a>", icon_random);
+    smz_strbuf_addf(b, "</nav><script src=\"%s/skin/smz.js?v=%s\" defer></script></div>", s->http.root, s->skin_v);
 }
 
-void page_begin(hb *b, srv *s, const char *title, const archive *a, const char *pattern)
+void page_begin(smz_strbuf *b, srv *s, const char *title, const archive *a, const char *pattern)
 {
-    hb_puts(b, "<!DOCTYPE html>\n<html lang=\"en\" dir=\"ltr\"><head><meta charset=\"utf-8\">"
-               "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-               "<meta name=\"color-scheme\" content=\"light dark\"><title>");
-    hb_html(b, title);
-    hb_printf(b, "</title><link rel=\"icon\" href=\"data:,\">"
-                 "<link rel=\"stylesheet\" href=\"%s/skin/smz.css?v=%s\"></head>\n<body class=\"smz-page\">",
-              s->root, s->skin_v);
+    smz_strbuf_adds(b, "<!DOCTYPE html>\n<html lang=\"en\" dir=\"ltr\"><head><meta charset=\"utf-8\">"
+                       "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+                       "<meta name=\"color-scheme\" content=\"light dark\"><title>");
+    buf_html(b, title);
+    smz_strbuf_addf(b, "</title><link rel=\"icon\" href=\"data:,\">"
+                       "<link rel=\"stylesheet\" href=\"%s/skin/smz.css?v=%s\"></head>\n<body class=\"smz-page\">",
+                    s->http.root, s->skin_v);
     page_bar(b, s, a, pattern, 0);
-    hb_puts(b, "<main class=\"smz-main\">");
+    smz_strbuf_adds(b, "<main class=\"smz-main\">");
 }
 
-void page_end(hb *b)
+void page_end(smz_strbuf *b)
 {
-    hb_puts(b, "</main></body></html>\n");
+    smz_strbuf_adds(b, "</main></body></html>\n");
 }
 
-int page_send(req *q, int status, hb *b)
+int page_send(req *q, int status, smz_strbuf *b)
 {
     resp r;
-    if (b->err) {
+    if (smz_strbuf_err(b)) {
         static const char oom[] = "The page is too large or memory ran out.\n";
         resp_init(&r, 500, "text/plain; charset=utf-8");
         http_send(q, &r, oom, sizeof oom - 1);
         return 500;
     }
     resp_init(&r, status, "text/html; charset=utf-8");
-    http_send(q, &r, b->p, b->n);
+    http_send(q, &r, smz_strbuf_str(b), smz_strbuf_len(b));
     return status;
+}
+
+smz_reader *page_reader(req *q, archive *a)
+{
+    smz_reader *r = NULL;
+    if (pool_borrow(&q->s->pool, &q->w->lease, a, &r) != SMZ_OK) {
+        h_error(q, 500, NULL, "The archive cannot be read", "The archive could not be opened.");
+        return NULL;
+    }
+    return r;
 }
 
 int h_error(req *q, int status, const archive *a, const char *title, const char *msg)
 {
-    hb b;
-    hb_init(&b, 1u << 20);
+    smz_strbuf b;
+    smz_strbuf_init(&b, 1u << 20);
     page_begin(&b, q->s, title, a, NULL);
-    hb_puts(&b, "<div class=\"smz-error\"><h1>");
-    hb_html(&b, title);
-    hb_puts(&b, "</h1><p>");
-    hb_html(&b, msg);
-    hb_puts(&b, "</p>");
+    smz_strbuf_adds(&b, "<div class=\"smz-error\"><h1>");
+    buf_html(&b, title);
+    smz_strbuf_adds(&b, "</h1><p>");
+    buf_html(&b, msg);
+    smz_strbuf_adds(&b, "</p>");
     if (status == 404 && q->uri) {
-        hb_puts(&b, "<p class=\"smz-path\"><code>");
-        hb_html(&b, q->uri);
-        hb_puts(&b, "</code></p>");
+        smz_strbuf_adds(&b, "<p class=\"smz-path\"><code>");
+        buf_html(&b, q->uri);
+        smz_strbuf_adds(&b, "</code></p>");
     }
-    hb_printf(&b, "<p><a href=\"%s/\">Back to the library</a></p></div>", q->s->root);
+    smz_strbuf_addf(&b, "<p><a href=\"%s/\">Back to the library</a></p></div>", q->s->http.root);
     page_end(&b);
     int rc = page_send(q, status, &b);
-    hb_free(&b);
+    smz_strbuf_free(&b);
     return rc;
 }
 
-void fmt_count(hb *b, uint64_t n)
+void fmt_count(smz_strbuf *b, uint64_t n)
 {
     char d[32];
     int len = snprintf(d, sizeof d, "%llu", (unsigned long long)n);
     for (int i = 0; i < len; i++) {
         if (i && (len - i) % 3 == 0)
-            hb_puts(b, ",");
-        hb_put(b, &d[i], 1);
+            smz_strbuf_adds(b, ",");
+        smz_strbuf_add(b, &d[i], 1);
     }
 }
 
-void fmt_size(hb *b, uint64_t n)
+void fmt_size(smz_strbuf *b, uint64_t n)
 {
     static const char *unit[] = {"kB", "MB", "GB", "TB"};
     if (n < 1000) {
-        hb_printf(b, "%llu bytes", (unsigned long long)n);
+        smz_strbuf_addf(b, "%llu bytes", (unsigned long long)n);
         return;
     }
     double v = (double)n;
     int u = -1;
     while (v >= 1000 && u < 3)
         v /= 1000, u++;
-    hb_printf(b, v < 10 ? "%.1f %s" : "%.0f %s", v, unit[u]);
+    smz_strbuf_addf(b, v < 10 ? "%.1f %s" : "%.0f %s", v, unit[u]);
 }
 
-static void book_card(hb *b, req *q, archive *a)
+static void book_card(smz_strbuf *b, req *q, archive *a)
 {
     srv *s = q->s;
     if (a->state != 1) {
-        hb_puts(b, "<li class=\"smz-book smz-broken\"><div class=\"smz-ill\" aria-hidden=\"true\">!</div>"
-                   "<div class=\"smz-book-body\"><h2>");
-        hb_html(b, a->stem);
-        hb_puts(b, "</h2><p class=\"smz-desc\">This archive cannot be read: it is damaged or not an "
-                   ".smz archive.</p></div></li>");
+        smz_strbuf_adds(b, "<li class=\"smz-book smz-broken\"><div class=\"smz-ill\" aria-hidden=\"true\">!</div>"
+                           "<div class=\"smz-book-body\"><h2>");
+        buf_html(b, a->stem);
+        smz_strbuf_adds(b, "</h2><p class=\"smz-desc\">This archive cannot be read: it is damaged or not an "
+                           ".smz archive.</p></div></li>");
         return;
     }
     int counts = reg_stats(&s->reg, a) == 0;
-    hb_puts(b, "<li class=\"smz-book\">");
+    smz_strbuf_adds(b, "<li class=\"smz-book\">");
     if (a->illustration) {
-        hb_printf(b, "<img class=\"smz-ill\" src=\"%s/catalog/v2/illustration/%s\" width=\"48\" "
-                     "height=\"48\" alt=\"\">",
-                  s->root, a->name);
+        smz_strbuf_addf(b, "<img class=\"smz-ill\" src=\"%s/catalog/v2/illustration/%s\" width=\"48\" "
+                           "height=\"48\" alt=\"\">",
+                        s->http.root, a->name);
     } else {
         /* A letter tile: the first character of the title, whole. */
         const char *t = title_of(a);
@@ -223,77 +234,77 @@ static void book_card(hb *b, req *q, archive *a)
         char first[8] = "";
         if (k < sizeof first)
             memcpy(first, t, k), first[k] = 0;
-        hb_puts(b, "<div class=\"smz-ill\" aria-hidden=\"true\">");
-        hb_html(b, first);
-        hb_puts(b, "</div>");
+        smz_strbuf_adds(b, "<div class=\"smz-ill\" aria-hidden=\"true\">");
+        buf_html(b, first);
+        smz_strbuf_adds(b, "</div>");
     }
-    hb_puts(b, "<div class=\"smz-book-body\"><h2");
+    smz_strbuf_adds(b, "<div class=\"smz-book-body\"><h2");
     text_attrs(b, a);
-    hb_printf(b, "><a href=\"%s/content/%s/\">", s->root, a->name);
-    hb_html(b, title_of(a));
-    hb_puts(b, "</a></h2>");
+    smz_strbuf_addf(b, "><a href=\"%s/content/%s/\">", s->http.root, a->name);
+    buf_html(b, title_of(a));
+    smz_strbuf_adds(b, "</a></h2>");
     if (a->description && a->description[0]) {
-        hb_puts(b, "<p class=\"smz-desc\"");
+        smz_strbuf_adds(b, "<p class=\"smz-desc\"");
         text_attrs(b, a);
-        hb_puts(b, ">");
-        hb_html(b, a->description);
-        hb_puts(b, "</p>");
+        smz_strbuf_adds(b, ">");
+        buf_html(b, a->description);
+        smz_strbuf_adds(b, "</p>");
     }
-    hb_puts(b, "<p class=\"smz-meta\">");
+    smz_strbuf_adds(b, "<p class=\"smz-meta\">");
     if (a->lang[0]) {
         const char *ln = smz_lang_name(a->lang);
-        hb_puts(b, "<span>");
-        hb_html(b, ln ? ln : a->language);
-        hb_puts(b, "</span>");
+        smz_strbuf_adds(b, "<span>");
+        buf_html(b, ln ? ln : a->language);
+        smz_strbuf_adds(b, "</span>");
     }
     if (counts) {
-        hb_puts(b, "<span>");
+        smz_strbuf_adds(b, "<span>");
         fmt_count(b, a->articles ? a->articles : a->entries);
-        hb_puts(b, a->articles ? (a->articles == 1 ? " article" : " articles")
-                               : (a->entries == 1 ? " entry" : " entries"));
-        hb_puts(b, "</span>");
+        smz_strbuf_adds(b, a->articles ? (a->articles == 1 ? " article" : " articles")
+                                       : (a->entries == 1 ? " entry" : " entries"));
+        smz_strbuf_adds(b, "</span>");
     }
-    hb_puts(b, "<span>");
+    smz_strbuf_adds(b, "<span>");
     fmt_size(b, a->file_size);
-    hb_puts(b, "</span>");
+    smz_strbuf_adds(b, "</span>");
     if (a->date && a->date[0]) {
-        hb_puts(b, "<span><time>");
-        hb_html(b, a->date);
-        hb_puts(b, "</time></span>");
+        smz_strbuf_adds(b, "<span><time>");
+        buf_html(b, a->date);
+        smz_strbuf_adds(b, "</time></span>");
     }
-    hb_puts(b, "</p>");
+    smz_strbuf_adds(b, "</p>");
     sig_html(b, &s->reg, a);
-    hb_puts(b, "<p class=\"smz-actions\">");
-    hb_printf(b, "<a class=\"smz-btn smz-primary\" href=\"%s/content/%s/\">Open</a>", s->root, a->name);
-    hb_printf(b, "<a class=\"smz-btn\" href=\"%s/search?content=%s\">Search</a>", s->root, a->name);
-    hb_printf(b, "<a class=\"smz-btn\" href=\"%s/download/%s.smz\" download>Download</a>", s->root, a->name);
-    hb_puts(b, "</p></div></li>");
+    smz_strbuf_adds(b, "<p class=\"smz-actions\">");
+    smz_strbuf_addf(b, "<a class=\"smz-btn smz-primary\" href=\"%s/content/%s/\">Open</a>", s->http.root, a->name);
+    smz_strbuf_addf(b, "<a class=\"smz-btn\" href=\"%s/search?content=%s\">Search</a>", s->http.root, a->name);
+    smz_strbuf_addf(b, "<a class=\"smz-btn\" href=\"%s/download/%s.smz\" download>Download</a>", s->http.root, a->name);
+    smz_strbuf_adds(b, "</p></div></li>");
 }
 
 int h_library(req *q)
 {
     registry *g = &q->s->reg;
     reg_load(g);
-    hb b;
-    hb_init(&b, SRV_MAX_PAGE);
+    smz_strbuf b;
+    smz_strbuf_init(&b, SRV_MAX_PAGE);
     page_begin(&b, q->s, "Library", NULL, NULL);
     size_t ok = 0;
     for (size_t i = 0; i < g->n; i++)
         ok += g->a[i].state == 1;
-    hb_puts(&b, "<header class=\"smz-head\"><h1>Library</h1><p>");
+    smz_strbuf_adds(&b, "<header class=\"smz-head\"><h1>Library</h1><p>");
     fmt_count(&b, ok);
-    hb_puts(&b, ok == 1 ? " archive" : " archives");
-    hb_printf(&b, " &middot; <a href=\"%s/catalog/v2/entries\">OPDS catalog</a></p></header>",
-              q->s->root);
-    hb_puts(&b, "<ul class=\"smz-books\">");
+    smz_strbuf_adds(&b, ok == 1 ? " archive" : " archives");
+    smz_strbuf_addf(&b, " &middot; <a href=\"%s/catalog/v2/entries\">OPDS catalog</a></p></header>",
+                    q->s->http.root);
+    smz_strbuf_adds(&b, "<ul class=\"smz-books\">");
     for (size_t i = 0; i < g->n; i++)
         book_card(&b, q, &g->a[i]);
-    hb_puts(&b, "</ul>");
+    smz_strbuf_adds(&b, "</ul>");
     if (!g->n)
-        hb_puts(&b, "<p>No archives.</p>");
+        smz_strbuf_adds(&b, "<p>No archives.</p>");
     page_end(&b);
     int rc = page_send(q, 200, &b);
-    hb_free(&b);
+    smz_strbuf_free(&b);
     return rc;
 }
 

@@ -7,7 +7,11 @@
 #include <string.h>
 #include <time.h>
 #include "smz/search.h"
-#include "srv.h"
+#include "buf.h"
+#include "content.h"
+#include "json.h"
+#include "pages.h"
+#include "query.h"
 
 typedef struct hitref {
     const smz_hit *h;
@@ -76,15 +80,15 @@ static int fail(req *q, int json, int status, const archive *a, const char *msg)
 {
     if (!json)
         return h_error(q, status, a, status == 400 ? "Bad search" : "Search failed", msg);
-    hb b;
-    hb_init(&b, 1u << 20);
-    hb_puts(&b, "{\"error\": ");
-    json_str(&q->w->json, &b, msg);
-    hb_puts(&b, "}\n");
+    smz_strbuf b;
+    smz_strbuf_init(&b, 1u << 20);
+    smz_strbuf_adds(&b, "{\"error\": ");
+    json_str(&b, msg);
+    smz_strbuf_adds(&b, "}\n");
     resp r;
-    resp_init(&r, b.err ? 500 : status, "application/json");
-    http_send(q, &r, b.p ? b.p : "", b.n);
-    hb_free(&b);
+    resp_init(&r, smz_strbuf_err(&b) ? 500 : status, "application/json");
+    http_send(q, &r, smz_strbuf_str(&b), smz_strbuf_len(&b));
+    smz_strbuf_free(&b);
     return r.status;
 }
 
@@ -133,7 +137,7 @@ static int run(req *q, int json, const char *pattern, size_t start, size_t plen,
             sr->partial += sr->ns - i;
             break;
         }
-        smz_reader *r = srv_reader(q, a);
+        smz_reader *r = page_reader(q, a);
         if (!r)
             return q->status ? q->status : 500;
         /* One archive: just the page asked for.  Several: each one's best
@@ -189,94 +193,94 @@ static int run(req *q, int json, const char *pattern, size_t start, size_t plen,
     return 0;
 }
 
-static void search_url(hb *b, req *q, const search_run *sr, int named, const char *pattern, size_t start,
+static void search_url(smz_strbuf *b, req *q, const search_run *sr, int named, const char *pattern, size_t start,
                        size_t plen)
 {
-    hb u;
-    hb_init(&u, 1u << 16);
-    hb_printf(&u, "%s/search?", q->s->root);
+    smz_strbuf u;
+    smz_strbuf_init(&u, 1u << 16);
+    smz_strbuf_addf(&u, "%s/search?", q->s->http.root);
     if (named)
         for (size_t i = 0; i < sr->ns; i++)
-            hb_printf(&u, "content=%s&", sr->sel[i]->name);
-    hb_puts(&u, "pattern=");
-    hb_url(&u, pattern, 0);
-    hb_printf(&u, "&start=%zu&pageLength=%zu", start, plen);
-    hb_html(b, hb_str(&u));
-    hb_free(&u);
+            smz_strbuf_addf(&u, "content=%s&", sr->sel[i]->name);
+    smz_strbuf_adds(&u, "pattern=");
+    buf_url(&u, pattern, 0);
+    smz_strbuf_addf(&u, "&start=%zu&pageLength=%zu", start, plen);
+    buf_html(b, smz_strbuf_str(&u));
+    smz_strbuf_free(&u);
 }
 
-static void html_results(hb *b, req *q, const search_run *sr, int named, const char *pattern, size_t start,
+static void html_results(smz_strbuf *b, req *q, const search_run *sr, int named, const char *pattern, size_t start,
                          size_t plen)
 {
     archive *one = sr->ns == 1 ? sr->sel[0] : NULL;
     if (sr->unsupported) {
-        hb_puts(b, "<p class=\"smz-note\">");
+        smz_strbuf_adds(b, "<p class=\"smz-note\">");
         if (sr->unsupported == sr->ns && one) {
-            hb_html(b, one->title && one->title[0] ? one->title : one->name);
-            hb_puts(b, " has no full-text index (it was packed with --no-index), so it cannot be "
-                       "searched.");
+            buf_html(b, one->title && one->title[0] ? one->title : one->name);
+            smz_strbuf_adds(b, " has no full-text index (it was packed with --no-index), so it cannot be "
+                               "searched.");
         } else {
             fmt_count(b, sr->unsupported);
-            hb_puts(b, sr->unsupported == 1 ? " archive has" : " archives have");
-            hb_puts(b, " no full-text index and could not be searched.");
+            smz_strbuf_adds(b, sr->unsupported == 1 ? " archive has" : " archives have");
+            smz_strbuf_adds(b, " no full-text index and could not be searched.");
         }
-        hb_puts(b, "</p>");
+        smz_strbuf_adds(b, "</p>");
         if (sr->unsupported == sr->ns)
             return;
     }
     if (sr->failed) {
-        hb_puts(b, "<p class=\"smz-note\">");
+        smz_strbuf_adds(b, "<p class=\"smz-note\">");
         fmt_count(b, sr->failed);
-        hb_puts(b, sr->failed == 1 ? " archive" : " archives");
-        hb_puts(b, " could not be searched (damaged or unreadable).</p>");
+        smz_strbuf_adds(b, sr->failed == 1 ? " archive" : " archives");
+        smz_strbuf_adds(b, " could not be searched (damaged or unreadable).</p>");
     }
     if (sr->partial)
-        hb_puts(b, "<p class=\"smz-note\">The search stopped early: reading the pages cost more "
-                   "than one search may, so these results are partial.</p>");
+        smz_strbuf_adds(b, "<p class=\"smz-note\">The search stopped early: reading the pages cost more "
+                           "than one search may, so these results are partial.</p>");
     if (!sr->nhits) {
-        hb_puts(b, "<p class=\"smz-count\">No results for <q>");
-        hb_html(b, pattern);
-        hb_puts(b, "</q>.</p>");
+        smz_strbuf_adds(b, "<p class=\"smz-count\">No results for <q>");
+        buf_html(b, pattern);
+        smz_strbuf_adds(b, "</q>.</p>");
         return;
     }
-    hb_printf(b, "<p class=\"smz-count\">Results %zu&ndash;%zu of ", start + 1, start + sr->nhits);
+    smz_strbuf_addf(b, "<p class=\"smz-count\">Results %zu&ndash;%zu of ", start + 1, start + sr->nhits);
     if (sr->total > start + sr->nhits)
-        hb_puts(b, "about ");
+        smz_strbuf_adds(b, "about ");
     fmt_count(b, sr->total > start + sr->nhits ? sr->total : start + sr->nhits);
-    hb_puts(b, " for <q>");
-    hb_html(b, pattern);
-    hb_puts(b, "</q></p>");
-    hb_printf(b, "<ol class=\"smz-results\" start=\"%zu\">", start + 1);
+    smz_strbuf_adds(b, " for <q>");
+    buf_html(b, pattern);
+    smz_strbuf_adds(b, "</q></p>");
+    smz_strbuf_addf(b, "<ol class=\"smz-results\" start=\"%zu\">", start + 1);
     for (size_t i = 0; i < sr->nhits; i++) {
         const smz_hit *h = sr->hits[i].h;
         archive *a = sr->hits[i].a;
-        hb_puts(b, "<li");
+        smz_strbuf_adds(b, "<li");
         if (a->lang[0])
-            hb_printf(b, " lang=\"%s\"", a->lang);
-        hb_puts(b, a->rtl ? " dir=\"rtl\"" : " dir=\"auto\"");
-        hb_puts(b, "><a class=\"smz-hit\" href=\"");
-        hb u;
-        hb_init(&u, 1u << 16);
+            smz_strbuf_addf(b, " lang=\"%s\"", a->lang);
+        smz_strbuf_adds(b, a->rtl ? " dir=\"rtl\"" : " dir=\"auto\"");
+        smz_strbuf_adds(b, "><a class=\"smz-hit\" href=\"");
+        smz_strbuf u;
+        smz_strbuf_init(&u, 1u << 16);
         url_entry(&u, q->s, a, h->path, 0);
-        hb_html(b, hb_str(&u));
-        hb_free(&u);
-        hb_puts(b, "\">");
-        hb_html(b, h->title && h->title[0] ? h->title : h->path);
-        hb_puts(b, "</a><cite>");
+        buf_html(b, smz_strbuf_str(&u));
+        smz_strbuf_free(&u);
+        smz_strbuf_adds(b, "\">");
+        buf_html(b, h->title && h->title[0] ? h->title : h->path);
+        smz_strbuf_adds(b, "</a><cite>");
         if (!one) {
-            hb_html(b, a->title && a->title[0] ? a->title : a->name);
-            hb_puts(b, " &middot; ");
+            buf_html(b, a->title && a->title[0] ? a->title : a->name);
+            smz_strbuf_adds(b, " &middot; ");
         }
-        hb_html(b, h->path);
-        hb_puts(b, "</cite>");
+        buf_html(b, h->path);
+        smz_strbuf_adds(b, "</cite>");
         if (h->snippet && h->snippet[0]) {
-            hb_puts(b, "<p class=\"smz-snip\">");
-            hb_snippet(b, h->snippet);
-            hb_puts(b, "</p>");
+            smz_strbuf_adds(b, "<p class=\"smz-snip\">");
+            buf_snippet(b, h->snippet);
+            smz_strbuf_adds(b, "</p>");
         }
-        hb_puts(b, "</li>");
+        smz_strbuf_adds(b, "</li>");
     }
-    hb_puts(b, "</ol>");
+    smz_strbuf_adds(b, "</ol>");
     /* Pages: previous, a window of numbers, next. */
     uint64_t last = sr->total > 0 ? (sr->total - 1) / plen : 0;
     if (last > SRV_MAX_START / plen)
@@ -284,28 +288,28 @@ static void html_results(hb *b, req *q, const search_run *sr, int named, const c
     uint64_t cur = start / plen;
     if (last == 0 && start == 0)
         return;
-    hb_puts(b, "<nav class=\"smz-pager\" aria-label=\"Result pages\">");
+    smz_strbuf_adds(b, "<nav class=\"smz-pager\" aria-label=\"Result pages\">");
     if (start > 0) {
-        hb_puts(b, "<a rel=\"prev\" href=\"");
+        smz_strbuf_adds(b, "<a rel=\"prev\" href=\"");
         search_url(b, q, sr, named, pattern, start > plen ? start - plen : 0, plen);
-        hb_puts(b, "\">&lsaquo; Previous</a>");
+        smz_strbuf_adds(b, "\">&lsaquo; Previous</a>");
     }
     uint64_t from = cur > 4 ? cur - 4 : 0, to = from + 9 < last ? from + 9 : last;
     for (uint64_t p = from; p <= to; p++) {
         if (p == cur) {
-            hb_printf(b, "<span aria-current=\"page\">%llu</span>", (unsigned long long)p + 1);
+            smz_strbuf_addf(b, "<span aria-current=\"page\">%llu</span>", (unsigned long long)p + 1);
             continue;
         }
-        hb_puts(b, "<a href=\"");
+        smz_strbuf_adds(b, "<a href=\"");
         search_url(b, q, sr, named, pattern, (size_t)p * plen, plen);
-        hb_printf(b, "\">%llu</a>", (unsigned long long)p + 1);
+        smz_strbuf_addf(b, "\">%llu</a>", (unsigned long long)p + 1);
     }
     if (cur < last && start + sr->nhits < sr->total) {
-        hb_puts(b, "<a rel=\"next\" href=\"");
+        smz_strbuf_adds(b, "<a rel=\"next\" href=\"");
         search_url(b, q, sr, named, pattern, start + plen, plen);
-        hb_puts(b, "\">Next &rsaquo;</a>");
+        smz_strbuf_adds(b, "\">Next &rsaquo;</a>");
     }
-    hb_puts(b, "</nav>");
+    smz_strbuf_adds(b, "</nav>");
 }
 
 int h_search(req *q)
@@ -342,63 +346,63 @@ int h_search(req *q)
         if (status)
             goto out;
     }
-    hb b;
-    hb_init(&b, SRV_MAX_PAGE);
+    smz_strbuf b;
+    smz_strbuf_init(&b, SRV_MAX_PAGE);
     if (json) {
-        hb_printf(&b, "{\"total\": %llu, \"results\": [", (unsigned long long)sr.total);
+        smz_strbuf_addf(&b, "{\"total\": %llu, \"results\": [", (unsigned long long)sr.total);
         for (size_t i = 0; i < sr.nhits; i++) {
             const smz_hit *h = sr.hits[i].h;
             if (i)
-                hb_puts(&b, ", ");
-            json_hit(&q->w->json, &b, h->path, h->title, h->snippet, h->score,
+                smz_strbuf_adds(&b, ", ");
+            json_hit(&b, h->path, h->title, h->snippet, h->score,
                      sr.ns > 1 ? sr.hits[i].a->name : NULL);
         }
-        hb_puts(&b, sr.partial ? "], \"partial\": true}\n" : "]}\n");
+        smz_strbuf_adds(&b, sr.partial ? "], \"partial\": true}\n" : "]}\n");
         resp r;
-        resp_init(&r, b.err ? 500 : 200, "application/json");
-        http_send(q, &r, b.err ? "" : b.p ? b.p : "", b.err ? 0 : b.n);
+        resp_init(&r, smz_strbuf_err(&b) ? 500 : 200, "application/json");
+        http_send(q, &r, smz_strbuf_str(&b), smz_strbuf_len(&b));
         status = r.status;
     } else {
         archive *one = sr.ns == 1 ? sr.sel[0] : NULL;
-        hb title;
-        hb_init(&title, 4096);
+        smz_strbuf title;
+        smz_strbuf_init(&title, 4096);
         if (pattern[0]) {
-            hb_puts(&title, pattern);
-            hb_puts(&title, " \xE2\x80\x93 ");
+            smz_strbuf_adds(&title, pattern);
+            smz_strbuf_adds(&title, " \xE2\x80\x93 ");
         }
-        hb_puts(&title, "Search");
+        smz_strbuf_adds(&title, "Search");
         if (one) {
-            hb_puts(&title, " \xE2\x80\x93 ");
-            hb_puts(&title, one->title && one->title[0] ? one->title : one->name);
+            smz_strbuf_adds(&title, " \xE2\x80\x93 ");
+            smz_strbuf_adds(&title, one->title && one->title[0] ? one->title : one->name);
         }
-        page_begin(&b, q->s, hb_str(&title), one, pattern);
-        hb_free(&title);
-        hb_puts(&b, "<div class=\"smz-search\">");
+        page_begin(&b, q->s, smz_strbuf_str(&title), one, pattern);
+        smz_strbuf_free(&title);
+        smz_strbuf_adds(&b, "<div class=\"smz-search\">");
         if (!pattern[0]) {
-            hb_puts(&b, "<h1>Search ");
+            smz_strbuf_adds(&b, "<h1>Search ");
             if (one)
-                hb_html(&b, one->title && one->title[0] ? one->title : one->name);
+                buf_html(&b, one->title && one->title[0] ? one->title : one->name);
             else
-                hb_puts(&b, "all archives");
-            hb_printf(&b, "</h1><form class=\"smz-form smz-big\" action=\"%s/search\" method=\"get\" "
-                          "role=\"search\">",
-                      q->s->root);
+                smz_strbuf_adds(&b, "all archives");
+            smz_strbuf_addf(&b, "</h1><form class=\"smz-form smz-big\" action=\"%s/search\" method=\"get\" "
+                                "role=\"search\">",
+                            q->s->http.root);
             if (named)
                 for (size_t i = 0; i < sr.ns; i++)
-                    hb_printf(&b, "<input type=\"hidden\" name=\"content\" value=\"%s\">", sr.sel[i]->name);
-            hb_puts(&b, "<input class=\"smz-q\" type=\"search\" name=\"pattern\" autocomplete=\"off\" "
-                        "dir=\"auto\" aria-label=\"Search\" autofocus");
+                    smz_strbuf_addf(&b, "<input type=\"hidden\" name=\"content\" value=\"%s\">", sr.sel[i]->name);
+            smz_strbuf_adds(&b, "<input class=\"smz-q\" type=\"search\" name=\"pattern\" autocomplete=\"off\" "
+                                "dir=\"auto\" aria-label=\"Search\" autofocus");
             if (one)
-                hb_printf(&b, " data-suggest=\"%s/suggest?content=%s\"", q->s->root, one->name);
-            hb_puts(&b, "><button class=\"smz-btn smz-primary\" type=\"submit\">Search</button></form>");
+                smz_strbuf_addf(&b, " data-suggest=\"%s/suggest?content=%s\"", q->s->http.root, one->name);
+            smz_strbuf_adds(&b, "><button class=\"smz-btn smz-primary\" type=\"submit\">Search</button></form>");
         } else {
             html_results(&b, q, &sr, named, pattern, start, plen);
         }
-        hb_puts(&b, "</div>");
+        smz_strbuf_adds(&b, "</div>");
         page_end(&b);
         status = page_send(q, 200, &b);
     }
-    hb_free(&b);
+    smz_strbuf_free(&b);
 out:
     run_free(&sr);
     return status;
@@ -433,7 +437,7 @@ int h_suggest(req *q)
     smz_results *res = NULL;
     smz_err rc = SMZ_OK;
     if (term[0]) {
-        smz_reader *r = srv_reader(q, a);
+        smz_reader *r = page_reader(q, a);
         if (!r)
             return q->status;
         rc = smz_suggest(r, term, count, &res);
@@ -442,29 +446,29 @@ int h_suggest(req *q)
         if (rc != SMZ_OK && rc != SMZ_E_UNSUPPORTED)
             return fail(q, 1, 500, a, smz_strerror(rc));
     }
-    hb b;
-    hb_init(&b, SRV_MAX_PAGE);
+    smz_strbuf b;
+    smz_strbuf_init(&b, SRV_MAX_PAGE);
     size_t n = res ? res->n : 0;
-    hb_printf(&b, "{\"total\": %zu, \"results\": [", n);
+    smz_strbuf_addf(&b, "{\"total\": %zu, \"results\": [", n);
     for (size_t i = 0; i < n; i++) {
-        hb u;
-        hb_init(&u, 1u << 16);
+        smz_strbuf u;
+        smz_strbuf_init(&u, 1u << 16);
         url_entry(&u, q->s, a, res->hits[i].path, 0);
         if (i)
-            hb_puts(&b, ", ");
-        json_sugg(&q->w->json, &b, res->hits[i].path, res->hits[i].title, hb_str(&u));
-        hb_free(&u);
+            smz_strbuf_adds(&b, ", ");
+        json_sugg(&b, res->hits[i].path, res->hits[i].title, smz_strbuf_str(&u));
+        smz_strbuf_free(&u);
     }
-    hb_puts(&b, "]}\n");
+    smz_strbuf_adds(&b, "]}\n");
     smz_results_free(res);
     resp r;
-    resp_init(&r, b.err ? 500 : 200, "application/json");
+    resp_init(&r, smz_strbuf_err(&b) ? 500 : 200, "application/json");
     /* The bar in one of A's pages asks from an opaque origin: its token,
      * which only A's pages carry, lets it read A's suggestions, nothing
      * more (neither other archives' nor anything else on this server). */
     char token[40];
     r.cors_null = http_param(q, "bar", 0, token, sizeof token) == 1 && bar_token_ok(q->s, a, token);
-    http_send(q, &r, b.err ? "" : b.p ? b.p : "", b.err ? 0 : b.n);
-    hb_free(&b);
+    http_send(q, &r, smz_strbuf_str(&b), smz_strbuf_len(&b));
+    smz_strbuf_free(&b);
     return r.status;
 }

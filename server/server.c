@@ -1,4 +1,4 @@
-/* smz serve: CivetWeb set-up and request dispatch.
+/* smz serve: CivetWeb set-up and request dispatch, the top of server/.
  *
  * CivetWeb runs in handler-only mode: one request handler catches every
  * URI, and no document root, CGI, SSI, Lua, upload or form handling is ever
@@ -6,8 +6,21 @@
  * unreachable.  Before any route is looked at, a request must be GET or
  * HEAD and name an acceptable Host (DNS rebinding); archived scripts cannot
  * install service workers.  Each worker thread gets a `worker` from
- * init_thread (reader handles opened on first use, sharing one cluster
- * cache) and gives it back in exit_thread. */
+ * init_thread (a lease on the reader pool, sharing one cluster cache) and
+ * gives it back in exit_thread.
+ *
+ * server/ stacks one way; each layer has its own header and includes only
+ * its own layer and those below (tests/cli/layers.sh checks it):
+ *   8 server.c                       dispatch: routing, start and stop
+ *   7 content query opds assets      the handlers
+ *   6 pages                          our HTML, error pages
+ *   5 site sigcheck                  the shared state (site.h); signatures
+ *   4 http                           requests and responses; never calls up
+ *   3 pool                           the reader pool (returns its errors)
+ *   2 library                        the registry of archives
+ *   1 limits buf json gate guard     caps, escapers, JSON, the gate, the guard
+ * A lower layer that must reach up takes a function pointer from above
+ * (registry.loaded_one, req.done_reading). */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -20,7 +33,16 @@
 #include <sodium.h>
 #include <sys/random.h>
 #include <unistd.h>
-#include "srv.h"
+#include "assets.h"
+#include "content.h"
+#include "http.h"
+#include "opds.h"
+#include "pages.h"
+#include "pool.h"
+#include "query.h"
+#include "server.h"
+#include "sigcheck.h"
+#include "site.h"
 
 /* CivetWeb 1.15 gives each connection a thread while it reads the request
  * (up to request_timeout_ms): enough threads that dozens of clients
@@ -57,23 +79,14 @@ static void warnf(srv *s, const char *fmt, ...)
     s->reg.warn(s->reg.ctx, m);
 }
 
-/* ---- per-thread state and the reader pool ----
- *
- * A reader handle costs a SQLite connection (schema, statements, a small
- * page cache).  Handles are not tied to threads: a request borrows one per
- * archive it reads from the archive's pool of idle handles (opening one when
- * the pool is empty) and gives it back when it ends.  At most SRV_POOL_IDLE
- * idle handles are kept per archive, so memory follows the requests served
- * at once, not the --threads that wait for connections. */
+/* ---- per-thread state ---- */
 
 static void worker_free(worker *w)
 {
     if (!w)
         return;
     guard_release(&w->s->guard, w->slot);
-    free(w->readers);
-    free(w->borrowed);
-    json_close(&w->json);
+    lease_free(&w->lease);
     free(w->chunk);
     free(w);
 }
@@ -88,9 +101,7 @@ static void *init_thread(const struct mg_context *ctx, int type)
         return NULL;
     w->s = s;
     w->slot = guard_claim(&s->guard);
-    w->readers = calloc(s->reg.n ? s->reg.n : 1, sizeof *w->readers);
-    w->borrowed = calloc(s->reg.n ? s->reg.n : 1, sizeof *w->borrowed);
-    if (!w->readers || !w->borrowed) {
+    if (lease_init(&w->lease, &s->pool) != 0) {
         worker_free(w);
         return NULL;
     }
@@ -104,56 +115,11 @@ static void exit_thread(const struct mg_context *ctx, int type, void *p)
     worker_free(p);
 }
 
-smz_reader *srv_reader(req *q, archive *a)
+/* The request's answer goes out: its reader handles go back to the pool
+ * (http.c calls this through req.done_reading). */
+static void done_reading(req *q)
 {
-    srv *s = q->s;
-    worker *w = q->w;
-    size_t i = (size_t)(a - s->reg.a);
-    if (w->readers[i])
-        return w->readers[i];
-    smz_reader *r = NULL;
-    pthread_mutex_lock(&s->pool_mu);
-    if (a->n_idle)
-        r = a->idle[--a->n_idle];
-    pthread_mutex_unlock(&s->pool_mu);
-    if (!r) {
-        smz_err rc = smz_reader_open(a->path, s->cache, &r);
-        if (rc != SMZ_OK) {
-            reg_warn_open(&s->reg, a, r, rc);
-            smz_reader_close(r);
-            h_error(q, 500, NULL, "The archive cannot be read", "The archive could not be opened.");
-            return NULL;
-        }
-    }
-    w->readers[i] = r;
-    w->borrowed[w->n_borrowed++] = i;
-    return r;
-}
-
-/* Gives back the handles this request borrowed. */
-static void readers_return(srv *s, worker *w)
-{
-    if (!w)
-        return;
-    for (size_t k = 0; k < w->n_borrowed; k++) {
-        size_t i = w->borrowed[k];
-        archive *a = &s->reg.a[i];
-        smz_reader *r = w->readers[i];
-        w->readers[i] = NULL;
-        pthread_mutex_lock(&s->pool_mu);
-        if (a->n_idle < SRV_POOL_IDLE) {
-            a->idle[a->n_idle++] = r;
-            r = NULL;
-        }
-        pthread_mutex_unlock(&s->pool_mu);
-        smz_reader_close(r);
-    }
-    w->n_borrowed = 0;
-}
-
-void srv_readers_release(req *q)
-{
-    readers_return(q->s, q->w);
+    pool_return(&q->s->pool, q->w ? &q->w->lease : NULL);
 }
 
 /* ---- dispatch ---- */
@@ -205,7 +171,7 @@ static int route(req *q)
     if (hosts > 1 || (!hosts && ri->http_version && !strcmp(ri->http_version, "1.1")))
         return plain(q, 400, "Bad request: a request names exactly one Host.\n", NULL);
     if (host) {
-        if (!http_check_host(s, host))
+        if (!http_check_host(&s->http, host))
             return plain(q, 403, "This server does not answer to that host name.\n", NULL);
         snprintf(q->host, sizeof q->host, "%s", host);
     }
@@ -220,13 +186,13 @@ static int route(req *q)
     const char *p = q->uri;
     if (!p)
         return plain(q, 400, "Bad request: the path is not a valid address.\n", NULL);
-    size_t rl = strlen(s->root);
+    size_t rl = strlen(s->http.root);
     if (rl) {
-        if (strncmp(p, s->root, rl) || (p[rl] && p[rl] != '/'))
+        if (strncmp(p, s->http.root, rl) || (p[rl] && p[rl] != '/'))
             return h_error(q, 404, NULL, "Not found", "There is nothing at this address.");
         if (!p[rl]) {
-            char loc[sizeof s->root + 1];
-            snprintf(loc, sizeof loc, "%s/", s->root);
+            char loc[sizeof s->http.root + 1];
+            snprintf(loc, sizeof loc, "%s/", s->http.root);
             return http_redirect(q, 301, loc, NULL) == 0 ? 301 : 500;
         }
         p += rl;
@@ -265,6 +231,11 @@ static int handle(struct mg_connection *c, void *cbdata)
     q.ri = mg_get_request_info(c);
     q.s = cbdata;
     q.w = mg_get_thread_pointer(c);
+    q.site = &q.s->http;
+    q.gate = &q.s->gate;
+    q.guard = &q.s->guard;
+    q.slot = q.w ? q.w->slot : NULL;
+    q.done_reading = done_reading;
     q.query = q.ri->query_string ? q.ri->query_string : "";
     if (q.w)
         guard_mark(&q.s->guard, q.w->slot, GUARD_WORKING, q.ri);
@@ -280,7 +251,7 @@ static int handle(struct mg_connection *c, void *cbdata)
     if (!q.status)
         q.status = status > 0 ? status : 500;
     http_log(&q);
-    readers_return(q.s, q.w);
+    done_reading(&q);
     if (q.w)
         guard_mark(&q.s->guard, q.w->slot, GUARD_NONE, NULL);
     free(uri);
@@ -311,7 +282,7 @@ static int set_root(srv *s, const char *root, char *err, size_t errlen)
     size_t n = strlen(root);
     while (n > 1 && root[n - 1] == '/')
         n--;
-    if (root[0] != '/' || n >= sizeof s->root)
+    if (root[0] != '/' || n >= sizeof s->http.root)
         goto bad;
     for (size_t i = 0; i < n; i++) {
         char c = root[i];
@@ -323,8 +294,8 @@ static int set_root(srv *s, const char *root, char *err, size_t errlen)
                                                  (root[i + 2] == '.' && (i + 3 == n || root[i + 3] == '/'))))))
             goto bad;
     }
-    memcpy(s->root, root, n);
-    s->root[n] = 0;
+    memcpy(s->http.root, root, n);
+    s->http.root[n] = 0;
     return 0;
 bad:
     snprintf(err, errlen, "--url-root: '%.100s' is not a path like /library", root);
@@ -375,10 +346,7 @@ void smz_server_stop(smz_server *s)
         mg_exit_library();
     }
     guard_free(&s->guard);
-    for (size_t i = 0; i < s->reg.n; i++)
-        while (s->reg.a[i].n_idle)
-            smz_reader_close(s->reg.a[i].idle[--s->reg.a[i].n_idle]);
-    pthread_mutex_destroy(&s->pool_mu);
+    pool_destroy(&s->pool);
     if (s->gate_ready) {
         gate_destroy(&s->gate);
         gate_destroy(&s->search_gate);
@@ -386,14 +354,14 @@ void smz_server_stop(smz_server *s)
     smz_cache_free(s->cache);
     reg_free(&s->reg);
     pthread_mutex_destroy(&s->reg.lock);
-    for (size_t i = 0; i < s->n_hostnames; i++)
-        free(s->hostnames[i]);
-    free(s->hostnames);
+    for (size_t i = 0; i < s->http.n_hostnames; i++)
+        free(s->http.hostnames[i]);
+    free(s->http.hostnames);
     for (size_t i = 0; s->options && s->options[i]; i++)
         free(s->options[i]);
     free(s->options);
-    if (s->log_fd > 2)
-        close(s->log_fd);
+    if (s->http.log_fd > 2)
+        close(s->http.log_fd);
     free(s);
 }
 
@@ -410,13 +378,16 @@ smz_server *smz_server_start(const smz_serve_opts *o, char *err, size_t errlen)
         snprintf(err, errlen, "out of memory");
         return NULL;
     }
-    s->log_fd = -1;
+    s->http.log_fd = -1;
     pthread_mutex_init(&s->reg.lock, NULL);
-    pthread_mutex_init(&s->pool_mu, NULL);
+    /* Set up at once, so that smz_server_stop may always tear it down; its
+     * cache is made below, once --cache-mb is checked. */
+    pool_init(&s->pool, &s->reg, NULL);
+    s->reg.loaded_one = sig_quick; /* the library's quick look at signatures */
     s->reg.warn = o->warn;
     s->reg.ctx = o->ctx;
     s->toolbar = !o->no_toolbar;
-    s->scripts = !o->no_scripts;
+    s->http.scripts = !o->no_scripts;
     /* The bar's tokens are keyed hashes (bar_token), made by libsodium,
      * which wants initialising before any of its functions is used. */
     if (sodium_init() < 0 || getrandom(s->bar_key, sizeof s->bar_key, 0) != (ssize_t)sizeof s->bar_key) {
@@ -426,7 +397,7 @@ smz_server *smz_server_start(const smz_serve_opts *o, char *err, size_t errlen)
     assets_version(s->skin_v);
     const char *address = o->address && o->address[0] ? o->address : "127.0.0.1";
     int v6 = 0;
-    if (strlen(address) >= sizeof s->address) {
+    if (strlen(address) >= sizeof s->http.address) {
         snprintf(err, errlen, "--address: not an IP address");
         goto fail;
     }
@@ -441,8 +412,8 @@ smz_server *smz_server_start(const smz_serve_opts *o, char *err, size_t errlen)
         }
         v6 = 1;
     }
-    snprintf(s->address, sizeof s->address, "%s", address);
-    s->listen_any = !strcmp(address, "0.0.0.0") || !memcmp(addr, "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0", v6 ? 16 : 4);
+    snprintf(s->http.address, sizeof s->http.address, "%s", address);
+    s->http.listen_any = !strcmp(address, "0.0.0.0") || !memcmp(addr, "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0", v6 ? 16 : 4);
     if (o->port < 0 || o->port > 65535) {
         snprintf(err, errlen, "--port: %d is not a port number", o->port);
         goto fail;
@@ -454,7 +425,7 @@ smz_server *smz_server_start(const smz_serve_opts *o, char *err, size_t errlen)
         snprintf(err, errlen, "--threads: between 1 and %d", MAX_THREADS);
         goto fail;
     }
-    if (o->n_hostnames && !(s->hostnames = calloc(o->n_hostnames, sizeof *s->hostnames))) {
+    if (o->n_hostnames && !(s->http.hostnames = calloc(o->n_hostnames, sizeof *s->http.hostnames))) {
         snprintf(err, errlen, "out of memory");
         goto fail;
     }
@@ -463,7 +434,7 @@ smz_server *smz_server_start(const smz_serve_opts *o, char *err, size_t errlen)
             snprintf(err, errlen, "--hostname: '%.100s' is not a host name", o->hostnames[i]);
             goto fail;
         }
-        if (!(s->hostnames[s->n_hostnames++] = strdup(o->hostnames[i]))) {
+        if (!(s->http.hostnames[s->http.n_hostnames++] = strdup(o->hostnames[i]))) {
             snprintf(err, errlen, "out of memory");
             goto fail;
         }
@@ -483,9 +454,9 @@ smz_server *smz_server_start(const smz_serve_opts *o, char *err, size_t errlen)
     if (sig_trust(s, o->trust, o->n_trust, err, errlen) != 0)
         goto fail;
     if (o->log_path) {
-        s->log_fd = !strcmp(o->log_path, "-") ? dup(1)
+        s->http.log_fd = !strcmp(o->log_path, "-") ? dup(1)
                                                : open(o->log_path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
-        if (s->log_fd < 0) {
+        if (s->http.log_fd < 0) {
             snprintf(err, errlen, "--log: %s: %s", o->log_path, strerror(errno));
             goto fail;
         }
@@ -499,6 +470,7 @@ smz_server *smz_server_start(const smz_serve_opts *o, char *err, size_t errlen)
         snprintf(err, errlen, "out of memory");
         goto fail;
     }
+    s->pool.cache = s->cache;
     if (gate_init(&s->gate, gate_places()) != 0) {
         snprintf(err, errlen, "out of memory");
         goto fail;
@@ -581,7 +553,7 @@ smz_server *smz_server_start(const smz_serve_opts *o, char *err, size_t errlen)
         goto fail;
     }
     snprintf(s->url, sizeof s->url, v6 ? "http://[%s]:%d%s/" : "http://%s:%d%s/",
-             s->listen_any ? (v6 ? "::1" : "127.0.0.1") : address, port, s->root);
+             s->http.listen_any ? (v6 ? "::1" : "127.0.0.1") : address, port, s->http.root);
     return s;
 oom:
     snprintf(err, errlen, "out of memory");

@@ -14,7 +14,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include "srv.h"
+#include <sqlite3.h>
+#include "buf.h"
+#include "sigcheck.h"
 
 static void summarize(const smz_verify_report *rep, int *sig, char keyid[SMZ_KEYID_SIZE],
                       char *msg, size_t msglen)
@@ -207,49 +209,49 @@ static const char *const names[] = {[SIG_NONE] = "none", [SIG_CHECKING] = "check
                                     [SIG_GOOD] = "good", [SIG_UNTRUSTED] = "untrusted",
                                     [SIG_BAD] = "bad"};
 
-void sig_opds(hb *b, registry *g, const archive *a)
+void sig_opds(smz_strbuf *b, registry *g, const archive *a)
 {
     sig_view v;
     sig_get(g, a, &v);
-    hb_printf(b, "<smz:signature xmlns:smz=\"urn:samizdat:opds\" status=\"%s\"", names[v.sig]);
+    smz_strbuf_addf(b, "<smz:signature xmlns:smz=\"urn:samizdat:opds\" status=\"%s\"", names[v.sig]);
     if (v.keyid[0])
-        hb_printf(b, " key-id=\"%s\" trusted=\"%s\"", v.keyid,
-                  v.sig == SIG_UNTRUSTED ? "no" : "yes");
-    hb_puts(b, "/>");
+        smz_strbuf_addf(b, " key-id=\"%s\" trusted=\"%s\"", v.keyid,
+                        v.sig == SIG_UNTRUSTED ? "no" : "yes");
+    smz_strbuf_adds(b, "/>");
 }
 
-void sig_html(hb *b, registry *g, const archive *a)
+void sig_html(smz_strbuf *b, registry *g, const archive *a)
 {
     sig_view v;
     sig_get(g, a, &v);
-    hb_printf(b, "<p class=\"smz-sig smz-sig-%s\" data-signature=\"%s\"", names[v.sig],
-              names[v.sig]);
+    smz_strbuf_addf(b, "<p class=\"smz-sig smz-sig-%s\" data-signature=\"%s\"", names[v.sig],
+                    names[v.sig]);
     if (v.keyid[0])
-        hb_printf(b, " data-key-id=\"%s\" data-trusted=\"%s\"", v.keyid,
-                  v.sig == SIG_UNTRUSTED ? "no" : "yes");
-    hb_puts(b, ">");
+        smz_strbuf_addf(b, " data-key-id=\"%s\" data-trusted=\"%s\"", v.keyid,
+                        v.sig == SIG_UNTRUSTED ? "no" : "yes");
+    smz_strbuf_adds(b, ">");
     switch (v.sig) {
     case SIG_NONE:
-        hb_puts(b, "Not signed");
+        smz_strbuf_adds(b, "Not signed");
         break;
     case SIG_CHECKING:
-        hb_printf(b, "Signed by trusted key <code>%s</code> &middot; checking the content&hellip;",
-                  v.keyid);
+        smz_strbuf_addf(b, "Signed by trusted key <code>%s</code> &middot; checking the content&hellip;",
+                        v.keyid);
         break;
     case SIG_GOOD:
-        hb_printf(b, "&#10003; Signed by trusted key <code>%s</code> &middot; verified", v.keyid);
+        smz_strbuf_addf(b, "&#10003; Signed by trusted key <code>%s</code> &middot; verified", v.keyid);
         break;
     case SIG_UNTRUSTED:
-        hb_printf(b, "Signed by key <code>%s</code> &middot; not a trusted key, not checked",
-                  v.keyid[0] ? v.keyid : "?");
+        smz_strbuf_addf(b, "Signed by key <code>%s</code> &middot; not a trusted key, not checked",
+                        v.keyid[0] ? v.keyid : "?");
         break;
     case SIG_BAD:
-        hb_puts(b, "&#10007; Bad signature");
+        smz_strbuf_adds(b, "&#10007; Bad signature");
         if (v.keyid[0])
-            hb_printf(b, " (key <code>%s</code>)", v.keyid);
-        hb_puts(b, ": ");
-        hb_html(b, v.msg);
+            smz_strbuf_addf(b, " (key <code>%s</code>)", v.keyid);
+        smz_strbuf_adds(b, ": ");
+        buf_html(b, v.msg);
         break;
     }
-    hb_puts(b, "</p>");
+    smz_strbuf_adds(b, "</p>");
 }

@@ -1,6 +1,7 @@
 /* The capped, growable string buffer of strbuf.h.  Growth doubles from a
  * small start and never passes the caller's cap (plus one byte for the NUL),
  * and every size computation is checked before it is used. */
+#include <assert.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -69,6 +70,28 @@ static smz_err reserve(smz_strbuf *b, size_t n)
     b->p = p;
     b->cap = cap;
     return SMZ_OK;
+}
+
+smz_err smz_strbuf_reserve(smz_strbuf *b, size_t n)
+{
+    return reserve(b, n);
+}
+
+char *smz_strbuf_room(smz_strbuf *b, size_t n)
+{
+    if (reserve(b, n) != SMZ_OK)
+        return NULL;
+    char *at = b->p + b->len;
+    b->len += n;
+    b->p[b->len] = 0;
+    return at;
+}
+
+void smz_strbuf_fail(smz_strbuf *b, smz_err err)
+{
+    assert(err != SMZ_OK);
+    if (!b->err)
+        (void)fail(b, err);
 }
 
 smz_err smz_strbuf_add(smz_strbuf *b, const void *mem, size_t n)

@@ -44,6 +44,22 @@ void smz_strbuf_reset(smz_strbuf *b);
  * The caller keeps LEN on a character boundary if the text is UTF-8. */
 void smz_strbuf_truncate(smz_strbuf *b, size_t len);
 
+/* Makes room for N more bytes at once, so that the appends that follow do
+ * not grow the buffer step by step.  Adds nothing; fails as an append of N
+ * bytes would (SMZ_E_TOOBIG past the cap, SMZ_E_NOMEM, the sticky error). */
+smz_err smz_strbuf_reserve(smz_strbuf *b, size_t n);
+
+/* Appends N bytes for the caller to fill (a read straight into the buffer)
+ * and returns where they start, or NULL on failure (the error sticks).  The
+ * bytes are uninitialised until the caller writes them; the NUL after them
+ * is in place. */
+char *smz_strbuf_room(smz_strbuf *b, size_t n);
+
+/* Records ERR (not SMZ_OK) as B's sticky error, dropping the contents, as a
+ * failed append would; an earlier error stays.  For a caller that builds
+ * part of B's text elsewhere and must pass that failure on. */
+void smz_strbuf_fail(smz_strbuf *b, smz_err err);
+
 /* Appends N bytes from MEM (MEM may be NULL when N is 0).  Returns SMZ_OK,
  * SMZ_E_TOOBIG past the cap, SMZ_E_NOMEM, or the sticky earlier error. */
 smz_err smz_strbuf_add(smz_strbuf *b, const void *mem, size_t n);

@@ -6,7 +6,7 @@
  * "Name: value" one a line, for the framing check.  Besides "no crash, no leak", the
  * promises checked are those the server's safety rests on:
  *   - a decoded path has no NUL or control character, is valid UTF-8 and
- *     survives re-encoding (hb_url) and decoding unchanged;
+ *     survives re-encoding (buf_url) and decoding unchanged;
  *   - http_query_ok accepts only query strings in which no parameter
  *     decodes to a NUL (CivetWeb's mg_get_var2 is the decoder);
  *   - a Host that passes http_check_host holds only characters safe in a
@@ -23,7 +23,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "../../server/srv.h"
+#include "../../server/buf.h"
+#include "../../server/http.h"
 #include "text/utf8.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -52,27 +53,27 @@ static void check_path(const char *raw)
     for (int i = 0; i < n; i++)
         if ((unsigned char)out[i] < 0x20 || out[i] == 0x7F)
             abort();
-    hb enc;
-    hb_init(&enc, rl * 3 + 16);
-    hb_url(&enc, out, 1);
-    const char *e = hb_str(&enc);
-    if (enc.err || !only(e, strlen(e), "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~/%"))
+    smz_strbuf enc;
+    smz_strbuf_init(&enc, rl * 3 + 16);
+    buf_url(&enc, out, 1);
+    const char *e = smz_strbuf_str(&enc);
+    if (smz_strbuf_err(&enc) || !only(e, strlen(e), "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~/%"))
         abort();
-    hb_free(&enc);
+    smz_strbuf_free(&enc);
     /* What we decode from our own encoding is what we encoded. */
-    hb_init(&enc, rl * 3 + 16);
-    hb_url(&enc, out, 1);
-    int m = http_path_decode(hb_str(&enc), again, rl * 3 + 2);
+    smz_strbuf_init(&enc, rl * 3 + 16);
+    buf_url(&enc, out, 1);
+    int m = http_path_decode(smz_strbuf_str(&enc), again, rl * 3 + 2);
     if (m != n || memcmp(again, out, (size_t)n) != 0)
         abort();
-    hb_free(&enc);
-    hb h;
-    hb_init(&h, rl * 8 + 64);
-    hb_html(&h, out);
-    const char *hs = hb_str(&h);
+    smz_strbuf_free(&enc);
+    smz_strbuf h;
+    smz_strbuf_init(&h, rl * 8 + 64);
+    buf_html(&h, out);
+    const char *hs = smz_strbuf_str(&h);
     if (strpbrk(hs, "<>\"'") || !smz_utf8_valid(hs, strlen(hs)))
         abort();
-    hb_free(&h);
+    smz_strbuf_free(&h);
 done:
     free(out);
     free(again);
@@ -80,17 +81,17 @@ done:
 
 static void check_log(const char *s)
 {
-    hb b;
-    hb_init(&b, strlen(s) * 4 + 16);
+    smz_strbuf b;
+    smz_strbuf_init(&b, strlen(s) * 4 + 16);
     http_log_escape(&b, s);
-    const char *o = hb_str(&b);
+    const char *o = smz_strbuf_str(&b);
     for (const char *p = o; *p; p++) {
         if (*p <= 0x20 || *p >= 0x7F || *p == '"')
             abort();
         if (*p == '\\' && p[1] != 'x')
             abort();
     }
-    hb_free(&b);
+    smz_strbuf_free(&b);
 }
 
 static void check_query(const char *query, const char *name)
@@ -181,7 +182,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     check_query(query, name);
 
     if (host) {
-        static srv s;
+        static http_site s;
         static char *names[] = {"books.example", "LOCALHOST.lan"};
         memset(&s, 0, sizeof s);
         snprintf(s.address, sizeof s.address, "%s", size & 1 ? "127.0.0.1" : "::1");

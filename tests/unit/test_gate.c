@@ -7,7 +7,7 @@
 #include <string.h>
 #include <time.h>
 #include "check.h"
-#include "../../server/srv.h"
+#include "../../server/gate.h"
 
 #define WAITERS 5
 

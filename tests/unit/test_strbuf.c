@@ -124,8 +124,39 @@ static void test_detach(void)
     smz_strbuf_free(&b);
 }
 
+static void test_reserve_room_fail(void)
+{
+    smz_strbuf b;
+    smz_strbuf_init(&b, 16);
+    CHECK(smz_strbuf_reserve(&b, 16) == SMZ_OK && smz_strbuf_len(&b) == 0 && b.cap >= 17,
+          "reserve makes room for the cap and adds nothing");
+    char *at = smz_strbuf_room(&b, 3);
+    CHECK(at && smz_strbuf_len(&b) == 3 && at[3] == 0, "room hands out 3 bytes, NUL after them");
+    memcpy(at, "abc", 3);
+    CHECK(smz_strbuf_adds(&b, "d") == SMZ_OK && !strcmp(smz_strbuf_str(&b), "abcd"), "bytes filled in place");
+    CHECK(smz_strbuf_room(&b, 13) == NULL && smz_strbuf_err(&b) == SMZ_E_TOOBIG,
+          "room past the cap is NULL and the error sticks");
+    smz_strbuf_free(&b);
+
+    smz_strbuf_init(&b, 16);
+    CHECK(smz_strbuf_reserve(&b, 17) == SMZ_E_TOOBIG && smz_strbuf_adds(&b, "x") == SMZ_E_TOOBIG,
+          "reserve past the cap fails like an append");
+    smz_strbuf_free(&b);
+
+    smz_strbuf_init(&b, 16);
+    smz_strbuf_adds(&b, "kept?");
+    smz_strbuf_fail(&b, SMZ_E_NOMEM);
+    CHECK(smz_strbuf_err(&b) == SMZ_E_NOMEM && smz_strbuf_len(&b) == 0 && !strcmp(smz_strbuf_str(&b), ""),
+          "fail records the error and drops the contents");
+    smz_strbuf_fail(&b, SMZ_E_TOOBIG);
+    CHECK(smz_strbuf_err(&b) == SMZ_E_NOMEM && smz_strbuf_adds(&b, "y") == SMZ_E_NOMEM,
+          "the first error stays");
+    smz_strbuf_free(&b);
+}
+
 int main(void)
 {
+    test_reserve_room_fail();
     test_add_and_cap();
     test_growth();
     test_printf();

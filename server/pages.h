@@ -1,0 +1,46 @@
+/* Pages: our HTML (the top bar, page frame, error pages, the library's
+ * front page), the reader a page reads from, and where the bar goes in an
+ * archived page.
+ *
+ * Layer 6 of server/ (see server.c): uses layers 1 to 5 and lib/. */
+#ifndef SMZ_SERVER_PAGES_H
+#define SMZ_SERVER_PAGES_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "http.h"
+#include "library.h"
+#include "site.h"
+#include "util/strbuf.h"
+
+/* A reader for archive A, borrowed from the pool until the request's
+ * answer goes out, or NULL with a 500 page sent when it cannot be opened. */
+smz_reader *page_reader(req *q, archive *a);
+/* The top bar for archive A (NULL: the library).  INJECT: for an archived
+ * page (ASCII-only, since the page may use any charset; brings its CSS). */
+void page_bar(smz_strbuf *b, srv *s, const archive *a, const char *pattern, int inject);
+/* The bar injected into A's pages: the same for every page of A, so built
+ * once; NULL when out of memory. */
+const char *page_bar_injected(srv *s, archive *a, size_t *len);
+void page_begin(smz_strbuf *b, srv *s, const char *title, const archive *a, const char *pattern);
+void page_end(smz_strbuf *b);
+int page_send(req *q, int status, smz_strbuf *b);
+/* Where our bar goes in HTML: the start of <body>'s content; -1 for a page
+ * with no body to put it in (a frameset). */
+long page_bar_at(const unsigned char *html, size_t n);
+/* Human-readable figures. */
+void fmt_count(smz_strbuf *b, uint64_t n);
+void fmt_size(smz_strbuf *b, uint64_t n);
+/* The token in the injected bar's suggestion URL for archive A: 32 hex
+ * digits and a NUL into OUT.  The page's sandbox makes its origin opaque, so
+ * the bar's fetch of /suggest is cross-origin; only a request carrying its
+ * archive's token is answered with CORS for the origin "null" (query.c). */
+void bar_token(const srv *s, const archive *a, char out[33]);
+/* 1 when TOKEN is A's. */
+int bar_token_ok(const srv *s, const archive *a, const char *token);
+/* An error page (with the bar of A, or of the library when A is NULL). */
+int h_error(req *q, int status, const archive *a, const char *title, const char *msg);
+/* The library's front page. */
+int h_library(req *q);
+
+#endif
