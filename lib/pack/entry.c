@@ -7,7 +7,7 @@
 #include <strings.h>
 #include "entry.h"
 #include "analyze.h"
-#include "article.h"
+#include "article/article.h"
 #include "format.h"
 
 void smz_packer_warn(smz_packer *p, const char *fmt, ...)
