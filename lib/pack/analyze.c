@@ -7,7 +7,7 @@
 #include "analyze.h"
 #include "text/entry_text.h"
 #include "text/html.h"
-#include "article.h"
+#include "article/article.h"
 
 static smz_err analyze_html(const unsigned char *data, size_t len, int want_text, smz_analysis *out)
 {

@@ -7,7 +7,7 @@
 #include <strings.h>
 #include "entry.h"
 #include "analyze.h"
-#include "article.h"
+#include "article/article.h"
 #include "format.h"
 #include "writer_priv.h"
 

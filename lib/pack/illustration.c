@@ -1,9 +1,9 @@
-/* The default 48x48 illustration (see article.h): a typed page on a red
+/* The default 48x48 illustration (see smz/pack.h): a typed page on a red
  * ground, for collections that bring no icon of their own.  The bytes are a
  * complete PNG (RGBA, 8 bits, one IDAT), drawn once with a small script
  * (anti-aliased shapes, zlib level 9) and embedded so the packer needs no
  * image library and every archive gets the same bytes. */
-#include "pack/article.h"
+#include "smz/pack.h"
 
 static const unsigned char ILLUSTRATION_PNG[] = {
     0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d,

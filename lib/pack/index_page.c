@@ -5,13 +5,14 @@
  * summary are kept here as it passes, and the index page is written at the
  * end, just before the archive is finished.  A collection that turns out to
  * have its own index.html needs none of it, so the list is dropped as soon
- * as one is packed.  The page itself is article.c's, sorted there in a
- * fixed order, so the archive stays reproducible. */
+ * as one is packed.  The page itself is written by lib/article
+ * (smz_article_index_html), sorted there in a fixed order, so the archive
+ * stays reproducible. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "entry.h"
-#include "pack/article.h"
+#include "article/article.h"
 #include "text/date.h"
 #include "text/utf8.h"
 

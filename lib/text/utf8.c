@@ -120,3 +120,28 @@ smz_err smz_utf8_add_repaired(smz_strbuf *b, const char *s, size_t n)
     }
     return smz_strbuf_add(b, p + start, n - start);
 }
+
+size_t smz_utf8_count(const char *s, size_t len)
+{
+    size_t c = 0;
+    for (size_t i = 0; i < len; i++)
+        c += ((unsigned char)s[i] & 0xC0) != 0x80;
+    return c;
+}
+
+size_t smz_utf8_offset(const char *s, size_t len, size_t max)
+{
+    size_t c = 0;
+    for (size_t i = 0; i < len; i++)
+        if (((unsigned char)s[i] & 0xC0) != 0x80 && c++ == max)
+            return i;
+    return len;
+}
+
+size_t smz_utf8_last(const char *s, size_t len)
+{
+    size_t i = len - 1;
+    while (i > 0 && ((unsigned char)s[i] & 0xC0) == 0x80)
+        i--;
+    return i;
+}

@@ -34,4 +34,20 @@ size_t smz_utf8_cut(const char *s, size_t len, size_t max);
  * text from an archive may go where only UTF-8 is valid (JSON). */
 smz_err smz_utf8_add_repaired(smz_strbuf *b, const char *s, size_t n);
 
+/* Steps over text already known to be valid UTF-8 (after smz_utf8_valid
+ * or a repair): they count lead bytes and never decode, so they are cheap
+ * enough for every line of a long text.  On invalid UTF-8 they stay within
+ * the LEN bytes but their answers mean nothing. */
+
+/* The number of characters (code points) in the LEN bytes at S. */
+size_t smz_utf8_count(const char *s, size_t len);
+
+/* The byte offset of character number MAX (from 0) in the LEN bytes at S:
+ * the length of its first MAX characters; LEN when it has no more. */
+size_t smz_utf8_offset(const char *s, size_t len, size_t max);
+
+/* The byte offset at which the last character of the LEN (> 0) bytes at S
+ * starts. */
+size_t smz_utf8_last(const char *s, size_t len);
+
 #endif

@@ -8,7 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include "check.h"
-#include "pack/article.h"
+#include "article/article.h"
+#include "smz/pack.h"
 #include "text/utf8.h"
 
 static char *read_sample(const char *name, size_t *len)

@@ -1,20 +1,23 @@
 /* Articles: plain-text (.txt) and Markdown (.md) files turned into clean,
  * self-contained HTML pages for the archive, with the title a person would
  * give them, a date, and the plain text for the search index; plus the
- * index page of a collection that has no main page of its own, and the
- * default 48x48 illustration.
+ * index page of a collection that has no main page of its own.
  *
  * Everything here takes untrusted bytes: invalid UTF-8 becomes U+FFFD,
  * every output string is valid UTF-8, all text is HTML-escaped, Markdown is
  * rendered without raw HTML or unsafe links, and the pages load nothing from
- * outside (no scripts, no external style sheets, fonts or images). */
-#ifndef SMZ_PACK_ARTICLE_H
-#define SMZ_PACK_ARTICLE_H
+ * outside (no scripts, no external style sheets, fonts or images).
+ *
+ * This is the whole interface of lib/article, a text-to-HTML engine that
+ * knows nothing of archives: lib/pack calls it for each .txt and .md file
+ * and for the generated index page.  Its files and their layers are drawn
+ * in lib/article/article_int.h; it uses lib/text, lib/util and cmark. */
+#ifndef SMZ_ARTICLE_ARTICLE_H
+#define SMZ_ARTICLE_ARTICLE_H
 
 #include <stddef.h>
 #include <stdint.h>
 #include "smz/error.h"
-#include "smz/pack.h"
 
 #define SMZ_ARTICLE_MAX_INPUT (16u << 20) /* bytes of one article */
 #define SMZ_ARTICLE_MAX_TEXT (4u << 20)   /* bytes of search text kept */
@@ -145,7 +148,5 @@ typedef struct smz_article_ref {
 smz_err smz_article_index_html(const smz_article_ref *items, size_t n,
                                const char *collection_title, const char *description,
                                const char *lang, char **html_out);
-
-/* smz_default_illustration() is declared in smz/pack.h. */
 
 #endif
