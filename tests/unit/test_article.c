@@ -416,10 +416,11 @@ static void test_titles(void)
     }
     /* One 300-character sentence without clause breaks: words up to 100
      * characters and an ellipsis, no dangling stopword. */
-    char longs[400] = "";
+    char longs[400];
+    size_t ln = 0;
     for (int i = 0; i < 30; i++)
-        strcat(longs, i % 3 == 2 ? "the " : "wordy ");
-    strcat(longs, "end.");
+        ln += (size_t)snprintf(longs + ln, sizeof longs - ln, "%s", i % 3 == 2 ? "the " : "wordy ");
+    snprintf(longs + ln, sizeof longs - ln, "end.");
     smz_article *a = render_s(longs, SMZ_ARTICLE_TEXT);
     if (a) {
         size_t n = strlen(a->title);
@@ -429,9 +430,10 @@ static void test_titles(void)
         smz_article_free(a);
     }
     /* A 200-character word: cut at 100 characters, on a character boundary. */
-    char word[1024] = "";
+    char word[1024];
     for (int i = 0; i < 200; i++)
-        strcat(word, "\xC3\xA9");
+        memcpy(word + 2 * i, "\xC3\xA9", 2);
+    word[400] = '\0';
     a = render_s(word, SMZ_ARTICLE_TEXT);
     if (a) {
         CHECK(cps(a->title) == 101 && smz_utf8_valid(a->title, strlen(a->title)), "one long word: %zu characters",
@@ -608,9 +610,10 @@ static void test_bad_input(void)
 
 static void test_index(void)
 {
-    char longsum[600] = "";
+    char longsum[600];
     for (int i = 0; i < 60; i++)
-        strcat(longsum, "summary ");
+        memcpy(longsum + 8 * i, "summary ", 8);
+    longsum[480] = '\0';
     smz_article_ref items[] = {
         {.path = "b.html", .title = "Bee", .date = NULL, .summary = "undated b"},
         {.path = "old.html", .title = "Old", .date = "2020-01-01", .summary = NULL},
