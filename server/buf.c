@@ -90,22 +90,6 @@ void buf_utf8(smz_strbuf *b, const char *str)
     }
 }
 
-void buf_url(smz_strbuf *b, const char *str, int slash)
-{
-    static const char hex[] = "0123456789ABCDEF";
-    for (const unsigned char *s = (const unsigned char *)str; *s; s++) {
-        unsigned c = *s;
-        if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
-            c == '.' || c == '_' || c == '~' || (slash && c == '/')) {
-            char ch = (char)c;
-            smz_strbuf_add(b, &ch, 1);
-        } else {
-            char e[3] = {'%', hex[c >> 4], hex[c & 15]};
-            smz_strbuf_add(b, e, 3);
-        }
-    }
-}
-
 /* The search library promises HTML-safe snippets with <b> marks; this keeps
  * exactly that and escapes anything else, so a bug there cannot become an
  * injection here. */

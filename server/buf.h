@@ -18,8 +18,6 @@ void buf_html(smz_strbuf *b, const char *s);
 /* The same, with every non-ASCII character as a numeric reference: safe in a
  * page of any ASCII-compatible charset (the injected bar). */
 void buf_html_ascii(smz_strbuf *b, const char *s);
-/* S percent-encoded: everything but A-Z a-z 0-9 - . _ ~ (and / if SLASH). */
-void buf_url(smz_strbuf *b, const char *s, int slash);
 /* S with invalid UTF-8 and control characters (but \t \n) replaced by
  * U+FFFD; S may be NULL (nothing). */
 void buf_utf8(smz_strbuf *b, const char *s);
