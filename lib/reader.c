@@ -120,7 +120,7 @@ const char *smz_reader_errmsg(const smz_reader *r)
     return r ? r->errmsg : "out of memory";
 }
 
-struct sqlite3 *smz_reader_db(smz_reader *r)
+sqlite3 *smz_reader_db(smz_reader *r)
 {
     return r->db;
 }

@@ -1,6 +1,7 @@
-/* What the library's own modules (search) use of a reader beyond the public
- * API: its connection's query budget, its error message, its index; and the
- * cluster decoder on its own, for the fuzz target tests/fuzz/fuzz_cluster.c. */
+/* What the library's own modules (search, signatures) use of a reader
+ * beyond the public API: its SQLite connection and that connection's query
+ * budget, its error message, its index; and the cluster decoder on its own,
+ * for the fuzz target tests/fuzz/fuzz_cluster.c. */
 #ifndef SMZ_READER_PRIV_H
 #define SMZ_READER_PRIV_H
 
@@ -9,6 +10,10 @@
 #include "smz/reader.h"
 #include "cache.h"
 #include "format.h"
+
+/* The handle's read-only SQLite connection (the search module's queries,
+ * the signature check's digest). */
+sqlite3 *smz_reader_db(smz_reader *r);
 
 /* Starts a call: clears the error message and gives the next queries
  * FACTOR times the usual step budget (the progress handler's). */

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <time.h>
 #include <sqlite3.h>
+#include "reader_priv.h"
 #include "srv.h"
 
 static void summarize(const smz_verify_report *rep, int *sig, char keyid[SMZ_KEYID_SIZE],

@@ -179,10 +179,6 @@ uint64_t smz_iter_skipped(const smz_iter *it);
 /* A random HTML entry (for /random): seeded by the caller's SEED. */
 smz_err smz_reader_random(smz_reader *r, uint64_t seed, smz_entry **out);
 
-/* The underlying read-only SQLite connection, for the search module. */
-struct sqlite3;
-struct sqlite3 *smz_reader_db(smz_reader *r);
-
 #ifdef __cplusplus
 }
 #endif

@@ -86,9 +86,8 @@ typedef struct smz_verify_opts {
                                      already checked it (smz check); NULL: computed */
     unsigned flags;               /* SMZ_VERIFY_* */
     const atomic_int *cancel;     /* may be NULL; when it becomes non-zero, hashing a
-                                     .minisig's file stops (SMZ_E_INTERRUPTED).  The
-                                     digest is stopped with sqlite3_interrupt on
-                                     smz_reader_db(R) by the caller. */
+                                     .minisig's file stops (SMZ_E_INTERRUPTED); it
+                                     does not stop the digest's reading of R */
 } smz_verify_opts;
 
 /* Checks every signature of the archive open in R, whose file is PATH.

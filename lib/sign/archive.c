@@ -21,6 +21,7 @@
 #include <sqlite3.h>
 #include "smz/verify.h"
 #include "format.h"
+#include "reader_priv.h"
 #include "sign/archive_int.h"
 #include "text/utf8.h"
 #include "util/file.h"
