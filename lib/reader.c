@@ -21,7 +21,7 @@
 #define ZSTD_STATIC_LINKING_ONLY
 #include <zstd.h>
 #include "smz/reader.h"
-#include "smz/writer.h"
+#include "smz/format.h"
 #include "text/utf8.h"
 #include "text/date.h"
 #include "text/lang.h"

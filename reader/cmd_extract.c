@@ -12,7 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "cli.h"
-#include "smz/writer.h"
+#include "smz/format.h"
 
 static const char help[] =
     "usage: smz extract ARCHIVE [PATH_OR_PREFIX...] -o DIR\n"

@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "smz/error.h"
+#include "smz/format.h"
 
 #ifdef __cplusplus
 extern "C" {
