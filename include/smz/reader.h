@@ -44,18 +44,22 @@ void smz_reader_close(smz_reader *r);
 const char *smz_reader_errmsg(const smz_reader *r);
 
 /* One entry.  Everything is owned by the struct; free with smz_entry_free.
- * mime is "" for a redirect; redirect is NULL for content. */
+ * mime is "" for a redirect; redirect is NULL for content.  Only the reader
+ * makes entries (find, resolve, the iterator, random, smz_entry_dup): it
+ * keeps where their bytes lie beside the struct, so an smz_entry copied or
+ * built by the caller cannot be read; duplicate one with smz_entry_dup. */
 typedef struct smz_entry {
-    const char *path;
+    const char *path;     /* valid by smz_path_valid (smz/format.h) */
     const char *title;    /* "" when the entry has none */
     const char *mime;
     const char *redirect; /* target path of a redirect entry, else NULL */
     uint64_t size;        /* content bytes; 0 for a redirect */
-    /* private to the reader */
-    int64_t cluster;
-    uint64_t offset;
 } smz_entry;
 void smz_entry_free(smz_entry *e);
+/* A copy of E in *out (one allocation, owned by the caller: smz_entry_free),
+ * for keeping an entry the iterator lends.  SMZ_E_NOMEM (*out NULL) when
+ * memory ran out. */
+smz_err smz_entry_dup(const smz_entry *e, smz_entry **out);
 
 /* Orders entries by where their bytes lie (cluster, then offset), for qsort
  * of an array of smz_entry pointers.  Reading several entries in this order
