@@ -3,8 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cli.h"
-#include "text/term.h"
-#include "text/utf8.h"
+#include "smz/util.h"
 
 smz_reader *cli_open(const char *path, smz_cache *cache)
 {
