@@ -10,8 +10,13 @@ BIN     ?= bin
 PKGS    := libzstd libarchive sqlite3 libsodium libxml-2.0 libcmark libmagic
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wswitch-enum -Wvla
 CFLAGS  ?= -O2 -g
-ALL_CFLAGS = -std=c11 -D_DEFAULT_SOURCE -D_GNU_SOURCE $(WARN) $(CFLAGS) -Iinclude -Ilib \
+ALL_CFLAGS = -std=c11 -D_DEFAULT_SOURCE -D_GNU_SOURCE $(WARN) $(CFLAGS) -Iinclude \
              $(shell pkg-config --cflags $(PKGS) 2>/dev/null) -pthread -MMD -MP
+# lib/'s private headers are seen only by the library, the server (an
+# internal layer over it) and the tests: packer/, reader/ and common/ build
+# with -Iinclude alone, so they can use nothing but the public contract.
+PRIV_INC := -Ilib
+$(BUILD)/lib/%.o $(BUILD)/server/%.o $(BUILD)/tests/%: ALL_CFLAGS += $(PRIV_INC)
 LIBS    = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcivetweb -lpthread -lm
 LDFLAGS ?= -Wl,--as-needed -Wl,-O1
 # bin/smz starts in about a millisecond: the libraries every command needs are
@@ -127,7 +132,7 @@ fuzz: deps-test
 	    CFLAGS="-O1 -g -fsanitize=fuzzer-no-link,address,undefined" $(LIBSMZ:$(BUILD)/%=build-fuzz/%) \
 	    $(LIBSRV:$(BUILD)/%=build-fuzz/%)
 	@: >build-fuzz/summary.txt; for f in $(FUZZ_SRC); do n=$$(basename $$f .c | sed 's/^fuzz_//'); \
-	    clang $(ALL_CFLAGS:-MMD=) -O1 -g -fsanitize=fuzzer,address,undefined -o build-fuzz/fuzz_$$n $$f \
+	    clang $(ALL_CFLAGS:-MMD=) $(PRIV_INC) -O1 -g -fsanitize=fuzzer,address,undefined -o build-fuzz/fuzz_$$n $$f \
 	        build-fuzz/libsmzsrv.a build-fuzz/libsmz.a $(LIBS) || exit 1; \
 	    mkdir -p tests/fuzz/corpus/$$n; \
 	    build-fuzz/fuzz_$$n -max_total_time=$(FUZZ_SECONDS) -max_len=262144 -timeout=10 \

@@ -11,7 +11,7 @@
 #include <unistd.h>
 #include <sodium.h>
 #include "password.h"
-#include "util/file.h"
+#include "smz/util.h"
 
 void pw_wipe(char *buf, size_t len)
 {

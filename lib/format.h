@@ -1,15 +1,15 @@
 /* The .smz format's fixed facts, shared by the writer and the reader: the
  * SQLite schema (docs/FORMAT.md is its prose twin: change both together), the
  * identifiers, and the caps a reader enforces on every size it reads. */
-#ifndef SMZ_FORMAT_H
-#define SMZ_FORMAT_H
+#ifndef SMZ_LIB_FORMAT_H
+#define SMZ_LIB_FORMAT_H
 
 #include <stddef.h>
 #include <sqlite3.h>
 #include "smz/error.h"
+#include "smz/format.h" /* SMZ_FORMAT_VERSION, SMZ_MAX_PATH, the path rules */
 
 #define SMZ_APPLICATION_ID 0x534d5a31 /* "SMZ1" */
-#define SMZ_FORMAT_VERSION 2
 #define SMZ_PAGE_SIZE 4096
 
 /* Cluster kinds (clusters.kind). */

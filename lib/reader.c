@@ -22,7 +22,7 @@
 #define ZSTD_STATIC_LINKING_ONLY
 #include <zstd.h>
 #include "smz/reader.h"
-#include "smz/writer.h"
+#include "smz/format.h"
 #include "text/utf8.h"
 #include "text/date.h"
 #include "text/lang.h"
@@ -135,7 +135,7 @@ const char *smz_reader_errmsg(const smz_reader *r)
     return r ? r->errmsg : "out of memory";
 }
 
-struct sqlite3 *smz_reader_db(smz_reader *r)
+sqlite3 *smz_reader_db(smz_reader *r)
 {
     return r->db;
 }
@@ -424,12 +424,30 @@ void smz_entry_free(smz_entry *e)
     free(e);
 }
 
+smz_err smz_entry_dup(const smz_entry *e, smz_entry **out)
+{
+    size_t lp = strlen(e->path) + 1, lt = strlen(e->title) + 1, lm = strlen(e->mime) + 1,
+           lr = e->redirect ? strlen(e->redirect) + 1 : 0;
+    smz_entry_at *d = malloc(sizeof *d + lp + lt + lm + lr);
+    *out = NULL;
+    if (!d)
+        return SMZ_E_NOMEM;
+    *d = *smz_entry_place(e);
+    char *p = (char *)(d + 1);
+    d->pub.path = memcpy(p, e->path, lp);
+    d->pub.title = memcpy(p += lp, e->title, lt);
+    d->pub.mime = memcpy(p += lt, e->mime, lm);
+    d->pub.redirect = e->redirect ? memcpy(p + lm, e->redirect, lr) : NULL;
+    *out = &d->pub;
+    return SMZ_OK;
+}
+
 /* Builds an entry from a row (id, path, title, mime, redirect, size,
  * cluster, offset), checking every column. */
 static smz_err entry_from_row(smz_reader *r, sqlite3_stmt *s, smz_entry **out)
 {
     const char *txt[4];
-    size_t len[4], total = sizeof(smz_entry);
+    size_t len[4], total = sizeof(smz_entry_at);
     static const int col[4] = {1, 2, 3, 4};
     *out = NULL;
     for (int i = 0; i < 4; i++) {
@@ -473,10 +491,11 @@ static smz_err entry_from_row(smz_reader *r, sqlite3_stmt *s, smz_entry **out)
                        cluster <= 0 || (uint64_t)size > SMZ_MAX_ENTRY_SIZE)))
         return fail(r, SMZ_E_CORRUPT, "entry %.200s has a malformed field",
                     txt[0] ? txt[0] : "(no path)");
-    smz_entry *e = malloc(total);
-    if (!e)
+    smz_entry_at *ea = malloc(total);
+    if (!ea)
         return fail(r, SMZ_E_NOMEM, "out of memory");
-    char *p = (char *)(e + 1);
+    smz_entry *e = &ea->pub;
+    char *p = (char *)(ea + 1);
     const char **dst[4] = {&e->path, &e->title, &e->mime, &e->redirect};
     for (int i = 0; i < 4; i++) {
         if (!txt[i]) {
@@ -488,8 +507,8 @@ static smz_err entry_from_row(smz_reader *r, sqlite3_stmt *s, smz_entry **out)
         p += len[i] + 1;
     }
     e->size = redirect ? 0 : (uint64_t)size;
-    e->cluster = redirect ? 0 : cluster;
-    e->offset = redirect ? 0 : (uint64_t)offset;
+    ea->cluster = redirect ? 0 : cluster;
+    ea->offset = redirect ? 0 : (uint64_t)offset;
     if (redirect)
         e->mime = "";
     *out = e;
@@ -958,7 +977,8 @@ out:
 
 int smz_entry_cmp_place(const void *a, const void *b)
 {
-    const smz_entry *x = *(const smz_entry *const *)a, *y = *(const smz_entry *const *)b;
+    const smz_entry_at *x = smz_entry_place(*(const smz_entry *const *)a),
+                       *y = smz_entry_place(*(const smz_entry *const *)b);
     if (x->cluster != y->cluster)
         return x->cluster < y->cluster ? -1 : 1;
     return x->offset < y->offset ? -1 : x->offset > y->offset;
@@ -969,7 +989,8 @@ smz_err smz_reader_read_range(smz_reader *r, const smz_entry *e, uint64_t off, v
     begin(r);
     if (e->redirect || off > e->size || len > e->size - off)
         return fail(r, SMZ_E_INVALID, "range outside the entry");
-    return cluster_copy(r, r->cache, e->cluster, e->offset + off, buf, len);
+    const smz_entry_at *at = smz_entry_place(e);
+    return cluster_copy(r, r->cache, at->cluster, at->offset + off, buf, len);
 }
 
 static smz_err read_with(smz_reader *r, smz_cache *cache, const smz_entry *e, size_t max_len,
@@ -985,7 +1006,8 @@ static smz_err read_with(smz_reader *r, smz_cache *cache, const smz_entry *e, si
     unsigned char *buf = malloc(e->size ? e->size : 1);
     if (!buf)
         return fail(r, SMZ_E_NOMEM, "out of memory");
-    smz_err rc = cluster_copy(r, cache, e->cluster, e->offset, buf, e->size);
+    const smz_entry_at *at = smz_entry_place(e);
+    smz_err rc = cluster_copy(r, cache, at->cluster, at->offset, buf, e->size);
     if (rc != SMZ_OK) {
         free(buf);
         return rc;
@@ -1047,20 +1069,21 @@ smz_err smz_stream_open(smz_reader *r, const smz_entry *e, uint64_t off, uint64_
     *out = NULL;
     if (e->redirect || off > e->size || len > e->size - off)
         return fail(r, SMZ_E_INVALID, "range outside the entry");
+    const smz_entry_at *at = smz_entry_place(e);
     smz_stream *s = calloc(1, sizeof *s);
     if (!s)
         return fail(r, SMZ_E_NOMEM, "out of memory");
     s->r = r;
-    s->cid = e->cluster;
-    if ((rc = cluster_info(r, e->cluster, &s->ci)) != SMZ_OK) {
+    s->cid = at->cluster;
+    if ((rc = cluster_info(r, at->cluster, &s->ci)) != SMZ_OK) {
         free(s);
         return rc;
     }
-    if (e->offset > s->ci.usize || e->size > s->ci.usize - e->offset) {
+    if (at->offset > s->ci.usize || e->size > s->ci.usize - at->offset) {
         free(s);
-        return fail(r, SMZ_E_CORRUPT, "an entry lies outside cluster %lld", (long long)e->cluster);
+        return fail(r, SMZ_E_CORRUPT, "an entry lies outside cluster %lld", (long long)at->cluster);
     }
-    s->pos = e->offset + off;
+    s->pos = at->offset + off;
     s->end = s->pos + len;
     s->state = s->ci.kind == SMZ_CLUSTER_ZSTD && len > SMZ_STREAM_MIN ? STREAM_CACHED : STREAM_RANGES;
     *out = s;
@@ -1469,7 +1492,8 @@ static smz_err digest_entries(smz_reader *r, smz_cache *cache, crypto_generichas
                     rc = fail(r, SMZ_E_IO, "reading back the spilled content: %s", strerror(errno));
             } else if (r->decoded_bytes - start > budget) {
                 rc = SMZ_E_TOOBIG;
-            } else if ((rc = cluster_copy(r, cache, e->cluster, e->offset + off, chunk, n)) != SMZ_OK) {
+            } else if ((rc = cluster_copy(r, cache, smz_entry_place(e)->cluster,
+                                          smz_entry_place(e)->offset + off, chunk, n)) != SMZ_OK) {
                 char what[sizeof r->errmsg];
                 memcpy(what, r->errmsg, sizeof what);
                 fail(r, rc, "%.300s: %.700s", e->path, what);
@@ -1512,7 +1536,7 @@ static smz_err digest_spill(smz_reader *r, smz_cache *cache, unsigned char *chun
             pl = np;
             cap = nc;
         }
-        pl[n++] = (dplace){e->cluster, e->offset, e->size, pos};
+        pl[n++] = (dplace){smz_entry_place(e)->cluster, smz_entry_place(e)->offset, e->size, pos};
         pos += e->size;
     }
     smz_iter_free(it);
@@ -1861,12 +1885,13 @@ smz_err smz_reader_check(smz_reader *r, smz_problem_fn fn, void *ctx, uint64_t *
             smz_entry_free(t);
             continue;
         }
+        const smz_entry_at *at = smz_entry_place(e);
         cinfo ci;
         r->budget = SMZ_STEP_BUDGET;
-        if (cluster_info(r, e->cluster, &ci) != SMZ_OK)
+        if (cluster_info(r, at->cluster, &ci) != SMZ_OK)
             problem(&c, e->path, "%s", r->errmsg);
-        else if (e->offset > ci.usize || e->size > ci.usize - e->offset)
-            problem(&c, e->path, "lies outside cluster %lld", (long long)e->cluster);
+        else if (at->offset > ci.usize || e->size > ci.usize - at->offset)
+            problem(&c, e->path, "lies outside cluster %lld", (long long)at->cluster);
     }
     /* 4. The metadata, and the main page. */
     check_metadata(&c);

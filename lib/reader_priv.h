@@ -1,6 +1,7 @@
-/* What the library's own modules (search) use of a reader beyond the public
- * API: its connection's query budget, its error message, its index; and the
- * cluster decoder on its own, for the fuzz target tests/fuzz/fuzz_cluster.c. */
+/* What the library's own modules (search, signatures) use of a reader
+ * beyond the public API: its SQLite connection and that connection's query
+ * budget, its error message, its index; and the cluster decoder on its own,
+ * for the fuzz target tests/fuzz/fuzz_cluster.c. */
 #ifndef SMZ_READER_PRIV_H
 #define SMZ_READER_PRIV_H
 
@@ -9,6 +10,26 @@
 #include "smz/reader.h"
 #include "cache.h"
 #include "format.h"
+
+/* An entry as the reader allocates it (smz_reader_find, the iterator, ...):
+ * the public part first, so that the smz_entry * a caller holds is the
+ * address of this struct, then where the entry's bytes lie, which callers
+ * have no use for.  Its strings follow it in the same allocation. */
+typedef struct smz_entry_at {
+    smz_entry pub;
+    int64_t cluster; /* clusters.id; 0 for a redirect */
+    uint64_t offset; /* of its first byte in the cluster's decoded bytes */
+} smz_entry_at;
+
+/* The entry E (made by the reader, as every smz_entry is) as a whole. */
+static inline const smz_entry_at *smz_entry_place(const smz_entry *e)
+{
+    return (const smz_entry_at *)(const void *)e;
+}
+
+/* The handle's read-only SQLite connection (the search module's queries,
+ * the signature check's digest). */
+sqlite3 *smz_reader_db(smz_reader *r);
 
 /* Starts a call: clears the error message and gives the next queries
  * FACTOR times the usual step budget (the progress handler's). */

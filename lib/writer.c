@@ -119,47 +119,6 @@ static void warnf(smz_writer *w, const char *fmt, ...)
     w->o.warn(w->o.warn_ctx, msg);
 }
 
-const char *smz_path_problem(const char *p, size_t n)
-{
-    if (n == 0)
-        return "empty path";
-    if (n > SMZ_MAX_PATH)
-        return "path over 4096 bytes";
-    if (memchr(p, 0, n))
-        return "NUL byte in the path";
-    if (p[0] == '/')
-        return "absolute path (leading '/')";
-    if (p[n - 1] == '/')
-        return "path ends with '/'";
-    for (size_t i = 0; i < n;) {
-        const char *seg = p + i, *end = memchr(seg, '/', n - i);
-        size_t len = end ? (size_t)(end - seg) : n - i;
-        if (len == 0)
-            return "empty segment ('//')";
-        if (len == 1 && seg[0] == '.')
-            return "'.' segment";
-        if (len == 2 && seg[0] == '.' && seg[1] == '.')
-            return "'..' segment";
-        i += len + 1;
-    }
-    const unsigned char *s = (const unsigned char *)p;
-    for (size_t i = 0; i < n;) {
-        uint32_t cp;
-        i += smz_utf8_next(s + i, n - i, &cp);
-        if (cp == SMZ_UTF8_INVALID)
-            return "not UTF-8";
-        /* C0, DEL and C1: Unicode's control characters (category Cc). */
-        if (cp < 0x20 || (cp >= 0x7f && cp <= 0x9f))
-            return "control character in the path";
-    }
-    return NULL;
-}
-
-int smz_path_valid(const char *p)
-{
-    return smz_path_problem(p, strlen(p)) == NULL;
-}
-
 /* ---- worker threads ---- */
 
 /* The final cluster is compressed by all threads at once, in zstd's

@@ -16,11 +16,9 @@
 #include "smz/pack.h"
 #include "smz/sign.h"
 #include "smz/verify.h"
-#include "text/lang.h"
+#include "smz/util.h"
 #include "smz/writer.h"
 #include "../common/password.h"
-#include "text/term.h"
-#include "util/file.h"
 
 static const char usage[] =
     "usage: smz-pack SOURCE... -o OUT.smz [options]\n"

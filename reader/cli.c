@@ -2,8 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cli.h"
-#include "text/json.h"
-#include "text/term.h"
+#include "smz/util.h"
 
 smz_reader *cli_open(const char *path, smz_cache *cache)
 {

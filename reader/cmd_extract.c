@@ -12,7 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "cli.h"
-#include "smz/writer.h"
+#include "smz/format.h"
 
 static const char help[] =
     "usage: smz extract ARCHIVE [PATH_OR_PREFIX...] -o DIR\n"
@@ -114,22 +114,6 @@ static long same_names(item *items, size_t n, struct archive_entry *ae)
     }
     free(by);
     return dropped;
-}
-
-static smz_entry *entry_dup(const smz_entry *e)
-{
-    size_t lp = strlen(e->path) + 1, lt = strlen(e->title) + 1, lm = strlen(e->mime) + 1,
-           lr = e->redirect ? strlen(e->redirect) + 1 : 0;
-    smz_entry *d = malloc(sizeof *d + lp + lt + lm + lr);
-    if (!d)
-        return NULL;
-    *d = *e;
-    char *p = (char *)(d + 1);
-    d->path = memcpy(p, e->path, lp);
-    d->title = memcpy(p += lp, e->title, lt);
-    d->mime = memcpy(p += lt, e->mime, lm);
-    d->redirect = e->redirect ? memcpy(p + lm, e->redirect, lr) : NULL;
-    return d;
 }
 
 /* The item whose path is the N bytes at P, in ITEMS sorted by path. */
@@ -328,7 +312,7 @@ int cmd_extract(int argc, char **argv)
         }
         item *it2 = &items[n_items];
         memset(it2, 0, sizeof *it2);
-        if (!(it2->e = entry_dup(e))) {
+        if (smz_entry_dup(e, &it2->e) != SMZ_OK) {
             rc = SMZ_E_NOMEM;
             break;
         }

@@ -14,7 +14,7 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
-#include "smz/writer.h"
+#include "smz/format.h"
 #include "buf.h"
 #include "text/url.h"
 #include "content.h"

@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include "smz/writer.h"
+#include "smz/format.h"
 #include "format.h"
 #include <unistd.h>
 #include "library.h"

@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "smz/error.h"
+#include "smz/format.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -34,7 +35,7 @@ void smz_cache_free(smz_cache *cache);
  * much of a cluster as a read needs and keeps nothing (right for one-shot
  * reads such as `smz cat`).  The cache is borrowed, not owned.  A handle
  * opened with a cache is taken to be one of many (a server's pool): its own
- * SQLite page cache is kept to 256 KiB, without lookaside memory. */
+ * SQLite page cache is kept to 128 KiB, without lookaside memory. */
 smz_err smz_reader_open(const char *path, smz_cache *cache, smz_reader **out);
 void smz_reader_close(smz_reader *r);
 
@@ -55,18 +56,22 @@ const char *smz_reader_errmsg(const smz_reader *r);
 void smz_reader_interrupt(smz_reader *r);
 
 /* One entry.  Everything is owned by the struct; free with smz_entry_free.
- * mime is "" for a redirect; redirect is NULL for content. */
+ * mime is "" for a redirect; redirect is NULL for content.  Only the reader
+ * makes entries (find, resolve, the iterator, random, smz_entry_dup): it
+ * keeps where their bytes lie beside the struct, so an smz_entry copied or
+ * built by the caller cannot be read; duplicate one with smz_entry_dup. */
 typedef struct smz_entry {
-    const char *path;
+    const char *path;     /* valid by smz_path_valid (smz/format.h) */
     const char *title;    /* "" when the entry has none */
     const char *mime;
     const char *redirect; /* target path of a redirect entry, else NULL */
     uint64_t size;        /* content bytes; 0 for a redirect */
-    /* private to the reader */
-    int64_t cluster;
-    uint64_t offset;
 } smz_entry;
 void smz_entry_free(smz_entry *e);
+/* A copy of E in *out (one allocation, owned by the caller: smz_entry_free),
+ * for keeping an entry the iterator lends.  SMZ_E_NOMEM (*out NULL) when
+ * memory ran out. */
+smz_err smz_entry_dup(const smz_entry *e, smz_entry **out);
 
 /* Orders entries by where their bytes lie (cluster, then offset), for qsort
  * of an array of smz_entry pointers.  Reading several entries in this order
@@ -93,9 +98,11 @@ smz_err smz_reader_read_range(smz_reader *r, const smz_entry *e, uint64_t off,
  * downloads and `smz cat` of large entries.  A range over 1 MiB in a zstd
  * cluster that is not in the reader's cache is decoded once, from its
  * frame's start (skipping up to OFF) to the range's end, by a zstd stream of
- * the handle's own: memory is the frame's window (at most 64 MiB) plus
- * 256 KiB, counted against the cache's budget (waiting its turn, like a
- * decode, on the first read; streams together take at most half of it),
+ * the handle's own: memory is zstd's estimate for the frame's window (at
+ * most 64 MiB, plus its block buffer) and 256 KiB of buffers, counted
+ * against the cache's budget when the reader has a cache (waiting its
+ * turn, like a decode, on the first read; streams together take at most
+ * half of it),
  * however small the pieces.  (A cluster whose
  * window is about its size and that takes at most half the budget is
  * decoded into the cache instead, for the requests after this one; the
@@ -120,7 +127,8 @@ smz_err smz_stream_read(smz_stream *s, void *buf, size_t n);
 void smz_stream_close(smz_stream *s);
 
 /* Metadata value of KEY (Title, Language, ...), malloc'd and NUL-terminated
- * (the illustration is binary: use *len).  SMZ_E_NOTFOUND if absent. */
+ * (the illustration is binary: use *len; LEN may be NULL).  SMZ_E_NOTFOUND
+ * if absent; a value over 1 MiB is SMZ_E_CORRUPT. */
 smz_err smz_reader_meta(smz_reader *r, const char *key, char **value, size_t *len);
 
 /* Walks entries whose path starts with PREFIX (NULL or "" for all) in path
@@ -136,8 +144,9 @@ smz_err smz_reader_iter(smz_reader *r, const char *prefix, smz_iter **out);
 smz_err smz_iter_next(smz_iter *it, const smz_entry **e);
 void smz_iter_free(smz_iter *it);
 
-/* Figures for `smz info`.  mimes is an array of n_mimes, owned by the struct;
- * free with smz_stats_free. */
+/* Figures for `smz info`.  mimes is an array of n_mimes (the 1,000 MIME
+ * types with the most entries, most first), owned by the struct; free with
+ * smz_stats_free. */
 typedef struct smz_mime_stat {
     char *mime;
     uint64_t entries;
@@ -166,8 +175,9 @@ void smz_stats_free(smz_stats *st);
 smz_err smz_reader_digest(smz_reader *r, unsigned char digest[SMZ_DIGEST_BYTES]);
 
 /* How many clusters this handle has decoded (or read whole, for a stored
- * one) since it was opened, and their decoded bytes; either pointer may be
- * NULL.  For tests and benchmarks: a walk over entries should decode each
+ * one) since it was opened, and the cluster bytes it loaded or decompressed
+ * for them (a zstd cluster decoded whole counts both); either pointer may
+ * be NULL.  For tests and benchmarks: a walk over entries should decode each
  * cluster about once. */
 void smz_reader_decoded(const smz_reader *r, uint64_t *clusters, uint64_t *bytes);
 
@@ -190,10 +200,6 @@ uint64_t smz_iter_skipped(const smz_iter *it);
 
 /* A random HTML entry (for /random): seeded by the caller's SEED. */
 smz_err smz_reader_random(smz_reader *r, uint64_t seed, smz_entry **out);
-
-/* The underlying read-only SQLite connection, for the search module. */
-struct sqlite3;
-struct sqlite3 *smz_reader_db(smz_reader *r);
 
 #ifdef __cplusplus
 }

@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "smz/error.h"
+#include "smz/format.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -126,17 +127,6 @@ typedef struct smz_writer_stats {
     uint64_t entries, redirects, input_bytes, clusters, archive_bytes;
 } smz_writer_stats;
 void smz_writer_get_stats(const smz_writer *w, smz_writer_stats *st);
-
-/* Valid path (docs/FORMAT.md, entries): non-empty UTF-8 without NUL or
- * control characters (C0, DEL, C1), no leading '/', no "." or ".." segment,
- * no empty segment (so no "//" and no trailing '/'), at most SMZ_MAX_PATH
- * bytes.  The one place these rules live: the writer, the reader (for every
- * entry row and redirect target it reads) and smz check all call it. */
-#define SMZ_MAX_PATH 4096
-int smz_path_valid(const char *path);
-/* The rule the N bytes at PATH break, as a short static English phrase
- * ("'..' segment"), or NULL when they make a valid path. */
-const char *smz_path_problem(const char *path, size_t n);
 
 #ifdef __cplusplus
 }

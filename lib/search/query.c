@@ -1,4 +1,4 @@
-/* Search-box queries to FTS5 MATCH expressions (see query.h).
+/* Search-box queries cut into terms (see query.h).
  *
  * The input is first made clean (valid UTF-8, white space and control
  * characters as plain spaces), then cut into terms.  Because the input is
@@ -12,15 +12,13 @@
 #include "text/utf8.h"
 
 /* A clean query is at most 3 bytes per input byte (U+FFFD for each bad
- * byte); the FTS5 form doubles quotes and adds quotes, '*' and " NOT ". */
+ * byte). */
 #define CLEAN_MAX (3 * SMZ_QUERY_MAX_BYTES)
-#define FTS_MAX (2 * CLEAN_MAX + SMZ_QUERY_MAX_TERMS * 8 + 1)
 
 struct smz_query {
     size_t nterms;
     smz_query_term terms[SMZ_QUERY_MAX_TERMS];
     char texts[CLEAN_MAX + SMZ_QUERY_MAX_TERMS]; /* the terms, each NUL-terminated */
-    char fts[FTS_MAX];
     char plain[CLEAN_MAX + 1];
 };
 
@@ -84,23 +82,6 @@ static void put(char *buf, size_t *n, size_t cap, const char *s, size_t len)
     buf[*n] = 0;
 }
 
-/* Appends TERM as an FTS5 string literal: the only character with a meaning
- * inside one is '"', written twice. */
-static void put_literal(char *buf, size_t *n, size_t cap, const smz_query_term *t)
-{
-    put(buf, n, cap, "\"", 1);
-    for (const char *s = t->text; *s;) {
-        size_t run = strcspn(s, "\"");
-        put(buf, n, cap, s, run);
-        s += run;
-        if (*s == '"') {
-            put(buf, n, cap, "\"\"", 2);
-            s++;
-        }
-    }
-    put(buf, n, cap, t->prefix ? "\"*" : "\"", t->prefix ? 2 : 1);
-}
-
 static smz_err fail(smz_err rc, char *err, size_t errlen, const char *msg)
 {
     if (err && errlen)
@@ -113,7 +94,7 @@ smz_err smz_query_build(const char *q, size_t len, smz_query **out, char *err, s
     char buf[CLEAN_MAX + 1], msg[128];
     smz_err rc;
     smz_query *r = NULL;
-    size_t n, used = 0, included = 0, nf = 0, np = 0, prefixes = 0;
+    size_t n, used = 0, included = 0, np = 0, prefixes = 0;
     *out = NULL;
     if (err && errlen)
         err[0] = 0;
@@ -203,20 +184,13 @@ smz_err smz_query_build(const char *q, size_t len, smz_query **out, char *err, s
                   "the query only excludes words: add a word to search for");
         goto out;
     }
-    for (int pass = 0; pass < 2; pass++) {
-        for (size_t k = 0; k < r->nterms; k++) {
-            const smz_query_term *t = &r->terms[k];
-            if (t->exclude != pass)
-                continue;
-            if (nf)
-                put(r->fts, &nf, sizeof r->fts, pass ? " NOT " : " ", pass ? 5 : 1);
-            put_literal(r->fts, &nf, sizeof r->fts, t);
-            if (!pass) {
-                if (np)
-                    put(r->plain, &np, sizeof r->plain, " ", 1);
-                put(r->plain, &np, sizeof r->plain, t->text, t->len);
-            }
-        }
+    for (size_t k = 0; k < r->nterms; k++) {
+        const smz_query_term *t = &r->terms[k];
+        if (t->exclude)
+            continue;
+        if (np)
+            put(r->plain, &np, sizeof r->plain, " ", 1);
+        put(r->plain, &np, sizeof r->plain, t->text, t->len);
     }
     *out = r;
     r = NULL;
@@ -224,11 +198,6 @@ smz_err smz_query_build(const char *q, size_t len, smz_query **out, char *err, s
 out:
     free(r);
     return rc;
-}
-
-const char *smz_query_fts(const smz_query *q)
-{
-    return q->fts;
 }
 
 const char *smz_query_plain(const smz_query *q)

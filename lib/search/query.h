@@ -1,7 +1,9 @@
-/* Search-box queries to FTS5 MATCH expressions.  Whatever a person (or a
- * robot) types becomes an expression FTS5 always accepts: every term is
- * written as an FTS5 string literal, so operators, parentheses, colons,
- * column filters and stray quotes in the input are only ever text.
+/* Search-box queries cut into terms.  Whatever a person (or a robot) types
+ * becomes a list of terms with their kind (phrase, prefix, excluded); the
+ * search module (search.c, build_exprs) runs each term through the index's
+ * tokenizer and writes every token as an FTS5 string literal, so operators,
+ * parentheses, colons, column filters and stray quotes in the input are only
+ * ever text.
  *
  * The language:
  *   word              the documents must contain it (terms are ANDed)
@@ -44,10 +46,6 @@ typedef struct smz_query_term {
  * term, or with only excluded terms (FTS5 cannot evaluate a lone NOT);
  * SMZ_E_TOOBIG over the caps; SMZ_E_NOMEM. */
 smz_err smz_query_build(const char *q, size_t len, smz_query **out, char *err, size_t errlen);
-
-/* The FTS5 MATCH expression: included terms separated by spaces (implicit
- * AND), then " NOT term" for each excluded one.  Owned by Q. */
-const char *smz_query_fts(const smz_query *q);
 
 /* The included terms' texts joined by single spaces, for highlighting and
  * exact-title matching.  Owned by Q; never empty, as a query always has an

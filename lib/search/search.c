@@ -21,7 +21,7 @@
 #include <string.h>
 #include <time.h>
 #include <sqlite3.h>
-#include "smz/writer.h"
+#include "smz/format.h"
 #include "smz/search.h"
 #include "reader_priv.h"
 #include "search/match.h"

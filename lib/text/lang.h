@@ -10,6 +10,7 @@
 #define SMZ_TEXT_LANG_H
 
 #include <stddef.h>
+#include "smz/util.h" /* smz_lang_english */
 
 /* A BCP 47 tag is at most this long (35 characters: RFC 5646, 4.4.1). */
 #define SMZ_LANG_TAG_MAX 35
@@ -46,10 +47,6 @@ int smz_lang_html(const char *s, size_t n, char *out, size_t outlen);
 
 /* 1 when the script subtag SC[0..N) ("Arab", any case) runs right to left. */
 int smz_lang_script_rtl(const char *sc, size_t n);
-
-/* 1 when NUL-terminated S is one tag (no list) whose language is English:
- * "eng", "en", "en-GB", "ENG". */
-int smz_lang_english(const char *s);
 
 /* The English name of the language of tag S ("bo-Tibt" gives "Tibetan"),
  * or NULL when the table does not know it.  Static. */

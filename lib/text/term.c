@@ -1,4 +1,4 @@
-/* Terminal-safe text (see term.h), on the project's one UTF-8 decoder. */
+/* Terminal-safe text (see smz/util.h), on the project's one UTF-8 decoder. */
 #include <stdio.h>
 #include "text/term.h"
 #include "text/utf8.h"

@@ -9,7 +9,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
-#include "util/strbuf.h"
+#include "smz/util.h" /* smz_utf8_valid, smz_utf8_add_repaired */
 
 /* What smz_utf8_next stores for a byte that does not start a valid sequence. */
 #define SMZ_UTF8_INVALID UINT32_MAX
@@ -23,16 +23,9 @@ size_t smz_utf8_next(const unsigned char *s, size_t len, uint32_t *cp);
  * returns the byte count (1 to 4); anything else is written as U+FFFD. */
 size_t smz_utf8_put(uint32_t cp, char out[4]);
 
-/* 1 when the LEN bytes at S are entirely valid UTF-8, else 0. */
-int smz_utf8_valid(const char *s, size_t len);
-
 /* The length of the longest prefix of S (at most MAX bytes of its LEN) that
  * does not end inside a multi-byte character, for cutting text safely. */
 size_t smz_utf8_cut(const char *s, size_t len, size_t max);
-
-/* Appends the N bytes at S to B with each invalid byte as U+FFFD, so that
- * text from an archive may go where only UTF-8 is valid (JSON). */
-smz_err smz_utf8_add_repaired(smz_strbuf *b, const char *s, size_t n);
 
 /* Steps over text already known to be valid UTF-8 (after smz_utf8_valid
  * or a repair): they count lead bytes and never decode, so they are cheap

@@ -1,5 +1,5 @@
 /* Opening untrusted paths as regular files only, without blocking: see
- * file.h for why. */
+ * smz/util.h for why. */
 #include "util/file.h"
 #include <errno.h>
 #include <fcntl.h>

@@ -1,4 +1,4 @@
-/* The capped, growable string buffer of strbuf.h.  Growth doubles from a
+/* The capped, growable string buffer of smz/util.h.  Growth doubles from a
  * small start and never passes the caller's cap (plus one byte for the NUL),
  * and every size computation is checked before it is used. */
 #include <assert.h>

@@ -12,7 +12,7 @@
 #include <unistd.h>
 #include <string.h>
 #include "smz/reader.h"
-#include "smz/writer.h"
+#include "smz/format.h"
 #include "text/term.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -4,8 +4,8 @@
  * in English, Chinese, Greek, Arabic, with phrases, markup and a long page).
  * The promises checked besides "no crash, no leak": a query is refused only
  * as SMZ_E_INVALID or SMZ_E_TOOBIG, never as an FTS5 or SQL error (which
- * would surface as SMZ_E_CORRUPT or SMZ_E_INTERNAL); a built query has an
- * FTS expression, a plain text and valid UTF-8 terms within the caps; hits
+ * would surface as SMZ_E_CORRUPT or SMZ_E_INTERNAL); a built query has a
+ * plain text and valid UTF-8 terms within the caps; hits
  * have paths and valid UTF-8 snippets and titles.
  * Byte 0 picks the limit and offset; the rest is the query. */
 #include <stdint.h>
@@ -134,9 +134,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     char err[256];
     smz_err rc = smz_query_build(q, qlen, &pq, err, sizeof err);
     if (rc == SMZ_OK) {
-        const char *fts = smz_query_fts(pq), *plain = smz_query_plain(pq);
+        const char *plain = smz_query_plain(pq);
         size_t n = smz_query_count(pq);
-        if (!fts || !fts[0] || !plain || !plain[0] || !utf8_ok(plain) || n == 0 ||
+        if (!plain || !plain[0] || !utf8_ok(plain) || n == 0 ||
             n > SMZ_QUERY_MAX_TERMS || smz_query_term_at(pq, n))
             abort();
         for (size_t i = 0; i < n; i++) {

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "check.h"
+#include "reader_priv.h"
 #include "smz/reader.h"
 #include "smz/writer.h"
 

@@ -11,6 +11,7 @@
 #include <string.h>
 #include "check.h"
 #include "cache.h"
+#include "reader_priv.h"
 #include "smz/reader.h"
 #include "smz/writer.h"
 
@@ -165,16 +166,19 @@ int main(void)
     int found = 1;
     for (int i = 0; i < 3; i++)
         found &= smz_reader_find(r, paths[i], &ent[i]) == SMZ_OK;
-    CHECK(found && ent[0]->cluster == ent[1]->cluster && ent[1]->cluster == ent[2]->cluster,
+    const smz_entry_at *place[3] = {NULL, NULL, NULL};
+    for (int i = 0; found && i < 3; i++)
+        place[i] = smz_entry_place(ent[i]);
+    CHECK(found && place[0]->cluster == place[1]->cluster && place[1]->cluster == place[2]->cluster,
           "the three entries share one zstd cluster");
     if (!found)
         return CHECK_DONE();
-    int64_t cid = ent[0]->cluster;
+    int64_t cid = place[0]->cluster;
     const char *first = NULL, *mid = NULL, *last = NULL;
     for (int i = 0; i < 3; i++) {
         int before = 0;
         for (int j = 0; j < 3; j++)
-            before += ent[j]->offset < ent[i]->offset;
+            before += place[j]->offset < place[i]->offset;
         if (before == 0)
             first = paths[i];
         else if (before == 1)

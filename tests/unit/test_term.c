@@ -5,7 +5,7 @@
 #include <string.h>
 #include "check.h"
 #include "format.h"
-#include "smz/writer.h"
+#include "smz/format.h"
 #include "text/date.h"
 #include "text/lang.h"
 #include "text/term.h"
