@@ -18,7 +18,7 @@
  * The bound is on memory, not only on what is cached (issue 16): every
  * buffer made through the cache counts (cached, being decoded, being copied
  * from, or kept spare), and so do the compressed bytes a decode reads, and a
- * reader reserves what a decode will take before it starts (smz_cache_reserve),
+ * reader reserves what a decode will take before it starts (smz__cache_reserve),
  * waiting its turn when that does not fit.  Sixteen downloads of sixteen
  * 64 MiB clusters held 1 GB with a 128 MiB cache before; they now decode one
  * or two at a time.  No thread waits while it holds counted memory (a
@@ -28,7 +28,7 @@
  *
  * A stream (smz_stream: a download decoding its cluster piece by piece)
  * holds its reservation for as long as its client takes, so streams
- * together may hold at most half the budget (smz_cache_reserve_stream):
+ * together may hold at most half the budget (smz__cache_reserve_stream):
  * slow downloads cannot keep every page's decode waiting. */
 #include <assert.h>
 #include <pthread.h>
@@ -68,8 +68,8 @@ struct smz_cache {
     pthread_cond_t landed; /* broadcast when a flight is done */
     pthread_cond_t room;   /* broadcast when counted memory is given back */
     size_t live;           /* capacities of every buffer made through the cache and not freed */
-    size_t reserved;       /* reservations being used (smz_cache_reserve) */
-    size_t streams;        /* the part of them held by streams (smz_cache_reserve_stream) */
+    size_t reserved;       /* reservations being used (smz__cache_reserve) */
+    size_t streams;        /* the part of them held by streams (smz__cache_reserve_stream) */
     /* Reservations that have to wait are let in in turn: a large one is not
      * passed over for ever by smaller ones that fit. */
     unsigned long ticket_next, ticket_serving;
@@ -185,7 +185,7 @@ void smz_cache_free(smz_cache *c)
     free(c);
 }
 
-smz_cbuf *smz_cbuf_new(size_t len)
+smz_cbuf *smz__cbuf_new(size_t len)
 {
     smz_cbuf *b = malloc(sizeof *b + (len ? len : 1));
     if (!b)
@@ -197,7 +197,7 @@ smz_cbuf *smz_cbuf_new(size_t len)
     return b;
 }
 
-smz_cbuf *smz_cache_buf(smz_cache *c, size_t len, int *fresh)
+smz_cbuf *smz__cache_buf(smz_cache *c, size_t len, int *fresh)
 {
     smz_cbuf *b = NULL;
     if (c) {
@@ -221,7 +221,7 @@ smz_cbuf *smz_cache_buf(smz_cache *c, size_t len, int *fresh)
         return b;
     }
     *fresh = 1;
-    b = smz_cbuf_new(len);
+    b = smz__cbuf_new(len);
     if (b && c) {
         b->counted = 1;
         pthread_mutex_lock(&c->lock);
@@ -251,7 +251,7 @@ static int fits_locked(const smz_cache *c, size_t len)
     return c->live + c->reserved + len <= c->max_bytes || c->live + c->reserved == 0;
 }
 
-void smz_cache_reserve(smz_cache *c, size_t len)
+void smz__cache_reserve(smz_cache *c, size_t len)
 {
     pthread_mutex_lock(&c->lock);
     if (c->ticket_next == c->ticket_serving) {
@@ -277,7 +277,7 @@ void smz_cache_reserve(smz_cache *c, size_t len)
     pthread_mutex_unlock(&c->lock);
 }
 
-void smz_cache_unreserve(smz_cache *c, size_t len)
+void smz__cache_unreserve(smz_cache *c, size_t len)
 {
     pthread_mutex_lock(&c->lock);
     assert(c->reserved >= len);
@@ -286,26 +286,26 @@ void smz_cache_unreserve(smz_cache *c, size_t len)
     pthread_mutex_unlock(&c->lock);
 }
 
-void smz_cache_reserve_stream(smz_cache *c, size_t len)
+void smz__cache_reserve_stream(smz_cache *c, size_t len)
 {
     pthread_mutex_lock(&c->lock);
     while (c->streams && c->streams + len > c->max_bytes / 2)
         pthread_cond_wait(&c->room, &c->lock);
     c->streams += len;
     pthread_mutex_unlock(&c->lock);
-    smz_cache_reserve(c, len);
+    smz__cache_reserve(c, len);
 }
 
-void smz_cache_unreserve_stream(smz_cache *c, size_t len)
+void smz__cache_unreserve_stream(smz_cache *c, size_t len)
 {
     pthread_mutex_lock(&c->lock);
     assert(c->streams >= len);
     c->streams -= len;
     pthread_mutex_unlock(&c->lock);
-    smz_cache_unreserve(c, len); /* broadcasts room: for streams waiting here too */
+    smz__cache_unreserve(c, len); /* broadcasts room: for streams waiting here too */
 }
 
-size_t smz_cache_counted(smz_cache *c)
+size_t smz__cache_counted(smz_cache *c)
 {
     pthread_mutex_lock(&c->lock);
     size_t n = c->live + c->reserved;
@@ -313,7 +313,7 @@ size_t smz_cache_counted(smz_cache *c)
     return n;
 }
 
-size_t smz_cache_budget(const smz_cache *c)
+size_t smz__cache_budget(const smz_cache *c)
 {
     return c->max_bytes; /* set once, by smz_cache_new */
 }
@@ -343,7 +343,7 @@ static smz_cbuf *take_locked(smz_cache *c, node *n)
     return n->buf;
 }
 
-smz_cbuf *smz_cache_get(smz_cache *c, uint64_t dev, uint64_t ino, int64_t cluster)
+smz_cbuf *smz__cache_get(smz_cache *c, uint64_t dev, uint64_t ino, int64_t cluster)
 {
     pthread_mutex_lock(&c->lock);
     node *n = find_locked(c, dev, ino, cluster);
@@ -352,7 +352,7 @@ smz_cbuf *smz_cache_get(smz_cache *c, uint64_t dev, uint64_t ino, int64_t cluste
     return found;
 }
 
-smz_cbuf *smz_cache_acquire(smz_cache *c, uint64_t dev, uint64_t ino, int64_t cluster, int *claimed)
+smz_cbuf *smz__cache_acquire(smz_cache *c, uint64_t dev, uint64_t ino, int64_t cluster, int *claimed)
 {
     smz_cbuf *found = NULL;
     *claimed = 0;
@@ -413,14 +413,14 @@ static void land_locked(smz_cache *c, uint64_t dev, uint64_t ino, int64_t cluste
         pthread_cond_broadcast(&c->landed);
 }
 
-void smz_cache_abandon(smz_cache *c, uint64_t dev, uint64_t ino, int64_t cluster)
+void smz__cache_abandon(smz_cache *c, uint64_t dev, uint64_t ino, int64_t cluster)
 {
     pthread_mutex_lock(&c->lock);
     land_locked(c, dev, ino, cluster, NULL);
     pthread_mutex_unlock(&c->lock);
 }
 
-void smz_cache_put(smz_cache *c, uint64_t dev, uint64_t ino, int64_t cluster, smz_cbuf *b)
+void smz__cache_put(smz_cache *c, uint64_t dev, uint64_t ino, int64_t cluster, smz_cbuf *b)
 {
     /* Too large for the cache (it would evict everything and still not
      * fit), or no memory for a node: not cached, but still handed to the
@@ -448,7 +448,7 @@ void smz_cache_put(smz_cache *c, uint64_t dev, uint64_t ino, int64_t cluster, sm
     pthread_mutex_unlock(&c->lock);
 }
 
-void smz_cbuf_release(smz_cache *c, smz_cbuf *b)
+void smz__cbuf_release(smz_cache *c, smz_cbuf *b)
 {
     if (!b)
         return;

@@ -1,6 +1,6 @@
 /* The .smz schema and the SQLite settings shared by the writer and reader.
  * The reader compares an archive's schema with the rows these same statements
- * leave (smz_schema_expected), so the text here is part of the format:
+ * leave (smz__schema_expected), so the text here is part of the format:
  * changing it changes what readers accept (bump SMZ_FORMAT_VERSION). */
 #include <assert.h>
 #include <stdio.h>
@@ -10,7 +10,7 @@
 #include "format.h"
 #include "text/utf8.h"
 
-const char *const smz_schema_core[] = {
+const char *const smz__schema_core[] = {
     "CREATE TABLE metadata(key TEXT PRIMARY KEY NOT NULL, value BLOB NOT NULL) WITHOUT ROWID",
     "CREATE TABLE mimetypes(id INTEGER PRIMARY KEY, name TEXT NOT NULL)",
     "CREATE TABLE clusters(id INTEGER PRIMARY KEY, kind INTEGER NOT NULL, "
@@ -21,7 +21,7 @@ const char *const smz_schema_core[] = {
     NULL,
 };
 
-const char *const smz_schema_search[] = {
+const char *const smz__schema_search[] = {
     "CREATE TABLE search_text(id INTEGER PRIMARY KEY, path TEXT NOT NULL)",
     "CREATE VIRTUAL TABLE search_fts USING fts5(text, content='', detail=none, "
     "tokenize='%s')",
@@ -31,7 +31,7 @@ const char *const smz_schema_search[] = {
 
 /* What FTS5 creates beside each full-text table (%s: its name), as this
  * SQLite writes it; tests/unit/test_format.c checks these and the whole
- * expected schema against a database smz_schema_create made. */
+ * expected schema against a database smz__schema_create made. */
 static const char *const fts5_shadow[] = {
     "CREATE TABLE '%s_config'(k PRIMARY KEY, v) WITHOUT ROWID",
     "CREATE TABLE '%s_data'(id INTEGER PRIMARY KEY, block BLOB)",
@@ -41,7 +41,7 @@ static const char *const fts5_shadow[] = {
 };
 static const char *const fts5_shadow_suffix[] = {"_config", "_data", "_docsize", "_idx"};
 
-void smz_schema_rows_free(smz_schema_row *rows, size_t n)
+void smz__schema_rows_free(smz_schema_row *rows, size_t n)
 {
     for (size_t i = 0; rows && i < n; i++) {
         free(rows[i].type);
@@ -67,7 +67,7 @@ static int row_cmp(const void *a, const void *b)
     return strcmp(((const smz_schema_row *)a)->name, ((const smz_schema_row *)b)->name);
 }
 
-smz_err smz_schema_expected(int with_index, int stem, smz_schema_row **rows, size_t *n)
+smz_err smz__schema_expected(int with_index, int stem, smz_schema_row **rows, size_t *n)
 {
     enum { MAX_ROWS = 32 };
     smz_schema_row *r = calloc(MAX_ROWS, sizeof *r);
@@ -78,14 +78,14 @@ smz_err smz_schema_expected(int with_index, int stem, smz_schema_row **rows, siz
     if (!r)
         return SMZ_E_NOMEM;
     /* "CREATE TABLE name(...": the table's name is the word before '('. */
-    for (size_t i = 0; smz_schema_core[i]; i++, k++) {
-        const char *s = smz_schema_core[i] + strlen("CREATE TABLE "), *e = strchr(s, '(');
+    for (size_t i = 0; smz__schema_core[i]; i++, k++) {
+        const char *s = smz__schema_core[i] + strlen("CREATE TABLE "), *e = strchr(s, '(');
         assert(e && k < MAX_ROWS);
-        if (!row_set(&r[k], "table", s, (size_t)(e - s), smz_schema_core[i]))
+        if (!row_set(&r[k], "table", s, (size_t)(e - s), smz__schema_core[i]))
             goto nomem;
     }
-    for (size_t i = 0; with_index && smz_schema_search[i]; i++, k++) {
-        const char *spec = smz_schema_search[i];
+    for (size_t i = 0; with_index && smz__schema_search[i]; i++, k++) {
+        const char *spec = smz__schema_search[i];
         int virt = !strncmp(spec, "CREATE VIRTUAL TABLE ", 21);
         const char *s = spec + (virt ? 21 : 13), *e = strpbrk(s, " (");
         assert(e && (size_t)(e - s) < sizeof name && k < MAX_ROWS);
@@ -110,11 +110,11 @@ smz_err smz_schema_expected(int with_index, int stem, smz_schema_row **rows, siz
     *n = k;
     return SMZ_OK;
 nomem:
-    smz_schema_rows_free(r, MAX_ROWS);
+    smz__schema_rows_free(r, MAX_ROWS);
     return SMZ_E_NOMEM;
 }
 
-smz_err smz_sqlite_err(sqlite3 *db, int rc, const char *what, char *err, size_t errlen)
+smz_err smz__sqlite_err(sqlite3 *db, int rc, const char *what, char *err, size_t errlen)
 {
     int prim = rc & 0xff;
     smz_err e;
@@ -139,29 +139,29 @@ smz_err smz_sqlite_err(sqlite3 *db, int rc, const char *what, char *err, size_t 
     return e;
 }
 
-smz_err smz_schema_create(sqlite3 *db, int with_index, int stem, char *err, size_t errlen)
+smz_err smz__schema_create(sqlite3 *db, int with_index, int stem, char *err, size_t errlen)
 {
     char sql[512];
     int rc;
-    for (size_t i = 0; smz_schema_core[i]; i++) {
-        rc = sqlite3_exec(db, smz_schema_core[i], NULL, NULL, NULL);
+    for (size_t i = 0; smz__schema_core[i]; i++) {
+        rc = sqlite3_exec(db, smz__schema_core[i], NULL, NULL, NULL);
         if (rc != SQLITE_OK)
-            return smz_sqlite_err(db, rc, "creating the schema", err, errlen);
+            return smz__sqlite_err(db, rc, "creating the schema", err, errlen);
     }
     if (!with_index)
         return SMZ_OK;
-    for (size_t i = 0; smz_schema_search[i]; i++) {
-        int n = snprintf(sql, sizeof sql, smz_schema_search[i], stem ? "smz porter" : "smz");
+    for (size_t i = 0; smz__schema_search[i]; i++) {
+        int n = snprintf(sql, sizeof sql, smz__schema_search[i], stem ? "smz porter" : "smz");
         if (n < 0 || (size_t)n >= sizeof sql)
             return SMZ_E_INTERNAL;
         rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
         if (rc != SQLITE_OK)
-            return smz_sqlite_err(db, rc, "creating the search schema", err, errlen);
+            return smz__sqlite_err(db, rc, "creating the search schema", err, errlen);
     }
     return SMZ_OK;
 }
 
-smz_err smz_db_harden(sqlite3 *db, char *err, size_t errlen)
+smz_err smz__db_harden(sqlite3 *db, char *err, size_t errlen)
 {
     /* sqlite.org/security.html, "Untrusted SQLite Database Files". */
     int ok = 1;
@@ -191,16 +191,16 @@ smz_err smz_db_harden(sqlite3 *db, char *err, size_t errlen)
         "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-8192;";
     int rc = sqlite3_exec(db, pragmas, NULL, NULL, NULL);
     if (rc != SQLITE_OK)
-        return smz_sqlite_err(db, rc, "configuring the connection", err, errlen);
+        return smz__sqlite_err(db, rc, "configuring the connection", err, errlen);
     return SMZ_OK;
 }
 
-void smz_cluster_checksum(const void *data, size_t len, unsigned char out[SMZ_CHECKSUM_BYTES])
+void smz__cluster_checksum(const void *data, size_t len, unsigned char out[SMZ_CHECKSUM_BYTES])
 {
     crypto_generichash(out, SMZ_CHECKSUM_BYTES, data, len, NULL, 0);
 }
 
-void smz_uuid_from_digest(const unsigned char digest[32], char out[37])
+void smz__uuid_from_digest(const unsigned char digest[32], char out[37])
 {
     unsigned char d[16];
     memcpy(d, digest, 16);
@@ -210,7 +210,7 @@ void smz_uuid_from_digest(const unsigned char digest[32], char out[37])
              d[2], d[3], d[4], d[5], d[6], d[7], d[8], d[9], d[10], d[11], d[12], d[13], d[14], d[15]);
 }
 
-int smz_uuid_from_digest_hex(const char *hex, size_t n, char out[37])
+int smz__uuid_from_digest_hex(const char *hex, size_t n, char out[37])
 {
     unsigned char d[32];
     if (n != 64)
@@ -225,7 +225,7 @@ int smz_uuid_from_digest_hex(const char *hex, size_t n, char out[37])
         else
             d[i / 2] |= (unsigned char)v;
     }
-    smz_uuid_from_digest(d, out);
+    smz__uuid_from_digest(d, out);
     return 1;
 }
 
@@ -233,7 +233,7 @@ int smz_uuid_from_digest_hex(const char *hex, size_t n, char out[37])
 
 static int is_alnum(int c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); }
 
-int smz_name_ok(const char *s)
+int smz__name_ok(const char *s)
 {
     size_t n = strlen(s);
     if (n == 0 || n > 64 || s[0] == '.')
@@ -270,7 +270,7 @@ const char *smz_path_problem(const char *p, size_t n)
     const unsigned char *s = (const unsigned char *)p;
     for (size_t i = 0; i < n;) {
         uint32_t cp;
-        i += smz_utf8_next(s + i, n - i, &cp);
+        i += smz__utf8_next(s + i, n - i, &cp);
         if (cp == SMZ_UTF8_INVALID)
             return "not UTF-8";
         /* C0, DEL and C1: Unicode's control characters (category Cc). */

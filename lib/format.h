@@ -32,49 +32,49 @@
 #define SMZ_META_UUID "UUID"
 
 /* The tables every archive has, in creation order. */
-extern const char *const smz_schema_core[];
+extern const char *const smz__schema_core[];
 /* The full-text tables; %s is the tokenizer spec ('smz' or 'smz porter'). */
-extern const char *const smz_schema_search[];
+extern const char *const smz__schema_search[];
 
 /* One row of sqlite_schema (sql NULL for an automatic index). */
 typedef struct smz_schema_row {
     char *type, *name, *tbl, *sql;
 } smz_schema_row;
 
-/* The rows of sqlite_schema that smz_schema_create(db, WITH_INDEX, STEM)
+/* The rows of sqlite_schema that smz__schema_create(db, WITH_INDEX, STEM)
  * leaves in a fresh database, sorted by name (bytewise): what a reader pins
- * an archive's schema to.  *rows is freed with smz_schema_rows_free. */
-smz_err smz_schema_expected(int with_index, int stem, smz_schema_row **rows, size_t *n);
-void smz_schema_rows_free(smz_schema_row *rows, size_t n);
+ * an archive's schema to.  *rows is freed with smz__schema_rows_free. */
+smz_err smz__schema_expected(int with_index, int stem, smz_schema_row **rows, size_t *n);
+void smz__schema_rows_free(smz_schema_row *rows, size_t n);
 
 /* Creates the schema in DB (the writer). */
-smz_err smz_schema_create(sqlite3 *db, int with_index, int stem, char *err, size_t errlen);
+smz_err smz__schema_create(sqlite3 *db, int with_index, int stem, char *err, size_t errlen);
 
 /* Registers what an archive's SQL needs on a connection (the tokenizer and
  * auxiliary functions of the search module). */
-smz_err smz_db_register(sqlite3 *db, char *err, size_t errlen);
+smz_err smz__db_register(sqlite3 *db, char *err, size_t errlen);
 
 /* Applies SQLite's hardening for untrusted database files to DB. */
-smz_err smz_db_harden(sqlite3 *db, char *err, size_t errlen);
+smz_err smz__db_harden(sqlite3 *db, char *err, size_t errlen);
 
 /* Stores "what failed: sqlite's message" in ERR and maps the code. */
-smz_err smz_sqlite_err(sqlite3 *db, int rc, const char *what, char *err, size_t errlen);
+smz_err smz__sqlite_err(sqlite3 *db, int rc, const char *what, char *err, size_t errlen);
 
 /* BLAKE2b-128 of DATA, the cluster checksum. */
 /* The UUID the format derives from a content digest (the first 16 bytes,
  * version nibble 8, variant 10), as 36 lowercase characters and a NUL. */
-void smz_uuid_from_digest(const unsigned char digest[32], char out[37]);
+void smz__uuid_from_digest(const unsigned char digest[32], char out[37]);
 /* The same from the Digest metadata value HEX (N bytes): 0 when it is not
  * 64 lowercase hex digits. */
-int smz_uuid_from_digest_hex(const char *hex, size_t n, char out[37]);
+int smz__uuid_from_digest_hex(const char *hex, size_t n, char out[37]);
 
 /* The format's rule for the metadata Name value (NUL-terminated S): up to
  * 64 letters, digits, '.', '_' or '-', not starting with '.'.  1 when S
  * follows it.  The packer and smz check both use it, and the Language and
- * Date rules in lib/text (smz_lang_list_ok in text/lang.h, smz_date_ok in
+ * Date rules in lib/text (smz__lang_list_ok in text/lang.h, smz__date_ok in
  * text/date.h). */
-int smz_name_ok(const char *s);
+int smz__name_ok(const char *s);
 
-void smz_cluster_checksum(const void *data, size_t len, unsigned char out[SMZ_CHECKSUM_BYTES]);
+void smz__cluster_checksum(const void *data, size_t len, unsigned char out[SMZ_CHECKSUM_BYTES]);
 
 #endif

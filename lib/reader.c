@@ -112,7 +112,7 @@ static smz_err sqlfail(smz_reader *r, int rc, const char *what)
         return fail(r, SMZ_E_INTERRUPTED, "%s: interrupted", what);
     if ((rc & 0xff) == SQLITE_INTERRUPT)
         return fail(r, SMZ_E_CORRUPT, "%s: the archive made a query run too long", what);
-    return smz_sqlite_err(r->db, rc, what, r->errmsg, sizeof r->errmsg);
+    return smz__sqlite_err(r->db, rc, what, r->errmsg, sizeof r->errmsg);
 }
 
 /* Also how an interrupt reaches a statement started after
@@ -135,7 +135,7 @@ const char *smz_reader_errmsg(const smz_reader *r)
     return r ? r->errmsg : "out of memory";
 }
 
-sqlite3 *smz_reader_db(smz_reader *r)
+sqlite3 *smz__reader_db(smz_reader *r)
 {
     return r->db;
 }
@@ -148,28 +148,28 @@ void smz_reader_interrupt(smz_reader *r)
     sqlite3_interrupt(r->db); /* stops the statement running now */
 }
 
-int smz_reader_interrupted(smz_reader *r)
+int smz__reader_interrupted(smz_reader *r)
 {
     return stopped(r);
 }
 
-void smz_reader_begin_long(smz_reader *r, int factor)
+void smz__reader_begin_long(smz_reader *r, int factor)
 {
     begin(r);
     r->budget = SMZ_STEP_BUDGET * factor;
 }
 
-int smz_reader_has_index(const smz_reader *r)
+int smz__reader_has_index(const smz_reader *r)
 {
     return r->has_index;
 }
 
-int smz_reader_stemmed(const smz_reader *r)
+int smz__reader_stemmed(const smz_reader *r)
 {
     return r->stemmed;
 }
 
-smz_err smz_reader_fail(smz_reader *r, smz_err e, const char *fmt, ...)
+smz_err smz__reader_fail(smz_reader *r, smz_err e, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -178,7 +178,7 @@ smz_err smz_reader_fail(smz_reader *r, smz_err e, const char *fmt, ...)
     return e;
 }
 
-smz_err smz_reader_sqlfail(smz_reader *r, int rc, const char *what)
+smz_err smz__reader_sqlfail(smz_reader *r, int rc, const char *what)
 {
     return sqlfail(r, rc, what);
 }
@@ -326,7 +326,7 @@ static smz_err pin_schema(smz_reader *r)
             stem = strstr(got[i].sql, "tokenize='smz porter'") != NULL;
         }
     }
-    if ((rc = smz_schema_expected(has_index, stem, &want, &nwant)) != SMZ_OK) {
+    if ((rc = smz__schema_expected(has_index, stem, &want, &nwant)) != SMZ_OK) {
         rc = fail(r, rc, "out of memory");
         goto out;
     }
@@ -343,8 +343,8 @@ static smz_err pin_schema(smz_reader *r)
     r->has_index = has_index;
     r->stemmed = stem;
 out:
-    smz_schema_rows_free(got, ngot);
-    smz_schema_rows_free(want, nwant);
+    smz__schema_rows_free(got, ngot);
+    smz__schema_rows_free(want, nwant);
     return rc;
 }
 
@@ -363,7 +363,7 @@ smz_err smz_reader_open(const char *path, smz_cache *cache, smz_reader **out)
     begin(r);
     if (sodium_init() < 0)
         return fail(r, SMZ_E_INTERNAL, "libsodium failed to initialise");
-    smz_file_guard_sqlite(); /* SQLite opens PATH again after check_header */
+    smz__file_guard_sqlite(); /* SQLite opens PATH again after check_header */
     if ((rc = check_header(r, path)) != SMZ_OK)
         return rc;
     if (!(uri = file_uri(path)))
@@ -380,8 +380,8 @@ smz_err smz_reader_open(const char *path, smz_cache *cache, smz_reader **out)
      * cache of SMZ_SHARED_PAGE_CACHE_KIB, enough for the B-tree interiors. */
     if (cache)
         sqlite3_db_config(r->db, SQLITE_DBCONFIG_LOOKASIDE, NULL, 0, 0);
-    if ((rc = smz_db_harden(r->db, r->errmsg, sizeof r->errmsg)) != SMZ_OK ||
-        (rc = smz_db_register(r->db, r->errmsg, sizeof r->errmsg)) != SMZ_OK)
+    if ((rc = smz__db_harden(r->db, r->errmsg, sizeof r->errmsg)) != SMZ_OK ||
+        (rc = smz__db_register(r->db, r->errmsg, sizeof r->errmsg)) != SMZ_OK)
         return rc;
     sqlite3_progress_handler(r->db, 1000, progress, r);
     if ((rc = pin_schema(r)) != SMZ_OK)
@@ -612,7 +612,7 @@ smz_err smz_reader_resolve(smz_reader *r, const char *path, smz_entry **out)
 
 typedef smz_cinfo cinfo;
 
-int smz_cluster_header_ok(int64_t kind, int64_t usize, int64_t stored, int checksum_len)
+int smz__cluster_header_ok(int64_t kind, int64_t usize, int64_t stored, int checksum_len)
 {
     return checksum_len == SMZ_CHECKSUM_BYTES && usize >= 0 && stored >= 0 &&
            (kind == SMZ_CLUSTER_STORED || kind == SMZ_CLUSTER_ZSTD) &&
@@ -639,7 +639,7 @@ static smz_err cluster_info(smz_reader *r, int64_t cid, cinfo *ci)
         if (!ck && column_oom(r->db)) {
             rc = fail(r, SMZ_E_NOMEM, "out of memory");
         } else if (!ck || sqlite3_column_type(s, 1) != SQLITE_INTEGER ||
-            !smz_cluster_header_ok(kind, usize, stored, sqlite3_column_bytes(s, 2))) {
+            !smz__cluster_header_ok(kind, usize, stored, sqlite3_column_bytes(s, 2))) {
             rc = fail(r, SMZ_E_CORRUPT, "cluster %lld has a malformed header", (long long)cid);
         } else {
             ci->kind = (int)kind;
@@ -732,7 +732,7 @@ static smz_err load_stored(smz_reader *r, int64_t cid, const cinfo *ci, unsigned
     prefault(buf, ci->stored);
     r->decoded_bytes += ci->stored;
     if ((rc = blob_read(r, cid, 0, buf, ci->stored, 0)) != SMZ_OK ||
-        (rc = smz_cluster_verify(cid, ci, buf, r->errmsg, sizeof r->errmsg)) != SMZ_OK) {
+        (rc = smz__cluster_verify(cid, ci, buf, r->errmsg, sizeof r->errmsg)) != SMZ_OK) {
         free(buf);
         return rc;
     }
@@ -778,18 +778,18 @@ static smz_err errf(char *err, size_t errlen, smz_err e, const char *fmt, ...)
     return e;
 }
 
-smz_err smz_cluster_verify(int64_t cid, const smz_cinfo *ci, const unsigned char *src, char *err,
+smz_err smz__cluster_verify(int64_t cid, const smz_cinfo *ci, const unsigned char *src, char *err,
                            size_t errlen)
 {
     unsigned char ck[SMZ_CHECKSUM_BYTES];
-    smz_cluster_checksum(src, ci->stored, ck);
+    smz__cluster_checksum(src, ci->stored, ck);
     if (sodium_memcmp(ck, ci->checksum, sizeof ck) != 0)
         return errf(err, errlen, SMZ_E_CORRUPT, "cluster %lld: checksum mismatch (the archive is damaged)",
                     (long long)cid);
     return SMZ_OK;
 }
 
-smz_err smz_cluster_decode(ZSTD_DCtx *dctx, smz_cache *pool, int64_t cid, const smz_cinfo *ci,
+smz_err smz__cluster_decode(ZSTD_DCtx *dctx, smz_cache *pool, int64_t cid, const smz_cinfo *ci,
                            const unsigned char *src, uint64_t need, int full, smz_cbuf **out, char *err,
                            size_t errlen)
 {
@@ -808,7 +808,7 @@ smz_err smz_cluster_decode(ZSTD_DCtx *dctx, smz_cache *pool, int64_t cid, const 
     /* A prefix is decoded block by block straight into B, so B holds NEED
      * plus at most one block; the whole frame goes in one call. */
     size_t cap = full || ci->usize - need <= ZSTD_BLOCKSIZE_MAX ? ci->usize : need + ZSTD_BLOCKSIZE_MAX;
-    if (!(b = smz_cache_buf(pool, cap, &fresh))) {
+    if (!(b = smz__cache_buf(pool, cap, &fresh))) {
         rc = errf(err, errlen, SMZ_E_NOMEM, "out of memory for cluster %lld", (long long)cid);
         goto out;
     }
@@ -854,7 +854,7 @@ smz_err smz_cluster_decode(ZSTD_DCtx *dctx, smz_cache *pool, int64_t cid, const 
     b = NULL;
     rc = SMZ_OK;
 out:
-    smz_cbuf_release(pool, b);
+    smz__cbuf_release(pool, b);
     return rc;
 }
 
@@ -878,7 +878,7 @@ static smz_err decompress(smz_reader *r, smz_cache *pool, int64_t cid, const cin
         }
         ZSTD_DCtx_setParameter(r->dctx, ZSTD_d_windowLogMax, 26);
     }
-    rc = smz_cluster_decode(r->dctx, pool, cid, ci, src, need, full, out, r->errmsg, sizeof r->errmsg);
+    rc = smz__cluster_decode(r->dctx, pool, cid, ci, src, need, full, out, r->errmsg, sizeof r->errmsg);
     free(src);
     if (rc == SMZ_OK) {
         r->decodes++;
@@ -889,9 +889,9 @@ static smz_err decompress(smz_reader *r, smz_cache *pool, int64_t cid, const cin
 
 /* Copies LEN bytes at OFF of cluster CID into DST, through CACHE when given.
  * A cluster missing from the cache is decoded by one thread at a time: the
- * others that want it meanwhile wait for it (smz_cache_acquire).  What the
+ * others that want it meanwhile wait for it (smz__cache_acquire).  What the
  * decode takes (the compressed bytes and the buffer) is reserved against
- * the cache's budget before anything is loaded (smz_cache_reserve). */
+ * the cache's budget before anything is loaded (smz__cache_reserve). */
 static smz_err cluster_copy(smz_reader *r, smz_cache *cache, int64_t cid, uint64_t off,
                             void *dst, size_t len)
 {
@@ -901,7 +901,7 @@ static smz_err cluster_copy(smz_reader *r, smz_cache *cache, int64_t cid, uint64
     unsigned char *raw = NULL;
     int claimed = 0;
     size_t reserved = 0;
-    if (cache && (b = smz_cache_acquire(cache, r->dev, r->ino, cid, &claimed))) {
+    if (cache && (b = smz__cache_acquire(cache, r->dev, r->ino, cid, &claimed))) {
         if (off > b->len || len > b->len - off) {
             rc = fail(r, SMZ_E_CORRUPT, "an entry lies outside cluster %lld", (long long)cid);
             goto out;
@@ -922,7 +922,7 @@ static smz_err cluster_copy(smz_reader *r, smz_cache *cache, int64_t cid, uint64
          * Never cached, so nobody needs to wait for this thread's read. */
         if (ci.stored > SMZ_MAX_CLUSTER_USIZE) {
             if (claimed)
-                smz_cache_abandon(cache, r->dev, r->ino, cid);
+                smz__cache_abandon(cache, r->dev, r->ino, cid);
             claimed = 0;
             rc = blob_read(r, cid, off, dst, len, 1);
             goto out;
@@ -937,8 +937,8 @@ static smz_err cluster_copy(smz_reader *r, smz_cache *cache, int64_t cid, uint64
         }
         /* Read straight into the cache's buffer: one copy in memory. */
         int fresh;
-        smz_cache_reserve(cache, reserved = (size_t)ci.stored);
-        if (!(b = smz_cache_buf(cache, ci.stored, &fresh))) {
+        smz__cache_reserve(cache, reserved = (size_t)ci.stored);
+        if (!(b = smz__cache_buf(cache, ci.stored, &fresh))) {
             rc = fail(r, SMZ_E_NOMEM, "out of memory");
             goto out;
         }
@@ -946,31 +946,31 @@ static smz_err cluster_copy(smz_reader *r, smz_cache *cache, int64_t cid, uint64
             prefault(b->data, ci.stored);
         r->decoded_bytes += ci.stored;
         if ((rc = blob_read(r, cid, 0, b->data, ci.stored, 0)) != SMZ_OK ||
-            (rc = smz_cluster_verify(cid, &ci, b->data, r->errmsg, sizeof r->errmsg)) != SMZ_OK)
+            (rc = smz__cluster_verify(cid, &ci, b->data, r->errmsg, sizeof r->errmsg)) != SMZ_OK)
             goto out;
         r->decodes++;
     } else {
         if (cache)
-            smz_cache_reserve(cache, reserved = (size_t)(ci.stored + ci.usize));
+            smz__cache_reserve(cache, reserved = (size_t)(ci.stored + ci.usize));
         if ((rc = decompress(r, cache, cid, &ci, off + len, cache != NULL, &b)) != SMZ_OK)
             goto out;
     }
     if (reserved) {
-        smz_cache_unreserve(cache, reserved);
+        smz__cache_unreserve(cache, reserved);
         reserved = 0;
     }
     memcpy(dst, b->data + off, len);
     if (claimed) {
-        smz_cache_put(cache, r->dev, r->ino, cid, b);
+        smz__cache_put(cache, r->dev, r->ino, cid, b);
         claimed = 0;
     }
     rc = SMZ_OK;
 out:
     if (claimed)
-        smz_cache_abandon(cache, r->dev, r->ino, cid);
-    smz_cbuf_release(cache, b);
+        smz__cache_abandon(cache, r->dev, r->ino, cid);
+    smz__cbuf_release(cache, b);
     if (reserved)
-        smz_cache_unreserve(cache, reserved);
+        smz__cache_unreserve(cache, reserved);
     free(raw);
     return rc;
 }
@@ -1097,7 +1097,7 @@ static void stream_release(smz_stream *s)
     free(s->inbuf);
     s->inbuf = NULL;
     if (s->reserved)
-        smz_cache_unreserve_stream(s->r->cache, s->reserved);
+        smz__cache_unreserve_stream(s->r->cache, s->reserved);
     s->reserved = 0;
 }
 
@@ -1152,13 +1152,13 @@ static smz_err stream_start(smz_stream *s, int *other)
         return SMZ_OK;
     }
     if (r->cache && !s->cached_once && 2 * (uint64_t)est >= s->ci.usize &&
-        s->ci.usize + s->ci.stored <= smz_cache_budget(r->cache) / 2) {
+        s->ci.usize + s->ci.stored <= smz__cache_budget(r->cache) / 2) {
         s->cached_once = 1;
         *other = 2;
         return SMZ_OK;
     }
     if (r->cache)
-        smz_cache_reserve_stream(r->cache, s->reserved = est + SMZ_STREAM_IN + SMZ_STREAM_SKIP);
+        smz__cache_reserve_stream(r->cache, s->reserved = est + SMZ_STREAM_IN + SMZ_STREAM_SKIP);
     if (!(s->ds = ZSTD_createDStream()) || !(s->inbuf = malloc(SMZ_STREAM_IN)))
         return fail(r, SMZ_E_NOMEM, "out of memory");
     size_t z = ZSTD_DCtx_setParameter(s->ds, ZSTD_d_windowLogMax, 26);
@@ -1213,13 +1213,13 @@ smz_err smz_stream_read(smz_stream *s, void *buf, size_t n)
     if (n == 0)
         return SMZ_OK;
     if (s->state == STREAM_CACHED) {
-        smz_cbuf *b = r->cache ? smz_cache_get(r->cache, r->dev, r->ino, s->cid) : NULL;
+        smz_cbuf *b = r->cache ? smz__cache_get(r->cache, r->dev, r->ino, s->cid) : NULL;
         if (b) {
             rc = s->pos <= b->len && n <= b->len - s->pos ? SMZ_OK
                  : fail(r, SMZ_E_CORRUPT, "an entry lies outside cluster %lld", (long long)s->cid);
             if (rc == SMZ_OK)
                 memcpy(buf, b->data + s->pos, n);
-            smz_cbuf_release(r->cache, b);
+            smz__cbuf_release(r->cache, b);
             goto out;
         }
         int other = 0;
@@ -1755,11 +1755,11 @@ static void check_metadata(checker *c)
             problem(c, "", "metadata %s: out of memory", key);
             break;
         }
-        if (!strcmp(key, "Date") && !smz_date_ok(t))
+        if (!strcmp(key, "Date") && !smz__date_ok(t))
             problem(c, "", "metadata Date is not a date written YYYY-MM-DD: %.64s", t);
-        else if (!strcmp(key, "Language") && !smz_lang_list_ok(t))
+        else if (!strcmp(key, "Language") && !smz__lang_list_ok(t))
             problem(c, "", "metadata Language is not ISO 639-3 codes (\"eng\", \"eng,fra\"): %.64s", t);
-        else if (!strcmp(key, "Name") && !smz_name_ok(t))
+        else if (!strcmp(key, "Name") && !smz__name_ok(t))
             problem(c, "", "metadata Name is not a plain word of up to 64 letters, digits, '.', '_' or '-': %.80s", t);
         else if (!strcmp(key, "MainPage") && smz_path_problem(t, n))
             problem(c, "", "metadata MainPage is not a valid path: %s", smz_path_problem(t, n));
@@ -1777,7 +1777,7 @@ static void check_metadata(checker *c)
         problem(c, "", "reading metadata: %s", sqlite3_errmsg(r->db));
     sqlite3_finalize(s);
     char want[37];
-    if (digest && !smz_uuid_from_digest_hex(digest, strlen(digest), want))
+    if (digest && !smz__uuid_from_digest_hex(digest, strlen(digest), want))
         problem(c, "", "metadata Digest is not 64 lowercase hex digits");
     else if (digest && !uuid)
         problem(c, "", "no UUID (metadata UUID)");
@@ -1846,7 +1846,7 @@ smz_err smz_reader_check(smz_reader *r, smz_problem_fn fn, void *ctx, uint64_t *
             memcpy(msg, r->errmsg, sizeof msg);
             cluster_problem(&c, cid, msg, &lookups);
         }
-        smz_cbuf_release(NULL, b);
+        smz__cbuf_release(NULL, b);
         free(raw);
         if (e == SMZ_E_NOMEM) {
             rc = e;

@@ -29,31 +29,31 @@ static inline const smz_entry_at *smz_entry_place(const smz_entry *e)
 
 /* The handle's read-only SQLite connection (the search module's queries,
  * the signature check's digest). */
-sqlite3 *smz_reader_db(smz_reader *r);
+sqlite3 *smz__reader_db(smz_reader *r);
 
 /* Starts a call: clears the error message and gives the next queries
  * FACTOR times the usual step budget (the progress handler's). */
-void smz_reader_begin_long(smz_reader *r, int factor);
+void smz__reader_begin_long(smz_reader *r, int factor);
 
 /* 1 once smz_reader_interrupt(R) was called (for loops of the library's
  * own that run no query: hashing a detached signature's file). */
-int smz_reader_interrupted(smz_reader *r);
+int smz__reader_interrupted(smz_reader *r);
 
 /* 1 when the archive has the full-text tables. */
-int smz_reader_has_index(const smz_reader *r);
+int smz__reader_has_index(const smz_reader *r);
 
 /* 1 when the index stems English words (tokenize='smz porter'), as read
  * from the pinned schema when the archive was opened. */
-int smz_reader_stemmed(const smz_reader *r);
+int smz__reader_stemmed(const smz_reader *r);
 
 /* Sets the handle's message and returns E. */
-smz_err smz_reader_fail(smz_reader *r, smz_err e, const char *fmt, ...)
+smz_err smz__reader_fail(smz_reader *r, smz_err e, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
 /* The SQLite error RC of doing WHAT as an smz_err, with the message set. */
-smz_err smz_reader_sqlfail(smz_reader *r, int rc, const char *what);
+smz_err smz__reader_sqlfail(smz_reader *r, int rc, const char *what);
 
-/* A cluster row's header, checked by smz_cluster_header_ok. */
+/* A cluster row's header, checked by smz__cluster_header_ok. */
 typedef struct smz_cinfo {
     int kind;                                   /* SMZ_CLUSTER_* */
     uint64_t usize, stored;                     /* decompressed and stored bytes */
@@ -62,20 +62,20 @@ typedef struct smz_cinfo {
 
 /* 1 when a cluster row's kind, sizes and checksum length are within the
  * format's rules and caps (docs/FORMAT.md), so that sizes may be allocated. */
-int smz_cluster_header_ok(int64_t kind, int64_t usize, int64_t stored, int checksum_len);
+int smz__cluster_header_ok(int64_t kind, int64_t usize, int64_t stored, int checksum_len);
 
 /* SMZ_OK when the CI->stored bytes at SRC have the checksum CI names; else
  * SMZ_E_CORRUPT with a message for cluster CID in ERR. */
-smz_err smz_cluster_verify(int64_t cid, const smz_cinfo *ci, const unsigned char *src, char *err,
+smz_err smz__cluster_verify(int64_t cid, const smz_cinfo *ci, const unsigned char *src, char *err,
                            size_t errlen);
 
 /* Decodes the CI->stored bytes at SRC of zstd cluster CID (header already
  * checked): one frame whose content size is CI->usize, of which at least
  * the first NEED bytes (NEED <= CI->usize), or all when FULL, are
  * decompressed with DCTX.  *out gets a buffer with one reference, taken
- * from POOL's spares when it has one (release with smz_cbuf_release(POOL,
+ * from POOL's spares when it has one (release with smz__cbuf_release(POOL,
  * b)); POOL may be NULL.  On failure NULL, with ERR set. */
-smz_err smz_cluster_decode(ZSTD_DCtx *dctx, smz_cache *pool, int64_t cid, const smz_cinfo *ci,
+smz_err smz__cluster_decode(ZSTD_DCtx *dctx, smz_cache *pool, int64_t cid, const smz_cinfo *ci,
                            const unsigned char *src, uint64_t need, int full, smz_cbuf **out, char *err,
                            size_t errlen);
 

@@ -100,7 +100,7 @@ static smz_err fail(smz_writer *w, smz_err e, const char *fmt, ...)
 static smz_err sqlfail(smz_writer *w, int rc, const char *what)
 {
     w->failed = 1;
-    smz_err e = smz_sqlite_err(w->db, rc, what, w->errmsg, sizeof w->errmsg);
+    smz_err e = smz__sqlite_err(w->db, rc, what, w->errmsg, sizeof w->errmsg);
     if (e == SMZ_E_NOSPACE)
         snprintf(w->errmsg, sizeof w->errmsg, "%s: disk full writing %s", what, w->tmp_path);
     return e;
@@ -160,7 +160,7 @@ static void compress_job(job *j, ZSTD_CCtx *cc, int level, int threads)
         j->kind = SMZ_CLUSTER_STORED;
         j->out = NULL; /* stored straight from buf */
         j->out_len = j->len;
-        smz_cluster_checksum(j->buf, j->len, j->checksum);
+        smz__cluster_checksum(j->buf, j->len, j->checksum);
         return;
     }
     size_t bound = ZSTD_compressBound(j->len);
@@ -191,7 +191,7 @@ static void compress_job(job *j, ZSTD_CCtx *cc, int level, int threads)
     }
     j->kind = SMZ_CLUSTER_ZSTD;
     j->out_len = r;
-    smz_cluster_checksum(j->out, j->out_len, j->checksum);
+    smz__cluster_checksum(j->out, j->out_len, j->checksum);
 }
 
 static void *worker_main(void *arg)
@@ -467,7 +467,7 @@ smz_err smz_writer_new(const char *path, const smz_writer_opts *opts, smz_writer
     if (src != SQLITE_OK)
         return sqlfail(w, src, "opening the new archive");
     sqlite3_extended_result_codes(w->db, 1);
-    if ((rc = smz_db_register(w->db, w->errmsg, sizeof w->errmsg)) != SMZ_OK)
+    if ((rc = smz__db_register(w->db, w->errmsg, sizeof w->errmsg)) != SMZ_OK)
         return rc;
     char pragmas[256];
     snprintf(pragmas, sizeof pragmas,
@@ -479,7 +479,7 @@ smz_err smz_writer_new(const char *path, const smz_writer_opts *opts, smz_writer
         return sqlfail(w, src, "setting up the new archive");
     if ((src = sqlite3_exec(w->db, "BEGIN", NULL, NULL, NULL)) != SQLITE_OK)
         return sqlfail(w, src, "starting the archive");
-    if ((rc = smz_schema_create(w->db, !w->o.no_index, w->o.stem_english, w->errmsg,
+    if ((rc = smz__schema_create(w->db, !w->o.no_index, w->o.stem_english, w->errmsg,
                                 sizeof w->errmsg)) != SMZ_OK)
         return w->failed = 1, rc;
     if ((src = prep(w, &w->ins_entry,
@@ -777,7 +777,7 @@ static smz_err index_entry(smz_writer *w, const smz_writer_entry *e)
          * (for ranking and suggestions).  The title's words, in both, get
          * their unstemmed forms too (docs/FORMAT.md). */
         size_t nl = e->title ? strlen(e->title) : 0;
-        if ((rc = smz_tokenizer_raw_upto(w->db, (int)nl)) != SMZ_OK)
+        if ((rc = smz__tokenizer_raw_upto(w->db, (int)nl)) != SMZ_OK)
             return fail(w, rc, "cannot set up the search tokenizer");
         char *all = malloc(nl + 1 + tl + 1);
         if (!all)
@@ -963,7 +963,7 @@ static smz_err store_digest(smz_writer *w)
     smz_reader_close(r);
     sodium_bin2hex(hex, sizeof hex, d, sizeof d);
     /* UUID: the digest's first 16 bytes as a version-8 (custom) UUID. */
-    smz_uuid_from_digest(d, uuid);
+    smz__uuid_from_digest(d, uuid);
     int src = sqlite3_open_v2(w->tmp_path, &w->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL);
     if (src == SQLITE_OK)
         src = sqlite3_exec(w->db, "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;", NULL, NULL, NULL);

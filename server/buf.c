@@ -9,7 +9,7 @@
  * invalid byte is U+FFFD, one byte long (lib/text/utf8 judges). */
 static size_t next_cp(const unsigned char *s, size_t n, uint32_t *cp)
 {
-    size_t k = smz_utf8_next(s, n, cp);
+    size_t k = smz__utf8_next(s, n, cp);
     if (*cp == SMZ_UTF8_INVALID)
         *cp = 0xFFFD;
     return k;
@@ -26,7 +26,7 @@ static int forbidden(uint32_t c)
 static void put_cp(smz_strbuf *b, uint32_t c)
 {
     char u[4];
-    smz_strbuf_add(b, u, smz_utf8_put(c, u));
+    smz_strbuf_add(b, u, smz__utf8_put(c, u));
 }
 
 static void html(smz_strbuf *b, const char *str, int ascii)

@@ -24,7 +24,7 @@
 void url_entry(smz_strbuf *b, const srv *s, const archive *a, const char *path, int raw)
 {
     smz_strbuf_addf(b, "%s/%s/%s/%s", s->http.root, raw ? "raw" : "content", a->name, raw ? "content/" : "");
-    smz_url_add_escaped(b, path, strlen(path), 1);
+    smz__url_add_escaped(b, path, strlen(path), 1);
 }
 
 static int is_html(const char *mime)

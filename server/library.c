@@ -273,7 +273,7 @@ static char *pick_name(const registry *g, size_t i, const char *meta_name)
 static void set_language(archive *a)
 {
     const char *l = a->language ? a->language : "";
-    a->rtl = smz_lang_html(l, strcspn(l, ", _"), a->lang, sizeof a->lang) == 1;
+    a->rtl = smz__lang_html(l, strcspn(l, ", _"), a->lang, sizeof a->lang) == 1;
 }
 
 static int uuid_ok(const char *u)
@@ -323,7 +323,7 @@ static void load_one(registry *g, size_t i)
     uuid = meta(r, "UUID", 64);
     digest = meta(r, "Digest", 64);
     char want[37];
-    if (uuid_ok(uuid) && digest && smz_uuid_from_digest_hex(digest, strlen(digest), want) &&
+    if (uuid_ok(uuid) && digest && smz__uuid_from_digest_hex(digest, strlen(digest), want) &&
         !strcmp(want, uuid))
         snprintf(a->uuid, sizeof a->uuid, "%s", uuid);
     if (smz_reader_meta(r, "Illustration_48x48@1", &ill, &ill_len) == SMZ_OK && ill_len > 8 &&

@@ -252,7 +252,7 @@ static void book_card(smz_strbuf *b, req *q, archive *a)
     }
     smz_strbuf_adds(b, "<p class=\"smz-meta\">");
     if (a->lang[0]) {
-        const char *ln = smz_lang_name(a->lang);
+        const char *ln = smz__lang_name(a->lang);
         smz_strbuf_adds(b, "<span>");
         buf_html(b, ln ? ln : a->language);
         smz_strbuf_adds(b, "</span>");

@@ -204,7 +204,7 @@ static void search_url(smz_strbuf *b, req *q, const search_run *sr, int named, c
         for (size_t i = 0; i < sr->ns; i++)
             smz_strbuf_addf(&u, "content=%s&", sr->sel[i]->name);
     smz_strbuf_adds(&u, "pattern=");
-    smz_url_add_escaped(&u, pattern, strlen(pattern), 0);
+    smz__url_add_escaped(&u, pattern, strlen(pattern), 0);
     smz_strbuf_addf(&u, "&start=%zu&pageLength=%zu", start, plen);
     buf_html(b, smz_strbuf_str(&u));
     smz_strbuf_free(&u);

@@ -82,7 +82,7 @@ typedef struct smz_article {
 
 /* Renders the LEN bytes at TEXT (NULL is allowed when LEN is 0) as an
  * article of KIND and stores a new smz_article in *OUT, which the caller
- * frees with smz_article_free.
+ * frees with smz__article_free.
  *
  * A leading front matter block ("---" line, "key: value" lines, "---" or
  * "..." line) gives title, date, author, description, tags and lang; values
@@ -117,12 +117,12 @@ typedef struct smz_article {
  * Markdown nests deeper than SMZ_ARTICLE_MAX_NESTING on one line; or
  * SMZ_E_NOMEM.  On error *OUT is NULL.  (cmark itself aborts when out of
  * memory; that is its documented behaviour.) */
-smz_err smz_article_render(const char *text, size_t len, smz_article_kind kind,
+smz_err smz__article_render(const char *text, size_t len, smz_article_kind kind,
                            const char *fallback_name, int64_t file_mtime,
                            const smz_article_opts *opts, smz_article **out);
 
 /* Frees A and everything it owns; NULL is a no-op. */
-void smz_article_free(smz_article *a);
+void smz__article_free(smz_article *a);
 
 /* One entry of an index page.  Only PATH is required. */
 typedef struct smz_article_ref {
@@ -145,7 +145,7 @@ typedef struct smz_article_ref {
  * NULL HTML_OUT, NULL ITEMS with N > 0, or an item without a path),
  * SMZ_E_TOOBIG (N over 1,000,000 or a page over 256 MiB) or SMZ_E_NOMEM;
  * on error *HTML_OUT is NULL. */
-smz_err smz_article_index_html(const smz_article_ref *items, size_t n,
+smz_err smz__article_index_html(const smz_article_ref *items, size_t n,
                                const char *collection_title, const char *description,
                                const char *lang, char **html_out);
 

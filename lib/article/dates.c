@@ -22,7 +22,7 @@ static const char *const WEEKDAYS[] = {"monday", "tuesday", "wednesday", "thursd
  * year, so that "12" or "0012" in a dateline is not taken for a year. */
 static int valid_ymd(int y, int m, int d)
 {
-    return y >= 1000 && smz_date_real(y, m, d);
+    return y >= 1000 && smz__date_real(y, m, d);
 }
 
 /* A month name or its abbreviation (3 letters, "Sept"), optional '.'. */
@@ -53,8 +53,8 @@ static int read_month(const char *s, size_t n, size_t *i)
 
 static void skip_day_suffix(const char *s, size_t n, size_t *i)
 {
-    if (*i + 2 <= n && (smz_ascii_prefix_ci(s + *i, 2, "st") || smz_ascii_prefix_ci(s + *i, 2, "nd") ||
-                        smz_ascii_prefix_ci(s + *i, 2, "rd") || smz_ascii_prefix_ci(s + *i, 2, "th")) &&
+    if (*i + 2 <= n && (smz__ascii_prefix_ci(s + *i, 2, "st") || smz__ascii_prefix_ci(s + *i, 2, "nd") ||
+                        smz__ascii_prefix_ci(s + *i, 2, "rd") || smz__ascii_prefix_ci(s + *i, 2, "th")) &&
         (*i + 2 == n || !smz_ascii_alpha((unsigned char)s[*i + 2])))
         *i += 2;
 }
@@ -121,7 +121,7 @@ size_t smz__art_parse_date(const char *s, size_t n, char out[11])
 ok:
     if (i < n && (smz_ascii_alpha((unsigned char)s[i]) || smz_ascii_digit((unsigned char)s[i])))
         return 0;
-    smz_date_write(out, y, m, d);
+    smz__date_write(out, y, m, d);
     return i;
 }
 
@@ -131,15 +131,15 @@ int smz__art_dateline(const char *s, size_t n, char out[11])
 {
     static const char *const lead[] = {"first published", "last updated", "published", "posted",
                                        "updated", "dated", "date", NULL};
-    if (smz_utf8_count(s, n) > 60)
+    if (smz__utf8_count(s, n) > 60)
         return 0;
     size_t i = 0;
     for (size_t k = 0; lead[k]; k++) {
         size_t kl = strlen(lead[k]);
-        if (smz_ascii_prefix_ci(s, n, lead[k]) && (kl == n || !smz_ascii_alpha((unsigned char)s[kl]))) {
+        if (smz__ascii_prefix_ci(s, n, lead[k]) && (kl == n || !smz_ascii_alpha((unsigned char)s[kl]))) {
             i = kl;
             smz__art_skip_spaces(s, n, &i);
-            if (smz_ascii_prefix_ci(s + i, n - i, "on "))
+            if (smz__ascii_prefix_ci(s + i, n - i, "on "))
                 i += 3;
             if (i < n && s[i] == ':')
                 i++;
@@ -166,9 +166,9 @@ int smz__art_dateline(const char *s, size_t n, char out[11])
     smz__art_trim(&rest, &rn);
     if (!rn)
         return 1;
-    return smz_utf8_count(rest, rn) <= 25 && smz__art_contains(rest, rn, ":") &&
+    return smz__utf8_count(rest, rn) <= 25 && smz__art_contains(rest, rn, ":") &&
            (rest[0] == ',' || rest[0] == '|' || rest[0] == '-' || rest[0] == '(' ||
-            smz_ascii_prefix_ci(rest, rn, "at ") || smz_ascii_digit((unsigned char)rest[0]));
+            smz__ascii_prefix_ci(rest, rn, "at ") || smz_ascii_digit((unsigned char)rest[0]));
 }
 
 void smz__art_date_from_mtime(int64_t mtime, char out[11])
@@ -180,6 +180,6 @@ void smz__art_date_from_mtime(int64_t mtime, char out[11])
     struct tm tm;
     if (!gmtime_r(&t, &tm))
         return;
-    smz_date_write(out, tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+    smz__date_write(out, tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
 }
 

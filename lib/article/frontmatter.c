@@ -42,7 +42,7 @@ static smz_err put_capped(smz_strbuf *b, const char *s, size_t n)
     smz_err rc = smz__art_add_collapsed(&tmp, s, n);
     if (!rc) {
         size_t room = b->max - smz_strbuf_len(b);
-        size_t k = smz_utf8_cut(smz_strbuf_str(&tmp), smz_strbuf_len(&tmp), room);
+        size_t k = smz__utf8_cut(smz_strbuf_str(&tmp), smz_strbuf_len(&tmp), room);
         rc = smz_strbuf_add(b, smz_strbuf_str(&tmp), k);
     }
     smz_strbuf_free(&tmp);
@@ -208,17 +208,17 @@ smz_err smz__art_fm_parse(const char *s, size_t n, front_matter *f)
         size_t vn = len - k - 1;
         smz__art_trim(&v, &vn);
         smz_strbuf *dst = NULL;
-        if (smz_ascii_equal_ci(l, k, "title"))
+        if (smz__ascii_equal_ci(l, k, "title"))
             dst = &f->title;
-        else if (smz_ascii_equal_ci(l, k, "date"))
+        else if (smz__ascii_equal_ci(l, k, "date"))
             dst = &f->date;
-        else if (smz_ascii_equal_ci(l, k, "author"))
+        else if (smz__ascii_equal_ci(l, k, "author"))
             dst = &f->author;
-        else if (smz_ascii_equal_ci(l, k, "description") || smz_ascii_equal_ci(l, k, "summary"))
+        else if (smz__ascii_equal_ci(l, k, "description") || smz__ascii_equal_ci(l, k, "summary"))
             dst = &f->description;
-        else if (smz_ascii_equal_ci(l, k, "lang") || smz_ascii_equal_ci(l, k, "language"))
+        else if (smz__ascii_equal_ci(l, k, "lang") || smz__ascii_equal_ci(l, k, "language"))
             dst = &f->lang;
-        else if (smz_ascii_equal_ci(l, k, "tags") || smz_ascii_equal_ci(l, k, "keywords")) {
+        else if (smz__ascii_equal_ci(l, k, "tags") || smz__ascii_equal_ci(l, k, "keywords")) {
             if (smz_strbuf_len(&f->tags) == 0) {
                 in_tags = vn == 0;
                 rc = fm_tag_list(f, v, vn);

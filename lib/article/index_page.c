@@ -1,4 +1,4 @@
-/* smz_article_index_html (see article.h): the index page of a collection
+/* smz__article_index_html (see article.h): the index page of a collection
  * that has no main page of its own, its articles newest first, each with
  * its title, date and a summary cut at a word.  The order is fixed and
  * independent of the locale, so an archive packed twice is the same.
@@ -36,14 +36,14 @@ static int index_cmp(const void *pa, const void *pb)
     int c;
     if (a->has_date && (c = strcmp(b->ref->date, a->ref->date)) != 0)
         return c; /* newest first */
-    if ((c = smz_ascii_cmp_ci(row_label(a), row_label(b))) != 0 || (c = strcmp(row_label(a), row_label(b))) != 0)
+    if ((c = smz__ascii_cmp_ci(row_label(a), row_label(b))) != 0 || (c = strcmp(row_label(a), row_label(b))) != 0)
         return c;
     if ((c = strcmp(a->ref->path, b->ref->path)) != 0)
         return c;
     return a->pos < b->pos ? -1 : a->pos > b->pos;
 }
 
-smz_err smz_article_index_html(const smz_article_ref *items, size_t n, const char *collection_title,
+smz_err smz__article_index_html(const smz_article_ref *items, size_t n, const char *collection_title,
                                const char *description, const char *lang, char **html_out)
 {
     smz_err rc;
@@ -74,7 +74,7 @@ smz_err smz_article_index_html(const smz_article_ref *items, size_t n, const cha
         goto out;
     }
     for (size_t i = 0; i < n; i++)
-        rows[i] = (index_row){.ref = &items[i], .pos = i, .has_date = items[i].date && smz_date_ok(items[i].date)};
+        rows[i] = (index_row){.ref = &items[i], .pos = i, .has_date = items[i].date && smz__date_ok(items[i].date)};
     if (n)
         qsort(rows, n, sizeof *rows, index_cmp);
 
@@ -83,7 +83,7 @@ smz_err smz_article_index_html(const smz_article_ref *items, size_t n, const cha
         goto out;
     if (!smz_strbuf_len(&title) && (rc = smz_strbuf_adds(&title, "Index")) != SMZ_OK)
         goto out;
-    page_info pi = {.lang = lang && smz_lang_tag_ok(lang, strlen(lang)) ? lang : NULL,
+    page_info pi = {.lang = lang && smz__lang_tag_ok(lang, strlen(lang)) ? lang : NULL,
                     .title = smz_strbuf_str(&title),
                     .description = smz_strbuf_str(&desc)};
     smz__art_page_begin(&page, &pi, 1);
@@ -99,7 +99,7 @@ smz_err smz_article_index_html(const smz_article_ref *items, size_t n, const cha
             rc = smz__art_clean_line(&field, r->path, SMZ_ARTICLE_MAX_FIELD);
         if (rc)
             break;
-        smz_strbuf_add_html(&page, smz_strbuf_str(&field), smz_strbuf_len(&field));
+        smz__strbuf_add_html(&page, smz_strbuf_str(&field), smz_strbuf_len(&field));
         smz_strbuf_adds(&page, "</a>");
         if (rows[i].has_date) {
             smz_strbuf_adds(&page, "\n<p class=\"meta\">");
@@ -115,7 +115,7 @@ smz_err smz_article_index_html(const smz_article_ref *items, size_t n, const cha
                 break;
             if (smz_strbuf_len(&summary)) {
                 smz_strbuf_adds(&page, "\n<p>");
-                smz_strbuf_add_html(&page, smz_strbuf_str(&summary), smz_strbuf_len(&summary));
+                smz__strbuf_add_html(&page, smz_strbuf_str(&summary), smz_strbuf_len(&summary));
                 smz_strbuf_adds(&page, "</p>");
             }
         }

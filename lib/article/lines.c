@@ -48,7 +48,7 @@ static const char *const SOCIAL_GLUE[] = {"share", "on", "follow", "us", "at", "
 /* "Home | Facebook", "Our channel |YouTube", "Share: Facebook Twitter". */
 static int social_line(const char *s, size_t n)
 {
-    if (smz_utf8_count(s, n) > 100 || smz__art_ends_with_stop(s, n, "."))
+    if (smz__utf8_count(s, n) > 100 || smz__art_ends_with_stop(s, n, "."))
         return 0;
     if (memchr(s, '|', n)) {
         size_t start = 0;
@@ -102,10 +102,10 @@ static int boilerplate(const char *s, size_t n)
                                         "advertisement", "donate", "menu", "loading...", NULL};
     if (smz__art_any_equal_ci(s, n, whole))
         return 1;
-    size_t cps = smz_utf8_count(s, n);
+    size_t cps = smz__utf8_count(s, n);
     if (cps <= 200 && smz__art_any_prefix_ci(s, n, prefix))
         return 1;
-    if (cps <= 200 && smz_ascii_contains_ci(s, n, "all rights reserved"))
+    if (cps <= 200 && smz__ascii_contains_ci(s, n, "all rights reserved"))
         return 1;
     if (n >= 3 && !memcmp(s, "\xC2\xA9", 2)) { /* "(c) 2022 Example Corp." */
         size_t i = 2;
@@ -115,26 +115,26 @@ static int boilerplate(const char *s, size_t n)
     }
     /* "Support Example" or "Subscribe" alone: two words at most, no stop. */
     if (cps <= 40 && smz__art_word_count(s, n) <= 2 && !smz__art_ends_with_stop(s, n, ".!?") &&
-        (smz_ascii_prefix_ci(s, n, "support ") || smz_ascii_prefix_ci(s, n, "donate ")))
+        (smz__ascii_prefix_ci(s, n, "support ") || smz__ascii_prefix_ci(s, n, "donate ")))
         return 1;
     /* "12 Comments", "3 responses" */
     size_t i = 0;
     if (cps <= 30 && smz__art_read_num(s, n, &i, 6) >= 0 && i < n && s[i] == ' ' &&
-        (smz_ascii_equal_ci(s + i + 1, n - i - 1, "comments") ||
-         smz_ascii_equal_ci(s + i + 1, n - i - 1, "comment") ||
-         smz_ascii_equal_ci(s + i + 1, n - i - 1, "responses") ||
-         smz_ascii_equal_ci(s + i + 1, n - i - 1, "replies")))
+        (smz__ascii_equal_ci(s + i + 1, n - i - 1, "comments") ||
+         smz__ascii_equal_ci(s + i + 1, n - i - 1, "comment") ||
+         smz__ascii_equal_ci(s + i + 1, n - i - 1, "responses") ||
+         smz__ascii_equal_ci(s + i + 1, n - i - 1, "replies")))
         return 1;
     if (social_line(s, n))
         return 1;
     /* A donation appeal: a payment channel and a plea in one paragraph. */
     if (cps <= 800 &&
-        (smz_ascii_contains_ci(s, n, "paypal") || smz_ascii_contains_ci(s, n, "patreon") ||
-         smz_ascii_contains_ci(s, n, "bitcoin") || smz_ascii_contains_ci(s, n, "ko-fi") ||
-         smz_ascii_contains_ci(s, n, "buy me a coffee")) &&
-        (smz_ascii_contains_ci(s, n, "your contribution") || smz_ascii_contains_ci(s, n, "support us") ||
-         smz_ascii_contains_ci(s, n, "help us") || smz_ascii_contains_ci(s, n, "voluntary payment") ||
-         smz_ascii_contains_ci(s, n, "donat")))
+        (smz__ascii_contains_ci(s, n, "paypal") || smz__ascii_contains_ci(s, n, "patreon") ||
+         smz__ascii_contains_ci(s, n, "bitcoin") || smz__ascii_contains_ci(s, n, "ko-fi") ||
+         smz__ascii_contains_ci(s, n, "buy me a coffee")) &&
+        (smz__ascii_contains_ci(s, n, "your contribution") || smz__ascii_contains_ci(s, n, "support us") ||
+         smz__ascii_contains_ci(s, n, "help us") || smz__ascii_contains_ci(s, n, "voluntary payment") ||
+         smz__ascii_contains_ci(s, n, "donat")))
         return 1;
     return 0;
 }
@@ -153,7 +153,7 @@ static int caption(const char *s, size_t n)
     static const char *const paren[] = {"photo", "image", "picture", "pic:", "credit", "courtesy",
                                         "file photo", "ap photo", "source:", "screenshot",
                                         "screengrab", NULL};
-    size_t cps = smz_utf8_count(s, n);
+    size_t cps = smz__utf8_count(s, n);
     if (cps > 400)
         return 0;
     if (smz__art_contains(s, n, "\xC2\xA9"))
@@ -164,7 +164,7 @@ static int caption(const char *s, size_t n)
     while (m && (s[m - 1] == ')' || s[m - 1] == ']' || s[m - 1] == '.' || s[m - 1] == ' '))
         m--;
     for (size_t i = 0; credit_tail[i]; i++)
-        if (smz_ascii_suffix_ci(s, m, credit_tail[i]))
+        if (smz__ascii_suffix_ci(s, m, credit_tail[i]))
             return 1;
     /* A last parenthesis that credits a photo: "... (Photo: Jane Doe)". */
     size_t e = n;
@@ -193,12 +193,12 @@ static int byline(const char *s, size_t n)
                                             "chance", "way", "all", "and", "mid", "late", "early",
                                             "itself", "design", "submitting", "clicking", "using",
                                             "continuing", "signing", "registering", NULL};
-    size_t cps = smz_utf8_count(s, n);
+    size_t cps = smz__utf8_count(s, n);
     if (cps > 120)
         return 0;
     if (smz__art_any_prefix_ci(s, n, lead))
         return 1;
-    if (!smz_ascii_prefix_ci(s, n, "by ") || cps > 60 || smz__art_ends_with_stop(s, n, ".!?,;:"))
+    if (!smz__ascii_prefix_ci(s, n, "by ") || cps > 60 || smz__art_ends_with_stop(s, n, ".!?,;:"))
         return 0;
     size_t words = smz__art_word_count(s, n);
     if (words < 2 || words > 8)
@@ -309,7 +309,7 @@ void smz__art_drop_footer(text_doc *d)
         const char *s = LS(d, i - 1);
         int weak = l->kind == L_BOILER || l->kind == L_DUP ||
                    (l->kind == L_PARA && (comment_like(s, l->len) ||
-                                          (smz_utf8_count(s, l->len) <= 100 && !smz__art_ends_sentence(s, l->len))));
+                                          (smz__utf8_count(s, l->len) <= 100 && !smz__art_ends_sentence(s, l->len))));
         if (!weak)
             break;
         i--;
@@ -322,16 +322,16 @@ void smz__art_drop_footer(text_doc *d)
 
 static int opens_quote(const char *s, size_t n)
 {
-    return n && (s[0] == '"' || s[0] == '\'' || smz_ascii_prefix_ci(s, n, "\xE2\x80\x9C") ||
-                 smz_ascii_prefix_ci(s, n, "\xE2\x80\x98") || smz_ascii_prefix_ci(s, n, "\xC2\xAB"));
+    return n && (s[0] == '"' || s[0] == '\'' || smz__ascii_prefix_ci(s, n, "\xE2\x80\x9C") ||
+                 smz__ascii_prefix_ci(s, n, "\xE2\x80\x98") || smz__ascii_prefix_ci(s, n, "\xC2\xAB"));
 }
 
 /* A first line that reads as a headline. */
 int smz__art_headline(const char *s, size_t n)
 {
     unsigned char c = (unsigned char)s[0];
-    return smz_utf8_count(s, n) <= HEADLINE_MAX && !smz__art_ends_with_stop(s, n, ".,;:") &&
-           !(c >= 'a' && c <= 'z') && !strchr("-*+#>=|", c) && !smz_ascii_prefix_ci(s, n, "\xE2\x80\xA2") &&
+    return smz__utf8_count(s, n) <= HEADLINE_MAX && !smz__art_ends_with_stop(s, n, ".,;:") &&
+           !(c >= 'a' && c <= 'z') && !strchr("-*+#>=|", c) && !smz__ascii_prefix_ci(s, n, "\xE2\x80\xA2") &&
            !comment_like(s, n);
 }
 
@@ -342,7 +342,7 @@ void smz__art_find_headings(text_doc *d)
         tline *l = &d->lines[i];
         const char *s = LS(d, i);
         unsigned char c = (unsigned char)s[0];
-        if (l->kind != L_PARA || !smz__art_alone_in_block(d, i) || smz_utf8_count(s, l->len) > SUBHEAD_MAX ||
+        if (l->kind != L_PARA || !smz__art_alone_in_block(d, i) || smz__utf8_count(s, l->len) > SUBHEAD_MAX ||
             smz__art_word_count(s, l->len) > 15 || smz__art_ends_with_stop(s, l->len, ".,;:!") ||
             (c >= 'a' && c <= 'z') || opens_quote(s, l->len) || strchr("-*+#>=|", c) ||
             comment_like(s, l->len))

@@ -29,7 +29,7 @@ static void emit_group(render_ctx *c, const text_doc *d, size_t i, size_t j)
         t++;
     int wrapped = 1;
     for (size_t k = i; k + 1 < j; k++)
-        if (smz_utf8_count(LS(d, k), LN(d, k)) < 50)
+        if (smz__utf8_count(LS(d, k), LN(d, k)) < 50)
             wrapped = 0;
     smz_strbuf_adds(&c->body, tags[t].open);
     for (size_t k = i; k < j; k++) {
@@ -39,10 +39,10 @@ static void emit_group(render_ctx *c, const text_doc *d, size_t i, size_t j)
             if (kind == L_PARA)
                 smz_strbuf_add(&c->summary, " ", 1);
         }
-        smz_strbuf_add_html(&c->body, LS(d, k), LN(d, k));
+        smz__strbuf_add_html(&c->body, LS(d, k), LN(d, k));
         smz_strbuf_add(&c->text, LS(d, k), LN(d, k));
         if (kind == L_PARA && smz_strbuf_len(&c->summary) < SUMMARY_BYTES)
-            smz_strbuf_add(&c->summary, LS(d, k), smz_utf8_cut(LS(d, k), LN(d, k), SUMMARY_BYTES));
+            smz_strbuf_add(&c->summary, LS(d, k), smz__utf8_cut(LS(d, k), LN(d, k), SUMMARY_BYTES));
     }
     smz_strbuf_adds(&c->body, tags[t].close);
     smz_strbuf_add(&c->text, "\n", 1);
@@ -81,7 +81,7 @@ smz_err smz__art_render_text(render_ctx *c, const char *s, size_t n, int have_ti
             smz_strbuf para;
             smz_strbuf_init(&para, 8192);
             for (size_t k = first; k < e && smz_strbuf_len(&para) < 2048; k++) {
-                smz_strbuf_add(&para, LS(&d, k), smz_utf8_cut(LS(&d, k), LN(&d, k), 2048));
+                smz_strbuf_add(&para, LS(&d, k), smz__utf8_cut(LS(&d, k), LN(&d, k), 2048));
                 smz_strbuf_add(&para, " ", 1);
             }
             rc = smz_strbuf_err(&para);

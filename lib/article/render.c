@@ -1,4 +1,4 @@
-/* smz_article_render (see article.h): one article from any bytes.  This is
+/* smz__article_render (see article.h): one article from any bytes.  This is
  * where the parts meet: the text is made clean (words.c), front matter is
  * read (frontmatter.c), the title and date are chosen in their order of
  * trust, the body is rendered as Markdown (markdown.c) or plain text
@@ -14,7 +14,7 @@
 #include "text/lang.h"
 #include "text/utf8.h"
 
-void smz_article_free(smz_article *a)
+void smz__article_free(smz_article *a)
 {
     if (!a)
         return;
@@ -30,7 +30,7 @@ void smz_article_free(smz_article *a)
     free(a);
 }
 
-smz_err smz_article_render(const char *text, size_t len, smz_article_kind kind, const char *fallback_name,
+smz_err smz__article_render(const char *text, size_t len, smz_article_kind kind, const char *fallback_name,
                            int64_t file_mtime, const smz_article_opts *opts, smz_article **out)
 {
     smz_err rc;
@@ -72,7 +72,7 @@ smz_err smz_article_render(const char *text, size_t len, smz_article_kind kind, 
         rc = smz__art_clean_line(&c.title, opts->title, SMZ_ARTICLE_MAX_FIELD);
     if (!rc && !smz_strbuf_len(&c.title) && smz_strbuf_len(&fm.title))
         rc = smz_strbuf_add(&c.title, smz_strbuf_str(&fm.title), smz_strbuf_len(&fm.title));
-    if (opts && opts->date && smz_date_ok(opts->date)) {
+    if (opts && opts->date && smz__date_ok(opts->date)) {
         memcpy(c.date, opts->date, 11);
         c.date_source = SMZ_DATE_GIVEN;
     } else if (!rc && smz__art_parse_date(smz_strbuf_str(&fm.date), smz_strbuf_len(&fm.date), c.date)) {
@@ -102,9 +102,9 @@ smz_err smz_article_render(const char *text, size_t len, smz_article_kind kind, 
     }
 
     /* The language: front matter, else the caller's; only well-formed tags. */
-    if (smz_lang_tag_ok(smz_strbuf_str(&fm.lang), smz_strbuf_len(&fm.lang)))
+    if (smz__lang_tag_ok(smz_strbuf_str(&fm.lang), smz_strbuf_len(&fm.lang)))
         rc = smz_strbuf_adds(&lang, smz_strbuf_str(&fm.lang));
-    else if (opts && opts->lang && smz_lang_tag_ok(opts->lang, strlen(opts->lang)))
+    else if (opts && opts->lang && smz__lang_tag_ok(opts->lang, strlen(opts->lang)))
         rc = smz_strbuf_adds(&lang, opts->lang);
     if (!rc && opts && opts->home_label)
         rc = smz__art_clean_line(&label, opts->home_label, 200);
@@ -129,7 +129,7 @@ smz_err smz_article_render(const char *text, size_t len, smz_article_kind kind, 
     smz_strbuf_add(&tmp, smz_strbuf_str(&c.title), smz_strbuf_len(&c.title));
     smz_strbuf_add(&tmp, "\n", 1);
     size_t room = SMZ_ARTICLE_MAX_TEXT - smz_strbuf_len(&tmp);
-    size_t keep = smz_utf8_cut(smz_strbuf_str(&c.text), smz_strbuf_len(&c.text), room);
+    size_t keep = smz__utf8_cut(smz_strbuf_str(&c.text), smz_strbuf_len(&c.text), room);
     if ((rc = smz_strbuf_add(&tmp, smz_strbuf_str(&c.text), keep)) != SMZ_OK)
         goto out;
     smz_strbuf_free(&c.body); /* the page holds it now; keep peak memory down */
@@ -154,7 +154,7 @@ smz_err smz_article_render(const char *text, size_t len, smz_article_kind kind, 
             size_t k = smz__art_first_sentence(ls, ln);
             while (k < ln && (ls[k] == '.' || ls[k] == ' '))
                 k++;
-            if (smz_utf8_count(ls + k, ln - k) >= SUMMARY_MAX / 2) {
+            if (smz__utf8_count(ls + k, ln - k) >= SUMMARY_MAX / 2) {
                 ls += k;
                 ln -= k;
             }
@@ -186,7 +186,7 @@ smz_err smz_article_render(const char *text, size_t len, smz_article_kind kind, 
     *out = a;
     a = NULL;
 out:
-    smz_article_free(a);
+    smz__article_free(a);
     smz_strbuf_free(&src);
     smz_strbuf_free(&page);
     smz_strbuf_free(&lang);

@@ -36,9 +36,9 @@ static const char *const BREAKS[] = {", ", "; ", ": ", " \xE2\x80\x94 ", " \xE2\
 size_t smz__art_first_sentence(const char *s, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
-        if (smz_ascii_prefix_ci(s + i, n - i, "\xE3\x80\x82")) /* ideographic full stop */
+        if (smz__ascii_prefix_ci(s + i, n - i, "\xE3\x80\x82")) /* ideographic full stop */
             return i;
-        if (smz_ascii_prefix_ci(s + i, n - i, "\xEF\xBC\x81") || smz_ascii_prefix_ci(s + i, n - i, "\xEF\xBC\x9F"))
+        if (smz__ascii_prefix_ci(s + i, n - i, "\xEF\xBC\x81") || smz__ascii_prefix_ci(s + i, n - i, "\xEF\xBC\x9F"))
             return i + 3;
         char c = s[i];
         if (c != '.' && c != '!' && c != '?')
@@ -77,8 +77,8 @@ static void trim_title_tail(smz_strbuf *b)
         size_t n = smz_strbuf_len(b);
         while (n && strchr(" ,;:-(", s[n - 1]))
             n--;
-        while (n >= 3 && (smz_ascii_prefix_ci(s + n - 3, 3, "\xE2\x80\x94") ||
-                          smz_ascii_prefix_ci(s + n - 3, 3, "\xE2\x80\x93"))) {
+        while (n >= 3 && (smz__ascii_prefix_ci(s + n - 3, 3, "\xE2\x80\x94") ||
+                          smz__ascii_prefix_ci(s + n - 3, 3, "\xE2\x80\x93"))) {
             n -= 3;
             while (n && s[n - 1] == ' ')
                 n--;
@@ -110,7 +110,7 @@ smz_err smz__art_title_from_paragraph(smz_strbuf *out, const char *para, size_t 
         goto out;
     const char *s = smz_strbuf_str(&tmp);
     size_t n = smz__art_first_sentence(s, smz_strbuf_len(&tmp));
-    if (smz_utf8_count(s, n) <= TITLE_SOFT) {
+    if (smz__utf8_count(s, n) <= TITLE_SOFT) {
         rc = smz_strbuf_add(out, s, n);
         goto out;
     }
@@ -123,7 +123,7 @@ smz_err smz__art_title_from_paragraph(smz_strbuf *out, const char *para, size_t 
         int free_here = !dq && curly <= 0 && paren <= 0;
         if (free_here && cps >= TITLE_MIN_CLAUSE)
             for (size_t k = 0; BREAKS[k]; k++)
-                if (smz_ascii_prefix_ci(s + i, n - i, BREAKS[k])) {
+                if (smz__ascii_prefix_ci(s + i, n - i, BREAKS[k])) {
                     clause = i;
                     break;
                 }
@@ -140,9 +140,9 @@ smz_err smz__art_title_from_paragraph(smz_strbuf *out, const char *para, size_t 
             paren++;
         else if (c == ')')
             paren--;
-        else if (smz_ascii_prefix_ci(s + i, n - i, "\xE2\x80\x9C"))
+        else if (smz__ascii_prefix_ci(s + i, n - i, "\xE2\x80\x9C"))
             curly++;
-        else if (smz_ascii_prefix_ci(s + i, n - i, "\xE2\x80\x9D"))
+        else if (smz__ascii_prefix_ci(s + i, n - i, "\xE2\x80\x9D"))
             curly--;
         cps++;
     }
@@ -157,7 +157,7 @@ smz_err smz__art_title_from_paragraph(smz_strbuf *out, const char *para, size_t 
         word = any_word;
     smz_strbuf cut;
     smz_strbuf_init(&cut, n + 1);
-    smz_strbuf_add(&cut, s, word ? word : smz_utf8_offset(s, n, TITLE_HARD));
+    smz_strbuf_add(&cut, s, word ? word : smz__utf8_offset(s, n, TITLE_HARD));
     if (word)
         trim_title_tail(&cut);
     smz_strbuf_adds(&cut, SMZ__ART_ELLIPSIS);

@@ -45,7 +45,7 @@ smz_err smz__art_sanitize(const char *in, size_t len, smz_strbuf *out)
             i++;
         } else {
             uint32_t cp;
-            size_t k = smz_utf8_next(p + i, len - i, &cp);
+            size_t k = smz__utf8_next(p + i, len - i, &cp);
             if (cp == SMZ_UTF8_INVALID || cp < 0xA0 || cp == 0xFFFE || cp == 0xFFFF)
                 smz_strbuf_adds(out, REPLACEMENT);
             else
@@ -177,7 +177,7 @@ int smz__art_contains(const char *s, size_t n, const char *needle)
 int smz__art_any_prefix_ci(const char *s, size_t n, const char *const *list)
 {
     for (size_t i = 0; list[i]; i++)
-        if (smz_ascii_prefix_ci(s, n, list[i]))
+        if (smz__ascii_prefix_ci(s, n, list[i]))
             return 1;
     return 0;
 }
@@ -185,7 +185,7 @@ int smz__art_any_prefix_ci(const char *s, size_t n, const char *const *list)
 int smz__art_any_equal_ci(const char *s, size_t n, const char *const *list)
 {
     for (size_t i = 0; list[i]; i++)
-        if (smz_ascii_equal_ci(s, n, list[i]))
+        if (smz__ascii_equal_ci(s, n, list[i]))
             return 1;
     return 0;
 }
@@ -195,7 +195,7 @@ int smz__art_ends_with_stop(const char *s, size_t n, const char *stops)
 {
     if (!n)
         return 0;
-    size_t i = smz_utf8_last(s, n);
+    size_t i = smz__utf8_last(s, n);
     if (n - i == 1)
         return strchr(stops, s[i]) != NULL;
     /* Full-width and ideographic full stop, comma, colon, semicolon. */
@@ -229,12 +229,12 @@ smz_err smz__art_clean_line(smz_strbuf *b, const char *s, size_t max)
     if (!s)
         return smz_strbuf_add(b, "", 0);
     /* Twice MAX is plenty for MAX bytes once white space is folded. */
-    size_t n = smz_utf8_cut(s, strlen(s), max * 2);
+    size_t n = smz__utf8_cut(s, strlen(s), max * 2);
     smz_err rc = smz__art_sanitize(s, n, &raw);
     if (!rc)
         rc = smz__art_add_collapsed(b, smz_strbuf_str(&raw), smz_strbuf_len(&raw));
     if (!rc)
-        smz_strbuf_truncate(b, smz_utf8_cut(smz_strbuf_str(b), smz_strbuf_len(b), max));
+        smz_strbuf_truncate(b, smz__utf8_cut(smz_strbuf_str(b), smz_strbuf_len(b), max));
     smz_strbuf_free(&raw);
     return rc;
 }
@@ -243,9 +243,9 @@ size_t smz__art_closing_at(const char *s, size_t n)
 {
     if (n && strchr("\"')]", s[0]))
         return 1;
-    if (smz_ascii_prefix_ci(s, n, "\xE2\x80\x99") || smz_ascii_prefix_ci(s, n, "\xE2\x80\x9D") ||
-        smz_ascii_prefix_ci(s, n, "\xC2\xBB"))
-        return smz_ascii_prefix_ci(s, n, "\xC2\xBB") ? 2 : 3;
+    if (smz__ascii_prefix_ci(s, n, "\xE2\x80\x99") || smz__ascii_prefix_ci(s, n, "\xE2\x80\x9D") ||
+        smz__ascii_prefix_ci(s, n, "\xC2\xBB"))
+        return smz__ascii_prefix_ci(s, n, "\xC2\xBB") ? 2 : 3;
     return 0;
 }
 
@@ -279,11 +279,11 @@ smz_err smz__art_add_cut_words(smz_strbuf *b, const char *s, size_t n, size_t ma
         goto out;
     const char *t = smz_strbuf_str(&tmp);
     size_t tn = smz_strbuf_len(&tmp);
-    if (smz_utf8_count(t, tn) <= max) {
+    if (smz__utf8_count(t, tn) <= max) {
         rc = smz_strbuf_add(b, t, tn);
         goto out;
     }
-    size_t lim = smz_utf8_offset(t, tn, max), cut = 0;
+    size_t lim = smz__utf8_offset(t, tn, max), cut = 0;
     for (size_t i = lim; i > 0; i--)
         if (t[i] == ' ') {
             cut = i;

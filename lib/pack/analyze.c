@@ -12,7 +12,7 @@
 static smz_err analyze_html(const unsigned char *data, size_t len, int want_text, smz_analysis *out)
 {
     smz_html_text t = {0};
-    smz_err rc = smz_html_extract((const char *)data, len, &t);
+    smz_err rc = smz__html_extract((const char *)data, len, &t);
     if (rc == SMZ_E_TOOBIG)
         return SMZ_OK; /* stored as it is, without a title */
     if (rc != SMZ_OK)
@@ -26,11 +26,11 @@ static smz_err analyze_html(const unsigned char *data, size_t len, int want_text
         out->text_len = t.text_len;
         t.text = NULL;
     }
-    smz_html_text_free(&t);
+    smz__html_text_free(&t);
     return SMZ_OK;
 }
 
-smz_err smz_analyze(const char *path, const char *mime, const unsigned char *data, size_t len,
+smz_err smz__analyze(const char *path, const char *mime, const unsigned char *data, size_t len,
                     int want_text, int article, const smz_article_opts *ao, int64_t mtime,
                     smz_analysis *out)
 {
@@ -39,7 +39,7 @@ smz_err smz_analyze(const char *path, const char *mime, const unsigned char *dat
         const char *slash = strrchr(path, '/');
         size_t pl = strlen(path);
         smz_article *a = NULL;
-        smz_err rc = smz_article_render((const char *)data, len,
+        smz_err rc = smz__article_render((const char *)data, len,
                                         pl > 3 && !strcasecmp(path + pl - 3, ".md") ? SMZ_ARTICLE_MARKDOWN
                                                                                    : SMZ_ARTICLE_TEXT,
                                         slash ? slash + 1 : path, mtime, ao, &a);
@@ -54,21 +54,21 @@ smz_err smz_analyze(const char *path, const char *mime, const unsigned char *dat
         a->date = NULL;
         out->summary = a->summary;
         a->summary = NULL;
-        smz_article_free(a);
+        smz__article_free(a);
         /* The index gets the text of the page that is stored, which is what
          * the reader derives again for snippets (text/entry_text.h). */
         if (want_text)
-            return smz_entry_text("text/html", out->page, out->page_len, &out->text, &out->text_len);
+            return smz__entry_text("text/html", out->page, out->page_len, &out->text, &out->text_len);
         return SMZ_OK;
     }
     if (!strcmp(mime, "text/html") || !strcmp(mime, "application/xhtml+xml"))
         return analyze_html(data, len, want_text, out);
     if (want_text)
-        return smz_entry_text(mime, data, len, &out->text, &out->text_len);
+        return smz__entry_text(mime, data, len, &out->text, &out->text_len);
     return SMZ_OK;
 }
 
-void smz_analysis_free(smz_analysis *a)
+void smz__analysis_free(smz_analysis *a)
 {
     free(a->title);
     free(a->text);

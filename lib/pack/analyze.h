@@ -22,10 +22,10 @@ struct smz_article_opts;
 /* Fills OUT for the file at archive path PATH of type MIME.  WANT_TEXT: also
  * the searchable text.  ARTICLE: render .txt/.md as an HTML page, with AO
  * (article.h; may be NULL).  Frees nothing the caller passed; free OUT with
- * smz_analysis_free. */
-smz_err smz_analyze(const char *path, const char *mime, const unsigned char *data, size_t len,
+ * smz__analysis_free. */
+smz_err smz__analyze(const char *path, const char *mime, const unsigned char *data, size_t len,
                     int want_text, int article, const struct smz_article_opts *ao,
                     int64_t mtime, smz_analysis *out);
-void smz_analysis_free(smz_analysis *a);
+void smz__analysis_free(smz_analysis *a);
 
 #endif

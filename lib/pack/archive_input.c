@@ -163,14 +163,14 @@ static smz_err spool_member(smz_packer *p, struct archive *a, struct archive_ent
                             const char *shown, const char *rel)
 {
     char what[SMZ_MAX_PATH + 1200];
-    uint64_t len = 0, max = smz_packer_max_entry(p);
+    uint64_t len = 0, max = smz__packer_max_entry(p);
     smz_err rc;
     snprintf(what, sizeof what, "%s: %s", shown, rel);
     if (archive_entry_size_is_set(ae) && archive_entry_size(ae) > 0)
         len = (uint64_t)archive_entry_size(ae);
-    if (smz_packer_oversized(p, what, len))
+    if (smz__packer_oversized(p, what, len))
         return SMZ_OK; /* libarchive skips its data at the next header */
-    if ((rc = smz_order_member_begin(order)) != SMZ_OK)
+    if ((rc = smz__order_member_begin(order)) != SMZ_OK)
         return rc;
     for (;;) {
         const void *buf;
@@ -180,25 +180,25 @@ static smz_err spool_member(smz_packer *p, struct archive *a, struct archive_ent
         if (r == ARCHIVE_EOF)
             break;
         if (r < ARCHIVE_WARN) {
-            rc = smz_packer_fail(p, SMZ_E_CORRUPT, "%s: %s", what,
+            rc = smz__packer_fail(p, SMZ_E_CORRUPT, "%s: %s", what,
                                  archive_error_string(a) ? archive_error_string(a) : "cannot read it");
             goto fail;
         }
         if (at < 0 || (uint64_t)at > max || n > max - (uint64_t)at) {
-            smz_order_member_abort(order);
-            smz_packer_oversized(p, what, at < 0 ? UINT64_MAX : (uint64_t)at + n);
+            smz__order_member_abort(order);
+            smz__packer_oversized(p, what, at < 0 ? UINT64_MAX : (uint64_t)at + n);
             return SMZ_OK;
         }
-        if (n && (rc = smz_order_member_put(order, (uint64_t)at, buf, n)) != SMZ_OK)
+        if (n && (rc = smz__order_member_put(order, (uint64_t)at, buf, n)) != SMZ_OK)
             goto fail;
         if ((uint64_t)at + n > len)
             len = (uint64_t)at + n;
     }
-    if ((rc = smz_order_member_end(order, rel, len, NULL, (int64_t)archive_entry_mtime(ae))) != SMZ_OK)
+    if ((rc = smz__order_member_end(order, rel, len, NULL, (int64_t)archive_entry_mtime(ae))) != SMZ_OK)
         goto fail;
     return SMZ_OK;
 fail:
-    smz_order_member_abort(order);
+    smz__order_member_abort(order);
     return rc;
 }
 
@@ -307,39 +307,39 @@ static smz_err pack_archive(smz_writer *w, const char *path, const smz_pack_opts
     smz_warc_pipe *pipe = NULL;
     smz_pack_order *order = NULL;
     if (!a)
-        return smz_packer_fail(&p, SMZ_E_NOMEM, "out of memory");
-    if ((rc = smz_order_open(&p, NULL, &order)) != SMZ_OK)
+        return smz__packer_fail(&p, SMZ_E_NOMEM, "out of memory");
+    if ((rc = smz__order_open(&p, NULL, &order)) != SMZ_OK)
         goto out;
     archive_read_support_filter_all(a);
     archive_read_support_format_all(a);
     /* WARC files and standard input go through the mending pre-reader;
      * other files are opened directly, so formats that seek (7z, ISO, zip's
      * central directory) work. */
-    if (!(pipe = smz_warc_pipe_open(stdin_input ? NULL : path, &warc))) {
-        rc = smz_packer_fail(&p, SMZ_E_NOMEM, "out of memory");
+    if (!(pipe = smz__warc_pipe_open(stdin_input ? NULL : path, &warc))) {
+        rc = smz__packer_fail(&p, SMZ_E_NOMEM, "out of memory");
         goto out;
     }
     if (warc || stdin_input) {
-        r = smz_warc_pipe_attach(pipe, a, warc);
+        r = smz__warc_pipe_attach(pipe, a, warc);
     } else {
-        smz_warc_pipe_close(pipe);
+        smz__warc_pipe_close(pipe);
         pipe = NULL;
         r = archive_read_open_filename(a, path, 1 << 16);
     }
     if (r != ARCHIVE_OK) {
-        rc = smz_packer_fail(&p, SMZ_E_IO, "%s: %s", shown, archive_error_string(a));
+        rc = smz__packer_fail(&p, SMZ_E_IO, "%s: %s", shown, archive_error_string(a));
         goto out;
     }
     for (;;) {
         if (smz__writer_interrupted(w)) {
-            rc = smz_packer_fail(&p, SMZ_E_INTERRUPTED, "interrupted");
+            rc = smz__packer_fail(&p, SMZ_E_INTERRUPTED, "interrupted");
             goto out;
         }
         r = archive_read_next_header(a, &ae);
         if (r == ARCHIVE_EOF)
             break;
         if (r < ARCHIVE_WARN) {
-            rc = smz_packer_fail(&p, SMZ_E_CORRUPT, "%s: %s", shown, archive_error_string(a));
+            rc = smz__packer_fail(&p, SMZ_E_CORRUPT, "%s: %s", shown, archive_error_string(a));
             goto out;
         }
         const char *raw = archive_entry_pathname_utf8(ae);
@@ -354,7 +354,7 @@ static smz_err pack_archive(smz_writer *w, const char *path, const smz_pack_opts
             continue;
         }
         if (!rel) {
-            smz_packer_warn(&p, "%s: unsafe or non-UTF-8 name %.200s; skipped", shown,
+            smz__packer_warn(&p, "%s: unsafe or non-UTF-8 name %.200s; skipped", shown,
                             raw ? raw : "(none)");
             continue;
         }
@@ -371,8 +371,8 @@ static smz_err pack_archive(smz_writer *w, const char *path, const smz_pack_opts
                 t = archive_entry_symlink(ae);
             char *target = !t ? NULL : hl ? clean_name(t) : resolve_link(rel, t);
             if (!target)
-                smz_packer_warn(&p, "%s: %s: link points outside the archive; skipped", shown, rel);
-            else if ((rc = smz_order_redirect(order, rel, target)) != SMZ_OK) {
+                smz__packer_warn(&p, "%s: %s: link points outside the archive; skipped", shown, rel);
+            else if ((rc = smz__order_redirect(order, rel, target)) != SMZ_OK) {
                 free(target);
                 free(rel);
                 goto out;
@@ -382,7 +382,7 @@ static smz_err pack_archive(smz_writer *w, const char *path, const smz_pack_opts
             continue;
         }
         if (type != AE_IFREG) {
-            smz_packer_warn(&p, "%s: %s: not a regular file (device, FIFO or socket); skipped", shown, rel);
+            smz__packer_warn(&p, "%s: %s: not a regular file (device, FIFO or socket); skipped", shown, rel);
             free(rel);
             continue;
         }
@@ -395,16 +395,16 @@ static smz_err pack_archive(smz_writer *w, const char *path, const smz_pack_opts
         }
         unsigned char *data = NULL;
         size_t len = 0;
-        uint64_t max = smz_packer_max_entry(&p);
+        uint64_t max = smz__packer_max_entry(&p);
         int got = read_member(a, max < SMZ_WRITER_LARGE_ENTRY ? (size_t)max : SMZ_WRITER_LARGE_ENTRY, &data, &len);
         if (got == 1) {
-            smz_packer_warn(&p, "%s: %s: a WARC record over %llu bytes; skipped", shown, rel,
+            smz__packer_warn(&p, "%s: %s: a WARC record over %llu bytes; skipped", shown, rel,
                             (unsigned long long)(max < SMZ_WRITER_LARGE_ENTRY ? max : SMZ_WRITER_LARGE_ENTRY));
             free(rel);
             continue;
         }
         if (got < 0) {
-            rc = smz_packer_fail(&p, SMZ_E_CORRUPT, "%s: %s: %s", shown, rel,
+            rc = smz__packer_fail(&p, SMZ_E_CORRUPT, "%s: %s: %s", shown, rel,
                                  archive_error_string(a) ? archive_error_string(a) : "out of memory");
             free(rel);
             goto out;
@@ -420,32 +420,32 @@ static smz_err pack_archive(smz_writer *w, const char *path, const smz_pack_opts
             int u = unwrap_http(data, len, &body, &blen, &mime);
             if (u != 0) {
                 if (u < 0)
-                    smz_packer_warn(&p, "%s: %s: malformed HTTP response; skipped", shown, rel);
+                    smz__packer_warn(&p, "%s: %s: malformed HTTP response; skipped", shown, rel);
                 else if (u == 2)
-                    smz_packer_warn(&p, "%s: %s: compressed HTTP body (Content-Encoding); skipped", shown, rel);
+                    smz__packer_warn(&p, "%s: %s: compressed HTTP body (Content-Encoding); skipped", shown, rel);
                 free(data);
                 free(rel);
                 continue;
             }
         }
-        rc = smz_order_bytes(order, rel, data + body, blen, mime, (int64_t)archive_entry_mtime(ae));
+        rc = smz__order_bytes(order, rel, data + body, blen, mime, (int64_t)archive_entry_mtime(ae));
         free(mime);
         free(data);
         free(rel);
         if (rc != SMZ_OK)
             goto out;
     }
-    rc = smz_order_replay(order);
+    rc = smz__order_replay(order);
 out:
-    smz_order_free(order);
-    smz_packer_close(&p);
+    smz__order_free(order);
+    smz__packer_close(&p);
     archive_read_free(a);
-    smz_warc_pipe_close(pipe);
+    smz__warc_pipe_close(pipe);
     return rc;
 }
 
 smz_err smz_pack_archive(smz_writer *w, const char *path, const smz_pack_opts *o)
 {
     char err[1024] = "";
-    return smz_pack_report(w, pack_archive(w, path, o, err, sizeof err), err);
+    return smz__pack_report(w, pack_archive(w, path, o, err, sizeof err), err);
 }

@@ -11,7 +11,7 @@
 #include "format.h"
 #include "writer_priv.h"
 
-void smz_packer_warn(smz_packer *p, const char *fmt, ...)
+void smz__packer_warn(smz_packer *p, const char *fmt, ...)
 {
     char msg[PATH_MAX + 256];
     va_list ap;
@@ -23,7 +23,7 @@ void smz_packer_warn(smz_packer *p, const char *fmt, ...)
     p->o->warn(p->o->ctx, msg);
 }
 
-smz_err smz_packer_fail(smz_packer *p, smz_err e, const char *fmt, ...)
+smz_err smz__packer_fail(smz_packer *p, smz_err e, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -32,7 +32,7 @@ smz_err smz_packer_fail(smz_packer *p, smz_err e, const char *fmt, ...)
     return e;
 }
 
-int smz_is_article_path(const char *path)
+int smz__is_article_path(const char *path)
 {
     size_t n = strlen(path);
     return (n > 4 && !strcasecmp(path + n - 4, ".txt")) || (n > 3 && !strcasecmp(path + n - 3, ".md"));
@@ -77,7 +77,7 @@ static smz_err home_href(smz_packer *p, const char *page, char **out)
         if (!p->o->index)
             return SMZ_OK; /* nobody makes sure index.html will exist */
         main = "index.html";
-        smz_pack_index_linked(p->o->index);
+        smz__pack_index_linked(p->o->index);
     }
     if (!strcmp(main, page))
         return SMZ_OK;
@@ -101,7 +101,7 @@ static int is_page(const char *mime)
     return (n == 9 && !strncmp(mime, "text/html", 9)) || (n == 21 && !strncmp(mime, "application/xhtml+xml", 21));
 }
 
-smz_err smz_packer_add(smz_packer *p, const char *rel, const unsigned char *data, size_t len,
+smz_err smz__packer_add(smz_packer *p, const char *rel, const unsigned char *data, size_t len,
                        const char *mime, int64_t mtime)
 {
     smz_analysis an = {0};
@@ -109,22 +109,22 @@ smz_err smz_packer_add(smz_packer *p, const char *rel, const unsigned char *data
     smz_err rc;
     if (!mime)
         mime = detect_mime(p, rel, data, len);
-    int article = p->articles && smz_is_article_path(rel);
+    int article = p->articles && smz__is_article_path(rel);
     /* What the metadata file says about this file wins over what we find. */
-    const smz_pack_article *given = smz_pack_meta_article(p->o->meta, rel);
+    const smz_pack_article *given = smz__pack_meta_article(p->o->meta, rel);
     smz_article_opts ao = {.lang = p->o->language, .home_label = p->o->title,
                            .title = given ? given->title : NULL, .date = given ? given->date : NULL};
     if (article) {
         /* An article becomes NAME.html; its original path redirects there. */
         if (!(page_path = page_path_of(rel)) || home_href(p, page_path, &home) != SMZ_OK) {
-            rc = smz_packer_fail(p, SMZ_E_NOMEM, "out of memory");
+            rc = smz__packer_fail(p, SMZ_E_NOMEM, "out of memory");
             goto out;
         }
         ao.home_href = home;
     }
-    rc = smz_analyze(rel, mime, data, len, !p->o->no_index, article, &ao, mtime, &an);
+    rc = smz__analyze(rel, mime, data, len, !p->o->no_index, article, &ao, mtime, &an);
     if (rc != SMZ_OK) {
-        smz_packer_fail(p, rc, "%s: cannot analyse: %s", rel, smz_strerror(rc));
+        smz__packer_fail(p, rc, "%s: cannot analyse: %s", rel, smz_strerror(rc));
         goto out;
     }
     smz_writer_entry e = {.path = rel, .title = an.title, .mime = mime, .data = data,
@@ -138,17 +138,17 @@ smz_err smz_packer_add(smz_packer *p, const char *rel, const unsigned char *data
         e.size = an.page_len;
     }
     if ((rc = smz_writer_add(p->w, &e)) != SMZ_OK) {
-        smz_packer_fail(p, rc, "%s", smz_writer_errmsg(p->w));
+        smz__packer_fail(p, rc, "%s", smz_writer_errmsg(p->w));
         goto out;
     }
     if (an.page && (rc = smz_writer_add_redirect(p->w, rel, an.title, page_path)) != SMZ_OK) {
-        smz_packer_fail(p, rc, "%s", smz_writer_errmsg(p->w));
+        smz__packer_fail(p, rc, "%s", smz_writer_errmsg(p->w));
         goto out;
     }
     if (is_page(e.mime) &&
-        (rc = smz_pack_index_add(p->o->index, p->o, e.path, e.title, an.date ? an.date : given ? given->date : NULL,
+        (rc = smz__pack_index_add(p->o->index, p->o, e.path, e.title, an.date ? an.date : given ? given->date : NULL,
                                  an.summary)) != SMZ_OK) {
-        smz_packer_fail(p, rc, "out of memory");
+        smz__packer_fail(p, rc, "out of memory");
         goto out;
     }
     p->entries++;
@@ -156,29 +156,29 @@ smz_err smz_packer_add(smz_packer *p, const char *rel, const unsigned char *data
     if (p->o->progress)
         p->o->progress(p->o->ctx, p->entries, p->bytes);
 out:
-    smz_analysis_free(&an);
+    smz__analysis_free(&an);
     free(page_path);
     free(home);
     return rc;
 }
 
-uint64_t smz_packer_max_entry(const smz_packer *p)
+uint64_t smz__packer_max_entry(const smz_packer *p)
 {
     uint64_t m = p->o->max_entry;
     return m && m < SMZ_WRITER_MAX_ENTRY ? m : SMZ_WRITER_MAX_ENTRY;
 }
 
-int smz_packer_oversized(smz_packer *p, const char *what, uint64_t len)
+int smz__packer_oversized(smz_packer *p, const char *what, uint64_t len)
 {
-    uint64_t max = smz_packer_max_entry(p);
+    uint64_t max = smz__packer_max_entry(p);
     if (len <= max)
         return 0;
-    smz_packer_warn(p, "%s: %llu bytes is over the %llu-byte entry limit; skipped", what,
+    smz__packer_warn(p, "%s: %llu bytes is over the %llu-byte entry limit; skipped", what,
                     (unsigned long long)len, (unsigned long long)max);
     return 1;
 }
 
-smz_err smz_packer_add_stream(smz_packer *p, const char *rel, uint64_t len, smz_writer_read_fn read,
+smz_err smz__packer_add_stream(smz_packer *p, const char *rel, uint64_t len, smz_writer_read_fn read,
                               void *ctx, const char *mime, int64_t mtime)
 {
     unsigned char head[65536];
@@ -190,13 +190,13 @@ smz_err smz_packer_add_stream(smz_packer *p, const char *rel, uint64_t len, smz_
             return rc;
         mime = detect_mime(p, rel, head, n);
     }
-    const smz_pack_article *given = smz_pack_meta_article(p->o->meta, rel);
+    const smz_pack_article *given = smz__pack_meta_article(p->o->meta, rel);
     smz_writer_entry e = {.path = rel, .title = given ? given->title : NULL, .mime = mime, .size = (size_t)len};
     if ((rc = smz_writer_add_stream(p->w, &e, read, ctx)) != SMZ_OK)
-        return smz_packer_fail(p, rc, "%s", smz_writer_errmsg(p->w));
+        return smz__packer_fail(p, rc, "%s", smz_writer_errmsg(p->w));
     if (is_page(e.mime) &&
-        (rc = smz_pack_index_add(p->o->index, p->o, e.path, e.title, given ? given->date : NULL, NULL)) != SMZ_OK)
-        return smz_packer_fail(p, rc, "out of memory");
+        (rc = smz__pack_index_add(p->o->index, p->o, e.path, e.title, given ? given->date : NULL, NULL)) != SMZ_OK)
+        return smz__packer_fail(p, rc, "out of memory");
     p->entries++;
     p->bytes += len;
     if (p->o->progress)
@@ -204,26 +204,26 @@ smz_err smz_packer_add_stream(smz_packer *p, const char *rel, uint64_t len, smz_
     return SMZ_OK;
 }
 
-smz_err smz_packer_redirect(smz_packer *p, const char *rel, const char *target)
+smz_err smz__packer_redirect(smz_packer *p, const char *rel, const char *target)
 {
     char *t = NULL;
-    if (p->articles && smz_is_article_path(target) && !(t = page_path_of(target)))
-        return smz_packer_fail(p, SMZ_E_NOMEM, "out of memory");
+    if (p->articles && smz__is_article_path(target) && !(t = page_path_of(target)))
+        return smz__packer_fail(p, SMZ_E_NOMEM, "out of memory");
     smz_err rc = smz_writer_add_redirect(p->w, rel, NULL, t ? t : target);
     free(t);
     if (rc != SMZ_OK)
-        return smz_packer_fail(p, rc, "%s", smz_writer_errmsg(p->w));
+        return smz__packer_fail(p, rc, "%s", smz_writer_errmsg(p->w));
     return SMZ_OK;
 }
 
-smz_err smz_pack_report(smz_writer *w, smz_err rc, const char *err)
+smz_err smz__pack_report(smz_writer *w, smz_err rc, const char *err)
 {
     if (rc != SMZ_OK && err[0])
         smz__writer_set_error(w, rc, err);
     return rc;
 }
 
-void smz_packer_close(smz_packer *p)
+void smz__packer_close(smz_packer *p)
 {
     if (p->magic)
         magic_close(p->magic);

@@ -22,29 +22,29 @@ typedef struct smz_packer {
 
 /* Adds the file REL (an archive path, already validated) with DATA.  MIME may
  * be NULL (then by extension, then libmagic).  On failure p->err says why. */
-smz_err smz_packer_add(smz_packer *p, const char *rel, const unsigned char *data, size_t len,
+smz_err smz__packer_add(smz_packer *p, const char *rel, const unsigned char *data, size_t len,
                        const char *mime, int64_t mtime);
 /* Adds the file REL of LEN bytes (over SMZ_WRITER_LARGE_ENTRY) that READ
  * hands over in pieces: stored as it is, never held whole in memory, with
  * no title or text from its content (the metadata file's title, if any).
  * MIME may be NULL (then by extension, then libmagic on its first 64 KiB). */
-smz_err smz_packer_add_stream(smz_packer *p, const char *rel, uint64_t len, smz_writer_read_fn read,
+smz_err smz__packer_add_stream(smz_packer *p, const char *rel, uint64_t len, smz_writer_read_fn read,
                               void *ctx, const char *mime, int64_t mtime);
 /* 1 (with a warning naming WHAT) when LEN bytes are over the entry limit
  * (p->o->max_entry): such files are skipped, from every kind of source. */
-int smz_packer_oversized(smz_packer *p, const char *what, uint64_t len);
-uint64_t smz_packer_max_entry(const smz_packer *p);
+int smz__packer_oversized(smz_packer *p, const char *what, uint64_t len);
+uint64_t smz__packer_max_entry(const smz_packer *p);
 /* Adds a redirect REL -> TARGET (articles' targets move to NAME.html). */
-smz_err smz_packer_redirect(smz_packer *p, const char *rel, const char *target);
-void smz_packer_warn(smz_packer *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-smz_err smz_packer_fail(smz_packer *p, smz_err e, const char *fmt, ...)
+smz_err smz__packer_redirect(smz_packer *p, const char *rel, const char *target);
+void smz__packer_warn(smz_packer *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+smz_err smz__packer_fail(smz_packer *p, smz_err e, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
-void smz_packer_close(smz_packer *p);
+void smz__packer_close(smz_packer *p);
 /* How every pack.h function that takes a writer ends: on failure, ERR
  * (when it says anything: else the writer's own message stands) becomes
  * W's message, so the caller reads it with smz_writer_errmsg.  Returns RC. */
-smz_err smz_pack_report(smz_writer *w, smz_err rc, const char *err);
-int smz_is_article_path(const char *path);
+smz_err smz__pack_report(smz_writer *w, smz_err rc, const char *err);
+int smz__is_article_path(const char *path);
 
 /* What a metadata file says about one file (its "Articles" member). */
 typedef struct smz_pack_article {
@@ -53,18 +53,18 @@ typedef struct smz_pack_article {
 } smz_pack_article;
 
 /* M's entry for the source path PATH, marked used, or NULL (M may be NULL). */
-smz_pack_article *smz_pack_meta_article(smz_pack_meta *m, const char *path);
+smz_pack_article *smz__pack_meta_article(smz_pack_meta *m, const char *path);
 /* 1 when SB is a metadata file that M has read (it is then not packed). */
-int smz_pack_meta_is_file(const smz_pack_meta *m, const struct stat *sb);
+int smz__pack_meta_is_file(const smz_pack_meta *m, const struct stat *sb);
 /* Warns (through O) about M's articles that no packed file matched. */
-void smz_pack_meta_warn_unused(const smz_pack_meta *m, const smz_pack_opts *o);
+void smz__pack_meta_warn_unused(const smz_pack_meta *m, const smz_pack_opts *o);
 
 /* Remembers a page for the generated index (see smz_pack_finish): PATH and
  * TITLE (may be NULL), DATE ("YYYY-MM-DD" or NULL), SUMMARY (may be NULL).
  * Copies them. */
-smz_err smz_pack_index_add(smz_pack_index *x, const smz_pack_opts *o, const char *path, const char *title,
+smz_err smz__pack_index_add(smz_pack_index *x, const smz_pack_opts *o, const char *path, const char *title,
                            const char *date, const char *summary);
 /* Notes that rendered articles link to "index.html" as their main page. */
-void smz_pack_index_linked(smz_pack_index *x);
+void smz__pack_index_linked(smz_pack_index *x);
 
 #endif

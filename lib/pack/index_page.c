@@ -6,7 +6,7 @@
  * end, just before the archive is finished.  A collection that turns out to
  * have its own index.html needs none of it, so the list is dropped as soon
  * as one is packed.  The page itself is written by lib/article
- * (smz_article_index_html), sorted there in a fixed order, so the archive
+ * (smz__article_index_html), sorted there in a fixed order, so the archive
  * stays reproducible. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -58,7 +58,7 @@ void smz_pack_index_free(smz_pack_index *x)
     free(x);
 }
 
-void smz_pack_index_linked(smz_pack_index *x)
+void smz__pack_index_linked(smz_pack_index *x)
 {
     if (x)
         x->linked = 1;
@@ -69,7 +69,7 @@ static int own_main_page(const char *path)
     return !strcmp(path, "index.html") || !strcmp(path, "index.htm");
 }
 
-smz_err smz_pack_index_add(smz_pack_index *x, const smz_pack_opts *o, const char *path, const char *title,
+smz_err smz__pack_index_add(smz_pack_index *x, const smz_pack_opts *o, const char *path, const char *title,
                            const char *date, const char *summary)
 {
     if (!x || x->own_main)
@@ -98,7 +98,7 @@ smz_err smz_pack_index_add(smz_pack_index *x, const smz_pack_opts *o, const char
     pg->path = strdup(path);
     pg->title = title && title[0] ? strdup(title) : NULL;
     pg->summary = summary && summary[0] ? strdup(summary) : NULL;
-    if (date && smz_date_ok(date))
+    if (date && smz__date_ok(date))
         memcpy(pg->date, date, 11);
     if (!pg->path || (title && title[0] && !pg->title) || (summary && summary[0] && !pg->summary)) {
         free(pg->path);
@@ -145,7 +145,7 @@ static smz_err pack_finish(smz_writer *w, const smz_pack_opts *o, const char *ti
     smz_err rc = SMZ_OK;
     smz_pack_index *x = o ? o->index : NULL;
     if (o && o->meta)
-        smz_pack_meta_warn_unused(o->meta, o);
+        smz__pack_meta_warn_unused(o->meta, o);
     if (*main_page)
         return SMZ_OK;
     if (smz_writer_has(w, "index.html")) {
@@ -165,7 +165,7 @@ static smz_err pack_finish(smz_writer *w, const smz_pack_opts *o, const char *ti
         snprintf(err, errlen, "out of memory");
         goto out;
     }
-    if ((rc = smz_article_index_html(refs, n, title, description, o->language, &html)) != SMZ_OK) {
+    if ((rc = smz__article_index_html(refs, n, title, description, o->language, &html)) != SMZ_OK) {
         snprintf(err, errlen, "cannot write the index page: %s", smz_strerror(rc));
         goto out;
     }
@@ -194,5 +194,5 @@ smz_err smz_pack_finish(smz_writer *w, const smz_pack_opts *o, const char *title
                         const char **main_page)
 {
     char err[1024] = "";
-    return smz_pack_report(w, pack_finish(w, o, title, description, main_page, err, sizeof err), err);
+    return smz__pack_report(w, pack_finish(w, o, title, description, main_page, err, sizeof err), err);
 }

@@ -86,7 +86,7 @@ static int cmp_article(const void *a, const void *b)
     return strcmp(((const smz_pack_article *)a)->path, ((const smz_pack_article *)b)->path);
 }
 
-smz_pack_article *smz_pack_meta_article(smz_pack_meta *m, const char *path)
+smz_pack_article *smz__pack_meta_article(smz_pack_meta *m, const char *path)
 {
     if (!m || !m->n_articles)
         return NULL;
@@ -97,7 +97,7 @@ smz_pack_article *smz_pack_meta_article(smz_pack_meta *m, const char *path)
     return a;
 }
 
-int smz_pack_meta_is_file(const smz_pack_meta *m, const struct stat *sb)
+int smz__pack_meta_is_file(const smz_pack_meta *m, const struct stat *sb)
 {
     for (size_t i = 0; m && i < m->n_files; i++)
         if (m->files[i].dev == sb->st_dev && m->files[i].ino == sb->st_ino)
@@ -105,7 +105,7 @@ int smz_pack_meta_is_file(const smz_pack_meta *m, const struct stat *sb)
     return 0;
 }
 
-void smz_pack_meta_warn_unused(const smz_pack_meta *m, const smz_pack_opts *o)
+void smz__pack_meta_warn_unused(const smz_pack_meta *m, const smz_pack_opts *o)
 {
     size_t unused = 0;
     for (size_t i = 0; m && i < m->n_articles; i++) {
@@ -168,7 +168,7 @@ static void warn(parse *ps, const char *fmt, ...)
  * characters and quotes as '?', cut at a character. */
 static const char *shown(const char *s, char out[96])
 {
-    size_t n = smz_utf8_cut(s, strlen(s), 80), k = 0;
+    size_t n = smz__utf8_cut(s, strlen(s), 80), k = 0;
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
         out[k++] = c < 0x20 || c == 0x7F || c == '"' ? '?' : (char)c;
@@ -208,7 +208,7 @@ static smz_err check_text(parse *ps, const char *what, const char *v, size_t len
  * where smz check applies them to archives too. */
 static int name_ok(const char *s)
 {
-    return smz_name_ok(s);
+    return smz__name_ok(s);
 }
 
 /* Runs json_each over JSON (text) in *ST (prepared here; the caller
@@ -328,7 +328,7 @@ static smz_err read_article(parse *ps, const char *path, const char *v, int vlen
         }
         if ((rc = check_text(ps, is_title ? "an article's Title" : "an article's Date", s, n)) != SMZ_OK)
             goto out;
-        if (is_date && !smz_date_ok(s)) {
+        if (is_date && !smz__date_ok(s)) {
             rc = fail(ps, SMZ_E_INVALID, "Articles: \"%s\": Date must be a real date written YYYY-MM-DD",
                       shown(path, k));
             goto out;
@@ -402,9 +402,9 @@ static smz_err read_key(parse *ps, size_t i, const char *type, const char *v, in
         return fail(ps, SMZ_E_INVALID, "%s must be a string, not %s", key, !strcmp(type, "text") ? "null" : type);
     if ((rc = check_text(ps, key, v, (size_t)vlen)) != SMZ_OK)
         return rc;
-    if (!strcmp(key, "Language") && !smz_lang_list_ok(v))
+    if (!strcmp(key, "Language") && !smz__lang_list_ok(v))
         return fail(ps, SMZ_E_INVALID, "Language must be ISO 639-3 codes such as \"eng\" or \"eng,fra\"");
-    if (!strcmp(key, "Date") && !smz_date_ok(v))
+    if (!strcmp(key, "Date") && !smz__date_ok(v))
         return fail(ps, SMZ_E_INVALID, "Date must be a real date written YYYY-MM-DD");
     if (!strcmp(key, "Name") && !name_ok(v))
         return fail(ps, SMZ_E_INVALID, "Name must be up to 64 letters, digits, '.', '_' or '-', not starting with '.'");

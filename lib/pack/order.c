@@ -25,18 +25,18 @@ struct smz_pack_order {
 
 static smz_err sqlfail(smz_pack_order *o, int rc, const char *what)
 {
-    return smz_packer_fail(o->p, rc == SQLITE_NOMEM ? SMZ_E_NOMEM : rc == SQLITE_FULL ? SMZ_E_NOSPACE : SMZ_E_IO,
+    return smz__packer_fail(o->p, rc == SQLITE_NOMEM ? SMZ_E_NOMEM : rc == SQLITE_FULL ? SMZ_E_NOSPACE : SMZ_E_IO,
                            "%s: %s", what, o->db ? sqlite3_errmsg(o->db) : sqlite3_errstr(rc));
 }
 
-smz_err smz_order_open(smz_packer *p, const char *root, smz_pack_order **out)
+smz_err smz__order_open(smz_packer *p, const char *root, smz_pack_order **out)
 {
     smz_pack_order *o = calloc(1, sizeof *o);
     int src;
     *out = NULL;
     if (!o || (root && !(o->root = strdup(root)))) {
         free(o);
-        return smz_packer_fail(p, SMZ_E_NOMEM, "out of memory");
+        return smz__packer_fail(p, SMZ_E_NOMEM, "out of memory");
     }
     o->p = p;
     o->spool_fd = -1;
@@ -50,7 +50,7 @@ smz_err smz_order_open(smz_packer *p, const char *root, smz_pack_order **out)
         (src = sqlite3_prepare_v2(o->db, "INSERT INTO items VALUES(?,?,?,?,?,?,?,?)", -1, &o->ins, NULL)) !=
             SQLITE_OK) {
         smz_err rc = sqlfail(o, src, "listing the source");
-        smz_order_free(o);
+        smz__order_free(o);
         return rc;
     }
     *out = o;
@@ -93,12 +93,12 @@ static smz_err insert(smz_pack_order *o, const char *rel, int kind, int64_t off,
     return src == SQLITE_DONE ? SMZ_OK : sqlfail(o, src, "listing the source");
 }
 
-smz_err smz_order_file(smz_pack_order *o, const char *rel)
+smz_err smz__order_file(smz_pack_order *o, const char *rel)
 {
     return insert(o, rel, ITEM_FILE, 0, 0, 0, NULL, NULL);
 }
 
-smz_err smz_order_redirect(smz_pack_order *o, const char *rel, const char *target)
+smz_err smz__order_redirect(smz_pack_order *o, const char *rel, const char *target)
 {
     return insert(o, rel, ITEM_REDIRECT, 0, 0, 0, NULL, target);
 }
@@ -106,15 +106,15 @@ smz_err smz_order_redirect(smz_pack_order *o, const char *rel, const char *targe
 static smz_err open_spool(smz_pack_order *o)
 {
     smz_err rc = smz_writer_scratch(o->p->w, &o->spool_fd);
-    return rc == SMZ_OK ? SMZ_OK : smz_packer_fail(o->p, rc, "%s", smz_writer_errmsg(o->p->w));
+    return rc == SMZ_OK ? SMZ_OK : smz__packer_fail(o->p, rc, "%s", smz_writer_errmsg(o->p->w));
 }
 
-smz_err smz_order_member_begin(smz_pack_order *o)
+smz_err smz__order_member_begin(smz_pack_order *o)
 {
     return o->spool_fd < 0 ? open_spool(o) : SMZ_OK;
 }
 
-smz_err smz_order_member_put(smz_pack_order *o, uint64_t at, const void *data, size_t n)
+smz_err smz__order_member_put(smz_pack_order *o, uint64_t at, const void *data, size_t n)
 {
     const unsigned char *d = data;
     for (size_t done = 0; done < n;) {
@@ -122,14 +122,14 @@ smz_err smz_order_member_put(smz_pack_order *o, uint64_t at, const void *data, s
         if (k < 0 && errno == EINTR)
             continue;
         if (k <= 0)
-            return smz_packer_fail(o->p, k < 0 && errno == ENOSPC ? SMZ_E_NOSPACE : SMZ_E_IO,
+            return smz__packer_fail(o->p, k < 0 && errno == ENOSPC ? SMZ_E_NOSPACE : SMZ_E_IO,
                                    "writing the spool: %s", k < 0 ? strerror(errno) : "short write");
         done += (size_t)k;
     }
     return SMZ_OK;
 }
 
-void smz_order_member_abort(smz_pack_order *o)
+void smz__order_member_abort(smz_pack_order *o)
 {
     /* Blocks put beyond the spool's end would show through the holes of
      * the next member. */
@@ -137,21 +137,21 @@ void smz_order_member_abort(smz_pack_order *o)
         (void)ftruncate(o->spool_fd, (off_t)o->spool_len);
 }
 
-smz_err smz_order_member_end(smz_pack_order *o, const char *rel, uint64_t len, const char *mime,
+smz_err smz__order_member_end(smz_pack_order *o, const char *rel, uint64_t len, const char *mime,
                              int64_t mtime)
 {
     smz_err rc;
     /* The member's size, exactly: a trailing hole becomes zeros, and
      * nothing put past the end stays. */
     if (ftruncate(o->spool_fd, (off_t)(o->spool_len + len)) != 0)
-        return smz_packer_fail(o->p, errno == ENOSPC || errno == EFBIG ? SMZ_E_NOSPACE : SMZ_E_IO,
+        return smz__packer_fail(o->p, errno == ENOSPC || errno == EFBIG ? SMZ_E_NOSPACE : SMZ_E_IO,
                                "writing the spool: %s", strerror(errno));
     /* Large members are stored as they are: once they alone pass the
      * archive's size limit, the pack stops here rather than at replay. */
     if (len > SMZ_WRITER_LARGE_ENTRY)
         o->large_bytes += len;
     if (o->p->o->max_output && o->large_bytes > o->p->o->max_output)
-        return smz_packer_fail(o->p, SMZ_E_TOOBIG,
+        return smz__packer_fail(o->p, SMZ_E_TOOBIG,
                                "%s: the archive would be over its size limit of %llu bytes "
                                "(its large entries alone are %llu bytes, stored as they are)",
                                rel, (unsigned long long)o->p->o->max_output,
@@ -162,13 +162,13 @@ smz_err smz_order_member_end(smz_pack_order *o, const char *rel, uint64_t len, c
     return SMZ_OK;
 }
 
-smz_err smz_order_bytes(smz_pack_order *o, const char *rel, const unsigned char *data, size_t len,
+smz_err smz__order_bytes(smz_pack_order *o, const char *rel, const unsigned char *data, size_t len,
                         const char *mime, int64_t mtime)
 {
     smz_err rc;
-    if ((rc = smz_order_member_begin(o)) != SMZ_OK || (rc = smz_order_member_put(o, 0, data, len)) != SMZ_OK ||
-        (rc = smz_order_member_end(o, rel, len, mime, mtime)) != SMZ_OK) {
-        smz_order_member_abort(o);
+    if ((rc = smz__order_member_begin(o)) != SMZ_OK || (rc = smz__order_member_put(o, 0, data, len)) != SMZ_OK ||
+        (rc = smz__order_member_end(o, rel, len, mime, mtime)) != SMZ_OK) {
+        smz__order_member_abort(o);
         return rc;
     }
     return SMZ_OK;
@@ -212,18 +212,18 @@ static smz_err add_file(smz_pack_order *o, const char *abs, const char *rel)
     const char *why;
     int fd = smz_file_open(abs, 0, &sb, &why);
     if (fd < 0)
-        return smz_packer_fail(o->p, SMZ_E_IO, "cannot read %s: %s", abs, why);
-    if (smz_packer_oversized(o->p, abs, (uint64_t)sb.st_size))
+        return smz__packer_fail(o->p, SMZ_E_IO, "cannot read %s: %s", abs, why);
+    if (smz__packer_oversized(o->p, abs, (uint64_t)sb.st_size))
         goto out;
     if ((uint64_t)sb.st_size > SMZ_WRITER_LARGE_ENTRY) {
         piece_src ps = {fd, 0, abs};
-        rc = smz_packer_add_stream(o->p, rel, (uint64_t)sb.st_size, read_piece, &ps, NULL,
+        rc = smz__packer_add_stream(o->p, rel, (uint64_t)sb.st_size, read_piece, &ps, NULL,
                                    (int64_t)sb.st_mtime);
         goto out;
     }
     cap = (size_t)sb.st_size;
     if (!(buf = malloc(cap + 1))) {
-        rc = smz_packer_fail(o->p, SMZ_E_NOMEM, "out of memory reading %s", abs);
+        rc = smz__packer_fail(o->p, SMZ_E_NOMEM, "out of memory reading %s", abs);
         goto out;
     }
     while (n < cap) {
@@ -231,7 +231,7 @@ static smz_err add_file(smz_pack_order *o, const char *abs, const char *rel)
         if (r < 0 && errno == EINTR)
             continue;
         if (r < 0) {
-            rc = smz_packer_fail(o->p, SMZ_E_IO, "cannot read %s: %s", abs, strerror(errno));
+            rc = smz__packer_fail(o->p, SMZ_E_IO, "cannot read %s: %s", abs, strerror(errno));
             goto out;
         }
         if (r == 0)
@@ -239,7 +239,7 @@ static smz_err add_file(smz_pack_order *o, const char *abs, const char *rel)
         n += (size_t)r;
     }
     buf[n] = 0;
-    rc = smz_packer_add(o->p, rel, buf, n, NULL, (int64_t)sb.st_mtime);
+    rc = smz__packer_add(o->p, rel, buf, n, NULL, (int64_t)sb.st_mtime);
 out:
     free(buf);
     close(fd);
@@ -249,11 +249,11 @@ out:
 static smz_err read_spool(smz_pack_order *o, int64_t off, int64_t len, unsigned char **buf, size_t *cap)
 {
     if (off < 0 || len < 0 || (uint64_t)off + (uint64_t)len > o->spool_len)
-        return smz_packer_fail(o->p, SMZ_E_INTERNAL, "the spool lost track of an entry");
+        return smz__packer_fail(o->p, SMZ_E_INTERNAL, "the spool lost track of an entry");
     if ((size_t)len + 1 > *cap) {
         unsigned char *nb = realloc(*buf, (size_t)len + 1);
         if (!nb)
-            return smz_packer_fail(o->p, SMZ_E_NOMEM, "out of memory");
+            return smz__packer_fail(o->p, SMZ_E_NOMEM, "out of memory");
         *buf = nb;
         *cap = (size_t)len + 1;
     }
@@ -262,7 +262,7 @@ static smz_err read_spool(smz_pack_order *o, int64_t off, int64_t len, unsigned 
         if (k < 0 && errno == EINTR)
             continue;
         if (k <= 0)
-            return smz_packer_fail(o->p, SMZ_E_IO, "reading the spool back: %s",
+            return smz__packer_fail(o->p, SMZ_E_IO, "reading the spool back: %s",
                                    k < 0 ? strerror(errno) : "short read");
         done += k;
     }
@@ -270,7 +270,7 @@ static smz_err read_spool(smz_pack_order *o, int64_t off, int64_t len, unsigned 
     return SMZ_OK;
 }
 
-smz_err smz_order_replay(smz_pack_order *o)
+smz_err smz__order_replay(smz_pack_order *o)
 {
     sqlite3_stmt *q = NULL;
     unsigned char *buf = NULL;
@@ -290,25 +290,25 @@ smz_err smz_order_replay(smz_pack_order *o)
         const char *target = (const char *)sqlite3_column_text(q, 6);
         int64_t mtime = sqlite3_column_int64(q, 4);
         if (!rel) {
-            rc = smz_packer_fail(o->p, SMZ_E_NOMEM, "out of memory");
+            rc = smz__packer_fail(o->p, SMZ_E_NOMEM, "out of memory");
             break;
         }
         if (kind == ITEM_REDIRECT) {
-            rc = target ? smz_packer_redirect(o->p, rel, target)
-                        : smz_packer_fail(o->p, SMZ_E_NOMEM, "out of memory");
+            rc = target ? smz__packer_redirect(o->p, rel, target)
+                        : smz__packer_fail(o->p, SMZ_E_NOMEM, "out of memory");
         } else if (kind == ITEM_BYTES) {
             int64_t off = sqlite3_column_int64(q, 2), len = sqlite3_column_int64(q, 3);
             if (len > (int64_t)SMZ_WRITER_LARGE_ENTRY && (uint64_t)off + (uint64_t)len <= o->spool_len) {
                 piece_src ps = {o->spool_fd, (uint64_t)off, "the spool"};
-                rc = smz_packer_add_stream(o->p, rel, (uint64_t)len, read_piece, &ps, mime, mtime);
+                rc = smz__packer_add_stream(o->p, rel, (uint64_t)len, read_piece, &ps, mime, mtime);
             } else if ((rc = read_spool(o, off, len, &buf, &cap)) == SMZ_OK) {
-                rc = smz_packer_add(o->p, rel, buf, (size_t)len, mime, mtime);
+                rc = smz__packer_add(o->p, rel, buf, (size_t)len, mime, mtime);
             }
         } else {
             free(abs);
             if (!o->root || asprintf(&abs, "%s/%s", o->root, rel) < 0) {
                 abs = NULL;
-                rc = smz_packer_fail(o->p, SMZ_E_NOMEM, "out of memory");
+                rc = smz__packer_fail(o->p, SMZ_E_NOMEM, "out of memory");
             } else {
                 rc = add_file(o, abs, rel);
             }
@@ -324,7 +324,7 @@ smz_err smz_order_replay(smz_pack_order *o)
     return rc;
 }
 
-void smz_order_free(smz_pack_order *o)
+void smz__order_free(smz_pack_order *o)
 {
     if (!o)
         return;

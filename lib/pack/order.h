@@ -28,28 +28,28 @@
 
 typedef struct smz_pack_order smz_pack_order;
 
-/* Starts a list for P's writer.  ROOT: the folder whose files smz_order_file
+/* Starts a list for P's writer.  ROOT: the folder whose files smz__order_file
  * names (NULL for a stream).  On failure p->err says why. */
-smz_err smz_order_open(smz_packer *p, const char *root, smz_pack_order **out);
+smz_err smz__order_open(smz_packer *p, const char *root, smz_pack_order **out);
 /* The file ROOT/REL, read at replay. */
-smz_err smz_order_file(smz_pack_order *o, const char *rel);
+smz_err smz__order_file(smz_pack_order *o, const char *rel);
 /* The member REL with its bytes (spooled now), MIME (NULL: detect) and MTIME. */
-smz_err smz_order_bytes(smz_pack_order *o, const char *rel, const unsigned char *data, size_t len,
+smz_err smz__order_bytes(smz_pack_order *o, const char *rel, const unsigned char *data, size_t len,
                         const char *mime, int64_t mtime);
 /* A member whose bytes arrive in blocks, each at its offset in the member
  * (the holes of a sparse member between them read as zeros): begin, put
  * every block, then end with the member's size (holes at its end are
  * zeros too), or abort to drop what was put. */
-smz_err smz_order_member_begin(smz_pack_order *o);
-smz_err smz_order_member_put(smz_pack_order *o, uint64_t at, const void *data, size_t n);
-smz_err smz_order_member_end(smz_pack_order *o, const char *rel, uint64_t len, const char *mime,
+smz_err smz__order_member_begin(smz_pack_order *o);
+smz_err smz__order_member_put(smz_pack_order *o, uint64_t at, const void *data, size_t n);
+smz_err smz__order_member_end(smz_pack_order *o, const char *rel, uint64_t len, const char *mime,
                              int64_t mtime);
-void smz_order_member_abort(smz_pack_order *o);
+void smz__order_member_abort(smz_pack_order *o);
 /* A redirect REL -> TARGET, made at replay. */
-smz_err smz_order_redirect(smz_pack_order *o, const char *rel, const char *target);
+smz_err smz__order_redirect(smz_pack_order *o, const char *rel, const char *target);
 /* Hands everything listed to the packer, in order. */
-smz_err smz_order_replay(smz_pack_order *o);
-/* smz_order_free(NULL) does nothing. */
-void smz_order_free(smz_pack_order *o);
+smz_err smz__order_replay(smz_pack_order *o);
+/* smz__order_free(NULL) does nothing. */
+void smz__order_free(smz_pack_order *o);
 
 #endif

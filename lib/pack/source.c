@@ -75,7 +75,7 @@ static smz_err add_file(walker *k, const char *rel, const struct stat *sb)
         k->bytes += (uint64_t)sb->st_size;
         return SMZ_OK;
     }
-    return smz_order_file(k->order, rel);
+    return smz__order_file(k->order, rel);
 }
 
 static int hidden_path(const char *rel)
@@ -114,14 +114,14 @@ static smz_err visit(walker *k, const char *abs, const char *rel)
         if (S_ISREG(sb.st_mode) && smz_path_valid(target) &&
             (k->o->include_hidden || !hidden_path(target))) {
             /* A redirect to the file it names. */
-            return k->scan_only ? SMZ_OK : smz_order_redirect(k->order, rel, target);
+            return k->scan_only ? SMZ_OK : smz__order_redirect(k->order, rel, target);
         }
     } else {
         sb = lsb;
     }
     if (S_ISDIR(sb.st_mode))
         return walk(k, abs, rel);
-    if (S_ISREG(sb.st_mode) && smz_pack_meta_is_file(k->o->meta, &sb))
+    if (S_ISREG(sb.st_mode) && smz__pack_meta_is_file(k->o->meta, &sb))
         return SMZ_OK; /* the collection's metadata file: read, not packed */
     if (S_ISREG(sb.st_mode))
         return add_file(k, rel, &sb);
@@ -217,7 +217,7 @@ static smz_err run(walker *k, const char *dir)
     k->root_len = strlen(real);
     if (k->root_len == 1) /* "/" */
         k->root_len = 0;
-    rc = k->scan_only ? SMZ_OK : smz_order_open(&k->p, real, &k->order);
+    rc = k->scan_only ? SMZ_OK : smz__order_open(&k->p, real, &k->order);
     if (rc == SMZ_OK)
         rc = walk(k, real, "");
     free(k->root);
@@ -234,7 +234,7 @@ smz_err smz_pack_scan(smz_writer *w, const char *dir, const smz_pack_opts *o, ui
     smz_err rc = run(&k, dir);
     *files = k.entries;
     *bytes = k.bytes;
-    return smz_pack_report(w, rc, err);
+    return smz__pack_report(w, rc, err);
 }
 
 smz_err smz_pack_dir(smz_writer *w, const char *dir, const smz_pack_opts *o)
@@ -246,10 +246,10 @@ smz_err smz_pack_dir(smz_writer *w, const char *dir, const smz_pack_opts *o)
     /* Articles (auto): only when the folder holds no HTML at all. */
     k.p.articles = o->articles < 0 ? !k.saw_html : o->articles;
     if (rc == SMZ_OK)
-        rc = smz_order_replay(k.order);
-    smz_order_free(k.order);
-    smz_packer_close(&k.p);
-    return smz_pack_report(w, rc, err);
+        rc = smz__order_replay(k.order);
+    smz__order_free(k.order);
+    smz__packer_close(&k.p);
+    return smz__pack_report(w, rc, err);
 }
 
 smz_err smz_pack_redirects(smz_writer *w, const char *tsv)
@@ -265,7 +265,7 @@ smz_err smz_pack_redirects(smz_writer *w, const char *tsv)
     smz_err rc = SMZ_OK;
     if (!f) {
         snprintf(err, errlen, "cannot read %s: %s", tsv, why);
-        return smz_pack_report(w, SMZ_E_IO, err);
+        return smz__pack_report(w, SMZ_E_IO, err);
     }
     while ((n = getline(&line, &cap, f)) >= 0) {
         lineno++;
@@ -287,5 +287,5 @@ smz_err smz_pack_redirects(smz_writer *w, const char *tsv)
     }
     free(line);
     fclose(f);
-    return smz_pack_report(w, rc, err);
+    return smz__pack_report(w, rc, err);
 }

@@ -138,7 +138,7 @@ static la_ssize_t plain_read(struct archive *a, void *ctx, const void **buf)
     return (la_ssize_t)n;
 }
 
-smz_warc_pipe *smz_warc_pipe_open(const char *path, int *is_warc)
+smz_warc_pipe *smz__warc_pipe_open(const char *path, int *is_warc)
 {
     smz_warc_pipe *p = calloc(1, sizeof *p);
     struct archive_entry *ae;
@@ -160,12 +160,12 @@ smz_warc_pipe *smz_warc_pipe_open(const char *path, int *is_warc)
     return p;
 }
 
-int smz_warc_pipe_attach(smz_warc_pipe *p, struct archive *dst, int is_warc)
+int smz__warc_pipe_attach(smz_warc_pipe *p, struct archive *dst, int is_warc)
 {
     return archive_read_open(dst, p, NULL, is_warc ? pipe_read : plain_read, NULL);
 }
 
-void smz_warc_pipe_close(smz_warc_pipe *p)
+void smz__warc_pipe_close(smz_warc_pipe *p)
 {
     if (!p)
         return;

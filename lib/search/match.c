@@ -137,21 +137,21 @@ static int qtok_id(smz_matcher *m, const char *s, int n, int prefix, const char 
     return m->nq++;
 }
 
-smz_err smz_matcher_new(const fts5_tokenizer *api, Fts5Tokenizer *tok, const smz_query *q,
+smz_err smz__matcher_new(const fts5_tokenizer *api, Fts5Tokenizer *tok, const smz_query *q,
                         smz_matcher **out)
 {
     smz_err rc = SMZ_E_NOMEM;
     term_ctx tc = {0};
     smz_matcher *m = calloc(1, sizeof *m);
     *out = NULL;
-    size_t nterms = smz_query_count(q);
+    size_t nterms = smz__query_count(q);
     if (!m || !(m->q = calloc(MAX_QTOKENS, sizeof *m->q)) ||
         !(m->ph = calloc(nterms ? nterms : 1, sizeof *m->ph)))
         goto out;
     m->api = api;
     m->tok = tok;
     for (size_t i = 0; i < nterms; i++) {
-        const smz_query_term *t = smz_query_term_at(q, i);
+        const smz_query_term *t = smz__query_term_at(q, i);
         for (int k = 0; k < tc.n; k++)
             free(tc.t[k].s);
         tc.n = tc.pos = tc.rawn = 0;
@@ -222,16 +222,16 @@ out:
     for (int k = 0; k < tc.n; k++)
         free(tc.t[k].s);
     free(tc.t);
-    smz_matcher_free(m);
+    smz__matcher_free(m);
     return rc;
 }
 
-int smz_matcher_needs_check(const smz_matcher *m)
+int smz__matcher_needs_check(const smz_matcher *m)
 {
     return m->needs_check;
 }
 
-void smz_matcher_free(smz_matcher *m)
+void smz__matcher_free(smz_matcher *m)
 {
     if (!m)
         return;
@@ -418,7 +418,7 @@ static void put_html(sqlite3_str *out, const char *s, size_t n)
     size_t i = 0, plain = 0;
     while (i < n) {
         uint32_t c;
-        size_t k = smz_utf8_next(u + i, n - i, &c);
+        size_t k = smz__utf8_next(u + i, n - i, &c);
         const char *rep = NULL;
         switch (c) {
         case '&': rep = "&amp;"; break;
@@ -456,7 +456,7 @@ static void put_gap(sqlite3_str *out, const char *s, size_t n)
         put_html(out, s, n);
         return;
     }
-    put_html(out, s, smz_utf8_cut(s, n, GAP_MAX / 2));
+    put_html(out, s, smz__utf8_cut(s, n, GAP_MAX / 2));
     sqlite3_str_appendall(out, " " ELLIPSIS " ");
     size_t t = tail_start(s, n, GAP_MAX / 2);
     put_html(out, s + t, n - t);
@@ -464,7 +464,7 @@ static void put_gap(sqlite3_str *out, const char *s, size_t n)
 
 static void put_token(sqlite3_str *out, const char *s, size_t n)
 {
-    size_t keep = smz_utf8_cut(s, n, TOKEN_MAX);
+    size_t keep = smz__utf8_cut(s, n, TOKEN_MAX);
     put_html(out, s, keep);
     if (keep < n)
         sqlite3_str_appendall(out, ELLIPSIS);
@@ -474,7 +474,7 @@ static void put_token(sqlite3_str *out, const char *s, size_t n)
  * those starting at a hit that cover the most distinct phrases (*DISTINCT),
  * with its hits centred.  HITS are sorted.  Earliest, not densest, so that
  * the window found in the beginning of a text is the window of the whole
- * text once it covers every phrase (see smz_matcher_check). */
+ * text once it covers every phrase (see smz__matcher_check). */
 static int best_window(const hit *hits, size_t nhits, int *count, int nphrase, int max,
                        int *best_distinct)
 {
@@ -620,7 +620,7 @@ out:
     return rc;
 }
 
-smz_err smz_matcher_check(smz_matcher *m, const char *title, size_t title_len, const char *text,
+smz_err smz__matcher_check(smz_matcher *m, const char *title, size_t title_len, const char *text,
                           size_t text_len, int complete, int *ok, int *decided, char **snippet)
 {
     smz_err rc = SMZ_E_NOMEM;

@@ -39,12 +39,12 @@ typedef struct smz_matcher smz_matcher;
  * tokenizer made through API; both must outlive the matcher).  *OUT is NULL
  * on failure.  Returns SMZ_OK, SMZ_E_NOMEM, or SMZ_E_INTERNAL when the
  * tokenizer fails. */
-smz_err smz_matcher_new(const fts5_tokenizer *api, Fts5Tokenizer *tok, const smz_query *q,
+smz_err smz__matcher_new(const fts5_tokenizer *api, Fts5Tokenizer *tok, const smz_query *q,
                         smz_matcher **out);
 
 /* 1 when a page that the index matched may still lack a phrase, so each
- * candidate has to go through smz_matcher_check. */
-int smz_matcher_needs_check(const smz_matcher *m);
+ * candidate has to go through smz__matcher_check. */
+int smz__matcher_needs_check(const smz_matcher *m);
 
 /* Checks a page given by its TITLE and body TEXT (either may be NULL with
  * length 0): *OK is 1 when every included term occurs in the title or the
@@ -65,10 +65,10 @@ int smz_matcher_needs_check(const smz_matcher *m);
  * found), and 0 when the caller must call again
  * with more of the text; *OK and *SNIPPET are only set when it is 1.  With
  * COMPLETE 1, *DECIDED is always 1. */
-smz_err smz_matcher_check(smz_matcher *m, const char *title, size_t title_len, const char *text,
+smz_err smz__matcher_check(smz_matcher *m, const char *title, size_t title_len, const char *text,
                           size_t text_len, int complete, int *ok, int *decided, char **snippet);
 
 /* Frees M; M may be NULL. */
-void smz_matcher_free(smz_matcher *m);
+void smz__matcher_free(smz_matcher *m);
 
 #endif

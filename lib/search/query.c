@@ -36,7 +36,7 @@ static size_t clean(const char *q, size_t len, char *out)
     size_t n = 0;
     for (size_t i = 0; i < len;) {
         uint32_t c;
-        size_t k = smz_utf8_next(u + i, len - i, &c);
+        size_t k = smz__utf8_next(u + i, len - i, &c);
         if (c == SMZ_UTF8_INVALID) {
             memcpy(out + n, "\xEF\xBF\xBD", 3);
             n += 3;
@@ -68,7 +68,7 @@ static uint32_t last_char(const char *s, size_t n)
 {
     uint32_t c = 0;
     for (size_t i = 0; i < n;)
-        i += smz_utf8_next((const unsigned char *)s + i, n - i, &c);
+        i += smz__utf8_next((const unsigned char *)s + i, n - i, &c);
     return c;
 }
 
@@ -89,7 +89,7 @@ static smz_err fail(smz_err rc, char *err, size_t errlen, const char *msg)
     return rc;
 }
 
-smz_err smz_query_build(const char *q, size_t len, smz_query **out, char *err, size_t errlen)
+smz_err smz__query_build(const char *q, size_t len, smz_query **out, char *err, size_t errlen)
 {
     char buf[CLEAN_MAX + 1], msg[128];
     smz_err rc;
@@ -156,7 +156,7 @@ smz_err smz_query_build(const char *q, size_t len, smz_query **out, char *err, s
             rc = fail(SMZ_E_TOOBIG, err, errlen, msg);
             goto out;
         }
-        if (t.prefix && smz_is_cjk(last_char(buf + a, b - a)))
+        if (t.prefix && smz__is_cjk(last_char(buf + a, b - a)))
             t.prefix = 0;
         /* Each prefix is merged from every index term it starts, inside one
          * FTS5 call that no budget can stop: their number bounds a query's
@@ -200,22 +200,22 @@ out:
     return rc;
 }
 
-const char *smz_query_plain(const smz_query *q)
+const char *smz__query_plain(const smz_query *q)
 {
     return q->plain;
 }
 
-size_t smz_query_count(const smz_query *q)
+size_t smz__query_count(const smz_query *q)
 {
     return q->nterms;
 }
 
-const smz_query_term *smz_query_term_at(const smz_query *q, size_t i)
+const smz_query_term *smz__query_term_at(const smz_query *q, size_t i)
 {
     return i < q->nterms ? &q->terms[i] : NULL;
 }
 
-void smz_query_free(smz_query *q)
+void smz__query_free(smz_query *q)
 {
     free(q);
 }

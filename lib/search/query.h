@@ -40,25 +40,25 @@ typedef struct smz_query_term {
 } smz_query_term;
 
 /* Parses the LEN bytes at Q (any bytes; NULL only with LEN 0) into *OUT,
- * which the caller frees with smz_query_free.  On failure *OUT is NULL and,
+ * which the caller frees with smz__query_free.  On failure *OUT is NULL and,
  * when ERR is not NULL, ERR (ERRLEN bytes) holds a message for the person
  * who typed the query.  Returns SMZ_OK; SMZ_E_INVALID for a query with no
  * term, or with only excluded terms (FTS5 cannot evaluate a lone NOT);
  * SMZ_E_TOOBIG over the caps; SMZ_E_NOMEM. */
-smz_err smz_query_build(const char *q, size_t len, smz_query **out, char *err, size_t errlen);
+smz_err smz__query_build(const char *q, size_t len, smz_query **out, char *err, size_t errlen);
 
 /* The included terms' texts joined by single spaces, for highlighting and
  * exact-title matching.  Owned by Q; never empty, as a query always has an
  * included term. */
-const char *smz_query_plain(const smz_query *q);
+const char *smz__query_plain(const smz_query *q);
 
 /* The number of terms, included and excluded, in the order typed. */
-size_t smz_query_count(const smz_query *q);
+size_t smz__query_count(const smz_query *q);
 
-/* Term I (0 <= I < smz_query_count(Q)), owned by Q; NULL when out of range. */
-const smz_query_term *smz_query_term_at(const smz_query *q, size_t i);
+/* Term I (0 <= I < smz__query_count(Q)), owned by Q; NULL when out of range. */
+const smz_query_term *smz__query_term_at(const smz_query *q, size_t i);
 
 /* Frees Q and everything it owns; Q may be NULL. */
-void smz_query_free(smz_query *q);
+void smz__query_free(smz_query *q);
 
 #endif

@@ -112,10 +112,10 @@ static void rank_fn(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_conte
         sqlite3_result_double(ctx, score);
 }
 
-smz_err smz_rank_register(sqlite3 *db)
+smz_err smz__rank_register(sqlite3 *db)
 {
     fts5_api *api;
-    smz_err rc = smz_fts5_api(db, &api);
+    smz_err rc = smz__fts5_api(db, &api);
     if (rc != SMZ_OK)
         return rc;
     int src = api->xCreateFunction(api, "smz_rank", NULL, rank_fn, NULL);

@@ -8,6 +8,6 @@
 
 /* Registers smz_rank on DB.  Returns SMZ_OK, SMZ_E_UNSUPPORTED without FTS5,
  * or SMZ_E_NOMEM. */
-smz_err smz_rank_register(sqlite3 *db);
+smz_err smz__rank_register(sqlite3 *db);
 
 #endif

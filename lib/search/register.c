@@ -6,11 +6,11 @@
 #include "search/rank.h"
 #include "search/tokenizer.h"
 
-smz_err smz_db_register(sqlite3 *db, char *err, size_t errlen)
+smz_err smz__db_register(sqlite3 *db, char *err, size_t errlen)
 {
-    smz_err rc = smz_tokenizer_register(db);
+    smz_err rc = smz__tokenizer_register(db);
     if (rc == SMZ_OK)
-        rc = smz_rank_register(db);
+        rc = smz__rank_register(db);
     if (rc != SMZ_OK && err && errlen)
         snprintf(err, errlen, "cannot register the search tokenizer: %s", smz_strerror(rc));
     return rc;

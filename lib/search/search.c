@@ -64,15 +64,15 @@ static smz_err tokenizer_open(smz_reader *r, tokenizer *t)
     fts5_api *fts;
     void *ud = NULL;
     memset(t, 0, sizeof *t);
-    if (smz_fts5_api(smz_reader_db(r), &fts) != SMZ_OK)
-        return smz_reader_fail(r, SMZ_E_UNSUPPORTED, "this SQLite has no FTS5");
+    if (smz__fts5_api(smz__reader_db(r), &fts) != SMZ_OK)
+        return smz__reader_fail(r, SMZ_E_UNSUPPORTED, "this SQLite has no FTS5");
     /* Stemming or not, as the index was made (the schema pinned at open). */
     const char *args[] = {"porter"};
     if (fts->xFindTokenizer(fts, "smz", &ud, &t->api) != SQLITE_OK)
-        return smz_reader_fail(r, SMZ_E_INTERNAL, "cannot start the search tokenizer");
-    int src = t->api.xCreate(ud, args, smz_reader_stemmed(r), &t->tok);
+        return smz__reader_fail(r, SMZ_E_INTERNAL, "cannot start the search tokenizer");
+    int src = t->api.xCreate(ud, args, smz__reader_stemmed(r), &t->tok);
     if (src != SQLITE_OK)
-        return smz_reader_fail(r, src == SQLITE_NOMEM ? SMZ_E_NOMEM : SMZ_E_INTERNAL,
+        return smz__reader_fail(r, src == SQLITE_NOMEM ? SMZ_E_NOMEM : SMZ_E_INTERNAL,
                                "cannot start the search tokenizer");
     return SMZ_OK;
 }
@@ -151,20 +151,20 @@ static smz_err build_exprs(tokenizer *t, const smz_query *q, exprs *x)
     sqlite3_str *m = sqlite3_str_new(NULL), *ta = sqlite3_str_new(NULL), *to = sqlite3_str_new(NULL);
     int included = 0, bad = 0, err = SQLITE_OK;
     memset(x, 0, sizeof *x);
-    for (size_t i = 0; i < smz_query_count(q); i++) {
-        const smz_query_term *term = smz_query_term_at(q, i);
+    for (size_t i = 0; i < smz__query_count(q); i++) {
+        const smz_query_term *term = smz__query_term_at(q, i);
         if (term->exclude)
             continue;
         sqlite3_str *one = sqlite3_str_new(NULL), *two = sqlite3_str_new(NULL);
         int n = put_tokens(t, one, term->text, term->len, term->prefix, " ");
         put_tokens(t, two, term->text, term->len, term->prefix, " OR ");
         int nomem = sqlite3_str_errcode(one) | sqlite3_str_errcode(two);
-        char *and = sqlite3_str_finish(one), *or = sqlite3_str_finish(two);
+        char *all_of = sqlite3_str_finish(one), *any_of = sqlite3_str_finish(two);
         if (nomem)
             err = SQLITE_NOMEM;
         if (n < 0)
             bad = 1;
-        else if (n > 0 && (!and || !or))
+        else if (n > 0 && (!all_of || !any_of))
             err = SQLITE_NOMEM;
         else if (n > 0) {
             if (included) {
@@ -172,16 +172,16 @@ static smz_err build_exprs(tokenizer *t, const smz_query *q, exprs *x)
                 sqlite3_str_appendchar(ta, 1, ' ');
                 sqlite3_str_appendall(to, " OR ");
             }
-            sqlite3_str_appendall(m, and);
-            sqlite3_str_appendall(ta, and);
-            sqlite3_str_appendall(to, or);
+            sqlite3_str_appendall(m, all_of);
+            sqlite3_str_appendall(ta, all_of);
+            sqlite3_str_appendall(to, any_of);
             included += n;
         }
-        sqlite3_free(and);
-        sqlite3_free(or);
+        sqlite3_free(all_of);
+        sqlite3_free(any_of);
     }
-    for (size_t i = 0; included && i < smz_query_count(q); i++) {
-        const smz_query_term *term = smz_query_term_at(q, i);
+    for (size_t i = 0; included && i < smz__query_count(q); i++) {
+        const smz_query_term *term = smz__query_term_at(q, i);
         if (!term->exclude)
             continue;
         sqlite3_str *one = sqlite3_str_new(NULL);
@@ -369,14 +369,14 @@ static smz_err entry_data(smz_reader *r, const smz_entry *e, size_t max, unsigne
     *data = NULL;
     *n = 0;
     *mime = NULL;
-    if (e->redirect || !smz_entry_has_text(e->mime))
+    if (e->redirect || !smz__entry_has_text(e->mime))
         return SMZ_OK;
     size_t len = e->size > max ? max : (size_t)e->size;
     if (!(*data = malloc(len ? len : 1)) || !(*mime = strdup(e->mime))) {
-        rc = smz_reader_fail(r, SMZ_E_NOMEM, "out of memory");
+        rc = smz__reader_fail(r, SMZ_E_NOMEM, "out of memory");
     } else if ((rc = smz_reader_read_range(r, e, 0, *data, len)) == SMZ_OK) {
         /* Cut short: not in the middle of a character. */
-        *n = len < e->size ? smz_utf8_cut((const char *)*data, len, len) : len;
+        *n = len < e->size ? smz__utf8_cut((const char *)*data, len, len) : len;
         return SMZ_OK;
     }
     free(*data);
@@ -421,7 +421,7 @@ static int check_piece(void *ctx, const char *text, size_t len, int complete)
 {
     page_check *pc = ctx;
     int decided = 0;
-    pc->rc = smz_matcher_check(pc->m, pc->title, strlen(pc->title), text, len, complete, &pc->ok,
+    pc->rc = smz__matcher_check(pc->m, pc->title, strlen(pc->title), text, len, complete, &pc->ok,
                                &decided, pc->snippet);
     return pc->rc != SMZ_OK || decided;
 }
@@ -435,7 +435,7 @@ static smz_err check_text(smz_matcher *m, const char *title, const unsigned char
     page_check pc = {.m = m, .title = title, .snippet = snippet};
     smz_err rc = SMZ_OK;
     if (data)
-        rc = smz_entry_text_scan(mime, data, n, TEXT_FIRST, check_piece, &pc);
+        rc = smz__entry_text_scan(mime, data, n, TEXT_FIRST, check_piece, &pc);
     else
         check_piece(&pc, "", 0, 1);
     *ok = pc.ok;
@@ -564,7 +564,7 @@ static int over_budget(search_state *st)
  * with its snippet when it falls on the requested page. */
 static smz_err take(search_state *st, const char *path, const char *title, double score)
 {
-    int need = smz_matcher_needs_check(st->m);
+    int need = smz__matcher_needs_check(st->m);
     int on_page = st->verified >= st->offset && st->verified < st->offset + st->limit;
     char *snippet = NULL;
     int ok = 1;
@@ -669,8 +669,8 @@ static smz_err fill_snippets(search_state *st)
     /* A second thread when there is more than one page, and what it needs
      * can be had; else this thread does them all. */
     if (ne > 1 && SNIPPET_THREADS > 1 && tokenizer_open(st->r, &tok2) == SMZ_OK &&
-        smz_matcher_new(&tok2.api, tok2.tok, st->q, &m2) == SMZ_OK) {
-        smz_html_init();
+        smz__matcher_new(&tok2.api, tok2.tok, st->q, &m2) == SMZ_OK) {
+        smz__html_init();
         w[1].m = m2;
     }
     /* Over its budget, the call leaves the remaining hits without a
@@ -697,7 +697,7 @@ static smz_err fill_snippets(search_state *st)
     for (size_t i = 0; i < res->n; i++) {
         snip_job *j = &pool.jobs[i];
         if (j->rc != SMZ_OK && rc == SMZ_OK)
-            rc = smz_reader_fail(st->r, j->rc, "cutting a snippet of %.200s: %s", res->hits[i].path,
+            rc = smz__reader_fail(st->r, j->rc, "cutting a snippet of %.200s: %s", res->hits[i].path,
                                  smz_strerror(j->rc));
         if (j->snippet) {
             free((char *)res->hits[i].snippet);
@@ -717,7 +717,7 @@ out:
     free(ents);
     free(order);
     free(todo);
-    smz_matcher_free(m2);
+    smz__matcher_free(m2);
     tokenizer_close(&tok2);
     return rc;
 }
@@ -739,18 +739,18 @@ smz_err smz_search_ex(smz_reader *r, const char *query, size_t limit, size_t off
     sqlite3_stmt *s = NULL;
     seen exact = {0};
     toklist want = {0};
-    sqlite3 *db = smz_reader_db(r);
+    sqlite3 *db = smz__reader_db(r);
     uint64_t candidates = 0;
     *out = NULL;
-    smz_reader_begin_long(r, BUDGET_FACTOR);
-    if (!smz_reader_has_index(r)) {
-        rc = smz_reader_fail(r, SMZ_E_UNSUPPORTED, "this archive has no search index (packed with --no-index)");
+    smz__reader_begin_long(r, BUDGET_FACTOR);
+    if (!smz__reader_has_index(r)) {
+        rc = smz__reader_fail(r, SMZ_E_UNSUPPORTED, "this archive has no search index (packed with --no-index)");
         goto out;
     }
     if (!query)
         query = "";
-    if ((rc = smz_query_build(query, strlen(query), &q, qerr, sizeof qerr)) != SMZ_OK) {
-        smz_reader_fail(r, rc, "%s", qerr[0] ? qerr : smz_strerror(rc));
+    if ((rc = smz__query_build(query, strlen(query), &q, qerr, sizeof qerr)) != SMZ_OK) {
+        smz__reader_fail(r, rc, "%s", qerr[0] ? qerr : smz_strerror(rc));
         goto out;
     }
     if ((rc = tokenizer_open(r, &st.tok)) != SMZ_OK)
@@ -758,18 +758,18 @@ smz_err smz_search_ex(smz_reader *r, const char *query, size_t limit, size_t off
     if ((rc = build_exprs(&st.tok, q, &x)) != SMZ_OK)
         goto out;
     if (!x.match) {
-        rc = smz_reader_fail(r, SMZ_E_INVALID, "the query has no words to search for");
+        rc = smz__reader_fail(r, SMZ_E_INVALID, "the query has no words to search for");
         goto out;
     }
-    if ((rc = smz_matcher_new(&st.tok.api, st.tok.tok, q, &st.m)) != SMZ_OK) {
-        smz_reader_fail(r, rc, "cannot prepare the query: %s", smz_strerror(rc));
+    if ((rc = smz__matcher_new(&st.tok.api, st.tok.tok, q, &st.m)) != SMZ_OK) {
+        smz__reader_fail(r, rc, "cannot prepare the query: %s", smz_strerror(rc));
         goto out;
     }
     st.q = q;
     st.work0 = decoded(r);
     clock_gettime(CLOCK_MONOTONIC, &st.t0);
     st.no_snippets = (flags & SMZ_SEARCH_NO_SNIPPETS) != 0;
-    st.later = !smz_matcher_needs_check(st.m) && !st.no_snippets;
+    st.later = !smz__matcher_needs_check(st.m) && !st.no_snippets;
     st.limit = limit > MAX_LIMIT ? MAX_LIMIT : limit;
     st.offset = offset > MAX_OFFSET ? MAX_OFFSET : offset;
     rc = SMZ_E_NOMEM;
@@ -793,12 +793,12 @@ smz_err smz_search_ex(smz_reader *r, const char *query, size_t limit, size_t off
     sqlite3_finalize(s);
     s = NULL;
     if (src != SQLITE_DONE) {
-        rc = smz_reader_sqlfail(r, src, "searching");
+        rc = smz__reader_sqlfail(r, src, "searching");
         goto out;
     }
 
     /* Pages whose title is the query come first. */
-    const char *plain = smz_query_plain(q);
+    const char *plain = smz__query_plain(q);
     if ((rc = tokens_of(&st.tok, plain, strlen(plain), &want)) != SMZ_OK)
         goto out;
     rc = SMZ_E_NOMEM;
@@ -822,7 +822,7 @@ smz_err smz_search_ex(smz_reader *r, const char *query, size_t limit, size_t off
             const char *path = (const char *)sqlite3_column_text(s, 0);
             const char *title = (const char *)sqlite3_column_text(s, 1);
             if ((!path || !title) && sqlite3_errcode(db) == SQLITE_NOMEM) {
-                rc = smz_reader_fail(r, SMZ_E_NOMEM, "out of memory");
+                rc = smz__reader_fail(r, SMZ_E_NOMEM, "out of memory");
                 goto out;
             }
             if (!path || !title || !is_exact_title(&st.tok, &want, title) || exact.n == EXACT_MAX)
@@ -840,7 +840,7 @@ smz_err smz_search_ex(smz_reader *r, const char *query, size_t limit, size_t off
     sqlite3_finalize(s);
     s = NULL;
     if (src != SQLITE_OK && src != SQLITE_DONE && src != SQLITE_ROW) {
-        rc = smz_reader_sqlfail(r, src, "searching titles");
+        rc = smz__reader_sqlfail(r, src, "searching titles");
         goto out;
     }
 
@@ -864,7 +864,7 @@ smz_err smz_search_ex(smz_reader *r, const char *query, size_t limit, size_t off
             const char *path = (const char *)sqlite3_column_text(s, 0);
             const char *title = (const char *)sqlite3_column_text(s, 1);
             if ((!path || !title) && sqlite3_errcode(db) == SQLITE_NOMEM) {
-                rc = smz_reader_fail(r, SMZ_E_NOMEM, "out of memory");
+                rc = smz__reader_fail(r, SMZ_E_NOMEM, "out of memory");
                 goto out;
             }
             if (!path || !title || was_seen(&exact, path))
@@ -877,13 +877,13 @@ smz_err smz_search_ex(smz_reader *r, const char *query, size_t limit, size_t off
     sqlite3_finalize(s);
     s = NULL;
     if (src != SQLITE_OK && src != SQLITE_DONE && src != SQLITE_ROW) {
-        rc = smz_reader_sqlfail(r, src, "searching");
+        rc = smz__reader_sqlfail(r, src, "searching");
         goto out;
     }
     if (st.later && (rc = fill_snippets(&st)) != SMZ_OK)
         goto out;
-    if (!smz_matcher_needs_check(st.m) || finished || !st.checked)
-        st.res->total = smz_matcher_needs_check(st.m) && finished ? st.verified : candidates;
+    if (!smz__matcher_needs_check(st.m) || finished || !st.checked)
+        st.res->total = smz__matcher_needs_check(st.m) && finished ? st.verified : candidates;
     else /* estimated from the share of the pages checked that matched */
         st.res->total = (uint64_t)((double)candidates * (double)st.verified / (double)st.checked + 0.5);
     if (st.res->total < st.verified)
@@ -899,10 +899,10 @@ out:
     free(exact.paths);
     free(want.buf);
     exprs_free(&x);
-    smz_matcher_free(st.m);
+    smz__matcher_free(st.m);
     tokenizer_close(&st.tok);
     smz_results_free(st.res);
-    smz_query_free(q);
+    smz__query_free(q);
     return rc;
 }
 
@@ -940,22 +940,22 @@ smz_err smz_suggest(smz_reader *r, const char *prefix, size_t limit, smz_results
     size_t nc = 0;
     toklist want = {0};
     smz_results *res = NULL;
-    sqlite3 *db = smz_reader_db(r);
+    sqlite3 *db = smz__reader_db(r);
     *out = NULL;
-    smz_reader_begin_long(r, BUDGET_FACTOR);
-    if (!smz_reader_has_index(r)) {
-        rc = smz_reader_fail(r, SMZ_E_UNSUPPORTED, "this archive has no search index (packed with --no-index)");
+    smz__reader_begin_long(r, BUDGET_FACTOR);
+    if (!smz__reader_has_index(r)) {
+        rc = smz__reader_fail(r, SMZ_E_UNSUPPORTED, "this archive has no search index (packed with --no-index)");
         goto out;
     }
     if (!prefix)
         prefix = "";
     size_t len = strlen(prefix);
     if (len > SUGGEST_MAX_BYTES) {
-        rc = smz_reader_fail(r, SMZ_E_TOOBIG, "the text typed is over %d bytes", SUGGEST_MAX_BYTES);
+        rc = smz__reader_fail(r, SMZ_E_TOOBIG, "the text typed is over %d bytes", SUGGEST_MAX_BYTES);
         goto out;
     }
     if (!smz_utf8_valid(prefix, len)) {
-        rc = smz_reader_fail(r, SMZ_E_INVALID, "the text typed is not valid UTF-8");
+        rc = smz__reader_fail(r, SMZ_E_INVALID, "the text typed is not valid UTF-8");
         goto out;
     }
     if (limit > MAX_LIMIT)
@@ -969,8 +969,8 @@ smz_err smz_suggest(smz_reader *r, const char *prefix, size_t limit, smz_results
         uint32_t cp = 0;
         while (i > 0 && ((unsigned char)prefix[i] & 0xC0) == 0x80)
             i--;
-        smz_utf8_next((const unsigned char *)prefix + i, len - i, &cp);
-        last_prefix = cp > ' ' && cp != 0xA0 && cp != 0x3000 && !smz_is_cjk(cp);
+        smz__utf8_next((const unsigned char *)prefix + i, len - i, &cp);
+        last_prefix = cp > ' ' && cp != 0xA0 && cp != 0x3000 && !smz__is_cjk(cp);
     }
     rc = SMZ_E_NOMEM;
     if (!(e = sqlite3_str_new(NULL)))
@@ -981,7 +981,7 @@ smz_err smz_suggest(smz_reader *r, const char *prefix, size_t limit, smz_results
     expr = sqlite3_str_finish(e);
     e = NULL;
     if (n < 0) {
-        rc = smz_reader_fail(r, SMZ_E_INTERNAL, "cannot tokenize the text typed");
+        rc = smz__reader_fail(r, SMZ_E_INTERNAL, "cannot tokenize the text typed");
         goto out;
     }
     if (!(res = calloc(1, sizeof *res)) || !(res->hits = calloc(limit ? limit : 1, sizeof *res->hits)))
@@ -1010,7 +1010,7 @@ smz_err smz_suggest(smz_reader *r, const char *prefix, size_t limit, smz_results
             const char *path = (const char *)sqlite3_column_text(s, 0);
             const char *title = (const char *)sqlite3_column_text(s, 1);
             if ((!path || !title) && sqlite3_errcode(db) == SQLITE_NOMEM) {
-                rc = smz_reader_fail(r, SMZ_E_NOMEM, "out of memory");
+                rc = smz__reader_fail(r, SMZ_E_NOMEM, "out of memory");
                 goto out;
             }
             if (!path || !title || !smz_path_valid(path))
@@ -1029,7 +1029,7 @@ smz_err smz_suggest(smz_reader *r, const char *prefix, size_t limit, smz_results
     sqlite3_finalize(s);
     s = NULL;
     if (src != SQLITE_DONE && src != SQLITE_ROW) {
-        rc = smz_reader_sqlfail(r, src, "looking up titles");
+        rc = smz__reader_sqlfail(r, src, "looking up titles");
         goto out;
     }
     qsort(c, nc, sizeof *c, cand_cmp);

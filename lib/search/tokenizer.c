@@ -40,7 +40,7 @@ typedef struct cjk_char {
     char txt[16];
 } cjk_char;
 
-int smz_is_cjk(uint32_t c)
+int smz__is_cjk(uint32_t c)
 {
     if (c < 0x1100)
         return 0;
@@ -329,11 +329,11 @@ static int stretch(smz_tok *t, void *ctx, int flags, const char *text, int a, in
         goto out;
     for (int i = a; i < b;) {
         uint32_t c;
-        int k = (int)smz_utf8_next((const unsigned char *)text + i, (size_t)(b - i), &c);
+        int k = (int)smz__utf8_next((const unsigned char *)text + i, (size_t)(b - i), &c);
         uint32_t f = fold_of(c);
         if (f) {
             char enc[4];
-            size_t m = smz_utf8_put(f, enc);
+            size_t m = smz__utf8_put(f, enc);
             assert((int)m <= k);
             for (size_t j = 0; j < m; j++) {
                 map[n] = i;
@@ -378,7 +378,7 @@ static int run(int query, void *ctx, const char *text, int len, int *pos, token_
     int have_prev = 0, have_cur = 0, rc = SQLITE_OK, i = *pos;
     while (i < len && rc == SQLITE_OK) {
         uint32_t c;
-        int k = (int)smz_utf8_next(u + i, (size_t)(len - i), &c);
+        int k = (int)smz__utf8_next(u + i, (size_t)(len - i), &c);
         int mark = c == 0x3099 || c == 0x309A;
         if (have_cur && (is_variation_selector(c) || mark)) {
             if (mark && cur.len + k <= (int)sizeof cur.txt) {
@@ -389,7 +389,7 @@ static int run(int query, void *ctx, const char *text, int len, int *pos, token_
             i += k;
             continue;
         }
-        if (!smz_is_cjk(c))
+        if (!smz__is_cjk(c))
             break;
         if (have_cur) {
             /* CUR is complete: now PREV's bigram is known. */
@@ -434,8 +434,8 @@ static int tok_tokenize(Fts5Tokenizer *p, void *ctx, int flags, const char *text
         int a = i, fold = 0;
         while (i < len) {
             uint32_t c;
-            int k = (int)smz_utf8_next(u + i, (size_t)(len - i), &c);
-            if (smz_is_cjk(c))
+            int k = (int)smz__utf8_next(u + i, (size_t)(len - i), &c);
+            if (smz__is_cjk(c))
                 break;
             fold |= fold_of(c) != 0;
             i += k;
@@ -507,7 +507,7 @@ out:
     return rc;
 }
 
-smz_err smz_fts5_api(sqlite3 *db, fts5_api **out)
+smz_err smz__fts5_api(sqlite3 *db, fts5_api **out)
 {
     sqlite3_stmt *st = NULL;
     fts5_api *api = NULL;
@@ -523,10 +523,10 @@ smz_err smz_fts5_api(sqlite3 *db, fts5_api **out)
     return SMZ_OK;
 }
 
-smz_err smz_tokenizer_register(sqlite3 *db)
+smz_err smz__tokenizer_register(sqlite3 *db)
 {
     fts5_api *api;
-    smz_err rc = smz_fts5_api(db, &api);
+    smz_err rc = smz__fts5_api(db, &api);
     if (rc != SMZ_OK)
         return rc;
     tok_shared *g = sqlite3_malloc(sizeof *g);
@@ -541,12 +541,12 @@ smz_err smz_tokenizer_register(sqlite3 *db)
     return src == SQLITE_OK ? SMZ_OK : src == SQLITE_NOMEM ? SMZ_E_NOMEM : SMZ_E_INTERNAL;
 }
 
-smz_err smz_tokenizer_raw_upto(sqlite3 *db, int upto)
+smz_err smz__tokenizer_raw_upto(sqlite3 *db, int upto)
 {
     fts5_api *api;
     fts5_tokenizer tok;
     void *ud = NULL;
-    smz_err rc = smz_fts5_api(db, &api);
+    smz_err rc = smz__fts5_api(db, &api);
     if (rc != SMZ_OK)
         return rc;
     if (api->xFindTokenizer(api, "smz", &ud, &tok) != SQLITE_OK || !ud ||

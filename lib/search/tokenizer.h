@@ -34,7 +34,7 @@
  *    the word itself (folded, at most 64 bytes) also gets its unstemmed form,
  *    marked with SMZ_TOKEN_RAW in front ("\1diplomatic" beside "diplomat"),
  *    as a colocated synonym; in an archive, only the words of titles (see
- *    smz_tokenizer_raw_upto).  The mark keeps such a form from ever equalling
+ *    smz__tokenizer_raw_upto).  The mark keeps such a form from ever equalling
  *    a stem, so an exact query, which asks for stems alone, matches as it
  *    would without them ("activists" finds "activist").  The last word of
  *    a prefix query (FTS5_TOKENIZE_PREFIX) asks for its stem, its marked
@@ -45,7 +45,7 @@
  *    compound gets none.
  *  - Prefix queries (word*): FTS5 applies the prefix to the last token, which
  *    for a CJK run is that unigram; "人*" matches 人 and every bigram starting
- *    with 人, i.e. the same documents as 人, only slower.  smz_query_build
+ *    with 人, i.e. the same documents as 人, only slower.  smz__query_build
  *    therefore drops a '*' that follows a CJK character.
  */
 #ifndef SMZ_SEARCH_TOKENIZER_H
@@ -61,12 +61,12 @@
 
 /* Stores DB's FTS5 API in *OUT (owned by DB, valid while DB is open).
  * Returns SMZ_OK, or SMZ_E_UNSUPPORTED when this SQLite has no FTS5. */
-smz_err smz_fts5_api(sqlite3 *db, fts5_api **out);
+smz_err smz__fts5_api(sqlite3 *db, fts5_api **out);
 
 /* Registers the "smz" tokenizer on DB, which keeps it until closed.  Needed
  * on every connection that writes or queries a table using it.  Returns
  * SMZ_OK, SMZ_E_UNSUPPORTED without FTS5, or SMZ_E_NOMEM. */
-smz_err smz_tokenizer_register(sqlite3 *db);
+smz_err smz__tokenizer_register(sqlite3 *db);
 
 /* Documents tokenized on DB from now on give unstemmed forms (see above)
  * only to the words that start in their first UPTO bytes; at registration,
@@ -74,9 +74,9 @@ smz_err smz_tokenizer_register(sqlite3 *db);
  * before indexing the page, so that only titles carry them (docs/FORMAT.md
  * says why).  Returns SMZ_OK, or SMZ_E_INTERNAL when the tokenizer is not
  * registered on DB. */
-smz_err smz_tokenizer_raw_upto(sqlite3 *db, int upto);
+smz_err smz__tokenizer_raw_upto(sqlite3 *db, int upto);
 
 /* 1 when code point CP belongs to a CJK run (see above), else 0. */
-int smz_is_cjk(uint32_t cp);
+int smz__is_cjk(uint32_t cp);
 
 #endif

@@ -100,7 +100,7 @@ static smz_err meta_digest(smz_reader *r, char hex[HEX_LEN + 1], char *err, size
     crypto_generichash_state h;
     unsigned char d[SMZ_DIGEST_BYTES];
     sqlite3_stmt *s = NULL;
-    sqlite3 *db = smz_reader_db(r);
+    sqlite3 *db = smz__reader_db(r);
     char *tmp = NULL;
     int src;
 
@@ -147,7 +147,7 @@ static char *comment_field(smz_reader *r, const char *key, size_t max)
     out = malloc(max + 1);
     while (out && i < n) {
         uint32_t cp;
-        size_t k = smz_utf8_next((const unsigned char *)v + i, n - i, &cp);
+        size_t k = smz__utf8_next((const unsigned char *)v + i, n - i, &cp);
         if (o + k > max)
             break;
         if (cp == SMZ_UTF8_INVALID || cp < 0x20 || cp == 0x7f) {
@@ -312,7 +312,7 @@ smz_err smz__archive_embed_signature(const char *path, const smz_seckey *sk, cha
             src = SQLITE_OK;
     }
     if (src != SQLITE_OK) {
-        rc = smz_sqlite_err(db, src, "storing the signature", err, errlen);
+        rc = smz__sqlite_err(db, src, "storing the signature", err, errlen);
         goto out;
     }
     rc = SMZ_OK;
@@ -360,7 +360,7 @@ smz_err smz_archive_signer(smz_reader *r, char keyid[SMZ_KEYID_SIZE])
     if (rc == SMZ_OK)
         smz_sig_keyid(sig, keyid);
     else
-        smz_reader_fail(r, SMZ_E_INVALID, "%s", cx.msg);
+        smz__reader_fail(r, SMZ_E_INVALID, "%s", cx.msg);
     smz_sig_free(sig);
     free(text);
     return rc == SMZ_OK ? SMZ_OK : SMZ_E_INVALID;
@@ -588,7 +588,7 @@ static smz_err hash_file(const char *path, smz_reader *r,
         goto out;
     }
     while ((n = fread(buf, 1, 1 << 16, f)) > 0) {
-        if (smz_reader_interrupted(r)) {
+        if (smz__reader_interrupted(r)) {
             rc = failf(msg, msglen, SMZ_E_INTERRUPTED, "interrupted");
             goto out;
         }
@@ -691,11 +691,11 @@ smz_err smz_archive_verify(smz_reader *r, const char *path, const smz_verify_opt
     memset(rep, 0, sizeof *rep);
     if (!r)
         return SMZ_E_INVALID;
-    smz_reader_begin_long(r, 1);
+    smz__reader_begin_long(r, 1);
     if (!path)
-        return smz_reader_fail(r, SMZ_E_INVALID, "smz_archive_verify: NULL argument");
+        return smz__reader_fail(r, SMZ_E_INVALID, "smz_archive_verify: NULL argument");
     if (sodium_init() < 0)
-        return smz_reader_fail(r, SMZ_E_INTERNAL, "libsodium failed to initialise");
+        return smz__reader_fail(r, SMZ_E_INTERNAL, "libsodium failed to initialise");
     memset(&c, 0, sizeof c);
     c.r = r;
     c.o = o ? o : &none;
@@ -706,11 +706,11 @@ smz_err smz_archive_verify(smz_reader *r, const char *path, const smz_verify_opt
         rc = check_detached(&c, path, err, errlen);
     /* An interrupted digest shows in the report as a signature that cannot
      * be checked: the verify as a whole did not run to its end. */
-    if (rc == SMZ_OK && smz_reader_interrupted(r))
+    if (rc == SMZ_OK && smz__reader_interrupted(r))
         rc = failf(err, errlen, SMZ_E_INTERRUPTED, "interrupted");
     info_free(&c.in);
     if (rc != SMZ_OK)
-        smz_reader_fail(r, rc, "%s", err);
+        smz__reader_fail(r, rc, "%s", err);
     return rc;
 }
 

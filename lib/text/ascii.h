@@ -25,19 +25,19 @@ static inline int smz_ascii_digit(int c)
 }
 
 /* 1 when S[0..N) begins with NUL-terminated PREFIX, ASCII case ignored. */
-int smz_ascii_prefix_ci(const char *s, size_t n, const char *prefix);
+int smz__ascii_prefix_ci(const char *s, size_t n, const char *prefix);
 
 /* 1 when S[0..N) ends with NUL-terminated SUFFIX, ASCII case ignored. */
-int smz_ascii_suffix_ci(const char *s, size_t n, const char *suffix);
+int smz__ascii_suffix_ci(const char *s, size_t n, const char *suffix);
 
 /* 1 when S[0..N) is NUL-terminated WORD, ASCII case ignored. */
-int smz_ascii_equal_ci(const char *s, size_t n, const char *word);
+int smz__ascii_equal_ci(const char *s, size_t n, const char *word);
 
 /* 1 when NUL-terminated NEEDLE occurs in S[0..N), ASCII case ignored. */
-int smz_ascii_contains_ci(const char *s, size_t n, const char *needle);
+int smz__ascii_contains_ci(const char *s, size_t n, const char *needle);
 
 /* strcmp of NUL-terminated A and B with ASCII letters folded to lower
  * case: negative, 0 or positive. */
-int smz_ascii_cmp_ci(const char *a, const char *b);
+int smz__ascii_cmp_ci(const char *a, const char *b);
 
 #endif

@@ -3,7 +3,7 @@
  * it keeps is checked and written here, the same way the metadata's is. */
 #include "text/date.h"
 
-int smz_date_real(int y, int m, int d)
+int smz__date_real(int y, int m, int d)
 {
     static const int days[12] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
     if (y < 1 || y > 9999 || m < 1 || m > 12 || d < 1 || d > days[m - 1])
@@ -12,7 +12,7 @@ int smz_date_real(int y, int m, int d)
     return !(m == 2 && d == 29 && !leap);
 }
 
-int smz_date_ok(const char *s)
+int smz__date_ok(const char *s)
 {
     int v[3] = {0, 0, 0};
     for (int i = 0, f = 0; i < 10; i++) {
@@ -26,13 +26,13 @@ int smz_date_ok(const char *s)
             return 0;
         }
     }
-    return !s[10] && smz_date_real(v[0], v[1], v[2]);
+    return !s[10] && smz__date_real(v[0], v[1], v[2]);
 }
 
-int smz_date_write(char out[11], int y, int m, int d)
+int smz__date_write(char out[11], int y, int m, int d)
 {
     out[0] = 0;
-    if (!smz_date_real(y, m, d))
+    if (!smz__date_real(y, m, d))
         return 0;
     int v[3] = {y, m, d}, w[3] = {4, 2, 2};
     int o = 0;

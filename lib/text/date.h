@@ -6,14 +6,14 @@
 
 /* 1 when year Y (1 to 9999), month M and day D name a real day of the
  * Gregorian calendar (2024-02-29 does, 2023-02-29 does not). */
-int smz_date_real(int y, int m, int d);
+int smz__date_real(int y, int m, int d);
 
 /* The metadata Date rule (docs/FORMAT.md): 1 when NUL-terminated S is a
  * real date written YYYY-MM-DD and nothing else. */
-int smz_date_ok(const char *s);
+int smz__date_ok(const char *s);
 
 /* Writes Y-M-D as "YYYY-MM-DD" and a NUL into OUT when it is a real date;
  * else writes "".  Returns 1 when it wrote a date. */
-int smz_date_write(char out[11], int y, int m, int d);
+int smz__date_write(char out[11], int y, int m, int d);
 
 #endif

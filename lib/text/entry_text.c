@@ -10,7 +10,7 @@ static int is_html(const char *mime)
     return !strcmp(mime, "text/html") || !strcmp(mime, "application/xhtml+xml");
 }
 
-int smz_entry_has_text(const char *mime)
+int smz__entry_has_text(const char *mime)
 {
     return mime && (is_html(mime) || !strcmp(mime, "text/plain") || !strcmp(mime, "text/markdown"));
 }
@@ -36,15 +36,15 @@ static int collect_all(void *ctx, const char *text, size_t len, int complete)
     return 0;
 }
 
-smz_err smz_entry_text_scan(const char *mime, const void *data, size_t size, size_t first,
+smz_err smz__entry_text_scan(const char *mime, const void *data, size_t size, size_t first,
                             smz_text_sink sink, void *ctx)
 {
-    if (!smz_entry_has_text(mime)) {
+    if (!smz__entry_has_text(mime)) {
         sink(ctx, "", 0, 1);
         return SMZ_OK;
     }
     if (is_html(mime)) {
-        smz_err rc = smz_html_text_scan(data ? data : "", size, first, sink, ctx);
+        smz_err rc = smz__html_text_scan(data ? data : "", size, first, sink, ctx);
         if (rc == SMZ_E_TOOBIG) { /* over libxml2's limit: no text */
             sink(ctx, "", 0, 1);
             rc = SMZ_OK;
@@ -52,7 +52,7 @@ smz_err smz_entry_text_scan(const char *mime, const void *data, size_t size, siz
         return rc;
     }
     const char *s = data ? data : "";
-    size_t n = size > SMZ_ENTRY_TEXT_MAX ? smz_utf8_cut(s, size, SMZ_ENTRY_TEXT_MAX) : size;
+    size_t n = size > SMZ_ENTRY_TEXT_MAX ? smz__utf8_cut(s, size, SMZ_ENTRY_TEXT_MAX) : size;
     for (size_t next = first; next && next < n; next *= SMZ_TEXT_GROWTH)
         if (sink(ctx, s, smz_text_whole_words(s, next, 0), 0))
             return SMZ_OK;
@@ -60,15 +60,15 @@ smz_err smz_entry_text_scan(const char *mime, const void *data, size_t size, siz
     return SMZ_OK;
 }
 
-smz_err smz_entry_text(const char *mime, const void *data, size_t size, char **text, size_t *len)
+smz_err smz__entry_text(const char *mime, const void *data, size_t size, char **text, size_t *len)
 {
     collect c = {0};
     *text = NULL;
     *len = 0;
-    smz_err rc = smz_entry_text_scan(mime, data, size, 0, collect_all, &c);
+    smz_err rc = smz__entry_text_scan(mime, data, size, 0, collect_all, &c);
     if (rc == SMZ_OK && c.nomem)
         rc = SMZ_E_NOMEM;
-    if (rc != SMZ_OK || !smz_entry_has_text(mime)) {
+    if (rc != SMZ_OK || !smz__entry_has_text(mime)) {
         free(c.text);
         return rc;
     }

@@ -249,7 +249,7 @@ static int tbuf_text(tbuf *b, const unsigned char *s, size_t len)
             i = k;
             continue;
         }
-        k = smz_utf8_next(s + i, len - i, &c);
+        k = smz__utf8_next(s + i, len - i, &c);
         if (is_space(c) || c < 0x20 || (c >= 0x7F && c <= 0x9F)) {
             tbuf_owe(b, ' ');
         } else if (c == SMZ_UTF8_INVALID) {
@@ -347,7 +347,7 @@ static char *lang_of(const xmlChar **atts)
     if (!v || !*v)
         v = attr(atts, "xml:lang");
     size_t n = v ? strlen(v) : 0;
-    int ok = smz_lang_tag_ok(v, n);
+    int ok = smz__lang_tag_ok(v, n);
     return ok ? strndup(v, n) : NULL;
 }
 
@@ -552,7 +552,7 @@ static void state_init(parse_state *p)
         p->c[i].b.max = SMZ_HTML_MAX_TITLE;
 }
 
-smz_err smz_html_extract(const char *html, size_t len, smz_html_text *out)
+smz_err smz__html_extract(const char *html, size_t len, smz_html_text *out)
 {
     parse_state p;
     *out = (smz_html_text){0};
@@ -577,12 +577,12 @@ smz_err smz_html_extract(const char *html, size_t len, smz_html_text *out)
     rc = SMZ_OK;
 out:
     if (rc != SMZ_OK)
-        smz_html_text_free(out);
+        smz__html_text_free(out);
     state_free(&p);
     return rc;
 }
 
-smz_err smz_html_text_scan(const char *html, size_t len, size_t first, smz_text_sink sink,
+smz_err smz__html_text_scan(const char *html, size_t len, size_t first, smz_text_sink sink,
                            void *ctx)
 {
     parse_state p;
@@ -599,12 +599,12 @@ smz_err smz_html_text_scan(const char *html, size_t len, size_t first, smz_text_
     return rc;
 }
 
-void smz_html_init(void)
+void smz__html_init(void)
 {
     xmlInitParser();
 }
 
-void smz_html_text_free(smz_html_text *t)
+void smz__html_text_free(smz_html_text *t)
 {
     if (!t)
         return;

@@ -10,7 +10,7 @@
 #include "text/lang.h"
 #include "text/sink.h"
 
-/* Caps on what smz_html_extract produces; longer text is cut at a
+/* Caps on what smz__html_extract produces; longer text is cut at a
  * character boundary and flagged in smz_html_text.truncated. */
 #define SMZ_HTML_MAX_TITLE 1024       /* bytes of title */
 #define SMZ_HTML_MAX_TEXT (4u << 20)  /* bytes of body text */
@@ -19,7 +19,7 @@
 typedef struct smz_html_text {
     /* All three are malloc'd, NUL-terminated, valid UTF-8 without control
      * characters other than '\n', and never NULL after SMZ_OK ("" when the
-     * page has none).  The structure owns them: see smz_html_text_free. */
+     * page has none).  The structure owns them: see smz__html_text_free. */
     char *title;   /* <title>, else the first <h1>; white space collapsed */
     char *text;    /* visible body text: spaces collapsed, '\n' between blocks */
     char *lang;    /* <html lang>, only if it looks like a language tag */
@@ -37,24 +37,24 @@ typedef struct smz_html_text {
  * Returns SMZ_OK, SMZ_E_TOOBIG when LEN is over INT_MAX (libxml2's limit),
  * or SMZ_E_NOMEM.  On error *OUT is left empty (all NULL) and owns nothing.
  * Unparseable input is not an error: it gives empty strings. */
-smz_err smz_html_extract(const char *html, size_t len, smz_html_text *out);
+smz_err smz__html_extract(const char *html, size_t len, smz_html_text *out);
 
-/* Shows SINK the visible text of the page as smz_html_extract gives it,
+/* Shows SINK the visible text of the page as smz__html_extract gives it,
  * growing, while it is parsed (see text/sink.h): its first
  * FIRST bytes or so (0: none), then SMZ_TEXT_GROWTH times as many, and so
  * on, each cut back after a whole word, until SINK returns nonzero; if it
  * never does, the whole text last, with COMPLETE 1.  Parsing stops where
  * SINK stopped it, so a page is read only as far as it needs to be.
- * Returns as smz_html_extract; on an error SINK may not have had the whole
+ * Returns as smz__html_extract; on an error SINK may not have had the whole
  * text. */
-smz_err smz_html_text_scan(const char *html, size_t len, size_t first, smz_text_sink sink,
+smz_err smz__html_text_scan(const char *html, size_t len, size_t first, smz_text_sink sink,
                            void *ctx);
 
 /* Sets up the parser's shared state; call once before parsing on several
  * threads at once (parsing calls it too, which is enough on one thread). */
-void smz_html_init(void);
+void smz__html_init(void);
 
 /* Frees what *T owns and zeroes it; T may be NULL, and freeing twice is safe. */
-void smz_html_text_free(smz_html_text *t);
+void smz__html_text_free(smz_html_text *t);
 
 #endif

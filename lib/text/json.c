@@ -19,7 +19,7 @@ smz_err smz_json_str(smz_strbuf *b, const char *s, size_t n)
         uint32_t cp = c;
         size_t k = 1;
         if (c >= 0x80) {
-            k = smz_utf8_next(p + i, n - i, &cp);
+            k = smz__utf8_next(p + i, n - i, &cp);
             if (cp != SMZ_UTF8_INVALID) {
                 i += k;
                 continue;

@@ -131,7 +131,7 @@ static int same_ci(const char *s, size_t n, const char *word)
     return i == n && !word[i];
 }
 
-const smz_lang *smz_lang_find(const char *s, size_t n)
+const smz_lang *smz__lang_find(const char *s, size_t n)
 {
     for (size_t i = 0; i < sizeof LANGS / sizeof LANGS[0]; i++) {
         const smz_lang *l = &LANGS[i];
@@ -141,7 +141,7 @@ const smz_lang *smz_lang_find(const char *s, size_t n)
     return NULL;
 }
 
-int smz_lang_list_ok(const char *s)
+int smz__lang_list_ok(const char *s)
 {
     while (*s) {
         size_t n = 0;
@@ -166,7 +166,7 @@ int smz_lang_list_ok(const char *s)
     return 1;
 }
 
-int smz_lang_tag_ok(const char *s, size_t n)
+int smz__lang_tag_ok(const char *s, size_t n)
 {
     size_t seg = 0;
     if (n == 0 || n > SMZ_LANG_TAG_MAX || !is_alpha((unsigned char)s[0]))
@@ -187,7 +187,7 @@ int smz_lang_tag_ok(const char *s, size_t n)
     return 1;
 }
 
-int smz_lang_script_rtl(const char *sc, size_t n)
+int smz__lang_script_rtl(const char *sc, size_t n)
 {
     for (size_t i = 0; i < sizeof RTL_SCRIPTS / sizeof RTL_SCRIPTS[0]; i++)
         if (same_ci(sc, n, RTL_SCRIPTS[i]))
@@ -195,17 +195,17 @@ int smz_lang_script_rtl(const char *sc, size_t n)
     return 0;
 }
 
-int smz_lang_html(const char *s, size_t n, char *out, size_t outlen)
+int smz__lang_html(const char *s, size_t n, char *out, size_t outlen)
 {
     if (!outlen)
         return -1;
     out[0] = 0;
-    if (outlen < SMZ_LANG_TAG_MAX + 1 || !smz_lang_tag_ok(s, n))
+    if (outlen < SMZ_LANG_TAG_MAX + 1 || !smz__lang_tag_ok(s, n))
         return -1;
     size_t p = 0;
     while (p < n && s[p] != '-')
         p++;
-    const smz_lang *l = smz_lang_find(s, p);
+    const smz_lang *l = smz__lang_find(s, p);
     const char *primary = l ? l->tag : s;
     size_t pn = l ? strlen(l->tag) : p;
     /* The mapped primary subtag is never longer than the one it replaces. */
@@ -219,23 +219,23 @@ int smz_lang_html(const char *s, size_t n, char *out, size_t outlen)
         const char *sub = s + i + 1;
         if (m == 4 && is_alpha((unsigned char)sub[0]) && is_alpha((unsigned char)sub[1]) &&
             is_alpha((unsigned char)sub[2]) && is_alpha((unsigned char)sub[3]))
-            return smz_lang_script_rtl(sub, 4);
+            return smz__lang_script_rtl(sub, 4);
         i += 1 + m;
     }
-    return l && smz_lang_script_rtl(l->script, strlen(l->script));
+    return l && smz__lang_script_rtl(l->script, strlen(l->script));
 }
 
 int smz_lang_english(const char *s)
 {
     size_t n = strlen(s);
-    if (!smz_lang_tag_ok(s, n))
+    if (!smz__lang_tag_ok(s, n))
         return 0;
-    const smz_lang *l = smz_lang_find(s, strcspn(s, "-"));
+    const smz_lang *l = smz__lang_find(s, strcspn(s, "-"));
     return l && !strcmp(l->tag, "en");
 }
 
-const char *smz_lang_name(const char *s)
+const char *smz__lang_name(const char *s)
 {
-    const smz_lang *l = smz_lang_find(s, strcspn(s, "-"));
+    const smz_lang *l = smz__lang_find(s, strcspn(s, "-"));
     return l ? l->name : NULL;
 }

@@ -25,31 +25,31 @@ typedef struct smz_lang {
 
 /* The table's row for the code S[0..N) (any of its ISO 639-3 code, alias
  * or tag, any case), or NULL when the table does not know it.  Static. */
-const smz_lang *smz_lang_find(const char *s, size_t n);
+const smz_lang *smz__lang_find(const char *s, size_t n);
 
 /* The metadata Language rule (docs/FORMAT.md): ISO 639 codes (three lower
  * case letters, or two) with optional BCP 47 subtags, comma-separated
  * ("eng", "zho-Hant", "eng,fra").  1 when NUL-terminated S follows it. */
-int smz_lang_list_ok(const char *s);
+int smz__lang_list_ok(const char *s);
 
 /* 1 when S[0..N) has the shape of a BCP 47 tag: a letter first, then
  * '-'-separated subtags of 1 to 8 letters or digits, at most
  * SMZ_LANG_TAG_MAX in all. */
-int smz_lang_tag_ok(const char *s, size_t n);
+int smz__lang_tag_ok(const char *s, size_t n);
 
 /* Writes the tag for lang="" of the well-formed tag S[0..N) (see
- * smz_lang_tag_ok) into OUT (OUTLEN bytes, at least SMZ_LANG_TAG_MAX + 1):
+ * smz__lang_tag_ok) into OUT (OUTLEN bytes, at least SMZ_LANG_TAG_MAX + 1):
  * the primary subtag in its BCP 47 form ("bod-Tibt" gives "bo-Tibt"), the
  * other subtags as they are.  Returns 1 when the text runs right to left
  * (a script subtag decides, else the language's usual script), 0 when left
  * to right, -1 (OUT "") when S is not a well-formed tag. */
-int smz_lang_html(const char *s, size_t n, char *out, size_t outlen);
+int smz__lang_html(const char *s, size_t n, char *out, size_t outlen);
 
 /* 1 when the script subtag SC[0..N) ("Arab", any case) runs right to left. */
-int smz_lang_script_rtl(const char *sc, size_t n);
+int smz__lang_script_rtl(const char *sc, size_t n);
 
 /* The English name of the language of tag S ("bo-Tibt" gives "Tibetan"),
  * or NULL when the table does not know it.  Static. */
-const char *smz_lang_name(const char *s);
+const char *smz__lang_name(const char *s);
 
 #endif

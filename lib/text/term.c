@@ -19,7 +19,7 @@ smz_err smz_term_escape(smz_strbuf *b, const char *s, size_t n)
         uint32_t cp = 0;
         size_t k = 0;
         /* The longest run that prints as it is goes in one append. */
-        while (run < n && (k = smz_utf8_next(p + run, n - run, &cp)) > 0 && cp != SMZ_UTF8_INVALID &&
+        while (run < n && (k = smz__utf8_next(p + run, n - run, &cp)) > 0 && cp != SMZ_UTF8_INVALID &&
                !term_control(cp))
             run += k;
         if (run > i)
@@ -41,7 +41,7 @@ int smz_term_safe(const char *s, size_t n)
     const unsigned char *p = (const unsigned char *)s;
     for (size_t i = 0; i < n;) {
         uint32_t cp;
-        i += smz_utf8_next(p + i, n - i, &cp);
+        i += smz__utf8_next(p + i, n - i, &cp);
         if (cp == SMZ_UTF8_INVALID || term_control(cp))
             return 0;
     }

@@ -2,7 +2,7 @@
 #include "text/url.h"
 #include "text/ascii.h"
 
-smz_err smz_url_add_escaped(smz_strbuf *b, const char *s, size_t n, int keep_slash)
+smz_err smz__url_add_escaped(smz_strbuf *b, const char *s, size_t n, int keep_slash)
 {
     static const char hex[] = "0123456789ABCDEF";
     size_t run = 0; /* start of the bytes not yet copied */

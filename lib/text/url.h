@@ -12,6 +12,6 @@
  * of RFC 3986 (letters, digits, "-._~") stay, and '/' too when KEEP_SLASH
  * is 1; every other byte becomes %XX with upper-case hex digits.  Returns
  * B's error (sticky, see strbuf.h). */
-smz_err smz_url_add_escaped(smz_strbuf *b, const char *s, size_t n, int keep_slash);
+smz_err smz__url_add_escaped(smz_strbuf *b, const char *s, size_t n, int keep_slash);
 
 #endif

@@ -3,7 +3,7 @@
  * same bytes are judged the same way wherever the project reads text. */
 #include "text/utf8.h"
 
-size_t smz_utf8_next(const unsigned char *s, size_t len, uint32_t *cp)
+size_t smz__utf8_next(const unsigned char *s, size_t len, uint32_t *cp)
 {
     if (len == 0) {
         *cp = SMZ_UTF8_INVALID;
@@ -54,7 +54,7 @@ size_t smz_utf8_next(const unsigned char *s, size_t len, uint32_t *cp)
     return n;
 }
 
-size_t smz_utf8_put(uint32_t cp, char out[4])
+size_t smz__utf8_put(uint32_t cp, char out[4])
 {
     if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
         cp = 0xFFFD;
@@ -86,14 +86,14 @@ int smz_utf8_valid(const char *s, size_t len)
     size_t i = 0;
     while (i < len) {
         uint32_t cp;
-        i += smz_utf8_next(p + i, len - i, &cp);
+        i += smz__utf8_next(p + i, len - i, &cp);
         if (cp == SMZ_UTF8_INVALID)
             return 0;
     }
     return 1;
 }
 
-size_t smz_utf8_cut(const char *s, size_t len, size_t max)
+size_t smz__utf8_cut(const char *s, size_t len, size_t max)
 {
     if (len <= max)
         return len;
@@ -110,7 +110,7 @@ smz_err smz_utf8_add_repaired(smz_strbuf *b, const char *s, size_t n)
     size_t i = 0, start = 0;
     while (i < n) {
         uint32_t cp;
-        size_t k = smz_utf8_next(p + i, n - i, &cp);
+        size_t k = smz__utf8_next(p + i, n - i, &cp);
         if (cp == SMZ_UTF8_INVALID) {
             smz_strbuf_add(b, p + start, i - start);
             smz_strbuf_add(b, "\xEF\xBF\xBD", 3);
@@ -121,7 +121,7 @@ smz_err smz_utf8_add_repaired(smz_strbuf *b, const char *s, size_t n)
     return smz_strbuf_add(b, p + start, n - start);
 }
 
-size_t smz_utf8_count(const char *s, size_t len)
+size_t smz__utf8_count(const char *s, size_t len)
 {
     size_t c = 0;
     for (size_t i = 0; i < len; i++)
@@ -129,7 +129,7 @@ size_t smz_utf8_count(const char *s, size_t len)
     return c;
 }
 
-size_t smz_utf8_offset(const char *s, size_t len, size_t max)
+size_t smz__utf8_offset(const char *s, size_t len, size_t max)
 {
     size_t c = 0;
     for (size_t i = 0; i < len; i++)
@@ -138,7 +138,7 @@ size_t smz_utf8_offset(const char *s, size_t len, size_t max)
     return len;
 }
 
-size_t smz_utf8_last(const char *s, size_t len)
+size_t smz__utf8_last(const char *s, size_t len)
 {
     size_t i = len - 1;
     while (i > 0 && ((unsigned char)s[i] & 0xC0) == 0x80)

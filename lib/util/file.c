@@ -117,7 +117,7 @@ static void install(void)
         v->xSetSystemCall(v, "open", (sqlite3_syscall_ptr)checked_open);
 }
 
-void smz_file_guard_sqlite(void)
+void smz__file_guard_sqlite(void)
 {
     static pthread_once_t once = PTHREAD_ONCE_INIT;
     pthread_once(&once, install);

@@ -14,6 +14,6 @@
  * opens it again by name: a file swapped for a named pipe in between must
  * fail, not hang.  Process-wide (SQLite's system-call table), idempotent
  * and thread-safe; smz_reader_open calls it. */
-void smz_file_guard_sqlite(void);
+void smz__file_guard_sqlite(void);
 
 #endif

@@ -151,7 +151,7 @@ smz_err smz_strbuf_addf(smz_strbuf *b, const char *fmt, ...)
     return rc;
 }
 
-smz_err smz_strbuf_add_html(smz_strbuf *b, const char *s, size_t n)
+smz_err smz__strbuf_add_html(smz_strbuf *b, const char *s, size_t n)
 {
     size_t run = 0; /* start of the bytes not yet copied */
     for (size_t i = 0; i < n; i++) {

@@ -11,6 +11,6 @@
 /* Appends N bytes of S escaped for HTML text and attribute values
  * (& < > " ' become entities; everything else is copied as is, so the caller
  * supplies valid UTF-8 when the output must be valid UTF-8). */
-smz_err smz_strbuf_add_html(smz_strbuf *b, const char *s, size_t n);
+smz_err smz__strbuf_add_html(smz_strbuf *b, const char *s, size_t n);
 
 #endif

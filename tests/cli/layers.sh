@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # The layers of server/ (issue 17): each file sits on a layer, includes
 # only headers of its own layer or below, and no chain of #include "..."
 # lines comes back to where it started.  The layers, bottom to top (also

@@ -48,7 +48,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                     ? 0
                     : (int64_t)fcs;
     }
-    if (!smz_cluster_header_ok(kind, usize, (int64_t)stored, SMZ_CHECKSUM_BYTES))
+    if (!smz__cluster_header_ok(kind, usize, (int64_t)stored, SMZ_CHECKSUM_BYTES))
         return 0;
     ci.kind = (int)kind;
     ci.usize = (uint64_t)usize;
@@ -56,23 +56,23 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if ((data[0] & 4) && stored >= SMZ_CHECKSUM_BYTES)
         memcpy(ci.checksum, src, SMZ_CHECKSUM_BYTES);
     else
-        smz_cluster_checksum(src, stored, ci.checksum);
+        smz__cluster_checksum(src, stored, ci.checksum);
     /* The reader hands over a copy of its own, of exactly the stored size:
      * so does this, so that ASan sees every read past its end. */
     unsigned char *copy = malloc(stored ? stored : 1);
     if (!copy)
         return 0;
     memcpy(copy, src, stored);
-    if (smz_cluster_verify(7, &ci, copy, err, sizeof err) != SMZ_OK || kind == SMZ_CLUSTER_STORED) {
+    if (smz__cluster_verify(7, &ci, copy, err, sizeof err) != SMZ_OK || kind == SMZ_CLUSTER_STORED) {
         free(copy);
         return 0;
     }
     uint64_t need = ci.usize ? le32(data + 5) % (ci.usize + 1) : 0;
     smz_cbuf *part = NULL, *whole = NULL;
-    smz_err rp = smz_cluster_decode(dctx, NULL, 7, &ci, copy, need, 0, &part, err, sizeof err);
+    smz_err rp = smz__cluster_decode(dctx, NULL, 7, &ci, copy, need, 0, &part, err, sizeof err);
     if (rp != SMZ_OK && (part || !err[0]))
         abort(); /* a failure leaves no buffer and says why */
-    smz_err rw = smz_cluster_decode(dctx, NULL, 7, &ci, copy, need, 1, &whole, err, sizeof err);
+    smz_err rw = smz__cluster_decode(dctx, NULL, 7, &ci, copy, need, 1, &whole, err, sizeof err);
     if (rw == SMZ_OK && whole->len != ci.usize)
         abort();
     if (rp == SMZ_OK && part->len < need)
@@ -81,8 +81,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         abort(); /* the prefix a one-shot read decodes is the cluster's prefix */
     if (rw == SMZ_OK && rp != SMZ_OK)
         abort(); /* a cluster that decodes whole decodes in part too */
-    smz_cbuf_release(NULL, part);
-    smz_cbuf_release(NULL, whole);
+    smz__cbuf_release(NULL, part);
+    smz__cbuf_release(NULL, whole);
     free(copy);
     return 0;
 }

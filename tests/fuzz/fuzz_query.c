@@ -1,5 +1,5 @@
 /* libFuzzer target: whatever someone types into the search box.  The bytes
- * go through smz_query_build (lib/search/query.c), then through smz_search
+ * go through smz__query_build (lib/search/query.c), then through smz_search
  * and smz_suggest against a small archive built once with the writer (pages
  * in English, Chinese, Greek, Arabic, with phrases, markup and a long page).
  * The promises checked besides "no crash, no leak": a query is refused only
@@ -76,7 +76,7 @@ static int build(void)
         }
         n = (size_t)snprintf(html, cap, "<html><head><title>t</title></head><body><p>%s needle</p></body></html>",
                              body);
-        rc = smz_entry_text("text/html", html, n, &text, &tl);
+        rc = smz__entry_text("text/html", html, n, &text, &tl);
         smz_writer_entry e = {.path = path, .title = title, .mime = "text/html", .data = html, .size = n,
                               .text = text, .text_len = tl};
         if (rc == SMZ_OK)
@@ -132,22 +132,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     /* The parser on the raw bytes (NULs included). */
     smz_query *pq = NULL;
     char err[256];
-    smz_err rc = smz_query_build(q, qlen, &pq, err, sizeof err);
+    smz_err rc = smz__query_build(q, qlen, &pq, err, sizeof err);
     if (rc == SMZ_OK) {
-        const char *plain = smz_query_plain(pq);
-        size_t n = smz_query_count(pq);
+        const char *plain = smz__query_plain(pq);
+        size_t n = smz__query_count(pq);
         if (!plain || !plain[0] || !utf8_ok(plain) || n == 0 ||
-            n > SMZ_QUERY_MAX_TERMS || smz_query_term_at(pq, n))
+            n > SMZ_QUERY_MAX_TERMS || smz__query_term_at(pq, n))
             abort();
         for (size_t i = 0; i < n; i++) {
-            const smz_query_term *t = smz_query_term_at(pq, i);
+            const smz_query_term *t = smz__query_term_at(pq, i);
             if (!t || !t->text || strlen(t->text) != t->len || !smz_utf8_valid(t->text, t->len))
                 abort();
         }
     } else if (pq || (rc != SMZ_E_INVALID && rc != SMZ_E_TOOBIG && rc != SMZ_E_NOMEM)) {
         abort();
     }
-    smz_query_free(pq);
+    smz__query_free(pq);
 
     /* Search and suggest take a C string: the bytes up to the first NUL. */
     char *s = malloc(qlen + 1);

@@ -6,7 +6,7 @@
  * "Name: value" one a line, for the framing check.  Besides "no crash, no leak", the
  * promises checked are those the server's safety rests on:
  *   - a decoded path has no NUL or control character, is valid UTF-8 and
- *     survives re-encoding (smz_url_add_escaped) and decoding unchanged;
+ *     survives re-encoding (smz__url_add_escaped) and decoding unchanged;
  *   - http_query_ok accepts only query strings in which no parameter
  *     decodes to a NUL (CivetWeb's mg_get_var2 is the decoder);
  *   - a Host that passes http_check_host holds only characters safe in a
@@ -56,14 +56,14 @@ static void check_path(const char *raw)
             abort();
     smz_strbuf enc;
     smz_strbuf_init(&enc, rl * 3 + 16);
-    smz_url_add_escaped(&enc, out, strlen(out), 1);
+    smz__url_add_escaped(&enc, out, strlen(out), 1);
     const char *e = smz_strbuf_str(&enc);
     if (smz_strbuf_err(&enc) || !only(e, strlen(e), "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~/%"))
         abort();
     smz_strbuf_free(&enc);
     /* What we decode from our own encoding is what we encoded. */
     smz_strbuf_init(&enc, rl * 3 + 16);
-    smz_url_add_escaped(&enc, out, strlen(out), 1);
+    smz__url_add_escaped(&enc, out, strlen(out), 1);
     int m = http_path_decode(smz_strbuf_str(&enc), again, rl * 3 + 2);
     if (m != n || memcmp(again, out, (size_t)n) != 0)
         abort();

@@ -128,7 +128,7 @@ static smz_article *render(const char *text, size_t len, smz_article_kind kind, 
                            const smz_article_opts *o)
 {
     smz_article *a = NULL;
-    smz_err rc = smz_article_render(text, len, kind, name, mtime, o, &a);
+    smz_err rc = smz__article_render(text, len, kind, name, mtime, o, &a);
     if (rc != SMZ_OK)
         printf("# render %s: %s\n", name ? name : "(null)", smz_strerror(rc));
     return a;
@@ -197,7 +197,7 @@ static void test_samples(void)
                   !strstr(a->html, "By submitting this form") && !strstr(a->html, "Leave a Reply") &&
                   !strstr(a->html, "follow us") && !strstr(a->text, "GETTR"),
               "%s: no known boilerplate", SAMPLES[i].file);
-        smz_article_free(a);
+        smz__article_free(a);
     }
 }
 
@@ -216,7 +216,7 @@ static void test_sample_cleaning(void)
         CHECK(strstr(a->html, "243 NGOs around the world called on governments") != NULL &&
                   strstr(a->html, "Procter &amp; Gamble") != NULL,
               "000: the last real paragraph stays, '&' escaped");
-        smz_article_free(a);
+        smz__article_free(a);
     }
     a = sample(1);
     if (a) {
@@ -229,7 +229,7 @@ static void test_sample_cleaning(void)
         CHECK(count(a->text, "Concerns over China's human rights record has dominated") == 1,
               "001: the search text has the caption once");
         CHECK(strstr(a->html, "genocide Games.&quot;</p>\n</article>") != NULL, "001: the last quote is the end");
-        smz_article_free(a);
+        smz__article_free(a);
     }
     a = sample(3);
     if (a) {
@@ -241,7 +241,7 @@ static void test_sample_cleaning(void)
         CHECK(count(a->html, "<h2>") == 4, "003: and nothing else is");
         CHECK(strstr(a->html, "communist China will surely change us.\xE2\x80\x9D</p>\n</article>") != NULL,
               "003: the last paragraph stays, the sign-up form after it goes");
-        smz_article_free(a);
+        smz__article_free(a);
     }
     a = sample(4);
     if (a) {
@@ -256,13 +256,13 @@ static void test_sample_cleaning(void)
               "004: the paragraphs around the newsletter box and before the footer stay");
         CHECK(!strncmp(a->summary, "The UN and China stands accused", 31), "004: the summary is the lead: %s",
               a->summary);
-        smz_article_free(a);
+        smz__article_free(a);
     }
     a = sample(0);
     if (a) {
         CHECK(!strncmp(a->summary, "With this in mind, the NGOs", 27),
               "000: the title is the first sentence, so the summary starts after it: %s", a->summary);
-        smz_article_free(a);
+        smz__article_free(a);
     }
 }
 
@@ -299,7 +299,7 @@ static void test_front_matter(void)
               strstr(a->html, "<meta name=\"description\" content=\"A note\">"),
           "author and description in the head and header");
     CHECK(page_ok(a, "front_matter"), "page well-formed");
-    smz_article_free(a);
+    smz__article_free(a);
 
     const char txt[] = "---\ntitle: Same Title\ntags:\n  - a\n  - b\ndate: not a date\n---\n\nSame Title\n\nThe "
                        "text of the note goes here and it is long enough to be a paragraph.\n";
@@ -311,7 +311,7 @@ static void test_front_matter(void)
         CHECK(!strcmp(a->date, "1971-01-01") && a->date_source == SMZ_DATE_MTIME,
               "a bad front matter date falls back to the file time: %s", a->date);
         CHECK(!strstr(a->html, "<html lang"), "no language given: no lang attribute");
-        smz_article_free(a);
+        smz__article_free(a);
     }
 
     const char rule[] = "---\nJust a line of text, not YAML.\n---\nMore text.\n";
@@ -319,13 +319,13 @@ static void test_front_matter(void)
     if (a) {
         CHECK(strstr(a->html, "Just a line of text, not YAML.") != NULL,
               "'---' lines around prose are not front matter");
-        smz_article_free(a);
+        smz__article_free(a);
     }
     const char open[] = "---\ntitle: never closed\n\nBody.\n";
     a = render_s(open, SMZ_ARTICLE_MARKDOWN);
     if (a) {
         CHECK(strcmp(a->title, "never closed") != 0, "unterminated front matter is not front matter: %s", a->title);
-        smz_article_free(a);
+        smz__article_free(a);
     }
 }
 
@@ -340,12 +340,12 @@ static void test_markdown(void)
         CHECK(strstr(a->html, "<h2>Part two</h2>") && strstr(a->text, "Part two\nMore.\n"),
               "later headings stay, in the search text too");
         CHECK(page_ok(a, "md_heading"), "page well-formed");
-        smz_article_free(a);
+        smz__article_free(a);
     }
     a = render_s("No heading here. Second sentence.\n", SMZ_ARTICLE_MARKDOWN);
     if (a) {
         CHECK(!strcmp(a->title, "No heading here"), "no heading: first sentence: %s", a->title);
-        smz_article_free(a);
+        smz__article_free(a);
     }
 
     const char evil[] = "# T\n\n<script>alert(1)</script>\n\nText <img src=x onerror=alert(2)> and "
@@ -364,14 +364,14 @@ static void test_markdown(void)
               "images on other hosts become links, never fetched");
         CHECK(!strstr(a->text, "alert"), "raw HTML is not in the search text");
         CHECK(balanced(a->html), "hostile markdown page is balanced");
-        smz_article_free(a);
+        smz__article_free(a);
     }
     a = render_s("<script>alert(1)</script>\n\nA & B's \"quote\"\n", SMZ_ARTICLE_TEXT);
     if (a) {
         CHECK(!strstr(a->html, "<script") && strstr(a->html, "&lt;script&gt;alert(1)&lt;/script&gt;"),
               "text articles escape markup");
         CHECK(strstr(a->html, "A &amp; B&#39;s &quot;quote&quot;") != NULL, "all five characters escaped");
-        smz_article_free(a);
+        smz__article_free(a);
     }
 
     char *deep = malloc(2000);
@@ -379,14 +379,14 @@ static void test_markdown(void)
         memset(deep, '>', 1000);
         memcpy(deep + 1000, " x\n", 4);
         smz_article *d = NULL;
-        CHECK(smz_article_render(deep, strlen(deep), SMZ_ARTICLE_MARKDOWN, "d.md", 0, NULL, &d) == SMZ_E_TOOBIG &&
+        CHECK(smz__article_render(deep, strlen(deep), SMZ_ARTICLE_MARKDOWN, "d.md", 0, NULL, &d) == SMZ_E_TOOBIG &&
                   d == NULL,
               "1000 nested block quotes on a line: SMZ_E_TOOBIG");
         memset(deep, '>', 50);
         memcpy(deep + 50, " x\n", 4);
         d = render(deep, strlen(deep), SMZ_ARTICLE_MARKDOWN, "d.md", 0, NULL);
         CHECK(d && balanced(d->html), "50 nested block quotes render");
-        smz_article_free(d);
+        smz__article_free(d);
         free(deep);
     }
 }
@@ -412,7 +412,7 @@ static void test_titles(void)
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         smz_article *a = render_s(cases[i].in, SMZ_ARTICLE_TEXT);
         CHECK(a && !strcmp(a->title, cases[i].title), "title of case %zu: '%s'", i, a ? a->title : "(none)");
-        smz_article_free(a);
+        smz__article_free(a);
     }
     /* One 300-character sentence without clause breaks: words up to 100
      * characters and an ellipsis, no dangling stopword. */
@@ -427,7 +427,7 @@ static void test_titles(void)
         CHECK(cps(a->title) <= 101 && n > 3 && !strcmp(a->title + n - 3, "\xE2\x80\xA6") &&
                   !strstr(a->title, " the\xE2\x80\xA6"),
               "long sentence cut at a word with an ellipsis: %s", a->title);
-        smz_article_free(a);
+        smz__article_free(a);
     }
     /* A 200-character word: cut at 100 characters, on a character boundary. */
     char word[1024];
@@ -438,7 +438,7 @@ static void test_titles(void)
     if (a) {
         CHECK(cps(a->title) == 101 && smz_utf8_valid(a->title, strlen(a->title)), "one long word: %zu characters",
               cps(a->title));
-        smz_article_free(a);
+        smz__article_free(a);
     }
 }
 
@@ -461,7 +461,7 @@ static void test_boilerplate_is_conservative(void)
     CHECK(!strstr(a->html, "Follow us") && strstr(a->html, "Final real paragraph after the widget"),
           "a follow prompt mid-article goes, the paragraph after it stays");
     CHECK(count(a->html, "<h2>") == 0, "no subheadings invented");
-    smz_article_free(a);
+    smz__article_free(a);
 
     const char thrice[] = "Intro paragraph that is long enough to be prose. Yes.\n\n"
                           "Crowds gather in the square at dawn\nCrowds gather in the square at dawn\n"
@@ -470,7 +470,7 @@ static void test_boilerplate_is_conservative(void)
     if (a) {
         CHECK(count(a->html, "Crowds") == 1 && strstr(a->html, "<p class=\"caption\">Crowds gather"),
               "a line given three times is one caption");
-        smz_article_free(a);
+        smz__article_free(a);
     }
 
     const char wrapped[] = "This paragraph was hard-wrapped at about seventy columns, like\n"
@@ -482,7 +482,7 @@ static void test_boilerplate_is_conservative(void)
                               "be joined with spaces.</p>") != NULL,
               "hard-wrapped prose is joined with spaces");
         CHECK(strstr(a->html, "<p>Roses are red<br>\nViolets are blue</p>") != NULL, "short lines keep their breaks");
-        smz_article_free(a);
+        smz__article_free(a);
     }
 }
 
@@ -494,14 +494,14 @@ static void test_dates(void)
         CHECK(!strcmp(a->date, "2022-01-27") && a->date_source == SMZ_DATE_TEXT, "dateline: %s", a->date);
         CHECK(!strstr(a->html, "Published:") && strstr(a->html, "<time datetime=\"2022-01-27\">27 January 2022</time>"),
               "the dateline moves to the header, written out on an unlabelled page");
-        smz_article_free(a);
+        smz__article_free(a);
     }
     smz_article_opts de = {.lang = "deu"};
     a = render(txt, strlen(txt), SMZ_ARTICLE_TEXT, "n.txt", 1, &de);
     if (a) {
         CHECK(strstr(a->html, "<time datetime=\"2022-01-27\">2022-01-27</time>") && strstr(a->html, "<html lang=\"de\">"),
               "other languages get the date as YYYY-MM-DD, and a two-letter lang");
-        smz_article_free(a);
+        smz__article_free(a);
     }
     /* The packer's title and date (a metadata file) win over everything. */
     const char fm[] = "---\ntitle: Front\ndate: 2001-02-03\n---\nBig News Today\n\nPublished: 5 May 2020\n\nText.\n";
@@ -511,7 +511,7 @@ static void test_dates(void)
         CHECK(!strcmp(a->title, "Given <title>") && strstr(a->html, "<h1>Given &lt;title&gt;</h1>"), "given title: %s",
               a->title);
         CHECK(!strcmp(a->date, "1999-12-31") && a->date_source == SMZ_DATE_GIVEN, "given date: %s", a->date);
-        smz_article_free(a);
+        smz__article_free(a);
     }
     /* One date check (lib/text/date.c): a given date before the year 1000
      * is a date, as the metadata says; these pages used to drop it. */
@@ -520,14 +520,14 @@ static void test_dates(void)
     if (a) {
         CHECK(!strcmp(a->date, "0999-05-01") && a->date_source == SMZ_DATE_GIVEN && strstr(a->html, "datetime=\"0999-05-01\""),
               "a given date in the year 999: %s", a->date);
-        smz_article_free(a);
+        smz__article_free(a);
     }
     smz_article_opts bad = {.title = "", .date = "1999-02-30"};
     a = render(fm, strlen(fm), SMZ_ARTICLE_TEXT, "n.txt", 86400, &bad);
     if (a) {
         CHECK(!strcmp(a->title, "Front") && !strcmp(a->date, "2001-02-03") && a->date_source == SMZ_DATE_FRONT_MATTER,
               "an empty given title and an impossible given date are ignored");
-        smz_article_free(a);
+        smz__article_free(a);
     }
     static const struct {
         const char *in, *date;
@@ -538,7 +538,7 @@ static void test_dates(void)
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         a = render(cases[i].in, strlen(cases[i].in), SMZ_ARTICLE_TEXT, "d.txt", -5, NULL);
         CHECK(a && !strcmp(a->date, cases[i].date), "date case %zu: '%s'", i, a ? a->date : "(none)");
-        smz_article_free(a);
+        smz__article_free(a);
     }
 }
 
@@ -554,37 +554,37 @@ static void test_bad_input(void)
         CHECK(!strchr(a->html, '\r') && !strchr(a->text, '\r'), "no CR survives");
         CHECK(a->date_source == SMZ_DATE_NONE && !strcmp(a->date, "") && !strstr(a->html, "<time"),
               "mtime 0: no date");
-        smz_article_free(a);
+        smz__article_free(a);
     }
     a = render(bad, sizeof bad - 1, SMZ_ARTICLE_MARKDOWN, "bad.md", 0, NULL);
     CHECK(a && smz_utf8_valid(a->html, a->html_len) && smz_utf8_valid(a->text, a->text_len),
           "invalid UTF-8 as markdown: valid output");
-    smz_article_free(a);
+    smz__article_free(a);
 
     smz_article *e = render(NULL, 0, SMZ_ARTICLE_TEXT, "dir/my_first-note.txt", 0, NULL);
     CHECK(e && !strcmp(e->title, "my first note") && page_ok(e, "empty"), "empty input: title from the name: %s",
           e ? e->title : "");
-    smz_article_free(e);
+    smz__article_free(e);
     e = render("\n\n  \n", 4, SMZ_ARTICLE_MARKDOWN, NULL, 0, NULL);
     CHECK(e && !strcmp(e->title, "Untitled") && !strcmp(e->summary, ""), "blank input, no name: Untitled");
-    smz_article_free(e);
+    smz__article_free(e);
     e = render("Share this\n", 11, SMZ_ARTICLE_TEXT, "000_ab12.txt", 0, NULL);
     CHECK(e && !strcmp(e->title, "000 ab12"), "only boilerplate: the name, not the boilerplate: %s",
           e ? e->title : "");
-    smz_article_free(e);
+    smz__article_free(e);
     e = render("x", 1, SMZ_ARTICLE_TEXT, "\xFF\xFE.txt", 0, NULL);
     CHECK(e && !strcmp(e->title, "x"), "a name with bad bytes is not needed when the text has a title");
-    smz_article_free(e);
+    smz__article_free(e);
 
     smz_article *out = (smz_article *)1;
-    CHECK(smz_article_render(NULL, 5, SMZ_ARTICLE_TEXT, "x", 0, NULL, &out) == SMZ_E_INVALID && out == NULL,
+    CHECK(smz__article_render(NULL, 5, SMZ_ARTICLE_TEXT, "x", 0, NULL, &out) == SMZ_E_INVALID && out == NULL,
           "NULL text with a length: SMZ_E_INVALID");
-    CHECK(smz_article_render("x", 1, SMZ_ARTICLE_TEXT, "x", 0, NULL, NULL) == SMZ_E_INVALID, "NULL out: SMZ_E_INVALID");
-    CHECK(smz_article_render("x", 1, (smz_article_kind)7, "x", 0, NULL, &out) == SMZ_E_INVALID, "bad kind");
+    CHECK(smz__article_render("x", 1, SMZ_ARTICLE_TEXT, "x", 0, NULL, NULL) == SMZ_E_INVALID, "NULL out: SMZ_E_INVALID");
+    CHECK(smz__article_render("x", 1, (smz_article_kind)7, "x", 0, NULL, &out) == SMZ_E_INVALID, "bad kind");
     char *big = malloc((size_t)SMZ_ARTICLE_MAX_INPUT + 1);
     if (big) {
         memset(big, 'a', (size_t)SMZ_ARTICLE_MAX_INPUT + 1);
-        CHECK(smz_article_render(big, (size_t)SMZ_ARTICLE_MAX_INPUT + 1, SMZ_ARTICLE_TEXT, "x", 0, NULL, &out) ==
+        CHECK(smz__article_render(big, (size_t)SMZ_ARTICLE_MAX_INPUT + 1, SMZ_ARTICLE_TEXT, "x", 0, NULL, &out) ==
                       SMZ_E_TOOBIG &&
                   out == NULL,
               "input over 16 MiB: SMZ_E_TOOBIG");
@@ -592,10 +592,10 @@ static void test_bad_input(void)
         big[1 << 20] = 0;
         smz_article *l = render(big, 1 << 20, SMZ_ARTICLE_TEXT, "x", 0, NULL);
         CHECK(l && cps(l->title) <= 101 && l->text_len > (1 << 20), "a 1 MiB line renders, title cut");
-        smz_article_free(l);
+        smz__article_free(l);
         free(big);
     }
-    smz_article_free(NULL);
+    smz__article_free(NULL);
 
     smz_article_opts o = {.lang = "en\"><script>", .home_href = "../a b/\"x\".html", .home_label = "<Home>"};
     a = render("Hi there.", 9, SMZ_ARTICLE_TEXT, "x", 0, &o);
@@ -604,7 +604,7 @@ static void test_bad_input(void)
         CHECK(strstr(a->html, "<a href=\"../a%20b/%22x%22.html\">\xE2\x86\x90 &lt;Home&gt;</a>") != NULL,
               "home link encoded and escaped");
         CHECK(page_ok(a, "opts"), "page well-formed");
-        smz_article_free(a);
+        smz__article_free(a);
     }
 }
 
@@ -624,7 +624,7 @@ static void test_index(void)
         {.path = "mid1.html", .title = "Mid one", .date = "2021-06-01"},
     };
     char *html = NULL;
-    CHECK(smz_article_index_html(items, 7, "My <Collection>", "About these & those", "de", &html) == SMZ_OK && html,
+    CHECK(smz__article_index_html(items, 7, "My <Collection>", "About these & those", "de", &html) == SMZ_OK && html,
           "index renders");
     if (!html)
         return;
@@ -662,7 +662,7 @@ static void test_index(void)
     /* Undated pages go by title, letters folded, whatever their paths. */
     smz_article_ref undated[] = {{.path = "a.html", .title = "zebra"}, {.path = "b.html", .title = "Apple"},
                                  {.path = "c.html", .title = "mango"}, {.path = "d.html", .title = "apple"}};
-    CHECK(smz_article_index_html(undated, 4, "x", NULL, "ar", &html) == SMZ_OK && html, "undated index renders");
+    CHECK(smz__article_index_html(undated, 4, "x", NULL, "ar", &html) == SMZ_OK && html, "undated index renders");
     if (html) {
         const char *p1 = strstr(html, ">Apple<"), *p2 = strstr(html, ">apple<"), *p3 = strstr(html, ">mango<"),
                    *p4 = strstr(html, ">zebra<");
@@ -680,21 +680,21 @@ static void test_index(void)
                 {"iw", "<html lang=\"he\" dir=\"rtl\">"}, {"bod", "<html lang=\"bo\">"},
                 {"uig-Latn", "<html lang=\"ug-Latn\">"}};
     for (size_t i = 0; i < sizeof dirs / sizeof dirs[0]; i++) {
-        CHECK(smz_article_index_html(NULL, 0, NULL, NULL, dirs[i].lang, &html) == SMZ_OK && html &&
+        CHECK(smz__article_index_html(NULL, 0, NULL, NULL, dirs[i].lang, &html) == SMZ_OK && html &&
                   strstr(html, dirs[i].want),
               "lang %s gives %s", dirs[i].lang, dirs[i].want);
         free(html);
     }
-    CHECK(smz_article_index_html(NULL, 0, NULL, NULL, NULL, &html) == SMZ_OK && html && strstr(html, "<h1>Index</h1>") &&
+    CHECK(smz__article_index_html(NULL, 0, NULL, NULL, NULL, &html) == SMZ_OK && html && strstr(html, "<h1>Index</h1>") &&
               strstr(html, "0 articles"),
           "empty index");
     free(html);
     smz_article_ref bad[] = {{.path = NULL}};
     html = (char *)1;
-    CHECK(smz_article_index_html(bad, 1, "x", NULL, NULL, &html) == SMZ_E_INVALID && html == NULL,
+    CHECK(smz__article_index_html(bad, 1, "x", NULL, NULL, &html) == SMZ_E_INVALID && html == NULL,
           "an item without a path: SMZ_E_INVALID");
-    CHECK(smz_article_index_html(NULL, 3, "x", NULL, NULL, &html) == SMZ_E_INVALID, "NULL items with n > 0");
-    CHECK(smz_article_index_html(items, 1, "x", NULL, NULL, NULL) == SMZ_E_INVALID, "NULL out");
+    CHECK(smz__article_index_html(NULL, 3, "x", NULL, NULL, &html) == SMZ_E_INVALID, "NULL items with n > 0");
+    CHECK(smz__article_index_html(items, 1, "x", NULL, NULL, NULL) == SMZ_E_INVALID, "NULL out");
 }
 
 static uint32_t crc32_of(const unsigned char *p, size_t n)

@@ -1,7 +1,7 @@
 /* smz_file_open (lib/util/file.c): a regular file opens, blocking again;
  * a named pipe, a folder, a device, a socket and a symlink to a pipe are
  * refused at once with a message that says what they are; and, once
- * smz_file_guard_sqlite ran, SQLite's own open of a named pipe fails
+ * smz__file_guard_sqlite ran, SQLite's own open of a named pipe fails
  * instead of waiting for a writer (alarm() is the hang guard). */
 #include <errno.h>
 #include <fcntl.h>
@@ -85,8 +85,8 @@ int main(void)
     CHECK(fd < 0 && errno == ENOENT, "a missing file is ENOENT: %s", why);
 
     /* SQLite opening a named pipe by itself (as after a swap). */
-    smz_file_guard_sqlite();
-    smz_file_guard_sqlite();
+    smz__file_guard_sqlite();
+    smz__file_guard_sqlite();
     sqlite3 *db = NULL;
     snprintf(p, sizeof p, "file:%s/fifo?immutable=1", dir);
     int rc = sqlite3_open_v2(p, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL);

@@ -1,4 +1,4 @@
-/* The schema a reader pins archives to (smz_schema_expected, built from the
+/* The schema a reader pins archives to (smz__schema_expected, built from the
  * schema's text) must be exactly what the writer's statements leave in a
  * fresh database, FTS5's own shadow tables included: if SQLite ever writes
  * them differently, this fails before any archive is refused. */
@@ -21,9 +21,9 @@ static void compare(int with_index, int stem)
     size_t nwant = 0, i = 0;
     char err[256] = "";
     int ok = sqlite3_open(":memory:", &db) == SQLITE_OK &&
-             smz_db_register(db, err, sizeof err) == SMZ_OK &&
-             smz_schema_create(db, with_index, stem, err, sizeof err) == SMZ_OK &&
-             smz_schema_expected(with_index, stem, &want, &nwant) == SMZ_OK &&
+             smz__db_register(db, err, sizeof err) == SMZ_OK &&
+             smz__schema_create(db, with_index, stem, err, sizeof err) == SMZ_OK &&
+             smz__schema_expected(with_index, stem, &want, &nwant) == SMZ_OK &&
              sqlite3_prepare_v2(db, "SELECT type, name, tbl_name, sql FROM sqlite_schema ORDER BY name",
                                 -1, &s, NULL) == SQLITE_OK;
     CHECK(ok, "schema index=%d stem=%d: set up (%s)", with_index, stem, err);
@@ -39,7 +39,7 @@ static void compare(int with_index, int stem)
     CHECK(ok && i == nwant, "schema index=%d stem=%d: %zu rows, %zu expected", with_index, stem, i, nwant);
     sqlite3_finalize(s);
     sqlite3_close(db);
-    smz_schema_rows_free(want, nwant);
+    smz__schema_rows_free(want, nwant);
 }
 
 int main(void)

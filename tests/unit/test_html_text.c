@@ -63,7 +63,7 @@ static int all_clean(const smz_html_text *t)
 /* Extracts a NUL-terminated snippet of HTML. */
 static smz_err ex(const char *html, smz_html_text *t)
 {
-    return smz_html_extract(html, strlen(html), t);
+    return smz__html_extract(html, strlen(html), t);
 }
 
 static void expect(const char *html, const char *title, const char *text, const char *what)
@@ -75,7 +75,7 @@ static void expect(const char *html, const char *title, const char *text, const 
         CHECK(!strcmp(t.title, title), "%s: title [%s] is [%s]", what, t.title, title);
     if (rc == SMZ_OK && text)
         CHECK(!strcmp(t.text, text), "%s: text [%s] is [%s]", what, t.text, text);
-    smz_html_text_free(&t);
+    smz__html_text_free(&t);
 }
 
 static void test_real_pages(void)
@@ -85,7 +85,7 @@ static void test_real_pages(void)
     CHECK(html != NULL, "read PostgreSQL's sql-createindex.html (postgresql-doc-15)");
     if (html) {
         smz_html_text t;
-        CHECK(smz_html_extract(html, len, &t) == SMZ_OK, "PostgreSQL page parses");
+        CHECK(smz__html_extract(html, len, &t) == SMZ_OK, "PostgreSQL page parses");
         CHECK(!strcmp(t.title, "CREATE INDEX"), "PostgreSQL title is [%s]", t.title);
         CHECK(all_clean(&t), "PostgreSQL page text is clean");
         CHECK(!strcmp(t.lang, ""), "PostgreSQL page has no lang [%s]", t.lang);
@@ -101,8 +101,8 @@ static void test_real_pages(void)
         size_t tl = t.text_len;
         CHECK(t.text[tl - 1] != '\n' && strstr(t.text, "Section 28.4.2") != NULL,
               "the last section ('See Also') is kept");
-        smz_html_text_free(&t);
-        smz_html_text_free(&t);
+        smz__html_text_free(&t);
+        smz__html_text_free(&t);
         free(html);
     }
 
@@ -111,7 +111,7 @@ static void test_real_pages(void)
         printf("# skipped: %s is missing (python3.11-doc)\n", PY_OS);
     } else {
         smz_html_text t;
-        CHECK(smz_html_extract(html, len, &t) == SMZ_OK, "Python os.html parses");
+        CHECK(smz__html_extract(html, len, &t) == SMZ_OK, "Python os.html parses");
         CHECK(!strcmp(t.title, "os — Miscellaneous operating system interfaces — Python 3.11.2 "
                                "documentation"),
               "Python title [%s]", t.title);
@@ -127,7 +127,7 @@ static void test_real_pages(void)
         CHECK(!strstr(t.text, "jQuery") && !strstr(t.text, "@media"), "scripts and styles left out");
         CHECK(!strncmp(t.text, "os — Miscellaneous operating system interfaces", 40),
               "Python text starts with the heading: [%.50s]", t.text);
-        smz_html_text_free(&t);
+        smz__html_text_free(&t);
         free(html);
     }
 
@@ -146,10 +146,10 @@ static void test_real_pages(void)
             continue;
         smz_html_text t;
         pages++;
-        if (smz_html_extract(html, len, &t) == SMZ_OK) {
+        if (smz__html_extract(html, len, &t) == SMZ_OK) {
             good += all_clean(&t) && t.text_len > 0 && !strstr(t.text, "Prev ");
             titled += t.title_len > 0;
-            smz_html_text_free(&t);
+            smz__html_text_free(&t);
         }
         free(html);
     }
@@ -201,38 +201,38 @@ static void test_markup(void)
         smz_html_text t;
         ex("<p>&lt;b&gt; x&nbsp;&nbsp;y&#x1F600;</p>", &t);
         CHECK(!strcmp(t.text, "<b> x y\xF0\x9F\x98\x80"), "entities decoded [%s]", t.text);
-        smz_html_text_free(&t);
+        smz__html_text_free(&t);
     }
     expect("<html lang=zh-CN><title>x</title></html>", "x", "", "lang");
     {
         smz_html_text t;
         ex("<html lang=zh-Hant-TW><p>x", &t);
         CHECK(!strcmp(t.lang, "zh-Hant-TW"), "lang is [%s]", t.lang);
-        smz_html_text_free(&t);
+        smz__html_text_free(&t);
         ex("<html lang='\"><script>'><p>x", &t);
         CHECK(!strcmp(t.lang, ""), "a lang that is not a tag is dropped [%s]", t.lang);
-        smz_html_text_free(&t);
+        smz__html_text_free(&t);
         /* The tag rule is lib/text/lang.c's, as on article pages: this
          * extractor used to keep "en--US" and "en-". */
         for (const char *const *h = (const char *const[]){"<html lang=en--US><p>x", "<html lang=en-><p>x", NULL}; *h;
              h++) {
             ex(*h, &t);
             CHECK(!strcmp(t.lang, ""), "%s: an empty subtag is not a tag [%s]", *h, t.lang);
-            smz_html_text_free(&t);
+            smz__html_text_free(&t);
         }
         ex("<html xml:lang=fr><p>x", &t);
         CHECK(!strcmp(t.lang, "fr"), "xml:lang [%s]", t.lang);
-        smz_html_text_free(&t);
-        CHECK(smz_html_extract(NULL, 0, &t) == SMZ_OK && !strcmp(t.text, ""), "NULL, 0 is empty");
-        smz_html_text_free(&t);
+        smz__html_text_free(&t);
+        CHECK(smz__html_extract(NULL, 0, &t) == SMZ_OK && !strcmp(t.text, ""), "NULL, 0 is empty");
+        smz__html_text_free(&t);
     }
     {
         /* Embedded NUL and control bytes. */
         static const char raw[] = "<p>a\0b\x01" "c\x7f" "d</p><p>e\x1b[31m</p>";
         smz_html_text t;
-        CHECK(smz_html_extract(raw, sizeof raw - 1, &t) == SMZ_OK && all_clean(&t),
+        CHECK(smz__html_extract(raw, sizeof raw - 1, &t) == SMZ_OK && all_clean(&t),
               "NUL and control bytes: clean [%s]", t.text ? t.text : "(null)");
-        smz_html_text_free(&t);
+        smz__html_text_free(&t);
     }
 }
 
@@ -242,24 +242,24 @@ static void test_charsets(void)
     ex("<meta charset=iso-8859-1><title>caf\xe9</title><p>na\xefve", &t);
     CHECK(!strcmp(t.title, "café") && !strcmp(t.text, "naïve"), "meta charset Latin-1 [%s] [%s]",
           t.title, t.text);
-    smz_html_text_free(&t);
+    smz__html_text_free(&t);
     ex("<meta http-equiv=Content-Type content='text/html; charset=windows-1252'>"
        "<p>\x93quoted\x94 \x80", &t);
     CHECK(!strcmp(t.text, "“quoted” €"), "http-equiv windows-1252 [%s]", t.text);
-    smz_html_text_free(&t);
+    smz__html_text_free(&t);
     ex("<meta charset=shift_jis><title>\x93\xfa\x96\x7b\x8c\xea</title>", &t);
     CHECK(!strcmp(t.title, "日本語"), "Shift_JIS [%s]", t.title);
-    smz_html_text_free(&t);
+    smz__html_text_free(&t);
     ex("<meta charset=gbk><p>\xd6\xd0\xce\xc4", &t);
     CHECK(!strcmp(t.text, "中文"), "GBK [%s]", t.text);
-    smz_html_text_free(&t);
+    smz__html_text_free(&t);
     ex("<p>中文 ελληνικά русский", &t);
     CHECK(!strcmp(t.text, "中文 ελληνικά русский"), "UTF-8 without a declaration [%s]", t.text);
-    smz_html_text_free(&t);
+    smz__html_text_free(&t);
     static const char bom16[] = "\xff\xfe<\0p\0>\0h\0i\0";
-    CHECK(smz_html_extract(bom16, sizeof bom16 - 1, &t) == SMZ_OK && !strcmp(t.text, "hi"),
+    CHECK(smz__html_extract(bom16, sizeof bom16 - 1, &t) == SMZ_OK && !strcmp(t.text, "hi"),
           "UTF-16 with a BOM [%s]", t.text);
-    smz_html_text_free(&t);
+    smz__html_text_free(&t);
     static const char *const liars[] = {
         "<meta charset=utf-16><p>not really utf-16 \xff\xfe\x00",
         "<meta charset=x-no-such-charset><p>text \xe9",
@@ -270,7 +270,7 @@ static void test_charsets(void)
     for (size_t i = 0; i < sizeof liars / sizeof liars[0]; i++) {
         CHECK(ex(liars[i], &t) == SMZ_OK && all_clean(&t), "lying charset %zu: clean [%s]", i,
               t.text ? t.text : "(null)");
-        smz_html_text_free(&t);
+        smz__html_text_free(&t);
     }
 }
 
@@ -310,11 +310,11 @@ static void test_hostile(void)
             }
         }
         smz_html_text t;
-        if (smz_html_extract(buf, i, &t) == SMZ_OK && all_clean(&t))
+        if (smz__html_extract(buf, i, &t) == SMZ_OK && all_clean(&t))
             ok++;
         else
             printf("# bad output for run %zu\n", r);
-        smz_html_text_free(&t);
+        smz__html_text_free(&t);
     }
     free(buf);
     CHECK(ok == runs, "%zu of %zu random byte strings and tag soups give clean text", ok, runs);
@@ -327,14 +327,14 @@ static void test_hostile(void)
             memcpy(deep + i * 5, "<div>", 5);
         memcpy(deep + depth * 5, "deep", 5);
         smz_html_text t;
-        CHECK(smz_html_extract(deep, depth * 5 + 4, &t) == SMZ_OK && all_clean(&t),
+        CHECK(smz__html_extract(deep, depth * 5 + 4, &t) == SMZ_OK && all_clean(&t),
               "200000 nested divs [%.20s]", t.text ? t.text : "(null)");
-        smz_html_text_free(&t);
+        smz__html_text_free(&t);
         for (size_t i = 0; i < depth; i++)
             memcpy(deep + i * 5, i % 2 ? "<b>xx" : "<i>yy", 5);
-        CHECK(smz_html_extract(deep, depth * 5, &t) == SMZ_OK && all_clean(&t),
+        CHECK(smz__html_extract(deep, depth * 5, &t) == SMZ_OK && all_clean(&t),
               "200000 nested inline elements");
-        smz_html_text_free(&t);
+        smz__html_text_free(&t);
         free(deep);
     }
 
@@ -349,16 +349,16 @@ static void test_hostile(void)
             i += 3;
         }
         smz_html_text t;
-        smz_err rc = smz_html_extract(huge, i, &t);
+        smz_err rc = smz__html_extract(huge, i, &t);
         CHECK(rc == SMZ_OK && t.truncated && t.title_len <= SMZ_HTML_MAX_TITLE && all_clean(&t),
               "huge title is cut at %zu bytes", t.title_len);
-        smz_html_text_free(&t);
+        smz__html_text_free(&t);
         memcpy(huge, "<p>    ", 7);
-        rc = smz_html_extract(huge, i, &t);
+        rc = smz__html_extract(huge, i, &t);
         CHECK(rc == SMZ_OK && t.truncated && t.text_len <= SMZ_HTML_MAX_TEXT &&
                   t.text_len > SMZ_HTML_MAX_TEXT - 8 && all_clean(&t),
               "huge text is cut at %zu bytes", t.text_len);
-        smz_html_text_free(&t);
+        smz__html_text_free(&t);
         free(huge);
     }
 }
@@ -366,7 +366,7 @@ static void test_hostile(void)
 /* ---- text shown as it grows ---- */
 
 typedef struct pieces {
-    const char *full;   /* the whole text, from smz_html_extract */
+    const char *full;   /* the whole text, from smz__html_extract */
     size_t full_len;
     size_t calls, last, stop_after;
     int prefixes_ok, complete_ok, completes;
@@ -398,23 +398,23 @@ static void test_scan(void)
     if (!html)
         return;
     smz_html_text t;
-    CHECK(smz_html_extract(html, len, &t) == SMZ_OK && t.text_len > 20000, "sql-select.html has long text");
+    CHECK(smz__html_extract(html, len, &t) == SMZ_OK && t.text_len > 20000, "sql-select.html has long text");
     pieces p = {.full = t.text, .full_len = t.text_len, .prefixes_ok = 1};
-    CHECK(smz_html_text_scan(html, len, 1024, piece, &p) == SMZ_OK, "the page is scanned");
+    CHECK(smz__html_text_scan(html, len, 1024, piece, &p) == SMZ_OK, "the page is scanned");
     CHECK(p.prefixes_ok && p.complete_ok && p.completes == 1 && p.calls >= 4,
           "pieces of 1 KB, 4 KB, ... are beginnings of the text, cut after words, then all of it "
           "(%zu calls)", p.calls);
     pieces q = {.full = t.text, .full_len = t.text_len, .prefixes_ok = 1, .stop_after = 2};
-    CHECK(smz_html_text_scan(html, len, 1024, piece, &q) == SMZ_OK && q.calls == 2 &&
+    CHECK(smz__html_text_scan(html, len, 1024, piece, &q) == SMZ_OK && q.calls == 2 &&
               q.completes == 0 && q.prefixes_ok && q.last < 8192,
           "a sink that has enough stops the parse (%zu calls, %zu bytes)", q.calls, q.last);
     pieces w = {.full = t.text, .full_len = t.text_len, .prefixes_ok = 1};
-    CHECK(smz_html_text_scan(html, len, 0, piece, &w) == SMZ_OK && w.calls == 1 && w.complete_ok,
+    CHECK(smz__html_text_scan(html, len, 0, piece, &w) == SMZ_OK && w.calls == 1 && w.complete_ok,
           "FIRST 0: the whole text at once");
     pieces e = {.full = "", .full_len = 0, .prefixes_ok = 1};
-    CHECK(smz_html_text_scan(NULL, 0, 1024, piece, &e) == SMZ_OK && e.calls == 1 && e.complete_ok,
+    CHECK(smz__html_text_scan(NULL, 0, 1024, piece, &e) == SMZ_OK && e.calls == 1 && e.complete_ok,
           "no bytes: one empty, complete text");
-    smz_html_text_free(&t);
+    smz__html_text_free(&t);
     free(html);
 }
 

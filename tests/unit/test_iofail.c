@@ -164,7 +164,7 @@ static int build(const char *path)
             n += (size_t)snprintf(html + n, cap - n, "Human rights report %d from the valley of river %d; ", k,
                                   i * 31 + k);
         n += (size_t)snprintf(html + n, cap - n, "</p></body></html>");
-        rc = smz_entry_text("text/html", html, n, &text, &tl);
+        rc = smz__entry_text("text/html", html, n, &text, &tl);
         smz_writer_entry e = {.path = p, .title = title, .mime = "text/html", .data = html, .size = n,
                               .text = text, .text_len = tl};
         if (rc == SMZ_OK)

@@ -8,12 +8,12 @@
 #include "text/date.h"
 #include "text/lang.h"
 
-/* The tag and direction smz_lang_html gives for S, as "tag" or "tag rtl". */
+/* The tag and direction smz__lang_html gives for S, as "tag" or "tag rtl". */
 static const char *html(const char *s)
 {
     static char out[64];
     char tag[SMZ_LANG_TAG_MAX + 1];
-    int rtl = smz_lang_html(s, strlen(s), tag, sizeof tag);
+    int rtl = smz__lang_html(s, strlen(s), tag, sizeof tag);
     if (rtl < 0)
         return "(ill-formed)";
     snprintf(out, sizeof out, "%s%s", tag, rtl ? " rtl" : "");
@@ -47,13 +47,13 @@ int main(void)
               html(map[i].code));
 
     /* What the copies disagreed on, and the table's answer. */
-    CHECK(!strcmp(html("bod"), "bo") && !strcmp(smz_lang_name("bo"), "Tibetan"),
+    CHECK(!strcmp(html("bod"), "bo") && !strcmp(smz__lang_name("bo"), "Tibetan"),
           "bod is bo (Tibetan) everywhere: the server said lang=\"bod\" and showed \"bod\"");
     CHECK(!strcmp(html("kas"), "ks rtl") && !strcmp(html("ks"), "ks rtl"),
           "Kashmiri runs right to left: the server had kas as lang=\"kas\" left to right");
     CHECK(!strcmp(html("iw"), "he rtl") && !strcmp(html("ji"), "yi rtl"),
           "the retired tags iw and ji are he and yi (the article pages kept iw)");
-    CHECK(!strcmp(html("prs"), "prs rtl") && !strcmp(smz_lang_name("prs"), "Dari"),
+    CHECK(!strcmp(html("prs"), "prs rtl") && !strcmp(smz__lang_name("prs"), "Dari"),
           "Dari is prs (the server said fa)");
     CHECK(!strcmp(html("kir"), "ky") && !strcmp(html("uzb"), "uz") && !strcmp(html("tam"), "ta") &&
               !strcmp(html("tel"), "te"),
@@ -68,54 +68,54 @@ int main(void)
           "... and nothing else: not a list, not French, not an ill-formed tag");
 
     /* Names for the library page. */
-    CHECK(!strcmp(smz_lang_name("en"), "English") && !strcmp(smz_lang_name("zh-Hant"), "Chinese") &&
-              !strcmp(smz_lang_name("ug"), "Uyghur") && !strcmp(smz_lang_name("fas"), "Persian") &&
-              !strcmp(smz_lang_name("my"), "Burmese") && smz_lang_name("xyz") == NULL && smz_lang_name("") == NULL,
+    CHECK(!strcmp(smz__lang_name("en"), "English") && !strcmp(smz__lang_name("zh-Hant"), "Chinese") &&
+              !strcmp(smz__lang_name("ug"), "Uyghur") && !strcmp(smz__lang_name("fas"), "Persian") &&
+              !strcmp(smz__lang_name("my"), "Burmese") && smz__lang_name("xyz") == NULL && smz__lang_name("") == NULL,
           "language names, by any code, NULL for unknown codes");
-    const smz_lang *l = smz_lang_find("tib", 3);
+    const smz_lang *l = smz__lang_find("tib", 3);
     CHECK(l && !strcmp(l->iso3, "bod") && !strcmp(l->tag, "bo") && !strcmp(l->script, "Tibt"),
           "the table row: tib is bod, bo, Tibetan script");
-    CHECK(smz_lang_find("engx", 3) && !smz_lang_find("e", 1) && !smz_lang_find("", 0),
+    CHECK(smz__lang_find("engx", 3) && !smz__lang_find("e", 1) && !smz__lang_find("", 0),
           "lookups read only the span they are given");
 
     /* Ill-formed tags: no lang="" at all. */
     static const char *bad[] = {"", "e-", "-en", "en--US", "en-", "en_US", "en US", "1en", "en-abcdefghi",
                                 "en\"><script>", "abcdefghijklmnopqrstuvwxyz-abcdefghij"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
-        CHECK(!smz_lang_tag_ok(bad[i], strlen(bad[i])) && smz_lang_html(bad[i], strlen(bad[i]), (char[40]){0}, 40) < 0,
+        CHECK(!smz__lang_tag_ok(bad[i], strlen(bad[i])) && smz__lang_html(bad[i], strlen(bad[i]), (char[40]){0}, 40) < 0,
               "\"%s\" is not a language tag", bad[i]);
     char small[8] = "x";
-    CHECK(smz_lang_html("en", 2, small, sizeof small) < 0 && !small[0], "a short buffer gets \"\", not an overflow");
-    CHECK(smz_lang_script_rtl("arab", 4) && smz_lang_script_rtl("Hebr", 4) && smz_lang_script_rtl("Thaa", 4) &&
-              !smz_lang_script_rtl("Latn", 4) && !smz_lang_script_rtl("Arabic", 6),
+    CHECK(smz__lang_html("en", 2, small, sizeof small) < 0 && !small[0], "a short buffer gets \"\", not an overflow");
+    CHECK(smz__lang_script_rtl("arab", 4) && smz__lang_script_rtl("Hebr", 4) && smz__lang_script_rtl("Thaa", 4) &&
+              !smz__lang_script_rtl("Latn", 4) && !smz__lang_script_rtl("Arabic", 6),
           "right-to-left scripts, any case");
 
     /* The metadata Language rule (docs/FORMAT.md) is unchanged. */
-    CHECK(smz_lang_list_ok("eng") && smz_lang_list_ok("en") && smz_lang_list_ok("eng,fra") &&
-              smz_lang_list_ok("zho-Hant") && smz_lang_list_ok("bod,zho-Hans,eng"),
+    CHECK(smz__lang_list_ok("eng") && smz__lang_list_ok("en") && smz__lang_list_ok("eng,fra") &&
+              smz__lang_list_ok("zho-Hant") && smz__lang_list_ok("bod,zho-Hans,eng"),
           "Language: ISO 639 codes with BCP 47 subtags, comma-separated");
-    CHECK(!smz_lang_list_ok("english") && !smz_lang_list_ok("eng,") && !smz_lang_list_ok("ENG") &&
-              !smz_lang_list_ok("e") && !smz_lang_list_ok("eng fra") && !smz_lang_list_ok("eng-") &&
-              !smz_lang_list_ok("eng-abcdefghi") && !smz_lang_list_ok(",eng"),
+    CHECK(!smz__lang_list_ok("english") && !smz__lang_list_ok("eng,") && !smz__lang_list_ok("ENG") &&
+              !smz__lang_list_ok("e") && !smz__lang_list_ok("eng fra") && !smz__lang_list_ok("eng-") &&
+              !smz__lang_list_ok("eng-abcdefghi") && !smz__lang_list_ok(",eng"),
           "Language: refuses words, empty items, capitals, bad subtags");
 
     /* Dates: one check for the metadata, the Articles file and the pages. */
-    CHECK(smz_date_ok("2024-02-29") && smz_date_ok("2000-02-29") && smz_date_ok("9999-12-31") &&
-              smz_date_ok("0001-01-01"),
+    CHECK(smz__date_ok("2024-02-29") && smz__date_ok("2000-02-29") && smz__date_ok("9999-12-31") &&
+              smz__date_ok("0001-01-01"),
           "Date: real days, leap days included");
-    CHECK(!smz_date_ok("2023-02-29") && !smz_date_ok("1900-02-29") && !smz_date_ok("2024-04-31") &&
-              !smz_date_ok("2024-13-01") && !smz_date_ok("0000-01-01") && !smz_date_ok("2024-00-10") &&
-              !smz_date_ok("2024-1-01") && !smz_date_ok("2024-01-01x") && !smz_date_ok("2024/01/01") &&
-              !smz_date_ok("") && !smz_date_ok("+024-01-01"),
+    CHECK(!smz__date_ok("2023-02-29") && !smz__date_ok("1900-02-29") && !smz__date_ok("2024-04-31") &&
+              !smz__date_ok("2024-13-01") && !smz__date_ok("0000-01-01") && !smz__date_ok("2024-00-10") &&
+              !smz__date_ok("2024-1-01") && !smz__date_ok("2024-01-01x") && !smz__date_ok("2024/01/01") &&
+              !smz__date_ok("") && !smz__date_ok("+024-01-01"),
           "Date: no false days, no other shapes");
-    CHECK(smz_date_ok("0999-05-01"),
+    CHECK(smz__date_ok("0999-05-01"),
           "Date: a year before 1000 is a date (the article pages refused what the metadata accepted)");
     char d[11];
-    CHECK(smz_date_write(d, 2022, 1, 7) && !strcmp(d, "2022-01-07") && smz_date_write(d, 999, 12, 31) &&
+    CHECK(smz__date_write(d, 2022, 1, 7) && !strcmp(d, "2022-01-07") && smz__date_write(d, 999, 12, 31) &&
               !strcmp(d, "0999-12-31"),
           "dates are written YYYY-MM-DD");
-    CHECK(!smz_date_write(d, 2023, 2, 29) && !d[0] && !smz_date_write(d, 10000, 1, 1) && !d[0] &&
-              !smz_date_write(d, 2022, 0, 1) && !d[0],
+    CHECK(!smz__date_write(d, 2023, 2, 29) && !d[0] && !smz__date_write(d, 10000, 1, 1) && !d[0] &&
+              !smz__date_write(d, 2022, 0, 1) && !d[0],
           "... and a false one is written as \"\"");
     return CHECK_DONE();
 }

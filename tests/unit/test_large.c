@@ -41,8 +41,8 @@ static smz_err fill(void *ctx, uint64_t off, void *buf, size_t n, char *err, siz
 static long fetches(smz_reader *r)
 {
     int hit = 0, miss = 0, hi;
-    sqlite3_db_status(smz_reader_db(r), SQLITE_DBSTATUS_CACHE_HIT, &hit, &hi, 1);
-    sqlite3_db_status(smz_reader_db(r), SQLITE_DBSTATUS_CACHE_MISS, &miss, &hi, 1);
+    sqlite3_db_status(smz__reader_db(r), SQLITE_DBSTATUS_CACHE_HIT, &hit, &hi, 1);
+    sqlite3_db_status(smz__reader_db(r), SQLITE_DBSTATUS_CACHE_MISS, &miss, &hi, 1);
     return (long)hit + miss;
 }
 

@@ -28,8 +28,8 @@ static const char *terms(const smz_query *q, char *buf, size_t len)
 {
     size_t n = 0;
     buf[0] = 0;
-    for (size_t i = 0; q && i < smz_query_count(q) && n < len; i++) {
-        const smz_query_term *t = smz_query_term_at(q, i);
+    for (size_t i = 0; q && i < smz__query_count(q) && n < len; i++) {
+        const smz_query_term *t = smz__query_term_at(q, i);
         int w = snprintf(buf + n, len - n, "%s%s%s%s%s%s", i ? "|" : "", t->exclude ? "-" : "",
                          t->phrase ? "\"" : "", t->text, t->phrase ? "\"" : "", t->prefix ? "*" : "");
         if (w < 0)
@@ -43,19 +43,19 @@ static void expect(const char *in, const char *want_terms, const char *plain)
 {
     smz_query *q = NULL;
     char err[256], sb[256], tb[4096];
-    smz_err rc = smz_query_build(in, strlen(in), &q, err, sizeof err);
-    CHECK(rc == SMZ_OK && !strcmp(terms(q, tb, sizeof tb), want_terms) && !strcmp(smz_query_plain(q), plain),
+    smz_err rc = smz__query_build(in, strlen(in), &q, err, sizeof err);
+    CHECK(rc == SMZ_OK && !strcmp(terms(q, tb, sizeof tb), want_terms) && !strcmp(smz__query_plain(q), plain),
           "[%s] -> [%s] [%s] (want [%s] [%s]) %s", shown(in, sb, sizeof sb), rc == SMZ_OK ? tb : "-",
-          rc == SMZ_OK ? smz_query_plain(q) : "-", want_terms, plain, rc == SMZ_OK ? "" : err);
-    smz_query_free(q);
+          rc == SMZ_OK ? smz__query_plain(q) : "-", want_terms, plain, rc == SMZ_OK ? "" : err);
+    smz__query_free(q);
 }
 
 /* 1 when every term of Q and its plain text are valid UTF-8. */
 static int all_utf8(const smz_query *q)
 {
-    int ok = smz_utf8_valid(smz_query_plain(q), strlen(smz_query_plain(q)));
-    for (size_t i = 0; i < smz_query_count(q); i++) {
-        const smz_query_term *t = smz_query_term_at(q, i);
+    int ok = smz_utf8_valid(smz__query_plain(q), strlen(smz__query_plain(q)));
+    for (size_t i = 0; i < smz__query_count(q); i++) {
+        const smz_query_term *t = smz__query_term_at(q, i);
         ok &= strlen(t->text) == t->len && smz_utf8_valid(t->text, t->len);
     }
     return ok;
@@ -65,7 +65,7 @@ static void expect_error(const char *in, size_t len, smz_err want, const char *m
 {
     smz_query *q = (smz_query *)&q; /* must be set to NULL */
     char err[256] = "unset";
-    smz_err rc = smz_query_build(in, len, &q, err, sizeof err);
+    smz_err rc = smz__query_build(in, len, &q, err, sizeof err);
     CHECK(rc == want && q == NULL && strstr(err, msg_part), "[%.40s] fails: %s: %s", in ? in : "(null)",
           smz_strerror(rc), err);
 }
@@ -110,24 +110,24 @@ static void test_table(void)
     {
         smz_query *q = NULL;
         char tb[64];
-        CHECK(smz_query_build("a\0b", 3, &q, NULL, 0) == SMZ_OK && !strcmp(terms(q, tb, sizeof tb), "a|b"),
+        CHECK(smz__query_build("a\0b", 3, &q, NULL, 0) == SMZ_OK && !strcmp(terms(q, tb, sizeof tb), "a|b"),
               "NUL separates terms [%s]", q ? tb : "-");
-        CHECK(smz_query_count(q) == 2 && smz_query_term_at(q, 2) == NULL, "count and range");
-        smz_query_free(q);
+        CHECK(smz__query_count(q) == 2 && smz__query_term_at(q, 2) == NULL, "count and range");
+        smz__query_free(q);
     }
     {
         smz_query *q = NULL;
-        smz_query_build("-\"a b\" c* \"d\"", 13, &q, NULL, 0);
-        const smz_query_term *t0 = q ? smz_query_term_at(q, 0) : NULL;
-        const smz_query_term *t1 = q ? smz_query_term_at(q, 1) : NULL;
-        const smz_query_term *t2 = q ? smz_query_term_at(q, 2) : NULL;
+        smz__query_build("-\"a b\" c* \"d\"", 13, &q, NULL, 0);
+        const smz_query_term *t0 = q ? smz__query_term_at(q, 0) : NULL;
+        const smz_query_term *t1 = q ? smz__query_term_at(q, 1) : NULL;
+        const smz_query_term *t2 = q ? smz__query_term_at(q, 2) : NULL;
         CHECK(t0 && t0->exclude && t0->phrase && !t0->prefix && !strcmp(t0->text, "a b") &&
                   t0->len == 3 && t1 && !t1->exclude && !t1->phrase && t1->prefix &&
                   !strcmp(t1->text, "c") && t2 && t2->phrase && !strcmp(t2->text, "d"),
               "terms carry their kind");
-        smz_query_free(q);
+        smz__query_free(q);
     }
-    smz_query_free(NULL);
+    smz__query_free(NULL);
 
     expect_error("", 0, SMZ_E_INVALID, "no words");
     expect_error(NULL, 0, SMZ_E_INVALID, "no words");
@@ -144,23 +144,23 @@ static void test_table(void)
     expect_error("\"x y\"* a* a* a* a*", 18, SMZ_E_TOOBIG, "ending in '*': at most 4");
     {
         smz_query *q = NULL;
-        CHECK(smz_query_build("a* b* c* d* e", 13, &q, NULL, 0) == SMZ_OK && smz_query_count(q) == 5,
+        CHECK(smz__query_build("a* b* c* d* e", 13, &q, NULL, 0) == SMZ_OK && smz__query_count(q) == 5,
               "four prefixes and a word are a query");
-        smz_query_free(q);
+        smz__query_free(q);
     }
     many[strlen(many) - 4] = 0; /* 32 words */
     {
         smz_query *q = NULL;
-        CHECK(smz_query_build(many, strlen(many), &q, NULL, 0) == SMZ_OK && smz_query_count(q) == 32,
+        CHECK(smz__query_build(many, strlen(many), &q, NULL, 0) == SMZ_OK && smz__query_count(q) == 32,
               "32 words are allowed");
-        smz_query_free(q);
+        smz__query_free(q);
     }
     char longq[SMZ_QUERY_MAX_BYTES + 2];
     memset(longq, 'x', sizeof longq);
     {
         smz_query *q = NULL;
-        CHECK(smz_query_build(longq, SMZ_QUERY_MAX_BYTES, &q, NULL, 0) == SMZ_OK, "1024 bytes are allowed");
-        smz_query_free(q);
+        CHECK(smz__query_build(longq, SMZ_QUERY_MAX_BYTES, &q, NULL, 0) == SMZ_OK, "1024 bytes are allowed");
+        smz__query_free(q);
     }
     expect_error(longq, SMZ_QUERY_MAX_BYTES + 1, SMZ_E_TOOBIG, "at most 1024 bytes");
     size_t mb = 1 << 20;
@@ -180,14 +180,14 @@ static void test_table(void)
         bad[100] = '"';
         bad[500] = '"';
         smz_query *q = NULL;
-        CHECK(smz_query_build(bad, sizeof bad, &q, NULL, 0) == SMZ_OK && all_utf8(q),
+        CHECK(smz__query_build(bad, sizeof bad, &q, NULL, 0) == SMZ_OK && all_utf8(q),
               "1024 invalid bytes: valid UTF-8 out");
-        smz_query_free(q);
+        smz__query_free(q);
         memset(bad, '"', sizeof bad);
         bad[0] = 'a';
-        CHECK(smz_query_build(bad, sizeof bad, &q, NULL, 0) == SMZ_OK, "a word and 1023 quotes: %s",
-              q ? smz_query_plain(q) : "-");
-        smz_query_free(q);
+        CHECK(smz__query_build(bad, sizeof bad, &q, NULL, 0) == SMZ_OK, "a word and 1023 quotes: %s",
+              q ? smz__query_plain(q) : "-");
+        smz__query_free(q);
     }
 }
 
@@ -227,7 +227,7 @@ static void test_random(void)
         }
         smz_query *q = NULL;
         char err[128];
-        smz_err rc = smz_query_build(buf, n, &q, err, sizeof err);
+        smz_err rc = smz__query_build(buf, n, &q, err, sizeof err);
         if (rc != SMZ_OK) {
             /* Errors are allowed only for the documented reasons. */
             ok += (rc == SMZ_E_INVALID || rc == SMZ_E_TOOBIG) && err[0];
@@ -235,8 +235,8 @@ static void test_random(void)
         }
         built++;
         ok++;
-        valid += all_utf8(q) && smz_query_count(q) <= SMZ_QUERY_MAX_TERMS && smz_query_plain(q)[0];
-        smz_query_free(q);
+        valid += all_utf8(q) && smz__query_count(q) <= SMZ_QUERY_MAX_TERMS && smz__query_plain(q)[0];
+        smz__query_free(q);
     }
     CHECK(ok == runs && valid == built && built > runs / 2,
           "%zu random queries (%zu built, %zu of valid UTF-8): %zu built or refused for a documented reason",

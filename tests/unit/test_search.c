@@ -73,7 +73,7 @@ static int build(const char *path, int no_index)
             n += (size_t)snprintf(html + n, cap - n, "%s",
                                   *s == '<' ? "&lt;" : *s == '>' ? "&gt;" : *s == '&' ? "&amp;" : (char[]){*s, 0});
         n += (size_t)snprintf(html + n, cap - n, "</p></body></html>");
-        rc = smz_entry_text("text/html", html, n, &text, &tl);
+        rc = smz__entry_text("text/html", html, n, &text, &tl);
         smz_writer_entry e = {.path = pages[i].path, .title = pages[i].title, .mime = "text/html",
                               .data = html, .size = n, .text = text, .text_len = tl};
         if (rc == SMZ_OK)

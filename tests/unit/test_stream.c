@@ -244,18 +244,18 @@ int main(void)
     smz_stream *st = NULL;
     unsigned char piece[4096];
     rc = smz_stream_open(r, e, 0, e->size, &st);
-    size_t before = smz_cache_counted(c);
+    size_t before = smz__cache_counted(c);
     rc = rc == SMZ_OK ? smz_stream_read(st, piece, sizeof piece) : rc;
-    size_t during = smz_cache_counted(c);
+    size_t during = smz__cache_counted(c);
     CHECK(rc == SMZ_OK && before == 0 && during > 256 * 1024 && during < 16 * MiB,
           "a decoding stream counts its window against the cache's budget (%zu bytes)", during);
     smz_stream_close(st);
-    CHECK(smz_cache_counted(c) == 0, "and gives it back when it is closed");
+    CHECK(smz__cache_counted(c) == 0, "and gives it back when it is closed");
     dec = 0;
     CHECK(stream_same(r, mid, 0, e->size, 65536, &dec) && dec == 1,
           "with a cache, a stream of an uncached cluster decodes it once (%llu decodes)",
           (unsigned long long)dec);
-    CHECK(smz_cache_counted(c) > 0, "the whole read left the cluster in the cache");
+    CHECK(smz__cache_counted(c) > 0, "the whole read left the cluster in the cache");
     dec = 0;
     CHECK(stream_same(r, last, 0, 3 * MiB / 2 + 7, 65536, &dec) && dec == 0,
           "a stream of a cached cluster takes it from the cache (%llu decodes)", (unsigned long long)dec);
@@ -284,7 +284,7 @@ int main(void)
     dec = 0;
     CHECK(stream_same(r, "one.bin", 0, 3 * MiB / 2, 65536, &dec) && dec == 1,
           "a stream of it decodes it once (%llu decodes)", (unsigned long long)dec);
-    CHECK(smz_cache_counted(c) >= 3 * MiB / 2, "into the cache (%zu bytes counted)", smz_cache_counted(c));
+    CHECK(smz__cache_counted(c) >= 3 * MiB / 2, "into the cache (%zu bytes counted)", smz__cache_counted(c));
     dec = 0;
     CHECK(stream_same(r, "one.bin", 1, 3 * MiB / 2 - 1, 65536, &dec) && dec == 0,
           "where the next stream finds it (%llu decodes)", (unsigned long long)dec);

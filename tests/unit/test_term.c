@@ -55,20 +55,20 @@ int main(void)
     CHECK(smz_path_problem(longp, 4096) == NULL && smz_path_problem(longp, 4097) != NULL,
           "a path is at most 4096 bytes");
 
-    CHECK(smz_date_ok("2024-02-29") && !smz_date_ok("2023-02-29") && !smz_date_ok("2024-13-01") &&
-              !smz_date_ok("2024-1-01") && !smz_date_ok("2024-01-01x"),
+    CHECK(smz__date_ok("2024-02-29") && !smz__date_ok("2023-02-29") && !smz__date_ok("2024-13-01") &&
+              !smz__date_ok("2024-1-01") && !smz__date_ok("2024-01-01x"),
           "Date: a real date written YYYY-MM-DD");
-    CHECK(smz_lang_list_ok("eng") && smz_lang_list_ok("eng,fra") && smz_lang_list_ok("zho-Hant") &&
-              !smz_lang_list_ok("english") && !smz_lang_list_ok("eng,") && !smz_lang_list_ok("ENG"),
+    CHECK(smz__lang_list_ok("eng") && smz__lang_list_ok("eng,fra") && smz__lang_list_ok("zho-Hant") &&
+              !smz__lang_list_ok("english") && !smz__lang_list_ok("eng,") && !smz__lang_list_ok("ENG"),
           "Language: ISO 639 codes, comma-separated");
-    CHECK(smz_name_ok("wiki_en-2024.1") && !smz_name_ok("") && !smz_name_ok(".hidden") &&
-              !smz_name_ok("a/b") && !smz_name_ok("../evil"),
+    CHECK(smz__name_ok("wiki_en-2024.1") && !smz__name_ok("") && !smz__name_ok(".hidden") &&
+              !smz__name_ok("a/b") && !smz__name_ok("../evil"),
           "Name: a plain word");
     char u[37];
-    CHECK(smz_uuid_from_digest_hex("d268e88aa6f1ba91697ffba59eb15f57378956b7d9df938d762375442ade71da", 64, u) &&
+    CHECK(smz__uuid_from_digest_hex("d268e88aa6f1ba91697ffba59eb15f57378956b7d9df938d762375442ade71da", 64, u) &&
               !strcmp(u, "d268e88a-a6f1-8a91-a97f-fba59eb15f57"),
           "UUID from the Digest: version 8, variant 10");
-    CHECK(!smz_uuid_from_digest_hex("D268E88AA6F1BA91697FFBA59EB15F57378956B7D9DF938D762375442ADE71DA", 64, u),
+    CHECK(!smz__uuid_from_digest_hex("D268E88AA6F1BA91697FFBA59EB15F57378956B7D9DF938D762375442ADE71DA", 64, u),
           "a Digest in uppercase is not the format's");
 
     smz_strbuf b;

@@ -1,5 +1,5 @@
 /* The lib/text helpers the article renderer used to keep to itself: UTF-8
- * steps over valid text (smz_utf8_count, _offset, _last), ASCII case-blind
+ * steps over valid text (smz__utf8_count, _offset, _last), ASCII case-blind
  * comparisons that leave other bytes alone (text/ascii.h), and
  * percent-encoding (text/url.h). */
 #include <string.h>
@@ -12,17 +12,17 @@ static void test_utf8_steps(void)
 {
     const char *s = "a\xC3\xA9\xE2\x80\xA6\xF0\x9F\x98\x80z"; /* a é … 😀 z */
     size_t n = strlen(s);
-    CHECK(smz_utf8_count(s, n) == 5, "five characters in 11 bytes");
-    CHECK(smz_utf8_count("", 0) == 0, "none in nothing");
-    CHECK(smz_utf8_offset(s, n, 0) == 0, "character 0 starts at 0");
-    CHECK(smz_utf8_offset(s, n, 2) == 3, "character 2 (the ellipsis) starts at 3");
-    CHECK(smz_utf8_offset(s, n, 4) == 10, "character 4 starts at 10");
-    CHECK(smz_utf8_offset(s, n, 5) == n && smz_utf8_offset(s, n, 99) == n, "past the end is LEN");
-    CHECK(smz_utf8_last(s, n) == 10, "the last character is the 'z' at 10");
-    CHECK(smz_utf8_last(s, n - 1) == 6, "without it, the emoji at 6");
-    CHECK(smz_utf8_last(s, 6) == 3, "then the ellipsis at 3");
-    CHECK(smz_utf8_last("x", 1) == 0, "one byte: 0");
-    CHECK(smz_utf8_last("\x80\x80", 2) == 0, "stray continuation bytes stay inside: 0");
+    CHECK(smz__utf8_count(s, n) == 5, "five characters in 11 bytes");
+    CHECK(smz__utf8_count("", 0) == 0, "none in nothing");
+    CHECK(smz__utf8_offset(s, n, 0) == 0, "character 0 starts at 0");
+    CHECK(smz__utf8_offset(s, n, 2) == 3, "character 2 (the ellipsis) starts at 3");
+    CHECK(smz__utf8_offset(s, n, 4) == 10, "character 4 starts at 10");
+    CHECK(smz__utf8_offset(s, n, 5) == n && smz__utf8_offset(s, n, 99) == n, "past the end is LEN");
+    CHECK(smz__utf8_last(s, n) == 10, "the last character is the 'z' at 10");
+    CHECK(smz__utf8_last(s, n - 1) == 6, "without it, the emoji at 6");
+    CHECK(smz__utf8_last(s, 6) == 3, "then the ellipsis at 3");
+    CHECK(smz__utf8_last("x", 1) == 0, "one byte: 0");
+    CHECK(smz__utf8_last("\x80\x80", 2) == 0, "stray continuation bytes stay inside: 0");
 }
 
 static void test_ascii(void)
@@ -32,21 +32,21 @@ static void test_ascii(void)
     CHECK(smz_ascii_alpha('z') && smz_ascii_alpha('A') && !smz_ascii_alpha('1') && !smz_ascii_alpha(0xE9),
           "alpha is ASCII letters only");
     CHECK(smz_ascii_digit('0') && smz_ascii_digit('9') && !smz_ascii_digit('a'), "digit is 0-9");
-    CHECK(smz_ascii_prefix_ci("Photo: x", 8, "photo:"), "prefix ignores case");
-    CHECK(!smz_ascii_prefix_ci("Pho", 3, "photo"), "a prefix longer than S is not one");
-    CHECK(smz_ascii_prefix_ci("abc", 3, ""), "the empty prefix always is");
-    CHECK(smz_ascii_prefix_ci("By: x", 2, "BY"), "only N bytes are looked at");
-    CHECK(smz_ascii_suffix_ci("x Getty Images", 14, "getty images"), "suffix ignores case");
-    CHECK(!smz_ascii_suffix_ci("ages", 4, "images"), "a suffix longer than S is not one");
-    CHECK(smz_ascii_equal_ci("Share", 5, "share") && !smz_ascii_equal_ci("Shares", 6, "share") &&
-              !smz_ascii_equal_ci("Shar", 4, "share"),
+    CHECK(smz__ascii_prefix_ci("Photo: x", 8, "photo:"), "prefix ignores case");
+    CHECK(!smz__ascii_prefix_ci("Pho", 3, "photo"), "a prefix longer than S is not one");
+    CHECK(smz__ascii_prefix_ci("abc", 3, ""), "the empty prefix always is");
+    CHECK(smz__ascii_prefix_ci("By: x", 2, "BY"), "only N bytes are looked at");
+    CHECK(smz__ascii_suffix_ci("x Getty Images", 14, "getty images"), "suffix ignores case");
+    CHECK(!smz__ascii_suffix_ci("ages", 4, "images"), "a suffix longer than S is not one");
+    CHECK(smz__ascii_equal_ci("Share", 5, "share") && !smz__ascii_equal_ci("Shares", 6, "share") &&
+              !smz__ascii_equal_ci("Shar", 4, "share"),
           "equal is the whole of S");
-    CHECK(smz_ascii_contains_ci("All Rights Reserved.", 20, "rights reserved"), "contains ignores case");
-    CHECK(!smz_ascii_contains_ci("rights", 6, "rights reserved") && smz_ascii_contains_ci("", 0, ""),
+    CHECK(smz__ascii_contains_ci("All Rights Reserved.", 20, "rights reserved"), "contains ignores case");
+    CHECK(!smz__ascii_contains_ci("rights", 6, "rights reserved") && smz__ascii_contains_ci("", 0, ""),
           "contains: too long is no; empty is yes");
-    CHECK(!smz_ascii_equal_ci("\xC3\x89", 2, "\xC3\xA9"), "non-ASCII letters are not folded");
-    CHECK(smz_ascii_cmp_ci("Apple", "apple") == 0 && smz_ascii_cmp_ci("apple", "Banana") < 0 &&
-              smz_ascii_cmp_ci("b", "A") > 0 && smz_ascii_cmp_ci("ab", "a") > 0,
+    CHECK(!smz__ascii_equal_ci("\xC3\x89", 2, "\xC3\xA9"), "non-ASCII letters are not folded");
+    CHECK(smz__ascii_cmp_ci("Apple", "apple") == 0 && smz__ascii_cmp_ci("apple", "Banana") < 0 &&
+              smz__ascii_cmp_ci("b", "A") > 0 && smz__ascii_cmp_ci("ab", "a") > 0,
           "cmp_ci folds letters and orders like strcmp");
 }
 
@@ -55,18 +55,18 @@ static void test_url(void)
     smz_strbuf b;
     smz_strbuf_init(&b, 1024);
     const char *p = "dir/a b&c?d#e%f~g_h.i-j\xC3\xA9";
-    CHECK(smz_url_add_escaped(&b, p, strlen(p), 1) == SMZ_OK &&
+    CHECK(smz__url_add_escaped(&b, p, strlen(p), 1) == SMZ_OK &&
               !strcmp(smz_strbuf_str(&b), "dir/a%20b%26c%3Fd%23e%25f~g_h.i-j%C3%A9"),
           "path: '/' and unreserved stay, the rest is %%XX: %s", smz_strbuf_str(&b));
     smz_strbuf_reset(&b);
-    CHECK(smz_url_add_escaped(&b, "a/b", 3, 0) == SMZ_OK && !strcmp(smz_strbuf_str(&b), "a%2Fb"),
+    CHECK(smz__url_add_escaped(&b, "a/b", 3, 0) == SMZ_OK && !strcmp(smz_strbuf_str(&b), "a%2Fb"),
           "a query value: '/' too is encoded");
     smz_strbuf_reset(&b);
-    CHECK(smz_url_add_escaped(&b, "a\0b", 3, 0) == SMZ_OK && !strcmp(smz_strbuf_str(&b), "a%00b"),
+    CHECK(smz__url_add_escaped(&b, "a\0b", 3, 0) == SMZ_OK && !strcmp(smz_strbuf_str(&b), "a%00b"),
           "a NUL among the N bytes is encoded");
     smz_strbuf_free(&b);
     smz_strbuf_init(&b, 4);
-    CHECK(smz_url_add_escaped(&b, "  ", 2, 0) == SMZ_E_TOOBIG, "the buffer's cap holds");
+    CHECK(smz__url_add_escaped(&b, "  ", 2, 0) == SMZ_E_TOOBIG, "the buffer's cap holds");
     smz_strbuf_free(&b);
 }
 

@@ -78,7 +78,7 @@ static int tok_open(sqlite3 *db, int porter, tok_handle *h)
     fts5_api *api;
     void *ud;
     const char *args[] = {"porter"};
-    if (smz_fts5_api(db, &api) != SMZ_OK ||
+    if (smz__fts5_api(db, &api) != SMZ_OK ||
         api->xFindTokenizer(api, "smz", &ud, &h->tk) != SQLITE_OK)
         return -1;
     return h->tk.xCreate(ud, args, porter, &h->t) == SQLITE_OK ? 0 : -1;
@@ -119,14 +119,14 @@ static void test_streams(sqlite3 *db)
         snprintf(want, sizeof want, "%s@0-73", q);
         expect_tokens(&hp, D, q, want);
     }
-    /* smz_tokenizer_raw_upto: only words starting before the limit (a
+    /* smz__tokenizer_raw_upto: only words starting before the limit (a
      * page's title, in an archive) get them. */
-    CHECK(smz_tokenizer_raw_upto(db, 5) == SMZ_OK, "smz_tokenizer_raw_upto");
+    CHECK(smz__tokenizer_raw_upto(db, 5) == SMZ_OK, "smz__tokenizer_raw_upto");
     expect_tokens(&hp, D, "Runs\nruns", "run@0-4 +~runs@0-4 run@5-9");
-    CHECK(smz_tokenizer_raw_upto(db, 0) == SMZ_OK, "smz_tokenizer_raw_upto 0");
+    CHECK(smz__tokenizer_raw_upto(db, 0) == SMZ_OK, "smz__tokenizer_raw_upto 0");
     expect_tokens(&hp, D, "Runs", "run@0-4");
     expect_tokens(&hp, Q | FTS5_TOKENIZE_PREFIX, "Runs", "run@0-4 +~runs@0-4 +runs@0-4");
-    CHECK(smz_tokenizer_raw_upto(db, INT_MAX) == SMZ_OK, "smz_tokenizer_raw_upto INT_MAX");
+    CHECK(smz__tokenizer_raw_upto(db, INT_MAX) == SMZ_OK, "smz__tokenizer_raw_upto INT_MAX");
     {   /* A word too long to join goes out alone, in order. */
         char q[200], want[400];
         memset(q, 'x', 70);
@@ -279,10 +279,10 @@ static void test_search(sqlite3 *db)
      * them) answer as they did: by stem, a longer prefix finds nothing. */
     ok = sqlite3_exec(db, "CREATE VIRTUAL TABLE tq USING fts5(body, tokenize='smz porter')", NULL, NULL,
                       NULL) == SQLITE_OK &&
-         smz_tokenizer_raw_upto(db, 0) == SMZ_OK &&
+         smz__tokenizer_raw_upto(db, 0) == SMZ_OK &&
          sqlite3_exec(db, "INSERT INTO tq(rowid, body) SELECT rowid, body FROM tp", NULL, NULL, NULL) ==
              SQLITE_OK &&
-         smz_tokenizer_raw_upto(db, INT_MAX) == SMZ_OK;
+         smz__tokenizer_raw_upto(db, INT_MAX) == SMZ_OK;
     CHECK(ok, "a table indexed without unstemmed forms: %s", sqlite3_errmsg(db));
     expect_match(db, "tq", "\"diplomatic\"*", "13");
     expect_match(db, "tq", "\"diplomati\"*", "");
@@ -336,8 +336,8 @@ static int has_cjk(const char *s, size_t len)
 {
     for (size_t i = 0; i < len;) {
         uint32_t c;
-        i += smz_utf8_next((const unsigned char *)s + i, len - i, &c);
-        if (smz_is_cjk(c))
+        i += smz__utf8_next((const unsigned char *)s + i, len - i, &c);
+        if (smz__is_cjk(c))
             return 1;
     }
     return 0;
@@ -379,8 +379,8 @@ static size_t cjk_positions(const doc *d, cpos **out)
     cpos *p = malloc(cap * sizeof *p);
     for (size_t i = 0; p && i < d->len;) {
         uint32_t c;
-        size_t k = smz_utf8_next((const unsigned char *)d->text + i, d->len - i, &c);
-        if (smz_is_cjk(c)) {
+        size_t k = smz__utf8_next((const unsigned char *)d->text + i, d->len - i, &c);
+        if (smz__is_cjk(c)) {
             if (n == cap) {
                 cpos *np = realloc(p, (cap *= 2) * sizeof *p);
                 if (!np)
@@ -494,8 +494,8 @@ static sqlite3 *index_db(const char *tokenize, const char *prefix, const doc *do
 {
     sqlite3 *db = NULL;
     fts5_api *api;
-    if (sqlite3_open(":memory:", &db) != SQLITE_OK || smz_tokenizer_register(db) != SMZ_OK ||
-        smz_fts5_api(db, &api) != SMZ_OK)
+    if (sqlite3_open(":memory:", &db) != SQLITE_OK || smz__tokenizer_register(db) != SMZ_OK ||
+        smz__fts5_api(db, &api) != SMZ_OK)
         goto fail;
     fts5_tokenizer uni = {uni_create, uni_delete, uni_tokenize};
     if (api->xCreateTokenizer(api, "uni", api, &uni, NULL) != SQLITE_OK)
@@ -938,14 +938,14 @@ int main(int argc, char **argv)
 {
     sqlite3 *db = NULL;
     if (argc == 3 && !strcmp(argv[1], "--vectors")) {
-        int n = sqlite3_open(":memory:", &db) == SQLITE_OK && smz_tokenizer_register(db) == SMZ_OK
+        int n = sqlite3_open(":memory:", &db) == SQLITE_OK && smz__tokenizer_register(db) == SMZ_OK
                     ? run_vectors(db, argv[2], stdout)
                     : -1;
         sqlite3_close(db);
         return n < 0;
     }
     CHECK(sqlite3_open(":memory:", &db) == SQLITE_OK, "open an in-memory database");
-    CHECK(smz_tokenizer_register(db) == SMZ_OK, "register the smz tokenizer");
+    CHECK(smz__tokenizer_register(db) == SMZ_OK, "register the smz tokenizer");
     test_vectors(db);
     test_streams(db);
     test_search(db);
