@@ -71,8 +71,7 @@ int pw_read(const char *file, const char *prompt, int confirm, char *buf, size_t
             return -1;
         }
         if (read_line(f, buf, len) != 0) {
-            snprintf(err, errlen, "--password-file %s: the password is over %zu bytes", file,
-                     len - 1);
+            snprintf(err, errlen, "--password-file %s: the password is over %zu bytes", file, len - 1);
             goto out;
         }
         rc = 0;
@@ -87,8 +86,9 @@ int pw_read(const char *file, const char *prompt, int confirm, char *buf, size_t
         return 0;
     }
     if (!(f = fopen("/dev/tty", "r+"))) {
-        snprintf(err, errlen, "the key is encrypted and there is no terminal to ask for its "
-                              "password: use --password-file FILE or SMZ_PASSWORD");
+        snprintf(err, errlen,
+                 "the key is encrypted and there is no terminal to ask for its "
+                 "password: use --password-file FILE or SMZ_PASSWORD");
         return -1;
     }
     if (ask(f, prompt, buf, len) != 0) {

@@ -40,8 +40,8 @@ typedef struct node {
     uint64_t dev, ino;
     int64_t cluster;
     smz_cbuf *buf;
-    struct node *hnext;        /* hash chain */
-    struct node *prev, *next;  /* LRU list, most recent first */
+    struct node *hnext;       /* hash chain */
+    struct node *prev, *next; /* LRU list, most recent first */
 } node;
 
 /* A cluster being decoded by the thread that claimed it.  Unlinked from the
@@ -50,7 +50,7 @@ typedef struct node {
 typedef struct flight {
     uint64_t dev, ino;
     int64_t cluster;
-    smz_cbuf *buf;     /* the result, with a reference for each waiter; NULL if abandoned */
+    smz_cbuf *buf; /* the result, with a reference for each waiter; NULL if abandoned */
     int done;
     unsigned waiters;
     struct flight *next;
@@ -118,8 +118,14 @@ static size_t bucket_of(const smz_cache *c, uint64_t dev, uint64_t ino, int64_t 
 
 static void lru_unlink(smz_cache *c, node *n)
 {
-    if (n->prev) n->prev->next = n->next; else c->head = n->next;
-    if (n->next) n->next->prev = n->prev; else c->tail = n->prev;
+    if (n->prev)
+        n->prev->next = n->next;
+    else
+        c->head = n->next;
+    if (n->next)
+        n->next->prev = n->prev;
+    else
+        c->tail = n->prev;
     n->prev = n->next = NULL;
 }
 
@@ -127,9 +133,11 @@ static void lru_push_front(smz_cache *c, node *n)
 {
     n->next = c->head;
     n->prev = NULL;
-    if (c->head) c->head->prev = n;
+    if (c->head)
+        c->head->prev = n;
     c->head = n;
-    if (!c->tail) c->tail = n;
+    if (!c->tail)
+        c->tail = n;
 }
 
 static void cbuf_free_locked(smz_cache *c, smz_cbuf *b)

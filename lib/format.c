@@ -121,15 +121,20 @@ smz_err smz__sqlite_err(sqlite3 *db, int rc, const char *what, char *err, size_t
     switch (prim) {
     case SQLITE_NOMEM: e = SMZ_E_NOMEM; break;
     case SQLITE_FULL: e = SMZ_E_NOSPACE; break;
-    case SQLITE_IOERR: case SQLITE_CANTOPEN: case SQLITE_READONLY: case SQLITE_PERM:
-    case SQLITE_BUSY: case SQLITE_LOCKED:
-        e = SMZ_E_IO; break;
+    case SQLITE_IOERR:
+    case SQLITE_CANTOPEN:
+    case SQLITE_READONLY:
+    case SQLITE_PERM:
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED: e = SMZ_E_IO; break;
     case SQLITE_NOTADB: e = SMZ_E_NOTARCHIVE; break;
     case SQLITE_TOOBIG: e = SMZ_E_TOOBIG; break;
     case SQLITE_INTERRUPT: e = SMZ_E_INTERRUPTED; break;
-    case SQLITE_CORRUPT: case SQLITE_SCHEMA: case SQLITE_MISMATCH: case SQLITE_RANGE:
-    case SQLITE_FORMAT:
-        e = SMZ_E_CORRUPT; break;
+    case SQLITE_CORRUPT:
+    case SQLITE_SCHEMA:
+    case SQLITE_MISMATCH:
+    case SQLITE_RANGE:
+    case SQLITE_FORMAT: e = SMZ_E_CORRUPT; break;
     default: e = SMZ_E_CORRUPT; break;
     }
     if (prim == SQLITE_IOERR && (rc == SQLITE_IOERR_WRITE || rc == SQLITE_IOERR_FSYNC))
@@ -186,9 +191,8 @@ smz_err smz__db_harden(sqlite3 *db, char *err, size_t errlen)
     sqlite3_limit(db, SQLITE_LIMIT_LIKE_PATTERN_LENGTH, 100);
     sqlite3_limit(db, SQLITE_LIMIT_VARIABLE_NUMBER, 20);
     sqlite3_limit(db, SQLITE_LIMIT_TRIGGER_DEPTH, 1);
-    const char *pragmas =
-        "PRAGMA cell_size_check=ON; PRAGMA mmap_size=0; PRAGMA query_only=ON; "
-        "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-8192;";
+    const char *pragmas = "PRAGMA cell_size_check=ON; PRAGMA mmap_size=0; PRAGMA query_only=ON; "
+                          "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-8192;";
     int rc = sqlite3_exec(db, pragmas, NULL, NULL, NULL);
     if (rc != SQLITE_OK)
         return smz__sqlite_err(db, rc, "configuring the connection", err, errlen);
@@ -231,7 +235,10 @@ int smz__uuid_from_digest_hex(const char *hex, size_t n, char out[37])
 
 /* ---- metadata values (docs/FORMAT.md, metadata) ---- */
 
-static int is_alnum(int c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); }
+static int is_alnum(int c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
 
 int smz__name_ok(const char *s)
 {

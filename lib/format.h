@@ -17,14 +17,14 @@
 #define SMZ_CLUSTER_ZSTD 1   /* one zstd frame with content size and checksum */
 
 /* Caps: a reader refuses anything larger before allocating. */
-#define SMZ_MAX_CLUSTER_USIZE (64u << 20) /* decompressed size of a zstd cluster */
+#define SMZ_MAX_CLUSTER_USIZE (64u << 20)    /* decompressed size of a zstd cluster */
 #define SMZ_MAX_STORED_CLUSTER (1000000000u) /* a stored (raw) cluster */
 #define SMZ_MAX_ENTRY_SIZE SMZ_MAX_STORED_CLUSTER
 #define SMZ_MAX_META_VALUE (1u << 20)
 #define SMZ_MAX_TITLE 4096
 #define SMZ_MAX_MIME 255
 #define SMZ_MAX_REDIRECTS 16
-#define SMZ_CHECKSUM_BYTES 16 /* BLAKE2b-128 of the stored cluster bytes */
+#define SMZ_CHECKSUM_BYTES 16          /* BLAKE2b-128 of the stored cluster bytes */
 #define SMZ_DEFAULT_CLUSTER (6u << 20) /* docs/FORMAT.md says why 6 MiB */
 
 /* Metadata keys the writer manages itself. */

@@ -38,7 +38,6 @@
 /* SQLite page cache of a handle that shares a cluster cache (KiB). */
 #define SMZ_SHARED_PAGE_CACHE_KIB 128
 
-
 struct smz_reader {
     sqlite3 *db;
     sqlite3_stmt *find, *cluster_info, *meta;
@@ -197,9 +196,10 @@ static smz_err check_header(smz_reader *r, const char *path)
     const char *why;
     int fd = smz_file_open(path, 0, &sb, &why);
     if (fd < 0)
-        return fail(r, errno == ENOENT                    ? SMZ_E_NOTFOUND
-                       : errno == EISDIR || errno == EINVAL ? SMZ_E_NOTARCHIVE
-                                                            : SMZ_E_IO,
+        return fail(r,
+                    errno == ENOENT                      ? SMZ_E_NOTFOUND
+                    : errno == EISDIR || errno == EINVAL ? SMZ_E_NOTARCHIVE
+                                                         : SMZ_E_IO,
                     "%s: %s", path, why);
     ssize_t n = pread(fd, h, sizeof h, 0);
     int e = errno;
@@ -214,8 +214,8 @@ static smz_err check_header(smz_reader *r, const char *path)
         return fail(r, SMZ_E_NOTARCHIVE, "%s: not an .smz archive", path);
     uint32_t version = be32(h + 60);
     if (version != SMZ_FORMAT_VERSION)
-        return fail(r, SMZ_E_VERSION, "%s: format version %u; this reader reads version %d",
-                    path, version, SMZ_FORMAT_VERSION);
+        return fail(r, SMZ_E_VERSION, "%s: format version %u; this reader reads version %d", path,
+                    version, SMZ_FORMAT_VERSION);
     unsigned page = (unsigned)h[16] << 8 | h[17];
     if (page == 1)
         page = 65536;
@@ -368,7 +368,8 @@ smz_err smz_reader_open(const char *path, smz_cache *cache, smz_reader **out)
         return rc;
     if (!(uri = file_uri(path)))
         return fail(r, SMZ_E_NOMEM, "out of memory");
-    src = sqlite3_open_v2(uri, &r->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX, NULL);
+    src = sqlite3_open_v2(uri, &r->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX,
+                          NULL);
     free(uri);
     if (src != SQLITE_OK)
         return sqlfail(r, src, path);
@@ -397,9 +398,9 @@ smz_err smz_reader_open(const char *path, smz_cache *cache, smz_reader **out)
                                   "e.offset FROM entries e LEFT JOIN mimetypes m ON m.id = e.mime "
                                   "WHERE e.path = ?",
                                   -1, SQLITE_PREPARE_PERSISTENT, &r->find, NULL)) ||
-        (src = sqlite3_prepare_v3(r->db,
-                                  "SELECT kind, usize, checksum, length(data) FROM clusters WHERE id = ?",
-                                  -1, SQLITE_PREPARE_PERSISTENT, &r->cluster_info, NULL)) ||
+        (src = sqlite3_prepare_v3(
+             r->db, "SELECT kind, usize, checksum, length(data) FROM clusters WHERE id = ?", -1,
+             SQLITE_PREPARE_PERSISTENT, &r->cluster_info, NULL)) ||
         (src = sqlite3_prepare_v3(r->db, "SELECT value FROM metadata WHERE key = ?", -1,
                                   SQLITE_PREPARE_PERSISTENT, &r->meta, NULL)))
         return sqlfail(r, src, "reading the archive");
@@ -480,15 +481,16 @@ static smz_err entry_from_row(smz_reader *r, sqlite3_stmt *s, smz_entry **out)
     if (redirect && (why = smz_path_problem(txt[3], len[3])))
         return fail(r, SMZ_E_CORRUPT, "entry %.300s: redirect to an invalid path (%.300s): %s", txt[0],
                     txt[3], why);
-    if (redirect && (sqlite3_column_type(s, 5) != SQLITE_NULL || sqlite3_column_type(s, 6) != SQLITE_NULL ||
-                     sqlite3_column_type(s, 7) != SQLITE_NULL || txt[2]))
-        return fail(r, SMZ_E_CORRUPT, "entry %.300s: a redirect with a MIME type, cluster, offset or size",
-                    txt[0]);
+    if (redirect &&
+        (sqlite3_column_type(s, 5) != SQLITE_NULL || sqlite3_column_type(s, 6) != SQLITE_NULL ||
+         sqlite3_column_type(s, 7) != SQLITE_NULL || txt[2]))
+        return fail(r, SMZ_E_CORRUPT,
+                    "entry %.300s: a redirect with a MIME type, cluster, offset or size", txt[0]);
     if (!txt[0] || !txt[1] ||
-        (!redirect && (!txt[2] || sqlite3_column_type(s, 5) != SQLITE_INTEGER ||
-                       sqlite3_column_type(s, 6) != SQLITE_INTEGER ||
-                       sqlite3_column_type(s, 7) != SQLITE_INTEGER || size < 0 || offset < 0 ||
-                       cluster <= 0 || (uint64_t)size > SMZ_MAX_ENTRY_SIZE)))
+        (!redirect &&
+         (!txt[2] || sqlite3_column_type(s, 5) != SQLITE_INTEGER ||
+          sqlite3_column_type(s, 6) != SQLITE_INTEGER || sqlite3_column_type(s, 7) != SQLITE_INTEGER ||
+          size < 0 || offset < 0 || cluster <= 0 || (uint64_t)size > SMZ_MAX_ENTRY_SIZE)))
         return fail(r, SMZ_E_CORRUPT, "entry %.200s has a malformed field",
                     txt[0] ? txt[0] : "(no path)");
     smz_entry_at *ea = malloc(total);
@@ -587,15 +589,15 @@ smz_err smz_reader_resolve(smz_reader *r, const char *path, smz_entry **out)
     rc = find(r, path, &e);
     for (int hops = 0; rc == SMZ_OK && e->redirect; hops++) {
         if (hops == SMZ_MAX_REDIRECTS) {
-            rc = fail(r, SMZ_E_REDIRECT, "%.300s: redirect loop or chain of over %d redirects",
-                      path, SMZ_MAX_REDIRECTS);
+            rc = fail(r, SMZ_E_REDIRECT, "%.300s: redirect loop or chain of over %d redirects", path,
+                      SMZ_MAX_REDIRECTS);
             break;
         }
         smz_entry *next = NULL;
         rc = find(r, e->redirect, &next);
         if (rc == SMZ_E_NOTFOUND)
-            rc = fail(r, SMZ_E_CORRUPT, "%.300s redirects to %.300s, which does not exist",
-                      e->path, e->redirect);
+            rc = fail(r, SMZ_E_CORRUPT, "%.300s redirects to %.300s, which does not exist", e->path,
+                      e->redirect);
         smz_entry_free(e);
         e = next;
     }
@@ -617,8 +619,9 @@ int smz__cluster_header_ok(int64_t kind, int64_t usize, int64_t stored, int chec
     return checksum_len == SMZ_CHECKSUM_BYTES && usize >= 0 && stored >= 0 &&
            (kind == SMZ_CLUSTER_STORED || kind == SMZ_CLUSTER_ZSTD) &&
            !(kind == SMZ_CLUSTER_STORED && usize != stored) &&
-           !(kind == SMZ_CLUSTER_ZSTD && ((uint64_t)usize > SMZ_MAX_CLUSTER_USIZE ||
-                                          (uint64_t)stored > ZSTD_compressBound(SMZ_MAX_CLUSTER_USIZE))) &&
+           !(kind == SMZ_CLUSTER_ZSTD &&
+             ((uint64_t)usize > SMZ_MAX_CLUSTER_USIZE ||
+              (uint64_t)stored > ZSTD_compressBound(SMZ_MAX_CLUSTER_USIZE))) &&
            (uint64_t)stored <= SMZ_MAX_STORED_CLUSTER;
 }
 
@@ -639,7 +642,7 @@ static smz_err cluster_info(smz_reader *r, int64_t cid, cinfo *ci)
         if (!ck && column_oom(r->db)) {
             rc = fail(r, SMZ_E_NOMEM, "out of memory");
         } else if (!ck || sqlite3_column_type(s, 1) != SQLITE_INTEGER ||
-            !smz__cluster_header_ok(kind, usize, stored, sqlite3_column_bytes(s, 2))) {
+                   !smz__cluster_header_ok(kind, usize, stored, sqlite3_column_bytes(s, 2))) {
             rc = fail(r, SMZ_E_CORRUPT, "cluster %lld has a malformed header", (long long)cid);
         } else {
             ci->kind = (int)kind;
@@ -761,7 +764,8 @@ static smz_err verify_stored_stream(smz_reader *r, int64_t cid, const cinfo *ci)
     }
     crypto_generichash_final(&h, ck, sizeof ck);
     if (sodium_memcmp(ck, ci->checksum, sizeof ck) != 0)
-        rc = fail(r, SMZ_E_CORRUPT, "cluster %lld: checksum mismatch (the archive is damaged)", (long long)cid);
+        rc = fail(r, SMZ_E_CORRUPT, "cluster %lld: checksum mismatch (the archive is damaged)",
+                  (long long)cid);
 out:
     free(buf);
     return rc;
@@ -779,19 +783,19 @@ static smz_err errf(char *err, size_t errlen, smz_err e, const char *fmt, ...)
 }
 
 smz_err smz__cluster_verify(int64_t cid, const smz_cinfo *ci, const unsigned char *src, char *err,
-                           size_t errlen)
+                            size_t errlen)
 {
     unsigned char ck[SMZ_CHECKSUM_BYTES];
     smz__cluster_checksum(src, ci->stored, ck);
     if (sodium_memcmp(ck, ci->checksum, sizeof ck) != 0)
-        return errf(err, errlen, SMZ_E_CORRUPT, "cluster %lld: checksum mismatch (the archive is damaged)",
-                    (long long)cid);
+        return errf(err, errlen, SMZ_E_CORRUPT,
+                    "cluster %lld: checksum mismatch (the archive is damaged)", (long long)cid);
     return SMZ_OK;
 }
 
 smz_err smz__cluster_decode(ZSTD_DCtx *dctx, smz_cache *pool, int64_t cid, const smz_cinfo *ci,
-                           const unsigned char *src, uint64_t need, int full, smz_cbuf **out, char *err,
-                           size_t errlen)
+                            const unsigned char *src, uint64_t need, int full, smz_cbuf **out, char *err,
+                            size_t errlen)
 {
     smz_cbuf *b = NULL;
     smz_err rc;
@@ -828,7 +832,8 @@ smz_err smz__cluster_decode(ZSTD_DCtx *dctx, smz_cache *pool, int64_t cid, const
          * out.  zstd checks every offset against what B already holds; the
          * frame's own checksum is never reached, so it is not computed
          * either (the cluster's BLAKE2b was checked). */
-        size_t pos = 0, in = 0, z = ZSTD_DCtx_setParameter(dctx, ZSTD_d_forceIgnoreChecksum, ZSTD_d_ignoreChecksum);
+        size_t pos = 0, in = 0,
+               z = ZSTD_DCtx_setParameter(dctx, ZSTD_d_forceIgnoreChecksum, ZSTD_d_ignoreChecksum);
         if (!ZSTD_isError(z))
             z = ZSTD_decompressBegin(dctx);
         while (!ZSTD_isError(z) && pos < want) {
@@ -845,7 +850,9 @@ smz_err smz__cluster_decode(ZSTD_DCtx *dctx, smz_cache *pool, int64_t cid, const
         size_t z2 = ZSTD_DCtx_setParameter(dctx, ZSTD_d_forceIgnoreChecksum, ZSTD_d_validateChecksum);
         if (ZSTD_isError(z) || ZSTD_isError(z2) || pos < want) {
             rc = errf(err, errlen, SMZ_E_CORRUPT, "cluster %lld: %s", (long long)cid,
-                      ZSTD_isError(z) ? ZSTD_getErrorName(z) : ZSTD_isError(z2) ? ZSTD_getErrorName(z2) : "ends early");
+                      ZSTD_isError(z)    ? ZSTD_getErrorName(z)
+                      : ZSTD_isError(z2) ? ZSTD_getErrorName(z2)
+                                         : "ends early");
             goto out;
         }
         b->len = pos;
@@ -892,8 +899,8 @@ static smz_err decompress(smz_reader *r, smz_cache *pool, int64_t cid, const cin
  * others that want it meanwhile wait for it (smz__cache_acquire).  What the
  * decode takes (the compressed bytes and the buffer) is reserved against
  * the cache's budget before anything is loaded (smz__cache_reserve). */
-static smz_err cluster_copy(smz_reader *r, smz_cache *cache, int64_t cid, uint64_t off,
-                            void *dst, size_t len)
+static smz_err cluster_copy(smz_reader *r, smz_cache *cache, int64_t cid, uint64_t off, void *dst,
+                            size_t len)
 {
     cinfo ci;
     smz_err rc;
@@ -1048,18 +1055,18 @@ typedef enum { STREAM_RANGES, STREAM_CACHED, STREAM_DECODING, STREAM_FAILED } st
 struct smz_stream {
     smz_reader *r;
     stream_state state;
-    smz_err failed;       /* the error of the read that failed */
+    smz_err failed; /* the error of the read that failed */
     int64_t cid;
     cinfo ci;
-    uint64_t pos, end;    /* next byte and end of the range, in the cluster */
-    uint64_t upos;        /* DECODING: bytes of the frame decoded so far */
-    uint64_t in_off;      /* DECODING: compressed bytes read so far */
-    int frame_done;       /* DECODING: zstd has seen the frame's end (and checksum) */
-    int cached_once;      /* CACHED: this stream has had the cluster decoded into the cache */
+    uint64_t pos, end; /* next byte and end of the range, in the cluster */
+    uint64_t upos;     /* DECODING: bytes of the frame decoded so far */
+    uint64_t in_off;   /* DECODING: compressed bytes read so far */
+    int frame_done;    /* DECODING: zstd has seen the frame's end (and checksum) */
+    int cached_once;   /* CACHED: this stream has had the cluster decoded into the cache */
     ZSTD_DStream *ds;
     ZSTD_inBuffer in;
     unsigned char *inbuf;
-    size_t reserved;      /* counted against r->cache while decoding */
+    size_t reserved; /* counted against r->cache while decoding */
 };
 
 smz_err smz_stream_open(smz_reader *r, const smz_entry *e, uint64_t off, uint64_t len, smz_stream **out)
@@ -1114,7 +1121,8 @@ static smz_err stream_refill(smz_stream *s)
 {
     if (s->in.pos < s->in.size || s->in_off == s->ci.stored)
         return SMZ_OK;
-    size_t k = s->ci.stored - s->in_off < SMZ_STREAM_IN ? (size_t)(s->ci.stored - s->in_off) : SMZ_STREAM_IN;
+    size_t k = s->ci.stored - s->in_off < SMZ_STREAM_IN ? (size_t)(s->ci.stored - s->in_off)
+                                                        : SMZ_STREAM_IN;
     smz_err rc = blob_read(s->r, s->cid, s->in_off, s->inbuf, k, 1);
     if (rc != SMZ_OK)
         return rc;
@@ -1145,7 +1153,8 @@ static smz_err stream_start(smz_stream *s, int *other)
         return SMZ_OK;
     }
     if (zfh.windowSize > ((uint64_t)1 << 26))
-        return fail(r, SMZ_E_CORRUPT, "cluster %lld: the zstd frame's window is over 64 MiB", (long long)s->cid);
+        return fail(r, SMZ_E_CORRUPT, "cluster %lld: the zstd frame's window is over 64 MiB",
+                    (long long)s->cid);
     size_t est = ZSTD_estimateDStreamSize((size_t)zfh.windowSize);
     if (ZSTD_isError(est)) {
         *other = 1;
@@ -1215,8 +1224,9 @@ smz_err smz_stream_read(smz_stream *s, void *buf, size_t n)
     if (s->state == STREAM_CACHED) {
         smz_cbuf *b = r->cache ? smz__cache_get(r->cache, r->dev, r->ino, s->cid) : NULL;
         if (b) {
-            rc = s->pos <= b->len && n <= b->len - s->pos ? SMZ_OK
-                 : fail(r, SMZ_E_CORRUPT, "an entry lies outside cluster %lld", (long long)s->cid);
+            rc = s->pos <= b->len && n <= b->len - s->pos
+                     ? SMZ_OK
+                     : fail(r, SMZ_E_CORRUPT, "an entry lies outside cluster %lld", (long long)s->cid);
             if (rc == SMZ_OK)
                 memcpy(buf, b->data + s->pos, n);
             smz__cbuf_release(r->cache, b);
@@ -1283,12 +1293,13 @@ smz_err smz_reader_iter(smz_reader *r, const char *prefix, smz_iter **out)
         return fail(r, SMZ_E_NOMEM, "out of memory");
     it->r = r;
     /* A range on the path index: prefix <= path < prefix+U+10FFFF-ish. */
-    int src = sqlite3_prepare_v2(r->db,
-                                 "SELECT 0, e.path, e.title, m.name, e.redirect, e.size, e.cluster, "
-                                 "e.offset FROM entries e LEFT JOIN mimetypes m ON m.id = e.mime "
-                                 "WHERE e.path >= ?1 AND (?1 = '' OR substr(e.path, 1, length(?1)) = ?1) "
-                                 "ORDER BY e.path",
-                                 -1, &it->st, NULL);
+    int src =
+        sqlite3_prepare_v2(r->db,
+                           "SELECT 0, e.path, e.title, m.name, e.redirect, e.size, e.cluster, "
+                           "e.offset FROM entries e LEFT JOIN mimetypes m ON m.id = e.mime "
+                           "WHERE e.path >= ?1 AND (?1 = '' OR substr(e.path, 1, length(?1)) = ?1) "
+                           "ORDER BY e.path",
+                           -1, &it->st, NULL);
     if (src != SQLITE_OK) {
         free(it);
         return sqlfail(r, src, "listing entries");
@@ -1378,23 +1389,25 @@ smz_err smz_reader_stats(smz_reader *r, smz_stats *st)
     st->entries = (uint64_t)scalar(r, "SELECT count(*) FROM entries", &ok);
     st->redirects = (uint64_t)scalar(r, "SELECT count(*) FROM entries WHERE redirect IS NOT NULL", &ok);
     st->clusters = (uint64_t)scalar(r, "SELECT count(*) FROM clusters", &ok);
-    st->content_bytes = (uint64_t)scalar(r, "SELECT total(size) FROM entries WHERE redirect IS NULL", &ok);
+    st->content_bytes = (uint64_t)scalar(r, "SELECT total(size) FROM entries WHERE redirect IS NULL",
+                                         &ok);
     st->stored_bytes = (uint64_t)scalar(r, "SELECT total(length(data)) FROM clusters", &ok);
     st->file_bytes = r->file_size;
     st->format_version = SMZ_FORMAT_VERSION;
     st->has_index = r->has_index;
     if (r->has_index) {
-        st->index_bytes = (uint64_t)scalar(
-            r, "SELECT total(pgsize) FROM dbstat WHERE name LIKE 'search\\_%' ESCAPE '\\'", &ok);
+        st->index_bytes = (uint64_t)
+            scalar(r, "SELECT total(pgsize) FROM dbstat WHERE name LIKE 'search\\_%' ESCAPE '\\'", &ok);
     }
     if (!ok)
         return fail(r, SMZ_E_CORRUPT, "cannot count the archive's contents: %s", sqlite3_errmsg(r->db));
     sqlite3_stmt *s = NULL;
-    int src = sqlite3_prepare_v2(r->db,
-                                 "SELECT m.name, count(*), total(e.size) FROM entries e JOIN mimetypes m "
-                                 "ON m.id = e.mime WHERE e.redirect IS NULL GROUP BY m.name "
-                                 "ORDER BY count(*) DESC, m.name LIMIT 1000",
-                                 -1, &s, NULL);
+    int src =
+        sqlite3_prepare_v2(r->db,
+                           "SELECT m.name, count(*), total(e.size) FROM entries e JOIN mimetypes m "
+                           "ON m.id = e.mime WHERE e.redirect IS NULL GROUP BY m.name "
+                           "ORDER BY count(*) DESC, m.name LIMIT 1000",
+                           -1, &s, NULL);
     if (src != SQLITE_OK)
         return sqlfail(r, src, "counting MIME types");
     smz_err rc = SMZ_OK;
@@ -1547,9 +1560,10 @@ static smz_err digest_spill(smz_reader *r, smz_cache *cache, unsigned char *chun
             size_t k = pl[i].size - off > (1 << 20) ? (1 << 20) : (size_t)(pl[i].size - off);
             if ((rc = cluster_copy(r, cache, pl[i].cluster, pl[i].offset + off, chunk, k)) != SMZ_OK)
                 break;
-            if (fseeko(spill, (off_t)(pl[i].pos + off), SEEK_SET) != 0 || fwrite(chunk, 1, k, spill) != k)
-                rc = fail(r, errno == ENOSPC ? SMZ_E_NOSPACE : SMZ_E_IO, "spilling content to a temporary file: %s",
-                          strerror(errno));
+            if (fseeko(spill, (off_t)(pl[i].pos + off), SEEK_SET) != 0 ||
+                fwrite(chunk, 1, k, spill) != k)
+                rc = fail(r, errno == ENOSPC ? SMZ_E_NOSPACE : SMZ_E_IO,
+                          "spilling content to a temporary file: %s", strerror(errno));
             off += k;
         }
     }
@@ -1613,8 +1627,10 @@ smz_err smz_reader_digest(smz_reader *r, unsigned char digest[SMZ_DIGEST_BYTES])
      * content is copied out in the order it lies, each cluster decoded
      * once, to a temporary file read back in path order. */
     int ok = 1;
-    uint64_t all = (uint64_t)scalar(r, "SELECT total(min(max(usize, 0), 1000000000)) FROM clusters", &ok);
-    uint64_t content = (uint64_t)scalar(r, "SELECT total(min(max(size, 0), 1000000000)) FROM entries", &ok);
+    uint64_t all = (uint64_t)scalar(r, "SELECT total(min(max(usize, 0), 1000000000)) FROM clusters",
+                                    &ok);
+    uint64_t content = (uint64_t)scalar(r, "SELECT total(min(max(size, 0), 1000000000)) FROM entries",
+                                        &ok);
     if (!ok) {
         rc = sqlfail(r, sqlite3_errcode(r->db), "counting the archive's contents");
         goto out;
@@ -1679,8 +1695,8 @@ static void cluster_problem(checker *c, int64_t cid, const char *msg, int *looku
     sqlite3_stmt *q = NULL;
     uint64_t named = 0, more = 0;
     if ((*lookups)++ < 16 &&
-        sqlite3_prepare_v2(c->r->db, "SELECT path FROM entries WHERE cluster = ? ORDER BY path", -1,
-                           &q, NULL) == SQLITE_OK) {
+        sqlite3_prepare_v2(c->r->db, "SELECT path FROM entries WHERE cluster = ? ORDER BY path", -1, &q,
+                           NULL) == SQLITE_OK) {
         sqlite3_bind_int64(q, 1, cid);
         c->r->budget = SMZ_STEP_BUDGET * 10;
         while (sqlite3_step(q) == SQLITE_ROW) {
@@ -1709,7 +1725,8 @@ static void skipped_row(void *ctx, const char *path, const char *msg)
  * chunk of 13 bytes whose width and height are 48. */
 static int png_48(const unsigned char *v, size_t n)
 {
-    static const unsigned char head[16] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0, 0, 0, 13, 'I', 'H', 'D', 'R'};
+    static const unsigned char head[16] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n',
+                                           0,    0,   0,   13,  'I',  'H',  'D',  'R'};
     return n >= 33 && !memcmp(v, head, 16) && be32(v + 16) == 48 && be32(v + 20) == 48;
 }
 
@@ -1733,7 +1750,8 @@ static void check_metadata(checker *c)
         size_t n = (size_t)sqlite3_column_bytes(s, 1);
         char key[80];
         snprintf(key, sizeof key, "%.*s", (int)(kn < 64 ? kn : 64), k ? k : "");
-        if (sqlite3_column_type(s, 0) != SQLITE_TEXT || !k || memchr(k, 0, kn) || !smz_utf8_valid(k, kn)) {
+        if (sqlite3_column_type(s, 0) != SQLITE_TEXT || !k || memchr(k, 0, kn) ||
+            !smz_utf8_valid(k, kn)) {
             problem(c, "", "metadata key %s is not UTF-8 text", key);
             continue;
         }
@@ -1760,7 +1778,10 @@ static void check_metadata(checker *c)
         else if (!strcmp(key, "Language") && !smz__lang_list_ok(t))
             problem(c, "", "metadata Language is not ISO 639-3 codes (\"eng\", \"eng,fra\"): %.64s", t);
         else if (!strcmp(key, "Name") && !smz__name_ok(t))
-            problem(c, "", "metadata Name is not a plain word of up to 64 letters, digits, '.', '_' or '-': %.80s", t);
+            problem(
+                c, "",
+                "metadata Name is not a plain word of up to 64 letters, digits, '.', '_' or '-': %.80s",
+                t);
         else if (!strcmp(key, "MainPage") && smz_path_problem(t, n))
             problem(c, "", "metadata MainPage is not a valid path: %s", smz_path_problem(t, n));
         if (!strcmp(key, SMZ_META_DIGEST)) {
@@ -1830,7 +1851,7 @@ smz_err smz_reader_check(smz_reader *r, smz_problem_fn fn, void *ctx, uint64_t *
         r->budget = SMZ_STEP_BUDGET;
         smz_err e = cluster_info(r, cid, &ci);
         if (e == SMZ_OK)
-            e = ci.kind == SMZ_CLUSTER_ZSTD               ? decompress(r, NULL, cid, &ci, ci.usize, 1, &b)
+            e = ci.kind == SMZ_CLUSTER_ZSTD         ? decompress(r, NULL, cid, &ci, ci.usize, 1, &b)
                 : ci.stored > SMZ_MAX_CLUSTER_USIZE ? verify_stored_stream(r, cid, &ci)
                                                     : load_stored(r, cid, &ci, &raw);
         /* The frame must carry its content checksum (docs/FORMAT.md). */
@@ -1840,7 +1861,8 @@ smz_err smz_reader_check(smz_reader *r, smz_problem_fn fn, void *ctx, uint64_t *
         if (e == SMZ_OK && ci.kind == SMZ_CLUSTER_ZSTD &&
             (blob_read(r, cid, 0, fh, fhn, 0) != SMZ_OK || ZSTD_getFrameHeader(&zfh, fh, fhn) != 0 ||
              !zfh.checksumFlag))
-            e = fail(r, SMZ_E_CORRUPT, "cluster %lld: the zstd frame has no content checksum", (long long)cid);
+            e = fail(r, SMZ_E_CORRUPT, "cluster %lld: the zstd frame has no content checksum",
+                     (long long)cid);
         if (e != SMZ_OK) {
             char msg[sizeof r->errmsg];
             memcpy(msg, r->errmsg, sizeof msg);

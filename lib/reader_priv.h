@@ -67,7 +67,7 @@ int smz__cluster_header_ok(int64_t kind, int64_t usize, int64_t stored, int chec
 /* SMZ_OK when the CI->stored bytes at SRC have the checksum CI names; else
  * SMZ_E_CORRUPT with a message for cluster CID in ERR. */
 smz_err smz__cluster_verify(int64_t cid, const smz_cinfo *ci, const unsigned char *src, char *err,
-                           size_t errlen);
+                            size_t errlen);
 
 /* Decodes the CI->stored bytes at SRC of zstd cluster CID (header already
  * checked): one frame whose content size is CI->usize, of which at least
@@ -76,7 +76,7 @@ smz_err smz__cluster_verify(int64_t cid, const smz_cinfo *ci, const unsigned cha
  * from POOL's spares when it has one (release with smz__cbuf_release(POOL,
  * b)); POOL may be NULL.  On failure NULL, with ERR set. */
 smz_err smz__cluster_decode(ZSTD_DCtx *dctx, smz_cache *pool, int64_t cid, const smz_cinfo *ci,
-                           const unsigned char *src, uint64_t need, int full, smz_cbuf **out, char *err,
-                           size_t errlen);
+                            const unsigned char *src, uint64_t need, int full, smz_cbuf **out, char *err,
+                            size_t errlen);
 
 #endif

@@ -44,24 +44,24 @@ enum { CLASS_DATA, CLASS_RAW, N_CLASSES };
 typedef struct job {
     int64_t cid;
     int klass;
-    unsigned char *buf;  /* uncompressed bytes */
+    unsigned char *buf; /* uncompressed bytes */
     size_t len, cap;
-    unsigned char *out;  /* what is stored */
+    unsigned char *out; /* what is stored */
     size_t out_len;
     int kind;
     unsigned char checksum[SMZ_CHECKSUM_BYTES];
     int done;
-    int last;            /* the archive's final cluster (smz_writer_finish) */
+    int last; /* the archive's final cluster (smz_writer_finish) */
     smz_err err;
-    struct job *qnext;   /* work queue */
-    struct job *snext;   /* sealed list, in seal order */
+    struct job *qnext; /* work queue */
+    struct job *snext; /* sealed list, in seal order */
 } job;
 
 struct smz_writer {
     char *path, *tmp_path;
     sqlite3 *db;
-    sqlite3_stmt *ins_entry, *upd_entry, *find_entry, *ins_cluster, *ins_mime, *find_mime,
-        *ins_text, *ins_fts, *ins_title, *del_text, *ins_large, *page_count;
+    sqlite3_stmt *ins_entry, *upd_entry, *find_entry, *ins_cluster, *ins_mime, *find_mime, *ins_text,
+        *ins_fts, *ins_title, *del_text, *ins_large, *page_count;
     smz_writer_opts o;
     char errmsg[1024];
     /* Set by smz_writer_interrupt from any thread or a signal handler: a
@@ -248,9 +248,11 @@ static smz_err check_room(smz_writer *w, uint64_t more)
         return SMZ_OK;
     uint64_t now = file_bytes(w);
     if (now + more > w->o.max_bytes)
-        return fail(w, SMZ_E_TOOBIG, "the archive would be over its size limit of %llu bytes "
-                    "(%llu bytes so far%s)", (unsigned long long)w->o.max_bytes,
-                    (unsigned long long)now, more ? ", and the next entry would not fit" : "");
+        return fail(w, SMZ_E_TOOBIG,
+                    "the archive would be over its size limit of %llu bytes "
+                    "(%llu bytes so far%s)",
+                    (unsigned long long)w->o.max_bytes, (unsigned long long)now,
+                    more ? ", and the next entry would not fit" : "");
     return SMZ_OK;
 }
 
@@ -305,9 +307,15 @@ static smz_err seal(smz_writer *w, int klass)
     w->open[klass] = NULL;
     j->qnext = j->snext = NULL;
     pthread_mutex_lock(&w->mu);
-    if (w->qtail) w->qtail->qnext = j; else w->qhead = j;
+    if (w->qtail)
+        w->qtail->qnext = j;
+    else
+        w->qhead = j;
     w->qtail = j;
-    if (w->stail) w->stail->snext = j; else w->shead = j;
+    if (w->stail)
+        w->stail->snext = j;
+    else
+        w->shead = j;
     w->stail = j;
     w->nsealed++;
     w->sealed_bytes += j->len;
@@ -375,10 +383,21 @@ static smz_err append(smz_writer *w, int klass, const void *data, size_t len, in
 static int is_precompressed(const char *mime)
 {
     static const char *const raw[] = {
-        "image/jpeg", "image/png", "image/gif", "image/webp", "image/avif", "font/woff2",
-        "font/woff", "application/zip", "application/gzip", "application/x-xz",
-        "application/zstd", "application/x-7z-compressed", "application/x-bzip2",
-        "application/epub+zip", NULL,
+        "image/jpeg",
+        "image/png",
+        "image/gif",
+        "image/webp",
+        "image/avif",
+        "font/woff2",
+        "font/woff",
+        "application/zip",
+        "application/gzip",
+        "application/x-xz",
+        "application/zstd",
+        "application/x-7z-compressed",
+        "application/x-bzip2",
+        "application/epub+zip",
+        NULL,
     };
     if (!strncmp(mime, "audio/", 6) || !strncmp(mime, "video/", 6))
         return 1;
@@ -415,8 +434,8 @@ static smz_err beside(smz_writer *w, const char *tag, int *fd, char **name_out)
         *name_out = name;
     }
     if (*fd < 0)
-        return fail(w, e == ENOSPC ? SMZ_E_NOSPACE : SMZ_E_IO, "cannot create a file beside %s: %s", w->path,
-                    strerror(e));
+        return fail(w, e == ENOSPC ? SMZ_E_NOSPACE : SMZ_E_IO, "cannot create a file beside %s: %s",
+                    w->path, strerror(e));
     return SMZ_OK;
 }
 
@@ -480,7 +499,7 @@ smz_err smz_writer_new(const char *path, const smz_writer_opts *opts, smz_writer
     if ((src = sqlite3_exec(w->db, "BEGIN", NULL, NULL, NULL)) != SQLITE_OK)
         return sqlfail(w, src, "starting the archive");
     if ((rc = smz__schema_create(w->db, !w->o.no_index, w->o.stem_english, w->errmsg,
-                                sizeof w->errmsg)) != SMZ_OK)
+                                 sizeof w->errmsg)) != SMZ_OK)
         return w->failed = 1, rc;
     if ((src = prep(w, &w->ins_entry,
                     "INSERT INTO entries(path,title,mime,cluster,offset,size,redirect) "
@@ -499,8 +518,7 @@ smz_err smz_writer_new(const char *path, const smz_writer_opts *opts, smz_writer
         (src = prep(w, &w->page_count, "PRAGMA page_count")))
         return sqlfail(w, src, "preparing statements");
     if (!w->o.no_index &&
-        ((src = prep(w, &w->ins_text,
-                     "INSERT INTO search_text(id,path) VALUES(?,?)")) ||
+        ((src = prep(w, &w->ins_text, "INSERT INTO search_text(id,path) VALUES(?,?)")) ||
          (src = prep(w, &w->del_text, "DELETE FROM search_text WHERE path=?")) ||
          (src = prep(w, &w->ins_fts, "INSERT INTO search_fts(rowid,text) VALUES(?,?)")) ||
          (src = prep(w, &w->ins_title, "INSERT INTO search_title(rowid,title) VALUES(?,?)"))))
@@ -572,8 +590,8 @@ smz_err smz_writer_set_meta(smz_writer *w, const char *key, const void *value, s
     if (!key[0] || strlen(key) > 64 || len > SMZ_MAX_META_VALUE)
         return fail(w, SMZ_E_INVALID, "metadata %.64s: key or value too long", key);
     sqlite3_stmt *s;
-    int src = sqlite3_prepare_v2(w->db, "INSERT OR REPLACE INTO metadata(key,value) VALUES(?,?)",
-                                 -1, &s, NULL);
+    int src = sqlite3_prepare_v2(w->db, "INSERT OR REPLACE INTO metadata(key,value) VALUES(?,?)", -1, &s,
+                                 NULL);
     if (src == SQLITE_OK) {
         sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
         sqlite3_bind_blob(s, 2, len ? value : "", (int)len, SQLITE_STATIC);
@@ -612,8 +630,8 @@ int smz_writer_has(smz_writer *w, const char *path)
 }
 
 /* Inserts or (on a path clash: the later one wins) replaces an entry row. */
-static smz_err put_row(smz_writer *w, const char *path, const char *title, int64_t mime,
-                       int64_t cid, uint64_t off, uint64_t size, const char *redirect)
+static smz_err put_row(smz_writer *w, const char *path, const char *title, int64_t mime, int64_t cid,
+                       uint64_t off, uint64_t size, const char *redirect)
 {
     int old = smz_writer_has(w, path);
     sqlite3_stmt *s = old ? w->upd_entry : w->ins_entry;
@@ -694,8 +712,8 @@ smz_err smz_writer_add_stream(smz_writer *w, const smz_writer_entry *e, smz_writ
     if (rc != SMZ_OK)
         return rc;
     if (e->size > SMZ_WRITER_MAX_ENTRY)
-        return fail(w, SMZ_E_TOOBIG, "%s: %zu bytes is over the %u-byte entry limit", e->path,
-                    e->size, SMZ_WRITER_MAX_ENTRY);
+        return fail(w, SMZ_E_TOOBIG, "%s: %zu bytes is over the %u-byte entry limit", e->path, e->size,
+                    SMZ_WRITER_MAX_ENTRY);
     if ((rc = check_room(w, e->size)) != SMZ_OK || (rc = mime_id(w, e->mime, &mime)) != SMZ_OK)
         return rc;
     if (!(buf = malloc(SMZ_STREAM_PIECE)))
@@ -816,8 +834,8 @@ smz_err smz_writer_add(smz_writer *w, const smz_writer_entry *e)
     if (e->size > SMZ_WRITER_LARGE_ENTRY && e->size <= SMZ_WRITER_MAX_ENTRY)
         return smz_writer_add_stream(w, e, read_memory, (void *)e->data);
     if (e->size > SMZ_WRITER_MAX_ENTRY)
-        return fail(w, SMZ_E_TOOBIG, "%s: %zu bytes is over the %u-byte entry limit", e->path,
-                    e->size, SMZ_WRITER_MAX_ENTRY);
+        return fail(w, SMZ_E_TOOBIG, "%s: %zu bytes is over the %u-byte entry limit", e->path, e->size,
+                    SMZ_WRITER_MAX_ENTRY);
     if ((rc = mime_id(w, e->mime, &mime)) != SMZ_OK)
         return rc;
     int klass = is_precompressed(e->mime) ? CLASS_RAW : CLASS_DATA;
@@ -837,8 +855,7 @@ smz_err smz_writer_add(smz_writer *w, const smz_writer_entry *e)
     return SMZ_OK;
 }
 
-smz_err smz_writer_add_redirect(smz_writer *w, const char *path, const char *title,
-                                const char *target)
+smz_err smz_writer_add_redirect(smz_writer *w, const char *path, const char *title, const char *target)
 {
     smz_err rc = check_state(w);
     if (rc != SMZ_OK)
@@ -856,8 +873,8 @@ smz_err smz_writer_add_redirect(smz_writer *w, const char *path, const char *tit
 static smz_err meta_default(smz_writer *w, const char *key, const char *value)
 {
     sqlite3_stmt *s;
-    int src = sqlite3_prepare_v2(w->db, "INSERT OR IGNORE INTO metadata(key,value) VALUES(?,?)",
-                                 -1, &s, NULL);
+    int src = sqlite3_prepare_v2(w->db, "INSERT OR IGNORE INTO metadata(key,value) VALUES(?,?)", -1, &s,
+                                 NULL);
     if (src == SQLITE_OK) {
         sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
         sqlite3_bind_blob(s, 2, value, (int)strlen(value), SQLITE_STATIC);
@@ -919,8 +936,8 @@ static void stop_workers(smz_writer *w)
 static void close_db(smz_writer *w)
 {
     sqlite3_stmt **all[] = {&w->ins_entry, &w->upd_entry, &w->find_entry, &w->ins_cluster,
-                            &w->ins_mime, &w->find_mime, &w->ins_text, &w->ins_fts, &w->ins_title, &w->del_text,
-                            &w->ins_large, &w->page_count};
+                            &w->ins_mime,  &w->find_mime, &w->ins_text,   &w->ins_fts,
+                            &w->ins_title, &w->del_text,  &w->ins_large,  &w->page_count};
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
         sqlite3_finalize(*all[i]);
         *all[i] = NULL;
@@ -939,8 +956,7 @@ static smz_err sync_path(smz_writer *w, const char *p, int dir)
     int e = errno;
     close(fd);
     if (r != 0 && !(dir && (e == EINVAL || e == EBADF)))
-        return fail(w, e == ENOSPC ? SMZ_E_NOSPACE : SMZ_E_IO, "cannot sync %s: %s", p,
-                    strerror(e));
+        return fail(w, e == ENOSPC ? SMZ_E_NOSPACE : SMZ_E_IO, "cannot sync %s: %s", p, strerror(e));
     return SMZ_OK;
 }
 
@@ -1018,10 +1034,10 @@ smz_err smz_writer_finish(smz_writer *w)
         snprintf(name, sizeof name, "archive");
     if ((rc = meta_default(w, "Name", name)) != SMZ_OK)
         return rc;
-    if (w->ins_fts &&
-        (src = sqlite3_exec(w->db, "INSERT INTO search_fts(search_fts) VALUES('optimize'); "
-                                   "INSERT INTO search_title(search_title) VALUES('optimize')", NULL,
-                            NULL, NULL)) != SQLITE_OK)
+    if (w->ins_fts && (src = sqlite3_exec(w->db,
+                                          "INSERT INTO search_fts(search_fts) VALUES('optimize'); "
+                                          "INSERT INTO search_title(search_title) VALUES('optimize')",
+                                          NULL, NULL, NULL)) != SQLITE_OK)
         return sqlfail(w, src, "optimising the index");
     if ((src = sqlite3_exec(w->db, "COMMIT", NULL, NULL, NULL)) != SQLITE_OK)
         return sqlfail(w, src, "committing the archive");
@@ -1045,15 +1061,15 @@ smz_err smz_writer_finish(smz_writer *w)
     }
     struct stat fsb;
     if (w->o.max_bytes && stat(w->tmp_path, &fsb) == 0 && (uint64_t)fsb.st_size > w->o.max_bytes)
-        return fail(w, SMZ_E_TOOBIG, "the archive would be over its size limit of %llu bytes (%llu bytes)",
+        return fail(w, SMZ_E_TOOBIG,
+                    "the archive would be over its size limit of %llu bytes (%llu bytes)",
                     (unsigned long long)w->o.max_bytes, (unsigned long long)fsb.st_size);
     if ((rc = sync_path(w, w->tmp_path, 0)) != SMZ_OK)
         return rc;
     if (atomic_load(&w->interrupted))
         return fail(w, SMZ_E_INTERRUPTED, "interrupted");
     if (rename(w->tmp_path, w->path) != 0)
-        return fail(w, SMZ_E_IO, "cannot rename %s to %s: %s", w->tmp_path, w->path,
-                    strerror(errno));
+        return fail(w, SMZ_E_IO, "cannot rename %s to %s: %s", w->tmp_path, w->path, strerror(errno));
     free(w->tmp_path);
     w->tmp_path = NULL;
     char *dir = strdup(w->path);

@@ -174,15 +174,41 @@ static void today(char out[11])
     strftime(out, 11, "%Y-%m-%d", &tm);
 }
 
-enum { O_TITLE = 256, O_DESC, O_LANG, O_MAIN, O_NAME, O_CREATOR, O_PUBLISHER, O_DATE, O_TAGS,
-       O_SOURCE, O_LICENSE, O_ILLUS, O_REDIR, O_HIDDEN, O_NOINDEX, O_THREADS, O_CLUSTER,
-       O_LEVEL, O_ARTICLES, O_NOARTICLES, O_METADATA, O_SIGN, O_PWFILE,
-       O_MAXSIZE, O_MAXENTRY };
+enum {
+    O_TITLE = 256,
+    O_DESC,
+    O_LANG,
+    O_MAIN,
+    O_NAME,
+    O_CREATOR,
+    O_PUBLISHER,
+    O_DATE,
+    O_TAGS,
+    O_SOURCE,
+    O_LICENSE,
+    O_ILLUS,
+    O_REDIR,
+    O_HIDDEN,
+    O_NOINDEX,
+    O_THREADS,
+    O_CLUSTER,
+    O_LEVEL,
+    O_ARTICLES,
+    O_NOARTICLES,
+    O_METADATA,
+    O_SIGN,
+    O_PWFILE,
+    O_MAXSIZE,
+    O_MAXENTRY
+};
 
-static const struct { int opt; const char *key; } keys[] = {
-    {O_TITLE, "Title"}, {O_DESC, "Description"}, {O_LANG, "Language"}, {O_MAIN, "MainPage"},
-    {O_NAME, "Name"}, {O_CREATOR, "Creator"}, {O_PUBLISHER, "Publisher"}, {O_DATE, "Date"},
-    {O_TAGS, "Tags"}, {O_SOURCE, "Source"}, {O_LICENSE, "License"},
+static const struct {
+    int opt;
+    const char *key;
+} keys[] = {
+    {O_TITLE, "Title"}, {O_DESC, "Description"}, {O_LANG, "Language"},       {O_MAIN, "MainPage"},
+    {O_NAME, "Name"},   {O_CREATOR, "Creator"},  {O_PUBLISHER, "Publisher"}, {O_DATE, "Date"},
+    {O_TAGS, "Tags"},   {O_SOURCE, "Source"},    {O_LICENSE, "License"},
 };
 
 /* Reads samizdat.json from the root of each folder source, then FILE (later
@@ -320,21 +346,35 @@ static int parse_size(const char *s, uint64_t *out)
 int main(int argc, char **argv)
 {
     static const struct option longopts[] = {
-        {"output", required_argument, 0, 'o'}, {"title", required_argument, 0, O_TITLE},
-        {"description", required_argument, 0, O_DESC}, {"language", required_argument, 0, O_LANG},
-        {"main-page", required_argument, 0, O_MAIN}, {"name", required_argument, 0, O_NAME},
-        {"creator", required_argument, 0, O_CREATOR}, {"publisher", required_argument, 0, O_PUBLISHER},
-        {"date", required_argument, 0, O_DATE}, {"tags", required_argument, 0, O_TAGS},
-        {"source", required_argument, 0, O_SOURCE}, {"license", required_argument, 0, O_LICENSE},
-        {"illustration", required_argument, 0, O_ILLUS}, {"redirects", required_argument, 0, O_REDIR},
-        {"include-hidden", no_argument, 0, O_HIDDEN}, {"no-index", no_argument, 0, O_NOINDEX},
-        {"articles", no_argument, 0, O_ARTICLES}, {"no-articles", no_argument, 0, O_NOARTICLES},
-        {"threads", required_argument, 0, O_THREADS}, {"cluster-size", required_argument, 0, O_CLUSTER},
-        {"level", required_argument, 0, O_LEVEL}, {"quiet", no_argument, 0, 'q'},
-        {"max-size", required_argument, 0, O_MAXSIZE}, {"max-entry-size", required_argument, 0, O_MAXENTRY},
+        {"output", required_argument, 0, 'o'},
+        {"title", required_argument, 0, O_TITLE},
+        {"description", required_argument, 0, O_DESC},
+        {"language", required_argument, 0, O_LANG},
+        {"main-page", required_argument, 0, O_MAIN},
+        {"name", required_argument, 0, O_NAME},
+        {"creator", required_argument, 0, O_CREATOR},
+        {"publisher", required_argument, 0, O_PUBLISHER},
+        {"date", required_argument, 0, O_DATE},
+        {"tags", required_argument, 0, O_TAGS},
+        {"source", required_argument, 0, O_SOURCE},
+        {"license", required_argument, 0, O_LICENSE},
+        {"illustration", required_argument, 0, O_ILLUS},
+        {"redirects", required_argument, 0, O_REDIR},
+        {"include-hidden", no_argument, 0, O_HIDDEN},
+        {"no-index", no_argument, 0, O_NOINDEX},
+        {"articles", no_argument, 0, O_ARTICLES},
+        {"no-articles", no_argument, 0, O_NOARTICLES},
+        {"threads", required_argument, 0, O_THREADS},
+        {"cluster-size", required_argument, 0, O_CLUSTER},
+        {"level", required_argument, 0, O_LEVEL},
+        {"quiet", no_argument, 0, 'q'},
+        {"max-size", required_argument, 0, O_MAXSIZE},
+        {"max-entry-size", required_argument, 0, O_MAXENTRY},
         {"metadata", required_argument, 0, O_METADATA},
-        {"sign", required_argument, 0, O_SIGN}, {"password-file", required_argument, 0, O_PWFILE},
-        {"help", no_argument, 0, 'h'}, {0, 0, 0, 0},
+        {"sign", required_argument, 0, O_SIGN},
+        {"password-file", required_argument, 0, O_PWFILE},
+        {"help", no_argument, 0, 'h'},
+        {0, 0, 0, 0},
     };
     const char *out = NULL, *meta[O_LICENSE + 1] = {0}, *illus = NULL, *redirects = NULL;
     const char *meta_file = NULL, *sign_key = NULL, *pw_file = NULL;
@@ -360,10 +400,17 @@ int main(int argc, char **argv)
         case 'o': out = optarg; break;
         case 'q': u.quiet = 1; break;
         case 'h': fputs(usage, stdout); return 0;
-        case O_TITLE: case O_DESC: case O_LANG: case O_MAIN: case O_NAME: case O_CREATOR:
-        case O_PUBLISHER: case O_DATE: case O_TAGS: case O_SOURCE: case O_LICENSE:
-            meta[c] = optarg;
-            break;
+        case O_TITLE:
+        case O_DESC:
+        case O_LANG:
+        case O_MAIN:
+        case O_NAME:
+        case O_CREATOR:
+        case O_PUBLISHER:
+        case O_DATE:
+        case O_TAGS:
+        case O_SOURCE:
+        case O_LICENSE: meta[c] = optarg; break;
         case O_ILLUS: illus = optarg; break;
         case O_REDIR: redirects = optarg; break;
         case O_METADATA: meta_file = optarg; break;
@@ -521,8 +568,9 @@ int main(int argc, char **argv)
         char old[4200];
         struct stat osb;
         if (snprintf(old, sizeof old, "%s.minisig", out) < (int)sizeof old && stat(old, &osb) == 0)
-            fprintf(stderr, "%swarning: %s is the signature of the archive this one replaced: "
-                            "remove it or pack again with --sign\n",
+            fprintf(stderr,
+                    "%swarning: %s is the signature of the archive this one replaced: "
+                    "remove it or pack again with --sign\n",
                     u.tty && !u.quiet ? "\r\033[K" : "", old);
     }
     if (!u.quiet) {
@@ -537,8 +585,8 @@ int main(int argc, char **argv)
         if (sk) {
             char id[SMZ_KEYID_SIZE];
             smz_seckey_keyid(sk, id);
-            fprintf(stderr, "%s: signed with key %s (inside the archive and in %s.minisig)\n", out,
-                    id, out);
+            fprintf(stderr, "%s: signed with key %s (inside the archive and in %s.minisig)\n", out, id,
+                    out);
         }
     }
     status = 0;

@@ -33,7 +33,8 @@ void cli_debug_decodes(const smz_reader *r)
     if (!r || !getenv("SMZ_DEBUG_DECODES"))
         return;
     smz_reader_decoded(r, &n, &bytes);
-    fprintf(stderr, "smz: decoded %llu clusters, %llu bytes\n", (unsigned long long)n, (unsigned long long)bytes);
+    fprintf(stderr, "smz: decoded %llu clusters, %llu bytes\n", (unsigned long long)n,
+            (unsigned long long)bytes);
 }
 
 int cli_is_help(const char *arg)

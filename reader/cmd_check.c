@@ -38,8 +38,7 @@ static int stored_digest(smz_reader *r, unsigned char d[SMZ_DIGEST_BYTES])
     char *v = NULL;
     size_t n = 0, bin = 0;
     int ok = smz_reader_meta(r, "Digest", &v, &n) == SMZ_OK && n == 2 * SMZ_DIGEST_BYTES &&
-             sodium_hex2bin(d, SMZ_DIGEST_BYTES, v, n, NULL, &bin, NULL) == 0 &&
-             bin == SMZ_DIGEST_BYTES;
+             sodium_hex2bin(d, SMZ_DIGEST_BYTES, v, n, NULL, &bin, NULL) == 0 && bin == SMZ_DIGEST_BYTES;
     free(v);
     return ok;
 }
@@ -52,7 +51,8 @@ static uint64_t sig_problems(ctx *c, const smz_verify_report *rep)
     cli_verdict v = cli_verdict_of(rep);
     for (size_t i = 0; i < rep->n; i++) {
         const smz_sigcheck *sc = &rep->sigs[i];
-        if (sc->status == SMZ_SIGSTATUS_GOOD || (v == VERDICT_VERIFIED && sc->status != SMZ_SIGSTATUS_BAD))
+        if (sc->status == SMZ_SIGSTATUS_GOOD ||
+            (v == VERDICT_VERIFIED && sc->status != SMZ_SIGSTATUS_BAD))
             continue;
         snprintf(msg, sizeof msg, "%s: %s%s", cli_sig_where(sc),
                  sc->status == SMZ_SIGSTATUS_BAD ? "bad signature: " : "", sc->message);

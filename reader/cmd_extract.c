@@ -66,7 +66,7 @@ enum { LINK_SYMLINK = 1, LINK_HARD, LINK_NONE };
 
 typedef struct item {
     smz_entry *e;
-    int folder; /* another chosen entry lies under it: left out */
+    int folder;    /* another chosen entry lies under it: left out */
     char *written; /* the name as the output writes it (see same_names) */
 } item;
 
@@ -107,7 +107,8 @@ static long same_names(item *items, size_t n, struct archive_entry *ae)
         if (strcmp(by[k]->written, by[k - 1]->written))
             continue;
         by[k]->folder = 1; /* the later in path order, as items is */
-        fprintf(stderr, "smz extract: %s: written as the same name as %s (Unicode normalisation); skipped\n",
+        fprintf(stderr,
+                "smz extract: %s: written as the same name as %s (Unicode normalisation); skipped\n",
                 cli_t(by[k]->e->path), cli_t(by[k - 1]->e->path));
         dropped++;
         by[k] = by[k - 1]; /* a third of the same name compares with the kept one */
@@ -333,7 +334,8 @@ int cmd_extract(int argc, char **argv)
             item *d = find_item(items, n_items, p, (size_t)(q - p));
             if (d && !d->folder) {
                 d->folder = 1;
-                fprintf(stderr, "smz extract: %s: also a folder of other entries; skipped\n", cli_t(d->e->path));
+                fprintf(stderr, "smz extract: %s: also a folder of other entries; skipped\n",
+                        cli_t(d->e->path));
                 failures++;
             }
         }
@@ -385,10 +387,13 @@ int cmd_extract(int argc, char **argv)
             failures++;
         } else {
             int how = !fmt || depth(t->path) >= depth(e->path) ? LINK_SYMLINK
-                      : strcmp(fmt, "zip") ? LINK_HARD : LINK_NONE;
+                      : strcmp(fmt, "zip")                     ? LINK_HARD
+                                                               : LINK_NONE;
             if (how == LINK_NONE) {
-                fprintf(stderr, "smz extract: %s: a redirect up the tree cannot be a safe link in a zip; skipped\n",
-                        cli_t(e->path));
+                fprintf(
+                    stderr,
+                    "smz extract: %s: a redirect up the tree cannot be a safe link in a zip; skipped\n",
+                    cli_t(e->path));
                 failures++;
             } else {
                 fatal = write_entry(a, ae, r, e, t->path, how, buf, &failures);

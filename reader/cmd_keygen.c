@@ -23,8 +23,7 @@ int cmd_keygen(int argc, char **argv)
 {
     const char *pub = "smz.pub", *sec = "smz.key", *pw_file = NULL, *comment = NULL;
     int nopw = 0, force = 0, status = 1;
-    char pw[SMZ_SIGN_PASSWORD_MAX + 2] = "", err[1024], id[SMZ_KEYID_SIZE],
-                                      b64[SMZ_PUBKEY_B64_SIZE];
+    char pw[SMZ_SIGN_PASSWORD_MAX + 2] = "", err[1024], id[SMZ_KEYID_SIZE], b64[SMZ_PUBKEY_B64_SIZE];
     smz_seckey *sk = NULL;
     smz_sign_ctx *cx = NULL;
     smz_pubkey *pk = NULL;

@@ -12,8 +12,9 @@
  * marks as bold (on a terminal) or as [ and ]. */
 static void put_snippet(const char *s, int tty)
 {
-    static const struct { const char *ent, *ch; } ents[] = {
-        {"&amp;", "&"}, {"&lt;", "<"}, {"&gt;", ">"}, {"&quot;", "\""}, {"&#39;", "'"}};
+    static const struct {
+        const char *ent, *ch;
+    } ents[] = {{"&amp;", "&"}, {"&lt;", "<"}, {"&gt;", ">"}, {"&quot;", "\""}, {"&#39;", "'"}};
     while (*s) {
         if (!strncmp(s, "<b>", 3)) {
             fputs(tty ? "\033[1m" : "[", stdout);
@@ -62,27 +63,29 @@ static int parse_count(const char *cmd, const char *opt, const char *v, size_t *
 static int run(int suggest, int argc, char **argv)
 {
     const char *cmd = suggest ? "suggest" : "search";
-    const char *usage = suggest ? "usage: smz suggest ARCHIVE PREFIX [--limit N] [--json]\n"
-                                : "usage: smz search ARCHIVE QUERY [--limit N] [--offset N] [--no-snippets] [--json]\n";
+    const char *usage =
+        suggest ? "usage: smz suggest ARCHIVE PREFIX [--limit N] [--json]\n"
+                : "usage: smz search ARCHIVE QUERY [--limit N] [--offset N] [--no-snippets] [--json]\n";
     const char *path = NULL, *query = NULL;
     size_t limit = 10, offset = 0;
     int json = 0, no_snippets = 0;
     for (int i = 1; i < argc; i++) {
         if (cli_is_help(argv[i])) {
             fputs(usage, stdout);
-            fputs(suggest
-                      ? "Titles that start with PREFIX (case- and accent-insensitive; for Chinese,\n"
-                        "Japanese and Korean, titles holding the characters typed), best first.\n"
-                        "--limit N (default 10, at most 100); --json prints {\"total\":N,\"results\":[...]}.\n"
-                      : "Full-text search, best first: path, title and a snippet with the matched words\n"
-                        "marked, then about how many pages match.  Words are ANDed; \"quoted phrase\",\n"
-                        "prefix*, -excluded; everything else is taken literally.\n"
-                        "--limit N (default 10, at most 100), --offset N (skip N hits);\n"
-                        "--no-snippets: paths and titles only (pages are then read only to check a\n"
-                        "phrase; the fastest way to list hits);\n"
-                        "--json prints {\"total\":N,\"results\":[{\"path\",\"title\",\"snippet\",\"score\"}]}\n"
-                        "(snippets as HTML).  Exit status: 0 hits, 1 none, 2 usage error or failure.\n",
-                  stdout);
+            fputs(
+                suggest
+                    ? "Titles that start with PREFIX (case- and accent-insensitive; for Chinese,\n"
+                      "Japanese and Korean, titles holding the characters typed), best first.\n"
+                      "--limit N (default 10, at most 100); --json prints {\"total\":N,\"results\":[...]}.\n"
+                    : "Full-text search, best first: path, title and a snippet with the matched words\n"
+                      "marked, then about how many pages match.  Words are ANDed; \"quoted phrase\",\n"
+                      "prefix*, -excluded; everything else is taken literally.\n"
+                      "--limit N (default 10, at most 100), --offset N (skip N hits);\n"
+                      "--no-snippets: paths and titles only (pages are then read only to check a\n"
+                      "phrase; the fastest way to list hits);\n"
+                      "--json prints {\"total\":N,\"results\":[{\"path\",\"title\",\"snippet\",\"score\"}]}\n"
+                      "(snippets as HTML).  Exit status: 0 hits, 1 none, 2 usage error or failure.\n",
+                stdout);
             return 0;
         } else if (!strcmp(argv[i], "--json")) {
             json = 1;
@@ -99,8 +102,8 @@ static int run(int suggest, int argc, char **argv)
         } else if (!query) {
             query = argv[i];
         } else {
-            fprintf(stderr, "smz %s: unexpected argument '%s' (quote a query of several words)\n",
-                    cmd, argv[i]);
+            fprintf(stderr, "smz %s: unexpected argument '%s' (quote a query of several words)\n", cmd,
+                    argv[i]);
             return 2;
         }
     }
@@ -158,8 +161,10 @@ static int run(int suggest, int argc, char **argv)
                    res->total == 1 ? "match" : "matches");
     }
     if (res->partial)
-        fprintf(stderr, "smz %s: the search stopped early: this archive's pages cost more to read "
-                        "than one search may, so the results are partial\n", cmd);
+        fprintf(stderr,
+                "smz %s: the search stopped early: this archive's pages cost more to read "
+                "than one search may, so the results are partial\n",
+                cmd);
     status = res->n ? 0 : 1;
 out:
     if (fflush(stdout) != 0 && status != 2) {

@@ -91,14 +91,16 @@ static void *stop_watch(void *p)
         if (atomic_load(&stopped))
             return NULL;
         if (sig > 0) {
-            fprintf(stderr, "smz serve: second signal: stopped without waiting for the requests in progress\n");
+            fprintf(stderr,
+                    "smz serve: second signal: stopped without waiting for the requests in progress\n");
             _exit(1);
         }
     }
     if (atomic_load(&stopped))
         return NULL;
-    fprintf(stderr, "smz serve: still stopping after " STR(STOP_GRACE_S) " s: stopped without waiting for "
-                    "the requests in progress\n");
+    fprintf(stderr,
+            "smz serve: still stopping after " STR(STOP_GRACE_S) " s: stopped without waiting for "
+                                                                 "the requests in progress\n");
     _exit(2);
     return NULL;
 }

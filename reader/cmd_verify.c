@@ -23,9 +23,9 @@ static void print_text(const char *path, const smz_verify_report *rep, cli_verdi
     const char *good_key = NULL, *some_key = NULL;
     for (size_t i = 0; i < rep->n; i++) {
         const smz_sigcheck *sc = &rep->sigs[i];
-        const char *st = sc->status == SMZ_SIGSTATUS_GOOD      ? "good"
-                         : sc->status == SMZ_SIGSTATUS_BAD     ? "BAD"
-                                                               : "untrusted";
+        const char *st = sc->status == SMZ_SIGSTATUS_GOOD  ? "good"
+                         : sc->status == SMZ_SIGSTATUS_BAD ? "BAD"
+                                                           : "untrusted";
         printf("%s: %s", cli_sig_where(sc), st);
         if (sc->keyid[0])
             printf(", key %s (%s)", cli_t(sc->keyid), sc->trusted ? "trusted" : "not trusted");
@@ -43,9 +43,7 @@ static void print_text(const char *path, const smz_verify_report *rep, cli_verdi
     case VERDICT_VERIFIED:
         printf("%s: verified: signed by trusted key %s\n", cli_t(path), cli_t(good_key));
         break;
-    case VERDICT_BAD:
-        printf("%s: BAD SIGNATURE\n", cli_t(path));
-        break;
+    case VERDICT_BAD: printf("%s: BAD SIGNATURE\n", cli_t(path)); break;
     case VERDICT_UNTRUSTED:
         if (some_key)
             printf("%s: not signed by a trusted key (signed by %s)\n", cli_t(path), cli_t(some_key));

@@ -63,8 +63,7 @@ static void *lazy_sym(lazy_lib *lib, void (*load)(void), const char *name)
     void *p = lib->handle ? dlsym(lib->handle, name) : NULL;
     if (!p) {
         const char *why = dlerror();
-        fprintf(stderr, "smz: cannot use %s from %s: %s\n", name, lib->soname,
-                why ? why : "not found");
+        fprintf(stderr, "smz: cannot use %s from %s: %s\n", name, lib->soname, why ? why : "not found");
         exit(1);
     }
     return p;
@@ -72,54 +71,55 @@ static void *lazy_sym(lazy_lib *lib, void (*load)(void), const char *name)
 
 /* The first caller loads the library under pthread_once; each function's
  * address is then looked up once and kept in fn_. */
-#define LAZY_RESOLVE(lib, name)                                                         \
-    static _Atomic(fn_t) fn_;                                                           \
-    fn_t real_ = atomic_load_explicit(&fn_, memory_order_acquire);                      \
-    if (!real_) {                                                                       \
-        real_ = (fn_t)lazy_sym(&lib_##lib, load_##lib, #name);                          \
-        atomic_store_explicit(&fn_, real_, memory_order_release);                       \
+#define LAZY_RESOLVE(lib, name)                                                                         \
+    static _Atomic(fn_t) fn_;                                                                           \
+    fn_t real_ = atomic_load_explicit(&fn_, memory_order_acquire);                                      \
+    if (!real_) {                                                                                       \
+        real_ = (fn_t)lazy_sym(&lib_##lib, load_##lib, #name);                                          \
+        atomic_store_explicit(&fn_, real_, memory_order_release);                                       \
     }
-#define LAZY_FN(lib, ret, name, params, args)                                           \
-    ret name params                                                                     \
-    {                                                                                   \
-        typedef ret(*fn_t) params;                                                      \
-        LAZY_RESOLVE(lib, name)                                                         \
-        return real_ args;                                                                \
+#define LAZY_FN(lib, ret, name, params, args)                                                           \
+    ret name params                                                                                     \
+    {                                                                                                   \
+        typedef ret(*fn_t) params;                                                                      \
+        LAZY_RESOLVE(lib, name)                                                                         \
+        return real_ args;                                                                              \
     }
-#define LAZY_VOID(lib, name, params, args)                                              \
-    void name params                                                                    \
-    {                                                                                   \
-        typedef void (*fn_t) params;                                                    \
-        LAZY_RESOLVE(lib, name)                                                         \
-        real_ args;                                                                     \
+#define LAZY_VOID(lib, name, params, args)                                                              \
+    void name params                                                                                    \
+    {                                                                                                   \
+        typedef void(*fn_t) params;                                                                     \
+        LAZY_RESOLVE(lib, name)                                                                         \
+        real_ args;                                                                                     \
     }
 
 /* libarchive: smz extract --format. */
-LAZY_FN(archive, struct archive_entry *, archive_entry_clear, (struct archive_entry *e), (e))
-LAZY_VOID(archive, archive_entry_free, (struct archive_entry *e), (e))
+LAZY_FN(archive, struct archive_entry *, archive_entry_clear, (struct archive_entry * e), (e))
+LAZY_VOID(archive, archive_entry_free, (struct archive_entry * e), (e))
 LAZY_FN(archive, struct archive_entry *, archive_entry_new, (void), ())
-LAZY_FN(archive, const char *, archive_entry_pathname, (struct archive_entry *e), (e))
-LAZY_VOID(archive, archive_entry_set_filetype, (struct archive_entry *e, unsigned int t), (e, t))
-LAZY_VOID(archive, archive_entry_set_mtime, (struct archive_entry *e, time_t t, long ns), (e, t, ns))
-LAZY_VOID(archive, archive_entry_set_pathname_utf8, (struct archive_entry *e, const char *p), (e, p))
-LAZY_VOID(archive, archive_entry_set_perm, (struct archive_entry *e, __LA_MODE_T m), (e, m))
-LAZY_VOID(archive, archive_entry_set_size, (struct archive_entry *e, la_int64_t n), (e, n))
-LAZY_VOID(archive, archive_entry_set_symlink_utf8, (struct archive_entry *e, const char *p), (e, p))
-LAZY_VOID(archive, archive_entry_set_hardlink_utf8, (struct archive_entry *e, const char *p), (e, p))
-LAZY_FN(archive, const char *, archive_error_string, (struct archive *a), (a))
-LAZY_FN(archive, int, archive_write_add_filter_gzip, (struct archive *a), (a))
-LAZY_FN(archive, int, archive_write_add_filter_zstd, (struct archive *a), (a))
-LAZY_FN(archive, int, archive_write_close, (struct archive *a), (a))
-LAZY_FN(archive, la_ssize_t, archive_write_data, (struct archive *a, const void *b, size_t n), (a, b, n))
+LAZY_FN(archive, const char *, archive_entry_pathname, (struct archive_entry * e), (e))
+LAZY_VOID(archive, archive_entry_set_filetype, (struct archive_entry * e, unsigned int t), (e, t))
+LAZY_VOID(archive, archive_entry_set_mtime, (struct archive_entry * e, time_t t, long ns), (e, t, ns))
+LAZY_VOID(archive, archive_entry_set_pathname_utf8, (struct archive_entry * e, const char *p), (e, p))
+LAZY_VOID(archive, archive_entry_set_perm, (struct archive_entry * e, __LA_MODE_T m), (e, m))
+LAZY_VOID(archive, archive_entry_set_size, (struct archive_entry * e, la_int64_t n), (e, n))
+LAZY_VOID(archive, archive_entry_set_symlink_utf8, (struct archive_entry * e, const char *p), (e, p))
+LAZY_VOID(archive, archive_entry_set_hardlink_utf8, (struct archive_entry * e, const char *p), (e, p))
+LAZY_FN(archive, const char *, archive_error_string, (struct archive * a), (a))
+LAZY_FN(archive, int, archive_write_add_filter_gzip, (struct archive * a), (a))
+LAZY_FN(archive, int, archive_write_add_filter_zstd, (struct archive * a), (a))
+LAZY_FN(archive, int, archive_write_close, (struct archive * a), (a))
+LAZY_FN(archive, la_ssize_t, archive_write_data, (struct archive * a, const void *b, size_t n),
+        (a, b, n))
 LAZY_FN(archive, struct archive *, archive_write_disk_new, (void), ())
-LAZY_FN(archive, int, archive_write_disk_set_options, (struct archive *a, int f), (a, f))
-LAZY_FN(archive, int, archive_write_finish_entry, (struct archive *a), (a))
-LAZY_FN(archive, int, archive_write_free, (struct archive *a), (a))
-LAZY_FN(archive, int, archive_write_header, (struct archive *a, struct archive_entry *e), (a, e))
+LAZY_FN(archive, int, archive_write_disk_set_options, (struct archive * a, int f), (a, f))
+LAZY_FN(archive, int, archive_write_finish_entry, (struct archive * a), (a))
+LAZY_FN(archive, int, archive_write_free, (struct archive * a), (a))
+LAZY_FN(archive, int, archive_write_header, (struct archive * a, struct archive_entry *e), (a, e))
 LAZY_FN(archive, struct archive *, archive_write_new, (void), ())
-LAZY_FN(archive, int, archive_write_open_filename, (struct archive *a, const char *p), (a, p))
-LAZY_FN(archive, int, archive_write_set_format_pax_restricted, (struct archive *a), (a))
-LAZY_FN(archive, int, archive_write_set_format_zip, (struct archive *a), (a))
+LAZY_FN(archive, int, archive_write_open_filename, (struct archive * a, const char *p), (a, p))
+LAZY_FN(archive, int, archive_write_set_format_pax_restricted, (struct archive * a), (a))
+LAZY_FN(archive, int, archive_write_set_format_zip, (struct archive * a), (a))
 
 /* libxml2: page text for search, suggestions, check and serve. */
 LAZY_FN(xml, xmlGenericErrorFunc *, __xmlGenericError, (void), ())
@@ -139,22 +139,25 @@ LAZY_VOID(xml, xmlSetStructuredErrorFunc, (void *c, xmlStructuredErrorFunc h), (
 
 /* CivetWeb: smz serve. */
 LAZY_FN(civetweb, unsigned, mg_check_feature, (unsigned f), (f))
-LAZY_VOID(civetweb, mg_disable_connection_keep_alive, (struct mg_connection *c), (c))
+LAZY_VOID(civetweb, mg_disable_connection_keep_alive, (struct mg_connection * c), (c))
 LAZY_FN(civetweb, unsigned, mg_exit_library, (void), ())
-LAZY_FN(civetweb, const char *, mg_get_response_code_text, (const struct mg_connection *c, int s), (c, s))
+LAZY_FN(civetweb, const char *, mg_get_response_code_text, (const struct mg_connection *c, int s),
+        (c, s))
 LAZY_FN(civetweb, struct mg_context *, mg_get_context, (const struct mg_connection *c), (c))
 LAZY_FN(civetweb, const char *, mg_get_header, (const struct mg_connection *c, const char *n), (c, n))
-LAZY_FN(civetweb, const struct mg_request_info *, mg_get_request_info, (const struct mg_connection *c), (c))
-LAZY_FN(civetweb, int, mg_get_server_ports, (const struct mg_context *c, int n, struct mg_server_port *p),
-        (c, n, p))
+LAZY_FN(civetweb, const struct mg_request_info *, mg_get_request_info, (const struct mg_connection *c),
+        (c))
+LAZY_FN(civetweb, int, mg_get_server_ports,
+        (const struct mg_context *c, int n, struct mg_server_port *p), (c, n, p))
 LAZY_FN(civetweb, void *, mg_get_thread_pointer, (const struct mg_connection *c), (c))
 LAZY_FN(civetweb, void *, mg_get_user_data, (const struct mg_context *c), (c))
 LAZY_FN(civetweb, int, mg_get_var2,
-        (const char *d, size_t dn, const char *v, char *dst, size_t dstn, size_t occ), (d, dn, v, dst, dstn, occ))
+        (const char *d, size_t dn, const char *v, char *dst, size_t dstn, size_t occ),
+        (d, dn, v, dst, dstn, occ))
 LAZY_FN(civetweb, unsigned, mg_init_library, (unsigned f), (f))
-LAZY_VOID(civetweb, mg_set_request_handler, (struct mg_context *c, const char *u, mg_request_handler h, void *d),
-          (c, u, h, d))
+LAZY_VOID(civetweb, mg_set_request_handler,
+          (struct mg_context * c, const char *u, mg_request_handler h, void *d), (c, u, h, d))
 LAZY_FN(civetweb, struct mg_context *, mg_start,
         (const struct mg_callbacks *cb, void *u, const char **o), (cb, u, o))
-LAZY_VOID(civetweb, mg_stop, (struct mg_context *c), (c))
-LAZY_FN(civetweb, int, mg_write, (struct mg_connection *c, const void *b, size_t n), (c, b, n))
+LAZY_VOID(civetweb, mg_stop, (struct mg_context * c), (c))
+LAZY_FN(civetweb, int, mg_write, (struct mg_connection * c, const void *b, size_t n), (c, b, n))

@@ -23,7 +23,8 @@
 
 void url_entry(smz_strbuf *b, const srv *s, const archive *a, const char *path, int raw)
 {
-    smz_strbuf_addf(b, "%s/%s/%s/%s", s->http.root, raw ? "raw" : "content", a->name, raw ? "content/" : "");
+    smz_strbuf_addf(b, "%s/%s/%s/%s", s->http.root, raw ? "raw" : "content", a->name,
+                    raw ? "content/" : "");
     smz__url_add_escaped(b, path, strlen(path), 1);
 }
 
@@ -91,7 +92,8 @@ static int stream(req *q, srv_read_fn read, void *ctx, uint64_t off, uint64_t le
 typedef void (*srv_stream_fn)(void *ctx, uint64_t off, uint64_t len);
 
 /* Answers with a body read by READ: 304, 416, 206 or 200. */
-static int send_ranged(req *q, resp *r, uint64_t size, srv_read_fn read, srv_stream_fn streaming, void *ctx)
+static int send_ranged(req *q, resp *r, uint64_t size, srv_read_fn read, srv_stream_fn streaming,
+                       void *ctx)
 {
     char cr[96];
     uint64_t off = 0, len = size;
@@ -223,7 +225,8 @@ static int serve_entry(req *q, archive *a, smz_reader *r, const smz_entry *e, in
          * restart with --scripts off is obeyed at once, not after a cached
          * copy with its old policy expires. */
         if (is_document(mime)) {
-            snprintf(etag, sizeof etag, "\"%s-%08llx\"", a->uuid, variant(q->s, a, inject) & 0xffffffffull);
+            snprintf(etag, sizeof etag, "\"%s-%08llx\"", a->uuid,
+                     variant(q->s, a, inject) & 0xffffffffull);
         } else {
             snprintf(etag, sizeof etag, "\"%s\"", a->uuid);
             rs.cache = "max-age=3600";
@@ -301,8 +304,7 @@ int h_content(req *q, const char *rest, int raw)
     size_t nl = strcspn(rest, "/");
     archive *a = reg_find(&q->s->reg, rest, nl);
     if (!a)
-        return h_error(q, 404, NULL, "No such archive",
-                       "The library has no archive by that name.");
+        return h_error(q, 404, NULL, "No such archive", "The library has no archive by that name.");
     const char *path = rest + nl;
     if (raw) {
         if (strncmp(path, "/content/", 9))
@@ -402,7 +404,8 @@ int h_random(req *q)
         seed = (uint64_t)time(NULL) ^ (uint64_t)(uintptr_t)q;
     archive *a = named(q);
     char any[4];
-    if (!a && (http_param(q, "content", 0, any, sizeof any) || http_param(q, "books.name", 0, any, sizeof any)))
+    if (!a && (http_param(q, "content", 0, any, sizeof any) ||
+               http_param(q, "books.name", 0, any, sizeof any)))
         return h_error(q, 404, NULL, "No such archive", "The library has no archive by that name.");
     if (!a) {
         /* No archive named: any readable one. */

@@ -9,9 +9,9 @@
 
 typedef struct gate {
     pthread_mutex_t mu;
-    unsigned inside, max;             /* requests inside, and the bound */
-    unsigned waiting;                 /* the others, */
-    struct gate_waiter *head, *tail;  /* in arrival order */
+    unsigned inside, max;            /* requests inside, and the bound */
+    unsigned waiting;                /* the others, */
+    struct gate_waiter *head, *tail; /* in arrival order */
 } gate;
 /* At most MAX (0: 1) requests inside at once.  0, or -1 on failure. */
 int gate_init(gate *g, unsigned max);

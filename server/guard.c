@@ -67,7 +67,8 @@ static int peer_of(int fd, int port, char *addr, size_t alen, int *pport)
 {
     struct sockaddr_storage ls, ps;
     socklen_t ll = sizeof ls, pl = sizeof ps;
-    if (getsockname(fd, (struct sockaddr *)&ls, &ll) != 0 || getpeername(fd, (struct sockaddr *)&ps, &pl) != 0)
+    if (getsockname(fd, (struct sockaddr *)&ls, &ll) != 0 ||
+        getpeername(fd, (struct sockaddr *)&ps, &pl) != 0)
         return -1;
     if (ls.ss_family == AF_INET && ps.ss_family == AF_INET) {
         const struct sockaddr_in *l = (const void *)&ls, *p = (const void *)&ps;

@@ -17,21 +17,21 @@ enum { GUARD_NONE, GUARD_WORKING, GUARD_SENDING, GUARD_EVICTED };
 /* What a worker's request handler is doing, for the guard's thread. */
 typedef struct guard_slot {
     int used;
-    int state;             /* GUARD_NONE between requests */
-    char addr[48];         /* the client's address and port */
+    int state;     /* GUARD_NONE between requests */
+    char addr[48]; /* the client's address and port */
     int port;
-    int64_t since;         /* ms (monotonic) of the last change or progress */
+    int64_t since; /* ms (monotonic) of the last change or progress */
 } guard_slot;
 typedef struct guard {
-    pthread_mutex_t mu;    /* guards slots and stop */
+    pthread_mutex_t mu; /* guards slots and stop */
     pthread_cond_t cv;
     pthread_t thread;
     int ready, started, stop;
     unsigned threads, reserve, per_client;
-    int port;              /* our listening port */
-    guard_slot *slots;     /* one per worker thread */
+    int port;          /* our listening port */
+    guard_slot *slots; /* one per worker thread */
     size_t n_slots;
-    struct gsock *socks;   /* the guard thread's own list of sockets */
+    struct gsock *socks; /* the guard thread's own list of sockets */
     size_t n_socks;
     unsigned long evicted; /* connections shut down (guard thread only) */
 } guard;

@@ -37,8 +37,9 @@ void resp_init(resp *r, int status, const char *type)
 static void page_csp(smz_strbuf *b, const req *q)
 {
     if (q->host[0])
-        smz_strbuf_addf(b, "default-src 'none'; script-src http://%s%s/skin/; style-src http://%s%s/skin/; ",
-                        q->host, q->site->root, q->host, q->site->root);
+        smz_strbuf_addf(
+            b, "default-src 'none'; script-src http://%s%s/skin/; style-src http://%s%s/skin/; ",
+            q->host, q->site->root, q->host, q->site->root);
     else
         smz_strbuf_adds(b, "default-src 'none'; ");
     smz_strbuf_adds(b, "img-src 'self' data:; connect-src 'self'; form-action 'self'; base-uri 'none'; "
@@ -64,22 +65,23 @@ static void content_csp(smz_strbuf *b, const req *q, const archive *a)
     smz_strbuf own;
     smz_strbuf_init(&own, 4096);
     if (q->host[0] && a) {
-        smz_strbuf_addf(&own, "http://%s%s/content/%s/ http://%s%s/raw/%s/", q->host, q->site->root, a->name,
-                        q->host, q->site->root, a->name);
+        smz_strbuf_addf(&own, "http://%s%s/content/%s/ http://%s%s/raw/%s/", q->host, q->site->root,
+                        a->name, q->host, q->site->root, a->name);
     } else {
         smz_strbuf_adds(&own, "'none'");
     }
     const char *o = smz_strbuf_str(&own);
     if (q->site->scripts)
-        smz_strbuf_adds(b, "sandbox allow-scripts allow-forms allow-popups allow-modals allow-downloads; ");
+        smz_strbuf_adds(b,
+                        "sandbox allow-scripts allow-forms allow-popups allow-modals allow-downloads; ");
     else
         smz_strbuf_adds(b, "sandbox allow-forms allow-popups allow-downloads; ");
     smz_strbuf_addf(b, "default-src %s data: blob:; ", o);
     if (!q->site->scripts)
         smz_strbuf_adds(b, "script-src 'none'; ");
     else if (q->host[0] && a)
-        smz_strbuf_addf(b, "script-src %s http://%s%s/skin/ 'unsafe-inline' 'unsafe-eval' data: blob:; ", o,
-                        q->host, q->site->root);
+        smz_strbuf_addf(b, "script-src %s http://%s%s/skin/ 'unsafe-inline' 'unsafe-eval' data: blob:; ",
+                        o, q->host, q->site->root);
     else
         smz_strbuf_adds(b, "script-src 'none'; ");
     if (q->host[0] && a)
@@ -93,7 +95,8 @@ static void content_csp(smz_strbuf *b, const req *q, const archive *a)
         smz_strbuf_addf(b, "connect-src http://%s%s/suggest; ", q->host, q->site->root);
     else
         smz_strbuf_adds(b, "connect-src 'none'; ");
-    smz_strbuf_addf(b, "frame-src %s; worker-src %s blob:; manifest-src 'none'; object-src 'none'; ", o, o);
+    smz_strbuf_addf(b, "frame-src %s; worker-src %s blob:; manifest-src 'none'; object-src 'none'; ", o,
+                    o);
     smz_strbuf_adds(b, "form-action 'self'; base-uri 'self'");
     smz_strbuf_free(&own);
 }
@@ -174,7 +177,8 @@ static void head_block(smz_strbuf *b, req *q, const resp *r)
         content_csp(&csp, q, r->a);
     else
         page_csp(&csp, q);
-    add(b, "Content-Security-Policy", smz_strbuf_err(&csp) ? "sandbox; default-src 'none'" : smz_strbuf_str(&csp));
+    add(b, "Content-Security-Policy",
+        smz_strbuf_err(&csp) ? "sandbox; default-src 'none'" : smz_strbuf_str(&csp));
     smz_strbuf_free(&csp);
     if (r->csp != CSP_CONTENT) {
         add(b, "Cross-Origin-Opener-Policy", "same-origin");
@@ -224,7 +228,8 @@ static int send_block(req *q, const resp *r, smz_strbuf *b, size_t body, int com
     q->status = r->status;
     int rc = -1;
     sending(q);
-    if (!smz_strbuf_err(b) && mg_write(q->c, smz_strbuf_str(b), smz_strbuf_len(b) - (q->head ? body : 0)) > 0) {
+    if (!smz_strbuf_err(b) &&
+        mg_write(q->c, smz_strbuf_str(b), smz_strbuf_len(b) - (q->head ? body : 0)) > 0) {
         sending(q);
         rc = 0;
         if (!q->head)
@@ -296,7 +301,8 @@ int http_send_read(req *q, resp *r, uint64_t off, size_t n, srv_read_fn read, vo
     r->length = (long long)n;
     smz_strbuf_reserve(&b, SRV_HEAD_GUESS + n);
     head_block(&b, q, r);
-    if (smz_strbuf_err(&b) || n > SRV_ONE_WRITE || !(dst = smz_strbuf_room(&b, n)) || (n && read(ctx, off, dst, n) != 0)) {
+    if (smz_strbuf_err(&b) || n > SRV_ONE_WRITE || !(dst = smz_strbuf_room(&b, n)) ||
+        (n && read(ctx, off, dst, n) != 0)) {
         smz_strbuf_free(&b);
         return -2;
     }
@@ -484,8 +490,8 @@ int http_check_host(const http_site *s, const char *host)
     name[nl] = 0;
     if (!nl)
         return 0;
-    if (!v6 && (ieq(name, nl, "localhost") ||
-                (nl > 10 && !strncasecmp(name + nl - 10, ".localhost", 10))))
+    if (!v6 &&
+        (ieq(name, nl, "localhost") || (nl > 10 && !strncasecmp(name + nl - 10, ".localhost", 10))))
         return 1;
     unsigned char addr[16], lis[16];
     int fam = v6 ? AF_INET6 : AF_INET;
@@ -610,7 +616,7 @@ const char *http_layout_error(const struct mg_request_info *ri, int *doubt)
         *doubt = 1;
         return NULL;
     }
-    p++; /* the byte after the CR LF */
+    p++;     /* the byte after the CR LF */
     if (!*p) /* a bare LF ending the block, or a NUL byte: cannot tell */
         *doubt = 1;
     else if (*p != '\r' && *p != '\n')
@@ -657,9 +663,9 @@ void http_log(req *q)
     smz_strbuf b;
     smz_strbuf_init(&b, 16384);
     const struct mg_request_info *ri = q->ri;
-    smz_strbuf_addf(&b, "%s - - [%02d/%s/%04d:%02d:%02d:%02d %c%02ld%02ld] \"", ri->remote_addr, tm.tm_mday,
-                    mon[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec, sign, off / 60,
-                    off % 60);
+    smz_strbuf_addf(&b, "%s - - [%02d/%s/%04d:%02d:%02d:%02d %c%02ld%02ld] \"", ri->remote_addr,
+                    tm.tm_mday, mon[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec,
+                    sign, off / 60, off % 60);
     http_log_escape(&b, ri->request_method ? ri->request_method : "-");
     smz_strbuf_adds(&b, " ");
     /* The path as it came (CivetWeb does not decode it: decode_url=no). */

@@ -24,22 +24,22 @@
 /* What http.c must know of the server it answers for.  Set up by the
  * dispatch (server.c) at start, read-only after. */
 typedef struct http_site {
-    char root[128];          /* URL root without trailing '/', "" for none */
-    char address[64];        /* the address we listen on */
-    int listen_any;          /* listening on 0.0.0.0 or :: */
-    char **hostnames;        /* more names for us (--hostname) */
+    char root[128];   /* URL root without trailing '/', "" for none */
+    char address[64]; /* the address we listen on */
+    int listen_any;   /* listening on 0.0.0.0 or :: */
+    char **hostnames; /* more names for us (--hostname) */
     size_t n_hostnames;
-    int scripts;             /* archived scripts may run (in their sandbox) */
-    int log_fd;              /* access log, -1 for none */
+    int scripts; /* archived scripts may run (in their sandbox) */
+    int log_fd;  /* access log, -1 for none */
 } http_site;
 
 typedef struct req {
     struct mg_connection *c;
     const struct mg_request_info *ri;
     const http_site *site;
-    gate *gate;              /* the compute gate, left at http_head */
-    guard *guard;            /* told when the answer starts to go out, */
-    guard_slot *slot;        /* in this slot (NULL: none) */
+    gate *gate;       /* the compute gate, left at http_head */
+    guard *guard;     /* told when the answer starts to go out, */
+    guard_slot *slot; /* in this slot (NULL: none) */
     /* Called when the answer starts to go out (NULL: nothing to do): a
      * handle is not held while a client takes its answer, so the handles
      * open follow the requests computing at once, not the connections. */
@@ -47,16 +47,16 @@ typedef struct req {
     /* The dispatch's server and worker (site.h), for the layers above. */
     struct smz_server *s;
     struct worker *w;
-    int head;                /* HEAD: headers only */
-    const char *uri;         /* the decoded path (http_path_decode), NULL if refused */
-    const char *path;        /* below the URL root, starts with '/' */
-    const char *query;       /* raw query string, "" if none */
-    char host[256];          /* the validated Host header, "" if none */
+    int head;          /* HEAD: headers only */
+    const char *uri;   /* the decoded path (http_path_decode), NULL if refused */
+    const char *path;  /* below the URL root, starts with '/' */
+    const char *query; /* raw query string, "" if none */
+    char host[256];    /* the validated Host header, "" if none */
     int status;
-    uint64_t sent;           /* body bytes, for the access log */
-    int trim;                /* give freed heap memory back afterwards */
-    int gated;               /* holds a place in the gate: left at http_head */
-    int close;               /* close the connection after this answer */
+    uint64_t sent; /* body bytes, for the access log */
+    int trim;      /* give freed heap memory back afterwards */
+    int gated;     /* holds a place in the gate: left at http_head */
+    int close;     /* close the connection after this answer */
 } req;
 
 /* CSP_PAGE: our pages and JSON; CSP_CONTENT: what an archive serves (the
@@ -66,17 +66,17 @@ typedef struct resp {
     int status;
     const char *type;
     csp_kind csp;
-    const archive *a;        /* for CSP_CONTENT */
-    const char *etag;        /* quoted, or NULL */
-    const char *cache;       /* Cache-Control, or NULL for no-cache */
+    const archive *a;  /* for CSP_CONTENT */
+    const char *etag;  /* quoted, or NULL */
+    const char *cache; /* Cache-Control, or NULL for no-cache */
     const char *location;
     const char *disposition;
     const char *content_range;
     const char *allow;
-    int cors_null;           /* Access-Control-Allow-Origin: null (bar_token_ok,
+    int cors_null;    /* Access-Control-Allow-Origin: null (bar_token_ok,
                                 content.c's cors_subresource) */
-    long long length;        /* Content-Length; -1: none */
-    int ranges;              /* Accept-Ranges: bytes */
+    long long length; /* Content-Length; -1: none */
+    int ranges;       /* Accept-Ranges: bytes */
 } resp;
 void resp_init(resp *r, int status, const char *type);
 /* Leaves the compute gate if the request is inside (http_head does). */

@@ -129,8 +129,8 @@ int reg_add(registry *g, const char *path, char *err, size_t errlen)
         qsort(names, n, sizeof *names, by_name);
     for (size_t i = 0; i < n; i++) {
         char full[4096];
-        int k = snprintf(full, sizeof full, "%s%s%s", path,
-                         path[strlen(path) - 1] == '/' ? "" : "/", names[i]);
+        int k = snprintf(full, sizeof full, "%s%s%s", path, path[strlen(path) - 1] == '/' ? "" : "/",
+                         names[i]);
         if (k < 0 || (size_t)k >= sizeof full) {
             snprintf(err, errlen, "%s: path too long", path);
             goto out;
@@ -229,7 +229,8 @@ static int taken(const registry *g, size_t upto, const char *name)
 static int disputed(const registry *g, size_t i, const char *name)
 {
     for (size_t j = 0; j < g->n; j++)
-        if (j != i && (!strcmp(g->a[j].stem, name) || (g->a[j].meta_name && !strcmp(g->a[j].meta_name, name))))
+        if (j != i &&
+            (!strcmp(g->a[j].stem, name) || (g->a[j].meta_name && !strcmp(g->a[j].meta_name, name))))
             return 1;
     return 0;
 }
@@ -251,8 +252,8 @@ static char *pick_name(const registry *g, size_t i, const char *meta_name)
     size_t n = 0;
     for (const char *p = from; *p && n < SRV_NAME_MAX - 8; p++) {
         char c = *p;
-        int ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
-                 c == '_' || c == '-';
+        int ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                 c == '.' || c == '_' || c == '-';
         base[n++] = ok ? c : '_';
     }
     base[n] = 0;
@@ -283,7 +284,8 @@ static int uuid_ok(const char *u)
     for (int i = 0; i < 36; i++) {
         char c = u[i];
         int dash = i == 8 || i == 13 || i == 18 || i == 23;
-        if (dash ? c != '-' : !((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')))
+        if (dash ? c != '-'
+                 : !((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')))
             return 0;
     }
     return 1;

@@ -22,16 +22,16 @@
 enum { SIG_NONE, SIG_CHECKING, SIG_GOOD, SIG_UNTRUSTED, SIG_BAD };
 
 typedef struct archive {
-    char *path;           /* file as given or found */
-    char *stem;           /* file name without .smz */
+    char *path; /* file as given or found */
+    char *stem; /* file name without .smz */
     uint64_t file_size;
     /* Set once by reg_load() under the registry lock, read-only after. */
-    int state;            /* 0: not loaded, 1: readable, -1: cannot be read */
-    char *name;           /* URL name: [A-Za-z0-9._-], unique */
-    char *meta_name;      /* the archive's Name metadata, while names are picked */
-    char *title, *description, *language, *date, *creator, *publisher, *tags, *source,
-        *license, *main_page;
-    char uuid[37];        /* "" when absent or malformed */
+    int state;       /* 0: not loaded, 1: readable, -1: cannot be read */
+    char *name;      /* URL name: [A-Za-z0-9._-], unique */
+    char *meta_name; /* the archive's Name metadata, while names are picked */
+    char *title, *description, *language, *date, *creator, *publisher, *tags, *source, *license,
+        *main_page;
+    char uuid[37];               /* "" when absent or malformed */
     unsigned char *illustration; /* a PNG, or NULL */
     size_t illustration_len;
     char lang[SMZ_LANG_TAG_MAX + 1]; /* BCP 47 tag for lang="" ("" if unknown) */
@@ -42,7 +42,7 @@ typedef struct archive {
     int has_index;
     /* Signatures (sigcheck.c): set by reg_load(), then by the background
      * check; read and written under the lock (sig_get). */
-    int sig;              /* SIG_* */
+    int sig; /* SIG_* */
     char sig_keyid[SMZ_KEYID_SIZE];
     char sig_msg[256];
     /* The bar injected into its pages (page_bar_injected), built on first

@@ -75,13 +75,17 @@ static void entry(smz_strbuf *b, req *q, archive *a, int standalone)
     if (a->license && a->license[0])
         element(b, "rights", a->license);
     if (a->illustration)
-        smz_strbuf_addf(b, "<link rel=\"http://opds-spec.org/image/thumbnail\" href=\"%s/catalog/v2/illustration/%s\" "
-                           "type=\"image/png;width=48;height=48;scale=1\"/>",
-                        s->http.root, a->name);
+        smz_strbuf_addf(
+            b,
+            "<link rel=\"http://opds-spec.org/image/thumbnail\" href=\"%s/catalog/v2/illustration/%s\" "
+            "type=\"image/png;width=48;height=48;scale=1\"/>",
+            s->http.root, a->name);
     smz_strbuf_addf(b, "<link type=\"text/html\" href=\"%s/content/%s/\"/>", s->http.root, a->name);
-    smz_strbuf_addf(b, "<link rel=\"http://opds-spec.org/acquisition/open-access\" type=\"application/x-smz\" "
-                       "href=\"%s/download/%s.smz\" length=\"%llu\"/>",
-                    s->http.root, a->name, (unsigned long long)a->file_size);
+    smz_strbuf_addf(
+        b,
+        "<link rel=\"http://opds-spec.org/acquisition/open-access\" type=\"application/x-smz\" "
+        "href=\"%s/download/%s.smz\" length=\"%llu\"/>",
+        s->http.root, a->name, (unsigned long long)a->file_size);
     smz_strbuf_adds(b, "</entry>\n");
 }
 
@@ -93,17 +97,22 @@ static int send_xml(req *q, smz_strbuf *b, const char *type)
     return r.status;
 }
 
-static void feed_head(smz_strbuf *b, srv *s, const char *id, const char *self, const char *kind, const char *title)
+static void feed_head(smz_strbuf *b, srv *s, const char *id, const char *self, const char *kind,
+                      const char *title)
 {
     char now[32];
     now_iso(now);
-    smz_strbuf_adds(b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-                       "<feed xmlns=\"http://www.w3.org/2005/Atom\" xmlns:dc=\"http://purl.org/dc/terms/\" "
-                       "xmlns:opds=\"http://opds-spec.org/2010/catalog\">\n");
+    smz_strbuf_adds(b,
+                    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+                    "<feed xmlns=\"http://www.w3.org/2005/Atom\" xmlns:dc=\"http://purl.org/dc/terms/\" "
+                    "xmlns:opds=\"http://opds-spec.org/2010/catalog\">\n");
     smz_strbuf_addf(b, "<id>%s</id>", id);
-    smz_strbuf_addf(b, "<link rel=\"self\" href=\"%s/catalog/v2/%s\" type=\"%s\"/>", s->http.root, self, kind);
-    smz_strbuf_addf(b, "<link rel=\"start\" href=\"%s/catalog/v2/root.xml\" type=\"" NAV "\"/>", s->http.root);
-    smz_strbuf_addf(b, "<title>%s</title><updated>%s</updated><author><name>Samizdat</name></author>\n", title, now);
+    smz_strbuf_addf(b, "<link rel=\"self\" href=\"%s/catalog/v2/%s\" type=\"%s\"/>", s->http.root, self,
+                    kind);
+    smz_strbuf_addf(b, "<link rel=\"start\" href=\"%s/catalog/v2/root.xml\" type=\"" NAV "\"/>",
+                    s->http.root);
+    smz_strbuf_addf(b, "<title>%s</title><updated>%s</updated><author><name>Samizdat</name></author>\n",
+                    title, now);
 }
 
 static int root_xml(req *q)
@@ -113,9 +122,11 @@ static int root_xml(req *q)
     smz_strbuf b;
     smz_strbuf_init(&b, 1u << 16);
     feed_head(&b, q->s, "urn:smz:root", "root.xml", NAV, "Samizdat library");
-    smz_strbuf_addf(&b, "<entry><title>All archives</title><id>urn:smz:entries</id><updated>%s</updated>"
-                        "<content type=\"text\">Every archive in the library.</content>"
-                        "<link rel=\"subsection\" href=\"%s/catalog/v2/entries\" type=\"" ACQ "\"/></entry>\n",
+    smz_strbuf_addf(&b,
+                    "<entry><title>All archives</title><id>urn:smz:entries</id><updated>%s</updated>"
+                    "<content type=\"text\">Every archive in the library.</content>"
+                    "<link rel=\"subsection\" href=\"%s/catalog/v2/entries\" type=\"" ACQ
+                    "\"/></entry>\n",
                     now, q->s->http.root);
     smz_strbuf_adds(&b, "</feed>\n");
     int rc = send_xml(q, &b, NAV ";charset=utf-8");
@@ -163,7 +174,8 @@ static int entry_xml(req *q, const char *id)
             smz_strbuf_init(&b, 1u << 20);
             smz_strbuf_adds(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
             entry(&b, q, a, 1);
-            int rc = send_xml(q, &b, "application/atom+xml;type=entry;profile=opds-catalog;charset=utf-8");
+            int rc = send_xml(q, &b,
+                              "application/atom+xml;type=entry;profile=opds-catalog;charset=utf-8");
             smz_strbuf_free(&b);
             return rc;
         }

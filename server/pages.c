@@ -78,10 +78,13 @@ void page_bar(smz_strbuf *b, srv *s, const archive *a, const char *pattern, int 
     void (*esc)(smz_strbuf *, const char *) = inject ? buf_html_ascii : buf_html;
     smz_strbuf_adds(b, "<div id=\"smz-bar\" class=\"smz-bar\" dir=\"ltr\" lang=\"en\">");
     if (inject)
-        smz_strbuf_addf(b, "<link rel=\"stylesheet\" href=\"%s/skin/smz.css?v=%s\">", s->http.root, s->skin_v);
+        smz_strbuf_addf(b, "<link rel=\"stylesheet\" href=\"%s/skin/smz.css?v=%s\">", s->http.root,
+                        s->skin_v);
     smz_strbuf_adds(b, "<nav class=\"smz-nav\" aria-label=\"Library\">");
-    smz_strbuf_addf(b, "<a class=\"smz-home\" href=\"%s/\" title=\"Library\">%s<span class=\"smz-lbl\">Library</span></a>",
-                    s->http.root, icon_home);
+    smz_strbuf_addf(
+        b,
+        "<a class=\"smz-home\" href=\"%s/\" title=\"Library\">%s<span class=\"smz-lbl\">Library</span></a>",
+        s->http.root, icon_home);
     if (a) {
         smz_strbuf_addf(b, "<a class=\"smz-title\" href=\"%s/content/%s/\"", s->http.root, a->name);
         text_attrs(b, a);
@@ -89,7 +92,8 @@ void page_bar(smz_strbuf *b, srv *s, const archive *a, const char *pattern, int 
         esc(b, title_of(a));
         smz_strbuf_adds(b, "</a>");
     }
-    smz_strbuf_addf(b, "<form class=\"smz-form\" action=\"%s/search\" method=\"get\" role=\"search\">", s->http.root);
+    smz_strbuf_addf(b, "<form class=\"smz-form\" action=\"%s/search\" method=\"get\" role=\"search\">",
+                    s->http.root);
     if (a)
         smz_strbuf_addf(b, "<input type=\"hidden\" name=\"content\" value=\"%s\">", a->name);
     smz_strbuf_adds(b, "<input class=\"smz-q\" type=\"search\" name=\"pattern\" autocomplete=\"off\" "
@@ -106,17 +110,22 @@ void page_bar(smz_strbuf *b, srv *s, const archive *a, const char *pattern, int 
     if (a && inject) {
         char token[33];
         bar_token(s, a, token);
-        smz_strbuf_addf(b, " data-suggest=\"%s/suggest?content=%s&amp;bar=%s\"", s->http.root, a->name, token);
+        smz_strbuf_addf(b, " data-suggest=\"%s/suggest?content=%s&amp;bar=%s\"", s->http.root, a->name,
+                        token);
     } else if (a) {
         smz_strbuf_addf(b, " data-suggest=\"%s/suggest?content=%s\"", s->http.root, a->name);
     }
-    smz_strbuf_addf(b, "><button class=\"smz-go\" type=\"submit\" title=\"Search\">%s<span class=\"smz-lbl\">Search</span></button></form>",
-                    icon_search);
+    smz_strbuf_addf(
+        b,
+        "><button class=\"smz-go\" type=\"submit\" title=\"Search\">%s<span class=\"smz-lbl\">Search</span></button></form>",
+        icon_search);
     smz_strbuf_addf(b, "<a class=\"smz-random\" href=\"%s/random", s->http.root);
     if (a)
         smz_strbuf_addf(b, "?content=%s", a->name);
-    smz_strbuf_addf(b, "\" title=\"Random article\">%s<span class=\"smz-lbl\">Random</span></a>", icon_random);
-    smz_strbuf_addf(b, "</nav><script src=\"%s/skin/smz.js?v=%s\" defer></script></div>", s->http.root, s->skin_v);
+    smz_strbuf_addf(b, "\" title=\"Random article\">%s<span class=\"smz-lbl\">Random</span></a>",
+                    icon_random);
+    smz_strbuf_addf(b, "</nav><script src=\"%s/skin/smz.js?v=%s\" defer></script></div>", s->http.root,
+                    s->skin_v);
 }
 
 void page_begin(smz_strbuf *b, srv *s, const char *title, const archive *a, const char *pattern)
@@ -125,9 +134,11 @@ void page_begin(smz_strbuf *b, srv *s, const char *title, const archive *a, cons
                        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
                        "<meta name=\"color-scheme\" content=\"light dark\"><title>");
     buf_html(b, title);
-    smz_strbuf_addf(b, "</title><link rel=\"icon\" href=\"data:,\">"
-                       "<link rel=\"stylesheet\" href=\"%s/skin/smz.css?v=%s\"></head>\n<body class=\"smz-page\">",
-                    s->http.root, s->skin_v);
+    smz_strbuf_addf(
+        b,
+        "</title><link rel=\"icon\" href=\"data:,\">"
+        "<link rel=\"stylesheet\" href=\"%s/skin/smz.css?v=%s\"></head>\n<body class=\"smz-page\">",
+        s->http.root, s->skin_v);
     page_bar(b, s, a, pattern, 0);
     smz_strbuf_adds(b, "<main class=\"smz-main\">");
 }
@@ -212,18 +223,21 @@ static void book_card(smz_strbuf *b, req *q, archive *a)
 {
     srv *s = q->s;
     if (a->state != 1) {
-        smz_strbuf_adds(b, "<li class=\"smz-book smz-broken\"><div class=\"smz-ill\" aria-hidden=\"true\">!</div>"
-                           "<div class=\"smz-book-body\"><h2>");
+        smz_strbuf_adds(
+            b, "<li class=\"smz-book smz-broken\"><div class=\"smz-ill\" aria-hidden=\"true\">!</div>"
+               "<div class=\"smz-book-body\"><h2>");
         buf_html(b, a->stem);
-        smz_strbuf_adds(b, "</h2><p class=\"smz-desc\">This archive cannot be read: it is damaged or not an "
-                           ".smz archive.</p></div></li>");
+        smz_strbuf_adds(
+            b, "</h2><p class=\"smz-desc\">This archive cannot be read: it is damaged or not an "
+               ".smz archive.</p></div></li>");
         return;
     }
     int counts = reg_stats(&s->reg, a) == 0;
     smz_strbuf_adds(b, "<li class=\"smz-book\">");
     if (a->illustration) {
-        smz_strbuf_addf(b, "<img class=\"smz-ill\" src=\"%s/catalog/v2/illustration/%s\" width=\"48\" "
-                           "height=\"48\" alt=\"\">",
+        smz_strbuf_addf(b,
+                        "<img class=\"smz-ill\" src=\"%s/catalog/v2/illustration/%s\" width=\"48\" "
+                        "height=\"48\" alt=\"\">",
                         s->http.root, a->name);
     } else {
         /* A letter tile: the first character of the title, whole. */
@@ -275,9 +289,12 @@ static void book_card(smz_strbuf *b, req *q, archive *a)
     smz_strbuf_adds(b, "</p>");
     sig_html(b, &s->reg, a);
     smz_strbuf_adds(b, "<p class=\"smz-actions\">");
-    smz_strbuf_addf(b, "<a class=\"smz-btn smz-primary\" href=\"%s/content/%s/\">Open</a>", s->http.root, a->name);
-    smz_strbuf_addf(b, "<a class=\"smz-btn\" href=\"%s/search?content=%s\">Search</a>", s->http.root, a->name);
-    smz_strbuf_addf(b, "<a class=\"smz-btn\" href=\"%s/download/%s.smz\" download>Download</a>", s->http.root, a->name);
+    smz_strbuf_addf(b, "<a class=\"smz-btn smz-primary\" href=\"%s/content/%s/\">Open</a>", s->http.root,
+                    a->name);
+    smz_strbuf_addf(b, "<a class=\"smz-btn\" href=\"%s/search?content=%s\">Search</a>", s->http.root,
+                    a->name);
+    smz_strbuf_addf(b, "<a class=\"smz-btn\" href=\"%s/download/%s.smz\" download>Download</a>",
+                    s->http.root, a->name);
     smz_strbuf_adds(b, "</p></div></li>");
 }
 

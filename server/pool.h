@@ -20,7 +20,7 @@
 typedef struct pool {
     pthread_mutex_t mu; /* guards every archive's idle handles */
     registry *reg;
-    smz_cache *cache;   /* the decoded clusters every handle shares */
+    smz_cache *cache; /* the decoded clusters every handle shares */
 } pool;
 
 /* What one worker's current request borrowed: a slot per archive of the

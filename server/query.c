@@ -194,8 +194,8 @@ static int run(req *q, int json, const char *pattern, size_t start, size_t plen,
     return 0;
 }
 
-static void search_url(smz_strbuf *b, req *q, const search_run *sr, int named, const char *pattern, size_t start,
-                       size_t plen)
+static void search_url(smz_strbuf *b, req *q, const search_run *sr, int named, const char *pattern,
+                       size_t start, size_t plen)
 {
     smz_strbuf u;
     smz_strbuf_init(&u, 1u << 16);
@@ -210,16 +210,17 @@ static void search_url(smz_strbuf *b, req *q, const search_run *sr, int named, c
     smz_strbuf_free(&u);
 }
 
-static void html_results(smz_strbuf *b, req *q, const search_run *sr, int named, const char *pattern, size_t start,
-                         size_t plen)
+static void html_results(smz_strbuf *b, req *q, const search_run *sr, int named, const char *pattern,
+                         size_t start, size_t plen)
 {
     archive *one = sr->ns == 1 ? sr->sel[0] : NULL;
     if (sr->unsupported) {
         smz_strbuf_adds(b, "<p class=\"smz-note\">");
         if (sr->unsupported == sr->ns && one) {
             buf_html(b, one->title && one->title[0] ? one->title : one->name);
-            smz_strbuf_adds(b, " has no full-text index (it was packed with --no-index), so it cannot be "
-                               "searched.");
+            smz_strbuf_adds(b,
+                            " has no full-text index (it was packed with --no-index), so it cannot be "
+                            "searched.");
         } else {
             fmt_count(b, sr->unsupported);
             smz_strbuf_adds(b, sr->unsupported == 1 ? " archive has" : " archives have");
@@ -355,8 +356,7 @@ int h_search(req *q)
             const smz_hit *h = sr.hits[i].h;
             if (i)
                 smz_strbuf_adds(&b, ", ");
-            json_hit(&b, h->path, h->title, h->snippet, h->score,
-                     sr.ns > 1 ? sr.hits[i].a->name : NULL);
+            json_hit(&b, h->path, h->title, h->snippet, h->score, sr.ns > 1 ? sr.hits[i].a->name : NULL);
         }
         smz_strbuf_adds(&b, sr.partial ? "], \"partial\": true}\n" : "]}\n");
         resp r;
@@ -385,17 +385,22 @@ int h_search(req *q)
                 buf_html(&b, one->title && one->title[0] ? one->title : one->name);
             else
                 smz_strbuf_adds(&b, "all archives");
-            smz_strbuf_addf(&b, "</h1><form class=\"smz-form smz-big\" action=\"%s/search\" method=\"get\" "
-                                "role=\"search\">",
+            smz_strbuf_addf(&b,
+                            "</h1><form class=\"smz-form smz-big\" action=\"%s/search\" method=\"get\" "
+                            "role=\"search\">",
                             q->s->http.root);
             if (named)
                 for (size_t i = 0; i < sr.ns; i++)
-                    smz_strbuf_addf(&b, "<input type=\"hidden\" name=\"content\" value=\"%s\">", sr.sel[i]->name);
-            smz_strbuf_adds(&b, "<input class=\"smz-q\" type=\"search\" name=\"pattern\" autocomplete=\"off\" "
-                                "dir=\"auto\" aria-label=\"Search\" autofocus");
+                    smz_strbuf_addf(&b, "<input type=\"hidden\" name=\"content\" value=\"%s\">",
+                                    sr.sel[i]->name);
+            smz_strbuf_adds(
+                &b, "<input class=\"smz-q\" type=\"search\" name=\"pattern\" autocomplete=\"off\" "
+                    "dir=\"auto\" aria-label=\"Search\" autofocus");
             if (one)
-                smz_strbuf_addf(&b, " data-suggest=\"%s/suggest?content=%s\"", q->s->http.root, one->name);
-            smz_strbuf_adds(&b, "><button class=\"smz-btn smz-primary\" type=\"submit\">Search</button></form>");
+                smz_strbuf_addf(&b, " data-suggest=\"%s/suggest?content=%s\"", q->s->http.root,
+                                one->name);
+            smz_strbuf_adds(
+                &b, "><button class=\"smz-btn smz-primary\" type=\"submit\">Search</button></form>");
         } else {
             html_results(&b, q, &sr, named, pattern, start, plen);
         }

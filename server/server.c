@@ -289,9 +289,10 @@ static int set_root(srv *s, const char *root, char *err, size_t errlen)
         if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
               c == '_' || c == '.' || c == '~' || c == '/'))
             goto bad;
-        if (c == '/' && (i + 1 == n || root[i + 1] == '/' ||
-                         (root[i + 1] == '.' && (i + 2 == n || root[i + 2] == '/' ||
-                                                 (root[i + 2] == '.' && (i + 3 == n || root[i + 3] == '/'))))))
+        if (c == '/' &&
+            (i + 1 == n || root[i + 1] == '/' ||
+             (root[i + 1] == '.' && (i + 2 == n || root[i + 2] == '/' ||
+                                     (root[i + 2] == '.' && (i + 3 == n || root[i + 3] == '/'))))))
             goto bad;
     }
     memcpy(s->http.root, root, n);
@@ -333,7 +334,8 @@ static int cidr_ok(const char *c)
 static int hostname_ok(const char *h)
 {
     size_t n = strlen(h);
-    return n && n < 254 && strspn(h, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-") == n;
+    return n && n < 254 &&
+           strspn(h, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-") == n;
 }
 
 void smz_server_stop(smz_server *s)
@@ -413,7 +415,8 @@ smz_server *smz_server_start(const smz_serve_opts *o, char *err, size_t errlen)
         v6 = 1;
     }
     snprintf(s->http.address, sizeof s->http.address, "%s", address);
-    s->http.listen_any = !strcmp(address, "0.0.0.0") || !memcmp(addr, "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0", v6 ? 16 : 4);
+    s->http.listen_any = !strcmp(address, "0.0.0.0") ||
+                         !memcmp(addr, "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0", v6 ? 16 : 4);
     if (o->port < 0 || o->port > 65535) {
         snprintf(err, errlen, "--port: %d is not a port number", o->port);
         goto fail;
@@ -454,8 +457,9 @@ smz_server *smz_server_start(const smz_serve_opts *o, char *err, size_t errlen)
     if (sig_trust(s, o->trust, o->n_trust, err, errlen) != 0)
         goto fail;
     if (o->log_path) {
-        s->http.log_fd = !strcmp(o->log_path, "-") ? dup(1)
-                                               : open(o->log_path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+        s->http.log_fd = !strcmp(o->log_path, "-")
+                             ? dup(1)
+                             : open(o->log_path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
         if (s->http.log_fd < 0) {
             snprintf(err, errlen, "--log: %s: %s", o->log_path, strerror(errno));
             goto fail;
@@ -498,8 +502,8 @@ smz_server *smz_server_start(const smz_serve_opts *o, char *err, size_t errlen)
         add_opt(s, &n, "enable_keep_alive", "yes") || add_opt(s, &n, "keep_alive_timeout_ms", "2000") ||
         /* Headers and body go out in separate writes: without this, Nagle's
          * algorithm meets the client's delayed ACK and each answer waits 40 ms. */
-        add_opt(s, &n, "tcp_nodelay", "1") ||
-        add_opt(s, &n, "request_timeout_ms", "10000") || add_opt(s, &n, "enable_directory_listing", "no") ||
+        add_opt(s, &n, "tcp_nodelay", "1") || add_opt(s, &n, "request_timeout_ms", "10000") ||
+        add_opt(s, &n, "enable_directory_listing", "no") ||
         /* Room for the request head: a browser sends every cookie its
          * profile holds for this host (whichever program on it set them:
          * we set none and ignore them), and CivetWeb answers 400 to a head

@@ -18,14 +18,14 @@
 #include "buf.h"
 #include "sigcheck.h"
 
-static void summarize(const smz_verify_report *rep, int *sig, char keyid[SMZ_KEYID_SIZE],
-                      char *msg, size_t msglen)
+static void summarize(const smz_verify_report *rep, int *sig, char keyid[SMZ_KEYID_SIZE], char *msg,
+                      size_t msglen)
 {
     const smz_sigcheck *pick = NULL;
     int best = SIG_NONE;
     /* The worst finding wins: bad, then good, then checking, then untrusted. */
-    static const int rank[] = {[SIG_NONE] = 0, [SIG_UNTRUSTED] = 1, [SIG_CHECKING] = 2,
-                               [SIG_GOOD] = 3, [SIG_BAD] = 4};
+    static const int rank[] = {
+        [SIG_NONE] = 0, [SIG_UNTRUSTED] = 1, [SIG_CHECKING] = 2, [SIG_GOOD] = 3, [SIG_BAD] = 4};
     for (size_t i = 0; i < rep->n; i++) {
         const smz_sigcheck *sc = &rep->sigs[i];
         int s = sc->status == SMZ_SIGSTATUS_GOOD        ? SIG_GOOD
@@ -111,7 +111,8 @@ static int check_one(srv *s, archive *a)
 
     memset(&rep, 0, sizeof rep);
     if (rc != SMZ_OK) {
-        snprintf(msg, sizeof msg, "cannot be checked: %.200s", r ? smz_reader_errmsg(r) : smz_strerror(rc));
+        snprintf(msg, sizeof msg, "cannot be checked: %.200s",
+                 r ? smz_reader_errmsg(r) : smz_strerror(rc));
         smz_reader_close(r);
         goto store;
     }
@@ -205,8 +206,10 @@ void sig_stop(srv *s)
     s->reg.trusted = NULL;
 }
 
-static const char *const names[] = {[SIG_NONE] = "none", [SIG_CHECKING] = "checking",
-                                    [SIG_GOOD] = "good", [SIG_UNTRUSTED] = "untrusted",
+static const char *const names[] = {[SIG_NONE] = "none",
+                                    [SIG_CHECKING] = "checking",
+                                    [SIG_GOOD] = "good",
+                                    [SIG_UNTRUSTED] = "untrusted",
                                     [SIG_BAD] = "bad"};
 
 void sig_opds(smz_strbuf *b, registry *g, const archive *a)
@@ -231,9 +234,7 @@ void sig_html(smz_strbuf *b, registry *g, const archive *a)
                         v.sig == SIG_UNTRUSTED ? "no" : "yes");
     smz_strbuf_adds(b, ">");
     switch (v.sig) {
-    case SIG_NONE:
-        smz_strbuf_adds(b, "Not signed");
-        break;
+    case SIG_NONE: smz_strbuf_adds(b, "Not signed"); break;
     case SIG_CHECKING:
         smz_strbuf_addf(b, "Signed by trusted key <code>%s</code> &middot; checking the content&hellip;",
                         v.keyid);

@@ -23,36 +23,36 @@
 
 struct smz_server {
     struct mg_context *ctx;
-    http_site http;          /* what the HTTP layer needs (root, hosts, log...) */
+    http_site http; /* what the HTTP layer needs (root, hosts, log...) */
     registry reg;
     smz_cache *cache;
-    pool pool;               /* idle reader handles of every archive */
-    gate gate;               /* requests computing at once (gate.c) */
-    gate search_gate;        /* searches among them: at most half the places */
+    pool pool;        /* idle reader handles of every archive */
+    gate gate;        /* requests computing at once (gate.c) */
+    gate search_gate; /* searches among them: at most half the places */
     int gate_ready;
     int toolbar;
     /* Keys the tokens that let the bar in an archived page (an opaque
      * origin) read its own archive's suggestions: random per start. */
     unsigned char bar_key[32];
-    char skin_v[17];         /* version of our CSS/JS, for cache busting */
+    char skin_v[17]; /* version of our CSS/JS, for cache busting */
     char url[256];
-    char **options;          /* CivetWeb options we built */
+    char **options; /* CivetWeb options we built */
     /* The background signature check (sigcheck.c). */
     pthread_t sig_thread;
     int sig_started;
     atomic_int sig_stop;
-    pthread_mutex_t sig_mu;  /* guards sig_cur and sig_done */
-    smz_reader *sig_cur;     /* the reader it is reading, for sqlite3_interrupt */
+    pthread_mutex_t sig_mu; /* guards sig_cur and sig_done */
+    smz_reader *sig_cur;    /* the reader it is reading, for sqlite3_interrupt */
     int sig_done;
-    guard guard;             /* slow clients (guard.c) */
+    guard guard; /* slow clients (guard.c) */
 };
 typedef struct smz_server srv;
 
 typedef struct worker {
     srv *s;
-    lease lease;             /* the handles the current request borrowed */
-    unsigned char *chunk;    /* SRV_CHUNK bytes, allocated on first use */
-    guard_slot *slot;        /* what its request is doing, for the guard */
+    lease lease;          /* the handles the current request borrowed */
+    unsigned char *chunk; /* SRV_CHUNK bytes, allocated on first use */
+    guard_slot *slot;     /* what its request is doing, for the guard */
 } worker;
 
 #endif

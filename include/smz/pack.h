@@ -34,8 +34,8 @@ typedef struct smz_pack_meta smz_pack_meta;
 typedef struct smz_pack_index smz_pack_index;
 
 typedef struct smz_pack_opts {
-    int include_hidden;  /* 1: pack files and folders whose name starts with '.' */
-    int no_index;        /* 1: do not extract searchable text */
+    int include_hidden; /* 1: pack files and folders whose name starts with '.' */
+    int no_index;       /* 1: do not extract searchable text */
     /* 1: turn .txt/.md articles into HTML pages; 0: store them as they
      * are; -1 (auto): only when the source holds no HTML at all. */
     int articles;
@@ -102,7 +102,7 @@ smz_err smz_pack_redirects(smz_writer *w, const char *tsv);
 
 #define SMZ_PACK_META_FILE "samizdat.json" /* read from a folder source's root */
 #define SMZ_PACK_META_MAX_FILE (1u << 20)
-#define SMZ_PACK_META_MAX_VALUE 4096       /* bytes of one value */
+#define SMZ_PACK_META_MAX_VALUE 4096 /* bytes of one value */
 
 /* A new, empty set of metadata in *OUT (NULL when memory ran out). */
 smz_err smz_pack_meta_new(smz_pack_meta **out);

@@ -61,8 +61,8 @@ void smz_reader_interrupt(smz_reader *r);
  * keeps where their bytes lie beside the struct, so an smz_entry copied or
  * built by the caller cannot be read; duplicate one with smz_entry_dup. */
 typedef struct smz_entry {
-    const char *path;     /* valid by smz_path_valid (smz/format.h) */
-    const char *title;    /* "" when the entry has none */
+    const char *path;  /* valid by smz_path_valid (smz/format.h) */
+    const char *title; /* "" when the entry has none */
     const char *mime;
     const char *redirect; /* target path of a redirect entry, else NULL */
     uint64_t size;        /* content bytes; 0 for a redirect */
@@ -87,12 +87,11 @@ smz_err smz_reader_resolve(smz_reader *r, const char *path, smz_entry **out);
 
 /* The whole content of E (not a redirect).  *data is malloc'd, owned by the
  * caller; *len is e->size.  Entries over max_len give SMZ_E_TOOBIG. */
-smz_err smz_reader_read(smz_reader *r, const smz_entry *e, size_t max_len,
-                        unsigned char **data, size_t *len);
+smz_err smz_reader_read(smz_reader *r, const smz_entry *e, size_t max_len, unsigned char **data,
+                        size_t *len);
 /* LEN bytes of E from byte OFF into BUF (for HTTP ranges and streaming large
  * media).  OFF+LEN must lie inside the entry (else SMZ_E_INVALID). */
-smz_err smz_reader_read_range(smz_reader *r, const smz_entry *e, uint64_t off,
-                              void *buf, size_t len);
+smz_err smz_reader_read_range(smz_reader *r, const smz_entry *e, uint64_t off, void *buf, size_t len);
 
 /* A sequential read of LEN bytes of E from byte OFF, in pieces: for
  * downloads and `smz cat` of large entries.  A range over 1 MiB in a zstd
@@ -121,8 +120,7 @@ smz_err smz_reader_read_range(smz_reader *r, const smz_entry *e, uint64_t off,
  * else SMZ_E_INVALID); after a failure every read fails again.  Errors are
  * on R (smz_reader_errmsg).  smz_stream_close(NULL) does nothing. */
 typedef struct smz_stream smz_stream;
-smz_err smz_stream_open(smz_reader *r, const smz_entry *e, uint64_t off, uint64_t len,
-                        smz_stream **out);
+smz_err smz_stream_open(smz_reader *r, const smz_entry *e, uint64_t off, uint64_t len, smz_stream **out);
 smz_err smz_stream_read(smz_stream *s, void *buf, size_t n);
 void smz_stream_close(smz_stream *s);
 
@@ -153,7 +151,7 @@ typedef struct smz_mime_stat {
     uint64_t bytes;
 } smz_mime_stat;
 typedef struct smz_stats {
-    uint64_t entries;       /* all entries, redirects included */
+    uint64_t entries; /* all entries, redirects included */
     uint64_t redirects;
     uint64_t clusters;
     uint64_t content_bytes; /* sum of entry sizes */
@@ -190,8 +188,7 @@ void smz_reader_decoded(const smz_reader *r, uint64_t *clusters, uint64_t *bytes
  * from the archive: escape before printing); *n_problems counts them.  Returns SMZ_OK when the check ran, whatever it
  * found; another code when it could not run. */
 typedef void (*smz_problem_fn)(void *ctx, const char *path, const char *message);
-smz_err smz_reader_check(smz_reader *r, smz_problem_fn problem, void *ctx,
-                         uint64_t *n_problems);
+smz_err smz_reader_check(smz_reader *r, smz_problem_fn problem, void *ctx, uint64_t *n_problems);
 
 /* See smz_reader_iter: FN (may be NULL) is called with CTX for each
  * malformed row the iterator passes over. */

@@ -23,13 +23,13 @@ typedef struct smz_hit {
     /* HTML-safe: the page's text with <, >, &, " escaped, matched words
      * wrapped in <b>...</b>, "…" where it is cut.  "" for suggestions. */
     const char *snippet;
-    double score;  /* higher is better */
+    double score; /* higher is better */
 } smz_hit;
 
 typedef struct smz_results {
-    uint64_t total;  /* estimated number of matching entries */
-    size_t n;        /* hits in this page */
-    smz_hit *hits;   /* n hits, best first; owned by the struct */
+    uint64_t total; /* estimated number of matching entries */
+    size_t n;       /* hits in this page */
+    smz_hit *hits;  /* n hits, best first; owned by the struct */
     /* 1 when the search stopped before its end because reading the pages
      * cost more than one search may (the archive's pages are huge, or its
      * clusters are: see docs/FORMAT.md, Search): pages that needed a phrase
@@ -43,15 +43,14 @@ typedef struct smz_results {
  * check and 1 MiB for a snippet, and stops (results->partial) past 64 MiB
  * of pages read, 1 GiB of clusters decoded or 3 s.  An archive without an index gives SMZ_E_UNSUPPORTED.  No hit is
  * SMZ_OK with n == 0.  Free *out with smz_results_free. */
-smz_err smz_search(smz_reader *r, const char *query, size_t limit, size_t offset,
-                   smz_results **out);
+smz_err smz_search(smz_reader *r, const char *query, size_t limit, size_t offset, smz_results **out);
 
 /* smz_search with FLAGS: SMZ_SEARCH_NO_SNIPPETS leaves every snippet ""
  * (paths, titles and scores only, as kiwix-search prints them): pages are
  * then read only when the query has a phrase to check on them. */
 #define SMZ_SEARCH_NO_SNIPPETS 1u
-smz_err smz_search_ex(smz_reader *r, const char *query, size_t limit, size_t offset,
-                      unsigned flags, smz_results **out);
+smz_err smz_search_ex(smz_reader *r, const char *query, size_t limit, size_t offset, unsigned flags,
+                      smz_results **out);
 
 /* Titles that start with PREFIX (case-, diacritic-insensitive; for CJK, the
  * titles containing the characters typed), best first, for autocomplete. */

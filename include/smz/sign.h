@@ -110,8 +110,7 @@ smz_err smz_pubkey_encode(smz_sign_ctx *cx, const smz_pubkey *pk, const char *co
                           size_t *len);
 /* Writes that text to PATH, which must not exist yet (SMZ_E_EXISTS), with
  * mode 0644 (less the umask). */
-smz_err smz_pubkey_save(smz_sign_ctx *cx, const smz_pubkey *pk, const char *path,
-                        const char *comment);
+smz_err smz_pubkey_save(smz_sign_ctx *cx, const smz_pubkey *pk, const char *path, const char *comment);
 
 /* The key as minisign's base64 string (the -P form) into OUT. */
 void smz_pubkey_base64(const smz_pubkey *pk, char out[SMZ_PUBKEY_B64_SIZE]);
@@ -157,13 +156,11 @@ smz_err smz_seckey_file_encrypted(smz_sign_ctx *cx, const char *path, int *encry
  * secret key" or "samizdat encrypted secret key".  *text is allocated and
  * holds the secret: free it with smz_sign_free_secret(*text, *len). */
 smz_err smz_seckey_encode(smz_sign_ctx *cx, const smz_seckey *sk, const char *password,
-                          uint64_t opslimit,
-                          uint64_t memlimit, const char *comment, char **text,
+                          uint64_t opslimit, uint64_t memlimit, const char *comment, char **text,
                           size_t *len);
 /* Writes that text to PATH, which must not exist yet (SMZ_E_EXISTS), with
  * mode 0600. */
-smz_err smz_seckey_save(smz_sign_ctx *cx, const smz_seckey *sk, const char *path,
-                        const char *password,
+smz_err smz_seckey_save(smz_sign_ctx *cx, const smz_seckey *sk, const char *path, const char *password,
                         uint64_t opslimit, uint64_t memlimit, const char *comment);
 
 /* The public half, as a new key the caller frees with smz_pubkey_free. */
@@ -188,8 +185,7 @@ void smz_hasher_final(smz_hasher *h, unsigned char hash[SMZ_SIGN_HASH_BYTES]);
 void smz_hasher_free(smz_hasher *h);
 
 /* The BLAKE2b-512 of the whole file PATH, read in 64 KiB pieces. */
-smz_err smz_sign_hash_file(smz_sign_ctx *cx, const char *path,
-                           unsigned char hash[SMZ_SIGN_HASH_BYTES]);
+smz_err smz_sign_hash_file(smz_sign_ctx *cx, const char *path, unsigned char hash[SMZ_SIGN_HASH_BYTES]);
 
 /* ---- Signing ------------------------------------------------------------ */
 
@@ -203,8 +199,8 @@ smz_err smz_sign_hash_file(smz_sign_ctx *cx, const char *path,
  * key before it is returned.  *sig is malloc'd, NUL-terminated, owned by the
  * caller (free()); *len (may be NULL) is its length. */
 smz_err smz_sign_hash(smz_sign_ctx *cx, const smz_seckey *sk,
-                      const unsigned char hash[SMZ_SIGN_HASH_BYTES],
-                      const char *trusted, const char *untrusted, char **sig, size_t *len);
+                      const unsigned char hash[SMZ_SIGN_HASH_BYTES], const char *trusted,
+                      const char *untrusted, char **sig, size_t *len);
 /* Same for the file PATH, hashed as it streams. */
 smz_err smz_sign_file(smz_sign_ctx *cx, const smz_seckey *sk, const char *path, const char *trusted,
                       const char *untrusted, char **sig, size_t *len);

@@ -62,8 +62,8 @@ typedef enum smz_sigstatus {
 
 /* One signature found on an archive. */
 typedef struct smz_sigcheck {
-    int detached;               /* 0: the embedded Signature; 1: a .minisig file */
-    char *file;                 /* the .minisig path (detached), else NULL */
+    int detached; /* 0: the embedded Signature; 1: a .minisig file */
+    char *file;   /* the .minisig path (detached), else NULL */
     smz_sigstatus status;
     int trusted;                /* 1 when the key id is one of the trusted keys */
     char keyid[SMZ_KEYID_SIZE]; /* the key id it names; "" when unparseable */
@@ -72,25 +72,26 @@ typedef struct smz_sigcheck {
 } smz_sigcheck;
 
 typedef struct smz_verify_report {
-    int have_digest;                      /* 1 when DIGEST is the recomputed digest */
+    int have_digest; /* 1 when DIGEST is the recomputed digest */
     unsigned char digest[SMZ_DIGEST_BYTES];
-    char digest_error[1024];              /* why it could not be computed */
-    size_t n;                             /* signatures found: 0, 1 or 2 */
-    smz_sigcheck sigs[2];                 /* the embedded one first */
+    char digest_error[1024]; /* why it could not be computed */
+    size_t n;                /* signatures found: 0, 1 or 2 */
+    smz_sigcheck sigs[2];    /* the embedded one first */
 } smz_verify_report;
 
-#define SMZ_VERIFY_QUICK 1u       /* read no content: embedded signatures are checked
+#define SMZ_VERIFY_QUICK                                                                                \
+    1u                            /* read no content: embedded signatures are checked
                                      against the stored Digest, detached ones only
                                      parsed (UNCHECKED when trusted) */
 #define SMZ_VERIFY_NO_DETACHED 2u /* do not look for a .minisig */
 
 typedef struct smz_verify_opts {
-    const smz_keyring *trusted;   /* the trusted keys; NULL: none */
-    const char *detached;         /* a .minisig to check; NULL: ARCHIVE.minisig (PATH
+    const smz_keyring *trusted;  /* the trusted keys; NULL: none */
+    const char *detached;        /* a .minisig to check; NULL: ARCHIVE.minisig (PATH
                                      plus ".minisig") when it exists */
-    const unsigned char *digest;  /* the archive's content digest when the caller
+    const unsigned char *digest; /* the archive's content digest when the caller
                                      already checked it (smz check); NULL: computed */
-    unsigned flags;               /* SMZ_VERIFY_* */
+    unsigned flags;              /* SMZ_VERIFY_* */
 } smz_verify_opts;
 
 /* Checks every signature of the archive open in R, whose file is PATH.
@@ -111,8 +112,8 @@ const char *smz_sigstatus_name(smz_sigstatus s);
  * stored Digest: sign archives you made or have checked.  *sig is malloc'd
  * and NUL-terminated, owned by the caller; *len (may be NULL) its length.
  * On failure the message is on CX (may be NULL), as in smz/sign.h. */
-smz_err smz_archive_sign_file(smz_sign_ctx *cx, const char *path, const smz_seckey *sk,
-                              char **sig, size_t *len);
+smz_err smz_archive_sign_file(smz_sign_ctx *cx, const char *path, const smz_seckey *sk, char **sig,
+                              size_t *len);
 
 /* The embedded signature's key id, without checking anything (for `smz
  * info`): SMZ_E_NOTFOUND when the archive has none, SMZ_E_INVALID when it

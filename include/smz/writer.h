@@ -22,11 +22,11 @@ extern "C" {
 typedef struct smz_writer smz_writer;
 
 typedef struct smz_writer_opts {
-    int threads;          /* compression threads; 0 = one per core */
-    size_t cluster_size;  /* target uncompressed cluster bytes; 0 = default */
-    int level;            /* zstd level; 0 = default (19) */
-    int no_index;         /* 1: no full-text index */
-    int stem_english;     /* 1: index with English stemming */
+    int threads;         /* compression threads; 0 = one per core */
+    size_t cluster_size; /* target uncompressed cluster bytes; 0 = default */
+    int level;           /* zstd level; 0 = default (19) */
+    int no_index;        /* 1: no full-text index */
+    int stem_english;    /* 1: index with English stemming */
     /* The archive may not grow past this many bytes (0: no limit): a pack
      * that would is stopped with SMZ_E_TOOBIG as soon as it would, checked
      * whenever a cluster is written and before a large entry is. */
@@ -62,7 +62,7 @@ smz_err smz_writer_set_meta(smz_writer *w, const char *key, const void *value, s
  * the search index gets (NULL: none); data may be NULL when size is 0. */
 typedef struct smz_writer_entry {
     const char *path;
-    const char *title;     /* NULL or "" for none */
+    const char *title; /* NULL or "" for none */
     const char *mime;
     const void *data;
     size_t size;
@@ -94,8 +94,7 @@ typedef smz_err (*smz_writer_read_fn)(void *ctx, uint64_t off, void *buf, size_t
 smz_err smz_writer_add_stream(smz_writer *w, const smz_writer_entry *e, smz_writer_read_fn read,
                               void *ctx);
 /* Adds a redirect from PATH to TARGET (checked to exist at finish). */
-smz_err smz_writer_add_redirect(smz_writer *w, const char *path, const char *title,
-                                const char *target);
+smz_err smz_writer_add_redirect(smz_writer *w, const char *path, const char *title, const char *target);
 
 /* True if PATH was added already (entry or redirect). */
 int smz_writer_has(smz_writer *w, const char *path);

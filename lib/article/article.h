@@ -19,12 +19,12 @@
 #include <stdint.h>
 #include "smz/error.h"
 
-#define SMZ_ARTICLE_MAX_INPUT (16u << 20) /* bytes of one article */
-#define SMZ_ARTICLE_MAX_TEXT (4u << 20)   /* bytes of search text kept */
-#define SMZ_ARTICLE_MAX_FIELD 1024        /* bytes of one front matter value */
+#define SMZ_ARTICLE_MAX_INPUT (16u << 20)   /* bytes of one article */
+#define SMZ_ARTICLE_MAX_TEXT (4u << 20)     /* bytes of search text kept */
+#define SMZ_ARTICLE_MAX_FIELD 1024          /* bytes of one front matter value */
 #define SMZ_ARTICLE_MAX_MARKDOWN (2u << 20) /* bytes of Markdown rendered as such */
-#define SMZ_ARTICLE_MAX_NESTING 64        /* Markdown containers opened on one line */
-#define SMZ_ARTICLE_SUMMARY 200           /* characters of a summary */
+#define SMZ_ARTICLE_MAX_NESTING 64          /* Markdown containers opened on one line */
+#define SMZ_ARTICLE_SUMMARY 200             /* characters of a summary */
 
 typedef enum smz_article_kind {
     SMZ_ARTICLE_TEXT,    /* paragraphs separated by blank lines, no markup */
@@ -71,11 +71,11 @@ typedef struct smz_article {
     char *lang;        /* the language the page was given, or "" */
     char *html;        /* the complete HTML5 page */
     size_t html_len;
-    char *text;        /* title, '\n', then the body's text, blocks separated
+    char *text; /* title, '\n', then the body's text, blocks separated
                         * by '\n', boilerplate left out; cut at
                         * SMZ_ARTICLE_MAX_TEXT on a character boundary */
     size_t text_len;
-    char *summary;     /* the first ~SMZ_ARTICLE_SUMMARY characters of the
+    char *summary; /* the first ~SMZ_ARTICLE_SUMMARY characters of the
                         * body's paragraphs, cut at a word, for index pages */
     smz_article_date_source date_source;
 } smz_article;
@@ -118,8 +118,8 @@ typedef struct smz_article {
  * SMZ_E_NOMEM.  On error *OUT is NULL.  (cmark itself aborts when out of
  * memory; that is its documented behaviour.) */
 smz_err smz__article_render(const char *text, size_t len, smz_article_kind kind,
-                           const char *fallback_name, int64_t file_mtime,
-                           const smz_article_opts *opts, smz_article **out);
+                            const char *fallback_name, int64_t file_mtime, const smz_article_opts *opts,
+                            smz_article **out);
 
 /* Frees A and everything it owns; NULL is a no-op. */
 void smz__article_free(smz_article *a);
@@ -145,8 +145,7 @@ typedef struct smz_article_ref {
  * NULL HTML_OUT, NULL ITEMS with N > 0, or an item without a path),
  * SMZ_E_TOOBIG (N over 1,000,000 or a page over 256 MiB) or SMZ_E_NOMEM;
  * on error *HTML_OUT is NULL. */
-smz_err smz__article_index_html(const smz_article_ref *items, size_t n,
-                               const char *collection_title, const char *description,
-                               const char *lang, char **html_out);
+smz_err smz__article_index_html(const smz_article_ref *items, size_t n, const char *collection_title,
+                                const char *description, const char *lang, char **html_out);
 
 #endif

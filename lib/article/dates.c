@@ -12,11 +12,13 @@
 #include "text/date.h"
 #include "text/utf8.h"
 
-static const char *const MONTHS[12] = {"january", "february", "march",     "april",   "may",      "june",
-                                       "july",    "august",   "september", "october", "november", "december"};
-static const char *const WEEKDAYS[] = {"monday", "tuesday", "wednesday", "thursday", "friday",
-                                       "saturday", "sunday", "mon", "tue", "tues", "wed", "thu",
-                                       "thur", "thurs", "fri", "sat", "sun", NULL};
+static const char *const MONTHS[12] = {"january",   "february", "march",    "april",
+                                       "may",       "june",     "july",     "august",
+                                       "september", "october",  "november", "december"};
+static const char *const WEEKDAYS[] = {"monday",   "tuesday", "wednesday", "thursday", "friday",
+                                       "saturday", "sunday",  "mon",       "tue",      "tues",
+                                       "wed",      "thu",     "thur",      "thurs",    "fri",
+                                       "sat",      "sun",     NULL};
 
 /* A date read from text: a real one (lib/text/date.c), and a four-digit
  * year, so that "12" or "0012" in a dateline is not taken for a year. */
@@ -53,8 +55,9 @@ static int read_month(const char *s, size_t n, size_t *i)
 
 static void skip_day_suffix(const char *s, size_t n, size_t *i)
 {
-    if (*i + 2 <= n && (smz__ascii_prefix_ci(s + *i, 2, "st") || smz__ascii_prefix_ci(s + *i, 2, "nd") ||
-                        smz__ascii_prefix_ci(s + *i, 2, "rd") || smz__ascii_prefix_ci(s + *i, 2, "th")) &&
+    if (*i + 2 <= n &&
+        (smz__ascii_prefix_ci(s + *i, 2, "st") || smz__ascii_prefix_ci(s + *i, 2, "nd") ||
+         smz__ascii_prefix_ci(s + *i, 2, "rd") || smz__ascii_prefix_ci(s + *i, 2, "th")) &&
         (*i + 2 == n || !smz_ascii_alpha((unsigned char)s[*i + 2])))
         *i += 2;
 }
@@ -130,7 +133,7 @@ ok:
 int smz__art_dateline(const char *s, size_t n, char out[11])
 {
     static const char *const lead[] = {"first published", "last updated", "published", "posted",
-                                       "updated", "dated", "date", NULL};
+                                       "updated",         "dated",        "date",      NULL};
     if (smz__utf8_count(s, n) > 60)
         return 0;
     size_t i = 0;
@@ -182,4 +185,3 @@ void smz__art_date_from_mtime(int64_t mtime, char out[11])
         return;
     smz__date_write(out, tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
 }
-

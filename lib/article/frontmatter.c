@@ -10,7 +10,7 @@
 #include "text/ascii.h"
 #include "text/utf8.h"
 
-#define FM_MAX_LINES 200               /* front matter lines before we give up */
+#define FM_MAX_LINES 200 /* front matter lines before we give up */
 #define FM_MAX_BYTES (64u << 10)
 
 void smz__art_fm_init(front_matter *f)
@@ -173,10 +173,11 @@ smz_err smz__art_fm_parse(const char *s, size_t n, front_matter *f)
         const char *l = s + p;
         p += len + 1;
         size_t k = 0;
-        while (k < len && (smz_ascii_alpha((unsigned char)l[k]) || smz_ascii_digit((unsigned char)l[k]) ||
-                           l[k] == '_' || l[k] == '-'))
+        while (k < len && (smz_ascii_alpha((unsigned char)l[k]) ||
+                           smz_ascii_digit((unsigned char)l[k]) || l[k] == '_' || l[k] == '-'))
             k++;
-        int keyed = k > 0 && k < len && l[k] == ':' && (k + 1 == len || l[k + 1] == ' ' || l[k + 1] == '\t');
+        int keyed = k > 0 && k < len && l[k] == ':' &&
+                    (k + 1 == len || l[k + 1] == ' ' || l[k + 1] == '\t');
         if (!keyed && len && !strchr(" \t-#", l[0])) {
             f->body = 0;
             return SMZ_OK;
@@ -199,8 +200,8 @@ smz_err smz__art_fm_parse(const char *s, size_t n, front_matter *f)
         }
         in_tags = 0;
         size_t k = 0;
-        while (k < len && (smz_ascii_alpha((unsigned char)l[k]) || smz_ascii_digit((unsigned char)l[k]) ||
-                           l[k] == '_' || l[k] == '-'))
+        while (k < len && (smz_ascii_alpha((unsigned char)l[k]) ||
+                           smz_ascii_digit((unsigned char)l[k]) || l[k] == '_' || l[k] == '-'))
             k++;
         if (k == 0 || k >= len || l[k] != ':' || (k + 1 < len && l[k + 1] != ' ' && l[k + 1] != '\t'))
             continue;

@@ -16,7 +16,7 @@
 
 typedef struct index_row {
     const smz_article_ref *ref;
-    size_t pos;   /* place in the caller's array: the last tie-breaker */
+    size_t pos; /* place in the caller's array: the last tie-breaker */
     int has_date;
 } index_row;
 
@@ -36,7 +36,8 @@ static int index_cmp(const void *pa, const void *pb)
     int c;
     if (a->has_date && (c = strcmp(b->ref->date, a->ref->date)) != 0)
         return c; /* newest first */
-    if ((c = smz__ascii_cmp_ci(row_label(a), row_label(b))) != 0 || (c = strcmp(row_label(a), row_label(b))) != 0)
+    if ((c = smz__ascii_cmp_ci(row_label(a), row_label(b))) != 0 ||
+        (c = strcmp(row_label(a), row_label(b))) != 0)
         return c;
     if ((c = strcmp(a->ref->path, b->ref->path)) != 0)
         return c;
@@ -44,7 +45,7 @@ static int index_cmp(const void *pa, const void *pb)
 }
 
 smz_err smz__article_index_html(const smz_article_ref *items, size_t n, const char *collection_title,
-                               const char *description, const char *lang, char **html_out)
+                                const char *description, const char *lang, char **html_out)
 {
     smz_err rc;
     index_row *rows = NULL;
@@ -74,11 +75,14 @@ smz_err smz__article_index_html(const smz_article_ref *items, size_t n, const ch
         goto out;
     }
     for (size_t i = 0; i < n; i++)
-        rows[i] = (index_row){.ref = &items[i], .pos = i, .has_date = items[i].date && smz__date_ok(items[i].date)};
+        rows[i] = (index_row){.ref = &items[i],
+                              .pos = i,
+                              .has_date = items[i].date && smz__date_ok(items[i].date)};
     if (n)
         qsort(rows, n, sizeof *rows, index_cmp);
 
-    if ((rc = smz__art_clean_line(&title, collection_title ? collection_title : "Index", SMZ_ARTICLE_MAX_FIELD)) ||
+    if ((rc = smz__art_clean_line(&title, collection_title ? collection_title : "Index",
+                                  SMZ_ARTICLE_MAX_FIELD)) ||
         (rc = smz__art_clean_line(&desc, description, 3 * SMZ_ARTICLE_MAX_FIELD)))
         goto out;
     if (!smz_strbuf_len(&title) && (rc = smz_strbuf_adds(&title, "Index")) != SMZ_OK)
@@ -94,7 +98,8 @@ smz_err smz__article_index_html(const smz_article_ref *items, size_t n, const ch
         smz_strbuf_adds(&page, "<li><a href=\"");
         smz__art_add_href(&page, r->path);
         smz_strbuf_adds(&page, "\">");
-        rc = smz__art_clean_line(&field, r->title && r->title[0] ? r->title : r->path, SMZ_ARTICLE_MAX_FIELD);
+        rc = smz__art_clean_line(&field, r->title && r->title[0] ? r->title : r->path,
+                                 SMZ_ARTICLE_MAX_FIELD);
         if (!rc && !smz_strbuf_len(&field))
             rc = smz__art_clean_line(&field, r->path, SMZ_ARTICLE_MAX_FIELD);
         if (rc)
@@ -110,7 +115,8 @@ smz_err smz__article_index_html(const smz_article_ref *items, size_t n, const ch
             rc = smz__art_clean_line(&field, r->summary, 4 * SMZ_ARTICLE_MAX_FIELD);
             smz_strbuf_reset(&summary);
             if (!rc)
-                rc = smz__art_add_cut_words(&summary, smz_strbuf_str(&field), smz_strbuf_len(&field), SUMMARY_MAX);
+                rc = smz__art_add_cut_words(&summary, smz_strbuf_str(&field), smz_strbuf_len(&field),
+                                            SUMMARY_MAX);
             if (rc)
                 break;
             if (smz_strbuf_len(&summary)) {

@@ -23,27 +23,28 @@ int smz__art_shown(line_kind k)
     case L_PARA:
     case L_CAPTION:
     case L_BYLINE:
-    case L_HEADING:
-        return 1;
+    case L_HEADING: return 1;
     case L_BOILER:
     case L_DUP:
     case L_TITLE:
-    case L_DATE:
-        return 0;
+    case L_DATE: return 0;
     }
     return 0;
 }
 
-static const char *const SOCIAL[] = {
-    "facebook", "twitter", "youtube", "instagram", "telegram", "discord", "gettr", "gtv", "tiktok",
-    "whatsapp", "linkedin", "weibo", "wechat", "reddit", "pinterest", "mastodon", "rumble", "parler",
-    "vk", "vkontakte", "truth social", "threads", "bluesky", "gab", "odysee", "bitchute", "flipboard",
-    "rss", "rss feed", "signal", "line", "snapchat", "tumblr", "medium", "substack", "x (twitter)", NULL};
+static const char *const SOCIAL[] = {"facebook",     "twitter",   "youtube", "instagram", "telegram",
+                                     "discord",      "gettr",     "gtv",     "tiktok",    "whatsapp",
+                                     "linkedin",     "weibo",     "wechat",  "reddit",    "pinterest",
+                                     "mastodon",     "rumble",    "parler",  "vk",        "vkontakte",
+                                     "truth social", "threads",   "bluesky", "gab",       "odysee",
+                                     "bitchute",     "flipboard", "rss",     "rss feed",  "signal",
+                                     "line",         "snapchat",  "tumblr",  "medium",    "substack",
+                                     "x (twitter)",  NULL};
 
 /* Words that may stand between network names on a "share" line. */
-static const char *const SOCIAL_GLUE[] = {"share", "on", "follow", "us", "at", "via", "and", "or",
-                                          "email", "print", "tweet", "|", "/", "-", "\xC2\xB7",
-                                          "\xE2\x80\xA2", NULL};
+static const char *const SOCIAL_GLUE[] = {"share", "on", "follow",   "us",           "at",    "via",
+                                          "and",   "or", "email",    "print",        "tweet", "|",
+                                          "/",     "-",  "\xC2\xB7", "\xE2\x80\xA2", NULL};
 
 /* "Home | Facebook", "Our channel |YouTube", "Share: Facebook Twitter". */
 static int social_line(const char *s, size_t n)
@@ -85,21 +86,61 @@ static int social_line(const char *s, size_t n)
 /* Known site furniture, matched on the whole line. */
 static int boilerplate(const char *s, size_t n)
 {
-    static const char *const prefix[] = {
-        "sign up to receive", "sign up for our", "sign up for the newsletter", "subscribe to ",
-        "subscribe now", "subscribe for ", "enter your email", "enter your e-mail",
-        "by submitting this form", "share this", "share on ", "share:", "follow us",
-        "please follow us", "for more information, please follow us", "read more", "read also",
-        "also read", "continue reading", "related:", "related articles", "related posts",
-        "related stories", "leave a reply", "leave a comment", "click here to", "we use cookies",
-        "this website uses cookies", "this site uses cookies", "accept cookies", "accept all cookies",
-        "cookie policy", "cookie settings", "sponsored content", "copyright \xC2\xA9", "copyright (c)",
-        "support us", "donate now", "print this", "email this", "posted in ", "filed under",
-        "skip to content", "back to top", "you may also like", "recommended for you",
-        "get our newsletter", "join our newsletter", "join our mailing list", "tags:", NULL};
-    static const char *const whole[] = {"share", "tweet", "print", "email", "comments", "reply",
-                                        "image source", "image", "photo", "photo credit", "image credit",
-                                        "advertisement", "donate", "menu", "loading...", NULL};
+    static const char *const prefix[] = {"sign up to receive",
+                                         "sign up for our",
+                                         "sign up for the newsletter",
+                                         "subscribe to ",
+                                         "subscribe now",
+                                         "subscribe for ",
+                                         "enter your email",
+                                         "enter your e-mail",
+                                         "by submitting this form",
+                                         "share this",
+                                         "share on ",
+                                         "share:",
+                                         "follow us",
+                                         "please follow us",
+                                         "for more information, please follow us",
+                                         "read more",
+                                         "read also",
+                                         "also read",
+                                         "continue reading",
+                                         "related:",
+                                         "related articles",
+                                         "related posts",
+                                         "related stories",
+                                         "leave a reply",
+                                         "leave a comment",
+                                         "click here to",
+                                         "we use cookies",
+                                         "this website uses cookies",
+                                         "this site uses cookies",
+                                         "accept cookies",
+                                         "accept all cookies",
+                                         "cookie policy",
+                                         "cookie settings",
+                                         "sponsored content",
+                                         "copyright \xC2\xA9",
+                                         "copyright (c)",
+                                         "support us",
+                                         "donate now",
+                                         "print this",
+                                         "email this",
+                                         "posted in ",
+                                         "filed under",
+                                         "skip to content",
+                                         "back to top",
+                                         "you may also like",
+                                         "recommended for you",
+                                         "get our newsletter",
+                                         "join our newsletter",
+                                         "join our mailing list",
+                                         "tags:",
+                                         NULL};
+    static const char *const whole[] = {"share",    "tweet",        "print",        "email",
+                                        "comments", "reply",        "image source", "image",
+                                        "photo",    "photo credit", "image credit", "advertisement",
+                                        "donate",   "menu",         "loading...",   NULL};
     if (smz__art_any_equal_ci(s, n, whole))
         return 1;
     size_t cps = smz__utf8_count(s, n);
@@ -132,9 +173,9 @@ static int boilerplate(const char *s, size_t n)
         (smz__ascii_contains_ci(s, n, "paypal") || smz__ascii_contains_ci(s, n, "patreon") ||
          smz__ascii_contains_ci(s, n, "bitcoin") || smz__ascii_contains_ci(s, n, "ko-fi") ||
          smz__ascii_contains_ci(s, n, "buy me a coffee")) &&
-        (smz__ascii_contains_ci(s, n, "your contribution") || smz__ascii_contains_ci(s, n, "support us") ||
-         smz__ascii_contains_ci(s, n, "help us") || smz__ascii_contains_ci(s, n, "voluntary payment") ||
-         smz__ascii_contains_ci(s, n, "donat")))
+        (smz__ascii_contains_ci(s, n, "your contribution") ||
+         smz__ascii_contains_ci(s, n, "support us") || smz__ascii_contains_ci(s, n, "help us") ||
+         smz__ascii_contains_ci(s, n, "voluntary payment") || smz__ascii_contains_ci(s, n, "donat")))
         return 1;
     return 0;
 }
@@ -142,17 +183,18 @@ static int boilerplate(const char *s, size_t n)
 /* Photo captions and credits. */
 static int caption(const char *s, size_t n)
 {
-    static const char *const lead[] = {"photo:", "photo by ", "photo credit", "photograph:",
-                                       "photograph by ", "image:", "image credit", "image by ",
-                                       "picture:", "credit:", "caption:", "pictured:", "above:",
-                                       "top image:", "main image:", "featured image", "file photo",
-                                       "screenshot:", NULL};
-    static const char *const credit_tail[] = {"getty images", "shutterstock", "alamy", "istockphoto",
-                                              "istock", "/afp", "/ afp", "/reuters", "/ reuters", "/ap",
-                                              "/ ap", "/epa", "via reuters", "via getty", "via ap", NULL};
-    static const char *const paren[] = {"photo", "image", "picture", "pic:", "credit", "courtesy",
-                                        "file photo", "ap photo", "source:", "screenshot",
-                                        "screengrab", NULL};
+    static const char *const lead[] = {
+        "photo:",         "photo by ",    "photo credit", "photograph:", "photograph by ",
+        "image:",         "image credit", "image by ",    "picture:",    "credit:",
+        "caption:",       "pictured:",    "above:",       "top image:",  "main image:",
+        "featured image", "file photo",   "screenshot:",  NULL};
+    static const char *const credit_tail[] = {"getty images", "shutterstock", "alamy",  "istockphoto",
+                                              "istock",       "/afp",         "/ afp",  "/reuters",
+                                              "/ reuters",    "/ap",          "/ ap",   "/epa",
+                                              "via reuters",  "via getty",    "via ap", NULL};
+    static const char *const paren[] = {"photo",   "image",      "picture",    "pic:",
+                                        "credit",  "courtesy",   "file photo", "ap photo",
+                                        "source:", "screenshot", "screengrab", NULL};
     size_t cps = smz__utf8_count(s, n);
     if (cps > 400)
         return 0;
@@ -183,16 +225,16 @@ static int caption(const char *s, size_t n)
 /* "Translated by: X", "Written by X", "By Jane Doe". */
 static int byline(const char *s, size_t n)
 {
-    static const char *const lead[] = {"translated by", "written by", "edited by", "proofread by",
-                                       "proofreading by", "posted by", "reported by", "reporting by",
-                                       "compiled by", "produced by", "text by", "story by", "words by",
-                                       "written and ", "translation:", "translator:", "author:",
-                                       "editor:", "by:", NULL};
-    static const char *const not_names[] = {"the", "this", "that", "these", "those", "a", "an", "then",
-                                            "now", "far", "contrast", "comparison", "default", "law",
-                                            "chance", "way", "all", "and", "mid", "late", "early",
-                                            "itself", "design", "submitting", "clicking", "using",
-                                            "continuing", "signing", "registering", NULL};
+    static const char *const lead[] = {"translated by",   "written by",   "edited by",    "proofread by",
+                                       "proofreading by", "posted by",    "reported by",  "reporting by",
+                                       "compiled by",     "produced by",  "text by",      "story by",
+                                       "words by",        "written and ", "translation:", "translator:",
+                                       "author:",         "editor:",      "by:",          NULL};
+    static const char *const not_names[] = {
+        "the",      "this",  "that",       "these",      "those",       "a",      "an",     "then",
+        "now",      "far",   "contrast",   "comparison", "default",     "law",    "chance", "way",
+        "all",      "and",   "mid",        "late",       "early",       "itself", "design", "submitting",
+        "clicking", "using", "continuing", "signing",    "registering", NULL};
     size_t cps = smz__utf8_count(s, n);
     if (cps > 120)
         return 0;
@@ -219,7 +261,8 @@ static int byline(const char *s, size_t n)
 static int comment_like(const char *s, size_t n)
 {
     size_t i = 0;
-    return smz__art_read_num(s, n, &i, 4) >= 0 && i + 1 < n && (s[i] == '.' || s[i] == ')') && s[i + 1] == ' ';
+    return smz__art_read_num(s, n, &i, 4) >= 0 && i + 1 < n && (s[i] == '.' || s[i] == ')') &&
+           s[i + 1] == ' ';
 }
 
 smz_err smz__art_split_lines(const char *s, size_t n, text_doc *d)
@@ -249,8 +292,10 @@ smz_err smz__art_split_lines(const char *s, size_t n, text_doc *d)
             d->lines = nl;
             cap = nc;
         }
-        d->lines[d->n++] =
-            (tline){.off = (uint32_t)(l - s), .len = (uint32_t)ln, .block = (uint32_t)block, .kind = L_PARA};
+        d->lines[d->n++] = (tline){.off = (uint32_t)(l - s),
+                                   .len = (uint32_t)ln,
+                                   .block = (uint32_t)block,
+                                   .kind = L_PARA};
     }
     return SMZ_OK;
 }
@@ -308,8 +353,9 @@ void smz__art_drop_footer(text_doc *d)
         const tline *l = &d->lines[i - 1];
         const char *s = LS(d, i - 1);
         int weak = l->kind == L_BOILER || l->kind == L_DUP ||
-                   (l->kind == L_PARA && (comment_like(s, l->len) ||
-                                          (smz__utf8_count(s, l->len) <= 100 && !smz__art_ends_sentence(s, l->len))));
+                   (l->kind == L_PARA &&
+                    (comment_like(s, l->len) ||
+                     (smz__utf8_count(s, l->len) <= 100 && !smz__art_ends_sentence(s, l->len))));
         if (!weak)
             break;
         i--;
@@ -331,8 +377,8 @@ int smz__art_headline(const char *s, size_t n)
 {
     unsigned char c = (unsigned char)s[0];
     return smz__utf8_count(s, n) <= HEADLINE_MAX && !smz__art_ends_with_stop(s, n, ".,;:") &&
-           !(c >= 'a' && c <= 'z') && !strchr("-*+#>=|", c) && !smz__ascii_prefix_ci(s, n, "\xE2\x80\xA2") &&
-           !comment_like(s, n);
+           !(c >= 'a' && c <= 'z') && !strchr("-*+#>=|", c) &&
+           !smz__ascii_prefix_ci(s, n, "\xE2\x80\xA2") && !comment_like(s, n);
 }
 
 /* A short line alone between two paragraphs: a subheading. */
@@ -342,10 +388,10 @@ void smz__art_find_headings(text_doc *d)
         tline *l = &d->lines[i];
         const char *s = LS(d, i);
         unsigned char c = (unsigned char)s[0];
-        if (l->kind != L_PARA || !smz__art_alone_in_block(d, i) || smz__utf8_count(s, l->len) > SUBHEAD_MAX ||
-            smz__art_word_count(s, l->len) > 15 || smz__art_ends_with_stop(s, l->len, ".,;:!") ||
-            (c >= 'a' && c <= 'z') || opens_quote(s, l->len) || strchr("-*+#>=|", c) ||
-            comment_like(s, l->len))
+        if (l->kind != L_PARA || !smz__art_alone_in_block(d, i) ||
+            smz__utf8_count(s, l->len) > SUBHEAD_MAX || smz__art_word_count(s, l->len) > 15 ||
+            smz__art_ends_with_stop(s, l->len, ".,;:!") || (c >= 'a' && c <= 'z') ||
+            opens_quote(s, l->len) || strchr("-*+#>=|", c) || comment_like(s, l->len))
             continue;
         size_t p = i, q = i + 1;
         while (p > 0 && !smz__art_shown(d->lines[p - 1].kind))

@@ -29,7 +29,8 @@ static int md_too_deep(const char *s, size_t n)
                 size_t q = p;
                 while (q < n && q - p < 10 && smz_ascii_digit((unsigned char)s[q]))
                     q++;
-                if (q == p || q + 1 >= n || (s[q] != '.' && s[q] != ')') || (s[q + 1] != ' ' && s[q + 1] != '\t'))
+                if (q == p || q + 1 >= n || (s[q] != '.' && s[q] != ')') ||
+                    (s[q + 1] != ' ' && s[q + 1] != '\t'))
                     break;
                 p = q + 2;
             }
@@ -77,7 +78,8 @@ static int remote_url(const char *url)
     if (!smz_ascii_alpha((unsigned char)url[0]))
         return 0;
     size_t i = 1;
-    while (smz_ascii_alpha((unsigned char)url[i]) || smz_ascii_digit((unsigned char)url[i]) || strchr("+.-", url[i]))
+    while (smz_ascii_alpha((unsigned char)url[i]) || smz_ascii_digit((unsigned char)url[i]) ||
+           strchr("+.-", url[i]))
         i++;
     return url[i] == ':' && strncmp(url, "data:", 5) != 0;
 }
@@ -180,8 +182,8 @@ smz_err smz__art_render_markdown(render_ctx *c, const char *s, size_t n, int hav
         if (!have_title) {
             rc = smz__art_add_collapsed(&c->title, smz_strbuf_str(&tmp), smz_strbuf_len(&tmp));
             cmark_node_free(first);
-        } else if (smz__art_same_text(smz_strbuf_str(&tmp), smz_strbuf_len(&tmp), smz_strbuf_str(&c->title),
-                             smz_strbuf_len(&c->title), 1)) {
+        } else if (smz__art_same_text(smz_strbuf_str(&tmp), smz_strbuf_len(&tmp),
+                                      smz_strbuf_str(&c->title), smz_strbuf_len(&c->title), 1)) {
             cmark_node_free(first);
         }
         if (rc)
@@ -208,7 +210,8 @@ smz_err smz__art_render_markdown(render_ctx *c, const char *s, size_t n, int hav
             md_inline_text(&para, p);
             rc = smz_strbuf_err(&para);
             if (!rc)
-                rc = smz__art_title_from_paragraph(&c->title, smz_strbuf_str(&para), smz_strbuf_len(&para));
+                rc = smz__art_title_from_paragraph(&c->title, smz_strbuf_str(&para),
+                                                   smz_strbuf_len(&para));
             smz_strbuf_free(&para);
             if (rc)
                 goto out;

@@ -25,12 +25,14 @@ smz_err smz__art_add_href(smz_strbuf *b, const char *path)
  * unlabelled) pages, whose other words are English too; else as it is. */
 void smz__art_add_time(smz_strbuf *b, const char *ymd, const char *lang)
 {
-    static const char *const NAMES[12] = {"January", "February", "March",     "April",   "May",      "June",
-                                          "July",    "August",   "September", "October", "November", "December"};
+    static const char *const NAMES[12] = {"January",   "February", "March",    "April",
+                                          "May",       "June",     "July",     "August",
+                                          "September", "October",  "November", "December"};
     int m = atoi(ymd + 5);
     int english = !lang || !*lang || smz_lang_english(lang);
     if (english && m >= 1 && m <= 12)
-        smz_strbuf_addf(b, "<time datetime=\"%s\">%d %s %.4s</time>", ymd, atoi(ymd + 8), NAMES[m - 1], ymd);
+        smz_strbuf_addf(b, "<time datetime=\"%s\">%d %s %.4s</time>", ymd, atoi(ymd + 8), NAMES[m - 1],
+                        ymd);
     else
         smz_strbuf_addf(b, "<time datetime=\"%s\">%s</time>", ymd, ymd);
 }
@@ -48,7 +50,9 @@ void smz__art_page_begin(smz_strbuf *b, const page_info *pi, int is_index)
     smz_strbuf_adds(b, ">\n<head>\n<meta charset=\"utf-8\">\n"
                        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
                        "<meta name=\"color-scheme\" content=\"light dark\">\n");
-    const char *metas[][2] = {{"description", pi->description}, {"author", pi->author}, {"keywords", pi->tags}};
+    const char *metas[][2] = {{"description", pi->description},
+                              {"author", pi->author},
+                              {"keywords", pi->tags}};
     for (size_t i = 0; i < sizeof metas / sizeof metas[0]; i++)
         if (metas[i][1] && *metas[i][1]) {
             smz_strbuf_addf(b, "<meta name=\"%s\" content=\"", metas[i][0]);
@@ -92,6 +96,7 @@ void smz__art_page_begin(smz_strbuf *b, const page_info *pi, int is_index)
 
 smz_err smz__art_page_end(smz_strbuf *b, int is_index)
 {
-    smz_strbuf_adds(b, is_index ? "</main>\n</body>\n</html>\n" : "</article>\n</main>\n</body>\n</html>\n");
+    smz_strbuf_adds(b, is_index ? "</main>\n</body>\n</html>\n"
+                                : "</article>\n</main>\n</body>\n</html>\n");
     return smz_strbuf_err(b);
 }

@@ -86,7 +86,8 @@ smz_err smz__art_render_text(render_ctx *c, const char *s, size_t n, int have_ti
             }
             rc = smz_strbuf_err(&para);
             if (!rc)
-                rc = smz__art_title_from_paragraph(&c->title, smz_strbuf_str(&para), smz_strbuf_len(&para));
+                rc = smz__art_title_from_paragraph(&c->title, smz_strbuf_str(&para),
+                                                   smz_strbuf_len(&para));
             smz_strbuf_free(&para);
         }
         if (rc)
@@ -95,7 +96,8 @@ smz_err smz__art_render_text(render_ctx *c, const char *s, size_t n, int have_ti
     /* A repeat of the title near the top (sites print the headline twice). */
     for (size_t i = 0; i < d.n && i < DUP_TITLE_SCAN; i++)
         if (d.lines[i].kind == L_PARA && smz__art_alone_in_block(&d, i) &&
-            smz__art_same_text(LS(&d, i), LN(&d, i), smz_strbuf_str(&c->title), smz_strbuf_len(&c->title), 1))
+            smz__art_same_text(LS(&d, i), LN(&d, i), smz_strbuf_str(&c->title),
+                               smz_strbuf_len(&c->title), 1))
             d.lines[i].kind = L_DUP;
     smz__art_find_headings(&d);
     for (size_t i = 0; i < d.n;) {

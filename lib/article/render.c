@@ -30,8 +30,9 @@ void smz__article_free(smz_article *a)
     free(a);
 }
 
-smz_err smz__article_render(const char *text, size_t len, smz_article_kind kind, const char *fallback_name,
-                           int64_t file_mtime, const smz_article_opts *opts, smz_article **out)
+smz_err smz__article_render(const char *text, size_t len, smz_article_kind kind,
+                            const char *fallback_name, int64_t file_mtime, const smz_article_opts *opts,
+                            smz_article **out)
 {
     smz_err rc;
     smz_article *a = NULL;
@@ -91,7 +92,8 @@ smz_err smz__article_render(const char *text, size_t len, smz_article_kind kind,
         rc = smz__art_render_text(&c, s, n, have_title, c.date_source != SMZ_DATE_NONE);
     if (rc)
         goto out;
-    if (smz_strbuf_len(&c.title) == 0 && (rc = smz__art_title_from_name(&c.title, fallback_name)) != SMZ_OK)
+    if (smz_strbuf_len(&c.title) == 0 &&
+        (rc = smz__art_title_from_name(&c.title, fallback_name)) != SMZ_OK)
         goto out;
     if (smz_strbuf_len(&c.title) == 0 && (rc = smz_strbuf_adds(&c.title, "Untitled")) != SMZ_OK)
         goto out;
@@ -169,10 +171,10 @@ smz_err smz__article_render(const char *text, size_t len, smz_article_kind kind,
         smz_strbuf *b;
         char **dst;
         size_t *len;
-    } fields[] = {{&c.title, &a->title, NULL},        {&date, &a->date, NULL},
-                  {&fm.author, &a->author, NULL},     {&fm.description, &a->description, NULL},
-                  {&fm.tags, &a->tags, NULL},         {&lang, &a->lang, NULL},
-                  {&page, &a->html, &a->html_len},    {&tmp, &a->text, &a->text_len},
+    } fields[] = {{&c.title, &a->title, NULL},     {&date, &a->date, NULL},
+                  {&fm.author, &a->author, NULL},  {&fm.description, &a->description, NULL},
+                  {&fm.tags, &a->tags, NULL},      {&lang, &a->lang, NULL},
+                  {&page, &a->html, &a->html_len}, {&tmp, &a->text, &a->text_len},
                   {&summary, &a->summary, NULL}};
     for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
         smz_err frc = smz_strbuf_detach(fields[i].b, fields[i].dst, fields[i].len);

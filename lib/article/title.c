@@ -8,28 +8,31 @@
 #include "text/ascii.h"
 #include "text/utf8.h"
 
-#define TITLE_SOFT 125  /* characters: a whole sentence or clause up to this */
-#define TITLE_HARD 100  /* characters: otherwise cut at a word before this */
+#define TITLE_SOFT 125      /* characters: a whole sentence or clause up to this */
+#define TITLE_HARD 100      /* characters: otherwise cut at a word before this */
 #define TITLE_MIN_CLAUSE 75 /* a clause break before this loses too much */
 
-static const char *const ABBREV[] = {"mr", "mrs", "ms", "dr", "prof", "sr", "jr", "st", "mt", "no",
-                                     "nos", "vol", "gen", "gov", "sen", "rep", "rev", "col", "capt",
-                                     "lt", "sgt", "jan", "feb", "mar", "apr", "jun", "jul", "aug",
-                                     "sep", "sept", "oct", "nov", "dec", "inc", "ltd", "co", "corp",
-                                     "vs", "etc", "al", "approx", "est", "fig", "ca", NULL};
+static const char *const ABBREV[] = {"mr",   "mrs", "ms",   "dr",  "prof",   "sr",  "jr",  "st",  "mt",
+                                     "no",   "nos", "vol",  "gen", "gov",    "sen", "rep", "rev", "col",
+                                     "capt", "lt",  "sgt",  "jan", "feb",    "mar", "apr", "jun", "jul",
+                                     "aug",  "sep", "sept", "oct", "nov",    "dec", "inc", "ltd", "co",
+                                     "corp", "vs",  "etc",  "al",  "approx", "est", "fig", "ca",  NULL};
 
-static const char *const STOPWORDS[] = {"a", "an", "the", "and", "or", "but", "nor", "of", "to", "in",
-                                        "on", "at", "for", "with", "by", "from", "as", "that", "which",
-                                        "who", "whom", "whose", "where", "when", "its", "their", "his",
-                                        "her", "our", "your", "is", "are", "was", "were", "be", "been",
-                                        "has", "have", "had", "will", "would", "into", "than", "this",
-                                        "these", "those", "not", "no", "if", NULL};
+static const char *const STOPWORDS[] = {"a",     "an",    "the",   "and",   "or",    "but",   "nor",
+                                        "of",    "to",    "in",    "on",    "at",    "for",   "with",
+                                        "by",    "from",  "as",    "that",  "which", "who",   "whom",
+                                        "whose", "where", "when",  "its",   "their", "his",   "her",
+                                        "our",   "your",  "is",    "are",   "was",   "were",  "be",
+                                        "been",  "has",   "have",  "had",   "will",  "would", "into",
+                                        "than",  "this",  "these", "those", "not",   "no",    "if",
+                                        NULL};
 
 /* Clause breaks a title may end before, at the start of " as ..." etc. */
-static const char *const BREAKS[] = {", ", "; ", ": ", " \xE2\x80\x94 ", " \xE2\x80\x93 ", " - ", " (",
-                                     " as ", " while ", " where ", " which ", " who ", " after ",
-                                     " because ", " although ", " though ", " but ", " when ",
-                                     " according to ", " saying ", NULL};
+static const char *const BREAKS[] = {", ",       "; ",    ": ",      " \xE2\x80\x94 ", " \xE2\x80\x93 ",
+                                     " - ",      " (",    " as ",    " while ",        " where ",
+                                     " which ",  " who ", " after ", " because ",      " although ",
+                                     " though ", " but ", " when ",  " according to ", " saying ",
+                                     NULL};
 
 /* The length of the first sentence of S (folded white space), without a
  * final '.' but with '?' or '!' and closing quotes kept. */
@@ -38,7 +41,8 @@ size_t smz__art_first_sentence(const char *s, size_t n)
     for (size_t i = 0; i < n; i++) {
         if (smz__ascii_prefix_ci(s + i, n - i, "\xE3\x80\x82")) /* ideographic full stop */
             return i;
-        if (smz__ascii_prefix_ci(s + i, n - i, "\xEF\xBC\x81") || smz__ascii_prefix_ci(s + i, n - i, "\xEF\xBC\x9F"))
+        if (smz__ascii_prefix_ci(s + i, n - i, "\xEF\xBC\x81") ||
+            smz__ascii_prefix_ci(s + i, n - i, "\xEF\xBC\x9F"))
             return i + 3;
         char c = s[i];
         if (c != '.' && c != '!' && c != '?')

@@ -31,8 +31,8 @@ static smz_err analyze_html(const unsigned char *data, size_t len, int want_text
 }
 
 smz_err smz__analyze(const char *path, const char *mime, const unsigned char *data, size_t len,
-                    int want_text, int article, const smz_article_opts *ao, int64_t mtime,
-                    smz_analysis *out)
+                     int want_text, int article, const smz_article_opts *ao, int64_t mtime,
+                     smz_analysis *out)
 {
     *out = (smz_analysis){0};
     if (article) {
@@ -40,9 +40,10 @@ smz_err smz__analyze(const char *path, const char *mime, const unsigned char *da
         size_t pl = strlen(path);
         smz_article *a = NULL;
         smz_err rc = smz__article_render((const char *)data, len,
-                                        pl > 3 && !strcasecmp(path + pl - 3, ".md") ? SMZ_ARTICLE_MARKDOWN
-                                                                                   : SMZ_ARTICLE_TEXT,
-                                        slash ? slash + 1 : path, mtime, ao, &a);
+                                         pl > 3 && !strcasecmp(path + pl - 3, ".md")
+                                             ? SMZ_ARTICLE_MARKDOWN
+                                             : SMZ_ARTICLE_TEXT,
+                                         slash ? slash + 1 : path, mtime, ao, &a);
         if (rc != SMZ_OK)
             return rc;
         out->title = a->title;

@@ -8,13 +8,13 @@
 #include "smz/error.h"
 
 typedef struct smz_analysis {
-    char *title;       /* malloc'd, or NULL */
-    char *text;        /* malloc'd searchable text, or NULL */
+    char *title; /* malloc'd, or NULL */
+    char *text;  /* malloc'd searchable text, or NULL */
     size_t text_len;
-    char *page;        /* articles: the HTML page that replaces the file */
+    char *page; /* articles: the HTML page that replaces the file */
     size_t page_len;
-    char *date;        /* articles: YYYY-MM-DD or NULL */
-    char *summary;     /* articles: the start of the text, for index pages */
+    char *date;    /* articles: YYYY-MM-DD or NULL */
+    char *summary; /* articles: the start of the text, for index pages */
 } smz_analysis;
 
 struct smz_article_opts;
@@ -24,8 +24,8 @@ struct smz_article_opts;
  * (article.h; may be NULL).  Frees nothing the caller passed; free OUT with
  * smz__analysis_free. */
 smz_err smz__analyze(const char *path, const char *mime, const unsigned char *data, size_t len,
-                    int want_text, int article, const struct smz_article_opts *ao,
-                    int64_t mtime, smz_analysis *out);
+                     int want_text, int article, const struct smz_article_opts *ao, int64_t mtime,
+                     smz_analysis *out);
 void smz__analysis_free(smz_analysis *a);
 
 #endif

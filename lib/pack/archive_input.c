@@ -159,8 +159,8 @@ static int read_member(struct archive *a, size_t max, unsigned char **out, size_
 /* Spools the member at hand block by block (see the top of the file): its
  * size is the larger of the declared one and the end of its last block.
  * SMZ_OK also when it is skipped for its size, with a warning. */
-static smz_err spool_member(smz_packer *p, struct archive *a, struct archive_entry *ae, smz_pack_order *order,
-                            const char *shown, const char *rel)
+static smz_err spool_member(smz_packer *p, struct archive *a, struct archive_entry *ae,
+                            smz_pack_order *order, const char *shown, const char *rel)
 {
     char what[SMZ_MAX_PATH + 1200];
     uint64_t len = 0, max = smz__packer_max_entry(p);
@@ -181,7 +181,7 @@ static smz_err spool_member(smz_packer *p, struct archive *a, struct archive_ent
             break;
         if (r < ARCHIVE_WARN) {
             rc = smz__packer_fail(p, SMZ_E_CORRUPT, "%s: %s", what,
-                                 archive_error_string(a) ? archive_error_string(a) : "cannot read it");
+                                  archive_error_string(a) ? archive_error_string(a) : "cannot read it");
             goto fail;
         }
         if (at < 0 || (uint64_t)at > max || n > max - (uint64_t)at) {
@@ -251,7 +251,8 @@ static int unwrap_http(unsigned char *data, size_t len, size_t *body, size_t *bl
     int chunked = 0;
     *eoh = 0; /* headers become one C string */
     char *save = NULL;
-    for (char *line = strtok_r((char *)data, "\r\n", &save); line; line = strtok_r(NULL, "\r\n", &save)) {
+    for (char *line = strtok_r((char *)data, "\r\n", &save); line;
+         line = strtok_r(NULL, "\r\n", &save)) {
         if (!strncasecmp(line, "Content-Type:", 13)) {
             char *v = line + 13;
             while (*v == ' ' || *v == '\t')
@@ -355,7 +356,7 @@ static smz_err pack_archive(smz_writer *w, const char *path, const smz_pack_opts
         }
         if (!rel) {
             smz__packer_warn(&p, "%s: unsafe or non-UTF-8 name %.200s; skipped", shown,
-                            raw ? raw : "(none)");
+                             raw ? raw : "(none)");
             continue;
         }
         if (hidden(rel) && !o->include_hidden) {
@@ -382,7 +383,8 @@ static smz_err pack_archive(smz_writer *w, const char *path, const smz_pack_opts
             continue;
         }
         if (type != AE_IFREG) {
-            smz__packer_warn(&p, "%s: %s: not a regular file (device, FIFO or socket); skipped", shown, rel);
+            smz__packer_warn(&p, "%s: %s: not a regular file (device, FIFO or socket); skipped", shown,
+                             rel);
             free(rel);
             continue;
         }
@@ -396,16 +398,19 @@ static smz_err pack_archive(smz_writer *w, const char *path, const smz_pack_opts
         unsigned char *data = NULL;
         size_t len = 0;
         uint64_t max = smz__packer_max_entry(&p);
-        int got = read_member(a, max < SMZ_WRITER_LARGE_ENTRY ? (size_t)max : SMZ_WRITER_LARGE_ENTRY, &data, &len);
+        int got = read_member(a, max < SMZ_WRITER_LARGE_ENTRY ? (size_t)max : SMZ_WRITER_LARGE_ENTRY,
+                              &data, &len);
         if (got == 1) {
             smz__packer_warn(&p, "%s: %s: a WARC record over %llu bytes; skipped", shown, rel,
-                            (unsigned long long)(max < SMZ_WRITER_LARGE_ENTRY ? max : SMZ_WRITER_LARGE_ENTRY));
+                             (unsigned long long)(max < SMZ_WRITER_LARGE_ENTRY
+                                                      ? max
+                                                      : SMZ_WRITER_LARGE_ENTRY));
             free(rel);
             continue;
         }
         if (got < 0) {
             rc = smz__packer_fail(&p, SMZ_E_CORRUPT, "%s: %s: %s", shown, rel,
-                                 archive_error_string(a) ? archive_error_string(a) : "out of memory");
+                                  archive_error_string(a) ? archive_error_string(a) : "out of memory");
             free(rel);
             goto out;
         }
@@ -422,7 +427,8 @@ static smz_err pack_archive(smz_writer *w, const char *path, const smz_pack_opts
                 if (u < 0)
                     smz__packer_warn(&p, "%s: %s: malformed HTTP response; skipped", shown, rel);
                 else if (u == 2)
-                    smz__packer_warn(&p, "%s: %s: compressed HTTP body (Content-Encoding); skipped", shown, rel);
+                    smz__packer_warn(&p, "%s: %s: compressed HTTP body (Content-Encoding); skipped",
+                                     shown, rel);
                 free(data);
                 free(rel);
                 continue;

@@ -98,11 +98,12 @@ static smz_err home_href(smz_packer *p, const char *page, char **out)
 static int is_page(const char *mime)
 {
     size_t n = strcspn(mime, "; ");
-    return (n == 9 && !strncmp(mime, "text/html", 9)) || (n == 21 && !strncmp(mime, "application/xhtml+xml", 21));
+    return (n == 9 && !strncmp(mime, "text/html", 9)) ||
+           (n == 21 && !strncmp(mime, "application/xhtml+xml", 21));
 }
 
 smz_err smz__packer_add(smz_packer *p, const char *rel, const unsigned char *data, size_t len,
-                       const char *mime, int64_t mtime)
+                        const char *mime, int64_t mtime)
 {
     smz_analysis an = {0};
     char *page_path = NULL, *home = NULL;
@@ -112,8 +113,10 @@ smz_err smz__packer_add(smz_packer *p, const char *rel, const unsigned char *dat
     int article = p->articles && smz__is_article_path(rel);
     /* What the metadata file says about this file wins over what we find. */
     const smz_pack_article *given = smz__pack_meta_article(p->o->meta, rel);
-    smz_article_opts ao = {.lang = p->o->language, .home_label = p->o->title,
-                           .title = given ? given->title : NULL, .date = given ? given->date : NULL};
+    smz_article_opts ao = {.lang = p->o->language,
+                           .home_label = p->o->title,
+                           .title = given ? given->title : NULL,
+                           .date = given ? given->date : NULL};
     if (article) {
         /* An article becomes NAME.html; its original path redirects there. */
         if (!(page_path = page_path_of(rel)) || home_href(p, page_path, &home) != SMZ_OK) {
@@ -127,8 +130,13 @@ smz_err smz__packer_add(smz_packer *p, const char *rel, const unsigned char *dat
         smz__packer_fail(p, rc, "%s: cannot analyse: %s", rel, smz_strerror(rc));
         goto out;
     }
-    smz_writer_entry e = {.path = rel, .title = an.title, .mime = mime, .data = data,
-                          .size = len, .text = an.text, .text_len = an.text_len};
+    smz_writer_entry e = {.path = rel,
+                          .title = an.title,
+                          .mime = mime,
+                          .data = data,
+                          .size = len,
+                          .text = an.text,
+                          .text_len = an.text_len};
     if (given && given->title && !an.page)
         e.title = given->title;
     if (an.page) {
@@ -145,9 +153,11 @@ smz_err smz__packer_add(smz_packer *p, const char *rel, const unsigned char *dat
         smz__packer_fail(p, rc, "%s", smz_writer_errmsg(p->w));
         goto out;
     }
-    if (is_page(e.mime) &&
-        (rc = smz__pack_index_add(p->o->index, p->o, e.path, e.title, an.date ? an.date : given ? given->date : NULL,
-                                 an.summary)) != SMZ_OK) {
+    if (is_page(e.mime) && (rc = smz__pack_index_add(p->o->index, p->o, e.path, e.title,
+                                                     an.date ? an.date
+                                                     : given ? given->date
+                                                             : NULL,
+                                                     an.summary)) != SMZ_OK) {
         smz__packer_fail(p, rc, "out of memory");
         goto out;
     }
@@ -174,12 +184,12 @@ int smz__packer_oversized(smz_packer *p, const char *what, uint64_t len)
     if (len <= max)
         return 0;
     smz__packer_warn(p, "%s: %llu bytes is over the %llu-byte entry limit; skipped", what,
-                    (unsigned long long)len, (unsigned long long)max);
+                     (unsigned long long)len, (unsigned long long)max);
     return 1;
 }
 
 smz_err smz__packer_add_stream(smz_packer *p, const char *rel, uint64_t len, smz_writer_read_fn read,
-                              void *ctx, const char *mime, int64_t mtime)
+                               void *ctx, const char *mime, int64_t mtime)
 {
     unsigned char head[65536];
     smz_err rc;
@@ -191,11 +201,14 @@ smz_err smz__packer_add_stream(smz_packer *p, const char *rel, uint64_t len, smz
         mime = detect_mime(p, rel, head, n);
     }
     const smz_pack_article *given = smz__pack_meta_article(p->o->meta, rel);
-    smz_writer_entry e = {.path = rel, .title = given ? given->title : NULL, .mime = mime, .size = (size_t)len};
+    smz_writer_entry e = {.path = rel,
+                          .title = given ? given->title : NULL,
+                          .mime = mime,
+                          .size = (size_t)len};
     if ((rc = smz_writer_add_stream(p->w, &e, read, ctx)) != SMZ_OK)
         return smz__packer_fail(p, rc, "%s", smz_writer_errmsg(p->w));
-    if (is_page(e.mime) &&
-        (rc = smz__pack_index_add(p->o->index, p->o, e.path, e.title, given ? given->date : NULL, NULL)) != SMZ_OK)
+    if (is_page(e.mime) && (rc = smz__pack_index_add(p->o->index, p->o, e.path, e.title,
+                                                     given ? given->date : NULL, NULL)) != SMZ_OK)
         return smz__packer_fail(p, rc, "out of memory");
     p->entries++;
     p->bytes += len;

@@ -13,8 +13,8 @@
 typedef struct smz_packer {
     smz_writer *w;
     const smz_pack_opts *o;
-    magic_t magic;       /* opened on first use */
-    int articles;        /* render .txt/.md as pages */
+    magic_t magic; /* opened on first use */
+    int articles;  /* render .txt/.md as pages */
     uint64_t entries, bytes;
     char *err;
     size_t errlen;
@@ -23,13 +23,13 @@ typedef struct smz_packer {
 /* Adds the file REL (an archive path, already validated) with DATA.  MIME may
  * be NULL (then by extension, then libmagic).  On failure p->err says why. */
 smz_err smz__packer_add(smz_packer *p, const char *rel, const unsigned char *data, size_t len,
-                       const char *mime, int64_t mtime);
+                        const char *mime, int64_t mtime);
 /* Adds the file REL of LEN bytes (over SMZ_WRITER_LARGE_ENTRY) that READ
  * hands over in pieces: stored as it is, never held whole in memory, with
  * no title or text from its content (the metadata file's title, if any).
  * MIME may be NULL (then by extension, then libmagic on its first 64 KiB). */
 smz_err smz__packer_add_stream(smz_packer *p, const char *rel, uint64_t len, smz_writer_read_fn read,
-                              void *ctx, const char *mime, int64_t mtime);
+                               void *ctx, const char *mime, int64_t mtime);
 /* 1 (with a warning naming WHAT) when LEN bytes are over the entry limit
  * (p->o->max_entry): such files are skipped, from every kind of source. */
 int smz__packer_oversized(smz_packer *p, const char *what, uint64_t len);
@@ -62,8 +62,8 @@ void smz__pack_meta_warn_unused(const smz_pack_meta *m, const smz_pack_opts *o);
 /* Remembers a page for the generated index (see smz_pack_finish): PATH and
  * TITLE (may be NULL), DATE ("YYYY-MM-DD" or NULL), SUMMARY (may be NULL).
  * Copies them. */
-smz_err smz__pack_index_add(smz_pack_index *x, const smz_pack_opts *o, const char *path, const char *title,
-                           const char *date, const char *summary);
+smz_err smz__pack_index_add(smz_pack_index *x, const smz_pack_opts *o, const char *path,
+                            const char *title, const char *date, const char *summary);
 /* Notes that rendered articles link to "index.html" as their main page. */
 void smz__pack_index_linked(smz_pack_index *x);
 

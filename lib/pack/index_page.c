@@ -69,8 +69,8 @@ static int own_main_page(const char *path)
     return !strcmp(path, "index.html") || !strcmp(path, "index.htm");
 }
 
-smz_err smz__pack_index_add(smz_pack_index *x, const smz_pack_opts *o, const char *path, const char *title,
-                           const char *date, const char *summary)
+smz_err smz__pack_index_add(smz_pack_index *x, const smz_pack_opts *o, const char *path,
+                            const char *title, const char *date, const char *summary)
 {
     if (!x || x->own_main)
         return SMZ_OK;
@@ -129,7 +129,10 @@ static smz_err unique_refs(smz_pack_index *x, smz_article_ref **out, size_t *n)
         if (i + 1 < x->n && !strcmp(x->pages[i].path, x->pages[i + 1].path))
             continue; /* a later source replaced it */
         const page *pg = &x->pages[i];
-        r[k++] = (smz_article_ref){.path = pg->path, .title = pg->title, .date = pg->date, .summary = pg->summary};
+        r[k++] = (smz_article_ref){.path = pg->path,
+                                   .title = pg->title,
+                                   .date = pg->date,
+                                   .summary = pg->summary};
     }
     *out = r;
     *n = k;
@@ -155,7 +158,8 @@ static smz_err pack_finish(smz_writer *w, const smz_pack_opts *o, const char *ti
     if (smz_writer_has(w, "index.htm")) {
         *main_page = "index.htm";
         /* Articles were rendered with a link to index.html. */
-        if (x && x->linked && (rc = smz_writer_add_redirect(w, "index.html", NULL, "index.htm")) != SMZ_OK)
+        if (x && x->linked &&
+            (rc = smz_writer_add_redirect(w, "index.html", NULL, "index.htm")) != SMZ_OK)
             snprintf(err, errlen, "%s", smz_writer_errmsg(w));
         return rc;
     }
@@ -190,8 +194,8 @@ out:
     return rc;
 }
 
-smz_err smz_pack_finish(smz_writer *w, const smz_pack_opts *o, const char *title, const char *description,
-                        const char **main_page)
+smz_err smz_pack_finish(smz_writer *w, const smz_pack_opts *o, const char *title,
+                        const char *description, const char **main_page)
 {
     char err[1024] = "";
     return smz__pack_report(w, pack_finish(w, o, title, description, main_page, err, sizeof err), err);

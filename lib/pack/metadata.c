@@ -195,7 +195,8 @@ static smz_err check_text(parse *ps, const char *what, const char *v, size_t len
     for (size_t i = 0; i < len; i++) {
         unsigned char c = (unsigned char)v[i];
         if (c < 0x20 || c == 0x7F)
-            return fail(ps, SMZ_E_INVALID, "%s must be one line without control characters", shown(what, k));
+            return fail(ps, SMZ_E_INVALID, "%s must be one line without control characters",
+                        shown(what, k));
         if (c != ' ')
             blank = 0;
     }
@@ -215,7 +216,8 @@ static int name_ok(const char *s)
  * finalizes it). */
 static smz_err each(parse *ps, const char *json, int len, sqlite3_stmt **st)
 {
-    if (sqlite3_prepare_v2(ps->db, "SELECT key, type, value FROM json_each(?1)", -1, st, NULL) != SQLITE_OK ||
+    if (sqlite3_prepare_v2(ps->db, "SELECT key, type, value FROM json_each(?1)", -1, st, NULL) !=
+            SQLITE_OK ||
         sqlite3_bind_text(*st, 1, json, len, SQLITE_STATIC) != SQLITE_OK)
         return fail(ps, SMZ_E_INTERNAL, "SQLite: %s", sqlite3_errmsg(ps->db));
     return SMZ_OK;
@@ -223,8 +225,8 @@ static smz_err each(parse *ps, const char *json, int len, sqlite3_stmt **st)
 
 static smz_err step_error(parse *ps)
 {
-    return fail(ps, sqlite3_errcode(ps->db) == SQLITE_NOMEM ? SMZ_E_NOMEM : SMZ_E_INVALID, "not valid JSON (%s)",
-                sqlite3_errmsg(ps->db));
+    return fail(ps, sqlite3_errcode(ps->db) == SQLITE_NOMEM ? SMZ_E_NOMEM : SMZ_E_INVALID,
+                "not valid JSON (%s)", sqlite3_errmsg(ps->db));
 }
 
 /* Tags: a string ("a;b") or an array of strings, joined with ';'. */
@@ -244,7 +246,8 @@ static smz_err read_tags(parse *ps, const char *type, const char *v, int vlen, c
     smz_err rc = each(ps, v, vlen, &st);
     int src;
     while (rc == SMZ_OK && (src = sqlite3_step(st)) == SQLITE_ROW) {
-        const char *t = (const char *)sqlite3_column_text(st, 1), *s = (const char *)sqlite3_column_text(st, 2);
+        const char *t = (const char *)sqlite3_column_text(st, 1),
+                   *s = (const char *)sqlite3_column_text(st, 2);
         size_t n = (size_t)sqlite3_column_bytes(st, 2);
         if (!t || strcmp(t, "text") || !s) {
             rc = fail(ps, SMZ_E_INVALID, "Tags must be a string or an array of strings");
@@ -305,20 +308,22 @@ static smz_err read_article(parse *ps, const char *path, const char *v, int vlen
     if ((rc = each(ps, v, vlen, &st)) != SMZ_OK)
         goto out;
     while ((src = sqlite3_step(st)) == SQLITE_ROW) {
-        const char *key = (const char *)sqlite3_column_text(st, 0), *t = (const char *)sqlite3_column_text(st, 1);
+        const char *key = (const char *)sqlite3_column_text(st, 0),
+                   *t = (const char *)sqlite3_column_text(st, 1);
         const char *s = (const char *)sqlite3_column_text(st, 2);
         size_t n = (size_t)sqlite3_column_bytes(st, 2);
         int is_title = key && !strcasecmp(key, "Title"), is_date = key && !strcasecmp(key, "Date");
         if (!key)
             continue;
         if (!is_title && !is_date) {
-            warn(ps, "Articles: \"%s\": unknown key \"%s\" ignored (Title and Date are known)", shown(path, k),
-                 shown(key, k2));
+            warn(ps, "Articles: \"%s\": unknown key \"%s\" ignored (Title and Date are known)",
+                 shown(path, k), shown(key, k2));
             continue;
         }
         char **dst = is_title ? &a.title : &a.date;
         if (*dst) {
-            rc = fail(ps, SMZ_E_INVALID, "Articles: \"%s\": %s is given twice", shown(path, k), is_title ? "Title" : "Date");
+            rc = fail(ps, SMZ_E_INVALID, "Articles: \"%s\": %s is given twice", shown(path, k),
+                      is_title ? "Title" : "Date");
             goto out;
         }
         if (!t || strcmp(t, "text") || !s) {
@@ -359,14 +364,17 @@ out:
 static smz_err read_articles(parse *ps, const char *type, const char *v, int vlen)
 {
     if (strcmp(type, "object"))
-        return fail(ps, SMZ_E_INVALID, "Articles must be an object: {\"path\": {\"Title\": ..., \"Date\": ...}}");
+        return fail(ps, SMZ_E_INVALID,
+                    "Articles must be an object: {\"path\": {\"Title\": ..., \"Date\": ...}}");
     sqlite3_stmt *st = NULL;
     int src;
     smz_err rc = each(ps, v, vlen, &st);
     while (rc == SMZ_OK && (src = sqlite3_step(st)) == SQLITE_ROW) {
-        const char *path = (const char *)sqlite3_column_text(st, 0), *t = (const char *)sqlite3_column_text(st, 1);
+        const char *path = (const char *)sqlite3_column_text(st, 0),
+                   *t = (const char *)sqlite3_column_text(st, 1);
         char k[96];
-        if (!path || (size_t)sqlite3_column_bytes(st, 0) != strlen(path) || !smz_utf8_valid(path, strlen(path))) {
+        if (!path || (size_t)sqlite3_column_bytes(st, 0) != strlen(path) ||
+            !smz_utf8_valid(path, strlen(path))) {
             rc = fail(ps, SMZ_E_INVALID, "Articles: a path is not valid UTF-8 text");
             break;
         }
@@ -375,7 +383,8 @@ static smz_err read_articles(parse *ps, const char *type, const char *v, int vle
                       shown(path, k));
             break;
         }
-        rc = read_article(ps, path, (const char *)sqlite3_column_text(st, 2), sqlite3_column_bytes(st, 2));
+        rc = read_article(ps, path, (const char *)sqlite3_column_text(st, 2),
+                          sqlite3_column_bytes(st, 2));
     }
     if (rc == SMZ_OK && src != SQLITE_DONE)
         rc = step_error(ps);
@@ -386,7 +395,8 @@ static smz_err read_articles(parse *ps, const char *type, const char *v, int vle
     for (size_t i = 1; i < ps->m->n_articles; i++)
         if (!strcmp(ps->m->articles[i - 1].path, ps->m->articles[i].path)) {
             char k[96];
-            return fail(ps, SMZ_E_INVALID, "Articles: \"%s\" is given twice", shown(ps->m->articles[i].path, k));
+            return fail(ps, SMZ_E_INVALID, "Articles: \"%s\" is given twice",
+                        shown(ps->m->articles[i].path, k));
         }
     return SMZ_OK;
 }
@@ -399,15 +409,18 @@ static smz_err read_key(parse *ps, size_t i, const char *type, const char *v, in
     if (!strcmp(key, "Tags"))
         return read_tags(ps, type, v, vlen, dst);
     if (strcmp(type, "text") || !v)
-        return fail(ps, SMZ_E_INVALID, "%s must be a string, not %s", key, !strcmp(type, "text") ? "null" : type);
+        return fail(ps, SMZ_E_INVALID, "%s must be a string, not %s", key,
+                    !strcmp(type, "text") ? "null" : type);
     if ((rc = check_text(ps, key, v, (size_t)vlen)) != SMZ_OK)
         return rc;
     if (!strcmp(key, "Language") && !smz__lang_list_ok(v))
-        return fail(ps, SMZ_E_INVALID, "Language must be ISO 639-3 codes such as \"eng\" or \"eng,fra\"");
+        return fail(ps, SMZ_E_INVALID,
+                    "Language must be ISO 639-3 codes such as \"eng\" or \"eng,fra\"");
     if (!strcmp(key, "Date") && !smz__date_ok(v))
         return fail(ps, SMZ_E_INVALID, "Date must be a real date written YYYY-MM-DD");
     if (!strcmp(key, "Name") && !name_ok(v))
-        return fail(ps, SMZ_E_INVALID, "Name must be up to 64 letters, digits, '.', '_' or '-', not starting with '.'");
+        return fail(ps, SMZ_E_INVALID,
+                    "Name must be up to 64 letters, digits, '.', '_' or '-', not starting with '.'");
     if (!strcmp(key, "MainPage") && !smz_path_valid(v))
         return fail(ps, SMZ_E_INVALID, "MainPage is not a valid entry path");
     return (*dst = strdup(v)) ? SMZ_OK : SMZ_E_NOMEM;
@@ -451,7 +464,8 @@ static smz_err parse_json(parse *ps, const char *json, size_t len)
     if ((rc = each(ps, json, (int)len, &st)) != SMZ_OK)
         return rc;
     while ((src = sqlite3_step(st)) == SQLITE_ROW) {
-        const char *key = (const char *)sqlite3_column_text(st, 0), *type = (const char *)sqlite3_column_text(st, 1);
+        const char *key = (const char *)sqlite3_column_text(st, 0),
+                   *type = (const char *)sqlite3_column_text(st, 1);
         const char *v = (const char *)sqlite3_column_text(st, 2);
         int vlen = sqlite3_column_bytes(st, 2);
         char k[96];
@@ -498,7 +512,10 @@ static smz_err slurp(parse *ps, const char *path, char **out, size_t *len, struc
     size_t n = 0;
     smz_err rc;
     if (fd < 0)
-        return fail(ps, errno == ENOENT ? SMZ_E_NOTFOUND : errno == EINVAL || errno == EISDIR ? SMZ_E_INVALID : SMZ_E_IO,
+        return fail(ps,
+                    errno == ENOENT                      ? SMZ_E_NOTFOUND
+                    : errno == EINVAL || errno == EISDIR ? SMZ_E_INVALID
+                                                         : SMZ_E_IO,
                     errno == ENOENT || errno == EIO ? "cannot read: %s" : "%s", why);
     if (sb->st_size > (off_t)SMZ_PACK_META_MAX_FILE) {
         rc = fail(ps, SMZ_E_TOOBIG, "over %u bytes: not a metadata file", SMZ_PACK_META_MAX_FILE);
@@ -566,7 +583,8 @@ smz_err smz_pack_meta_read(smz_pack_meta *m, const char *path, const smz_pack_op
         return rc;
     if ((rc = smz_pack_meta_new(&ps.m)) != SMZ_OK)
         goto out;
-    if (sqlite3_open_v2(":memory:", &ps.db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
+    if (sqlite3_open_v2(":memory:", &ps.db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
+        SQLITE_OK) {
         rc = fail(&ps, SMZ_E_NOMEM, "cannot open SQLite in memory");
         goto out;
     }
@@ -590,8 +608,9 @@ smz_err smz_pack_meta_read(smz_pack_meta *m, const char *path, const smz_pack_op
         /* Both sorted and unique: merge, the new one winning a tie. */
         size_t a = 0, b = 0;
         while (a < m->n_articles || b < ps.m->n_articles) {
-            int c = a == m->n_articles ? 1 : b == ps.m->n_articles ? -1
-                                                                    : strcmp(m->articles[a].path, ps.m->articles[b].path);
+            int c = a == m->n_articles      ? 1
+                    : b == ps.m->n_articles ? -1
+                                            : strcmp(m->articles[a].path, ps.m->articles[b].path);
             if (c < 0) {
                 all[k++] = m->articles[a++];
             } else {

@@ -15,18 +15,21 @@ enum { ITEM_FILE, ITEM_BYTES, ITEM_REDIRECT };
 
 struct smz_pack_order {
     smz_packer *p;
-    char *root;         /* folder sources */
-    sqlite3 *db;        /* the list: a private temporary database */
+    char *root;  /* folder sources */
+    sqlite3 *db; /* the list: a private temporary database */
     sqlite3_stmt *ins;
-    int spool_fd;       /* stream sources: members' bytes, opened on first use */
+    int spool_fd; /* stream sources: members' bytes, opened on first use */
     uint64_t spool_len;
     uint64_t large_bytes; /* of members over SMZ_WRITER_LARGE_ENTRY: stored as they are */
 };
 
 static smz_err sqlfail(smz_pack_order *o, int rc, const char *what)
 {
-    return smz__packer_fail(o->p, rc == SQLITE_NOMEM ? SMZ_E_NOMEM : rc == SQLITE_FULL ? SMZ_E_NOSPACE : SMZ_E_IO,
-                           "%s: %s", what, o->db ? sqlite3_errmsg(o->db) : sqlite3_errstr(rc));
+    return smz__packer_fail(o->p,
+                            rc == SQLITE_NOMEM  ? SMZ_E_NOMEM
+                            : rc == SQLITE_FULL ? SMZ_E_NOSPACE
+                                                : SMZ_E_IO,
+                            "%s: %s", what, o->db ? sqlite3_errmsg(o->db) : sqlite3_errstr(rc));
 }
 
 smz_err smz__order_open(smz_packer *p, const char *root, smz_pack_order **out)
@@ -41,14 +44,16 @@ smz_err smz__order_open(smz_packer *p, const char *root, smz_pack_order **out)
     o->p = p;
     o->spool_fd = -1;
     /* "": a private database in a temporary file that SQLite deletes on close. */
-    if ((src = sqlite3_open_v2("", &o->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL)) != SQLITE_OK ||
-        (src = sqlite3_exec(o->db,
-                            "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA cache_size=-4096; "
-                            "CREATE TABLE items(stem TEXT NOT NULL, rel TEXT NOT NULL, kind INTEGER NOT NULL, "
-                            "off INTEGER, len INTEGER, mtime INTEGER, mime TEXT, target TEXT)",
-                            NULL, NULL, NULL)) != SQLITE_OK ||
-        (src = sqlite3_prepare_v2(o->db, "INSERT INTO items VALUES(?,?,?,?,?,?,?,?)", -1, &o->ins, NULL)) !=
-            SQLITE_OK) {
+    if ((src = sqlite3_open_v2("", &o->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL)) !=
+            SQLITE_OK ||
+        (src = sqlite3_exec(
+             o->db,
+             "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA cache_size=-4096; "
+             "CREATE TABLE items(stem TEXT NOT NULL, rel TEXT NOT NULL, kind INTEGER NOT NULL, "
+             "off INTEGER, len INTEGER, mtime INTEGER, mime TEXT, target TEXT)",
+             NULL, NULL, NULL)) != SQLITE_OK ||
+        (src = sqlite3_prepare_v2(o->db, "INSERT INTO items VALUES(?,?,?,?,?,?,?,?)", -1, &o->ins,
+                                  NULL)) != SQLITE_OK) {
         smz_err rc = sqlfail(o, src, "listing the source");
         smz__order_free(o);
         return rc;
@@ -67,8 +72,8 @@ static size_t stem_of(const char *rel, const char **stem)
     return dot ? (size_t)(dot - base) : strlen(base);
 }
 
-static smz_err insert(smz_pack_order *o, const char *rel, int kind, int64_t off, int64_t len, int64_t mtime,
-                      const char *mime, const char *target)
+static smz_err insert(smz_pack_order *o, const char *rel, int kind, int64_t off, int64_t len,
+                      int64_t mtime, const char *mime, const char *target)
 {
     sqlite3_stmt *s = o->ins;
     const char *stem;
@@ -123,7 +128,7 @@ smz_err smz__order_member_put(smz_pack_order *o, uint64_t at, const void *data, 
             continue;
         if (k <= 0)
             return smz__packer_fail(o->p, k < 0 && errno == ENOSPC ? SMZ_E_NOSPACE : SMZ_E_IO,
-                                   "writing the spool: %s", k < 0 ? strerror(errno) : "short write");
+                                    "writing the spool: %s", k < 0 ? strerror(errno) : "short write");
         done += (size_t)k;
     }
     return SMZ_OK;
@@ -138,35 +143,37 @@ void smz__order_member_abort(smz_pack_order *o)
 }
 
 smz_err smz__order_member_end(smz_pack_order *o, const char *rel, uint64_t len, const char *mime,
-                             int64_t mtime)
+                              int64_t mtime)
 {
     smz_err rc;
     /* The member's size, exactly: a trailing hole becomes zeros, and
      * nothing put past the end stays. */
     if (ftruncate(o->spool_fd, (off_t)(o->spool_len + len)) != 0)
         return smz__packer_fail(o->p, errno == ENOSPC || errno == EFBIG ? SMZ_E_NOSPACE : SMZ_E_IO,
-                               "writing the spool: %s", strerror(errno));
+                                "writing the spool: %s", strerror(errno));
     /* Large members are stored as they are: once they alone pass the
      * archive's size limit, the pack stops here rather than at replay. */
     if (len > SMZ_WRITER_LARGE_ENTRY)
         o->large_bytes += len;
     if (o->p->o->max_output && o->large_bytes > o->p->o->max_output)
         return smz__packer_fail(o->p, SMZ_E_TOOBIG,
-                               "%s: the archive would be over its size limit of %llu bytes "
-                               "(its large entries alone are %llu bytes, stored as they are)",
-                               rel, (unsigned long long)o->p->o->max_output,
-                               (unsigned long long)o->large_bytes);
-    if ((rc = insert(o, rel, ITEM_BYTES, (int64_t)o->spool_len, (int64_t)len, mtime, mime, NULL)) != SMZ_OK)
+                                "%s: the archive would be over its size limit of %llu bytes "
+                                "(its large entries alone are %llu bytes, stored as they are)",
+                                rel, (unsigned long long)o->p->o->max_output,
+                                (unsigned long long)o->large_bytes);
+    if ((rc = insert(o, rel, ITEM_BYTES, (int64_t)o->spool_len, (int64_t)len, mtime, mime, NULL)) !=
+        SMZ_OK)
         return rc;
     o->spool_len += len;
     return SMZ_OK;
 }
 
 smz_err smz__order_bytes(smz_pack_order *o, const char *rel, const unsigned char *data, size_t len,
-                        const char *mime, int64_t mtime)
+                         const char *mime, int64_t mtime)
 {
     smz_err rc;
-    if ((rc = smz__order_member_begin(o)) != SMZ_OK || (rc = smz__order_member_put(o, 0, data, len)) != SMZ_OK ||
+    if ((rc = smz__order_member_begin(o)) != SMZ_OK ||
+        (rc = smz__order_member_put(o, 0, data, len)) != SMZ_OK ||
         (rc = smz__order_member_end(o, rel, len, mime, mtime)) != SMZ_OK) {
         smz__order_member_abort(o);
         return rc;
@@ -218,7 +225,7 @@ static smz_err add_file(smz_pack_order *o, const char *abs, const char *rel)
     if ((uint64_t)sb.st_size > SMZ_WRITER_LARGE_ENTRY) {
         piece_src ps = {fd, 0, abs};
         rc = smz__packer_add_stream(o->p, rel, (uint64_t)sb.st_size, read_piece, &ps, NULL,
-                                   (int64_t)sb.st_mtime);
+                                    (int64_t)sb.st_mtime);
         goto out;
     }
     cap = (size_t)sb.st_size;
@@ -263,7 +270,7 @@ static smz_err read_spool(smz_pack_order *o, int64_t off, int64_t len, unsigned 
             continue;
         if (k <= 0)
             return smz__packer_fail(o->p, SMZ_E_IO, "reading the spool back: %s",
-                                   k < 0 ? strerror(errno) : "short read");
+                                    k < 0 ? strerror(errno) : "short read");
         done += k;
     }
     (*buf)[len] = 0;

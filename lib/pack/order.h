@@ -35,7 +35,7 @@ smz_err smz__order_open(smz_packer *p, const char *root, smz_pack_order **out);
 smz_err smz__order_file(smz_pack_order *o, const char *rel);
 /* The member REL with its bytes (spooled now), MIME (NULL: detect) and MTIME. */
 smz_err smz__order_bytes(smz_pack_order *o, const char *rel, const unsigned char *data, size_t len,
-                        const char *mime, int64_t mtime);
+                         const char *mime, int64_t mtime);
 /* A member whose bytes arrive in blocks, each at its offset in the member
  * (the holes of a sparse member between them read as zeros): begin, put
  * every block, then end with the member's size (holes at its end are
@@ -43,7 +43,7 @@ smz_err smz__order_bytes(smz_pack_order *o, const char *rel, const unsigned char
 smz_err smz__order_member_begin(smz_pack_order *o);
 smz_err smz__order_member_put(smz_pack_order *o, uint64_t at, const void *data, size_t n);
 smz_err smz__order_member_end(smz_pack_order *o, const char *rel, uint64_t len, const char *mime,
-                             int64_t mtime);
+                              int64_t mtime);
 void smz__order_member_abort(smz_pack_order *o);
 /* A redirect REL -> TARGET, made at replay. */
 smz_err smz__order_redirect(smz_pack_order *o, const char *rel, const char *target);

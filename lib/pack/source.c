@@ -27,13 +27,16 @@ typedef struct walker {
     smz_packer p;
     smz_pack_order *order; /* what the walk lists (not when scan_only) */
     const smz_pack_opts *o;
-    char *root;      /* realpath of the source */
+    char *root; /* realpath of the source */
     size_t root_len;
     char *err;
     size_t errlen;
     int scan_only, saw_html;
     uint64_t entries, bytes; /* scan totals */
-    struct { dev_t dev; ino_t ino; } stack[MAX_DEPTH];
+    struct {
+        dev_t dev;
+        ino_t ino;
+    } stack[MAX_DEPTH];
     int depth;
 } walker;
 
@@ -106,7 +109,8 @@ static smz_err visit(walker *k, const char *abs, const char *rel)
             warn(k, "%s: broken symlink; skipped", abs);
             return SMZ_OK;
         }
-        if (strncmp(real, k->root, k->root_len) != 0 || (real[k->root_len] != '/' && real[k->root_len])) {
+        if (strncmp(real, k->root, k->root_len) != 0 ||
+            (real[k->root_len] != '/' && real[k->root_len])) {
             warn(k, "%s: symlink points outside the source (%s); skipped", abs, real);
             return SMZ_OK;
         }

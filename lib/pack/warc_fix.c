@@ -16,7 +16,7 @@
 #define LINE_MAX_BYTES 65536
 
 struct smz_warc_pipe {
-    struct archive *src;     /* raw: decompressed bytes of the input */
+    struct archive *src; /* raw: decompressed bytes of the input */
     unsigned char in[65536];
     size_t in_len, in_pos;
     int eof;
@@ -53,12 +53,18 @@ static void emit(smz_warc_pipe *p, const void *b, size_t n)
 /* Writes the URI header line, mended. */
 static void emit_uri(smz_warc_pipe *p, const char *v, size_t n)
 {
-    while (n && (*v == ' ' || *v == '\t')) v++, n--;
-    while (n && (v[n - 1] == '\r' || v[n - 1] == '\n' || v[n - 1] == ' ')) n--;
-    if (n >= 2 && v[0] == '<' && v[n - 1] == '>') v++, n -= 2;
-    size_t cut = n;  /* before any query or fragment */
+    while (n && (*v == ' ' || *v == '\t'))
+        v++, n--;
+    while (n && (v[n - 1] == '\r' || v[n - 1] == '\n' || v[n - 1] == ' '))
+        n--;
+    if (n >= 2 && v[0] == '<' && v[n - 1] == '>')
+        v++, n -= 2;
+    size_t cut = n; /* before any query or fragment */
     for (size_t i = 0; i < n; i++)
-        if (v[i] == '?' || v[i] == '#') { cut = i; break; }
+        if (v[i] == '?' || v[i] == '#') {
+            cut = i;
+            break;
+        }
     const char *scheme = memchr(v, ':', cut);
     int slash_end = cut > 0 && v[cut - 1] == '/';
     /* "http://host" with no path is the root too */
@@ -66,8 +72,10 @@ static void emit_uri(smz_warc_pipe *p, const char *v, size_t n)
                     !memchr(scheme + 3, '/', cut - (size_t)(scheme + 3 - v));
     emit(p, "WARC-Target-URI: ", 17);
     emit(p, v, cut);
-    if (bare_host) emit(p, "/", 1);
-    if (slash_end || bare_host) emit(p, "index.html", 10);
+    if (bare_host)
+        emit(p, "/", 1);
+    if (slash_end || bare_host)
+        emit(p, "index.html", 10);
     emit(p, v + cut, n - cut);
     emit(p, "\r\n", 2);
 }

@@ -29,8 +29,8 @@ typedef struct qtok {
 
 typedef struct phrase {
     int npos;
-    int *first;   /* first[k]..first[k+1]-1: indexes into ids of position k's tokens */
-    int *ids;     /* query token ids */
+    int *first; /* first[k]..first[k+1]-1: indexes into ids of position k's tokens */
+    int *ids;   /* query token ids */
     int exclude;
 } phrase;
 
@@ -120,7 +120,8 @@ static int qtok_id(smz_matcher *m, const char *s, int n, int prefix, const char 
 {
     for (int i = 0; i < m->nq; i++)
         if (m->q[i].n == n && m->q[i].prefix == prefix && !memcmp(m->q[i].s, s, (size_t)n) &&
-            !m->q[i].alt == !alt && (!alt || (m->q[i].altn == altn && !memcmp(m->q[i].alt, alt, (size_t)altn))))
+            !m->q[i].alt == !alt &&
+            (!alt || (m->q[i].altn == altn && !memcmp(m->q[i].alt, alt, (size_t)altn))))
             return i;
     if (m->nq == MAX_QTOKENS)
         return -2;
@@ -138,7 +139,7 @@ static int qtok_id(smz_matcher *m, const char *s, int n, int prefix, const char 
 }
 
 smz_err smz__matcher_new(const fts5_tokenizer *api, Fts5Tokenizer *tok, const smz_query *q,
-                        smz_matcher **out)
+                         smz_matcher **out)
 {
     smz_err rc = SMZ_E_NOMEM;
     term_ctx tc = {0};
@@ -254,7 +255,7 @@ typedef struct scan_ctx {
     const smz_matcher *m;
     event *ev;
     size_t n, cap;
-    int pos;       /* positions seen */
+    int pos; /* positions seen */
     int overflow;
     int fail;
 } scan_ctx;
@@ -383,7 +384,7 @@ typedef struct pos_ctx {
     int pos;    /* position of the next non-colocated token */
     int lo, hi; /* positions to remember: [lo, hi) */
     span *at;
-    int more;   /* a token exists at position hi */
+    int more; /* a token exists at position hi */
 } pos_ctx;
 
 static int pos_cb(void *p, int tflags, const char *tok, int n, int s, int e)
@@ -501,8 +502,8 @@ static int best_window(const hit *hits, size_t nhits, int *count, int nphrase, i
 
 /* The hits sorted, the window's first position (*W) and how many phrases it
  * shows (*DISTINCT, 0 without hits), and the longest hit (*EXTRA). */
-static smz_err choose_window(const smz_matcher *m, hit *hits, size_t nhits, int *w,
-                             int *distinct, int *extra)
+static smz_err choose_window(const smz_matcher *m, hit *hits, size_t nhits, int *w, int *distinct,
+                             int *extra)
 {
     *w = *distinct = *extra = 0;
     if (nhits > 1)
@@ -522,8 +523,8 @@ static smz_err choose_window(const smz_matcher *m, hit *hits, size_t nhits, int 
     return SMZ_OK;
 }
 
-static smz_err render(const smz_matcher *m, const char *text, size_t len, int complete,
-                      hit *hits, size_t nhits, int w, int extra, char **snippet)
+static smz_err render(const smz_matcher *m, const char *text, size_t len, int complete, hit *hits,
+                      size_t nhits, int w, int extra, char **snippet)
 {
     smz_err rc = SMZ_E_NOMEM;
     int max = SMZ_SNIPPET_TOKENS;
@@ -621,7 +622,7 @@ out:
 }
 
 smz_err smz__matcher_check(smz_matcher *m, const char *title, size_t title_len, const char *text,
-                          size_t text_len, int complete, int *ok, int *decided, char **snippet)
+                           size_t text_len, int complete, int *ok, int *decided, char **snippet)
 {
     smz_err rc = SMZ_E_NOMEM;
     scan_ctx st = {0}, sb = {0};
@@ -659,8 +660,7 @@ smz_err smz__matcher_check(smz_matcher *m, const char *title, size_t title_len, 
      * it, before the text given does), or SMZ_SNIPPET_SCOPE bytes to choose
      * the window in; and when it has an excluded phrase. */
     int scoped = text_len >= SMZ_SNIPPET_SCOPE;
-    int window = distinct == m->nincluded &&
-                 (int64_t)w + 2 * SMZ_SNIPPET_TOKENS + extra + 1 < sb.pos;
+    int window = distinct == m->nincluded && (int64_t)w + 2 * SMZ_SNIPPET_TOKENS + extra + 1 < sb.pos;
     if (complete || excluded)
         *decided = 1;
     else if (all && !m->checked_excludes)

@@ -30,7 +30,7 @@
 #include "search/query.h"
 
 #define SMZ_MATCH_MAX_EVENTS (1u << 22)
-#define SMZ_SNIPPET_TOKENS 36 /* tokens in a snippet's window */
+#define SMZ_SNIPPET_TOKENS 36         /* tokens in a snippet's window */
 #define SMZ_SNIPPET_SCOPE (64u << 10) /* bytes of text a snippet's window is chosen in */
 
 typedef struct smz_matcher smz_matcher;
@@ -40,7 +40,7 @@ typedef struct smz_matcher smz_matcher;
  * on failure.  Returns SMZ_OK, SMZ_E_NOMEM, or SMZ_E_INTERNAL when the
  * tokenizer fails. */
 smz_err smz__matcher_new(const fts5_tokenizer *api, Fts5Tokenizer *tok, const smz_query *q,
-                        smz_matcher **out);
+                         smz_matcher **out);
 
 /* 1 when a page that the index matched may still lack a phrase, so each
  * candidate has to go through smz__matcher_check. */
@@ -66,7 +66,7 @@ int smz__matcher_needs_check(const smz_matcher *m);
  * with more of the text; *OK and *SNIPPET are only set when it is 1.  With
  * COMPLETE 1, *DECIDED is always 1. */
 smz_err smz__matcher_check(smz_matcher *m, const char *title, size_t title_len, const char *text,
-                          size_t text_len, int complete, int *ok, int *decided, char **snippet);
+                           size_t text_len, int complete, int *ok, int *decided, char **snippet);
 
 /* Frees M; M may be NULL. */
 void smz__matcher_free(smz_matcher *m);

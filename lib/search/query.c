@@ -180,8 +180,7 @@ smz_err smz__query_build(const char *q, size_t len, smz_query **out, char *err, 
         goto out;
     }
     if (!included) {
-        rc = fail(SMZ_E_INVALID, err, errlen,
-                  "the query only excludes words: add a word to search for");
+        rc = fail(SMZ_E_INVALID, err, errlen, "the query only excludes words: add a word to search for");
         goto out;
     }
     for (size_t k = 0; k < r->nterms; k++) {

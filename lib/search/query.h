@@ -34,9 +34,9 @@ typedef struct smz_query smz_query;
 typedef struct smz_query_term {
     const char *text; /* valid UTF-8, NUL-terminated, without quotes, '-' or '*' */
     size_t len;
-    int phrase;       /* it was in double quotes */
-    int prefix;       /* it ended in '*' (kept) */
-    int exclude;      /* it started with '-' */
+    int phrase;  /* it was in double quotes */
+    int prefix;  /* it ended in '*' (kept) */
+    int exclude; /* it started with '-' */
 } smz_query_term;
 
 /* Parses the LEN bytes at Q (any bytes; NULL only with LEN 0) into *OUT,

@@ -33,11 +33,11 @@
 
 #define MAX_LIMIT 100
 #define MAX_OFFSET 10000
-#define EXACT_MAX 20          /* exact-title candidates looked at */
-#define CHECK_MAX 1000        /* pages checked for phrases per call */
+#define EXACT_MAX 20   /* exact-title candidates looked at */
+#define CHECK_MAX 1000 /* pages checked for phrases per call */
 #define SUGGEST_CANDIDATES 200
 #define SUGGEST_MAX_BYTES 256
-#define BUDGET_FACTOR 50      /* the search's step budget, in reader budgets */
+#define BUDGET_FACTOR 50 /* the search's step budget, in reader budgets */
 /* What one call may cost, whatever the archive claims (issue 16): bytes of
  * a page read for a phrase check, and for a snippet alone; bytes of pages
  * read (and parsed) in all, of clusters decoded, and time.  Past any of
@@ -46,7 +46,7 @@
  * clusters: legitimate searches stay far below. */
 #define CHECK_PAGE_MAX (8u << 20)
 #define SNIPPET_PAGE_MAX (1u << 20)
-#define SNIPPET_BATCH (8u << 20)  /* page bytes held at once for the snippet threads */
+#define SNIPPET_BATCH (8u << 20) /* page bytes held at once for the snippet threads */
 #define WORK_READ_MAX ((uint64_t)64 << 20)
 #define WORK_DECODE_MAX ((uint64_t)1 << 30)
 #define WORK_TIME_MS 3000
@@ -73,7 +73,7 @@ static smz_err tokenizer_open(smz_reader *r, tokenizer *t)
     int src = t->api.xCreate(ud, args, smz__reader_stemmed(r), &t->tok);
     if (src != SQLITE_OK)
         return smz__reader_fail(r, src == SQLITE_NOMEM ? SMZ_E_NOMEM : SMZ_E_INTERNAL,
-                               "cannot start the search tokenizer");
+                                "cannot start the search tokenizer");
     return SMZ_OK;
 }
 
@@ -327,8 +327,8 @@ static int is_exact_title(tokenizer *t, const toklist *want, const char *title)
 
 /* ---- results ---- */
 
-static smz_err add_hit(smz_results *res, size_t cap, const char *path, const char *title,
-                       char *snippet, double score)
+static smz_err add_hit(smz_results *res, size_t cap, const char *path, const char *title, char *snippet,
+                       double score)
 {
     smz_hit *h = &res->hits[res->n];
     (void)cap;
@@ -362,8 +362,8 @@ void smz_results_free(smz_results *res)
  * beginning of a page and a phrase check the text the index was made from
  * (at most SMZ_ENTRY_TEXT_MAX bytes of text), so a page cut at MAX is
  * checked on its beginning only (see docs/FORMAT.md, Search). */
-static smz_err entry_data(smz_reader *r, const smz_entry *e, size_t max, unsigned char **data,
-                          size_t *n, char **mime)
+static smz_err entry_data(smz_reader *r, const smz_entry *e, size_t max, unsigned char **data, size_t *n,
+                          char **mime)
 {
     smz_err rc = SMZ_OK;
     *data = NULL;
@@ -422,7 +422,7 @@ static int check_piece(void *ctx, const char *text, size_t len, int complete)
     page_check *pc = ctx;
     int decided = 0;
     pc->rc = smz__matcher_check(pc->m, pc->title, strlen(pc->title), text, len, complete, &pc->ok,
-                               &decided, pc->snippet);
+                                &decided, pc->snippet);
     return pc->rc != SMZ_OK || decided;
 }
 
@@ -444,8 +444,8 @@ static smz_err check_text(smz_matcher *m, const char *title, const unsigned char
 
 /* check_text on the first MAX bytes of the page at PATH, read through R;
  * *READ gets how many were read. */
-static smz_err check_page(smz_reader *r, smz_matcher *m, const char *path, const char *title,
-                          size_t max, int *ok, char **snippet, size_t *read)
+static smz_err check_page(smz_reader *r, smz_matcher *m, const char *path, const char *title, size_t max,
+                          int *ok, char **snippet, size_t *read)
 {
     unsigned char *data = NULL;
     char *mime = NULL;
@@ -522,16 +522,16 @@ typedef struct search_state {
     const smz_query *q;
     smz_results *res;
     size_t limit, offset;
-    uint64_t verified;  /* candidates that matched, in rank order */
-    uint64_t checked;   /* candidates looked at */
-    int full;           /* the page is complete */
-    int later;          /* snippets are cut after the hits are known (fill_snippets) */
-    int no_snippets;    /* SMZ_SEARCH_NO_SNIPPETS */
+    uint64_t verified; /* candidates that matched, in rank order */
+    uint64_t checked;  /* candidates looked at */
+    int full;          /* the page is complete */
+    int later;         /* snippets are cut after the hits are known (fill_snippets) */
+    int no_snippets;   /* SMZ_SEARCH_NO_SNIPPETS */
     /* The call's cost so far, against WORK_*_MAX. */
-    uint64_t work0;     /* smz_reader_decoded's bytes when it started */
-    uint64_t read;      /* page bytes read */
+    uint64_t work0; /* smz_reader_decoded's bytes when it started */
+    uint64_t read;  /* page bytes read */
     struct timespec t0;
-    int partial;        /* over budget: stopped early */
+    int partial; /* over budget: stopped early */
 } search_state;
 
 static uint64_t ms_since(const struct timespec *t0)
@@ -553,8 +553,7 @@ static uint64_t decoded(const smz_reader *r)
  * no more pages are read. */
 static int over_budget(search_state *st)
 {
-    if (!st->partial && (st->read > WORK_READ_MAX ||
-                         decoded(st->r) - st->work0 > WORK_DECODE_MAX ||
+    if (!st->partial && (st->read > WORK_READ_MAX || decoded(st->r) - st->work0 > WORK_DECODE_MAX ||
                          ms_since(&st->t0) > WORK_TIME_MS))
         st->partial = 1;
     return st->partial;
@@ -680,7 +679,8 @@ static smz_err fill_snippets(search_state *st)
         pool.ntodo = 0;
         for (; k < ne && held < SNIPPET_BATCH && !over_budget(st); k++) {
             snip_job *j = &pool.jobs[order[k].i];
-            if ((rc = entry_data(st->r, order[k].e, SNIPPET_PAGE_MAX, &j->data, &j->n, &j->mime)) != SMZ_OK)
+            if ((rc = entry_data(st->r, order[k].e, SNIPPET_PAGE_MAX, &j->data, &j->n, &j->mime)) !=
+                SMZ_OK)
                 goto out;
             held += j->n;
             st->read += j->n;
@@ -698,7 +698,7 @@ static smz_err fill_snippets(search_state *st)
         snip_job *j = &pool.jobs[i];
         if (j->rc != SMZ_OK && rc == SMZ_OK)
             rc = smz__reader_fail(st->r, j->rc, "cutting a snippet of %.200s: %s", res->hits[i].path,
-                                 smz_strerror(j->rc));
+                                  smz_strerror(j->rc));
         if (j->snippet) {
             free((char *)res->hits[i].snippet);
             res->hits[i].snippet = j->snippet;
@@ -722,14 +722,13 @@ out:
     return rc;
 }
 
-smz_err smz_search(smz_reader *r, const char *query, size_t limit, size_t offset,
-                   smz_results **out)
+smz_err smz_search(smz_reader *r, const char *query, size_t limit, size_t offset, smz_results **out)
 {
     return smz_search_ex(r, query, limit, offset, 0, out);
 }
 
-smz_err smz_search_ex(smz_reader *r, const char *query, size_t limit, size_t offset,
-                      unsigned flags, smz_results **out)
+smz_err smz_search_ex(smz_reader *r, const char *query, size_t limit, size_t offset, unsigned flags,
+                      smz_results **out)
 {
     smz_err rc;
     search_state st = {.r = r};
@@ -744,7 +743,8 @@ smz_err smz_search_ex(smz_reader *r, const char *query, size_t limit, size_t off
     *out = NULL;
     smz__reader_begin_long(r, BUDGET_FACTOR);
     if (!smz__reader_has_index(r)) {
-        rc = smz__reader_fail(r, SMZ_E_UNSUPPORTED, "this archive has no search index (packed with --no-index)");
+        rc = smz__reader_fail(r, SMZ_E_UNSUPPORTED,
+                              "this archive has no search index (packed with --no-index)");
         goto out;
     }
     if (!query)
@@ -778,10 +778,11 @@ smz_err smz_search_ex(smz_reader *r, const char *query, size_t limit, size_t off
         goto out;
 
     /* How many pages the index matches. */
-    int src = sqlite3_prepare_v2(db,
-                                 "SELECT count(*) FROM search_fts f JOIN search_text t ON t.id = f.rowid "
-                                 "WHERE search_fts MATCH ?1",
-                                 -1, &s, NULL);
+    int src =
+        sqlite3_prepare_v2(db,
+                           "SELECT count(*) FROM search_fts f JOIN search_text t ON t.id = f.rowid "
+                           "WHERE search_fts MATCH ?1",
+                           -1, &s, NULL);
     if (src == SQLITE_OK) {
         sqlite3_bind_text(s, 1, x.match, -1, SQLITE_STATIC);
         src = sqlite3_step(s);
@@ -847,15 +848,16 @@ smz_err smz_search_ex(smz_reader *r, const char *query, size_t limit, size_t off
     /* Then every page by rank: the words in the title count ten times
      * those in the text, and a page without a title (a stylesheet, a
      * plain-text source beside its HTML page) half. */
-    src = sqlite3_prepare_v2(db,
-                             "WITH tm(id, score) AS MATERIALIZED (SELECT rowid, smz_rank(search_title) "
-                             "FROM search_title WHERE search_title MATCH ?2) "
-                             "SELECT t.path, e.title, (smz_rank(search_fts, 'all') + "
-                             "coalesce(tm.score, 0) * ?3) * (CASE WHEN e.title = '' THEN 0.5 ELSE 1 END) "
-                             "FROM search_fts f JOIN search_text t ON t.id = f.rowid "
-                             "JOIN entries e ON e.path = t.path LEFT JOIN tm ON tm.id = f.rowid "
-                             "WHERE search_fts MATCH ?1 AND e.redirect IS NULL ORDER BY 3 DESC",
-                             -1, &s, NULL);
+    src =
+        sqlite3_prepare_v2(db,
+                           "WITH tm(id, score) AS MATERIALIZED (SELECT rowid, smz_rank(search_title) "
+                           "FROM search_title WHERE search_title MATCH ?2) "
+                           "SELECT t.path, e.title, (smz_rank(search_fts, 'all') + "
+                           "coalesce(tm.score, 0) * ?3) * (CASE WHEN e.title = '' THEN 0.5 ELSE 1 END) "
+                           "FROM search_fts f JOIN search_text t ON t.id = f.rowid "
+                           "JOIN entries e ON e.path = t.path LEFT JOIN tm ON tm.id = f.rowid "
+                           "WHERE search_fts MATCH ?1 AND e.redirect IS NULL ORDER BY 3 DESC",
+                           -1, &s, NULL);
     if (src == SQLITE_OK) {
         sqlite3_bind_text(s, 1, x.match, -1, SQLITE_STATIC);
         sqlite3_bind_text(s, 2, x.title_or, -1, SQLITE_STATIC);
@@ -910,8 +912,8 @@ out:
 
 typedef struct cand {
     char *path, *title;
-    int kind;     /* 2: the title is the prefix, 1: starts with it, 0: contains it */
-    double rank;  /* smz_rank on the title, higher is better */
+    int kind;    /* 2: the title is the prefix, 1: starts with it, 0: contains it */
+    double rank; /* smz_rank on the title, higher is better */
     size_t order;
 } cand;
 
@@ -944,7 +946,8 @@ smz_err smz_suggest(smz_reader *r, const char *prefix, size_t limit, smz_results
     *out = NULL;
     smz__reader_begin_long(r, BUDGET_FACTOR);
     if (!smz__reader_has_index(r)) {
-        rc = smz__reader_fail(r, SMZ_E_UNSUPPORTED, "this archive has no search index (packed with --no-index)");
+        rc = smz__reader_fail(r, SMZ_E_UNSUPPORTED,
+                              "this archive has no search index (packed with --no-index)");
         goto out;
     }
     if (!prefix)
@@ -1040,8 +1043,8 @@ smz_err smz_suggest(smz_reader *r, const char *prefix, size_t limit, smz_results
             dup = !strcmp(res->hits[j].title, c[i].title);
         if (dup)
             continue;
-        if ((rc = add_hit(res, limit, c[i].path, c[i].title, NULL, (double)c[i].kind + c[i].rank / 1000.0)) !=
-            SMZ_OK)
+        if ((rc = add_hit(res, limit, c[i].path, c[i].title, NULL,
+                          (double)c[i].kind + c[i].rank / 1000.0)) != SMZ_OK)
             goto out;
     }
     res->total = res->n;

@@ -24,9 +24,9 @@ typedef struct tok_shared {
 
 typedef struct smz_tok {
     const tok_shared *g;
-    fts5_tokenizer inner;  /* unicode61, or porter wrapping unicode61 */
+    fts5_tokenizer inner; /* unicode61, or porter wrapping unicode61 */
     Fts5Tokenizer *inner_tok;
-    fts5_tokenizer fold;   /* with porter: unicode61, to fold words that are not ASCII */
+    fts5_tokenizer fold; /* with porter: unicode61, to fold words that are not ASCII */
     Fts5Tokenizer *fold_tok;
 } smz_tok;
 
@@ -44,30 +44,30 @@ int smz__is_cjk(uint32_t c)
 {
     if (c < 0x1100)
         return 0;
-    return (c <= 0x11FF) ||                      /* Hangul Jamo */
-           (c >= 0x3005 && c <= 0x3007) ||       /* 々 〆 〇 */
-           (c >= 0x3021 && c <= 0x3029) ||       /* Hangzhou numerals */
-           (c >= 0x3031 && c <= 0x3035) ||       /* kana repeat marks */
-           (c >= 0x303B && c <= 0x303C) ||       /* 〻 〼 */
-           (c >= 0x3041 && c <= 0x3096) ||       /* Hiragana */
-           (c >= 0x3099 && c <= 0x309F) ||       /* voicing marks, ゝ ゞ ゟ */
-           (c >= 0x30A1 && c <= 0x30FA) ||       /* Katakana (not ゠, not ・) */
-           (c >= 0x30FC && c <= 0x30FF) ||       /* ー ヽ ヾ ヿ */
-           (c >= 0x3105 && c <= 0x312F) ||       /* Bopomofo */
-           (c >= 0x3131 && c <= 0x318E) ||       /* Hangul compatibility Jamo */
-           (c >= 0x31A0 && c <= 0x31BF) ||       /* Bopomofo extended */
-           (c >= 0x31F0 && c <= 0x31FF) ||       /* Katakana phonetic extensions */
-           (c >= 0x3400 && c <= 0x4DBF) ||       /* Han extension A */
-           (c >= 0x4E00 && c <= 0x9FFF) ||       /* Han */
-           (c >= 0xA960 && c <= 0xA97F) ||       /* Hangul Jamo extended A */
-           (c >= 0xAC00 && c <= 0xD7A3) ||       /* Hangul syllables */
-           (c >= 0xD7B0 && c <= 0xD7FF) ||       /* Hangul Jamo extended B */
-           (c >= 0xF900 && c <= 0xFAFF) ||       /* Han compatibility */
-           (c >= 0xFF66 && c <= 0xFF9F) ||       /* half-width Katakana */
-           (c >= 0xFFA0 && c <= 0xFFDC) ||       /* half-width Hangul */
-           (c >= 0x1B000 && c <= 0x1B16F) ||     /* kana supplement (hentaigana) */
-           (c >= 0x20000 && c <= 0x2FA1F) ||     /* Han extensions B-F, compatibility */
-           (c >= 0x30000 && c <= 0x323AF);       /* Han extensions G, H */
+    return (c <= 0x11FF) ||                  /* Hangul Jamo */
+           (c >= 0x3005 && c <= 0x3007) ||   /* 々 〆 〇 */
+           (c >= 0x3021 && c <= 0x3029) ||   /* Hangzhou numerals */
+           (c >= 0x3031 && c <= 0x3035) ||   /* kana repeat marks */
+           (c >= 0x303B && c <= 0x303C) ||   /* 〻 〼 */
+           (c >= 0x3041 && c <= 0x3096) ||   /* Hiragana */
+           (c >= 0x3099 && c <= 0x309F) ||   /* voicing marks, ゝ ゞ ゟ */
+           (c >= 0x30A1 && c <= 0x30FA) ||   /* Katakana (not ゠, not ・) */
+           (c >= 0x30FC && c <= 0x30FF) ||   /* ー ヽ ヾ ヿ */
+           (c >= 0x3105 && c <= 0x312F) ||   /* Bopomofo */
+           (c >= 0x3131 && c <= 0x318E) ||   /* Hangul compatibility Jamo */
+           (c >= 0x31A0 && c <= 0x31BF) ||   /* Bopomofo extended */
+           (c >= 0x31F0 && c <= 0x31FF) ||   /* Katakana phonetic extensions */
+           (c >= 0x3400 && c <= 0x4DBF) ||   /* Han extension A */
+           (c >= 0x4E00 && c <= 0x9FFF) ||   /* Han */
+           (c >= 0xA960 && c <= 0xA97F) ||   /* Hangul Jamo extended A */
+           (c >= 0xAC00 && c <= 0xD7A3) ||   /* Hangul syllables */
+           (c >= 0xD7B0 && c <= 0xD7FF) ||   /* Hangul Jamo extended B */
+           (c >= 0xF900 && c <= 0xFAFF) ||   /* Han compatibility */
+           (c >= 0xFF66 && c <= 0xFF9F) ||   /* half-width Katakana */
+           (c >= 0xFFA0 && c <= 0xFFDC) ||   /* half-width Hangul */
+           (c >= 0x1B000 && c <= 0x1B16F) || /* kana supplement (hentaigana) */
+           (c >= 0x20000 && c <= 0x2FA1F) || /* Han extensions B-F, compatibility */
+           (c >= 0x30000 && c <= 0x323AF);   /* Han extensions G, H */
 }
 
 static int is_variation_selector(uint32_t c)
@@ -87,11 +87,10 @@ static uint32_t fold_of(uint32_t c)
     static const char greek[] =
         "......................a.ehi.o.uwi.........................iuaehiu......"
         "...................iuouw.................................................";
-    static const char extended[] =
-        "aaaaaaaaaaaaaaaaeeeeee..eeeeee..hhhhhhhhhhhhhhhhiiiiiiiiiiiiiiii"
-        "oooooo..oooooo..uuuuuuuu.u.u.u.uwwwwwwwwwwwwwwwwaaeehhiioouuww.."
-        "aaaaaaaaaaaaaaaahhhhhhhhhhhhhhhhwwwwwwwwwwwwwwwwaaaaa.aaaaaaa..."
-        "..hhh.hheehhh...iiii..iiiiii....uuuurruuuuuur.....www.wwoowww...";
+    static const char extended[] = "aaaaaaaaaaaaaaaaeeeeee..eeeeee..hhhhhhhhhhhhhhhhiiiiiiiiiiiiiiii"
+                                   "oooooo..oooooo..uuuuuuuu.u.u.u.uwwwwwwwwwwwwwwwwaaeehhiioouuww.."
+                                   "aaaaaaaaaaaaaaaahhhhhhhhhhhhhhhhwwwwwwwwwwwwwwwwaaaaa.aaaaaaa..."
+                                   "..hhh.hheehhh...iiii..iiiiii....uuuurruuuuuur.....www.wwoowww...";
     _Static_assert(sizeof greek == 0x400 - 0x370 + 1, "one entry per code point");
     _Static_assert(sizeof extended == 0x2000 - 0x1F00 + 1, "one entry per code point");
     char base = '.';
@@ -139,8 +138,8 @@ typedef struct shift_ctx {
     /* The previous word, for compounds. */
     char prev[COMPOUND_MAX];
     int prev_n, prev_s, prev_e;
-    int have_prev;    /* 0: none (or too long to join); 1: one */
-    int prev_joined;  /* queries: it went into a compound, not out alone */
+    int have_prev;   /* 0: none (or too long to join); 1: one */
+    int prev_joined; /* queries: it went into a compound, not out alone */
     /* A prefix query's held-back word, unstemmed (SMZ_TOKEN_RAW first). */
     char prev_raw[1 + RAW_MAX];
     int prev_rawn;
@@ -307,8 +306,8 @@ static int inner(smz_tok *t, shift_ctx *sc, int flags, const char *text, int len
  * LAST: nothing follows it.  FOLD: it holds characters fold_of replaces,
  * which is done in a copy whose byte offsets are mapped back (a replacement
  * is never longer). */
-static int stretch(smz_tok *t, void *ctx, int flags, const char *text, int a, int b, int last,
-                   int fold, token_fn cb)
+static int stretch(smz_tok *t, void *ctx, int flags, const char *text, int a, int b, int last, int fold,
+                   token_fn cb)
 {
     int query = (flags & FTS5_TOKENIZE_QUERY) != 0;
     shift_ctx sc = {.t = t,
@@ -317,7 +316,10 @@ static int stretch(smz_tok *t, void *ctx, int flags, const char *text, int a, in
                     .text = text,
                     .base = a,
                     .query = query,
-                    .raw = !t->fold_tok ? 0 : !query ? 1 : (flags & FTS5_TOKENIZE_PREFIX) ? 2 : 0,
+                    .raw = !t->fold_tok                     ? 0
+                           : !query                         ? 1
+                           : (flags & FTS5_TOKENIZE_PREFIX) ? 2
+                                                            : 0,
                     .last = last,
                     .rc = SQLITE_OK};
     if (!fold)
@@ -421,8 +423,7 @@ static int run(int query, void *ctx, const char *text, int len, int *pos, token_
     return rc;
 }
 
-static int tok_tokenize(Fts5Tokenizer *p, void *ctx, int flags, const char *text, int len,
-                        token_fn cb)
+static int tok_tokenize(Fts5Tokenizer *p, void *ctx, int flags, const char *text, int len, token_fn cb)
 {
     smz_tok *t = (smz_tok *)p;
     const unsigned char *u = (const unsigned char *)text;
@@ -485,8 +486,8 @@ static int tok_create(void *shared, const char **argv, int argc, Fts5Tokenizer *
     t->g = g;
     rc = api->xFindTokenizer(api, porter ? "porter" : "unicode61", &ud, &t->inner);
     if (rc == SQLITE_OK)
-        rc = t->inner.xCreate(ud, (const char **)(porter ? porter_args : plain_args),
-                              porter ? 3 : 2, &t->inner_tok);
+        rc = t->inner.xCreate(ud, (const char **)(porter ? porter_args : plain_args), porter ? 3 : 2,
+                              &t->inner_tok);
     if (rc != SQLITE_OK) {
         t->inner_tok = NULL; /* undefined after a failed xCreate */
         goto out;
@@ -549,8 +550,7 @@ smz_err smz__tokenizer_raw_upto(sqlite3 *db, int upto)
     smz_err rc = smz__fts5_api(db, &api);
     if (rc != SMZ_OK)
         return rc;
-    if (api->xFindTokenizer(api, "smz", &ud, &tok) != SQLITE_OK || !ud ||
-        tok.xCreate != tok_create)
+    if (api->xFindTokenizer(api, "smz", &ud, &tok) != SQLITE_OK || !ud || tok.xCreate != tok_create)
         return SMZ_E_INTERNAL; /* not registered on DB */
     ((tok_shared *)ud)->raw_upto = upto < 0 ? 0 : upto;
     return SMZ_OK;

@@ -30,8 +30,8 @@
 #define HEX_LEN (SMZ_DIGEST_BYTES * 2)
 #define NAME_MAX_BYTES 512 /* of the Name in a trusted comment */
 #define DATE_MAX_BYTES 64
-#define LEGACY_MSG                                                                             \
-    "legacy non-prehashed signature (\"Ed\", minisign -l) not accepted: archives must be "    \
+#define LEGACY_MSG                                                                                      \
+    "legacy non-prehashed signature (\"Ed\", minisign -l) not accepted: archives must be "              \
     "signed prehashed (\"ED\", minisign's default)"
 
 static smz_err failf(char *err, size_t errlen, smz_err rc, const char *fmt, ...)
@@ -206,8 +206,8 @@ static char *make_comment(const char *digest, const info *in)
     size_t cap = 200 + strlen(in->date) + strlen(in->name);
     char *c = malloc(cap);
     if (c)
-        snprintf(c, cap, SMZ_SIG_COMMENT_PREFIX "digest:%s meta:%s date:%s name:%s", digest,
-                 in->meta, in->date, in->name);
+        snprintf(c, cap, SMZ_SIG_COMMENT_PREFIX "digest:%s meta:%s date:%s name:%s", digest, in->meta,
+                 in->date, in->name);
     return c;
 }
 
@@ -259,8 +259,7 @@ static smz_err prepare(const char *path, char **comment, unsigned char hash[SMZ_
     if ((rc = load_info(r, &in, err, errlen)) != SMZ_OK)
         goto out;
     if (!in.stored[0]) {
-        rc = failf(err, errlen, SMZ_E_INVALID, "%s: no content digest (metadata Digest) to sign",
-                   path);
+        rc = failf(err, errlen, SMZ_E_INVALID, "%s: no content digest (metadata Digest) to sign", path);
         goto out;
     }
     if (!in.meta[0]) {
@@ -279,8 +278,7 @@ out:
     return rc;
 }
 
-smz_err smz__archive_embed_signature(const char *path, const smz_seckey *sk, char *err,
-                                     size_t errlen)
+smz_err smz__archive_embed_signature(const char *path, const smz_seckey *sk, char *err, size_t errlen)
 {
     unsigned char hash[SMZ_SIGN_HASH_BYTES];
     char *comment = NULL, *sig = NULL;
@@ -299,11 +297,10 @@ smz_err smz__archive_embed_signature(const char *path, const smz_seckey *sk, cha
     }
     src = sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL);
     if (src == SQLITE_OK)
-        src = sqlite3_exec(db, "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;", NULL, NULL,
-                           NULL);
+        src = sqlite3_exec(db, "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;", NULL, NULL, NULL);
     if (src == SQLITE_OK)
-        src = sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO metadata(key,value) VALUES(?,?)", -1,
-                                 &s, NULL);
+        src = sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO metadata(key,value) VALUES(?,?)", -1, &s,
+                                 NULL);
     if (src == SQLITE_OK) {
         sqlite3_bind_text(s, 1, SMZ_META_SIGNATURE, -1, SQLITE_STATIC);
         sqlite3_bind_blob(s, 2, sig, (int)len, SQLITE_STATIC);
@@ -325,8 +322,8 @@ out:
     return rc;
 }
 
-smz_err smz_archive_sign_file(smz_sign_ctx *cx, const char *path, const smz_seckey *sk,
-                              char **sig, size_t *len)
+smz_err smz_archive_sign_file(smz_sign_ctx *cx, const char *path, const smz_seckey *sk, char **sig,
+                              size_t *len)
 {
     char *err = smz__sign_msg(cx);
     size_t errlen = smz__sign_msglen(cx);
@@ -386,8 +383,7 @@ static const char *digest_of(vctx *c)
     if (c->o->digest) {
         memcpy(c->rep->digest, c->o->digest, SMZ_DIGEST_BYTES);
     } else if (smz_reader_digest(c->r, c->rep->digest) != SMZ_OK) {
-        snprintf(c->rep->digest_error, sizeof c->rep->digest_error, "%s",
-                 smz_reader_errmsg(c->r));
+        snprintf(c->rep->digest_error, sizeof c->rep->digest_error, "%s", smz_reader_errmsg(c->r));
         return NULL;
     }
     c->rep->have_digest = 1;
@@ -435,8 +431,8 @@ static const smz_pubkey *usable_key(vctx *c, const smz_sig *sig, smz_sigcheck *s
 /* SC is BAD: says why, from what the failed verify call found.  CURRENT is
  * this archive's content digest as best known (NULL if unknown); SIGNED is
  * the digest an embedded signature was checked against (NULL: detached). */
-static void explain(vctx *c, smz_sigcheck *sc, const smz_sig *sig, smz_err rc,
-                    const char *libmsg, const char *current, const char *signed_digest)
+static void explain(vctx *c, smz_sigcheck *sc, const smz_sig *sig, smz_err rc, const char *libmsg,
+                    const char *current, const char *signed_digest)
 {
     unsigned ck = smz_sig_checked(sig);
     const char *text = smz_sig_comment_text(sig), *rest = "";
@@ -467,27 +463,32 @@ static void explain(vctx *c, smz_sigcheck *sc, const smz_sig *sig, smz_err rc,
     if (ck == SMZ_SIG_COMMENT_OK && ours) {
         /* The comment is authentic: it names the content that was signed. */
         if (!signed_digest && current && !strcmp(d, current))
-            setmsg(sc, "the file was rewritten after it was signed, but its content is the "
-                       "signed content (digest %.16s...): only its embedded signature or SQLite's "
-                       "layout changed; sign it again",
+            setmsg(sc,
+                   "the file was rewritten after it was signed, but its content is the "
+                   "signed content (digest %.16s...): only its embedded signature or SQLite's "
+                   "layout changed; sign it again",
                    current);
         else if (!current)
-            setmsg(sc, "the archive was changed after it was signed, and its content cannot be "
-                       "read: %s",
+            setmsg(sc,
+                   "the archive was changed after it was signed, and its content cannot be "
+                   "read: %s",
                    c->rep->digest_error[0] ? c->rep->digest_error : "no content digest");
         else if (c->in.meta[0] && !strcmp(m, c->in.meta))
-            setmsg(sc, "the entries were changed after the archive was signed (metadata "
-                       "unchanged): the content digest is now %.16s..., it was %.16s... when "
-                       "signed",
+            setmsg(sc,
+                   "the entries were changed after the archive was signed (metadata "
+                   "unchanged): the content digest is now %.16s..., it was %.16s... when "
+                   "signed",
                    current, d);
         else if (c->in.stored[0] && !strcmp(c->in.stored, d))
-            setmsg(sc, "the metadata was changed after the archive was signed (its Digest "
-                       "metadata is still the signed %.16s..., the content digest is now "
-                       "%.16s...)",
+            setmsg(sc,
+                   "the metadata was changed after the archive was signed (its Digest "
+                   "metadata is still the signed %.16s..., the content digest is now "
+                   "%.16s...)",
                    d, current);
         else
-            setmsg(sc, "this signature is for another archive (%s, content digest %.16s...), "
-                       "not for this one (%.16s...)",
+            setmsg(sc,
+                   "this signature is for another archive (%s, content digest %.16s...), "
+                   "not for this one (%.16s...)",
                    rest, d, current);
         return;
     }
@@ -501,8 +502,9 @@ static void accept(smz_sigcheck *sc, const smz_sig *sig, const char *current, in
     char d[HEX_LEN + 1], m[HEX_LEN + 1];
     if (parse_comment(tc, d, m, &rest) && current && strcmp(d, current)) {
         sc->status = SMZ_SIGSTATUS_BAD;
-        setmsg(sc, "the signature verifies, but its trusted comment names content digest "
-                   "%.16s..., not this archive's %.16s...",
+        setmsg(sc,
+               "the signature verifies, but its trusted comment names content digest "
+               "%.16s..., not this archive's %.16s...",
                d, current);
         return;
     }
@@ -545,9 +547,10 @@ static smz_err check_embedded(vctx *c, char *err, size_t errlen)
         goto out;
     current = quick ? (c->in.stored[0] ? c->in.stored : NULL) : digest_of(c);
     if (!current) {
-        setmsg(sc, quick ? "the archive has no valid Digest metadata to check the signature against"
-                         : "the archive's content cannot be read, so its signature cannot be "
-                           "checked: %s",
+        setmsg(sc,
+               quick ? "the archive has no valid Digest metadata to check the signature against"
+                     : "the archive's content cannot be read, so its signature cannot be "
+                       "checked: %s",
                rep->digest_error);
         goto out;
     }
@@ -567,8 +570,8 @@ out:
 
 /* BLAKE2b-512 of the file at PATH, as minisign prehashes; stops when R is
  * interrupted (smz_reader_interrupt), the one cancel flag of a verify. */
-static smz_err hash_file(const char *path, smz_reader *r,
-                         unsigned char hash[SMZ_SIGN_HASH_BYTES], char *msg, size_t msglen)
+static smz_err hash_file(const char *path, smz_reader *r, unsigned char hash[SMZ_SIGN_HASH_BYTES],
+                         char *msg, size_t msglen)
 {
     smz_hasher *h = NULL;
     unsigned char *buf = NULL;

@@ -142,8 +142,7 @@ void smz_pubkey_keyid(const smz_pubkey *pk, char out[SMZ_KEYID_SIZE])
 
 int smz_pubkey_equal(const smz_pubkey *a, const smz_pubkey *b)
 {
-    return memcmp(a->keyid, b->keyid, sizeof a->keyid) == 0 &&
-           memcmp(a->pk, b->pk, sizeof a->pk) == 0;
+    return memcmp(a->keyid, b->keyid, sizeof a->keyid) == 0 && memcmp(a->pk, b->pk, sizeof a->pk) == 0;
 }
 
 void smz_pubkey_free(smz_pubkey *pk)
@@ -207,8 +206,7 @@ out:
     return rc;
 }
 
-smz_err smz_pubkey_save(smz_sign_ctx *cx, const smz_pubkey *pk, const char *path,
-                        const char *comment)
+smz_err smz_pubkey_save(smz_sign_ctx *cx, const smz_pubkey *pk, const char *path, const char *comment)
 {
     char *err = smz__sign_msg(cx);
     size_t errlen = smz__sign_msglen(cx);
@@ -344,12 +342,13 @@ static smz_err seckey_crypt(unsigned char *bin, const char *password, char *err,
                               (unsigned long long)ops, (unsigned long long)mem,
                               (unsigned long long)SMZ__KDF_OPSLIMIT_MAX,
                               (unsigned long long)SMZ_SIGN_KDF_MEMLIMIT_MAX);
-    if (crypto_pwhash_scryptsalsa208sha256(stream, sizeof stream, password, strlen(password),
-                                           bin + 6, (unsigned long long)ops, (size_t)mem) != 0) {
+    if (crypto_pwhash_scryptsalsa208sha256(stream, sizeof stream, password, strlen(password), bin + 6,
+                                           (unsigned long long)ops, (size_t)mem) != 0) {
         sodium_memzero(stream, sizeof stream);
         return smz__sign_fail(err, errlen, SMZ_E_NOMEM,
                               SEC_WHAT ": scrypt key derivation failed (it needs %llu bytes of "
-                              "memory)", (unsigned long long)mem);
+                                       "memory)",
+                              (unsigned long long)mem);
     }
     for (i = 0; i < sizeof stream; i++)
         bin[SMZ__SECKEY_ENC_OFF + i] ^= stream[i];
@@ -399,8 +398,7 @@ smz_err smz_seckey_parse(smz_sign_ctx *cx, const char *text, size_t len, const c
                             SEC_WHAT ": line 1 must start with \"" SMZ__UNTRUSTED_PREFIX "\"");
         goto out;
     }
-    rc = smz__sign_b64_exact(line[1], llen[1], bin, sizeof bin, SEC_WHAT, 2, "secret key", err,
-                             errlen);
+    rc = smz__sign_b64_exact(line[1], llen[1], bin, sizeof bin, SEC_WHAT, 2, "secret key", err, errlen);
     if (rc != SMZ_OK)
         goto out;
     if (memcmp(bin, SMZ__ALG_LEGACY, 2) != 0) {
@@ -411,8 +409,8 @@ smz_err smz_seckey_parse(smz_sign_ctx *cx, const char *text, size_t len, const c
     }
     if (memcmp(bin + 4, SMZ__CHK_BLAKE2, 2) != 0) {
         rc = smz__sign_fail(err, errlen, SMZ_E_UNSUPPORTED,
-                            SEC_WHAT ": unknown checksum algorithm 0x%02X%02X (expected \"B2\")",
-                            bin[4], bin[5]);
+                            SEC_WHAT ": unknown checksum algorithm 0x%02X%02X (expected \"B2\")", bin[4],
+                            bin[5]);
         goto out;
     }
     memset(zero, 0, sizeof zero);
@@ -506,8 +504,8 @@ smz_err smz_seckey_file_encrypted(smz_sign_ctx *cx, const char *path, int *encry
     while (n < 2 && (r = smz__lines_next(&it, &line[n], &llen[n], NULL, 0)) > 0)
         n++;
     if (n == 2 && smz__sign_has_prefix(line[0], llen[0], SMZ__UNTRUSTED_PREFIX) &&
-        smz__sign_b64_exact(line[1], llen[1], bin, sizeof bin, SEC_WHAT, 2, "secret key", NULL,
-                            0) == SMZ_OK &&
+        smz__sign_b64_exact(line[1], llen[1], bin, sizeof bin, SEC_WHAT, 2, "secret key", NULL, 0) ==
+            SMZ_OK &&
         memcmp(bin, SMZ__ALG_LEGACY, 2) == 0 && memcmp(bin + 2, SMZ__KDF_SCRYPT, 2) == 0) {
         *encrypted = 1;
         rc = SMZ_OK;
@@ -552,8 +550,8 @@ out:
 }
 
 smz_err smz_seckey_encode(smz_sign_ctx *cx, const smz_seckey *sk, const char *password,
-                          uint64_t opslimit,
-                          uint64_t memlimit, const char *comment, char **text, size_t *len)
+                          uint64_t opslimit, uint64_t memlimit, const char *comment, char **text,
+                          size_t *len)
 {
     char *err = smz__sign_msg(cx);
     size_t errlen = smz__sign_msglen(cx);
@@ -588,11 +586,10 @@ smz_err smz_seckey_encode(smz_sign_ctx *cx, const smz_seckey *sk, const char *pa
         opslimit = SMZ_SIGN_KDF_OPSLIMIT_DEFAULT;
         memlimit = SMZ_SIGN_KDF_MEMLIMIT_DEFAULT;
     }
-    if (password &&
-        (strlen(password) > SMZ_SIGN_PASSWORD_MAX ||
-         opslimit < crypto_pwhash_scryptsalsa208sha256_OPSLIMIT_MIN ||
-         memlimit < crypto_pwhash_scryptsalsa208sha256_MEMLIMIT_MIN ||
-         opslimit > SMZ__KDF_OPSLIMIT_MAX || memlimit > SMZ_SIGN_KDF_MEMLIMIT_MAX)) {
+    if (password && (strlen(password) > SMZ_SIGN_PASSWORD_MAX ||
+                     opslimit < crypto_pwhash_scryptsalsa208sha256_OPSLIMIT_MIN ||
+                     memlimit < crypto_pwhash_scryptsalsa208sha256_MEMLIMIT_MIN ||
+                     opslimit > SMZ__KDF_OPSLIMIT_MAX || memlimit > SMZ_SIGN_KDF_MEMLIMIT_MAX)) {
         rc = smz__sign_fail(err, errlen, SMZ_E_INVALID,
                             "password over %d bytes or scrypt limits out of range",
                             SMZ_SIGN_PASSWORD_MAX);
@@ -638,8 +635,7 @@ out:
     return rc;
 }
 
-smz_err smz_seckey_save(smz_sign_ctx *cx, const smz_seckey *sk, const char *path,
-                        const char *password,
+smz_err smz_seckey_save(smz_sign_ctx *cx, const smz_seckey *sk, const char *path, const char *password,
                         uint64_t opslimit, uint64_t memlimit, const char *comment)
 {
     char *err = smz__sign_msg(cx);
@@ -695,8 +691,8 @@ size_t smz_keyring_count(const smz_keyring *kr)
 }
 
 /* Adds a copy of PK; WHERE names it in messages. */
-static smz_err keyring_add(smz_keyring *kr, const struct smz_pubkey *pk, const char *where,
-                           char *err, size_t errlen)
+static smz_err keyring_add(smz_keyring *kr, const struct smz_pubkey *pk, const char *where, char *err,
+                           size_t errlen)
 {
     struct smz_pubkey **keys, *copy;
     char id[SMZ_KEYID_SIZE];
@@ -793,8 +789,7 @@ smz_err smz_keyring_parse(smz_sign_ctx *cx, const char *text, size_t len, smz_ke
             rc = it.rc;
             goto out;
         }
-        if (llen == 0 || line[0] == '#' ||
-            smz__sign_has_prefix(line, llen, SMZ__UNTRUSTED_PREFIX)) {
+        if (llen == 0 || line[0] == '#' || smz__sign_has_prefix(line, llen, SMZ__UNTRUSTED_PREFIX)) {
             if (comment_line) {
                 rc = smz__sign_fail(err, errlen, SMZ_E_INVALID,
                                     RING_WHAT ": the comment on line %zu is not followed by a key",

@@ -25,7 +25,7 @@ struct smz_sig {
     unsigned char global[crypto_sign_BYTES];
     char *trusted; /* NUL-terminated, no CR/LF/NUL inside */
     size_t trusted_len;
-    int verified;  /* the last verify call succeeded */
+    int verified;     /* the last verify call succeeded */
     unsigned checked; /* SMZ_SIG_DATA_OK | SMZ_SIG_COMMENT_OK of the last verify call */
 };
 
@@ -75,8 +75,7 @@ void smz_hasher_free(smz_hasher *h)
     free(h);
 }
 
-smz_err smz_sign_hash_file(smz_sign_ctx *cx, const char *path,
-                           unsigned char hash[SMZ_SIGN_HASH_BYTES])
+smz_err smz_sign_hash_file(smz_sign_ctx *cx, const char *path, unsigned char hash[SMZ_SIGN_HASH_BYTES])
 {
     char *err = smz__sign_msg(cx);
     size_t errlen = smz__sign_msglen(cx);
@@ -101,8 +100,8 @@ smz_err smz_sign_hash_file(smz_sign_ctx *cx, const char *path,
     const char *why;
     f = smz_file_fopen(path, 0, &why);
     if (!f) {
-        rc = smz__sign_fail(err, errlen, errno == ENOENT ? SMZ_E_NOTFOUND : SMZ_E_IO, "%s: %s",
-                            path, why);
+        rc = smz__sign_fail(err, errlen, errno == ENOENT ? SMZ_E_NOTFOUND : SMZ_E_IO, "%s: %s", path,
+                            why);
         goto out;
     }
     crypto_generichash_init(&st, NULL, 0, SMZ_SIGN_HASH_BYTES);
@@ -142,8 +141,8 @@ static smz_err global_message(const unsigned char sig[crypto_sign_BYTES], const 
 }
 
 smz_err smz_sign_hash(smz_sign_ctx *cx, const smz_seckey *sk,
-                      const unsigned char hash[SMZ_SIGN_HASH_BYTES],
-                      const char *trusted, const char *untrusted, char **sig, size_t *len)
+                      const unsigned char hash[SMZ_SIGN_HASH_BYTES], const char *trusted,
+                      const char *untrusted, char **sig, size_t *len)
 {
     char *err = smz__sign_msg(cx);
     size_t errlen = smz__sign_msglen(cx);
@@ -205,8 +204,7 @@ smz_err smz_sign_hash(smz_sign_ctx *cx, const smz_seckey *sk,
         goto out;
     }
     sodium_bin2base64(b64sig, sizeof b64sig, bin, sizeof bin, sodium_base64_VARIANT_ORIGINAL);
-    sodium_bin2base64(b64glob, sizeof b64glob, global, sizeof global,
-                      sodium_base64_VARIANT_ORIGINAL);
+    sodium_bin2base64(b64glob, sizeof b64glob, global, sizeof global, sodium_base64_VARIANT_ORIGINAL);
     total = strlen(SMZ__UNTRUSTED_PREFIX) + ulen + 1 + SMZ__B64_LEN(SMZ__SIG_BIN) + 1 +
             strlen(SMZ__TRUSTED_PREFIX) + tlen + 1 + SMZ__B64_LEN(crypto_sign_BYTES) + 1;
     t = malloc(total + 1);
@@ -289,8 +287,7 @@ smz_err smz_sig_parse(smz_sign_ctx *cx, const char *text, size_t len, smz_sig **
         goto out;
     }
     if (n < 4) {
-        rc = smz__sign_fail(err, errlen, SMZ_E_INVALID,
-                            SIG_WHAT ": truncated: %zu of its 4 lines", n);
+        rc = smz__sign_fail(err, errlen, SMZ_E_INVALID, SIG_WHAT ": truncated: %zu of its 4 lines", n);
         goto out;
     }
     if (n > 4) {
@@ -303,8 +300,7 @@ smz_err smz_sig_parse(smz_sign_ctx *cx, const char *text, size_t len, smz_sig **
                             SIG_WHAT ": line 1 must start with \"" SMZ__UNTRUSTED_PREFIX "\"");
         goto out;
     }
-    rc = smz__sign_b64_exact(line[1], llen[1], bin, sizeof bin, SIG_WHAT, 2, "signature", err,
-                             errlen);
+    rc = smz__sign_b64_exact(line[1], llen[1], bin, sizeof bin, SIG_WHAT, 2, "signature", err, errlen);
     if (rc != SMZ_OK)
         goto out;
     if (memcmp(bin, SMZ__ALG_HASHED, 2) != 0 && memcmp(bin, SMZ__ALG_LEGACY, 2) != 0) {
@@ -416,8 +412,8 @@ const char *smz_sig_comment_text(const smz_sig *sig)
 
 /* The checks every verify call starts with: arguments, the algorithm
  * against FLAGS, the key id.  *legacy tells the caller what MSG must be. */
-static smz_err verify_start(smz_sig *sig, const smz_pubkey *pk, unsigned flags, int *legacy,
-                            char *err, size_t errlen)
+static smz_err verify_start(smz_sig *sig, const smz_pubkey *pk, unsigned flags, int *legacy, char *err,
+                            size_t errlen)
 {
     char want[SMZ_KEYID_SIZE], have[SMZ_KEYID_SIZE];
     smz_err rc = smz__sign_begin(err, errlen);
@@ -436,14 +432,15 @@ static smz_err verify_start(smz_sig *sig, const smz_pubkey *pk, unsigned flags, 
         smz__sign_keyid_hex(pk->keyid, want);
         return smz__sign_fail(err, errlen, SMZ_E_SIGNATURE,
                               "wrong key: the signature was made by key id %s, but the public "
-                              "key's id is %s", have, want);
+                              "key's id is %s",
+                              have, want);
     }
     return SMZ_OK;
 }
 
 /* Both Ed25519 checks; MSG is the hash ("ED") or the data (legacy). */
-static smz_err verify_finish(smz_sig *sig, const smz_pubkey *pk, const unsigned char *msg,
-                             size_t msglen, char *err, size_t errlen)
+static smz_err verify_finish(smz_sig *sig, const smz_pubkey *pk, const unsigned char *msg, size_t msglen,
+                             char *err, size_t errlen)
 {
     unsigned char *gmsg = NULL;
     int data_ok, comment_ok;
@@ -453,8 +450,8 @@ static smz_err verify_finish(smz_sig *sig, const smz_pubkey *pk, const unsigned 
     if (rc != SMZ_OK)
         return rc;
     data_ok = crypto_sign_verify_detached(sig->sig, msg, msglen, pk->pk) == 0;
-    comment_ok = crypto_sign_verify_detached(sig->global, gmsg, crypto_sign_BYTES +
-                                             sig->trusted_len, pk->pk) == 0;
+    comment_ok = crypto_sign_verify_detached(sig->global, gmsg, crypto_sign_BYTES + sig->trusted_len,
+                                             pk->pk) == 0;
     free(gmsg);
     sig->checked = (data_ok ? SMZ_SIG_DATA_OK : 0u) | (comment_ok ? SMZ_SIG_COMMENT_OK : 0u);
     if (data_ok && comment_ok) {
@@ -494,8 +491,7 @@ smz_err smz_sig_verify_hash(smz_sign_ctx *cx, smz_sig *sig, const smz_pubkey *pk
 }
 
 smz_err smz_sig_verify_data(smz_sign_ctx *cx, smz_sig *sig, const smz_pubkey *pk, const void *data,
-                            size_t len,
-                            unsigned flags)
+                            size_t len, unsigned flags)
 {
     char *err = smz__sign_msg(cx);
     size_t errlen = smz__sign_msglen(cx);
@@ -534,8 +530,7 @@ smz_err smz_sig_verify_file(smz_sign_ctx *cx, smz_sig *sig, const smz_pubkey *pk
         goto out;
     }
     if (legacy) {
-        rc = smz__sign_read_file(path, (size_t)SMZ_SIG_LEGACY_DATA_MAX, 0, &buf, &len, err,
-                                 errlen);
+        rc = smz__sign_read_file(path, (size_t)SMZ_SIG_LEGACY_DATA_MAX, 0, &buf, &len, err, errlen);
         if (rc == SMZ_OK)
             rc = verify_finish(sig, pk, (const unsigned char *)buf, len, err, errlen);
         goto out;

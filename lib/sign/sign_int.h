@@ -11,8 +11,8 @@
 #include "smz/sign.h"
 
 #define SMZ__KEYNUM_BYTES 8
-#define SMZ__ALG_LEGACY "Ed"   /* Ed25519 over the data; also the key algorithm */
-#define SMZ__ALG_HASHED "ED"   /* Ed25519 over BLAKE2b-512 of the data */
+#define SMZ__ALG_LEGACY "Ed" /* Ed25519 over the data; also the key algorithm */
+#define SMZ__ALG_HASHED "ED" /* Ed25519 over BLAKE2b-512 of the data */
 #define SMZ__KDF_SCRYPT "Sc"
 #define SMZ__CHK_BLAKE2 "B2"
 #define SMZ__UNTRUSTED_PREFIX "untrusted comment: "
@@ -78,8 +78,7 @@ typedef struct smz__lines {
     smz_err rc;
 } smz__lines;
 void smz__lines_init(smz__lines *it, const char *text, size_t len, const char *what);
-int smz__lines_next(smz__lines *it, const char **line, size_t *linelen, char *err,
-                    size_t errlen);
+int smz__lines_next(smz__lines *it, const char **line, size_t *linelen, char *err, size_t errlen);
 
 /* Decodes LINE (LEN bytes), which must be the canonical padded base64 of
  * exactly BINLEN bytes, into BIN.  WHAT and LINENO name it in messages
@@ -98,11 +97,11 @@ void smz__sig_keyid_bytes(const smz_sig *sig, unsigned char out[SMZ__KEYNUM_BYTE
 /* Reads all of PATH (at most CAP bytes, else SMZ_E_TOOBIG) into a malloc'd,
  * NUL-terminated *buf.  SECRET: no copy of the bytes is left in freed memory;
  * free with smz_sign_free_secret(*buf, *len + 1). */
-smz_err smz__sign_read_file(const char *path, size_t cap, int secret, char **buf, size_t *len,
-                            char *err, size_t errlen);
+smz_err smz__sign_read_file(const char *path, size_t cap, int secret, char **buf, size_t *len, char *err,
+                            size_t errlen);
 /* Creates PATH (which must not exist) with MODE and writes DATA to it; on
  * failure nothing is left at PATH. */
-smz_err smz__sign_write_new(const char *path, const char *data, size_t len, mode_t mode,
-                            char *err, size_t errlen);
+smz_err smz__sign_write_new(const char *path, const char *data, size_t len, mode_t mode, char *err,
+                            size_t errlen);
 
 #endif

@@ -109,8 +109,7 @@ void smz__lines_init(smz__lines *it, const char *text, size_t len, const char *w
     it->rc = SMZ_OK;
 }
 
-int smz__lines_next(smz__lines *it, const char **line, size_t *linelen, char *err,
-                    size_t errlen)
+int smz__lines_next(smz__lines *it, const char **line, size_t *linelen, char *err, size_t errlen)
 {
     const char *start, *nl;
     size_t rest, scan, n, content;
@@ -134,14 +133,14 @@ int smz__lines_next(smz__lines *it, const char **line, size_t *linelen, char *er
         return -1;
     }
     if (memchr(start, '\0', content)) {
-        it->rc = smz__sign_fail(err, errlen, SMZ_E_INVALID, "%s: line %zu contains a NUL byte",
-                                it->what, it->lineno);
+        it->rc = smz__sign_fail(err, errlen, SMZ_E_INVALID, "%s: line %zu contains a NUL byte", it->what,
+                                it->lineno);
         return -1;
     }
     if (memchr(start, '\r', content)) {
         it->rc = smz__sign_fail(err, errlen, SMZ_E_INVALID,
-                                "%s: line %zu contains a carriage return not ending the line",
-                                it->what, it->lineno);
+                                "%s: line %zu contains a carriage return not ending the line", it->what,
+                                it->lineno);
         return -1;
     }
     it->pos += n + (nl ? 1 : 0);
@@ -151,22 +150,21 @@ int smz__lines_next(smz__lines *it, const char **line, size_t *linelen, char *er
 }
 
 smz_err smz__sign_b64_exact(const char *line, size_t len, unsigned char *bin, size_t binlen,
-                            const char *what, size_t lineno, const char *field, char *err,
-                            size_t errlen)
+                            const char *what, size_t lineno, const char *field, char *err, size_t errlen)
 {
     size_t want = SMZ__B64_LEN(binlen), got = 0;
 
     if (len != want)
         return smz__sign_fail(err, errlen, SMZ_E_INVALID,
-                              "%s: line %zu has %zu characters; a %s is %zu (base64 of %zu bytes)",
-                              what, lineno, len, field, want, binlen);
+                              "%s: line %zu has %zu characters; a %s is %zu (base64 of %zu bytes)", what,
+                              lineno, len, field, want, binlen);
     /* No ignore set and no end pointer: any non-base64 byte, bad padding or
      * non-zero trailing bits make libsodium fail. */
-    if (sodium_base642bin(bin, binlen, line, len, NULL, &got, NULL,
-                          sodium_base64_VARIANT_ORIGINAL) != 0 ||
+    if (sodium_base642bin(bin, binlen, line, len, NULL, &got, NULL, sodium_base64_VARIANT_ORIGINAL) !=
+            0 ||
         got != binlen)
-        return smz__sign_fail(err, errlen, SMZ_E_INVALID, "%s: line %zu (%s) is not valid base64",
-                              what, lineno, field);
+        return smz__sign_fail(err, errlen, SMZ_E_INVALID, "%s: line %zu (%s) is not valid base64", what,
+                              lineno, field);
     return SMZ_OK;
 }
 
@@ -181,8 +179,8 @@ smz_err smz__pubkey_from_line(const char *line, size_t len, const char *what, si
         return rc;
     if (memcmp(bin, SMZ__ALG_LEGACY, 2) != 0)
         return smz__sign_fail(err, errlen, SMZ_E_UNSUPPORTED,
-                              "%s: line %zu: unknown key algorithm 0x%02X%02X (expected \"Ed\")",
-                              what, lineno, bin[0], bin[1]);
+                              "%s: line %zu: unknown key algorithm 0x%02X%02X (expected \"Ed\")", what,
+                              lineno, bin[0], bin[1]);
     memcpy(pk->keyid, bin + 2, SMZ__KEYNUM_BYTES);
     memcpy(pk->pk, bin + 2 + SMZ__KEYNUM_BYTES, sizeof pk->pk);
     return SMZ_OK;
@@ -211,8 +209,8 @@ static int grow(char **buf, size_t used, size_t oldcap, size_t newcap, int secre
     return 0;
 }
 
-smz_err smz__sign_read_file(const char *path, size_t cap, int secret, char **buf, size_t *len,
-                            char *err, size_t errlen)
+smz_err smz__sign_read_file(const char *path, size_t cap, int secret, char **buf, size_t *len, char *err,
+                            size_t errlen)
 {
     smz_err rc;
     struct stat st;
@@ -227,8 +225,7 @@ smz_err smz__sign_read_file(const char *path, size_t cap, int secret, char **buf
     fd = smz_file_open(path, 0, &st, &why);
     if (fd < 0) {
         e = errno;
-        rc = smz__sign_fail(err, errlen, e == ENOENT ? SMZ_E_NOTFOUND : SMZ_E_IO, "%s: %s", path,
-                            why);
+        rc = smz__sign_fail(err, errlen, e == ENOENT ? SMZ_E_NOTFOUND : SMZ_E_IO, "%s: %s", path, why);
         goto out;
     }
     /* The size is only a first guess (the file may change). */
@@ -287,8 +284,8 @@ out:
     return rc;
 }
 
-smz_err smz__sign_write_new(const char *path, const char *data, size_t len, mode_t mode,
-                            char *err, size_t errlen)
+smz_err smz__sign_write_new(const char *path, const char *data, size_t len, mode_t mode, char *err,
+                            size_t errlen)
 {
     smz_err rc;
     size_t done = 0;
@@ -299,8 +296,10 @@ smz_err smz__sign_write_new(const char *path, const char *data, size_t len, mode
     if (fd < 0) {
         e = errno;
         rc = smz__sign_fail(err, errlen,
-                            e == EEXIST ? SMZ_E_EXISTS : e == ENOENT ? SMZ_E_NOTFOUND
-                                : e == ENOSPC || e == EDQUOT ? SMZ_E_NOSPACE : SMZ_E_IO,
+                            e == EEXIST                  ? SMZ_E_EXISTS
+                            : e == ENOENT                ? SMZ_E_NOTFOUND
+                            : e == ENOSPC || e == EDQUOT ? SMZ_E_NOSPACE
+                                                         : SMZ_E_IO,
                             "cannot create %s: %s", path, strerror(e));
         goto out;
     }

@@ -37,7 +37,7 @@ static int collect_all(void *ctx, const char *text, size_t len, int complete)
 }
 
 smz_err smz__entry_text_scan(const char *mime, const void *data, size_t size, size_t first,
-                            smz_text_sink sink, void *ctx)
+                             smz_text_sink sink, void *ctx)
 {
     if (!smz__entry_has_text(mime)) {
         sink(ctx, "", 0, 1);

@@ -27,6 +27,6 @@ smz_err smz__entry_text(const char *mime, const void *data, size_t size, char **
  * as much of a page as it takes to find the words and cut a snippet.
  * Returns as smz__entry_text. */
 smz_err smz__entry_text_scan(const char *mime, const void *data, size_t size, size_t first,
-                            smz_text_sink sink, void *ctx);
+                             smz_text_sink sink, void *ctx);
 
 #endif

@@ -24,13 +24,13 @@
 
 /* What an element means to the text. */
 enum {
-    K_SKIP = 1,      /* never visible, or repeated on every page */
-    K_BLOCK = 2,     /* starts and ends a line */
-    K_CELL = 4,      /* separated from its neighbours by a space */
-    K_SECTION = 8,   /* a header or footer inside it belongs to the content */
-    K_SITEBAR = 16,  /* header/footer: skipped outside sectioning content */
+    K_SKIP = 1,     /* never visible, or repeated on every page */
+    K_BLOCK = 2,    /* starts and ends a line */
+    K_CELL = 4,     /* separated from its neighbours by a space */
+    K_SECTION = 8,  /* a header or footer inside it belongs to the content */
+    K_SITEBAR = 16, /* header/footer: skipped outside sectioning content */
     K_H1 = 32,
-    K_OPAQUE = 64,   /* svg, math, template: a <title> or <h1> inside is not the page's */
+    K_OPAQUE = 64, /* svg, math, template: a <title> or <h1> inside is not the page's */
     K_TITLE = 128
 };
 
@@ -39,23 +39,73 @@ static const struct element {
     const char *name;
     int kind;
 } elements[] = {
-    {"address", K_BLOCK}, {"article", K_BLOCK | K_SECTION}, {"aside", K_BLOCK},
-    {"audio", K_SKIP}, {"blockquote", K_BLOCK}, {"body", K_BLOCK}, {"br", K_BLOCK},
-    {"button", K_SKIP}, {"canvas", K_SKIP}, {"caption", K_BLOCK}, {"center", K_BLOCK},
-    {"datalist", K_SKIP}, {"dd", K_BLOCK}, {"details", K_BLOCK}, {"dialog", K_BLOCK},
-    {"dir", K_BLOCK}, {"div", K_BLOCK}, {"dl", K_BLOCK}, {"dt", K_BLOCK}, {"embed", K_SKIP},
-    {"fieldset", K_BLOCK}, {"figcaption", K_BLOCK}, {"figure", K_BLOCK},
-    {"footer", K_BLOCK | K_SITEBAR}, {"form", K_BLOCK}, {"h1", K_BLOCK | K_H1}, {"h2", K_BLOCK},
-    {"h3", K_BLOCK}, {"h4", K_BLOCK}, {"h5", K_BLOCK}, {"h6", K_BLOCK}, {"head", K_SKIP},
-    {"header", K_BLOCK | K_SITEBAR}, {"hr", K_BLOCK}, {"html", K_BLOCK}, {"iframe", K_SKIP},
-    {"img", K_CELL}, {"input", K_SKIP}, {"legend", K_BLOCK}, {"li", K_BLOCK},
-    {"main", K_BLOCK | K_SECTION}, {"math", K_SKIP | K_OPAQUE}, {"menu", K_BLOCK},
-    {"nav", K_SKIP}, {"noscript", K_SKIP}, {"object", K_SKIP}, {"ol", K_BLOCK},
-    {"option", K_BLOCK}, {"p", K_BLOCK}, {"pre", K_BLOCK}, {"script", K_SKIP},
-    {"section", K_BLOCK | K_SECTION}, {"select", K_SKIP}, {"style", K_SKIP}, {"summary", K_BLOCK},
-    {"svg", K_SKIP | K_OPAQUE}, {"table", K_BLOCK}, {"tbody", K_BLOCK}, {"td", K_CELL},
-    {"template", K_SKIP | K_OPAQUE}, {"textarea", K_SKIP}, {"tfoot", K_BLOCK}, {"th", K_CELL},
-    {"thead", K_BLOCK}, {"title", K_SKIP | K_TITLE}, {"tr", K_BLOCK}, {"ul", K_BLOCK},
+    {"address", K_BLOCK},
+    {"article", K_BLOCK | K_SECTION},
+    {"aside", K_BLOCK},
+    {"audio", K_SKIP},
+    {"blockquote", K_BLOCK},
+    {"body", K_BLOCK},
+    {"br", K_BLOCK},
+    {"button", K_SKIP},
+    {"canvas", K_SKIP},
+    {"caption", K_BLOCK},
+    {"center", K_BLOCK},
+    {"datalist", K_SKIP},
+    {"dd", K_BLOCK},
+    {"details", K_BLOCK},
+    {"dialog", K_BLOCK},
+    {"dir", K_BLOCK},
+    {"div", K_BLOCK},
+    {"dl", K_BLOCK},
+    {"dt", K_BLOCK},
+    {"embed", K_SKIP},
+    {"fieldset", K_BLOCK},
+    {"figcaption", K_BLOCK},
+    {"figure", K_BLOCK},
+    {"footer", K_BLOCK | K_SITEBAR},
+    {"form", K_BLOCK},
+    {"h1", K_BLOCK | K_H1},
+    {"h2", K_BLOCK},
+    {"h3", K_BLOCK},
+    {"h4", K_BLOCK},
+    {"h5", K_BLOCK},
+    {"h6", K_BLOCK},
+    {"head", K_SKIP},
+    {"header", K_BLOCK | K_SITEBAR},
+    {"hr", K_BLOCK},
+    {"html", K_BLOCK},
+    {"iframe", K_SKIP},
+    {"img", K_CELL},
+    {"input", K_SKIP},
+    {"legend", K_BLOCK},
+    {"li", K_BLOCK},
+    {"main", K_BLOCK | K_SECTION},
+    {"math", K_SKIP | K_OPAQUE},
+    {"menu", K_BLOCK},
+    {"nav", K_SKIP},
+    {"noscript", K_SKIP},
+    {"object", K_SKIP},
+    {"ol", K_BLOCK},
+    {"option", K_BLOCK},
+    {"p", K_BLOCK},
+    {"pre", K_BLOCK},
+    {"script", K_SKIP},
+    {"section", K_BLOCK | K_SECTION},
+    {"select", K_SKIP},
+    {"style", K_SKIP},
+    {"summary", K_BLOCK},
+    {"svg", K_SKIP | K_OPAQUE},
+    {"table", K_BLOCK},
+    {"tbody", K_BLOCK},
+    {"td", K_CELL},
+    {"template", K_SKIP | K_OPAQUE},
+    {"textarea", K_SKIP},
+    {"tfoot", K_BLOCK},
+    {"th", K_CELL},
+    {"thead", K_BLOCK},
+    {"title", K_SKIP | K_TITLE},
+    {"tr", K_BLOCK},
+    {"ul", K_BLOCK},
     {"video", K_SKIP},
 };
 
@@ -63,9 +113,8 @@ static const struct element {
  * (PostgreSQL: navheader, navfooter), Sphinx (Python: related,
  * sphinxsidebar, footer, and the headerlink pilcrows), and generic names. */
 static const char *const nav_classes[] = {
-    "navheader", "navfooter", "related", "sphinxsidebar", "footer", "headerlink",
-    "breadcrumb", "breadcrumbs", "navbar", "sidebar", "site-header", "site-footer",
-    "skip-link", "toc-nav",
+    "navheader",   "navfooter", "related", "sphinxsidebar", "footer",      "headerlink", "breadcrumb",
+    "breadcrumbs", "navbar",    "sidebar", "site-header",   "site-footer", "skip-link",  "toc-nav",
 };
 
 /* ARIA landmarks that mark the same things as nav, header and footer. */
@@ -78,10 +127,9 @@ static int element_cmp(const void *key, const void *e)
 
 static int elem_kind(const char *name)
 {
-    const struct element *e =
-        name ? bsearch(name, elements, sizeof elements / sizeof elements[0], sizeof elements[0],
-                       element_cmp)
-             : NULL;
+    const struct element *e = name ? bsearch(name, elements, sizeof elements / sizeof elements[0],
+                                             sizeof elements[0], element_cmp)
+                                   : NULL;
     return e ? e->kind : 0;
 }
 
@@ -166,8 +214,8 @@ static const char *attr(const xmlChar **atts, const char *name)
 typedef struct tbuf {
     char *p;
     size_t len, cap, max;
-    int owed;  /* separator owed before the next character: 0, ' ' or '\n' */
-    int full;  /* the cap was reached */
+    int owed; /* separator owed before the next character: 0, ' ' or '\n' */
+    int full; /* the cap was reached */
 } tbuf;
 
 static int tbuf_reserve(tbuf *b, size_t add)
@@ -216,8 +264,8 @@ static void tbuf_owe(tbuf *b, int sep)
 static int is_space(uint32_t c)
 {
     return c == ' ' || (c >= 0x09 && c <= 0x0D) || c == 0xA0 || c == 0x1680 ||
-           (c >= 0x2000 && c <= 0x200A) || c == 0x2028 || c == 0x2029 || c == 0x202F ||
-           c == 0x205F || c == 0x3000;
+           (c >= 0x2000 && c <= 0x200A) || c == 0x2028 || c == 0x2029 || c == 0x202F || c == 0x205F ||
+           c == 0x3000;
 }
 
 /* Appends the LEN bytes at S with runs of white space and control
@@ -281,16 +329,16 @@ enum { C_BODY, C_TITLE, C_H1_SEEN, C_H1_ANY, C_COUNT };
 typedef struct parse_state {
     htmlParserCtxtPtr ctxt;
     collector c[C_COUNT];
-    size_t depth;   /* open elements, the root counting as open to the end */
-    size_t opaque;  /* open svg, math and template elements */
-    int rooted;     /* the root element has been seen */
-    int want_title; /* the title and the h1s are wanted, not only the text */
+    size_t depth;       /* open elements, the root counting as open to the end */
+    size_t opaque;      /* open svg, math and template elements */
+    int rooted;         /* the root element has been seen */
+    int want_title;     /* the title and the h1s are wanted, not only the text */
     smz_text_sink sink; /* shown the text as it grows, when not NULL */
     void *sink_ctx;
-    size_t next;        /* the body text's length at which the sink is next called */
-    int stopped;        /* the sink said it had enough (or memory ran out) */
+    size_t next; /* the body text's length at which the sink is next called */
+    int stopped; /* the sink said it had enough (or memory ran out) */
     int nomem;
-    char *lang;     /* the root's lang, when it looks like a language tag */
+    char *lang; /* the root's lang, when it looks like a language tag */
 } parse_state;
 
 static void start_collecting(collector *c, size_t depth, int inline_only)
@@ -582,8 +630,7 @@ out:
     return rc;
 }
 
-smz_err smz__html_text_scan(const char *html, size_t len, size_t first, smz_text_sink sink,
-                           void *ctx)
+smz_err smz__html_text_scan(const char *html, size_t len, size_t first, smz_text_sink sink, void *ctx)
 {
     parse_state p;
     state_init(&p);

@@ -12,17 +12,17 @@
 
 /* Caps on what smz__html_extract produces; longer text is cut at a
  * character boundary and flagged in smz_html_text.truncated. */
-#define SMZ_HTML_MAX_TITLE 1024       /* bytes of title */
-#define SMZ_HTML_MAX_TEXT (4u << 20)  /* bytes of body text */
+#define SMZ_HTML_MAX_TITLE 1024            /* bytes of title */
+#define SMZ_HTML_MAX_TEXT (4u << 20)       /* bytes of body text */
 #define SMZ_HTML_MAX_LANG SMZ_LANG_TAG_MAX /* a BCP 47 tag is at most this long */
 
 typedef struct smz_html_text {
     /* All three are malloc'd, NUL-terminated, valid UTF-8 without control
      * characters other than '\n', and never NULL after SMZ_OK ("" when the
      * page has none).  The structure owns them: see smz__html_text_free. */
-    char *title;   /* <title>, else the first <h1>; white space collapsed */
-    char *text;    /* visible body text: spaces collapsed, '\n' between blocks */
-    char *lang;    /* <html lang>, only if it looks like a language tag */
+    char *title; /* <title>, else the first <h1>; white space collapsed */
+    char *text;  /* visible body text: spaces collapsed, '\n' between blocks */
+    char *lang;  /* <html lang>, only if it looks like a language tag */
     size_t title_len, text_len;
     int truncated; /* 1 when title or text was cut at its cap */
 } smz_html_text;
@@ -47,8 +47,7 @@ smz_err smz__html_extract(const char *html, size_t len, smz_html_text *out);
  * SINK stopped it, so a page is read only as far as it needs to be.
  * Returns as smz__html_extract; on an error SINK may not have had the whole
  * text. */
-smz_err smz__html_text_scan(const char *html, size_t len, size_t first, smz_text_sink sink,
-                           void *ctx);
+smz_err smz__html_text_scan(const char *html, size_t len, size_t first, smz_text_sink sink, void *ctx);
 
 /* Sets up the parser's shared state; call once before parsing on several
  * threads at once (parsing calls it too, which is enough on one thread). */

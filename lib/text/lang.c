@@ -115,11 +115,21 @@ static const smz_lang LANGS[] = {
 };
 
 /* ISO 15924 scripts written right to left. */
-static const char *const RTL_SCRIPTS[] = {"Arab", "Hebr", "Thaa", "Syrc", "Nkoo", "Adlm", "Rohg", "Mand", "Samr"};
+static const char *const RTL_SCRIPTS[] = {"Arab", "Hebr", "Thaa", "Syrc", "Nkoo",
+                                          "Adlm", "Rohg", "Mand", "Samr"};
 
-static int is_alpha(int c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-static int is_digit(int c) { return c >= '0' && c <= '9'; }
-static int lower(int c) { return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c; }
+static int is_alpha(int c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+static int is_digit(int c)
+{
+    return c >= '0' && c <= '9';
+}
+static int lower(int c)
+{
+    return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c;
+}
 
 /* 1 when S[0..N) is WORD (NUL-terminated), ignoring case. */
 static int same_ci(const char *s, size_t n, const char *word)

@@ -38,7 +38,7 @@ int smz_file_open(const char *path, int flags, struct stat *st, const char **why
         /* A socket cannot be opened at all (ENXIO): say what it is. */
         *why = e == ENXIO && lstat(path, &sb) == 0 && S_ISSOCK(sb.st_mode) ? kind(sb.st_mode)
                : e == ELOOP && (flags & SMZ_FILE_NOFOLLOW) ? "a symbolic link, not a regular file"
-                                                            : strerror(e);
+                                                           : strerror(e);
         errno = e;
         return -1;
     }
@@ -98,7 +98,8 @@ static int checked_open(const char *path, int flags, int mode)
         errno = EINVAL;
         return -1;
     }
-    if (!(flags & O_NONBLOCK) && ((fl = fcntl(fd, F_GETFL)) < 0 || fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) != 0)) {
+    if (!(flags & O_NONBLOCK) &&
+        ((fl = fcntl(fd, F_GETFL)) < 0 || fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) != 0)) {
         int e = errno;
         close(fd);
         errno = e;

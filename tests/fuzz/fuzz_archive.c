@@ -19,7 +19,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static void ignore(void *ctx, const char *path, const char *msg)
 {
-    (void)ctx; (void)path; (void)msg;
+    (void)ctx;
+    (void)path;
+    (void)msg;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

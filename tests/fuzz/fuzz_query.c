@@ -40,7 +40,8 @@ static const char *const pages[][3] = {
     {"zh.html", "人权观察", "中国人权问题。人权宣言。Linux 内核开发"},
     {"greek.html", "Αθήνα", "Η Αθήνα είναι πόλη."},
     {"arabic.html", "مرحبا بالعالم", "هذه صفحة باللغة العربية عن حقوق الإنسان."},
-    {"hostile.html", "<script>alert(1)</script> & \"x\"", "x &lt; y &amp; \"quotes\" 'single' NEAR(a b) col:foo AND OR NOT"},
+    {"hostile.html", "<script>alert(1)</script> & \"x\"",
+     "x &lt; y &amp; \"quotes\" 'single' NEAR(a b) col:foo AND OR NOT"},
     {"mail.html", "E-mail", "Send an e-mail address to the list: a-b-c x_y_z 3.14 O'Brien."},
     {"ja.html", "日本語のページ", "これは日本語の文章です。カタカナとひらがな。"},
     {"ko.html", "한국어", "한국어 문장입니다. 인권 선언."},
@@ -74,11 +75,17 @@ static int build(void)
             rc = SMZ_E_NOMEM;
             break;
         }
-        n = (size_t)snprintf(html, cap, "<html><head><title>t</title></head><body><p>%s needle</p></body></html>",
+        n = (size_t)snprintf(html, cap,
+                             "<html><head><title>t</title></head><body><p>%s needle</p></body></html>",
                              body);
         rc = smz__entry_text("text/html", html, n, &text, &tl);
-        smz_writer_entry e = {.path = path, .title = title, .mime = "text/html", .data = html, .size = n,
-                              .text = text, .text_len = tl};
+        smz_writer_entry e = {.path = path,
+                              .title = title,
+                              .mime = "text/html",
+                              .data = html,
+                              .size = n,
+                              .text = text,
+                              .text_len = tl};
         if (rc == SMZ_OK)
             rc = smz_writer_add(w, &e);
         free(text);
@@ -136,8 +143,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (rc == SMZ_OK) {
         const char *plain = smz__query_plain(pq);
         size_t n = smz__query_count(pq);
-        if (!plain || !plain[0] || !utf8_ok(plain) || n == 0 ||
-            n > SMZ_QUERY_MAX_TERMS || smz__query_term_at(pq, n))
+        if (!plain || !plain[0] || !utf8_ok(plain) || n == 0 || n > SMZ_QUERY_MAX_TERMS ||
+            smz__query_term_at(pq, n))
             abort();
         for (size_t i = 0; i < n; i++) {
             const smz_query_term *t = smz__query_term_at(pq, i);

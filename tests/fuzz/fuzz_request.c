@@ -58,7 +58,8 @@ static void check_path(const char *raw)
     smz_strbuf_init(&enc, rl * 3 + 16);
     smz__url_add_escaped(&enc, out, strlen(out), 1);
     const char *e = smz_strbuf_str(&enc);
-    if (smz_strbuf_err(&enc) || !only(e, strlen(e), "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~/%"))
+    if (smz_strbuf_err(&enc) ||
+        !only(e, strlen(e), "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~/%"))
         abort();
     smz_strbuf_free(&enc);
     /* What we decode from our own encoding is what we encoded. */
@@ -192,7 +193,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         s.n_hostnames = 2;
         if (http_check_host(&s, host) &&
             (strlen(host) > 255 ||
-             !only(host, strlen(host), "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_:[]")))
+             !only(host, strlen(host),
+                   "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_:[]")))
             abort();
     }
 

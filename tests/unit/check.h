@@ -7,17 +7,17 @@
 
 static int check_failures;
 
-#define CHECK(cond, ...)                                                      \
-    do {                                                                      \
-        if (cond) {                                                           \
-            printf("ok - ");                                                  \
-        } else {                                                              \
-            printf("not ok - %s:%d: (%s) ", __FILE__, __LINE__, #cond);       \
-            check_failures++;                                                 \
-        }                                                                     \
-        printf(__VA_ARGS__);                                                  \
-        printf("\n");                                                         \
-        fflush(stdout);                                                       \
+#define CHECK(cond, ...)                                                                                \
+    do {                                                                                                \
+        if (cond) {                                                                                     \
+            printf("ok - ");                                                                            \
+        } else {                                                                                        \
+            printf("not ok - %s:%d: (%s) ", __FILE__, __LINE__, #cond);                                 \
+            check_failures++;                                                                           \
+        }                                                                                               \
+        printf(__VA_ARGS__);                                                                            \
+        printf("\n");                                                                                   \
+        fflush(stdout);                                                                                 \
     } while (0)
 
 #define CHECK_DONE() (check_failures ? 1 : 0)

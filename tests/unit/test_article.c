@@ -115,7 +115,8 @@ static int xmllint_clean(const char *html, const char *name)
 
 static int page_ok(const smz_article *a, const char *name)
 {
-    return a && strstr(a->html, "<!DOCTYPE html>\n<html") == a->html && strstr(a->html, "<meta charset=\"utf-8\">") &&
+    return a && strstr(a->html, "<!DOCTYPE html>\n<html") == a->html &&
+           strstr(a->html, "<meta charset=\"utf-8\">") &&
            strstr(a->html, "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">") &&
            strstr(a->html, "prefers-color-scheme:dark") && !strstr(a->html, "<script") &&
            !strstr(a->html, "url(") && !strstr(a->html, "<link") && !strstr(a->html, "src=") &&
@@ -124,8 +125,8 @@ static int page_ok(const smz_article *a, const char *name)
            strlen(a->text) == a->text_len && balanced(a->html) && xmllint_clean(a->html, name);
 }
 
-static smz_article *render(const char *text, size_t len, smz_article_kind kind, const char *name, int64_t mtime,
-                           const smz_article_opts *o)
+static smz_article *render(const char *text, size_t len, smz_article_kind kind, const char *name,
+                           int64_t mtime, const smz_article_opts *o)
 {
     smz_article *a = NULL;
     smz_err rc = smz__article_render(text, len, kind, name, mtime, o, &a);
@@ -160,7 +161,8 @@ static const struct {
     {"003_77d9c791ad8ee855.txt",
      "The British Parliament debated this week to impose sanctions on the Chinese Communist Party"},
     /* A real headline: short, no closing period, followed by the text. */
-    {"004_7d913e758a3f6ed5.txt", "UN And China Fabricated Mutually Convenient Stalemate Over Xinjiang Human Rights Report"},
+    {"004_7d913e758a3f6ed5.txt",
+     "UN And China Fabricated Mutually Convenient Stalemate Over Xinjiang Human Rights Report"},
 };
 
 static smz_article *sample(int i)
@@ -183,16 +185,18 @@ static void test_samples(void)
         if (!a)
             continue;
         CHECK(!strcmp(a->title, SAMPLES[i].title), "%s title: '%s'", SAMPLES[i].file, a->title);
-        CHECK(page_ok(a, SAMPLES[i].file), "%s: a complete, well-formed, self-contained page", SAMPLES[i].file);
-        CHECK(strstr(a->html, "<html lang=\"en\">") != NULL, "%s: lang from the options", SAMPLES[i].file);
+        CHECK(page_ok(a, SAMPLES[i].file), "%s: a complete, well-formed, self-contained page",
+              SAMPLES[i].file);
+        CHECK(strstr(a->html, "<html lang=\"en\">") != NULL, "%s: lang from the options",
+              SAMPLES[i].file);
         CHECK(!strcmp(a->date, "2022-01-27") && a->date_source == SMZ_DATE_MTIME &&
                   strstr(a->html, "<time datetime=\"2022-01-27\">"),
               "%s: no dateline in the text, so the date is the file's (UTC)", SAMPLES[i].file);
         CHECK(count(a->html, "<h1>") == 1, "%s: one <h1>", SAMPLES[i].file);
         CHECK(!strncmp(a->text, a->title, strlen(a->title)) && a->text[strlen(a->title)] == '\n',
               "%s: search text starts with the title", SAMPLES[i].file);
-        CHECK(cps(a->summary) <= SMZ_ARTICLE_SUMMARY + 1 && cps(a->summary) > 100, "%s: summary of %zu characters",
-              SAMPLES[i].file, cps(a->summary));
+        CHECK(cps(a->summary) <= SMZ_ARTICLE_SUMMARY + 1 && cps(a->summary) > 100,
+              "%s: summary of %zu characters", SAMPLES[i].file, cps(a->summary));
         CHECK(!strstr(a->text, "Sign up") && !strstr(a->html, "Sign up to receive") &&
                   !strstr(a->html, "By submitting this form") && !strstr(a->html, "Leave a Reply") &&
                   !strstr(a->html, "follow us") && !strstr(a->text, "GETTR"),
@@ -205,13 +209,17 @@ static void test_sample_cleaning(void)
 {
     smz_article *a = sample(0);
     if (a) {
-        CHECK(strstr(a->html, "<p class=\"byline\">Translated by: MOS Gospel Team \xE2\x80\x93 linli</p>") != NULL,
+        CHECK(strstr(a->html,
+                     "<p class=\"byline\">Translated by: MOS Gospel Team \xE2\x80\x93 linli</p>") !=
+                  NULL,
               "000: the translator's byline is kept, set apart");
-        CHECK(strstr(a->html, "<p class=\"byline\">Proofread by: James797<br>\nEdited by: James797<br>\nPosted by: "
-                              "James797</p>") != NULL,
-              "000: the credits block stays one block, line by line");
-        CHECK(!strstr(a->html, "Image Source") && !strstr(a->html, "Himalaya") && !strstr(a->html, "MOS TALK") &&
-                  !strstr(a->html, "Discord"),
+        CHECK(
+            strstr(a->html,
+                   "<p class=\"byline\">Proofread by: James797<br>\nEdited by: James797<br>\nPosted by: "
+                   "James797</p>") != NULL,
+            "000: the credits block stays one block, line by line");
+        CHECK(!strstr(a->html, "Image Source") && !strstr(a->html, "Himalaya") &&
+                  !strstr(a->html, "MOS TALK") && !strstr(a->html, "Discord"),
               "000: the bare 'Image Source' and the social links are gone");
         CHECK(strstr(a->html, "243 NGOs around the world called on governments") != NULL &&
                   strstr(a->html, "Procter &amp; Gamble") != NULL,
@@ -228,18 +236,23 @@ static void test_sample_cleaning(void)
         CHECK(count(a->html, "<p class=\"caption\">") == 4, "001: four captions");
         CHECK(count(a->text, "Concerns over China's human rights record has dominated") == 1,
               "001: the search text has the caption once");
-        CHECK(strstr(a->html, "genocide Games.&quot;</p>\n</article>") != NULL, "001: the last quote is the end");
+        CHECK(strstr(a->html, "genocide Games.&quot;</p>\n</article>") != NULL,
+              "001: the last quote is the end");
         smz__article_free(a);
     }
     a = sample(3);
     if (a) {
-        CHECK(strstr(a->html, "<h2>Communism is not welcome</h2>") &&
-                  strstr(a->html, "<h2>For the defense of religious freedom</h2>") &&
-                  strstr(a->html, "<h2>Alliances against the Chinese Communist Party</h2>") &&
-                  strstr(a->html, "<h2>The world does not see Chinese communism in a \xE2\x80\x9Cgood light\xE2\x80\x9D</h2>"),
-              "003: the four short lines between paragraphs are subheadings");
+        CHECK(
+            strstr(a->html, "<h2>Communism is not welcome</h2>") &&
+                strstr(a->html, "<h2>For the defense of religious freedom</h2>") &&
+                strstr(a->html, "<h2>Alliances against the Chinese Communist Party</h2>") &&
+                strstr(
+                    a->html,
+                    "<h2>The world does not see Chinese communism in a \xE2\x80\x9Cgood light\xE2\x80\x9D</h2>"),
+            "003: the four short lines between paragraphs are subheadings");
         CHECK(count(a->html, "<h2>") == 4, "003: and nothing else is");
-        CHECK(strstr(a->html, "communist China will surely change us.\xE2\x80\x9D</p>\n</article>") != NULL,
+        CHECK(strstr(a->html, "communist China will surely change us.\xE2\x80\x9D</p>\n</article>") !=
+                  NULL,
               "003: the last paragraph stays, the sign-up form after it goes");
         smz__article_free(a);
     }
@@ -247,15 +260,18 @@ static void test_sample_cleaning(void)
     if (a) {
         CHECK(count(a->html, "UN And China Fabricated Mutually Convenient Stalemate") == 2,
               "004: the headline is in <title> and <h1> only, its repeat in the text is dropped");
-        CHECK(!strstr(a->html, "Subscribe to GreatGameIndia") && !strstr(a->html, "Enter your email address") &&
-                  !strstr(a->html, "PayPal") && !strstr(a->html, "Support GreatGameIndia") &&
-                  !strstr(a->html, "shalom") && !strstr(a->text, "al jenkins"),
+        CHECK(!strstr(a->html, "Subscribe to GreatGameIndia") &&
+                  !strstr(a->html, "Enter your email address") && !strstr(a->html, "PayPal") &&
+                  !strstr(a->html, "Support GreatGameIndia") && !strstr(a->html, "shalom") &&
+                  !strstr(a->text, "al jenkins"),
               "004: newsletter box, donation appeal and the reader comment are gone");
         CHECK(strstr(a->html, "<p>\xE2\x80\x9CI am afraid we don\xE2\x80\x99t have") != NULL &&
-                  strstr(a->html, "accept any material they provide,\xE2\x80\x9D according to documents.</p>") != NULL,
+                  strstr(a->html,
+                         "accept any material they provide,\xE2\x80\x9D according to documents.</p>") !=
+                      NULL,
               "004: the paragraphs around the newsletter box and before the footer stay");
-        CHECK(!strncmp(a->summary, "The UN and China stands accused", 31), "004: the summary is the lead: %s",
-              a->summary);
+        CHECK(!strncmp(a->summary, "The UN and China stands accused", 31),
+              "004: the summary is the lead: %s", a->summary);
         smz__article_free(a);
     }
     a = sample(0);
@@ -283,14 +299,17 @@ static void test_front_matter(void)
     CHECK(a != NULL, "markdown with front matter renders");
     if (!a)
         return;
-    CHECK(!strcmp(a->title, "Quoted: a \"title\""), "front matter title wins, quotes unescaped: %s", a->title);
-    CHECK(!strcmp(a->date, "2021-03-04") && a->date_source == SMZ_DATE_FRONT_MATTER, "date from front matter: %s",
-          a->date);
+    CHECK(!strcmp(a->title, "Quoted: a \"title\""), "front matter title wins, quotes unescaped: %s",
+          a->title);
+    CHECK(!strcmp(a->date, "2021-03-04") && a->date_source == SMZ_DATE_FRONT_MATTER,
+          "date from front matter: %s", a->date);
     CHECK(!strcmp(a->author, "Ann O'Neil"), "single-quoted value: %s", a->author);
     CHECK(!strcmp(a->description, "A note"), "plain value stops at a comment: %s", a->description);
     CHECK(!strcmp(a->tags, "one, two, three, four"), "flow list of tags: %s", a->tags);
-    CHECK(!strcmp(a->lang, "fr") && strstr(a->html, "<html lang=\"fr\">"), "front matter lang wins over options");
-    CHECK(strstr(a->html, "<h1>Quoted: a &quot;title&quot;</h1>") && strstr(a->html, "<h1>Another heading</h1>"),
+    CHECK(!strcmp(a->lang, "fr") && strstr(a->html, "<html lang=\"fr\">"),
+          "front matter lang wins over options");
+    CHECK(strstr(a->html, "<h1>Quoted: a &quot;title&quot;</h1>") &&
+              strstr(a->html, "<h1>Another heading</h1>"),
           "a different leading heading stays in the body");
     CHECK(!strstr(a->html, "unknown") && !strstr(a->html, "tags:") && !strstr(a->text, "date:"),
           "the front matter is not shown");
@@ -301,8 +320,9 @@ static void test_front_matter(void)
     CHECK(page_ok(a, "front_matter"), "page well-formed");
     smz__article_free(a);
 
-    const char txt[] = "---\ntitle: Same Title\ntags:\n  - a\n  - b\ndate: not a date\n---\n\nSame Title\n\nThe "
-                       "text of the note goes here and it is long enough to be a paragraph.\n";
+    const char txt[] =
+        "---\ntitle: Same Title\ntags:\n  - a\n  - b\ndate: not a date\n---\n\nSame Title\n\nThe "
+        "text of the note goes here and it is long enough to be a paragraph.\n";
     a = render(txt, strlen(txt), SMZ_ARTICLE_TEXT, "t.txt", 86400 * 365, NULL);
     if (a) {
         CHECK(!strcmp(a->title, "Same Title") && count(a->html, "Same Title") == 2,
@@ -324,7 +344,8 @@ static void test_front_matter(void)
     const char open[] = "---\ntitle: never closed\n\nBody.\n";
     a = render_s(open, SMZ_ARTICLE_MARKDOWN);
     if (a) {
-        CHECK(strcmp(a->title, "never closed") != 0, "unterminated front matter is not front matter: %s", a->title);
+        CHECK(strcmp(a->title, "never closed") != 0, "unterminated front matter is not front matter: %s",
+              a->title);
         smz__article_free(a);
     }
 }
@@ -348,14 +369,15 @@ static void test_markdown(void)
         smz__article_free(a);
     }
 
-    const char evil[] = "# T\n\n<script>alert(1)</script>\n\nText <img src=x onerror=alert(2)> and "
-                        "[click](javascript:alert(3)) and [ok](page.html).\n\n"
-                        "<iframe src=\"http://evil.example/\"></iframe>\n\n"
-                        "![cat](http://example.com/cat.png) ![local](img/dog.png) ![proto](//evil.example/x.png)\n";
+    const char evil[] =
+        "# T\n\n<script>alert(1)</script>\n\nText <img src=x onerror=alert(2)> and "
+        "[click](javascript:alert(3)) and [ok](page.html).\n\n"
+        "<iframe src=\"http://evil.example/\"></iframe>\n\n"
+        "![cat](http://example.com/cat.png) ![local](img/dog.png) ![proto](//evil.example/x.png)\n";
     a = render_s(evil, SMZ_ARTICLE_MARKDOWN);
     if (a) {
-        CHECK(!strstr(a->html, "<script") && !strstr(a->html, "onerror") && !strstr(a->html, "<iframe") &&
-                  !strstr(a->html, "javascript:"),
+        CHECK(!strstr(a->html, "<script") && !strstr(a->html, "onerror") &&
+                  !strstr(a->html, "<iframe") && !strstr(a->html, "javascript:"),
               "raw HTML and javascript: links do not pass through");
         CHECK(strstr(a->html, "href=\"page.html\"") != NULL, "ordinary links stay");
         CHECK(strstr(a->html, "<img src=\"img/dog.png\"") != NULL, "images inside the archive stay");
@@ -370,7 +392,8 @@ static void test_markdown(void)
     if (a) {
         CHECK(!strstr(a->html, "<script") && strstr(a->html, "&lt;script&gt;alert(1)&lt;/script&gt;"),
               "text articles escape markup");
-        CHECK(strstr(a->html, "A &amp; B&#39;s &quot;quote&quot;") != NULL, "all five characters escaped");
+        CHECK(strstr(a->html, "A &amp; B&#39;s &quot;quote&quot;") != NULL,
+              "all five characters escaped");
         smz__article_free(a);
     }
 
@@ -379,7 +402,8 @@ static void test_markdown(void)
         memset(deep, '>', 1000);
         memcpy(deep + 1000, " x\n", 4);
         smz_article *d = NULL;
-        CHECK(smz__article_render(deep, strlen(deep), SMZ_ARTICLE_MARKDOWN, "d.md", 0, NULL, &d) == SMZ_E_TOOBIG &&
+        CHECK(smz__article_render(deep, strlen(deep), SMZ_ARTICLE_MARKDOWN, "d.md", 0, NULL, &d) ==
+                      SMZ_E_TOOBIG &&
                   d == NULL,
               "1000 nested block quotes on a line: SMZ_E_TOOBIG");
         memset(deep, '>', 50);
@@ -396,7 +420,8 @@ static void test_titles(void)
     static const struct {
         const char *in, *title;
     } cases[] = {
-        {"Dr. Smith met Mr. Jones in the U.S. on Monday. Then they left.", "Dr. Smith met Mr. Jones in the U.S. on Monday"},
+        {"Dr. Smith met Mr. Jones in the U.S. on Monday. Then they left.",
+         "Dr. Smith met Mr. Jones in the U.S. on Monday"},
         {"Is this a question? Yes it is.", "Is this a question?"},
         {"By Jane Doe\n\nA Headline Of Sorts\n\nThe body follows here, and it is a sentence.",
          "A Headline Of Sorts"},
@@ -407,11 +432,13 @@ static void test_titles(void)
         {"Police said (Photo: John Doe/Reuters)\n\nReal text here. More.", "Real text here"},
         {"a lowercase first line\n\nNext paragraph.", "a lowercase first line"},
         {"Ends with a period.\n\nNext paragraph.", "Ends with a period"},
-        {"\xE5\x8C\x97\xE4\xBA\xAC\xE3\x80\x82\xE7\xAC\xAC\xE4\xBA\x8C\xE5\x8F\xA5", "\xE5\x8C\x97\xE4\xBA\xAC"},
+        {"\xE5\x8C\x97\xE4\xBA\xAC\xE3\x80\x82\xE7\xAC\xAC\xE4\xBA\x8C\xE5\x8F\xA5",
+         "\xE5\x8C\x97\xE4\xBA\xAC"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         smz_article *a = render_s(cases[i].in, SMZ_ARTICLE_TEXT);
-        CHECK(a && !strcmp(a->title, cases[i].title), "title of case %zu: '%s'", i, a ? a->title : "(none)");
+        CHECK(a && !strcmp(a->title, cases[i].title), "title of case %zu: '%s'", i,
+              a ? a->title : "(none)");
         smz__article_free(a);
     }
     /* One 300-character sentence without clause breaks: words up to 100
@@ -436,21 +463,22 @@ static void test_titles(void)
     word[400] = '\0';
     a = render_s(word, SMZ_ARTICLE_TEXT);
     if (a) {
-        CHECK(cps(a->title) == 101 && smz_utf8_valid(a->title, strlen(a->title)), "one long word: %zu characters",
-              cps(a->title));
+        CHECK(cps(a->title) == 101 && smz_utf8_valid(a->title, strlen(a->title)),
+              "one long word: %zu characters", cps(a->title));
         smz__article_free(a);
     }
 }
 
 static void test_boilerplate_is_conservative(void)
 {
-    const char txt[] = "Headline Here\n\n"
-                       "She said the campaign would share this message with everyone who cares. It did.\n\n"
-                       "By the end of the year, prices rose. Nobody was surprised.\n\n"
-                       "Support for the measure grew in every region over the summer months of the year.\n\n"
-                       "1. The first point of a numbered list inside the article.\n\n"
-                       "Follow us on Twitter\n\n"
-                       "Final real paragraph after the widget, which must stay in the page.\n";
+    const char txt[] =
+        "Headline Here\n\n"
+        "She said the campaign would share this message with everyone who cares. It did.\n\n"
+        "By the end of the year, prices rose. Nobody was surprised.\n\n"
+        "Support for the measure grew in every region over the summer months of the year.\n\n"
+        "1. The first point of a numbered list inside the article.\n\n"
+        "Follow us on Twitter\n\n"
+        "Final real paragraph after the widget, which must stay in the page.\n";
     smz_article *a = render_s(txt, SMZ_ARTICLE_TEXT);
     if (!a)
         return;
@@ -478,39 +506,47 @@ static void test_boilerplate_is_conservative(void)
                            "joined with spaces.\n\nRoses are red\nViolets are blue\n";
     a = render_s(wrapped, SMZ_ARTICLE_TEXT);
     if (a) {
-        CHECK(strstr(a->html, "columns, like a Project Gutenberg text, so its lines belong together and should "
-                              "be joined with spaces.</p>") != NULL,
+        CHECK(strstr(a->html,
+                     "columns, like a Project Gutenberg text, so its lines belong together and should "
+                     "be joined with spaces.</p>") != NULL,
               "hard-wrapped prose is joined with spaces");
-        CHECK(strstr(a->html, "<p>Roses are red<br>\nViolets are blue</p>") != NULL, "short lines keep their breaks");
+        CHECK(strstr(a->html, "<p>Roses are red<br>\nViolets are blue</p>") != NULL,
+              "short lines keep their breaks");
         smz__article_free(a);
     }
 }
 
 static void test_dates(void)
 {
-    const char txt[] = "Big News Today\n\nPublished: Thursday, January 27th, 2022\n\nThe story itself. More.\n";
+    const char txt[] =
+        "Big News Today\n\nPublished: Thursday, January 27th, 2022\n\nThe story itself. More.\n";
     smz_article *a = render(txt, strlen(txt), SMZ_ARTICLE_TEXT, "n.txt", 1, NULL);
     if (a) {
-        CHECK(!strcmp(a->date, "2022-01-27") && a->date_source == SMZ_DATE_TEXT, "dateline: %s", a->date);
-        CHECK(!strstr(a->html, "Published:") && strstr(a->html, "<time datetime=\"2022-01-27\">27 January 2022</time>"),
+        CHECK(!strcmp(a->date, "2022-01-27") && a->date_source == SMZ_DATE_TEXT, "dateline: %s",
+              a->date);
+        CHECK(!strstr(a->html, "Published:") &&
+                  strstr(a->html, "<time datetime=\"2022-01-27\">27 January 2022</time>"),
               "the dateline moves to the header, written out on an unlabelled page");
         smz__article_free(a);
     }
     smz_article_opts de = {.lang = "deu"};
     a = render(txt, strlen(txt), SMZ_ARTICLE_TEXT, "n.txt", 1, &de);
     if (a) {
-        CHECK(strstr(a->html, "<time datetime=\"2022-01-27\">2022-01-27</time>") && strstr(a->html, "<html lang=\"de\">"),
+        CHECK(strstr(a->html, "<time datetime=\"2022-01-27\">2022-01-27</time>") &&
+                  strstr(a->html, "<html lang=\"de\">"),
               "other languages get the date as YYYY-MM-DD, and a two-letter lang");
         smz__article_free(a);
     }
     /* The packer's title and date (a metadata file) win over everything. */
-    const char fm[] = "---\ntitle: Front\ndate: 2001-02-03\n---\nBig News Today\n\nPublished: 5 May 2020\n\nText.\n";
+    const char fm[] =
+        "---\ntitle: Front\ndate: 2001-02-03\n---\nBig News Today\n\nPublished: 5 May 2020\n\nText.\n";
     smz_article_opts given = {.title = "Given <title>", .date = "1999-12-31"};
     a = render(fm, strlen(fm), SMZ_ARTICLE_TEXT, "n.txt", 86400, &given);
     if (a) {
-        CHECK(!strcmp(a->title, "Given <title>") && strstr(a->html, "<h1>Given &lt;title&gt;</h1>"), "given title: %s",
-              a->title);
-        CHECK(!strcmp(a->date, "1999-12-31") && a->date_source == SMZ_DATE_GIVEN, "given date: %s", a->date);
+        CHECK(!strcmp(a->title, "Given <title>") && strstr(a->html, "<h1>Given &lt;title&gt;</h1>"),
+              "given title: %s", a->title);
+        CHECK(!strcmp(a->date, "1999-12-31") && a->date_source == SMZ_DATE_GIVEN, "given date: %s",
+              a->date);
         smz__article_free(a);
     }
     /* One date check (lib/text/date.c): a given date before the year 1000
@@ -518,22 +554,27 @@ static void test_dates(void)
     smz_article_opts early = {.date = "0999-05-01"};
     a = render(fm, strlen(fm), SMZ_ARTICLE_TEXT, "n.txt", 86400, &early);
     if (a) {
-        CHECK(!strcmp(a->date, "0999-05-01") && a->date_source == SMZ_DATE_GIVEN && strstr(a->html, "datetime=\"0999-05-01\""),
+        CHECK(!strcmp(a->date, "0999-05-01") && a->date_source == SMZ_DATE_GIVEN &&
+                  strstr(a->html, "datetime=\"0999-05-01\""),
               "a given date in the year 999: %s", a->date);
         smz__article_free(a);
     }
     smz_article_opts bad = {.title = "", .date = "1999-02-30"};
     a = render(fm, strlen(fm), SMZ_ARTICLE_TEXT, "n.txt", 86400, &bad);
     if (a) {
-        CHECK(!strcmp(a->title, "Front") && !strcmp(a->date, "2001-02-03") && a->date_source == SMZ_DATE_FRONT_MATTER,
+        CHECK(!strcmp(a->title, "Front") && !strcmp(a->date, "2001-02-03") &&
+                  a->date_source == SMZ_DATE_FRONT_MATTER,
               "an empty given title and an impossible given date are ignored");
         smz__article_free(a);
     }
     static const struct {
         const char *in, *date;
-    } cases[] = {{"2020-09-09\n\nText.", "2020-09-09"},       {"Sept. 9, 2020\n\nText.", "2020-09-09"},
-                 {"9 September 2020\n\nText.", "2020-09-09"}, {"Posted on 2020/09/09 at 10:00\n\nText.", "2020-09-09"},
-                 {"2021-02-29\n\nText.", ""},                 {"Feb 30, 2020\n\nText.", ""},
+    } cases[] = {{"2020-09-09\n\nText.", "2020-09-09"},
+                 {"Sept. 9, 2020\n\nText.", "2020-09-09"},
+                 {"9 September 2020\n\nText.", "2020-09-09"},
+                 {"Posted on 2020/09/09 at 10:00\n\nText.", "2020-09-09"},
+                 {"2021-02-29\n\nText.", ""},
+                 {"Feb 30, 2020\n\nText.", ""},
                  {"In 2020-09-09 we met.\n\nText.", ""}};
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         a = render(cases[i].in, strlen(cases[i].in), SMZ_ARTICLE_TEXT, "d.txt", -5, NULL);
@@ -544,7 +585,8 @@ static void test_dates(void)
 
 static void test_bad_input(void)
 {
-    const char bad[] = "Caf\xC3 ok \xFF\xFE end\x01 \xED\xA0\x80 \xC0\xAF\r\n\r\nSecond \xF4\x90\x80\x80 para.\r";
+    const char bad[] =
+        "Caf\xC3 ok \xFF\xFE end\x01 \xED\xA0\x80 \xC0\xAF\r\n\r\nSecond \xF4\x90\x80\x80 para.\r";
     smz_article *a = render(bad, sizeof bad - 1, SMZ_ARTICLE_TEXT, "bad.txt", 0, NULL);
     CHECK(a != NULL, "invalid UTF-8 renders");
     if (a) {
@@ -562,11 +604,12 @@ static void test_bad_input(void)
     smz__article_free(a);
 
     smz_article *e = render(NULL, 0, SMZ_ARTICLE_TEXT, "dir/my_first-note.txt", 0, NULL);
-    CHECK(e && !strcmp(e->title, "my first note") && page_ok(e, "empty"), "empty input: title from the name: %s",
-          e ? e->title : "");
+    CHECK(e && !strcmp(e->title, "my first note") && page_ok(e, "empty"),
+          "empty input: title from the name: %s", e ? e->title : "");
     smz__article_free(e);
     e = render("\n\n  \n", 4, SMZ_ARTICLE_MARKDOWN, NULL, 0, NULL);
-    CHECK(e && !strcmp(e->title, "Untitled") && !strcmp(e->summary, ""), "blank input, no name: Untitled");
+    CHECK(e && !strcmp(e->title, "Untitled") && !strcmp(e->summary, ""),
+          "blank input, no name: Untitled");
     smz__article_free(e);
     e = render("Share this\n", 11, SMZ_ARTICLE_TEXT, "000_ab12.txt", 0, NULL);
     CHECK(e && !strcmp(e->title, "000 ab12"), "only boilerplate: the name, not the boilerplate: %s",
@@ -577,15 +620,18 @@ static void test_bad_input(void)
     smz__article_free(e);
 
     smz_article *out = (smz_article *)1;
-    CHECK(smz__article_render(NULL, 5, SMZ_ARTICLE_TEXT, "x", 0, NULL, &out) == SMZ_E_INVALID && out == NULL,
+    CHECK(smz__article_render(NULL, 5, SMZ_ARTICLE_TEXT, "x", 0, NULL, &out) == SMZ_E_INVALID &&
+              out == NULL,
           "NULL text with a length: SMZ_E_INVALID");
-    CHECK(smz__article_render("x", 1, SMZ_ARTICLE_TEXT, "x", 0, NULL, NULL) == SMZ_E_INVALID, "NULL out: SMZ_E_INVALID");
-    CHECK(smz__article_render("x", 1, (smz_article_kind)7, "x", 0, NULL, &out) == SMZ_E_INVALID, "bad kind");
+    CHECK(smz__article_render("x", 1, SMZ_ARTICLE_TEXT, "x", 0, NULL, NULL) == SMZ_E_INVALID,
+          "NULL out: SMZ_E_INVALID");
+    CHECK(smz__article_render("x", 1, (smz_article_kind)7, "x", 0, NULL, &out) == SMZ_E_INVALID,
+          "bad kind");
     char *big = malloc((size_t)SMZ_ARTICLE_MAX_INPUT + 1);
     if (big) {
         memset(big, 'a', (size_t)SMZ_ARTICLE_MAX_INPUT + 1);
-        CHECK(smz__article_render(big, (size_t)SMZ_ARTICLE_MAX_INPUT + 1, SMZ_ARTICLE_TEXT, "x", 0, NULL, &out) ==
-                      SMZ_E_TOOBIG &&
+        CHECK(smz__article_render(big, (size_t)SMZ_ARTICLE_MAX_INPUT + 1, SMZ_ARTICLE_TEXT, "x", 0, NULL,
+                                  &out) == SMZ_E_TOOBIG &&
                   out == NULL,
               "input over 16 MiB: SMZ_E_TOOBIG");
         /* A large input within the cap still renders (one huge line). */
@@ -597,7 +643,9 @@ static void test_bad_input(void)
     }
     smz__article_free(NULL);
 
-    smz_article_opts o = {.lang = "en\"><script>", .home_href = "../a b/\"x\".html", .home_label = "<Home>"};
+    smz_article_opts o = {.lang = "en\"><script>",
+                          .home_href = "../a b/\"x\".html",
+                          .home_label = "<Home>"};
     a = render("Hi there.", 9, SMZ_ARTICLE_TEXT, "x", 0, &o);
     if (a) {
         CHECK(!strstr(a->html, "<script") && !strstr(a->html, "lang="), "an ill-formed lang is ignored");
@@ -624,11 +672,14 @@ static void test_index(void)
         {.path = "mid1.html", .title = "Mid one", .date = "2021-06-01"},
     };
     char *html = NULL;
-    CHECK(smz__article_index_html(items, 7, "My <Collection>", "About these & those", "de", &html) == SMZ_OK && html,
+    CHECK(smz__article_index_html(items, 7, "My <Collection>", "About these & those", "de", &html) ==
+                  SMZ_OK &&
+              html,
           "index renders");
     if (!html)
         return;
-    const char *order[] = {">New<", ">Mid one<", ">Mid two<", ">Old<", ">/abs//evil.html<", ">&lt;b&gt;Bold&lt;/b&gt;<",
+    const char *order[] = {">New<", ">Mid one<",         ">Mid two<",
+                           ">Old<", ">/abs//evil.html<", ">&lt;b&gt;Bold&lt;/b&gt;<",
                            ">Bee<"};
     const char *prev = html;
     int ok = 1;
@@ -642,12 +693,15 @@ static void test_index(void)
     }
     CHECK(ok, "newest first, ties and undated (and bad dates) by title");
     CHECK(strstr(html, "href=\"a%20b/%C3%BC%3F.html\"") != NULL, "paths percent-encoded in href");
-    CHECK(strstr(html, "href=\".//abs//evil.html\"") != NULL, "a leading '/' cannot become another host");
-    CHECK(strstr(html, "<h1>My &lt;Collection&gt;</h1>") && strstr(html, "<title>My &lt;Collection&gt;</title>") &&
+    CHECK(strstr(html, "href=\".//abs//evil.html\"") != NULL,
+          "a leading '/' cannot become another host");
+    CHECK(strstr(html, "<h1>My &lt;Collection&gt;</h1>") &&
+              strstr(html, "<title>My &lt;Collection&gt;</title>") &&
               strstr(html, "About these &amp; those"),
           "collection title and description escaped");
     CHECK(strstr(html, "<html lang=\"de\">") != NULL, "lang");
-    CHECK(strstr(html, "<time datetime=\"2022-01-27\">") && !strstr(html, "2022-13-01"), "dates shown, bad ones not");
+    CHECK(strstr(html, "<time datetime=\"2022-01-27\">") && !strstr(html, "2022-13-01"),
+          "dates shown, bad ones not");
     const char *s = strstr(html, "summary summary");
     const char *e = s ? strstr(s, "</p>") : NULL;
     CHECK(s && e && (size_t)(e - s) <= SMZ_ARTICLE_SUMMARY + 3 && !strncmp(e - 3, "\xE2\x80\xA6", 3),
@@ -656,28 +710,39 @@ static void test_index(void)
     CHECK(strstr(html, "7 articles") != NULL, "count shown");
     smz_article a = {.html = html, .html_len = strlen(html), .text = "", .title = ""};
     CHECK(page_ok(&a, "index"), "index page well-formed and self-contained");
-    CHECK(!strcmp(items[0].path, "b.html") && !strcmp(items[6].path, "mid1.html"), "items not reordered in place");
+    CHECK(!strcmp(items[0].path, "b.html") && !strcmp(items[6].path, "mid1.html"),
+          "items not reordered in place");
     free(html);
 
     /* Undated pages go by title, letters folded, whatever their paths. */
-    smz_article_ref undated[] = {{.path = "a.html", .title = "zebra"}, {.path = "b.html", .title = "Apple"},
-                                 {.path = "c.html", .title = "mango"}, {.path = "d.html", .title = "apple"}};
-    CHECK(smz__article_index_html(undated, 4, "x", NULL, "ar", &html) == SMZ_OK && html, "undated index renders");
+    smz_article_ref undated[] = {{.path = "a.html", .title = "zebra"},
+                                 {.path = "b.html", .title = "Apple"},
+                                 {.path = "c.html", .title = "mango"},
+                                 {.path = "d.html", .title = "apple"}};
+    CHECK(smz__article_index_html(undated, 4, "x", NULL, "ar", &html) == SMZ_OK && html,
+          "undated index renders");
     if (html) {
-        const char *p1 = strstr(html, ">Apple<"), *p2 = strstr(html, ">apple<"), *p3 = strstr(html, ">mango<"),
-                   *p4 = strstr(html, ">zebra<");
-        CHECK(p1 && p2 && p3 && p4 && p1 < p2 && p2 < p3 && p3 < p4, "by title: Apple, apple, mango, zebra");
-        CHECK(strstr(html, "<html lang=\"ar\" dir=\"rtl\">") != NULL, "an Arabic index runs right to left");
+        const char *p1 = strstr(html, ">Apple<"), *p2 = strstr(html, ">apple<"),
+                   *p3 = strstr(html, ">mango<"), *p4 = strstr(html, ">zebra<");
+        CHECK(p1 && p2 && p3 && p4 && p1 < p2 && p2 < p3 && p3 < p4,
+              "by title: Apple, apple, mango, zebra");
+        CHECK(strstr(html, "<html lang=\"ar\" dir=\"rtl\">") != NULL,
+              "an Arabic index runs right to left");
         free(html);
     }
     static const struct {
         const char *lang, *want;
-    } dirs[] = {{"ara", "<html lang=\"ar\" dir=\"rtl\">"}, {"heb", "<html lang=\"he\" dir=\"rtl\">"},
-                {"fa-IR", "<html lang=\"fa-IR\" dir=\"rtl\">"}, {"ur", "<html lang=\"ur\" dir=\"rtl\">"},
-                {"pa-Arab", "<html lang=\"pa-Arab\" dir=\"rtl\">"}, {"sd-Deva", "<html lang=\"sd-Deva\">"},
-                {"eng", "<html lang=\"en\">"}, {"zho-Hant", "<html lang=\"zh-Hant\">"},
+    } dirs[] = {{"ara", "<html lang=\"ar\" dir=\"rtl\">"},
+                {"heb", "<html lang=\"he\" dir=\"rtl\">"},
+                {"fa-IR", "<html lang=\"fa-IR\" dir=\"rtl\">"},
+                {"ur", "<html lang=\"ur\" dir=\"rtl\">"},
+                {"pa-Arab", "<html lang=\"pa-Arab\" dir=\"rtl\">"},
+                {"sd-Deva", "<html lang=\"sd-Deva\">"},
+                {"eng", "<html lang=\"en\">"},
+                {"zho-Hant", "<html lang=\"zh-Hant\">"},
                 /* the one table (lib/text/lang.c): these pages kept "iw" */
-                {"iw", "<html lang=\"he\" dir=\"rtl\">"}, {"bod", "<html lang=\"bo\">"},
+                {"iw", "<html lang=\"he\" dir=\"rtl\">"},
+                {"bod", "<html lang=\"bo\">"},
                 {"uig-Latn", "<html lang=\"ug-Latn\">"}};
     for (size_t i = 0; i < sizeof dirs / sizeof dirs[0]; i++) {
         CHECK(smz__article_index_html(NULL, 0, NULL, NULL, dirs[i].lang, &html) == SMZ_OK && html &&
@@ -685,15 +750,16 @@ static void test_index(void)
               "lang %s gives %s", dirs[i].lang, dirs[i].want);
         free(html);
     }
-    CHECK(smz__article_index_html(NULL, 0, NULL, NULL, NULL, &html) == SMZ_OK && html && strstr(html, "<h1>Index</h1>") &&
-              strstr(html, "0 articles"),
+    CHECK(smz__article_index_html(NULL, 0, NULL, NULL, NULL, &html) == SMZ_OK && html &&
+              strstr(html, "<h1>Index</h1>") && strstr(html, "0 articles"),
           "empty index");
     free(html);
     smz_article_ref bad[] = {{.path = NULL}};
     html = (char *)1;
     CHECK(smz__article_index_html(bad, 1, "x", NULL, NULL, &html) == SMZ_E_INVALID && html == NULL,
           "an item without a path: SMZ_E_INVALID");
-    CHECK(smz__article_index_html(NULL, 3, "x", NULL, NULL, &html) == SMZ_E_INVALID, "NULL items with n > 0");
+    CHECK(smz__article_index_html(NULL, 3, "x", NULL, NULL, &html) == SMZ_E_INVALID,
+          "NULL items with n > 0");
     CHECK(smz__article_index_html(items, 1, "x", NULL, NULL, NULL) == SMZ_E_INVALID, "NULL out");
 }
 

@@ -69,7 +69,8 @@ static void test_one_decode(void)
     waiter other = {.c = c, .cluster = 8};
     atomic_init(&other.done, 0);
     acquire_run(&other);
-    CHECK(other.got == NULL && other.claimed == 1, "another cluster is not held up: it is claimed at once");
+    CHECK(other.got == NULL && other.claimed == 1,
+          "another cluster is not held up: it is claimed at once");
     smz__cache_abandon(c, 1, 2, 8);
 
     int fresh = 0;
@@ -140,7 +141,8 @@ static void test_spares(void)
           "a buffer evicted while a thread holds it stays readable");
     CHECK(smz__cache_counted(c) == 6 * MiB, "both buffers count against the budget");
     smz__cbuf_release(c, held);
-    CHECK(smz__cache_counted(c) == 3 * MiB, "over the budget, a buffer let go of is freed, not kept spare");
+    CHECK(smz__cache_counted(c) == 3 * MiB,
+          "over the budget, a buffer let go of is freed, not kept spare");
     smz_cache_free(c);
 
     c = smz_cache_new(16 * MiB);
@@ -282,7 +284,8 @@ static void test_stream_share(void)
     smz__cache_unreserve(c, 7 * MiB);
     smz__cache_unreserve_stream(c, 3 * MiB);
     pthread_join(t1, NULL);
-    CHECK(atomic_load(&third.done) && smz__cache_counted(c) == 6 * MiB, "a stream that ends lets the next in");
+    CHECK(atomic_load(&third.done) && smz__cache_counted(c) == 6 * MiB,
+          "a stream that ends lets the next in");
     smz__cache_unreserve_stream(c, 3 * MiB);
     smz__cache_unreserve_stream(c, 3 * MiB);
     smz__cache_reserve_stream(c, 12 * MiB);

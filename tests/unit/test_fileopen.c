@@ -50,7 +50,8 @@ int main(void)
     mkfifo(p, 0600);
     errno = 0;
     fd = smz_file_open(p, 0, NULL, &why);
-    CHECK(fd < 0 && errno == EINVAL && strstr(why, "named pipe"), "a named pipe is refused at once: %s", why);
+    CHECK(fd < 0 && errno == EINVAL && strstr(why, "named pipe"), "a named pipe is refused at once: %s",
+          why);
     f = smz_file_fopen(p, 0, &why);
     CHECK(!f && strstr(why, "named pipe"), "... by smz_file_fopen too");
 

@@ -36,7 +36,8 @@ static void compare(int with_index, int stem)
         CHECK(match, "schema index=%d stem=%d: row %zu %s %s", with_index, stem, i, v[0], v[1]);
         i++;
     }
-    CHECK(ok && i == nwant, "schema index=%d stem=%d: %zu rows, %zu expected", with_index, stem, i, nwant);
+    CHECK(ok && i == nwant, "schema index=%d stem=%d: %zu rows, %zu expected", with_index, stem, i,
+          nwant);
     sqlite3_finalize(s);
     sqlite3_close(db);
     smz__schema_rows_free(want, nwant);

@@ -41,10 +41,10 @@ static void nap(void)
 }
 
 /* Waits (up to 5 s) until COND holds. */
-#define WAIT_FOR(cond)                                   \
-    do {                                                 \
-        for (int t_ = 0; t_ < 250 && !(cond); t_++)      \
-            nap();                                       \
+#define WAIT_FOR(cond)                                                                                  \
+    do {                                                                                                \
+        for (int t_ = 0; t_ < 250 && !(cond); t_++)                                                     \
+            nap();                                                                                      \
     } while (0)
 
 int main(void)
@@ -70,7 +70,8 @@ int main(void)
         WAIT_FOR(peek(&g, &inside) == (unsigned)i + 1);
         queued_in_order &= peek(&g, &inside) == (unsigned)i + 1;
     }
-    CHECK(queued_in_order && atomic_load(&seq) == 0, "%d more wait while both places are taken", WAITERS);
+    CHECK(queued_in_order && atomic_load(&seq) == 0, "%d more wait while both places are taken",
+          WAITERS);
 
     int in_order = 1, one_at_a_time = 1;
     for (int i = 0; i < WAITERS; i++) {
@@ -78,8 +79,8 @@ int main(void)
         WAIT_FOR(atomic_load(&e[i].order) != 0);
         nap(); /* time for a wrong one to get in too */
         in_order &= atomic_load(&e[i].order) == i + 1;
-        one_at_a_time &= atomic_load(&seq) == i + 1 && peek(&g, &inside) == (unsigned)(WAITERS - 1 - i) &&
-                         inside == 2;
+        one_at_a_time &= atomic_load(&seq) == i + 1 &&
+                         peek(&g, &inside) == (unsigned)(WAITERS - 1 - i) && inside == 2;
     }
     CHECK(in_order, "each place given back lets in the longest waiting, in arrival order");
     CHECK(one_at_a_time, "one waiter for each place, never more than two inside");
@@ -97,7 +98,8 @@ int main(void)
      * taken; none free, or someone waiting, and nothing is taken. */
     gate t;
     CHECK(gate_init(&t, 1) == 0, "a gate of one place");
-    CHECK(gate_try_enter(&t) == 1 && peek(&t, &inside) == 0 && inside == 1, "a free place is taken at once");
+    CHECK(gate_try_enter(&t) == 1 && peek(&t, &inside) == 0 && inside == 1,
+          "a free place is taken at once");
     CHECK(gate_try_enter(&t) == 0 && inside == 1, "a full gate is not entered, nor waited for");
     entrant late = {.g = &t, .seq = &seq};
     atomic_init(&late.order, 0);
@@ -108,7 +110,8 @@ int main(void)
     pthread_join(lt, NULL);
     CHECK(gate_try_enter(&t) == 0, "the place went to the waiter, not to a try");
     gate_leave(&t);
-    CHECK(peek(&t, &inside) == 0 && inside == 0 && gate_try_enter(&t) == 1, "an empty gate is tried into");
+    CHECK(peek(&t, &inside) == 0 && inside == 0 && gate_try_enter(&t) == 1,
+          "an empty gate is tried into");
     gate_leave(&t);
     gate_destroy(&t);
 

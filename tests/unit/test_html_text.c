@@ -89,8 +89,7 @@ static void test_real_pages(void)
         CHECK(!strcmp(t.title, "CREATE INDEX"), "PostgreSQL title is [%s]", t.title);
         CHECK(all_clean(&t), "PostgreSQL page text is clean");
         CHECK(!strcmp(t.lang, ""), "PostgreSQL page has no lang [%s]", t.lang);
-        CHECK(!strncmp(t.text, "CREATE INDEX\nCREATE INDEX — define a new index\nSynopsis\nCREATE",
-                       60),
+        CHECK(!strncmp(t.text, "CREATE INDEX\nCREATE INDEX — define a new index\nSynopsis\nCREATE", 60),
               "text starts at the content, not the navigation header: [%.60s]", t.text);
         CHECK(strstr(t.text, "constructs an index on the specified column(s) of the specified "
                              "relation") != NULL,
@@ -156,8 +155,7 @@ static void test_real_pages(void)
     if (d)
         closedir(d);
     CHECK(pages > 1000 && good == pages && titled == pages,
-          "%zu PostgreSQL pages: %zu clean without navigation, %zu with a title", pages, good,
-          titled);
+          "%zu PostgreSQL pages: %zu clean without navigation, %zu with a title", pages, good, titled);
 }
 
 static void test_markup(void)
@@ -167,8 +165,8 @@ static void test_markup(void)
     expect("<p>unclosed <b>bold <i>italic", "", "unclosed bold italic", "unclosed tags");
     expect("<p>one</p><p>two</p><div>three<div>four</div></div>", NULL, "one\ntwo\nthree\nfour",
            "blocks are lines");
-    expect("<table><tr><td>a</td><td>b</td></tr><tr><th>c</th><td>d</td></tr></table>", NULL,
-           "a b\nc d", "cells are spaced, rows are lines");
+    expect("<table><tr><td>a</td><td>b</td></tr><tr><th>c</th><td>d</td></tr></table>", NULL, "a b\nc d",
+           "cells are spaced, rows are lines");
     expect("a<br>b<br/>c<hr>d", NULL, "a\nb\nc\nd", "br and hr break lines");
     expect("<p><b>wo</b>rd <a href=x>link</a>ed</p>", NULL, "word linked",
            "inline elements do not split words");
@@ -195,8 +193,8 @@ static void test_markup(void)
     expect("<header><h1>Only</h1></header><p>t", "Only", "t", "no visible h1: any h1");
     expect("<body><svg><title>tooltip</title></svg><h1>Page</h1>", "Page", "Page",
            "an svg title is not the page's");
-    expect("<p>&lt;tag&gt; &amp; &quot; x&nbsp;y &#0; &#xD800; &#x110000; &#128512; &bogus;",
-           NULL, NULL, "entities");
+    expect("<p>&lt;tag&gt; &amp; &quot; x&nbsp;y &#0; &#xD800; &#x110000; &#128512; &bogus;", NULL, NULL,
+           "entities");
     {
         smz_html_text t;
         ex("<p>&lt;b&gt; x&nbsp;&nbsp;y&#x1F600;</p>", &t);
@@ -214,8 +212,9 @@ static void test_markup(void)
         smz__html_text_free(&t);
         /* The tag rule is lib/text/lang.c's, as on article pages: this
          * extractor used to keep "en--US" and "en-". */
-        for (const char *const *h = (const char *const[]){"<html lang=en--US><p>x", "<html lang=en-><p>x", NULL}; *h;
-             h++) {
+        for (const char *const *h =
+                 (const char *const[]){"<html lang=en--US><p>x", "<html lang=en-><p>x", NULL};
+             *h; h++) {
             ex(*h, &t);
             CHECK(!strcmp(t.lang, ""), "%s: an empty subtag is not a tag [%s]", *h, t.lang);
             smz__html_text_free(&t);
@@ -228,7 +227,9 @@ static void test_markup(void)
     }
     {
         /* Embedded NUL and control bytes. */
-        static const char raw[] = "<p>a\0b\x01" "c\x7f" "d</p><p>e\x1b[31m</p>";
+        static const char raw[] = "<p>a\0b\x01"
+                                  "c\x7f"
+                                  "d</p><p>e\x1b[31m</p>";
         smz_html_text t;
         CHECK(smz__html_extract(raw, sizeof raw - 1, &t) == SMZ_OK && all_clean(&t),
               "NUL and control bytes: clean [%s]", t.text ? t.text : "(null)");
@@ -244,7 +245,8 @@ static void test_charsets(void)
           t.title, t.text);
     smz__html_text_free(&t);
     ex("<meta http-equiv=Content-Type content='text/html; charset=windows-1252'>"
-       "<p>\x93quoted\x94 \x80", &t);
+       "<p>\x93quoted\x94 \x80",
+       &t);
     CHECK(!strcmp(t.text, "“quoted” €"), "http-equiv windows-1252 [%s]", t.text);
     smz__html_text_free(&t);
     ex("<meta charset=shift_jis><title>\x93\xfa\x96\x7b\x8c\xea</title>", &t);
@@ -286,12 +288,38 @@ static uint32_t rnd(void)
 static void test_hostile(void)
 {
     /* Random bytes, random tag soup, and both behind charset declarations. */
-    static const char *const pieces[] = {"<p>", "</p>", "<div class=navheader>", "</div>", "<b>",
-                                        "<script>", "</script>", "<!--", "-->", "&amp;", "&#",
-                                        "<title>", "</title>", "<h1>", "<svg>", "<![CDATA[", "]]>",
-                                        "\xe4\xb8\xad", "\xff", "\xc3", " ", "\n", "<", ">", "\"",
-                                        "<meta charset=gbk>", "<meta charset=utf-16le>",
-                                        "<header>", "<article>", "<td>", "<br>", "\0"};
+    static const char *const pieces[] = {"<p>",
+                                         "</p>",
+                                         "<div class=navheader>",
+                                         "</div>",
+                                         "<b>",
+                                         "<script>",
+                                         "</script>",
+                                         "<!--",
+                                         "-->",
+                                         "&amp;",
+                                         "&#",
+                                         "<title>",
+                                         "</title>",
+                                         "<h1>",
+                                         "<svg>",
+                                         "<![CDATA[",
+                                         "]]>",
+                                         "\xe4\xb8\xad",
+                                         "\xff",
+                                         "\xc3",
+                                         " ",
+                                         "\n",
+                                         "<",
+                                         ">",
+                                         "\"",
+                                         "<meta charset=gbk>",
+                                         "<meta charset=utf-16le>",
+                                         "<header>",
+                                         "<article>",
+                                         "<td>",
+                                         "<br>",
+                                         "\0"};
     size_t ok = 0, runs = 2000;
     char *buf = malloc(8192);
     for (size_t r = 0; buf && r < runs; r++) {
@@ -366,7 +394,7 @@ static void test_hostile(void)
 /* ---- text shown as it grows ---- */
 
 typedef struct pieces {
-    const char *full;   /* the whole text, from smz__html_extract */
+    const char *full; /* the whole text, from smz__html_extract */
     size_t full_len;
     size_t calls, last, stop_after;
     int prefixes_ok, complete_ok, completes;
@@ -398,12 +426,14 @@ static void test_scan(void)
     if (!html)
         return;
     smz_html_text t;
-    CHECK(smz__html_extract(html, len, &t) == SMZ_OK && t.text_len > 20000, "sql-select.html has long text");
+    CHECK(smz__html_extract(html, len, &t) == SMZ_OK && t.text_len > 20000,
+          "sql-select.html has long text");
     pieces p = {.full = t.text, .full_len = t.text_len, .prefixes_ok = 1};
     CHECK(smz__html_text_scan(html, len, 1024, piece, &p) == SMZ_OK, "the page is scanned");
     CHECK(p.prefixes_ok && p.complete_ok && p.completes == 1 && p.calls >= 4,
           "pieces of 1 KB, 4 KB, ... are beginnings of the text, cut after words, then all of it "
-          "(%zu calls)", p.calls);
+          "(%zu calls)",
+          p.calls);
     pieces q = {.full = t.text, .full_len = t.text_len, .prefixes_ok = 1, .stop_after = 2};
     CHECK(smz__html_text_scan(html, len, 1024, piece, &q) == SMZ_OK && q.calls == 2 &&
               q.completes == 0 && q.prefixes_ok && q.last < 8192,

@@ -99,8 +99,7 @@ static void test_writer(void)
     for (int i = 0; files_ok && i < N_FILES; i++) {
         char text[200];
         snprintf(path, sizeof path, "src/page%03d.txt", i);
-        snprintf(text, sizeof text, "Page %d of the interrupted pack, words %d %d.\n", i, i * 7,
-                 i * 13);
+        snprintf(text, sizeof text, "Page %d of the interrupted pack, words %d %d.\n", i, i * 7, i * 13);
         files_ok = spit(path, text) == 0;
     }
     CHECK(files_ok, "a source folder of %d files", N_FILES);
@@ -115,16 +114,13 @@ static void test_writer(void)
     atomic_store(&s.go, 1); /* let the thread end even if the pack did */
     pthread_join(t, NULL);
     CHECK(rc == SMZ_E_INTERRUPTED,
-          "interrupted from another thread mid-pack: SMZ_E_INTERRUPTED (%s: %s)",
-          smz_strerror(rc), smz_writer_errmsg(w));
-    CHECK(smz_writer_errmsg(w)[0] != 0, "... with a message on the writer: %s",
+          "interrupted from another thread mid-pack: SMZ_E_INTERRUPTED (%s: %s)", smz_strerror(rc),
           smz_writer_errmsg(w));
-    CHECK(smz_writer_finish(w) == SMZ_E_INTERRUPTED,
-          "... and finishing it afterwards is refused too");
+    CHECK(smz_writer_errmsg(w)[0] != 0, "... with a message on the writer: %s", smz_writer_errmsg(w));
+    CHECK(smz_writer_finish(w) == SMZ_E_INTERRUPTED, "... and finishing it afterwards is refused too");
     smz_writer_free(w);
     CHECK(access("out/a.smz", F_OK) != 0, "... no archive at the target path");
-    CHECK(count_files("out") == 0,
-          "... and nothing beside it (the temporary file is gone): %d files",
+    CHECK(count_files("out") == 0, "... and nothing beside it (the temporary file is gone): %d files",
           count_files("out"));
 
     /* A scan (the progress bar's totals) stops on the same flag. */
@@ -158,8 +154,13 @@ static int make_big(const char *path)
         for (int k = 0; k < 600 && n < 39000; k++)
             n += (size_t)snprintf(buf + n, 40000 - n, "common word%d w%d ", (i * 31 + k) % 977,
                                   k * i % 1013);
-        smz_writer_entry e = {.path = p, .title = title, .mime = "text/html",
-                              .data = buf, .size = n, .text = buf, .text_len = n};
+        smz_writer_entry e = {.path = p,
+                              .title = title,
+                              .mime = "text/html",
+                              .data = buf,
+                              .size = n,
+                              .text = buf,
+                              .text_len = n};
         rc = smz_writer_add(w, &e);
     }
     if (rc == SMZ_OK)
@@ -233,9 +234,8 @@ static void test_reader(void)
     /* Uninterrupted, both run to their end (so what follows is the
      * interrupt's doing). */
     smz_results *res = NULL;
-    CHECK(smz_reader_open("big.smz", NULL, &r) == SMZ_OK && smz_reader_check(r, NULL, NULL,
-          &n) == SMZ_OK &&
-              n == 0,
+    CHECK(smz_reader_open("big.smz", NULL, &r) == SMZ_OK &&
+              smz_reader_check(r, NULL, NULL, &n) == SMZ_OK && n == 0,
           "left alone, smz check runs to its end and finds nothing (%s)", smz_reader_errmsg(r));
     CHECK(smz_search(r, "common", 100, 0, &res) == SMZ_OK && res && res->n > 0,
           "left alone, the search finds pages (%s)", smz_reader_errmsg(r));
@@ -248,15 +248,14 @@ static void test_reader(void)
           smz_strerror(rc), msg);
     rc = interrupted_run("big.smz", 1, msg, sizeof msg);
     CHECK(rc == SMZ_E_INTERRUPTED,
-          "smz_search interrupted from another thread: SMZ_E_INTERRUPTED (%s: %s)",
-          smz_strerror(rc), msg);
+          "smz_search interrupted from another thread: SMZ_E_INTERRUPTED (%s: %s)", smz_strerror(rc),
+          msg);
 
     /* A walk: the next step after the interrupt fails, and the flag stays. */
     smz_iter *it = NULL;
     const smz_entry *e = NULL;
     r = NULL;
-    CHECK(smz_reader_open("big.smz", NULL, &r) == SMZ_OK && smz_reader_iter(r, NULL,
-          &it) == SMZ_OK &&
+    CHECK(smz_reader_open("big.smz", NULL, &r) == SMZ_OK && smz_reader_iter(r, NULL, &it) == SMZ_OK &&
               smz_iter_next(it, &e) == SMZ_OK && e,
           "a walk over the entries starts");
     pthread_t t;
@@ -266,8 +265,7 @@ static void test_reader(void)
           "... its next step after an interrupt is SMZ_E_INTERRUPTED");
     smz_iter_free(it);
     unsigned char d[SMZ_DIGEST_BYTES];
-    CHECK(smz_reader_digest(r, d) == SMZ_E_INTERRUPTED,
-          "... and so is a digest started afterwards (%s)",
+    CHECK(smz_reader_digest(r, d) == SMZ_E_INTERRUPTED, "... and so is a digest started afterwards (%s)",
           smz_reader_errmsg(r));
     smz_verify_report rep;
     smz_verify_opts vo = {.flags = SMZ_VERIFY_NO_DETACHED};
@@ -343,8 +341,8 @@ static void test_messages(void)
           "a missing redirects file: the message is on the writer: %s", smz_writer_errmsg(w));
     smz_pack_opts po = {.articles = 0};
     rc = smz_pack_dir(w, "no-such-folder", &po);
-    CHECK(rc == SMZ_E_NOTFOUND && strstr(smz_writer_errmsg(w), "no-such-folder"),
-          "a missing folder: %s", smz_writer_errmsg(w));
+    CHECK(rc == SMZ_E_NOTFOUND && strstr(smz_writer_errmsg(w), "no-such-folder"), "a missing folder: %s",
+          smz_writer_errmsg(w));
     rc = smz_pack_archive(w, "bad.json", &po);
     CHECK(rc != SMZ_OK && smz_writer_errmsg(w)[0], "a file that is no archive: %s",
           smz_writer_errmsg(w));

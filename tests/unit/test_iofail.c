@@ -161,12 +161,17 @@ static int build(const char *path)
         size_t n = (size_t)snprintf(html, cap, "<html><head><title>%s</title></head><body><p>", title);
         /* Some pages are long, so that rows overflow and clusters fill. */
         for (int k = 0; k < (i % 10 == 0 ? 60 : 3) && n + 200 < cap; k++)
-            n += (size_t)snprintf(html + n, cap - n, "Human rights report %d from the valley of river %d; ", k,
-                                  i * 31 + k);
+            n += (size_t)snprintf(html + n, cap - n,
+                                  "Human rights report %d from the valley of river %d; ", k, i * 31 + k);
         n += (size_t)snprintf(html + n, cap - n, "</p></body></html>");
         rc = smz__entry_text("text/html", html, n, &text, &tl);
-        smz_writer_entry e = {.path = p, .title = title, .mime = "text/html", .data = html, .size = n,
-                              .text = text, .text_len = tl};
+        smz_writer_entry e = {.path = p,
+                              .title = title,
+                              .mime = "text/html",
+                              .data = html,
+                              .size = n,
+                              .text = text,
+                              .text_len = tl};
         if (rc == SMZ_OK)
             rc = smz_writer_add(w, &e);
         free(text);
@@ -295,16 +300,15 @@ int main(void)
 {
     static expected x;
     tally t0 = {0};
-    CHECK(build("io.smz"), "an archive of %d pages and %d media files in small clusters is built", N_PAGES,
-          N_MEDIA);
+    CHECK(build("io.smz"), "an archive of %d pages and %d media files in small clusters is built",
+          N_PAGES, N_MEDIA);
     shim_install();
     mode = NONE;
     reads = 0;
     reading("io.smz", &x, &t0, 0, 1);
     long total = reads;
     CHECK(t0.failed_calls == 0 && x.n == N_PAGES + N_MEDIA,
-          "a reading without failures works (%zu entries, %ld reads)",
-          x.n, total);
+          "a reading without failures works (%zu entries, %ld reads)", x.n, total);
 
     static const char *const names[] = {"", "an I/O error once", "I/O errors from then on",
                                         "a short read once"};
@@ -317,8 +321,10 @@ int main(void)
             reading("io.smz", &x, &t, (int)(k & 1), 0);
         }
         mode = NONE;
-        CHECK(t.unclean == 0, "%s at each of the %ld reads: every call ends in success or a documented "
-              "error (%ld failed calls) %s", names[m], total, t.failed_calls, t.first);
+        CHECK(t.unclean == 0,
+              "%s at each of the %ld reads: every call ends in success or a documented "
+              "error (%ld failed calls) %s",
+              names[m], total, t.failed_calls, t.first);
         if (m != SHORT_ONCE)
             CHECK(t.wrong == 0, "... and %ld entries read without an error all read right (%ld wrong)",
                   t.good_reads, t.wrong);

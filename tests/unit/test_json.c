@@ -41,7 +41,13 @@ int main(void)
     const char utf[] = "caf\xC3\xA9 \xE2\x80\xA8 \xF0\x9F\x98\x80";
     CHECK(!strcmp(quote(&b, utf, strlen(utf)), "\"caf\xC3\xA9 \xE2\x80\xA8 \xF0\x9F\x98\x80\""),
           "valid UTF-8 untouched");
-    CHECK(!strcmp(quote(&b, "A\xFF" "B", 3), "\"A\xEF\xBF\xBD" "B\""), "41 FF 42: the invalid byte is U+FFFD");
+    CHECK(!strcmp(quote(&b,
+                        "A\xFF"
+                        "B",
+                        3),
+                  "\"A\xEF\xBF\xBD"
+                  "B\""),
+          "41 FF 42: the invalid byte is U+FFFD");
     CHECK(!strcmp(quote(&b, "\xE2\x82", 2), "\"\xEF\xBF\xBD\xEF\xBF\xBD\""),
           "a truncated sequence: one U+FFFD per byte");
     CHECK(!strcmp(quote(&b, "\xED\xA0\x80", 3), "\"\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\""),

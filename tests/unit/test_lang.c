@@ -26,25 +26,61 @@ int main(void)
         const char *code, *want;
     } map[] = {
         /* the languages our readers read, by ISO 639-3 and 639-2/B code */
-        {"eng", "en"},      {"zho", "zh"},       {"chi", "zh"},          {"zho-Hans", "zh-Hans"},
-        {"zho-Hant", "zh-Hant"}, {"uig", "ug rtl"}, {"bod", "bo"},        {"tib", "bo"},
-        {"fas", "fa rtl"},  {"per", "fa rtl"},   {"ara", "ar rtl"},      {"heb", "he rtl"},
-        {"urd", "ur rtl"},  {"pus", "ps rtl"},   {"snd", "sd rtl"},      {"ckb", "ckb rtl"},
-        {"yid", "yi rtl"},  {"div", "dv rtl"},   {"rus", "ru"},          {"tur", "tr"},
-        {"vie", "vi"},      {"mya", "my"},       {"bur", "my"},          {"spa", "es"},
-        {"fra", "fr"},      {"fre", "fr"},       {"deu", "de"},          {"ger", "de"},
-        {"jpn", "ja"},      {"kor", "ko"},       {"kaz", "kk"},          {"mon", "mn"},
-        {"tha", "th"},      {"hin", "hi"},       {"syr", "syr rtl"},     {"nqo", "nqo rtl"},
+        {"eng", "en"},
+        {"zho", "zh"},
+        {"chi", "zh"},
+        {"zho-Hans", "zh-Hans"},
+        {"zho-Hant", "zh-Hant"},
+        {"uig", "ug rtl"},
+        {"bod", "bo"},
+        {"tib", "bo"},
+        {"fas", "fa rtl"},
+        {"per", "fa rtl"},
+        {"ara", "ar rtl"},
+        {"heb", "he rtl"},
+        {"urd", "ur rtl"},
+        {"pus", "ps rtl"},
+        {"snd", "sd rtl"},
+        {"ckb", "ckb rtl"},
+        {"yid", "yi rtl"},
+        {"div", "dv rtl"},
+        {"rus", "ru"},
+        {"tur", "tr"},
+        {"vie", "vi"},
+        {"mya", "my"},
+        {"bur", "my"},
+        {"spa", "es"},
+        {"fra", "fr"},
+        {"fre", "fr"},
+        {"deu", "de"},
+        {"ger", "de"},
+        {"jpn", "ja"},
+        {"kor", "ko"},
+        {"kaz", "kk"},
+        {"mon", "mn"},
+        {"tha", "th"},
+        {"hin", "hi"},
+        {"syr", "syr rtl"},
+        {"nqo", "nqo rtl"},
         /* two-letter tags and other cases pass through the same table */
-        {"en", "en"},       {"ar", "ar rtl"},    {"ENG", "en"},          {"fa-IR", "fa-IR rtl"},
-        {"en-GB", "en-GB"}, {"xyz", "xyz"},      {"x-private", "x-private"},
+        {"en", "en"},
+        {"ar", "ar rtl"},
+        {"ENG", "en"},
+        {"fa-IR", "fa-IR rtl"},
+        {"en-GB", "en-GB"},
+        {"xyz", "xyz"},
+        {"x-private", "x-private"},
         /* a script subtag decides the direction */
-        {"pa-Arab", "pa-Arab rtl"}, {"az-Arab", "az-Arab rtl"}, {"sd-Deva", "sd-Deva"},
-        {"uig-Latn", "ug-Latn"},    {"heb-Latn", "he-Latn"},    {"de-1996", "de-1996"},
+        {"pa-Arab", "pa-Arab rtl"},
+        {"az-Arab", "az-Arab rtl"},
+        {"sd-Deva", "sd-Deva"},
+        {"uig-Latn", "ug-Latn"},
+        {"heb-Latn", "he-Latn"},
+        {"de-1996", "de-1996"},
     };
     for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
-        CHECK(!strcmp(html(map[i].code), map[i].want), "%s gives lang=\"%s\" (got %s)", map[i].code, map[i].want,
-              html(map[i].code));
+        CHECK(!strcmp(html(map[i].code), map[i].want), "%s gives lang=\"%s\" (got %s)", map[i].code,
+              map[i].want, html(map[i].code));
 
     /* What the copies disagreed on, and the table's answer. */
     CHECK(!strcmp(html("bod"), "bo") && !strcmp(smz__lang_name("bo"), "Tibetan"),
@@ -58,11 +94,13 @@ int main(void)
     CHECK(!strcmp(html("kir"), "ky") && !strcmp(html("uzb"), "uz") && !strcmp(html("tam"), "ta") &&
               !strcmp(html("tel"), "te"),
           "kir uzb tam tel get their two-letter tags (the server kept the three letters)");
-    CHECK(!strcmp(html("arz"), "arz rtl") && !strcmp(html("mzn"), "mzn rtl") && !strcmp(html("azb"), "azb rtl"),
+    CHECK(!strcmp(html("arz"), "arz rtl") && !strcmp(html("mzn"), "mzn rtl") &&
+              !strcmp(html("azb"), "azb rtl"),
           "Egyptian Arabic, Mazanderani and South Azerbaijani run right to left everywhere");
-    CHECK(smz_lang_english("eng") && smz_lang_english("en") && smz_lang_english("en-GB") &&
-              smz_lang_english("eng-GB") && smz_lang_english("ENG"),
-          "English is eng, en, and either with subtags (the packer did not stem eng-GB; article pages did)");
+    CHECK(
+        smz_lang_english("eng") && smz_lang_english("en") && smz_lang_english("en-GB") &&
+            smz_lang_english("eng-GB") && smz_lang_english("ENG"),
+        "English is eng, en, and either with subtags (the packer did not stem eng-GB; article pages did)");
     CHECK(!smz_lang_english("eng,fra") && !smz_lang_english("fra") && !smz_lang_english("") &&
               !smz_lang_english("engl") && !smz_lang_english("en-"),
           "... and nothing else: not a list, not French, not an ill-formed tag");
@@ -70,7 +108,8 @@ int main(void)
     /* Names for the library page. */
     CHECK(!strcmp(smz__lang_name("en"), "English") && !strcmp(smz__lang_name("zh-Hant"), "Chinese") &&
               !strcmp(smz__lang_name("ug"), "Uyghur") && !strcmp(smz__lang_name("fas"), "Persian") &&
-              !strcmp(smz__lang_name("my"), "Burmese") && smz__lang_name("xyz") == NULL && smz__lang_name("") == NULL,
+              !strcmp(smz__lang_name("my"), "Burmese") && smz__lang_name("xyz") == NULL &&
+              smz__lang_name("") == NULL,
           "language names, by any code, NULL for unknown codes");
     const smz_lang *l = smz__lang_find("tib", 3);
     CHECK(l && !strcmp(l->iso3, "bod") && !strcmp(l->tag, "bo") && !strcmp(l->script, "Tibt"),
@@ -79,15 +118,27 @@ int main(void)
           "lookups read only the span they are given");
 
     /* Ill-formed tags: no lang="" at all. */
-    static const char *bad[] = {"", "e-", "-en", "en--US", "en-", "en_US", "en US", "1en", "en-abcdefghi",
-                                "en\"><script>", "abcdefghijklmnopqrstuvwxyz-abcdefghij"};
+    static const char *bad[] = {"",
+                                "e-",
+                                "-en",
+                                "en--US",
+                                "en-",
+                                "en_US",
+                                "en US",
+                                "1en",
+                                "en-abcdefghi",
+                                "en\"><script>",
+                                "abcdefghijklmnopqrstuvwxyz-abcdefghij"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
-        CHECK(!smz__lang_tag_ok(bad[i], strlen(bad[i])) && smz__lang_html(bad[i], strlen(bad[i]), (char[40]){0}, 40) < 0,
+        CHECK(!smz__lang_tag_ok(bad[i], strlen(bad[i])) &&
+                  smz__lang_html(bad[i], strlen(bad[i]), (char[40]){0}, 40) < 0,
               "\"%s\" is not a language tag", bad[i]);
     char small[8] = "x";
-    CHECK(smz__lang_html("en", 2, small, sizeof small) < 0 && !small[0], "a short buffer gets \"\", not an overflow");
-    CHECK(smz__lang_script_rtl("arab", 4) && smz__lang_script_rtl("Hebr", 4) && smz__lang_script_rtl("Thaa", 4) &&
-              !smz__lang_script_rtl("Latn", 4) && !smz__lang_script_rtl("Arabic", 6),
+    CHECK(smz__lang_html("en", 2, small, sizeof small) < 0 && !small[0],
+          "a short buffer gets \"\", not an overflow");
+    CHECK(smz__lang_script_rtl("arab", 4) && smz__lang_script_rtl("Hebr", 4) &&
+              smz__lang_script_rtl("Thaa", 4) && !smz__lang_script_rtl("Latn", 4) &&
+              !smz__lang_script_rtl("Arabic", 6),
           "right-to-left scripts, any case");
 
     /* The metadata Language rule (docs/FORMAT.md) is unchanged. */
@@ -104,15 +155,16 @@ int main(void)
               smz__date_ok("0001-01-01"),
           "Date: real days, leap days included");
     CHECK(!smz__date_ok("2023-02-29") && !smz__date_ok("1900-02-29") && !smz__date_ok("2024-04-31") &&
-              !smz__date_ok("2024-13-01") && !smz__date_ok("0000-01-01") && !smz__date_ok("2024-00-10") &&
-              !smz__date_ok("2024-1-01") && !smz__date_ok("2024-01-01x") && !smz__date_ok("2024/01/01") &&
-              !smz__date_ok("") && !smz__date_ok("+024-01-01"),
+              !smz__date_ok("2024-13-01") && !smz__date_ok("0000-01-01") &&
+              !smz__date_ok("2024-00-10") && !smz__date_ok("2024-1-01") &&
+              !smz__date_ok("2024-01-01x") && !smz__date_ok("2024/01/01") && !smz__date_ok("") &&
+              !smz__date_ok("+024-01-01"),
           "Date: no false days, no other shapes");
     CHECK(smz__date_ok("0999-05-01"),
           "Date: a year before 1000 is a date (the article pages refused what the metadata accepted)");
     char d[11];
-    CHECK(smz__date_write(d, 2022, 1, 7) && !strcmp(d, "2022-01-07") && smz__date_write(d, 999, 12, 31) &&
-              !strcmp(d, "0999-12-31"),
+    CHECK(smz__date_write(d, 2022, 1, 7) && !strcmp(d, "2022-01-07") &&
+              smz__date_write(d, 999, 12, 31) && !strcmp(d, "0999-12-31"),
           "dates are written YYYY-MM-DD");
     CHECK(!smz__date_write(d, 2023, 2, 29) && !d[0] && !smz__date_write(d, 10000, 1, 1) && !d[0] &&
               !smz__date_write(d, 2022, 0, 1) && !d[0],

@@ -68,7 +68,10 @@ int main(void)
     CHECK(rc == SMZ_OK, "a writer (%s)", smz_writer_errmsg(w));
     smz_writer_entry page = {.path = "index.html", .mime = "text/html", .data = "<p>hi</p>", .size = 9};
     smz_writer_entry big = {.path = "film.webm", .title = "A film", .mime = "video/webm", .size = BIG};
-    smz_writer_entry image = {.path = "logo.png", .mime = "image/png", .data = "\x89PNG not really", .size = 16};
+    smz_writer_entry image = {.path = "logo.png",
+                              .mime = "image/png",
+                              .data = "\x89PNG not really",
+                              .size = 16};
     CHECK(smz_writer_add(w, &page) == SMZ_OK && smz_writer_add(w, &image) == SMZ_OK, "small entries");
     rc = smz_writer_add_stream(w, &big, fill, NULL);
     CHECK(rc == SMZ_OK, "a 66 MiB entry streams in (%s)", smz_writer_errmsg(w));
@@ -77,7 +80,8 @@ int main(void)
     for (size_t i = 0; mem && i <= BIG; i++)
         mem[i] = byte_at(i);
     smz_writer_entry inmem = {.path = "copy.webm", .mime = "video/webm", .data = mem, .size = BIG + 1};
-    CHECK(mem && smz_writer_add(w, &inmem) == SMZ_OK, "a 66 MiB entry from memory (%s)", smz_writer_errmsg(w));
+    CHECK(mem && smz_writer_add(w, &inmem) == SMZ_OK, "a 66 MiB entry from memory (%s)",
+          smz_writer_errmsg(w));
     free(mem);
     smz_writer_set_meta(w, "MainPage", "index.html", 10);
     rc = smz_writer_finish(w);
@@ -96,42 +100,49 @@ int main(void)
     int ok = e && buf;
     fetches(r);
     /* The end first, as a video player asks for it. */
-    ok = ok && smz_reader_read_range(r, e, BIG - 4096, buf, 4096) == SMZ_OK && same_range(buf, BIG - 4096, 4096);
+    ok = ok && smz_reader_read_range(r, e, BIG - 4096, buf, 4096) == SMZ_OK &&
+         same_range(buf, BIG - 4096, 4096);
     CHECK(ok, "a range at the end");
     long first = fetches(r);
-    ok = ok && smz_reader_read_range(r, e, BIG - 8192, buf, 4096) == SMZ_OK && same_range(buf, BIG - 8192, 4096) &&
-         smz_reader_read_range(r, e, 12345, buf, 4096) == SMZ_OK && same_range(buf, 12345, 4096) &&
-         smz_reader_read_range(r, e, BIG - 4096, buf, 4096) == SMZ_OK && same_range(buf, BIG - 4096, 4096);
+    ok = ok && smz_reader_read_range(r, e, BIG - 8192, buf, 4096) == SMZ_OK &&
+         same_range(buf, BIG - 8192, 4096) && smz_reader_read_range(r, e, 12345, buf, 4096) == SMZ_OK &&
+         same_range(buf, 12345, 4096) && smz_reader_read_range(r, e, BIG - 4096, buf, 4096) == SMZ_OK &&
+         same_range(buf, BIG - 4096, 4096);
     long again = fetches(r);
-    CHECK(ok && again < 64, "ranges after the first cost next to nothing (%ld page fetches; the first %ld)",
-          again, first);
+    CHECK(ok && again < 64,
+          "ranges after the first cost next to nothing (%ld page fetches; the first %ld)", again, first);
     /* A server's reader handle reads other entries between two ranges. */
     smz_entry *logo = NULL;
     unsigned char *data = NULL;
     size_t dlen = 0;
     ok = ok && smz_reader_find(r, "logo.png", &logo) == SMZ_OK &&
-         smz_reader_read(r, logo, 100, &data, &dlen) == SMZ_OK && dlen == 16 && !memcmp(data, "\x89PNG", 4);
+         smz_reader_read(r, logo, 100, &data, &dlen) == SMZ_OK && dlen == 16 &&
+         !memcmp(data, "\x89PNG", 4);
     free(data);
     smz_entry_free(logo);
     fetches(r);
-    ok = ok && smz_reader_read_range(r, e, BIG - 4096, buf, 4096) == SMZ_OK && same_range(buf, BIG - 4096, 4096);
+    ok = ok && smz_reader_read_range(r, e, BIG - 4096, buf, 4096) == SMZ_OK &&
+         same_range(buf, BIG - 4096, 4096);
     again = fetches(r);
-    CHECK(ok && again < 64, "and so do they after reading another cluster in between (%ld page fetches)", again);
+    CHECK(ok && again < 64, "and so do they after reading another cluster in between (%ld page fetches)",
+          again);
     for (uint64_t off = 0; ok && off < BIG; off += 1 << 16)
         ok = smz_reader_read_range(r, e, off, buf, 1 << 16) == SMZ_OK && same_range(buf, off, 1 << 16);
     long all = fetches(r);
     CHECK(ok, "the whole entry in 64 KiB ranges is the bytes written");
-    CHECK(all < 2 * (long)(BIG / PAGE), "reading it fetches each page about once (%ld fetches, %zu pages)", all,
-          BIG / PAGE);
+    CHECK(all < 2 * (long)(BIG / PAGE),
+          "reading it fetches each page about once (%ld fetches, %zu pages)", all, BIG / PAGE);
     smz_entry_free(e);
     e = NULL;
     CHECK(smz_reader_find(r, "copy.webm", &e) == SMZ_OK && e->size == BIG + 1 &&
-              smz_reader_read_range(r, e, BIG - 65535, buf, 65536) == SMZ_OK && same_range(buf, BIG - 65535, 65536),
+              smz_reader_read_range(r, e, BIG - 65535, buf, 65536) == SMZ_OK &&
+              same_range(buf, BIG - 65535, 65536),
           "the entry from memory reads back too, to its last byte");
     smz_entry_free(e);
     uint64_t problems = 99;
     rc = smz_reader_check(r, problem, NULL, &problems);
-    CHECK(rc == SMZ_OK && problems == 0, "smz check finds it sound (%llu problems)", (unsigned long long)problems);
+    CHECK(rc == SMZ_OK && problems == 0, "smz check finds it sound (%llu problems)",
+          (unsigned long long)problems);
     free(buf);
     smz_reader_close(r);
 

@@ -127,7 +127,8 @@ static char *tamper_b64(const char *text, int n, size_t at, unsigned char x)
     size_t len = 0;
 
     if (sodium_base642bin(bin, sizeof bin, line, strlen(line), NULL, &len, NULL,
-                          sodium_base64_VARIANT_ORIGINAL) != 0 || at >= len) {
+                          sodium_base64_VARIANT_ORIGINAL) != 0 ||
+        at >= len) {
         free(line);
         return NULL;
     }
@@ -141,8 +142,8 @@ static char *tamper_b64(const char *text, int n, size_t at, unsigned char x)
 /* Parses SIGTEXT and verifies it over the file PATH with PK.  Returns the
  * code; the message is ERR; *tc gets a copy of the trusted comment on
  * success (if tc). */
-static smz_err verify_text(const char *sigtext, size_t len, const smz_pubkey *pk,
-                           const char *path, unsigned flags, char **tc)
+static smz_err verify_text(const char *sigtext, size_t len, const smz_pubkey *pk, const char *path,
+                           unsigned flags, char **tc)
 {
     smz_sig *sig = NULL;
     smz_err rc = smz_sig_parse(cx, sigtext, len, &sig);
@@ -160,8 +161,7 @@ static smz_err verify_text(const char *sigtext, size_t len, const smz_pubkey *pk
     return rc;
 }
 
-static smz_err verify_str(const char *sigtext, const smz_pubkey *pk, const char *path,
-                          unsigned flags)
+static smz_err verify_str(const char *sigtext, const smz_pubkey *pk, const char *path, unsigned flags)
 {
     return verify_text(sigtext, sigtext ? strlen(sigtext) : 0, pk, path, flags, NULL);
 }
@@ -248,8 +248,9 @@ static void test_ours_to_minisign(smz_seckey **sk_out, smz_pubkey **pk_out, char
     free(l1);
     free(pubtext);
 
-    CHECK(smz_sign_file(cx, sk, "data.bin", "samizdat test\tfile:data.bin", NULL, &sig,
-          &len) == SMZ_OK && sig && len == strlen(sig),
+    CHECK(smz_sign_file(cx, sk, "data.bin", "samizdat test\tfile:data.bin", NULL, &sig, &len) ==
+                  SMZ_OK &&
+              sig && len == strlen(sig),
           "ours: sign data.bin");
     CHECK(sig && spit("data.bin.minisig", sig, len) == 0, "ours: write data.bin.minisig");
     CHECK(sh(MINISIGN " -Vm data.bin -p ours.pub >mv.out 2>&1") == 0,
@@ -265,12 +266,12 @@ static void test_ours_to_minisign(smz_seckey **sk_out, smz_pubkey **pk_out, char
     CHECK(sh(MINISIGN " -Vm data_mod.bin -x data.bin.minisig -p ours.pub >/dev/null 2>&1") != 0,
           "minisign refuses our signature over a changed file");
 
-    CHECK(verify_text(sig, len, pk, "data.bin", 0, &tc) == SMZ_OK &&
-          tc && strcmp(tc, "samizdat test\tfile:data.bin") == 0,
+    CHECK(verify_text(sig, len, pk, "data.bin", 0, &tc) == SMZ_OK && tc &&
+              strcmp(tc, "samizdat test\tfile:data.bin") == 0,
           "ours verifies ours, trusted comment intact (%s)", ERR);
     free(tc);
-    CHECK(smz_pubkey_parse(cx, b64, strlen(b64), &pk2) == SMZ_OK &&
-          smz_pubkey_equal(pk, pk2), "ours: -P form parses back to the same key");
+    CHECK(smz_pubkey_parse(cx, b64, strlen(b64), &pk2) == SMZ_OK && smz_pubkey_equal(pk, pk2),
+          "ours: -P form parses back to the same key");
     smz_pubkey_free(pk2);
 
     /* minisign signs with our (unencrypted) secret key. */
@@ -280,7 +281,7 @@ static void test_ours_to_minisign(smz_seckey **sk_out, smz_pubkey **pk_out, char
         size_t l;
         char *t = slurp("other.txt.minisig", &l), *c = NULL;
         CHECK(t && verify_text(t, l, pk, "other.txt", 0, &c) == SMZ_OK && c &&
-              strcmp(c, "by minisign, our key") == 0,
+                  strcmp(c, "by minisign, our key") == 0,
               "ours verifies what minisign signed with our key (%s)", ERR);
         free(c);
         free(t);
@@ -300,43 +301,45 @@ static void test_minisign_to_ours(smz_pubkey **ms_pk_out)
 
     CHECK(sh(MINISIGN " -G -W -p ms.pub -s ms.sec >/dev/null 2>&1") == 0,
           "minisign -G -W makes an unencrypted key pair");
-    CHECK(smz_pubkey_load(cx, "ms.pub", &pk) == SMZ_OK, "ours loads minisign's .pub (%s)",
-          ERR);
+    CHECK(smz_pubkey_load(cx, "ms.pub", &pk) == SMZ_OK, "ours loads minisign's .pub (%s)", ERR);
     CHECK(smz_seckey_load(cx, "ms.sec", NULL, &sk) == SMZ_OK,
           "ours loads minisign's unencrypted secret key (%s)", ERR);
-    CHECK(sk && smz_seckey_pubkey(cx, sk, &pk2) == SMZ_OK && pk &&
-          smz_pubkey_equal(pk, pk2), "minisign's secret and public key agree in ours");
+    CHECK(sk && smz_seckey_pubkey(cx, sk, &pk2) == SMZ_OK && pk && smz_pubkey_equal(pk, pk2),
+          "minisign's secret and public key agree in ours");
     text = slurp("ms.pub", &len);
     l1 = line_of(text, 1);
     l2 = line_of(text, 2);
     if (pk)
         smz_pubkey_keyid(pk, id);
     CHECK(pk && strstr(l1, id) != NULL, "key id %s printed as minisign prints it (%s)", id, l1);
-    CHECK(smz_pubkey_parse(cx, l2, strlen(l2), &pk3) == SMZ_OK &&
-          smz_pubkey_equal(pk, pk3), "the bare base64 line (-P form) parses to the same key");
+    CHECK(smz_pubkey_parse(cx, l2, strlen(l2), &pk3) == SMZ_OK && smz_pubkey_equal(pk, pk3),
+          "the bare base64 line (-P form) parses to the same key");
     free(l1);
     free(l2);
     free(text);
 
-    CHECK(sh(MINISIGN " -S -m data.bin -x ms.minisig -s ms.sec -t 'from minisign' >/dev/null 2>&1")
-              == 0, "minisign -S signs data.bin");
+    CHECK(sh(MINISIGN " -S -m data.bin -x ms.minisig -s ms.sec -t 'from minisign' >/dev/null 2>&1") == 0,
+          "minisign -S signs data.bin");
     text = slurp("ms.minisig", &len);
     CHECK(text && verify_text(text, len, pk, "data.bin", 0, &tc) == SMZ_OK && tc &&
-          strcmp(tc, "from minisign") == 0, "ours verifies minisign's signature (%s)", ERR);
+              strcmp(tc, "from minisign") == 0,
+          "ours verifies minisign's signature (%s)", ERR);
     {
         smz_sig *s = NULL;
-        CHECK(text && smz_sig_parse(cx, text, len, &s) == SMZ_OK &&
-              !smz_sig_is_legacy(s), "minisign 0.11 signs prehashed (ED) by default");
+        CHECK(text && smz_sig_parse(cx, text, len, &s) == SMZ_OK && !smz_sig_is_legacy(s),
+              "minisign 0.11 signs prehashed (ED) by default");
         smz_sig_free(s);
     }
     free(tc);
     free(text);
 
-    CHECK(sk && smz_sign_file(cx, sk, "other.txt", "ours with minisign's key", NULL, &sig,
-          &slen) == SMZ_OK && spit("o2.minisig", sig, slen) == 0,
+    CHECK(sk &&
+              smz_sign_file(cx, sk, "other.txt", "ours with minisign's key", NULL, &sig, &slen) ==
+                  SMZ_OK &&
+              spit("o2.minisig", sig, slen) == 0,
           "ours signs with minisign's secret key");
     CHECK(sh(MINISIGN " -Vm other.txt -x o2.minisig -p ms.pub >o2.out 2>&1") == 0 &&
-          contains("o2.out", "Trusted comment: ours with minisign's key"),
+              contains("o2.out", "Trusted comment: ours with minisign's key"),
           "minisign verifies it with its own .pub");
     free(sig);
     smz_pubkey_free(pk2);
@@ -362,8 +365,8 @@ static void test_encrypted(void)
     CHECK(smz_pubkey_load(cx, "enc.pub", &pk) == SMZ_OK, "load enc.pub");
     CHECK(smz_seckey_load(cx, "enc.sec", "correct horse", &sk) == SMZ_OK,
           "ours decrypts minisign's encrypted key with the right password (%s)", ERR);
-    CHECK(sk && smz_seckey_pubkey(cx, sk, &pk2) == SMZ_OK && pk &&
-          smz_pubkey_equal(pk, pk2), "the decrypted key matches enc.pub");
+    CHECK(sk && smz_seckey_pubkey(cx, sk, &pk2) == SMZ_OK && pk && smz_pubkey_equal(pk, pk2),
+          "the decrypted key matches enc.pub");
     rc = smz_seckey_load(cx, "enc.sec", "wrong horse", &sk2);
     CHECK(rc == SMZ_E_INVALID && sk2 == NULL && strstr(ERR, "wrong password"),
           "a wrong password fails clearly: %s", ERR);
@@ -378,29 +381,31 @@ static void test_encrypted(void)
 
     /* Ours encrypted (libsodium's minimum scrypt limits to keep the test
      * fast; the file records them, so minisign uses them too). */
-    CHECK(smz_seckey_generate(cx, &sk) == SMZ_OK &&
-          smz_seckey_pubkey(cx, sk, &pk) == SMZ_OK &&
-          smz_pubkey_save(cx, pk, "oenc.pub", NULL) == SMZ_OK &&
-          smz_seckey_save(cx, sk, "oenc.sec", "hunter2", 32768, 16777216, NULL) ==
-              SMZ_OK, "ours: save an encrypted secret key (%s)", ERR);
+    CHECK(smz_seckey_generate(cx, &sk) == SMZ_OK && smz_seckey_pubkey(cx, sk, &pk) == SMZ_OK &&
+              smz_pubkey_save(cx, pk, "oenc.pub", NULL) == SMZ_OK &&
+              smz_seckey_save(cx, sk, "oenc.sec", "hunter2", 32768, 16777216, NULL) == SMZ_OK,
+          "ours: save an encrypted secret key (%s)", ERR);
     text = slurp("oenc.sec", &len);
     CHECK(text && !strstr(text, "\n\n"), "ours: encrypted key file written");
-    CHECK(text && smz_seckey_parse(cx, text, len, "hunter2", &sk2) == SMZ_OK &&
-          sk2 && smz_seckey_pubkey(cx, sk2, &pk2) == SMZ_OK &&
-          smz_pubkey_equal(pk, pk2), "ours decrypts ours");
+    CHECK(text && smz_seckey_parse(cx, text, len, "hunter2", &sk2) == SMZ_OK && sk2 &&
+              smz_seckey_pubkey(cx, sk2, &pk2) == SMZ_OK && smz_pubkey_equal(pk, pk2),
+          "ours decrypts ours");
     smz_seckey_free(sk2);
     sk2 = NULL;
     CHECK(text && smz_seckey_parse(cx, text, len, "hunter3", &sk2) == SMZ_E_INVALID &&
-          strstr(ERR, "wrong password"), "ours refuses ours with a wrong password");
+              strstr(ERR, "wrong password"),
+          "ours refuses ours with a wrong password");
     free(text);
     CHECK(sh("echo hunter2 | " MINISIGN " -S -s oenc.sec -m other.txt -x oenc.minisig -t enc "
-             ">/dev/null 2>&1") == 0, "minisign decrypts our encrypted key (password on stdin)");
+             ">/dev/null 2>&1") == 0,
+          "minisign decrypts our encrypted key (password on stdin)");
     text = slurp("oenc.minisig", &len);
     CHECK(text && verify_text(text, len, pk, "other.txt", 0, NULL) == SMZ_OK,
           "ours verifies what minisign signed with it");
     free(text);
     CHECK(sh("echo hunter3 | " MINISIGN " -S -s oenc.sec -m other.txt -x bad.minisig "
-             ">/dev/null 2>&1") != 0, "minisign refuses our key with a wrong password");
+             ">/dev/null 2>&1") != 0,
+          "minisign refuses our key with a wrong password");
     smz_seckey_free(sk);
     smz_pubkey_free(pk);
     smz_pubkey_free(pk2);
@@ -426,8 +431,7 @@ static void test_hand_built(const smz_pubkey *ours)
     memcpy(pkbin + 2, id, 8);
     memcpy(pkbin + 10, pk, 32);
     sodium_bin2base64(b64pk, sizeof b64pk, pkbin, sizeof pkbin, sodium_base64_VARIANT_ORIGINAL);
-    CHECK(smz_pubkey_parse(cx, b64pk, strlen(b64pk), &p) == SMZ_OK,
-          "hand-built public key parses");
+    CHECK(smz_pubkey_parse(cx, b64pk, strlen(b64pk), &p) == SMZ_OK, "hand-built public key parses");
     smz_pubkey_keyid(p, kid);
     CHECK(strcmp(kid, "807060504030201") == 0, "key id bytes 01..08 print as %s", kid);
     snprintf(text, sizeof text, "untrusted comment: hand\n%s\n", b64pk);
@@ -442,16 +446,15 @@ static void test_hand_built(const smz_pubkey *ours)
     crypto_sign_detached(glob, NULL, gm, 64 + strlen(tc), sk);
     sodium_bin2base64(b64sig, sizeof b64sig, bin, sizeof bin, sodium_base64_VARIANT_ORIGINAL);
     sodium_bin2base64(b64g, sizeof b64g, glob, sizeof glob, sodium_base64_VARIANT_ORIGINAL);
-    snprintf(text, sizeof text, "untrusted comment: legacy\n%s\ntrusted comment: %s\n%s\n", b64sig,
-             tc, b64g);
+    snprintf(text, sizeof text, "untrusted comment: legacy\n%s\ntrusted comment: %s\n%s\n", b64sig, tc,
+             b64g);
     spits("legacy.minisig", text);
     CHECK(sh(MINISIGN " -Vm data.bin -x legacy.minisig -p hand.pub >/dev/null 2>&1") == 0,
           "minisign accepts the hand-built legacy signature (the test builds it right)");
     CHECK(sh(MINISIGN " -H -Vm data.bin -x legacy.minisig -p hand.pub >/dev/null 2>&1") != 0,
           "minisign -H refuses it");
     rc = verify_str(text, p, "data.bin", 0);
-    CHECK(rc == SMZ_E_UNSUPPORTED && strcmp(ERR,
-          "legacy non-prehashed signature not accepted") == 0,
+    CHECK(rc == SMZ_E_UNSUPPORTED && strcmp(ERR, "legacy non-prehashed signature not accepted") == 0,
           "legacy Ed refused by default: %s", ERR);
     keep("legacy");
     CHECK(verify_str(text, p, "data.bin", SMZ_SIG_ALLOW_LEGACY) == SMZ_OK,
@@ -459,10 +462,11 @@ static void test_hand_built(const smz_pubkey *ours)
     CHECK(smz_sig_parse(cx, text, strlen(text), &sig) == SMZ_OK && smz_sig_is_legacy(sig),
           "parsed as legacy");
     CHECK(smz_sig_verify_data(cx, sig, p, data, dlen, SMZ_SIG_ALLOW_LEGACY) == SMZ_OK &&
-          strcmp(smz_sig_trusted_comment(sig), tc) == 0, "legacy accepted over the data in memory");
+              strcmp(smz_sig_trusted_comment(sig), tc) == 0,
+          "legacy accepted over the data in memory");
     crypto_generichash(hash, 64, (unsigned char *)data, dlen, NULL, 0);
-    CHECK(smz_sig_verify_hash(cx, sig, p, hash, SMZ_SIG_ALLOW_LEGACY) ==
-              SMZ_E_UNSUPPORTED && smz_sig_trusted_comment(sig) == NULL,
+    CHECK(smz_sig_verify_hash(cx, sig, p, hash, SMZ_SIG_ALLOW_LEGACY) == SMZ_E_UNSUPPORTED &&
+              smz_sig_trusted_comment(sig) == NULL,
           "legacy cannot be checked against a hash: %s", ERR);
     CHECK(verify_str(text, p, "data_mod.bin", SMZ_SIG_ALLOW_LEGACY) == SMZ_E_SIGNATURE,
           "allowed legacy still fails over a changed file");
@@ -476,10 +480,8 @@ static void test_hand_built(const smz_pubkey *ours)
     crypto_sign_detached(glob, NULL, gm, 64 + strlen(tc), sk);
     sodium_bin2base64(b64sig, sizeof b64sig, bin, sizeof bin, sodium_base64_VARIANT_ORIGINAL);
     sodium_bin2base64(b64g, sizeof b64g, glob, sizeof glob, sodium_base64_VARIANT_ORIGINAL);
-    snprintf(text, sizeof text, "untrusted comment: x\n%s\ntrusted comment: %s\n%s\n", b64sig, tc,
-             b64g);
-    CHECK(verify_str(text, p, "data.bin", 0) == SMZ_OK, "hand-built ED signature verifies (%s)",
-          ERR);
+    snprintf(text, sizeof text, "untrusted comment: x\n%s\ntrusted comment: %s\n%s\n", b64sig, tc, b64g);
+    CHECK(verify_str(text, p, "data.bin", 0) == SMZ_OK, "hand-built ED signature verifies (%s)", ERR);
     CHECK(verify_str(text, ours, "data.bin", 0) == SMZ_E_SIGNATURE && strstr(ERR, "wrong key"),
           "verified against another public key: %s", ERR);
     spits("hand.minisig", text);
@@ -554,8 +556,7 @@ static void test_must_fail(const char *good, const smz_pubkey *pk, const smz_pub
     l[strlen(l) - 4] = '\0';
     t = with_line(good, 2, l);
     rc = verify_str(t, pk, "data.bin", 0);
-    CHECK(rc == SMZ_E_INVALID && strstr(ERR, "characters"), "base64 of the wrong length fails: %s",
-          ERR);
+    CHECK(rc == SMZ_E_INVALID && strstr(ERR, "characters"), "base64 of the wrong length fails: %s", ERR);
     keep("wrong length");
     free(t);
     free(l);
@@ -572,21 +573,18 @@ static void test_must_fail(const char *good, const smz_pubkey *pk, const smz_pub
     memcpy(big, "untrusted comment: ", 19);
     t = with_line(good, 1, big);
     rc = verify_str(t, pk, "data.bin", 0);
-    CHECK(rc == SMZ_E_INVALID && strstr(ERR, "line 1 is longer"), "an over-long line 1 fails: %s",
-          ERR);
+    CHECK(rc == SMZ_E_INVALID && strstr(ERR, "line 1 is longer"), "an over-long line 1 fails: %s", ERR);
     keep("over-long line");
     free(t);
     memcpy(big, "trusted comment: ", 17);
     t = with_line(good, 3, big);
     rc = verify_str(t, pk, "data.bin", 0);
-    CHECK(rc == SMZ_E_INVALID && strstr(ERR, "line 3 is longer"), "an over-long line 3 fails: %s",
-          ERR);
+    CHECK(rc == SMZ_E_INVALID && strstr(ERR, "line 3 is longer"), "an over-long line 3 fails: %s", ERR);
     free(t);
     big[17 + SMZ_SIGN_TRUSTED_COMMENT_MAX + 1] = '\0';
     t = with_line(good, 3, big);
     rc = verify_str(t, pk, "data.bin", 0);
-    CHECK(rc == SMZ_E_INVALID && strstr(ERR, "over 8173"), "a trusted comment over 8173 bytes: %s",
-          ERR);
+    CHECK(rc == SMZ_E_INVALID && strstr(ERR, "over 8173"), "a trusted comment over 8173 bytes: %s", ERR);
     free(t);
 
     /* Every truncation: all fail but the one that only loses the last LF. */
@@ -599,8 +597,7 @@ static void test_must_fail(const char *good, const smz_pubkey *pk, const smz_pub
     }
     CHECK(n_bad == glen - 1 && n_ok == 1, "all %zu truncations fail as invalid but the final LF's",
           glen);
-    rc = verify_text(good, strchr(strchr(good, '\n') + 1, '\n') + 1 - good, pk, "data.bin", 0,
-                     NULL);
+    rc = verify_text(good, strchr(strchr(good, '\n') + 1, '\n') + 1 - good, pk, "data.bin", 0, NULL);
     CHECK(rc == SMZ_E_INVALID && strstr(ERR, "truncated"), "truncated after line 2: %s", ERR);
     keep("truncated");
 
@@ -675,26 +672,27 @@ static void test_files_and_keys(const smz_pubkey *pk)
     CHECK(smz_sig_load(cx, "huge.minisig", &sig) == SMZ_E_TOOBIG && !sig,
           "a signature file over the cap: %s", ERR);
     free(big);
-    CHECK(smz_sig_load(cx, "missing.minisig", &sig) == SMZ_E_NOTFOUND,
-          "a missing signature file: %s", ERR);
+    CHECK(smz_sig_load(cx, "missing.minisig", &sig) == SMZ_E_NOTFOUND, "a missing signature file: %s",
+          ERR);
     CHECK(smz_sig_load(cx, "data.bin.minisig", &sig) == SMZ_OK, "load a .minisig");
     CHECK(sig && smz_sig_trusted_comment(sig) == NULL, "no trusted comment before verification");
     CHECK(sig && smz_sig_verify_file(cx, sig, pk, "data.bin", 0) == SMZ_OK &&
-          smz_sig_trusted_comment(sig) != NULL, "trusted comment after verification");
+              smz_sig_trusted_comment(sig) != NULL,
+          "trusted comment after verification");
     CHECK(sig && smz_sig_verify_hash(cx, sig, pk, h, 0) == SMZ_E_SIGNATURE &&
-          smz_sig_trusted_comment(sig) == NULL, "a later failed verify hides it again");
+              smz_sig_trusted_comment(sig) == NULL,
+          "a later failed verify hides it again");
     smz_sig_free(sig);
 
     /* Public keys. */
-    CHECK(smz_pubkey_parse(cx, "RWQ*", 4, &p) == SMZ_E_INVALID && !p,
-          "public key: junk: %s", ERR);
+    CHECK(smz_pubkey_parse(cx, "RWQ*", 4, &p) == SMZ_E_INVALID && !p, "public key: junk: %s", ERR);
     text = slurp("ours.pub", &len);
     l = line_of(text, 2);
     {
         char *t2 = malloc(len + 4);
         snprintf(t2, len + 4, "%sx\n", text);
-        CHECK(smz_pubkey_parse(cx, t2, strlen(t2), &p) == SMZ_E_INVALID,
-              "public key: a third line: %s", ERR);
+        CHECK(smz_pubkey_parse(cx, t2, strlen(t2), &p) == SMZ_E_INVALID, "public key: a third line: %s",
+              ERR);
         free(t2);
     }
     {
@@ -748,8 +746,8 @@ static void test_files_and_keys(const smz_pubkey *pk)
 
     /* Signing arguments. */
     CHECK(smz_seckey_load(cx, "ours.sec", NULL, &sk) == SMZ_OK, "reload ours.sec");
-    CHECK(smz_sign_hash(cx, sk, h, "two\nlines", NULL, &sig2, NULL) == SMZ_E_INVALID &&
-          !sig2, "a trusted comment with a line feed is refused: %s", ERR);
+    CHECK(smz_sign_hash(cx, sk, h, "two\nlines", NULL, &sig2, NULL) == SMZ_E_INVALID && !sig2,
+          "a trusted comment with a line feed is refused: %s", ERR);
     big = malloc(SMZ_SIGN_TRUSTED_COMMENT_MAX + 2);
     memset(big, 'c', SMZ_SIGN_TRUSTED_COMMENT_MAX + 1);
     big[SMZ_SIGN_TRUSTED_COMMENT_MAX + 1] = '\0';
@@ -757,7 +755,8 @@ static void test_files_and_keys(const smz_pubkey *pk)
           "a trusted comment over the cap is refused");
     big[SMZ_SIGN_TRUSTED_COMMENT_MAX] = '\0';
     CHECK(smz_sign_file(cx, sk, "other.txt", big, "max", &sig2, &len) == SMZ_OK &&
-          spit("max.minisig", sig2, len) == 0, "a trusted comment of exactly the cap is signed");
+              spit("max.minisig", sig2, len) == 0,
+          "a trusted comment of exactly the cap is signed");
     CHECK(sh(MINISIGN " -Vm other.txt -x max.minisig -p ours.pub >/dev/null 2>&1") == 0,
           "minisign accepts a trusted comment of %d bytes", SMZ_SIGN_TRUSTED_COMMENT_MAX);
     free(sig2);
@@ -781,24 +780,25 @@ static void test_keyring(const smz_pubkey *pk)
     ring = malloc(a + b + c + 100);
     snprintf(ring, a + b + c + 100, "# people we trust\n%s\n%s%s\n\n", ours, ms, l);
     spits("trusted.keys", ring);
-    CHECK(smz_keyring_load(cx, "trusted.keys", &kr) == SMZ_OK &&
-          smz_keyring_count(kr) == 3, "keyring: .pub files and a bare key line: 3 keys (%s)", ERR);
+    CHECK(smz_keyring_load(cx, "trusted.keys", &kr) == SMZ_OK && smz_keyring_count(kr) == 3,
+          "keyring: .pub files and a bare key line: 3 keys (%s)", ERR);
     CHECK(smz_sig_load(cx, "data.bin.minisig", &sig) == SMZ_OK &&
-          smz_keyring_find(cx, kr, sig, &found) == SMZ_OK && found &&
-          smz_pubkey_equal(found, pk), "keyring: finds the signer's key");
+              smz_keyring_find(cx, kr, sig, &found) == SMZ_OK && found && smz_pubkey_equal(found, pk),
+          "keyring: finds the signer's key");
     CHECK(found && smz_sig_verify_file(cx, sig, found, "data.bin", 0) == SMZ_OK,
           "keyring: and it verifies");
     smz_sig_free(sig);
     sig = NULL;
     CHECK(smz_sig_load(cx, "hand.minisig", &sig) == SMZ_OK &&
-          smz_keyring_find(cx, kr, sig, &found) == SMZ_E_SIGNATURE && !found &&
-          strstr(ERR, "not one of the 3 trusted keys"), "keyring: an unknown signer: %s", ERR);
+              smz_keyring_find(cx, kr, sig, &found) == SMZ_E_SIGNATURE && !found &&
+              strstr(ERR, "not one of the 3 trusted keys"),
+          "keyring: an unknown signer: %s", ERR);
     smz_sig_free(sig);
 
     smz_pubkey_base64(pk, b64);
     snprintf(ring, a + b + c + 100, "%s\n%s\n", b64, b64);
-    CHECK(smz_keyring_parse(cx, ring, strlen(ring), &kr2) == SMZ_OK &&
-          smz_keyring_count(kr2) == 1, "keyring: the same key twice counts once");
+    CHECK(smz_keyring_parse(cx, ring, strlen(ring), &kr2) == SMZ_OK && smz_keyring_count(kr2) == 1,
+          "keyring: the same key twice counts once");
     smz_keyring_free(kr2);
     kr2 = NULL;
     {
@@ -812,17 +812,18 @@ static void test_keyring(const smz_pubkey *pk)
         sodium_bin2base64(other, sizeof other, bin, sizeof bin, sodium_base64_VARIANT_ORIGINAL);
         snprintf(ring, a + b + c + 100, "%s\n%s\n", b64, other);
         smz_pubkey_keyid(pk, id);
-        CHECK(smz_keyring_parse(cx, ring, strlen(ring), &kr2) == SMZ_E_INVALID &&
-              strstr(ERR, id) && strstr(ERR, "line 2"), "keyring: two keys, one id: %s", ERR);
+        CHECK(smz_keyring_parse(cx, ring, strlen(ring), &kr2) == SMZ_E_INVALID && strstr(ERR, id) &&
+                  strstr(ERR, "line 2"),
+              "keyring: two keys, one id: %s", ERR);
     }
     CHECK(smz_keyring_parse(cx, "untrusted comment: x\n\n", 22, &kr2) == SMZ_E_INVALID,
           "keyring: a comment with no key: %s", ERR);
-    CHECK(smz_keyring_parse(cx, "# nothing\n", 10, &kr2) == SMZ_E_INVALID,
-          "keyring: no key: %s", ERR);
-    CHECK(smz_keyring_parse(cx, "RWQnotakey\n", 11, &kr2) == SMZ_E_INVALID &&
-          strstr(ERR, "line 1"), "keyring: a bad key line: %s", ERR);
+    CHECK(smz_keyring_parse(cx, "# nothing\n", 10, &kr2) == SMZ_E_INVALID, "keyring: no key: %s", ERR);
+    CHECK(smz_keyring_parse(cx, "RWQnotakey\n", 11, &kr2) == SMZ_E_INVALID && strstr(ERR, "line 1"),
+          "keyring: a bad key line: %s", ERR);
     CHECK(smz_keyring_new(&kr2) == SMZ_OK && smz_keyring_add(cx, kr2, pk) == SMZ_OK &&
-          smz_keyring_count(kr2) == 1, "keyring: built by hand");
+              smz_keyring_count(kr2) == 1,
+          "keyring: built by hand");
     smz_keyring_free(kr2);
     smz_keyring_free(kr);
     free(ring);
@@ -835,8 +836,8 @@ static void test_keyring(const smz_pubkey *pk)
 /* What a failed verify call found (smz_sig_checked), for telling which
  * part was altered; the comment's text before it is verified; merging
  * keyrings; telling an encrypted secret key file without its password. */
-static unsigned checked_after(const char *sigtext, const smz_pubkey *pk, const char *path,
-                              smz_err *rc, char **text)
+static unsigned checked_after(const char *sigtext, const smz_pubkey *pk, const char *path, smz_err *rc,
+                              char **text)
 {
     smz_sig *sig = NULL;
     unsigned ck = 0;
@@ -885,10 +886,9 @@ static void test_diagnostics(const char *good, const smz_pubkey *pk, const smz_p
     CHECK(smz_sig_checked(NULL) == 0 && smz_sig_comment_text(NULL) == NULL, "NULL handles");
 
     CHECK(smz_keyring_new(&a) == SMZ_OK && smz_keyring_new(&b) == SMZ_OK &&
-              smz_keyring_add(cx, a, pk) == SMZ_OK &&
-              smz_keyring_add(cx, b, ms_pk) == SMZ_OK &&
-              smz_keyring_add(cx, b, pk) == SMZ_OK &&
-              smz_keyring_merge(cx, a, b) == SMZ_OK && smz_keyring_count(a) == 2,
+              smz_keyring_add(cx, a, pk) == SMZ_OK && smz_keyring_add(cx, b, ms_pk) == SMZ_OK &&
+              smz_keyring_add(cx, b, pk) == SMZ_OK && smz_keyring_merge(cx, a, b) == SMZ_OK &&
+              smz_keyring_count(a) == 2,
           "keyring_merge adds the new keys, a key twice counts once");
     CHECK(smz_keyring_merge(cx, a, NULL) == SMZ_E_INVALID, "keyring_merge: NULL");
     smz_keyring_free(a);
@@ -900,8 +900,8 @@ static void test_diagnostics(const char *good, const smz_pubkey *pk, const smz_p
           "minisign's encrypted key is told apart without its password (%s)", ERR);
     CHECK(smz_seckey_file_encrypted(cx, "ms.pub", &enc) == SMZ_E_INVALID,
           "a public key is not a secret key: %s", ERR);
-    CHECK(smz_seckey_file_encrypted(cx, "nosuch.sec", &enc) == SMZ_E_NOTFOUND,
-          "a missing file: %s", ERR);
+    CHECK(smz_seckey_file_encrypted(cx, "nosuch.sec", &enc) == SMZ_E_NOTFOUND, "a missing file: %s",
+          ERR);
 }
 
 int main(void)

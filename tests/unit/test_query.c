@@ -44,7 +44,8 @@ static void expect(const char *in, const char *want_terms, const char *plain)
     smz_query *q = NULL;
     char err[256], sb[256], tb[4096];
     smz_err rc = smz__query_build(in, strlen(in), &q, err, sizeof err);
-    CHECK(rc == SMZ_OK && !strcmp(terms(q, tb, sizeof tb), want_terms) && !strcmp(smz__query_plain(q), plain),
+    CHECK(rc == SMZ_OK && !strcmp(terms(q, tb, sizeof tb), want_terms) &&
+              !strcmp(smz__query_plain(q), plain),
           "[%s] -> [%s] [%s] (want [%s] [%s]) %s", shown(in, sb, sizeof sb), rc == SMZ_OK ? tb : "-",
           rc == SMZ_OK ? smz__query_plain(q) : "-", want_terms, plain, rc == SMZ_OK ? "" : err);
     smz__query_free(q);
@@ -96,7 +97,9 @@ static void test_table(void)
     expect("\"quoted\"rest", "\"quoted\"|rest", "quoted rest");
     expect("x \" y", "x|\"y\"", "x y");
     expect("C++ *** ()", "C++", "C++");
-    expect("tab\there\nnew\rline\x01" "ctl", "tab|here|new|line|ctl", "tab here new line ctl");
+    expect("tab\there\nnew\rline\x01"
+           "ctl",
+           "tab|here|new|line|ctl", "tab here new line ctl");
     expect("caf\xe9 ok", "caf\xef\xbf\xbd|ok", "caf\xef\xbf\xbd ok");
     expect("\xff\xfe", "\xef\xbf\xbd\xef\xbf\xbd", "\xef\xbf\xbd\xef\xbf\xbd");
     expect("Café crème", "Café|crème", "Café crème");
@@ -105,12 +108,15 @@ static void test_table(void)
     expect("東京　タワー", "東京|タワー", "東京 タワー");
     expect("Linux内核*", "Linux内核", "Linux内核");
     expect("内核Linux*", "内核Linux*", "内核Linux");
-    expect("no\xc2\xa0" "break", "no|break", "no break");
+    expect("no\xc2\xa0"
+           "break",
+           "no|break", "no break");
     /* Embedded NUL is a space. */
     {
         smz_query *q = NULL;
         char tb[64];
-        CHECK(smz__query_build("a\0b", 3, &q, NULL, 0) == SMZ_OK && !strcmp(terms(q, tb, sizeof tb), "a|b"),
+        CHECK(smz__query_build("a\0b", 3, &q, NULL, 0) == SMZ_OK &&
+                  !strcmp(terms(q, tb, sizeof tb), "a|b"),
               "NUL separates terms [%s]", q ? tb : "-");
         CHECK(smz__query_count(q) == 2 && smz__query_term_at(q, 2) == NULL, "count and range");
         smz__query_free(q);
@@ -159,7 +165,8 @@ static void test_table(void)
     memset(longq, 'x', sizeof longq);
     {
         smz_query *q = NULL;
-        CHECK(smz__query_build(longq, SMZ_QUERY_MAX_BYTES, &q, NULL, 0) == SMZ_OK, "1024 bytes are allowed");
+        CHECK(smz__query_build(longq, SMZ_QUERY_MAX_BYTES, &q, NULL, 0) == SMZ_OK,
+              "1024 bytes are allowed");
         smz__query_free(q);
     }
     expect_error(longq, SMZ_QUERY_MAX_BYTES + 1, SMZ_E_TOOBIG, "at most 1024 bytes");
@@ -203,10 +210,31 @@ static uint32_t rnd(void)
 static void test_random(void)
 {
     static const char *const pieces[] = {
-        "\"", "\"", "-", "*", "(", ")", ":", "^", "+", " ", " ", "  ", "AND", "OR", "NOT", "NEAR",
-        "NEAR(", "title", "body", "{", "}", ",", "cats", "dogs", "new", "中", "人权", "タ", "é",
-        "\xff", "\xc3", "\xe4\xb8", "\t", "\n", "\x01", "\x7f", "'", ";", "\\", "%", "_", "?", "ＡＢ",
-        "\xef\xb8\x80", "\xc2\xa0", "x", "-\"", "\"*", "*\"", "\xe3\x80\x80",
+        "\"",       "\"",
+        "-",        "*",
+        "(",        ")",
+        ":",        "^",
+        "+",        " ",
+        " ",        "  ",
+        "AND",      "OR",
+        "NOT",      "NEAR",
+        "NEAR(",    "title",
+        "body",     "{",
+        "}",        ",",
+        "cats",     "dogs",
+        "new",      "中",
+        "人权",     "タ",
+        "é",        "\xff",
+        "\xc3",     "\xe4\xb8",
+        "\t",       "\n",
+        "\x01",     "\x7f",
+        "'",        ";",
+        "\\",       "%",
+        "_",        "?",
+        "ＡＢ",     "\xef\xb8\x80",
+        "\xc2\xa0", "x",
+        "-\"",      "\"*",
+        "*\"",      "\xe3\x80\x80",
     };
     size_t runs = 6000, ok = 0, built = 0, valid = 0;
     char buf[200];
@@ -238,9 +266,10 @@ static void test_random(void)
         valid += all_utf8(q) && smz__query_count(q) <= SMZ_QUERY_MAX_TERMS && smz__query_plain(q)[0];
         smz__query_free(q);
     }
-    CHECK(ok == runs && valid == built && built > runs / 2,
-          "%zu random queries (%zu built, %zu of valid UTF-8): %zu built or refused for a documented reason",
-          runs, built, valid, ok);
+    CHECK(
+        ok == runs && valid == built && built > runs / 2,
+        "%zu random queries (%zu built, %zu of valid UTF-8): %zu built or refused for a documented reason",
+        runs, built, valid, ok);
 }
 
 int main(void)

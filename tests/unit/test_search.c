@@ -37,10 +37,12 @@ static int build(const char *path, int no_index)
     char *hb = long_body(20000, "a deep pearl at the end"); /* 140 KB of text */
     page pages[] = {
         {"index.html", "Welcome", "An introduction to the café and its menu."},
-        {"create-index.html", "CREATE INDEX", "CREATE INDEX constructs an index on the specified column."},
+        {"create-index.html", "CREATE INDEX",
+         "CREATE INDEX constructs an index on the specified column."},
         {"indexes.html", "Indexes",
          "Indexes are a common way to enhance database performance. To create an index, use create index."},
-        {"running.html", "Running the server", "The server runs in the background; it was running yesterday."},
+        {"running.html", "Running the server",
+         "The server runs in the background; it was running yesterday."},
         {"zh1.html", "人权观察", "中国人权问题。人权宣言。"},
         {"zh2.html", "宣言", "人。权 separate characters"},
         {"hostile.html", "<script>alert(1)</script>",
@@ -55,7 +57,8 @@ static int build(const char *path, int no_index)
         {"huge.html", "Huge page", hb},
         {"tools.html", "Tools", "Use pg_restore to load a dump; the f-string docs."},
         {"prose.html", "Prose", "A pg restore, spelt apart, and f string."},
-        {"diplomacy.html", "Diplomatic relations", "Envoys met the activists; diplomats talk of diplomatic ties."},
+        {"diplomacy.html", "Diplomatic relations",
+         "Envoys met the activists; diplomats talk of diplomatic ties."},
         {"envoys.html", "Envoys and diplomats", "Who they are."},
         {"happy.html", "Happyland", "A park."},
     };
@@ -71,11 +74,19 @@ static int build(const char *path, int no_index)
         size_t n = (size_t)snprintf(html, cap, "<html><head><title>t</title></head><body><p>");
         for (const char *s = pages[i].body; *s; s++)
             n += (size_t)snprintf(html + n, cap - n, "%s",
-                                  *s == '<' ? "&lt;" : *s == '>' ? "&gt;" : *s == '&' ? "&amp;" : (char[]){*s, 0});
+                                  *s == '<'   ? "&lt;"
+                                  : *s == '>' ? "&gt;"
+                                  : *s == '&' ? "&amp;"
+                                              : (char[]){*s, 0});
         n += (size_t)snprintf(html + n, cap - n, "</p></body></html>");
         rc = smz__entry_text("text/html", html, n, &text, &tl);
-        smz_writer_entry e = {.path = pages[i].path, .title = pages[i].title, .mime = "text/html",
-                              .data = html, .size = n, .text = text, .text_len = tl};
+        smz_writer_entry e = {.path = pages[i].path,
+                              .title = pages[i].title,
+                              .mime = "text/html",
+                              .data = html,
+                              .size = n,
+                              .text = text,
+                              .text_len = tl};
         if (rc == SMZ_OK)
             rc = smz_writer_add(w, &e);
         free(text);
@@ -93,8 +104,7 @@ static int build(const char *path, int no_index)
 
 /* The paths (or titles) of RES's hits joined by SEP, in a static buffer;
  * "error N" when RC is not SMZ_OK.  Frees RES unless KEEP takes it. */
-static const char *joined(smz_err rc, smz_results *res, int titles, const char *sep,
-                          smz_results **keep)
+static const char *joined(smz_err rc, smz_results *res, int titles, const char *sep, smz_results **keep)
 {
     static char buf[4096];
     if (rc != SMZ_OK) {
@@ -163,8 +173,8 @@ int main(void)
     smz_results_free(res);
     res = NULL;
     got = run(r, "asyncio", 10, 0, NULL, NULL);
-    CHECK(!strncmp(got, "asyncio.html ", 13), "a title that is the query before a site suffix comes first: %s",
-          got);
+    CHECK(!strncmp(got, "asyncio.html ", 13),
+          "a title that is the query before a site suffix comes first: %s", got);
     CHECK(!strcmp(got + strlen(got) - strlen("notitle.txt"), "notitle.txt"),
           "a page without a title comes after those with one: %s", got);
     got = run(r, "CREATE INDEX", 10, 0, NULL, NULL);
@@ -221,8 +231,8 @@ int main(void)
     got = run(r, "server -yesterday", 10, 0, NULL, NULL);
     CHECK(!strcmp(got, ""), "an excluded word: '%s'", got);
     got = run(r, "index -\"common way\"", 10, 0, NULL, NULL);
-    CHECK(has_word(got, "create-index.html") && !has_word(got, "indexes.html"),
-          "an excluded phrase: %s", got);
+    CHECK(has_word(got, "create-index.html") && !has_word(got, "indexes.html"), "an excluded phrase: %s",
+          got);
 
     got = run(r, "人权", 10, 0, &total, NULL);
     CHECK(!strcmp(got, "zh1.html") && total == 1, "a two-character word: %s", got);
@@ -240,8 +250,8 @@ int main(void)
     CHECK(res && res->n == 1, "the hostile page is found");
     if (res && res->n == 1) {
         const char *sn = res->hits[0].snippet;
-        CHECK(strstr(sn, "&lt;b&gt;not markup&lt;/b&gt;") && strstr(sn, "&amp;") && strstr(sn, "&quot;") &&
-                  strstr(sn, "&#39;"),
+        CHECK(strstr(sn, "&lt;b&gt;not markup&lt;/b&gt;") && strstr(sn, "&amp;") &&
+                  strstr(sn, "&quot;") && strstr(sn, "&#39;"),
               "the snippet is escaped: %s", sn);
         CHECK(!strcmp(res->hits[0].title, "<script>alert(1)</script>"), "the title is the raw text");
     }
@@ -270,11 +280,12 @@ int main(void)
     got = run(r, "f-string", 10, 0, NULL, NULL);
     CHECK(!strcmp(got, "tools.html"), "a hyphenated word: %s", got);
     got = run(r, "\"pg restore\"", 10, 0, NULL, NULL);
-    CHECK(has_word(got, "tools.html") && has_word(got, "prose.html"), "the phrase of its parts finds both: %s",
-          got);
+    CHECK(has_word(got, "tools.html") && has_word(got, "prose.html"),
+          "the phrase of its parts finds both: %s", got);
     got = run(r, "restore", 10, 0, NULL, NULL);
-    CHECK(has_word(got, "tools.html") && has_word(got, "prose.html"), "a part alone finds both: %s", got);
-    {   /* Without snippets: the same hits in the same order, no snippet. */
+    CHECK(has_word(got, "tools.html") && has_word(got, "prose.html"), "a part alone finds both: %s",
+          got);
+    { /* Without snippets: the same hits in the same order, no snippet. */
         static const char *const qs[] = {"index", "\"create index\"", "asyncio", "人权"};
         for (size_t i = 0; i < sizeof qs / sizeof qs[0]; i++) {
             char with[4096];
@@ -326,11 +337,34 @@ int main(void)
     CHECK(valid, "snippets are valid UTF-8");
 
     /* Hostile queries: never an SQL or FTS5 error, always bounded. */
-    const char *hostile[] = {"AND", "OR", "NOT", "(", ")", "\"", "\"unclosed phrase", "col:foo",
-                             "title:create", "{title}: create", "NEAR(create index)", "^create", "*",
-                             "create*index", "-", "--", "- -create", "'; DROP TABLE entries; --",
-                             "\xff\xfe\xfd", "create\x01index", "％", "create OR index", "x AND y",
-                             "a:b:c", "\"\"\"\"", "\xe4\xba", "**", "+create"};
+    const char *hostile[] = {"AND",
+                             "OR",
+                             "NOT",
+                             "(",
+                             ")",
+                             "\"",
+                             "\"unclosed phrase",
+                             "col:foo",
+                             "title:create",
+                             "{title}: create",
+                             "NEAR(create index)",
+                             "^create",
+                             "*",
+                             "create*index",
+                             "-",
+                             "--",
+                             "- -create",
+                             "'; DROP TABLE entries; --",
+                             "\xff\xfe\xfd",
+                             "create\x01index",
+                             "％",
+                             "create OR index",
+                             "x AND y",
+                             "a:b:c",
+                             "\"\"\"\"",
+                             "\xe4\xba",
+                             "**",
+                             "+create"};
     int clean = 1;
     for (size_t i = 0; i < sizeof hostile / sizeof hostile[0]; i++) {
         smz_err rc = smz_search(r, hostile[i], 10, 0, &res);
@@ -384,7 +418,8 @@ int main(void)
     got = suggest(r, "αθ");
     CHECK(!strcmp(got, "Αθήνα"), "Greek prefix without accents: %s", got);
     got = suggest(r, "宣");
-    CHECK(!strncmp(got, "宣言", strlen("宣言")), "a CJK character suggests the titles holding it: %s", got);
+    CHECK(!strncmp(got, "宣言", strlen("宣言")), "a CJK character suggests the titles holding it: %s",
+          got);
     got = suggest(r, "权");
     CHECK(!strcmp(got, "人权观察"), "also inside the title: %s", got);
     got = suggest(r, "diplomati");

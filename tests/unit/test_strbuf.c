@@ -11,13 +11,16 @@ static void test_add_and_cap(void)
 {
     smz_strbuf b;
     smz_strbuf_init(&b, 10);
-    CHECK(!strcmp(smz_strbuf_str(&b), "") && smz_strbuf_len(&b) == 0, "a new buffer is empty, str is \"\"");
+    CHECK(!strcmp(smz_strbuf_str(&b), "") && smz_strbuf_len(&b) == 0,
+          "a new buffer is empty, str is \"\"");
     CHECK(smz_strbuf_adds(&b, "hello") == SMZ_OK, "add 5 bytes");
     CHECK(smz_strbuf_add(&b, ", wo", 4) == SMZ_OK, "add 4 more");
     CHECK(smz_strbuf_add(&b, "r", 1) == SMZ_OK && smz_strbuf_len(&b) == 10, "exactly the cap fits");
-    CHECK(!strcmp(smz_strbuf_str(&b), "hello, wor"), "contents are NUL-terminated: '%s'", smz_strbuf_str(&b));
+    CHECK(!strcmp(smz_strbuf_str(&b), "hello, wor"), "contents are NUL-terminated: '%s'",
+          smz_strbuf_str(&b));
     CHECK(smz_strbuf_add(&b, "l", 1) == SMZ_E_TOOBIG, "one byte past the cap is SMZ_E_TOOBIG");
-    CHECK(smz_strbuf_err(&b) == SMZ_E_TOOBIG && smz_strbuf_len(&b) == 0 && !strcmp(smz_strbuf_str(&b), ""),
+    CHECK(smz_strbuf_err(&b) == SMZ_E_TOOBIG && smz_strbuf_len(&b) == 0 &&
+              !strcmp(smz_strbuf_str(&b), ""),
           "the error sticks and the contents are dropped");
     CHECK(smz_strbuf_adds(&b, "x") == SMZ_E_TOOBIG, "later appends return the sticky error");
     char *out = (char *)1;
@@ -39,7 +42,8 @@ static void test_add_and_cap(void)
 
     smz_strbuf huge;
     smz_strbuf_init(&huge, SIZE_MAX);
-    CHECK(smz_strbuf_add(&huge, "a", SIZE_MAX - 1) == SMZ_E_TOOBIG, "a size near SIZE_MAX does not overflow");
+    CHECK(smz_strbuf_add(&huge, "a", SIZE_MAX - 1) == SMZ_E_TOOBIG,
+          "a size near SIZE_MAX does not overflow");
     smz_strbuf_free(&huge);
 }
 
@@ -49,7 +53,8 @@ static void test_growth(void)
     smz_strbuf_init(&b, 1 << 20);
     for (int i = 0; i < 10000; i++)
         smz_strbuf_add(&b, "0123456789", 10);
-    CHECK(smz_strbuf_err(&b) == SMZ_OK && smz_strbuf_len(&b) == 100000, "100000 bytes in 10-byte appends");
+    CHECK(smz_strbuf_err(&b) == SMZ_OK && smz_strbuf_len(&b) == 100000,
+          "100000 bytes in 10-byte appends");
     const char *s = smz_strbuf_str(&b);
     int same = 1;
     for (size_t i = 0; i < 100000; i++)
@@ -68,7 +73,8 @@ static void test_printf(void)
 {
     smz_strbuf b;
     smz_strbuf_init(&b, 5000);
-    CHECK(smz_strbuf_addf(&b, "%d-%s-%zu", 42, "x", (size_t)7) == SMZ_OK && !strcmp(smz_strbuf_str(&b), "42-x-7"),
+    CHECK(smz_strbuf_addf(&b, "%d-%s-%zu", 42, "x", (size_t)7) == SMZ_OK &&
+              !strcmp(smz_strbuf_str(&b), "42-x-7"),
           "short printf append");
     char big[3001];
     memset(big, 'q', 3000);
@@ -77,7 +83,8 @@ static void test_printf(void)
           "printf append longer than the scratch buffer");
     const char *s = smz_strbuf_str(&b);
     CHECK(s[6] == '[' && s[7] == 'q' && s[3007] == ']' && s[3008] == 0, "long printf output intact");
-    CHECK(smz_strbuf_addf(&b, "%s", big) == SMZ_E_TOOBIG, "printf past the cap is SMZ_E_TOOBIG, not truncated");
+    CHECK(smz_strbuf_addf(&b, "%s", big) == SMZ_E_TOOBIG,
+          "printf past the cap is SMZ_E_TOOBIG, not truncated");
     CHECK(smz_strbuf_len(&b) == 0, "and nothing half-written stays");
     smz_strbuf_free(&b);
 
@@ -96,12 +103,14 @@ static void test_html(void)
     CHECK(!strcmp(smz_strbuf_str(&b), "a&amp;b&lt;c&gt;d&quot;e&#39;f \xC3\xA9 &lt;script&gt;"),
           "all five escaped, UTF-8 untouched: %s", smz_strbuf_str(&b));
     smz_strbuf_reset(&b);
-    CHECK(smz__strbuf_add_html(&b, "x\0y", 3) == SMZ_OK && smz_strbuf_len(&b) == 3, "length, not NUL, ends input");
+    CHECK(smz__strbuf_add_html(&b, "x\0y", 3) == SMZ_OK && smz_strbuf_len(&b) == 3,
+          "length, not NUL, ends input");
     smz_strbuf_free(&b);
 
     smz_strbuf small;
     smz_strbuf_init(&small, 4);
-    CHECK(smz__strbuf_add_html(&small, "<", 1) == SMZ_OK && smz_strbuf_len(&small) == 4, "&lt; fits in 4");
+    CHECK(smz__strbuf_add_html(&small, "<", 1) == SMZ_OK && smz_strbuf_len(&small) == 4,
+          "&lt; fits in 4");
     smz_strbuf_free(&small);
     smz_strbuf_init(&small, 4);
     CHECK(smz__strbuf_add_html(&small, "&", 1) == SMZ_E_TOOBIG, "&amp; does not fit in 4");
@@ -118,7 +127,8 @@ static void test_detach(void)
           "detaching an empty buffer gives an allocated \"\"");
     free(out);
     smz_strbuf_adds(&b, "text");
-    CHECK(smz_strbuf_detach(&b, &out, NULL) == SMZ_OK && !strcmp(out, "text"), "detach hands out the string");
+    CHECK(smz_strbuf_detach(&b, &out, NULL) == SMZ_OK && !strcmp(out, "text"),
+          "detach hands out the string");
     CHECK(smz_strbuf_len(&b) == 0 && b.p == NULL, "and leaves the buffer empty");
     free(out);
     smz_strbuf_free(&b);
@@ -133,7 +143,8 @@ static void test_reserve_room_fail(void)
     char *at = smz_strbuf_room(&b, 3);
     CHECK(at && smz_strbuf_len(&b) == 3 && at[3] == 0, "room hands out 3 bytes, NUL after them");
     memcpy(at, "abc", 3);
-    CHECK(smz_strbuf_adds(&b, "d") == SMZ_OK && !strcmp(smz_strbuf_str(&b), "abcd"), "bytes filled in place");
+    CHECK(smz_strbuf_adds(&b, "d") == SMZ_OK && !strcmp(smz_strbuf_str(&b), "abcd"),
+          "bytes filled in place");
     CHECK(smz_strbuf_room(&b, 13) == NULL && smz_strbuf_err(&b) == SMZ_E_TOOBIG,
           "room past the cap is NULL and the error sticks");
     smz_strbuf_free(&b);
@@ -146,7 +157,8 @@ static void test_reserve_room_fail(void)
     smz_strbuf_init(&b, 16);
     smz_strbuf_adds(&b, "kept?");
     smz_strbuf_fail(&b, SMZ_E_NOMEM);
-    CHECK(smz_strbuf_err(&b) == SMZ_E_NOMEM && smz_strbuf_len(&b) == 0 && !strcmp(smz_strbuf_str(&b), ""),
+    CHECK(smz_strbuf_err(&b) == SMZ_E_NOMEM && smz_strbuf_len(&b) == 0 &&
+              !strcmp(smz_strbuf_str(&b), ""),
           "fail records the error and drops the contents");
     smz_strbuf_fail(&b, SMZ_E_TOOBIG);
     CHECK(smz_strbuf_err(&b) == SMZ_E_NOMEM && smz_strbuf_adds(&b, "y") == SMZ_E_NOMEM,

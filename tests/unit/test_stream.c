@@ -20,7 +20,8 @@
 /* Text-like bytes: compressible, but not trivially. */
 static unsigned char *make(size_t n, unsigned seed)
 {
-    static const char *words[] = {"table ", "select ", "index ", "zebra ", "alpha ", "quagga ", "data ", "\n"};
+    static const char *words[] = {"table ", "select ", "index ", "zebra ",
+                                  "alpha ", "quagga ", "data ",  "\n"};
     unsigned char *b = malloc(n);
     uint64_t x = seed * 0x9E3779B97F4A7C15ull + 1;
     for (size_t i = 0; b && i < n;) {
@@ -49,7 +50,8 @@ static int stream_same(smz_reader *r, const char *path, uint64_t off, uint64_t l
     size_t n = 0;
     uint64_t d0 = 0, d1 = 0;
     smz_reader_decoded(r, &d0, NULL);
-    int ok = got && smz_reader_find(r, path, &e) == SMZ_OK && smz_stream_open(r, e, off, len, &st) == SMZ_OK;
+    int ok = got && smz_reader_find(r, path, &e) == SMZ_OK &&
+             smz_stream_open(r, e, off, len, &st) == SMZ_OK;
     for (uint64_t at = 0; ok && at < len; at += piece) {
         size_t k = len - at < piece ? (size_t)(len - at) : piece;
         ok = smz_stream_read(st, got + at, k) == SMZ_OK;
@@ -87,7 +89,8 @@ static int tamper(const char *from, const char *to, int64_t cid, int how)
     if (sqlite3_open(to, &db) == SQLITE_OK &&
         sqlite3_prepare_v2(db, "SELECT data FROM clusters WHERE id = ?", -1, &s, NULL) == SQLITE_OK) {
         sqlite3_bind_int64(s, 1, cid);
-        if (sqlite3_step(s) == SQLITE_ROW && (n = sqlite3_column_bytes(s, 0)) > 100 && (d = malloc((size_t)n)))
+        if (sqlite3_step(s) == SQLITE_ROW && (n = sqlite3_column_bytes(s, 0)) > 100 &&
+            (d = malloc((size_t)n)))
             memcpy(d, sqlite3_column_blob(s, 0), (size_t)n);
     }
     sqlite3_finalize(s);
@@ -96,7 +99,8 @@ static int tamper(const char *from, const char *to, int64_t cid, int how)
         n /= 2;
     else if (d)
         d[how == FLIP_MIDDLE ? n / 2 : n - 1] ^= 0x20; /* the frame's last byte: its checksum */
-    if (d && sqlite3_prepare_v2(db, "UPDATE clusters SET data = ? WHERE id = ?", -1, &s, NULL) == SQLITE_OK) {
+    if (d &&
+        sqlite3_prepare_v2(db, "UPDATE clusters SET data = ? WHERE id = ?", -1, &s, NULL) == SQLITE_OK) {
         sqlite3_bind_blob(s, 1, d, n, SQLITE_STATIC);
         sqlite3_bind_int64(s, 2, cid);
         ok = sqlite3_step(s) == SQLITE_DONE && sqlite3_changes(db) == 1;
@@ -200,13 +204,15 @@ int main(void)
           "the first entry streams whole in 64 KiB pieces (%llu decodes)", (unsigned long long)dec);
     dec = 0;
     CHECK(stream_same(r, mid, 0, e->size, 65536, &dec) && dec == 1,
-          "a middle entry streams whole, its cluster decoded once (%llu decodes)", (unsigned long long)dec);
+          "a middle entry streams whole, its cluster decoded once (%llu decodes)",
+          (unsigned long long)dec);
     dec = 0;
     CHECK(stream_same(r, mid, 0, e->size, 1000, &dec) && dec == 1,
           "in 1000-byte pieces too: still one decode (%llu)", (unsigned long long)dec);
     dec = 0;
     CHECK(stream_same(r, last, 0, 3 * MiB / 2 + 7, 65536, &dec) && dec == 1,
-          "the last entry streams to the frame's end, checksum checked (%llu decodes)", (unsigned long long)dec);
+          "the last entry streams to the frame's end, checksum checked (%llu decodes)",
+          (unsigned long long)dec);
     dec = 0;
     CHECK(stream_same(r, mid, 777777, MiB + 4321, 65536, &dec) && dec == 1,
           "a range in the middle of an entry (%llu decodes)", (unsigned long long)dec);
@@ -227,7 +233,8 @@ int main(void)
             ok = smz_reader_read_range(r, e, at, buf, k) == SMZ_OK;
         }
         smz_reader_decoded(r, &d1, NULL);
-        CHECK(ok && d1 - d0 > 30, "reads by 64 KiB ranges without a cache decode once a range (%llu decodes)",
+        CHECK(ok && d1 - d0 > 30,
+              "reads by 64 KiB ranges without a cache decode once a range (%llu decodes)",
               (unsigned long long)(d1 - d0));
         free(buf);
     }
@@ -258,7 +265,8 @@ int main(void)
     CHECK(smz__cache_counted(c) > 0, "the whole read left the cluster in the cache");
     dec = 0;
     CHECK(stream_same(r, last, 0, 3 * MiB / 2 + 7, 65536, &dec) && dec == 0,
-          "a stream of a cached cluster takes it from the cache (%llu decodes)", (unsigned long long)dec);
+          "a stream of a cached cluster takes it from the cache (%llu decodes)",
+          (unsigned long long)dec);
     smz_entry_free(e);
     smz_reader_close(r);
     smz_cache_free(c);
@@ -272,19 +280,22 @@ int main(void)
     unsigned char *d = make(3 * MiB / 2, 9);
     smz_writer_entry one = {.path = "one.bin", .mime = "text/plain", .data = d, .size = 3 * MiB / 2};
     CHECK(d && smz_writer_new("one.smz", &o1, &w) == SMZ_OK && smz_writer_add(w, &page) == SMZ_OK &&
-              smz_writer_add(w, &one) == SMZ_OK && smz_writer_set_meta(w, "MainPage", "index.html", 10) == SMZ_OK &&
+              smz_writer_add(w, &one) == SMZ_OK &&
+              smz_writer_set_meta(w, "MainPage", "index.html", 10) == SMZ_OK &&
               smz_writer_finish(w) == SMZ_OK,
           "an archive with a 1.5 MiB entry in a cluster of one segment (%s)", smz_writer_errmsg(w));
     smz_writer_free(w);
     c = smz_cache_new(4 * MiB);
     smz_reader *other = NULL;
     r = NULL;
-    CHECK(c && smz_reader_open("one.smz", c, &r) == SMZ_OK && smz_reader_open("stream.smz", c, &other) == SMZ_OK,
+    CHECK(c && smz_reader_open("one.smz", c, &r) == SMZ_OK &&
+              smz_reader_open("stream.smz", c, &other) == SMZ_OK,
           "two readers sharing a 4 MiB cache");
     dec = 0;
     CHECK(stream_same(r, "one.bin", 0, 3 * MiB / 2, 65536, &dec) && dec == 1,
           "a stream of it decodes it once (%llu decodes)", (unsigned long long)dec);
-    CHECK(smz__cache_counted(c) >= 3 * MiB / 2, "into the cache (%zu bytes counted)", smz__cache_counted(c));
+    CHECK(smz__cache_counted(c) >= 3 * MiB / 2, "into the cache (%zu bytes counted)",
+          smz__cache_counted(c));
     dec = 0;
     CHECK(stream_same(r, "one.bin", 1, 3 * MiB / 2 - 1, 65536, &dec) && dec == 0,
           "where the next stream finds it (%llu decodes)", (unsigned long long)dec);
@@ -295,7 +306,8 @@ int main(void)
     unsigned char *half = malloc(3 * MiB / 2), *want = NULL, *big = NULL;
     size_t wn = 0, bn = 0;
     smz_entry *be = NULL;
-    int ok = half && smz_reader_find(r, "one.bin", &e) == SMZ_OK && smz_stream_open(r, e, 0, e->size, &st) == SMZ_OK &&
+    int ok = half && smz_reader_find(r, "one.bin", &e) == SMZ_OK &&
+             smz_stream_open(r, e, 0, e->size, &st) == SMZ_OK &&
              smz_stream_read(st, half, 65536) == SMZ_OK && smz_reader_find(other, mid, &be) == SMZ_OK &&
              smz_reader_read(other, be, 64 * MiB, &big, &bn) == SMZ_OK;
     smz_reader_decoded(r, &d0, NULL);
@@ -304,7 +316,8 @@ int main(void)
     smz_reader_decoded(r, &d1, NULL);
     smz_stream_close(st);
     ok = ok && smz_reader_read(r, e, 64 * MiB, &want, &wn) == SMZ_OK && !memcmp(want, half, wn);
-    CHECK(ok && d1 - d0 == 1, "evicted during a stream, the stream decodes it once itself (%llu decodes)",
+    CHECK(ok && d1 - d0 == 1,
+          "evicted during a stream, the stream decodes it once itself (%llu decodes)",
           (unsigned long long)(d1 - d0));
     free(half);
     free(want);
@@ -324,18 +337,19 @@ int main(void)
     CHECK(tamper("stream.smz", "flip.smz", cid, FLIP_MIDDLE),
           "a copy with one byte of the frame changed");
     rc = stream_err("flip.smz", last, &again, &at);
-    CHECK(rc == SMZ_E_CORRUPT && again, "streaming its last entry fails with an error, and again after (%s)",
-          smz_strerror(rc));
+    CHECK(rc == SMZ_E_CORRUPT && again,
+          "streaming its last entry fails with an error, and again after (%s)", smz_strerror(rc));
     rc = stream_err("flip.smz", mid, &again, &at);
-    CHECK(rc == SMZ_OK || (rc == SMZ_E_CORRUPT && again), "a middle entry: bytes or an error, no crash (%s)",
-          smz_strerror(rc));
+    CHECK(rc == SMZ_OK || (rc == SMZ_E_CORRUPT && again),
+          "a middle entry: bytes or an error, no crash (%s)", smz_strerror(rc));
     CHECK(tamper("stream.smz", "cut.smz", cid, CUT_HALF), "a copy with the frame cut");
     rc = stream_err("cut.smz", last, &again, &at);
     CHECK(rc == SMZ_E_CORRUPT && again, "streaming past the cut fails (%s)", smz_strerror(rc));
     /* Only the frame's checksum is wrong: the bytes decode, and only a
      * stream that reaches the frame's end can tell; its last piece is not
      * handed out. */
-    CHECK(tamper("stream.smz", "sum.smz", cid, FLIP_CHECKSUM), "a copy with the frame's checksum changed");
+    CHECK(tamper("stream.smz", "sum.smz", cid, FLIP_CHECKSUM),
+          "a copy with the frame's checksum changed");
     rc = stream_err("sum.smz", last, &again, &at);
     CHECK(rc == SMZ_E_CORRUPT && again && at >= 3 * MiB / 2 + 7 - 65536,
           "streaming its last entry fails at the last piece, which is not handed out (%s at %llu)",

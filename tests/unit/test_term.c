@@ -35,15 +35,29 @@ int main(void)
     CHECK(smz_term_safe("ok é", 5) && !smz_term_safe("\x1b", 1) && !smz_term_safe("\xff", 1),
           "smz_term_safe agrees with smz_term_escape");
 
-    static const struct { const char *p; size_t n; const char *why; } paths[] = {
-        {"a/b.html", 8, NULL}, {"é/字", 6, NULL}, {"..a/b..", 7, NULL},
-        {"", 0, "empty path"}, {"/etc/x", 6, "absolute path (leading '/')"},
-        {"dir/", 4, "path ends with '/'"}, {"a//b", 4, "empty segment ('//')"},
-        {".", 1, "'.' segment"}, {"a/./b", 5, "'.' segment"}, {"../x", 4, "'..' segment"},
-        {"a/..", 4, "'..' segment"}, {"a\nb", 3, "control character in the path"},
-        {"a\x1b[2J", 5, "control character in the path"}, {"a\x7f", 2, "control character in the path"},
-        {"a\xc2\x85", 3, "control character in the path"}, {"a\xff", 2, "not UTF-8"},
-        {"a\xed\xa0\x80", 4, "not UTF-8"}, {"a\0b", 3, "NUL byte in the path"},
+    static const struct {
+        const char *p;
+        size_t n;
+        const char *why;
+    } paths[] = {
+        {"a/b.html", 8, NULL},
+        {"é/字", 6, NULL},
+        {"..a/b..", 7, NULL},
+        {"", 0, "empty path"},
+        {"/etc/x", 6, "absolute path (leading '/')"},
+        {"dir/", 4, "path ends with '/'"},
+        {"a//b", 4, "empty segment ('//')"},
+        {".", 1, "'.' segment"},
+        {"a/./b", 5, "'.' segment"},
+        {"../x", 4, "'..' segment"},
+        {"a/..", 4, "'..' segment"},
+        {"a\nb", 3, "control character in the path"},
+        {"a\x1b[2J", 5, "control character in the path"},
+        {"a\x7f", 2, "control character in the path"},
+        {"a\xc2\x85", 3, "control character in the path"},
+        {"a\xff", 2, "not UTF-8"},
+        {"a\xed\xa0\x80", 4, "not UTF-8"},
+        {"a\0b", 3, "NUL byte in the path"},
     };
     for (size_t i = 0; i < sizeof paths / sizeof paths[0]; i++) {
         const char *got = smz_path_problem(paths[i].p, paths[i].n);
@@ -65,16 +79,23 @@ int main(void)
               !smz__name_ok("a/b") && !smz__name_ok("../evil"),
           "Name: a plain word");
     char u[37];
-    CHECK(smz__uuid_from_digest_hex("d268e88aa6f1ba91697ffba59eb15f57378956b7d9df938d762375442ade71da", 64, u) &&
+    CHECK(smz__uuid_from_digest_hex("d268e88aa6f1ba91697ffba59eb15f57378956b7d9df938d762375442ade71da",
+                                    64, u) &&
               !strcmp(u, "d268e88a-a6f1-8a91-a97f-fba59eb15f57"),
           "UUID from the Digest: version 8, variant 10");
-    CHECK(!smz__uuid_from_digest_hex("D268E88AA6F1BA91697FFBA59EB15F57378956B7D9DF938D762375442ADE71DA", 64, u),
+    CHECK(!smz__uuid_from_digest_hex("D268E88AA6F1BA91697FFBA59EB15F57378956B7D9DF938D762375442ADE71DA",
+                                     64, u),
           "a Digest in uppercase is not the format's");
 
     smz_strbuf b;
     smz_strbuf_init(&b, 64);
-    smz_utf8_add_repaired(&b, "A\xff" "B", 3);
-    CHECK(!strcmp(smz_strbuf_str(&b), "A\xef\xbf\xbd" "B"), "invalid UTF-8 repaired as U+FFFD");
+    smz_utf8_add_repaired(&b,
+                          "A\xff"
+                          "B",
+                          3);
+    CHECK(!strcmp(smz_strbuf_str(&b), "A\xef\xbf\xbd"
+                                      "B"),
+          "invalid UTF-8 repaired as U+FFFD");
     smz_strbuf_free(&b);
     esc("", 0); /* frees the last escape (an empty one allocates nothing) */
     return CHECK_DONE();

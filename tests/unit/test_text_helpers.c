@@ -29,7 +29,8 @@ static void test_ascii(void)
 {
     CHECK(smz_ascii_lower('Q') == 'q' && smz_ascii_lower('q') == 'q' && smz_ascii_lower(0xC3) == 0xC3,
           "lower folds A-Z only");
-    CHECK(smz_ascii_alpha('z') && smz_ascii_alpha('A') && !smz_ascii_alpha('1') && !smz_ascii_alpha(0xE9),
+    CHECK(smz_ascii_alpha('z') && smz_ascii_alpha('A') && !smz_ascii_alpha('1') &&
+              !smz_ascii_alpha(0xE9),
           "alpha is ASCII letters only");
     CHECK(smz_ascii_digit('0') && smz_ascii_digit('9') && !smz_ascii_digit('a'), "digit is 0-9");
     CHECK(smz__ascii_prefix_ci("Photo: x", 8, "photo:"), "prefix ignores case");
@@ -41,7 +42,8 @@ static void test_ascii(void)
     CHECK(smz__ascii_equal_ci("Share", 5, "share") && !smz__ascii_equal_ci("Shares", 6, "share") &&
               !smz__ascii_equal_ci("Shar", 4, "share"),
           "equal is the whole of S");
-    CHECK(smz__ascii_contains_ci("All Rights Reserved.", 20, "rights reserved"), "contains ignores case");
+    CHECK(smz__ascii_contains_ci("All Rights Reserved.", 20, "rights reserved"),
+          "contains ignores case");
     CHECK(!smz__ascii_contains_ci("rights", 6, "rights reserved") && smz__ascii_contains_ci("", 0, ""),
           "contains: too long is no; empty is yes");
     CHECK(!smz__ascii_equal_ci("\xC3\x89", 2, "\xC3\xA9"), "non-ASCII letters are not folded");

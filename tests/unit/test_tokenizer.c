@@ -78,8 +78,7 @@ static int tok_open(sqlite3 *db, int porter, tok_handle *h)
     fts5_api *api;
     void *ud;
     const char *args[] = {"porter"};
-    if (smz__fts5_api(db, &api) != SMZ_OK ||
-        api->xFindTokenizer(api, "smz", &ud, &h->tk) != SQLITE_OK)
+    if (smz__fts5_api(db, &api) != SMZ_OK || api->xFindTokenizer(api, "smz", &ud, &h->tk) != SQLITE_OK)
         return -1;
     return h->tk.xCreate(ud, args, porter, &h->t) == SQLITE_OK ? 0 : -1;
 }
@@ -127,7 +126,7 @@ static void test_streams(sqlite3 *db)
     expect_tokens(&hp, D, "Runs", "run@0-4");
     expect_tokens(&hp, Q | FTS5_TOKENIZE_PREFIX, "Runs", "run@0-4 +~runs@0-4 +runs@0-4");
     CHECK(smz__tokenizer_raw_upto(db, INT_MAX) == SMZ_OK, "smz__tokenizer_raw_upto INT_MAX");
-    {   /* A word too long to join goes out alone, in order. */
+    { /* A word too long to join goes out alone, in order. */
         char q[200], want[400];
         memset(q, 'x', 70);
         memcpy(q + 70, "_ab cd", 7);
@@ -197,8 +196,8 @@ static void test_search(sqlite3 *db)
                           "CREATE VIRTUAL TABLE tp USING fts5(title, body, tokenize='smz porter');",
                           NULL, NULL, NULL) == SQLITE_OK;
     CHECK(ok, "create fts5 tables with smz and smz porter: %s", sqlite3_errmsg(db));
-    CHECK(sqlite3_exec(db, "CREATE VIRTUAL TABLE bad USING fts5(x, tokenize='smz stemmer')", NULL,
-                       NULL, NULL) != SQLITE_OK,
+    CHECK(sqlite3_exec(db, "CREATE VIRTUAL TABLE bad USING fts5(x, tokenize='smz stemmer')", NULL, NULL,
+                       NULL) != SQLITE_OK,
           "unknown tokenizer options are refused");
     for (size_t i = 0; i < sizeof docs / sizeof docs[0]; i++) {
         char *sql = sqlite3_mprintf("INSERT INTO t(rowid, title, body) VALUES(%d, '', %Q);"
@@ -302,8 +301,7 @@ typedef struct doc {
 static char *man_text(const char *path, size_t *len)
 {
     char cmd[600];
-    if ((size_t)snprintf(cmd, sizeof cmd, "gzip -dc -- '%s'", path) >= sizeof cmd ||
-        strchr(path, '\''))
+    if ((size_t)snprintf(cmd, sizeof cmd, "gzip -dc -- '%s'", path) >= sizeof cmd || strchr(path, '\''))
         return NULL;
     FILE *f = popen(cmd, "r");
     if (!f)
@@ -507,8 +505,8 @@ static sqlite3 *index_db(const char *tokenize, const char *prefix, const doc *do
     sqlite3_free(sql);
     sqlite3_stmt *st = NULL;
     if (rc != SQLITE_OK || sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK ||
-        sqlite3_prepare_v2(db, "INSERT INTO ft(rowid, title, body) VALUES(?, '', ?)", -1, &st,
-                           NULL) != SQLITE_OK)
+        sqlite3_prepare_v2(db, "INSERT INTO ft(rowid, title, body) VALUES(?, '', ?)", -1, &st, NULL) !=
+            SQLITE_OK)
         goto fail;
     for (size_t i = 0; i < ndocs; i++) {
         sqlite3_bind_int64(st, 1, (sqlite3_int64)i + 1);
@@ -520,8 +518,7 @@ static sqlite3 *index_db(const char *tokenize, const char *prefix, const doc *do
         sqlite3_reset(st);
     }
     sqlite3_finalize(st);
-    if (sqlite3_exec(db, "COMMIT; INSERT INTO ft(ft) VALUES('optimize')", NULL, NULL, NULL) !=
-        SQLITE_OK)
+    if (sqlite3_exec(db, "COMMIT; INSERT INTO ft(ft) VALUES('optimize')", NULL, NULL, NULL) != SQLITE_OK)
         goto fail;
     return db;
 fail:
@@ -534,8 +531,8 @@ static long long index_bytes(sqlite3 *db)
 {
     sqlite3_stmt *st = NULL;
     long long n = -1;
-    if (sqlite3_prepare_v2(db, "SELECT sum(pgsize) FROM dbstat WHERE name LIKE 'ft%'", -1, &st,
-                           NULL) == SQLITE_OK &&
+    if (sqlite3_prepare_v2(db, "SELECT sum(pgsize) FROM dbstat WHERE name LIKE 'ft%'", -1, &st, NULL) ==
+            SQLITE_OK &&
         sqlite3_step(st) == SQLITE_ROW)
         n = sqlite3_column_int64(st, 0);
     sqlite3_finalize(st);
@@ -654,15 +651,16 @@ static void test_corpus(void)
     if (!smz)
         goto out;
     static const char *const what[] = {"random pairs", "1-char", "2-char (every one of 3 docs)",
-                                       "3-char", "4-char", "5-char", "6-char"};
+                                       "3-char",       "4-char", "5-char",
+                                       "6-char"};
     for (size_t n = 0; n < 7; n++) {
         qstats st = {0};
         for (size_t i = 0; i < qs[n].n; i++)
             if (!check_query(smz, "ft", qs[n].want[i], ndocs, qs[n].q[i], qs[n].len[i], &st))
                 printf("# mismatch for [%.*s]\n", (int)qs[n].len[i], qs[n].q[i]);
         CHECK(st.queries >= (n == 0 ? 100 : 150) && st.exact == st.queries,
-              "%s queries: %zu of %zu find exactly the documents containing them (%zu hits)",
-              what[n], st.exact, st.queries, st.fts_hits);
+              "%s queries: %zu of %zu find exactly the documents containing them (%zu hits)", what[n],
+              st.exact, st.queries, st.fts_hits);
     }
 
     /* Index size and query time against the alternatives (printed only). */
@@ -671,9 +669,8 @@ static void test_corpus(void)
         {"unicode61", NULL}, {"smz", "'2 3'"}, {"smz", "'3'"},
     };
     static const char *const names[] = {
-        "smz: unigrams + colocated bigrams", "unigrams only (phrase of unigrams)",
-        "trigram tokenizer", "unicode61 (a CJK run is one token)",
-        "smz, prefix='2 3' (as in format.c)", "smz, prefix='3'",
+        "smz: unigrams + colocated bigrams",  "unigrams only (phrase of unigrams)", "trigram tokenizer",
+        "unicode61 (a CJK run is one token)", "smz, prefix='2 3' (as in format.c)", "smz, prefix='3'",
     };
     printf("# index size on %zu zh_CN man pages, %zu bytes of text (contentless tables):\n", ndocs,
            bytes);
@@ -689,8 +686,8 @@ static void test_corpus(void)
         long long sz = index_bytes(db);
         printf("#   %-40s %9lld bytes (%.2fx text); 2-char queries exact %zu/%zu, %.1f ms; "
                "4-char exact %zu/%zu, %.1f ms\n",
-               names[k], sz, (double)sz / (double)bytes, st2.exact, st2.queries, st2.fts_ms,
-               st4.exact, st4.queries, st4.fts_ms);
+               names[k], sz, (double)sz / (double)bytes, st2.exact, st2.queries, st2.fts_ms, st4.exact,
+               st4.queries, st4.fts_ms);
         if (k != 0)
             sqlite3_close(db);
     }
@@ -742,10 +739,31 @@ static int stop_cb(void *p, int tflags, const char *tok, int n, int s, int e)
 
 static void test_hostile(sqlite3 *db)
 {
-    static const char *const pieces[] = {"中", "文", "タ", "ー", "한", "ＡＢ", "１", "é", "e\xcc\x81",
-                                        "\xe3\x82\x99", "\xef\xb8\x80", "\xf3\xa0\x84\x80", "。",
-                                        "、", " ", "a", "Z", "\xff", "\xc3", "\xe4\xb8", "\xed\xa0\x80",
-                                        "\xf0\xa0\x80\x8b", "\x00", "running", "ｶﾞ"};
+    static const char *const pieces[] = {"中",
+                                         "文",
+                                         "タ",
+                                         "ー",
+                                         "한",
+                                         "ＡＢ",
+                                         "１",
+                                         "é",
+                                         "e\xcc\x81",
+                                         "\xe3\x82\x99",
+                                         "\xef\xb8\x80",
+                                         "\xf3\xa0\x84\x80",
+                                         "。",
+                                         "、",
+                                         " ",
+                                         "a",
+                                         "Z",
+                                         "\xff",
+                                         "\xc3",
+                                         "\xe4\xb8",
+                                         "\xed\xa0\x80",
+                                         "\xf0\xa0\x80\x8b",
+                                         "\x00",
+                                         "running",
+                                         "ｶﾞ"};
     tok_handle h[2];
     CHECK(tok_open(db, 0, &h[0]) == 0 && tok_open(db, 1, &h[1]) == 0, "tokenizers for fuzzing");
     static const int modes[] = {FTS5_TOKENIZE_DOCUMENT, FTS5_TOKENIZE_QUERY,
@@ -772,13 +790,16 @@ static void test_hostile(sqlite3 *db)
     }
     CHECK(good == runs, "%zu of %zu random texts give well-formed token streams", good, runs);
     int count = 0;
-    int rc = h[0].tk.xTokenize(h[0].t, &count, FTS5_TOKENIZE_DOCUMENT, "a b 中文字 c d", (int)strlen("a b 中文字 c d"), stop_cb);
+    int rc = h[0].tk.xTokenize(h[0].t, &count, FTS5_TOKENIZE_DOCUMENT, "a b 中文字 c d",
+                               (int)strlen("a b 中文字 c d"), stop_cb);
     CHECK(rc == SQLITE_OK && count == 3, "SQLITE_DONE from the callback stops tokenizing");
     count = 0;
-    rc = h[0].tk.xTokenize(h[0].t, &count, FTS5_TOKENIZE_DOCUMENT, "a b ＣＤ e", (int)strlen("a b ＣＤ e"), stop_cb);
+    rc = h[0].tk.xTokenize(h[0].t, &count, FTS5_TOKENIZE_DOCUMENT, "a b ＣＤ e",
+                           (int)strlen("a b ＣＤ e"), stop_cb);
     CHECK(rc == SQLITE_OK && count == 3, "also inside a stretch unicode61 reads");
     count = 0;
-    rc = h[0].tk.xTokenize(h[0].t, &count, FTS5_TOKENIZE_DOCUMENT, "a b c 中文", (int)strlen("a b c 中文"), stop_cb);
+    rc = h[0].tk.xTokenize(h[0].t, &count, FTS5_TOKENIZE_DOCUMENT, "a b c 中文",
+                           (int)strlen("a b c 中文"), stop_cb);
     CHECK(rc == SQLITE_OK && count == 3, "also at the end of a stretch");
     h[0].tk.xDelete(h[0].t);
     h[1].tk.xDelete(h[1].t);
@@ -886,7 +907,7 @@ static int run_vectors(sqlite3 *db, const char *path, FILE *print)
             }
         }
         int porter = !strcmp(field[0], "smz porter");
-        int flags = !field[1] ? -1
+        int flags = !field[1]                       ? -1
                     : !strcmp(field[1], "document") ? FTS5_TOKENIZE_DOCUMENT
                     : !strcmp(field[1], "query")    ? FTS5_TOKENIZE_QUERY
                     : !strcmp(field[1], "prefix")   ? FTS5_TOKENIZE_QUERY | FTS5_TOKENIZE_PREFIX
