@@ -78,7 +78,7 @@ static void more_files(void)
     }
 }
 
-static atomic_int stopped; /* smz_server_stop came back: the watch stands down */
+static atomic_int stopped; /* smz_server_free came back: the watch stands down */
 
 static void *stop_watch(void *p)
 {
@@ -214,10 +214,14 @@ int cmd_serve(int argc, char **argv)
     sigaddset(&set, SIGINT);
     sigaddset(&set, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &set, NULL);
-    char err[1024];
-    smz_server *s = smz_server_start(&o, err, sizeof err);
+    smz_server *s = smz_server_new();
     if (!s) {
-        fprintf(stderr, "smz serve: %s\n", err);
+        fprintf(stderr, "smz serve: out of memory\n");
+        return 1;
+    }
+    if (smz_server_start(s, &o) != SMZ_OK) {
+        fprintf(stderr, "smz serve: %s\n", smz_server_errmsg(s));
+        smz_server_free(s);
         return 1;
     }
     printf("smz serve: serving %s (Ctrl-C to stop)\n", smz_server_url(s));
@@ -228,7 +232,7 @@ int cmd_serve(int argc, char **argv)
     pthread_t watch;
     if (pthread_create(&watch, NULL, stop_watch, &set) == 0)
         pthread_detach(watch);
-    smz_server_stop(s);
+    smz_server_free(s);
     atomic_store(&stopped, 1);
     fprintf(stderr, "smz serve: stopped (%s)\n", sig == SIGINT ? "SIGINT" : "SIGTERM");
     return 0;

@@ -338,7 +338,7 @@ static int hostname_ok(const char *h)
            strspn(h, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-") == n;
 }
 
-void smz_server_stop(smz_server *s)
+void smz_server_free(smz_server *s)
 {
     if (!s)
         return;
@@ -372,19 +372,36 @@ const char *smz_server_url(const smz_server *s)
     return s->url;
 }
 
-smz_server *smz_server_start(const smz_serve_opts *o, char *err, size_t errlen)
+smz_server *smz_server_new(void)
 {
-    unsigned char addr[16];
     srv *s = calloc(1, sizeof *s);
-    if (!s) {
-        snprintf(err, errlen, "out of memory");
+    if (!s)
         return NULL;
-    }
     s->http.log_fd = -1;
     pthread_mutex_init(&s->reg.lock, NULL);
-    /* Set up at once, so that smz_server_stop may always tear it down; its
-     * cache is made below, once --cache-mb is checked. */
+    /* Set up at once, so that smz_server_free may always tear it down; its
+     * cache is made by smz_server_start, once --cache-mb is checked. */
     pool_init(&s->pool, &s->reg, NULL);
+    return s;
+}
+
+const char *smz_server_errmsg(const smz_server *s)
+{
+    return s && s->errmsg[0] ? s->errmsg : "no error";
+}
+
+smz_err smz_server_start(smz_server *s, const smz_serve_opts *o)
+{
+    unsigned char addr[16];
+    char *err = s->errmsg;
+    size_t errlen = sizeof s->errmsg;
+    smz_err rc = SMZ_E_INVALID; /* what most failures below are: a bad option */
+    if (s->started) {
+        snprintf(err, errlen, "the server is started already");
+        return SMZ_E_INVALID;
+    }
+    s->started = 1;
+    err[0] = 0;
     s->reg.loaded_one = sig_quick; /* the library's quick look at signatures */
     s->reg.warn = o->warn;
     s->reg.ctx = o->ctx;
@@ -394,6 +411,7 @@ smz_server *smz_server_start(const smz_serve_opts *o, char *err, size_t errlen)
      * which wants initialising before any of its functions is used. */
     if (sodium_init() < 0 || getrandom(s->bar_key, sizeof s->bar_key, 0) != (ssize_t)sizeof s->bar_key) {
         snprintf(err, errlen, "no random bytes for the bar's key");
+        rc = SMZ_E_IO;
         goto fail;
     }
     assets_version(s->skin_v);
@@ -429,8 +447,7 @@ smz_server *smz_server_start(const smz_serve_opts *o, char *err, size_t errlen)
         goto fail;
     }
     if (o->n_hostnames && !(s->http.hostnames = calloc(o->n_hostnames, sizeof *s->http.hostnames))) {
-        snprintf(err, errlen, "out of memory");
-        goto fail;
+        goto oom;
     }
     for (size_t i = 0; i < o->n_hostnames; i++) {
         if (!hostname_ok(o->hostnames[i])) {
@@ -438,8 +455,7 @@ smz_server *smz_server_start(const smz_serve_opts *o, char *err, size_t errlen)
             goto fail;
         }
         if (!(s->http.hostnames[s->http.n_hostnames++] = strdup(o->hostnames[i]))) {
-            snprintf(err, errlen, "out of memory");
-            goto fail;
+            goto oom;
         }
     }
     for (size_t i = 0; i < o->n_allow; i++)
@@ -462,6 +478,7 @@ smz_server *smz_server_start(const smz_serve_opts *o, char *err, size_t errlen)
                              : open(o->log_path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
         if (s->http.log_fd < 0) {
             snprintf(err, errlen, "--log: %s: %s", o->log_path, strerror(errno));
+            rc = SMZ_E_IO;
             goto fail;
         }
     }
@@ -471,23 +488,19 @@ smz_server *smz_server_start(const smz_serve_opts *o, char *err, size_t errlen)
         goto fail;
     }
     if (!(s->cache = smz_cache_new((size_t)cache_mb << 20))) {
-        snprintf(err, errlen, "out of memory");
-        goto fail;
+        goto oom;
     }
     s->pool.cache = s->cache;
     if (gate_init(&s->gate, gate_places()) != 0) {
-        snprintf(err, errlen, "out of memory");
-        goto fail;
+        goto oom;
     }
     if (gate_init(&s->search_gate, gate_places() / 2) != 0) {
         gate_destroy(&s->gate);
-        snprintf(err, errlen, "out of memory");
-        goto fail;
+        goto oom;
     }
     s->gate_ready = 1;
     if (guard_init(&s->guard, (unsigned)threads) != 0) {
-        snprintf(err, errlen, "out of memory");
-        goto fail;
+        goto oom;
     }
 
     /* CivetWeb options: only listening, threads and timeouts.  No
@@ -544,6 +557,7 @@ smz_server *smz_server_start(const smz_serve_opts *o, char *err, size_t errlen)
     if (!s->ctx) {
         mg_exit_library();
         snprintf(err, errlen, "cannot listen on %s (address in use, or not this machine's?)", listen);
+        rc = SMZ_E_IO;
         goto fail;
     }
     mg_set_request_handler(s->ctx, "/", handle, s);
@@ -554,14 +568,15 @@ smz_server *smz_server_start(const smz_serve_opts *o, char *err, size_t errlen)
     int port = np > 0 ? ports[0].port : o->port;
     if (guard_run(&s->guard, port) != 0) {
         snprintf(err, errlen, "cannot start a thread");
+        rc = SMZ_E_INTERNAL;
         goto fail;
     }
     snprintf(s->url, sizeof s->url, v6 ? "http://[%s]:%d%s/" : "http://%s:%d%s/",
              s->http.listen_any ? (v6 ? "::1" : "127.0.0.1") : address, port, s->http.root);
-    return s;
+    return SMZ_OK;
 oom:
+    rc = SMZ_E_NOMEM;
     snprintf(err, errlen, "out of memory");
 fail:
-    smz_server_stop(s);
-    return NULL;
+    return rc;
 }

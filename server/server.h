@@ -1,15 +1,18 @@
 /* smz serve: the web reader, as the smz front-end sees it.
  *
- * smz_server_start() checks the options, registers the archives (a folder
- * adds every .smz in it; nothing is opened yet: archives open lazily on the
- * first request that needs them) and starts CivetWeb in handler-only mode
- * (no document root, no CGI, no uploads).  The caller waits for a signal and
- * calls smz_server_stop().  The server itself never prints: warnings go to
- * opts->warn. */
+ * smz_server_new() makes the handle; smz_server_start() checks the
+ * options, registers the archives (a folder adds every .smz in it; nothing
+ * is opened yet: archives open lazily on the first request that needs them)
+ * and starts CivetWeb in handler-only mode (no document root, no CGI, no
+ * uploads).  The caller waits for a signal and calls smz_server_free(),
+ * which stops it.  Errors as everywhere in Samizdat (smz/error.h): the code
+ * is returned and the message is on the handle (smz_server_errmsg).  The
+ * server itself never prints: warnings go to opts->warn. */
 #ifndef SMZ_SERVER_H
 #define SMZ_SERVER_H
 
 #include <stddef.h>
+#include "smz/error.h"
 
 /* The default bound of the cluster cache (MiB).  Archives are packed in
  * 6 MiB clusters: this holds the 21 most recently used ones (all of
@@ -43,13 +46,21 @@ typedef struct smz_serve_opts {
 
 typedef struct smz_server smz_server;
 
-/* Starts serving.  Returns NULL on failure with the reason in ERR.  The
- * options are copied; O may be freed afterwards. */
-smz_server *smz_server_start(const smz_serve_opts *o, char *err, size_t errlen);
-/* The base URL, e.g. "http://127.0.0.1:8080/library/".  Owned by S. */
+/* A server that is not started yet, to start once; NULL when out of memory. */
+smz_server *smz_server_new(void);
+/* Starts serving as O says (O is copied; it may be freed afterwards).
+ * SMZ_OK, or SMZ_E_INVALID (a bad option, a missing or unreadable archive,
+ * a bad key file), SMZ_E_IO (cannot listen, no log file), SMZ_E_NOMEM,
+ * with the reason in smz_server_errmsg(S).  S is then good only for
+ * smz_server_free. */
+smz_err smz_server_start(smz_server *s, const smz_serve_opts *o);
+/* Why the last call failed: one line, owned by S, "no error" when none. */
+const char *smz_server_errmsg(const smz_server *s);
+/* The base URL, e.g. "http://127.0.0.1:8080/library/", once started.
+ * Owned by S. */
 const char *smz_server_url(const smz_server *s);
-/* Stops the server (waits for requests in progress) and frees it.
- * smz_server_stop(NULL) does nothing. */
-void smz_server_stop(smz_server *s);
+/* Stops the server if it was started (waits for the requests in progress)
+ * and frees it.  smz_server_free(NULL) does nothing. */
+void smz_server_free(smz_server *s);
 
 #endif

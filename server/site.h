@@ -1,5 +1,5 @@
 /* The server's shared state as the pages and handlers see it: the settings
- * and parts smz_server_start() puts together (server.c), and each worker
+ * and parts smz_server_new() and smz_server_start() put together (server.c), and each worker
  * thread's own state.
  *
  * Threading: CivetWeb runs each request on one of a fixed set of worker
@@ -36,13 +36,15 @@ struct smz_server {
     unsigned char bar_key[32];
     char skin_v[17]; /* version of our CSS/JS, for cache busting */
     char url[256];
-    char **options; /* CivetWeb options we built */
+    char **options;    /* CivetWeb options we built */
+    int started;       /* smz_server_start was called (once only) */
+    char errmsg[1024]; /* why smz_server_start failed (smz_server_errmsg) */
     /* The background signature check (sigcheck.c). */
     pthread_t sig_thread;
     int sig_started;
     atomic_int sig_stop;
     pthread_mutex_t sig_mu; /* guards sig_cur and sig_done */
-    smz_reader *sig_cur;    /* the reader it is reading, for sqlite3_interrupt */
+    smz_reader *sig_cur;    /* the reader it is reading, for smz_reader_interrupt */
     int sig_done;
     guard guard; /* slow clients (guard.c) */
 };
