@@ -558,10 +558,16 @@ int smz__writer_interrupted(const smz_writer *w)
     return w && atomic_load(&((smz_writer *)w)->interrupted);
 }
 
-smz_err smz__writer_set_error(smz_writer *w, smz_err e, const char *msg)
+smz_err smz_writer_set_error(smz_writer *w, smz_err e, const char *fmt, ...)
 {
-    if (w && msg != w->errmsg)
-        snprintf(w->errmsg, sizeof w->errmsg, "%s", msg);
+    if (!w)
+        return e;
+    char msg[sizeof w->errmsg];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    memcpy(w->errmsg, msg, sizeof msg);
     return e;
 }
 
@@ -671,10 +677,9 @@ static int text_ok(const char *t)
     return !t || (strlen(t) <= SMZ_MAX_TITLE);
 }
 
-static smz_err read_memory(void *ctx, uint64_t off, void *buf, size_t n, char *err, size_t errlen)
+static smz_err read_memory(smz_writer *w, void *ctx, uint64_t off, void *buf, size_t n)
 {
-    (void)err;
-    (void)errlen;
+    (void)w;
     memcpy(buf, (const unsigned char *)ctx + off, n);
     return SMZ_OK;
 }
@@ -738,7 +743,7 @@ smz_err smz_writer_add_stream(smz_writer *w, const smz_writer_entry *e, smz_writ
             rc = fail(w, SMZ_E_INTERRUPTED, "interrupted");
             goto out;
         }
-        if ((rc = read(ctx, off, buf, n, w->errmsg, sizeof w->errmsg)) != SMZ_OK) {
+        if ((rc = read(w, ctx, off, buf, n)) != SMZ_OK) {
             w->failed = 1;
             goto out;
         }

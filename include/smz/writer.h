@@ -73,9 +73,19 @@ typedef struct smz_writer_entry {
 /* Adds an entry.  A path added twice: the later one wins, with a warning. */
 smz_err smz_writer_add(smz_writer *w, const smz_writer_entry *e);
 /* Reads the N bytes at OFF of a large entry's content into BUF (see
- * smz_writer_add_stream): SMZ_OK, or an error with a message in ERR. */
-typedef smz_err (*smz_writer_read_fn)(void *ctx, uint64_t off, void *buf, size_t n, char *err,
-                                      size_t errlen);
+ * smz_writer_add_stream): SMZ_OK, or an error code, with the reason set on
+ * W by smz_writer_set_error (libarchive's archive_set_error pattern). */
+typedef smz_err (*smz_writer_read_fn)(smz_writer *w, void *ctx, uint64_t off, void *buf, size_t n);
+
+/* Sets W's message (smz_writer_errmsg) to the printf-formatted text and
+ * returns E, for a caller's callback (smz_writer_read_fn) or a caller
+ * packing through W that must say why its own step failed.  The writer's
+ * state is unchanged. */
+smz_err smz_writer_set_error(smz_writer *w, smz_err e, const char *fmt, ...)
+#if defined(__GNUC__) || defined(__clang__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
 
 /* Entries over this size go to the archive as they are read, never held
  * whole in memory: stored as they are, in a cluster of their own. */

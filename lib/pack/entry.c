@@ -196,8 +196,8 @@ smz_err smz__packer_add_stream(smz_packer *p, const char *rel, uint64_t len, smz
     (void)mtime;
     if (!mime) {
         size_t n = len < sizeof head ? (size_t)len : sizeof head;
-        if ((rc = read(ctx, 0, head, n, p->err, p->errlen)) != SMZ_OK)
-            return rc;
+        if ((rc = read(p->w, ctx, 0, head, n)) != SMZ_OK)
+            return smz__packer_fail(p, rc, "%s", smz_writer_errmsg(p->w));
         mime = detect_mime(p, rel, head, n);
     }
     const smz_pack_article *given = smz__pack_meta_article(p->o->meta, rel);
@@ -232,7 +232,7 @@ smz_err smz__packer_redirect(smz_packer *p, const char *rel, const char *target)
 smz_err smz__pack_report(smz_writer *w, smz_err rc, const char *err)
 {
     if (rc != SMZ_OK && err[0])
-        smz__writer_set_error(w, rc, err);
+        smz_writer_set_error(w, rc, "%s", err);
     return rc;
 }
 

@@ -188,7 +188,7 @@ typedef struct piece_src {
     const char *what; /* for messages */
 } piece_src;
 
-static smz_err read_piece(void *ctx, uint64_t off, void *buf, size_t n, char *err, size_t errlen)
+static smz_err read_piece(smz_writer *w, void *ctx, uint64_t off, void *buf, size_t n)
 {
     piece_src *ps = ctx;
     unsigned char *b = buf;
@@ -197,9 +197,9 @@ static smz_err read_piece(void *ctx, uint64_t off, void *buf, size_t n, char *er
         if (k < 0 && errno == EINTR)
             continue;
         if (k <= 0) {
-            snprintf(err, errlen, "cannot read %s: %s", ps->what,
-                     k < 0 ? strerror(errno) : "it became shorter while it was packed");
-            return SMZ_E_IO;
+            return smz_writer_set_error(w, SMZ_E_IO, "cannot read %s: %s", ps->what,
+                                        k < 0 ? strerror(errno)
+                                              : "it became shorter while it was packed");
         }
         done += (size_t)k;
     }

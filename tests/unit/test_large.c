@@ -24,13 +24,11 @@ static unsigned char byte_at(uint64_t off)
     return (unsigned char)(x >> 56 ^ x >> 29);
 }
 
-static smz_err fill(void *ctx, uint64_t off, void *buf, size_t n, char *err, size_t errlen)
+static smz_err fill(smz_writer *w, void *ctx, uint64_t off, void *buf, size_t n)
 {
     uint64_t *fail_at = ctx;
-    if (fail_at && off >= *fail_at) {
-        snprintf(err, errlen, "the source broke at %llu", (unsigned long long)off);
-        return SMZ_E_IO;
-    }
+    if (fail_at && off >= *fail_at)
+        return smz_writer_set_error(w, SMZ_E_IO, "the source broke at %llu", (unsigned long long)off);
     unsigned char *b = buf;
     for (size_t i = 0; i < n; i++)
         b[i] = byte_at(off + i);
