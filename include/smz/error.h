@@ -1,7 +1,9 @@
 /* Samizdat: the one error enum every public function returns, and its messages.
  *
  * One way to report errors, libarchive's: every library call that can fail
- * returns an smz_err.  SMZ_OK is zero; everything else is a failure whose
+ * returns an smz_err, except the one constructor that can fail only for
+ * memory and has no handle yet to tell why (smz_cache_new returns NULL,
+ * as libarchive's archive_read_new does).  SMZ_OK is zero; everything else is a failure whose
  * detailed one-line text lives on the handle the call was made on, read
  * with that handle's _errmsg function, valid until its next call:
  *   smz_reader       smz_reader_errmsg()    reader.h, search.h, verify.h
