@@ -98,31 +98,19 @@ out:
     return rc;
 }
 
+static smz_err pubkey_parse_cb(smz_sign_ctx *cx, const char *text, size_t len, const void *arg,
+                               void *out)
+{
+    (void)arg;
+    return smz_pubkey_parse(cx, text, len, out);
+}
+
 smz_err smz_pubkey_load(smz_sign_ctx *cx, const char *path, smz_pubkey **out)
 {
-    char *err = smz__sign_msg(cx);
-    size_t errlen = smz__sign_msglen(cx);
-    smz_err rc;
-    char *buf = NULL;
-    size_t len = 0;
-
     if (out)
         *out = NULL;
-    rc = smz__sign_begin(err, errlen);
-    if (rc != SMZ_OK)
-        goto out;
-    if (!path || !out) {
-        rc = smz__sign_fail(err, errlen, SMZ_E_INVALID, "smz_pubkey_load: NULL argument");
-        goto out;
-    }
-    rc = smz__sign_read_file(path, SMZ_KEY_FILE_MAX, 0, &buf, &len, err, errlen);
-    if (rc != SMZ_OK)
-        goto out;
-    if ((rc = smz_pubkey_parse(cx, buf, len, out)) != SMZ_OK)
-        smz__sign_name_file(err, errlen, path);
-out:
-    free(buf);
-    return rc;
+    return smz__sign_load(cx, "smz_pubkey_load", path, out, SMZ_KEY_FILE_MAX, SMZ__LOAD_NAME_FILE,
+                          pubkey_parse_cb, NULL);
 }
 
 void smz_pubkey_base64(const smz_pubkey *pk, char out[SMZ_PUBKEY_B64_SIZE])
@@ -521,32 +509,18 @@ out:
     return rc;
 }
 
+static smz_err seckey_parse_cb(smz_sign_ctx *cx, const char *text, size_t len, const void *arg,
+                               void *out)
+{
+    return smz_seckey_parse(cx, text, len, arg, out);
+}
+
 smz_err smz_seckey_load(smz_sign_ctx *cx, const char *path, const char *password, smz_seckey **out)
 {
-    char *err = smz__sign_msg(cx);
-    size_t errlen = smz__sign_msglen(cx);
-    smz_err rc;
-    char *buf = NULL;
-    size_t len = 0;
-
     if (out)
         *out = NULL;
-    rc = smz__sign_begin(err, errlen);
-    if (rc != SMZ_OK)
-        goto out;
-    if (!path || !out) {
-        rc = smz__sign_fail(err, errlen, SMZ_E_INVALID, "smz_seckey_load: NULL argument");
-        goto out;
-    }
-    rc = smz__sign_read_file(path, SMZ_KEY_FILE_MAX, 1, &buf, &len, err, errlen);
-    if (rc != SMZ_OK)
-        goto out;
-    if ((rc = smz_seckey_parse(cx, buf, len, password, out)) != SMZ_OK)
-        smz__sign_name_file(err, errlen, path);
-out:
-    if (buf)
-        smz_sign_free_secret(buf, len + 1);
-    return rc;
+    return smz__sign_load(cx, "smz_seckey_load", path, out, SMZ_KEY_FILE_MAX,
+                          SMZ__LOAD_SECRET | SMZ__LOAD_NAME_FILE, seckey_parse_cb, password);
 }
 
 smz_err smz_seckey_encode(smz_sign_ctx *cx, const smz_seckey *sk, const char *password,
@@ -827,31 +801,19 @@ out:
     return rc;
 }
 
+static smz_err keyring_parse_cb(smz_sign_ctx *cx, const char *text, size_t len, const void *arg,
+                                void *out)
+{
+    (void)arg;
+    return smz_keyring_parse(cx, text, len, out);
+}
+
 smz_err smz_keyring_load(smz_sign_ctx *cx, const char *path, smz_keyring **out)
 {
-    char *err = smz__sign_msg(cx);
-    size_t errlen = smz__sign_msglen(cx);
-    smz_err rc;
-    char *buf = NULL;
-    size_t len = 0;
-
     if (out)
         *out = NULL;
-    rc = smz__sign_begin(err, errlen);
-    if (rc != SMZ_OK)
-        goto out;
-    if (!path || !out) {
-        rc = smz__sign_fail(err, errlen, SMZ_E_INVALID, "smz_keyring_load: NULL argument");
-        goto out;
-    }
-    rc = smz__sign_read_file(path, SMZ_KEYRING_FILE_MAX, 0, &buf, &len, err, errlen);
-    if (rc != SMZ_OK)
-        goto out;
-    if ((rc = smz_keyring_parse(cx, buf, len, out)) != SMZ_OK)
-        smz__sign_name_file(err, errlen, path);
-out:
-    free(buf);
-    return rc;
+    return smz__sign_load(cx, "smz_keyring_load", path, out, SMZ_KEYRING_FILE_MAX, SMZ__LOAD_NAME_FILE,
+                          keyring_parse_cb, NULL);
 }
 
 smz_err smz_keyring_find(smz_sign_ctx *cx, const smz_keyring *kr, const smz_sig *sig,

@@ -344,30 +344,17 @@ out:
     return rc;
 }
 
+static smz_err sig_parse_cb(smz_sign_ctx *cx, const char *text, size_t len, const void *arg, void *out)
+{
+    (void)arg;
+    return smz_sig_parse(cx, text, len, out);
+}
+
 smz_err smz_sig_load(smz_sign_ctx *cx, const char *path, smz_sig **out)
 {
-    char *err = smz__sign_msg(cx);
-    size_t errlen = smz__sign_msglen(cx);
-    smz_err rc;
-    char *buf = NULL;
-    size_t len = 0;
-
     if (out)
         *out = NULL;
-    rc = smz__sign_begin(err, errlen);
-    if (rc != SMZ_OK)
-        goto out;
-    if (!path || !out) {
-        rc = smz__sign_fail(err, errlen, SMZ_E_INVALID, "smz_sig_load: NULL argument");
-        goto out;
-    }
-    rc = smz__sign_read_file(path, SMZ_SIG_FILE_MAX, 0, &buf, &len, err, errlen);
-    if (rc != SMZ_OK)
-        goto out;
-    rc = smz_sig_parse(cx, buf, len, out);
-out:
-    free(buf);
-    return rc;
+    return smz__sign_load(cx, "smz_sig_load", path, out, SMZ_SIG_FILE_MAX, 0, sig_parse_cb, NULL);
 }
 
 void smz_sig_free(smz_sig *sig)

@@ -99,6 +99,20 @@ void smz__sig_keyid_bytes(const smz_sig *sig, unsigned char out[SMZ__KEYNUM_BYTE
  * free with smz_sign_free_secret(*buf, *len + 1). */
 smz_err smz__sign_read_file(const char *path, size_t cap, int secret, char **buf, size_t *len, char *err,
                             size_t errlen);
+/* What smz__sign_load does with a file: SECRET reads it as
+ * smz__sign_read_file's SECRET; NAME_FILE puts "PATH: " before a parse
+ * failure's message (the key loaders do, smz_sig_load does not). */
+#define SMZ__LOAD_SECRET 1u
+#define SMZ__LOAD_NAME_FILE 2u
+/* Parses TEXT (LEN bytes, NUL-terminated) into OUT, a pointer to the
+ * caller's handle pointer; ARG is what the caller passed along. */
+typedef smz_err (*smz__sign_parse_fn)(smz_sign_ctx *cx, const char *text, size_t len, const void *arg,
+                                      void *out);
+/* The body of every smz_*_load: clears CX's message, checks PATH and OUT
+ * (FN names the public function in the message when one is NULL), reads
+ * PATH (at most CAP bytes) and hands its text to PARSE. */
+smz_err smz__sign_load(smz_sign_ctx *cx, const char *fn, const char *path, void *out, size_t cap,
+                       unsigned flags, smz__sign_parse_fn parse, const void *arg);
 /* Creates PATH (which must not exist) with MODE and writes DATA to it; on
  * failure nothing is left at PATH. */
 smz_err smz__sign_write_new(const char *path, const char *data, size_t len, mode_t mode, char *err,

@@ -284,6 +284,36 @@ out:
     return rc;
 }
 
+smz_err smz__sign_load(smz_sign_ctx *cx, const char *fn, const char *path, void *out, size_t cap,
+                       unsigned flags, smz__sign_parse_fn parse, const void *arg)
+{
+    char *err = smz__sign_msg(cx);
+    size_t errlen = smz__sign_msglen(cx);
+    int secret = (flags & SMZ__LOAD_SECRET) != 0;
+    smz_err rc;
+    char *buf = NULL;
+    size_t len = 0;
+
+    rc = smz__sign_begin(err, errlen);
+    if (rc != SMZ_OK)
+        goto out;
+    if (!path || !out) {
+        rc = smz__sign_fail(err, errlen, SMZ_E_INVALID, "%s: NULL argument", fn);
+        goto out;
+    }
+    rc = smz__sign_read_file(path, cap, secret, &buf, &len, err, errlen);
+    if (rc != SMZ_OK)
+        goto out;
+    if ((rc = parse(cx, buf, len, arg, out)) != SMZ_OK && (flags & SMZ__LOAD_NAME_FILE))
+        smz__sign_name_file(err, errlen, path);
+out:
+    if (buf && secret)
+        smz_sign_free_secret(buf, len + 1);
+    else
+        free(buf);
+    return rc;
+}
+
 smz_err smz__sign_write_new(const char *path, const char *data, size_t len, mode_t mode, char *err,
                             size_t errlen)
 {
