@@ -40,29 +40,16 @@ smz_err smz_pubkey_parse(smz_sign_ctx *cx, const char *text, size_t len, smz_pub
     char *err = smz__sign_msg(cx);
     size_t errlen = smz__sign_msglen(cx);
     smz_err rc;
-    smz__lines it;
     const char *line[3] = {NULL, NULL, NULL};
     size_t llen[3] = {0, 0, 0}, n = 0;
     struct smz_pubkey *pk = NULL;
-    int r;
 
     if (out)
         *out = NULL;
-    rc = smz__sign_begin(err, errlen);
+    rc = smz__sign_parse_begin(err, errlen, "smz_pubkey_parse", out != NULL, text, len, PUB_WHAT, 3,
+                               line, llen, &n);
     if (rc != SMZ_OK)
         goto out;
-    if (!out || (!text && len)) {
-        rc = smz__sign_fail(err, errlen, SMZ_E_INVALID, "smz_pubkey_parse: NULL argument");
-        goto out;
-    }
-    smz__lines_init(&it, text, len, PUB_WHAT);
-    while (n < 3 && (r = smz__lines_next(&it, &line[n], &llen[n], err, errlen)) != 0) {
-        if (r < 0) {
-            rc = it.rc;
-            goto out;
-        }
-        n++;
-    }
     if (n == 0) {
         rc = smz__sign_fail(err, errlen, SMZ_E_INVALID, PUB_WHAT ": empty");
         goto out;
@@ -350,31 +337,18 @@ smz_err smz_seckey_parse(smz_sign_ctx *cx, const char *text, size_t len, const c
     char *err = smz__sign_msg(cx);
     size_t errlen = smz__sign_msglen(cx);
     smz_err rc;
-    smz__lines it;
     const char *line[3] = {NULL, NULL, NULL};
     size_t llen[3] = {0, 0, 0}, n = 0;
     unsigned char bin[SMZ__SECKEY_BIN], chk[32], zero[32];
     unsigned char pk[crypto_sign_PUBLICKEYBYTES], sk2[crypto_sign_SECRETKEYBYTES];
     struct smz_seckey *sk = NULL;
-    int r;
 
     if (out)
         *out = NULL;
-    rc = smz__sign_begin(err, errlen);
+    rc = smz__sign_parse_begin(err, errlen, "smz_seckey_parse", out != NULL, text, len, SEC_WHAT, 3,
+                               line, llen, &n);
     if (rc != SMZ_OK)
         goto out;
-    if (!out || (!text && len)) {
-        rc = smz__sign_fail(err, errlen, SMZ_E_INVALID, "smz_seckey_parse: NULL argument");
-        goto out;
-    }
-    smz__lines_init(&it, text, len, SEC_WHAT);
-    while (n < 3 && (r = smz__lines_next(&it, &line[n], &llen[n], err, errlen)) != 0) {
-        if (r < 0) {
-            rc = it.rc;
-            goto out;
-        }
-        n++;
-    }
     if (n != 2) {
         rc = smz__sign_fail(err, errlen, SMZ_E_INVALID,
                             n < 2 ? SEC_WHAT ": truncated: a secret key file has two lines"
@@ -739,19 +713,17 @@ smz_err smz_keyring_parse(smz_sign_ctx *cx, const char *text, size_t len, smz_ke
     smz_keyring *kr = NULL;
     struct smz_pubkey pk;
     const char *line;
-    size_t llen, comment_line = 0;
+    size_t llen, comment_line = 0, none;
     char where[48];
     int r;
 
     if (out)
         *out = NULL;
-    rc = smz__sign_begin(err, errlen);
+    /* No line read here: a keyring has any number of them. */
+    rc = smz__sign_parse_begin(err, errlen, "smz_keyring_parse", out != NULL, text, len, RING_WHAT, 0,
+                               NULL, NULL, &none);
     if (rc != SMZ_OK)
         goto out;
-    if (!out || (!text && len)) {
-        rc = smz__sign_fail(err, errlen, SMZ_E_INVALID, "smz_keyring_parse: NULL argument");
-        goto out;
-    }
     rc = smz_keyring_new(&kr);
     if (rc != SMZ_OK) {
         rc = smz__sign_fail(err, errlen, rc, "out of memory");

@@ -257,31 +257,18 @@ smz_err smz_sig_parse(smz_sign_ctx *cx, const char *text, size_t len, smz_sig **
     char *err = smz__sign_msg(cx);
     size_t errlen = smz__sign_msglen(cx);
     smz_err rc;
-    smz__lines it;
     const char *line[5];
     size_t llen[5], n = 0, plen;
     unsigned char bin[SMZ__SIG_BIN];
     struct smz_sig *s = NULL;
-    int r;
 
     if (out)
         *out = NULL;
-    rc = smz__sign_begin(err, errlen);
+    /* One line more than allowed, to refuse it. */
+    rc = smz__sign_parse_begin(err, errlen, "smz_sig_parse", out != NULL, text, len, SIG_WHAT, 5, line,
+                               llen, &n);
     if (rc != SMZ_OK)
         goto out;
-    if (!out || (!text && len)) {
-        rc = smz__sign_fail(err, errlen, SMZ_E_INVALID, "smz_sig_parse: NULL argument");
-        goto out;
-    }
-    /* Read one line more than allowed, to refuse it. */
-    smz__lines_init(&it, text, len, SIG_WHAT);
-    while (n < 5 && (r = smz__lines_next(&it, &line[n], &llen[n], err, errlen)) != 0) {
-        if (r < 0) {
-            rc = it.rc;
-            goto out;
-        }
-        n++;
-    }
     if (n == 0) {
         rc = smz__sign_fail(err, errlen, SMZ_E_INVALID, SIG_WHAT ": empty");
         goto out;

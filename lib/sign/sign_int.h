@@ -99,6 +99,13 @@ void smz__sig_keyid_bytes(const smz_sig *sig, unsigned char out[SMZ__KEYNUM_BYTE
  * free with smz_sign_free_secret(*buf, *len + 1). */
 smz_err smz__sign_read_file(const char *path, size_t cap, int secret, char **buf, size_t *len, char *err,
                             size_t errlen);
+/* The opening of every smz_*_parse: clears the message, checks that OUT_OK
+ * and that TEXT is there when LEN is not 0 (FN names the public function in
+ * the message), then splits TEXT into its first MAX lines (LINE[i], LLEN[i];
+ * *N of them).  A caller that refuses more than K lines asks for K + 1. */
+smz_err smz__sign_parse_begin(char *err, size_t errlen, const char *fn, int out_ok, const char *text,
+                              size_t len, const char *what, size_t max, const char **line, size_t *llen,
+                              size_t *n);
 /* What smz__sign_load does with a file: SECRET reads it as
  * smz__sign_read_file's SECRET; NAME_FILE puts "PATH: " before a parse
  * failure's message (the key loaders do, smz_sig_load does not). */

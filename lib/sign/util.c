@@ -284,6 +284,29 @@ out:
     return rc;
 }
 
+smz_err smz__sign_parse_begin(char *err, size_t errlen, const char *fn, int out_ok, const char *text,
+                              size_t len, const char *what, size_t max, const char **line, size_t *llen,
+                              size_t *n)
+{
+    smz__lines it;
+    smz_err rc;
+    int r;
+
+    *n = 0;
+    rc = smz__sign_begin(err, errlen);
+    if (rc != SMZ_OK)
+        return rc;
+    if (!out_ok || (!text && len))
+        return smz__sign_fail(err, errlen, SMZ_E_INVALID, "%s: NULL argument", fn);
+    smz__lines_init(&it, text, len, what);
+    while (*n < max && (r = smz__lines_next(&it, &line[*n], &llen[*n], err, errlen)) != 0) {
+        if (r < 0)
+            return it.rc;
+        (*n)++;
+    }
+    return SMZ_OK;
+}
+
 smz_err smz__sign_load(smz_sign_ctx *cx, const char *fn, const char *path, void *out, size_t cap,
                        unsigned flags, smz__sign_parse_fn parse, const void *arg)
 {
