@@ -722,6 +722,17 @@ out:
     return rc;
 }
 
+/* The opening of smz_search_ex and smz_suggest: a query's budget, and
+ * SMZ_E_UNSUPPORTED for an archive packed without an index. */
+static smz_err search_begin(smz_reader *r)
+{
+    smz__reader_begin_long(r, BUDGET_FACTOR);
+    if (!smz__reader_has_index(r))
+        return smz__reader_fail(r, SMZ_E_UNSUPPORTED,
+                                "this archive has no search index (packed with --no-index)");
+    return SMZ_OK;
+}
+
 smz_err smz_search(smz_reader *r, const char *query, size_t limit, size_t offset, smz_results **out)
 {
     return smz_search_ex(r, query, limit, offset, 0, out);
@@ -741,12 +752,8 @@ smz_err smz_search_ex(smz_reader *r, const char *query, size_t limit, size_t off
     sqlite3 *db = smz__reader_db(r);
     uint64_t candidates = 0;
     *out = NULL;
-    smz__reader_begin_long(r, BUDGET_FACTOR);
-    if (!smz__reader_has_index(r)) {
-        rc = smz__reader_fail(r, SMZ_E_UNSUPPORTED,
-                              "this archive has no search index (packed with --no-index)");
+    if ((rc = search_begin(r)) != SMZ_OK)
         goto out;
-    }
     if (!query)
         query = "";
     if ((rc = smz__query_build(query, strlen(query), &q, qerr, sizeof qerr)) != SMZ_OK) {
@@ -944,12 +951,8 @@ smz_err smz_suggest(smz_reader *r, const char *prefix, size_t limit, smz_results
     smz_results *res = NULL;
     sqlite3 *db = smz__reader_db(r);
     *out = NULL;
-    smz__reader_begin_long(r, BUDGET_FACTOR);
-    if (!smz__reader_has_index(r)) {
-        rc = smz__reader_fail(r, SMZ_E_UNSUPPORTED,
-                              "this archive has no search index (packed with --no-index)");
+    if ((rc = search_begin(r)) != SMZ_OK)
         goto out;
-    }
     if (!prefix)
         prefix = "";
     size_t len = strlen(prefix);
