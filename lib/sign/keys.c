@@ -26,13 +26,6 @@ static uint64_t le64_load(const unsigned char *p)
     return x;
 }
 
-/* Appends LEN bytes; the caller sized the buffer. */
-static char *put(char *p, const void *s, size_t len)
-{
-    memcpy(p, s, len);
-    return p + len;
-}
-
 /* ---- public keys ---- */
 
 smz_err smz_pubkey_parse(smz_sign_ctx *cx, const char *text, size_t len, smz_pubkey **out)
@@ -133,7 +126,7 @@ smz_err smz_pubkey_encode(smz_sign_ctx *cx, const smz_pubkey *pk, const char *co
     smz_err rc;
     char b64[SMZ_PUBKEY_B64_SIZE], id[SMZ_KEYID_SIZE], deflt[64];
     size_t clen, total;
-    char *t = NULL, *p;
+    char *t = NULL;
 
     if (text)
         *text = NULL;
@@ -159,18 +152,11 @@ smz_err smz_pubkey_encode(smz_sign_ctx *cx, const smz_pubkey *pk, const char *co
         goto out;
     }
     smz_pubkey_base64(pk, b64);
-    total = strlen(SMZ__UNTRUSTED_PREFIX) + clen + 1 + (SMZ_PUBKEY_B64_SIZE - 1) + 1;
-    t = malloc(total + 1);
-    if (!t) {
+    smz__sign_pair pair = {SMZ__UNTRUSTED_PREFIX, comment, clen, b64, SMZ_PUBKEY_B64_SIZE - 1};
+    if (!(t = smz__sign_join(&pair, 1, &total))) {
         rc = smz__sign_fail(err, errlen, SMZ_E_NOMEM, "out of memory");
         goto out;
     }
-    p = put(t, SMZ__UNTRUSTED_PREFIX, strlen(SMZ__UNTRUSTED_PREFIX));
-    p = put(p, comment, clen);
-    p = put(p, "\n", 1);
-    p = put(p, b64, SMZ_PUBKEY_B64_SIZE - 1);
-    p = put(p, "\n", 1);
-    *p = '\0';
     *text = t;
     if (len)
         *len = total;
@@ -507,7 +493,7 @@ smz_err smz_seckey_encode(smz_sign_ctx *cx, const smz_seckey *sk, const char *pa
     unsigned char bin[SMZ__SECKEY_BIN];
     char b64[SMZ__B64_LEN(SMZ__SECKEY_BIN) + 1];
     size_t clen, total;
-    char *t = NULL, *p;
+    char *t = NULL;
 
     if (text)
         *text = NULL;
@@ -558,18 +544,11 @@ smz_err smz_seckey_encode(smz_sign_ctx *cx, const smz_seckey *sk, const char *pa
             goto out;
     }
     sodium_bin2base64(b64, sizeof b64, bin, sizeof bin, sodium_base64_VARIANT_ORIGINAL);
-    total = strlen(SMZ__UNTRUSTED_PREFIX) + clen + 1 + SMZ__B64_LEN(SMZ__SECKEY_BIN) + 1;
-    t = malloc(total + 1);
-    if (!t) {
+    smz__sign_pair pair = {SMZ__UNTRUSTED_PREFIX, comment, clen, b64, SMZ__B64_LEN(SMZ__SECKEY_BIN)};
+    if (!(t = smz__sign_join(&pair, 1, &total))) {
         rc = smz__sign_fail(err, errlen, SMZ_E_NOMEM, "out of memory");
         goto out;
     }
-    p = put(t, SMZ__UNTRUSTED_PREFIX, strlen(SMZ__UNTRUSTED_PREFIX));
-    p = put(p, comment, clen);
-    p = put(p, "\n", 1);
-    p = put(p, b64, SMZ__B64_LEN(SMZ__SECKEY_BIN));
-    p = put(p, "\n", 1);
-    *p = '\0';
     *text = t;
     if (len)
         *len = total;

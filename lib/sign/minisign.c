@@ -122,12 +122,6 @@ out:
 
 /* ---- signing ---- */
 
-static char *put(char *p, const void *s, size_t len)
-{
-    memcpy(p, s, len);
-    return p + len;
-}
-
 /* Ed25519 over sig | trusted comment, the "global" signature. */
 static smz_err global_message(const unsigned char sig[crypto_sign_BYTES], const char *trusted,
                               size_t tlen, unsigned char **msg, char *err, size_t errlen)
@@ -151,7 +145,7 @@ smz_err smz_sign_hash(smz_sign_ctx *cx, const smz_seckey *sk,
     unsigned char *gmsg = NULL;
     char b64sig[SMZ__B64_LEN(SMZ__SIG_BIN) + 1], b64glob[SMZ__B64_LEN(crypto_sign_BYTES) + 1];
     size_t tlen, ulen, total;
-    char *t = NULL, *p;
+    char *t = NULL;
 
     if (sig)
         *sig = NULL;
@@ -205,24 +199,14 @@ smz_err smz_sign_hash(smz_sign_ctx *cx, const smz_seckey *sk,
     }
     sodium_bin2base64(b64sig, sizeof b64sig, bin, sizeof bin, sodium_base64_VARIANT_ORIGINAL);
     sodium_bin2base64(b64glob, sizeof b64glob, global, sizeof global, sodium_base64_VARIANT_ORIGINAL);
-    total = strlen(SMZ__UNTRUSTED_PREFIX) + ulen + 1 + SMZ__B64_LEN(SMZ__SIG_BIN) + 1 +
-            strlen(SMZ__TRUSTED_PREFIX) + tlen + 1 + SMZ__B64_LEN(crypto_sign_BYTES) + 1;
-    t = malloc(total + 1);
-    if (!t) {
+    smz__sign_pair pairs[2] = {
+        {SMZ__UNTRUSTED_PREFIX, untrusted, ulen, b64sig, SMZ__B64_LEN(SMZ__SIG_BIN)},
+        {SMZ__TRUSTED_PREFIX, trusted, tlen, b64glob, SMZ__B64_LEN(crypto_sign_BYTES)},
+    };
+    if (!(t = smz__sign_join(pairs, 2, &total))) {
         rc = smz__sign_fail(err, errlen, SMZ_E_NOMEM, "out of memory");
         goto out;
     }
-    p = put(t, SMZ__UNTRUSTED_PREFIX, strlen(SMZ__UNTRUSTED_PREFIX));
-    p = put(p, untrusted, ulen);
-    p = put(p, "\n", 1);
-    p = put(p, b64sig, SMZ__B64_LEN(SMZ__SIG_BIN));
-    p = put(p, "\n", 1);
-    p = put(p, SMZ__TRUSTED_PREFIX, strlen(SMZ__TRUSTED_PREFIX));
-    p = put(p, trusted, tlen);
-    p = put(p, "\n", 1);
-    p = put(p, b64glob, SMZ__B64_LEN(crypto_sign_BYTES));
-    p = put(p, "\n", 1);
-    *p = '\0';
     *sig = t;
     if (len)
         *len = total;

@@ -120,6 +120,17 @@ typedef smz_err (*smz__sign_parse_fn)(smz_sign_ctx *cx, const char *text, size_t
  * PATH (at most CAP bytes) and hands its text to PARSE. */
 smz_err smz__sign_load(smz_sign_ctx *cx, const char *fn, const char *path, void *out, size_t cap,
                        unsigned flags, smz__sign_parse_fn parse, const void *arg);
+/* A comment line and the base64 line under it: what minisign files are
+ * made of ("PREFIX TEXT\nB64\n"; TEXT is TLEN bytes, B64 BLEN). */
+typedef struct smz__sign_pair {
+    const char *prefix, *text;
+    size_t tlen;
+    const char *b64;
+    size_t blen;
+} smz__sign_pair;
+/* The text of a file of the N PAIRS, malloc'd and NUL-terminated, *total
+ * bytes before the NUL; NULL when out of memory. */
+char *smz__sign_join(const smz__sign_pair *pairs, size_t n, size_t *total);
 /* Creates PATH (which must not exist) with MODE and writes DATA to it; on
  * failure nothing is left at PATH. */
 smz_err smz__sign_write_new(const char *path, const char *data, size_t len, mode_t mode, char *err,

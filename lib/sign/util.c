@@ -337,6 +337,34 @@ out:
     return rc;
 }
 
+char *smz__sign_join(const smz__sign_pair *pairs, size_t n, size_t *total)
+{
+    size_t i, len = 0;
+    char *t, *p;
+
+    for (i = 0; i < n; i++)
+        len += strlen(pairs[i].prefix) + pairs[i].tlen + 1 + pairs[i].blen + 1;
+    t = malloc(len + 1);
+    if (!t)
+        return NULL;
+    p = t;
+    for (i = 0; i < n; i++) {
+        size_t plen = strlen(pairs[i].prefix);
+        memcpy(p, pairs[i].prefix, plen);
+        p += plen;
+        if (pairs[i].tlen)
+            memcpy(p, pairs[i].text, pairs[i].tlen);
+        p += pairs[i].tlen;
+        *p++ = '\n';
+        memcpy(p, pairs[i].b64, pairs[i].blen);
+        p += pairs[i].blen;
+        *p++ = '\n';
+    }
+    *p = '\0';
+    *total = len;
+    return t;
+}
+
 smz_err smz__sign_write_new(const char *path, const char *data, size_t len, mode_t mode, char *err,
                             size_t errlen)
 {
