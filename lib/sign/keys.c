@@ -341,12 +341,7 @@ smz_err smz_seckey_parse(smz_sign_ctx *cx, const char *text, size_t len, const c
                                   : SEC_WHAT ": unexpected line 3 (a secret key file has two lines)");
         goto out;
     }
-    if (!smz__sign_has_prefix(line[0], llen[0], SMZ__UNTRUSTED_PREFIX)) {
-        rc = smz__sign_fail(err, errlen, SMZ_E_INVALID,
-                            SEC_WHAT ": line 1 must start with \"" SMZ__UNTRUSTED_PREFIX "\"");
-        goto out;
-    }
-    rc = smz__sign_b64_exact(line[1], llen[1], bin, sizeof bin, SEC_WHAT, 2, "secret key", err, errlen);
+    rc = smz__sign_head(line, llen, SEC_WHAT, "secret key", bin, sizeof bin, err, errlen);
     if (rc != SMZ_OK)
         goto out;
     if (memcmp(bin, SMZ__ALG_LEGACY, 2) != 0) {

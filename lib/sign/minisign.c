@@ -266,12 +266,7 @@ smz_err smz_sig_parse(smz_sign_ctx *cx, const char *text, size_t len, smz_sig **
                             SIG_WHAT ": unexpected text after line 4 (a signature has 4 lines)");
         goto out;
     }
-    if (!smz__sign_has_prefix(line[0], llen[0], SMZ__UNTRUSTED_PREFIX)) {
-        rc = smz__sign_fail(err, errlen, SMZ_E_INVALID,
-                            SIG_WHAT ": line 1 must start with \"" SMZ__UNTRUSTED_PREFIX "\"");
-        goto out;
-    }
-    rc = smz__sign_b64_exact(line[1], llen[1], bin, sizeof bin, SIG_WHAT, 2, "signature", err, errlen);
+    rc = smz__sign_head(line, llen, SIG_WHAT, "signature", bin, sizeof bin, err, errlen);
     if (rc != SMZ_OK)
         goto out;
     if (memcmp(bin, SMZ__ALG_HASHED, 2) != 0 && memcmp(bin, SMZ__ALG_LEGACY, 2) != 0) {

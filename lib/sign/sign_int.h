@@ -87,6 +87,12 @@ smz_err smz__sign_b64_exact(const char *line, size_t len, unsigned char *bin, si
                             const char *what, size_t lineno, const char *field, char *err,
                             size_t errlen);
 
+/* The two lines a secret key file and a signature open with: line 1 an
+ * untrusted comment, line 2 the base64 of exactly BINLEN bytes (FIELD),
+ * decoded into BIN. */
+smz_err smz__sign_head(const char *const *line, const size_t *llen, const char *what, const char *field,
+                       unsigned char *bin, size_t binlen, char *err, size_t errlen);
+
 /* Decodes a public key's base64 line (algorithm checked). */
 smz_err smz__pubkey_from_line(const char *line, size_t len, const char *what, size_t lineno,
                               struct smz_pubkey *pk, char *err, size_t errlen);

@@ -168,6 +168,15 @@ smz_err smz__sign_b64_exact(const char *line, size_t len, unsigned char *bin, si
     return SMZ_OK;
 }
 
+smz_err smz__sign_head(const char *const *line, const size_t *llen, const char *what, const char *field,
+                       unsigned char *bin, size_t binlen, char *err, size_t errlen)
+{
+    if (!smz__sign_has_prefix(line[0], llen[0], SMZ__UNTRUSTED_PREFIX))
+        return smz__sign_fail(err, errlen, SMZ_E_INVALID,
+                              "%s: line 1 must start with \"" SMZ__UNTRUSTED_PREFIX "\"", what);
+    return smz__sign_b64_exact(line[1], llen[1], bin, binlen, what, 2, field, err, errlen);
+}
+
 smz_err smz__pubkey_from_line(const char *line, size_t len, const char *what, size_t lineno,
                               struct smz_pubkey *pk, char *err, size_t errlen)
 {
