@@ -132,13 +132,9 @@ smz_err smz_pubkey_encode(smz_sign_ctx *cx, const smz_pubkey *pk, const char *co
         *text = NULL;
     if (len)
         *len = 0;
-    rc = smz__sign_begin(err, errlen);
+    rc = smz__sign_enter(err, errlen, "smz_pubkey_encode", pk && text);
     if (rc != SMZ_OK)
         goto out;
-    if (!pk || !text) {
-        rc = smz__sign_fail(err, errlen, SMZ_E_INVALID, "smz_pubkey_encode: NULL argument");
-        goto out;
-    }
     if (!comment) {
         smz__sign_keyid_hex(pk->keyid, id);
         snprintf(deflt, sizeof deflt, "samizdat public key %s", id); /* fits: 37 bytes */
@@ -229,13 +225,9 @@ smz_err smz_seckey_generate(smz_sign_ctx *cx, smz_seckey **out)
 
     if (out)
         *out = NULL;
-    rc = smz__sign_begin(err, errlen);
+    rc = smz__sign_enter(err, errlen, "smz_seckey_generate", out != NULL);
     if (rc != SMZ_OK)
         goto out;
-    if (!out) {
-        rc = smz__sign_fail(err, errlen, SMZ_E_INVALID, "smz_seckey_generate: NULL argument");
-        goto out;
-    }
     rc = seckey_alloc(&sk, err, errlen);
     if (rc != SMZ_OK)
         goto out;
@@ -261,11 +253,9 @@ smz_err smz_seckey_pubkey(smz_sign_ctx *cx, const smz_seckey *sk, smz_pubkey **o
 
     if (out)
         *out = NULL;
-    rc = smz__sign_begin(err, errlen);
+    rc = smz__sign_enter(err, errlen, "smz_seckey_pubkey", sk && out);
     if (rc != SMZ_OK)
         return rc;
-    if (!sk || !out)
-        return smz__sign_fail(err, errlen, SMZ_E_INVALID, "smz_seckey_pubkey: NULL argument");
     pk = malloc(sizeof *pk);
     if (!pk)
         return smz__sign_fail(err, errlen, SMZ_E_NOMEM, "out of memory");
@@ -430,13 +420,9 @@ smz_err smz_seckey_file_encrypted(smz_sign_ctx *cx, const char *path, int *encry
     smz_seckey *sk = NULL;
     int r;
 
-    rc = smz__sign_begin(err, errlen);
+    rc = smz__sign_enter(err, errlen, "smz_seckey_file_encrypted", path && encrypted);
     if (rc != SMZ_OK)
         goto out;
-    if (!path || !encrypted) {
-        rc = smz__sign_fail(err, errlen, SMZ_E_INVALID, "smz_seckey_file_encrypted: NULL argument");
-        goto out;
-    }
     *encrypted = 0;
     rc = smz__sign_read_file(path, SMZ_KEY_FILE_MAX, 1, &buf, &len, err, errlen);
     if (rc != SMZ_OK)
@@ -495,13 +481,9 @@ smz_err smz_seckey_encode(smz_sign_ctx *cx, const smz_seckey *sk, const char *pa
     if (len)
         *len = 0;
     memset(bin, 0, sizeof bin);
-    rc = smz__sign_begin(err, errlen);
+    rc = smz__sign_enter(err, errlen, "smz_seckey_encode", sk && text);
     if (rc != SMZ_OK)
         goto out;
-    if (!sk || !text) {
-        rc = smz__sign_fail(err, errlen, SMZ_E_INVALID, "smz_seckey_encode: NULL argument");
-        goto out;
-    }
     if (!comment)
         comment = password ? "samizdat encrypted secret key" : "samizdat secret key";
     clen = strlen(comment);
@@ -652,12 +634,10 @@ smz_err smz_keyring_add(smz_sign_ctx *cx, smz_keyring *kr, const smz_pubkey *pk)
 {
     char *err = smz__sign_msg(cx);
     size_t errlen = smz__sign_msglen(cx);
-    smz_err rc = smz__sign_begin(err, errlen);
+    smz_err rc = smz__sign_enter(err, errlen, "smz_keyring_add", kr && pk);
 
     if (rc != SMZ_OK)
         return rc;
-    if (!kr || !pk)
-        return smz__sign_fail(err, errlen, SMZ_E_INVALID, "smz_keyring_add: NULL argument");
     return keyring_add(kr, pk, "", err, errlen);
 }
 
@@ -665,13 +645,11 @@ smz_err smz_keyring_merge(smz_sign_ctx *cx, smz_keyring *dst, const smz_keyring 
 {
     char *err = smz__sign_msg(cx);
     size_t errlen = smz__sign_msglen(cx);
-    smz_err rc = smz__sign_begin(err, errlen);
+    smz_err rc = smz__sign_enter(err, errlen, "smz_keyring_merge", dst && src);
     size_t i;
 
     if (rc != SMZ_OK)
         return rc;
-    if (!dst || !src)
-        return smz__sign_fail(err, errlen, SMZ_E_INVALID, "smz_keyring_merge: NULL argument");
     for (i = 0; i < src->n; i++)
         if ((rc = keyring_add(dst, src->keys[i], "", err, errlen)) != SMZ_OK)
             return rc;
@@ -774,11 +752,9 @@ smz_err smz_keyring_find(smz_sign_ctx *cx, const smz_keyring *kr, const smz_sig 
 
     if (pk)
         *pk = NULL;
-    rc = smz__sign_begin(err, errlen);
+    rc = smz__sign_enter(err, errlen, "smz_keyring_find", kr && sig && pk);
     if (rc != SMZ_OK)
         return rc;
-    if (!kr || !sig || !pk)
-        return smz__sign_fail(err, errlen, SMZ_E_INVALID, "smz_keyring_find: NULL argument");
     smz__sig_keyid_bytes(sig, id);
     for (i = 0; i < kr->n; i++) {
         if (memcmp(kr->keys[i]->keyid, id, sizeof id) == 0) {

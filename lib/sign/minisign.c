@@ -85,13 +85,9 @@ smz_err smz_sign_hash_file(smz_sign_ctx *cx, const char *path, unsigned char has
     crypto_generichash_state st;
     size_t n;
 
-    rc = smz__sign_begin(err, errlen);
+    rc = smz__sign_enter(err, errlen, "smz_sign_hash_file", path && hash);
     if (rc != SMZ_OK)
         goto out;
-    if (!path || !hash) {
-        rc = smz__sign_fail(err, errlen, SMZ_E_INVALID, "smz_sign_hash_file: NULL argument");
-        goto out;
-    }
     buf = malloc(65536);
     if (!buf) {
         rc = smz__sign_fail(err, errlen, SMZ_E_NOMEM, "out of memory");
@@ -151,13 +147,9 @@ smz_err smz_sign_hash(smz_sign_ctx *cx, const smz_seckey *sk,
         *sig = NULL;
     if (len)
         *len = 0;
-    rc = smz__sign_begin(err, errlen);
+    rc = smz__sign_enter(err, errlen, "smz_sign_hash", sk && hash && sig);
     if (rc != SMZ_OK)
         goto out;
-    if (!sk || !hash || !sig) {
-        rc = smz__sign_fail(err, errlen, SMZ_E_INVALID, "smz_sign_hash: NULL argument");
-        goto out;
-    }
     if (!trusted)
         trusted = "";
     if (!untrusted)
@@ -369,12 +361,10 @@ static smz_err verify_start(smz_sig *sig, const smz_pubkey *pk, unsigned flags, 
                             size_t errlen)
 {
     char want[SMZ_KEYID_SIZE], have[SMZ_KEYID_SIZE];
-    smz_err rc = smz__sign_begin(err, errlen);
+    smz_err rc = smz__sign_enter(err, errlen, "verify", sig && pk);
 
     if (rc != SMZ_OK)
         return rc;
-    if (!sig || !pk)
-        return smz__sign_fail(err, errlen, SMZ_E_INVALID, "verify: NULL argument");
     sig->verified = 0;
     sig->checked = 0;
     *legacy = smz_sig_is_legacy(sig);

@@ -60,6 +60,9 @@ smz_err smz__sign_fail(char *err, size_t errlen, smz_err rc, const char *fmt, ..
 void smz__sign_name_file(char *err, size_t errlen, const char *path);
 /* Clears err ("") and initialises libsodium; SMZ_E_INTERNAL if it cannot. */
 smz_err smz__sign_begin(char *err, size_t errlen);
+/* The opening of a public function: smz__sign_begin, then SMZ_E_INVALID
+ * ("FN: NULL argument") unless ARGS_OK. */
+smz_err smz__sign_enter(char *err, size_t errlen, const char *fn, int args_ok);
 
 void smz__sign_keyid_hex(const unsigned char id[SMZ__KEYNUM_BYTES], char out[SMZ_KEYID_SIZE]);
 int smz__sign_has_prefix(const char *line, size_t len, const char *prefix);

@@ -69,6 +69,14 @@ smz_err smz__sign_begin(char *err, size_t errlen)
     return SMZ_OK;
 }
 
+smz_err smz__sign_enter(char *err, size_t errlen, const char *fn, int args_ok)
+{
+    smz_err rc = smz__sign_begin(err, errlen);
+    if (rc == SMZ_OK && !args_ok)
+        rc = smz__sign_fail(err, errlen, SMZ_E_INVALID, "%s: NULL argument", fn);
+    return rc;
+}
+
 void smz__sign_keyid_hex(const unsigned char id[SMZ__KEYNUM_BYTES], char out[SMZ_KEYID_SIZE])
 {
     static const char hex[] = "0123456789ABCDEF";
@@ -302,11 +310,9 @@ smz_err smz__sign_parse_begin(char *err, size_t errlen, const char *fn, int out_
     int r;
 
     *n = 0;
-    rc = smz__sign_begin(err, errlen);
+    rc = smz__sign_enter(err, errlen, fn, out_ok && (text || !len));
     if (rc != SMZ_OK)
         return rc;
-    if (!out_ok || (!text && len))
-        return smz__sign_fail(err, errlen, SMZ_E_INVALID, "%s: NULL argument", fn);
     smz__lines_init(&it, text, len, what);
     while (*n < max && (r = smz__lines_next(&it, &line[*n], &llen[*n], err, errlen)) != 0) {
         if (r < 0)
@@ -326,13 +332,9 @@ smz_err smz__sign_load(smz_sign_ctx *cx, const char *fn, const char *path, void 
     char *buf = NULL;
     size_t len = 0;
 
-    rc = smz__sign_begin(err, errlen);
+    rc = smz__sign_enter(err, errlen, fn, path && out);
     if (rc != SMZ_OK)
         goto out;
-    if (!path || !out) {
-        rc = smz__sign_fail(err, errlen, SMZ_E_INVALID, "%s: NULL argument", fn);
-        goto out;
-    }
     rc = smz__sign_read_file(path, cap, secret, &buf, &len, err, errlen);
     if (rc != SMZ_OK)
         goto out;
