@@ -125,8 +125,7 @@ smz_err smz_pubkey_encode(smz_sign_ctx *cx, const smz_pubkey *pk, const char *co
     size_t errlen = smz__sign_msglen(cx);
     smz_err rc;
     char b64[SMZ_PUBKEY_B64_SIZE], id[SMZ_KEYID_SIZE], deflt[64];
-    size_t clen, total;
-    char *t = NULL;
+    size_t clen;
 
     if (text)
         *text = NULL;
@@ -149,17 +148,8 @@ smz_err smz_pubkey_encode(smz_sign_ctx *cx, const smz_pubkey *pk, const char *co
     }
     smz_pubkey_base64(pk, b64);
     smz__sign_pair pair = {SMZ__UNTRUSTED_PREFIX, comment, clen, b64, SMZ_PUBKEY_B64_SIZE - 1};
-    if (!(t = smz__sign_join(&pair, 1, &total))) {
-        rc = smz__sign_fail(err, errlen, SMZ_E_NOMEM, "out of memory");
-        goto out;
-    }
-    *text = t;
-    if (len)
-        *len = total;
-    t = NULL;
-    rc = SMZ_OK;
+    rc = smz__sign_join(&pair, 1, text, len, err, errlen);
 out:
-    free(t);
     return rc;
 }
 
@@ -473,8 +463,7 @@ smz_err smz_seckey_encode(smz_sign_ctx *cx, const smz_seckey *sk, const char *pa
     smz_err rc;
     unsigned char bin[SMZ__SECKEY_BIN];
     char b64[SMZ__B64_LEN(SMZ__SECKEY_BIN) + 1];
-    size_t clen, total;
-    char *t = NULL;
+    size_t clen;
 
     if (text)
         *text = NULL;
@@ -522,20 +511,10 @@ smz_err smz_seckey_encode(smz_sign_ctx *cx, const smz_seckey *sk, const char *pa
     }
     sodium_bin2base64(b64, sizeof b64, bin, sizeof bin, sodium_base64_VARIANT_ORIGINAL);
     smz__sign_pair pair = {SMZ__UNTRUSTED_PREFIX, comment, clen, b64, SMZ__B64_LEN(SMZ__SECKEY_BIN)};
-    if (!(t = smz__sign_join(&pair, 1, &total))) {
-        rc = smz__sign_fail(err, errlen, SMZ_E_NOMEM, "out of memory");
-        goto out;
-    }
-    *text = t;
-    if (len)
-        *len = total;
-    t = NULL;
-    rc = SMZ_OK;
+    rc = smz__sign_join(&pair, 1, text, len, err, errlen);
 out:
     sodium_memzero(bin, sizeof bin);
     sodium_memzero(b64, sizeof b64);
-    if (t)
-        smz_sign_free_secret(t, total + 1);
     return rc;
 }
 

@@ -140,8 +140,7 @@ smz_err smz_sign_hash(smz_sign_ctx *cx, const smz_seckey *sk,
     unsigned char bin[SMZ__SIG_BIN], global[crypto_sign_BYTES], pk[crypto_sign_PUBLICKEYBYTES];
     unsigned char *gmsg = NULL;
     char b64sig[SMZ__B64_LEN(SMZ__SIG_BIN) + 1], b64glob[SMZ__B64_LEN(crypto_sign_BYTES) + 1];
-    size_t tlen, ulen, total;
-    char *t = NULL;
+    size_t tlen, ulen;
 
     if (sig)
         *sig = NULL;
@@ -195,18 +194,9 @@ smz_err smz_sign_hash(smz_sign_ctx *cx, const smz_seckey *sk,
         {SMZ__UNTRUSTED_PREFIX, untrusted, ulen, b64sig, SMZ__B64_LEN(SMZ__SIG_BIN)},
         {SMZ__TRUSTED_PREFIX, trusted, tlen, b64glob, SMZ__B64_LEN(crypto_sign_BYTES)},
     };
-    if (!(t = smz__sign_join(pairs, 2, &total))) {
-        rc = smz__sign_fail(err, errlen, SMZ_E_NOMEM, "out of memory");
-        goto out;
-    }
-    *sig = t;
-    if (len)
-        *len = total;
-    t = NULL;
-    rc = SMZ_OK;
+    rc = smz__sign_join(pairs, 2, sig, len, err, errlen);
 out:
     free(gmsg);
-    free(t);
     return rc;
 }
 

@@ -137,9 +137,10 @@ typedef struct smz__sign_pair {
     const char *b64;
     size_t blen;
 } smz__sign_pair;
-/* The text of a file of the N PAIRS, malloc'd and NUL-terminated, *total
- * bytes before the NUL; NULL when out of memory. */
-char *smz__sign_join(const smz__sign_pair *pairs, size_t n, size_t *total);
+/* The text of a file of the N PAIRS in *text, malloc'd and NUL-terminated,
+ * *total (if TOTAL) bytes before the NUL. */
+smz_err smz__sign_join(const smz__sign_pair *pairs, size_t n, char **text, size_t *total, char *err,
+                       size_t errlen);
 /* Creates PATH (which must not exist) with MODE and writes DATA to it; on
  * failure nothing is left at PATH. */
 smz_err smz__sign_write_new(const char *path, const char *data, size_t len, mode_t mode, char *err,

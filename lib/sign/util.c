@@ -348,7 +348,8 @@ out:
     return rc;
 }
 
-char *smz__sign_join(const smz__sign_pair *pairs, size_t n, size_t *total)
+smz_err smz__sign_join(const smz__sign_pair *pairs, size_t n, char **text, size_t *total, char *err,
+                       size_t errlen)
 {
     size_t i, len = 0;
     char *t, *p;
@@ -357,7 +358,7 @@ char *smz__sign_join(const smz__sign_pair *pairs, size_t n, size_t *total)
         len += strlen(pairs[i].prefix) + pairs[i].tlen + 1 + pairs[i].blen + 1;
     t = malloc(len + 1);
     if (!t)
-        return NULL;
+        return smz__sign_fail(err, errlen, SMZ_E_NOMEM, "out of memory");
     p = t;
     for (i = 0; i < n; i++) {
         size_t plen = strlen(pairs[i].prefix);
@@ -372,8 +373,10 @@ char *smz__sign_join(const smz__sign_pair *pairs, size_t n, size_t *total)
         *p++ = '\n';
     }
     *p = '\0';
-    *total = len;
-    return t;
+    *text = t;
+    if (total)
+        *total = len;
+    return SMZ_OK;
 }
 
 smz_err smz__sign_write_new(const char *path, const char *data, size_t len, mode_t mode, char *err,
