@@ -256,6 +256,15 @@ static smz_err check_room(smz_writer *w, uint64_t more)
     return SMZ_OK;
 }
 
+/* Runs S (a prepared INSERT or lookup) once and resets it for the next
+ * binding: sqlite3_step's code. */
+static int step_once(sqlite3_stmt *s)
+{
+    int src = sqlite3_step(s);
+    sqlite3_reset(s);
+    return src;
+}
+
 /* Writes the oldest sealed cluster, waiting for its compression. */
 static smz_err write_oldest(smz_writer *w)
 {
@@ -285,8 +294,7 @@ static smz_err write_oldest(smz_writer *w)
     sqlite3_bind_int64(s, 3, (sqlite3_int64)j->len);
     sqlite3_bind_blob(s, 4, j->checksum, SMZ_CHECKSUM_BYTES, SQLITE_STATIC);
     sqlite3_bind_blob64(s, 5, j->out ? j->out : j->buf, j->out_len, SQLITE_STATIC);
-    int src = sqlite3_step(s);
-    sqlite3_reset(s);
+    int src = step_once(s);
     sqlite3_clear_bindings(s);
     if (src != SQLITE_DONE) {
         rc = sqlfail(w, src, "writing a cluster");
@@ -619,8 +627,7 @@ static smz_err mime_id(smz_writer *w, const char *mime, int64_t *id)
         return SMZ_OK;
     s = w->ins_mime;
     sqlite3_bind_text(s, 1, mime, -1, SQLITE_STATIC);
-    src = sqlite3_step(s);
-    sqlite3_reset(s);
+    src = step_once(s);
     if (src != SQLITE_DONE)
         return sqlfail(w, src, "writing a MIME type");
     *id = sqlite3_last_insert_rowid(w->db);
@@ -630,9 +637,7 @@ static smz_err mime_id(smz_writer *w, const char *mime, int64_t *id)
 int smz_writer_has(smz_writer *w, const char *path)
 {
     sqlite3_bind_text(w->find_entry, 1, path, -1, SQLITE_STATIC);
-    int found = sqlite3_step(w->find_entry) == SQLITE_ROW;
-    sqlite3_reset(w->find_entry);
-    return found;
+    return step_once(w->find_entry) == SQLITE_ROW;
 }
 
 /* Inserts or (on a path clash: the later one wins) replaces an entry row. */
@@ -664,8 +669,7 @@ static smz_err put_row(smz_writer *w, const char *path, const char *title, int64
         sqlite3_bind_int64(s, 7, (sqlite3_int64)size);
         sqlite3_bind_null(s, 8);
     }
-    int src = sqlite3_step(s);
-    sqlite3_reset(s);
+    int src = step_once(s);
     sqlite3_clear_bindings(s);
     if (src != SQLITE_DONE)
         return sqlfail(w, src, "writing an entry");
@@ -726,8 +730,7 @@ smz_err smz_writer_add_stream(smz_writer *w, const smz_writer_entry *e, smz_writ
     cid = w->next_cid++;
     sqlite3_bind_int64(w->ins_large, 1, cid);
     sqlite3_bind_int64(w->ins_large, 2, (sqlite3_int64)e->size);
-    src = sqlite3_step(w->ins_large);
-    sqlite3_reset(w->ins_large);
+    src = step_once(w->ins_large);
     if (src != SQLITE_DONE) {
         rc = sqlfail(w, src, "writing a cluster");
         goto out;
@@ -791,8 +794,7 @@ static smz_err index_entry(smz_writer *w, const smz_writer_entry *e)
         sqlite3_stmt *s = w->ins_text;
         sqlite3_bind_int64(s, 1, id);
         sqlite3_bind_text(s, 2, e->path, -1, SQLITE_STATIC);
-        int src = sqlite3_step(s);
-        sqlite3_reset(s);
+        int src = step_once(s);
         if (src != SQLITE_DONE)
             return sqlfail(w, src, "writing the search row");
         /* search_fts gets the title and the text as one column (a query's
@@ -813,15 +815,13 @@ static smz_err index_entry(smz_writer *w, const smz_writer_entry *e)
         s = w->ins_fts;
         sqlite3_bind_int64(s, 1, id);
         sqlite3_bind_text(s, 2, all, (int)(nl + 1 + tl), SQLITE_STATIC);
-        src = sqlite3_step(s);
-        sqlite3_reset(s);
+        src = step_once(s);
         free(all);
         if (src == SQLITE_DONE && nl) {
             s = w->ins_title;
             sqlite3_bind_int64(s, 1, id);
             sqlite3_bind_text(s, 2, e->title, (int)nl, SQLITE_STATIC);
-            src = sqlite3_step(s);
-            sqlite3_reset(s);
+            src = step_once(s);
         }
         if (src != SQLITE_DONE)
             return sqlfail(w, src, "indexing text");

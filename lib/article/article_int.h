@@ -98,8 +98,9 @@ smz_err smz__art_fm_parse(const char *s, size_t n, front_matter *f);
 /* The length of the first sentence of S (folded white space), without a
  * final '.' but with '?' or '!' and closing quotes kept. */
 size_t smz__art_first_sentence(const char *s, size_t n);
-/* Appends a title made from the paragraph PARA. */
-smz_err smz__art_title_from_paragraph(smz_strbuf *out, const char *para, size_t pn);
+/* Appends a title made from the paragraph a reader of the body built in
+ * PARA, and frees PARA (a failure while building it is the error). */
+smz_err smz__art_title_from_paragraph(smz_strbuf *out, smz_strbuf *para);
 /* Appends a title made from a file name: "dir/some_file-name.txt" gives
  * "some file name".  NAME may be NULL. */
 smz_err smz__art_title_from_name(smz_strbuf *out, const char *name);

@@ -62,6 +62,21 @@ static void skip_day_suffix(const char *s, size_t n, size_t *i)
         *i += 2;
 }
 
+/* The end of a date in words, after its day D and month M: an optional
+ * comma, spaces and a four-digit year at *I that makes a real date with
+ * them.  Returns the year (*I past it), or 0. */
+static int read_year(const char *s, size_t n, size_t *i, int m, int d)
+{
+    if (*i < n && s[*i] == ',')
+        (*i)++;
+    smz__art_skip_spaces(s, n, i);
+    size_t k = *i;
+    int y = smz__art_read_num(s, n, i, 4);
+    if (*i - k != 4 || !valid_ymd(y, m, d))
+        return 0;
+    return y;
+}
+
 /* Parses a date at the start of S: 2022-01-27 (or with '/' or '.'),
  * "January 27, 2022", "Jan. 27 2022", "27 January 2022", "27th Jan, 2022".
  * Writes "YYYY-MM-DD" to OUT and returns the bytes used, or 0. */
@@ -96,12 +111,7 @@ size_t smz__art_parse_date(const char *s, size_t n, char out[11])
         smz__art_skip_spaces(s, n, &j);
         if (!(m = read_month(s, n, &j)))
             return 0;
-        if (j < n && s[j] == ',')
-            j++;
-        smz__art_skip_spaces(s, n, &j);
-        size_t k = j;
-        y = smz__art_read_num(s, n, &j, 4);
-        if (j - k != 4 || !valid_ymd(y, m, d))
+        if (!(y = read_year(s, n, &j, m, d)))
             return 0;
         i = j;
         goto ok;
@@ -114,12 +124,7 @@ size_t smz__art_parse_date(const char *s, size_t n, char out[11])
     if (d < 1)
         return 0;
     skip_day_suffix(s, n, &i);
-    if (i < n && s[i] == ',')
-        i++;
-    smz__art_skip_spaces(s, n, &i);
-    size_t k = i;
-    y = smz__art_read_num(s, n, &i, 4);
-    if (i - k != 4 || !valid_ymd(y, m, d))
+    if (!(y = read_year(s, n, &i, m, d)))
         return 0;
 ok:
     if (i < n && (smz_ascii_alpha((unsigned char)s[i]) || smz_ascii_digit((unsigned char)s[i])))

@@ -208,11 +208,7 @@ smz_err smz__art_render_markdown(render_ctx *c, const char *s, size_t n, int hav
             smz_strbuf para;
             smz_strbuf_init(&para, n + 1);
             md_inline_text(&para, p);
-            rc = smz_strbuf_err(&para);
-            if (!rc)
-                rc = smz__art_title_from_paragraph(&c->title, smz_strbuf_str(&para),
-                                                   smz_strbuf_len(&para));
-            smz_strbuf_free(&para);
+            rc = smz__art_title_from_paragraph(&c->title, &para);
             if (rc)
                 goto out;
         }

@@ -84,11 +84,7 @@ smz_err smz__art_render_text(render_ctx *c, const char *s, size_t n, int have_ti
                 smz_strbuf_add(&para, LS(&d, k), smz__utf8_cut(LS(&d, k), LN(&d, k), 2048));
                 smz_strbuf_add(&para, " ", 1);
             }
-            rc = smz_strbuf_err(&para);
-            if (!rc)
-                rc = smz__art_title_from_paragraph(&c->title, smz_strbuf_str(&para),
-                                                   smz_strbuf_len(&para));
-            smz_strbuf_free(&para);
+            rc = smz__art_title_from_paragraph(&c->title, &para);
         }
         if (rc)
             goto out;

@@ -105,7 +105,7 @@ static void trim_title_tail(smz_strbuf *b)
  * else the longest clause up to TITLE_SOFT characters that keeps at least
  * TITLE_MIN_CLAUSE, else the words that fit TITLE_HARD and an ellipsis.
  * Breaks inside quotes or parentheses are not used. */
-smz_err smz__art_title_from_paragraph(smz_strbuf *out, const char *para, size_t pn)
+static smz_err title_from_text(smz_strbuf *out, const char *para, size_t pn)
 {
     smz_strbuf tmp;
     smz_strbuf_init(&tmp, pn + 1);
@@ -171,6 +171,15 @@ smz_err smz__art_title_from_paragraph(smz_strbuf *out, const char *para, size_t 
     smz_strbuf_free(&cut);
 out:
     smz_strbuf_free(&tmp);
+    return rc;
+}
+
+smz_err smz__art_title_from_paragraph(smz_strbuf *out, smz_strbuf *para)
+{
+    smz_err rc = smz_strbuf_err(para);
+    if (!rc)
+        rc = title_from_text(out, smz_strbuf_str(para), smz_strbuf_len(para));
+    smz_strbuf_free(para);
     return rc;
 }
 

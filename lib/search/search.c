@@ -722,6 +722,28 @@ out:
     return rc;
 }
 
+/* The path and title of result row S (its columns 0 and 1).  Either may
+ * be NULL in a row without it; SMZ_E_NOMEM when SQLite could not give it. */
+static smz_err row_path_title(smz_reader *r, sqlite3_stmt *s, const char **path, const char **title)
+{
+    *path = (const char *)sqlite3_column_text(s, 0);
+    *title = (const char *)sqlite3_column_text(s, 1);
+    if ((!*path || !*title) && sqlite3_errcode(sqlite3_db_handle(s)) == SQLITE_NOMEM)
+        return smz__reader_fail(r, SMZ_E_NOMEM, "out of memory");
+    return SMZ_OK;
+}
+
+/* The opening of smz_search_ex and smz_suggest: a query's budget, and
+ * SMZ_E_UNSUPPORTED for an archive packed without an index. */
+static smz_err search_begin(smz_reader *r)
+{
+    smz__reader_begin_long(r, BUDGET_FACTOR);
+    if (!smz__reader_has_index(r))
+        return smz__reader_fail(r, SMZ_E_UNSUPPORTED,
+                                "this archive has no search index (packed with --no-index)");
+    return SMZ_OK;
+}
+
 smz_err smz_search(smz_reader *r, const char *query, size_t limit, size_t offset, smz_results **out)
 {
     return smz_search_ex(r, query, limit, offset, 0, out);
@@ -741,12 +763,8 @@ smz_err smz_search_ex(smz_reader *r, const char *query, size_t limit, size_t off
     sqlite3 *db = smz__reader_db(r);
     uint64_t candidates = 0;
     *out = NULL;
-    smz__reader_begin_long(r, BUDGET_FACTOR);
-    if (!smz__reader_has_index(r)) {
-        rc = smz__reader_fail(r, SMZ_E_UNSUPPORTED,
-                              "this archive has no search index (packed with --no-index)");
+    if ((rc = search_begin(r)) != SMZ_OK)
         goto out;
-    }
     if (!query)
         query = "";
     if ((rc = smz__query_build(query, strlen(query), &q, qerr, sizeof qerr)) != SMZ_OK) {
@@ -820,12 +838,9 @@ smz_err smz_search_ex(smz_reader *r, const char *query, size_t limit, size_t off
         sqlite3_bind_text(s, 1, x.title_and, -1, SQLITE_STATIC);
         sqlite3_bind_text(s, 2, x.match, -1, SQLITE_STATIC);
         while (!st.full && (src = sqlite3_step(s)) == SQLITE_ROW) {
-            const char *path = (const char *)sqlite3_column_text(s, 0);
-            const char *title = (const char *)sqlite3_column_text(s, 1);
-            if ((!path || !title) && sqlite3_errcode(db) == SQLITE_NOMEM) {
-                rc = smz__reader_fail(r, SMZ_E_NOMEM, "out of memory");
+            const char *path, *title;
+            if ((rc = row_path_title(r, s, &path, &title)) != SMZ_OK)
                 goto out;
-            }
             if (!path || !title || !is_exact_title(&st.tok, &want, title) || exact.n == EXACT_MAX)
                 continue;
             if (!(exact.paths[exact.n] = strdup(path))) {
@@ -863,12 +878,9 @@ smz_err smz_search_ex(smz_reader *r, const char *query, size_t limit, size_t off
         sqlite3_bind_text(s, 2, x.title_or, -1, SQLITE_STATIC);
         sqlite3_bind_double(s, 3, TITLE_WEIGHT);
         while (!st.full && st.checked < CHECK_MAX + st.offset && (src = sqlite3_step(s)) == SQLITE_ROW) {
-            const char *path = (const char *)sqlite3_column_text(s, 0);
-            const char *title = (const char *)sqlite3_column_text(s, 1);
-            if ((!path || !title) && sqlite3_errcode(db) == SQLITE_NOMEM) {
-                rc = smz__reader_fail(r, SMZ_E_NOMEM, "out of memory");
+            const char *path, *title;
+            if ((rc = row_path_title(r, s, &path, &title)) != SMZ_OK)
                 goto out;
-            }
             if (!path || !title || was_seen(&exact, path))
                 continue;
             if ((rc = take(&st, path, title, sqlite3_column_double(s, 2))) != SMZ_OK)
@@ -944,12 +956,8 @@ smz_err smz_suggest(smz_reader *r, const char *prefix, size_t limit, smz_results
     smz_results *res = NULL;
     sqlite3 *db = smz__reader_db(r);
     *out = NULL;
-    smz__reader_begin_long(r, BUDGET_FACTOR);
-    if (!smz__reader_has_index(r)) {
-        rc = smz__reader_fail(r, SMZ_E_UNSUPPORTED,
-                              "this archive has no search index (packed with --no-index)");
+    if ((rc = search_begin(r)) != SMZ_OK)
         goto out;
-    }
     if (!prefix)
         prefix = "";
     size_t len = strlen(prefix);
@@ -1010,12 +1018,9 @@ smz_err smz_suggest(smz_reader *r, const char *prefix, size_t limit, smz_results
     if (src == SQLITE_OK) {
         sqlite3_bind_text(s, 1, expr, -1, SQLITE_STATIC);
         while ((src = sqlite3_step(s)) == SQLITE_ROW && nc < SUGGEST_CANDIDATES) {
-            const char *path = (const char *)sqlite3_column_text(s, 0);
-            const char *title = (const char *)sqlite3_column_text(s, 1);
-            if ((!path || !title) && sqlite3_errcode(db) == SQLITE_NOMEM) {
-                rc = smz__reader_fail(r, SMZ_E_NOMEM, "out of memory");
+            const char *path, *title;
+            if ((rc = row_path_title(r, s, &path, &title)) != SMZ_OK)
                 goto out;
-            }
             if (!path || !title || !smz_path_valid(path))
                 continue;
             cand *k = &c[nc];

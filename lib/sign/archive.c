@@ -211,29 +211,32 @@ static char *make_comment(const char *digest, const info *in)
     return c;
 }
 
+/* Takes "LABEL" and HEX_LEN hex digits from *C into OUT: 1 with *C past
+ * them, 0 when *C does not start so. */
+static int take_hex(const char **c, const char *label, char out[HEX_LEN + 1])
+{
+    size_t n = strlen(label);
+    const char *p = *c;
+    if (strncmp(p, label, n))
+        return 0;
+    p += n;
+    if (strlen(p) < HEX_LEN)
+        return 0;
+    memcpy(out, p, HEX_LEN);
+    out[HEX_LEN] = '\0';
+    if (!hex_ok(out))
+        return 0;
+    *c = p + HEX_LEN;
+    return 1;
+}
+
 /* Reads one of our comments: 1 with the digests (and REST pointing at
  * "date:..."), 0 for any other comment. */
 static int parse_comment(const char *c, char digest[HEX_LEN + 1], char meta[HEX_LEN + 1],
                          const char **rest)
 {
-    static const char p1[] = SMZ_SIG_COMMENT_PREFIX "digest:", p2[] = " meta:";
-    if (!c || strncmp(c, p1, sizeof p1 - 1))
-        return 0;
-    c += sizeof p1 - 1;
-    if (strlen(c) < HEX_LEN)
-        return 0;
-    memcpy(digest, c, HEX_LEN);
-    digest[HEX_LEN] = '\0';
-    c += HEX_LEN;
-    if (!hex_ok(digest) || strncmp(c, p2, sizeof p2 - 1))
-        return 0;
-    c += sizeof p2 - 1;
-    if (strlen(c) < HEX_LEN)
-        return 0;
-    memcpy(meta, c, HEX_LEN);
-    meta[HEX_LEN] = '\0';
-    c += HEX_LEN;
-    if (!hex_ok(meta) || (*c && *c != ' '))
+    if (!c || !take_hex(&c, SMZ_SIG_COMMENT_PREFIX "digest:", digest) || !take_hex(&c, " meta:", meta) ||
+        (*c && *c != ' '))
         return 0;
     *rest = *c ? c + 1 : c;
     return 1;

@@ -26,13 +26,6 @@ static uint64_t le64_load(const unsigned char *p)
     return x;
 }
 
-/* Appends LEN bytes; the caller sized the buffer. */
-static char *put(char *p, const void *s, size_t len)
-{
-    memcpy(p, s, len);
-    return p + len;
-}
-
 /* ---- public keys ---- */
 
 smz_err smz_pubkey_parse(smz_sign_ctx *cx, const char *text, size_t len, smz_pubkey **out)
@@ -40,29 +33,16 @@ smz_err smz_pubkey_parse(smz_sign_ctx *cx, const char *text, size_t len, smz_pub
     char *err = smz__sign_msg(cx);
     size_t errlen = smz__sign_msglen(cx);
     smz_err rc;
-    smz__lines it;
     const char *line[3] = {NULL, NULL, NULL};
     size_t llen[3] = {0, 0, 0}, n = 0;
     struct smz_pubkey *pk = NULL;
-    int r;
 
     if (out)
         *out = NULL;
-    rc = smz__sign_begin(err, errlen);
+    rc = smz__sign_parse_begin(err, errlen, "smz_pubkey_parse", out != NULL, text, len, PUB_WHAT, 3,
+                               line, llen, &n);
     if (rc != SMZ_OK)
         goto out;
-    if (!out || (!text && len)) {
-        rc = smz__sign_fail(err, errlen, SMZ_E_INVALID, "smz_pubkey_parse: NULL argument");
-        goto out;
-    }
-    smz__lines_init(&it, text, len, PUB_WHAT);
-    while (n < 3 && (r = smz__lines_next(&it, &line[n], &llen[n], err, errlen)) != 0) {
-        if (r < 0) {
-            rc = it.rc;
-            goto out;
-        }
-        n++;
-    }
     if (n == 0) {
         rc = smz__sign_fail(err, errlen, SMZ_E_INVALID, PUB_WHAT ": empty");
         goto out;
@@ -98,31 +78,19 @@ out:
     return rc;
 }
 
+static smz_err pubkey_parse_cb(smz_sign_ctx *cx, const char *text, size_t len, const void *arg,
+                               void *out)
+{
+    (void)arg;
+    return smz_pubkey_parse(cx, text, len, out);
+}
+
 smz_err smz_pubkey_load(smz_sign_ctx *cx, const char *path, smz_pubkey **out)
 {
-    char *err = smz__sign_msg(cx);
-    size_t errlen = smz__sign_msglen(cx);
-    smz_err rc;
-    char *buf = NULL;
-    size_t len = 0;
-
     if (out)
         *out = NULL;
-    rc = smz__sign_begin(err, errlen);
-    if (rc != SMZ_OK)
-        goto out;
-    if (!path || !out) {
-        rc = smz__sign_fail(err, errlen, SMZ_E_INVALID, "smz_pubkey_load: NULL argument");
-        goto out;
-    }
-    rc = smz__sign_read_file(path, SMZ_KEY_FILE_MAX, 0, &buf, &len, err, errlen);
-    if (rc != SMZ_OK)
-        goto out;
-    if ((rc = smz_pubkey_parse(cx, buf, len, out)) != SMZ_OK)
-        smz__sign_name_file(err, errlen, path);
-out:
-    free(buf);
-    return rc;
+    return smz__sign_load(cx, "smz_pubkey_load", path, out, SMZ_KEY_FILE_MAX, SMZ__LOAD_NAME_FILE,
+                          pubkey_parse_cb, NULL);
 }
 
 void smz_pubkey_base64(const smz_pubkey *pk, char out[SMZ_PUBKEY_B64_SIZE])
@@ -157,20 +125,15 @@ smz_err smz_pubkey_encode(smz_sign_ctx *cx, const smz_pubkey *pk, const char *co
     size_t errlen = smz__sign_msglen(cx);
     smz_err rc;
     char b64[SMZ_PUBKEY_B64_SIZE], id[SMZ_KEYID_SIZE], deflt[64];
-    size_t clen, total;
-    char *t = NULL, *p;
+    size_t clen;
 
     if (text)
         *text = NULL;
     if (len)
         *len = 0;
-    rc = smz__sign_begin(err, errlen);
+    rc = smz__sign_enter(err, errlen, "smz_pubkey_encode", pk && text);
     if (rc != SMZ_OK)
         goto out;
-    if (!pk || !text) {
-        rc = smz__sign_fail(err, errlen, SMZ_E_INVALID, "smz_pubkey_encode: NULL argument");
-        goto out;
-    }
     if (!comment) {
         smz__sign_keyid_hex(pk->keyid, id);
         snprintf(deflt, sizeof deflt, "samizdat public key %s", id); /* fits: 37 bytes */
@@ -184,25 +147,9 @@ smz_err smz_pubkey_encode(smz_sign_ctx *cx, const smz_pubkey *pk, const char *co
         goto out;
     }
     smz_pubkey_base64(pk, b64);
-    total = strlen(SMZ__UNTRUSTED_PREFIX) + clen + 1 + (SMZ_PUBKEY_B64_SIZE - 1) + 1;
-    t = malloc(total + 1);
-    if (!t) {
-        rc = smz__sign_fail(err, errlen, SMZ_E_NOMEM, "out of memory");
-        goto out;
-    }
-    p = put(t, SMZ__UNTRUSTED_PREFIX, strlen(SMZ__UNTRUSTED_PREFIX));
-    p = put(p, comment, clen);
-    p = put(p, "\n", 1);
-    p = put(p, b64, SMZ_PUBKEY_B64_SIZE - 1);
-    p = put(p, "\n", 1);
-    *p = '\0';
-    *text = t;
-    if (len)
-        *len = total;
-    t = NULL;
-    rc = SMZ_OK;
+    smz__sign_pair pair = {SMZ__UNTRUSTED_PREFIX, comment, clen, b64, SMZ_PUBKEY_B64_SIZE - 1};
+    rc = smz__sign_join(&pair, 1, text, len, err, errlen);
 out:
-    free(t);
     return rc;
 }
 
@@ -268,13 +215,9 @@ smz_err smz_seckey_generate(smz_sign_ctx *cx, smz_seckey **out)
 
     if (out)
         *out = NULL;
-    rc = smz__sign_begin(err, errlen);
+    rc = smz__sign_enter(err, errlen, "smz_seckey_generate", out != NULL);
     if (rc != SMZ_OK)
         goto out;
-    if (!out) {
-        rc = smz__sign_fail(err, errlen, SMZ_E_INVALID, "smz_seckey_generate: NULL argument");
-        goto out;
-    }
     rc = seckey_alloc(&sk, err, errlen);
     if (rc != SMZ_OK)
         goto out;
@@ -300,11 +243,9 @@ smz_err smz_seckey_pubkey(smz_sign_ctx *cx, const smz_seckey *sk, smz_pubkey **o
 
     if (out)
         *out = NULL;
-    rc = smz__sign_begin(err, errlen);
+    rc = smz__sign_enter(err, errlen, "smz_seckey_pubkey", sk && out);
     if (rc != SMZ_OK)
         return rc;
-    if (!sk || !out)
-        return smz__sign_fail(err, errlen, SMZ_E_INVALID, "smz_seckey_pubkey: NULL argument");
     pk = malloc(sizeof *pk);
     if (!pk)
         return smz__sign_fail(err, errlen, SMZ_E_NOMEM, "out of memory");
@@ -362,43 +303,25 @@ smz_err smz_seckey_parse(smz_sign_ctx *cx, const char *text, size_t len, const c
     char *err = smz__sign_msg(cx);
     size_t errlen = smz__sign_msglen(cx);
     smz_err rc;
-    smz__lines it;
     const char *line[3] = {NULL, NULL, NULL};
     size_t llen[3] = {0, 0, 0}, n = 0;
     unsigned char bin[SMZ__SECKEY_BIN], chk[32], zero[32];
     unsigned char pk[crypto_sign_PUBLICKEYBYTES], sk2[crypto_sign_SECRETKEYBYTES];
     struct smz_seckey *sk = NULL;
-    int r;
 
     if (out)
         *out = NULL;
-    rc = smz__sign_begin(err, errlen);
+    rc = smz__sign_parse_begin(err, errlen, "smz_seckey_parse", out != NULL, text, len, SEC_WHAT, 3,
+                               line, llen, &n);
     if (rc != SMZ_OK)
         goto out;
-    if (!out || (!text && len)) {
-        rc = smz__sign_fail(err, errlen, SMZ_E_INVALID, "smz_seckey_parse: NULL argument");
-        goto out;
-    }
-    smz__lines_init(&it, text, len, SEC_WHAT);
-    while (n < 3 && (r = smz__lines_next(&it, &line[n], &llen[n], err, errlen)) != 0) {
-        if (r < 0) {
-            rc = it.rc;
-            goto out;
-        }
-        n++;
-    }
     if (n != 2) {
         rc = smz__sign_fail(err, errlen, SMZ_E_INVALID,
                             n < 2 ? SEC_WHAT ": truncated: a secret key file has two lines"
                                   : SEC_WHAT ": unexpected line 3 (a secret key file has two lines)");
         goto out;
     }
-    if (!smz__sign_has_prefix(line[0], llen[0], SMZ__UNTRUSTED_PREFIX)) {
-        rc = smz__sign_fail(err, errlen, SMZ_E_INVALID,
-                            SEC_WHAT ": line 1 must start with \"" SMZ__UNTRUSTED_PREFIX "\"");
-        goto out;
-    }
-    rc = smz__sign_b64_exact(line[1], llen[1], bin, sizeof bin, SEC_WHAT, 2, "secret key", err, errlen);
+    rc = smz__sign_head(line, llen, SEC_WHAT, "secret key", bin, sizeof bin, err, errlen);
     if (rc != SMZ_OK)
         goto out;
     if (memcmp(bin, SMZ__ALG_LEGACY, 2) != 0) {
@@ -487,13 +410,9 @@ smz_err smz_seckey_file_encrypted(smz_sign_ctx *cx, const char *path, int *encry
     smz_seckey *sk = NULL;
     int r;
 
-    rc = smz__sign_begin(err, errlen);
+    rc = smz__sign_enter(err, errlen, "smz_seckey_file_encrypted", path && encrypted);
     if (rc != SMZ_OK)
         goto out;
-    if (!path || !encrypted) {
-        rc = smz__sign_fail(err, errlen, SMZ_E_INVALID, "smz_seckey_file_encrypted: NULL argument");
-        goto out;
-    }
     *encrypted = 0;
     rc = smz__sign_read_file(path, SMZ_KEY_FILE_MAX, 1, &buf, &len, err, errlen);
     if (rc != SMZ_OK)
@@ -521,32 +440,18 @@ out:
     return rc;
 }
 
+static smz_err seckey_parse_cb(smz_sign_ctx *cx, const char *text, size_t len, const void *arg,
+                               void *out)
+{
+    return smz_seckey_parse(cx, text, len, arg, out);
+}
+
 smz_err smz_seckey_load(smz_sign_ctx *cx, const char *path, const char *password, smz_seckey **out)
 {
-    char *err = smz__sign_msg(cx);
-    size_t errlen = smz__sign_msglen(cx);
-    smz_err rc;
-    char *buf = NULL;
-    size_t len = 0;
-
     if (out)
         *out = NULL;
-    rc = smz__sign_begin(err, errlen);
-    if (rc != SMZ_OK)
-        goto out;
-    if (!path || !out) {
-        rc = smz__sign_fail(err, errlen, SMZ_E_INVALID, "smz_seckey_load: NULL argument");
-        goto out;
-    }
-    rc = smz__sign_read_file(path, SMZ_KEY_FILE_MAX, 1, &buf, &len, err, errlen);
-    if (rc != SMZ_OK)
-        goto out;
-    if ((rc = smz_seckey_parse(cx, buf, len, password, out)) != SMZ_OK)
-        smz__sign_name_file(err, errlen, path);
-out:
-    if (buf)
-        smz_sign_free_secret(buf, len + 1);
-    return rc;
+    return smz__sign_load(cx, "smz_seckey_load", path, out, SMZ_KEY_FILE_MAX,
+                          SMZ__LOAD_SECRET | SMZ__LOAD_NAME_FILE, seckey_parse_cb, password);
 }
 
 smz_err smz_seckey_encode(smz_sign_ctx *cx, const smz_seckey *sk, const char *password,
@@ -558,21 +463,16 @@ smz_err smz_seckey_encode(smz_sign_ctx *cx, const smz_seckey *sk, const char *pa
     smz_err rc;
     unsigned char bin[SMZ__SECKEY_BIN];
     char b64[SMZ__B64_LEN(SMZ__SECKEY_BIN) + 1];
-    size_t clen, total;
-    char *t = NULL, *p;
+    size_t clen;
 
     if (text)
         *text = NULL;
     if (len)
         *len = 0;
     memset(bin, 0, sizeof bin);
-    rc = smz__sign_begin(err, errlen);
+    rc = smz__sign_enter(err, errlen, "smz_seckey_encode", sk && text);
     if (rc != SMZ_OK)
         goto out;
-    if (!sk || !text) {
-        rc = smz__sign_fail(err, errlen, SMZ_E_INVALID, "smz_seckey_encode: NULL argument");
-        goto out;
-    }
     if (!comment)
         comment = password ? "samizdat encrypted secret key" : "samizdat secret key";
     clen = strlen(comment);
@@ -610,28 +510,11 @@ smz_err smz_seckey_encode(smz_sign_ctx *cx, const smz_seckey *sk, const char *pa
             goto out;
     }
     sodium_bin2base64(b64, sizeof b64, bin, sizeof bin, sodium_base64_VARIANT_ORIGINAL);
-    total = strlen(SMZ__UNTRUSTED_PREFIX) + clen + 1 + SMZ__B64_LEN(SMZ__SECKEY_BIN) + 1;
-    t = malloc(total + 1);
-    if (!t) {
-        rc = smz__sign_fail(err, errlen, SMZ_E_NOMEM, "out of memory");
-        goto out;
-    }
-    p = put(t, SMZ__UNTRUSTED_PREFIX, strlen(SMZ__UNTRUSTED_PREFIX));
-    p = put(p, comment, clen);
-    p = put(p, "\n", 1);
-    p = put(p, b64, SMZ__B64_LEN(SMZ__SECKEY_BIN));
-    p = put(p, "\n", 1);
-    *p = '\0';
-    *text = t;
-    if (len)
-        *len = total;
-    t = NULL;
-    rc = SMZ_OK;
+    smz__sign_pair pair = {SMZ__UNTRUSTED_PREFIX, comment, clen, b64, SMZ__B64_LEN(SMZ__SECKEY_BIN)};
+    rc = smz__sign_join(&pair, 1, text, len, err, errlen);
 out:
     sodium_memzero(bin, sizeof bin);
     sodium_memzero(b64, sizeof b64);
-    if (t)
-        smz_sign_free_secret(t, total + 1);
     return rc;
 }
 
@@ -730,12 +613,10 @@ smz_err smz_keyring_add(smz_sign_ctx *cx, smz_keyring *kr, const smz_pubkey *pk)
 {
     char *err = smz__sign_msg(cx);
     size_t errlen = smz__sign_msglen(cx);
-    smz_err rc = smz__sign_begin(err, errlen);
+    smz_err rc = smz__sign_enter(err, errlen, "smz_keyring_add", kr && pk);
 
     if (rc != SMZ_OK)
         return rc;
-    if (!kr || !pk)
-        return smz__sign_fail(err, errlen, SMZ_E_INVALID, "smz_keyring_add: NULL argument");
     return keyring_add(kr, pk, "", err, errlen);
 }
 
@@ -743,13 +624,11 @@ smz_err smz_keyring_merge(smz_sign_ctx *cx, smz_keyring *dst, const smz_keyring 
 {
     char *err = smz__sign_msg(cx);
     size_t errlen = smz__sign_msglen(cx);
-    smz_err rc = smz__sign_begin(err, errlen);
+    smz_err rc = smz__sign_enter(err, errlen, "smz_keyring_merge", dst && src);
     size_t i;
 
     if (rc != SMZ_OK)
         return rc;
-    if (!dst || !src)
-        return smz__sign_fail(err, errlen, SMZ_E_INVALID, "smz_keyring_merge: NULL argument");
     for (i = 0; i < src->n; i++)
         if ((rc = keyring_add(dst, src->keys[i], "", err, errlen)) != SMZ_OK)
             return rc;
@@ -765,19 +644,17 @@ smz_err smz_keyring_parse(smz_sign_ctx *cx, const char *text, size_t len, smz_ke
     smz_keyring *kr = NULL;
     struct smz_pubkey pk;
     const char *line;
-    size_t llen, comment_line = 0;
+    size_t llen, comment_line = 0, none;
     char where[48];
     int r;
 
     if (out)
         *out = NULL;
-    rc = smz__sign_begin(err, errlen);
+    /* No line read here: a keyring has any number of them. */
+    rc = smz__sign_parse_begin(err, errlen, "smz_keyring_parse", out != NULL, text, len, RING_WHAT, 0,
+                               NULL, NULL, &none);
     if (rc != SMZ_OK)
         goto out;
-    if (!out || (!text && len)) {
-        rc = smz__sign_fail(err, errlen, SMZ_E_INVALID, "smz_keyring_parse: NULL argument");
-        goto out;
-    }
     rc = smz_keyring_new(&kr);
     if (rc != SMZ_OK) {
         rc = smz__sign_fail(err, errlen, rc, "out of memory");
@@ -827,31 +704,19 @@ out:
     return rc;
 }
 
+static smz_err keyring_parse_cb(smz_sign_ctx *cx, const char *text, size_t len, const void *arg,
+                                void *out)
+{
+    (void)arg;
+    return smz_keyring_parse(cx, text, len, out);
+}
+
 smz_err smz_keyring_load(smz_sign_ctx *cx, const char *path, smz_keyring **out)
 {
-    char *err = smz__sign_msg(cx);
-    size_t errlen = smz__sign_msglen(cx);
-    smz_err rc;
-    char *buf = NULL;
-    size_t len = 0;
-
     if (out)
         *out = NULL;
-    rc = smz__sign_begin(err, errlen);
-    if (rc != SMZ_OK)
-        goto out;
-    if (!path || !out) {
-        rc = smz__sign_fail(err, errlen, SMZ_E_INVALID, "smz_keyring_load: NULL argument");
-        goto out;
-    }
-    rc = smz__sign_read_file(path, SMZ_KEYRING_FILE_MAX, 0, &buf, &len, err, errlen);
-    if (rc != SMZ_OK)
-        goto out;
-    if ((rc = smz_keyring_parse(cx, buf, len, out)) != SMZ_OK)
-        smz__sign_name_file(err, errlen, path);
-out:
-    free(buf);
-    return rc;
+    return smz__sign_load(cx, "smz_keyring_load", path, out, SMZ_KEYRING_FILE_MAX, SMZ__LOAD_NAME_FILE,
+                          keyring_parse_cb, NULL);
 }
 
 smz_err smz_keyring_find(smz_sign_ctx *cx, const smz_keyring *kr, const smz_sig *sig,
@@ -866,11 +731,9 @@ smz_err smz_keyring_find(smz_sign_ctx *cx, const smz_keyring *kr, const smz_sig 
 
     if (pk)
         *pk = NULL;
-    rc = smz__sign_begin(err, errlen);
+    rc = smz__sign_enter(err, errlen, "smz_keyring_find", kr && sig && pk);
     if (rc != SMZ_OK)
         return rc;
-    if (!kr || !sig || !pk)
-        return smz__sign_fail(err, errlen, SMZ_E_INVALID, "smz_keyring_find: NULL argument");
     smz__sig_keyid_bytes(sig, id);
     for (i = 0; i < kr->n; i++) {
         if (memcmp(kr->keys[i]->keyid, id, sizeof id) == 0) {

@@ -85,13 +85,9 @@ smz_err smz_sign_hash_file(smz_sign_ctx *cx, const char *path, unsigned char has
     crypto_generichash_state st;
     size_t n;
 
-    rc = smz__sign_begin(err, errlen);
+    rc = smz__sign_enter(err, errlen, "smz_sign_hash_file", path && hash);
     if (rc != SMZ_OK)
         goto out;
-    if (!path || !hash) {
-        rc = smz__sign_fail(err, errlen, SMZ_E_INVALID, "smz_sign_hash_file: NULL argument");
-        goto out;
-    }
     buf = malloc(65536);
     if (!buf) {
         rc = smz__sign_fail(err, errlen, SMZ_E_NOMEM, "out of memory");
@@ -122,12 +118,6 @@ out:
 
 /* ---- signing ---- */
 
-static char *put(char *p, const void *s, size_t len)
-{
-    memcpy(p, s, len);
-    return p + len;
-}
-
 /* Ed25519 over sig | trusted comment, the "global" signature. */
 static smz_err global_message(const unsigned char sig[crypto_sign_BYTES], const char *trusted,
                               size_t tlen, unsigned char **msg, char *err, size_t errlen)
@@ -150,20 +140,15 @@ smz_err smz_sign_hash(smz_sign_ctx *cx, const smz_seckey *sk,
     unsigned char bin[SMZ__SIG_BIN], global[crypto_sign_BYTES], pk[crypto_sign_PUBLICKEYBYTES];
     unsigned char *gmsg = NULL;
     char b64sig[SMZ__B64_LEN(SMZ__SIG_BIN) + 1], b64glob[SMZ__B64_LEN(crypto_sign_BYTES) + 1];
-    size_t tlen, ulen, total;
-    char *t = NULL, *p;
+    size_t tlen, ulen;
 
     if (sig)
         *sig = NULL;
     if (len)
         *len = 0;
-    rc = smz__sign_begin(err, errlen);
+    rc = smz__sign_enter(err, errlen, "smz_sign_hash", sk && hash && sig);
     if (rc != SMZ_OK)
         goto out;
-    if (!sk || !hash || !sig) {
-        rc = smz__sign_fail(err, errlen, SMZ_E_INVALID, "smz_sign_hash: NULL argument");
-        goto out;
-    }
     if (!trusted)
         trusted = "";
     if (!untrusted)
@@ -205,32 +190,13 @@ smz_err smz_sign_hash(smz_sign_ctx *cx, const smz_seckey *sk,
     }
     sodium_bin2base64(b64sig, sizeof b64sig, bin, sizeof bin, sodium_base64_VARIANT_ORIGINAL);
     sodium_bin2base64(b64glob, sizeof b64glob, global, sizeof global, sodium_base64_VARIANT_ORIGINAL);
-    total = strlen(SMZ__UNTRUSTED_PREFIX) + ulen + 1 + SMZ__B64_LEN(SMZ__SIG_BIN) + 1 +
-            strlen(SMZ__TRUSTED_PREFIX) + tlen + 1 + SMZ__B64_LEN(crypto_sign_BYTES) + 1;
-    t = malloc(total + 1);
-    if (!t) {
-        rc = smz__sign_fail(err, errlen, SMZ_E_NOMEM, "out of memory");
-        goto out;
-    }
-    p = put(t, SMZ__UNTRUSTED_PREFIX, strlen(SMZ__UNTRUSTED_PREFIX));
-    p = put(p, untrusted, ulen);
-    p = put(p, "\n", 1);
-    p = put(p, b64sig, SMZ__B64_LEN(SMZ__SIG_BIN));
-    p = put(p, "\n", 1);
-    p = put(p, SMZ__TRUSTED_PREFIX, strlen(SMZ__TRUSTED_PREFIX));
-    p = put(p, trusted, tlen);
-    p = put(p, "\n", 1);
-    p = put(p, b64glob, SMZ__B64_LEN(crypto_sign_BYTES));
-    p = put(p, "\n", 1);
-    *p = '\0';
-    *sig = t;
-    if (len)
-        *len = total;
-    t = NULL;
-    rc = SMZ_OK;
+    smz__sign_pair pairs[2] = {
+        {SMZ__UNTRUSTED_PREFIX, untrusted, ulen, b64sig, SMZ__B64_LEN(SMZ__SIG_BIN)},
+        {SMZ__TRUSTED_PREFIX, trusted, tlen, b64glob, SMZ__B64_LEN(crypto_sign_BYTES)},
+    };
+    rc = smz__sign_join(pairs, 2, sig, len, err, errlen);
 out:
     free(gmsg);
-    free(t);
     return rc;
 }
 
@@ -257,31 +223,18 @@ smz_err smz_sig_parse(smz_sign_ctx *cx, const char *text, size_t len, smz_sig **
     char *err = smz__sign_msg(cx);
     size_t errlen = smz__sign_msglen(cx);
     smz_err rc;
-    smz__lines it;
     const char *line[5];
     size_t llen[5], n = 0, plen;
     unsigned char bin[SMZ__SIG_BIN];
     struct smz_sig *s = NULL;
-    int r;
 
     if (out)
         *out = NULL;
-    rc = smz__sign_begin(err, errlen);
+    /* One line more than allowed, to refuse it. */
+    rc = smz__sign_parse_begin(err, errlen, "smz_sig_parse", out != NULL, text, len, SIG_WHAT, 5, line,
+                               llen, &n);
     if (rc != SMZ_OK)
         goto out;
-    if (!out || (!text && len)) {
-        rc = smz__sign_fail(err, errlen, SMZ_E_INVALID, "smz_sig_parse: NULL argument");
-        goto out;
-    }
-    /* Read one line more than allowed, to refuse it. */
-    smz__lines_init(&it, text, len, SIG_WHAT);
-    while (n < 5 && (r = smz__lines_next(&it, &line[n], &llen[n], err, errlen)) != 0) {
-        if (r < 0) {
-            rc = it.rc;
-            goto out;
-        }
-        n++;
-    }
     if (n == 0) {
         rc = smz__sign_fail(err, errlen, SMZ_E_INVALID, SIG_WHAT ": empty");
         goto out;
@@ -295,12 +248,7 @@ smz_err smz_sig_parse(smz_sign_ctx *cx, const char *text, size_t len, smz_sig **
                             SIG_WHAT ": unexpected text after line 4 (a signature has 4 lines)");
         goto out;
     }
-    if (!smz__sign_has_prefix(line[0], llen[0], SMZ__UNTRUSTED_PREFIX)) {
-        rc = smz__sign_fail(err, errlen, SMZ_E_INVALID,
-                            SIG_WHAT ": line 1 must start with \"" SMZ__UNTRUSTED_PREFIX "\"");
-        goto out;
-    }
-    rc = smz__sign_b64_exact(line[1], llen[1], bin, sizeof bin, SIG_WHAT, 2, "signature", err, errlen);
+    rc = smz__sign_head(line, llen, SIG_WHAT, "signature", bin, sizeof bin, err, errlen);
     if (rc != SMZ_OK)
         goto out;
     if (memcmp(bin, SMZ__ALG_HASHED, 2) != 0 && memcmp(bin, SMZ__ALG_LEGACY, 2) != 0) {
@@ -344,30 +292,17 @@ out:
     return rc;
 }
 
+static smz_err sig_parse_cb(smz_sign_ctx *cx, const char *text, size_t len, const void *arg, void *out)
+{
+    (void)arg;
+    return smz_sig_parse(cx, text, len, out);
+}
+
 smz_err smz_sig_load(smz_sign_ctx *cx, const char *path, smz_sig **out)
 {
-    char *err = smz__sign_msg(cx);
-    size_t errlen = smz__sign_msglen(cx);
-    smz_err rc;
-    char *buf = NULL;
-    size_t len = 0;
-
     if (out)
         *out = NULL;
-    rc = smz__sign_begin(err, errlen);
-    if (rc != SMZ_OK)
-        goto out;
-    if (!path || !out) {
-        rc = smz__sign_fail(err, errlen, SMZ_E_INVALID, "smz_sig_load: NULL argument");
-        goto out;
-    }
-    rc = smz__sign_read_file(path, SMZ_SIG_FILE_MAX, 0, &buf, &len, err, errlen);
-    if (rc != SMZ_OK)
-        goto out;
-    rc = smz_sig_parse(cx, buf, len, out);
-out:
-    free(buf);
-    return rc;
+    return smz__sign_load(cx, "smz_sig_load", path, out, SMZ_SIG_FILE_MAX, 0, sig_parse_cb, NULL);
 }
 
 void smz_sig_free(smz_sig *sig)
@@ -416,12 +351,10 @@ static smz_err verify_start(smz_sig *sig, const smz_pubkey *pk, unsigned flags, 
                             size_t errlen)
 {
     char want[SMZ_KEYID_SIZE], have[SMZ_KEYID_SIZE];
-    smz_err rc = smz__sign_begin(err, errlen);
+    smz_err rc = smz__sign_enter(err, errlen, "verify", sig && pk);
 
     if (rc != SMZ_OK)
         return rc;
-    if (!sig || !pk)
-        return smz__sign_fail(err, errlen, SMZ_E_INVALID, "verify: NULL argument");
     sig->verified = 0;
     sig->checked = 0;
     *legacy = smz_sig_is_legacy(sig);

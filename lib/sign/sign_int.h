@@ -60,6 +60,9 @@ smz_err smz__sign_fail(char *err, size_t errlen, smz_err rc, const char *fmt, ..
 void smz__sign_name_file(char *err, size_t errlen, const char *path);
 /* Clears err ("") and initialises libsodium; SMZ_E_INTERNAL if it cannot. */
 smz_err smz__sign_begin(char *err, size_t errlen);
+/* The opening of a public function: smz__sign_begin, then SMZ_E_INVALID
+ * ("FN: NULL argument") unless ARGS_OK. */
+smz_err smz__sign_enter(char *err, size_t errlen, const char *fn, int args_ok);
 
 void smz__sign_keyid_hex(const unsigned char id[SMZ__KEYNUM_BYTES], char out[SMZ_KEYID_SIZE]);
 int smz__sign_has_prefix(const char *line, size_t len, const char *prefix);
@@ -87,6 +90,12 @@ smz_err smz__sign_b64_exact(const char *line, size_t len, unsigned char *bin, si
                             const char *what, size_t lineno, const char *field, char *err,
                             size_t errlen);
 
+/* The two lines a secret key file and a signature open with: line 1 an
+ * untrusted comment, line 2 the base64 of exactly BINLEN bytes (FIELD),
+ * decoded into BIN. */
+smz_err smz__sign_head(const char *const *line, const size_t *llen, const char *what, const char *field,
+                       unsigned char *bin, size_t binlen, char *err, size_t errlen);
+
 /* Decodes a public key's base64 line (algorithm checked). */
 smz_err smz__pubkey_from_line(const char *line, size_t len, const char *what, size_t lineno,
                               struct smz_pubkey *pk, char *err, size_t errlen);
@@ -99,6 +108,39 @@ void smz__sig_keyid_bytes(const smz_sig *sig, unsigned char out[SMZ__KEYNUM_BYTE
  * free with smz_sign_free_secret(*buf, *len + 1). */
 smz_err smz__sign_read_file(const char *path, size_t cap, int secret, char **buf, size_t *len, char *err,
                             size_t errlen);
+/* The opening of every smz_*_parse: clears the message, checks that OUT_OK
+ * and that TEXT is there when LEN is not 0 (FN names the public function in
+ * the message), then splits TEXT into its first MAX lines (LINE[i], LLEN[i];
+ * *N of them).  A caller that refuses more than K lines asks for K + 1. */
+smz_err smz__sign_parse_begin(char *err, size_t errlen, const char *fn, int out_ok, const char *text,
+                              size_t len, const char *what, size_t max, const char **line, size_t *llen,
+                              size_t *n);
+/* What smz__sign_load does with a file: SECRET reads it as
+ * smz__sign_read_file's SECRET; NAME_FILE puts "PATH: " before a parse
+ * failure's message (the key loaders do, smz_sig_load does not). */
+#define SMZ__LOAD_SECRET 1u
+#define SMZ__LOAD_NAME_FILE 2u
+/* Parses TEXT (LEN bytes, NUL-terminated) into OUT, a pointer to the
+ * caller's handle pointer; ARG is what the caller passed along. */
+typedef smz_err (*smz__sign_parse_fn)(smz_sign_ctx *cx, const char *text, size_t len, const void *arg,
+                                      void *out);
+/* The body of every smz_*_load: clears CX's message, checks PATH and OUT
+ * (FN names the public function in the message when one is NULL), reads
+ * PATH (at most CAP bytes) and hands its text to PARSE. */
+smz_err smz__sign_load(smz_sign_ctx *cx, const char *fn, const char *path, void *out, size_t cap,
+                       unsigned flags, smz__sign_parse_fn parse, const void *arg);
+/* A comment line and the base64 line under it: what minisign files are
+ * made of ("PREFIX TEXT\nB64\n"; TEXT is TLEN bytes, B64 BLEN). */
+typedef struct smz__sign_pair {
+    const char *prefix, *text;
+    size_t tlen;
+    const char *b64;
+    size_t blen;
+} smz__sign_pair;
+/* The text of a file of the N PAIRS in *text, malloc'd and NUL-terminated,
+ * *total (if TOTAL) bytes before the NUL. */
+smz_err smz__sign_join(const smz__sign_pair *pairs, size_t n, char **text, size_t *total, char *err,
+                       size_t errlen);
 /* Creates PATH (which must not exist) with MODE and writes DATA to it; on
  * failure nothing is left at PATH. */
 smz_err smz__sign_write_new(const char *path, const char *data, size_t len, mode_t mode, char *err,

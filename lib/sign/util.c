@@ -69,6 +69,14 @@ smz_err smz__sign_begin(char *err, size_t errlen)
     return SMZ_OK;
 }
 
+smz_err smz__sign_enter(char *err, size_t errlen, const char *fn, int args_ok)
+{
+    smz_err rc = smz__sign_begin(err, errlen);
+    if (rc == SMZ_OK && !args_ok)
+        rc = smz__sign_fail(err, errlen, SMZ_E_INVALID, "%s: NULL argument", fn);
+    return rc;
+}
+
 void smz__sign_keyid_hex(const unsigned char id[SMZ__KEYNUM_BYTES], char out[SMZ_KEYID_SIZE])
 {
     static const char hex[] = "0123456789ABCDEF";
@@ -166,6 +174,15 @@ smz_err smz__sign_b64_exact(const char *line, size_t len, unsigned char *bin, si
         return smz__sign_fail(err, errlen, SMZ_E_INVALID, "%s: line %zu (%s) is not valid base64", what,
                               lineno, field);
     return SMZ_OK;
+}
+
+smz_err smz__sign_head(const char *const *line, const size_t *llen, const char *what, const char *field,
+                       unsigned char *bin, size_t binlen, char *err, size_t errlen)
+{
+    if (!smz__sign_has_prefix(line[0], llen[0], SMZ__UNTRUSTED_PREFIX))
+        return smz__sign_fail(err, errlen, SMZ_E_INVALID,
+                              "%s: line 1 must start with \"" SMZ__UNTRUSTED_PREFIX "\"", what);
+    return smz__sign_b64_exact(line[1], llen[1], bin, binlen, what, 2, field, err, errlen);
 }
 
 smz_err smz__pubkey_from_line(const char *line, size_t len, const char *what, size_t lineno,
@@ -282,6 +299,84 @@ out:
     if (fd >= 0)
         close(fd);
     return rc;
+}
+
+smz_err smz__sign_parse_begin(char *err, size_t errlen, const char *fn, int out_ok, const char *text,
+                              size_t len, const char *what, size_t max, const char **line, size_t *llen,
+                              size_t *n)
+{
+    smz__lines it;
+    smz_err rc;
+    int r;
+
+    *n = 0;
+    rc = smz__sign_enter(err, errlen, fn, out_ok && (text || !len));
+    if (rc != SMZ_OK)
+        return rc;
+    smz__lines_init(&it, text, len, what);
+    while (*n < max && (r = smz__lines_next(&it, &line[*n], &llen[*n], err, errlen)) != 0) {
+        if (r < 0)
+            return it.rc;
+        (*n)++;
+    }
+    return SMZ_OK;
+}
+
+smz_err smz__sign_load(smz_sign_ctx *cx, const char *fn, const char *path, void *out, size_t cap,
+                       unsigned flags, smz__sign_parse_fn parse, const void *arg)
+{
+    char *err = smz__sign_msg(cx);
+    size_t errlen = smz__sign_msglen(cx);
+    int secret = (flags & SMZ__LOAD_SECRET) != 0;
+    smz_err rc;
+    char *buf = NULL;
+    size_t len = 0;
+
+    rc = smz__sign_enter(err, errlen, fn, path && out);
+    if (rc != SMZ_OK)
+        goto out;
+    rc = smz__sign_read_file(path, cap, secret, &buf, &len, err, errlen);
+    if (rc != SMZ_OK)
+        goto out;
+    if ((rc = parse(cx, buf, len, arg, out)) != SMZ_OK && (flags & SMZ__LOAD_NAME_FILE))
+        smz__sign_name_file(err, errlen, path);
+out:
+    if (buf && secret)
+        smz_sign_free_secret(buf, len + 1);
+    else
+        free(buf);
+    return rc;
+}
+
+smz_err smz__sign_join(const smz__sign_pair *pairs, size_t n, char **text, size_t *total, char *err,
+                       size_t errlen)
+{
+    size_t i, len = 0;
+    char *t, *p;
+
+    for (i = 0; i < n; i++)
+        len += strlen(pairs[i].prefix) + pairs[i].tlen + 1 + pairs[i].blen + 1;
+    t = malloc(len + 1);
+    if (!t)
+        return smz__sign_fail(err, errlen, SMZ_E_NOMEM, "out of memory");
+    p = t;
+    for (i = 0; i < n; i++) {
+        size_t plen = strlen(pairs[i].prefix);
+        memcpy(p, pairs[i].prefix, plen);
+        p += plen;
+        if (pairs[i].tlen)
+            memcpy(p, pairs[i].text, pairs[i].tlen);
+        p += pairs[i].tlen;
+        *p++ = '\n';
+        memcpy(p, pairs[i].b64, pairs[i].blen);
+        p += pairs[i].blen;
+        *p++ = '\n';
+    }
+    *p = '\0';
+    *text = t;
+    if (total)
+        *total = len;
+    return SMZ_OK;
 }
 
 smz_err smz__sign_write_new(const char *path, const char *data, size_t len, mode_t mode, char *err,
