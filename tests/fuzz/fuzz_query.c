@@ -17,7 +17,7 @@
 #include "smz/search.h"
 #include "smz/writer.h"
 #include "search/query.h"
-#include "text/entry_text.h"
+#include "../unit/testutil.h"
 #include "text/utf8.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -69,8 +69,7 @@ static int build(void)
         const char *title = i < sizeof pages / sizeof pages[0] ? pages[i][1] : "Long page";
         const char *body = i < sizeof pages / sizeof pages[0] ? pages[i][2] : filler;
         size_t cap = strlen(body) + 256, n;
-        char *html = malloc(cap), *text = NULL;
-        size_t tl = 0;
+        char *html = malloc(cap);
         if (!html) {
             rc = SMZ_E_NOMEM;
             break;
@@ -78,17 +77,7 @@ static int build(void)
         n = (size_t)snprintf(html, cap,
                              "<html><head><title>t</title></head><body><p>%s needle</p></body></html>",
                              body);
-        rc = smz__entry_text("text/html", html, n, &text, &tl);
-        smz_writer_entry e = {.path = path,
-                              .title = title,
-                              .mime = "text/html",
-                              .data = html,
-                              .size = n,
-                              .text = text,
-                              .text_len = tl};
-        if (rc == SMZ_OK)
-            rc = smz_writer_add(w, &e);
-        free(text);
+        rc = testutil_add_html(w, path, title, html, n);
         free(html);
     }
     free(filler);

@@ -1,0 +1,13 @@
+/* Helpers shared by the C unit tests and the fuzz replays: the pieces
+ * that several tests wrote out again each (tests/unit/testutil.c). */
+#ifndef SMZ_TEST_TESTUTIL_H
+#define SMZ_TEST_TESTUTIL_H
+#include <stddef.h>
+#include "smz/writer.h"
+
+/* Adds the HTML page HTML (N bytes) to W at PATH with TITLE, with its text
+ * extracted the way the packer does, so that the page is indexed as a
+ * packed one would be.  HTML stays the caller's. */
+smz_err testutil_add_html(smz_writer *w, const char *path, const char *title, const char *html,
+                          size_t n);
+#endif
