@@ -20,7 +20,7 @@ import urllib.request
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from cdp import Browser  # noqa: E402
-from tap import click_load, key_load, ok, run, skip  # noqa: E402
+from tap import bar_search, click_load, ok, run, skip  # noqa: E402
 
 
 def main():
@@ -77,10 +77,7 @@ def main():
             p.key("Escape")
         # --- search: submit, see results, follow one ---
         p.goto(base + "content/%s/%s" % (arch, article))
-        p.click("#smz-bar .smz-q")
-        p.type("select")
-        key_load(p, "Enter")
-        u = urllib.parse.urlsplit(p.url())
+        u = bar_search(p, "select")
         ok(u.path == root + "/search" and "pattern=select" in u.query, "Enter submits the search (%s)" % p.url())
         p.screenshot(os.path.join(out, "search.png"))
         hits = p.eval("document.querySelectorAll('.smz-hit').length")
@@ -141,10 +138,7 @@ def main():
         q.goto(base + "content/%s/%s" % (arch, article))
         ok(q.query("#smz-bar .smz-q") != 0, "no JS: the bar is there")
         ok(q.query(".smz-sugg") == 0, "no JS: no script ran (no suggestion list)")
-        q.click("#smz-bar .smz-q")
-        q.type("select")
-        key_load(q, "Enter")
-        u = urllib.parse.urlsplit(q.url())
+        u = bar_search(q, "select")
         ok(u.path == root + "/search" and "pattern=select" in u.query,
            "no JS: the search box is a plain form (%s)" % q.url())
         q.screenshot(os.path.join(out, "search-nojs.png"))

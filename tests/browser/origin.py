@@ -19,7 +19,7 @@ import urllib.parse
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from cdp import Browser  # noqa: E402
-from tap import click_load, key_load, ok, run  # noqa: E402
+from tap import bar_search, click_load, ok, run  # noqa: E402
 
 BLOCKED = ("local_storage", "session_storage", "indexed_db", "cache_storage", "cookie", "service_worker",
            "popup_other", "popup_library", "frame_other", "frame_library", "frame_own", "canvas_other",
@@ -148,10 +148,7 @@ def main():
             print("ok - the bar's suggestions reach the library # SKIP no index in this build")
             p.screenshot(os.path.join(out, "sandboxed-suggest.png"))
         p.goto(on + "content/victim/index.html")
-        p.click("#smz-bar .smz-q")
-        p.type("page")
-        key_load(p, "Enter")
-        u = urllib.parse.urlsplit(p.url())
+        u = bar_search(p, "page")
         ok(u.path == root + "/search" and "pattern=page" in u.query, "the bar's search works (%s)" % p.url())
         p.goto(on + "content/victim/index.html")
         click_load(p, "#smz-bar .smz-home")
@@ -173,10 +170,7 @@ def main():
         q.goto(off + "content/evil/index.html")
         click_load(q, "#inner")
         ok(q.url().endswith("/content/evil/b.html"), "scripts off: a link inside the archive works (%s)" % q.url())
-        q.click("#smz-bar .smz-q")
-        q.type("page")
-        key_load(q, "Enter")
-        u = urllib.parse.urlsplit(q.url())
+        u = bar_search(q, "page")
         ok(u.path == root + "/search" and "pattern=page" in u.query,
            "scripts off: the bar's search is a plain form that works (%s)" % q.url())
         q.goto(off + "content/victim/index.html")

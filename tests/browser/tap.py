@@ -1,8 +1,9 @@
 """What the browser tests (flow.py, origin.py) share: the "ok - ..." /
-"not ok - ..." lines tests/run.sh reads, a click that loads a new page, and
-the wrapper that turns the count of failures, or a browser that stopped
-answering, into the exit status."""
+"not ok - ..." lines tests/run.sh reads, a click or key that loads a new
+page, a search from the top bar, and the wrapper that turns the count of
+failures, or a browser that stopped answering, into the exit status."""
 import sys
+import urllib.parse
 
 from cdp import CDPError
 
@@ -33,6 +34,15 @@ def key_load(page, key):
     page.mark()
     page.key(key)
     page.wait_event("Page.loadEventFired")
+
+
+def bar_search(page, words):
+    """Types WORDS into the top bar's search box and submits it; returns
+    the URL of the page that loads, split (urllib.parse.urlsplit)."""
+    page.click("#smz-bar .smz-q")
+    page.type(words)
+    key_load(page, "Enter")
+    return urllib.parse.urlsplit(page.url())
 
 
 def run(main):

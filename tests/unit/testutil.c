@@ -4,11 +4,9 @@
 #include <stdlib.h>
 #include "text/entry_text.h"
 
-smz_err testutil_add_html(smz_writer *w, const char *path, const char *title, const char *html, size_t n)
+smz_err testutil_add_page(smz_writer *w, const char *path, const char *title, const char *html, size_t n,
+                          const char *text, size_t tl)
 {
-    char *text = NULL;
-    size_t tl = 0;
-    smz_err rc = smz__entry_text("text/html", html, n, &text, &tl);
     smz_writer_entry e = {.path = path,
                           .title = title,
                           .mime = "text/html",
@@ -16,8 +14,16 @@ smz_err testutil_add_html(smz_writer *w, const char *path, const char *title, co
                           .size = n,
                           .text = text,
                           .text_len = tl};
+    return smz_writer_add(w, &e);
+}
+
+smz_err testutil_add_html(smz_writer *w, const char *path, const char *title, const char *html, size_t n)
+{
+    char *text = NULL;
+    size_t tl = 0;
+    smz_err rc = smz__entry_text("text/html", html, n, &text, &tl);
     if (rc == SMZ_OK)
-        rc = smz_writer_add(w, &e);
+        rc = testutil_add_page(w, path, title, html, n, text, tl);
     free(text);
     return rc;
 }

@@ -5,6 +5,11 @@
 #include <stddef.h>
 #include "smz/writer.h"
 
+/* Adds the HTML page HTML (N bytes) to W at PATH with TITLE, with TEXT
+ * (TL bytes) as the text its index gets. */
+smz_err testutil_add_page(smz_writer *w, const char *path, const char *title, const char *html, size_t n,
+                          const char *text, size_t tl);
+
 /* Adds the HTML page HTML (N bytes) to W at PATH with TITLE, with its text
  * extracted the way the packer does, so that the page is indexed as a
  * packed one would be.  HTML stays the caller's. */
