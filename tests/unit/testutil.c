@@ -27,3 +27,11 @@ smz_err testutil_add_html(smz_writer *w, const char *path, const char *title, co
     free(text);
     return rc;
 }
+
+uint32_t testutil_rnd(uint64_t *state)
+{
+    *state ^= *state << 13;
+    *state ^= *state >> 7;
+    *state ^= *state << 17;
+    return (uint32_t)(*state >> 11);
+}

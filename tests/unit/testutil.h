@@ -3,6 +3,7 @@
 #ifndef SMZ_TEST_TESTUTIL_H
 #define SMZ_TEST_TESTUTIL_H
 #include <stddef.h>
+#include <stdint.h>
 #include "smz/writer.h"
 
 /* Adds the HTML page HTML (N bytes) to W at PATH with TITLE, with TEXT
@@ -15,4 +16,8 @@ smz_err testutil_add_page(smz_writer *w, const char *path, const char *title, co
  * packed one would be.  HTML stays the caller's. */
 smz_err testutil_add_html(smz_writer *w, const char *path, const char *title, const char *html,
                           size_t n);
+
+/* One xorshift64 step of *STATE: the tests' random inputs, the same on
+ * every run for a given seed. */
+uint32_t testutil_rnd(uint64_t *state);
 #endif
