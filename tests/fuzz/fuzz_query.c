@@ -81,10 +81,7 @@ static int build(void)
         free(html);
     }
     free(filler);
-    if (rc == SMZ_OK)
-        rc = smz_writer_set_meta(w, "MainPage", "index.html", 10);
-    if (rc == SMZ_OK)
-        rc = smz_writer_finish(w);
+    rc = testutil_finish(w, rc, "index.html", NULL);
     if (rc != SMZ_OK)
         fprintf(stderr, "fuzz_query: cannot build the archive: %s\n", smz_writer_errmsg(w));
     smz_writer_free(w);
@@ -110,6 +107,19 @@ static void check_results(const smz_results *res, size_t limit)
         if (!res->hits[i].path || !res->hits[i].path[0] || !utf8_ok(res->hits[i].title) ||
             !utf8_ok(res->hits[i].snippet))
             abort();
+}
+
+/* What smz_search or smz_suggest (WHAT) answered: RC and results within
+ * LIMIT, or one of the errors a query may earn and no results.  Frees RES. */
+static void check_answer(const char *what, smz_err rc, smz_results *res, size_t limit)
+{
+    if (rc == SMZ_OK)
+        check_results(res, limit);
+    else if (res || (rc != SMZ_E_INVALID && rc != SMZ_E_TOOBIG && rc != SMZ_E_NOMEM)) {
+        fprintf(stderr, "%s: %s: %s\n", what, smz_strerror(rc), smz_reader_errmsg(reader));
+        abort();
+    }
+    smz_results_free(res);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -153,22 +163,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     s[qlen] = 0;
     smz_results *res = NULL;
     rc = smz_search(reader, s, limit, offset, &res);
-    if (rc == SMZ_OK)
-        check_results(res, limit);
-    else if (res || (rc != SMZ_E_INVALID && rc != SMZ_E_TOOBIG && rc != SMZ_E_NOMEM)) {
-        fprintf(stderr, "smz_search: %s: %s\n", smz_strerror(rc), smz_reader_errmsg(reader));
-        abort();
-    }
-    smz_results_free(res);
+    check_answer("smz_search", rc, res, limit);
     res = NULL;
     rc = smz_suggest(reader, s, limit, &res);
-    if (rc == SMZ_OK)
-        check_results(res, limit);
-    else if (res || (rc != SMZ_E_INVALID && rc != SMZ_E_TOOBIG && rc != SMZ_E_NOMEM)) {
-        fprintf(stderr, "smz_suggest: %s: %s\n", smz_strerror(rc), smz_reader_errmsg(reader));
-        abort();
-    }
-    smz_results_free(res);
+    check_answer("smz_suggest", rc, res, limit);
     free(s);
     return 0;
 }

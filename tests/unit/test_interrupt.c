@@ -157,12 +157,7 @@ static int make_big(const char *path)
                                   k * i % 1013);
         rc = testutil_add_page(w, p, title, buf, n, buf, n);
     }
-    if (rc == SMZ_OK)
-        rc = smz_writer_set_meta(w, "MainPage", "p/0000.html", 11);
-    if (rc == SMZ_OK)
-        rc = smz_writer_set_meta(w, "Title", "Big", 3);
-    if (rc == SMZ_OK)
-        rc = smz_writer_finish(w);
+    rc = testutil_finish(w, rc, "p/0000.html", "Big");
     if (rc != SMZ_OK)
         printf("# make_big: %s\n", smz_writer_errmsg(w));
     smz_writer_free(w);

@@ -186,12 +186,7 @@ static int build(const char *path)
     }
     if (rc == SMZ_OK)
         rc = smz_writer_add_redirect(w, "index.html", "Home", "dir0/page000.html");
-    if (rc == SMZ_OK)
-        rc = smz_writer_set_meta(w, "MainPage", "index.html", 10);
-    if (rc == SMZ_OK)
-        rc = smz_writer_set_meta(w, "Title", "I/O failures", 12);
-    if (rc == SMZ_OK)
-        rc = smz_writer_finish(w);
+    rc = testutil_finish(w, rc, "index.html", "I/O failures");
     if (rc != SMZ_OK)
         printf("# writer: %s\n", smz_writer_errmsg(w));
     smz_writer_free(w);

@@ -2,6 +2,7 @@
  * linked into every build/tests/test_* and into the fuzz targets. */
 #include "testutil.h"
 #include <stdlib.h>
+#include <string.h>
 #include "text/entry_text.h"
 
 smz_err testutil_add_page(smz_writer *w, const char *path, const char *title, const char *html, size_t n,
@@ -25,6 +26,17 @@ smz_err testutil_add_html(smz_writer *w, const char *path, const char *title, co
     if (rc == SMZ_OK)
         rc = testutil_add_page(w, path, title, html, n, text, tl);
     free(text);
+    return rc;
+}
+
+smz_err testutil_finish(smz_writer *w, smz_err rc, const char *main_page, const char *title)
+{
+    if (rc == SMZ_OK && main_page)
+        rc = smz_writer_set_meta(w, "MainPage", main_page, strlen(main_page));
+    if (rc == SMZ_OK && title)
+        rc = smz_writer_set_meta(w, "Title", title, strlen(title));
+    if (rc == SMZ_OK)
+        rc = smz_writer_finish(w);
     return rc;
 }
 

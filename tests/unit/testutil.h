@@ -17,6 +17,10 @@ smz_err testutil_add_page(smz_writer *w, const char *path, const char *title, co
 smz_err testutil_add_html(smz_writer *w, const char *path, const char *title, const char *html,
                           size_t n);
 
+/* When RC is SMZ_OK, sets W's MainPage and Title (each left out when
+ * NULL) and finishes W.  Returns the first failure, RC when it was one. */
+smz_err testutil_finish(smz_writer *w, smz_err rc, const char *main_page, const char *title);
+
 /* One xorshift64 step of *STATE: the tests' random inputs, the same on
  * every run for a given seed. */
 uint32_t testutil_rnd(uint64_t *state);
