@@ -98,10 +98,12 @@ $(BIN)/smz-pack: $(PACK_OBJ) $(LIBSMZ)
 	@mkdir -p $(BIN)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(PACK_OBJ) $(LIBSMZ) $(LIBS)
 
-# Unit tests link the server's objects too (test_gate).
-$(BUILD)/tests/%: tests/unit/%.c $(LIBSRV) $(LIBSMZ)
+# Unit tests link the server's objects too (test_gate), and with the fuzz
+# replays the helpers they share (tests/unit/testutil.c).
+TESTUTIL := tests/unit/testutil.c
+$(BUILD)/tests/%: tests/unit/%.c $(TESTUTIL) $(LIBSRV) $(LIBSMZ)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(LIBSRV) $(LIBSMZ) $(LIBS)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(TESTUTIL) $(LIBSRV) $(LIBSMZ) $(LIBS)
 
 $(BUILD)/tests/tools/%: tests/tools/%.c $(LIBSMZ)
 	@mkdir -p $(dir $@)
@@ -112,9 +114,9 @@ $(BUILD)/tests/tools/failmalloc.so: tests/tools/failmalloc.c
 	$(CC) -std=c11 -D_GNU_SOURCE $(WARN) -O2 -g -fPIC -shared -o $@ $< -ldl
 
 # Each fuzz target also builds with a plain main() that replays its corpus.
-$(BUILD)/tests/test_fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(LIBSRV) $(LIBSMZ)
+$(BUILD)/tests/test_fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(TESTUTIL) $(LIBSRV) $(LIBSMZ)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< tests/fuzz/replay.c $(LIBSRV) $(LIBSMZ) $(LIBS)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< tests/fuzz/replay.c $(TESTUTIL) $(LIBSRV) $(LIBSMZ) $(LIBS)
 
 # fuzz_request exercises server/http.c alone: it links the HTTP layer and
 # the server layers below it (buffers, gate, guard), not libsmzsrv.a, so
@@ -132,7 +134,7 @@ fuzz: deps-test
 	    CFLAGS="-O1 -g -fsanitize=fuzzer-no-link,address,undefined" $(LIBSMZ:$(BUILD)/%=build-fuzz/%) \
 	    $(LIBSRV:$(BUILD)/%=build-fuzz/%)
 	@: >build-fuzz/summary.txt; for f in $(FUZZ_SRC); do n=$$(basename $$f .c | sed 's/^fuzz_//'); \
-	    clang $(ALL_CFLAGS:-MMD=) $(PRIV_INC) -O1 -g -fsanitize=fuzzer,address,undefined -o build-fuzz/fuzz_$$n $$f \
+	    clang $(ALL_CFLAGS:-MMD=) $(PRIV_INC) -O1 -g -fsanitize=fuzzer,address,undefined -o build-fuzz/fuzz_$$n $$f $(TESTUTIL) \
 	        build-fuzz/libsmzsrv.a build-fuzz/libsmz.a $(LIBS) || exit 1; \
 	    mkdir -p tests/fuzz/corpus/$$n; \
 	    build-fuzz/fuzz_$$n -max_total_time=$(FUZZ_SECONDS) -max_len=262144 -timeout=10 \

@@ -38,6 +38,24 @@ int cli_add_keys(const char *cmd, const char *opt, const char *file, smz_keyring
     return rc == SMZ_OK ? 0 : -1;
 }
 
+int cli_trust_opt(const char *cmd, int argc, char **argv, int *i, const char **detached,
+                  smz_keyring **kr)
+{
+    const char *a = argv[*i];
+    if (strcmp(a, "--key") && strcmp(a, "--keyring") && strcmp(a, "--signature"))
+        return 0;
+    if (*i + 1 >= argc) {
+        fprintf(stderr, "smz %s: %s needs a value\n", cmd, a);
+        return -1;
+    }
+    *i += 1;
+    if (!strcmp(a, "--signature")) {
+        *detached = argv[*i];
+        return 1;
+    }
+    return cli_add_keys(cmd, a, argv[*i], kr) != 0 ? -1 : 1;
+}
+
 cli_verdict cli_verdict_of(const smz_verify_report *rep)
 {
     int good = 0;

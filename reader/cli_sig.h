@@ -12,6 +12,13 @@
  * file of trusted keys.  Prints "smz CMD: ..." and returns -1 on failure. */
 int cli_add_keys(const char *cmd, const char *opt, const char *file, smz_keyring **kr);
 
+/* Reads ARGV[*I] if it is one of the trust options verify and check share:
+ * --key FILE and --keyring FILE (into *KR, as cli_add_keys), --signature
+ * FILE (into *DETACHED).  Returns 1 when it was one, *I then at its value;
+ * 0 when it was not; -1 after printing "smz CMD: ..." when it is wrong. */
+int cli_trust_opt(const char *cmd, int argc, char **argv, int *i, const char **detached,
+                  smz_keyring **kr);
+
 /* What the report amounts to. */
 typedef enum { VERDICT_VERIFIED, VERDICT_BAD, VERDICT_UNTRUSTED, VERDICT_UNSIGNED } cli_verdict;
 cli_verdict cli_verdict_of(const smz_verify_report *rep);

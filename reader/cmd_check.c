@@ -77,19 +77,14 @@ int cmd_check(int argc, char **argv)
     memset(&rep, 0, sizeof rep);
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
+        int trust;
         if (cli_is_help(a)) {
             fputs(usage_text, stdout);
             return 0;
         } else if (!strcmp(a, "--json")) {
             c.json = 1;
-        } else if (!strcmp(a, "--key") || !strcmp(a, "--keyring") || !strcmp(a, "--signature")) {
-            if (i + 1 >= argc) {
-                fprintf(stderr, "smz check: %s needs a value\n", a);
-                goto done;
-            }
-            if (!strcmp(a, "--signature"))
-                detached = argv[++i];
-            else if (cli_add_keys("check", a, argv[++i], &kr) != 0)
+        } else if ((trust = cli_trust_opt("check", argc, argv, &i, &detached, &kr)) != 0) {
+            if (trust < 0)
                 goto done;
         } else if (!path && (a[0] != '-' || !a[1])) {
             path = a;

@@ -57,14 +57,10 @@ int cmd_info(int argc, char **argv)
     smz_err sr = rc ? rc : smz_archive_signer(r, signer);
     if (sr != SMZ_OK && sr != SMZ_E_NOTFOUND && sr != SMZ_E_INVALID)
         rc = sr;
+    int status = 1;
     if (rc != SMZ_OK || (json && !j)) {
         cli_fail("info", r, rc ? rc : SMZ_E_NOMEM);
-        for (int i = 0; keys[i]; i++)
-            free(vals[i]);
-        cli_json_free(j);
-        smz_stats_free(&st);
-        smz_reader_close(r);
-        return 1;
+        goto out;
     }
     double ratio = st.content_bytes ? (double)st.file_bytes / (double)st.content_bytes : 0;
     if (json) {
@@ -122,10 +118,12 @@ int cmd_info(int argc, char **argv)
             printf("  %8llu  %10.2f MB  %s\n", (unsigned long long)st.mimes[i].entries,
                    (double)st.mimes[i].bytes / 1e6, cli_t(st.mimes[i].mime));
     }
+    status = 0;
+out:
     for (int i = 0; keys[i]; i++)
         free(vals[i]);
     cli_json_free(j);
     smz_stats_free(&st);
     smz_reader_close(r);
-    return 0;
+    return status;
 }

@@ -68,20 +68,15 @@ int cmd_verify(int argc, char **argv)
     memset(&rep, 0, sizeof rep);
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
+        int trust;
         if (cli_is_help(a)) {
             fputs(usage_text, stdout);
             status = 0;
             goto out;
         } else if (!strcmp(a, "--json")) {
             json = 1;
-        } else if (!strcmp(a, "--key") || !strcmp(a, "--keyring") || !strcmp(a, "--signature")) {
-            if (i + 1 >= argc) {
-                fprintf(stderr, "smz verify: %s needs a value\n", a);
-                goto out;
-            }
-            if (!strcmp(a, "--signature"))
-                detached = argv[++i];
-            else if (cli_add_keys("verify", a, argv[++i], &kr) != 0)
+        } else if ((trust = cli_trust_opt("verify", argc, argv, &i, &detached, &kr)) != 0) {
+            if (trust < 0)
                 goto out;
         } else if (a[0] == '-' && a[1]) {
             fprintf(stderr, "smz verify: unknown option '%s'\n%s", a, usage_text);

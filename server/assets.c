@@ -238,12 +238,8 @@ int h_asset(req *q, const char *rest)
     r.csp = CSP_ASSET;
     r.etag = etag;
     r.cache = "public, max-age=31536000, immutable";
-    if (http_not_modified(q, etag)) {
-        r.status = 304;
-        r.type = NULL;
-        http_head(q, &r);
+    if (http_sent_304(q, &r))
         return 304;
-    }
     http_send(q, &r, body, strlen(body));
     return 200;
 }

@@ -97,12 +97,8 @@ static int send_ranged(req *q, resp *r, uint64_t size, srv_read_fn read, srv_str
 {
     char cr[96];
     uint64_t off = 0, len = size;
-    if (r->etag && http_not_modified(q, r->etag)) {
-        r->status = 304;
-        r->type = NULL;
-        http_head(q, r);
+    if (http_sent_304(q, r))
         return 304;
-    }
     r->ranges = 1;
     int rg = http_range(q, size, r->etag, &off, &len);
     if (rg < 0) {
@@ -239,12 +235,8 @@ static int serve_entry(req *q, archive *a, smz_reader *r, const smz_entry *e, in
         smz_stream_close(es.st);
         return status;
     }
-    if (rs.etag && http_not_modified(q, rs.etag)) {
-        rs.status = 304;
-        rs.type = NULL;
-        http_head(q, &rs);
+    if (http_sent_304(q, &rs))
         return 304;
-    }
     size_t bar_len = 0;
     const char *bar = page_bar_injected(q->s, a, &bar_len);
     if (!bar)
@@ -455,12 +447,8 @@ int h_illustration(req *q, const char *rest)
         snprintf(etag, sizeof etag, "\"%s-i\"", a->uuid);
         rs.etag = etag;
         rs.cache = "max-age=3600";
-        if (http_not_modified(q, etag)) {
-            rs.status = 304;
-            rs.type = NULL;
-            http_head(q, &rs);
+        if (http_sent_304(q, &rs))
             return 304;
-        }
     }
     http_send(q, &rs, a->illustration, a->illustration_len);
     return 200;

@@ -370,6 +370,16 @@ int http_not_modified(req *q, const char *etag)
     return etag && inm && http_etag_in(inm, etag);
 }
 
+int http_sent_304(req *q, resp *r)
+{
+    if (!http_not_modified(q, r->etag))
+        return 0;
+    r->status = 304;
+    r->type = NULL;
+    http_head(q, r);
+    return 1;
+}
+
 static int parse_u64(const char *p, size_t n, uint64_t *out)
 {
     uint64_t v = 0;

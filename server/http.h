@@ -101,6 +101,9 @@ int http_param(req *q, const char *name, size_t nth, char *buf, size_t len);
 unsigned long http_param_num(req *q, const char *name, unsigned long def, unsigned long max);
 /* 1 when If-None-Match matches ETAG (answer 304). */
 int http_not_modified(req *q, const char *etag);
+/* When If-None-Match matches R's etag, answers 304 with R's headers (its
+ * etag and caching, no type) and returns 1; 0 when the full answer is due. */
+int http_sent_304(req *q, resp *r);
 /* Range: 0 none (send all), 1 one satisfiable range (*off, *len), -1 not
  * satisfiable (answer 416). */
 int http_range(req *q, uint64_t size, const char *etag, uint64_t *off, uint64_t *len);

@@ -19,21 +19,8 @@ import urllib.request
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from cdp import Browser, CDPError  # noqa: E402
-
-fails = 0
-
-
-def ok(cond, what):
-    global fails
-    print(("ok - " if cond else "not ok - ") + what, flush=True)
-    if not cond:
-        fails += 1
-    return cond
-
-
-def skip(what, why):
-    print("ok - %s # SKIP %s" % (what, why), flush=True)
+from cdp import Browser  # noqa: E402
+from tap import bar_search, click_load, ok, run, skip  # noqa: E402
 
 
 def main():
@@ -90,12 +77,7 @@ def main():
             p.key("Escape")
         # --- search: submit, see results, follow one ---
         p.goto(base + "content/%s/%s" % (arch, article))
-        p.click("#smz-bar .smz-q")
-        p.type("select")
-        p.mark()
-        p.key("Enter")
-        p.wait_event("Page.loadEventFired")
-        u = urllib.parse.urlsplit(p.url())
+        u = bar_search(p, "select")
         ok(u.path == root + "/search" and "pattern=select" in u.query, "Enter submits the search (%s)" % p.url())
         p.screenshot(os.path.join(out, "search.png"))
         hits = p.eval("document.querySelectorAll('.smz-hit').length")
@@ -103,9 +85,7 @@ def main():
             ok(hits > 0, "the search page lists results (%d)" % hits)
             ok(p.eval("document.querySelectorAll('.smz-snip b').length") > 0, "snippets highlight the words")
             href = p.eval("document.querySelector('.smz-hit').getAttribute('href')")
-            p.mark()
-            p.click(".smz-hit")
-            p.wait_event("Page.loadEventFired")
+            click_load(p, ".smz-hit")
             ok(urllib.parse.urlsplit(p.url()).path == href, "following a result opens it (%s)" % href)
         else:
             ok(p.eval("!!document.querySelector('.smz-note')"), "the search page says the archive has no index")
@@ -158,40 +138,24 @@ def main():
         q.goto(base + "content/%s/%s" % (arch, article))
         ok(q.query("#smz-bar .smz-q") != 0, "no JS: the bar is there")
         ok(q.query(".smz-sugg") == 0, "no JS: no script ran (no suggestion list)")
-        q.click("#smz-bar .smz-q")
-        q.type("select")
-        q.mark()
-        q.key("Enter")
-        q.wait_event("Page.loadEventFired")
-        u = urllib.parse.urlsplit(q.url())
+        u = bar_search(q, "select")
         ok(u.path == root + "/search" and "pattern=select" in u.query,
            "no JS: the search box is a plain form (%s)" % q.url())
         q.screenshot(os.path.join(out, "search-nojs.png"))
         if q.query(".smz-hit"):
-            q.mark()
-            q.click(".smz-hit")
-            q.wait_event("Page.loadEventFired")
+            click_load(q, ".smz-hit")
             ok("/content/" in q.url(), "no JS: following a result works (%s)" % q.url())
         elif searchable:
             ok(False, "no JS: the search page lists results")
         else:
             skip("no JS: following a result works", "no search library or index in this build")
         q.goto(base + "content/%s/%s" % (arch, article))
-        q.mark()
-        q.click("#smz-bar .smz-random")
-        q.wait_event("Page.loadEventFired")
+        click_load(q, "#smz-bar .smz-random")
         ok("/content/%s/" % arch in q.url(), "no JS: Random opens an article (%s)" % q.url())
         q.goto(base)
-        q.mark()
-        q.click(".smz-book .smz-primary")
-        q.wait_event("Page.loadEventFired")
+        click_load(q, ".smz-book .smz-primary")
         ok("/content/" in q.url(), "no JS: Open goes to an archive's main page (%s)" % q.url())
-    return fails
 
 
 if __name__ == "__main__":
-    try:
-        sys.exit(1 if main() else 0)
-    except (CDPError, OSError, EOFError) as e:
-        print("not ok - browser test stopped: %s" % e)
-        sys.exit(1)
+    run(main)

@@ -18,18 +18,8 @@ import urllib.parse
 
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from cdp import Browser, CDPError  # noqa: E402
-
-fails = 0
-
-
-def ok(cond, what):
-    global fails
-    print(("ok - " if cond else "not ok - ") + what, flush=True)
-    if not cond:
-        fails += 1
-    return cond
-
+from cdp import Browser  # noqa: E402
+from tap import bar_search, click_load, ok, run  # noqa: E402
 
 BLOCKED = ("local_storage", "session_storage", "indexed_db", "cache_storage", "cookie", "service_worker",
            "popup_other", "popup_library", "frame_other", "frame_library", "frame_own", "canvas_other",
@@ -97,9 +87,7 @@ def main():
         page_checks(p, "scripts on: ")
         ok(p.eval("!!document.querySelector('#smz-bar .smz-sugg')"), "scripts on: the bar's script runs")
         p.screenshot(os.path.join(out, "sandboxed.png"))
-        p.mark()
-        p.click("#inner")
-        p.wait_event("Page.loadEventFired")
+        click_load(p, "#inner")
         ok(p.url().endswith("/content/evil/b.html"), "scripts on: a link inside the archive works (%s)" % p.url())
         # --- the attacks ---
         p.goto(on + "content/evil/attack.html")
@@ -160,17 +148,10 @@ def main():
             print("ok - the bar's suggestions reach the library # SKIP no index in this build")
             p.screenshot(os.path.join(out, "sandboxed-suggest.png"))
         p.goto(on + "content/victim/index.html")
-        p.click("#smz-bar .smz-q")
-        p.type("page")
-        p.mark()
-        p.key("Enter")
-        p.wait_event("Page.loadEventFired")
-        u = urllib.parse.urlsplit(p.url())
+        u = bar_search(p, "page")
         ok(u.path == root + "/search" and "pattern=page" in u.query, "the bar's search works (%s)" % p.url())
         p.goto(on + "content/victim/index.html")
-        p.mark()
-        p.click("#smz-bar .smz-home")
-        p.wait_event("Page.loadEventFired")
+        click_load(p, "#smz-bar .smz-home")
         ok(p.eval("document.querySelectorAll('.smz-book').length") >= 2, "the bar's Library link works")
 
         # --- scripts off: nothing of the archive's runs ---
@@ -187,29 +168,15 @@ def main():
         q.goto(off + "content/evil/attack.svg")
         ok(q.eval("document.documentElement.getAttribute('data-ran')") == "no", "scripts off: an SVG's script does not run")
         q.goto(off + "content/evil/index.html")
-        q.mark()
-        q.click("#inner")
-        q.wait_event("Page.loadEventFired")
+        click_load(q, "#inner")
         ok(q.url().endswith("/content/evil/b.html"), "scripts off: a link inside the archive works (%s)" % q.url())
-        q.click("#smz-bar .smz-q")
-        q.type("page")
-        q.mark()
-        q.key("Enter")
-        q.wait_event("Page.loadEventFired")
-        u = urllib.parse.urlsplit(q.url())
+        u = bar_search(q, "page")
         ok(u.path == root + "/search" and "pattern=page" in u.query,
            "scripts off: the bar's search is a plain form that works (%s)" % q.url())
         q.goto(off + "content/victim/index.html")
-        q.mark()
-        q.click("#smz-bar .smz-random")
-        q.wait_event("Page.loadEventFired")
+        click_load(q, "#smz-bar .smz-random")
         ok("/content/victim/" in q.url(), "scripts off: the bar's Random link works (%s)" % q.url())
-    return fails
 
 
 if __name__ == "__main__":
-    try:
-        sys.exit(1 if main() else 0)
-    except (CDPError, OSError, EOFError) as e:
-        print("not ok - browser test stopped: %s" % e)
-        sys.exit(1)
+    run(main)

@@ -36,6 +36,18 @@ rss_under() { # DESCRIPTION FILE KIB
         check "$1 (RSS $(tail -1 "$2") KiB < $3)" test "$(tail -1 "$2")" -lt "$3"
     fi
 }
+# server_rss WHEN VERB: the download server's peak RSS (VmHWM) after WHEN,
+# checked against the cache (16 MiB), one decode larger than it let in
+# alone (16 MiB and its input), and the server's own (code, threads).
+server_rss() {
+    hwm=$(awk '/^VmHWM:/ {print $2}' "/proc/$PID/status")
+    echo "# server peak RSS ${hwm} KiB $1"
+    if [ -n "$sanitized" ]; then
+        ok "peak RSS $hwm KiB (not checked under $sanitized)"
+    else
+        check "the server's peak RSS ($hwm KiB) $2 under 16 + 16 + 32 MiB" test "$hwm" -lt $(((16 + 16 + 32) * 1024))
+    fi
+}
 
 # 25 hits with snippets: each page is 64 MiB, the cluster is decoded once.
 # Before: 1.8 GB and 5-6 s (every page read whole, all at once).
@@ -98,16 +110,8 @@ if [ -n "$URL" ]; then
     all=1
     for k in 0 1 2 3; do [ "$(stat -c %s "m$k.bin" 2>/dev/null)" = 4194304 ] || all=0; done
     check_eq "four concurrent downloads of large entries complete" "$all" 1
-    hwm=$(awk '/^VmHWM:/ {print $2}' "/proc/$PID/status")
-    echo "# server peak RSS ${base} KiB before the downloads, ${hwm} KiB after"
-    if [ -n "$sanitized" ]; then
-        ok "peak RSS $hwm KiB (not checked under $sanitized)"
-    else
-        # the cache (16 MiB), one decode larger than it let in alone (16
-        # MiB and its input), and the server's own (code, threads): before
-        # the fix, the four decoded at once.
-        check "the server's peak RSS ($hwm KiB) stays under 16 + 16 + 32 MiB" test "$hwm" -lt $(((16 + 16 + 32) * 1024))
-    fi
+    # Before the fix, the four decoded at once.
+    server_rss "after the downloads (${base} KiB before)" stays
 
     # Whole entries, eight downloads at once (each entry twice): each
     # streams its cluster, decoded once in its zstd window (smz_stream),
@@ -126,13 +130,7 @@ if [ -n "$URL" ]; then
     curl -s -m 60 -r 15000000- -o tail.bin "${URL}raw/media/content/media/02.bin"
     tail -c +15000001 want2.bin >want_tail.bin
     check "a range starting deep in a 16 MiB cluster gives its bytes" cmp -s tail.bin want_tail.bin
-    hwm=$(awk '/^VmHWM:/ {print $2}' "/proc/$PID/status")
-    echo "# server peak RSS ${hwm} KiB after the whole downloads"
-    if [ -n "$sanitized" ]; then
-        ok "peak RSS $hwm KiB (not checked under $sanitized)"
-    else
-        check "the server's peak RSS ($hwm KiB) still stays under 16 + 16 + 32 MiB" test "$hwm" -lt $(((16 + 16 + 32) * 1024))
-    fi
+    server_rss "after the whole downloads" "still stays"
     check "the server stops cleanly" stop_server "$PID"
 fi
 

@@ -17,7 +17,7 @@
 #include "smz/search.h"
 #include "smz/writer.h"
 #include "search/query.h"
-#include "text/entry_text.h"
+#include "../unit/testutil.h"
 #include "text/utf8.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -69,8 +69,7 @@ static int build(void)
         const char *title = i < sizeof pages / sizeof pages[0] ? pages[i][1] : "Long page";
         const char *body = i < sizeof pages / sizeof pages[0] ? pages[i][2] : filler;
         size_t cap = strlen(body) + 256, n;
-        char *html = malloc(cap), *text = NULL;
-        size_t tl = 0;
+        char *html = malloc(cap);
         if (!html) {
             rc = SMZ_E_NOMEM;
             break;
@@ -78,24 +77,11 @@ static int build(void)
         n = (size_t)snprintf(html, cap,
                              "<html><head><title>t</title></head><body><p>%s needle</p></body></html>",
                              body);
-        rc = smz__entry_text("text/html", html, n, &text, &tl);
-        smz_writer_entry e = {.path = path,
-                              .title = title,
-                              .mime = "text/html",
-                              .data = html,
-                              .size = n,
-                              .text = text,
-                              .text_len = tl};
-        if (rc == SMZ_OK)
-            rc = smz_writer_add(w, &e);
-        free(text);
+        rc = testutil_add_html(w, path, title, html, n);
         free(html);
     }
     free(filler);
-    if (rc == SMZ_OK)
-        rc = smz_writer_set_meta(w, "MainPage", "index.html", 10);
-    if (rc == SMZ_OK)
-        rc = smz_writer_finish(w);
+    rc = testutil_finish(w, rc, "index.html", NULL);
     if (rc != SMZ_OK)
         fprintf(stderr, "fuzz_query: cannot build the archive: %s\n", smz_writer_errmsg(w));
     smz_writer_free(w);
@@ -121,6 +107,19 @@ static void check_results(const smz_results *res, size_t limit)
         if (!res->hits[i].path || !res->hits[i].path[0] || !utf8_ok(res->hits[i].title) ||
             !utf8_ok(res->hits[i].snippet))
             abort();
+}
+
+/* What smz_search or smz_suggest (WHAT) answered: RC and results within
+ * LIMIT, or one of the errors a query may earn and no results.  Frees RES. */
+static void check_answer(const char *what, smz_err rc, smz_results *res, size_t limit)
+{
+    if (rc == SMZ_OK)
+        check_results(res, limit);
+    else if (res || (rc != SMZ_E_INVALID && rc != SMZ_E_TOOBIG && rc != SMZ_E_NOMEM)) {
+        fprintf(stderr, "%s: %s: %s\n", what, smz_strerror(rc), smz_reader_errmsg(reader));
+        abort();
+    }
+    smz_results_free(res);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -164,22 +163,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     s[qlen] = 0;
     smz_results *res = NULL;
     rc = smz_search(reader, s, limit, offset, &res);
-    if (rc == SMZ_OK)
-        check_results(res, limit);
-    else if (res || (rc != SMZ_E_INVALID && rc != SMZ_E_TOOBIG && rc != SMZ_E_NOMEM)) {
-        fprintf(stderr, "smz_search: %s: %s\n", smz_strerror(rc), smz_reader_errmsg(reader));
-        abort();
-    }
-    smz_results_free(res);
+    check_answer("smz_search", rc, res, limit);
     res = NULL;
     rc = smz_suggest(reader, s, limit, &res);
-    if (rc == SMZ_OK)
-        check_results(res, limit);
-    else if (res || (rc != SMZ_E_INVALID && rc != SMZ_E_TOOBIG && rc != SMZ_E_NOMEM)) {
-        fprintf(stderr, "smz_suggest: %s: %s\n", smz_strerror(rc), smz_reader_errmsg(reader));
-        abort();
-    }
-    smz_results_free(res);
+    check_answer("smz_suggest", rc, res, limit);
     free(s);
     return 0;
 }

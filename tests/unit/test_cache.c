@@ -180,18 +180,34 @@ static void test_spares(void)
     smz__cbuf_release(NULL, plain);
 }
 
+/* A thread that reserves LEN of C and then sets DONE: whether it waits is
+ * what the tests look at. */
 typedef struct reserver {
     smz_cache *c;
     size_t len;
+    int stream; /* smz__cache_reserve_stream rather than smz__cache_reserve */
     atomic_int done;
+    pthread_t t;
 } reserver;
 
 static void *reserve_run(void *p)
 {
     reserver *rv = p;
-    smz__cache_reserve(rv->c, rv->len);
+    if (rv->stream)
+        smz__cache_reserve_stream(rv->c, rv->len);
+    else
+        smz__cache_reserve(rv->c, rv->len);
     atomic_store(&rv->done, 1);
     return NULL;
+}
+
+static void reserve_start(reserver *rv, smz_cache *c, size_t len, int stream)
+{
+    rv->c = c;
+    rv->len = len;
+    rv->stream = stream;
+    atomic_init(&rv->done, 0);
+    pthread_create(&rv->t, NULL, reserve_run, rv);
 }
 
 /* Every decode counts against one budget (issue 16, point 5): a
@@ -210,13 +226,10 @@ static void test_budget(void)
     /* B is held (a reader copies from it): it cannot be freed now. */
     smz__cache_reserve(c, 4 * MiB);
     CHECK(smz__cache_counted(c) == 7 * MiB, "a reservation that fits is let in at once");
-    reserver big = {.c = c, .len = 6 * MiB}, small = {.c = c, .len = 1 * MiB};
-    atomic_init(&big.done, 0);
-    atomic_init(&small.done, 0);
-    pthread_t t1, t2;
-    pthread_create(&t1, NULL, reserve_run, &big);
+    reserver big, small;
+    reserve_start(&big, c, 6 * MiB, 0);
     nap();
-    pthread_create(&t2, NULL, reserve_run, &small);
+    reserve_start(&small, c, 1 * MiB, 0);
     nap();
     CHECK(!atomic_load(&big.done), "one that does not fit waits");
     CHECK(!atomic_load(&small.done), "one that would fit waits its turn behind it");
@@ -225,8 +238,8 @@ static void test_budget(void)
     nap();
     CHECK(!atomic_load(&big.done), "the evicted cluster still held keeps it waiting");
     smz__cbuf_release(c, b); /* frees it: 6 MiB now fit */
-    pthread_join(t1, NULL);
-    pthread_join(t2, NULL);
+    pthread_join(big.t, NULL);
+    pthread_join(small.t, NULL);
     CHECK(atomic_load(&big.done) && atomic_load(&small.done) && smz__cache_counted(c) == 7 * MiB,
           "memory given back lets them in, in turn");
     smz__cache_unreserve(c, 6 * MiB);
@@ -234,13 +247,12 @@ static void test_budget(void)
     CHECK(smz__cache_counted(c) == 0, "all given back");
     smz__cache_reserve(c, 20 * MiB);
     CHECK(smz__cache_counted(c) == 20 * MiB, "a decode larger than the budget goes in when it is alone");
-    reserver other = {.c = c, .len = 1 * MiB};
-    atomic_init(&other.done, 0);
-    pthread_create(&t1, NULL, reserve_run, &other);
+    reserver other;
+    reserve_start(&other, c, 1 * MiB, 0);
     nap();
     CHECK(!atomic_load(&other.done), "and nothing else meanwhile");
     smz__cache_unreserve(c, 20 * MiB);
-    pthread_join(t1, NULL);
+    pthread_join(other.t, NULL);
     CHECK(atomic_load(&other.done), "until it is done");
     smz__cache_unreserve(c, 1 * MiB);
     /* A cluster nobody holds, evicted to make room, may become a spare:
@@ -254,14 +266,6 @@ static void test_budget(void)
     smz_cache_free(c);
 }
 
-static void *reserve_stream_run(void *p)
-{
-    reserver *rv = p;
-    smz__cache_reserve_stream(rv->c, rv->len);
-    atomic_store(&rv->done, 1);
-    return NULL;
-}
-
 /* Streams (a download decoding its cluster for as long as its client
  * takes) hold at most half the budget together: slow downloads cannot make
  * every page's decode wait for them. */
@@ -271,19 +275,16 @@ static void test_stream_share(void)
     smz__cache_reserve_stream(c, 3 * MiB);
     smz__cache_reserve_stream(c, 3 * MiB);
     CHECK(smz__cache_counted(c) == 6 * MiB, "two streams within half the budget are let in");
-    reserver third = {.c = c, .len = 3 * MiB}, page = {.c = c, .len = 7 * MiB};
-    atomic_init(&third.done, 0);
-    atomic_init(&page.done, 0);
-    pthread_t t1, t2;
-    pthread_create(&t1, NULL, reserve_stream_run, &third);
+    reserver third, page;
+    reserve_start(&third, c, 3 * MiB, 1);
     nap();
     CHECK(!atomic_load(&third.done), "a third, past half the budget, waits");
-    pthread_create(&t2, NULL, reserve_run, &page);
-    pthread_join(t2, NULL);
+    reserve_start(&page, c, 7 * MiB, 0);
+    pthread_join(page.t, NULL);
     CHECK(atomic_load(&page.done), "while a decode that fits beside the streams goes in");
     smz__cache_unreserve(c, 7 * MiB);
     smz__cache_unreserve_stream(c, 3 * MiB);
-    pthread_join(t1, NULL);
+    pthread_join(third.t, NULL);
     CHECK(atomic_load(&third.done) && smz__cache_counted(c) == 6 * MiB,
           "a stream that ends lets the next in");
     smz__cache_unreserve_stream(c, 3 * MiB);

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "check.h"
+#include "testutil.h"
 #include "text/html.h"
 #include "text/utf8.h"
 
@@ -279,10 +280,7 @@ static void test_charsets(void)
 static uint64_t rng = 0x9E3779B97F4A7C15u;
 static uint32_t rnd(void)
 {
-    rng ^= rng << 13;
-    rng ^= rng >> 7;
-    rng ^= rng << 17;
-    return (uint32_t)(rng >> 11);
+    return testutil_rnd(&rng);
 }
 
 static void test_hostile(void)

@@ -22,6 +22,7 @@
 #include "smz/sign.h"
 #include "smz/verify.h"
 #include "smz/writer.h"
+#include "testutil.h"
 
 #define N_FILES 300 /* in the folder a pack is interrupted in */
 #define STOP_AT 20  /* entries added when the other thread interrupts */
@@ -154,21 +155,9 @@ static int make_big(const char *path)
         for (int k = 0; k < 600 && n < 39000; k++)
             n += (size_t)snprintf(buf + n, 40000 - n, "common word%d w%d ", (i * 31 + k) % 977,
                                   k * i % 1013);
-        smz_writer_entry e = {.path = p,
-                              .title = title,
-                              .mime = "text/html",
-                              .data = buf,
-                              .size = n,
-                              .text = buf,
-                              .text_len = n};
-        rc = smz_writer_add(w, &e);
+        rc = testutil_add_page(w, p, title, buf, n, buf, n);
     }
-    if (rc == SMZ_OK)
-        rc = smz_writer_set_meta(w, "MainPage", "p/0000.html", 11);
-    if (rc == SMZ_OK)
-        rc = smz_writer_set_meta(w, "Title", "Big", 3);
-    if (rc == SMZ_OK)
-        rc = smz_writer_finish(w);
+    rc = testutil_finish(w, rc, "p/0000.html", "Big");
     if (rc != SMZ_OK)
         printf("# make_big: %s\n", smz_writer_errmsg(w));
     smz_writer_free(w);

@@ -20,7 +20,7 @@
 #include "smz/reader.h"
 #include "smz/search.h"
 #include "smz/writer.h"
-#include "text/entry_text.h"
+#include "testutil.h"
 
 /* ---- the shim VFS ---- */
 
@@ -148,8 +148,7 @@ static int build(const char *path)
     smz_writer *w = NULL;
     smz_err rc = smz_writer_new(path, &o, &w);
     for (int i = 0; rc == SMZ_OK && i < N_PAGES; i++) {
-        char p[64], title[64], *text = NULL;
-        size_t tl = 0;
+        char p[64], title[64];
         size_t cap = 8192;
         char *html = malloc(cap);
         if (!html) {
@@ -164,17 +163,7 @@ static int build(const char *path)
             n += (size_t)snprintf(html + n, cap - n,
                                   "Human rights report %d from the valley of river %d; ", k, i * 31 + k);
         n += (size_t)snprintf(html + n, cap - n, "</p></body></html>");
-        rc = smz__entry_text("text/html", html, n, &text, &tl);
-        smz_writer_entry e = {.path = p,
-                              .title = title,
-                              .mime = "text/html",
-                              .data = html,
-                              .size = n,
-                              .text = text,
-                              .text_len = tl};
-        if (rc == SMZ_OK)
-            rc = smz_writer_add(w, &e);
-        free(text);
+        rc = testutil_add_html(w, p, title, html, n);
         free(html);
     }
     /* Incompressible media: clusters that span many pages. */
@@ -197,12 +186,7 @@ static int build(const char *path)
     }
     if (rc == SMZ_OK)
         rc = smz_writer_add_redirect(w, "index.html", "Home", "dir0/page000.html");
-    if (rc == SMZ_OK)
-        rc = smz_writer_set_meta(w, "MainPage", "index.html", 10);
-    if (rc == SMZ_OK)
-        rc = smz_writer_set_meta(w, "Title", "I/O failures", 12);
-    if (rc == SMZ_OK)
-        rc = smz_writer_finish(w);
+    rc = testutil_finish(w, rc, "index.html", "I/O failures");
     if (rc != SMZ_OK)
         printf("# writer: %s\n", smz_writer_errmsg(w));
     smz_writer_free(w);

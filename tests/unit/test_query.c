@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 #include "check.h"
+#include "testutil.h"
 #include "search/query.h"
 #include "text/utf8.h"
 
@@ -201,10 +202,7 @@ static void test_table(void)
 static uint64_t rng = 0x853C49E6748FEA9Bu;
 static uint32_t rnd(void)
 {
-    rng ^= rng << 13;
-    rng ^= rng >> 7;
-    rng ^= rng << 17;
-    return (uint32_t)(rng >> 11);
+    return testutil_rnd(&rng);
 }
 
 static void test_random(void)

@@ -11,7 +11,7 @@
 #include "smz/reader.h"
 #include "smz/search.h"
 #include "smz/writer.h"
-#include "text/entry_text.h"
+#include "testutil.h"
 #include "text/utf8.h"
 
 typedef struct page {
@@ -68,8 +68,7 @@ static int build(const char *path, int no_index)
     for (size_t i = 0; rc == SMZ_OK && i < sizeof pages / sizeof pages[0]; i++) {
         /* Room for every byte as "&amp;" and the markup around it. */
         size_t cap = strlen(pages[i].body) * 5 + 256;
-        char *html = malloc(cap), *text = NULL;
-        size_t tl = 0;
+        char *html = malloc(cap);
         /* The body as a page: < > & escaped, so the visible text is the body. */
         size_t n = (size_t)snprintf(html, cap, "<html><head><title>t</title></head><body><p>");
         for (const char *s = pages[i].body; *s; s++)
@@ -79,17 +78,7 @@ static int build(const char *path, int no_index)
                                   : *s == '&' ? "&amp;"
                                               : (char[]){*s, 0});
         n += (size_t)snprintf(html + n, cap - n, "</p></body></html>");
-        rc = smz__entry_text("text/html", html, n, &text, &tl);
-        smz_writer_entry e = {.path = pages[i].path,
-                              .title = pages[i].title,
-                              .mime = "text/html",
-                              .data = html,
-                              .size = n,
-                              .text = text,
-                              .text_len = tl};
-        if (rc == SMZ_OK)
-            rc = smz_writer_add(w, &e);
-        free(text);
+        rc = testutil_add_html(w, pages[i].path, pages[i].title, html, n);
         free(html);
     }
     if (rc == SMZ_OK)

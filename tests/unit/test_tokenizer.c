@@ -19,6 +19,7 @@
 #include <string.h>
 #include <time.h>
 #include "check.h"
+#include "testutil.h"
 #include "search/tokenizer.h"
 #include "text/utf8.h"
 
@@ -398,10 +399,7 @@ static size_t cjk_positions(const doc *d, cpos **out)
 static uint64_t rng = 0x2545F4914F6CDD1Du;
 static uint32_t rnd(void)
 {
-    rng ^= rng << 13;
-    rng ^= rng >> 7;
-    rng ^= rng << 17;
-    return (uint32_t)(rng >> 11);
+    return testutil_rnd(&rng);
 }
 
 typedef struct qstats {
