@@ -15,7 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "smz/format.h"
-#include "buf.h"
+#include "text/escape.h"
 #include "text/url.h"
 #include "content.h"
 #include "pages.h"

@@ -4,7 +4,7 @@
  * formatted as SQLite formats a REAL in JSON ("%!0.15g": always a decimal
  * point or an exponent), so the answers are byte for byte what they were. */
 #include <sqlite3.h>
-#include "buf.h"
+#include "text/escape.h"
 #include "json.h"
 #include "text/json.h"
 
@@ -12,7 +12,7 @@ void json_str(smz_strbuf *out, const char *s)
 {
     smz_strbuf clean;
     smz_strbuf_init(&clean, out->max);
-    buf_utf8(&clean, s);
+    smz__utf8_add_clean(&clean, s);
     if (smz_strbuf_err(&clean))
         smz_strbuf_fail(out, smz_strbuf_err(&clean));
     else

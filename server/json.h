@@ -1,6 +1,6 @@
 /* The JSON of /search?format=json and /suggest.  Strings are quoted by
  * lib/text/json after the same clean-up as the server's HTML text
- * (buf_utf8: invalid UTF-8 and control characters but tab and newline
+ * (smz__utf8_add_clean: invalid UTF-8 and control characters but tab and newline
  * become U+FFFD), so that JSON and HTML show a title alike.
  *
  * Layer 1 of server/ (see server.c): uses buf.h and lib/ only. */

@@ -2,11 +2,11 @@
  * readers and Kiwix clients find the same things: /catalog/v2/root.xml (the
  * navigation feed), /catalog/v2/entries (every archive, with ?name=, ?lang=,
  * ?start=, ?count=), /catalog/v2/entry/UUID and the illustrations.  Text
- * from archives goes through buf_html, which also drops what XML forbids. */
+ * from archives goes through smz__html_add_clean, which also drops what XML forbids. */
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
-#include "buf.h"
+#include "text/escape.h"
 #include "content.h"
 #include "opds.h"
 #include "pages.h"
@@ -36,7 +36,7 @@ static int date_ok(const char *d)
 static void element(smz_strbuf *b, const char *tag, const char *value)
 {
     smz_strbuf_addf(b, "<%s>", tag);
-    buf_html(b, value ? value : "");
+    smz__html_add_clean(b, value ? value : "");
     smz_strbuf_addf(b, "</%s>", tag);
 }
 
@@ -67,9 +67,9 @@ static void entry(smz_strbuf *b, req *q, archive *a, int standalone)
         smz_strbuf_addf(b, "<articleCount>%llu</articleCount><mediaCount>%llu</mediaCount>",
                         (unsigned long long)a->articles, (unsigned long long)a->media);
     smz_strbuf_adds(b, "<author><name>");
-    buf_html(b, a->creator ? a->creator : "");
+    smz__html_add_clean(b, a->creator ? a->creator : "");
     smz_strbuf_adds(b, "</name></author><publisher><name>");
-    buf_html(b, a->publisher ? a->publisher : "");
+    smz__html_add_clean(b, a->publisher ? a->publisher : "");
     smz_strbuf_adds(b, "</name></publisher>");
     sig_opds(b, &s->reg, a);
     if (a->license && a->license[0])

@@ -1,14 +1,14 @@
 /* The HTML the server writes itself: the top bar (in our pages and injected
  * into archived ones), the library, error pages.  Every string from an
- * archive or a request goes through buf_html; the bar injected into archived
- * pages is pure ASCII (buf_html_ascii) because those pages may use any
+ * archive or a request goes through smz__html_add_clean; the bar injected into archived
+ * pages is pure ASCII (smz__html_add_ascii) because those pages may use any
  * charset.  Our pages work without JavaScript; smz.js only adds
  * autocomplete. */
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
 #include <sodium.h>
-#include "buf.h"
+#include "text/escape.h"
 #include "pages.h"
 #include "pool.h"
 #include "sigcheck.h"
@@ -75,7 +75,7 @@ const char *page_bar_injected(srv *s, archive *a, size_t *len)
 
 void page_bar(smz_strbuf *b, srv *s, const archive *a, const char *pattern, int inject)
 {
-    void (*esc)(smz_strbuf *, const char *) = inject ? buf_html_ascii : buf_html;
+    void (*esc)(smz_strbuf *, const char *) = inject ? smz__html_add_ascii : smz__html_add_clean;
     smz_strbuf_adds(b, "<div id=\"smz-bar\" class=\"smz-bar\" dir=\"ltr\" lang=\"en\">");
     if (inject)
         smz_strbuf_addf(b, "<link rel=\"stylesheet\" href=\"%s/skin/smz.css?v=%s\">", s->http.root,
@@ -133,7 +133,7 @@ void page_begin(smz_strbuf *b, srv *s, const char *title, const archive *a, cons
     smz_strbuf_adds(b, "<!DOCTYPE html>\n<html lang=\"en\" dir=\"ltr\"><head><meta charset=\"utf-8\">"
                        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
                        "<meta name=\"color-scheme\" content=\"light dark\"><title>");
-    buf_html(b, title);
+    smz__html_add_clean(b, title);
     smz_strbuf_addf(
         b,
         "</title><link rel=\"icon\" href=\"data:,\">"
@@ -178,13 +178,13 @@ int h_error(req *q, int status, const archive *a, const char *title, const char 
     smz_strbuf_init(&b, 1u << 20);
     page_begin(&b, q->s, title, a, NULL);
     smz_strbuf_adds(&b, "<div class=\"smz-error\"><h1>");
-    buf_html(&b, title);
+    smz__html_add_clean(&b, title);
     smz_strbuf_adds(&b, "</h1><p>");
-    buf_html(&b, msg);
+    smz__html_add_clean(&b, msg);
     smz_strbuf_adds(&b, "</p>");
     if (status == 404 && q->uri) {
         smz_strbuf_adds(&b, "<p class=\"smz-path\"><code>");
-        buf_html(&b, q->uri);
+        smz__html_add_clean(&b, q->uri);
         smz_strbuf_adds(&b, "</code></p>");
     }
     smz_strbuf_addf(&b, "<p><a href=\"%s/\">Back to the library</a></p></div>", q->s->http.root);
@@ -226,7 +226,7 @@ static void book_card(smz_strbuf *b, req *q, archive *a)
         smz_strbuf_adds(
             b, "<li class=\"smz-book smz-broken\"><div class=\"smz-ill\" aria-hidden=\"true\">!</div>"
                "<div class=\"smz-book-body\"><h2>");
-        buf_html(b, a->stem);
+        smz__html_add_clean(b, a->stem);
         smz_strbuf_adds(
             b, "</h2><p class=\"smz-desc\">This archive cannot be read: it is damaged or not an "
                ".smz archive.</p></div></li>");
@@ -249,26 +249,26 @@ static void book_card(smz_strbuf *b, req *q, archive *a)
         if (k < sizeof first)
             memcpy(first, t, k), first[k] = 0;
         smz_strbuf_adds(b, "<div class=\"smz-ill\" aria-hidden=\"true\">");
-        buf_html(b, first);
+        smz__html_add_clean(b, first);
         smz_strbuf_adds(b, "</div>");
     }
     smz_strbuf_adds(b, "<div class=\"smz-book-body\"><h2");
     text_attrs(b, a);
     smz_strbuf_addf(b, "><a href=\"%s/content/%s/\">", s->http.root, a->name);
-    buf_html(b, title_of(a));
+    smz__html_add_clean(b, title_of(a));
     smz_strbuf_adds(b, "</a></h2>");
     if (a->description && a->description[0]) {
         smz_strbuf_adds(b, "<p class=\"smz-desc\"");
         text_attrs(b, a);
         smz_strbuf_adds(b, ">");
-        buf_html(b, a->description);
+        smz__html_add_clean(b, a->description);
         smz_strbuf_adds(b, "</p>");
     }
     smz_strbuf_adds(b, "<p class=\"smz-meta\">");
     if (a->lang[0]) {
         const char *ln = smz__lang_name(a->lang);
         smz_strbuf_adds(b, "<span>");
-        buf_html(b, ln ? ln : a->language);
+        smz__html_add_clean(b, ln ? ln : a->language);
         smz_strbuf_adds(b, "</span>");
     }
     if (counts) {
@@ -283,7 +283,7 @@ static void book_card(smz_strbuf *b, req *q, archive *a)
     smz_strbuf_adds(b, "</span>");
     if (a->date && a->date[0]) {
         smz_strbuf_adds(b, "<span><time>");
-        buf_html(b, a->date);
+        smz__html_add_clean(b, a->date);
         smz_strbuf_adds(b, "</time></span>");
     }
     smz_strbuf_adds(b, "</p>");

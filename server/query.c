@@ -7,7 +7,7 @@
 #include <string.h>
 #include <time.h>
 #include "smz/search.h"
-#include "buf.h"
+#include "text/escape.h"
 #include "text/url.h"
 #include "content.h"
 #include "json.h"
@@ -206,7 +206,7 @@ static void search_url(smz_strbuf *b, req *q, const search_run *sr, int named, c
     smz_strbuf_adds(&u, "pattern=");
     smz__url_add_escaped(&u, pattern, strlen(pattern), 0);
     smz_strbuf_addf(&u, "&start=%zu&pageLength=%zu", start, plen);
-    buf_html(b, smz_strbuf_str(&u));
+    smz__html_add_clean(b, smz_strbuf_str(&u));
     smz_strbuf_free(&u);
 }
 
@@ -217,7 +217,7 @@ static void html_results(smz_strbuf *b, req *q, const search_run *sr, int named,
     if (sr->unsupported) {
         smz_strbuf_adds(b, "<p class=\"smz-note\">");
         if (sr->unsupported == sr->ns && one) {
-            buf_html(b, one->title && one->title[0] ? one->title : one->name);
+            smz__html_add_clean(b, one->title && one->title[0] ? one->title : one->name);
             smz_strbuf_adds(b,
                             " has no full-text index (it was packed with --no-index), so it cannot be "
                             "searched.");
@@ -241,7 +241,7 @@ static void html_results(smz_strbuf *b, req *q, const search_run *sr, int named,
                            "than one search may, so these results are partial.</p>");
     if (!sr->nhits) {
         smz_strbuf_adds(b, "<p class=\"smz-count\">No results for <q>");
-        buf_html(b, pattern);
+        smz__html_add_clean(b, pattern);
         smz_strbuf_adds(b, "</q>.</p>");
         return;
     }
@@ -250,7 +250,7 @@ static void html_results(smz_strbuf *b, req *q, const search_run *sr, int named,
         smz_strbuf_adds(b, "about ");
     fmt_count(b, sr->total > start + sr->nhits ? sr->total : start + sr->nhits);
     smz_strbuf_adds(b, " for <q>");
-    buf_html(b, pattern);
+    smz__html_add_clean(b, pattern);
     smz_strbuf_adds(b, "</q></p>");
     smz_strbuf_addf(b, "<ol class=\"smz-results\" start=\"%zu\">", start + 1);
     for (size_t i = 0; i < sr->nhits; i++) {
@@ -264,20 +264,20 @@ static void html_results(smz_strbuf *b, req *q, const search_run *sr, int named,
         smz_strbuf u;
         smz_strbuf_init(&u, 1u << 16);
         url_entry(&u, q->s, a, h->path, 0);
-        buf_html(b, smz_strbuf_str(&u));
+        smz__html_add_clean(b, smz_strbuf_str(&u));
         smz_strbuf_free(&u);
         smz_strbuf_adds(b, "\">");
-        buf_html(b, h->title && h->title[0] ? h->title : h->path);
+        smz__html_add_clean(b, h->title && h->title[0] ? h->title : h->path);
         smz_strbuf_adds(b, "</a><cite>");
         if (!one) {
-            buf_html(b, a->title && a->title[0] ? a->title : a->name);
+            smz__html_add_clean(b, a->title && a->title[0] ? a->title : a->name);
             smz_strbuf_adds(b, " &middot; ");
         }
-        buf_html(b, h->path);
+        smz__html_add_clean(b, h->path);
         smz_strbuf_adds(b, "</cite>");
         if (h->snippet && h->snippet[0]) {
             smz_strbuf_adds(b, "<p class=\"smz-snip\">");
-            buf_snippet(b, h->snippet);
+            smz__html_add_snippet(b, h->snippet);
             smz_strbuf_adds(b, "</p>");
         }
         smz_strbuf_adds(b, "</li>");
@@ -382,7 +382,7 @@ int h_search(req *q)
         if (!pattern[0]) {
             smz_strbuf_adds(&b, "<h1>Search ");
             if (one)
-                buf_html(&b, one->title && one->title[0] ? one->title : one->name);
+                smz__html_add_clean(&b, one->title && one->title[0] ? one->title : one->name);
             else
                 smz_strbuf_adds(&b, "all archives");
             smz_strbuf_addf(&b,

@@ -18,7 +18,7 @@
  *   4 http                           requests and responses; never calls up
  *   3 pool                           the reader pool (returns its errors)
  *   2 library                        the registry of archives
- *   1 limits buf json gate guard     caps, escapers, JSON, the gate, the guard
+ *   1 limits json gate guard         caps, JSON, the gate, the guard
  * A lower layer that must reach up takes a function pointer from above
  * (registry.loaded_one, req.done_reading). */
 #include <arpa/inet.h>

@@ -15,7 +15,7 @@
 #include <string.h>
 #include <time.h>
 #include <sqlite3.h>
-#include "buf.h"
+#include "text/escape.h"
 #include "sigcheck.h"
 
 static void summarize(const smz_verify_report *rep, int *sig, char keyid[SMZ_KEYID_SIZE], char *msg,
@@ -251,7 +251,7 @@ void sig_html(smz_strbuf *b, registry *g, const archive *a)
         if (v.keyid[0])
             smz_strbuf_addf(b, " (key <code>%s</code>)", v.keyid);
         smz_strbuf_adds(b, ": ");
-        buf_html(b, v.msg);
+        smz__html_add_clean(b, v.msg);
         break;
     }
     smz_strbuf_adds(b, "</p>");

@@ -11,6 +11,7 @@
 #include "text/ascii.h"
 #include "text/date.h"
 #include "text/lang.h"
+#include "text/escape.h"
 
 #define MAX_INDEX_ITEMS 1000000u
 
@@ -104,7 +105,7 @@ smz_err smz__article_index_html(const smz_article_ref *items, size_t n, const ch
             rc = smz__art_clean_line(&field, r->path, SMZ_ARTICLE_MAX_FIELD);
         if (rc)
             break;
-        smz__strbuf_add_html(&page, smz_strbuf_str(&field), smz_strbuf_len(&field));
+        smz__html_add(&page, smz_strbuf_str(&field), smz_strbuf_len(&field));
         smz_strbuf_adds(&page, "</a>");
         if (rows[i].has_date) {
             smz_strbuf_adds(&page, "\n<p class=\"meta\">");
@@ -121,7 +122,7 @@ smz_err smz__article_index_html(const smz_article_ref *items, size_t n, const ch
                 break;
             if (smz_strbuf_len(&summary)) {
                 smz_strbuf_adds(&page, "\n<p>");
-                smz__strbuf_add_html(&page, smz_strbuf_str(&summary), smz_strbuf_len(&summary));
+                smz__html_add(&page, smz_strbuf_str(&summary), smz_strbuf_len(&summary));
                 smz_strbuf_adds(&page, "</p>");
             }
         }

@@ -10,6 +10,7 @@
 #include "article/article_int.h"
 #include "text/lang.h"
 #include "text/url.h"
+#include "text/escape.h"
 
 /* Appends PATH percent-encoded for an href: unreserved characters and '/'
  * stay, every other byte becomes %XX, and a leading '/' gets "./" before it
@@ -44,7 +45,7 @@ void smz__art_page_begin(smz_strbuf *b, const page_info *pi, int is_index)
         char tag[SMZ_LANG_TAG_MAX + 1];
         int rtl = smz__lang_html(pi->lang, strlen(pi->lang), tag, sizeof tag) == 1;
         smz_strbuf_adds(b, " lang=\"");
-        smz__strbuf_add_html(b, tag, strlen(tag));
+        smz__html_add(b, tag, strlen(tag));
         smz_strbuf_adds(b, rtl ? "\" dir=\"rtl\"" : "\"");
     }
     smz_strbuf_adds(b, ">\n<head>\n<meta charset=\"utf-8\">\n"
@@ -56,11 +57,11 @@ void smz__art_page_begin(smz_strbuf *b, const page_info *pi, int is_index)
     for (size_t i = 0; i < sizeof metas / sizeof metas[0]; i++)
         if (metas[i][1] && *metas[i][1]) {
             smz_strbuf_addf(b, "<meta name=\"%s\" content=\"", metas[i][0]);
-            smz__strbuf_add_html(b, metas[i][1], strlen(metas[i][1]));
+            smz__html_add(b, metas[i][1], strlen(metas[i][1]));
             smz_strbuf_adds(b, "\">\n");
         }
     smz_strbuf_adds(b, "<title>");
-    smz__strbuf_add_html(b, pi->title, strlen(pi->title));
+    smz__html_add(b, pi->title, strlen(pi->title));
     smz_strbuf_adds(b, "</title>\n<style>");
     smz_strbuf_adds(b, smz__art_css);
     smz_strbuf_adds(b, "</style>\n</head>\n<body>\n<main>\n");
@@ -69,15 +70,15 @@ void smz__art_page_begin(smz_strbuf *b, const page_info *pi, int is_index)
         smz__art_add_href(b, pi->home_href);
         smz_strbuf_adds(b, "\">\xE2\x86\x90 ");
         const char *label = pi->home_label && *pi->home_label ? pi->home_label : "Index";
-        smz__strbuf_add_html(b, label, strlen(label));
+        smz__html_add(b, label, strlen(label));
         smz_strbuf_adds(b, "</a></nav>\n");
     }
     smz_strbuf_adds(b, is_index ? "<header>\n<h1>" : "<article>\n<header>\n<h1>");
-    smz__strbuf_add_html(b, pi->title, strlen(pi->title));
+    smz__html_add(b, pi->title, strlen(pi->title));
     smz_strbuf_adds(b, "</h1>\n");
     if (is_index && pi->description && *pi->description) {
         smz_strbuf_adds(b, "<p class=\"lede\">");
-        smz__strbuf_add_html(b, pi->description, strlen(pi->description));
+        smz__html_add(b, pi->description, strlen(pi->description));
         smz_strbuf_adds(b, "</p>\n");
     }
     int has_date = pi->date && *pi->date, has_author = pi->author && *pi->author;
@@ -87,7 +88,7 @@ void smz__art_page_begin(smz_strbuf *b, const page_info *pi, int is_index)
             smz__art_add_time(b, pi->date, pi->lang);
         if (has_author) {
             smz_strbuf_adds(b, "<span class=\"author\">");
-            smz__strbuf_add_html(b, pi->author, strlen(pi->author));
+            smz__html_add(b, pi->author, strlen(pi->author));
             smz_strbuf_adds(b, "</span>");
         }
         smz_strbuf_adds(b, "</p>\n");

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include "article/article_int.h"
 #include "text/utf8.h"
+#include "text/escape.h"
 
 #define DATE_SCAN_LINES 6 /* a dateline must be among the first lines */
 #define DUP_TITLE_SCAN 8  /* a repeated headline among the first lines */
@@ -39,7 +40,7 @@ static void emit_group(render_ctx *c, const text_doc *d, size_t i, size_t j)
             if (kind == L_PARA)
                 smz_strbuf_add(&c->summary, " ", 1);
         }
-        smz__strbuf_add_html(&c->body, LS(d, k), LN(d, k));
+        smz__html_add(&c->body, LS(d, k), LN(d, k));
         smz_strbuf_add(&c->text, LS(d, k), LN(d, k));
         if (kind == L_PARA && smz_strbuf_len(&c->summary) < SUMMARY_BYTES)
             smz_strbuf_add(&c->summary, LS(d, k), smz__utf8_cut(LS(d, k), LN(d, k), SUMMARY_BYTES));

@@ -151,29 +151,6 @@ smz_err smz_strbuf_addf(smz_strbuf *b, const char *fmt, ...)
     return rc;
 }
 
-smz_err smz__strbuf_add_html(smz_strbuf *b, const char *s, size_t n)
-{
-    size_t run = 0; /* start of the bytes not yet copied */
-    for (size_t i = 0; i < n; i++) {
-        const char *ent;
-        switch (s[i]) {
-        case '&': ent = "&amp;"; break;
-        case '<': ent = "&lt;"; break;
-        case '>': ent = "&gt;"; break;
-        case '"': ent = "&quot;"; break;
-        case '\'': ent = "&#39;"; break;
-        default: continue;
-        }
-        smz_err rc = smz_strbuf_add(b, s + run, i - run);
-        if (!rc)
-            rc = smz_strbuf_adds(b, ent);
-        if (rc)
-            return rc;
-        run = i + 1;
-    }
-    return smz_strbuf_add(b, s + run, n - run);
-}
-
 const char *smz_strbuf_str(const smz_strbuf *b)
 {
     return b->p ? b->p : "";

@@ -3,7 +3,7 @@
 # only headers of its own layer or below, and no chain of #include "..."
 # lines comes back to where it started.  The layers, bottom to top (also
 # told at the top of server/server.c):
-#   1 limits buf json gate guard   caps, escapers on smz_strbuf, JSON, the
+#   1 limits json gate guard       caps, JSON, the
 #                                  compute gate, the slow-client guard
 #   2 library                      the registry of archives
 #   3 pool                         the reader pool
@@ -20,7 +20,7 @@ cd "$T" || exit 1
 
 cat > layers.py <<'PY'
 import os, re, sys
-LAYERS = {"limits": 1, "buf": 1, "json": 1, "gate": 1, "guard": 1, "library": 2, "pool": 3,
+LAYERS = {"limits": 1, "json": 1, "gate": 1, "guard": 1, "library": 2, "pool": 3,
           "http": 4, "site": 5, "sigcheck": 5, "pages": 6, "content": 7, "query": 7, "opds": 7,
           "assets": 7, "server": 8}
 top = sys.argv[1]

@@ -23,7 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "../../server/buf.h"
+#include "text/escape.h"
 #include "../../server/http.h"
 #include "text/url.h"
 #include "text/utf8.h"
@@ -71,7 +71,7 @@ static void check_path(const char *raw)
     smz_strbuf_free(&enc);
     smz_strbuf h;
     smz_strbuf_init(&h, rl * 8 + 64);
-    buf_html(&h, out);
+    smz__html_add_clean(&h, out);
     const char *hs = smz_strbuf_str(&h);
     if (strpbrk(hs, "<>\"'") || !smz_utf8_valid(hs, strlen(hs)))
         abort();

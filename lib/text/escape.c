@@ -1,9 +1,34 @@
-/* The server's escapers (see buf.h).  The UTF-8 decoding and encoding are
- * lib/text/utf8's, so that the server judges bytes as the rest of the
- * program does; what is left here is which characters each context takes. */
+/* Escaping for HTML and XML, the one home of it (see escape.h): exact
+ * escaping of text known to be valid (the article renderer), and the
+ * cleaning escapers for text from an archive or a request (the server).
+ * The UTF-8 decoding and encoding are utf8.c's, so that bytes are judged
+ * as the rest of the program judges them. */
 #include <string.h>
-#include "buf.h"
+#include "text/escape.h"
 #include "text/utf8.h"
+
+smz_err smz__html_add(smz_strbuf *b, const char *s, size_t n)
+{
+    size_t run = 0; /* start of the bytes not yet copied */
+    for (size_t i = 0; i < n; i++) {
+        const char *ent;
+        switch (s[i]) {
+        case '&': ent = "&amp;"; break;
+        case '<': ent = "&lt;"; break;
+        case '>': ent = "&gt;"; break;
+        case '"': ent = "&quot;"; break;
+        case '\'': ent = "&#39;"; break;
+        default: continue;
+        }
+        smz_err rc = smz_strbuf_add(b, s + run, i - run);
+        if (!rc)
+            rc = smz_strbuf_adds(b, ent);
+        if (rc)
+            return rc;
+        run = i + 1;
+    }
+    return smz_strbuf_add(b, s + run, n - run);
+}
 
 /* The code point at S (N >= 1 bytes left) into *CP, and its length: an
  * invalid byte is U+FFFD, one byte long (lib/text/utf8 judges). */
@@ -63,17 +88,17 @@ static void html(smz_strbuf *b, const char *str, int ascii)
     }
 }
 
-void buf_html(smz_strbuf *b, const char *s)
+void smz__html_add_clean(smz_strbuf *b, const char *s)
 {
     html(b, s, 0);
 }
 
-void buf_html_ascii(smz_strbuf *b, const char *s)
+void smz__html_add_ascii(smz_strbuf *b, const char *s)
 {
     html(b, s, 1);
 }
 
-void buf_utf8(smz_strbuf *b, const char *str)
+void smz__utf8_add_clean(smz_strbuf *b, const char *str)
 {
     const unsigned char *s = (const unsigned char *)(str ? str : "");
     size_t n = strlen((const char *)s);
@@ -93,11 +118,11 @@ void buf_utf8(smz_strbuf *b, const char *str)
 /* The search library promises HTML-safe snippets with <b> marks; this keeps
  * exactly that and escapes anything else, so a bug there cannot become an
  * injection here. */
-void buf_snippet(smz_strbuf *b, const char *s)
+void smz__html_add_snippet(smz_strbuf *b, const char *s)
 {
     smz_strbuf clean;
     smz_strbuf_init(&clean, b->max);
-    buf_utf8(&clean, s);
+    smz__utf8_add_clean(&clean, s);
     const char *p = smz_strbuf_str(&clean);
     while (*p) {
         if (!strncmp(p, "<b>", 3) || !strncmp(p, "</b>", 4)) {
