@@ -27,7 +27,7 @@
 #include "format.h"
 #include "search/tokenizer.h"
 #include "text/utf8.h"
-#include "sign/archive_int.h"
+#include "sign/archive_priv.h"
 #include "writer_priv.h"
 
 enum { CLASS_DATA, CLASS_RAW, N_CLASSES };

@@ -11,7 +11,7 @@
  * This is the whole interface of lib/article, a text-to-HTML engine that
  * knows nothing of archives: lib/pack calls it for each .txt and .md file
  * and for the generated index page.  Its files and their layers are drawn
- * in lib/article/article_int.h; it uses lib/text, lib/util and cmark. */
+ * in lib/article/article_priv.h; it uses lib/text, lib/util and cmark. */
 #ifndef SMZ_ARTICLE_ARTICLE_H
 #define SMZ_ARTICLE_ARTICLE_H
 

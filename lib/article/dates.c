@@ -7,7 +7,7 @@
  * Uses lib/text (date.h, ascii.h, utf8.h) and words.c. */
 #include <string.h>
 #include <time.h>
-#include "article/article_int.h"
+#include "article/article_priv.h"
 #include "text/ascii.h"
 #include "text/date.h"
 #include "text/utf8.h"

@@ -6,7 +6,7 @@
  *
  * Uses lib/text (ascii.h, utf8.h) and words.c. */
 #include <string.h>
-#include "article/article_int.h"
+#include "article/article_priv.h"
 #include "text/ascii.h"
 #include "text/utf8.h"
 

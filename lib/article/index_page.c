@@ -7,7 +7,7 @@
  * Uses lib/text (ascii.h, date.h, lang.h), smz_strbuf, words.c and page.c. */
 #include <stdlib.h>
 #include <string.h>
-#include "article/article_int.h"
+#include "article/article_priv.h"
 #include "text/ascii.h"
 #include "text/date.h"
 #include "text/lang.h"

@@ -9,7 +9,7 @@
 #include <cmark.h>
 #include <stdlib.h>
 #include <string.h>
-#include "article/article_int.h"
+#include "article/article_priv.h"
 #include "text/ascii.h"
 
 /* Container markers opened at the start of each line ("> > - 1. "); cmark

@@ -7,7 +7,7 @@
  * Uses lib/text (lang.h, url.h), smz_strbuf and style.c. */
 #include <stdlib.h>
 #include <string.h>
-#include "article/article_int.h"
+#include "article/article_priv.h"
 #include "text/lang.h"
 #include "text/url.h"
 #include "text/escape.h"

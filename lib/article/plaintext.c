@@ -6,7 +6,7 @@
  * Uses lib/text (utf8.h), smz_strbuf, words.c, dates.c, lines.c and
  * title.c. */
 #include <stdlib.h>
-#include "article/article_int.h"
+#include "article/article_priv.h"
 #include "text/utf8.h"
 #include "text/escape.h"
 

@@ -9,7 +9,7 @@
  * file here, and lib/text (date.h, lang.h, utf8.h) and smz_strbuf. */
 #include <stdlib.h>
 #include <string.h>
-#include "article/article_int.h"
+#include "article/article_priv.h"
 #include "text/date.h"
 #include "text/lang.h"
 #include "text/utf8.h"

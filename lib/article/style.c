@@ -2,7 +2,7 @@
  * phone and a desktop, light and dark, printable, with system fonts only,
  * so that nothing is fetched from outside the archive.  One string and
  * nothing else; page.c puts it in each page's <style>. */
-#include "article/article_int.h"
+#include "article/article_priv.h"
 
 const char smz__art_css[] =
     ":root{color-scheme:light dark;--bg:#fbfaf7;--fg:#1d1f23;--muted:#5f6670;"

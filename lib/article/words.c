@@ -8,7 +8,7 @@
  * The bottom layer of lib/article: it uses lib/text (utf8.h, ascii.h) and
  * smz_strbuf, and nothing else of lib/article. */
 #include <string.h>
-#include "article/article_int.h"
+#include "article/article_priv.h"
 #include "text/ascii.h"
 #include "text/utf8.h"
 

@@ -22,8 +22,8 @@
 #include "smz/verify.h"
 #include "format.h"
 #include "reader_priv.h"
-#include "sign/archive_int.h"
-#include "sign/sign_int.h"
+#include "sign/archive_priv.h"
+#include "sign/sign_priv.h"
 #include "text/utf8.h"
 #include "util/file.h"
 

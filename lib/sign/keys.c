@@ -4,7 +4,7 @@
  * ever live in buffers that are wiped before they are freed. */
 #include <stdlib.h>
 #include <string.h>
-#include "sign/sign_int.h"
+#include "sign/sign_priv.h"
 
 #define PUB_WHAT "public key"
 #define SEC_WHAT "secret key"

@@ -11,7 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "sign/sign_int.h"
+#include "sign/sign_priv.h"
 #include "util/file.h"
 
 #define SIG_WHAT "signature"

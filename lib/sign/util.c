@@ -10,7 +10,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include "sign/sign_int.h"
+#include "sign/sign_priv.h"
 #include "util/file.h"
 
 smz_err smz_sign_ctx_new(smz_sign_ctx **out)

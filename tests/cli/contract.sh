@@ -42,6 +42,9 @@ inc=$(grep -hE '^\s*#\s*include\s+"' "$TOP"/reader/*.c "$TOP"/reader/*.h "$TOP"/
       "$TOP"/common/*.c "$TOP"/common/*.h | grep -vE '"(smz/[a-z]+\.h|cli\.h|cli_sig\.h|\.\./common/[a-z_]+\.h|[a-z_]+\.h|\.\./server/server\.h)"')
 check_eq "the front-ends include no header of lib/" "$inc" ""
 
+odd=$(cd "$TOP" && ls lib/*.h lib/*/*.h server/*.h 2>/dev/null | grep -E '_(int|internal|private|impl)\.h$')
+check_eq "private headers are NAME.h or NAME_priv.h (docs/HACKING.md)" "$odd" ""
+
 for h in "$TOP"/include/smz/*.h; do
     name=smz/$(basename "$h")
     if printf '#include "%s"\n#include "%s"\n' "$name" "$name" |

@@ -14,8 +14,8 @@
  * The text they pass one another is what smz__art_sanitize made of the
  * input: valid UTF-8 with no NUL and no control characters but '\n' and
  * '\t' (see words.c). */
-#ifndef SMZ_ARTICLE_INT_H
-#define SMZ_ARTICLE_INT_H
+#ifndef SMZ_ARTICLE_PRIV_H
+#define SMZ_ARTICLE_PRIV_H
 
 #include <stddef.h>
 #include <stdint.h>

@@ -1,8 +1,8 @@
 /* Private to lib/sign/: the key structs behind the opaque handles of
  * smz/sign.h, minisign's binary layouts, and the helpers the three files
  * share (error text, strict line splitting, exact base64, small files). */
-#ifndef SMZ_SIGN_INT_H
-#define SMZ_SIGN_INT_H
+#ifndef SMZ_SIGN_PRIV_H
+#define SMZ_SIGN_PRIV_H
 
 #include <stddef.h>
 #include <stdint.h>

@@ -1,7 +1,7 @@
 /* Private to lib/: the writer's hook that embeds a signature into a new
  * archive before it is renamed into place (lib/sign/archive.c). */
-#ifndef SMZ_SIGN_ARCHIVE_INT_H
-#define SMZ_SIGN_ARCHIVE_INT_H
+#ifndef SMZ_SIGN_ARCHIVE_PRIV_H
+#define SMZ_SIGN_ARCHIVE_PRIV_H
 
 #include <stddef.h>
 #include "smz/sign.h"
