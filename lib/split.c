@@ -159,7 +159,8 @@ static smz_err check_set(smz_split *s)
     unsigned char h[100];
     if ((rc = open_part(s, 1)) != SMZ_OK)
         return rc;
-    const char *first = part_name(s, 1);
+    char first[4200];
+    snprintf(first, sizeof first, "%.4190s.001", s->stem); /* part_name's buffer is reused */
     long long got = read_at(s->fd[0], h, sizeof h, 0);
     if (got < 0)
         return fail(s, SMZ_E_IO, "%s: %s", first, strerror(errno));

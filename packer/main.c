@@ -694,11 +694,6 @@ int main(int argc, char **argv)
 out:
     g_writer = NULL;
     g_partial[0] = 0;
-    if (split && g_partial_dir[0]) {
-        unlink(wpath); /* the whole archive, cut or not: only the parts stay */
-        rmdir(g_partial_dir);
-        g_partial_dir[0] = 0;
-    }
     alarm(0);
     if (status != 0) {
         if (w && !err[0])
@@ -707,7 +702,12 @@ out:
         if (rc == SMZ_E_INTERRUPTED)
             status = 130;
     }
-    smz_writer_free(w);
+    smz_writer_free(w); /* removes its partial file, if any */
+    if (split && g_partial_dir[0]) {
+        unlink(wpath); /* the whole archive, cut or not: only the parts stay */
+        rmdir(g_partial_dir);
+        g_partial_dir[0] = 0;
+    }
     smz_pack_index_free(idx);
     smz_pack_meta_free(md);
     smz_seckey_free(sk);
