@@ -57,6 +57,7 @@ for bad_size in 0 100 511 4X "" -1 99999999999999999999G; do
     "$SMZ" split whole.smz --size "$bad_size" >/dev/null 2>err
     check_eq "smz split --size '$bad_size' is refused" "$?" 2
 done
+# shellcheck disable=SC2016 # expanded by the inner sh
 fails_with "smz split refuses when parts exist" "r16K/a.smz.001: File exists" \
     sh -c 'cp whole.smz r16K/a.smz && "$0" split r16K/a.smz --size 16K' "$SMZ"
 check_eq "... and leaves the parts there as they were" "$(cat r16K/a.smz.0* | cmp - whole.smz && echo same)" same
@@ -131,6 +132,7 @@ fi
 "$SMZ" extract wa.smz -o ex.w >/dev/null 2>&1
 "$SMZ" extract set/a.smz -o ex.s >/dev/null 2>&1
 check "smz extract of the set gives the same files" diff -r ex.w ex.s
+# shellcheck disable=SC2016 # expanded by the inner sh
 check "smz verify of an unsigned set says unsigned as for the whole" \
     sh -c '[ "$("$0" verify wa.smz 2>&1 | sed s/wa.smz/X/g)" = "$("$0" verify set/a.smz 2>&1 | sed s#set/a.smz#X#g)" ]' "$SMZ"
 
