@@ -44,8 +44,7 @@ struct smz_reader {
     sqlite3_stmt *find, *cluster_info, *meta;
     smz_cache *cache;
     uint64_t dev, ino, file_size;
-    int split;        /* a split set, read through the smz-split VFS */
-    smz_err split_rc; /* why the set did not open */
+    int split; /* a split set, read through the smz-split VFS */
     int has_index;
     int stemmed; /* the index was made with tokenize='smz porter' */
     long budget;
@@ -193,9 +192,8 @@ static uint32_t be32(const unsigned char *p)
 static smz_err check_bytes(smz_reader *r, const char *path, const unsigned char *h, ssize_t n);
 
 /* Opens and checks the split set PATH belongs to (smz/split.h) and reads
- * its first N bytes into H; 0 on failure, with the message (which names
- * the part) on R and the code in r->split_rc. */
-static int check_set(smz_reader *r, const char *path, unsigned char *h, size_t n)
+ * its first N bytes into H; on failure the message names the part. */
+static smz_err check_set(smz_reader *r, const char *path, unsigned char *h, size_t n)
 {
     smz_split *s = NULL;
     smz_err rc = smz_split_open(path, &s);
@@ -206,11 +204,10 @@ static int check_set(smz_reader *r, const char *path, unsigned char *h, size_t n
         smz__split_id(s, &r->dev, &r->ino);
         r->split = 1;
     } else {
-        fail(r, rc, "%s", smz_split_errmsg(s));
+        fail(r, rc, "%s", s && smz_split_errmsg(s)[0] ? smz_split_errmsg(s) : smz_strerror(rc));
     }
-    r->split_rc = rc;
     smz_split_close(s);
-    return rc == SMZ_OK;
+    return rc;
 }
 
 /* Checks the 100-byte SQLite header ourselves so that a stray file gets
@@ -221,9 +218,9 @@ static smz_err check_header(smz_reader *r, const char *path)
     struct stat sb;
     const char *why;
     ssize_t n;
+    smz_err rc;
     if (smz_split_is_set(path))
-        return check_set(r, path, h, sizeof h) ? check_bytes(r, path, h, (ssize_t)sizeof h)
-                                               : r->split_rc;
+        return (rc = check_set(r, path, h, sizeof h)) ? rc : check_bytes(r, path, h, (ssize_t)sizeof h);
     int fd = smz_file_open(path, 0, &sb, &why);
     if (fd < 0)
         return fail(r,
