@@ -173,6 +173,8 @@ static smz_err check_set(smz_split *s)
     uint64_t total = (uint64_t)page * be32(h + 28), p = s->size[0];
     if (total == 0)
         return fail(s, SMZ_E_CORRUPT, "%s: damaged SQLite header (no pages)", first);
+    if (p < sizeof h) /* fstat saw fewer bytes than were read: it is changing */
+        return fail(s, SMZ_E_CORRUPT, "%s: changed while it was read", first);
     /* Part 1 fixes the part size, unless it is itself the short one: a
      * part 2 larger than part 1 means part 1 was cut short. */
     uint64_t want = (total + p - 1) / p;
