@@ -83,6 +83,19 @@ mkdir pf
 fails_with "a pack that fails after packing" "main page" \
     "$SMZ_PACK" "$S" -o pf/f.smz --split 16K --main-page no/such/page --quiet
 check_eq "... leaves nothing behind (no part, no whole archive, no folder)" "$(ls -A pf | wc -l)" 0
+mkdir pi
+"$SMZ_PACK" /usr/share/doc/postgresql-doc-15/html -o pi/pg.smz --split 1M --quiet 2>pi.err &
+pid=$!
+sleep 0.5
+kill -INT "$pid" 2>/dev/null
+wait "$pid"
+rc=$?
+if [ "$rc" -eq 0 ]; then
+    echo "# the pack ended before the signal: interrupt check skipped"
+else
+    check_eq "an interrupted smz-pack --split ends with status 130" "$rc" 130
+    check_eq "... and leaves nothing behind" "$(ls -A pi | wc -l)" 0
+fi
 "$SMZ" keygen -p k.pub -s k.sec -W >/dev/null 2>&1
 mkdir sg
 "$SMZ_PACK" "$S" -o sg/s.smz --split 16K --sign k.sec --quiet 2>sg.err
