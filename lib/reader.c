@@ -29,6 +29,7 @@
 #include "cache.h"
 #include "format.h"
 #include "reader_priv.h"
+#include "split.h"
 #include "util/file.h"
 
 /* VM steps (in units of 1000) one statement step may take before it is cut
@@ -43,6 +44,7 @@ struct smz_reader {
     sqlite3_stmt *find, *cluster_info, *meta;
     smz_cache *cache;
     uint64_t dev, ino, file_size;
+    int split; /* a split set, read through the smz-split VFS */
     int has_index;
     int stemmed; /* the index was made with tokenize='smz porter' */
     long budget;
@@ -187,6 +189,27 @@ static uint32_t be32(const unsigned char *p)
     return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
 }
 
+static smz_err check_bytes(smz_reader *r, const char *path, const unsigned char *h, ssize_t n);
+
+/* Opens and checks the split set PATH belongs to (smz/split.h) and reads
+ * its first N bytes into H; on failure the message names the part. */
+static smz_err check_set(smz_reader *r, const char *path, unsigned char *h, size_t n)
+{
+    smz_split *s = NULL;
+    smz_err rc = smz_split_open(path, &s);
+    if (rc == SMZ_OK && smz_split_read(s, h, n, 0) != (long long)n)
+        rc = SMZ_E_IO;
+    if (rc == SMZ_OK) {
+        r->file_size = smz_split_size(s);
+        smz__split_id(s, &r->dev, &r->ino);
+        r->split = 1;
+    } else {
+        fail(r, rc, "%s", s && smz_split_errmsg(s)[0] ? smz_split_errmsg(s) : smz_strerror(rc));
+    }
+    smz_split_close(s);
+    return rc;
+}
+
 /* Checks the 100-byte SQLite header ourselves so that a stray file gets
  * "not an .smz archive" and a newer one "format version N". */
 static smz_err check_header(smz_reader *r, const char *path)
@@ -194,6 +217,10 @@ static smz_err check_header(smz_reader *r, const char *path)
     unsigned char h[100];
     struct stat sb;
     const char *why;
+    ssize_t n;
+    smz_err rc;
+    if (smz_split_is_set(path))
+        return (rc = check_set(r, path, h, sizeof h)) ? rc : check_bytes(r, path, h, (ssize_t)sizeof h);
     int fd = smz_file_open(path, 0, &sb, &why);
     if (fd < 0)
         return fail(r,
@@ -201,7 +228,7 @@ static smz_err check_header(smz_reader *r, const char *path)
                     : errno == EISDIR || errno == EINVAL ? SMZ_E_NOTARCHIVE
                                                          : SMZ_E_IO,
                     "%s: %s", path, why);
-    ssize_t n = pread(fd, h, sizeof h, 0);
+    n = pread(fd, h, sizeof h, 0);
     int e = errno;
     close(fd);
     if (n < 0)
@@ -209,8 +236,13 @@ static smz_err check_header(smz_reader *r, const char *path)
     r->dev = (uint64_t)sb.st_dev;
     r->ino = (uint64_t)sb.st_ino;
     r->file_size = (uint64_t)sb.st_size;
-    if (n < (ssize_t)sizeof h || memcmp(h, "SQLite format 3", 16) != 0 ||
-        be32(h + 68) != SMZ_APPLICATION_ID)
+    return check_bytes(r, path, h, n);
+}
+
+/* The checks of check_header on the first N bytes H of PATH. */
+static smz_err check_bytes(smz_reader *r, const char *path, const unsigned char *h, ssize_t n)
+{
+    if (n < 100 || memcmp(h, "SQLite format 3", 16) != 0 || be32(h + 68) != SMZ_APPLICATION_ID)
         return fail(r, SMZ_E_NOTARCHIVE, "%s: not an .smz archive", path);
     uint32_t version = be32(h + 60);
     if (version != SMZ_FORMAT_VERSION)
@@ -368,8 +400,13 @@ smz_err smz_reader_open(const char *path, smz_cache *cache, smz_reader **out)
         return rc;
     if (!(uri = file_uri(path)))
         return fail(r, SMZ_E_NOMEM, "out of memory");
+    const char *vfs = r->split ? smz__split_vfs() : NULL;
+    if (r->split && !vfs) {
+        free(uri);
+        return fail(r, SMZ_E_INTERNAL, "%s: cannot register SQLite's VFS for split archives", path);
+    }
     src = sqlite3_open_v2(uri, &r->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX,
-                          NULL);
+                          vfs);
     free(uri);
     if (src != SQLITE_OK)
         return sqlfail(r, src, path);

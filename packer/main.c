@@ -18,6 +18,7 @@
 #include "smz/verify.h"
 #include "smz/util.h"
 #include "smz/writer.h"
+#include "smz/split.h"
 #include "../common/password.h"
 
 static const char usage[] =
@@ -50,6 +51,8 @@ static const char usage[] =
     "  --sign KEY.sec           sign with this minisign secret key: inside the archive\n"
     "                           and as OUT.smz.minisig beside it (see smz verify)\n"
     "  --password-file FILE     the key's password (else SMZ_PASSWORD, else a prompt)\n"
+    "  --split SIZE             write OUT.smz.001, OUT.smz.002, ... of at most SIZE bytes\n"
+    "                           instead of OUT.smz (4G: 4 GiB minus one byte, for FAT32)\n"
     "  -q, --quiet              no progress, no summary\n"
     "  -h, --help               this help\n";
 
@@ -57,6 +60,7 @@ static const char usage[] =
  * the cancel cannot wait: the only globals, and front-end only. */
 static smz_writer *volatile g_writer;
 static char g_partial[4096];
+static char g_partial_dir[4096]; /* --split: the folder that holds it, or "" */
 static volatile sig_atomic_t g_stopping;
 
 /* Ends the process from a signal handler: the cancel asked for did not
@@ -67,6 +71,8 @@ static void stop_now(void)
     static const char msg[] = "smz-pack: interrupted\n";
     if (g_partial[0])
         unlink(g_partial);
+    if (g_partial_dir[0])
+        rmdir(g_partial_dir);
     ssize_t n = write(2, msg, sizeof msg - 1);
     (void)n;
     _exit(130);
@@ -198,6 +204,7 @@ enum {
     O_METADATA,
     O_SIGN,
     O_PWFILE,
+    O_SPLIT,
     O_MAXSIZE,
     O_MAXENTRY
 };
@@ -267,9 +274,11 @@ out:
     return rc;
 }
 
-/* Writes OUT.minisig, the detached signature of the finished archive OUT,
- * through a temporary file renamed into place. */
-static int write_minisig(const char *out, const smz_seckey *sk, char *err, size_t errlen)
+/* Writes OUT.minisig, the detached signature of the finished archive FILE
+ * (OUT itself, or the whole archive a split OUT is cut from), through a
+ * temporary file renamed into place. */
+static int write_minisig(const char *file, const char *out, const smz_seckey *sk, char *err,
+                         size_t errlen)
 {
     char *sig = NULL, path[4200], tmp[4220];
     size_t len = 0;
@@ -284,7 +293,7 @@ static int write_minisig(const char *out, const smz_seckey *sk, char *err, size_
         snprintf(err, errlen, "out of memory");
         return -1;
     }
-    smz_err src = smz_archive_sign_file(cx, out, sk, &sig, &len);
+    smz_err src = smz_archive_sign_file(cx, file, sk, &sig, &len);
     if (src != SMZ_OK)
         snprintf(err, errlen, "signing %s: %s", out, smz_sign_ctx_errmsg(cx));
     smz_sign_ctx_free(cx);
@@ -315,6 +324,81 @@ out:
     }
     free(sig);
     return rc;
+}
+
+/* --split: the name the whole archive is written under before it is cut
+ * into OUT.001, ..., into WPATH: OUT's own name (the archive's default Name
+ * and its signature's comment come from it) in a new hidden folder beside
+ * OUT (so the cut copies within one file system), recorded in
+ * g_partial_dir for removal.  Refuses an OUT not named .smz and parts that
+ * exist already, before any packing. */
+static int split_prepare(const char *out, char *wpath, size_t wlen, char *err, size_t errlen)
+{
+    size_t n = strlen(out);
+    struct stat sb;
+    char first[4200];
+    const char *slash = strrchr(out, '/');
+    const char *base = slash ? slash + 1 : out;
+    int dl = slash ? (int)(slash - out + 1) : 0;
+    if (n < 5 || strcmp(out + n - 4, ".smz") || !strcmp(base, ".smz")) {
+        snprintf(err, errlen,
+                 "%.1000s: with --split the output is named NAME.smz (parts NAME.smz.001, ...)", out);
+        return -1;
+    }
+    if (snprintf(first, sizeof first, "%s.001", out) >= (int)sizeof first ||
+        snprintf(g_partial_dir, sizeof g_partial_dir, "%.*s.%s.split-%ld", dl, out, base,
+                 (long)getpid()) >= (int)sizeof g_partial_dir ||
+        snprintf(wpath, wlen, "%s/%s", g_partial_dir, base) >= (int)wlen) {
+        g_partial_dir[0] = 0;
+        snprintf(err, errlen, "%s: path too long", out);
+        return -1;
+    }
+    if (lstat(first, &sb) == 0) {
+        g_partial_dir[0] = 0;
+        snprintf(err, errlen, "%.1000s exists: remove the old parts first", first);
+        return -1;
+    }
+    if (mkdir(g_partial_dir, 0700) != 0) {
+        snprintf(err, errlen, "cannot create %.1000s: %s", g_partial_dir, strerror(errno));
+        g_partial_dir[0] = 0;
+        return -1;
+    }
+    return 0;
+}
+
+/* Removes OUT.001 to OUT.N. */
+static void remove_parts(const char *out, unsigned n)
+{
+    char name[4200];
+    for (unsigned k = 1; k <= n; k++)
+        if (snprintf(name, sizeof name, "%s.%03u", out, k) < (int)sizeof name)
+            unlink(name);
+}
+
+/* Cuts the finished archive WHOLE into OUT.001, ... of at most PART bytes.
+ * Signals wait until the cut is done; one that came meanwhile removes the
+ * parts (an interrupted pack leaves nothing).  *RC: why it failed. */
+static int cut(const char *whole, const char *out, uint64_t part, char *err, size_t errlen, smz_err *rc)
+{
+    sigset_t block, old;
+    smz_split *s = NULL;
+    sigemptyset(&block);
+    sigaddset(&block, SIGINT);
+    sigaddset(&block, SIGTERM);
+    sigaddset(&block, SIGHUP);
+    sigaddset(&block, SIGALRM);
+    sigprocmask(SIG_BLOCK, &block, &old);
+    *rc = smz_split_cut(whole, out, part, &s);
+    if (*rc != SMZ_OK)
+        snprintf(err, errlen, "%s", smz_split_errmsg(s));
+    else if (g_stopping) {
+        remove_parts(out, smz_split_parts(s));
+        *rc = SMZ_E_INTERRUPTED;
+        snprintf(err, errlen, "interrupted");
+    }
+    smz_split_close(s);
+    sigprocmask(SIG_SETMASK, &old, NULL);
+    return *rc == SMZ_OK ? 0 : -1;
 }
 
 /* "2G", "700M", "64K" (powers of 1024) or a number of bytes: 0 when S is
@@ -373,6 +457,7 @@ int main(int argc, char **argv)
         {"metadata", required_argument, 0, O_METADATA},
         {"sign", required_argument, 0, O_SIGN},
         {"password-file", required_argument, 0, O_PWFILE},
+        {"split", required_argument, 0, O_SPLIT},
         {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0},
     };
@@ -390,6 +475,8 @@ int main(int argc, char **argv)
     smz_writer *w = NULL;
     unsigned char *png = NULL;
     size_t png_len = 0;
+    uint64_t split = 0; /* --split: the part size */
+    char wpath[4200];   /* what the writer writes: OUT, or the whole archive to cut */
 
     xmlInitParser(); /* once, before threads: its first-time setup is not thread-safe */
     /* Archive member names are UTF-8; libarchive converts through the locale. */
@@ -416,6 +503,13 @@ int main(int argc, char **argv)
         case O_METADATA: meta_file = optarg; break;
         case O_SIGN: sign_key = optarg; break;
         case O_PWFILE: pw_file = optarg; break;
+        case O_SPLIT:
+            if (smz_split_parse_size(optarg, &split) != SMZ_OK) {
+                fprintf(stderr, "smz-pack: --split takes a part size of at least 512 bytes, "
+                                "with K, M or G (e.g. 4G, 700M)\n");
+                return 2;
+            }
+            break;
         case O_HIDDEN: po.include_hidden = 1; break;
         case O_NOINDEX: po.no_index = wo.no_index = 1; break;
         case O_ARTICLES: po.articles = 1; break;
@@ -450,6 +544,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "smz-pack: %s\n%s", !out ? "-o OUT.smz is required" : "no SOURCE given", usage);
         return 2;
     }
+    snprintf(wpath, sizeof wpath, "%s", out);
     u.tty = isatty(2);
     po.warn = on_warn;
     po.ctx = &u;
@@ -496,7 +591,9 @@ int main(int argc, char **argv)
 
     if (sign_key && load_key(sign_key, pw_file, &sk, err, sizeof err) != 0)
         goto out;
-    if ((rc = smz_writer_new(out, &wo, &w)) != SMZ_OK) {
+    if (split && split_prepare(out, wpath, sizeof wpath, err, sizeof err) != 0)
+        goto out;
+    if ((rc = smz_writer_new(wpath, &wo, &w)) != SMZ_OK) {
         snprintf(err, sizeof err, "%s", smz_writer_errmsg(w));
         goto out;
     }
@@ -562,7 +659,11 @@ int main(int argc, char **argv)
         goto out;
     }
     g_partial[0] = 0; /* renamed into place: nothing to remove */
-    if (sk && write_minisig(out, sk, err, sizeof err) != 0)
+    if (split && strlen(wpath) < sizeof g_partial)
+        memcpy(g_partial, wpath, strlen(wpath) + 1); /* the whole archive, until it is cut */
+    if (sk && write_minisig(wpath, out, sk, err, sizeof err) != 0)
+        goto out;
+    if (split && cut(wpath, out, split, err, sizeof err, &rc) != 0)
         goto out;
     if (!sk) {
         char old[4200];
@@ -601,7 +702,12 @@ out:
         if (rc == SMZ_E_INTERRUPTED)
             status = 130;
     }
-    smz_writer_free(w);
+    smz_writer_free(w); /* removes its partial file, if any */
+    if (split && g_partial_dir[0]) {
+        unlink(wpath); /* the whole archive, cut or not: only the parts stay */
+        rmdir(g_partial_dir);
+        g_partial_dir[0] = 0;
+    }
     smz_pack_index_free(idx);
     smz_pack_meta_free(md);
     smz_seckey_free(sk);

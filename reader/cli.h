@@ -17,6 +17,8 @@ int cmd_suggest(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_keygen(int argc, char **argv);
+int cmd_split(int argc, char **argv);
+int cmd_join(int argc, char **argv);
 
 /* Opens PATH or prints "smz: PATH: why" and returns NULL. */
 smz_reader *cli_open(const char *path, smz_cache *cache);

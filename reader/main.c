@@ -21,6 +21,8 @@ static const struct {
     {"search", cmd_search, "full-text search"},
     {"suggest", cmd_suggest, "title suggestions for a prefix"},
     {"serve", cmd_serve, "serve archives to a web browser"},
+    {"split", cmd_split, "cut an archive into parts NAME.smz.001, ... (FAT32 sticks)"},
+    {"join", cmd_join, "put a split archive back into one file"},
 };
 
 static void usage(FILE *f)

@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "smz/format.h"
+#include "smz/split.h"
 #include "text/escape.h"
 #include "text/url.h"
 #include "content.h"
@@ -356,17 +357,50 @@ static int read_fd(void *ctx, uint64_t off, void *buf, size_t n)
     return 0;
 }
 
+static int read_set(void *ctx, uint64_t off, void *buf, size_t n)
+{
+    return smz_split_read(ctx, buf, n, off) == (long long)n ? 0 : -1;
+}
+
+/* A split archive (smz/split.h), registered under its stem, downloads as
+ * the whole archive it holds; its ETag comes from its first part. */
+static int download_set(req *q, archive *a, const char *disp)
+{
+    smz_split *set = NULL;
+    struct stat st;
+    char first[4200], etag[96];
+    int status;
+    if (smz_split_open(a->path, &set) != SMZ_OK ||
+        snprintf(first, sizeof first, "%s.001", a->path) >= (int)sizeof first || stat(first, &st) != 0) {
+        status = h_error(q, 500, a, "The archive cannot be read", "A part is missing or damaged.");
+    } else {
+        snprintf(etag, sizeof etag, "\"%llx-%llx-%lx-%u\"", (unsigned long long)smz_split_size(set),
+                 (unsigned long long)st.st_mtim.tv_sec, (long)st.st_mtim.tv_nsec, smz_split_parts(set));
+        resp rs;
+        resp_init(&rs, 200, "application/x-smz");
+        rs.etag = etag;
+        rs.disposition = disp;
+        status = send_ranged(q, &rs, smz_split_size(set), read_set, NULL, set);
+    }
+    smz_split_close(set);
+    return status;
+}
+
 int h_download(req *q, const char *rest)
 {
     size_t n = strlen(rest);
     archive *a = n > 4 && !strcmp(rest + n - 4, ".smz") ? reg_find(&q->s->reg, rest, n - 4) : NULL;
     if (!a)
         return h_error(q, 404, NULL, "No such archive", "The library has no archive by that name.");
+    char etag[96], disp[SRV_NAME_MAX + 64];
+    if (smz_split_is_set(a->path)) {
+        snprintf(disp, sizeof disp, "attachment; filename=\"%s.smz\"", a->name);
+        return download_set(q, a, disp);
+    }
     struct stat st;
     int fd = smz_file_open(a->path, 0, &st, NULL);
     if (fd < 0)
         return h_error(q, 500, a, "The archive cannot be read", "The file is not readable.");
-    char etag[96], disp[SRV_NAME_MAX + 64];
     snprintf(etag, sizeof etag, "\"%llx-%llx-%lx\"", (unsigned long long)st.st_size,
              (unsigned long long)st.st_mtim.tv_sec, (long)st.st_mtim.tv_nsec);
     snprintf(disp, sizeof disp, "attachment; filename=\"%s.smz\"", a->name);

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include "smz/format.h"
+#include "smz/split.h"
 #include "format.h"
 #include <unistd.h>
 #include "library.h"
@@ -75,6 +76,35 @@ static int add_file(registry *g, const char *path, uint64_t size, char *err, siz
     return 0;
 }
 
+/* A split archive (smz/split.h) is one book, registered under its stem
+ * NAME.smz, which smz_reader_open opens as the set.  A set that does not
+ * check out fails when it is named (STRICT), else it is skipped with a
+ * warning, as an unreadable file is. */
+static int add_set(registry *g, const char *path, int strict, char *err, size_t errlen)
+{
+    smz_split *s = NULL;
+    smz_err rc = smz_split_open(path, &s);
+    uint64_t size = rc == SMZ_OK ? smz_split_size(s) : 0;
+    if (rc != SMZ_OK && strict)
+        snprintf(err, errlen, "%s", smz_split_errmsg(s));
+    else if (rc != SMZ_OK)
+        warnf(g, "%s; skipped", smz_split_errmsg(s));
+    smz_split_close(s);
+    if (rc != SMZ_OK)
+        return strict ? -1 : 0;
+    size_t n = strlen(path);
+    char *stem = strdup(path);
+    if (!stem) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    if (n > 4 && strcmp(path + n - 4, ".smz"))
+        stem[n - 4] = 0; /* a part, NAME.smz.NNN: its stem */
+    int r = add_file(g, stem, size, err, errlen);
+    free(stem);
+    return r;
+}
+
 static int by_name(const void *x, const void *y)
 {
     return strcmp(*(char *const *)x, *(char *const *)y);
@@ -87,6 +117,8 @@ int reg_add(registry *g, const char *path, char *err, size_t errlen)
     DIR *d = NULL;
     char **names = NULL;
     size_t n = 0, cap = 0;
+    if (smz_split_is_set(path))
+        return add_set(g, path, 1, err, errlen);
     if (stat(path, &st) != 0) {
         snprintf(err, errlen, "%s: %s", path, strerror(errno));
         return -1;
@@ -108,7 +140,9 @@ int reg_add(registry *g, const char *path, char *err, size_t errlen)
     struct dirent *de;
     while ((de = readdir(d))) {
         size_t l = strlen(de->d_name);
-        if (de->d_name[0] == '.' || l < 5 || strcmp(de->d_name + l - 4, ".smz"))
+        /* NAME.smz, or NAME.smz.001 for a split archive (smz/split.h) */
+        int first_part = l > 8 && !strcmp(de->d_name + l - 8, ".smz.001");
+        if (de->d_name[0] == '.' || l < 5 || (strcmp(de->d_name + l - 4, ".smz") && !first_part))
             continue;
         if (n == cap) {
             cap = cap ? cap * 2 : 64;
@@ -134,6 +168,16 @@ int reg_add(registry *g, const char *path, char *err, size_t errlen)
         if (k < 0 || (size_t)k >= sizeof full) {
             snprintf(err, errlen, "%s: path too long", path);
             goto out;
+        }
+        size_t fl = strlen(full);
+        if (fl > 8 && !strcmp(full + fl - 8, ".smz.001")) {
+            full[fl - 4] = 0; /* the stem; a whole NAME.smz beside the parts wins */
+            if (lstat(full, &st) == 0 || errno != ENOENT)
+                continue;
+            full[fl - 4] = '.';
+            if (add_set(g, full, 0, err, errlen) != 0)
+                goto out;
+            continue;
         }
         /* Opened (never blocking) to tell what it is: a named pipe or a
          * device called x.smz is no archive. */

@@ -20,6 +20,7 @@
 #include <sodium.h>
 #include <sqlite3.h>
 #include "smz/verify.h"
+#include "smz/split.h"
 #include "format.h"
 #include "reader_priv.h"
 #include "sign/archive_priv.h"
@@ -571,6 +572,36 @@ out:
     return SMZ_OK;
 }
 
+/* Feeds H the archive a split set (smz/split.h) holds: a detached
+ * signature covers the whole archive, whichever way it is stored. */
+static smz_err hash_set(const char *path, smz_reader *r, smz_hasher *h, unsigned char *buf, size_t cap,
+                        char *msg, size_t msglen)
+{
+    smz_split *s = NULL;
+    smz_err rc = smz_split_open(path, &s);
+    if (rc != SMZ_OK) {
+        rc = failf(msg, msglen, rc, "%s", smz_split_errmsg(s));
+        goto out;
+    }
+    for (uint64_t off = 0; off < smz_split_size(s);) {
+        if (smz__reader_interrupted(r)) {
+            rc = failf(msg, msglen, SMZ_E_INTERRUPTED, "interrupted");
+            goto out;
+        }
+        long long n = smz_split_read(s, buf, cap, off);
+        if (n <= 0) {
+            rc = failf(msg, msglen, SMZ_E_IO, "%s", n < 0 ? smz_split_errmsg(s) : "a part shrank");
+            goto out;
+        }
+        smz_hasher_update(h, buf, (size_t)n);
+        off += (uint64_t)n;
+    }
+    rc = SMZ_OK;
+out:
+    smz_split_close(s);
+    return rc;
+}
+
 /* BLAKE2b-512 of the file at PATH, as minisign prehashes; stops when R is
  * interrupted (smz_reader_interrupt), the one cancel flag of a verify. */
 static smz_err hash_file(const char *path, smz_reader *r, unsigned char hash[SMZ_SIGN_HASH_BYTES],
@@ -586,6 +617,12 @@ static smz_err hash_file(const char *path, smz_reader *r, unsigned char hash[SMZ
         return failf(msg, msglen, rc, "out of memory");
     if (!(buf = malloc(1 << 16))) {
         rc = failf(msg, msglen, SMZ_E_NOMEM, "out of memory");
+        goto out;
+    }
+    if (smz_split_is_set(path)) {
+        rc = hash_set(path, r, h, buf, 1 << 16, msg, msglen);
+        if (rc == SMZ_OK)
+            smz_hasher_final(h, hash);
         goto out;
     }
     const char *why;

@@ -1,0 +1,20 @@
+/* The library's own side of split archives (smz/split.h): the SQLite VFS
+ * through which smz_reader_open reads a set as one file. */
+#ifndef SMZ_LIB_SPLIT_H
+#define SMZ_LIB_SPLIT_H
+
+#include <stdint.h>
+#include "smz/split.h"
+
+#define SMZ__SPLIT_VFS "smz-split"
+
+/* Registers the read-only VFS SMZ__SPLIT_VFS (once, thread-safe; not as the
+ * default) and returns its name for sqlite3_open_v2, or NULL when SQLite has
+ * no "unix" VFS to put under it.  Opened with a part's or the stem's name,
+ * it presents the whole set, checked as smz_split_open checks it. */
+const char *smz__split_vfs(void);
+
+/* Part 1's device and inode: the set's identity (for smz_cache keys). */
+void smz__split_id(const smz_split *s, uint64_t *dev, uint64_t *ino);
+
+#endif

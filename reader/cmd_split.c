@@ -1,0 +1,92 @@
+/* smz split and smz join: cut an archive into parts NAME.smz.001, ... for
+ * file systems that cap a file's size (FAT32), and put a set back into one
+ * file.  The parts are byte ranges (smz/split.h), so `cat` joins them too;
+ * smz join checks the set first and names a missing or wrong part. */
+#include <stdio.h>
+#include <string.h>
+#include "smz/split.h"
+#include "cli.h"
+
+static const char split_usage[] = "usage: smz split ARCHIVE --size SIZE\n";
+static const char join_usage[] = "usage: smz join PART_OR_STEM -o OUT\n";
+
+int cmd_split(int argc, char **argv)
+{
+    const char *path = NULL, *size = NULL;
+    for (int i = 1; i < argc; i++) {
+        if (cli_is_help(argv[i])) {
+            printf("%sCuts ARCHIVE (NAME.smz) into NAME.smz.001, NAME.smz.002, ... of at most SIZE "
+                   "bytes each\n(K, M, G: powers of 1024; 4G means 4 GiB minus one byte, FAT32's "
+                   "limit).\nEvery smz command reads the set; `smz join` or `cat` puts it back.\n",
+                   split_usage);
+            return 0;
+        } else if (!strcmp(argv[i], "--size") && i + 1 < argc) {
+            size = argv[++i];
+        } else if (!path && argv[i][0] != '-') {
+            path = argv[i];
+        } else {
+            fprintf(stderr, "smz split: unexpected argument '%s'\n%s", cli_t(argv[i]), split_usage);
+            return 2;
+        }
+    }
+    uint64_t part;
+    if (!path || !size) {
+        fprintf(stderr, "%s", split_usage);
+        return 2;
+    }
+    if (smz_split_parse_size(size, &part) != SMZ_OK) {
+        fprintf(stderr, "smz split: --size %s: not a size of at least 512 bytes (like 4G, 700M, 64K)\n",
+                cli_t(size));
+        return 2;
+    }
+    /* Only an archive is cut: the reader's checks first. */
+    smz_reader *r = cli_open(path, NULL);
+    if (!r)
+        return 1;
+    smz_reader_close(r);
+    smz_split *s = NULL;
+    smz_err rc = smz_split_cut(path, NULL, part, &s);
+    if (rc != SMZ_OK) {
+        fprintf(stderr, "smz split: %s\n", cli_t(smz_split_errmsg(s)));
+        smz_split_close(s);
+        return 1;
+    }
+    printf("%s: %u parts of %llu bytes (the last %llu)\n", cli_t(path), smz_split_parts(s),
+           (unsigned long long)smz_split_part_size(s),
+           (unsigned long long)(smz_split_size(s) -
+                                (uint64_t)(smz_split_parts(s) - 1) * smz_split_part_size(s)));
+    smz_split_close(s);
+    return 0;
+}
+
+int cmd_join(int argc, char **argv)
+{
+    const char *path = NULL, *out = NULL;
+    for (int i = 1; i < argc; i++) {
+        if (cli_is_help(argv[i])) {
+            printf("%sWrites the archive that the split set holds (given any part, or the stem "
+                   "NAME.smz)\nto OUT, after checking that every part is there and fits.\n",
+                   join_usage);
+            return 0;
+        } else if ((!strcmp(argv[i], "-o") || !strcmp(argv[i], "--output")) && i + 1 < argc) {
+            out = argv[++i];
+        } else if (!path && argv[i][0] != '-') {
+            path = argv[i];
+        } else {
+            fprintf(stderr, "smz join: unexpected argument '%s'\n%s", cli_t(argv[i]), join_usage);
+            return 2;
+        }
+    }
+    if (!path || !out) {
+        fprintf(stderr, "%s", join_usage);
+        return 2;
+    }
+    smz_split *s = NULL;
+    smz_err rc = smz_split_open(path, &s);
+    if (rc == SMZ_OK)
+        rc = smz_split_join(s, out);
+    if (rc != SMZ_OK)
+        fprintf(stderr, "smz join: %s\n", cli_t(smz_split_errmsg(s)));
+    smz_split_close(s);
+    return rc == SMZ_OK ? 0 : 1;
+}
