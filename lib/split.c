@@ -488,39 +488,11 @@ out:
 
 smz_err smz_split_parse_size(const char *text, uint64_t *out)
 {
-    const uint64_t max = (uint64_t)1 << 62;
-    uint64_t v = 0;
-    const char *p = text;
+    uint64_t v;
     *out = 0;
-    if (*p < '0' || *p > '9')
-        return SMZ_E_INVALID;
-    for (; *p >= '0' && *p <= '9'; p++) {
-        if (v > max / 10)
-            return SMZ_E_INVALID;
-        v = v * 10 + (uint64_t)(*p - '0');
-    }
-    unsigned shift = 0;
-    switch (*p) {
-    case 'k':
-    case 'K':
-        shift = 10;
-        p++;
-        break;
-    case 'm':
-    case 'M':
-        shift = 20;
-        p++;
-        break;
-    case 'g':
-    case 'G':
-        shift = 30;
-        p++;
-        break;
-    default: break;
-    }
-    if (*p || v > max >> shift)
-        return SMZ_E_INVALID;
-    v <<= shift;
+    smz_err rc = smz_size_parse(text, &v);
+    if (rc != SMZ_OK)
+        return rc;
     if (v == (uint64_t)4 << 30)
         v--; /* FAT32's limit: a file holds at most 4 GiB minus one byte */
     if (v < 512)

@@ -1,7 +1,6 @@
 /* smz-pack: the command-line front-end that builds an archive.  It parses
  * options, shows progress, and turns Ctrl-C into a clean cancel; all packing
  * is done by the library (smz/pack.h, smz/writer.h). */
-#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <locale.h>
@@ -401,32 +400,6 @@ static int cut(const char *whole, const char *out, uint64_t part, char *err, siz
     return *rc == SMZ_OK ? 0 : -1;
 }
 
-/* "2G", "700M", "64K" (powers of 1024) or a number of bytes: 0 when S is
- * one of those and at least 1, else -1. */
-static int parse_size(const char *s, uint64_t *out)
-{
-    char *end;
-    errno = 0;
-    if (!isdigit((unsigned char)s[0]))
-        return -1;
-    unsigned long long v = strtoull(s, &end, 10);
-    int shift = 0;
-    if (*end == 'K' || *end == 'k')
-        shift = 10;
-    else if (*end == 'M' || *end == 'm')
-        shift = 20;
-    else if (*end == 'G' || *end == 'g')
-        shift = 30;
-    else if (*end == 'T' || *end == 't')
-        shift = 40;
-    if (shift)
-        end++;
-    if (errno || *end || v == 0 || v > (UINT64_MAX >> shift))
-        return -1;
-    *out = (uint64_t)v << shift;
-    return 0;
-}
-
 int main(int argc, char **argv)
 {
     static const struct option longopts[] = {
@@ -519,7 +492,7 @@ int main(int argc, char **argv)
         case O_MAXSIZE:
         case O_MAXENTRY: {
             uint64_t v;
-            if (parse_size(optarg, &v) != 0) {
+            if (smz_size_parse(optarg, &v) != SMZ_OK) {
                 fprintf(stderr, "smz-pack: --%s takes a size in bytes, or with K, M or G (e.g. 2G)\n",
                         c == O_MAXSIZE ? "max-size" : "max-entry-size");
                 return 2;

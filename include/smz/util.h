@@ -12,6 +12,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <sys/stat.h>
 #include "smz/error.h"
@@ -147,6 +148,14 @@ smz_err smz_utf8_add_repaired(smz_strbuf *b, const char *s, size_t n);
  * escaped as \u0000) to B as one JSON string literal, quotes included.
  * Returns SMZ_OK or B's sticky error. */
 smz_err smz_json_str(smz_strbuf *b, const char *s, size_t n);
+
+/* ---- Sizes ---------------------------------------------------------------- */
+
+/* Parses a size as typed on a command line: a decimal number of bytes with
+ * an optional suffix K, M or G (either case; powers of 1024), at least 1 and
+ * at most 2^62.  *OUT gets it; SMZ_E_INVALID (and *OUT 0) for anything
+ * else. */
+smz_err smz_size_parse(const char *text, uint64_t *out);
 
 /* ---- Language codes ------------------------------------------------------ */
 

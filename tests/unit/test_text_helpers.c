@@ -1,12 +1,15 @@
 /* The lib/text helpers the article renderer used to keep to itself: UTF-8
  * steps over valid text (smz__utf8_count, _offset, _last), ASCII case-blind
  * comparisons that leave other bytes alone (text/ascii.h), and
- * percent-encoding (text/url.h). */
+ * percent-encoding (text/url.h); and the one parser of sizes typed on a
+ * command line (smz_size_parse, smz/util.h). */
+#include <stdint.h>
 #include <string.h>
 #include "check.h"
 #include "text/ascii.h"
 #include "text/url.h"
 #include "text/utf8.h"
+#include "smz/util.h"
 
 static void test_utf8_steps(void)
 {
@@ -72,10 +75,31 @@ static void test_url(void)
     smz_strbuf_free(&b);
 }
 
+static void test_size(void)
+{
+    uint64_t v = 7;
+    CHECK(smz_size_parse("4096", &v) == SMZ_OK && v == 4096, "plain bytes");
+    CHECK(smz_size_parse("64K", &v) == SMZ_OK && v == 65536, "K is 1024");
+    CHECK(smz_size_parse("700m", &v) == SMZ_OK && v == 700ull << 20, "m is M");
+    CHECK(smz_size_parse("4G", &v) == SMZ_OK && v == 4ull << 30, "4G is exactly 4 GiB here");
+    const char *bad[] = {"",           "0",    "G",
+                         "-1",         "1.5G", "2GB",
+                         "2 G",        "1T",   "99999999999999999999",
+                         "4294967297G"};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        v = 7;
+        CHECK(smz_size_parse(bad[i], &v) == SMZ_E_INVALID && v == 0, "'%s' is not a size", bad[i]);
+    }
+    CHECK(smz_size_parse("4611686018427387904", &v) == SMZ_OK && v == (uint64_t)1 << 62,
+          "2^62 is the most");
+    CHECK(smz_size_parse("4611686018427387905", &v) == SMZ_E_INVALID, "one more is not");
+}
+
 int main(void)
 {
     test_utf8_steps();
     test_ascii();
     test_url();
+    test_size();
     return CHECK_DONE();
 }
