@@ -393,17 +393,15 @@ int h_download(req *q, const char *rest)
     if (!a)
         return h_error(q, 404, NULL, "No such archive", "The library has no archive by that name.");
     char etag[96], disp[SRV_NAME_MAX + 64];
-    if (smz_split_is_set(a->path)) {
-        snprintf(disp, sizeof disp, "attachment; filename=\"%s.smz\"", a->name);
+    snprintf(disp, sizeof disp, "attachment; filename=\"%s.smz\"", a->name);
+    if (smz_split_is_set(a->path))
         return download_set(q, a, disp);
-    }
     struct stat st;
     int fd = smz_file_open(a->path, 0, &st, NULL);
     if (fd < 0)
         return h_error(q, 500, a, "The archive cannot be read", "The file is not readable.");
     snprintf(etag, sizeof etag, "\"%llx-%llx-%lx\"", (unsigned long long)st.st_size,
              (unsigned long long)st.st_mtim.tv_sec, (long)st.st_mtim.tv_nsec);
-    snprintf(disp, sizeof disp, "attachment; filename=\"%s.smz\"", a->name);
     resp rs;
     resp_init(&rs, 200, "application/x-smz");
     rs.etag = etag;

@@ -6,7 +6,7 @@
 #include <sqlite3.h>
 #include "text/escape.h"
 #include "json.h"
-#include "text/json.h"
+#include "smz/util.h"
 
 void json_str(smz_strbuf *out, const char *s)
 {

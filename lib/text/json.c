@@ -1,7 +1,7 @@
-/* The JSON string quoter of json.h.  Runs of bytes that need nothing are
- * copied in one append; only quotes, backslashes, controls and invalid
- * UTF-8 stop a run. */
-#include "text/json.h"
+/* The JSON string quoter, smz_json_str (declared and described in
+ * smz/util.h).  Runs of bytes that need nothing are copied in one append;
+ * only quotes, backslashes, controls and invalid UTF-8 stop a run. */
+#include "smz/util.h"
 #include "text/utf8.h"
 
 smz_err smz_json_str(smz_strbuf *b, const char *s, size_t n)

@@ -5,7 +5,7 @@
 #include <sqlite3.h>
 #include <string.h>
 #include "check.h"
-#include "text/json.h"
+#include "smz/util.h"
 
 static const char *quote(smz_strbuf *b, const char *s, size_t n)
 {
