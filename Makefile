@@ -37,9 +37,14 @@ UNIT_SRC   := $(sort $(wildcard tests/unit/test_*.c))
 FUZZ_SRC   := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 SRV_SRC    := $(sort $(wildcard server/*.c))
 
+# The browser reader (web/, `make wasm`), linked into both programs.
+WASM_DIR   := build-wasm
+READER_HTML := $(WASM_DIR)/smz-reader.html
+HTML_BLOB  := $(BUILD)/common/reader_html_blob.o
+
 LIB_OBJ    := $(LIB_SRC:%.c=$(BUILD)/%.o)
-PACK_OBJ   := $(PACK_SRC:%.c=$(BUILD)/%.o)
-READER_OBJ := $(READER_SRC:%.c=$(BUILD)/%.o)
+PACK_OBJ   := $(PACK_SRC:%.c=$(BUILD)/%.o) $(HTML_BLOB)
+READER_OBJ := $(READER_SRC:%.c=$(BUILD)/%.o) $(HTML_BLOB)
 UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 REPLAY_BIN := $(FUZZ_SRC:tests/fuzz/fuzz_%.c=$(BUILD)/tests/test_fuzz_%)
 # Test tools (tests/cli/sweep.sh, failures.sh): the damage sweep and the
@@ -89,6 +94,17 @@ $(LIBSMZ): $(LIB_OBJ)
 $(LIBSRV): $(SRV_SRC:%.c=$(BUILD)/%.o)
 	@rm -f $@
 	ar rcs $@ $^
+
+# smz-reader.html's bytes and its build hash (the module's, as its About
+# shows it), as symbols for common/reader_html.c.
+$(HTML_BLOB): $(READER_HTML)
+	@mkdir -p $(@D)
+	{ echo '.section .rodata'; \
+	  echo '.global smz__reader_html_start, smz__reader_html_end, smz__reader_html_hash'; \
+	  echo 'smz__reader_html_start:'; echo '.incbin "$(READER_HTML)"'; echo 'smz__reader_html_end:'; \
+	  echo "smz__reader_html_hash: .asciz \"$$(sha256sum $(WASM_DIR)/smz-core.js | cut -c1-16)\""; \
+	  echo '.section .note.GNU-stack,"",@progbits'; } > $(@:.o=.S)
+	$(CC) -c -o $@ $(@:.o=.S)
 
 $(BIN)/smz: $(READER_OBJ) $(LIBSMZ)
 	@mkdir -p $(BIN)

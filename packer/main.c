@@ -19,6 +19,7 @@
 #include "smz/writer.h"
 #include "smz/split.h"
 #include "../common/password.h"
+#include "../common/reader_html.h"
 
 static const char usage[] =
     "usage: smz-pack SOURCE... -o OUT.smz [options]\n"
@@ -52,6 +53,8 @@ static const char usage[] =
     "  --password-file FILE     the key's password (else SMZ_PASSWORD, else a prompt)\n"
     "  --split SIZE             write OUT.smz.001, OUT.smz.002, ... of at most SIZE bytes\n"
     "                           instead of OUT.smz (4G: 4 GiB minus one byte, for FAT32)\n"
+    "  --with-reader            also write smz-reader.html beside OUT: the reader that\n"
+    "                           opens it in any web browser, nothing installed\n"
     "  -q, --quiet              no progress, no summary\n"
     "  -h, --help               this help\n";
 
@@ -205,7 +208,8 @@ enum {
     O_PWFILE,
     O_SPLIT,
     O_MAXSIZE,
-    O_MAXENTRY
+    O_MAXENTRY,
+    O_WITHREADER
 };
 
 static const struct {
@@ -274,17 +278,15 @@ out:
 }
 
 /* Writes OUT.minisig, the detached signature of the finished archive FILE
- * (OUT itself, or the whole archive a split OUT is cut from), through a
- * temporary file renamed into place. */
+ * (OUT itself, or the whole archive a split OUT is cut from), never half
+ * written (smz_file_write). */
 static int write_minisig(const char *file, const char *out, const smz_seckey *sk, char *err,
                          size_t errlen)
 {
-    char *sig = NULL, path[4200], tmp[4220];
+    char *sig = NULL, path[4200];
     size_t len = 0;
-    int fd = -1, rc = -1;
     smz_sign_ctx *cx = NULL;
-    if (snprintf(path, sizeof path, "%s.minisig", out) >= (int)sizeof path ||
-        snprintf(tmp, sizeof tmp, "%s.XXXXXX", path) >= (int)sizeof tmp) {
+    if (snprintf(path, sizeof path, "%s.minisig", out) >= (int)sizeof path) {
         snprintf(err, errlen, "%s: path too long", out);
         return -1;
     }
@@ -296,33 +298,29 @@ static int write_minisig(const char *file, const char *out, const smz_seckey *sk
     if (src != SMZ_OK)
         snprintf(err, errlen, "signing %s: %s", out, smz_sign_ctx_errmsg(cx));
     smz_sign_ctx_free(cx);
-    if (src != SMZ_OK)
-        return -1;
-    if ((fd = mkstemp(tmp)) < 0) {
-        snprintf(err, errlen, "cannot create %.1000s: %s", tmp, strerror(errno));
-        goto out;
-    }
-    if (fchmod(fd, 0644) != 0 || write(fd, sig, len) != (ssize_t)len || fsync(fd) != 0 ||
-        close(fd) != 0) {
-        snprintf(err, errlen, "cannot write %.1000s: %s", path, strerror(errno));
-        fd = -2;
-        goto out;
-    }
-    fd = -1;
-    if (rename(tmp, path) != 0) {
-        snprintf(err, errlen, "cannot rename %.1000s to %.1000s: %s", tmp, path, strerror(errno));
-        unlink(tmp);
-        goto out;
-    }
-    rc = 0;
-out:
-    if (fd != -1) {
-        if (fd >= 0)
-            close(fd);
-        unlink(tmp);
-    }
+    if (src == SMZ_OK)
+        src = smz_file_write(path, sig, len, 0, err, errlen);
     free(sig);
-    return rc;
+    return src == SMZ_OK ? 0 : -1;
+}
+
+/* --with-reader: writes smz-reader.html into OUT's folder, replacing an
+ * older one there (the name is ours); 0, or -1 with ERR and *RC. */
+static int put_reader(const char *out, char *err, size_t errlen, smz_err *rc)
+{
+    char path[4200], why[1200];
+    const char *slash = strrchr(out, '/');
+    int dl = slash ? (int)(slash - out) + 1 : 0;
+    if (snprintf(path, sizeof path, "%.*ssmz-reader.html", dl, out) >= (int)sizeof path) {
+        snprintf(err, errlen, "%s: path too long", out);
+        *rc = SMZ_E_INVALID;
+        return -1;
+    }
+    if ((*rc = reader_html_write(path, 1, why, sizeof why)) != SMZ_OK) {
+        snprintf(err, errlen, "%s is written, but not the reader: %s", out, why);
+        return -1;
+    }
+    return 0;
 }
 
 /* --split: the name the whole archive is written under before it is cut
@@ -431,6 +429,7 @@ int main(int argc, char **argv)
         {"sign", required_argument, 0, O_SIGN},
         {"password-file", required_argument, 0, O_PWFILE},
         {"split", required_argument, 0, O_SPLIT},
+        {"with-reader", no_argument, 0, O_WITHREADER},
         {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0},
     };
@@ -449,7 +448,8 @@ int main(int argc, char **argv)
     unsigned char *png = NULL;
     size_t png_len = 0;
     uint64_t split = 0; /* --split: the part size */
-    char wpath[4200];   /* what the writer writes: OUT, or the whole archive to cut */
+    int with_reader = 0;
+    char wpath[4200]; /* what the writer writes: OUT, or the whole archive to cut */
 
     xmlInitParser(); /* once, before threads: its first-time setup is not thread-safe */
     /* Archive member names are UTF-8; libarchive converts through the locale. */
@@ -484,6 +484,7 @@ int main(int argc, char **argv)
             }
             break;
         case O_HIDDEN: po.include_hidden = 1; break;
+        case O_WITHREADER: with_reader = 1; break;
         case O_NOINDEX: po.no_index = wo.no_index = 1; break;
         case O_ARTICLES: po.articles = 1; break;
         case O_NOARTICLES: po.articles = 0; break;
@@ -638,6 +639,8 @@ int main(int argc, char **argv)
         goto out;
     if (split && cut(wpath, out, split, err, sizeof err, &rc) != 0)
         goto out;
+    if (with_reader && put_reader(out, err, sizeof err, &rc) != 0)
+        goto out;
     if (!sk) {
         char old[4200];
         struct stat osb;
@@ -662,6 +665,10 @@ int main(int argc, char **argv)
             fprintf(stderr, "%s: signed with key %s (inside the archive and in %s.minisig)\n", out, id,
                     out);
         }
+        if (with_reader)
+            fprintf(stderr,
+                    "%s: smz-reader.html written beside it (build %s): open it in a web browser\n", out,
+                    reader_html_hash());
     }
     status = 0;
 out:

@@ -19,6 +19,7 @@ int cmd_verify(int argc, char **argv);
 int cmd_keygen(int argc, char **argv);
 int cmd_split(int argc, char **argv);
 int cmd_join(int argc, char **argv);
+int cmd_reader_html(int argc, char **argv);
 
 /* Opens PATH or prints "smz: PATH: why" and returns NULL. */
 smz_reader *cli_open(const char *path, smz_cache *cache);

@@ -23,13 +23,14 @@ static const struct {
     {"serve", cmd_serve, "serve archives to a web browser"},
     {"split", cmd_split, "cut an archive into parts NAME.smz.001, ... (FAT32 sticks)"},
     {"join", cmd_join, "put a split archive back into one file"},
+    {"reader-html", cmd_reader_html, "write smz-reader.html, the reader for any web browser"},
 };
 
 static void usage(FILE *f)
 {
     fprintf(f, "usage: smz COMMAND ARCHIVE [ARGS...]   (smz COMMAND --help for more)\n\ncommands:\n");
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-        fprintf(f, "  %-9s %s\n", commands[i].name, commands[i].help);
+        fprintf(f, "  %-11s %s\n", commands[i].name, commands[i].help);
 }
 
 int main(int argc, char **argv)

@@ -189,6 +189,18 @@ int smz_file_open(const char *path, int flags, struct stat *st, const char **why
  * failure.  The caller fcloses it. */
 FILE *smz_file_fopen(const char *path, int flags, const char **why);
 
+/* ---- Writing a whole file ----------------------------------------------
+ * Writes LEN bytes at DATA to PATH so that PATH is never seen half written:
+ * into a new file beside it (PATH.XXXXXX), synced, mode 0644, then renamed
+ * over PATH (replacing a file there; with SMZ_FILE_EXCL, linked instead, so
+ * that an existing PATH is kept and SMZ_E_EXISTS returned).  On failure the
+ * temporary file is removed and PATH is as it was.  Returns SMZ_OK,
+ * SMZ_E_NOSPACE (disk or quota full), SMZ_E_EXISTS, SMZ_E_NOMEM or SMZ_E_IO,
+ * with a message naming PATH in ERR (ERRLEN bytes; may be NULL). */
+#define SMZ_FILE_EXCL 2
+smz_err smz_file_write(const char *path, const void *data, size_t len, int flags, char *err,
+                       size_t errlen);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,9 +1,11 @@
-/* Opening untrusted paths as regular files only, without blocking: see
- * smz/util.h for why. */
+/* Opening untrusted paths as regular files only, without blocking, and
+ * writing a whole file so that it is never seen half written: see smz/util.h. */
 #include "util/file.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <sqlite3.h>
@@ -80,6 +82,70 @@ FILE *smz_file_fopen(const char *path, int flags, const char **why)
         errno = e;
     }
     return f;
+}
+
+static smz_err write_fail(char *err, size_t errlen, const char *path, int e)
+{
+    if (err && errlen)
+        snprintf(err, errlen, "%s: %s", path, strerror(e));
+    return e == ENOSPC || e == EDQUOT ? SMZ_E_NOSPACE
+           : e == EEXIST              ? SMZ_E_EXISTS
+           : e == ENOMEM              ? SMZ_E_NOMEM
+                                      : SMZ_E_IO;
+}
+
+smz_err smz_file_write(const char *path, const void *data, size_t len, int flags, char *err,
+                       size_t errlen)
+{
+    smz_err rc;
+    size_t n = strlen(path);
+    char *tmp = malloc(n + 8);
+    const unsigned char *p = data;
+    int fd = -1;
+    if (err && errlen)
+        err[0] = 0;
+    if (!tmp)
+        return write_fail(err, errlen, path, ENOMEM);
+    memcpy(tmp, path, n);
+    memcpy(tmp + n, ".XXXXXX", 8);
+    if ((fd = mkstemp(tmp)) < 0) {
+        rc = write_fail(err, errlen, path, errno);
+        free(tmp);
+        return rc;
+    }
+    for (size_t off = 0; off < len;) {
+        ssize_t m = write(fd, p + off, len - off);
+        if (m < 0 && errno == EINTR)
+            continue;
+        if (m <= 0) {
+            rc = write_fail(err, errlen, path, m < 0 ? errno : EIO);
+            goto out;
+        }
+        off += (size_t)m;
+    }
+    if (fchmod(fd, 0644) != 0 || fsync(fd) != 0) {
+        rc = write_fail(err, errlen, path, errno);
+        goto out;
+    }
+    int c = close(fd);
+    fd = -1;
+    if (c != 0) {
+        rc = write_fail(err, errlen, path, errno);
+        goto out;
+    }
+    /* link() keeps a PATH that is there; rename() replaces it at once. */
+    if ((flags & SMZ_FILE_EXCL) ? link(tmp, path) != 0 : rename(tmp, path) != 0) {
+        rc = write_fail(err, errlen, path, errno);
+        goto out;
+    }
+    rc = SMZ_OK;
+out:
+    if (fd >= 0)
+        close(fd);
+    if (rc != SMZ_OK || (flags & SMZ_FILE_EXCL))
+        unlink(tmp);
+    free(tmp);
+    return rc;
 }
 
 /* SQLite's "open" system call as it was, and ours in its place. */
