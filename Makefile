@@ -105,6 +105,16 @@ $(BUILD)/tests/%: tests/unit/%.c $(TESTUTIL) $(LIBSRV) $(LIBSMZ)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(TESTUTIL) $(LIBSRV) $(LIBSMZ) $(LIBS)
 
+# web/ (the WebAssembly module's C side: its API and the in-memory
+# connection that stands in for CivetWeb) builds natively too, for
+# test_web, which links it without CivetWeb: the server's answers come out
+# of mg_mem.c's mg_write, not a socket.
+WEB_SRC := $(sort $(wildcard web/*.c))
+WEB_OBJ := $(WEB_SRC:%.c=$(BUILD)/%.o)
+$(BUILD)/tests/test_web: tests/unit/test_web.c $(TESTUTIL) $(WEB_OBJ) $(LIBSRV) $(LIBSMZ)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(TESTUTIL) $(WEB_OBJ) $(LIBSRV) $(LIBSMZ) $(filter-out -lcivetweb,$(LIBS))
+
 $(BUILD)/tests/tools/%: tests/tools/%.c $(LIBSMZ)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(LIBSMZ) $(LIBS)
@@ -239,4 +249,4 @@ install: all
 clean:
 	rm -rf build build-asan build-ubsan build-fuzz bin samples.smz
 
--include $(LIB_OBJ:.o=.d) $(PACK_OBJ:.o=.d) $(READER_OBJ:.o=.d)
+-include $(LIB_OBJ:.o=.d) $(PACK_OBJ:.o=.d) $(READER_OBJ:.o=.d) $(WEB_OBJ:.o=.d)
