@@ -14,9 +14,11 @@
  * write its answer: mg_get_request_info, mg_get_header, mg_get_var2,
  * mg_write, mg_get_response_code_text, mg_disable_connection_keep_alive).
  * Those two start no thread and do not need CivetWeb's start-up: they live
- * in server/dispatch.c, smz_server_start in server/server.c.  Errors as everywhere in Samizdat (smz/error.h): the code
- * is returned and the message is on the handle (smz_server_errmsg).  The
- * server itself never prints: warnings go to opts->warn. */
+ * in server/dispatch.c, smz_server_start in server/server.c.
+ *
+ * Errors as everywhere in Samizdat (smz/error.h): the code is returned and
+ * the message is on the handle (smz_server_errmsg).  The server itself
+ * never prints: warnings go to opts->warn. */
 #ifndef SMZ_SERVER_H
 #define SMZ_SERVER_H
 

@@ -16,7 +16,7 @@ struct mg_connection;
 
 /* The most bytes one answer may take (the module's memory is small; the
  * reader asks for large entries in ranges).  An answer past it fails. */
-#define MG_MEM_MAX_ANSWER ((size_t)96 << 20)
+#define MG_MEM_MAX_ANSWER ((size_t)64 << 20)
 
 /* A connection with no request yet; NULL when out of memory. */
 struct mg_connection *mg_mem_new(void);

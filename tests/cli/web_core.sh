@@ -5,8 +5,9 @@
 # (tests/unit/test_web.c says which).  The samples are packed with a binary
 # entry past one write (ranges, streaming); smz serve answers each request
 # of `test_web list` through curl with nothing but Host (and Range) sent,
-# as the module's requests have; then the damaged archives of
-# tests/corrupt/ go through the module.
+# as the module's requests have; then the WebAssembly module itself gives
+# the same answers under node (tests/wasm/core_smoke.js; skipped when not
+# built), and the damaged archives of tests/corrupt/ go through the module.
 . "$TOP/tests/lib.sh"
 cd "$T" || exit 1
 . "$TOP/tests/browser/serve_common.sh"
@@ -42,6 +43,16 @@ done <requests.tsv
 check "smz serve answered every request ($n)" test "$(find want -name '*.http' -size +0 | wc -l)" -eq "$n"
 
 "$WEB" compare samples.smz "$PAGE" blob.bin want
+
+# The WebAssembly module itself (make wasm-core), under node with the
+# archive on NODEFS: the same answers.
+MOD=$TOP/build-wasm/smz-core.js
+if [ -f "$MOD" ] && command -v node >/dev/null; then
+    node "$TOP/tests/wasm/core_smoke.js" "$MOD" samples.smz requests.tsv want
+    check "the module under node exits cleanly" test $? -eq 0
+else
+    echo "# SKIP: build-wasm/smz-core.js is not built (make wasm-core), or no node"
+fi
 
 # The damaged and hostile archives: a clear error, or pages that answer.
 python3 "$TOP/tests/corrupt/make_cases.py" samples.smz cases >/dev/null 2>&1

@@ -20,8 +20,9 @@
  *
  * Two things differ between any two starts of smz serve and are masked on
  * both sides: the bar's key (the bar=TOKEN in pages, and the ETag of
- * pages with the bar, which it keys), and the time: the Date, and the
- * OPDS feed's <updated> (the time it was made). */
+ * pages with the bar, which it keys), and the time: the Date, the OPDS
+ * feed's <updated> (the time it was made), and a download's ETag (from the
+ * file's time, to the nanosecond natively, the millisecond in the module). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -113,7 +114,9 @@ static char *slurp(const char *path, size_t *len)
 }
 
 /* A raw answer with what differs between two starts masked: the Date
- * line dropped, ETag values and bar=TOKEN (32 hex digits) made X's.
+ * line dropped, ETag values made "X" (a download's is the file's size and
+ * time, which the module's file systems keep to the millisecond), and
+ * bar=TOKEN (32 hex digits) and <updated> times made X's.
  * Malloc'd; *LEN its length. */
 static char *masked(const char *raw, size_t n, size_t *len)
 {
@@ -129,10 +132,11 @@ static char *masked(const char *raw, size_t n, size_t *len)
             body = p + ll;
             break;
         }
-        if (!(ll > 6 && !strncmp(p, "Date: ", 6))) {
+        if (ll > 6 && !strncmp(p, "ETag: ", 6)) {
+            memcpy(out + k, "ETag: X\r\n", 9);
+            k += 9;
+        } else if (!(ll > 6 && !strncmp(p, "Date: ", 6))) {
             memcpy(out + k, p, ll);
-            if (ll > 6 && !strncmp(p, "ETag: ", 6))
-                memset(out + k + 6, 'X', ll - 8);
             k += ll;
         }
         p += ll;
