@@ -155,6 +155,9 @@ smz_err smz_server_start(smz_server *s, const smz_serve_opts *o)
     cb.init_thread = init_thread;
     cb.exit_thread = exit_thread;
     cb.log_message = log_message;
+    /* Before the first request: the library then says "checking" until
+     * sig_start's thread has checked an archive's content. */
+    s->reg.checks_content = 1;
     mg_init_library(0);
     s->ctx = mg_start(&cb, s, (const char **)s->options);
     if (!s->ctx) {

@@ -7,7 +7,8 @@
 # of `test_web list` through curl with nothing but Host (and Range) sent,
 # as the module's requests have; then the WebAssembly module itself gives
 # the same answers under node (tests/wasm/core_smoke.js; skipped when not
-# built), and the damaged archives of tests/corrupt/ go through the module.
+# built); a signed archive shows its signature, and the damaged archives of
+# tests/corrupt/ go through the module.
 . "$TOP/tests/lib.sh"
 cd "$T" || exit 1
 . "$TOP/tests/browser/serve_common.sh"
@@ -53,6 +54,13 @@ if [ -f "$MOD" ] && command -v node >/dev/null; then
 else
     echo "# SKIP: build-wasm/smz-core.js is not built (make wasm-core), or no node"
 fi
+
+# A signed archive: the module says whose signature, and that it does not
+# check the content (it has no thread to do that in the background).
+mkdir -p signed
+"$SMZ" keygen -W -p our.pub -s our.key >/dev/null 2>&1
+"$SMZ_PACK" s -o signed/samples.smz --sign our.key --quiet
+"$WEB" signed signed/samples.smz our.pub
 
 # The damaged and hostile archives: a clear error, or pages that answer.
 python3 "$TOP/tests/corrupt/make_cases.py" samples.smz cases >/dev/null 2>&1

@@ -13,6 +13,8 @@
  *                                     header fields but Date, body, byte
  *                                     for byte ("status": the status line
  *                                     only, for /random)
+ *   test_web signed ARCHIVE KEY.pub   a signed archive, with and without
+ *                                     its key trusted
  *   test_web corrupt DIR CASES        opens each DIR/CASE.smz of
  *                                     tests/corrupt/cases.tsv and asks for
  *                                     its pages: a clear error or an error
@@ -250,6 +252,26 @@ static void no_archive(void)
           "junk: %s / %s", smzw_errmsg(), smzw_warnings());
 }
 
+/* The module checks no archive's content (no thread to do it in the
+ * background): an archive signed by a trusted key says so, and that its
+ * content is not checked. */
+static void signed_archive(const char *archive, const char *pub)
+{
+    CHECK(smzw_open(archive, pub, 1) == 0, "a signed archive, its key trusted: %s", smzw_errmsg());
+    int n = smzw_request("GET", "/", "");
+    const char *r = (const char *)smzw_response();
+    CHECK(n > 0 && strstr(r, "data-signature=\"checking\" data-key-id=") &&
+              strstr(r, "data-trusted=\"yes\"") && strstr(r, "the content is not checked here"),
+          "the library: signed by a trusted key, content not checked");
+    CHECK(smzw_open(archive, "", 1) == 0, "the same, no key trusted: %s", smzw_errmsg());
+    n = smzw_request("GET", "/", "");
+    r = (const char *)smzw_response();
+    CHECK(n > 0 && strstr(r, "data-signature=\"untrusted\"") && strstr(r, "not a trusted key"),
+          "the library: signed by a key that is not trusted");
+    CHECK(smzw_open(archive, "no-such.pub", 1) == -1 && strstr(smzw_errmsg(), "no-such.pub"),
+          "a missing key file: %s", smzw_errmsg());
+}
+
 static void corrupt(const char *dir, const char *cases)
 {
     FILE *f = fopen(cases, "r");
@@ -304,6 +326,8 @@ int main(int argc, char **argv)
     }
     if (argc == 6 && !strcmp(argv[1], "compare"))
         compare(argv[2], argv[3], argv[4], argv[5]);
+    else if (argc == 4 && !strcmp(argv[1], "signed"))
+        signed_archive(argv[2], argv[3]);
     else if (argc == 4 && !strcmp(argv[1], "corrupt"))
         corrupt(argv[2], argv[3]);
     else
