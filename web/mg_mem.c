@@ -121,7 +121,6 @@ int mg_mem_request(struct mg_connection *c, const char *method, const char *targ
     }
     *p++ = '\r';
     *p = 0;
-    c->ri.remote_addr[0] = 0;
     memcpy(c->ri.remote_addr, "127.0.0.1", sizeof "127.0.0.1");
     c->ri.content_length = -1;
     return 0;
