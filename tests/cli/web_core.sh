@@ -60,7 +60,7 @@ fi
 mkdir -p signed
 "$SMZ" keygen -W -p our.pub -s our.key >/dev/null 2>&1
 "$SMZ_PACK" s -o signed/samples.smz --sign our.key --quiet
-"$WEB" signed signed/samples.smz our.pub
+"$WEB" signed signed/samples.smz our.pub samples.smz
 
 # The damaged and hostile archives: a clear error, or pages that answer.
 python3 "$TOP/tests/corrupt/make_cases.py" samples.smz cases >/dev/null 2>&1

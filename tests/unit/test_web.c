@@ -13,8 +13,9 @@
  *                                     header fields but Date, body, byte
  *                                     for byte ("status": the status line
  *                                     only, for /random)
- *   test_web signed ARCHIVE KEY.pub   a signed archive, with and without
- *                                     its key trusted
+ *   test_web signed ARCHIVE KEY.pub OTHER   a signed archive, with and
+ *                                     without its key trusted, and beside
+ *                                     an unsigned one
  *   test_web corrupt DIR CASES        opens each DIR/CASE.smz of
  *                                     tests/corrupt/cases.tsv and asks for
  *                                     its pages: a clear error or an error
@@ -35,16 +36,20 @@ typedef struct wreq {
     const char *name, *method, *target, *range, *how;
 } wreq;
 
-/* The requests; {P} is the content page, {B} the binary entry. */
+/* The requests; {P} is the content page, {T} its redirect (the same path
+ * but .txt for .html, as smz-pack makes them for samples/), {B} the binary
+ * entry. */
 static const wreq REQS[] = {
     {"library", "GET", "/", "", "exact"},
     {"library-head", "HEAD", "/", "", "exact"},
     {"main", "GET", "/content/samples/", "", "exact"},
     {"page", "GET", "/content/samples/{P}", "", "exact"},
     {"page-head", "HEAD", "/content/samples/{P}", "", "exact"},
+    {"redirect", "GET", "/content/samples/{T}", "", "exact"},
     {"raw-page", "GET", "/raw/samples/content/{P}", "", "exact"},
     {"search-all", "GET", "/search?pattern=china", "", "exact"},
     {"search-one", "GET", "/search?content=samples&pattern=olympic+boycott", "", "exact"},
+    {"search-paged", "GET", "/search?content=samples&pattern=china&start=1&pageLength=2", "", "exact"},
     {"search-json", "GET", "/search?content=samples&pattern=uyghur&format=json", "", "exact"},
     {"search-escaped", "GET", "/search?pattern=%E6%96%B0%E7%96%86%20xinjiang", "", "exact"},
     {"suggest", "GET", "/suggest?content=samples&term=oly", "", "exact"},
@@ -56,6 +61,7 @@ static const wreq REQS[] = {
     {"blob-suffix", "GET", "/content/samples/{B}", "bytes=-500", "exact"},
     {"blob-416", "GET", "/raw/samples/content/{B}", "bytes=99999999-", "exact"},
     {"opds", "GET", "/catalog/v2/entries", "", "exact"},
+    {"opds-root", "GET", "/catalog/v2/root.xml", "", "exact"},
     {"illustration", "GET", "/catalog/v2/illustration/samples", "", "exact"},
     {"skin-css", "GET", "/skin/smz.css", "", "exact"},
     {"skin-js", "GET", "/skin/smz.js", "", "exact"},
@@ -72,12 +78,17 @@ static const wreq REQS[] = {
 };
 #define NREQS (sizeof REQS / sizeof REQS[0])
 
-/* T with {P} and {B} filled in. */
+/* T with {P}, {T} and {B} filled in. */
 static void fill(char *out, size_t n, const char *t, const char *page, const char *blob)
 {
-    size_t k = 0;
+    char txt[256];
+    size_t k = 0, pl = strlen(page);
+    snprintf(txt, sizeof txt, "%.*s.txt", (int)(pl > 5 ? pl - 5 : pl), page);
     for (; *t && k + 1 < n; t++) {
-        const char *sub = !strncmp(t, "{P}", 3) ? page : !strncmp(t, "{B}", 3) ? blob : NULL;
+        const char *sub = !strncmp(t, "{P}", 3)   ? page
+                          : !strncmp(t, "{T}", 3) ? txt
+                          : !strncmp(t, "{B}", 3) ? blob
+                                                  : NULL;
         if (sub) {
             k += (size_t)snprintf(out + k, n - k, "%s", sub);
             if (k >= n)
@@ -255,8 +266,9 @@ static void no_archive(void)
 /* The module checks no archive's content (no thread to do it in the
  * background): an archive signed by a trusted key says so, and that its
  * content is not checked. */
-static void signed_archive(const char *archive, const char *pub)
+static void signed_archive(const char *archive, const char *pub, const char *other)
 {
+    char two[2048];
     CHECK(smzw_open(archive, pub, 1) == 0, "a signed archive, its key trusted: %s", smzw_errmsg());
     int n = smzw_request("GET", "/", "");
     const char *r = (const char *)smzw_response();
@@ -270,6 +282,12 @@ static void signed_archive(const char *archive, const char *pub)
           "the library: signed by a key that is not trusted");
     CHECK(smzw_open(archive, "no-such.pub", 1) == -1 && strstr(smzw_errmsg(), "no-such.pub"),
           "a missing key file: %s", smzw_errmsg());
+    snprintf(two, sizeof two, "%s\n\n%s\n", archive, other);
+    CHECK(smzw_open(two, pub, 1) == 0, "two archives in one library: %s", smzw_errmsg());
+    n = smzw_request("GET", "/", "");
+    r = (const char *)smzw_response();
+    CHECK(n > 0 && strstr(r, "data-signature=\"checking\"") && strstr(r, "data-signature=\"none\""),
+          "the library shows both, signed and not");
 }
 
 static void corrupt(const char *dir, const char *cases)
@@ -326,8 +344,8 @@ int main(int argc, char **argv)
     }
     if (argc == 6 && !strcmp(argv[1], "compare"))
         compare(argv[2], argv[3], argv[4], argv[5]);
-    else if (argc == 4 && !strcmp(argv[1], "signed"))
-        signed_archive(argv[2], argv[3]);
+    else if (argc == 5 && !strcmp(argv[1], "signed"))
+        signed_archive(argv[2], argv[3], argv[4]);
     else if (argc == 4 && !strcmp(argv[1], "corrupt"))
         corrupt(argv[2], argv[3]);
     else
