@@ -121,6 +121,16 @@ $(BUILD)/tests/%: tests/unit/%.c $(TESTUTIL) $(LIBSRV) $(LIBSMZ)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(TESTUTIL) $(LIBSRV) $(LIBSMZ) $(LIBS)
 
+# web/ (the WebAssembly module's C side: its API and the in-memory
+# connection that stands in for CivetWeb) builds natively too, for
+# test_web, which links it without CivetWeb: the server's answers come out
+# of mg_mem.c's mg_write, not a socket.
+WEB_SRC := $(sort $(wildcard web/*.c))
+WEB_OBJ := $(WEB_SRC:%.c=$(BUILD)/%.o)
+$(BUILD)/tests/test_web: tests/unit/test_web.c $(TESTUTIL) $(WEB_OBJ) $(LIBSRV) $(LIBSMZ)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(TESTUTIL) $(WEB_OBJ) $(LIBSRV) $(LIBSMZ) $(filter-out -lcivetweb,$(LIBS))
+
 $(BUILD)/tests/tools/%: tests/tools/%.c $(LIBSMZ)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(LIBSMZ) $(LIBS)
@@ -141,6 +151,60 @@ REQUEST_OBJ := $(addprefix $(BUILD)/server/,http.o gate.o guard.o)
 $(BUILD)/tests/test_fuzz_request: tests/fuzz/fuzz_request.c tests/fuzz/replay.c $(REQUEST_OBJ) $(LIBSMZ)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< tests/fuzz/replay.c $(REQUEST_OBJ) $(LIBSMZ) $(LIBS)
+
+# The WebAssembly module (issue 18): lib/'s reader, search and signature
+# code, the server's handler stack (server/ but CivetWeb's start-up in
+# server.c) and web/*.c, compiled by Debian's emcc into one Emscripten module,
+# build-wasm/smz-core.js (MODULARIZE, SINGLE_FILE: the .wasm inlined), that
+# runs in a Web Worker (and under node, for tests/wasm/core_smoke.js).
+# SQLite, zstd, libsodium and libxml2 come built for WebAssembly from
+# WASM_DEPS (headers in include/, static libraries in lib/).  Of lib/, only
+# what the server and the reader pull in (the members a native link of
+# test_web takes from libsmz.a): no packer, no writer, no Markdown.
+# SMZW_BUILD is what smzw_version() returns (the single-file build passes
+# the module's hash).  emcc needs NODE_PATH for its own JavaScript tools.
+WASM       ?= build-wasm
+WASM_DEPS  ?= $(WASM)/deps
+SMZW_BUILD ?= dev
+EMCC       ?= emcc
+EMAR       ?= emar
+WASM_ENV   := NODE_PATH=/usr/share/nodejs
+WASM_LIB_SRC := lib/cache.c lib/error.c lib/format.c lib/reader.c lib/split.c \
+    $(addprefix lib/sign/,archive.c keys.c minisign.c util.c) \
+    $(addprefix lib/search/,match.c query.c rank.c register.c search.c tokenizer.c) \
+    $(addprefix lib/text/,date.c entry_text.c escape.c html.c json.c lang.c size.c url.c utf8.c) \
+    lib/util/file.c lib/util/strbuf.c
+WASM_SRC   := $(WASM_LIB_SRC) $(filter-out server/server.c,$(SRV_SRC)) $(WEB_SRC)
+WASM_OBJ   := $(WASM_SRC:%.c=$(WASM)/obj/%.o)
+WASM_CFLAGS = -std=c11 -D_DEFAULT_SOURCE -D_GNU_SOURCE $(WARN) -Oz -Iinclude -Ilib -I$(WASM)/include \
+    -I$(WASM_DEPS)/include -I$(WASM_DEPS)/include/libxml2 -MMD -MP
+WASM_EXPORTS := _smzw_open,_smzw_errmsg,_smzw_warnings,_smzw_request,_smzw_response,_smzw_version,_malloc,_free
+WASM_LDFLAGS := -Oz -sMODULARIZE=1 -sEXPORT_NAME=createSmz -sSINGLE_FILE=1 -sENVIRONMENT=worker,node \
+    -sALLOW_MEMORY_GROWTH=1 -sEXPORTED_FUNCTIONS=[$(WASM_EXPORTS)] \
+    -sEXPORTED_RUNTIME_METHODS=[FS,cwrap,ccall,UTF8ToString,HEAPU8] -lworkerfs.js -lnodefs.js
+WASM_LIBS   = $(WASM_DEPS)/lib/libsqlite3.a $(WASM_DEPS)/lib/libzstd.a $(WASM_DEPS)/lib/libsodium.a \
+    $(WASM_DEPS)/lib/libxml2.a
+
+.PHONY: wasm-core
+wasm-core: $(WASM)/smz-core.js
+
+# civetweb.h (declarations only) for web/mg_mem.c: Debian's, copied at build
+# time, never committed.
+$(WASM)/include/civetweb.h: /usr/include/civetweb.h
+	@mkdir -p $(dir $@)
+	cp $< $@
+
+$(WASM)/obj/%.o: %.c $(WASM)/include/civetweb.h | $(WASM_DEPS)/.done
+	@mkdir -p $(dir $@)
+	$(WASM_ENV) $(EMCC) $(WASM_CFLAGS) -c $< -o $@
+$(WASM)/obj/web/wasm_api.o: WASM_CFLAGS += -DSMZW_BUILD='"$(SMZW_BUILD)"'
+# A change of SMZW_BUILD rebuilds wasm_api.o (the stamp holds the last one).
+$(WASM)/obj/web/wasm_api.o: $(WASM)/obj/.build-$(SMZW_BUILD)
+$(WASM)/obj/.build-$(SMZW_BUILD):
+	@mkdir -p $(dir $@) && rm -f $(WASM)/obj/.build-* && touch $@
+
+$(WASM)/smz-core.js: $(WASM_OBJ) $(WASM_LIBS)
+	$(WASM_ENV) $(EMCC) $(WASM_LDFLAGS) -o $@ $(WASM_OBJ) $(WASM_LIBS)
 
 # libFuzzer with clang: FUZZ_SECONDS per target; new interesting inputs are
 # kept in tests/fuzz/corpus/NAME (commit them: make test replays them).
@@ -255,4 +319,4 @@ install: all
 clean:
 	rm -rf build build-asan build-ubsan build-fuzz bin samples.smz
 
--include $(LIB_OBJ:.o=.d) $(PACK_OBJ:.o=.d) $(READER_OBJ:.o=.d)
+-include $(LIB_OBJ:.o=.d) $(PACK_OBJ:.o=.d) $(READER_OBJ:.o=.d) $(WEB_OBJ:.o=.d) $(WASM_OBJ:.o=.d)

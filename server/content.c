@@ -424,7 +424,7 @@ static archive *named(req *q)
 int h_random(req *q)
 {
     uint64_t seed = 0;
-    if (getrandom(&seed, sizeof seed, 0) != (ssize_t)sizeof seed)
+    if (getentropy(&seed, sizeof seed) != 0)
         seed = (uint64_t)time(NULL) ^ (uint64_t)(uintptr_t)q;
     archive *a = named(q);
     char any[4];

@@ -22,7 +22,7 @@
 #include "util/strbuf.h"
 
 /* What http.c must know of the server it answers for.  Set up by the
- * dispatch (server.c) at start, read-only after. */
+ * dispatch (dispatch.c) at start, read-only after. */
 typedef struct http_site {
     char root[128];   /* URL root without trailing '/', "" for none */
     char address[64]; /* the address we listen on */

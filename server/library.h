@@ -60,6 +60,12 @@ typedef struct registry {
     pthread_mutex_t lock;
     int loaded;
     smz_keyring *trusted; /* --trust keys, or NULL */
+    /* The content of archives signed by a trusted key is checked in the
+     * background (sigcheck.c's thread, which smz_server_start starts): set
+     * once, before any request.  Without it (smz_server_open alone: the
+     * WebAssembly module has no threads) they stay SIG_CHECKING, and the
+     * library says their content is not checked. */
+    int checks_content;
     void (*warn)(void *ctx, const char *message);
     void *ctx;
     /* Called by reg_load for each readable archive with its open reader

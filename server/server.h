@@ -1,13 +1,24 @@
-/* smz serve: the web reader, as the smz front-end sees it.
+/* smz serve: the web reader, as its front-ends see it.
  *
  * smz_server_new() makes the handle; smz_server_start() checks the
  * options, registers the archives (a folder adds every .smz in it; nothing
  * is opened yet: archives open lazily on the first request that needs them)
  * and starts CivetWeb in handler-only mode (no document root, no CGI, no
  * uploads).  The caller waits for a signal and calls smz_server_free(),
- * which stops it.  Errors as everywhere in Samizdat (smz/error.h): the code
- * is returned and the message is on the handle (smz_server_errmsg).  The
- * server itself never prints: warnings go to opts->warn. */
+ * which stops it.
+ *
+ * A front-end with a listener of its own (the WebAssembly module, web/)
+ * calls smz_server_open() instead, which does all of that but listen, and
+ * has each request answered by smz_server_answer() on a connection it made
+ * itself (it implements the few CivetWeb calls that read a request and
+ * write its answer: mg_get_request_info, mg_get_header, mg_get_var2,
+ * mg_write, mg_get_response_code_text, mg_disable_connection_keep_alive).
+ * Those two start no thread and do not need CivetWeb's start-up: they live
+ * in server/dispatch.c, smz_server_start in server/server.c.
+ *
+ * Errors as everywhere in Samizdat (smz/error.h): the code is returned and
+ * the message is on the handle (smz_server_errmsg).  The server itself
+ * never prints: warnings go to opts->warn. */
 #ifndef SMZ_SERVER_H
 #define SMZ_SERVER_H
 
@@ -45,6 +56,10 @@ typedef struct smz_serve_opts {
 } smz_serve_opts;
 
 typedef struct smz_server smz_server;
+/* A worker's own state (a lease on the reader pool, a streaming buffer):
+ * one per thread that answers requests. */
+typedef struct worker smz_server_worker;
+struct mg_connection;
 
 /* A server that is not started yet, to start once; NULL when out of memory. */
 smz_server *smz_server_new(void);
@@ -54,6 +69,22 @@ smz_server *smz_server_new(void);
  * with the reason in smz_server_errmsg(S).  S is then good only for
  * smz_server_free. */
 smz_err smz_server_start(smz_server *s, const smz_serve_opts *o);
+/* Sets S up as O says, as smz_server_start does, but listens nowhere and
+ * starts no thread: the content of archives signed by a trusted key is
+ * not checked (their signature only, as on the library's first look).
+ * Same results and errors as smz_server_start but for SMZ_E_IO from
+ * listening. */
+smz_err smz_server_open(smz_server *s, const smz_serve_opts *o);
+/* Reads every archive's metadata now rather than on the first request
+ * (warnings go to O's warn); the number of readable archives. */
+size_t smz_server_load(smz_server *s);
+/* A worker for S, to answer requests with; NULL when out of memory. */
+smz_server_worker *smz_server_worker_new(smz_server *s);
+void smz_server_worker_free(smz_server_worker *w);
+/* Answers the request waiting on C (read and written through CivetWeb's
+ * calls) with W (may be NULL: answered 503); returns its HTTP status.
+ * One request at a time per worker. */
+int smz_server_answer(smz_server *s, smz_server_worker *w, struct mg_connection *c);
 /* Why the last call failed: one line, owned by S, "no error" when none. */
 const char *smz_server_errmsg(const smz_server *s);
 /* The base URL, e.g. "http://127.0.0.1:8080/library/", once started.

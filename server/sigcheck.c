@@ -236,8 +236,16 @@ void sig_html(smz_strbuf *b, registry *g, const archive *a)
     switch (v.sig) {
     case SIG_NONE: smz_strbuf_adds(b, "Not signed"); break;
     case SIG_CHECKING:
-        smz_strbuf_addf(b, "Signed by trusted key <code>%s</code> &middot; checking the content&hellip;",
-                        v.keyid);
+        if (g->checks_content)
+            smz_strbuf_addf(
+                b, "Signed by trusted key <code>%s</code> &middot; checking the content&hellip;",
+                v.keyid);
+        else
+            smz_strbuf_addf(
+                b,
+                "Signed by trusted key <code>%s</code> &middot; the content is not checked here "
+                "(<code>smz verify</code> checks it)",
+                v.keyid);
         break;
     case SIG_GOOD:
         smz_strbuf_addf(b, "&#10003; Signed by trusted key <code>%s</code> &middot; verified", v.keyid);

@@ -1,6 +1,6 @@
 /* The server's shared state as the pages and handlers see it: the settings
- * and parts smz_server_new() and smz_server_start() put together (server.c), and each worker
- * thread's own state.
+ * and parts smz_server_new() and smz_server_open() put together
+ * (dispatch.c), and each worker's own state.
  *
  * Threading: CivetWeb runs each request on one of a fixed set of worker
  * threads.  Each worker owns a `worker` (the reader handles its current
@@ -36,9 +36,14 @@ struct smz_server {
     unsigned char bar_key[32];
     char skin_v[17]; /* version of our CSS/JS, for cache busting */
     char url[256];
-    char **options;    /* CivetWeb options we built */
-    int started;       /* smz_server_start was called (once only) */
-    char errmsg[1024]; /* why smz_server_start failed (smz_server_errmsg) */
+    int v6;         /* the address is an IPv6 one */
+    int threads;    /* CivetWeb's worker threads, as many guard slots */
+    char **options; /* CivetWeb options we built */
+    /* Stops CivetWeb (server.c), set once it listens: smz_server_free
+     * calls it (NULL: not listening). */
+    void (*stop_listening)(struct smz_server *s);
+    int started;       /* smz_server_open was called (once only) */
+    char errmsg[1024]; /* why smz_server_open/start failed (smz_server_errmsg) */
     /* The background signature check (sigcheck.c). */
     pthread_t sig_thread;
     int sig_started;

@@ -11,7 +11,7 @@
 #   5 site sigcheck                the server's shared state; signatures
 #   6 pages                        our HTML
 #   7 content query opds assets    the handlers
-#   8 server                       dispatch, start and stop
+#   8 server dispatch              start and stop; state and routing
 # A new file of server/ must be given its layer here.  The checker is also
 # run on a small tree with an upward include and a cycle, which it must
 # refuse (a test that can fail).
@@ -22,7 +22,7 @@ cat > layers.py <<'PY'
 import os, re, sys
 LAYERS = {"limits": 1, "json": 1, "gate": 1, "guard": 1, "library": 2, "pool": 3,
           "http": 4, "site": 5, "sigcheck": 5, "pages": 6, "content": 7, "query": 7, "opds": 7,
-          "assets": 7, "server": 8}
+          "assets": 7, "server": 8, "dispatch": 8}
 top = sys.argv[1]
 files = sorted(f for f in os.listdir(top) if f.endswith((".c", ".h")))
 edges = {}
