@@ -36,22 +36,29 @@ XML2_DEB=libxml2=2.9.14+dfsg-1.3~deb12u6
 XML2_ORIG=libxml2_2.9.14+dfsg.orig.tar.xz
 XML2_SHA=4fe913dec8b1ab89d13b489b419a8203176ea39e931eaa0d25b17eafb9c279e9
 
-# -Oz: the module travels inside one HTML file, so size beats speed; the
-# reader's hot paths (zstd, FTS5) stay fast enough.  No threads, no asm.
-OPT="-Oz"
 export NODE_PATH="${NODE_PATH:-/usr/share/nodejs}"
 export EMCC_SKIP_SANITY_CHECK=1
 
 out=${1:-build-wasm/deps}
-mkdir -p "$out"
-out=$(cd "$out" && pwd)
-top=$(dirname "$out")
+mkdir -p "$(dirname "$out")"
+top=$(cd "$(dirname "$out")" && pwd)
+out=$top/$(basename "$out")
+# Built into a fresh folder that replaces OUT only when all four are done:
+# the WebAssembly module's build never sees a half-made set.
+dst=$out.new
 dl=$top/dl
 src=$top/src
+# -Oz: the module travels inside one HTML file, so size beats speed; the
+# reader's hot paths (zstd, FTS5) stay fast enough.  No build folder in the
+# objects (libsodium keeps its asserts, as Debian's build does, and their
+# messages name the source file): the same sources give the same bytes.
+OPT="-Oz -ffile-prefix-map=$src/="
+cc1() { emcc -Oz -ffile-prefix-map="$src/"= "$@"; }
 jobs=$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 2)
 
 say() { printf 'wasm-deps: %s\n' "$*" >&2; }
 die() { say "$*"; exit 1; }
+case $top in *[[:space:]]*) die "$top: a build folder without spaces, please (configure)" ;; esac
 
 for t in emcc emar emconfigure emmake npm apt-get dpkg-source sha256sum tar make; do
     command -v "$t" >/dev/null 2>&1 || die "$t not found; run scripts/deps.sh wasm"
@@ -122,7 +129,8 @@ deb_fetch() {
         { cat "$dl/dpkg-source-$4.log" >&2; die "dpkg-source -x $dsc failed"; }
 }
 
-mkdir -p "$dl" "$src" "$out/lib" "$out/include"
+rm -rf "$dst"
+mkdir -p "$dl" "$src" "$dst/lib" "$dst/include"
 
 # --- SQLite ------------------------------------------------------------------
 build_sqlite() {
@@ -134,14 +142,14 @@ build_sqlite() {
     # files: no mmap, no threads, no extensions; FTS5 for search and the JSON
     # functions (built in since 3.38) for the catalogue.  As Debian's build:
     # dbstat (smz info's index size), math functions, LIKE never matches blobs.
-    emcc $OPT -c "$src/sqlite/sqlite3.c" -o "$src/sqlite/sqlite3.o" \
+    cc1 -c "$src/sqlite/sqlite3.c" -o "$src/sqlite/sqlite3.o" \
         -DSQLITE_ENABLE_FTS5 -DSQLITE_THREADSAFE=0 -DSQLITE_MAX_MMAP_SIZE=0 \
         -DSQLITE_OMIT_LOAD_EXTENSION -DSQLITE_DEFAULT_MEMSTATUS=0 \
         -DSQLITE_OMIT_DEPRECATED -DSQLITE_OMIT_SHARED_CACHE \
         -DSQLITE_ENABLE_DBSTAT_VTAB -DSQLITE_ENABLE_MATH_FUNCTIONS -DSQLITE_LIKE_DOESNT_MATCH_BLOBS
-    rm -f "$out/lib/libsqlite3.a"
-    emar rcs "$out/lib/libsqlite3.a" "$src/sqlite/sqlite3.o"
-    cp "$src/sqlite/sqlite3.h" "$out/include/"
+    rm -f "$dst/lib/libsqlite3.a"
+    emar rcs "$dst/lib/libsqlite3.a" "$src/sqlite/sqlite3.o"
+    cp "$src/sqlite/sqlite3.h" "$dst/include/"
 }
 
 # --- zstd --------------------------------------------------------------------
@@ -157,7 +165,7 @@ build_zstd() {
     z=$src/zstd/lib
     for c in "$z"/common/*.c "$z"/compress/*.c "$z"/decompress/*.c; do
         o=${c%.c}.o
-        { emcc $OPT -c "$c" -o "$o" -DZSTD_LEGACY_SUPPORT=0 -DZSTD_DISABLE_ASM \
+        { cc1 -c "$c" -o "$o" -DZSTD_LEGACY_SUPPORT=0 -DZSTD_DISABLE_ASM \
             -DXXH_NAMESPACE=ZSTD_ -DZSTD_TRACE=0 -DDEBUGLEVEL=0 -DZSTD_NO_INTRINSICS ||
             touch "$z/.failed"; } &
         objs="$objs $o"
@@ -166,10 +174,10 @@ build_zstd() {
     done
     wait
     [ ! -e "$z/.failed" ] || die "zstd build failed"
-    rm -f "$out/lib/libzstd.a"
+    rm -f "$dst/lib/libzstd.a"
     # shellcheck disable=SC2086  # objs is a list of paths without spaces
-    emar rcs "$out/lib/libzstd.a" $objs
-    cp "$z/zstd.h" "$z/zstd_errors.h" "$z/zdict.h" "$out/include/"
+    emar rcs "$dst/lib/libzstd.a" $objs
+    cp "$z/zstd.h" "$z/zstd_errors.h" "$z/zdict.h" "$dst/include/"
 }
 
 # --- libsodium ---------------------------------------------------------------
@@ -198,7 +206,7 @@ build_sodium() {
     for c in $(cd "$s/src/libsodium" && find . -name '*.c' | sort); do
         o=$s/obj/$(printf '%s' "${c#./}" | tr / _ | sed 's/\.c$/.o/')
         mkdir -p "$s/obj"
-        { emcc $OPT -c "$s/src/libsodium/$c" -o "$o" -I"$inc/sodium" -I"$inc" \
+        { cc1 -c "$s/src/libsodium/$c" -o "$o" -I"$inc/sodium" -I"$inc" \
             -DCONFIGURED=1 -DNATIVE_LITTLE_ENDIAN=1 -DHAVE_C_VARARRAYS=1 \
             -DHAVE_ALLOCA_H=1 -DHAVE_ALLOCA=1 -DHAVE_POSIX_MEMALIGN=1 -DHAVE_GETPID=1 \
             -DHAVE_NANOSLEEP=1 -Wno-unused-function -Wno-unknown-pragmas ||
@@ -208,14 +216,14 @@ build_sodium() {
     done
     wait
     [ ! -e "$s/.failed" ] || die "libsodium build failed"
-    rm -f "$out/lib/libsodium.a"
+    rm -f "$dst/lib/libsodium.a"
     # shellcheck disable=SC2086
-    emar rcs "$out/lib/libsodium.a" $objs
-    rm -rf "$out/include/sodium"
-    mkdir -p "$out/include/sodium"
-    cp "$inc/sodium.h" "$out/include/"
+    emar rcs "$dst/lib/libsodium.a" $objs
+    rm -rf "$dst/include/sodium"
+    mkdir -p "$dst/include/sodium"
+    cp "$inc/sodium.h" "$dst/include/"
     # the public headers only, as `make install` copies them (no private/)
-    cp "$inc"/sodium/*.h "$out/include/sodium/"
+    cp "$inc"/sodium/*.h "$dst/include/sodium/"
 }
 
 # --- libxml2 -----------------------------------------------------------------
@@ -237,18 +245,18 @@ build_xml2() {
             CFLAGS="$OPT" >configure.log 2>&1 || { tail -30 configure.log >&2; exit 1; }
         emmake make -j"$jobs" libxml2.la >make.log 2>&1 || { tail -30 make.log >&2; exit 1; }
     ) || die "libxml2 build failed (see $src/xml2/*.log)"
-    cp "$src/xml2/.libs/libxml2.a" "$out/lib/"
-    rm -rf "$out/include/libxml" && mkdir -p "$out/include/libxml"
-    cp "$src"/xml2/include/libxml/*.h "$out/include/libxml/"
+    cp "$src/xml2/.libs/libxml2.a" "$dst/lib/"
+    rm -rf "$dst/include/libxml" && mkdir -p "$dst/include/libxml"
+    cp "$src"/xml2/include/libxml/*.h "$dst/include/libxml/"
 }
 
-want=${WASM_DEPS:-sqlite zstd sodium xml2}
-rm -f "$out/.done"
-for l in $want; do
-    case $l in
-    sqlite) build_sqlite ;; zstd) build_zstd ;; sodium) build_sodium ;; xml2) build_xml2 ;;
-    *) die "unknown library $l" ;;
-    esac
-done
-(cd "$out/lib" && ls -l -- *.a) >&2
-(cd "$out/lib" && ls -- *.a) >"$out/.done"
+build_sqlite
+build_zstd
+build_sodium
+build_xml2
+(cd "$dst/lib" && ls -l -- *.a) >&2
+(cd "$dst/lib" && ls -- *.a) >"$dst/.done"
+rm -rf "$out.old"
+if [ -d "$out" ]; then mv "$out" "$out.old"; fi
+mv "$dst" "$out"
+rm -rf "$out.old"
