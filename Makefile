@@ -238,7 +238,7 @@ WASM_DEPS := $(WASM)/deps
 EMCC_ENV  := NODE_PATH=/usr/share/nodejs
 deps-wasm: $(BUILD)/.deps-wasm
 wasm-deps: $(WASM_DEPS)/.done
-$(WASM_DEPS)/.done: scripts/wasm-deps.sh | $(BUILD)/.deps-wasm
+$(WASM_DEPS)/.done: scripts/wasm-deps.sh $(wildcard scripts/wasm-patches/*.patch) | $(BUILD)/.deps-wasm
 	$(EMCC_ENV) scripts/wasm-deps.sh $(WASM_DEPS)
 
 # Each library used as lib/ uses it, checked against known answers under Node.
