@@ -7,16 +7,17 @@
 #
 # Nothing third-party is committed: every source is pinned by version and by
 # the sha256 below, and the build stops when a download differs.
-#  - SQLite and zstd come from the npm packages of the Node bindings we trust
-#    for their amalgamation/lib copies: better-sqlite3 (deps/sqlite3) and
-#    zstd-napi (deps/zstd/lib).  `npm pack` checks the registry's integrity
-#    hash; we check our own pin on the tarball.
+#  - SQLite and zstd come from the npm packages of two Node bindings, which
+#    carry them ready to compile: better-sqlite3 (deps/sqlite3, the
+#    amalgamation) and zstd-napi (deps/zstd/lib).  `npm pack` checks the
+#    registry's integrity hash; we check our own pin on the tarball.
 #  - libsodium and libxml2 come from Debian bookworm's source packages, the
 #    versions the native build links, with Debian's patches (security fixes)
 #    applied by dpkg-source.  apt-get checks every file against the signed
 #    Sources index; we pin the upstream .orig tarball as well.  apt runs with
 #    a private sources list and state under dl/apt: the system's apt
 #    configuration is neither read nor changed.
+# Our own changes to them are the patches in scripts/wasm-patches/.
 # To move a pin: change the version, run the script once, read the sha256 it
 # reports as wrong, check it against upstream, paste it here.  See
 # docs/HACKING.md, "The WebAssembly build's sources".
@@ -90,7 +91,7 @@ apt_dir=$dl/apt
 apt_opts() {
     printf '%s\n' -o "Dir::Etc::SourceList=$apt_dir/sources.list" \
         -o Dir::Etc::SourceParts=/dev/null -o "Dir::State::Lists=$apt_dir/lists" \
-        -o "Dir::Cache=$apt_dir/cache" -o Debug::NoLocking=1
+        -o "Dir::Cache=$apt_dir/cache"
 }
 apt_updated=""
 apt_update() {
@@ -232,6 +233,7 @@ build_xml2() {
     deb_fetch "$XML2_DEB" "$XML2_ORIG" "$XML2_SHA" xml2
     # Our one patch on top of Debian's: keep charsets musl can only decode.
     for p in "$here"/wasm-patches/libxml2-*.patch; do
+        [ -f "$p" ] || continue
         patch -s -p1 -d "$src/xml2" <"$p" || die "$p does not apply"
     done
     say "building libxml2"
