@@ -38,6 +38,8 @@ XML2_ORIG=libxml2_2.9.14+dfsg.orig.tar.xz
 XML2_SHA=4fe913dec8b1ab89d13b489b419a8203176ea39e931eaa0d25b17eafb9c279e9
 
 export NODE_PATH="${NODE_PATH:-/usr/share/nodejs}"
+# Several hundred emcc runs: skip the per-run check of the toolchain's cache
+# (Debian's emscripten ships it prebuilt for its own version).
 export EMCC_SKIP_SANITY_CHECK=1
 
 here=$(cd "$(dirname "$0")" && pwd)
