@@ -54,7 +54,7 @@ LIBSMZ     := $(BUILD)/libsmz.a
 # The server's objects as a library too, for the fuzz target of its parsers.
 LIBSRV     := $(BUILD)/libsmzsrv.a
 
-.PHONY: all deps deps-test deps-lint deps-soak deps-bench test check check-quick lint demo asan ubsan \
+.PHONY: all deps deps-test deps-lint deps-soak deps-bench deps-wasm wasm-deps wasm-deps-test test check check-quick lint demo asan ubsan \
     fuzz sweep failures soak bench install clean
 all: $(BIN)/smz $(BIN)/smz-pack $(UNIT_BIN) $(REPLAY_BIN) $(TOOL_BIN)
 
@@ -307,6 +307,27 @@ $(SOAK_DIR)/pydoc.smz: | deps-soak $(BIN)/smz-pack
 $(SOAK_DIR)/samples.smz: | $(BIN)/smz-pack
 	@mkdir -p $(@D)
 	$(BIN)/smz-pack samples -o $@ --title "Samizdat samples" --language eng --name samples --quiet
+
+# The WebAssembly build's third-party libraries (issue 18): SQLite, zstd,
+# libsodium and libxml2, fetched pinned and hash-checked, built by Debian's
+# emcc into $(WASM_DEPS)/{lib,include} (scripts/wasm-deps.sh; downloads are
+# kept in $(WASM)/dl).  The stamp lists the libraries.  emcc 3.1.6 under a
+# Node.js other than Debian's needs NODE_PATH to find its modules (acorn).
+WASM      ?= build-wasm
+WASM_DEPS := $(WASM)/deps
+EMCC_ENV  := NODE_PATH=/usr/share/nodejs
+deps-wasm: $(BUILD)/.deps-wasm
+wasm-deps: $(WASM_DEPS)/.done
+$(WASM_DEPS)/.done: scripts/wasm-deps.sh $(wildcard scripts/wasm-patches/*.patch) | $(BUILD)/.deps-wasm
+	$(EMCC_ENV) scripts/wasm-deps.sh $(WASM_DEPS)
+
+# Each library used as lib/ uses it, checked against known answers under Node.
+$(WASM)/deps_smoke.js: tests/wasm/deps_smoke.c $(WASM_DEPS)/.done
+	$(EMCC_ENV) emcc -Oz -std=c11 $(WARN) -I$(WASM_DEPS)/include -o $@ $< -L$(WASM_DEPS)/lib \
+	    -lsqlite3 -lzstd -lsodium -lxml2 -sENVIRONMENT=node -sSINGLE_FILE=1 -sALLOW_MEMORY_GROWTH=1 \
+	    -sEXIT_RUNTIME=1
+wasm-deps-test: $(WASM)/deps_smoke.js
+	node $(WASM)/deps_smoke.js
 
 bench: deps-bench $(BIN)/smz $(BIN)/smz-pack $(LIBSMZ)
 	bench/run.sh

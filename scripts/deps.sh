@@ -1,24 +1,33 @@
 #!/bin/sh
 # Installs the Debian packages a make target needs, only those missing.
-# Usage: scripts/deps.sh build|test|soak|bench|lint
+# Usage: scripts/deps.sh build|test|soak|bench|lint|wasm
 # (build, test, soak and bench each include the ones before it; lint is
-# what `make lint` runs: clang-format and shellcheck)
+# what `make lint` runs: clang-format and shellcheck; wasm is what the
+# WebAssembly build needs: emcc, apt-get source's dpkg-source, Node.js and
+# npm, the archive keyring its private apt checks Debian's index with; test
+# includes it)
 set -e
 build="gcc make pkg-config libzstd-dev libarchive-dev libsqlite3-dev libcivetweb-dev
 libmagic-dev libxml2-dev libsodium-dev libcmark-dev"
-test="$build sqlite3 zstd minisign libxml2-utils curl chromium nginx-light clang
+wasm="emscripten dpkg-dev debian-archive-keyring nodejs npm"
+test="$build $wasm firefox-esr sqlite3 zstd minisign libxml2-utils curl chromium nginx-light clang
 postgresql-doc-15 manpages-zh tar gzip xz-utils zip unzip libarchive-tools"
 soak="$test python3 python3.11-doc wrk"
 bench="$soak zim-tools kiwix-tools libzim-dev g++ hyperfine time"
 lint="clang-format shellcheck git"
 case "${1:-build}" in
   build) want=$build ;; test) want=$test ;; soak) want=$soak ;; bench) want=$bench ;;
-  lint) want=$lint ;;
-  *) echo "usage: $0 build|test|soak|bench|lint" >&2; exit 2 ;;
+  lint) want=$lint ;; wasm) want=$wasm ;;
+  *) echo "usage: $0 build|test|soak|bench|lint|wasm" >&2; exit 2 ;;
 esac
+# A name counts as there when an installed package provides it too: Node.js
+# from NodeSource provides (and conflicts with) Debian's npm.
+provided=$(dpkg-query -W -f='${db:Status-Abbrev} ${Provides}\n' 2>/dev/null | sed -n 's/^ii *//p' |
+  tr ',' '\n' | sed 's/^ *//; s/[ (].*//')
 missing=""
 for p in $want; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
+    printf '%s\n' "$provided" | grep -qx "$p" || missing="$missing $p"
 done
 [ -z "$missing" ] && exit 0
 echo "installing:$missing" >&2
