@@ -195,7 +195,7 @@
 
   /* -------------------------------------------------------------- navigation */
 
-  var navSeq = 0;
+  var navSeq = 0, pages = 0;
   var shown = {target: null, frame: null, tok: '', media: []};
   var cur = {archive: null}; /* {name, title, dir, lang} of the archive shown, from the answer's bar */
 
@@ -803,6 +803,7 @@
     var old = $('smz-frame');
     old.replaceWith(f);
     shown = {target: t, frame: f, tok: tok, media: media, my: my};
+    pages++;
     document.title = (title || doc.title ? (title || doc.title) + ' \u2013 ' : '') + 'Samizdat reader';
     $('smz-view').hidden = false;
   }
@@ -966,8 +967,16 @@
       else
         q.removeAttribute('aria-activedescendant');
     }
+    /* No suggestion asked before this may show up after it. */
+    function settle() {
+      clearTimeout(timer);
+      seq++;
+      last = null;
+      close();
+    }
     function search(words) {
       var p = new URLSearchParams(), name = cur.archive ? cur.archive.name : null;
+      settle();
       if (name)
         p.set('content', name);
       p.set('pattern', words);
@@ -976,7 +985,7 @@
     }
     function pick(i) {
       if (i < items.length) {
-        close();
+        settle();
         var u = resolve(items[i].url || '', V + '/');
         if (u && u.internal)
           go(u.target);
@@ -1122,6 +1131,9 @@
       if (r.warnings)
         message(r.warnings.split('\n').filter(Boolean).join(' \u2022 '));
       learnNames();
+      var at = hashParams('at')[0];
+      if (at && at.charAt(0) === '/')
+        history.replaceState(null, '', '#' + at);
       var h = fromHash();
       if (h.target.charAt(0) === '/' && h.target !== '/' && !before.files.length && !before.urls.length)
         render(h);
@@ -1226,18 +1238,23 @@
     });
   }
 
-  /* #url=https://mirror/x.smz (several joined with &): opened at start. */
-  function urlsFromHash() {
+  /* #url=https://mirror/x.smz (several joined with &): opened at start;
+   * &at=/content/x/a.html (URL-encoded) names the page to show first. */
+  function hashParams(name) {
     var h = location.hash.slice(1);
     if (!/^url=/.test(h))
       return [];
-    return h.split('&').filter(function (p) { return /^url=/.test(p); }).map(function (p) {
+    return h.split('&').filter(function (p) { return p.indexOf(name + '=') === 0; }).map(function (p) {
       try {
-        return decodeURIComponent(p.slice(4));
+        return decodeURIComponent(p.slice(name.length + 1));
       } catch (e) {
-        return p.slice(4);
+        return p.slice(name.length + 1);
       }
-    }).filter(function (u) { return /^https?:\/\//i.test(u); });
+    });
+  }
+
+  function urlsFromHash() {
+    return hashParams('url').filter(function (u) { return /^https?:\/\//i.test(u); });
   }
 
   function init() {
@@ -1256,12 +1273,15 @@
   window.smzReader = {
     state: function () {
       return {opened: state.opened, version: state.version, names: state.names.slice(),
-              shown: shown.target, archive: cur.archive, build: BUILD, busy: document.body.classList.contains('smz-busy')};
+              shown: shown.target, pages: pages, archive: cur.archive, build: BUILD, busy: document.body.classList.contains('smz-busy')};
     },
     ask: function (target, range) {
       return ask(target, range).then(function (r) {
         return {status: r.status, headers: r.headers, length: r.body.length,
-                text: r.body.length < 1048576 ? new TextDecoder().decode(r.body) : ''};
+                text: r.body.length < 1048576 ? new TextDecoder().decode(r.body) : '',
+                hex: r.body.length <= 64 ? Array.from(r.body, function (b) {
+                  return (b + 256).toString(16).slice(1);
+                }).join('') : ''};
       });
     },
   };

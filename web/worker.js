@@ -114,6 +114,11 @@ function mountUrl(url) {
   return dir + '/' + name;
 }
 
+/* Messages name files by their FS path: the user knows only the name. */
+function plain(s) {
+  return String(s || '').replace(/\/(in|url)\/\d+\//g, '');
+}
+
 function open(m) {
   return ready(true).then(function () {
     var old = mounts;
@@ -142,13 +147,13 @@ function open(m) {
         err += ' ' + httpfsError;
       unmountAll(mounts);
       mounts = old;
-      return {t: 'opened', ok: false, error: err, warnings: api.warnings()};
+      return {t: 'opened', ok: false, error: plain(err), warnings: plain(api.warnings())};
     }
     unmountAll(old);
     var w = api.warnings();
     if (httpfsError)
       w = (w ? w + '\n' : '') + httpfsError;
-    return {t: 'opened', ok: true, error: '', warnings: w, version: api.version()};
+    return {t: 'opened', ok: true, error: '', warnings: plain(w), version: api.version()};
   });
 }
 
