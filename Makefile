@@ -50,7 +50,7 @@ LIBSMZ     := $(BUILD)/libsmz.a
 LIBSRV     := $(BUILD)/libsmzsrv.a
 
 .PHONY: all deps deps-test deps-lint deps-soak deps-bench test check check-quick lint demo asan ubsan \
-    fuzz sweep failures soak bench install clean
+    fuzz sweep failures soak bench install clean wasm
 all: $(BIN)/smz $(BIN)/smz-pack $(UNIT_BIN) $(REPLAY_BIN) $(TOOL_BIN)
 
 # Installs missing Debian packages (scripts/deps.sh GROUP); the stamp keeps it
@@ -230,6 +230,15 @@ $(SOAK_DIR)/samples.smz: | $(BIN)/smz-pack
 
 bench: deps-bench $(BIN)/smz $(BIN)/smz-pack $(LIBSMZ)
 	bench/run.sh
+
+# The browser reader (issue 18): web/'s page, worker and stylesheet and the
+# module (make wasm-core: build-wasm/smz-core.js) inlined into one HTML file,
+# build-wasm/smz-reader.html, by scripts/web-build.py (byte-identical for
+# the same input).  Its browser tests are tests/cli/reader_*.sh.
+wasm: wasm-core build-wasm/smz-reader.html
+build-wasm/smz-reader.html: build-wasm/smz-core.js scripts/web-build.py server/assets.c \
+    $(wildcard web/*.html web/*.js web/*.css)
+	python3 scripts/web-build.py --module build-wasm/smz-core.js --out $@
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1

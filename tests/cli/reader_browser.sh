@@ -1,0 +1,49 @@
+# shellcheck shell=bash
+# Browser test of the reader (issue 18): headless Chromium opens
+# build-wasm/smz-reader.html through file://, picks archives in its file
+# input and uses it as a person would (tests/browser/reader_flow.py):
+# library, links, a redirect, an image and a stylesheet, search in English
+# and Chinese compared with `smz search --json`, suggestions, random, media
+# read in ranges, a 10,000-entry archive, a damaged archive, phone width and
+# dark mode, and the sandbox proof.  Screenshots stay in the scratch folder;
+# SMZ_SCREENSHOTS=DIR keeps them.  Skipped when the reader is not built
+# (make wasm).
+. "$TOP/tests/lib.sh"
+cd "$T" || exit 1
+READER=$TOP/build-wasm/smz-reader.html
+
+if [ ! -f "$READER" ]; then
+    echo "ok - reader browser test # SKIP build-wasm/smz-reader.html is not built (make wasm)"
+    done_testing
+fi
+if [ ! -x "${CHROMIUM:-/usr/bin/chromium}" ]; then
+    echo "ok - reader browser test # SKIP no chromium"
+    done_testing
+fi
+check "the reader is one file under 4 MB" test "$(stat -c %s "$READER")" -le 4000000
+check_grep "... with a <noscript> line that points to smz serve" '<noscript>.*smz serve' "$READER"
+check_fails "... that loads nothing from elsewhere" grep -qiE '<(script|link|img|iframe)[^>]+(src|href)="(https?:)?//' "$READER"
+
+mkdir -p lib
+"$SMZ_PACK" "$TOP/samples" -o lib/samples.smz --quiet
+python3 "$TOP/tests/browser/reader_site.py" site/root
+"$SMZ_PACK" site/root -o lib/site.smz --name site --redirects site/redirects.tsv --quiet
+cp site/root/media/tone.wav lib/tone.wav
+python3 "$TOP/tests/tools/gen_collection.py" gen 10000 >/dev/null
+"$SMZ_PACK" gen/site -o lib/gen.smz --name gen --quiet 2>/dev/null
+check "the test archives are packed" test -s lib/samples.smz -a -s lib/site.smz -a -s lib/gen.smz
+head -c 20000 lib/samples.smz >lib/bad.smz
+
+python3 "$TOP/tests/browser/reader_flow.py" "file://$READER" "$T/lib" shots "$SMZ"
+rc=$?
+[ $rc -eq 0 ] || bad "the reader's browser flow (see shots/chromium.log)"
+for f in start library article site search search-zh suggest about library-phone-dark corrupt probe; do
+    check "screenshot $f.png saved" python3 -c "
+import struct
+d = open('shots/$f.png', 'rb').read(24)
+assert d[:8] == b'\x89PNG\r\n\x1a\n' and struct.unpack('>II', d[16:24])[0] >= 390"
+done
+if [ -n "${SMZ_SCREENSHOTS:-}" ]; then
+    mkdir -p "$SMZ_SCREENSHOTS" && for f in shots/*.png; do cp "$f" "$SMZ_SCREENSHOTS/reader-$(basename "$f")"; done
+fi
+done_testing
