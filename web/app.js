@@ -1222,6 +1222,14 @@
       if (cur.archive)
         go('/content/' + encodeURIComponent(cur.archive.name) + '/');
     });
+    /* The skip link moves focus into the page shown; the address (the
+     * hash) keeps naming that page. */
+    document.querySelector('.smz-skip').addEventListener('click', function (e) {
+      e.preventDefault();
+      var f = $('smz-frame');
+      if (f && !$('smz-view').hidden)
+        f.focus();
+    });
     var about = $('smz-about');
     $('smz-about-btn').addEventListener('click', function () {
       $('smz-about-module').textContent = state.version ? state.version : 'not loaded yet';

@@ -199,11 +199,22 @@ def main():
         q.screenshot(os.path.join(out, "corrupt.png"))
 
         # --- the sandbox: an archived script with scripts on ---
+        # (opened with an address in the hash, as after a reload: the
+        # files picked again, that page shows first)
         z = b.new_page()
-        z.goto(url)
+        z.goto(url + "#/content/site/a/page1.html")
         z.eval("document.getElementById('smz-scripts').checked = true")
-        pick(z, [arch["samples"], arch["site"]])
-        wait_shown(z, timeout=60)
+        pick(z, [arch["samples"], arch["site"], os.path.join(lib, "hostile.smz")])
+        t = wait_shown(z, timeout=60)
+        ok(t == "/content/site/a/page1.html", "reopened after a reload, the page in the address shows (%s)" % t)
+        go(z, "/content/hostile/")
+        t = wait_shown(z, lambda t: t.startswith("/content/hostile/"))
+        ok(t, "a hostile archive's main page shows (%s)" % t)
+        ok(z.eval("document.getElementById('smz-title').dir") == "rtl",
+           "an Arabic archive's title is right-to-left in our bar")
+        ok(z.eval("document.getElementById('smz-title').textContent").startswith('<script>'),
+           "... and its hostile title is text, not markup")
+        z.screenshot(os.path.join(out, "hostile.png"))
         go(z, "/content/site/probe.html")
         wait_shown(z, lambda t: t.endswith("probe.html"))
         res = frame_wait(z, "(function(){var o=document.getElementById('out');"

@@ -29,9 +29,17 @@ mkdir -p lib
 python3 "$TOP/tests/browser/reader_site.py" site/root
 "$SMZ_PACK" site/root -o lib/site.smz --name site --redirects site/redirects.tsv --quiet
 cp site/root/media/tone.wav lib/tone.wav
+# The serve tests' hostile site (titles that try to break out, an Arabic
+# archive: right to left).
+python3 "$TOP/tests/browser/site.py" hostile/root
+"$SMZ_PACK" hostile/root -o lib/hostile.smz --name hostile --language ara --redirects hostile/redirects.tsv \
+    --title '<script>alert("title")</script> Hostile & Co' --quiet 2>/dev/null
 python3 "$TOP/tests/tools/gen_collection.py" gen 10000 >/dev/null
 "$SMZ_PACK" gen/site -o lib/gen.smz --name gen --quiet 2>/dev/null
-check "the test archives are packed" test -s lib/samples.smz -a -s lib/site.smz -a -s lib/gen.smz
+check "the test archives are packed" test -s lib/samples.smz -a -s lib/site.smz -a -s lib/gen.smz -a -s lib/hostile.smz
+python3 "$TOP/scripts/web-build.py" --module "$TOP/build-wasm/smz-core.js" --out a.html >/dev/null
+python3 "$TOP/scripts/web-build.py" --module "$TOP/build-wasm/smz-core.js" --out b.html >/dev/null
+check "the reader builds byte-identical twice" cmp -s a.html b.html
 head -c 20000 lib/samples.smz >lib/bad.smz
 
 python3 "$TOP/tests/browser/reader_flow.py" "file://$READER" "$T/lib" shots "$SMZ"
