@@ -262,7 +262,7 @@
       return show(x.t, x.r, h.frag, my);
     }).catch(function (e) {
       if (my === navSeq)
-        showError(e.message || String(e));
+        showError(e.message || String(e), target);
     }).then(function () {
       if (my === navSeq)
         busy(false);
@@ -905,8 +905,8 @@
     $('smz-msg').hidden = true;
   }
 
-  /* An error in place of the page: never a blank or hung frame. */
-  function showError(text) {
+  /* An error in place of the page at TARGET: never a blank or hung frame. */
+  function showError(text, target) {
     var doc = document.implementation.createHTMLDocument('Error');
     doc.body.innerHTML = '<main style="font:16px/1.5 system-ui,sans-serif;max-width:40rem;margin:2rem auto;' +
       'padding:0 1rem"><h1 style="font-size:1.4rem">This page cannot be shown</h1><p class="smz-err"></p>' +
@@ -915,7 +915,7 @@
     shown = {target: null, frame: null, tok: '', media: []};
     finish(doc, '/', '', navSeq, "default-src 'none'; style-src 'unsafe-inline'", [], null, V + '/',
            'Error');
-    shown.target = null;
+    shown.target = target || null;
     message(text);
   }
 
