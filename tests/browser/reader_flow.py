@@ -177,6 +177,17 @@ def main():
         t = wait_shown(p, lambda t: t.startswith("/content/gen/"))
         ok(t is not None, "the 10,000-entry archive opens (%s)" % t)
 
+        # --- open more: a signed archive and its key ---
+        pick(p, [os.path.join(lib, "signed.smz"), os.path.join(lib, "k.pub")], selector="#smz-files")
+        t = wait_shown(p, lambda t: t == "/", timeout=60)
+        books = frame_wait(p, "document.querySelectorAll('.smz-book').length === 4 && 4")
+        ok(t == "/" and books == 4, "Open adds an archive to the library (%s, %s)" % (t, books))
+        sig = frame_eval(p, "(function(){var s=document.querySelector('.smz-sig[data-trusted=yes]');"
+                            "return s && s.getAttribute('data-key-id')})()")
+        ok(sig == open(os.path.join(lib, "k.id")).read().strip(),
+           "with its .pub, the library says a trusted key signed it (%s)" % sig)
+        p.screenshot(os.path.join(out, "library-signed.png"))
+
         # --- phone width, dark ---
         p.size(390, 844, mobile=True, scale=2, dark=True)
         go(p, "/")

@@ -41,6 +41,8 @@ python3 "$TOP/scripts/web-build.py" --module "$TOP/build-wasm/smz-core.js" --out
 python3 "$TOP/scripts/web-build.py" --module "$TOP/build-wasm/smz-core.js" --out b.html >/dev/null
 check "the reader builds byte-identical twice" cmp -s a.html b.html
 head -c 20000 lib/samples.smz >lib/bad.smz
+"$SMZ" keygen -W -p lib/k.pub -s k.key | sed -n 's/^key id //p' >lib/k.id
+"$SMZ_PACK" "$TOP/samples" -o lib/signed.smz --name signed --sign k.key --quiet
 
 python3 "$TOP/tests/browser/reader_flow.py" "file://$READER" "$T/lib" shots "$SMZ"
 rc=$?
