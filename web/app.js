@@ -129,6 +129,9 @@
    * with AS_BLOB, {..., blob}. */
   function fetchWhole(target, asBlob) {
     return ask(target, 'bytes=0-' + (RANGE - 1)).then(function (r) {
+      /* An empty entry has no byte 0: asked again without a range. */
+      return r.status === 416 ? ask(target, '') : r;
+    }).then(function (r) {
       var cr = /^bytes (\d+)-(\d+)\/(\d+)$/.exec(r.headers['content-range'] || '');
       if (r.status !== 206 || !cr) {
         if (asBlob)

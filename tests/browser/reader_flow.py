@@ -176,6 +176,15 @@ def main():
         go(p, "/content/gen/")
         t = wait_shown(p, lambda t: t.startswith("/content/gen/"))
         ok(t is not None, "the 10,000-entry archive opens (%s)" % t)
+        empty = [ln.split("\t")[0] for ln in open(os.path.join(lib, "gen-expected.tsv"), encoding="utf-8")
+                 if ln.split("\t")[0].endswith(".empty")][:1]
+        if empty:
+            go(p, "/content/gen/" + urllib.parse.quote(empty[0]))
+            t = wait_shown(p, lambda t: t.endswith(".empty"))
+            body = frame_eval(p, "document.body.innerText") if t else None
+            ok(t and body is not None and "This page cannot be shown" not in body,
+               "an empty entry shows (a 416 to the first range is asked again whole) (%s: %r)"
+               % (t, (body or "")[:80]))
 
         # --- open more: a signed archive and its key ---
         pick(p, [os.path.join(lib, "signed.smz"), os.path.join(lib, "k.pub")], selector="#smz-files")

@@ -36,6 +36,7 @@ python3 "$TOP/tests/browser/site.py" hostile/root
     --title '<script>alert("title")</script> Hostile & Co' --quiet 2>/dev/null
 python3 "$TOP/tests/tools/gen_collection.py" gen 10000 >/dev/null
 "$SMZ_PACK" gen/site -o lib/gen.smz --name gen --quiet 2>/dev/null
+cp gen/expected.tsv lib/gen-expected.tsv
 check "the test archives are packed" test -s lib/samples.smz -a -s lib/site.smz -a -s lib/gen.smz -a -s lib/hostile.smz
 python3 "$TOP/scripts/web-build.py" --module "$TOP/build-wasm/smz-core.js" --out a.html >/dev/null
 python3 "$TOP/scripts/web-build.py" --module "$TOP/build-wasm/smz-core.js" --out b.html >/dev/null
