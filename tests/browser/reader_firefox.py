@@ -2,10 +2,13 @@
 Firefox has built in (no geckodriver): opens smz-reader.html from nginx
 with #url= (so no file picker is needed), lets it show a search of the
 samples, compares the hits with `smz search --json`, and takes a
-screenshot.  Prints "ok - ..." lines.
+screenshot; then opens the reader as a file and picks the archive in its
+file input.  Prints "ok - ..." lines.
 
-usage: reader_firefox.py READER_URL OUT_DIR SMZ SAMPLES_SMZ
+usage: reader_firefox.py READER_URL OUT_DIR SMZ SAMPLES_SMZ [READER_FILE]
   READER_URL: e.g. http://127.0.0.1:8080/smz-reader.html#url=...&at=/search?...
+  READER_FILE: also open this file:// and pick SAMPLES_SMZ in its file input
+  (WebDriver BiDi's input.setFiles)
 """
 import base64
 import json
@@ -100,6 +103,7 @@ class Firefox:
 
 def main():
     url, out, smz, samples = sys.argv[1:5]
+    reader_file = sys.argv[5] if len(sys.argv) > 5 else None
     os.makedirs(out, exist_ok=True)
     want = [h["path"] for h in json.loads(subprocess.run(
         [smz, "search", "--json", "--limit", "25", samples, "china"], capture_output=True, text=True).stdout)["results"]]
@@ -137,6 +141,26 @@ def main():
         with open(os.path.join(out, "firefox-search.png"), "wb") as f:
             f.write(base64.b64decode(shot))
         ok(True, "Firefox: screenshot of the search saved")
+
+        # --- the reader as a file, an archive picked in its file input ---
+        if reader_file:
+            ff.call("browsingContext.navigate", context=ctx, url="file://" + reader_file, wait="complete")
+            node = ff.call("script.evaluate", expression="document.getElementById('smz-pick')",
+                           target={"context": ctx}, awaitPromise=False)["result"]
+            ff.call("input.setFiles", context=ctx, element={"sharedId": node["sharedId"]}, files=[samples])
+            deadline, st = time.time() + 60, {}
+            while time.time() < deadline:
+                s = ff.eval(ctx, "window.smzReader ? JSON.stringify(window.smzReader.state()) : ''")
+                st = json.loads(s) if s else {}
+                if st.get("shown") == "/" and not st.get("busy"):
+                    break
+                time.sleep(0.3)
+            ok(st.get("shown") == "/", "Firefox, file://: a picked archive opens in the library (%s)"
+               % st.get("shown"))
+            time.sleep(0.5)
+            shot = ff.call("browsingContext.captureScreenshot", context=ctx)["data"]
+            with open(os.path.join(out, "firefox-file.png"), "wb") as f:
+                f.write(base64.b64decode(shot))
     finally:
         ff.close()
 

@@ -3,8 +3,8 @@
 # built-in WebDriver BiDi (tests/browser/reader_firefox.py), opens
 # build-wasm/smz-reader.html from nginx on 127.0.0.1 with
 # #url=...samples.smz&at=/search?..., shows a search of the samples with
-# the hits of `smz search`, and saves a screenshot (SMZ_SCREENSHOTS=DIR
-# keeps it).  Skipped when the reader is not built (make wasm) or Firefox
+# the hits of `smz search`, then opens it as a file and picks the archive in
+# its file input; saves screenshots (SMZ_SCREENSHOTS=DIR keeps them).  Skipped when the reader is not built (make wasm) or Firefox
 # or nginx is missing.
 . "$TOP/tests/lib.sh"
 cd "$T" || exit 1
@@ -50,12 +50,12 @@ for _ in $(seq 100); do curl -s -o /dev/null "http://127.0.0.1:$NP/" && break; s
 B=http://127.0.0.1:$NP
 python3 "$TOP/tests/browser/reader_firefox.py" \
     "$B/smz-reader.html#url=$B%2Fsamples.smz&at=%2Fsearch%3Fcontent%3Dsamples%26pattern%3Dchina" \
-    shots "$SMZ" www/samples.smz
+    shots "$SMZ" "$T/www/samples.smz" "$READER"
 rc=$?
 [ $rc -eq 0 ] || bad "the reader in Firefox (see shots/firefox.log)"
-check "screenshot firefox-search.png saved" test -s shots/firefox-search.png
+check "screenshots firefox-search.png and firefox-file.png saved" test -s shots/firefox-search.png -a -s shots/firefox-file.png
 if [ -n "${SMZ_SCREENSHOTS:-}" ]; then
-    mkdir -p "$SMZ_SCREENSHOTS" && cp shots/firefox-search.png "$SMZ_SCREENSHOTS/reader-firefox-search.png"
+    mkdir -p "$SMZ_SCREENSHOTS" && for f in shots/*.png; do cp "$f" "$SMZ_SCREENSHOTS/reader-$(basename "$f")"; done
 fi
 kill -QUIT "$(cat "$NGINX_DIR/nginx.pid")"; wait "$NGINX_PID"
 NGINX_DIR=""
