@@ -5,10 +5,12 @@ samples, compares the hits with `smz search --json`, and takes a
 screenshot; then opens the reader as a file and picks the archive in its
 file input.  Prints "ok - ..." lines.
 
-usage: reader_firefox.py READER_URL OUT_DIR SMZ SAMPLES_SMZ [READER_FILE]
+usage: reader_firefox.py READER_URL OUT_DIR SMZ SAMPLES_SMZ [READER_FILE [SITE_SMZ]]
   READER_URL: e.g. http://127.0.0.1:8080/smz-reader.html#url=...&at=/search?...
   READER_FILE: also open this file:// and pick SAMPLES_SMZ in its file input
   (WebDriver BiDi's input.setFiles)
+  SITE_SMZ: picked too, with the archives' scripts on: its probe page
+  (reader_site.py) proves the sandbox in Firefox
 """
 import base64
 import json
@@ -104,6 +106,7 @@ class Firefox:
 def main():
     url, out, smz, samples = sys.argv[1:5]
     reader_file = sys.argv[5] if len(sys.argv) > 5 else None
+    site = sys.argv[6] if len(sys.argv) > 6 else None
     os.makedirs(out, exist_ok=True)
     want = [h["path"] for h in json.loads(subprocess.run(
         [smz, "search", "--json", "--limit", "25", samples, "china"], capture_output=True, text=True).stdout)["results"]]
@@ -147,7 +150,9 @@ def main():
             ff.call("browsingContext.navigate", context=ctx, url="file://" + reader_file, wait="complete")
             node = ff.call("script.evaluate", expression="document.getElementById('smz-pick')",
                            target={"context": ctx}, awaitPromise=False)["result"]
-            ff.call("input.setFiles", context=ctx, element={"sharedId": node["sharedId"]}, files=[samples])
+            ff.eval(ctx, "document.getElementById('smz-scripts').checked = true")
+            files = [samples] + ([site] if site else [])
+            ff.call("input.setFiles", context=ctx, element={"sharedId": node["sharedId"]}, files=files)
             deadline, st = time.time() + 60, {}
             while time.time() < deadline:
                 s = ff.eval(ctx, "window.smzReader ? JSON.stringify(window.smzReader.state()) : ''")
@@ -161,6 +166,22 @@ def main():
             shot = ff.call("browsingContext.captureScreenshot", context=ctx)["data"]
             with open(os.path.join(out, "firefox-file.png"), "wb") as f:
                 f.write(base64.b64decode(shot))
+        # --- the sandbox in Firefox: the probe page, the archives' scripts on ---
+        if reader_file and site:
+            ff.eval(ctx, "location.hash = '#/content/site/probe.html'")
+            res = {}
+            for _ in range(60):
+                kids = ff.call("browsingContext.getTree", root=ctx)["contexts"][0].get("children") or []
+                v = ff.eval(kids[0]["context"], "(function(){var o=document.getElementById('out');"
+                            "return o && o.textContent !== 'probing' ? o.textContent : ''})()",
+                            sandbox="smz-test") if kids else None
+                if v:
+                    res = json.loads(v)
+                    break
+                time.sleep(0.3)
+            ok(res, "Firefox: the probe page's script ran (%s)" % res)
+            for k in ("parent", "top", "network", "local", "other", "other_abs", "storage", "cookie"):
+                ok(res.get(k) == "blocked", "Firefox: an archived script cannot reach %s (%s)" % (k, res.get(k)))
     finally:
         ff.close()
 
