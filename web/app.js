@@ -861,19 +861,27 @@
     });
   }
 
+  function saveBlob(blob, name) {
+    var a = document.createElement('a');
+    a.href = URL.createObjectURL(blob);
+    a.download = name;
+    document.body.appendChild(a);
+    a.click();
+    a.remove();
+  }
+
   function download(target) {
     var name = decodeURIComponent(target.split('/').pop());
+    /* A file picked here is handed back as it is: nothing is copied. */
+    var picked = state.files.filter(function (f) { return f.name === name; })[0];
+    if (picked)
+      return saveBlob(picked, name);
     busy(true);
     fetchWhole(target, true).then(function (r) {
       busy(false);
       if (r.status !== 200)
         throw new Error('The archive cannot be saved (' + r.status + ').');
-      var a = document.createElement('a');
-      a.href = URL.createObjectURL(r.blob);
-      a.download = name;
-      document.body.appendChild(a);
-      a.click();
-      a.remove();
+      saveBlob(r.blob, name);
     }).catch(function (e) {
       busy(false);
       message(e.message);

@@ -69,6 +69,19 @@ def main():
         errors = p.events("Runtime.exceptionThrown")
         ok(not errors, "no script error in the reader (%s)" % errors[:1])
 
+        # --- Download hands back the file picked, byte for byte ---
+        dl = os.path.join(out, "downloads")
+        os.makedirs(dl, exist_ok=True)
+        b.call("Browser.setDownloadBehavior", behavior="allow", downloadPath=dl)
+        frame_click(p, '.smz-book a[href="/download/site.smz"]')
+        got = os.path.join(dl, "site.smz")
+        for _ in range(100):
+            if os.path.exists(got) and os.path.getsize(got) == os.path.getsize(arch["site"]):
+                break
+            b.pump(0.1)
+        ok(os.path.exists(got) and open(got, "rb").read() == open(arch["site"], "rb").read(),
+           "Download saves the archive, byte for byte")
+
         # --- the samples' main page, then an article ---
         frame_click(p, '.smz-book a.smz-primary[href="/content/samples/"]')
         t = wait_shown(p, lambda t: t.startswith("/content/samples/"))

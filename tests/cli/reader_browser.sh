@@ -21,6 +21,8 @@ if [ ! -x "${CHROMIUM:-/usr/bin/chromium}" ]; then
     done_testing
 fi
 check "the reader is one file under 4 MB" test "$(stat -c %s "$READER")" -le 4000000
+check_grep "... whose build hash is the module's (sha256, 16 hex digits)" \
+    "data-build=\"$(sha256sum "$TOP/build-wasm/smz-core.js" | cut -c1-16)\"" "$READER"
 check_grep "... with a <noscript> line that points to smz serve" '<noscript>.*smz serve' "$READER"
 check_fails "... that loads nothing from elsewhere" grep -qiE '<(script|link|img|iframe)[^>]+(src|href)="(https?:)?//' "$READER"
 
