@@ -743,10 +743,15 @@
     doc.querySelectorAll('iframe, frame, object, embed').forEach(function (el) {
       ['src', 'data'].forEach(function (a) { el.removeAttribute(a); });
     });
-    /* A meta refresh to another page of the archive becomes a redirect. */
+    /* A meta refresh to another page of the archive becomes a redirect.
+     * The page's own CSP metas go: written for its original site, they
+     * could only stop our helper script (ours, first, is the fence). */
     var refresh = null;
     doc.querySelectorAll('meta[http-equiv]').forEach(function (el) {
-      if (el.getAttribute('http-equiv').toLowerCase() !== 'refresh')
+      var eq = el.getAttribute('http-equiv').toLowerCase();
+      if (eq === 'content-security-policy' || eq === 'content-security-policy-report-only')
+        el.remove();
+      if (eq !== 'refresh')
         return;
       var m = /^\s*(\d+)\s*[;,]\s*(?:url\s*=\s*)?['"]?([^'"]+)/i.exec(el.getAttribute('content') || '');
       var u = m && internal(m[2]);

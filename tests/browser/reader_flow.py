@@ -117,6 +117,14 @@ def main():
         bg = frame_eval(p, "getComputedStyle(document.getElementById('bg')).backgroundImage")
         ok(bg and bg.startswith('url("data:image/png'), "a url() in CSS becomes a data: URL (%s)" % (bg or "")[:40])
         p.screenshot(os.path.join(out, "site.png"))
+        go(p, "/content/site/own-csp.html")
+        wait_shown(p, lambda t: t.endswith("own-csp.html"))
+        frame_click(p, "#home")
+        t = wait_shown(p, lambda t: t.endswith("index.html"))
+        ok(t == "/content/site/index.html", "a page with a CSP of its own still follows links (%s)" % t)
+        go(p, "/content/site/refresh.html")
+        t = wait_shown(p, lambda t: t.endswith("page1.html"))
+        ok(t == "/content/site/a/page1.html", "a meta refresh inside the archive is followed (%s)" % t)
 
         # --- media, read in ranges of at most 4 MiB ---
         r = p.eval("window.smzReader.ask('/content/site/media/tone.wav', 'bytes=40-47')")

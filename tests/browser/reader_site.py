@@ -81,6 +81,11 @@ def main(top):
     put("media.html", page("A tone", '<audio id="tone" controls src="media/tone.wav"></audio>'))
     put("media/tone.wav", wav(700))  # 5.6 MB: two 4 MiB ranges
     put("probe.html", page("Probe", PROBE))
+    # a page with a CSP of its own (which would stop the reader's helper)
+    put("own-csp.html", page("Own CSP", '<p><a id="home" href="index.html">home</a></p>',
+                             '<meta http-equiv="Content-Security-Policy" content="script-src \'self\'">'))
+    # an old-style redirect page
+    put("refresh.html", page("Moved", "<p>Moved.</p>", '<meta http-equiv="refresh" content="0; url=a/page1.html">'))
     with open(os.path.join(top, "..", "redirects.tsv"), "w") as f:
         f.write("old.html\tOld page\ta/page1.html\n")
 
