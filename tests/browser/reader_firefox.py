@@ -79,7 +79,12 @@ class Firefox:
         target = {"context": context}
         if sandbox:
             target["sandbox"] = sandbox
-        r = self.call("script.evaluate", expression=expr, target=target, awaitPromise=True)
+        try:
+            r = self.call("script.evaluate", expression=expr, target=target, awaitPromise=True)
+        except CDPError as e:
+            if "no such frame" in str(e):  # the reader replaced its frame meanwhile
+                return None
+            raise
         if r.get("type") == "exception":
             return None
         v = r.get("result", {})
