@@ -23,7 +23,7 @@
 
   var V = 'https://smz.invalid';           /* the virtual origin pages are resolved against */
   var TIMEOUT = 30000;                     /* ms an answer may take before the worker is restarted */
-  var OPEN_TIMEOUT = 120000;
+  var OPEN_TIMEOUT = 120000;               /* ms an open may take (a web address is probed) */
   var RANGE = 4 * 1024 * 1024;             /* bytes per request for large entries */
   var MAX_ENTRY = 1024 * 1024 * 1024;      /* an entry larger than this is not read into the page */
   var MAX_SUBRESOURCES = 600;              /* images, styles... per page */
@@ -79,9 +79,12 @@
       var timer = setTimeout(function () {
         if (!pending.has(id))
           return;
-        stopWorker('The archive reader did not answer within ' + Math.round((timeout || TIMEOUT) / 1000) +
-                   ' seconds, so it was stopped. The archive may be damaged; it is opened again ' +
-                   'for the next page.');
+        var secs = Math.round((timeout || TIMEOUT) / 1000);
+        stopWorker(msg.t === 'open'
+          ? 'The archive reader did not answer within ' + secs + ' seconds while opening, so it was ' +
+            'stopped: an archive is damaged, or its web address does not answer.'
+          : 'The archive reader did not answer within ' + secs + ' seconds, so it was stopped. ' +
+            'The archive may be damaged; it is opened again for the next page.');
         restartLater();
       }, timeout || TIMEOUT);
       pending.set(id, {resolve: resolve, reject: reject, timer: timer});
@@ -1298,6 +1301,11 @@
     state: function () {
       return {opened: state.opened, version: state.version, names: state.names.slice(),
               shown: shown.target, pages: pages, archive: cur.archive, build: BUILD, busy: document.body.classList.contains('smz-busy')};
+    },
+    /* Shorter limits, so that a test of a hung worker does not wait. */
+    timeouts: function (request, open) {
+      TIMEOUT = request;
+      OPEN_TIMEOUT = open;
     },
     ask: function (target, range) {
       return ask(target, range).then(function (r) {

@@ -4,7 +4,8 @@ opened as a file (CORS: nginx allows it and exposes Content-Range) and
 from the reader served by the same nginx (no CORS); several archives at
 once; clear messages when the server ignores Range or hides Content-Range.
 
-usage: reader_url.py READER_FILE BASE OUT_DIR SMZ SAMPLES_SMZ
+usage: reader_url.py READER_FILE BASE OUT_DIR SMZ SAMPLES_SMZ [HANG_URL]
+  HANG_URL: an address whose server accepts and never answers
   BASE: nginx's address, e.g. http://127.0.0.1:8080/ serving smz-reader.html
         and the archives at /, /cors/, /norange/ and /hidden/
 """
@@ -35,6 +36,7 @@ def start_error(p):
 
 def main():
     reader, base, out, smz, samples = sys.argv[1:6]
+    hang = sys.argv[6] if len(sys.argv) > 6 else None
     os.makedirs(out, exist_ok=True)
     want = [h["path"] for h in json.loads(subprocess.run(
         [smz, "search", "--json", "--limit", "25", samples, "china"], capture_output=True, text=True).stdout)["results"]]
@@ -87,6 +89,19 @@ def main():
         e = start_error(r)
         ok(e and "404" in e, "an address that is not there: a clear message (%s)" % e)
         ok(not state(r).get("opened"), "... and nothing opens")
+
+        # --- a server that never answers: the worker is stopped, the tab says so ---
+        if hang:
+            r = b.new_page()
+            r.goto("file://%s" % reader)
+            r.eval("window.smzReader.timeouts(3000, 3000)")
+            r.eval("location.hash = %s" % json.dumps("#url=" + Q(hang, safe="")))
+            r.eval("document.getElementById('smz-url').value = %s" % json.dumps(hang))
+            r.click("#smz-urlform button")
+            e = start_error(r)
+            ok(e and "did not answer within 3 seconds" in e, "a hung read: the worker is stopped, a clear message (%s)" % e)
+            ok(r.eval("1 + 1") == 2, "... and the tab still answers")
+            r.screenshot(os.path.join(out, "url-hang.png"))
 
 
 if __name__ == "__main__":

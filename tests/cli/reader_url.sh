@@ -73,7 +73,16 @@ for _ in $(seq 100); do curl -s -o /dev/null "http://127.0.0.1:$NP/" && break; s
 BASE=http://127.0.0.1:$NP/
 check_eq "nginx answers a range of an archive" "$(curl -s -o /dev/null -w '%{http_code}' -r 0-9 "${BASE}cors/samples.smz")" 206
 
-python3 "$TOP/tests/browser/reader_url.py" "$READER" "$BASE" shots "$SMZ" www/samples.smz
+# A server that accepts and never answers (stopped at the end).
+HP=$(free_port)
+python3 -c 'import socket, sys, time
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen(8); held = []
+while True:
+    held.append(s.accept()[0])' "$HP" &
+HANG_PID=$!
+python3 "$TOP/tests/browser/reader_url.py" "$READER" "$BASE" shots "$SMZ" www/samples.smz \
+    "http://127.0.0.1:$HP/hang.smz"
 rc=$?
 [ $rc -eq 0 ] || bad "the reader's #url= flow (see shots/chromium-url.log)"
 whole=$(awk '$7 ~ /samples\.smz$/ && $9 == 200' "$NGINX_DIR/access.log" | grep -vc norange)
@@ -82,6 +91,7 @@ check_grep "... but read in ranges" '"GET /cors/samples.smz HTTP/1.1" 206' "$NGI
 if [ -n "${SMZ_SCREENSHOTS:-}" ]; then
     mkdir -p "$SMZ_SCREENSHOTS" && for f in shots/*.png; do cp "$f" "$SMZ_SCREENSHOTS/reader-$(basename "$f")"; done
 fi
+kill "$HANG_PID"; wait "$HANG_PID" 2>/dev/null
 kill -QUIT "$(cat "$NGINX_DIR/nginx.pid")"; wait "$NGINX_PID"
 NGINX_DIR=""
 done_testing
