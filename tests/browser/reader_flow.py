@@ -116,6 +116,12 @@ def main():
            "the page's stylesheet applies")
         bg = frame_eval(p, "getComputedStyle(document.getElementById('bg')).backgroundImage")
         ok(bg and bg.startswith('url("data:image/png'), "a url() in CSS becomes a data: URL (%s)" % (bg or "")[:40])
+        ok(frame_eval(p, "getComputedStyle(document.getElementById('bg')).borderTopColor") == "rgb(1, 2, 3)",
+           "a stylesheet's @import is inlined")
+        w = frame_wait(p, "(function(){var i=document.getElementById('pic2');return i&&i.complete&&i.naturalWidth})()")
+        ok(w and w > 0, "an image with only a srcset shows (naturalWidth %s)" % w)
+        st = frame_eval(p, "getComputedStyle(document.getElementById('styled')).backgroundImage")
+        ok(st and st.startswith('url("data:image/png'), "a url() in a style attribute becomes a data: URL")
         p.screenshot(os.path.join(out, "site.png"))
         go(p, "/content/site/own-csp.html")
         wait_shown(p, lambda t: t.endswith("own-csp.html"))

@@ -71,11 +71,14 @@ def main(top):
         '<p><a id="lprobe" href="probe.html">probe</a></p>',
         '<p><a id="lout" href="https://example.com/">outside</a></p>',
         '<p><img id="pic" src="img/pic.png" alt="a picture"></p>',
+        '<p><img id="pic2" srcset="img/pic.png 1x, img/bg.png 2x" alt="a srcset"></p>',
+        '<p id="styled" style="background-image: url(img/bg.png)">a style attribute</p>',
         '<div id="bg">background</div>']),
         '<link rel="stylesheet" href="style.css"><link rel="icon" href="img/pic.png">'))
     put("a/page1.html", page("Page one", '<p>The first page. <a id="up" href="../index.html">up</a></p>'))
-    put("style.css", "body { color: rgb(10, 20, 30); }\n"
+    put("style.css", "@import url(\"css/more.css\");\nbody { color: rgb(10, 20, 30); }\n"
         "#bg { width: 40px; height: 40px; background: url('img/bg.png'); }\n")
+    put("css/more.css", "#bg { border: 3px solid rgb(1, 2, 3); }\n")
     put("img/pic.png", png(64, 32, (200, 80, 40)))
     put("img/bg.png", png(8, 8, (20, 160, 60)))
     put("media.html", page("A tone", '<audio id="tone" controls src="media/tone.wav"></audio>'))
