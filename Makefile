@@ -37,9 +37,11 @@ UNIT_SRC   := $(sort $(wildcard tests/unit/test_*.c))
 FUZZ_SRC   := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 SRV_SRC    := $(sort $(wildcard server/*.c))
 
-# The browser reader (web/, `make wasm`), linked into both programs.
-WASM_DIR   := build-wasm
-READER_HTML := $(WASM_DIR)/smz-reader.html
+# The browser reader (web/, `make wasm`; the rules are below), linked into
+# both programs.  Its build folder is shared by every BUILD (asan, ubsan).
+WASM       ?= build-wasm
+WASM_DEPS  ?= $(WASM)/deps
+READER_HTML := $(WASM)/smz-reader.html
 HTML_BLOB  := $(BUILD)/common/reader_html_blob.o
 
 LIB_OBJ    := $(LIB_SRC:%.c=$(BUILD)/%.o)
@@ -54,9 +56,9 @@ LIBSMZ     := $(BUILD)/libsmz.a
 # The server's objects as a library too, for the fuzz target of its parsers.
 LIBSRV     := $(BUILD)/libsmzsrv.a
 
-.PHONY: all deps deps-test deps-lint deps-soak deps-bench deps-wasm wasm-deps wasm-deps-test test check check-quick lint demo asan ubsan \
-    fuzz sweep failures soak bench install clean
-all: $(BIN)/smz $(BIN)/smz-pack $(UNIT_BIN) $(REPLAY_BIN) $(TOOL_BIN)
+.PHONY: all deps deps-test deps-lint deps-soak deps-bench deps-wasm wasm wasm-deps wasm-deps-test \
+    wasm-core test check check-quick lint demo asan ubsan fuzz sweep failures soak bench install clean
+all: $(BIN)/smz $(BIN)/smz-pack $(UNIT_BIN) $(REPLAY_BIN) $(TOOL_BIN) $(READER_HTML) $(WASM)/deps_smoke.js
 
 # Installs missing Debian packages (scripts/deps.sh GROUP); the stamp keeps it
 # from running on every make.  Plain `make` installs nothing.
@@ -80,6 +82,7 @@ $(BUILD)/.libs-ok: | $(if $(DEPS_GROUP),$(BUILD)/.deps-$(DEPS_GROUP))
 	@mkdir -p $(BUILD); missing=""; \
 	for p in $(PKGS); do pkg-config --exists $$p 2>/dev/null || missing="$$missing $$p"; done; \
 	echo '#include <civetweb.h>' | $(CC) -E -x c - >/dev/null 2>&1 || missing="$$missing civetweb"; \
+	for t in emcc node npm python3 dpkg-source; do command -v $$t >/dev/null || missing="$$missing $$t"; done; \
 	if [ -n "$$missing" ]; then echo "missing libraries:$$missing; run 'make deps' (or: scripts/deps.sh build)" >&2; \
 	    exit 1; fi; touch $@
 
@@ -102,7 +105,7 @@ $(HTML_BLOB): $(READER_HTML)
 	{ echo '.section .rodata'; \
 	  echo '.global smz__reader_html_start, smz__reader_html_end, smz__reader_html_hash'; \
 	  echo 'smz__reader_html_start:'; echo '.incbin "$(READER_HTML)"'; echo 'smz__reader_html_end:'; \
-	  echo "smz__reader_html_hash: .asciz \"$$(sha256sum $(WASM_DIR)/smz-core.js | cut -c1-16)\""; \
+	  echo "smz__reader_html_hash: .asciz \"$$(sha256sum $(WASM)/smz-core.js | cut -c1-16)\""; \
 	  echo '.section .note.GNU-stack,"",@progbits'; } > $(@:.o=.S)
 	$(CC) -c -o $@ $(@:.o=.S)
 
@@ -161,11 +164,7 @@ $(BUILD)/tests/test_fuzz_request: tests/fuzz/fuzz_request.c tests/fuzz/replay.c 
 # WASM_DEPS (headers in include/, static libraries in lib/).  Of lib/, only
 # what the server and the reader pull in (the members a native link of
 # test_web takes from libsmz.a): no packer, no writer, no Markdown.
-# SMZW_BUILD is what smzw_version() returns (the single-file build passes
-# the module's hash).  emcc needs NODE_PATH for its own JavaScript tools.
-WASM       ?= build-wasm
-WASM_DEPS  ?= $(WASM)/deps
-SMZW_BUILD ?= dev
+# emcc needs NODE_PATH for its own JavaScript tools.
 EMCC       ?= emcc
 EMAR       ?= emar
 WASM_ENV   := NODE_PATH=/usr/share/nodejs
@@ -185,7 +184,6 @@ WASM_LDFLAGS := -Oz -sMODULARIZE=1 -sEXPORT_NAME=createSmz -sSINGLE_FILE=1 -sENV
 WASM_LIBS   = $(WASM_DEPS)/lib/libsqlite3.a $(WASM_DEPS)/lib/libzstd.a $(WASM_DEPS)/lib/libsodium.a \
     $(WASM_DEPS)/lib/libxml2.a
 
-.PHONY: wasm-core
 wasm-core: $(WASM)/smz-core.js
 
 # civetweb.h (declarations only) for web/mg_mem.c: Debian's, copied at build
@@ -197,11 +195,6 @@ $(WASM)/include/civetweb.h: /usr/include/civetweb.h
 $(WASM)/obj/%.o: %.c $(WASM)/include/civetweb.h | $(WASM_DEPS)/.done
 	@mkdir -p $(dir $@)
 	$(WASM_ENV) $(EMCC) $(WASM_CFLAGS) -c $< -o $@
-$(WASM)/obj/web/wasm_api.o: WASM_CFLAGS += -DSMZW_BUILD='"$(SMZW_BUILD)"'
-# A change of SMZW_BUILD rebuilds wasm_api.o (the stamp holds the last one).
-$(WASM)/obj/web/wasm_api.o: $(WASM)/obj/.build-$(SMZW_BUILD)
-$(WASM)/obj/.build-$(SMZW_BUILD):
-	@mkdir -p $(dir $@) && rm -f $(WASM)/obj/.build-* && touch $@
 
 $(WASM)/smz-core.js: $(WASM_OBJ) $(WASM_LIBS)
 	$(WASM_ENV) $(EMCC) $(WASM_LDFLAGS) -o $@ $(WASM_OBJ) $(WASM_LIBS)
@@ -311,19 +304,17 @@ $(SOAK_DIR)/samples.smz: | $(BIN)/smz-pack
 # The WebAssembly build's third-party libraries (issue 18): SQLite, zstd,
 # libsodium and libxml2, fetched pinned and hash-checked, built by Debian's
 # emcc into $(WASM_DEPS)/{lib,include} (scripts/wasm-deps.sh; downloads are
-# kept in $(WASM)/dl).  The stamp lists the libraries.  emcc 3.1.6 under a
-# Node.js other than Debian's needs NODE_PATH to find its modules (acorn).
-WASM      ?= build-wasm
-WASM_DEPS := $(WASM)/deps
-EMCC_ENV  := NODE_PATH=/usr/share/nodejs
+# kept in $(WASM)/dl).  The stamp lists the libraries.
 deps-wasm: $(BUILD)/.deps-wasm
 wasm-deps: $(WASM_DEPS)/.done
-$(WASM_DEPS)/.done: scripts/wasm-deps.sh $(wildcard scripts/wasm-patches/*.patch) | $(BUILD)/.deps-wasm
-	$(EMCC_ENV) scripts/wasm-deps.sh $(WASM_DEPS)
+$(WASM_LIBS): $(WASM_DEPS)/.done ;
+$(WASM_DEPS)/.done: scripts/wasm-deps.sh $(wildcard scripts/wasm-patches/*.patch) | $(BUILD)/.libs-ok
+	$(WASM_ENV) scripts/wasm-deps.sh $(WASM_DEPS)
 
-# Each library used as lib/ uses it, checked against known answers under Node.
+# Each library used as lib/ uses it, checked against known answers under
+# Node (tests/cli/wasm_deps.sh runs it).
 $(WASM)/deps_smoke.js: tests/wasm/deps_smoke.c $(WASM_DEPS)/.done
-	$(EMCC_ENV) emcc -Oz -std=c11 $(WARN) -I$(WASM_DEPS)/include -o $@ $< -L$(WASM_DEPS)/lib \
+	$(WASM_ENV) $(EMCC) -Oz -std=c11 $(WARN) -I$(WASM_DEPS)/include -o $@ $< -L$(WASM_DEPS)/lib \
 	    -lsqlite3 -lzstd -lsodium -lxml2 -sENVIRONMENT=node -sSINGLE_FILE=1 -sALLOW_MEMORY_GROWTH=1 \
 	    -sEXIT_RUNTIME=1
 wasm-deps-test: $(WASM)/deps_smoke.js
@@ -332,12 +323,22 @@ wasm-deps-test: $(WASM)/deps_smoke.js
 bench: deps-bench $(BIN)/smz $(BIN)/smz-pack $(LIBSMZ)
 	bench/run.sh
 
+# The browser reader (issue 18): web/'s page, worker and stylesheet and the
+# module (make wasm-core: build-wasm/smz-core.js) inlined into one HTML file,
+# build-wasm/smz-reader.html, by scripts/web-build.py (byte-identical for
+# the same input).  Its browser tests are tests/cli/reader_*.sh.
+wasm: $(READER_HTML)
+$(READER_HTML): $(WASM)/smz-core.js scripts/web-build.py server/assets.c \
+    $(wildcard web/*.html web/*.js web/*.css)
+	python3 scripts/web-build.py --module $(WASM)/smz-core.js --out $@
+
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 755 bin/smz bin/smz-pack $(DESTDIR)$(PREFIX)/bin/
 	install -m 644 man/smz.1 man/smz-pack.1 $(DESTDIR)$(PREFIX)/share/man/man1/
 
 clean:
-	rm -rf build build-asan build-ubsan build-fuzz bin samples.smz
+	rm -rf build build-asan build-ubsan build-fuzz bin samples.smz \
+	    $(WASM)/obj $(WASM)/deps $(WASM)/include $(WASM)/*.js $(WASM)/*.html
 
 -include $(LIB_OBJ:.o=.d) $(PACK_OBJ:.o=.d) $(READER_OBJ:.o=.d) $(WEB_OBJ:.o=.d) $(WASM_OBJ:.o=.d)

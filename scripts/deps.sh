@@ -4,15 +4,16 @@
 # (build, test, soak and bench each include the ones before it; lint is
 # what `make lint` runs: clang-format and shellcheck; wasm is what the
 # WebAssembly build needs: emcc, apt-get source's dpkg-source, Node.js and
-# npm, the archive keyring its private apt checks Debian's index with; test
-# includes it)
+# npm, the archive keyring its private apt checks Debian's index with,
+# python3 for scripts/web-build.py; build includes it, since both programs
+# carry the browser reader)
 set -e
+wasm="emscripten dpkg-dev debian-archive-keyring nodejs npm python3"
 build="gcc make pkg-config libzstd-dev libarchive-dev libsqlite3-dev libcivetweb-dev
-libmagic-dev libxml2-dev libsodium-dev libcmark-dev"
-wasm="emscripten dpkg-dev debian-archive-keyring nodejs npm"
-test="$build $wasm firefox-esr sqlite3 zstd minisign libxml2-utils curl chromium nginx-light clang
+libmagic-dev libxml2-dev libsodium-dev libcmark-dev $wasm"
+test="$build firefox-esr fonts-wqy-zenhei sqlite3 zstd minisign libxml2-utils curl chromium nginx-light clang
 postgresql-doc-15 manpages-zh tar gzip xz-utils zip unzip libarchive-tools"
-soak="$test python3 python3.11-doc wrk"
+soak="$test python3.11-doc wrk"
 bench="$soak zim-tools kiwix-tools libzim-dev g++ hyperfine time"
 lint="clang-format shellcheck git"
 case "${1:-build}" in

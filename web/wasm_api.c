@@ -20,14 +20,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <libxml/xmlversion.h>
+#include <sodium.h>
+#include <sqlite3.h>
+#include <zstd.h>
 #include "smz/util.h"
 #include "mg_mem.h"
 #include "wasm_api.h"
 #include "../server/server.h"
-
-#ifndef SMZW_BUILD
-#define SMZW_BUILD "dev"
-#endif
 
 /* Bound of the cache of decompressed clusters: the tab must stay under
  * 150 MB whatever the archive (six of its 6 MiB clusters, a few of them
@@ -192,7 +192,14 @@ const unsigned char *smzw_response(void)
     return M.resp;
 }
 
+/* The versions of the libraries inside, for the page's About.  The build's
+ * own identity is the hash of the module file, which the page carries (a
+ * string in the module cannot name the hash of the module it is in). */
 const char *smzw_version(void)
 {
-    return SMZW_BUILD;
+    static char v[160];
+    if (!v[0])
+        snprintf(v, sizeof v, "SQLite %s, zstd %s, libxml2 %s, libsodium %s", sqlite3_libversion(),
+                 ZSTD_versionString(), LIBXML_DOTTED_VERSION, sodium_version_string());
+    return v;
 }

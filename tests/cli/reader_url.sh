@@ -1,0 +1,97 @@
+# shellcheck shell=bash
+# The reader's #url= mode (issue 18): build-wasm/smz-reader.html reads
+# archives from nginx on 127.0.0.1 through HTTP range requests, opened as a
+# file (nginx sends CORS headers and exposes Content-Range) and served by
+# the same nginx; servers that ignore Range or hide Content-Range get a
+# clear message (tests/browser/reader_url.py).  Skipped when the reader is
+# not built (make wasm) or nginx or Chromium is missing.
+. "$TOP/tests/lib.sh"
+cd "$T" || exit 1
+. "$TOP/tests/browser/serve_common.sh"
+READER=$TOP/build-wasm/smz-reader.html
+
+if [ ! -f "$READER" ]; then
+    echo "ok - reader #url= test # SKIP build-wasm/smz-reader.html is not built (make wasm)"
+    done_testing
+fi
+if [ ! -x "${CHROMIUM:-/usr/bin/chromium}" ] || ! command -v nginx >/dev/null; then
+    echo "ok - reader #url= test # SKIP no chromium or no nginx"
+    done_testing
+fi
+
+mkdir -p www/cors www/norange www/hidden
+"$SMZ_PACK" "$TOP/samples" -o www/samples.smz --quiet
+python3 "$TOP/tests/browser/reader_site.py" site/root
+"$SMZ_PACK" site/root -o www/site.smz --name site --redirects site/redirects.tsv --quiet
+cp "$READER" www/smz-reader.html
+for d in cors norange hidden; do ln -s ../samples.smz "www/$d/samples.smz"; done
+
+# nginx's workers read the archives: they run as we do (the scratch
+# folder is ours alone; "user" is ignored unless we are root).
+NGINX_DIR=$T/nginx
+mkdir -p "$NGINX_DIR/tmp"
+NP=$(free_port)
+cat >"$NGINX_DIR/nginx.conf" <<CONF
+daemon off;
+user $(id -un) $(id -gn);
+worker_processes 1;
+pid $NGINX_DIR/nginx.pid;
+error_log $NGINX_DIR/error.log;
+events { worker_connections 64; }
+http {
+    types { text/html html; application/octet-stream smz; }
+    access_log $NGINX_DIR/access.log;
+    client_body_temp_path $NGINX_DIR/tmp/body;
+    proxy_temp_path $NGINX_DIR/tmp/proxy;
+    fastcgi_temp_path $NGINX_DIR/tmp/fastcgi;
+    uwsgi_temp_path $NGINX_DIR/tmp/uwsgi;
+    scgi_temp_path $NGINX_DIR/tmp/scgi;
+    server {
+        listen 127.0.0.1:$NP;
+        root $T/www;
+        location /cors/ {
+            add_header Access-Control-Allow-Origin "*" always;
+            add_header Access-Control-Allow-Headers "Range" always;
+            add_header Access-Control-Expose-Headers "Content-Range, Content-Length, Accept-Ranges" always;
+            if (\$request_method = OPTIONS) { return 204; }
+        }
+        location /norange/ {
+            max_ranges 0;
+            add_header Access-Control-Allow-Origin "*" always;
+            add_header Access-Control-Expose-Headers "Content-Range" always;
+        }
+        location /hidden/ {
+            add_header Access-Control-Allow-Origin "*" always;
+            add_header Access-Control-Allow-Headers "Range" always;
+        }
+    }
+}
+CONF
+nginx -e "$NGINX_DIR/error.log" -p "$NGINX_DIR" -c "$NGINX_DIR/nginx.conf" &
+NGINX_PID=$!
+for _ in $(seq 100); do curl -s -o /dev/null "http://127.0.0.1:$NP/" && break; sleep 0.05; done
+BASE=http://127.0.0.1:$NP/
+check_eq "nginx answers a range of an archive" "$(curl -s -o /dev/null -w '%{http_code}' -r 0-9 "${BASE}cors/samples.smz")" 206
+
+# A server that accepts and never answers (stopped at the end).
+HP=$(free_port)
+python3 -c 'import socket, sys, time
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen(8); held = []
+while True:
+    held.append(s.accept()[0])' "$HP" &
+HANG_PID=$!
+python3 "$TOP/tests/browser/reader_url.py" "$READER" "$BASE" shots "$SMZ" www/samples.smz \
+    "http://127.0.0.1:$HP/hang.smz"
+rc=$?
+[ $rc -eq 0 ] || bad "the reader's #url= flow (see shots/chromium-url.log)"
+whole=$(awk '$7 ~ /samples\.smz$/ && $9 == 200' "$NGINX_DIR/access.log" | grep -vc norange)
+check_eq "the archive is never fetched whole (only 206 answers)" "$whole" 0
+check_grep "... but read in ranges" '"GET /cors/samples.smz HTTP/1.1" 206' "$NGINX_DIR/access.log"
+if [ -n "${SMZ_SCREENSHOTS:-}" ]; then
+    mkdir -p "$SMZ_SCREENSHOTS" && for f in shots/*.png; do cp "$f" "$SMZ_SCREENSHOTS/reader-$(basename "$f")"; done
+fi
+kill "$HANG_PID"; wait "$HANG_PID" 2>/dev/null
+kill -QUIT "$(cat "$NGINX_DIR/nginx.pid")"; wait "$NGINX_PID"
+NGINX_DIR=""
+done_testing

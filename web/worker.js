@@ -1,0 +1,231 @@
+/* The reader's Web Worker: it owns the WebAssembly module (createSmz, our
+ * C library and the server's request handlers) and answers the page's
+ * messages.  Archives picked by the user are mounted with WORKERFS under
+ * /in/<n>/ (reads are File.slice + FileReaderSync, page by page: never the
+ * whole file); archives at a web address with httpfs (httpfs.js) under
+ * /url/<n>/<name>.  Requests are the raw targets a browser would send to
+ * `smz serve`, and the answers are exactly what it would send, split into
+ * status, headers and body.
+ *
+ * Messages (see docs in the design brief):
+ *   {t:'open', files, urls, keys, scripts} -> {t:'opened', ok, error, warnings, version}
+ *   {t:'req', id, method, target, range}  -> {t:'resp', id, status, headers, body}
+ *   (status 0 and an error sentence when the module failed or stopped)
+ *
+ * In the single file (scripts/web-build.py) this source follows httpfs.js
+ * and the module's own JavaScript; nothing is fetched. */
+'use strict';
+
+var smz = null;       /* the module, once loaded */
+var api = null;       /* its C functions, through cwrap */
+var dead = '';        /* why the module can no longer be used ('' while it can) */
+var mounts = [];      /* mount points of the current library */
+var serial = 0;       /* numbers the mount points: never reused */
+
+/* Loads (or, after a crash, reloads) the module. */
+function load() {
+  dead = '';
+  return createSmz({
+    print: function () {},
+    printErr: function (s) { console.warn('smz:', s); },
+    onAbort: function (what) { dead = 'The archive reader stopped (' + what + ').'; },
+  }).then(function (m) {
+    smz = m;
+    api = {
+      open: m.cwrap('smzw_open', 'number', ['string', 'string', 'number']),
+      errmsg: m.cwrap('smzw_errmsg', 'string', []),
+      warnings: m.cwrap('smzw_warnings', 'string', []),
+      request: m.cwrap('smzw_request', 'number', ['string', 'string', 'string']),
+      response: m.cwrap('smzw_response', 'number', []),
+      version: m.cwrap('smzw_version', 'string', []),
+    };
+  });
+}
+
+var loading = null;
+/* The module, loaded on first use; RELOAD: a fresh one when the last one
+ * stopped (only an open does that: requests report the stop instead). */
+function ready(reload) {
+  if (!loading || (reload && dead)) {
+    loading = load().catch(function (e) {
+      loading = null;
+      throw e;
+    });
+  }
+  return loading;
+}
+
+/* A file name for the FS: the last segment of a path or URL, without
+ * anything the FS or a reader of the message could trip on. */
+function safeName(s, fallback) {
+  var n = String(s || '').split(/[\\/]/).pop().replace(/[\x00-\x1f\x7f]/g, '');
+  try {
+    n = decodeURIComponent(n);
+  } catch (e) { /* keep it as it was */ }
+  n = n.replace(/[\/\\\x00-\x1f\x7f]/g, '_');
+  if (!n || n === '.' || n === '..')
+    n = fallback;
+  return n.slice(0, 200);
+}
+
+function unmountAll(list) {
+  list.forEach(function (p) {
+    try {
+      smz.FS.unmount(p);
+      smz.FS.rmdir(p);
+    } catch (e) { /* already gone */ }
+  });
+}
+
+function mkdirs(path) {
+  var at = '';
+  path.split('/').forEach(function (part) {
+    if (!part)
+      return;
+    at += '/' + part;
+    try {
+      smz.FS.mkdir(at);
+    } catch (e) { /* exists */ }
+  });
+}
+
+/* Mounts FILE (a File or Blob) in a folder of its own; returns its path. */
+function mountFile(file, fallback) {
+  var dir = '/in/' + (serial++), name = safeName(file.name, fallback);
+  mkdirs(dir);
+  smz.FS.mount(smz.FS.filesystems.WORKERFS, {blobs: [{name: name, data: file}]}, dir);
+  mounts.push(dir);
+  return dir + '/' + name;
+}
+
+function mountUrl(url) {
+  var dir = '/url/' + (serial++), name = safeName(url.split(/[?#]/)[0], 'archive.smz');
+  mkdirs(dir);
+  httpfsError = '';
+  try {
+    smz.FS.mount(makeHttpFS(smz.FS), {url: url, name: name}, dir);
+  } catch (e) {
+    try {
+      smz.FS.rmdir(dir);
+    } catch (e2) { /* nothing to remove */ }
+    throw new Error(e && e.message ? e.message : httpfsError || String(e));
+  }
+  mounts.push(dir);
+  return dir + '/' + name;
+}
+
+/* Messages name files by their FS path: the user knows only the name. */
+function plain(s) {
+  return String(s || '').replace(/\/(in|url)\/\d+\//g, '');
+}
+
+function open(m) {
+  return ready(true).then(function () {
+    var old = mounts;
+    mounts = [];
+    var paths = [], keys = [];
+    try {
+      (m.files || []).forEach(function (f) { paths.push(mountFile(f, 'archive.smz')); });
+      (m.urls || []).forEach(function (u) { paths.push(mountUrl(u)); });
+      (m.keys || []).forEach(function (f) { keys.push(mountFile(f, 'key.pub')); });
+    } catch (e) {
+      unmountAll(mounts);
+      mounts = old;
+      return {t: 'opened', ok: false, error: e.message || String(e), warnings: ''};
+    }
+    httpfsError = '';
+    var rc;
+    try {
+      rc = api.open(paths.join('\n'), keys.join('\n'), m.scripts ? 1 : 0);
+    } catch (e) {
+      dead = dead || 'The archive reader stopped while opening (' + (e.message || e) + ').';
+      return {t: 'opened', ok: false, error: dead, warnings: ''};
+    }
+    if (rc !== 0) {
+      var err = api.errmsg() || 'The archives could not be opened.';
+      if (httpfsError)
+        err += ' ' + httpfsError;
+      unmountAll(mounts);
+      mounts = old;
+      return {t: 'opened', ok: false, error: plain(err), warnings: plain(api.warnings())};
+    }
+    unmountAll(old);
+    var w = api.warnings();
+    if (httpfsError)
+      w = (w ? w + '\n' : '') + httpfsError;
+    return {t: 'opened', ok: true, error: '', warnings: plain(w), version: api.version()};
+  });
+}
+
+/* Splits the raw answer "HTTP/1.1 200 OK\r\nName: value\r\n\r\nbody". */
+function parse(bytes) {
+  var end = -1;
+  for (var i = 0; i + 3 < bytes.length; i++) {
+    if (bytes[i] === 13 && bytes[i + 1] === 10 && bytes[i + 2] === 13 && bytes[i + 3] === 10) {
+      end = i;
+      break;
+    }
+  }
+  if (end < 0)
+    return null;
+  var head = new TextDecoder('latin1').decode(bytes.subarray(0, end)).split('\r\n');
+  var st = /^HTTP\/1\.[01] (\d{3})/.exec(head[0]);
+  if (!st)
+    return null;
+  var headers = {};
+  for (var k = 1; k < head.length; k++) {
+    var c = head[k].indexOf(':');
+    if (c > 0) {
+      var name = head[k].slice(0, c).trim().toLowerCase(), v = head[k].slice(c + 1).trim();
+      headers[name] = name in headers ? headers[name] + ', ' + v : v;
+    }
+  }
+  return {status: +st[1], headers: headers, body: bytes.slice(end + 4).buffer};
+}
+
+function request(m) {
+  return ready(false).then(function () {
+    if (dead)
+      return {t: 'resp', id: m.id, status: 0, error: dead, headers: {}};
+    httpfsError = '';
+    var n, bytes;
+    try {
+      n = api.request(m.method || 'GET', m.target, m.range || '');
+      if (n < 0)
+        return {t: 'resp', id: m.id, status: 0, error: 'The archive reader ran out of memory.', headers: {}};
+      var p = api.response();
+      bytes = smz.HEAPU8.slice(p, p + n);
+    } catch (e) {
+      dead = dead || 'The archive reader stopped (' + (e && e.message || e) + ').';
+      return {t: 'resp', id: m.id, status: 0, error: dead, headers: {}};
+    }
+    var r = parse(bytes);
+    if (!r)
+      return {t: 'resp', id: m.id, status: 0, error: 'The archive reader gave a malformed answer.', headers: {}};
+    r.t = 'resp';
+    r.id = m.id;
+    if (httpfsError)
+      r.fsError = httpfsError;
+    return r;
+  });
+}
+
+/* One message at a time, in order: the module is single-threaded and a
+ * later request must not overtake an open. */
+var queue = Promise.resolve();
+self.onmessage = function (e) {
+  var m = e.data || {};
+  queue = queue.then(function () {
+    var job = m.t === 'open' ? open(m) : m.t === 'req' ? request(m) : null;
+    if (!job)
+      return;
+    return job.then(function (r) {
+      r.id = m.id;
+      self.postMessage(r, r.body ? [r.body] : []);
+    }, function (err) {
+      self.postMessage({t: m.t === 'open' ? 'opened' : 'resp', id: m.id, ok: false, status: 0,
+                        error: 'The archive reader could not start: ' + (err && err.message || err),
+                        headers: {}});
+    });
+  });
+};
