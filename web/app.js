@@ -884,6 +884,13 @@
     var picked = state.files.filter(function (f) { return f.name === name; })[0];
     if (picked)
       return saveBlob(picked, name);
+    /* A split archive: its parts in order, one Blob over them (no copy). */
+    var parts = state.files.filter(function (f) {
+      return f.name.length === name.length + 4 && f.name.slice(0, name.length + 1) === name + '.' &&
+        /^\d{3}$/.test(f.name.slice(name.length + 1));
+    }).sort(function (a, b) { return a.name < b.name ? -1 : a.name > b.name ? 1 : 0; });
+    if (parts.length)
+      return saveBlob(new Blob(parts, {type: 'application/octet-stream'}), name);
     busy(true);
     fetchWhole(target, true).then(function (r) {
       busy(false);

@@ -98,6 +98,31 @@ function mountFile(file, fallback) {
   return dir + '/' + name;
 }
 
+/* A split archive (NAME.smz.001, NAME.smz.002, ...: smz/split.h) is read
+ * as one file by the library, which finds the other parts beside the one it
+ * is given: the picked parts of one set go into one folder. */
+function splitStem(name) {
+  var m = /^(.+\.smz)\.\d{3}$/.exec(name);
+  return m ? m[1] : null;
+}
+
+/* Mounts the parts PARTS ({name, data}) of one set in a folder of their
+ * own; returns the path of the first. */
+function mountSet(parts) {
+  var dir = '/in/' + (serial++), seen = {}, blobs = [];
+  parts.forEach(function (p) {
+    if (!seen[p.name]) {
+      seen[p.name] = true;
+      blobs.push(p);
+    }
+  });
+  blobs.sort(function (a, b) { return a.name < b.name ? -1 : a.name > b.name ? 1 : 0; });
+  mkdirs(dir);
+  smz.FS.mount(smz.FS.filesystems.WORKERFS, {blobs: blobs}, dir);
+  mounts.push(dir);
+  return dir + '/' + blobs[0].name;
+}
+
 function mountUrl(url) {
   var dir = '/url/' + (serial++), name = safeName(url.split(/[?#]/)[0], 'archive.smz');
   mkdirs(dir);
@@ -125,7 +150,18 @@ function open(m) {
     mounts = [];
     var paths = [], keys = [];
     try {
-      (m.files || []).forEach(function (f) { paths.push(mountFile(f, 'archive.smz')); });
+      var sets = {}, stems = [];
+      (m.files || []).forEach(function (f) {
+        var stem = splitStem(safeName(f.name, 'archive.smz'));
+        if (!stem)
+          return paths.push(mountFile(f, 'archive.smz'));
+        if (!sets[stem]) {
+          sets[stem] = [];
+          stems.push(stem);
+        }
+        sets[stem].push({name: safeName(f.name, 'archive.smz'), data: f});
+      });
+      stems.forEach(function (stem) { paths.push(mountSet(sets[stem])); });
       (m.urls || []).forEach(function (u) { paths.push(mountUrl(u)); });
       (m.keys || []).forEach(function (f) { keys.push(mountFile(f, 'key.pub')); });
     } catch (e) {
