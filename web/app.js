@@ -1287,8 +1287,16 @@
     });
   }
 
+  /* A relative address is the mirror's own (the page served beside the
+   * archives); from file:// it resolves to a file and is left out. */
   function urlsFromHash() {
-    return hashParams('url').filter(function (u) { return /^https?:\/\//i.test(u); });
+    return hashParams('url').map(function (u) {
+      try {
+        return new URL(u, location.href).href;
+      } catch (e) {
+        return '';
+      }
+    }).filter(function (u) { return /^https?:\/\//i.test(u); });
   }
 
   function init() {

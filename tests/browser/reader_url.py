@@ -74,6 +74,13 @@ def main():
         w = frame_wait(q, "(function(){var i=document.getElementById('pic');return i&&i.complete&&i.naturalWidth})()")
         ok(w == 64, "... an image from the remote archive shows (%s)" % w)
 
+        # --- a relative #url= is the mirror's own archive ---
+        r = b.new_page()
+        r.goto("%ssmz-reader.html#url=samples.smz" % base)
+        t = wait_shown(r, timeout=60)
+        ok(t == "/" and state(r).get("names") == ["samples"],
+           "a relative #url=samples.smz opens the archive beside the page (%s, %s)" % (t, state(r).get("names")))
+
         # --- servers that cannot serve an archive ---
         r = b.new_page()
         r.goto("file://%s#url=%s" % (reader, Q(base + "norange/samples.smz", safe="")))
