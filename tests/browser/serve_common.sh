@@ -16,6 +16,42 @@ serve_cleanup() {
 }
 trap serve_cleanup EXIT
 
+# start_nginx ROOT [SERVER_LINES]: nginx serving the folder ROOT on a free
+# 127.0.0.1 port, with SERVER_LINES (location blocks...) in its server
+# block; waits until it answers.  Sets NP (its port), NGINX_DIR (its
+# config, logs and access.log) and NGINX_PID.  Its workers run as we do
+# (the scratch folder is ours alone; "user" is ignored unless we are root).
+start_nginx() {
+    NGINX_DIR=$T/nginx
+    mkdir -p "$NGINX_DIR/tmp"
+    NP=$(free_port)
+    cat >"$NGINX_DIR/nginx.conf" <<CONF
+daemon off;
+user $(id -un) $(id -gn);
+worker_processes 1;
+pid $NGINX_DIR/nginx.pid;
+error_log $NGINX_DIR/error.log;
+events { worker_connections 64; }
+http {
+    types { text/html html; application/octet-stream smz; }
+    access_log $NGINX_DIR/access.log;
+    client_body_temp_path $NGINX_DIR/tmp/body;
+    proxy_temp_path $NGINX_DIR/tmp/proxy;
+    fastcgi_temp_path $NGINX_DIR/tmp/fastcgi;
+    uwsgi_temp_path $NGINX_DIR/tmp/uwsgi;
+    scgi_temp_path $NGINX_DIR/tmp/scgi;
+    server {
+        listen 127.0.0.1:$NP;
+        root $1;
+${2:-}
+    }
+}
+CONF
+    nginx -e "$NGINX_DIR/error.log" -p "$NGINX_DIR" -c "$NGINX_DIR/nginx.conf" &
+    NGINX_PID=$!
+    for _ in $(seq 100); do curl -s -o /dev/null "http://127.0.0.1:$NP/" && break; sleep 0.05; done
+}
+
 free_port() {
     python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
 }

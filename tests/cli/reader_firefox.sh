@@ -26,30 +26,7 @@ mkdir -p www
 cp "$READER" www/smz-reader.html
 python3 "$TOP/tests/browser/reader_site.py" site/root
 "$SMZ_PACK" site/root -o site.smz --name site --redirects site/redirects.tsv --quiet
-NGINX_DIR=$T/nginx
-mkdir -p "$NGINX_DIR/tmp"
-NP=$(free_port)
-cat >"$NGINX_DIR/nginx.conf" <<CONF
-daemon off;
-user $(id -un) $(id -gn);
-worker_processes 1;
-pid $NGINX_DIR/nginx.pid;
-error_log $NGINX_DIR/error.log;
-events { worker_connections 64; }
-http {
-    types { text/html html; application/octet-stream smz; }
-    access_log $NGINX_DIR/access.log;
-    client_body_temp_path $NGINX_DIR/tmp/body;
-    proxy_temp_path $NGINX_DIR/tmp/proxy;
-    fastcgi_temp_path $NGINX_DIR/tmp/fastcgi;
-    uwsgi_temp_path $NGINX_DIR/tmp/uwsgi;
-    scgi_temp_path $NGINX_DIR/tmp/scgi;
-    server { listen 127.0.0.1:$NP; root $T/www; }
-}
-CONF
-nginx -e "$NGINX_DIR/error.log" -p "$NGINX_DIR" -c "$NGINX_DIR/nginx.conf" &
-NGINX_PID=$!
-for _ in $(seq 100); do curl -s -o /dev/null "http://127.0.0.1:$NP/" && break; sleep 0.05; done
+start_nginx "$T/www"
 B=http://127.0.0.1:$NP
 python3 "$TOP/tests/browser/reader_firefox.py" \
     "$B/smz-reader.html#url=$B%2Fsamples.smz&at=%2Fsearch%3Fcontent%3Dsamples%26pattern%3Dchina" \

@@ -26,34 +26,13 @@ python3 "$TOP/tests/browser/reader_site.py" site/root
 cp "$READER" www/smz-reader.html
 for d in cors norange hidden; do ln -s ../samples.smz "www/$d/samples.smz"; done
 
-# nginx's workers read the archives: they run as we do (the scratch
-# folder is ours alone; "user" is ignored unless we are root).
-NGINX_DIR=$T/nginx
-mkdir -p "$NGINX_DIR/tmp"
-NP=$(free_port)
-cat >"$NGINX_DIR/nginx.conf" <<CONF
-daemon off;
-user $(id -un) $(id -gn);
-worker_processes 1;
-pid $NGINX_DIR/nginx.pid;
-error_log $NGINX_DIR/error.log;
-events { worker_connections 64; }
-http {
-    types { text/html html; application/octet-stream smz; }
-    access_log $NGINX_DIR/access.log;
-    client_body_temp_path $NGINX_DIR/tmp/body;
-    proxy_temp_path $NGINX_DIR/tmp/proxy;
-    fastcgi_temp_path $NGINX_DIR/tmp/fastcgi;
-    uwsgi_temp_path $NGINX_DIR/tmp/uwsgi;
-    scgi_temp_path $NGINX_DIR/tmp/scgi;
-    server {
-        listen 127.0.0.1:$NP;
-        root $T/www;
+# shellcheck disable=SC2016 # nginx variables, for nginx
+start_nginx "$T/www" '
         location /cors/ {
             add_header Access-Control-Allow-Origin "*" always;
             add_header Access-Control-Allow-Headers "Range" always;
             add_header Access-Control-Expose-Headers "Content-Range, Content-Length, Accept-Ranges" always;
-            if (\$request_method = OPTIONS) { return 204; }
+            if ($request_method = OPTIONS) { return 204; }
         }
         location /norange/ {
             max_ranges 0;
@@ -63,13 +42,7 @@ http {
         location /hidden/ {
             add_header Access-Control-Allow-Origin "*" always;
             add_header Access-Control-Allow-Headers "Range" always;
-        }
-    }
-}
-CONF
-nginx -e "$NGINX_DIR/error.log" -p "$NGINX_DIR" -c "$NGINX_DIR/nginx.conf" &
-NGINX_PID=$!
-for _ in $(seq 100); do curl -s -o /dev/null "http://127.0.0.1:$NP/" && break; sleep 0.05; done
+        }'
 BASE=http://127.0.0.1:$NP/
 check_eq "nginx answers a range of an archive" "$(curl -s -o /dev/null -w '%{http_code}' -r 0-9 "${BASE}cors/samples.smz")" 206
 

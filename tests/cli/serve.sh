@@ -363,37 +363,14 @@ check_grep "... and the CSP" "script-src http://127.0.0.1:$PORT/library/content/
 check_eq "--hostname names an accepted Host" "$(get "$R" -H "Host: books.example")" 200
 check_grep "... feeds list entries below the root" 'href="/library/download/pgdoc.smz"' <(curl -s "${R}catalog/v2/entries")
 
-NGINX_DIR=$T/nginx
-mkdir -p "$NGINX_DIR/tmp"
-NP=$(free_port)
-cat >"$NGINX_DIR/nginx.conf" <<EOF
-daemon off;
-worker_processes 1;
-pid $NGINX_DIR/nginx.pid;
-error_log $NGINX_DIR/error.log;
-events { worker_connections 64; }
-http {
-    access_log $NGINX_DIR/access.log;
-    client_body_temp_path $NGINX_DIR/tmp/body;
-    proxy_temp_path $NGINX_DIR/tmp/proxy;
-    fastcgi_temp_path $NGINX_DIR/tmp/fastcgi;
-    uwsgi_temp_path $NGINX_DIR/tmp/uwsgi;
-    scgi_temp_path $NGINX_DIR/tmp/scgi;
-    server {
-        listen 127.0.0.1:$NP;
+start_nginx "$T" "
         location /library/ {
             proxy_pass http://127.0.0.1:$PORT;
             proxy_max_temp_file_size 0;
             proxy_set_header Host \$http_host;
             proxy_http_version 1.1;
-            proxy_set_header Connection "";
-        }
-    }
-}
-EOF
-nginx -e "$NGINX_DIR/error.log" -p "$NGINX_DIR" -c "$NGINX_DIR/nginx.conf" &
-NGINX_PID=$!
-for _ in $(seq 100); do curl -s -o /dev/null "http://127.0.0.1:$NP/" && break; sleep 0.05; done
+            proxy_set_header Connection \"\";
+        }"
 N="http://127.0.0.1:$NP/library/"
 check_eq "nginx: the library through the proxy" "$(get "$N")" 200
 check_grep "... with links below /library/" 'href="/library/content/pgdoc/"' body
