@@ -16,3 +16,15 @@ check_eq() { if [ "$2" = "$3" ]; then ok "$1"; else bad "$1: got [$2] want [$3]"
 # check_grep DESCRIPTION PATTERN FILE
 check_grep() { if grep -qE -- "$2" "$3"; then ok "$1"; else bad "$1: /$2/ not in $3: $(head -c 300 "$3")"; fi; }
 done_testing() { exit $((fails > 0)); }
+# need_reader WHAT [TOOL...]: sets READER (the browser reader, make wasm);
+# skips the whole test with one line unless it and each TOOL (a command or
+# a path; chromium when none is named) are there.
+need_reader() {
+    what=$1; shift
+    READER=$TOP/build-wasm/smz-reader.html
+    if [ ! -f "$READER" ]; then echo "ok - $what # SKIP build-wasm/smz-reader.html is not built (make wasm)"; exit 0; fi
+    [ $# -gt 0 ] || set -- "${CHROMIUM:-/usr/bin/chromium}"
+    for tool in "$@"; do
+        if ! command -v "$tool" >/dev/null; then echo "ok - $what # SKIP no $tool"; exit 0; fi
+    done
+}

@@ -10,16 +10,7 @@
 # (make wasm).
 . "$TOP/tests/lib.sh"
 cd "$T" || exit 1
-READER=$TOP/build-wasm/smz-reader.html
-
-if [ ! -f "$READER" ]; then
-    echo "ok - reader browser test # SKIP build-wasm/smz-reader.html is not built (make wasm)"
-    done_testing
-fi
-if [ ! -x "${CHROMIUM:-/usr/bin/chromium}" ]; then
-    echo "ok - reader browser test # SKIP no chromium"
-    done_testing
-fi
+need_reader "reader browser test"
 check "the reader is one file under 4 MB" test "$(stat -c %s "$READER")" -le 4000000
 check_grep "... whose build hash is the module's (sha256, 16 hex digits)" \
     "data-build=\"$(sha256sum "$TOP/build-wasm/smz-core.js" | cut -c1-16)\"" "$READER"

@@ -5,15 +5,7 @@
 # page, and no tab hangs.  Skipped when the reader is not built (make wasm).
 . "$TOP/tests/lib.sh"
 cd "$T" || exit 1
-READER=$TOP/build-wasm/smz-reader.html
-if [ ! -f "$READER" ]; then
-    echo "ok - reader and damaged archives # SKIP build-wasm/smz-reader.html is not built (make wasm)"
-    done_testing
-fi
-if [ ! -x "${CHROMIUM:-/usr/bin/chromium}" ]; then
-    echo "ok - reader and damaged archives # SKIP no chromium"
-    done_testing
-fi
+need_reader "reader and damaged archives"
 cp -r "$TOP/samples" s
 "$SMZ_PACK" s -o good.smz --no-index --quiet --title "Samples" \
     --main-page "$(cd s && ls | head -1 | sed 's/\.txt$//').html" 2>/dev/null ||

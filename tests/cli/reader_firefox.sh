@@ -10,16 +10,7 @@
 . "$TOP/tests/lib.sh"
 cd "$T" || exit 1
 . "$TOP/tests/browser/serve_common.sh"
-READER=$TOP/build-wasm/smz-reader.html
-
-if [ ! -f "$READER" ]; then
-    echo "ok - reader in Firefox # SKIP build-wasm/smz-reader.html is not built (make wasm)"
-    done_testing
-fi
-if ! command -v "${FIREFOX:-firefox-esr}" >/dev/null || ! command -v nginx >/dev/null; then
-    echo "ok - reader in Firefox # SKIP no firefox-esr or no nginx"
-    done_testing
-fi
+need_reader "reader in Firefox" "${FIREFOX:-firefox-esr}" nginx
 
 mkdir -p www
 "$SMZ_PACK" "$TOP/samples" -o www/samples.smz --quiet

@@ -4,11 +4,7 @@
 # archive's; Download saves the whole archive; a missing part is named.
 . "$TOP/tests/lib.sh"
 cd "$T" || exit 1
-READER=$TOP/build-wasm/smz-reader.html
-if [ ! -f "$READER" ] || [ ! -x "${CHROMIUM:-/usr/bin/chromium}" ]; then
-    echo "ok - reader and split archives # SKIP no reader (make wasm) or no chromium"
-    done_testing
-fi
+need_reader "reader and split archives"
 mkdir -p d/gap
 check "the samples pack" "$SMZ_PACK" "$TOP/samples" -o d/news.smz --quiet
 check "and split in parts of 30K" "$SMZ" split d/news.smz --size 30K

@@ -8,16 +8,7 @@
 . "$TOP/tests/lib.sh"
 cd "$T" || exit 1
 . "$TOP/tests/browser/serve_common.sh"
-READER=$TOP/build-wasm/smz-reader.html
-
-if [ ! -f "$READER" ]; then
-    echo "ok - reader #url= test # SKIP build-wasm/smz-reader.html is not built (make wasm)"
-    done_testing
-fi
-if [ ! -x "${CHROMIUM:-/usr/bin/chromium}" ] || ! command -v nginx >/dev/null; then
-    echo "ok - reader #url= test # SKIP no chromium or no nginx"
-    done_testing
-fi
+need_reader "reader #url= test" "${CHROMIUM:-/usr/bin/chromium}" nginx
 
 mkdir -p www/cors www/norange www/hidden
 "$SMZ_PACK" "$TOP/samples" -o www/samples.smz --quiet
