@@ -3,18 +3,18 @@
 #include "smz/util.h"
 
 /* From the generated reader_html_blob.S (the Makefile writes it). */
-extern const unsigned char smz__reader_html_start[], smz__reader_html_end[];
-extern const char smz__reader_html_hash[];
+extern const unsigned char reader_html_start_[], reader_html_end_[];
+extern const char reader_html_hash_[];
 
 const unsigned char *reader_html(size_t *len)
 {
-    *len = (size_t)(smz__reader_html_end - smz__reader_html_start);
-    return smz__reader_html_start;
+    *len = (size_t)(reader_html_end_ - reader_html_start_);
+    return reader_html_start_;
 }
 
 const char *reader_html_hash(void)
 {
-    return smz__reader_html_hash;
+    return reader_html_hash_;
 }
 
 smz_err reader_html_write(const char *path, int replace, char *err, size_t errlen)
