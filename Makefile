@@ -236,8 +236,9 @@ lint: deps-lint
 # page the generated index of its articles.  DEMO_PORT picks another port.
 DEMO_PORT ?= 8080
 demo: deps all
-	bin/smz-pack samples -o samples.smz --quiet
+	bin/smz-pack samples -o samples.smz --quiet --with-reader
 	bin/smz info samples.smz
+	@echo "without a server: open smz-reader.html in a browser and pick samples.smz"
 	@echo "the collection's front page: http://127.0.0.1:$(DEMO_PORT)/content/samples/ (Ctrl-C stops)"
 	bin/smz serve samples.smz --address 127.0.0.1 --port $(DEMO_PORT)
 
@@ -343,7 +344,7 @@ install: all
 	install -m 644 man/smz.1 man/smz-pack.1 $(DESTDIR)$(PREFIX)/share/man/man1/
 
 clean:
-	rm -rf build build-asan build-ubsan build-fuzz bin samples.smz \
+	rm -rf build build-asan build-ubsan build-fuzz bin samples.smz smz-reader.html \
 	    $(WASM)/obj $(WASM)/deps $(WASM)/include $(WASM)/*.js $(WASM)/*.html
 
 -include $(LIB_OBJ:.o=.d) $(PACK_OBJ:.o=.d) $(READER_OBJ:.o=.d) $(WEB_OBJ:.o=.d) $(WASM_OBJ:.o=.d)
