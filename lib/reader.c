@@ -1420,6 +1420,11 @@ static int64_t scalar(smz_reader *r, const char *sql, int *ok)
 
 smz_err smz_reader_stats(smz_reader *r, smz_stats *st)
 {
+    return smz__reader_stats(r, st, 1);
+}
+
+smz_err smz__reader_stats(smz_reader *r, smz_stats *st, int index_size)
+{
     int ok = 1;
     begin(r);
     memset(st, 0, sizeof *st);
@@ -1432,9 +1437,15 @@ smz_err smz_reader_stats(smz_reader *r, smz_stats *st)
     st->file_bytes = r->file_size;
     st->format_version = SMZ_FORMAT_VERSION;
     st->has_index = r->has_index;
-    if (r->has_index) {
-        st->index_bytes = (uint64_t)
-            scalar(r, "SELECT total(pgsize) FROM dbstat WHERE name LIKE 'search\\_%' ESCAPE '\\'", &ok);
+    if (r->has_index && index_size) {
+        /* dbstat walks only the tables it is given by name (=, IN): a
+         * LIKE on its name column would make it read every page of the
+         * file, a gigabyte for a large archive, to count a few hundred KB. */
+        st->index_bytes = (uint64_t)scalar(r,
+                                           "SELECT total(pgsize) FROM dbstat WHERE name IN "
+                                           "(SELECT name FROM sqlite_schema WHERE name LIKE "
+                                           "'search\\_%' ESCAPE '\\')",
+                                           &ok);
     }
     if (!ok)
         return fail(r, SMZ_E_CORRUPT, "cannot count the archive's contents: %s", sqlite3_errmsg(r->db));

@@ -79,4 +79,9 @@ smz_err smz__cluster_decode(ZSTD_DCtx *dctx, smz_cache *pool, int64_t cid, const
                             const unsigned char *src, uint64_t need, int full, smz_cbuf **out, char *err,
                             size_t errlen);
 
+/* smz_reader_stats, with the size of the full-text index (which costs a
+ * read of every page of the index) only when INDEX_SIZE is 1; else
+ * index_bytes is 0.  The server's library cards need no index size. */
+smz_err smz__reader_stats(smz_reader *r, smz_stats *st, int index_size);
+
 #endif

@@ -15,6 +15,7 @@
 #include "smz/format.h"
 #include "smz/split.h"
 #include "format.h"
+#include "reader_priv.h"
 #include <unistd.h>
 #include "library.h"
 #include "text/lang.h"
@@ -433,7 +434,7 @@ int reg_stats(registry *g, archive *a)
     smz_stats st;
     smz_err rc = smz_reader_open(a->path, NULL, &r);
     if (rc == SMZ_OK)
-        rc = smz_reader_stats(r, &st);
+        rc = smz__reader_stats(r, &st, 0);
     if (rc != SMZ_OK) {
         reg_warn_open(g, a, r, rc);
         smz_reader_close(r);
