@@ -1,9 +1,9 @@
 /* The reader's Web Worker: it owns the WebAssembly module (createSmz, our
  * C library and the server's request handlers) and answers the page's
- * messages.  Archives picked by the user are mounted with WORKERFS under
- * /in/<n>/ (reads are File.slice + FileReaderSync, page by page: never the
- * whole file); archives at a web address with httpfs (httpfs.js) under
- * /url/<n>/<name>.  Requests are the raw targets a browser would send to
+ * messages.  Archives picked by the user are mounted under /in/<n>/ and
+ * archives at a web address under /url/<n>/<name>, both with httpfs.js's
+ * node type: 64 KiB blocks read through File.slice + FileReaderSync or
+ * range requests, kept in one 8 MiB cache; never the whole file.  Requests are the raw targets a browser would send to
  * `smz serve`, and the answers are exactly what it would send, split into
  * status, headers and body.
  *
@@ -89,11 +89,18 @@ function mkdirs(path) {
   });
 }
 
+/* The one instance of httpfs.js's node type: its block cache is shared by
+ * every archive open (picked files and web addresses alike). */
+var blockfs = null;
+function blockFS() {
+  return blockfs || (blockfs = makeHttpFS(smz.FS));
+}
+
 /* Mounts FILE (a File or Blob) in a folder of its own; returns its path. */
 function mountFile(file, fallback) {
   var dir = '/in/' + (serial++), name = safeName(file.name, fallback);
   mkdirs(dir);
-  smz.FS.mount(smz.FS.filesystems.WORKERFS, {blobs: [{name: name, data: file}]}, dir);
+  smz.FS.mount(blockFS(), {files: [{name: name, data: file}]}, dir);
   mounts.push(dir);
   return dir + '/' + name;
 }
@@ -118,7 +125,7 @@ function mountSet(parts) {
   });
   blobs.sort(function (a, b) { return a.name < b.name ? -1 : a.name > b.name ? 1 : 0; });
   mkdirs(dir);
-  smz.FS.mount(smz.FS.filesystems.WORKERFS, {blobs: blobs}, dir);
+  smz.FS.mount(blockFS(), {files: blobs}, dir);
   mounts.push(dir);
   return dir + '/' + blobs[0].name;
 }
@@ -128,7 +135,7 @@ function mountUrl(url) {
   mkdirs(dir);
   httpfsError = '';
   try {
-    smz.FS.mount(makeHttpFS(smz.FS), {url: url, name: name}, dir);
+    smz.FS.mount(blockFS(), {url: url, name: name}, dir);
   } catch (e) {
     try {
       smz.FS.rmdir(dir);
