@@ -186,13 +186,17 @@ def wait_port(port, proc=None):
 
 
 def entries(smz, path):
-    """(name, main page, last HTML page, 20 HTML pages spread evenly)."""
+    """(name, main page, last HTML page but the main one, 20 HTML pages
+    spread evenly)."""
     out = subprocess.run([smz, "ls", path, "--long"], capture_output=True, text=True).stdout
     pages = [ln.split("\t")[0] for ln in out.splitlines() if "\ttext/html" in ln]
     info = subprocess.run([smz, "info", path, "--json"], capture_output=True, text=True).stdout
     meta = json.loads(info).get("metadata", {})
     main = meta.get("MainPage") or (pages[0] if pages else "")
-    far = pages[-1] if pages else main
+    # The last page in the listing other than the main page (gen-100k's
+    # main page, index.html, sorts last).
+    rest = [x for x in pages if x != main]
+    far = rest[-1] if rest else main
     name = meta.get("Name") or os.path.basename(path)[:-4]
     step = max(1, len(pages) // 20)
     spread = pages[step // 2::step][:20]
@@ -555,6 +559,55 @@ def ratio(a, b):
     return "%.2f" % (a / b) if a and b else "-"
 
 
+def report(label, res):
+    """Prints LABEL's tables from RES: {kind: [raw measurement...]}."""
+    for r in res["reader"] + res.get("reader-nolib", []):
+        if r.get("open") is not None and r.get("first") is not None:
+            r["main"] = r["first"] - r["open"]
+    for r in res.get("serve", []):
+        r["main"] = r["first"]
+        r["first"] = r.get("start")
+    cols = ("first", "main", "search", "cold", "tab_uss", "tab_pss", "tab")
+    print("\n| %s | open + main page ms | main page ms | search ms | cold page ms | tab USS MiB | tab PSS MiB | tab RSS MiB | server RSS MiB |"
+          % label)
+    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+    for kind in ("serve", "reader", "reader-nolib", "kiwix"):
+        rs = res.get(kind)
+        if not rs:
+            continue
+        print("| %s | %s | %s |" % (kind, " | ".join(fmt([r.get(k) for r in rs]) for k in cols),
+                                    fmt([r.get("server") for r in rs]) if kind == "serve" else "-"))
+    s, r = res.get("serve"), res.get("reader")
+    if s and r:
+        m = lambda rs, k: med([x.get(k) for x in rs])  # noqa: E731
+        print("| reader / serve | %s | |" % " | ".join(ratio(m(r, k), m(s, k)) for k in cols))
+    if res.get("reader-browse") or res.get("serve-browse"):
+        print("\n| %s, 20 pages + 5 searches | tab peak USS MiB | tab peak RSS MiB | at the end: USS | PSS | RSS | page ms (median of 25) | server RSS MiB (peak) |" % label)
+        print("| --- | --- | --- | --- | --- | --- | --- | --- |")
+        for kind in ("serve-browse", "reader-browse"):
+            rs = res.get(kind)
+            if not rs:
+                continue
+            col = lambda k, rs=rs: fmt([r.get(k) for r in rs])  # noqa: E731
+            print("| %s | %s | %s | %s | %s | %s | %s | %s |" % (
+                kind.split("-")[0], col("peak_uss"), col("peak_tab"), col("tab_uss"), col("tab_pss"),
+                col("tab"), col("page_ms"),
+                "%s (%s)" % (col("server"), col("server_peak")) if kind == "serve-browse" else "-"))
+
+
+def from_raw(path):
+    """The tables again from a raw output file (its "raw" lines)."""
+    res = {}
+    for line in open(path):
+        if line.startswith("raw "):
+            r = json.loads(line[4:])
+            if "error" not in r:
+                res.setdefault(r["corpus"], {}).setdefault(r["kind"], []).append(r)
+    for label, kinds in res.items():
+        print("\n## " + label)
+        report(label, kinds)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--rounds", type=int, default=5)
@@ -571,7 +624,9 @@ def main():
     ap.add_argument("--kiwix", help="a kiwix-js work tree with node_modules installed")
     ap.add_argument("--zim", action="append", default=[], help="LABEL=FILE.zim for Kiwix JS")
     ap.add_argument("--kiwix-title", default="PostgreSQL", help="text in the ZIM main page's title")
-    ap.add_argument("corpora", nargs="+", help="LABEL=ARCHIVE:QUERY")
+    ap.add_argument("corpora", nargs="+", help="LABEL=ARCHIVE:QUERY (or: --tables RAW.txt)")
+    if len(sys.argv) == 3 and sys.argv[1] == "--tables":
+        return from_raw(sys.argv[2])
     a = ap.parse_args()
     chromium_wrapper()
     ver = subprocess.run([cdp.CHROMIUM, "--version"], capture_output=True, text=True).stdout.strip()
@@ -614,38 +669,7 @@ def main():
                     sys.stdout.flush()
                     if "error" not in r:
                         res[kind].append(r)
-            for r in res["reader"] + res.get("reader-nolib", []):
-                if r.get("open") is not None:
-                    r["main"] = r["first"] - r["open"]
-            for r in res["serve"]:
-                r["main"] = r["first"]
-                r["first"] = r.get("start")
-            cols = ("first", "main", "search", "cold", "tab_uss", "tab_pss", "tab")
-            print("\n| %s | open + main page ms | main page ms | search ms | cold page ms | tab USS MiB | tab PSS MiB | tab RSS MiB | server RSS MiB |"
-                  % label)
-            print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
-            for kind in ("serve", "reader", "reader-nolib", "kiwix"):
-                rs = res.get(kind)
-                if not rs:
-                    continue
-                print("| %s | %s | %s |" % (kind, " | ".join(fmt([r.get(k) for r in rs]) for k in cols),
-                                            fmt([r.get("server") for r in rs]) if kind == "serve" else "-"))
-            s, r = res["serve"], res["reader"]
-            if s and r:
-                m = lambda rs, k: med([x.get(k) for x in rs])  # noqa: E731
-                print("| reader / serve | %s | |" % " | ".join(ratio(m(r, k), m(s, k)) for k in cols))
-            if res.get("reader-browse") or res.get("serve-browse"):
-                print("\n| %s, 20 pages + 5 searches | tab peak USS MiB | tab peak RSS MiB | at the end: USS | PSS | RSS | page ms (median of 25) | server RSS MiB (peak) |" % label)
-                print("| --- | --- | --- | --- | --- | --- | --- | --- |")
-                for kind in ("serve-browse", "reader-browse"):
-                    rs = res.get(kind)
-                    if not rs:
-                        continue
-                    col = lambda k, rs=rs: fmt([r.get(k) for r in rs])  # noqa: E731
-                    print("| %s | %s | %s | %s | %s | %s | %s | %s |" % (
-                        kind.split("-")[0], col("peak_uss"), col("peak_tab"), col("tab_uss"), col("tab_pss"),
-                        col("tab"), col("page_ms"),
-                        "%s (%s)" % (col("server"), col("server_peak")) if kind == "serve-browse" else "-"))
+            report(label, res)
             sys.stdout.flush()
     finally:
         if static:
