@@ -30,9 +30,10 @@
 #include "../server/server.h"
 
 /* Bound of the cache of decompressed clusters: the tab must stay under
- * 150 MB whatever the archive (six of its 6 MiB clusters, a few of them
- * being decoded). */
-#define SMZW_CACHE_MB 32
+ * 150 MB whatever the archive.  At 32 MiB the tab measured 147-151 MiB
+ * (USS) on pydoc and gen-100k; at 16 (two or three 6 MiB clusters) 138,
+ * for a search on gen-100k about 10% slower (bench/reader.py). */
+#define SMZW_CACHE_MB 16
 /* Most archives or keys in one smzw_open, and warnings kept. */
 #define SMZW_MAX_LIST 1024
 #define SMZW_MAX_WARNINGS (64u << 10)
