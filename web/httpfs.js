@@ -21,6 +21,7 @@
 'use strict';
 
 var HTTPFS_BLOCK = 64 * 1024;          /* bytes per range request */
+var HTTPFS_FILE_BLOCK = 256 * 1024;    /* bytes per FileReaderSync call (a call costs ~1 ms) */
 var HTTPFS_CACHE = 8 * 1024 * 1024;    /* bytes of blocks kept, all files together */
 var HTTPFS_EIO = 29, HTTPFS_EPERM = 63, HTTPFS_ENOENT = 44, HTTPFS_EINVAL = 28; /* WASI numbers */
 
@@ -108,7 +109,7 @@ function makeHttpFS(FS) {
       cache.set(key, d);
       return d;
     }
-    var from = b * HTTPFS_BLOCK, to = Math.min(from + HTTPFS_BLOCK, node.size) - 1;
+    var bs = node.httpfs.bs, from = b * bs, to = Math.min(from + bs, node.size) - 1;
     if (node.httpfs.file) {
       /* A picked file: one FileReaderSync read per block, not per page. */
       var data;
@@ -169,13 +170,13 @@ function makeHttpFS(FS) {
         /* {files: [{name, data: File}]}: picked files, read in blocks. */
         opts.files.forEach(function (f) {
           var n = createNode(root, f.name, FILE_MODE, f.data.size);
-          n.httpfs = {file: f.data, id: nextFile++};
+          n.httpfs = {file: f.data, id: nextFile++, bs: HTTPFS_FILE_BLOCK};
         });
         return root;
       }
       var p = probe(opts.url);
       var f = createNode(root, opts.name, FILE_MODE, p.size);
-      f.httpfs = {url: opts.url, id: nextFile++};
+      f.httpfs = {url: opts.url, id: nextFile++, bs: HTTPFS_BLOCK};
       put(f.httpfs.id + ':0', p.first);
       return root;
     },
@@ -199,8 +200,8 @@ function makeHttpFS(FS) {
           return 0;
         length = Math.min(length, node.size - position);
         while (done < length) {
-          var at = position + done, b = Math.floor(at / HTTPFS_BLOCK);
-          var d = block(node, b), skip = at - b * HTTPFS_BLOCK;
+          var bs = node.httpfs.bs, at = position + done, b = Math.floor(at / bs);
+          var d = block(node, b), skip = at - b * bs;
           var n = Math.min(d.length - skip, length - done);
           buffer.set(d.subarray(skip, skip + n), offset + done);
           done += n;
