@@ -2,8 +2,8 @@
  * C library and the server's request handlers) and answers the page's
  * messages.  Archives picked by the user are mounted under /in/<n>/ and
  * archives at a web address under /url/<n>/<name>, both with httpfs.js's
- * node type: 64 KiB blocks read through File.slice + FileReaderSync or
- * range requests, kept in one 8 MiB cache; never the whole file.  Requests are the raw targets a browser would send to
+ * node type: blocks read through File.slice + FileReaderSync (256 KiB) or
+ * range requests (64 KiB), kept in one 8 MiB cache; never the whole file.  Requests are the raw targets a browser would send to
  * `smz serve`, and the answers are exactly what it would send, split into
  * status, headers and body.
  *
