@@ -28,3 +28,15 @@ need_reader() {
         if ! command -v "$tool" >/dev/null; then echo "ok - $what # SKIP no $tool"; exit 0; fi
     done
 }
+# corrupt_cases: packs the samples into good.smz (no index, the first
+# article as main page) and makes the damaged and hostile archives of
+# tests/corrupt/ from it under cases/; sets FIRST, its first entry.
+corrupt_cases() {
+    cp -r "$TOP/samples" s
+    "$SMZ_PACK" s -o good.smz --no-index --quiet --title "Samples" \
+        --main-page "$(cd s && ls | head -1 | sed 's/\.txt$//').html" 2>/dev/null ||
+    "$SMZ_PACK" s -o good.smz --no-index --quiet --title "Samples" --main-page "$(cd s && ls | head -1)"
+    python3 "$TOP/tests/corrupt/make_cases.py" good.smz cases
+    # shellcheck disable=SC2034 # for the test that sources this
+    FIRST=$("$SMZ" ls good.smz | head -1)
+}

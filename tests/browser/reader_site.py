@@ -5,29 +5,12 @@ and a stylesheet with a url() background, an audio file larger than one
 archived page may reach when the reader runs the archives' scripts
 (probe.html: parent.document, the network, another archive, storage),
 writing each result into its own DOM.  Usage: reader_site.py DIR"""
-import math
 import os
-import struct
 import sys
-import zlib
 
-
-def png(w, h, rgb):
-    raw = b"".join(b"\0" + bytes(rgb) * w for _ in range(h))
-
-    def chunk(t, d):
-        return struct.pack(">I", len(d)) + t + d + struct.pack(">I", zlib.crc32(t + d) & 0xFFFFFFFF)
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0))
-            + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
-
-
-def wav(seconds, rate=8000):
-    """8-bit mono PCM: a tone that changes pitch, SECONDS long."""
-    n = seconds * rate
-    data = bytes(128 + int(60 * math.sin(2 * math.pi * (300 + (i // rate) % 200) * i / rate))
-                 for i in range(n))
-    return (b"RIFF" + struct.pack("<I", 36 + n) + b"WAVEfmt " + struct.pack("<IHHIIHH", 16, 1, 1, rate, rate, 1, 8)
-            + b"data" + struct.pack("<I", n) + data)
+sys.dont_write_bytecode = True
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from media import png, wav  # noqa: E402
 
 
 def page(title, body, head=""):

@@ -6,19 +6,13 @@ byte ranges, redirects (DIR/../redirects.tsv), an illustration
 page may reach (csp.html).  Usage: site.py DIR"""
 import html
 import os
-import struct
 import sys
-import zlib
+
+sys.dont_write_bytecode = True
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from media import png  # noqa: E402
 
 HOSTILE = '<script>alert(1)</script> & "quotes" \'apos\''
-
-
-def png(w, h, rgb):
-    raw = b"".join(b"\0" + bytes(rgb) * w for _ in range(h))
-    def chunk(t, d):
-        return struct.pack(">I", len(d)) + t + d + struct.pack(">I", zlib.crc32(t + d) & 0xFFFFFFFF)
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0))
-            + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
 
 
 def page(title, body, head=""):

@@ -3,12 +3,7 @@
 # message, exit status 1, and no crash.
 . "$TOP/tests/lib.sh"
 cd "$T" || exit 1
-cp -r "$TOP/samples" s
-"$SMZ_PACK" s -o good.smz --no-index --quiet --title "Samples" \
-    --main-page "$(cd s && ls | head -1 | sed 's/\.txt$//').html" 2>/dev/null ||
-"$SMZ_PACK" s -o good.smz --no-index --quiet --title "Samples" --main-page "$(cd s && ls | head -1)"
-python3 "$TOP/tests/corrupt/make_cases.py" good.smz cases
-first=$("$SMZ" ls good.smz | head -1)
+corrupt_cases
 n=0
 while IFS=$'\t' read -r name cmd want; do
     case "$name" in ''|'#'*) continue ;; esac
@@ -16,8 +11,8 @@ while IFS=$'\t' read -r name cmd want; do
     a="cases/$name.smz"
     case "$cmd" in
         info) run=("$SMZ" info "$a") ;;
-        cat) run=("$SMZ" cat "$a" "$first") ;;
-        catfirst) run=("$SMZ" cat "$a" "$first") ;;
+        cat) run=("$SMZ" cat "$a" "$FIRST") ;;
+        catfirst) run=("$SMZ" cat "$a" "$FIRST") ;;
         catloop) run=("$SMZ" cat "$a" loop-a) ;;
         catdangling) run=("$SMZ" cat "$a" dangling) ;;
         metatitle) run=("$SMZ" info "$a") ;;

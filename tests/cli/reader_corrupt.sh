@@ -6,14 +6,9 @@
 . "$TOP/tests/lib.sh"
 cd "$T" || exit 1
 need_reader "reader and damaged archives"
-cp -r "$TOP/samples" s
-"$SMZ_PACK" s -o good.smz --no-index --quiet --title "Samples" \
-    --main-page "$(cd s && ls | head -1 | sed 's/\.txt$//').html" 2>/dev/null ||
-"$SMZ_PACK" s -o good.smz --no-index --quiet --title "Samples" --main-page "$(cd s && ls | head -1)"
-python3 "$TOP/tests/corrupt/make_cases.py" good.smz cases
-first=$("$SMZ" ls good.smz | head -1)
+corrupt_cases
 python3 "$TOP/tests/browser/reader_corrupt.py" "file://$READER" "$T/cases" "$TOP/tests/corrupt/cases.tsv" \
-    "$first" shots
+    "$FIRST" shots
 rc=$?
 [ $rc -eq 0 ] || bad "the reader with damaged archives (see shots/chromium-corrupt.log)"
 done_testing
