@@ -62,6 +62,24 @@ jobs=$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 2)
 
 say() { printf 'wasm-deps: %s\n' "$*" >&2; }
 die() { say "$*"; exit 1; }
+# archive NAME FLAGS...: compiles each "SOURCE OBJECT" line of standard
+# input with FLAGS, $jobs compilers at once, into $dst/lib/libNAME.a (the
+# objects in the order given).  Paths hold no spaces.
+archive() {
+    name=$1; shift
+    objs="" failed=$dst/.failed-$name
+    rm -f "$failed"
+    while read -r c o; do
+        { cc1 -c "$c" -o "$o" "$@" || touch "$failed"; } &
+        objs="$objs $o"
+        [ "$(jobs -p | wc -l)" -lt "$jobs" ] || wait
+    done
+    wait
+    [ ! -e "$failed" ] || die "$name build failed"
+    rm -f "$dst/lib/lib$name.a"
+    # shellcheck disable=SC2086  # objs is a list of paths without spaces
+    emar rcs "$dst/lib/lib$name.a" $objs
+}
 case $top in *[[:space:]]*) die "$top: a build folder without spaces, please (configure)" ;; esac
 
 for t in emcc emar emconfigure emmake npm apt-get dpkg-source patch sha256sum tar make; do
@@ -165,22 +183,11 @@ build_zstd() {
     # The whole library, single-threaded, no legacy formats, no x86 asm: the
     # reader decompresses; lib/'s writer code is linked too and wants the
     # compressor; whatever the module does not call the linker drops.
-    objs=""
     z=$src/zstd/lib
     for c in "$z"/common/*.c "$z"/compress/*.c "$z"/decompress/*.c; do
-        o=${c%.c}.o
-        { cc1 -c "$c" -o "$o" -DZSTD_LEGACY_SUPPORT=0 -DZSTD_DISABLE_ASM \
-            -DXXH_NAMESPACE=ZSTD_ -DZSTD_TRACE=0 -DDEBUGLEVEL=0 -DZSTD_NO_INTRINSICS ||
-            touch "$z/.failed"; } &
-        objs="$objs $o"
-        # at most $jobs compilers at once
-        [ "$(jobs -p | wc -l)" -lt "$jobs" ] || wait
-    done
-    wait
-    [ ! -e "$z/.failed" ] || die "zstd build failed"
-    rm -f "$dst/lib/libzstd.a"
-    # shellcheck disable=SC2086  # objs is a list of paths without spaces
-    emar rcs "$dst/lib/libzstd.a" $objs
+        echo "$c ${c%.c}.o"
+    done | archive zstd -DZSTD_LEGACY_SUPPORT=0 -DZSTD_DISABLE_ASM \
+        -DXXH_NAMESPACE=ZSTD_ -DZSTD_TRACE=0 -DDEBUGLEVEL=0 -DZSTD_NO_INTRINSICS || exit 1
     cp "$z/zstd.h" "$z/zstd_errors.h" "$z/zdict.h" "$dst/include/"
 }
 
@@ -206,23 +213,13 @@ build_sodium() {
     sed -e "s/@VERSION@/$ver/" -e "s/@SODIUM_LIBRARY_VERSION_MAJOR@/$maj/" \
         -e "s/@SODIUM_LIBRARY_VERSION_MINOR@/$min/" -e "s/@SODIUM_LIBRARY_MINIMAL_DEF@//" \
         "$inc/sodium/version.h.in" >"$inc/sodium/version.h"
-    objs=""
+    mkdir -p "$s/obj"
     for c in $(cd "$s/src/libsodium" && find . -name '*.c' | sort); do
-        o=$s/obj/$(printf '%s' "${c#./}" | tr / _ | sed 's/\.c$/.o/')
-        mkdir -p "$s/obj"
-        { cc1 -c "$s/src/libsodium/$c" -o "$o" -I"$inc/sodium" -I"$inc" \
-            -DCONFIGURED=1 -DNATIVE_LITTLE_ENDIAN=1 -DHAVE_C_VARARRAYS=1 \
-            -DHAVE_ALLOCA_H=1 -DHAVE_ALLOCA=1 -DHAVE_POSIX_MEMALIGN=1 -DHAVE_GETPID=1 \
-            -DHAVE_NANOSLEEP=1 -Wno-unused-function -Wno-unknown-pragmas ||
-            touch "$s/.failed"; } &
-        objs="$objs $o"
-        [ "$(jobs -p | wc -l)" -lt "$jobs" ] || wait
-    done
-    wait
-    [ ! -e "$s/.failed" ] || die "libsodium build failed"
-    rm -f "$dst/lib/libsodium.a"
-    # shellcheck disable=SC2086
-    emar rcs "$dst/lib/libsodium.a" $objs
+        echo "$s/src/libsodium/$c $s/obj/$(printf '%s' "${c#./}" | tr / _ | sed 's/\.c$/.o/')"
+    done | archive sodium -I"$inc/sodium" -I"$inc" \
+        -DCONFIGURED=1 -DNATIVE_LITTLE_ENDIAN=1 -DHAVE_C_VARARRAYS=1 \
+        -DHAVE_ALLOCA_H=1 -DHAVE_ALLOCA=1 -DHAVE_POSIX_MEMALIGN=1 -DHAVE_GETPID=1 \
+        -DHAVE_NANOSLEEP=1 -Wno-unused-function -Wno-unknown-pragmas || exit 1
     rm -rf "$dst/include/sodium"
     mkdir -p "$dst/include/sodium"
     cp "$inc/sodium.h" "$dst/include/"
