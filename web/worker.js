@@ -98,11 +98,7 @@ function blockFS() {
 
 /* Mounts FILE (a File or Blob) in a folder of its own; returns its path. */
 function mountFile(file, fallback) {
-  var dir = '/in/' + (serial++), name = safeName(file.name, fallback);
-  mkdirs(dir);
-  smz.FS.mount(blockFS(), {files: [{name: name, data: file}]}, dir);
-  mounts.push(dir);
-  return dir + '/' + name;
+  return mountSet([{name: safeName(file.name, fallback), data: file}]);
 }
 
 /* A split archive (NAME.smz.001, NAME.smz.002, ...: smz/split.h) is read
@@ -113,8 +109,8 @@ function splitStem(name) {
   return m ? m[1] : null;
 }
 
-/* Mounts the parts PARTS ({name, data}) of one set in a folder of their
- * own; returns the path of the first. */
+/* Mounts the files PARTS ({name, data}: the parts of one set, or one
+ * file) in a folder of their own; returns the path of the first. */
 function mountSet(parts) {
   var dir = '/in/' + (serial++), seen = {}, blobs = [];
   parts.forEach(function (p) {
