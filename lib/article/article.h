@@ -42,7 +42,7 @@ typedef enum smz_article_date_source {
 } smz_article_date_source;
 
 typedef struct smz_article_opts {
-    const char *lang;       /* BCP 47 tag for <html lang>, or NULL for none;
+    const char *lang;          /* BCP 47 tag for <html lang>, or NULL for none;
                              * a front matter "lang:" wins.  Ill-formed tags
                              * are ignored.  ISO 639-3 and 639-2/B codes
                              * become their BCP 47 tags ("eng" is "en", "tib"
@@ -50,14 +50,18 @@ typedef struct smz_article_opts {
                              * Hebrew, Persian, Urdu, ..., or an Arab/Hebr
                              * script subtag) also gives dir="rtl": the one
                              * table in lib/text/lang.c decides. */
-    const char *home_href;  /* link back to the collection's main page,
+    const char *home_href;     /* link back to the collection's main page,
                              * relative to the article (e.g. "../index.html"),
                              * or NULL for no link; percent-encoded here */
-    const char *home_label; /* its text, e.g. the collection title; NULL
+    const char *home_label;    /* its text, e.g. the collection title; NULL
                              * gives "Index" */
-    const char *title;      /* a title that wins over every other, or NULL */
-    const char *date;       /* "YYYY-MM-DD" that wins over every other date,
+    const char *title;         /* a title that wins over every other, or NULL */
+    const char *date;          /* "YYYY-MM-DD" that wins over every other date,
                              * or NULL (anything else is ignored) */
+    const char *original_href; /* link to the original file the page was
+                                * made from, relative to the page (e.g.
+                                * "000_x.txt"), or NULL for none;
+                                * percent-encoded here */
 } smz_article_opts;
 
 /* A rendered article.  Every string is malloc'd, NUL-terminated, valid

@@ -157,6 +157,7 @@ void smz__art_find_headings(text_doc *d);
 typedef struct page_info {
     const char *lang, *title, *date, *author, *description, *tags;
     const char *home_href, *home_label;
+    const char *original_href; /* the original file, or NULL */
 } page_info;
 
 /* Appends PATH percent-encoded for an href; a leading '/' gets "./"

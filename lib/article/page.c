@@ -82,7 +82,8 @@ void smz__art_page_begin(smz_strbuf *b, const page_info *pi, int is_index)
         smz_strbuf_adds(b, "</p>\n");
     }
     int has_date = pi->date && *pi->date, has_author = pi->author && *pi->author;
-    if (!is_index && (has_date || has_author)) {
+    int has_original = pi->original_href && *pi->original_href;
+    if (!is_index && (has_date || has_author || has_original)) {
         smz_strbuf_adds(b, "<p class=\"meta\">");
         if (has_date)
             smz__art_add_time(b, pi->date, pi->lang);
@@ -90,6 +91,11 @@ void smz__art_page_begin(smz_strbuf *b, const page_info *pi, int is_index)
             smz_strbuf_adds(b, "<span class=\"author\">");
             smz__html_add(b, pi->author, strlen(pi->author));
             smz_strbuf_adds(b, "</span>");
+        }
+        if (has_original) {
+            smz_strbuf_adds(b, "<a class=\"original\" href=\"");
+            smz__art_add_href(b, pi->original_href);
+            smz_strbuf_adds(b, "\">original text</a>");
         }
         smz_strbuf_adds(b, "</p>\n");
     }

@@ -120,7 +120,8 @@ smz_err smz__article_render(const char *text, size_t len, smz_article_kind kind,
                     .description = smz_strbuf_str(&fm.description),
                     .tags = smz_strbuf_str(&fm.tags),
                     .home_href = opts ? opts->home_href : NULL,
-                    .home_label = smz_strbuf_str(&label)};
+                    .home_label = smz_strbuf_str(&label),
+                    .original_href = opts ? opts->original_href : NULL};
     smz__art_page_begin(&page, &pi, 0);
     smz_strbuf_adds(&page, "</header>\n");
     smz_strbuf_add(&page, smz_strbuf_str(&c.body), smz_strbuf_len(&c.body));
