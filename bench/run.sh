@@ -9,7 +9,7 @@
 #   BENCH_RUNS=N           runs per pack / wrk / start-up measurement (default 3; medians)
 #   BENCH_OUT=DIR          where the results go (default bench/results)
 # Writes DIR/YYYY-MM-DD.md (the table) and DIR/YYYY-MM-DD.raw.txt (every command and
-# its raw output), and points the README's "Latest results" line at them when DIR is
+# its raw output), and points the "Latest results" line of docs/BENCHMARKS.md at them when DIR is
 # the default.  Scratch space is bench/work/ (gitignored; about 5 GB with the 1M-entry
 # corpus, which is kept for the next run; its archives are deleted after use).  Servers
 # listen on 127.0.0.1 only; every load test is bounded in time (wrk -d10s).
@@ -583,7 +583,7 @@ fi
 say "total time: $(( ($(date +%s) - T0) / 60 )) min"
 $PY bench/report.py "$TSV" "$RAW" "$MAIN" "$PEER" >"$OUT/$DATE.md" || die "report.py failed"
 if [ "$OUT" = "$B/results" ]; then
-    sed -i "s|^Latest results: .*|Latest results: [bench/results/$DATE.md](bench/results/$DATE.md) (raw output: [$DATE.raw.txt](bench/results/$DATE.raw.txt)).|" README.md
+    sed -i "s|^Latest results: .*|Latest results: [bench/results/$DATE.md](../bench/results/$DATE.md) (raw output: [$DATE.raw.txt](../bench/results/$DATE.raw.txt)).|" docs/BENCHMARKS.md
 fi
 say "done: $OUT/$DATE.md"
 cat "$OUT/$DATE.md"

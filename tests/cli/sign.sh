@@ -272,7 +272,7 @@ cards = {}
 for m in re.finditer(r'<li class="smz-book">.*?href="/content/([^/]+)/".*?(<p class="smz-sig[^>]*>.*?</p>)', page, re.S):
     cards[m.group(1)] = m.group(2)
 def t(ok, d): print(("ok - " if ok else "not ok - ") + d + ("" if ok else ": " + repr(cards)))
-# a-good and b-bad both claim the Name alpha: it goes to neither (README,
+# a-good and b-bad both claim the Name alpha: it goes to neither (docs/DESIGN.md,
 # Serving), each is under its file name.
 g = cards.get("a-good", "")
 t('data-signature="good"' in g and 'data-key-id="%s"' % msid in g and 'data-trusted="yes"' in g and "verified" in g,
