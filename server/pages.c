@@ -695,9 +695,9 @@ int h_opds_page(req *q)
     smz_strbuf_addf(&url, "%s/catalog/v2/root.xml", s->http.root);
     page_begin_head(&b, s, "OPDS catalog", NULL, NULL, smz_strbuf_str(&head));
     smz_strbuf_adds(&b, "<div class=\"smz-doc\"><h1>OPDS catalog</h1>"
-                        "<p>OPDS is a catalog format for reading apps: an app that knows it lists the "
-                        "archives of this library and downloads them, as it does for e-books. People "
-                        "read the library here, on the <a href=\"");
+                        "<p>OPDS is a catalog format for reading apps. An app that reads OPDS catalogs "
+                        "can list the archives of this library and download them, as it does for "
+                        "e-books. People read the library here, on the <a href=\"");
     smz_strbuf_adds(&b, s->http.root);
     smz_strbuf_adds(&b, "/\">library page</a>; the catalog is for apps.</p>"
                         "<h2>Add this library to an app</h2>"
