@@ -706,6 +706,10 @@ int h_opds_page(req *q)
                         "<p class=\"smz-copy\"><input type=\"text\" readonly value=\"");
     smz__html_add_clean(&b, smz_strbuf_str(&url));
     smz_strbuf_adds(&b, "\" aria-label=\"The catalog's address\" spellcheck=\"false\"></p>"
+                        "<p>The app must be able to reach this address: an app on another device "
+                        "reaches it only when <code>smz serve</code> listens on the network "
+                        "(<code>--address</code>, with <code>--allow</code> to say who may "
+                        "connect).</p>"
                         "<p>The app then fetches <code>.smz</code> files, which only Samizdat reads: "
                         "Kiwix apps list them but cannot open them yet.</p>"
                         "<h2>The feeds</h2><ul class=\"smz-feeds\">");

@@ -257,9 +257,11 @@ static int tag_attr(const char *t, size_t n, const char *name, char *out, size_t
 static int take_date(const char *v, char date[11])
 {
     char d[11];
+    if (strlen(v) < 10 || (v[10] && v[10] != 'T' && v[10] != ' '))
+        return 0;
     memcpy(d, v, 10);
     d[10] = 0;
-    if (strlen(v) < 10 || (v[10] && v[10] != 'T' && v[10] != ' ') || !smz__date_ok(d))
+    if (!smz__date_ok(d))
         return 0;
     memcpy(date, d, 11);
     return 1;

@@ -105,8 +105,8 @@ fi
 if [ ! -x "${CHROMIUM:-/usr/bin/chromium}" ]; then
     echo "ok - browser checks # SKIP no chromium"
 else
-    python3 "$TOP/tests/browser/pages.py" "$URL" "$SAMPLE" shots
-    [ $? -eq 0 ] || bad "the browser checks (see shots/chromium.log)"
+    python3 "$TOP/tests/browser/pages.py" "$URL" "$SAMPLE" shots ||
+        bad "the browser checks (see shots/chromium.log)"
     if [ -n "${SMZ_SCREENSHOTS:-}" ]; then
         mkdir -p "$SMZ_SCREENSHOTS" && cp shots/*.png "$SMZ_SCREENSHOTS/"
     fi
