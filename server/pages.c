@@ -596,7 +596,8 @@ static void library_filters(smz_strbuf *b, srv *s, const registry *g, size_t ok,
     value *langs = NULL, *tags = NULL;
     size_t nl = values_of(g, 0, &langs), nt = values_of(g, 1, &tags);
     int box = ok > FILTER_BOX_AFTER || f->text[0];
-    if (box || nl > 1 || nt || f->active) {
+    /* One archive needs no filter; a filter set always shows (to undo it). */
+    if ((ok > 1 && (box || nl > 1 || nt)) || f->active) {
         smz_strbuf_addf(b,
                         "<form class=\"smz-filter\" action=\"%s/\" method=\"get\" role=\"search\" "
                         "aria-label=\"Filter the library\">",
