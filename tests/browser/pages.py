@@ -83,6 +83,20 @@ def main():
         for name, path in pages:
             for dark in (False, True):
                 check_bar(p, name, base + path, out, dark)
+        # The page's own sticky or fixed headers move below the bar (smz.js).
+        p.size(1280, 800)
+        p.goto(base + "content/pydoc/library/functions.html")
+        p.eval("window.scrollTo(0, 3000)")
+        top = p.wait_for("(function(){var t=document.querySelector('.sphinxsidebar').getBoundingClientRect().top;"
+                         "return t >= 43 && t;})()", 3)
+        ok(top and top >= 43, "pydoc: its sticky sidebar stops below the bar, not under it (%s)" % top)
+        p.screenshot(os.path.join(out, "bar-pydoc-sticky.png"))
+        p.size(390, 844, mobile=True, scale=2)
+        p.goto(base + "content/pydoc/library/functions.html")
+        top = p.wait_for("(function(){var t=document.querySelector('.mobile-nav').getBoundingClientRect().top;"
+                         "return t >= 43 && t;})()", 3)
+        ok(top and top >= 43, "pydoc on a phone: its own fixed menu bar sits below ours (%s)" % top)
+        p.screenshot(os.path.join(out, "bar-pydoc-phone.png"))
         # A phone: still one row, nothing sideways.
         p.size(390, 844, mobile=True, scale=2, dark=False)
         p.goto(base + "content/samples/" + sample)
