@@ -297,7 +297,8 @@ int h_content(req *q, const char *rest, int raw)
     size_t nl = strcspn(rest, "/");
     archive *a = reg_find(&q->s->reg, rest, nl);
     if (!a)
-        return h_error(q, 404, NULL, "No such archive", "The library has no archive by that name.");
+        return h_missing(q, NULL, "No such archive", "The library has no archive by that name.",
+                         rest + nl);
     const char *path = rest + nl;
     if (raw) {
         if (strncmp(path, "/content/", 9))
@@ -326,7 +327,7 @@ int h_content(req *q, const char *rest, int raw)
     smz_entry *e = NULL;
     smz_err rc = strlen(path) > SMZ_MAX_PATH ? SMZ_E_NOTFOUND : smz_reader_find(r, path, &e);
     if (rc == SMZ_E_NOTFOUND) {
-        status = h_error(q, 404, a, "Not found", "This archive has no such page.");
+        status = h_missing(q, a, "Not found", "This archive has no such page.", path);
     } else if (rc != SMZ_OK) {
         status = h_error(q, 500, a, "This page cannot be read", smz_strerror(rc));
     } else if (e->redirect && !smz_path_valid(e->redirect)) {

@@ -186,6 +186,8 @@ static int route(req *q)
         return h_suggest(q);
     if (!strcmp(p, "/random"))
         return h_random(q);
+    if (!strcmp(p, "/opds"))
+        return h_opds_page(q);
     if (!strncmp(p, "/catalog/v2/", 12))
         return h_opds(q, p + 12);
     if (!strncmp(p, "/download/", 10))

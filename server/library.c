@@ -47,6 +47,19 @@ void reg_warn_open(registry *g, const archive *a, const smz_reader *r, smz_err r
         warnf(g, "%s: %s", a->path, m);
 }
 
+/* Why A cannot be read, for its card: the reader's message without the
+ * file's path in front (the card names the file). */
+static void set_why(archive *a, const smz_reader *r, smz_err rc)
+{
+    const char *m = r ? smz_reader_errmsg(r) : "";
+    if (!m[0])
+        m = smz_strerror(rc);
+    size_t pl = strlen(a->path);
+    if (!strncmp(m, a->path, pl) && m[pl] == ':')
+        m += pl + 1 + (m[pl + 1] == ' ');
+    snprintf(a->why, sizeof a->why, "%s", m);
+}
+
 static int add_file(registry *g, const char *path, uint64_t size, char *err, size_t errlen)
 {
     if (g->n >= MAX_ARCHIVES) {
@@ -345,6 +358,7 @@ static void load_one(registry *g, size_t i)
     smz_err rc = smz_reader_open(a->path, NULL, &r);
     if (rc != SMZ_OK) {
         reg_warn_open(g, a, r, rc);
+        set_why(a, r, rc);
         a->state = -1;
         goto out;
     }
@@ -399,8 +413,10 @@ void reg_load(registry *g)
             load_one(g, i);
         /* Names once every archive's claim is known. */
         for (size_t i = 0; i < g->n; i++)
-            if (!(g->a[i].name = pick_name(g, i, g->a[i].meta_name)))
+            if (!(g->a[i].name = pick_name(g, i, g->a[i].meta_name))) {
                 g->a[i].state = -1;
+                snprintf(g->a[i].why, sizeof g->a[i].why, "%s", smz_strerror(SMZ_E_NOMEM));
+            }
         for (size_t i = 0; i < g->n; i++) {
             free(g->a[i].meta_name);
             g->a[i].meta_name = NULL;

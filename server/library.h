@@ -27,6 +27,7 @@ typedef struct archive {
     uint64_t file_size;
     /* Set once by reg_load() under the registry lock, read-only after. */
     int state;       /* 0: not loaded, 1: readable, -1: cannot be read */
+    char why[200];   /* state -1: why, for its card in the library */
     char *name;      /* URL name: [A-Za-z0-9._-], unique */
     char *meta_name; /* the archive's Name metadata, while names are picked */
     char *title, *description, *language, *date, *creator, *publisher, *tags, *source, *license,

@@ -12,9 +12,6 @@
 #include "pages.h"
 #include "sigcheck.h"
 
-#define NAV "application/atom+xml;profile=opds-catalog;kind=navigation"
-#define ACQ "application/atom+xml;profile=opds-catalog;kind=acquisition"
-
 static void now_iso(char out[32])
 {
     time_t t = time(NULL);
@@ -109,7 +106,7 @@ static void feed_head(smz_strbuf *b, srv *s, const char *id, const char *self, c
     smz_strbuf_addf(b, "<id>%s</id>", id);
     smz_strbuf_addf(b, "<link rel=\"self\" href=\"%s/catalog/v2/%s\" type=\"%s\"/>", s->http.root, self,
                     kind);
-    smz_strbuf_addf(b, "<link rel=\"start\" href=\"%s/catalog/v2/root.xml\" type=\"" NAV "\"/>",
+    smz_strbuf_addf(b, "<link rel=\"start\" href=\"%s/catalog/v2/root.xml\" type=\"" OPDS_NAV "\"/>",
                     s->http.root);
     smz_strbuf_addf(b, "<title>%s</title><updated>%s</updated><author><name>Samizdat</name></author>\n",
                     title, now);
@@ -121,15 +118,15 @@ static int root_xml(req *q)
     now_iso(now);
     smz_strbuf b;
     smz_strbuf_init(&b, 1u << 16);
-    feed_head(&b, q->s, "urn:smz:root", "root.xml", NAV, "Samizdat library");
+    feed_head(&b, q->s, "urn:smz:root", "root.xml", OPDS_NAV, "Samizdat library");
     smz_strbuf_addf(&b,
                     "<entry><title>All archives</title><id>urn:smz:entries</id><updated>%s</updated>"
                     "<content type=\"text\">Every archive in the library.</content>"
-                    "<link rel=\"subsection\" href=\"%s/catalog/v2/entries\" type=\"" ACQ
+                    "<link rel=\"subsection\" href=\"%s/catalog/v2/entries\" type=\"" OPDS_ACQ
                     "\"/></entry>\n",
                     now, q->s->http.root);
     smz_strbuf_adds(&b, "</feed>\n");
-    int rc = send_xml(q, &b, NAV ";charset=utf-8");
+    int rc = send_xml(q, &b, OPDS_NAV ";charset=utf-8");
     smz_strbuf_free(&b);
     return rc;
 }
@@ -145,7 +142,7 @@ static int entries_xml(req *q)
     size_t count = http_param_num(q, "count", 10000, 10000);
     smz_strbuf b;
     smz_strbuf_init(&b, SRV_MAX_PAGE);
-    feed_head(&b, q->s, "urn:smz:entries", "entries", ACQ, "All archives");
+    feed_head(&b, q->s, "urn:smz:entries", "entries", OPDS_ACQ, "All archives");
     size_t seen = 0, shown = 0;
     for (size_t i = 0; i < g->n && shown < count; i++) {
         archive *a = &g->a[i];
@@ -158,7 +155,7 @@ static int entries_xml(req *q)
         shown++;
     }
     smz_strbuf_adds(&b, "</feed>\n");
-    int rc = send_xml(q, &b, ACQ ";charset=utf-8");
+    int rc = send_xml(q, &b, OPDS_ACQ ";charset=utf-8");
     smz_strbuf_free(&b);
     return rc;
 }

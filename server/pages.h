@@ -23,6 +23,9 @@ void page_bar(smz_strbuf *b, srv *s, const archive *a, const char *pattern, int 
  * once; NULL when out of memory. */
 const char *page_bar_injected(srv *s, archive *a, size_t *len);
 void page_begin(smz_strbuf *b, srv *s, const char *title, const archive *a, const char *pattern);
+/* page_begin with HEAD (trusted markup, NULL for none) at the end of <head>. */
+void page_begin_head(smz_strbuf *b, srv *s, const char *title, const archive *a, const char *pattern,
+                     const char *head);
 void page_end(smz_strbuf *b);
 int page_send(req *q, int status, smz_strbuf *b);
 /* Where our bar goes in HTML: the start of <body>'s content; -1 for a page
@@ -40,7 +43,18 @@ void bar_token(const srv *s, const archive *a, char out[33]);
 int bar_token_ok(const srv *s, const archive *a, const char *token);
 /* An error page (with the bar of A, or of the library when A is NULL). */
 int h_error(req *q, int status, const archive *a, const char *title, const char *msg);
-/* The library's front page. */
+/* A 404 for the missing PATH (decoded; the part inside archive A, or
+ * after the archive's name when there is no such archive) that offers a
+ * search for its words in A (NULL: in all archives). */
+int h_missing(req *q, const archive *a, const char *title, const char *msg, const char *path);
+/* The library's front page: the archives' cards, filtered by ?language=
+ * (a Language code), ?tag= and ?q= (words in the title, description or
+ * tags). */
 int h_library(req *q);
+/* /opds: what the OPDS catalog is, its address for apps, its feeds. */
+int h_opds_page(req *q);
+/* The OPDS feeds' types (opds.c). */
+#define OPDS_NAV "application/atom+xml;profile=opds-catalog;kind=navigation"
+#define OPDS_ACQ "application/atom+xml;profile=opds-catalog;kind=acquisition"
 
 #endif

@@ -7,8 +7,12 @@
 #include <string.h>
 #include <time.h>
 #include "smz/search.h"
+#include "text/ascii.h"
+#include "text/date.h"
 #include "text/escape.h"
+#include "text/html.h"
 #include "text/url.h"
+#include "text/utf8.h"
 #include "content.h"
 #include "json.h"
 #include "pages.h"
@@ -194,6 +198,250 @@ static int run(req *q, int json, const char *pattern, size_t start, size_t plen,
     return 0;
 }
 
+/* ---- what a result shows besides its snippet ----
+ * The index gives a hit's path and title.  A page without a title (a text
+ * original, a page with an empty <title> and no <h1>) would show its file
+ * name, often a hash: it gets a title from its text instead.  The date is
+ * the page's own (an article page carries it in <time datetime>, a
+ * crawled page often in a <meta>); the format has no per-entry date.  Both
+ * come from the page's first HIT_HEAD bytes, read through the cluster
+ * cache that the snippets have just filled. */
+#define HIT_HEAD (16u << 10)
+#define HIT_TITLE_CHARS 110
+
+/* The value of attribute NAME in the tag at T[0..N) (T at "<"), into OUT
+ * (cut to LEN-1 bytes); 1 when found. */
+static int tag_attr(const char *t, size_t n, const char *name, char *out, size_t len)
+{
+    size_t nl = strlen(name), i = 1;
+    while (i < n && t[i] != ' ' && t[i] != '\t' && t[i] != '\n' && t[i] != '\r' && t[i] != '/')
+        i++;
+    while (i < n) {
+        while (i < n && (t[i] == ' ' || t[i] == '\t' || t[i] == '\n' || t[i] == '\r' || t[i] == '/'))
+            i++;
+        size_t a = i;
+        while (i < n && t[i] != '=' && t[i] != ' ' && t[i] != '\t' && t[i] != '\n' && t[i] != '\r' &&
+               t[i] != '>')
+            i++;
+        size_t an = i - a, v = i, vn = 0;
+        if (i < n && t[i] == '=') {
+            i++;
+            if (i < n && (t[i] == '"' || t[i] == '\'')) {
+                char quote = t[i++];
+                v = i;
+                while (i < n && t[i] != quote)
+                    i++;
+                vn = i - v;
+                i += i < n;
+            } else {
+                v = i;
+                while (i < n && t[i] != ' ' && t[i] != '\t' && t[i] != '\n' && t[i] != '\r' &&
+                       t[i] != '>')
+                    i++;
+                vn = i - v;
+            }
+        }
+        if (an == nl && !strncasecmp(t + a, name, nl)) {
+            size_t k = vn < len - 1 ? vn : len - 1;
+            memcpy(out, t + v, k);
+            out[k] = 0;
+            return 1;
+        }
+        if (an == 0)
+            i++;
+    }
+    return 0;
+}
+
+/* A YYYY-MM-DD at the start of V (a date, or a date and time) into DATE. */
+static int take_date(const char *v, char date[11])
+{
+    char d[11];
+    if (strlen(v) < 10 || (v[10] && v[10] != 'T' && v[10] != ' '))
+        return 0;
+    memcpy(d, v, 10);
+    d[10] = 0;
+    if (!smz__date_ok(d))
+        return 0;
+    memcpy(date, d, 11);
+    return 1;
+}
+
+/* The page's date from its first N bytes at H: a publication <meta>, else
+ * the first <time datetime>. */
+static void page_date(const char *h, size_t n, char date[11])
+{
+    static const char *names[] = {"article:published_time", "date",          "dc.date",
+                                  "dcterms.date",           "datepublished", "dc.date.issued"};
+    char from_time[11] = "";
+    date[0] = 0;
+    for (size_t i = 0; i + 5 < n; i++) {
+        if (h[i] != '<')
+            continue;
+        int meta = smz__ascii_prefix_ci(h + i + 1, n - i - 1, "meta");
+        int time = smz__ascii_prefix_ci(h + i + 1, n - i - 1, "time");
+        if (!meta && !time)
+            continue;
+        const char *gt = memchr(h + i, '>', n - i);
+        if (!gt)
+            break;
+        size_t tn = (size_t)(gt - (h + i)) + 1;
+        char v[64], key[40];
+        if (time && !from_time[0] && tag_attr(h + i, tn, "datetime", v, sizeof v))
+            take_date(v, from_time);
+        if (meta && tag_attr(h + i, tn, "content", v, sizeof v) &&
+            (tag_attr(h + i, tn, "name", key, sizeof key) ||
+             tag_attr(h + i, tn, "property", key, sizeof key) ||
+             tag_attr(h + i, tn, "itemprop", key, sizeof key)))
+            for (size_t k = 0; k < sizeof names / sizeof names[0]; k++)
+                if (!smz__ascii_cmp_ci(key, names[k]) && take_date(v, date))
+                    return;
+        i += tn - 1;
+    }
+    memcpy(date, from_time, 11);
+}
+
+/* The first line of TEXT that has letters or digits, without Markdown's
+ * heading marks, cut to HIT_TITLE_CHARS characters after a whole word with
+ * "…", onto OUT (valid UTF-8 from TEXT of any bytes). */
+static void first_line(smz_strbuf *out, const char *text, size_t len)
+{
+    size_t i = 0;
+    while (i < len) {
+        size_t e = i;
+        while (e < len && text[e] != '\n' && text[e] != '\r')
+            e++;
+        size_t a = i;
+        while (a < e && (text[a] == ' ' || text[a] == '\t' || text[a] == '#' || text[a] == '>'))
+            a++;
+        size_t z = e;
+        while (z > a && (text[z - 1] == ' ' || text[z - 1] == '\t'))
+            z--;
+        int word = 0;
+        for (size_t k = a; k < z && !word; k++)
+            word = (unsigned char)text[k] >= 0x80 || smz_ascii_alpha((unsigned char)text[k]) ||
+                   smz_ascii_digit((unsigned char)text[k]);
+        if (word) {
+            smz_strbuf line;
+            smz_strbuf_init(&line, 1u << 16);
+            smz_strbuf_add(&line, text + a, z - a);
+            smz_strbuf clean;
+            smz_strbuf_init(&clean, 1u << 16);
+            smz__utf8_add_clean(&clean, smz_strbuf_str(&line));
+            const char *c = smz_strbuf_str(&clean);
+            size_t cn = smz_strbuf_len(&clean);
+            size_t cut = smz__utf8_offset(c, cn, HIT_TITLE_CHARS);
+            if (cut < cn) {
+                size_t sp = cut;
+                while (sp > cut / 2 && c[sp] != ' ')
+                    sp--;
+                if (c[sp] == ' ')
+                    cut = sp;
+                while (cut && (c[cut - 1] == ' ' || c[cut - 1] == ',' || c[cut - 1] == ';' ||
+                               c[cut - 1] == ':'))
+                    cut--;
+                smz_strbuf_add(out, c, cut);
+                smz_strbuf_adds(out, "\xE2\x80\xA6");
+            } else {
+                smz_strbuf_add(out, c, cn);
+            }
+            smz_strbuf_free(&clean);
+            smz_strbuf_free(&line);
+            return;
+        }
+        i = e + 1;
+    }
+}
+
+static int mime_is(const char *mime, const char *want)
+{
+    size_t n = strlen(want);
+    return mime && !strncasecmp(mime, want, n) && (!mime[n] || mime[n] == ';' || mime[n] == ' ');
+}
+
+/* Reads the first bytes of PATH in R: its entry (a redirect followed once)
+ * and up to HIT_HEAD bytes into *HEAD (malloc'd).  0 when read. */
+static int read_head(smz_reader *r, const char *path, smz_entry **e, char **head, size_t *n)
+{
+    *e = NULL;
+    *head = NULL;
+    if (smz_reader_resolve(r, path, e) != SMZ_OK || (*e)->redirect)
+        return -1;
+    *n = (*e)->size < HIT_HEAD ? (size_t)(*e)->size : HIT_HEAD;
+    if (!(*head = malloc(*n + 1)) || smz_reader_read_range(r, *e, 0, *head, *n) != SMZ_OK)
+        return -1;
+    (*head)[*n] = 0;
+    return 0;
+}
+
+/* The title of the page at the H[0..N) of type MIME when its index entry
+ * has none: its <title> or <h1>, else its first line of text. */
+static void derive_title(smz_strbuf *title, const char *mime, const char *h, size_t n)
+{
+    if (mime_is(mime, "text/html") || mime_is(mime, "application/xhtml+xml")) {
+        smz_html_text t;
+        if (smz__html_extract(h, n, &t) == SMZ_OK) {
+            if (t.title[0])
+                first_line(title, t.title, t.title_len);
+            else
+                first_line(title, t.text, t.text_len);
+            smz__html_text_free(&t);
+        }
+    } else if (mime_is(mime, "text/plain") || mime_is(mime, "text/markdown")) {
+        first_line(title, h, n);
+    }
+}
+
+/* Fills TITLE (when hit H has none) and DATE for the hit's page.  A text
+ * original (NAME.txt, NAME.md) takes both from its rendered page NAME.html
+ * when the archive has one. */
+static void hit_view(req *q, archive *a, const smz_hit *h, smz_strbuf *title, char date[11])
+{
+    smz_reader *r = NULL;
+    smz_entry *e = NULL;
+    char *head = NULL;
+    size_t n = 0;
+    date[0] = 0;
+    if (pool_borrow(&q->s->pool, &q->w->lease, a, &r) != SMZ_OK || read_head(r, h->path, &e, &head, &n))
+        goto out;
+    int untitled = !h->title || !h->title[0];
+    if (mime_is(e->mime, "text/html") || mime_is(e->mime, "application/xhtml+xml")) {
+        page_date(head, n, date);
+        if (untitled)
+            derive_title(title, e->mime, head, n);
+        goto out;
+    }
+    if (!untitled)
+        goto out;
+    const char *dot = strrchr(h->path, '.');
+    if (dot && !strchr(dot, '/') &&
+        (mime_is(e->mime, "text/plain") || mime_is(e->mime, "text/markdown"))) {
+        smz_strbuf page;
+        smz_strbuf_init(&page, 3 * 4096);
+        smz_strbuf_add(&page, h->path, (size_t)(dot - h->path));
+        smz_strbuf_adds(&page, ".html");
+        smz_entry *pe = NULL;
+        char *ph = NULL;
+        size_t pn = 0;
+        if (!smz_strbuf_err(&page) && !read_head(r, smz_strbuf_str(&page), &pe, &ph, &pn) &&
+            mime_is(pe->mime, "text/html")) {
+            page_date(ph, pn, date);
+            if (pe->title && pe->title[0])
+                first_line(title, pe->title, strlen(pe->title));
+            else
+                derive_title(title, pe->mime, ph, pn);
+        }
+        free(ph);
+        smz_entry_free(pe);
+        smz_strbuf_free(&page);
+    }
+    if (!smz_strbuf_len(title))
+        derive_title(title, e->mime, head, n);
+out:
+    free(head);
+    smz_entry_free(e);
+}
+
 static void search_url(smz_strbuf *b, req *q, const search_run *sr, int named, const char *pattern,
                        size_t start, size_t plen)
 {
@@ -267,12 +515,22 @@ static void html_results(smz_strbuf *b, req *q, const search_run *sr, int named,
         smz__html_add_clean(b, smz_strbuf_str(&u));
         smz_strbuf_free(&u);
         smz_strbuf_adds(b, "\">");
-        smz__html_add_clean(b, h->title && h->title[0] ? h->title : h->path);
+        smz_strbuf title;
+        smz_strbuf_init(&title, 1u << 16);
+        char date[11];
+        hit_view(q, a, h, &title, date);
+        if (h->title && h->title[0])
+            smz__html_add_clean(b, h->title);
+        else
+            smz__html_add_clean(b, smz_strbuf_len(&title) ? smz_strbuf_str(&title) : h->path);
+        smz_strbuf_free(&title);
         smz_strbuf_adds(b, "</a><cite>");
         if (!one) {
             smz__html_add_clean(b, a->title && a->title[0] ? a->title : a->name);
             smz_strbuf_adds(b, " &middot; ");
         }
+        if (date[0])
+            smz_strbuf_addf(b, "<time datetime=\"%s\">%s</time> &middot; ", date, date);
         smz__html_add_clean(b, h->path);
         smz_strbuf_adds(b, "</cite>");
         if (h->snippet && h->snippet[0]) {

@@ -68,6 +68,16 @@ def main():
         p.screenshot(os.path.join(out, "library.png"))
         errors = p.events("Runtime.exceptionThrown")
         ok(not errors, "no script error in the reader (%s)" % errors[:1])
+        # The library's filters are links and a GET form: the frame's helper
+        # turns them into the reader's navigation.
+        frame_click(p, '.smz-tags a[href="/?tag=news"]')
+        t = wait_shown(p, lambda t: "tag=news" in t)
+        ok(t == "/?tag=news", "a tag link filters the library (%s)" % t)
+        n = frame_wait(p, "document.querySelectorAll('.smz-book').length === 1 && 1")
+        ok(n == 1 and "1 of 3 archives" in (frame_eval(p, "document.querySelector('.smz-total').textContent") or ""),
+           "... to the one archive with that tag, and counts it (%s)" % n)
+        go(p, "/")
+        wait_shown(p, lambda t: t == "/")
 
         # --- Download hands back the file picked, byte for byte ---
         dl = os.path.join(out, "downloads")
@@ -89,6 +99,8 @@ def main():
         ok(p.eval("document.getElementById('smz-title').textContent") == "Human Rights in China: News",
            "our bar names the archive shown")
         ok(frame_eval(p, "!document.getElementById('smz-bar')"), "the answer's own bar is not shown twice")
+        ok(frame_eval(p, "!document.querySelector('.smz-inj, link[href*=\"smz.css\"]')"),
+           "... nor its spacer and stylesheet")
         main_page = t
         frame_click(p, 'a[href$=".html"]')
         t = wait_shown(p, lambda t: t != main_page)

@@ -31,7 +31,7 @@ check_eq "GET / answers 200" "$(get "$U")" 200
 check_grep "the library is UTF-8 HTML" "text/html; charset=utf-8" hdr
 check_grep "... lists the manual with its title" "PostgreSQL 15 manual" body
 check_grep "... with its description" "The PostgreSQL documentation" body
-check_grep "... language, entry count, size and date" "English</span><span>[0-9,]+ articles</span><span>[0-9.]+ MB</span><span><time>" body
+check_grep "... language, entry count, size and date" "English</a></span><span>[0-9,]+ articles</span><span>[0-9.]+ MB</span><span><time>" body
 check_grep "... links to open, search and download it" 'href="/content/pgdoc/".*href="/search\?content=pgdoc".*href="/download/pgdoc.smz"' body
 check_grep "... shows the illustration" 'src="/catalog/v2/illustration/hostile"' body
 check_grep "a hostile archive title comes out escaped" '&lt;script&gt;alert\(&quot;title&quot;\)&lt;/script&gt; Hostile &amp; Co' body
@@ -460,10 +460,10 @@ for l in bod kas uig-Latn zho-Hant; do
 done
 start_server langs langs
 get "$URL" >/dev/null
-check_grep "a Tibetan archive (bod) gets lang=\"bo\" and its name" '<h2 lang="bo" dir="auto">.*<span>Tibetan</span>' body
-check_grep "Kashmiri (kas) runs right to left" '<h2 lang="ks" dir="rtl">.*<span>Kashmiri</span>' body
-check_grep "a script subtag decides: uig-Latn is left to right" '<h2 lang="ug-Latn" dir="auto">.*<span>Uyghur</span>' body
-check_grep "... and subtags are kept: zho-Hant" '<h2 lang="zh-Hant" dir="auto">.*<span>Chinese</span>' body
+check_grep "a Tibetan archive (bod) gets lang=\"bo\" and its name" '<h2 lang="bo" dir="auto">.*<span><a class="smz-lang" href="/\?language=[^"]*" title="Archives in this language">Tibetan</a></span>' body
+check_grep "Kashmiri (kas) runs right to left" '<h2 lang="ks" dir="rtl">.*<span><a class="smz-lang" href="/\?language=[^"]*" title="Archives in this language">Kashmiri</a></span>' body
+check_grep "a script subtag decides: uig-Latn is left to right" '<h2 lang="ug-Latn" dir="auto">.*<span><a class="smz-lang" href="/\?language=[^"]*" title="Archives in this language">Uyghur</a></span>' body
+check_grep "... and subtags are kept: zho-Hant" '<h2 lang="zh-Hant" dir="auto">.*<span><a class="smz-lang" href="/\?language=[^"]*" title="Archives in this language">Chinese</a></span>' body
 stop_server "$PID"
 
 # --- a hundred archives start at once ---
