@@ -36,8 +36,9 @@ typedef struct smz_pack_index smz_pack_index;
 typedef struct smz_pack_opts {
     int include_hidden; /* 1: pack files and folders whose name starts with '.' */
     int no_index;       /* 1: do not extract searchable text */
-    /* 1: turn .txt/.md articles into HTML pages; 0: store them as they
-     * are; -1 (auto): only when the source holds no HTML at all. */
+    /* 1: make each .txt/.md article an HTML page too (NAME.html, linking
+     * to the original, which is kept as it is); 0: store them as they are,
+     * nothing more; -1 (auto): 1 only when the source holds no HTML. */
     int articles;
     const char *language; /* for generated pages' lang attribute; may be NULL */
     /* The collection's title and main page, for the link back from each
