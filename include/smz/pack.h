@@ -142,8 +142,10 @@ void smz_pack_index_free(smz_pack_index *x);
  * at its root; else, when O->index holds pages, a page "index.html" listing
  * them all (newest first when they have dates, then by title; TITLE and
  * DESCRIPTION, either may be NULL, at its head) is added and becomes the
- * main page.  *MAIN_PAGE stays NULL for a collection without pages.  Also
- * warns about O->meta's "Articles" that name no file. */
+ * main page.  *MAIN_PAGE stays NULL for a collection without pages.  A
+ * *MAIN_PAGE that names a rendered article (NAME.txt, NAME.md) becomes its
+ * page, NAME.html (a string O->index owns).  Also warns about O->meta's
+ * "Articles" that name no file. */
 smz_err smz_pack_finish(smz_writer *w, const smz_pack_opts *o, const char *title,
                         const char *description, const char **main_page);
 

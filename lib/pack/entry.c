@@ -73,7 +73,16 @@ static char *page_path_of(const char *rel)
 static smz_err home_href(smz_packer *p, const char *page, char **out)
 {
     const char *main = p->o->main_page;
+    char *main_page = NULL;
+    smz_err rc = SMZ_OK;
     *out = NULL;
+    /* A main page named by its article's original: the pages link to the
+     * page made of it (smz_pack_finish makes that the main page too). */
+    if (main && p->articles && smz__is_article_path(main)) {
+        if (!(main_page = page_path_of(main)))
+            return SMZ_E_NOMEM;
+        main = main_page;
+    }
     if (!main) {
         if (!p->o->index)
             return SMZ_OK; /* nobody makes sure index.html will exist */
@@ -81,19 +90,23 @@ static smz_err home_href(smz_packer *p, const char *page, char **out)
         smz__pack_index_linked(p->o->index);
     }
     if (!strcmp(main, page))
-        return SMZ_OK;
+        goto out;
     size_t depth = 0;
     for (const char *c = page; *c; c++)
         depth += *c == '/';
     size_t len = strlen(main);
     char *h = malloc(3 * depth + len + 1);
-    if (!h)
-        return SMZ_E_NOMEM;
+    if (!h) {
+        rc = SMZ_E_NOMEM;
+        goto out;
+    }
     for (size_t i = 0; i < depth; i++)
         memcpy(h + 3 * i, "../", 3);
     memcpy(h + 3 * depth, main, len + 1);
     *out = h;
-    return SMZ_OK;
+out:
+    free(main_page);
+    return rc;
 }
 
 static int is_page(const char *mime)
@@ -191,6 +204,11 @@ smz_err smz__packer_add(smz_packer *p, const char *rel, const unsigned char *dat
                                  .size = len};
         if ((rc = add_entry(p, &orig)) != SMZ_OK)
             goto out;
+        if (p->o->main_page && !strcmp(p->o->main_page, rel) &&
+            (rc = smz__pack_index_main_article(p->o->index, page_path)) != SMZ_OK) {
+            smz__packer_fail(p, rc, "out of memory");
+            goto out;
+        }
         e.path = page_path;
         e.mime = "text/html";
         e.data = an.page;

@@ -72,5 +72,9 @@ smz_err smz__pack_index_add(smz_pack_index *x, const smz_pack_opts *o, const cha
                             const char *title, const char *date, const char *summary);
 /* Notes that rendered articles link to "index.html" as their main page. */
 void smz__pack_index_linked(smz_pack_index *x);
+/* Notes that the main page the options name (an article, NAME.txt) was
+ * rendered as PAGE_PATH (copied): smz_pack_finish makes it the main page, as
+ * the redirect at NAME.txt did before originals were kept.  X may be NULL. */
+smz_err smz__pack_index_main_article(smz_pack_index *x, const char *page_path);
 
 #endif

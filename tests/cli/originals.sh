@@ -99,6 +99,16 @@ info_mimes=$("$SMZ" info --json s.smz | python3 -c 'import json,sys; print(" ".j
 check_eq "smz info counts six pages (five articles and the index) and five originals" \
     "$info_mimes" "text/html=6 text/plain; charset=utf-8=5"
 
+# A main page named by an article's original is the page made of it, as
+# the redirect at NAME.txt made it before.
+"$SMZ_PACK" "$S" -o mp.smz --main-page 001_55bbdad625445dff.txt --quiet 2>/dev/null
+check_eq "--main-page NAME.txt makes the article's page the main page" \
+    "$("$SMZ" info --json mp.smz | python3 -c 'import json,sys; print(json.load(sys.stdin)["metadata"]["MainPage"])')" \
+    "001_55bbdad625445dff.html"
+check_grep "... and the other pages link home to it" '<nav class="home"><a href="001_55bbdad625445dff.html">' \
+    <("$SMZ" cat mp.smz 000_ba2cec2ef95cd541.html)
+check "... while NAME.txt stays the original" cmp -s <("$SMZ" cat mp.smz 001_55bbdad625445dff.txt) "$S/001_55bbdad625445dff.txt"
+
 # --- originals made to be awkward ---
 mkdir -p odd/sub/dir
 printf -- '---\ntitle: Front matter\ndate: 2021-05-06\n---\n# Heading\n\nBody *text*.\n' >odd/front.md
