@@ -195,9 +195,10 @@ smz_err smz__packer_add(smz_packer *p, const char *rel, const unsigned char *dat
         e.title = given->title;
     if (an.page) {
         /* The original: its bytes as they came, with no title and no search
-         * text, so it is not in the index.  A search, a suggestion or
-         * smz ls --long then shows the article once, by its page's title;
-         * the page's link leads to the original. */
+         * text.  Not the page's title: the writer indexes every titled
+         * entry, so suggestions and searches would give each article twice,
+         * and smz ls --long would show two entries of one title.  Untitled
+         * and unindexed, it is found through its page, which links to it. */
         smz_writer_entry orig = {.path = rel,
                                  .mime = original_mime(mime, data, len),
                                  .data = data,
