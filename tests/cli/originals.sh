@@ -67,6 +67,9 @@ every_way() {
 # title_of ARCHIVE PATH, mime_of ARCHIVE PATH: from smz ls --long.
 title_of() { "$SMZ" ls --long "$1" | awk -F'\t' -v p="$2" '$1 == p { print $4 }'; }
 mime_of() { "$SMZ" ls --long "$1" | awk -F'\t' -v p="$2" '$1 == p { print $2 }'; }
+# original_link HREF: a pattern for the page's link to its original (an <a>
+# with class "original" and that href, in either order).
+original_link() { printf '<a [^>]*(class="original"[^>]* href="%s"|href="%s"[^>]* class="original")' "$1" "$1"; }
 
 # --- the samples ---
 "$SMZ_PACK" "$S" -o s.smz --quiet 2>pack.err
@@ -81,7 +84,7 @@ for p in "${arts[@]}"; do
     [ "$(mime_of s.smz "$p")" = "text/plain; charset=utf-8" ] || bad=$((bad + 1))
     [ -z "$(title_of s.smz "$p")" ] || bad=$((bad + 1))
     [ -n "$(title_of s.smz "$h")" ] || bad=$((bad + 1))
-    "$SMZ" cat s.smz "$h" | grep -qF "<a class=\"original\" href=\"$p\">original text</a>" || bad=$((bad + 1))
+    "$SMZ" cat s.smz "$h" | grep -qE "$(original_link "$p")" || bad=$((bad + 1))
 done
 check_eq "each original is text/plain in UTF-8, untitled; its page is titled and links to it" "$bad" 0
 check_eq "no redirect is left" "$("$SMZ" ls --long s.smz | grep -c $'\t-> ')" 0
@@ -134,11 +137,11 @@ check_eq "... its page has the front matter's title" "$(title_of odd.smz front.h
 check_eq "an empty original is stored, empty" "$("$SMZ" ls --long odd.smz | awk -F'\t' '$1 == "empty.txt" { print $3 }')" 0
 check "... and has a page" "$SMZ" cat odd.smz empty.html
 check_grep "a page in a folder links to its original by file name, percent-encoded" \
-    '<a class="original" href="deep%20name%20%231.txt">' <("$SMZ" cat odd.smz 'sub/dir/deep name #1.html')
+    "$(original_link 'deep%20name%20%231\.txt')" <("$SMZ" cat odd.smz 'sub/dir/deep name #1.html')
 bad=0
 for p in "${odds[@]}"; do
     h=${p%.*}.html
-    "$SMZ" cat odd.smz "$h" | grep -q '<a class="original" href="' || bad=$((bad + 1))
+    "$SMZ" cat odd.smz "$h" | grep -qE "$(original_link "[^\"]+")" || bad=$((bad + 1))
 done
 check_eq "every odd original has a page that links to it" "$bad" 0
 
@@ -218,7 +221,7 @@ printf 'Plain body.\n' >c2/b.txt
 "$SMZ_PACK" c2 -o c2.smz --quiet 2>c2.err
 check_grep "NAME.md and NAME.txt: the second is not rendered over the first" "b.txt: b.html is in the archive already" c2.err
 check_eq "... the page is the Markdown's" "$(title_of c2.smz b.html)" "From Markdown"
-check_grep "... and links to it" '<a class="original" href="b.md">' <("$SMZ" cat c2.smz b.html)
+check_grep "... and links to it" "$(original_link 'b\.md')" <("$SMZ" cat c2.smz b.html)
 every_way c2.smz c2 "NAME.md and NAME.txt" b.md b.txt
 
 # --- links to articles ---
@@ -241,7 +244,7 @@ for src in odd.tar odd.zip; do
     "$SMZ_PACK" "$src" -o "$src.smz" --articles --quiet 2>/dev/null
     check "$src packs" test -s "$src.smz"
     every_way "$src.smz" odd "a $src source" "${odds[@]}"
-    check_grep "... with the pages" '<a class="original" href="gbk.txt">' <("$SMZ" cat "$src.smz" gbk.html)
+    check_grep "... with the pages" "$(original_link 'gbk\.txt')" <("$SMZ" cat "$src.smz" gbk.html)
 done
 python3 - odd/gbk.txt <<'PY'
 import sys
@@ -256,7 +259,7 @@ PY
 wp=$("$SMZ" ls warc.smz | grep 'gbk\.txt$')
 check "a WARC source with --articles keeps the original" cmp -s <("$SMZ" cat warc.smz "$wp") odd/gbk.txt
 check_eq "... typed text/plain, its charset not being UTF-8" "$(mime_of warc.smz "$wp")" "text/plain"
-check_grep "... beside its page" '<a class="original" href="gbk.txt">' <("$SMZ" cat warc.smz "${wp%.txt}.html")
+check_grep "... beside its page" "$(original_link 'gbk\.txt')" <("$SMZ" cat warc.smz "${wp%.txt}.html")
 
 # --- archives made before: a redirect at NAME.txt to the page ---
 mkdir -p old
