@@ -44,7 +44,8 @@ struct smz_reader {
     sqlite3_stmt *find, *cluster_info, *meta;
     smz_cache *cache;
     uint64_t dev, ino, file_size;
-    int split; /* a split set, read through the smz-split VFS */
+    int64_t file_mtime; /* the file's (a split set's part 1's) modification time */
+    int split;          /* a split set, read through the smz-split VFS */
     int has_index;
     int stemmed; /* the index was made with tokenize='smz porter' */
     long budget;
@@ -202,6 +203,7 @@ static smz_err check_set(smz_reader *r, const char *path, unsigned char *h, size
     if (rc == SMZ_OK) {
         r->file_size = smz_split_size(s);
         smz__split_id(s, &r->dev, &r->ino);
+        r->file_mtime = smz__split_mtime(s);
         r->split = 1;
     } else {
         fail(r, rc, "%s", s && smz_split_errmsg(s)[0] ? smz_split_errmsg(s) : smz_strerror(rc));
@@ -236,6 +238,7 @@ static smz_err check_header(smz_reader *r, const char *path)
     r->dev = (uint64_t)sb.st_dev;
     r->ino = (uint64_t)sb.st_ino;
     r->file_size = (uint64_t)sb.st_size;
+    r->file_mtime = (int64_t)sb.st_mtime;
     return check_bytes(r, path, h, n);
 }
 
@@ -609,6 +612,29 @@ smz_err smz_reader_meta(smz_reader *r, const char *key, char **value, size_t *le
     }
     sqlite3_reset(r->meta);
     return rc;
+}
+
+smz_err smz_reader_time(smz_reader *r, int64_t *t, int *from_date)
+{
+    char *v = NULL;
+    int64_t days;
+    *t = r->file_mtime;
+    if (from_date)
+        *from_date = 0;
+    smz_err rc = smz_reader_meta(r, "Date", &v, NULL);
+    if (rc == SMZ_E_NOMEM || rc == SMZ_E_INTERRUPTED) {
+        free(v);
+        return rc;
+    }
+    /* Any other failure (none, too long, unreadable) is a Date we do not
+     * have: the file's time stands, as it does for one that is not a date. */
+    if (rc == SMZ_OK && smz__date_days(v, &days)) {
+        *t = days * 86400 + 12 * 3600;
+        if (from_date)
+            *from_date = 1;
+    }
+    free(v);
+    return SMZ_OK;
 }
 
 smz_err smz_reader_resolve(smz_reader *r, const char *path, smz_entry **out)

@@ -34,6 +34,7 @@ struct smz_split {
     unsigned n;     /* parts open */
     uint64_t part, total;
     uint64_t dev, ino; /* part 1's */
+    int64_t mtime;     /* part 1's modification time */
     char errmsg[1024];
 };
 
@@ -132,6 +133,7 @@ static smz_err open_part(smz_split *s, unsigned k)
     if (k == 1) {
         s->dev = (uint64_t)st.st_dev;
         s->ino = (uint64_t)st.st_ino;
+        s->mtime = (int64_t)st.st_mtime;
     }
     return SMZ_OK;
 }
@@ -258,6 +260,11 @@ void smz__split_id(const smz_split *s, uint64_t *dev, uint64_t *ino)
 {
     *dev = s->dev;
     *ino = s->ino;
+}
+
+int64_t smz__split_mtime(const smz_split *s)
+{
+    return s->mtime;
 }
 
 long long smz_split_read(smz_split *s, void *buf, size_t n, uint64_t off)

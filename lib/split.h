@@ -16,5 +16,7 @@ const char *smz__split_vfs(void);
 
 /* Part 1's device and inode: the set's identity (for smz_cache keys). */
 void smz__split_id(const smz_split *s, uint64_t *dev, uint64_t *ino);
+/* Part 1's modification time (seconds since 1970). */
+int64_t smz__split_mtime(const smz_split *s);
 
 #endif

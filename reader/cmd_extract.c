@@ -1,7 +1,10 @@
 /* smz extract: entries back to a folder (through libarchive's disk writer
  * with its SECURE flags, so nothing lands outside the target) or into a
  * tar/zip stream, in the order their bytes lie in the archive.  Redirects
- * become relative symlinks that cannot lead out of the tree (see step 4). */
+ * become relative symlinks that cannot lead out of the tree (see step 4).
+ * Every file and member gets the archive's time (smz_reader_time: its Date
+ * at noon UTC, else the .smz file's own time): the format keeps none for an
+ * entry, and 1970-01-01 would be a date that means nothing. */
 #include <archive.h>
 #include <archive_entry.h>
 #include <errno.h>
@@ -18,7 +21,8 @@ static const char help[] =
     "usage: smz extract ARCHIVE [PATH_OR_PREFIX...] -o DIR\n"
     "       smz extract ARCHIVE [PATH_OR_PREFIX...] --format tar|tar.gz|tar.zst|zip -o FILE|-\n"
     "Writes entries (all, or those under the given paths) to a folder, never outside it,\n"
-    "or into an archive file (- for standard output).  Redirects become symlinks.\n";
+    "or into an archive file (- for standard output).  Redirects become symlinks.\n"
+    "Files are dated by the archive's Date (at 12:00 UTC), else by the .smz file's time.\n";
 
 /* "../" for every folder above PATH, then TARGET: a link that works from
  * wherever PATH sits. */
@@ -145,10 +149,10 @@ static size_t depth(const char *p)
     return d;
 }
 
-/* Writes E: its bytes, or (TARGET set) a link of kind HOW to TARGET.
- * Returns 1 when the output cannot take more. */
+/* Writes E, dated MTIME: its bytes, or (TARGET set) a link of kind HOW to
+ * TARGET.  Returns 1 when the output cannot take more. */
 static int write_entry(struct archive *a, struct archive_entry *ae, smz_reader *r, const smz_entry *e,
-                       const char *target, int how, unsigned char *buf, int *failures)
+                       int64_t mtime, const char *target, int how, unsigned char *buf, int *failures)
 {
     char *link = NULL;
     if (!smz_path_valid(e->path)) {
@@ -158,7 +162,7 @@ static int write_entry(struct archive *a, struct archive_entry *ae, smz_reader *
     }
     archive_entry_clear(ae);
     archive_entry_set_pathname_utf8(ae, e->path);
-    archive_entry_set_mtime(ae, 0, 0);
+    archive_entry_set_mtime(ae, (time_t)mtime, 0);
     if (target && how == LINK_HARD) {
         archive_entry_set_filetype(ae, AE_IFREG);
         archive_entry_set_perm(ae, 0644);
@@ -274,7 +278,7 @@ int cmd_extract(int argc, char **argv)
         archive_write_disk_set_options(a, ARCHIVE_EXTRACT_SECURE_NODOTDOT |
                                               ARCHIVE_EXTRACT_SECURE_SYMLINKS |
                                               ARCHIVE_EXTRACT_SECURE_NOABSOLUTEPATHS |
-                                              ARCHIVE_EXTRACT_UNLINK);
+                                              ARCHIVE_EXTRACT_UNLINK | ARCHIVE_EXTRACT_TIME);
         if (mkdir(out, 0755) != 0 && errno != EEXIST) {
             fprintf(stderr, "smz extract: cannot create %s: %s\n", out, strerror(errno));
             goto out;
@@ -289,7 +293,17 @@ int cmd_extract(int argc, char **argv)
         fprintf(stderr, "smz extract: out of memory\n");
         goto out;
     }
-    smz_err rc = smz_reader_iter(r, NULL, &it);
+    int64_t mtime;
+    int dated;
+    smz_err rc = smz_reader_time(r, &mtime, &dated);
+    if (rc != SMZ_OK) {
+        cli_fail("extract", r, rc);
+        goto out;
+    }
+    if (!dated)
+        fprintf(stderr, "smz extract: %s has no Date: files get the time of the archive file\n",
+                cli_t(path));
+    rc = smz_reader_iter(r, NULL, &it);
     if (it)
         smz_iter_on_skip(it, cli_skip_warn, "extract");
     unsigned long matched = 0;
@@ -362,7 +376,7 @@ int cmd_extract(int argc, char **argv)
     qsort(order, n_order, sizeof *order, smz_entry_cmp_place);
     int fatal = 0;
     for (size_t k = 0; k < n_order && !fatal; k++)
-        fatal = write_entry(a, ae, r, order[k], NULL, 0, buf, &failures);
+        fatal = write_entry(a, ae, r, order[k], mtime, NULL, 0, buf, &failures);
     free(order);
     /* 4. Redirects, once their targets are written: each points straight
      * at the content it ends at (never at another link), which must be
@@ -396,7 +410,7 @@ int cmd_extract(int argc, char **argv)
                     cli_t(e->path));
                 failures++;
             } else {
-                fatal = write_entry(a, ae, r, e, t->path, how, buf, &failures);
+                fatal = write_entry(a, ae, r, e, mtime, t->path, how, buf, &failures);
             }
         }
         smz_entry_free(t);

@@ -36,8 +36,9 @@ typedef struct smz_pack_index smz_pack_index;
 typedef struct smz_pack_opts {
     int include_hidden; /* 1: pack files and folders whose name starts with '.' */
     int no_index;       /* 1: do not extract searchable text */
-    /* 1: turn .txt/.md articles into HTML pages; 0: store them as they
-     * are; -1 (auto): only when the source holds no HTML at all. */
+    /* 1: make each .txt/.md article an HTML page too (NAME.html, linking
+     * to the original, which is kept as it is); 0: store them as they are,
+     * nothing more; -1 (auto): 1 only when the source holds no HTML. */
     int articles;
     const char *language; /* for generated pages' lang attribute; may be NULL */
     /* The collection's title and main page, for the link back from each
@@ -141,8 +142,10 @@ void smz_pack_index_free(smz_pack_index *x);
  * at its root; else, when O->index holds pages, a page "index.html" listing
  * them all (newest first when they have dates, then by title; TITLE and
  * DESCRIPTION, either may be NULL, at its head) is added and becomes the
- * main page.  *MAIN_PAGE stays NULL for a collection without pages.  Also
- * warns about O->meta's "Articles" that name no file. */
+ * main page.  *MAIN_PAGE stays NULL for a collection without pages.  A
+ * *MAIN_PAGE that names a rendered article (NAME.txt, NAME.md) becomes its
+ * page, NAME.html (a string O->index owns).  Also warns about O->meta's
+ * "Articles" that name no file. */
 smz_err smz_pack_finish(smz_writer *w, const smz_pack_opts *o, const char *title,
                         const char *description, const char **main_page);
 

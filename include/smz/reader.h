@@ -129,6 +129,16 @@ void smz_stream_close(smz_stream *s);
  * if absent; a value over 1 MiB is SMZ_E_CORRUPT. */
 smz_err smz_reader_meta(smz_reader *r, const char *key, char **value, size_t *len);
 
+/* The time R's entries are given when written out of it (smz extract's
+ * files, tar and zip members), in seconds since 1970-01-01 UTC, in *T.  The
+ * format keeps no time for an entry, so it is the archive's: its Date
+ * metadata at 12:00 UTC (a day is all Date says; at noon UTC it is that day
+ * in every time zone from UTC-12 to UTC+11), or, when Date is absent or not
+ * a real YYYY-MM-DD date, the modification time of the archive file (of
+ * part 1 of a split set) as it was opened.  *FROM_DATE (FROM_DATE may be
+ * NULL) is 1 when it is the Date.  SMZ_OK, SMZ_E_NOMEM or SMZ_E_INTERRUPTED. */
+smz_err smz_reader_time(smz_reader *r, int64_t *t, int *from_date);
+
 /* Walks entries whose path starts with PREFIX (NULL or "" for all) in path
  * order.  smz_iter_next sets *e to an entry owned by the iterator (valid until
  * the next call) or to NULL at the end.  A malformed row (an invalid path

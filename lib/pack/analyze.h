@@ -1,5 +1,5 @@
 /* What the packer learns from one file's bytes: its title and searchable
- * text, and for articles (.txt, .md) the HTML page that replaces them. */
+ * text, and for articles (.txt, .md) the HTML page made of them. */
 #ifndef SMZ_PACK_ANALYZE_H
 #define SMZ_PACK_ANALYZE_H
 
@@ -11,7 +11,7 @@ typedef struct smz_analysis {
     char *title; /* malloc'd, or NULL */
     char *text;  /* malloc'd searchable text, or NULL */
     size_t text_len;
-    char *page; /* articles: the HTML page that replaces the file */
+    char *page; /* articles: the HTML page made of the file */
     size_t page_len;
     char *date;    /* articles: YYYY-MM-DD or NULL */
     char *summary; /* articles: the start of the text, for index pages */

@@ -9,6 +9,7 @@
 #include "analyze.h"
 #include "article/article.h"
 #include "format.h"
+#include "smz/util.h"
 #include "writer_priv.h"
 
 void smz__packer_warn(smz_packer *p, const char *fmt, ...)
@@ -72,7 +73,16 @@ static char *page_path_of(const char *rel)
 static smz_err home_href(smz_packer *p, const char *page, char **out)
 {
     const char *main = p->o->main_page;
+    char *main_page = NULL;
+    smz_err rc = SMZ_OK;
     *out = NULL;
+    /* A main page named by its article's original: the pages link to the
+     * page made of it (smz_pack_finish makes that the main page too). */
+    if (main && p->articles && smz__is_article_path(main)) {
+        if (!(main_page = page_path_of(main)))
+            return SMZ_E_NOMEM;
+        main = main_page;
+    }
     if (!main) {
         if (!p->o->index)
             return SMZ_OK; /* nobody makes sure index.html will exist */
@@ -80,19 +90,23 @@ static smz_err home_href(smz_packer *p, const char *page, char **out)
         smz__pack_index_linked(p->o->index);
     }
     if (!strcmp(main, page))
-        return SMZ_OK;
+        goto out;
     size_t depth = 0;
     for (const char *c = page; *c; c++)
         depth += *c == '/';
     size_t len = strlen(main);
     char *h = malloc(3 * depth + len + 1);
-    if (!h)
-        return SMZ_E_NOMEM;
+    if (!h) {
+        rc = SMZ_E_NOMEM;
+        goto out;
+    }
     for (size_t i = 0; i < depth; i++)
         memcpy(h + 3 * i, "../", 3);
     memcpy(h + 3 * depth, main, len + 1);
     *out = h;
-    return SMZ_OK;
+out:
+    free(main_page);
+    return rc;
 }
 
 static int is_page(const char *mime)
@@ -102,11 +116,38 @@ static int is_page(const char *mime)
            (n == 21 && !strncmp(mime, "application/xhtml+xml", 21));
 }
 
+/* The MIME type an article's original is stored with: the one found for the
+ * file, and for text or Markdown in valid UTF-8 (a BOM is valid) that type
+ * with "; charset=utf-8", so that a browser that opens it from the page's
+ * "original text" link reads it as the renderer did (without a charset,
+ * Firefox does not guess UTF-8 for a page it fetched).  Other bytes (GBK,
+ * Latin-1, ...) keep the bare type: their charset is not known.  Static or
+ * MIME itself: nothing to free. */
+static const char *original_mime(const char *mime, const unsigned char *data, size_t len)
+{
+    if (!smz_utf8_valid((const char *)data, len))
+        return mime;
+    if (!strcmp(mime, "text/plain"))
+        return "text/plain; charset=utf-8";
+    if (!strcmp(mime, "text/markdown"))
+        return "text/markdown; charset=utf-8";
+    return mime;
+}
+
+/* Adds W's entry E; on failure p->err says why. */
+static smz_err add_entry(smz_packer *p, const smz_writer_entry *e)
+{
+    smz_err rc = smz_writer_add(p->w, e);
+    if (rc != SMZ_OK)
+        smz__packer_fail(p, rc, "%s", smz_writer_errmsg(p->w));
+    return rc;
+}
+
 smz_err smz__packer_add(smz_packer *p, const char *rel, const unsigned char *data, size_t len,
                         const char *mime, int64_t mtime)
 {
     smz_analysis an = {0};
-    char *page_path = NULL, *home = NULL;
+    char *page_path = NULL, *home = NULL, *original = NULL;
     smz_err rc;
     if (!mime)
         mime = detect_mime(p, rel, data, len);
@@ -118,12 +159,25 @@ smz_err smz__packer_add(smz_packer *p, const char *rel, const unsigned char *dat
                            .title = given ? given->title : NULL,
                            .date = given ? given->date : NULL};
     if (article) {
-        /* An article becomes NAME.html; its original path redirects there. */
-        if (!(page_path = page_path_of(rel)) || home_href(p, page_path, &home) != SMZ_OK) {
+        /* An article is kept as it is at its own path (its original) and
+         * also becomes the page NAME.html, which links to it. */
+        const char *slash = strrchr(rel, '/');
+        if (!(page_path = page_path_of(rel)) || home_href(p, page_path, &home) != SMZ_OK ||
+            !(original = strdup(slash ? slash + 1 : rel))) {
             rc = smz__packer_fail(p, SMZ_E_NOMEM, "out of memory");
             goto out;
         }
         ao.home_href = home;
+        ao.original_href = original; /* beside the page: its file name */
+        /* Files are added in path order within a name (order.c), so a page
+         * the source brings itself (NAME.html), or one made from NAME.md
+         * before NAME.txt, is in already: it is kept, never replaced, and
+         * this file is stored as any other file would be. */
+        if (smz_writer_has(p->w, page_path)) {
+            smz__packer_warn(p, "%s: %s is in the archive already; %s is stored as it is, not rendered",
+                             rel, page_path, rel);
+            article = 0;
+        }
     }
     rc = smz__analyze(rel, mime, data, len, !p->o->no_index, article, &ao, mtime, &an);
     if (rc != SMZ_OK) {
@@ -140,19 +194,29 @@ smz_err smz__packer_add(smz_packer *p, const char *rel, const unsigned char *dat
     if (given && given->title && !an.page)
         e.title = given->title;
     if (an.page) {
+        /* The original: its bytes as they came, with no title and no search
+         * text.  Not the page's title: the writer indexes every titled
+         * entry, so suggestions and searches would give each article twice,
+         * and smz ls --long would show two entries of one title.  Untitled
+         * and unindexed, it is found through its page, which links to it. */
+        smz_writer_entry orig = {.path = rel,
+                                 .mime = original_mime(mime, data, len),
+                                 .data = data,
+                                 .size = len};
+        if ((rc = add_entry(p, &orig)) != SMZ_OK)
+            goto out;
+        if (p->o->main_page && !strcmp(p->o->main_page, rel) &&
+            (rc = smz__pack_index_main_article(p->o->index, page_path)) != SMZ_OK) {
+            smz__packer_fail(p, rc, "out of memory");
+            goto out;
+        }
         e.path = page_path;
         e.mime = "text/html";
         e.data = an.page;
         e.size = an.page_len;
     }
-    if ((rc = smz_writer_add(p->w, &e)) != SMZ_OK) {
-        smz__packer_fail(p, rc, "%s", smz_writer_errmsg(p->w));
+    if ((rc = add_entry(p, &e)) != SMZ_OK)
         goto out;
-    }
-    if (an.page && (rc = smz_writer_add_redirect(p->w, rel, an.title, page_path)) != SMZ_OK) {
-        smz__packer_fail(p, rc, "%s", smz_writer_errmsg(p->w));
-        goto out;
-    }
     if (is_page(e.mime) && (rc = smz__pack_index_add(p->o->index, p->o, e.path, e.title,
                                                      an.date ? an.date
                                                      : given ? given->date
@@ -169,6 +233,7 @@ out:
     smz__analysis_free(&an);
     free(page_path);
     free(home);
+    free(original);
     return rc;
 }
 
@@ -220,7 +285,11 @@ smz_err smz__packer_add_stream(smz_packer *p, const char *rel, uint64_t len, smz
 smz_err smz__packer_redirect(smz_packer *p, const char *rel, const char *target)
 {
     char *t = NULL;
-    if (p->articles && smz__is_article_path(target) && !(t = page_path_of(target)))
+    /* A link named like an article (b.txt -> a.txt) leads to the original,
+     * whose bytes it had in the source; any other link to an article
+     * (latest.html -> a.txt) leads to the page made of it. */
+    if (p->articles && smz__is_article_path(target) && !smz__is_article_path(rel) &&
+        !(t = page_path_of(target)))
         return smz__packer_fail(p, SMZ_E_NOMEM, "out of memory");
     smz_err rc = smz_writer_add_redirect(p->w, rel, NULL, t ? t : target);
     free(t);

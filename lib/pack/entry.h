@@ -21,7 +21,11 @@ typedef struct smz_packer {
 } smz_packer;
 
 /* Adds the file REL (an archive path, already validated) with DATA.  MIME may
- * be NULL (then by extension, then libmagic).  On failure p->err says why. */
+ * be NULL (then by extension, then libmagic).  An article (p->articles and a
+ * .txt/.md name) is stored twice: its bytes as they are at REL, unindexed and
+ * untitled, and the page rendered from them at NAME.html, indexed and titled,
+ * which links to REL; when NAME.html is in the archive already, REL is
+ * stored as any file is, with a warning.  On failure p->err says why. */
 smz_err smz__packer_add(smz_packer *p, const char *rel, const unsigned char *data, size_t len,
                         const char *mime, int64_t mtime);
 /* Adds the file REL of LEN bytes (over SMZ_WRITER_LARGE_ENTRY) that READ
@@ -34,7 +38,9 @@ smz_err smz__packer_add_stream(smz_packer *p, const char *rel, uint64_t len, smz
  * (p->o->max_entry): such files are skipped, from every kind of source. */
 int smz__packer_oversized(smz_packer *p, const char *what, uint64_t len);
 uint64_t smz__packer_max_entry(const smz_packer *p);
-/* Adds a redirect REL -> TARGET (articles' targets move to NAME.html). */
+/* Adds a redirect REL -> TARGET.  When articles are rendered, a TARGET
+ * that is one (NAME.txt, NAME.md) becomes its page NAME.html, unless REL is
+ * named like an article too: it then leads to the original. */
 smz_err smz__packer_redirect(smz_packer *p, const char *rel, const char *target);
 void smz__packer_warn(smz_packer *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 smz_err smz__packer_fail(smz_packer *p, smz_err e, const char *fmt, ...)
@@ -66,5 +72,9 @@ smz_err smz__pack_index_add(smz_pack_index *x, const smz_pack_opts *o, const cha
                             const char *title, const char *date, const char *summary);
 /* Notes that rendered articles link to "index.html" as their main page. */
 void smz__pack_index_linked(smz_pack_index *x);
+/* Notes that the main page the options name (an article, NAME.txt) was
+ * rendered as PAGE_PATH (copied): smz_pack_finish makes it the main page, as
+ * the redirect at NAME.txt did before originals were kept.  X may be NULL. */
+smz_err smz__pack_index_main_article(smz_pack_index *x, const char *page_path);
 
 #endif

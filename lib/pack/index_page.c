@@ -27,9 +27,10 @@ typedef struct page {
 struct smz_pack_index {
     page *pages;
     size_t n, cap, seq;
-    int own_main; /* index.html or index.htm was packed: nothing to generate */
-    int linked;   /* articles link to "index.html" */
-    int full;     /* MAX_PAGES reached (warned once) */
+    int own_main;       /* index.html or index.htm was packed: nothing to generate */
+    int linked;         /* articles link to "index.html" */
+    int full;           /* MAX_PAGES reached (warned once) */
+    char *main_article; /* the page of the article named as main page, or NULL */
 };
 
 smz_err smz_pack_index_new(smz_pack_index **out)
@@ -55,7 +56,20 @@ void smz_pack_index_free(smz_pack_index *x)
     if (!x)
         return;
     drop_pages(x);
+    free(x->main_article);
     free(x);
+}
+
+smz_err smz__pack_index_main_article(smz_pack_index *x, const char *page_path)
+{
+    char *s;
+    if (!x)
+        return SMZ_OK;
+    if (!(s = strdup(page_path)))
+        return SMZ_E_NOMEM;
+    free(x->main_article);
+    x->main_article = s;
+    return SMZ_OK;
 }
 
 void smz__pack_index_linked(smz_pack_index *x)
@@ -149,6 +163,10 @@ static smz_err pack_finish(smz_writer *w, const smz_pack_opts *o, const char *ti
     smz_pack_index *x = o ? o->index : NULL;
     if (o && o->meta)
         smz__pack_meta_warn_unused(o->meta, o);
+    if (*main_page && x && x->main_article && smz__is_article_path(*main_page)) {
+        *main_page = x->main_article; /* the article's page, not its original */
+        return SMZ_OK;
+    }
     if (*main_page)
         return SMZ_OK;
     if (smz_writer_has(w, "index.html")) {

@@ -46,3 +46,21 @@ int smz__date_write(char out[11], int y, int m, int d)
     out[o] = 0;
     return 1;
 }
+
+int smz__date_days(const char *s, int64_t *days)
+{
+    if (!smz__date_ok(s))
+        return 0;
+    int64_t y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
+    int m = (s[5] - '0') * 10 + (s[6] - '0'), d = (s[8] - '0') * 10 + (s[9] - '0');
+    /* The proleptic Gregorian calendar in 400-year eras that start on
+     * 1 March, so that the leap day ends a year (Howard Hinnant's
+     * days_from_civil); y >= 1 here, so no era is negative. */
+    if (m <= 2)
+        y--;
+    int64_t era = y / 400, yoe = y - era * 400;
+    int64_t doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    *days = era * 146097 + doe - 719468;
+    return 1;
+}

@@ -53,8 +53,9 @@ def main():
         env["LSAN_OPTIONS"] = "exitcode=23:suppressions=" + os.path.join(
             os.path.dirname(os.path.abspath(__file__)), "lsan.supp")
 
-    # A small collection: an HTML page, a text article (becomes HTML plus a
-    # redirect), a stylesheet; known extensions only (no libmagic database).
+    # A small collection: an HTML page, a text file (stored as it is: the
+    # source holds HTML, so no article is rendered), a stylesheet; known
+    # extensions only (no libmagic database).
     src = os.path.join(work, "tiny")
     shutil.rmtree(src, ignore_errors=True)
     os.makedirs(os.path.join(src, "css"))

@@ -169,5 +169,18 @@ int main(void)
     CHECK(!smz__date_write(d, 2023, 2, 29) && !d[0] && !smz__date_write(d, 10000, 1, 1) && !d[0] &&
               !smz__date_write(d, 2022, 0, 1) && !d[0],
           "... and a false one is written as \"\"");
+    int64_t days = 1;
+    CHECK(smz__date_days("1970-01-01", &days) && days == 0, "1970-01-01 is day 0");
+    CHECK(smz__date_days("1969-12-31", &days) && days == -1 && smz__date_days("2000-03-01", &days) &&
+              days == 11017 && smz__date_days("2024-02-29", &days) && days == 19782 &&
+              smz__date_days("2022-02-01", &days) && days == 19024,
+          "days since 1970, across leap days and before 1970 (as Python's datetime.date counts)");
+    CHECK(smz__date_days("0001-01-01", &days) && days == -719162 &&
+              smz__date_days("9999-12-31", &days) && days == 2932896,
+          "... from the first to the last date the format allows");
+    days = 7;
+    CHECK(!smz__date_days("2023-02-29", &days) && !smz__date_days("2022-13-01", &days) &&
+              !smz__date_days("", &days) && days == 7,
+          "... and none for what is not a date");
     return CHECK_DONE();
 }

@@ -36,8 +36,8 @@ typedef struct wreq {
     const char *name, *method, *target, *range, *how;
 } wreq;
 
-/* The requests; {P} is the content page, {T} its redirect (the same path
- * but .txt for .html, as smz-pack makes them for samples/), {B} the binary
+/* The requests; {P} is the content page, {T} its original (the same path
+ * but .txt for .html, as smz-pack keeps it for samples/), {B} the binary
  * entry. */
 static const wreq REQS[] = {
     {"library", "GET", "/", "", "exact"},
@@ -45,7 +45,7 @@ static const wreq REQS[] = {
     {"main", "GET", "/content/samples/", "", "exact"},
     {"page", "GET", "/content/samples/{P}", "", "exact"},
     {"page-head", "HEAD", "/content/samples/{P}", "", "exact"},
-    {"redirect", "GET", "/content/samples/{T}", "", "exact"},
+    {"original", "GET", "/content/samples/{T}", "", "exact"},
     {"raw-page", "GET", "/raw/samples/content/{P}", "", "exact"},
     {"search-all", "GET", "/search?pattern=china", "", "exact"},
     {"search-one", "GET", "/search?content=samples&pattern=olympic+boycott", "", "exact"},
