@@ -1,7 +1,8 @@
 /* The body of a plain-text article: lines.c says what each line is, this
- * finds the dateline and the title among them and writes the lines that
- * are shown as HTML paragraphs, captions, bylines and subheadings, with the
- * search text and the summary's text beside them.
+ * finds the dateline, the source (byline, translator, publisher, URL), the
+ * kicker and the title among them and writes the lines that are shown as
+ * HTML paragraphs, captions, bylines and subheadings, with the search text
+ * and the summary's text beside them, and the lines left out in order.
  *
  * Uses lib/text (utf8.h), smz_strbuf, words.c, dates.c, lines.c and
  * title.c. */
@@ -10,7 +11,7 @@
 #include "text/utf8.h"
 #include "text/escape.h"
 
-#define DATE_SCAN_LINES 6 /* a dateline must be among the first lines */
+#define DATE_SCAN_LINES 8 /* a dateline must be among the first lines */
 #define DUP_TITLE_SCAN 8  /* a repeated headline among the first lines */
 
 /* Lines I..J-1 of one kind and block: hard-wrapped prose (every line but the
@@ -51,6 +52,121 @@ static void emit_group(render_ctx *c, const text_doc *d, size_t i, size_t j)
         smz_strbuf_add(&c->summary, " ", 1);
 }
 
+/* Stores what line I says of the source in the first empty field, and
+ * takes the line out of the body when it was shown (the source line in the
+ * header gives it, and "From the original" keeps its words). */
+static smz_err lift_source(render_ctx *c, text_doc *d, size_t i)
+{
+    tline *l = &d->lines[i];
+    if (l->kind != L_PARA && l->kind != L_BYLINE && l->kind != L_CAPTION && l->kind != L_BOILER)
+        return SMZ_OK;
+    size_t off = 0, len = 0;
+    src_field f = smz__art_source_field(LS(d, i), l->len, l->kind, &off, &len);
+    smz_strbuf *dst = f == SRC_BYLINE       ? &c->byline
+                      : f == SRC_TRANSLATOR ? &c->translator
+                      : f == SRC_PUBLISHER  ? &c->publisher
+                      : f == SRC_URL        ? &c->url
+                                            : NULL;
+    if (!dst || smz_strbuf_len(dst))
+        return SMZ_OK;
+    if (l->kind != L_BOILER)
+        l->kind = L_SOURCE;
+    return smz__art_add_collapsed(dst, LS(d, i) + off, len);
+}
+
+static int cjk_text(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if ((unsigned char)s[i] >= 0xE3)
+            return 1;
+    return 0;
+}
+
+/* A label above the headline: "ANALYSIS", "Hong Kong", "【独家】" - a few
+ * words (or a few CJK characters), in capitals or brackets or short, and
+ * much shorter than the headline under it. */
+static int kicker(const char *s, size_t n, const char *next, size_t nn)
+{
+    size_t cps = smz__utf8_count(s, n);
+    if (cps > 40 || cps * 2 > smz__utf8_count(next, nn) || smz__art_ends_with_stop(s, n, ".!?,;"))
+        return 0;
+    if (cjk_text(s, n))
+        return cps <= 12;
+    int caps = 1;
+    for (size_t i = 0; i < n; i++)
+        if (s[i] >= 'a' && s[i] <= 'z')
+            caps = 0;
+    return caps || smz__art_word_count(s, n) <= 3 || s[n - 1] == ':' || s[n - 1] == '|';
+}
+
+/* The title when HAVE_TITLE is 0: a headline (perhaps under a kicker), or
+ * the first sentence of the first paragraph.  A whole sentence is taken
+ * out of the body (T_SENTENCE); a shortened one leaves it whole there. */
+static smz_err find_title(render_ctx *c, text_doc *d)
+{
+    size_t first = 0;
+    while (first < d->n && d->lines[first].kind != L_PARA)
+        first++;
+    if (first == d->n)
+        return SMZ_OK;
+    size_t e = smz__art_para_end(d, first), more = e;
+    while (more < d->n && !smz__art_shown(d->lines[more].kind))
+        more++;
+    /* A kicker, then the headline alone in its block, then more text. */
+    if (e == first + 1 && more < d->n && d->lines[more].kind == L_PARA &&
+        smz__art_para_end(d, more) == more + 1 && smz__art_alone_in_block(d, more) &&
+        smz__art_headline(LS(d, more), LN(d, more)) &&
+        kicker(LS(d, first), LN(d, first), LS(d, more), LN(d, more))) {
+        size_t after = more + 1;
+        while (after < d->n && !smz__art_shown(d->lines[after].kind))
+            after++;
+        if (after < d->n) {
+            d->lines[first].kind = L_KICKER;
+            smz_strbuf_reset(&c->kicker);
+            smz__art_add_collapsed(&c->kicker, LS(d, first), LN(d, first));
+            d->lines[more].kind = L_TITLE;
+            return smz__art_add_collapsed(&c->title, LS(d, more), LN(d, more));
+        }
+    }
+    if (e == first + 1 && more < d->n && smz__art_headline(LS(d, first), LN(d, first))) {
+        d->lines[first].kind = L_TITLE;
+        return smz__art_add_collapsed(&c->title, LS(d, first), LN(d, first));
+    }
+    /* 4 KiB hold more than TITLE_SOFT characters of any script. */
+    smz_strbuf para;
+    smz_strbuf_init(&para, 8192);
+    for (size_t k = first; k < e && smz_strbuf_len(&para) < 2048; k++) {
+        smz_strbuf_add(&para, LS(d, k), smz__utf8_cut(LS(d, k), LN(d, k), 2048));
+        smz_strbuf_add(&para, " ", 1);
+    }
+    int whole = 0;
+    smz_err rc = smz__art_title_from_paragraph(&c->title, &para, &whole);
+    if (rc)
+        return rc;
+    c->title_from = T_DERIVED;
+    if (!whole)
+        return SMZ_OK;
+    /* The whole first sentence is the title: the body starts after it, when
+     * it ends within the first line (else the paragraph stays whole). */
+    tline *l = &d->lines[first];
+    const char *ls = LS(d, first);
+    size_t k = smz__art_first_sentence(ls, l->len);
+    if (!smz__art_same_text(ls, k, smz_strbuf_str(&c->title), smz_strbuf_len(&c->title), 0))
+        return SMZ_OK;
+    if (k == l->len && e > first + 1)
+        return SMZ_OK;
+    while (k < l->len && (ls[k] == '.' || smz__art_space_at(ls + k, l->len - k)))
+        k += ls[k] == '.' ? 1 : smz__art_space_at(ls + k, l->len - k);
+    c->title_from = T_SENTENCE;
+    if (k == l->len)
+        l->kind = L_TITLE;
+    else {
+        l->off += (uint32_t)k;
+        l->len -= (uint32_t)k;
+    }
+    return SMZ_OK;
+}
+
 smz_err smz__art_render_text(render_ctx *c, const char *s, size_t n, int have_title, int have_date)
 {
     text_doc d = {0};
@@ -65,31 +181,21 @@ smz_err smz__art_render_text(render_ctx *c, const char *s, size_t n, int have_ti
                 c->date_source = SMZ_DATE_TEXT;
                 break;
             }
+    for (size_t i = 0; i < d.n && !rc; i++)
+        rc = lift_source(c, &d, i);
+    if (rc)
+        goto out;
     smz__art_drop_footer(&d);
-    /* The title: the headline, or the first sentence of the first paragraph. */
-    size_t first = 0;
-    while (first < d.n && d.lines[first].kind != L_PARA)
-        first++;
-    if (!have_title && first < d.n) {
-        size_t e = smz__art_para_end(&d, first), more = e;
-        while (more < d.n && !smz__art_shown(d.lines[more].kind))
-            more++;
-        if (e == first + 1 && more < d.n && smz__art_headline(LS(&d, first), LN(&d, first))) {
-            rc = smz__art_add_collapsed(&c->title, LS(&d, first), LN(&d, first));
-            d.lines[first].kind = L_TITLE;
-        } else {
-            /* 4 KiB hold more than TITLE_SOFT characters of any script. */
-            smz_strbuf para;
-            smz_strbuf_init(&para, 8192);
-            for (size_t k = first; k < e && smz_strbuf_len(&para) < 2048; k++) {
-                smz_strbuf_add(&para, LS(&d, k), smz__utf8_cut(LS(&d, k), LN(&d, k), 2048));
-                smz_strbuf_add(&para, " ", 1);
-            }
-            rc = smz__art_title_from_paragraph(&c->title, &para);
-        }
-        if (rc)
-            goto out;
+    /* Site furniture often names the site: "Example News | Facebook". */
+    for (size_t i = 0; i < d.n && !smz_strbuf_len(&c->publisher); i++) {
+        size_t off, len;
+        if (d.lines[i].kind == L_BOILER && smz__art_site_name(LS(&d, i), LN(&d, i), &off, &len))
+            rc = smz__art_add_collapsed(&c->publisher, LS(&d, i) + off, len);
     }
+    if (!rc && !have_title)
+        rc = find_title(c, &d);
+    if (rc)
+        goto out;
     /* A repeat of the title near the top (sites print the headline twice). */
     for (size_t i = 0; i < d.n && i < DUP_TITLE_SCAN; i++)
         if (d.lines[i].kind == L_PARA && smz__art_alone_in_block(&d, i) &&
@@ -98,13 +204,20 @@ smz_err smz__art_render_text(render_ctx *c, const char *s, size_t n, int have_ti
             d.lines[i].kind = L_DUP;
     smz__art_find_headings(&d);
     for (size_t i = 0; i < d.n;) {
-        if (!smz__art_shown(d.lines[i].kind)) {
+        line_kind k = d.lines[i].kind;
+        if (!smz__art_shown(k)) {
+            /* The title and the kicker are shown in the header as written;
+             * everything else left out is listed under the article. */
+            if (k != L_TITLE && k != L_KICKER) {
+                smz_strbuf_add(&c->removed, LS(&d, i), LN(&d, i));
+                smz_strbuf_add(&c->removed, "\n", 1);
+            }
             i++;
             continue;
         }
         size_t j = i + 1;
-        if (d.lines[i].kind == L_PARA || d.lines[i].kind == L_BYLINE)
-            while (j < d.n && d.lines[j].block == d.lines[i].block && d.lines[j].kind == d.lines[i].kind)
+        if (k == L_PARA || k == L_BYLINE)
+            while (j < d.n && d.lines[j].block == d.lines[i].block && d.lines[j].kind == k)
                 j++;
         emit_group(c, &d, i, j);
         i = j;
@@ -114,6 +227,8 @@ smz_err smz__art_render_text(render_ctx *c, const char *s, size_t n, int have_ti
         rc = smz_strbuf_err(&c->text);
     if (!rc)
         rc = smz_strbuf_err(&c->summary);
+    if (!rc)
+        rc = smz_strbuf_err(&c->removed);
 out:
     free(d.lines);
     return rc;
