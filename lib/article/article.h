@@ -120,7 +120,7 @@ typedef struct smz_article {
  * loses none of it.  A longer sentence is shortened: cut before the last
  * clause break (", ", "; ", ": ", a dash, " (", " as ", " while ", " who ",
  * "，", "；", "：", ...) between 75 and 140 wide, else before a phrase
- * break (" and ", " with ", " in ", ...) between 56 and 100, else after
+ * break (" and ", " or ", " amid ", " despite ") between 75 and 100, else after
  * the last word (or CJK character) within 100; never inside quotes or
  * brackets (ASCII, curly, full-width or CJK) when that keeps half of it;
  * trailing stopwords and punctuation go and an ellipsis "…" ends it.  The

@@ -424,12 +424,23 @@ void smz__art_classify(text_doc *d)
     }
     /* A line given twice in a row is a photo caption (the second copy is
      * what a page's alt text or lightbox left behind). */
+    int prose_before = 0;
     for (size_t i = 0; i + 1 < d->n; i++) {
         tline *a = &d->lines[i], *b = &d->lines[i + 1];
-        if (!smz__art_same_text(LS(d, i), a->len, LS(d, i + 1), b->len, 0))
+        if (!smz__art_same_text(LS(d, i), a->len, LS(d, i + 1), b->len, 0)) {
+            prose_before |= a->kind == L_PARA;
             continue;
+        }
         if (a->kind == L_DUP) { /* a third copy */
             b->kind = L_DUP;
+            continue;
+        }
+        /* The headline printed twice at the top is a headline, not a
+         * caption: its copy goes. */
+        if (a->kind == L_PARA && !prose_before && a->block != b->block &&
+            smz__art_headline(LS(d, i), a->len)) {
+            b->kind = L_DUP;
+            prose_before = 1;
             continue;
         }
         if (a->kind == L_PARA && smz__art_word_count(LS(d, i), a->len) >= 3)
@@ -709,10 +720,13 @@ int smz__art_site_name(const char *s, size_t n, size_t *off, size_t *len)
                 return 1;
             }
         }
-    /* "© 2022 Example Media. All rights reserved." */
+    /* "© 2022 Example Media. All rights reserved.", "版权所有 © 劳工通讯" */
     size_t i = 0;
     if (smz__ascii_prefix_ci(s, n, "copyright"))
         i = 9;
+    else if (smz__ascii_prefix_ci(s, n,
+                                  "\xE7\x89\x88\xE6\x9D\x83\xE6\x89\x80\xE6\x9C\x89")) /* 版权所有 */
+        i = 12;
     smz__art_skip_spaces(s, n, &i);
     if (i + 2 <= n && !memcmp(s + i, "\xC2\xA9", 2))
         i += 2;

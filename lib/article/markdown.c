@@ -143,8 +143,8 @@ static int md_drop_sentence(cmark_node *p, const char *t, size_t tn)
     size_t k = smz__art_first_sentence(lit, ln);
     if (!lit || !smz__art_same_text(lit, k, t, tn, 0))
         return 0;
-    while (k < ln && (lit[k] == '.' || lit[k] == ' '))
-        k++;
+    while (k < ln && (lit[k] == '.' || lit[k] == ' ' || !strncmp(lit + k, "\xE3\x80\x82", 3)))
+        k += lit[k] == '.' || lit[k] == ' ' ? 1 : 3;
     if (k == ln && cmark_node_next(text)) {
         /* The sentence continues in markup ("... said **no**."): keep it. */
         return 0;

@@ -8,6 +8,7 @@
  * title.c. */
 #include <stdlib.h>
 #include "article/article_priv.h"
+#include "text/ascii.h"
 #include "text/utf8.h"
 #include "text/escape.h"
 
@@ -155,8 +156,15 @@ static smz_err find_title(render_ctx *c, text_doc *d)
         return SMZ_OK;
     if (k == l->len && e > first + 1)
         return SMZ_OK;
-    while (k < l->len && (ls[k] == '.' || smz__art_space_at(ls + k, l->len - k)))
-        k += ls[k] == '.' ? 1 : smz__art_space_at(ls + k, l->len - k);
+    for (size_t sp; k < l->len;)
+        if (ls[k] == '.')
+            k++;
+        else if (smz__ascii_prefix_ci(ls + k, l->len - k, "\xE3\x80\x82")) /* 。 */
+            k += 3;
+        else if ((sp = smz__art_space_at(ls + k, l->len - k)) != 0)
+            k += sp;
+        else
+            break;
     c->title_from = T_SENTENCE;
     if (k == l->len)
         l->kind = L_TITLE;

@@ -19,14 +19,15 @@ static const char *const ABBREV[] = {"mr",   "mrs", "ms",   "dr",  "prof",   "sr
                                      "aug",  "sep", "sept", "oct", "nov",    "dec", "inc", "ltd", "co",
                                      "corp", "vs",  "etc",  "al",  "approx", "est", "fig", "ca",  NULL};
 
-static const char *const STOPWORDS[] = {"a",     "an",    "the",   "and",   "or",    "but",   "nor",
-                                        "of",    "to",    "in",    "on",    "at",    "for",   "with",
-                                        "by",    "from",  "as",    "that",  "which", "who",   "whom",
-                                        "whose", "where", "when",  "its",   "their", "his",   "her",
-                                        "our",   "your",  "is",    "are",   "was",   "were",  "be",
-                                        "been",  "has",   "have",  "had",   "will",  "would", "into",
-                                        "than",  "this",  "these", "those", "not",   "no",    "if",
-                                        NULL};
+static const char *const STOPWORDS[] = {
+    "a",      "an",     "the",     "and",     "or",      "but",    "nor",    "of",      "to",
+    "in",     "on",     "at",      "for",     "with",    "by",     "from",   "as",      "that",
+    "which",  "who",    "whom",    "whose",   "where",   "when",   "its",    "their",   "his",
+    "her",    "our",    "your",    "is",      "are",     "was",    "were",   "be",      "been",
+    "has",    "have",   "had",     "will",    "would",   "into",   "than",   "this",    "these",
+    "those",  "not",    "no",      "if",      "outside", "inside", "about",  "over",    "under",
+    "after",  "before", "between", "against", "during",  "near",   "across", "through", "towards",
+    "toward", "among",  "amid",    "upon",    NULL};
 
 /* Clause breaks a title may end before, at the start of " as ..." etc. */
 static const char *const BREAKS[] = {", ",       "; ",    ": ",      " \xE2\x80\x94 ", " \xE2\x80\x93 ",
@@ -141,15 +142,41 @@ static const char *const CLOSERS[] = {")",
                                       "\xE3\x80\x89",
                                       NULL};
 
+/* Appends the closers of the quotes and brackets B leaves open, innermost
+ * first, so that a title cut inside a quotation still reads as one:
+ * "\"We were told ...\u2026\"", "\u201c...\u2026\u201d". */
+static void close_open(smz_strbuf *b)
+{
+    int stack[16], depth = 0, dq = 0;
+    const char *s = smz_strbuf_str(b);
+    size_t n = smz_strbuf_len(b);
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '"') {
+            dq = !dq;
+            continue;
+        }
+        for (int k = 0; OPENERS[k]; k++)
+            if (smz__ascii_prefix_ci(s + i, n - i, OPENERS[k]) && depth < 16)
+                stack[depth++] = k;
+        for (int k = 0; CLOSERS[k]; k++)
+            if (smz__ascii_prefix_ci(s + i, n - i, CLOSERS[k]) && depth > 0 && stack[depth - 1] == k)
+                depth--;
+    }
+    if (dq)
+        smz_strbuf_add(b, "\"", 1);
+    while (depth > 0)
+        smz_strbuf_adds(b, CLOSERS[stack[--depth]]);
+}
+
 /* Clause breaks of Chinese text: full-width comma, semicolon, colon, and
  * the em dash pair. */
 static const char *const CJK_BREAKS[] = {"\xEF\xBC\x8C", "\xEF\xBC\x9B", "\xEF\xBC\x9A",
                                          "\xE2\x80\x94\xE2\x80\x94", NULL};
 
 /* Weaker breaks, between two phrases of one clause: used when no clause
- * break keeps enough, rather than a cut between any two words. */
-static const char *const PHRASE_BREAKS[] = {" and ",  " or ",      " with ", " over ", " against ",
-                                            " amid ", " despite ", " in ",   " on ",   NULL};
+ * break keeps enough, rather than a cut between any two words.  Not
+ * prepositions: "... held in detention centres" would lose the verb. */
+static const char *const PHRASE_BREAKS[] = {" and ", " or ", " amid ", " despite ", NULL};
 
 /* Appends a title made from the paragraph S (see smz__article_render in
  * article.h for the rule): its whole first sentence when it is at most
@@ -191,7 +218,7 @@ static smz_err title_from_text(smz_strbuf *out, const char *para, size_t pn, int
             if (smz__art_any_prefix_ci(s + i, n - i, CJK_BREAKS))
                 clause = i;
         }
-        if (free_here && w >= TITLE_MIN_CLAUSE * 3 / 4 && w <= TITLE_HARD &&
+        if (free_here && w >= TITLE_MIN_CLAUSE && w <= TITLE_HARD &&
             smz__art_any_prefix_ci(s + i, n - i, PHRASE_BREAKS))
             phrase = i;
         size_t cw = width_at(s + i, n - i);
@@ -221,6 +248,7 @@ static smz_err title_from_text(smz_strbuf *out, const char *para, size_t pn, int
     if (cut)
         trim_title_tail(&t);
     smz_strbuf_adds(&t, SMZ__ART_ELLIPSIS);
+    close_open(&t);
     rc = smz_strbuf_err(&t);
     if (!rc)
         rc = smz_strbuf_add(out, smz_strbuf_str(&t), smz_strbuf_len(&t));
