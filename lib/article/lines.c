@@ -622,9 +622,9 @@ src_field smz__art_source_field(const char *s, size_t n, line_kind kind, size_t 
     if (smz__utf8_count(s, n) > 150)
         return SRC_NONE;
     size_t u = smz__art_http_url(s, n);
-    if (u && u == n) {
+    if (u && (u == n || (u + 1 == n && s[u] == '.'))) { /* a URL alone, perhaps with a '.' */
         *off = 0;
-        *len = n;
+        *len = u;
         return SRC_URL;
     }
     for (size_t t = 0; t < sizeof tables / sizeof tables[0]; t++)

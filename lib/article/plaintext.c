@@ -83,9 +83,10 @@ static int cjk_text(const char *s, size_t n)
     return 0;
 }
 
-/* A label above the headline: "ANALYSIS", "Hong Kong", "【独家】" - a few
- * words (or a few CJK characters), in capitals or brackets or short, and
- * much shorter than the headline under it. */
+/* A label above the headline: "ANALYSIS", "Opinion", "World:", "Hong
+ * Kong", "【独家】" - one word, capitals, a colon or a bracket, a few CJK
+ * characters, or up to three words over a headline three times as long;
+ * always much shorter than the headline under it. */
 static int kicker(const char *s, size_t n, const char *next, size_t nn)
 {
     size_t cps = smz__utf8_count(s, n);
@@ -97,7 +98,9 @@ static int kicker(const char *s, size_t n, const char *next, size_t nn)
     for (size_t i = 0; i < n; i++)
         if (s[i] >= 'a' && s[i] <= 'z')
             caps = 0;
-    return caps || smz__art_word_count(s, n) <= 3 || s[n - 1] == ':' || s[n - 1] == '|';
+    size_t words = smz__art_word_count(s, n);
+    return caps || words == 1 || s[n - 1] == ':' || s[n - 1] == '|' || s[0] == '[' ||
+           (words <= 3 && cps * 3 <= smz__utf8_count(next, nn) && smz__art_word_count(next, nn) >= 5);
 }
 
 /* The title when HAVE_TITLE is 0: a headline (perhaps under a kicker), or

@@ -647,6 +647,59 @@ static void test_dates(void)
     }
 }
 
+/* The source line: only http(s) links out, whatever the text or the front
+ * matter says; where the date came from; the link to the original last. */
+static void test_source_line(void)
+{
+    const char txt[] = "Headline Here\n\nOriginal URL: javascript:alert(1)\n\n"
+                       "The body of the article is here. It goes on.\n\nhttps://ok.example/a?b=1&c=2.\n";
+    smz_article_opts o = {.original_href = "a b.txt"};
+    smz_article *a = render(txt, strlen(txt), SMZ_ARTICLE_TEXT, "s.txt", 86400 * 400, &o);
+    if (a) {
+        CHECK(!strstr(a->html, "href=\"javascript") && strstr(a->html, "javascript:alert(1)</p>"),
+              "a javascript: 'URL' is no link, and stays in the text");
+        CHECK(!strcmp(a->source_url, "https://ok.example/a?b=1&c=2") &&
+                  strstr(a->html, "href=\"https://ok.example/a?b=1&amp;c=2\"") &&
+                  strstr(a->html, ">ok.example</a>") && !strcmp(a->title, "Headline Here"),
+              "an http(s) URL alone on a line is the source URL, escaped, its final '.' left out: %s",
+              a->source_url);
+        CHECK(strstr(a->html,
+                     "(file date)</span></span><a class=\"original\" href=\"a%20b.txt\">original "
+                     "text</a></p>") != NULL,
+              "the file date says so, and the link to the original ends the source line");
+        CHECK(page_ok(a, "source_line"), "page well-formed");
+        smz__article_free(a);
+    }
+    const char fm[] =
+        "---\nurl: javascript:alert(2)\nsource: <b>Site</b>\ndate: 2020-01-02\n---\nText here. More.\n";
+    a = render(fm, strlen(fm), SMZ_ARTICLE_MARKDOWN, "f.md", 0, NULL);
+    if (a) {
+        CHECK(
+            !strcmp(a->source_url, "") && !strstr(a->html, "javascript") &&
+                strstr(a->html, "<span class=\"publisher\">&lt;b&gt;Site&lt;/b&gt;</span>") &&
+                strstr(a->html, "(front matter)"),
+            "front matter: a javascript: url is dropped, the publisher escaped, the date's source told");
+        smz__article_free(a);
+    }
+    smz_article_opts given = {.date = "2021-05-06"};
+    a = render(fm, strlen(fm), SMZ_ARTICLE_MARKDOWN, "f.md", 0, &given);
+    if (a) {
+        CHECK(strstr(a->html, "6 May 2021</time> <span class=\"date-source\" title=\"Date given in the "
+                              "collection&#39;s metadata\">(metadata)</span>") != NULL ||
+                  strstr(a->html, "(metadata)</span>") != NULL,
+              "a given date is said to come from the metadata");
+        smz__article_free(a);
+    }
+    /* Nothing left out: no section at all. */
+    a = render_s("Just One Headline\n\nAnd a paragraph of text. With two sentences.\n",
+                 SMZ_ARTICLE_TEXT);
+    if (a) {
+        CHECK(!strstr(a->html, "<details") && !strstr(a->html, "From the original"),
+              "no From the original when nothing was left out");
+        smz__article_free(a);
+    }
+}
+
 static void test_bad_input(void)
 {
     const char bad[] =
@@ -879,6 +932,7 @@ int main(void)
     test_titles();
     test_boilerplate_is_conservative();
     test_dates();
+    test_source_line();
     test_bad_input();
     test_index();
     test_illustration();
