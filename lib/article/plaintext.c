@@ -30,10 +30,16 @@ static void emit_group(render_ctx *c, const text_doc *d, size_t i, size_t j)
     size_t t = 0;
     while (t < sizeof tags / sizeof tags[0] - 1 && tags[t].kind != kind)
         t++;
+    /* Measured on the line as the file has it: the first line of a
+     * paragraph whose first sentence became the title starts later. */
     int wrapped = 1;
-    for (size_t k = i; k + 1 < j; k++)
-        if (smz__utf8_count(LS(d, k), LN(d, k)) < 50)
+    for (size_t k = i; k + 1 < j; k++) {
+        size_t end = d->lines[k].off + LN(d, k), start = d->lines[k].off;
+        while (start > 0 && d->s[start - 1] != '\n')
+            start--;
+        if (smz__utf8_count(d->s + start, end - start) < 50)
             wrapped = 0;
+    }
     smz_strbuf_adds(&c->body, tags[t].open);
     for (size_t k = i; k < j; k++) {
         if (k > i) {
@@ -150,30 +156,51 @@ static smz_err find_title(render_ctx *c, text_doc *d)
     c->title_from = T_DERIVED;
     if (!whole)
         return SMZ_OK;
-    /* The whole first sentence is the title: the body starts after it, when
-     * it ends within the first line (else the paragraph stays whole). */
-    tline *l = &d->lines[first];
-    const char *ls = LS(d, first);
-    size_t k = smz__art_first_sentence(ls, l->len);
-    if (!smz__art_same_text(ls, k, smz_strbuf_str(&c->title), smz_strbuf_len(&c->title), 0))
-        return SMZ_OK;
-    if (k == l->len && e > first + 1)
-        return SMZ_OK;
-    for (size_t sp; k < l->len;)
-        if (ls[k] == '.')
+    /* The whole first sentence is the title: the body starts after it.  It
+     * may run over several lines of a hard-wrapped paragraph, read here
+     * joined by single spaces (the sentence is at most TITLE_SOFT wide, so
+     * 4 KiB of the paragraph hold it). */
+    smz_strbuf joined;
+    smz_strbuf_init(&joined, 8192);
+    for (size_t k = first; k < e && smz_strbuf_len(&joined) < 4096; k++) {
+        if (k > first)
+            smz_strbuf_add(&joined, " ", 1);
+        smz_strbuf_add(&joined, LS(d, k), smz__utf8_cut(LS(d, k), LN(d, k), 4096));
+    }
+    if ((rc = smz_strbuf_err(&joined)) != SMZ_OK) {
+        smz_strbuf_free(&joined);
+        return rc;
+    }
+    const char *js = smz_strbuf_str(&joined);
+    size_t jn = smz_strbuf_len(&joined), k = smz__art_first_sentence(js, jn);
+    int same = smz__art_same_text(js, k, smz_strbuf_str(&c->title), smz_strbuf_len(&c->title), 0);
+    for (size_t sp; same && k < jn;)
+        if (js[k] == '.')
             k++;
-        else if (smz__ascii_prefix_ci(ls + k, l->len - k, "\xE3\x80\x82")) /* 。 */
+        else if (smz__ascii_prefix_ci(js + k, jn - k, "\xE3\x80\x82")) /* 。 */
             k += 3;
-        else if ((sp = smz__art_space_at(ls + k, l->len - k)) != 0)
+        else if ((sp = smz__art_space_at(js + k, jn - k)) != 0)
             k += sp;
         else
             break;
+    smz_strbuf_free(&joined);
+    if (!same)
+        return SMZ_OK;
     c->title_from = T_SENTENCE;
-    if (k == l->len)
-        l->kind = L_TITLE;
-    else {
-        l->off += (uint32_t)k;
-        l->len -= (uint32_t)k;
+    /* Lines the sentence fills are the title's; the one it ends in starts
+     * after it. */
+    for (size_t i = first; i < e; i++) {
+        tline *l = &d->lines[i];
+        if (k >= l->len) {
+            l->kind = L_TITLE;
+            k = k > l->len ? k - l->len - 1 : 0;
+            if (!k)
+                break;
+        } else {
+            l->off += (uint32_t)k;
+            l->len -= (uint32_t)k;
+            break;
+        }
     }
     return SMZ_OK;
 }

@@ -221,8 +221,8 @@ smz_err smz__article_render(const char *text, size_t len, smz_article_kind kind,
             tn -= 3;
         if (tn && ln > tn && !memcmp(ls, ts, tn)) {
             size_t k = smz__art_first_sentence(ls, ln);
-            while (k < ln && (ls[k] == '.' || ls[k] == ' '))
-                k++;
+            while (k < ln && (ls[k] == '.' || ls[k] == ' ' || !strncmp(ls + k, "\xE3\x80\x82", 3)))
+                k += ls[k] == '.' || ls[k] == ' ' ? 1 : 3;
             if (smz__utf8_count(ls + k, ln - k) >= SUMMARY_MAX / 2) {
                 ls += k;
                 ln -= k;
