@@ -619,7 +619,7 @@ src_field smz__art_source_field(const char *s, size_t n, line_kind kind, size_t 
                   {BYLINE, SRC_BYLINE},
                   {PUBLISHER, SRC_PUBLISHER},
                   {URL, SRC_URL}};
-    if (smz__utf8_count(s, n) > 150)
+    if (n < 5 || smz__utf8_count(s, n) > 150) /* "by X" is the shortest */
         return SRC_NONE;
     size_t u = smz__art_http_url(s, n);
     if (u && (u == n || (u + 1 == n && s[u] == '.'))) { /* a URL alone, perhaps with a '.' */
