@@ -81,6 +81,14 @@ static smz_err lift_source(render_ctx *c, text_doc *d, size_t i)
     return smz__art_add_collapsed(dst, LS(d, i) + off, len);
 }
 
+/* A line of the article's prose: a paragraph line of some length that ends
+ * a sentence. */
+static int prose(const text_doc *d, size_t i)
+{
+    return d->lines[i].kind == L_PARA && smz__utf8_count(LS(d, i), LN(d, i)) >= 40 &&
+           smz__art_ends_sentence(LS(d, i), LN(d, i));
+}
+
 static int cjk_text(const char *s, size_t n)
 {
     for (size_t i = 0; i < n; i++)
@@ -219,8 +227,18 @@ smz_err smz__art_render_text(render_ctx *c, const char *s, size_t n, int have_ti
                 c->date_source = SMZ_DATE_TEXT;
                 break;
             }
+    /* The source is told above or below the text, never inside it: a
+     * "Source: World Bank" under a table names data, not the publisher. */
+    size_t first_prose = d.n, last_prose = 0;
+    for (size_t i = 0; i < d.n; i++)
+        if (prose(&d, i)) {
+            if (first_prose == d.n)
+                first_prose = i;
+            last_prose = i;
+        }
     for (size_t i = 0; i < d.n && !rc; i++)
-        rc = lift_source(c, &d, i);
+        if (first_prose == d.n || i < first_prose || i > last_prose)
+            rc = lift_source(c, &d, i);
     if (rc)
         goto out;
     smz__art_drop_footer(&d);
