@@ -130,7 +130,9 @@ typedef struct smz_article {
  * The date is the first of: OPTS->date; front matter "date:"; for text, a dateline
  * alone on a line among the first lines ("Published: 27 January 2022",
  * "HONG KONG, Feb. 1, 2022", "2022年2月1日", "二〇二二年二月一日",
- * "2022-02-01 10:30（北京时间）"); FILE_MTIME (seconds since the
+ * "2022-02-01 10:30（北京时间）"), or a news agency's dateline in brackets
+ * opening one of the first paragraphs ("【新世纪2022年02月01日讯】...",
+ * "（中央社台北2022年2月1日电）...", which stays in the text); FILE_MTIME (seconds since the
  * epoch, UTC, so the output stays deterministic) when it is > 0 — pass 0 or
  * a negative value to leave the date out.
  *

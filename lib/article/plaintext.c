@@ -6,7 +6,9 @@
  *
  * Uses lib/text (utf8.h), smz_strbuf, words.c, dates.c, lines.c and
  * title.c. */
+#include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 #include "article/article_priv.h"
 #include "text/ascii.h"
 #include "text/utf8.h"
@@ -79,6 +81,27 @@ static smz_err lift_source(render_ctx *c, text_doc *d, size_t i)
     if (l->kind != L_BOILER)
         l->kind = L_SOURCE;
     return smz__art_add_collapsed(dst, LS(d, i) + off, len);
+}
+
+/* The length of a bracketed opening of S up to its closing bracket
+ * ("【...】", "（...）", "(...)", at most 40 characters), or 0. */
+static size_t opening_bracket(const char *s, size_t n)
+{
+    static const char *const pairs[][2] = {{"\xE3\x80\x90", "\xE3\x80\x91"},
+                                           {"\xEF\xBC\x88", "\xEF\xBC\x89"},
+                                           {"(", ")"}};
+    for (size_t p = 0; p < sizeof pairs / sizeof pairs[0]; p++) {
+        size_t ol = strlen(pairs[p][0]), cl = strlen(pairs[p][1]);
+        if (!smz__ascii_prefix_ci(s, n, pairs[p][0]))
+            continue;
+        for (size_t i = ol, cps = 0; i + cl <= n && cps <= 40; cps++) {
+            if (!memcmp(s + i, pairs[p][1], cl))
+                return i + cl;
+            uint32_t cp;
+            i += smz__utf8_next((const unsigned char *)s + i, n - i, &cp);
+        }
+    }
+    return 0;
 }
 
 /* A line of the article's prose: a paragraph line of some length that ends
@@ -227,6 +250,19 @@ smz_err smz__art_render_text(render_ctx *c, const char *s, size_t n, int have_ti
                 c->date_source = SMZ_DATE_TEXT;
                 break;
             }
+    /* A news agency's dateline that opens the first paragraph:
+     * "【大纪元2022年02月01日讯】...", "（中央社台北2022年2月1日电）...".
+     * The paragraph stays as it is; only the date is read. */
+    for (size_t i = 0, paras = 0;
+         !have_date && c->date_source == SMZ_DATE_NONE && i < d.n && i < DATE_SCAN_LINES && paras < 3;
+         i++) {
+        if (d.lines[i].kind != L_PARA)
+            continue;
+        paras++;
+        size_t close = opening_bracket(LS(&d, i), LN(&d, i));
+        if (close && smz__art_dateline(LS(&d, i), close, c->date))
+            c->date_source = SMZ_DATE_TEXT;
+    }
     /* The source is told above or below the text, never inside it: a
      * "Source: World Bank" under a table names data, not the publisher. */
     size_t first_prose = d.n, last_prose = 0;
