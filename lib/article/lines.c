@@ -34,72 +34,37 @@ int smz__art_shown(line_kind k)
     return 0;
 }
 
-static const char *const SOCIAL[] = {"facebook",
-                                     "twitter",
-                                     "youtube",
-                                     "instagram",
-                                     "telegram",
-                                     "discord",
-                                     "gettr",
-                                     "gtv",
-                                     "tiktok",
-                                     "whatsapp",
-                                     "linkedin",
-                                     "weibo",
-                                     "wechat",
-                                     "reddit",
-                                     "pinterest",
-                                     "mastodon",
-                                     "rumble",
-                                     "parler",
-                                     "vk",
-                                     "vkontakte",
-                                     "truth social",
-                                     "threads",
-                                     "bluesky",
-                                     "gab",
-                                     "odysee",
-                                     "bitchute",
-                                     "flipboard",
-                                     "rss",
-                                     "rss feed",
-                                     "signal",
-                                     "line",
-                                     "snapchat",
-                                     "tumblr",
-                                     "medium",
-                                     "substack",
-                                     "x (twitter)",
-                                     "\xE5\xBE\xAE\xE5\x8D\x9A", /* 微博 */
-                                     "\xE5\xBE\xAE\xE4\xBF\xA1", /* 微信 */
-                                     "\xE6\x8E\xA8\xE7\x89\xB9", /* 推特 */
-                                     "\xE8\x84\xB8\xE4\xB9\xA6", /* 脸书 */
-                                     "\xE6\xB2\xB9\xE7\xAE\xA1", /* 油管 */
-                                     "\xE7\x94\xB5\xE6\x8A\xA5", /* 电报 */
-                                     "\xE6\x8A\x96\xE9\x9F\xB3", /* 抖音 */
-                                     NULL};
+static const char *const SOCIAL[] = {"facebook",     "twitter",   "youtube", "instagram", "telegram",
+                                     "discord",      "gettr",     "gtv",     "tiktok",    "whatsapp",
+                                     "linkedin",     "weibo",     "wechat",  "reddit",    "pinterest",
+                                     "mastodon",     "rumble",    "parler",  "vk",        "vkontakte",
+                                     "truth social", "threads",   "bluesky", "gab",       "odysee",
+                                     "bitchute",     "flipboard", "rss",     "rss feed",  "signal",
+                                     "line",         "snapchat",  "tumblr",  "medium",    "substack",
+                                     "x (twitter)",  NULL};
+/* The same in Chinese: 微博 微信 推特 脸书 油管 电报 抖音 */
+static const char *const SOCIAL_ZH[] = {"\xE5\xBE\xAE\xE5\x8D\x9A", "\xE5\xBE\xAE\xE4\xBF\xA1",
+                                        "\xE6\x8E\xA8\xE7\x89\xB9", "\xE8\x84\xB8\xE4\xB9\xA6",
+                                        "\xE6\xB2\xB9\xE7\xAE\xA1", "\xE7\x94\xB5\xE6\x8A\xA5",
+                                        "\xE6\x8A\x96\xE9\x9F\xB3", NULL};
 
 /* Words that may stand between network names on a "share" line. */
-static const char *const SOCIAL_GLUE[] = {"share",
-                                          "on",
-                                          "follow",
-                                          "us",
-                                          "at",
-                                          "via",
-                                          "and",
-                                          "or",
-                                          "email",
-                                          "print",
-                                          "tweet",
-                                          "|",
-                                          "/",
-                                          "-",
-                                          "\xC2\xB7",
-                                          "\xE2\x80\xA2",
-                                          "\xEF\xBD\x9C",             /* ｜ */
-                                          "\xE5\x85\xB3\xE6\xB3\xA8", /* 关注 */
-                                          "\xE5\x88\x86\xE4\xBA\xAB", /* 分享 */
-                                          NULL};
+static const char *const SOCIAL_GLUE[] = {"share", "on", "follow",   "us",           "at",    "via",
+                                          "and",   "or", "email",    "print",        "tweet", "|",
+                                          "/",     "-",  "\xC2\xB7", "\xE2\x80\xA2", NULL};
+/* The same in Chinese: ｜ 关注 分享 */
+static const char *const SOCIAL_GLUE_ZH[] = {"\xEF\xBD\x9C", "\xE5\x85\xB3\xE6\xB3\xA8",
+                                             "\xE5\x88\x86\xE4\xBA\xAB", NULL};
+
+static int network(const char *s, size_t n)
+{
+    return smz__art_any_equal_ci(s, n, SOCIAL) || smz__art_any_equal_ci(s, n, SOCIAL_ZH);
+}
+
+static int network_glue(const char *s, size_t n)
+{
+    return smz__art_any_equal_ci(s, n, SOCIAL_GLUE) || smz__art_any_equal_ci(s, n, SOCIAL_GLUE_ZH);
+}
 
 /* 1 when S[I] starts a '|' or a full-width '｜': the separators of a
  * "Site | Network" line; *W is its length. */
@@ -124,7 +89,7 @@ static int social_line(const char *s, size_t n)
                 const char *seg = s + start;
                 size_t sn = i - start;
                 smz__art_trim(&seg, &sn);
-                if (smz__art_any_equal_ci(seg, sn, SOCIAL))
+                if (network(seg, sn))
                     return 1;
                 start = i + w;
             }
@@ -140,9 +105,9 @@ static int social_line(const char *s, size_t n)
             j++;
         if (j == i)
             break;
-        if (smz__art_any_equal_ci(s + i, j - i, SOCIAL))
+        if (network(s + i, j - i))
             networks++;
-        else if (!smz__art_any_equal_ci(s + i, j - i, SOCIAL_GLUE))
+        else if (!network_glue(s + i, j - i))
             return 0;
         i = j;
     }
@@ -152,73 +117,100 @@ static int social_line(const char *s, size_t n)
 /* Known site furniture, matched on the whole line. */
 static int boilerplate(const char *s, size_t n)
 {
-    static const char *const prefix[] = {
-        "sign up to receive", "sign up for our", "sign up for the newsletter", "subscribe to ",
-        "subscribe now", "subscribe for ", "enter your email", "enter your e-mail",
-        "by submitting this form", "share this", "share on ", "share:", "follow us", "please follow us",
-        "for more information, please follow us", "read more", "read also", "also read",
-        "continue reading", "related:", "related articles", "related posts", "related stories",
-        "leave a reply", "leave a comment", "click here to", "we use cookies",
-        "this website uses cookies", "this site uses cookies", "accept cookies", "accept all cookies",
-        "cookie policy", "cookie settings", "sponsored content", "copyright \xC2\xA9", "copyright (c)",
-        "support us", "donate now", "print this", "email this", "posted in ", "filed under",
-        "skip to content", "back to top", "you may also like", "recommended for you",
-        "get our newsletter", "join our newsletter", "join our mailing list", "tags:",
-        /* Chinese sites' furniture */
-        "\xE8\xAE\xA2\xE9\x98\x85",                                     /* 订阅 */
-        "\xE6\xAC\xA2\xE8\xBF\x8E\xE8\xAE\xA2\xE9\x98\x85",             /* 欢迎订阅 */
-        "\xE5\x9B\xBE\xE7\x89\x87\xE6\x9D\xA5\xE6\xBA\x90",             /* 图片来源 */
-        "\xE8\xB4\xA3\xE4\xBB\xBB\xE7\xBC\x96\xE8\xBE\x91",             /* 责任编辑 */
-        "\xE8\xBD\xAC\xE8\xBD\xBD\xE8\xAF\xB7",                         /* 转载请 */
-        "\xE6\x9C\xAA\xE7\xBB\x8F\xE6\x8E\x88\xE6\x9D\x83",             /* 未经授权 */
-        "\xE7\x89\x88\xE6\x9D\x83\xE6\x89\x80\xE6\x9C\x89",             /* 版权所有 */
-        "\xE7\x89\x88\xE6\x9D\x83\xE5\xA3\xB0\xE6\x98\x8E",             /* 版权声明 */
-        "\xE5\x85\x8D\xE8\xB4\xA3\xE5\xA3\xB0\xE6\x98\x8E",             /* 免责声明 */
-        "\xE5\x85\xB3\xE6\xB3\xA8\xE6\x88\x91\xE4\xBB\xAC",             /* 关注我们 */
-        "\xE6\x89\xAB\xE7\xA0\x81",                                     /* 扫码 */
-        "\xE6\x89\xAB\xE6\x8F\x8F\xE4\xBA\x8C\xE7\xBB\xB4\xE7\xA0\x81", /* 扫描二维码 */
-        "\xE9\x95\xBF\xE6\x8C\x89",                                     /* 长按 */
-        "\xE7\x82\xB9\xE5\x87\xBB",                                     /* 点击 */
-        "\xE5\x88\x86\xE4\xBA\xAB\xE5\x88\xB0",                         /* 分享到 */
-        "\xE7\x9B\xB8\xE5\x85\xB3\xE6\x96\xB0\xE9\x97\xBB",             /* 相关新闻 */
-        "\xE7\x9B\xB8\xE5\x85\xB3\xE6\x96\x87\xE7\xAB\xA0",             /* 相关文章 */
-        "\xE7\x9B\xB8\xE5\x85\xB3\xE9\x98\x85\xE8\xAF\xBB",             /* 相关阅读 */
-        "\xE5\xBB\xB6\xE4\xBC\xB8\xE9\x98\x85\xE8\xAF\xBB",             /* 延伸阅读 */
-        "\xE6\x8E\xA8\xE8\x8D\x90\xE9\x98\x85\xE8\xAF\xBB",             /* 推荐阅读 */
-        "\xE8\xBF\x94\xE5\x9B\x9E\xE9\xA1\xB6\xE9\x83\xA8",             /* 返回顶部 */
-        "\xE8\xBF\x94\xE5\x9B\x9E\xE9\xA6\x96\xE9\xA1\xB5",             /* 返回首页 */
-        "\xE4\xB8\x8A\xE4\xB8\x80\xE7\xAF\x87",                         /* 上一篇 */
-        "\xE4\xB8\x8B\xE4\xB8\x80\xE7\xAF\x87",                         /* 下一篇 */
-        "\xE6\x94\xAF\xE6\x8C\x81\xE6\x88\x91\xE4\xBB\xAC",             /* 支持我们 */
-        "\xE6\x8D\x90\xE6\xAC\xBE",                                     /* 捐款 */
-        "\xE5\x8F\x91\xE8\xA1\xA8\xE8\xAF\x84\xE8\xAE\xBA",             /* 发表评论 */
-        "\xE6\x9C\xAC\xE7\xBD\x91\xE7\xAB\x99\xE4\xBD\xBF\xE7\x94\xA8", /* 本网站使用 */
+    static const char *const prefix[] = {"sign up to receive",
+                                         "sign up for our",
+                                         "sign up for the newsletter",
+                                         "subscribe to ",
+                                         "subscribe now",
+                                         "subscribe for ",
+                                         "enter your email",
+                                         "enter your e-mail",
+                                         "by submitting this form",
+                                         "share this",
+                                         "share on ",
+                                         "share:",
+                                         "follow us",
+                                         "please follow us",
+                                         "for more information, please follow us",
+                                         "read more",
+                                         "read also",
+                                         "also read",
+                                         "continue reading",
+                                         "related:",
+                                         "related articles",
+                                         "related posts",
+                                         "related stories",
+                                         "leave a reply",
+                                         "leave a comment",
+                                         "click here to",
+                                         "we use cookies",
+                                         "this website uses cookies",
+                                         "this site uses cookies",
+                                         "accept cookies",
+                                         "accept all cookies",
+                                         "cookie policy",
+                                         "cookie settings",
+                                         "sponsored content",
+                                         "copyright \xC2\xA9",
+                                         "copyright (c)",
+                                         "support us",
+                                         "donate now",
+                                         "print this",
+                                         "email this",
+                                         "posted in ",
+                                         "filed under",
+                                         "skip to content",
+                                         "back to top",
+                                         "you may also like",
+                                         "recommended for you",
+                                         "get our newsletter",
+                                         "join our newsletter",
+                                         "join our mailing list",
+                                         "tags:",
+                                         NULL};
+    /* Chinese: 订阅 欢迎订阅 图片来源 责任编辑 转载请 未经授权 版权所有 版权声明 免责声明 关注我们 扫码 扫描二维码 长按 点击 分享到 相关新闻 相关文章 相关阅读 延伸阅读 推荐阅读 返回顶部 返回首页 上一篇 下一篇 支持我们 捐款 发表评论 本网站使用 */
+    static const char *const prefix_zh[] = {
+        "\xE8\xAE\xA2\xE9\x98\x85",
+        "\xE6\xAC\xA2\xE8\xBF\x8E\xE8\xAE\xA2\xE9\x98\x85",
+        "\xE5\x9B\xBE\xE7\x89\x87\xE6\x9D\xA5\xE6\xBA\x90",
+        "\xE8\xB4\xA3\xE4\xBB\xBB\xE7\xBC\x96\xE8\xBE\x91",
+        "\xE8\xBD\xAC\xE8\xBD\xBD\xE8\xAF\xB7",
+        "\xE6\x9C\xAA\xE7\xBB\x8F\xE6\x8E\x88\xE6\x9D\x83",
+        "\xE7\x89\x88\xE6\x9D\x83\xE6\x89\x80\xE6\x9C\x89",
+        "\xE7\x89\x88\xE6\x9D\x83\xE5\xA3\xB0\xE6\x98\x8E",
+        "\xE5\x85\x8D\xE8\xB4\xA3\xE5\xA3\xB0\xE6\x98\x8E",
+        "\xE5\x85\xB3\xE6\xB3\xA8\xE6\x88\x91\xE4\xBB\xAC",
+        "\xE6\x89\xAB\xE7\xA0\x81",
+        "\xE6\x89\xAB\xE6\x8F\x8F\xE4\xBA\x8C\xE7\xBB\xB4\xE7\xA0\x81",
+        "\xE9\x95\xBF\xE6\x8C\x89",
+        "\xE7\x82\xB9\xE5\x87\xBB",
+        "\xE5\x88\x86\xE4\xBA\xAB\xE5\x88\xB0",
+        "\xE7\x9B\xB8\xE5\x85\xB3\xE6\x96\xB0\xE9\x97\xBB",
+        "\xE7\x9B\xB8\xE5\x85\xB3\xE6\x96\x87\xE7\xAB\xA0",
+        "\xE7\x9B\xB8\xE5\x85\xB3\xE9\x98\x85\xE8\xAF\xBB",
+        "\xE5\xBB\xB6\xE4\xBC\xB8\xE9\x98\x85\xE8\xAF\xBB",
+        "\xE6\x8E\xA8\xE8\x8D\x90\xE9\x98\x85\xE8\xAF\xBB",
+        "\xE8\xBF\x94\xE5\x9B\x9E\xE9\xA1\xB6\xE9\x83\xA8",
+        "\xE8\xBF\x94\xE5\x9B\x9E\xE9\xA6\x96\xE9\xA1\xB5",
+        "\xE4\xB8\x8A\xE4\xB8\x80\xE7\xAF\x87",
+        "\xE4\xB8\x8B\xE4\xB8\x80\xE7\xAF\x87",
+        "\xE6\x94\xAF\xE6\x8C\x81\xE6\x88\x91\xE4\xBB\xAC",
+        "\xE6\x8D\x90\xE6\xAC\xBE",
+        "\xE5\x8F\x91\xE8\xA1\xA8\xE8\xAF\x84\xE8\xAE\xBA",
+        "\xE6\x9C\xAC\xE7\xBD\x91\xE7\xAB\x99\xE4\xBD\xBF\xE7\x94\xA8",
         NULL};
-    static const char *const whole[] = {"share",
-                                        "tweet",
-                                        "print",
-                                        "email",
-                                        "comments",
-                                        "reply",
-                                        "image source",
-                                        "image",
-                                        "photo",
-                                        "photo credit",
-                                        "image credit",
-                                        "advertisement",
-                                        "donate",
-                                        "menu",
-                                        "loading...",
-                                        "\xE5\x88\x86\xE4\xBA\xAB", /* 分享 */
-                                        "\xE6\x89\x93\xE5\x8D\xB0", /* 打印 */
-                                        "\xE8\xAF\x84\xE8\xAE\xBA", /* 评论 */
-                                        "\xE5\xB9\xBF\xE5\x91\x8A", /* 广告 */
-                                        "\xE8\x8F\x9C\xE5\x8D\x95", /* 菜单 */
-                                        NULL};
-    if (smz__art_any_equal_ci(s, n, whole))
+    static const char *const whole[] = {"share",    "tweet",        "print",        "email",
+                                        "comments", "reply",        "image source", "image",
+                                        "photo",    "photo credit", "image credit", "advertisement",
+                                        "donate",   "menu",         "loading...",   NULL};
+    /* Chinese: 分享 打印 评论 广告 菜单 */
+    static const char *const whole_zh[] = {"\xE5\x88\x86\xE4\xBA\xAB", "\xE6\x89\x93\xE5\x8D\xB0",
+                                           "\xE8\xAF\x84\xE8\xAE\xBA", "\xE5\xB9\xBF\xE5\x91\x8A",
+                                           "\xE8\x8F\x9C\xE5\x8D\x95", NULL};
+    if (smz__art_any_equal_ci(s, n, whole) || smz__art_any_equal_ci(s, n, whole_zh))
         return 1;
     size_t cps = smz__utf8_count(s, n);
-    if (cps <= 200 && smz__art_any_prefix_ci(s, n, prefix))
+    if (cps <= 200 && (smz__art_any_prefix_ci(s, n, prefix) || smz__art_any_prefix_ci(s, n, prefix_zh)))
         return 1;
     if (cps <= 200 && smz__ascii_contains_ci(s, n, "all rights reserved"))
         return 1;
@@ -299,34 +291,21 @@ static int caption(const char *s, size_t n)
 /* "Translated by: X", "Written by X", "By Jane Doe". */
 static int byline(const char *s, size_t n)
 {
-    static const char *const lead[] = {"translated by",
-                                       "written by",
-                                       "edited by",
-                                       "proofread by",
-                                       "proofreading by",
-                                       "posted by",
-                                       "reported by",
-                                       "reporting by",
-                                       "compiled by",
-                                       "produced by",
-                                       "text by",
-                                       "story by",
-                                       "words by",
-                                       "written and ",
-                                       "translation:",
-                                       "translator:",
-                                       "author:",
-                                       "editor:",
-                                       "by:",
-                                       "\xE4\xBD\x9C\xE8\x80\x85",             /* 作者 */
-                                       "\xE8\xAF\x91\xE8\x80\x85",             /* 译者 */
-                                       "\xE7\xBF\xBB\xE8\xAF\x91\xEF\xBC\x9A", /* 翻译： */
-                                       "\xE7\xBC\x96\xE8\xAF\x91\xEF\xBC\x9A", /* 编译： */
-                                       "\xE6\x92\xB0\xE6\x96\x87\xEF\xBC\x9A", /* 撰文： */
-                                       "\xE6\x96\x87\xEF\xBC\x8F",             /* 文／ */
-                                       "\xE6\x96\x87\xEF\xBC\x9A",             /* 文： */
-                                       "\xE8\xAE\xB0\xE8\x80\x85\xEF\xBC\x9A", /* 记者： */
-                                       NULL};
+    static const char *const lead[] = {"translated by",   "written by",   "edited by",    "proofread by",
+                                       "proofreading by", "posted by",    "reported by",  "reporting by",
+                                       "compiled by",     "produced by",  "text by",      "story by",
+                                       "words by",        "written and ", "translation:", "translator:",
+                                       "author:",         "editor:",      "by:",          NULL};
+    /* Chinese: 作者 译者 翻译： 编译： 撰文： 文／ 文： 记者： */
+    static const char *const lead_zh[] = {"\xE4\xBD\x9C\xE8\x80\x85",
+                                          "\xE8\xAF\x91\xE8\x80\x85",
+                                          "\xE7\xBF\xBB\xE8\xAF\x91\xEF\xBC\x9A",
+                                          "\xE7\xBC\x96\xE8\xAF\x91\xEF\xBC\x9A",
+                                          "\xE6\x92\xB0\xE6\x96\x87\xEF\xBC\x9A",
+                                          "\xE6\x96\x87\xEF\xBC\x8F",
+                                          "\xE6\x96\x87\xEF\xBC\x9A",
+                                          "\xE8\xAE\xB0\xE8\x80\x85\xEF\xBC\x9A",
+                                          NULL};
     static const char *const not_names[] = {
         "the",      "this",  "that",       "these",      "those",       "a",      "an",     "then",
         "now",      "far",   "contrast",   "comparison", "default",     "law",    "chance", "way",
@@ -335,7 +314,7 @@ static int byline(const char *s, size_t n)
     size_t cps = smz__utf8_count(s, n);
     if (cps > 120)
         return 0;
-    if (smz__art_any_prefix_ci(s, n, lead))
+    if (smz__art_any_prefix_ci(s, n, lead) || smz__art_any_prefix_ci(s, n, lead_zh))
         return 1;
     if (!smz__ascii_prefix_ci(s, n, "by ") || cps > 60 || smz__art_ends_with_stop(s, n, ".!?,;:"))
         return 0;
@@ -687,7 +666,7 @@ int smz__art_site_name(const char *s, size_t n, size_t *off, size_t *len)
                 const char *seg = s + start;
                 size_t sn = i - start;
                 smz__art_trim(&seg, &sn);
-                if (smz__art_any_equal_ci(seg, sn, SOCIAL))
+                if (network(seg, sn))
                     social = 1;
                 else if (!name && sn)
                     name = seg, name_n = sn;
