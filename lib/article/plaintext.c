@@ -121,7 +121,7 @@ static int cjk_text(const char *s, size_t n)
 }
 
 /* A label above the headline: "ANALYSIS", "Opinion", "World:", "Hong
- * Kong", "【独家】" - one word, capitals, a colon or a bracket, a few CJK
+ * Kong", "【独家】" - one word, up to three in capitals, a colon or a bracket, a few CJK
  * characters, or up to three words over a headline three times as long;
  * always much shorter than the headline under it. */
 static int kicker(const char *s, size_t n, const char *next, size_t nn)
@@ -136,7 +136,7 @@ static int kicker(const char *s, size_t n, const char *next, size_t nn)
         if (s[i] >= 'a' && s[i] <= 'z')
             caps = 0;
     size_t words = smz__art_word_count(s, n);
-    return caps || words == 1 || s[n - 1] == ':' || s[n - 1] == '|' || s[0] == '[' ||
+    return (caps && words <= 3) || words == 1 || s[n - 1] == ':' || s[n - 1] == '|' || s[0] == '[' ||
            (words <= 3 && cps * 3 <= smz__utf8_count(next, nn) && smz__art_word_count(next, nn) >= 5);
 }
 
