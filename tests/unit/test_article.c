@@ -639,7 +639,40 @@ static void test_dates(void)
                  {"Posted on 2020/09/09 at 10:00\n\nText.", "2020-09-09"},
                  {"2021-02-29\n\nText.", ""},
                  {"Feb 30, 2020\n\nText.", ""},
-                 {"In 2020-09-09 we met.\n\nText.", ""}};
+                 {"In 2020-09-09 we met.\n\nText.", ""},
+                 /* Chinese datelines: 2022年2月1日（北京时间）, 二〇二二年十二月三十一日,
+                  * 2022年2月30日 (no such day), 发布日期：2022年02月01日 上午10时,
+                  * 二〇二二年二月一日，北京, 香港 2022-02-01, and a clause of prose
+                  * after a date, which is no dateline. */
+                 {"2022\xE5\xB9\xB4"
+                  "2\xE6\x9C\x88"
+                  "1\xE6\x97\xA5\xEF\xBC\x88\xE5\x8C\x97\xE4\xBA\xAC"
+                  "\xE6\x97\xB6\xE9\x97\xB4\xEF\xBC\x89\n\nText.",
+                  "2022-02-01"},
+                 {"\xE4\xBA\x8C\xE3\x80\x87\xE4\xBA\x8C\xE4\xBA\x8C\xE5\xB9\xB4\xE5\x8D\x81\xE4\xBA\x8C"
+                  "\xE6\x9C\x88\xE4\xB8\x89\xE5\x8D\x81\xE4\xB8\x80\xE6\x97\xA5\n\nText.",
+                  "2022-12-31"},
+                 {"2022\xE5\xB9\xB4"
+                  "2\xE6\x9C\x88"
+                  "30\xE6\x97\xA5\n\nText.",
+                  ""},
+                 {"\xE5\x8F\x91\xE5\xB8\x83\xE6\x97\xA5\xE6\x9C\x9F\xEF\xBC\x9A"
+                  "2022\xE5\xB9\xB4"
+                  "02\xE6\x9C\x88"
+                  "01\xE6\x97\xA5 \xE4\xB8\x8A\xE5\x8D\x88"
+                  "10\xE6\x97\xB6\n\nText.",
+                  "2022-02-01"},
+                 {"\xE4\xBA\x8C\xE3\x80\x87\xE4\xBA\x8C\xE4\xBA\x8C\xE5\xB9\xB4\xE4\xBA\x8C\xE6\x9C\x88"
+                  "\xE4\xB8\x80\xE6\x97\xA5\xEF\xBC\x8C\xE5\x8C\x97\xE4\xBA\xAC\n\nText.",
+                  "2022-02-01"},
+                 {"\xE9\xA6\x99\xE6\xB8\xAF 2022-02-01\n\nText.", "2022-02-01"},
+                 {"2022\xE5\xB9\xB4"
+                  "2\xE6\x9C\x88"
+                  "1\xE6\x97\xA5\xEF\xBC\x8C\xE6\x88\x91\xE4\xBB\xAC"
+                  "\xE5\x9C\xA8\xE5\x8C\x97\xE4\xBA\xAC\xE5\x8F\xAC\xE5\xBC\x80\xE4\xBA\x86\xE4\xB8\x80"
+                  "\xE6\xAC\xA1\xE5\xBE\x88\xE9\x95\xBF\xE7\x9A\x84\xE4\xBC\x9A\xE8\xAE\xAE\xE8\xAE\xA8"
+                  "\xE8\xAE\xBA\xE9\x97\xAE\xE9\xA2\x98\n\nText.",
+                  ""}};
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         a = render(cases[i].in, strlen(cases[i].in), SMZ_ARTICLE_TEXT, "d.txt", -5, NULL);
         CHECK(a && !strcmp(a->date, cases[i].date), "date case %zu: '%s'", i, a ? a->date : "(none)");
