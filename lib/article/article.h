@@ -69,7 +69,7 @@ typedef struct smz_article_opts {
 typedef struct smz_article {
     char *title;       /* trimmed, one line, never "" */
     char *date;        /* "YYYY-MM-DD" or "" (see date_source) */
-    char *author;      /* front matter "author:", or "" */
+    char *author;      /* front matter "author:", else the byline's name, or "" */
     char *description; /* front matter "description:", or "" */
     char *tags;        /* front matter "tags:", joined with ", ", or "" */
     char *lang;        /* the language the page was given, or "" */
@@ -82,6 +82,19 @@ typedef struct smz_article {
     char *summary; /* the first ~SMZ_ARTICLE_SUMMARY characters of the
                         * body's paragraphs, cut at a word, for index pages */
     smz_article_date_source date_source;
+    /* What is known of the source, each one line or "": shown in the
+     * page's source line under the title. */
+    char *publisher;  /* front matter "publisher:"/"source:"/"site:"; else a
+                       * "Source: X", "来源：X", "Originally published by X"
+                       * line; else the site a boilerplate line names
+                       * ("X | Facebook", "Subscribe to X", "(c) 2022 X") */
+    char *byline;     /* the name in the text's byline ("By X", "Written by
+                       * X", "Author: X", "作者：X"), whatever "author:" says */
+    char *translator; /* front matter "translator:", else "Translated by X",
+                       * "Translation: X", "翻译：X", "译者：X" */
+    char *source_url; /* front matter "url:"/"source_url:"/"original_url:",
+                       * else a URL alone on a line or after "Original URL:",
+                       * "Source:", "原文链接："; http:// or https:// only */
 } smz_article;
 
 /* Renders the LEN bytes at TEXT (NULL is allowed when LEN is 0) as an
@@ -94,22 +107,53 @@ typedef struct smz_article {
  *
  * The title is the first of: OPTS->title; front matter "title:"; the leading heading
  * (Markdown) or a first line that reads as a headline (text: short, no
- * closing period, not a caption, byline or boilerplate); the first sentence
- * of the first paragraph, cut at a clause or word boundary (with "...") when
- * long; FALLBACK_NAME (a file name: directory and extension dropped, '_' and
+ * closing period, not a caption, byline or boilerplate; a short label
+ * above it - "ANALYSIS", "Hong Kong", "【独家】" - is its kicker, shown
+ * above the title); the first sentence of the first paragraph (see below);
+ * FALLBACK_NAME (a file name: directory and extension dropped, '_' and
  * '-' read as spaces; may be NULL); "Untitled".
  *
+ * A title made from the first sentence: the whole sentence (without its
+ * final '.'; '?', '!' and Chinese '。！？' end one too) when it is at most
+ * 140 characters wide (a CJK character counts as two); the body then
+ * starts after that sentence, so the page does not print it twice and
+ * loses none of it.  A longer sentence is shortened: cut before the last
+ * clause break (", ", "; ", ": ", a dash, " (", " as ", " while ", " who ",
+ * "，", "；", "：", ...) between 75 and 140 wide, else before a phrase
+ * break (" and ", " or ", " amid ", " despite ") between 75 and 100, else after
+ * the last word (or CJK character) within 100; never inside quotes or
+ * brackets (ASCII, curly, full-width or CJK) when that keeps half of it;
+ * trailing stopwords and punctuation go and an ellipsis "…" ends it.  The
+ * first paragraph then stays whole, and the heading is marked as made from
+ * the text (<h1 class="derived">).
+ *
  * The date is the first of: OPTS->date; front matter "date:"; for text, a dateline
- * alone on a line among the first blocks; FILE_MTIME (seconds since the
+ * alone on a line among the first lines ("Published: 27 January 2022",
+ * "HONG KONG, Feb. 1, 2022", "2022年2月1日", "二〇二二年二月一日",
+ * "2022-02-01 10:30（北京时间）"), or a news agency's dateline in brackets
+ * opening one of the first paragraphs ("【新世纪2022年02月01日讯】...",
+ * "（中央社台北2022年2月1日电）...", which stays in the text); FILE_MTIME (seconds since the
  * epoch, UTC, so the output stays deterministic) when it is > 0 — pass 0 or
  * a negative value to leave the date out.
  *
+ * The header's source line shows publisher, author, translator, a link to
+ * the source URL (its host name), the date and where it came from
+ * ("metadata", "front matter", "dateline", "file date") and the link to
+ * OPTS->original_href.
+ *
  * Text bodies are cleaned conservatively: a line repeated twice in a row is
  * kept once as a photo caption; lines with photo credits ("(c)Getty Images",
- * "(Photo: ...)") are shown as captions; bylines ("Translated by: ...") are
+ * "(Photo: ...)") are shown as captions; bylines ("Proofread by: ...") are
  * kept but set apart; only known boilerplate (newsletter sign-ups, social
  * links, share/follow prompts, cookie notices, donation appeals, reader
- * comments after them) is dropped; a repeat of the headline is dropped.
+ * comments after them; in Chinese too: 订阅..., 图片来源, 责任编辑,
+ * 转载请注明出处, 版权所有, 分享到, 相关阅读, ...) is left out; a repeat of
+ * the headline is left out; the lines the source line gives (byline,
+ * translator, "Source:", a URL) and the dateline move to the header.
+ * Every line left out is listed, HTML-escaped and in the original's order,
+ * at the end of the article in a closed
+ * <details class="from-original"><summary>From the original</summary>
+ * (no section when nothing was left out), and is in the search text.
  * Short lines standing alone between paragraphs become <h2> headings.
  *
  * Markdown longer than SMZ_ARTICLE_MAX_MARKDOWN (after front matter) is

@@ -65,6 +65,9 @@ smz_err smz__art_add_cut_words(smz_strbuf *b, const char *s, size_t n, size_t ma
 int smz__art_read_num(const char *s, size_t n, size_t *i, int maxd);
 /* Moves *I past spaces and tabs. */
 void smz__art_skip_spaces(const char *s, size_t n, size_t *i);
+/* The length of the http:// or https:// URL at the start of S (trailing
+ * punctuation left out), or 0: the only links out a page may have. */
+size_t smz__art_http_url(const char *s, size_t n);
 
 /* ---- style.c */
 
@@ -85,7 +88,8 @@ void smz__art_date_from_mtime(int64_t mtime, char out[11]);
 
 typedef struct front_matter {
     smz_strbuf title, date, author, description, tags, lang;
-    size_t body; /* offset of the body after the block, 0 when none */
+    smz_strbuf publisher, translator, url; /* "publisher:"/"source:", "translator:", "url:" */
+    size_t body;                           /* offset of the body after the block, 0 when none */
 } front_matter;
 
 void smz__art_fm_init(front_matter *f);
@@ -99,8 +103,10 @@ smz_err smz__art_fm_parse(const char *s, size_t n, front_matter *f);
  * final '.' but with '?' or '!' and closing quotes kept. */
 size_t smz__art_first_sentence(const char *s, size_t n);
 /* Appends a title made from the paragraph a reader of the body built in
- * PARA, and frees PARA (a failure while building it is the error). */
-smz_err smz__art_title_from_paragraph(smz_strbuf *out, smz_strbuf *para);
+ * PARA, and frees PARA (a failure while building it is the error).  *WHOLE
+ * is 1 when the title is the paragraph's whole first sentence (without its
+ * final '.'), 0 when it was shortened and ends with an ellipsis. */
+smz_err smz__art_title_from_paragraph(smz_strbuf *out, smz_strbuf *para, int *whole);
 /* Appends a title made from a file name: "dir/some_file-name.txt" gives
  * "some file name".  NAME may be NULL. */
 smz_err smz__art_title_from_name(smz_strbuf *out, const char *name);
@@ -115,8 +121,20 @@ typedef enum line_kind {
     L_BOILER,  /* site furniture: dropped */
     L_DUP,     /* the second copy of a repeated line: dropped */
     L_TITLE,   /* the headline, shown as the title: dropped from the body */
-    L_DATE     /* the dateline, shown in the header: dropped from the body */
+    L_DATE,    /* the dateline, shown in the header: dropped from the body */
+    L_SOURCE,  /* byline, translator, publisher or URL lifted into the
+                * header's source line: dropped from the body */
+    L_KICKER   /* a label above the headline, shown above the title */
 } line_kind;
+
+/* What a line says of the article's source (smz__art_source_field). */
+typedef enum src_field {
+    SRC_NONE,
+    SRC_BYLINE,     /* "By Jane Doe", "作者：..." */
+    SRC_TRANSLATOR, /* "Translated by: ...", "翻译：..." */
+    SRC_PUBLISHER,  /* "Source: ...", "来源：...", "Originally published by ..." */
+    SRC_URL         /* an http(s) URL alone, or after "Original URL:", "原文链接：" */
+} src_field;
 
 /* 32-bit fields keep the worst case (a file of "a\n") at 16 bytes a line:
  * the input cap is far below 4 GiB. */
@@ -151,6 +169,22 @@ void smz__art_drop_footer(text_doc *d);
 int smz__art_headline(const char *s, size_t n);
 /* Marks short lines alone between two paragraphs as subheadings. */
 void smz__art_find_headings(text_doc *d);
+/* What the line S of kind KIND says of the source, and where the value
+ * (a name or a URL) is in it: *OFF and *LEN.  A "By ..." line counts only
+ * when KIND is L_BYLINE. */
+src_field smz__art_source_field(const char *s, size_t n, line_kind kind, size_t *off, size_t *len);
+/* 1 when the boilerplate line S names the site that published the text
+ * ("New York MOS Himalaya | GTV", "Subscribe to Example", "(c) 2022
+ * Example Media"), with the name at *OFF, *LEN. */
+int smz__art_site_name(const char *s, size_t n, size_t *off, size_t *len);
+
+/* How the title was found, for the page's heading. */
+typedef enum title_origin {
+    T_GIVEN,    /* options, front matter, or a headline in the text */
+    T_SENTENCE, /* the whole first sentence, which the body then leaves out */
+    T_DERIVED   /* made from the first sentence, shortened ("..."): the
+                 * body keeps the sentence whole and the heading says so */
+} title_origin;
 
 /* ---- page.c: the frame of every generated page */
 
@@ -158,6 +192,10 @@ typedef struct page_info {
     const char *lang, *title, *date, *author, *description, *tags;
     const char *home_href, *home_label;
     const char *original_href; /* the original file, or NULL */
+    /* Articles only ("" or NULL when unknown): */
+    const char *kicker, *publisher, *translator, *source_url;
+    smz_article_date_source date_source;
+    title_origin title_from;
 } page_info;
 
 /* Appends PATH percent-encoded for an href; a leading '/' gets "./"
@@ -178,6 +216,10 @@ typedef struct render_ctx {
     smz_strbuf text;    /* search text of the body */
     smz_strbuf summary; /* paragraph text for the summary */
     smz_strbuf title;   /* set by the caller when HAVE_TITLE, else here */
+    smz_strbuf removed; /* lines left out of the reading view, each
+                         * followed by '\n', in the original's order */
+    smz_strbuf publisher, byline, translator, url, kicker; /* one line each, or "" */
+    title_origin title_from;
     char date[11];
     smz_article_date_source date_source;
 } render_ctx;

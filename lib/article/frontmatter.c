@@ -1,8 +1,10 @@
 /* Front matter: the "---" block of "key: value" lines at the top of a
  * Markdown or text file, in the small YAML subset static site generators
  * write (plain and quoted scalars, comments, tag lists in flow or block
- * style).  It gives an article's title, date, author, description, tags
- * and language; everything else in it is ignored.
+ * style).  It gives an article's title, date, author, description, tags,
+ * language, publisher ("publisher:", "source:", "site:"), translator and
+ * original URL ("url:", "source_url:", "original_url:", "link:");
+ * everything else in it is ignored.
  *
  * Uses lib/text (ascii.h, utf8.h) and words.c. */
 #include <string.h>
@@ -21,6 +23,9 @@ void smz__art_fm_init(front_matter *f)
     smz_strbuf_init(&f->description, SMZ_ARTICLE_MAX_FIELD);
     smz_strbuf_init(&f->tags, SMZ_ARTICLE_MAX_FIELD);
     smz_strbuf_init(&f->lang, SMZ_ARTICLE_MAX_FIELD);
+    smz_strbuf_init(&f->publisher, SMZ_ARTICLE_MAX_FIELD);
+    smz_strbuf_init(&f->translator, SMZ_ARTICLE_MAX_FIELD);
+    smz_strbuf_init(&f->url, SMZ_ARTICLE_MAX_FIELD);
     f->body = 0;
 }
 
@@ -32,6 +37,9 @@ void smz__art_fm_free(front_matter *f)
     smz_strbuf_free(&f->description);
     smz_strbuf_free(&f->tags);
     smz_strbuf_free(&f->lang);
+    smz_strbuf_free(&f->publisher);
+    smz_strbuf_free(&f->translator);
+    smz_strbuf_free(&f->url);
 }
 
 /* Appends as much of S as fits in B's cap, cut at a character, folded. */
@@ -219,6 +227,15 @@ smz_err smz__art_fm_parse(const char *s, size_t n, front_matter *f)
             dst = &f->description;
         else if (smz__ascii_equal_ci(l, k, "lang") || smz__ascii_equal_ci(l, k, "language"))
             dst = &f->lang;
+        else if (smz__ascii_equal_ci(l, k, "publisher") || smz__ascii_equal_ci(l, k, "source") ||
+                 smz__ascii_equal_ci(l, k, "site_name") || smz__ascii_equal_ci(l, k, "site"))
+            dst = &f->publisher;
+        else if (smz__ascii_equal_ci(l, k, "translator") || smz__ascii_equal_ci(l, k, "translated_by"))
+            dst = &f->translator;
+        else if (smz__ascii_equal_ci(l, k, "url") || smz__ascii_equal_ci(l, k, "source_url") ||
+                 smz__ascii_equal_ci(l, k, "original_url") ||
+                 smz__ascii_equal_ci(l, k, "canonical_url") || smz__ascii_equal_ci(l, k, "link"))
+            dst = &f->url;
         else if (smz__ascii_equal_ci(l, k, "tags") || smz__ascii_equal_ci(l, k, "keywords")) {
             if (smz_strbuf_len(&f->tags) == 0) {
                 in_tags = vn == 0;

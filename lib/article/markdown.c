@@ -130,6 +130,38 @@ static smz_err md_unlink_remote_images(cmark_node *doc)
     return rc;
 }
 
+/* Takes the first sentence, which became the title T, out of the
+ * paragraph P when its first text node holds all of it: the page must not
+ * print it twice.  Returns 1 when it did. */
+static int md_drop_sentence(cmark_node *p, const char *t, size_t tn)
+{
+    cmark_node *text = cmark_node_first_child(p);
+    if (!text || cmark_node_get_type(text) != CMARK_NODE_TEXT)
+        return 0;
+    const char *lit = cmark_node_get_literal(text);
+    size_t ln = lit ? strlen(lit) : 0;
+    size_t k = smz__art_first_sentence(lit, ln);
+    if (!lit || !smz__art_same_text(lit, k, t, tn, 0))
+        return 0;
+    while (k < ln && (lit[k] == '.' || lit[k] == ' ' || !strncmp(lit + k, "\xE3\x80\x82", 3)))
+        k += lit[k] == '.' || lit[k] == ' ' ? 1 : 3;
+    if (k == ln && cmark_node_next(text)) {
+        /* The sentence continues in markup ("... said **no**."): keep it. */
+        return 0;
+    }
+    if (k == ln) {
+        cmark_node_free(p);
+        return 1;
+    }
+    /* Copy first: the literal belongs to the node being changed. */
+    char *rest = strdup(lit + k);
+    if (!rest)
+        return 0;
+    int ok = cmark_node_set_literal(text, rest);
+    free(rest);
+    return ok;
+}
+
 /* The search text: block contents separated by '\n', raw HTML left out. */
 static void md_text(smz_strbuf *b, cmark_node *doc)
 {
@@ -208,9 +240,13 @@ smz_err smz__art_render_markdown(render_ctx *c, const char *s, size_t n, int hav
             smz_strbuf para;
             smz_strbuf_init(&para, n + 1);
             md_inline_text(&para, p);
-            rc = smz__art_title_from_paragraph(&c->title, &para);
+            int whole = 0;
+            rc = smz__art_title_from_paragraph(&c->title, &para, &whole);
             if (rc)
                 goto out;
+            c->title_from = T_DERIVED;
+            if (whole && md_drop_sentence(p, smz_strbuf_str(&c->title), smz_strbuf_len(&c->title)))
+                c->title_from = T_SENTENCE;
         }
     }
     if ((rc = smz_strbuf_add(&c->summary, smz_strbuf_str(&tmp), smz_strbuf_len(&tmp))) != SMZ_OK)

@@ -1,15 +1,19 @@
 /* The frame of a generated page, article or index: doctype, <html lang
  * dir>, <head> with the metadata and style.c's style sheet, the link home,
- * the header with title, date and author, and the closing tags.  All text
+ * the header (an article's kicker, title and source line: publisher,
+ * author, translator, original URL, date and its source, original file),
+ * and the closing tags.  All text
  * is HTML-escaped and every link percent-encoded, so no value can become
  * markup or point outside the archive.
  *
- * Uses lib/text (lang.h, url.h), smz_strbuf and style.c. */
+ * Uses lib/text (ascii.h, escape.h, lang.h, url.h), smz_strbuf, words.c
+ * and style.c. */
 #include <stdlib.h>
 #include <string.h>
 #include "article/article_priv.h"
 #include "text/lang.h"
 #include "text/url.h"
+#include "text/ascii.h"
 #include "text/escape.h"
 
 /* Appends PATH percent-encoded for an href: unreserved characters and '/'
@@ -36,6 +40,94 @@ void smz__art_add_time(smz_strbuf *b, const char *ymd, const char *lang)
                         ymd);
     else
         smz_strbuf_addf(b, "<time datetime=\"%s\">%s</time>", ymd, ymd);
+}
+
+static int has(const char *s)
+{
+    return s && *s;
+}
+
+/* Where the date came from, in a word and in a sentence (its tooltip), so
+ * a reader knows how far to trust it: a file's time is only when someone
+ * saved it. */
+static void add_date_source(smz_strbuf *b, smz_article_date_source src)
+{
+    const char *word = NULL, *why = NULL;
+    switch (src) {
+    case SMZ_DATE_NONE: return;
+    case SMZ_DATE_GIVEN:
+        word = "metadata";
+        why = "Date given in the collection's metadata";
+        break;
+    case SMZ_DATE_FRONT_MATTER:
+        word = "front matter";
+        why = "Date from the front matter of the file";
+        break;
+    case SMZ_DATE_TEXT:
+        word = "dateline";
+        why = "Date read from a dateline in the text";
+        break;
+    case SMZ_DATE_MTIME:
+        word = "file date";
+        why = "The time the file was last saved, which may not be when the text was published";
+        break;
+    }
+    smz_strbuf_addf(b, " <span class=\"date-source\" title=\"%s\">(%s)</span>", why, word);
+}
+
+/* The source line under the title: publisher, author, translator, a link
+ * to the original URL, the date and where it came from, the link to the
+ * original file.  The URL is http(s) only (smz__art_http_url) and only
+ * HTML-escaped: it names another site, so it is not percent-encoded as an
+ * archive path is; its text is the host name. */
+static void add_source_line(smz_strbuf *b, const page_info *pi)
+{
+    int url = has(pi->source_url) &&
+              smz__art_http_url(pi->source_url, strlen(pi->source_url)) == strlen(pi->source_url);
+    if (!has(pi->publisher) && !has(pi->author) && !has(pi->translator) && !url && !has(pi->date) &&
+        !has(pi->original_href))
+        return;
+    smz_strbuf_adds(b, "<p class=\"meta source\">");
+    if (has(pi->publisher)) {
+        smz_strbuf_adds(b, "<span class=\"publisher\">");
+        smz__html_add(b, pi->publisher, strlen(pi->publisher));
+        smz_strbuf_adds(b, "</span>");
+    }
+    if (has(pi->author)) {
+        smz_strbuf_adds(b, "<span class=\"by\">by <span class=\"author\">");
+        smz__html_add(b, pi->author, strlen(pi->author));
+        smz_strbuf_adds(b, "</span></span>");
+    }
+    if (has(pi->translator)) {
+        smz_strbuf_adds(b, "<span class=\"by\">translated by <span class=\"translator\">");
+        smz__html_add(b, pi->translator, strlen(pi->translator));
+        smz_strbuf_adds(b, "</span></span>");
+    }
+    if (url) {
+        const char *u = pi->source_url, *host = strstr(u, "://") + 3;
+        size_t hn = strcspn(host, "/?#");
+        if (hn > 4 && smz__ascii_prefix_ci(host, hn, "www."))
+            host += 4, hn -= 4;
+        smz_strbuf_adds(b, "<a class=\"source-url\" rel=\"noopener noreferrer\" href=\"");
+        smz__html_add(b, u, strlen(u));
+        smz_strbuf_adds(b, "\" title=\"");
+        smz__html_add(b, u, strlen(u));
+        smz_strbuf_adds(b, "\">");
+        smz__html_add(b, host, hn);
+        smz_strbuf_adds(b, "</a>");
+    }
+    if (has(pi->date)) {
+        smz_strbuf_adds(b, "<span class=\"date\">");
+        smz__art_add_time(b, pi->date, pi->lang);
+        add_date_source(b, pi->date_source);
+        smz_strbuf_adds(b, "</span>");
+    }
+    if (has(pi->original_href)) {
+        smz_strbuf_adds(b, "<a class=\"original\" href=\"");
+        smz__art_add_href(b, pi->original_href);
+        smz_strbuf_adds(b, "\">original text</a>");
+    }
+    smz_strbuf_adds(b, "</p>\n");
 }
 
 void smz__art_page_begin(smz_strbuf *b, const page_info *pi, int is_index)
@@ -73,7 +165,18 @@ void smz__art_page_begin(smz_strbuf *b, const page_info *pi, int is_index)
         smz__html_add(b, label, strlen(label));
         smz_strbuf_adds(b, "</a></nav>\n");
     }
-    smz_strbuf_adds(b, is_index ? "<header>\n<h1>" : "<article>\n<header>\n<h1>");
+    smz_strbuf_adds(b, is_index ? "<header>\n" : "<article>\n<header>\n");
+    if (!is_index && pi->kicker && *pi->kicker) {
+        smz_strbuf_adds(b, "<p class=\"kicker\">");
+        smz__html_add(b, pi->kicker, strlen(pi->kicker));
+        smz_strbuf_adds(b, "</p>\n");
+    }
+    /* A title shortened from the first sentence says so: the sentence is
+     * whole in the first paragraph, and a reader should not take the
+     * heading for the author's. */
+    smz_strbuf_adds(b, !is_index && pi->title_from == T_DERIVED
+                           ? "<h1 class=\"derived\" title=\"Made from the first sentence of the text\">"
+                           : "<h1>");
     smz__html_add(b, pi->title, strlen(pi->title));
     smz_strbuf_adds(b, "</h1>\n");
     if (is_index && pi->description && *pi->description) {
@@ -81,24 +184,8 @@ void smz__art_page_begin(smz_strbuf *b, const page_info *pi, int is_index)
         smz__html_add(b, pi->description, strlen(pi->description));
         smz_strbuf_adds(b, "</p>\n");
     }
-    int has_date = pi->date && *pi->date, has_author = pi->author && *pi->author;
-    int has_original = pi->original_href && *pi->original_href;
-    if (!is_index && (has_date || has_author || has_original)) {
-        smz_strbuf_adds(b, "<p class=\"meta\">");
-        if (has_date)
-            smz__art_add_time(b, pi->date, pi->lang);
-        if (has_author) {
-            smz_strbuf_adds(b, "<span class=\"author\">");
-            smz__html_add(b, pi->author, strlen(pi->author));
-            smz_strbuf_adds(b, "</span>");
-        }
-        if (has_original) {
-            smz_strbuf_adds(b, "<a class=\"original\" href=\"");
-            smz__art_add_href(b, pi->original_href);
-            smz_strbuf_adds(b, "\">original text</a>");
-        }
-        smz_strbuf_adds(b, "</p>\n");
-    }
+    if (!is_index)
+        add_source_line(b, pi);
 }
 
 smz_err smz__art_page_end(smz_strbuf *b, int is_index)

@@ -11,6 +11,7 @@
 #include <string.h>
 #include "article/article_priv.h"
 #include "text/date.h"
+#include "text/escape.h"
 #include "text/lang.h"
 #include "text/utf8.h"
 
@@ -27,7 +28,35 @@ void smz__article_free(smz_article *a)
     free(a->html);
     free(a->text);
     free(a->summary);
+    free(a->publisher);
+    free(a->byline);
+    free(a->translator);
+    free(a->source_url);
     free(a);
+}
+
+/* The lines the body left out (LEN bytes at REMOVED, each ending in '\n'),
+ * under the article in a closed <details>: shown on a click, without
+ * JavaScript, in the original's order.  Nothing is dropped silently: site
+ * furniture is often what tells who published a text.  No section when
+ * nothing was left out. */
+static void add_from_original(smz_strbuf *b, const char *removed, size_t len)
+{
+    if (!len)
+        return;
+    /* No sentence of ours beside the summary: the page's words are indexed,
+     * and "left", "page" or "order" would then find every such article. */
+    smz_strbuf_adds(b,
+                    "<details class=\"from-original\">\n<summary>From the original</summary>\n<ul>\n");
+    for (size_t p = 0; p < len;) {
+        const char *e = memchr(removed + p, '\n', len - p);
+        size_t ln = e ? (size_t)(e - (removed + p)) : len - p;
+        smz_strbuf_adds(b, "<li>");
+        smz__html_add(b, removed + p, ln);
+        smz_strbuf_adds(b, "</li>\n");
+        p += ln + 1;
+    }
+    smz_strbuf_adds(b, "</ul>\n</details>\n");
 }
 
 smz_err smz__article_render(const char *text, size_t len, smz_article_kind kind,
@@ -48,6 +77,10 @@ smz_err smz__article_render(const char *text, size_t len, smz_article_kind kind,
     smz_strbuf_init(&c.text, (size_t)SMZ_ARTICLE_MAX_INPUT * 3 + 16);
     smz_strbuf_init(&c.summary, (size_t)SMZ_ARTICLE_MAX_INPUT * 3 + 16);
     smz_strbuf_init(&c.title, SMZ_ARTICLE_MAX_FIELD * 2);
+    smz_strbuf_init(&c.removed, (size_t)SMZ_ARTICLE_MAX_INPUT * 3 + 16);
+    smz_strbuf *fields_src[] = {&c.publisher, &c.byline, &c.translator, &c.url, &c.kicker};
+    for (size_t i = 0; i < sizeof fields_src / sizeof fields_src[0]; i++)
+        smz_strbuf_init(fields_src[i], SMZ_ARTICLE_MAX_FIELD);
     smz__art_fm_init(&fm);
     if (out)
         *out = NULL;
@@ -92,6 +125,24 @@ smz_err smz__article_render(const char *text, size_t len, smz_article_kind kind,
         rc = smz__art_render_text(&c, s, n, have_title, c.date_source != SMZ_DATE_NONE);
     if (rc)
         goto out;
+    /* What the front matter says of the source wins over what the text
+     * seems to say; the author is the front matter's, else the byline. */
+    struct {
+        smz_strbuf *from, *to;
+    } fm_src[] = {{&fm.publisher, &c.publisher}, {&fm.translator, &c.translator}, {&fm.url, &c.url}};
+    for (size_t i = 0; i < sizeof fm_src / sizeof fm_src[0] && !rc; i++)
+        if (smz_strbuf_len(fm_src[i].from)) {
+            smz_strbuf_reset(fm_src[i].to);
+            rc = smz_strbuf_add(fm_src[i].to, smz_strbuf_str(fm_src[i].from),
+                                smz_strbuf_len(fm_src[i].from));
+        }
+    if (!rc && smz_strbuf_len(&c.url) &&
+        smz__art_http_url(smz_strbuf_str(&c.url), smz_strbuf_len(&c.url)) != smz_strbuf_len(&c.url))
+        smz_strbuf_reset(&c.url); /* not a link a page may hold */
+    if (!rc && !smz_strbuf_len(&fm.author) && smz_strbuf_len(&c.byline))
+        rc = smz_strbuf_add(&fm.author, smz_strbuf_str(&c.byline), smz_strbuf_len(&c.byline));
+    if (rc)
+        goto out;
     if (smz_strbuf_len(&c.title) == 0 &&
         (rc = smz__art_title_from_name(&c.title, fallback_name)) != SMZ_OK)
         goto out;
@@ -121,19 +172,35 @@ smz_err smz__article_render(const char *text, size_t len, smz_article_kind kind,
                     .tags = smz_strbuf_str(&fm.tags),
                     .home_href = opts ? opts->home_href : NULL,
                     .home_label = smz_strbuf_str(&label),
-                    .original_href = opts ? opts->original_href : NULL};
+                    .original_href = opts ? opts->original_href : NULL,
+                    .kicker = smz_strbuf_str(&c.kicker),
+                    .publisher = smz_strbuf_str(&c.publisher),
+                    .translator = smz_strbuf_str(&c.translator),
+                    .source_url = smz_strbuf_str(&c.url),
+                    .date_source = c.date_source,
+                    .title_from = c.title_from};
     smz__art_page_begin(&page, &pi, 0);
     smz_strbuf_adds(&page, "</header>\n");
     smz_strbuf_add(&page, smz_strbuf_str(&c.body), smz_strbuf_len(&c.body));
+    add_from_original(&page, smz_strbuf_str(&c.removed), smz_strbuf_len(&c.removed));
     if ((rc = smz__art_page_end(&page, 0)) != SMZ_OK)
         goto out;
 
-    /* Search text: the title, then the body, cut at the cap. */
+    /* Search text: the title, then the body, then the lines "From the
+     * original" lists.  Those are in it on purpose: they are often the only
+     * place a publisher's or a site's name is written ("New York MOS
+     * Himalaya | GTV"), and a reader looking for a publisher's texts must
+     * find them; the archive's index, made from the page (lib/pack), holds
+     * them too, as the <details> is part of the page. */
     smz_strbuf_add(&tmp, smz_strbuf_str(&c.title), smz_strbuf_len(&c.title));
     smz_strbuf_add(&tmp, "\n", 1);
     size_t room = SMZ_ARTICLE_MAX_TEXT - smz_strbuf_len(&tmp);
     size_t keep = smz__utf8_cut(smz_strbuf_str(&c.text), smz_strbuf_len(&c.text), room);
     if ((rc = smz_strbuf_add(&tmp, smz_strbuf_str(&c.text), keep)) != SMZ_OK)
+        goto out;
+    room = SMZ_ARTICLE_MAX_TEXT - smz_strbuf_len(&tmp);
+    keep = smz__utf8_cut(smz_strbuf_str(&c.removed), smz_strbuf_len(&c.removed), room);
+    if ((rc = smz_strbuf_add(&tmp, smz_strbuf_str(&c.removed), keep)) != SMZ_OK)
         goto out;
     smz_strbuf_free(&c.body); /* the page holds it now; keep peak memory down */
 
@@ -155,8 +222,8 @@ smz_err smz__article_render(const char *text, size_t len, smz_article_kind kind,
             tn -= 3;
         if (tn && ln > tn && !memcmp(ls, ts, tn)) {
             size_t k = smz__art_first_sentence(ls, ln);
-            while (k < ln && (ls[k] == '.' || ls[k] == ' '))
-                k++;
+            while (k < ln && (ls[k] == '.' || ls[k] == ' ' || !strncmp(ls + k, "\xE3\x80\x82", 3)))
+                k += ls[k] == '.' || ls[k] == ' ' ? 1 : 3;
             if (smz__utf8_count(ls + k, ln - k) >= SUMMARY_MAX / 2) {
                 ls += k;
                 ln -= k;
@@ -176,7 +243,9 @@ smz_err smz__article_render(const char *text, size_t len, smz_article_kind kind,
                   {&fm.author, &a->author, NULL},  {&fm.description, &a->description, NULL},
                   {&fm.tags, &a->tags, NULL},      {&lang, &a->lang, NULL},
                   {&page, &a->html, &a->html_len}, {&tmp, &a->text, &a->text_len},
-                  {&summary, &a->summary, NULL}};
+                  {&summary, &a->summary, NULL},   {&c.publisher, &a->publisher, NULL},
+                  {&c.byline, &a->byline, NULL},   {&c.translator, &a->translator, NULL},
+                  {&c.url, &a->source_url, NULL}};
     for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
         smz_err frc = smz_strbuf_detach(fields[i].b, fields[i].dst, fields[i].len);
         if (frc && !rc)
@@ -199,6 +268,9 @@ out:
     smz_strbuf_free(&c.text);
     smz_strbuf_free(&c.summary);
     smz_strbuf_free(&c.title);
+    smz_strbuf_free(&c.removed);
+    for (size_t i = 0; i < sizeof fields_src / sizeof fields_src[0]; i++)
+        smz_strbuf_free(fields_src[i]);
     smz__art_fm_free(&fm);
     return rc;
 }

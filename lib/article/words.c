@@ -299,3 +299,29 @@ out:
     smz_strbuf_free(&tmp);
     return rc;
 }
+
+/* The length of the http(s) URL at the start of S, without trailing
+ * sentence punctuation, or 0.  Only http and https: a link out of the
+ * archive must never be javascript:, data: or file:.  A URL holds no
+ * white space, quote, angle bracket, backslash or backtick (the page
+ * HTML-escapes it anyway); it needs a host. */
+size_t smz__art_http_url(const char *s, size_t n)
+{
+    size_t i;
+    if (smz__ascii_prefix_ci(s, n, "https://"))
+        i = 8;
+    else if (smz__ascii_prefix_ci(s, n, "http://"))
+        i = 7;
+    else
+        return 0;
+    size_t host = i;
+    while (i < n && !smz__art_space_at(s + i, n - i) && !strchr("\"'<>\\`", s[i]) && i < 2048)
+        i++;
+    if (i < n && !smz__art_space_at(s + i, n - i) && i == 2048)
+        return 0;
+    while (i > host && strchr(".,;:!?)", s[i - 1]))
+        i--;
+    if (i == host || s[host] == '/' || s[host] == '.')
+        return 0;
+    return i;
+}

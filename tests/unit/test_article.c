@@ -37,6 +37,27 @@ static size_t count(const char *hay, const char *needle)
     return c;
 }
 
+/* The reading view: the page up to the "From the original" section (a
+ * static buffer, enough for the samples; the tests here run one by one). */
+static const char *reading(const char *html)
+{
+    static char buf[1 << 20];
+    const char *d = strstr(html, "<details class=\"from-original\">");
+    size_t n = d ? (size_t)(d - html) : strlen(html);
+    if (n >= sizeof buf)
+        n = sizeof buf - 1;
+    memcpy(buf, html, n);
+    buf[n] = 0;
+    return buf;
+}
+
+/* The "From the original" section, or "" when there is none. */
+static const char *from_original(const char *html)
+{
+    const char *d = strstr(html, "<details class=\"from-original\">");
+    return d ? d : "";
+}
+
 static size_t cps(const char *s)
 {
     size_t c = 0;
@@ -107,7 +128,8 @@ static int xmllint_clean(const char *html, const char *name)
     fclose(f);
     snprintf(cmd, sizeof cmd,
              "xmllint --html --noout '%s' 2>&1 | grep 'error' | "
-             "grep -v -E 'Tag (main|nav|article|header|footer|time|section) invalid' > '%s.err'; "
+             "grep -v -E 'Tag (main|nav|article|header|footer|time|section|details|summary) invalid' > "
+             "'%s.err'; "
              "test ! -s '%s.err'",
              file, name, name);
     return system(cmd) == 0;
@@ -144,22 +166,25 @@ static const struct {
     const char *file, *title;
 } SAMPLES[] = {
     /* Starts with a translator's byline; the first paragraph's first
-     * sentence is 240 characters with no clause break past 75, so it is cut
-     * at a word (no stopword left dangling). */
+     * sentence is 240 characters with no clause break between 75 and 140,
+     * so it is cut before the phrase " and other ...", with an ellipsis. */
     {"000_ba2cec2ef95cd541.txt",
-     "The 2022 Beijing Winter Olympics will be in the background where atrocity crimes and other serious\xE2\x80\xA6"},
+     "The 2022 Beijing Winter Olympics will be in the background where atrocity crimes\xE2\x80\xA6"},
     /* Starts with a photo caption ("(c)Getty Images"); the lead sentence is
-     * cut at the clause " as more than 200 ...". */
+     * cut at the clause " as more than 200 ...", with an ellipsis. */
     {"001_55bbdad625445dff.txt",
      "Human rights activists believe a diplomatic boycott of the Winter Olympics here will send a \"very clear "
-     "message\" to China"},
+     "message\" to China\xE2\x80\xA6"},
     /* The one-line lead ends with a period (not a headline); "Sept." is not
-     * a sentence end; 139 characters, so cut at a word. */
+     * a sentence end; 139 characters: the whole sentence. */
     {"002_b0f293d7ffd8b2e0.txt",
-     "More than 300 NGOs on Wednesday, Sept. 9, urged the United Nations to establish a mechanism\xE2\x80\xA6"},
-    /* Lead sentence of 132 characters, cut before the parenthesis "(CCP)". */
+     "More than 300 NGOs on Wednesday, Sept. 9, urged the United Nations to establish a mechanism to "
+     "investigate human rights violations in China"},
+    /* Lead sentence of 132 characters: the whole sentence, "(CCP)" and the
+     * Uighurs kept. */
     {"003_77d9c791ad8ee855.txt",
-     "The British Parliament debated this week to impose sanctions on the Chinese Communist Party"},
+     "The British Parliament debated this week to impose sanctions on the Chinese Communist Party (CCP) for the "
+     "situation with the Uighurs"},
     /* A real headline: short, no closing period, followed by the text. */
     {"004_7d913e758a3f6ed5.txt",
      "UN And China Fabricated Mutually Convenient Stalemate Over Xinjiang Human Rights Report"},
@@ -192,15 +217,15 @@ static void test_samples(void)
         CHECK(!strcmp(a->date, "2022-01-27") && a->date_source == SMZ_DATE_MTIME &&
                   strstr(a->html, "<time datetime=\"2022-01-27\">"),
               "%s: no dateline in the text, so the date is the file's (UTC)", SAMPLES[i].file);
-        CHECK(count(a->html, "<h1>") == 1, "%s: one <h1>", SAMPLES[i].file);
+        CHECK(count(a->html, "<h1") == 1, "%s: one <h1>", SAMPLES[i].file);
         CHECK(!strncmp(a->text, a->title, strlen(a->title)) && a->text[strlen(a->title)] == '\n',
               "%s: search text starts with the title", SAMPLES[i].file);
         CHECK(cps(a->summary) <= SMZ_ARTICLE_SUMMARY + 1 && cps(a->summary) > 100,
               "%s: summary of %zu characters", SAMPLES[i].file, cps(a->summary));
-        CHECK(!strstr(a->text, "Sign up") && !strstr(a->html, "Sign up to receive") &&
-                  !strstr(a->html, "By submitting this form") && !strstr(a->html, "Leave a Reply") &&
-                  !strstr(a->html, "follow us") && !strstr(a->text, "GETTR"),
-              "%s: no known boilerplate", SAMPLES[i].file);
+        const char *r = reading(a->html);
+        CHECK(!strstr(r, "Sign up to receive") && !strstr(r, "By submitting this form") &&
+                  !strstr(r, "Leave a Reply") && !strstr(r, "follow us") && !strstr(r, "GETTR"),
+              "%s: no known boilerplate in the reading view", SAMPLES[i].file);
         smz__article_free(a);
     }
 }
@@ -209,18 +234,40 @@ static void test_sample_cleaning(void)
 {
     smz_article *a = sample(0);
     if (a) {
-        CHECK(strstr(a->html,
-                     "<p class=\"byline\">Translated by: MOS Gospel Team \xE2\x80\x93 linli</p>") !=
-                  NULL,
-              "000: the translator's byline is kept, set apart");
+        CHECK(strstr(a->html, "translated by <span class=\"translator\">MOS Gospel Team \xE2\x80\x93 "
+                              "linli</span>") != NULL &&
+                  !strstr(reading(a->html), "<p class=\"byline\">Translated by") &&
+                  strstr(from_original(a->html),
+                         "<li>Translated by: MOS Gospel Team \xE2\x80\x93 linli</li>"),
+              "000: the translator's byline moves to the source line, its words to From the original");
+        CHECK(!strcmp(a->translator, "MOS Gospel Team \xE2\x80\x93 linli") &&
+                  !strcmp(a->publisher, "New York MOS Himalaya") &&
+                  strstr(a->html, "<span class=\"publisher\">New York MOS Himalaya</span>"),
+              "000: translator '%s', publisher '%s' from the social links", a->translator, a->publisher);
         CHECK(
             strstr(a->html,
                    "<p class=\"byline\">Proofread by: James797<br>\nEdited by: James797<br>\nPosted by: "
                    "James797</p>") != NULL,
             "000: the credits block stays one block, line by line");
-        CHECK(!strstr(a->html, "Image Source") && !strstr(a->html, "Himalaya") &&
-                  !strstr(a->html, "MOS TALK") && !strstr(a->html, "Discord"),
-              "000: the bare 'Image Source' and the social links are gone");
+        const char *r = reading(a->html), *o = from_original(a->html);
+        CHECK(!strstr(r, "Image Source") && !strstr(r, "MOS TALK") && !strstr(r, "Discord"),
+              "000: the bare 'Image Source' and the social links are out of the reading view");
+        const char *want[] = {"<li>Image Source</li>",
+                              "<li>For more information, please follow us at:</li>",
+                              /* the sample's own no-break spaces, kept as they are */
+                              "<li>New York MOS Himalaya\xC2\xA0|GTV</li>",
+                              "<li>New York MOS Himalaya\xC2\xA0|MOS TALK</li>",
+                              "<li>Free to Join New York MOS Himalaya | Discord</li>"};
+        const char *at = o;
+        int in_order = 1;
+        for (size_t k = 0; k < sizeof want / sizeof want[0]; k++) {
+            const char *f = strstr(at, want[k]);
+            in_order &= f != NULL;
+            at = f ? f : at;
+        }
+        CHECK(in_order && strstr(o, "<summary>From the original</summary>") && strstr(o, "</details>") &&
+                  strstr(a->text, "New York MOS Himalaya | GETTR"),
+              "000: ... and listed under From the original in their order, and in the search text");
         CHECK(strstr(a->html, "243 NGOs around the world called on governments") != NULL &&
                   strstr(a->html, "Procter &amp; Gamble") != NULL,
               "000: the last real paragraph stays, '&' escaped");
@@ -228,16 +275,19 @@ static void test_sample_cleaning(void)
     }
     a = sample(1);
     if (a) {
-        CHECK(count(a->html, "Concerns over China&#39;s human rights record has dominated") == 1 &&
+        CHECK(count(reading(a->html), "Concerns over China&#39;s human rights record has dominated") ==
+                      1 &&
                   strstr(a->html, "<p class=\"caption\">Concerns over China&#39;s") != NULL,
               "001: a caption given twice is shown once, as a caption");
-        CHECK(count(a->html, "French President Emmanuel Macron claimed a diplomatic boycott") == 1,
+        CHECK(count(reading(a->html), "French President Emmanuel Macron claimed a diplomatic boycott") ==
+                  1,
               "001: the copies that differ only in spacing are one caption too");
         CHECK(count(a->html, "<p class=\"caption\">") == 4, "001: four captions");
-        CHECK(count(a->text, "Concerns over China's human rights record has dominated") == 1,
-              "001: the search text has the caption once");
-        CHECK(strstr(a->html, "genocide Games.&quot;</p>\n</article>") != NULL,
-              "001: the last quote is the end");
+        CHECK(count(from_original(a->html),
+                    "Concerns over China&#39;s human rights record has dominated") == 1,
+              "001: its second copy is under From the original");
+        CHECK(strstr(a->html, "genocide Games.&quot;</p>\n<details") != NULL,
+              "001: the last quote is the end of the text");
         smz__article_free(a);
     }
     a = sample(3);
@@ -251,20 +301,27 @@ static void test_sample_cleaning(void)
                     "<h2>The world does not see Chinese communism in a \xE2\x80\x9Cgood light\xE2\x80\x9D</h2>"),
             "003: the four short lines between paragraphs are subheadings");
         CHECK(count(a->html, "<h2>") == 4, "003: and nothing else is");
-        CHECK(strstr(a->html, "communist China will surely change us.\xE2\x80\x9D</p>\n</article>") !=
-                  NULL,
-              "003: the last paragraph stays, the sign-up form after it goes");
+        CHECK(strstr(a->html, "communist China will surely change us.\xE2\x80\x9D</p>\n<details") !=
+                      NULL &&
+                  strstr(from_original(a->html), "<li>Sign up to receive our latest news!</li>\n<li>By "
+                                                 "submitting this form, I agree to the terms.</li>"),
+              "003: the last paragraph stays, the sign-up form after it goes under From the original");
         smz__article_free(a);
     }
     a = sample(4);
     if (a) {
-        CHECK(count(a->html, "UN And China Fabricated Mutually Convenient Stalemate") == 2,
-              "004: the headline is in <title> and <h1> only, its repeat in the text is dropped");
-        CHECK(!strstr(a->html, "Subscribe to GreatGameIndia") &&
-                  !strstr(a->html, "Enter your email address") && !strstr(a->html, "PayPal") &&
-                  !strstr(a->html, "Support GreatGameIndia") && !strstr(a->html, "shalom") &&
-                  !strstr(a->text, "al jenkins"),
-              "004: newsletter box, donation appeal and the reader comment are gone");
+        CHECK(count(reading(a->html), "UN And China Fabricated Mutually Convenient Stalemate") == 2 &&
+                  count(from_original(a->html),
+                        "UN And China Fabricated Mutually Convenient Stalemate") == 1,
+              "004: the headline is in <title> and <h1> only, its repeat is under From the original");
+        const char *r = reading(a->html);
+        CHECK(!strstr(r, "Subscribe to GreatGameIndia") && !strstr(r, "Enter your email address") &&
+                  !strstr(r, "PayPal") && !strstr(r, "Support GreatGameIndia") && !strstr(r, "shalom"),
+              "004: newsletter box, donation appeal and the reader comment are out of the reading view");
+        CHECK(strstr(from_original(a->html), "shalom, al jenkins</li>\n<li>Leave a Reply</li>") &&
+                  !strcmp(a->publisher, "GreatGameIndia"),
+              "004: ... listed under From the original; the publisher from 'Subscribe to': %s",
+              a->publisher);
         CHECK(strstr(a->html, "<p>\xE2\x80\x9CI am afraid we don\xE2\x80\x99t have") != NULL &&
                   strstr(a->html,
                          "accept any material they provide,\xE2\x80\x9D according to documents.</p>") !=
@@ -325,7 +382,7 @@ static void test_front_matter(void)
         "text of the note goes here and it is long enough to be a paragraph.\n";
     a = render(txt, strlen(txt), SMZ_ARTICLE_TEXT, "t.txt", 86400 * 365, NULL);
     if (a) {
-        CHECK(!strcmp(a->title, "Same Title") && count(a->html, "Same Title") == 2,
+        CHECK(!strcmp(a->title, "Same Title") && count(reading(a->html), "Same Title") == 2,
               "text front matter: the title's repeat in the body is dropped");
         CHECK(!strcmp(a->tags, "a, b"), "block list of tags: %s", a->tags);
         CHECK(!strcmp(a->date, "1971-01-01") && a->date_source == SMZ_DATE_MTIME,
@@ -337,7 +394,7 @@ static void test_front_matter(void)
     const char rule[] = "---\nJust a line of text, not YAML.\n---\nMore text.\n";
     a = render_s(rule, SMZ_ARTICLE_TEXT);
     if (a) {
-        CHECK(strstr(a->html, "Just a line of text, not YAML.") != NULL,
+        CHECK(strstr(a->html, "Just a line of text, not YAML") != NULL && strstr(a->html, "More text."),
               "'---' lines around prose are not front matter");
         smz__article_free(a);
     }
@@ -486,7 +543,9 @@ static void test_boilerplate_is_conservative(void)
     CHECK(strstr(a->html, "<p>By the end of the year") != NULL, "'By the end...' is not a byline");
     CHECK(strstr(a->html, "Support for the measure grew") != NULL, "'Support for...' prose stays");
     CHECK(strstr(a->html, "1. The first point") != NULL, "a numbered line before the footer stays");
-    CHECK(!strstr(a->html, "Follow us") && strstr(a->html, "Final real paragraph after the widget"),
+    CHECK(!strstr(reading(a->html), "Follow us") &&
+              strstr(a->html, "Final real paragraph after the widget") &&
+              strstr(from_original(a->html), "<li>Follow us on Twitter</li>"),
           "a follow prompt mid-article goes, the paragraph after it stays");
     CHECK(count(a->html, "<h2>") == 0, "no subheadings invented");
     smz__article_free(a);
@@ -496,7 +555,8 @@ static void test_boilerplate_is_conservative(void)
                           "Crowds  gather in the square at dawn\n\nClosing paragraph.\n";
     a = render_s(thrice, SMZ_ARTICLE_TEXT);
     if (a) {
-        CHECK(count(a->html, "Crowds") == 1 && strstr(a->html, "<p class=\"caption\">Crowds gather"),
+        CHECK(count(reading(a->html), "Crowds") == 1 &&
+                  strstr(a->html, "<p class=\"caption\">Crowds gather"),
               "a line given three times is one caption");
         smz__article_free(a);
     }
@@ -524,9 +584,13 @@ static void test_dates(void)
     if (a) {
         CHECK(!strcmp(a->date, "2022-01-27") && a->date_source == SMZ_DATE_TEXT, "dateline: %s",
               a->date);
-        CHECK(!strstr(a->html, "Published:") &&
-                  strstr(a->html, "<time datetime=\"2022-01-27\">27 January 2022</time>"),
-              "the dateline moves to the header, written out on an unlabelled page");
+        CHECK(
+            !strstr(reading(a->html), "Published:") &&
+                strstr(a->html, "<time datetime=\"2022-01-27\">27 January 2022</time> <span "
+                                "class=\"date-source\" title=\"Date read from a dateline in the "
+                                "text\">(dateline)</span>") &&
+                strstr(from_original(a->html), "<li>Published: Thursday, January 27th, 2022</li>"),
+            "the dateline moves to the header, written out on an unlabelled page, said to be a dateline");
         smz__article_free(a);
     }
     smz_article_opts de = {.lang = "deu"};
@@ -575,10 +639,96 @@ static void test_dates(void)
                  {"Posted on 2020/09/09 at 10:00\n\nText.", "2020-09-09"},
                  {"2021-02-29\n\nText.", ""},
                  {"Feb 30, 2020\n\nText.", ""},
-                 {"In 2020-09-09 we met.\n\nText.", ""}};
+                 {"In 2020-09-09 we met.\n\nText.", ""},
+                 /* Chinese datelines: 2022年2月1日（北京时间）, 二〇二二年十二月三十一日,
+                  * 2022年2月30日 (no such day), 发布日期：2022年02月01日 上午10时,
+                  * 二〇二二年二月一日，北京, 香港 2022-02-01, and a clause of prose
+                  * after a date, which is no dateline. */
+                 {"2022\xE5\xB9\xB4"
+                  "2\xE6\x9C\x88"
+                  "1\xE6\x97\xA5\xEF\xBC\x88\xE5\x8C\x97\xE4\xBA\xAC"
+                  "\xE6\x97\xB6\xE9\x97\xB4\xEF\xBC\x89\n\nText.",
+                  "2022-02-01"},
+                 {"\xE4\xBA\x8C\xE3\x80\x87\xE4\xBA\x8C\xE4\xBA\x8C\xE5\xB9\xB4\xE5\x8D\x81\xE4\xBA\x8C"
+                  "\xE6\x9C\x88\xE4\xB8\x89\xE5\x8D\x81\xE4\xB8\x80\xE6\x97\xA5\n\nText.",
+                  "2022-12-31"},
+                 {"2022\xE5\xB9\xB4"
+                  "2\xE6\x9C\x88"
+                  "30\xE6\x97\xA5\n\nText.",
+                  ""},
+                 {"\xE5\x8F\x91\xE5\xB8\x83\xE6\x97\xA5\xE6\x9C\x9F\xEF\xBC\x9A"
+                  "2022\xE5\xB9\xB4"
+                  "02\xE6\x9C\x88"
+                  "01\xE6\x97\xA5 \xE4\xB8\x8A\xE5\x8D\x88"
+                  "10\xE6\x97\xB6\n\nText.",
+                  "2022-02-01"},
+                 {"\xE4\xBA\x8C\xE3\x80\x87\xE4\xBA\x8C\xE4\xBA\x8C\xE5\xB9\xB4\xE4\xBA\x8C\xE6\x9C\x88"
+                  "\xE4\xB8\x80\xE6\x97\xA5\xEF\xBC\x8C\xE5\x8C\x97\xE4\xBA\xAC\n\nText.",
+                  "2022-02-01"},
+                 {"\xE9\xA6\x99\xE6\xB8\xAF 2022-02-01\n\nText.", "2022-02-01"},
+                 {"2022\xE5\xB9\xB4"
+                  "2\xE6\x9C\x88"
+                  "1\xE6\x97\xA5\xEF\xBC\x8C\xE6\x88\x91\xE4\xBB\xAC"
+                  "\xE5\x9C\xA8\xE5\x8C\x97\xE4\xBA\xAC\xE5\x8F\xAC\xE5\xBC\x80\xE4\xBA\x86\xE4\xB8\x80"
+                  "\xE6\xAC\xA1\xE5\xBE\x88\xE9\x95\xBF\xE7\x9A\x84\xE4\xBC\x9A\xE8\xAE\xAE\xE8\xAE\xA8"
+                  "\xE8\xAE\xBA\xE9\x97\xAE\xE9\xA2\x98\n\nText.",
+                  ""}};
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         a = render(cases[i].in, strlen(cases[i].in), SMZ_ARTICLE_TEXT, "d.txt", -5, NULL);
         CHECK(a && !strcmp(a->date, cases[i].date), "date case %zu: '%s'", i, a ? a->date : "(none)");
+        smz__article_free(a);
+    }
+}
+
+/* The source line: only http(s) links out, whatever the text or the front
+ * matter says; where the date came from; the link to the original last. */
+static void test_source_line(void)
+{
+    const char txt[] = "Headline Here\n\nOriginal URL: javascript:alert(1)\n\n"
+                       "The body of the article is here. It goes on.\n\nhttps://ok.example/a?b=1&c=2.\n";
+    smz_article_opts o = {.original_href = "a b.txt"};
+    smz_article *a = render(txt, strlen(txt), SMZ_ARTICLE_TEXT, "s.txt", 86400 * 400, &o);
+    if (a) {
+        CHECK(!strstr(a->html, "href=\"javascript") && strstr(a->html, "javascript:alert(1)</p>"),
+              "a javascript: 'URL' is no link, and stays in the text");
+        CHECK(!strcmp(a->source_url, "https://ok.example/a?b=1&c=2") &&
+                  strstr(a->html, "href=\"https://ok.example/a?b=1&amp;c=2\"") &&
+                  strstr(a->html, ">ok.example</a>") && !strcmp(a->title, "Headline Here"),
+              "an http(s) URL alone on a line is the source URL, escaped, its final '.' left out: %s",
+              a->source_url);
+        CHECK(strstr(a->html,
+                     "(file date)</span></span><a class=\"original\" href=\"a%20b.txt\">original "
+                     "text</a></p>") != NULL,
+              "the file date says so, and the link to the original ends the source line");
+        CHECK(page_ok(a, "source_line"), "page well-formed");
+        smz__article_free(a);
+    }
+    const char fm[] =
+        "---\nurl: javascript:alert(2)\nsource: <b>Site</b>\ndate: 2020-01-02\n---\nText here. More.\n";
+    a = render(fm, strlen(fm), SMZ_ARTICLE_MARKDOWN, "f.md", 0, NULL);
+    if (a) {
+        CHECK(
+            !strcmp(a->source_url, "") && !strstr(a->html, "javascript") &&
+                strstr(a->html, "<span class=\"publisher\">&lt;b&gt;Site&lt;/b&gt;</span>") &&
+                strstr(a->html, "(front matter)"),
+            "front matter: a javascript: url is dropped, the publisher escaped, the date's source told");
+        smz__article_free(a);
+    }
+    smz_article_opts given = {.date = "2021-05-06"};
+    a = render(fm, strlen(fm), SMZ_ARTICLE_MARKDOWN, "f.md", 0, &given);
+    if (a) {
+        CHECK(strstr(a->html, "6 May 2021</time> <span class=\"date-source\" title=\"Date given in the "
+                              "collection&#39;s metadata\">(metadata)</span>") != NULL ||
+                  strstr(a->html, "(metadata)</span>") != NULL,
+              "a given date is said to come from the metadata");
+        smz__article_free(a);
+    }
+    /* Nothing left out: no section at all. */
+    a = render_s("Just One Headline\n\nAnd a paragraph of text. With two sentences.\n",
+                 SMZ_ARTICLE_TEXT);
+    if (a) {
+        CHECK(!strstr(a->html, "<details") && !strstr(a->html, "From the original"),
+              "no From the original when nothing was left out");
         smz__article_free(a);
     }
 }
@@ -815,6 +965,7 @@ int main(void)
     test_titles();
     test_boilerplate_is_conservative();
     test_dates();
+    test_source_line();
     test_bad_input();
     test_index();
     test_illustration();
