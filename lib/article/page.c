@@ -72,7 +72,16 @@ static void add_date_source(smz_strbuf *b, smz_article_date_source src)
         why = "The time the file was last saved, which may not be when the text was published";
         break;
     }
-    smz_strbuf_addf(b, " <span class=\"date-source\" title=\"%s\">(%s)</span>", why, word);
+    smz_strbuf_addf(b, " <span class=\"date-source smz-label\" title=\"%s\">(%s)</span>", why, word);
+}
+
+/* Appends the separator before every item of the source line but the
+ * first.  It is text, not CSS, so that the words on either side stay apart
+ * in the page's search text and in a text-only browser. */
+static void add_sep(smz_strbuf *b, int *items)
+{
+    if ((*items)++)
+        smz_strbuf_adds(b, "<span class=\"sep\" aria-hidden=\"true\"> \xC2\xB7 </span>");
 }
 
 /* The source line under the title: publisher, author, translator, a link
@@ -88,18 +97,25 @@ static void add_source_line(smz_strbuf *b, const page_info *pi)
         !has(pi->original_href))
         return;
     smz_strbuf_adds(b, "<p class=\"meta source\">");
+    int items = 0;
     if (has(pi->publisher)) {
+        add_sep(b, &items);
         smz_strbuf_adds(b, "<span class=\"publisher\">");
         smz__html_add(b, pi->publisher, strlen(pi->publisher));
         smz_strbuf_adds(b, "</span>");
     }
     if (has(pi->author)) {
-        smz_strbuf_adds(b, "<span class=\"by\">by <span class=\"author\">");
+        add_sep(b, &items);
+        smz_strbuf_adds(
+            b, "<span class=\"by\"><span class=\"smz-label\">by </span><span class=\"author\">");
         smz__html_add(b, pi->author, strlen(pi->author));
         smz_strbuf_adds(b, "</span></span>");
     }
     if (has(pi->translator)) {
-        smz_strbuf_adds(b, "<span class=\"by\">translated by <span class=\"translator\">");
+        add_sep(b, &items);
+        smz_strbuf_adds(
+            b,
+            "<span class=\"by\"><span class=\"smz-label\">translated by </span><span class=\"translator\">");
         smz__html_add(b, pi->translator, strlen(pi->translator));
         smz_strbuf_adds(b, "</span></span>");
     }
@@ -108,6 +124,7 @@ static void add_source_line(smz_strbuf *b, const page_info *pi)
         size_t hn = strcspn(host, "/?#");
         if (hn > 4 && smz__ascii_prefix_ci(host, hn, "www."))
             host += 4, hn -= 4;
+        add_sep(b, &items);
         smz_strbuf_adds(b, "<a class=\"source-url\" rel=\"noopener noreferrer\" href=\"");
         smz__html_add(b, u, strlen(u));
         smz_strbuf_adds(b, "\" title=\"");
@@ -117,15 +134,17 @@ static void add_source_line(smz_strbuf *b, const page_info *pi)
         smz_strbuf_adds(b, "</a>");
     }
     if (has(pi->date)) {
+        add_sep(b, &items);
         smz_strbuf_adds(b, "<span class=\"date\">");
         smz__art_add_time(b, pi->date, pi->lang);
         add_date_source(b, pi->date_source);
         smz_strbuf_adds(b, "</span>");
     }
     if (has(pi->original_href)) {
+        add_sep(b, &items);
         smz_strbuf_adds(b, "<a class=\"original\" href=\"");
         smz__art_add_href(b, pi->original_href);
-        smz_strbuf_adds(b, "\">original text</a>");
+        smz_strbuf_adds(b, "\"><span class=\"smz-label\">original text</span></a>");
     }
     smz_strbuf_adds(b, "</p>\n");
 }

@@ -46,8 +46,9 @@ static void add_from_original(smz_strbuf *b, const char *removed, size_t len)
         return;
     /* No sentence of ours beside the summary: the page's words are indexed,
      * and "left", "page" or "order" would then find every such article. */
-    smz_strbuf_adds(b,
-                    "<details class=\"from-original\">\n<summary>From the original</summary>\n<ul>\n");
+    smz_strbuf_adds(
+        b,
+        "<details class=\"from-original\">\n<summary class=\"smz-label\">From the original</summary>\n<ul>\n");
     for (size_t p = 0; p < len;) {
         const char *e = memchr(removed + p, '\n', len - p);
         size_t ln = e ? (size_t)(e - (removed + p)) : len - p;

@@ -28,7 +28,7 @@ const char smz__art_css[] =
     "background:var(--accent);margin:0 0 1.25rem;border-radius:2px}"
     ".meta{font:.9rem/1.5 system-ui,-apple-system,\"Segoe UI\",Roboto,sans-serif;"
     "color:var(--muted);margin:0}"
-    ".meta>*+*::before{content:\"\\00b7\";margin:0 .5em;display:inline-block}"
+    ".meta:not(.source)>*+*::before{content:\"\\00b7\";margin:0 .5em;display:inline-block}"
     ".meta .date{white-space:nowrap}"
     ".meta .date-source{font-size:.85em;cursor:help}"
     ".meta a{color:inherit;text-decoration-color:var(--rule)}"

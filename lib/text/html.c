@@ -111,10 +111,13 @@ static const struct element {
 
 /* Navigation repeated on every page of common site generators: DocBook
  * (PostgreSQL: navheader, navfooter), Sphinx (Python: related,
- * sphinxsidebar, footer, and the headerlink pilcrows), and generic names. */
+ * sphinxsidebar, footer, and the headerlink pilcrows), generic names, and
+ * the labels of our own generated pages (smz-label: "original text",
+ * "(file date)", "From the original"), words every article would share. */
 static const char *const nav_classes[] = {
-    "navheader",   "navfooter", "related", "sphinxsidebar", "footer",      "headerlink", "breadcrumb",
-    "breadcrumbs", "navbar",    "sidebar", "site-header",   "site-footer", "skip-link",  "toc-nav",
+    "navheader",   "navfooter",   "related",     "sphinxsidebar", "footer",
+    "headerlink",  "breadcrumb",  "breadcrumbs", "navbar",        "sidebar",
+    "site-header", "site-footer", "skip-link",   "toc-nav",       "smz-label",
 };
 
 /* ARIA landmarks that mark the same things as nav, header and footer. */

@@ -209,6 +209,16 @@ check_grep "an article that names no file is warned about" "Articles: gone.txt: 
 check_fails "a --metadata file that does not exist is an error" "$SMZ_PACK" hm -o hm2.smz --quiet --metadata nope.json
 check_fails "... so is a folder" "$SMZ_PACK" hm -o hm2.smz --quiet --metadata hm
 
+# --- the page's own labels are not search words; the source line's are ---
+# ("original text", "(metadata)", "From the original" are on every page: a
+# search for them would find every article)
+for w in original metadata; do
+    check_eq "a search for the label '$w' finds nothing" "$("$SMZ" search s.smz "$w" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["total"])')" 0
+done
+check_grep "the publisher named in a line left out is found" "^000_" <("$SMZ" search s.smz himalaya)
+"$SMZ" search s.smz winter olympics >snip.txt
+check_fails "the source line's items stay apart in snippets" grep -qE "Himalayatranslated|linli29|Himalaya[0-9]" snip.txt
+
 # --- the front page smz serve shows ---
 . "$TOP/tests/browser/serve_common.sh"
 start_server srv s.smz

@@ -234,12 +234,15 @@ static void test_sample_cleaning(void)
 {
     smz_article *a = sample(0);
     if (a) {
-        CHECK(strstr(a->html, "translated by <span class=\"translator\">MOS Gospel Team \xE2\x80\x93 "
-                              "linli</span>") != NULL &&
-                  !strstr(reading(a->html), "<p class=\"byline\">Translated by") &&
-                  strstr(from_original(a->html),
-                         "<li>Translated by: MOS Gospel Team \xE2\x80\x93 linli</li>"),
-              "000: the translator's byline moves to the source line, its words to From the original");
+        CHECK(
+            strstr(
+                a->html,
+                "<span class=\"smz-label\">translated by </span><span class=\"translator\">MOS Gospel Team \xE2\x80\x93 "
+                "linli</span>") != NULL &&
+                !strstr(reading(a->html), "<p class=\"byline\">Translated by") &&
+                strstr(from_original(a->html),
+                       "<li>Translated by: MOS Gospel Team \xE2\x80\x93 linli</li>"),
+            "000: the translator's byline moves to the source line, its words to From the original");
         CHECK(!strcmp(a->translator, "MOS Gospel Team \xE2\x80\x93 linli") &&
                   !strcmp(a->publisher, "New York MOS Himalaya") &&
                   strstr(a->html, "<span class=\"publisher\">New York MOS Himalaya</span>"),
@@ -265,8 +268,8 @@ static void test_sample_cleaning(void)
             in_order &= f != NULL;
             at = f ? f : at;
         }
-        CHECK(in_order && strstr(o, "<summary>From the original</summary>") && strstr(o, "</details>") &&
-                  strstr(a->text, "New York MOS Himalaya | GETTR"),
+        CHECK(in_order && strstr(o, "<summary class=\"smz-label\">From the original</summary>") &&
+                  strstr(o, "</details>") && strstr(a->text, "New York MOS Himalaya | GETTR"),
               "000: ... and listed under From the original in their order, and in the search text");
         CHECK(strstr(a->html, "243 NGOs around the world called on governments") != NULL &&
                   strstr(a->html, "Procter &amp; Gamble") != NULL,
@@ -586,9 +589,10 @@ static void test_dates(void)
               a->date);
         CHECK(
             !strstr(reading(a->html), "Published:") &&
-                strstr(a->html, "<time datetime=\"2022-01-27\">27 January 2022</time> <span "
-                                "class=\"date-source\" title=\"Date read from a dateline in the "
-                                "text\">(dateline)</span>") &&
+                strstr(a->html,
+                       "<time datetime=\"2022-01-27\">27 January 2022</time> <span "
+                       "class=\"date-source smz-label\" title=\"Date read from a dateline in the "
+                       "text\">(dateline)</span>") &&
                 strstr(from_original(a->html), "<li>Published: Thursday, January 27th, 2022</li>"),
             "the dateline moves to the header, written out on an unlabelled page, said to be a dateline");
         smz__article_free(a);
@@ -697,8 +701,9 @@ static void test_source_line(void)
               "an http(s) URL alone on a line is the source URL, escaped, its final '.' left out: %s",
               a->source_url);
         CHECK(strstr(a->html,
-                     "(file date)</span></span><a class=\"original\" href=\"a%20b.txt\">original "
-                     "text</a></p>") != NULL,
+                     "(file date)</span></span><span class=\"sep\" aria-hidden=\"true\"> \xC2\xB7 "
+                     "</span><a class=\"original\" href=\"a%20b.txt\"><span "
+                     "class=\"smz-label\">original text</span></a></p>") != NULL,
               "the file date says so, and the link to the original ends the source line");
         CHECK(page_ok(a, "source_line"), "page well-formed");
         smz__article_free(a);
@@ -717,8 +722,9 @@ static void test_source_line(void)
     smz_article_opts given = {.date = "2021-05-06"};
     a = render(fm, strlen(fm), SMZ_ARTICLE_MARKDOWN, "f.md", 0, &given);
     if (a) {
-        CHECK(strstr(a->html, "6 May 2021</time> <span class=\"date-source\" title=\"Date given in the "
-                              "collection&#39;s metadata\">(metadata)</span>") != NULL ||
+        CHECK(strstr(a->html,
+                     "6 May 2021</time> <span class=\"date-source smz-label\" title=\"Date given in the "
+                     "collection&#39;s metadata\">(metadata)</span>") != NULL ||
                   strstr(a->html, "(metadata)</span>") != NULL,
               "a given date is said to come from the metadata");
         smz__article_free(a);

@@ -155,18 +155,23 @@ static void check_row(char **col, size_t *own, size_t *zh, size_t *md)
     if (!body || !hdr_end)
         goto out;
     const char *src = strstr(a->html, "<p class=\"meta source\">");
-    CHECK(src && src < hdr_end &&
-              strstr(src, "<a class=\"original\" href=\"orig.txt\">original text</a></p>") ==
-                  strstr(src, "</p>") -
-                      strlen("<a class=\"original\" href=\"orig.txt\">original text</a>"),
-          "%s: the source line under the title ends with the link to the original", file);
+    CHECK(
+        src && src < hdr_end &&
+            strstr(
+                src,
+                "<a class=\"original\" href=\"orig.txt\"><span class=\"smz-label\">original text</span></a></p>") ==
+                strstr(src, "</p>") -
+                    strlen(
+                        "<a class=\"original\" href=\"orig.txt\"><span class=\"smz-label\">original text</span></a>"),
+        "%s: the source line under the title ends with the link to the original", file);
     size_t rlen = (size_t)((det ? det : a->html + a->html_len) - hdr_end);
     char *reading = strndup(hdr_end, rlen);
 
     if (!strcmp(col[9], "-")) {
         CHECK(!det, "%s: nothing left out, no From the original", file);
     } else {
-        CHECK(det && strstr(det, "<summary>From the original</summary>") && strstr(det, "</details>"),
+        CHECK(det && strstr(det, "<summary class=\"smz-label\">From the original</summary>") &&
+                  strstr(det, "</details>"),
               "%s: a From the original section", file);
         const char *at = det ? det : "";
         char *list = col[9], *item;
