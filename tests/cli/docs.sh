@@ -75,6 +75,7 @@ python3 docs.py "$TOP" "$SMZ" "$SMZ_PACK" "${DOCS[@]}" || fails=$((fails + 1))
 
 # The checker refuses a dead link, a made-up subcommand and a made-up option.
 mkdir -p fake
+# shellcheck disable=SC2016 # the backquotes are Markdown, not a command
 printf '# x\nmake demo make test apt-get root\n[a](nowhere.md)\n```sh\nsmz frobnicate x\nsmz-pack d -o x.smz --no-such-option\n```\n' > fake/README.md
 python3 docs.py "$T/fake" "$SMZ" "$SMZ_PACK" fake/README.md > fake.out 2>&1
 check_grep "the checker finds a dead link" "^not ok - README.md: every relative link leads to a file: dead nowhere.md" fake.out
