@@ -6,7 +6,13 @@
 #include <locale.h>
 #include <math.h>
 #include <signal.h>
+#include <archive.h>
+#include <cmark.h>
 #include <libxml/parser.h>
+#include <magic.h>
+#include <sodium.h>
+#include <sqlite3.h>
+#include <zstd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +27,7 @@
 #include "smz/split.h"
 #include "../common/password.h"
 #include "../common/reader_html.h"
+#include "../common/version.h"
 
 static const char usage[] =
     "usage: smz-pack SOURCE... -o OUT.smz [options]\n"
@@ -59,6 +66,8 @@ static const char usage[] =
     "  --progress               show progress even when standard error is not a\n"
     "                           terminal: one line each (phase, bytes, time left)\n"
     "  -q, --quiet              no progress, no summary\n"
+    "  --version                the version, the commit it was built from, and the\n"
+    "                           libraries' versions\n"
     "  -h, --help               this help\n";
 
 /* The writer a signal should cancel, and the partial file to remove when
@@ -251,6 +260,25 @@ static void summary(FILE *f, const char *pre, const char *out, const smz_writer_
                 ceil(100.0 * (double)st->archive_bytes /
                      (double)(st->input_bytes ? st->input_bytes : 1)),
                 dur(secs, d));
+}
+
+/* smz-pack --version: the libraries it runs with. */
+static void version(void)
+{
+    char xml[32], mg[16];
+    const char *la = archive_version_string();
+    if (la && !strncmp(la, "libarchive ", 11))
+        la += 11;
+    const version_lib libs[] = {
+        {"zstd", ZSTD_versionString()},
+        {"SQLite", sqlite3_libversion()},
+        {"libsodium", sodium_version_string()},
+        {"libarchive", la},
+        {"libxml2", version_libxml2(xmlParserVersion, xml, sizeof xml)},
+        {"cmark", cmark_version_string()},
+        {"libmagic", version_libmagic(magic_version(), mg, sizeof mg)},
+    };
+    version_print(stdout, "smz-pack", libs, sizeof libs / sizeof libs[0]);
 }
 
 static int read_png_48(const char *path, unsigned char **data, size_t *len, char *err, size_t errlen)
@@ -623,6 +651,7 @@ int main(int argc, char **argv)
         case O_HIDDEN: po.include_hidden = 1; break;
         case O_WITHREADER: with_reader = 1; break;
         case O_PROGRESS: u.show = 1; break;
+        case O_VERSION: version(); return 0;
         case O_NOINDEX: po.no_index = wo.no_index = 1; break;
         case O_ARTICLES: po.articles = 1; break;
         case O_NOARTICLES: po.articles = 0; break;
