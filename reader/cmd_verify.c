@@ -92,9 +92,11 @@ int cmd_verify(int argc, char **argv)
         fputs(usage_text, stderr);
         goto out;
     }
-    status = 1;
-    if (!(r = cli_open(path, NULL)))
+    smz_err orc;
+    if (!(r = cli_open_rc(path, NULL, &orc))) {
+        status = cli_open_check_status(orc);
         goto out;
+    }
     if (json && !(j = cli_json_new())) {
         fprintf(stderr, "smz verify: out of memory\n");
         goto out;
@@ -104,6 +106,7 @@ int cmd_verify(int argc, char **argv)
     if (rc != SMZ_OK) {
         const char *why = smz_reader_errmsg(r);
         fprintf(stderr, "smz verify: %s: %s\n", cli_t(path), cli_t(why[0] ? why : smz_strerror(rc)));
+        status = rc == SMZ_E_CORRUPT || rc == SMZ_E_SIGNATURE ? CLI_NO : CLI_ERROR;
         goto out;
     }
     cli_verdict v = cli_verdict_of(&rep);
