@@ -30,21 +30,6 @@ soname = $(shell objdump -p $$($(CC) -print-file-name=lib$(1).so) 2>/dev/null | 
 $(BUILD)/reader/lazy.o: ALL_CFLAGS += -DSMZ_SONAME_ARCHIVE='"$(call soname,archive)"' \
     -DSMZ_SONAME_XML2='"$(call soname,xml2)"' -DSMZ_SONAME_CIVETWEB='"$(call soname,civetweb)"'
 
-# --version: the version, and the commit the programs are built from
-# (common/version.c; "unknown" outside a git checkout of this tree).  The
-# stamp changes only when the commit does, so that only version.o is rebuilt.
-SMZ_VERSION := 0.1.0
-SMZ_COMMIT   = $(shell [ "$$(git rev-parse --show-toplevel 2>/dev/null)" = "$(CURDIR)" ] && \
-                 git rev-parse --short HEAD 2>/dev/null || echo unknown)
-$(BUILD)/commit.stamp: FORCE
-	@mkdir -p $(@D)
-	@echo '$(SMZ_COMMIT)' > $@.new; cmp -s $@.new $@ && rm -f $@.new || mv $@.new $@
-$(BUILD)/common/version.o: $(BUILD)/commit.stamp
-$(BUILD)/common/version.o: ALL_CFLAGS += -DSMZ_VERSION='"$(SMZ_VERSION)"' \
-    -DSMZ_COMMIT="\"$$(cat $(BUILD)/commit.stamp)\""
-.PHONY: FORCE
-FORCE:
-
 LIB_SRC    := $(sort $(wildcard lib/*.c lib/*/*.c))
 PACK_SRC   := $(sort $(wildcard packer/*.c common/*.c))
 READER_SRC := $(sort $(wildcard reader/*.c server/*.c common/*.c))
@@ -74,6 +59,21 @@ LIBSRV     := $(BUILD)/libsmzsrv.a
 .PHONY: all deps deps-test deps-lint deps-soak deps-bench deps-wasm wasm wasm-deps wasm-deps-test \
     wasm-core test check check-quick lint demo asan ubsan fuzz sweep failures soak bench install clean
 all: $(BIN)/smz $(BIN)/smz-pack $(UNIT_BIN) $(REPLAY_BIN) $(TOOL_BIN) $(READER_HTML) $(WASM)/deps_smoke.js
+
+# --version: the version, and the commit the programs are built from
+# (common/version.c; "unknown" outside a git checkout of this tree).  The
+# stamp changes only when the commit does, so that only version.o is rebuilt.
+SMZ_VERSION := 0.1.0
+SMZ_COMMIT   = $(shell [ "$$(git rev-parse --show-toplevel 2>/dev/null)" = "$(CURDIR)" ] && \
+                 git rev-parse --short HEAD 2>/dev/null || echo unknown)
+$(BUILD)/commit.stamp: FORCE
+	@mkdir -p $(@D)
+	@echo '$(SMZ_COMMIT)' > $@.new; cmp -s $@.new $@ && rm -f $@.new || mv $@.new $@
+$(BUILD)/common/version.o: $(BUILD)/commit.stamp
+$(BUILD)/common/version.o: ALL_CFLAGS += -DSMZ_VERSION='"$(SMZ_VERSION)"' \
+    -DSMZ_COMMIT="\"$$(cat $(BUILD)/commit.stamp)\""
+.PHONY: FORCE
+FORCE:
 
 # Installs missing Debian packages (scripts/deps.sh GROUP); the stamp keeps it
 # from running on every make.  Plain `make` installs nothing.

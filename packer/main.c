@@ -606,7 +606,7 @@ int main(int argc, char **argv)
     smz_writer_opts wo = {0};
     smz_pack_opts po = {.articles = -1};
     ui u = {0};
-    int c, status = 2; /* the exit status rule: smz(1), EXIT STATUS */
+    int c, status = 2;   /* the exit status rule: smz(1), EXIT STATUS */
     smz_err rc = SMZ_OK; /* of the last library call: its kind of failure */
     char err[2048] = "";
     smz_writer *w = NULL;

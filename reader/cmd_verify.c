@@ -16,7 +16,8 @@ static const char usage_text[] =
     "  --signature FILE  check this .minisig instead of ARCHIVE.minisig\n"
     "  --json            the report as JSON\n"
     "Exit status 0 when a trusted key's signature verifies and none is bad, 1 when a\n"
-    "signature is bad, untrusted or missing, 2 for a usage error.\n";
+    "signature is bad, untrusted or missing, 2 for a usage error or an archive that\n"
+    "cannot be read.\n";
 
 static void print_text(const char *path, const smz_verify_report *rep, cli_verdict v)
 {
