@@ -46,10 +46,11 @@ const char *smz_size_text(uint64_t n, char out[SMZ_SIZE_TEXT])
     }
     double v = (double)n;
     int u = -1;
-    while (v >= 999.95 && u < 5) {
+    /* Up a unit before rounding would print 1000 (or 100.0 for 99.95). */
+    while (v >= 999.5 && u < 5) {
         v /= 1000;
         u++;
     }
-    snprintf(out, SMZ_SIZE_TEXT, v < 100 ? "%.1f %s" : "%.0f %s", v, unit[u]);
+    snprintf(out, SMZ_SIZE_TEXT, v < 99.95 ? "%.1f %s" : "%.0f %s", v, unit[u]);
     return out;
 }
