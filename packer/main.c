@@ -195,12 +195,14 @@ static void on_progress(void *ctx, const smz_progress *p)
     switch (p->phase) {
     case SMZ_PHASE_READING: {
         double rrate = t > 0 ? in / t : 0;
-        if (u->total_bytes > p->input_bytes) {
-            /* Whichever ends later: reading the rest, or compressing it all. */
-            double rest = (double)(u->total_bytes - p->input_bytes);
+        if (u->total_bytes) {
+            /* Whichever ends later: reading the rest, or compressing it all
+             * (the generated pages come on top of the folders' bytes). */
+            double rest = u->total_bytes > p->input_bytes ? (double)(u->total_bytes - p->input_bytes)
+                                                          : 0;
             double tr = rrate > 0 ? rest / rrate : NAN;
-            double tc = crate > 0 ? ((double)u->total_bytes - done) / crate - (t - u->compressed_at)
-                                  : NAN;
+            double all = in > (double)u->total_bytes ? in : (double)u->total_bytes;
+            double tc = crate > 0 ? (all - done) / crate - (t - u->compressed_at) : NAN;
             left_text(left, sizeof left, isnan(tr) || isnan(tc) ? NAN : tr > tc ? tr : tc);
             snprintf(line, sizeof line,
                      "reading files: %llu of %llu files, %.1f of %.1f MB; %.1f MB compressed; %s",
