@@ -213,13 +213,19 @@ static void on_progress(void *ctx, const smz_progress *p)
                      (unsigned long long)p->entries, in / 1e6, done / 1e6);
         break;
     }
-    case SMZ_PHASE_COMPRESSING:
+    case SMZ_PHASE_COMPRESSING: {
         left_text(left, sizeof left, crate > 0 ? (in - done) / crate - (t - u->compressed_at) : NAN);
         if (done >= in)
             snprintf(left, sizeof left, "writing what is left");
-        snprintf(line, sizeof line, "compressing: %.1f of %.1f MB compressed (%.1f MB/s); %s",
-                 done / 1e6, in / 1e6, crate / 1e6, left);
+        /* The time in this phase moves even while one long cluster
+         * compresses with nothing yet to count. */
+        char rate[48] = "";
+        if (crate > 0)
+            snprintf(rate, sizeof rate, " (%.1f MB/s)", crate / 1e6);
+        snprintf(line, sizeof line, "compressing: %.1f of %.1f MB compressed%s; %s; %s so far",
+                 done / 1e6, in / 1e6, rate, left, dur(t - u->phase_at, d));
         break;
+    }
     case SMZ_PHASE_INDEXING:
         snprintf(line, sizeof line, "building the search index: %.1f MB compressed; %s so far",
                  done / 1e6, dur(t - u->phase_at, d));

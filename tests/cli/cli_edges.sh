@@ -57,8 +57,18 @@ check_eq "... the compressed bytes only grow" "$(sed -n 's/^grows //p' prog.chec
 check_eq "... no line says 0 s left" "$(sed -n 's/^zero_left //p' prog.check)" 0
 check_eq "... every compressing line with work left says what is left" \
     "$(sed -n 's/^silent_compressing //p' prog.check)" 0
-check "... more than one line while compressing (the heartbeat)" \
+check "... at least one line while compressing" \
     test "$(sed -n 's/^compressing_lines //p' prog.check)" -ge 1
+# One cluster for all (no index): its compression runs after the reading,
+# for seconds, with nothing finished to count; the heartbeat keeps the line
+# going, and its time left counts down or says the estimate ran out.
+"$SMZ_PACK" big -o one.smz --progress --level 19 --cluster-size 8000000 --no-index 2>one.err
+grep '^compressing' one.err >one.lines
+check "one long cluster: the compressing line comes again and again ($(wc -l <one.lines) lines)" \
+    test "$(wc -l <one.lines)" -ge 2
+check "... never with 0 s left" bash -c "! grep -qE '\b0 s left' one.lines"
+check "... always saying what is left" bash -c "! grep -vqE 'left|taking longer than estimated|estimating|writing what is left' one.lines"
+check_grep "... and done at the end" "^done: " one.err
 "$SMZ_PACK" big -o big2.smz --level 1 2>noprog.err
 check_eq "without --progress and without a terminal: the summary alone" "$(wc -l <noprog.err)" 1
 "$SMZ_PACK" big -o big3.smz --level 1 --progress --quiet 2>quiet.err
