@@ -60,6 +60,21 @@ LIBSRV     := $(BUILD)/libsmzsrv.a
     wasm-core test check check-quick lint demo asan ubsan fuzz sweep failures soak bench install clean
 all: $(BIN)/smz $(BIN)/smz-pack $(UNIT_BIN) $(REPLAY_BIN) $(TOOL_BIN) $(READER_HTML) $(WASM)/deps_smoke.js
 
+# --version: the version, and the commit the programs are built from
+# (common/version.c; "unknown" outside a git checkout of this tree).  The
+# stamp changes only when the commit does, so that only version.o is rebuilt.
+SMZ_VERSION := 0.1.0
+SMZ_COMMIT   = $(shell [ "$$(git rev-parse --show-toplevel 2>/dev/null)" = "$(CURDIR)" ] && \
+                 git rev-parse --short HEAD 2>/dev/null || echo unknown)
+$(BUILD)/commit.stamp: FORCE
+	@mkdir -p $(@D)
+	@echo '$(SMZ_COMMIT)' > $@.new; cmp -s $@.new $@ && rm -f $@.new || mv $@.new $@
+$(BUILD)/common/version.o: $(BUILD)/commit.stamp
+$(BUILD)/common/version.o: ALL_CFLAGS += -DSMZ_VERSION='"$(SMZ_VERSION)"' \
+    -DSMZ_COMMIT="\"$$(cat $(BUILD)/commit.stamp)\""
+.PHONY: FORCE
+FORCE:
+
 # Installs missing Debian packages (scripts/deps.sh GROUP); the stamp keeps it
 # from running on every make.  Plain `make` installs nothing.
 deps: $(BUILD)/.deps-build

@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 #include <sodium.h>
 #include <sqlite3.h>
@@ -83,6 +84,12 @@ struct smz_writer {
     size_t sealed_bytes;
     int large_clusters; /* written by smz_writer_add_stream */
     smz_writer_stats st;
+    /* Progress (opts.progress): the phase, the input bytes whose cluster is
+     * compressed (workers add to it, under mu), and when the caller was
+     * last told, for a heartbeat while a long step runs. */
+    smz_phase phase;
+    uint64_t compressed;
+    struct timespec told;
 };
 
 static smz_err fail(smz_writer *w, smz_err e, const char *fmt, ...)
@@ -117,6 +124,45 @@ static void warnf(smz_writer *w, const char *fmt, ...)
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
     w->o.warn(w->o.warn_ctx, msg);
+}
+
+/* Tells the caller where the pack is (opts.progress), on the caller's
+ * thread only; W->mu must not be held. */
+static void report(smz_writer *w)
+{
+    if (!w->o.progress)
+        return;
+    smz_progress p = {.phase = w->phase, .entries = w->st.entries, .input_bytes = w->st.input_bytes};
+    pthread_mutex_lock(&w->mu);
+    p.compressed_bytes = w->compressed;
+    pthread_mutex_unlock(&w->mu);
+    clock_gettime(CLOCK_MONOTONIC, &w->told);
+    w->o.progress(w->o.progress_ctx, &p);
+}
+
+static void enter_phase(smz_writer *w, smz_phase phase)
+{
+    w->phase = phase;
+    report(w);
+}
+
+/* Seconds since the caller was last told. */
+static double since_told(const smz_writer *w)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (double)(now.tv_sec - w->told.tv_sec) + (double)(now.tv_nsec - w->told.tv_nsec) / 1e9;
+}
+
+/* SQLite's progress handler while the index is merged and the file
+ * compacted: a heartbeat, so that a long step still tells the caller it
+ * runs.  Never stops the statement. */
+static int heartbeat(void *ctx)
+{
+    smz_writer *w = ctx;
+    if (since_told(w) >= SMZ_PROGRESS_HEARTBEAT)
+        report(w);
+    return 0;
 }
 
 /* ---- worker threads ---- */
@@ -215,6 +261,7 @@ static void *worker_main(void *arg)
             j->err = SMZ_E_NOMEM;
         pthread_mutex_lock(&w->mu);
         j->done = 1;
+        w->compressed += j->len;
         pthread_cond_broadcast(&w->done_cv);
     }
     pthread_mutex_unlock(&w->mu);
@@ -271,8 +318,26 @@ static smz_err write_oldest(smz_writer *w)
     job *j;
     pthread_mutex_lock(&w->mu);
     j = w->shead;
-    while (j && !j->done)
-        pthread_cond_wait(&w->done_cv, &w->mu);
+    while (j && !j->done) {
+        if (!w->o.progress) {
+            pthread_cond_wait(&w->done_cv, &w->mu);
+            continue;
+        }
+        /* A cluster may take minutes (the last one, at level 19): wake up
+         * to tell the caller the pack still runs. */
+        struct timespec until;
+        clock_gettime(CLOCK_REALTIME, &until);
+        until.tv_nsec += (long)(SMZ_PROGRESS_HEARTBEAT * 1e9);
+        if (until.tv_nsec >= 1000000000L) {
+            until.tv_sec++;
+            until.tv_nsec -= 1000000000L;
+        }
+        if (pthread_cond_timedwait(&w->done_cv, &w->mu, &until) != 0 && !j->done) {
+            pthread_mutex_unlock(&w->mu);
+            report(w);
+            pthread_mutex_lock(&w->mu);
+        }
+    }
     if (j) {
         w->shead = j->snext;
         if (!w->shead)
@@ -466,6 +531,7 @@ smz_err smz_writer_new(const char *path, const smz_writer_opts *opts, smz_writer
     pthread_cond_init(&w->done_cv, NULL);
     if (opts)
         w->o = *opts;
+    w->phase = SMZ_PHASE_READING;
     if (w->o.cluster_size == 0)
         w->o.cluster_size = SMZ_DEFAULT_CLUSTER;
     if (w->o.cluster_size > SMZ_MAX_CLUSTER_USIZE)
@@ -776,6 +842,10 @@ smz_err smz_writer_add_stream(smz_writer *w, const smz_writer_entry *e, smz_writ
         goto out;
     w->st.entries++;
     w->st.input_bytes += e->size;
+    pthread_mutex_lock(&w->mu);
+    w->compressed += e->size; /* stored as it is */
+    pthread_mutex_unlock(&w->mu);
+    report(w);
 out:
     sqlite3_blob_close(b);
     free(buf);
@@ -857,6 +927,7 @@ smz_err smz_writer_add(smz_writer *w, const smz_writer_entry *e)
         return rc;
     w->st.entries++;
     w->st.input_bytes += e->size;
+    report(w);
     return SMZ_OK;
 }
 
@@ -1003,6 +1074,7 @@ smz_err smz_writer_finish(smz_writer *w)
     int src;
     if (rc != SMZ_OK)
         return rc;
+    enter_phase(w, SMZ_PHASE_COMPRESSING);
     if (w->open[CLASS_DATA])
         w->open[CLASS_DATA]->last = 1;
     for (int k = 0; k < N_CLASSES; k++)
@@ -1039,11 +1111,16 @@ smz_err smz_writer_finish(smz_writer *w)
         snprintf(name, sizeof name, "archive");
     if ((rc = meta_default(w, "Name", name)) != SMZ_OK)
         return rc;
+    if (w->o.progress)
+        sqlite3_progress_handler(w->db, 10000, heartbeat, w);
+    if (w->ins_fts)
+        enter_phase(w, SMZ_PHASE_INDEXING);
     if (w->ins_fts && (src = sqlite3_exec(w->db,
                                           "INSERT INTO search_fts(search_fts) VALUES('optimize'); "
                                           "INSERT INTO search_title(search_title) VALUES('optimize')",
                                           NULL, NULL, NULL)) != SQLITE_OK)
         return sqlfail(w, src, "optimising the index");
+    enter_phase(w, SMZ_PHASE_WRITING);
     if ((src = sqlite3_exec(w->db, "COMMIT", NULL, NULL, NULL)) != SQLITE_OK)
         return sqlfail(w, src, "committing the archive");
     /* Merging the index's segments left free pages (a third of the index
@@ -1059,6 +1136,8 @@ smz_err smz_writer_finish(smz_writer *w)
         return fail(w, SMZ_E_INTERRUPTED, "interrupted");
     if ((rc = store_digest(w)) != SMZ_OK)
         return rc;
+    if (w->signer)
+        enter_phase(w, SMZ_PHASE_SIGNING);
     if (w->signer && (rc = smz__archive_embed_signature(w->tmp_path, w->signer, w->errmsg,
                                                         sizeof w->errmsg)) != SMZ_OK) {
         w->failed = 1;
@@ -1089,6 +1168,7 @@ smz_err smz_writer_finish(smz_writer *w)
     if (stat(w->path, &sb) == 0)
         w->st.archive_bytes = (uint64_t)sb.st_size;
     w->finished = 1;
+    enter_phase(w, SMZ_PHASE_DONE);
     return SMZ_OK;
 }
 

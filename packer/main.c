@@ -4,8 +4,15 @@
 #include <errno.h>
 #include <getopt.h>
 #include <locale.h>
+#include <math.h>
 #include <signal.h>
+#include <archive.h>
+#include <cmark.h>
 #include <libxml/parser.h>
+#include <magic.h>
+#include <sodium.h>
+#include <sqlite3.h>
+#include <zstd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +27,7 @@
 #include "smz/split.h"
 #include "../common/password.h"
 #include "../common/reader_html.h"
+#include "../common/version.h"
 
 static const char usage[] =
     "usage: smz-pack SOURCE... -o OUT.smz [options]\n"
@@ -55,7 +63,11 @@ static const char usage[] =
     "                           instead of OUT.smz (4G: 4 GiB minus one byte, for FAT32)\n"
     "  --with-reader            also write smz-reader.html beside OUT: the reader that\n"
     "                           opens it in any web browser, nothing installed\n"
+    "  --progress               show progress even when standard error is not a\n"
+    "                           terminal: one line each (phase, bytes, time left)\n"
     "  -q, --quiet              no progress, no summary\n"
+    "  --version                the version, the commit it was built from, and the\n"
+    "                           libraries' versions\n"
     "  -h, --help               this help\n";
 
 /* The writer a signal should cancel, and the partial file to remove when
@@ -93,10 +105,16 @@ static void on_signal(int sig)
     alarm(2);
 }
 
+/* What the progress line knows.  LINES: progress is shown on a standard
+ * error that is not a terminal (--progress), one line each, not redrawn. */
 typedef struct ui {
-    int tty, quiet;
-    uint64_t total_files, total_bytes;
+    int tty, quiet, show, lines;
+    uint64_t total_files, total_bytes; /* of the folder sources (smz_pack_scan) */
     struct timespec start, last;
+    smz_phase phase;      /* of the last line shown; 0 before the first */
+    uint64_t compressed;  /* compressed_bytes last seen */
+    double compressed_at; /* seconds since start when it last grew */
+    double phase_at;      /* seconds since start when the phase began */
 } ui;
 
 static double since(const struct timespec *t)
@@ -120,20 +138,155 @@ static void put_escaped(const char *pre, const char *msg)
 static void on_warn(void *ctx, const char *msg)
 {
     ui *u = ctx;
-    put_escaped(u->tty && !u->quiet ? "\r\033[Kwarning: " : "warning: ", msg);
+    put_escaped(u->show && !u->lines ? "\r\033[Kwarning: " : "warning: ", msg);
 }
 
-static void on_progress(void *ctx, uint64_t entries, uint64_t bytes)
+/* S seconds as a person reads them: "8 s", "3 min 20 s", "1 h 05 min". */
+static const char *dur(double s, char out[32])
+{
+    long v = s > 0 ? (long)(s + 0.5) : 0;
+    if (v < 60)
+        snprintf(out, 32, "%ld s", v);
+    else if (v < 3600)
+        snprintf(out, 32, "%ld min %02ld s", v / 60, v % 60);
+    else
+        snprintf(out, 32, "%ld h %02ld min", v / 3600, v % 3600 / 60);
+    return out;
+}
+
+/* The time left, LEFT seconds (NAN: no measure yet): "about N left",
+ * rounded up, or, once the estimate has run out while work remains,
+ * "taking longer than estimated": never "0 s left" while there is work. */
+static void left_text(char *out, size_t n, double left)
+{
+    char d[32];
+    if (isnan(left))
+        snprintf(out, n, "estimating the time left");
+    else if (left > 0)
+        snprintf(out, n, "about %s left", dur(ceil(left), d));
+    else
+        snprintf(out, n, "taking longer than estimated");
+}
+
+static void on_progress(void *ctx, const smz_progress *p)
 {
     ui *u = ctx;
-    if (!u->tty || u->quiet || since(&u->last) < 0.2)
+    if (!u->show)
         return;
+    double t = since(&u->start);
+    if (p->compressed_bytes != u->compressed || !u->phase) {
+        u->compressed = p->compressed_bytes;
+        u->compressed_at = t;
+    }
+    int changed = p->phase != u->phase;
+    if (changed)
+        u->phase_at = t;
+    /* A terminal's line is redrawn 5 times a second; lines (--progress)
+     * come once a second, and at every change of phase. */
+    if (!changed && since(&u->last) < (u->lines ? 1.0 : 0.2))
+        return;
+    u->phase = p->phase;
     clock_gettime(CLOCK_MONOTONIC, &u->last);
-    double t = since(&u->start), rate = t > 0 ? (double)bytes / t : 0;
-    double left = rate > 0 && u->total_bytes > bytes ? (double)(u->total_bytes - bytes) / rate : 0;
-    fprintf(stderr, "\r\033[K%llu/%llu entries, %.1f/%.1f MB, %.1f MB/s, %.0f s left",
-            (unsigned long long)entries, (unsigned long long)u->total_files, (double)bytes / 1e6,
-            (double)u->total_bytes / 1e6, rate / 1e6, left);
+    /* The compression's throughput, measured: it runs from the first full
+     * cluster on, beside the reading. */
+    double crate = u->compressed_at > 0 ? (double)u->compressed / u->compressed_at : 0;
+    double in = (double)p->input_bytes, done = (double)p->compressed_bytes;
+    char left[80], line[400], d[32];
+    switch (p->phase) {
+    case SMZ_PHASE_READING: {
+        double rrate = t > 0 ? in / t : 0;
+        if (u->total_bytes) {
+            /* Whichever ends later: reading the rest, or compressing it all
+             * (the generated pages come on top of the folders' bytes). */
+            double rest = u->total_bytes > p->input_bytes ? (double)(u->total_bytes - p->input_bytes)
+                                                          : 0;
+            double tr = rrate > 0 ? rest / rrate : NAN;
+            double all = in > (double)u->total_bytes ? in : (double)u->total_bytes;
+            double tc = crate > 0 ? (all - done) / crate - (t - u->compressed_at) : NAN;
+            left_text(left, sizeof left, isnan(tr) || isnan(tc) ? NAN : tr > tc ? tr : tc);
+            snprintf(line, sizeof line,
+                     "reading files: %llu of %llu files, %.1f of %.1f MB; %.1f MB compressed; %s",
+                     (unsigned long long)p->entries, (unsigned long long)u->total_files, in / 1e6,
+                     (double)u->total_bytes / 1e6, done / 1e6, left);
+        } else
+            snprintf(line, sizeof line, "reading files: %llu files, %.1f MB; %.1f MB compressed",
+                     (unsigned long long)p->entries, in / 1e6, done / 1e6);
+        break;
+    }
+    case SMZ_PHASE_COMPRESSING: {
+        left_text(left, sizeof left, crate > 0 ? (in - done) / crate - (t - u->compressed_at) : NAN);
+        if (done >= in)
+            snprintf(left, sizeof left, "writing what is left");
+        /* The time in this phase moves even while one long cluster
+         * compresses with nothing yet to count. */
+        char rate[48] = "";
+        if (crate > 0)
+            snprintf(rate, sizeof rate, " (%.1f MB/s)", crate / 1e6);
+        snprintf(line, sizeof line, "compressing: %.1f of %.1f MB compressed%s; %s; %s so far",
+                 done / 1e6, in / 1e6, rate, left, dur(t - u->phase_at, d));
+        break;
+    }
+    case SMZ_PHASE_INDEXING:
+        snprintf(line, sizeof line, "building the search index: %.1f MB compressed; %s so far",
+                 done / 1e6, dur(t - u->phase_at, d));
+        break;
+    case SMZ_PHASE_WRITING:
+        snprintf(line, sizeof line, "writing the archive (compacting, digest): %s so far",
+                 dur(t - u->phase_at, d));
+        break;
+    case SMZ_PHASE_SIGNING: snprintf(line, sizeof line, "signing"); break;
+    case SMZ_PHASE_DONE:
+        snprintf(line, sizeof line, "done: %llu entries, %.1f MB compressed in %s",
+                 (unsigned long long)p->entries, done / 1e6, dur(t, d));
+        break;
+    }
+    fprintf(stderr, u->lines ? "%s\n" : "\r\033[K%s", line);
+}
+
+/* The pack's summary, in words: what went in, what came out, and, for a
+ * collection smaller than the archive's fixed overhead (its tables, the
+ * empty search index, the metadata and icon), why the archive is larger
+ * than its content rather than a ratio of thousands of percent. */
+static void summary(FILE *f, const char *pre, const char *out, const smz_writer_stats *st, double secs)
+{
+    char in[SMZ_SIZE_TEXT], arc[SMZ_SIZE_TEXT], over[SMZ_SIZE_TEXT], d[32], redir[64] = "";
+    smz_size_text(st->input_bytes, in);
+    smz_size_text(st->archive_bytes, arc);
+    if (st->redirects)
+        snprintf(redir, sizeof redir, " and %llu redirect%s", (unsigned long long)st->redirects,
+                 st->redirects == 1 ? "" : "s");
+    fprintf(f, "%s%s: %llu entr%s%s, %s of content in an archive of %s", pre, out,
+            (unsigned long long)st->entries, st->entries == 1 ? "y" : "ies", redir, in, arc);
+    if (st->archive_bytes > st->input_bytes)
+        fprintf(f,
+                ", made in %s.\nThe archive is larger than its content: every archive carries a fixed "
+                "overhead of about %s (its tables, search index, metadata and icon), which only a "
+                "small collection notices.\n",
+                dur(secs, d), smz_size_text(st->archive_bytes - st->input_bytes, over));
+    else
+        fprintf(f, " (%.0f%% of its size), made in %s.\n",
+                ceil(100.0 * (double)st->archive_bytes /
+                     (double)(st->input_bytes ? st->input_bytes : 1)),
+                dur(secs, d));
+}
+
+/* smz-pack --version: the libraries it runs with. */
+static void version(void)
+{
+    char xml[32], mg[16];
+    const char *la = archive_version_string();
+    if (la && !strncmp(la, "libarchive ", 11))
+        la += 11;
+    const version_lib libs[] = {
+        {"zstd", ZSTD_versionString()},
+        {"SQLite", sqlite3_libversion()},
+        {"libsodium", sodium_version_string()},
+        {"libarchive", la},
+        {"libxml2", version_libxml2(xmlParserVersion, xml, sizeof xml)},
+        {"cmark", cmark_version_string()},
+        {"libmagic", version_libmagic(magic_version(), mg, sizeof mg)},
+    };
+    version_print(stdout, "smz-pack", libs, sizeof libs / sizeof libs[0]);
 }
 
 static int read_png_48(const char *path, unsigned char **data, size_t *len, char *err, size_t errlen)
@@ -209,20 +362,31 @@ enum {
     O_SPLIT,
     O_MAXSIZE,
     O_MAXENTRY,
-    O_WITHREADER
+    O_WITHREADER,
+    O_PROGRESS,
+    O_VERSION
 };
 
 static const struct {
     int opt;
-    const char *key;
+    const char *key, *option;
 } keys[] = {
-    {O_TITLE, "Title"}, {O_DESC, "Description"}, {O_LANG, "Language"},       {O_MAIN, "MainPage"},
-    {O_NAME, "Name"},   {O_CREATOR, "Creator"},  {O_PUBLISHER, "Publisher"}, {O_DATE, "Date"},
-    {O_TAGS, "Tags"},   {O_SOURCE, "Source"},    {O_LICENSE, "License"},
+    {O_TITLE, "Title", "--title"},
+    {O_DESC, "Description", "--description"},
+    {O_LANG, "Language", "--language"},
+    {O_MAIN, "MainPage", "--main-page"},
+    {O_NAME, "Name", "--name"},
+    {O_CREATOR, "Creator", "--creator"},
+    {O_PUBLISHER, "Publisher", "--publisher"},
+    {O_DATE, "Date", "--date"},
+    {O_TAGS, "Tags", "--tags"},
+    {O_SOURCE, "Source", "--source"},
+    {O_LICENSE, "License", "--license"},
 };
 
 /* Reads samizdat.json from the root of each folder source, then FILE (later
- * ones win), into *MD, and fills the metadata the command line left out. */
+ * ones win), then the command line's values, into *MD, and points META's
+ * values at what *MD holds. */
 static int read_metadata(char **sources, int n, const char *file, smz_pack_opts *po, smz_pack_meta **md,
                          const char **meta, char *err, size_t errlen)
 {
@@ -241,9 +405,16 @@ static int read_metadata(char **sources, int n, const char *file, smz_pack_opts 
         snprintf(err, errlen, "%s", smz_pack_meta_errmsg(*md));
         return -1;
     }
-    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
-        if (!meta[keys[i].opt])
-            meta[keys[i].opt] = smz_pack_meta_get(*md, keys[i].key);
+    /* The command line's values win, checked as a file's are (one rule,
+     * one message: "--date: Date must be ..."). */
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+        if (meta[keys[i].opt] &&
+            smz_pack_meta_set(*md, keys[i].key, meta[keys[i].opt], keys[i].option) != SMZ_OK) {
+            snprintf(err, errlen, "%s", smz_pack_meta_errmsg(*md));
+            return -1;
+        }
+        meta[keys[i].opt] = smz_pack_meta_get(*md, keys[i].key);
+    }
     return 0;
 }
 
@@ -430,6 +601,8 @@ int main(int argc, char **argv)
         {"password-file", required_argument, 0, O_PWFILE},
         {"split", required_argument, 0, O_SPLIT},
         {"with-reader", no_argument, 0, O_WITHREADER},
+        {"progress", no_argument, 0, O_PROGRESS},
+        {"version", no_argument, 0, O_VERSION},
         {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0},
     };
@@ -441,7 +614,7 @@ int main(int argc, char **argv)
     smz_writer_opts wo = {0};
     smz_pack_opts po = {.articles = -1};
     ui u = {0};
-    int c, status = 1;
+    int c, status = 2;   /* the exit status rule: smz(1), EXIT STATUS */
     smz_err rc = SMZ_OK; /* of the last library call: its kind of failure */
     char err[2048] = "";
     smz_writer *w = NULL;
@@ -485,6 +658,8 @@ int main(int argc, char **argv)
             break;
         case O_HIDDEN: po.include_hidden = 1; break;
         case O_WITHREADER: with_reader = 1; break;
+        case O_PROGRESS: u.show = 1; break;
+        case O_VERSION: version(); return 0;
         case O_NOINDEX: po.no_index = wo.no_index = 1; break;
         case O_ARTICLES: po.articles = 1; break;
         case O_NOARTICLES: po.articles = 0; break;
@@ -520,6 +695,8 @@ int main(int argc, char **argv)
     }
     snprintf(wpath, sizeof wpath, "%s", out);
     u.tty = isatty(2);
+    u.show = !u.quiet && (u.tty || u.show);
+    u.lines = u.show && !u.tty;
     po.warn = on_warn;
     po.ctx = &u;
     if (read_metadata(argv + optind, argc - optind, meta_file, &po, &md, meta, err, sizeof err) != 0 ||
@@ -536,7 +713,8 @@ int main(int argc, char **argv)
     wo.stem_english = lang && smz_lang_english(lang);
     wo.warn = po.warn = on_warn;
     wo.warn_ctx = po.ctx = &u;
-    po.progress = on_progress;
+    wo.progress = on_progress;
+    wo.progress_ctx = &u;
     po.language = lang;
     clock_gettime(CLOCK_MONOTONIC, &u.start);
     u.last = u.start;
@@ -579,7 +757,7 @@ int main(int argc, char **argv)
     g_writer = w;
     /* The totals for the progress bar, on the writer so that Ctrl-C stops a
      * long scan too; a folder that cannot be scanned fails below. */
-    for (int i = optind; i < argc && u.tty && !u.quiet; i++) {
+    for (int i = optind; i < argc && u.show; i++) {
         struct stat sb;
         uint64_t f = 0, b = 0;
         if (strcmp(argv[i], "-") && stat(argv[i], &sb) == 0 && S_ISDIR(sb.st_mode)) {
@@ -648,17 +826,12 @@ int main(int argc, char **argv)
             fprintf(stderr,
                     "%swarning: %s is the signature of the archive this one replaced: "
                     "remove it or pack again with --sign\n",
-                    u.tty && !u.quiet ? "\r\033[K" : "", old);
+                    u.show && !u.lines ? "\r\033[K" : "", old);
     }
     if (!u.quiet) {
         smz_writer_stats st;
         smz_writer_get_stats(w, &st);
-        fprintf(stderr, "%s%s: %llu entries, %llu redirects, %.2f MB in, %.2f MB out (%.1f%%), %.1f s\n",
-                u.tty ? "\r\033[K" : "", out, (unsigned long long)st.entries,
-                (unsigned long long)st.redirects, (double)st.input_bytes / 1e6,
-                (double)st.archive_bytes / 1e6,
-                st.input_bytes ? 100.0 * (double)st.archive_bytes / (double)st.input_bytes : 0.0,
-                since(&u.start));
+        summary(stderr, u.show && !u.lines ? "\r\033[K" : "", out, &st, since(&u.start));
         if (sk) {
             char id[SMZ_KEYID_SIZE];
             smz_seckey_keyid(sk, id);
@@ -678,7 +851,7 @@ out:
     if (status != 0) {
         if (w && !err[0])
             snprintf(err, sizeof err, "%s", smz_writer_errmsg(w));
-        put_escaped(u.tty && !u.quiet ? "\r\033[Ksmz-pack: " : "smz-pack: ", err[0] ? err : "failed");
+        put_escaped(u.show && !u.lines ? "\r\033[Ksmz-pack: " : "smz-pack: ", err[0] ? err : "failed");
         if (rc == SMZ_E_INTERRUPTED)
             status = 130;
     }

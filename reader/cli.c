@@ -4,15 +4,29 @@
 #include "cli.h"
 #include "smz/util.h"
 
-smz_reader *cli_open(const char *path, smz_cache *cache)
+smz_reader *cli_open_rc(const char *path, smz_cache *cache, smz_err *rcp)
 {
     smz_reader *r = NULL;
     smz_err rc = smz_reader_open(path, cache, &r);
+    if (rcp)
+        *rcp = rc;
     if (rc == SMZ_OK)
         return r;
     fprintf(stderr, "smz: %s\n", cli_t(r ? smz_reader_errmsg(r) : smz_strerror(rc)));
     smz_reader_close(r);
     return NULL;
+}
+
+smz_reader *cli_open(const char *path, smz_cache *cache)
+{
+    return cli_open_rc(path, cache, NULL);
+}
+
+int cli_open_check_status(smz_err rc)
+{
+    return rc == SMZ_E_NOTARCHIVE || rc == SMZ_E_VERSION || rc == SMZ_E_CORRUPT || rc == SMZ_E_SIGNATURE
+               ? CLI_NO
+               : CLI_ERROR;
 }
 
 void cli_fail(const char *cmd, smz_reader *r, smz_err rc)

@@ -21,8 +21,22 @@ int cmd_split(int argc, char **argv);
 int cmd_join(int argc, char **argv);
 int cmd_reader_html(int argc, char **argv);
 
+/* Exit statuses: the one rule of every smz command and smz-pack (smz(1),
+ * EXIT STATUS), grep's: 0 success; 1 the command ran and the answer is
+ * no (no match, no such entry, a check or verification that fails); 2 an
+ * error (a usage error, an archive or file that cannot be opened, read or
+ * written); 130 interrupted. */
+enum { CLI_OK = 0, CLI_NO = 1, CLI_ERROR = 2, CLI_INTERRUPTED = 130 };
+
 /* Opens PATH or prints "smz: PATH: why" and returns NULL. */
 smz_reader *cli_open(const char *path, smz_cache *cache);
+/* cli_open, and on failure *RC says why (SMZ_E_NOTFOUND: no such file;
+ * SMZ_E_NOTARCHIVE, _VERSION, _CORRUPT: a file that is no sound archive). */
+smz_reader *cli_open_rc(const char *path, smz_cache *cache, smz_err *rc);
+/* The status of a check (smz check, smz verify) that could not open its
+ * archive for RC: the answer no (1) for a damaged file or not an archive,
+ * an error (2) for one that cannot be read at all. */
+int cli_open_check_status(smz_err rc);
 /* Prints "smz: CMD: message" for a failed call on R. */
 void cli_fail(const char *cmd, smz_reader *r, smz_err rc);
 /* For smz_iter_on_skip: prints "smz CMD: skipped a malformed entry: why"

@@ -19,7 +19,7 @@ int cmd_cat(int argc, char **argv)
     }
     smz_reader *r = cli_open(argv[1], NULL);
     if (!r)
-        return 1;
+        return CLI_ERROR;
     smz_entry *e = NULL;
     unsigned char *buf = NULL;
     const char *p = argv[2];
@@ -54,5 +54,6 @@ int cmd_cat(int argc, char **argv)
     smz_stream_close(st);
     smz_entry_free(e);
     smz_reader_close(r);
-    return rc == SMZ_OK ? 0 : 1;
+    /* No such entry is the answer no; anything else kept it from being read. */
+    return rc == SMZ_OK ? CLI_OK : rc == SMZ_E_NOTFOUND ? CLI_NO : CLI_ERROR;
 }

@@ -14,7 +14,7 @@ static const char usage_text[] =
     "usage: smz check ARCHIVE [--key PUB]... [--keyring FILE]... [--signature FILE] [--json]\n"
     "Verifies every cluster's checksum, every entry, redirects, the main page and the\n"
     "content digest; with --key or --keyring also the signatures (see smz verify).\n"
-    "Exit status 0 when all is well, 1 with a list of problems.\n";
+    "Exit status 0 when all is well, 1 with a list of problems, 2 when it cannot be read.\n";
 
 static void on_problem(void *p, const char *path, const char *msg)
 {
@@ -97,9 +97,10 @@ int cmd_check(int argc, char **argv)
         fputs(usage_text, stderr);
         goto done;
     }
-    status = 1;
-    smz_reader *r = cli_open(path, NULL);
+    smz_err orc;
+    smz_reader *r = cli_open_rc(path, NULL, &orc);
     if (!r) {
+        status = cli_open_check_status(orc);
         if (c.json)
             printf("{\"ok\": false, \"problems\": [{\"path\": \"\", \"problem\": \"cannot open\"}]}\n");
         goto done;
@@ -152,7 +153,11 @@ int cmd_check(int argc, char **argv)
     else if (!c.json)
         fprintf(stderr, "%s: %s\n", cli_t(path), n ? "PROBLEMS FOUND" : "ok");
     smz_reader_close(r);
-    status = rc == SMZ_OK && n == 0 ? 0 : 1;
+    /* A damaged archive is the check's answer no; a file that cannot be
+     * read (an I/O error, memory) is an error. */
+    status = rc == SMZ_OK && n == 0                                         ? CLI_OK
+             : rc == SMZ_OK || rc == SMZ_E_CORRUPT || rc == SMZ_E_SIGNATURE ? CLI_NO
+                                                                            : CLI_ERROR;
 done:
     smz_verify_report_free(&rep);
     cli_json_free(c.j);

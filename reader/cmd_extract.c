@@ -214,7 +214,7 @@ int cmd_extract(int argc, char **argv)
 {
     const char *path = NULL, *out = NULL, *fmt = NULL;
     char **sel = calloc((size_t)argc, sizeof *sel);
-    int nsel = 0, status = 1, failures = 0, cwd = -1;
+    int nsel = 0, status = CLI_ERROR, failures = 0, cwd = -1;
     struct archive *a = NULL;
     struct archive_entry *ae = NULL;
     smz_reader *r = NULL;
@@ -423,14 +423,15 @@ int cmd_extract(int argc, char **argv)
     }
     if (nsel && matched == 0) {
         fprintf(stderr, "smz extract: nothing in %s matches the given paths\n", cli_t(path));
+        status = CLI_NO;
         goto out;
     }
-    status = failures ? 1 : 0;
+    status = failures ? CLI_ERROR : CLI_OK;
 out:
     cli_debug_decodes(r);
     if (cwd >= 0) {
         if (fchdir(cwd) != 0)
-            status = 1;
+            status = CLI_ERROR;
         close(cwd);
     }
     archive_entry_free(ae);

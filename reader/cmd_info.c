@@ -32,7 +32,7 @@ int cmd_info(int argc, char **argv)
     }
     smz_reader *r = cli_open(path, NULL);
     if (!r)
-        return 1;
+        return CLI_ERROR;
     smz_stats st;
     smz_err rc = smz_reader_stats(r, &st);
     cli_json *j = json ? cli_json_new() : NULL;
@@ -57,7 +57,7 @@ int cmd_info(int argc, char **argv)
     smz_err sr = rc ? rc : smz_archive_signer(r, signer);
     if (sr != SMZ_OK && sr != SMZ_E_NOTFOUND && sr != SMZ_E_INVALID)
         rc = sr;
-    int status = 1;
+    int status = CLI_ERROR;
     if (rc != SMZ_OK || (json && !j)) {
         cli_fail("info", r, rc ? rc : SMZ_E_NOMEM);
         goto out;

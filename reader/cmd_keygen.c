@@ -64,12 +64,12 @@ int cmd_keygen(int argc, char **argv)
     if (!force && (access(pub, F_OK) == 0 || access(sec, F_OK) == 0)) {
         fprintf(stderr, "smz keygen: %s already exists (-f replaces it)\n",
                 access(sec, F_OK) == 0 ? sec : pub);
-        return 1;
+        return CLI_ERROR;
     }
     if (!nopw &&
         pw_read(pw_file, "Password for the new secret key: ", 1, pw, sizeof pw, err, sizeof err) != 0) {
         fprintf(stderr, "smz keygen: %s\n", err);
-        return 1;
+        return CLI_ERROR;
     }
     if (smz_sign_ctx_new(&cx) != SMZ_OK) {
         fprintf(stderr, "smz keygen: out of memory\n");

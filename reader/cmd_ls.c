@@ -28,15 +28,17 @@ int cmd_ls(int argc, char **argv)
     }
     smz_reader *r = cli_open(path, NULL);
     if (!r)
-        return 1;
+        return CLI_ERROR;
     smz_iter *it = NULL;
     smz_err rc = smz_reader_iter(r, prefix, &it);
+    uint64_t listed = 0;
     if (it)
         smz_iter_on_skip(it, cli_skip_warn, "ls");
     while (rc == SMZ_OK) {
         const smz_entry *e;
         if ((rc = smz_iter_next(it, &e)) != SMZ_OK || !e)
             break;
+        listed++;
         if (!lng)
             printf("%s\n", cli_t(e->path));
         else if (e->redirect)
@@ -49,7 +51,9 @@ int cmd_ls(int argc, char **argv)
         cli_fail("ls", r, rc);
     /* Everything else was listed; the status still says something was not. */
     int skipped = it && smz_iter_skipped(it) > 0;
+    if (rc == SMZ_OK && !skipped && !listed && prefix)
+        fprintf(stderr, "smz ls: no entry starts with '%s'\n", cli_t(prefix));
     smz_iter_free(it);
     smz_reader_close(r);
-    return rc == SMZ_OK && !skipped ? 0 : 1;
+    return rc != SMZ_OK || skipped ? CLI_ERROR : !listed && prefix ? CLI_NO : CLI_OK;
 }

@@ -47,7 +47,7 @@ int cmd_reader_html(int argc, char **argv)
     if (rc != SMZ_OK) {
         fprintf(stderr, "smz reader-html: %s%s\n", cli_t(err),
                 rc == SMZ_E_EXISTS ? " (--force replaces it)" : "");
-        return 1;
+        return CLI_ERROR;
     }
     printf("%s: the browser reader, build %s\n", cli_t(out), reader_html_hash());
     return 0;

@@ -48,9 +48,11 @@ static const char usage_text[] =
     "                    library shows which archives a trusted key signed, checked\n"
     "Stops on Ctrl-C (SIGINT) or SIGTERM (at once on a second one).\n";
 
+/* CTX counts the warnings (an archive that cannot be opened is one). */
 static void warn(void *ctx, const char *message)
 {
-    (void)ctx;
+    if (ctx)
+        ++*(size_t *)ctx;
     fprintf(stderr, "smz serve: %s\n", cli_t(message));
 }
 
@@ -115,7 +117,9 @@ int cmd_serve(int argc, char **argv)
     o.allow = allow;
     o.hostnames = names;
     o.trust = trust;
+    size_t warnings = 0;
     o.warn = warn;
+    o.ctx = &warnings;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v = NULL;
         if (cli_is_help(a)) {
@@ -217,14 +221,28 @@ int cmd_serve(int argc, char **argv)
     smz_server *s = smz_server_new();
     if (!s) {
         fprintf(stderr, "smz serve: out of memory\n");
-        return 1;
+        return CLI_ERROR;
     }
     if (smz_server_start(s, &o) != SMZ_OK) {
         fprintf(stderr, "smz serve: %s\n", smz_server_errmsg(s));
         smz_server_free(s);
-        return 1;
+        return CLI_ERROR;
     }
-    printf("smz serve: serving %s (Ctrl-C to stop)\n", smz_server_url(s));
+    /* Every archive is opened now, not on the first request: one line each
+     * names those that cannot be (warn), and a library with nothing to
+     * serve is refused rather than served empty (folders are not rescanned). */
+    size_t before = warnings, good = smz_server_load(s);
+    if (!good) {
+        if (warnings > before)
+            fprintf(stderr, "smz serve: none of the archives given can be opened: nothing to serve\n");
+        else
+            fprintf(stderr, "smz serve: no archives found (.smz files, or NAME.smz.001 for a split "
+                            "one) in what was given: nothing to serve\n");
+        smz_server_free(s);
+        return CLI_ERROR;
+    }
+    printf("smz serve: serving %s (%zu archive%s; Ctrl-C to stop)\n", smz_server_url(s), good,
+           good == 1 ? "" : "s");
     fflush(stdout);
     int sig = 0;
     while (sigwait(&set, &sig) != 0)

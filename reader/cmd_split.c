@@ -42,14 +42,14 @@ int cmd_split(int argc, char **argv)
     /* Only an archive is cut: the reader's checks first. */
     smz_reader *r = cli_open(path, NULL);
     if (!r)
-        return 1;
+        return CLI_ERROR;
     smz_reader_close(r);
     smz_split *s = NULL;
     smz_err rc = smz_split_cut(path, NULL, part, &s);
     if (rc != SMZ_OK) {
         fprintf(stderr, "smz split: %s\n", cli_t(smz_split_errmsg(s)));
         smz_split_close(s);
-        return 1;
+        return CLI_ERROR;
     }
     printf("%s: %u parts of %llu bytes (the last %llu)\n", cli_t(path), smz_split_parts(s),
            (unsigned long long)smz_split_part_size(s),
@@ -88,5 +88,5 @@ int cmd_join(int argc, char **argv)
     if (rc != SMZ_OK)
         fprintf(stderr, "smz join: %s\n", cli_t(smz_split_errmsg(s)));
     smz_split_close(s);
-    return rc == SMZ_OK ? 0 : 1;
+    return rc == SMZ_OK ? CLI_OK : CLI_ERROR;
 }

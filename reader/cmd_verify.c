@@ -16,7 +16,8 @@ static const char usage_text[] =
     "  --signature FILE  check this .minisig instead of ARCHIVE.minisig\n"
     "  --json            the report as JSON\n"
     "Exit status 0 when a trusted key's signature verifies and none is bad, 1 when a\n"
-    "signature is bad, untrusted or missing, 2 for a usage error.\n";
+    "signature is bad, untrusted or missing, 2 for a usage error or an archive that\n"
+    "cannot be read.\n";
 
 static void print_text(const char *path, const smz_verify_report *rep, cli_verdict v)
 {
@@ -92,9 +93,11 @@ int cmd_verify(int argc, char **argv)
         fputs(usage_text, stderr);
         goto out;
     }
-    status = 1;
-    if (!(r = cli_open(path, NULL)))
+    smz_err orc;
+    if (!(r = cli_open_rc(path, NULL, &orc))) {
+        status = cli_open_check_status(orc);
         goto out;
+    }
     if (json && !(j = cli_json_new())) {
         fprintf(stderr, "smz verify: out of memory\n");
         goto out;
@@ -104,6 +107,7 @@ int cmd_verify(int argc, char **argv)
     if (rc != SMZ_OK) {
         const char *why = smz_reader_errmsg(r);
         fprintf(stderr, "smz verify: %s: %s\n", cli_t(path), cli_t(why[0] ? why : smz_strerror(rc)));
+        status = rc == SMZ_E_CORRUPT || rc == SMZ_E_SIGNATURE ? CLI_NO : CLI_ERROR;
         goto out;
     }
     cli_verdict v = cli_verdict_of(&rep);

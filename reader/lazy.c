@@ -120,6 +120,7 @@ LAZY_FN(archive, struct archive *, archive_write_new, (void), ())
 LAZY_FN(archive, int, archive_write_open_filename, (struct archive * a, const char *p), (a, p))
 LAZY_FN(archive, int, archive_write_set_format_pax_restricted, (struct archive * a), (a))
 LAZY_FN(archive, int, archive_write_set_format_zip, (struct archive * a), (a))
+LAZY_FN(archive, const char *, archive_version_string, (void), ())
 
 /* libxml2: page text for search, suggestions, check and serve. */
 LAZY_FN(xml, xmlGenericErrorFunc *, __xmlGenericError, (void), ())
@@ -136,6 +137,7 @@ LAZY_FN(xml, xmlGlobalStatePtr, xmlGetGlobalState, (void), ())
 LAZY_VOID(xml, xmlStopParser, (xmlParserCtxtPtr c), (c))
 LAZY_VOID(xml, xmlSetGenericErrorFunc, (void *c, xmlGenericErrorFunc h), (c, h))
 LAZY_VOID(xml, xmlSetStructuredErrorFunc, (void *c, xmlStructuredErrorFunc h), (c, h))
+LAZY_FN(xml, const char **, __xmlParserVersion, (void), ()) /* xmlParserVersion: smz --version */
 
 /* CivetWeb: smz serve. */
 LAZY_FN(civetweb, unsigned, mg_check_feature, (unsigned f), (f))
@@ -161,3 +163,4 @@ LAZY_FN(civetweb, struct mg_context *, mg_start,
         (const struct mg_callbacks *cb, void *u, const char **o), (cb, u, o))
 LAZY_VOID(civetweb, mg_stop, (struct mg_context * c), (c))
 LAZY_FN(civetweb, int, mg_write, (struct mg_connection * c, const void *b, size_t n), (c, b, n))
+LAZY_FN(civetweb, const char *, mg_version, (void), ())

@@ -2,8 +2,16 @@
  * every subcommand is a thin layer over the library's public API.  libxml2
  * is set up when it is loaded (reader/lazy.c), not here: most commands never
  * load it. */
+#include <archive.h>
+#include <civetweb.h>
+#include <libxml/xmlversion.h>
+#include <libxml/globals.h>
+#include <sodium.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <string.h>
+#include <zstd.h>
+#include "../common/version.h"
 #include "cli.h"
 
 static const struct {
@@ -26,9 +34,29 @@ static const struct {
     {"reader-html", cmd_reader_html, "write smz-reader.html, the reader for any web browser"},
 };
 
+/* smz --version: the libraries smz runs with (libarchive, libxml2 and
+ * CivetWeb are loaded here for their version calls, reader/lazy.c). */
+static void version(void)
+{
+    char xml[32];
+    const char *la = archive_version_string();
+    if (la && !strncmp(la, "libarchive ", 11))
+        la += 11;
+    const version_lib libs[] = {
+        {"zstd", ZSTD_versionString()},
+        {"SQLite", sqlite3_libversion()},
+        {"libsodium", sodium_version_string()},
+        {"libarchive", la},
+        {"libxml2", version_libxml2(xmlParserVersion, xml, sizeof xml)},
+        {"CivetWeb", mg_version()},
+    };
+    version_print(stdout, "smz", libs, sizeof libs / sizeof libs[0]);
+}
+
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: smz COMMAND ARCHIVE [ARGS...]   (smz COMMAND --help for more)\n\ncommands:\n");
+    fprintf(f, "usage: smz COMMAND ARCHIVE [ARGS...]   (smz COMMAND --help for more)\n"
+               "       smz --version\n\ncommands:\n");
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         fprintf(f, "  %-11s %s\n", commands[i].name, commands[i].help);
 }
@@ -41,6 +69,10 @@ int main(int argc, char **argv)
     }
     if (cli_is_help(argv[1])) {
         usage(stdout);
+        return 0;
+    }
+    if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V")) {
+        version();
         return 0;
     }
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)

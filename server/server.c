@@ -22,10 +22,15 @@
  *   1 limits json gate guard         caps, JSON, the gate, the guard
  * A lower layer that must reach up takes a function pointer from above
  * (registry.loaded_one, req.done_reading, smz_server.stop_listening). */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
 #include "guard.h"
 #include "server.h"
 #include "sigcheck.h"
@@ -69,9 +74,47 @@ static int log_message(const struct mg_connection *c, const char *message)
 {
     struct mg_context *ctx = c ? mg_get_context(c) : NULL;
     srv *s = ctx ? mg_get_user_data(ctx) : NULL;
-    if (s)
+    /* Until mg_start returns (s->ctx unset), CivetWeb's lines are about
+     * start-up ("cannot bind to ...: 98 (Address already in use)", "Failed
+     * to setup server ports"): smz_server_start says it in one line. */
+    if (s && s->ctx)
         warnf(s, "%s", message);
     return 1;
+}
+
+/* Why CivetWeb could not listen on ADDRESS:PORT, found by trying to bind
+ * there ourselves: one line for a person, into ERR. */
+static void why_no_listen(const char *address, int port, int v6, const char *shown, char *err,
+                          size_t errlen)
+{
+    struct sockaddr_in a4;
+    struct sockaddr_in6 a6;
+    int e = 0, fd = socket(v6 ? AF_INET6 : AF_INET, SOCK_STREAM, 0);
+    memset(&a4, 0, sizeof a4);
+    memset(&a6, 0, sizeof a6);
+    a4.sin_family = AF_INET;
+    a4.sin_port = htons((uint16_t)port);
+    a6.sin6_family = AF_INET6;
+    a6.sin6_port = htons((uint16_t)port);
+    int ok = v6 ? inet_pton(AF_INET6, address, &a6.sin6_addr)
+                : inet_pton(AF_INET, address, &a4.sin_addr);
+    if (fd >= 0 && ok == 1) {
+        int one = 1; /* as CivetWeb: a port in TIME_WAIT is free */
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+        if (v6 ? bind(fd, (struct sockaddr *)&a6, sizeof a6)
+               : bind(fd, (struct sockaddr *)&a4, sizeof a4))
+            e = errno;
+    }
+    if (fd >= 0)
+        close(fd);
+    if (e == EADDRINUSE)
+        snprintf(err, errlen, "%s is already in use; choose another with --port", shown);
+    else if (e == EADDRNOTAVAIL)
+        snprintf(err, errlen, "%s: %s is not an address of this machine; see --address", shown, address);
+    else if (e == EACCES)
+        snprintf(err, errlen, "%s: ports under 1024 need privileges; choose another with --port", shown);
+    else
+        snprintf(err, errlen, "cannot listen on %s%s%s", shown, e ? ": " : "", e ? strerror(e) : "");
 }
 
 /* ---- start and stop ---- */
@@ -162,7 +205,7 @@ smz_err smz_server_start(smz_server *s, const smz_serve_opts *o)
     s->ctx = mg_start(&cb, s, (const char **)s->options);
     if (!s->ctx) {
         mg_exit_library();
-        snprintf(err, errlen, "cannot listen on %s (address in use, or not this machine's?)", listen);
+        why_no_listen(s->http.address, o->port, s->v6, listen, err, errlen);
         rc = SMZ_E_IO;
         goto fail;
     }

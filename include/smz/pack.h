@@ -63,9 +63,9 @@ typedef struct smz_pack_opts {
     uint64_t max_output;
     /* Called for each warning (skipped file, ...); may be NULL. */
     void (*warn)(void *ctx, const char *message);
-    /* Called after each entry with running totals; may be NULL. */
-    void (*progress)(void *ctx, uint64_t entries, uint64_t bytes);
-    void *ctx;
+    /* Progress comes from the writer (smz_writer_opts.progress: the phase,
+     * entries, bytes read and compressed), for packs through pack.h too. */
+    void *ctx; /* for warn */
 } smz_pack_opts;
 
 /* Totals of the folder DIR without reading file contents (for a progress
@@ -122,6 +122,16 @@ smz_err smz_pack_meta_read_dir(smz_pack_meta *m, const char *dir, const smz_pack
 /* The message of the last failed read into M ("" after a success), owned
  * by M and valid until its next read; "out of memory" for a NULL M. */
 const char *smz_pack_meta_errmsg(const smz_pack_meta *m);
+
+/* Sets collection key KEY ("Title", "Date", ...: those listed above) to
+ * VALUE, a NUL-terminated string given elsewhere than in a file (Tags as
+ * "a;b"), checked by the same rules as a file's value and replacing what M
+ * had.  FROM names where it came from for the message (an option such as
+ * "--date"; NULL: KEY), in the place a file's name has in
+ * smz_pack_meta_errmsg(M): "--date: Date must be a real date written
+ * YYYY-MM-DD" as "samizdat.json: Date must be ...".  On failure M is
+ * unchanged. */
+smz_err smz_pack_meta_set(smz_pack_meta *m, const char *key, const char *value, const char *from);
 
 /* The value of collection key KEY ("Title", "Tags", ...: those listed
  * above), or NULL when M (may be NULL) has none.  Owned by M. */

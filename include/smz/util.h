@@ -157,6 +157,12 @@ smz_err smz_json_str(smz_strbuf *b, const char *s, size_t n);
  * else. */
 smz_err smz_size_parse(const char *text, uint64_t *out);
 
+/* N bytes as a person reads them, in decimal units as file managers show
+ * them: "512 bytes", "1.2 kB", "57.3 kB", "15.7 MB", "1.2 GB" (three
+ * significant digits at most).  Writes into OUT and returns it. */
+#define SMZ_SIZE_TEXT 32
+const char *smz_size_text(uint64_t n, char out[SMZ_SIZE_TEXT]);
+
 /* ---- Language codes ------------------------------------------------------ */
 
 /* 1 when NUL-terminated S is one tag (no list) whose language is English:

@@ -21,6 +21,38 @@ extern "C" {
 
 typedef struct smz_writer smz_writer;
 
+/* What a pack is doing, in the order the phases come (INDEXING only with
+ * a full-text index, SIGNING only with a signer).  While entries are added
+ * (READING), sealed clusters are already compressed by worker threads;
+ * smz_writer_finish then waits for the last ones (COMPRESSING), merges the
+ * search index (INDEXING), commits and compacts the file and computes its
+ * digest (WRITING), signs it (SIGNING), and renames it into place (DONE). */
+typedef enum smz_phase {
+    SMZ_PHASE_READING = 1,
+    SMZ_PHASE_COMPRESSING,
+    SMZ_PHASE_INDEXING,
+    SMZ_PHASE_WRITING,
+    SMZ_PHASE_SIGNING,
+    SMZ_PHASE_DONE
+} smz_phase;
+
+/* Where a pack is, handed to smz_writer_opts.progress.  The counters only
+ * grow.  compressed_bytes counts the content bytes (of input_bytes) whose
+ * cluster is compressed, or stored as it is: it reaches input_bytes when
+ * COMPRESSING ends, and the two together measure the compression's
+ * throughput for an estimate of the time left. */
+typedef struct smz_progress {
+    smz_phase phase;
+    uint64_t entries;          /* entries added so far (not redirects) */
+    uint64_t input_bytes;      /* their content bytes */
+    uint64_t compressed_bytes; /* of input_bytes, those compressed (or stored) */
+} smz_progress;
+
+/* While a step runs without news (a cluster compressing, the index being
+ * merged), the progress callback is still called about this often, in
+ * seconds, with the same counters: a caller's clock can move on. */
+#define SMZ_PROGRESS_HEARTBEAT 0.5
+
 typedef struct smz_writer_opts {
     int threads;         /* compression threads; 0 = one per core */
     size_t cluster_size; /* target uncompressed cluster bytes; 0 = default */
@@ -34,6 +66,13 @@ typedef struct smz_writer_opts {
     /* Called with a warning (a path clash, ...); may be NULL. */
     void (*warn)(void *ctx, const char *message);
     void *warn_ctx;
+    /* Called on the caller's thread (inside smz_writer_add, _add_stream,
+     * _finish and the pack.h functions that call them) after each entry,
+     * at each change of phase, and as a heartbeat (SMZ_PROGRESS_HEARTBEAT)
+     * while a step runs; P is valid during the call only.  It must not
+     * call back into W.  May be NULL. */
+    void (*progress)(void *ctx, const smz_progress *p);
+    void *progress_ctx;
 } smz_writer_opts;
 
 /* Starts an archive that will be PATH.  OPTS may be NULL for defaults.  *out

@@ -227,8 +227,6 @@ smz_err smz__packer_add(smz_packer *p, const char *rel, const unsigned char *dat
     }
     p->entries++;
     p->bytes += len;
-    if (p->o->progress)
-        p->o->progress(p->o->ctx, p->entries, p->bytes);
 out:
     smz__analysis_free(&an);
     free(page_path);
@@ -277,8 +275,6 @@ smz_err smz__packer_add_stream(smz_packer *p, const char *rel, uint64_t len, smz
         return smz__packer_fail(p, rc, "out of memory");
     p->entries++;
     p->bytes += len;
-    if (p->o->progress)
-        p->o->progress(p->o->ctx, p->entries, p->bytes);
     return SMZ_OK;
 }
 

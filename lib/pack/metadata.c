@@ -659,3 +659,33 @@ smz_err smz_pack_meta_read_dir(smz_pack_meta *m, const char *dir, const smz_pack
     free(path);
     return rc;
 }
+
+smz_err smz_pack_meta_set(smz_pack_meta *m, const char *key, const char *value, const char *from)
+{
+    if (!m)
+        return SMZ_E_INVALID;
+    char *err = m->errmsg;
+    parse ps = {.file = from ? from : key, .err = err, .errlen = sizeof m->errmsg};
+    smz_err rc;
+    size_t i;
+    err[0] = 0;
+    for (i = 0; key && i < N_KEYS && strcmp(key, KEYS[i]); i++)
+        ;
+    if (!key || !value || i == N_KEYS)
+        return fail(&ps, SMZ_E_INVALID, "not a collection key");
+    /* The same checks as a file's value: the command line and the file
+     * cannot disagree on what is valid, nor on how they say it. */
+    if ((rc = smz_pack_meta_new(&ps.m)) != SMZ_OK)
+        return fail(&ps, rc, "out of memory");
+    size_t len = strlen(value);
+    if (len > (size_t)SMZ_PACK_META_MAX_VALUE * 2)
+        rc = fail(&ps, SMZ_E_TOOBIG, "%s is over %u bytes", key, SMZ_PACK_META_MAX_VALUE);
+    else if ((rc = read_key(&ps, i, "text", value, (int)len)) == SMZ_OK) {
+        free(m->values[i]);
+        m->values[i] = ps.m->values[i];
+        ps.m->values[i] = NULL;
+    } else if (rc == SMZ_E_NOMEM && !err[0])
+        fail(&ps, rc, "out of memory");
+    smz_pack_meta_free(ps.m);
+    return rc;
+}

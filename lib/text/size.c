@@ -1,7 +1,9 @@
 /* Sizes as people type them on a command line ("2G", "700M", "4096"): the
  * one parser, for smz-pack's --max-size, --max-entry-size and --split and
- * smz split --size (smz/util.h). */
+ * smz split --size; and sizes as people read them (smz-pack's summary).
+ * See smz/util.h. */
 #include <stdint.h>
+#include <stdio.h>
 #include "smz/util.h"
 
 smz_err smz_size_parse(const char *text, uint64_t *out)
@@ -33,4 +35,22 @@ smz_err smz_size_parse(const char *text, uint64_t *out)
         return SMZ_E_INVALID;
     *out = v << shift;
     return SMZ_OK;
+}
+
+const char *smz_size_text(uint64_t n, char out[SMZ_SIZE_TEXT])
+{
+    static const char *const unit[] = {"kB", "MB", "GB", "TB", "PB", "EB"};
+    if (n < 1000) {
+        snprintf(out, SMZ_SIZE_TEXT, "%llu bytes", (unsigned long long)n);
+        return out;
+    }
+    double v = (double)n;
+    int u = -1;
+    /* Up a unit before rounding would print 1000 (or 100.0 for 99.95). */
+    while (v >= 999.5 && u < 5) {
+        v /= 1000;
+        u++;
+    }
+    snprintf(out, SMZ_SIZE_TEXT, v < 99.95 ? "%.1f %s" : "%.0f %s", v, unit[u]);
+    return out;
 }

@@ -35,12 +35,12 @@ for i in $(seq 0 12); do
     check_grep "... naming the rule" "invalid path: " check.out
     check_fails "... with nothing raw on the terminal" grep -qP '[\x00-\x08\x0b-\x1f\x7f]' check.out
     "$SMZ" ls "badpath$i.smz" >ls.out 2>ls.err
-    check_eq "ls skips the bad row (status 1) and lists the rest ($i)" "$?:$(cat ls.out)" "1:good.html"
+    check_eq "ls skips the bad row (status 2: an archive that cannot be read whole) and lists the rest ($i)" "$?:$(cat ls.out)" "2:good.html"
     check_grep "... with a warning" "skipped a malformed entry" ls.err
 done
 "$SMZ" check badredirect.smz >check.out 2>&1
 check_grep "check fails on a redirect to ../evil.html" "redirect to an invalid path" check.out
-check_eq "cat of such a redirect fails" "$("$SMZ" cat badredirect.smz r >/dev/null 2>&1; echo $?)" 1
+check_eq "cat of such a redirect fails (status 2: an error)" "$("$SMZ" cat badredirect.smz r >/dev/null 2>&1; echo $?)" 2
 mkdir -p x1 && "$SMZ" extract badpath0.smz -o x1/out 2>x.err
 check "extract writes the good entries around a bad row" test -f x1/out/good.html
 check "... and nothing outside" test ! -e x1/evil.html -a ! -e evil.html
@@ -253,14 +253,14 @@ stop_server "$PID"
 # character and "cafe" with a combining accent are two paths in an archive,
 # but names go out in Unicode's composed form, so extract made one file of
 # the two (the later's bytes) or a tar with two members of one name (red
-# team); now the later is left out with a warning and exit status 1 ---
+# team); now the later is left out with a warning and exit status 2 ---
 mkdir -p nfc
 printf AAAA >"nfc/caf$(printf '\303\251')"
 printf BBBB >"nfc/cafe$(printf '\314\201')"
 "$SMZ_PACK" nfc -o nfc.smz --quiet
 check_eq "both spellings are entries of the archive" "$("$SMZ" ls nfc.smz | wc -l)" 2
 "$SMZ" extract nfc.smz -o nfc-out 2>nfc.err
-check_eq "extract of two names that become one exits 1" "$?" 1
+check_eq "extract of two names that become one exits 2 (an error)" "$?" 2
 check_grep "... saying which and why" "Unicode normalisation" nfc.err
 check_eq "... one file written" "$(ls nfc-out | wc -l)" 1
 "$SMZ" extract nfc.smz --format tar -o nfc.tar 2>/dev/null

@@ -152,7 +152,7 @@ for out, where in ((sys.argv[2], -1), (sys.argv[3], None)):
 PY
 for a in flipsum flipmid; do
     "$SMZ" cat "$a.smz" media/01.bin >"cat-$a.bin" 2>"cat-$a.err"
-    check_eq "smz cat of the entry in a damaged frame ($a) fails" "$?" 1
+    check_eq "smz cat of the entry in a damaged frame ($a) fails (status 2: an error)" "$?" 2
     check_grep "and says the archive is damaged" 'corrupt|damaged' "cat-$a.err"
 done
 check "smz cat stops before its last piece at a bad frame checksum" test "$(stat -c %s cat-flipsum.bin)" -lt $((16 << 20))

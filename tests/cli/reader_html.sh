@@ -48,11 +48,11 @@ check "writes no reader" test ! -e plain/smz-reader.html
 
 if [ "$(id -u)" = 0 ] && mkdir -p small && mount -t tmpfs -o size=1m tmpfs small 2>/dev/null; then
     "$SMZ" reader-html -o small/r.html 2>full.err
-    check_eq "a full disk fails reader-html" "$?" "1"
+    check_eq "a full disk fails reader-html" "$?" "2"
     check_grep "with a clear message" "No space left" full.err
     check_eq "and leaves nothing on the disk" "$(ls -A small | wc -l)" "0"
     "$SMZ_PACK" site -o small/one.smz --with-reader --quiet 2>full2.err
-    check_eq "a pack whose reader does not fit fails" "$?" "1"
+    check_eq "a pack whose reader does not fit fails" "$?" "2"
     check_grep "saying the archive is written, not the reader" "one.smz is written, but not the reader.*No space" full2.err
     check "and the archive is there and reads" "$SMZ" info small/one.smz
     check_eq "with no partial reader beside it" "$(find small -name 'smz-reader.html*' | wc -l)" "0"

@@ -164,7 +164,7 @@ hostile() { # NAME WANT (in stderr) then the file's bytes on stdin
     cat > hm/samizdat.json
     rm -f hm.smz
     timeout 60 "$SMZ_PACK" hm -o hm.smz --quiet 2>hm.err; rc=$?
-    if [ $rc -ne 1 ]; then bad "$1: exit status $rc (want 1): $(head -c 300 hm.err)"
+    if [ $rc -ne 2 ]; then bad "$1: exit status $rc (want 2: an error, smz(1) EXIT STATUS): $(head -c 300 hm.err)"
     elif ! grep -qF -- "$2" hm.err; then bad "$1: [$(head -c 300 hm.err)] lacks [$2]"
     elif [ -e hm.smz ]; then bad "$1: an archive was written"
     else ok "$1: $2"; fi

@@ -12,14 +12,18 @@ if [ ! -x "$MINISIGN" ]; then
     done_testing
 fi
 
-# expect_fail DESCRIPTION REGEX COMMAND...: the command exits 1 and its
-# output (stdout and stderr) matches REGEX.
-expect_fail() {
-    d=$1 re=$2; shift 2
+# expect_fail DESCRIPTION REGEX COMMAND...: the command exits 1 (the
+# answer no: a check or verification that fails) and its output (stdout and
+# stderr) matches REGEX; expect_error: the same with status 2 (an error: a
+# key that cannot be read or written).  smz(1), EXIT STATUS.
+expect_fail() { expect_status 1 "$@"; }
+expect_error() { expect_status 2 "$@"; }
+expect_status() {
+    want_rc=$1 d=$2 re=$3; shift 3
     "$@" >out.txt 2>&1
     rc=$?
-    if [ "$rc" -ne 1 ]; then
-        bad "$d: exit status $rc, want 1: $(head -c 400 out.txt)"
+    if [ "$rc" -ne "$want_rc" ]; then
+        bad "$d: exit status $rc, want $want_rc: $(head -c 400 out.txt)"
     elif ! grep -qE -- "$re" out.txt; then
         bad "$d: /$re/ not in: $(head -c 600 out.txt)"
     else
@@ -45,7 +49,7 @@ check_eq "smz keygen -W makes a key pair" "$?" 0
 check "... the public key is minisign's .pub format" test "$(head -c 19 our.pub)" = "untrusted comment: "
 ourid=$(sed -n 's/^key id //p' keygen.out)
 check "... and it prints the key id" test -n "$ourid"
-expect_fail "smz keygen refuses to overwrite a key" "already exists" "$SMZ" keygen -W -p our.pub -s our.key
+expect_error "smz keygen refuses to overwrite a key" "already exists" "$SMZ" keygen -W -p our.pub -s our.key
 "$MINISIGN" -G -W -p other.pub -s other.sec >/dev/null 2>&1
 msid=$(sed -n 's/^untrusted comment: minisign public key //p' ms.pub)
 
@@ -119,10 +123,10 @@ check "... minisign accepts the result" "$MINISIGN" -Vm e.smz -p enc.pub
 echo 'correct horse' | "$MINISIGN" -S -s enc.key -m u.smz -x u-enc.minisig >/dev/null 2>&1
 check_eq "minisign decrypts our encrypted key (password on stdin)" "$?" 0
 check "... and we verify what it signed" "$SMZ" verify u.smz --signature u-enc.minisig --key enc.pub
-SMZ_PASSWORD=wrong expect_fail "a wrong password is refused" "wrong password" \
+SMZ_PASSWORD=wrong expect_error "a wrong password is refused" "wrong password" \
     "$SMZ_PACK" site -o e2.smz --sign enc.key --quiet
 check_fails "... and nothing is written" test -e e2.smz
-expect_fail "no password and no terminal: a clear message" "no terminal to ask for its password" \
+expect_error "no password and no terminal: a clear message" "no terminal to ask for its password" \
     setsid -w "$SMZ_PACK" site -o e2.smz --sign enc.key --quiet </dev/null
 
 # --- what must fail, each with its own message ---
@@ -294,6 +298,6 @@ start_server srv2 lib
 curl -s "$URL" >lib2.html
 check_grep "without --trust, signed archives show their key id as not trusted" "data-signature=\"untrusted\" data-key-id=\"$msid\" data-trusted=\"no\"" lib2.html
 "$SMZ" serve lib --port 0 --trust bare.txt.nope >/dev/null 2>trust.err
-check_eq "a missing --trust file stops the server from starting" "$?" 1
+check_eq "a missing --trust file stops the server from starting (status 2)" "$?" 2
 check_grep "... with a message" "--trust bare.txt.nope" trust.err
 done_testing

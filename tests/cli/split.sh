@@ -17,13 +17,16 @@ size=$(stat -c %s whole.smz)
 
 # parts STEM: the parts of STEM, in order
 parts() { ls "$1".[0-9][0-9][0-9] 2>/dev/null; }
-# fails_with DESCRIPTION PATTERN COMMAND...: the command exits 1 and its
-# standard error matches PATTERN
-fails_with() {
-    d=$1 pat=$2; shift 2
+# fails_with DESCRIPTION PATTERN COMMAND...: the command exits 2 (an
+# error: smz(1), EXIT STATUS) and its standard error matches PATTERN;
+# check_says_no: the same with status 1 (smz check's answer no).
+fails_with() { fails_status 2 "$@"; }
+check_says_no() { fails_status 1 "$@"; }
+fails_status() {
+    want_rc=$1 d=$2 pat=$3; shift 3
     "$@" >fw.out 2>fw.err
     rc=$?
-    if [ "$rc" -eq 1 ] && grep -qE -- "$pat" fw.err; then ok "$d"; else bad "$d: status $rc, stderr: $(head -c 300 fw.err)"; fi
+    if [ "$rc" -eq "$want_rc" ] && grep -qE -- "$pat" fw.err; then ok "$d"; else bad "$d: status $rc, stderr: $(head -c 300 fw.err)"; fi
 }
 
 # --- smz split and smz join ---
@@ -200,7 +203,7 @@ fails_with "a truncated part is named" "b3/a.smz.002: 16284 bytes where the set 
     "$SMZ" info b3/a.smz
 
 broken b4; truncate -s -1 "b4/a.smz.$last"
-fails_with "a truncated last part is named" "b4/a.smz.$last: .*truncated" "$SMZ" check b4/a.smz
+check_says_no "a truncated last part is named" "b4/a.smz.$last: .*truncated" "$SMZ" check b4/a.smz
 
 # Sizes tell a swap, so it needs a last part shorter than the others: an
 # archive of a whole number of 16 KiB parts has none, then split at 15 KiB.

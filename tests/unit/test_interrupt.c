@@ -78,11 +78,10 @@ static void *stop_writer(void *p)
 /* Runs in the packing thread after each entry: at STOP_AT entries it lets
  * the other thread interrupt and waits (at most 10 s) until it has, so
  * that the interrupt lands in the middle of smz_pack_dir every time. */
-static void on_progress(void *ctx, uint64_t entries, uint64_t bytes)
+static void on_progress(void *ctx, const smz_progress *p)
 {
     stopper *s = ctx;
-    (void)bytes;
-    if (entries != STOP_AT)
+    if (p->phase != SMZ_PHASE_READING || p->entries != STOP_AT)
         return;
     atomic_store(&s->go, 1);
     for (int i = 0; i < 10000 && !atomic_load(&s->done); i++)
@@ -95,7 +94,7 @@ static void test_writer(void)
     stopper s;
     pthread_t t;
     smz_writer *w = NULL;
-    smz_writer_opts wo = {.threads = 2, .level = 1};
+    smz_writer_opts wo = {.threads = 2, .level = 1, .progress = on_progress, .progress_ctx = &s};
     int files_ok = mkdir("src", 0755) == 0 && mkdir("out", 0755) == 0;
     for (int i = 0; files_ok && i < N_FILES; i++) {
         char text[200];
@@ -109,7 +108,7 @@ static void test_writer(void)
     atomic_init(&s.done, 0);
     CHECK(smz_writer_new("out/a.smz", &wo, &w) == SMZ_OK, "a writer for out/a.smz");
     s.w = w;
-    smz_pack_opts po = {.articles = 0, .progress = on_progress, .ctx = &s};
+    smz_pack_opts po = {.articles = 0};
     pthread_create(&t, NULL, stop_writer, &s);
     smz_err rc = smz_pack_dir(w, "src", &po);
     atomic_store(&s.go, 1); /* let the thread end even if the pack did */

@@ -2,7 +2,8 @@
  * steps over valid text (smz__utf8_count, _offset, _last), ASCII case-blind
  * comparisons that leave other bytes alone (text/ascii.h), and
  * percent-encoding (text/url.h); and the one parser of sizes typed on a
- * command line (smz_size_parse, smz/util.h). */
+ * command line (smz_size_parse, smz/util.h) and their one printer
+ * (smz_size_text). */
 #include <stdint.h>
 #include <string.h>
 #include "check.h"
@@ -95,11 +96,29 @@ static void test_size(void)
     CHECK(smz_size_parse("4611686018427387905", &v) == SMZ_E_INVALID, "one more is not");
 }
 
+/* Sizes as people read them (smz-pack's summary). */
+static void test_size_text(void)
+{
+    static const struct {
+        uint64_t n;
+        const char *want;
+    } cases[] = {
+        {0, "0 bytes"},        {999, "999 bytes"},     {1000, "1.0 kB"},        {57344, "57.3 kB"},
+        {99949, "99.9 kB"},    {99950, "100 kB"},      {999499, "999 kB"},      {999500, "1.0 MB"},
+        {15700000, "15.7 MB"}, {1200000000, "1.2 GB"}, {UINT64_MAX, "18.4 EB"},
+    };
+    char out[SMZ_SIZE_TEXT];
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
+        CHECK(!strcmp(smz_size_text(cases[i].n, out), cases[i].want),
+              "%llu bytes read \"%s\" (got \"%s\")", (unsigned long long)cases[i].n, cases[i].want, out);
+}
+
 int main(void)
 {
     test_utf8_steps();
     test_ascii();
     test_url();
     test_size();
+    test_size_text();
     return CHECK_DONE();
 }
