@@ -366,6 +366,7 @@ static smz_err write_oldest(smz_writer *w)
         goto out;
     }
     w->st.clusters++;
+    w->st.cluster_bytes += j->out_len;
     rc = check_room(w, 0);
 out:
     job_free(j);
@@ -833,6 +834,7 @@ smz_err smz_writer_add_stream(smz_writer *w, const smz_writer_entry *e, smz_writ
     }
     w->large_clusters++;
     w->st.clusters++;
+    w->st.cluster_bytes += e->size;
     if ((rc = put_row(w, e->path, e->title, mime, cid, 0, e->size, NULL)) != SMZ_OK)
         goto out;
     smz_writer_entry titled = *e;

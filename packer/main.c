@@ -257,13 +257,20 @@ static void summary(FILE *f, const char *pre, const char *out, const smz_writer_
                  st->redirects == 1 ? "" : "s");
     fprintf(f, "%s%s: %llu entr%s%s, %s of content in an archive of %s", pre, out,
             (unsigned long long)st->entries, st->entries == 1 ? "y" : "ies", redir, in, arc);
-    if (st->archive_bytes > st->input_bytes)
+    if (st->archive_bytes > st->input_bytes) {
+        /* The overhead is what is not the compressed content: SQLite's
+         * tables and pages, the search index, the metadata and icon. */
+        uint64_t over_bytes = st->archive_bytes > st->cluster_bytes
+                                  ? st->archive_bytes - st->cluster_bytes
+                                  : 0;
+        char packed[SMZ_SIZE_TEXT];
+        smz_size_text(st->cluster_bytes, packed);
         fprintf(f,
-                ", made in %s.\nThe archive is larger than its content: every archive carries a fixed "
-                "overhead of about %s (its tables, search index, metadata and icon), which only a "
-                "small collection notices.\n",
-                dur(secs, d), smz_size_text(st->archive_bytes - st->input_bytes, over));
-    else
+                ", made in %s.\nThe archive is larger than its content: the content compresses to "
+                "%s, and every archive carries about %s more (its tables, search index, metadata and "
+                "icon), which only a small collection notices.\n",
+                dur(secs, d), packed, smz_size_text(over_bytes, over));
+    } else
         fprintf(f, " (%.0f%% of its size), made in %s.\n",
                 ceil(100.0 * (double)st->archive_bytes /
                      (double)(st->input_bytes ? st->input_bytes : 1)),

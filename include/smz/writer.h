@@ -173,6 +173,7 @@ void smz_writer_interrupt(smz_writer *w);
 
 typedef struct smz_writer_stats {
     uint64_t entries, redirects, input_bytes, clusters, archive_bytes;
+    uint64_t cluster_bytes; /* the clusters' bytes as stored (compressed) */
 } smz_writer_stats;
 void smz_writer_get_stats(const smz_writer *w, smz_writer_stats *st);
 
