@@ -30,6 +30,9 @@
 /* Metadata keys the writer manages itself. */
 #define SMZ_META_DIGEST "Digest"
 #define SMZ_META_UUID "UUID"
+/* The paths of the pages the packer generated (not the source's), one per
+ * line: not articles, not in the search index (docs/FORMAT.md). */
+#define SMZ_META_GENERATED "Generated"
 
 /* The tables every archive has, in creation order. */
 extern const char *const smz__schema_core[];

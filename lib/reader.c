@@ -1444,6 +1444,23 @@ static int64_t scalar(smz_reader *r, const char *sql, int *ok)
     return v;
 }
 
+/* The paths the metadata key Generated names (one a line, each once), as
+ * the table gen(p): the pages the packer made, which are no articles.  An
+ * archive without the key has none. */
+#define GENERATED_CTE                                                                                   \
+    "WITH RECURSIVE g(p, rest) AS (SELECT '', (SELECT CAST(value AS TEXT) || char(10) FROM "            \
+    "metadata WHERE key = 'Generated') UNION ALL SELECT substr(rest, 1, instr(rest, char(10)) - 1), "   \
+    "substr(rest, instr(rest, char(10)) + 1) FROM g WHERE rest <> ''), "                                \
+    "gen(p) AS (SELECT DISTINCT p FROM g WHERE p <> '') "
+
+/* An HTML page, whatever its parameters: text/html, text/html; charset=... */
+#define HTML_MIME_SQL "(m.name = 'text/html' OR m.name GLOB 'text/html[; ]*')"
+
+static int html_mime(const char *m)
+{
+    return !strncmp(m, "text/html", 9) && (!m[9] || m[9] == ';' || m[9] == ' ');
+}
+
 smz_err smz_reader_stats(smz_reader *r, smz_stats *st)
 {
     return smz__reader_stats(r, st, 1);
@@ -1502,6 +1519,21 @@ smz_err smz__reader_stats(smz_reader *r, smz_stats *st, int index_size)
     if (rc == SMZ_OK && src != SQLITE_DONE)
         rc = sqlfail(r, src, "counting MIME types");
     sqlite3_finalize(s);
+    for (size_t i = 0; rc == SMZ_OK && i < st->n_mimes; i++)
+        if (html_mime(st->mimes[i].mime))
+            st->articles += st->mimes[i].entries;
+    if (rc == SMZ_OK) {
+        uint64_t gen = (uint64_t)scalar(r,
+                                        GENERATED_CTE
+                                        "SELECT count(*) FROM gen JOIN entries e ON e.path = "
+                                        "gen.p JOIN mimetypes m ON m.id = e.mime WHERE "
+                                        "e.redirect IS NULL AND " HTML_MIME_SQL,
+                                        &ok);
+        if (!ok)
+            rc = fail(r, SMZ_E_CORRUPT, "cannot count the generated pages: %s", sqlite3_errmsg(r->db));
+        else
+            st->articles -= gen <= st->articles ? gen : st->articles;
+    }
     if (rc != SMZ_OK)
         smz_stats_free(st);
     return rc;
@@ -2034,8 +2066,10 @@ smz_err smz_reader_random(smz_reader *r, uint64_t seed, smz_entry **out)
     int ok = 1;
     if (r->n_articles < 0) {
         r->n_articles = scalar(r,
+                               GENERATED_CTE
                                "SELECT count(*) FROM entries e JOIN mimetypes m ON m.id = e.mime "
-                               "WHERE m.name = 'text/html' AND e.redirect IS NULL",
+                               "WHERE m.name = 'text/html' AND e.redirect IS NULL "
+                               "AND e.path NOT IN (SELECT p FROM gen)",
                                &ok);
         if (!ok)
             return sqlfail(r, sqlite3_errcode(r->db), "counting articles");
@@ -2044,9 +2078,11 @@ smz_err smz_reader_random(smz_reader *r, uint64_t seed, smz_entry **out)
         return fail(r, SMZ_E_NOTFOUND, "the archive has no HTML articles");
     sqlite3_stmt *s = NULL;
     int src = sqlite3_prepare_v2(r->db,
+                                 GENERATED_CTE
                                  "SELECT 0, e.path, e.title, m.name, e.redirect, e.size, e.cluster, "
                                  "e.offset FROM entries e JOIN mimetypes m ON m.id = e.mime "
-                                 "WHERE m.name = 'text/html' AND e.redirect IS NULL LIMIT 1 OFFSET ?",
+                                 "WHERE m.name = 'text/html' AND e.redirect IS NULL "
+                                 "AND e.path NOT IN (SELECT p FROM gen) LIMIT 1 OFFSET ?",
                                  -1, &s, NULL);
     if (src != SQLITE_OK)
         return sqlfail(r, src, "picking an article");

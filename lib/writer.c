@@ -860,7 +860,7 @@ static smz_err index_entry(smz_writer *w, const smz_writer_entry *e)
 {
     smz_err rc;
     int64_t id;
-    if (w->ins_fts && (e->text || (e->title && e->title[0]))) {
+    if (w->ins_fts && !e->unindexed && (e->text || (e->title && e->title[0]))) {
         size_t tl = e->text ? e->text_len : 0;
         id = w->next_id++;
         sqlite3_stmt *s = w->ins_text;

@@ -79,13 +79,14 @@ int cmd_info(int argc, char **argv)
         else
             printf("null");
         printf(", \"has_illustration\": %s, \"format_version\": %d, \"entries\": %llu, "
-               "\"redirects\": %llu, \"clusters\": %llu, \"content_bytes\": %llu, "
+               "\"redirects\": %llu, \"articles\": %llu, \"clusters\": %llu, \"content_bytes\": %llu, "
                "\"file_bytes\": %llu, \"index_bytes\": %llu, \"has_index\": %s, \"ratio\": %.4f, "
                "\"mime_types\": [",
                has_illus ? "true" : "false", st.format_version, (unsigned long long)st.entries,
-               (unsigned long long)st.redirects, (unsigned long long)st.clusters,
-               (unsigned long long)st.content_bytes, (unsigned long long)st.file_bytes,
-               (unsigned long long)st.index_bytes, st.has_index ? "true" : "false", ratio);
+               (unsigned long long)st.redirects, (unsigned long long)st.articles,
+               (unsigned long long)st.clusters, (unsigned long long)st.content_bytes,
+               (unsigned long long)st.file_bytes, (unsigned long long)st.index_bytes,
+               st.has_index ? "true" : "false", ratio);
         for (size_t i = 0; i < st.n_mimes; i++) {
             printf("%s{\"mime\": ", i ? ", " : "");
             cli_json_str(j, stdout, st.mimes[i].mime, -1);
@@ -105,6 +106,7 @@ int cmd_info(int argc, char **argv)
         printf("%-12s %d\n", "Format", st.format_version);
         printf("%-12s %llu (%llu redirects)\n", "Entries", (unsigned long long)st.entries,
                (unsigned long long)st.redirects);
+        printf("%-12s %llu\n", "Articles", (unsigned long long)st.articles);
         printf("%-12s %llu\n", "Clusters", (unsigned long long)st.clusters);
         printf("%-12s %.2f MB of content in a %.2f MB file (%.1f%%)\n", "Size",
                (double)st.content_bytes / 1e6, (double)st.file_bytes / 1e6, ratio * 100);

@@ -457,12 +457,11 @@ int reg_stats(registry *g, archive *a)
         return -1;
     }
     smz_reader_close(r);
-    uint64_t articles = 0, media = 0;
+    /* Articles as smz info counts them: HTML pages, less the generated ones. */
+    uint64_t articles = st.articles, media = 0;
     for (size_t i = 0; i < st.n_mimes; i++) {
         const char *m = st.mimes[i].mime;
-        if (!strncmp(m, "text/html", 9))
-            articles += st.mimes[i].entries;
-        else if (!strncmp(m, "image/", 6) || !strncmp(m, "audio/", 6) || !strncmp(m, "video/", 6))
+        if (!strncmp(m, "image/", 6) || !strncmp(m, "audio/", 6) || !strncmp(m, "video/", 6))
             media += st.mimes[i].entries;
     }
     pthread_mutex_lock(&g->lock);

@@ -168,6 +168,7 @@ typedef struct smz_stats {
     uint64_t stored_bytes;  /* sum of stored cluster sizes */
     uint64_t file_bytes;    /* size of the archive file */
     uint64_t index_bytes;   /* bytes of the full-text index tables (0: none) */
+    uint64_t articles;      /* HTML pages, less those the packer generated (metadata Generated) */
     int format_version;
     int has_index;
     size_t n_mimes;

@@ -98,7 +98,9 @@ smz_err smz_writer_scratch(smz_writer *w, int *fd);
 smz_err smz_writer_set_meta(smz_writer *w, const char *key, const void *value, size_t len);
 
 /* One entry.  Strings are UTF-8, copied by the writer.  text is the plain text
- * the search index gets (NULL: none); data may be NULL when size is 0. */
+ * the search index gets (NULL: none); data may be NULL when size is 0.
+ * unindexed 1 keeps the entry out of the search index even with a title or
+ * text (a page the packer generated: docs/FORMAT.md, metadata Generated). */
 typedef struct smz_writer_entry {
     const char *path;
     const char *title; /* NULL or "" for none */
@@ -107,6 +109,7 @@ typedef struct smz_writer_entry {
     size_t size;
     const char *text;
     size_t text_len;
+    int unindexed;
 } smz_writer_entry;
 
 /* Adds an entry.  A path added twice: the later one wins, with a warning. */

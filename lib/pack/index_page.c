@@ -7,11 +7,14 @@
  * have its own index.html needs none of it, so the list is dropped as soon
  * as one is packed.  The page itself is written by lib/article
  * (smz__article_index_html), sorted there in a fixed order, so the archive
- * stays reproducible. */
+ * stays reproducible.  The page is the collection's door, not one of its
+ * articles: it is left out of the search index and named in the metadata
+ * key Generated, so that counts of articles leave it out too. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "entry.h"
+#include "format.h"
 #include "article/article.h"
 #include "text/date.h"
 #include "text/utf8.h"
@@ -200,8 +203,10 @@ static smz_err pack_finish(smz_writer *w, const smz_pack_opts *o, const char *ti
                           .title = clean ? title : "Index",
                           .mime = "text/html",
                           .data = html,
-                          .size = strlen(html)};
-    if ((rc = smz_writer_add(w, &e)) != SMZ_OK) {
+                          .size = strlen(html),
+                          .unindexed = 1};
+    if ((rc = smz_writer_add(w, &e)) != SMZ_OK ||
+        (rc = smz_writer_set_meta(w, SMZ_META_GENERATED, e.path, strlen(e.path))) != SMZ_OK) {
         snprintf(err, errlen, "%s", smz_writer_errmsg(w));
         goto out;
     }
