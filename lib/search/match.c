@@ -258,15 +258,19 @@ typedef struct scan_ctx {
     int pos; /* positions seen */
     int overflow;
     int fail;
+    size_t body_end; /* bytes of the text's body (the snippet's) */
+    int body_pos;    /* positions starting in it */
 } scan_ctx;
 
 static int scan_cb(void *p, int tflags, const char *tok, int n, int s, int e)
 {
     scan_ctx *c = p;
-    (void)s;
     (void)e;
-    if (!(tflags & FTS5_TOKEN_COLOCATED) || c->pos == 0)
+    if (!(tflags & FTS5_TOKEN_COLOCATED) || c->pos == 0) {
         c->pos++;
+        if ((size_t)s < c->body_end)
+            c->body_pos = c->pos;
+    }
     if (c->pos > (1 << 28))
         return SQLITE_DONE;
     const smz_matcher *m = c->m;
@@ -330,11 +334,13 @@ static int phrase_at(const phrase *ph, const event *ev, size_t n, int pos)
     return 1;
 }
 
-/* Tokenizes TEXT, recording matched tokens in *SC. */
-static smz_err scan(const smz_matcher *m, const char *text, size_t len, scan_ctx *sc)
+/* Tokenizes TEXT, recording matched tokens in *SC; its first BODY bytes
+ * are the body. */
+static smz_err scan(const smz_matcher *m, const char *text, size_t len, size_t body, scan_ctx *sc)
 {
     memset(sc, 0, sizeof *sc);
     sc->m = m;
+    sc->body_end = body;
     if (!len || len > (size_t)0x7fffffff)
         return SMZ_OK;
     int src = m->api->xTokenize(m->tok, sc, FTS5_TOKENIZE_DOCUMENT, text, (int)len, scan_cb);
@@ -345,7 +351,8 @@ static smz_err scan(const smz_matcher *m, const char *text, size_t len, scan_ctx
     return SMZ_OK;
 }
 
-/* For each phrase, whether it occurs (FOUND), and its hits (HITS may be NULL). */
+/* For each phrase, whether it occurs (FOUND), and its hits in the body
+ * (HITS may be NULL). */
 static smz_err find_phrases(const smz_matcher *m, const scan_ctx *sc, int *found, hit **hits,
                             size_t *nhits)
 {
@@ -361,6 +368,8 @@ static smz_err find_phrases(const smz_matcher *m, const scan_ctx *sc, int *found
             found[p] = 1;
             if (!hits || ph->exclude)
                 break;
+            if (sc->ev[i].pos + ph->npos > sc->body_pos)
+                continue; /* set aside: no snippet shows it */
             if (*nhits == cap) {
                 cap = cap ? 2 * cap : 16;
                 hit *h = realloc(*hits, cap * sizeof *h);
@@ -622,7 +631,8 @@ out:
 }
 
 smz_err smz__matcher_check(smz_matcher *m, const char *title, size_t title_len, const char *text,
-                           size_t text_len, int complete, int *ok, int *decided, char **snippet)
+                           size_t text_len, size_t body_len, int complete, int *ok, int *decided,
+                           char **snippet)
 {
     smz_err rc = SMZ_E_NOMEM;
     scan_ctx st = {0}, sb = {0};
@@ -640,9 +650,11 @@ smz_err smz__matcher_check(smz_matcher *m, const char *title, size_t title_len, 
         text_len = 0;
     if (!title)
         title_len = 0;
-    if ((rc = scan(m, title, title_len, &st)) != SMZ_OK ||
+    if (!body_len || body_len > text_len)
+        body_len = text_len; /* all set aside, or no body given: the snippet shows what there is */
+    if ((rc = scan(m, title, title_len, title_len, &st)) != SMZ_OK ||
         (rc = find_phrases(m, &st, found, NULL, NULL)) != SMZ_OK ||
-        (rc = scan(m, text, text_len, &sb)) != SMZ_OK ||
+        (rc = scan(m, text, text_len, body_len, &sb)) != SMZ_OK ||
         (rc = find_phrases(m, &sb, found, snippet ? &hits : NULL, &nhits)) != SMZ_OK)
         goto out;
     int all = !st.overflow && !sb.overflow, excluded = 0;
@@ -670,8 +682,8 @@ smz_err smz__matcher_check(smz_matcher *m, const char *title, size_t title_len, 
     if (!*decided)
         goto done;
     *ok = all;
-    if (snippet && text_len > 0 &&
-        (rc = render(m, text, text_len, complete, hits, nhits, w, extra, snippet)) != SMZ_OK)
+    if (snippet && body_len > 0 &&
+        (rc = render(m, text, body_len, complete, hits, nhits, w, extra, snippet)) != SMZ_OK)
         goto out;
 done:
     rc = SMZ_OK;

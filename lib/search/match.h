@@ -48,7 +48,9 @@ int smz__matcher_needs_check(const smz_matcher *m);
 
 /* Checks a page given by its TITLE and body TEXT (either may be NULL with
  * length 0): *OK is 1 when every included term occurs in the title or the
- * text and no excluded one does.  With SNIPPET not NULL, *SNIPPET is a
+ * text and no excluded one does.  The snippet comes from the text's first
+ * BODY_LEN bytes (text/sink.h: the rest was set aside), or from all of it
+ * when BODY_LEN is 0 or over TEXT_LEN.  With SNIPPET not NULL, *SNIPPET is a
  * malloc'd NUL-terminated piece of the text as HTML (escaped, invalid UTF-8
  * as U+FFFD, matched words in <b>...</b>, "…" where it is cut, never
  * inside a character), or NULL when the text is empty: the earliest window
@@ -66,7 +68,8 @@ int smz__matcher_needs_check(const smz_matcher *m);
  * with more of the text; *OK and *SNIPPET are only set when it is 1.  With
  * COMPLETE 1, *DECIDED is always 1. */
 smz_err smz__matcher_check(smz_matcher *m, const char *title, size_t title_len, const char *text,
-                           size_t text_len, int complete, int *ok, int *decided, char **snippet);
+                           size_t text_len, size_t body_len, int complete, int *ok, int *decided,
+                           char **snippet);
 
 /* Frees M; M may be NULL. */
 void smz__matcher_free(smz_matcher *m);

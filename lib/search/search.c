@@ -417,11 +417,11 @@ typedef struct page_check {
     smz_err rc;
 } page_check;
 
-static int check_piece(void *ctx, const char *text, size_t len, int complete)
+static int check_piece(void *ctx, const char *text, size_t len, size_t body, int complete)
 {
     page_check *pc = ctx;
     int decided = 0;
-    pc->rc = smz__matcher_check(pc->m, pc->title, strlen(pc->title), text, len, complete, &pc->ok,
+    pc->rc = smz__matcher_check(pc->m, pc->title, strlen(pc->title), text, len, body, complete, &pc->ok,
                                 &decided, pc->snippet);
     return pc->rc != SMZ_OK || decided;
 }
@@ -437,7 +437,7 @@ static smz_err check_text(smz_matcher *m, const char *title, const unsigned char
     if (data)
         rc = smz__entry_text_scan(mime, data, n, TEXT_FIRST, check_piece, &pc);
     else
-        check_piece(&pc, "", 0, 1);
+        check_piece(&pc, "", 0, 0, 1);
     *ok = pc.ok;
     return rc == SMZ_OK ? pc.rc : rc;
 }

@@ -21,8 +21,9 @@ typedef struct collect {
     int nomem;
 } collect;
 
-static int collect_all(void *ctx, const char *text, size_t len, int complete)
+static int collect_all(void *ctx, const char *text, size_t len, size_t body, int complete)
 {
+    (void)body;
     collect *c = ctx;
     if (complete && !(c->text = malloc(len + 1))) {
         c->nomem = 1;
@@ -40,23 +41,25 @@ smz_err smz__entry_text_scan(const char *mime, const void *data, size_t size, si
                              smz_text_sink sink, void *ctx)
 {
     if (!smz__entry_has_text(mime)) {
-        sink(ctx, "", 0, 1);
+        sink(ctx, "", 0, 0, 1);
         return SMZ_OK;
     }
     if (is_html(mime)) {
         smz_err rc = smz__html_text_scan(data ? data : "", size, first, sink, ctx);
         if (rc == SMZ_E_TOOBIG) { /* over libxml2's limit: no text */
-            sink(ctx, "", 0, 1);
+            sink(ctx, "", 0, 0, 1);
             rc = SMZ_OK;
         }
         return rc;
     }
     const char *s = data ? data : "";
     size_t n = size > SMZ_ENTRY_TEXT_MAX ? smz__utf8_cut(s, size, SMZ_ENTRY_TEXT_MAX) : size;
-    for (size_t next = first; next && next < n; next *= SMZ_TEXT_GROWTH)
-        if (sink(ctx, s, smz_text_whole_words(s, next, 0), 0))
+    for (size_t next = first; next && next < n; next *= SMZ_TEXT_GROWTH) {
+        size_t piece = smz_text_whole_words(s, next, 0);
+        if (sink(ctx, s, piece, piece, 0))
             return SMZ_OK;
-    sink(ctx, s, n, 1);
+    }
+    sink(ctx, s, n, n, 1);
     return SMZ_OK;
 }
 

@@ -9,7 +9,15 @@
  * around it, so memory is linear in the output, not in the page, and a
  * page nested a million deep costs no stack.  Every byte that reaches the
  * output is re-decoded, so whatever libxml2 lets through, the result is
- * valid UTF-8. */
+ * valid UTF-8.
+ *
+ * The body text has two parts: the body proper, and the text set aside (a
+ * header, footer or caption inside the content, the "From the original" of
+ * an article page, the first <h1> when it is the page's title), which the
+ * index and the phrase checks read but snippets do not.  Set-aside text is
+ * kept in a second buffer and follows the body, after a newline, at the
+ * end: it is a block of its own, so moving it changes no token, only the
+ * order of blocks. */
 #include <libxml/HTMLparser.h>
 #include <libxml/parserInternals.h>
 #include <libxml/threads.h>
@@ -31,7 +39,8 @@ enum {
     K_SITEBAR = 16, /* header/footer: skipped outside sectioning content */
     K_H1 = 32,
     K_OPAQUE = 64, /* svg, math, template: a <title> or <h1> inside is not the page's */
-    K_TITLE = 128
+    K_TITLE = 128,
+    K_ASIDE = 256 /* indexed but set aside from the snippet's body */
 };
 
 /* Sorted by name (bsearch); the HTML parser gives names in lower case. */
@@ -60,9 +69,9 @@ static const struct element {
     {"dt", K_BLOCK},
     {"embed", K_SKIP},
     {"fieldset", K_BLOCK},
-    {"figcaption", K_BLOCK},
+    {"figcaption", K_BLOCK | K_ASIDE},
     {"figure", K_BLOCK},
-    {"footer", K_BLOCK | K_SITEBAR},
+    {"footer", K_BLOCK | K_SITEBAR | K_ASIDE},
     {"form", K_BLOCK},
     {"h1", K_BLOCK | K_H1},
     {"h2", K_BLOCK},
@@ -71,7 +80,7 @@ static const struct element {
     {"h5", K_BLOCK},
     {"h6", K_BLOCK},
     {"head", K_SKIP},
-    {"header", K_BLOCK | K_SITEBAR},
+    {"header", K_BLOCK | K_SITEBAR | K_ASIDE},
     {"hr", K_BLOCK},
     {"html", K_BLOCK},
     {"iframe", K_SKIP},
@@ -119,6 +128,12 @@ static const char *const nav_classes[] = {
     "headerlink",  "breadcrumb",  "breadcrumbs", "navbar",        "sidebar",
     "site-header", "site-footer", "skip-link",   "toc-nav",       "smz-label",
 };
+
+/* Classes of captions and of an article page's "From the original"
+ * (lib/article: p.caption, details.from-original), set aside as
+ * <figcaption> is, on a block or a cell only: text set aside must be
+ * separated from its neighbours, so that moving it changes no token. */
+static const char *const aside_classes[] = {"caption", "wp-caption-text", "from-original"};
 
 /* ARIA landmarks that mark the same things as nav, header and footer. */
 static const char *const nav_roles[] = {"navigation", "search", "banner", "contentinfo"};
@@ -320,6 +335,7 @@ static int tbuf_text(tbuf *b, const unsigned char *s, size_t len)
  * title's, one line with sectioning assumed so that a header inside counts. */
 typedef struct collector {
     tbuf b;
+    tbuf *also[2];   /* the body's set-aside and heading buffers, owed the same separators */
     int state;       /* 0: not started, 1: collecting, 2: done */
     int inline_only; /* block boundaries become spaces */
     size_t sections; /* sectioning elements open inside it */
@@ -338,8 +354,13 @@ typedef struct parse_state {
     int want_title;     /* the title and the h1s are wanted, not only the text */
     smz_text_sink sink; /* shown the text as it grows, when not NULL */
     void *sink_ctx;
-    size_t next; /* the body text's length at which the sink is next called */
-    int stopped; /* the sink said it had enough (or memory ran out) */
+    size_t next;     /* the body text's length at which the sink is next called */
+    tbuf aside;      /* the body's text set aside (see the top of this file) */
+    tbuf h1;         /* the body's first <h1>, until it ends: the title or not */
+    size_t aside_at; /* depth of the set-aside element open, 0: none */
+    size_t h1_at;    /* depth of that <h1> while open, 0: none */
+    int h1_seen;     /* the body's first <h1> was seen */
+    int stopped;     /* the sink said it had enough (or memory ran out) */
     int nomem;
     char *lang; /* the root's lang, when it looks like a language tag */
 } parse_state;
@@ -351,6 +372,14 @@ static void start_collecting(collector *c, size_t depth, int inline_only)
     c->inline_only = inline_only;
     c->sections = inline_only; /* a title's header is not the site's */
     c->skip = 0;
+}
+
+static void owe(collector *c, int sep)
+{
+    tbuf_owe(&c->b, sep);
+    for (int i = 0; i < 2; i++)
+        if (c->also[i])
+            tbuf_owe(c->also[i], sep);
 }
 
 /* An element opens: ATTS are checked for hiding only when it matters. */
@@ -371,7 +400,7 @@ static void enter(collector *c, int k, const xmlChar **atts, int *hid)
     if (k & K_SECTION)
         c->sections++;
     if (k & (K_BLOCK | K_CELL))
-        tbuf_owe(&c->b, (k & K_BLOCK) && !c->inline_only ? '\n' : ' ');
+        owe(c, (k & K_BLOCK) && !c->inline_only ? '\n' : ' ');
 }
 
 static void leave(collector *c, int k, size_t depth)
@@ -389,7 +418,7 @@ static void leave(collector *c, int k, size_t depth)
     if (k & K_SECTION)
         c->sections--;
     if (k & (K_BLOCK | K_CELL))
-        tbuf_owe(&c->b, (k & K_BLOCK) && !c->inline_only ? '\n' : ' ');
+        owe(c, (k & K_BLOCK) && !c->inline_only ? '\n' : ' ');
 }
 
 static char *lang_of(const xmlChar **atts)
@@ -400,6 +429,90 @@ static char *lang_of(const xmlChar **atts)
     size_t n = v ? strlen(v) : 0;
     int ok = smz__lang_tag_ok(v, n);
     return ok ? strndup(v, n) : NULL;
+}
+
+/* Whether a class of ATTS marks a caption (aside_classes). */
+static int aside_class(const xmlChar **atts)
+{
+    return has_word(attr(atts, "class"), aside_classes, sizeof aside_classes / sizeof aside_classes[0]);
+}
+
+/* Whether the title goes on after the LEN bytes it shares with the
+ * heading with a separator ("os \xE2\x80\x94 ... \xE2\x80\x94 Python 3.11
+ * documentation"): a space, then punctuation, a dash or a middle dot. */
+static int title_goes_on(const char *t, size_t tlen, size_t len)
+{
+    static const char *const seps[] = {"\xE2\x80\x93", "\xE2\x80\x94", "\xC2\xB7", "\xE2\x80\xA2",
+                                       "\xEF\xBD\x9C"};
+    if (len + 2 > tlen || t[len] != ' ')
+        return 0;
+    const char *r = t + len + 1;
+    size_t rn = tlen - len - 1;
+    if ((unsigned char)*r < 0x80)
+        return strchr("-|:/,;.~([", *r) != NULL;
+    for (size_t i = 0; i < sizeof seps / sizeof seps[0]; i++)
+        if (rn >= strlen(seps[i]) && !memcmp(r, seps[i], strlen(seps[i])))
+            return 1;
+    return 0;
+}
+
+/* Whether the body's first <h1>, just ended, is the page's title: its text
+ * is the <title>'s (block breaks read as spaces), or begins it before a
+ * separator; with no <title> before it, it is the title
+ * (smz__html_extract takes it as such). */
+static int h1_is_title(const parse_state *p)
+{
+    const tbuf *t = &p->c[C_TITLE].b, *h = &p->h1;
+    if (!h->len)
+        return 0;
+    if (!t->len)
+        return 1;
+    if (h->len > t->len)
+        return 0;
+    for (size_t i = 0; i < h->len; i++)
+        if ((h->p[i] == '\n' ? ' ' : h->p[i]) != t->p[i])
+            return 0;
+    return h->len == t->len || title_goes_on(t->p, t->len, h->len);
+}
+
+/* Bytes the body's three buffers may still take together. */
+static size_t body_room(const parse_state *p)
+{
+    size_t used = p->c[C_BODY].b.len + p->aside.len + p->h1.len;
+    return SMZ_HTML_MAX_TEXT > used ? SMZ_HTML_MAX_TEXT - used : 0;
+}
+
+/* Appends the text of SRC (collapsed already, '\n' between blocks) to DST
+ * and empties SRC. */
+static int tbuf_move(parse_state *p, tbuf *dst, tbuf *src)
+{
+    const char *s = src->p;
+    size_t n = src->len;
+    dst->max = dst->len + n + 1 + body_room(p);
+    for (size_t i = 0; i < n;) {
+        size_t k = i;
+        while (k < n && s[k] != '\n')
+            k++;
+        if (tbuf_text(dst, (const unsigned char *)s + i, k - i) != 0)
+            return -1;
+        if (k < n)
+            tbuf_owe(dst, '\n');
+        i = k + 1;
+    }
+    src->len = 0;
+    src->owed = 0;
+    if (src->p)
+        src->p[0] = 0;
+    return 0;
+}
+
+/* The body's first <h1> ended (or the page did): to the body, or set aside
+ * when it is the title. */
+static void h1_done(parse_state *p)
+{
+    p->h1_at = 0;
+    if (tbuf_move(p, h1_is_title(p) ? &p->aside : &p->c[C_BODY].b, &p->h1) != 0)
+        p->nomem = 1;
 }
 
 static void stop(parse_state *p)
@@ -428,14 +541,24 @@ static void on_start(void *ctx, const xmlChar *name, const xmlChar **atts)
     } else {
         for (int i = 0; i < C_COUNT; i++)
             enter(&c[i], k, atts, &hid);
+        collector *b = &c[C_BODY];
+        if (b->state == 1 && !b->skip) {
+            if (!p->aside_at && !p->h1_at &&
+                ((k & K_ASIDE) || ((k & (K_BLOCK | K_CELL)) && aside_class(atts))))
+                p->aside_at = p->depth;
+            else if ((k & K_H1) && !p->aside_at && !p->h1_at && !p->h1_seen)
+                p->h1_at = p->depth;
+            if (k & K_H1)
+                p->h1_seen = 1;
+        }
         /* The first <h1> the body text went into. */
         if ((k & K_H1) && c[C_BODY].state == 1 && !c[C_BODY].skip && c[C_H1_SEEN].state == 0 &&
             p->want_title)
             start_collecting(&c[C_H1_SEEN], p->depth, 1);
     }
+    if (!p->opaque && (k & K_TITLE) && c[C_TITLE].state == 0)
+        start_collecting(&c[C_TITLE], p->depth, 1); /* for the snippet's body too */
     if (p->want_title && !p->opaque) {
-        if ((k & K_TITLE) && c[C_TITLE].state == 0)
-            start_collecting(&c[C_TITLE], p->depth, 1);
         if ((k & K_H1) && c[C_H1_ANY].state == 0)
             start_collecting(&c[C_H1_ANY], p->depth, 1);
     }
@@ -453,8 +576,12 @@ static void on_end(void *ctx, const xmlChar *name)
         int k = elem_kind((const char *)name);
         if (k & K_OPAQUE && p->opaque)
             p->opaque--;
+        if (p->h1_at == p->depth)
+            h1_done(p);
         for (int i = 0; i < C_COUNT; i++)
             leave(&p->c[i], k, p->depth);
+        if (p->aside_at == p->depth)
+            p->aside_at = 0;
     }
     p->depth--;
 }
@@ -468,17 +595,23 @@ static void on_text(void *ctx, const xmlChar *s, int len)
         collector *c = &p->c[i];
         if (c->state != 1 || c->skip)
             continue;
-        if (tbuf_text(&c->b, s, (size_t)len) != 0) {
+        tbuf *dst = &c->b;
+        if (i == C_BODY) {
+            dst = p->h1_at ? &p->h1 : p->aside_at ? &p->aside : &c->b;
+            dst->max = dst->len + body_room(p);
+        }
+        if (tbuf_text(dst, s, (size_t)len) != 0) {
             p->nomem = 1;
             stop(p);
             return;
         }
-        if (c->b.full)
+        if (dst->full)
             c->state = 2; /* the body stops at its cap; the h1 seen stays the first one */
     }
     tbuf *b = &p->c[C_BODY].b;
     if (p->sink && b->len >= p->next && !p->stopped) {
-        if (p->sink(p->sink_ctx, b->p, smz_text_whole_words(b->p, b->len, b->owed != 0), 0))
+        size_t piece = smz_text_whole_words(b->p, b->len, b->owed != 0);
+        if (p->sink(p->sink_ctx, b->p, piece, piece, 0))
             stop(p);
         p->next = b->len * SMZ_TEXT_GROWTH;
     }
@@ -584,7 +717,36 @@ static void state_free(parse_state *p)
 {
     for (int i = 0; i < C_COUNT; i++)
         free(p->c[i].b.p);
+    free(p->aside.p);
+    free(p->h1.p);
     free(p->lang);
+}
+
+/* Puts the set-aside text after the body, past a newline, in the body's
+ * buffer, within its cap; *BODY gets the body's length. */
+static smz_err finish_body(parse_state *p, size_t *body)
+{
+    tbuf *b = &p->c[C_BODY].b;
+    if (p->h1_at)
+        h1_done(p); /* a page that ends inside it */
+    if (p->nomem)
+        return SMZ_E_NOMEM;
+    *body = b->len;
+    if (!p->aside.len)
+        return SMZ_OK;
+    size_t sep = b->len ? 1 : 0,
+           room = SMZ_HTML_MAX_TEXT > b->len + sep ? SMZ_HTML_MAX_TEXT - b->len - sep : 0;
+    size_t n = p->aside.len <= room ? p->aside.len : smz__utf8_cut(p->aside.p, p->aside.len, room);
+    if (!n)
+        return SMZ_OK;
+    if (tbuf_reserve(b, sep + n) != 0)
+        return SMZ_E_NOMEM;
+    if (sep)
+        b->p[b->len++] = '\n';
+    memcpy(b->p + b->len, p->aside.p, n);
+    b->len += n;
+    b->p[b->len] = 0;
+    return SMZ_OK;
 }
 
 static char *take(tbuf *b, size_t *len)
@@ -599,6 +761,8 @@ static void state_init(parse_state *p)
 {
     *p = (parse_state){0};
     p->c[C_BODY].b.max = SMZ_HTML_MAX_TEXT;
+    p->c[C_BODY].also[0] = &p->aside;
+    p->c[C_BODY].also[1] = &p->h1;
     for (int i = C_TITLE; i < C_COUNT; i++)
         p->c[i].b.max = SMZ_HTML_MAX_TITLE;
 }
@@ -610,6 +774,8 @@ smz_err smz__html_extract(const char *html, size_t len, smz_html_text *out)
     state_init(&p);
     p.want_title = 1;
     smz_err rc = parse(html, len, &p);
+    if (rc == SMZ_OK)
+        rc = finish_body(&p, &out->body_len);
     if (rc != SMZ_OK)
         goto out;
     /* <title>, else the first visible <h1>, else any <h1> (one in a
@@ -618,7 +784,7 @@ smz_err smz__html_extract(const char *html, size_t len, smz_html_text *out)
     if (!t->b.len)
         t = p.c[C_H1_SEEN].state ? &p.c[C_H1_SEEN] : &p.c[C_H1_ANY];
     rc = SMZ_E_NOMEM;
-    out->truncated = t->b.full || p.c[C_BODY].b.full;
+    out->truncated = t->b.full || p.c[C_BODY].b.full || p.aside.full || p.h1.full;
     if (!(out->lang = p.lang ? p.lang : strdup("")))
         goto out;
     p.lang = NULL;
@@ -641,9 +807,10 @@ smz_err smz__html_text_scan(const char *html, size_t len, size_t first, smz_text
     p.sink_ctx = ctx;
     p.next = first ? first : SIZE_MAX;
     smz_err rc = parse(html, len, &p);
-    if (rc == SMZ_OK && !p.stopped) {
+    size_t body = 0;
+    if (rc == SMZ_OK && !p.stopped && (rc = finish_body(&p, &body)) == SMZ_OK) {
         tbuf *b = &p.c[C_BODY].b;
-        sink(ctx, b->p ? b->p : "", b->len, 1);
+        sink(ctx, b->p ? b->p : "", b->len, body, 1);
     }
     state_free(&p);
     return rc;

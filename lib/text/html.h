@@ -24,7 +24,9 @@ typedef struct smz_html_text {
     char *text;  /* visible body text: spaces collapsed, '\n' between blocks */
     char *lang;  /* <html lang>, only if it looks like a language tag */
     size_t title_len, text_len;
-    int truncated; /* 1 when title or text was cut at its cap */
+    size_t body_len; /* text's first body_len bytes are the body; the rest, after a
+                      * newline, was set aside: header, footer, captions, the title's h1 */
+    int truncated;   /* 1 when title or text was cut at its cap */
 } smz_html_text;
 
 /* Parses the LEN bytes at HTML (any bytes; NULL is allowed when LEN is 0)
@@ -34,6 +36,10 @@ typedef struct smz_html_text {
  * template, svg, math, head, form controls, hidden elements, and repeated
  * navigation (nav; header and footer outside an article or section;
  * role="navigation" or "search"; the classes of common site generators).
+ * Set aside, after the body: header and footer inside an article or
+ * section, figcaption, class caption or from-original, and the first <h1>
+ * when it is the title (the <title>'s text, or its start before a
+ * separator such as " - " or an em dash).
  * Returns SMZ_OK, SMZ_E_TOOBIG when LEN is over INT_MAX (libxml2's limit),
  * or SMZ_E_NOMEM.  On error *OUT is left empty (all NULL) and owns nothing.
  * Unparseable input is not an error: it gives empty strings. */

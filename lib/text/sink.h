@@ -12,9 +12,13 @@
 
 /* Called with the first LEN bytes of the text (not NUL-terminated; valid
  * only during the call), cut after a whole word, or with all of it when
- * COMPLETE is 1 (then for the last time).  Returns nonzero when it needs no
- * more; it keeps its own result, and its errors, in CTX. */
-typedef int (*smz_text_sink)(void *ctx, const char *text, size_t len, int complete);
+ * COMPLETE is 1 (then for the last time).  The first BODY bytes (BODY <=
+ * LEN) are the page's body, where a snippet comes from; the rest, a newline
+ * then the text set aside (an HTML page's header, captions, footer and title
+ * heading: text/html.h), is searched but not shown.  A piece before the
+ * last is all body.  Returns nonzero when it needs no more; it keeps its own
+ * result, and its errors, in CTX. */
+typedef int (*smz_text_sink)(void *ctx, const char *text, size_t len, size_t body, int complete);
 
 /* The length of the first LEN bytes of S without a word that may go on
  * after them: cut back after the last white space, unless AT_BREAK says a

@@ -79,6 +79,55 @@ static void expect(const char *html, const char *title, const char *text, const 
     smz__html_text_free(&t);
 }
 
+/* The body (snippets) and the text set aside (searched, not shown). */
+static void expect_body(const char *html, const char *body, const char *aside, const char *what)
+{
+    smz_html_text t;
+    smz_err rc = ex(html, &t);
+    CHECK(rc == SMZ_OK && all_clean(&t), "%s: extracts clean text", what);
+    if (rc != SMZ_OK)
+        return;
+    size_t bl = strlen(body);
+    CHECK(t.body_len == bl && !memcmp(t.text, body, bl), "%s: body [%.*s] is [%s]", what,
+          (int)t.body_len, t.text, body);
+    const char *rest = t.text + t.body_len + (t.body_len && t.body_len < t.text_len);
+    CHECK(!strcmp(rest, aside), "%s: set aside [%s] is [%s]", what, rest, aside);
+    smz__html_text_free(&t);
+}
+
+static void test_body(void)
+{
+    expect_body("<html><head><title>Made up</title></head><body><header>Site Menu</header>"
+                "<nav>Home About</nav><main><article><header><p class=kicker>News</p><h1>Made up</h1>"
+                "<p class='meta source'>Daily Example · 28 January 2022</p></header>"
+                "<p>First paragraph.</p><figure><img src=a.jpg alt=''><figcaption>A photo "
+                "\xC2\xA9Getty Images</figcaption></figure><p>Second paragraph.</p>"
+                "<footer>Filed under: tests</footer></article></main><footer>(c) site</footer>",
+                "First paragraph.\nSecond paragraph.",
+                "News\nMade up\nDaily Example · 28 January 2022\nA photo \xC2\xA9Getty Images\nFiled "
+                "under: tests",
+                "header, figcaption and footer in an article are set aside, the site's left out");
+    expect_body("<title>Table Basics</title><div class=sect1><h1>Table Basics</h1><p>A table is</p>"
+                "<h1>Other</h1><p>more</p></div>",
+                "A table is\nOther\nmore", "Table Basics", "the first h1, equal to the title");
+    expect_body("<title>os \xE2\x80\x94 Files \xE2\x80\x94 Python 3.11 documentation</title>"
+                "<div class=body><h1>os \xE2\x80\x94 Files<a class=headerlink>\xC2\xB6</a></h1>"
+                "<p>Source code</p></div>",
+                "Source code", "os \xE2\x80\x94 Files",
+                "an h1 that begins the title before a separator");
+    expect_body("<title>Kinds of tables</title><h1>Kinds</h1><p>body</p>", "Kinds\nbody", "",
+                "an h1 that is not the title stays in the body");
+    expect_body("<title>T</title><p>one</p><p class=caption>Photo: Jane \xC2\xA9Getty</p><p>two</p>"
+                "<details class=from-original><summary class=smz-label>From the original</summary>"
+                "<ul><li>boilerplate line</li></ul></details>",
+                "one\ntwo", "Photo: Jane \xC2\xA9Getty\nboilerplate line",
+                "an article page's caption and From the original");
+    expect_body("<article><header><h1>Only a header</h1></header></article>", "", "Only a header",
+                "nothing but set-aside text");
+    expect_body("<p>word<span class=caption>joined</span>word</p>", "wordjoinedword", "",
+                "an inline caption class is not set aside: it would split a word");
+}
+
 static void test_real_pages(void)
 {
     size_t len;
@@ -125,8 +174,11 @@ static void test_real_pages(void)
               "Sphinx sidebar, related bars and footer are left out");
         CHECK(!strstr(t.text, "¶"), "Sphinx headerlink pilcrows are left out");
         CHECK(!strstr(t.text, "jQuery") && !strstr(t.text, "@media"), "scripts and styles left out");
-        CHECK(!strncmp(t.text, "os — Miscellaneous operating system interfaces", 40),
-              "Python text starts with the heading: [%.50s]", t.text);
+        CHECK(!strncmp(t.text, "Source code: Lib/os.py", 22),
+              "Python body starts after the heading: [%.50s]", t.text);
+        CHECK(t.body_len < t.text_len &&
+                  !strcmp(t.text + t.body_len, "\nos — Miscellaneous operating system interfaces"),
+              "the heading, the title's start, is set aside: [%.60s]", t.text + t.body_len);
         smz__html_text_free(&t);
         free(html);
     }
@@ -180,7 +232,7 @@ static void test_markup(void)
            "body", "head content is not text");
     expect("<header>Site name Menu</header><article><header><h1>Post</h1>by me</header><p>Words"
            "</p><footer>Tags: x</footer></article><footer>(c) site</footer>",
-           "Post", "Post\nby me\nWords\nTags: x", "site header/footer out, article's kept");
+           "Post", "Words\nPost\nby me\nTags: x", "site header/footer out, article's set aside");
     expect("<div role=navigation>a</div><div role='search'>b</div><div class='x navheader'>c</div>"
            "<div class=sphinxsidebar>d</div><div class=related>e</div><div class=FOOTER>f</div>"
            "<p>kept</p>",
@@ -188,7 +240,8 @@ static void test_markup(void)
     expect("<p hidden>h</p><p aria-hidden=true>a</p><p style='Display : None'>s</p>"
            "<p style='color:red'>red</p>",
            NULL, "red", "hidden elements left out");
-    expect("<h1>Head <em>line</em></h1><p>x</p>", "Head line", "Head line\nx", "title from h1");
+    expect("<h1>Head <em>line</em></h1><p>x</p>", "Head line", "x\nHead line",
+           "title from h1 (set aside: it is the title)");
     expect("<title> </title><header><h1>Site</h1></header><h1>Real</h1>", "Real", "Real",
            "empty title: first visible h1");
     expect("<header><h1>Only</h1></header><p>t", "Only", "t", "no visible h1: any h1");
@@ -398,15 +451,17 @@ typedef struct pieces {
     int prefixes_ok, complete_ok, completes;
 } pieces;
 
-static int piece(void *ctx, const char *text, size_t len, int complete)
+static int piece(void *ctx, const char *text, size_t len, size_t body, int complete)
 {
     pieces *p = ctx;
     p->calls++;
     if (complete) {
         p->completes++;
-        p->complete_ok = len == p->full_len && !memcmp(text, p->full, len);
+        p->complete_ok = len == p->full_len && !memcmp(text, p->full, len) && body <= len;
         return 1;
     }
+    if (body != len) /* a piece before the last is all body */
+        p->prefixes_ok = 0;
     /* A beginning of the whole text, longer than the last, ending a word. */
     if (len > p->full_len || memcmp(text, p->full, len) || len < p->last ||
         (len < p->full_len && p->full[len] != ' ' && p->full[len] != '\n' && len > 0 &&
@@ -449,6 +504,7 @@ static void test_scan(void)
 int main(void)
 {
     test_real_pages();
+    test_body();
     test_scan();
     test_markup();
     test_charsets();
