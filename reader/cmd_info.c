@@ -4,9 +4,9 @@
 #include "smz/verify.h"
 #include "cli.h"
 
-static const char *const keys[] = {"Name",      "Title", "Description", "Language", "Creator",
-                                   "Publisher", "Date",  "Tags",        "Source",   "License",
-                                   "MainPage",  "UUID",  "Digest",      NULL};
+static const char *const keys[] = {"Name",      "Title",     "Description", "Language", "Creator",
+                                   "Publisher", "Date",      "Tags",        "Source",   "License",
+                                   "MainPage",  "Generated", "UUID",        "Digest",   NULL};
 
 int cmd_info(int argc, char **argv)
 {

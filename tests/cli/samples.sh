@@ -219,6 +219,47 @@ check_grep "the publisher named in a line left out is found" "^000_" <("$SMZ" se
 "$SMZ" search s.smz winter olympics >snip.txt
 check_fails "the source line's items stay apart in snippets" grep -qE "Himalayatranslated|linli29|Himalaya[0-9]" snip.txt
 
+# --- the generated index page is no hit and no article (issue 20) ---
+check_fails "a search for China does not find the generated index page" sh -c "\"\$SMZ\" search s.smz China | grep -q '^index.html'"
+check_eq "... which finds the five articles" "$("$SMZ" search s.smz China --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["total"])')" 5
+check_fails "... nor does a suggestion" sh -c "\"\$SMZ\" suggest s.smz Human | grep -q index.html"
+check_eq "the archive names it as generated (metadata Generated)" "$(meta s.smz Generated)" "index.html"
+check_grep "smz info counts 5 articles" "^Articles +5$" <("$SMZ" info s.smz)
+check_eq "... and so does --json" "$("$SMZ" info --json s.smz | python3 -c 'import json,sys; print(json.load(sys.stdin)["articles"])')" 5
+check_eq "... as many as the index page lists" "$(index_rows s.smz | wc -l)" 5
+check_grep "a collection's own index.html stays searchable" "^index.html" <("$SMZ" search own.smz home)
+check_eq "... is not named generated" "$(meta own.smz Generated)" ""
+check_eq "... and counts as an article, as its article's page does" "$("$SMZ" info --json own.smz | python3 -c 'import json,sys; print(json.load(sys.stdin)["articles"])')" 2
+
+# --- snippets come from the body: no title, date line or caption glued in ---
+: >snips.txt
+for q in China rights Uyghur boycott Xinjiang "human rights" UN Getty Olympics; do
+    "$SMZ" search s.smz "$q" --json >>snips.txt
+done
+python3 - snips.txt >snip_bad.txt <<'PY'
+import json, re, sys
+text = open(sys.argv[1]).read()
+dec, i, n = json.JSONDecoder(), 0, 0
+month = "January|February|March|April|May|June|July|August|September|October|November|December"
+while i < len(text):
+    if text[i].isspace():
+        i += 1
+        continue
+    d, i = dec.raw_decode(text, i)
+    for h in d["results"]:
+        n += 1
+        s = re.sub("<[^>]+>", "", h["snippet"])
+        if re.search(r"\d{1,2} (%s) \d{4}" % month, s):
+            print("a date line:", h["path"], s[:120])
+        if "\u00a9" in s or "Getty" in s:
+            print("a photo credit:", h["path"], s[:120])
+        if h["path"].startswith("004_") and h["title"] in s:
+            print("the title:", h["path"], s[:120])
+print("snippets", n, file=sys.stderr)
+PY
+check_eq "snippets show no date line, title or photo credit" "$(cat snip_bad.txt)" ""
+check_grep "a word only in a caption still finds its page" "^001_" <("$SMZ" search s.smz Getty)
+
 # --- the front page smz serve shows ---
 . "$TOP/tests/browser/serve_common.sh"
 start_server srv s.smz
@@ -226,5 +267,7 @@ check "smz serve starts" test -n "$URL"
 loc=$(curl -s -o /dev/null -w '%{redirect_url}' "${URL}content/s/")
 check_eq "the collection's front page is the generated index" "$loc" "${URL}content/s/index.html"
 check "... served as packed" sh -c "curl -sf '${URL}raw/s/content/index.html' | cmp -s - index.html"
+check_grep "the library card counts 5 articles, as the index page lists" "<span>5 articles</span>" <(curl -s "$URL")
+check_eq "... and so does OPDS" "$(curl -s "${URL}catalog/v2/entries" | xmllint --xpath 'string(//*[local-name()="articleCount"])' -)" 5
 stop_server "$PID"
 done_testing
