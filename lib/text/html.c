@@ -13,7 +13,8 @@
  *
  * The body text has two parts: the body proper, and the text set aside (a
  * header, footer or caption inside the content, the "From the original" of
- * an article page, the first <h1> when it is the page's title), which the
+ * an article page, the body's first heading when it is the page's title
+ * (DocBook's pages head with an <h2>, Sphinx's with an <h1>)), which the
  * index and the phrase checks read but snippets do not.  Set-aside text is
  * kept in a second buffer and follows the body, after a newline, at the
  * end: it is a block of its own, so moving it changes no token, only the
@@ -40,7 +41,8 @@ enum {
     K_H1 = 32,
     K_OPAQUE = 64, /* svg, math, template: a <title> or <h1> inside is not the page's */
     K_TITLE = 128,
-    K_ASIDE = 256 /* indexed but set aside from the snippet's body */
+    K_ASIDE = 256, /* indexed but set aside from the snippet's body */
+    K_HEADING = 512
 };
 
 /* Sorted by name (bsearch); the HTML parser gives names in lower case. */
@@ -73,12 +75,12 @@ static const struct element {
     {"figure", K_BLOCK},
     {"footer", K_BLOCK | K_SITEBAR | K_ASIDE},
     {"form", K_BLOCK},
-    {"h1", K_BLOCK | K_H1},
-    {"h2", K_BLOCK},
-    {"h3", K_BLOCK},
-    {"h4", K_BLOCK},
-    {"h5", K_BLOCK},
-    {"h6", K_BLOCK},
+    {"h1", K_BLOCK | K_H1 | K_HEADING},
+    {"h2", K_BLOCK | K_HEADING},
+    {"h3", K_BLOCK | K_HEADING},
+    {"h4", K_BLOCK | K_HEADING},
+    {"h5", K_BLOCK | K_HEADING},
+    {"h6", K_BLOCK | K_HEADING},
     {"head", K_SKIP},
     {"header", K_BLOCK | K_SITEBAR | K_ASIDE},
     {"hr", K_BLOCK},
@@ -356,10 +358,11 @@ typedef struct parse_state {
     void *sink_ctx;
     size_t next;     /* the body text's length at which the sink is next called */
     tbuf aside;      /* the body's text set aside (see the top of this file) */
-    tbuf h1;         /* the body's first <h1>, until it ends: the title or not */
+    tbuf h1;         /* the body's first heading, until it ends: the title or not */
     size_t aside_at; /* depth of the set-aside element open, 0: none */
-    size_t h1_at;    /* depth of that <h1> while open, 0: none */
-    int h1_seen;     /* the body's first <h1> was seen */
+    size_t h1_at;    /* depth of that heading while open, 0: none */
+    int h1_seen;     /* the body's first heading was seen */
+    int head_is_h1;  /* that heading is an <h1> */
     int stopped;     /* the sink said it had enough (or memory ran out) */
     int nomem;
     char *lang; /* the root's lang, when it looks like a language tag */
@@ -456,9 +459,9 @@ static int title_goes_on(const char *t, size_t tlen, size_t len)
     return 0;
 }
 
-/* Whether the body's first <h1>, just ended, is the page's title: its text
- * is the <title>'s (block breaks read as spaces), or begins it before a
- * separator; with no <title> before it, it is the title
+/* Whether the body's first heading, just ended, is the page's title: its
+ * text is the <title>'s (block breaks read as spaces), or begins it before
+ * a separator; with no <title> before it, an <h1> is the title
  * (smz__html_extract takes it as such). */
 static int h1_is_title(const parse_state *p)
 {
@@ -466,7 +469,7 @@ static int h1_is_title(const parse_state *p)
     if (!h->len)
         return 0;
     if (!t->len)
-        return 1;
+        return p->head_is_h1;
     if (h->len > t->len)
         return 0;
     for (size_t i = 0; i < h->len; i++)
@@ -506,8 +509,8 @@ static int tbuf_move(parse_state *p, tbuf *dst, tbuf *src)
     return 0;
 }
 
-/* The body's first <h1> ended (or the page did): to the body, or set aside
- * when it is the title. */
+/* The body's first heading ended (or the page did): to the body, or set
+ * aside when it is the title. */
 static void h1_done(parse_state *p)
 {
     p->h1_at = 0;
@@ -546,9 +549,11 @@ static void on_start(void *ctx, const xmlChar *name, const xmlChar **atts)
             if (!p->aside_at && !p->h1_at &&
                 ((k & K_ASIDE) || ((k & (K_BLOCK | K_CELL)) && aside_class(atts))))
                 p->aside_at = p->depth;
-            else if ((k & K_H1) && !p->aside_at && !p->h1_at && !p->h1_seen)
+            else if ((k & K_HEADING) && !p->aside_at && !p->h1_at && !p->h1_seen) {
                 p->h1_at = p->depth;
-            if (k & K_H1)
+                p->head_is_h1 = (k & K_H1) != 0;
+            }
+            if (k & K_HEADING)
                 p->h1_seen = 1;
         }
         /* The first <h1> the body text went into. */

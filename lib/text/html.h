@@ -37,8 +37,8 @@ typedef struct smz_html_text {
  * navigation (nav; header and footer outside an article or section;
  * role="navigation" or "search"; the classes of common site generators).
  * Set aside, after the body: header and footer inside an article or
- * section, figcaption, class caption or from-original, and the first <h1>
- * when it is the title (the <title>'s text, or its start before a
+ * section, figcaption, class caption or from-original, and the body's first
+ * heading (h1 to h6) when it is the title (the <title>'s text, or its start before a
  * separator such as " - " or an em dash).
  * Returns SMZ_OK, SMZ_E_TOOBIG when LEN is over INT_MAX (libxml2's limit),
  * or SMZ_E_NOMEM.  On error *OUT is left empty (all NULL) and owns nothing.

@@ -115,6 +115,12 @@ static void test_body(void)
                 "<p>Source code</p></div>",
                 "Source code", "os \xE2\x80\x94 Files",
                 "an h1 that begins the title before a separator");
+    expect_body("<title>5.1. Table Basics</title><div class=sect1><div class=titlepage><h2 class=title>"
+                "5.1. Table Basics</h2></div><p>A table</p><h2>Next</h2></div>",
+                "A table\nNext", "5.1. Table Basics",
+                "a DocBook page's first heading, an h2, is its title");
+    expect_body("<h2>Section</h2><p>text</p>", "Section\ntext", "",
+                "without a title, a first heading other than h1 stays in the body");
     expect_body("<title>Kinds of tables</title><h1>Kinds</h1><p>body</p>", "Kinds\nbody", "",
                 "an h1 that is not the title stays in the body");
     expect_body("<title>T</title><p>one</p><p class=caption>Photo: Jane \xC2\xA9Getty</p><p>two</p>"
@@ -139,8 +145,11 @@ static void test_real_pages(void)
         CHECK(!strcmp(t.title, "CREATE INDEX"), "PostgreSQL title is [%s]", t.title);
         CHECK(all_clean(&t), "PostgreSQL page text is clean");
         CHECK(!strcmp(t.lang, ""), "PostgreSQL page has no lang [%s]", t.lang);
-        CHECK(!strncmp(t.text, "CREATE INDEX\nCREATE INDEX — define a new index\nSynopsis\nCREATE", 60),
-              "text starts at the content, not the navigation header: [%.60s]", t.text);
+        CHECK(!strncmp(t.text, "CREATE INDEX — define a new index\nSynopsis\nCREATE", 48),
+              "text starts at the content, not the navigation header nor the title's h2: [%.60s]",
+              t.text);
+        CHECK(!strcmp(t.text + t.body_len, "\nCREATE INDEX"),
+              "the h2 that is the title is set aside: [%.60s]", t.text + t.body_len);
         CHECK(strstr(t.text, "constructs an index on the specified column(s) of the specified "
                              "relation") != NULL,
               "body text is there, white space collapsed");
