@@ -1444,17 +1444,76 @@ static int64_t scalar(smz_reader *r, const char *sql, int *ok)
     return v;
 }
 
-/* The paths the metadata key Generated names (one a line, each once), as
- * the table gen(p): the pages the packer made, which are no articles.  An
- * archive without the key has none. */
-#define GENERATED_CTE                                                                                   \
-    "WITH RECURSIVE g(p, rest) AS (SELECT '', (SELECT CAST(value AS TEXT) || char(10) FROM "            \
-    "metadata WHERE key = 'Generated') UNION ALL SELECT substr(rest, 1, instr(rest, char(10)) - 1), "   \
-    "substr(rest, instr(rest, char(10)) + 1) FROM g WHERE rest <> ''), "                                \
-    "gen(p) AS (SELECT DISTINCT p FROM g WHERE p <> '') "
-
 /* An HTML page, whatever its parameters: text/html, text/html; charset=... */
 #define HTML_MIME_SQL "(m.name = 'text/html' OR m.name GLOB 'text/html[; ]*')"
+
+/* Generated pages (metadata Generated: one path a line) are looked at up
+ * to this many lines: the packer names one; a longer list is not ours. */
+#define MAX_GENERATED 1000
+
+/* Whether line I of the N lines at L was given before it. */
+static int line_repeated(const char *v, const size_t *off, const size_t *len, size_t i)
+{
+    for (size_t k = 0; k < i; k++)
+        if (len[k] == len[i] && !memcmp(v + off[k], v + off[i], len[i]))
+            return 1;
+    return 0;
+}
+
+/* *N: how many HTML content entries the metadata key Generated names (each
+ * path once); *HAS_PATH (when PATH is not NULL): whether PATH is one of its
+ * lines.  An archive without the key has none. */
+static smz_err generated_pages(smz_reader *r, const char *path, uint64_t *n, int *has_path)
+{
+    char *v = NULL;
+    size_t vl = 0, off[MAX_GENERATED], len[MAX_GENERATED], nl = 0;
+    sqlite3_stmt *s = NULL;
+    *n = 0;
+    if (has_path)
+        *has_path = 0;
+    smz_err rc = smz_reader_meta(r, "Generated", &v, &vl);
+    if (rc != SMZ_OK && rc != SMZ_E_NOMEM && rc != SMZ_E_INTERRUPTED)
+        return SMZ_OK; /* absent, or a value smz check reports: no page is taken for generated */
+    if (rc != SMZ_OK)
+        return rc;
+    for (size_t i = 0; i < vl && nl < MAX_GENERATED;) {
+        const char *e = memchr(v + i, '\n', vl - i);
+        size_t l = e ? (size_t)(e - (v + i)) : vl - i;
+        if (l) {
+            off[nl] = i;
+            len[nl++] = l;
+        }
+        i += l + 1;
+    }
+    int src = sqlite3_prepare_v2(r->db,
+                                 "SELECT 1 FROM entries e JOIN mimetypes m ON m.id = e.mime WHERE "
+                                 "e.path = ? AND e.redirect IS NULL AND " HTML_MIME_SQL,
+                                 -1, &s, NULL);
+    if (src != SQLITE_OK) {
+        rc = sqlfail(r, src, "counting the generated pages");
+        goto out;
+    }
+    for (size_t i = 0; i < nl; i++) {
+        if (has_path && strlen(path) == len[i] && !memcmp(path, v + off[i], len[i]))
+            *has_path = 1;
+        if (line_repeated(v, off, len, i))
+            continue;
+        sqlite3_reset(s);
+        sqlite3_bind_text(s, 1, v + off[i], (int)len[i], SQLITE_STATIC);
+        src = sqlite3_step(s);
+        if (src == SQLITE_ROW)
+            ++*n;
+        else if (src != SQLITE_DONE) {
+            rc = sqlfail(r, src, "counting the generated pages");
+            goto out;
+        }
+    }
+    rc = SMZ_OK;
+out:
+    sqlite3_finalize(s);
+    free(v);
+    return rc;
+}
 
 static int html_mime(const char *m)
 {
@@ -1522,18 +1581,9 @@ smz_err smz__reader_stats(smz_reader *r, smz_stats *st, int index_size)
     for (size_t i = 0; rc == SMZ_OK && i < st->n_mimes; i++)
         if (html_mime(st->mimes[i].mime))
             st->articles += st->mimes[i].entries;
-    if (rc == SMZ_OK) {
-        uint64_t gen = (uint64_t)scalar(r,
-                                        GENERATED_CTE
-                                        "SELECT count(*) FROM gen JOIN entries e ON e.path = "
-                                        "gen.p JOIN mimetypes m ON m.id = e.mime WHERE "
-                                        "e.redirect IS NULL AND " HTML_MIME_SQL,
-                                        &ok);
-        if (!ok)
-            rc = fail(r, SMZ_E_CORRUPT, "cannot count the generated pages: %s", sqlite3_errmsg(r->db));
-        else
-            st->articles -= gen <= st->articles ? gen : st->articles;
-    }
+    uint64_t gen = 0;
+    if (rc == SMZ_OK && (rc = generated_pages(r, NULL, &gen, NULL)) == SMZ_OK)
+        st->articles -= gen <= st->articles ? gen : st->articles;
     if (rc != SMZ_OK)
         smz_stats_free(st);
     return rc;
@@ -2066,10 +2116,8 @@ smz_err smz_reader_random(smz_reader *r, uint64_t seed, smz_entry **out)
     int ok = 1;
     if (r->n_articles < 0) {
         r->n_articles = scalar(r,
-                               GENERATED_CTE
                                "SELECT count(*) FROM entries e JOIN mimetypes m ON m.id = e.mime "
-                               "WHERE m.name = 'text/html' AND e.redirect IS NULL "
-                               "AND e.path NOT IN (SELECT p FROM gen)",
+                               "WHERE m.name = 'text/html' AND e.redirect IS NULL",
                                &ok);
         if (!ok)
             return sqlfail(r, sqlite3_errcode(r->db), "counting articles");
@@ -2078,23 +2126,37 @@ smz_err smz_reader_random(smz_reader *r, uint64_t seed, smz_entry **out)
         return fail(r, SMZ_E_NOTFOUND, "the archive has no HTML articles");
     sqlite3_stmt *s = NULL;
     int src = sqlite3_prepare_v2(r->db,
-                                 GENERATED_CTE
                                  "SELECT 0, e.path, e.title, m.name, e.redirect, e.size, e.cluster, "
                                  "e.offset FROM entries e JOIN mimetypes m ON m.id = e.mime "
-                                 "WHERE m.name = 'text/html' AND e.redirect IS NULL "
-                                 "AND e.path NOT IN (SELECT p FROM gen) LIMIT 1 OFFSET ?",
+                                 "WHERE m.name = 'text/html' AND e.redirect IS NULL LIMIT 1 OFFSET ?",
                                  -1, &s, NULL);
     if (src != SQLITE_OK)
         return sqlfail(r, src, "picking an article");
-    sqlite3_bind_int64(s, 1, (int64_t)(seed % (uint64_t)r->n_articles));
-    smz_err rc;
-    src = sqlite3_step(s);
-    if (src == SQLITE_ROW)
-        rc = entry_from_row(r, s, out);
-    else if (src == SQLITE_DONE)
+    /* A generated page (the index) is no article: the next one is taken
+     * instead, a few times at most (the packer generates one). */
+    smz_err rc = SMZ_E_NOTFOUND;
+    for (int64_t k = 0; k < r->n_articles && k < 16; k++) {
+        sqlite3_reset(s);
+        sqlite3_bind_int64(s, 1, (int64_t)((seed + (uint64_t)k) % (uint64_t)r->n_articles));
+        src = sqlite3_step(s);
+        if (src != SQLITE_ROW) {
+            rc = src == SQLITE_DONE ? fail(r, SMZ_E_NOTFOUND, "the archive has no HTML articles")
+                                    : sqlfail(r, src, "picking an article");
+            break;
+        }
+        uint64_t unused;
+        int gen = 0;
+        if ((rc = entry_from_row(r, s, out)) != SMZ_OK ||
+            (rc = generated_pages(r, (*out)->path, &unused, &gen)) != SMZ_OK || !gen)
+            break;
+        smz_entry_free(*out);
+        *out = NULL;
         rc = fail(r, SMZ_E_NOTFOUND, "the archive has no HTML articles");
-    else
-        rc = sqlfail(r, src, "picking an article");
+    }
+    if (rc != SMZ_OK) {
+        smz_entry_free(*out);
+        *out = NULL;
+    }
     sqlite3_finalize(s);
     return rc;
 }

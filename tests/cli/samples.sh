@@ -269,5 +269,8 @@ check_eq "the collection's front page is the generated index" "$loc" "${URL}cont
 check "... served as packed" sh -c "curl -sf '${URL}raw/s/content/index.html' | cmp -s - index.html"
 check_grep "the library card counts 5 articles, as the index page lists" "<span>5 articles</span>" <(curl -s "$URL")
 check_eq "... and so does OPDS" "$(curl -s "${URL}catalog/v2/entries" | xmllint --xpath 'string(//*[local-name()="articleCount"])' -)" 5
+picks=$(for _ in $(seq 1 30); do curl -s -o /dev/null -w '%{redirect_url}\n' "${URL}random?content=s"; done)
+check_eq "a random article is never the generated index" "$(grep -c 'index.html' <<<"$picks")" 0
+check "... but an article" grep -q '_[0-9a-f]*\.html$' <<<"$picks"
 stop_server "$PID"
 done_testing
