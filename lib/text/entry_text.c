@@ -65,11 +65,16 @@ smz_err smz__entry_text_scan(const char *mime, const void *data, size_t size, si
         return SMZ_OK;
     }
     char *decoded = NULL;
-    if (has_charset(mime)) {
+    int utf8 = has_charset(mime);
+    const char *cs = smz__mime_charset(mime);
+    /* Valid UTF-8 (most pages) is read where it is: a search reads only
+     * as much of a page as it needs, and a copy would cost the whole. */
+    if (utf8 && ((cs && !smz__charset_is_utf8(cs)) || (size >= 3 && !memcmp(data, "\xEF\xBB\xBF", 3)) ||
+                 !smz_utf8_valid(data, size))) {
         size_t n = 0;
         /* A page is decoded whole (its text is at most 4 MiB, its markup
          * may be more); a text only as far as its text is kept. */
-        smz_err rc = smz__charset_decode(smz__mime_charset(mime), data, size,
+        smz_err rc = smz__charset_decode(cs, data, size,
                                          is_html(mime) ? (size > INT_MAX ? INT_MAX : size * 3 + 16)
                                                        : SMZ_ENTRY_TEXT_MAX,
                                          &decoded, &n);
@@ -79,8 +84,8 @@ smz_err smz__entry_text_scan(const char *mime, const void *data, size_t size, si
         size = n;
     }
     if (is_html(mime)) {
-        smz_err rc = decoded ? smz__html_text_scan_utf8(decoded, size, first, sink, ctx)
-                             : smz__html_text_scan(data ? data : "", size, first, sink, ctx);
+        smz_err rc = utf8 ? smz__html_text_scan_utf8(data ? data : "", size, first, sink, ctx)
+                          : smz__html_text_scan(data ? data : "", size, first, sink, ctx);
         if (rc == SMZ_E_TOOBIG) { /* over libxml2's limit: no text */
             sink(ctx, "", 0, 1);
             rc = SMZ_OK;
