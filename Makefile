@@ -7,7 +7,7 @@ DESTDIR ?=
 CC      ?= cc
 BUILD   ?= build
 BIN     ?= bin
-PKGS    := libzstd libarchive sqlite3 libsodium libxml-2.0 libcmark libmagic
+PKGS    := libzstd libarchive sqlite3 libsodium libxml-2.0 libcmark libmagic uchardet
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wswitch-enum -Wvla
 CFLAGS  ?= -O2 -g
 ALL_CFLAGS = -std=c11 -D_DEFAULT_SOURCE -D_GNU_SOURCE $(WARN) $(CFLAGS) -Iinclude \
@@ -186,7 +186,7 @@ WASM_ENV   := NODE_PATH=/usr/share/nodejs
 WASM_LIB_SRC := lib/cache.c lib/error.c lib/format.c lib/reader.c lib/split.c \
     $(addprefix lib/sign/,archive.c keys.c minisign.c util.c) \
     $(addprefix lib/search/,match.c query.c rank.c register.c search.c tokenizer.c) \
-    $(addprefix lib/text/,ascii.c date.c entry_text.c escape.c html.c json.c lang.c size.c url.c utf8.c) \
+    $(addprefix lib/text/,ascii.c charset.c date.c entry_text.c escape.c html.c json.c lang.c size.c url.c utf8.c) \
     lib/util/file.c lib/util/strbuf.c
 WASM_SRC   := $(WASM_LIB_SRC) $(filter-out server/server.c,$(SRV_SRC)) $(WEB_SRC)
 WASM_OBJ   := $(WASM_SRC:%.c=$(WASM)/obj/%.o)

@@ -2115,21 +2115,23 @@ smz_err smz_reader_random(smz_reader *r, uint64_t seed, smz_entry **out)
     *out = NULL;
     int ok = 1;
     if (r->n_articles < 0) {
-        r->n_articles = scalar(r,
-                               "SELECT count(*) FROM entries e JOIN mimetypes m ON m.id = e.mime "
-                               "WHERE m.name = 'text/html' AND e.redirect IS NULL",
-                               &ok);
+        r->n_articles =
+            scalar(r,
+                   "SELECT count(*) FROM entries e JOIN mimetypes m ON m.id = e.mime "
+                   "WHERE (m.name = 'text/html' OR m.name LIKE 'text/html;%') AND e.redirect IS NULL",
+                   &ok);
         if (!ok)
             return sqlfail(r, sqlite3_errcode(r->db), "counting articles");
     }
     if (r->n_articles <= 0)
         return fail(r, SMZ_E_NOTFOUND, "the archive has no HTML articles");
     sqlite3_stmt *s = NULL;
-    int src = sqlite3_prepare_v2(r->db,
-                                 "SELECT 0, e.path, e.title, m.name, e.redirect, e.size, e.cluster, "
-                                 "e.offset FROM entries e JOIN mimetypes m ON m.id = e.mime "
-                                 "WHERE m.name = 'text/html' AND e.redirect IS NULL LIMIT 1 OFFSET ?",
-                                 -1, &s, NULL);
+    int src = sqlite3_prepare_v2(
+        r->db,
+        "SELECT 0, e.path, e.title, m.name, e.redirect, e.size, e.cluster, "
+        "e.offset FROM entries e JOIN mimetypes m ON m.id = e.mime "
+        "WHERE (m.name = 'text/html' OR m.name LIKE 'text/html;%') AND e.redirect IS NULL LIMIT 1 OFFSET ?",
+        -1, &s, NULL);
     if (src != SQLITE_OK)
         return sqlfail(r, src, "picking an article");
     /* A generated page (the index) is no article: the next one is taken

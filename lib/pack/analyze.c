@@ -1,18 +1,36 @@
 /* What the packer learns from a file's bytes (see analyze.h): the title and
  * visible text of HTML pages (lib/text/html.c: libxml2's HTML parser,
  * scripts, styles and repeated navigation left out). */
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include "analyze.h"
+#include "text/charset.h"
 #include "text/entry_text.h"
 #include "text/html.h"
 #include "article/article.h"
 
-static smz_err analyze_html(const unsigned char *data, size_t len, int want_text, smz_analysis *out)
+/* A page's title and text, read as the reader reads them
+ * (text/entry_text.c): with a charset in its type MIME, its bytes decoded
+ * from it, else the bytes as they are. */
+static smz_err analyze_html(const char *mime, const unsigned char *data, size_t len, int want_text,
+                            smz_analysis *out)
 {
     smz_html_text t = {0};
-    smz_err rc = smz__html_extract((const char *)data, len, &t);
+    smz_err rc;
+    if (strstr(mime, "charset=")) {
+        char *u = NULL;
+        size_t ul = 0;
+        rc = smz__charset_decode(smz__mime_charset(mime), (const char *)data, len,
+                                 len > INT_MAX ? INT_MAX : len * 3 + 16, &u, &ul);
+        if (rc != SMZ_OK)
+            return rc;
+        rc = smz__html_extract_utf8(u, ul, &t);
+        free(u);
+    } else {
+        rc = smz__html_extract((const char *)data, len, &t);
+    }
     if (rc == SMZ_E_TOOBIG)
         return SMZ_OK; /* stored as it is, without a title */
     if (rc != SMZ_OK)
@@ -39,11 +57,24 @@ smz_err smz__analyze(const char *path, const char *mime, const unsigned char *da
         const char *slash = strrchr(path, '/');
         size_t pl = strlen(path);
         smz_article *a = NULL;
+        const char *cs = smz__mime_charset(mime);
+        char *u = NULL;
+        size_t ul = 0;
+        /* Not UTF-8: the renderer reads UTF-8, and the original stays as
+         * it came (its own entry). */
+        if (cs && !smz__charset_is_utf8(cs)) {
+            smz_err rc = smz__charset_decode(cs, (const char *)data, len, len * 3 + 16, &u, &ul);
+            if (rc != SMZ_OK)
+                return rc;
+            data = (const unsigned char *)u;
+            len = ul;
+        }
         smz_err rc = smz__article_render((const char *)data, len,
                                          pl > 3 && !strcasecmp(path + pl - 3, ".md")
                                              ? SMZ_ARTICLE_MARKDOWN
                                              : SMZ_ARTICLE_TEXT,
                                          slash ? slash + 1 : path, mtime, ao, &a);
+        free(u);
         if (rc != SMZ_OK)
             return rc;
         out->title = a->title;
@@ -59,11 +90,12 @@ smz_err smz__analyze(const char *path, const char *mime, const unsigned char *da
         /* The index gets the text of the page that is stored, which is what
          * the reader derives again for snippets (text/entry_text.h). */
         if (want_text)
-            return smz__entry_text("text/html", out->page, out->page_len, &out->text, &out->text_len);
+            return smz__entry_text("text/html; charset=utf-8", out->page, out->page_len, &out->text,
+                                   &out->text_len);
         return SMZ_OK;
     }
-    if (!strcmp(mime, "text/html") || !strcmp(mime, "application/xhtml+xml"))
-        return analyze_html(data, len, want_text, out);
+    if (smz__mime_is(mime, "text/html") || smz__mime_is(mime, "application/xhtml+xml"))
+        return analyze_html(mime, data, len, want_text, out);
     if (want_text)
         return smz__entry_text(mime, data, len, &out->text, &out->text_len);
     return SMZ_OK;

@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include "text/charset.h"
 #include "entry.h"
 #include "writer_priv.h"
 #include "order.h"
@@ -259,7 +260,11 @@ static int unwrap_http(unsigned char *data, size_t len, size_t *body, size_t *bl
                 v++;
             size_t l = strcspn(v, "; \t");
             if (l > 0 && l <= SMZ_MAX_MIME && !*mime) {
-                *mime = strndup(v, l);
+                /* The type, and the charset the header names when it is
+                 * one we know (text/charset.h): the packer records it. */
+                const char *cs = smz__mime_charset(v);
+                if (asprintf(mime, "%.*s%s%s", (int)l, v, cs ? "; charset=" : "", cs ? cs : "") < 0)
+                    *mime = NULL;
                 for (char *c = *mime; c && *c; c++)
                     *c = (char)((*c >= 'A' && *c <= 'Z') ? *c + 32 : *c);
             }

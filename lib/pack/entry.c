@@ -7,9 +7,12 @@
 #include <strings.h>
 #include "entry.h"
 #include "analyze.h"
+#include "charset.h"
 #include "article/article.h"
 #include "format.h"
 #include "smz/util.h"
+#include "text/charset.h"
+#include "text/utf8.h"
 #include "writer_priv.h"
 
 void smz__packer_warn(smz_packer *p, const char *fmt, ...)
@@ -116,24 +119,6 @@ static int is_page(const char *mime)
            (n == 21 && !strncmp(mime, "application/xhtml+xml", 21));
 }
 
-/* The MIME type an article's original is stored with: the one found for the
- * file, and for text or Markdown in valid UTF-8 (a BOM is valid) that type
- * with "; charset=utf-8", so that a browser that opens it from the page's
- * "original text" link reads it as the renderer did (without a charset,
- * Firefox does not guess UTF-8 for a page it fetched).  Other bytes (GBK,
- * Latin-1, ...) keep the bare type: their charset is not known.  Static or
- * MIME itself: nothing to free. */
-static const char *original_mime(const char *mime, const unsigned char *data, size_t len)
-{
-    if (!smz_utf8_valid((const char *)data, len))
-        return mime;
-    if (!strcmp(mime, "text/plain"))
-        return "text/plain; charset=utf-8";
-    if (!strcmp(mime, "text/markdown"))
-        return "text/markdown; charset=utf-8";
-    return mime;
-}
-
 /* Adds W's entry E; on failure p->err says why. */
 static smz_err add_entry(smz_packer *p, const smz_writer_entry *e)
 {
@@ -147,10 +132,21 @@ smz_err smz__packer_add(smz_packer *p, const char *rel, const unsigned char *dat
                         const char *mime, int64_t mtime)
 {
     smz_analysis an = {0};
-    char *page_path = NULL, *home = NULL, *original = NULL;
+    char *page_path = NULL, *home = NULL, *original = NULL, *typed = NULL;
     smz_err rc;
     if (!mime)
         mime = detect_mime(p, rel, data, len);
+    /* A text entry's type carries its charset (charset.h); a charset a
+     * WARC record's header named is in MIME already. */
+    if (smz__pack_mime_with_charset(mime,
+                                    smz__pack_is_text(mime)
+                                        ? smz__pack_charset(mime, smz__mime_charset(mime), data, len)
+                                        : NULL,
+                                    &typed) != SMZ_OK) {
+        rc = smz__packer_fail(p, SMZ_E_NOMEM, "out of memory");
+        goto out;
+    }
+    mime = typed;
     int article = p->articles && smz__is_article_path(rel);
     /* What the metadata file says about this file wins over what we find. */
     const smz_pack_article *given = smz__pack_meta_article(p->o->meta, rel);
@@ -199,10 +195,7 @@ smz_err smz__packer_add(smz_packer *p, const char *rel, const unsigned char *dat
          * entry, so suggestions and searches would give each article twice,
          * and smz ls --long would show two entries of one title.  Untitled
          * and unindexed, it is found through its page, which links to it. */
-        smz_writer_entry orig = {.path = rel,
-                                 .mime = original_mime(mime, data, len),
-                                 .data = data,
-                                 .size = len};
+        smz_writer_entry orig = {.path = rel, .mime = mime, .data = data, .size = len};
         if ((rc = add_entry(p, &orig)) != SMZ_OK)
             goto out;
         if (p->o->main_page && !strcmp(p->o->main_page, rel) &&
@@ -211,7 +204,7 @@ smz_err smz__packer_add(smz_packer *p, const char *rel, const unsigned char *dat
             goto out;
         }
         e.path = page_path;
-        e.mime = "text/html";
+        e.mime = "text/html; charset=utf-8";
         e.data = an.page;
         e.size = an.page_len;
     }
@@ -232,6 +225,7 @@ out:
     free(page_path);
     free(home);
     free(original);
+    free(typed);
     return rc;
 }
 
@@ -255,27 +249,45 @@ smz_err smz__packer_add_stream(smz_packer *p, const char *rel, uint64_t len, smz
                                void *ctx, const char *mime, int64_t mtime)
 {
     unsigned char head[65536];
+    char *typed = NULL;
     smz_err rc;
     (void)mtime;
+    size_t n = len < sizeof head ? (size_t)len : sizeof head;
+    int have_head = 0;
     if (!mime) {
-        size_t n = len < sizeof head ? (size_t)len : sizeof head;
         if ((rc = read(p->w, ctx, 0, head, n)) != SMZ_OK)
             return smz__packer_fail(p, rc, "%s", smz_writer_errmsg(p->w));
+        have_head = 1;
         mime = detect_mime(p, rel, head, n);
     }
+    /* A large text's charset is found from its first bytes. */
+    const char *cs = NULL;
+    if (smz__pack_is_text(mime) && !(cs = smz__mime_charset(mime))) {
+        if (!have_head && (rc = read(p->w, ctx, 0, head, n)) != SMZ_OK)
+            return smz__packer_fail(p, rc, "%s", smz_writer_errmsg(p->w));
+        cs = smz__pack_charset(mime, NULL, head, smz__utf8_cut((const char *)head, n, n));
+    }
+    if (smz__pack_mime_with_charset(mime, cs, &typed) != SMZ_OK)
+        return smz__packer_fail(p, SMZ_E_NOMEM, "out of memory");
     const smz_pack_article *given = smz__pack_meta_article(p->o->meta, rel);
     smz_writer_entry e = {.path = rel,
                           .title = given ? given->title : NULL,
-                          .mime = mime,
+                          .mime = typed,
                           .size = (size_t)len};
-    if ((rc = smz_writer_add_stream(p->w, &e, read, ctx)) != SMZ_OK)
-        return smz__packer_fail(p, rc, "%s", smz_writer_errmsg(p->w));
+    if ((rc = smz_writer_add_stream(p->w, &e, read, ctx)) != SMZ_OK) {
+        rc = smz__packer_fail(p, rc, "%s", smz_writer_errmsg(p->w));
+        goto out;
+    }
     if (is_page(e.mime) && (rc = smz__pack_index_add(p->o->index, p->o, e.path, e.title,
-                                                     given ? given->date : NULL, NULL)) != SMZ_OK)
-        return smz__packer_fail(p, rc, "out of memory");
+                                                     given ? given->date : NULL, NULL)) != SMZ_OK) {
+        rc = smz__packer_fail(p, rc, "out of memory");
+        goto out;
+    }
     p->entries++;
     p->bytes += len;
-    return SMZ_OK;
+out:
+    free(typed);
+    return rc;
 }
 
 smz_err smz__packer_redirect(smz_packer *p, const char *rel, const char *target)

@@ -201,7 +201,7 @@ static smz_err pack_finish(smz_writer *w, const smz_pack_opts *o, const char *ti
         clean = (unsigned char)*c >= 0x20 && *c != 0x7F;
     smz_writer_entry e = {.path = "index.html",
                           .title = clean ? title : "Index",
-                          .mime = "text/html",
+                          .mime = "text/html; charset=utf-8",
                           .data = html,
                           .size = strlen(html),
                           .unindexed = 1};

@@ -665,7 +665,7 @@ static void on_error(void *ctx, xmlErrorPtr e)
 /* Runs the parser over the LEN bytes at HTML with P's callbacks.  Returns
  * SMZ_OK, SMZ_E_TOOBIG (over libxml2's INT_MAX) or SMZ_E_NOMEM (then what
  * the collectors hold is incomplete and must not be used). */
-static smz_err parse(const char *html, size_t len, parse_state *p)
+static smz_err parse(const char *html, size_t len, int utf8, parse_state *p)
 {
     if (len > INT_MAX)
         return SMZ_E_TOOBIG;
@@ -685,8 +685,10 @@ static smz_err parse(const char *html, size_t len, parse_state *p)
     if (!g.ctxt)
         return SMZ_E_NOMEM;
     p->ctxt = g.ctxt;
+    /* Text decoded already (UTF8): a <meta charset> in it no longer says
+     * what its bytes are. */
     htmlCtxtUseOptions(g.ctxt, HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET |
-                                   HTML_PARSE_RECOVER);
+                                   HTML_PARSE_RECOVER | (utf8 ? HTML_PARSE_IGNORE_ENC : 0));
     xmlSAXHandler *sax = g.ctxt->sax;
     if (!sax) {
         htmlFreeParserCtxt(g.ctxt);
@@ -772,13 +774,13 @@ static void state_init(parse_state *p)
         p->c[i].b.max = SMZ_HTML_MAX_TITLE;
 }
 
-smz_err smz__html_extract(const char *html, size_t len, smz_html_text *out)
+static smz_err extract(const char *html, size_t len, int utf8, smz_html_text *out)
 {
     parse_state p;
     *out = (smz_html_text){0};
     state_init(&p);
     p.want_title = 1;
-    smz_err rc = parse(html, len, &p);
+    smz_err rc = parse(html, len, utf8, &p);
     if (rc == SMZ_OK)
         rc = finish_body(&p, &out->body_len);
     if (rc != SMZ_OK)
@@ -804,14 +806,25 @@ out:
     return rc;
 }
 
-smz_err smz__html_text_scan(const char *html, size_t len, size_t first, smz_text_sink sink, void *ctx)
+smz_err smz__html_extract(const char *html, size_t len, smz_html_text *out)
+{
+    return extract(html, len, 0, out);
+}
+
+smz_err smz__html_extract_utf8(const char *html, size_t len, smz_html_text *out)
+{
+    return extract(html, len, 1, out);
+}
+
+static smz_err text_scan(const char *html, size_t len, int utf8, size_t first, smz_text_sink sink,
+                         void *ctx)
 {
     parse_state p;
     state_init(&p);
     p.sink = sink;
     p.sink_ctx = ctx;
     p.next = first ? first : SIZE_MAX;
-    smz_err rc = parse(html, len, &p);
+    smz_err rc = parse(html, len, utf8, &p);
     size_t body = 0;
     if (rc == SMZ_OK && !p.stopped && (rc = finish_body(&p, &body)) == SMZ_OK) {
         tbuf *b = &p.c[C_BODY].b;
@@ -819,6 +832,17 @@ smz_err smz__html_text_scan(const char *html, size_t len, size_t first, smz_text
     }
     state_free(&p);
     return rc;
+}
+
+smz_err smz__html_text_scan(const char *html, size_t len, size_t first, smz_text_sink sink, void *ctx)
+{
+    return text_scan(html, len, 0, first, sink, ctx);
+}
+
+smz_err smz__html_text_scan_utf8(const char *html, size_t len, size_t first, smz_text_sink sink,
+                                 void *ctx)
+{
+    return text_scan(html, len, 1, first, sink, ctx);
 }
 
 void smz__html_init(void)

@@ -55,6 +55,13 @@ smz_err smz__html_extract(const char *html, size_t len, smz_html_text *out);
  * text. */
 smz_err smz__html_text_scan(const char *html, size_t len, size_t first, smz_text_sink sink, void *ctx);
 
+/* As smz__html_extract and smz__html_text_scan, for a page already
+ * decoded to UTF-8 from its charset (text/charset.h): the page's own
+ * <meta charset> no longer says what its bytes are and is not followed. */
+smz_err smz__html_extract_utf8(const char *html, size_t len, smz_html_text *out);
+smz_err smz__html_text_scan_utf8(const char *html, size_t len, size_t first, smz_text_sink sink,
+                                 void *ctx);
+
 /* Sets up the parser's shared state; call once before parsing on several
  * threads at once (parsing calls it too, which is enough on one thread). */
 void smz__html_init(void);

@@ -100,7 +100,7 @@ check_fails "... never an original" grep -q '\.txt' suggest.txt
 check_fails "the index page lists no original" grep -q 'href="[^"]*\.txt"' <("$SMZ" cat s.smz index.html)
 info_mimes=$("$SMZ" info --json s.smz | python3 -c 'import json,sys; print(" ".join("%s=%d" % (m["mime"], m["entries"]) for m in json.load(sys.stdin)["mime_types"]))')
 check_eq "smz info counts six pages (five articles and the index) and five originals" \
-    "$info_mimes" "text/html=6 text/plain; charset=utf-8=5"
+    "$info_mimes" "text/html; charset=utf-8=6 text/plain; charset=utf-8=5"
 
 # A main page named by an article's original is the page made of it, as
 # the redirect at NAME.txt made it before.
@@ -130,8 +130,8 @@ check "... and smz check passes" "$SMZ" check odd.smz
 mapfile -t odds < <(cd odd && find . -type f | sed 's|^\./||' | LC_ALL=C sort)
 check_eq "(nine odd originals)" "${#odds[@]}" 9
 every_way odd.smz odd odd "${odds[@]}"
-check_eq "a GBK original keeps the bare text/plain (its charset is not known)" "$(mime_of odd.smz gbk.txt)" "text/plain"
-check_eq "... and so does invalid UTF-8" "$(mime_of odd.smz invalid.txt)" "text/plain"
+check_eq "a GBK original gets its charset (found by uchardet)" "$(mime_of odd.smz gbk.txt)" "text/plain; charset=gb18030"
+check_eq "... and invalid UTF-8 the charset uchardet guesses" "$(mime_of odd.smz invalid.txt)" "text/plain; charset=windows-1252"
 check_eq "a Markdown original is text/markdown in UTF-8" "$(mime_of odd.smz front.md)" "text/markdown; charset=utf-8"
 check_eq "... its page has the front matter's title" "$(title_of odd.smz front.html)" "Front matter"
 check_eq "an empty original is stored, empty" "$("$SMZ" ls --long odd.smz | awk -F'\t' '$1 == "empty.txt" { print $3 }')" 0
@@ -258,7 +258,7 @@ PY
 "$SMZ_PACK" gbk.warc -o warc.smz --articles --quiet 2>warc.err
 wp=$("$SMZ" ls warc.smz | grep 'gbk\.txt$')
 check "a WARC source with --articles keeps the original" cmp -s <("$SMZ" cat warc.smz "$wp") odd/gbk.txt
-check_eq "... typed text/plain, its charset not being UTF-8" "$(mime_of warc.smz "$wp")" "text/plain"
+check_eq "... typed text/plain with the charset its HTTP header names" "$(mime_of warc.smz "$wp")" "text/plain; charset=gbk"
 check_grep "... beside its page" "$(original_link 'gbk\.txt')" <("$SMZ" cat warc.smz "${wp%.txt}.html")
 
 # --- archives made before: a redirect at NAME.txt to the page ---

@@ -50,7 +50,7 @@ check_eq "the Language is eng" "$(meta s.smz Language)" "eng"
 check "the default illustration is set" sh -c "\"$SMZ\" info --json s.smz | grep -q '\"has_illustration\": true'"
 check_fails "samizdat.json itself is not an entry" sh -c "\"$SMZ\" ls s.smz | grep -q samizdat"
 
-"$SMZ" ls --long s.smz | awk -F'\t' '$2 == "text/html" && $1 != "index.html" { print $1 "\t" $4 }' | sort > ls.tsv
+"$SMZ" ls --long s.smz | awk -F'\t' '$2 ~ /^text\/html(;|$)/ && $1 != "index.html" { print $1 "\t" $4 }' | sort > ls.tsv
 index_rows s.smz > rows.tsv
 check_eq "the index lists all five articles" "$(wc -l < rows.tsv)" "5"
 check_eq "... each once, with the titles smz ls --long shows" "$(cut -f1,2 rows.tsv | sort)" "$(cat ls.tsv)"

@@ -84,6 +84,10 @@ def main():
             f.write(f"redir/r{k}.html\tRedirect {k}\t{rng.choice(html_paths)}\n")
     with open(os.path.join(out, "expected.tsv"), "w") as f:
         for rel, mime, title in expected:
+            # smz-pack records a text's charset (FORMAT.md, Charsets): all
+            # of these are UTF-8.
+            if mime.startswith("text/"):
+                mime += "; charset=utf-8"
             f.write(f"{rel}\t{mime}\t{title}\n")
 
 main()

@@ -48,7 +48,7 @@ for k in range(a.clusters + a.media):
     ids.append(cid)
 pages = [r[0] for r in db.execute(
     "SELECT e.path FROM entries e JOIN mimetypes m ON m.id = e.mime "
-    "WHERE m.name = 'text/html' AND e.redirect IS NULL ORDER BY e.path")]
+    "WHERE m.name LIKE 'text/html%' AND e.redirect IS NULL ORDER BY e.path")]
 for i, p in enumerate(pages):
     db.execute("UPDATE entries SET cluster = ?, offset = 0, size = ? WHERE path = ?",
                (ids[i % a.clusters], a.size, p))

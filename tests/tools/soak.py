@@ -119,7 +119,7 @@ def prepare(smz, archives, queries_dir, pages, rng):
             if len(f) < 4:
                 continue
             entries += 1
-            if f[1] == "text/html":
+            if f[1].split(";")[0] == "text/html":
                 html.append(f[0])
                 if f[3]:
                     titles.append(f[3])
