@@ -1019,6 +1019,33 @@
         search(q.value.trim());
       }
     }
+    /* The title as text, the stretches MATCH gives ([start, length] in
+       characters, i.e. code points) in <mark>: text nodes only, as the
+       server's bar does (server/assets.c). */
+    function marked(li, title, match) {
+      var spans = Array.isArray(match) ? match.filter(Array.isArray) : [];
+      var k = 0, at = 0, run = '', on = false;
+      function flush() {
+        if (!run)
+          return;
+        var m = on ? li.appendChild(document.createElement('mark')) : li;
+        m.appendChild(document.createTextNode(run));
+        run = '';
+      }
+      for (var i = 0; i < title.length; at++) {
+        var c = title.codePointAt(i), w = c > 0xffff ? 2 : 1;
+        while (k < spans.length && !(at < (+spans[k][0]) + (+spans[k][1])))
+          k++;
+        var inside = k < spans.length && at >= +spans[k][0];
+        if (inside !== on) {
+          flush();
+          on = inside;
+        }
+        run += title.substr(i, w);
+        i += w;
+      }
+      flush();
+    }
     function renderList(words, data) {
       items = (data && data.results) || [];
       list.textContent = '';
@@ -1030,7 +1057,10 @@
         var li = document.createElement('li');
         li.id = 'smz-sugg-' + i;
         li.setAttribute('role', 'option');
-        li.textContent = it.title || it.path;
+        if (it.title)
+          marked(li, it.title, it.match);
+        else
+          li.textContent = it.path;
         list.appendChild(li);
       });
       var all = document.createElement('li');
