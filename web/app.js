@@ -1046,6 +1046,27 @@
       }
       flush();
     }
+    /* A long title whose first mark is past the list's edge starts a few
+       words before it instead (as the server's bar does). */
+    function fit(li) {
+      var m = li.querySelector('mark'), n, before = '';
+      if (!m || m.getBoundingClientRect().right <= li.getBoundingClientRect().right - 12)
+        return;
+      while ((n = li.firstChild) !== m) {
+        before += n.textContent;
+        li.removeChild(n);
+      }
+      var keep = before.slice(-24), sp = keep.indexOf(' ');
+      if (before.length > 24 && sp >= 0)
+        keep = keep.slice(sp + 1);
+      var skip = document.createElement('span');
+      skip.className = 'smz-skip';
+      skip.textContent = before.slice(0, before.length - keep.length);
+      li.insertBefore(skip, m);
+      li.insertBefore(document.createTextNode(keep), m);
+      li.className = 'smz-cut';
+      li.setAttribute('aria-label', li.textContent);
+    }
     function renderList(words, data) {
       items = (data && data.results) || [];
       list.textContent = '';
@@ -1072,6 +1093,8 @@
       list.hidden = false;
       q.setAttribute('aria-expanded', 'true');
       mark(-1);
+      for (var i = 0; i < items.length; i++)
+        fit(list.children[i]);
     }
     function suggest() {
       var words = q.value.trim(), my = ++seq, name = scopeName();
