@@ -47,6 +47,23 @@ static void put_snippet(const char *s, int tty)
     }
 }
 
+/* A suggestion's line on a terminal: its path, a tab, and its title with
+ * the stretches that matched the text typed in bold. */
+static void put_title(const smz_hit *h)
+{
+    size_t at = 0, len = strlen(h->title);
+    printf("%s\t", cli_t(h->path));
+    for (size_t k = 0; k < h->nmatch; k++) {
+        const smz_span *m = &h->match[k];
+        if (m->start < at || m->start > len || m->len > len - m->start)
+            break;
+        fputs(cli_tn(h->title + at, m->start - at), stdout);
+        printf("\033[1m%s\033[0m", cli_tn(h->title + m->start, m->len));
+        at = m->start + m->len;
+    }
+    printf("%s\n", cli_tn(h->title + at, len - at));
+}
+
 static int parse_count(const char *cmd, const char *opt, const char *v, size_t *out)
 {
     char *end;
@@ -74,9 +91,14 @@ static int run(int suggest, int argc, char **argv)
             fputs(usage, stdout);
             fputs(
                 suggest
-                    ? "Titles that start with PREFIX (case- and accent-insensitive; for Chinese,\n"
-                      "Japanese and Korean, titles holding the characters typed), best first.\n"
-                      "--limit N (default 10, at most 100); --json prints {\"total\":N,\"results\":[...]}.\n"
+                    ? "Titles holding the words of PREFIX anywhere, the last one as the start of a\n"
+                      "word (case- and accent-insensitive; for Chinese, Japanese and Korean, titles\n"
+                      "holding the characters typed), best first: the title that is PREFIX, titles\n"
+                      "that begin with it, titles whose first word matches, then the others.  On a\n"
+                      "terminal the matched words are in bold.\n"
+                      "--limit N (default 10, at most 100); --json prints {\"total\":N,\"results\":\n"
+                      "[{\"path\",\"title\",\"snippet\",\"score\",\"match\"}]}, \"match\" the matched\n"
+                      "stretches of the title as [start, length] in characters.\n"
                     : "Full-text search, best first: path, title and a snippet with the matched words\n"
                       "marked, then about how many pages match.  Words are ANDed; \"quoted phrase\",\n"
                       "prefix*, -excluded; everything else is taken literally.\n"
@@ -141,7 +163,14 @@ static int run(int suggest, int argc, char **argv)
             cli_json_str(j, stdout, h->title, -1);
             fputs(", \"snippet\": ", stdout);
             cli_json_str(j, stdout, h->snippet, -1);
-            printf(", \"score\": %.6g}", h->score);
+            printf(", \"score\": %.6g", h->score);
+            if (suggest) {
+                fputs(", \"match\": [", stdout);
+                for (size_t k = 0; k < h->nmatch; k++)
+                    printf("%s[%zu, %zu]", k ? ", " : "", h->match[k].cstart, h->match[k].clen);
+                putchar(']');
+            }
+            putchar('}');
         }
         printf("%s]%s}\n", res->n ? "\n" : "", res->partial ? ", \"partial\": true" : "");
         cli_json_free(j);
@@ -149,7 +178,10 @@ static int run(int suggest, int argc, char **argv)
         int tty = isatty(STDOUT_FILENO);
         for (size_t i = 0; i < res->n; i++) {
             const smz_hit *h = &res->hits[i];
-            printf("%s\t%s\n", cli_t(h->path), cli_t(h->title));
+            if (suggest && tty)
+                put_title(h);
+            else
+                printf("%s\t%s\n", cli_t(h->path), cli_t(h->title));
             if (!suggest && h->snippet[0]) {
                 fputs("    ", stdout);
                 put_snippet(h->snippet, tty);

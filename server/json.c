@@ -41,10 +41,14 @@ void json_hit(smz_strbuf *out, const char *path, const char *title, const char *
     smz_strbuf_add(out, "}", 1);
 }
 
-void json_sugg(smz_strbuf *out, const char *path, const char *title, const char *url)
+void json_sugg(smz_strbuf *out, const char *path, const char *title, const char *url,
+               const smz_span *match, size_t n)
 {
     member(out, "path", path, 1);
     member(out, "title", title, 0);
     member(out, "url", url, 0);
-    smz_strbuf_add(out, "}", 1);
+    smz_strbuf_adds(out, ",\"match\":[");
+    for (size_t i = 0; i < n; i++)
+        smz_strbuf_addf(out, "%s[%zu,%zu]", i ? "," : "", match[i].cstart, match[i].clen);
+    smz_strbuf_add(out, "]}", 2);
 }

@@ -7,6 +7,7 @@
 #ifndef SMZ_SERVER_JSON_H
 #define SMZ_SERVER_JSON_H
 
+#include "smz/search.h"
 #include "util/strbuf.h"
 
 /* S (NULL: "") as a JSON string literal. */
@@ -15,7 +16,10 @@ void json_str(smz_strbuf *out, const char *s);
  * not NULL, "content":... last. */
 void json_hit(smz_strbuf *out, const char *path, const char *title, const char *snippet, double score,
               const char *content);
-/* {"path":...,"title":...,"url":...} */
-void json_sugg(smz_strbuf *out, const char *path, const char *title, const char *url);
+/* {"path":...,"title":...,"url":...,"match":[[START,LEN],...]}: the N
+ * stretches of MATCH in characters (smz_span.cstart, clen), which the
+ * title's clean-up keeps (one character stays one). */
+void json_sugg(smz_strbuf *out, const char *path, const char *title, const char *url,
+               const smz_span *match, size_t n);
 
 #endif

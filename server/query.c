@@ -720,7 +720,8 @@ int h_suggest(req *q)
         url_entry(&u, q->s, a, res->hits[i].path, 0);
         if (i)
             smz_strbuf_adds(&b, ", ");
-        json_sugg(&b, res->hits[i].path, res->hits[i].title, smz_strbuf_str(&u));
+        json_sugg(&b, res->hits[i].path, res->hits[i].title, smz_strbuf_str(&u), res->hits[i].match,
+                  res->hits[i].nmatch);
         smz_strbuf_free(&u);
     }
     smz_strbuf_adds(&b, "]}\n");

@@ -1019,6 +1019,54 @@
         search(q.value.trim());
       }
     }
+    /* The title as text, the stretches MATCH gives ([start, length] in
+       characters, i.e. code points) in <mark>: text nodes only, as the
+       server's bar does (server/assets.c). */
+    function marked(li, title, match) {
+      var spans = Array.isArray(match) ? match.filter(Array.isArray) : [];
+      var k = 0, at = 0, run = '', on = false;
+      function flush() {
+        if (!run)
+          return;
+        var m = on ? li.appendChild(document.createElement('mark')) : li;
+        m.appendChild(document.createTextNode(run));
+        run = '';
+      }
+      for (var i = 0; i < title.length; at++) {
+        var c = title.codePointAt(i), w = c > 0xffff ? 2 : 1;
+        while (k < spans.length && !(at < (+spans[k][0]) + (+spans[k][1])))
+          k++;
+        var inside = k < spans.length && at >= +spans[k][0];
+        if (inside !== on) {
+          flush();
+          on = inside;
+        }
+        run += title.substr(i, w);
+        i += w;
+      }
+      flush();
+    }
+    /* A long title whose first mark is past the list's edge starts a few
+       words before it instead (as the server's bar does). */
+    function fit(li) {
+      var m = li.querySelector('mark'), n, before = '';
+      if (!m || m.getBoundingClientRect().right <= li.getBoundingClientRect().right - 12)
+        return;
+      while ((n = li.firstChild) !== m) {
+        before += n.textContent;
+        li.removeChild(n);
+      }
+      var keep = before.slice(-24), sp = keep.indexOf(' ');
+      if (before.length > 24 && sp >= 0)
+        keep = keep.slice(sp + 1);
+      var skip = document.createElement('span');
+      skip.className = 'smz-skip';
+      skip.textContent = before.slice(0, before.length - keep.length);
+      li.insertBefore(skip, m);
+      li.insertBefore(document.createTextNode(keep), m);
+      li.className = 'smz-cut';
+      li.setAttribute('aria-label', li.textContent);
+    }
     function renderList(words, data) {
       items = (data && data.results) || [];
       list.textContent = '';
@@ -1030,7 +1078,10 @@
         var li = document.createElement('li');
         li.id = 'smz-sugg-' + i;
         li.setAttribute('role', 'option');
-        li.textContent = it.title || it.path;
+        if (it.title)
+          marked(li, it.title, it.match);
+        else
+          li.textContent = it.path;
         list.appendChild(li);
       });
       var all = document.createElement('li');
@@ -1042,6 +1093,8 @@
       list.hidden = false;
       q.setAttribute('aria-expanded', 'true');
       mark(-1);
+      for (var i = 0; i < items.length; i++)
+        fit(list.children[i]);
     }
     function suggest() {
       var words = q.value.trim(), my = ++seq, name = scopeName();

@@ -17,6 +17,15 @@
 extern "C" {
 #endif
 
+/* A stretch of a title (smz_hit.match): START and LEN count bytes of its
+ * UTF-8, CSTART and CLEN the same stretch in characters (code points; a
+ * byte that is not UTF-8 counts as one, as it becomes one U+FFFD in JSON),
+ * the unit of "match" in the JSON of `smz suggest` and of /suggest. */
+typedef struct smz_span {
+    size_t start, len;
+    size_t cstart, clen;
+} smz_span;
+
 typedef struct smz_hit {
     const char *path;
     const char *title;
@@ -24,6 +33,12 @@ typedef struct smz_hit {
      * wrapped in <b>...</b>, "…" where it is cut.  "" for suggestions. */
     const char *snippet;
     double score; /* higher is better */
+    /* Suggestions: why the title was suggested, the NMATCH stretches of it
+     * made of words that match the text typed (whole words, or the CJK
+     * characters typed), in order and apart from each other; words past
+     * the title's 512th are not looked at.  NULL and 0 in search hits. */
+    const smz_span *match;
+    size_t nmatch;
 } smz_hit;
 
 typedef struct smz_results {
@@ -52,8 +67,21 @@ smz_err smz_search(smz_reader *r, const char *query, size_t limit, size_t offset
 smz_err smz_search_ex(smz_reader *r, const char *query, size_t limit, size_t offset, unsigned flags,
                       smz_results **out);
 
-/* Titles that start with PREFIX (case-, diacritic-insensitive; for CJK, the
- * titles containing the characters typed), best first, for autocomplete. */
+/* Titles for autocomplete: those holding every word of PREFIX (at most 256
+ * bytes of UTF-8, else SMZ_E_TOOBIG or SMZ_E_INVALID) anywhere, as whole
+ * words but the last, which may begin a word unless a space or a CJK
+ * character ends PREFIX; case-, diacritic-insensitive, by stem in English
+ * archives (where the last word also finds the title words it begins:
+ * "diplomati" finds "diplomatic"); for CJK, the titles holding the
+ * characters typed.  One page per title, at most LIMIT (capped at 100),
+ * best first: the title that is PREFIX, then titles that begin with it,
+ * then those whose first word is PREFIX's first, then by how many of the
+ * words typed follow each other in the title as typed, titles where the
+ * last word typed is a whole word first, shorter titles (in characters)
+ * first, then by BM25 on the title (the score), title and path.  Each hit
+ * says in MATCH what of its title matched.  Bounded work: each of the two
+ * lookups (titles whose first word matches, then the others) ranks at
+ * most the first 2,000 titles the index gives and keeps its best 200. */
 smz_err smz_suggest(smz_reader *r, const char *prefix, size_t limit, smz_results **out);
 
 void smz_results_free(smz_results *res);

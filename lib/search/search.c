@@ -23,9 +23,11 @@
 #include <sqlite3.h>
 #include "smz/format.h"
 #include "smz/search.h"
+#include "format.h"
 #include "reader_priv.h"
 #include "search/match.h"
 #include "search/query.h"
+#include "search/titlematch.h"
 #include "search/tokenizer.h"
 #include "text/entry_text.h"
 #include "text/html.h"
@@ -33,9 +35,10 @@
 
 #define MAX_LIMIT 100
 #define MAX_OFFSET 10000
-#define EXACT_MAX 20   /* exact-title candidates looked at */
-#define CHECK_MAX 1000 /* pages checked for phrases per call */
-#define SUGGEST_CANDIDATES 200
+#define EXACT_MAX 20           /* exact-title candidates looked at */
+#define CHECK_MAX 1000         /* pages checked for phrases per call */
+#define SUGGEST_SCAN 2000      /* index rows ranked per suggestion step */
+#define SUGGEST_CANDIDATES 200 /* the best of them kept */
 #define SUGGEST_MAX_BYTES 256
 #define BUDGET_FACTOR 50 /* the search's step budget, in reader budgets */
 /* What one call may cost, whatever the archive claims (issue 16): bytes of
@@ -350,6 +353,7 @@ void smz_results_free(smz_results *res)
         free((char *)res->hits[i].path);
         free((char *)res->hits[i].title);
         free((char *)res->hits[i].snippet);
+        free((smz_span *)res->hits[i].match);
     }
     free(res->hits);
     free(res);
@@ -922,39 +926,135 @@ out:
 
 /* ---- suggestions ---- */
 
+/* A title found for the text typed, with what sorts it (smz_suggest's
+ * order, see smz/search.h). */
 typedef struct cand {
     char *path, *title;
-    int kind;    /* 2: the title is the prefix, 1: starts with it, 0: contains it */
-    double rank; /* smz_rank on the title, higher is better */
-    size_t order;
+    int kind;     /* 2: the title is the text typed, 1: begins with it, 0: holds it */
+    int first;    /* 1: its first word matches the first word typed */
+    int run;      /* words typed found one after another, as typed */
+    int whole;    /* 1: the last word typed is a whole word of it */
+    size_t chars; /* its length in characters */
+    double rank;  /* smz_rank on the title, higher is better */
+    smz_title_match m;
 } cand;
+
+typedef struct cands {
+    cand *c;
+    size_t n;
+} cands;
 
 static int cand_cmp(const void *a, const void *b)
 {
     const cand *x = a, *y = b;
     if (x->kind != y->kind)
         return y->kind - x->kind;
-    size_t xl = strlen(x->title), yl = strlen(y->title);
-    if (xl != yl)
-        return xl < yl ? -1 : 1;
+    if (x->first != y->first)
+        return y->first - x->first;
+    if (x->m.run != y->m.run)
+        return y->m.run - x->m.run;
+    if (x->m.whole != y->m.whole)
+        return y->m.whole - x->m.whole;
+    if (x->chars != y->chars)
+        return x->chars < y->chars ? -1 : 1;
+    if (x->rank != y->rank)
+        return x->rank > y->rank ? -1 : 1;
     int c = strcmp(x->title, y->title);
-    if (c)
-        return c;
-    return x->order < y->order ? -1 : x->order > y->order;
+    return c ? c : strcmp(x->path, y->path);
+}
+
+/* Appends to OUT the FTS5 literals of T's tokens FROM..TO-1 of TEXT,
+ * ANDed, with '*' after the last when it is T's prefix. */
+static void put_typed(sqlite3_str *out, const smz_typed *t, const char *text, int from, int to,
+                      int prefix)
+{
+    for (int i = from; i < to; i++) {
+        size_t start, len;
+        smz__typed_token(t, i, &start, &len);
+        if (i > from)
+            sqlite3_str_appendchar(out, 1, ' ');
+        put_literal(out, text + start, (int)len);
+    }
+    if (prefix && to == smz__typed_count(t))
+        sqlite3_str_appendchar(out, 1, '*');
+}
+
+/* The titles EXPR matches: the index's first SUGGEST_SCAN, ranked, the
+ * best SUGGEST_CANDIDATES of them appended to C with how they match.
+ * FIRST: they are the step of titles whose first word matches. */
+static smz_err suggest_step(smz_reader *r, tokenizer *tok, const smz_typed *typed, const toklist *want,
+                            int last_prefix, const char *expr, int first, cands *c)
+{
+    smz_err rc = SMZ_OK;
+    sqlite3_stmt *s = NULL;
+    int src =
+        sqlite3_prepare_v2(smz__reader_db(r),
+                           "WITH m(id, score) AS MATERIALIZED (SELECT rowid, smz_rank(search_title) "
+                           "FROM search_title WHERE search_title MATCH ?1 LIMIT ?2) "
+                           "SELECT t.path, e.title, m.score FROM m JOIN search_text t ON t.id = m.id "
+                           "JOIN entries e ON e.path = t.path "
+                           "WHERE e.redirect IS NULL AND e.title <> '' ORDER BY 3 DESC LIMIT ?3",
+                           -1, &s, NULL);
+    if (src == SQLITE_OK) {
+        sqlite3_bind_text(s, 1, expr, -1, SQLITE_STATIC);
+        sqlite3_bind_int(s, 2, SUGGEST_SCAN);
+        sqlite3_bind_int(s, 3, SUGGEST_CANDIDATES);
+        while (c->n < 2 * SUGGEST_CANDIDATES && (src = sqlite3_step(s)) == SQLITE_ROW) {
+            const char *path, *title;
+            if ((rc = row_path_title(r, s, &path, &title)) != SMZ_OK)
+                goto out;
+            /* A title longer than a writer may write is a damaged archive's. */
+            if (!path || !title || !smz_path_valid(path) || strlen(title) > SMZ_MAX_TITLE)
+                continue;
+            cand *k = &c->c[c->n];
+            memset(k, 0, sizeof *k);
+            if (!(k->path = strdup(path)) || !(k->title = strdup(title))) {
+                free(k->path);
+                rc = smz__reader_fail(r, SMZ_E_NOMEM, "out of memory");
+                goto out;
+            }
+            c->n++;
+            if ((rc = smz__typed_match(typed, title, &k->m)) != SMZ_OK) {
+                smz__reader_fail(r, rc, "matching a title: %s", smz_strerror(rc));
+                goto out;
+            }
+            double rank = sqlite3_column_double(s, 2);
+            k->rank = rank == rank ? rank : 0.0; /* never NaN: qsort needs an order */
+            k->kind = compare_title(tok, want, title, last_prefix);
+            k->first = first;
+            k->chars = smz__utf8_count(title, strlen(title));
+        }
+    }
+    if (src != SQLITE_DONE && src != SQLITE_ROW)
+        rc = smz__reader_sqlfail(r, src, "looking up titles");
+out:
+    sqlite3_finalize(s);
+    return rc;
+}
+
+/* How many different titles C has, counting up to MAX. */
+static size_t distinct_titles(const cands *c, size_t max)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < c->n && n < max; i++) {
+        size_t j = 0;
+        while (j < i && strcmp(c->c[j].title, c->c[i].title))
+            j++;
+        n += j == i;
+    }
+    return n;
 }
 
 smz_err smz_suggest(smz_reader *r, const char *prefix, size_t limit, smz_results **out)
 {
     smz_err rc;
     tokenizer tok = {0};
+    smz_typed *typed = NULL;
     sqlite3_str *e = NULL;
     char *expr = NULL;
-    sqlite3_stmt *s = NULL;
-    cand *c = NULL;
-    size_t nc = 0;
+    cands c = {0};
     toklist want = {0};
     smz_results *res = NULL;
-    sqlite3 *db = smz__reader_db(r);
     *out = NULL;
     if ((rc = search_begin(r)) != SMZ_OK)
         goto out;
@@ -983,21 +1083,15 @@ smz_err smz_suggest(smz_reader *r, const char *prefix, size_t limit, smz_results
         smz__utf8_next((const unsigned char *)prefix + i, len - i, &cp);
         last_prefix = cp > ' ' && cp != 0xA0 && cp != 0x3000 && !smz__is_cjk(cp);
     }
-    rc = SMZ_E_NOMEM;
-    if (!(e = sqlite3_str_new(NULL)))
-        goto out;
-    int n = put_tokens(&tok, e, prefix, len, last_prefix, " ");
-    if (sqlite3_str_errcode(e) != SQLITE_OK)
-        goto out;
-    expr = sqlite3_str_finish(e);
-    e = NULL;
-    if (n < 0) {
-        rc = smz__reader_fail(r, SMZ_E_INTERNAL, "cannot tokenize the text typed");
+    if ((rc = smz__typed_new(&tok.api, tok.tok, prefix, len, last_prefix, &typed)) != SMZ_OK) {
+        smz__reader_fail(r, rc, "cannot tokenize the text typed: %s", smz_strerror(rc));
         goto out;
     }
+    rc = SMZ_E_NOMEM;
     if (!(res = calloc(1, sizeof *res)) || !(res->hits = calloc(limit ? limit : 1, sizeof *res->hits)))
         goto out;
-    if (n == 0 || !expr) {
+    int n = smz__typed_count(typed);
+    if (n == 0) {
         *out = res;
         res = NULL;
         rc = SMZ_OK;
@@ -1005,67 +1099,72 @@ smz_err smz_suggest(smz_reader *r, const char *prefix, size_t limit, smz_results
     }
     if ((rc = tokens_of(&tok, prefix, len, &want)) != SMZ_OK)
         goto out;
-    if (!(c = calloc(SUGGEST_CANDIDATES, sizeof *c))) {
+    if (!(c.c = calloc(2 * SUGGEST_CANDIDATES, sizeof *c.c))) {
         rc = SMZ_E_NOMEM;
         goto out;
     }
-    int src = sqlite3_prepare_v2(db,
-                                 "SELECT t.path, e.title, smz_rank(search_title) "
-                                 "FROM search_title st JOIN search_text t ON t.id = st.rowid "
-                                 "JOIN entries e ON e.path = t.path WHERE search_title MATCH ?1 "
-                                 "AND e.redirect IS NULL AND e.title <> '' ORDER BY 3 DESC LIMIT 200",
-                                 -1, &s, NULL);
-    if (src == SQLITE_OK) {
-        sqlite3_bind_text(s, 1, expr, -1, SQLITE_STATIC);
-        while ((src = sqlite3_step(s)) == SQLITE_ROW && nc < SUGGEST_CANDIDATES) {
-            const char *path, *title;
-            if ((rc = row_path_title(r, s, &path, &title)) != SMZ_OK)
-                goto out;
-            if (!path || !title || !smz_path_valid(path))
-                continue;
-            cand *k = &c[nc];
-            if (!(k->path = strdup(path)) || !(k->title = strdup(title))) {
-                free(k->path);
-                rc = SMZ_E_NOMEM;
-                goto out;
-            }
-            k->kind = compare_title(&tok, &want, title, last_prefix);
-            k->rank = sqlite3_column_double(s, 2);
-            k->order = nc++;
+    /* First the titles whose first word matches the first word typed
+     * (FTS5's ^: the column's first token), then the others. */
+    for (int step = 0; step < 2; step++) {
+        rc = SMZ_E_NOMEM;
+        if (!(e = sqlite3_str_new(NULL)))
+            goto out;
+        if (step == 0) {
+            sqlite3_str_appendall(e, "^ ");
+            put_typed(e, typed, prefix, 0, n, last_prefix);
+        } else {
+            sqlite3_str_appendchar(e, 1, '(');
+            put_typed(e, typed, prefix, 0, n, last_prefix);
+            sqlite3_str_appendall(e, ") NOT (^ ");
+            put_typed(e, typed, prefix, 0, 1, last_prefix);
+            sqlite3_str_appendchar(e, 1, ')');
         }
+        int err = sqlite3_str_errcode(e);
+        expr = sqlite3_str_finish(e);
+        e = NULL;
+        if (err != SQLITE_OK || !expr)
+            goto out;
+        if ((rc = suggest_step(r, &tok, typed, &want, last_prefix, expr, !step, &c)) != SMZ_OK)
+            goto out;
+        sqlite3_free(expr);
+        expr = NULL;
+        /* Titles of the second step never sort before those of the first
+         * (their first word does not match, so neither are they, nor
+         * begin with, the text typed): with enough titles, no need. */
+        if (distinct_titles(&c, limit) >= limit)
+            break;
     }
-    sqlite3_finalize(s);
-    s = NULL;
-    if (src != SQLITE_DONE && src != SQLITE_ROW) {
-        rc = smz__reader_sqlfail(r, src, "looking up titles");
-        goto out;
-    }
-    qsort(c, nc, sizeof *c, cand_cmp);
-    for (size_t i = 0; i < nc && res->n < limit; i++) {
+    if (c.n)
+        qsort(c.c, c.n, sizeof *c.c, cand_cmp);
+    for (size_t i = 0; i < c.n && res->n < limit; i++) {
         /* One suggestion per title: the first (best) page that has it. */
         int dup = 0;
         for (size_t j = 0; j < res->n && !dup; j++)
-            dup = !strcmp(res->hits[j].title, c[i].title);
+            dup = !strcmp(res->hits[j].title, c.c[i].title);
         if (dup)
             continue;
-        if ((rc = add_hit(res, limit, c[i].path, c[i].title, NULL,
-                          (double)c[i].kind + c[i].rank / 1000.0)) != SMZ_OK)
+        if ((rc = add_hit(res, limit, c.c[i].path, c.c[i].title, NULL,
+                          (double)c.c[i].kind + c.c[i].rank / 1000.0)) != SMZ_OK)
             goto out;
+        res->hits[res->n - 1].match = c.c[i].m.spans;
+        res->hits[res->n - 1].nmatch = c.c[i].m.nspans;
+        c.c[i].m.spans = NULL;
     }
     res->total = res->n;
     *out = res;
     res = NULL;
     rc = SMZ_OK;
 out:
-    sqlite3_finalize(s);
     sqlite3_free(sqlite3_str_finish(e));
     sqlite3_free(expr);
-    for (size_t i = 0; i < nc; i++) {
-        free(c[i].path);
-        free(c[i].title);
+    for (size_t i = 0; i < c.n; i++) {
+        free(c.c[i].path);
+        free(c.c[i].title);
+        free(c.c[i].m.spans);
     }
-    free(c);
+    free(c.c);
     free(want.buf);
+    smz__typed_free(typed);
     tokenizer_close(&tok);
     smz_results_free(res);
     return rc;

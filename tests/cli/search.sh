@@ -138,6 +138,29 @@ t = re.sub(r"<[^>]*>", " ", sys.stdin.read())
 print(collections.Counter(re.findall(r"\b[A-Z][a-z]{6,}\b", t)).most_common(1)[0][0])')
     "$SMZ" suggest samples.smz diplomati >sd.txt
     check_grep "samples: suggest 'diplomati' finds the title with 'diplomatic'" "	Human rights activists believe a diplomatic boycott" sd.txt
+    # Words anywhere in a title, with what matched (issue 20).
+    "$SMZ" suggest samples.smz xinj --json >sx.json
+    check "samples: suggest 'xinj' offers the title with Xinjiang inside, Xinjiang marked" python3 -c '
+import json; d = json.load(open("sx.json"))
+hits = [(r["title"], [r["title"][a:a + n] for a, n in r["match"]]) for r in d["results"]]
+assert any(t.startswith("UN And China") and m == ["Xinjiang"] for t, m in hits), hits'
+    "$SMZ" suggest samples.smz olymp --json >so.json
+    check "samples: suggest 'olymp' offers several titles, Olympics marked in each" python3 -c '
+import json; d = json.load(open("so.json"))
+hits = [[r["title"][a:a + n] for a, n in r["match"]] for r in d["results"]]
+assert len(hits) >= 2 and all(m == ["Olympics"] for m in hits), hits'
+    "$SMZ" suggest samples.smz "winter olymp" --json >so.json
+    check "samples: suggest 'winter olymp' marks both words" python3 -c '
+import json; d = json.load(open("so.json"))
+hits = [[r["title"][a:a + n] for a, n in r["match"]] for r in d["results"]]
+assert len(hits) >= 2 and all(m == ["Winter", "Olympics"] for m in hits), hits'
+    check_eq "samples: plain output is path and title, unmarked" \
+        "$("$SMZ" suggest samples.smz xinj | cut -f2)" \
+        "UN And China Fabricated Mutually Convenient Stalemate Over Xinjiang Human Rights Report"
+    if command -v script >/dev/null; then
+        script -qec "\"$SMZ\" suggest samples.smz xinj" /dev/null >tty.txt
+        check_grep "samples: on a terminal the matched word is bold" "Over .\[1mXinjiang.\[0m Human" tty.txt
+    fi
     "$SMZ" search samples.smz "diplomati*" --no-snippets >sd.txt
     check_grep "samples: search 'diplomati*' finds it too" "^001_[0-9a-f]+\.html	Human rights activists" sd.txt
     check_eq "samples: 'activists' and 'activist' find the same pages" \
@@ -159,4 +182,7 @@ python3 "$TOP/tests/tools/zh_recall.py" "$SMZ" zh.smz zh/texts.json 12 || fails=
 "$SMZ" suggest zh.smz "手册" --json >zs.json
 check "suggest: Chinese titles holding the characters typed" python3 -c '
 import json; d = json.load(open("zs.json")); assert d["results"] and all("手册" in h["title"] for h in d["results"]), d'
+check "suggest: ... each with those characters marked" python3 -c '
+import json; d = json.load(open("zs.json"))
+assert all("手册" in [h["title"][a:a + n] for a, n in h["match"]] for h in d["results"]), d'
 done_testing

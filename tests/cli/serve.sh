@@ -249,6 +249,9 @@ if [ "$INDEX" = 1 ]; then
     check "suggest offers SELECT" python3 -c 'import json; d = json.load(open("body")); assert any(r["title"] == "SELECT" and r["url"] == "/content/pgdoc/sql-select.html" for r in d["results"]), d'
     get "${U}suggest?content=pgdoc&term=logical%20replicati" >/dev/null
     check "suggest offers Logical Replication for 'logical replicati' (longer than the stem)" python3 -c 'import json; d = json.load(open("body")); assert d["results"] and d["results"][0]["title"].endswith("Logical Replication"), d'
+    check "... marking both words (match: [start, length] in characters)" python3 -c 'import json; d = json.load(open("body")); t = d["results"][0]["title"]; m = d["results"][0]["match"]; assert [t[a:a + n] for a, n in m] == ["Logical", "Replication"], (t, m)'
+    get "${U}suggest?content=hostile&term=nine" >/dev/null
+    check "a hostile title's match counts its characters as the JSON string holds them" python3 -c 'import json; d = json.load(open("body")); r = d["results"][0]; assert [r["title"][a:a + n] for a, n in r["match"]] == ["nine"], d'
     get "${U}search?content=hostile&pattern=selection%20nine&format=json" >/dev/null
     check "a hostile title comes out as a JSON string" python3 -c 'import json; d = json.load(open("body")); assert any(r["title"] == "<script>alert(6)</script> Selection nine & \"x\"" for r in d["results"]), d'
     get "${U}search?content=hostile&pattern=selection%20nine" >/dev/null

@@ -53,6 +53,7 @@ static const wreq REQS[] = {
     {"search-json", "GET", "/search?content=samples&pattern=uyghur&format=json", "", "exact"},
     {"search-escaped", "GET", "/search?pattern=%E6%96%B0%E7%96%86%20xinjiang", "", "exact"},
     {"suggest", "GET", "/suggest?content=samples&term=oly", "", "exact"},
+    {"suggest-inside", "GET", "/suggest?content=samples&term=winter%20olymp", "", "exact"},
     {"random", "GET", "/random", "", "status"},
     {"random-one", "GET", "/random?content=samples", "", "status"},
     {"blob", "GET", "/raw/samples/content/{B}", "", "exact"},
