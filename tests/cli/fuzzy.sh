@@ -1,0 +1,66 @@
+# shellcheck shell=bash
+# "Did you mean" and --fuzzy (issue 20, Tolerance) on the samples, which
+# spell one people Uyghur (3 articles), Uighur (2) and Uygur (1, beside
+# Uyghur): misspelt words get a correction from the archive's own words, in
+# smz search (stderr, --json), on the server's results page and in its
+# JSON, and in /suggest; --fuzzy finds every spelling.
+. "$TOP/tests/lib.sh"
+cd "$T" || exit 1
+. "$TOP/tests/browser/serve_common.sh"
+
+mkdir lib
+"$SMZ_PACK" "$TOP/samples" -o lib/s.smz --quiet --title Samples
+
+"$SMZ" search lib/s.smz Olympcs >out 2>err
+check_eq "a misspelt word finds nothing (exit 1)" "$?" 1
+check_grep "... and stderr says what was meant" '^smz search: did you mean: Olympics$' err
+"$SMZ" search lib/s.smz "uyghur olympcs boycot" --json >j.json
+check_eq "--json: did_you_mean, in the case typed" \
+    "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["did_you_mean"])' j.json)" \
+    "uyghur olympics boycott"
+check_eq "... and each word's alternatives, words as written (not stems)" \
+    "$(python3 -c 'import json,sys
+d = json.load(open(sys.argv[1]))
+print(" ".join("%s>%s" % (w["word"], w["alternatives"][0]["word"]) for w in d["words"]))' j.json)" \
+    "uyghur>uighur olympcs>olympics boycot>boycott"
+"$SMZ" search lib/s.smz Olympics --json >j2.json
+check_grep "a word the archive has: no correction" '"did_you_mean": null' j2.json
+"$SMZ" search lib/s.smz "Olympcs boycot" --fuzzy --no-snippets >f.txt
+check_eq "--fuzzy searches the corrected words" "$?" 0
+check_grep "... and finds the boycott article" '^001_55bbdad625445dff.html' f.txt
+"$SMZ" search lib/s.smz Uyghur --no-snippets | grep -c html >n1
+"$SMZ" search lib/s.smz Uyghur --fuzzy --no-snippets | grep -c html >n2
+check_eq "Uyghur alone finds 3 articles" "$(cat n1)" 3
+check_eq "Uyghur --fuzzy finds all 5 (Uighur, Uygur)" "$(cat n2)" 5
+check_eq "Uighur --fuzzy finds the same 5" "$("$SMZ" search lib/s.smz Uighur --fuzzy --no-snippets | grep -c html)" 5
+check_eq "--no-fuzzy is the default" "$("$SMZ" search lib/s.smz Uighur --no-fuzzy --no-snippets | grep -c html)" 2
+"$SMZ" search lib/s.smz "-Olympcs zzzqqq" >/dev/null 2>err
+check_fails "an excluded word is not corrected" grep -q Olympics err
+
+start_server srv lib
+check "the server starts" test -n "$URL"
+curl -s "${URL}search?content=s&pattern=Olympcs+boycot" >page.html
+check_grep "results page: no exact hit, so the corrected query is searched" \
+    'Showing results for <a href="[^"]*pattern=Olympics%20boycott[^"]*">Olympics boycott</a>' page.html
+check_grep "... and offers the query as typed" 'Search instead for <a href="[^"]*fuzzy=0">Olympcs boycot</a>' page.html
+check_grep "... with its results" '001_55bbdad625445dff.html' page.html
+curl -s "${URL}search?content=s&pattern=Olympcs+boycot&fuzzy=0" >page0.html
+check_grep "fuzzy=0: Did you mean, and no results" 'Did you mean: <a href="[^"]*">Olympics boycott</a>\?' page0.html
+check_grep "... No results" 'No results for' page0.html
+curl -s "${URL}search?content=s&pattern=%3Cb%3Eolympcs&fuzzy=0" >page1.html
+check_fails "the correction is escaped" grep -q '<b>olympics' page1.html
+curl -s "${URL}search?content=s&pattern=Olympcs&format=json" >s.json
+check_eq "search JSON: did_you_mean and fuzzy" \
+    "$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d["did_you_mean"], d["fuzzy"], d["total"] > 0)' s.json)" \
+    "Olympics True True"
+curl -s "${URL}search?content=s&pattern=Uyghur&format=json&fuzzy=1" >u.json
+check_eq "fuzzy=1: Uyghur finds its variants too" \
+    "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["total"])' u.json)" 5
+curl -s "${URL}suggest?content=s&term=olympcs" >sg.json
+check_eq "/suggest: no title, so did_you_mean" \
+    "$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d["total"], d["did_you_mean"])' sg.json)" \
+    "0 olympics"
+curl -s "${URL}suggest?content=s&term=olymp" >sg2.json
+check_fails "... not when a title matches" grep -q did_you_mean sg2.json
+stop_server "$PID"
+done_testing
