@@ -36,6 +36,18 @@ check_eq "Uighur --fuzzy finds the same 5" "$("$SMZ" search lib/s.smz Uighur --f
 check_eq "--no-fuzzy is the default" "$("$SMZ" search lib/s.smz Uighur --no-fuzzy --no-snippets | grep -c html)" 2
 "$SMZ" search lib/s.smz "-Olympcs zzzqqq" >/dev/null 2>err
 check_fails "an excluded word is not corrected" grep -q Olympics err
+"$SMZ" search lib/s.smz "维吾尔 xinjiangg 2022" --json >cjk.json
+check_grep "CJK words and numbers stand, the others are corrected" '"did_you_mean": "维吾尔 xinjiang 2022"' cjk.json
+"$SMZ" search lib/s.smz '"olympcs boycot"' >/dev/null 2>err
+check_grep "a phrase's words are corrected inside its quotes" 'did you mean: "olympics boycott"' err
+"$SMZ" search lib/s.smz 'olympcs*' >/dev/null 2>err
+check_fails "a prefix being typed is not corrected" grep -q "did you mean" err
+"$SMZ_PACK" "$TOP/samples" -o ni.smz --no-index --quiet
+"$SMZ" search ni.smz olympcs --fuzzy >/dev/null 2>err
+check_eq "--fuzzy on an archive without an index: exit 2" "$?" 2
+check_grep "... saying why" 'no search index' err
+"$SMZ" search lib/s.smz "$(printf 'abcdefghij %.0s' $(seq 120))" --fuzzy >/dev/null 2>err
+check_grep "--fuzzy: an over-long query is refused as without it" 'too long' err
 
 start_server srv lib
 check "the server starts" test -n "$URL"
