@@ -43,7 +43,8 @@
 #define RULE_VARIANTS_MAX 64
 #define LOOKUPS_MAX 4000 /* distinct stems looked up per call */
 #define FUZZY_QUERIES_MAX 8
-#define FUZZY_FETCH 100 /* hits fetched per variant query for merging */
+#define FUZZY_FETCH 100      /* hits fetched per variant query for merging */
+#define FIX_BUDGET_FACTOR 10 /* smz_correct's step budget, in reader budgets */
 
 /* Costs, in tenths of an edit. */
 #define COST_RULE 9
@@ -565,6 +566,8 @@ smz_err smz_correct(smz_reader *r, const char *query, smz_correction **out)
     smz_err rc;
     size_t qlen = query ? strlen(query) : 0;
     *out = NULL;
+    /* Its own step budget: a look-up past it counts as a word not found. */
+    smz__reader_begin_long(r, FIX_BUDGET_FACTOR);
     if ((rc = fz_open(r, &f)) != SMZ_OK)
         goto out;
     if (qlen > 1024) {
@@ -594,6 +597,10 @@ smz_err smz_correct(smz_reader *r, const char *query, smz_correction **out)
         c->n++;
         if ((rc = fix_word(&f, x, tok)) != SMZ_OK)
             goto out;
+        if (smz__reader_interrupted(r)) {
+            rc = smz__reader_fail(r, SMZ_E_INTERRUPTED, "interrupted");
+            goto out;
+        }
         any |= x->corrected && x->n > 0;
     }
     if (any) {
