@@ -448,15 +448,21 @@ out:
 }
 
 /* "Did you mean" (issue 20): the first correction of the query that one
- * of the archives searched (at most FIX_ARCHIVES of them) offers.  When the
+ * of the archives searched (at most FIX_ARCHIVES of them) offers, when the
+ * search found at most FIX_MAX_HITS pages.  When the
  * exact search found nothing and the request did not say fuzzy=0, the
  * search runs again with the variants and corrections (smz_search_fuzzy).
  * 0 or the status of an error answer already sent. */
 #define FIX_ARCHIVES 8
+#define FIX_MAX_HITS 3
 
 static int fix_search(req *q, int json, const char *pattern, size_t start, size_t plen, search_run *sr,
                       int mode)
 {
+    /* The query's words are ANDed: one that matches little makes few hits
+     * in all, and a search with more pays nothing for corrections. */
+    if (sr->total > FIX_MAX_HITS && mode != 1)
+        return 0;
     for (size_t i = 0; i < sr->ns && i < FIX_ARCHIVES && !sr->dym; i++) {
         smz_reader *r = page_reader(q, sr->sel[i]);
         smz_correction *c = NULL;
