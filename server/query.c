@@ -561,7 +561,7 @@ static void html_results(smz_strbuf *b, req *q, const search_run *sr, int named,
         smz_strbuf_adds(b, "about ");
     fmt_count(b, sr->total > start + sr->nhits ? sr->total : start + sr->nhits);
     smz_strbuf_adds(b, " for <q>");
-    smz__html_add_clean(b, pattern);
+    smz__html_add_clean(b, sr->fuzzy_auto && sr->dym ? sr->dym : pattern);
     smz_strbuf_adds(b, "</q></p>");
     smz_strbuf_addf(b, "<ol class=\"smz-results\" start=\"%zu\">", start + 1);
     for (size_t i = 0; i < sr->nhits; i++) {
