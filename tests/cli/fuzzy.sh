@@ -74,5 +74,29 @@ check_eq "/suggest: no title, so did_you_mean" \
     "0 olympics"
 curl -s "${URL}suggest?content=s&term=olymp" >sg2.json
 check_fails "... not when a title matches" grep -q did_you_mean sg2.json
+if command -v "${CHROMIUM:-/usr/bin/chromium}" >/dev/null; then
+    # The search box's suggestions: no title, so the corrected word, which
+    # searches it when picked (screenshot: dym.png).
+    python3 - "${URL}search?content=s" "$T/dym.png" >dd.txt 2>dd.err <<'PYEOF'
+import sys
+sys.path.insert(0, __import__("os").environ["TOP"] + "/tests/browser")
+from cdp import Browser
+with Browser() as b:
+    p = b.new_page(900, 500)
+    p.goto(sys.argv[1])
+    p.click("input.smz-q")
+    p.type("olympcs")
+    p.wait_for("document.querySelector('.smz-dym') !== null")
+    print(p.eval("document.querySelector('.smz-sugg').textContent"))
+    p.screenshot(sys.argv[2])
+    p.eval("document.querySelector('.smz-dym').click()")
+    p.wait_for("location.href.indexOf('pattern=olympics') >= 0")
+    print(p.url())
+PYEOF
+    check_grep "the suggestions offer the corrected word" '^Did you mean “olympics”\?Search for “olympcs”$' dd.txt
+    check_grep "... which, picked, searches it" 'search\?content=s&pattern=olympics$' dd.txt
+else
+    ok "suggestions in a browser # SKIP no chromium"
+fi
 stop_server "$PID"
 done_testing
