@@ -91,7 +91,7 @@ smz_err smz_correct(smz_reader *r, const char *query, smz_correction **out);
 void smz_correction_free(smz_correction *c);
 
 /* smz_search_ex where each word also matches its variants (Uyghur finds
- * Uighur and Uygur), and a word that matches little is replaced by its
+ * Uighur and Uygur), and a word that matches little also finds its best
  * correction (smz_correct): the hits of at most 8 such queries merged, best
  * score first (so OFFSET + LIMIT beyond 100 is cut at the 100 best of each). */
 smz_err smz_search_fuzzy(smz_reader *r, const char *query, size_t limit, size_t offset, unsigned flags,

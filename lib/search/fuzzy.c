@@ -669,6 +669,13 @@ static smz_err merge(smz_results *merged, smz_results *res)
     return SMZ_OK;
 }
 
+/* The alternatives of X a fuzzy search uses: its variants, or only the
+ * best of its corrections (the others are further from what was typed). */
+static size_t fuzzy_alts(const smz_fix *x)
+{
+    return x->corrected && x->n ? 1 : x->n;
+}
+
 smz_err smz_search_fuzzy(smz_reader *r, const char *query, size_t limit, size_t offset, unsigned flags,
                          smz_results **out)
 {
@@ -684,7 +691,7 @@ smz_err smz_search_fuzzy(smz_reader *r, const char *query, size_t limit, size_t 
     size_t choices[FIX_WORDS_MAX], pick[FIX_WORDS_MAX], nq = 1;
     for (size_t i = 0; i < c->n; i++) {
         smz_fix *x = &c->words[i];
-        choices[i] = (x->docs > 0 && !x->corrected ? 1 : 0) + x->n;
+        choices[i] = (x->docs > 0 ? 1 : 0) + fuzzy_alts(x);
         if (!choices[i])
             choices[i] = 1; /* the word as typed */
         pick[i] = 0;
@@ -704,8 +711,8 @@ smz_err smz_search_fuzzy(smz_reader *r, const char *query, size_t limit, size_t 
         size_t at = 0;
         for (size_t i = 0; i < c->n; i++) {
             smz_fix *x = &c->words[i];
-            int self = x->docs > 0 && !x->corrected;
-            if (!self && !x->n)
+            int self = x->docs > 0;
+            if (!self && !fuzzy_alts(x))
                 continue;
             if (self && pick[i] == 0)
                 continue; /* the word itself */
