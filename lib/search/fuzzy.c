@@ -485,7 +485,8 @@ static smz_err fix_word(fz *f, smz_fix *fix, const char *w)
         rc = smz__reader_fail(f->r, SMZ_E_NOMEM, "out of memory");
         goto out;
     }
-    qsort(c.v, c.n, sizeof *c.v, cand_cmp);
+    if (c.n)
+        qsort(c.v, c.n, sizeof *c.v, cand_cmp);
     if (c.n && (docs == 0 || c.v[0].docs >= 10 * docs))
         fix->corrected = docs == 0 || c.v[0].cost < 2 * COST_EDIT;
     if (!fix->corrected && docs > 0 && rules_found == 0)
@@ -746,7 +747,8 @@ smz_err smz_search_fuzzy(smz_reader *r, const char *query, size_t limit, size_t 
             pick[i] = 0;
         }
     }
-    qsort(merged->hits, merged->n, sizeof *merged->hits, hit_cmp);
+    if (merged->n)
+        qsort(merged->hits, merged->n, sizeof *merged->hits, hit_cmp);
     if (merged->total < merged->n)
         merged->total = merged->n;
     /* The page asked for, out of the merged list. */
@@ -760,7 +762,8 @@ smz_err smz_search_fuzzy(smz_reader *r, const char *query, size_t limit, size_t 
             free((char *)merged->hits[i].title);
             free((char *)merged->hits[i].snippet);
         }
-    memmove(merged->hits, merged->hits + from, (to - from) * sizeof *merged->hits);
+    if (to > from)
+        memmove(merged->hits, merged->hits + from, (to - from) * sizeof *merged->hits);
     merged->n = to - from;
     *out = merged;
     merged = NULL;
