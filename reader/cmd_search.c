@@ -64,6 +64,36 @@ static void put_title(const smz_hit *h)
     printf("%s\n", cli_tn(h->title + at, len - at));
 }
 
+/* The "did_you_mean" and "words" members of the JSON answer (the words
+ * with alternatives only), and "fuzzy" when the search used them. */
+static void put_fixes(cli_json *j, const smz_correction *fix, int fuzzy)
+{
+    fputs(", \"did_you_mean\": ", stdout);
+    if (fix->did_you_mean)
+        cli_json_str(j, stdout, fix->did_you_mean, -1);
+    else
+        fputs("null", stdout);
+    fputs(", \"words\": [", stdout);
+    int first = 1;
+    for (size_t i = 0; i < fix->n; i++) {
+        const smz_fix *x = &fix->words[i];
+        if (!x->n)
+            continue;
+        fputs(first ? "\n  {\"word\": " : ",\n  {\"word\": ", stdout);
+        first = 0;
+        cli_json_str(j, stdout, x->word, -1);
+        printf(", \"pages\": %llu, \"corrected\": %s, \"alternatives\": [", (unsigned long long)x->docs,
+               x->corrected ? "true" : "false");
+        for (size_t k = 0; k < x->n; k++) {
+            fputs(k ? ", {\"word\": " : "{\"word\": ", stdout);
+            cli_json_str(j, stdout, x->alts[k], -1);
+            printf(", \"pages\": %llu}", (unsigned long long)x->alt_docs[k]);
+        }
+        fputs("]}", stdout);
+    }
+    printf("%s]%s", first ? "" : "\n", fuzzy ? ", \"fuzzy\": true" : "");
+}
+
 static int parse_count(const char *cmd, const char *opt, const char *v, size_t *out)
 {
     char *end;
@@ -81,11 +111,12 @@ static int run(int suggest, int argc, char **argv)
 {
     const char *cmd = suggest ? "suggest" : "search";
     const char *usage =
-        suggest ? "usage: smz suggest ARCHIVE PREFIX [--limit N] [--json]\n"
-                : "usage: smz search ARCHIVE QUERY [--limit N] [--offset N] [--no-snippets] [--json]\n";
+        suggest
+            ? "usage: smz suggest ARCHIVE PREFIX [--limit N] [--json]\n"
+            : "usage: smz search ARCHIVE QUERY [--limit N] [--offset N] [--no-snippets] [--fuzzy] [--json]\n";
     const char *path = NULL, *query = NULL;
     size_t limit = 10, offset = 0;
-    int json = 0, no_snippets = 0;
+    int json = 0, no_snippets = 0, fuzzy = 0;
     for (int i = 1; i < argc; i++) {
         if (cli_is_help(argv[i])) {
             fputs(usage, stdout);
@@ -105,7 +136,12 @@ static int run(int suggest, int argc, char **argv)
                       "--limit N (default 10, at most 100), --offset N (skip N hits);\n"
                       "--no-snippets: paths and titles only (pages are then read only to check a\n"
                       "phrase; the fastest way to list hits);\n"
-                      "--json prints {\"total\":N,\"results\":[{\"path\",\"title\",\"snippet\",\"score\"}]}\n"
+                      "--fuzzy: each word also finds its spelling variants (Uyghur: Uighur, Uygur),\n"
+                      "and a word no page holds is replaced by its likeliest correction; without it\n"
+                      "(--no-fuzzy, the default), a search that finds nothing says \"did you mean\"\n"
+                      "on standard error when the archive's words suggest a correction;\n"
+                      "--json prints {\"total\":N,\"results\":[{\"path\",\"title\",\"snippet\",\"score\"}],\n"
+                      "\"did_you_mean\":\"...\"|null,\"words\":[{\"word\",\"pages\",\"alternatives\"}]}\n"
                       "(snippets as HTML).  Exit status: 0 hits, 1 none, 2 usage error or failure.\n",
                 stdout);
             return 0;
@@ -116,6 +152,10 @@ static int run(int suggest, int argc, char **argv)
                 return 2;
         } else if (!suggest && !strcmp(argv[i], "--no-snippets")) {
             no_snippets = 1;
+        } else if (!suggest && !strcmp(argv[i], "--fuzzy")) {
+            fuzzy = 1;
+        } else if (!suggest && !strcmp(argv[i], "--no-fuzzy")) {
+            fuzzy = 0;
         } else if (!suggest && !strcmp(argv[i], "--offset")) {
             if (parse_count(cmd, "--offset", i + 1 < argc ? argv[++i] : NULL, &offset))
                 return 2;
@@ -140,11 +180,19 @@ static int run(int suggest, int argc, char **argv)
         return 2;
     }
     smz_results *res = NULL;
+    smz_correction *fix = NULL;
+    unsigned flags = no_snippets ? SMZ_SEARCH_NO_SNIPPETS : 0;
     smz_err rc = suggest ? smz_suggest(r, query, limit, &res)
-                         : smz_search_ex(r, query, limit, offset,
-                                         no_snippets ? SMZ_SEARCH_NO_SNIPPETS : 0, &res);
+                 : fuzzy ? smz_search_fuzzy(r, query, limit, offset, flags, &res)
+                         : smz_search_ex(r, query, limit, offset, flags, &res);
     int status = 2;
     if (rc != SMZ_OK) {
+        cli_fail(cmd, r, rc);
+        goto out;
+    }
+    /* The corrections cost a few thousand index look-ups: only when they
+     * are shown (the JSON, a search that found nothing). */
+    if (!suggest && (json || !res->n) && (rc = smz_correct(r, query, &fix)) != SMZ_OK) {
         cli_fail(cmd, r, rc);
         goto out;
     }
@@ -172,7 +220,10 @@ static int run(int suggest, int argc, char **argv)
             }
             putchar('}');
         }
-        printf("%s]%s}\n", res->n ? "\n" : "", res->partial ? ", \"partial\": true" : "");
+        printf("%s]%s", res->n ? "\n" : "", res->partial ? ", \"partial\": true" : "");
+        if (fix)
+            put_fixes(j, fix, fuzzy);
+        puts("}");
         cli_json_free(j);
     } else {
         int tty = isatty(STDOUT_FILENO);
@@ -192,6 +243,8 @@ static int run(int suggest, int argc, char **argv)
             printf("%s%llu %s\n", res->total > res->n ? "about " : "", (unsigned long long)res->total,
                    res->total == 1 ? "match" : "matches");
     }
+    if (fix && fix->did_you_mean && !json && !res->n)
+        fprintf(stderr, "smz %s: did you mean: %s\n", cmd, cli_t(fix->did_you_mean));
     if (res->partial)
         fprintf(stderr,
                 "smz %s: the search stopped early: this archive's pages cost more to read "
@@ -204,6 +257,7 @@ out:
         status = 2;
     }
     smz_results_free(res);
+    smz_correction_free(fix);
     smz_reader_close(r);
     smz_cache_free(cache);
     return status;

@@ -44,6 +44,9 @@ typedef struct search_run {
     size_t failed;      /* archives that could not be searched (several named) */
     size_t partial;     /* searches that stopped early (smz_results.partial), or
                            archives left out when the request ran out of time */
+    int fuzzy;          /* words match their variants and corrections (smz_search_fuzzy) */
+    int fuzzy_auto;     /* ... because the exact search found nothing */
+    char *dym;          /* "did you mean", or NULL */
 } search_run;
 
 /* A request searching many archives stops asking more of them after this
@@ -64,6 +67,7 @@ static void run_free(search_run *sr)
     free(sr->res);
     free(sr->hits);
     free(sr->sel);
+    free(sr->dym);
 }
 
 static int keep(search_run *sr, smz_results *res)
@@ -151,7 +155,8 @@ static int run(req *q, int json, const char *pattern, size_t start, size_t plen,
         while (got < want) {
             size_t lim = want - got < SRV_MAX_PAGELEN ? want - got : SRV_MAX_PAGELEN;
             smz_results *res = NULL;
-            smz_err rc = smz_search(r, pattern, lim, off + got, &res);
+            smz_err rc = sr->fuzzy ? smz_search_fuzzy(r, pattern, lim, off + got, 0, &res)
+                                   : smz_search(r, pattern, lim, off + got, &res);
             if (rc == SMZ_E_UNSUPPORTED) {
                 sr->unsupported++;
                 break;
@@ -442,6 +447,47 @@ out:
     smz_entry_free(e);
 }
 
+/* "Did you mean" (issue 20): the first correction of the query that one
+ * of the archives searched (at most FIX_ARCHIVES of them) offers, when the
+ * search found at most FIX_MAX_HITS pages.  When the
+ * exact search found nothing and the request did not say fuzzy=0, the
+ * search runs again with the variants and corrections (smz_search_fuzzy).
+ * 0 or the status of an error answer already sent. */
+#define FIX_ARCHIVES 8
+#define FIX_MAX_HITS 3
+
+static int fix_search(req *q, int json, const char *pattern, size_t start, size_t plen, search_run *sr,
+                      int mode)
+{
+    /* The query's words are ANDed: one that matches little makes few hits
+     * in all, and a search with more pays nothing for corrections. */
+    if (sr->total > FIX_MAX_HITS && mode != 1)
+        return 0;
+    for (size_t i = 0; i < sr->ns && i < FIX_ARCHIVES && !sr->dym; i++) {
+        smz_reader *r = page_reader(q, sr->sel[i]);
+        smz_correction *c = NULL;
+        if (!r)
+            return q->status ? q->status : 500;
+        if (smz_correct(r, pattern, &c) == SMZ_OK && c->did_you_mean &&
+            strcmp(c->did_you_mean, pattern) && !(sr->dym = strdup(c->did_you_mean))) {
+            smz_correction_free(c);
+            return fail(q, json, 500, sr->sel[i], "out of memory");
+        }
+        smz_correction_free(c);
+    }
+    if (mode != -1 || sr->nhits || sr->total || !sr->dym || sr->fuzzy)
+        return 0;
+    for (size_t i = 0; i < sr->nres; i++)
+        smz_results_free(sr->res[i]);
+    free(sr->hits);
+    sr->hits = NULL;
+    sr->nres = sr->nhits = 0;
+    sr->total = 0;
+    sr->unsupported = sr->failed = sr->partial = 0;
+    sr->fuzzy = sr->fuzzy_auto = 1;
+    return run(q, json, pattern, start, plen, sr);
+}
+
 static void search_url(smz_strbuf *b, req *q, const search_run *sr, int named, const char *pattern,
                        size_t start, size_t plen)
 {
@@ -487,6 +533,23 @@ static void html_results(smz_strbuf *b, req *q, const search_run *sr, int named,
     if (sr->partial)
         smz_strbuf_adds(b, "<p class=\"smz-note\">The search stopped early: reading the pages cost more "
                            "than one search may, so these results are partial.</p>");
+    if (sr->dym && sr->fuzzy_auto) {
+        smz_strbuf_adds(b, "<p class=\"smz-fix\">Showing results for <a href=\"");
+        search_url(b, q, sr, named, sr->dym, 0, plen);
+        smz_strbuf_adds(b, "\">");
+        smz__html_add_clean(b, sr->dym);
+        smz_strbuf_adds(b, "</a>. Search instead for <a href=\"");
+        search_url(b, q, sr, named, pattern, 0, plen);
+        smz_strbuf_adds(b, "&amp;fuzzy=0\">");
+        smz__html_add_clean(b, pattern);
+        smz_strbuf_adds(b, "</a>.</p>");
+    } else if (sr->dym) {
+        smz_strbuf_adds(b, "<p class=\"smz-fix\">Did you mean: <a href=\"");
+        search_url(b, q, sr, named, sr->dym, 0, plen);
+        smz_strbuf_adds(b, "\">");
+        smz__html_add_clean(b, sr->dym);
+        smz_strbuf_adds(b, "</a>?</p>");
+    }
     if (!sr->nhits) {
         smz_strbuf_adds(b, "<p class=\"smz-count\">No results for <q>");
         smz__html_add_clean(b, pattern);
@@ -498,7 +561,7 @@ static void html_results(smz_strbuf *b, req *q, const search_run *sr, int named,
         smz_strbuf_adds(b, "about ");
     fmt_count(b, sr->total > start + sr->nhits ? sr->total : start + sr->nhits);
     smz_strbuf_adds(b, " for <q>");
-    smz__html_add_clean(b, pattern);
+    smz__html_add_clean(b, sr->fuzzy_auto && sr->dym ? sr->dym : pattern);
     smz_strbuf_adds(b, "</q></p>");
     smz_strbuf_addf(b, "<ol class=\"smz-results\" start=\"%zu\">", start + 1);
     for (size_t i = 0; i < sr->nhits; i++) {
@@ -588,6 +651,9 @@ int h_search(req *q)
     int status = select_archives(q, json, &sr);
     if (status)
         goto out;
+    char fz[4]; /* fuzzy=1: always; 0: never; else when the exact search finds nothing */
+    int fmode = http_param(q, "fuzzy", 0, fz, sizeof fz) == 1 ? fz[0] == '1' : -1;
+    sr.fuzzy = fmode == 1;
     char probe[4];
     int named = http_param(q, "content", 0, probe, sizeof probe) != 0 ||
                 http_param(q, "books.name", 0, probe, sizeof probe) != 0;
@@ -602,6 +668,8 @@ int h_search(req *q)
             q->gated = 1;
         }
         status = run(q, json, pattern, start, plen, &sr);
+        if (!status)
+            status = fix_search(q, json, pattern, start, plen, &sr, fmode);
         gate_leave(&q->s->search_gate);
         if (status)
             goto out;
@@ -616,7 +684,14 @@ int h_search(req *q)
                 smz_strbuf_adds(&b, ", ");
             json_hit(&b, h->path, h->title, h->snippet, h->score, sr.ns > 1 ? sr.hits[i].a->name : NULL);
         }
-        smz_strbuf_adds(&b, sr.partial ? "], \"partial\": true}\n" : "]}\n");
+        smz_strbuf_adds(&b, sr.partial ? "], \"partial\": true" : "]");
+        if (sr.dym) {
+            smz_strbuf_adds(&b, ", \"did_you_mean\": ");
+            json_str(&b, sr.dym);
+        }
+        if (sr.fuzzy)
+            smz_strbuf_adds(&b, ", \"fuzzy\": true");
+        smz_strbuf_adds(&b, "}\n");
         resp r;
         resp_init(&r, smz_strbuf_err(&b) ? 500 : 200, "application/json");
         http_send(q, &r, smz_strbuf_str(&b), smz_strbuf_len(&b));
@@ -672,6 +747,19 @@ out:
     return status;
 }
 
+/* The "did_you_mean" member of /suggest's JSON when TERM offers no title:
+ * TERM's words corrected from A's vocabulary (smz_correct), or nothing. */
+static void suggest_fix(smz_strbuf *b, req *q, archive *a, const char *term)
+{
+    smz_reader *r = page_reader(q, a);
+    smz_correction *c = NULL;
+    if (r && smz_correct(r, term, &c) == SMZ_OK && c->did_you_mean) {
+        smz_strbuf_adds(b, ", \"did_you_mean\": ");
+        json_str(b, c->did_you_mean);
+    }
+    smz_correction_free(c);
+}
+
 int h_suggest(req *q)
 {
     char term[SRV_MAX_TERM + 1], name[SRV_NAME_MAX + 1];
@@ -724,7 +812,10 @@ int h_suggest(req *q)
                   res->hits[i].nmatch);
         smz_strbuf_free(&u);
     }
-    smz_strbuf_adds(&b, "]}\n");
+    smz_strbuf_adds(&b, "]");
+    if (term[0] && !n && rc == SMZ_OK)
+        suggest_fix(&b, q, a, term);
+    smz_strbuf_adds(&b, "}\n");
     smz_results_free(res);
     resp r;
     resp_init(&r, smz_strbuf_err(&b) ? 500 : 200, "application/json");

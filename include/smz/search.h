@@ -86,6 +86,45 @@ smz_err smz_suggest(smz_reader *r, const char *prefix, size_t limit, smz_results
 
 void smz_results_free(smz_results *res);
 
+/* "Did you mean": corrections and spelling variants of a query's words,
+ * from the archive's own vocabulary (its index).  Each word of the query
+ * (not an excluded one, nor a prefix*) is looked up; one that no page or
+ * almost none holds gets corrections one edit away (a letter dropped,
+ * added, changed or doubled, two swapped) or two deletions away, and every
+ * word gets its spelling variants found in the archive (British and
+ * American spellings, transliterations: Uyghur, Uighur, Uygur).  In an
+ * English archive the alternatives are words as written, not stems.  The
+ * cost of a call depends on the query's length, not the archive's size. */
+typedef struct smz_fix {
+    const char *word; /* the word as typed: bytes START..END of the query */
+    size_t start, end;
+    uint64_t docs;            /* pages whose index holds it */
+    int corrected;            /* 1 when alts[0] replaces it in did_you_mean */
+    size_t n;                 /* alternatives, best first (at most 5) */
+    const char **alts;        /* folded (lower case) */
+    const uint64_t *alt_docs; /* pages holding each */
+} smz_fix;
+
+typedef struct smz_correction {
+    /* The query with each corrected word replaced (in the case it was
+     * typed in), or NULL when no word needs a correction. */
+    const char *did_you_mean;
+    size_t n;       /* words looked at */
+    smz_fix *words; /* in the order typed; owned by the struct */
+} smz_correction;
+
+/* Corrections for QUERY in R's vocabulary into *OUT (free it with
+ * smz_correction_free).  SMZ_E_UNSUPPORTED without an index. */
+smz_err smz_correct(smz_reader *r, const char *query, smz_correction **out);
+void smz_correction_free(smz_correction *c);
+
+/* smz_search_ex where each word also matches its variants (Uyghur finds
+ * Uighur and Uygur), and a word that matches little also finds its best
+ * correction (smz_correct): the hits of at most 8 such queries merged, best
+ * score first (so OFFSET + LIMIT beyond 100 is cut at the 100 best of each). */
+smz_err smz_search_fuzzy(smz_reader *r, const char *query, size_t limit, size_t offset, unsigned flags,
+                         smz_results **out);
+
 #ifdef __cplusplus
 }
 #endif
