@@ -4,6 +4,11 @@
 #include "cli.h"
 #include "smz/util.h"
 
+/* Set when a string could not be made safe to print for lack of memory:
+ * the output then holds a placeholder, and the command must not report
+ * success (main.c turns it into exit status 2). */
+static int output_lost;
+
 smz_reader *cli_open_rc(const char *path, smz_cache *cache, smz_err *rcp)
 {
     smz_reader *r = NULL;
@@ -83,9 +88,16 @@ void cli_json_str(cli_json *j, FILE *out, const char *s, long len)
     smz_strbuf_init(&b, n * 6 + 16);
     if (smz_json_str(&b, s, n) == SMZ_OK)
         fwrite(smz_strbuf_str(&b), 1, smz_strbuf_len(&b), out);
-    else
+    else {
+        output_lost = 1;
         fputs("\"\"", out);
+    }
     smz_strbuf_free(&b);
+}
+
+int cli_output_lost(void)
+{
+    return output_lost;
 }
 
 /* A few buffers in turn, so that one printf may show several strings. */
@@ -103,8 +115,10 @@ const char *cli_tn(const char *s, size_t len)
      * megabyte title from taking more than that. */
     smz_strbuf_free(b);
     smz_strbuf_init(b, len * 8 + 16);
-    if (smz_term_escape(b, s, len) != SMZ_OK)
+    if (smz_term_escape(b, s, len) != SMZ_OK) {
+        output_lost = 1;
         return "(unprintable)";
+    }
     return smz_strbuf_str(b);
 }
 

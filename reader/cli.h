@@ -56,6 +56,9 @@ int cli_is_help(const char *arg);
  * person's terminal. */
 const char *cli_tn(const char *s, size_t len);
 const char *cli_t(const char *s);
+/* 1 once cli_tn, cli_t or cli_json_str had to print a placeholder for
+ * lack of memory: the command's output is incomplete. */
+int cli_output_lost(void);
 
 /* JSON: writes S (LEN bytes, or strlen when LEN < 0) as a JSON string. */
 typedef struct cli_json cli_json;

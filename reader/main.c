@@ -76,8 +76,16 @@ int main(int argc, char **argv)
         return 0;
     }
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-        if (!strcmp(argv[1], commands[i].name))
-            return commands[i].fn(argc - 1, argv + 1);
+        if (!strcmp(argv[1], commands[i].name)) {
+            int rc = commands[i].fn(argc - 1, argv + 1);
+            if (cli_output_lost() && rc != 130) {
+                fflush(stdout);
+                fprintf(stderr, "smz %s: out of memory: part of the output could not be written\n",
+                        argv[1]);
+                return 2;
+            }
+            return rc;
+        }
     fprintf(stderr, "smz: unknown command '%s'\n", argv[1]);
     usage(stderr);
     return 2;

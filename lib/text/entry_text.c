@@ -99,9 +99,11 @@ smz_err smz__entry_text_scan(const char *mime, const void *data, size_t size, si
     for (size_t next = first; next && next < n; next *= SMZ_TEXT_GROWTH) {
         size_t piece = smz_text_whole_words(s, next, 0);
         if (sink(ctx, s, piece, piece, 0))
-            return SMZ_OK;
+            goto out;
     }
     sink(ctx, s, n, n, 1);
+out:
+    free(decoded);
     return SMZ_OK;
 }
 

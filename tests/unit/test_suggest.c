@@ -58,7 +58,9 @@ static int build(const char *path, int many)
         int n = snprintf(html, sizeof html, "<html><body><p>Page %d.</p></body></html>", i);
         rc = testutil_add_html(w, p, title, html, (size_t)n);
     }
-    return testutil_finish(w, rc, "x1.html", "Suggestions") == SMZ_OK;
+    rc = testutil_finish(w, rc, "x1.html", "Suggestions");
+    smz_writer_free(w);
+    return rc == SMZ_OK;
 }
 
 /* The titles of PREFIX's suggestions joined by '|', each matched stretch
