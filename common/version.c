@@ -28,6 +28,11 @@ void version_print(FILE *f, const char *prog, const version_lib *libs, size_t n)
         fprintf(f, "  %s %s\n", libs[i].name, libs[i].version ? libs[i].version : "(unknown)");
 }
 
+const char *version_libarchive(const char *v)
+{
+    return v && !strncmp(v, "libarchive ", 11) ? v + 11 : v;
+}
+
 const char *version_libxml2(const char *v, char *out, size_t n)
 {
     size_t len = v ? strlen(v) : 0;

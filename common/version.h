@@ -25,6 +25,10 @@ void version_print(FILE *f, const char *prog, const version_lib *libs, size_t n)
  * least 16 bytes); the text itself when it is not 5 or 6 digits. */
 const char *version_libxml2(const char *v, char *out, size_t n);
 
+/* libarchive's runtime version string ("libarchive 3.6.2") without its
+ * name ("3.6.2"); NULL stays NULL. */
+const char *version_libarchive(const char *v);
+
 /* libmagic's runtime version (magic_version(): 545) as "5.45". */
 const char *version_libmagic(int v, char *out, size_t n);
 

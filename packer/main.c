@@ -281,14 +281,11 @@ static void summary(FILE *f, const char *pre, const char *out, const smz_writer_
 static void version(void)
 {
     char xml[32], mg[16];
-    const char *la = archive_version_string();
-    if (la && !strncmp(la, "libarchive ", 11))
-        la += 11;
     const version_lib libs[] = {
         {"zstd", ZSTD_versionString()},
         {"SQLite", sqlite3_libversion()},
         {"libsodium", sodium_version_string()},
-        {"libarchive", la},
+        {"libarchive", version_libarchive(archive_version_string())},
         {"libxml2", version_libxml2(xmlParserVersion, xml, sizeof xml)},
         {"cmark", cmark_version_string()},
         {"libmagic", version_libmagic(magic_version(), mg, sizeof mg)},

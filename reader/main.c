@@ -39,14 +39,11 @@ static const struct {
 static void version(void)
 {
     char xml[32];
-    const char *la = archive_version_string();
-    if (la && !strncmp(la, "libarchive ", 11))
-        la += 11;
     const version_lib libs[] = {
         {"zstd", ZSTD_versionString()},
         {"SQLite", sqlite3_libversion()},
         {"libsodium", sodium_version_string()},
-        {"libarchive", la},
+        {"libarchive", version_libarchive(archive_version_string())},
         {"libxml2", version_libxml2(xmlParserVersion, xml, sizeof xml)},
         {"CivetWeb", mg_version()},
     };
