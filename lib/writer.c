@@ -874,9 +874,15 @@ static smz_err index_entry(smz_writer *w, const smz_writer_entry *e)
          * (for ranking and suggestions).  The title's words, in both, get
          * their unstemmed forms too (docs/FORMAT.md). */
         size_t nl = e->title ? strlen(e->title) : 0;
-        if ((rc = smz__tokenizer_raw_upto(w->db, (int)nl)) != SMZ_OK)
+        /* After the text, its emphasis (headings), which the tokenizer
+         * counts for the term frequencies but does not index
+         * (docs/FORMAT.md, Term frequencies). */
+        size_t el = e->text && e->emphasis && tl + e->emphasis_len < INT_MAX / 2 ? e->emphasis_len : 0;
+        size_t total = nl + 1 + tl + (el ? 1 + el : 0);
+        if ((rc = smz__tokenizer_raw_upto(w->db, (int)nl)) != SMZ_OK ||
+            (rc = smz__tokenizer_index_tf(w->db, 1, el ? (int)(nl + 1 + tl + 1) : -1, e->hub)) != SMZ_OK)
             return fail(w, rc, "cannot set up the search tokenizer");
-        char *all = malloc(nl + 1 + tl + 1);
+        char *all = malloc(total + 1);
         if (!all)
             return fail(w, SMZ_E_NOMEM, "out of memory");
         if (nl)
@@ -884,11 +890,17 @@ static smz_err index_entry(smz_writer *w, const smz_writer_entry *e)
         all[nl] = '\n';
         if (tl)
             memcpy(all + nl + 1, e->text, tl);
+        if (el) {
+            all[nl + 1 + tl] = '\n';
+            memcpy(all + nl + 1 + tl + 1, e->emphasis, el);
+        }
         s = w->ins_fts;
         sqlite3_bind_int64(s, 1, id);
-        sqlite3_bind_text(s, 2, all, (int)(nl + 1 + tl), SQLITE_STATIC);
+        sqlite3_bind_text(s, 2, all, (int)total, SQLITE_STATIC);
         src = step_once(s);
         free(all);
+        if (src == SQLITE_DONE && (rc = smz__tokenizer_index_tf(w->db, 0, -1, 0)) != SMZ_OK)
+            return fail(w, rc, "cannot set up the search tokenizer");
         if (src == SQLITE_DONE && nl) {
             s = w->ins_title;
             sqlite3_bind_int64(s, 1, id);

@@ -32,7 +32,7 @@ typedef struct smz_hit {
     /* HTML-safe: the page's text with <, >, &, " escaped, matched words
      * wrapped in <b>...</b>, "…" where it is cut.  "" for suggestions. */
     const char *snippet;
-    double score; /* higher is better */
+    double score; /* higher is better; comparable across archives (searches) */
     /* Suggestions: why the title was suggested, the NMATCH stretches of it
      * made of words that match the text typed (whole words, or the CJK
      * characters typed), in order and apart from each other; words past

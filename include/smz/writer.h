@@ -110,6 +110,11 @@ typedef struct smz_writer_entry {
     const char *text;
     size_t text_len;
     int unindexed;
+    /* Text whose words weigh more in the ranking (a page's headings, which
+     * are in text too): counted, not indexed on its own (NULL: none). */
+    const char *emphasis;
+    size_t emphasis_len;
+    int hub; /* 1: a page mostly of links (contents, index), ranked after others */
 } smz_writer_entry;
 
 /* Adds an entry.  A path added twice: the later one wins, with a warning. */

@@ -39,10 +39,16 @@ static smz_err analyze_html(const char *mime, const unsigned char *data, size_t 
         out->title = t.title;
         t.title = NULL;
     }
+    out->hub = t.link_share >= SMZ_HUB_LINK_SHARE;
     if (want_text && t.text && t.text_len) {
         out->text = t.text;
         out->text_len = t.text_len;
         t.text = NULL;
+        if (t.headings_len) {
+            out->headings = t.headings;
+            out->headings_len = t.headings_len;
+            t.headings = NULL;
+        }
     }
     smz__html_text_free(&t);
     return SMZ_OK;
@@ -105,6 +111,7 @@ void smz__analysis_free(smz_analysis *a)
 {
     free(a->title);
     free(a->text);
+    free(a->headings);
     free(a->page);
     free(a->date);
     free(a->summary);

@@ -186,7 +186,10 @@ smz_err smz__packer_add(smz_packer *p, const char *rel, const unsigned char *dat
                           .data = data,
                           .size = len,
                           .text = an.text,
-                          .text_len = an.text_len};
+                          .text_len = an.text_len,
+                          .emphasis = an.headings,
+                          .emphasis_len = an.headings_len,
+                          .hub = an.hub};
     if (given && given->title && !an.page)
         e.title = given->title;
     if (an.page) {

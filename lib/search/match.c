@@ -694,3 +694,84 @@ out:
     free(found);
     return rc;
 }
+
+/* ---- proximity ---- */
+
+int smz__matcher_terms(const smz_matcher *m)
+{
+    return m ? m->nincluded : 0;
+}
+
+/* The shortest run of positions of SC's text holding a hit of every
+ * included phrase (0 when some phrase has none). */
+static int shortest_window(const smz_matcher *m, const scan_ctx *sc, int *total)
+{
+    hit *hits = NULL;
+    int *count = NULL, best = 0;
+    size_t n = 0, cap = 0;
+    *total = 0;
+    for (int p = 0; p < m->nph; p++) {
+        const phrase *ph = &m->ph[p];
+        if (ph->exclude || ph->npos == 0 || ph->first[1] == 0)
+            continue;
+        *total += ph->npos;
+        int id0 = ph->ids[0];
+        for (size_t i = 0; i < sc->n; i++) {
+            if (sc->ev[i].id != id0 || !phrase_at(ph, sc->ev, sc->n, sc->ev[i].pos))
+                continue;
+            if (n == cap) {
+                cap = cap ? 2 * cap : 64;
+                hit *h = realloc(hits, cap * sizeof *h);
+                if (!h) {
+                    best = -1;
+                    goto out;
+                }
+                hits = h;
+            }
+            hits[n++] = (hit){sc->ev[i].pos, sc->ev[i].pos + ph->npos - 1, p};
+        }
+    }
+    if (!n || !(count = calloc((size_t)m->nph, sizeof *count))) {
+        best = n ? -1 : 0;
+        goto out;
+    }
+    qsort(hits, n, sizeof *hits, by_start);
+    /* Two pointers over the hits by start: the window from hits[lo] to
+     * the end of hits[hi] holds every phrase when DISTINCT reaches
+     * NINCLUDED (a longer phrase that starts before hits[hi] and ends after
+     * it is not allowed for: a window's length is a ranking signal). */
+    int distinct = 0;
+    for (size_t lo = 0, hi = 0; hi < n; hi++) {
+        if (count[hits[hi].phrase]++ == 0)
+            distinct++;
+        while (distinct == m->nincluded) {
+            int w = hits[hi].end - hits[lo].start + 1;
+            if (!best || w < best)
+                best = w;
+            if (--count[hits[lo].phrase] == 0)
+                distinct--;
+            lo++;
+        }
+    }
+out:
+    free(hits);
+    free(count);
+    return best;
+}
+
+smz_err smz__matcher_proximity(smz_matcher *m, const char *text, size_t len, double *prox)
+{
+    scan_ctx sc;
+    int total = 0;
+    *prox = 0;
+    smz_err rc = scan(m, text, len, len, &sc);
+    if (rc == SMZ_OK && !sc.overflow) {
+        int w = shortest_window(m, &sc, &total);
+        if (w < 0)
+            rc = SMZ_E_NOMEM;
+        else if (w > 0)
+            *prox = w <= total ? 1.0 : (double)total / (double)w;
+    }
+    free(sc.ev);
+    return rc;
+}

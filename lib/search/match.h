@@ -71,6 +71,16 @@ smz_err smz__matcher_check(smz_matcher *m, const char *title, size_t title_len, 
                            size_t text_len, size_t body_len, int complete, int *ok, int *decided,
                            char **snippet);
 
+/* How many phrases a page must hold (each word or quoted phrase of the
+ * query, excluded ones aside). */
+int smz__matcher_terms(const smz_matcher *m);
+
+/* How close together the query's phrases are in TEXT (LEN bytes): *PROX is
+ * their positions' count over the shortest run of positions holding every
+ * one of them (1: side by side; 0: some phrase is missing), for the
+ * ranking of queries of several words. */
+smz_err smz__matcher_proximity(smz_matcher *m, const char *text, size_t len, double *prox);
+
 /* Frees M; M may be NULL. */
 void smz__matcher_free(smz_matcher *m);
 

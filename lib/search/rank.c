@@ -1,9 +1,20 @@
-/* smz_rank(TABLE) and smz_rank(TABLE, 'all'): the relevance of a row,
- * higher is better, as an FTS5 auxiliary function.
+/* smz_rank(TABLE), smz_rank(TABLE, 'all'[, TF[, N]]) and smz_rank(TABLE,
+ * 'ideal'[, N]): the relevance of a row, higher is better, as an FTS5 auxiliary
+ * function.
  *
- * It is BM25 as the index can afford it.  The index does not keep how often
- * a token occurs in a row, so each column a phrase occurs in counts once,
- * normalized by the column's length (k1 = 1.2, b = 0.75).  With 'all' every
+ * It is BM25 as the index can afford it (k1 = 1.2, b = 0.75).  The index
+ * keeps no positions; it keeps how often a token occurs in a page only as
+ * the level of its count, for the page's most frequent tokens (term-
+ * frequency tokens, search/tokenizer.h), which the caller reads into TF
+ * before the query: a phrase at level L counts as the geometric middle of
+ * its level's range (2-3 times: 2.45), any other once, normalized by the
+ * column's length.  'ideal' gives what a row would score if every phrase
+ * occurred in it without end: the sum of the phrases' idf times (k1 + 1),
+ * which a query's scores are divided by so that they compare across
+ * archives (a word common in one archive and rare in another weighs as
+ * much in both: what counts is how well a page matches).  N: only the first
+ * N phrases count (those a page must hold; excluded ones follow).  With
+ * 'all' every
  * phrase counts as present in the first column: right for a row matched by
  * an AND of the phrases in a detail=none table, which cannot tell.  FTS5's own bm25() clamps the
  * inverse document frequency of a token found in more than half of the rows
@@ -14,16 +25,121 @@
 #include <string.h>
 #include "search/rank.h"
 #include "search/tokenizer.h"
+#include "smz/error.h"
 
 #define K1 1.2
 #define B 0.75
 #define MAX_COLS 8
+#define HUB_WEIGHT 0.1
 
 typedef struct rank_data {
     int nphrase;
     double avg[MAX_COLS];
     double idf[]; /* nphrase */
 } rank_data;
+
+/* ---- the term-frequency map: rowid -> each phrase's level ---- */
+
+typedef struct tf_row {
+    sqlite3_int64 rowid;
+    unsigned char used;
+    unsigned char hub;
+    unsigned char level[SMZ_TF_PHRASES];
+} tf_row;
+
+struct smz_tf_map {
+    int nphrase;
+    size_t n, cap; /* cap: a power of two */
+    tf_row *rows;
+};
+
+smz_tf_map *smz__tf_map_new(int nphrase)
+{
+    smz_tf_map *m = sqlite3_malloc(sizeof *m);
+    if (!m)
+        return NULL;
+    memset(m, 0, sizeof *m);
+    m->nphrase = nphrase < SMZ_TF_PHRASES ? nphrase : SMZ_TF_PHRASES;
+    return m;
+}
+
+void smz__tf_map_free(void *p)
+{
+    smz_tf_map *m = p;
+    if (!m)
+        return;
+    sqlite3_free(m->rows);
+    sqlite3_free(m);
+}
+
+static size_t tf_slot_of(const smz_tf_map *m, sqlite3_int64 rowid)
+{
+    size_t j = (size_t)(((sqlite3_uint64)rowid * 0x9E3779B97F4A7C15ull) >> 20) & (m->cap - 1);
+    while (m->rows[j].used && m->rows[j].rowid != rowid)
+        j = (j + 1) & (m->cap - 1);
+    return j;
+}
+
+/* The row of ROWID in M, added if new (NULL: out of memory). */
+static tf_row *tf_row_of(smz_tf_map *m, sqlite3_int64 rowid)
+{
+    if ((m->n + 1) * 2 > m->cap) {
+        size_t cap = m->cap ? m->cap * 2 : 256;
+        tf_row *rows = sqlite3_malloc64(cap * sizeof *rows);
+        if (!rows)
+            return NULL;
+        memset(rows, 0, cap * sizeof *rows);
+        tf_row *old = m->rows;
+        size_t ocap = m->cap;
+        m->rows = rows;
+        m->cap = cap;
+        for (size_t k = 0; k < ocap; k++)
+            if (old[k].used)
+                m->rows[tf_slot_of(m, old[k].rowid)] = old[k];
+        sqlite3_free(old);
+    }
+    size_t j = tf_slot_of(m, rowid);
+    if (!m->rows[j].used) {
+        m->rows[j].used = 1;
+        m->rows[j].rowid = rowid;
+        m->n++;
+    }
+    return &m->rows[j];
+}
+
+smz_err smz__tf_map_put(smz_tf_map *m, sqlite3_int64 rowid, int i, int level)
+{
+    if (i < 0 || i >= m->nphrase || level < 1 || level > SMZ_TF_LEVELS)
+        return SMZ_OK;
+    tf_row *row = tf_row_of(m, rowid);
+    if (!row)
+        return SMZ_E_NOMEM;
+    if (row->level[i] < level)
+        row->level[i] = (unsigned char)level;
+    return SMZ_OK;
+}
+
+smz_err smz__tf_map_hub(smz_tf_map *m, sqlite3_int64 rowid)
+{
+    tf_row *row = tf_row_of(m, rowid);
+    if (!row)
+        return SMZ_E_NOMEM;
+    row->hub = 1;
+    return SMZ_OK;
+}
+
+/* How often phrase I occurs in ROWID, as far as M tells (1 when it does
+ * not). */
+static double tf_of(const smz_tf_map *m, sqlite3_int64 rowid, int i)
+{
+    /* The geometric middle of each level's range: 2-3, 4-7, 8-15, 16-31,
+     * 32 and more (taken as 32-63). */
+    static const double mid[SMZ_TF_LEVELS + 1] = {1.0, 2.449, 5.292, 10.954, 22.271, 44.900};
+    if (!m || !m->n || i >= m->nphrase)
+        return 1.0;
+    size_t j = tf_slot_of(m, rowid);
+    return m->rows[j].used ? mid[m->rows[j].level[i]] : 1.0;
+}
 
 static int count_cb(const Fts5ExtensionApi *api, Fts5Context *fts, void *ctx)
 {
@@ -65,7 +181,10 @@ static int prepare(const Fts5ExtensionApi *api, Fts5Context *fts, rank_data **ou
             goto fail;
         if (n > rows)
             n = rows; /* a hostile index may say anything */
-        d->idf[i] = log(1.0 + ((double)(rows - n) + 0.5) / ((double)n + 0.5));
+        /* Rounded to 1e-9: the one transcendental function here, whose
+         * last bit may differ between C libraries, and the browser reader
+         * (WebAssembly) must rank and print as smz serve does. */
+        d->idf[i] = round(log(1.0 + ((double)(rows - n) + 0.5) / ((double)n + 0.5)) * 1e9) / 1e9;
     }
     if ((rc = api->xSetAuxdata(fts, d, sqlite3_free)) != SQLITE_OK)
         return rc; /* xSetAuxdata freed D */
@@ -83,12 +202,36 @@ static void rank_fn(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_conte
     double score = 0;
     const unsigned char *mode = argc > 0 ? sqlite3_value_text(argv[0]) : NULL;
     int all = mode && !strcmp((const char *)mode, "all");
+    const smz_tf_map *tf = all && argc > 1 ? sqlite3_value_pointer(argv[1], SMZ_TF_MAP_TYPE) : NULL;
+    sqlite3_int64 rowid = tf ? api->xRowid(fts) : 0;
     int rc = prepare(api, fts, &d);
     if (rc != SQLITE_OK) {
         sqlite3_result_error_code(ctx, rc);
         return;
     }
-    for (int i = 0; i < d->nphrase; i++) {
+    /* The phrases a row must hold come first; excluded ones, after them,
+     * are in no row ranked. */
+    int counted = d->nphrase, ideal = mode && !strcmp((const char *)mode, "ideal");
+    int narg = ideal ? 1 : all ? 2 : argc;
+    if (argc > narg && sqlite3_value_type(argv[narg]) == SQLITE_INTEGER) {
+        sqlite3_int64 k = sqlite3_value_int64(argv[narg]);
+        if (k >= 0 && k < counted)
+            counted = (int)k;
+    }
+    if (mode && !strcmp((const char *)mode, "prior")) {
+        /* A hub (a page mostly of links) after the pages it points to. */
+        const smz_tf_map *m = argc > 1 ? sqlite3_value_pointer(argv[1], SMZ_TF_MAP_TYPE) : NULL;
+        size_t j = m && m->n ? tf_slot_of(m, api->xRowid(fts)) : 0;
+        sqlite3_result_double(ctx, m && m->n && m->rows[j].used && m->rows[j].hub ? HUB_WEIGHT : 1.0);
+        return;
+    }
+    if (ideal) {
+        for (int i = 0; i < counted; i++)
+            score += d->idf[i] * (K1 + 1.0);
+        sqlite3_result_double(ctx, score > 0 ? score : 1.0);
+        return;
+    }
+    for (int i = 0; i < counted; i++) {
         Fts5PhraseIter it;
         int col = 0;
         if (!all && (rc = api->xPhraseFirstColumn(fts, i, &it, &col)) != SQLITE_OK)
@@ -98,7 +241,8 @@ static void rank_fn(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_conte
             if (col >= MAX_COLS || (rc = api->xColumnSize(fts, col, &len)) != SQLITE_OK)
                 break;
             double norm = 1.0 - B + B * (double)(len > 0 ? len : 0) / d->avg[col];
-            score += d->idf[i] * (K1 + 1.0) / (1.0 + K1 * norm);
+            double f = tf_of(tf, rowid, i);
+            score += d->idf[i] * f * (K1 + 1.0) / (f + K1 * norm);
             if (all)
                 break;
             api->xPhraseNextColumn(fts, &it, &col);

@@ -1,9 +1,13 @@
 /* Ranked full-text search and title suggestions (smz/search.h).
  *
- * The index (search_fts, FTS5 with detail=column) finds the pages that hold
+ * The index (search_fts, FTS5 with detail=none) finds the pages that hold
  * every token of the query, in the title or the body, and ranks them with
- * smz_rank (search/rank.c: BM25 on columns), the title weighted ten times
- * the body.  Pages whose title is exactly the query come first.  The
+ * smz_rank (search/rank.c: BM25 with the term frequencies the index keeps,
+ * read first by read_tf), the title's score and the text's each divided by
+ * the query's ideal so that scores compare across archives; hubs (contents
+ * and index pages) after the pages they point to.  Pages whose title is
+ * exactly the query come first; a query of several words has its first
+ * candidates reranked by how close together its words stand (rerank).  The
  * page's text, derived again from the stored
  * entry, gives the snippet and, where the index cannot tell (phrases, CJK
  * words of three or more characters, excluded phrases), the final say on
@@ -27,6 +31,7 @@
 #include "reader_priv.h"
 #include "search/match.h"
 #include "search/query.h"
+#include "search/rank.h"
 #include "search/titlematch.h"
 #include "search/tokenizer.h"
 #include "text/entry_text.h"
@@ -53,7 +58,18 @@
 #define WORK_READ_MAX ((uint64_t)64 << 20)
 #define WORK_DECODE_MAX ((uint64_t)1 << 30)
 #define WORK_TIME_MS 3000
-#define TITLE_WEIGHT 10.0
+/* A page's score is its text's BM25 plus TITLE_WEIGHT times its title's,
+ * each divided by the query's ideal (rank.c), so each is under 1 and the
+ * sum compares across archives. */
+#define TITLE_WEIGHT 3.0
+#define UNTITLED_WEIGHT 0.1
+/* Added to the score of a page whose title is the query: above any other,
+ * in any archive. */
+#define EXACT_SCORE 1000.0
+/* A query of several words: its first PROX_WINDOW candidates are read and
+ * reranked by how close together the words stand (rerank). */
+#define PROX_WINDOW 20
+#define PROX_WEIGHT 0.5
 
 typedef struct tokenizer {
     fts5_tokenizer api;
@@ -89,11 +105,26 @@ static void tokenizer_close(tokenizer *t)
 
 /* ---- FTS5 expressions ---- */
 
+/* The literals of a query's included tokens, in the order of the match
+ * expression's phrases: each one's bytes in the query, and whether it is
+ * a prefix (the ranking asks for their term frequencies, rank.h). */
+typedef struct literal {
+    const char *s;
+    int n;
+    int prefix;
+} literal;
+
+typedef struct literals {
+    literal l[SMZ_TF_PHRASES];
+    int n;
+} literals;
+
 typedef struct expr_ctx {
     sqlite3_str *out;
     const char *text;
     const char *sep;
     int count;
+    literals *lits; /* NULL: not collected */
 } expr_ctx;
 
 static void put_literal(sqlite3_str *out, const char *s, int n)
@@ -117,19 +148,24 @@ static int expr_cb(void *p, int tflags, const char *tok, int n, int s, int e)
     if (c->count++)
         sqlite3_str_appendall(c->out, c->sep);
     put_literal(c->out, c->text + s, e - s);
+    if (c->lits && c->lits->n < SMZ_TF_PHRASES)
+        c->lits->l[c->lits->n++] = (literal){c->text + s, e - s, 0};
     return SQLITE_OK;
 }
 
 /* Appends to OUT the literals of TEXT's query tokens, separated by SEP,
  * with '*' after the last when PREFIX; returns how many (-1 on error). */
 static int put_tokens(tokenizer *t, sqlite3_str *out, const char *text, size_t len, int prefix,
-                      const char *sep)
+                      const char *sep, literals *lits)
 {
-    expr_ctx c = {.out = out, .text = text, .sep = sep};
+    int had = lits ? lits->n : 0;
+    expr_ctx c = {.out = out, .text = text, .sep = sep, .lits = lits};
     if (t->api.xTokenize(t->tok, &c, FTS5_TOKENIZE_QUERY, text, (int)len, expr_cb) != SQLITE_OK)
         return -1;
     if (c.count && prefix)
         sqlite3_str_appendchar(out, 1, '*');
+    if (lits && prefix && lits->n > had && had + c.count == lits->n)
+        lits->l[lits->n - 1].prefix = 1;
     return c.count;
 }
 
@@ -137,6 +173,8 @@ typedef struct exprs {
     char *match;     /* every included token ANDed, NOT each one-token exclusion */
     char *title_and; /* every included token ANDed */
     char *title_or;  /* any included token */
+    int included;    /* phrases of match before the exclusions */
+    literals lits;   /* the first of them (their texts point into the query) */
 } exprs;
 
 static void exprs_free(exprs *x)
@@ -159,8 +197,8 @@ static smz_err build_exprs(tokenizer *t, const smz_query *q, exprs *x)
         if (term->exclude)
             continue;
         sqlite3_str *one = sqlite3_str_new(NULL), *two = sqlite3_str_new(NULL);
-        int n = put_tokens(t, one, term->text, term->len, term->prefix, " ");
-        put_tokens(t, two, term->text, term->len, term->prefix, " OR ");
+        int n = put_tokens(t, one, term->text, term->len, term->prefix, " ", &x->lits);
+        put_tokens(t, two, term->text, term->len, term->prefix, " OR ", NULL);
         int nomem = sqlite3_str_errcode(one) | sqlite3_str_errcode(two);
         char *all_of = sqlite3_str_finish(one), *any_of = sqlite3_str_finish(two);
         if (nomem)
@@ -188,7 +226,7 @@ static smz_err build_exprs(tokenizer *t, const smz_query *q, exprs *x)
         if (!term->exclude)
             continue;
         sqlite3_str *one = sqlite3_str_new(NULL);
-        int n = put_tokens(t, one, term->text, term->len, term->prefix, " ");
+        int n = put_tokens(t, one, term->text, term->len, term->prefix, " ", NULL);
         char *lit = sqlite3_str_finish(one);
         if (n < 0)
             bad = 1;
@@ -208,6 +246,7 @@ static smz_err build_exprs(tokenizer *t, const smz_query *q, exprs *x)
     }
     if (!included)
         exprs_free(x);
+    x->included = included;
     return SMZ_OK;
 }
 
@@ -726,6 +765,57 @@ out:
     return rc;
 }
 
+/* ---- proximity: the best candidates of a query of several words ---- */
+
+/* A candidate held back for the proximity rerank. */
+typedef struct pending {
+    char *path, *title;
+    double score;
+} pending;
+
+/* How close together the query's words are on the page at PATH (see
+ * smz__matcher_proximity); 0 when it cannot be read within the budget. */
+static smz_err page_proximity(search_state *st, const char *path, double *prox)
+{
+    unsigned char *data = NULL;
+    char *mime = NULL, *text = NULL;
+    size_t n = 0, len = 0;
+    *prox = 0;
+    if (over_budget(st))
+        return SMZ_OK;
+    smz_err rc = page_data(st->r, path, CHECK_PAGE_MAX, &data, &n, &mime);
+    st->read += n;
+    if (rc == SMZ_OK && data && (rc = smz__entry_text(mime, data, n, &text, &len)) == SMZ_OK)
+        rc = smz__matcher_proximity(st->m, text, len, prox);
+    free(data);
+    free(mime);
+    free(text);
+    return rc;
+}
+
+/* Reranks the N candidates of P (in score order): each score grows by
+ * PROX_WEIGHT times itself times its proximity, so that pages where the
+ * words stand together come first among pages that match about as well.
+ * The order stays stable where scores tie. */
+static smz_err rerank(search_state *st, pending *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        double prox = 0;
+        smz_err rc = page_proximity(st, p[i].path, &prox);
+        if (rc != SMZ_OK)
+            return rc;
+        p[i].score *= 1.0 + PROX_WEIGHT * prox;
+    }
+    for (size_t i = 1; i < n; i++) {
+        pending x = p[i];
+        size_t j = i;
+        for (; j > 0 && p[j - 1].score < x.score; j--)
+            p[j] = p[j - 1];
+        p[j] = x;
+    }
+    return SMZ_OK;
+}
+
 /* The path and title of result row S (its columns 0 and 1).  Either may
  * be NULL in a row without it; SMZ_E_NOMEM when SQLite could not give it. */
 static smz_err row_path_title(smz_reader *r, sqlite3_stmt *s, const char **path, const char **title)
@@ -735,6 +825,85 @@ static smz_err row_path_title(smz_reader *r, sqlite3_stmt *s, const char **path,
     if ((!*path || !*title) && sqlite3_errcode(sqlite3_db_handle(s)) == SQLITE_NOMEM)
         return smz__reader_fail(r, SMZ_E_NOMEM, "out of memory");
     return SMZ_OK;
+}
+
+/* The term frequencies of X's literals in the pages that hold them often
+ * (rank.h), read from the index's term-frequency tokens: one query per
+ * literal and level.  An archive made before them has none, and every
+ * page then counts each word once, as its ranking did. */
+static smz_err read_tf(smz_reader *r, const exprs *x, smz_tf_map **out)
+{
+    sqlite3_stmt *s = NULL;
+    smz_err rc = SMZ_E_NOMEM;
+    smz_tf_map *m = smz__tf_map_new(x->lits.n);
+    int src = SQLITE_OK;
+    *out = NULL;
+    if (!m)
+        goto fail;
+    src = sqlite3_prepare_v2(smz__reader_db(r), "SELECT rowid FROM search_fts WHERE search_fts MATCH ?1",
+                             -1, &s, NULL);
+    for (int i = 0; src == SQLITE_OK && i < x->lits.n; i++) {
+        const literal *l = &x->lits.l[i];
+        for (int level = SMZ_TF_FIRST; src == SQLITE_OK && level <= SMZ_TF_LEVELS; level++) {
+            char head[2] = {SMZ_TOKEN_TF, (char)('0' + level)};
+            sqlite3_str *q = sqlite3_str_new(NULL);
+            sqlite3_str_append(q, head, 2);
+            sqlite3_str_append(q, l->s, l->n);
+            int qerr = sqlite3_str_errcode(q);
+            int qn = sqlite3_str_length(q);
+            char *raw = sqlite3_str_finish(q);
+            if (qerr || !raw) {
+                sqlite3_free(raw);
+                goto fail;
+            }
+            sqlite3_str *e = sqlite3_str_new(NULL);
+            put_literal(e, raw, qn);
+            if (l->prefix)
+                sqlite3_str_appendchar(e, 1, '*');
+            sqlite3_free(raw);
+            qerr = sqlite3_str_errcode(e);
+            char *expr = sqlite3_str_finish(e);
+            if (qerr || !expr) {
+                sqlite3_free(expr);
+                goto fail;
+            }
+            sqlite3_reset(s);
+            sqlite3_bind_text(s, 1, expr, -1, sqlite3_free);
+            while ((src = sqlite3_step(s)) == SQLITE_ROW)
+                if (smz__tf_map_put(m, sqlite3_column_int64(s, 0), i, level) != SMZ_OK)
+                    goto fail;
+            if (src == SQLITE_DONE)
+                src = SQLITE_OK;
+        }
+    }
+    if (src == SQLITE_OK) { /* the hubs */
+        sqlite3_str *e = sqlite3_str_new(NULL);
+        put_literal(e, SMZ_HUB_TOKEN, 2);
+        int qerr = sqlite3_str_errcode(e);
+        char *expr = sqlite3_str_finish(e);
+        if (qerr || !expr) {
+            sqlite3_free(expr);
+            goto fail;
+        }
+        sqlite3_reset(s);
+        sqlite3_bind_text(s, 1, expr, -1, sqlite3_free);
+        while ((src = sqlite3_step(s)) == SQLITE_ROW)
+            if (smz__tf_map_hub(m, sqlite3_column_int64(s, 0)) != SMZ_OK)
+                goto fail;
+        if (src == SQLITE_DONE)
+            src = SQLITE_OK;
+    }
+    if (src != SQLITE_OK) {
+        rc = smz__reader_sqlfail(r, src, "searching");
+        goto fail;
+    }
+    sqlite3_finalize(s);
+    *out = m;
+    return SMZ_OK;
+fail:
+    sqlite3_finalize(s);
+    smz__tf_map_free(m);
+    return rc;
 }
 
 /* The opening of smz_search_ex and smz_suggest: a query's budget, and
@@ -766,6 +935,7 @@ smz_err smz_search_ex(smz_reader *r, const char *query, size_t limit, size_t off
     toklist want = {0};
     sqlite3 *db = smz__reader_db(r);
     uint64_t candidates = 0;
+    smz_tf_map *tf = NULL;
     *out = NULL;
     if ((rc = search_begin(r)) != SMZ_OK)
         goto out;
@@ -830,14 +1000,15 @@ smz_err smz_search_ex(smz_reader *r, const char *query, size_t limit, size_t off
     /* "+st.rowid": the IN list must not reach search_title as a rowid
      * constraint, or FTS5 runs its MATCH once per listed row, each time
      * merging a prefix's every term (a1* on 3,000 pages: 52 s, not 0.03). */
-    src = sqlite3_prepare_v2(db,
-                             "SELECT t.path, e.title, smz_rank(search_title) "
-                             "FROM search_title st JOIN search_text t ON t.id = st.rowid "
-                             "JOIN entries e ON e.path = t.path "
-                             "WHERE search_title MATCH ?1 AND e.redirect IS NULL "
-                             "AND +st.rowid IN (SELECT rowid FROM search_fts WHERE search_fts MATCH ?2) "
-                             "ORDER BY 3 DESC LIMIT 20",
-                             -1, &s, NULL);
+    src = sqlite3_prepare_v2(
+        db,
+        "SELECT t.path, e.title, smz_rank(search_title) / "
+        "smz_rank(search_title, 'ideal') FROM search_title st JOIN search_text t ON t.id = st.rowid "
+        "JOIN entries e ON e.path = t.path "
+        "WHERE search_title MATCH ?1 AND e.redirect IS NULL "
+        "AND +st.rowid IN (SELECT rowid FROM search_fts WHERE search_fts MATCH ?2) "
+        "ORDER BY 3 DESC LIMIT 20",
+        -1, &s, NULL);
     if (src == SQLITE_OK) {
         sqlite3_bind_text(s, 1, x.title_and, -1, SQLITE_STATIC);
         sqlite3_bind_text(s, 2, x.match, -1, SQLITE_STATIC);
@@ -852,8 +1023,8 @@ smz_err smz_search_ex(smz_reader *r, const char *query, size_t limit, size_t off
                 goto out;
             }
             exact.n++;
-            if ((rc = take(&st, path, title, 1000.0 + TITLE_WEIGHT * sqlite3_column_double(s, 2))) !=
-                SMZ_OK)
+            if ((rc = take(&st, path, title,
+                           EXACT_SCORE + TITLE_WEIGHT * sqlite3_column_double(s, 2))) != SMZ_OK)
                 goto out;
         }
     }
@@ -864,24 +1035,64 @@ smz_err smz_search_ex(smz_reader *r, const char *query, size_t limit, size_t off
         goto out;
     }
 
-    /* Then every page by rank: the words in the title count ten times
-     * those in the text, and a page without a title (a stylesheet, a
-     * plain-text source beside its HTML page) half. */
-    src =
-        sqlite3_prepare_v2(db,
-                           "WITH tm(id, score) AS MATERIALIZED (SELECT rowid, smz_rank(search_title) "
-                           "FROM search_title WHERE search_title MATCH ?2) "
-                           "SELECT t.path, e.title, (smz_rank(search_fts, 'all') + "
-                           "coalesce(tm.score, 0) * ?3) * (CASE WHEN e.title = '' THEN 0.5 ELSE 1 END) "
-                           "FROM search_fts f JOIN search_text t ON t.id = f.rowid "
-                           "JOIN entries e ON e.path = t.path LEFT JOIN tm ON tm.id = f.rowid "
-                           "WHERE search_fts MATCH ?1 AND e.redirect IS NULL ORDER BY 3 DESC",
-                           -1, &s, NULL);
+    if ((rc = read_tf(r, &x, &tf)) != SMZ_OK)
+        goto out;
+    /* Then every page by rank: the text's score plus TITLE_WEIGHT times the
+     * title's, a page without a title (a stylesheet, a plain-text source
+     * beside its HTML page) and a hub weighing less. */
+    src = sqlite3_prepare_v2(
+        db,
+        "WITH tm(id, score) AS MATERIALIZED (SELECT rowid, smz_rank(search_title) / "
+        "smz_rank(search_title, 'ideal') FROM search_title WHERE search_title MATCH ?2) "
+        "SELECT t.path, e.title, (smz_rank(search_fts, 'all', ?4, ?5) / "
+        "smz_rank(search_fts, 'ideal', ?5) + coalesce(tm.score, 0) * ?3) "
+        "* (CASE WHEN e.title = '' THEN ?6 ELSE 1 END) * smz_rank(search_fts, 'prior', ?4) "
+        "FROM search_fts f JOIN search_text t ON t.id = f.rowid "
+        "JOIN entries e ON e.path = t.path LEFT JOIN tm ON tm.id = f.rowid "
+        "WHERE search_fts MATCH ?1 AND e.redirect IS NULL ORDER BY 3 DESC",
+        -1, &s, NULL);
     if (src == SQLITE_OK) {
         sqlite3_bind_text(s, 1, x.match, -1, SQLITE_STATIC);
         sqlite3_bind_text(s, 2, x.title_or, -1, SQLITE_STATIC);
         sqlite3_bind_double(s, 3, TITLE_WEIGHT);
-        while (!st.full && st.checked < CHECK_MAX + st.offset && (src = sqlite3_step(s)) == SQLITE_ROW) {
+        sqlite3_bind_pointer(s, 4, tf, SMZ_TF_MAP_TYPE, NULL);
+        sqlite3_bind_int(s, 5, x.included);
+        sqlite3_bind_double(s, 6, UNTITLED_WEIGHT);
+        /* A query of several words: the first candidates, reranked by
+         * proximity, then the others as they come. */
+        if (smz__matcher_terms(st.m) >= 2) {
+            pending held[PROX_WINDOW];
+            size_t nheld = 0;
+            while (nheld < PROX_WINDOW && (src = sqlite3_step(s)) == SQLITE_ROW) {
+                const char *path, *title;
+                if ((rc = row_path_title(r, s, &path, &title)) != SMZ_OK)
+                    goto held_out;
+                if (!path || !title || was_seen(&exact, path))
+                    continue;
+                held[nheld] = (pending){strdup(path), strdup(title), sqlite3_column_double(s, 2)};
+                if (!held[nheld++].path || !held[nheld - 1].title) {
+                    rc = SMZ_E_NOMEM;
+                    goto held_out;
+                }
+            }
+            if ((rc = rerank(&st, held, nheld)) != SMZ_OK)
+                goto held_out;
+            for (size_t i = 0; i < nheld && !st.full; i++)
+                if ((rc = take(&st, held[i].path, held[i].title, held[i].score)) != SMZ_OK)
+                    goto held_out;
+            rc = SMZ_OK;
+        held_out:
+            for (size_t i = 0; i < nheld; i++) {
+                free(held[i].path);
+                free(held[i].title);
+            }
+            if (rc != SMZ_OK)
+                goto out;
+        }
+        /* (After SQLITE_DONE a statement must not be stepped again: it
+         * would start over.) */
+        while (!st.full && st.checked < CHECK_MAX + st.offset &&
+               (src == SQLITE_OK || src == SQLITE_ROW) && (src = sqlite3_step(s)) == SQLITE_ROW) {
             const char *path, *title;
             if ((rc = row_path_title(r, s, &path, &title)) != SMZ_OK)
                 goto out;
@@ -912,6 +1123,7 @@ smz_err smz_search_ex(smz_reader *r, const char *query, size_t limit, size_t off
     rc = SMZ_OK;
 out:
     sqlite3_finalize(s);
+    smz__tf_map_free(tf);
     for (size_t i = 0; i < exact.n; i++)
         free(exact.paths[i]);
     free(exact.paths);

@@ -10,6 +10,7 @@
  * not UTF-8 are never part of a CJK run and unicode61 copes with them. */
 #include <assert.h>
 #include <limits.h>
+#include <stdlib.h>
 #include <string.h>
 #include "search/tokenizer.h"
 #include "text/utf8.h"
@@ -19,7 +20,10 @@ typedef int (*token_fn)(void *, int, const char *, int, int, int);
 /* What a connection's "smz" tokenizers share: its user data. */
 typedef struct tok_shared {
     fts5_api *api;
-    int raw_upto; /* documents: words starting before this byte get unstemmed forms */
+    int raw_upto;   /* documents: words starting before this byte get unstemmed forms */
+    int tf;         /* documents get term-frequency tokens (an archive's writer) */
+    int hub;        /* with TF: the document gets the hub token */
+    int weigh_from; /* with TF: words from this byte on are counted, not indexed */
 } tok_shared;
 
 typedef struct smz_tok {
@@ -116,6 +120,9 @@ static uint32_t fold_of(uint32_t c)
     default: return 0;
     }
 }
+
+/* Longest token given a term-frequency token. */
+#define TF_TOKEN_MAX 64
 
 /* Longest compound token (pg_restore, os.path, f-string) indexed. */
 #define COMPOUND_MAX 64
@@ -423,9 +430,210 @@ static int run(int query, void *ctx, const char *text, int len, int *pos, token_
     return rc;
 }
 
-static int tok_tokenize(Fts5Tokenizer *p, void *ctx, int flags, const char *text, int len, token_fn cb)
+/* ---- term frequencies (the writer's documents) ----
+ *
+ * A document's tokens are counted as they go out; at its end, each token
+ * counted at least twice gets its term-frequency token (SMZ_TOKEN_TF, the
+ * level of its count, the token: see tokenizer.h), colocated with the last
+ * token.  Unstemmed forms are not counted: queries never ask for their
+ * frequency. */
+
+typedef struct tf_slot {
+    unsigned off; /* the token's bytes in the arena; 0: empty */
+    int len;
+    unsigned count;
+    int indexed; /* 1: the token went into the index at least once */
+} tf_slot;
+
+typedef struct tf_ctx {
+    void *ctx;
+    token_fn cb;
+    int weigh_from;
+    tf_slot *slots;
+    unsigned nslots, used; /* a power of two; slots in use */
+    char *arena;
+    unsigned alen, acap; /* byte 0 unused: offset 0 means empty */
+    int last_s, last_e;
+    int emitted;   /* a token went into the index */
+    unsigned npos; /* positions indexed (tokens that are not colocated) */
+    int hub;
+} tf_ctx;
+
+static uint32_t tf_hash(const char *s, int n)
 {
-    smz_tok *t = (smz_tok *)p;
+    uint32_t h = 2166136261u; /* FNV-1a */
+    for (int i = 0; i < n; i++)
+        h = (h ^ (unsigned char)s[i]) * 16777619u;
+    return h;
+}
+
+static int tf_grow(tf_ctx *t)
+{
+    unsigned n = t->nslots ? t->nslots * 2 : 1024;
+    tf_slot *s = sqlite3_malloc64((sqlite3_uint64)n * sizeof *s);
+    if (!s)
+        return SQLITE_NOMEM;
+    memset(s, 0, (size_t)n * sizeof *s);
+    for (unsigned i = 0; i < t->nslots; i++) {
+        if (!t->slots[i].off)
+            continue;
+        unsigned j = tf_hash(t->arena + t->slots[i].off, t->slots[i].len) & (n - 1);
+        while (s[j].off)
+            j = (j + 1) & (n - 1);
+        s[j] = t->slots[i];
+    }
+    sqlite3_free(t->slots);
+    t->slots = s;
+    t->nslots = n;
+    return SQLITE_OK;
+}
+
+static int tf_wanted(const char *tok, int n)
+{
+    /* English function words, as folded and as porter stems them: in most
+     * pages often, and worth nothing to the ranking (sorted). */
+    static const char *const stop[] = {"all",   "also",  "and",    "ani",  "any",   "are",   "been",
+                                       "but",   "can",   "could",  "doe",  "does",  "each",  "for",
+                                       "from",  "had",   "has",    "have", "into",  "its",   "may",
+                                       "more",  "most",  "must",   "not",  "one",   "onli",  "only",
+                                       "other", "see",   "should", "some", "such",  "than",  "that",
+                                       "the",   "their", "them",   "then", "there", "these", "they",
+                                       "thi",   "this",  "use",    "was",  "were",  "what",  "when",
+                                       "where", "which", "will",   "with", "would", "you",   "your"};
+    int digits = 1;
+    if (n < 3)
+        return 0;
+    for (int i = 0; i < n && digits; i++)
+        digits = tok[i] >= '0' && tok[i] <= '9';
+    if (digits)
+        return 0;
+    for (size_t i = 0; i < sizeof stop / sizeof stop[0]; i++)
+        if ((int)strlen(stop[i]) == n && !memcmp(stop[i], tok, (size_t)n))
+            return 0;
+    return 1;
+}
+
+static int tf_count(tf_ctx *t, const char *tok, int n, unsigned weight, int indexed)
+{
+    if (n <= 0 || n > TF_TOKEN_MAX || (tok[0] == SMZ_TOKEN_RAW) || !tf_wanted(tok, n))
+        return SQLITE_OK;
+    if ((t->used + 1) * 4 > t->nslots * 3 && tf_grow(t) != SQLITE_OK)
+        return SQLITE_NOMEM;
+    unsigned j = tf_hash(tok, n) & (t->nslots - 1);
+    while (t->slots[j].off) {
+        tf_slot *s = &t->slots[j];
+        if (s->len == n && !memcmp(t->arena + s->off, tok, (size_t)n)) {
+            s->count = s->count > UINT_MAX - weight ? UINT_MAX : s->count + weight;
+            s->indexed |= indexed;
+            return SQLITE_OK;
+        }
+        j = (j + 1) & (t->nslots - 1);
+    }
+    if (t->alen + (unsigned)n > t->acap) {
+        if (t->acap > UINT_MAX / 4)
+            return SQLITE_TOOBIG;
+        unsigned cap = (t->acap + (unsigned)n) * 2 + 4096;
+        char *a = sqlite3_realloc64(t->arena, cap);
+        if (!a)
+            return SQLITE_NOMEM;
+        t->arena = a;
+        t->acap = cap;
+        if (!t->alen)
+            t->alen = 1;
+    }
+    memcpy(t->arena + t->alen, tok, (size_t)n);
+    t->slots[j] = (tf_slot){.off = t->alen, .len = n, .count = weight, .indexed = indexed};
+    t->alen += (unsigned)n;
+    t->used++;
+    return SQLITE_OK;
+}
+
+static int tf_cb(void *p, int tflags, const char *tok, int n, int s, int e)
+{
+    tf_ctx *t = p;
+    int weigh = s >= t->weigh_from;
+    int rc = tf_count(t, tok, n, weigh ? SMZ_TF_WEIGHT : 1, !weigh);
+    if (rc != SQLITE_OK)
+        return rc;
+    if (weigh)
+        return SQLITE_OK;
+    t->last_s = s;
+    t->last_e = e;
+    t->emitted = 1;
+    if (!(tflags & FTS5_TOKEN_COLOCATED))
+        t->npos++;
+    return t->cb(t->ctx, tflags, tok, n, s, e);
+}
+
+unsigned smz__tf_floor(unsigned npos)
+{
+    return npos < 400 ? 2 : npos < 1000 ? 3 : 4;
+}
+
+int smz__tf_level(unsigned count)
+{
+    int level = 0;
+    if (count < 1u << SMZ_TF_FIRST)
+        return 0;
+    while (count >= 2 && level < SMZ_TF_LEVELS) {
+        count >>= 1;
+        level++;
+    }
+    return level;
+}
+
+/* A document's frequent token, for sorting: its bytes and count. */
+typedef struct tf_pick {
+    const char *s;
+    int len;
+    unsigned count;
+} tf_pick;
+
+/* The order in which a document's frequent tokens get term-frequency
+ * tokens, when it has more than SMZ_TF_TOP: the most frequent first, then
+ * the longer (a longer word says more about a page), then by their bytes,
+ * so that the choice is the same wherever the document is indexed. */
+static int tf_cmp(const void *x, const void *y)
+{
+    const tf_pick *a = x, *b = y;
+    if (a->count != b->count)
+        return a->count > b->count ? -1 : 1;
+    if (a->len != b->len)
+        return a->len > b->len ? -1 : 1;
+    return memcmp(a->s, b->s, (size_t)a->len);
+}
+
+static int tf_emit(tf_ctx *t)
+{
+    char buf[2 + TF_TOKEN_MAX];
+    unsigned n = 0;
+    int rc = SQLITE_OK;
+    tf_pick *pick = sqlite3_malloc64((sqlite3_uint64)(t->used ? t->used : 1) * sizeof *pick);
+    if (!pick)
+        return SQLITE_NOMEM;
+    for (unsigned i = 0; i < t->nslots; i++) {
+        const tf_slot *s = &t->slots[i];
+        if (s->off && s->indexed && s->count >= smz__tf_floor(t->npos))
+            pick[n++] = (tf_pick){t->arena + s->off, s->len, s->count};
+    }
+    if (n > SMZ_TF_TOP) {
+        qsort(pick, n, sizeof *pick, tf_cmp);
+        n = SMZ_TF_TOP;
+    }
+    buf[0] = SMZ_TOKEN_TF;
+    for (unsigned i = 0; i < n && rc == SQLITE_OK; i++) {
+        buf[1] = (char)('0' + smz__tf_level(pick[i].count));
+        memcpy(buf + 2, pick[i].s, (size_t)pick[i].len);
+        rc = t->cb(t->ctx, FTS5_TOKEN_COLOCATED, buf, 2 + pick[i].len, t->last_s, t->last_e);
+    }
+    sqlite3_free(pick);
+    if (rc == SQLITE_OK && t->hub && t->emitted)
+        rc = t->cb(t->ctx, FTS5_TOKEN_COLOCATED, SMZ_HUB_TOKEN, 2, t->last_s, t->last_e);
+    return rc;
+}
+
+static int tokenize(smz_tok *t, void *ctx, int flags, const char *text, int len, token_fn cb)
+{
     const unsigned char *u = (const unsigned char *)text;
     int query = (flags & FTS5_TOKENIZE_QUERY) != 0;
     int i = 0, rc = SQLITE_OK;
@@ -447,6 +655,55 @@ static int tok_tokenize(Fts5Tokenizer *p, void *ctx, int flags, const char *text
             rc = run(query, ctx, text, len, &i, cb);
     }
     /* Like unicode61: SQLITE_DONE from the callback means "stop", not failure. */
+    return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+/* Prefixes each token of a term-frequency query (see tf_query) with its mark
+ * and level. */
+typedef struct tfq_ctx {
+    void *ctx;
+    token_fn cb;
+    char level;
+} tfq_ctx;
+
+static int tfq_cb(void *p, int tflags, const char *tok, int n, int s, int e)
+{
+    tfq_ctx *q = p;
+    char buf[2 + TF_TOKEN_MAX];
+    if (n > TF_TOKEN_MAX)
+        return SQLITE_OK; /* never counted */
+    buf[0] = SMZ_TOKEN_TF;
+    buf[1] = q->level;
+    memcpy(buf + 2, tok, (size_t)n);
+    return q->cb(q->ctx, tflags, buf, 2 + n, s, e);
+}
+
+static int tok_tokenize(Fts5Tokenizer *p, void *ctx, int flags, const char *text, int len, token_fn cb)
+{
+    smz_tok *t = (smz_tok *)p;
+    int rc;
+    if (!text || len <= 0)
+        return SQLITE_OK;
+    /* A query for a level of term frequency: SMZ_TOKEN_TF, the level, the
+     * query's text (a user's query never starts so: control characters
+     * separate tokens, and a query's literals are its tokens' bytes). */
+    if ((flags & FTS5_TOKENIZE_QUERY) && len > 2 && text[0] == SMZ_TOKEN_TF &&
+        text[1] >= '0' + SMZ_TF_FIRST && text[1] <= '0' + SMZ_TF_LEVELS) {
+        tfq_ctx q = {ctx, cb, text[1]};
+        return tokenize(t, &q, flags, text + 2, len - 2, tfq_cb);
+    }
+    if ((flags & FTS5_TOKENIZE_QUERY) && len == 2 && !memcmp(text, SMZ_HUB_TOKEN, 2))
+        return cb(ctx, 0, text, 2, 0, 2);
+    if (!t->g->tf || (flags & FTS5_TOKENIZE_QUERY))
+        return tokenize(t, ctx, flags, text, len, cb);
+    tf_ctx c = {.ctx = ctx, .cb = cb, .weigh_from = t->g->weigh_from, .hub = t->g->hub};
+    rc = tf_grow(&c);
+    if (rc == SQLITE_OK)
+        rc = tokenize(t, &c, flags, text, len, tf_cb);
+    if (rc == SQLITE_OK)
+        rc = tf_emit(&c);
+    sqlite3_free(c.slots);
+    sqlite3_free(c.arena);
     return rc == SQLITE_DONE ? SQLITE_OK : rc;
 }
 
@@ -535,6 +792,9 @@ smz_err smz__tokenizer_register(sqlite3 *db)
         return SMZ_E_NOMEM;
     g->api = api;
     g->raw_upto = INT_MAX;
+    g->tf = 0;
+    g->hub = 0;
+    g->weigh_from = INT_MAX;
     fts5_tokenizer tok = {tok_create, tok_delete, tok_tokenize};
     int src = api->xCreateTokenizer(api, "smz", g, &tok, sqlite3_free);
     if (src != SQLITE_OK)
@@ -542,16 +802,34 @@ smz_err smz__tokenizer_register(sqlite3 *db)
     return src == SQLITE_OK ? SMZ_OK : src == SQLITE_NOMEM ? SMZ_E_NOMEM : SMZ_E_INTERNAL;
 }
 
-smz_err smz__tokenizer_raw_upto(sqlite3 *db, int upto)
+static tok_shared *shared_of(sqlite3 *db)
 {
     fts5_api *api;
     fts5_tokenizer tok;
     void *ud = NULL;
-    smz_err rc = smz__fts5_api(db, &api);
-    if (rc != SMZ_OK)
-        return rc;
+    if (smz__fts5_api(db, &api) != SMZ_OK)
+        return NULL;
     if (api->xFindTokenizer(api, "smz", &ud, &tok) != SQLITE_OK || !ud || tok.xCreate != tok_create)
-        return SMZ_E_INTERNAL; /* not registered on DB */
-    ((tok_shared *)ud)->raw_upto = upto < 0 ? 0 : upto;
+        return NULL; /* not registered on DB */
+    return ud;
+}
+
+smz_err smz__tokenizer_index_tf(sqlite3 *db, int on, int weigh_from, int hub)
+{
+    tok_shared *g = shared_of(db);
+    if (!g)
+        return SMZ_E_INTERNAL;
+    g->tf = on;
+    g->hub = on && hub;
+    g->weigh_from = weigh_from < 0 ? INT_MAX : weigh_from;
+    return SMZ_OK;
+}
+
+smz_err smz__tokenizer_raw_upto(sqlite3 *db, int upto)
+{
+    tok_shared *g = shared_of(db);
+    if (!g)
+        return SMZ_E_INTERNAL;
+    g->raw_upto = upto < 0 ? 0 : upto;
     return SMZ_OK;
 }

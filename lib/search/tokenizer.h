@@ -59,6 +59,49 @@
  * token unicode61 makes, as control characters separate tokens. */
 #define SMZ_TOKEN_RAW '\x01'
 
+/* Term frequencies (an archive's index, docs/FORMAT.md): a document's
+ * tokens (of 3 to 64 bytes, not all digits, not unstemmed forms, not one of
+ * a few English function words) are counted, a word of the text given after
+ * weigh_from (the page's headings) SMZ_TF_WEIGHT times more; each one counted
+ * at least smz__tf_floor(the document's positions) times also gets the
+ * term-frequency token: SMZ_TOKEN_TF, the ASCII digit of its level
+ * (smz__tf_level: 1 for 2-3 times, 2 for 4-7, 3 for 8-15, 4 for 16-31, 5 for
+ * 32 or more), then the token's bytes, colocated with the document's last
+ * token.  At most SMZ_TF_TOP of a document's tokens get one (the most
+ * frequent).  A query whose text starts with SMZ_TOKEN_TF and a level digit
+ * asks for the term-frequency tokens of that level of the rest's tokens:
+ * "\x02" "3" "run" finds the pages that hold "run" 8 to 15 times.  The
+ * writer's tokenizer alone makes them (smz__tokenizer_index_tf); a reader
+ * never indexes. */
+#define SMZ_TOKEN_TF '\x02'
+/* The hub token, SMZ_TOKEN_PRIOR then '1': the page is mostly links (a table
+ * of contents, an index).  A query of exactly these two bytes asks for it. */
+#define SMZ_TOKEN_PRIOR '\x03'
+#define SMZ_HUB_TOKEN                                                                                   \
+    "\x03"                                                                                              \
+    "1"
+#define SMZ_TF_FIRST 1 /* the first level: 2^1 = 2 times */
+#define SMZ_TF_LEVELS 5
+#define SMZ_TF_TOP 1024
+/* What a word in the text given after weigh_from (a page's headings) counts
+ * for, besides its own occurrence in the page's text. */
+#define SMZ_TF_WEIGHT 2
+
+/* How often a token must occur in a document of NPOS positions to get a
+ * term-frequency token. */
+unsigned smz__tf_floor(unsigned npos);
+
+/* The level of a token found COUNT times (0: under 2^SMZ_TF_FIRST times). */
+int smz__tf_level(unsigned count);
+
+/* ON 1: documents tokenized on DB from now on get term-frequency tokens,
+ * and the hub token when HUB is 1;
+ * the words of their bytes from WEIGH_FROM on (-1: none) are counted
+ * SMZ_TF_WEIGHT times each, but not indexed.  ON 0: neither (as at
+ * registration).  Returns SMZ_OK, or SMZ_E_INTERNAL when the tokenizer is
+ * not registered on DB. */
+smz_err smz__tokenizer_index_tf(sqlite3 *db, int on, int weigh_from, int hub);
+
 /* Stores DB's FTS5 API in *OUT (owned by DB, valid while DB is open).
  * Returns SMZ_OK, or SMZ_E_UNSUPPORTED when this SQLite has no FTS5. */
 smz_err smz__fts5_api(sqlite3 *db, fts5_api **out);

@@ -42,7 +42,8 @@ enum {
     K_OPAQUE = 64, /* svg, math, template: a <title> or <h1> inside is not the page's */
     K_TITLE = 128,
     K_ASIDE = 256, /* indexed but set aside from the snippet's body */
-    K_HEADING = 512
+    K_HEADING = 512,
+    K_LINK = 1024
 };
 
 /* Sorted by name (bsearch); the HTML parser gives names in lower case. */
@@ -50,6 +51,7 @@ static const struct element {
     const char *name;
     int kind;
 } elements[] = {
+    {"a", K_LINK},
     {"address", K_BLOCK},
     {"article", K_BLOCK | K_SECTION},
     {"aside", K_BLOCK},
@@ -359,6 +361,11 @@ typedef struct parse_state {
     size_t next;     /* the body text's length at which the sink is next called */
     tbuf aside;      /* the body's text set aside (see the top of this file) */
     tbuf h1;         /* the body's first heading, until it ends: the title or not */
+    tbuf heads;      /* the body's headings (with want_title), one a line */
+    size_t heads_at; /* depth of the heading open, 0: none */
+    size_t link_at;  /* depth of the link open (<a>), 0: none */
+    size_t linked;   /* bytes of body text given inside links */
+    size_t given;    /* bytes of body text given in all */
     size_t aside_at; /* depth of the set-aside element open, 0: none */
     size_t h1_at;    /* depth of that heading while open, 0: none */
     int h1_seen;     /* the body's first heading was seen */
@@ -555,6 +562,12 @@ static void on_start(void *ctx, const xmlChar *name, const xmlChar **atts)
             }
             if (k & K_HEADING)
                 p->h1_seen = 1;
+            if ((k & K_LINK) && !p->link_at)
+                p->link_at = p->depth;
+            if ((k & K_HEADING) && p->want_title && !p->heads_at) {
+                p->heads_at = p->depth;
+                tbuf_owe(&p->heads, '\n');
+            }
         }
         /* The first <h1> the body text went into. */
         if ((k & K_H1) && c[C_BODY].state == 1 && !c[C_BODY].skip && c[C_H1_SEEN].state == 0 &&
@@ -583,6 +596,10 @@ static void on_end(void *ctx, const xmlChar *name)
             p->opaque--;
         if (p->h1_at == p->depth)
             h1_done(p);
+        if (p->heads_at == p->depth)
+            p->heads_at = 0;
+        if (p->link_at == p->depth)
+            p->link_at = 0;
         for (int i = 0; i < C_COUNT; i++)
             leave(&p->c[i], k, p->depth);
         if (p->aside_at == p->depth)
@@ -612,6 +629,17 @@ static void on_text(void *ctx, const xmlChar *s, int len)
         }
         if (dst->full)
             c->state = 2; /* the body stops at its cap; the h1 seen stays the first one */
+    }
+    if (p->c[C_BODY].state == 1 && !p->c[C_BODY].skip) {
+        p->given += (size_t)len;
+        if (p->link_at)
+            p->linked += (size_t)len;
+    }
+    if (p->heads_at && p->c[C_BODY].state == 1 && !p->c[C_BODY].skip && !p->heads.full &&
+        tbuf_text(&p->heads, s, (size_t)len) != 0) {
+        p->nomem = 1;
+        stop(p);
+        return;
     }
     tbuf *b = &p->c[C_BODY].b;
     if (p->sink && b->len >= p->next && !p->stopped) {
@@ -726,6 +754,7 @@ static void state_free(parse_state *p)
         free(p->c[i].b.p);
     free(p->aside.p);
     free(p->h1.p);
+    free(p->heads.p);
     free(p->lang);
 }
 
@@ -770,6 +799,7 @@ static void state_init(parse_state *p)
     p->c[C_BODY].b.max = SMZ_HTML_MAX_TEXT;
     p->c[C_BODY].also[0] = &p->aside;
     p->c[C_BODY].also[1] = &p->h1;
+    p->heads.max = SMZ_HTML_MAX_HEADINGS;
     for (int i = C_TITLE; i < C_COUNT; i++)
         p->c[i].b.max = SMZ_HTML_MAX_TITLE;
 }
@@ -791,12 +821,14 @@ static smz_err extract(const char *html, size_t len, int utf8, smz_html_text *ou
     if (!t->b.len)
         t = p.c[C_H1_SEEN].state ? &p.c[C_H1_SEEN] : &p.c[C_H1_ANY];
     rc = SMZ_E_NOMEM;
+    out->link_share = p.given ? (double)p.linked / (double)p.given : 0.0;
     out->truncated = t->b.full || p.c[C_BODY].b.full || p.aside.full || p.h1.full;
     if (!(out->lang = p.lang ? p.lang : strdup("")))
         goto out;
     p.lang = NULL;
     if (!(out->title = take(&t->b, &out->title_len)) ||
-        !(out->text = take(&p.c[C_BODY].b, &out->text_len)))
+        !(out->text = take(&p.c[C_BODY].b, &out->text_len)) ||
+        !(out->headings = take(&p.heads, &out->headings_len)))
         goto out;
     rc = SMZ_OK;
 out:
@@ -856,6 +888,7 @@ void smz__html_text_free(smz_html_text *t)
         return;
     free(t->title);
     free(t->text);
+    free(t->headings);
     free(t->lang);
     *t = (smz_html_text){0};
 }

@@ -15,18 +15,22 @@
 #define SMZ_HTML_MAX_TITLE 1024            /* bytes of title */
 #define SMZ_HTML_MAX_TEXT (4u << 20)       /* bytes of body text */
 #define SMZ_HTML_MAX_LANG SMZ_LANG_TAG_MAX /* a BCP 47 tag is at most this long */
+#define SMZ_HTML_MAX_HEADINGS (64u << 10)  /* bytes of headings */
 
 typedef struct smz_html_text {
-    /* All three are malloc'd, NUL-terminated, valid UTF-8 without control
+    /* All four are malloc'd, NUL-terminated, valid UTF-8 without control
      * characters other than '\n', and never NULL after SMZ_OK ("" when the
      * page has none).  The structure owns them: see smz__html_text_free. */
-    char *title; /* <title>, else the first <h1>; white space collapsed */
-    char *text;  /* visible body text: spaces collapsed, '\n' between blocks */
-    char *lang;  /* <html lang>, only if it looks like a language tag */
-    size_t title_len, text_len;
-    size_t body_len; /* text's first body_len bytes are the body; the rest, after a
+    char *title;    /* <title>, else the first <h1>; white space collapsed */
+    char *text;     /* visible body text: spaces collapsed, '\n' between blocks */
+    char *lang;     /* <html lang>, only if it looks like a language tag */
+    char *headings; /* the text of the body's headings (h1 to h6), one a line: they are
+                     * in text too, and the index counts their words more (ranking) */
+    size_t title_len, text_len, headings_len;
+    double link_share; /* the share of the body's text inside links (<a>), 0 to 1 */
+    size_t body_len;   /* text's first body_len bytes are the body; the rest, after a
                       * newline, was set aside: header, footer, captions, the title's h1 */
-    int truncated;   /* 1 when title or text was cut at its cap */
+    int truncated;     /* 1 when title or text was cut at its cap */
 } smz_html_text;
 
 /* Parses the LEN bytes at HTML (any bytes; NULL is allowed when LEN is 0)

@@ -134,6 +134,53 @@ static void test_streams(sqlite3 *db)
         snprintf(want, sizeof want, "%.70s@0-70 ab@71-73 cd@74-76", q);
         expect_tokens(&h, Q, q, want);
     }
+    /* Term frequencies (the writer's mode): a token found 4 times or more
+     * gets its level's token at the end; words after WEIGH_FROM count
+     * SMZ_TF_WEIGHT times and are not indexed; the hub token last. */
+    CHECK(smz__tokenizer_index_tf(db, 1, -1, 0) == SMZ_OK, "smz__tokenizer_index_tf on");
+    expect_tokens(&h, D, "zebra zebra zebra zebra the the the the ox ox ox ox 7 7 7 7 lion",
+                  "zebra@0-5 zebra@6-11 zebra@12-17 zebra@18-23 the@24-27 the@28-31 the@32-35 the@36-39 "
+                  "ox@40-42 ox@43-45 ox@46-48 ox@49-51 7@52-53 7@54-55 7@56-57 7@58-59 lion@60-64 "
+                  "+\x02"
+                  "2zebra@60-64");
+    {
+        char *txt = malloc(40 * 6 + 1);
+        CHECK(txt != NULL, "malloc");
+        for (int i = 0; i < 40; i++)
+            memcpy(txt + 6 * i, "kudu  ", 6);
+        txt[240] = 0;
+        char *got = tokens(&h, D, txt);
+        CHECK(strstr(got, "+\x02"
+                          "5kudu@") != NULL,
+              "40 times: level 5 (%s)", got + strlen(got) - 20);
+        free(got);
+        free(txt);
+    }
+    /* "lion" 2 times in the text and 1 in the headings (x2): 4. */
+    CHECK(smz__tokenizer_index_tf(db, 1, 10, 1) == SMZ_OK, "smz__tokenizer_index_tf, headings, hub");
+    expect_tokens(&h, D, "lion lion\nlion",
+                  "lion@0-4 lion@5-9 +\x02"
+                  "2lion@5-9 +\x03"
+                  "1@5-9");
+    expect_tokens(&h, Q,
+                  "\x02"
+                  "3zebra",
+                  "\x02"
+                  "3zebra@0-5");
+    expect_tokens(&hp, Q | FTS5_TOKENIZE_PREFIX,
+                  "\x02"
+                  "2running",
+                  "\x02"
+                  "2run@0-7 +\x02"
+                  "2\x01running@0-7 +\x02"
+                  "2running@0-7");
+    expect_tokens(&h, Q,
+                  "\x03"
+                  "1",
+                  "\x03"
+                  "1@0-2");
+    CHECK(smz__tokenizer_index_tf(db, 0, -1, 0) == SMZ_OK, "smz__tokenizer_index_tf off");
+    expect_tokens(&h, D, "ox ox ox ox", "ox@0-2 ox@3-5 ox@6-8 ox@9-11");
     h.tk.xDelete(h.t);
     hp.tk.xDelete(hp.t);
 }
