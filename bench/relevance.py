@@ -536,18 +536,18 @@ def report(a, manuals, labels, kiwix, results, old, notes):
         if empty:
             out.append("- %s: %s finds nothing for: %s" % (m, labels[0], ", ".join("`%s`" % q for q in empty[:20])
                                                            + (" ..." if len(empty) > 20 else "")))
-        for lab in labels[1:] + [lab for (om, lab) in old if om == m and lab != "kiwix"]:
-            other = results.get((m, lab)) or old.get((m, lab))
-            if lab in labels[1:] and (m, lab) in results:
-                what = lab
-            else:
-                what = "%s of %s" % (lab, os.path.basename(a.compare))
-            moved = sorted((q for q in ours if q in other and abs(other[q][3] - ours[q][3]) > 1e-9),
-                           key=lambda q: (-abs(other[q][3] - ours[q][3]), q))
-            better = sum(1 for q in moved if other[q][3] > ours[q][3])
-            out.append("- %s: %s against %s: %d queries better, %d worse; largest changes: %s" % (
-                m, what, labels[0], better, len(moved) - better, "; ".join(
-                    "`%s` %.2f → %.2f" % (q, ours[q][3], other[q][3]) for q in moved[:8])))
+        # before -> after: the second build against the first, this run against --compare's
+        pairs = [(labels[0], ours, lab, results[(m, lab)]) for lab in labels[1:]]
+        pairs += [("%s of %s" % (lab, os.path.basename(a.compare)), r, labels[0], ours)
+                  for (om, lab), r in sorted(old.items()) if om == m and lab != "kiwix"]
+        for bname, before, aname, after in pairs:
+            # the raw file keeps 4 decimals: smaller differences are not changes
+            moved = sorted((q for q in after if q in before and abs(after[q][3] - before[q][3]) > 1e-3),
+                           key=lambda q: (-abs(after[q][3] - before[q][3]), q))
+            better = sum(1 for q in moved if after[q][3] > before[q][3])
+            out.append("- %s: %s against %s: nDCG@10 better on %d queries, worse on %d%s" % (
+                m, aname, bname, better, len(moved) - better, "; largest changes: " + "; ".join(
+                    "`%s` %.2f → %.2f" % (q, before[q][3], after[q][3]) for q in moved[:8]) if moved else ""))
     print("\n".join(out))
     if a.kv:
         with open(a.kv, "w", encoding="utf-8") as f:
