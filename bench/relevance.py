@@ -10,7 +10,8 @@ term": those pages are relevant, every other page is not.  Links lose their
   - The query is the term as a user would type it: PostgreSQL's "pg_dump",
     "VACUUM", "advisory lock"; a trailing " configuration parameter" is dropped
     ("work_mem configuration parameter" -> "work_mem"), as are "(see ...)"
-    cross-references.  Python's qualifiers in parentheses are dropped:
+    cross-references, and a trailing qualifier in parentheses ("inet (data type)"
+    -> "inet", "OR (operator)" -> "OR").  Python's qualifiers are dropped too:
     "abs() (decimal.Context method)" -> "abs", "A (in module re)" -> "A".
   - Sub-entries are folded into their main term: the main term's query judges
     its own pages and all of its sub-entries' pages relevant.  A sub-entry's
@@ -39,9 +40,11 @@ archives are cached in the work folder (ours by the packer binary's hash) or
 given with --archive/--archive-b/--zim.  Ours: `smz search ARCHIVE QUERY --json
 --limit 10` (snippets on, as a user runs it; fuzzy off, the default: the query
 words are the index's own spelling, and --fuzzy would judge the speller rather
-than the ranking).  Kiwix: kiwix-search prints titles only, and titles repeat
-within a manual, so the paths come from bench/rank_zim.cpp, libzim's Searcher
-asked for results 0-9 of zim::Query(QUERY), which is what kiwix-search 3.3 does;
+than the ranking; measured on 2026-12-06 it helps no query and hurts 5, e.g.
+"isfinite", on 2 pages, is taken for "infinite", on 21).  Kiwix: kiwix-search
+prints titles only, and titles repeat within a manual, so the paths come from
+bench/rank_zim.cpp, libzim's Searcher asked for results 0-9 of zim::Query(QUERY),
+which is what kiwix-search 3.3 does;
 every query is also run through kiwix-search itself and the run reports on how
 many queries its titles equal rank_zim's (--no-verify skips this).
 
@@ -56,13 +59,14 @@ both archives and cost both engines alike.
 usage: bench/relevance.py [--manuals pgdoc,pydoc] [--smz-bin DIR] [--smz-bin-b DIR]
          [--label A] [--label-b B] [--archive M=PATH] [--archive-b M=PATH] [--zim M=PATH]
          [--work DIR] [--raw FILE] [--compare OLD_RAW] [--n 300] [--seed 20]
-         [--make-queries] [--no-kiwix] [--no-verify] [--rank-zim PROGRAM] [--kv FILE]
+         [--make-queries] [--no-kiwix] [--no-verify] [--rank-zim PROGRAM] [--kv FILE] [--fuzzy]
   --smz-bin DIR: the folder of smz and smz-pack (default bin/ of this tree);
   --smz-bin-b: a second build, measured beside the first in the same run;
   --raw FILE: one line per manual, engine and query (default WORK/relevance.raw.tsv);
   --compare OLD_RAW: a raw file of an earlier run: its figures in the table too,
     and the queries whose nDCG@10 changed most;
-  --kv FILE: "MANUAL ENGINE METRIC VALUE" lines for bench/run.sh.
+  --kv FILE: "MANUAL ENGINE METRIC VALUE" lines for bench/run.sh;
+  --fuzzy: smz search --fuzzy (spelling variants; see above for why it is off).
 Prints the Markdown table (and the queries worth a look) on stdout.  Time: about
 2 min with cached archives; packing adds ~1 min (pgdoc) and ~4 min (pydoc) per packer.
 """
@@ -202,6 +206,7 @@ def query_of(manual, term):
     t = re.sub(r"\s*\(see\b.*$", "", t).strip().rstrip(",").strip()
     if manual == "pgdoc":
         t = re.sub(r" configuration parameter$", "", t)
+        t = re.sub(r"\s+\([^()]*\)$", "", t)  # "OR (operator)", "inet (data type)"
     else:
         while True:  # trailing qualifiers: "(in module re)", "()", "(class in abc)"
             u = re.sub(r"\s*\([^()]*\)$", "", t)
@@ -338,11 +343,11 @@ def rank_zim_program(work, given):
 
 
 # ---------------------------------------------------------------- the engines
-def smz_ranked(smz, archive, queries):
+def smz_ranked(smz, archive, queries, fuzzy):
     """{query: (paths of the top 10, total)}"""
     out = {}
     for q, _ in queries:
-        r = run([smz, "search", archive, q, "--json", "--limit", str(TOP)])
+        r = run([smz, "search", archive, q, "--json", "--limit", str(TOP)] + (["--fuzzy"] if fuzzy else []))
         if r.returncode not in (0, 1):
             sys.exit("relevance: smz search failed on %r: %s" % (q, r.stderr.strip()))
         d = json.loads(r.stdout)
@@ -436,6 +441,7 @@ def main():
     ap.add_argument("--seed", type=int, default=SEED)
     ap.add_argument("--make-queries", action="store_true")
     ap.add_argument("--no-kiwix", action="store_true")
+    ap.add_argument("--fuzzy", action="store_true")
     ap.add_argument("--no-verify", action="store_true")
     ap.add_argument("--rank-zim")
     a = ap.parse_args()
@@ -473,7 +479,7 @@ def main():
             for lab, d, given in engines:
                 arch = given.get(m) or pack_smz(m, d, a.work)
                 t0 = time.monotonic()
-                runs.append((lab, smz_ranked(os.path.join(d, "smz"), arch, queries)))
+                runs.append((lab, smz_ranked(os.path.join(d, "smz"), arch, queries, a.fuzzy)))
                 print("relevance: %s %s: %d queries in %.0f s" % (m, lab, len(queries), time.monotonic() - t0),
                       file=sys.stderr)
             if prog:
@@ -498,7 +504,8 @@ def main():
 
 
 def report(a, manuals, labels, kiwix, results, old, notes):
-    out = ["| manual | engine | queries | MRR | nDCG@10 | relevant in top 10 | no hit | MRR / kiwix | nDCG@10 / kiwix |",
+    out = ["| manual | engine | queries | MRR | nDCG@10 | relevant in top 10 | no hit | MRR / kiwix "
+           "| nDCG@10 / kiwix |",
            "|---|---|---|---|---|---|---|---|---|"]
     kv = []
     for m in manuals:
