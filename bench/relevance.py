@@ -40,8 +40,8 @@ archives are cached in the work folder (ours by the packer binary's hash) or
 given with --archive/--archive-b/--zim.  Ours: `smz search ARCHIVE QUERY --json
 --limit 10` (snippets on, as a user runs it; fuzzy off, the default: the query
 words are the index's own spelling, and --fuzzy would judge the speller rather
-than the ranking; measured on 2026-12-06 it helps no query and hurts 5, e.g.
-"isfinite", on 2 pages, is taken for "infinite", on 21).  Kiwix: kiwix-search
+than the ranking; measured on 2026-12-06 it helps 4 queries and hurts 16, e.g.
+"asinh", on 2 pages, also finds "asing", on 836).  Kiwix: kiwix-search
 prints titles only, and titles repeat within a manual, so the paths come from
 bench/rank_zim.cpp, libzim's Searcher asked for results 0-9 of zim::Query(QUERY),
 which is what kiwix-search 3.3 does;
