@@ -22,7 +22,7 @@ LABEL = {
     "kiwix-serve": "kiwix-serve",
     "nginx": "nginx (folder)",
 }
-SECTIONS = ("pack", "scale", "read", "search", "recall", "serve")
+SECTIONS = ("pack", "scale", "read", "search", "recall", "relevance", "serve")
 
 
 def fmt(metric, v):
@@ -44,6 +44,8 @@ def fmt(metric, v):
         return "%d" % v
     if metric == "x":
         return "×%.2f" % v
+    if metric == "score":
+        return "%.3f" % v
     # milliseconds
     if v >= 100:
         return "%.0f ms" % v
@@ -280,6 +282,19 @@ def recall_rows(t, d, main_tool, peer_tool):
           LABEL[peer_tool], d.get("recall", c, "bytes", peer_tool), "bytes")
 
 
+def relevance_rows(t, d):
+    for c in d.corpora["relevance"]:
+        n = d.get("relevance", c, "queries", "smz")
+        tag = "%s (%s judged queries)" % (c, fmt("count", n) if n else "?")
+        for m, what, metric, goal in (("mrr", "MRR (first relevant hit in the top 10)", "score",
+                                       (">=", 1.25, False, "≥ 1.25×")),
+                                      ("ndcg", "nDCG@10", "score", (">=", 1.25, False, "≥ 1.25×")),
+                                      ("hit10", "queries with a relevant page in the top 10", "pct", None),
+                                      ("empty", "queries with no hit", "count", None)):
+            t.add("relevance", tag, what, "smz search", d.get("relevance", c, m, "smz"), "kiwix-search",
+                  d.get("relevance", c, m, "zimwriterfs"), metric, goal)
+
+
 def serve_rows(t, d, main_tool):
     sv = "smz serve"
     for c in d.corpora["serve"]:
@@ -327,6 +342,13 @@ HOW = {
               "page of results (bench/search_smz.c on our API; bench/search_zim.cpp on libzim's Searcher, the "
               "engine of kiwix-search and kiwix-serve). Recall = pages found / pages holding the word, summed "
               "over the words.",
+    "relevance": "bench/relevance.py: the terms of the manuals' own back-of-book indexes (PostgreSQL's "
+                 "bookindex.html, Python's genindex-*.html; 300 a manual drawn with seed 20, in "
+                 "bench/queries/relevance-*.tsv) as queries, the pages each term points to as the relevant ones. "
+                 "`smz search A Q --json --limit 10` against libzim's Searcher asked for hits 0-9 "
+                 "(bench/rank_zim.cpp, the engine and call of kiwix-search, which prints titles only; its titles "
+                 "are checked against kiwix-search's). MRR: mean of 1 / rank of the first relevant hit (0 when "
+                 "none in the top 10); nDCG@10 with binary gains. Per-query results: DATE-relevance.tsv.",
     "serve": "`wrk -t2 -c32 -d10s --latency` rotating over the same 200 random HTML pages for every server "
              "(bench/rotate.lua; median of the runs after a 2 s warm-up; wrk and the server share the 2 cores). "
              "RSS of the server (with nginx's workers) after the runs. nginx serves the unpacked folder. "
@@ -354,6 +376,8 @@ def main():
         search_rows(t, d)
     if d.corpora["recall"]:
         recall_rows(t, d, main_tool, peer_tool)
+    if d.corpora["relevance"]:
+        relevance_rows(t, d)
     if d.corpora["serve"]:
         serve_rows(t, d, main_tool)
 

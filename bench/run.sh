@@ -5,7 +5,7 @@
 #
 # Environment:
 #   BENCH_QUICK=1          leave out the 1M-entry scale point (development)
-#   BENCH_ONLY=a,b         only these sections: pack scale read search recall serve
+#   BENCH_ONLY=a,b         only these sections: pack scale read search recall relevance serve
 #   BENCH_RUNS=N           runs per pack / wrk / start-up measurement (default 3; medians)
 #   BENCH_OUT=DIR          where the results go (default bench/results)
 # Writes DIR/YYYY-MM-DD.md (the table) and DIR/YYYY-MM-DD.raw.txt (every command and
@@ -21,7 +21,7 @@ ROOT=$PWD
 B=$ROOT/bench
 W=$B/work
 QUICK=${BENCH_QUICK:-0}
-ONLY=${BENCH_ONLY:-pack,scale,read,search,recall,serve}
+ONLY=${BENCH_ONLY:-pack,scale,read,search,recall,relevance,serve}
 RUNS=${BENCH_RUNS:-3}
 OUT=${BENCH_OUT:-$B/results}
 DATE=$(date +%F)
@@ -92,7 +92,7 @@ build_cxx() { # build_cxx NAME: bench/NAME.cpp against libzim
 build_c latency || die "cannot build bench/latency.c (see $RAW)"
 HAVE_ZIMLIB=0
 if pkg-config --exists libzim && command -v c++ >/dev/null; then
-    build_cxx latency_zim && build_cxx search_zim && HAVE_ZIMLIB=1
+    build_cxx latency_zim && build_cxx search_zim && build_cxx rank_zim && HAVE_ZIMLIB=1
 fi
 
 # What of ours exists in this tree?  Everything missing is "not available yet" in the
@@ -450,6 +450,41 @@ if want recall; then
     else
         na recall manzh smz recall macro_recall precision words_full recall_len1 recall_len2 recall_len3 recall_len4
         note recall "not available yet: ours needs the search library (smz_search in build/libsmz.a) and an indexed pack"
+    fi
+fi
+
+# ---------------------------------------------------------------- relevance
+# Judged relevance (bench/relevance.py): the terms of the manuals' back-of-book
+# indexes (bench/queries/relevance-*.tsv) as queries, the pages each points to as
+# the relevant ones; MRR and nDCG@10 of `smz search` and of libzim's Searcher
+# (bench/rank_zim.cpp: kiwix-search's engine, whose titles it checks) on the same
+# archives.  The per-query results go beside the table (DATE-relevance.tsv), for
+# `bench/relevance.py --compare` by a later build.
+if want relevance; then
+    section relevance
+    if [ "$HAVE_INDEX" = 0 ] || [ "$HAVE_SEARCH" = 0 ] || [ "$HAVE_ZIMLIB" = 0 ]; then
+        note relevance "not measured: needs smz search, an indexed smz-pack and libzim's headers (libzim-dev)"
+    else
+        rargs=() mans=""
+        for c in pgdoc pydoc; do
+            a=$(ensure smz "$c") && z=$(ensure zimwriterfs "$c") || { note relevance "no archives for $c"; continue; }
+            rargs+=(--archive "$c=$a" --zim "$c=$z")
+            mans=$mans${mans:+,}$c
+        done
+        say "  relevance $mans: $(cat bench/queries/relevance-{pgdoc,pydoc}.tsv | wc -l) judged queries, smz search and rank_zim"
+        echo "\$ bench/relevance.py --manuals $mans ${rargs[*]}" >>"$RAW"
+        if [ -n "$mans" ] && $PY bench/relevance.py --manuals "$mans" --smz-bin "$ROOT/bin" "${rargs[@]}" \
+            --rank-zim "$W/bin/rank_zim" --work "$W/relevance" --raw "$OUT/$DATE-relevance.tsv" \
+            --kv "$W/kv" >"$W/relevance.md" 2>>"$RAW"; then
+            cat "$W/relevance.md" >>"$RAW"
+            while IFS=$'\t' read -r c t m v; do
+                [ "$t" = kiwix ] && t=zimwriterfs
+                rec relevance "$c" "$m" "$t" "$v"
+            done <"$W/kv"
+            grep -E '^- .*(titles equal|worst)' "$W/relevance.md" | while read -r l; do note relevance "${l#- }"; done
+        else
+            note relevance "bench/relevance.py failed (see the raw output)"
+        fi
     fi
 fi
 
