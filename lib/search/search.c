@@ -25,6 +25,7 @@
 #include "smz/search.h"
 #include "format.h"
 #include "reader_priv.h"
+#include "search/hanfold.h"
 #include "search/match.h"
 #include "search/query.h"
 #include "search/titlematch.h"
@@ -215,7 +216,9 @@ static smz_err build_exprs(tokenizer *t, const smz_query *q, exprs *x)
 
 /* A text's words as the index has them, each as two NUL-terminated strings:
  * its token (the stem, with porter) and its unstemmed form (the token again
- * when the index holds no other). */
+ * when the index holds no other); Chinese characters folded to their
+ * canonical form (search/hanfold.h), so that a title in either script is
+ * the query in the other. */
 typedef struct toklist {
     char *buf;
     size_t len, cap;
@@ -245,8 +248,14 @@ static int list_put(toklist *l, const char *tok, int n)
 static int list_cb(void *p, int tflags, const char *tok, int n, int s, int e)
 {
     toklist *l = p;
+    char folded[SMZ_HAN_TOKEN_MAX];
+    int fn = smz__han_fold_token(tok, n, folded);
     (void)s;
     (void)e;
+    if (fn) {
+        tok = folded;
+        n = fn;
+    }
     if (n > 0 && tok[0] == SMZ_TOKEN_RAW && l->n) { /* the last word's, in place of its token */
         l->len = l->raw;
         return list_put(l, tok + 1, n - 1);
