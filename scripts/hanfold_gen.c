@@ -17,7 +17,10 @@
  * the six configurations (and by transitivity): 台 臺 檯 颱 枱, 发 發 髮.
  * Each class has one canonical member, the simplified form every other
  * member folds to: among the members that t2s leaves as they are, the one
- * the most members convert to, then the lowest code point.  The other
+ * the most members convert to with t2s, then the lowest code point.  (Not
+ * with tw2s or hk2s: they convert to Taiwan's and Hong Kong's variants
+ * first, and t2s then leaves some of those as they are: tw2s gives 擡 for
+ * 抬.)  The other
  * members are listed in the order a reader expands a query in (and cuts
  * past its cap): the canonical's s2t, s2tw and s2hk forms first, then the
  * rest by code point.
@@ -246,7 +249,7 @@ int main(void)
             if (conv[k][cps[i]] && conv[k][cps[i]] != cps[i]) {
                 unite(cps[i], conv[k][cps[i]]);
                 linked[cps[i]] = linked[conv[k][cps[i]]] = 1;
-                if (k < TO_SIMP)
+                if (k == 0)
                     votes[conv[k][cps[i]]]++;
             }
     /* Each class's canonical member (see above), kept at its root. */
