@@ -40,6 +40,9 @@ static const uint32_t han_ranges[][2] = {
     {0x3400, 0x4DBF}, {0x4E00, 0x9FFF}, {0xF900, 0xFAFF}, {0x20000, 0x2FA1F}, {0x30000, 0x323AF},
 };
 #define CP_LIMIT 0x323B0
+/* The range of the bitmap of characters that fold (see main). */
+#define BITS_FROM 0x3400
+#define BITS_TO 0xA000
 
 /* OpenCC's version, for the table's first line (the Makefile passes
  * pkg-config's). */
@@ -305,6 +308,25 @@ int main(void)
         printf("   ");
         for (size_t j = i; j < nmem && j < i + 12; j++)
             printf(" %u,", (unsigned)order[j]);
+        printf("\n");
+    }
+    printf("};\n");
+    /* Most characters of a page fold to nothing else: a bit each for the
+     * unified ideographs and extension A, so that they cost no search. */
+    printf("/* Bit c - 0x%X: U+c (below U+%X) has a row in han_fold. */\n", BITS_FROM, BITS_TO);
+    printf("#define HAN_BITS_FROM 0x%X\n#define HAN_BITS_TO 0x%X\n", BITS_FROM, BITS_TO);
+    printf("static const uint8_t han_bits[(HAN_BITS_TO - HAN_BITS_FROM) / 8] = {\n");
+    for (uint32_t b = BITS_FROM; b < BITS_TO; b += 8 * 16) {
+        printf("   ");
+        for (uint32_t c = b; c < b + 8 * 16 && c < BITS_TO; c += 8) {
+            unsigned byte = 0;
+            for (uint32_t k = 0; k < 8; k++) {
+                uint32_t canon = canon_of[find(c + k)];
+                if (canon && canon != c + k)
+                    byte |= 1u << k;
+            }
+            printf(" 0x%02X,", byte);
+        }
         printf("\n");
     }
     printf("};\n");

@@ -5,7 +5,10 @@
  * to another with that canonical one, by code point (about 4,200 rows),
  * and han_by_canon the same rows by canonical character, each class in its
  * order of preference.  So a character's canonical member is one binary
- * search, its class a second one and a walk. */
+ * search, its class a second one and a walk.  A page's characters are
+ * folded one by one when a query has Chinese characters: han_bits, a bit
+ * for each character of U+3400..U+9FFF that folds (3.4 KB), spares the
+ * search for the others, which are most. */
 #include <string.h>
 #include "search/hanfold.h"
 #include "text/utf8.h"
@@ -50,6 +53,10 @@ static size_t canon_first(uint32_t canon)
 
 uint32_t smz__han_fold(uint32_t cp)
 {
+    if (cp < HAN_BITS_FROM)
+        return cp;
+    if (cp < HAN_BITS_TO && !(han_bits[(cp - HAN_BITS_FROM) >> 3] & (1u << ((cp - HAN_BITS_FROM) & 7))))
+        return cp;
     int row = fold_row(cp);
     return row < 0 ? cp : han_fold[row][1];
 }
@@ -89,15 +96,43 @@ static int may_hold_han(const char *tok, int n)
     return 0;
 }
 
+/* The character at U (N > 0 bytes) and its length: a page's CJK tokens
+ * are read here one character at a time, nearly all of them three bytes
+ * long, which need no general decoder.  A three-byte sequence that is not
+ * a character (a surrogate, an overlong form) gives a code point that
+ * folds to nothing, so it is copied as it is, as smz__utf8_next's U+FFFD
+ * would be. */
+static int next_char(const unsigned char *u, int n, uint32_t *cp)
+{
+    if (n >= 3 && (u[0] & 0xF0) == 0xE0 && (u[1] & 0xC0) == 0x80 && (u[2] & 0xC0) == 0x80) {
+        *cp = (uint32_t)(u[0] & 0x0F) << 12 | (uint32_t)(u[1] & 0x3F) << 6 | (u[2] & 0x3F);
+        return 3;
+    }
+    return (int)smz__utf8_next(u, (size_t)n, cp);
+}
+
 int smz__han_fold_token(const char *tok, int n, char *out)
 {
     const unsigned char *u = (const unsigned char *)tok;
-    int len = 0, changed = 0;
+    int len = 0, changed = 0, first = -1;
     if (n <= 0 || n > SMZ_HAN_TOKEN_MAX || !may_hold_han(tok, n))
         return 0;
-    for (int i = 0; i < n;) {
+    /* Most tokens fold to themselves: find the first character that
+     * does not before copying anything. */
+    for (int i = 0; i < n && first < 0;) {
         uint32_t cp;
-        int k = (int)smz__utf8_next(u + i, (size_t)(n - i), &cp);
+        int k = next_char(u + i, n - i, &cp);
+        if (cp != SMZ_UTF8_INVALID && smz__han_fold(cp) != cp)
+            first = i;
+        i += k;
+    }
+    if (first < 0)
+        return 0;
+    memcpy(out, tok, (size_t)first);
+    len = first;
+    for (int i = first; i < n;) {
+        uint32_t cp;
+        int k = next_char(u + i, n - i, &cp);
         uint32_t f = cp == SMZ_UTF8_INVALID ? cp : smz__han_fold(cp);
         char enc[4];
         int m = k;
