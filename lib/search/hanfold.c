@@ -165,6 +165,20 @@ int smz__han_has_class(const char *tok, int n)
     return 0;
 }
 
+int smz__han_as_typed(const char *typed, size_t tlen, const char *s, size_t n)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    for (size_t i = 0; i < n;) {
+        uint32_t cp;
+        size_t k = smz__utf8_next(u + i, n - i, &cp);
+        if (cp != SMZ_UTF8_INVALID && cp >= HAN_BITS_FROM && has_class(cp) &&
+            !memmem(typed, tlen, s + i, k))
+            return 0;
+        i += k;
+    }
+    return 1;
+}
+
 int smz__han_expand(void *expander, int tflags, const char *tok, int n, int start, int end)
 {
     const smz_han_expander *x = expander;

@@ -51,6 +51,11 @@ int smz__han_fold_token(const char *tok, int n, char *out);
  * tokens must then be folded to be compared with it. */
 int smz__han_has_class(const char *tok, int n);
 
+/* 1 when each character of S[0..N) that has a class occurs as it is in
+ * TYPED[0..TLEN) (both valid UTF-8): a matched stretch of a title written
+ * in the script typed, which a suggestion box shows first. */
+int smz__han_as_typed(const char *typed, size_t tlen, const char *s, size_t n);
+
 /* What smz__han_expand passes every token on to. */
 typedef struct smz_han_expander {
     void *ctx;

@@ -944,6 +944,7 @@ typedef struct cand {
     int run;      /* words typed found one after another, as typed */
     int whole;    /* 1: the last word typed is a whole word of it */
     size_t chars; /* its length in characters */
+    int typed;    /* 1: its matched Chinese characters are in the script typed */
     double rank;  /* smz_rank on the title, higher is better */
     smz_title_match m;
 } cand;
@@ -964,6 +965,8 @@ static int cand_cmp(const void *a, const void *b)
         return y->m.run - x->m.run;
     if (x->m.whole != y->m.whole)
         return y->m.whole - x->m.whole;
+    if (x->typed != y->typed)
+        return y->typed - x->typed;
     if (x->chars != y->chars)
         return x->chars < y->chars ? -1 : 1;
     if (x->rank != y->rank)
@@ -1143,6 +1146,16 @@ smz_err smz_suggest(smz_reader *r, const char *prefix, size_t limit, smz_results
         if (distinct_titles(&c, limit) >= limit)
             break;
     }
+    /* Of titles that match alike in either Chinese script (hanfold.h),
+     * those in the script typed first. */
+    if (smz__han_has_class(prefix, (int)len))
+        for (size_t i = 0; i < c.n; i++) {
+            cand *k = &c.c[i];
+            k->typed = 1;
+            for (size_t j = 0; j < k->m.nspans && k->typed; j++)
+                k->typed = smz__han_as_typed(prefix, len, k->title + k->m.spans[j].start,
+                                             k->m.spans[j].len);
+        }
     if (c.n)
         qsort(c.c, c.n, sizeof *c.c, cand_cmp);
     for (size_t i = 0; i < c.n && res->n < limit; i++) {
