@@ -8,6 +8,8 @@ CC      ?= cc
 BUILD   ?= build
 BIN     ?= bin
 PKGS    := libzstd libarchive sqlite3 libsodium libxml-2.0 libcmark libmagic uchardet
+# Needed at build time only, by a generator (GEN below); no program links it.
+GEN_PKGS := opencc
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wswitch-enum -Wvla
 CFLAGS  ?= -O2 -g
 ALL_CFLAGS = -std=c11 -D_DEFAULT_SOURCE -D_GNU_SOURCE $(WARN) $(CFLAGS) -Iinclude \
@@ -95,7 +97,7 @@ DEPS_GOALS_build := demo deps
 DEPS_GROUP := $(firstword $(foreach g,bench soak test build,$(if $(filter $(DEPS_GOALS_$(g)),$(MAKECMDGOALS)),$(g))))
 $(BUILD)/.libs-ok: | $(if $(DEPS_GROUP),$(BUILD)/.deps-$(DEPS_GROUP))
 	@mkdir -p $(BUILD); missing=""; \
-	for p in $(PKGS); do pkg-config --exists $$p 2>/dev/null || missing="$$missing $$p"; done; \
+	for p in $(PKGS) $(GEN_PKGS); do pkg-config --exists $$p 2>/dev/null || missing="$$missing $$p"; done; \
 	echo '#include <civetweb.h>' | $(CC) -E -x c - >/dev/null 2>&1 || missing="$$missing civetweb"; \
 	for t in emcc node npm python3 dpkg-source; do command -v $$t >/dev/null || missing="$$missing $$t"; done; \
 	if [ -n "$$missing" ]; then echo "missing libraries:$$missing; run 'make deps' (or: scripts/deps.sh build)" >&2; \
@@ -104,6 +106,26 @@ $(BUILD)/.libs-ok: | $(if $(DEPS_GROUP),$(BUILD)/.deps-$(DEPS_GROUP))
 $(BUILD)/%.o: %.c | $(BUILD)/.libs-ok
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+# Generated sources, shared by every BUILD (asan, ubsan) as the WebAssembly
+# build folder is, so that a sanitizer build does not remake the module:
+# the table that folds simplified and traditional Chinese together
+# (lib/search/hanfold.c includes it), written by scripts/hanfold_gen.c from
+# OpenCC's conversions.  Only the generator links OpenCC; it fails, and the
+# build with it, when OpenCC's data is missing.
+GEN ?= build-gen
+HANFOLD_INC := $(GEN)/hanfold_table.inc
+$(GEN)/hanfold_gen: scripts/hanfold_gen.c | $(BUILD)/.libs-ok
+	@mkdir -p $(@D)
+	$(CC) -std=c11 -D_DEFAULT_SOURCE $(WARN) -O2 $(shell pkg-config --cflags opencc 2>/dev/null) \
+	    -DOPENCC_VERSION='"$(shell pkg-config --modversion opencc 2>/dev/null)"' -o $@ $< \
+	    $(shell pkg-config --libs opencc 2>/dev/null)
+$(HANFOLD_INC): $(GEN)/hanfold_gen
+	$(GEN)/hanfold_gen > $@.tmp || { rm -f $@.tmp; exit 1; }
+	mv $@.tmp $@
+$(BUILD)/lib/search/hanfold.o $(WASM)/obj/lib/search/hanfold.o: $(HANFOLD_INC)
+$(BUILD)/lib/search/hanfold.o: ALL_CFLAGS += -I$(GEN)
+$(WASM)/obj/lib/search/hanfold.o: WASM_CFLAGS += -I$(GEN)
 
 $(LIBSMZ): $(LIB_OBJ)
 	@rm -f $@
@@ -185,7 +207,8 @@ EMAR       ?= emar
 WASM_ENV   := NODE_PATH=/usr/share/nodejs
 WASM_LIB_SRC := lib/cache.c lib/error.c lib/format.c lib/reader.c lib/split.c \
     $(addprefix lib/sign/,archive.c keys.c minisign.c util.c) \
-    $(addprefix lib/search/,fuzzy.c match.c query.c rank.c register.c search.c titlematch.c tokenizer.c) \
+    $(addprefix lib/search/,fuzzy.c hanfold.c match.c query.c rank.c register.c search.c titlematch.c \
+        tokenizer.c) \
     $(addprefix lib/text/,ascii.c charset.c date.c entry_text.c escape.c html.c json.c lang.c size.c url.c utf8.c) \
     lib/util/file.c lib/util/strbuf.c
 WASM_SRC   := $(WASM_LIB_SRC) $(filter-out server/server.c,$(SRV_SRC)) $(WEB_SRC)
@@ -359,7 +382,7 @@ install: all
 	install -m 644 man/smz.1 man/smz-pack.1 $(DESTDIR)$(PREFIX)/share/man/man1/
 
 clean:
-	rm -rf build build-asan build-ubsan build-fuzz bin samples.smz smz-reader.html \
+	rm -rf build build-asan build-ubsan build-fuzz build-gen bin samples.smz smz-reader.html \
 	    $(WASM)/obj $(WASM)/deps $(WASM)/include $(WASM)/*.js $(WASM)/*.html
 
 -include $(LIB_OBJ:.o=.d) $(PACK_OBJ:.o=.d) $(READER_OBJ:.o=.d) $(WEB_OBJ:.o=.d) $(WASM_OBJ:.o=.d)

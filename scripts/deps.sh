@@ -6,11 +6,13 @@
 # WebAssembly build needs: emcc, apt-get source's dpkg-source, Node.js and
 # npm, the archive keyring its private apt checks Debian's index with,
 # python3 for scripts/web-build.py; build includes it, since both programs
-# carry the browser reader)
+# carry the browser reader; OpenCC and its data are for a generator run at
+# build time, scripts/hanfold_gen.c, which no program links)
 set -e
 wasm="emscripten dpkg-dev debian-archive-keyring nodejs npm python3"
 build="gcc make pkg-config libzstd-dev libarchive-dev libsqlite3-dev libcivetweb-dev
-libmagic-dev libxml2-dev libsodium-dev libcmark-dev libuchardet-dev $wasm"
+libmagic-dev libxml2-dev libsodium-dev libcmark-dev libuchardet-dev libopencc-dev libopencc-data
+$wasm"
 test="$build firefox-esr fonts-wqy-zenhei sqlite3 zstd minisign libxml2-utils curl chromium nginx-light clang
 postgresql-doc-15 python3.11-doc manpages-zh tar gzip xz-utils zip unzip libarchive-tools"
 soak="$test wrk"

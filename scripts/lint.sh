@@ -19,7 +19,7 @@ list() { [ "$verbose" = 1 ] && printf '    %s\n' "$@"; return 0; }
 
 # 1. clang-format.  The C of the library, server, front-ends and tests.
 mapfile -t cfiles < <(git ls-files 'include/*.h' 'lib/*.[ch]' 'server/*.[ch]' 'reader/*.[ch]' \
-    'packer/*.[ch]' 'common/*.[ch]' 'tests/unit/*.[ch]' 'tests/fuzz/*.[ch]')
+    'packer/*.[ch]' 'common/*.[ch]' 'tests/unit/*.[ch]' 'tests/fuzz/*.[ch]' 'scripts/*.[ch]')
 unformatted=()
 for f in "${cfiles[@]}"; do
     [ -f "$f" ] || continue

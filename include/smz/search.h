@@ -73,12 +73,14 @@ smz_err smz_search_ex(smz_reader *r, const char *query, size_t limit, size_t off
  * character ends PREFIX; case-, diacritic-insensitive, by stem in English
  * archives (where the last word also finds the title words it begins:
  * "diplomati" finds "diplomatic"); for CJK, the titles holding the
- * characters typed.  One page per title, at most LIMIT (capped at 100),
+ * characters typed (Chinese in either script).  One page per title, at
+ * most LIMIT (capped at 100),
  * best first: the title that is PREFIX, then titles that begin with it,
  * then those whose first word is PREFIX's first, then by how many of the
  * words typed follow each other in the title as typed, titles where the
- * last word typed is a whole word first, shorter titles (in characters)
- * first, then by BM25 on the title (the score), title and path.  Each hit
+ * last word typed is a whole word first, titles whose matched Chinese
+ * characters are in the script typed first, shorter titles (in
+ * characters) first, then by BM25 on the title (the score), title and path.  Each hit
  * says in MATCH what of its title matched.  Bounded work: each of the two
  * lookups (titles whose first word matches, then the others) ranks at
  * most the first 2,000 titles the index gives and keeps its best 200. */

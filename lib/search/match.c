@@ -4,10 +4,17 @@
  * (or, for a prefix term, starts with) a query token, as an event (position,
  * query token, bytes).  Phrases are then checked against the events, the
  * snippet's window is chosen from the phrase hits, and a second pass, which
- * stops at the window's end, finds the bytes of the window's tokens. */
+ * stops at the window's end, finds the bytes of the window's tokens.
+ *
+ * Chinese characters are compared folded (search/hanfold.h): a query
+ * token is kept in its canonical (simplified) form, and when the query has
+ * any character of a class, each token of the text is folded before it is
+ * compared, so that 維吾爾 on a page matches the phrase 维吾尔 and the
+ * snippet marks the page's own characters. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include "search/hanfold.h"
 #include "search/match.h"
 #include "search/tokenizer.h"
 #include "text/utf8.h"
@@ -44,6 +51,7 @@ struct smz_matcher {
     int needs_check;
     int nincluded;        /* phrases a page must have */
     int checked_excludes; /* excluded phrases the index cannot rule out */
+    int han;              /* a query token has Chinese characters that fold: fold the text's */
 };
 
 typedef struct event {
@@ -95,6 +103,12 @@ static int term_cb(void *p, int tflags, const char *tok, int n, int s, int e)
         c->t = t;
         c->cap = cap;
     }
+    char folded[SMZ_HAN_TOKEN_MAX];
+    int fn = smz__han_fold_token(tok, n, folded);
+    if (fn) {
+        tok = folded;
+        n = fn;
+    }
     char *copy = malloc((size_t)n);
     if (!copy)
         return c->fail = SQLITE_NOMEM;
@@ -103,13 +117,17 @@ static int term_cb(void *p, int tflags, const char *tok, int n, int s, int e)
     return SQLITE_OK;
 }
 
+/* Counts a query's tokens, but not the script variants of a CJK token
+ * (hanfold.h): they are synonyms of one token, which the index alone
+ * answers for. */
 static int count_cb(void *p, int tflags, const char *tok, int n, int s, int e)
 {
-    (void)tflags;
-    (void)tok;
-    (void)n;
+    uint32_t cp = 0;
     (void)s;
     (void)e;
+    if ((tflags & FTS5_TOKEN_COLOCATED) && n > 0 &&
+        smz__utf8_next((const unsigned char *)tok, (size_t)n, &cp) && smz__is_cjk(cp))
+        return SQLITE_OK;
     ++*(int *)p;
     return SQLITE_OK;
 }
@@ -167,6 +185,8 @@ smz_err smz__matcher_new(const fts5_tokenizer *api, Fts5Tokenizer *tok, const sm
         }
         if (tc.n == 0)
             continue; /* nothing the index could hold: FTS5 drops it too */
+        if (!m->han && smz__han_has_class(t->text, (int)t->len))
+            m->han = 1;
         int nquery = 0;
         if (api->xTokenize(tok, &nquery, FTS5_TOKENIZE_QUERY, t->text, (int)t->len, count_cb) !=
             SQLITE_OK) {
@@ -274,6 +294,12 @@ static int scan_cb(void *p, int tflags, const char *tok, int n, int s, int e)
     if (c->pos > (1 << 28))
         return SQLITE_DONE;
     const smz_matcher *m = c->m;
+    char folded[SMZ_HAN_TOKEN_MAX];
+    int fn = m->han ? smz__han_fold_token(tok, n, folded) : 0;
+    if (fn) { /* a Chinese token, compared in its canonical form */
+        tok = folded;
+        n = fn;
+    }
     /* A word's unstemmed form matches only the unstemmed form of a prefix. */
     int raw = n > 0 && tok[0] == SMZ_TOKEN_RAW;
     const char *w = tok + raw;

@@ -29,6 +29,7 @@
 #include "smz/search.h"
 #include "format.h"
 #include "reader_priv.h"
+#include "search/hanfold.h"
 #include "search/match.h"
 #include "search/query.h"
 #include "search/rank.h"
@@ -254,7 +255,9 @@ static smz_err build_exprs(tokenizer *t, const smz_query *q, exprs *x)
 
 /* A text's words as the index has them, each as two NUL-terminated strings:
  * its token (the stem, with porter) and its unstemmed form (the token again
- * when the index holds no other). */
+ * when the index holds no other); Chinese characters folded to their
+ * canonical form (search/hanfold.h), so that a title in either script is
+ * the query in the other. */
 typedef struct toklist {
     char *buf;
     size_t len, cap;
@@ -284,8 +287,14 @@ static int list_put(toklist *l, const char *tok, int n)
 static int list_cb(void *p, int tflags, const char *tok, int n, int s, int e)
 {
     toklist *l = p;
+    char folded[SMZ_HAN_TOKEN_MAX];
+    int fn = smz__han_fold_token(tok, n, folded);
     (void)s;
     (void)e;
+    if (fn) {
+        tok = folded;
+        n = fn;
+    }
     if (n > 0 && tok[0] == SMZ_TOKEN_RAW && l->n) { /* the last word's, in place of its token */
         l->len = l->raw;
         return list_put(l, tok + 1, n - 1);
@@ -1147,6 +1156,7 @@ typedef struct cand {
     int run;      /* words typed found one after another, as typed */
     int whole;    /* 1: the last word typed is a whole word of it */
     size_t chars; /* its length in characters */
+    int typed;    /* 1: its matched Chinese characters are in the script typed */
     double rank;  /* smz_rank on the title, higher is better */
     smz_title_match m;
 } cand;
@@ -1167,6 +1177,8 @@ static int cand_cmp(const void *a, const void *b)
         return y->m.run - x->m.run;
     if (x->m.whole != y->m.whole)
         return y->m.whole - x->m.whole;
+    if (x->typed != y->typed)
+        return y->typed - x->typed;
     if (x->chars != y->chars)
         return x->chars < y->chars ? -1 : 1;
     if (x->rank != y->rank)
@@ -1346,6 +1358,16 @@ smz_err smz_suggest(smz_reader *r, const char *prefix, size_t limit, smz_results
         if (distinct_titles(&c, limit) >= limit)
             break;
     }
+    /* Of titles that match alike in either Chinese script (hanfold.h),
+     * those in the script typed first. */
+    if (smz__han_has_class(prefix, (int)len))
+        for (size_t i = 0; i < c.n; i++) {
+            cand *k = &c.c[i];
+            k->typed = 1;
+            for (size_t j = 0; j < k->m.nspans && k->typed; j++)
+                k->typed = smz__han_as_typed(prefix, len, k->title + k->m.spans[j].start,
+                                             k->m.spans[j].len);
+        }
     if (c.n)
         qsort(c.c, c.n, sizeof *c.c, cand_cmp);
     for (size_t i = 0; i < c.n && res->n < limit; i++) {

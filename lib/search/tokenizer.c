@@ -12,6 +12,7 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include "search/hanfold.h"
 #include "search/tokenizer.h"
 #include "text/utf8.h"
 
@@ -637,6 +638,8 @@ static int tokenize(smz_tok *t, void *ctx, int flags, const char *text, int len,
     const unsigned char *u = (const unsigned char *)text;
     int query = (flags & FTS5_TOKENIZE_QUERY) != 0;
     int i = 0, rc = SQLITE_OK;
+    /* A query's CJK tokens also ask for their script variants (hanfold.h). */
+    smz_han_expander han = {.ctx = ctx, .cb = cb};
     if (!text || len <= 0)
         return SQLITE_OK;
     while (i < len && rc == SQLITE_OK) {
@@ -652,7 +655,7 @@ static int tokenize(smz_tok *t, void *ctx, int flags, const char *text, int len,
         if (i > a)
             rc = stretch(t, ctx, flags, text, a, i, i == len, fold, cb);
         if (rc == SQLITE_OK && i < len)
-            rc = run(query, ctx, text, len, &i, cb);
+            rc = query ? run(1, &han, text, len, &i, smz__han_expand) : run(0, ctx, text, len, &i, cb);
     }
     /* Like unicode61: SQLITE_DONE from the callback means "stop", not failure. */
     return rc == SQLITE_DONE ? SQLITE_OK : rc;

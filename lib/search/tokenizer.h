@@ -23,6 +23,9 @@
  *    trigrams, which cannot find two-character words), and a superset for
  *    longer runs, whose order search/match.c checks on the page's text
  *    (where the query term is tokenized as a document, so positions agree).
+ *    Each query token of a CJK run is followed by its simplified and
+ *    traditional variants as colocated synonyms (search/hanfold.h): a
+ *    query in either script finds both.  Documents get none.
  *  - Compounds: two words of the inner tokenizer joined by '_' or '-' and
  *    nothing else (pg_restore, f-string) also make one token, the two
  *    tokens with the joining character between.  Documents: a colocated

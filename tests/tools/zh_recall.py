@@ -7,12 +7,26 @@ pages through `smz search ARCHIVE WORD --json` and compares the set of
 pages found with the set whose text contains the word.  Prints one TAP
 line per query kind and a summary line with the recall.
 
+`smz` folds simplified and traditional Chinese together (a query in either
+script finds both: lib/search/hanfold.h), so "contains" is read folded too,
+with the reader's own table (build-gen/hanfold_table.inc, beside the
+binaries' build; HANFOLD_TABLE names another), each character mapped to its
+class's canonical member.
+
 Usage: zh_recall.py SMZ ARCHIVE TEXTS_JSON [PER_LENGTH]"""
-import json, random, re, subprocess, sys
+import json, os, random, re, subprocess, sys
 
 smz, archive, texts_path = sys.argv[1:4]
 per = int(sys.argv[4]) if len(sys.argv) > 4 else 12
 texts = json.load(open(texts_path, encoding="utf-8"))
+table = os.environ.get("HANFOLD_TABLE") or os.path.join(
+    os.path.dirname(os.path.abspath(__file__)), "..", "..", "build-gen", "hanfold_table.inc")
+try:
+    pairs = re.findall(r"\{0x([0-9A-F]+), 0x([0-9A-F]+)\}", open(table).read())
+except OSError:
+    raise SystemExit("not ok - no folding table at %s (make builds it)" % table)
+fold_map = {int(a, 16): int(b, 16) for a, b in pairs}
+folded = {p: t.translate(fold_map) for p, t in texts.items()}  # what the reader compares
 han = re.compile(r"[\u4e00-\u9fff]+")
 rng = random.Random(20261123)
 names = sorted(texts)
@@ -53,11 +67,11 @@ for n in (1, 2, 3, 4):
         bad = []
         for w in pick(n):
             if kind == "alone":
-                q, want = w, {p for p in names if w in texts[p]}
+                q, want = w, {p for p in names if w.translate(fold_map) in folded[p]}
             else:
                 q = w + " linux" if n % 2 else "GNU " + w
                 lat = "linux" if n % 2 else "gnu"
-                want = {p for p in names if w in texts[p] and latin_ok(lat, texts[p])}
+                want = {p for p in names if w.translate(fold_map) in folded[p] and latin_ok(lat, texts[p])}
             got, total = search(q)
             total_want += len(want)
             total_got += len(want & set(got))
