@@ -50,6 +50,7 @@ struct smz_matcher {
     int nph;
     int needs_check;
     int nincluded;        /* phrases a page must have */
+    double prox;          /* the last text's proximity (smz__matcher_proximity_of) */
     int checked_excludes; /* excluded phrases the index cannot rule out */
     int han;              /* a query token has Chinese characters that fold: fold the text's */
 };
@@ -656,6 +657,8 @@ out:
     return rc;
 }
 
+static double window_proximity(const smz_matcher *m, const hit *hits, size_t n, int *count);
+
 smz_err smz__matcher_check(smz_matcher *m, const char *title, size_t title_len, const char *text,
                            size_t text_len, size_t body_len, int complete, int *ok, int *decided,
                            char **snippet)
@@ -708,6 +711,16 @@ smz_err smz__matcher_check(smz_matcher *m, const char *title, size_t title_len, 
     if (!*decided)
         goto done;
     *ok = all;
+    m->prox = 0;
+    if (snippet && nhits && m->nincluded >= 2) {
+        int *count = calloc((size_t)m->nph, sizeof *count);
+        if (!count) {
+            rc = SMZ_E_NOMEM;
+            goto out;
+        }
+        m->prox = window_proximity(m, hits, nhits, count); /* HITS are sorted (choose_window) */
+        free(count);
+    }
     if (snippet && body_len > 0 &&
         (rc = render(m, text, body_len, complete, hits, nhits, w, extra, snippet)) != SMZ_OK)
         goto out;
@@ -728,45 +741,18 @@ int smz__matcher_terms(const smz_matcher *m)
     return m ? m->nincluded : 0;
 }
 
-/* The shortest run of positions of SC's text holding a hit of every
- * included phrase (0 when some phrase has none). */
-static int shortest_window(const smz_matcher *m, const scan_ctx *sc, int *total)
+/* The proximity of sorted HITS (see smz__matcher_proximity): their
+ * phrases' positions over the shortest run of positions holding a hit of
+ * every included phrase, 0 when some phrase has none.  COUNT has room for
+ * each phrase.  A longer phrase that starts before the run's last hit and
+ * ends after it is not allowed for: this is a ranking signal. */
+static double window_proximity(const smz_matcher *m, const hit *hits, size_t n, int *count)
 {
-    hit *hits = NULL;
-    int *count = NULL, best = 0;
-    size_t n = 0, cap = 0;
-    *total = 0;
-    for (int p = 0; p < m->nph; p++) {
-        const phrase *ph = &m->ph[p];
-        if (ph->exclude || ph->npos == 0 || ph->first[1] == 0)
-            continue;
-        *total += ph->npos;
-        int id0 = ph->ids[0];
-        for (size_t i = 0; i < sc->n; i++) {
-            if (sc->ev[i].id != id0 || !phrase_at(ph, sc->ev, sc->n, sc->ev[i].pos))
-                continue;
-            if (n == cap) {
-                cap = cap ? 2 * cap : 64;
-                hit *h = realloc(hits, cap * sizeof *h);
-                if (!h) {
-                    best = -1;
-                    goto out;
-                }
-                hits = h;
-            }
-            hits[n++] = (hit){sc->ev[i].pos, sc->ev[i].pos + ph->npos - 1, p};
-        }
-    }
-    if (!n || !(count = calloc((size_t)m->nph, sizeof *count))) {
-        best = n ? -1 : 0;
-        goto out;
-    }
-    qsort(hits, n, sizeof *hits, by_start);
-    /* Two pointers over the hits by start: the window from hits[lo] to
-     * the end of hits[hi] holds every phrase when DISTINCT reaches
-     * NINCLUDED (a longer phrase that starts before hits[hi] and ends after
-     * it is not allowed for: a window's length is a ranking signal). */
-    int distinct = 0;
+    int best = 0, distinct = 0, total = 0;
+    for (int p = 0; p < m->nph; p++)
+        if (!m->ph[p].exclude)
+            total += m->ph[p].npos;
+    memset(count, 0, (size_t)m->nph * sizeof *count);
     for (size_t lo = 0, hi = 0; hi < n; hi++) {
         if (count[hits[hi].phrase]++ == 0)
             distinct++;
@@ -779,25 +765,59 @@ static int shortest_window(const smz_matcher *m, const scan_ctx *sc, int *total)
             lo++;
         }
     }
-out:
-    free(hits);
-    free(count);
-    return best;
+    return !best ? 0.0 : best <= total ? 1.0 : (double)total / (double)best;
+}
+
+/* The hits of every included phrase in SC's text, sorted, in *HITS (*N). */
+static smz_err all_hits(const smz_matcher *m, const scan_ctx *sc, hit **hits, size_t *n)
+{
+    size_t cap = 0;
+    *hits = NULL;
+    *n = 0;
+    for (int p = 0; p < m->nph; p++) {
+        const phrase *ph = &m->ph[p];
+        if (ph->exclude || ph->npos == 0 || ph->first[1] == 0)
+            continue;
+        int id0 = ph->ids[0];
+        for (size_t i = 0; i < sc->n; i++) {
+            if (sc->ev[i].id != id0 || !phrase_at(ph, sc->ev, sc->n, sc->ev[i].pos))
+                continue;
+            if (*n == cap) {
+                cap = cap ? 2 * cap : 64;
+                hit *h = realloc(*hits, cap * sizeof *h);
+                if (!h)
+                    return SMZ_E_NOMEM;
+                *hits = h;
+            }
+            (*hits)[(*n)++] = (hit){sc->ev[i].pos, sc->ev[i].pos + ph->npos - 1, p};
+        }
+    }
+    if (*n)
+        qsort(*hits, *n, sizeof **hits, by_start);
+    return SMZ_OK;
 }
 
 smz_err smz__matcher_proximity(smz_matcher *m, const char *text, size_t len, double *prox)
 {
     scan_ctx sc;
-    int total = 0;
+    hit *hits = NULL;
+    size_t n = 0;
+    int *count = NULL;
     *prox = 0;
     smz_err rc = scan(m, text, len, len, &sc);
-    if (rc == SMZ_OK && !sc.overflow) {
-        int w = shortest_window(m, &sc, &total);
-        if (w < 0)
+    if (rc == SMZ_OK && !sc.overflow && (rc = all_hits(m, &sc, &hits, &n)) == SMZ_OK && n) {
+        if (!(count = calloc((size_t)m->nph, sizeof *count)))
             rc = SMZ_E_NOMEM;
-        else if (w > 0)
-            *prox = w <= total ? 1.0 : (double)total / (double)w;
+        else
+            *prox = window_proximity(m, hits, n, count);
     }
+    free(count);
+    free(hits);
     free(sc.ev);
     return rc;
+}
+
+double smz__matcher_proximity_of(const smz_matcher *m)
+{
+    return m->prox;
 }

@@ -81,6 +81,12 @@ int smz__matcher_terms(const smz_matcher *m);
  * ranking of queries of several words. */
 smz_err smz__matcher_proximity(smz_matcher *m, const char *text, size_t len, double *prox);
 
+/* The same for the body text the last smz__matcher_check that cut a
+ * snippet and decided had seen (the text it needed for the snippet: its
+ * beginning, often), so that a search gets it at no cost; 0 for a query of
+ * one phrase, or when the last check cut no snippet. */
+double smz__matcher_proximity_of(const smz_matcher *m);
+
 /* Frees M; M may be NULL. */
 void smz__matcher_free(smz_matcher *m);
 

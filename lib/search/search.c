@@ -67,10 +67,12 @@
 /* Added to the score of a page whose title is the query: above any other,
  * in any archive. */
 #define EXACT_SCORE 1000.0
-/* A query of several words: its first PROX_WINDOW candidates are read and
- * reranked by how close together the words stand (rerank). */
-#define PROX_WINDOW 20
+/* A query of several words: the hits of the page are reranked by how close
+ * together the words stand (proximity_rerank). */
 #define PROX_WEIGHT 0.5
+/* Bytes of a page read for its proximity when no snippet was cut: its
+ * beginning, where a page says what it is about. */
+#define PROX_PAGE_MAX (128u << 10)
 
 typedef struct tokenizer {
     fts5_tokenizer api;
@@ -527,6 +529,7 @@ typedef struct snip_job {
     char *mime;
     const char *title;
     char *snippet;
+    double prox; /* smz__matcher_proximity_of after its snippet */
     smz_err rc;
 } snip_job;
 
@@ -550,6 +553,7 @@ static void *snip_run(void *p)
     while ((i = atomic_fetch_add(&w->pool->next, 1)) < w->pool->ntodo) {
         snip_job *j = &w->pool->jobs[w->pool->todo[i]];
         j->rc = check_text(w->m, j->title, j->data, j->n, j->mime, &ok, &j->snippet);
+        j->prox = smz__matcher_proximity_of(w->m);
     }
     return NULL;
 }
@@ -583,7 +587,8 @@ typedef struct search_state {
     uint64_t work0; /* smz_reader_decoded's bytes when it started */
     uint64_t read;  /* page bytes read */
     struct timespec t0;
-    int partial; /* over budget: stopped early */
+    int partial;            /* over budget: stopped early */
+    double prox[MAX_LIMIT]; /* each hit's proximity (smz__matcher_proximity_of) */
 } search_state;
 
 static uint64_t ms_since(const struct timespec *t0)
@@ -644,6 +649,7 @@ static smz_err take(search_state *st, const char *path, const char *title, doubl
             goto out;
     }
     if (on_page) {
+        st->prox[st->res->n] = snip ? smz__matcher_proximity_of(st->m) : 0;
         rc = add_hit(st->res, st->limit, path, title, snippet, score);
         snippet = NULL;
         if (rc != SMZ_OK)
@@ -751,6 +757,7 @@ static smz_err fill_snippets(search_state *st)
         if (j->rc != SMZ_OK && rc == SMZ_OK)
             rc = smz__reader_fail(st->r, j->rc, "cutting a snippet of %.200s: %s", res->hits[i].path,
                                   smz_strerror(j->rc));
+        st->prox[i] = j->prox;
         if (j->snippet) {
             free((char *)res->hits[i].snippet);
             res->hits[i].snippet = j->snippet;
@@ -774,16 +781,11 @@ out:
     return rc;
 }
 
-/* ---- proximity: the best candidates of a query of several words ---- */
-
-/* A candidate held back for the proximity rerank. */
-typedef struct pending {
-    char *path, *title;
-    double score;
-} pending;
+/* ---- proximity: the hits of a query of several words ---- */
 
 /* How close together the query's words are on the page at PATH (see
- * smz__matcher_proximity); 0 when it cannot be read within the budget. */
+ * smz__matcher_proximity), for a search without snippets, which has not
+ * read it; 0 when it cannot be read within the budget. */
 static smz_err page_proximity(search_state *st, const char *path, double *prox)
 {
     unsigned char *data = NULL;
@@ -792,7 +794,7 @@ static smz_err page_proximity(search_state *st, const char *path, double *prox)
     *prox = 0;
     if (over_budget(st))
         return SMZ_OK;
-    smz_err rc = page_data(st->r, path, CHECK_PAGE_MAX, &data, &n, &mime);
+    smz_err rc = page_data(st->r, path, PROX_PAGE_MAX, &data, &n, &mime);
     st->read += n;
     if (rc == SMZ_OK && data && (rc = smz__entry_text(mime, data, n, &text, &len)) == SMZ_OK)
         rc = smz__matcher_proximity(st->m, text, len, prox);
@@ -802,25 +804,31 @@ static smz_err page_proximity(search_state *st, const char *path, double *prox)
     return rc;
 }
 
-/* Reranks the N candidates of P (in score order): each score grows by
- * PROX_WEIGHT times itself times its proximity, so that pages where the
- * words stand together come first among pages that match about as well.
- * The order stays stable where scores tie. */
-static smz_err rerank(search_state *st, pending *p, size_t n)
+/* Reranks the hits of the page by proximity, for a query of several words:
+ * each score grows by PROX_WEIGHT times itself times how close together the
+ * words stand (in the text the snippet was cut from), so that among pages
+ * that match about as well those where the words stand together come
+ * first.  Within the page of hits only, so that pages of results neither
+ * repeat nor skip a hit; the order stays where scores tie. */
+static smz_err proximity_rerank(search_state *st)
 {
-    for (size_t i = 0; i < n; i++) {
-        double prox = 0;
-        smz_err rc = page_proximity(st, p[i].path, &prox);
-        if (rc != SMZ_OK)
+    smz_results *res = st->res;
+    if (smz__matcher_terms(st->m) < 2)
+        return SMZ_OK;
+    for (size_t i = 0; i < res->n; i++) {
+        double prox = st->prox[i];
+        smz_err rc;
+        if (st->no_snippets && (rc = page_proximity(st, res->hits[i].path, &prox)) != SMZ_OK)
             return rc;
-        p[i].score *= 1.0 + PROX_WEIGHT * prox;
+        if (res->hits[i].score < EXACT_SCORE) /* a title that is the query stays first */
+            res->hits[i].score *= 1.0 + PROX_WEIGHT * prox;
     }
-    for (size_t i = 1; i < n; i++) {
-        pending x = p[i];
+    for (size_t i = 1; i < res->n; i++) {
+        smz_hit x = res->hits[i];
         size_t j = i;
-        for (; j > 0 && p[j - 1].score < x.score; j--)
-            p[j] = p[j - 1];
-        p[j] = x;
+        for (; j > 0 && res->hits[j - 1].score < x.score; j--)
+            res->hits[j] = res->hits[j - 1];
+        res->hits[j] = x;
     }
     return SMZ_OK;
 }
@@ -1067,37 +1075,6 @@ smz_err smz_search_ex(smz_reader *r, const char *query, size_t limit, size_t off
         sqlite3_bind_pointer(s, 4, tf, SMZ_TF_MAP_TYPE, NULL);
         sqlite3_bind_int(s, 5, x.included);
         sqlite3_bind_double(s, 6, UNTITLED_WEIGHT);
-        /* A query of several words: the first candidates, reranked by
-         * proximity, then the others as they come. */
-        if (smz__matcher_terms(st.m) >= 2) {
-            pending held[PROX_WINDOW];
-            size_t nheld = 0;
-            while (nheld < PROX_WINDOW && (src = sqlite3_step(s)) == SQLITE_ROW) {
-                const char *path, *title;
-                if ((rc = row_path_title(r, s, &path, &title)) != SMZ_OK)
-                    goto held_out;
-                if (!path || !title || was_seen(&exact, path))
-                    continue;
-                held[nheld] = (pending){strdup(path), strdup(title), sqlite3_column_double(s, 2)};
-                if (!held[nheld++].path || !held[nheld - 1].title) {
-                    rc = SMZ_E_NOMEM;
-                    goto held_out;
-                }
-            }
-            if ((rc = rerank(&st, held, nheld)) != SMZ_OK)
-                goto held_out;
-            for (size_t i = 0; i < nheld && !st.full; i++)
-                if ((rc = take(&st, held[i].path, held[i].title, held[i].score)) != SMZ_OK)
-                    goto held_out;
-            rc = SMZ_OK;
-        held_out:
-            for (size_t i = 0; i < nheld; i++) {
-                free(held[i].path);
-                free(held[i].title);
-            }
-            if (rc != SMZ_OK)
-                goto out;
-        }
         /* (After SQLITE_DONE a statement must not be stepped again: it
          * would start over.) */
         while (!st.full && st.checked < CHECK_MAX + st.offset &&
@@ -1119,6 +1096,8 @@ smz_err smz_search_ex(smz_reader *r, const char *query, size_t limit, size_t off
         goto out;
     }
     if (st.later && (rc = fill_snippets(&st)) != SMZ_OK)
+        goto out;
+    if ((rc = proximity_rerank(&st)) != SMZ_OK)
         goto out;
     if (!smz__matcher_needs_check(st.m) || finished || !st.checked)
         st.res->total = smz__matcher_needs_check(st.m) && finished ? st.verified : candidates;

@@ -64,6 +64,9 @@ check_eq "a table of contents (mostly links) after the page it points to" "$(ord
 check_eq "words side by side before words far apart" "$(order a.json)" "near.html far.html"
 "$SMZ" search tf.smz "quartz amber" --json --no-snippets >a2.json
 check_eq "... in either order" "$(order a2.json)" "near.html far.html"
+"$SMZ" search tf.smz "amber quartz" --json >a3.json
+check_eq "... with snippets too (proximity from the text the snippet was cut from)" "$(order a3.json)" \
+    "near.html far.html"
 
 mkdir lib
 "$SMZ_PACK" "$TOP/samples" -o lib/samples.smz --quiet
