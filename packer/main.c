@@ -49,6 +49,7 @@ static const char usage[] =
     "  --include-hidden         also pack files whose name starts with '.'\n"
     "  --articles | --no-articles  render .txt/.md as HTML pages (default: when no HTML)\n"
     "  --no-index               leave the full-text index out\n"
+    "  --index-text             in a site of HTML pages, index its .txt and .md files too\n"
     "  --threads N              compression threads (default: all cores)\n"
     "  --cluster-size BYTES     target cluster size (default 6 MiB)\n"
     "  --level N                zstd level 1-22 (default 19)\n"
@@ -355,6 +356,7 @@ enum {
     O_REDIR,
     O_HIDDEN,
     O_NOINDEX,
+    O_INDEXTEXT,
     O_THREADS,
     O_CLUSTER,
     O_LEVEL,
@@ -592,6 +594,7 @@ int main(int argc, char **argv)
         {"redirects", required_argument, 0, O_REDIR},
         {"include-hidden", no_argument, 0, O_HIDDEN},
         {"no-index", no_argument, 0, O_NOINDEX},
+        {"index-text", no_argument, 0, O_INDEXTEXT},
         {"articles", no_argument, 0, O_ARTICLES},
         {"no-articles", no_argument, 0, O_NOARTICLES},
         {"threads", required_argument, 0, O_THREADS},
@@ -665,6 +668,7 @@ int main(int argc, char **argv)
         case O_PROGRESS: u.show = 1; break;
         case O_VERSION: version(); return 0;
         case O_NOINDEX: po.no_index = wo.no_index = 1; break;
+        case O_INDEXTEXT: po.index_text = 1; break;
         case O_ARTICLES: po.articles = 1; break;
         case O_NOARTICLES: po.articles = 0; break;
         case O_THREADS: wo.threads = atoi(optarg); break;

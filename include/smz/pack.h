@@ -36,6 +36,9 @@ typedef struct smz_pack_index smz_pack_index;
 typedef struct smz_pack_opts {
     int include_hidden; /* 1: pack files and folders whose name starts with '.' */
     int no_index;       /* 1: do not extract searchable text */
+    int index_text;     /* 1: index the plain-text and Markdown files of a site too (by
+                         * default, when the collection renders no articles, only its
+                         * HTML pages are: its text files are sources, licences...) */
     /* 1: make each .txt/.md article an HTML page too (NAME.html, linking
      * to the original, which is kept as it is); 0: store them as they are,
      * nothing more; -1 (auto): 1 only when the source holds no HTML. */

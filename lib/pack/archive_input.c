@@ -304,7 +304,12 @@ static char *warc_path(const char *name)
 static smz_err pack_archive(smz_writer *w, const char *path, const smz_pack_opts *o, char *err,
                             size_t errlen)
 {
-    smz_packer p = {.w = w, .o = o, .err = err, .errlen = errlen, .articles = o->articles > 0};
+    smz_packer p = {.w = w,
+                    .o = o,
+                    .err = err,
+                    .errlen = errlen,
+                    .articles = o->articles > 0,
+                    .index_text = o->index_text || o->articles > 0};
     struct archive *a = archive_read_new();
     struct archive_entry *ae;
     smz_err rc = SMZ_OK;

@@ -175,7 +175,13 @@ smz_err smz__packer_add(smz_packer *p, const char *rel, const unsigned char *dat
             article = 0;
         }
     }
-    rc = smz__analyze(rel, mime, data, len, !p->o->no_index, article, &ao, mtime, &an);
+    /* A site's text files (Sphinx's _sources, licences, robots.txt) are
+     * stored, not indexed, unless asked: their words are the pages' again
+     * (python3.11-doc: a third of the index), and a search is for pages. */
+    int want_text = !p->o->no_index &&
+                    (p->articles || p->index_text ||
+                     (!smz__mime_is(mime, "text/plain") && !smz__mime_is(mime, "text/markdown")));
+    rc = smz__analyze(rel, mime, data, len, want_text, article, &ao, mtime, &an);
     if (rc != SMZ_OK) {
         smz__packer_fail(p, rc, "%s: cannot analyse: %s", rel, smz_strerror(rc));
         goto out;

@@ -13,8 +13,9 @@
 typedef struct smz_packer {
     smz_writer *w;
     const smz_pack_opts *o;
-    magic_t magic; /* opened on first use */
-    int articles;  /* render .txt/.md as pages */
+    magic_t magic;  /* opened on first use */
+    int articles;   /* render .txt/.md as pages */
+    int index_text; /* index .txt/.md files as they are (pack.h, index_text) */
     uint64_t entries, bytes;
     char *err;
     size_t errlen;

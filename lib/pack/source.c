@@ -249,6 +249,8 @@ smz_err smz_pack_dir(smz_writer *w, const char *dir, const smz_pack_opts *o)
     smz_err rc = run(&k, dir);
     /* Articles (auto): only when the folder holds no HTML at all. */
     k.p.articles = o->articles < 0 ? !k.saw_html : o->articles;
+    /* A folder without HTML is a collection of texts: they are its pages. */
+    k.p.index_text = o->index_text || !k.saw_html;
     if (rc == SMZ_OK)
         rc = smz__order_replay(k.order);
     smz__order_free(k.order);

@@ -861,11 +861,21 @@ static smz_err read_tf(smz_reader *r, const exprs *x, smz_tf_map **out)
                              -1, &s, NULL);
     for (int i = 0; src == SQLITE_OK && i < x->lits.n; i++) {
         const literal *l = &x->lits.l[i];
+        /* A compound (pg_dump) has no frequency of its own: its last word's
+         * stands for it (docs/FORMAT.md, Term frequencies). */
+        const char *word = l->s;
+        int wn = l->n;
+        for (int k = l->n - 1; k > 0; k--)
+            if (l->s[k - 1] == '_' || l->s[k - 1] == '-') {
+                word = l->s + k;
+                wn = l->n - k;
+                break;
+            }
         for (int level = SMZ_TF_FIRST; src == SQLITE_OK && level <= SMZ_TF_LEVELS; level++) {
             char head[2] = {SMZ_TOKEN_TF, (char)('0' + level)};
             sqlite3_str *q = sqlite3_str_new(NULL);
             sqlite3_str_append(q, head, 2);
-            sqlite3_str_append(q, l->s, l->n);
+            sqlite3_str_append(q, word, wn);
             int qerr = sqlite3_str_errcode(q);
             int qn = sqlite3_str_length(q);
             char *raw = sqlite3_str_finish(q);

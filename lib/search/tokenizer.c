@@ -508,6 +508,11 @@ static int tf_wanted(const char *tok, int n)
         digits = tok[i] >= '0' && tok[i] <= '9';
     if (digits)
         return 0;
+    /* A compound (pg_dump, f-string) counts as its words do: its second
+     * word has its frequency, and the compound itself is in few pages. */
+    for (int i = 0; i < n; i++)
+        if (joins(tok[i]))
+            return 0;
     for (size_t i = 0; i < sizeof stop / sizeof stop[0]; i++)
         if ((int)strlen(stop[i]) == n && !memcmp(stop[i], tok, (size_t)n))
             return 0;

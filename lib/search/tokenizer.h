@@ -63,7 +63,7 @@
 #define SMZ_TOKEN_RAW '\x01'
 
 /* Term frequencies (an archive's index, docs/FORMAT.md): a document's
- * tokens (of 3 to 64 bytes, not all digits, not unstemmed forms, not one of
+ * tokens (of 3 to 64 bytes, not all digits, not compounds, not unstemmed forms, not one of
  * a few English function words) are counted, a word of the text given after
  * weigh_from (the page's headings) SMZ_TF_WEIGHT times more; each one counted
  * at least smz__tf_floor(the document's positions) times also gets the

@@ -42,6 +42,11 @@ w = filler(400); w.insert(200, "gazelle"); page("tf/gazelle.html", "Notes thirte
 # words side by side, and far apart
 w = filler(200); w[100:100] = ["amber", "quartz"]; page("tf/near.html", "Notes fourteen", w)
 w = filler(200); w.insert(20, "amber"); w.insert(180, "quartz"); page("tf/far.html", "Notes fifteen", w)
+# a compound 6 times in 150 words, and once in 120
+w = filler(150)
+for i in range(6): w.insert(10 + 20 * i, "max_size")
+page("tf/compound6.html", "Notes sixteen", w)
+w = filler(120); w.insert(60, "max_size"); page("tf/compound1.html", "Notes seventeen", w)
 # a manual: forty pages on other things, one long page naming China once
 for i in range(40):
     page("manual/p%02d.html" % i, "Chapter %d" % i, filler(300))
@@ -67,6 +72,25 @@ check_eq "... in either order" "$(order a2.json)" "near.html far.html"
 "$SMZ" search tf.smz "amber quartz" --json >a3.json
 check_eq "... with snippets too (proximity from the text the snippet was cut from)" "$(order a3.json)" \
     "near.html far.html"
+
+# a site's text files are stored, not searched, unless --index-text
+mkdir site
+printf '<!DOCTYPE html><title>Home</title><p>river stone</p>\n' >site/index.html
+printf 'the wombat notes\n' >site/notes.txt
+"$SMZ_PACK" site -o site.smz --quiet
+"$SMZ" search site.smz wombat >/dev/null 2>&1
+check_eq "a site's .txt file: stored, not indexed (exit 1: no hit)" "$?" 1
+check_eq "... stored as it is" "$("$SMZ" cat site.smz notes.txt)" "the wombat notes"
+"$SMZ_PACK" site -o site2.smz --quiet --index-text
+check_eq "--index-text: it is found" "$("$SMZ" search site2.smz wombat --no-snippets | head -1 | cut -f1)" "notes.txt"
+mkdir texts
+cp site/notes.txt texts/
+"$SMZ_PACK" texts -o texts.smz --quiet --no-articles
+check_eq "a folder of texts alone (no HTML): they are its pages, indexed" \
+    "$("$SMZ" search texts.smz wombat --no-snippets | head -1 | cut -f1)" "notes.txt"
+"$SMZ" search tf.smz "max_size" --json --no-snippets >c.json
+check_eq "a compound: the page naming it 6 times first (its last word's frequency)" "$(order c.json)" \
+    "compound6.html compound1.html"
 
 mkdir lib
 "$SMZ_PACK" "$TOP/samples" -o lib/samples.smz --quiet

@@ -156,6 +156,11 @@ static void test_streams(sqlite3 *db)
         free(got);
         free(txt);
     }
+    /* A compound gets none (its last word has it); "pg" is too short. */
+    expect_tokens(&h, D, "pg_dump pg_dump pg_dump pg_dump",
+                  "pg@0-2 dump@3-7 +pg_dump@3-7 pg@8-10 dump@11-15 +pg_dump@11-15 pg@16-18 dump@19-23 "
+                  "+pg_dump@19-23 pg@24-26 dump@27-31 +pg_dump@27-31 +\x02"
+                  "2dump@27-31");
     /* "lion" 2 times in the text and 1 in the headings (x2): 4. */
     CHECK(smz__tokenizer_index_tf(db, 1, 10, 1) == SMZ_OK, "smz__tokenizer_index_tf, headings, hub");
     expect_tokens(&h, D, "lion lion\nlion",
