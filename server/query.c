@@ -8,8 +8,10 @@
 #include <time.h>
 #include "smz/search.h"
 #include "text/ascii.h"
+#include "text/charset.h"
 #include "text/date.h"
 #include "text/escape.h"
+#include "text/entry_text.h"
 #include "text/html.h"
 #include "text/url.h"
 #include "text/utf8.h"
@@ -385,7 +387,16 @@ static void derive_title(smz_strbuf *title, const char *mime, const char *h, siz
 {
     if (mime_is(mime, "text/html") || mime_is(mime, "application/xhtml+xml")) {
         smz_html_text t;
-        if (smz__html_extract(h, n, &t) == SMZ_OK) {
+        /* A page whose type names its charset is read decoded from it, as
+         * the packer and the index read it (text/entry_text.h). */
+        const char *cs = smz__mime_charset(mime);
+        char *u = NULL;
+        size_t ul = 0;
+        smz_err rc = cs && smz__charset_decode(cs, h, n, n * 3 + 16, &u, &ul) == SMZ_OK
+                         ? smz__html_extract_utf8(u, ul, &t)
+                         : smz__html_extract(h, n, &t);
+        free(u);
+        if (rc == SMZ_OK) {
             if (t.title[0])
                 first_line(title, t.title, t.title_len);
             else
@@ -393,7 +404,12 @@ static void derive_title(smz_strbuf *title, const char *mime, const char *h, siz
             smz__html_text_free(&t);
         }
     } else if (mime_is(mime, "text/plain") || mime_is(mime, "text/markdown")) {
-        first_line(title, h, n);
+        /* Decoded from the charset its type names (GBK, windows-1251...). */
+        char *t = NULL;
+        size_t tl = 0;
+        if (smz__entry_text(mime, h, n, &t, &tl) == SMZ_OK)
+            first_line(title, t, tl);
+        free(t);
     }
 }
 

@@ -12,7 +12,7 @@ cd "$T" || exit 1
 
 python3 "$TOP/tests/tools/charset_site.py" site arts site.warc >cases.tsv
 check "the pages are made" test -s cases.tsv
-"$SMZ_PACK" site -o cs.smz --quiet 2>pack.err
+"$SMZ_PACK" site -o cs.smz --quiet --index-text 2>pack.err
 check "a folder of pages in seven charsets packs" test -s cs.smz
 check_eq "... without a warning" "$(cat pack.err)" ""
 check "... and passes smz check" "$SMZ" check cs.smz
@@ -102,6 +102,15 @@ curl -s -D - -o /dev/null "${URL}content/hostile/big5-nometa.html" | tr -d '\r' 
 check_grep "... an unknown charset is sent as it is stored, on one line" \
     "^Content-Type: text/html; charset=no-such-thing$" hostile2.hdr
 check_grep "search over HTTP gives the GBK snippet" "军事防御工程" <(curl -s "${URL}search?content=cs&pattern=%E9%95%BF%E5%9F%8E")
+# An untitled text in a legacy charset: the results page derives its title
+# from the decoded text, not from its raw bytes (no U+FFFD).
+while IFS=$'\t' read -r cs word phrase; do
+    [ -f "site/$cs.txt" ] || continue
+    q=$(python3 -c 'import sys, urllib.parse; print(urllib.parse.quote(sys.argv[1]))' "$word")
+    curl -s "${URL}search?content=cs&pattern=$q&pageLength=50" >"res-$cs.html"
+    check_grep "results page: $cs.txt is a hit" "$cs.txt" "res-$cs.html"
+    check_eq "... and its title has no U+FFFD" "$(grep -c $'\xEF\xBF\xBD' "res-$cs.html")" 0
+done <cases.tsv
 
 # Chromium: the pages read right (LOOK at the screenshots).
 if [ -x "${CHROMIUM:-/usr/bin/chromium}" ]; then
