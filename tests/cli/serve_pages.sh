@@ -42,7 +42,7 @@ cat >t/a1b2c3d4e5f60718.html <<'EOF'
 EOF
 printf '\n# Note from the field\n\nThe protesters gathered again on Tuesday.\n' >t/9f8e7d6c5b4a3921.txt
 printf '<html><head><title>A page with a title</title></head><body><p>protesters <time datetime="2020-05-06">6 May</time></p></body></html>\n' >t/titled.html
-"$SMZ_PACK" t -o lib/untitled.smz --title "Untitled pages" --language eng --quiet
+"$SMZ_PACK" t -o lib/untitled.smz --title "Untitled pages" --language eng --quiet --index-text
 
 # Small archives in three languages with tags, for the library's filters.
 for i in 1 2 3 4 5 6 7; do
