@@ -70,6 +70,15 @@ static size_t part_stem_len(const char *path)
     return n - 4;
 }
 
+unsigned smz_split_part_number(const char *path)
+{
+    size_t n = part_stem_len(path);
+    if (!n)
+        return 0;
+    const char *d = path + n + 1;
+    return (unsigned)(d[0] - '0') * 100 + (unsigned)(d[1] - '0') * 10 + (unsigned)(d[2] - '0');
+}
+
 int smz_split_is_set(const char *path)
 {
     struct stat st;

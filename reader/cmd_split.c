@@ -3,6 +3,7 @@
  * file.  The parts are byte ranges (smz/split.h), so `cat` joins them too;
  * smz join checks the set first and names a missing or wrong part. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "smz/split.h"
 #include "cli.h"
@@ -17,7 +18,9 @@ int cmd_split(int argc, char **argv)
         if (cli_is_help(argv[i])) {
             printf("%sCuts ARCHIVE (NAME.smz) into NAME.smz.001, NAME.smz.002, ... of at most SIZE "
                    "bytes each\n(K, M, G: powers of 1024; 4G means 4 GiB minus one byte, FAT32's "
-                   "limit).\nEvery smz command reads the set; `smz join` or `cat` puts it back.\n",
+                   "limit), and writes the manifest NAME.smz.parts (every part's size and BLAKE2b,\n"
+                   "so that `smz check` can name a damaged part).\n"
+                   "Every smz command reads the set; `smz join` or `cat` puts it back.\n",
                    split_usage);
             return 0;
         } else if (!strcmp(argv[i], "--size") && i + 1 < argc) {
@@ -43,14 +46,31 @@ int cmd_split(int argc, char **argv)
     smz_reader *r = cli_open(path, NULL);
     if (!r)
         return CLI_ERROR;
+    char *uuid = NULL;
+    size_t ulen = 0;
+    if (smz_reader_meta(r, "UUID", &uuid, &ulen) != SMZ_OK) {
+        free(uuid);
+        uuid = NULL;
+    }
     smz_reader_close(r);
     smz_split *s = NULL;
     smz_err rc = smz_split_cut(path, NULL, part, &s);
     if (rc != SMZ_OK) {
         fprintf(stderr, "smz split: %s\n", cli_t(smz_split_errmsg(s)));
         smz_split_close(s);
+        free(uuid);
         return CLI_ERROR;
     }
+    /* The manifest is optional: the set is whole without it, so a failure
+     * here is a warning, and a stale manifest of an earlier set goes. */
+    smz_parts *m = NULL;
+    if (smz_parts_write(s, path, uuid, &m) != SMZ_OK) {
+        fprintf(stderr, "smz split: warning: no manifest: %s\n", cli_t(smz_parts_errmsg(m)));
+        if (m)
+            remove(smz_parts_path(m));
+    }
+    smz_parts_free(m);
+    free(uuid);
     printf("%s: %u parts of %llu bytes (the last %llu)\n", cli_t(path), smz_split_parts(s),
            (unsigned long long)smz_split_part_size(s),
            (unsigned long long)(smz_split_size(s) -
