@@ -141,6 +141,24 @@ static int parts_first(const char *path, parts_step *ps)
         step_add(ps, msg);
         goto out;
     }
+    /* The same archive cut at another size: sizes would blame every part. */
+    if (r) {
+        smz_split *set = NULL;
+        if (smz_split_open(path, &set) == SMZ_OK &&
+            (smz_split_part_size(set) != smz_parts_part_size(m) ||
+             smz_split_parts(set) != smz_parts_count(m))) {
+            snprintf(
+                msg, sizeof msg,
+                "%s: describes another split of this archive (%u parts of %llu bytes; the set has %u of "
+                "%llu): not used",
+                smz_parts_path(m), smz_parts_count(m), (unsigned long long)smz_parts_part_size(m),
+                smz_split_parts(set), (unsigned long long)smz_split_part_size(set));
+            step_add(ps, msg);
+            smz_split_close(set);
+            goto out;
+        }
+        smz_split_close(set);
+    }
     unsigned only = smz_split_part_number(path), count = smz_parts_count(m), absent = 0, bad = 0;
     if (only > count) {
         snprintf(msg, sizeof msg, "%s: part %03u, but %s lists %u parts: not part of this set", path,
