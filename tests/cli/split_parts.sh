@@ -132,6 +132,20 @@ says 1 "an oversized manifest: refused before it is read" "m8/a.smz.parts: .*mor
 broken m9; flip m9/a.smz.002 5000; cp re/a.smz.parts m9/a.smz.parts; echo >>m9/a.smz.parts
 says 1 "a malformed manifest does not skip the set's own checks" "malformed" "$SMZ" check m9/a.smz
 
+# without a manifest, a damaged cluster names the parts it lies in
+mkdir c1 && cp whole.smz c1/a.smz && "$SMZ" split c1/a.smz --size 4K >/dev/null && rm c1/a.smz c1/a.smz.parts
+found=""
+for p in c1/a.smz.[0-9][0-9][0-9]; do
+    cp "$p" c1.bak
+    flip "$p" 2000; flip "$p" 2001
+    "$SMZ" check c1/a.smz >c1.out 2>&1
+    cp c1.bak "$p"
+    if grep -q 'cluster [0-9]*: checksum' c1.out; then found=${p##*.}; break; fi
+done
+check "a flipped byte in a cluster of a set without manifest is found" test -n "$found"
+check_grep "... and the problem names the parts it lies in, the damaged one among them" \
+    "cluster [0-9]+: checksum mismatch.*; it lies in parts? ([0-9]{3}, )*$found(, [0-9]{3})* of [0-9]+" c1.out
+
 # --- served: /download of the parts and the manifest ---
 mkdir lib
 cp set/a.smz.0* set/a.smz.parts lib/
