@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <sodium.h>
+#include "smz/sign.h"
 #include "smz/split.h"
 #include "smz/util.h"
 
@@ -118,6 +119,18 @@ static smz_err parts_new(const char *path, smz_parts **out)
     return SMZ_OK;
 }
 
+/* NAME.smz.parts.minisig, malloc'd. */
+static char *sig_path(const smz_parts *m)
+{
+    size_t n = strlen(m->path);
+    char *p = malloc(n + 9);
+    if (p) {
+        memcpy(p, m->path, n);
+        memcpy(p + n, ".minisig", 9);
+    }
+    return p;
+}
+
 static int put(FILE *f, const char *fmt, ...) SMZ_PRINTF(2, 3);
 static int put(FILE *f, const char *fmt, ...)
 {
@@ -190,6 +203,12 @@ smz_err smz_parts_write(smz_split *s, const char *stem, const char *uuid, smz_pa
     }
     int c = fclose(f);
     f = NULL;
+    /* An old signature of the old manifest would only be BAD: it goes
+     * first, so that no moment pairs it with the new manifest. */
+    char *old_sig = sig_path(m);
+    if (old_sig)
+        unlink(old_sig);
+    free(old_sig);
     if (c != 0 || rename(tmp, m->path) != 0) {
         rc = FAIL(m, SMZ_E_IO, "%s: %s", m->path, strerror(errno));
         goto out;
@@ -456,6 +475,70 @@ smz_err smz_parts_check(smz_parts *m, unsigned k)
         m->errmsg[0] = 0;
 out:
     close(fd);
+    return rc;
+}
+
+smz_err smz_parts_sign(smz_parts *m, const smz_seckey *sk)
+{
+    smz_sign_ctx *cx = NULL;
+    char *sig = NULL, *path = sig_path(m), trusted[200], err[600];
+    size_t len = 0;
+    smz_err rc;
+    if (!path || smz_sign_ctx_new(&cx) != SMZ_OK) {
+        rc = FAIL(m, SMZ_E_NOMEM, "out of memory");
+        goto out;
+    }
+    snprintf(trusted, sizeof trusted, "smz-parts manifest of the archive %s", m->uuid);
+    if ((rc = smz_sign_file(cx, sk, m->path, trusted, NULL, &sig, &len)) != SMZ_OK) {
+        rc = FAIL(m, rc, "signing %s: %s", m->path, smz_sign_ctx_errmsg(cx));
+        goto out;
+    }
+    if ((rc = smz_file_write(path, sig, len, 0, err, sizeof err)) != SMZ_OK) {
+        rc = FAIL(m, rc, "%s", err);
+        goto out;
+    }
+    m->errmsg[0] = 0;
+out:
+    free(sig);
+    free(path);
+    smz_sign_ctx_free(cx);
+    return rc;
+}
+
+smz_err smz_parts_verify(smz_parts *m, const smz_keyring *trusted, char keyid[SMZ_KEYID_SIZE])
+{
+    smz_sign_ctx *cx = NULL;
+    smz_sig *sig = NULL;
+    const smz_pubkey *pk = NULL;
+    char *path = sig_path(m);
+    struct stat st;
+    smz_err rc;
+    keyid[0] = 0;
+    if (!path || smz_sign_ctx_new(&cx) != SMZ_OK) {
+        rc = FAIL(m, SMZ_E_NOMEM, "out of memory");
+        goto out;
+    }
+    if (lstat(path, &st) != 0 && errno == ENOENT) {
+        rc = FAIL(m, SMZ_E_NOTFOUND, "%s: no signature", path);
+        goto out;
+    }
+    if ((rc = smz_sig_load(cx, path, &sig)) != SMZ_OK) {
+        rc = FAIL(m, rc == SMZ_E_NOMEM || rc == SMZ_E_IO ? rc : SMZ_E_CORRUPT, "%s",
+                  smz_sign_ctx_errmsg(cx));
+        goto out;
+    }
+    smz_sig_keyid(sig, keyid);
+    if ((rc = smz_keyring_find(cx, trusted, sig, &pk)) != SMZ_OK ||
+        (rc = smz_sig_verify_file(cx, sig, pk, m->path, 0)) != SMZ_OK) {
+        rc = FAIL(m, rc == SMZ_E_NOMEM || rc == SMZ_E_IO ? rc : SMZ_E_SIGNATURE, "%s: %s", path,
+                  smz_sign_ctx_errmsg(cx));
+        goto out;
+    }
+    m->errmsg[0] = 0;
+out:
+    smz_sig_free(sig);
+    free(path);
+    smz_sign_ctx_free(cx);
     return rc;
 }
 

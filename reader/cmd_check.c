@@ -113,7 +113,7 @@ static void step_free(parts_step *ps)
  * one: every part (or PATH's part alone) is hashed against it; a part that
  * differs ends the check (the archive is damaged, and the part is named).
  * Returns CLI_ERROR when a part cannot be read, else CLI_OK. */
-static int parts_first(const char *path, parts_step *ps)
+static int parts_first(const char *path, const smz_keyring *kr, parts_step *ps)
 {
     char msg[1400];
     smz_parts *m = NULL;
@@ -128,6 +128,14 @@ static int parts_first(const char *path, parts_step *ps)
         goto out;
     if (rc != SMZ_OK) {
         snprintf(msg, sizeof msg, "%s (not used)", smz_parts_errmsg(m));
+        step_add(ps, msg);
+        goto out;
+    }
+    /* With trusted keys, a signed manifest must verify (an unsigned one is
+     * advice like any other). */
+    char id[SMZ_KEYID_SIZE];
+    if (kr && (rc = smz_parts_verify(m, kr, id)) != SMZ_OK && rc != SMZ_E_NOTFOUND) {
+        snprintf(msg, sizeof msg, "%s (the manifest is not used)", smz_parts_errmsg(m));
         step_add(ps, msg);
         goto out;
     }
@@ -242,7 +250,7 @@ int cmd_check(int argc, char **argv)
     }
     parts_step ps;
     memset(&ps, 0, sizeof ps);
-    if (parts_first(path, &ps) != CLI_OK) {
+    if (parts_first(path, kr, &ps) != CLI_OK) {
         step_free(&ps);
         goto done;
     }

@@ -15,6 +15,7 @@
 #include <stdint.h>
 #include <stddef.h>
 #include "smz/error.h"
+#include "smz/sign.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -128,6 +129,18 @@ uint64_t smz_parts_size(const smz_parts *m);
  * message (smz_parts_errmsg) names the part: "NAME.smz.002 (part 002 of
  * 3): its BLAKE2b differs from NAME.smz.parts: this copy is damaged". */
 smz_err smz_parts_check(smz_parts *m, unsigned k);
+
+/* Signs the manifest M was loaded from or written to with SK (minisign's
+ * prehashed format, lib/sign) into NAME.smz.parts.minisig, replacing one
+ * there; the trusted comment names the archive's UUID. */
+smz_err smz_parts_sign(smz_parts *m, const smz_seckey *sk);
+
+/* Verifies NAME.smz.parts.minisig against the manifest file as it is on
+ * disk, with the key of TRUSTED its key id names.  SMZ_OK: a trusted key
+ * signed it (its id in KEYID); SMZ_E_NOTFOUND: no such signature;
+ * SMZ_E_SIGNATURE: bad, or by a key not in TRUSTED; SMZ_E_CORRUPT: not a
+ * minisign signature.  The message (smz_parts_errmsg) says which. */
+smz_err smz_parts_verify(smz_parts *m, const smz_keyring *trusted, char keyid[SMZ_KEYID_SIZE]);
 
 /* smz_parts_free(NULL) does nothing. */
 void smz_parts_free(smz_parts *m);

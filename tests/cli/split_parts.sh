@@ -146,6 +146,51 @@ check "a flipped byte in a cluster of a set without manifest is found" test -n "
 check_grep "... and the problem names the parts it lies in, the damaged one among them" \
     "cluster [0-9]+: checksum mismatch.*; it lies in parts? ([0-9]{3}, )*$found(, [0-9]{3})* of [0-9]+" c1.out
 
+# --- a signed manifest (NAME.smz.parts.minisig) ---
+"$SMZ" keygen -p k.pub -s k.sec -W >/dev/null 2>&1
+"$SMZ" keygen -p o.pub -s o.sec -W >/dev/null 2>&1
+mkdir sg
+"$SMZ_PACK" "$S" -o sg/s.smz --split 16K --sign k.sec --quiet 2>sg.err
+check "smz-pack --split --sign signs the manifest" test -s sg/s.smz.parts.minisig
+check_grep "... with the archive's UUID in the trusted comment" \
+    "^trusted comment: smz-parts manifest of the archive $(sed -n 's/^uuid //p' sg/s.smz.parts)\$" sg/s.smz.parts.minisig
+says 0 "smz verify checks it with the key" "sg/s.smz.parts.minisig: good, key [0-9A-F]{16} \(trusted\)" \
+    "$SMZ" verify sg/s.smz --key k.pub
+check "smz check --key of the signed set: ok" "$SMZ" check sg/s.smz --key k.pub
+says 1 "... another key: the manifest's signature is not trusted either" \
+    "sg/s.smz.parts.minisig: signed by key .*not one of the 1 trusted keys" "$SMZ" verify sg/s.smz --key o.pub
+cp -r sg sg2
+# part 001's hash changed in its first digit, the manifest still well-formed
+python3 - sg2/s.smz.parts <<'PY'
+import sys
+p = sys.argv[1]
+lines = open(p).read().split("\n")
+h = lines[5].rsplit(" ", 1)
+h[1] = ("1" if h[1][0] != "1" else "2") + h[1][1:]
+lines[5] = " ".join(h)
+open(p, "w").write("\n".join(lines))
+PY
+says 1 "a manifest changed after signing: smz verify says so" "sg2/s.smz.parts.minisig: the data does not match" \
+    "$SMZ" verify sg2/s.smz --key k.pub
+says 1 "... and smz check --key does not use it" "sg2/s.smz.parts.minisig: the data does not match.*not used" \
+    "$SMZ" check sg2/s.smz --key k.pub
+check "... (nor blames the parts)" test "$(grep -c 'BLAKE2b differs' says.out)" -eq 0
+"$SMZ" verify --json sg2/s.smz --key k.pub >sg2.json
+check "... and --json says manifest_signature bad, ok false" python3 -c '
+import json; d = json.load(open("sg2.json")); assert d["manifest_signature"] == "bad" and d["ok"] is False'
+mkdir sp && cp whole.smz sp/a.smz
+"$SMZ" split sp/a.smz --size 16K --sign k.sec >/dev/null
+check "smz split --sign signs the manifest" test -s sp/a.smz.parts.minisig
+says 1 "... which smz verify checks (the archive itself is unsigned)" "sp/a.smz.parts.minisig: good" \
+    "$SMZ" verify sp/a.smz.002 --key k.pub
+rm sp/a.smz.0*; cp sp/a.smz sp/b.smz; rm sp/a.smz
+"$SMZ" split sp/b.smz --size 20K >/dev/null
+check "a re-split without --sign leaves no stale signature" test ! -e sp/b.smz.parts.minisig
+mkdir sp2 && cp whole.smz sp2/a.smz && cp sp/a.smz.parts.minisig sp2/a.smz.parts.minisig
+"$SMZ" split sp2/a.smz --size 16K >/dev/null
+check "... nor does a split over an old signature" test ! -e sp2/a.smz.parts.minisig
+check_fails "smz split --sign with no such key writes nothing" "$SMZ" split sp2/a.smz --size 8K --sign nokey.sec
+
 # --- served: /download of the parts and the manifest ---
 mkdir lib
 cp set/a.smz.0* set/a.smz.parts lib/
