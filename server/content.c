@@ -411,9 +411,11 @@ static int download_part(req *q, archive *a, unsigned k)
     int status;
     if (!a->parts || !smz_split_is_set(a->path) || k > a->parts)
         return h_error(q, 404, a, "No such part", "This archive has no part by that number.");
-    if (smz_split_open(a->path, &set) != SMZ_OK || k > smz_split_parts(set) ||
+    if (smz_split_open(a->path, &set) != SMZ_OK ||
         snprintf(name, sizeof name, "%s.%03u", a->path, k) >= (int)sizeof name || stat(name, &st) != 0) {
         status = h_error(q, 500, a, "The archive cannot be read", "A part is missing or damaged.");
+    } else if (k > smz_split_parts(set)) { /* split again since the library was read */
+        status = h_error(q, 404, a, "No such part", "This archive has no part by that number.");
     } else {
         unsigned n = smz_split_parts(set);
         uint64_t p = smz_split_part_size(set);
