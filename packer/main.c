@@ -578,7 +578,7 @@ static smz_err write_manifest(const char *whole, const char *out, smz_split *s, 
     if (rc == SMZ_OK)
         rc = smz_reader_meta(r, "UUID", &uuid, &ulen);
     if (rc != SMZ_OK)
-        snprintf(err, errlen, "%s: no UUID for the manifest: %s", whole, smz_strerror(rc));
+        snprintf(err, errlen, "%.1000s: no UUID for the manifest: %s", out, smz_strerror(rc));
     else if ((rc = smz_parts_write(s, out, uuid, &m)) != SMZ_OK ||
              (sk && (rc = smz_parts_sign(m, sk)) != SMZ_OK))
         snprintf(err, errlen, "%s", smz_parts_errmsg(m));

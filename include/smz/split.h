@@ -1,7 +1,7 @@
 /* Split archives: one .smz archive kept as parts NAME.smz.001,
  * NAME.smz.002, ... for file systems that cap a file's size (FAT32: 4 GiB
  * minus one byte).  The parts are plain byte ranges of the archive, so
- * `cat NAME.smz.* > NAME.smz` joins them; every part but the last has the
+ * `cat NAME.smz.[0-9][0-9][0-9] > NAME.smz` joins them; every part but the last has the
  * same size.  smz_reader_open opens a set when given any part, or the stem
  * NAME.smz when only the parts exist (docs/FORMAT.md, "Split archives").
  *

@@ -50,6 +50,8 @@ check "... for several parts" test "$n" -ge 4
 rm set/a.smz
 "$SMZ" join set/a.smz -o joined.smz
 check "the round trip is still byte-identical" cmp -s joined.smz whole.smz
+cat set/a.smz.[0-9][0-9][0-9] >catted.smz
+check "cat NAME.smz.[0-9][0-9][0-9] (the glob the docs give) still joins byte for byte" cmp -s catted.smz whole.smz
 check "smz check of the set with its manifest: ok" "$SMZ" check set/a.smz
 check "smz check of a part, all parts here: ok" "$SMZ" check set/a.smz.003
 
