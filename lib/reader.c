@@ -1843,6 +1843,38 @@ static void problem(checker *c, const char *path, const char *fmt, ...)
         c->fn(c->ctx, path, msg);
 }
 
+/* The parts of a split set that cluster CID's pages lie in, into OUT
+ * ("004, 015"); returns how many (0: unknown).  It is read again on a
+ * connection of its own: R's page cache holds what the check read before,
+ * and its cursor pins the page that holds the row, so R would read only
+ * some of them.  Every page read for it counts, from the table's root to
+ * its last overflow page: the damaged one is among them. */
+static size_t cluster_parts(smz_reader *r, int64_t cid, const cinfo *ci, char *out, size_t cap)
+{
+    smz_reader *r2 = NULL;
+    unsigned char *buf = NULL;
+    size_t n = 0;
+    const char *name = sqlite3_db_filename(r->db, "main");
+    smz_split *set;
+    if (!name || smz_reader_open(name, NULL, &r2) != SMZ_OK || !(set = smz__split_of(r2->db)) ||
+        !(buf = malloc(65536)))
+        goto out;
+    smz__split_touch_reset(set);
+    uint64_t total = ci->stored ? ci->stored : 1;
+    for (uint64_t off = 0; off < total;) {
+        size_t k = total - off < 65536 ? (size_t)(total - off) : 65536;
+        r2->budget = SMZ_STEP_BUDGET;
+        if (blob_read(r2, cid, off, buf, k, 1) != SMZ_OK)
+            break; /* the pages read so far still tell */
+        off += k;
+    }
+    n = smz__split_touched(set, out, cap);
+out:
+    free(buf);
+    smz_reader_close(r2);
+    return n;
+}
+
 /* A damaged cluster is reported for each entry stored in it (the first 20;
  * entries has no index on cluster, so only the first 16 damaged clusters
  * are looked up). */
@@ -1991,6 +2023,9 @@ smz_err smz_reader_check(smz_reader *r, smz_problem_fn fn, void *ctx, uint64_t *
     src = sqlite3_prepare_v2(r->db, "SELECT id FROM clusters ORDER BY id", -1, &s, NULL);
     uint64_t rows = 0;
     int lookups = 0;
+    /* A split set: the parts a damaged cluster lies in are named
+     * (cluster_parts). */
+    smz_split *set = r->split ? smz__split_of(r->db) : NULL;
     while (s && (src = sqlite3_step(s)) == SQLITE_ROW) {
         if (too_many_rows(r, ++rows)) {
             problem(&c, "", "the cluster table is damaged (it does not end)");
@@ -2020,8 +2055,13 @@ smz_err smz_reader_check(smz_reader *r, smz_problem_fn fn, void *ctx, uint64_t *
             e = fail(r, SMZ_E_CORRUPT, "cluster %lld: the zstd frame has no content checksum",
                      (long long)cid);
         if (e != SMZ_OK) {
-            char msg[sizeof r->errmsg];
-            memcpy(msg, r->errmsg, sizeof msg);
+            char msg[sizeof r->errmsg + 120], parts[80];
+            size_t np = set ? cluster_parts(r, cid, &ci, parts, sizeof parts) : 0;
+            if (np)
+                snprintf(msg, sizeof msg, "%s; it lies in part%s %s of %u", r->errmsg, np > 1 ? "s" : "",
+                         parts, smz_split_parts(set));
+            else
+                snprintf(msg, sizeof msg, "%s", r->errmsg);
             cluster_problem(&c, cid, msg, &lookups);
         }
         smz__cbuf_release(NULL, b);

@@ -35,6 +35,9 @@ struct smz_split {
     uint64_t part, total;
     uint64_t dev, ino; /* part 1's */
     int64_t mtime;     /* part 1's modification time */
+    /* The parts smz_split_read read from since smz__split_touch_reset:
+     * which part a damaged cluster came from, when no manifest says. */
+    unsigned char touched[(SMZ_SPLIT_MAX_PARTS + 8) / 8];
     char errmsg[1024];
 };
 
@@ -68,6 +71,15 @@ static size_t part_stem_len(const char *path)
     if (d[-1] != '.' || !memcmp(d, "000", 3) || !ends_with(path, n - 4, ".smz"))
         return 0;
     return n - 4;
+}
+
+unsigned smz_split_part_number(const char *path)
+{
+    size_t n = part_stem_len(path);
+    if (!n)
+        return 0;
+    const char *d = path + n + 1;
+    return (unsigned)(d[0] - '0') * 100 + (unsigned)(d[1] - '0') * 10 + (unsigned)(d[2] - '0');
 }
 
 int smz_split_is_set(const char *path)
@@ -282,6 +294,7 @@ long long smz_split_read(smz_split *s, void *buf, size_t n, uint64_t off)
         size_t len = n - done;
         if (len > s->size[k] - in)
             len = (size_t)(s->size[k] - in);
+        s->touched[k / 8] |= (unsigned char)(1u << (k % 8));
         long long got = read_at(s->fd[k], (char *)buf + done, len, in);
         if (got < 0) {
             fail(s, SMZ_E_IO, "%s: %s", part_name(s, k + 1), strerror(errno));
@@ -765,6 +778,40 @@ static void register_vfs(void)
     if (root->mxPathname < split_vfs.mxPathname)
         split_vfs.mxPathname = root->mxPathname;
     split_registered = sqlite3_vfs_register(&split_vfs, 0) == SQLITE_OK;
+}
+
+smz_split *smz__split_of(sqlite3 *db)
+{
+    sqlite3_file *f = NULL;
+    if (sqlite3_file_control(db, "main", SQLITE_FCNTL_FILE_POINTER, &f) != SQLITE_OK || !f ||
+        f->pMethods != &split_io)
+        return NULL;
+    return ((split_file *)f)->set;
+}
+
+void smz__split_touch_reset(smz_split *s)
+{
+    memset(s->touched, 0, sizeof s->touched);
+}
+
+size_t smz__split_touched(const smz_split *s, char *out, size_t cap)
+{
+    size_t len = 0;
+    unsigned count = 0;
+    if (cap)
+        out[0] = 0;
+    for (unsigned k = 0; k < s->n; k++) {
+        if (!(s->touched[k / 8] & (1u << (k % 8))))
+            continue;
+        int w = snprintf(out + len, cap - len, "%s%03u", count ? ", " : "", k + 1);
+        if (w < 0 || (size_t)w >= cap - len) {
+            out[len] = 0;
+            break;
+        }
+        len += (size_t)w;
+        count++;
+    }
+    return count;
 }
 
 const char *smz__split_vfs(void)

@@ -19,4 +19,14 @@ void smz__split_id(const smz_split *s, uint64_t *dev, uint64_t *ino);
 /* Part 1's modification time (seconds since 1970). */
 int64_t smz__split_mtime(const smz_split *s);
 
+/* The set SQLite reads DB's main file from, when it is one (opened through
+ * SMZ__SPLIT_VFS), else NULL.  Owned by the connection. */
+struct sqlite3;
+smz_split *smz__split_of(struct sqlite3 *db);
+/* Forgets which parts S has read from; smz__split_touched writes those read
+ * from since then into OUT ("012, 013", numbers of three digits, as many
+ * as CAP holds) and returns how many there were. */
+void smz__split_touch_reset(smz_split *s);
+size_t smz__split_touched(const smz_split *s, char *out, size_t cap);
+
 #endif

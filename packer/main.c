@@ -20,6 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "smz/pack.h"
+#include "smz/reader.h"
 #include "smz/sign.h"
 #include "smz/verify.h"
 #include "smz/util.h"
@@ -61,7 +62,9 @@ static const char usage[] =
     "                           and as OUT.smz.minisig beside it (see smz verify)\n"
     "  --password-file FILE     the key's password (else SMZ_PASSWORD, else a prompt)\n"
     "  --split SIZE             write OUT.smz.001, OUT.smz.002, ... of at most SIZE bytes\n"
-    "                           instead of OUT.smz (4G: 4 GiB minus one byte, for FAT32)\n"
+    "                           instead of OUT.smz (4G: 4 GiB minus one byte, for FAT32),\n"
+    "                           and their manifest OUT.smz.parts (sizes and BLAKE2b;\n"
+    "                           with --sign, signed as OUT.smz.parts.minisig)\n"
     "  --with-reader            also write smz-reader.html beside OUT: the reader that\n"
     "                           opens it in any web browser, nothing installed\n"
     "  --progress               show progress even when standard error is not a\n"
@@ -549,10 +552,51 @@ static void remove_parts(const char *out, unsigned n)
             unlink(name);
 }
 
+/* Removes OUT.parts and its signature, the manifest of parts that are
+ * going. */
+static void remove_manifest(const char *out)
+{
+    char name[4200];
+    if (snprintf(name, sizeof name, "%s.parts.minisig", out) < (int)sizeof name)
+        unlink(name);
+    if (snprintf(name, sizeof name, "%s.parts", out) < (int)sizeof name)
+        unlink(name);
+}
+
+/* Writes OUT.parts, the manifest of the set S just cut from WHOLE (its UUID
+ * read back from WHOLE), replacing a stale one, and with SK its signature
+ * OUT.parts.minisig.  A failure leaves no
+ * manifest and fails the pack: --split promises the manifest. */
+static smz_err write_manifest(const char *whole, const char *out, smz_split *s, const smz_seckey *sk,
+                              char *err, size_t errlen)
+{
+    smz_reader *r = NULL;
+    char *uuid = NULL;
+    size_t ulen = 0;
+    smz_parts *m = NULL;
+    smz_err rc = smz_reader_open(whole, NULL, &r);
+    if (rc == SMZ_OK)
+        rc = smz_reader_meta(r, "UUID", &uuid, &ulen);
+    if (rc != SMZ_OK)
+        snprintf(err, errlen, "%.1000s: no UUID for the manifest: %s", out, smz_strerror(rc));
+    else if ((rc = smz_parts_write(s, out, uuid, &m)) != SMZ_OK ||
+             (sk && (rc = smz_parts_sign(m, sk)) != SMZ_OK))
+        snprintf(err, errlen, "%s", smz_parts_errmsg(m));
+    if (rc != SMZ_OK) {
+        remove_manifest(out);
+        remove_parts(out, smz_split_parts(s));
+    }
+    smz_parts_free(m);
+    free(uuid);
+    smz_reader_close(r);
+    return rc;
+}
+
 /* Cuts the finished archive WHOLE into OUT.001, ... of at most PART bytes.
  * Signals wait until the cut is done; one that came meanwhile removes the
  * parts (an interrupted pack leaves nothing).  *RC: why it failed. */
-static int cut(const char *whole, const char *out, uint64_t part, char *err, size_t errlen, smz_err *rc)
+static int cut(const char *whole, const char *out, uint64_t part, const smz_seckey *sk, char *err,
+               size_t errlen, smz_err *rc)
 {
     sigset_t block, old;
     smz_split *s = NULL;
@@ -565,7 +609,10 @@ static int cut(const char *whole, const char *out, uint64_t part, char *err, siz
     *rc = smz_split_cut(whole, out, part, &s);
     if (*rc != SMZ_OK)
         snprintf(err, errlen, "%s", smz_split_errmsg(s));
-    else if (g_stopping) {
+    else
+        *rc = write_manifest(whole, out, s, sk, err, errlen);
+    if (*rc == SMZ_OK && g_stopping) {
+        remove_manifest(out);
         remove_parts(out, smz_split_parts(s));
         *rc = SMZ_E_INTERRUPTED;
         snprintf(err, errlen, "interrupted");
@@ -823,7 +870,7 @@ int main(int argc, char **argv)
         memcpy(g_partial, wpath, strlen(wpath) + 1); /* the whole archive, until it is cut */
     if (sk && write_minisig(wpath, out, sk, err, sizeof err) != 0)
         goto out;
-    if (split && cut(wpath, out, split, err, sizeof err, &rc) != 0)
+    if (split && cut(wpath, out, split, sk, err, sizeof err, &rc) != 0)
         goto out;
     if (with_reader && put_reader(out, err, sizeof err, &rc) != 0)
         goto out;
@@ -843,8 +890,9 @@ int main(int argc, char **argv)
         if (sk) {
             char id[SMZ_KEYID_SIZE];
             smz_seckey_keyid(sk, id);
-            fprintf(stderr, "%s: signed with key %s (inside the archive and in %s.minisig)\n", out, id,
-                    out);
+            fprintf(stderr, "%s: signed with key %s (inside the archive and in %s.minisig%s%s%s)\n", out,
+                    id, out, split ? "; its manifest in " : "", split ? out : "",
+                    split ? ".parts.minisig" : "");
         }
         if (with_reader)
             fprintf(stderr,

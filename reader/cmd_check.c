@@ -1,8 +1,13 @@
 /* smz check: verifies everything and lists each problem with its entry;
- * with --key or --keyring, the archive's signatures too. */
+ * with --key or --keyring, the archive's signatures too.  For a split
+ * archive with a manifest (NAME.smz.parts), every part is first checked
+ * against it, so that a damaged part is named even when the set cannot be
+ * opened, and one part given alone is checked without the others. */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sodium.h>
+#include "smz/split.h"
 #include "cli_sig.h"
 
 typedef struct ctx {
@@ -14,6 +19,8 @@ static const char usage_text[] =
     "usage: smz check ARCHIVE [--key PUB]... [--keyring FILE]... [--signature FILE] [--json]\n"
     "Verifies every cluster's checksum, every entry, redirects, the main page and the\n"
     "content digest; with --key or --keyring also the signatures (see smz verify).\n"
+    "A split archive's parts are first checked against NAME.smz.parts when it is there;\n"
+    "a part given alone (NAME.smz.002) is checked on its own when the others are absent.\n"
     "Exit status 0 when all is well, 1 with a list of problems, 2 when it cannot be read.\n";
 
 static void on_problem(void *p, const char *path, const char *msg)
@@ -66,6 +73,150 @@ static uint64_t sig_problems(ctx *c, const smz_verify_report *rep)
     return n;
 }
 
+/* What the manifest step found: problems to list (copies), and whether
+ * the check ends there. */
+typedef struct parts_step {
+    char **msg;
+    size_t n, cap;
+    int stop;        /* the archive itself is not checked: STATUS says all */
+    int nomem;       /* a message was lost */
+    char note[1400]; /* stop without a problem: what was checked */
+} parts_step;
+
+static void step_add(parts_step *ps, const char *msg)
+{
+    if (ps->n == ps->cap) {
+        size_t cap = ps->cap ? 2 * ps->cap : 8;
+        char **m = realloc(ps->msg, cap * sizeof *m);
+        if (!m) {
+            ps->nomem = 1;
+            return;
+        }
+        ps->msg = m, ps->cap = cap;
+    }
+    if (!(ps->msg[ps->n] = strdup(msg)))
+        ps->nomem = 1;
+    else
+        ps->n++;
+}
+
+static void step_free(parts_step *ps)
+{
+    for (size_t i = 0; i < ps->n; i++)
+        free(ps->msg[i]);
+    free(ps->msg);
+}
+
+/* The manifest step for PATH (docs/FORMAT.md, "Split archives").  A
+ * manifest that does not parse or names another archive's UUID is a
+ * problem and is not used: the set is then checked as without one.  With
+ * one: every part (or PATH's part alone) is hashed against it; a part that
+ * differs ends the check (the archive is damaged, and the part is named).
+ * Returns CLI_ERROR when a part cannot be read, else CLI_OK. */
+static int parts_first(const char *path, const smz_keyring *kr, parts_step *ps)
+{
+    char msg[1400];
+    smz_parts *m = NULL;
+    smz_reader *r = NULL;
+    char *uuid = NULL;
+    size_t ulen = 0;
+    int status = CLI_OK;
+    if (!smz_split_is_set(path))
+        return CLI_OK;
+    smz_err rc = smz_parts_load(path, &m);
+    if (rc == SMZ_E_NOTFOUND)
+        goto out;
+    if (rc != SMZ_OK) {
+        snprintf(msg, sizeof msg, "%s (not used)", smz_parts_errmsg(m));
+        step_add(ps, msg);
+        goto out;
+    }
+    /* With trusted keys, a signed manifest must verify (an unsigned one is
+     * advice like any other). */
+    char id[SMZ_KEYID_SIZE];
+    if (kr && (rc = smz_parts_verify(m, kr, id)) != SMZ_OK && rc != SMZ_E_NOTFOUND) {
+        snprintf(msg, sizeof msg, "%s (the manifest is not used)", smz_parts_errmsg(m));
+        step_add(ps, msg);
+        goto out;
+    }
+    /* The archive's own UUID, when the set opens: a manifest of another
+     * archive must not blame good parts. */
+    if (smz_reader_open(path, NULL, &r) == SMZ_OK &&
+        smz_reader_meta(r, "UUID", &uuid, &ulen) == SMZ_OK && strcmp(uuid, smz_parts_uuid(m)) != 0) {
+        snprintf(msg, sizeof msg,
+                 "%s: describes another archive (UUID %s; this one's is %.40s): not used",
+                 smz_parts_path(m), smz_parts_uuid(m), uuid);
+        step_add(ps, msg);
+        goto out;
+    }
+    /* The same archive cut at another size: sizes would blame every part. */
+    if (r) {
+        smz_split *set = NULL;
+        if (smz_split_open(path, &set) == SMZ_OK &&
+            (smz_split_part_size(set) != smz_parts_part_size(m) ||
+             smz_split_parts(set) != smz_parts_count(m))) {
+            snprintf(
+                msg, sizeof msg,
+                "%s: describes another split of this archive (%u parts of %llu bytes; the set has %u of "
+                "%llu): not used",
+                smz_parts_path(m), smz_parts_count(m), (unsigned long long)smz_parts_part_size(m),
+                smz_split_parts(set), (unsigned long long)smz_split_part_size(set));
+            step_add(ps, msg);
+            smz_split_close(set);
+            goto out;
+        }
+        smz_split_close(set);
+    }
+    unsigned only = smz_split_part_number(path), count = smz_parts_count(m), absent = 0, bad = 0;
+    if (only > count) {
+        snprintf(msg, sizeof msg, "%s: part %03u, but %s lists %u parts: not part of this set", path,
+                 only, smz_parts_path(m), count);
+        step_add(ps, msg);
+        ps->stop = 1;
+        goto out;
+    }
+    if (only) {
+        /* A part given alone: the others all here, every part is checked
+         * and the whole set after; one absent (on another stick), this
+         * part's check is the answer. */
+        struct stat st;
+        size_t n = strlen(path);
+        char other[4200];
+        for (unsigned k = 1; k <= count && n < sizeof other - 8; k++) {
+            snprintf(other, sizeof other, "%.*s.%03u", (int)(n - 4), path, k);
+            if (k != only && stat(other, &st) != 0)
+                absent++;
+        }
+        if (!absent)
+            only = 0;
+    }
+    for (unsigned k = only ? only : 1; k <= (only ? only : count); k++) {
+        rc = smz_parts_check(m, k);
+        if (rc == SMZ_E_CORRUPT) {
+            step_add(ps, smz_parts_errmsg(m));
+            bad++;
+        } else if (rc == SMZ_E_NOTFOUND && !only) {
+            continue; /* opening the set names it, as without a manifest */
+        } else if (rc != SMZ_OK) {
+            fprintf(stderr, "smz check: %s\n", cli_t(smz_parts_errmsg(m)));
+            status = CLI_ERROR;
+            goto out;
+        }
+    }
+    if (bad || only)
+        ps->stop = 1;
+    if (only && !bad)
+        snprintf(ps->note, sizeof ps->note,
+                 "part %03u of %u matches %s (%u other part%s not here: the archive itself was not "
+                 "checked)",
+                 only, count, smz_parts_path(m), absent, absent == 1 ? " is" : "s are");
+out:
+    free(uuid);
+    smz_reader_close(r);
+    smz_parts_free(m);
+    return status;
+}
+
 int cmd_check(int argc, char **argv)
 {
     ctx c = {0, 1, NULL};
@@ -97,12 +248,40 @@ int cmd_check(int argc, char **argv)
         fputs(usage_text, stderr);
         goto done;
     }
+    parts_step ps;
+    memset(&ps, 0, sizeof ps);
+    if (parts_first(path, kr, &ps) != CLI_OK) {
+        step_free(&ps);
+        goto done;
+    }
+    if (ps.stop) {
+        if (c.json && !(c.j = cli_json_new())) {
+            step_free(&ps);
+            goto done;
+        }
+        if (c.json)
+            printf("{\"problems\": [");
+        for (size_t i = 0; i < ps.n; i++)
+            on_problem(&c, "", ps.msg[i]);
+        if (c.json)
+            printf("], \"ok\": %s}\n", ps.n || ps.nomem ? "false" : "true");
+        else if (ps.note[0] && !ps.n)
+            fprintf(stderr, "%s: %s\n", cli_t(path), cli_t(ps.note));
+        else
+            fprintf(stderr, "%s: %s\n", cli_t(path), ps.n || ps.nomem ? "PROBLEMS FOUND" : "ok");
+        status = ps.n || ps.nomem ? CLI_NO : CLI_OK;
+        step_free(&ps);
+        goto done;
+    }
     smz_err orc;
     smz_reader *r = cli_open_rc(path, NULL, &orc);
     if (!r) {
         status = cli_open_check_status(orc);
         if (c.json)
             printf("{\"ok\": false, \"problems\": [{\"path\": \"\", \"problem\": \"cannot open\"}]}\n");
+        for (size_t i = 0; i < ps.n && !c.json; i++)
+            fprintf(stderr, "%s\n", cli_t(ps.msg[i]));
+        step_free(&ps);
         goto done;
     }
     if (c.json && !(c.j = cli_json_new())) {
@@ -111,8 +290,12 @@ int cmd_check(int argc, char **argv)
     }
     if (c.json)
         printf("{\"problems\": [");
-    uint64_t n = 0;
+    uint64_t n = 0, before = ps.n + (uint64_t)ps.nomem;
+    for (size_t i = 0; i < ps.n; i++)
+        on_problem(&c, "", ps.msg[i]);
+    step_free(&ps);
     smz_err rc = smz_reader_check(r, on_problem, &c, &n);
+    n += before; /* the manifest's problems: smz_reader_check sets N */
     if (rc == SMZ_OK && !kr) {
         /* Without keys nothing is verified, but an embedded signature must
          * at least be one (docs/FORMAT.md, metadata: Signature). */

@@ -3,25 +3,63 @@
  * file.  The parts are byte ranges (smz/split.h), so `cat` joins them too;
  * smz join checks the set first and names a missing or wrong part. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include "smz/sign.h"
 #include "smz/split.h"
+#include "../common/password.h"
 #include "cli.h"
 
-static const char split_usage[] = "usage: smz split ARCHIVE --size SIZE\n";
+static const char split_usage[] =
+    "usage: smz split ARCHIVE --size SIZE [--sign KEY.sec [--password-file FILE]]\n";
 static const char join_usage[] = "usage: smz join PART_OR_STEM -o OUT\n";
+
+/* Loads the secret key PATH, asking for its password only when it is
+ * encrypted; NULL after printing why. */
+static smz_seckey *load_key(const char *path, const char *pw_file)
+{
+    char pw[SMZ_SIGN_PASSWORD_MAX + 2], prompt[600], err[600];
+    int enc = 0;
+    smz_seckey *sk = NULL;
+    smz_sign_ctx *cx = NULL;
+    pw[0] = 0;
+    if (smz_sign_ctx_new(&cx) != SMZ_OK) {
+        fprintf(stderr, "smz split: out of memory\n");
+        return NULL;
+    }
+    snprintf(prompt, sizeof prompt, "Password for %.500s: ", path);
+    if (smz_seckey_file_encrypted(cx, path, &enc) != SMZ_OK)
+        fprintf(stderr, "smz split: --sign %s\n", cli_t(smz_sign_ctx_errmsg(cx)));
+    else if (enc && pw_read(pw_file, prompt, 0, pw, sizeof pw, err, sizeof err) != 0)
+        fprintf(stderr, "smz split: %s\n", cli_t(err));
+    else if (smz_seckey_load(cx, path, enc ? pw : NULL, &sk) != SMZ_OK)
+        fprintf(stderr, "smz split: --sign %s\n", cli_t(smz_sign_ctx_errmsg(cx)));
+    pw_wipe(pw, sizeof pw);
+    smz_sign_ctx_free(cx);
+    return sk;
+}
 
 int cmd_split(int argc, char **argv)
 {
-    const char *path = NULL, *size = NULL;
+    const char *path = NULL, *size = NULL, *key = NULL, *pw_file = NULL;
     for (int i = 1; i < argc; i++) {
         if (cli_is_help(argv[i])) {
-            printf("%sCuts ARCHIVE (NAME.smz) into NAME.smz.001, NAME.smz.002, ... of at most SIZE "
-                   "bytes each\n(K, M, G: powers of 1024; 4G means 4 GiB minus one byte, FAT32's "
-                   "limit).\nEvery smz command reads the set; `smz join` or `cat` puts it back.\n",
-                   split_usage);
+            printf(
+                "%sCuts ARCHIVE (NAME.smz) into NAME.smz.001, NAME.smz.002, ... of at most SIZE "
+                "bytes each\n(K, M, G: powers of 1024; 4G means 4 GiB minus one byte, FAT32's "
+                "limit), and writes the manifest NAME.smz.parts (every part's size and BLAKE2b,\n"
+                "so that `smz check` can name a damaged part); with --sign, its signature\n"
+                "NAME.smz.parts.minisig (the key's password from FILE, SMZ_PASSWORD or a prompt).\n"
+                "Every smz command reads the set; `smz join` or `cat NAME.smz.[0-9][0-9][0-9]` puts it\n"
+                "back.\n",
+                split_usage);
             return 0;
         } else if (!strcmp(argv[i], "--size") && i + 1 < argc) {
             size = argv[++i];
+        } else if (!strcmp(argv[i], "--sign") && i + 1 < argc) {
+            key = argv[++i];
+        } else if (!strcmp(argv[i], "--password-file") && i + 1 < argc) {
+            pw_file = argv[++i];
         } else if (!path && argv[i][0] != '-') {
             path = argv[i];
         } else {
@@ -39,24 +77,56 @@ int cmd_split(int argc, char **argv)
                 cli_t(size));
         return 2;
     }
+    /* The key before any cut: a wrong password leaves nothing behind. */
+    smz_seckey *sk = NULL;
+    if (key && !(sk = load_key(key, pw_file)))
+        return CLI_ERROR;
     /* Only an archive is cut: the reader's checks first. */
     smz_reader *r = cli_open(path, NULL);
-    if (!r)
+    if (!r) {
+        smz_seckey_free(sk);
         return CLI_ERROR;
+    }
+    char *uuid = NULL;
+    size_t ulen = 0;
+    if (smz_reader_meta(r, "UUID", &uuid, &ulen) != SMZ_OK) {
+        free(uuid);
+        uuid = NULL;
+    }
     smz_reader_close(r);
     smz_split *s = NULL;
     smz_err rc = smz_split_cut(path, NULL, part, &s);
     if (rc != SMZ_OK) {
         fprintf(stderr, "smz split: %s\n", cli_t(smz_split_errmsg(s)));
         smz_split_close(s);
+        smz_seckey_free(sk);
+        free(uuid);
         return CLI_ERROR;
     }
+    /* The manifest is optional: the set is whole without it, so a failure
+     * here is a warning, and a stale manifest of an earlier set goes.  A
+     * signature asked for and not made is an error. */
+    smz_parts *m = NULL;
+    int status = CLI_OK;
+    if (smz_parts_write(s, path, uuid, &m) != SMZ_OK) {
+        fprintf(stderr, "smz split: %s%s\n",
+                sk ? "" : "warning: no manifest: ", cli_t(smz_parts_errmsg(m)));
+        if (m)
+            remove(smz_parts_path(m));
+        status = sk ? CLI_ERROR : CLI_OK;
+    } else if (sk && smz_parts_sign(m, sk) != SMZ_OK) {
+        fprintf(stderr, "smz split: %s\n", cli_t(smz_parts_errmsg(m)));
+        status = CLI_ERROR;
+    }
+    smz_parts_free(m);
+    smz_seckey_free(sk);
+    free(uuid);
     printf("%s: %u parts of %llu bytes (the last %llu)\n", cli_t(path), smz_split_parts(s),
            (unsigned long long)smz_split_part_size(s),
            (unsigned long long)(smz_split_size(s) -
                                 (uint64_t)(smz_split_parts(s) - 1) * smz_split_part_size(s)));
     smz_split_close(s);
-    return 0;
+    return status;
 }
 
 int cmd_join(int argc, char **argv)

@@ -5,12 +5,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sodium.h>
+#include "smz/split.h"
 #include "cli_sig.h"
 
 static const char usage_text[] =
     "usage: smz verify ARCHIVE [--key PUB]... [--keyring FILE]... [--signature FILE] [--json]\n"
     "Checks the archive's embedded signature and ARCHIVE.minisig (if there is one)\n"
-    "against the trusted keys, recomputing the content digest.\n"
+    "against the trusted keys, recomputing the content digest; for a split archive,\n"
+    "NAME.smz.parts.minisig too, the signature of its manifest (if there is one).\n"
     "  --key PUB         a trusted minisign public key (.pub file or its base64 line)\n"
     "  --keyring FILE    a file of trusted keys (.pub files or base64 lines, # comments)\n"
     "  --signature FILE  check this .minisig instead of ARCHIVE.minisig\n"
@@ -111,12 +113,21 @@ int cmd_verify(int argc, char **argv)
         goto out;
     }
     cli_verdict v = cli_verdict_of(&rep);
+    /* A split archive's signed manifest (NAME.smz.parts.minisig). */
+    smz_parts *m = NULL;
+    smz_err prc = SMZ_E_NOTFOUND;
+    char pid[SMZ_KEYID_SIZE] = "";
+    /* The signature is of the file as it is: checked even when the
+     * manifest does not parse (smz check says that). */
+    if (smz_split_is_set(path) && smz_parts_load(path, &m) != SMZ_E_NOTFOUND && m &&
+        smz_parts_path(m)[0])
+        prc = smz_parts_verify(m, kr, pid);
     if (json) {
         char hex[SMZ_DIGEST_BYTES * 2 + 1];
         printf("{\"archive\": ");
         cli_json_str(j, stdout, path, -1);
         printf(", \"verdict\": \"%s\", \"ok\": %s, \"digest\": ", cli_verdict_name(v),
-               v == VERDICT_VERIFIED ? "true" : "false");
+               v == VERDICT_VERIFIED && (prc == SMZ_OK || prc == SMZ_E_NOTFOUND) ? "true" : "false");
         if (rep.have_digest) {
             sodium_bin2hex(hex, sizeof hex, rep.digest, sizeof rep.digest);
             printf("\"%s\"", hex);
@@ -125,11 +136,18 @@ int cmd_verify(int argc, char **argv)
         }
         printf(", \"trusted_keys\": %zu, \"signatures\": ", smz_keyring_count(kr));
         cli_sigs_json(j, stdout, &rep);
+        if (prc != SMZ_E_NOTFOUND)
+            printf(", \"manifest_signature\": \"%s\"", prc == SMZ_OK ? "good" : "bad");
         printf("}\n");
     } else {
         print_text(path, &rep, v);
+        if (prc == SMZ_OK)
+            printf("%s.minisig: good, key %s (trusted)\n", cli_t(smz_parts_path(m)), cli_t(pid));
+        else if (prc != SMZ_E_NOTFOUND)
+            printf("%s\n", cli_t(smz_parts_errmsg(m)));
     }
-    status = v == VERDICT_VERIFIED ? 0 : 1;
+    smz_parts_free(m);
+    status = v == VERDICT_VERIFIED && (prc == SMZ_OK || prc == SMZ_E_NOTFOUND) ? 0 : 1;
 out:
     smz_verify_report_free(&rep);
     cli_json_free(j);

@@ -387,10 +387,93 @@ static int download_set(req *q, archive *a, const char *disp)
     return status;
 }
 
+/* Part K of a split archive read through the set (checked when it was
+ * opened), from its first byte. */
+typedef struct part_ctx {
+    smz_split *set;
+    uint64_t base;
+} part_ctx;
+
+static int read_part(void *ctx, uint64_t off, void *buf, size_t n)
+{
+    part_ctx *pc = ctx;
+    return smz_split_read(pc->set, buf, n, pc->base + off) == (long long)n ? 0 : -1;
+}
+
+/* /download/NAME.smz.NNN: part K of the split archive A as it is on disk
+ * (the set checked first, as every reader does), ranged, its ETag from the
+ * part's file.  A part the set does not have is a 404. */
+static int download_part(req *q, archive *a, unsigned k)
+{
+    smz_split *set = NULL;
+    struct stat st;
+    char name[4200], etag[96], disp[SRV_NAME_MAX + 64];
+    int status;
+    if (!a->parts || !smz_split_is_set(a->path) || k > a->parts)
+        return h_error(q, 404, a, "No such part", "This archive has no part by that number.");
+    if (smz_split_open(a->path, &set) != SMZ_OK ||
+        snprintf(name, sizeof name, "%s.%03u", a->path, k) >= (int)sizeof name || stat(name, &st) != 0) {
+        status = h_error(q, 500, a, "The archive cannot be read", "A part is missing or damaged.");
+    } else if (k > smz_split_parts(set)) { /* split again since the library was read */
+        status = h_error(q, 404, a, "No such part", "This archive has no part by that number.");
+    } else {
+        unsigned n = smz_split_parts(set);
+        uint64_t p = smz_split_part_size(set);
+        part_ctx pc = {set, (uint64_t)(k - 1) * p};
+        uint64_t size = k < n ? p : smz_split_size(set) - pc.base;
+        snprintf(etag, sizeof etag, "\"%llx-%llx-%lx-p%u\"", (unsigned long long)size,
+                 (unsigned long long)st.st_mtim.tv_sec, (long)st.st_mtim.tv_nsec, k);
+        snprintf(disp, sizeof disp, "attachment; filename=\"%s.smz.%03u\"", a->name, k);
+        resp rs;
+        resp_init(&rs, 200, "application/octet-stream");
+        rs.etag = etag;
+        rs.disposition = disp;
+        status = send_ranged(q, &rs, size, read_part, NULL, &pc);
+    }
+    smz_split_close(set);
+    return status;
+}
+
+/* /download/NAME.smz.parts: the manifest beside a split archive's parts
+ * (docs/FORMAT.md, "Split archives"), as it is: a client checks the parts
+ * with it, and is told it is advice. */
+static int download_manifest(req *q, archive *a)
+{
+    struct stat st;
+    char name[4200], etag[96], disp[SRV_NAME_MAX + 64];
+    int fd = -1;
+    if (!a->parts || !smz_split_is_set(a->path) ||
+        snprintf(name, sizeof name, "%s.parts", a->path) >= (int)sizeof name ||
+        (fd = smz_file_open(name, 0, &st, NULL)) < 0)
+        return h_error(q, 404, a, "No manifest", "This archive has no manifest of its parts.");
+    if (st.st_size > SMZ_PARTS_FILE_MAX) {
+        close(fd);
+        return h_error(q, 500, a, "The manifest cannot be read", "It is larger than a manifest can be.");
+    }
+    snprintf(etag, sizeof etag, "\"%llx-%llx-%lx-m\"", (unsigned long long)st.st_size,
+             (unsigned long long)st.st_mtim.tv_sec, (long)st.st_mtim.tv_nsec);
+    snprintf(disp, sizeof disp, "inline; filename=\"%s.smz.parts\"", a->name);
+    resp rs;
+    resp_init(&rs, 200, "text/plain; charset=utf-8");
+    rs.etag = etag;
+    rs.disposition = disp;
+    int status = send_ranged(q, &rs, (uint64_t)st.st_size, read_fd, NULL, &fd);
+    close(fd);
+    return status;
+}
+
 int h_download(req *q, const char *rest)
 {
     size_t n = strlen(rest);
     archive *a = n > 4 && !strcmp(rest + n - 4, ".smz") ? reg_find(&q->s->reg, rest, n - 4) : NULL;
+    unsigned k = smz_split_part_number(rest);
+    if (!a && k)
+        a = reg_find(&q->s->reg, rest, n - 8);
+    if (!a && n > 10 && !strcmp(rest + n - 10, ".smz.parts") &&
+        (a = reg_find(&q->s->reg, rest, n - 10)) != NULL)
+        return download_manifest(q, a);
+    if (a && k)
+        return download_part(q, a, k);
     if (!a)
         return h_error(q, 404, NULL, "No such archive", "The library has no archive by that name.");
     char etag[96], disp[SRV_NAME_MAX + 64];

@@ -98,7 +98,9 @@ static int add_set(registry *g, const char *path, int strict, char *err, size_t 
 {
     smz_split *s = NULL;
     smz_err rc = smz_split_open(path, &s);
-    uint64_t size = rc == SMZ_OK ? smz_split_size(s) : 0;
+    uint64_t size = rc == SMZ_OK ? smz_split_size(s) : 0,
+             part = rc == SMZ_OK ? smz_split_part_size(s) : 0;
+    unsigned parts = rc == SMZ_OK ? smz_split_parts(s) : 0;
     if (rc != SMZ_OK && strict)
         snprintf(err, errlen, "%s", smz_split_errmsg(s));
     else if (rc != SMZ_OK)
@@ -115,6 +117,15 @@ static int add_set(registry *g, const char *path, int strict, char *err, size_t 
     if (n > 4 && strcmp(path + n - 4, ".smz"))
         stem[n - 4] = 0; /* a part, NAME.smz.NNN: its stem */
     int r = add_file(g, stem, size, err, errlen);
+    if (r == 0) {
+        archive *a = &g->a[g->n - 1];
+        struct stat st;
+        char manifest[4200];
+        a->parts = parts;
+        a->part_size = part;
+        a->manifest = snprintf(manifest, sizeof manifest, "%s.parts", stem) < (int)sizeof manifest &&
+                      stat(manifest, &st) == 0 && S_ISREG(st.st_mode);
+    }
     free(stem);
     return r;
 }

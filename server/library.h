@@ -25,6 +25,12 @@ typedef struct archive {
     char *path; /* file as given or found */
     char *stem; /* file name without .smz */
     uint64_t file_size;
+    /* A split archive (smz/split.h): its parts (0 for a whole file), the
+     * size of each but the last, and 1 when NAME.smz.parts was beside
+     * them at load.  Set by add_set, read-only after. */
+    unsigned parts;
+    uint64_t part_size;
+    int manifest;
     /* Set once by reg_load() under the registry lock, read-only after. */
     int state;       /* 0: not loaded, 1: readable, -1: cannot be read */
     char why[200];   /* state -1: why, for its card in the library */

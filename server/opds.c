@@ -83,6 +83,23 @@ static void entry(smz_strbuf *b, req *q, archive *a, int standalone)
         "<link rel=\"http://opds-spec.org/acquisition/open-access\" type=\"application/x-smz\" "
         "href=\"%s/download/%s.smz\" length=\"%llu\"/>",
         s->http.root, a->name, (unsigned long long)a->file_size);
+    /* A split archive: its parts too, for a client that cannot store one
+     * file as large (FAT32), and their manifest. */
+    for (unsigned k = 1; k <= a->parts; k++)
+        smz_strbuf_addf(
+            b,
+            "<link rel=\"http://opds-spec.org/acquisition/open-access\" type=\"application/octet-stream\" "
+            "href=\"%s/download/%s.smz.%03u\" length=\"%llu\" title=\"Part %u of %u\"/>",
+            s->http.root, a->name, k,
+            (unsigned long long)(k < a->parts ? a->part_size
+                                              : a->file_size - (uint64_t)(a->parts - 1) * a->part_size),
+            k, a->parts);
+    if (a->parts && a->manifest)
+        smz_strbuf_addf(
+            b,
+            "<link rel=\"describedby\" type=\"text/plain\" href=\"%s/download/%s.smz.parts\" "
+            "title=\"The parts' sizes and BLAKE2b\"/>",
+            s->http.root, a->name);
     smz_strbuf_adds(b, "</entry>\n");
 }
 

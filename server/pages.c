@@ -432,6 +432,32 @@ static void language_name(smz_strbuf *b, part code)
         add_part(b, code);
 }
 
+/* A split archive's parts under its card (folded: a set may have
+ * hundreds), each a download link with its size, then the manifest.  The
+ * name in the links is the archive's URL name ([A-Za-z0-9._-], checked by
+ * the registry), as in the card's other links. */
+static void parts_html(smz_strbuf *b, const srv *s, const archive *a)
+{
+    if (!a->parts)
+        return;
+    smz_strbuf_addf(b, "<details class=\"smz-parts\"><summary>Download in %u parts</summary><p>",
+                    a->parts);
+    for (unsigned k = 1; k <= a->parts; k++) {
+        uint64_t size = k < a->parts ? a->part_size
+                                     : a->file_size - (uint64_t)(a->parts - 1) * a->part_size;
+        smz_strbuf_addf(b, "<a href=\"%s/download/%s.smz.%03u\" download>%s.smz.%03u</a> (",
+                        s->http.root, a->name, k, a->name, k);
+        fmt_size(b, size);
+        smz_strbuf_adds(b, ")<br>");
+    }
+    if (a->manifest)
+        smz_strbuf_addf(b,
+                        "<a href=\"%s/download/%s.smz.parts\">%s.smz.parts</a>: the parts' sizes and "
+                        "BLAKE2b (smz check)",
+                        s->http.root, a->name, a->name);
+    smz_strbuf_adds(b, "</p></details>");
+}
+
 static void book_card(smz_strbuf *b, req *q, archive *a)
 {
     srv *s = q->s;
@@ -528,7 +554,9 @@ static void book_card(smz_strbuf *b, req *q, archive *a)
                     a->name);
     smz_strbuf_addf(b, "<a class=\"smz-btn\" href=\"%s/download/%s.smz\" download>Download</a>",
                     s->http.root, a->name);
-    smz_strbuf_adds(b, "</p></div></li>");
+    smz_strbuf_adds(b, "</p>");
+    parts_html(b, s, a);
+    smz_strbuf_adds(b, "</div></li>");
 }
 
 /* The distinct values of one list (languages or tags) among the readable

@@ -1,7 +1,7 @@
 /* Split archives: one .smz archive kept as parts NAME.smz.001,
  * NAME.smz.002, ... for file systems that cap a file's size (FAT32: 4 GiB
  * minus one byte).  The parts are plain byte ranges of the archive, so
- * `cat NAME.smz.* > NAME.smz` joins them; every part but the last has the
+ * `cat NAME.smz.[0-9][0-9][0-9] > NAME.smz` joins them; every part but the last has the
  * same size.  smz_reader_open opens a set when given any part, or the stem
  * NAME.smz when only the parts exist (docs/FORMAT.md, "Split archives").
  *
@@ -15,6 +15,7 @@
 #include <stdint.h>
 #include <stddef.h>
 #include "smz/error.h"
+#include "smz/sign.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -79,6 +80,70 @@ smz_err smz_split_cut(const char *path, const char *stem, uint64_t part_size, sm
  * exactly what it says.  SMZ_E_INVALID for
  * text that is not such a size, or a size under 512 bytes or over 2^62. */
 smz_err smz_split_parse_size(const char *text, uint64_t *out);
+
+/* ---- The manifest NAME.smz.parts (docs/FORMAT.md, "Split archives") ----
+ *
+ * An optional text file beside the parts: the archive's UUID, its size, the
+ * part size, the count and every part's size and BLAKE2b-256, so that one
+ * part can be checked without the others.  Readers never need it; a
+ * manifest that does not parse, or that describes another archive, is
+ * reported and not used. */
+
+#define SMZ_PARTS_HASH_BYTES 32   /* BLAKE2b-256 (crypto_generichash) */
+#define SMZ_PARTS_FILE_MAX 131072 /* bytes: 999 part lines fit */
+
+typedef struct smz_parts smz_parts;
+
+/* The part number when PATH names a part (NAME.smz.NNN, 001 to 999), else
+ * 0.  Looks at the name only. */
+unsigned smz_split_part_number(const char *path);
+
+/* Hashes every part of the set S (read through S) and writes STEM.parts
+ * (STEM: the set's NAME.smz) for the archive whose UUID metadata is UUID
+ * (36 characters, as docs/FORMAT.md gives it), through a temporary file
+ * renamed over any manifest already there (a stale one from an earlier set
+ * is replaced).  *OUT as for smz_parts_load (the manifest written, or the
+ * message); no manifest is left half written. */
+smz_err smz_parts_write(smz_split *s, const char *stem, const char *uuid, smz_parts **out);
+
+/* Reads and strictly parses the manifest of the set PATH belongs to (PATH:
+ * the stem NAME.smz or a part; the manifest is NAME.smz.parts).  *OUT is set
+ * even on failure (NULL only when out of memory) for smz_parts_errmsg; the
+ * caller frees it.  SMZ_E_NOTFOUND when there is no manifest, SMZ_E_CORRUPT
+ * when it does not parse (the message names the line), SMZ_E_IO. */
+smz_err smz_parts_load(const char *path, smz_parts **out);
+
+/* Why the last call on M failed ("" after success); "out of memory" for
+ * NULL.  The manifest's file name, its UUID, the part count, the part size
+ * and the archive's size, once loaded. */
+const char *smz_parts_errmsg(const smz_parts *m);
+const char *smz_parts_path(const smz_parts *m);
+const char *smz_parts_uuid(const smz_parts *m);
+unsigned smz_parts_count(const smz_parts *m);
+uint64_t smz_parts_part_size(const smz_parts *m);
+uint64_t smz_parts_size(const smz_parts *m);
+
+/* Checks part K (1 to smz_parts_count) as it is on disk against M: its
+ * size, then its BLAKE2b-256.  SMZ_OK when both match; SMZ_E_NOTFOUND when
+ * the part is absent; SMZ_E_CORRUPT when it differs; SMZ_E_IO.  The
+ * message (smz_parts_errmsg) names the part: "NAME.smz.002 (part 002 of
+ * 3): its BLAKE2b differs from NAME.smz.parts: this copy is damaged". */
+smz_err smz_parts_check(smz_parts *m, unsigned k);
+
+/* Signs the manifest M was loaded from or written to with SK (minisign's
+ * prehashed format, lib/sign) into NAME.smz.parts.minisig, replacing one
+ * there; the trusted comment names the archive's UUID. */
+smz_err smz_parts_sign(smz_parts *m, const smz_seckey *sk);
+
+/* Verifies NAME.smz.parts.minisig against the manifest file as it is on
+ * disk, with the key of TRUSTED its key id names.  SMZ_OK: a trusted key
+ * signed it (its id in KEYID); SMZ_E_NOTFOUND: no such signature;
+ * SMZ_E_SIGNATURE: bad, or by a key not in TRUSTED; SMZ_E_CORRUPT: not a
+ * minisign signature.  The message (smz_parts_errmsg) says which. */
+smz_err smz_parts_verify(smz_parts *m, const smz_keyring *trusted, char keyid[SMZ_KEYID_SIZE]);
+
+/* smz_parts_free(NULL) does nothing. */
+void smz_parts_free(smz_parts *m);
 
 #ifdef __cplusplus
 }

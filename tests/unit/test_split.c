@@ -1,8 +1,10 @@
 /* Split archives (lib/split.c): part sizes as typed, which names are sets,
  * reads across part boundaries equal to the whole file at every offset
  * and length near a boundary, and the smz-split VFS registered from many
- * threads at once and read by SQLite on each (the tests/cli/split.sh
- * tests cover the commands and the broken sets). */
+ * threads at once and read by SQLite on each; the manifest NAME.smz.parts
+ * written, read back, and refused for every way its text can be wrong
+ * (the tests/cli/split.sh and split_parts.sh tests cover the commands and
+ * the broken sets). */
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,6 +47,159 @@ static int make_db(const char *path)
         rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
     sqlite3_close(db);
     return rc;
+}
+
+static void put_file(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "wb");
+    if (f) {
+        fputs(text, f);
+        fclose(f);
+    }
+}
+
+/* TEXT with its line LINE (1-based) replaced by REPL (NULL: removed). */
+static char *edit(const char *text, int line, const char *repl)
+{
+    size_t n = strlen(text) + (repl ? strlen(repl) : 0) + 2;
+    char *out = malloc(n), *o = out;
+    const char *p = text;
+    for (int k = 1; *p; k++) {
+        const char *nl = strchr(p, '\n');
+        size_t len = nl ? (size_t)(nl - p + 1) : strlen(p);
+        if (k != line) {
+            memcpy(o, p, len);
+            o += len;
+        } else if (repl) {
+            memcpy(o, repl, strlen(repl));
+            o += strlen(repl);
+        }
+        p += len;
+    }
+    *o = 0;
+    return out;
+}
+
+static void manifest_tests(void)
+{
+    smz_split *s = NULL;
+    smz_parts *m = NULL;
+    const char *uuid = "992df5b0-65fc-8329-8a50-5c2fb4309282";
+    CHECK(smz_split_part_number("d/a.smz.007") == 7 && smz_split_part_number("a.smz.999") == 999 &&
+              smz_split_part_number("a.smz") == 0 && smz_split_part_number("a.smz.000") == 0 &&
+              smz_split_part_number("a.smz.1000") == 0 && smz_split_part_number("a.smz.parts") == 0,
+          "part numbers from names");
+    CHECK(smz_split_open("p.smz", &s) == SMZ_OK, "the set opens");
+    CHECK(smz_parts_write(s, "p.smz", "not-a-uuid", &m) == SMZ_E_INVALID &&
+              access("p.smz.parts", F_OK) != 0,
+          "no manifest without a valid UUID: %s", smz_parts_errmsg(m));
+    smz_parts_free(m);
+    m = NULL;
+    CHECK(smz_parts_write(s, "p.smz", uuid, &m) == SMZ_OK, "the manifest is written: %s",
+          smz_parts_errmsg(m));
+    unsigned parts = smz_split_parts(s);
+    smz_parts_free(m);
+    smz_split_close(s);
+    m = NULL;
+    CHECK(smz_parts_load("p.smz.002", &m) == SMZ_OK && smz_parts_count(m) == parts &&
+              smz_parts_part_size(m) == 3000 && !strcmp(smz_parts_uuid(m), uuid),
+          "... and read back, given a part: %s", smz_parts_errmsg(m));
+    int all = m != NULL;
+    for (unsigned k = 1; all && k <= parts; k++)
+        all = smz_parts_check(m, k) == SMZ_OK;
+    CHECK(all, "every part matches it");
+    CHECK(smz_parts_check(m, parts + 1) == SMZ_E_INVALID && smz_parts_check(m, 0) == SMZ_E_INVALID,
+          "a part number out of the manifest is refused");
+    smz_parts_free(m);
+    size_t n = 0;
+    char *text = (char *)slurp("p.smz.parts", &n);
+    CHECK(text && n > 100, "its text");
+    if (!text)
+        return;
+    text = realloc(text, n + 1);
+    text[n] = 0;
+    char line6[200];
+    const char *l6 = strstr(text, "part 001 ");
+    snprintf(line6, sizeof line6, "%.*s", (int)(strchr(l6, '\n') - l6 + 1), l6);
+    char upper[200], shorthash[200], badnum[200];
+    snprintf(upper, sizeof upper, "%s", line6);
+    for (char *c = upper + 14; *c; c++)
+        if (*c >= 'a' && *c <= 'f')
+            *c = (char)(*c - 32);
+    snprintf(shorthash, sizeof shorthash, "%.*s\n", (int)strlen(line6) - 3, line6);
+    snprintf(badnum, sizeof badnum, "part 002%s", line6 + 8);
+    struct {
+        int line;
+        const char *repl;
+        const char *why;
+    } bad[] = {
+        {1, "smz-parts 2\n", "another version"},
+        {1, "smz-parts 1\r\n", "a CR"},
+        {2, "uuid 992DF5B0-65fc-8329-8a50-5c2fb4309282\n", "an uppercase UUID"},
+        {2, "uuid 992df5b0-65fc-8329-8a50-5c2fb430928\n", "a short UUID"},
+        {2, NULL, "no uuid line"},
+        {3, "size 0\n", "size 0"},
+        {3, "size +1\n", "a sign"},
+        {4, "part-size 03000\n", "a leading zero"},
+        {4, "part-size 511\n", "a part size under 512"},
+        {4, "part-size  3000\n", "two spaces"},
+        {5, "parts 1\n", "a count that size and part-size do not give"},
+        {5, "parts 99999999999999999999\n", "a number of 20 digits"},
+        {6, upper, "uppercase hex"},
+        {6, shorthash, "a short hash"},
+        {6, badnum, "parts out of order"},
+        {6, NULL, "a part's line missing"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        char *t = edit(text, bad[i].line, bad[i].repl);
+        put_file("p.smz.parts", t);
+        m = NULL;
+        smz_err rc = smz_parts_load("p.smz", &m);
+        CHECK(rc == SMZ_E_CORRUPT && strstr(smz_parts_errmsg(m), "malformed manifest, line"),
+              "refused: %s (%s)", bad[i].why, smz_parts_errmsg(m));
+        smz_parts_free(m);
+        free(t);
+    }
+    const char *tails[] = {"\n", "part 999 1 00\n", "x"};
+    for (size_t i = 0; i < sizeof tails / sizeof *tails; i++) {
+        char *t = malloc(n + 20);
+        snprintf(t, n + 20, "%s%s", text, tails[i]);
+        put_file("p.smz.parts", t);
+        m = NULL;
+        CHECK(smz_parts_load("p.smz", &m) == SMZ_E_CORRUPT,
+              "refused: something after the last part (%s)", smz_parts_errmsg(m));
+        smz_parts_free(m);
+        free(t);
+    }
+    char *t = malloc(n + 1);
+    memcpy(t, text, n - 1);
+    t[n - 1] = 0; /* no line end after the last line */
+    put_file("p.smz.parts", t);
+    m = NULL;
+    CHECK(smz_parts_load("p.smz", &m) == SMZ_E_CORRUPT, "refused: no final line end (%s)",
+          smz_parts_errmsg(m));
+    smz_parts_free(m);
+    free(t);
+    put_file("p.smz.parts", text);
+    m = NULL;
+    CHECK(smz_parts_load("p.smz", &m) == SMZ_OK, "the text as written loads again");
+    FILE *f = fopen("p.smz.002", "r+b");
+    if (f) {
+        int c = fgetc(f);
+        fseek(f, 0, SEEK_SET);
+        fputc(c ^ 1, f);
+        fclose(f);
+    }
+    CHECK(smz_parts_check(m, 2) == SMZ_E_CORRUPT &&
+              strstr(smz_parts_errmsg(m), "p.smz.002 (part 002 of") &&
+              strstr(smz_parts_errmsg(m), "BLAKE2b differs"),
+          "a flipped bit in part 2 is named: %s", smz_parts_errmsg(m));
+    CHECK(smz_parts_check(m, 1) == SMZ_OK, "... part 1 still matches");
+    smz_parts_free(m);
+    m = NULL;
+    CHECK(smz_parts_load("nosuch.smz", &m) == SMZ_E_NOTFOUND, "no manifest: SMZ_E_NOTFOUND");
+    smz_parts_free(m);
+    free(text);
 }
 
 static void *count_rows(void *arg)
@@ -136,6 +291,7 @@ int main(void)
     CHECK(smz_split_cut("db.smz", "q.smz", 1, &s) == SMZ_E_INVALID && access("q.smz.001", F_OK) != 0,
           "a part size under 512 is refused, nothing written");
     smz_split_close(s);
+    manifest_tests();
     free(whole);
     return CHECK_DONE();
 }
