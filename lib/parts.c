@@ -1,4 +1,4 @@
-/* The manifest of a split archive, NAME.smz.parts (smz/split.h, docs/FORMAT.md
+/* The manifest of a split archive, NAME.parts (smz/split.h, docs/FORMAT.md
  * "Split archives"): writing it from an open set, parsing it strictly, and
  * checking one part against it without opening the others, so that a copy
  * of one part (one stick of several) can be checked where it is.
@@ -26,7 +26,7 @@
 
 struct smz_parts {
     char *stem; /* NAME.smz */
-    char *path; /* NAME.smz.parts */
+    char *path; /* NAME.parts */
     char *name; /* room for one part's name */
     char uuid[37];
     uint64_t total, part;
@@ -112,14 +112,12 @@ static smz_err parts_new(const char *path, smz_parts **out)
     if (!(m->stem = stem_of(path)))
         return FAIL(m, SMZ_E_NOMEM, "out of memory");
     size_t n = strlen(m->stem);
-    if (!(m->path = malloc(n + 7)) || !(m->name = malloc(n + 5)))
+    if (!(m->path = smz_parts_manifest_path(m->stem)) || !(m->name = malloc(n + 5)))
         return FAIL(m, SMZ_E_NOMEM, "out of memory");
-    memcpy(m->path, m->stem, n);
-    memcpy(m->path + n, ".parts", 7);
     return SMZ_OK;
 }
 
-/* NAME.smz.parts.minisig, malloc'd. */
+/* NAME.parts.minisig, malloc'd. */
 static char *sig_path(const smz_parts *m)
 {
     size_t n = strlen(m->path);

@@ -819,3 +819,20 @@ const char *smz__split_vfs(void)
     pthread_once(&split_once, register_vfs);
     return split_registered ? SMZ__SPLIT_VFS : NULL;
 }
+
+char *smz_parts_manifest_path(const char *path)
+{
+    size_t n = strlen(path);
+    if (smz_split_part_number(path))
+        n -= 4; /* the stem NAME.smz */
+    /* NAME.parts, not NAME.smz.parts: `cat NAME.smz.* > NAME.smz` must
+     * join the parts and nothing else. */
+    if (n > 4 && !memcmp(path + n - 4, ".smz", 4))
+        n -= 4;
+    char *p = malloc(n + 7);
+    if (p) {
+        memcpy(p, path, n);
+        memcpy(p + n, ".parts", 7);
+    }
+    return p;
+}

@@ -63,8 +63,8 @@ static const char usage[] =
     "  --password-file FILE     the key's password (else SMZ_PASSWORD, else a prompt)\n"
     "  --split SIZE             write OUT.smz.001, OUT.smz.002, ... of at most SIZE bytes\n"
     "                           instead of OUT.smz (4G: 4 GiB minus one byte, for FAT32),\n"
-    "                           and their manifest OUT.smz.parts (sizes and BLAKE2b;\n"
-    "                           with --sign, signed as OUT.smz.parts.minisig)\n"
+    "                           and their manifest NAME.parts for OUT NAME.smz (sizes\n"
+    "                           and BLAKE2b; with --sign, signed as NAME.parts.minisig)\n"
     "  --with-reader            also write smz-reader.html beside OUT: the reader that\n"
     "                           opens it in any web browser, nothing installed\n"
     "  --progress               show progress even when standard error is not a\n"
@@ -552,20 +552,22 @@ static void remove_parts(const char *out, unsigned n)
             unlink(name);
 }
 
-/* Removes OUT.parts and its signature, the manifest of parts that are
- * going. */
+/* Removes the manifest of parts that are going (NAME.parts for OUT
+ * NAME.smz) and its signature. */
 static void remove_manifest(const char *out)
 {
-    char name[4200];
-    if (snprintf(name, sizeof name, "%s.parts.minisig", out) < (int)sizeof name)
+    char name[4200], *manifest = smz_parts_manifest_path(out);
+    if (!manifest)
+        return;
+    if (snprintf(name, sizeof name, "%s.minisig", manifest) < (int)sizeof name)
         unlink(name);
-    if (snprintf(name, sizeof name, "%s.parts", out) < (int)sizeof name)
-        unlink(name);
+    unlink(manifest);
+    free(manifest);
 }
 
-/* Writes OUT.parts, the manifest of the set S just cut from WHOLE (its UUID
- * read back from WHOLE), replacing a stale one, and with SK its signature
- * OUT.parts.minisig.  A failure leaves no
+/* Writes the manifest NAME.parts of the set S just cut from WHOLE (OUT
+ * NAME.smz; its UUID read back from WHOLE), replacing a stale one, and with
+ * SK its signature NAME.parts.minisig.  A failure leaves no
  * manifest and fails the pack: --split promises the manifest. */
 static smz_err write_manifest(const char *whole, const char *out, smz_split *s, const smz_seckey *sk,
                               char *err, size_t errlen)

@@ -1,6 +1,6 @@
 /* smz check: verifies everything and lists each problem with its entry;
  * with --key or --keyring, the archive's signatures too.  For a split
- * archive with a manifest (NAME.smz.parts), every part is first checked
+ * archive with a manifest (NAME.parts), every part is first checked
  * against it, so that a damaged part is named even when the set cannot be
  * opened, and one part given alone is checked without the others. */
 #include <stdlib.h>
@@ -19,7 +19,7 @@ static const char usage_text[] =
     "usage: smz check ARCHIVE [--key PUB]... [--keyring FILE]... [--signature FILE] [--json]\n"
     "Verifies every cluster's checksum, every entry, redirects, the main page and the\n"
     "content digest; with --key or --keyring also the signatures (see smz verify).\n"
-    "A split archive's parts are first checked against NAME.smz.parts when it is there;\n"
+    "A split archive's parts are first checked against NAME.parts when it is there;\n"
     "a part given alone (NAME.smz.002) is checked on its own when the others are absent.\n"
     "Exit status 0 when all is well, 1 with a list of problems, 2 when it cannot be read.\n";
 

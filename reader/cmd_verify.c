@@ -12,7 +12,7 @@ static const char usage_text[] =
     "usage: smz verify ARCHIVE [--key PUB]... [--keyring FILE]... [--signature FILE] [--json]\n"
     "Checks the archive's embedded signature and ARCHIVE.minisig (if there is one)\n"
     "against the trusted keys, recomputing the content digest; for a split archive,\n"
-    "NAME.smz.parts.minisig too, the signature of its manifest (if there is one).\n"
+    "NAME.parts.minisig too, the signature of its manifest (if there is one).\n"
     "  --key PUB         a trusted minisign public key (.pub file or its base64 line)\n"
     "  --keyring FILE    a file of trusted keys (.pub files or base64 lines, # comments)\n"
     "  --signature FILE  check this .minisig instead of ARCHIVE.minisig\n"
@@ -113,7 +113,7 @@ int cmd_verify(int argc, char **argv)
         goto out;
     }
     cli_verdict v = cli_verdict_of(&rep);
-    /* A split archive's signed manifest (NAME.smz.parts.minisig). */
+    /* A split archive's signed manifest (NAME.parts.minisig). */
     smz_parts *m = NULL;
     smz_err prc = SMZ_E_NOTFOUND;
     char pid[SMZ_KEYID_SIZE] = "";

@@ -434,17 +434,19 @@ static int download_part(req *q, archive *a, unsigned k)
     return status;
 }
 
-/* /download/NAME.smz.parts: the manifest beside a split archive's parts
+/* /download/NAME.parts: the manifest beside a split archive's parts
  * (docs/FORMAT.md, "Split archives"), as it is: a client checks the parts
  * with it, and is told it is advice. */
 static int download_manifest(req *q, archive *a)
 {
     struct stat st;
-    char name[4200], etag[96], disp[SRV_NAME_MAX + 64];
+    char etag[96], disp[SRV_NAME_MAX + 64];
     int fd = -1;
-    if (!a->parts || !smz_split_is_set(a->path) ||
-        snprintf(name, sizeof name, "%s.parts", a->path) >= (int)sizeof name ||
-        (fd = smz_file_open(name, 0, &st, NULL)) < 0)
+    char *name = a->parts && smz_split_is_set(a->path) ? smz_parts_manifest_path(a->path) : NULL;
+    if (name)
+        fd = smz_file_open(name, 0, &st, NULL);
+    free(name);
+    if (fd < 0)
         return h_error(q, 404, a, "No manifest", "This archive has no manifest of its parts.");
     if (st.st_size > SMZ_PARTS_FILE_MAX) {
         close(fd);
@@ -452,7 +454,7 @@ static int download_manifest(req *q, archive *a)
     }
     snprintf(etag, sizeof etag, "\"%llx-%llx-%lx-m\"", (unsigned long long)st.st_size,
              (unsigned long long)st.st_mtim.tv_sec, (long)st.st_mtim.tv_nsec);
-    snprintf(disp, sizeof disp, "inline; filename=\"%s.smz.parts\"", a->name);
+    snprintf(disp, sizeof disp, "inline; filename=\"%s.parts\"", a->name);
     resp rs;
     resp_init(&rs, 200, "text/plain; charset=utf-8");
     rs.etag = etag;
@@ -469,8 +471,8 @@ int h_download(req *q, const char *rest)
     unsigned k = smz_split_part_number(rest);
     if (!a && k)
         a = reg_find(&q->s->reg, rest, n - 8);
-    if (!a && n > 10 && !strcmp(rest + n - 10, ".smz.parts") &&
-        (a = reg_find(&q->s->reg, rest, n - 10)) != NULL)
+    if (!a && n > 6 && !strcmp(rest + n - 6, ".parts") &&
+        (a = reg_find(&q->s->reg, rest, n - 6)) != NULL)
         return download_manifest(q, a);
     if (a && k)
         return download_part(q, a, k);

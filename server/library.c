@@ -120,11 +120,11 @@ static int add_set(registry *g, const char *path, int strict, char *err, size_t 
     if (r == 0) {
         archive *a = &g->a[g->n - 1];
         struct stat st;
-        char manifest[4200];
+        char *manifest = smz_parts_manifest_path(stem);
         a->parts = parts;
         a->part_size = part;
-        a->manifest = snprintf(manifest, sizeof manifest, "%s.parts", stem) < (int)sizeof manifest &&
-                      stat(manifest, &st) == 0 && S_ISREG(st.st_mode);
+        a->manifest = manifest && stat(manifest, &st) == 0 && S_ISREG(st.st_mode);
+        free(manifest);
     }
     free(stem);
     return r;

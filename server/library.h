@@ -26,7 +26,7 @@ typedef struct archive {
     char *stem; /* file name without .smz */
     uint64_t file_size;
     /* A split archive (smz/split.h): its parts (0 for a whole file), the
-     * size of each but the last, and 1 when NAME.smz.parts was beside
+     * size of each but the last, and 1 when NAME.parts was beside
      * them at load.  Set by add_set, read-only after. */
     unsigned parts;
     uint64_t part_size;

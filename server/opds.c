@@ -97,7 +97,7 @@ static void entry(smz_strbuf *b, req *q, archive *a, int standalone)
     if (a->parts && a->manifest)
         smz_strbuf_addf(
             b,
-            "<link rel=\"describedby\" type=\"text/plain\" href=\"%s/download/%s.smz.parts\" "
+            "<link rel=\"describedby\" type=\"text/plain\" href=\"%s/download/%s.parts\" "
             "title=\"The parts' sizes and BLAKE2b\"/>",
             s->http.root, a->name);
     smz_strbuf_adds(b, "</entry>\n");

@@ -452,7 +452,7 @@ static void parts_html(smz_strbuf *b, const srv *s, const archive *a)
     }
     if (a->manifest)
         smz_strbuf_addf(b,
-                        "<a href=\"%s/download/%s.smz.parts\">%s.smz.parts</a>: the parts' sizes and "
+                        "<a href=\"%s/download/%s.parts\">%s.parts</a>: the parts' sizes and "
                         "BLAKE2b (smz check)",
                         s->http.root, a->name, a->name);
     smz_strbuf_adds(b, "</p></details>");

@@ -1,7 +1,7 @@
 /* Split archives: one .smz archive kept as parts NAME.smz.001,
  * NAME.smz.002, ... for file systems that cap a file's size (FAT32: 4 GiB
  * minus one byte).  The parts are plain byte ranges of the archive, so
- * `cat NAME.smz.[0-9][0-9][0-9] > NAME.smz` joins them; every part but the last has the
+ * `cat NAME.smz.* > NAME.smz` joins them; every part but the last has the
  * same size.  smz_reader_open opens a set when given any part, or the stem
  * NAME.smz when only the parts exist (docs/FORMAT.md, "Split archives").
  *
@@ -81,13 +81,17 @@ smz_err smz_split_cut(const char *path, const char *stem, uint64_t part_size, sm
  * text that is not such a size, or a size under 512 bytes or over 2^62. */
 smz_err smz_split_parse_size(const char *text, uint64_t *out);
 
-/* ---- The manifest NAME.smz.parts (docs/FORMAT.md, "Split archives") ----
+/* ---- The manifest NAME.parts (docs/FORMAT.md, "Split archives") ----
  *
  * An optional text file beside the parts: the archive's UUID, its size, the
  * part size, the count and every part's size and BLAKE2b-256, so that one
  * part can be checked without the others.  Readers never need it; a
  * manifest that does not parse, or that describes another archive, is
  * reported and not used. */
+
+/* The manifest's path for the set of PATH (its stem NAME.smz or a part):
+ * NAME.parts, malloc'd (NULL: out of memory). */
+char *smz_parts_manifest_path(const char *path);
 
 #define SMZ_PARTS_HASH_BYTES 32   /* BLAKE2b-256 (crypto_generichash) */
 #define SMZ_PARTS_FILE_MAX 131072 /* bytes: 999 part lines fit */
@@ -107,7 +111,7 @@ unsigned smz_split_part_number(const char *path);
 smz_err smz_parts_write(smz_split *s, const char *stem, const char *uuid, smz_parts **out);
 
 /* Reads and strictly parses the manifest of the set PATH belongs to (PATH:
- * the stem NAME.smz or a part; the manifest is NAME.smz.parts).  *OUT is set
+ * the stem NAME.smz or a part; the manifest is NAME.parts).  *OUT is set
  * even on failure (NULL only when out of memory) for smz_parts_errmsg; the
  * caller frees it.  SMZ_E_NOTFOUND when there is no manifest, SMZ_E_CORRUPT
  * when it does not parse (the message names the line), SMZ_E_IO. */
@@ -127,15 +131,15 @@ uint64_t smz_parts_size(const smz_parts *m);
  * size, then its BLAKE2b-256.  SMZ_OK when both match; SMZ_E_NOTFOUND when
  * the part is absent; SMZ_E_CORRUPT when it differs; SMZ_E_IO.  The
  * message (smz_parts_errmsg) names the part: "NAME.smz.002 (part 002 of
- * 3): its BLAKE2b differs from NAME.smz.parts: this copy is damaged". */
+ * 3): its BLAKE2b differs from NAME.parts: this copy is damaged". */
 smz_err smz_parts_check(smz_parts *m, unsigned k);
 
 /* Signs the manifest M was loaded from or written to with SK (minisign's
- * prehashed format, lib/sign) into NAME.smz.parts.minisig, replacing one
+ * prehashed format, lib/sign) into NAME.parts.minisig, replacing one
  * there; the trusted comment names the archive's UUID. */
 smz_err smz_parts_sign(smz_parts *m, const smz_seckey *sk);
 
-/* Verifies NAME.smz.parts.minisig against the manifest file as it is on
+/* Verifies NAME.parts.minisig against the manifest file as it is on
  * disk, with the key of TRUSTED its key id names.  SMZ_OK: a trusted key
  * signed it (its id in KEYID); SMZ_E_NOTFOUND: no such signature;
  * SMZ_E_SIGNATURE: bad, or by a key not in TRUSTED; SMZ_E_CORRUPT: not a

@@ -76,8 +76,8 @@ check_eq "... and writes nothing" "$(ls junk.smz.* 2>/dev/null | wc -l)" 0
 mkdir pk
 "$SMZ_PACK" "$S" -o pk/p.smz --split 16K --quiet 2>pk.err
 check_eq "smz-pack --split 16K succeeds" "$?" 0
-check_eq "... writes parts and their manifest only" "$(ls -A pk | grep -vcE '^p\.smz\.([0-9]{3}|parts)$')" 0
-check "... the manifest p.smz.parts among them" test -s pk/p.smz.parts
+check_eq "... writes parts and their manifest only" "$(ls -A pk | grep -vcE '^p\.(smz\.[0-9]{3}|parts)$')" 0
+check "... the manifest p.parts among them" test -s pk/p.parts
 check "... that read as an archive" "$SMZ" check pk/p.smz
 check_eq "... named after the output, not the temporary file" "$("$SMZ" info --json pk/p.smz | grep -o '"Name": *"[^"]*"' | sed 's/.*"\([^"]*\)"$/\1/')" p
 fails_with "smz-pack --split refuses when the parts exist" "p.smz.001 exists" \

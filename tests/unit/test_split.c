@@ -1,7 +1,7 @@
 /* Split archives (lib/split.c): part sizes as typed, which names are sets,
  * reads across part boundaries equal to the whole file at every offset
  * and length near a boundary, and the smz-split VFS registered from many
- * threads at once and read by SQLite on each; the manifest NAME.smz.parts
+ * threads at once and read by SQLite on each; the manifest NAME.parts
  * written, read back, and refused for every way its text can be wrong
  * (the tests/cli/split.sh and split_parts.sh tests cover the commands and
  * the broken sets). */
@@ -87,11 +87,11 @@ static void manifest_tests(void)
     const char *uuid = "992df5b0-65fc-8329-8a50-5c2fb4309282";
     CHECK(smz_split_part_number("d/a.smz.007") == 7 && smz_split_part_number("a.smz.999") == 999 &&
               smz_split_part_number("a.smz") == 0 && smz_split_part_number("a.smz.000") == 0 &&
-              smz_split_part_number("a.smz.1000") == 0 && smz_split_part_number("a.smz.parts") == 0,
+              smz_split_part_number("a.smz.1000") == 0 && smz_split_part_number("a.parts") == 0,
           "part numbers from names");
     CHECK(smz_split_open("p.smz", &s) == SMZ_OK, "the set opens");
     CHECK(smz_parts_write(s, "p.smz", "not-a-uuid", &m) == SMZ_E_INVALID &&
-              access("p.smz.parts", F_OK) != 0,
+              access("p.parts", F_OK) != 0,
           "no manifest without a valid UUID: %s", smz_parts_errmsg(m));
     smz_parts_free(m);
     m = NULL;
@@ -112,7 +112,7 @@ static void manifest_tests(void)
           "a part number out of the manifest is refused");
     smz_parts_free(m);
     size_t n = 0;
-    char *text = (char *)slurp("p.smz.parts", &n);
+    char *text = (char *)slurp("p.parts", &n);
     CHECK(text && n > 100, "its text");
     if (!text)
         return;
@@ -152,7 +152,7 @@ static void manifest_tests(void)
     };
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         char *t = edit(text, bad[i].line, bad[i].repl);
-        put_file("p.smz.parts", t);
+        put_file("p.parts", t);
         m = NULL;
         smz_err rc = smz_parts_load("p.smz", &m);
         CHECK(rc == SMZ_E_CORRUPT && strstr(smz_parts_errmsg(m), "malformed manifest, line"),
@@ -164,7 +164,7 @@ static void manifest_tests(void)
     for (size_t i = 0; i < sizeof tails / sizeof *tails; i++) {
         char *t = malloc(n + 20);
         snprintf(t, n + 20, "%s%s", text, tails[i]);
-        put_file("p.smz.parts", t);
+        put_file("p.parts", t);
         m = NULL;
         CHECK(smz_parts_load("p.smz", &m) == SMZ_E_CORRUPT,
               "refused: something after the last part (%s)", smz_parts_errmsg(m));
@@ -174,13 +174,13 @@ static void manifest_tests(void)
     char *t = malloc(n + 1);
     memcpy(t, text, n - 1);
     t[n - 1] = 0; /* no line end after the last line */
-    put_file("p.smz.parts", t);
+    put_file("p.parts", t);
     m = NULL;
     CHECK(smz_parts_load("p.smz", &m) == SMZ_E_CORRUPT, "refused: no final line end (%s)",
           smz_parts_errmsg(m));
     smz_parts_free(m);
     free(t);
-    put_file("p.smz.parts", text);
+    put_file("p.parts", text);
     m = NULL;
     CHECK(smz_parts_load("p.smz", &m) == SMZ_OK, "the text as written loads again");
     FILE *f = fopen("p.smz.002", "r+b");
