@@ -44,15 +44,14 @@ int cmd_split(int argc, char **argv)
     const char *path = NULL, *size = NULL, *key = NULL, *pw_file = NULL;
     for (int i = 1; i < argc; i++) {
         if (cli_is_help(argv[i])) {
-            printf(
-                "%sCuts ARCHIVE (NAME.smz) into NAME.smz.001, NAME.smz.002, ... of at most SIZE "
-                "bytes each\n(K, M, G: powers of 1024; 4G means 4 GiB minus one byte, FAT32's "
-                "limit), and writes the manifest NAME.parts (every part's size and BLAKE2b,\n"
-                "so that `smz check` can name a damaged part); with --sign, its signature\n"
-                "NAME.parts.minisig (the key's password from FILE, SMZ_PASSWORD or a prompt).\n"
-                "Every smz command reads the set; `smz join` or `cat NAME.smz.*` puts it\n"
-                "back.\n",
-                split_usage);
+            printf("%sCuts ARCHIVE (NAME.smz) into NAME.smz.001, NAME.smz.002, ... of at most SIZE "
+                   "bytes each\n(K, M, G: powers of 1024; 4G means 4 GiB minus one byte, FAT32's "
+                   "limit), and writes the manifest NAME.parts (every part's size and BLAKE2b,\n"
+                   "so that `smz check` can name a damaged part); with --sign, its signature\n"
+                   "NAME.parts.minisig (the key's password from FILE, SMZ_PASSWORD or a prompt).\n"
+                   "Every smz command reads the set; `smz join` or `cat NAME.smz.*` puts it\n"
+                   "back.\n",
+                   split_usage);
             return 0;
         } else if (!strcmp(argv[i], "--size") && i + 1 < argc) {
             size = argv[++i];

@@ -95,11 +95,10 @@ static void entry(smz_strbuf *b, req *q, archive *a, int standalone)
                                               : a->file_size - (uint64_t)(a->parts - 1) * a->part_size),
             k, a->parts);
     if (a->parts && a->manifest)
-        smz_strbuf_addf(
-            b,
-            "<link rel=\"describedby\" type=\"text/plain\" href=\"%s/download/%s.parts\" "
-            "title=\"The parts' sizes and BLAKE2b\"/>",
-            s->http.root, a->name);
+        smz_strbuf_addf(b,
+                        "<link rel=\"describedby\" type=\"text/plain\" href=\"%s/download/%s.parts\" "
+                        "title=\"The parts' sizes and BLAKE2b\"/>",
+                        s->http.root, a->name);
     smz_strbuf_adds(b, "</entry>\n");
 }
 

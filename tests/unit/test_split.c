@@ -90,8 +90,7 @@ static void manifest_tests(void)
               smz_split_part_number("a.smz.1000") == 0 && smz_split_part_number("a.parts") == 0,
           "part numbers from names");
     CHECK(smz_split_open("p.smz", &s) == SMZ_OK, "the set opens");
-    CHECK(smz_parts_write(s, "p.smz", "not-a-uuid", &m) == SMZ_E_INVALID &&
-              access("p.parts", F_OK) != 0,
+    CHECK(smz_parts_write(s, "p.smz", "not-a-uuid", &m) == SMZ_E_INVALID && access("p.parts", F_OK) != 0,
           "no manifest without a valid UUID: %s", smz_parts_errmsg(m));
     smz_parts_free(m);
     m = NULL;
