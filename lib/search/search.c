@@ -844,93 +844,83 @@ static smz_err row_path_title(smz_reader *r, sqlite3_stmt *s, const char **path,
     return SMZ_OK;
 }
 
+/* The FTS5 expression asking for the one token HEAD (HN bytes) then WORD
+ * (WN bytes) make, with '*' when PREFIX: sqlite3_malloc'd, NULL when out
+ * of memory. */
+static char *marked_expr(const char *head, int hn, const char *word, int wn, int prefix)
+{
+    sqlite3_str *e = sqlite3_str_new(NULL);
+    char *both = sqlite3_malloc(hn + wn + 1);
+    if (both) {
+        memcpy(both, head, (size_t)hn);
+        memcpy(both + hn, word, (size_t)wn);
+        put_literal(e, both, hn + wn);
+        if (prefix)
+            sqlite3_str_appendchar(e, 1, '*');
+        sqlite3_free(both);
+    }
+    int err = !both || sqlite3_str_errcode(e);
+    char *expr = sqlite3_str_finish(e);
+    if (err) {
+        sqlite3_free(expr);
+        return NULL;
+    }
+    return expr;
+}
+
+/* Records in M the rows S matches for EXPR (taken): phrase I at LEVEL, or
+ * hubs when I is negative.  An SQLite code; SQLITE_NOMEM for M too. */
+static int record_rows(sqlite3_stmt *s, char *expr, smz_tf_map *m, int i, int level)
+{
+    int src;
+    if (!expr)
+        return SQLITE_NOMEM;
+    sqlite3_reset(s);
+    sqlite3_bind_text(s, 1, expr, -1, sqlite3_free);
+    while ((src = sqlite3_step(s)) == SQLITE_ROW) {
+        sqlite3_int64 id = sqlite3_column_int64(s, 0);
+        if ((i < 0 ? smz__tf_map_hub(m, id) : smz__tf_map_put(m, id, i, level)) != SMZ_OK)
+            return SQLITE_NOMEM;
+    }
+    return src == SQLITE_DONE ? SQLITE_OK : src;
+}
+
 /* The term frequencies of X's literals in the pages that hold them often
  * (rank.h), read from the index's term-frequency tokens: one query per
- * literal and level.  An archive made before them has none, and every
- * page then counts each word once, as its ranking did. */
+ * literal and level, and one for the hubs.  An archive made before them
+ * has none, and every page then counts each word once, as its ranking
+ * did. */
 static smz_err read_tf(smz_reader *r, const exprs *x, smz_tf_map **out)
 {
     sqlite3_stmt *s = NULL;
-    smz_err rc = SMZ_E_NOMEM;
     smz_tf_map *m = smz__tf_map_new(x->lits.n);
-    int src = SQLITE_OK;
     *out = NULL;
     if (!m)
-        goto fail;
-    src = sqlite3_prepare_v2(smz__reader_db(r), "SELECT rowid FROM search_fts WHERE search_fts MATCH ?1",
-                             -1, &s, NULL);
+        return smz__reader_fail(r, SMZ_E_NOMEM, "out of memory");
+    int src = sqlite3_prepare_v2(smz__reader_db(r),
+                                 "SELECT rowid FROM search_fts WHERE search_fts MATCH ?1", -1, &s, NULL);
     for (int i = 0; src == SQLITE_OK && i < x->lits.n; i++) {
         const literal *l = &x->lits.l[i];
         /* A compound (pg_dump) has no frequency of its own: its last word's
          * stands for it (docs/FORMAT.md, Term frequencies). */
-        const char *word = l->s;
-        int wn = l->n;
-        for (int k = l->n - 1; k > 0; k--)
-            if (l->s[k - 1] == '_' || l->s[k - 1] == '-') {
-                word = l->s + k;
-                wn = l->n - k;
-                break;
-            }
+        int from = l->n - 1;
+        while (from > 0 && l->s[from - 1] != '_' && l->s[from - 1] != '-')
+            from--;
         for (int level = SMZ_TF_FIRST; src == SQLITE_OK && level <= SMZ_TF_LEVELS; level++) {
             char head[2] = {SMZ_TOKEN_TF, (char)('0' + level)};
-            sqlite3_str *q = sqlite3_str_new(NULL);
-            sqlite3_str_append(q, head, 2);
-            sqlite3_str_append(q, word, wn);
-            int qerr = sqlite3_str_errcode(q);
-            int qn = sqlite3_str_length(q);
-            char *raw = sqlite3_str_finish(q);
-            if (qerr || !raw) {
-                sqlite3_free(raw);
-                goto fail;
-            }
-            sqlite3_str *e = sqlite3_str_new(NULL);
-            put_literal(e, raw, qn);
-            if (l->prefix)
-                sqlite3_str_appendchar(e, 1, '*');
-            sqlite3_free(raw);
-            qerr = sqlite3_str_errcode(e);
-            char *expr = sqlite3_str_finish(e);
-            if (qerr || !expr) {
-                sqlite3_free(expr);
-                goto fail;
-            }
-            sqlite3_reset(s);
-            sqlite3_bind_text(s, 1, expr, -1, sqlite3_free);
-            while ((src = sqlite3_step(s)) == SQLITE_ROW)
-                if (smz__tf_map_put(m, sqlite3_column_int64(s, 0), i, level) != SMZ_OK)
-                    goto fail;
-            if (src == SQLITE_DONE)
-                src = SQLITE_OK;
+            src = record_rows(s, marked_expr(head, 2, l->s + from, l->n - from, l->prefix), m, i, level);
         }
     }
-    if (src == SQLITE_OK) { /* the hubs */
-        sqlite3_str *e = sqlite3_str_new(NULL);
-        put_literal(e, SMZ_HUB_TOKEN, 2);
-        int qerr = sqlite3_str_errcode(e);
-        char *expr = sqlite3_str_finish(e);
-        if (qerr || !expr) {
-            sqlite3_free(expr);
-            goto fail;
-        }
-        sqlite3_reset(s);
-        sqlite3_bind_text(s, 1, expr, -1, sqlite3_free);
-        while ((src = sqlite3_step(s)) == SQLITE_ROW)
-            if (smz__tf_map_hub(m, sqlite3_column_int64(s, 0)) != SMZ_OK)
-                goto fail;
-        if (src == SQLITE_DONE)
-            src = SQLITE_OK;
-    }
-    if (src != SQLITE_OK) {
-        rc = smz__reader_sqlfail(r, src, "searching");
-        goto fail;
-    }
+    if (src == SQLITE_OK)
+        src = record_rows(s, marked_expr(SMZ_HUB_TOKEN, 2, "", 0, 0), m, -1, 0);
     sqlite3_finalize(s);
+    if (src != SQLITE_OK) {
+        smz__tf_map_free(m);
+        return src == SQLITE_NOMEM ? smz__reader_fail(r, SMZ_E_NOMEM, "out of memory")
+                                   : smz__reader_sqlfail(r, src, "searching");
+    }
     *out = m;
     return SMZ_OK;
-fail:
-    sqlite3_finalize(s);
-    smz__tf_map_free(m);
-    return rc;
 }
 
 /* The opening of smz_search_ex and smz_suggest: a query's budget, and
