@@ -363,25 +363,37 @@ static int read_set(void *ctx, uint64_t off, void *buf, size_t n)
     return smz_split_read(ctx, buf, n, off) == (long long)n ? 0 : -1;
 }
 
+/* A download: SIZE bytes of type TYPE read by READ from CTX, as an
+ * attachment or inline (DISP), its ETag the size, ST's modification time
+ * and TAG (what else tells this download from another of the same file). */
+static int send_download(req *q, const char *type, const char *disp, uint64_t size,
+                         const struct stat *st, const char *tag, srv_read_fn read, void *ctx)
+{
+    char etag[96];
+    snprintf(etag, sizeof etag, "\"%llx-%llx-%lx%s\"", (unsigned long long)size,
+             (unsigned long long)st->st_mtim.tv_sec, (long)st->st_mtim.tv_nsec, tag);
+    resp rs;
+    resp_init(&rs, 200, type);
+    rs.etag = etag;
+    rs.disposition = disp;
+    return send_ranged(q, &rs, size, read, NULL, ctx);
+}
+
 /* A split archive (smz/split.h), registered under its stem, downloads as
  * the whole archive it holds; its ETag comes from its first part. */
 static int download_set(req *q, archive *a, const char *disp)
 {
     smz_split *set = NULL;
     struct stat st;
-    char first[4200], etag[96];
+    char first[4200], tag[16];
     int status;
     if (smz_split_open(a->path, &set) != SMZ_OK ||
         snprintf(first, sizeof first, "%s.001", a->path) >= (int)sizeof first || stat(first, &st) != 0) {
         status = h_error(q, 500, a, "The archive cannot be read", "A part is missing or damaged.");
     } else {
-        snprintf(etag, sizeof etag, "\"%llx-%llx-%lx-%u\"", (unsigned long long)smz_split_size(set),
-                 (unsigned long long)st.st_mtim.tv_sec, (long)st.st_mtim.tv_nsec, smz_split_parts(set));
-        resp rs;
-        resp_init(&rs, 200, "application/x-smz");
-        rs.etag = etag;
-        rs.disposition = disp;
-        status = send_ranged(q, &rs, smz_split_size(set), read_set, NULL, set);
+        snprintf(tag, sizeof tag, "-%u", smz_split_parts(set));
+        status = send_download(q, "application/x-smz", disp, smz_split_size(set), &st, tag, read_set,
+                               set);
     }
     smz_split_close(set);
     return status;
@@ -407,7 +419,7 @@ static int download_part(req *q, archive *a, unsigned k)
 {
     smz_split *set = NULL;
     struct stat st;
-    char name[4200], etag[96], disp[SRV_NAME_MAX + 64];
+    char name[4200], tag[16], disp[SRV_NAME_MAX + 64];
     int status;
     if (!a->parts || !smz_split_is_set(a->path) || k > a->parts)
         return h_error(q, 404, a, "No such part", "This archive has no part by that number.");
@@ -421,14 +433,9 @@ static int download_part(req *q, archive *a, unsigned k)
         uint64_t p = smz_split_part_size(set);
         part_ctx pc = {set, (uint64_t)(k - 1) * p};
         uint64_t size = k < n ? p : smz_split_size(set) - pc.base;
-        snprintf(etag, sizeof etag, "\"%llx-%llx-%lx-p%u\"", (unsigned long long)size,
-                 (unsigned long long)st.st_mtim.tv_sec, (long)st.st_mtim.tv_nsec, k);
+        snprintf(tag, sizeof tag, "-p%u", k);
         snprintf(disp, sizeof disp, "attachment; filename=\"%s.smz.%03u\"", a->name, k);
-        resp rs;
-        resp_init(&rs, 200, "application/octet-stream");
-        rs.etag = etag;
-        rs.disposition = disp;
-        status = send_ranged(q, &rs, size, read_part, NULL, &pc);
+        status = send_download(q, "application/octet-stream", disp, size, &st, tag, read_part, &pc);
     }
     smz_split_close(set);
     return status;
@@ -440,7 +447,7 @@ static int download_part(req *q, archive *a, unsigned k)
 static int download_manifest(req *q, archive *a)
 {
     struct stat st;
-    char etag[96], disp[SRV_NAME_MAX + 64];
+    char disp[SRV_NAME_MAX + 64];
     int fd = -1;
     char *name = a->parts && smz_split_is_set(a->path) ? smz_parts_manifest_path(a->path) : NULL;
     if (name)
@@ -452,14 +459,9 @@ static int download_manifest(req *q, archive *a)
         close(fd);
         return h_error(q, 500, a, "The manifest cannot be read", "It is larger than a manifest can be.");
     }
-    snprintf(etag, sizeof etag, "\"%llx-%llx-%lx-m\"", (unsigned long long)st.st_size,
-             (unsigned long long)st.st_mtim.tv_sec, (long)st.st_mtim.tv_nsec);
     snprintf(disp, sizeof disp, "inline; filename=\"%s.parts\"", a->name);
-    resp rs;
-    resp_init(&rs, 200, "text/plain; charset=utf-8");
-    rs.etag = etag;
-    rs.disposition = disp;
-    int status = send_ranged(q, &rs, (uint64_t)st.st_size, read_fd, NULL, &fd);
+    int status = send_download(q, "text/plain; charset=utf-8", disp, (uint64_t)st.st_size, &st, "-m",
+                               read_fd, &fd);
     close(fd);
     return status;
 }
@@ -478,7 +480,7 @@ int h_download(req *q, const char *rest)
         return download_part(q, a, k);
     if (!a)
         return h_error(q, 404, NULL, "No such archive", "The library has no archive by that name.");
-    char etag[96], disp[SRV_NAME_MAX + 64];
+    char disp[SRV_NAME_MAX + 64];
     snprintf(disp, sizeof disp, "attachment; filename=\"%s.smz\"", a->name);
     if (smz_split_is_set(a->path))
         return download_set(q, a, disp);
@@ -486,13 +488,8 @@ int h_download(req *q, const char *rest)
     int fd = smz_file_open(a->path, 0, &st, NULL);
     if (fd < 0)
         return h_error(q, 500, a, "The archive cannot be read", "The file is not readable.");
-    snprintf(etag, sizeof etag, "\"%llx-%llx-%lx\"", (unsigned long long)st.st_size,
-             (unsigned long long)st.st_mtim.tv_sec, (long)st.st_mtim.tv_nsec);
-    resp rs;
-    resp_init(&rs, 200, "application/x-smz");
-    rs.etag = etag;
-    rs.disposition = disp;
-    int status = send_ranged(q, &rs, (uint64_t)st.st_size, read_fd, NULL, &fd);
+    int status = send_download(q, "application/x-smz", disp, (uint64_t)st.st_size, &st, "", read_fd,
+                               &fd);
     close(fd);
     return status;
 }
