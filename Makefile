@@ -111,14 +111,15 @@ $(BUILD)/%.o: %.c | $(BUILD)/.libs-ok
 # build folder is, so that a sanitizer build does not remake the module:
 # the table that folds simplified and traditional Chinese together
 # (lib/search/hanfold.c includes it), written by scripts/hanfold_gen.c from
-# OpenCC's conversions.  Only the generator links OpenCC; it fails, and the
+# OpenCC's conversions (reading and writing UTF-8 with lib/text/utf8.c).
+# Only the generator links OpenCC; it fails, and the
 # build with it, when OpenCC's data is missing.
 GEN ?= build-gen
 HANFOLD_INC := $(GEN)/hanfold_table.inc
-$(GEN)/hanfold_gen: scripts/hanfold_gen.c | $(BUILD)/.libs-ok
+$(GEN)/hanfold_gen: scripts/hanfold_gen.c lib/text/utf8.c lib/util/strbuf.c | $(BUILD)/.libs-ok
 	@mkdir -p $(@D)
-	$(CC) -std=c11 -D_DEFAULT_SOURCE $(WARN) -O2 $(shell pkg-config --cflags opencc 2>/dev/null) \
-	    -DOPENCC_VERSION='"$(shell pkg-config --modversion opencc 2>/dev/null)"' -o $@ $< \
+	$(CC) -std=c11 -D_DEFAULT_SOURCE $(WARN) -O2 -Iinclude -Ilib $(shell pkg-config --cflags opencc 2>/dev/null) \
+	    -DOPENCC_VERSION='"$(shell pkg-config --modversion opencc 2>/dev/null)"' -o $@ $^ \
 	    $(shell pkg-config --libs opencc 2>/dev/null)
 $(HANFOLD_INC): $(GEN)/hanfold_gen
 	$(GEN)/hanfold_gen > $@.tmp || { rm -f $@.tmp; exit 1; }

@@ -34,6 +34,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "text/utf8.h"
 
 /* The Han ranges of smz__is_cjk (lib/search/tokenizer.c). */
 static const uint32_t han_ranges[][2] = {
@@ -76,40 +77,6 @@ static int is_han(uint32_t c)
     return 0;
 }
 
-static size_t put_utf8(uint32_t c, char *o)
-{
-    if (c < 0x10000) {
-        o[0] = (char)(0xE0 | c >> 12);
-        o[1] = (char)(0x80 | ((c >> 6) & 0x3F));
-        o[2] = (char)(0x80 | (c & 0x3F));
-        return 3;
-    }
-    o[0] = (char)(0xF0 | c >> 18);
-    o[1] = (char)(0x80 | ((c >> 12) & 0x3F));
-    o[2] = (char)(0x80 | ((c >> 6) & 0x3F));
-    o[3] = (char)(0x80 | (c & 0x3F));
-    return 4;
-}
-
-/* The code point at S (a line of OpenCC's output), its length in *N; 0 for
- * anything that is not a 3- or 4-byte sequence (no Han character is
- * shorter), so such a result is never taken. */
-static uint32_t get_utf8(const unsigned char *s, size_t *n)
-{
-    if ((s[0] & 0xF0) == 0xE0 && (s[1] & 0xC0) == 0x80 && (s[2] & 0xC0) == 0x80) {
-        *n = 3;
-        return (uint32_t)(s[0] & 0x0F) << 12 | (uint32_t)(s[1] & 0x3F) << 6 | (s[2] & 0x3F);
-    }
-    if ((s[0] & 0xF8) == 0xF0 && (s[1] & 0xC0) == 0x80 && (s[2] & 0xC0) == 0x80 &&
-        (s[3] & 0xC0) == 0x80) {
-        *n = 4;
-        return (uint32_t)(s[0] & 0x07) << 18 | (uint32_t)(s[1] & 0x3F) << 12 |
-               (uint32_t)(s[2] & 0x3F) << 6 | (s[3] & 0x3F);
-    }
-    *n = 1;
-    return 0;
-}
-
 static uint32_t *conv[NCONFIG]; /* conv[k][c]: c converted by configs[k], 0 when not one character */
 static int32_t *parent;         /* union-find over code points */
 
@@ -148,8 +115,8 @@ static int convert_all(int k, const char *text, size_t len, const uint32_t *cps,
     const unsigned char *p = (const unsigned char *)out;
     size_t line = 0;
     while (*p && line < ncp) {
-        size_t n;
-        uint32_t c = get_utf8(p, &n);
+        uint32_t c;
+        size_t n = smz__utf8_next(p, strlen((const char *)p), &c);
         const unsigned char *end = (const unsigned char *)strchr((const char *)p, '\n');
         if (!end)
             end = p + strlen((const char *)p);
@@ -221,7 +188,7 @@ int main(void)
     for (size_t i = 0; i < sizeof han_ranges / sizeof han_ranges[0]; i++)
         for (uint32_t c = han_ranges[i][0]; c <= han_ranges[i][1]; c++) {
             cps[ncp++] = c;
-            len += put_utf8(c, text + len);
+            len += smz__utf8_put(c, text + len);
             text[len++] = '\n';
         }
     text[len] = 0;
