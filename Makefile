@@ -51,9 +51,10 @@ PACK_OBJ   := $(PACK_SRC:%.c=$(BUILD)/%.o) $(HTML_BLOB)
 READER_OBJ := $(READER_SRC:%.c=$(BUILD)/%.o) $(HTML_BLOB)
 UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 REPLAY_BIN := $(FUZZ_SRC:tests/fuzz/fuzz_%.c=$(BUILD)/tests/test_fuzz_%)
-# Test tools (tests/cli/sweep.sh, failures.sh): the damage sweep and the
-# allocation-failure shim (LD_PRELOAD; built without sanitizers).
-TOOL_BIN   := $(BUILD)/tests/tools/sweep $(BUILD)/tests/tools/failmalloc.so
+# Test tools (tests/cli/sweep.sh, failures.sh, the tests that plant damage):
+# the damage sweep, the cluster checks rewriter and the allocation-failure
+# shim (LD_PRELOAD; built without sanitizers).
+TOOL_BIN   := $(BUILD)/tests/tools/sweep $(BUILD)/tests/tools/rechecks $(BUILD)/tests/tools/failmalloc.so
 LIBSMZ     := $(BUILD)/libsmz.a
 # The server's objects as a library too, for the fuzz target of its parsers.
 LIBSRV     := $(BUILD)/libsmzsrv.a
@@ -231,7 +232,13 @@ $(WASM)/include/civetweb.h: /usr/include/civetweb.h
 	@mkdir -p $(dir $@)
 	cp $< $@
 
-$(WASM)/obj/%.o: %.c $(WASM)/include/civetweb.h | $(WASM_DEPS)/.done
+# xxhash.h (xxHash as a header alone, for the cluster checks of lib/format.c):
+# Debian's, copied the same way.
+$(WASM)/include/xxhash.h: /usr/include/xxhash.h
+	@mkdir -p $(dir $@)
+	cp $< $@
+
+$(WASM)/obj/%.o: %.c $(WASM)/include/civetweb.h $(WASM)/include/xxhash.h | $(WASM_DEPS)/.done
 	@mkdir -p $(dir $@)
 	$(WASM_ENV) $(EMCC) $(WASM_CFLAGS) -c $< -o $@
 

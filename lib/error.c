@@ -1,6 +1,17 @@
 /* Fixed messages for smz_err.  The switch has no default so that -Wswitch
- * flags a new code that has no message. */
-#include "smz/error.h"
+ * flags a new code that has no message.  And smz__errf (error.h). */
+#include <stdarg.h>
+#include <stdio.h>
+#include "error.h"
+
+smz_err smz__errf(char *err, size_t errlen, smz_err e, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err, errlen, fmt, ap);
+    va_end(ap);
+    return e;
+}
 
 const char *smz_strerror(smz_err err)
 {

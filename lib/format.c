@@ -7,6 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sodium.h>
+/* xxHash as a header alone (Debian's libxxhash-dev): nothing to link, and the
+ * WebAssembly build compiles the same code. */
+#define XXH_INLINE_ALL
+#include <xxhash.h>
 #include "format.h"
 #include "text/utf8.h"
 
@@ -202,6 +206,41 @@ smz_err smz__db_harden(sqlite3 *db, char *err, size_t errlen)
 void smz__cluster_checksum(const void *data, size_t len, unsigned char out[SMZ_CHECKSUM_BYTES])
 {
     crypto_generichash(out, SMZ_CHECKSUM_BYTES, data, len, NULL, 0);
+}
+
+uint64_t smz__checks_size(uint64_t stored)
+{
+    return (stored + SMZ_CHUNK - 1) / SMZ_CHUNK * SMZ_CHUNK_CHECK;
+}
+
+/* Piece K's check: XXH3-64 seeded with K, so that pieces swapped within a
+ * cluster fail, big-endian. */
+static void check_of(const unsigned char *p, size_t n, uint64_t k, unsigned char out[SMZ_CHUNK_CHECK])
+{
+    uint64_t h = XXH3_64bits_withSeed(p, n, k);
+    for (int i = 0; i < SMZ_CHUNK_CHECK; i++)
+        out[i] = (unsigned char)(h >> (56 - 8 * i));
+}
+
+void smz__checks_put(const unsigned char *data, size_t len, uint64_t first, unsigned char *out)
+{
+    for (size_t off = 0, k = 0; off < len; off += SMZ_CHUNK, k++) {
+        size_t n = len - off < SMZ_CHUNK ? len - off : SMZ_CHUNK;
+        check_of(data + off, n, first + k, out + k * SMZ_CHUNK_CHECK);
+    }
+}
+
+int64_t smz__checks_bad(const unsigned char *checks, const unsigned char *data, size_t len,
+                        uint64_t first)
+{
+    unsigned char c[SMZ_CHUNK_CHECK];
+    for (size_t off = 0, k = 0; off < len; off += SMZ_CHUNK, k++) {
+        size_t n = len - off < SMZ_CHUNK ? len - off : SMZ_CHUNK;
+        check_of(data + off, n, first + k, c);
+        if (memcmp(c, checks + k * SMZ_CHUNK_CHECK, SMZ_CHUNK_CHECK) != 0)
+            return (int64_t)(first + k);
+    }
+    return -1;
 }
 
 void smz__uuid_from_digest(const unsigned char digest[32], char out[37])

@@ -5,6 +5,7 @@
 #define SMZ_LIB_FORMAT_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <sqlite3.h>
 #include "smz/error.h"
 #include "smz/format.h" /* SMZ_FORMAT_VERSION, SMZ_MAX_PATH, the path rules */
@@ -24,8 +25,13 @@
 #define SMZ_MAX_TITLE 4096
 #define SMZ_MAX_MIME 255
 #define SMZ_MAX_REDIRECTS 16
-#define SMZ_CHECKSUM_BYTES 16          /* BLAKE2b-128 of the stored cluster bytes */
-#define SMZ_DEFAULT_CLUSTER (6u << 20) /* docs/FORMAT.md says why 6 MiB */
+#define SMZ_CHECKSUM_BYTES 16 /* version 2: BLAKE2b-128 of the stored cluster bytes */
+/* Version 3: an XXH3-64 of each piece of SMZ_CHUNK stored bytes, so that a
+ * read checks only the pieces it decodes (docs/FORMAT.md, clusters). */
+#define SMZ_CHUNK ((size_t)32 << 10)
+#define SMZ_CHUNK_CHECK 8
+#define SMZ_DEFAULT_CLUSTER_V2 (6u << 20) /* FORMAT-NOTES.md says why 6 MiB, then 8 */
+#define SMZ_DEFAULT_CLUSTER (8u << 20)
 
 /* Metadata keys the writer manages itself. */
 #define SMZ_META_DIGEST "Digest"
@@ -79,5 +85,18 @@ int smz__uuid_from_digest_hex(const char *hex, size_t n, char out[37]);
 int smz__name_ok(const char *s);
 
 void smz__cluster_checksum(const void *data, size_t len, unsigned char out[SMZ_CHECKSUM_BYTES]);
+
+/* Version 3's cluster checks: the size of the column for STORED bytes of
+ * data (8 bytes a piece, none for none). */
+uint64_t smz__checks_size(uint64_t stored);
+/* Writes the checks of the LEN bytes at DATA, which start at piece FIRST
+ * of the cluster (so at byte FIRST * SMZ_CHUNK), into OUT (8 bytes for
+ * each started piece; LEN is whole pieces but for the cluster's last). */
+void smz__checks_put(const unsigned char *data, size_t len, uint64_t first, unsigned char *out);
+/* The first piece among those of the LEN bytes at DATA (starting at piece
+ * FIRST) whose check in CHECKS (the checks of those pieces, in order)
+ * differs, or -1 when all hold. */
+int64_t smz__checks_bad(const unsigned char *checks, const unsigned char *data, size_t len,
+                        uint64_t first);
 
 #endif

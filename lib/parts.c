@@ -18,6 +18,7 @@
 #include <unistd.h>
 #include <sodium.h>
 #include "smz/sign.h"
+#include "error.h"
 #include "smz/split.h"
 #include "smz/util.h"
 
@@ -36,16 +37,7 @@ struct smz_parts {
     char errmsg[1200];
 };
 
-static smz_err failm(char *buf, size_t cap, smz_err e, const char *fmt, ...) SMZ_PRINTF(4, 5);
-static smz_err failm(char *buf, size_t cap, smz_err e, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(buf, cap, fmt, ap);
-    va_end(ap);
-    return e;
-}
-#define FAIL(m, e, ...) failm((m)->errmsg, sizeof(m)->errmsg, (e), __VA_ARGS__)
+#define FAIL(m, e, ...) smz__errf((m)->errmsg, sizeof(m)->errmsg, (e), __VA_ARGS__)
 
 /* The stem of PATH: PATH less ".NNN" for a part, else PATH itself. */
 static char *stem_of(const char *path)

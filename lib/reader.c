@@ -27,6 +27,7 @@
 #include "text/date.h"
 #include "text/lang.h"
 #include "cache.h"
+#include "error.h"
 #include "format.h"
 #include "reader_priv.h"
 #include "split.h"
@@ -46,6 +47,11 @@ struct smz_reader {
     uint64_t dev, ino, file_size;
     int64_t file_mtime; /* the file's (a split set's part 1's) modification time */
     int split;          /* a split set, read through the smz-split VFS */
+    int version;        /* the archive's format version */
+    /* Version 3: the checks of cluster CHECKS_CID (load_checks). */
+    unsigned char *checks;
+    size_t checks_len;
+    int64_t checks_cid;
     int has_index;
     int stemmed; /* the index was made with tokenize='smz porter' */
     long budget;
@@ -248,9 +254,10 @@ static smz_err check_bytes(smz_reader *r, const char *path, const unsigned char 
     if (n < 100 || memcmp(h, "SQLite format 3", 16) != 0 || be32(h + 68) != SMZ_APPLICATION_ID)
         return fail(r, SMZ_E_NOTARCHIVE, "%s: not an .smz archive", path);
     uint32_t version = be32(h + 60);
-    if (version != SMZ_FORMAT_VERSION)
-        return fail(r, SMZ_E_VERSION, "%s: format version %u; this reader reads version %d", path,
-                    version, SMZ_FORMAT_VERSION);
+    if (version < SMZ_FORMAT_VERSION_MIN || version > SMZ_FORMAT_VERSION)
+        return fail(r, SMZ_E_VERSION, "%s: format version %u; this reader reads versions %d to %d", path,
+                    version, SMZ_FORMAT_VERSION_MIN, SMZ_FORMAT_VERSION);
+    r->version = (int)version;
     unsigned page = (unsigned)h[16] << 8 | h[17];
     if (page == 1)
         page = 65536;
@@ -439,8 +446,11 @@ smz_err smz_reader_open(const char *path, smz_cache *cache, smz_reader **out)
                                   "WHERE e.path = ?",
                                   -1, SQLITE_PREPARE_PERSISTENT, &r->find, NULL)) ||
         (src = sqlite3_prepare_v3(
-             r->db, "SELECT kind, usize, checksum, length(data) FROM clusters WHERE id = ?", -1,
-             SQLITE_PREPARE_PERSISTENT, &r->cluster_info, NULL)) ||
+             r->db,
+             r->version < 3 ? "SELECT kind, usize, checksum, length(data) FROM clusters WHERE id = ?"
+                            : "SELECT kind, usize, CASE WHEN typeof(checksum) = 'blob' THEN "
+                              "length(checksum) END, length(data) FROM clusters WHERE id = ?",
+             -1, SQLITE_PREPARE_PERSISTENT, &r->cluster_info, NULL)) ||
         (src = sqlite3_prepare_v3(r->db, "SELECT value FROM metadata WHERE key = ?", -1,
                                   SQLITE_PREPARE_PERSISTENT, &r->meta, NULL)))
         return sqlfail(r, src, "reading the archive");
@@ -457,6 +467,7 @@ void smz_reader_close(smz_reader *r)
     sqlite3_blob_close(r->blob);
     sqlite3_close(r->db);
     ZSTD_freeDCtx(r->dctx);
+    free(r->checks);
     free(r);
 }
 
@@ -677,9 +688,13 @@ smz_err smz_reader_resolve(smz_reader *r, const char *path, smz_entry **out)
 
 typedef smz_cinfo cinfo;
 
-int smz__cluster_header_ok(int64_t kind, int64_t usize, int64_t stored, int checksum_len)
+int smz__cluster_header_ok(int version, int64_t kind, int64_t usize, int64_t stored,
+                           int64_t checksum_len)
 {
-    return checksum_len == SMZ_CHECKSUM_BYTES && usize >= 0 && stored >= 0 &&
+    return usize >= 0 && stored >= 0 &&
+           (version < 3 ? checksum_len == SMZ_CHECKSUM_BYTES
+                        : (uint64_t)stored <= SMZ_MAX_STORED_CLUSTER &&
+                              (uint64_t)checksum_len == smz__checks_size((uint64_t)stored)) &&
            (kind == SMZ_CLUSTER_STORED || kind == SMZ_CLUSTER_ZSTD) &&
            !(kind == SMZ_CLUSTER_STORED && usize != stored) &&
            !(kind == SMZ_CLUSTER_ZSTD &&
@@ -701,17 +716,24 @@ static smz_err cluster_info(smz_reader *r, int64_t cid, cinfo *ci)
     } else {
         int64_t kind = sqlite3_column_int64(s, 0), usize = sqlite3_column_int64(s, 1),
                 stored = sqlite3_column_int64(s, 3);
-        const void *ck = sqlite3_column_blob(s, 2);
-        if (!ck && column_oom(r->db)) {
+        /* Version 3 asks for the checks' length, NULL when they are not a
+         * blob (length() of a number or text would be its text's). */
+        int v3 = r->version >= 3;
+        const void *ck = v3 ? NULL : sqlite3_column_blob(s, 2);
+        int64_t cklen = v3 ? sqlite3_column_int64(s, 2) : sqlite3_column_bytes(s, 2);
+        if (!v3 && !ck && column_oom(r->db)) {
             rc = fail(r, SMZ_E_NOMEM, "out of memory");
-        } else if (!ck || sqlite3_column_type(s, 1) != SQLITE_INTEGER ||
-                   !smz__cluster_header_ok(kind, usize, stored, sqlite3_column_bytes(s, 2))) {
+        } else if ((!v3 && !ck) || (v3 && sqlite3_column_type(s, 2) != SQLITE_INTEGER) ||
+                   sqlite3_column_type(s, 1) != SQLITE_INTEGER ||
+                   !smz__cluster_header_ok(r->version, kind, usize, stored, cklen)) {
             rc = fail(r, SMZ_E_CORRUPT, "cluster %lld has a malformed header", (long long)cid);
         } else {
             ci->kind = (int)kind;
+            ci->version = r->version;
             ci->usize = (uint64_t)usize;
             ci->stored = (uint64_t)stored;
-            memcpy(ci->checksum, ck, SMZ_CHECKSUM_BYTES);
+            if (!v3)
+                memcpy(ci->checksum, ck, SMZ_CHECKSUM_BYTES);
         }
     }
     sqlite3_reset(s);
@@ -787,6 +809,75 @@ static void prefault(void *p, size_t len)
 #endif
 }
 
+/* Version 3: the checks of chunks FIRST to FIRST + COUNT - 1 of cluster CID
+ * into OUT (8 bytes each), from its checksum column (cluster_info has
+ * checked its length against the data's).  The handle keeps the last
+ * cluster's checks (at most 16.5 KB for a zstd cluster, 244 KB for a 1 GB
+ * stored one), so that reads of ranges of one cluster read them once. */
+static smz_err load_checks(smz_reader *r, int64_t cid, uint64_t first, uint64_t count,
+                           unsigned char *out)
+{
+    if (!r->checks || r->checks_cid != cid) {
+        sqlite3_blob *b = NULL;
+        int src = sqlite3_blob_open(r->db, "main", "clusters", "checksum", cid, 0, &b);
+        int n = src == SQLITE_OK ? sqlite3_blob_bytes(b) : 0;
+        unsigned char *all = NULL;
+        if (src == SQLITE_OK && (uint64_t)n > smz__checks_size(SMZ_MAX_STORED_CLUSTER))
+            src = SQLITE_CORRUPT;
+        if (src == SQLITE_OK && !(all = malloc(n ? (size_t)n : 1)))
+            src = SQLITE_NOMEM;
+        if (src == SQLITE_OK && n)
+            src = sqlite3_blob_read(b, all, n, 0);
+        sqlite3_blob_close(b);
+        if (src != SQLITE_OK) {
+            free(all);
+            return sqlfail(r, src, "reading cluster checks");
+        }
+        free(r->checks);
+        r->checks = all;
+        r->checks_len = (size_t)n;
+        r->checks_cid = cid;
+    }
+    uint64_t off = first * SMZ_CHUNK_CHECK, len = count * SMZ_CHUNK_CHECK;
+    if (off > r->checks_len || len > r->checks_len - off)
+        return fail(r, SMZ_E_CORRUPT, "cluster %lld has a malformed header", (long long)cid);
+    memcpy(out, r->checks + off, (size_t)len);
+    return SMZ_OK;
+}
+
+/* Version 3: checks the LEN stored bytes at BUF of cluster CID, which
+ * start at chunk FIRST (LEN whole chunks, or up to the cluster's end). */
+static smz_err check_chunks(smz_reader *r, int64_t cid, uint64_t first, const unsigned char *buf,
+                            size_t len)
+{
+    uint64_t count = (len + SMZ_CHUNK - 1) / SMZ_CHUNK;
+    unsigned char small[32 * SMZ_CHUNK_CHECK],
+        *ck = count <= 32 ? small : malloc(count * SMZ_CHUNK_CHECK);
+    smz_err rc;
+    if (!ck)
+        return fail(r, SMZ_E_NOMEM, "out of memory for cluster %lld", (long long)cid);
+    if ((rc = load_checks(r, cid, first, count, ck)) == SMZ_OK) {
+        int64_t bad = smz__checks_bad(ck, buf, len, first);
+        if (bad >= 0)
+            rc = fail(
+                r, SMZ_E_CORRUPT,
+                "cluster %lld: checksum mismatch at bytes %llu-%llu of its data (the archive is damaged)",
+                (long long)cid, (unsigned long long)bad * SMZ_CHUNK,
+                (unsigned long long)bad * SMZ_CHUNK + SMZ_CHUNK - 1);
+    }
+    if (ck != small)
+        free(ck);
+    return rc;
+}
+
+/* Checks all CI->stored bytes at BUF of cluster CID, as its version has it. */
+static smz_err check_stored(smz_reader *r, int64_t cid, const cinfo *ci, const unsigned char *buf)
+{
+    if (ci->version >= 3)
+        return check_chunks(r, cid, 0, buf, ci->stored);
+    return smz__cluster_verify(cid, ci, NULL, buf, r->errmsg, sizeof r->errmsg);
+}
+
 /* The stored bytes of cluster CID, checksum verified.  Caller frees. */
 static smz_err load_stored(smz_reader *r, int64_t cid, const cinfo *ci, unsigned char **out)
 {
@@ -798,7 +889,7 @@ static smz_err load_stored(smz_reader *r, int64_t cid, const cinfo *ci, unsigned
     prefault(buf, ci->stored);
     r->decoded_bytes += ci->stored;
     if ((rc = blob_read(r, cid, 0, buf, ci->stored, 0)) != SMZ_OK ||
-        (rc = smz__cluster_verify(cid, ci, buf, r->errmsg, sizeof r->errmsg)) != SMZ_OK) {
+        (rc = check_stored(r, cid, ci, buf)) != SMZ_OK) {
         free(buf);
         return rc;
     }
@@ -811,7 +902,7 @@ static smz_err load_stored(smz_reader *r, int64_t cid, const cinfo *ci, unsigned
  * piece whatever the cluster's size. */
 static smz_err verify_stored_stream(smz_reader *r, int64_t cid, const cinfo *ci)
 {
-    enum { PIECE = 1 << 20 };
+    enum { PIECE = 1 << 20 }; /* whole chunks */
     unsigned char ck[SMZ_CHECKSUM_BYTES];
     crypto_generichash_state h;
     unsigned char *buf = malloc(PIECE);
@@ -823,10 +914,15 @@ static smz_err verify_stored_stream(smz_reader *r, int64_t cid, const cinfo *ci)
         size_t n = ci->stored - off < PIECE ? (size_t)(ci->stored - off) : PIECE;
         if ((rc = blob_read(r, cid, off, buf, n, 1)) != SMZ_OK)
             goto out;
-        crypto_generichash_update(&h, buf, n);
+        if (ci->version >= 3) {
+            if ((rc = check_chunks(r, cid, off / SMZ_CHUNK, buf, n)) != SMZ_OK)
+                goto out;
+        } else {
+            crypto_generichash_update(&h, buf, n);
+        }
     }
     crypto_generichash_final(&h, ck, sizeof ck);
-    if (sodium_memcmp(ck, ci->checksum, sizeof ck) != 0)
+    if (ci->version < 3 && sodium_memcmp(ck, ci->checksum, sizeof ck) != 0)
         rc = fail(r, SMZ_E_CORRUPT, "cluster %lld: checksum mismatch (the archive is damaged)",
                   (long long)cid);
 out:
@@ -834,41 +930,80 @@ out:
     return rc;
 }
 
-static smz_err errf(char *err, size_t errlen, smz_err e, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-static smz_err errf(char *err, size_t errlen, smz_err e, const char *fmt, ...)
+/* Version 3: LEN bytes at OFF of a stored cluster read by ranges (over
+ * SMZ_MAX_CLUSTER_USIZE), the chunks they lie in read and checked. */
+static smz_err read_checked_range(smz_reader *r, int64_t cid, const cinfo *ci, uint64_t off, void *dst,
+                                  size_t len)
 {
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-    return e;
+    enum { PIECE = 1 << 20 }; /* whole chunks */
+    unsigned char *buf = NULL;
+    smz_err rc = SMZ_OK;
+    uint64_t end = off + len;
+    if (!len)
+        return SMZ_OK;
+    if (!(buf = malloc(PIECE)))
+        return fail(r, SMZ_E_NOMEM, "out of memory for cluster %lld", (long long)cid);
+    uint64_t last = (end + SMZ_CHUNK - 1) / SMZ_CHUNK * SMZ_CHUNK;
+    if (last > ci->stored)
+        last = ci->stored;
+    for (uint64_t at = off / SMZ_CHUNK * SMZ_CHUNK; at < end && rc == SMZ_OK; at += PIECE) {
+        uint64_t stop = at + PIECE < last ? at + PIECE : last;
+        size_t n = (size_t)(stop - at);
+        if ((rc = blob_read(r, cid, at, buf, n, 1)) != SMZ_OK ||
+            (rc = check_chunks(r, cid, at / SMZ_CHUNK, buf, n)) != SMZ_OK)
+            break;
+        uint64_t from = off > at ? off : at, to = end < stop ? end : stop;
+        memcpy((unsigned char *)dst + (from - off), buf + (from - at), (size_t)(to - from));
+    }
+    free(buf);
+    return rc;
 }
 
-smz_err smz__cluster_verify(int64_t cid, const smz_cinfo *ci, const unsigned char *src, char *err,
-                            size_t errlen)
+smz_err smz__cluster_verify(int64_t cid, const smz_cinfo *ci, const unsigned char *checks,
+                            const unsigned char *src, char *err, size_t errlen)
 {
     unsigned char ck[SMZ_CHECKSUM_BYTES];
+    if (ci->version >= 3) {
+        int64_t bad = checks ? smz__checks_bad(checks, src, ci->stored, 0) : 0;
+        if (bad >= 0)
+            return smz__errf(
+                err, errlen, SMZ_E_CORRUPT,
+                "cluster %lld: checksum mismatch at bytes %llu-%llu of its data (the archive is "
+                "damaged)",
+                (long long)cid, (unsigned long long)bad * SMZ_CHUNK,
+                (unsigned long long)bad * SMZ_CHUNK + SMZ_CHUNK - 1);
+        return SMZ_OK;
+    }
     smz__cluster_checksum(src, ci->stored, ck);
     if (sodium_memcmp(ck, ci->checksum, sizeof ck) != 0)
-        return errf(err, errlen, SMZ_E_CORRUPT,
-                    "cluster %lld: checksum mismatch (the archive is damaged)", (long long)cid);
+        return smz__errf(err, errlen, SMZ_E_CORRUPT,
+                         "cluster %lld: checksum mismatch (the archive is damaged)", (long long)cid);
     return SMZ_OK;
 }
 
 smz_err smz__cluster_decode(ZSTD_DCtx *dctx, smz_cache *pool, int64_t cid, const smz_cinfo *ci,
-                            const unsigned char *src, uint64_t need, int full, smz_cbuf **out, char *err,
-                            size_t errlen)
+                            const unsigned char *src, smz_cluster_more_fn more, void *more_ctx,
+                            uint64_t need, int full, smz_cbuf **out, char *err, size_t errlen)
 {
     smz_cbuf *b = NULL;
     smz_err rc;
     int fresh = 1;
     *out = NULL;
-    unsigned long long fcs = ZSTD_getFrameContentSize(src, ci->stored);
-    size_t fsize = ZSTD_findFrameCompressedSize(src, ci->stored);
+    if (more && full) {
+        rc = smz__errf(err, errlen, SMZ_E_INTERNAL, "cluster %lld: a whole decode needs all its bytes",
+                       (long long)cid);
+        goto out;
+    }
+    /* With MORE, only the frame's header is there: the frame's size is
+     * known once it is decoded to its end, which a prefix never is (each
+     * chunk it reads is checked, and zstd checks each block's size). */
+    size_t have = more ? (ci->stored < ZSTD_FRAMEHEADERSIZE_MAX ? ci->stored : ZSTD_FRAMEHEADERSIZE_MAX)
+                       : ci->stored;
+    unsigned long long fcs = ZSTD_getFrameContentSize(src, have);
+    size_t fsize = more ? ci->stored : ZSTD_findFrameCompressedSize(src, ci->stored);
     if (fcs != ci->usize || ZSTD_isError(fsize) || fsize != ci->stored) {
-        rc = errf(err, errlen, SMZ_E_CORRUPT, "cluster %lld: not one zstd frame of the declared size",
-                  (long long)cid);
+        rc = smz__errf(err, errlen, SMZ_E_CORRUPT,
+                       "cluster %lld: not one zstd frame of the declared size", (long long)cid);
         goto out;
     }
     size_t want = full ? ci->usize : need;
@@ -876,16 +1011,16 @@ smz_err smz__cluster_decode(ZSTD_DCtx *dctx, smz_cache *pool, int64_t cid, const
      * plus at most one block; the whole frame goes in one call. */
     size_t cap = full || ci->usize - need <= ZSTD_BLOCKSIZE_MAX ? ci->usize : need + ZSTD_BLOCKSIZE_MAX;
     if (!(b = smz__cache_buf(pool, cap, &fresh))) {
-        rc = errf(err, errlen, SMZ_E_NOMEM, "out of memory for cluster %lld", (long long)cid);
+        rc = smz__errf(err, errlen, SMZ_E_NOMEM, "out of memory for cluster %lld", (long long)cid);
         goto out;
     }
     if (fresh)
         prefault(b->data, cap);
-    if (want == ci->usize) {
+    if (want == ci->usize && !more) {
         size_t got = ZSTD_decompressDCtx(dctx, b->data, want, src, ci->stored);
         if (ZSTD_isError(got) || got != want) {
-            rc = errf(err, errlen, SMZ_E_CORRUPT, "cluster %lld: %s", (long long)cid,
-                      ZSTD_isError(got) ? ZSTD_getErrorName(got) : "short");
+            rc = smz__errf(err, errlen, SMZ_E_CORRUPT, "cluster %lld: %s", (long long)cid,
+                           ZSTD_isError(got) ? ZSTD_getErrorName(got) : "short");
             goto out;
         }
     } else {
@@ -894,15 +1029,21 @@ smz_err smz__cluster_decode(ZSTD_DCtx *dctx, smz_cache *pool, int64_t cid, const
          * fault in and copy out of), and decoding stops once NEED bytes are
          * out.  zstd checks every offset against what B already holds; the
          * frame's own checksum is never reached, so it is not computed
-         * either (the cluster's BLAKE2b was checked). */
+         * either (the cluster's checksum, or each chunk's, was checked). */
         size_t pos = 0, in = 0,
                z = ZSTD_DCtx_setParameter(dctx, ZSTD_d_forceIgnoreChecksum, ZSTD_d_ignoreChecksum);
         if (!ZSTD_isError(z))
             z = ZSTD_decompressBegin(dctx);
+        rc = SMZ_OK;
         while (!ZSTD_isError(z) && pos < want) {
             size_t n = ZSTD_nextSrcSizeToDecompress(dctx);
             if (n == 0 || n > ci->stored - in)
                 break;
+            if (more && in + n > have) {
+                if ((rc = more(more_ctx, in + n)) != SMZ_OK)
+                    break;
+                have = in + n;
+            }
             z = ZSTD_decompressContinue(dctx, b->data + pos, cap - pos, src + in, n);
             if (!ZSTD_isError(z)) {
                 pos += z;
@@ -911,11 +1052,13 @@ smz_err smz__cluster_decode(ZSTD_DCtx *dctx, smz_cache *pool, int64_t cid, const
         }
         /* Whole-frame decodes must check the frame checksum again. */
         size_t z2 = ZSTD_DCtx_setParameter(dctx, ZSTD_d_forceIgnoreChecksum, ZSTD_d_validateChecksum);
+        if (rc != SMZ_OK)
+            goto out;
         if (ZSTD_isError(z) || ZSTD_isError(z2) || pos < want) {
-            rc = errf(err, errlen, SMZ_E_CORRUPT, "cluster %lld: %s", (long long)cid,
-                      ZSTD_isError(z)    ? ZSTD_getErrorName(z)
-                      : ZSTD_isError(z2) ? ZSTD_getErrorName(z2)
-                                         : "ends early");
+            rc = smz__errf(err, errlen, SMZ_E_CORRUPT, "cluster %lld: %s", (long long)cid,
+                           ZSTD_isError(z)    ? ZSTD_getErrorName(z)
+                           : ZSTD_isError(z2) ? ZSTD_getErrorName(z2)
+                                              : "ends early");
             goto out;
         }
         b->len = pos;
@@ -928,32 +1071,88 @@ out:
     return rc;
 }
 
+/* A version 3 prefix read's compressed bytes, loaded as the decoder needs
+ * them: whole chunks (at least SMZ_PREFIX_READ bytes at a time), each
+ * checked before zstd sees it, through one blob handle. */
+#define SMZ_PREFIX_READ ((size_t)64 << 10)
+typedef struct lazy_src {
+    smz_reader *r;
+    int64_t cid;
+    const cinfo *ci;
+    unsigned char *buf;
+    uint64_t loaded; /* bytes read and checked */
+    sqlite3_blob *blob;
+} lazy_src;
+
+static smz_err lazy_more(void *ctx, uint64_t upto)
+{
+    lazy_src *l = ctx;
+    if (upto <= l->loaded)
+        return SMZ_OK;
+    uint64_t want = upto - l->loaded < SMZ_PREFIX_READ ? l->loaded + SMZ_PREFIX_READ : upto;
+    want = (want + SMZ_CHUNK - 1) / SMZ_CHUNK * SMZ_CHUNK;
+    if (want > l->ci->stored)
+        want = l->ci->stored;
+    size_t n = (size_t)(want - l->loaded);
+    int src = SQLITE_OK;
+    if (!l->blob)
+        src = sqlite3_blob_open(l->r->db, "main", "clusters", "data", l->cid, 0, &l->blob);
+    if (src == SQLITE_OK && (uint64_t)sqlite3_blob_bytes(l->blob) != l->ci->stored)
+        src = SQLITE_CORRUPT;
+    if (src == SQLITE_OK)
+        src = sqlite3_blob_read(l->blob, l->buf + l->loaded, (int)n, (int)l->loaded);
+    if (src != SQLITE_OK)
+        return sqlfail(l->r, src, "reading cluster data");
+    smz_err rc = check_chunks(l->r, l->cid, l->loaded / SMZ_CHUNK, l->buf + l->loaded, n);
+    if (rc != SMZ_OK)
+        return rc;
+    l->r->decoded_bytes += n;
+    l->loaded = want;
+    return SMZ_OK;
+}
+
 /* Decompresses at least the first NEED bytes of a zstd cluster (all of it
  * when FULL).  Returns a buffer with one reference, from POOL's spares when
- * it has one (POOL may be NULL). */
+ * it has one (POOL may be NULL).  A version 3 prefix reads and checks only
+ * the chunks it decodes. */
 static smz_err decompress(smz_reader *r, smz_cache *pool, int64_t cid, const cinfo *ci, uint64_t need,
                           int full, smz_cbuf **out)
 {
     unsigned char *src = NULL;
-    smz_err rc = load_stored(r, cid, ci, &src);
+    lazy_src lazy = {r, cid, ci, NULL, 0, NULL};
+    int prefix = ci->version >= 3 && !full && need < ci->usize;
+    smz_err rc;
     *out = NULL;
+    if (prefix) {
+        if (!(src = lazy.buf = malloc(ci->stored ? ci->stored : 1)))
+            return fail(r, SMZ_E_NOMEM, "out of memory for cluster %lld", (long long)cid);
+        rc = lazy_more(&lazy,
+                       ci->stored < ZSTD_FRAMEHEADERSIZE_MAX ? ci->stored : ZSTD_FRAMEHEADERSIZE_MAX);
+    } else {
+        rc = load_stored(r, cid, ci, &src);
+    }
     if (rc != SMZ_OK)
-        return rc;
+        goto out;
     /* Made on the first cluster this handle decodes: with a shared cache,
      * most handles never decode one. */
     if (!r->dctx) {
         if (!(r->dctx = ZSTD_createDCtx())) {
-            free(src);
-            return fail(r, SMZ_E_NOMEM, "out of memory");
+            rc = fail(r, SMZ_E_NOMEM, "out of memory");
+            goto out;
         }
         ZSTD_DCtx_setParameter(r->dctx, ZSTD_d_windowLogMax, 26);
     }
-    rc = smz__cluster_decode(r->dctx, pool, cid, ci, src, need, full, out, r->errmsg, sizeof r->errmsg);
-    free(src);
+    rc = smz__cluster_decode(r->dctx, pool, cid, ci, src, prefix ? lazy_more : NULL, &lazy, need, full,
+                             out, r->errmsg, sizeof r->errmsg);
     if (rc == SMZ_OK) {
         r->decodes++;
         r->decoded_bytes += (*out)->len;
+    } else if (prefix && lazy.loaded > 0 && r->errmsg[0] == 0) {
+        rc = fail(r, rc, "cluster %lld: cannot be decoded", (long long)cid);
     }
+out:
+    sqlite3_blob_close(lazy.blob);
+    free(src);
     return rc;
 }
 
@@ -994,7 +1193,8 @@ static smz_err cluster_copy(smz_reader *r, smz_cache *cache, int64_t cid, uint64
             if (claimed)
                 smz__cache_abandon(cache, r->dev, r->ino, cid);
             claimed = 0;
-            rc = blob_read(r, cid, off, dst, len, 1);
+            rc = ci.version >= 3 ? read_checked_range(r, cid, &ci, off, dst, len)
+                                 : blob_read(r, cid, off, dst, len, 1);
             goto out;
         }
         if (!cache) {
@@ -1016,7 +1216,7 @@ static smz_err cluster_copy(smz_reader *r, smz_cache *cache, int64_t cid, uint64
             prefault(b->data, ci.stored);
         r->decoded_bytes += ci.stored;
         if ((rc = blob_read(r, cid, 0, b->data, ci.stored, 0)) != SMZ_OK ||
-            (rc = smz__cluster_verify(cid, &ci, b->data, r->errmsg, sizeof r->errmsg)) != SMZ_OK)
+            (rc = check_stored(r, cid, &ci, b->data)) != SMZ_OK)
             goto out;
         r->decodes++;
     } else {
@@ -1187,6 +1387,10 @@ static smz_err stream_refill(smz_stream *s)
     size_t k = s->ci.stored - s->in_off < SMZ_STREAM_IN ? (size_t)(s->ci.stored - s->in_off)
                                                         : SMZ_STREAM_IN;
     smz_err rc = blob_read(s->r, s->cid, s->in_off, s->inbuf, k, 1);
+    /* Version 3: every piece is checked before zstd sees it (in_off is a
+     * multiple of SMZ_STREAM_IN, itself of SMZ_CHUNK). */
+    if (rc == SMZ_OK && s->ci.version >= 3)
+        rc = check_chunks(s->r, s->cid, s->in_off / SMZ_CHUNK, s->inbuf, k);
     if (rc != SMZ_OK)
         return rc;
     s->in_off += k;
@@ -1537,7 +1741,7 @@ smz_err smz__reader_stats(smz_reader *r, smz_stats *st, int index_size)
                                          &ok);
     st->stored_bytes = (uint64_t)scalar(r, "SELECT total(length(data)) FROM clusters", &ok);
     st->file_bytes = r->file_size;
-    st->format_version = SMZ_FORMAT_VERSION;
+    st->format_version = r->version;
     st->has_index = r->has_index;
     if (r->has_index && index_size) {
         /* dbstat walks only the tables it is given by name (=, IN): a

@@ -55,29 +55,43 @@ smz_err smz__reader_sqlfail(smz_reader *r, int rc, const char *what);
 
 /* A cluster row's header, checked by smz__cluster_header_ok. */
 typedef struct smz_cinfo {
-    int kind;                                   /* SMZ_CLUSTER_* */
-    uint64_t usize, stored;                     /* decompressed and stored bytes */
-    unsigned char checksum[SMZ_CHECKSUM_BYTES]; /* of the stored bytes */
+    int kind;               /* SMZ_CLUSTER_* */
+    int version;            /* the archive's format version: how the cluster is checked */
+    uint64_t usize, stored; /* decompressed and stored bytes */
+    /* Version 2: BLAKE2b-128 of the stored bytes.  Version 3 keeps its
+     * checks (8 bytes a chunk) in the row, read as they are needed. */
+    unsigned char checksum[SMZ_CHECKSUM_BYTES];
 } smz_cinfo;
 
 /* 1 when a cluster row's kind, sizes and checksum length are within the
- * format's rules and caps (docs/FORMAT.md), so that sizes may be allocated. */
-int smz__cluster_header_ok(int64_t kind, int64_t usize, int64_t stored, int checksum_len);
+ * rules and caps of format VERSION (docs/FORMAT.md), so that sizes may be
+ * allocated. */
+int smz__cluster_header_ok(int version, int64_t kind, int64_t usize, int64_t stored,
+                           int64_t checksum_len);
 
-/* SMZ_OK when the CI->stored bytes at SRC have the checksum CI names; else
+/* SMZ_OK when the CI->stored bytes at SRC have the checksum CI names
+ * (version 2) or the checks CHECKS holds (version 3: all of them); else
  * SMZ_E_CORRUPT with a message for cluster CID in ERR. */
-smz_err smz__cluster_verify(int64_t cid, const smz_cinfo *ci, const unsigned char *src, char *err,
-                            size_t errlen);
+smz_err smz__cluster_verify(int64_t cid, const smz_cinfo *ci, const unsigned char *checks,
+                            const unsigned char *src, char *err, size_t errlen);
+
+/* Makes the first UPTO stored bytes of a cluster available (read and
+ * checked) at the SRC its caller gave smz__cluster_decode: how a version 3
+ * read loads only what it decodes. */
+typedef smz_err (*smz_cluster_more_fn)(void *ctx, uint64_t upto);
 
 /* Decodes the CI->stored bytes at SRC of zstd cluster CID (header already
  * checked): one frame whose content size is CI->usize, of which at least
  * the first NEED bytes (NEED <= CI->usize), or all when FULL, are
- * decompressed with DCTX.  *out gets a buffer with one reference, taken
- * from POOL's spares when it has one (release with smz__cbuf_release(POOL,
- * b)); POOL may be NULL.  On failure NULL, with ERR set. */
+ * decompressed with DCTX.  MORE NULL: all of SRC is there, checked.  Else
+ * (a prefix only, not FULL) the first ZSTD_FRAMEHEADERSIZE_MAX bytes (or all,
+ * if fewer) are, and MORE(MORE_CTX, N) is called before the decoder reads
+ * up to byte N.  *out gets a buffer with one reference, taken from POOL's
+ * spares when it has one (release with smz__cbuf_release(POOL, b)); POOL may
+ * be NULL.  On failure NULL, with ERR set. */
 smz_err smz__cluster_decode(ZSTD_DCtx *dctx, smz_cache *pool, int64_t cid, const smz_cinfo *ci,
-                            const unsigned char *src, uint64_t need, int full, smz_cbuf **out, char *err,
-                            size_t errlen);
+                            const unsigned char *src, smz_cluster_more_fn more, void *more_ctx,
+                            uint64_t need, int full, smz_cbuf **out, char *err, size_t errlen);
 
 /* smz_reader_stats, with the size of the full-text index (which costs a
  * read of every page of the index) only when INDEX_SIZE is 1; else

@@ -42,6 +42,12 @@ enum { CLASS_DATA, CLASS_RAW, N_CLASSES };
 /* Pieces in which a large entry is copied into the file. */
 #define SMZ_STREAM_PIECE ((size_t)1 << 20)
 
+/* An entry's bytes in an open cluster: its path (owned), where they are. */
+typedef struct placed {
+    char *path;
+    uint64_t off, size;
+} placed;
+
 typedef struct job {
     int64_t cid;
     int klass;
@@ -50,7 +56,13 @@ typedef struct job {
     unsigned char *out; /* what is stored */
     size_t out_len;
     int kind;
-    unsigned char checksum[SMZ_CHECKSUM_BYTES];
+    int version;                                /* the format's: how to check it */
+    unsigned char checksum[SMZ_CHECKSUM_BYTES]; /* version 2 */
+    unsigned char *checks;                      /* version 3: smz__checks_size(out_len) bytes */
+    /* Version 3: the entries placed in the cluster so far, in order, so
+     * that sealing can put the smaller half first (order_job). */
+    struct placed *placed;
+    size_t nplaced, placed_cap;
     int done;
     int last; /* the archive's final cluster (smz_writer_finish) */
     smz_err err;
@@ -62,7 +74,7 @@ struct smz_writer {
     char *path, *tmp_path;
     sqlite3 *db;
     sqlite3_stmt *ins_entry, *upd_entry, *find_entry, *ins_cluster, *ins_mime, *find_mime, *ins_text,
-        *ins_fts, *ins_title, *del_text, *ins_large, *page_count;
+        *ins_fts, *ins_title, *del_text, *ins_large, *page_count, *upd_offset;
     smz_writer_opts o;
     char errmsg[1024];
     /* Set by smz_writer_interrupt from any thread or a signal handler: a
@@ -83,6 +95,7 @@ struct smz_writer {
     int nsealed;
     size_t sealed_bytes;
     int large_clusters; /* written by smz_writer_add_stream */
+    char *index_from;   /* smz__writer_copy_index's archive, or NULL */
     smz_writer_stats st;
     /* Progress (opts.progress): the phase, the input bytes whose cluster is
      * compressed (workers add to it, under mu), and when the caller was
@@ -199,6 +212,20 @@ static void last_params(size_t len, int *job_bytes, int *overlap_log)
     *overlap_log = ol;
 }
 
+/* The stored bytes' checks, as the job's format version has them. */
+static void cluster_checks(job *j, const unsigned char *stored)
+{
+    if (j->version < 3) {
+        smz__cluster_checksum(stored, j->out_len, j->checksum);
+        return;
+    }
+    if (!(j->checks = malloc(smz__checks_size(j->out_len) + 1))) {
+        j->err = SMZ_E_NOMEM;
+        return;
+    }
+    smz__checks_put(stored, j->out_len, 0, j->checks);
+}
+
 static void compress_job(job *j, ZSTD_CCtx *cc, int level, int threads)
 {
     j->err = SMZ_OK;
@@ -206,7 +233,7 @@ static void compress_job(job *j, ZSTD_CCtx *cc, int level, int threads)
         j->kind = SMZ_CLUSTER_STORED;
         j->out = NULL; /* stored straight from buf */
         j->out_len = j->len;
-        smz__cluster_checksum(j->buf, j->len, j->checksum);
+        cluster_checks(j, j->buf);
         return;
     }
     size_t bound = ZSTD_compressBound(j->len);
@@ -220,7 +247,12 @@ static void compress_job(job *j, ZSTD_CCtx *cc, int level, int threads)
     ZSTD_CCtx_setParameter(cc, ZSTD_c_checksumFlag, 1);
     ZSTD_CCtx_setParameter(cc, ZSTD_c_contentSizeFlag, 1);
     size_t r = 0;
-    if (j->last) {
+    /* A zstd built without threads (Debian's static libzstd.a, which bin/smz
+     * links: smz upgrade) refuses workers: the last cluster is then made on
+     * one thread, in other bytes (the content, hence the digest, is the
+     * same). */
+    ZSTD_bounds workers = ZSTD_cParam_getBounds(ZSTD_c_nbWorkers);
+    if (j->last && !ZSTD_isError(workers.error) && workers.upperBound > 0) {
         r = ZSTD_CCtx_setParameter(cc, ZSTD_c_nbWorkers, threads);
         int job_bytes, overlap_log;
         last_params(j->len, &job_bytes, &overlap_log);
@@ -237,7 +269,7 @@ static void compress_job(job *j, ZSTD_CCtx *cc, int level, int threads)
     }
     j->kind = SMZ_CLUSTER_ZSTD;
     j->out_len = r;
-    smz__cluster_checksum(j->out, j->out_len, j->checksum);
+    cluster_checks(j, j->out);
 }
 
 static void *worker_main(void *arg)
@@ -275,6 +307,10 @@ static void job_free(job *j)
         return;
     free(j->buf);
     free(j->out);
+    free(j->checks);
+    for (size_t i = 0; i < j->nplaced; i++)
+        free(j->placed[i].path);
+    free(j->placed);
     free(j);
 }
 
@@ -350,14 +386,18 @@ static smz_err write_oldest(smz_writer *w)
         return SMZ_OK;
     smz_err rc = SMZ_OK;
     if (j->err != SMZ_OK) {
-        rc = fail(w, j->err, "compressing cluster %lld failed", (long long)j->cid);
+        rc = fail(w, j->err, "compressing cluster %lld failed: %s", (long long)j->cid,
+                  smz_strerror(j->err));
         goto out;
     }
     sqlite3_stmt *s = w->ins_cluster;
     sqlite3_bind_int64(s, 1, j->cid);
     sqlite3_bind_int(s, 2, j->kind);
     sqlite3_bind_int64(s, 3, (sqlite3_int64)j->len);
-    sqlite3_bind_blob(s, 4, j->checksum, SMZ_CHECKSUM_BYTES, SQLITE_STATIC);
+    if (j->version < 3)
+        sqlite3_bind_blob(s, 4, j->checksum, SMZ_CHECKSUM_BYTES, SQLITE_STATIC);
+    else
+        sqlite3_bind_blob64(s, 4, j->checks, smz__checks_size(j->out_len), SQLITE_STATIC);
     sqlite3_bind_blob64(s, 5, j->out ? j->out : j->buf, j->out_len, SQLITE_STATIC);
     int src = step_once(s);
     sqlite3_clear_bindings(s);
@@ -373,11 +413,17 @@ out:
     return rc;
 }
 
+static smz_err order_job(smz_writer *w, job *j);
+static int step_once(sqlite3_stmt *s);
+
 static smz_err seal(smz_writer *w, int klass)
 {
     job *j = w->open[klass];
+    smz_err rc;
     if (!j)
         return SMZ_OK;
+    if (j->nplaced && (rc = order_job(w, j)) != SMZ_OK)
+        return rc;
     w->open[klass] = NULL;
     j->qnext = j->snext = NULL;
     pthread_mutex_lock(&w->mu);
@@ -419,6 +465,7 @@ static smz_err reserve(smz_writer *w, int klass, size_t len, int64_t *cid, uint6
             return fail(w, SMZ_E_NOMEM, "out of memory");
         j->cid = w->next_cid++;
         j->klass = klass;
+        j->version = w->o.format_version;
         w->open[klass] = j;
     }
     if (j->len + len > j->cap) {
@@ -446,10 +493,109 @@ static smz_err append(smz_writer *w, int klass, const void *data, size_t len, in
     if (len)
         memcpy(j->buf + j->len, data, len);
     j->len += len;
-    /* An entry that fills a cluster by itself need not wait for the next. */
-    if (j->len >= w->o.cluster_size)
-        return seal(w, klass);
     return SMZ_OK;
+}
+
+/* Remembers that PATH's SIZE bytes lie at OFF in the open cluster of KLASS
+ * (version 3's compressible clusters, which order_job re-orders). */
+static smz_err remember(smz_writer *w, int klass, const char *path, uint64_t off, uint64_t size)
+{
+    job *j = w->open[klass];
+    if (!j || j->version < 3 || klass != CLASS_DATA)
+        return SMZ_OK;
+    if (j->nplaced == j->placed_cap) {
+        size_t cap = j->placed_cap ? 2 * j->placed_cap : 64;
+        placed *np = realloc(j->placed, cap * sizeof *np);
+        if (!np)
+            return fail(w, SMZ_E_NOMEM, "out of memory");
+        j->placed = np;
+        j->placed_cap = cap;
+    }
+    char *p = strdup(path);
+    if (!p)
+        return fail(w, SMZ_E_NOMEM, "out of memory");
+    j->placed[j->nplaced++] = (placed){p, off, size};
+    return SMZ_OK;
+}
+
+/* PATH was added again: its earlier bytes in the open cluster, if there,
+ * belong to no row any more (order_job moves them, updates nothing). */
+static void forget(smz_writer *w, const char *path)
+{
+    job *j = w->open[CLASS_DATA];
+    for (size_t i = 0; j && i < j->nplaced; i++)
+        if (j->placed[i].path && !strcmp(j->placed[i].path, path)) {
+            free(j->placed[i].path);
+            j->placed[i].path = NULL;
+        }
+}
+
+static int by_size(const void *a, const void *b)
+{
+    const placed *x = *(const placed *const *)a, *y = *(const placed *const *)b;
+    if (x->size != y->size)
+        return x->size < y->size ? -1 : 1;
+    return x < y ? -1 : x > y; /* the earlier first: a total order */
+}
+
+/* Version 3 puts the smaller half of a cluster's entries first, each half
+ * in the order the entries came: a read decodes a cluster from its start up
+ * to the entry's end, so most reads stop early (docs/FORMAT-NOTES.md, order
+ * inside a cluster).  The bytes are moved and the rows' offsets updated, on
+ * the caller's thread, at the seal: a point fixed by the input alone. */
+static smz_err order_job(smz_writer *w, job *j)
+{
+    size_t n = j->nplaced, half = n / 2;
+    smz_err rc = SMZ_OK;
+    if (n < 2)
+        return SMZ_OK;
+    placed **by = malloc(n * sizeof *by);
+    unsigned char *small = malloc(n), *nb = malloc(j->len ? j->len : 1);
+    if (!by || !small || !nb) {
+        rc = fail(w, SMZ_E_NOMEM, "out of memory");
+        goto out;
+    }
+    for (size_t i = 0; i < n; i++)
+        by[i] = &j->placed[i];
+    qsort(by, n, sizeof *by, by_size);
+    memset(small, 0, n);
+    for (size_t i = 0; i < half; i++)
+        small[by[i] - j->placed] = 1;
+    uint64_t pos = 0;
+    for (int pass = 1; pass >= 0; pass--)
+        for (size_t i = 0; i < n; i++) {
+            placed *p = &j->placed[i];
+            if (small[i] != pass)
+                continue;
+            memcpy(nb + pos, j->buf + p->off, p->size);
+            if (p->path && pos != p->off) {
+                sqlite3_stmt *s = w->upd_offset;
+                sqlite3_bind_int64(s, 1, (sqlite3_int64)pos);
+                sqlite3_bind_text(s, 2, p->path, -1, SQLITE_STATIC);
+                int src = step_once(s);
+                sqlite3_clear_bindings(s);
+                if (src != SQLITE_DONE) {
+                    rc = sqlfail(w, src, "placing an entry");
+                    goto out;
+                }
+            }
+            p->off = pos;
+            pos += p->size;
+        }
+    /* Every byte of the cluster belongs to a placed entry. */
+    if (pos == j->len) {
+        free(j->buf);
+        j->buf = nb;
+        j->cap = j->len;
+        nb = NULL;
+    } else {
+        rc = fail(w, SMZ_E_INTERNAL, "cluster %lld: entries do not fill it", (long long)j->cid);
+    }
+out:
+    free(by);
+    free(small);
+    free(nb);
+    return rc;
 }
 
 /* ---- public API ---- */
@@ -533,8 +679,13 @@ smz_err smz_writer_new(const char *path, const smz_writer_opts *opts, smz_writer
     if (opts)
         w->o = *opts;
     w->phase = SMZ_PHASE_READING;
+    if (w->o.format_version == 0)
+        w->o.format_version = SMZ_FORMAT_VERSION;
+    if (w->o.format_version < SMZ_FORMAT_VERSION_MIN || w->o.format_version > SMZ_FORMAT_VERSION)
+        return fail(w, SMZ_E_INVALID, "format version %d: this writer writes versions %d to %d",
+                    w->o.format_version, SMZ_FORMAT_VERSION_MIN, SMZ_FORMAT_VERSION);
     if (w->o.cluster_size == 0)
-        w->o.cluster_size = SMZ_DEFAULT_CLUSTER;
+        w->o.cluster_size = w->o.format_version < 3 ? SMZ_DEFAULT_CLUSTER_V2 : SMZ_DEFAULT_CLUSTER;
     if (w->o.cluster_size > SMZ_MAX_CLUSTER_USIZE)
         w->o.cluster_size = SMZ_MAX_CLUSTER_USIZE;
     if (w->o.level == 0)
@@ -568,7 +719,7 @@ smz_err smz_writer_new(const char *path, const smz_writer_opts *opts, smz_writer
              "PRAGMA page_size=%d; PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; "
              "PRAGMA locking_mode=EXCLUSIVE; PRAGMA cache_size=-65536; "
              "PRAGMA application_id=%d; PRAGMA user_version=%d;",
-             SMZ_PAGE_SIZE, SMZ_APPLICATION_ID, SMZ_FORMAT_VERSION);
+             SMZ_PAGE_SIZE, SMZ_APPLICATION_ID, w->o.format_version);
     if ((src = sqlite3_exec(w->db, pragmas, NULL, NULL, NULL)) != SQLITE_OK)
         return sqlfail(w, src, "setting up the new archive");
     if ((src = sqlite3_exec(w->db, "BEGIN", NULL, NULL, NULL)) != SQLITE_OK)
@@ -583,13 +734,14 @@ smz_err smz_writer_new(const char *path, const smz_writer_opts *opts, smz_writer
                     "UPDATE entries SET title=?3,mime=?4,cluster=?5,offset=?6,size=?7,"
                     "redirect=?8 WHERE path=?2")) ||
         (src = prep(w, &w->find_entry, "SELECT 1 FROM entries WHERE path=?")) ||
+        (src = prep(w, &w->upd_offset, "UPDATE entries SET offset=?1 WHERE path=?2")) ||
         (src = prep(w, &w->ins_cluster,
                     "INSERT INTO clusters(id,kind,usize,checksum,data) VALUES(?,?,?,?,?)")) ||
         (src = prep(w, &w->find_mime, "SELECT id FROM mimetypes WHERE name=?")) ||
         (src = prep(w, &w->ins_mime, "INSERT INTO mimetypes(name) VALUES(?)")) ||
         (src = prep(w, &w->ins_large,
                     "INSERT INTO clusters(id,kind,usize,checksum,data) "
-                    "VALUES(?1,0,?2,zeroblob(16),zeroblob(?2))")) ||
+                    "VALUES(?1,0,?2,zeroblob(?3),zeroblob(?2))")) ||
         (src = prep(w, &w->page_count, "PRAGMA page_count")))
         return sqlfail(w, src, "preparing statements");
     if (!w->o.no_index &&
@@ -715,6 +867,7 @@ static smz_err put_row(smz_writer *w, const char *path, const char *title, int64
     sqlite3_stmt *s = old ? w->upd_entry : w->ins_entry;
     if (old) {
         warnf(w, "%s: added twice; the later one wins", path);
+        forget(w, path);
         if (w->del_text) { /* its index rows stay, but no longer join to a path */
             sqlite3_bind_text(w->del_text, 1, path, -1, SQLITE_STATIC);
             sqlite3_step(w->del_text);
@@ -782,9 +935,10 @@ smz_err smz_writer_add_stream(smz_writer *w, const smz_writer_entry *e, smz_writ
     smz_err rc = check_entry(w, e);
     int64_t mime = 0, cid;
     sqlite3_blob *b = NULL;
-    unsigned char *buf = NULL, ck[SMZ_CHECKSUM_BYTES];
+    unsigned char *buf = NULL, ck[SMZ_CHECKSUM_BYTES], *checks = NULL;
     crypto_generichash_state h;
-    int src;
+    int src, v3 = w->o.format_version >= 3;
+    uint64_t checks_len = smz__checks_size(e->size);
     if (rc != SMZ_OK)
         return rc;
     if (e->size > SMZ_WRITER_MAX_ENTRY)
@@ -792,11 +946,14 @@ smz_err smz_writer_add_stream(smz_writer *w, const smz_writer_entry *e, smz_writ
                     SMZ_WRITER_MAX_ENTRY);
     if ((rc = check_room(w, e->size)) != SMZ_OK || (rc = mime_id(w, e->mime, &mime)) != SMZ_OK)
         return rc;
-    if (!(buf = malloc(SMZ_STREAM_PIECE)))
+    if (!(buf = malloc(SMZ_STREAM_PIECE)) || (v3 && !(checks = malloc(checks_len + 1)))) {
+        free(buf);
         return fail(w, SMZ_E_NOMEM, "out of memory");
+    }
     cid = w->next_cid++;
     sqlite3_bind_int64(w->ins_large, 1, cid);
     sqlite3_bind_int64(w->ins_large, 2, (sqlite3_int64)e->size);
+    sqlite3_bind_int64(w->ins_large, 3, v3 ? (sqlite3_int64)checks_len : SMZ_CHECKSUM_BYTES);
     src = step_once(w->ins_large);
     if (src != SQLITE_DONE) {
         rc = sqlfail(w, src, "writing a cluster");
@@ -817,18 +974,25 @@ smz_err smz_writer_add_stream(smz_writer *w, const smz_writer_entry *e, smz_writ
             w->failed = 1;
             goto out;
         }
-        crypto_generichash_update(&h, buf, n);
+        /* Pieces are whole chunks (SMZ_STREAM_PIECE is a multiple of
+         * SMZ_CHUNK) but for the last. */
+        if (v3)
+            smz__checks_put(buf, n, off / SMZ_CHUNK, checks + off / SMZ_CHUNK * SMZ_CHUNK_CHECK);
+        else
+            crypto_generichash_update(&h, buf, n);
         if ((src = sqlite3_blob_write(b, buf, (int)n, (int)off)) != SQLITE_OK) {
             rc = sqlfail(w, src, "writing a cluster");
             goto out;
         }
     }
-    crypto_generichash_final(&h, ck, sizeof ck);
+    if (!v3)
+        crypto_generichash_final(&h, ck, sizeof ck);
     src = sqlite3_blob_close(b);
     b = NULL;
     if (src != SQLITE_OK ||
         (src = sqlite3_blob_open(w->db, "main", "clusters", "checksum", cid, 1, &b)) != SQLITE_OK ||
-        (src = sqlite3_blob_write(b, ck, sizeof ck, 0)) != SQLITE_OK) {
+        (src = v3 ? sqlite3_blob_write(b, checks, (int)checks_len, 0)
+                  : sqlite3_blob_write(b, ck, sizeof ck, 0)) != SQLITE_OK) {
         rc = sqlfail(w, src, "writing a cluster");
         goto out;
     }
@@ -851,6 +1015,7 @@ smz_err smz_writer_add_stream(smz_writer *w, const smz_writer_entry *e, smz_writ
 out:
     sqlite3_blob_close(b);
     free(buf);
+    free(checks);
     return rc;
 }
 
@@ -860,6 +1025,8 @@ static smz_err index_entry(smz_writer *w, const smz_writer_entry *e)
 {
     smz_err rc;
     int64_t id;
+    if (w->index_from)
+        return SMZ_OK; /* copied whole at the end */
     if (w->ins_fts && !e->unindexed && (e->text || (e->title && e->title[0]))) {
         size_t tl = e->text ? e->text_len : 0;
         id = w->next_id++;
@@ -935,7 +1102,12 @@ smz_err smz_writer_add(smz_writer *w, const smz_writer_entry *e)
         return rc;
     if ((rc = append(w, klass, e->data, e->size, &cid, &off)) != SMZ_OK)
         return rc;
-    if ((rc = put_row(w, e->path, e->title, mime, cid, off, e->size, NULL)) != SMZ_OK)
+    if ((rc = put_row(w, e->path, e->title, mime, cid, off, e->size, NULL)) != SMZ_OK ||
+        (rc = remember(w, klass, e->path, off, e->size)) != SMZ_OK)
+        return rc;
+    /* An entry that fills a cluster by itself need not wait for the next
+     * (sealed once its row is there: order_job updates rows). */
+    if (w->open[klass]->len >= w->o.cluster_size && (rc = seal(w, klass)) != SMZ_OK)
         return rc;
     if ((rc = index_entry(w, e)) != SMZ_OK)
         return rc;
@@ -1025,9 +1197,9 @@ static void stop_workers(smz_writer *w)
 
 static void close_db(smz_writer *w)
 {
-    sqlite3_stmt **all[] = {&w->ins_entry, &w->upd_entry, &w->find_entry, &w->ins_cluster,
-                            &w->ins_mime,  &w->find_mime, &w->ins_text,   &w->ins_fts,
-                            &w->ins_title, &w->del_text,  &w->ins_large,  &w->page_count};
+    sqlite3_stmt **all[] = {&w->ins_entry, &w->upd_entry,  &w->find_entry, &w->ins_cluster, &w->ins_mime,
+                            &w->find_mime, &w->ins_text,   &w->ins_fts,    &w->ins_title,   &w->del_text,
+                            &w->ins_large, &w->page_count, &w->upd_offset};
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
         sqlite3_finalize(*all[i]);
         *all[i] = NULL;
@@ -1035,6 +1207,122 @@ static void close_db(smz_writer *w)
     if (w->db)
         sqlite3_close(w->db);
     w->db = NULL;
+}
+
+smz_err smz__writer_copy_index(smz_writer *w, const char *archive)
+{
+    smz_err rc = check_state(w);
+    if (rc != SMZ_OK)
+        return rc;
+    if (!w->ins_fts)
+        return fail(w, SMZ_E_INVALID, "an archive without index cannot take one");
+    free(w->index_from);
+    if (!(w->index_from = strdup(archive)))
+        return fail(w, SMZ_E_NOMEM, "out of memory");
+    return SMZ_OK;
+}
+
+/* The search tables of w->index_from, row for row, in place of the empty
+ * ones of this archive (which must have the same tokenizer: the index's
+ * tokens are its).  Their SQL is pinned by the format, so the same names
+ * and columns hold in both. */
+static smz_err copy_index(smz_writer *w)
+{
+    static const char *const tables[] = {
+        "search_text",        "search_fts_data",      "search_fts_idx",
+        "search_fts_docsize", "search_fts_config",    "search_title_data",
+        "search_title_idx",   "search_title_docsize", "search_title_config",
+    };
+    char *sql = NULL;
+    sqlite3_stmt *s = NULL;
+    int src, same = 0;
+    smz_err rc = SMZ_OK;
+    src = sqlite3_prepare_v2(w->db, "ATTACH ?1 AS src", -1, &s, NULL);
+    if (src == SQLITE_OK) {
+        sqlite3_bind_text(s, 1, w->index_from, -1, SQLITE_STATIC);
+        src = sqlite3_step(s) == SQLITE_DONE ? SQLITE_OK : sqlite3_errcode(w->db);
+    }
+    sqlite3_finalize(s);
+    s = NULL;
+    if (src != SQLITE_OK) {
+        return sqlfail(w, src, "opening the index to copy");
+    }
+    src = sqlite3_prepare_v2(w->db,
+                             "SELECT count(*) FROM main.sqlite_schema m JOIN src.sqlite_schema s "
+                             "ON s.name = m.name AND s.sql = m.sql WHERE m.name IN ('search_fts', "
+                             "'search_title', 'search_text')",
+                             -1, &s, NULL);
+    if (src == SQLITE_OK && sqlite3_step(s) == SQLITE_ROW)
+        same = sqlite3_column_int(s, 0) == 3;
+    sqlite3_finalize(s);
+    if (!same) {
+        rc = fail(w, SMZ_E_INVALID, "%s: its index is not one this archive can take (another tokenizer)",
+                  w->index_from);
+        return rc;
+    }
+    for (size_t i = 0; i < sizeof tables / sizeof tables[0] && rc == SMZ_OK; i++) {
+        sql = sqlite3_mprintf("DELETE FROM main.%s; INSERT INTO main.%s SELECT * FROM src.%s", tables[i],
+                              tables[i], tables[i]);
+        if (!sql)
+            rc = fail(w, SMZ_E_NOMEM, "out of memory");
+        else if ((src = sqlite3_exec(w->db, sql, NULL, NULL, NULL)) != SQLITE_OK)
+            rc = sqlfail(w, src, "copying the index");
+        sqlite3_free(sql);
+    }
+    /* Detached after the COMMIT (SQLite does not detach inside a
+     * transaction); on failure the connection is closed anyway. */
+    return rc;
+}
+
+/* Copies the database without its free space (VACUUM).  A small archive
+ * (version 3) gets the page size that makes it smallest: every table and
+ * index takes at least one page, so a collection of a few articles is
+ * mostly empty pages at 4096 bytes (docs/FORMAT-NOTES.md, small archives).
+ * Each size is tried in turn (a VACUUM of under SMZ_SMALL_ARCHIVE bytes
+ * takes a millisecond or so), the smallest kept, the larger one on a tie. */
+#define SMZ_SMALL_ARCHIVE ((uint64_t)1 << 20)
+static smz_err compact(smz_writer *w)
+{
+    static const int sizes[] = {512, 1024, 2048, SMZ_PAGE_SIZE};
+    int best = SMZ_PAGE_SIZE, src;
+    uint64_t best_bytes = UINT64_MAX;
+    char sql[64];
+    if ((src = sqlite3_exec(w->db, "VACUUM", NULL, NULL, NULL)) != SQLITE_OK)
+        return sqlfail(w, src, "compacting the archive");
+    if (w->o.format_version < 3)
+        return SMZ_OK;
+    /* Not file_bytes(), which reads a failed step as 0: a big archive must
+     * not be taken for a small one when memory runs short. */
+    if ((src = sqlite3_step(w->page_count)) != SQLITE_ROW) {
+        sqlite3_reset(w->page_count);
+        return sqlfail(w, src, "compacting the archive");
+    }
+    uint64_t now = (uint64_t)sqlite3_column_int64(w->page_count, 0) * SMZ_PAGE_SIZE;
+    sqlite3_reset(w->page_count);
+    if (now > SMZ_SMALL_ARCHIVE)
+        return SMZ_OK;
+    size_t n = sizeof sizes / sizeof sizes[0];
+    for (size_t i = 0; i < n; i++) {
+        snprintf(sql, sizeof sql, "PRAGMA page_size=%d; VACUUM", sizes[i]);
+        if ((src = sqlite3_exec(w->db, sql, NULL, NULL, NULL)) != SQLITE_OK)
+            return sqlfail(w, src, "compacting the archive");
+        if ((src = sqlite3_step(w->page_count)) != SQLITE_ROW) {
+            sqlite3_reset(w->page_count);
+            return sqlfail(w, src, "compacting the archive");
+        }
+        uint64_t bytes = (uint64_t)sqlite3_column_int64(w->page_count, 0) * (uint64_t)sizes[i];
+        sqlite3_reset(w->page_count);
+        if (bytes <= best_bytes) {
+            best_bytes = bytes;
+            best = sizes[i];
+        }
+    }
+    if (best != sizes[n - 1]) {
+        snprintf(sql, sizeof sql, "PRAGMA page_size=%d; VACUUM", best);
+        if ((src = sqlite3_exec(w->db, sql, NULL, NULL, NULL)) != SQLITE_OK)
+            return sqlfail(w, src, "compacting the archive");
+    }
+    return SMZ_OK;
 }
 
 static smz_err sync_path(smz_writer *w, const char *p, int dir)
@@ -1129,22 +1417,27 @@ smz_err smz_writer_finish(smz_writer *w)
         sqlite3_progress_handler(w->db, 10000, heartbeat, w);
     if (w->ins_fts)
         enter_phase(w, SMZ_PHASE_INDEXING);
-    if (w->ins_fts && (src = sqlite3_exec(w->db,
-                                          "INSERT INTO search_fts(search_fts) VALUES('optimize'); "
-                                          "INSERT INTO search_title(search_title) VALUES('optimize')",
-                                          NULL, NULL, NULL)) != SQLITE_OK)
+    if (w->index_from && (rc = copy_index(w)) != SMZ_OK)
+        return rc;
+    if (w->ins_fts && !w->index_from &&
+        (src = sqlite3_exec(w->db,
+                            "INSERT INTO search_fts(search_fts) VALUES('optimize'); "
+                            "INSERT INTO search_title(search_title) VALUES('optimize')",
+                            NULL, NULL, NULL)) != SQLITE_OK)
         return sqlfail(w, src, "optimising the index");
     enter_phase(w, SMZ_PHASE_WRITING);
     if ((src = sqlite3_exec(w->db, "COMMIT", NULL, NULL, NULL)) != SQLITE_OK)
         return sqlfail(w, src, "committing the archive");
+    if (w->index_from && (src = sqlite3_exec(w->db, "DETACH src", NULL, NULL, NULL)) != SQLITE_OK)
+        return sqlfail(w, src, "copying the index");
     /* Merging the index's segments left free pages (a third of the index
      * on postgresql-doc), and the entries' pages are not full; a copy of the
      * database without free space is smaller (4 KB on postgresql-doc
      * without index, a fifth of the index with it).  Not with large
      * entries: the copy would write them twice more (through a temporary
      * file the size of the archive), for a gain under a thousandth. */
-    if (!w->large_clusters && (src = sqlite3_exec(w->db, "VACUUM", NULL, NULL, NULL)) != SQLITE_OK)
-        return sqlfail(w, src, "compacting the archive");
+    if (!w->large_clusters && (rc = compact(w)) != SMZ_OK)
+        return rc;
     close_db(w);
     if (atomic_load(&w->interrupted))
         return fail(w, SMZ_E_INTERRUPTED, "interrupted");
@@ -1209,6 +1502,7 @@ void smz_writer_free(smz_writer *w)
         free(w->tmp_path);
     }
     free(w->path);
+    free(w->index_from);
     pthread_mutex_destroy(&w->mu);
     pthread_cond_destroy(&w->work_cv);
     pthread_cond_destroy(&w->done_cv);

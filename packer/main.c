@@ -52,7 +52,9 @@ static const char usage[] =
     "  --no-index               leave the full-text index out\n"
     "  --index-text             in a site of HTML pages, index its .txt and .md files too\n"
     "  --threads N              compression threads (default: all cores)\n"
-    "  --cluster-size BYTES     target cluster size (default 6 MiB)\n"
+    "  --cluster-size BYTES     target cluster size (default 8 MiB; 6 MiB in format 2)\n"
+    "  --format-version N       write format N: 3 (the default) or 2, which readers from\n"
+    "                           before 2026-12 read too\n"
     "  --level N                zstd level 1-22 (default 19)\n"
     "  --max-size SIZE          stop with an error (leaving nothing) rather than write an\n"
     "                           archive over SIZE bytes (K, M, G: KiB, MiB, GiB; e.g. 2G)\n"
@@ -362,6 +364,7 @@ enum {
     O_INDEXTEXT,
     O_THREADS,
     O_CLUSTER,
+    O_FORMAT,
     O_LEVEL,
     O_ARTICLES,
     O_NOARTICLES,
@@ -648,6 +651,7 @@ int main(int argc, char **argv)
         {"no-articles", no_argument, 0, O_NOARTICLES},
         {"threads", required_argument, 0, O_THREADS},
         {"cluster-size", required_argument, 0, O_CLUSTER},
+        {"format-version", required_argument, 0, O_FORMAT},
         {"level", required_argument, 0, O_LEVEL},
         {"quiet", no_argument, 0, 'q'},
         {"max-size", required_argument, 0, O_MAXSIZE},
@@ -736,6 +740,14 @@ int main(int argc, char **argv)
                 po.max_entry = v;
             break;
         }
+        case O_FORMAT:
+            if (strcmp(optarg, "2") && strcmp(optarg, "3")) {
+                fprintf(stderr, "smz-pack: --format-version takes %d or %d\n", SMZ_FORMAT_VERSION_MIN,
+                        SMZ_FORMAT_VERSION);
+                return 2;
+            }
+            wo.format_version = atoi(optarg);
+            break;
         case O_LEVEL:
             wo.level = atoi(optarg);
             if (wo.level < 1 || wo.level > 22) {

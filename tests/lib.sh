@@ -5,6 +5,9 @@
 # T (a fresh scratch folder for this test) set by the runner.
 set -u
 fails=0
+# The tool that rewrites cluster checks after a test changed a cluster's data
+# on purpose (tests/tools/rechecks.c; also for Python, from the environment).
+export RECHECKS="$TOP/${SMZ_BUILD:-build}/tests/tools/rechecks"
 ok()   { echo "ok - $*"; }
 bad()  { echo "not ok - $*"; fails=$((fails + 1)); }
 # check DESCRIPTION COMMAND...: passes when the command exits 0
@@ -29,14 +32,16 @@ need_reader() {
     done
 }
 # corrupt_cases: packs the samples into good.smz (no index, the first
-# article as main page) and makes the damaged and hostile archives of
+# article as main page; good2.smz the same in format 2) and makes the damaged and hostile archives of
 # tests/corrupt/ from it under cases/; sets FIRST, its first entry.
 corrupt_cases() {
     cp -r "$TOP/samples" s
     "$SMZ_PACK" s -o good.smz --no-index --quiet --title "Samples" \
         --main-page "$(cd s && ls | head -1 | sed 's/\.txt$//').html" 2>/dev/null ||
     "$SMZ_PACK" s -o good.smz --no-index --quiet --title "Samples" --main-page "$(cd s && ls | head -1)"
-    python3 "$TOP/tests/corrupt/make_cases.py" good.smz cases
+    "$SMZ_PACK" s -o good2.smz --no-index --quiet --title "Samples" --format-version 2 \
+        --main-page "$(cd s && ls | head -1 | sed 's/\.txt$//').html" 2>/dev/null
+    python3 "$TOP/tests/corrupt/make_cases.py" good.smz cases good2.smz
     # shellcheck disable=SC2034 # for the test that sources this
     FIRST=$("$SMZ" ls good.smz | head -1)
 }

@@ -13,9 +13,11 @@
 extern "C" {
 #endif
 
-/* The format version this library writes, and the only one it reads
- * (smz_stats.format_version; another gives SMZ_E_VERSION). */
-#define SMZ_FORMAT_VERSION 2
+/* The format version this library writes by default, and the oldest it
+ * still reads and can write (smz_writer_opts.format_version): it reads both
+ * (smz_stats.format_version says which; another gives SMZ_E_VERSION). */
+#define SMZ_FORMAT_VERSION 3
+#define SMZ_FORMAT_VERSION_MIN 2
 
 /* The longest entry path, in bytes. */
 #define SMZ_MAX_PATH 4096

@@ -56,9 +56,12 @@ typedef struct smz_progress {
 typedef struct smz_writer_opts {
     int threads;         /* compression threads; 0 = one per core */
     size_t cluster_size; /* target uncompressed cluster bytes; 0 = default */
-    int level;           /* zstd level; 0 = default (19) */
-    int no_index;        /* 1: no full-text index */
-    int stem_english;    /* 1: index with English stemming */
+    /* The format version to write: SMZ_FORMAT_VERSION_MIN to
+     * SMZ_FORMAT_VERSION; 0 = SMZ_FORMAT_VERSION. */
+    int format_version;
+    int level;        /* zstd level; 0 = default (19) */
+    int no_index;     /* 1: no full-text index */
+    int stem_english; /* 1: index with English stemming */
     /* The archive may not grow past this many bytes (0: no limit): a pack
      * that would is stopped with SMZ_E_TOOBIG as soon as it would, checked
      * whenever a cluster is written and before a large entry is. */

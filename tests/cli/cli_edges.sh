@@ -84,7 +84,8 @@ check_grep "a tiny pack says the archive is larger than its content" \
 check_grep "... and why: what the content compresses to, and the overhead every archive carries" \
     "The archive is larger than its content: the content compresses to [0-9.]+ (bytes|kB), and every archive carries about [0-9.]+ kB more" tiny.err
 # The two parts add up to the archive (to the rounding of kB), and the
-# overhead is the archive's tables, not the gap between archive and content.
+# overhead is the archive's tables (a few kB since format 3 picks small pages for a small
+# archive), not the gap between archive and content.
 sum_ok() {
     python3 - "$1" <<'PY'
 import re, sys
@@ -93,7 +94,7 @@ def kb(v, u): return float(v) / (1000 if u == "bytes" else 1)
 arc = float(re.search(r"in an archive of ([0-9.]+) kB", t).group(1))
 m = re.search(r"compresses to ([0-9.]+) (bytes|kB), and every archive carries about ([0-9.]+) kB more", t)
 packed, over = kb(m.group(1), m.group(2)), float(m.group(3))
-sys.exit(0 if abs(packed + over - arc) <= 0.2 and over > 10 else 1)
+sys.exit(0 if abs(packed + over - arc) <= 0.2 and over > 5 else 1)
 PY
 }
 check "... which add up to the archive's size" sum_ok tiny.err

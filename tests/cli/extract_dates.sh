@@ -74,7 +74,7 @@ check_grep "... with the note" "has no Date" baddate.err
 
 # --- a split set dates by its first part ---
 mkdir -p parts && cp nodate.smz parts/n.smz
-"$SMZ" split parts/n.smz --size 40000 >split.out 2>&1 && rm parts/n.smz
+"$SMZ" split parts/n.smz --size 8000 >split.out 2>&1 && rm parts/n.smz
 if [ -f parts/n.smz.002 ]; then
     touch -d '2018-03-03 03:03:03 UTC' parts/n.smz.001
     touch -d '2017-01-01 00:00:00 UTC' parts/n.smz.00[2-9]

@@ -24,14 +24,17 @@ done
 check_eq "the tar.gz archive lists every entry" "$(wc -l < tgz.ls)" "$("$SMZ" ls dir.smz | wc -l)"
 
 # --- cluster order: by file name up to its first dot, then by path ---
-# (files of one name share a cluster and compress as one; see lib/pack/order.h)
+# (files of one name share a cluster and compress as one; see lib/pack/order.h).
+# Format 2 keeps that order inside a cluster; format 3 then puts the smaller
+# half of a cluster's entries first, each half in that order (docs/FORMAT.md).
 mkdir -p ord/_sources/lib ord/lib ord/zz
 for f in _sources/lib/os.rst.txt lib/os.html lib/abc.html _sources/lib/abc.rst.txt zz/index.html; do
     printf 'some text of %s\n' "$f" > "ord/$f"
 done
-P ord -o ord.smz 2>/dev/null
+P ord -o ord.smz --format-version 2 2>/dev/null
+P ord -o ord3.smz 2>/dev/null
 tar --sort=name -C ord -cf ord.tar .
-P ord.tar -o ord-tar.smz 2>/dev/null
+P ord.tar -o ord-tar.smz --format-version 2 2>/dev/null
 order_of() {
     python3 -c 'import sqlite3, sys
 db = sqlite3.connect("file:%s?mode=ro" % sys.argv[1], uri=True)
@@ -42,6 +45,13 @@ print(" ".join(p for (p,) in db.execute(
 want_order="_sources/lib/abc.rst.txt lib/abc.html zz/index.html _sources/lib/os.rst.txt lib/os.html index.html"
 check_eq "a folder's files sit in clusters by name, then path" "$(order_of ord.smz)" "$want_order"
 check_eq "a tar's members too" "$(order_of ord-tar.smz)" "$want_order"
+want3=$(python3 -c 'import sqlite3, sys
+db = sqlite3.connect("file:%s?mode=ro" % sys.argv[1], uri=True)
+size = dict(db.execute("SELECT path, size FROM entries WHERE cluster IS NOT NULL"))
+order = sys.argv[2].split()
+small = set(sorted(order, key=lambda p: (size[p], order.index(p)))[:len(order) // 2])
+print(" ".join([p for p in order if p in small] + [p for p in order if p not in small]))' ord3.smz "$want_order")
+check_eq "format 3: the smaller half first, each half in that order" "$(order_of ord3.smz)" "$want3"
 
 # --- several sources: the later wins on a clash, with a warning ---
 mkdir -p over && printf '<title>Newer</title>new\n' > over/index.html

@@ -117,7 +117,7 @@ cp whole.smz set/a.smz
 cp set/a.smz wa.smz
 rm set/a.smz
 n_parts=$(parts set/a.smz | wc -l)
-check "the test set has several parts" test "$n_parts" -ge 4
+check "the test set has several parts" test "$n_parts" -ge 3
 # same DESCRIPTION ARGS...: smz ARGS on wa.smz and on the set (stem, then
 # part 2), outputs compared with the archive's name taken out
 same() {
@@ -224,7 +224,7 @@ fails_with "a foreign first part: named" "b7/a.smz.001: not the first part of an
     "$SMZ" info b7/a.smz.002
 
 broken b8; head -c 20000 whole.smz >b8/a.smz.003
-fails_with "a part of another size (another set's): named" "b8/a.smz.003: 20000 bytes where the set needs 16384" \
+fails_with "a part of another size (another set's): named" "b8/a.smz.003: 20000 bytes where the set needs [0-9]+ " \
     "$SMZ" info b8/a.smz
 
 broken b9; truncate -s 8192 b9/a.smz.001
@@ -242,7 +242,9 @@ broken b12; printf '\177\377\377\377' | dd of=b12/a.smz.001 bs=1 seek=28 conv=no
 fails_with "a header claiming 2^31 pages: too many parts, no allocation" "b12/a.smz.001: too small" \
     "$SMZ" info b12/a.smz
 broken b13; printf '\0\0\0\1' | dd of=b13/a.smz.001 bs=1 seek=28 conv=notrunc 2>/dev/null
-fails_with "a header claiming one page: part 1 is named as too long" "b13/a.smz.001: 16384 bytes where the set needs 4096" \
+# (one page of the archive's page size: format 3 picks a small one for a small archive)
+page=$(od -An -tu1 -j16 -N2 whole.smz | awk '{ p = $1 * 256 + $2; print p == 1 ? 65536 : p }')
+fails_with "a header claiming one page: part 1 is named as too long" "b13/a.smz.001: 16384 bytes where the set needs $page " \
     "$SMZ" info b13/a.smz
 fails_with "a stem with no parts and no file" "nothing.smz" "$SMZ" info nothing.smz
 : >b14.smz.001

@@ -63,6 +63,7 @@ mkdir -p signed
 "$WEB" signed signed/samples.smz our.pub samples.smz
 
 # The damaged and hostile archives: a clear error, or pages that answer.
-python3 "$TOP/tests/corrupt/make_cases.py" samples.smz cases >/dev/null 2>&1
+"$SMZ_PACK" s -o samples2.smz --quiet --format-version 2
+python3 "$TOP/tests/corrupt/make_cases.py" samples.smz cases samples2.smz >/dev/null 2>&1
 "$WEB" corrupt cases "$TOP/tests/corrupt/cases.tsv"
 done_testing

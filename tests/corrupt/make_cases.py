@@ -1,29 +1,32 @@
 #!/usr/bin/env python3
 """Crafts damaged and hostile archives from a good one, for tests/cli/corrupt.sh.
 
-usage: make_cases.py GOOD.smz OUTDIR
-Writes OUTDIR/<case>.smz for every case in CASES.  cases.tsv beside this
-script says, for each case, which smz command runs on it and the exact
-message it must fail with."""
-import hashlib, os, shutil, sqlite3, struct, subprocess, sys
+usage: make_cases.py GOOD.smz OUTDIR GOOD2.smz
+Writes OUTDIR/<case>.smz for every case in CASES, from GOOD.smz (the current
+format version) or, for the cases named v2-..., GOOD2.smz (format 2).
+cases.tsv beside this script says, for each case, which smz command runs on
+it and the exact message it must fail with.  A case that must get past the
+cluster checks to reach a later one has them rewritten by tests/tools/rechecks
+($RECHECKS)."""
+import os, shutil, sqlite3, struct, subprocess, sys
 
-good, out = sys.argv[1], sys.argv[2]
+good, out, good2 = sys.argv[1], sys.argv[2], sys.argv[3]  # all three, or no v2- cases
 os.makedirs(out, exist_ok=True)
 
 def copy(name):
     p = os.path.join(out, name + ".smz")
-    shutil.copyfile(good, p)
+    shutil.copyfile(good2 if name.startswith("v2-") else good, p)
     return p
 
-def sql(name, *stmts):
+def sql(name, *stmts, recheck=False):
     p = copy(name)
     db = sqlite3.connect(p)
-    # b2(data): the cluster checksum, so a case can pass it and reach a later check
-    db.create_function("b2", 1, lambda d: hashlib.blake2b(d, digest_size=16).digest())
     for s in stmts:
         db.execute(s)
     db.commit()
     db.close()
+    if recheck:  # the cluster checks made right again, so a case reaches a later check
+        subprocess.run([os.environ["RECHECKS"], p], check=True)
 
 def raw(name, data):
     with open(os.path.join(out, name + ".smz"), "wb") as f:
@@ -44,7 +47,7 @@ p = os.path.join(out, "plain-sqlite.smz")
 if os.path.exists(p):
     os.remove(p)
 db = sqlite3.connect(p); db.execute("CREATE TABLE t(x)"); db.commit(); db.close()
-patch("newer-version", 60, struct.pack(">I", 3))
+patch("newer-version", 60, struct.pack(">I", 4))
 raw("truncated-half", blob[: len(blob) // 2])
 raw("truncated-header", blob[:100])
 sql("extra-table", "CREATE TABLE extra(x)")
@@ -59,8 +62,8 @@ sql("cluster-usize-huge", "UPDATE clusters SET usize = 10000000000 WHERE kind = 
 # a 1 KiB zstd frame that inflates to 1 GiB, declared as small
 bomb = subprocess.run(["zstd", "-19", "-c", "--no-progress"], input=b"\0" * (1 << 30),
                       capture_output=True, check=True).stdout
-sql("bomb-cluster", f"UPDATE clusters SET data = x'{bomb.hex()}', usize = 67108864, "
-    f"checksum = b2(x'{bomb.hex()}') WHERE kind = 1")
+sql("bomb-cluster", f"UPDATE clusters SET data = x'{bomb.hex()}', usize = 67108864 WHERE kind = 1",
+    recheck=True)
 sql("entry-outside-cluster", f"UPDATE entries SET offset = 999999999 WHERE path = {one_entry}")
 sql("entry-size-negative", f"UPDATE entries SET size = -5 WHERE path = {one_entry}")
 sql("entry-size-huge", f"UPDATE entries SET size = 4611686018427387904 WHERE path = {one_entry}")
@@ -69,10 +72,16 @@ sql("entry-cluster-missing", f"UPDATE entries SET cluster = 4242 WHERE path = {o
 sql("redirect-loop", "INSERT INTO entries(path, title, redirect) VALUES ('loop-a', '', 'loop-b')",
     "INSERT INTO entries(path, title, redirect) VALUES ('loop-b', '', 'loop-a')")
 sql("redirect-missing", "INSERT INTO entries(path, title, redirect) VALUES ('dangling', '', 'no/such')")
-sql("checksum-mismatch", "UPDATE clusters SET data = CAST(substr(data, 1, 20) || x'ff' || substr(data, 22) AS BLOB)")
+flip = "UPDATE clusters SET data = CAST(substr(data, 1, 20) || x'ff' || substr(data, 22) AS BLOB)"
+sql("checksum-mismatch", flip)
+sql("v2-checksum-mismatch", flip)
+sql("v2-checksum-length", "UPDATE clusters SET checksum = x'0102'")
+# Version 3: one 8-byte check too few, or a number where the checks go.
+sql("checks-short", "UPDATE clusters SET checksum = substr(checksum, 1, length(checksum) - 8)")
+sql("checks-number", "UPDATE clusters SET checksum = 12345678")
 two = subprocess.run(["zstd", "-c", "--no-progress"], input=b"hello", capture_output=True, check=True).stdout
-sql("two-frames", f"UPDATE clusters SET data = CAST(data || x'{two.hex()}' AS BLOB), "
-    f"checksum = b2(CAST(data || x'{two.hex()}' AS BLOB)) WHERE kind = 1")
+sql("two-frames", f"UPDATE clusters SET data = CAST(data || x'{two.hex()}' AS BLOB) WHERE kind = 1",
+    recheck=True)
 sql("meta-too-long", "INSERT OR REPLACE INTO metadata VALUES ('Title', zeroblob(2000000))")
 sql("digest-mismatch", "UPDATE metadata SET value = 'Forged title' WHERE key = 'Title'")
 sql("main-page-missing", "INSERT OR REPLACE INTO metadata VALUES ('MainPage', 'gone.html')")
@@ -94,5 +103,5 @@ import tempfile
 with tempfile.NamedTemporaryFile() as f:  # a file, so that zstd records the content size
     f.write(b"x" * 100); f.flush()
     nock = subprocess.run(["zstd", "-q", "-c", "--no-check", f.name], capture_output=True, check=True).stdout
-sql("frame-no-checksum", f"UPDATE clusters SET data = x'{nock.hex()}', usize = 100, checksum = b2(x'{nock.hex()}') "
-    "WHERE id = (SELECT min(id) FROM clusters WHERE kind = 1)")
+sql("frame-no-checksum", f"UPDATE clusters SET data = x'{nock.hex()}', usize = 100 "
+    "WHERE id = (SELECT min(id) FROM clusters WHERE kind = 1)", recheck=True)

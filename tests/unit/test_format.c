@@ -43,10 +43,49 @@ static void compare(int with_index, int stem)
     smz__schema_rows_free(want, nwant);
 }
 
+/* Version 3's cluster checks (docs/FORMAT.md, clusters): 8 bytes per 32 KiB
+ * chunk, chunk K's XXH3-64 seeded with K, big-endian. */
+static void checks(void)
+{
+    CHECK(smz__checks_size(0) == 0 && smz__checks_size(1) == 8 && smz__checks_size(SMZ_CHUNK) == 8 &&
+              smz__checks_size(SMZ_CHUNK + 1) == 16 && smz__checks_size(1000000000) == 30518 * 8,
+          "8 bytes of checks per started chunk of 32,768 bytes");
+    const unsigned char *empty = (const unsigned char *)"";
+    CHECK(smz__checks_bad(empty, empty, 0, 0) == -1, "no chunk, no check to fail");
+    size_t n = 3 * SMZ_CHUNK + 100;
+    unsigned char *d = malloc(n), *ck = malloc(smz__checks_size(n)), *ck2 = malloc(8);
+    if (!d || !ck || !ck2)
+        return;
+    for (size_t i = 0; i < n; i++)
+        d[i] = (unsigned char)(i * 2654435761u >> 13);
+    smz__checks_put(d, n, 0, ck);
+    CHECK(smz__checks_bad(ck, d, n, 0) == -1, "the checks of a cluster's data hold");
+    /* The same chunks' XXH3-64 as Python's xxhash module gives them
+     * (xxhash.xxh3_64(chunk, seed=k)): the vector a second implementation
+     * of the format can test against. */
+    static const unsigned char want[32] = {0xdc, 0xc5, 0xe2, 0x57, 0x3e, 0x71, 0x3a, 0xf8,
+                                           0xad, 0x07, 0x4c, 0x58, 0x6d, 0x5f, 0x4a, 0x27,
+                                           0x51, 0xc6, 0x11, 0xe7, 0xe9, 0x02, 0x7e, 0x52,
+                                           0xa4, 0x25, 0xda, 0x97, 0xf8, 0x55, 0xc3, 0x3d};
+    CHECK(!memcmp(ck, want, sizeof want), "chunk k's check is XXH3-64 seeded with k, big-endian");
+    CHECK(smz__checks_bad(ck + 16, d + 2 * SMZ_CHUNK, n - 2 * SMZ_CHUNK, 2) == -1,
+          "... and from a later chunk on, read alone");
+    smz__checks_put(d + SMZ_CHUNK, SMZ_CHUNK, 1, ck2);
+    CHECK(!memcmp(ck2, ck + 8, 8), "a chunk's check is the same made alone");
+    CHECK(smz__checks_bad(ck + 8, d + SMZ_CHUNK, SMZ_CHUNK, 0) == 0,
+          "the seed is the chunk's number: moved, it fails");
+    d[2 * SMZ_CHUNK + 5] ^= 1;
+    CHECK(smz__checks_bad(ck, d, n, 0) == 2, "one flipped bit is found, in its chunk");
+    free(d);
+    free(ck);
+    free(ck2);
+}
+
 int main(void)
 {
     compare(0, 0);
     compare(1, 0);
     compare(1, 1);
+    checks();
     return CHECK_DONE();
 }
