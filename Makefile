@@ -66,7 +66,7 @@ LIBSMZ     := $(BUILD)/libsmz.a
 # The server's objects as a library too, for the fuzz target of its parsers.
 LIBSRV     := $(BUILD)/libsmzsrv.a
 
-.PHONY: all deps deps-test deps-lint deps-soak deps-bench deps-dist dist deps-wasm wasm wasm-deps wasm-deps-test \
+.PHONY: all deps deps-test deps-lint deps-soak deps-bench deps-dist dist test-dist deps-test-dist deps-wasm wasm wasm-deps wasm-deps-test \
     wasm-core test check check-quick lint demo asan ubsan fuzz sweep failures soak bench install clean
 all: $(BIN)/smz $(BIN)/smz-pack $(UNIT_BIN) $(REPLAY_BIN) $(TOOL_BIN) $(READER_HTML) $(WASM)/deps_smoke.js
 
@@ -103,7 +103,7 @@ DEPS_GOALS_bench := bench
 DEPS_GOALS_soak  := soak
 DEPS_GOALS_test  := test check check-quick asan ubsan fuzz sweep failures
 DEPS_GOALS_build := demo deps
-DEPS_GOALS_dist  := dist
+DEPS_GOALS_dist  := dist test-dist
 DEPS_GROUP := $(firstword $(foreach g,bench soak test dist build,$(if $(filter $(DEPS_GOALS_$(g)),$(MAKECMDGOALS)),$(g))))
 $(BUILD)/.libs-ok: | $(if $(DEPS_GROUP),$(BUILD)/.deps-$(DEPS_GROUP))
 	@mkdir -p $(BUILD); missing=""; \
@@ -394,6 +394,12 @@ DIST        ?= dist
 DIST_ARCHES ?= amd64 arm64
 dist: deps-dist $(READER_HTML) $(HANFOLD_INC)
 	scripts/dist.sh $(DIST) $(DIST_ARCHES)
+
+# The static programs at work: tests/dist/smoke.sh for amd64, and for arm64
+# under qemu-user-static (tests/dist/run.sh; .ci/run runs it).
+test-dist: deps-test-dist all dist
+	tests/dist/run.sh $(DIST)
+deps-test-dist: $(BUILD)/.deps-test-dist
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
