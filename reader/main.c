@@ -31,6 +31,7 @@ static const struct {
     {"serve", cmd_serve, "serve archives to a web browser"},
     {"split", cmd_split, "cut an archive into parts NAME.smz.001, ... (FAT32 sticks)"},
     {"join", cmd_join, "put a split archive back into one file"},
+    {"stick", cmd_stick, "lay out a stick: archives, programs, browser reader, START.html"},
     {"reader-html", cmd_reader_html, "write smz-reader.html, the reader for any web browser"},
 };
 
