@@ -153,6 +153,7 @@ sysroot_arm64() {
     echo "$want" >"$root/.done"
 }
 
+mkdir -p "$dl" "$src"
 deb_source "$MUSL_DEB" "$MUSL_ORIG" "$MUSL_SHA" musl
 deb_source "$CIVETWEB_DEB" "$CIVETWEB_ORIG" "$CIVETWEB_SHA" civetweb
 deb_source "$ZSTD_DEB" "$ZSTD_ORIG" "$ZSTD_SHA" zstd
