@@ -66,7 +66,7 @@ LIBSMZ     := $(BUILD)/libsmz.a
 # The server's objects as a library too, for the fuzz target of its parsers.
 LIBSRV     := $(BUILD)/libsmzsrv.a
 
-.PHONY: all deps deps-test deps-lint deps-soak deps-bench deps-dist dist test-dist deps-test-dist deps-wasm wasm wasm-deps wasm-deps-test \
+.PHONY: all deps deps-test deps-lint deps-soak deps-bench deps-dist dist test-dist deps-test-dist test-fat32 deps-fat32 deps-wasm wasm wasm-deps wasm-deps-test \
     wasm-core test check check-quick lint demo asan ubsan fuzz sweep failures soak bench install clean
 all: $(BIN)/smz $(BIN)/smz-pack $(UNIT_BIN) $(REPLAY_BIN) $(TOOL_BIN) $(READER_HTML) $(WASM)/deps_smoke.js
 
@@ -400,6 +400,14 @@ dist: deps-dist $(READER_HTML) $(HANFOLD_INC)
 test-dist: deps-test-dist all dist
 	tests/dist/run.sh $(DIST)
 deps-test-dist: $(BUILD)/.deps-test-dist
+
+# A split archive over 4 GiB on a real FAT32 file system (an image made by
+# mkfs.vfat, written and read with mtools): tests/fat32/run.sh.  Several
+# minutes and 10 GB of disk (skipped, saying so, without them); not in make
+# test.
+test-fat32: deps-fat32 all
+	tests/fat32/run.sh $(BIN)
+deps-fat32: $(BUILD)/.deps-fat32
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1

@@ -2,7 +2,8 @@
 # The static programs of `make dist` on one architecture (tests/dist/run.sh
 # runs it for amd64 natively and for arm64 under qemu-user-static): pack
 # samples/, info, ls, cat, search (a Chinese query too), check, sign and
-# verify, extract, split and join, serve and one HTTP request on 127.0.0.1,
+# verify, extract, split and join, smz stick (which finds the programs
+# beside itself), serve and one HTTP request on 127.0.0.1,
 # and pages in six legacy charsets, whose decoding proves that the
 # programs' own iconv works (a static glibc would need gconv modules).
 # The native bin/smz is the oracle for what the answers must be.  Last, in
@@ -58,6 +59,12 @@ check_eq "... whose info is the whole's" "$("$SMZ" info whole.smz.001 | grep '^T
 check "... and whose smz check passes" "$SMZ" check whole.smz.001
 "$SMZ" join whole.smz.001 -o joined.smz >/dev/null 2>&1
 check "smz join gives back the very bytes" cmp -s joined.smz s.smz
+
+# --- smz stick finds the programs beside itself ------------------------------------
+"$SMZ" stick stick s.smz >stick.out 2>stick.err
+check_eq "smz stick finds make dist's programs beside it (no warning)" "$(cat stick.err)" ""
+check "... and puts the arm64 smz on the stick" cmp -s stick/bin/linux-arm64/smz "$DIST_BIN/../linux-arm64/smz"
+check "... and the amd64 smz-pack" cmp -s stick/bin/linux-amd64/smz-pack "$DIST_BIN/../linux-amd64/smz-pack"
 
 # --- pages in six legacy charsets: iconv ------------------------------------------
 python3 "$TOP/tests/tools/charset_site.py" site arts site.warc >cases.tsv
