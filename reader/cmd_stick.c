@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/types.h>
@@ -118,48 +119,31 @@ static int same_file(const char *a, const char *b)
     return same;
 }
 
-/* Writes LEN bytes at DATA to PATH through PATH.tmp (unless PATH holds
- * them already), with the fixed mtime and MODE.  0 or -1 (message printed). */
+/* Writes LEN bytes at DATA to PATH (smz_file_write: never half written)
+ * unless PATH holds them already, with MODE and the fixed mtime.  0 or -1
+ * (message printed). */
 static int put_bytes(const char *path, const void *data, size_t len, mode_t mode)
 {
-    int rc = -1;
-    char *tmp = NULL;
-    FILE *f = NULL;
     struct stat st;
+    int same = 0;
     if (stat(path, &st) == 0 && (size_t)st.st_size == len) {
-        FILE *old = fopen(path, "rb");
+        FILE *old = smz_file_fopen(path, 0, NULL);
         unsigned char *buf = len ? malloc(len) : NULL;
-        int same = old && (!len || (buf && fread(buf, 1, len, old) == len && !memcmp(buf, data, len)));
+        same = old && (!len || (buf && fread(buf, 1, len, old) == len && !memcmp(buf, data, len)));
         free(buf);
         if (old)
             fclose(old);
-        if (same) {
-            chmod(path, mode);
-            return set_mtime(path) == 0
-                       ? 0
-                       : (fprintf(stderr, "smz stick: %s: %s\n", path, strerror(errno)), -1);
-        }
     }
-    if (asprintf(&tmp, "%s.tmp", path) < 0)
-        goto out;
-    if (!(f = fopen(tmp, "wb")) || (len && fwrite(data, 1, len, f) != len) || fclose(f) != 0) {
-        f = NULL;
-        fprintf(stderr, "smz stick: %s: %s\n", tmp, strerror(errno));
-        goto out;
+    char err[512];
+    if (!same && smz_file_write(path, data, len, 0, err, sizeof err) != SMZ_OK) {
+        fprintf(stderr, "smz stick: %s\n", cli_t(err));
+        return -1;
     }
-    f = NULL;
-    if (chmod(tmp, mode) != 0 || set_mtime(tmp) != 0 || rename(tmp, path) != 0) {
-        fprintf(stderr, "smz stick: %s: %s\n", path, strerror(errno));
-        goto out;
+    if (chmod(path, mode) != 0 || set_mtime(path) != 0) {
+        fprintf(stderr, "smz stick: %s: %s\n", cli_t(path), strerror(errno));
+        return -1;
     }
-    rc = 0;
-out:
-    if (f)
-        fclose(f);
-    if (rc != 0 && tmp)
-        remove(tmp);
-    free(tmp);
-    return rc;
+    return 0;
 }
 
 /* Copies the file SRC to DST (as put_bytes: only when it differs). */
@@ -316,8 +300,9 @@ static char *find_dist(void)
 }
 
 /* START.html: the texts above, the archives listed by file name (a
- * name's < > & " as entities: names come from the command line). */
-static int put_start(const char *dir, char **names, int count)
+ * name's < > & " as entities: names come from the command line), the
+ * section in the first archive's language first (CHINESE_FIRST). */
+static int put_start(const char *dir, char **names, int count, int chinese_first)
 {
     smz_strbuf b;
     smz_strbuf_init(&b, 1 << 20);
@@ -328,8 +313,9 @@ static int put_start(const char *dir, char **names, int count)
                     "<style>body{font-family:sans-serif;max-width:46em;margin:1em auto;padding:0 1em;"
                     "line-height:1.5}section{border-top:1px solid #ccc;margin-top:1.5em}</style>\n"
                     "</head>\n<body>\n");
-    for (size_t l = 0; l < sizeof stick_texts / sizeof *stick_texts; l++) {
-        const stick_text *t = &stick_texts[l];
+    size_t nt = sizeof stick_texts / sizeof *stick_texts;
+    for (size_t k = 0; k < nt; k++) {
+        const stick_text *t = &stick_texts[chinese_first ? nt - 1 - k : k];
         smz_strbuf_addf(&b, "<section lang=\"%s\">\n<h1>%s</h1>\n<p>%s</p>\n<ul>\n", t->lang, t->title,
                         t->intro);
         for (int i = 0; i < count; i++) {
@@ -469,7 +455,7 @@ int cmd_stick(int argc, char **argv)
     char **archives = calloc((size_t)argc + 1, sizeof *archives);
     char **names = calloc((size_t)argc + 1, sizeof *names);
     char *dist = NULL;
-    int count = 0, status = CLI_ERROR;
+    int count = 0, status = CLI_ERROR, chinese_first = 0;
     if (!archives || !names)
         goto out;
     for (int i = 1; i < argc; i++) {
@@ -526,6 +512,12 @@ int cmd_stick(int argc, char **argv)
             free(uuid);
             uuid = NULL;
         }
+        char *lang = NULL;
+        size_t llen = 0;
+        if (i == 0 && smz_reader_meta(r, "Language", &lang, &llen) == SMZ_OK && lang)
+            chinese_first = !strncasecmp(lang, "zh", 2) || !strcasecmp(lang, "zho") ||
+                            !strcasecmp(lang, "chi");
+        free(lang);
         smz_reader_close(r);
         struct stat st;
         char *dst = join_path(dir, names[i]);
@@ -595,7 +587,7 @@ int cmd_stick(int argc, char **argv)
     char *rpath = join_path(dir, "smz-reader.html");
     int rc = rpath ? put_bytes(rpath, html, hlen, 0644) : -1;
     free(rpath);
-    if (rc != 0 || put_start(dir, names, count) != 0 || put_sums(dir) != 0)
+    if (rc != 0 || put_start(dir, names, count, chinese_first) != 0 || put_sums(dir) != 0)
         goto out;
     /* The folders this command made get the fixed time too (not DIR: it
      * may be the stick's own top). */
