@@ -522,7 +522,11 @@ int cmd_stick(int argc, char **argv)
         struct stat st;
         char *dst = join_path(dir, names[i]);
         int rc = -1;
-        if (dst && stat(src, &st) == 0) {
+        if (stat(src, &st) != 0 || !S_ISREG(st.st_mode) || smz_split_part_number(src) != 0) {
+            /* cli_open also opens a split set by its stem or a part. */
+            fprintf(stderr, "smz stick: %s: give the whole archive (a split one: smz join it first)\n",
+                    cli_t(src));
+        } else if (dst) {
             if (part && (uint64_t)st.st_size > part) {
                 rc = put_split(src, dst, part, uuid);
             } else {

@@ -89,5 +89,8 @@ check_eq "without make dist's programs the stick is still made" "$?" 0
 check_grep "... with a warning that says what is missing and what to do" 'no linux-arm64/smz.*make dist' miss.err
 check_fails "a file that is no archive is refused" "$SMZ" stick out4 small.json
 check_fails "... and so is no archive at all" "$SMZ" stick out4
+"$SMZ" split news.smz --size 64K >/dev/null 2>&1
+"$SMZ" stick out4 news.smz.001 >/dev/null 2>part.err
+check_grep "a part of a split archive is refused, saying what to do" 'whole archive.*smz join' part.err
 check_fails "--split takes a size" "$SMZ" stick out4 news.smz --split lots
 done_testing

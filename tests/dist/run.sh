@@ -9,6 +9,13 @@ dist=$(cd "${1:-$top/dist}" && pwd) || exit 1
 scratch=$(mktemp -d "${TMPDIR:-/tmp}/smz-dist.XXXXXX")
 trap 'rm -rf "$scratch"' EXIT
 pass=0 fail=0 start_all=$(date +%s)
+if (cd "$dist" && sha256sum --quiet -c SHA256SUMS); then
+    echo "ok - dist/SHA256SUMS matches the programs"
+    pass=1
+else
+    echo "not ok - dist/SHA256SUMS does not match the programs"
+    fail=1
+fi
 for arch in amd64 arm64; do
     bin=$dist/linux-$arch
     if [ ! -x "$bin/smz" ] || [ ! -x "$bin/smz-pack" ]; then
