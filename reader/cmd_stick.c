@@ -102,7 +102,7 @@ static int set_mtime(const char *path)
 /* 1 when the file at A holds the same bytes as the file at B. */
 static int same_file(const char *a, const char *b)
 {
-    FILE *fa = fopen(a, "rb"), *fb = fopen(b, "rb");
+    FILE *fa = smz_file_fopen(a, 0, NULL), *fb = smz_file_fopen(b, 0, NULL);
     int same = fa && fb;
     unsigned char x[1 << 16], y[1 << 16];
     while (same) {
@@ -159,12 +159,13 @@ static int put_file(const char *src, const char *dst, mode_t mode)
     }
     if (asprintf(&tmp, "%s.tmp", dst) < 0)
         goto out;
-    if (!(in = fopen(src, "rb"))) {
-        fprintf(stderr, "smz stick: %s: %s\n", src, strerror(errno));
+    const char *why = NULL;
+    if (!(in = smz_file_fopen(src, 0, &why))) {
+        fprintf(stderr, "smz stick: %s: %s\n", cli_t(src), why ? why : strerror(errno));
         goto out;
     }
     if (!(out = fopen(tmp, "wb"))) {
-        fprintf(stderr, "smz stick: %s: %s\n", tmp, strerror(errno));
+        fprintf(stderr, "smz stick: %s: %s\n", cli_t(tmp), strerror(errno));
         goto out;
     }
     size_t n;
@@ -174,12 +175,12 @@ static int put_file(const char *src, const char *dst, mode_t mode)
     int bad = ferror(in) || ferror(out);
     if (fclose(out) != 0 || bad) {
         out = NULL;
-        fprintf(stderr, "smz stick: %s: %s\n", tmp, strerror(errno ? errno : EIO));
+        fprintf(stderr, "smz stick: %s: %s\n", cli_t(tmp), strerror(errno ? errno : EIO));
         goto out;
     }
     out = NULL;
     if (chmod(tmp, mode) != 0 || set_mtime(tmp) != 0 || rename(tmp, dst) != 0) {
-        fprintf(stderr, "smz stick: %s: %s\n", dst, strerror(errno));
+        fprintf(stderr, "smz stick: %s: %s\n", cli_t(dst), strerror(errno));
         goto out;
     }
     rc = 0;
@@ -206,7 +207,7 @@ static int same_set(const char *src, const char *stem, uint64_t part)
     if (stat(src, &st) != 0 || smz_split_open(stem, &s) != SMZ_OK)
         goto out;
     if (smz_split_size(s) != (uint64_t)st.st_size || smz_split_part_size(s) != part ||
-        !(f = fopen(src, "rb")))
+        !(f = smz_file_fopen(src, 0, NULL)))
         goto out;
     uint64_t off = 0;
     for (;;) {
@@ -226,10 +227,18 @@ out:
 }
 
 /* Puts ARCHIVE on the stick as NAME.smz.001, ... of PART bytes (its
- * manifest NAME.parts beside them), unless the same set is there. */
-static int put_split(const char *src, const char *stem, uint64_t part, const char *uuid)
+ * manifest NAME.parts beside them), unless the same set is there.  The
+ * parts are cut in DIR/.smz-stick.tmp/ and renamed into place one by one
+ * (the same file system, so each appears whole), then the parts of an
+ * earlier, longer set go and the manifest is written (itself through a
+ * temporary file). */
+static int put_split(const char *dir, const char *src, const char *stem, uint64_t part, const char *uuid)
 {
-    char path[PATH_MAX];
+    char path[PATH_MAX], from[PATH_MAX];
+    int rc = -1;
+    smz_split *s = NULL;
+    smz_parts *m = NULL;
+    char *tmpdir = join_path(dir, ".smz-stick.tmp"), *tstem = NULL;
     if (same_set(src, stem, part)) {
         for (unsigned i = 1; i <= 999; i++) {
             if (snprintf(path, sizeof path, "%s.%03u", stem, i) >= (int)sizeof path ||
@@ -237,37 +246,57 @@ static int put_split(const char *src, const char *stem, uint64_t part, const cha
                 break;
             set_mtime(path);
         }
-        char *m = smz_parts_manifest_path(stem);
-        if (m)
-            set_mtime(m);
-        free(m);
-        return 0;
+        char *mp = smz_parts_manifest_path(stem);
+        if (mp)
+            set_mtime(mp);
+        free(mp);
+        rc = 0;
+        goto out;
     }
-    /* Another archive of that name, or another part size: its parts go. */
-    for (unsigned i = 1; i <= 999; i++) {
-        if (snprintf(path, sizeof path, "%s.%03u", stem, i) >= (int)sizeof path)
-            return -1;
-        remove(path);
+    if (!tmpdir || (mkdir(tmpdir, 0755) != 0 && errno != EEXIST) ||
+        !(tstem = join_path(tmpdir, base_name(stem)))) {
+        fprintf(stderr, "smz stick: %s: %s\n", cli_t(tmpdir ? tmpdir : dir), strerror(errno));
+        goto out;
     }
-    remove(stem);
-    smz_split *s = NULL;
-    if (smz_split_cut(src, stem, part, &s) != SMZ_OK) {
+    for (unsigned i = 1; i <= 999; i++) /* left by an interrupted run */
+        if (snprintf(path, sizeof path, "%s.%03u", tstem, i) < (int)sizeof path)
+            remove(path);
+    if (smz_split_cut(src, tstem, part, &s) != SMZ_OK) {
         fprintf(stderr, "smz stick: %s\n", cli_t(smz_split_errmsg(s)));
-        smz_split_close(s);
-        return -1;
+        goto out;
     }
-    smz_parts *m = NULL;
+    unsigned parts = smz_split_parts(s);
+    smz_split_close(s);
+    s = NULL;
+    for (unsigned i = 1; i <= 999; i++) {
+        if (snprintf(path, sizeof path, "%s.%03u", stem, i) >= (int)sizeof path ||
+            snprintf(from, sizeof from, "%s.%03u", tstem, i) >= (int)sizeof from)
+            goto out;
+        if (i > parts) {
+            remove(path); /* a part of an earlier, longer set */
+        } else if (set_mtime(from) != 0 || rename(from, path) != 0) {
+            fprintf(stderr, "smz stick: %s: %s\n", cli_t(path), strerror(errno));
+            goto out;
+        }
+    }
+    remove(stem); /* the whole archive of an earlier run */
+    if (smz_split_open(stem, &s) != SMZ_OK) {
+        fprintf(stderr, "smz stick: %s\n", cli_t(smz_split_errmsg(s)));
+        goto out;
+    }
     if (smz_parts_write(s, stem, uuid, &m) != SMZ_OK)
         fprintf(stderr, "smz stick: warning: no manifest: %s\n", cli_t(smz_parts_errmsg(m)));
     else
         set_mtime(smz_parts_path(m));
+    rc = 0;
+out:
     smz_parts_free(m);
-    for (unsigned i = 1; i <= smz_split_parts(s); i++) {
-        snprintf(path, sizeof path, "%s.%03u", stem, i);
-        set_mtime(path);
-    }
     smz_split_close(s);
-    return 0;
+    if (tmpdir)
+        rmdir(tmpdir);
+    free(tstem);
+    free(tmpdir);
+    return rc;
 }
 
 /* The folder of make dist's output (holding linux-amd64/ and linux-arm64/)
@@ -351,7 +380,7 @@ static int put_start(const char *dir, char **names, int count, int chinese_first
 static int sum_file(smz_strbuf *b, const char *dir, const char *rel)
 {
     char *path = join_path(dir, rel);
-    FILE *f = path ? fopen(path, "rb") : NULL;
+    FILE *f = path ? smz_file_fopen(path, 0, NULL) : NULL;
     int rc = -1;
     unsigned char buf[1 << 16];
     if (!f) {
@@ -528,7 +557,7 @@ int cmd_stick(int argc, char **argv)
                     cli_t(src));
         } else if (dst) {
             if (part && (uint64_t)st.st_size > part) {
-                rc = put_split(src, dst, part, uuid);
+                rc = put_split(dir, src, dst, part, uuid);
             } else {
                 rc = put_file(src, dst, 0644);
                 char *m = smz_parts_manifest_path(dst);

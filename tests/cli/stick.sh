@@ -64,8 +64,8 @@ mv news2.smz news.smz
 "$SMZ" stick out news.smz signed.smz --key me.pub --split 64K --bin dist >/dev/null 2>&1
 inodes >ino.after
 # (The new parts' inodes may be the freed old ones': their bytes tell.)
-check_eq "an updated archive leaves the others alone (same inodes)" "$(grep -c -e ' signed.smz.00' -e ' smz-reader.html' -e ' me.pub' \
-    -e ' bin/' <(comm -13 ino.before ino.after))" 0
+check "an updated archive leaves the others alone (same inodes)" cmp -s <(grep -v news ino.before) \
+    <(grep -v news ino.after)
 check_grep "... and the stick has the new one" '^Title +Other news' <("$SMZ" info out/news.smz.001)
 check "... byte for byte" cmp -s <(cat out/news.smz.0*) news.smz
 check "... and SHA256SUMS follows" sh -c 'cd out && sha256sum --quiet -c SHA256SUMS'
