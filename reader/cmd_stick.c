@@ -56,9 +56,9 @@ static const stick_text stick_texts[] = {
      "On any computer (Windows, macOS, Linux): open <a href=\"smz-reader.html\">smz-reader.html</a> "
      "in a web browser (Firefox, Chrome, Edge, Safari) and pick a .smz file (for a file cut in parts, "
      "NAME.smz.001, pick all its parts). Nothing is installed and nothing goes online.",
-     "On Linux: bin/linux-amd64/smz (PCs) or bin/linux-arm64/smz (Raspberry Pi and other ARM boards) "
-     "run without installing anything: <code>smz serve .</code> in this folder, then open "
-     "http://127.0.0.1:8080/ in a browser. <code>smz search FILE.smz WORDS</code> searches.",
+     "On Linux, with nothing to install: in this folder run <code>bin/linux-amd64/smz serve .</code> (PCs) or "
+     "<code>bin/linux-arm64/smz serve .</code> (Raspberry Pi and other ARM boards), then open "
+     "http://127.0.0.1:8080/ in a browser; <code>smz search FILE.smz WORDS</code> searches without one.",
      "On Windows and macOS: use smz-reader.html as above.",
      "On a phone or tablet: copy smz-reader.html and the .smz files to it and open smz-reader.html in "
      "its browser. Kiwix cannot open .smz files; the browser reader can.",
@@ -68,9 +68,9 @@ static const stick_text stick_texts[] = {
      "在任何电脑上（Windows、macOS、Linux）：用浏览器（Firefox、Chrome、Edge、Safari）打开 "
      "<a href=\"smz-reader.html\">smz-reader.html</a>，然后选择一个 .smz 文件（分卷文件 "
      "NAME.smz.001 等请全部选中）。无需安装，也不联网。",
-     "在 Linux 上：bin/linux-amd64/smz（普通电脑）或 bin/linux-arm64/smz（树莓派等 ARM 设备）无需安装即可运行："
-     "在本目录运行 <code>smz serve .</code>，再用浏览器打开 http://127.0.0.1:8080/ 。"
-     "<code>smz search 文件.smz 关键词</code> 可以搜索。",
+     "在 Linux 上无需安装：在本目录运行 <code>bin/linux-amd64/smz serve .</code>（普通电脑）或 "
+     "<code>bin/linux-arm64/smz serve .</code>（树莓派等 ARM 设备），再用浏览器打开 http://127.0.0.1:8080/ ；"
+     "<code>smz search 文件.smz 关键词</code> 不用浏览器也能搜索。",
      "在 Windows 和 macOS 上：同上，使用 smz-reader.html。",
      "在手机或平板上：把 smz-reader.html 和 .smz 文件复制到设备上，用浏览器打开 smz-reader.html。"
      "Kiwix 不能打开 .smz 文件，浏览器阅读器可以。",
