@@ -28,6 +28,14 @@ SMZ_STATIC := $(foreach l,zstd sqlite3 sodium,$(if $(filter /%,$(shell $(CC) -pr
 SMZ_LIBS    = -Wl,-Bstatic $(SMZ_STATIC:%=-l%) -Wl,-Bdynamic \
               $(filter-out $(SMZ_STATIC:%=-l%),$(shell pkg-config --libs libzstd sqlite3 libsodium 2>/dev/null)) \
               -ldl -lpthread -lm
+# make dist (scripts/dist.sh) builds with STATIC=1: every library linked in
+# from static archives (Debian's, and CivetWeb and musl's iconv built from
+# Debian's sources: DIST_LIBS), reader/lazy.c compiled empty (SMZ_STATIC).
+ifeq ($(STATIC),1)
+LIBS     = $(shell pkg-config --static --libs $(PKGS) 2>/dev/null) $(DIST_LIBS) -lpthread -lm
+SMZ_LIBS = $(LIBS)
+ALL_CFLAGS += -DSMZ_STATIC $(DIST_CFLAGS)
+endif
 soname = $(shell objdump -p $$($(CC) -print-file-name=lib$(1).so) 2>/dev/null | awk '$$1 == "SONAME" {print $$2}')
 $(BUILD)/reader/lazy.o: ALL_CFLAGS += -DSMZ_SONAME_ARCHIVE='"$(call soname,archive)"' \
     -DSMZ_SONAME_XML2='"$(call soname,xml2)"' -DSMZ_SONAME_CIVETWEB='"$(call soname,civetweb)"'
@@ -59,7 +67,7 @@ LIBSMZ     := $(BUILD)/libsmz.a
 # The server's objects as a library too, for the fuzz target of its parsers.
 LIBSRV     := $(BUILD)/libsmzsrv.a
 
-.PHONY: all deps deps-test deps-lint deps-soak deps-bench deps-wasm wasm wasm-deps wasm-deps-test \
+.PHONY: all deps deps-test deps-lint deps-soak deps-bench deps-dist dist test-dist deps-test-dist test-fat32 deps-fat32 deps-wasm wasm wasm-deps wasm-deps-test \
     wasm-core test check check-quick lint demo asan ubsan fuzz sweep failures soak bench install clean
 all: $(BIN)/smz $(BIN)/smz-pack $(UNIT_BIN) $(REPLAY_BIN) $(TOOL_BIN) $(READER_HTML) $(WASM)/deps_smoke.js
 
@@ -85,6 +93,7 @@ deps-test: $(BUILD)/.deps-test
 deps-lint: $(BUILD)/.deps-lint
 deps-soak: $(BUILD)/.deps-soak
 deps-bench: $(BUILD)/.deps-bench
+deps-dist: $(BUILD)/.deps-dist
 $(BUILD)/.deps-%: scripts/deps.sh
 	@mkdir -p $(BUILD) && scripts/deps.sh $* && touch $@
 
@@ -95,7 +104,8 @@ DEPS_GOALS_bench := bench
 DEPS_GOALS_soak  := soak
 DEPS_GOALS_test  := test check check-quick asan ubsan fuzz sweep failures
 DEPS_GOALS_build := demo deps
-DEPS_GROUP := $(firstword $(foreach g,bench soak test build,$(if $(filter $(DEPS_GOALS_$(g)),$(MAKECMDGOALS)),$(g))))
+DEPS_GOALS_dist  := dist test-dist
+DEPS_GROUP := $(firstword $(foreach g,bench soak test dist build,$(if $(filter $(DEPS_GOALS_$(g)),$(MAKECMDGOALS)),$(g))))
 $(BUILD)/.libs-ok: | $(if $(DEPS_GROUP),$(BUILD)/.deps-$(DEPS_GROUP))
 	@mkdir -p $(BUILD); missing=""; \
 	for p in $(PKGS) $(GEN_PKGS); do pkg-config --exists $$p 2>/dev/null || missing="$$missing $$p"; done; \
@@ -384,13 +394,35 @@ $(READER_HTML): $(WASM)/smz-core.js scripts/web-build.py server/assets.c \
     $(wildcard web/*.html web/*.js web/*.css)
 	python3 scripts/web-build.py --module $(WASM)/smz-core.js --out $@
 
+# Static smz and smz-pack for linux-amd64 and linux-arm64 in $(DIST)/, with
+# SHA256SUMS (scripts/dist.sh; its work folder is build-dist/).  The browser
+# reader and the generated table are made here first, by this build.
+DIST        ?= dist
+DIST_ARCHES ?= amd64 arm64
+dist: deps-dist $(READER_HTML) $(HANFOLD_INC)
+	scripts/dist.sh $(DIST) $(DIST_ARCHES)
+
+# The static programs at work: tests/dist/smoke.sh for amd64, and for arm64
+# under qemu-user-static (tests/dist/run.sh; .ci/run runs it).
+test-dist: deps-test-dist all dist
+	tests/dist/run.sh $(DIST)
+deps-test-dist: $(BUILD)/.deps-test-dist
+
+# A split archive over 4 GiB on a real FAT32 file system (an image made by
+# mkfs.vfat, written and read with mtools): tests/fat32/run.sh.  Several
+# minutes and 10 GB of disk (skipped, saying so, without them); not in make
+# test.
+test-fat32: deps-fat32 all
+	tests/fat32/run.sh $(BIN)
+deps-fat32: $(BUILD)/.deps-fat32
+
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 755 bin/smz bin/smz-pack $(DESTDIR)$(PREFIX)/bin/
 	install -m 644 man/smz.1 man/smz-pack.1 $(DESTDIR)$(PREFIX)/share/man/man1/
 
 clean:
-	rm -rf build build-asan build-ubsan build-fuzz build-gen bin samples.smz smz-reader.html \
+	rm -rf build build-asan build-ubsan build-fuzz build-gen build-dist dist bin samples.smz smz-reader.html \
 	    $(WASM)/obj $(WASM)/deps $(WASM)/include $(WASM)/*.js $(WASM)/*.html
 
 -include $(LIB_OBJ:.o=.d) $(PACK_OBJ:.o=.d) $(READER_OBJ:.o=.d) $(WEB_OBJ:.o=.d) $(WASM_OBJ:.o=.d)

@@ -20,6 +20,7 @@ int cmd_keygen(int argc, char **argv);
 int cmd_split(int argc, char **argv);
 int cmd_join(int argc, char **argv);
 int cmd_upgrade(int argc, char **argv);
+int cmd_stick(int argc, char **argv);
 int cmd_reader_html(int argc, char **argv);
 
 /* Exit statuses: the one rule of every smz command and smz-pack (smz(1),

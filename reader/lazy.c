@@ -7,7 +7,12 @@
  * that they agree) and calls the real one through dlsym; bin/smz is linked
  * without the three libraries (Makefile), smz-pack and the tests with them.
  * A library that cannot be loaded ends the process with a message: it is a
- * dependency of the package, so that only happens on a broken installation. */
+ * dependency of the package, so that only happens on a broken installation.
+ *
+ * The static programs of `make dist` (SMZ_STATIC, scripts/dist.sh) link the
+ * three libraries in and load nothing: there this file is empty, and the
+ * callers reach the real functions directly. */
+#ifndef SMZ_STATIC
 #include <archive.h>
 #include <archive_entry.h>
 #include <civetweb.h>
@@ -164,3 +169,7 @@ LAZY_FN(civetweb, struct mg_context *, mg_start,
 LAZY_VOID(civetweb, mg_stop, (struct mg_context * c), (c))
 LAZY_FN(civetweb, int, mg_write, (struct mg_connection * c, const void *b, size_t n), (c, b, n))
 LAZY_FN(civetweb, const char *, mg_version, (void), ())
+#else
+/* ISO C wants a declaration in every translation unit. */
+typedef int smz_lazy_static_;
+#endif /* SMZ_STATIC */

@@ -32,6 +32,7 @@ static const struct {
     {"split", cmd_split, "cut an archive into parts NAME.smz.001, ... (FAT32 sticks)"},
     {"join", cmd_join, "put a split archive back into one file"},
     {"upgrade", cmd_upgrade, "rewrite an archive in the current format version"},
+    {"stick", cmd_stick, "lay out a stick: archives, programs, browser reader, START.html"},
     {"reader-html", cmd_reader_html, "write smz-reader.html, the reader for any web browser"},
 };
 

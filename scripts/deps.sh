@@ -1,13 +1,17 @@
 #!/bin/sh
 # Installs the Debian packages a make target needs, only those missing.
-# Usage: scripts/deps.sh build|test|soak|bench|lint|wasm
+# Usage: scripts/deps.sh build|test|soak|bench|lint|wasm|dist|test-dist|fat32
 # (build, test, soak and bench each include the ones before it; lint is
 # what `make lint` runs: clang-format and shellcheck; wasm is what the
 # WebAssembly build needs: emcc, apt-get source's dpkg-source, Node.js and
 # npm, the archive keyring its private apt checks Debian's index with,
 # python3 for scripts/web-build.py; build includes it, since both programs
 # carry the browser reader; OpenCC and its data are for a generator run at
-# build time, scripts/hanfold_gen.c, which no program links)
+# build time, scripts/hanfold_gen.c, which no program links; dist is what
+# make dist needs beyond build: the arm64 cross compiler and the static
+# archives of libarchive's own libraries (scripts/dist.sh fetches the arm64
+# ones itself); test-dist adds qemu to run the arm64 programs, fat32 the
+# tools that make and fill a FAT32 image)
 set -e
 wasm="emscripten dpkg-dev debian-archive-keyring nodejs npm python3"
 build="gcc make pkg-config libzstd-dev libarchive-dev libsqlite3-dev libcivetweb-dev
@@ -19,10 +23,15 @@ postgresql-doc-15 python3.11-doc manpages-zh tar gzip xz-utils zip unzip libarch
 soak="$test wrk"
 bench="$soak zim-tools kiwix-tools libzim-dev g++ hyperfine time"
 lint="clang-format shellcheck git"
+dist="$build gcc-aarch64-linux-gnu g++-aarch64-linux-gnu libc6-dev-arm64-cross liblz4-dev libacl1-dev
+nettle-dev libicu-dev libbz2-dev liblzma-dev zlib1g-dev file"
+testdist="$dist qemu-user-static curl"
+fat32="$build dosfstools mtools openssl"
 case "${1:-build}" in
   build) want=$build ;; test) want=$test ;; soak) want=$soak ;; bench) want=$bench ;;
-  lint) want=$lint ;; wasm) want=$wasm ;;
-  *) echo "usage: $0 build|test|soak|bench|lint|wasm" >&2; exit 2 ;;
+  lint) want=$lint ;; wasm) want=$wasm ;; dist) want=$dist ;; test-dist) want=$testdist ;;
+  fat32) want=$fat32 ;;
+  *) echo "usage: $0 build|test|soak|bench|lint|wasm|dist|test-dist|fat32" >&2; exit 2 ;;
 esac
 # A name counts as there when an installed package provides it too: Node.js
 # from NodeSource provides (and conflicts with) Debian's npm.

@@ -1,0 +1,96 @@
+# shellcheck shell=bash
+# smz stick (issue 23): the layout (archives, their .minisig, the key, the
+# programs of make dist, smz-reader.html, START.html in English and
+# Chinese, SHA256SUMS that sha256sum -c accepts); --split cuts the big
+# archives and the set reads; the same bytes and times twice; a second run
+# leaves unchanged files alone (same inodes) and updates a changed archive;
+# an archive that no longer needs parts replaces its set; without the
+# programs a clear warning.  (Cutting by itself on FAT32: tests/fat32/.)
+. "$TOP/tests/lib.sh"
+cd "$T" || exit 1
+
+"$SMZ_PACK" "$TOP/samples" -o news.smz --quiet
+"$SMZ" keygen -p me.pub -s me.key -W >/dev/null 2>&1
+"$SMZ_PACK" "$TOP/samples" -o signed.smz --quiet --sign me.key --name signed
+cp "$TOP/samples/samizdat.json" small.json
+# A stand-in for make dist's output: the layout is what counts here.
+mkdir -p dist/linux-amd64 dist/linux-arm64
+for a in amd64 arm64; do
+    for p in smz smz-pack; do printf '#!/bin/sh\necho %s %s\n' "$a" "$p" >"dist/linux-$a/$p"; done
+    chmod +x dist/linux-"$a"/*
+done
+
+"$SMZ" stick out news.smz signed.smz --key me.pub --split 64K --bin dist >stick.out 2>stick.err
+check_eq "smz stick lays out a stick" "$?" 0
+check_eq "... without a warning" "$(cat stick.err)" ""
+for f in news.smz.001 news.smz.002 news.parts signed.smz.001 signed.smz.minisig me.pub smz-reader.html \
+    START.html SHA256SUMS bin/linux-amd64/smz bin/linux-amd64/smz-pack bin/linux-arm64/smz bin/linux-arm64/smz-pack; do
+    check "... with $f" test -s "out/$f"
+done
+check_fails "... and no whole news.smz beside its parts" test -e out/news.smz
+check "the programs are executable" test -x out/bin/linux-arm64/smz
+"$SMZ" reader-html -o reader.html >/dev/null
+check "smz-reader.html is the one smz carries" cmp -s out/smz-reader.html reader.html
+check "every part is at most 64 KiB" test "$(find out -name '*.smz.0*' -size +64k | wc -l)" -eq 0
+check "the split archive reads: smz check" "$SMZ" check out/news.smz.001
+check "... smz cat gives the same bytes as the original" cmp -s <("$SMZ" cat out/news.smz "$("$SMZ" ls news.smz | tail -1)") \
+    <("$SMZ" cat news.smz "$("$SMZ" ls news.smz | tail -1)")
+check "the signed one verifies with the key on the stick" "$SMZ" verify out/signed.smz.001 --key out/me.pub
+check "SHA256SUMS checks out" sh -c 'cd out && sha256sum --quiet -c SHA256SUMS'
+check_grep "... and lists the programs" 'bin/linux-arm64/smz$' out/SHA256SUMS
+check_grep "START.html speaks English" 'lang="en".*' out/START.html
+check_grep "... and Simplified Chinese" 'lang="zh-Hans"' out/START.html
+check_grep "... names the archives" '<li>news.smz</li>' out/START.html
+check_grep "... says Kiwix cannot open .smz but the browser reader can" 'Kiwix cannot open .smz' out/START.html
+check_grep "... and how on a phone" '手机' out/START.html
+check_eq "every file has the fixed time (2000-01-01)" \
+    "$(find out -type f ! -newermt '2000-01-01 00:00:01' | wc -l)" "$(find out -type f | wc -l)"
+check_eq "no temporary file is left" "$(find out -name '*.tmp' | wc -l)" 0
+
+# --- reproducible; a second run writes nothing that is right already ----------
+"$SMZ" stick out2 news.smz signed.smz --key me.pub --split 64K --bin dist >/dev/null 2>&1
+check "a second stick has the same bytes" diff -r out out2
+check_eq "... and the same times" "$(cd out && find . -mindepth 1 -printf '%p %T@\n' | sort)" \
+    "$(cd out2 && find . -mindepth 1 -printf '%p %T@\n' | sort)"
+inodes() { (cd out && stat -c '%i %n' signed.smz.001 signed.smz.002 news.smz.001 smz-reader.html me.pub \
+    bin/linux-amd64/smz | sort -k2); }
+inodes >ino.before
+"$SMZ" stick out news.smz signed.smz --key me.pub --split 64K --bin dist >/dev/null 2>&1
+inodes >ino.again
+check "running it again rewrites nothing (same inodes)" cmp -s ino.before ino.again
+
+"$SMZ_PACK" "$TOP/samples" -o news2.smz --quiet --title "Other news"
+mv news2.smz news.smz
+"$SMZ" stick out news.smz signed.smz --key me.pub --split 64K --bin dist >/dev/null 2>&1
+inodes >ino.after
+# (The new parts' inodes may be the freed old ones': their bytes tell.)
+check "an updated archive leaves the others alone (same inodes)" cmp -s <(grep -v news ino.before) \
+    <(grep -v news ino.after)
+check_grep "... and the stick has the new one" '^Title +Other news' <("$SMZ" info out/news.smz.001)
+check "... byte for byte" cmp -s <(cat out/news.smz.0*) news.smz
+check "... and SHA256SUMS follows" sh -c 'cd out && sha256sum --quiet -c SHA256SUMS'
+
+# Without --split (and not on FAT32) an archive goes whole: its parts go.
+"$SMZ" stick out news.smz --bin dist >/dev/null 2>&1
+check "an archive that needs no parts goes whole" cmp -s out/news.smz news.smz
+check_fails "... and its old parts are gone" test -e out/news.smz.001
+check_fails "... with their manifest" test -e out/news.parts
+
+# START.html opens in the first archive's language.
+"$SMZ_PACK" "$TOP/samples" -o zh.smz --quiet --language zho
+"$SMZ" stick outzh zh.smz --bin dist >/dev/null 2>&1
+check_eq "a Chinese archive's stick speaks Chinese first" "$(grep -o '<section lang="[^"]*"' outzh/START.html | head -1)" \
+    '<section lang="zh-Hans"'
+check_eq "... an English one's English" "$(grep -o '<section lang="[^"]*"' out/START.html | head -1)" '<section lang="en"'
+
+# --- what cannot be done ---------------------------------------------------------
+"$SMZ" stick out3 news.smz --bin nowhere >/dev/null 2>miss.err
+check_eq "without make dist's programs the stick is still made" "$?" 0
+check_grep "... with a warning that says what is missing and what to do" 'no linux-arm64/smz.*make dist' miss.err
+check_fails "a file that is no archive is refused" "$SMZ" stick out4 small.json
+check_fails "... and so is no archive at all" "$SMZ" stick out4
+"$SMZ" split news.smz --size 64K >/dev/null 2>&1
+"$SMZ" stick out4 news.smz.001 >/dev/null 2>part.err
+check_grep "a part of a split archive is refused, saying what to do" 'whole archive.*smz join' part.err
+check_fails "--split takes a size" "$SMZ" stick out4 news.smz --split lots
+done_testing
