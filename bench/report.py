@@ -16,6 +16,8 @@ from collections import defaultdict
 LABEL = {
     "smz": "smz-pack",
     "smz-noindex": "smz-pack --no-index",
+    "smz-v2": "smz-pack --format-version 2",
+    "smz-v2-noindex": "smz-pack --format-version 2 --no-index",
     "zimwriterfs": "zimwriterfs",
     "zimwriterfs-noindex": "zimwriterfs -j",
     "tar-zstd": "tar \\| zstd -19 --long=27",
@@ -152,6 +154,11 @@ def pack_rows(t, d, main_tool, peer_tool):
                       d.get("pack", c, m, "smz-noindex"), LABEL["tar-zstd"], d.get("pack", c, m, "tar-zstd"), m,
                       ("<=", 1.10, False, "≤ 1.10×") if m == "bytes" else None,
                       show=both("smz-noindex", "tar-zstd", m))
+        # format 3 against format 2, the same packer in the same run (issue 22)
+        for ours, older in (("smz", "smz-v2"), ("smz-noindex", "smz-v2-noindex")):
+            for what, m in (("archive size, format 3 vs 2", "bytes"), ("pack wall time, format 3 vs 2", "wall")):
+                t.add("pack", c, what, LABEL[ours], d.get("pack", c, m, ours), LABEL[older],
+                      d.get("pack", c, m, older), m, None, show=both(ours, older, m))
         # the full-text index's share of the archive: (with - without) / with
         if d.has("pack", c, "bytes", "zimwriterfs") and d.has("pack", c, "bytes", "zimwriterfs-noindex"):
             zs = diff_share(d, "pack", c, "zimwriterfs", "zimwriterfs-noindex")
@@ -239,6 +246,9 @@ def read_rows(t, d, main_tool, peer_tool):
               "zimdump show", d.get("read", c, "cat_p50", peer_tool), "ms", ("<=", 5.0, True, "< 5 ms"))
         t.add("read", c, "`smz cat` vs `zimdump show`, p95", "smz cat", d.get("read", c, "cat_p95", main_tool),
               "zimdump show", d.get("read", c, "cat_p95", peer_tool), "ms")
+        t.add("read", c, "`smz cat`, format 3 vs format 2, p50", "format 3", d.get("read", c, "cat_p50", main_tool),
+              "format 2", d.get("read", c, "cat_p50", "smz-v2"), "ms", None,
+              show=d.has("read", c, "cat_p50", "smz-v2"))
         for m, what in (("api_cold_p50", "library API, cold cache, p50"), ("api_cold_p95", "library API, cold cache, p95"),
                         ("api_warm_p50", "library API, warm cache, p50"), ("api_warm_p95", "library API, warm cache, p95")):
             t.add("read", c, what, ours_lib, d.get("read", c, m, main_tool), "libzim", d.get("read", c, m, peer_tool), "ms")

@@ -180,6 +180,9 @@ pack_argv() {
     case $tool in
         smz) PCMD=("$PACK" "$dir" -o "$out" --quiet "${meta[@]}" --illustration "$dir/illustration-48.png" --main-page "$mp") ;;
         smz-noindex) PCMD=("$PACK" "$dir" -o "$out" --quiet --no-index "${meta[@]}" --illustration "$dir/illustration-48.png" --main-page "$mp") ;;
+        # format 2 (issue 22): the same packer writing the version before, side by side
+        smz-v2) PCMD=("$PACK" "$dir" -o "$out" --quiet --format-version 2 "${meta[@]}" --illustration "$dir/illustration-48.png" --main-page "$mp") ;;
+        smz-v2-noindex) PCMD=("$PACK" "$dir" -o "$out" --quiet --format-version 2 --no-index "${meta[@]}" --illustration "$dir/illustration-48.png" --main-page "$mp") ;;
         zimwriterfs) PCMD=(zimwriterfs "${zmeta[@]}" "$dir" "$out") ;;
         zimwriterfs-noindex) PCMD=(zimwriterfs -j "${zmeta[@]}" "$dir" "$out") ;;
         tar-zstd) PCMD=(sh -c 'tar --sort=name -C "$1" -cf - . | zstd -19 --long=27 -T0 -q -f -o "$2"' sh "$dir" "$out") ;;
@@ -236,8 +239,8 @@ start_server() {
 # ---------------------------------------------------------------- pack
 if want pack; then
     section pack
-    TOOLS="smz-noindex zimwriterfs zimwriterfs-noindex tar-zstd"
-    [ "$HAVE_INDEX" = 1 ] && TOOLS="smz $TOOLS"
+    TOOLS="smz-noindex zimwriterfs zimwriterfs-noindex tar-zstd smz-v2-noindex"
+    [ "$HAVE_INDEX" = 1 ] && TOOLS="smz $TOOLS smz-v2"
     for c in samples pgdoc pydoc gen-10k; do
         dir=$(corpus "$c")
         for ((r = 1; r <= RUNS; r++)); do
@@ -297,6 +300,10 @@ if want read; then
         if $PY bench/util.py cmdlat "$RAW" 3 1 -- "$SMZ" cat "$a" "{}" <"$W/read-$c.paths" >"$W/kv"; then
             reckv read "$c" "$MAIN" "$W/kv" p50_ms=cat_p50 p95_ms=cat_p95
         else na read "$c" "$MAIN" cat_p50 cat_p95; note read "smz cat failed on $c"; fi
+        if [ "$c" != gen-1M ] && a2=$(ensure smz-v2 "$c") &&
+            $PY bench/util.py cmdlat "$RAW" 3 1 -- "$SMZ" cat "$a2" "{}" <"$W/read-$c.paths" >"$W/kv"; then
+            reckv read "$c" smz-v2 "$W/kv" p50_ms=cat_p50 p95_ms=cat_p95
+        fi
         if $PY bench/util.py cmdlat "$RAW" 3 1 -- zimdump show "--url={}" "$z" <"$W/read-$c.paths" >"$W/kv"; then
             reckv read "$c" "$PEER" "$W/kv" p50_ms=cat_p50 p95_ms=cat_p95
         else na read "$c" "$PEER" cat_p50 cat_p95; note read "zimdump show failed on $c"; fi
