@@ -20,7 +20,7 @@ for a in amd64 arm64; do
     chmod +x dist/linux-"$a"/*
 done
 
-"$SMZ" stick out news.smz signed.smz --key me.pub --split 64K --bin dist >stick.out 2>stick.err
+"$SMZ" stick out news.smz signed.smz --key me.pub --split 16K --bin dist >stick.out 2>stick.err
 check_eq "smz stick lays out a stick" "$?" 0
 check_eq "... without a warning" "$(cat stick.err)" ""
 for f in news.smz.001 news.smz.002 news.parts signed.smz.001 signed.smz.minisig me.pub smz-reader.html \
@@ -48,20 +48,20 @@ check_eq "every file has the fixed time (2000-01-01)" \
 check_eq "no temporary file is left" "$(find out -name '*.tmp' | wc -l)" 0
 
 # --- reproducible; a second run writes nothing that is right already ----------
-"$SMZ" stick out2 news.smz signed.smz --key me.pub --split 64K --bin dist >/dev/null 2>&1
+"$SMZ" stick out2 news.smz signed.smz --key me.pub --split 16K --bin dist >/dev/null 2>&1
 check "a second stick has the same bytes" diff -r out out2
 check_eq "... and the same times" "$(cd out && find . -mindepth 1 -printf '%p %T@\n' | sort)" \
     "$(cd out2 && find . -mindepth 1 -printf '%p %T@\n' | sort)"
 inodes() { (cd out && stat -c '%i %n' signed.smz.001 signed.smz.002 news.smz.001 smz-reader.html me.pub \
     bin/linux-amd64/smz | sort -k2); }
 inodes >ino.before
-"$SMZ" stick out news.smz signed.smz --key me.pub --split 64K --bin dist >/dev/null 2>&1
+"$SMZ" stick out news.smz signed.smz --key me.pub --split 16K --bin dist >/dev/null 2>&1
 inodes >ino.again
 check "running it again rewrites nothing (same inodes)" cmp -s ino.before ino.again
 
 "$SMZ_PACK" "$TOP/samples" -o news2.smz --quiet --title "Other news"
 mv news2.smz news.smz
-"$SMZ" stick out news.smz signed.smz --key me.pub --split 64K --bin dist >/dev/null 2>&1
+"$SMZ" stick out news.smz signed.smz --key me.pub --split 16K --bin dist >/dev/null 2>&1
 inodes >ino.after
 # (The new parts' inodes may be the freed old ones': their bytes tell.)
 check "an updated archive leaves the others alone (same inodes)" cmp -s <(grep -v news ino.before) \
@@ -89,7 +89,7 @@ check_eq "without make dist's programs the stick is still made" "$?" 0
 check_grep "... with a warning that says what is missing and what to do" 'no linux-arm64/smz.*make dist' miss.err
 check_fails "a file that is no archive is refused" "$SMZ" stick out4 small.json
 check_fails "... and so is no archive at all" "$SMZ" stick out4
-"$SMZ" split news.smz --size 64K >/dev/null 2>&1
+"$SMZ" split news.smz --size 16K >/dev/null 2>&1
 "$SMZ" stick out4 news.smz.001 >/dev/null 2>part.err
 check_grep "a part of a split archive is refused, saying what to do" 'whole archive.*smz join' part.err
 check_fails "--split takes a size" "$SMZ" stick out4 news.smz --split lots
