@@ -53,7 +53,7 @@ check_eq "smz extract --format tar.gz (libarchive, linked in) writes them all" \
 
 # --- split, join ------------------------------------------------------------------
 cp s.smz whole.smz
-"$SMZ" split whole.smz --size 64K >/dev/null 2>&1
+"$SMZ" split whole.smz --size 16K >/dev/null 2>&1
 check "smz split cuts it into parts" test -s whole.smz.002
 check_eq "... whose info is the whole's" "$("$SMZ" info whole.smz.001 | grep '^Title')" "$(grep '^Title' info.txt)"
 check "... and whose smz check passes" "$SMZ" check whole.smz.001
