@@ -60,7 +60,7 @@ LIBSRV     := $(BUILD)/libsmzsrv.a
 
 .PHONY: all pot deps deps-test deps-lint deps-soak deps-bench deps-wasm wasm wasm-deps wasm-deps-test \
     wasm-core test check check-quick lint demo asan ubsan fuzz sweep failures soak bench install clean
-all: $(BIN)/smz $(BIN)/smz-pack $(UNIT_BIN) $(REPLAY_BIN) $(TOOL_BIN) $(READER_HTML) $(WASM)/deps_smoke.js $(MO)
+all: $(BIN)/smz $(BIN)/smz-pack $(UNIT_BIN) $(REPLAY_BIN) $(TOOL_BIN) $(READER_HTML) $(WASM)/deps_smoke.js
 
 # --version: the version, and the commit the programs are built from
 # (common/version.c; "unknown" outside a git checkout of this tree).  The
@@ -87,6 +87,7 @@ FORCE:
 PO_LANGS := $(patsubst po/%.po,%,$(wildcard po/*.po))
 LOCALEDIR := $(BUILD)/locale
 MO := $(PO_LANGS:%=$(LOCALEDIR)/C/LC_MESSAGES/samizdat-%.mo)
+all: $(MO)
 $(LOCALEDIR)/C/LC_MESSAGES/samizdat-%.mo: po/%.po | $(BUILD)/.libs-ok
 	@mkdir -p $(@D)
 	msgfmt --check -o $@ $<
