@@ -319,6 +319,10 @@ int h_content(req *q, const char *rest, int raw)
                              SMZ_N_("This archive names no main page."));
         } else {
             url_entry(&loc, q->s, a, a->main_page, raw);
+            /* The language a reader picked stays with them into the
+             * archive's first page (its bar). */
+            if (q->lang_keep[0])
+                smz_strbuf_addf(&loc, "?lang=%s", q->lang_keep);
             status = content_redirect(q, a, smz_strbuf_str(&loc));
         }
         goto out;

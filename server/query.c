@@ -668,7 +668,10 @@ static void html_results(smz_strbuf *b, req *q, const search_run *sr, int named,
             smz_strbuf_adds(b, "</bdi> &middot; ");
         }
         if (date[0]) {
-            smz_strbuf_addf(b, "<time datetime=\"%s\">", date);
+            /* In the interface's language and direction, isolated from
+             * the archive's text around it. */
+            smz_strbuf_addf(b, "<time datetime=\"%s\"%s>", date,
+                            smz_ui_lang_at(q->lang)->rtl ? " dir=\"rtl\"" : "");
             smz__ui_date(b, q->lang, date);
             smz_strbuf_adds(b, "</time> &middot; ");
         }

@@ -83,7 +83,9 @@ smz_err smz__article_index_html(const smz_article_ref *items, size_t n, const ch
     if (n)
         qsort(rows, n, sizeof *rows, index_cmp);
 
-    if ((rc = smz__art_clean_line(&title, collection_title ? collection_title : "Index",
+    if ((rc = smz__art_clean_line(&title,
+                                  collection_title ? collection_title
+                                                   : smz_tr(smz__art_ui(lang), "Index"),
                                   SMZ_ARTICLE_MAX_FIELD)) ||
         (rc = smz__art_clean_line(&desc, description, 3 * SMZ_ARTICLE_MAX_FIELD)))
         goto out;
