@@ -584,12 +584,12 @@ static void html_results(smz_strbuf *b, req *q, const search_run *sr, int named,
         smz_strbuf_reset(&y);
         smz_strbuf_adds(&x, "<a href=\"");
         search_url(&x, q, sr, named, sr->dym, 0, plen);
-        smz_strbuf_adds(&x, "\" dir=\"auto\">");
+        smz_strbuf_adds(&x, "\">");
         smz__html_add_clean(&x, sr->dym);
         smz_strbuf_adds(&x, "</a>");
         smz_strbuf_adds(&y, "<a href=\"");
         search_url(&y, q, sr, named, pattern, 0, plen);
-        smz_strbuf_adds(&y, "&amp;fuzzy=0\" dir=\"auto\">");
+        smz_strbuf_adds(&y, "&amp;fuzzy=0\">");
         smz__html_add_clean(&y, pattern);
         smz_strbuf_adds(&y, "</a>");
         smz_strbuf_adds(b, "<p class=\"smz-fix\">");
