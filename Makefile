@@ -23,14 +23,15 @@ LIBS    = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcivetweb -lpthread -l
 LDFLAGS ?= -Wl,--as-needed -Wl,-O1
 # bin/smz starts in about a millisecond: the libraries every command needs are
 # linked in from Debian's static archives (when installed), and libarchive,
-# libxml2 and CivetWeb are loaded by reader/lazy.c on first use.
+# libxml2, CivetWeb and ICU are loaded by reader/lazy.c on first use.
 SMZ_STATIC := $(foreach l,zstd sqlite3 sodium,$(if $(filter /%,$(shell $(CC) -print-file-name=lib$(l).a)),$(l)))
 SMZ_LIBS    = -Wl,-Bstatic $(SMZ_STATIC:%=-l%) -Wl,-Bdynamic \
               $(filter-out $(SMZ_STATIC:%=-l%),$(shell pkg-config --libs libzstd sqlite3 libsodium 2>/dev/null)) \
-              $(shell pkg-config --libs icu-i18n icu-uc 2>/dev/null) -ldl -lpthread -lm
+              -ldl -lpthread -lm
 soname = $(shell objdump -p $$($(CC) -print-file-name=lib$(1).so) 2>/dev/null | awk '$$1 == "SONAME" {print $$2}')
 $(BUILD)/reader/lazy.o: ALL_CFLAGS += -DSMZ_SONAME_ARCHIVE='"$(call soname,archive)"' \
-    -DSMZ_SONAME_XML2='"$(call soname,xml2)"' -DSMZ_SONAME_CIVETWEB='"$(call soname,civetweb)"'
+    -DSMZ_SONAME_XML2='"$(call soname,xml2)"' -DSMZ_SONAME_CIVETWEB='"$(call soname,civetweb)"' \
+    -DSMZ_SONAME_ICU='"$(call soname,icui18n)"'
 
 LIB_SRC    := $(sort $(wildcard lib/*.c lib/*/*.c))
 PACK_SRC   := $(sort $(wildcard packer/*.c common/*.c))
