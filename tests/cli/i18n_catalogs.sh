@@ -28,7 +28,9 @@ check "po/GLOSSARY.md keeps the terms" test -s "$TOP/po/GLOSSARY.md"
 
 # The template is current: make pot's xgettext, run here, finds nothing
 # new; each catalogue holds every message of it.
-flags=$(make -s -C "$TOP" -f Makefile --no-print-directory -p 2>/dev/null | sed -n 's/^XGETTEXT_FLAGS := //p' | head -1)
+# (make -n: the Makefile's flags, printed; nothing is built)
+flags=$(make -s -n -p -C "$TOP" --no-print-directory pot 2>/dev/null | sed -n 's/^XGETTEXT_FLAGS := //p' | head -1)
+check "the Makefile's xgettext flags" test -n "$flags"
 srcs=$(cd "$TOP" && ls server/*.c lib/article/*.c lib/pack/index_page.c reader/*.c packer/*.c common/*.c)
 pot() { # pot DIR OUT: the template of the sources under DIR
     # shellcheck disable=SC2086 # flags and sources are words
