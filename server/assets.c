@@ -125,6 +125,8 @@ static const char srv_css[] =
     ".smz-page #smz-bar{margin:0}\n"
     ".smz-main{max-width:60rem;margin:0 auto;padding:1.25rem 1rem 3rem}\n"
     ".smz-page a{color:var(--accent)}\n"
+    /* Commands, options, paths and keys read left to right in any page. */
+    ".smz-page code{direction:ltr;unicode-bidi:isolate}\n"
     ".smz-head h1,.smz-search h1,.smz-error h1{font-size:1.75rem;line-height:1.25;margin:.6rem 0 .3rem;"
     "font-weight:650}\n"
     ".smz-head p{color:var(--muted);margin:0 0 1.25rem}\n"

@@ -44,6 +44,20 @@ WORDS = {
 ARCHIVE = {"zh-Hans": "zh", "ug": "ug", "fa": "fa", "ru": "ru"}
 RTL = {"ug", "fa"}
 
+# Each <code> (commands, options) read left to right: its first character
+# drawn left of its last, inside a right-to-left paragraph too.
+CODE_ORDER = """(function () {
+  var bad = [];
+  document.querySelectorAll('main code').forEach(function (c) {
+    var t = c.firstChild, r = document.createRange();
+    if (!t || t.length < 2) return;
+    r.setStart(t, 0); r.setEnd(t, 1); var a = r.getBoundingClientRect().left;
+    r.setStart(t, t.length - 1); r.setEnd(t, t.length); var z = r.getBoundingClientRect().left;
+    if (a > z) bad.push(c.textContent);
+  });
+  return bad;
+})()"""
+
 
 def main():
     base, article, out = sys.argv[1], sys.argv[2], sys.argv[3]
@@ -77,6 +91,10 @@ def main():
                 if word:
                     ok(word in m["text"], what + ": its text is in the language (" + word + ")")
                 p.screenshot(os.path.join(out, "i18n-%s-%s.png" % (tag, name)))
+        p.goto(base + "opds?lang=fa")
+        bad = p.eval(CODE_ORDER)
+        ok(bad == [], "fa OPDS page: commands and options read left to right (%s)" % bad)
+        p.screenshot(os.path.join(out, "i18n-fa-opds.png"))
 
 
 run(main)
