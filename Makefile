@@ -7,7 +7,7 @@ DESTDIR ?=
 CC      ?= cc
 BUILD   ?= build
 BIN     ?= bin
-PKGS    := libzstd libarchive sqlite3 libsodium libxml-2.0 libcmark libmagic uchardet
+PKGS    := libzstd libarchive sqlite3 libsodium libxml-2.0 libcmark libmagic uchardet icu-i18n icu-uc
 # Needed at build time only, by a generator (GEN below); no program links it.
 GEN_PKGS := opencc
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wswitch-enum -Wvla
@@ -23,7 +23,7 @@ LIBS    = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcivetweb -lpthread -l
 LDFLAGS ?= -Wl,--as-needed -Wl,-O1
 # bin/smz starts in about a millisecond: the libraries every command needs are
 # linked in from Debian's static archives (when installed), and libarchive,
-# libxml2 and CivetWeb are loaded by reader/lazy.c on first use.
+# libxml2, CivetWeb and ICU are loaded by reader/lazy.c on first use.
 SMZ_STATIC := $(foreach l,zstd sqlite3 sodium,$(if $(filter /%,$(shell $(CC) -print-file-name=lib$(l).a)),$(l)))
 SMZ_LIBS    = -Wl,-Bstatic $(SMZ_STATIC:%=-l%) -Wl,-Bdynamic \
               $(filter-out $(SMZ_STATIC:%=-l%),$(shell pkg-config --libs libzstd sqlite3 libsodium 2>/dev/null)) \
@@ -38,7 +38,8 @@ ALL_CFLAGS += -DSMZ_STATIC $(DIST_CFLAGS)
 endif
 soname = $(shell objdump -p $$($(CC) -print-file-name=lib$(1).so) 2>/dev/null | awk '$$1 == "SONAME" {print $$2}')
 $(BUILD)/reader/lazy.o: ALL_CFLAGS += -DSMZ_SONAME_ARCHIVE='"$(call soname,archive)"' \
-    -DSMZ_SONAME_XML2='"$(call soname,xml2)"' -DSMZ_SONAME_CIVETWEB='"$(call soname,civetweb)"'
+    -DSMZ_SONAME_XML2='"$(call soname,xml2)"' -DSMZ_SONAME_CIVETWEB='"$(call soname,civetweb)"' \
+    -DSMZ_SONAME_ICU='"$(call soname,icui18n)"'
 
 LIB_SRC    := $(sort $(wildcard lib/*.c lib/*/*.c))
 PACK_SRC   := $(sort $(wildcard packer/*.c common/*.c))
@@ -67,7 +68,7 @@ LIBSMZ     := $(BUILD)/libsmz.a
 # The server's objects as a library too, for the fuzz target of its parsers.
 LIBSRV     := $(BUILD)/libsmzsrv.a
 
-.PHONY: all deps deps-test deps-lint deps-soak deps-bench deps-dist dist test-dist deps-test-dist test-fat32 deps-fat32 deps-wasm wasm wasm-deps wasm-deps-test \
+.PHONY: all pot deps deps-test deps-lint deps-soak deps-bench deps-dist dist test-dist deps-test-dist test-fat32 deps-fat32 deps-wasm wasm wasm-deps wasm-deps-test \
     wasm-core test check check-quick lint demo asan ubsan fuzz sweep failures soak bench install clean
 all: $(BIN)/smz $(BIN)/smz-pack $(UNIT_BIN) $(REPLAY_BIN) $(TOOL_BIN) $(READER_HTML) $(WASM)/deps_smoke.js
 
@@ -85,6 +86,31 @@ $(BUILD)/common/version.o: ALL_CFLAGS += -DSMZ_VERSION='"$(SMZ_VERSION)"' \
     -DSMZ_COMMIT="\"$$(cat $(BUILD)/commit.stamp)\""
 .PHONY: FORCE
 FORCE:
+
+# The message catalogues (issue 21, include/smz/i18n.h): po/LANG.po, compiled
+# by msgfmt into $(BUILD)/locale/C/LC_MESSAGES/samizdat-LANG.mo (one text
+# domain per language; never committed).  The programs find them there when
+# run from the tree, in PREFIX/share/samizdat/locale when installed.
+# po/samizdat.pot is xgettext's template of every string marked in the code
+# (`make pot` remakes it; tests/cli/po_complete.sh checks it is current and
+# every catalogue complete).
+PO_LANGS := $(patsubst po/%.po,%,$(wildcard po/*.po))
+LOCALEDIR := $(BUILD)/locale
+MO := $(PO_LANGS:%=$(LOCALEDIR)/C/LC_MESSAGES/samizdat-%.mo)
+all: $(MO)
+$(LOCALEDIR)/C/LC_MESSAGES/samizdat-%.mo: po/%.po | $(BUILD)/.libs-ok
+	@mkdir -p $(@D)
+	msgfmt --check -o $@ $<
+POT_SRC = $(sort $(wildcard server/*.c lib/article/*.c lib/pack/index_page.c reader/*.c packer/*.c common/*.c))
+XGETTEXT_FLAGS := --from-code=UTF-8 --language=C --no-wrap --sort-by-file --add-comments=TRANSLATORS: \
+    --keyword= --keyword=_ --keyword=N_:1,2 --keyword=smz_tr:2 --keyword=smz_ntr:2,3 --keyword=SMZ_N_ \
+    --keyword=TR:2 --keyword=NTR:2,3 --keyword=tr_html:3 --package-name=samizdat --msgid-bugs-address=samizdat
+# smz_strerror's messages (lib/error.c, every string in it) too: the
+# command line prints them.
+pot:
+	LC_ALL=C.UTF-8 xgettext $(XGETTEXT_FLAGS) -o po/samizdat.pot $(POT_SRC)
+	LC_ALL=C.UTF-8 xgettext $(XGETTEXT_FLAGS) --extract-all -j -o po/samizdat.pot lib/error.c
+$(BUILD)/common/i18n.o: ALL_CFLAGS += -DSMZ_BUILD_LOCALEDIR='"$(abspath $(LOCALEDIR))"'
 
 # Installs missing Debian packages (scripts/deps.sh GROUP); the stamp keeps it
 # from running on every make.  Plain `make` installs nothing.
@@ -110,7 +136,7 @@ $(BUILD)/.libs-ok: | $(if $(DEPS_GROUP),$(BUILD)/.deps-$(DEPS_GROUP))
 	@mkdir -p $(BUILD); missing=""; \
 	for p in $(PKGS) $(GEN_PKGS); do pkg-config --exists $$p 2>/dev/null || missing="$$missing $$p"; done; \
 	echo '#include <civetweb.h>' | $(CC) -E -x c - >/dev/null 2>&1 || missing="$$missing civetweb"; \
-	for t in emcc node npm python3 dpkg-source; do command -v $$t >/dev/null || missing="$$missing $$t"; done; \
+	for t in emcc node npm python3 dpkg-source msgfmt xgettext; do command -v $$t >/dev/null || missing="$$missing $$t"; done; \
 	if [ -n "$$missing" ]; then echo "missing libraries:$$missing; run 'make deps' (or: scripts/deps.sh build)" >&2; \
 	    exit 1; fi; touch $@
 
@@ -221,7 +247,7 @@ WASM_LIB_SRC := lib/cache.c lib/error.c lib/format.c lib/reader.c lib/split.c \
     $(addprefix lib/sign/,archive.c keys.c minisign.c util.c) \
     $(addprefix lib/search/,fuzzy.c hanfold.c match.c query.c rank.c register.c search.c titlematch.c \
         tokenizer.c) \
-    $(addprefix lib/text/,ascii.c charset.c date.c entry_text.c escape.c html.c json.c lang.c size.c url.c utf8.c) \
+    lib/i18n/i18n.c $(addprefix lib/text/,ascii.c charset.c date.c entry_text.c escape.c html.c json.c lang.c size.c url.c utf8.c) \
     lib/util/file.c lib/util/strbuf.c
 WASM_SRC   := $(WASM_LIB_SRC) $(filter-out server/server.c,$(SRV_SRC)) $(WEB_SRC)
 WASM_OBJ   := $(WASM_SRC:%.c=$(WASM)/obj/%.o)
@@ -420,6 +446,8 @@ install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 755 bin/smz bin/smz-pack $(DESTDIR)$(PREFIX)/bin/
 	install -m 644 man/smz.1 man/smz-pack.1 $(DESTDIR)$(PREFIX)/share/man/man1/
+	install -d $(DESTDIR)$(PREFIX)/share/samizdat/locale/C/LC_MESSAGES
+	install -m 644 $(MO) $(DESTDIR)$(PREFIX)/share/samizdat/locale/C/LC_MESSAGES/
 
 clean:
 	rm -rf build build-asan build-ubsan build-fuzz build-gen build-dist dist bin samples.smz smz-reader.html \

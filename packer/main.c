@@ -26,6 +26,7 @@
 #include "smz/util.h"
 #include "smz/writer.h"
 #include "smz/split.h"
+#include "../common/i18n.h"
 #include "../common/password.h"
 #include "../common/reader_html.h"
 #include "../common/version.h"
@@ -144,7 +145,9 @@ static void put_escaped(const char *pre, const char *msg)
 static void on_warn(void *ctx, const char *msg)
 {
     ui *u = ctx;
-    put_escaped(u->show && !u->lines ? "\r\033[Kwarning: " : "warning: ", msg);
+    char pre[128];
+    snprintf(pre, sizeof pre, "%s%s", u->show && !u->lines ? "\r\033[K" : "", _("warning: "));
+    put_escaped(pre, msg);
 }
 
 /* S seconds as a person reads them: "8 s", "3 min 20 s", "1 h 05 min". */
@@ -152,11 +155,11 @@ static const char *dur(double s, char out[32])
 {
     long v = s > 0 ? (long)(s + 0.5) : 0;
     if (v < 60)
-        snprintf(out, 32, "%ld s", v);
+        snprintf(out, 32, _("%ld s"), v);
     else if (v < 3600)
-        snprintf(out, 32, "%ld min %02ld s", v / 60, v % 60);
+        snprintf(out, 32, _("%ld min %02ld s"), v / 60, v % 60);
     else
-        snprintf(out, 32, "%ld h %02ld min", v / 3600, v % 3600 / 60);
+        snprintf(out, 32, _("%ld h %02ld min"), v / 3600, v % 3600 / 60);
     return out;
 }
 
@@ -167,11 +170,11 @@ static void left_text(char *out, size_t n, double left)
 {
     char d[32];
     if (isnan(left))
-        snprintf(out, n, "estimating the time left");
+        snprintf(out, n, "%s", _("estimating the time left"));
     else if (left > 0)
-        snprintf(out, n, "about %s left", dur(ceil(left), d));
+        snprintf(out, n, _("about %s left"), dur(ceil(left), d));
     else
-        snprintf(out, n, "taking longer than estimated");
+        snprintf(out, n, "%s", _("taking longer than estimated"));
 }
 
 static void on_progress(void *ctx, const smz_progress *p)
@@ -211,38 +214,40 @@ static void on_progress(void *ctx, const smz_progress *p)
             double tc = crate > 0 ? (all - done) / crate - (t - u->compressed_at) : NAN;
             left_text(left, sizeof left, isnan(tr) || isnan(tc) ? NAN : tr > tc ? tr : tc);
             snprintf(line, sizeof line,
-                     "reading files: %llu of %llu files, %.1f of %.1f MB; %.1f MB compressed; %s",
+                     _("reading files: %llu of %llu files, %.1f of %.1f MB; %.1f MB compressed; %s"),
                      (unsigned long long)p->entries, (unsigned long long)u->total_files, in / 1e6,
                      (double)u->total_bytes / 1e6, done / 1e6, left);
         } else
-            snprintf(line, sizeof line, "reading files: %llu files, %.1f MB; %.1f MB compressed",
+            snprintf(line, sizeof line, _("reading files: %llu files, %.1f MB; %.1f MB compressed"),
                      (unsigned long long)p->entries, in / 1e6, done / 1e6);
         break;
     }
     case SMZ_PHASE_COMPRESSING: {
         left_text(left, sizeof left, crate > 0 ? (in - done) / crate - (t - u->compressed_at) : NAN);
         if (done >= in)
-            snprintf(left, sizeof left, "writing what is left");
+            snprintf(left, sizeof left, "%s", _("writing what is left"));
         /* The time in this phase moves even while one long cluster
          * compresses with nothing yet to count. */
         char rate[48] = "";
         if (crate > 0)
             snprintf(rate, sizeof rate, " (%.1f MB/s)", crate / 1e6);
-        snprintf(line, sizeof line, "compressing: %.1f of %.1f MB compressed%s; %s; %s so far",
+        snprintf(line, sizeof line, _("compressing: %.1f of %.1f MB compressed%s; %s; %s so far"),
                  done / 1e6, in / 1e6, rate, left, dur(t - u->phase_at, d));
         break;
     }
     case SMZ_PHASE_INDEXING:
-        snprintf(line, sizeof line, "building the search index: %.1f MB compressed; %s so far",
+        snprintf(line, sizeof line, _("building the search index: %.1f MB compressed; %s so far"),
                  done / 1e6, dur(t - u->phase_at, d));
         break;
     case SMZ_PHASE_WRITING:
-        snprintf(line, sizeof line, "writing the archive (compacting, digest): %s so far",
+        snprintf(line, sizeof line, _("writing the archive (compacting, digest): %s so far"),
                  dur(t - u->phase_at, d));
         break;
-    case SMZ_PHASE_SIGNING: snprintf(line, sizeof line, "signing"); break;
+    case SMZ_PHASE_SIGNING: snprintf(line, sizeof line, "%s", _("signing")); break;
     case SMZ_PHASE_DONE:
-        snprintf(line, sizeof line, "done: %llu entries, %.1f MB compressed in %s",
+        snprintf(line, sizeof line,
+                 N_("done: %llu entry, %.1f MB compressed in %s",
+                    "done: %llu entries, %.1f MB compressed in %s", (unsigned long)p->entries),
                  (unsigned long long)p->entries, done / 1e6, dur(t, d));
         break;
     }
@@ -259,10 +264,17 @@ static void summary(FILE *f, const char *pre, const char *out, const smz_writer_
     smz_size_text(st->input_bytes, in);
     smz_size_text(st->archive_bytes, arc);
     if (st->redirects)
-        snprintf(redir, sizeof redir, " and %llu redirect%s", (unsigned long long)st->redirects,
-                 st->redirects == 1 ? "" : "s");
-    fprintf(f, "%s%s: %llu entr%s%s, %s of content in an archive of %s", pre, out,
-            (unsigned long long)st->entries, st->entries == 1 ? "y" : "ies", redir, in, arc);
+        snprintf(redir, sizeof redir,
+                 N_(" and %llu redirect", " and %llu redirects", (unsigned long)st->redirects),
+                 (unsigned long long)st->redirects);
+    fputs(pre, f);
+    /* TRANSLATORS: %1$s the archive, %2$llu how many entries, %3$s " and N redirects" or nothing,
+     * %4$s the content's size, %5$s the archive's. */
+    fprintf(f,
+            N_("%1$s: %2$llu entry%3$s, %4$s of content in an archive of %5$s",
+               "%1$s: %2$llu entries%3$s, %4$s of content in an archive of %5$s",
+               (unsigned long)st->entries),
+            out, (unsigned long long)st->entries, redir, in, arc);
     if (st->archive_bytes > st->input_bytes) {
         /* The overhead is what is not the compressed content: SQLite's
          * tables and pages, the search index, the metadata and icon. */
@@ -272,12 +284,12 @@ static void summary(FILE *f, const char *pre, const char *out, const smz_writer_
         char packed[SMZ_SIZE_TEXT];
         smz_size_text(st->cluster_bytes, packed);
         fprintf(f,
-                ", made in %s.\nThe archive is larger than its content: the content compresses to "
-                "%s, and every archive carries about %s more (its tables, search index, metadata and "
-                "icon), which only a small collection notices.\n",
+                _(", made in %s.\nThe archive is larger than its content: the content compresses to "
+                  "%s, and every archive carries about %s more (its tables, search index, metadata and "
+                  "icon), which only a small collection notices.\n"),
                 dur(secs, d), packed, smz_size_text(over_bytes, over));
     } else
-        fprintf(f, " (%.0f%% of its size), made in %s.\n",
+        fprintf(f, _(" (%.0f%% of its size), made in %s.\n"),
                 ceil(100.0 * (double)st->archive_bytes /
                      (double)(st->input_bytes ? st->input_bytes : 1)),
                 dur(secs, d));
@@ -684,6 +696,7 @@ int main(int argc, char **argv)
     int with_reader = 0;
     char wpath[4200]; /* what the writer writes: OUT, or the whole archive to cut */
 
+    i18n_setup();    /* before threads: it sets LC_MESSAGES and the catalogues' bindings */
     xmlInitParser(); /* once, before threads: its first-time setup is not thread-safe */
     /* Archive member names are UTF-8; libarchive converts through the locale. */
     if (!setlocale(LC_CTYPE, "C.UTF-8"))

@@ -1,6 +1,7 @@
 /* Shared helpers of the smz front-end (see cli.h). */
 #include <stdlib.h>
 #include <string.h>
+#include "../common/i18n.h"
 #include "cli.h"
 #include "smz/util.h"
 
@@ -17,7 +18,7 @@ smz_reader *cli_open_rc(const char *path, smz_cache *cache, smz_err *rcp)
         *rcp = rc;
     if (rc == SMZ_OK)
         return r;
-    fprintf(stderr, "smz: %s\n", cli_t(r ? smz_reader_errmsg(r) : smz_strerror(rc)));
+    fprintf(stderr, "smz: %s\n", cli_t(r ? smz_reader_errmsg(r) : _(smz_strerror(rc))));
     smz_reader_close(r);
     return NULL;
 }
@@ -37,13 +38,13 @@ int cli_open_check_status(smz_err rc)
 void cli_fail(const char *cmd, smz_reader *r, smz_err rc)
 {
     const char *m = r ? smz_reader_errmsg(r) : "";
-    fprintf(stderr, "smz %s: %s\n", cmd, cli_t(m && *m ? m : smz_strerror(rc)));
+    fprintf(stderr, "smz %s: %s\n", cmd, cli_t(m && *m ? m : _(smz_strerror(rc))));
 }
 
 void cli_skip_warn(void *cmd, const char *path, const char *message)
 {
     (void)path; /* the message names it */
-    fprintf(stderr, "smz %s: skipped a malformed entry: %s\n", (const char *)cmd, cli_t(message));
+    fprintf(stderr, _("smz %s: skipped a malformed entry: %s\n"), (const char *)cmd, cli_t(message));
 }
 
 void cli_debug_decodes(const smz_reader *r)

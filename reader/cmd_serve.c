@@ -18,6 +18,7 @@
 #include <time.h>
 #include "../server/server.h"
 #include <unistd.h>
+#include "../common/i18n.h"
 #include "cli.h"
 
 #define STR_(x) #x
@@ -46,6 +47,9 @@ static const char usage_text[] =
     "  --log FILE        access log in Common Log Format ('-': standard output)\n"
     "  --trust KEY.pub   a trusted signing key, or a file of them (repeatable): the\n"
     "                    library shows which archives a trusted key signed, checked\n"
+    "  --language TAG    the pages' language when the browser asks for none of ours\n"
+    "                    (default en): en zh-Hans zh-Hant ug bo fa ar ru tr vi my es fr;\n"
+    "                    a reader picks another with ?lang=TAG or the pages' menu\n"
     "Stops on Ctrl-C (SIGINT) or SIGTERM (at once on a second one).\n";
 
 /* CTX counts the warnings (an archive that cannot be opened is one). */
@@ -120,6 +124,7 @@ int cmd_serve(int argc, char **argv)
     size_t warnings = 0;
     o.warn = warn;
     o.ctx = &warnings;
+    o.languages = i18n_available();
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v = NULL;
         if (cli_is_help(a)) {
@@ -175,6 +180,8 @@ int cmd_serve(int argc, char **argv)
             o.address = v;
         } else if (!strcmp(opt, "--url-root")) {
             o.url_root = v;
+        } else if (!strcmp(opt, "--language")) {
+            o.language = v;
         } else if (!strcmp(opt, "--log")) {
             o.log_path = v;
         } else if (!strcmp(opt, "--trust")) {

@@ -1,16 +1,20 @@
-/* Loads libarchive, libxml2 and CivetWeb when a command first calls them,
+/* Loads libarchive, libxml2, CivetWeb and ICU when a command first calls them,
  * not when smz starts.  `smz cat` needs none of them, but loading and
  * relocating them (libxml2 brings ICU and libstdc++; Debian links them with
  * BIND_NOW) cost more than the rest of its work: about 3 ms of 4 before the
  * first line of main.  Each function smz uses is defined here under its
  * own name with the prototype from the library's header (the compiler checks
  * that they agree) and calls the real one through dlsym; bin/smz is linked
- * without the three libraries (Makefile), smz-pack and the tests with them.
+ * without these libraries (Makefile), smz-pack and the tests with them.
+ * ICU (numbers, dates and language names in the server's pages, lib/i18n)
+ * names its functions with its version (unum_open is unum_open_72): the
+ * header's macros rename our definitions the same way, and the name looked
+ * up is the renamed one. 
  * A library that cannot be loaded ends the process with a message: it is a
  * dependency of the package, so that only happens on a broken installation.
  *
  * The static programs of `make dist` (SMZ_STATIC, scripts/dist.sh) link the
- * three libraries in and load nothing: there this file is empty, and the
+ * libraries in and load nothing: there this file is empty, and the
  * callers reach the real functions directly. */
 #ifndef SMZ_STATIC
 #include <archive.h>
@@ -27,6 +31,11 @@
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <unicode/udat.h>
+#include <unicode/udatpg.h>
+#include <unicode/uloc.h>
+#include <unicode/unum.h>
+#include <unicode/ustring.h>
 
 /* The libraries' sonames, from the build machine's development links. */
 #ifndef SMZ_SONAME_ARCHIVE
@@ -42,6 +51,9 @@ typedef struct lazy_lib {
 static lazy_lib lib_archive = {SMZ_SONAME_ARCHIVE, PTHREAD_ONCE_INIT, NULL};
 static lazy_lib lib_xml = {SMZ_SONAME_XML2, PTHREAD_ONCE_INIT, NULL};
 static lazy_lib lib_civetweb = {SMZ_SONAME_CIVETWEB, PTHREAD_ONCE_INIT, NULL};
+/* libicui18n; dlsym on its handle finds libicuuc's functions too (its
+ * dependency). */
+static lazy_lib lib_icu = {SMZ_SONAME_ICU, PTHREAD_ONCE_INIT, NULL};
 
 static void load_archive(void)
 {
@@ -62,6 +74,11 @@ static void load_civetweb(void)
     lib_civetweb.handle = dlopen(lib_civetweb.soname, RTLD_NOW | RTLD_LOCAL);
 }
 
+static void load_icu(void)
+{
+    lib_icu.handle = dlopen(lib_icu.soname, RTLD_NOW | RTLD_LOCAL);
+}
+
 static void *lazy_sym(lazy_lib *lib, void (*load)(void), const char *name)
 {
     pthread_once(&lib->once, load);
@@ -74,13 +91,16 @@ static void *lazy_sym(lazy_lib *lib, void (*load)(void), const char *name)
     return p;
 }
 
+/* NAME as a string after its macros (ICU's version suffix) are applied. */
+#define LAZY_STR_(x) #x
+#define LAZY_STR(x) LAZY_STR_(x)
 /* The first caller loads the library under pthread_once; each function's
  * address is then looked up once and kept in fn_. */
 #define LAZY_RESOLVE(lib, name)                                                                         \
     static _Atomic(fn_t) fn_;                                                                           \
     fn_t real_ = atomic_load_explicit(&fn_, memory_order_acquire);                                      \
     if (!real_) {                                                                                       \
-        real_ = (fn_t)lazy_sym(&lib_##lib, load_##lib, #name);                                          \
+        real_ = (fn_t)lazy_sym(&lib_##lib, load_##lib, LAZY_STR(name));                                 \
         atomic_store_explicit(&fn_, real_, memory_order_release);                                       \
     }
 #define LAZY_FN(lib, ret, name, params, args)                                                           \
@@ -169,6 +189,38 @@ LAZY_FN(civetweb, struct mg_context *, mg_start,
 LAZY_VOID(civetweb, mg_stop, (struct mg_context * c), (c))
 LAZY_FN(civetweb, int, mg_write, (struct mg_connection * c, const void *b, size_t n), (c, b, n))
 LAZY_FN(civetweb, const char *, mg_version, (void), ())
+
+/* ICU: the server's numbers, dates and language names (lib/i18n/i18n.c). */
+LAZY_FN(icu, UNumberFormat *, unum_open,
+        (UNumberFormatStyle s, const UChar *p, int32_t n, const char *l, UParseError *e, UErrorCode *st),
+        (s, p, n, l, e, st))
+LAZY_VOID(icu, unum_close, (UNumberFormat * f), (f))
+LAZY_FN(icu, int32_t, unum_formatInt64,
+        (const UNumberFormat *f, int64_t v, UChar *r, int32_t n, UFieldPosition *p, UErrorCode *st),
+        (f, v, r, n, p, st))
+LAZY_FN(icu, int32_t, unum_formatDouble,
+        (const UNumberFormat *f, double v, UChar *r, int32_t n, UFieldPosition *p, UErrorCode *st),
+        (f, v, r, n, p, st))
+LAZY_VOID(icu, unum_setAttribute, (UNumberFormat * f, UNumberFormatAttribute a, int32_t v), (f, a, v))
+LAZY_FN(icu, UDateFormat *, udat_open,
+        (UDateFormatStyle t, UDateFormatStyle d, const char *l, const UChar *z, int32_t zn,
+         const UChar *p, int32_t pn, UErrorCode *st),
+        (t, d, l, z, zn, p, pn, st))
+LAZY_VOID(icu, udat_close, (UDateFormat * f), (f))
+LAZY_FN(icu, int32_t, udat_format,
+        (const UDateFormat *f, UDate d, UChar *r, int32_t n, UFieldPosition *p, UErrorCode *st),
+        (f, d, r, n, p, st))
+LAZY_FN(icu, UDateTimePatternGenerator *, udatpg_open, (const char *l, UErrorCode *st), (l, st))
+LAZY_VOID(icu, udatpg_close, (UDateTimePatternGenerator * g), (g))
+LAZY_FN(icu, int32_t, udatpg_getBestPattern,
+        (UDateTimePatternGenerator * g, const UChar *s, int32_t sn, UChar *p, int32_t pn,
+         UErrorCode *st),
+        (g, s, sn, p, pn, st))
+LAZY_FN(icu, char *, u_strToUTF8,
+        (char *d, int32_t dn, int32_t *n, const UChar *s, int32_t sn, UErrorCode *st),
+        (d, dn, n, s, sn, st))
+LAZY_FN(icu, int32_t, uloc_getDisplayLanguage,
+        (const char *l, const char *in, UChar *r, int32_t n, UErrorCode *st), (l, in, r, n, st))
 #else
 /* ISO C wants a declaration in every translation unit. */
 typedef int smz_lazy_static_;

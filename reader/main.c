@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <zstd.h>
+#include "../common/i18n.h"
 #include "../common/version.h"
 #include "cli.h"
 
@@ -62,6 +63,7 @@ static void usage(FILE *f)
 
 int main(int argc, char **argv)
 {
+    i18n_setup();
     if (argc < 2) {
         usage(stderr);
         return 2;
@@ -79,13 +81,13 @@ int main(int argc, char **argv)
             int rc = commands[i].fn(argc - 1, argv + 1);
             if (cli_output_lost() && rc != 130) {
                 fflush(stdout);
-                fprintf(stderr, "smz %s: out of memory: part of the output could not be written\n",
+                fprintf(stderr, _("smz %s: out of memory: part of the output could not be written\n"),
                         argv[1]);
                 return 2;
             }
             return rc;
         }
-    fprintf(stderr, "smz: unknown command '%s'\n", argv[1]);
+    fprintf(stderr, _("smz: unknown command '%s'\n"), argv[1]);
     usage(stderr);
     return 2;
 }

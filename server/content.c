@@ -123,7 +123,8 @@ static int send_ranged(req *q, resp *r, uint64_t size, srv_read_fn read, srv_str
          * block, one send, and the reader is free before the client takes
          * it. */
         if (http_send_read(q, r, off, (size_t)len, read, ctx) == -2)
-            return h_error(q, 500, NULL, "This page cannot be read", "Reading it failed.");
+            return h_error(q, 500, NULL, SMZ_N_("This page cannot be read"),
+                           SMZ_N_("Reading it failed."));
         return r->status;
     }
     if (!q->head && streaming)
@@ -239,22 +240,23 @@ static int serve_entry(req *q, archive *a, smz_reader *r, const smz_entry *e, in
     if (http_sent_304(q, &rs))
         return 304;
     size_t bar_len = 0;
-    const char *bar = page_bar_injected(q->s, a, &bar_len);
+    const char *bar = page_bar_injected(q, a, &bar_len);
     if (!bar)
-        return h_error(q, 500, a, "Out of memory", "The page could not be prepared.");
+        return h_error(q, 500, a, SMZ_N_("Out of memory"), SMZ_N_("The page could not be prepared."));
     /* Where the bar goes is nearly always in the first few KiB: found there,
      * the page is read straight into the send buffer around the bar. */
     unsigned char head[SRV_BAR_LOOK];
     size_t hn = e->size < sizeof head ? (size_t)e->size : sizeof head;
     if (smz_reader_read_range(r, e, 0, head, hn) != SMZ_OK)
-        return h_error(q, 500, a, "This page cannot be read", "Reading it failed.");
+        return h_error(q, 500, a, SMZ_N_("This page cannot be read"), SMZ_N_("Reading it failed."));
     long at = page_bar_at(head, hn);
     if (hn == e->size || (at >= 0 && (size_t)at + SRV_BAR_MARGIN < hn)) {
         injected_src is = {r, e, bar, bar_len, at};
         size_t total = (size_t)e->size + (at >= 0 ? bar_len : 0);
         if (total <= SRV_ONE_WRITE) {
             if (http_send_read(q, &rs, 0, total, read_injected, &is) == -2)
-                return h_error(q, 500, a, "This page cannot be read", "Reading it failed.");
+                return h_error(q, 500, a, SMZ_N_("This page cannot be read"),
+                               SMZ_N_("Reading it failed."));
             return 200;
         }
     }
@@ -264,7 +266,7 @@ static int serve_entry(req *q, archive *a, smz_reader *r, const smz_entry *e, in
     size_t len = 0;
     smz_err rc = smz_reader_read(r, e, SRV_MAX_INJECT, &data, &len);
     if (rc != SMZ_OK)
-        return h_error(q, 500, a, "This page cannot be read", smz_strerror(rc));
+        return h_error(q, 500, a, SMZ_N_("This page cannot be read"), smz_strerror(rc));
     at = page_bar_at(data, len);
     srv_part parts[3] = {{data, len}, {NULL, 0}, {NULL, 0}};
     size_t np = 1;
@@ -297,12 +299,13 @@ int h_content(req *q, const char *rest, int raw)
     size_t nl = strcspn(rest, "/");
     archive *a = reg_find(&q->s->reg, rest, nl);
     if (!a)
-        return h_missing(q, NULL, "No such archive", "The library has no archive by that name.",
-                         rest + nl);
+        return h_missing(q, NULL, SMZ_N_("No such archive"),
+                         SMZ_N_("The library has no archive by that name."), rest + nl);
     const char *path = rest + nl;
     if (raw) {
         if (strncmp(path, "/content/", 9))
-            return h_error(q, 404, a, "Not found", "Raw entries are at /raw/NAME/content/PATH.");
+            return h_error(q, 404, a, SMZ_N_("Not found"),
+                           SMZ_N_("Raw entries are at /raw/NAME/content/PATH."));
         path += 9;
     } else if (*path == '/') {
         path++;
@@ -312,9 +315,14 @@ int h_content(req *q, const char *rest, int raw)
     int status;
     if (!*path) {
         if (!a->main_page || !a->main_page[0]) {
-            status = h_error(q, 404, a, "No main page", "This archive names no main page.");
+            status = h_error(q, 404, a, SMZ_N_("No main page"),
+                             SMZ_N_("This archive names no main page."));
         } else {
             url_entry(&loc, q->s, a, a->main_page, raw);
+            /* The language a reader picked stays with them into the
+             * archive's first page (its bar). */
+            if (q->lang_keep[0])
+                smz_strbuf_addf(&loc, "?lang=%s", q->lang_keep);
             status = content_redirect(q, a, smz_strbuf_str(&loc));
         }
         goto out;
@@ -327,11 +335,12 @@ int h_content(req *q, const char *rest, int raw)
     smz_entry *e = NULL;
     smz_err rc = strlen(path) > SMZ_MAX_PATH ? SMZ_E_NOTFOUND : smz_reader_find(r, path, &e);
     if (rc == SMZ_E_NOTFOUND) {
-        status = h_missing(q, a, "Not found", "This archive has no such page.", path);
+        status = h_missing(q, a, SMZ_N_("Not found"), SMZ_N_("This archive has no such page."), path);
     } else if (rc != SMZ_OK) {
-        status = h_error(q, 500, a, "This page cannot be read", smz_strerror(rc));
+        status = h_error(q, 500, a, SMZ_N_("This page cannot be read"), smz_strerror(rc));
     } else if (e->redirect && !smz_path_valid(e->redirect)) {
-        status = h_error(q, 500, a, "This page cannot be read", "It redirects to an invalid path.");
+        status = h_error(q, 500, a, SMZ_N_("This page cannot be read"),
+                         SMZ_N_("It redirects to an invalid path."));
     } else if (e->redirect) {
         url_entry(&loc, q->s, a, e->redirect, raw);
         status = content_redirect(q, a, smz_strbuf_str(&loc));
@@ -389,7 +398,8 @@ static int download_set(req *q, archive *a, const char *disp)
     int status;
     if (smz_split_open(a->path, &set) != SMZ_OK ||
         snprintf(first, sizeof first, "%s.001", a->path) >= (int)sizeof first || stat(first, &st) != 0) {
-        status = h_error(q, 500, a, "The archive cannot be read", "A part is missing or damaged.");
+        status = h_error(q, 500, a, SMZ_N_("The archive cannot be read"),
+                         SMZ_N_("A part is missing or damaged."));
     } else {
         snprintf(tag, sizeof tag, "-%u", smz_split_parts(set));
         status = send_download(q, "application/x-smz", disp, smz_split_size(set), &st, tag, read_set,
@@ -422,12 +432,15 @@ static int download_part(req *q, archive *a, unsigned k)
     char name[4200], tag[16], disp[SRV_NAME_MAX + 64];
     int status;
     if (!a->parts || !smz_split_is_set(a->path) || k > a->parts)
-        return h_error(q, 404, a, "No such part", "This archive has no part by that number.");
+        return h_error(q, 404, a, SMZ_N_("No such part"),
+                       SMZ_N_("This archive has no part by that number."));
     if (smz_split_open(a->path, &set) != SMZ_OK ||
         snprintf(name, sizeof name, "%s.%03u", a->path, k) >= (int)sizeof name || stat(name, &st) != 0) {
-        status = h_error(q, 500, a, "The archive cannot be read", "A part is missing or damaged.");
+        status = h_error(q, 500, a, SMZ_N_("The archive cannot be read"),
+                         SMZ_N_("A part is missing or damaged."));
     } else if (k > smz_split_parts(set)) { /* split again since the library was read */
-        status = h_error(q, 404, a, "No such part", "This archive has no part by that number.");
+        status = h_error(q, 404, a, SMZ_N_("No such part"),
+                         SMZ_N_("This archive has no part by that number."));
     } else {
         unsigned n = smz_split_parts(set);
         uint64_t p = smz_split_part_size(set);
@@ -454,10 +467,12 @@ static int download_manifest(req *q, archive *a)
         fd = smz_file_open(name, 0, &st, NULL);
     free(name);
     if (fd < 0)
-        return h_error(q, 404, a, "No manifest", "This archive has no manifest of its parts.");
+        return h_error(q, 404, a, SMZ_N_("No manifest"),
+                       SMZ_N_("This archive has no manifest of its parts."));
     if (st.st_size > SMZ_PARTS_FILE_MAX) {
         close(fd);
-        return h_error(q, 500, a, "The manifest cannot be read", "It is larger than a manifest can be.");
+        return h_error(q, 500, a, SMZ_N_("The manifest cannot be read"),
+                       SMZ_N_("It is larger than a manifest can be."));
     }
     snprintf(disp, sizeof disp, "inline; filename=\"%s.parts\"", a->name);
     int status = send_download(q, "text/plain; charset=utf-8", disp, (uint64_t)st.st_size, &st, "-m",
@@ -479,7 +494,8 @@ int h_download(req *q, const char *rest)
     if (a && k)
         return download_part(q, a, k);
     if (!a)
-        return h_error(q, 404, NULL, "No such archive", "The library has no archive by that name.");
+        return h_error(q, 404, NULL, SMZ_N_("No such archive"),
+                       SMZ_N_("The library has no archive by that name."));
     char disp[SRV_NAME_MAX + 64];
     snprintf(disp, sizeof disp, "attachment; filename=\"%s.smz\"", a->name);
     if (smz_split_is_set(a->path))
@@ -487,7 +503,8 @@ int h_download(req *q, const char *rest)
     struct stat st;
     int fd = smz_file_open(a->path, 0, &st, NULL);
     if (fd < 0)
-        return h_error(q, 500, a, "The archive cannot be read", "The file is not readable.");
+        return h_error(q, 500, a, SMZ_N_("The archive cannot be read"),
+                       SMZ_N_("The file is not readable."));
     int status = send_download(q, "application/x-smz", disp, (uint64_t)st.st_size, &st, "", read_fd,
                                &fd);
     close(fd);
@@ -513,7 +530,8 @@ int h_random(req *q)
     char any[4];
     if (!a && (http_param(q, "content", 0, any, sizeof any) ||
                http_param(q, "books.name", 0, any, sizeof any)))
-        return h_error(q, 404, NULL, "No such archive", "The library has no archive by that name.");
+        return h_error(q, 404, NULL, SMZ_N_("No such archive"),
+                       SMZ_N_("The library has no archive by that name."));
     if (!a) {
         /* No archive named: any readable one. */
         registry *g = &q->s->reg;
@@ -522,7 +540,8 @@ int h_random(req *q)
         for (size_t i = 0; i < g->n; i++)
             n += g->a[i].state == 1;
         if (!n)
-            return h_error(q, 404, NULL, "Empty library", "There is no archive to pick from.");
+            return h_error(q, 404, NULL, SMZ_N_("Empty library"),
+                           SMZ_N_("There is no archive to pick from."));
         size_t k = (size_t)(seed % n);
         for (size_t i = 0; i < g->n && !a; i++)
             if (g->a[i].state == 1 && k-- == 0)
@@ -535,10 +554,12 @@ int h_random(req *q)
     smz_entry *e = NULL;
     smz_err rc = smz_reader_random(r, seed, &e);
     if (rc == SMZ_E_NOTFOUND)
-        return h_error(q, 404, a, "No articles", "This archive has no HTML articles to pick from.");
+        return h_error(q, 404, a, SMZ_N_("No articles"),
+                       SMZ_N_("This archive has no HTML articles to pick from."));
     if (rc != SMZ_OK || !smz_path_valid(e->path)) {
         smz_entry_free(e);
-        return h_error(q, 500, a, "The archive cannot be read", smz_strerror(rc ? rc : SMZ_E_CORRUPT));
+        return h_error(q, 500, a, SMZ_N_("The archive cannot be read"),
+                       smz_strerror(rc ? rc : SMZ_E_CORRUPT));
     }
     smz_strbuf loc;
     smz_strbuf_init(&loc, 3 * SMZ_MAX_PATH + 1024);
@@ -554,7 +575,8 @@ int h_illustration(req *q, const char *rest)
     size_t nl = strcspn(rest, "/");
     archive *a = reg_find(&q->s->reg, rest, nl);
     if (!a || !a->illustration)
-        return h_error(q, 404, a, "No illustration", "This archive has no illustration.");
+        return h_error(q, 404, a, SMZ_N_("No illustration"),
+                       SMZ_N_("This archive has no illustration."));
     char etag[64];
     resp rs;
     resp_init(&rs, 200, "image/png");

@@ -107,6 +107,25 @@ static int plain(req *q, int status, const char *text, const char *allow)
     return status;
 }
 
+/* The language of Q's answer: ?lang= when it names one of ours (our links
+ * then keep it), else the browser's Accept-Language, else the server's
+ * default (--language). */
+static void pick_language(req *q)
+{
+    srv *s = q->s;
+    char v[sizeof q->lang_keep];
+    q->lang = s->lang_default;
+    if (http_param(q, "lang", 0, v, sizeof v) == 1) {
+        int l = smz_ui_lang_find(v, strlen(v));
+        if (l >= 0 && (s->langs >> l & 1u)) {
+            q->lang = l;
+            snprintf(q->lang_keep, sizeof q->lang_keep, "%s", smz_ui_lang_at(l)->tag);
+            return;
+        }
+    }
+    q->lang = smz_ui_lang_negotiate(mg_get_header(q->c, "Accept-Language"), s->langs, s->lang_default);
+}
+
 static int route(req *q)
 {
     srv *s = q->s;
@@ -160,10 +179,12 @@ static int route(req *q)
     const char *p = q->uri;
     if (!p)
         return plain(q, 400, "Bad request: the path is not a valid address.\n", NULL);
+    pick_language(q);
     size_t rl = strlen(s->http.root);
     if (rl) {
         if (strncmp(p, s->http.root, rl) || (p[rl] && p[rl] != '/'))
-            return h_error(q, 404, NULL, "Not found", "There is nothing at this address.");
+            return h_error(q, 404, NULL, SMZ_N_("Not found"),
+                           SMZ_N_("There is nothing at this address."));
         if (!p[rl]) {
             char loc[sizeof s->http.root + 1];
             snprintf(loc, sizeof loc, "%s/", s->http.root);
@@ -196,7 +217,7 @@ static int route(req *q)
         return h_asset(q, p + 6);
     if (!strcmp(p, "/robots.txt"))
         return plain(q, 200, "User-agent: *\nDisallow: /\n", NULL);
-    return h_error(q, 404, NULL, "Not found", "There is nothing at this address.");
+    return h_error(q, 404, NULL, SMZ_N_("Not found"), SMZ_N_("There is nothing at this address."));
 }
 
 int smz_server_answer(smz_server *s, smz_server_worker *w, struct mg_connection *c)
@@ -367,6 +388,17 @@ smz_err smz_server_open(smz_server *s, const smz_serve_opts *o)
     s->reg.warn = o->warn;
     s->reg.ctx = o->ctx;
     s->toolbar = !o->no_toolbar;
+    s->langs = o->languages | 1u;
+    s->lang_default = SMZ_UI_EN;
+    if (o->language && o->language[0]) {
+        int l = smz_ui_lang_find(o->language, strlen(o->language));
+        if (l < 0 || !(s->langs >> l & 1u)) {
+            snprintf(err, errlen, "--language: '%.40s' is not a language of the interface%s",
+                     o->language, l < 0 ? "" : " (its catalogue is not installed)");
+            goto fail;
+        }
+        s->lang_default = l;
+    }
     s->http.scripts = !o->no_scripts;
     /* The bar's tokens are keyed hashes (bar_token), made by libsodium,
      * which wants initialising before any of its functions is used. */

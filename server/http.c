@@ -197,8 +197,13 @@ static void head_block(smz_strbuf *b, req *q, const resp *r)
         add(b, "Allow", r->allow);
     if (r->cors_null)
         add(b, "Access-Control-Allow-Origin", "null");
+    /* Our pages (and the bar in an archived one) are in the language the
+     * request asked for (dispatch.c): a cache keeps one per language. */
+    if (r->csp == CSP_PAGE)
+        add(b, "Vary", "Accept-Language");
     if (r->csp == CSP_CONTENT) {
-        add(b, "Vary", "Origin, Sec-Fetch-Mode, Sec-Fetch-Dest"); /* cors_subresource */
+        /* cors_subresource; the bar's language */
+        add(b, "Vary", "Origin, Sec-Fetch-Mode, Sec-Fetch-Dest, Accept-Language");
         add(b, "X-DNS-Prefetch-Control", "off"); /* a host name looked up says something too */
     }
     if (r->ranges)

@@ -47,11 +47,13 @@ typedef struct req {
     /* The dispatch's server and worker (site.h), for the layers above. */
     struct smz_server *s;
     struct worker *w;
-    int head;          /* HEAD: headers only */
-    const char *uri;   /* the decoded path (http_path_decode), NULL if refused */
-    const char *path;  /* below the URL root, starts with '/' */
-    const char *query; /* raw query string, "" if none */
-    char host[256];    /* the validated Host header, "" if none */
+    int head;           /* HEAD: headers only */
+    int lang;           /* the language of its answer (smz/i18n.h), dispatch.c decides */
+    char lang_keep[16]; /* the tag ?lang= named, which our links keep; "" if none */
+    const char *uri;    /* the decoded path (http_path_decode), NULL if refused */
+    const char *path;   /* below the URL root, starts with '/' */
+    const char *query;  /* raw query string, "" if none */
+    char host[256];     /* the validated Host header, "" if none */
     int status;
     uint64_t sent; /* body bytes, for the access log */
     int trim;      /* give freed heap memory back afterwards */

@@ -243,7 +243,8 @@ static void archive_free(archive *a)
     free(a->license);
     free(a->main_page);
     free(a->illustration);
-    free(a->bar);
+    for (size_t i = 0; i < sizeof a->bar / sizeof a->bar[0]; i++)
+        free(a->bar[i]);
 }
 
 void reg_free(registry *g)

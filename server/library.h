@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "limits.h"
+#include "smz/i18n.h"
 #include "smz/reader.h"
 #include "smz/verify.h"
 #include "text/lang.h"
@@ -52,10 +53,12 @@ typedef struct archive {
     int sig; /* SIG_* */
     char sig_keyid[SMZ_KEYID_SIZE];
     char sig_msg[256];
-    /* The bar injected into its pages (page_bar_injected), built on first
-     * need under the registry lock, read-only after. */
-    char *bar;
-    size_t bar_len;
+    /* The bar injected into its pages (page_bar_injected), one per
+     * interface language and whether the request named it (?lang=, which
+     * the bar's links keep), built on first need under the registry lock,
+     * read-only after. */
+    char *bar[2 * SMZ_UI_LANGS];
+    size_t bar_len[2 * SMZ_UI_LANGS];
     /* Idle reader handles (pool.c), under the pool's mutex. */
     smz_reader *idle[SRV_POOL_IDLE];
     size_t n_idle;

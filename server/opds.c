@@ -124,8 +124,11 @@ static void feed_head(smz_strbuf *b, srv *s, const char *id, const char *self, c
                     kind);
     smz_strbuf_addf(b, "<link rel=\"start\" href=\"%s/catalog/v2/root.xml\" type=\"" OPDS_NAV "\"/>",
                     s->http.root);
-    smz_strbuf_addf(b, "<title>%s</title><updated>%s</updated><author><name>Samizdat</name></author>\n",
-                    title, now);
+    /* The titles are for people: in the asker's language, escaped as any
+     * translation is. */
+    smz_strbuf_adds(b, "<title>");
+    smz__html_add_clean(b, title);
+    smz_strbuf_addf(b, "</title><updated>%s</updated><author><name>Samizdat</name></author>\n", now);
 }
 
 static int root_xml(req *q)
@@ -134,13 +137,16 @@ static int root_xml(req *q)
     now_iso(now);
     smz_strbuf b;
     smz_strbuf_init(&b, 1u << 16);
-    feed_head(&b, q->s, "urn:smz:root", "root.xml", OPDS_NAV, "Samizdat library");
+    feed_head(&b, q->s, "urn:smz:root", "root.xml", OPDS_NAV, TR(q, "Samizdat library"));
+    smz_strbuf_adds(&b, "<entry><title>");
+    tr_html(&b, q, "All archives");
+    smz_strbuf_addf(&b, "</title><id>urn:smz:entries</id><updated>%s</updated><content type=\"text\">",
+                    now);
+    tr_html(&b, q, "Every archive in the library.");
     smz_strbuf_addf(&b,
-                    "<entry><title>All archives</title><id>urn:smz:entries</id><updated>%s</updated>"
-                    "<content type=\"text\">Every archive in the library.</content>"
-                    "<link rel=\"subsection\" href=\"%s/catalog/v2/entries\" type=\"" OPDS_ACQ
+                    "</content><link rel=\"subsection\" href=\"%s/catalog/v2/entries\" type=\"" OPDS_ACQ
                     "\"/></entry>\n",
-                    now, q->s->http.root);
+                    q->s->http.root);
     smz_strbuf_adds(&b, "</feed>\n");
     int rc = send_xml(q, &b, OPDS_NAV ";charset=utf-8");
     smz_strbuf_free(&b);
@@ -158,7 +164,7 @@ static int entries_xml(req *q)
     size_t count = http_param_num(q, "count", 10000, 10000);
     smz_strbuf b;
     smz_strbuf_init(&b, SRV_MAX_PAGE);
-    feed_head(&b, q->s, "urn:smz:entries", "entries", OPDS_ACQ, "All archives");
+    feed_head(&b, q->s, "urn:smz:entries", "entries", OPDS_ACQ, TR(q, "All archives"));
     size_t seen = 0, shown = 0;
     for (size_t i = 0; i < g->n && shown < count; i++) {
         archive *a = &g->a[i];
@@ -193,7 +199,8 @@ static int entry_xml(req *q, const char *id)
             return rc;
         }
     }
-    return h_error(q, 404, NULL, "No such archive", "The catalog has no entry with that id.");
+    return h_error(q, 404, NULL, SMZ_N_("No such archive"),
+                   SMZ_N_("The catalog has no entry with that id."));
 }
 
 int h_opds(req *q, const char *rest)
@@ -206,5 +213,5 @@ int h_opds(req *q, const char *rest)
         return entry_xml(q, rest + 6);
     if (!strncmp(rest, "illustration/", 13))
         return h_illustration(q, rest + 13);
-    return h_error(q, 404, NULL, "Not found", "The catalog has no such page.");
+    return h_error(q, 404, NULL, SMZ_N_("Not found"), SMZ_N_("The catalog has no such page."));
 }

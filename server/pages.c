@@ -15,6 +15,7 @@
 #include "pool.h"
 #include "sigcheck.h"
 #include "text/lang.h"
+#include "i18n/i18n.h"
 
 static const char icon_home[] =
     "<svg class=\"smz-i\" viewBox=\"0 0 24 24\" aria-hidden=\"true\" focusable=\"false\">"
@@ -32,6 +33,23 @@ static const char icon_random[] =
 static const char *title_of(const archive *a)
 {
     return a->title && a->title[0] ? a->title : a->name;
+}
+
+void tr_html(smz_strbuf *b, const req *q, const char *msgid)
+{
+    smz__html_add_clean(b, TR(q, msgid));
+}
+
+void lang_keep(smz_strbuf *b, const req *q, int first)
+{
+    if (q->lang_keep[0])
+        smz_strbuf_addf(b, "%slang=%s", first ? "?" : "&amp;", q->lang_keep);
+}
+
+void lang_keep_input(smz_strbuf *b, const req *q)
+{
+    if (q->lang_keep[0])
+        smz_strbuf_addf(b, "<input type=\"hidden\" name=\"lang\" value=\"%s\">", q->lang_keep);
 }
 
 /* lang="" and dir="" for text that comes from archive A. */
@@ -57,60 +75,128 @@ int bar_token_ok(const srv *s, const archive *a, const char *token)
     return strlen(token) == 32 && sodium_memcmp(want, token, 32) == 0;
 }
 
-const char *page_bar_injected(srv *s, archive *a, size_t *len)
+const char *page_bar_injected(req *q, archive *a, size_t *len)
 {
+    srv *s = q->s;
+    size_t k = (size_t)q->lang * 2 + (q->lang_keep[0] != 0);
     pthread_mutex_lock(&s->reg.lock);
-    if (!a->bar) {
+    if (!a->bar[k]) {
         smz_strbuf b;
         smz_strbuf_init(&b, 1u << 20);
-        page_bar(&b, s, a, NULL, 1);
+        page_bar(&b, q, a, NULL, 1);
         /* A failed detach has freed B: the next page tries again. */
-        if (smz_strbuf_len(&b) && smz_strbuf_detach(&b, &a->bar, &a->bar_len) != SMZ_OK)
-            a->bar = NULL;
+        if (smz_strbuf_len(&b) && smz_strbuf_detach(&b, &a->bar[k], &a->bar_len[k]) != SMZ_OK)
+            a->bar[k] = NULL;
         smz_strbuf_free(&b);
     }
-    const char *bar = a->bar;
-    *len = a->bar_len;
+    const char *bar = a->bar[k];
+    *len = a->bar_len[k];
     pthread_mutex_unlock(&s->reg.lock);
     return bar;
 }
 
-void page_bar(smz_strbuf *b, srv *s, const archive *a, const char *pattern, int inject)
+/* The language menu: a link to this page in each language the server has
+ * (its query kept but for lang=), in a <details> that opens without
+ * JavaScript.  Each language's name is in that language. */
+static void lang_menu(smz_strbuf *b, req *q)
 {
+    srv *s = q->s;
+    if (s->langs == 1u)
+        return;
+    const smz_ui_lang *cur = smz_ui_lang_at(q->lang);
+    smz_strbuf_adds(b, "<details class=\"smz-langs\"><summary title=\"");
+    tr_html(b, q, "Language");
+    smz_strbuf_addf(b, "\"><span lang=\"%s\">", cur->tag);
+    smz__html_add_clean(b, cur->name);
+    smz_strbuf_adds(b, "</span></summary><ul>");
+    smz_strbuf u;
+    smz_strbuf_init(&u, 1u << 16);
+    for (int l = 0; l < SMZ_UI_LANGS; l++) {
+        if (!(s->langs >> l & 1u))
+            continue;
+        const smz_ui_lang *x = smz_ui_lang_at(l);
+        smz_strbuf_reset(&u);
+        smz_strbuf_addf(&u, "%s%s?", s->http.root, q->path ? q->path : "/");
+        /* The query as it came (its bytes were checked by the dispatch),
+         * but for lang=. */
+        for (const char *p = q->query; *p;) {
+            size_t n = strcspn(p, "&");
+            if (n && strncmp(p, "lang=", 5) && strncmp(p, "lang&", 5) &&
+                !(n == 4 && !strncmp(p, "lang", 4))) {
+                smz_strbuf_add(&u, p, n);
+                smz_strbuf_adds(&u, "&");
+            }
+            p += n + (p[n] == '&');
+        }
+        smz_strbuf_addf(&u, "lang=%s", x->tag);
+        smz_strbuf_addf(b, "<li><a lang=\"%s\" dir=\"%s\" hreflang=\"%s\" href=\"", x->tag,
+                        x->rtl ? "rtl" : "ltr", x->tag);
+        smz__html_add_clean(b, smz_strbuf_str(&u));
+        smz_strbuf_adds(b, l == q->lang ? "\" aria-current=\"true\">" : "\">");
+        smz__html_add_clean(b, x->name);
+        smz_strbuf_adds(b, "</a></li>");
+    }
+    smz_strbuf_free(&u);
+    smz_strbuf_adds(b, "</ul></details>");
+}
+
+void page_bar(smz_strbuf *b, req *q, const archive *a, const char *pattern, int inject)
+{
+    srv *s = q->s;
+    const smz_ui_lang *ui = smz_ui_lang_at(q->lang);
     void (*esc)(smz_strbuf *, const char *) = inject ? smz__html_add_ascii : smz__html_add_clean;
     /* smz-inj: fixed to the window over a spacer in the page (assets.c). */
-    smz_strbuf_adds(b, inject ? "<div id=\"smz-bar\" class=\"smz-bar smz-inj\" dir=\"ltr\" lang=\"en\">"
-                              : "<div id=\"smz-bar\" class=\"smz-bar\" dir=\"ltr\" lang=\"en\">");
+    smz_strbuf_addf(b, "<div id=\"smz-bar\" class=\"smz-bar%s\" dir=\"%s\" lang=\"%s\">",
+                    inject ? " smz-inj" : "", ui->rtl ? "rtl" : "ltr", ui->tag);
     if (inject)
         smz_strbuf_addf(b, "<link rel=\"stylesheet\" href=\"%s/skin/smz.css?v=%s\">", s->http.root,
                         s->skin_v);
-    smz_strbuf_adds(b, "<nav class=\"smz-nav\" aria-label=\"Library\">");
-    smz_strbuf_addf(
-        b,
-        "<a class=\"smz-home\" href=\"%s/\" title=\"Library\">%s<span class=\"smz-lbl\">Library</span></a>",
-        s->http.root, icon_home);
+    smz_strbuf_adds(b, "<nav class=\"smz-nav\" aria-label=\"");
+    esc(b, TR(q, "Library"));
+    smz_strbuf_addf(b, "\"><a class=\"smz-home\" href=\"%s/", s->http.root);
+    lang_keep(b, q, 1);
+    smz_strbuf_adds(b, "\" title=\"");
+    esc(b, TR(q, "Library"));
+    smz_strbuf_addf(b, "\">%s<span class=\"smz-lbl\">", icon_home);
+    esc(b, TR(q, "Library"));
+    smz_strbuf_adds(b, "</span></a>");
     if (a) {
-        smz_strbuf_addf(b, "<a class=\"smz-title\" href=\"%s/content/%s/\"", s->http.root, a->name);
+        smz_strbuf_addf(b, "<a class=\"smz-title\" href=\"%s/content/%s/", s->http.root, a->name);
+        lang_keep(b, q, 1);
+        smz_strbuf_adds(b, "\"");
         text_attrs(b, a);
-        smz_strbuf_adds(b, ">");
+        smz_strbuf_adds(b, "><bdi>");
         esc(b, title_of(a));
-        smz_strbuf_adds(b, "</a>");
+        smz_strbuf_adds(b, "</bdi></a>");
     }
     smz_strbuf_addf(b, "<form class=\"smz-form\" action=\"%s/search\" method=\"get\" role=\"search\">",
                     s->http.root);
     if (a)
         smz_strbuf_addf(b, "<input type=\"hidden\" name=\"content\" value=\"%s\">", a->name);
+    lang_keep_input(b, q);
     smz_strbuf_adds(b, "<input class=\"smz-q\" type=\"search\" name=\"pattern\" autocomplete=\"off\" "
                        "spellcheck=\"false\" dir=\"auto\" value=\"");
     esc(b, pattern ? pattern : "");
     smz_strbuf_adds(b, "\" placeholder=\"");
     if (a) {
-        smz_strbuf_adds(b, "Search ");
-        esc(b, title_of(a));
+        /* TRANSLATORS: the search box's placeholder; %s is the archive's title. */
+        const char *f = TR(q, "Search %s");
+        const char *p = strstr(f, "%s");
+        smz_strbuf t;
+        smz_strbuf_init(&t, 4096);
+        smz_strbuf_add(&t, f, p ? (size_t)(p - f) : strlen(f));
+        esc(b, smz_strbuf_len(&t) ? smz_strbuf_str(&t) : "");
+        if (p) {
+            esc(b, title_of(a));
+            esc(b, p + 2);
+        }
+        smz_strbuf_free(&t);
     } else {
-        smz_strbuf_adds(b, "Search all archives");
+        esc(b, TR(q, "Search all archives"));
     }
-    smz_strbuf_adds(b, "\" aria-label=\"Search\"");
+    smz_strbuf_adds(b, "\" aria-label=\"");
+    esc(b, TR(q, "Search"));
+    smz_strbuf_adds(b, "\"");
     if (a && inject) {
         char token[33];
         bar_token(s, a, token);
@@ -119,38 +205,48 @@ void page_bar(smz_strbuf *b, srv *s, const archive *a, const char *pattern, int 
     } else if (a) {
         smz_strbuf_addf(b, " data-suggest=\"%s/suggest?content=%s\"", s->http.root, a->name);
     }
-    smz_strbuf_addf(
-        b,
-        "><button class=\"smz-go\" type=\"submit\" title=\"Search\">%s<span class=\"smz-lbl\">Search</span></button></form>",
-        icon_search);
-    smz_strbuf_addf(b, "<a class=\"smz-random\" href=\"%s/random", s->http.root);
+    smz_strbuf_adds(b, "><button class=\"smz-go\" type=\"submit\" title=\"");
+    esc(b, TR(q, "Search"));
+    smz_strbuf_addf(b, "\">%s<span class=\"smz-lbl\">", icon_search);
+    esc(b, TR(q, "Search"));
+    smz_strbuf_addf(b, "</span></button></form><a class=\"smz-random\" href=\"%s/random", s->http.root);
     if (a)
         smz_strbuf_addf(b, "?content=%s", a->name);
-    smz_strbuf_addf(b, "\" title=\"Random article\">%s<span class=\"smz-lbl\">Random</span></a>",
-                    icon_random);
+    lang_keep(b, q, !a);
+    smz_strbuf_adds(b, "\" title=\"");
+    esc(b, TR(q, "Random article"));
+    smz_strbuf_addf(b, "\">%s<span class=\"smz-lbl\">", icon_random);
+    esc(b, TR(q, "Random"));
+    smz_strbuf_adds(b, "</span></a>");
+    if (!inject)
+        lang_menu(b, q);
     smz_strbuf_addf(b, "</nav><script src=\"%s/skin/smz.js?v=%s\" defer></script></div>", s->http.root,
                     s->skin_v);
 }
 
-void page_begin_head(smz_strbuf *b, srv *s, const char *title, const archive *a, const char *pattern,
+void page_begin_head(smz_strbuf *b, req *q, const char *title, const archive *a, const char *pattern,
                      const char *head)
 {
-    smz_strbuf_adds(b, "<!DOCTYPE html>\n<html lang=\"en\" dir=\"ltr\"><head><meta charset=\"utf-8\">"
-                       "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-                       "<meta name=\"color-scheme\" content=\"light dark\"><title>");
+    srv *s = q->s;
+    const smz_ui_lang *ui = smz_ui_lang_at(q->lang);
+    smz_strbuf_addf(b,
+                    "<!DOCTYPE html>\n<html lang=\"%s\" dir=\"%s\"><head><meta charset=\"utf-8\">"
+                    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+                    "<meta name=\"color-scheme\" content=\"light dark\"><title>",
+                    ui->tag, ui->rtl ? "rtl" : "ltr");
     smz__html_add_clean(b, title);
     smz_strbuf_addf(
         b,
         "</title><link rel=\"icon\" href=\"data:,\">"
         "<link rel=\"stylesheet\" href=\"%s/skin/smz.css?v=%s\">%s</head>\n<body class=\"smz-page\">",
         s->http.root, s->skin_v, head ? head : "");
-    page_bar(b, s, a, pattern, 0);
+    page_bar(b, q, a, pattern, 0);
     smz_strbuf_adds(b, "<main class=\"smz-main\">");
 }
 
-void page_begin(smz_strbuf *b, srv *s, const char *title, const archive *a, const char *pattern)
+void page_begin(smz_strbuf *b, req *q, const char *title, const archive *a, const char *pattern)
 {
-    page_begin_head(b, s, title, a, pattern, NULL);
+    page_begin_head(b, q, title, a, pattern, NULL);
 }
 
 void page_end(smz_strbuf *b)
@@ -176,7 +272,8 @@ smz_reader *page_reader(req *q, archive *a)
 {
     smz_reader *r = NULL;
     if (pool_borrow(&q->s->pool, &q->w->lease, a, &r) != SMZ_OK) {
-        h_error(q, 500, NULL, "The archive cannot be read", "The archive could not be opened.");
+        h_error(q, 500, NULL, SMZ_N_("The archive cannot be read"),
+                SMZ_N_("The archive could not be opened."));
         return NULL;
     }
     return r;
@@ -223,8 +320,9 @@ static void path_words(smz_strbuf *out, const char *path)
 
 /* "Search for these words" under a 404 for the missing PATH: the search in
  * archive A, or in all of them. */
-static void search_offer(smz_strbuf *b, srv *s, const archive *a, const char *path)
+static void search_offer(smz_strbuf *b, req *q, const archive *a, const char *path)
 {
+    srv *s = q->s;
     smz_strbuf w;
     smz_strbuf_init(&w, 4096);
     path_words(&w, path);
@@ -236,20 +334,33 @@ static void search_offer(smz_strbuf *b, srv *s, const archive *a, const char *pa
             smz_strbuf_addf(&u, "content=%s&", a->name);
         smz_strbuf_adds(&u, "pattern=");
         smz__url_add_escaped(&u, smz_strbuf_str(&w), smz_strbuf_len(&w), 0);
-        smz_strbuf_adds(b, "<p class=\"smz-offer\">Search ");
+        if (q->lang_keep[0])
+            smz_strbuf_addf(&u, "&lang=%s", q->lang_keep);
+        smz_strbuf link, title;
+        smz_strbuf_init(&link, 1u << 17);
+        smz_strbuf_init(&title, 1u << 16);
+        smz_strbuf_adds(&link, "<a href=\"");
+        smz__html_add_clean(&link, smz_strbuf_str(&u));
+        smz_strbuf_adds(&link, "\" rel=\"search\"");
+        text_attrs(&link, a);
+        smz_strbuf_adds(&link, ">");
+        smz__html_add_clean(&link, smz_strbuf_str(&w));
+        smz_strbuf_adds(&link, "</a>");
+        smz_strbuf_adds(b, "<p class=\"smz-offer\">");
         if (a) {
-            smz__html_add_clean(b, title_of(a));
-            smz_strbuf_adds(b, " for these words: ");
+            smz_strbuf_adds(&title, "<bdi>");
+            smz__html_add_clean(&title, title_of(a));
+            smz_strbuf_adds(&title, "</bdi>");
+            /* TRANSLATORS: under a missing page; %1$s is the archive's title, %2$s the words. */
+            smz__tr_fill(b, TR(q, "Search %1$s for these words: %2$s"), 2, smz_strbuf_str(&title),
+                         smz_strbuf_str(&link));
         } else {
-            smz_strbuf_adds(b, "all archives for these words: ");
+            /* TRANSLATORS: under a missing page; %s is the words, a link. */
+            smz__tr_fill(b, TR(q, "Search all archives for these words: %s"), 1, smz_strbuf_str(&link));
         }
-        smz_strbuf_adds(b, "<a href=\"");
-        smz__html_add_clean(b, smz_strbuf_str(&u));
-        smz_strbuf_adds(b, "\" rel=\"search\"");
-        text_attrs(b, a);
-        smz_strbuf_adds(b, ">");
-        smz__html_add_clean(b, smz_strbuf_str(&w));
-        smz_strbuf_adds(b, "</a></p>");
+        smz_strbuf_adds(b, "</p>");
+        smz_strbuf_free(&link);
+        smz_strbuf_free(&title);
         smz_strbuf_free(&u);
     }
     smz_strbuf_free(&w);
@@ -260,7 +371,11 @@ static int error_page(req *q, int status, const archive *a, const char *title, c
 {
     smz_strbuf b;
     smz_strbuf_init(&b, 1u << 20);
-    page_begin(&b, q->s, title, a, NULL);
+    /* TITLE and MSG are msgids (SMZ_N_ where they are written), or a
+     * library's message in English, which has no translation. */
+    title = TR(q, title);
+    msg = TR(q, msg);
+    page_begin(&b, q, title, a, NULL);
     smz_strbuf_adds(&b, "<div class=\"smz-error\"><h1>");
     smz__html_add_clean(&b, title);
     smz_strbuf_adds(&b, "</h1><p>");
@@ -272,8 +387,12 @@ static int error_page(req *q, int status, const archive *a, const char *title, c
         smz_strbuf_adds(&b, "</code></p>");
     }
     if (missing)
-        search_offer(&b, q->s, a, missing);
-    smz_strbuf_addf(&b, "<p><a href=\"%s/\">Back to the library</a></p></div>", q->s->http.root);
+        search_offer(&b, q, a, missing);
+    smz_strbuf_addf(&b, "<p><a href=\"%s/", q->s->http.root);
+    lang_keep(&b, q, 1);
+    smz_strbuf_adds(&b, "\">");
+    tr_html(&b, q, "Back to the library");
+    smz_strbuf_adds(&b, "</a></p></div>");
     page_end(&b);
     int rc = page_send(q, status, &b);
     smz_strbuf_free(&b);
@@ -290,29 +409,28 @@ int h_missing(req *q, const archive *a, const char *title, const char *msg, cons
     return error_page(q, 404, a, title, msg, path);
 }
 
-void fmt_count(smz_strbuf *b, uint64_t n)
+void fmt_count(smz_strbuf *b, const req *q, uint64_t n)
 {
-    char d[32];
-    int len = snprintf(d, sizeof d, "%llu", (unsigned long long)n);
-    for (int i = 0; i < len; i++) {
-        if (i && (len - i) % 3 == 0)
-            smz_strbuf_adds(b, ",");
-        smz_strbuf_add(b, &d[i], 1);
-    }
+    smz__ui_count(b, q->lang, n);
 }
 
-void fmt_size(smz_strbuf *b, uint64_t n)
+void fmt_size(smz_strbuf *b, const req *q, uint64_t n)
 {
-    static const char *unit[] = {"kB", "MB", "GB", "TB"};
+    static const char *unit[] = {SMZ_N_("%s kB"), SMZ_N_("%s MB"), SMZ_N_("%s GB"), SMZ_N_("%s TB")};
+    smz_strbuf num;
+    smz_strbuf_init(&num, 256);
     if (n < 1000) {
-        smz_strbuf_addf(b, "%llu bytes", (unsigned long long)n);
-        return;
+        smz__ui_count(&num, q->lang, n);
+        smz__tr_fill(b, NTR(q, "%s byte", "%s bytes", (unsigned long)n), 1, smz_strbuf_str(&num));
+    } else {
+        double v = (double)n;
+        int u = -1;
+        while (v >= 1000 && u < 3)
+            v /= 1000, u++;
+        smz__ui_decimal(&num, q->lang, v, v < 10 ? 1 : 0);
+        smz__tr_fill(b, TR(q, unit[u]), 1, smz_strbuf_str(&num));
     }
-    double v = (double)n;
-    int u = -1;
-    while (v >= 1000 && u < 3)
-        v /= 1000, u++;
-    smz_strbuf_addf(b, v < 10 ? "%.1f %s" : "%.0f %s", v, unit[u]);
+    smz_strbuf_free(&num);
 }
 
 /* ---- the library ---- */
@@ -399,12 +517,14 @@ static int filter_match(const filter *f, const archive *a)
 }
 
 /* The library's URL with one filter set to VALUE (NULL: the others only). */
-static void filter_url(smz_strbuf *b, srv *s, const char *key, part value)
+static void filter_url(smz_strbuf *b, const req *q, const char *key, part value)
 {
     smz_strbuf u;
     smz_strbuf_init(&u, 4096);
-    smz_strbuf_addf(&u, "%s/?%s=", s->http.root, key);
+    smz_strbuf_addf(&u, "%s/?%s=", q->s->http.root, key);
     smz__url_add_escaped(&u, value.s, value.n, 0);
+    if (q->lang_keep[0])
+        smz_strbuf_addf(&u, "&lang=%s", q->lang_keep);
     smz__html_add_clean(b, smz_strbuf_str(&u));
     smz_strbuf_free(&u);
 }
@@ -418,15 +538,19 @@ static void add_part(smz_strbuf *b, part p)
     smz_strbuf_free(&t);
 }
 
-static void language_name(smz_strbuf *b, part code)
+/* The name of the language CODE in Q's language (ICU's names; lib/text/
+ * lang.c's English one without ICU). */
+static void language_name(smz_strbuf *b, const req *q, part code)
 {
-    char c[16];
+    char c[16], tag[SMZ_LANG_TAG_MAX + 1];
     const char *name = NULL;
     if (code.n < sizeof c) {
         memcpy(c, code.s, code.n), c[code.n] = 0;
         name = smz__lang_name(c);
     }
-    if (name)
+    if (name && smz__lang_html(c, strlen(c), tag, sizeof tag) >= 0)
+        smz__ui_language_name(b, q->lang, tag, name);
+    else if (name)
         smz__html_add_clean(b, name);
     else
         add_part(b, code);
@@ -436,26 +560,40 @@ static void language_name(smz_strbuf *b, part code)
  * hundreds), each a download link with its size, then the manifest.  The
  * name in the links is the archive's URL name ([A-Za-z0-9._-], checked by
  * the registry), as in the card's other links. */
-static void parts_html(smz_strbuf *b, const srv *s, const archive *a)
+static void parts_html(smz_strbuf *b, const req *q, const archive *a)
 {
+    const srv *s = q->s;
     if (!a->parts)
         return;
-    smz_strbuf_addf(b, "<details class=\"smz-parts\"><summary>Download in %u parts</summary><p>",
-                    a->parts);
+    smz_strbuf num;
+    smz_strbuf_init(&num, 256);
+    smz__ui_count(&num, q->lang, a->parts);
+    smz_strbuf_adds(b, "<details class=\"smz-parts\"><summary>");
+    smz__tr_fill(b, NTR(q, "Download in %s part", "Download in %s parts", a->parts), 1,
+                 smz_strbuf_str(&num));
+    smz_strbuf_free(&num);
+    smz_strbuf_adds(b, "</summary><p>");
     for (unsigned k = 1; k <= a->parts; k++) {
         uint64_t size = k < a->parts ? a->part_size
                                      : a->file_size - (uint64_t)(a->parts - 1) * a->part_size;
         smz_strbuf_addf(b, "<a href=\"%s/download/%s.smz.%03u\" download>%s.smz.%03u</a> (",
                         s->http.root, a->name, k, a->name, k);
-        fmt_size(b, size);
+        fmt_size(b, q, size);
         smz_strbuf_adds(b, ")<br>");
     }
-    if (a->manifest)
-        smz_strbuf_addf(b,
-                        "<a href=\"%s/download/%s.parts\">%s.parts</a>: the parts' sizes and "
-                        "BLAKE2b (smz check)",
-                        s->http.root, a->name, a->name);
+    if (a->manifest) {
+        smz_strbuf_addf(b, "<a href=\"%s/download/%s.parts\">%s.parts</a>: ", s->http.root, a->name,
+                        a->name);
+        tr_html(b, q, "the parts' sizes and BLAKE2b (smz check)");
+    }
     smz_strbuf_adds(b, "</p></details>");
+}
+
+/* N for ngettext, whose unsigned long may be 32 bits: the last nine digits
+ * decide every language's form, kept above a billion. */
+static unsigned long plural_n(uint64_t n)
+{
+    return (unsigned long)(n >= 1000000000u ? n % 1000000000u + 1000000000u : n);
 }
 
 static void book_card(smz_strbuf *b, req *q, archive *a)
@@ -466,10 +604,12 @@ static void book_card(smz_strbuf *b, req *q, archive *a)
             b, "<li class=\"smz-book smz-broken\"><div class=\"smz-ill\" aria-hidden=\"true\">!</div>"
                "<div class=\"smz-book-body\"><h2>");
         smz__html_add_clean(b, a->stem);
-        smz_strbuf_adds(b, "</h2><p class=\"smz-desc\">This archive cannot be read: ");
+        smz_strbuf_adds(b, "</h2><p class=\"smz-desc\">");
+        tr_html(b, q, "This archive cannot be read:");
+        smz_strbuf_adds(b, " <span dir=\"ltr\" lang=\"en\">");
         smz__html_add_clean(b, a->why[0] ? a->why : "it is damaged or not an .smz archive");
-        smz_strbuf_adds(b, "</p><p class=\"smz-meta\"><span>");
-        fmt_size(b, a->file_size);
+        smz_strbuf_adds(b, "</span></p><p class=\"smz-meta\"><span>");
+        fmt_size(b, q, a->file_size);
         smz_strbuf_adds(b, "</span></p></div></li>");
         return;
     }
@@ -495,7 +635,9 @@ static void book_card(smz_strbuf *b, req *q, archive *a)
     }
     smz_strbuf_adds(b, "<div class=\"smz-book-body\"><h2");
     text_attrs(b, a);
-    smz_strbuf_addf(b, "><a href=\"%s/content/%s/\">", s->http.root, a->name);
+    smz_strbuf_addf(b, "><a href=\"%s/content/%s/", s->http.root, a->name);
+    lang_keep(b, q, 1);
+    smz_strbuf_adds(b, "\">");
     smz__html_add_clean(b, title_of(a));
     smz_strbuf_adds(b, "</a></h2>");
     if (a->description && a->description[0]) {
@@ -510,24 +652,34 @@ static void book_card(smz_strbuf *b, req *q, archive *a)
     part code;
     while (next_part(a->language, ',', &at, &code)) {
         smz_strbuf_adds(b, "<span><a class=\"smz-lang\" href=\"");
-        filter_url(b, s, "language", code);
-        smz_strbuf_adds(b, "\" title=\"Archives in this language\">");
-        language_name(b, code);
+        filter_url(b, q, "language", code);
+        smz_strbuf_adds(b, "\" title=\"");
+        tr_html(b, q, "Archives in this language");
+        smz_strbuf_adds(b, "\">");
+        language_name(b, q, code);
         smz_strbuf_adds(b, "</a></span>");
     }
     if (counts) {
+        smz_strbuf num;
+        smz_strbuf_init(&num, 256);
+        uint64_t n = a->articles ? a->articles : a->entries;
+        fmt_count(&num, q, n);
         smz_strbuf_adds(b, "<span>");
-        fmt_count(b, a->articles ? a->articles : a->entries);
-        smz_strbuf_adds(b, a->articles ? (a->articles == 1 ? " article" : " articles")
-                                       : (a->entries == 1 ? " entry" : " entries"));
+        smz__tr_fill(b,
+                     a->articles ? NTR(q, "%s article", "%s articles", plural_n(n))
+                                 : NTR(q, "%s entry", "%s entries", plural_n(n)),
+                     1, smz_strbuf_str(&num));
         smz_strbuf_adds(b, "</span>");
+        smz_strbuf_free(&num);
     }
     smz_strbuf_adds(b, "<span>");
-    fmt_size(b, a->file_size);
+    fmt_size(b, q, a->file_size);
     smz_strbuf_adds(b, "</span>");
     if (a->date && a->date[0]) {
-        smz_strbuf_adds(b, "<span><time>");
+        smz_strbuf_adds(b, "<span><time datetime=\"");
         smz__html_add_clean(b, a->date);
+        smz_strbuf_adds(b, "\">");
+        smz__ui_date(b, q->lang, a->date);
         smz_strbuf_adds(b, "</time></span>");
     }
     smz_strbuf_adds(b, "</p>");
@@ -537,7 +689,7 @@ static void book_card(smz_strbuf *b, req *q, archive *a)
     while (next_part(a->tags, ';', &at, &tag)) {
         smz_strbuf_adds(b, tags++ ? "" : "<p class=\"smz-tags\">");
         smz_strbuf_adds(b, "<a href=\"");
-        filter_url(b, s, "tag", tag);
+        filter_url(b, q, "tag", tag);
         smz_strbuf_adds(b, "\"");
         text_attrs(b, a);
         smz_strbuf_adds(b, ">");
@@ -546,16 +698,21 @@ static void book_card(smz_strbuf *b, req *q, archive *a)
     }
     if (tags)
         smz_strbuf_adds(b, "</p>");
-    sig_html(b, &s->reg, a);
+    sig_html(b, q, &s->reg, a);
     smz_strbuf_adds(b, "<p class=\"smz-actions\">");
-    smz_strbuf_addf(b, "<a class=\"smz-btn smz-primary\" href=\"%s/content/%s/\">Open</a>", s->http.root,
+    smz_strbuf_addf(b, "<a class=\"smz-btn smz-primary\" href=\"%s/content/%s/", s->http.root, a->name);
+    lang_keep(b, q, 1);
+    smz_strbuf_adds(b, "\">");
+    tr_html(b, q, "Open");
+    smz_strbuf_addf(b, "</a><a class=\"smz-btn\" href=\"%s/search?content=%s", s->http.root, a->name);
+    lang_keep(b, q, 0);
+    smz_strbuf_adds(b, "\">");
+    tr_html(b, q, "Search");
+    smz_strbuf_addf(b, "</a><a class=\"smz-btn\" href=\"%s/download/%s.smz\" download>", s->http.root,
                     a->name);
-    smz_strbuf_addf(b, "<a class=\"smz-btn\" href=\"%s/search?content=%s\">Search</a>", s->http.root,
-                    a->name);
-    smz_strbuf_addf(b, "<a class=\"smz-btn\" href=\"%s/download/%s.smz\" download>Download</a>",
-                    s->http.root, a->name);
-    smz_strbuf_adds(b, "</p>");
-    parts_html(b, s, a);
+    tr_html(b, q, "Download");
+    smz_strbuf_adds(b, "</a></p>");
+    parts_html(b, q, a);
     smz_strbuf_adds(b, "</div></li>");
 }
 
@@ -599,19 +756,25 @@ out:
 }
 
 /* A <select> of the values V, the one equal to CUR selected. */
-static void filter_select(smz_strbuf *b, const char *key, const char *label, const value *v, size_t n,
-                          const char *cur, int languages)
+static void filter_select(smz_strbuf *b, const req *q, const char *key, const char *label,
+                          const value *v, size_t n, const char *cur, int languages)
 {
-    smz_strbuf_addf(b, "<label>%s <select name=\"%s\"><option value=\"\">All</option>", label, key);
+    smz_strbuf_adds(b, "<label>");
+    tr_html(b, q, label);
+    smz_strbuf_addf(b, " <select name=\"%s\"><option value=\"\">", key);
+    tr_html(b, q, "All");
+    smz_strbuf_adds(b, "</option>");
     for (size_t i = 0; i < n; i++) {
         smz_strbuf_adds(b, "<option value=\"");
         add_part(b, v[i].p);
         smz_strbuf_adds(b, part_is(v[i].p, cur) ? "\" selected>" : "\">");
         if (languages)
-            language_name(b, v[i].p);
+            language_name(b, q, v[i].p);
         else
             add_part(b, v[i].p);
-        smz_strbuf_addf(b, " (%zu)</option>", v[i].count);
+        smz_strbuf_adds(b, " (");
+        fmt_count(b, q, v[i].count);
+        smz_strbuf_adds(b, ")</option>");
     }
     smz_strbuf_adds(b, "</select></label>");
 }
@@ -619,8 +782,9 @@ static void filter_select(smz_strbuf *b, const char *key, const char *label, con
 /* Above this many readable archives the library has a text filter box. */
 #define FILTER_BOX_AFTER 6
 
-static void library_filters(smz_strbuf *b, srv *s, const registry *g, size_t ok, const filter *f)
+static void library_filters(smz_strbuf *b, req *q, const registry *g, size_t ok, const filter *f)
 {
+    srv *s = q->s;
     value *langs = NULL, *tags = NULL;
     size_t nl = values_of(g, 0, &langs), nt = values_of(g, 1, &tags);
     int box = ok > FILTER_BOX_AFTER || f->text[0];
@@ -628,22 +792,35 @@ static void library_filters(smz_strbuf *b, srv *s, const registry *g, size_t ok,
     if ((ok > 1 && (box || nl > 1 || nt)) || f->active) {
         smz_strbuf_addf(b,
                         "<form class=\"smz-filter\" action=\"%s/\" method=\"get\" role=\"search\" "
-                        "aria-label=\"Filter the library\">",
+                        "aria-label=\"",
                         s->http.root);
+        tr_html(b, q, "Filter the library");
+        smz_strbuf_adds(b, "\">");
+        lang_keep_input(b, q);
         if (box) {
             smz_strbuf_adds(b,
                             "<input class=\"smz-fq\" type=\"search\" name=\"q\" dir=\"auto\" value=\"");
             smz__html_add_clean(b, f->text);
-            smz_strbuf_adds(b, "\" placeholder=\"Filter by title, description or tag\" "
-                               "aria-label=\"Filter by title, description or tag\">");
+            smz_strbuf_adds(b, "\" placeholder=\"");
+            tr_html(b, q, "Filter by title, description or tag");
+            smz_strbuf_adds(b, "\" aria-label=\"");
+            tr_html(b, q, "Filter by title, description or tag");
+            smz_strbuf_adds(b, "\">");
         }
         if (nl > 1 || f->language[0])
-            filter_select(b, "language", "Language", langs, nl, f->language, 1);
+            filter_select(b, q, "language", SMZ_N_("Language"), langs, nl, f->language, 1);
         if (nt || f->tag[0])
-            filter_select(b, "tag", "Tag", tags, nt, f->tag, 0);
-        smz_strbuf_adds(b, "<button class=\"smz-btn\" type=\"submit\">Filter</button>");
-        if (f->active)
-            smz_strbuf_addf(b, "<a class=\"smz-btn\" href=\"%s/\">Show all</a>", s->http.root);
+            filter_select(b, q, "tag", SMZ_N_("Tag"), tags, nt, f->tag, 0);
+        smz_strbuf_adds(b, "<button class=\"smz-btn\" type=\"submit\">");
+        tr_html(b, q, "Filter");
+        smz_strbuf_adds(b, "</button>");
+        if (f->active) {
+            smz_strbuf_addf(b, "<a class=\"smz-btn\" href=\"%s/", s->http.root);
+            lang_keep(b, q, 1);
+            smz_strbuf_adds(b, "\">");
+            tr_html(b, q, "Show all");
+            smz_strbuf_adds(b, "</a>");
+        }
         smz_strbuf_adds(b, "</form>");
     }
     free(langs);
@@ -665,7 +842,7 @@ int h_library(req *q)
                     "<link rel=\"alternate\" type=\"" OPDS_NAV "\" title=\"OPDS catalog\" "
                     "href=\"%s/catalog/v2/root.xml\">",
                     s->http.root);
-    page_begin_head(&b, s, "Library", NULL, NULL, smz_strbuf_str(&head));
+    page_begin_head(&b, q, TR(q, "Library"), NULL, NULL, smz_strbuf_str(&head));
     smz_strbuf_free(&head);
     size_t ok = 0, shown = 0;
     for (size_t i = 0; i < g->n; i++) {
@@ -673,20 +850,36 @@ int h_library(req *q)
         shown += filter_match(&f, &g->a[i]);
     }
     size_t broken = g->n - ok;
-    smz_strbuf_adds(&b, "<header class=\"smz-head\"><h1>Library</h1><p class=\"smz-total\">");
-    if (f.active) {
-        fmt_count(&b, shown);
-        smz_strbuf_adds(&b, " of ");
-    }
-    fmt_count(&b, ok);
-    smz_strbuf_adds(&b, ok == 1 ? " archive" : " archives");
+    smz_strbuf_adds(&b, "<header class=\"smz-head\"><h1>");
+    tr_html(&b, q, "Library");
+    smz_strbuf_adds(&b, "</h1><p class=\"smz-total\">");
+    smz_strbuf n1, n2;
+    smz_strbuf_init(&n1, 256);
+    smz_strbuf_init(&n2, 256);
+    fmt_count(&n1, q, shown);
+    fmt_count(&n2, q, ok);
+    if (f.active)
+        /* TRANSLATORS: the library filtered: %1$s archives shown of %2$s. */
+        smz__tr_fill(&b, NTR(q, "%1$s of %2$s archive", "%1$s of %2$s archives", (unsigned long)ok), 2,
+                     smz_strbuf_str(&n1), smz_strbuf_str(&n2));
+    else
+        smz__tr_fill(&b, NTR(q, "%s archive", "%s archives", (unsigned long)ok), 1, smz_strbuf_str(&n2));
     if (broken && !f.active) {
-        smz_strbuf_adds(&b, ", ");
-        fmt_count(&b, broken);
-        smz_strbuf_adds(&b, " that cannot be read");
+        smz_strbuf_reset(&n1);
+        fmt_count(&n1, q, broken);
+        smz__tr_fill(&b,
+                     NTR(q, ", %s that cannot be read", ", %s that cannot be read",
+                         (unsigned long)broken),
+                     1, smz_strbuf_str(&n1));
     }
-    smz_strbuf_addf(&b, " &middot; <a href=\"%s/opds\">OPDS catalog</a></p></header>", s->http.root);
-    library_filters(&b, s, g, ok, &f);
+    smz_strbuf_free(&n1);
+    smz_strbuf_free(&n2);
+    smz_strbuf_addf(&b, " &middot; <a href=\"%s/opds", s->http.root);
+    lang_keep(&b, q, 1);
+    smz_strbuf_adds(&b, "\">");
+    tr_html(&b, q, "OPDS catalog");
+    smz_strbuf_adds(&b, "</a></p></header>");
+    library_filters(&b, q, g, ok, &f);
     if (shown) {
         smz_strbuf_adds(&b, "<ul class=\"smz-books\">");
         for (size_t i = 0; i < g->n; i++)
@@ -694,10 +887,17 @@ int h_library(req *q)
                 book_card(&b, q, &g->a[i]);
         smz_strbuf_adds(&b, "</ul>");
     } else if (f.active) {
-        smz_strbuf_addf(&b, "<p class=\"smz-note\">No archive matches. <a href=\"%s/\">Show all</a></p>",
-                        s->http.root);
+        smz_strbuf_adds(&b, "<p class=\"smz-note\">");
+        tr_html(&b, q, "No archive matches.");
+        smz_strbuf_addf(&b, " <a href=\"%s/", s->http.root);
+        lang_keep(&b, q, 1);
+        smz_strbuf_adds(&b, "\">");
+        tr_html(&b, q, "Show all");
+        smz_strbuf_adds(&b, "</a></p>");
     } else {
-        smz_strbuf_adds(&b, "<p class=\"smz-note\">This library has no archives.</p>");
+        smz_strbuf_adds(&b, "<p class=\"smz-note\">");
+        tr_html(&b, q, "This library has no archives.");
+        smz_strbuf_adds(&b, "</p>");
     }
     page_end(&b);
     int rc = page_send(q, 200, &b);
@@ -722,34 +922,67 @@ int h_opds_page(req *q)
     if (q->host[0])
         smz_strbuf_addf(&url, "http://%s", q->host);
     smz_strbuf_addf(&url, "%s/catalog/v2/root.xml", s->http.root);
-    page_begin_head(&b, s, "OPDS catalog", NULL, NULL, smz_strbuf_str(&head));
-    smz_strbuf_adds(&b, "<div class=\"smz-doc\"><h1>OPDS catalog</h1>"
-                        "<p>OPDS is a catalog format for reading apps. An app that reads OPDS catalogs "
-                        "can list the archives of this library and download them, as it does for "
-                        "e-books. People read the library here, on the <a href=\"");
-    smz_strbuf_adds(&b, s->http.root);
-    smz_strbuf_adds(&b, "/\">library page</a>; the catalog is for apps.</p>"
-                        "<h2>Add this library to an app</h2>"
-                        "<p>In the app, choose to add a catalog (it may be called OPDS, online "
-                        "catalog or library) and give it this address:</p>"
-                        "<p class=\"smz-copy\"><input type=\"text\" readonly value=\"");
+    page_begin_head(&b, q, TR(q, "OPDS catalog"), NULL, NULL, smz_strbuf_str(&head));
+    smz_strbuf link;
+    smz_strbuf_init(&link, 4096);
+    smz_strbuf_addf(&link, "<a href=\"%s/", s->http.root);
+    lang_keep(&link, q, 1);
+    smz_strbuf_adds(&link, "\">");
+    tr_html(&link, q, "library page");
+    smz_strbuf_adds(&link, "</a>");
+    smz_strbuf_adds(&b, "<div class=\"smz-doc\"><h1>");
+    tr_html(&b, q, "OPDS catalog");
+    smz_strbuf_adds(&b, "</h1><p>");
+    tr_html(&b, q,
+            "OPDS is a catalog format for reading apps. An app that reads OPDS catalogs can list the "
+            "archives of this library and download them, as it does for e-books.");
+    smz_strbuf_adds(&b, " ");
+    /* TRANSLATORS: %s is a link whose text is "library page". */
+    smz__tr_fill(&b, TR(q, "People read the library here, on the %s; the catalog is for apps."), 1,
+                 smz_strbuf_str(&link));
+    smz_strbuf_free(&link);
+    smz_strbuf_adds(&b, "</p><h2>");
+    tr_html(&b, q, "Add this library to an app");
+    smz_strbuf_adds(&b, "</h2><p>");
+    tr_html(&b, q,
+            "In the app, choose to add a catalog (it may be called OPDS, online catalog or library) and "
+            "give it this address:");
+    smz_strbuf_adds(&b, "</p><p class=\"smz-copy\"><input type=\"text\" readonly dir=\"ltr\" value=\"");
     smz__html_add_clean(&b, smz_strbuf_str(&url));
-    smz_strbuf_adds(&b, "\" aria-label=\"The catalog's address\" spellcheck=\"false\"></p>"
-                        "<p>The app must be able to reach this address: an app on another device "
-                        "reaches it only when <code>smz serve</code> listens on the network "
-                        "(<code>--address</code>, with <code>--allow</code> to say who may "
-                        "connect).</p>"
-                        "<p>The app then fetches <code>.smz</code> files, which only Samizdat reads: "
-                        "Kiwix apps list them but cannot open them yet.</p>"
-                        "<h2>The feeds</h2><ul class=\"smz-feeds\">");
-    smz_strbuf_addf(&b,
-                    "<li><a href=\"%s/catalog/v2/root.xml\" type=\"" OPDS_NAV "\">The catalog</a> "
-                    "(navigation feed: where an app starts)</li>"
-                    "<li><a href=\"%s/catalog/v2/entries\" type=\"" OPDS_ACQ "\">Every archive</a> "
-                    "(acquisition feed, <code>?lang=</code>, <code>?name=</code>, <code>?start=</code>, "
-                    "<code>?count=</code>)</li></ul>"
-                    "<p>A browser shows these feeds as raw XML: they are written for apps.</p></div>",
-                    s->http.root, s->http.root);
+    smz_strbuf_adds(&b, "\" aria-label=\"");
+    tr_html(&b, q, "The catalog's address");
+    smz_strbuf_adds(&b, "\" spellcheck=\"false\"></p><p>");
+    /* TRANSLATORS: %1$s is "smz serve", %2$s "--address", %3$s "--allow" (code). */
+    smz__tr_fill(
+        &b,
+        TR(q, "The app must be able to reach this address: an app on another device reaches it only "
+              "when %1$s listens on the network (%2$s, with %3$s to say who may connect)."),
+        3, "<code>smz serve</code>", "<code>--address</code>", "<code>--allow</code>");
+    smz_strbuf_adds(&b, "</p><p>");
+    /* TRANSLATORS: %s is ".smz" (code). */
+    smz__tr_fill(&b,
+                 TR(q,
+                    "The app then fetches %s files, which only Samizdat reads: Kiwix apps list them but "
+                    "cannot open them yet."),
+                 1, "<code>.smz</code>");
+    smz_strbuf_adds(&b, "</p><h2>");
+    tr_html(&b, q, "The feeds");
+    smz_strbuf_addf(
+        &b, "</h2><ul class=\"smz-feeds\"><li><a href=\"%s/catalog/v2/root.xml\" type=\"" OPDS_NAV "\">",
+        s->http.root);
+    tr_html(&b, q, "The catalog");
+    smz_strbuf_adds(&b, "</a> (");
+    tr_html(&b, q, "navigation feed: where an app starts");
+    smz_strbuf_addf(&b, ")</li><li><a href=\"%s/catalog/v2/entries\" type=\"" OPDS_ACQ "\">",
+                    s->http.root);
+    tr_html(&b, q, "Every archive");
+    smz_strbuf_adds(&b, "</a> (");
+    /* TRANSLATORS: %s is the list of the feed's parameters (code). */
+    smz__tr_fill(&b, TR(q, "acquisition feed, %s"), 1,
+                 "<code>?lang=</code>, <code>?name=</code>, <code>?start=</code>, <code>?count=</code>");
+    smz_strbuf_adds(&b, ")</li></ul><p>");
+    tr_html(&b, q, "A browser shows these feeds as raw XML: they are written for apps.");
+    smz_strbuf_adds(&b, "</p></div>");
     page_end(&b);
     int rc = page_send(q, 200, &b);
     smz_strbuf_free(&url);

@@ -90,7 +90,8 @@ static int keep(search_run *sr, smz_results *res)
 static int fail(req *q, int json, int status, const archive *a, const char *msg)
 {
     if (!json)
-        return h_error(q, status, a, status == 400 ? "Bad search" : "Search failed", msg);
+        return h_error(q, status, a, status == 400 ? SMZ_N_("Bad search") : SMZ_N_("Search failed"),
+                       msg);
     smz_strbuf b;
     smz_strbuf_init(&b, 1u << 20);
     smz_strbuf_adds(&b, "{\"error\": ");
@@ -122,7 +123,7 @@ static int select_archives(req *q, int json, search_run *sr)
             named = 1;
             archive *a = pr > 0 ? reg_find(g, name, strlen(name)) : NULL;
             if (!a)
-                return fail(q, json, 404, NULL, "The library has no archive by that name.");
+                return fail(q, json, 404, NULL, SMZ_N_("The library has no archive by that name."));
             int dup = 0;
             for (size_t i = 0; i < sr->ns; i++)
                 dup |= sr->sel[i] == a;
@@ -516,69 +517,126 @@ static void search_url(smz_strbuf *b, req *q, const search_run *sr, int named, c
     smz_strbuf_adds(&u, "pattern=");
     smz__url_add_escaped(&u, pattern, strlen(pattern), 0);
     smz_strbuf_addf(&u, "&start=%zu&pageLength=%zu", start, plen);
+    if (q->lang_keep[0])
+        smz_strbuf_addf(&u, "&lang=%s", q->lang_keep);
     smz__html_add_clean(b, smz_strbuf_str(&u));
     smz_strbuf_free(&u);
+}
+
+/* N for ngettext, whose unsigned long may be 32 bits: the last nine digits
+ * decide every language's form, kept above a billion. */
+static unsigned long plural_n(uint64_t n)
+{
+    return (unsigned long)(n >= 1000000000u ? n % 1000000000u + 1000000000u : n);
 }
 
 static void html_results(smz_strbuf *b, req *q, const search_run *sr, int named, const char *pattern,
                          size_t start, size_t plen)
 {
     archive *one = sr->ns == 1 ? sr->sel[0] : NULL;
+    /* Pieces of HTML the translations' placeholders take. */
+    smz_strbuf x, y, z;
+    smz_strbuf_init(&x, 1u << 17);
+    smz_strbuf_init(&y, 1u << 17);
+    smz_strbuf_init(&z, 1u << 17);
     if (sr->unsupported) {
         smz_strbuf_adds(b, "<p class=\"smz-note\">");
         if (sr->unsupported == sr->ns && one) {
-            smz__html_add_clean(b, one->title && one->title[0] ? one->title : one->name);
-            smz_strbuf_adds(b,
-                            " has no full-text index (it was packed with --no-index), so it cannot be "
-                            "searched.");
+            smz_strbuf_adds(&x, "<bdi>");
+            smz__html_add_clean(&x, one->title && one->title[0] ? one->title : one->name);
+            smz_strbuf_adds(&x, "</bdi>");
+            smz__tr_fill(b,
+                         TR(q, "%1$s has no full-text index (it was packed with %2$s), so it cannot be "
+                               "searched."),
+                         2, smz_strbuf_str(&x), "<code>--no-index</code>");
         } else {
-            fmt_count(b, sr->unsupported);
-            smz_strbuf_adds(b, sr->unsupported == 1 ? " archive has" : " archives have");
-            smz_strbuf_adds(b, " no full-text index and could not be searched.");
+            fmt_count(&x, q, sr->unsupported);
+            smz__tr_fill(b,
+                         NTR(q, "%s archive has no full-text index and could not be searched.",
+                             "%s archives have no full-text index and could not be searched.",
+                             plural_n(sr->unsupported)),
+                         1, smz_strbuf_str(&x));
         }
         smz_strbuf_adds(b, "</p>");
         if (sr->unsupported == sr->ns)
-            return;
+            goto out;
     }
     if (sr->failed) {
+        smz_strbuf_reset(&x);
         smz_strbuf_adds(b, "<p class=\"smz-note\">");
-        fmt_count(b, sr->failed);
-        smz_strbuf_adds(b, sr->failed == 1 ? " archive" : " archives");
-        smz_strbuf_adds(b, " could not be searched (damaged or unreadable).</p>");
+        fmt_count(&x, q, sr->failed);
+        smz__tr_fill(b,
+                     NTR(q, "%s archive could not be searched (damaged or unreadable).",
+                         "%s archives could not be searched (damaged or unreadable).",
+                         plural_n(sr->failed)),
+                     1, smz_strbuf_str(&x));
+        smz_strbuf_adds(b, "</p>");
     }
-    if (sr->partial)
-        smz_strbuf_adds(b, "<p class=\"smz-note\">The search stopped early: reading the pages cost more "
-                           "than one search may, so these results are partial.</p>");
-    if (sr->dym && sr->fuzzy_auto) {
-        smz_strbuf_adds(b, "<p class=\"smz-fix\">Showing results for <a href=\"");
-        search_url(b, q, sr, named, sr->dym, 0, plen);
-        smz_strbuf_adds(b, "\">");
-        smz__html_add_clean(b, sr->dym);
-        smz_strbuf_adds(b, "</a>. Search instead for <a href=\"");
-        search_url(b, q, sr, named, pattern, 0, plen);
-        smz_strbuf_adds(b, "&amp;fuzzy=0\">");
-        smz__html_add_clean(b, pattern);
-        smz_strbuf_adds(b, "</a>.</p>");
-    } else if (sr->dym) {
-        smz_strbuf_adds(b, "<p class=\"smz-fix\">Did you mean: <a href=\"");
-        search_url(b, q, sr, named, sr->dym, 0, plen);
-        smz_strbuf_adds(b, "\">");
-        smz__html_add_clean(b, sr->dym);
-        smz_strbuf_adds(b, "</a>?</p>");
+    if (sr->partial) {
+        smz_strbuf_adds(b, "<p class=\"smz-note\">");
+        tr_html(b, q,
+                "The search stopped early: reading the pages cost more than one search may, so these "
+                "results are partial.");
+        smz_strbuf_adds(b, "</p>");
+    }
+    if (sr->dym) {
+        smz_strbuf_reset(&x);
+        smz_strbuf_reset(&y);
+        smz_strbuf_adds(&x, "<a href=\"");
+        search_url(&x, q, sr, named, sr->dym, 0, plen);
+        smz_strbuf_adds(&x, "\">");
+        smz__html_add_clean(&x, sr->dym);
+        smz_strbuf_adds(&x, "</a>");
+        smz_strbuf_adds(&y, "<a href=\"");
+        search_url(&y, q, sr, named, pattern, 0, plen);
+        smz_strbuf_adds(&y, "&amp;fuzzy=0\">");
+        smz__html_add_clean(&y, pattern);
+        smz_strbuf_adds(&y, "</a>");
+        smz_strbuf_adds(b, "<p class=\"smz-fix\">");
+        if (sr->fuzzy_auto)
+            /* TRANSLATORS: %1$s is the corrected query, %2$s the query as typed (links). */
+            smz__tr_fill(b, TR(q, "Showing results for %1$s. Search instead for %2$s."), 2,
+                         smz_strbuf_str(&x), smz_strbuf_str(&y));
+        else
+            smz__tr_fill(b, TR(q, "Did you mean: %s?"), 1, smz_strbuf_str(&x));
+        smz_strbuf_adds(b, "</p>");
     }
     if (!sr->nhits) {
-        smz_strbuf_adds(b, "<p class=\"smz-count\">No results for <q>");
-        smz__html_add_clean(b, pattern);
-        smz_strbuf_adds(b, "</q>.</p>");
-        return;
+        smz_strbuf_reset(&x);
+        smz_strbuf_adds(&x, "<q dir=\"auto\">");
+        smz__html_add_clean(&x, pattern);
+        smz_strbuf_adds(&x, "</q>");
+        smz_strbuf_adds(b, "<p class=\"smz-count\">");
+        smz__tr_fill(b, TR(q, "No results for %s."), 1, smz_strbuf_str(&x));
+        smz_strbuf_adds(b, "</p>");
+        goto out;
     }
-    smz_strbuf_addf(b, "<p class=\"smz-count\">Results %zu&ndash;%zu of ", start + 1, start + sr->nhits);
-    if (sr->total > start + sr->nhits)
-        smz_strbuf_adds(b, "about ");
-    fmt_count(b, sr->total > start + sr->nhits ? sr->total : start + sr->nhits);
-    smz_strbuf_adds(b, " for <q>");
-    smz__html_add_clean(b, sr->fuzzy_auto && sr->dym ? sr->dym : pattern);
-    smz_strbuf_adds(b, "</q></p>");
+    {
+        uint64_t shown = sr->total > start + sr->nhits ? sr->total : start + sr->nhits;
+        smz_strbuf_reset(&x);
+        smz_strbuf_reset(&y);
+        smz_strbuf_reset(&z);
+        smz_strbuf w;
+        smz_strbuf_init(&w, 1u << 17);
+        fmt_count(&x, q, start + 1);
+        fmt_count(&y, q, start + sr->nhits);
+        fmt_count(&z, q, shown);
+        smz_strbuf_adds(&w, "<q dir=\"auto\">");
+        smz__html_add_clean(&w, sr->fuzzy_auto && sr->dym ? sr->dym : pattern);
+        smz_strbuf_adds(&w, "</q>");
+        smz_strbuf_adds(b, "<p class=\"smz-count\">");
+        /* TRANSLATORS: "Results 1–25 of 300 for <query>": %1$s–%2$s the results shown, %3$s how many
+         * in all, %4$s the query. */
+        smz__tr_fill(b,
+                     sr->total > start + sr->nhits
+                         ? NTR(q, "Results %1$s–%2$s of about %3$s for %4$s",
+                               "Results %1$s–%2$s of about %3$s for %4$s", plural_n(shown))
+                         : NTR(q, "Results %1$s–%2$s of %3$s for %4$s",
+                               "Results %1$s–%2$s of %3$s for %4$s", plural_n(shown)),
+                     4, smz_strbuf_str(&x), smz_strbuf_str(&y), smz_strbuf_str(&z), smz_strbuf_str(&w));
+        smz_strbuf_adds(b, "</p>");
+        smz_strbuf_free(&w);
+    }
     smz_strbuf_addf(b, "<ol class=\"smz-results\" start=\"%zu\">", start + 1);
     for (size_t i = 0; i < sr->nhits; i++) {
         const smz_hit *h = sr->hits[i].h;
@@ -605,12 +663,21 @@ static void html_results(smz_strbuf *b, req *q, const search_run *sr, int named,
         smz_strbuf_free(&title);
         smz_strbuf_adds(b, "</a><cite>");
         if (!one) {
+            smz_strbuf_adds(b, "<bdi>");
             smz__html_add_clean(b, a->title && a->title[0] ? a->title : a->name);
-            smz_strbuf_adds(b, " &middot; ");
+            smz_strbuf_adds(b, "</bdi> &middot; ");
         }
-        if (date[0])
-            smz_strbuf_addf(b, "<time datetime=\"%s\">%s</time> &middot; ", date, date);
+        if (date[0]) {
+            /* In the interface's language and direction, isolated from
+             * the archive's text around it. */
+            smz_strbuf_addf(b, "<time datetime=\"%s\"%s>", date,
+                            smz_ui_lang_at(q->lang)->rtl ? " dir=\"rtl\"" : "");
+            smz__ui_date(b, q->lang, date);
+            smz_strbuf_adds(b, "</time> &middot; ");
+        }
+        smz_strbuf_adds(b, "<bdi dir=\"ltr\">");
         smz__html_add_clean(b, h->path);
+        smz_strbuf_adds(b, "</bdi>");
         smz_strbuf_adds(b, "</cite>");
         if (h->snippet && h->snippet[0]) {
             smz_strbuf_adds(b, "<p class=\"smz-snip\">");
@@ -626,29 +693,43 @@ static void html_results(smz_strbuf *b, req *q, const search_run *sr, int named,
         last = SRV_MAX_START / plen;
     uint64_t cur = start / plen;
     if (last == 0 && start == 0)
-        return;
-    smz_strbuf_adds(b, "<nav class=\"smz-pager\" aria-label=\"Result pages\">");
+        goto out;
+    smz_strbuf_adds(b, "<nav class=\"smz-pager\" aria-label=\"");
+    tr_html(b, q, "Result pages");
+    smz_strbuf_adds(b, "\">");
     if (start > 0) {
         smz_strbuf_adds(b, "<a rel=\"prev\" href=\"");
         search_url(b, q, sr, named, pattern, start > plen ? start - plen : 0, plen);
-        smz_strbuf_adds(b, "\">&lsaquo; Previous</a>");
+        smz_strbuf_adds(b, "\"><span class=\"smz-arrow\">&lsaquo;</span> ");
+        tr_html(b, q, "Previous");
+        smz_strbuf_adds(b, "</a>");
     }
     uint64_t from = cur > 4 ? cur - 4 : 0, to = from + 9 < last ? from + 9 : last;
     for (uint64_t p = from; p <= to; p++) {
         if (p == cur) {
-            smz_strbuf_addf(b, "<span aria-current=\"page\">%llu</span>", (unsigned long long)p + 1);
+            smz_strbuf_adds(b, "<span aria-current=\"page\">");
+            fmt_count(b, q, p + 1);
+            smz_strbuf_adds(b, "</span>");
             continue;
         }
         smz_strbuf_adds(b, "<a href=\"");
         search_url(b, q, sr, named, pattern, (size_t)p * plen, plen);
-        smz_strbuf_addf(b, "\">%llu</a>", (unsigned long long)p + 1);
+        smz_strbuf_adds(b, "\">");
+        fmt_count(b, q, p + 1);
+        smz_strbuf_adds(b, "</a>");
     }
     if (cur < last && start + sr->nhits < sr->total) {
         smz_strbuf_adds(b, "<a rel=\"next\" href=\"");
         search_url(b, q, sr, named, pattern, start + plen, plen);
-        smz_strbuf_adds(b, "\">Next &rsaquo;</a>");
+        smz_strbuf_adds(b, "\">");
+        tr_html(b, q, "Next");
+        smz_strbuf_adds(b, " <span class=\"smz-arrow\">&rsaquo;</span></a>");
     }
     smz_strbuf_adds(b, "</nav>");
+out:
+    smz_strbuf_free(&x);
+    smz_strbuf_free(&y);
+    smz_strbuf_free(&z);
 }
 
 int h_search(req *q)
@@ -657,7 +738,7 @@ int h_search(req *q)
     http_param(q, "format", 0, fmt, sizeof fmt);
     int json = !strcmp(fmt, "json");
     if (http_param(q, "pattern", 0, pattern, sizeof pattern) < 0)
-        return fail(q, json, 400, NULL, "The search is too long.");
+        return fail(q, json, 400, NULL, SMZ_N_("The search is too long."));
     size_t start = http_param_num(q, "start", 0, SRV_MAX_START);
     size_t plen = http_param_num(q, "pageLength", 25, SRV_MAX_PAGELEN);
     if (!plen)
@@ -720,36 +801,47 @@ int h_search(req *q)
             smz_strbuf_adds(&title, pattern);
             smz_strbuf_adds(&title, " \xE2\x80\x93 ");
         }
-        smz_strbuf_adds(&title, "Search");
+        smz_strbuf_adds(&title, TR(q, "Search"));
         if (one) {
             smz_strbuf_adds(&title, " \xE2\x80\x93 ");
             smz_strbuf_adds(&title, one->title && one->title[0] ? one->title : one->name);
         }
-        page_begin(&b, q->s, smz_strbuf_str(&title), one, pattern);
+        page_begin(&b, q, smz_strbuf_str(&title), one, pattern);
         smz_strbuf_free(&title);
         smz_strbuf_adds(&b, "<div class=\"smz-search\">");
         if (!pattern[0]) {
-            smz_strbuf_adds(&b, "<h1>Search ");
-            if (one)
-                smz__html_add_clean(&b, one->title && one->title[0] ? one->title : one->name);
-            else
-                smz_strbuf_adds(&b, "all archives");
+            smz_strbuf_adds(&b, "<h1>");
+            if (one) {
+                smz_strbuf t;
+                smz_strbuf_init(&t, 1u << 16);
+                smz_strbuf_adds(&t, "<bdi>");
+                smz__html_add_clean(&t, one->title && one->title[0] ? one->title : one->name);
+                smz_strbuf_adds(&t, "</bdi>");
+                smz__tr_fill(&b, TR(q, "Search %s"), 1, smz_strbuf_str(&t));
+                smz_strbuf_free(&t);
+            } else {
+                tr_html(&b, q, "Search all archives");
+            }
             smz_strbuf_addf(&b,
                             "</h1><form class=\"smz-form smz-big\" action=\"%s/search\" method=\"get\" "
                             "role=\"search\">",
                             q->s->http.root);
+            lang_keep_input(&b, q);
             if (named)
                 for (size_t i = 0; i < sr.ns; i++)
                     smz_strbuf_addf(&b, "<input type=\"hidden\" name=\"content\" value=\"%s\">",
                                     sr.sel[i]->name);
             smz_strbuf_adds(
                 &b, "<input class=\"smz-q\" type=\"search\" name=\"pattern\" autocomplete=\"off\" "
-                    "dir=\"auto\" aria-label=\"Search\" autofocus");
+                    "dir=\"auto\" aria-label=\"");
+            tr_html(&b, q, "Search");
+            smz_strbuf_adds(&b, "\" autofocus");
             if (one)
                 smz_strbuf_addf(&b, " data-suggest=\"%s/suggest?content=%s\"", q->s->http.root,
                                 one->name);
-            smz_strbuf_adds(
-                &b, "><button class=\"smz-btn smz-primary\" type=\"submit\">Search</button></form>");
+            smz_strbuf_adds(&b, "><button class=\"smz-btn smz-primary\" type=\"submit\">");
+            tr_html(&b, q, "Search");
+            smz_strbuf_adds(&b, "</button></form>");
         } else {
             html_results(&b, q, &sr, named, pattern, start, plen);
         }
@@ -781,7 +873,7 @@ int h_suggest(req *q)
     char term[SRV_MAX_TERM + 1], name[SRV_NAME_MAX + 1];
     int pr = http_param(q, "term", 0, term, sizeof term);
     if (pr < 0)
-        return fail(q, 1, 400, NULL, "The term is too long.");
+        return fail(q, 1, 400, NULL, SMZ_N_("The term is too long."));
     size_t count = http_param_num(q, "count", 10, 50);
     if (!count)
         count = 10;
@@ -790,17 +882,17 @@ int h_suggest(req *q)
     if (http_param(q, "content", 0, name, sizeof name) == 1 ||
         http_param(q, "books.name", 0, name, sizeof name) == 1) {
         if (!(a = reg_find(g, name, strlen(name))))
-            return fail(q, 1, 404, NULL, "The library has no archive by that name.");
+            return fail(q, 1, 404, NULL, SMZ_N_("The library has no archive by that name."));
     } else {
         reg_load(g);
         for (size_t i = 0; i < g->n; i++)
             if (g->a[i].state == 1) {
                 if (a)
-                    return fail(q, 1, 400, NULL, "Name an archive with content=NAME.");
+                    return fail(q, 1, 400, NULL, SMZ_N_("Name an archive with content=NAME."));
                 a = &g->a[i];
             }
         if (!a)
-            return fail(q, 1, 404, NULL, "The library is empty.");
+            return fail(q, 1, 404, NULL, SMZ_N_("The library is empty."));
     }
     smz_results *res = NULL;
     smz_err rc = SMZ_OK;

@@ -50,6 +50,11 @@ typedef struct smz_serve_opts {
     const char *const *trust; /* files of trusted public keys (--trust): .pub files or
                                  lists of keys; signed archives show whether they verify */
     size_t n_trust;
+    const char *language; /* the interface's language when the browser asks for
+                                 none of LANGUAGES (--language; a tag: "ru", "zh-Hant");
+                                 NULL: English */
+    unsigned languages;   /* the languages whose catalogue is bound (smz_i18n_bind);
+                                 0: English only */
     /* Called with a warning (an archive that cannot be read, ...); may be NULL. */
     void (*warn)(void *ctx, const char *message);
     void *ctx;

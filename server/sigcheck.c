@@ -15,6 +15,7 @@
 #include <string.h>
 #include <time.h>
 #include <sqlite3.h>
+#include "i18n/i18n.h"
 #include "text/escape.h"
 #include "sigcheck.h"
 
@@ -223,7 +224,7 @@ void sig_opds(smz_strbuf *b, registry *g, const archive *a)
     smz_strbuf_adds(b, "/>");
 }
 
-void sig_html(smz_strbuf *b, registry *g, const archive *a)
+void sig_html(smz_strbuf *b, const req *q, registry *g, const archive *a)
 {
     sig_view v;
     sig_get(g, a, &v);
@@ -233,33 +234,38 @@ void sig_html(smz_strbuf *b, registry *g, const archive *a)
         smz_strbuf_addf(b, " data-key-id=\"%s\" data-trusted=\"%s\"", v.keyid,
                         v.sig == SIG_UNTRUSTED ? "no" : "yes");
     smz_strbuf_adds(b, ">");
+    /* The key id is base64 ([A-Za-z0-9+/=], sig_get) and goes in
+     * <code>, isolated left to right in a right-to-left page. */
+    char key[SMZ_KEYID_SIZE + 48];
+    snprintf(key, sizeof key, "<code dir=\"ltr\">%s</code>", v.keyid[0] ? v.keyid : "?");
+    int l = q->lang;
     switch (v.sig) {
-    case SIG_NONE: smz_strbuf_adds(b, "Not signed"); break;
+    case SIG_NONE: smz__html_add_clean(b, smz_tr(l, "Not signed")); break;
     case SIG_CHECKING:
         if (g->checks_content)
-            smz_strbuf_addf(
-                b, "Signed by trusted key <code>%s</code> &middot; checking the content&hellip;",
-                v.keyid);
+            smz__tr_fill(b, smz_tr(l, "Signed by trusted key %s · checking the content…"), 1, key);
         else
-            smz_strbuf_addf(
-                b,
-                "Signed by trusted key <code>%s</code> &middot; the content is not checked here "
-                "(<code>smz verify</code> checks it)",
-                v.keyid);
+            smz__tr_fill(b,
+                         smz_tr(l, "Signed by trusted key %1$s · the content is not checked here "
+                                   "(%2$s checks it)"),
+                         2, key, "<code>smz verify</code>");
         break;
     case SIG_GOOD:
-        smz_strbuf_addf(b, "&#10003; Signed by trusted key <code>%s</code> &middot; verified", v.keyid);
+        smz_strbuf_adds(b, "&#10003; ");
+        smz__tr_fill(b, smz_tr(l, "Signed by trusted key %s · verified"), 1, key);
         break;
     case SIG_UNTRUSTED:
-        smz_strbuf_addf(b, "Signed by key <code>%s</code> &middot; not a trusted key, not checked",
-                        v.keyid[0] ? v.keyid : "?");
+        smz__tr_fill(b, smz_tr(l, "Signed by key %s · not a trusted key, not checked"), 1, key);
         break;
     case SIG_BAD:
-        smz_strbuf_adds(b, "&#10007; Bad signature");
+        smz_strbuf_adds(b, "&#10007; ");
         if (v.keyid[0])
-            smz_strbuf_addf(b, " (key <code>%s</code>)", v.keyid);
-        smz_strbuf_adds(b, ": ");
+            smz__tr_fill(b, smz_tr(l, "Bad signature (key %s):"), 1, key);
+        else
+            smz__html_add_clean(b, smz_tr(l, "Bad signature:"));
+        smz_strbuf_adds(b, " <span dir=\"ltr\" lang=\"en\">");
         smz__html_add_clean(b, v.msg);
+        smz_strbuf_adds(b, "</span>");
         break;
     }
     smz_strbuf_adds(b, "</p>");

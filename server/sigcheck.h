@@ -23,7 +23,7 @@ typedef struct sig_view {
 /* A copy of A's signature summary (taken under the registry lock). */
 void sig_get(registry *g, const archive *a, sig_view *v);
 /* The library card's signature line for A. */
-void sig_html(smz_strbuf *b, registry *g, const archive *a);
+void sig_html(smz_strbuf *b, const req *q, registry *g, const archive *a);
 /* The same for an OPDS entry: <smz:signature status=... key-id=... trusted=.../>
  * in our own namespace, which OPDS readers ignore. */
 void sig_opds(smz_strbuf *b, registry *g, const archive *a);

@@ -31,6 +31,8 @@ struct smz_server {
     gate search_gate; /* searches among them: at most half the places */
     int gate_ready;
     int toolbar;
+    unsigned langs;   /* the interface's languages (smz_i18n_bind), English always */
+    int lang_default; /* when the browser asks for none of them */
     /* Keys the tokens that let the bar in an archived page (an opaque
      * origin) read its own archive's suggestions: random per start. */
     unsigned char bar_key[32];

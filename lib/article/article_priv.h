@@ -201,6 +201,9 @@ typedef struct page_info {
 /* Appends PATH percent-encoded for an href; a leading '/' gets "./"
  * before it so the link can never name another host. */
 smz_err smz__art_add_href(smz_strbuf *b, const char *path);
+/* The interface language (smz/i18n.h) of a page in language LANG (a tag
+ * or Language code, NULL or "" for none): English when ours has none. */
+int smz__art_ui(const char *lang);
 /* Appends <time> for the valid date YMD, in words on English pages. */
 void smz__art_add_time(smz_strbuf *b, const char *ymd, const char *lang);
 /* Appends everything up to the end of the header's contents (an index

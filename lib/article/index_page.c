@@ -11,6 +11,7 @@
 #include "text/ascii.h"
 #include "text/date.h"
 #include "text/lang.h"
+#include "i18n/i18n.h"
 #include "text/escape.h"
 
 #define MAX_INDEX_ITEMS 1000000u
@@ -82,17 +83,30 @@ smz_err smz__article_index_html(const smz_article_ref *items, size_t n, const ch
     if (n)
         qsort(rows, n, sizeof *rows, index_cmp);
 
-    if ((rc = smz__art_clean_line(&title, collection_title ? collection_title : "Index",
+    if ((rc = smz__art_clean_line(&title,
+                                  collection_title ? collection_title
+                                                   : smz_tr(smz__art_ui(lang), "Index"),
                                   SMZ_ARTICLE_MAX_FIELD)) ||
         (rc = smz__art_clean_line(&desc, description, 3 * SMZ_ARTICLE_MAX_FIELD)))
         goto out;
-    if (!smz_strbuf_len(&title) && (rc = smz_strbuf_adds(&title, "Index")) != SMZ_OK)
+    if (!smz_strbuf_len(&title) &&
+        (rc = smz_strbuf_adds(&title, smz_tr(smz__art_ui(lang), "Index"))) != SMZ_OK)
         goto out;
     page_info pi = {.lang = lang && smz__lang_tag_ok(lang, strlen(lang)) ? lang : NULL,
                     .title = smz_strbuf_str(&title),
                     .description = smz_strbuf_str(&desc)};
     smz__art_page_begin(&page, &pi, 1);
-    smz_strbuf_addf(&page, "<p class=\"meta\">%zu article%s</p>\n</header>\n", n, n == 1 ? "" : "s");
+    {
+        int ui = smz__art_ui(pi.lang);
+        smz_strbuf num;
+        smz_strbuf_init(&num, 256);
+        smz__ui_count(&num, ui, n);
+        smz_strbuf_adds(&page, "<p class=\"meta\">");
+        smz__tr_fill(&page, smz_ntr(ui, "%s article", "%s articles", (unsigned long)n), 1,
+                     smz_strbuf_str(&num));
+        smz_strbuf_adds(&page, "</p>\n</header>\n");
+        smz_strbuf_free(&num);
+    }
     smz_strbuf_adds(&page, "<ul class=\"index\">\n");
     for (size_t i = 0; i < n && !rc; i++) {
         const smz_article_ref *r = rows[i].ref;

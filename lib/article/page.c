@@ -15,6 +15,13 @@
 #include "text/url.h"
 #include "text/ascii.h"
 #include "text/escape.h"
+#include "i18n/i18n.h"
+
+int smz__art_ui(const char *lang)
+{
+    int l = lang && *lang ? smz_ui_lang_find(lang, strlen(lang)) : -1;
+    return l > 0 ? l : SMZ_UI_EN;
+}
 
 /* Appends PATH percent-encoded for an href: unreserved characters and '/'
  * stay, every other byte becomes %XX, and a leading '/' gets "./" before it
@@ -27,9 +34,18 @@ smz_err smz__art_add_href(smz_strbuf *b, const char *path)
 }
 
 /* Appends <time> for the valid date YMD: "27 January 2022" on English (or
- * unlabelled) pages, whose other words are English too; else as it is. */
+ * unlabelled) pages, whose other words are English too; in the page's
+ * language's own way when the interface speaks it ("2022年1月27日",
+ * ICU's, lib/i18n); else as it is. */
 void smz__art_add_time(smz_strbuf *b, const char *ymd, const char *lang)
 {
+    int ui = smz__art_ui(lang);
+    if (ui != SMZ_UI_EN) {
+        smz_strbuf_addf(b, "<time datetime=\"%s\">", ymd);
+        smz__ui_date(b, ui, ymd);
+        smz_strbuf_adds(b, "</time>");
+        return;
+    }
     static const char *const NAMES[12] = {"January",   "February", "March",    "April",
                                           "May",       "June",     "July",     "August",
                                           "September", "October",  "November", "December"};
@@ -50,29 +66,35 @@ static int has(const char *s)
 /* Where the date came from, in a word and in a sentence (its tooltip), so
  * a reader knows how far to trust it: a file's time is only when someone
  * saved it. */
-static void add_date_source(smz_strbuf *b, smz_article_date_source src)
+static void add_date_source(smz_strbuf *b, smz_article_date_source src, int ui)
 {
     const char *word = NULL, *why = NULL;
     switch (src) {
     case SMZ_DATE_NONE: return;
     case SMZ_DATE_GIVEN:
-        word = "metadata";
-        why = "Date given in the collection's metadata";
+        word = smz_tr(ui, "metadata");
+        why = smz_tr(ui, "Date given in the collection's metadata");
         break;
     case SMZ_DATE_FRONT_MATTER:
-        word = "front matter";
-        why = "Date from the front matter of the file";
+        word = smz_tr(ui, "front matter");
+        why = smz_tr(ui, "Date from the front matter of the file");
         break;
     case SMZ_DATE_TEXT:
-        word = "dateline";
-        why = "Date read from a dateline in the text";
+        word = smz_tr(ui, "dateline");
+        why = smz_tr(ui, "Date read from a dateline in the text");
         break;
     case SMZ_DATE_MTIME:
-        word = "file date";
-        why = "The time the file was last saved, which may not be when the text was published";
+        word = smz_tr(ui, "file date");
+        why = smz_tr(ui,
+                     "The time the file was last saved, which may not be when the text was published");
         break;
     }
-    smz_strbuf_addf(b, " <span class=\"date-source smz-label\" title=\"%s\">(%s)</span>", why, word);
+    /* Translations are text: escaped like any other. */
+    smz_strbuf_adds(b, " <span class=\"date-source smz-label\" title=\"");
+    smz__html_add(b, why, strlen(why));
+    smz_strbuf_adds(b, "\">(");
+    smz__html_add(b, word, strlen(word));
+    smz_strbuf_adds(b, ")</span>");
 }
 
 /* Appends the separator before every item of the source line but the
@@ -97,7 +119,7 @@ static void add_source_line(smz_strbuf *b, const page_info *pi)
         !has(pi->original_href))
         return;
     smz_strbuf_adds(b, "<p class=\"meta source\">");
-    int items = 0;
+    int items = 0, ui = smz__art_ui(pi->lang);
     if (has(pi->publisher)) {
         add_sep(b, &items);
         smz_strbuf_adds(b, "<span class=\"publisher\">");
@@ -106,16 +128,21 @@ static void add_source_line(smz_strbuf *b, const page_info *pi)
     }
     if (has(pi->author)) {
         add_sep(b, &items);
-        smz_strbuf_adds(
-            b, "<span class=\"by\"><span class=\"smz-label\">by </span><span class=\"author\">");
+        smz_strbuf_adds(b, "<span class=\"by\"><span class=\"smz-label\">");
+        /* TRANSLATORS: before an article's author ("by Jane Doe"), with its space. */
+        const char *by = smz_tr(ui, "by ");
+        smz__html_add(b, by, strlen(by));
+        smz_strbuf_adds(b, "</span><span class=\"author\">");
         smz__html_add(b, pi->author, strlen(pi->author));
         smz_strbuf_adds(b, "</span></span>");
     }
     if (has(pi->translator)) {
         add_sep(b, &items);
-        smz_strbuf_adds(
-            b,
-            "<span class=\"by\"><span class=\"smz-label\">translated by </span><span class=\"translator\">");
+        smz_strbuf_adds(b, "<span class=\"by\"><span class=\"smz-label\">");
+        /* TRANSLATORS: before an article's translator, with its space. */
+        const char *tby = smz_tr(ui, "translated by ");
+        smz__html_add(b, tby, strlen(tby));
+        smz_strbuf_adds(b, "</span><span class=\"translator\">");
         smz__html_add(b, pi->translator, strlen(pi->translator));
         smz_strbuf_adds(b, "</span></span>");
     }
@@ -137,14 +164,17 @@ static void add_source_line(smz_strbuf *b, const page_info *pi)
         add_sep(b, &items);
         smz_strbuf_adds(b, "<span class=\"date\">");
         smz__art_add_time(b, pi->date, pi->lang);
-        add_date_source(b, pi->date_source);
+        add_date_source(b, pi->date_source, ui);
         smz_strbuf_adds(b, "</span>");
     }
     if (has(pi->original_href)) {
         add_sep(b, &items);
         smz_strbuf_adds(b, "<a class=\"original\" href=\"");
         smz__art_add_href(b, pi->original_href);
-        smz_strbuf_adds(b, "\"><span class=\"smz-label\">original text</span></a>");
+        smz_strbuf_adds(b, "\"><span class=\"smz-label\">");
+        const char *orig = smz_tr(ui, "original text");
+        smz__html_add(b, orig, strlen(orig));
+        smz_strbuf_adds(b, "</span></a>");
     }
     smz_strbuf_adds(b, "</p>\n");
 }
@@ -180,7 +210,8 @@ void smz__art_page_begin(smz_strbuf *b, const page_info *pi, int is_index)
         smz_strbuf_adds(b, "<nav class=\"home\"><a href=\"");
         smz__art_add_href(b, pi->home_href);
         smz_strbuf_adds(b, "\">\xE2\x86\x90 ");
-        const char *label = pi->home_label && *pi->home_label ? pi->home_label : "Index";
+        const char *label = pi->home_label && *pi->home_label ? pi->home_label
+                                                              : smz_tr(smz__art_ui(pi->lang), "Index");
         smz__html_add(b, label, strlen(label));
         smz_strbuf_adds(b, "</a></nav>\n");
     }
@@ -193,9 +224,14 @@ void smz__art_page_begin(smz_strbuf *b, const page_info *pi, int is_index)
     /* A title shortened from the first sentence says so: the sentence is
      * whole in the first paragraph, and a reader should not take the
      * heading for the author's. */
-    smz_strbuf_adds(b, !is_index && pi->title_from == T_DERIVED
-                           ? "<h1 class=\"derived\" title=\"Made from the first sentence of the text\">"
-                           : "<h1>");
+    if (!is_index && pi->title_from == T_DERIVED) {
+        const char *t = smz_tr(smz__art_ui(pi->lang), "Made from the first sentence of the text");
+        smz_strbuf_adds(b, "<h1 class=\"derived\" title=\"");
+        smz__html_add(b, t, strlen(t));
+        smz_strbuf_adds(b, "\">");
+    } else {
+        smz_strbuf_adds(b, "<h1>");
+    }
     smz__html_add(b, pi->title, strlen(pi->title));
     smz_strbuf_adds(b, "</h1>\n");
     if (is_index && pi->description && *pi->description) {

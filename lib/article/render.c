@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "article/article_priv.h"
+#include "i18n/i18n.h"
 #include "text/date.h"
 #include "text/escape.h"
 #include "text/lang.h"
@@ -40,15 +41,17 @@ void smz__article_free(smz_article *a)
  * JavaScript, in the original's order.  Nothing is dropped silently: site
  * furniture is often what tells who published a text.  No section when
  * nothing was left out. */
-static void add_from_original(smz_strbuf *b, const char *removed, size_t len)
+static void add_from_original(smz_strbuf *b, const char *removed, size_t len, const char *lang)
 {
     if (!len)
         return;
     /* No sentence of ours beside the summary: the page's words are indexed,
-     * and "left", "page" or "order" would then find every such article. */
-    smz_strbuf_adds(
-        b,
-        "<details class=\"from-original\">\n<summary class=\"smz-label\">From the original</summary>\n<ul>\n");
+     * and "left", "page" or "order" would then find every such article.
+     * The summary is in the page's language when ours speaks it. */
+    const char *label = smz_tr(smz__art_ui(lang), "From the original");
+    smz_strbuf_adds(b, "<details class=\"from-original\">\n<summary class=\"smz-label\">");
+    smz__html_add(b, label, strlen(label));
+    smz_strbuf_adds(b, "</summary>\n<ul>\n");
     for (size_t p = 0; p < len;) {
         const char *e = memchr(removed + p, '\n', len - p);
         size_t ln = e ? (size_t)(e - (removed + p)) : len - p;
@@ -183,7 +186,7 @@ smz_err smz__article_render(const char *text, size_t len, smz_article_kind kind,
     smz__art_page_begin(&page, &pi, 0);
     smz_strbuf_adds(&page, "</header>\n");
     smz_strbuf_add(&page, smz_strbuf_str(&c.body), smz_strbuf_len(&c.body));
-    add_from_original(&page, smz_strbuf_str(&c.removed), smz_strbuf_len(&c.removed));
+    add_from_original(&page, smz_strbuf_str(&c.removed), smz_strbuf_len(&c.removed), pi.lang);
     if ((rc = smz__art_page_end(&page, 0)) != SMZ_OK)
         goto out;
 

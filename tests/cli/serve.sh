@@ -31,7 +31,7 @@ check_eq "GET / answers 200" "$(get "$U")" 200
 check_grep "the library is UTF-8 HTML" "text/html; charset=utf-8" hdr
 check_grep "... lists the manual with its title" "PostgreSQL 15 manual" body
 check_grep "... with its description" "The PostgreSQL documentation" body
-check_grep "... language, entry count, size and date" "English</a></span><span>[0-9,]+ articles</span><span>[0-9.]+ MB</span><span><time>" body
+check_grep "... language, entry count, size and date" "English</a></span><span>[0-9,]+ articles</span><span>[0-9.]+ MB</span><span><time datetime=\"[0-9-]+\">" body
 check_grep "... links to open, search and download it" 'href="/content/pgdoc/".*href="/search\?content=pgdoc".*href="/download/pgdoc.smz"' body
 check_grep "... shows the illustration" 'src="/catalog/v2/illustration/hostile"' body
 check_grep "a hostile archive title comes out escaped" '&lt;script&gt;alert\(&quot;title&quot;\)&lt;/script&gt; Hostile &amp; Co' body
@@ -236,7 +236,7 @@ for r in d["results"]: assert set(r) == {"path", "title", "snippet", "score"}, r
 check_eq "books.name= names an archive too" "$(get "${U}search?books.name=pgdoc&pattern=select")" 200
 check_eq "no archive named searches them all" "$(get "${U}search?pattern=select")" 200
 check_eq "an empty query shows a search form" "$(get "${U}search?content=pgdoc")" 200
-check_grep "... for that archive" '<h1>Search PostgreSQL 15 manual</h1>' body
+check_grep "... for that archive" '<h1>Search <bdi>PostgreSQL 15 manual</bdi></h1>' body
 check_eq "/suggest answers JSON" "$(get "${U}suggest?content=pgdoc&term=sel" >/dev/null; header Content-Type)" application/json
 check "... with results" python3 -c 'import json; d = json.load(open("body")); assert isinstance(d["results"], list)'
 if [ "$INDEX" = 1 ]; then

@@ -1,0 +1,100 @@
+"""The pages of `smz serve` in other languages (issue 21), in headless
+Chromium: the library, an archived article with the bar, search results and
+an archive's generated index page, each in Simplified Chinese, Uyghur,
+Persian and Russian.  Checks that right-to-left languages mirror the bar
+(the home link on the right, the search box's rounded end on the left),
+that nothing runs off the page sideways, that the text is in the page's
+language, and saves a screenshot of each for a person to look at.  Prints
+"ok - ..." / "not ok - ..." lines (i18n_browser.sh runs it).
+
+usage: i18n_shots.py BASE_URL ARTICLE_PATH OUT_DIR
+  BASE_URL      the server (archives "samples" and "ru", "zh", "ug", "fa":
+                one collection packed in each language)
+  ARTICLE_PATH  an article's path in archive "samples"
+  OUT_DIR       where the screenshots go
+"""
+import os
+import sys
+
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from cdp import Browser  # noqa: E402
+from tap import ok, run  # noqa: E402
+
+# Where the bar's parts are, and whether anything overflows sideways.
+MEASURE = """(function () {
+  var bar = document.getElementById('smz-bar');
+  var home = bar && bar.querySelector('.smz-home'), q = bar && bar.querySelector('.smz-q');
+  var d = document.documentElement;
+  return {dir: d.dir || getComputedStyle(d).direction, lang: d.lang,
+          barDir: bar ? getComputedStyle(bar.querySelector('.smz-nav')).direction : null,
+          home: home ? home.getBoundingClientRect().left : null,
+          q: q ? q.getBoundingClientRect().left : null,
+          overflow: d.scrollWidth - d.clientWidth,
+          text: document.body.innerText.slice(0, 4000)};
+})()"""
+
+# A word each page must show in its language.
+WORDS = {
+    "zh-Hans": {"library": "书库", "search": "的结果", "index": "篇文章"},
+    "ug": {"library": "كۇتۇپخانا", "search": "نەتىجىدىن", "index": "ماقالە"},
+    "fa": {"library": "کتابخانه", "search": "نتیجه‌های", "index": "مقاله"},
+    "ru": {"library": "Библиотека", "search": "Результаты", "index": "стать"},
+}
+ARCHIVE = {"zh-Hans": "zh", "ug": "ug", "fa": "fa", "ru": "ru"}
+RTL = {"ug", "fa"}
+
+# Each <code> (commands, options) read left to right: its first character
+# drawn left of its last, inside a right-to-left paragraph too.
+CODE_ORDER = """(function () {
+  var bad = [];
+  document.querySelectorAll('main code').forEach(function (c) {
+    var t = c.firstChild, r = document.createRange();
+    if (!t || t.length < 2) return;
+    r.setStart(t, 0); r.setEnd(t, 1); var a = r.getBoundingClientRect().left;
+    r.setStart(t, t.length - 1); r.setEnd(t, t.length); var z = r.getBoundingClientRect().left;
+    if (a > z) bad.push(c.textContent);
+  });
+  return bad;
+})()"""
+
+
+def main():
+    base, article, out = sys.argv[1], sys.argv[2], sys.argv[3]
+    os.makedirs(out, exist_ok=True)
+    with Browser(log=os.path.join(out, "chromium.log")) as b:
+        p = b.new_page(1100, 760)
+        for tag, words in WORDS.items():
+            rtl = tag in RTL
+            pages = [
+                ("library", base + "?lang=" + tag, words["library"]),
+                ("article", base + "content/samples/" + article + "?lang=" + tag, None),
+                ("search", base + "search?pattern=olympics&lang=" + tag, words["search"]),
+                ("index", base + "content/" + ARCHIVE[tag] + "/?lang=" + tag, words["index"]),
+            ]
+            for name, url, word in pages:
+                p.goto(url)
+                m = p.eval(MEASURE)
+                what = "%s %s" % (tag, name)
+                if name != "article" and name != "index":
+                    ok(m["lang"] == tag, what + ": <html lang> is " + tag)
+                    ok(m["dir"] == ("rtl" if rtl else "ltr"), what + ": the page runs " +
+                       ("right to left" if rtl else "left to right"))
+                if name == "index":
+                    ok(m["dir"] == ("rtl" if rtl else "ltr"), what + ": the generated page runs " +
+                       ("right to left" if rtl else "left to right") + " (the archive's Language)")
+                if m["home"] is not None:
+                    ok(m["barDir"] == ("rtl" if rtl else "ltr"), what + ": the bar runs that way too")
+                    ok((m["home"] > m["q"]) == rtl, what + ": the home link is on the " +
+                       ("right" if rtl else "left"))
+                ok(m["overflow"] <= 0, what + ": nothing runs off the page sideways (%s px)" % m["overflow"])
+                if word:
+                    ok(word in m["text"], what + ": its text is in the language (" + word + ")")
+                p.screenshot(os.path.join(out, "i18n-%s-%s.png" % (tag, name)))
+        p.goto(base + "opds?lang=fa")
+        bad = p.eval(CODE_ORDER)
+        ok(bad == [], "fa OPDS page: commands and options read left to right (%s)" % bad)
+        p.screenshot(os.path.join(out, "i18n-fa-opds.png"))
+
+
+run(main)
