@@ -1,6 +1,7 @@
 /* smz stick DIR ARCHIVE... [--key KEY.pub] [--split SIZE] [--bin DIR]: lays
  * out a stick that a stranger can use.  DIR gets the archives (split into
- * parts below 4 GiB when DIR is on FAT32, which statfs tells, or at the
+ * parts below 4 GiB when DIR is on FAT32, which statfs or the mount table
+ * tells (on_fat), or at the
  * size --split gives), their .minisig files, the public key, the static
  * programs of `make dist` under bin/linux-amd64/ and bin/linux-arm64/, the
  * browser reader smz-reader.html (the bytes smz carries), START.html (how
@@ -99,6 +100,16 @@ static int set_mtime(const char *path)
     return utimensat(AT_FDCWD, path, t, 0);
 }
 
+/* chmod, where the file system has modes: FAT has none (fusefat has no
+ * chmod at all; the kernel's vfat refuses modes it cannot show), and the
+ * files are there all the same. */
+static int set_mode(const char *path, mode_t mode)
+{
+    if (chmod(path, mode) == 0)
+        return 0;
+    return errno == ENOSYS || errno == EPERM || errno == ENOTSUP || errno == EOPNOTSUPP ? 0 : -1;
+}
+
 /* 1 when the file at A holds the same bytes as the file at B. */
 static int same_file(const char *a, const char *b)
 {
@@ -139,7 +150,7 @@ static int put_bytes(const char *path, const void *data, size_t len, mode_t mode
         fprintf(stderr, "smz stick: %s\n", cli_t(err));
         return -1;
     }
-    if (chmod(path, mode) != 0 || set_mtime(path) != 0) {
+    if (set_mode(path, mode) != 0 || set_mtime(path) != 0) {
         fprintf(stderr, "smz stick: %s: %s\n", cli_t(path), strerror(errno));
         return -1;
     }
@@ -154,7 +165,7 @@ static int put_file(const char *src, const char *dst, mode_t mode)
     FILE *in = NULL, *out = NULL;
     unsigned char buf[1 << 16];
     if (same_file(src, dst)) {
-        chmod(dst, mode);
+        set_mode(dst, mode);
         return set_mtime(dst) == 0 ? 0 : -1;
     }
     if (asprintf(&tmp, "%s.tmp", dst) < 0)
@@ -179,7 +190,7 @@ static int put_file(const char *src, const char *dst, mode_t mode)
         goto out;
     }
     out = NULL;
-    if (chmod(tmp, mode) != 0 || set_mtime(tmp) != 0 || rename(tmp, dst) != 0) {
+    if (set_mode(tmp, mode) != 0 || set_mtime(tmp) != 0 || rename(tmp, dst) != 0) {
         fprintf(stderr, "smz stick: %s: %s\n", cli_t(dst), strerror(errno));
         goto out;
     }
@@ -469,6 +480,45 @@ out:
     return rc;
 }
 
+/* 1 when DIR is on a FAT file system, whose files stop at 4 GiB - 1: the
+ * kernel's vfat (statfs says MSDOS_SUPER_MAGIC), or a FAT image mounted by
+ * fusefat, which statfs only calls FUSE: then the mount table names it. */
+static int on_fat(const char *dir)
+{
+    struct statfs fs;
+    char real[PATH_MAX], line[4096], best_type[64] = "";
+    size_t best = 0;
+    if (statfs(dir, &fs) != 0)
+        return 0;
+    if (fs.f_type == FAT_MAGIC)
+        return 1;
+    if (!realpath(dir, real))
+        return 0;
+    FILE *f = fopen("/proc/self/mountinfo", "r");
+    if (!f)
+        return 0;
+    /* "ID PARENT MAJ:MIN ROOT MOUNTPOINT OPTIONS... - FSTYPE SOURCE ...":
+     * the longest mount point that holds DIR is its file system.  Mount
+     * points with spaces are escaped (\040) and never match a realpath
+     * that has them: such a stick is simply not recognised. */
+    while (fgets(line, sizeof line, f)) {
+        char mnt[4096], type[64];
+        const char *sep = strstr(line, " - ");
+        if (!sep || sscanf(line, "%*s %*s %*s %*s %4095s", mnt) != 1 ||
+            sscanf(sep + 3, "%63s", type) != 1)
+            continue;
+        size_t n = strlen(mnt);
+        int under = !strcmp(mnt, "/") || (!strncmp(real, mnt, n) && (real[n] == '/' || real[n] == 0));
+        if (under && n >= best) {
+            best = n;
+            snprintf(best_type, sizeof best_type, "%s", type);
+        }
+    }
+    fclose(f);
+    return !strcmp(best_type, "vfat") || !strcmp(best_type, "msdos") ||
+           !strcmp(best_type, "fuse.fusefat");
+}
+
 static int make_dir(const char *path)
 {
     if (mkdir(path, 0755) != 0 && errno != EEXIST) {
@@ -524,8 +574,7 @@ int cmd_stick(int argc, char **argv)
     }
     if (make_dir(dir) != 0)
         goto out;
-    struct statfs fs;
-    if (!split && statfs(dir, &fs) == 0 && fs.f_type == FAT_MAGIC) {
+    if (!split && on_fat(dir)) {
         smz_split_parse_size("4G", &part);
         printf("%s is FAT32: archives of 4 GiB or more are cut into parts\n", cli_t(dir));
     }

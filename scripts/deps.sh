@@ -20,14 +20,14 @@ libxxhash-dev gettext libicu-dev
 $wasm"
 test="$build firefox-esr fonts-wqy-zenhei sqlite3 zstd minisign libxml2-utils curl chromium nginx-light clang
 postgresql-doc-15 python3.11-doc manpages-zh tar gzip xz-utils zip unzip libarchive-tools
-fonts-noto-core fonts-noto-cjk fonts-tibetan-machine"
+fonts-noto-core fonts-noto-cjk fonts-tibetan-machine fusefat dosfstools"
 soak="$test wrk"
 bench="$soak zim-tools kiwix-tools libzim-dev g++ hyperfine time"
 lint="clang-format shellcheck git"
 dist="$build gcc-aarch64-linux-gnu g++-aarch64-linux-gnu libc6-dev-arm64-cross liblz4-dev libacl1-dev
 nettle-dev libicu-dev libbz2-dev liblzma-dev zlib1g-dev file"
 testdist="$dist qemu-user-static curl"
-fat32="$build dosfstools mtools openssl"
+fat32="$build dosfstools mtools openssl fusefat"
 case "${1:-build}" in
   build) want=$build ;; test) want=$test ;; soak) want=$soak ;; bench) want=$bench ;;
   lint) want=$lint ;; wasm) want=$wasm ;; dist) want=$dist ;; test-dist) want=$testdist ;;

@@ -123,7 +123,11 @@ smz_err smz_file_write(const char *path, const void *data, size_t len, int flags
         }
         off += (size_t)m;
     }
-    if (fchmod(fd, 0644) != 0 || fsync(fd) != 0) {
+    /* A file system without Unix modes (FAT, on a stick) refuses the chmod
+     * (fusefat has none at all): the file is there all the same. */
+    if ((fchmod(fd, 0644) != 0 && errno != ENOSYS && errno != EPERM && errno != ENOTSUP &&
+         errno != EOPNOTSUPP) ||
+        fsync(fd) != 0) {
         rc = write_fail(err, errlen, path, errno);
         goto out;
     }

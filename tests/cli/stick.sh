@@ -93,4 +93,32 @@ check_fails "... and so is no archive at all" "$SMZ" stick out4
 "$SMZ" stick out4 news.smz.001 >/dev/null 2>part.err
 check_grep "a part of a split archive is refused, saying what to do" 'whole archive.*smz join' part.err
 check_fails "--split takes a size" "$SMZ" stick out4 news.smz --split lots
+
+# --- a real FAT32 file system: smz stick tells it by itself ---------------------
+# An image made by mkfs.vfat and mounted by fusefat (FUSE: no kernel vfat
+# needed; statfs says FUSE, the mount table fuse.fusefat).  FAT has no Unix
+# modes: fusefat refuses chmod, and the stick is made all the same.  A
+# 4 GiB archive cut by itself on FAT32: make test-fat32.
+if [ -e /dev/fuse ] && command -v fusefat >/dev/null && command -v mkfs.vfat >/dev/null; then
+    truncate -s 40M fat.img && mkfs.vfat -F 32 fat.img >/dev/null 2>&1 && mkdir -p mnt
+    if timeout 20 fusefat -o rw+ fat.img mnt >/dev/null 2>&1; then
+        trap 'fusermount -u "$T/mnt" 2>/dev/null' EXIT
+        "$SMZ" stick mnt/stick news.smz --key me.pub --bin dist >fat.out 2>fat.err
+        check_eq "smz stick onto FAT32 (fusefat) exits 0" "$?" 0
+        check_grep "... and says it is FAT32, where archives of 4 GiB or more are cut" "is FAT32" fat.out
+        check "... the archive is there, whole (it is small)" cmp -s news.smz mnt/stick/news.smz
+        check "... with the programs, the reader and START.html" \
+            test -s mnt/stick/bin/linux-arm64/smz -a -s mnt/stick/smz-reader.html -a -s mnt/stick/START.html
+        check "... and SHA256SUMS holds there" sh -c 'cd mnt/stick && sha256sum --quiet -c SHA256SUMS'
+        check "smz check reads it off the FAT32 stick" "$SMZ" check mnt/stick/news.smz
+        "$SMZ" stick mnt/stick news.smz --key me.pub --bin dist >/dev/null 2>&1
+        check_eq "running it again there works too" "$?" 0
+        fusermount -u mnt
+        trap - EXIT
+    else
+        ok "smz stick on FAT32 # SKIP fusefat cannot mount here"
+    fi
+else
+    ok "smz stick on FAT32 # SKIP no /dev/fuse, fusefat or mkfs.vfat"
+fi
 done_testing
