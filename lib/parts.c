@@ -187,7 +187,7 @@ smz_err smz_parts_write(smz_split *s, const char *stem, const char *uuid, smz_pa
         sodium_bin2hex(hex, sizeof hex, m->hash[k - 1], SMZ_PARTS_HASH_BYTES);
         bad = put(f, "part %03u %llu %s\n", k, (unsigned long long)m->size[k - 1], hex) < 0;
     }
-    if (bad || fflush(f) != 0 || fchmod(fileno(f), 0644) != 0 || fsync(fileno(f)) != 0) {
+    if (bad || fflush(f) != 0 || smz_file_chmod(NULL, fileno(f), 0644) != 0 || fsync(fileno(f)) != 0) {
         rc = FAIL(m, errno == ENOSPC ? SMZ_E_NOSPACE : SMZ_E_IO, "%s: %s", m->path, strerror(errno));
         goto out;
     }

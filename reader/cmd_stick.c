@@ -100,16 +100,6 @@ static int set_mtime(const char *path)
     return utimensat(AT_FDCWD, path, t, 0);
 }
 
-/* chmod, where the file system has modes: FAT has none (fusefat has no
- * chmod at all; the kernel's vfat refuses modes it cannot show), and the
- * files are there all the same. */
-static int set_mode(const char *path, mode_t mode)
-{
-    if (chmod(path, mode) == 0)
-        return 0;
-    return errno == ENOSYS || errno == EPERM || errno == ENOTSUP || errno == EOPNOTSUPP ? 0 : -1;
-}
-
 /* 1 when the file at A holds the same bytes as the file at B. */
 static int same_file(const char *a, const char *b)
 {
@@ -150,7 +140,7 @@ static int put_bytes(const char *path, const void *data, size_t len, mode_t mode
         fprintf(stderr, "smz stick: %s\n", cli_t(err));
         return -1;
     }
-    if (set_mode(path, mode) != 0 || set_mtime(path) != 0) {
+    if (smz_file_chmod(path, -1, mode) != 0 || set_mtime(path) != 0) {
         fprintf(stderr, "smz stick: %s: %s\n", cli_t(path), strerror(errno));
         return -1;
     }
@@ -165,7 +155,7 @@ static int put_file(const char *src, const char *dst, mode_t mode)
     FILE *in = NULL, *out = NULL;
     unsigned char buf[1 << 16];
     if (same_file(src, dst)) {
-        set_mode(dst, mode);
+        smz_file_chmod(dst, -1, mode);
         return set_mtime(dst) == 0 ? 0 : -1;
     }
     if (asprintf(&tmp, "%s.tmp", dst) < 0)
@@ -190,7 +180,7 @@ static int put_file(const char *src, const char *dst, mode_t mode)
         goto out;
     }
     out = NULL;
-    if (set_mode(tmp, mode) != 0 || set_mtime(tmp) != 0 || rename(tmp, dst) != 0) {
+    if (smz_file_chmod(tmp, -1, mode) != 0 || set_mtime(tmp) != 0 || rename(tmp, dst) != 0) {
         fprintf(stderr, "smz stick: %s: %s\n", cli_t(dst), strerror(errno));
         goto out;
     }

@@ -27,7 +27,7 @@ lint="clang-format shellcheck git"
 dist="$build gcc-aarch64-linux-gnu g++-aarch64-linux-gnu libc6-dev-arm64-cross liblz4-dev libacl1-dev
 nettle-dev libicu-dev libbz2-dev liblzma-dev zlib1g-dev file"
 testdist="$dist qemu-user-static curl"
-fat32="$build dosfstools mtools openssl fusefat"
+fat32="$build dosfstools mtools openssl"
 case "${1:-build}" in
   build) want=$build ;; test) want=$test ;; soak) want=$soak ;; bench) want=$bench ;;
   lint) want=$lint ;; wasm) want=$wasm ;; dist) want=$dist ;; test-dist) want=$testdist ;;

@@ -207,6 +207,12 @@ FILE *smz_file_fopen(const char *path, int flags, const char **why);
 smz_err smz_file_write(const char *path, const void *data, size_t len, int flags, char *err,
                        size_t errlen);
 
+/* Sets the mode of the open file FD (when FD >= 0) or of PATH, where the
+ * file system has modes: 0 when it did, or when the file system refused
+ * because it has none (FAT on a stick: fusefat has no chmod at all, the
+ * kernel's vfat refuses modes it cannot show); else -1 with errno set. */
+int smz_file_chmod(const char *path, int fd, mode_t mode);
+
 #ifdef __cplusplus
 }
 #endif

@@ -123,11 +123,7 @@ smz_err smz_file_write(const char *path, const void *data, size_t len, int flags
         }
         off += (size_t)m;
     }
-    /* A file system without Unix modes (FAT, on a stick) refuses the chmod
-     * (fusefat has none at all): the file is there all the same. */
-    if ((fchmod(fd, 0644) != 0 && errno != ENOSYS && errno != EPERM && errno != ENOTSUP &&
-         errno != EOPNOTSUPP) ||
-        fsync(fd) != 0) {
+    if (smz_file_chmod(NULL, fd, 0644) != 0 || fsync(fd) != 0) {
         rc = write_fail(err, errlen, path, errno);
         goto out;
     }
@@ -192,4 +188,11 @@ void smz__file_guard_sqlite(void)
 {
     static pthread_once_t once = PTHREAD_ONCE_INIT;
     pthread_once(&once, install);
+}
+
+int smz_file_chmod(const char *path, int fd, mode_t mode)
+{
+    if ((fd >= 0 ? fchmod(fd, mode) : chmod(path, mode)) == 0)
+        return 0;
+    return errno == ENOSYS || errno == EPERM || errno == ENOTSUP || errno == EOPNOTSUPP ? 0 : -1;
 }
