@@ -113,6 +113,10 @@ if [ -e /dev/fuse ] && command -v fusefat >/dev/null && command -v mkfs.vfat >/d
         check "smz check reads it off the FAT32 stick" "$SMZ" check mnt/stick/news.smz
         "$SMZ" stick mnt/stick news.smz --key me.pub --bin dist >/dev/null 2>&1
         check_eq "running it again there works too" "$?" 0
+        "$SMZ" stick mnt/parts news.smz --split 16K --bin dist >/dev/null 2>fatsplit.err
+        check "parts on FAT32 get their manifest (no chmod there)" test -s mnt/parts/news.parts
+        check_fails "... with no warning" grep -q . fatsplit.err
+        check "... and smz check of the parts uses it" "$SMZ" check mnt/parts/news.smz.001
         fusermount -u mnt
         trap - EXIT
     else
