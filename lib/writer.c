@@ -63,6 +63,7 @@ struct smz_writer {
     sqlite3 *db;
     sqlite3_stmt *ins_entry, *upd_entry, *find_entry, *ins_cluster, *ins_mime, *find_mime, *ins_text,
         *ins_fts, *ins_title, *del_text, *ins_large, *page_count;
+    smz_tok_settings *tok; /* the index's tokenizer settings: index_entry finds them once */
     smz_writer_opts o;
     char errmsg[1024];
     /* Set by smz_writer_interrupt from any thread or a signal handler: a
@@ -858,7 +859,6 @@ out:
  * text, when it has either. */
 static smz_err index_entry(smz_writer *w, const smz_writer_entry *e)
 {
-    smz_err rc;
     int64_t id;
     if (w->ins_fts && !e->unindexed && (e->text || (e->title && e->title[0]))) {
         size_t tl = e->text ? e->text_len : 0;
@@ -879,9 +879,9 @@ static smz_err index_entry(smz_writer *w, const smz_writer_entry *e)
          * (docs/FORMAT.md, Term frequencies). */
         size_t el = e->text && e->emphasis && tl + e->emphasis_len < INT_MAX / 2 ? e->emphasis_len : 0;
         size_t total = nl + 1 + tl + (el ? 1 + el : 0);
-        if ((rc = smz__tokenizer_raw_upto(w->db, (int)nl)) != SMZ_OK ||
-            (rc = smz__tokenizer_index_tf(w->db, 1, el ? (int)(nl + 1 + tl + 1) : -1, e->hub)) != SMZ_OK)
-            return fail(w, rc, "cannot set up the search tokenizer");
+        if (!w->tok && !(w->tok = smz__tokenizer_settings(w->db)))
+            return fail(w, SMZ_E_INTERNAL, "cannot set up the search tokenizer");
+        smz__tokenizer_set(w->tok, (int)nl, 1, el ? (int)(nl + 1 + tl + 1) : -1, e->hub);
         char *all = malloc(total + 1);
         if (!all)
             return fail(w, SMZ_E_NOMEM, "out of memory");
@@ -899,8 +899,7 @@ static smz_err index_entry(smz_writer *w, const smz_writer_entry *e)
         sqlite3_bind_text(s, 2, all, (int)total, SQLITE_STATIC);
         src = step_once(s);
         free(all);
-        if (src == SQLITE_DONE && (rc = smz__tokenizer_index_tf(w->db, 0, -1, 0)) != SMZ_OK)
-            return fail(w, rc, "cannot set up the search tokenizer");
+        smz__tokenizer_set(w->tok, (int)nl, 0, -1, 0);
         if (src == SQLITE_DONE && nl) {
             s = w->ins_title;
             sqlite3_bind_int64(s, 1, id);
