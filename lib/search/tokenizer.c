@@ -812,7 +812,7 @@ smz_err smz__tokenizer_register(sqlite3 *db)
     return src == SQLITE_OK ? SMZ_OK : src == SQLITE_NOMEM ? SMZ_E_NOMEM : SMZ_E_INTERNAL;
 }
 
-static tok_shared *shared_of(sqlite3 *db)
+smz_tok_settings *smz__tokenizer_settings(sqlite3 *db)
 {
     fts5_api *api;
     fts5_tokenizer tok;
@@ -824,22 +824,38 @@ static tok_shared *shared_of(sqlite3 *db)
     return ud;
 }
 
-smz_err smz__tokenizer_index_tf(sqlite3 *db, int on, int weigh_from, int hub)
+static void set_raw_upto(tok_shared *g, int upto)
 {
-    tok_shared *g = shared_of(db);
-    if (!g)
-        return SMZ_E_INTERNAL;
+    g->raw_upto = upto < 0 ? 0 : upto;
+}
+
+static void set_index_tf(tok_shared *g, int on, int weigh_from, int hub)
+{
     g->tf = on;
     g->hub = on && hub;
     g->weigh_from = weigh_from < 0 ? INT_MAX : weigh_from;
+}
+
+void smz__tokenizer_set(smz_tok_settings *s, int raw_upto, int tf, int weigh_from, int hub)
+{
+    set_raw_upto(s, raw_upto);
+    set_index_tf(s, tf, weigh_from, hub);
+}
+
+smz_err smz__tokenizer_index_tf(sqlite3 *db, int on, int weigh_from, int hub)
+{
+    tok_shared *g = smz__tokenizer_settings(db);
+    if (!g)
+        return SMZ_E_INTERNAL;
+    set_index_tf(g, on, weigh_from, hub);
     return SMZ_OK;
 }
 
 smz_err smz__tokenizer_raw_upto(sqlite3 *db, int upto)
 {
-    tok_shared *g = shared_of(db);
+    tok_shared *g = smz__tokenizer_settings(db);
     if (!g)
         return SMZ_E_INTERNAL;
-    g->raw_upto = upto < 0 ? 0 : upto;
+    set_raw_upto(g, upto);
     return SMZ_OK;
 }

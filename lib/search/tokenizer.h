@@ -122,6 +122,18 @@ smz_err smz__tokenizer_register(sqlite3 *db);
  * registered on DB. */
 smz_err smz__tokenizer_raw_upto(sqlite3 *db, int upto);
 
+/* The settings that smz__tokenizer_raw_upto and smz__tokenizer_index_tf
+ * change, found once: finding them through FTS5 takes a prepared statement
+ * each time, 7% of a writer's indexing when it did so three times a page
+ * (issue 22's profile of gen-10k).  Owned by DB and valid while it is
+ * open; NULL when the tokenizer is not registered on DB. */
+typedef struct tok_shared smz_tok_settings;
+smz_tok_settings *smz__tokenizer_settings(sqlite3 *db);
+
+/* On settings S (not NULL), what smz__tokenizer_raw_upto(RAW_UPTO) does,
+ * then smz__tokenizer_index_tf(TF, WEIGH_FROM, HUB). */
+void smz__tokenizer_set(smz_tok_settings *s, int raw_upto, int tf, int weigh_from, int hub);
+
 /* 1 when code point CP belongs to a CJK run (see above), else 0. */
 int smz__is_cjk(uint32_t cp);
 
