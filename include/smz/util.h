@@ -211,7 +211,7 @@ smz_err smz_file_write(const char *path, const void *data, size_t len, int flags
  * file system has modes: 0 when it did, or when the file system refused
  * because it has none (FAT on a stick: fusefat has no chmod at all, the
  * kernel's vfat refuses modes it cannot show); else -1 with errno set. */
-int smz_file_chmod(const char *path, int fd, mode_t mode);
+int smz_file_chmod(const char *path, int fd, unsigned mode);
 
 #ifdef __cplusplus
 }

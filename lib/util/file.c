@@ -190,9 +190,9 @@ void smz__file_guard_sqlite(void)
     pthread_once(&once, install);
 }
 
-int smz_file_chmod(const char *path, int fd, mode_t mode)
+int smz_file_chmod(const char *path, int fd, unsigned mode)
 {
-    if ((fd >= 0 ? fchmod(fd, mode) : chmod(path, mode)) == 0)
+    if ((fd >= 0 ? fchmod(fd, (mode_t)mode) : chmod(path, (mode_t)mode)) == 0)
         return 0;
     return errno == ENOSYS || errno == EPERM || errno == ENOTSUP || errno == EOPNOTSUPP ? 0 : -1;
 }
