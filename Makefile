@@ -32,7 +32,7 @@ SMZ_LIBS    = -Wl,-Bstatic $(SMZ_STATIC:%=-l%) -Wl,-Bdynamic \
 # from static archives (Debian's, and CivetWeb and musl's iconv built from
 # Debian's sources: DIST_LIBS), reader/lazy.c compiled empty (SMZ_STATIC).
 ifeq ($(STATIC),1)
-LIBS     = $(shell pkg-config --static --libs $(PKGS) 2>/dev/null) $(DIST_LIBS) -lpthread -lm
+LIBS     = $(shell pkg-config --static --libs $(PKGS) 2>/dev/null) $(DIST_LIBS) -lstdc++ -lpthread -lm
 SMZ_LIBS = $(LIBS)
 ALL_CFLAGS += -DSMZ_STATIC $(DIST_CFLAGS)
 endif
