@@ -110,7 +110,14 @@ XGETTEXT_FLAGS := --from-code=UTF-8 --language=C --no-wrap --sort-by-file --add-
 pot:
 	LC_ALL=C.UTF-8 xgettext $(XGETTEXT_FLAGS) -o po/samizdat.pot $(POT_SRC)
 	LC_ALL=C.UTF-8 xgettext $(XGETTEXT_FLAGS) --extract-all -j -o po/samizdat.pot lib/error.c
+# The catalogues of the build folder, for programs run from the tree; not in
+# make dist's programs, whose bytes must not depend on where they were built
+# (they find catalogues as installed, or by SMZ_LOCALEDIR).
+ifeq ($(STATIC),1)
+$(BUILD)/common/i18n.o: ALL_CFLAGS += -DSMZ_BUILD_LOCALEDIR='""'
+else
 $(BUILD)/common/i18n.o: ALL_CFLAGS += -DSMZ_BUILD_LOCALEDIR='"$(abspath $(LOCALEDIR))"'
+endif
 
 # Installs missing Debian packages (scripts/deps.sh GROUP); the stamp keeps it
 # from running on every make.  Plain `make` installs nothing.

@@ -101,7 +101,13 @@ for i in 1 2; do truncate -s 80M zs/zero$i.bin; done
 rm -rf zs
 /usr/bin/time -f %M -o zip.rss "$SMZ_PACK" zeros.zip -o zip.smz --no-index --quiet 2>zip.err
 check_eq "a zip of two 80 MiB members packs them both" "$("$SMZ" ls zip.smz | wc -l)" 2
-check "without holding them in memory (< 150 MB peak: $(rss zip.rss) KiB)" test "$(rss zip.rss)" -lt 150000
+# (Not under a sanitizer: ASan keeps up to 256 MB of freed buffers in its
+# quarantine, so RSS is no measure there; 27 MB without one, 2026-12-06.)
+if [ -n "${SMZ_BUILD:-}" ]; then
+    ok "without holding them in memory (RSS $(rss zip.rss) KiB; not checked under $SMZ_BUILD)"
+else
+    check "without holding them in memory (< 150 MB peak: $(rss zip.rss) KiB)" test "$(rss zip.rss)" -lt 150000
+fi
 rm -f zip.smz
 
 # --- --max-size: the pack stops as soon as it would pass, leaving nothing ---
