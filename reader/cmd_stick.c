@@ -5,7 +5,8 @@
  * size --split gives), their .minisig files, the public key, the static
  * programs of `make dist` under bin/linux-amd64/ and bin/linux-arm64/, the
  * browser reader smz-reader.html (the bytes smz carries), START.html (how
- * to read the stick, in English and Simplified Chinese) and SHA256SUMS.
+ * to read the stick, in the archives' languages and English: stick_lang)
+ * and SHA256SUMS.
  *
  * Reproducible: every file is written through a temporary file renamed
  * into place, and gets the same fixed mtime (FAT keeps even seconds from
@@ -20,13 +21,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/types.h>
 #include <dirent.h>
 #include <time.h>
 #include <unistd.h>
+#include "../common/i18n.h"
 #include "../common/reader_html.h"
 #include "cli.h"
 #include "smz/split.h"
@@ -38,9 +39,14 @@
 static const char stick_usage[] =
     "usage: smz stick DIR ARCHIVE... [--key KEY.pub] [--split SIZE] [--bin DIST]\n";
 
-/* START.html's text, in one place so that it can move to the message
- * catalogues: per language, the title, one line for the archives and one
- * per way of reading the stick. */
+/* START.html's text: per language the title, one line for the archives
+ * and one per way of reading the stick.  The English strings are the
+ * message catalogue's msgids (SMZ_N_ marks them for xgettext: make pot);
+ * every other language comes from its catalogue (smz_tr).  A static
+ * program of make dist, run from a stick, finds no .mo files: then this
+ * table is all there is, English and Simplified Chinese built in (the
+ * Chinese is po/zh_CN.po's, so both ways give the same bytes), and any
+ * other language falls back to English. */
 typedef struct stick_text {
     const char *lang;
     const char *title;
@@ -53,18 +59,30 @@ typedef struct stick_text {
 } stick_text;
 
 static const stick_text stick_texts[] = {
-    {"en", "Read this stick", "This stick holds these collections of articles (.smz files):",
-     "On any computer (Windows, macOS, Linux): open <a href=\"smz-reader.html\">smz-reader.html</a> "
-     "in a web browser (Firefox, Chrome, Edge, Safari) and pick a .smz file (for a file cut in parts, "
-     "NAME.smz.001, pick all its parts). Nothing is installed and nothing goes online.",
-     "On Linux, with nothing to install: in this folder run <code>bin/linux-amd64/smz serve .</code> (PCs) or "
-     "<code>bin/linux-arm64/smz serve .</code> (Raspberry Pi and other ARM boards), then open "
-     "http://127.0.0.1:8080/ in a browser; <code>smz search FILE.smz WORDS</code> searches without one.",
-     "On Windows and macOS: use smz-reader.html as above.",
-     "On a phone or tablet: copy smz-reader.html and the .smz files to it and open smz-reader.html in "
-     "its browser. Kiwix cannot open .smz files; the browser reader can.",
-     "SHA256SUMS lists each file's SHA-256; KEY.pub and the .minisig files let "
-     "<code>smz verify</code> (or minisign) check who made each collection."},
+    {"en",
+     /* TRANSLATORS: START.html on a stick (smz stick): its heading. */
+     SMZ_N_("Read this stick"),
+     /* TRANSLATORS: START.html: above the list of the .smz files on the stick. */
+     SMZ_N_("This stick holds these collections of articles (.smz files):"),
+     SMZ_N_(
+         /* TRANSLATORS: START.html: keep the markup (<a href="smz-reader.html">) and file names as they are. */
+         "On any computer (Windows, macOS, Linux): open <a href=\"smz-reader.html\">smz-reader.html</a> "
+         "in a web browser (Firefox, Chrome, Edge, Safari) and pick a .smz file (for a file cut in parts, "
+         "NAME.smz.001, pick all its parts). Nothing is installed and nothing goes online."),
+     SMZ_N_(
+         /* TRANSLATORS: START.html: keep <code>...</code> and the commands in it; FILE and WORDS may be translated. */
+         "On Linux, with nothing to install: in this folder run <code>bin/linux-amd64/smz serve .</code> (PCs) or "
+         "<code>bin/linux-arm64/smz serve .</code> (Raspberry Pi and other ARM boards), then open "
+         "http://127.0.0.1:8080/ in a browser; <code>smz search FILE.smz WORDS</code> searches without one."),
+     /* TRANSLATORS: START.html. */
+     SMZ_N_("On Windows and macOS: use smz-reader.html as above."),
+     SMZ_N_(
+         /* TRANSLATORS: START.html. */
+         "On a phone or tablet: copy smz-reader.html and the .smz files to it and open smz-reader.html in "
+         "its browser. Kiwix cannot open .smz files; the browser reader can."),
+     /* TRANSLATORS: START.html: keep <code>smz verify</code>, SHA256SUMS, KEY.pub and .minisig. */
+     SMZ_N_("SHA256SUMS lists each file's SHA-256; KEY.pub and the .minisig files let "
+            "<code>smz verify</code> (or minisign) check who made each collection.")},
     {"zh-Hans", "如何阅读这个U盘", "这个U盘里有以下文章合集（.smz 文件）：",
      "在任何电脑上（Windows、macOS、Linux）：用浏览器（Firefox、Chrome、Edge、Safari）打开 "
      "<a href=\"smz-reader.html\">smz-reader.html</a>，然后选择一个 .smz 文件（分卷文件 "
@@ -329,43 +347,82 @@ static char *find_dist(void)
     return NULL;
 }
 
-/* START.html: the texts above, the archives listed by file name (a
- * name's < > & " as entities: names come from the command line), the
- * section in the first archive's language first (CHINESE_FIRST). */
-static int put_start(const char *dir, char **names, int count, int chinese_first)
+/* Adds S to B, its < > & " as entities (file names come from the command
+ * line). */
+static void add_escaped(smz_strbuf *b, const char *s)
+{
+    for (const char *c = s; *c; c++) {
+        if (*c == '<')
+            smz_strbuf_adds(b, "&lt;");
+        else if (*c == '>')
+            smz_strbuf_adds(b, "&gt;");
+        else if (*c == '&')
+            smz_strbuf_adds(b, "&amp;");
+        else if (*c == '"')
+            smz_strbuf_adds(b, "&quot;");
+        else
+            smz_strbuf_add(b, c, 1);
+    }
+}
+
+/* The interface language START.html may speak for the Language value
+ * LANG[0..N) (one code of it; untrusted bytes), mapped as the server maps
+ * tags (smz_ui_lang_find: "rus", "ru-RU", "zho", "zh-Hant"): English for
+ * a language that is none of ours or whose catalogue was not found
+ * (Simplified Chinese is built in, stick_texts). */
+static int stick_lang(const char *lang, size_t n)
+{
+    int l = smz_ui_lang_find(lang, n);
+    if (l < 0 || (l != 1 && !(i18n_available() >> l & 1u)))
+        return SMZ_UI_EN;
+    return l;
+}
+
+/* Language L's text: its catalogue's, or the table's when L is Simplified
+ * Chinese and its catalogue was not found. */
+static stick_text stick_text_in(int l)
+{
+    const stick_text *en = &stick_texts[0];
+    if (l == 1 && !(i18n_available() >> 1 & 1u))
+        return stick_texts[1];
+    stick_text t = {smz_ui_lang_at(l)->tag, smz_tr(l, en->title),  smz_tr(l, en->intro),
+                    smz_tr(l, en->any),     smz_tr(l, en->linux_), smz_tr(l, en->windows),
+                    smz_tr(l, en->phone),   smz_tr(l, en->check)};
+    return t;
+}
+
+/* START.html: one section per language of LANGS (NL of them, the
+ * archives' in their order, English among them), the archives listed by
+ * file name. */
+static int put_start(const char *dir, char **names, int count, const int *langs, int nl)
 {
     smz_strbuf b;
     smz_strbuf_init(&b, 1 << 20);
+    const smz_ui_lang *first = smz_ui_lang_at(langs[0]);
+    smz_strbuf_addf(&b,
+                    "<!DOCTYPE html>\n<html lang=\"%s\" dir=\"%s\">\n<head>\n<meta charset=\"utf-8\">\n"
+                    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>",
+                    first->tag, first->rtl ? "rtl" : "ltr");
+    for (int k = 0; k < nl; k++) {
+        stick_text t = stick_text_in(langs[k]);
+        smz_strbuf_addf(&b, "%s%s", k ? " · " : "", t.title);
+    }
     smz_strbuf_adds(&b,
-                    "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-                    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-                    "<title>Read this stick · 如何阅读这个U盘</title>\n"
+                    "</title>\n"
                     "<style>body{font-family:sans-serif;max-width:46em;margin:1em auto;padding:0 1em;"
                     "line-height:1.5}section{border-top:1px solid #ccc;margin-top:1.5em}</style>\n"
                     "</head>\n<body>\n");
-    size_t nt = sizeof stick_texts / sizeof *stick_texts;
-    for (size_t k = 0; k < nt; k++) {
-        const stick_text *t = &stick_texts[chinese_first ? nt - 1 - k : k];
-        smz_strbuf_addf(&b, "<section lang=\"%s\">\n<h1>%s</h1>\n<p>%s</p>\n<ul>\n", t->lang, t->title,
-                        t->intro);
+    for (int k = 0; k < nl; k++) {
+        stick_text t = stick_text_in(langs[k]);
+        smz_strbuf_addf(&b, "<section lang=\"%s\" dir=\"%s\">\n<h1>%s</h1>\n<p>%s</p>\n<ul>\n", t.lang,
+                        smz_ui_lang_at(langs[k])->rtl ? "rtl" : "ltr", t.title, t.intro);
         for (int i = 0; i < count; i++) {
             smz_strbuf_adds(&b, "<li>");
-            for (const char *c = names[i]; *c; c++) {
-                if (*c == '<')
-                    smz_strbuf_adds(&b, "&lt;");
-                else if (*c == '>')
-                    smz_strbuf_adds(&b, "&gt;");
-                else if (*c == '&')
-                    smz_strbuf_adds(&b, "&amp;");
-                else if (*c == '"')
-                    smz_strbuf_adds(&b, "&quot;");
-                else
-                    smz_strbuf_add(&b, c, 1);
-            }
+            add_escaped(&b, names[i]);
             smz_strbuf_adds(&b, "</li>\n");
         }
         smz_strbuf_addf(&b, "</ul>\n<p>%s</p>\n<p>%s</p>\n<p>%s</p>\n<p>%s</p>\n<p>%s</p>\n</section>\n",
-                        t->any, t->linux_, t->windows, t->phone, t->check);
+                        t.any, t.linux_, t.windows, t.phone, t.check);
     }
     smz_strbuf_adds(&b, "</body>\n</html>\n");
     int rc = -1;
@@ -518,13 +575,24 @@ static int make_dir(const char *path)
     return 0;
 }
 
+/* Appends L to LANGS (NL of them) unless it is there. */
+static void add_lang(int *langs, int *nl, int l)
+{
+    for (int i = 0; i < *nl; i++)
+        if (langs[i] == l)
+            return;
+    if (*nl < SMZ_UI_LANGS)
+        langs[(*nl)++] = l;
+}
+
 int cmd_stick(int argc, char **argv)
 {
     const char *dir = NULL, *key = NULL, *split = NULL, *bin = NULL;
     char **archives = calloc((size_t)argc + 1, sizeof *archives);
     char **names = calloc((size_t)argc + 1, sizeof *names);
     char *dist = NULL;
-    int count = 0, status = CLI_ERROR, chinese_first = 0;
+    int count = 0, status = CLI_ERROR, nl = 0;
+    int langs[SMZ_UI_LANGS + 1];
     if (!archives || !names)
         goto out;
     for (int i = 1; i < argc; i++) {
@@ -582,9 +650,17 @@ int cmd_stick(int argc, char **argv)
         }
         char *lang = NULL;
         size_t llen = 0;
-        if (i == 0 && smz_reader_meta(r, "Language", &lang, &llen) == SMZ_OK && lang)
-            chinese_first = !strncasecmp(lang, "zh", 2) || !strcasecmp(lang, "zho") ||
-                            !strcasecmp(lang, "chi");
+        /* Each code of its Language ("rus", "eng,fra"), in order: a
+         * language START.html speaks, once. */
+        if (smz_reader_meta(r, "Language", &lang, &llen) == SMZ_OK && lang) {
+            for (size_t p = 0; p < llen;) {
+                size_t n = 0;
+                while (p + n < llen && !strchr(",; ", lang[p + n]))
+                    n++;
+                add_lang(langs, &nl, n ? stick_lang(lang + p, n) : SMZ_UI_EN);
+                p += n + 1;
+            }
+        }
         free(lang);
         smz_reader_close(r);
         struct stat st;
@@ -654,12 +730,13 @@ int cmd_stick(int argc, char **argv)
             free(src), free(d), free(dst);
         }
     }
+    add_lang(langs, &nl, SMZ_UI_EN); /* English last, when no archive speaks it */
     size_t hlen = 0;
     const unsigned char *html = reader_html(&hlen);
     char *rpath = join_path(dir, "smz-reader.html");
     int rc = rpath ? put_bytes(rpath, html, hlen, 0644) : -1;
     free(rpath);
-    if (rc != 0 || put_start(dir, names, count, chinese_first) != 0 || put_sums(dir) != 0)
+    if (rc != 0 || put_start(dir, names, count, langs, nl) != 0 || put_sums(dir) != 0)
         goto out;
     /* The folders this command made get the fixed time too (not DIR: it
      * may be the stick's own top). */

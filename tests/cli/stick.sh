@@ -1,7 +1,8 @@
 # shellcheck shell=bash
 # smz stick (issue 23): the layout (archives, their .minisig, the key, the
-# programs of make dist, smz-reader.html, START.html in English and
-# Chinese, SHA256SUMS that sha256sum -c accepts); --split cuts the big
+# programs of make dist, smz-reader.html, START.html in the archives'
+# languages (from the message catalogues; English and Chinese built in)
+# and English, SHA256SUMS that sha256sum -c accepts); --split cuts the big
 # archives and the set reads; the same bytes and times twice; a second run
 # leaves unchanged files alone (same inodes) and updates a changed archive;
 # an archive that no longer needs parts replaces its set; without the
@@ -39,10 +40,10 @@ check "the signed one verifies with the key on the stick" "$SMZ" verify out/sign
 check "SHA256SUMS checks out" sh -c 'cd out && sha256sum --quiet -c SHA256SUMS'
 check_grep "... and lists the programs" 'bin/linux-arm64/smz$' out/SHA256SUMS
 check_grep "START.html speaks English" 'lang="en".*' out/START.html
-check_grep "... and Simplified Chinese" 'lang="zh-Hans"' out/START.html
+check_eq "... and only English for English archives" "$(grep -c '<section' out/START.html)" 1
 check_grep "... names the archives" '<li>news.smz</li>' out/START.html
 check_grep "... says Kiwix cannot open .smz but the browser reader can" 'Kiwix cannot open .smz' out/START.html
-check_grep "... and how on a phone" '手机' out/START.html
+check_grep "... and how on a phone" 'On a phone or tablet' out/START.html
 check_eq "every file has the fixed time (2000-01-01)" \
     "$(find out -type f ! -newermt '2000-01-01 00:00:01' | wc -l)" "$(find out -type f | wc -l)"
 check_eq "no temporary file is left" "$(find out -name '*.tmp' | wc -l)" 0
@@ -82,6 +83,39 @@ check_fails "... with their manifest" test -e out/news.parts
 check_eq "a Chinese archive's stick speaks Chinese first" "$(grep -o '<section lang="[^"]*"' outzh/START.html | head -1)" \
     '<section lang="zh-Hans"'
 check_eq "... an English one's English" "$(grep -o '<section lang="[^"]*"' out/START.html | head -1)" '<section lang="en"'
+check_grep "... in Simplified Chinese, how on a phone too" '<section lang="zh-Hans" dir="ltr">' outzh/START.html
+check_grep "... (how on a phone)" '手机' outzh/START.html
+check_eq "... then English" "$(grep -o '<section lang="[^"]*"' outzh/START.html | tr '\n' ' ')" \
+    '<section lang="zh-Hans" <section lang="en" '
+
+# One section per language of the archives, in their order, from the
+# message catalogues: Russian, Persian (right to left), then English.
+"$SMZ_PACK" "$TOP/samples" -o ru.smz --quiet --language rus
+"$SMZ_PACK" "$TOP/samples" -o fa.smz --quiet --language fas
+"$SMZ" stick outru ru.smz fa.smz ru.smz news.smz --bin dist >/dev/null 2>&1
+check_eq "a Russian and a Persian archive: sections in Russian, Persian, English" \
+    "$(grep -o '<section [^>]*>' outru/START.html | tr '\n' ' ')" \
+    '<section lang="ru" dir="ltr"> <section lang="fa" dir="rtl"> <section lang="en" dir="ltr"> '
+check_grep "... the Russian one in Russian" '<h1>Как читать эту флешку</h1>' outru/START.html
+check_grep "... the Persian one in Persian" '<h1>راهنمای خواندن این فلش</h1>' outru/START.html
+check_grep "... markup kept in translation" 'откройте <a href="smz-reader.html">smz-reader.html</a>' outru/START.html
+check_grep "... the page opens in the first archive's language" '<html lang="ru" dir="ltr">' outru/START.html
+check_eq "... each section lists every archive" "$(grep -c '<li>fa.smz</li>' outru/START.html)" 3
+cp outru/START.html start1.html
+"$SMZ" stick outru ru.smz fa.smz ru.smz news.smz --bin dist >/dev/null 2>&1
+check "... the same bytes twice" cmp -s start1.html outru/START.html
+"$SMZ_PACK" "$TOP/samples" -o xx.smz --quiet --language deu
+"$SMZ" stick outde xx.smz --bin dist >/dev/null 2>&1
+check_eq "a language without a catalogue falls back to English" \
+    "$(grep -o '<section [^>]*>' outde/START.html)" '<section lang="en" dir="ltr">'
+# Without catalogues (a static program on a stick has no .mo files):
+# English and Simplified Chinese built in, the same bytes as the catalogue's.
+SMZ_LOCALEDIR=$T/nowhere "$SMZ" stick outnc ru.smz zh.smz --bin dist >/dev/null 2>&1
+check_eq "without catalogues: Chinese built in, Russian falls back to English" \
+    "$(grep -o '<section [^>]*>' outnc/START.html | tr '\n' ' ')" \
+    '<section lang="en" dir="ltr"> <section lang="zh-Hans" dir="ltr"> '
+SMZ_LOCALEDIR=$T/nowhere "$SMZ" stick outzh2 zh.smz --bin dist >/dev/null 2>&1
+check "... the built-in Chinese is the catalogue's" cmp -s outzh/START.html outzh2/START.html
 
 # --- what cannot be done ---------------------------------------------------------
 "$SMZ" stick out3 news.smz --bin nowhere >/dev/null 2>miss.err
