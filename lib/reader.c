@@ -809,13 +809,23 @@ static void prefault(void *p, size_t len)
 #endif
 }
 
-/* Version 3: the checks of chunks FIRST to FIRST + COUNT - 1 of cluster CID
- * into OUT (8 bytes each), from its checksum column (cluster_info has
- * checked its length against the data's).  The handle keeps the last
- * cluster's checks (at most 16.5 KB for a zstd cluster, 244 KB for a 1 GB
- * stored one), so that reads of ranges of one cluster read them once. */
+/* Version 3: a chunk's check failed (chunk BAD of cluster CID). */
+static smz_err chunk_mismatch(char *err, size_t errlen, int64_t cid, int64_t bad)
+{
+    return smz__errf(
+        err, errlen, SMZ_E_CORRUPT,
+        "cluster %lld: checksum mismatch at bytes %llu-%llu of its data (the archive is damaged)",
+        (long long)cid, (unsigned long long)bad * SMZ_CHUNK,
+        (unsigned long long)bad * SMZ_CHUNK + SMZ_CHUNK - 1);
+}
+
+/* Version 3: *OUT gets the checks of chunks FIRST to FIRST + COUNT - 1 of
+ * cluster CID, from its checksum column (cluster_info has checked its length
+ * against the data's).  The handle keeps the last cluster's checks (at most
+ * 16.5 KB for a zstd cluster, 244 KB for a 1 GB stored one), so that reads
+ * of ranges of one cluster read them once; *OUT points into them. */
 static smz_err load_checks(smz_reader *r, int64_t cid, uint64_t first, uint64_t count,
-                           unsigned char *out)
+                           const unsigned char **out)
 {
     if (!r->checks || r->checks_cid != cid) {
         sqlite3_blob *b = NULL;
@@ -841,7 +851,7 @@ static smz_err load_checks(smz_reader *r, int64_t cid, uint64_t first, uint64_t 
     uint64_t off = first * SMZ_CHUNK_CHECK, len = count * SMZ_CHUNK_CHECK;
     if (off > r->checks_len || len > r->checks_len - off)
         return fail(r, SMZ_E_CORRUPT, "cluster %lld has a malformed header", (long long)cid);
-    memcpy(out, r->checks + off, (size_t)len);
+    *out = r->checks + off;
     return SMZ_OK;
 }
 
@@ -850,24 +860,12 @@ static smz_err load_checks(smz_reader *r, int64_t cid, uint64_t first, uint64_t 
 static smz_err check_chunks(smz_reader *r, int64_t cid, uint64_t first, const unsigned char *buf,
                             size_t len)
 {
-    uint64_t count = (len + SMZ_CHUNK - 1) / SMZ_CHUNK;
-    unsigned char small[32 * SMZ_CHUNK_CHECK],
-        *ck = count <= 32 ? small : malloc(count * SMZ_CHUNK_CHECK);
-    smz_err rc;
-    if (!ck)
-        return fail(r, SMZ_E_NOMEM, "out of memory for cluster %lld", (long long)cid);
-    if ((rc = load_checks(r, cid, first, count, ck)) == SMZ_OK) {
-        int64_t bad = smz__checks_bad(ck, buf, len, first);
-        if (bad >= 0)
-            rc = fail(
-                r, SMZ_E_CORRUPT,
-                "cluster %lld: checksum mismatch at bytes %llu-%llu of its data (the archive is damaged)",
-                (long long)cid, (unsigned long long)bad * SMZ_CHUNK,
-                (unsigned long long)bad * SMZ_CHUNK + SMZ_CHUNK - 1);
-    }
-    if (ck != small)
-        free(ck);
-    return rc;
+    const unsigned char *ck = NULL;
+    smz_err rc = load_checks(r, cid, first, (len + SMZ_CHUNK - 1) / SMZ_CHUNK, &ck);
+    if (rc != SMZ_OK)
+        return rc;
+    int64_t bad = smz__checks_bad(ck, buf, len, first);
+    return bad < 0 ? SMZ_OK : chunk_mismatch(r->errmsg, sizeof r->errmsg, cid, bad);
 }
 
 /* Checks all CI->stored bytes at BUF of cluster CID, as its version has it. */
@@ -909,22 +907,23 @@ static smz_err verify_stored_stream(smz_reader *r, int64_t cid, const cinfo *ci)
     smz_err rc = SMZ_OK;
     if (!buf)
         return fail(r, SMZ_E_NOMEM, "out of memory for cluster %lld", (long long)cid);
-    crypto_generichash_init(&h, NULL, 0, SMZ_CHECKSUM_BYTES);
+    int v3 = ci->version >= 3; /* each piece's chunks; else one BLAKE2b of all */
+    if (!v3)
+        crypto_generichash_init(&h, NULL, 0, SMZ_CHECKSUM_BYTES);
     for (uint64_t off = 0; off < ci->stored; off += PIECE) {
         size_t n = ci->stored - off < PIECE ? (size_t)(ci->stored - off) : PIECE;
-        if ((rc = blob_read(r, cid, off, buf, n, 1)) != SMZ_OK)
+        if ((rc = blob_read(r, cid, off, buf, n, 1)) != SMZ_OK ||
+            (v3 && (rc = check_chunks(r, cid, off / SMZ_CHUNK, buf, n)) != SMZ_OK))
             goto out;
-        if (ci->version >= 3) {
-            if ((rc = check_chunks(r, cid, off / SMZ_CHUNK, buf, n)) != SMZ_OK)
-                goto out;
-        } else {
+        if (!v3)
             crypto_generichash_update(&h, buf, n);
-        }
     }
-    crypto_generichash_final(&h, ck, sizeof ck);
-    if (ci->version < 3 && sodium_memcmp(ck, ci->checksum, sizeof ck) != 0)
-        rc = fail(r, SMZ_E_CORRUPT, "cluster %lld: checksum mismatch (the archive is damaged)",
-                  (long long)cid);
+    if (!v3) {
+        crypto_generichash_final(&h, ck, sizeof ck);
+        if (sodium_memcmp(ck, ci->checksum, sizeof ck) != 0)
+            rc = fail(r, SMZ_E_CORRUPT, "cluster %lld: checksum mismatch (the archive is damaged)",
+                      (long long)cid);
+    }
 out:
     free(buf);
     return rc;
@@ -965,14 +964,7 @@ smz_err smz__cluster_verify(int64_t cid, const smz_cinfo *ci, const unsigned cha
     unsigned char ck[SMZ_CHECKSUM_BYTES];
     if (ci->version >= 3) {
         int64_t bad = checks ? smz__checks_bad(checks, src, ci->stored, 0) : 0;
-        if (bad >= 0)
-            return smz__errf(
-                err, errlen, SMZ_E_CORRUPT,
-                "cluster %lld: checksum mismatch at bytes %llu-%llu of its data (the archive is "
-                "damaged)",
-                (long long)cid, (unsigned long long)bad * SMZ_CHUNK,
-                (unsigned long long)bad * SMZ_CHUNK + SMZ_CHUNK - 1);
-        return SMZ_OK;
+        return bad < 0 ? SMZ_OK : chunk_mismatch(err, errlen, cid, bad);
     }
     smz__cluster_checksum(src, ci->stored, ck);
     if (sodium_memcmp(ck, ci->checksum, sizeof ck) != 0)
@@ -1147,8 +1139,6 @@ static smz_err decompress(smz_reader *r, smz_cache *pool, int64_t cid, const cin
     if (rc == SMZ_OK) {
         r->decodes++;
         r->decoded_bytes += (*out)->len;
-    } else if (prefix && lazy.loaded > 0 && r->errmsg[0] == 0) {
-        rc = fail(r, rc, "cluster %lld: cannot be decoded", (long long)cid);
     }
 out:
     sqlite3_blob_close(lazy.blob);

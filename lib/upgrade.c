@@ -68,7 +68,8 @@ static smz_err copy_entries(smz_reader *r, smz_writer *w, uint64_t n_entries, in
     smz_err rc = SMZ_OK;
     /* The first step sorts every entry: a budget that grows with them (each
      * later step runs after the reader's own calls have renewed it). */
-    smz__reader_begin_long(r, 4 + (int)(n_entries / 100000 < 100000 ? n_entries / 100000 : 100000));
+    int budget = 4 + (int)(n_entries / 100000 < 100000 ? n_entries / 100000 : 100000);
+    smz__reader_begin_long(r, budget);
     int src = sqlite3_prepare_v2(
         smz__reader_db(r), "SELECT path FROM entries WHERE redirect IS NULL ORDER BY cluster, offset",
         -1, &s, NULL);
@@ -103,7 +104,7 @@ static smz_err copy_entries(smz_reader *r, smz_writer *w, uint64_t n_entries, in
     }
     if (rc != SMZ_OK)
         return rc;
-    smz__reader_begin_long(r, 4 + (int)(n_entries / 100000 < 100000 ? n_entries / 100000 : 100000));
+    smz__reader_begin_long(r, budget);
     src = sqlite3_prepare_v2(
         smz__reader_db(r),
         "SELECT path, title, redirect FROM entries WHERE redirect IS NOT NULL ORDER BY path", -1, &s,

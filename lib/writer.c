@@ -1280,55 +1280,52 @@ static smz_err copy_index(smz_writer *w)
     return rc;
 }
 
-/* Copies the database without its free space (VACUUM).  A small archive
- * (version 3) gets the page size that makes it smallest: every table and
- * index takes at least one page, so a collection of a few articles is
- * mostly empty pages at 4096 bytes (docs/FORMAT-NOTES.md, small archives).
- * Each size is tried in turn (a VACUUM of under SMZ_SMALL_ARCHIVE bytes
- * takes a millisecond or so), the smallest kept, the larger one on a tie. */
-#define SMZ_SMALL_ARCHIVE ((uint64_t)1 << 20)
-static smz_err compact(smz_writer *w)
+/* VACUUM with pages of SIZE bytes (0: the current size, PAGE_BYTES), and
+ * *BYTES the database's size after it.  A failed step is an error, never a
+ * size of 0: a big archive must not be taken for a small one when memory
+ * runs short. */
+static smz_err vacuum_at(smz_writer *w, int size, int page_bytes, uint64_t *bytes)
 {
-    static const int sizes[] = {512, 1024, 2048, SMZ_PAGE_SIZE};
-    int best = SMZ_PAGE_SIZE, src;
-    uint64_t best_bytes = UINT64_MAX;
     char sql[64];
-    if ((src = sqlite3_exec(w->db, "VACUUM", NULL, NULL, NULL)) != SQLITE_OK)
+    int src;
+    snprintf(sql, sizeof sql, size ? "PRAGMA page_size=%d; VACUUM" : "VACUUM", size);
+    if ((src = sqlite3_exec(w->db, sql, NULL, NULL, NULL)) != SQLITE_OK)
         return sqlfail(w, src, "compacting the archive");
-    if (w->o.format_version < 3)
-        return SMZ_OK;
-    /* Not file_bytes(), which reads a failed step as 0: a big archive must
-     * not be taken for a small one when memory runs short. */
     if ((src = sqlite3_step(w->page_count)) != SQLITE_ROW) {
         sqlite3_reset(w->page_count);
         return sqlfail(w, src, "compacting the archive");
     }
-    uint64_t now = (uint64_t)sqlite3_column_int64(w->page_count, 0) * SMZ_PAGE_SIZE;
+    *bytes = (uint64_t)sqlite3_column_int64(w->page_count, 0) * (uint64_t)(size ? size : page_bytes);
     sqlite3_reset(w->page_count);
-    if (now > SMZ_SMALL_ARCHIVE)
-        return SMZ_OK;
-    size_t n = sizeof sizes / sizeof sizes[0];
-    for (size_t i = 0; i < n; i++) {
-        snprintf(sql, sizeof sql, "PRAGMA page_size=%d; VACUUM", sizes[i]);
-        if ((src = sqlite3_exec(w->db, sql, NULL, NULL, NULL)) != SQLITE_OK)
-            return sqlfail(w, src, "compacting the archive");
-        if ((src = sqlite3_step(w->page_count)) != SQLITE_ROW) {
-            sqlite3_reset(w->page_count);
-            return sqlfail(w, src, "compacting the archive");
-        }
-        uint64_t bytes = (uint64_t)sqlite3_column_int64(w->page_count, 0) * (uint64_t)sizes[i];
-        sqlite3_reset(w->page_count);
-        if (bytes <= best_bytes) {
-            best_bytes = bytes;
-            best = sizes[i];
-        }
-    }
-    if (best != sizes[n - 1]) {
-        snprintf(sql, sizeof sql, "PRAGMA page_size=%d; VACUUM", best);
-        if ((src = sqlite3_exec(w->db, sql, NULL, NULL, NULL)) != SQLITE_OK)
-            return sqlfail(w, src, "compacting the archive");
-    }
     return SMZ_OK;
+}
+
+/* Copies the database without its free space (VACUUM).  A small archive
+ * (version 3) gets the page size that makes it smallest: every table and
+ * index takes at least one page, so a collection of a few articles is
+ * mostly empty pages at 4096 bytes (docs/FORMAT-NOTES.md, small archives).
+ * Each smaller size is tried in turn (a VACUUM of under SMZ_SMALL_ARCHIVE
+ * bytes takes a millisecond or so), the smallest kept, the larger one on a
+ * tie. */
+#define SMZ_SMALL_ARCHIVE ((uint64_t)1 << 20)
+static smz_err compact(smz_writer *w)
+{
+    static const int smaller[] = {2048, 1024, 512}; /* the last is the one left in place */
+    size_t n = sizeof smaller / sizeof smaller[0];
+    int best = SMZ_PAGE_SIZE;
+    uint64_t best_bytes, bytes;
+    smz_err rc = vacuum_at(w, 0, SMZ_PAGE_SIZE, &best_bytes);
+    if (rc != SMZ_OK || w->o.format_version < 3 || best_bytes > SMZ_SMALL_ARCHIVE)
+        return rc;
+    for (size_t i = 0; i < n; i++) {
+        if ((rc = vacuum_at(w, smaller[i], 0, &bytes)) != SMZ_OK)
+            return rc;
+        if (bytes < best_bytes) {
+            best_bytes = bytes;
+            best = smaller[i];
+        }
+    }
+    return best == smaller[n - 1] ? SMZ_OK : vacuum_at(w, best, 0, &bytes);
 }
 
 static smz_err sync_path(smz_writer *w, const char *p, int dir)

@@ -373,7 +373,7 @@ static void add_escaped(smz_strbuf *b, const char *s)
 static int stick_lang(const char *lang, size_t n)
 {
     int l = smz_ui_lang_find(lang, n);
-    if (l < 0 || (l != 1 && !(i18n_available() >> l & 1u)))
+    if (l < 0 || (l != SMZ_UI_ZH_HANS && !(i18n_available() >> l & 1u)))
         return SMZ_UI_EN;
     return l;
 }
@@ -383,7 +383,7 @@ static int stick_lang(const char *lang, size_t n)
 static stick_text stick_text_in(int l)
 {
     const stick_text *en = &stick_texts[0];
-    if (l == 1 && !(i18n_available() >> 1 & 1u))
+    if (l == SMZ_UI_ZH_HANS && !(i18n_available() >> SMZ_UI_ZH_HANS & 1u))
         return stick_texts[1];
     stick_text t = {smz_ui_lang_at(l)->tag, smz_tr(l, en->title),  smz_tr(l, en->intro),
                     smz_tr(l, en->any),     smz_tr(l, en->linux_), smz_tr(l, en->windows),

@@ -25,8 +25,10 @@ extern "C" {
 
 /* How many languages the interface has (English included). */
 #define SMZ_UI_LANGS 13
-/* English, the msgids' language. */
+/* English, the msgids' language; Simplified Chinese, the other language
+ * smz stick carries built in. */
 #define SMZ_UI_EN 0
+#define SMZ_UI_ZH_HANS 1
 
 typedef struct smz_ui_lang {
     const char *code; /* gettext's name, the .po file's: "zh_CN" */
