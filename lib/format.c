@@ -25,6 +25,11 @@ const char *const smz__schema_core[] = {
     NULL,
 };
 
+/* Version 3 keeps the entries in compressed blocks (lib/entries.c) in
+ * place of the table entries, which the writer fills while it packs. */
+const char *const smz__schema_entry_blocks =
+    "CREATE TABLE entry_blocks(id INTEGER PRIMARY KEY, first TEXT NOT NULL, data BLOB NOT NULL)";
+
 const char *const smz__schema_search[] = {
     "CREATE TABLE search_text(id INTEGER PRIMARY KEY, path TEXT NOT NULL)",
     "CREATE VIRTUAL TABLE search_fts USING fts5(text, content='', detail=none, "
@@ -71,7 +76,7 @@ static int row_cmp(const void *a, const void *b)
     return strcmp(((const smz_schema_row *)a)->name, ((const smz_schema_row *)b)->name);
 }
 
-smz_err smz__schema_expected(int with_index, int stem, smz_schema_row **rows, size_t *n)
+smz_err smz__schema_expected(int version, int with_index, int stem, smz_schema_row **rows, size_t *n)
 {
     enum { MAX_ROWS = 32 };
     smz_schema_row *r = calloc(MAX_ROWS, sizeof *r);
@@ -83,9 +88,12 @@ smz_err smz__schema_expected(int with_index, int stem, smz_schema_row **rows, si
         return SMZ_E_NOMEM;
     /* "CREATE TABLE name(...": the table's name is the word before '('. */
     for (size_t i = 0; smz__schema_core[i]; i++, k++) {
-        const char *s = smz__schema_core[i] + strlen("CREATE TABLE "), *e = strchr(s, '(');
+        const char *spec = smz__schema_core[i];
+        if (version >= 3 && !strncmp(spec, "CREATE TABLE entries(", 21))
+            spec = smz__schema_entry_blocks;
+        const char *s = spec + strlen("CREATE TABLE "), *e = strchr(s, '(');
         assert(e && k < MAX_ROWS);
-        if (!row_set(&r[k], "table", s, (size_t)(e - s), smz__schema_core[i]))
+        if (!row_set(&r[k], "table", s, (size_t)(e - s), spec))
             goto nomem;
     }
     for (size_t i = 0; with_index && smz__schema_search[i]; i++, k++) {

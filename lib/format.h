@@ -42,6 +42,9 @@
 
 /* The tables every archive has, in creation order. */
 extern const char *const smz__schema_core[];
+/* Version 3's table entry_blocks, which replaces entries when the writer
+ * finishes (smz__entries_pack). */
+extern const char *const smz__schema_entry_blocks;
 /* The full-text tables; %s is the tokenizer spec ('smz' or 'smz porter'). */
 extern const char *const smz__schema_search[];
 
@@ -51,9 +54,10 @@ typedef struct smz_schema_row {
 } smz_schema_row;
 
 /* The rows of sqlite_schema that smz__schema_create(db, WITH_INDEX, STEM)
- * leaves in a fresh database, sorted by name (bytewise): what a reader pins
- * an archive's schema to.  *rows is freed with smz__schema_rows_free. */
-smz_err smz__schema_expected(int with_index, int stem, smz_schema_row **rows, size_t *n);
+ * leaves in a fresh database (followed by smz__entries_pack for format
+ * VERSION 3), sorted by name (bytewise): what a reader pins an archive's
+ * schema to.  *rows is freed with smz__schema_rows_free. */
+smz_err smz__schema_expected(int version, int with_index, int stem, smz_schema_row **rows, size_t *n);
 void smz__schema_rows_free(smz_schema_row *rows, size_t n);
 
 /* Creates the schema in DB (the writer). */

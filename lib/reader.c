@@ -28,6 +28,7 @@
 #include "text/lang.h"
 #include "cache.h"
 #include "error.h"
+#include "entries.h"
 #include "format.h"
 #include "reader_priv.h"
 #include "split.h"
@@ -368,7 +369,7 @@ static smz_err pin_schema(smz_reader *r)
             stem = strstr(got[i].sql, "tokenize='smz porter'") != NULL;
         }
     }
-    if ((rc = smz__schema_expected(has_index, stem, &want, &nwant)) != SMZ_OK) {
+    if ((rc = smz__schema_expected(r->version, has_index, stem, &want, &nwant)) != SMZ_OK) {
         rc = fail(r, rc, "out of memory");
         goto out;
     }
@@ -429,7 +430,8 @@ smz_err smz_reader_open(const char *path, smz_cache *cache, smz_reader **out)
     if (cache)
         sqlite3_db_config(r->db, SQLITE_DBCONFIG_LOOKASIDE, NULL, 0, 0);
     if ((rc = smz__db_harden(r->db, r->errmsg, sizeof r->errmsg)) != SMZ_OK ||
-        (rc = smz__db_register(r->db, r->errmsg, sizeof r->errmsg)) != SMZ_OK)
+        (rc = smz__db_register(r->db, r->errmsg, sizeof r->errmsg)) != SMZ_OK ||
+        (r->version >= 3 && (rc = smz__entries_register(r->db, r->errmsg, sizeof r->errmsg)) != SMZ_OK))
         return rc;
     sqlite3_progress_handler(r->db, 1000, progress, r);
     if ((rc = pin_schema(r)) != SMZ_OK)
@@ -2190,6 +2192,11 @@ static void check_metadata(checker *c)
     free(uuid);
 }
 
+static void entries_problem(void *ctx, const char *msg)
+{
+    problem(ctx, "", "%s", msg);
+}
+
 smz_err smz_reader_check(smz_reader *r, smz_problem_fn fn, void *ctx, uint64_t *n_problems)
 {
     checker c = {r, fn, ctx, 0};
@@ -2213,6 +2220,13 @@ smz_err smz_reader_check(smz_reader *r, smz_problem_fn fn, void *ctx, uint64_t *
         problem(&c, "", "database structure: %s", sqlite3_errmsg(r->db));
     sqlite3_finalize(s);
     s = NULL;
+    /* 1b. Version 3's entry blocks: each decodes, paths in order across
+     * them (a lookup's binary search relies on it). */
+    if (r->version >= 3 &&
+        smz__entries_check(r->db, entries_problem, &c, r->errmsg, sizeof r->errmsg) < 0) {
+        rc = SMZ_E_CORRUPT;
+        goto out;
+    }
     /* 2. Every cluster: checksum, one frame, declared size. */
     src = sqlite3_prepare_v2(r->db, "SELECT id FROM clusters ORDER BY id", -1, &s, NULL);
     uint64_t rows = 0;

@@ -25,6 +25,7 @@
 #include <zstd.h>
 #include "smz/writer.h"
 #include "smz/reader.h"
+#include "entries.h"
 #include "format.h"
 #include "search/tokenizer.h"
 #include "text/utf8.h"
@@ -1429,6 +1430,9 @@ smz_err smz_writer_finish(smz_writer *w)
                             NULL, NULL, NULL)) != SQLITE_OK)
         return sqlfail(w, src, "optimising the index");
     enter_phase(w, SMZ_PHASE_WRITING);
+    if (w->o.format_version >= 3 &&
+        (rc = smz__entries_pack(w->db, w->o.level, w->errmsg, sizeof w->errmsg)) != SMZ_OK)
+        return w->failed = 1, rc;
     if ((src = sqlite3_exec(w->db, "COMMIT", NULL, NULL, NULL)) != SQLITE_OK)
         return sqlfail(w, src, "committing the archive");
     if (w->index_from && (src = sqlite3_exec(w->db, "DETACH src", NULL, NULL, NULL)) != SQLITE_OK)

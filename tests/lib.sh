@@ -8,6 +8,11 @@ fails=0
 # The tool that rewrites cluster checks after a test changed a cluster's data
 # on purpose (tests/tools/rechecks.c; also for Python, from the environment).
 export RECHECKS="$TOP/${SMZ_BUILD:-build}/tests/tools/rechecks"
+# SQL on the entry table of a version 3 archive too (its blocks decoded and,
+# after a change, encoded again): python3 "$ENTRYBLOCKS" ARCHIVE SQL...
+export ENTRYBLOCKS="$TOP/tests/tools/entryblocks.py"
+# ... and as a module: `import entryblocks; entryblocks.open(db)` in a test's Python.
+export PYTHONPATH="$TOP/tests/tools${PYTHONPATH:+:$PYTHONPATH}"
 ok()   { echo "ok - $*"; }
 bad()  { echo "not ok - $*"; fails=$((fails + 1)); }
 # check DESCRIPTION COMMAND...: passes when the command exits 0

@@ -154,7 +154,7 @@ check_fails "check fails on a flipped byte inside a cluster" "$SMZ" check flip.s
 check_grep "and names the cluster" "cluster 1: checksum mismatch" flip.out
 # The cluster's last entry: a read decodes from the cluster's start up to its
 # entry's end, and format 3 checks only the chunks it reads.
-victim=$(sqlite3 gen1.smz "SELECT path FROM entries WHERE cluster = 1 ORDER BY offset DESC LIMIT 1")
+victim=$(python3 "$ENTRYBLOCKS" gen1.smz "SELECT path FROM entries WHERE cluster = 1 ORDER BY offset DESC LIMIT 1")
 "$SMZ" cat flip.smz "$victim" > /dev/null 2>flip.err; rc=$?
 check "cat of an entry in the damaged cluster fails cleanly" test $rc -eq 2
 check_grep "with a clear message" "checksum mismatch" flip.err
@@ -162,7 +162,7 @@ echo "not an archive at all" > text.smz
 "$SMZ" info text.smz 2>nota.err
 check_grep "a random file is 'not an .smz archive'" "not an .smz archive" nota.err
 cp gen1.smz evil.smz
-sqlite3 evil.smz "UPDATE entries SET path = '../evil.html' WHERE path = 'index.html'" 2>/dev/null
+python3 "$ENTRYBLOCKS" evil.smz "UPDATE entries SET path = '../evil.html' WHERE path = 'index.html'" 2>/dev/null
 mkdir -p jail
 "$SMZ" extract evil.smz -o jail/out 2>evil.err
 check "extract of a path with .. fails" test $? -ne 0

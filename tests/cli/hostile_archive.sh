@@ -48,7 +48,7 @@ if "$SMZ" search --help >/dev/null 2>&1; then
     mkdir -p srch && echo '<title>Zebra one</title>zebra stripes' >srch/a.html &&
         echo '<title>Zebra two</title>zebra stripes' >srch/b.html
     "$SMZ_PACK" srch -o srch.smz --quiet
-    sqlite3 srch.smz "UPDATE entries SET path = CAST(x'2e2e2f651b5b324a' AS TEXT) WHERE path = 'a.html';
+    python3 "$ENTRYBLOCKS" srch.smz "UPDATE entries SET path = CAST(x'2e2e2f651b5b324a' AS TEXT) WHERE path = 'a.html';
                       UPDATE search_text SET path = CAST(x'2e2e2f651b5b324a' AS TEXT) WHERE path = 'a.html'"
     "$SMZ" search srch.smz zebra >search.out 2>&1
     check_eq "search goes on past a malformed entry" "$?" 0

@@ -141,10 +141,11 @@ fi
 # (format 3: when the chunk of compressed bytes that holds it is read, before
 # anything decoded from it goes out).
 python3 - media.smz flipsum.smz flipmid.smz <<'PY'
-import shutil, sqlite3, sys
+import shutil, sqlite3, sys, entryblocks
 for out, where in ((sys.argv[2], -1), (sys.argv[3], None)):
     shutil.copyfile(sys.argv[1], out)
     db = sqlite3.connect(out)
+    entryblocks.open(db)
     cid = db.execute("SELECT cluster FROM entries WHERE path = 'media/01.bin'").fetchone()[0]
     d = bytearray(db.execute("SELECT data FROM clusters WHERE id = ?", (cid,)).fetchone()[0])
     d[len(d) - 1 if where else len(d) // 2] ^= 0x20

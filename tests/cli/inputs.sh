@@ -36,8 +36,9 @@ P ord -o ord3.smz 2>/dev/null
 tar --sort=name -C ord -cf ord.tar .
 P ord.tar -o ord-tar.smz --format-version 2 2>/dev/null
 order_of() {
-    python3 -c 'import sqlite3, sys
+    python3 -c 'import sqlite3, sys, entryblocks
 db = sqlite3.connect("file:%s?mode=ro" % sys.argv[1], uri=True)
+entryblocks.open(db)
 print(" ".join(p for (p,) in db.execute(
     "SELECT path FROM entries WHERE cluster IS NOT NULL ORDER BY cluster, offset")))' "$1"
 }
@@ -45,8 +46,9 @@ print(" ".join(p for (p,) in db.execute(
 want_order="_sources/lib/abc.rst.txt lib/abc.html zz/index.html _sources/lib/os.rst.txt lib/os.html index.html"
 check_eq "a folder's files sit in clusters by name, then path" "$(order_of ord.smz)" "$want_order"
 check_eq "a tar's members too" "$(order_of ord-tar.smz)" "$want_order"
-want3=$(python3 -c 'import sqlite3, sys
+want3=$(python3 -c 'import sqlite3, sys, entryblocks
 db = sqlite3.connect("file:%s?mode=ro" % sys.argv[1], uri=True)
+entryblocks.open(db)
 size = dict(db.execute("SELECT path, size FROM entries WHERE cluster IS NOT NULL"))
 order = sys.argv[2].split()
 small = set(sorted(order, key=lambda p: (size[p], order.index(p)))[:len(order) // 2])

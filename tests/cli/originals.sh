@@ -174,8 +174,9 @@ check "a signed archive of articles verifies" "$SMZ" verify signed.smz --key k.p
 # satisfied (as tests/cli/sign.sh does for a stored picture).
 cp signed.smz forged.smz
 python3 - forged.smz <<'PY'
-import os, sqlite3, subprocess, sys
+import os, sqlite3, subprocess, sys, entryblocks
 db = sqlite3.connect(sys.argv[1])
+entryblocks.open(db)
 cid, off, size = db.execute("select cluster, offset, size from entries where path = 'a.txt'").fetchone()
 kind, data = db.execute("select kind, data from clusters where id = ?", (cid,)).fetchone()
 raw = bytearray(subprocess.run(["zstd", "-dcq"], input=data, capture_output=True, check=True).stdout if kind == 1 else data)

@@ -429,8 +429,9 @@ stop_server "$PID"
 mkdir -p dmg
 cp lib/pgdoc.smz dmg/pgdoc.smz
 python3 - dmg/pgdoc.smz sql-select.html <<'PYEOF'
-import sqlite3, sys
+import sqlite3, sys, entryblocks
 db = sqlite3.connect(sys.argv[1])
+entryblocks.open(db)
 cid, = db.execute("SELECT cluster FROM entries WHERE path = ?", (sys.argv[2],)).fetchone()
 data, = db.execute("SELECT data FROM clusters WHERE id = ?", (cid,)).fetchone()
 data = bytearray(data)

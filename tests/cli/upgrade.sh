@@ -85,8 +85,9 @@ if [ -d "$PG" ]; then
     "$SMZ_PACK" "$PG" -o pg.smz --quiet --no-index --level 3
     check_eq "a big archive keeps 4096-byte pages" "$(page_of pg.smz)" 4096
     read -r cid first last < <(python3 - pg.smz <<'PY'
-import sqlite3, sys
+import sqlite3, sys, entryblocks
 db = sqlite3.connect(sys.argv[1])
+entryblocks.open(db)
 cid = db.execute("SELECT id FROM clusters WHERE kind = 1 ORDER BY length(data) DESC LIMIT 1").fetchone()[0]
 first = db.execute("SELECT path FROM entries WHERE cluster = ? ORDER BY offset LIMIT 1", (cid,)).fetchone()[0]
 last = db.execute("SELECT path FROM entries WHERE cluster = ? ORDER BY offset DESC LIMIT 1", (cid,)).fetchone()[0]

@@ -9,6 +9,7 @@ it and the exact message it must fail with.  A case that must get past the
 cluster checks to reach a later one has them rewritten by tests/tools/rechecks
 ($RECHECKS)."""
 import os, shutil, sqlite3, struct, subprocess, sys
+import entryblocks
 
 good, out, good2 = sys.argv[1], sys.argv[2], sys.argv[3]  # all three, or no v2- cases
 os.makedirs(out, exist_ok=True)
@@ -21,9 +22,14 @@ def copy(name):
 def sql(name, *stmts, recheck=False):
     p = copy(name)
     db = sqlite3.connect(p)
+    # Statements on `entries` work on version 3's blocks through a TEMP
+    # table, encoded back afterwards (tests/tools/entryblocks.py).
+    v3 = any("entries" in s for s in stmts) and entryblocks.open(db)
     for s in stmts:
         db.execute(s)
     db.commit()
+    if v3:
+        entryblocks.save(db)
     db.close()
     if recheck:  # the cluster checks made right again, so a case reaches a later check
         subprocess.run([os.environ["RECHECKS"], p], check=True)
@@ -52,8 +58,8 @@ raw("truncated-half", blob[: len(blob) // 2])
 raw("truncated-header", blob[:100])
 sql("extra-table", "CREATE TABLE extra(x)")
 sql("extra-trigger", "CREATE TRIGGER t AFTER INSERT ON metadata BEGIN SELECT 1; END")
-sql("extra-view", "CREATE VIEW v AS SELECT * FROM entries")
-sql("expression-index", "CREATE INDEX ix ON entries(lower(path))")
+sql("extra-view", "CREATE VIEW v AS SELECT * FROM metadata")
+sql("expression-index", "CREATE INDEX ix ON metadata(lower(key))")
 sql("view-for-table", "ALTER TABLE mimetypes RENAME TO m2",
     "CREATE VIEW mimetypes AS SELECT id, name FROM m2")
 sql("cluster-kind", "UPDATE clusters SET kind = 7")
@@ -105,3 +111,29 @@ with tempfile.NamedTemporaryFile() as f:  # a file, so that zstd records the con
     nock = subprocess.run(["zstd", "-q", "-c", "--no-check", f.name], capture_output=True, check=True).stdout
 sql("frame-no-checksum", f"UPDATE clusters SET data = x'{nock.hex()}', usize = 100 "
     "WHERE id = (SELECT min(id) FROM clusters WHERE kind = 1)", recheck=True)
+
+# Version 3's entry blocks (docs/FORMAT.md, "Entry blocks"): each must decode
+# within the caps, in path order, numbered from 1, filed under its first path.
+def frame(raw):
+    return entryblocks.compress(raw, 3)
+rows = []
+db = sqlite3.connect(good)
+db.text_factory = bytes
+for (data,) in db.execute("SELECT data FROM entry_blocks ORDER BY id"):
+    rows += entryblocks.decode(entryblocks.decompress(data))
+db.close()
+def block(name, data, first=None, bid=1):
+    sql(name, "DELETE FROM entry_blocks",
+        f"INSERT INTO entry_blocks(id, first, data) VALUES ({bid}, CAST(x'{(first if first is not None else rows[0][0]).hex()}' AS TEXT), x'{data.hex()}')")
+block("block-not-zstd", b"\x00" * 40)
+block("block-truncated", frame(entryblocks.encode(rows))[:-9])
+block("block-garbage", frame(b"\x05" + bytes(range(200))))
+block("block-count-zero", frame(b"\x00"))
+block("block-count-huge", frame(entryblocks.varint(1 << 40) + b"\x00" * 50))
+block("block-shared-past", frame(b"\x02\x00\x01a\x05\x01b"))  # shares 5 bytes of a 1-byte path
+block("block-trailing", frame(entryblocks.encode(rows) + b"\x00"))
+block("block-flags", frame(b"\x01\x00\x01a\x00\x40"))  # one entry, flag 64 unknown
+block("block-bomb", frame(b"\0" * (2 << 20)))  # 2 MiB decoded: over the 1 MiB cap
+block("block-unsorted", frame(entryblocks.encode([rows[1], rows[0]] + rows[2:])), first=rows[1][0])
+block("block-first-wrong", frame(entryblocks.encode(rows)), first=b"zzz")
+block("block-numbered-wrong", frame(entryblocks.encode(rows)), bid=7)

@@ -10,6 +10,7 @@ SIZE bytes each in N clusters of their own (for concurrent downloads).
 
 usage: huge_pages.py GOOD.smz OUT.smz [--clusters K] [--size BYTES] [--media N]"""
 import argparse, os, shutil, sqlite3, subprocess, tempfile
+import entryblocks
 
 ap = argparse.ArgumentParser()
 ap.add_argument("good")
@@ -38,6 +39,7 @@ def frame(size, salt):
 
 shutil.copyfile(a.good, a.out)
 db = sqlite3.connect(a.out)
+v3 = entryblocks.open(db)
 top = db.execute("SELECT coalesce(max(id), 0) FROM clusters").fetchone()[0]
 ids = []
 for k in range(a.clusters + a.media):
@@ -65,6 +67,8 @@ stem = os.path.basename(a.out)
 db.execute("INSERT OR REPLACE INTO metadata(key, value) VALUES ('Name', ?)",
            (stem[:-4] if stem.endswith(".smz") else stem,))
 db.commit()
+if v3:
+    entryblocks.save(db)
 db.execute("VACUUM")
 db.close()
 # The checks of the new clusters, in the archive's format version.

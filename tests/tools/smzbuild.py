@@ -16,6 +16,7 @@ BASE is any archive made by smz-pack --no-index (its schema is kept, its
 rows replaced).  Paths, titles and targets may be str or bytes (bytes go in
 as TEXT, so invalid UTF-8 and control characters get through)."""
 import hashlib, os, shutil, sqlite3, struct, subprocess, sys, tempfile
+import entryblocks
 
 def _b(x):
     return x.encode() if isinstance(x, str) else x
@@ -62,6 +63,7 @@ def build(out, base, clusters, entries, meta=None, compress=True):
         meta["MainPage"] = next(e[0] for e in entries if e[2] is not None)
     shutil.copyfile(base, out)
     db = sqlite3.connect(out)
+    v3 = entryblocks.open(db)  # BASE of version 3: its blocks become a table here
     for t in ("metadata", "mimetypes", "clusters", "entries"):
         db.execute(f"DELETE FROM {t}")
     for i, c in enumerate(clusters):
@@ -88,6 +90,8 @@ def build(out, base, clusters, entries, meta=None, compress=True):
     for k, v in meta.items():
         db.execute("INSERT INTO metadata(key, value) VALUES (?, ?)", (k, _b(v) if k != "Illustration_48x48@1" else v))
     db.commit()
+    if v3:
+        entryblocks.save(db)
     db.close()
     # The cluster checks of BASE's format version (tests/tools/rechecks.c).
     subprocess.run([os.environ["RECHECKS"], out], check=True)
