@@ -613,8 +613,16 @@ static int e_connect(sqlite3 *db, void *aux, int argc, const char *const *argv, 
     return SQLITE_OK;
 }
 
+/* SQLite disconnects an eponymous table when its connection closes, before
+ * it checks that no statement is left: the shared statements go here, or
+ * sqlite3_close would find them and refuse. */
 static int e_disconnect(sqlite3_vtab *vt)
 {
+    ectx *c = ((evtab *)vt)->c;
+    sqlite3_finalize(c->first);
+    sqlite3_finalize(c->data);
+    c->first = c->data = NULL;
+    c->nblocks = -1;
     sqlite3_free(vt);
     return SQLITE_OK;
 }
