@@ -47,8 +47,16 @@ def main():
                 name = (state(p).get("names") or ["?"])[0]
                 go(p, "/content/%s/%s" % (name, e))
                 t = wait_shown(p, lambda t: t.startswith("/content/"), timeout=40)
-                text = frame_eval(p, "document.body ? document.body.innerText.slice(0, 200) : ''") if t else None
-                msg = p.eval("(function(){var m=document.getElementById('smz-msg');return !m.hidden && m.textContent})()")
+                # The frame may be shown a moment before its page is laid
+                # out (a loaded machine): its text, or the message, within 5 s.
+                text = msg = None
+                for _ in range(50 if t else 0):
+                    text = frame_eval(p, "document.body ? document.body.innerText.slice(0, 200) : ''")
+                    msg = p.eval("(function(){var m=document.getElementById('smz-msg');"
+                                 "return !m.hidden && m.textContent})()")
+                    if (text or "").strip() or msg:
+                        break
+                    b.pump(0.1)
                 how = "page: %s" % ((msg or text or "").replace("\n", " ")[:120]) if t else None
             ok(how and how != "page: ", "%s: refused with a message or shown, no hang (%s)" % (n, how))
         p.screenshot(os.path.join(out, "corrupt-last.png"))
