@@ -189,38 +189,6 @@ static int heartbeat(void *ctx)
 
 /* ---- worker threads ---- */
 
-/* The final cluster is compressed by all threads at once, in zstd's
- * multithreaded mode: every other cluster has a thread of its own, but the
- * final one, sealed when the input ends, is often compressed alone while
- * the other cores wait (postgresql-doc-15 without index: three clusters on
- * two cores, the last one alone for a third of the run).  zstd's output in
- * that mode depends on its parameters alone, not on the number of its
- * workers (one or more), so the archive does not depend on --threads.  The
- * parameters depend on the cluster's length alone: jobs of P bytes, each
- * seeing the P bytes before it (zstd's overlap, a power-of-two fraction of
- * the window), P the smallest such fraction that makes two jobs (half of
- * it when the second job would be under a quarter of the cluster).  A job
- * that sees all of the one before loses next to nothing: a 6 MiB cluster of
- * postgresql-doc-15 came out 0.04% smaller than single-threaded. */
-static void last_params(size_t len, int *job_bytes, int *overlap_log)
-{
-    size_t window = 1024;
-    while (window < len && window < ((size_t)8 << 20))
-        window <<= 1;
-    int ol = 9; /* overlap = window >> (9 - ol) */
-    while (ol > 6 && (window >> (10 - ol)) * 2 >= len)
-        ol--;
-    size_t p = window >> (9 - ol);
-    if (ol > 6 && len - (p < len ? p : len) < len / 4) {
-        ol--;
-        p >>= 1;
-    }
-    if (p < ((size_t)512 << 10))
-        p = (size_t)512 << 10;
-    *job_bytes = (int)p;
-    *overlap_log = ol;
-}
-
 /* The stored bytes' checks, as the job's format version has them. */
 static void cluster_checks(job *j, const unsigned char *stored)
 {
@@ -235,7 +203,7 @@ static void cluster_checks(job *j, const unsigned char *stored)
     smz__checks_put(stored, j->out_len, 0, j->checks);
 }
 
-static void compress_job(job *j, ZSTD_CCtx *cc, int level, int threads)
+static void compress_job(job *j, ZSTD_CCtx *cc, int level)
 {
     j->err = SMZ_OK;
     if (j->klass == CLASS_RAW || j->len > SMZ_MAX_CLUSTER_USIZE) {
@@ -255,23 +223,12 @@ static void compress_job(job *j, ZSTD_CCtx *cc, int level, int threads)
     ZSTD_CCtx_setParameter(cc, ZSTD_c_compressionLevel, level);
     ZSTD_CCtx_setParameter(cc, ZSTD_c_checksumFlag, 1);
     ZSTD_CCtx_setParameter(cc, ZSTD_c_contentSizeFlag, 1);
-    size_t r = 0;
-    /* A zstd built without threads (Debian's static libzstd.a, which bin/smz
-     * links: smz upgrade) refuses workers: the last cluster is then made on
-     * one thread, in other bytes (the content, hence the digest, is the
-     * same). */
-    ZSTD_bounds workers = ZSTD_cParam_getBounds(ZSTD_c_nbWorkers);
-    if (j->last && !ZSTD_isError(workers.error) && workers.upperBound > 0) {
-        r = ZSTD_CCtx_setParameter(cc, ZSTD_c_nbWorkers, threads);
-        int job_bytes, overlap_log;
-        last_params(j->len, &job_bytes, &overlap_log);
-        if (!ZSTD_isError(r))
-            r = ZSTD_CCtx_setParameter(cc, ZSTD_c_jobSize, job_bytes);
-        if (!ZSTD_isError(r))
-            r = ZSTD_CCtx_setParameter(cc, ZSTD_c_overlapLog, overlap_log);
-    }
-    if (!ZSTD_isError(r))
-        r = ZSTD_compress2(cc, j->out, bound, j->buf, j->len);
+    /* One thread a cluster, the last one too: zstd's multithreaded mode,
+     * tried on the last cluster (which is often compressed alone), did not
+     * shorten a pack at level 19 (each job indexes the bytes before it
+     * again: twice the CPU time, gen-10k 4.8 s -> 9.7 s) and made the bytes
+     * depend on whether libzstd has threads (DESIGN.md, packing). */
+    size_t r = ZSTD_compress2(cc, j->out, bound, j->buf, j->len);
     if (ZSTD_isError(r)) {
         j->err = SMZ_E_INTERNAL;
         return;
@@ -297,7 +254,7 @@ static void *worker_main(void *arg)
             w->qtail = NULL;
         pthread_mutex_unlock(&w->mu);
         if (cc)
-            compress_job(j, cc, w->o.level, w->o.threads);
+            compress_job(j, cc, w->o.level);
         else
             j->err = SMZ_E_NOMEM;
         pthread_mutex_lock(&w->mu);
