@@ -235,14 +235,8 @@ const char *smz_ntr(int lang, const char *one, const char *many, unsigned long n
 
 /* ---- text, numbers and dates in a page ---- */
 
-void smz__tr_fill(smz_strbuf *b, const char *fmt, size_t n, ...)
+void smz_tr_html(smz_strbuf *b, const char *fmt, size_t n, const char *const *args)
 {
-    const char *arg[9] = {0};
-    va_list ap;
-    va_start(ap, n);
-    for (size_t i = 0; i < n && i < 9; i++)
-        arg[i] = va_arg(ap, const char *);
-    va_end(ap);
     size_t next = 0, lit = 0, i = 0;
     smz_strbuf t;
     smz_strbuf_init(&t, 1u << 16);
@@ -250,10 +244,10 @@ void smz__tr_fill(smz_strbuf *b, const char *fmt, size_t n, ...)
         const char *at = NULL;
         size_t skip = 0;
         if (fmt[i] == '%' && fmt[i + 1] == 's')
-            at = next < n && next < 9 ? arg[next++] : "", skip = 2;
+            at = next < n ? args[next] : "", next++, skip = 2;
         else if (fmt[i] == '%' && fmt[i + 1] >= '1' && fmt[i + 1] <= '9' && fmt[i + 2] == '$' &&
                  fmt[i + 3] == 's')
-            at = (size_t)(fmt[i + 1] - '1') < n ? arg[fmt[i + 1] - '1'] : "", skip = 4;
+            at = (size_t)(fmt[i + 1] - '1') < n ? args[fmt[i + 1] - '1'] : "", skip = 4;
         else if (fmt[i] == '%' && fmt[i + 1] == '%')
             at = "%", skip = 2;
         if (at || !fmt[i]) {
@@ -271,6 +265,17 @@ void smz__tr_fill(smz_strbuf *b, const char *fmt, size_t n, ...)
         }
     }
     smz_strbuf_free(&t);
+}
+
+void smz__tr_fill(smz_strbuf *b, const char *fmt, size_t n, ...)
+{
+    const char *arg[9] = {0};
+    va_list ap;
+    va_start(ap, n);
+    for (size_t i = 0; i < n && i < 9; i++)
+        arg[i] = va_arg(ap, const char *);
+    va_end(ap);
+    smz_tr_html(b, fmt, n < 9 ? n : 9, arg);
 }
 
 #ifndef __EMSCRIPTEN__

@@ -117,6 +117,37 @@ check_eq "without catalogues: Chinese built in, Russian falls back to English" \
 SMZ_LOCALEDIR=$T/nowhere "$SMZ" stick outzh2 zh.smz --bin dist >/dev/null 2>&1
 check "... the built-in Chinese is the catalogue's" cmp -s outzh/START.html outzh2/START.html
 
+# A hostile catalogue cannot put markup into START.html: the msgids hold
+# none (the program's markup goes into their placeholders) and every
+# translation is escaped, its directives other than %s text.
+mkdir -p hloc/C/LC_MESSAGES
+cat >hostile.po <<'PO'
+msgid ""
+msgstr ""
+"Content-Type: text/plain; charset=UTF-8\n"
+
+msgid "Read this stick"
+msgstr "<script>alert(1)</script>"
+
+msgid "On any computer (Windows, macOS, Linux): open %s in a web browser (Firefox, Chrome, Edge, Safari) and pick a .smz file (for a file cut in parts, NAME.smz.001, pick all its parts). Nothing is installed and nothing goes online."
+msgstr "<img src=x onerror=alert(2)> %n%9$s%s%s"
+
+msgid "smz search FILE.smz WORDS"
+msgstr "</code><iframe src=evil>"
+PO
+check "the hostile catalogue compiles" msgfmt -o hloc/C/LC_MESSAGES/samizdat-ru.mo hostile.po
+SMZ_LOCALEDIR=$T/hloc "$SMZ" stick outh ru.smz --bin dist >/dev/null 2>&1
+check_grep "... and is used" 'alert\(1\)' outh/START.html
+check_fails "... its <script> is no markup" grep -q '<script' outh/START.html
+check_grep "... but text" '<h1>&lt;script&gt;alert\(1\)&lt;/script&gt;</h1>' outh/START.html
+check_fails "... nor its <img>" grep -q '<img' outh/START.html
+check_grep "... directives it was not given are text; %s takes the program's link once" \
+    '&lt;img src=x onerror=alert\(2\)&gt; %n<a href="smz-reader.html">smz-reader.html</a></p>' outh/START.html
+check_fails "... nor a closing </code> and an <iframe> in the command" grep -q '<iframe' outh/START.html
+check_grep "... which stays inside its <code>" '<code>&lt;/code&gt;&lt;iframe src=evil&gt;</code>' outh/START.html
+check_grep "the msgids hold no markup" '<code>bin/linux-amd64/smz serve .</code>' outh/START.html
+check_fails "... po/samizdat.pot none either" grep -q '^msgid ".*<\(a\|code\) ' "$TOP/po/samizdat.pot"
+
 # --- what cannot be done ---------------------------------------------------------
 "$SMZ" stick out3 news.smz --bin nowhere >/dev/null 2>miss.err
 check_eq "without make dist's programs the stick is still made" "$?" 0
