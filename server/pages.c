@@ -205,6 +205,16 @@ void page_bar(smz_strbuf *b, req *q, const archive *a, const char *pattern, int 
     } else if (a) {
         smz_strbuf_addf(b, " data-suggest=\"%s/suggest?content=%s\"", s->http.root, a->name);
     }
+    if (a) {
+        /* The autocomplete script's own words, for it to fill (as text). */
+        smz_strbuf_adds(b, " data-dym=\"");
+        /* TRANSLATORS: a suggestion under the search box: %s is the typed words, corrected. */
+        esc(b, TR(q, "Did you mean “%s”?"));
+        smz_strbuf_adds(b, "\" data-all=\"");
+        /* TRANSLATORS: the last suggestion under the search box, which searches for the typed words (%s). */
+        esc(b, TR(q, "Search for “%s”"));
+        smz_strbuf_adds(b, "\"");
+    }
     smz_strbuf_adds(b, "><button class=\"smz-go\" type=\"submit\" title=\"");
     esc(b, TR(q, "Search"));
     smz_strbuf_addf(b, "\">%s<span class=\"smz-lbl\">", icon_search);
