@@ -19,7 +19,7 @@ static const char srv_css[] =
      * window: so it spans the window whatever the body's margin, stays
      * there on a long page, and covers nothing of the page's start.  One
      * row at every width keeps the spacer's height right without script. */
-    "#smz-bar,#smz-bar :where(div,nav,a,span,form,input,button,ul,li,b){all:initial;font:inherit;color:inherit}\n"
+    "#smz-bar,#smz-bar :where(div,nav,a,span,form,input,button,ul,li,b,details,summary){all:initial;font:inherit;color:inherit}\n"
     "#smz-bar{display:block;box-sizing:border-box;width:100%;margin:0 0 10px;padding:5px 8px;"
     "background:#f1f3f4;color:#202124;border-bottom:1px solid #dadce0;direction:ltr;text-align:start;"
     "font:14px/1.4 system-ui,-apple-system,'Segoe UI',Roboto,'Noto Sans',Arial,sans-serif;"
