@@ -106,10 +106,13 @@ XGETTEXT_FLAGS := --from-code=UTF-8 --language=C --no-wrap --sort-by-file --add-
     --keyword= --keyword=_ --keyword=N_:1,2 --keyword=smz_tr:2 --keyword=smz_ntr:2,3 --keyword=SMZ_N_ \
     --keyword=TR:2 --keyword=NTR:2,3 --keyword=tr_html:3 --package-name=samizdat --msgid-bugs-address=samizdat
 # smz_strerror's messages (lib/error.c, every string in it) too: the
-# command line prints them.
+# command line prints them.  And the browser reader's page's own words
+# (web/app.js: N_ and _).
+XGETTEXT_JS_FLAGS := --from-code=UTF-8 --language=JavaScript --no-wrap --keyword= --keyword=N_ --keyword=_
 pot:
 	LC_ALL=C.UTF-8 xgettext $(XGETTEXT_FLAGS) -o po/samizdat.pot $(POT_SRC)
 	LC_ALL=C.UTF-8 xgettext $(XGETTEXT_FLAGS) --extract-all -j -o po/samizdat.pot lib/error.c
+	LC_ALL=C.UTF-8 xgettext $(XGETTEXT_JS_FLAGS) -j -o po/samizdat.pot web/app.js
 # The catalogues of the build folder, for programs run from the tree; not in
 # make dist's programs, whose bytes must not depend on where they were built
 # (they find catalogues as installed, or by SMZ_LOCALEDIR).
