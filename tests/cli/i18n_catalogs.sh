@@ -62,6 +62,15 @@ env -u LC_ALL LANGUAGE=zh_CN LANG=en_US.UTF-8 "$SMZ_PACK" src -o b.smz 2>zh.err
 check_grep "... Simplified Chinese with LANGUAGE=zh_CN" 'b.smz：[0-9]+ 个条目，内容 .*，存档大小' zh.err
 env -u LC_ALL -u LANGUAGE LANG=zh_TW.UTF-8 "$SMZ_PACK" src -o c.smz 2>tw.err
 check_grep "... Traditional Chinese with LANG=zh_TW.UTF-8 (not installed as a locale)" 'c.smz：[0-9]+ 個項目，內容' tw.err
+# smz --help: its list of commands from the catalogues too.
+env -u LC_ALL -u LANGUAGE -u LC_MESSAGES -u LANG "$SMZ" --help >help-en.txt
+check_grep "smz --help is English by default" '^  search      full-text search$' help-en.txt
+env -u LC_ALL LANGUAGE=zh_CN "$SMZ" --help >help-zh.txt
+check_grep "... Simplified Chinese with LANGUAGE=zh_CN" '^用法：smz 命令 存档' help-zh.txt
+check_grep "... each command's line too" '^  search      全文搜索$' help-zh.txt
+env -u LC_ALL -u LANGUAGE LANG=zh_TW.UTF-8 "$SMZ" --help >help-tw.txt
+check_grep "... Traditional Chinese with LANG=zh_TW.UTF-8" '^  search      全文搜尋$' help-tw.txt
+check_eq "... every command listed, in the same order" "$(cut -c1-14 help-tw.txt | tail -n +5)" "$(cut -c1-14 help-en.txt | tail -n +5)"
 env -u LC_ALL -u LANGUAGE LC_MESSAGES=zh_CN.UTF-8 "$SMZ" frobnicate 2>cmd.err
 check_grep "smz's errors follow LC_MESSAGES" 'smz：未知命令“frobnicate”' cmd.err
 env -u LANGUAGE LC_ALL=zh_TW.UTF-8 "$SMZ" info nonexistent.smz 2>open.err
