@@ -71,6 +71,19 @@ check_grep "... each command's line too" '^  search      全文搜索$' help-zh.
 env -u LC_ALL -u LANGUAGE LANG=zh_TW.UTF-8 "$SMZ" --help >help-tw.txt
 check_grep "... Traditional Chinese with LANG=zh_TW.UTF-8" '^  search      全文搜尋$' help-tw.txt
 check_eq "... every command listed, in the same order" "$(cut -c1-14 help-tw.txt | tail -n +5)" "$(cut -c1-14 help-en.txt | tail -n +5)"
+# smz-pack --help: one message, translated whole; every option in each
+# language, in the English order.
+env -u LC_ALL -u LANGUAGE -u LC_MESSAGES -u LANG "$SMZ_PACK" --help >pack-en.txt
+check_grep "smz-pack --help is English by default" '^  --no-index               leave the full-text index out$' pack-en.txt
+env -u LC_ALL LANGUAGE=zh_CN "$SMZ_PACK" --help >pack-zh.txt
+check_grep "... Simplified Chinese with LANGUAGE=zh_CN" '^  --no-index               不建立全文索引$' pack-zh.txt
+env -u LC_ALL -u LANGUAGE LANG=zh_TW.UTF-8 "$SMZ_PACK" --help >pack-tw.txt
+check_grep "... Traditional Chinese with LANG=zh_TW.UTF-8" '^用法：smz-pack 來源' pack-tw.txt
+opts() { grep -oE '^  (-[a-z], )?--[a-z-]+' "$1"; }
+for l in $langs; do
+    env -u LC_ALL LANGUAGE="$l" "$SMZ_PACK" --help >"pack-$l.txt"
+    check_eq "smz-pack --help in $l: every option, in order" "$(opts "pack-$l.txt")" "$(opts pack-en.txt)"
+done
 env -u LC_ALL -u LANGUAGE LC_MESSAGES=zh_CN.UTF-8 "$SMZ" frobnicate 2>cmd.err
 check_grep "smz's errors follow LC_MESSAGES" 'smz：未知命令“frobnicate”' cmd.err
 env -u LANGUAGE LC_ALL=zh_TW.UTF-8 "$SMZ" info nonexistent.smz 2>open.err
