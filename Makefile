@@ -472,6 +472,6 @@ install: all
 
 clean:
 	rm -rf build build-asan build-ubsan build-fuzz build-gen build-dist dist bin samples.smz smz-reader.html \
-	    $(WASM)/obj $(WASM)/deps $(WASM)/include $(WASM)/*.js $(WASM)/*.html
+	    $(WASM)/obj $(WASM)/deps $(WASM)/include $(WASM)/locale $(WASM)/*.js $(WASM)/*.html
 
 -include $(LIB_OBJ:.o=.d) $(PACK_OBJ:.o=.d) $(READER_OBJ:.o=.d) $(WEB_OBJ:.o=.d) $(WASM_OBJ:.o=.d)
