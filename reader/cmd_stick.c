@@ -43,8 +43,9 @@ static const char stick_usage[] =
  * and one per way of reading the stick.  The English strings are the
  * message catalogue's msgids (SMZ_N_ marks them for xgettext: make pot);
  * every other language comes from its catalogue (smz_tr).  A static
- * program of make dist, run from a stick, finds no .mo files: then this
- * table is all there is, English and Simplified Chinese built in (the
+ * program of make dist run from a stick finds the catalogues the stick
+ * carries (bin/locale/); on a stick made without them this table is all
+ * there is, English and Simplified Chinese built in (the
  * Chinese is po/zh_CN.po's, so both ways give the same bytes), and any
  * other language falls back to English. */
 typedef struct stick_text {
@@ -507,7 +508,7 @@ static int put_sums(const char *dir)
     int rc = -1;
     smz_strbuf b;
     smz_strbuf_init(&b, 1 << 20);
-    const char *subs[] = {"", "bin/linux-amd64/", "bin/linux-arm64/"};
+    const char *subs[] = {"", "bin/linux-amd64/", "bin/linux-arm64/", "bin/locale/C/LC_MESSAGES/"};
     for (size_t s = 0; s < sizeof subs / sizeof *subs; s++) {
         char *d = join_path(dir, subs[s]);
         DIR *dh = d ? opendir(d) : NULL;
@@ -758,6 +759,29 @@ int cmd_stick(int argc, char **argv)
             free(src), free(d), free(dst);
         }
     }
+    /* The message catalogues beside them (make dist's locale/), where the
+     * programs look (bin/linux-ARCH/../locale): they speak the user's
+     * language on the stick too. */
+    for (int l = 1; dist && l < SMZ_UI_LANGS; l++) {
+        char *src = NULL, *dst = NULL;
+        const char *code = smz_ui_lang_at(l)->code;
+        if (asprintf(&src, "%s/locale/C/LC_MESSAGES/samizdat-%s.mo", dist, code) >= 0 &&
+            access(src, R_OK) == 0 &&
+            asprintf(&dst, "%s/bin/locale/C/LC_MESSAGES/samizdat-%s.mo", dir, code) >= 0) {
+            const char *folders[] = {"bin", "bin/locale", "bin/locale/C", "bin/locale/C/LC_MESSAGES"};
+            int rc = 0;
+            for (size_t i = 0; i < sizeof folders / sizeof *folders && rc == 0; i++) {
+                char *d = join_path(dir, folders[i]);
+                rc = d ? make_dir(d) : -1;
+                free(d);
+            }
+            if (rc != 0 || put_file(src, dst, 0644) != 0) {
+                free(src), free(dst);
+                goto out;
+            }
+        }
+        free(src), free(dst);
+    }
     add_lang(langs, &nl, SMZ_UI_EN); /* English last, when no archive speaks it */
     size_t hlen = 0;
     const unsigned char *html = reader_html(&hlen);
@@ -768,7 +792,8 @@ int cmd_stick(int argc, char **argv)
         goto out;
     /* The folders this command made get the fixed time too (not DIR: it
      * may be the stick's own top). */
-    const char *made[] = {"bin/linux-amd64", "bin/linux-arm64", "bin"};
+    const char *made[] = {"bin/linux-amd64", "bin/linux-arm64", "bin/locale/C/LC_MESSAGES",
+                          "bin/locale/C",    "bin/locale",      "bin"};
     for (size_t i = 0; i < sizeof made / sizeof *made; i++) {
         char *d = join_path(dir, made[i]);
         if (d && access(d, F_OK) == 0)

@@ -20,6 +20,8 @@ for a in amd64 arm64; do
     for p in smz smz-pack; do printf '#!/bin/sh\necho %s %s\n' "$a" "$p" >"dist/linux-$a/$p"; done
     chmod +x dist/linux-"$a"/*
 done
+mkdir -p dist/locale/C/LC_MESSAGES
+cp "$TOP/${SMZ_BUILD:-build}"/locale/C/LC_MESSAGES/samizdat-*.mo dist/locale/C/LC_MESSAGES/
 
 "$SMZ" stick out news.smz signed.smz --key me.pub --split 16K --bin dist >stick.out 2>stick.err
 check_eq "smz stick lays out a stick" "$?" 0
@@ -30,6 +32,10 @@ for f in news.smz.001 news.smz.002 news.parts signed.smz.001 signed.smz.minisig 
 done
 check_fails "... and no whole news.smz beside its parts" test -e out/news.smz
 check "the programs are executable" test -x out/bin/linux-arm64/smz
+check "the message catalogues go beside the programs (bin/locale/)" \
+    cmp -s out/bin/locale/C/LC_MESSAGES/samizdat-zh_TW.mo dist/locale/C/LC_MESSAGES/samizdat-zh_TW.mo
+check_eq "... all twelve" "$(find out/bin/locale -name 'samizdat-*.mo' | wc -l)" 12
+check_grep "... in SHA256SUMS" '  bin/locale/C/LC_MESSAGES/samizdat-fa\.mo$' out/SHA256SUMS
 "$SMZ" reader-html -o reader.html >/dev/null
 check "smz-reader.html is the one smz carries" cmp -s out/smz-reader.html reader.html
 check "every part is at most 64 KiB" test "$(find out -name '*.smz.0*' -size +64k | wc -l)" -eq 0
