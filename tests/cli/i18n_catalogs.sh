@@ -80,9 +80,14 @@ check_grep "... Simplified Chinese with LANGUAGE=zh_CN" '^  --no-index          
 env -u LC_ALL -u LANGUAGE LANG=zh_TW.UTF-8 "$SMZ_PACK" --help >pack-tw.txt
 check_grep "... Traditional Chinese with LANG=zh_TW.UTF-8" '^用法：smz-pack 來源' pack-tw.txt
 opts() { grep -oE '^  (-[a-z], )?--[a-z-]+' "$1"; }
+env -u LC_ALL -u LANGUAGE -u LC_MESSAGES -u LANG "$SMZ" serve --help >serve-en.txt
+env -u LC_ALL LANGUAGE=zh_TW "$SMZ" serve --help >serve-tw.txt
+check_grep "smz serve --help in Traditional Chinese too" '^  --no-toolbar      不在封存的頁面中加入頂端列$' serve-tw.txt
 for l in $langs; do
     env -u LC_ALL LANGUAGE="$l" "$SMZ_PACK" --help >"pack-$l.txt"
     check_eq "smz-pack --help in $l: every option, in order" "$(opts "pack-$l.txt")" "$(opts pack-en.txt)"
+    env -u LC_ALL LANGUAGE="$l" "$SMZ" serve --help >"serve-$l.txt"
+    check_eq "smz serve --help in $l: every option, in order" "$(opts "serve-$l.txt")" "$(opts serve-en.txt)"
 done
 env -u LC_ALL -u LANGUAGE LC_MESSAGES=zh_CN.UTF-8 "$SMZ" frobnicate 2>cmd.err
 check_grep "smz's errors follow LC_MESSAGES" 'smz：未知命令“frobnicate”' cmd.err
