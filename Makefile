@@ -106,10 +106,13 @@ XGETTEXT_FLAGS := --from-code=UTF-8 --language=C --no-wrap --sort-by-file --add-
     --keyword= --keyword=_ --keyword=N_:1,2 --keyword=smz_tr:2 --keyword=smz_ntr:2,3 --keyword=SMZ_N_ \
     --keyword=TR:2 --keyword=NTR:2,3 --keyword=tr_html:3 --package-name=samizdat --msgid-bugs-address=samizdat
 # smz_strerror's messages (lib/error.c, every string in it) too: the
-# command line prints them.
+# command line prints them.  And the browser reader's page's own words
+# (web/app.js: N_ and _).
+XGETTEXT_JS_FLAGS := --from-code=UTF-8 --language=JavaScript --no-wrap --keyword= --keyword=N_ --keyword=_
 pot:
 	LC_ALL=C.UTF-8 xgettext $(XGETTEXT_FLAGS) -o po/samizdat.pot $(POT_SRC)
 	LC_ALL=C.UTF-8 xgettext $(XGETTEXT_FLAGS) --extract-all -j -o po/samizdat.pot lib/error.c
+	LC_ALL=C.UTF-8 xgettext $(XGETTEXT_JS_FLAGS) -j -o po/samizdat.pot web/app.js
 # The catalogues of the build folder, for programs run from the tree; not in
 # make dist's programs, whose bytes must not depend on where they were built
 # (they find catalogues as installed, or by SMZ_LOCALEDIR).
@@ -260,7 +263,8 @@ WASM_SRC   := $(WASM_LIB_SRC) $(filter-out server/server.c,$(SRV_SRC)) $(WEB_SRC
 WASM_OBJ   := $(WASM_SRC:%.c=$(WASM)/obj/%.o)
 WASM_CFLAGS = -std=c11 -D_DEFAULT_SOURCE -D_GNU_SOURCE $(WARN) -Oz -Iinclude -Ilib -I$(WASM)/include \
     -I$(WASM_DEPS)/include -I$(WASM_DEPS)/include/libxml2 -MMD -MP
-WASM_EXPORTS := _smzw_open,_smzw_errmsg,_smzw_warnings,_smzw_request,_smzw_response,_smzw_version,_malloc,_free
+WASM_EXPORTS := _smzw_open,_smzw_errmsg,_smzw_warnings,_smzw_request,_smzw_response,_smzw_language
+WASM_EXPORTS := $(WASM_EXPORTS),_smzw_version,_malloc,_free
 WASM_LDFLAGS := -Oz -sMODULARIZE=1 -sEXPORT_NAME=createSmz -sSINGLE_FILE=1 -sENVIRONMENT=worker,node \
     -sALLOW_MEMORY_GROWTH=1 -sEXPORTED_FUNCTIONS=[$(WASM_EXPORTS)] \
     -sEXPORTED_RUNTIME_METHODS=[FS,cwrap,ccall,UTF8ToString,HEAPU8] -lworkerfs.js -lnodefs.js
@@ -285,8 +289,18 @@ $(WASM)/obj/%.o: %.c $(WASM)/include/civetweb.h $(WASM)/include/xxhash.h | $(WAS
 	@mkdir -p $(dir $@)
 	$(WASM_ENV) $(EMCC) $(WASM_CFLAGS) -c $< -o $@
 
-$(WASM)/smz-core.js: $(WASM_OBJ) $(WASM_LIBS)
-	$(WASM_ENV) $(EMCC) $(WASM_LDFLAGS) -o $@ $(WASM_OBJ) $(WASM_LIBS)
+# The message catalogues, po/*.po as msgfmt compiles them (the same bytes
+# as the native build's), embedded in the module's file system at /locale
+# (web/wasm_api.c binds them): the browser reader speaks the languages smz
+# serve speaks, from the same catalogues.
+WASM_MO := $(PO_LANGS:%=$(WASM)/locale/C/LC_MESSAGES/samizdat-%.mo)
+$(WASM)/locale/C/LC_MESSAGES/samizdat-%.mo: po/%.po | $(BUILD)/.libs-ok
+	@mkdir -p $(@D)
+	msgfmt --check -o $@ $<
+
+$(WASM)/smz-core.js: $(WASM_OBJ) $(WASM_LIBS) $(WASM_MO)
+	$(WASM_ENV) $(EMCC) $(WASM_LDFLAGS) -o $@ $(WASM_OBJ) $(WASM_LIBS) \
+	    --embed-file $(WASM)/locale/C/LC_MESSAGES@/locale/C/LC_MESSAGES
 
 # libFuzzer with clang: FUZZ_SECONDS per target; new interesting inputs are
 # kept in tests/fuzz/corpus/NAME (commit them: make test replays them).
@@ -458,6 +472,6 @@ install: all
 
 clean:
 	rm -rf build build-asan build-ubsan build-fuzz build-gen build-dist dist bin samples.smz smz-reader.html \
-	    $(WASM)/obj $(WASM)/deps $(WASM)/include $(WASM)/*.js $(WASM)/*.html
+	    $(WASM)/obj $(WASM)/deps $(WASM)/include $(WASM)/locale $(WASM)/*.js $(WASM)/*.html
 
 -include $(LIB_OBJ:.o=.d) $(PACK_OBJ:.o=.d) $(READER_OBJ:.o=.d) $(WEB_OBJ:.o=.d) $(WASM_OBJ:.o=.d)

@@ -47,7 +47,11 @@ static void find_localedir(void)
         snprintf(localedir, sizeof localedir, "%s", env);
         return;
     }
-    /* Installed: PREFIX/bin/smz and PREFIX/share/samizdat/locale. */
+    /* Beside the program, wherever it is (no build path is kept in make
+     * dist's programs): installed, PREFIX/bin/smz and
+     * PREFIX/share/samizdat/locale; make dist's folder (and a stick's
+     * bin/), linux-ARCH/smz and locale/. */
+    static const char *const beside[] = {"/../share/samizdat/locale", "/../locale"};
     char exe[PATH_MAX];
     ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
     if (n > 0) {
@@ -55,11 +59,13 @@ static void find_localedir(void)
         char *slash = strrchr(exe, '/');
         if (slash) {
             *slash = 0;
-            char dir[PATH_MAX + 32];
-            int k = snprintf(dir, sizeof dir, "%s/../share/samizdat/locale", exe);
-            if (k > 0 && (size_t)k < sizeof localedir && has_catalogues(dir)) {
-                snprintf(localedir, sizeof localedir, "%s", dir);
-                return;
+            for (size_t i = 0; i < sizeof beside / sizeof beside[0]; i++) {
+                char dir[PATH_MAX + 32];
+                int k = snprintf(dir, sizeof dir, "%s%s", exe, beside[i]);
+                if (k > 0 && (size_t)k < sizeof localedir && has_catalogues(dir)) {
+                    snprintf(localedir, sizeof localedir, "%s", dir);
+                    return;
+                }
             }
         }
     }

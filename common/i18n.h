@@ -8,7 +8,8 @@
 #include "smz/i18n.h"
 
 /* Finds the catalogues (SMZ_LOCALEDIR in the environment, else
- * PREFIX/share/samizdat/locale beside the program, else the build tree's),
+ * PREFIX/share/samizdat/locale beside the program, or locale/ beside its
+ * folder as make dist lays them out, else the build tree's),
  * binds them, picks the command line's language from the environment, and
  * sets LC_MESSAGES to C.UTF-8 and unsets LANGUAGE, as lookups by domain
  * need.  Call first in main(), before any thread.  Returns the languages

@@ -31,7 +31,11 @@
 #include "../common/reader_html.h"
 #include "../common/version.h"
 
-static const char usage[] =
+/* smz-pack --help, the catalogue's msgid: printed in the command line's
+ * language (_(usage)). */
+static const char usage[] = SMZ_N_(
+    /* TRANSLATORS: smz-pack --help: keep the options, the upper-case words and the layout (the
+       descriptions start at column 28); translate the descriptions. */
     "usage: smz-pack SOURCE... -o OUT.smz [options]\n"
     "Packs folders, archives (tar, tar.gz/xz/zst, zip, 7z, cpio, ISO, WARC) or a tar\n"
     "stream on standard input (-) into one .smz archive (see smz-pack(1)).\n"
@@ -75,7 +79,7 @@ static const char usage[] =
     "  -q, --quiet              no progress, no summary\n"
     "  --version                the version, the commit it was built from, and the\n"
     "                           libraries' versions\n"
-    "  -h, --help               this help\n";
+    "  -h, --help               this help\n");
 
 /* The writer a signal should cancel, and the partial file to remove when
  * the cancel cannot wait: the only globals, and front-end only. */
@@ -705,7 +709,7 @@ int main(int argc, char **argv)
         switch (c) {
         case 'o': out = optarg; break;
         case 'q': u.quiet = 1; break;
-        case 'h': fputs(usage, stdout); return 0;
+        case 'h': fputs(_(usage), stdout); return 0;
         case O_TITLE:
         case O_DESC:
         case O_LANG:
@@ -768,11 +772,12 @@ int main(int argc, char **argv)
                 return 2;
             }
             break;
-        default: fputs(usage, stderr); return 2;
+        default: fputs(_(usage), stderr); return 2;
         }
     }
     if (!out || optind >= argc) {
-        fprintf(stderr, "smz-pack: %s\n%s", !out ? "-o OUT.smz is required" : "no SOURCE given", usage);
+        fprintf(stderr, "smz-pack: %s\n%s", !out ? "-o OUT.smz is required" : "no SOURCE given",
+                _(usage));
         return 2;
     }
     snprintf(wpath, sizeof wpath, "%s", out);

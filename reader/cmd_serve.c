@@ -27,7 +27,10 @@
 #define MAX_LIST 256
 #define STOP_GRACE_S 5
 
-static const char usage_text[] =
+/* smz serve --help: the catalogue's msgid, printed as _(usage_text). */
+static const char usage_text[] = SMZ_N_(
+    /* TRANSLATORS: smz serve --help: keep the options, the upper-case words and the layout (the
+       descriptions start at column 21); translate the descriptions. */
     "usage: smz serve ARCHIVE_OR_DIR... [options]\n"
     "Serves archives to web browsers (a folder serves every .smz in it).\n"
     "  --port N          port to listen on (default 8080; 0 picks a free one)\n"
@@ -50,7 +53,7 @@ static const char usage_text[] =
     "  --language TAG    the pages' language when the browser asks for none of ours\n"
     "                    (default en): en zh-Hans zh-Hant ug bo fa ar ru tr vi my es fr;\n"
     "                    a reader picks another with ?lang=TAG or the pages' menu\n"
-    "Stops on Ctrl-C (SIGINT) or SIGTERM (at once on a second one).\n";
+    "Stops on Ctrl-C (SIGINT) or SIGTERM (at once on a second one).\n");
 
 /* CTX counts the warnings (an archive that cannot be opened is one). */
 static void warn(void *ctx, const char *message)
@@ -128,7 +131,7 @@ int cmd_serve(int argc, char **argv)
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v = NULL;
         if (cli_is_help(a)) {
-            fputs(usage_text, stdout);
+            fputs(_(usage_text), stdout);
             return 0;
         }
         if (a[0] != '-' || !strcmp(a, "-")) {
@@ -148,7 +151,7 @@ int cmd_serve(int argc, char **argv)
         const char *eq = strchr(a, '=');
         size_t ol = eq ? (size_t)(eq - a) : strlen(a);
         if (ol >= sizeof opt) {
-            fprintf(stderr, "smz serve: unknown option '%s'\n%s", a, usage_text);
+            fprintf(stderr, "smz serve: unknown option '%s'\n%s", a, _(usage_text));
             return 2;
         }
         memcpy(opt, a, ol);
@@ -199,12 +202,12 @@ int cmd_serve(int argc, char **argv)
             }
             (is_allow ? allow : names)[(*n)++] = v;
         } else {
-            fprintf(stderr, "smz serve: unknown option '%s'\n%s", opt, usage_text);
+            fprintf(stderr, "smz serve: unknown option '%s'\n%s", opt, _(usage_text));
             return 2;
         }
     }
     if (!o.n_paths) {
-        fputs(usage_text, stderr);
+        fputs(_(usage_text), stderr);
         return 2;
     }
     more_files();

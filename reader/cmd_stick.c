@@ -43,8 +43,9 @@ static const char stick_usage[] =
  * and one per way of reading the stick.  The English strings are the
  * message catalogue's msgids (SMZ_N_ marks them for xgettext: make pot);
  * every other language comes from its catalogue (smz_tr).  A static
- * program of make dist, run from a stick, finds no .mo files: then this
- * table is all there is, English and Simplified Chinese built in (the
+ * program of make dist run from a stick finds the catalogues the stick
+ * carries (bin/locale/); on a stick made without them this table is all
+ * there is, English and Simplified Chinese built in (the
  * Chinese is po/zh_CN.po's, so both ways give the same bytes), and any
  * other language falls back to English. */
 typedef struct stick_text {
@@ -53,11 +54,15 @@ typedef struct stick_text {
     const char *intro;
     const char *any;     /* every system: the browser reader */
     const char *linux_;  /* Linux: the programs */
+    const char *search;  /* the command that searches, shown as code */
     const char *windows; /* Windows and macOS */
     const char *phone;
     const char *check;
 } stick_text;
 
+/* The texts hold no markup: the markup is the program's, put in their
+ * placeholders (%1$s ...) by smz_tr_html, which escapes everything else, so
+ * that a translation can show no markup of its own. */
 static const stick_text stick_texts[] = {
     {"en",
      /* TRANSLATORS: START.html on a stick (smz stick): its heading. */
@@ -65,36 +70,35 @@ static const stick_text stick_texts[] = {
      /* TRANSLATORS: START.html: above the list of the .smz files on the stick. */
      SMZ_N_("This stick holds these collections of articles (.smz files):"),
      SMZ_N_(
-         /* TRANSLATORS: START.html: keep the markup (<a href="smz-reader.html">) and file names as they are. */
-         "On any computer (Windows, macOS, Linux): open <a href=\"smz-reader.html\">smz-reader.html</a> "
-         "in a web browser (Firefox, Chrome, Edge, Safari) and pick a .smz file (for a file cut in parts, "
-         "NAME.smz.001, pick all its parts). Nothing is installed and nothing goes online."),
+         /* TRANSLATORS: START.html: %s is a link to smz-reader.html. */
+         "On any computer (Windows, macOS, Linux): open %s in a web browser (Firefox, Chrome, Edge, Safari) "
+         "and pick a .smz file (for a file cut in parts, NAME.smz.001, pick all its parts). Nothing is "
+         "installed and nothing goes online."),
      SMZ_N_(
-         /* TRANSLATORS: START.html: keep <code>...</code> and the commands in it; FILE and WORDS may be translated. */
-         "On Linux, with nothing to install: in this folder run <code>bin/linux-amd64/smz serve .</code> (PCs) or "
-         "<code>bin/linux-arm64/smz serve .</code> (Raspberry Pi and other ARM boards), then open "
-         "http://127.0.0.1:8080/ in a browser; <code>smz search FILE.smz WORDS</code> searches without one."),
+         /* TRANSLATORS: START.html: %1$s and %2$s are the commands for PCs and ARM boards, %3$s the
+            search command (the next message). */
+         "On Linux, with nothing to install: in this folder run %1$s (PCs) or %2$s (Raspberry Pi and "
+         "other ARM boards), then open http://127.0.0.1:8080/ in a browser; %3$s searches without one."),
+     /* TRANSLATORS: START.html: a command shown as code; translate FILE and WORDS only. */
+     SMZ_N_("smz search FILE.smz WORDS"),
      /* TRANSLATORS: START.html. */
      SMZ_N_("On Windows and macOS: use smz-reader.html as above."),
      SMZ_N_(
          /* TRANSLATORS: START.html. */
          "On a phone or tablet: copy smz-reader.html and the .smz files to it and open smz-reader.html in "
          "its browser. Kiwix cannot open .smz files; the browser reader can."),
-     /* TRANSLATORS: START.html: keep <code>smz verify</code>, SHA256SUMS, KEY.pub and .minisig. */
-     SMZ_N_("SHA256SUMS lists each file's SHA-256; KEY.pub and the .minisig files let "
-            "<code>smz verify</code> (or minisign) check who made each collection.")},
+     /* TRANSLATORS: START.html: %s is the command smz verify; keep SHA256SUMS, KEY.pub and .minisig. */
+     SMZ_N_("SHA256SUMS lists each file's SHA-256; KEY.pub and the .minisig files let %s (or minisign) "
+            "check who made each collection.")},
     {"zh-Hans", "如何阅读这个U盘", "这个U盘里有以下文章合集（.smz 文件）：",
-     "在任何电脑上（Windows、macOS、Linux）：用浏览器（Firefox、Chrome、Edge、Safari）打开 "
-     "<a href=\"smz-reader.html\">smz-reader.html</a>，然后选择一个 .smz 文件（分卷文件 "
-     "NAME.smz.001 等请全部选中）。无需安装，也不联网。",
-     "在 Linux 上无需安装：在本目录运行 <code>bin/linux-amd64/smz serve .</code>（普通电脑）或 "
-     "<code>bin/linux-arm64/smz serve .</code>（树莓派等 ARM 设备），再用浏览器打开 http://127.0.0.1:8080/ ；"
-     "<code>smz search 文件.smz 关键词</code> 不用浏览器也能搜索。",
-     "在 Windows 和 macOS 上：同上，使用 smz-reader.html。",
+     "在任何电脑上（Windows、macOS、Linux）：用浏览器（Firefox、Chrome、Edge、Safari）打开 %s，"
+     "然后选择一个 .smz 文件（分卷文件 NAME.smz.001 等请全部选中）。无需安装，也不联网。",
+     "在 Linux 上无需安装：在本目录运行 %1$s（普通电脑）或 %2$s（树莓派等 ARM 设备），"
+     "再用浏览器打开 http://127.0.0.1:8080/ ；%3$s 不用浏览器也能搜索。",
+     "smz search 文件.smz 关键词", "在 Windows 和 macOS 上：同上，使用 smz-reader.html。",
      "在手机或平板上：把 smz-reader.html 和 .smz 文件复制到设备上，用浏览器打开 smz-reader.html。"
      "Kiwix 不能打开 .smz 文件，浏览器阅读器可以。",
-     "SHA256SUMS 列出每个文件的 SHA-256；公钥 .pub 和 .minisig 文件可以用 "
-     "<code>smz verify</code>（或 minisign）验证每个合集的制作者。"},
+     "SHA256SUMS 列出每个文件的 SHA-256；公钥 .pub 和 .minisig 文件可以用 %s（或 minisign）验证每个合集的制作者。"},
 };
 
 /* DIR/NAME, malloc'd. */
@@ -386,8 +390,8 @@ static stick_text stick_text_in(int l)
     if (l == SMZ_UI_ZH_HANS && !(i18n_available() >> SMZ_UI_ZH_HANS & 1u))
         return stick_texts[1];
     stick_text t = {smz_ui_lang_at(l)->tag, smz_tr(l, en->title),  smz_tr(l, en->intro),
-                    smz_tr(l, en->any),     smz_tr(l, en->linux_), smz_tr(l, en->windows),
-                    smz_tr(l, en->phone),   smz_tr(l, en->check)};
+                    smz_tr(l, en->any),     smz_tr(l, en->linux_), smz_tr(l, en->search),
+                    smz_tr(l, en->windows), smz_tr(l, en->phone),  smz_tr(l, en->check)};
     return t;
 }
 
@@ -405,24 +409,49 @@ static int put_start(const char *dir, char **names, int count, const int *langs,
                     first->tag, first->rtl ? "rtl" : "ltr");
     for (int k = 0; k < nl; k++) {
         stick_text t = stick_text_in(langs[k]);
-        smz_strbuf_addf(&b, "%s%s", k ? " · " : "", t.title);
+        if (k)
+            smz_strbuf_adds(&b, " · ");
+        smz_tr_html(&b, t.title, 0, NULL);
     }
     smz_strbuf_adds(&b,
                     "</title>\n"
                     "<style>body{font-family:sans-serif;max-width:46em;margin:1em auto;padding:0 1em;"
                     "line-height:1.5}section{border-top:1px solid #ccc;margin-top:1.5em}</style>\n"
                     "</head>\n<body>\n");
+    static const char *const reader_link[] = {"<a href=\"smz-reader.html\">smz-reader.html</a>"};
+    static const char *const verify_code[] = {"<code>smz verify</code>"};
     for (int k = 0; k < nl; k++) {
         stick_text t = stick_text_in(langs[k]);
-        smz_strbuf_addf(&b, "<section lang=\"%s\" dir=\"%s\">\n<h1>%s</h1>\n<p>%s</p>\n<ul>\n", t.lang,
-                        smz_ui_lang_at(langs[k])->rtl ? "rtl" : "ltr", t.title, t.intro);
+        smz_strbuf search;
+        smz_strbuf_init(&search, 1 << 12);
+        smz_strbuf_adds(&search, "<code>");
+        smz_tr_html(&search, t.search, 0, NULL);
+        smz_strbuf_adds(&search, "</code>");
+        const char *commands[] = {"<code>bin/linux-amd64/smz serve .</code>",
+                                  "<code>bin/linux-arm64/smz serve .</code>", smz_strbuf_str(&search)};
+        smz_strbuf_addf(&b, "<section lang=\"%s\" dir=\"%s\">\n<h1>", t.lang,
+                        smz_ui_lang_at(langs[k])->rtl ? "rtl" : "ltr");
+        smz_tr_html(&b, t.title, 0, NULL);
+        smz_strbuf_adds(&b, "</h1>\n<p>");
+        smz_tr_html(&b, t.intro, 0, NULL);
+        smz_strbuf_adds(&b, "</p>\n<ul>\n");
         for (int i = 0; i < count; i++) {
             smz_strbuf_adds(&b, "<li>");
             add_escaped(&b, names[i]);
             smz_strbuf_adds(&b, "</li>\n");
         }
-        smz_strbuf_addf(&b, "</ul>\n<p>%s</p>\n<p>%s</p>\n<p>%s</p>\n<p>%s</p>\n<p>%s</p>\n</section>\n",
-                        t.any, t.linux_, t.windows, t.phone, t.check);
+        smz_strbuf_adds(&b, "</ul>\n<p>");
+        smz_tr_html(&b, t.any, 1, reader_link);
+        smz_strbuf_adds(&b, "</p>\n<p>");
+        smz_tr_html(&b, t.linux_, 3, commands);
+        smz_strbuf_adds(&b, "</p>\n<p>");
+        smz_tr_html(&b, t.windows, 0, NULL);
+        smz_strbuf_adds(&b, "</p>\n<p>");
+        smz_tr_html(&b, t.phone, 0, NULL);
+        smz_strbuf_adds(&b, "</p>\n<p>");
+        smz_tr_html(&b, t.check, 1, verify_code);
+        smz_strbuf_adds(&b, "</p>\n</section>\n");
+        smz_strbuf_free(&search);
     }
     smz_strbuf_adds(&b, "</body>\n</html>\n");
     int rc = -1;
@@ -479,7 +508,7 @@ static int put_sums(const char *dir)
     int rc = -1;
     smz_strbuf b;
     smz_strbuf_init(&b, 1 << 20);
-    const char *subs[] = {"", "bin/linux-amd64/", "bin/linux-arm64/"};
+    const char *subs[] = {"", "bin/linux-amd64/", "bin/linux-arm64/", "bin/locale/C/LC_MESSAGES/"};
     for (size_t s = 0; s < sizeof subs / sizeof *subs; s++) {
         char *d = join_path(dir, subs[s]);
         DIR *dh = d ? opendir(d) : NULL;
@@ -730,6 +759,29 @@ int cmd_stick(int argc, char **argv)
             free(src), free(d), free(dst);
         }
     }
+    /* The message catalogues beside them (make dist's locale/), where the
+     * programs look (bin/linux-ARCH/../locale): they speak the user's
+     * language on the stick too. */
+    for (int l = 1; dist && l < SMZ_UI_LANGS; l++) {
+        char *src = NULL, *dst = NULL;
+        const char *code = smz_ui_lang_at(l)->code;
+        if (asprintf(&src, "%s/locale/C/LC_MESSAGES/samizdat-%s.mo", dist, code) >= 0 &&
+            access(src, R_OK) == 0 &&
+            asprintf(&dst, "%s/bin/locale/C/LC_MESSAGES/samizdat-%s.mo", dir, code) >= 0) {
+            const char *folders[] = {"bin", "bin/locale", "bin/locale/C", "bin/locale/C/LC_MESSAGES"};
+            int rc = 0;
+            for (size_t i = 0; i < sizeof folders / sizeof *folders && rc == 0; i++) {
+                char *d = join_path(dir, folders[i]);
+                rc = d ? make_dir(d) : -1;
+                free(d);
+            }
+            if (rc != 0 || put_file(src, dst, 0644) != 0) {
+                free(src), free(dst);
+                goto out;
+            }
+        }
+        free(src), free(dst);
+    }
     add_lang(langs, &nl, SMZ_UI_EN); /* English last, when no archive speaks it */
     size_t hlen = 0;
     const unsigned char *html = reader_html(&hlen);
@@ -740,7 +792,8 @@ int cmd_stick(int argc, char **argv)
         goto out;
     /* The folders this command made get the fixed time too (not DIR: it
      * may be the stick's own top). */
-    const char *made[] = {"bin/linux-amd64", "bin/linux-arm64", "bin"};
+    const char *made[] = {"bin/linux-amd64", "bin/linux-arm64", "bin/locale/C/LC_MESSAGES",
+                          "bin/locale/C",    "bin/locale",      "bin"};
     for (size_t i = 0; i < sizeof made / sizeof *made; i++) {
         char *d = join_path(dir, made[i]);
         if (d && access(d, F_OK) == 0)

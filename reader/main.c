@@ -20,21 +20,22 @@ static const struct {
     int (*fn)(int, char **);
     const char *help;
 } commands[] = {
-    {"info", cmd_info, "metadata, counts by MIME type, sizes, digest"},
-    {"ls", cmd_ls, "list entries"},
-    {"cat", cmd_cat, "write one entry to standard output"},
-    {"extract", cmd_extract, "write entries to a folder or to a tar/zip"},
-    {"check", cmd_check, "verify checksums, entries, redirects, digest (and signatures)"},
-    {"verify", cmd_verify, "check an archive's signatures against trusted keys"},
-    {"keygen", cmd_keygen, "make a minisign key pair for smz-pack --sign"},
-    {"search", cmd_search, "full-text search"},
-    {"suggest", cmd_suggest, "title suggestions for a prefix"},
-    {"serve", cmd_serve, "serve archives to a web browser"},
-    {"split", cmd_split, "cut an archive into parts NAME.smz.001, ... (FAT32 sticks)"},
-    {"join", cmd_join, "put a split archive back into one file"},
-    {"upgrade", cmd_upgrade, "rewrite an archive in the current format version"},
-    {"stick", cmd_stick, "lay out a stick: archives, programs, browser reader, START.html"},
-    {"reader-html", cmd_reader_html, "write smz-reader.html, the reader for any web browser"},
+    /* TRANSLATORS: smz --help: what each command does (the list's second column). */
+    {"info", cmd_info, SMZ_N_("metadata, counts by MIME type, sizes, digest")},
+    {"ls", cmd_ls, SMZ_N_("list entries")},
+    {"cat", cmd_cat, SMZ_N_("write one entry to standard output")},
+    {"extract", cmd_extract, SMZ_N_("write entries to a folder or to a tar/zip")},
+    {"check", cmd_check, SMZ_N_("verify checksums, entries, redirects, digest (and signatures)")},
+    {"verify", cmd_verify, SMZ_N_("check an archive's signatures against trusted keys")},
+    {"keygen", cmd_keygen, SMZ_N_("make a minisign key pair for smz-pack --sign")},
+    {"search", cmd_search, SMZ_N_("full-text search")},
+    {"suggest", cmd_suggest, SMZ_N_("title suggestions for a prefix")},
+    {"serve", cmd_serve, SMZ_N_("serve archives to a web browser")},
+    {"split", cmd_split, SMZ_N_("cut an archive into parts NAME.smz.001, ... (FAT32 sticks)")},
+    {"join", cmd_join, SMZ_N_("put a split archive back into one file")},
+    {"upgrade", cmd_upgrade, SMZ_N_("rewrite an archive in the current format version")},
+    {"stick", cmd_stick, SMZ_N_("lay out a stick: archives, programs, browser reader, START.html")},
+    {"reader-html", cmd_reader_html, SMZ_N_("write smz-reader.html, the reader for any web browser")},
 };
 
 /* smz --version: the libraries smz runs with (libarchive, libxml2 and
@@ -53,12 +54,15 @@ static void version(void)
     version_print(stdout, "smz", libs, sizeof libs / sizeof libs[0]);
 }
 
+/* smz --help, in the command line's language (common/i18n.h). */
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: smz COMMAND ARCHIVE [ARGS...]   (smz COMMAND --help for more)\n"
-               "       smz --version\n\ncommands:\n");
+    /* TRANSLATORS: smz --help's first line: keep smz, --help and the brackets; the upper-case words
+       may be translated. */
+    fputs(_("usage: smz COMMAND ARCHIVE [ARGS...]   (smz COMMAND --help for more)\n"), f);
+    fprintf(f, "       smz --version\n\n%s\n", _("commands:"));
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-        fprintf(f, "  %-11s %s\n", commands[i].name, commands[i].help);
+        fprintf(f, "  %-11s %s\n", commands[i].name, _(commands[i].help));
 }
 
 int main(int argc, char **argv)

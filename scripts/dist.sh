@@ -1,8 +1,9 @@
 #!/bin/sh
 # Builds static smz and smz-pack for linux-amd64 and linux-arm64 (make dist).
 # Usage: scripts/dist.sh OUT [ARCH...]      (ARCH: amd64, arm64; both when none)
-# Run from the top of the tree.  Makes OUT/linux-ARCH/{smz,smz-pack} and
-# OUT/SHA256SUMS; works in build-dist/ (DIST_WORK), never committed.
+# Run from the top of the tree.  Makes OUT/linux-ARCH/{smz,smz-pack},
+# OUT/locale/ (the message catalogues) and OUT/SHA256SUMS; works in
+# build-dist/ (DIST_WORK), never committed.
 #
 # Where the libraries come from (docs/DESIGN.md, "Static programs"):
 #  - zstd, SQLite, libsodium, libarchive (and what it links: nettle, acl,
@@ -258,8 +259,20 @@ build_arch() {
 
 for a in $arches; do build_arch "$a"; done
 
-# SHA256SUMS over every program in OUT, in a fixed order.
-(cd "$out" && find . -path './linux-*' -type f ! -name '*.tmp' | sed 's|^\./||' | sort |
+# The message catalogues (po/*.po, compiled as the Makefile compiles them),
+# one set for both architectures: OUT/locale/C/LC_MESSAGES/samizdat-LANG.mo.
+# The programs look for them beside their folder (common/i18n.c), so that
+# OUT, or a stick's bin/, copied anywhere speaks the user's language.
+command -v msgfmt >/dev/null 2>&1 || die "msgfmt not found; run scripts/deps.sh dist"
+mkdir -p "$out/locale/C/LC_MESSAGES"
+for po in po/*.po; do
+    l=$(basename "$po" .po)
+    msgfmt --check -o "$out/locale/C/LC_MESSAGES/samizdat-$l.mo.tmp" "$po" || die "msgfmt $po failed"
+    mv "$out/locale/C/LC_MESSAGES/samizdat-$l.mo.tmp" "$out/locale/C/LC_MESSAGES/samizdat-$l.mo"
+done
+
+# SHA256SUMS over every program and catalogue in OUT, in a fixed order.
+(cd "$out" && find . \( -path './linux-*' -o -path './locale/*' \) -type f ! -name '*.tmp' | sed 's|^\./||' | sort |
     xargs sha256sum >SHA256SUMS.tmp && mv SHA256SUMS.tmp SHA256SUMS)
 say "done: $out"
 (cd "$out" && ls -l linux-*/* | awk '{print "dist: " $5 " " $9}' >&2)

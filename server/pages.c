@@ -97,17 +97,21 @@ const char *page_bar_injected(req *q, archive *a, size_t *len)
 
 /* The language menu: a link to this page in each language the server has
  * (its query kept but for lang=), in a <details> that opens without
- * JavaScript.  Each language's name is in that language. */
-static void lang_menu(smz_strbuf *b, req *q)
+ * JavaScript.  Each language's name is in that language.  In the bar put
+ * into an archived page (INJECT: one bar for every page of the archive,
+ * text as ASCII character references for a page of any charset) the link
+ * is "?lang=TAG", relative: this page again, with only lang= for query. */
+static void lang_menu(smz_strbuf *b, req *q, int inject)
 {
     srv *s = q->s;
     if (s->langs == 1u)
         return;
+    void (*esc)(smz_strbuf *, const char *) = inject ? smz__html_add_ascii : smz__html_add_clean;
     const smz_ui_lang *cur = smz_ui_lang_at(q->lang);
     smz_strbuf_adds(b, "<details class=\"smz-langs\"><summary title=\"");
-    tr_html(b, q, "Language");
+    esc(b, TR(q, "Language"));
     smz_strbuf_addf(b, "\"><span lang=\"%s\">", cur->tag);
-    smz__html_add_clean(b, cur->name);
+    esc(b, cur->name);
     smz_strbuf_adds(b, "</span></summary><ul>");
     smz_strbuf u;
     smz_strbuf_init(&u, 1u << 16);
@@ -116,24 +120,28 @@ static void lang_menu(smz_strbuf *b, req *q)
             continue;
         const smz_ui_lang *x = smz_ui_lang_at(l);
         smz_strbuf_reset(&u);
-        smz_strbuf_addf(&u, "%s%s?", s->http.root, q->path ? q->path : "/");
-        /* The query as it came (its bytes were checked by the dispatch),
-         * but for lang=. */
-        for (const char *p = q->query; *p;) {
-            size_t n = strcspn(p, "&");
-            if (n && strncmp(p, "lang=", 5) && strncmp(p, "lang&", 5) &&
-                !(n == 4 && !strncmp(p, "lang", 4))) {
-                smz_strbuf_add(&u, p, n);
-                smz_strbuf_adds(&u, "&");
+        if (!inject) {
+            smz_strbuf_addf(&u, "%s%s?", s->http.root, q->path ? q->path : "/");
+            /* The query as it came (its bytes were checked by the
+             * dispatch), but for lang=. */
+            for (const char *p = q->query; *p;) {
+                size_t n = strcspn(p, "&");
+                if (n && strncmp(p, "lang=", 5) && strncmp(p, "lang&", 5) &&
+                    !(n == 4 && !strncmp(p, "lang", 4))) {
+                    smz_strbuf_add(&u, p, n);
+                    smz_strbuf_adds(&u, "&");
+                }
+                p += n + (p[n] == '&');
             }
-            p += n + (p[n] == '&');
+        } else {
+            smz_strbuf_adds(&u, "?");
         }
         smz_strbuf_addf(&u, "lang=%s", x->tag);
         smz_strbuf_addf(b, "<li><a lang=\"%s\" dir=\"%s\" hreflang=\"%s\" href=\"", x->tag,
                         x->rtl ? "rtl" : "ltr", x->tag);
         smz__html_add_clean(b, smz_strbuf_str(&u));
         smz_strbuf_adds(b, l == q->lang ? "\" aria-current=\"true\">" : "\">");
-        smz__html_add_clean(b, x->name);
+        esc(b, x->name);
         smz_strbuf_adds(b, "</a></li>");
     }
     smz_strbuf_free(&u);
@@ -205,6 +213,16 @@ void page_bar(smz_strbuf *b, req *q, const archive *a, const char *pattern, int 
     } else if (a) {
         smz_strbuf_addf(b, " data-suggest=\"%s/suggest?content=%s\"", s->http.root, a->name);
     }
+    if (a) {
+        /* The autocomplete script's own words, for it to fill (as text). */
+        smz_strbuf_adds(b, " data-dym=\"");
+        /* TRANSLATORS: a suggestion under the search box: %s is the typed words, corrected. */
+        esc(b, TR(q, "Did you mean “%s”?"));
+        smz_strbuf_adds(b, "\" data-all=\"");
+        /* TRANSLATORS: the last suggestion under the search box, which searches for the typed words (%s). */
+        esc(b, TR(q, "Search for “%s”"));
+        smz_strbuf_adds(b, "\"");
+    }
     smz_strbuf_adds(b, "><button class=\"smz-go\" type=\"submit\" title=\"");
     esc(b, TR(q, "Search"));
     smz_strbuf_addf(b, "\">%s<span class=\"smz-lbl\">", icon_search);
@@ -218,8 +236,7 @@ void page_bar(smz_strbuf *b, req *q, const archive *a, const char *pattern, int 
     smz_strbuf_addf(b, "\">%s<span class=\"smz-lbl\">", icon_random);
     esc(b, TR(q, "Random"));
     smz_strbuf_adds(b, "</span></a>");
-    if (!inject)
-        lang_menu(b, q);
+    lang_menu(b, q, inject);
     smz_strbuf_addf(b, "</nav><script src=\"%s/skin/smz.js?v=%s\" defer></script></div>", s->http.root,
                     s->skin_v);
 }

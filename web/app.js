@@ -31,6 +31,156 @@
 
   function $(id) { return document.getElementById(id); }
 
+  /* ------------------------------------------------------------ languages */
+
+  /* The page's words come from the message catalogues inside the module
+   * (po/*.po, as smz serve's): N_ marks a msgid for xgettext (make pot)
+   * and lists it, _ gives its translation once the worker has said which
+   * language navigator.languages asks for (the server's choice:
+   * smz_ui_lang_negotiate, zh-TW Traditional, zh Simplified).  Until then,
+   * and without a translation, the English msgid. */
+  var MSGIDS = [], UI = {tag: 'en', dir: 'ltr', words: {}};
+  function N_(msgid) {
+    MSGIDS.push(msgid);
+    return msgid;
+  }
+  function _(msgid) {
+    return Object.prototype.hasOwnProperty.call(UI.words, msgid) ? UI.words[msgid] : msgid;
+  }
+  /* FMT (a translation) with its %s (or %1$s...) replaced by ARGS: a list
+   * of strings and nodes, for a node's children (the translation is text:
+   * never parsed as HTML). */
+  function fillNodes(fmt, args) {
+    var out = [], next = 0, re = /%(?:([1-9])\$)?s|%%/g, at = 0, m;
+    while ((m = re.exec(fmt))) {
+      if (m.index > at)
+        out.push(fmt.slice(at, m.index));
+      if (m[0] === '%%')
+        out.push('%');
+      else {
+        var a = args[m[1] ? +m[1] - 1 : next++];
+        if (a !== undefined)
+          out.push(a);
+      }
+      at = re.lastIndex;
+    }
+    if (at < fmt.length)
+      out.push(fmt.slice(at));
+    return out;
+  }
+  function fill(fmt) {
+    var args = Array.prototype.slice.call(arguments, 1);
+    return fillNodes(fmt, args).join('');
+  }
+  /* The Accept-Language a browser would send for navigator.languages. */
+  function acceptLanguage() {
+    var l = (navigator.languages && navigator.languages.length) ? navigator.languages
+      : [navigator.language || 'en'];
+    return l.slice(0, 10).map(function (t, i) {
+      return i ? t + ';q=' + (1 - i / 10).toFixed(1) : t;
+    }).join(',');
+  }
+
+  /* The page's own text (smz-reader.html's, in English there): what goes
+   * where.  A msgid's placeholders take the element's <code> children, in
+   * order; its other elements (a checkbox) stay first. */
+  var SHELL = [
+    ['#smz-start-h', 'text', N_('Samizdat reader')],
+    ['.smz-skip', 'text', N_('Skip to the page')],
+    ['#smz-bar .smz-nav', 'aria-label', N_('Reader')],
+    ['#smz-home', 'title', N_('Library')],
+    ['#smz-home .smz-lbl', 'text', N_('Library')],
+    ['#smz-q', 'aria-label', N_('Search')],
+    ['#smz-search .smz-go', 'title', N_('Search')],
+    ['#smz-search .smz-go .smz-lbl', 'text', N_('Search')],
+    ['#smz-sugg', 'aria-label', N_('Suggestions')],
+    ['#smz-random', 'title', N_('Random article')],
+    ['#smz-random .smz-lbl', 'text', N_('Random')],
+    ['#smz-more', 'title', N_('Open more files')],
+    ['#smz-more .smz-lbl', 'text', N_('Open')],
+    ['#smz-about-btn', 'title', N_('About this reader')],
+    ['#smz-about-btn .smz-lbl', 'text', N_('About')],
+    ['.smz-lead', 'code', N_('Open %1$s archives in this browser: their library, pages, pictures, search and ' +
+                             'suggestions, as %2$s shows them.')],
+    ['#smz-drop p:first-child', 'code', N_('Drop %s files here, or')],
+    ['.smz-pickbtn', 'text', N_('Choose files\u2026')],
+    ['.smz-hint', 'code', N_('Several archives at once are fine, and all the parts of a split one (%1$s, %2$s, ...). ' +
+                             'Add a %3$s key to check who signed them.')],
+    ['label[for=smz-url]', 'text', N_('Or read an archive from a web address (the server must answer range requests):')],
+    ['#smz-urlform .smz-btn', 'text', N_('Open')],
+    ['.smz-check', 'code', N_('Run the archives\' own scripts (as %s; they stay fenced in and cannot reach the network)')],
+    ['.smz-privacy', 'text', N_('This page reads nothing from the network (unless you give it a web address), sends ' +
+                                'nothing anywhere and remembers nothing: the files stay on this computer.')],
+    ['#smz-about-h', 'text', N_('About the Samizdat reader')],
+    ['#smz-about p:nth-of-type(1)', 'code', N_('Build %1$s (archive reader module %2$s).')],
+    ['#smz-about p:nth-of-type(2)', 'code', N_('It reads the archives with the same C code as %1$s (reader, search, ' +
+                                'ranking), compiled to WebAssembly. It reads nothing from the network, sends nothing ' +
+                                'anywhere and remembers nothing: close the tab and it is gone. Archived pages are shown ' +
+                                'fenced in: they reach neither this page, nor another archive, nor the network.')],
+    ['#smz-about-close', 'text', N_('Close')],
+    ['#smz-frame', 'title', N_('Archived page')],
+  ];
+  /* The words the script itself writes. */
+  var T = {
+    searchIn: N_('Search %s'),
+    searchAll: N_('Search all archives'),
+    searchFor: N_('Search for \u201c%s\u201d'),
+    opening: N_('Opening\u2026'),
+    pickOne: N_('Pick at least one .smz archive (a .pub key alone opens nothing).'),
+    dismiss: N_('Dismiss'),
+    archived: N_('Archived page'),
+    reader: N_('Samizdat reader'),
+  };
+
+  function applyLanguage() {
+    var d = document.documentElement;
+    d.lang = UI.tag;
+    d.dir = UI.dir;
+    $('smz-bar').setAttribute('dir', UI.dir);
+    SHELL.forEach(function (s) {
+      var el = document.querySelector(s[0]);
+      if (!el)
+        return;
+      var t = _(s[2]);
+      if (s[1] === 'text')
+        el.textContent = t;
+      else if (s[1] === 'code') {
+        var codes = Array.from(el.querySelectorAll('code')), keep = [];
+        Array.from(el.childNodes).forEach(function (n) {
+          if (n.nodeType === 1 && n.tagName !== 'CODE')
+            keep.push(n);
+        });
+        el.textContent = '';
+        if (keep.length)
+          keep.push(' ');
+        keep.concat(fillNodes(t, codes)).forEach(function (n) {
+          el.appendChild(typeof n === 'string' ? document.createTextNode(n) : n);
+        });
+      } else
+        el.setAttribute(s[1], t);
+    });
+    document.title = _(T.reader);
+    updateBar(null);
+  }
+
+  /* Asks the worker for the language navigator.languages asks for and
+   * the page's words in it; the module sends that Accept-Language with
+   * every request from then on, so its pages speak it too. */
+  function chooseLanguage() {
+    return call({t: 'lang', accept: acceptLanguage(), msgids: MSGIDS.join('\n')}).then(function (r) {
+      var lines = String(r.words || '').split('\n'), head = (lines.shift() || '').split(' ');
+      if (!/^[A-Za-z-]{2,12}$/.test(head[0] || ''))
+        return;
+      var words = {};
+      MSGIDS.forEach(function (id, i) {
+        if (typeof lines[i] === 'string' && lines[i])
+          words[id] = lines[i];
+      });
+      UI = {tag: head[0], dir: head[1] === 'rtl' ? 'rtl' : 'ltr', words: words};
+      applyLanguage();
+    }, function () { /* English, as the page is written */ });
+  }
+
   var state = {files: [], keys: [], urls: [], scripts: false, opened: false, version: '', names: []};
   var worker = null, nextId = 1, pending = new Map();
 
@@ -808,14 +958,14 @@
     f.id = 'smz-frame';
     f.className = 'smz-frame';
     f.setAttribute('sandbox', state.scripts ? 'allow-scripts allow-forms allow-modals' : 'allow-scripts allow-forms');
-    f.setAttribute('title', title || doc.title || 'Archived page');
+    f.setAttribute('title', title || doc.title || _(T.archived));
     f.setAttribute('referrerpolicy', 'no-referrer');
     f.srcdoc = html;
     var old = $('smz-frame');
     old.replaceWith(f);
     shown = {target: t, frame: f, tok: tok, media: media, my: my};
     pages++;
-    document.title = (title || doc.title ? (title || doc.title) + ' \u2013 ' : '') + 'Samizdat reader';
+    document.title = (title || doc.title ? (title || doc.title) + ' \u2013 ' : '') + _(T.reader);
     $('smz-view').hidden = false;
   }
 
@@ -916,7 +1066,7 @@
     var x = document.createElement('button');
     x.type = 'button';
     x.className = 'smz-x';
-    x.setAttribute('aria-label', 'Dismiss');
+    x.setAttribute('aria-label', _(T.dismiss));
     x.textContent = '\u00d7';
     x.onclick = hideMessage;
     box.appendChild(x);
@@ -958,10 +1108,10 @@
         t.removeAttribute('lang');
       t.href = '#/content/' + encodeURIComponent(a.name) + '/';
       t.hidden = false;
-      q.placeholder = 'Search ' + a.title;
+      q.placeholder = fill(_(T.searchIn), a.title);
     } else {
       t.hidden = true;
-      q.placeholder = 'Search all archives';
+      q.placeholder = _(T.searchAll);
     }
     if (pattern !== null && pattern !== undefined && document.activeElement !== q)
       q.value = pattern;
@@ -1088,7 +1238,7 @@
       all.id = 'smz-sugg-' + items.length;
       all.className = 'smz-all';
       all.setAttribute('role', 'option');
-      all.textContent = 'Search for \u201c' + words + '\u201d';
+      all.textContent = fill(_(T.searchFor), words);
       list.appendChild(all);
       list.hidden = false;
       q.setAttribute('aria-expanded', 'true');
@@ -1180,12 +1330,12 @@
     (urls || []).forEach(function (u) { state.urls.push(u); });
     state.scripts = $('smz-scripts').checked;
     if (!state.files.length && !state.urls.length) {
-      startError('Pick at least one .smz archive (a .pub key alone opens nothing).');
+      startError(_(T.pickOne));
       return Promise.resolve(false);
     }
     startError('');
     busy(true);
-    $('smz-start-status').textContent = 'Opening\u2026';
+    $('smz-start-status').textContent = _(T.opening);
     return openNow().then(function (r) {
       busy(false);
       $('smz-start-status').textContent = '';
@@ -1357,6 +1507,7 @@
     setupStart();
     setupSearch();
     document.body.classList.add('smz-js');
+    chooseLanguage();
     var urls = urlsFromHash();
     if (urls.length)
       addAndOpen([], urls);

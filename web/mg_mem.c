@@ -71,7 +71,7 @@ static char *put(char *p, const char *s, size_t n)
 }
 
 int mg_mem_request(struct mg_connection *c, const char *method, const char *target, const char *host,
-                   const char *range)
+                   const char *range, const char *accept_language)
 {
     smz_strbuf_free(&c->answer);
     c->must_close = 0;
@@ -82,17 +82,20 @@ int mg_mem_request(struct mg_connection *c, const char *method, const char *targ
         range = NULL;
     if (range)
         range += strspn(range, " \t"); /* CivetWeb skips the white space before a value */
+    if (accept_language && !accept_language[0])
+        accept_language = NULL;
     size_t ml = strlen(method), tl = strlen(target), hl = strlen(host), rl = range ? strlen(range) : 0;
+    size_t al = accept_language ? strlen(accept_language) : 0;
     if (!visible(method, ml) || !visible(target, tl) || !visible(host, hl) ||
-        (range && !field_ok(range)))
+        (range && !field_ok(range)) || (accept_language && !field_ok(accept_language)))
         return -1;
-    if (ml + tl + hl + rl > HEAD_MAX)
+    if (ml + tl + hl + rl + al > HEAD_MAX)
         return -1;
     /* "GET /p?q HTTP/1.1\r\nHost: h\r\nRange: r\r\n\r\n" after CivetWeb's
      * in-place parse: "GET\0/p\0q\0HTTP/1.1\0\0Host\0 h\0\0Range\0 r\0\0\r\0"
      * (http_layout_error reads this layout: each line's CR LF became two
      * NULs, the empty line's LF one). */
-    char *p = c->head = malloc(ml + tl + hl + rl + 64);
+    char *p = c->head = malloc(ml + tl + hl + rl + al + 96);
     if (!p)
         return -1;
     c->ri.request_method = p;
@@ -109,15 +112,19 @@ int mg_mem_request(struct mg_connection *c, const char *method, const char *targ
     c->ri.http_version = p;
     p = put(p, "1.1", 3);
     *p++ = 0; /* the LF of CR LF */
-    const char *names[2] = {"Host", "Range"}, *values[2] = {host, range};
-    for (int i = 0; i < 2 && values[i]; i++) {
-        c->ri.http_headers[i].name = p;
+    const char *names[3] = {"Host", "Range", "Accept-Language"},
+               *values[3] = {host, range, accept_language};
+    for (int i = 0; i < 3; i++) {
+        if (!values[i])
+            continue;
+        int k = c->ri.num_headers;
+        c->ri.http_headers[k].name = p;
         p = put(p, names[i], strlen(names[i]));
         *p++ = ' ';
-        c->ri.http_headers[i].value = p;
+        c->ri.http_headers[k].value = p;
         p = put(p, values[i], strlen(values[i]));
         *p++ = 0;
-        c->ri.num_headers = i + 1;
+        c->ri.num_headers = k + 1;
     }
     *p++ = '\r';
     *p = 0;

@@ -24,14 +24,15 @@ struct mg_connection *mg_mem_new(void);
 void mg_mem_free(struct mg_connection *c);
 
 /* Makes C hold the request METHOD TARGET HTTP/1.1 with the header Host:
- * HOST and, when RANGE is neither NULL nor "", Range: RANGE, laid out as
+ * HOST and, when RANGE is neither NULL nor "", Range: RANGE, and when
+ * ACCEPT_LANGUAGE is neither, Accept-Language: ACCEPT_LANGUAGE, laid out as
  * CivetWeb 1.15 leaves a request it parsed (the raw TARGET split at its
  * first '?' into the path and the query string, neither decoded).  The
  * answer is emptied.  0, or -1 when these cannot form a request line and
  * header fields (empty, too long, white space or control characters where
  * HTTP allows none) or when out of memory. */
 int mg_mem_request(struct mg_connection *c, const char *method, const char *target, const char *host,
-                   const char *range);
+                   const char *range, const char *accept_language);
 
 /* The bytes written for the current request (*LEN of them), or NULL when
  * a write failed (out of memory, or past MG_MEM_MAX_ANSWER). */

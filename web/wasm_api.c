@@ -11,12 +11,23 @@
  *       it ("/search?q=a%20b"), a Range header value or "": the length of
  *       the raw answer at smzw_response() (status line, header fields, empty
  *       line, body), -1 when out of memory
+ *   smzw_language(accept, msgids)  the interface's language from now on:
+ *       ACCEPT, an Accept-Language value (the page makes it from
+ *       navigator.languages), goes with every request, so the server
+ *       chooses as for a browser; returns "TAG DIR" (the language chosen:
+ *       "zh-Hant ltr") and a line per '\n'-separated msgid of MSGIDS, its
+ *       translation (the page's own words, from the same catalogues)
  *   smzw_errmsg(), smzw_warnings() ('\n'-joined), smzw_version()
+ *
+ * The catalogues are po/LANG.po compiled by msgfmt, embedded in the module's
+ * file system at /locale (the Makefile: --embed-file); natively (the unit
+ * test) they are SMZ_LOCALEDIR's.
  *
  * The module runs in one Web Worker with no threads: it keeps its one
  * server in a static (the only global state of the module; the library
  * and server/ keep none).  Archived pages' scripts never reach this: they
  * run in a sandboxed frame of the page and talk to nothing but the page. */
+#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +35,7 @@
 #include <sodium.h>
 #include <sqlite3.h>
 #include <zstd.h>
+#include "smz/i18n.h"
 #include "smz/util.h"
 #include "mg_mem.h"
 #include "wasm_api.h"
@@ -37,14 +49,20 @@
 /* Most archives or keys in one smzw_open, and warnings kept. */
 #define SMZW_MAX_LIST 1024
 #define SMZW_MAX_WARNINGS (64u << 10)
+/* Longest Accept-Language kept, and most of the page's words asked at once. */
+#define SMZW_MAX_ACCEPT 256
+#define SMZW_MAX_WORDS (256u << 10)
 
 static struct {
     smz_server *s;
     smz_server_worker *w;
     struct mg_connection *c;
     smz_strbuf warnings;
-    smz_strbuf own;            /* an answer made here, not by the server */
-    const unsigned char *resp; /* the last answer */
+    smz_strbuf own;               /* an answer made here, not by the server */
+    const unsigned char *resp;    /* the last answer */
+    smz_strbuf words;             /* smzw_language's answer */
+    char accept[SMZW_MAX_ACCEPT]; /* Accept-Language of every request */
+    unsigned langs;               /* the catalogues found (smz_i18n_bind) */
     char errmsg[1024];
     int ready;
 } M;
@@ -71,6 +89,15 @@ static void init_once(void)
         return;
     smz_strbuf_init(&M.warnings, SMZW_MAX_WARNINGS);
     smz_strbuf_init(&M.own, 4096);
+    smz_strbuf_init(&M.words, SMZW_MAX_WORDS);
+#ifdef __EMSCRIPTEN__
+    M.langs = smz_i18n_bind("/locale");
+#else
+    const char *dir = getenv("SMZ_LOCALEDIR");
+    unsetenv("LANGUAGE");
+    setlocale(LC_MESSAGES, "C.UTF-8");
+    M.langs = dir && dir[0] ? smz_i18n_bind(dir) : 1u;
+#endif
     M.ready = 1;
 }
 
@@ -119,6 +146,7 @@ int smzw_open(const char *paths, const char *trust, int scripts)
                         .no_scripts = !scripts,
                         .trust = trust_v,
                         .n_trust = (size_t)nt,
+                        .languages = M.langs,
                         .warn = warn};
     if (!(M.s = smz_server_new())) {
         snprintf(M.errmsg, sizeof M.errmsg, "out of memory");
@@ -180,7 +208,7 @@ int smzw_request(const char *method, const char *target, const char *range)
     M.resp = NULL;
     if (!M.s)
         return own_answer(503, "Service Unavailable", "No archive is open.\n");
-    if (mg_mem_request(M.c, method ? method : "", target ? target : "", SMZW_HOST, range) != 0)
+    if (mg_mem_request(M.c, method ? method : "", target ? target : "", SMZW_HOST, range, M.accept) != 0)
         return own_answer(400, "Bad Request", "Bad request: not a request line.\n");
     smz_server_answer(M.s, M.w, M.c);
     if (!(M.resp = mg_mem_answer(M.c, &n)) || n > (size_t)0x7fffffff)
@@ -191,6 +219,36 @@ int smzw_request(const char *method, const char *target, const char *range)
 const unsigned char *smzw_response(void)
 {
     return M.resp;
+}
+
+const char *smzw_language(const char *accept, const char *msgids)
+{
+    init_once();
+    M.accept[0] = 0;
+    /* A header value: printable ASCII (what navigator.languages gives). */
+    size_t n = accept ? strlen(accept) : 0, i = 0;
+    while (i < n && accept[i] >= 0x20 && accept[i] < 0x7F)
+        i++;
+    if (i == n && n < sizeof M.accept)
+        memcpy(M.accept, accept, n + 1);
+    int l = smz_ui_lang_negotiate(M.accept, M.langs, SMZ_UI_EN);
+    const smz_ui_lang *ui = smz_ui_lang_at(l);
+    smz_strbuf_free(&M.words);
+    smz_strbuf_addf(&M.words, "%s %s", ui->tag, ui->rtl ? "rtl" : "ltr");
+    smz_strbuf id;
+    smz_strbuf_init(&id, 1u << 16);
+    for (const char *p = msgids ? msgids : ""; *p;) {
+        size_t k = strcspn(p, "\n");
+        smz_strbuf_reset(&id);
+        smz_strbuf_add(&id, p, k);
+        smz_strbuf_adds(&M.words, "\n");
+        /* One line each: a translation's line breaks become spaces. */
+        for (const char *t = smz_tr(l, smz_strbuf_str(&id)); *t; t++)
+            smz_strbuf_add(&M.words, *t == '\n' ? " " : t, 1);
+        p += k + (p[k] == '\n');
+    }
+    smz_strbuf_free(&id);
+    return smz_strbuf_err(&M.words) ? "en ltr" : smz_strbuf_str(&M.words);
 }
 
 /* The versions of the libraries inside, for the page's About.  The build's

@@ -13,6 +13,7 @@ const char *smzw_errmsg(void);
 const char *smzw_warnings(void);
 int smzw_request(const char *method, const char *target, const char *range);
 const unsigned char *smzw_response(void);
+const char *smzw_language(const char *accept, const char *msgids);
 const char *smzw_version(void);
 
 #endif

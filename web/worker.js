@@ -38,7 +38,22 @@ function load() {
       request: m.cwrap('smzw_request', 'number', ['string', 'string', 'string']),
       response: m.cwrap('smzw_response', 'number', []),
       version: m.cwrap('smzw_version', 'string', []),
+      language: m.cwrap('smzw_language', 'string', ['string', 'string']),
     };
+    /* A module loaded again (after a stop) keeps speaking the language. */
+    if (accept)
+      api.language(accept, '');
+  });
+}
+
+/* The page's Accept-Language (from navigator.languages): the module sends
+ * it with every request; the answer is the language chosen and the page's
+ * own words in it (smzw_language). */
+var accept = '';
+function language(m) {
+  return ready(false).then(function () {
+    accept = String(m.accept || '').slice(0, 255);
+    return {t: 'lang', words: api.language(accept, String(m.msgids || ''))};
   });
 }
 
@@ -255,7 +270,7 @@ var queue = Promise.resolve();
 self.onmessage = function (e) {
   var m = e.data || {};
   queue = queue.then(function () {
-    var job = m.t === 'open' ? open(m) : m.t === 'req' ? request(m) : null;
+    var job = m.t === 'open' ? open(m) : m.t === 'req' ? request(m) : m.t === 'lang' ? language(m) : null;
     if (!job)
       return;
     return job.then(function (r) {

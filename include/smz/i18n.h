@@ -18,6 +18,7 @@
 #define SMZ_I18N_H
 
 #include <stddef.h>
+#include "smz/util.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -72,6 +73,14 @@ const char *smz_tr(int lang, const char *msgid);
 /* The form for N of ONE (singular) / MANY (plural) in LANG, by the
  * catalogue's Plural-Forms (Russian has three, Arabic six). */
 const char *smz_ntr(int lang, const char *one, const char *many, unsigned long n);
+
+/* Appends FMT (a translation, untrusted: a catalogue is text from a
+ * translator) to B HTML-escaped, its placeholders %s (or %1$s to %9$s, in
+ * any order) replaced by ARGS[0..N) (HTML the caller made safe: markup the
+ * program writes, never the translator); "%%" is "%".  Nothing else of FMT
+ * is read as a format, so a catalogue can neither make it read what was
+ * not passed nor put markup into a page.  A placeholder past N is empty. */
+void smz_tr_html(smz_strbuf *b, const char *fmt, size_t n, const char *const *args);
 
 /* Marks a string for xgettext without translating it here (a table's
  * entry, translated where it is used). */

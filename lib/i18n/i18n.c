@@ -11,7 +11,9 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-#ifndef __EMSCRIPTEN__
+#ifdef __EMSCRIPTEN__
+#include <emscripten.h>
+#else
 #include <unicode/udat.h>
 #include <unicode/uloc.h>
 #include <unicode/udatpg.h>
@@ -204,6 +206,7 @@ int smz_ui_lang_from_env(unsigned available)
     return l >= 0 && (available >> l & 1u) ? l : SMZ_UI_EN;
 }
 
+#ifndef __EMSCRIPTEN__
 unsigned smz_i18n_bind(const char *localedir)
 {
     unsigned have = 1u;
@@ -232,17 +235,118 @@ const char *smz_ntr(int lang, const char *one, const char *many, unsigned long n
         return n == 1 ? one : many;
     return dngettext(domains[lang], one, many, n);
 }
+#else
+/* The WebAssembly module's libintl is Emscripten's musl, whose dcngettext
+ * cannot map a catalogue there (its __map_file fails on Emscripten's file
+ * system: no translation ever).  So the module reads each .mo once, at
+ * smz_i18n_bind, and looks up with musl's libintl's own parts: __mo_lookup
+ * (the .mo's hash table) and __pleval (the Plural-Forms expression).  Like
+ * libintl's bindings natively, the catalogues are the process's, set once
+ * before any lookup (the module has no threads). */
+const char *__mo_lookup(const void *p, size_t size, const char *s);
+unsigned long __pleval(const char *s, unsigned long n);
+
+/* A catalogue is at most this large (ours are 15 to 30 KiB). */
+#define MO_MAX (4u << 20)
+
+static struct mo {
+    char *map;
+    size_t size;
+    const char *rule; /* the Plural-Forms expression, in MAP */
+    unsigned long np; /* how many forms */
+} mos[SMZ_UI_LANGS];
+
+/* Reads PATH into mos[I] and finds its plural rule, as musl's dcngettext
+ * does; 0, or -1. */
+static int mo_load(int i, const char *path)
+{
+    struct mo m = {NULL, 0, "n!=1;", 2};
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return -1;
+    if (!(m.map = malloc(MO_MAX)) || (m.size = fread(m.map, 1, MO_MAX, f)) == 0 || m.size == MO_MAX) {
+        fclose(f);
+        free(m.map);
+        return -1;
+    }
+    fclose(f);
+    const char *r = __mo_lookup(m.map, m.size, "");
+    while (r && strncmp(r, "Plural-Forms:", 13)) {
+        const char *z = strchr(r, '\n');
+        r = z ? z + 1 : NULL;
+    }
+    if (r) {
+        r += 13;
+        while (*r == ' ' || *r == '\t')
+            r++;
+        if (!strncmp(r, "nplurals=", 9)) {
+            char *z;
+            m.np = strtoul(r + 9, &z, 10);
+            r = z;
+        }
+        while (*r && *r != ';')
+            r++;
+        if (*r) {
+            r++;
+            while (*r == ' ' || *r == '\t')
+                r++;
+            if (!strncmp(r, "plural=", 7))
+                m.rule = r + 7;
+        }
+    }
+    free(mos[i].map);
+    mos[i] = m;
+    return 0;
+}
+
+unsigned smz_i18n_bind(const char *localedir)
+{
+    unsigned have = 1u;
+    for (int i = 1; i < SMZ_UI_LANGS; i++) {
+        smz_strbuf path;
+        smz_strbuf_init(&path, 4096);
+        smz_strbuf_addf(&path, "%s/C/LC_MESSAGES/%s.mo", localedir, domains[i]);
+        if (!smz_strbuf_err(&path) && mo_load(i, smz_strbuf_str(&path)) == 0)
+            have |= 1u << i;
+        smz_strbuf_free(&path);
+    }
+    return have;
+}
+
+const char *smz_tr(int lang, const char *msgid)
+{
+    if (lang <= SMZ_UI_EN || lang >= SMZ_UI_LANGS || !mos[lang].map)
+        return msgid;
+    const char *t = __mo_lookup(mos[lang].map, mos[lang].size, msgid);
+    return t ? t : msgid;
+}
+
+const char *smz_ntr(int lang, const char *one, const char *many, unsigned long n)
+{
+    const char *t = NULL;
+    if (lang > SMZ_UI_EN && lang < SMZ_UI_LANGS && mos[lang].map)
+        t = __mo_lookup(mos[lang].map, mos[lang].size, one);
+    if (!t)
+        return n == 1 ? one : many;
+    /* The forms follow each other, NUL-separated, inside the catalogue. */
+    const struct mo *m = &mos[lang];
+    unsigned long k = __pleval(m->rule, n);
+    if (k >= m->np)
+        return n == 1 ? one : many;
+    while (k--) {
+        size_t rem = m->size - (size_t)(t - m->map), l = strnlen(t, rem);
+        if (l + 1 >= rem)
+            return n == 1 ? one : many;
+        t += l + 1;
+    }
+    return t;
+}
+#endif
 
 /* ---- text, numbers and dates in a page ---- */
 
-void smz__tr_fill(smz_strbuf *b, const char *fmt, size_t n, ...)
+void smz_tr_html(smz_strbuf *b, const char *fmt, size_t n, const char *const *args)
 {
-    const char *arg[9] = {0};
-    va_list ap;
-    va_start(ap, n);
-    for (size_t i = 0; i < n && i < 9; i++)
-        arg[i] = va_arg(ap, const char *);
-    va_end(ap);
     size_t next = 0, lit = 0, i = 0;
     smz_strbuf t;
     smz_strbuf_init(&t, 1u << 16);
@@ -250,10 +354,10 @@ void smz__tr_fill(smz_strbuf *b, const char *fmt, size_t n, ...)
         const char *at = NULL;
         size_t skip = 0;
         if (fmt[i] == '%' && fmt[i + 1] == 's')
-            at = next < n && next < 9 ? arg[next++] : "", skip = 2;
+            at = next < n ? args[next] : "", next++, skip = 2;
         else if (fmt[i] == '%' && fmt[i + 1] >= '1' && fmt[i + 1] <= '9' && fmt[i + 2] == '$' &&
                  fmt[i + 3] == 's')
-            at = (size_t)(fmt[i + 1] - '1') < n ? arg[fmt[i + 1] - '1'] : "", skip = 4;
+            at = (size_t)(fmt[i + 1] - '1') < n ? args[fmt[i + 1] - '1'] : "", skip = 4;
         else if (fmt[i] == '%' && fmt[i + 1] == '%')
             at = "%", skip = 2;
         if (at || !fmt[i]) {
@@ -271,6 +375,17 @@ void smz__tr_fill(smz_strbuf *b, const char *fmt, size_t n, ...)
         }
     }
     smz_strbuf_free(&t);
+}
+
+void smz__tr_fill(smz_strbuf *b, const char *fmt, size_t n, ...)
+{
+    const char *arg[9] = {0};
+    va_list ap;
+    va_start(ap, n);
+    for (size_t i = 0; i < n && i < 9; i++)
+        arg[i] = va_arg(ap, const char *);
+    va_end(ap);
+    smz_tr_html(b, fmt, n < 9 ? n : 9, arg);
 }
 
 #ifndef __EMSCRIPTEN__
@@ -305,8 +420,60 @@ static void count_plain(smz_strbuf *b, uint64_t n)
     }
 }
 
+#ifdef __EMSCRIPTEN__
+/* The WebAssembly module has no ICU of its own: the browser's (or node's)
+ * Intl is ICU, asked for what the native code asks ICU (the same options:
+ * UTC, noon, a month in the Gregorian calendar, a year without grouping,
+ * a language's name or none).  KIND: 0 a count, 1 a decimal with DIGITS
+ * fraction digits, 2 a year, 3 a date's long form, 4 a month and year,
+ * 5 the name of language TAG; V the number, or the time in ms.  The
+ * length written to OUT (CAP bytes), or -1 (no Intl, or it failed). */
+/* (The preprocessor reads the JavaScript as C tokens: "==" and "!=" only,
+ * no regular expression; clang-format would space it out.) */
+// clang-format off
+EM_JS(int, intl_format, (int kind, const char *loc, double v, int digits, const char *tag, char *out, int cap), {
+    try {
+        var l = UTF8ToString(loc), s, o;
+        if (kind == 0) s = new Intl.NumberFormat(l).format(v);
+        else if (kind == 1) {
+            o = {minimumFractionDigits: digits, maximumFractionDigits: digits};
+            s = new Intl.NumberFormat(l, o).format(v);
+        } else if (kind == 2) s = new Intl.NumberFormat(l, {useGrouping: false}).format(v);
+        else if (kind == 3) s = new Intl.DateTimeFormat(l, {dateStyle: 'long', timeZone: 'UTC'}).format(new Date(v));
+        else if (kind == 4) {
+            o = {year: 'numeric', month: 'long', timeZone: 'UTC'};
+            s = new Intl.DateTimeFormat(l + '-u-ca-gregory', o).format(new Date(v));
+        } else if (kind == 5) {
+            o = {type: 'language', fallback: 'none'};
+            s = new Intl.DisplayNames([l], o).of(UTF8ToString(tag).split('-')[0].split('_')[0]);
+        }
+        if (typeof s != 'string' || !s.length || lengthBytesUTF8(s) >= cap) return -1;
+        return stringToUTF8(s, out, cap);
+    } catch (e) {
+        return -1;
+    }
+});
+// clang-format on
+
+/* Appends Intl's answer for KIND in language LANG; 0, or -1. */
+static int intl_add(smz_strbuf *b, int kind, int lang, double v, int digits, const char *tag)
+{
+    char out[256];
+    int n = intl_format(kind, langs[lang].tag, v, digits, tag ? tag : "", out, (int)sizeof out);
+    if (n <= 0)
+        return -1;
+    smz_strbuf_add(b, out, (size_t)n);
+    return 0;
+}
+#endif
+
 void smz__ui_count(smz_strbuf *b, int lang, uint64_t n)
 {
+#ifdef __EMSCRIPTEN__
+    if (lang > SMZ_UI_EN && lang < SMZ_UI_LANGS && n <= (1ull << 53) &&
+        intl_add(b, 0, lang, (double)n, 0, NULL) == 0)
+        return;
+#endif
 #ifndef __EMSCRIPTEN__
     if (lang > SMZ_UI_EN && lang < SMZ_UI_LANGS && n <= INT64_MAX) {
         UErrorCode st = U_ZERO_ERROR;
@@ -325,6 +492,10 @@ void smz__ui_count(smz_strbuf *b, int lang, uint64_t n)
 
 void smz__ui_decimal(smz_strbuf *b, int lang, double v, int digits)
 {
+#ifdef __EMSCRIPTEN__
+    if (lang > SMZ_UI_EN && lang < SMZ_UI_LANGS && intl_add(b, 1, lang, v, digits, NULL) == 0)
+        return;
+#endif
 #ifndef __EMSCRIPTEN__
     if (lang > SMZ_UI_EN && lang < SMZ_UI_LANGS) {
         UErrorCode st = U_ZERO_ERROR;
@@ -357,6 +528,20 @@ static int digits_at(const char *s, int digits)
     }
     return v;
 }
+
+#ifdef __EMSCRIPTEN__
+/* Days from 1970-01-01 to Y-M-D in the proleptic Gregorian calendar (as
+ * timegm counts them natively; Howard Hinnant's days_from_civil). */
+static long long days_from_civil(int y, int m, int d)
+{
+    y -= m <= 2;
+    long long era = (y >= 0 ? y : y - 399) / 400;
+    long long yoe = y - era * 400;
+    long long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    long long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+#endif
 
 void smz__ui_date(smz_strbuf *b, int lang, const char *date)
 {
@@ -410,6 +595,14 @@ void smz__ui_date(smz_strbuf *b, int lang, const char *date)
         if (ok)
             return;
     }
+#else
+    if (lang > SMZ_UI_EN && lang < SMZ_UI_LANGS && y > 0) {
+        double noon = ((double)days_from_civil(y, m ? m : 1, d ? d : 1) * 86400.0 + 43200.0) * 1000.0;
+        if ((n == 4 && intl_add(b, 2, lang, y, 0, NULL) == 0) ||
+            (n == 7 && m >= 1 && m <= 12 && intl_add(b, 4, lang, noon, 0, NULL) == 0) ||
+            (whole && intl_add(b, 3, lang, noon, 0, NULL) == 0))
+            return;
+    }
 #endif
     (void)lang;
     (void)whole;
@@ -434,6 +627,17 @@ void smz__ui_language_name(smz_strbuf *b, int lang, const char *tag, const char 
             }
             smz_strbuf_free(&t);
         }
+    }
+#else
+    if (lang > SMZ_UI_EN && lang < SMZ_UI_LANGS) {
+        smz_strbuf t;
+        smz_strbuf_init(&t, 512);
+        if (intl_add(&t, 5, lang, 0, 0, tag) == 0 && strcmp(smz_strbuf_str(&t), tag)) {
+            smz__html_add_clean(b, smz_strbuf_str(&t));
+            smz_strbuf_free(&t);
+            return;
+        }
+        smz_strbuf_free(&t);
     }
 #endif
     (void)lang;

@@ -91,6 +91,27 @@ def main():
                 if word:
                     ok(word in m["text"], what + ": its text is in the language (" + word + ")")
                 p.screenshot(os.path.join(out, "i18n-%s-%s.png" % (tag, name)))
+        # The bar inside an archived page has the language menu too, and it
+        # works without JavaScript: opened, Russian picked, the same page
+        # comes back with the bar in Russian.
+        nj = b.new_page(1100, 760)
+        nj.disable_js()
+        nj.goto(base + "content/samples/" + article + "?lang=fa")
+        ok(nj.query("#smz-bar.smz-inj details.smz-langs") != 0,
+           "an archived page's bar has the language menu")
+        nj.click("#smz-bar.smz-inj .smz-langs summary")
+        nj.wait_for("document.querySelector('#smz-bar .smz-langs').open")
+        nj.screenshot(os.path.join(out, "i18n-fa-article-menu.png"))
+        box = nj.eval("(function(){var r=document.querySelector('#smz-bar .smz-langs ul')"
+                      ".getBoundingClientRect();return [r.left, r.right, r.height];})()")
+        ok(box[2] > 100 and box[0] >= 0 and box[1] <= 1100,
+           "... it opens without script, inside the window (%s)" % box)
+        nj.click("#smz-bar .smz-langs a[hreflang=ru]")
+        nj.wait_for("(function () { var b = document.querySelector('#smz-bar');"
+                    " return !!b && b.getAttribute('lang') === 'ru'; })()")
+        ok(nj.url().endswith(article + "?lang=ru"), "... picking Russian opens the same page (%s)" % nj.url())
+        ok("Библиотека" in nj.eval("document.getElementById('smz-bar').innerText"),
+           "... with the bar in Russian")
         p.goto(base + "opds?lang=fa")
         bad = p.eval(CODE_ORDER)
         ok(bad == [], "fa OPDS page: commands and options read left to right (%s)" % bad)

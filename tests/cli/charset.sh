@@ -135,8 +135,8 @@ fi
 MOD=$TOP/build-wasm/smz-core.js
 if [ -f "$MOD" ] && command -v node >/dev/null; then
     stop_server "$PID"
-    # (the module has no message catalogue yet: a server without one)
-    SMZ_LOCALEDIR=$T/no-catalogues start_server core cs.smz --hostname reader.smz
+    # (the module has the message catalogues inside, the server the build's)
+    start_server core cs.smz --hostname reader.smz
     : >requests.tsv
     n=0
     while IFS=$'\t' read -r cs word phrase; do

@@ -95,6 +95,21 @@ with Browser() as b:
 PYEOF
     check_grep "the suggestions offer the corrected word" '^Did you mean “olympics”\?Search for “olympcs”$' dd.txt
     check_grep "... which, picked, searches it" 'search\?content=s&pattern=olympics$' dd.txt
+    # The same in Traditional Chinese: the script's words are the catalogue's
+    # (the page gives them in data-dym and data-all).
+    python3 - "${URL}search?content=s&lang=zh-Hant" >ddtw.txt 2>ddtw.err <<'PYEOF'
+import sys
+sys.path.insert(0, __import__("os").environ["TOP"] + "/tests/browser")
+from cdp import Browser
+with Browser() as b:
+    p = b.new_page(900, 500)
+    p.goto(sys.argv[1])
+    p.click("input.smz-q")
+    p.type("olympcs")
+    p.wait_for("document.querySelector('.smz-dym') !== null")
+    print(p.eval("document.querySelector('.smz-sugg').textContent"))
+PYEOF
+    check_grep "... in Traditional Chinese from the catalogue" '^您是不是要找「olympics」？搜尋「olympcs」$' ddtw.txt
 else
     ok "suggestions in a browser # SKIP no chromium"
 fi

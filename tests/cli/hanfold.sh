@@ -55,8 +55,8 @@ got = sorted((h["title"], h["match"]) for h in d["results"])
 assert got == [("新疆維吾爾自治區", [[0, 3]]), ("新疆维吾尔自治区", [[0, 3]])], got'
 
 # The server and the WebAssembly module: the same answers (the module has
-# no message catalogue yet: a server without one).
-SMZ_LOCALEDIR=$T/no-catalogues start_server h h.smz --hostname reader.smz
+# the message catalogues inside, the server the build's).
+start_server h h.smz --hostname reader.smz
 check "smz serve starts" test -n "$URL"
 enc() { python3 -c 'import sys, urllib.parse; print(urllib.parse.quote(sys.argv[1]))' "$1"; }
 : >requests.tsv

@@ -30,11 +30,14 @@ check "po/GLOSSARY.md keeps the terms" test -s "$TOP/po/GLOSSARY.md"
 # new; each catalogue holds every message of it.
 # (make -n: the Makefile's flags, printed; nothing is built)
 flags=$(make -s -n -p -C "$TOP" --no-print-directory pot 2>/dev/null | sed -n 's/^XGETTEXT_FLAGS := //p' | head -1)
+jsflags=$(make -s -n -p -C "$TOP" --no-print-directory pot 2>/dev/null | sed -n 's/^XGETTEXT_JS_FLAGS := //p' | head -1)
 check "the Makefile's xgettext flags" test -n "$flags"
+check "... and those for the browser reader's page" test -n "$jsflags"
 srcs=$(cd "$TOP" && ls server/*.c lib/article/*.c lib/pack/index_page.c reader/*.c packer/*.c common/*.c)
 pot() { # pot DIR OUT: the template of the sources under DIR
     # shellcheck disable=SC2086 # flags and sources are words
-    (cd "$1" && xgettext $flags -o "$2" $srcs && xgettext $flags --extract-all -j -o "$2" lib/error.c)
+    (cd "$1" && xgettext $flags -o "$2" $srcs && xgettext $flags --extract-all -j -o "$2" lib/error.c &&
+        xgettext $jsflags -j -o "$2" web/app.js)
 }
 msgids() { msgcat --sort-output "$1" | msgattrib --no-obsolete | grep -v '^#' | grep -v '^"POT\|^"Project\|^"Report\|^"PO-\|^"Last\|^"Language\|^"MIME\|^"Content\|^"Plural'; }
 check "xgettext runs over the sources" pot "$TOP" "$T/fresh.pot"
@@ -43,8 +46,8 @@ for l in $langs; do
     check "po/$l.po has every message of the sources" msgcmp "$TOP/po/$l.po" fresh.pot
 done
 # A test that can fail: a source with a new marked string.
-mkdir -p new/server new/lib new/lib/article new/lib/pack new/reader new/packer new/common
-for f in $srcs lib/error.c; do cp "$TOP/$f" "new/$f"; done
+mkdir -p new/server new/lib new/lib/article new/lib/pack new/reader new/packer new/common new/web
+for f in $srcs lib/error.c web/app.js; do cp "$TOP/$f" "new/$f"; done
 printf '\nstatic const char *new_one(const req *q) { return TR(q, "A brand new sentence"); }\n' >>new/server/pages.c
 pot "$T/new" "$T/new.pot"
 check_fails "... a new string without translations is found" msgcmp "$TOP/po/zh_CN.po" new.pot
@@ -59,6 +62,33 @@ env -u LC_ALL LANGUAGE=zh_CN LANG=en_US.UTF-8 "$SMZ_PACK" src -o b.smz 2>zh.err
 check_grep "... Simplified Chinese with LANGUAGE=zh_CN" 'b.smz：[0-9]+ 个条目，内容 .*，存档大小' zh.err
 env -u LC_ALL -u LANGUAGE LANG=zh_TW.UTF-8 "$SMZ_PACK" src -o c.smz 2>tw.err
 check_grep "... Traditional Chinese with LANG=zh_TW.UTF-8 (not installed as a locale)" 'c.smz：[0-9]+ 個項目，內容' tw.err
+# smz --help: its list of commands from the catalogues too.
+env -u LC_ALL -u LANGUAGE -u LC_MESSAGES -u LANG "$SMZ" --help >help-en.txt
+check_grep "smz --help is English by default" '^  search      full-text search$' help-en.txt
+env -u LC_ALL LANGUAGE=zh_CN "$SMZ" --help >help-zh.txt
+check_grep "... Simplified Chinese with LANGUAGE=zh_CN" '^用法：smz 命令 存档' help-zh.txt
+check_grep "... each command's line too" '^  search      全文搜索$' help-zh.txt
+env -u LC_ALL -u LANGUAGE LANG=zh_TW.UTF-8 "$SMZ" --help >help-tw.txt
+check_grep "... Traditional Chinese with LANG=zh_TW.UTF-8" '^  search      全文搜尋$' help-tw.txt
+check_eq "... every command listed, in the same order" "$(cut -c1-14 help-tw.txt | tail -n +5)" "$(cut -c1-14 help-en.txt | tail -n +5)"
+# smz-pack --help: one message, translated whole; every option in each
+# language, in the English order.
+env -u LC_ALL -u LANGUAGE -u LC_MESSAGES -u LANG "$SMZ_PACK" --help >pack-en.txt
+check_grep "smz-pack --help is English by default" '^  --no-index               leave the full-text index out$' pack-en.txt
+env -u LC_ALL LANGUAGE=zh_CN "$SMZ_PACK" --help >pack-zh.txt
+check_grep "... Simplified Chinese with LANGUAGE=zh_CN" '^  --no-index               不建立全文索引$' pack-zh.txt
+env -u LC_ALL -u LANGUAGE LANG=zh_TW.UTF-8 "$SMZ_PACK" --help >pack-tw.txt
+check_grep "... Traditional Chinese with LANG=zh_TW.UTF-8" '^用法：smz-pack 來源' pack-tw.txt
+opts() { grep -oE '^  (-[a-z], )?--[a-z-]+' "$1"; }
+env -u LC_ALL -u LANGUAGE -u LC_MESSAGES -u LANG "$SMZ" serve --help >serve-en.txt
+env -u LC_ALL LANGUAGE=zh_TW "$SMZ" serve --help >serve-tw.txt
+check_grep "smz serve --help in Traditional Chinese too" '^  --no-toolbar      不在封存的頁面中加入頂端列$' serve-tw.txt
+for l in $langs; do
+    env -u LC_ALL LANGUAGE="$l" "$SMZ_PACK" --help >"pack-$l.txt"
+    check_eq "smz-pack --help in $l: every option, in order" "$(opts "pack-$l.txt")" "$(opts pack-en.txt)"
+    env -u LC_ALL LANGUAGE="$l" "$SMZ" serve --help >"serve-$l.txt"
+    check_eq "smz serve --help in $l: every option, in order" "$(opts "serve-$l.txt")" "$(opts serve-en.txt)"
+done
 env -u LC_ALL -u LANGUAGE LC_MESSAGES=zh_CN.UTF-8 "$SMZ" frobnicate 2>cmd.err
 check_grep "smz's errors follow LC_MESSAGES" 'smz：未知命令“frobnicate”' cmd.err
 env -u LANGUAGE LC_ALL=zh_TW.UTF-8 "$SMZ" info nonexistent.smz 2>open.err

@@ -83,6 +83,16 @@ check_grep "search results in Simplified Chinese" '的结果：第 1–[0-9]+ �
 check_grep "... the menu keeps the query" 'href="/search\?pattern=olympics&amp;lang=ru"' search.html
 curl -s -H 'Accept-Language: zh-TW' "${URL}content/samples/nothing-here" >404.html
 check_grep "a 404 in Traditional Chinese" '<h1>找不到</h1>' 404.html
+# The bar in an archived page: the same language menu, its links relative
+# (one bar for every page of the archive), its text ASCII references (the
+# page may be in any charset).
+ART=$("$SMZ" ls samples.smz | grep '\.html$' | grep -v '^index' | head -1)
+curl -s -H 'Accept-Language: ru' "${URL}content/samples/$ART" >art.html
+check_grep "an archived page's bar has the language menu" '<details class="smz-langs"><summary title="&#x42F;&#x437;&#x44B;&#x43A;">' art.html
+check_grep "... a link per language, to this page" '<a lang="fa" dir="rtl" hreflang="fa" href="\?lang=fa">&#x641;' art.html
+check_grep "... the current one marked" 'href="\?lang=ru" aria-current="true">' art.html
+curl -s "${URL}content/samples/$ART?lang=fa" >art-fa.html
+check_grep "... which gives the page with the bar in Persian" 'id="smz-bar" class="smz-bar smz-inj" dir="rtl" lang="fa"' art-fa.html
 curl -s -H 'Accept-Language: ar' "${URL}catalog/v2/root.xml" >root.xml
 check_grep "an OPDS title for people in Arabic" '<title>مكتبة Samizdat</title>' root.xml
 check "... still well-formed XML" xmllint --noout root.xml

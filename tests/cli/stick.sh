@@ -20,6 +20,8 @@ for a in amd64 arm64; do
     for p in smz smz-pack; do printf '#!/bin/sh\necho %s %s\n' "$a" "$p" >"dist/linux-$a/$p"; done
     chmod +x dist/linux-"$a"/*
 done
+mkdir -p dist/locale/C/LC_MESSAGES
+cp "$TOP/${SMZ_BUILD:-build}"/locale/C/LC_MESSAGES/samizdat-*.mo dist/locale/C/LC_MESSAGES/
 
 "$SMZ" stick out news.smz signed.smz --key me.pub --split 16K --bin dist >stick.out 2>stick.err
 check_eq "smz stick lays out a stick" "$?" 0
@@ -30,6 +32,10 @@ for f in news.smz.001 news.smz.002 news.parts signed.smz.001 signed.smz.minisig 
 done
 check_fails "... and no whole news.smz beside its parts" test -e out/news.smz
 check "the programs are executable" test -x out/bin/linux-arm64/smz
+check "the message catalogues go beside the programs (bin/locale/)" \
+    cmp -s out/bin/locale/C/LC_MESSAGES/samizdat-zh_TW.mo dist/locale/C/LC_MESSAGES/samizdat-zh_TW.mo
+check_eq "... all twelve" "$(find out/bin/locale -name 'samizdat-*.mo' | wc -l)" 12
+check_grep "... in SHA256SUMS" '  bin/locale/C/LC_MESSAGES/samizdat-fa\.mo$' out/SHA256SUMS
 "$SMZ" reader-html -o reader.html >/dev/null
 check "smz-reader.html is the one smz carries" cmp -s out/smz-reader.html reader.html
 check "every part is at most 64 KiB" test "$(find out -name '*.smz.0*' -size +64k | wc -l)" -eq 0
@@ -116,6 +122,37 @@ check_eq "without catalogues: Chinese built in, Russian falls back to English" \
     '<section lang="en" dir="ltr"> <section lang="zh-Hans" dir="ltr"> '
 SMZ_LOCALEDIR=$T/nowhere "$SMZ" stick outzh2 zh.smz --bin dist >/dev/null 2>&1
 check "... the built-in Chinese is the catalogue's" cmp -s outzh/START.html outzh2/START.html
+
+# A hostile catalogue cannot put markup into START.html: the msgids hold
+# none (the program's markup goes into their placeholders) and every
+# translation is escaped, its directives other than %s text.
+mkdir -p hloc/C/LC_MESSAGES
+cat >hostile.po <<'PO'
+msgid ""
+msgstr ""
+"Content-Type: text/plain; charset=UTF-8\n"
+
+msgid "Read this stick"
+msgstr "<script>alert(1)</script>"
+
+msgid "On any computer (Windows, macOS, Linux): open %s in a web browser (Firefox, Chrome, Edge, Safari) and pick a .smz file (for a file cut in parts, NAME.smz.001, pick all its parts). Nothing is installed and nothing goes online."
+msgstr "<img src=x onerror=alert(2)> %n%9$s%s%s"
+
+msgid "smz search FILE.smz WORDS"
+msgstr "</code><iframe src=evil>"
+PO
+check "the hostile catalogue compiles" msgfmt -o hloc/C/LC_MESSAGES/samizdat-ru.mo hostile.po
+SMZ_LOCALEDIR=$T/hloc "$SMZ" stick outh ru.smz --bin dist >/dev/null 2>&1
+check_grep "... and is used" 'alert\(1\)' outh/START.html
+check_fails "... its <script> is no markup" grep -q '<script' outh/START.html
+check_grep "... but text" '<h1>&lt;script&gt;alert\(1\)&lt;/script&gt;</h1>' outh/START.html
+check_fails "... nor its <img>" grep -q '<img' outh/START.html
+check_grep "... directives it was not given are text; %s takes the program's link once" \
+    '&lt;img src=x onerror=alert\(2\)&gt; %n<a href="smz-reader.html">smz-reader.html</a></p>' outh/START.html
+check_fails "... nor a closing </code> and an <iframe> in the command" grep -q '<iframe' outh/START.html
+check_grep "... which stays inside its <code>" '<code>&lt;/code&gt;&lt;iframe src=evil&gt;</code>' outh/START.html
+check_grep "the msgids hold no markup" '<code>bin/linux-amd64/smz serve .</code>' outh/START.html
+check_fails "... po/samizdat.pot none either" grep -q '^msgid ".*<\(a\|code\) ' "$TOP/po/samizdat.pot"
 
 # --- what cannot be done ---------------------------------------------------------
 "$SMZ" stick out3 news.smz --bin nowhere >/dev/null 2>miss.err

@@ -25,17 +25,22 @@ check "the samples pack" "$SMZ_PACK" s -o samples.smz --quiet
 PAGE=$("$SMZ" ls samples.smz | grep '\.html$' | grep -v '^index' | head -1)
 check "a content page to ask for" test -n "$PAGE"
 
-# The module has no message catalogue yet (it answers in English, with no
-# language menu, docs/DESIGN.md "Languages"): it is compared with a server
-# that has none either, as an installation without them is.
-SMZ_LOCALEDIR=$T/no-catalogues start_server main samples.smz --hostname reader.smz
+# The module has the message catalogues inside (po/*.po, compiled), as
+# smz serve has them from the build tree; test_web, natively, from
+# SMZ_LOCALEDIR.  Some requests are in other languages (?lang=, or
+# Accept-Language: the "accept" ones).
+export SMZ_LOCALEDIR=$TOP/${SMZ_BUILD:-build}/locale
+start_server main samples.smz --hostname reader.smz
 check "smz serve starts" test -n "$URL"
 mkdir -p want
 "$WEB" list "$PAGE" blob.bin >requests.tsv
 n=0
-while IFS=$'\t' read -r name method target range _; do
+while IFS= read -r line; do
+    # (Tab is white space to read: an empty RANGE would vanish.)
+    IFS=$'\x1f' read -r name method target range how <<<"${line//$'\t'/$'\x1f'}"
     args=(-s --http1.1 --path-as-is -i -H 'Host: reader.smz' -H 'User-Agent:' -H 'Accept:')
     [ -n "$range" ] && args+=(-H "Range: $range")
+    [ "$how" = accept ] && args+=(-H 'Accept-Language: zh-TW,zh;q=0.9,en;q=0.8')
     case "$method" in
         HEAD) args+=(--head) ;;
         GET) ;;

@@ -21,6 +21,17 @@ done
 "$SMZ" --version >version.txt 2>&1
 check_grep "smz --version names the version and the commit" '^smz [0-9]+\.[0-9]+\.[0-9]+ \(commit [0-9a-f]{7,}\)' version.txt
 
+# --- the message catalogues beside the programs' folder ------------------------
+check "make dist ships the compiled catalogues (locale/)" test -s "$DIST_BIN/../locale/C/LC_MESSAGES/samizdat-zh_CN.mo"
+mkdir -p note
+printf 'A note\n\nSome text.\n' >note/a.txt
+env -u LC_ALL -u LC_MESSAGES LANGUAGE=zh_CN LANG=en_US.UTF-8 "$SMZ_PACK" note -o zh.smz 2>zh.err
+check_grep "a static smz-pack speaks Simplified Chinese (LANGUAGE=zh_CN), from them" 'zh\.smz：[0-9]+ 个条目，内容 .*，存档大小' zh.err
+env -u LC_ALL -u LC_MESSAGES -u LANGUAGE LANG=ru_RU.UTF-8 "$SMZ" no-such-command 2>ru.err
+check_grep "... a static smz Russian (LANG=ru_RU.UTF-8)" 'smz: неизвестная команда' ru.err
+env -u LC_ALL -u LC_MESSAGES -u LANGUAGE -u LANG "$SMZ" no-such-command 2>en.err
+check_grep "... and English by default" "smz: unknown command 'no-such-command'" en.err
+
 # --- samples/: pack, info, ls, cat, search, check --------------------------------
 "$SMZ_PACK" "$TOP/samples" -o s.smz --quiet 2>pack.err
 check "smz-pack packs samples/" test -s s.smz

@@ -45,6 +45,12 @@ createSmz().then((M) => {
   const request = M.cwrap('smzw_request', 'number', ['string', 'string', 'string']);
   const response = M.cwrap('smzw_response', 'number', []);
   const version = M.cwrap('smzw_version', 'string', []);
+  const language = M.cwrap('smzw_language', 'string', ['string', 'string']);
+  const tw = language('zh-TW,zh;q=0.9,en;q=0.8', 'Library\nSearch');
+  check(tw === 'zh-Hant ltr\n書庫\n搜尋', 'smzw_language: zh-TW is Traditional Chinese, its words the catalogue\'s: ' +
+    JSON.stringify(tw));
+  check(language('fa-IR', '').startsWith('fa rtl'), 'smzw_language: fa-IR is Persian, right to left');
+  check(language('de,ja', '') === 'en ltr', 'smzw_language: none of ours is English');
   check(version().length > 0, 'smzw_version: ' + version());
   check(open('/arch/no-such.smz', '', 1) === -1 && /no-such\.smz/.test(errmsg()),
     'a missing archive: ' + errmsg());
@@ -54,6 +60,7 @@ createSmz().then((M) => {
   for (const line of fs.readFileSync(requests, 'utf8').split('\n')) {
     if (!line) continue;
     const [name, method, target, range, how] = line.split('\t');
+    language(how === 'accept' ? 'zh-TW,zh;q=0.9,en;q=0.8' : '', '');
     const len = request(method, target, range);
     const got = len >= 0 ? M.HEAPU8.slice(response(), response() + len) : new Uint8Array(0);
     const want = fs.readFileSync(path.join(wantDir, name + '.http'));
