@@ -1,0 +1,123 @@
+/* smz-zim: an archive to a ZIM file (smz/zim_export.h), the program behind
+ * `smz extract ARCHIVE --format zim -o OUT`, which runs it with its own
+ * arguments.  It is a program of its own because it is the one linked with
+ * libzim (C++, with Xapian and ICU): smz stays C and starts without them.
+ * Arguments and messages only; the work is smz_zim_export's. */
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "smz/reader.h"
+#include "smz/util.h"
+#include "smz/zim_export.h"
+
+static const char help[] =
+    "usage: smz extract ARCHIVE --format zim -o FILE [--no-index] [--uuid HEX] [--date YYYY-MM-DD]\n"
+    "                   [--threads N]\n"
+    "Writes the archive as a ZIM file for Kiwix: every entry with its MIME type and title,\n"
+    "redirects, the main page, the metadata (Language as ISO 639-3) and the illustration.\n"
+    "libzim's full-text and title indexes are built unless --no-index.  The ZIM's UUID is\n"
+    "derived from the archive's and its Date is the archive's, so the same archive gives\n"
+    "the same ZIM (with --no-index: libzim's index is not the same twice); --uuid and\n"
+    "--date set them.  Nothing is left at FILE if the export fails.\n";
+
+static smz_reader *volatile running;
+
+static void on_signal(int sig)
+{
+    (void)sig;
+    if (running)
+        smz_reader_interrupt(running);
+}
+
+/* A text from the archive or a message, safe for a terminal. */
+static void say(const char *prefix, const char *s)
+{
+    smz_strbuf b;
+    smz_strbuf_init(&b, 1 << 16);
+    smz_term_escape(&b, s, strlen(s));
+    fprintf(stderr, "%s%s\n", prefix, smz_strbuf_str(&b));
+    smz_strbuf_free(&b);
+}
+
+int main(int argc, char **argv)
+{
+    const char *path = NULL, *out = NULL;
+    smz_zim_opts o = {0};
+    smz_zim_stats st;
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+            fputs(help, stdout);
+            return 0;
+        } else if (!strcmp(argv[i], "-o") && i + 1 < argc) {
+            out = argv[++i];
+        } else if (!strcmp(argv[i], "--no-index")) {
+            o.no_index = 1;
+        } else if (!strcmp(argv[i], "--uuid") && i + 1 < argc) {
+            o.uuid = argv[++i];
+        } else if (!strcmp(argv[i], "--date") && i + 1 < argc) {
+            o.date = argv[++i];
+        } else if (!strcmp(argv[i], "--threads") && i + 1 < argc) {
+            char *end;
+            long t = strtol(argv[++i], &end, 10);
+            if (*end || t < 1 || t > 64) {
+                fprintf(stderr, "smz extract: --threads takes 1 to 64\n");
+                return 2;
+            }
+            o.workers = (unsigned)t;
+        } else if (argv[i][0] == '-' && argv[i][1]) {
+            say("smz extract: unknown option for --format zim: ", argv[i]);
+            fputs(help, stderr);
+            return 2;
+        } else if (!path) {
+            path = argv[i];
+        } else {
+            fprintf(stderr, "smz extract: --format zim writes the whole archive (no paths)\n");
+            return 2;
+        }
+    }
+    if (!path || !out) {
+        fputs(help, stderr);
+        return 2;
+    }
+    smz_cache *cache = smz_cache_new(0);
+    smz_reader *r = NULL;
+    if (!cache) {
+        fprintf(stderr, "smz extract: out of memory\n");
+        return 1;
+    }
+    smz_err rc = smz_reader_open(path, cache, &r);
+    if (rc != SMZ_OK) {
+        say("smz extract: ", r ? smz_reader_errmsg(r) : smz_strerror(rc));
+        smz_reader_close(r);
+        smz_cache_free(cache);
+        return 1;
+    }
+    /* libzim 8.1 prints its steps ("Resolve redirect", "set index") on
+     * standard output whatever configVerbose says: nothing of ours goes
+     * there, so it goes to /dev/null. */
+    fflush(stdout);
+    int null = open("/dev/null", O_WRONLY | O_CLOEXEC);
+    if (null >= 0) {
+        dup2(null, STDOUT_FILENO);
+        close(null);
+    }
+    running = r;
+    struct sigaction sa = {.sa_handler = on_signal};
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    rc = smz_zim_export(r, out, &o, &st);
+    running = NULL;
+    if (rc != SMZ_OK) {
+        const char *m = smz_reader_errmsg(r);
+        say("smz extract: ", m && *m ? m : smz_strerror(rc));
+    } else if (st.no_illustration) {
+        fprintf(stderr, "smz extract: the archive has no 48x48 PNG illustration: the ZIM has none\n");
+    }
+    smz_reader_close(r);
+    smz_cache_free(cache);
+    return rc == SMZ_OK ? 0 : 1;
+}
