@@ -202,7 +202,8 @@ $(BIN)/smz-pack: $(PACK_OBJ) $(LIBSMZ)
 # ZIM export (issue 24): bin/smz-zim, which `smz extract --format zim` runs,
 # is the one program linked with libzim (C++, Debian libzim-dev 8.1): smz and
 # its server stay C.  lib/zim/zim_write.cpp is the project's C++ (the C
-# interface lib/zim/zim_write.h); lib/zim/export.c is in libsmz.a.
+# interface lib/zim/zim_write.h); lib/zim/export.c is in libsmz.a.  It
+# exports its uuid_generate for Xapian (zimtool/main.c says why).
 CXX ?= g++
 ZIM_WRITE_OBJS := $(BUILD)/lib/zim/zim_write.o
 ZIM_TOOL_OBJS  := $(BUILD)/zimtool/main.o
@@ -212,7 +213,7 @@ $(BUILD)/lib/zim/zim_write.o: lib/zim/zim_write.cpp lib/zim/zim_write.h include/
 	$(CXX) -std=c++17 -Wall -Wextra -Werror $(CFLAGS) -Iinclude $(shell pkg-config --cflags libzim 2>/dev/null) -c $< -o $@
 $(BIN)/smz-zim: $(ZIM_TOOL_OBJS) $(ZIM_WRITE_OBJS) $(LIBSMZ)
 	@mkdir -p $(BIN)
-	$(CXX) $(CFLAGS) $(LDFLAGS) -pthread -o $@ $(ZIM_TOOL_OBJS) $(ZIM_WRITE_OBJS) $(LIBSMZ) $(LIBS) \
+	$(CXX) $(CFLAGS) $(LDFLAGS) -pthread -Wl,--export-dynamic-symbol=uuid_generate -o $@ $(ZIM_TOOL_OBJS) $(ZIM_WRITE_OBJS) $(LIBSMZ) $(LIBS) \
 	    $(shell pkg-config --libs libzim 2>/dev/null)
 ifneq ($(STATIC),1)
 all: $(BIN)/smz-zim

@@ -5,6 +5,8 @@
  * Arguments and messages only; the work is smz_zim_export's. */
 #include <fcntl.h>
 #include <signal.h>
+#include <sodium.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +26,50 @@ static const char help[] =
     "--date set them.  Nothing is left at FILE if the export fails.\n";
 
 static smz_reader *volatile running;
+
+/* Reproducible indexes.  libzim 8.1 writes its title index (always) and
+ * full-text index as Xapian databases, and Xapian names each one with a
+ * random UUID from libuuid's uuid_generate(): two exports of one archive
+ * would differ in those 16 bytes per index (and so in the checksum), and
+ * libzim offers no way to set them.  This program defines uuid_generate
+ * itself and exports it (the Makefile's --export-dynamic-symbol), so the
+ * dynamic linker binds Xapian's call here: each database's UUID is then
+ * BLAKE2b-128 of SEED (the archive's UUID and the options) and how many
+ * came before it.  Nothing else in the process calls uuid_generate. */
+static unsigned char uuid_seed[crypto_generichash_BYTES];
+static atomic_uint uuid_count;
+
+void uuid_generate(unsigned char out[16]);
+void uuid_generate(unsigned char out[16])
+{
+    unsigned n = atomic_fetch_add(&uuid_count, 1);
+    unsigned char ctr[4] = {(unsigned char)(n >> 24), (unsigned char)(n >> 16), (unsigned char)(n >> 8),
+                            (unsigned char)n};
+    crypto_generichash_state h;
+    crypto_generichash_init(&h, NULL, 0, 16);
+    crypto_generichash_update(&h, uuid_seed, sizeof uuid_seed);
+    crypto_generichash_update(&h, ctr, sizeof ctr);
+    crypto_generichash_final(&h, out, 16);
+    out[6] = (unsigned char)((out[6] & 0x0f) | 0x80); /* version 8 (RFC 9562) */
+    out[8] = (unsigned char)((out[8] & 0x3f) | 0x80);
+}
+
+/* SEED from what decides the ZIM's bytes: the archive's UUID and the options. */
+static void seed_uuids(smz_reader *r, const smz_zim_opts *o)
+{
+    char *v = NULL;
+    size_t vl = 0;
+    crypto_generichash_state h;
+    crypto_generichash_init(&h, NULL, 0, sizeof uuid_seed);
+    if (smz_reader_meta(r, "UUID", &v, &vl) == SMZ_OK)
+        crypto_generichash_update(&h, (const unsigned char *)v, vl);
+    free(v);
+    char opts[200];
+    snprintf(opts, sizeof opts, "|%d|%.64s|%.16s", o->no_index, o->uuid ? o->uuid : "",
+             o->date ? o->date : "");
+    crypto_generichash_update(&h, (const unsigned char *)opts, strlen(opts));
+    crypto_generichash_final(&h, uuid_seed, sizeof uuid_seed);
+}
 
 static void on_signal(int sig)
 {
@@ -104,6 +150,7 @@ int main(int argc, char **argv)
         dup2(null, STDOUT_FILENO);
         close(null);
     }
+    seed_uuids(r, &o);
     running = r;
     struct sigaction sa = {.sa_handler = on_signal};
     sigemptyset(&sa.sa_mask);

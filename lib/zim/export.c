@@ -31,9 +31,9 @@
 
 /* Metadata that means the same in a ZIM (the ZIM spec's names), in the
  * order they are written. */
-static const char *const META_KEYS[] = {"Name",    "Title",   "Description", "LongDescription",
-                                        "Creator", "Publisher", "Tags",      "Source",
-                                        "License", "Flavour", NULL};
+static const char *const META_KEYS[] = {"Name",    "Title",     "Description", "LongDescription",
+                                        "Creator", "Publisher", "Source",      "License",
+                                        "Flavour", NULL};
 
 static int is_html(const char *mime)
 {
@@ -90,7 +90,10 @@ static smz_err zim_language(const char *v, smz_strbuf *b)
 
 static int hexval(char c)
 {
-    return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+    return c >= '0' && c <= '9'   ? c - '0'
+           : c >= 'a' && c <= 'f' ? c - 'a' + 10
+           : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                  : -1;
 }
 
 /* 32 hex digits, dashes anywhere between them, into 16 bytes. */
@@ -211,13 +214,30 @@ static smz_err put_meta(exporter *x, const smz_zim_opts *o, smz_zim_stats *st)
     }
     if (rc != SMZ_OK)
         goto out;
+    /* Tags, and Kiwix's tag for whether the ZIM has a full-text index
+     * (libkiwix reads "_ftindex:no" when the tag is missing). */
+    rc = smz_reader_meta(x->r, "Tags", &v, &vl);
+    if (rc != SMZ_OK && rc != SMZ_E_NOTFOUND)
+        goto out;
+    smz_strbuf_addf(&b, "%s%s_ftindex:%s", v && *v ? v : "", v && *v ? ";" : "",
+                    o && o->no_index ? "no" : "yes");
+    free(v);
+    v = NULL;
+    if ((rc = smz_strbuf_err(&b)) != SMZ_OK ||
+        (rc = smz__zimw_meta(x->w, "Tags", smz_strbuf_str(&b), smz_strbuf_len(&b), NULL)) != SMZ_OK) {
+        rc = rc == SMZ_E_NOMEM || rc == SMZ_E_TOOBIG
+                 ? smz__reader_fail(x->r, rc, "Tags: %s", smz_strerror(rc))
+                 : zim_fail(x, rc);
+        goto out;
+    }
+    smz_strbuf_reset(&b);
     /* Language, in ISO 639-3. */
     rc = smz_reader_meta(x->r, "Language", &v, &vl);
     if (rc == SMZ_OK) {
         if ((rc = zim_language(v, &b)) != SMZ_OK)
             goto out;
-        if (smz_strbuf_len(&b) &&
-            (rc = smz__zimw_meta(x->w, "Language", smz_strbuf_str(&b), smz_strbuf_len(&b), NULL)) != SMZ_OK) {
+        if (smz_strbuf_len(&b) && (rc = smz__zimw_meta(x->w, "Language", smz_strbuf_str(&b),
+                                                       smz_strbuf_len(&b), NULL)) != SMZ_OK) {
             rc = zim_fail(x, rc);
             goto out;
         }
@@ -342,11 +362,15 @@ smz_err smz_zim_export(smz_reader *r, const char *out, const smz_zim_opts *o, sm
         goto out;
     }
     if (o && o->date && !smz__date_ok(o->date)) {
-        rc = smz__reader_fail(r, SMZ_E_INVALID, "--date %.40s is not a date written YYYY-MM-DD", o->date);
+        rc = smz__reader_fail(r, SMZ_E_INVALID, "--date %.40s is not a date written YYYY-MM-DD",
+                              o->date);
         goto out;
     }
-    if (o && o->uuid ? parse_uuid(o->uuid, uuid) != 0 : (rc = default_uuid(r, o && o->no_index, uuid)) != SMZ_OK) {
-        rc = o && o->uuid ? smz__reader_fail(r, SMZ_E_INVALID, "--uuid %.60s is not 32 hex digits", o->uuid) : rc;
+    if (o && o->uuid ? parse_uuid(o->uuid, uuid) != 0
+                     : (rc = default_uuid(r, o && o->no_index, uuid)) != SMZ_OK) {
+        rc = o && o->uuid
+                 ? smz__reader_fail(r, SMZ_E_INVALID, "--uuid %.60s is not 32 hex digits", o->uuid)
+                 : rc;
         goto out;
     }
     if ((rc = index_lang(r, lang)) != SMZ_OK)
@@ -361,7 +385,10 @@ smz_err smz_zim_export(smz_reader *r, const char *out, const smz_zim_opts *o, sm
         int e = errno;
         free(x.dir);
         x.dir = NULL;
-        rc = smz__reader_fail(r, e == ENOSPC ? SMZ_E_NOSPACE : e == ENOENT ? SMZ_E_NOTFOUND : SMZ_E_IO,
+        rc = smz__reader_fail(r,
+                              e == ENOSPC   ? SMZ_E_NOSPACE
+                              : e == ENOENT ? SMZ_E_NOTFOUND
+                                            : SMZ_E_IO,
                               "%s: cannot write beside it: %s", out, strerror(e));
         goto out;
     }
@@ -447,7 +474,8 @@ smz_err smz_zim_export(smz_reader *r, const char *out, const smz_zim_opts *o, sm
     for (size_t i = 0; i < n; i++) {
         if (!ents[i]->redirect)
             continue;
-        if ((rc = smz__zimw_redirect(x.w, ents[i]->path, ents[i]->title, ents[i]->redirect)) != SMZ_OK) {
+        if ((rc = smz__zimw_redirect(x.w, ents[i]->path, ents[i]->title, ents[i]->redirect,
+                                     ents[i]->title[0] != 0)) != SMZ_OK) {
             rc = zim_fail(&x, rc);
             goto out;
         }

@@ -28,20 +28,31 @@ struct smz_zimw {
     bool failed = false;
 };
 
-namespace {
+namespace
+{
 
 /* One item whose bytes are in memory (zim::writer::StringItem copies them
  * as well, but its constructor is private to create()). */
-class MemItem : public zim::writer::Item {
+class MemItem : public zim::writer::Item
+{
   public:
     MemItem(std::string path, std::string title, std::string mime, bool front, std::string data)
         : path_(std::move(path)), title_(std::move(title)), mime_(std::move(mime)), front_(front),
           data_(std::make_shared<std::string>(std::move(data)))
     {
     }
-    std::string getPath() const override { return path_; }
-    std::string getTitle() const override { return title_; }
-    std::string getMimeType() const override { return mime_; }
+    std::string getPath() const override
+    {
+        return path_;
+    }
+    std::string getTitle() const override
+    {
+        return title_;
+    }
+    std::string getMimeType() const override
+    {
+        return mime_;
+    }
     std::unique_ptr<zim::writer::ContentProvider> getContentProvider() const override
     {
         /* Shared, not copied: libzim asks once for the cluster and once
@@ -60,16 +71,26 @@ class MemItem : public zim::writer::Item {
     std::shared_ptr<const std::string> data_;
 };
 
-class DiskItem : public zim::writer::Item {
+class DiskItem : public zim::writer::Item
+{
   public:
     DiskItem(std::string path, std::string title, std::string mime, bool front, std::string file)
         : path_(std::move(path)), title_(std::move(title)), mime_(std::move(mime)), front_(front),
           file_(std::move(file))
     {
     }
-    std::string getPath() const override { return path_; }
-    std::string getTitle() const override { return title_; }
-    std::string getMimeType() const override { return mime_; }
+    std::string getPath() const override
+    {
+        return path_;
+    }
+    std::string getTitle() const override
+    {
+        return title_;
+    }
+    std::string getMimeType() const override
+    {
+        return mime_;
+    }
     std::unique_ptr<zim::writer::ContentProvider> getContentProvider() const override
     {
         return std::unique_ptr<zim::writer::ContentProvider>(new zim::writer::FileProvider(file_));
@@ -185,21 +206,26 @@ smz_err smz__zimw_add(smz_zimw *w, const char *path, const char *title, const ch
                       const void *data, size_t len)
 {
     return guard(w, path, [&] {
-        w->creator->addItem(std::make_shared<MemItem>(
-            path, title, mime, front != 0, std::string(static_cast<const char *>(data), len)));
+        w->creator->addItem(
+            std::make_shared<MemItem>(path, title, mime, front != 0,
+                                      std::string(static_cast<const char *>(data), len)));
     });
 }
 
-smz_err smz__zimw_add_file(smz_zimw *w, const char *path, const char *title, const char *mime,
-                           int front, const char *file)
+smz_err smz__zimw_add_file(smz_zimw *w, const char *path, const char *title, const char *mime, int front,
+                           const char *file)
 {
-    return guard(w, path,
-                 [&] { w->creator->addItem(std::make_shared<DiskItem>(path, title, mime, front != 0, file)); });
+    return guard(w, path, [&] {
+        w->creator->addItem(std::make_shared<DiskItem>(path, title, mime, front != 0, file));
+    });
 }
 
-smz_err smz__zimw_redirect(smz_zimw *w, const char *path, const char *title, const char *target)
+smz_err smz__zimw_redirect(smz_zimw *w, const char *path, const char *title, const char *target,
+                           int front)
 {
-    return guard(w, path, [&] { w->creator->addRedirection(path, title, target); });
+    return guard(w, path, [&] {
+        w->creator->addRedirection(path, title, target, {{zim::writer::FRONT_ARTICLE, front ? 1u : 0u}});
+    });
 }
 
 smz_err smz__zimw_meta(smz_zimw *w, const char *key, const void *data, size_t len, const char *mime)

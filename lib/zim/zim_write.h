@@ -22,11 +22,11 @@ extern "C" {
 typedef struct smz_zimw smz_zimw;
 
 typedef struct smz_zimw_opts {
-    const char *index_lang;     /* ISO 639-3 code for libzim's full-text and title
+    const char *index_lang;    /* ISO 639-3 code for libzim's full-text and title
                                  * indexes (its stemmer), or NULL for no index */
-    const unsigned char *uuid;  /* the 16 bytes of the file's UUID, or NULL for a
+    const unsigned char *uuid; /* the 16 bytes of the file's UUID, or NULL for a
                                  * random one (libzim's default) */
-    unsigned workers;           /* compression and indexing threads, 0 for 1 */
+    unsigned workers;          /* compression and indexing threads, 0 for 1 */
 } smz_zimw_opts;
 
 /* A new handle, or NULL when memory ran out. */
@@ -39,9 +39,11 @@ smz_err smz__zimw_add(smz_zimw *w, const char *path, const char *title, const ch
                       const void *data, size_t len);
 /* An item whose bytes are read from FILE when libzim compresses them, after
  * this call returns: FILE must stay until _finish. */
-smz_err smz__zimw_add_file(smz_zimw *w, const char *path, const char *title, const char *mime,
-                           int front, const char *file);
-smz_err smz__zimw_redirect(smz_zimw *w, const char *path, const char *title, const char *target);
+smz_err smz__zimw_add_file(smz_zimw *w, const char *path, const char *title, const char *mime, int front,
+                           const char *file);
+/* A redirect to TARGET; FRONT: listed in the title index (suggestions). */
+smz_err smz__zimw_redirect(smz_zimw *w, const char *path, const char *title, const char *target,
+                           int front);
 /* Metadata KEY of LEN bytes (text/plain;charset=utf-8 when MIME is NULL). */
 smz_err smz__zimw_meta(smz_zimw *w, const char *key, const void *data, size_t len, const char *mime);
 /* Illustration_48x48@1: a 48x48 PNG. */
