@@ -348,7 +348,7 @@ smz_err smz_zim_export(smz_reader *r, const char *out, const smz_zim_opts *o, sm
     smz_iter *it = NULL;
     smz_entry **ents = NULL, **order = NULL;
     size_t n = 0, cap = 0, n_order = 0;
-    char *gen = NULL, *base_copy = NULL;
+    char *gen = NULL;
     unsigned char uuid[16];
     char lang[4];
     smz_strbuf b;
@@ -503,7 +503,6 @@ out:
     free(ents);
     free(order);
     free(gen);
-    free(base_copy);
     free(x.dir);
     free(x.zimpath);
     smz_strbuf_free(&b);
