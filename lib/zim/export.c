@@ -342,7 +342,7 @@ static smz_err default_uuid(smz_reader *r, int no_index, unsigned char uuid[16])
 
 smz_err smz_zim_export(smz_reader *r, const char *out, const smz_zim_opts *o, smz_zim_stats *st)
 {
-    smz_err rc;
+    smz_err rc = SMZ_E_INTERNAL;
     exporter x = {.r = r, .out = out};
     smz_zim_stats st0 = {0};
     smz_iter *it = NULL;
