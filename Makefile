@@ -202,6 +202,26 @@ $(BIN)/smz-pack: $(PACK_OBJ) $(LIBSMZ)
 	@mkdir -p $(BIN)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(PACK_OBJ) $(LIBSMZ) $(LIBS)
 
+# ZIM export (issue 24): bin/smz-zim, which `smz extract --format zim` runs,
+# is the one program linked with libzim (C++, Debian libzim-dev 8.1): smz and
+# its server stay C.  lib/zim/zim_write.cpp is the project's C++ (the C
+# interface lib/zim/zim_write.h); lib/zim/export.c is in libsmz.a.  It
+# exports its uuid_generate for Xapian (zimtool/main.c says why).
+CXX ?= g++
+ZIM_WRITE_OBJS := $(BUILD)/lib/zim/zim_write.o
+ZIM_TOOL_OBJS  := $(BUILD)/zimtool/main.o
+$(BUILD)/lib/zim/zim_write.o: lib/zim/zim_write.cpp lib/zim/zim_write.h include/smz/error.h | $(BUILD)/.libs-ok
+	@pkg-config --exists libzim || { echo "missing library: libzim; run 'make deps' (or: scripts/deps.sh build)" >&2; exit 1; }
+	@mkdir -p $(@D)
+	$(CXX) -std=c++17 -Wall -Wextra -Werror $(CFLAGS) -Iinclude $(shell pkg-config --cflags libzim 2>/dev/null) -c $< -o $@
+$(BIN)/smz-zim: $(ZIM_TOOL_OBJS) $(ZIM_WRITE_OBJS) $(LIBSMZ)
+	@mkdir -p $(BIN)
+	$(CXX) $(CFLAGS) $(LDFLAGS) -pthread -Wl,--export-dynamic-symbol=uuid_generate -o $@ $(ZIM_TOOL_OBJS) $(ZIM_WRITE_OBJS) $(LIBSMZ) $(LIBS) \
+	    $(shell pkg-config --libs libzim 2>/dev/null)
+ifneq ($(STATIC),1)
+all: $(BIN)/smz-zim
+endif
+
 # Unit tests link the server's objects too (test_gate), and with the fuzz
 # replays the helpers they share (tests/unit/testutil.c).
 TESTUTIL := tests/unit/testutil.c
@@ -465,7 +485,7 @@ deps-fat32: $(BUILD)/.deps-fat32
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
-	install -m 755 bin/smz bin/smz-pack $(DESTDIR)$(PREFIX)/bin/
+	install -m 755 bin/smz bin/smz-pack bin/smz-zim $(DESTDIR)$(PREFIX)/bin/
 	install -m 644 man/smz.1 man/smz-pack.1 $(DESTDIR)$(PREFIX)/share/man/man1/
 	install -d $(DESTDIR)$(PREFIX)/share/samizdat/locale/C/LC_MESSAGES
 	install -m 644 $(MO) $(DESTDIR)$(PREFIX)/share/samizdat/locale/C/LC_MESSAGES/

@@ -20,6 +20,7 @@
 static const char help[] =
     "usage: smz extract ARCHIVE [PATH_OR_PREFIX...] -o DIR\n"
     "       smz extract ARCHIVE [PATH_OR_PREFIX...] --format tar|tar.gz|tar.zst|zip -o FILE|-\n"
+    "       smz extract ARCHIVE --format zim -o FILE [--no-index]   (smz extract --format zim --help)\n"
     "Writes entries (all, or those under the given paths) to a folder, never outside it,\n"
     "or into an archive file (- for standard output).  Redirects become symlinks.\n"
     "Files are dated by the archive's Date (at 12:00 UTC), else by the .smz file's time.\n";
@@ -210,6 +211,43 @@ static int write_entry(struct archive *a, struct archive_entry *ae, smz_reader *
     return 0;
 }
 
+/* --format zim: runs smz-zim (the program linked with libzim; smz stays C)
+ * with the same arguments but the format, from smz's own folder, else from
+ * PATH.  Returns only when it could not be run. */
+static int run_smz_zim(int argc, char **argv)
+{
+    char self[4096], prog[4096 + 16];
+    char **args = calloc((size_t)argc + 1, sizeof *args);
+    if (!args) {
+        fprintf(stderr, "smz extract: out of memory\n");
+        return 1;
+    }
+    int n = 0;
+    args[n++] = "smz-zim";
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--format") && i + 1 < argc && !strcmp(argv[i + 1], "zim"))
+            i++;
+        else
+            args[n++] = argv[i];
+    }
+    args[n] = NULL;
+    ssize_t len = readlink("/proc/self/exe", self, sizeof self - 1);
+    if (len > 0) {
+        self[len] = 0;
+        char *slash = strrchr(self, '/');
+        if (slash) {
+            *slash = 0;
+            snprintf(prog, sizeof prog, "%s/smz-zim", self);
+            execv(prog, args);
+        }
+    }
+    execvp("smz-zim", args);
+    fprintf(stderr, "smz extract: --format zim needs the program smz-zim (installed beside smz): %s\n",
+            strerror(errno));
+    free(args);
+    return 1;
+}
+
 int cmd_extract(int argc, char **argv)
 {
     const char *path = NULL, *out = NULL, *fmt = NULL;
@@ -225,6 +263,11 @@ int cmd_extract(int argc, char **argv)
     size_t n_items = 0, cap_items = 0;
     if (!sel)
         return 1;
+    for (int i = 1; i + 1 < argc; i++)
+        if (!strcmp(argv[i], "--format") && !strcmp(argv[i + 1], "zim")) {
+            free(sel);
+            return run_smz_zim(argc, argv);
+        }
     for (int i = 1; i < argc; i++) {
         if (cli_is_help(argv[i])) {
             fputs(help, stdout);
@@ -261,7 +304,8 @@ int cmd_extract(int argc, char **argv)
     if (fmt) {
         a = archive_write_new();
         if (!a || set_format(a, fmt) != 0) {
-            fprintf(stderr, "smz extract: unknown --format '%s' (tar, tar.gz, tar.zst, zip)\n", fmt);
+            fprintf(stderr, "smz extract: unknown --format '%s' (tar, tar.gz, tar.zst, zip, zim)\n",
+                    fmt);
             status = 2;
             goto out;
         }

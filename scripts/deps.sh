@@ -18,9 +18,13 @@ build="gcc make pkg-config libzstd-dev libarchive-dev libsqlite3-dev libcivetweb
 libmagic-dev libxml2-dev libsodium-dev libcmark-dev libuchardet-dev libopencc-dev libopencc-data
 libxxhash-dev gettext libicu-dev
 $wasm"
+# smz-zim, the ZIM export (issue 24): libzim's writer, C++
+build="$build libzim-dev g++"
 test="$build firefox-esr fonts-wqy-zenhei sqlite3 zstd minisign libxml2-utils curl chromium nginx-light clang
 postgresql-doc-15 python3.11-doc manpages-zh tar gzip xz-utils zip unzip libarchive-tools
 fonts-noto-core fonts-noto-cjk fonts-tibetan-machine fusefat dosfstools"
+# what tests/cli/zim_export.sh checks the exported ZIMs with
+test="$test zim-tools kiwix-tools"
 soak="$test wrk"
 bench="$soak zim-tools kiwix-tools libzim-dev g++ hyperfine time"
 lint="clang-format shellcheck git"
