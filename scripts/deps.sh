@@ -7,7 +7,8 @@
 # npm, the archive keyring its private apt checks Debian's index with,
 # python3 for scripts/web-build.py; build includes it, since both programs
 # carry the browser reader; OpenCC and its data are for a generator run at
-# build time, scripts/hanfold_gen.c, which no program links; dist is what
+# build time, scripts/hanfold_gen.c, which no program links; libzim and g++
+# for smz-pack's ZIM source (lib/zim/), zim-tools for its tests; dist is what
 # make dist needs beyond build: the arm64 cross compiler and the static
 # archives of libarchive's own libraries (scripts/dist.sh fetches the arm64
 # ones itself); test-dist adds qemu to run the arm64 programs, fat32 the
@@ -16,11 +17,11 @@ set -e
 wasm="emscripten dpkg-dev debian-archive-keyring nodejs npm python3"
 build="gcc make pkg-config libzstd-dev libarchive-dev libsqlite3-dev libcivetweb-dev
 libmagic-dev libxml2-dev libsodium-dev libcmark-dev libuchardet-dev libopencc-dev libopencc-data
-libxxhash-dev gettext libicu-dev
+libxxhash-dev gettext libicu-dev libzim-dev g++
 $wasm"
 test="$build firefox-esr fonts-wqy-zenhei sqlite3 zstd minisign libxml2-utils curl chromium nginx-light clang
 postgresql-doc-15 python3.11-doc manpages-zh tar gzip xz-utils zip unzip libarchive-tools
-fonts-noto-core fonts-noto-cjk fonts-tibetan-machine fusefat dosfstools"
+fonts-noto-core fonts-noto-cjk fonts-tibetan-machine fusefat dosfstools zim-tools"
 soak="$test wrk"
 bench="$soak zim-tools kiwix-tools libzim-dev g++ hyperfine time"
 lint="clang-format shellcheck git"

@@ -1,0 +1,279 @@
+// Reading a ZIM file through libzim (see zim_read.h): the project's only C++,
+// kept to what the C interface needs.  Every entry point is a function of
+// guard(), which catches whatever libzim throws and leaves it on the handle
+// as a message and an smz_err: the C side never sees an exception.  libzim
+// is used from one thread only (the packer's), so the handle needs no lock.
+#include "zim/zim_read.h"
+
+#include <cstring>
+#include <exception>
+#include <iostream>
+#include <new>
+#include <string>
+#include <zim/archive.h>
+#include <zim/entry.h>
+#include <zim/error.h>
+#include <zim/item.h>
+
+#ifndef SMZ_LIBZIM_VERSION
+#define SMZ_LIBZIM_VERSION "unknown"
+#endif
+
+using Range = zim::Archive::EntryRange<zim::EntryOrder::efficientOrder>;
+using Iter = zim::Archive::iterator<zim::EntryOrder::efficientOrder>;
+
+struct smz_zim {
+    std::string path;
+    std::string err;
+    zim::Archive *archive = nullptr;
+    Range *range = nullptr;
+    Iter *it = nullptr;
+    bool started = false;
+    bool old_scheme = false;
+    // The entry at hand: its strings and, for content, its item.
+    std::string e_path, e_title, e_mime, e_target, main_path;
+    zim::Item *item = nullptr;
+    ~smz_zim()
+    {
+        delete item;
+        delete it;
+        delete range;
+        delete archive;
+    }
+};
+
+namespace
+{
+
+// Silences an output stream while it lives.
+struct Mute {
+    std::ostream &os;
+    std::streambuf *saved;
+    explicit Mute(std::ostream &o) : os(o), saved(o.rdbuf(nullptr)) {}
+    ~Mute()
+    {
+        os.rdbuf(saved);
+    }
+    Mute(const Mute &) = delete;
+    Mute &operator=(const Mute &) = delete;
+};
+
+// An error of ours, thrown inside guard() to leave through its one exit.
+struct Fail {
+    smz_err code;
+    std::string msg;
+};
+
+template <typename F> smz_err guard(smz_zim *z, F f)
+{
+    try {
+        z->err.clear();
+        return f();
+    } catch (const Fail &e) {
+        z->err = e.msg;
+        return e.code;
+    } catch (const std::bad_alloc &) {
+        z->err = "out of memory";
+        return SMZ_E_NOMEM;
+    } catch (const zim::ZimFileFormatError &e) {
+        z->err = z->path + ": not a valid ZIM file: " + e.what();
+        return SMZ_E_CORRUPT;
+    } catch (const std::exception &e) {
+        // libzim's reads of a truncated or hostile file throw runtime_error,
+        // range_error, logic_error and its own kinds: all say the file is bad.
+        z->err = z->path + ": damaged ZIM file: " + e.what();
+        return SMZ_E_CORRUPT;
+    } catch (...) {
+        z->err = z->path + ": damaged ZIM file (libzim failed)";
+        return SMZ_E_CORRUPT;
+    }
+}
+
+// The namespaces of the old scheme that are not content: metadata (read
+// through getMetadata), Xapian indexes and listings, well-known entries.
+bool skipped_namespace(const std::string &path)
+{
+    if (path.size() < 2 || path[1] != '/')
+        return false;
+    return path[0] == 'M' || path[0] == 'X' || path[0] == 'Z' || path[0] == 'W';
+}
+
+// The entry at the end of E's redirects; throws Fail past the limit.
+zim::Entry follow(smz_zim *z, zim::Entry e)
+{
+    for (int hops = 0; e.isRedirect(); hops++) {
+        if (hops == SMZ_ZIM_MAX_REDIRECTS)
+            throw Fail{SMZ_E_REDIRECT, z->path + ": " + e.getPath() +
+                                           ": a redirect loop, or a chain of over " +
+                                           std::to_string(SMZ_ZIM_MAX_REDIRECTS) + " redirects"};
+        e = e.getRedirectEntry();
+    }
+    return e;
+}
+
+// The title libzim gives, or "" when it is only the path it falls back to.
+std::string title_of(const smz_zim *z, const zim::Entry &e, const std::string &path)
+{
+    std::string t = e.getTitle();
+    std::string bare = z->old_scheme && path.size() >= 2 && path[1] == '/' ? path.substr(2) : path;
+    return t == bare ? std::string() : t;
+}
+
+} // namespace
+
+extern "C" {
+
+smz_err smz__zim_open(const char *path, int check, smz_zim **out)
+{
+    smz_zim *z = new (std::nothrow) smz_zim;
+    *out = z;
+    if (!z)
+        return SMZ_E_NOMEM;
+    return guard(z, [&]() -> smz_err {
+        z->path = path;
+        z->archive = new zim::Archive(z->path);
+        zim::Archive &a = *z->archive;
+        // The MD5 of the whole file first: a damaged file stops here,
+        // before a cluster of it is decompressed.  Then libzim's cheap
+        // structural checks (pointers into the file, MIME type numbers).
+        z->old_scheme = !a.hasNewNamespaceScheme();
+        z->range = new Range(a.iterEfficient());
+        if (!check)
+            return SMZ_OK;
+        // libzim tells a mismatch on std::cerr too: the message is ours to
+        // give, so its stream is muted for the check (the packer's other
+        // threads never write to it).
+        bool sum_ok;
+        {
+            Mute mute(std::cerr);
+            sum_ok = !a.hasChecksum() || a.checkIntegrity(zim::IntegrityCheck::CHECKSUM);
+        }
+        if (!sum_ok)
+            throw Fail{SMZ_E_CORRUPT, z->path + ": damaged ZIM file: its checksum does not match"};
+        static const zim::IntegrityCheck checks[] = {zim::IntegrityCheck::DIRENT_PTRS,
+                                                     zim::IntegrityCheck::CLUSTER_PTRS,
+                                                     zim::IntegrityCheck::DIRENT_MIMETYPES};
+        static const char *const names[] = {"an entry's offset", "a cluster's offset",
+                                            "an entry's MIME type"};
+        for (size_t i = 0; i < sizeof checks / sizeof checks[0]; i++)
+            if (!a.checkIntegrity(checks[i]))
+                throw Fail{SMZ_E_CORRUPT,
+                           z->path + ": damaged ZIM file: " + names[i] + " is out of range"};
+        return SMZ_OK;
+    });
+}
+
+void smz__zim_close(smz_zim *z)
+{
+    delete z;
+}
+
+const char *smz__zim_errmsg(const smz_zim *z)
+{
+    return z ? z->err.c_str() : "out of memory";
+}
+
+smz_err smz__zim_meta(smz_zim *z,
+                      smz_err (*fn)(void *ctx, const char *key, const char *value, size_t len),
+                      void *ctx)
+{
+    return guard(z, [&]() -> smz_err {
+        for (const std::string &key : z->archive->getMetadataKeys()) {
+            zim::Item item = z->archive->getMetadataItem(key);
+            smz_err rc;
+            if (item.getSize() > SMZ_ZIM_MAX_META) {
+                rc = fn(ctx, key.c_str(), nullptr, (size_t)item.getSize());
+            } else {
+                std::string v = item.getData();
+                rc = fn(ctx, key.c_str(), v.c_str(), v.size());
+            }
+            if (rc != SMZ_OK)
+                return rc;
+        }
+        return SMZ_OK;
+    });
+}
+
+smz_err smz__zim_main_page(smz_zim *z, const char **path)
+{
+    *path = nullptr;
+    return guard(z, [&]() -> smz_err {
+        if (!z->archive->hasMainEntry())
+            return SMZ_OK;
+        zim::Entry e = follow(z, z->archive->getMainEntry());
+        z->main_path = e.getPath();
+        *path = z->main_path.c_str();
+        return SMZ_OK;
+    });
+}
+
+smz_err smz__zim_next(smz_zim *z, smz_zim_entry *out)
+{
+    return guard(z, [&]() -> smz_err {
+        delete z->item;
+        z->item = nullptr;
+        for (;;) {
+            if (!z->started) {
+                z->it = new Iter(z->range->begin());
+                z->started = true;
+            } else {
+                ++*z->it;
+            }
+            if (*z->it == z->range->end())
+                return SMZ_E_NOTFOUND;
+            const zim::Entry &e = **z->it;
+            z->e_path = e.getPath();
+            if (z->old_scheme && skipped_namespace(z->e_path))
+                continue;
+            z->e_title = title_of(z, e, z->e_path);
+            *out = smz_zim_entry{};
+            out->path = z->e_path.c_str();
+            out->title = z->e_title.c_str();
+            if (e.isRedirect()) {
+                follow(z, e); // refuses loops and long chains
+                z->e_target = e.getRedirectEntry().getPath();
+                out->target = z->e_target.c_str();
+                return SMZ_OK;
+            }
+            z->item = new zim::Item(e.getItem());
+            z->e_mime = z->item->getMimetype();
+            out->mime = z->e_mime.c_str();
+            out->size = z->item->getSize();
+            // Stored as it is (an uncompressed cluster), an entry cannot be
+            // larger than the file: a size that says so was made up.
+            zim::Item::DirectAccessInfo raw = z->item->getDirectAccessInformation();
+            uint64_t file = z->archive->getFilesize();
+            if (!raw.first.empty() && (raw.second > file || out->size > file - raw.second))
+                throw Fail{SMZ_E_CORRUPT, z->path + ": damaged ZIM file: entry " + z->e_path +
+                                              " claims " + std::to_string(out->size) +
+                                              " bytes, past the end of the file"};
+            return SMZ_OK;
+        }
+    });
+}
+
+smz_err smz__zim_read(smz_zim *z, uint64_t off, void *buf, size_t n)
+{
+    return guard(z, [&]() -> smz_err {
+        if (!z->item)
+            throw Fail{SMZ_E_INTERNAL, "smz__zim_read: no content entry at hand"};
+        uint64_t size = z->item->getSize();
+        if (off > size || n > size - off)
+            throw Fail{SMZ_E_INTERNAL, "smz__zim_read: past the entry's end"};
+        if (n == 0)
+            return SMZ_OK;
+        zim::Blob b = z->item->getData(zim::offset_type(off), zim::size_type(n));
+        if (b.size() != n)
+            throw Fail{SMZ_E_CORRUPT, z->path + ": " + z->e_path + ": damaged ZIM file: the entry is " +
+                                          "shorter than it says"};
+        std::memcpy(buf, b.data(), n);
+        return SMZ_OK;
+    });
+}
+
+const char *smz__zim_version(void)
+{
+    return SMZ_LIBZIM_VERSION;
+}
+
+} // extern "C"
