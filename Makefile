@@ -318,10 +318,11 @@ FUZZ_SECONDS ?= 60
 fuzz: deps-test
 	$(MAKE) BUILD=build-fuzz BIN=build-fuzz/bin CC=clang \
 	    CFLAGS="-O1 -g -fsanitize=fuzzer-no-link,address,undefined" $(LIBSMZ:$(BUILD)/%=build-fuzz/%) \
-	    $(LIBSRV:$(BUILD)/%=build-fuzz/%)
+	    $(LIBSRV:$(BUILD)/%=build-fuzz/%) $(ZIM_READ_OBJS:$(BUILD)/%=build-fuzz/%)
 	@: >build-fuzz/summary.txt; for f in $(FUZZ_SRC); do n=$$(basename $$f .c | sed 's/^fuzz_//'); \
 	    clang $(ALL_CFLAGS:-MMD=) $(PRIV_INC) -O1 -g -fsanitize=fuzzer,address,undefined -o build-fuzz/fuzz_$$n $$f $(TESTUTIL) \
-	        build-fuzz/libsmzsrv.a build-fuzz/libsmz.a $(LIBS) || exit 1; \
+	        build-fuzz/libsmzsrv.a build-fuzz/libsmz.a $(LIBS) \
+	        $$([ $$n = zim ] && echo "$(ZIM_READ_OBJS:$(BUILD)/%=build-fuzz/%) $(ZIM_READ_LIBS)") || exit 1; \
 	    mkdir -p tests/fuzz/corpus/$$n; \
 	    build-fuzz/fuzz_$$n -max_total_time=$(FUZZ_SECONDS) -max_len=262144 -timeout=10 \
 	        -rss_limit_mb=2048 tests/fuzz/corpus/$$n 2>build-fuzz/fuzz_$$n.log || \
