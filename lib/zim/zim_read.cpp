@@ -6,6 +6,10 @@
 #include "zim/zim_read.h"
 
 #include <cstring>
+#include <fcntl.h>
+#include <lzma.h>
+#include <unistd.h>
+#include <zstd.h>
 #include <exception>
 #include <iostream>
 #include <new>
@@ -98,6 +102,123 @@ bool skipped_namespace(const std::string &path)
     return path[0] == 'M' || path[0] == 'X' || path[0] == 'Z' || path[0] == 'W';
 }
 
+// ---- the clusters' offset tables, before libzim reads one ----
+//
+// libzim 8 reserves the offset table a cluster's first offset announces
+// before reading it (Cluster::read_header: up to 2^30 entries of 8 bytes),
+// and fills it from whatever the cluster decompresses to: a hostile cluster
+// of a few hundred bytes cost a pack gigabytes.  A cluster cannot hold more
+// blobs than the file has entries, so each cluster's first offset is read
+// here first (decompressing its first bytes only) and checked against that.
+
+struct Fd {
+    int fd;
+    explicit Fd(const std::string &path) : fd(open(path.c_str(), O_RDONLY | O_CLOEXEC)) {}
+    ~Fd()
+    {
+        if (fd >= 0)
+            close(fd);
+    }
+    Fd(const Fd &) = delete;
+    Fd &operator=(const Fd &) = delete;
+    // N bytes at OFF, or fewer at the end of the file.
+    size_t at(uint64_t off, void *buf, size_t n) const
+    {
+        size_t got = 0;
+        while (got < n) {
+            ssize_t k = pread(fd, (char *)buf + got, n - got, (off_t)(off + got));
+            if (k <= 0)
+                break;
+            got += (size_t)k;
+        }
+        return got;
+    }
+};
+
+uint64_t le(const unsigned char *p, int n)
+{
+    uint64_t v = 0;
+    for (int i = n - 1; i >= 0; i--)
+        v = v << 8 | p[i];
+    return v;
+}
+
+// The first WANT bytes a cluster's compressed data at OFF decompresses to,
+// into OUT; how many it gave (fewer: the data ends or is broken, which
+// libzim reports when it reads the cluster).
+size_t first_bytes(const Fd &f, uint64_t off, int comp, unsigned char *out, size_t want)
+{
+    unsigned char in[4096];
+    size_t done = 0;
+    if (comp == 4) {
+        lzma_stream st = LZMA_STREAM_INIT;
+        if (lzma_stream_decoder(&st, UINT64_MAX, 0) != LZMA_OK)
+            throw std::bad_alloc();
+        st.next_out = out;
+        st.avail_out = want;
+        for (int rounds = 0; st.avail_out && rounds < 256; rounds++) {
+            if (!st.avail_in) {
+                size_t n = f.at(off, in, sizeof in);
+                if (!n)
+                    break;
+                off += n;
+                st.next_in = in;
+                st.avail_in = n;
+            }
+            if (lzma_code(&st, LZMA_RUN) != LZMA_OK)
+                break;
+        }
+        done = want - st.avail_out;
+        lzma_end(&st);
+    } else if (comp == 5) {
+        ZSTD_DStream *d = ZSTD_createDStream();
+        if (!d)
+            throw std::bad_alloc();
+        ZSTD_outBuffer ob = {out, want, 0};
+        ZSTD_inBuffer ib = {in, 0, 0};
+        for (int rounds = 0; ob.pos < want && rounds < 256; rounds++) {
+            if (ib.pos == ib.size) {
+                size_t n = f.at(off, in, sizeof in);
+                if (!n)
+                    break;
+                off += n;
+                ib = {in, n, 0};
+            }
+            if (ZSTD_isError(ZSTD_decompressStream(d, &ob, &ib)))
+                break;
+        }
+        done = ob.pos;
+        ZSTD_freeDStream(d);
+    }
+    return done;
+}
+
+void check_clusters(const smz_zim *z)
+{
+    Fd f(z->path);
+    unsigned char h[80];
+    if (f.fd < 0 || f.at(0, h, sizeof h) != sizeof h)
+        return; // libzim opened it: what it reads is what it checks
+    uint64_t entries = le(h + 24, 4), clusters = le(h + 28, 4), ptrs = le(h + 48, 8);
+    for (uint64_t i = 0; i < clusters; i++) {
+        unsigned char p[8], info, first[8];
+        if (f.at(ptrs + 8 * i, p, 8) != 8 || f.at(le(p, 8), &info, 1) != 1)
+            return; // libzim's CLUSTER_PTRS check and its reads report these
+        uint64_t off = le(p, 8) + 1;
+        int comp = info & 0x0F, width = info & 0x10 ? 8 : 4;
+        size_t got = comp <= 1 ? f.at(off, first, (size_t)width)
+                               : first_bytes(f, off, comp, first, (size_t)width);
+        if (got != (size_t)width)
+            continue; // a short or undecodable cluster: libzim says so
+        uint64_t blobs = le(first, width) / (uint64_t)width;
+        if (blobs > entries + 1)
+            throw Fail{SMZ_E_CORRUPT, z->path + ": damaged ZIM file: cluster " + std::to_string(i) +
+                                          " claims " + std::to_string(blobs) +
+                                          " offsets, in a file of " + std::to_string(entries) +
+                                          " entries"};
+    }
+}
+
 // The entry at the end of E's redirects; throws Fail past the limit.
 zim::Entry follow(smz_zim *z, zim::Entry e)
 {
@@ -138,6 +259,7 @@ smz_err smz__zim_open(const char *path, int check, smz_zim **out)
         // structural checks (pointers into the file, MIME type numbers).
         z->old_scheme = !a.hasNewNamespaceScheme();
         z->range = new Range(a.iterEfficient());
+        check_clusters(z);
         if (!check)
             return SMZ_OK;
         // libzim tells a mismatch on std::cerr too: the message is ours to

@@ -154,6 +154,11 @@ def case(name):
         body = struct.pack("<II", 8, 3_000_000_000) + b"tiny"
         return build([("C", "big.bin", "", "application/octet-stream", b"")], 6, 1,
                      raw_clusters=[bytes([1]) + body])
+    if name == "offsets":
+        # An xz cluster whose offset table claims a billion entries: libzim 8
+        # reserves that much before reading it (found by fuzz_zim).
+        body = lzma.compress(struct.pack("<I", 0xF0000000) + b"x" * 64, format=lzma.FORMAT_XZ)
+        return build([("C", "a.html", "", "text/html", b"")], 6, 1, raw_clusters=[bytes([4]) + body])
     if name == "badptr":
         data = bytearray(build(NEW_XZ, 6, 1, main=("W", "mainPage")))
         path_ptr = struct.unpack_from("<Q", data, 32)[0]
@@ -164,8 +169,8 @@ def case(name):
     raise SystemExit("zimgen.py: unknown case " + name)
 
 
-CASES = ["old", "new-xz", "dotdot", "absolute", "loop", "truncated", "badsum", "hugesize", "badptr",
-         "notzim"]
+CASES = ["old", "new-xz", "dotdot", "absolute", "loop", "truncated", "badsum", "hugesize", "offsets",
+         "badptr", "notzim"]
 
 if __name__ == "__main__":
     if len(sys.argv) != 3:
