@@ -8,6 +8,7 @@
 #include <cstring>
 #include <fcntl.h>
 #include <lzma.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <zstd.h>
 #include <exception>
@@ -110,6 +111,8 @@ bool skipped_namespace(const std::string &path)
 // of a few hundred bytes cost a pack gigabytes.  A cluster cannot hold more
 // blobs than the file has entries, so each cluster's first offset is read
 // here first (decompressing its first bytes only) and checked against that.
+// Likewise the entry count, by which libzim sizes its tables, must fit the
+// file's pointer list.
 
 struct Fd {
     int fd;
@@ -200,6 +203,14 @@ void check_clusters(const smz_zim *z)
     if (f.fd < 0 || f.at(0, h, sizeof h) != sizeof h)
         return; // libzim opened it: what it reads is what it checks
     uint64_t entries = le(h + 24, 4), clusters = le(h + 28, 4), ptrs = le(h + 48, 8);
+    // Its pointer lists must fit in the file: libzim sizes its tables by
+    // these counts (12 bytes an entry for iterating in cluster order).
+    struct stat sb;
+    uint64_t paths = le(h + 32, 8), size = fstat(f.fd, &sb) == 0 ? (uint64_t)sb.st_size : 0;
+    if (paths > size || entries > (size - paths) / 8 || ptrs > size || clusters > (size - ptrs) / 8)
+        throw Fail{SMZ_E_CORRUPT, z->path + ": damaged ZIM file: its header claims " +
+                                      std::to_string(entries) + " entries and " +
+                                      std::to_string(clusters) + " clusters, more than the file holds"};
     for (uint64_t i = 0; i < clusters; i++) {
         unsigned char p[8], info, first[8];
         if (f.at(ptrs + 8 * i, p, 8) != 8 || f.at(le(p, 8), &info, 1) != 1)
@@ -257,9 +268,15 @@ smz_err smz__zim_open(const char *path, int check, smz_zim **out)
         // The MD5 of the whole file first: a damaged file stops here,
         // before a cluster of it is decompressed.  Then libzim's cheap
         // structural checks (pointers into the file, MIME type numbers).
+        check_clusters(z);
+        // libzim finds the user entries (namespace C) by a binary search
+        // over paths it trusts to be sorted: on a file where they are not,
+        // the range comes out reversed, and its count (unsigned) huge, by
+        // which iterating in cluster order would size a table.
+        if (a.getEntryCount() > a.getAllEntryCount())
+            throw Fail{SMZ_E_CORRUPT, z->path + ": damaged ZIM file: its entries are not in path order"};
         z->old_scheme = !a.hasNewNamespaceScheme();
         z->range = new Range(a.iterEfficient());
-        check_clusters(z);
         if (!check)
             return SMZ_OK;
         // libzim tells a mismatch on std::cerr too: the message is ours to
