@@ -188,7 +188,7 @@ truncated|not a valid ZIM file
 badsum|its checksum does not match
 hugesize|claims 2999999992 bytes, past the end of the file
 offsets|cluster 0 claims 1006632960 offsets, in a file of 1 entries
-badptr|not a valid ZIM file
+badptr|damaged ZIM file: entry 1 is past the end of the file
 notzim|not a valid ZIM file
 EOF
 check_eq "hostile: libzim's own words stay off standard error" "$(grep -vc '^smz-pack: ' badsum.err)" "0"
