@@ -86,6 +86,11 @@ std::string cut(const char *what)
 
 template <typename F> smz_err guard(smz_zim *z, F f)
 {
+    // libzim tells of what it finds wrong on std::cerr too (a checksum
+    // mismatch, its failed assertions with a backtrace): the message is
+    // ours to give, on the handle, so the stream is muted while libzim
+    // runs (only this thread of the packer writes to it).
+    Mute mute(std::cerr);
     try {
         z->err.clear();
         return f();
@@ -340,14 +345,7 @@ smz_err smz__zim_open(const char *path, int check, smz_zim **out)
         z->range = new Range(a.iterEfficient());
         if (!check)
             return SMZ_OK;
-        // libzim tells a mismatch on std::cerr too: the message is ours to
-        // give, so its stream is muted for the check (the packer's other
-        // threads never write to it).
-        bool sum_ok;
-        {
-            Mute mute(std::cerr);
-            sum_ok = !a.hasChecksum() || a.checkIntegrity(zim::IntegrityCheck::CHECKSUM);
-        }
+        bool sum_ok = !a.hasChecksum() || a.checkIntegrity(zim::IntegrityCheck::CHECKSUM);
         if (!sum_ok)
             throw Fail{SMZ_E_CORRUPT, z->path + ": damaged ZIM file: its checksum does not match"};
         static const zim::IntegrityCheck checks[] = {zim::IntegrityCheck::DIRENT_PTRS,
