@@ -144,7 +144,7 @@ DEPS_GOALS_dist  := dist test-dist
 DEPS_GROUP := $(firstword $(foreach g,bench soak test dist build,$(if $(filter $(DEPS_GOALS_$(g)),$(MAKECMDGOALS)),$(g))))
 $(BUILD)/.libs-ok: | $(if $(DEPS_GROUP),$(BUILD)/.deps-$(DEPS_GROUP))
 	@mkdir -p $(BUILD); missing=""; \
-	for p in $(PKGS) $(GEN_PKGS); do pkg-config --exists $$p 2>/dev/null || missing="$$missing $$p"; done; \
+	for p in $(PKGS) $(GEN_PKGS) $(ZIM_READ_PKGS); do pkg-config --exists $$p 2>/dev/null || missing="$$missing $$p"; done; \
 	echo '#include <civetweb.h>' | $(CC) -E -x c - >/dev/null 2>&1 || missing="$$missing civetweb"; \
 	for t in emcc node npm python3 dpkg-source msgfmt xgettext; do command -v $$t >/dev/null || missing="$$missing $$t"; done; \
 	if [ -n "$$missing" ]; then echo "missing libraries:$$missing; run 'make deps' (or: scripts/deps.sh build)" >&2; \
@@ -221,6 +221,34 @@ $(BIN)/smz-zim: $(ZIM_TOOL_OBJS) $(ZIM_WRITE_OBJS) $(LIBSMZ)
 ifneq ($(STATIC),1)
 all: $(BIN)/smz-zim
 endif
+
+# The ZIM source of smz-pack (issue 24, import): lib/zim/zim_read.cpp, the
+# project's one C++ file, is libzim behind the C interface of
+# lib/zim/zim_read.h.  It is not in libsmz.a: only smz-pack and the tests
+# that import ZIMs (test_fuzz_zim) link it and libzim.  make dist's static
+# programs are built without it (Debian has no static libzim): their
+# lib/pack/zim_input.c, compiled with SMZ_STATIC, says so.
+ZIM_READ_PKGS := libzim
+, := ,
+ifneq ($(STATIC),1)
+ZIM_READ_OBJS := $(BUILD)/lib/zim/zim_read.o
+ZIM_READ_LIBS  = $(shell pkg-config --libs libzim 2>/dev/null) -lstdc++
+endif
+ZIM_CXX ?= $(if $(findstring clang,$(CC)),clang++,g++)
+# clang's UBSan checks of C++ calls (vptr, function) need its C++ runtime,
+# which the C link of make fuzz does not bring: left out for this one file.
+ZIM_READ_CXXFLAGS = -std=c++17 -Wall -Wextra -Werror $(CFLAGS) -Iinclude -Ilib -MMD -MP \
+    $(if $(and $(findstring undefined,$(CFLAGS)),$(findstring clang,$(ZIM_CXX))),-fno-sanitize=vptr$(,)function) \
+    $(shell pkg-config --cflags libzim 2>/dev/null) -DSMZ_LIBZIM_VERSION='"$(shell pkg-config --modversion libzim 2>/dev/null)"'
+$(BUILD)/lib/zim/%.o: lib/zim/%.cpp | $(BUILD)/.libs-ok
+	@mkdir -p $(dir $@)
+	$(ZIM_CXX) $(ZIM_READ_CXXFLAGS) -c $< -o $@
+$(BIN)/smz-pack: $(ZIM_READ_OBJS)
+$(BIN)/smz-pack: PACK_OBJ += $(ZIM_READ_OBJS)
+$(BIN)/smz-pack: LIBS += $(ZIM_READ_LIBS)
+$(BUILD)/tests/test_fuzz_zim: $(ZIM_READ_OBJS)
+$(BUILD)/tests/test_fuzz_zim: LIBS += $(ZIM_READ_OBJS) $(ZIM_READ_LIBS)
+-include $(ZIM_READ_OBJS:.o=.d)
 
 # Unit tests link the server's objects too (test_gate), and with the fuzz
 # replays the helpers they share (tests/unit/testutil.c).
@@ -328,10 +356,11 @@ FUZZ_SECONDS ?= 60
 fuzz: deps-test
 	$(MAKE) BUILD=build-fuzz BIN=build-fuzz/bin CC=clang \
 	    CFLAGS="-O1 -g -fsanitize=fuzzer-no-link,address,undefined" $(LIBSMZ:$(BUILD)/%=build-fuzz/%) \
-	    $(LIBSRV:$(BUILD)/%=build-fuzz/%)
+	    $(LIBSRV:$(BUILD)/%=build-fuzz/%) $(ZIM_READ_OBJS:$(BUILD)/%=build-fuzz/%)
 	@: >build-fuzz/summary.txt; for f in $(FUZZ_SRC); do n=$$(basename $$f .c | sed 's/^fuzz_//'); \
 	    clang $(ALL_CFLAGS:-MMD=) $(PRIV_INC) -O1 -g -fsanitize=fuzzer,address,undefined -o build-fuzz/fuzz_$$n $$f $(TESTUTIL) \
-	        build-fuzz/libsmzsrv.a build-fuzz/libsmz.a $(LIBS) || exit 1; \
+	        build-fuzz/libsmzsrv.a build-fuzz/libsmz.a $(LIBS) \
+	        $$([ $$n = zim ] && echo "$(ZIM_READ_OBJS:$(BUILD)/%=build-fuzz/%) $(ZIM_READ_LIBS)") || exit 1; \
 	    mkdir -p tests/fuzz/corpus/$$n; \
 	    build-fuzz/fuzz_$$n -max_total_time=$(FUZZ_SECONDS) -max_len=262144 -timeout=10 \
 	        -rss_limit_mb=2048 tests/fuzz/corpus/$$n 2>build-fuzz/fuzz_$$n.log || \

@@ -37,8 +37,9 @@ static const char usage[] = SMZ_N_(
     /* TRANSLATORS: smz-pack --help: keep the options, the upper-case words and the layout (the
        descriptions start at column 28); translate the descriptions. */
     "usage: smz-pack SOURCE... -o OUT.smz [options]\n"
-    "Packs folders, archives (tar, tar.gz/xz/zst, zip, 7z, cpio, ISO, WARC) or a tar\n"
-    "stream on standard input (-) into one .smz archive (see smz-pack(1)).\n"
+    "Packs folders, archives (tar, tar.gz/xz/zst, zip, 7z, cpio, ISO, WARC), ZIM files\n"
+    "(Kiwix's; their metadata too) or a tar stream on standard input (-) into one .smz\n"
+    "archive (see smz-pack(1)).\n"
     "\n"
     "  -o, --output FILE        the archive to write (required)\n"
     "  --title T                collection title\n"
@@ -311,6 +312,7 @@ static void version(void)
         {"libxml2", version_libxml2(xmlParserVersion, xml, sizeof xml)},
         {"cmark", cmark_version_string()},
         {"libmagic", version_libmagic(magic_version(), mg, sizeof mg)},
+        {"libzim", smz_pack_zim_version() ? smz_pack_zim_version() : "none (no ZIM files)"},
     };
     version_print(stdout, "smz-pack", libs, sizeof libs / sizeof libs[0]);
 }
@@ -412,9 +414,24 @@ static const struct {
     {O_LICENSE, "License", "--license"},
 };
 
-/* Reads samizdat.json from the root of each folder source, then FILE (later
- * ones win), then the command line's values, into *MD, and points META's
- * values at what *MD holds. */
+/* Reads the metadata of each ZIM source (smz_pack_is_zim: by its first
+ * bytes, whatever its name) into MD, later ones winning. */
+static int read_zim_metadata(char **sources, int n, const smz_pack_opts *po, smz_pack_meta *md,
+                             char *err, size_t errlen)
+{
+    struct stat sb;
+    for (int i = 0; i < n; i++)
+        if (strcmp(sources[i], "-") && stat(sources[i], &sb) == 0 && S_ISREG(sb.st_mode) &&
+            smz_pack_is_zim(sources[i]) && smz_pack_meta_read_zim(md, sources[i], po) != SMZ_OK) {
+            snprintf(err, errlen, "%s", smz_pack_meta_errmsg(md));
+            return -1;
+        }
+    return 0;
+}
+
+/* Reads the metadata of each ZIM source, samizdat.json from the root of
+ * each folder source, then FILE (later ones win), then the command line's
+ * values, into *MD, and points META's values at what *MD holds. */
 static int read_metadata(char **sources, int n, const char *file, smz_pack_opts *po, smz_pack_meta **md,
                          const char **meta, char *err, size_t errlen)
 {
@@ -423,6 +440,8 @@ static int read_metadata(char **sources, int n, const char *file, smz_pack_opts 
         snprintf(err, errlen, "out of memory");
         return -1;
     }
+    if (read_zim_metadata(sources, n, po, *md, err, errlen) != 0)
+        return -1;
     for (int i = 0; i < n; i++)
         if (strcmp(sources[i], "-") && stat(sources[i], &sb) == 0 && S_ISDIR(sb.st_mode) &&
             smz_pack_meta_read_dir(*md, sources[i], po) != SMZ_OK) {
@@ -857,7 +876,10 @@ int main(int argc, char **argv)
     for (int i = optind; i < argc; i++) {
         struct stat sb;
         int dir = strcmp(argv[i], "-") && stat(argv[i], &sb) == 0 && S_ISDIR(sb.st_mode);
-        if ((rc = dir ? smz_pack_dir(w, argv[i], &po) : smz_pack_archive(w, argv[i], &po)) != SMZ_OK)
+        int zim = !dir && strcmp(argv[i], "-") && smz_pack_is_zim(argv[i]);
+        if ((rc = dir   ? smz_pack_dir(w, argv[i], &po)
+                  : zim ? smz_pack_zim(w, argv[i], &po)
+                        : smz_pack_archive(w, argv[i], &po)) != SMZ_OK)
             goto out;
     }
     if (redirects && (rc = smz_pack_redirects(w, redirects)) != SMZ_OK)
@@ -881,8 +903,14 @@ int main(int argc, char **argv)
             goto out;
         }
     }
+    if ((rc = smz_pack_meta_write_kept(md, w)) != SMZ_OK) {
+        snprintf(err, sizeof err, "%s", smz_writer_errmsg(w));
+        goto out;
+    }
     const unsigned char *icon = png;
     size_t icon_len = png_len;
+    if (!icon) /* --illustration, else a ZIM source's, else ours */
+        smz_pack_meta_illustration(md, &icon, &icon_len);
     if (!icon)
         smz_default_illustration(&icon, &icon_len);
     if ((rc = smz_writer_set_meta(w, "Illustration_48x48@1", icon, icon_len)) != SMZ_OK) {

@@ -7,23 +7,23 @@
 # npm, the archive keyring its private apt checks Debian's index with,
 # python3 for scripts/web-build.py; build includes it, since both programs
 # carry the browser reader; OpenCC and its data are for a generator run at
-# build time, scripts/hanfold_gen.c, which no program links; dist is what
+# build time, scripts/hanfold_gen.c, which no program links; libzim and g++
+# for smz-pack's ZIM source (lib/zim/), zim-tools for its tests; dist is what
 # make dist needs beyond build: the arm64 cross compiler and the static
 # archives of libarchive's own libraries (scripts/dist.sh fetches the arm64
 # ones itself); test-dist adds qemu to run the arm64 programs, fat32 the
 # tools that make and fill a FAT32 image)
 set -e
 wasm="emscripten dpkg-dev debian-archive-keyring nodejs npm python3"
+# libzim-dev and g++: the ZIM import (smz-pack) and export (smz-zim), the only C++
 build="gcc make pkg-config libzstd-dev libarchive-dev libsqlite3-dev libcivetweb-dev
 libmagic-dev libxml2-dev libsodium-dev libcmark-dev libuchardet-dev libopencc-dev libopencc-data
-libxxhash-dev gettext libicu-dev
+libxxhash-dev gettext libicu-dev libzim-dev g++
 $wasm"
-# smz-zim, the ZIM export (issue 24): libzim's writer, C++
-build="$build libzim-dev g++"
 test="$build firefox-esr fonts-wqy-zenhei sqlite3 zstd minisign libxml2-utils curl chromium nginx-light clang
 postgresql-doc-15 python3.11-doc manpages-zh tar gzip xz-utils zip unzip libarchive-tools
 fonts-noto-core fonts-noto-cjk fonts-tibetan-machine fusefat dosfstools"
-# what tests/cli/zim_export.sh checks the exported ZIMs with
+# what tests/cli/zim_import.sh and zim_export.sh check ZIMs with
 test="$test zim-tools kiwix-tools"
 soak="$test wrk"
 bench="$soak zim-tools kiwix-tools libzim-dev g++ hyperfine time"

@@ -22,6 +22,7 @@
 #ifndef SMZ_PACK_H
 #define SMZ_PACK_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include "smz/error.h"
 #include "smz/writer.h"
@@ -88,6 +89,57 @@ smz_err smz_pack_dir(smz_writer *w, const char *dir, const smz_pack_opts *o);
  * sparse members are zeros.  WARC: each HTTP 200
  * response becomes an entry at its URL's path with its Content-Type. */
 smz_err smz_pack_archive(smz_writer *w, const char *path, const smz_pack_opts *o);
+
+/* ------------------------------------------------------------------
+ * ZIM files (Kiwix's format, any version libzim 8 reads: zstd, xz or no
+ * compression; the old namespaces A, I, -, M and the new C, M, W, X), a
+ * source like a folder or a tar.  smz-pack built without libzim (make
+ * dist's static programs) fails these with SMZ_E_UNSUPPORTED. */
+
+/* 1 when the file PATH starts with the ZIM magic number (the bytes 5A 49 4D
+ * 04, "ZIM\x04"), whatever its name; 0 otherwise, also when it cannot be
+ * read (the pack then says why). */
+int smz_pack_is_zim(const char *path);
+
+/* Adds every entry of the ZIM file PATH to W: content with its bytes, MIME
+ * type and title (the ZIM's title wins over the one found in the page; a
+ * metadata file's "Articles" over both), redirects as redirects with their
+ * titles, in the order of the ZIM's clusters, each decompressed once.
+ * Paths are the ZIM's: without the namespace in the new scheme
+ * ("index.html"), with it in the old ("A/Foo", "I/logo.png").  Left out:
+ * metadata (see smz_pack_meta_read_zim), libzim's Xapian indexes and
+ * listings, well-known entries (X, W, Z).  The file is checked whole first
+ * (its MD5 checksum, libzim's structure checks); a damaged or hostile ZIM
+ * (truncated, bad checksum, a path that is absolute or has "." or ".."
+ * segments, a redirect loop or a chain over 16) fails the pack
+ * (SMZ_E_CORRUPT, SMZ_E_REDIRECT, SMZ_E_NOTARCHIVE); other paths our format
+ * refuses, and entries over O->max_entry, are skipped with a warning. */
+smz_err smz_pack_zim(smz_writer *w, const char *path, const smz_pack_opts *o);
+
+/* Reads the metadata of the ZIM file PATH into M, as a metadata file's:
+ * what it sets replaces what M had.  Title, Description, Language, Name,
+ * Creator, Publisher, Date, Tags, Source and License by the same rules as a
+ * file's (a value that breaks them is left out with a warning), its main
+ * page as MainPage, Illustration_48x48@1 as M's illustration
+ * (smz_pack_meta_illustration), every other text key (LongDescription,
+ * Flavour, Scraper, ...) kept as it is (smz_pack_meta_write_kept).  Not
+ * kept: Counter (libzim's count of MIME types, which the import changes),
+ * keys of our own (Digest, UUID, Generated, Signature...) and illustrations
+ * of other sizes, which are binary (each with a warning but Counter).  On
+ * failure smz_pack_meta_errmsg(M) says why. */
+smz_err smz_pack_meta_read_zim(smz_pack_meta *m, const char *path, const smz_pack_opts *o);
+
+/* Writes M's kept keys (those no option sets: a ZIM's LongDescription,
+ * Flavour, ...) to W.  M may be NULL.  On failure smz_writer_errmsg(W). */
+smz_err smz_pack_meta_write_kept(const smz_pack_meta *m, smz_writer *w);
+
+/* M's illustration (a ZIM's 48x48 PNG) in *PNG and *LEN, owned by M; *PNG
+ * NULL when it has none (M may be NULL). */
+void smz_pack_meta_illustration(const smz_pack_meta *m, const unsigned char **png, size_t *len);
+
+/* The libzim version smz_pack_zim uses ("8.1.1"), or NULL in a build
+ * without it. */
+const char *smz_pack_zim_version(void);
 
 /* Adds the redirects of a TSV file: one "path<TAB>title<TAB>target" a line. */
 smz_err smz_pack_redirects(smz_writer *w, const char *tsv);

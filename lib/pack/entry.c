@@ -128,8 +128,9 @@ static smz_err add_entry(smz_packer *p, const smz_writer_entry *e)
     return rc;
 }
 
-smz_err smz__packer_add(smz_packer *p, const char *rel, const unsigned char *data, size_t len,
-                        const char *mime, int64_t mtime)
+/* smz__packer_add and _add_titled: TITLE is the source's (NULL: none). */
+static smz_err add_as(smz_packer *p, const char *rel, const unsigned char *data, size_t len,
+                      const char *mime, int64_t mtime, const char *title)
 {
     smz_analysis an = {0};
     char *page_path = NULL, *home = NULL, *original = NULL, *typed = NULL;
@@ -198,6 +199,8 @@ smz_err smz__packer_add(smz_packer *p, const char *rel, const unsigned char *dat
                           .hub = an.hub};
     if (given && given->title && !an.page)
         e.title = given->title;
+    else if (title && !an.page)
+        e.title = title;
     if (an.page) {
         /* The original: its bytes as they came, with no title and no search
          * text.  Not the page's title: the writer indexes every titled
@@ -238,6 +241,18 @@ out:
     return rc;
 }
 
+smz_err smz__packer_add(smz_packer *p, const char *rel, const unsigned char *data, size_t len,
+                        const char *mime, int64_t mtime)
+{
+    return add_as(p, rel, data, len, mime, mtime, NULL);
+}
+
+smz_err smz__packer_add_titled(smz_packer *p, const char *rel, const unsigned char *data, size_t len,
+                               const char *mime, int64_t mtime, const char *title)
+{
+    return add_as(p, rel, data, len, mime, mtime, title);
+}
+
 uint64_t smz__packer_max_entry(const smz_packer *p)
 {
     uint64_t m = p->o->max_entry;
@@ -256,6 +271,13 @@ int smz__packer_oversized(smz_packer *p, const char *what, uint64_t len)
 
 smz_err smz__packer_add_stream(smz_packer *p, const char *rel, uint64_t len, smz_writer_read_fn read,
                                void *ctx, const char *mime, int64_t mtime)
+{
+    return smz__packer_add_stream_titled(p, rel, len, read, ctx, mime, mtime, NULL);
+}
+
+smz_err smz__packer_add_stream_titled(smz_packer *p, const char *rel, uint64_t len,
+                                      smz_writer_read_fn read, void *ctx, const char *mime,
+                                      int64_t mtime, const char *title)
 {
     unsigned char head[65536];
     char *typed = NULL;
@@ -280,7 +302,7 @@ smz_err smz__packer_add_stream(smz_packer *p, const char *rel, uint64_t len, smz
         return smz__packer_fail(p, SMZ_E_NOMEM, "out of memory");
     const smz_pack_article *given = smz__pack_meta_article(p->o->meta, rel);
     smz_writer_entry e = {.path = rel,
-                          .title = given ? given->title : NULL,
+                          .title = given && given->title ? given->title : title,
                           .mime = typed,
                           .size = (size_t)len};
     if ((rc = smz_writer_add_stream(p->w, &e, read, ctx)) != SMZ_OK) {
@@ -301,6 +323,12 @@ out:
 
 smz_err smz__packer_redirect(smz_packer *p, const char *rel, const char *target)
 {
+    return smz__packer_redirect_titled(p, rel, target, NULL);
+}
+
+smz_err smz__packer_redirect_titled(smz_packer *p, const char *rel, const char *target,
+                                    const char *title)
+{
     char *t = NULL;
     /* A link named like an article (b.txt -> a.txt) leads to the original,
      * whose bytes it had in the source; any other link to an article
@@ -308,7 +336,7 @@ smz_err smz__packer_redirect(smz_packer *p, const char *rel, const char *target)
     if (p->articles && smz__is_article_path(target) && !smz__is_article_path(rel) &&
         !(t = page_path_of(target)))
         return smz__packer_fail(p, SMZ_E_NOMEM, "out of memory");
-    smz_err rc = smz_writer_add_redirect(p->w, rel, NULL, t ? t : target);
+    smz_err rc = smz_writer_add_redirect(p->w, rel, title, t ? t : target);
     free(t);
     if (rc != SMZ_OK)
         return smz__packer_fail(p, rc, "%s", smz_writer_errmsg(p->w));

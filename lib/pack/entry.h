@@ -29,12 +29,20 @@ typedef struct smz_packer {
  * stored as any file is, with a warning.  On failure p->err says why. */
 smz_err smz__packer_add(smz_packer *p, const char *rel, const unsigned char *data, size_t len,
                         const char *mime, int64_t mtime);
+/* smz__packer_add with the title the source gives (a ZIM's; NULL: none),
+ * which wins over the one found in the bytes, not over a metadata file's. */
+smz_err smz__packer_add_titled(smz_packer *p, const char *rel, const unsigned char *data, size_t len,
+                               const char *mime, int64_t mtime, const char *title);
 /* Adds the file REL of LEN bytes (over SMZ_WRITER_LARGE_ENTRY) that READ
  * hands over in pieces: stored as it is, never held whole in memory, with
  * no title or text from its content (the metadata file's title, if any).
  * MIME may be NULL (then by extension, then libmagic on its first 64 KiB). */
 smz_err smz__packer_add_stream(smz_packer *p, const char *rel, uint64_t len, smz_writer_read_fn read,
                                void *ctx, const char *mime, int64_t mtime);
+/* smz__packer_add_stream with the title the source gives (NULL: none). */
+smz_err smz__packer_add_stream_titled(smz_packer *p, const char *rel, uint64_t len,
+                                      smz_writer_read_fn read, void *ctx, const char *mime,
+                                      int64_t mtime, const char *title);
 /* 1 (with a warning naming WHAT) when LEN bytes are over the entry limit
  * (p->o->max_entry): such files are skipped, from every kind of source. */
 int smz__packer_oversized(smz_packer *p, const char *what, uint64_t len);
@@ -43,6 +51,9 @@ uint64_t smz__packer_max_entry(const smz_packer *p);
  * that is one (NAME.txt, NAME.md) becomes its page NAME.html, unless REL is
  * named like an article too: it then leads to the original. */
 smz_err smz__packer_redirect(smz_packer *p, const char *rel, const char *target);
+/* smz__packer_redirect with the redirect's own title (NULL: none). */
+smz_err smz__packer_redirect_titled(smz_packer *p, const char *rel, const char *target,
+                                    const char *title);
 void smz__packer_warn(smz_packer *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 smz_err smz__packer_fail(smz_packer *p, smz_err e, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -63,6 +74,15 @@ typedef struct smz_pack_article {
 smz_pack_article *smz__pack_meta_article(smz_pack_meta *m, const char *path);
 /* 1 when SB is a metadata file that M has read (it is then not packed). */
 int smz__pack_meta_is_file(const smz_pack_meta *m, const struct stat *sb);
+/* Keeps KEY = VALUE (LEN bytes), a key no option sets, for
+ * smz_pack_meta_write_kept; a later value of KEY replaces.  Copies both. */
+smz_err smz__pack_meta_keep(smz_pack_meta *m, const char *key, const char *value, size_t len);
+/* Sets M's illustration to the LEN bytes of PNG (copied; checked by the
+ * caller to be a 48x48 PNG). */
+smz_err smz__pack_meta_set_png(smz_pack_meta *m, const unsigned char *png, size_t len);
+/* Sets smz_pack_meta_errmsg(M) to MSG, for a read into M from elsewhere
+ * than a metadata file (a ZIM's). */
+void smz__pack_meta_seterr(smz_pack_meta *m, const char *msg);
 /* Warns (through O) about M's articles that no packed file matched. */
 void smz__pack_meta_warn_unused(const smz_pack_meta *m, const smz_pack_opts *o);
 

@@ -36,8 +36,19 @@ typedef struct meta_file {
     ino_t ino;
 } meta_file;
 
+/* A key kept as it came with no option of its own (a ZIM's LongDescription,
+ * Flavour, ...): written to the archive as it is. */
+typedef struct kept_key {
+    char *key, *value;
+    size_t len;
+} kept_key;
+
 struct smz_pack_meta {
     char *values[N_KEYS];
+    kept_key *kept; /* in the order they came, keys unique */
+    size_t n_kept, cap_kept;
+    unsigned char *png; /* a source's own illustration (a ZIM's), a 48x48 PNG */
+    size_t png_len;
     smz_pack_article *articles; /* sorted by path, paths unique */
     size_t n_articles;
     meta_file files[MAX_FILES];
@@ -67,6 +78,12 @@ void smz_pack_meta_free(smz_pack_meta *m)
         return;
     for (size_t i = 0; i < N_KEYS; i++)
         free(m->values[i]);
+    for (size_t i = 0; i < m->n_kept; i++) {
+        free(m->kept[i].key);
+        free(m->kept[i].value);
+    }
+    free(m->kept);
+    free(m->png);
     free_articles(m->articles, m->n_articles);
     free(m);
 }
@@ -688,4 +705,73 @@ smz_err smz_pack_meta_set(smz_pack_meta *m, const char *key, const char *value, 
         fail(&ps, rc, "out of memory");
     smz_pack_meta_free(ps.m);
     return rc;
+}
+
+/* ------------------------------------------------------------------
+ * What other sources bring (a ZIM's metadata, lib/pack/zim_input.c): keys
+ * with no option of their own, kept as they are, and an illustration. */
+
+smz_err smz__pack_meta_keep(smz_pack_meta *m, const char *key, const char *value, size_t len)
+{
+    char *k = NULL, *v = NULL;
+    size_t i;
+    for (i = 0; i < m->n_kept && strcmp(m->kept[i].key, key); i++)
+        ;
+    if (!(k = strdup(key)) || !(v = malloc(len + 1)))
+        goto nomem;
+    memcpy(v, value, len);
+    v[len] = 0;
+    if (i == m->n_kept) {
+        if (m->n_kept == m->cap_kept) {
+            size_t cap = m->cap_kept ? m->cap_kept * 2 : 8;
+            kept_key *nk = realloc(m->kept, cap * sizeof *nk);
+            if (!nk)
+                goto nomem;
+            m->kept = nk;
+            m->cap_kept = cap;
+        }
+        m->n_kept++;
+    } else { /* a later source's value replaces, as a later file's does */
+        free(m->kept[i].key);
+        free(m->kept[i].value);
+    }
+    m->kept[i] = (kept_key){k, v, len};
+    return SMZ_OK;
+nomem:
+    free(k);
+    free(v);
+    return SMZ_E_NOMEM;
+}
+
+smz_err smz__pack_meta_set_png(smz_pack_meta *m, const unsigned char *png, size_t len)
+{
+    unsigned char *c = malloc(len ? len : 1);
+    if (!c)
+        return SMZ_E_NOMEM;
+    memcpy(c, png, len);
+    free(m->png);
+    m->png = c;
+    m->png_len = len;
+    return SMZ_OK;
+}
+
+void smz__pack_meta_seterr(smz_pack_meta *m, const char *msg)
+{
+    snprintf(m->errmsg, sizeof m->errmsg, "%s", msg);
+}
+
+smz_err smz_pack_meta_write_kept(const smz_pack_meta *m, smz_writer *w)
+{
+    for (size_t i = 0; m && i < m->n_kept; i++) {
+        smz_err rc = smz_writer_set_meta(w, m->kept[i].key, m->kept[i].value, m->kept[i].len);
+        if (rc != SMZ_OK)
+            return rc;
+    }
+    return SMZ_OK;
+}
+
+void smz_pack_meta_illustration(const smz_pack_meta *m, const unsigned char **png, size_t *len)
+{
+    *png = m ? m->png : NULL;
+    *len = m && m->png ? m->png_len : 0;
 }

@@ -55,9 +55,9 @@ smz_err smz__order_open(smz_packer *p, const char *root, smz_pack_order **out)
              "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA cache_size=-4096; "
              "PRAGMA locking_mode=EXCLUSIVE; BEGIN; "
              "CREATE TABLE items(stem TEXT NOT NULL, rel TEXT NOT NULL, kind INTEGER NOT NULL, "
-             "off INTEGER, len INTEGER, mtime INTEGER, mime TEXT, target TEXT)",
+             "off INTEGER, len INTEGER, mtime INTEGER, mime TEXT, target TEXT, title TEXT)",
              NULL, NULL, NULL)) != SQLITE_OK ||
-        (src = sqlite3_prepare_v2(o->db, "INSERT INTO items VALUES(?,?,?,?,?,?,?,?)", -1, &o->ins,
+        (src = sqlite3_prepare_v2(o->db, "INSERT INTO items VALUES(?,?,?,?,?,?,?,?,?)", -1, &o->ins,
                                   NULL)) != SQLITE_OK) {
         smz_err rc = sqlfail(o, src, "listing the source");
         smz__order_free(o);
@@ -77,8 +77,9 @@ static size_t stem_of(const char *rel, const char **stem)
     return dot ? (size_t)(dot - base) : strlen(base);
 }
 
+/* TITLE: the source's own title for the entry (a ZIM's), or NULL. */
 static smz_err insert(smz_pack_order *o, const char *rel, int kind, int64_t off, int64_t len,
-                      int64_t mtime, const char *mime, const char *target)
+                      int64_t mtime, const char *mime, const char *target, const char *title)
 {
     sqlite3_stmt *s = o->ins;
     const char *stem;
@@ -97,6 +98,10 @@ static smz_err insert(smz_pack_order *o, const char *rel, int kind, int64_t off,
         sqlite3_bind_text(s, 8, target, -1, SQLITE_STATIC);
     else
         sqlite3_bind_null(s, 8);
+    if (title)
+        sqlite3_bind_text(s, 9, title, -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(s, 9);
     int src = sqlite3_step(s);
     sqlite3_reset(s);
     sqlite3_clear_bindings(s);
@@ -105,12 +110,18 @@ static smz_err insert(smz_pack_order *o, const char *rel, int kind, int64_t off,
 
 smz_err smz__order_file(smz_pack_order *o, const char *rel)
 {
-    return insert(o, rel, ITEM_FILE, 0, 0, 0, NULL, NULL);
+    return insert(o, rel, ITEM_FILE, 0, 0, 0, NULL, NULL, NULL);
 }
 
 smz_err smz__order_redirect(smz_pack_order *o, const char *rel, const char *target)
 {
-    return insert(o, rel, ITEM_REDIRECT, 0, 0, 0, NULL, target);
+    return insert(o, rel, ITEM_REDIRECT, 0, 0, 0, NULL, target, NULL);
+}
+
+smz_err smz__order_redirect_titled(smz_pack_order *o, const char *rel, const char *target,
+                                   const char *title)
+{
+    return insert(o, rel, ITEM_REDIRECT, 0, 0, 0, NULL, target, title);
 }
 
 static smz_err open_spool(smz_pack_order *o)
@@ -150,6 +161,12 @@ void smz__order_member_abort(smz_pack_order *o)
 smz_err smz__order_member_end(smz_pack_order *o, const char *rel, uint64_t len, const char *mime,
                               int64_t mtime)
 {
+    return smz__order_member_end_titled(o, rel, len, mime, mtime, NULL);
+}
+
+smz_err smz__order_member_end_titled(smz_pack_order *o, const char *rel, uint64_t len, const char *mime,
+                                     int64_t mtime, const char *title)
+{
     smz_err rc;
     /* The member's size, exactly: a trailing hole becomes zeros, and
      * nothing put past the end stays. */
@@ -166,8 +183,8 @@ smz_err smz__order_member_end(smz_pack_order *o, const char *rel, uint64_t len, 
                                 "(its large entries alone are %llu bytes, stored as they are)",
                                 rel, (unsigned long long)o->p->o->max_output,
                                 (unsigned long long)o->large_bytes);
-    if ((rc = insert(o, rel, ITEM_BYTES, (int64_t)o->spool_len, (int64_t)len, mtime, mime, NULL)) !=
-        SMZ_OK)
+    if ((rc = insert(o, rel, ITEM_BYTES, (int64_t)o->spool_len, (int64_t)len, mtime, mime, NULL,
+                     title)) != SMZ_OK)
         return rc;
     o->spool_len += len;
     return SMZ_OK;
@@ -294,7 +311,7 @@ smz_err smz__order_replay(smz_pack_order *o)
     if (src != SQLITE_OK)
         return sqlfail(o, src, "listing the source");
     src = sqlite3_prepare_v2(o->db,
-                             "SELECT kind, rel, off, len, mtime, mime, target FROM items "
+                             "SELECT kind, rel, off, len, mtime, mime, target, title FROM items "
                              "ORDER BY stem, rel, rowid",
                              -1, &q, NULL);
     if (src != SQLITE_OK)
@@ -304,21 +321,23 @@ smz_err smz__order_replay(smz_pack_order *o)
         const char *rel = (const char *)sqlite3_column_text(q, 1);
         const char *mime = (const char *)sqlite3_column_text(q, 5);
         const char *target = (const char *)sqlite3_column_text(q, 6);
+        const char *title = (const char *)sqlite3_column_text(q, 7);
         int64_t mtime = sqlite3_column_int64(q, 4);
         if (!rel) {
             rc = smz__packer_fail(o->p, SMZ_E_NOMEM, "out of memory");
             break;
         }
         if (kind == ITEM_REDIRECT) {
-            rc = target ? smz__packer_redirect(o->p, rel, target)
+            rc = target ? smz__packer_redirect_titled(o->p, rel, target, title)
                         : smz__packer_fail(o->p, SMZ_E_NOMEM, "out of memory");
         } else if (kind == ITEM_BYTES) {
             int64_t off = sqlite3_column_int64(q, 2), len = sqlite3_column_int64(q, 3);
             if (len > (int64_t)SMZ_WRITER_LARGE_ENTRY && (uint64_t)off + (uint64_t)len <= o->spool_len) {
                 piece_src ps = {o->spool_fd, (uint64_t)off, "the spool"};
-                rc = smz__packer_add_stream(o->p, rel, (uint64_t)len, read_piece, &ps, mime, mtime);
+                rc = smz__packer_add_stream_titled(o->p, rel, (uint64_t)len, read_piece, &ps, mime,
+                                                   mtime, title);
             } else if ((rc = read_spool(o, off, len, &buf, &cap)) == SMZ_OK) {
-                rc = smz__packer_add(o->p, rel, buf, (size_t)len, mime, mtime);
+                rc = smz__packer_add_titled(o->p, rel, buf, (size_t)len, mime, mtime, title);
             }
         } else {
             free(abs);

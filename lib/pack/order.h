@@ -44,9 +44,15 @@ smz_err smz__order_member_begin(smz_pack_order *o);
 smz_err smz__order_member_put(smz_pack_order *o, uint64_t at, const void *data, size_t n);
 smz_err smz__order_member_end(smz_pack_order *o, const char *rel, uint64_t len, const char *mime,
                               int64_t mtime);
+/* smz__order_member_end with the title the source gives (a ZIM's; NULL: none). */
+smz_err smz__order_member_end_titled(smz_pack_order *o, const char *rel, uint64_t len, const char *mime,
+                                     int64_t mtime, const char *title);
 void smz__order_member_abort(smz_pack_order *o);
 /* A redirect REL -> TARGET, made at replay. */
 smz_err smz__order_redirect(smz_pack_order *o, const char *rel, const char *target);
+/* A redirect with its own title (a ZIM's; NULL: none). */
+smz_err smz__order_redirect_titled(smz_pack_order *o, const char *rel, const char *target,
+                                   const char *title);
 /* Hands everything listed to the packer, in order. */
 smz_err smz__order_replay(smz_pack_order *o);
 /* smz__order_free(NULL) does nothing. */
