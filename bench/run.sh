@@ -458,6 +458,15 @@ if want recall; then
         na recall manzh smz recall macro_recall precision words_full recall_len1 recall_len2 recall_len3 recall_len4
         note recall "not available yet: ours needs the search library (smz_search in build/libsmz.a) and an indexed pack"
     fi
+    # Issue 24: the ZIM itself imported by smz-pack, searched with the index the
+    # import builds (Kiwix's is left behind), against the same truth.
+    zimf=$(arch zimwriterfs manzh) imp=$W/arch/smz-import/manzh.smz
+    if [ "$HAVE_SEARCHLIB" = 1 ] && [ -s "$zimf" ] && mkdir -p "$(dirname "$imp")" &&
+        "$PACK" "$zimf" -o "$imp" --quiet >>"$RAW" 2>&1 &&
+        "$W/bin/search_smz" "$imp" bench/queries/zh-words.txt >"$W/hits-imp.tsv" 2>>"$RAW"; then
+        $PY bench/util.py recall "$W/truth.tsv" "$W/hits-imp.tsv" >"$W/kv" 2>>"$RAW"
+        note recall "the ZIM imported by smz-pack (issue 24): recall $(kv "$W/kv" recall), macro recall $(kv "$W/kv" macro_recall), precision $(kv "$W/kv" precision)"
+    fi
 fi
 
 # ---------------------------------------------------------------- relevance
