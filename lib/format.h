@@ -11,7 +11,8 @@
 #include "smz/format.h" /* SMZ_FORMAT_VERSION, SMZ_MAX_PATH, the path rules */
 
 #define SMZ_APPLICATION_ID 0x534d5a31 /* "SMZ1" */
-#define SMZ_PAGE_SIZE 4096
+#define SMZ_PAGE_SIZE 4096            /* the writer's page size for version 2 */
+#define SMZ_PAGE_SIZE_V3 2048         /* ... and 3 (FORMAT-NOTES.md, page size) */
 
 /* Cluster kinds (clusters.kind). */
 #define SMZ_CLUSTER_STORED 0 /* bytes as they are */

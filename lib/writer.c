@@ -280,6 +280,12 @@ static void job_free(job *j)
     free(j);
 }
 
+/* The page size an archive of the writer's format version starts with. */
+static int page_size(const smz_writer *w)
+{
+    return w->o.format_version < 3 ? SMZ_PAGE_SIZE : SMZ_PAGE_SIZE_V3;
+}
+
 /* Bytes the archive file has now (its pages, written or not). */
 static uint64_t file_bytes(smz_writer *w)
 {
@@ -287,7 +293,7 @@ static uint64_t file_bytes(smz_writer *w)
     if (sqlite3_step(w->page_count) == SQLITE_ROW)
         pages = (uint64_t)sqlite3_column_int64(w->page_count, 0);
     sqlite3_reset(w->page_count);
-    return pages * SMZ_PAGE_SIZE;
+    return pages * (uint64_t)page_size(w);
 }
 
 /* SMZ_E_TOOBIG once the archive, grown by MORE bytes, would pass max_bytes. */
@@ -685,7 +691,7 @@ smz_err smz_writer_new(const char *path, const smz_writer_opts *opts, smz_writer
              "PRAGMA page_size=%d; PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; "
              "PRAGMA locking_mode=EXCLUSIVE; PRAGMA cache_size=-%d; "
              "PRAGMA application_id=%d; PRAGMA user_version=%d;",
-             SMZ_PAGE_SIZE, SMZ_WRITER_CACHE_KIB, SMZ_APPLICATION_ID, w->o.format_version);
+             page_size(w), SMZ_WRITER_CACHE_KIB, SMZ_APPLICATION_ID, w->o.format_version);
     if ((src = sqlite3_exec(w->db, pragmas, NULL, NULL, NULL)) != SQLITE_OK)
         return sqlfail(w, src, "setting up the new archive");
     if ((src = sqlite3_exec(w->db, "BEGIN", NULL, NULL, NULL)) != SQLITE_OK)
@@ -1262,28 +1268,30 @@ static smz_err vacuum_at(smz_writer *w, int size, int page_bytes, uint64_t *byte
  * (version 3) gets the page size that makes it smallest: every table and
  * index takes at least one page, so a collection of a few articles is
  * mostly empty pages at 4096 bytes (docs/FORMAT-NOTES.md, small archives).
- * Each smaller size is tried in turn (a VACUUM of under SMZ_SMALL_ARCHIVE
- * bytes takes a millisecond or so), the smallest kept, the larger one on a
+ * Each other size is tried in turn (a VACUUM of under SMZ_SMALL_ARCHIVE
+ * bytes takes a millisecond or so), the smallest kept, the first one on a
  * tie. */
 #define SMZ_SMALL_ARCHIVE ((uint64_t)1 << 20)
 static smz_err compact(smz_writer *w)
 {
-    static const int smaller[] = {2048, 1024, 512}; /* the last is the one left in place */
-    size_t n = sizeof smaller / sizeof smaller[0];
-    int best = SMZ_PAGE_SIZE;
+    static const int sizes[] = {4096, 2048, 1024, 512};
+    int best = page_size(w), last = best;
     uint64_t best_bytes, bytes;
-    smz_err rc = vacuum_at(w, 0, SMZ_PAGE_SIZE, &best_bytes);
+    smz_err rc = vacuum_at(w, 0, best, &best_bytes);
     if (rc != SMZ_OK || w->o.format_version < 3 || best_bytes > SMZ_SMALL_ARCHIVE)
         return rc;
-    for (size_t i = 0; i < n; i++) {
-        if ((rc = vacuum_at(w, smaller[i], 0, &bytes)) != SMZ_OK)
+    for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
+        if (sizes[i] == page_size(w))
+            continue;
+        if ((rc = vacuum_at(w, sizes[i], 0, &bytes)) != SMZ_OK)
             return rc;
+        last = sizes[i];
         if (bytes < best_bytes) {
             best_bytes = bytes;
-            best = smaller[i];
+            best = sizes[i];
         }
     }
-    return best == smaller[n - 1] ? SMZ_OK : vacuum_at(w, best, 0, &bytes);
+    return best == last ? SMZ_OK : vacuum_at(w, best, 0, &bytes);
 }
 
 static smz_err sync_path(smz_writer *w, const char *p, int dir)

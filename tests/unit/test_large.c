@@ -16,7 +16,7 @@
 #include "smz/writer.h"
 
 #define BIG ((size_t)66 << 20)
-#define PAGE 4096
+#define PAGE SMZ_PAGE_SIZE_V3 /* the archive's page size (version 3's writer) */
 
 static unsigned char byte_at(uint64_t off)
 {
