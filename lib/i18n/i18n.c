@@ -207,19 +207,12 @@ int smz_ui_lang_from_env(unsigned available)
 }
 
 #ifndef __EMSCRIPTEN__
-unsigned smz_i18n_bind(const char *localedir)
+/* Binds language I's domain to LOCALEDIR, whose catalogue is at MO: 1 when
+ * it can be used. */
+static int bind_domain(int i, const char *localedir, const char *mo)
 {
-    unsigned have = 1u;
-    for (int i = 1; i < SMZ_UI_LANGS; i++) {
-        smz_strbuf path;
-        smz_strbuf_init(&path, 4096);
-        smz_strbuf_addf(&path, "%s/C/LC_MESSAGES/%s.mo", localedir, domains[i]);
-        if (!smz_strbuf_err(&path) && access(smz_strbuf_str(&path), R_OK) == 0 &&
-            bindtextdomain(domains[i], localedir) && bind_textdomain_codeset(domains[i], "UTF-8"))
-            have |= 1u << i;
-        smz_strbuf_free(&path);
-    }
-    return have;
+    return access(mo, R_OK) == 0 && bindtextdomain(domains[i], localedir) &&
+           bind_textdomain_codeset(domains[i], "UTF-8");
 }
 
 const char *smz_tr(int lang, const char *msgid)
@@ -299,18 +292,11 @@ static int mo_load(int i, const char *path)
     return 0;
 }
 
-unsigned smz_i18n_bind(const char *localedir)
+/* Loads language I's catalogue from MO: 1 when it can be used. */
+static int bind_domain(int i, const char *localedir, const char *mo)
 {
-    unsigned have = 1u;
-    for (int i = 1; i < SMZ_UI_LANGS; i++) {
-        smz_strbuf path;
-        smz_strbuf_init(&path, 4096);
-        smz_strbuf_addf(&path, "%s/C/LC_MESSAGES/%s.mo", localedir, domains[i]);
-        if (!smz_strbuf_err(&path) && mo_load(i, smz_strbuf_str(&path)) == 0)
-            have |= 1u << i;
-        smz_strbuf_free(&path);
-    }
-    return have;
+    (void)localedir;
+    return mo_load(i, mo) == 0;
 }
 
 const char *smz_tr(int lang, const char *msgid)
@@ -342,6 +328,20 @@ const char *smz_ntr(int lang, const char *one, const char *many, unsigned long n
     return t;
 }
 #endif
+
+unsigned smz_i18n_bind(const char *localedir)
+{
+    unsigned have = 1u;
+    for (int i = 1; i < SMZ_UI_LANGS; i++) {
+        smz_strbuf path;
+        smz_strbuf_init(&path, 4096);
+        smz_strbuf_addf(&path, "%s/C/LC_MESSAGES/%s.mo", localedir, domains[i]);
+        if (!smz_strbuf_err(&path) && bind_domain(i, localedir, smz_strbuf_str(&path)))
+            have |= 1u << i;
+        smz_strbuf_free(&path);
+    }
+    return have;
+}
 
 /* ---- text, numbers and dates in a page ---- */
 

@@ -65,14 +65,13 @@ struct smz_zimw {
 namespace
 {
 
-/* One item whose bytes are in memory (zim::writer::StringItem copies them
- * as well, but its constructor is private to create()). */
-class MemItem : public zim::writer::Item
+/* What every entry of ours tells libzim; the two kinds below differ in
+ * where their bytes come from. */
+class SmzItem : public zim::writer::Item
 {
   public:
-    MemItem(std::string path, std::string title, std::string mime, bool front, std::string data)
-        : path_(std::move(path)), title_(std::move(title)), mime_(std::move(mime)), front_(front),
-          data_(std::make_shared<std::string>(std::move(data)))
+    SmzItem(std::string path, std::string title, std::string mime, bool front)
+        : path_(std::move(path)), title_(std::move(title)), mime_(std::move(mime)), front_(front)
     {
     }
     std::string getPath() const override
@@ -86,6 +85,26 @@ class MemItem : public zim::writer::Item
     std::string getMimeType() const override
     {
         return mime_;
+    }
+    zim::writer::Hints getHints() const override
+    {
+        return {{zim::writer::FRONT_ARTICLE, front_ ? 1 : 0}};
+    }
+
+  private:
+    std::string path_, title_, mime_;
+    bool front_;
+};
+
+/* One item whose bytes are in memory (zim::writer::StringItem copies them
+ * as well, but its constructor is private to create()). */
+class MemItem : public SmzItem
+{
+  public:
+    MemItem(std::string path, std::string title, std::string mime, bool front, std::string data)
+        : SmzItem(std::move(path), std::move(title), std::move(mime), front),
+          data_(std::make_shared<std::string>(std::move(data)))
+    {
     }
     std::unique_ptr<zim::writer::ContentProvider> getContentProvider() const override
     {
@@ -94,49 +113,25 @@ class MemItem : public zim::writer::Item
         return std::unique_ptr<zim::writer::ContentProvider>(
             new zim::writer::SharedStringProvider(data_));
     }
-    zim::writer::Hints getHints() const override
-    {
-        return {{zim::writer::FRONT_ARTICLE, front_ ? 1 : 0}};
-    }
 
   private:
-    std::string path_, title_, mime_;
-    bool front_;
     std::shared_ptr<const std::string> data_;
 };
 
-class DiskItem : public zim::writer::Item
+/* One item whose bytes wait in a file (an entry too large to hold). */
+class DiskItem : public SmzItem
 {
   public:
     DiskItem(std::string path, std::string title, std::string mime, bool front, std::string file)
-        : path_(std::move(path)), title_(std::move(title)), mime_(std::move(mime)), front_(front),
-          file_(std::move(file))
+        : SmzItem(std::move(path), std::move(title), std::move(mime), front), file_(std::move(file))
     {
-    }
-    std::string getPath() const override
-    {
-        return path_;
-    }
-    std::string getTitle() const override
-    {
-        return title_;
-    }
-    std::string getMimeType() const override
-    {
-        return mime_;
     }
     std::unique_ptr<zim::writer::ContentProvider> getContentProvider() const override
     {
         return std::unique_ptr<zim::writer::ContentProvider>(new zim::writer::FileProvider(file_));
     }
-    zim::writer::Hints getHints() const override
-    {
-        return {{zim::writer::FRONT_ARTICLE, front_ ? 1 : 0}};
-    }
 
   private:
-    std::string path_, title_, mime_;
-    bool front_;
     std::string file_;
 };
 
