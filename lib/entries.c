@@ -27,6 +27,8 @@
 
 enum { F_MIME = 1, F_CLUSTER = 2, F_OFFSET = 4, F_SIZE = 8, F_REDIRECT = 16, F_ALL = 31 };
 enum { N_INTS = 4 }; /* mime, cluster, offset, size: the columns 2..5 */
+/* The parts of a block, in their order in its bytes (after the count). */
+enum { S_PATHS, S_TITLES, S_FLAGS, S_INTS, S_REDIRECTS = S_INTS + N_INTS, N_SECTIONS };
 #define MAX_WRITE_ENTRIES 4096
 #define MAX_WRITE_PATHS ((size_t)1 << 20)
 
@@ -90,18 +92,15 @@ static const unsigned char *get_bytes(reader *rd, uint64_t len)
 /* ---- writing ---- */
 
 typedef struct builder {
-    smz_strbuf col[6]; /* paths, titles, flags, ints (one for all four), redirects */
-    smz_strbuf ints[N_INTS];
+    smz_strbuf sec[N_SECTIONS]; /* S_PATHS ... S_REDIRECTS */
     smz_strbuf raw, prev, first;
     size_t n, path_bytes;
 } builder;
 
 static void builder_reset(builder *bd)
 {
-    for (int i = 0; i < 6; i++)
-        smz_strbuf_reset(&bd->col[i]);
-    for (int i = 0; i < N_INTS; i++)
-        smz_strbuf_reset(&bd->ints[i]);
+    for (int i = 0; i < N_SECTIONS; i++)
+        smz_strbuf_reset(&bd->sec[i]);
     smz_strbuf_reset(&bd->prev);
     bd->n = bd->path_bytes = 0;
 }
@@ -109,10 +108,8 @@ static void builder_reset(builder *bd)
 static size_t builder_bytes(const builder *bd)
 {
     size_t t = 0;
-    for (int i = 0; i < 6; i++)
-        t += smz_strbuf_len(&bd->col[i]);
-    for (int i = 0; i < N_INTS; i++)
-        t += smz_strbuf_len(&bd->ints[i]);
+    for (int i = 0; i < N_SECTIONS; i++)
+        t += smz_strbuf_len(&bd->sec[i]);
     return t;
 }
 
@@ -128,29 +125,29 @@ static void builder_add(builder *bd, sqlite3_stmt *s)
     }
     while (bd->n && shared < plen && shared < prev_len && path[shared] == prev[shared])
         shared++;
-    put_varint(&bd->col[0], shared);
-    put_varint(&bd->col[0], plen - shared);
-    smz_strbuf_add(&bd->col[0], path + shared, plen - shared);
+    put_varint(&bd->sec[S_PATHS], shared);
+    put_varint(&bd->sec[S_PATHS], plen - shared);
+    smz_strbuf_add(&bd->sec[S_PATHS], path + shared, plen - shared);
     smz_strbuf_reset(&bd->prev);
     smz_strbuf_add(&bd->prev, path, plen);
     const void *title = sqlite3_column_text(s, 1);
     size_t tlen = (size_t)sqlite3_column_bytes(s, 1);
-    put_varint(&bd->col[1], tlen);
-    smz_strbuf_add(&bd->col[1], title, tlen);
+    put_varint(&bd->sec[S_TITLES], tlen);
+    smz_strbuf_add(&bd->sec[S_TITLES], title, tlen);
     unsigned char flags = 0;
     for (int i = 0; i < N_INTS; i++) {
         if (sqlite3_column_type(s, 2 + i) == SQLITE_NULL)
             continue;
         flags |= (unsigned char)(1 << i);
-        put_varint(&bd->ints[i], (uint64_t)sqlite3_column_int64(s, 2 + i));
+        put_varint(&bd->sec[S_INTS + i], (uint64_t)sqlite3_column_int64(s, 2 + i));
     }
     if (sqlite3_column_type(s, 6) != SQLITE_NULL) {
         flags |= F_REDIRECT;
         size_t rlen = (size_t)sqlite3_column_bytes(s, 6);
-        put_varint(&bd->col[4], rlen);
-        smz_strbuf_add(&bd->col[4], sqlite3_column_text(s, 6), rlen);
+        put_varint(&bd->sec[S_REDIRECTS], rlen);
+        smz_strbuf_add(&bd->sec[S_REDIRECTS], sqlite3_column_text(s, 6), rlen);
     }
-    smz_strbuf_add(&bd->col[2], &flags, 1);
+    smz_strbuf_add(&bd->sec[S_FLAGS], &flags, 1);
     bd->n++;
     bd->path_bytes += plen;
 }
@@ -162,15 +159,14 @@ static smz_err builder_flush(builder *bd, sqlite3 *db, sqlite3_stmt *ins, ZSTD_C
     smz_strbuf *raw = &bd->raw;
     smz_strbuf_reset(raw);
     put_varint(raw, bd->n);
-    smz_strbuf *order[] = {&bd->col[0],  &bd->col[1],  &bd->col[2],  &bd->ints[0],
-                           &bd->ints[1], &bd->ints[2], &bd->ints[3], &bd->col[4]};
-    for (size_t i = 0; i < sizeof order / sizeof order[0]; i++)
-        smz_strbuf_add(raw, smz_strbuf_str(order[i]), smz_strbuf_len(order[i]));
-    smz_err rc = smz_strbuf_err(raw);
-    for (int i = 0; i < 6 && rc == SMZ_OK; i++)
-        rc = smz_strbuf_err(&bd->col[i]);
-    for (int i = 0; i < N_INTS && rc == SMZ_OK; i++)
-        rc = smz_strbuf_err(&bd->ints[i]);
+    smz_err rc = SMZ_OK;
+    for (int i = 0; i < N_SECTIONS; i++) {
+        if (rc == SMZ_OK)
+            rc = smz_strbuf_err(&bd->sec[i]);
+        smz_strbuf_add(raw, smz_strbuf_str(&bd->sec[i]), smz_strbuf_len(&bd->sec[i]));
+    }
+    if (rc == SMZ_OK)
+        rc = smz_strbuf_err(raw);
     if (rc == SMZ_OK)
         rc = smz_strbuf_err(&bd->first);
     if (rc != SMZ_OK)
@@ -207,10 +203,8 @@ smz_err smz__entries_pack(sqlite3 *db, int level, char *err, size_t errlen)
     smz_err rc = SMZ_OK;
     int64_t id = 0;
     int src;
-    for (int i = 0; i < 6; i++)
-        smz_strbuf_init(&bd.col[i], SMZ_ENTRY_BLOCK_MAX);
-    for (int i = 0; i < N_INTS; i++)
-        smz_strbuf_init(&bd.ints[i], SMZ_ENTRY_BLOCK_MAX);
+    for (int i = 0; i < N_SECTIONS; i++)
+        smz_strbuf_init(&bd.sec[i], SMZ_ENTRY_BLOCK_MAX);
     smz_strbuf_init(&bd.raw, SMZ_ENTRY_BLOCK_MAX);
     smz_strbuf_init(&bd.prev, SMZ_ENTRY_BLOCK_MAX);
     smz_strbuf_init(&bd.first, SMZ_ENTRY_BLOCK_MAX);
@@ -258,10 +252,8 @@ out:
     sqlite3_finalize(sel);
     sqlite3_finalize(ins);
     ZSTD_freeCCtx(cctx);
-    for (int i = 0; i < 6; i++)
-        smz_strbuf_free(&bd.col[i]);
-    for (int i = 0; i < N_INTS; i++)
-        smz_strbuf_free(&bd.ints[i]);
+    for (int i = 0; i < N_SECTIONS; i++)
+        smz_strbuf_free(&bd.sec[i]);
     smz_strbuf_free(&bd.raw);
     smz_strbuf_free(&bd.prev);
     smz_strbuf_free(&bd.first);
@@ -783,15 +775,17 @@ static int e_filter(sqlite3_vtab_cursor *vc, int idx, const char *idxstr, int ar
         return SQLITE_OK;
     /* The last block whose first path is at most LO (block 1 when none):
      * a kept block whose paths span LO is it, without a search. */
-    int64_t blk = 1;
-    for (int k = 0; lo && k < KEPT_BLOCKS && c->kept[k] && blk == 1; k++) {
+    int64_t blk = 0;
+    for (int k = 0; lo && k < KEPT_BLOCKS && c->kept[k] && !blk; k++) {
         const block *b = c->kept[k];
         const ent *f = &b->e[0], *l = &b->e[b->n - 1];
         if (bytes_cmp(b->paths + f->path, f->plen, lo, (size_t)lo_len) <= 0 &&
             bytes_cmp(b->paths + l->path, l->plen, lo, (size_t)lo_len) >= 0)
             blk = b->id;
     }
-    if (lo && blk == 1) {
+    if (!lo)
+        blk = 1;
+    if (!blk) {
         int64_t a = 1, b = c->nblocks; /* invariant: the answer is in [a, b] */
         while (a < b) {
             int64_t m = a + (b - a + 1) / 2;

@@ -23,7 +23,7 @@ static void ignore(void *ctx, const char *msg)
     (void)msg;
 }
 
-static void put_block(sqlite3 *db, sqlite3_stmt *ins, int64_t id, const char *first, int first_len,
+static void put_block(sqlite3_stmt *ins, int64_t id, const char *first, int first_len,
                       const uint8_t *raw, size_t len)
 {
     size_t cap = ZSTD_compressBound(len);
@@ -39,7 +39,6 @@ static void put_block(sqlite3 *db, sqlite3_stmt *ins, int64_t id, const char *fi
         sqlite3_reset(ins);
     }
     free(z);
-    (void)db;
 }
 
 static void run(sqlite3 *db, const char *sql, const char *arg, int arg_len)
@@ -79,10 +78,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         first_len = 1;
     }
     if (shape & 1 && size > 2) {
-        put_block(db, ins, 1, first, first_len, data, size / 2);
-        put_block(db, ins, 2, "n", 1, data + size / 2, size - size / 2);
+        put_block(ins, 1, first, first_len, data, size / 2);
+        put_block(ins, 2, "n", 1, data + size / 2, size - size / 2);
     } else {
-        put_block(db, ins, shape & 4 ? 3 : 1, first, first_len, data, size);
+        put_block(ins, shape & 4 ? 3 : 1, first, first_len, data, size);
     }
     run(db, "SELECT count(*), total(size), max(length(path)) FROM entries", NULL, 0);
     run(db, "SELECT path FROM entries ORDER BY path", NULL, 0);
