@@ -5,6 +5,7 @@
  * article pages and "bod" on the server; "ks" ran right to left on one and
  * not the other): a language added here is known everywhere at once. */
 #include <string.h>
+#include "text/ascii.h"
 #include "text/lang.h"
 
 /* ISO 639-3, 639-2/B (or a retired tag), BCP 47 primary subtag, usual
@@ -248,4 +249,35 @@ const char *smz__lang_name(const char *s)
 {
     const smz_lang *l = smz__lang_find(s, strcspn(s, "-"));
     return l ? l->name : NULL;
+}
+
+smz_err smz__lang_list_iso3(const char *v, smz_strbuf *b)
+{
+    for (const char *p = v; *p;) {
+        size_t l = strcspn(p, ",");
+        size_t prim = strcspn(p, ",-_");
+        const char *iso3 = NULL;
+        char kept[4];
+        while (prim && p[0] == ' ') {
+            p++, l--, prim--;
+        }
+        const smz_lang *lg = prim ? smz__lang_find(p, prim) : NULL;
+        if (lg) {
+            iso3 = lg->iso3;
+        } else if (prim == 3) {
+            for (int i = 0; i < 3; i++)
+                kept[i] = (char)smz_ascii_lower((unsigned char)p[i]);
+            kept[3] = 0;
+            iso3 = kept;
+        }
+        if (iso3 && !strstr(smz_strbuf_str(b), iso3)) {
+            if (smz_strbuf_len(b))
+                smz_strbuf_adds(b, ",");
+            smz_strbuf_adds(b, iso3);
+        }
+        p += l;
+        if (*p == ',')
+            p++;
+    }
+    return smz_strbuf_err(b);
 }

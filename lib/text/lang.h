@@ -5,7 +5,8 @@
  * ISO 639-3 codes (and their ISO 639-2/B aliases: "tib", "chi", "per") to
  * the BCP 47 primary subtag a browser knows best (the ISO 639-1 code when
  * there is one: "bod" is "bo"), the language's usual script (ISO 15924) and
- * so its direction.  No allocation, no state: safe from any thread. */
+ * so its direction.  No state, and no allocation but into a caller's
+ * smz_strbuf: safe from any thread. */
 #ifndef SMZ_TEXT_LANG_H
 #define SMZ_TEXT_LANG_H
 
@@ -47,6 +48,13 @@ int smz__lang_html(const char *s, size_t n, char *out, size_t outlen);
 
 /* 1 when the script subtag SC[0..N) ("Arab", any case) runs right to left. */
 int smz__lang_script_rtl(const char *sc, size_t n);
+
+/* Appends to B the ISO 639-3 codes of the comma-separated Language value
+ * V ("en-US, zho-Hant" gives "eng,zho"), comma-separated, each once, no
+ * subtags: the form ZIM files want.  A code the table does not know is kept
+ * when it has three letters (it may be a 639-3 code the table lacks) and
+ * dropped otherwise.  Returns B's error (smz_strbuf's sticky one). */
+smz_err smz__lang_list_iso3(const char *v, smz_strbuf *b);
 
 /* The English name of the language of tag S ("bo-Tibt" gives "Tibetan"),
  * or NULL when the table does not know it.  Static. */

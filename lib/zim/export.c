@@ -54,40 +54,6 @@ static int generated(const char *gen, const char *path)
     return 0;
 }
 
-/* Language as ZIM wants it: ISO 639-3 codes, comma-separated, no subtags.
- * A code the table does not know is kept when it has three letters (it may
- * be a 639-3 code the table lacks) and dropped otherwise. */
-static smz_err zim_language(const char *v, smz_strbuf *b)
-{
-    for (const char *p = v; *p;) {
-        size_t l = strcspn(p, ",");
-        size_t prim = strcspn(p, ",-_");
-        const char *iso3 = NULL;
-        char kept[4];
-        while (prim && p[0] == ' ') {
-            p++, l--, prim--;
-        }
-        const smz_lang *lg = prim ? smz__lang_find(p, prim) : NULL;
-        if (lg) {
-            iso3 = lg->iso3;
-        } else if (prim == 3) {
-            for (int i = 0; i < 3; i++)
-                kept[i] = (char)((p[i] >= 'A' && p[i] <= 'Z') ? p[i] + 32 : p[i]);
-            kept[3] = 0;
-            iso3 = kept;
-        }
-        if (iso3 && !strstr(smz_strbuf_str(b), iso3)) {
-            if (smz_strbuf_len(b))
-                smz_strbuf_adds(b, ",");
-            smz_strbuf_adds(b, iso3);
-        }
-        p += l;
-        if (*p == ',')
-            p++;
-    }
-    return smz_strbuf_err(b);
-}
-
 static int hexval(char c)
 {
     return c >= '0' && c <= '9'   ? c - '0'
@@ -234,7 +200,7 @@ static smz_err put_meta(exporter *x, const smz_zim_opts *o, smz_zim_stats *st)
     /* Language, in ISO 639-3. */
     rc = smz_reader_meta(x->r, "Language", &v, &vl);
     if (rc == SMZ_OK) {
-        if ((rc = zim_language(v, &b)) != SMZ_OK)
+        if ((rc = smz__lang_list_iso3(v, &b)) != SMZ_OK)
             goto out;
         if (smz_strbuf_len(&b) && (rc = smz__zimw_meta(x->w, "Language", smz_strbuf_str(&b),
                                                        smz_strbuf_len(&b), NULL)) != SMZ_OK) {
@@ -309,7 +275,7 @@ static smz_err index_lang(smz_reader *r, char out[4])
     smz_strbuf_init(&b, 1 << 16);
     memcpy(out, "eng", 4);
     smz_err rc = smz_reader_meta(r, "Language", &v, NULL);
-    if (rc == SMZ_OK && (rc = zim_language(v, &b)) == SMZ_OK && smz_strbuf_len(&b) >= 3)
+    if (rc == SMZ_OK && (rc = smz__lang_list_iso3(v, &b)) == SMZ_OK && smz_strbuf_len(&b) >= 3)
         memcpy(out, smz_strbuf_str(&b), 3);
     free(v);
     smz_strbuf_free(&b);

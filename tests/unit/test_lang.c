@@ -117,6 +117,14 @@ int main(void)
     CHECK(smz__lang_find("engx", 3) && !smz__lang_find("e", 1) && !smz__lang_find("", 0),
           "lookups read only the span they are given");
 
+    /* ZIM's Language: ISO 639-3 codes, each once, no subtags. */
+    smz_strbuf zb;
+    smz_strbuf_init(&zb, 256);
+    CHECK(smz__lang_list_iso3("en-US, zho-Hant,EN,ug,Xyz,q", &zb) == SMZ_OK &&
+              !strcmp(smz_strbuf_str(&zb), "eng,zho,uig,xyz"),
+          "a Language list as ISO 639-3 codes for a ZIM (%s)", smz_strbuf_str(&zb));
+    smz_strbuf_free(&zb);
+
     /* Ill-formed tags: no lang="" at all. */
     static const char *bad[] = {"",
                                 "e-",
