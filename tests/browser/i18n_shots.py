@@ -19,7 +19,7 @@ import sys
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from cdp import Browser  # noqa: E402
-from tap import ok, run  # noqa: E402
+from tap import code_order, ok, run  # noqa: E402
 
 # Where the bar's parts are, and whether anything overflows sideways.
 MEASURE = """(function () {
@@ -43,20 +43,6 @@ WORDS = {
 }
 ARCHIVE = {"zh-Hans": "zh", "ug": "ug", "fa": "fa", "ru": "ru"}
 RTL = {"ug", "fa"}
-
-# Each <code> (commands, options) read left to right: its first character
-# drawn left of its last, inside a right-to-left paragraph too.
-CODE_ORDER = """(function () {
-  var bad = [];
-  document.querySelectorAll('main code').forEach(function (c) {
-    var t = c.firstChild, r = document.createRange();
-    if (!t || t.length < 2) return;
-    r.setStart(t, 0); r.setEnd(t, 1); var a = r.getBoundingClientRect().left;
-    r.setStart(t, t.length - 1); r.setEnd(t, t.length); var z = r.getBoundingClientRect().left;
-    if (a > z) bad.push(c.textContent);
-  });
-  return bad;
-})()"""
 
 
 def main():
@@ -113,7 +99,7 @@ def main():
         ok("Библиотека" in nj.eval("document.getElementById('smz-bar').innerText"),
            "... with the bar in Russian")
         p.goto(base + "opds?lang=fa")
-        bad = p.eval(CODE_ORDER)
+        bad = p.eval(code_order("main code"))
         ok(bad == [], "fa OPDS page: commands and options read left to right (%s)" % bad)
         p.screenshot(os.path.join(out, "i18n-fa-opds.png"))
 

@@ -16,7 +16,7 @@ sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from cdp import Browser  # noqa: E402
 from reader_lib import frame_wait, pick, state, wait_shown  # noqa: E402
-from tap import ok, run  # noqa: E402
+from tap import code_order, ok, run  # noqa: E402
 
 # navigator.languages, then what the page and the library must say.
 CASES = [
@@ -25,20 +25,6 @@ CASES = [
     ("fa-IR,fa,en", "fa", "rtl", "خوانندهٔ Samizdat", "کتابخانه", "fa"),
     ("de-DE,ja", "en", "ltr", "Samizdat reader", "Library", "en"),
 ]
-
-# Each <code> of the start screen read left to right: its first character
-# drawn left of its last, in a right-to-left page too.
-CODE_ORDER = """(function () {
-  var bad = [];
-  document.querySelectorAll('.smz-start code').forEach(function (c) {
-    var t = c.firstChild, r = document.createRange();
-    if (!t || t.length < 2 || !c.getClientRects().length) return;
-    r.setStart(t, 0); r.setEnd(t, 1); var a = r.getBoundingClientRect().left;
-    r.setStart(t, t.length - 1); r.setEnd(t, t.length); var z = r.getBoundingClientRect().left;
-    if (a > z) bad.push(c.textContent);
-  });
-  return bad;
-})()"""
 
 
 def main():
@@ -59,7 +45,7 @@ def main():
                "... its heading from the catalogue (%s)" % title)
             ok(p.eval("document.querySelector('.smz-lead code') !== null"),
                "... its markup (<code>) kept around the translation")
-            bad = p.eval(CODE_ORDER)
+            bad = p.eval(code_order(".smz-start code"))
             ok(bad == [], "... file names and commands read left to right (%s)" % bad)
             over = p.eval("document.documentElement.scrollWidth - document.documentElement.clientWidth")
             ok(over <= 0, "... nothing runs off the page sideways (%s px)" % over)

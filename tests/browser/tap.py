@@ -1,7 +1,9 @@
-"""What the browser tests (flow.py, origin.py) share: the "ok - ..." /
+"""What the browser tests (flow.py, origin.py, the i18n ones) share: the "ok - ..." /
 "not ok - ..." lines tests/run.sh reads, a click or key that loads a new
-page, a search from the top bar, and the wrapper that turns the count of
-failures, or a browser that stopped answering, into the exit status."""
+page, a search from the top bar, a check that <code> reads left to right,
+and the wrapper that turns the count of failures, or a browser that stopped
+answering, into the exit status."""
+import json
 import sys
 import urllib.parse
 
@@ -20,6 +22,23 @@ def ok(cond, what):
 
 def skip(what, why):
     print("ok - %s # SKIP %s" % (what, why), flush=True)
+
+
+def code_order(selector):
+    """A script that lists the shown elements of SELECTOR (<code>: commands,
+    options, file names) whose text is not drawn left to right (first
+    character left of its last), in a right-to-left page too."""
+    return """(function () {
+  var bad = [];
+  document.querySelectorAll(%s).forEach(function (c) {
+    var t = c.firstChild, r = document.createRange();
+    if (!t || t.length < 2 || !c.getClientRects().length) return;
+    r.setStart(t, 0); r.setEnd(t, 1); var a = r.getBoundingClientRect().left;
+    r.setStart(t, t.length - 1); r.setEnd(t, t.length); var z = r.getBoundingClientRect().left;
+    if (a > z) bad.push(c.textContent);
+  });
+  return bad;
+})()""" % json.dumps(selector)
 
 
 def click_load(page, selector):

@@ -13,6 +13,7 @@
 #include <unistd.h>
 #include "smz/pack.h"
 #include "smz/writer.h"
+#include "../unit/testutil.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -24,18 +25,11 @@ static void quiet(void *ctx, const char *message)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    const char *tmp = getenv("TMPDIR");
     char in[4096], out[4096];
     smz_writer *w = NULL;
     if (size > (1u << 20))
         return 0;
-    snprintf(in, sizeof in, "%s/fuzz-input-%ld.src", tmp && *tmp ? tmp : "/tmp", (long)getpid());
-    snprintf(out, sizeof out, "%s/fuzz-input-%ld.smz", tmp && *tmp ? tmp : "/tmp", (long)getpid());
-    FILE *f = fopen(in, "wb");
-    if (!f)
-        return 0;
-    int wrote = fwrite(data, 1, size, f) == size;
-    if (fclose(f) != 0 || !wrote)
+    if (!testutil_fuzz_files("input", "src", data, size, in, out, sizeof in))
         goto out;
     smz_writer_opts wo = {.threads = 1, .level = 1, .max_bytes = 16u << 20, .warn = quiet};
     if (smz_writer_new(out, &wo, &w) != SMZ_OK)

@@ -16,6 +16,7 @@
 #include <unistd.h>
 #include "smz/pack.h"
 #include "smz/writer.h"
+#include "../unit/testutil.h"
 #include "zim/zim_read.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -57,19 +58,12 @@ static void quiet(void *ctx, const char *message)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    const char *tmp = getenv("TMPDIR");
     char in[4096], out[4096];
     smz_writer *w = NULL;
     smz_pack_meta *m = NULL;
     if (size > (1u << 20))
         return 0;
-    snprintf(in, sizeof in, "%s/fuzz-zim-%ld.zim", tmp && *tmp ? tmp : "/tmp", (long)getpid());
-    snprintf(out, sizeof out, "%s/fuzz-zim-%ld.smz", tmp && *tmp ? tmp : "/tmp", (long)getpid());
-    FILE *f = fopen(in, "wb");
-    if (!f)
-        return 0;
-    int wrote = fwrite(data, 1, size, f) == size;
-    if (fclose(f) != 0 || !wrote)
+    if (!testutil_fuzz_files("zim", "zim", data, size, in, out, sizeof in))
         goto out;
     smz_pack_opts po = {.articles = 0, .max_entry = 1u << 20, .max_output = 16u << 20, .warn = quiet};
     if (smz_pack_meta_new(&m) != SMZ_OK)

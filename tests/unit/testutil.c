@@ -1,8 +1,10 @@
 /* Helpers shared by the C unit tests and the fuzz replays (testutil.h):
  * linked into every build/tests/test_* and into the fuzz targets. */
 #include "testutil.h"
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "text/entry_text.h"
 
 smz_err testutil_add_page(smz_writer *w, const char *path, const char *title, const char *html, size_t n,
@@ -46,4 +48,18 @@ uint32_t testutil_rnd(uint64_t *state)
     *state ^= *state >> 7;
     *state ^= *state << 17;
     return (uint32_t)(*state >> 11);
+}
+
+int testutil_fuzz_files(const char *tag, const char *ext, const uint8_t *data, size_t size, char *in,
+                        char *out, size_t len)
+{
+    const char *tmp = getenv("TMPDIR");
+    const char *dir = tmp && *tmp ? tmp : "/tmp";
+    snprintf(in, len, "%s/fuzz-%s-%ld.%s", dir, tag, (long)getpid(), ext);
+    snprintf(out, len, "%s/fuzz-%s-%ld.smz", dir, tag, (long)getpid());
+    FILE *f = fopen(in, "wb");
+    if (!f)
+        return 0;
+    int wrote = fwrite(data, 1, size, f) == size;
+    return fclose(f) == 0 && wrote;
 }

@@ -21,6 +21,13 @@ smz_err testutil_add_html(smz_writer *w, const char *path, const char *title, co
  * NULL) and finishes W.  Returns the first failure, RC when it was one. */
 smz_err testutil_finish(smz_writer *w, smz_err rc, const char *main_page, const char *title);
 
+/* For a fuzz target that needs its input as a file: writes DATA (SIZE
+ * bytes) to $TMPDIR/fuzz-TAG-PID.EXT (/tmp without TMPDIR) and names the
+ * archive beside it, fuzz-TAG-PID.smz: IN and OUT (LEN bytes each).  1 when
+ * the file was written; the caller unlinks both either way. */
+int testutil_fuzz_files(const char *tag, const char *ext, const uint8_t *data, size_t size, char *in,
+                        char *out, size_t len);
+
 /* One xorshift64 step of *STATE: the tests' random inputs, the same on
  * every run for a given seed. */
 uint32_t testutil_rnd(uint64_t *state);
