@@ -4,17 +4,25 @@
  * decoded once, in the memory of its window). */
 #include <stdlib.h>
 #include <string.h>
+#include "../common/i18n.h"
 #include "cli.h"
+
+/* TRANSLATORS: the first line of a command's --help and of its usage error: keep smz, the command,
+   the options and the brackets; "usage:" and the upper-case words may be translated. */
+static const char usage[] = SMZ_N_("usage: smz cat ARCHIVE PATH\n");
 
 int cmd_cat(int argc, char **argv)
 {
     if (argc >= 2 && cli_is_help(argv[1])) {
-        printf("usage: smz cat ARCHIVE PATH\nWrites the entry's bytes to standard output, "
-               "following redirects (an empty PATH means the main page).\n");
+        fputs(_(usage), stdout);
+        /* TRANSLATORS: smz cat --help, after its usage line. */
+        fputs(_("Writes the entry's bytes to standard output, following redirects (an empty PATH "
+                "means the main page).\n"),
+              stdout);
         return 0;
     }
     if (argc != 3) {
-        fprintf(stderr, "usage: smz cat ARCHIVE PATH\n");
+        fputs(_(usage), stderr);
         return 2;
     }
     smz_reader *r = cli_open(argv[1], NULL);

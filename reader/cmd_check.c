@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <sodium.h>
 #include "smz/split.h"
+#include "../common/i18n.h"
 #include "cli_sig.h"
 
 typedef struct ctx {
@@ -15,13 +16,14 @@ typedef struct ctx {
     cli_json *j;
 } ctx;
 
-static const char usage_text[] =
+static const char usage_text[] = SMZ_N_(
+    /* TRANSLATORS: smz check --help: keep the options, the upper-case words and the file names; translate the rest. */
     "usage: smz check ARCHIVE [--key PUB]... [--keyring FILE]... [--signature FILE] [--json]\n"
     "Verifies every cluster's checksum, every entry, redirects, the main page and the\n"
     "content digest; with --key or --keyring also the signatures (see smz verify).\n"
     "A split archive's parts are first checked against NAME.parts when it is there;\n"
     "a part given alone (NAME.smz.002) is checked on its own when the others are absent.\n"
-    "Exit status 0 when all is well, 1 with a list of problems, 2 when it cannot be read.\n";
+    "Exit status 0 when all is well, 1 with a list of problems, 2 when it cannot be read.\n");
 
 static void on_problem(void *p, const char *path, const char *msg)
 {
@@ -230,7 +232,7 @@ int cmd_check(int argc, char **argv)
         const char *a = argv[i];
         int trust;
         if (cli_is_help(a)) {
-            fputs(usage_text, stdout);
+            fputs(_(usage_text), stdout);
             return 0;
         } else if (!strcmp(a, "--json")) {
             c.json = 1;
@@ -240,12 +242,12 @@ int cmd_check(int argc, char **argv)
         } else if (!path && (a[0] != '-' || !a[1])) {
             path = a;
         } else {
-            fprintf(stderr, "smz check: unexpected argument '%s'\n", a);
+            fprintf(stderr, _("smz %s: unexpected argument '%s'\n"), "check", cli_t(a));
             goto done;
         }
     }
     if (!path) {
-        fputs(usage_text, stderr);
+        fputs(_(usage_text), stderr);
         goto done;
     }
     parts_step ps;

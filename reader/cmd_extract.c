@@ -14,16 +14,19 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "../common/i18n.h"
 #include "cli.h"
 #include "smz/format.h"
 
-static const char help[] =
+static const char help[] = SMZ_N_(
+    /* TRANSLATORS: smz extract --help: keep the command lines (smz, the options, tar|tar.gz|...), the upper-case
+       words may be translated; translate the description. */
     "usage: smz extract ARCHIVE [PATH_OR_PREFIX...] -o DIR\n"
     "       smz extract ARCHIVE [PATH_OR_PREFIX...] --format tar|tar.gz|tar.zst|zip -o FILE|-\n"
     "       smz extract ARCHIVE --format zim -o FILE [--no-index]   (smz extract --format zim --help)\n"
     "Writes entries (all, or those under the given paths) to a folder, never outside it,\n"
     "or into an archive file (- for standard output).  Redirects become symlinks.\n"
-    "Files are dated by the archive's Date (at 12:00 UTC), else by the .smz file's time.\n";
+    "Files are dated by the archive's Date (at 12:00 UTC), else by the .smz file's time.\n");
 
 /* "../" for every folder above PATH, then TARGET: a link that works from
  * wherever PATH sits. */
@@ -270,7 +273,7 @@ int cmd_extract(int argc, char **argv)
         }
     for (int i = 1; i < argc; i++) {
         if (cli_is_help(argv[i])) {
-            fputs(help, stdout);
+            fputs(_(help), stdout);
             free(sel);
             return 0;
         } else if (!strcmp(argv[i], "-o") && i + 1 < argc) {
@@ -278,7 +281,8 @@ int cmd_extract(int argc, char **argv)
         } else if (!strcmp(argv[i], "--format") && i + 1 < argc) {
             fmt = argv[++i];
         } else if (argv[i][0] == '-' && argv[i][1]) {
-            fprintf(stderr, "smz extract: unknown option '%s'\n%s", argv[i], help);
+            fprintf(stderr, _("smz %s: unknown option '%s'\n"), "extract", cli_t(argv[i]));
+            fputs(_(help), stderr);
             free(sel);
             return 2;
         } else if (!path) {
@@ -291,7 +295,7 @@ int cmd_extract(int argc, char **argv)
     if (!setlocale(LC_CTYPE, "C.UTF-8"))
         setlocale(LC_CTYPE, "");
     if (!path || !out) {
-        fputs(help, stderr);
+        fputs(_(help), stderr);
         free(sel);
         return 2;
     }

@@ -2,7 +2,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include "smz/verify.h"
+#include "../common/i18n.h"
 #include "cli.h"
+
+/* TRANSLATORS: the first line of a command's --help and of its usage error: keep smz, the command,
+   the options and the brackets; "usage:" and the upper-case words may be translated. */
+static const char usage[] = SMZ_N_("usage: smz info ARCHIVE [--json]\n");
 
 static const char *const keys[] = {"Name",      "Title",     "Description", "Language", "Creator",
                                    "Publisher", "Date",      "Tags",        "Source",   "License",
@@ -14,20 +19,23 @@ int cmd_info(int argc, char **argv)
     const char *path = NULL;
     for (int i = 1; i < argc; i++) {
         if (cli_is_help(argv[i])) {
-            printf("usage: smz info ARCHIVE [--json]\nShows metadata, entry counts by MIME type, "
-                   "sizes, compression ratio and the content digest.\n");
+            fputs(_(usage), stdout);
+            /* TRANSLATORS: smz info --help, after its usage line. */
+            fputs(_("Shows metadata, entry counts by MIME type, sizes, compression ratio and the "
+                    "content digest.\n"),
+                  stdout);
             return 0;
         } else if (!strcmp(argv[i], "--json")) {
             json = 1;
         } else if (!path && argv[i][0] != '-') {
             path = argv[i];
         } else {
-            fprintf(stderr, "smz info: unexpected argument '%s'\n", argv[i]);
+            fprintf(stderr, _("smz %s: unexpected argument '%s'\n"), "info", cli_t(argv[i]));
             return 2;
         }
     }
     if (!path) {
-        fprintf(stderr, "usage: smz info ARCHIVE [--json]\n");
+        fputs(_(usage), stderr);
         return 2;
     }
     smz_reader *r = cli_open(path, NULL);

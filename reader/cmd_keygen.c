@@ -6,9 +6,12 @@
 #include <unistd.h>
 #include "smz/sign.h"
 #include "../common/password.h"
+#include "../common/i18n.h"
 #include "cli.h"
 
-static const char usage_text[] =
+static const char usage_text[] = SMZ_N_(
+    /* TRANSLATORS: smz keygen --help: keep the options, the upper-case words and the layout (the descriptions start
+       at column 24); translate the descriptions. */
     "usage: smz keygen [-p PUB] [-s SEC] [-W] [-f] [--password-file FILE] [-c COMMENT]\n"
     "Makes a minisign-compatible Ed25519 key pair for smz-pack --sign.\n"
     "  -p PUB               the public key file (default smz.pub)\n"
@@ -17,7 +20,7 @@ static const char usage_text[] =
     "  -f                   replace existing key files\n"
     "  --password-file FILE read the password from FILE's first line (else from\n"
     "                       SMZ_PASSWORD, else asked twice on the terminal)\n"
-    "  -c COMMENT           the public key's untrusted comment\n";
+    "  -c COMMENT           the public key's untrusted comment\n");
 
 int cmd_keygen(int argc, char **argv)
 {
@@ -31,7 +34,7 @@ int cmd_keygen(int argc, char **argv)
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (cli_is_help(a)) {
-            fputs(usage_text, stdout);
+            fputs(_(usage_text), stdout);
             return 0;
         } else if (!strcmp(a, "-W")) {
             nopw = 1;
@@ -53,7 +56,8 @@ int cmd_keygen(int argc, char **argv)
             else
                 pw_file = v;
         } else {
-            fprintf(stderr, "smz keygen: unexpected argument '%s'\n%s", a, usage_text);
+            fprintf(stderr, _("smz %s: unexpected argument '%s'\n"), "keygen", cli_t(a));
+            fputs(_(usage_text), stderr);
             return 2;
         }
     }

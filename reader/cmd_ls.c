@@ -1,6 +1,11 @@
 /* smz ls: one path per line, optionally with MIME type, size and title. */
 #include <string.h>
+#include "../common/i18n.h"
 #include "cli.h"
+
+/* TRANSLATORS: the first line of a command's --help and of its usage error: keep smz, the command,
+   the options and the brackets; "usage:" and the upper-case words may be translated. */
+static const char usage[] = SMZ_N_("usage: smz ls ARCHIVE [PREFIX] [--long]\n");
 
 int cmd_ls(int argc, char **argv)
 {
@@ -8,8 +13,11 @@ int cmd_ls(int argc, char **argv)
     const char *path = NULL, *prefix = NULL;
     for (int i = 1; i < argc; i++) {
         if (cli_is_help(argv[i])) {
-            printf("usage: smz ls ARCHIVE [PREFIX] [--long]\nLists entry paths in order; --long "
-                   "adds MIME type (or -> target for a redirect), size and title, tab-separated.\n");
+            fputs(_(usage), stdout);
+            /* TRANSLATORS: smz ls --help, after its usage line; keep --long and "-> target". */
+            fputs(_("Lists entry paths in order; --long adds MIME type (or -> target for a redirect), "
+                    "size and title, tab-separated.\n"),
+                  stdout);
             return 0;
         } else if (!strcmp(argv[i], "--long") || !strcmp(argv[i], "-l")) {
             lng = 1;
@@ -18,12 +26,12 @@ int cmd_ls(int argc, char **argv)
         } else if (!prefix) {
             prefix = argv[i];
         } else {
-            fprintf(stderr, "smz ls: unexpected argument '%s'\n", argv[i]);
+            fprintf(stderr, _("smz %s: unexpected argument '%s'\n"), "ls", cli_t(argv[i]));
             return 2;
         }
     }
     if (!path) {
-        fprintf(stderr, "usage: smz ls ARCHIVE [PREFIX] [--long]\n");
+        fputs(_(usage), stderr);
         return 2;
     }
     smz_reader *r = cli_open(path, NULL);

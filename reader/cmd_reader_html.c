@@ -3,10 +3,13 @@
 #include <stdio.h>
 #include <string.h>
 #include "../common/reader_html.h"
+#include "../common/i18n.h"
 #include "cli.h"
 
-static const char usage[] = "usage: smz reader-html -o FILE [--force]\n"
-                            "       smz reader-html --version\n";
+/* TRANSLATORS: the first line of a command's --help and of its usage error: keep smz, the command,
+   the options and the brackets; "usage:" and the upper-case words may be translated. */
+static const char usage[] = SMZ_N_("usage: smz reader-html -o FILE [--force]\n"
+                                   "       smz reader-html --version\n");
 
 int cmd_reader_html(int argc, char **argv)
 {
@@ -14,12 +17,15 @@ int cmd_reader_html(int argc, char **argv)
     int force = 0, version = 0;
     for (int i = 1; i < argc; i++) {
         if (cli_is_help(argv[i])) {
-            printf("%sWrites smz-reader.html, one file that reads .smz archives in any current web\n"
-                   "browser with nothing installed and no network: put it on the stick beside the\n"
-                   "archives, open it, pick the archives.  It reads only the files picked, sends\n"
-                   "nothing anywhere and keeps nothing.  An existing FILE is kept unless --force.\n"
-                   "--version prints the build's hash, as the page's About shows it.\n",
-                   usage);
+            fputs(_(usage), stdout);
+            /* TRANSLATORS: smz reader-html --help, after its usage line: keep the options, FILE and
+               the file name; translate the rest. */
+            fputs(_("Writes smz-reader.html, one file that reads .smz archives in any current web\n"
+                    "browser with nothing installed and no network: put it on the stick beside the\n"
+                    "archives, open it, pick the archives.  It reads only the files picked, sends\n"
+                    "nothing anywhere and keeps nothing.  An existing FILE is kept unless --force.\n"
+                    "--version prints the build's hash, as the page's About shows it.\n"),
+                  stdout);
             return 0;
         } else if ((!strcmp(argv[i], "-o") || !strcmp(argv[i], "--output")) && i + 1 < argc) {
             out = argv[++i];
@@ -28,7 +34,8 @@ int cmd_reader_html(int argc, char **argv)
         } else if (!strcmp(argv[i], "--version")) {
             version = 1;
         } else {
-            fprintf(stderr, "smz reader-html: unexpected argument '%s'\n%s", cli_t(argv[i]), usage);
+            fprintf(stderr, _("smz %s: unexpected argument '%s'\n"), "reader-html", cli_t(argv[i]));
+            fputs(_(usage), stderr);
             return 2;
         }
     }
@@ -39,7 +46,7 @@ int cmd_reader_html(int argc, char **argv)
         return 0;
     }
     if (!out || version) {
-        fprintf(stderr, "%s", usage);
+        fputs(_(usage), stderr);
         return 2;
     }
     char err[1200];

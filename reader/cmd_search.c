@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "../common/i18n.h"
 #include "cli.h"
 #include "smz/search.h"
 
@@ -111,9 +112,9 @@ static int run(int suggest, int argc, char **argv)
 {
     const char *cmd = suggest ? "suggest" : "search";
     const char *usage =
-        suggest
-            ? "usage: smz suggest ARCHIVE PREFIX [--limit N] [--json]\n"
-            : "usage: smz search ARCHIVE QUERY [--limit N] [--offset N] [--no-snippets] [--fuzzy] [--json]\n";
+        suggest ? _("usage: smz suggest ARCHIVE PREFIX [--limit N] [--json]\n")
+                : _("usage: smz search ARCHIVE QUERY [--limit N] [--offset N] [--no-snippets] [--fuzzy] "
+                    "[--json]\n");
     const char *path = NULL, *query = NULL;
     size_t limit = 10, offset = 0;
     int json = 0, no_snippets = 0, fuzzy = 0;
@@ -122,27 +123,33 @@ static int run(int suggest, int argc, char **argv)
             fputs(usage, stdout);
             fputs(
                 suggest
-                    ? "Titles holding the words of PREFIX anywhere, the last one as the start of a\n"
-                      "word (case- and accent-insensitive; for Chinese, Japanese and Korean, titles\n"
-                      "holding the characters typed), best first: the title that is PREFIX, titles\n"
-                      "that begin with it, titles whose first word matches, then the others.  On a\n"
-                      "terminal the matched words are in bold.\n"
-                      "--limit N (default 10, at most 100); --json prints {\"total\":N,\"results\":\n"
-                      "[{\"path\",\"title\",\"snippet\",\"score\",\"match\"}]}, \"match\" the matched\n"
-                      "stretches of the title as [start, length] in characters.\n"
-                    : "Full-text search, best first: path, title and a snippet with the matched words\n"
-                      "marked, then about how many pages match.  Words are ANDed; \"quoted phrase\",\n"
-                      "prefix*, -excluded; everything else is taken literally.\n"
-                      "--limit N (default 10, at most 100), --offset N (skip N hits);\n"
-                      "--no-snippets: paths and titles only (pages are then read only to check a\n"
-                      "phrase; the fastest way to list hits);\n"
-                      "--fuzzy: each word also finds its spelling variants (Uyghur: Uighur, Uygur),\n"
-                      "and a word no page holds is replaced by its likeliest correction; without it\n"
-                      "(--no-fuzzy, the default), a search that finds nothing says \"did you mean\"\n"
-                      "on standard error when the archive's words suggest a correction;\n"
-                      "--json prints {\"total\":N,\"results\":[{\"path\",\"title\",\"snippet\",\"score\"}],\n"
-                      "\"did_you_mean\":\"...\"|null,\"words\":[{\"word\",\"pages\",\"alternatives\"}]}\n"
-                      "(snippets as HTML).  Exit status: 0 hits, 1 none, 2 usage error or failure.\n",
+                    /* TRANSLATORS: smz suggest --help, after its usage line: keep the options, PREFIX
+                       and the JSON; translate the rest. */
+                    ? _("Titles holding the words of PREFIX anywhere, the last one as the start of a\n"
+                        "word (case- and accent-insensitive; for Chinese, Japanese and Korean, titles\n"
+                        "holding the characters typed), best first: the title that is PREFIX, titles\n"
+                        "that begin with it, titles whose first word matches, then the others.  On a\n"
+                        "terminal the matched words are in bold.\n"
+                        "--limit N (default 10, at most 100); --json prints {\"total\":N,\"results\":\n"
+                        "[{\"path\",\"title\",\"snippet\",\"score\",\"match\"}]}, \"match\" the matched\n"
+                        "stretches of the title as [start, length] in characters.\n")
+                    /* TRANSLATORS: smz search --help, after its usage line: keep the options, the
+                       JSON, the search syntax ("quoted phrase", prefix*, -excluded) and the
+                       examples Uyghur, Uighur, Uygur; "did you mean" is what smz prints in your
+                       language then; translate the rest. */
+                    : _("Full-text search, best first: path, title and a snippet with the matched words\n"
+                        "marked, then about how many pages match.  Words are ANDed; \"quoted phrase\",\n"
+                        "prefix*, -excluded; everything else is taken literally.\n"
+                        "--limit N (default 10, at most 100), --offset N (skip N hits);\n"
+                        "--no-snippets: paths and titles only (pages are then read only to check a\n"
+                        "phrase; the fastest way to list hits);\n"
+                        "--fuzzy: each word also finds its spelling variants (Uyghur: Uighur, Uygur),\n"
+                        "and a word no page holds is replaced by its likeliest correction; without it\n"
+                        "(--no-fuzzy, the default), a search that finds nothing says \"did you mean\"\n"
+                        "on standard error when the archive's words suggest a correction;\n"
+                        "--json prints {\"total\":N,\"results\":[{\"path\",\"title\",\"snippet\",\"score\"}],\n"
+                        "\"did_you_mean\":\"...\"|null,\"words\":[{\"word\",\"pages\",\"alternatives\"}]}\n"
+                        "(snippets as HTML).  Exit status: 0 hits, 1 none, 2 usage error or failure.\n"),
                 stdout);
             return 0;
         } else if (!strcmp(argv[i], "--json")) {
@@ -164,8 +171,8 @@ static int run(int suggest, int argc, char **argv)
         } else if (!query) {
             query = argv[i];
         } else {
-            fprintf(stderr, "smz %s: unexpected argument '%s' (quote a query of several words)\n", cmd,
-                    argv[i]);
+            fprintf(stderr, _("smz %s: unexpected argument '%s' (quote a query of several words)\n"),
+                    cmd, cli_t(argv[i]));
             return 2;
         }
     }

@@ -8,11 +8,16 @@
 #include "smz/sign.h"
 #include "smz/split.h"
 #include "../common/password.h"
+#include "../common/i18n.h"
 #include "cli.h"
 
-static const char split_usage[] =
-    "usage: smz split ARCHIVE --size SIZE [--sign KEY.sec [--password-file FILE]]\n";
-static const char join_usage[] = "usage: smz join PART_OR_STEM -o OUT\n";
+/* TRANSLATORS: the first line of a command's --help and of its usage error: keep smz, the command,
+   the options and the brackets; "usage:" and the upper-case words may be translated. */
+static const char split_usage[] = SMZ_N_(
+    "usage: smz split ARCHIVE --size SIZE [--sign KEY.sec [--password-file FILE]]\n");
+/* TRANSLATORS: the first line of a command's --help and of its usage error: keep smz, the command,
+   the options and the brackets; "usage:" and the upper-case words may be translated. */
+static const char join_usage[] = SMZ_N_("usage: smz join PART_OR_STEM -o OUT\n");
 
 /* Loads the secret key PATH, asking for its password only when it is
  * encrypted; NULL after printing why. */
@@ -44,14 +49,17 @@ int cmd_split(int argc, char **argv)
     const char *path = NULL, *size = NULL, *key = NULL, *pw_file = NULL;
     for (int i = 1; i < argc; i++) {
         if (cli_is_help(argv[i])) {
-            printf("%sCuts ARCHIVE (NAME.smz) into NAME.smz.001, NAME.smz.002, ... of at most SIZE "
-                   "bytes each\n(K, M, G: powers of 1024; 4G means 4 GiB minus one byte, FAT32's "
-                   "limit), and writes the manifest NAME.parts (every part's size and BLAKE2b,\n"
-                   "so that `smz check` can name a damaged part); with --sign, its signature\n"
-                   "NAME.parts.minisig (the key's password from FILE, SMZ_PASSWORD or a prompt).\n"
-                   "Every smz command reads the set; `smz join` or `cat NAME.smz.*` puts it\n"
-                   "back.\n",
-                   split_usage);
+            fputs(_(split_usage), stdout);
+            /* TRANSLATORS: smz split --help, after its usage line: keep the options, the upper-case
+               words, the file names and the commands in `...`; translate the rest. */
+            fputs(_("Cuts ARCHIVE (NAME.smz) into NAME.smz.001, NAME.smz.002, ... of at most SIZE "
+                    "bytes each\n(K, M, G: powers of 1024; 4G means 4 GiB minus one byte, FAT32's "
+                    "limit), and writes the manifest NAME.parts (every part's size and BLAKE2b,\n"
+                    "so that `smz check` can name a damaged part); with --sign, its signature\n"
+                    "NAME.parts.minisig (the key's password from FILE, SMZ_PASSWORD or a prompt).\n"
+                    "Every smz command reads the set; `smz join` or `cat NAME.smz.*` puts it\n"
+                    "back.\n"),
+                  stdout);
             return 0;
         } else if (!strcmp(argv[i], "--size") && i + 1 < argc) {
             size = argv[++i];
@@ -62,13 +70,14 @@ int cmd_split(int argc, char **argv)
         } else if (!path && argv[i][0] != '-') {
             path = argv[i];
         } else {
-            fprintf(stderr, "smz split: unexpected argument '%s'\n%s", cli_t(argv[i]), split_usage);
+            fprintf(stderr, _("smz %s: unexpected argument '%s'\n"), "split", cli_t(argv[i]));
+            fputs(_(split_usage), stderr);
             return 2;
         }
     }
     uint64_t part;
     if (!path || !size) {
-        fprintf(stderr, "%s", split_usage);
+        fputs(_(split_usage), stderr);
         return 2;
     }
     if (smz_split_parse_size(size, &part) != SMZ_OK) {
@@ -133,21 +142,24 @@ int cmd_join(int argc, char **argv)
     const char *path = NULL, *out = NULL;
     for (int i = 1; i < argc; i++) {
         if (cli_is_help(argv[i])) {
-            printf("%sWrites the archive that the split set holds (given any part, or the stem "
-                   "NAME.smz)\nto OUT, after checking that every part is there and fits.\n",
-                   join_usage);
+            fputs(_(join_usage), stdout);
+            /* TRANSLATORS: smz join --help, after its usage line. */
+            fputs(_("Writes the archive that the split set holds (given any part, or the stem "
+                    "NAME.smz)\nto OUT, after checking that every part is there and fits.\n"),
+                  stdout);
             return 0;
         } else if ((!strcmp(argv[i], "-o") || !strcmp(argv[i], "--output")) && i + 1 < argc) {
             out = argv[++i];
         } else if (!path && argv[i][0] != '-') {
             path = argv[i];
         } else {
-            fprintf(stderr, "smz join: unexpected argument '%s'\n%s", cli_t(argv[i]), join_usage);
+            fprintf(stderr, _("smz %s: unexpected argument '%s'\n"), "join", cli_t(argv[i]));
+            fputs(_(join_usage), stderr);
             return 2;
         }
     }
     if (!path || !out) {
-        fprintf(stderr, "%s", join_usage);
+        fputs(_(join_usage), stderr);
         return 2;
     }
     smz_split *s = NULL;

@@ -36,8 +36,10 @@
 #define STICK_MTIME 946684800 /* 2000-01-01 00:00:00 UTC */
 #define FAT_MAGIC 0x4d44      /* MSDOS_SUPER_MAGIC, <linux/magic.h> */
 
-static const char stick_usage[] =
-    "usage: smz stick DIR ARCHIVE... [--key KEY.pub] [--split SIZE] [--bin DIST]\n";
+/* TRANSLATORS: the first line of a command's --help and of its usage error: keep smz, the command,
+   the options and the brackets; "usage:" and the upper-case words may be translated. */
+static const char stick_usage[] = SMZ_N_(
+    "usage: smz stick DIR ARCHIVE... [--key KEY.pub] [--split SIZE] [--bin DIST]\n");
 
 /* START.html's text: per language the title, one line for the archives
  * and one per way of reading the stick.  The English strings are the
@@ -626,12 +628,16 @@ int cmd_stick(int argc, char **argv)
         goto out;
     for (int i = 1; i < argc; i++) {
         if (cli_is_help(argv[i])) {
-            printf("%sLays out a stick a stranger can use: in DIR the archives (cut into parts under\n"
-                   "4 GiB when DIR is on FAT32, or of SIZE with --split), their .minisig files, the\n"
-                   "public key, bin/linux-amd64/ and bin/linux-arm64/ (make dist's programs, found\n"
-                   "beside this smz or in DIST), smz-reader.html, START.html and SHA256SUMS.\n"
-                   "Running it again adds or updates archives; files already right stay as they are.\n",
-                   stick_usage);
+            fputs(_(stick_usage), stdout);
+            /* TRANSLATORS: smz stick --help, after its usage line: keep the options, the upper-case
+               words and the file and folder names; translate the rest. */
+            fputs(
+                _("Lays out a stick a stranger can use: in DIR the archives (cut into parts under\n"
+                  "4 GiB when DIR is on FAT32, or of SIZE with --split), their .minisig files, the\n"
+                  "public key, bin/linux-amd64/ and bin/linux-arm64/ (make dist's programs, found\n"
+                  "beside this smz or in DIST), smz-reader.html, START.html and SHA256SUMS.\n"
+                  "Running it again adds or updates archives; files already right stay as they are.\n"),
+                stdout);
             status = CLI_OK;
             goto out;
         } else if (!strcmp(argv[i], "--key") && i + 1 < argc) {
@@ -641,7 +647,8 @@ int cmd_stick(int argc, char **argv)
         } else if (!strcmp(argv[i], "--bin") && i + 1 < argc) {
             bin = argv[++i];
         } else if (argv[i][0] == '-') {
-            fprintf(stderr, "smz stick: unexpected argument '%s'\n%s", cli_t(argv[i]), stick_usage);
+            fprintf(stderr, _("smz %s: unexpected argument '%s'\n"), "stick", cli_t(argv[i]));
+            fputs(_(stick_usage), stderr);
             goto out;
         } else if (!dir) {
             dir = argv[i];
@@ -650,7 +657,7 @@ int cmd_stick(int argc, char **argv)
         }
     }
     if (!dir || !count) {
-        fprintf(stderr, "%s", stick_usage);
+        fputs(_(stick_usage), stderr);
         goto out;
     }
     uint64_t part = 0;

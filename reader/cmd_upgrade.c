@@ -8,9 +8,13 @@
 #include "smz/format.h"
 #include "smz/reader.h"
 #include "smz/upgrade.h"
+#include "../common/i18n.h"
 #include "cli.h"
 
-static const char usage[] = "usage: smz upgrade ARCHIVE -o NEW.smz [--format-version N] [--threads N]\n";
+/* TRANSLATORS: the first line of a command's --help and of its usage error: keep smz, the command,
+   the options and the brackets; "usage:" and the upper-case words may be translated. */
+static const char usage[] = SMZ_N_(
+    "usage: smz upgrade ARCHIVE -o NEW.smz [--format-version N] [--threads N]\n");
 
 int cmd_upgrade(int argc, char **argv)
 {
@@ -18,11 +22,15 @@ int cmd_upgrade(int argc, char **argv)
     smz_upgrade_opts o = {0};
     for (int i = 1; i < argc; i++) {
         if (cli_is_help(argv[i])) {
-            printf("%sWrites NEW.smz with ARCHIVE's entries, metadata and search index in format\n"
-                   "version %d (or N: %d writes archives that readers from before version %d read).\n"
-                   "The content is unchanged, so are its digest and the embedded signature; a\n"
-                   "detached ARCHIVE.minisig signs the old file's bytes and does not carry over.\n",
-                   usage, SMZ_FORMAT_VERSION, SMZ_FORMAT_VERSION_MIN, SMZ_FORMAT_VERSION);
+            fputs(_(usage), stdout);
+            /* TRANSLATORS: smz upgrade --help, after its usage line: %1$d is the current format
+               version, %2$d the oldest one it writes (N); keep the upper-case words. */
+            printf(_("Writes NEW.smz with ARCHIVE's entries, metadata and search index in format\n"
+                     "version %1$d (or N: %2$d writes archives that readers from before version %1$d "
+                     "read).\n"
+                     "The content is unchanged, so are its digest and the embedded signature; a\n"
+                     "detached ARCHIVE.minisig signs the old file's bytes and does not carry over.\n"),
+                   SMZ_FORMAT_VERSION, SMZ_FORMAT_VERSION_MIN);
             return 0;
         } else if (!strcmp(argv[i], "-o") && i + 1 < argc) {
             out = argv[++i];
@@ -30,8 +38,8 @@ int cmd_upgrade(int argc, char **argv)
             const char *v = argv[++i];
             o.format_version = v[0] >= '0' && v[0] <= '9' && !v[1] ? v[0] - '0' : -1;
             if (o.format_version < SMZ_FORMAT_VERSION_MIN || o.format_version > SMZ_FORMAT_VERSION) {
-                fprintf(stderr, "smz upgrade: --format-version takes %d to %d\n", SMZ_FORMAT_VERSION_MIN,
-                        SMZ_FORMAT_VERSION);
+                fprintf(stderr, _("smz %s: --format-version takes %d to %d\n"), "upgrade",
+                        SMZ_FORMAT_VERSION_MIN, SMZ_FORMAT_VERSION);
                 return 2;
             }
         } else if (!strcmp(argv[i], "--threads") && i + 1 < argc) {
@@ -39,12 +47,13 @@ int cmd_upgrade(int argc, char **argv)
         } else if (!in && argv[i][0] != '-') {
             in = argv[i];
         } else {
-            fprintf(stderr, "smz upgrade: unexpected argument '%s'\n%s", cli_t(argv[i]), usage);
+            fprintf(stderr, _("smz %s: unexpected argument '%s'\n"), "upgrade", cli_t(argv[i]));
+            fputs(_(usage), stderr);
             return 2;
         }
     }
     if (!in || !out) {
-        fprintf(stderr, "%s", usage);
+        fputs(_(usage), stderr);
         return 2;
     }
     struct stat a, b;

@@ -6,9 +6,12 @@
 #include <string.h>
 #include <sodium.h>
 #include "smz/split.h"
+#include "../common/i18n.h"
 #include "cli_sig.h"
 
-static const char usage_text[] =
+static const char usage_text[] = SMZ_N_(
+    /* TRANSLATORS: smz verify --help: keep the options, the upper-case words and the layout (the descriptions start
+       at column 21); translate the descriptions. */
     "usage: smz verify ARCHIVE [--key PUB]... [--keyring FILE]... [--signature FILE] [--json]\n"
     "Checks the archive's embedded signature and ARCHIVE.minisig (if there is one)\n"
     "against the trusted keys, recomputing the content digest; for a split archive,\n"
@@ -19,7 +22,7 @@ static const char usage_text[] =
     "  --json            the report as JSON\n"
     "Exit status 0 when a trusted key's signature verifies and none is bad, 1 when a\n"
     "signature is bad, untrusted or missing, 2 for a usage error or an archive that\n"
-    "cannot be read.\n";
+    "cannot be read.\n");
 
 static void print_text(const char *path, const smz_verify_report *rep, cli_verdict v)
 {
@@ -73,7 +76,7 @@ int cmd_verify(int argc, char **argv)
         const char *a = argv[i];
         int trust;
         if (cli_is_help(a)) {
-            fputs(usage_text, stdout);
+            fputs(_(usage_text), stdout);
             status = 0;
             goto out;
         } else if (!strcmp(a, "--json")) {
@@ -82,17 +85,18 @@ int cmd_verify(int argc, char **argv)
             if (trust < 0)
                 goto out;
         } else if (a[0] == '-' && a[1]) {
-            fprintf(stderr, "smz verify: unknown option '%s'\n%s", a, usage_text);
+            fprintf(stderr, _("smz %s: unknown option '%s'\n"), "verify", cli_t(a));
+            fputs(_(usage_text), stderr);
             goto out;
         } else if (!path) {
             path = a;
         } else {
-            fprintf(stderr, "smz verify: unexpected argument '%s'\n", a);
+            fprintf(stderr, _("smz %s: unexpected argument '%s'\n"), "verify", cli_t(a));
             goto out;
         }
     }
     if (!path) {
-        fputs(usage_text, stderr);
+        fputs(_(usage_text), stderr);
         goto out;
     }
     smz_err orc;
