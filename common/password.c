@@ -10,6 +10,7 @@
 #include <termios.h>
 #include <unistd.h>
 #include <sodium.h>
+#include "i18n.h"
 #include "password.h"
 #include "smz/util.h"
 
@@ -71,7 +72,8 @@ int pw_read(const char *file, const char *prompt, int confirm, char *buf, size_t
             return -1;
         }
         if (read_line(f, buf, len) != 0) {
-            snprintf(err, errlen, "--password-file %s: the password is over %zu bytes", file, len - 1);
+            snprintf(err, errlen, _("--password-file %s: the password is over %zu bytes"), file,
+                     len - 1);
             goto out;
         }
         rc = 0;
@@ -79,29 +81,29 @@ int pw_read(const char *file, const char *prompt, int confirm, char *buf, size_t
     }
     if (env) {
         if (strlen(env) >= len) {
-            snprintf(err, errlen, "SMZ_PASSWORD is over %zu bytes", len - 1);
+            snprintf(err, errlen, _("SMZ_PASSWORD is over %zu bytes"), len - 1);
             return -1;
         }
         memcpy(buf, env, strlen(env) + 1);
         return 0;
     }
     if (!(f = fopen("/dev/tty", "r+"))) {
-        snprintf(err, errlen,
-                 "the key is encrypted and there is no terminal to ask for its "
-                 "password: use --password-file FILE or SMZ_PASSWORD");
+        snprintf(err, errlen, "%s",
+                 _("the key is encrypted and there is no terminal to ask for its "
+                   "password: use --password-file FILE or SMZ_PASSWORD"));
         return -1;
     }
     if (ask(f, prompt, buf, len) != 0) {
-        snprintf(err, errlen, "the password is over %zu bytes", len - 1);
+        snprintf(err, errlen, _("the password is over %zu bytes"), len - 1);
         goto out;
     }
     if (confirm) {
         if (!(again = malloc(len))) {
-            snprintf(err, errlen, "out of memory");
+            snprintf(err, errlen, "%s", _("out of memory"));
             goto out;
         }
-        if (ask(f, "Password (one more time): ", again, len) != 0 || strcmp(buf, again)) {
-            snprintf(err, errlen, "the passwords do not match");
+        if (ask(f, _("Password (one more time): "), again, len) != 0 || strcmp(buf, again)) {
+            snprintf(err, errlen, "%s", _("the passwords do not match"));
             goto out;
         }
     }

@@ -323,7 +323,7 @@ static int read_png_48(const char *path, unsigned char **data, size_t *len, char
     FILE *f = smz_file_fopen(path, 0, &why);
     *data = NULL;
     if (!f) {
-        snprintf(err, errlen, "cannot read %s: %s", path, why);
+        snprintf(err, errlen, _("cannot read %s: %s"), path, why);
         return -1;
     }
     unsigned char *buf = malloc(1 << 20);
@@ -332,14 +332,14 @@ static int read_png_48(const char *path, unsigned char **data, size_t *len, char
     fclose(f);
     static const unsigned char sig[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
     if (!buf || more || n < 24 || memcmp(buf, sig, 8) || memcmp(buf + 12, "IHDR", 4)) {
-        snprintf(err, errlen, "%s: not a PNG file (or over 1 MiB)", path);
+        snprintf(err, errlen, _("%s: not a PNG file (or over 1 MiB)"), path);
         free(buf);
         return -1;
     }
     unsigned w = (unsigned)buf[16] << 24 | (unsigned)buf[17] << 16 | (unsigned)buf[18] << 8 | buf[19];
     unsigned h = (unsigned)buf[20] << 24 | (unsigned)buf[21] << 16 | (unsigned)buf[22] << 8 | buf[23];
     if (w != 48 || h != 48) {
-        snprintf(err, errlen, "%s: the illustration must be 48x48 pixels, not %ux%u", path, w, h);
+        snprintf(err, errlen, _("%s: the illustration must be 48x48 pixels, not %ux%u"), path, w, h);
         free(buf);
         return -1;
     }
@@ -437,7 +437,7 @@ static int read_metadata(char **sources, int n, const char *file, smz_pack_opts 
 {
     struct stat sb;
     if (smz_pack_meta_new(md) != SMZ_OK) {
-        snprintf(err, errlen, "out of memory");
+        snprintf(err, errlen, "%s", _("out of memory"));
         return -1;
     }
     if (read_zim_metadata(sources, n, po, *md, err, errlen) != 0)
@@ -474,7 +474,7 @@ static int load_key(const char *path, const char *pw_file, smz_seckey **sk, char
     smz_sign_ctx *cx = NULL;
     pw[0] = 0;
     if (smz_sign_ctx_new(&cx) != SMZ_OK) {
-        snprintf(err, errlen, "out of memory");
+        snprintf(err, errlen, "%s", _("out of memory"));
         return -1;
     }
     /* The messages of the key loads start with PATH (smz/sign.h). */
@@ -482,7 +482,7 @@ static int load_key(const char *path, const char *pw_file, smz_seckey **sk, char
         snprintf(err, errlen, "--sign %s", smz_sign_ctx_errmsg(cx));
         goto out;
     }
-    snprintf(prompt, sizeof prompt, "Password for %.500s: ", path);
+    snprintf(prompt, sizeof prompt, _("Password for %.500s: "), path);
     if (enc && pw_read(pw_file, prompt, 0, pw, sizeof pw, err, errlen) != 0)
         goto out;
     if (smz_seckey_load(cx, path, enc ? pw : NULL, sk) != SMZ_OK)
@@ -505,16 +505,16 @@ static int write_minisig(const char *file, const char *out, const smz_seckey *sk
     size_t len = 0;
     smz_sign_ctx *cx = NULL;
     if (snprintf(path, sizeof path, "%s.minisig", out) >= (int)sizeof path) {
-        snprintf(err, errlen, "%s: path too long", out);
+        snprintf(err, errlen, _("%s: path too long"), out);
         return -1;
     }
     if (smz_sign_ctx_new(&cx) != SMZ_OK) {
-        snprintf(err, errlen, "out of memory");
+        snprintf(err, errlen, "%s", _("out of memory"));
         return -1;
     }
     smz_err src = smz_archive_sign_file(cx, file, sk, &sig, &len);
     if (src != SMZ_OK)
-        snprintf(err, errlen, "signing %s: %s", out, smz_sign_ctx_errmsg(cx));
+        snprintf(err, errlen, _("signing %s: %s"), out, smz_sign_ctx_errmsg(cx));
     smz_sign_ctx_free(cx);
     if (src == SMZ_OK)
         src = smz_file_write(path, sig, len, 0, err, errlen);
@@ -530,12 +530,12 @@ static int put_reader(const char *out, char *err, size_t errlen, smz_err *rc)
     const char *slash = strrchr(out, '/');
     int dl = slash ? (int)(slash - out) + 1 : 0;
     if (snprintf(path, sizeof path, "%.*ssmz-reader.html", dl, out) >= (int)sizeof path) {
-        snprintf(err, errlen, "%s: path too long", out);
+        snprintf(err, errlen, _("%s: path too long"), out);
         *rc = SMZ_E_INVALID;
         return -1;
     }
     if ((*rc = reader_html_write(path, 1, why, sizeof why)) != SMZ_OK) {
-        snprintf(err, errlen, "%s is written, but not the reader: %s", out, why);
+        snprintf(err, errlen, _("%s is written, but not the reader: %s"), out, why);
         return -1;
     }
     return 0;
@@ -565,16 +565,16 @@ static int split_prepare(const char *out, char *wpath, size_t wlen, char *err, s
                  (long)getpid()) >= (int)sizeof g_partial_dir ||
         snprintf(wpath, wlen, "%s/%s", g_partial_dir, base) >= (int)wlen) {
         g_partial_dir[0] = 0;
-        snprintf(err, errlen, "%s: path too long", out);
+        snprintf(err, errlen, _("%s: path too long"), out);
         return -1;
     }
     if (lstat(first, &sb) == 0) {
         g_partial_dir[0] = 0;
-        snprintf(err, errlen, "%.1000s exists: remove the old parts first", first);
+        snprintf(err, errlen, _("%.1000s exists: remove the old parts first"), first);
         return -1;
     }
     if (mkdir(g_partial_dir, 0700) != 0) {
-        snprintf(err, errlen, "cannot create %.1000s: %s", g_partial_dir, strerror(errno));
+        snprintf(err, errlen, _("cannot create %.1000s: %s"), g_partial_dir, strerror(errno));
         g_partial_dir[0] = 0;
         return -1;
     }
@@ -618,7 +618,7 @@ static smz_err write_manifest(const char *whole, const char *out, smz_split *s, 
     if (rc == SMZ_OK)
         rc = smz_reader_meta(r, "UUID", &uuid, &ulen);
     if (rc != SMZ_OK)
-        snprintf(err, errlen, "%.1000s: no UUID for the manifest: %s", out, smz_strerror(rc));
+        snprintf(err, errlen, _("%.1000s: no UUID for the manifest: %s"), out, _(smz_strerror(rc)));
     else if ((rc = smz_parts_write(s, out, uuid, &m)) != SMZ_OK ||
              (sk && (rc = smz_parts_sign(m, sk)) != SMZ_OK))
         snprintf(err, errlen, "%s", smz_parts_errmsg(m));
@@ -655,7 +655,7 @@ static int cut(const char *whole, const char *out, uint64_t part, const smz_seck
         remove_manifest(out);
         remove_parts(out, smz_split_parts(s));
         *rc = SMZ_E_INTERRUPTED;
-        snprintf(err, errlen, "interrupted");
+        snprintf(err, errlen, "%s", _("interrupted"));
     }
     smz_split_close(s);
     sigprocmask(SIG_SETMASK, &old, NULL);
@@ -747,8 +747,9 @@ int main(int argc, char **argv)
         case O_PWFILE: pw_file = optarg; break;
         case O_SPLIT:
             if (smz_split_parse_size(optarg, &split) != SMZ_OK) {
-                fprintf(stderr, "smz-pack: --split takes a part size of at least 512 bytes, "
-                                "with K, M or G (e.g. 4G, 700M)\n");
+                fputs(_("smz-pack: --split takes a part size of at least 512 bytes, with K, M or G "
+                        "(e.g. 4G, 700M)\n"),
+                      stderr);
                 return 2;
             }
             break;
@@ -766,7 +767,7 @@ int main(int argc, char **argv)
         case O_MAXENTRY: {
             uint64_t v;
             if (smz_size_parse(optarg, &v) != SMZ_OK) {
-                fprintf(stderr, "smz-pack: --%s takes a size in bytes, or with K, M or G (e.g. 2G)\n",
+                fprintf(stderr, _("smz-pack: --%s takes a size in bytes, or with K, M or G (e.g. 2G)\n"),
                         c == O_MAXSIZE ? "max-size" : "max-entry-size");
                 return 2;
             }
@@ -778,7 +779,7 @@ int main(int argc, char **argv)
         }
         case O_FORMAT:
             if (strcmp(optarg, "2") && strcmp(optarg, "3")) {
-                fprintf(stderr, "smz-pack: --format-version takes %d or %d\n", SMZ_FORMAT_VERSION_MIN,
+                fprintf(stderr, _("smz-pack: --format-version takes %d or %d\n"), SMZ_FORMAT_VERSION_MIN,
                         SMZ_FORMAT_VERSION);
                 return 2;
             }
@@ -787,7 +788,7 @@ int main(int argc, char **argv)
         case O_LEVEL:
             wo.level = atoi(optarg);
             if (wo.level < 1 || wo.level > 22) {
-                fprintf(stderr, "smz-pack: --level takes 1 to 22\n");
+                fprintf(stderr, _("smz-pack: --level takes %d to %d\n"), 1, 22);
                 return 2;
             }
             break;
@@ -795,8 +796,8 @@ int main(int argc, char **argv)
         }
     }
     if (!out || optind >= argc) {
-        fprintf(stderr, "smz-pack: %s\n%s", !out ? "-o OUT.smz is required" : "no SOURCE given",
-                _(usage));
+        fputs(!out ? _("smz-pack: -o OUT.smz is required\n") : _("smz-pack: no SOURCE given\n"), stderr);
+        fputs(_(usage), stderr);
         return 2;
     }
     snprintf(wpath, sizeof wpath, "%s", out);
@@ -808,7 +809,7 @@ int main(int argc, char **argv)
     if (read_metadata(argv + optind, argc - optind, meta_file, &po, &md, meta, err, sizeof err) != 0 ||
         smz_pack_index_new(&idx) != SMZ_OK) {
         if (!err[0])
-            snprintf(err, sizeof err, "out of memory");
+            snprintf(err, sizeof err, "%s", _("out of memory"));
         goto out;
     }
     po.meta = md;
@@ -893,7 +894,7 @@ int main(int argc, char **argv)
     if ((rc = smz_pack_finish(w, &po, meta[O_TITLE], meta[O_DESC], &meta[O_MAIN])) != SMZ_OK)
         goto out;
     if (meta[O_MAIN] && !smz_writer_has(w, meta[O_MAIN])) {
-        snprintf(err, sizeof err, "main page %s: no such entry in the source", meta[O_MAIN]);
+        snprintf(err, sizeof err, _("main page %s: no such entry in the source"), meta[O_MAIN]);
         goto out;
     }
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
@@ -937,11 +938,13 @@ int main(int argc, char **argv)
     if (!sk) {
         char old[4200];
         struct stat osb;
-        if (snprintf(old, sizeof old, "%s.minisig", out) < (int)sizeof old && stat(old, &osb) == 0)
+        if (snprintf(old, sizeof old, "%s.minisig", out) < (int)sizeof old && stat(old, &osb) == 0) {
+            fprintf(stderr, "%s%s", u.show && !u.lines ? "\r\033[K" : "", _("warning: "));
             fprintf(stderr,
-                    "%swarning: %s is the signature of the archive this one replaced: "
-                    "remove it or pack again with --sign\n",
-                    u.show && !u.lines ? "\r\033[K" : "", old);
+                    _("%s is the signature of the archive this one replaced: remove it or pack again "
+                      "with --sign\n"),
+                    old);
+        }
     }
     if (!u.quiet) {
         smz_writer_stats st;
@@ -950,14 +953,22 @@ int main(int argc, char **argv)
         if (sk) {
             char id[SMZ_KEYID_SIZE];
             smz_seckey_keyid(sk, id);
-            fprintf(stderr, "%s: signed with key %s (inside the archive and in %s.minisig%s%s%s)\n", out,
-                    id, out, split ? "; its manifest in " : "", split ? out : "",
-                    split ? ".parts.minisig" : "");
+            if (split)
+                /* TRANSLATORS: %1$s is the archive written (OUT.smz), %2$s the key's id. */
+                fprintf(
+                    stderr,
+                    _("%1$s: signed with key %2$s (inside the archive and in %1$s.minisig; its manifest in "
+                      "%1$s.parts.minisig)\n"),
+                    out, id);
+            else
+                fprintf(stderr,
+                        _("%1$s: signed with key %2$s (inside the archive and in %1$s.minisig)\n"), out,
+                        id);
         }
         if (with_reader)
             fprintf(stderr,
-                    "%s: smz-reader.html written beside it (build %s): open it in a web browser\n", out,
-                    reader_html_hash());
+                    _("%s: smz-reader.html written beside it (build %s): open it in a web browser\n"),
+                    out, reader_html_hash());
     }
     status = 0;
 out:
@@ -967,7 +978,8 @@ out:
     if (status != 0) {
         if (w && !err[0])
             snprintf(err, sizeof err, "%s", smz_writer_errmsg(w));
-        put_escaped(u.show && !u.lines ? "\r\033[Ksmz-pack: " : "smz-pack: ", err[0] ? err : "failed");
+        put_escaped(u.show && !u.lines ? "\r\033[Ksmz-pack: " : "smz-pack: ",
+                    err[0] ? err : _("failed"));
         if (rc == SMZ_E_INTERRUPTED)
             status = 130;
     }

@@ -1,5 +1,6 @@
 /* Trusted keys from the command line and signature reports (cli_sig.h). */
 #include <string.h>
+#include "../common/i18n.h"
 #include "cli_sig.h"
 
 int cli_add_keys(const char *cmd, const char *opt, const char *file, smz_keyring **kr)
@@ -10,7 +11,7 @@ int cli_add_keys(const char *cmd, const char *opt, const char *file, smz_keyring
     smz_err rc;
 
     if ((!*kr && smz_keyring_new(kr) != SMZ_OK) || smz_sign_ctx_new(&cx) != SMZ_OK) {
-        fprintf(stderr, "smz %s: out of memory\n", cmd);
+        fprintf(stderr, _("smz %s: out of memory\n"), cmd);
         return -1;
     }
     if (!strcmp(opt, "--key")) {
@@ -45,7 +46,7 @@ int cli_trust_opt(const char *cmd, int argc, char **argv, int *i, const char **d
     if (strcmp(a, "--key") && strcmp(a, "--keyring") && strcmp(a, "--signature"))
         return 0;
     if (*i + 1 >= argc) {
-        fprintf(stderr, "smz %s: %s needs a value\n", cmd, a);
+        fprintf(stderr, _("smz %s: %s needs a value\n"), cmd, a);
         return -1;
     }
     *i += 1;

@@ -2,6 +2,7 @@
  * without a cache so that only the part of a cluster up to the entry is
  * decompressed; large entries stream out in pieces (smz_stream: a cluster
  * decoded once, in the memory of its window). */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include "../common/i18n.h"
@@ -46,14 +47,14 @@ int cmd_cat(int argc, char **argv)
             if ((rc = smz_stream_read(st, buf, n)) != SMZ_OK)
                 break;
             if (fwrite(buf, 1, n, stdout) != n) {
-                perror("smz cat: writing output");
+                fprintf(stderr, _("smz %s: cannot write the output: %s\n"), "cat", strerror(errno));
                 rc = SMZ_E_IO;
                 break;
             }
         }
     }
     if (rc == SMZ_OK && fflush(stdout) != 0) {
-        perror("smz cat: writing output");
+        fprintf(stderr, _("smz %s: cannot write the output: %s\n"), "cat", strerror(errno));
         rc = SMZ_E_IO;
     } else if (rc != SMZ_OK && rc != SMZ_E_IO) {
         cli_fail("cat", r, rc);

@@ -160,7 +160,7 @@ static int write_entry(struct archive *a, struct archive_entry *ae, smz_reader *
 {
     char *link = NULL;
     if (!smz_path_valid(e->path)) {
-        fprintf(stderr, "smz extract: refusing unsafe path in the archive: %.200s\n", cli_t(e->path));
+        fprintf(stderr, _("smz extract: refusing unsafe path in the archive: %.200s\n"), cli_t(e->path));
         (*failures)++;
         return 0;
     }
@@ -173,7 +173,7 @@ static int write_entry(struct archive *a, struct archive_entry *ae, smz_reader *
         archive_entry_set_hardlink_utf8(ae, target);
     } else if (target) {
         if (!(link = relative_link(e->path, target))) {
-            fprintf(stderr, "smz extract: out of memory\n");
+            fprintf(stderr, _("smz %s: out of memory\n"), "extract");
             (*failures)++;
             return 1;
         }
@@ -222,7 +222,7 @@ static int run_smz_zim(int argc, char **argv)
     char self[4096], prog[4096 + 16];
     char **args = calloc((size_t)argc + 1, sizeof *args);
     if (!args) {
-        fprintf(stderr, "smz extract: out of memory\n");
+        fprintf(stderr, _("smz %s: out of memory\n"), "extract");
         return 1;
     }
     int n = 0;
@@ -245,7 +245,8 @@ static int run_smz_zim(int argc, char **argv)
         }
     }
     execvp("smz-zim", args);
-    fprintf(stderr, "smz extract: --format zim needs the program smz-zim (installed beside smz): %s\n",
+    fprintf(stderr,
+            _("smz extract: --format zim needs the program smz-zim (installed beside smz): %s\n"),
             strerror(errno));
     free(args);
     return 1;
@@ -300,7 +301,7 @@ int cmd_extract(int argc, char **argv)
         return 2;
     }
     if (!(cache = smz_cache_new(0))) {
-        fprintf(stderr, "smz extract: out of memory\n");
+        fprintf(stderr, _("smz %s: out of memory\n"), "extract");
         goto out;
     }
     if (!(r = cli_open(path, cache)))
@@ -308,7 +309,7 @@ int cmd_extract(int argc, char **argv)
     if (fmt) {
         a = archive_write_new();
         if (!a || set_format(a, fmt) != 0) {
-            fprintf(stderr, "smz extract: unknown --format '%s' (tar, tar.gz, tar.zst, zip, zim)\n",
+            fprintf(stderr, _("smz extract: unknown --format '%s' (tar, tar.gz, tar.zst, zip, zim)\n"),
                     fmt);
             status = 2;
             goto out;
@@ -320,7 +321,7 @@ int cmd_extract(int argc, char **argv)
     } else {
         a = archive_write_disk_new();
         if (!a) {
-            fprintf(stderr, "smz extract: out of memory\n");
+            fprintf(stderr, _("smz %s: out of memory\n"), "extract");
             goto out;
         }
         archive_write_disk_set_options(a, ARCHIVE_EXTRACT_SECURE_NODOTDOT |
@@ -328,17 +329,17 @@ int cmd_extract(int argc, char **argv)
                                               ARCHIVE_EXTRACT_SECURE_NOABSOLUTEPATHS |
                                               ARCHIVE_EXTRACT_UNLINK | ARCHIVE_EXTRACT_TIME);
         if (mkdir(out, 0755) != 0 && errno != EEXIST) {
-            fprintf(stderr, "smz extract: cannot create %s: %s\n", out, strerror(errno));
+            fprintf(stderr, _("smz %s: cannot create %s: %s\n"), "extract", cli_t(out), strerror(errno));
             goto out;
         }
         /* Relative names under the target: the SECURE flags then hold. */
         if ((cwd = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0 || chdir(out) != 0) {
-            fprintf(stderr, "smz extract: cannot enter %s: %s\n", out, strerror(errno));
+            fprintf(stderr, _("smz extract: cannot enter %s: %s\n"), cli_t(out), strerror(errno));
             goto out;
         }
     }
     if (!(ae = archive_entry_new()) || !(buf = malloc(1 << 20))) {
-        fprintf(stderr, "smz extract: out of memory\n");
+        fprintf(stderr, _("smz %s: out of memory\n"), "extract");
         goto out;
     }
     int64_t mtime;
@@ -349,7 +350,7 @@ int cmd_extract(int argc, char **argv)
         goto out;
     }
     if (!dated)
-        fprintf(stderr, "smz extract: %s has no Date: files get the time of the archive file\n",
+        fprintf(stderr, _("smz extract: %s has no Date: files get the time of the archive file\n"),
                 cli_t(path));
     rc = smz_reader_iter(r, NULL, &it);
     if (it)
@@ -396,7 +397,7 @@ int cmd_extract(int argc, char **argv)
             item *d = find_item(items, n_items, p, (size_t)(q - p));
             if (d && !d->folder) {
                 d->folder = 1;
-                fprintf(stderr, "smz extract: %s: also a folder of other entries; skipped\n",
+                fprintf(stderr, _("smz extract: %s: also a folder of other entries; skipped\n"),
                         cli_t(d->e->path));
                 failures++;
             }
@@ -406,7 +407,7 @@ int cmd_extract(int argc, char **argv)
      * left out. */
     long same = same_names(items, n_items, ae);
     if (same < 0) {
-        fprintf(stderr, "smz extract: out of memory\n");
+        fprintf(stderr, _("smz %s: out of memory\n"), "extract");
         goto out;
     }
     failures += (int)same;
@@ -415,7 +416,7 @@ int cmd_extract(int argc, char **argv)
     smz_entry **order = calloc(n_items ? n_items : 1, sizeof *order);
     size_t n_order = 0;
     if (!order) {
-        fprintf(stderr, "smz extract: out of memory\n");
+        fprintf(stderr, _("smz %s: out of memory\n"), "extract");
         goto out;
     }
     for (size_t i = 0; i < n_items; i++)
@@ -444,7 +445,7 @@ int cmd_extract(int argc, char **argv)
         if (!ti || ti->folder) {
             if (er != SMZ_OK)
                 cli_fail("extract", r, er);
-            fprintf(stderr, "smz extract: %s: redirect whose target is not extracted; skipped\n",
+            fprintf(stderr, _("smz extract: %s: redirect whose target is not extracted; skipped\n"),
                     cli_t(e->path));
             failures++;
         } else {
@@ -470,7 +471,7 @@ int cmd_extract(int argc, char **argv)
         goto out;
     }
     if (nsel && matched == 0) {
-        fprintf(stderr, "smz extract: nothing in %s matches the given paths\n", cli_t(path));
+        fprintf(stderr, _("smz extract: nothing in %s matches the given paths\n"), cli_t(path));
         status = CLI_NO;
         goto out;
     }

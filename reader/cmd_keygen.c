@@ -43,7 +43,7 @@ int cmd_keygen(int argc, char **argv)
         } else if (!strcmp(a, "-p") || !strcmp(a, "-s") || !strcmp(a, "-c") ||
                    !strcmp(a, "--password-file")) {
             if (i + 1 >= argc) {
-                fprintf(stderr, "smz keygen: %s needs a value\n", a);
+                fprintf(stderr, _("smz %s: %s needs a value\n"), "keygen", a);
                 return 2;
             }
             const char *v = argv[++i];
@@ -62,21 +62,21 @@ int cmd_keygen(int argc, char **argv)
         }
     }
     if (!strcmp(pub, sec)) {
-        fprintf(stderr, "smz keygen: the public and secret key files must differ\n");
+        fputs(_("smz keygen: the public and secret key files must differ\n"), stderr);
         return 2;
     }
     if (!force && (access(pub, F_OK) == 0 || access(sec, F_OK) == 0)) {
-        fprintf(stderr, "smz keygen: %s already exists (-f replaces it)\n",
+        fprintf(stderr, _("smz keygen: %s already exists (-f replaces it)\n"),
                 access(sec, F_OK) == 0 ? sec : pub);
         return CLI_ERROR;
     }
-    if (!nopw &&
-        pw_read(pw_file, "Password for the new secret key: ", 1, pw, sizeof pw, err, sizeof err) != 0) {
+    if (!nopw && pw_read(pw_file, _("Password for the new secret key: "), 1, pw, sizeof pw, err,
+                         sizeof err) != 0) {
         fprintf(stderr, "smz keygen: %s\n", err);
         return CLI_ERROR;
     }
     if (smz_sign_ctx_new(&cx) != SMZ_OK) {
-        fprintf(stderr, "smz keygen: out of memory\n");
+        fprintf(stderr, _("smz %s: out of memory\n"), "keygen");
         goto out;
     }
     if (smz_seckey_generate(cx, &sk) != SMZ_OK || smz_seckey_pubkey(cx, sk, &pk) != SMZ_OK) {
@@ -84,7 +84,7 @@ int cmd_keygen(int argc, char **argv)
         goto out;
     }
     if (force && ((unlink(sec) != 0 && errno != ENOENT) || (unlink(pub) != 0 && errno != ENOENT))) {
-        fprintf(stderr, "smz keygen: cannot replace the key files: %s\n", strerror(errno));
+        fprintf(stderr, _("smz keygen: cannot replace the key files: %s\n"), strerror(errno));
         goto out;
     }
     if (smz_seckey_save(cx, sk, sec, nopw ? NULL : pw, 0, 0, NULL) != SMZ_OK) {

@@ -60,7 +60,7 @@ int cmd_ls(int argc, char **argv)
     /* Everything else was listed; the status still says something was not. */
     int skipped = it && smz_iter_skipped(it) > 0;
     if (rc == SMZ_OK && !skipped && !listed && prefix)
-        fprintf(stderr, "smz ls: no entry starts with '%s'\n", cli_t(prefix));
+        fprintf(stderr, _("smz ls: no entry starts with '%s'\n"), cli_t(prefix));
     smz_iter_free(it);
     smz_reader_close(r);
     return rc != SMZ_OK || skipped ? CLI_ERROR : !listed && prefix ? CLI_NO : CLI_OK;

@@ -52,8 +52,10 @@ int cmd_reader_html(int argc, char **argv)
     char err[1200];
     smz_err rc = reader_html_write(out, force, err, sizeof err);
     if (rc != SMZ_OK) {
-        fprintf(stderr, "smz reader-html: %s%s\n", cli_t(err),
-                rc == SMZ_E_EXISTS ? " (--force replaces it)" : "");
+        if (rc == SMZ_E_EXISTS)
+            fprintf(stderr, _("smz reader-html: %s (--force replaces it)\n"), cli_t(err));
+        else
+            fprintf(stderr, "smz reader-html: %s\n", cli_t(err));
         return CLI_ERROR;
     }
     printf("%s: the browser reader, build %s\n", cli_t(out), reader_html_hash());

@@ -101,7 +101,7 @@ static int parse_count(const char *cmd, const char *opt, const char *v, size_t *
     errno = 0;
     unsigned long long n = v ? strtoull(v, &end, 10) : 0;
     if (!v || !*v || *end || errno || v[0] == '-' || n > 1000000) {
-        fprintf(stderr, "smz %s: %s needs a number from 0 to 1000000\n", cmd, opt);
+        fprintf(stderr, _("smz %s: %s needs a number from 0 to 1000000\n"), cmd, opt);
         return -1;
     }
     *out = (size_t)n;
@@ -206,7 +206,7 @@ static int run(int suggest, int argc, char **argv)
     if (json) {
         cli_json *j = cli_json_new();
         if (!j) {
-            fprintf(stderr, "smz %s: out of memory\n", cmd);
+            fprintf(stderr, _("smz %s: out of memory\n"), cmd);
             goto out;
         }
         printf("{\"total\": %llu, \"results\": [", (unsigned long long)res->total);
@@ -251,16 +251,16 @@ static int run(int suggest, int argc, char **argv)
                    res->total == 1 ? "match" : "matches");
     }
     if (fix && fix->did_you_mean && !json && !res->n)
-        fprintf(stderr, "smz %s: did you mean: %s\n", cmd, cli_t(fix->did_you_mean));
+        fprintf(stderr, _("smz %s: did you mean: %s\n"), cmd, cli_t(fix->did_you_mean));
     if (res->partial)
         fprintf(stderr,
-                "smz %s: the search stopped early: this archive's pages cost more to read "
-                "than one search may, so the results are partial\n",
+                _("smz %s: the search stopped early: this archive's pages cost more to read "
+                  "than one search may, so the results are partial\n"),
                 cmd);
     status = res->n ? 0 : 1;
 out:
     if (fflush(stdout) != 0 && status != 2) {
-        fprintf(stderr, "smz %s: cannot write the results\n", cmd);
+        fprintf(stderr, _("smz %s: cannot write the results\n"), cmd);
         status = 2;
     }
     smz_results_free(res);

@@ -21,9 +21,6 @@
 #include "../common/i18n.h"
 #include "cli.h"
 
-#define STR_(x) #x
-#define STR(x) STR_(x)
-
 #define MAX_LIST 256
 #define STOP_GRACE_S 5
 
@@ -69,7 +66,8 @@ static int number(const char *opt, const char *v, long lo, long hi, int *out)
     errno = 0;
     long n = strtol(v, &end, 10);
     if (errno || !*v || *end || n < lo || n > hi) {
-        fprintf(stderr, "smz serve: %s: '%s' is not a number from %ld to %ld\n", opt, v, lo, hi);
+        fprintf(stderr, _("smz serve: %s: '%s' is not a number from %ld to %ld\n"), opt, cli_t(v), lo,
+                hi);
         return -1;
     }
     *out = (int)n;
@@ -100,16 +98,17 @@ static void *stop_watch(void *p)
         if (atomic_load(&stopped))
             return NULL;
         if (sig > 0) {
-            fprintf(stderr,
-                    "smz serve: second signal: stopped without waiting for the requests in progress\n");
+            fputs(_("smz serve: second signal: stopped without waiting for the requests in progress\n"),
+                  stderr);
             _exit(1);
         }
     }
     if (atomic_load(&stopped))
         return NULL;
     fprintf(stderr,
-            "smz serve: still stopping after " STR(STOP_GRACE_S) " s: stopped without waiting for "
-                                                                 "the requests in progress\n");
+            _("smz serve: still stopping after %d s: stopped without waiting for the requests in "
+              "progress\n"),
+            STOP_GRACE_S);
     _exit(2);
     return NULL;
 }
@@ -136,7 +135,7 @@ int cmd_serve(int argc, char **argv)
         }
         if (a[0] != '-' || !strcmp(a, "-")) {
             if (o.n_paths == MAX_LIST) {
-                fprintf(stderr, "smz serve: more than %d archives or folders\n", MAX_LIST);
+                fprintf(stderr, _("smz serve: more than %d archives or folders\n"), MAX_LIST);
                 return 2;
             }
             paths[o.n_paths++] = a;
@@ -151,7 +150,8 @@ int cmd_serve(int argc, char **argv)
         const char *eq = strchr(a, '=');
         size_t ol = eq ? (size_t)(eq - a) : strlen(a);
         if (ol >= sizeof opt) {
-            fprintf(stderr, "smz serve: unknown option '%s'\n%s", a, _(usage_text));
+            fprintf(stderr, _("smz %s: unknown option '%s'\n"), "serve", cli_t(a));
+            fputs(_(usage_text), stderr);
             return 2;
         }
         memcpy(opt, a, ol);
@@ -161,7 +161,7 @@ int cmd_serve(int argc, char **argv)
         else if (i + 1 < argc)
             v = argv[++i];
         if (!v) {
-            fprintf(stderr, "smz serve: %s needs a value\n", opt);
+            fprintf(stderr, _("smz %s: %s needs a value\n"), "serve", opt);
             return 2;
         }
         if (!strcmp(opt, "--port")) {
@@ -175,7 +175,7 @@ int cmd_serve(int argc, char **argv)
                 return 2;
         } else if (!strcmp(opt, "--scripts")) {
             if (strcmp(v, "on") && strcmp(v, "off")) {
-                fprintf(stderr, "smz serve: --scripts: 'on' or 'off', not '%s'\n", v);
+                fprintf(stderr, _("smz serve: --scripts: 'on' or 'off', not '%s'\n"), cli_t(v));
                 return 2;
             }
             o.no_scripts = !strcmp(v, "off");
@@ -189,7 +189,7 @@ int cmd_serve(int argc, char **argv)
             o.log_path = v;
         } else if (!strcmp(opt, "--trust")) {
             if (o.n_trust == MAX_LIST) {
-                fprintf(stderr, "smz serve: too many --trust\n");
+                fprintf(stderr, _("smz serve: too many %s\n"), "--trust");
                 return 2;
             }
             trust[o.n_trust++] = v;
@@ -197,12 +197,13 @@ int cmd_serve(int argc, char **argv)
             int is_allow = opt[2] == 'a';
             size_t *n = is_allow ? &o.n_allow : &o.n_hostnames;
             if (*n == MAX_LIST) {
-                fprintf(stderr, "smz serve: too many %s\n", opt);
+                fprintf(stderr, _("smz serve: too many %s\n"), opt);
                 return 2;
             }
             (is_allow ? allow : names)[(*n)++] = v;
         } else {
-            fprintf(stderr, "smz serve: unknown option '%s'\n%s", opt, _(usage_text));
+            fprintf(stderr, _("smz %s: unknown option '%s'\n"), "serve", cli_t(opt));
+            fputs(_(usage_text), stderr);
             return 2;
         }
     }
@@ -230,7 +231,7 @@ int cmd_serve(int argc, char **argv)
     pthread_sigmask(SIG_BLOCK, &set, NULL);
     smz_server *s = smz_server_new();
     if (!s) {
-        fprintf(stderr, "smz serve: out of memory\n");
+        fprintf(stderr, _("smz %s: out of memory\n"), "serve");
         return CLI_ERROR;
     }
     if (smz_server_start(s, &o) != SMZ_OK) {
@@ -244,15 +245,18 @@ int cmd_serve(int argc, char **argv)
     size_t before = warnings, good = smz_server_load(s);
     if (!good) {
         if (warnings > before)
-            fprintf(stderr, "smz serve: none of the archives given can be opened: nothing to serve\n");
+            fputs(_("smz serve: none of the archives given can be opened: nothing to serve\n"), stderr);
         else
-            fprintf(stderr, "smz serve: no archives found (.smz files, or NAME.smz.001 for a split "
-                            "one) in what was given: nothing to serve\n");
+            fputs(_("smz serve: no archives found (.smz files, or NAME.smz.001 for a split one) in "
+                    "what was given: nothing to serve\n"),
+                  stderr);
         smz_server_free(s);
         return CLI_ERROR;
     }
-    printf("smz serve: serving %s (%zu archive%s; Ctrl-C to stop)\n", smz_server_url(s), good,
-           good == 1 ? "" : "s");
+    /* TRANSLATORS: %1$s is the address (http://...), %2$zu the number of archives. */
+    printf(N_("smz serve: serving %1$s (%2$zu archive; Ctrl-C to stop)\n",
+              "smz serve: serving %1$s (%2$zu archives; Ctrl-C to stop)\n", good),
+           smz_server_url(s), good);
     fflush(stdout);
     int sig = 0;
     while (sigwait(&set, &sig) != 0)
@@ -262,6 +266,6 @@ int cmd_serve(int argc, char **argv)
         pthread_detach(watch);
     smz_server_free(s);
     atomic_store(&stopped, 1);
-    fprintf(stderr, "smz serve: stopped (%s)\n", sig == SIGINT ? "SIGINT" : "SIGTERM");
+    fprintf(stderr, _("smz serve: stopped (%s)\n"), sig == SIGINT ? "SIGINT" : "SIGTERM");
     return 0;
 }

@@ -29,7 +29,7 @@ static smz_seckey *load_key(const char *path, const char *pw_file)
     smz_sign_ctx *cx = NULL;
     pw[0] = 0;
     if (smz_sign_ctx_new(&cx) != SMZ_OK) {
-        fprintf(stderr, "smz split: out of memory\n");
+        fprintf(stderr, _("smz %s: out of memory\n"), "split");
         return NULL;
     }
     snprintf(prompt, sizeof prompt, "Password for %.500s: ", path);
@@ -81,7 +81,8 @@ int cmd_split(int argc, char **argv)
         return 2;
     }
     if (smz_split_parse_size(size, &part) != SMZ_OK) {
-        fprintf(stderr, "smz split: --size %s: not a size of at least 512 bytes (like 4G, 700M, 64K)\n",
+        fprintf(stderr,
+                _("smz split: --size %s: not a size of at least 512 bytes (like 4G, 700M, 64K)\n"),
                 cli_t(size));
         return 2;
     }

@@ -310,7 +310,7 @@ static int put_split(const char *dir, const char *src, const char *stem, uint64_
         goto out;
     }
     if (smz_parts_write(s, stem, uuid, &m) != SMZ_OK)
-        fprintf(stderr, "smz stick: warning: no manifest: %s\n", cli_t(smz_parts_errmsg(m)));
+        fprintf(stderr, _("smz stick: warning: no manifest: %s\n"), cli_t(smz_parts_errmsg(m)));
     else
         set_mtime(smz_parts_path(m));
     rc = 0;
@@ -662,7 +662,7 @@ int cmd_stick(int argc, char **argv)
     }
     uint64_t part = 0;
     if (split && smz_split_parse_size(split, &part) != SMZ_OK) {
-        fprintf(stderr, "smz stick: --split %s: not a size of at least 512 bytes (like 4G, 700M)\n",
+        fprintf(stderr, _("smz stick: --split %s: not a size of at least 512 bytes (like 4G, 700M)\n"),
                 cli_t(split));
         goto out;
     }
@@ -704,7 +704,8 @@ int cmd_stick(int argc, char **argv)
         int rc = -1;
         if (stat(src, &st) != 0 || !S_ISREG(st.st_mode) || smz_split_part_number(src) != 0) {
             /* cli_open also opens a split set by its stem or a part. */
-            fprintf(stderr, "smz stick: %s: give the whole archive (a split one: smz join it first)\n",
+            fprintf(stderr,
+                    _("smz stick: %s: give the whole archive (a split one: smz join it first)\n"),
                     cli_t(src));
         } else if (dst) {
             if (part && (uint64_t)st.st_size > part) {

@@ -58,7 +58,7 @@ int cmd_upgrade(int argc, char **argv)
     }
     struct stat a, b;
     if (stat(in, &a) == 0 && stat(out, &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino) {
-        fprintf(stderr, "smz upgrade: -o %s is the archive itself; write a new file\n", cli_t(out));
+        fprintf(stderr, _("smz upgrade: -o %s is the archive itself; write a new file\n"), cli_t(out));
         return 2;
     }
     /* The old version of the file, for the summary. */

@@ -105,7 +105,7 @@ int cmd_verify(int argc, char **argv)
         goto out;
     }
     if (json && !(j = cli_json_new())) {
-        fprintf(stderr, "smz verify: out of memory\n");
+        fprintf(stderr, _("smz %s: out of memory\n"), "verify");
         goto out;
     }
     smz_verify_opts o = {.trusted = kr, .detached = detached};

@@ -44,4 +44,45 @@ done
 check_grep "smz extract --help keeps --format and its values" '^ +smz extract 存档 .*--format tar\|tar.gz\|tar.zst\|zip -o FILE\|-$' extract-zh_CN.txt
 check_grep "smz verify --help keeps its options' column (fa)" '^  --signature FILE  .*\.minisig' verify-fa.txt
 check_grep "smz upgrade --help fills in the format versions (zh_CN)" '^以格式版本 [0-9]+ 写出 NEW\.smz' upgrade-zh_CN.txt
+
+# Usage and argument errors: the catalogue's words, the option and the
+# argument given verbatim, the translated usage after them; English by
+# default, as before.
+mkdir -p src
+printf 'A note\n\nSome text.\n' >src/a.txt
+err() { # err NAME LANG COMMAND...: standard error of COMMAND in LANG ("en": none)
+    n=$1 l=$2; shift 2
+    if [ "$l" = en ]; then en "$@" >/dev/null 2>"$n.err"; else in_lang "$l" "$@" >/dev/null 2>"$n.err"; fi
+}
+err pack-o en "$SMZ_PACK" src
+check_grep "smz-pack without -o: English by default" '^smz-pack: -o OUT.smz is required$' pack-o.err
+err pack-o-cn zh_CN "$SMZ_PACK" src
+check_grep "... Simplified Chinese" '^smz-pack：必须给出 -o 输出\.smz$' pack-o-cn.err
+check_grep "... then the usage in Chinese" '^用法：smz-pack 来源' pack-o-cn.err
+err pack-o-tw zh_TW "$SMZ_PACK" src
+check_grep "... Traditional Chinese" '^smz-pack：必須指定 -o 輸出\.smz$' pack-o-tw.err
+err pack-src zh_TW "$SMZ_PACK" -o x.smz
+check_grep "smz-pack without a source (zh_TW)" '^smz-pack：沒有指定來源$' pack-src.err
+err pack-level zh_CN "$SMZ_PACK" --level 99 -o x.smz src
+check_grep "smz-pack --level 99 (zh_CN)" '^smz-pack：--level 的取值为 1 到 22$' pack-level.err
+err info-arg en "$SMZ" info a.smz b
+check_grep "smz info with two archives: English by default" "^smz info: unexpected argument 'b'$" info-arg.err
+err info-arg-cn zh_CN "$SMZ" info a.smz b
+check_grep "... Simplified Chinese" '^smz info：意外的参数“b”$' info-arg-cn.err
+err info-arg-tw zh_TW "$SMZ" info a.smz b
+check_grep "... Traditional Chinese" '^smz info：非預期的引數「b」$' info-arg-tw.err
+err verify-opt zh_TW "$SMZ" verify --bogus
+check_grep "smz verify --bogus (zh_TW): the option named" '^smz verify：未知的選項「--bogus」$' verify-opt.err
+check_grep "... then its help in Traditional Chinese" '^用法：smz verify 封存檔 ' verify-opt.err
+err cat-usage zh_CN "$SMZ" cat
+check_grep "smz cat without arguments: its usage (zh_CN)" '^用法：smz cat 存档 路径$' cat-usage.err
+err keygen-val zh_TW "$SMZ" keygen -p
+check_grep "smz keygen -p without a value (zh_TW)" '^smz keygen：-p 需要一個值$' keygen-val.err
+err serve-port zh_CN "$SMZ" serve --port 99999 .
+check_grep "smz serve --port 99999 (zh_CN)" '^smz serve：--port：“99999”不是 0 到 65535 之间的数字$' serve-port.err
+err search-limit fa "$SMZ" search x.smz q --limit z
+check_grep "smz search --limit z (fa)" '^smz search: --limit به عددی از 0 تا 1000000 نیاز دارد$' search-limit.err
+# An argument is shown as text, whatever the catalogue says around it.
+err info-esc zh_CN "$SMZ" info a.smz "$(printf 'x\033[31my')"
+check_grep "... an argument's control bytes escaped" '^smz info：意外的参数“x\\x1B\[31my”$' info-esc.err
 done_testing
