@@ -101,18 +101,19 @@ all: $(MO)
 $(LOCALEDIR)/C/LC_MESSAGES/samizdat-%.mo: po/%.po | $(BUILD)/.libs-ok
 	@mkdir -p $(@D)
 	msgfmt --check -o $@ $<
-POT_SRC = $(sort $(wildcard server/*.c lib/article/*.c lib/pack/index_page.c reader/*.c packer/*.c common/*.c))
+POT_SRC = $(sort $(wildcard server/*.c lib/article/*.c lib/pack/index_page.c reader/*.c packer/*.c common/*.c) web/wasm_api.c)
 XGETTEXT_FLAGS := --from-code=UTF-8 --language=C --no-wrap --sort-by-file --add-comments=TRANSLATORS: \
     --keyword= --keyword=_ --keyword=N_:1,2 --keyword=smz_tr:2 --keyword=smz_ntr:2,3 --keyword=SMZ_N_ \
     --keyword=TR:2 --keyword=NTR:2,3 --keyword=tr_html:3 --package-name=samizdat --msgid-bugs-address=samizdat
 # smz_strerror's messages (lib/error.c, every string in it) too: the
 # command line prints them.  And the browser reader's page's own words
-# (web/app.js: N_ and _).
+# (web/app.js: N_ and _) and its worker's sentences (web/worker.js: N_;
+# web/httpfs.js uses worker.js's).
 XGETTEXT_JS_FLAGS := --from-code=UTF-8 --language=JavaScript --no-wrap --keyword= --keyword=N_ --keyword=_
 pot:
 	LC_ALL=C.UTF-8 xgettext $(XGETTEXT_FLAGS) -o po/samizdat.pot $(POT_SRC)
 	LC_ALL=C.UTF-8 xgettext $(XGETTEXT_FLAGS) --extract-all -j -o po/samizdat.pot lib/error.c
-	LC_ALL=C.UTF-8 xgettext $(XGETTEXT_JS_FLAGS) -j -o po/samizdat.pot web/app.js
+	LC_ALL=C.UTF-8 xgettext $(XGETTEXT_JS_FLAGS) -j -o po/samizdat.pot web/app.js web/worker.js
 # The catalogues of the build folder, for programs run from the tree; not in
 # make dist's programs, whose bytes must not depend on where they were built
 # (they find catalogues as installed, or by SMZ_LOCALEDIR).

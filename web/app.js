@@ -130,6 +130,28 @@
     dismiss: N_('Dismiss'),
     archived: N_('Archived page'),
     reader: N_('Samizdat reader'),
+    /* Errors: one line each (the worker passes the catalogue's answers one
+     * a line); the worker's own (its module stopping, a web address that
+     * does not answer) come translated from worker.js. */
+    notBuilt: N_('This copy of the reader has no archive reader inside (it was not built).'),
+    failed: N_('The archive reader failed: %s.'),
+    scriptError: N_('an error in its script'),
+    openTimeout: N_('The archive reader did not answer within %s seconds while opening, so it was stopped: ' +
+                    'an archive is damaged, or its web address does not answer.'),
+    timeout: N_('The archive reader did not answer within %s seconds, so it was stopped. The archive may be ' +
+                'damaged; it is opened again for the next page.'),
+    noAnswer: N_('The archive reader gave no answer.'),
+    badRange: N_('The archive answered a range of the wrong size for %s.'),
+    tooLarge: N_('This entry is too large to show here (%s).'),
+    redirectOut: N_('The archive redirects outside itself, to %s.'),
+    redirectLoop: N_('The archive redirects in a loop (from %s).'),
+    formPost: N_('This form sends data to a server; the archive cannot answer it.'),
+    notSaved: N_('The archive cannot be saved (%s).'),
+    notOpened: N_('The archives could not be opened.'),
+    badUrl: N_('A web address starts with https:// or http://.'),
+    errorTitle: N_('Error'),
+    cannotShow: N_('This page cannot be shown'),
+    backHome: N_('Back to the library'),
   };
 
   function applyLanguage() {
@@ -189,7 +211,7 @@
   function startWorker() {
     var src = $('smz-worker-src');
     if (!src)
-      throw new Error('This copy of the reader has no archive reader inside (it was not built).');
+      throw new Error(_(T.notBuilt));
     var url = URL.createObjectURL(new Blob([src.textContent], {type: 'text/javascript'}));
     worker = new Worker(url);
     worker.onmessage = function (e) {
@@ -203,7 +225,7 @@
     worker.onerror = function (e) {
       if (e.preventDefault)
         e.preventDefault();
-      stopWorker('The archive reader failed: ' + (e.message || 'an error in its script') + '.');
+      stopWorker(fill(_(T.failed), e.message || _(T.scriptError)));
     };
   }
 
@@ -230,11 +252,8 @@
         if (!pending.has(id))
           return;
         var secs = Math.round((timeout || TIMEOUT) / 1000);
-        stopWorker(msg.t === 'open'
-          ? 'The archive reader did not answer within ' + secs + ' seconds while opening, so it was ' +
-            'stopped: an archive is damaged, or its web address does not answer.'
-          : 'The archive reader did not answer within ' + secs + ' seconds, so it was stopped. ' +
-            'The archive may be damaged; it is opened again for the next page.');
+        var fmt = msg.t === 'open' ? T.openTimeout : T.timeout;
+        stopWorker(fill(_(fmt), String(secs)));
         restartLater();
       }, timeout || TIMEOUT);
       pending.set(id, {resolve: resolve, reject: reject, timer: timer});
@@ -269,7 +288,7 @@
       return call({t: 'req', method: method || 'GET', target: target, range: range || ''});
     }).then(function (r) {
       if (!r.status)
-        throw new Error(r.error || 'The archive reader gave no answer.');
+        throw new Error(r.error || _(T.noAnswer));
       r.body = new Uint8Array(r.body || new ArrayBuffer(0));
       if (r.fsError)
         note(r.fsError);
@@ -293,9 +312,9 @@
       }
       var total = +cr[3], parts = [r.body], got = r.body.length;
       if (+cr[1] !== 0 || got !== +cr[2] + 1)
-        throw new Error('The archive answered a range of the wrong size for ' + target + '.');
+        throw new Error(fill(_(T.badRange), target));
       if (total > MAX_ENTRY)
-        throw new Error('This entry is too large to show here (' + fmtSize(total) + ').');
+        throw new Error(fill(_(T.tooLarge), fmtSize(total)));
       function more() {
         if (got >= total) {
           r.status = 200;
@@ -312,7 +331,7 @@
         var to = Math.min(got + RANGE, total) - 1;
         return ask(target, 'bytes=' + got + '-' + to).then(function (n) {
           if (n.status !== 206 || n.body.length !== to - got + 1)
-            throw new Error('The archive answered a range of the wrong size for ' + target + '.');
+            throw new Error(fill(_(T.badRange), target));
           parts.push(n.body);
           got += n.body.length;
           return more();
@@ -400,9 +419,9 @@
         if (r.status >= 300 && r.status < 400 && r.headers.location) {
           var u = resolve(r.headers.location, t);
           if (!u || !u.internal)
-            throw new Error('The archive redirects outside itself, to ' + (u ? u.url : '?') + '.');
+            throw new Error(fill(_(T.redirectOut), u ? u.url : '?'));
           if (++hops > 10)
-            throw new Error('The archive redirects in a loop (from ' + target + ').');
+            throw new Error(fill(_(T.redirectLoop), target));
           if (u.frag)
             h.frag = u.frag;
           return step(u.target);
@@ -984,7 +1003,9 @@
     } else if (m.t === 'ready') {
       sendMedia(shown);
     } else if (m.t === 'note' && typeof m.msg === 'string') {
-      message(m.msg.slice(0, 300));
+      /* The helper's own note in the page's language; any other text
+       * as it came (text, never markup). */
+      message(m.msg === T.formPost ? _(T.formPost) : m.msg.slice(0, 300));
     }
   });
 
@@ -1045,7 +1066,7 @@
     fetchWhole(target, true).then(function (r) {
       busy(false);
       if (r.status !== 200)
-        throw new Error('The archive cannot be saved (' + r.status + ').');
+        throw new Error(fill(_(T.notSaved), String(r.status)));
       saveBlob(r.blob, name);
     }).catch(function (e) {
       busy(false);
@@ -1083,14 +1104,18 @@
 
   /* An error in place of the page at TARGET: never a blank or hung frame. */
   function showError(text, target) {
-    var doc = document.implementation.createHTMLDocument('Error');
+    var doc = document.implementation.createHTMLDocument(_(T.errorTitle));
+    doc.documentElement.lang = UI.tag;
+    doc.documentElement.dir = UI.dir;
     doc.body.innerHTML = '<main style="font:16px/1.5 system-ui,sans-serif;max-width:40rem;margin:2rem auto;' +
-      'padding:0 1rem"><h1 style="font-size:1.4rem">This page cannot be shown</h1><p class="smz-err"></p>' +
-      '<p><a href="/">Back to the library</a></p></main>';
+      'padding:0 1rem"><h1 style="font-size:1.4rem"></h1><p class="smz-err"></p>' +
+      '<p><a href="/"></a></p></main>';
+    doc.querySelector('h1').textContent = _(T.cannotShow);
     doc.querySelector('.smz-err').textContent = text;
+    doc.querySelector('a').textContent = _(T.backHome);
     shown = {target: null, frame: null, tok: '', media: []};
     finish(doc, '/', '', navSeq, "default-src 'none'; style-src 'unsafe-inline'", [], null, V + '/',
-           'Error');
+           _(T.errorTitle));
     shown.target = target || null;
     message(text);
   }
@@ -1343,7 +1368,7 @@
         state.files = before.files;
         state.keys = before.keys;
         state.urls = before.urls;
-        var msg = r.error || 'The archives could not be opened.';
+        var msg = r.error || _(T.notOpened);
         if (state.opened) {
           message(msg);
           openNow();
@@ -1432,7 +1457,7 @@
       e.preventDefault();
       var u = $('smz-url').value.trim();
       if (!/^https?:\/\//i.test(u)) {
-        startError('A web address starts with https:// or http://.');
+        startError(_(T.badUrl));
         return;
       }
       addAndOpen([], [u]);

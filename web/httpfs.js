@@ -11,7 +11,7 @@
  * another size than the one first learned, or hides Content-Range from a
  * page of another origin gets a sentence that says so (httpfsError), not a
  * silent wrong byte: the read fails with EIO and C reports the archive as
- * unreadable.
+ * unreadable.  Its sentences are worker.js's (W, wt()): the page's language.
  *
  * Usage (in the worker, after the module is ready):
  *   var H = makeHttpFS(Module.FS);
@@ -39,12 +39,10 @@ function httpfsGet(url, from, to) {
   try {
     x.send(null);
   } catch (e) {
-    throw new Error('The web address ' + url + ' cannot be read (' + (e && e.message || e) +
-                    '). From a page opened as a file, the server must allow it: ' +
-                    'Access-Control-Allow-Origin.');
+    throw new Error(wt(W.webUnreadable, url, e && e.message || e));
   }
   if (x.status === 0)
-    throw new Error('The web address ' + url + ' did not answer (network error or refused by CORS).');
+    throw new Error(wt(W.webSilent, url));
   return {status: x.status, data: new Uint8Array(x.response || new ArrayBuffer(0)),
           range: x.getResponseHeader('Content-Range')};
 }
@@ -73,20 +71,17 @@ function makeHttpFS(FS) {
   function probe(url) {
     var r = httpfsGet(url, 0, HTTPFS_BLOCK - 1);
     if (r.status === 200)
-      throw new Error('The server of ' + url + ' ignores Range requests (it answered 200 with the ' +
-                      'whole file): it cannot serve an archive to the reader.');
+      throw new Error(wt(W.noRanges, url));
     if (r.status === 416)
-      throw new Error('The file at ' + url + ' is empty.');
+      throw new Error(wt(W.webEmpty, url));
     if (r.status !== 206)
-      throw new Error('The web address ' + url + ' answered ' + r.status + ' instead of the archive.');
+      throw new Error(wt(W.webStatus, url, r.status));
     var cr = httpfsParseRange(r.range);
     if (!cr)
-      throw new Error('The server of ' + url + ' hides its Content-Range header from this page: it ' +
-                      'must send Access-Control-Expose-Headers: Content-Range.');
+      throw new Error(wt(W.hiddenRange, url));
     if (cr.total < 0 || cr.from !== 0 || r.data.length !== cr.to - cr.from + 1 ||
         r.data.length !== Math.min(HTTPFS_BLOCK, cr.total))
-      throw new Error('The server of ' + url + ' answered a range of the wrong size (' + r.data.length +
-                      ' bytes for ' + r.range + ').');
+      throw new Error(wt(W.webBadRange, url, r.data.length, r.range));
     return {size: cr.total, first: r.data};
   }
 
@@ -116,11 +111,10 @@ function makeHttpFS(FS) {
       try {
         data = new Uint8Array(new FileReaderSync().readAsArrayBuffer(node.httpfs.file.slice(from, to + 1)));
       } catch (e) {
-        fail('The file ' + node.name + ' cannot be read any more (' + (e && e.message || e) +
-             '): was the stick removed?');
+        fail(wt(W.fileGone, node.name, e && e.message || e));
       }
       if (data.length !== to - from + 1)
-        fail('The file ' + node.name + ' changed while it was read.');
+        fail(wt(W.fileChanged, node.name));
       put(key, data);
       return data;
     }
@@ -131,15 +125,13 @@ function makeHttpFS(FS) {
       fail(e.message);
     }
     if (r.status === 200)
-      fail('The server of ' + node.httpfs.url + ' stopped honouring Range requests.');
+      fail(wt(W.rangesStopped, node.httpfs.url));
     if (r.status !== 206)
-      fail('Reading ' + node.httpfs.url + ' failed: the server answered ' + r.status + '.');
+      fail(wt(W.readStatus, node.httpfs.url, r.status));
     var cr = httpfsParseRange(r.range);
     if (!cr || cr.from !== from || cr.to !== to || (cr.total >= 0 && cr.total !== node.size) ||
         r.data.length !== to - from + 1)
-      fail('The file at ' + node.httpfs.url + ' changed on the server or was answered with the wrong ' +
-           'size (' + r.data.length + ' bytes, ' + (r.range || 'no Content-Range') + ', expected ' +
-           (to - from + 1) + ' bytes of ' + node.size + ').');
+      fail(wt(W.webChanged, node.httpfs.url, r.data.length, r.range || '-', to - from + 1, node.size));
     put(key, r.data);
     return r.data;
   }

@@ -63,6 +63,7 @@ static struct {
     smz_strbuf words;             /* smzw_language's answer */
     char accept[SMZW_MAX_ACCEPT]; /* Accept-Language of every request */
     unsigned langs;               /* the catalogues found (smz_i18n_bind) */
+    int lang;                     /* smzw_language's choice: smzw_errmsg speaks it */
     char errmsg[1024];
     int ready;
 } M;
@@ -134,7 +135,8 @@ int smzw_open(const char *paths, const char *trust, int scripts)
     M.errmsg[0] = 0;
     long np = split(paths, &pcopy, path_v), nt = split(trust, &tcopy, trust_v);
     if (np < 0 || nt < 0) {
-        snprintf(M.errmsg, sizeof M.errmsg, "%s", !pcopy || !tcopy ? "out of memory" : "too many files");
+        snprintf(M.errmsg, sizeof M.errmsg, "%s",
+                 !pcopy || !tcopy ? smz_tr(M.lang, "out of memory") : smz_tr(M.lang, "too many files"));
         goto out;
     }
     smz_serve_opts o = {.paths = path_v,
@@ -149,7 +151,7 @@ int smzw_open(const char *paths, const char *trust, int scripts)
                         .languages = M.langs,
                         .warn = warn};
     if (!(M.s = smz_server_new())) {
-        snprintf(M.errmsg, sizeof M.errmsg, "out of memory");
+        snprintf(M.errmsg, sizeof M.errmsg, "%s", smz_tr(M.lang, "out of memory"));
         goto out;
     }
     if (smz_server_open(M.s, &o) != SMZ_OK) {
@@ -159,12 +161,17 @@ int smzw_open(const char *paths, const char *trust, int scripts)
     /* Read every archive's metadata now, so that one that cannot be read
      * is said at once, not on the first page. */
     if (smz_server_load(M.s) == 0) {
-        snprintf(M.errmsg, sizeof M.errmsg, "no archive can be read%s%.900s",
-                 smz_strbuf_len(&M.warnings) ? ": " : "", smz_strbuf_str(&M.warnings));
+        /* TRANSLATORS: the browser reader, when none of the files picked opens; %.900s is why, per
+           file (the library's words). */
+        if (smz_strbuf_len(&M.warnings))
+            snprintf(M.errmsg, sizeof M.errmsg, smz_tr(M.lang, "no archive can be read: %.900s"),
+                     smz_strbuf_str(&M.warnings));
+        else
+            snprintf(M.errmsg, sizeof M.errmsg, "%s", smz_tr(M.lang, "no archive can be read"));
         goto out;
     }
     if (!(M.w = smz_server_worker_new(M.s)) || (!M.c && !(M.c = mg_mem_new()))) {
-        snprintf(M.errmsg, sizeof M.errmsg, "out of memory");
+        snprintf(M.errmsg, sizeof M.errmsg, "%s", smz_tr(M.lang, "out of memory"));
         goto out;
     }
     rc = 0;
@@ -232,6 +239,7 @@ const char *smzw_language(const char *accept, const char *msgids)
     if (i == n && n < sizeof M.accept)
         memcpy(M.accept, accept, n + 1);
     int l = smz_ui_lang_negotiate(M.accept, M.langs, SMZ_UI_EN);
+    M.lang = l;
     const smz_ui_lang *ui = smz_ui_lang_at(l);
     smz_strbuf_free(&M.words);
     smz_strbuf_addf(&M.words, "%s %s", ui->tag, ui->rtl ? "rtl" : "ltr");

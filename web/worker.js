@@ -16,6 +16,52 @@
  * and the module's own JavaScript; nothing is fetched. */
 'use strict';
 
+/* The worker's own sentences (and httpfs.js's, which runs in it), from
+ * the same catalogues as the page's words: N_ marks a msgid for xgettext
+ * (make pot) and lists it; language() asks the module for them with the
+ * page's, and wt() gives one in the page's language with its %s (or
+ * %1$s...) filled in (English until then, or without a translation).  One
+ * line each: the module answers one translation a line. */
+var W_MSGIDS = [], W_WORDS = {};
+function N_(msgid) {
+  W_MSGIDS.push(msgid);
+  return msgid;
+}
+var W = {
+  stopped: N_('The archive reader stopped (%s).'),
+  stoppedOpening: N_('The archive reader stopped while opening (%s).'),
+  notOpened: N_('The archives could not be opened.'),
+  noMemory: N_('The archive reader ran out of memory.'),
+  malformed: N_('The archive reader gave a malformed answer.'),
+  noStart: N_('The archive reader could not start: %s'),
+  webUnreadable: N_('The web address %1$s cannot be read (%2$s). From a page opened as a file, the server ' +
+                    'must allow it: Access-Control-Allow-Origin.'),
+  webSilent: N_('The web address %s did not answer (network error or refused by CORS).'),
+  noRanges: N_('The server of %s ignores Range requests (it answered 200 with the whole file): it cannot ' +
+               'serve an archive to the reader.'),
+  webEmpty: N_('The file at %s is empty.'),
+  webStatus: N_('The web address %1$s answered %2$s instead of the archive.'),
+  hiddenRange: N_('The server of %s hides its Content-Range header from this page: it must send ' +
+                  'Access-Control-Expose-Headers: Content-Range.'),
+  webBadRange: N_('The server of %1$s answered a range of the wrong size (%2$s bytes for %3$s).'),
+  fileGone: N_('The file %1$s cannot be read any more (%2$s): was the stick removed?'),
+  fileChanged: N_('The file %s changed while it was read.'),
+  rangesStopped: N_('The server of %s stopped honouring Range requests.'),
+  readStatus: N_('Reading %1$s failed: the server answered %2$s.'),
+  webChanged: N_('The file at %1$s changed on the server or was answered with the wrong size (%2$s bytes, ' +
+                 '%3$s, expected %4$s bytes of %5$s).'),
+};
+function wt(msgid) {
+  var args = Array.prototype.slice.call(arguments, 1), next = 0;
+  var t = Object.prototype.hasOwnProperty.call(W_WORDS, msgid) ? W_WORDS[msgid] : msgid;
+  return t.replace(/%(?:([1-9])\$)?s|%%/g, function (m, k) {
+    if (m === '%%')
+      return '%';
+    var a = args[k ? +k - 1 : next++];
+    return a === undefined ? '' : String(a);
+  });
+}
+
 var smz = null;       /* the module, once loaded */
 var api = null;       /* its C functions, through cwrap */
 var dead = '';        /* why the module can no longer be used ('' while it can) */
@@ -28,7 +74,7 @@ function load() {
   return createSmz({
     print: function () {},
     printErr: function (s) { console.warn('smz:', s); },
-    onAbort: function (what) { dead = 'The archive reader stopped (' + what + ').'; },
+    onAbort: function (what) { dead = wt(W.stopped, what); },
   }).then(function (m) {
     smz = m;
     api = {
@@ -48,12 +94,21 @@ function load() {
 
 /* The page's Accept-Language (from navigator.languages): the module sends
  * it with every request; the answer is the language chosen and the page's
- * own words in it (smzw_language). */
+ * own words in it (smzw_language), the worker's own after them (kept here,
+ * not sent). */
 var accept = '';
 function language(m) {
   return ready(false).then(function () {
     accept = String(m.accept || '').slice(0, 255);
-    return {t: 'lang', words: api.language(accept, String(m.msgids || ''))};
+    var page = String(m.msgids || ''), n = page ? page.split('\n').length : 0;
+    var lines = String(api.language(accept, (page ? page + '\n' : '') + W_MSGIDS.join('\n'))).split('\n');
+    var mine = lines.slice(1 + n);
+    W_WORDS = {};
+    W_MSGIDS.forEach(function (id, i) {
+      if (mine[i])
+        W_WORDS[id] = mine[i];
+    });
+    return {t: 'lang', words: lines.slice(0, 1 + n).join('\n')};
   });
 }
 
@@ -192,11 +247,11 @@ function open(m) {
     try {
       rc = api.open(paths.join('\n'), keys.join('\n'), m.scripts ? 1 : 0);
     } catch (e) {
-      dead = dead || 'The archive reader stopped while opening (' + (e.message || e) + ').';
+      dead = dead || wt(W.stoppedOpening, e.message || e);
       return {t: 'opened', ok: false, error: dead, warnings: ''};
     }
     if (rc !== 0) {
-      var err = api.errmsg() || 'The archives could not be opened.';
+      var err = api.errmsg() || wt(W.notOpened);
       if (httpfsError)
         err += ' ' + httpfsError;
       unmountAll(mounts);
@@ -246,16 +301,16 @@ function request(m) {
     try {
       n = api.request(m.method || 'GET', m.target, m.range || '');
       if (n < 0)
-        return {t: 'resp', id: m.id, status: 0, error: 'The archive reader ran out of memory.', headers: {}};
+        return {t: 'resp', id: m.id, status: 0, error: wt(W.noMemory), headers: {}};
       var p = api.response();
       bytes = smz.HEAPU8.slice(p, p + n);
     } catch (e) {
-      dead = dead || 'The archive reader stopped (' + (e && e.message || e) + ').';
+      dead = dead || wt(W.stopped, e && e.message || e);
       return {t: 'resp', id: m.id, status: 0, error: dead, headers: {}};
     }
     var r = parse(bytes);
     if (!r)
-      return {t: 'resp', id: m.id, status: 0, error: 'The archive reader gave a malformed answer.', headers: {}};
+      return {t: 'resp', id: m.id, status: 0, error: wt(W.malformed), headers: {}};
     r.t = 'resp';
     r.id = m.id;
     if (httpfsError)
@@ -278,7 +333,7 @@ self.onmessage = function (e) {
       self.postMessage(r, r.body ? [r.body] : []);
     }, function (err) {
       self.postMessage({t: m.t === 'open' ? 'opened' : 'resp', id: m.id, ok: false, status: 0,
-                        error: 'The archive reader could not start: ' + (err && err.message || err),
+                        error: wt(W.noStart, err && err.message || err),
                         headers: {}});
     });
   });

@@ -33,11 +33,11 @@ flags=$(make -s -n -p -C "$TOP" --no-print-directory pot 2>/dev/null | sed -n 's
 jsflags=$(make -s -n -p -C "$TOP" --no-print-directory pot 2>/dev/null | sed -n 's/^XGETTEXT_JS_FLAGS := //p' | head -1)
 check "the Makefile's xgettext flags" test -n "$flags"
 check "... and those for the browser reader's page" test -n "$jsflags"
-srcs=$(cd "$TOP" && ls server/*.c lib/article/*.c lib/pack/index_page.c reader/*.c packer/*.c common/*.c)
+srcs=$(cd "$TOP" && ls server/*.c lib/article/*.c lib/pack/index_page.c reader/*.c packer/*.c common/*.c web/wasm_api.c)
 pot() { # pot DIR OUT: the template of the sources under DIR
     # shellcheck disable=SC2086 # flags and sources are words
     (cd "$1" && xgettext $flags -o "$2" $srcs && xgettext $flags --extract-all -j -o "$2" lib/error.c &&
-        xgettext $jsflags -j -o "$2" web/app.js)
+        xgettext $jsflags -j -o "$2" web/app.js web/worker.js)
 }
 msgids() { msgcat --sort-output "$1" | msgattrib --no-obsolete | grep -v '^#' | grep -v '^"POT\|^"Project\|^"Report\|^"PO-\|^"Last\|^"Language\|^"MIME\|^"Content\|^"Plural'; }
 check "xgettext runs over the sources" pot "$TOP" "$T/fresh.pot"
@@ -47,7 +47,7 @@ for l in $langs; do
 done
 # A test that can fail: a source with a new marked string.
 mkdir -p new/server new/lib new/lib/article new/lib/pack new/reader new/packer new/common new/web
-for f in $srcs lib/error.c web/app.js; do cp "$TOP/$f" "new/$f"; done
+for f in $srcs lib/error.c web/app.js web/worker.js; do cp "$TOP/$f" "new/$f"; done
 printf '\nstatic const char *new_one(const req *q) { return TR(q, "A brand new sentence"); }\n' >>new/server/pages.c
 pot "$T/new" "$T/new.pot"
 check_fails "... a new string without translations is found" msgcmp "$TOP/po/zh_CN.po" new.pot
