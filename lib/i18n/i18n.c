@@ -543,7 +543,46 @@ static long long days_from_civil(int y, int m, int d)
 }
 #endif
 
+/* Appends S with its no-break and narrow no-break spaces (U+00A0,
+ * U+202F) as plain ones.  ICU versions disagree on them in dates: Russian's
+ * "1 февраля 2022 г." has U+202F before "г." in Debian's ICU 72 and a plain
+ * space in ICU 78 (node's, a browser's); smz serve (native ICU) and the
+ * browser reader (the browser's Intl) must give the same bytes. */
+static void add_plain_spaces(smz_strbuf *b, const char *s)
+{
+    while (*s) {
+        size_t k = strcspn(s, "\xC2\xE2");
+        smz_strbuf_add(b, s, k);
+        s += k;
+        if (!*s)
+            break;
+        if (!strncmp(s, "\xC2\xA0", 2) || !strncmp(s, "\xE2\x80\xAF", 3)) {
+            smz_strbuf_add(b, " ", 1);
+            s += s[0] == '\xC2' ? 2 : 3;
+        } else {
+            smz_strbuf_add(b, s, 1);
+            s++;
+        }
+    }
+}
+
+/* smz__ui_date's work (below) into B, which it leaves empty when the
+ * language's form cannot be had. */
+static void ui_date_local(smz_strbuf *b, int lang, const char *date);
+
 void smz__ui_date(smz_strbuf *b, int lang, const char *date)
+{
+    smz_strbuf t;
+    smz_strbuf_init(&t, 1024);
+    ui_date_local(&t, lang, date);
+    if (smz_strbuf_len(&t) && !smz_strbuf_err(&t))
+        add_plain_spaces(b, smz_strbuf_str(&t));
+    else
+        smz__html_add_clean(b, date);
+    smz_strbuf_free(&t);
+}
+
+static void ui_date_local(smz_strbuf *b, int lang, const char *date)
 {
     size_t n = strlen(date);
     int y = n >= 4 ? digits_at(date, 4) : -1;
@@ -606,7 +645,7 @@ void smz__ui_date(smz_strbuf *b, int lang, const char *date)
 #endif
     (void)lang;
     (void)whole;
-    smz__html_add_clean(b, date);
+    smz_strbuf_reset(b);
 }
 
 void smz__ui_language_name(smz_strbuf *b, int lang, const char *tag, const char *english)

@@ -82,9 +82,9 @@ static const wreq REQS[] = {
     /* Other languages (issue 21): chosen by ?lang=, or by Accept-Language
      * ("accept": the module's smzw_language, curl's header ACCEPT_LANGUAGE);
      * counts, dates and language names by ICU natively, by the JavaScript
-     * engine's Intl (ICU too) in the module: the same in Chinese and Persian
-     * (Persian digits and calendar), while Russian's dates differ between
-     * Debian's ICU 72 and a newer one (a no-break space before "г."). */
+     * engine's Intl (ICU too) in the module: the same in Chinese, Persian
+     * (Persian digits and calendar) and Russian (whose "2022 г." ICU
+     * versions space differently: dates have plain spaces, smz__ui_date). */
     {"library-zh", "GET", "/?lang=zh-Hans", "", "exact"},
     {"main-zh", "GET", "/content/samples/?lang=zh-Hans", "", "exact"},
     {"page-zh", "GET", "/content/samples/{P}?lang=zh-Hans", "", "exact"},
@@ -97,6 +97,10 @@ static const wreq REQS[] = {
     {"search-accept", "GET", "/search?pattern=china", "", "accept"},
     {"library-fa", "GET", "/?lang=fa", "", "exact"},
     {"search-fa", "GET", "/search?content=samples&pattern=china&lang=fa", "", "exact"},
+    {"library-ru", "GET", "/?lang=ru", "", "exact"},
+    {"main-ru", "GET", "/content/samples/?lang=ru", "", "exact"},
+    {"page-ru", "GET", "/content/samples/{P}?lang=ru", "", "exact"},
+    {"search-ru", "GET", "/search?content=samples&pattern=china&lang=ru", "", "exact"},
     {"nul-path", "GET", "/content/samples/a%00b", "", "exact"},
     {"bad-escape", "GET", "/content/samples/%zz", "", "exact"},
     {"bad-utf8", "GET", "/content/samples/%C0%AF", "", "exact"},
