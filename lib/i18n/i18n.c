@@ -389,9 +389,12 @@ void smz__tr_fill(smz_strbuf *b, const char *fmt, size_t n, ...)
 }
 
 #ifndef __EMSCRIPTEN__
-/* ICU's name of each language (the script decides between the Chinese). */
+/* ICU's name of each language (the script decides between the Chinese).
+ * Arabic's digits are named: ICU 72 writes Arabic-Indic ones by default, a
+ * newer ICU (a browser's Intl) Western ones; ours are Arabic's own (po/
+ * GLOSSARY.md), the same in both (intl_format asks for them too). */
 static const char *const icu_locale[SMZ_UI_LANGS] = {
-    "en", "zh_Hans", "zh_Hant", "ug", "bo", "fa", "ar", "ru", "tr", "vi", "my", "es", "fr",
+    "en", "zh_Hans", "zh_Hant", "ug", "bo", "fa", "ar@numbers=arab", "ru", "tr", "vi", "my", "es", "fr",
 };
 
 /* Appends the UTF-16 U[0..N) as UTF-8; 0, or -1 when it does not fit. */
@@ -424,7 +427,7 @@ static void count_plain(smz_strbuf *b, uint64_t n)
 /* The WebAssembly module has no ICU of its own: the browser's (or node's)
  * Intl is ICU, asked for what the native code asks ICU (the same options:
  * UTC, noon, a month in the Gregorian calendar, a year without grouping,
- * a language's name or none).  KIND: 0 a count, 1 a decimal with DIGITS
+ * Arabic's own digits, a language's name or none).  KIND: 0 a count, 1 a decimal with DIGITS
  * fraction digits, 2 a year, 3 a date's long form, 4 a month and year,
  * 5 the name of language TAG; V the number, or the time in ms.  The
  * length written to OUT (CAP bytes), or -1 (no Intl, or it failed). */
@@ -433,15 +436,17 @@ static void count_plain(smz_strbuf *b, uint64_t n)
 // clang-format off
 EM_JS(int, intl_format, (int kind, const char *loc, double v, int digits, const char *tag, char *out, int cap), {
     try {
-        var l = UTF8ToString(loc), s, o;
-        if (kind == 0) s = new Intl.NumberFormat(l).format(v);
+        var l = UTF8ToString(loc), s, o, nu = l == 'ar' ? 'arab' : undefined;
+        if (kind == 0) s = new Intl.NumberFormat(l, {numberingSystem: nu}).format(v);
         else if (kind == 1) {
-            o = {minimumFractionDigits: digits, maximumFractionDigits: digits};
+            o = {minimumFractionDigits: digits, maximumFractionDigits: digits, numberingSystem: nu};
             s = new Intl.NumberFormat(l, o).format(v);
-        } else if (kind == 2) s = new Intl.NumberFormat(l, {useGrouping: false}).format(v);
-        else if (kind == 3) s = new Intl.DateTimeFormat(l, {dateStyle: 'long', timeZone: 'UTC'}).format(new Date(v));
-        else if (kind == 4) {
-            o = {year: 'numeric', month: 'long', timeZone: 'UTC'};
+        } else if (kind == 2) s = new Intl.NumberFormat(l, {useGrouping: false, numberingSystem: nu}).format(v);
+        else if (kind == 3) {
+            o = {dateStyle: 'long', timeZone: 'UTC', numberingSystem: nu};
+            s = new Intl.DateTimeFormat(l, o).format(new Date(v));
+        } else if (kind == 4) {
+            o = {year: 'numeric', month: 'long', timeZone: 'UTC', numberingSystem: nu};
             s = new Intl.DateTimeFormat(l + '-u-ca-gregory', o).format(new Date(v));
         } else if (kind == 5) {
             o = {type: 'language', fallback: 'none'};
@@ -619,7 +624,8 @@ static void ui_date_local(smz_strbuf *b, int lang, const char *date)
             /* A month alone, in the Gregorian calendar (a Persian month
              * would cover parts of two), in the language's own pattern. */
             char loc[48];
-            snprintf(loc, sizeof loc, "%s@calendar=gregorian", icu_locale[lang]);
+            snprintf(loc, sizeof loc, "%s%scalendar=gregorian", icu_locale[lang],
+                     strchr(icu_locale[lang], '@') ? ";" : "@");
             UDateTimePatternGenerator *g = udatpg_open(loc, &st);
             plen = U_SUCCESS(st) ? udatpg_getBestPattern(g, u"yMMMM", -1, pat, 64, &st) : 0;
             udatpg_close(g);
