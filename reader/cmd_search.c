@@ -246,9 +246,14 @@ static int run(int suggest, int argc, char **argv)
                 putchar('\n');
             }
         }
-        if (!suggest)
-            printf("%s%llu %s\n", res->total > res->n ? "about " : "", (unsigned long long)res->total,
-                   res->total == 1 ? "match" : "matches");
+        if (!suggest) {
+            unsigned long long t = (unsigned long long)res->total;
+            if (res->total > res->n)
+                /* TRANSLATORS: smz search, after the hits shown: an estimate of all of them. */
+                printf(N_("about %llu match\n", "about %llu matches\n", t), t);
+            else
+                printf(N_("%llu match\n", "%llu matches\n", t), t);
+        }
     }
     if (fix && fix->did_you_mean && !json && !res->n)
         fprintf(stderr, _("smz %s: did you mean: %s\n"), cmd, cli_t(fix->did_you_mean));

@@ -32,7 +32,7 @@ static smz_seckey *load_key(const char *path, const char *pw_file)
         fprintf(stderr, _("smz %s: out of memory\n"), "split");
         return NULL;
     }
-    snprintf(prompt, sizeof prompt, "Password for %.500s: ", path);
+    snprintf(prompt, sizeof prompt, _("Password for %.500s: "), path);
     if (smz_seckey_file_encrypted(cx, path, &enc) != SMZ_OK)
         fprintf(stderr, "smz split: --sign %s\n", cli_t(smz_sign_ctx_errmsg(cx)));
     else if (enc && pw_read(pw_file, prompt, 0, pw, sizeof pw, err, sizeof err) != 0)
@@ -118,8 +118,10 @@ int cmd_split(int argc, char **argv)
     smz_parts *m = NULL;
     int status = CLI_OK;
     if (smz_parts_write(s, path, uuid, &m) != SMZ_OK) {
-        fprintf(stderr, "smz split: %s%s\n",
-                sk ? "" : "warning: no manifest: ", cli_t(smz_parts_errmsg(m)));
+        if (sk)
+            fprintf(stderr, "smz split: %s\n", cli_t(smz_parts_errmsg(m)));
+        else
+            fprintf(stderr, _("smz split: warning: no manifest: %s\n"), cli_t(smz_parts_errmsg(m)));
         if (m)
             remove(smz_parts_path(m));
         status = sk ? CLI_ERROR : CLI_OK;

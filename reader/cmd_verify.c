@@ -29,17 +29,22 @@ static void print_text(const char *path, const smz_verify_report *rep, cli_verdi
     const char *good_key = NULL, *some_key = NULL;
     for (size_t i = 0; i < rep->n; i++) {
         const smz_sigcheck *sc = &rep->sigs[i];
-        const char *st = sc->status == SMZ_SIGSTATUS_GOOD  ? "good"
-                         : sc->status == SMZ_SIGSTATUS_BAD ? "BAD"
-                                                           : "untrusted";
-        printf("%s: %s", cli_sig_where(sc), st);
+        /* TRANSLATORS: smz verify: a signature's status, after where it is ("embedded signature: good"). */
+        const char *st = sc->status == SMZ_SIGSTATUS_GOOD  ? _("good")
+                         : sc->status == SMZ_SIGSTATUS_BAD ? _("BAD")
+                                                           : _("untrusted");
+        /* TRANSLATORS: smz verify: where a signature is (a file, or "embedded signature"), then its
+           status ("good"...): the punctuation between them. */
+        printf(_("%1$s: %2$s"), sc->detached ? cli_t(sc->file) : _("embedded signature"), st);
         if (sc->keyid[0])
-            printf(", key %s (%s)", cli_t(sc->keyid), sc->trusted ? "trusted" : "not trusted");
+            printf(sc->trusted ? _(", key %s (trusted)") : _(", key %s (not trusted)"),
+                   cli_t(sc->keyid));
         if (sc->message[0])
             printf(": %s", cli_t(sc->message));
         printf("\n");
         if (sc->comment)
-            printf("  trusted comment: %s\n", cli_t(sc->comment));
+            /* TRANSLATORS: minisign's "trusted comment", signed with the signature. */
+            printf(_("  trusted comment: %s\n"), cli_t(sc->comment));
         if (sc->status == SMZ_SIGSTATUS_GOOD && !good_key)
             good_key = sc->keyid;
         if (sc->keyid[0] && !some_key)
@@ -47,17 +52,17 @@ static void print_text(const char *path, const smz_verify_report *rep, cli_verdi
     }
     switch (v) {
     case VERDICT_VERIFIED:
-        printf("%s: verified: signed by trusted key %s\n", cli_t(path), cli_t(good_key));
+        printf(_("%s: verified: signed by trusted key %s\n"), cli_t(path), cli_t(good_key));
         break;
-    case VERDICT_BAD: printf("%s: BAD SIGNATURE\n", cli_t(path)); break;
+    case VERDICT_BAD: printf(_("%s: BAD SIGNATURE\n"), cli_t(path)); break;
     case VERDICT_UNTRUSTED:
         if (some_key)
-            printf("%s: not signed by a trusted key (signed by %s)\n", cli_t(path), cli_t(some_key));
+            printf(_("%s: not signed by a trusted key (signed by %s)\n"), cli_t(path), cli_t(some_key));
         else
-            printf("%s: not signed by a trusted key\n", cli_t(path));
+            printf(_("%s: not signed by a trusted key\n"), cli_t(path));
         break;
     case VERDICT_UNSIGNED:
-        printf("%s: not signed (no embedded signature, no .minisig beside it)\n", cli_t(path));
+        printf(_("%s: not signed (no embedded signature, no .minisig beside it)\n"), cli_t(path));
         break;
     }
 }

@@ -85,4 +85,25 @@ check_grep "smz search --limit z (fa)" '^smz search: --limit به عددی از 
 # An argument is shown as text, whatever the catalogue says around it.
 err info-esc zh_CN "$SMZ" info a.smz "$(printf 'x\033[31my')"
 check_grep "... an argument's control bytes escaped" '^smz info：意外的参数“x\\x1B\[31my”$' info-esc.err
+
+# smz verify's verdict and smz search's count, what a reader acts on.
+printf 'A note\n\nSome text about rivers.\n' >src/a.txt
+"$SMZ_PACK" -q src -o plain.smz
+en "$SMZ" verify plain.smz >v-en.out
+check_grep "smz verify, an unsigned archive: English by default" '^plain.smz: not signed \(no embedded signature, no .minisig beside it\)$' v-en.out
+in_lang zh_CN "$SMZ" verify plain.smz >v-cn.out
+check_grep "... Simplified Chinese" '^plain.smz：没有签名（既无内嵌签名，旁边也没有 .minisig）$' v-cn.out
+"$SMZ" keygen -W -p k.pub -s k.key >/dev/null
+"$SMZ_PACK" -q src -o signed.smz --sign k.key
+in_lang zh_TW "$SMZ" verify signed.smz --key k.pub >v-tw.out
+check_grep "smz verify, signed by a trusted key (zh_TW): the verdict" '^signed.smz：驗證通過：由受信任的金鑰 [0-9A-F]{16} 簽署$' v-tw.out
+check_grep "... each signature's line" '^內嵌簽章：有效，金鑰 [0-9A-F]{16}（受信任）$' v-tw.out
+in_lang ru "$SMZ" verify signed.smz >v-ru.out
+check_grep "... without the key (ru): not trusted" '^signed.smz: не подписано доверенным ключом \(подписано ключом [0-9A-F]{16}\)$' v-ru.out
+en "$SMZ" search plain.smz rivers >s-en.out
+check_grep "smz search's count: English by default" '^1 match$' s-en.out
+in_lang zh_TW "$SMZ" search plain.smz rivers >s-tw.out
+check_grep "... Traditional Chinese" '^1 筆結果$' s-tw.out
+in_lang ru "$SMZ" search plain.smz rivers >s-ru.out
+check_grep "... Russian, its singular" '^1 совпадение$' s-ru.out
 done_testing
