@@ -10,6 +10,10 @@ build=$top/${SMZ_BUILD:-build}
 bindir=$top/bin; [ -n "${SMZ_BUILD:-}" ] && bindir=$build/bin
 export TOP=$top SMZ=$bindir/smz SMZ_PACK=$bindir/smz-pack
 patterns=("$@")
+# The programs speak the environment's language (issue 21): the tests read
+# their English, and ask for another language where they mean to.
+unset LANGUAGE LC_ALL LC_MESSAGES
+export LANG=C.UTF-8
 # SMZ_SKIP_TESTS: names (space-separated) of tests to leave out, e.g. the
 # browser tests of the WebAssembly reader in the sanitizer passes (their
 # code is JavaScript and WebAssembly, which no native sanitizer sees).
