@@ -98,9 +98,13 @@ int cmd_keygen(int argc, char **argv)
     }
     smz_pubkey_keyid(pk, id);
     smz_pubkey_base64(pk, b64);
-    printf("key id %s\nsecret key: %s (%s)\npublic key: %s\n"
-           "Give readers %s, or this line for smz verify --keyring, minisign -P:\n%s\n",
-           id, sec, nopw ? "not encrypted" : "encrypted with the password", pub, pub, b64);
+    /* TRANSLATORS: smz keygen's report: %1$s the key's id, %2$s the secret key file, %3$s the public key
+       file, %4$s the public key's base64 line (keep it alone on the last line). */
+    printf(nopw ? _("key id %1$s\nsecret key: %2$s (not encrypted)\npublic key: %3$s\n"
+                    "Give readers %3$s, or this line for smz verify --keyring, minisign -P:\n%4$s\n")
+                : _("key id %1$s\nsecret key: %2$s (encrypted with the password)\npublic key: %3$s\n"
+                    "Give readers %3$s, or this line for smz verify --keyring, minisign -P:\n%4$s\n"),
+           id, sec, pub, b64);
     status = 0;
 out:
     pw_wipe(pw, sizeof pw);

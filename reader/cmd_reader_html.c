@@ -58,6 +58,6 @@ int cmd_reader_html(int argc, char **argv)
             fprintf(stderr, "smz reader-html: %s\n", cli_t(err));
         return CLI_ERROR;
     }
-    printf("%s: the browser reader, build %s\n", cli_t(out), reader_html_hash());
+    printf(_("%s: the browser reader, build %s\n"), cli_t(out), reader_html_hash());
     return 0;
 }

@@ -132,7 +132,7 @@ int cmd_split(int argc, char **argv)
     smz_parts_free(m);
     smz_seckey_free(sk);
     free(uuid);
-    printf("%s: %u parts of %llu bytes (the last %llu)\n", cli_t(path), smz_split_parts(s),
+    printf(_("%s: %u parts of %llu bytes (the last %llu)\n"), cli_t(path), smz_split_parts(s),
            (unsigned long long)smz_split_part_size(s),
            (unsigned long long)(smz_split_size(s) -
                                 (uint64_t)(smz_split_parts(s) - 1) * smz_split_part_size(s)));

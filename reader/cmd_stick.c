@@ -670,7 +670,7 @@ int cmd_stick(int argc, char **argv)
         goto out;
     if (!split && on_fat(dir)) {
         smz_split_parse_size("4G", &part);
-        printf("%s is FAT32: archives of 4 GiB or more are cut into parts\n", cli_t(dir));
+        printf(_("%s is FAT32: archives of 4 GiB or more are cut into parts\n"), cli_t(dir));
     }
     for (int i = 0; i < count; i++) {
         const char *src = archives[i];
@@ -808,8 +808,9 @@ int cmd_stick(int argc, char **argv)
             set_mtime(d);
         free(d);
     }
-    printf("%s: %d archive%s, smz-reader.html, START.html, SHA256SUMS\n", cli_t(dir), count,
-           count == 1 ? "" : "s");
+    printf(N_("%s: %d archive, smz-reader.html, START.html, SHA256SUMS\n",
+              "%s: %d archives, smz-reader.html, START.html, SHA256SUMS\n", (unsigned long)count),
+           cli_t(dir), count);
     status = CLI_OK;
 out:
     free(dist);

@@ -79,11 +79,11 @@ int cmd_upgrade(int argc, char **argv)
         return 1;
     }
     int to = o.format_version ? o.format_version : SMZ_FORMAT_VERSION;
-    printf("%s: format version %d (from %d), the same content digest", cli_t(out), to, from);
+    printf(_("%s: format version %d (from %d), the same content digest"), cli_t(out), to, from);
     char sig[4096 + 16];
     snprintf(sig, sizeof sig, "%s.minisig", in);
     if (stat(sig, &a) == 0)
-        printf("; %s does not sign it: sign it again", cli_t(sig));
+        printf(_("; %s does not sign it: sign it again"), cli_t(sig));
     printf("\n");
     return 0;
 }

@@ -96,14 +96,21 @@ check_grep "... Simplified Chinese" '^plain.smz：没有签名（既无内嵌签
 "$SMZ" keygen -W -p k.pub -s k.key >/dev/null
 "$SMZ_PACK" -q src -o signed.smz --sign k.key
 in_lang zh_TW "$SMZ" verify signed.smz --key k.pub >v-tw.out
-check_grep "smz verify, signed by a trusted key (zh_TW): the verdict" '^signed.smz：驗證通過：由受信任的金鑰 [0-9A-F]{16} 簽署$' v-tw.out
-check_grep "... each signature's line" '^內嵌簽章：有效，金鑰 [0-9A-F]{16}（受信任）$' v-tw.out
+check_grep "smz verify, signed by a trusted key (zh_TW): the verdict" '^signed.smz：驗證通過：由受信任的金鑰 [0-9A-F]+ 簽署$' v-tw.out
+check_grep "... each signature's line" '^內嵌簽章：有效，金鑰 [0-9A-F]+（受信任）$' v-tw.out
 in_lang ru "$SMZ" verify signed.smz >v-ru.out
-check_grep "... without the key (ru): not trusted" '^signed.smz: не подписано доверенным ключом \(подписано ключом [0-9A-F]{16}\)$' v-ru.out
+check_grep "... without the key (ru): not trusted" '^signed.smz: не подписано доверенным ключом \(подписано ключом [0-9A-F]+\)$' v-ru.out
 en "$SMZ" search plain.smz rivers >s-en.out
 check_grep "smz search's count: English by default" '^1 match$' s-en.out
 in_lang zh_TW "$SMZ" search plain.smz rivers >s-tw.out
 check_grep "... Traditional Chinese" '^1 筆結果$' s-tw.out
 in_lang ru "$SMZ" search plain.smz rivers >s-ru.out
 check_grep "... Russian, its singular" '^1 совпадение$' s-ru.out
+# The commands' reports too: smz keygen's (the key's line kept alone, for
+# copying), smz upgrade's.
+in_lang zh_TW "$SMZ" keygen -W -p k2.pub -s k2.key >kg-tw.out
+check_grep "smz keygen's report (zh_TW)" '^金鑰 ID [0-9A-F]+$' kg-tw.out
+check_eq "... the public key's line last, alone" "$(tail -n 1 kg-tw.out)" "$(tail -n 1 k2.pub)"
+in_lang ru "$SMZ" upgrade plain.smz -o plain2.smz >up-ru.out
+check_grep "smz upgrade's report (ru)" '^plain2.smz: версия формата [0-9] \(была [0-9]\), дайджест содержимого тот же$' up-ru.out
 done_testing
