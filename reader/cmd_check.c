@@ -270,7 +270,7 @@ int cmd_check(int argc, char **argv)
         else if (ps.note[0] && !ps.n)
             fprintf(stderr, "%s: %s\n", cli_t(path), cli_t(ps.note));
         else
-            fprintf(stderr, "%s: %s\n", cli_t(path), ps.n || ps.nomem ? "PROBLEMS FOUND" : "ok");
+            fprintf(stderr, ps.n || ps.nomem ? _("%s: PROBLEMS FOUND\n") : _("%s: ok\n"), cli_t(path));
         status = ps.n || ps.nomem ? CLI_NO : CLI_OK;
         step_free(&ps);
         goto done;
@@ -336,7 +336,9 @@ int cmd_check(int argc, char **argv)
     if (rc != SMZ_OK)
         cli_fail("check", r, rc);
     else if (!c.json)
-        fprintf(stderr, "%s: %s\n", cli_t(path), n ? "PROBLEMS FOUND" : "ok");
+        /* TRANSLATORS: smz check's last line, on standard error (the problems, one a line, are the
+           library's words). */
+        fprintf(stderr, n ? _("%s: PROBLEMS FOUND\n") : _("%s: ok\n"), cli_t(path));
     smz_reader_close(r);
     /* A damaged archive is the check's answer no; a file that cannot be
      * read (an I/O error, memory) is an error. */

@@ -113,4 +113,6 @@ check_grep "smz keygen's report (zh_TW)" '^金鑰 ID [0-9A-F]+$' kg-tw.out
 check_eq "... the public key's line last, alone" "$(tail -n 1 kg-tw.out)" "$(tail -n 1 k2.pub)"
 in_lang ru "$SMZ" upgrade plain.smz -o plain2.smz >up-ru.out
 check_grep "smz upgrade's report (ru)" '^plain2.smz: версия формата [0-9] \(была [0-9]\), дайджест содержимого тот же$' up-ru.out
+in_lang zh_CN "$SMZ" check plain.smz 2>ck-cn.err
+check_grep "smz check's last line (zh_CN)" '^plain.smz：正常$' ck-cn.err
 done_testing
