@@ -104,6 +104,8 @@ struct smz_writer {
     int nsealed;
     size_t sealed_bytes;
     int large_clusters; /* written by smz_writer_add_stream */
+    int auto_cluster;   /* the cluster size is ours to plan (smz__writer_plan) */
+    int halves;         /* planned in two halves: the first fills past the half */
     char *index_from;   /* smz__writer_copy_index's archive, or NULL */
     smz_writer_stats st;
     /* Progress (opts.progress): the phase, the input bytes whose cluster is
@@ -426,7 +428,9 @@ static smz_err reserve(smz_writer *w, int klass, size_t len, int64_t *cid, uint6
 {
     job *j = w->open[klass];
     smz_err rc;
-    if (j && j->len > 0 && j->len + len > w->o.cluster_size) {
+    /* Planned halves: the first takes the entry that passes the half (sealed
+     * after it, in add), so the rest fits in the second, with no third. */
+    if (j && j->len > 0 && j->len + len > w->o.cluster_size && !(w->halves && klass == CLASS_DATA)) {
         if ((rc = seal(w, klass)) != SMZ_OK)
             return rc;
         j = NULL;
@@ -572,7 +576,15 @@ out:
 
 /* ---- public API ---- */
 
-static int is_precompressed(const char *mime)
+void smz__writer_plan(smz_writer *w, uint64_t total)
+{
+    if (!w || !w->auto_cluster)
+        return;
+    w->halves = total >= SMZ_PLAN_SPLIT_MIN && total <= SMZ_DEFAULT_CLUSTER;
+    w->o.cluster_size = w->halves ? (size_t)((total + 1) / 2) : SMZ_DEFAULT_CLUSTER;
+}
+
+int smz__writer_precompressed(const char *mime)
 {
     static const char *const raw[] = {
         "image/jpeg",
@@ -656,6 +668,7 @@ smz_err smz_writer_new(const char *path, const smz_writer_opts *opts, smz_writer
     if (w->o.format_version < SMZ_FORMAT_VERSION_MIN || w->o.format_version > SMZ_FORMAT_VERSION)
         return fail(w, SMZ_E_INVALID, "format version %d: this writer writes versions %d to %d",
                     w->o.format_version, SMZ_FORMAT_VERSION_MIN, SMZ_FORMAT_VERSION);
+    w->auto_cluster = w->o.cluster_size == 0 && w->o.format_version >= 3;
     if (w->o.cluster_size == 0)
         w->o.cluster_size = w->o.format_version < 3 ? SMZ_DEFAULT_CLUSTER_V2 : SMZ_DEFAULT_CLUSTER;
     if (w->o.cluster_size > SMZ_MAX_CLUSTER_USIZE)
@@ -1064,7 +1077,7 @@ smz_err smz_writer_add(smz_writer *w, const smz_writer_entry *e)
                     SMZ_WRITER_MAX_ENTRY);
     if ((rc = mime_id(w, e->mime, &mime)) != SMZ_OK)
         return rc;
-    int klass = is_precompressed(e->mime) ? CLASS_RAW : CLASS_DATA;
+    int klass = smz__writer_precompressed(e->mime) ? CLASS_RAW : CLASS_DATA;
     if (e->size > SMZ_MAX_CLUSTER_USIZE)
         klass = CLASS_RAW;
     if (e->size >= w->o.cluster_size && w->open[klass] && w->open[klass]->len > 0 &&
