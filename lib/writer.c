@@ -238,6 +238,15 @@ static void compress_job(job *j, ZSTD_CCtx *cc, int level)
     j->kind = SMZ_CLUSTER_ZSTD;
     j->out_len = r;
     cluster_checks(j, j->out);
+    /* Until it is written, the cluster holds its compressed bytes alone:
+     * with a few clusters waiting, the input and the unused part of the
+     * bound were most of the packer's memory after zstd's own. */
+    free(j->buf);
+    j->buf = NULL;
+    j->cap = 0;
+    unsigned char *fit = realloc(j->out, r ? r : 1);
+    if (fit)
+        j->out = fit;
 }
 
 static void *worker_main(void *arg)
