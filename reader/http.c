@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 #include <unistd.h>
 #include "http.h"
 
@@ -143,10 +144,29 @@ typedef struct dl {
     long status;          /* of the last status line */
     long long range_from; /* Content-Range: first byte, -1 when none */
     long long range_total;
-    int checked;   /* the answer's head was checked (first body byte) */
-    int refused;   /* the head or the body broke a promise: f->err says how */
-    int write_err; /* a write failed */
+    int checked;        /* the answer's head was checked (first body byte) */
+    int refused;        /* the head or the body broke a promise: f->err says how */
+    int write_err;      /* a write failed */
+    struct timespec t0; /* the transfer's start, for the rate limit */
 } dl;
+
+/* The rate limit, kept here rather than by libcurl's
+ * CURLOPT_MAX_RECV_SPEED_LARGE: libcurl reads up to a hundred buffers
+ * between two checks of its limit, so a file of a few hundred kB passed
+ * at full speed.  Sleeping in the write callback stops reading, and TCP
+ * slows the sender down. */
+static void throttle(dl *d)
+{
+    http_fetch *f = d->f;
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    double el = (double)(t.tv_sec - d->t0.tv_sec) + (double)(t.tv_nsec - d->t0.tv_nsec) / 1e9;
+    double ahead = (double)(f->have - f->offset) / (double)f->rate - el;
+    if (ahead > 0) {
+        struct timespec w = {(time_t)ahead, (long)((ahead - (double)(time_t)ahead) * 1e9)};
+        nanosleep(&w, NULL);
+    }
+}
 
 /* Status and Content-Range of each answer (a redirect's too: the last one
  * counts). */
@@ -207,6 +227,7 @@ static int check_head(dl *d)
             return -1;
         }
         f->have = 0;
+        f->offset = 0;
     } else {
         snprintf(f->err, sizeof f->err, "HTTP status %ld", d->status);
         return -1;
@@ -244,6 +265,8 @@ static size_t on_body(char *p, size_t size, size_t n, void *ctx)
         done += (size_t)w;
         f->have += (uint64_t)w;
     }
+    if (f->rate)
+        throttle(d);
     return len;
 }
 
@@ -287,8 +310,7 @@ http_result http_download(http_fetch *f)
     curl_easy_setopt(c, CURLOPT_XFERINFODATA, &d);
     if (f->offset)
         curl_easy_setopt(c, CURLOPT_RESUME_FROM_LARGE, (curl_off_t)f->offset);
-    if (f->rate)
-        curl_easy_setopt(c, CURLOPT_MAX_RECV_SPEED_LARGE, (curl_off_t)f->rate);
+    clock_gettime(CLOCK_MONOTONIC, &d.t0);
     CURLcode cr = curl_easy_perform(c);
     if (!d.checked && cr == CURLE_OK) {
         /* No body at all: an empty file, or an answer without one. */
