@@ -103,7 +103,8 @@ static void local_skip(void *ctx, const char *file, const char *why)
 {
     pull *p = ctx;
     if (!p->quiet)
-        printf("%s: unreadable here (%s): taken from the source\n", cli_t(file), cli_t(why));
+        printf("%s: cannot be read here (%s): the source's copy, if it has one, replaces it\n",
+               cli_t(file), cli_t(why));
 }
 
 static char *join(const char *a, const char *b, const char *c)

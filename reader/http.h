@@ -39,7 +39,8 @@ typedef enum http_result {
 
 /* Download of URL onto the end of the open file FD, which holds OFFSET bytes
  * of it already (a range request asks for the rest; a server that sends the
- * whole file instead has FD truncated and written from the start).
+ * whole file instead has FD truncated and written from the start, and
+ * OFFSET set to 0).
  * EXPECTED (> 0) is the file's size: a server that states another, or
  * sends more, is refused. */
 typedef struct http_fetch {

@@ -100,6 +100,15 @@ check_eq "another key's signature: refused (exit 1)" "$?" 1
 check_grep "with a clear message" "alpha.smz: refused: not signed by a trusted key" untrusted.err
 check_eq "and DIR unchanged" "$(ls -A bad | tr '\n' ' ')" "old.smz "
 
+# --- the progress line: on a terminal only (script(1) gives a pseudo-terminal) ---
+if command -v script >/dev/null; then
+    script -qec "'$SMZ' pull src ttydir" /dev/null >tty.out 2>&1
+    check_grep "on a terminal a progress line shows size and percentage" "samples.smz  .* of .*100%" tty.out
+    check "and the archives arrive as without it" cmp src/samples.smz ttydir/samples.smz
+else
+    ok "# SKIP no script(1) for a pseudo-terminal"
+fi
+
 # --- usage ---
 "$SMZ" pull src >usage.out 2>&1
 check_eq "one argument is a usage error (2)" "$?" 2

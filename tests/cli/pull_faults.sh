@@ -105,6 +105,30 @@ sed "s|<smz:digest>[0-9a-f]*</smz:digest>|<smz:digest>$other</smz:digest>|; s|<s
 check_eq "a catalog naming another digest: refused (1)" "$?" 1
 check_grep "saying it is another archive" "refused: it is another archive than the catalog lists" liar2.err
 
+# --- a hostile catalog: links that would name a file outside DIR, hidden,
+# of another scheme, without a length; a title with an escape sequence ---
+mkdir -p www/hostile
+acq='rel="http://opds-spec.org/acquisition/open-access"'
+{
+    echo '<?xml version="1.0" encoding="UTF-8"?><feed xmlns="http://www.w3.org/2005/Atom">'
+    for href in '%2E%2E%2Fup.smz' 'sub%2Fx.smz' '.hidden.smz' 'file:///etc/passwd.smz' 'x.smz%00.txt' 'javascript:alert(1)'; do
+        echo "<entry><title>t</title><name>n</name><link $acq href=\"$href\" length=\"10\"/></entry>"
+    done
+    echo "<entry><title>t</title><name>nolen$(printf '\302\2332J')</name><link $acq href=\"nolen.smz\"/></entry>"
+    echo '</feed>'
+} >www/hostile/smz-catalog.xml
+"$SMZ" pull "http://127.0.0.1:$NP/hostile/" hostile >hostile.out 2>hostile.err
+check_eq "a hostile catalog: nothing to fetch (0)" "$?" 0
+check_eq "each of its 7 entries skipped with a line" "$(grep -c 'skipped:' hostile.out)" 7
+check_grep "a link without a length says so, the name escaped" "nolen\\\\u\{009B\}2J: skipped: its link gives no length" hostile.out
+check_eq "no escape sequence (a C1 CSI) reaches the terminal" "$(cat hostile.out hostile.err | grep -c $'\302\233')" 0
+check_eq "and nothing is written" "$(ls -A hostile | wc -l)" 0
+check "nor outside DIR" test ! -e up.smz -a ! -e sub
+printf 'not xml at all' >www/hostile/smz-catalog.xml
+"$SMZ" pull "http://127.0.0.1:$NP/hostile/" hostile >/dev/null 2>notxml.err
+check_eq "a catalog that is not XML is an error (2)" "$?" 2
+check_grep "saying so" "not an OPDS catalog" notxml.err
+
 # --- through a real smz serve (its OPDS catalog: no BLAKE2b, the check finds damage) ---
 start_server serve src/samples.smz --address 127.0.0.1
 start_proxy ps "$PORT"
