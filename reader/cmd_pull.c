@@ -226,6 +226,8 @@ static http_result copy_file(pull *p, const char *src, http_fetch *f)
             done += w;
         }
         f->have += (uint64_t)n;
+        if (f->hash)
+            crypto_generichash_update(f->hash, (const unsigned char *)buf, (size_t)n);
         if (f->rate) {
             clock_gettime(CLOCK_MONOTONIC, &t);
             double ahead = (double)(f->have - f->offset) / (double)f->rate - (now_s(&t) - now_s(&t0));
@@ -258,11 +260,11 @@ static void on_problem(void *ctx, const char *path, const char *message)
                  message);
 }
 
-/* Checks the file PART (open as FD) against what the catalog says of it
- * (E).  0, or -1 with WHY set; *SIGNER gets the trusted key that signed it
+/* Checks the file PART (open as FD; HEX the BLAKE2b of its bytes when E
+ * has one) against what the catalog says of it (E).  0, or -1 with WHY set; *SIGNER gets the trusted key that signed it
  * when P has a keyring. */
-static int verify(pull *p, const cat_entry *e, const char *part, int fd, char *why, size_t whylen,
-                  char signer[SMZ_KEYID_SIZE])
+static int verify(pull *p, const cat_entry *e, const char *part, int fd, const char *hex, char *why,
+                  size_t whylen, char signer[SMZ_KEYID_SIZE])
 {
     smz_reader *r = NULL;
     smz_verify_report rep;
@@ -277,11 +279,6 @@ static int verify(pull *p, const cat_entry *e, const char *part, int fd, char *w
         goto out;
     }
     if (e->blake2b) {
-        char hex[65];
-        if (cat_file_blake2b(fd, hex) != 0) {
-            snprintf(why, whylen, "cannot read it back: %s", strerror(errno));
-            goto out;
-        }
         if (strcmp(hex, e->blake2b)) {
             snprintf(why, whylen,
                      "its bytes are not those the catalog names (BLAKE2b %.16s..., "
@@ -366,6 +363,28 @@ static int sync_dir(const char *dir)
     return rc;
 }
 
+/* Adds the first N bytes of the file FD to H.  0, or -1 with errno set. */
+static int hash_prefix(int fd, uint64_t n, crypto_generichash_state *h)
+{
+    enum { BUF = 1 << 16 };
+    unsigned char buf[BUF];
+    if (lseek(fd, 0, SEEK_SET) < 0)
+        return -1;
+    while (n) {
+        ssize_t r = read(fd, buf, n < BUF ? (size_t)n : BUF);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0) {
+            if (r == 0)
+                errno = EIO;
+            return -1;
+        }
+        crypto_generichash_update(h, buf, (size_t)r);
+        n -= (uint64_t)r;
+    }
+    return 0;
+}
+
 /* Fetches E into DIR (WHAT: "new" or "newer"), checks it, renames it into
  * place. */
 static void fetch(pull *p, const cat_entry *e, const char *what)
@@ -398,6 +417,19 @@ static void fetch(pull *p, const cat_entry *e, const char *what)
             goto out;
         }
         f.offset = 0;
+    }
+    /* The BLAKE2b is computed as the bytes arrive; a part kept from an
+     * earlier run is hashed first. */
+    crypto_generichash_state hs;
+    char hex[65] = "";
+    if (e->blake2b) {
+        crypto_generichash_init(&hs, NULL, 0, 32);
+        if (f.offset && hash_prefix(fd, f.offset, &hs) != 0) {
+            fprintf(stderr, "smz pull: %s: %s\n", cli_t(part), strerror(errno));
+            p->errors++;
+            goto out;
+        }
+        f.hash = &hs;
     }
     if (f.offset && !p->quiet)
         printf("%s: resuming at %s\n", cli_t(e->file), smz_size_text(f.offset, sz));
@@ -454,7 +486,12 @@ static void fetch(pull *p, const cat_entry *e, const char *what)
         p->errors++;
         goto out;
     }
-    if (verify(p, e, part, fd, why, sizeof why, signer) != 0) {
+    if (f.hash) {
+        unsigned char h[32];
+        crypto_generichash_final(&hs, h, sizeof h);
+        sodium_bin2hex(hex, sizeof hex, h, sizeof h);
+    }
+    if (verify(p, e, part, fd, hex, why, sizeof why, signer) != 0) {
         fprintf(stderr, "smz pull: %s: refused: %s; nothing replaced\n", cli_t(e->file), cli_t(why));
         p->refused++;
         goto out;

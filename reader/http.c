@@ -228,6 +228,8 @@ static int check_head(dl *d)
         }
         f->have = 0;
         f->offset = 0;
+        if (f->hash)
+            crypto_generichash_init(f->hash, NULL, 0, 32);
     } else {
         snprintf(f->err, sizeof f->err, "HTTP status %ld", d->status);
         return -1;
@@ -253,6 +255,8 @@ static size_t on_body(char *p, size_t size, size_t n, void *ctx)
         d->refused = 1;
         return 0;
     }
+    if (f->hash)
+        crypto_generichash_update(f->hash, (const unsigned char *)p, len);
     for (size_t done = 0; done < len;) {
         ssize_t w = write(f->fd, p + done, len - done);
         if (w < 0 && errno == EINTR)

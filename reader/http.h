@@ -8,6 +8,7 @@
 #define SMZ_READER_HTTP_H
 
 #include <stddef.h>
+#include <sodium.h>
 #include <stdint.h>
 #include "smz/util.h"
 
@@ -53,6 +54,11 @@ typedef struct http_fetch {
      * may be NULL. */
     void (*progress)(void *ctx, uint64_t have, uint64_t total);
     void *ctx;
+    /* When not NULL, the BLAKE2b state of the file's first OFFSET bytes:
+     * every byte written is added (and the state started again when the
+     * server sends the whole file), so that the file need not be read
+     * again to be hashed. */
+    crypto_generichash_state *hash;
     /* Filled by http_download: */
     uint64_t have;   /* bytes the file holds at the end */
     int ranged;      /* 1 when the server answered the range request (206) */
