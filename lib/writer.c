@@ -35,9 +35,11 @@
 enum { CLASS_DATA, CLASS_RAW, N_CLASSES };
 
 /* Sealed clusters that may wait for compression, and their bytes: together
- * they bound memory (clusters of 64 MiB entries would otherwise hold 7 x 64
- * MiB).  Clusters of the default size never reach the byte bound. */
-#define SMZ_CLUSTERS_IN_FLIGHT 6
+ * they bound memory (clusters of 64 MiB entries would otherwise hold 4 x 64
+ * MiB).  Clusters of the default size never reach the byte bound.  Three
+ * keep two workers busy (reading and parsing outpace level 19 several
+ * times); six held 24 MB more on gen-100k for nothing. */
+#define SMZ_CLUSTERS_IN_FLIGHT 3
 #define SMZ_BYTES_IN_FLIGHT ((size_t)64 << 20)
 
 /* The new archive's page cache, in KiB.  The file is written with no
