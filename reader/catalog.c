@@ -100,16 +100,6 @@ static int is_uuid(const char *s)
     return 1;
 }
 
-static int is_date(const char *d)
-{
-    if (!d || strlen(d) != 10 || d[4] != '-' || d[7] != '-')
-        return 0;
-    for (int i = 0; i < 10; i++)
-        if (i != 4 && i != 7 && (d[i] < '0' || d[i] > '9'))
-            return 0;
-    return 1;
-}
-
 /* Keeps *V when CHECK accepts it, else frees it. */
 static void keep_if(char **v, int ok)
 {
@@ -186,7 +176,7 @@ int cat_entry_from_file(cat_entry *e, const char *path, int hash, char *err, siz
     e->digest = meta(r, "Digest");
     e->language = meta(r, "Language");
     e->summary = meta(r, "Description");
-    keep_if(&e->date, is_date(e->date));
+    keep_if(&e->date, smz_date_valid(e->date));
     keep_if(&e->uuid, is_uuid(e->uuid));
     keep_if(&e->digest, is_hex(e->digest, 64));
     char keyid[SMZ_KEYID_SIZE];
@@ -474,12 +464,12 @@ static int parse_entry(const xmlNode *en, const char *base, cat_entry *e, const 
         }
     }
     /* The date a person gave the archive (dc:issued), else the feed's. */
-    if (is_date(issued)) {
+    if (smz_date_valid(issued)) {
         e->date = issued;
         issued = NULL;
     } else if (updated && strlen(updated) >= 10) {
         updated[10] = 0;
-        if (is_date(updated)) {
+        if (smz_date_valid(updated)) {
             e->date = updated;
             updated = NULL;
         }

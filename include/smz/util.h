@@ -163,6 +163,13 @@ smz_err smz_xml_str(smz_strbuf *b, const char *s);
  * smz catalog's links to file names.  Returns B's sticky error. */
 smz_err smz_url_segment(smz_strbuf *b, const char *s, size_t n);
 
+/* ---- Dates ---------------------------------------------------------------- */
+
+/* 1 when NUL-terminated S (may be NULL: 0) is a real calendar date written
+ * YYYY-MM-DD and nothing else: the metadata Date rule, for a front-end
+ * that reads dates from elsewhere (smz catalog's feeds). */
+int smz_date_valid(const char *s);
+
 /* ---- Sizes ---------------------------------------------------------------- */
 
 /* Parses a size as typed on a command line: a decimal number of bytes with
