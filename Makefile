@@ -10,6 +10,10 @@ BIN     ?= bin
 PKGS    := libzstd libarchive sqlite3 libsodium libxml-2.0 libcmark libmagic uchardet icu-i18n icu-uc
 # Needed at build time only, by a generator (GEN below); no program links it.
 GEN_PKGS := opencc
+# libcurl: smz pull's HTTP client (reader/http.c), loaded by reader/lazy.c
+# on first use; no other program and no test binary links it.  make dist's
+# static programs are built without it (reader/http.c says so).
+CURL_PKGS := libcurl
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wswitch-enum -Wvla
 CFLAGS  ?= -O2 -g
 ALL_CFLAGS = -std=c11 -D_DEFAULT_SOURCE -D_GNU_SOURCE $(WARN) $(CFLAGS) -Iinclude \
@@ -39,7 +43,8 @@ endif
 soname = $(shell objdump -p $$($(CC) -print-file-name=lib$(1).so) 2>/dev/null | awk '$$1 == "SONAME" {print $$2}')
 $(BUILD)/reader/lazy.o: ALL_CFLAGS += -DSMZ_SONAME_ARCHIVE='"$(call soname,archive)"' \
     -DSMZ_SONAME_XML2='"$(call soname,xml2)"' -DSMZ_SONAME_CIVETWEB='"$(call soname,civetweb)"' \
-    -DSMZ_SONAME_ICU='"$(call soname,icui18n)"'
+    -DSMZ_SONAME_ICU='"$(call soname,icui18n)"' -DSMZ_SONAME_CURL='"$(call soname,curl)"'
+$(BUILD)/reader/lazy.o $(BUILD)/reader/http.o: ALL_CFLAGS += $(shell pkg-config --cflags $(CURL_PKGS) 2>/dev/null)
 
 LIB_SRC    := $(sort $(wildcard lib/*.c lib/*/*.c))
 PACK_SRC   := $(sort $(wildcard packer/*.c common/*.c))
@@ -145,7 +150,7 @@ DEPS_GOALS_dist  := dist test-dist
 DEPS_GROUP := $(firstword $(foreach g,bench soak test dist build,$(if $(filter $(DEPS_GOALS_$(g)),$(MAKECMDGOALS)),$(g))))
 $(BUILD)/.libs-ok: | $(if $(DEPS_GROUP),$(BUILD)/.deps-$(DEPS_GROUP))
 	@mkdir -p $(BUILD); missing=""; \
-	for p in $(PKGS) $(GEN_PKGS) $(ZIM_READ_PKGS); do pkg-config --exists $$p 2>/dev/null || missing="$$missing $$p"; done; \
+	for p in $(PKGS) $(GEN_PKGS) $(ZIM_READ_PKGS) $(CURL_PKGS); do pkg-config --exists $$p 2>/dev/null || missing="$$missing $$p"; done; \
 	echo '#include <civetweb.h>' | $(CC) -E -x c - >/dev/null 2>&1 || missing="$$missing civetweb"; \
 	for t in emcc node npm python3 dpkg-source msgfmt xgettext; do command -v $$t >/dev/null || missing="$$missing $$t"; done; \
 	if [ -n "$$missing" ]; then echo "missing libraries:$$missing; run 'make deps' (or: scripts/deps.sh build)" >&2; \

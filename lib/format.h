@@ -33,6 +33,8 @@
 #define SMZ_CHUNK_CHECK 8
 #define SMZ_DEFAULT_CLUSTER_V2 (6u << 20) /* FORMAT-NOTES.md says why 6 MiB, then 8 */
 #define SMZ_DEFAULT_CLUSTER (8u << 20)
+#define SMZ_ONE_LEAF (64u << 10)      /* an index up to this size is one FTS5 leaf (writer.c) */
+#define SMZ_PLAN_SPLIT_MIN (4u << 20) /* smz__writer_plan: two clusters from here on */
 
 /* Metadata keys the writer manages itself. */
 #define SMZ_META_DIGEST "Digest"

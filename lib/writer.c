@@ -35,9 +35,11 @@
 enum { CLASS_DATA, CLASS_RAW, N_CLASSES };
 
 /* Sealed clusters that may wait for compression, and their bytes: together
- * they bound memory (clusters of 64 MiB entries would otherwise hold 7 x 64
- * MiB).  Clusters of the default size never reach the byte bound. */
-#define SMZ_CLUSTERS_IN_FLIGHT 6
+ * they bound memory (clusters of 64 MiB entries would otherwise hold 4 x 64
+ * MiB).  Clusters of the default size never reach the byte bound.  Three
+ * keep two workers busy (reading and parsing outpace level 19 several
+ * times); six held 24 MB more on gen-100k for nothing. */
+#define SMZ_CLUSTERS_IN_FLIGHT 3
 #define SMZ_BYTES_IN_FLIGHT ((size_t)64 << 20)
 
 /* The new archive's page cache, in KiB.  The file is written with no
@@ -104,6 +106,8 @@ struct smz_writer {
     int nsealed;
     size_t sealed_bytes;
     int large_clusters; /* written by smz_writer_add_stream */
+    int auto_cluster;   /* the cluster size is ours to plan (smz__writer_plan) */
+    int halves;         /* planned in two halves: the first fills past the half */
     char *index_from;   /* smz__writer_copy_index's archive, or NULL */
     smz_writer_stats st;
     /* Progress (opts.progress): the phase, the input bytes whose cluster is
@@ -236,6 +240,15 @@ static void compress_job(job *j, ZSTD_CCtx *cc, int level)
     j->kind = SMZ_CLUSTER_ZSTD;
     j->out_len = r;
     cluster_checks(j, j->out);
+    /* Until it is written, the cluster holds its compressed bytes alone:
+     * with a few clusters waiting, the input and the unused part of the
+     * bound were most of the packer's memory after zstd's own. */
+    free(j->buf);
+    j->buf = NULL;
+    j->cap = 0;
+    unsigned char *fit = realloc(j->out, r ? r : 1);
+    if (fit)
+        j->out = fit;
 }
 
 static void *worker_main(void *arg)
@@ -426,7 +439,9 @@ static smz_err reserve(smz_writer *w, int klass, size_t len, int64_t *cid, uint6
 {
     job *j = w->open[klass];
     smz_err rc;
-    if (j && j->len > 0 && j->len + len > w->o.cluster_size) {
+    /* Planned halves: the first takes the entry that passes the half (sealed
+     * after it, in add), so the rest fits in the second, with no third. */
+    if (j && j->len > 0 && j->len + len > w->o.cluster_size && !(w->halves && klass == CLASS_DATA)) {
         if ((rc = seal(w, klass)) != SMZ_OK)
             return rc;
         j = NULL;
@@ -572,7 +587,15 @@ out:
 
 /* ---- public API ---- */
 
-static int is_precompressed(const char *mime)
+void smz__writer_plan(smz_writer *w, uint64_t total)
+{
+    if (!w || !w->auto_cluster)
+        return;
+    w->halves = total >= SMZ_PLAN_SPLIT_MIN && total <= SMZ_DEFAULT_CLUSTER;
+    w->o.cluster_size = w->halves ? (size_t)((total + 1) / 2) : SMZ_DEFAULT_CLUSTER;
+}
+
+int smz__writer_precompressed(const char *mime)
 {
     static const char *const raw[] = {
         "image/jpeg",
@@ -656,6 +679,7 @@ smz_err smz_writer_new(const char *path, const smz_writer_opts *opts, smz_writer
     if (w->o.format_version < SMZ_FORMAT_VERSION_MIN || w->o.format_version > SMZ_FORMAT_VERSION)
         return fail(w, SMZ_E_INVALID, "format version %d: this writer writes versions %d to %d",
                     w->o.format_version, SMZ_FORMAT_VERSION_MIN, SMZ_FORMAT_VERSION);
+    w->auto_cluster = w->o.cluster_size == 0 && w->o.format_version >= 3;
     if (w->o.cluster_size == 0)
         w->o.cluster_size = w->o.format_version < 3 ? SMZ_DEFAULT_CLUSTER_V2 : SMZ_DEFAULT_CLUSTER;
     if (w->o.cluster_size > SMZ_MAX_CLUSTER_USIZE)
@@ -1064,7 +1088,7 @@ smz_err smz_writer_add(smz_writer *w, const smz_writer_entry *e)
                     SMZ_WRITER_MAX_ENTRY);
     if ((rc = mime_id(w, e->mime, &mime)) != SMZ_OK)
         return rc;
-    int klass = is_precompressed(e->mime) ? CLASS_RAW : CLASS_DATA;
+    int klass = smz__writer_precompressed(e->mime) ? CLASS_RAW : CLASS_DATA;
     if (e->size > SMZ_MAX_CLUSTER_USIZE)
         klass = CLASS_RAW;
     if (e->size >= w->o.cluster_size && w->open[klass] && w->open[klass]->len > 0 &&
@@ -1339,6 +1363,40 @@ static smz_err store_digest(smz_writer *w)
     return SMZ_OK;
 }
 
+/* Merges each full-text table into one segment.  An index of up to
+ * SMZ_ONE_LEAF bytes becomes one leaf: FTS5 cuts its segments into leaves of
+ * 4 KB (its pgsz), and each leaf's last page is part empty, which on a small
+ * archive's 512-byte pages is a tenth of the index (the samples: 2 of 23
+ * pages).  A reader reads any leaf size; a large index keeps FTS5's, which
+ * bounds what a term's lookup reads. */
+static smz_err optimize_index(smz_writer *w)
+{
+    static const char *const tables[] = {"search_fts", "search_title"};
+    char sql[256];
+    for (size_t i = 0; i < sizeof tables / sizeof *tables; i++) {
+        sqlite3_stmt *q = NULL;
+        snprintf(sql, sizeof sql, "SELECT total(length(block)) FROM %s_data", tables[i]);
+        int src = sqlite3_prepare_v2(w->db, sql, -1, &q, NULL);
+        double bytes = src == SQLITE_OK && sqlite3_step(q) == SQLITE_ROW ? sqlite3_column_double(q, 0)
+                                                                         : -1;
+        sqlite3_finalize(q);
+        if (bytes < 0)
+            return sqlfail(w, src == SQLITE_OK ? SQLITE_ERROR : src, "optimising the index");
+        int n = bytes <= SMZ_ONE_LEAF
+                    ? snprintf(sql, sizeof sql,
+                               "INSERT INTO %s(%s, rank) VALUES('pgsz', %u); "
+                               "INSERT INTO %s(%s) VALUES('optimize')",
+                               tables[i], tables[i], SMZ_ONE_LEAF, tables[i], tables[i])
+                    : snprintf(sql, sizeof sql, "INSERT INTO %s(%s) VALUES('optimize')", tables[i],
+                               tables[i]);
+        if (n < 0 || (size_t)n >= sizeof sql)
+            return fail(w, SMZ_E_INTERNAL, "optimising the index");
+        if ((src = sqlite3_exec(w->db, sql, NULL, NULL, NULL)) != SQLITE_OK)
+            return sqlfail(w, src, "optimising the index");
+    }
+    return SMZ_OK;
+}
+
 smz_err smz_writer_finish(smz_writer *w)
 {
     smz_err rc = check_state(w);
@@ -1388,12 +1446,8 @@ smz_err smz_writer_finish(smz_writer *w)
         enter_phase(w, SMZ_PHASE_INDEXING);
     if (w->index_from && (rc = copy_index(w)) != SMZ_OK)
         return rc;
-    if (w->ins_fts && !w->index_from &&
-        (src = sqlite3_exec(w->db,
-                            "INSERT INTO search_fts(search_fts) VALUES('optimize'); "
-                            "INSERT INTO search_title(search_title) VALUES('optimize')",
-                            NULL, NULL, NULL)) != SQLITE_OK)
-        return sqlfail(w, src, "optimising the index");
+    if (w->ins_fts && !w->index_from && (rc = optimize_index(w)) != SMZ_OK)
+        return rc;
     enter_phase(w, SMZ_PHASE_WRITING);
     if (w->o.format_version >= 3 &&
         (rc = smz__entries_pack(w->db, w->o.level, w->errmsg, sizeof w->errmsg)) != SMZ_OK)

@@ -16,4 +16,17 @@ int smz__writer_interrupted(const smz_writer *w);
  * with an index and the same tokenizer as ARCHIVE's (checked at the copy). */
 smz_err smz__writer_copy_index(smz_writer *w, const char *archive);
 
+/* Version 3 with the default cluster size: the next source holds TOTAL
+ * bytes to compress.  If they would fill one cluster alone and are at least
+ * SMZ_PLAN_SPLIT_MIN, W cuts them into two halves, which the workers
+ * compress side by side (docs/FORMAT-NOTES.md, "Cluster plan"); otherwise
+ * clusters fill up to SMZ_DEFAULT_CLUSTER.  The plan depends on the source
+ * alone, never on the machine: the same files give the same archive
+ * everywhere.  A size the caller chose stays. */
+void smz__writer_plan(smz_writer *w, uint64_t total);
+
+/* 1 if entries of MIME type MIME are stored as they are (images, fonts,
+ * compressed files, audio, video): zstd would gain nothing on them. */
+int smz__writer_precompressed(const char *mime);
+
 #endif

@@ -1,4 +1,4 @@
-/* Loads libarchive, libxml2, CivetWeb and ICU when a command first calls them,
+/* Loads libarchive, libxml2, CivetWeb, ICU and libcurl when a command first calls them,
  * not when smz starts.  `smz cat` needs none of them, but loading and
  * relocating them (libxml2 brings ICU and libstdc++; Debian links them with
  * BIND_NOW) cost more than the rest of its work: about 3 ms of 4 before the
@@ -9,7 +9,10 @@
  * ICU (numbers, dates and language names in the server's pages, lib/i18n)
  * names its functions with its version (unum_open is unum_open_72): the
  * header's macros rename our definitions the same way, and the name looked
- * up is the renamed one. 
+ * up is the renamed one.  libcurl (smz pull) has two variadic functions,
+ * curl_easy_setopt and curl_easy_getinfo: their definitions here take the
+ * one argument by the type the option's number says (as libcurl itself
+ * does) and pass it on.
  * A library that cannot be loaded ends the process with a message: it is a
  * dependency of the package, so that only happens on a broken installation.
  *
@@ -20,6 +23,10 @@
 #include <archive.h>
 #include <archive_entry.h>
 #include <civetweb.h>
+/* Our definitions of curl_easy_setopt/getinfo would be renamed by its
+ * type-checking macros. */
+#define CURL_DISABLE_TYPECHECK
+#include <curl/curl.h>
 #include <dlfcn.h>
 #include <libxml/HTMLparser.h>
 #include <libxml/parser.h>
@@ -28,6 +35,7 @@
 #include <libxml/tree.h>
 #include <libxml/xmlerror.h>
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -51,6 +59,7 @@ typedef struct lazy_lib {
 static lazy_lib lib_archive = {SMZ_SONAME_ARCHIVE, PTHREAD_ONCE_INIT, NULL};
 static lazy_lib lib_xml = {SMZ_SONAME_XML2, PTHREAD_ONCE_INIT, NULL};
 static lazy_lib lib_civetweb = {SMZ_SONAME_CIVETWEB, PTHREAD_ONCE_INIT, NULL};
+static lazy_lib lib_curl = {SMZ_SONAME_CURL, PTHREAD_ONCE_INIT, NULL};
 /* libicui18n; dlsym on its handle finds libicuuc's functions too (its
  * dependency). */
 static lazy_lib lib_icu = {SMZ_SONAME_ICU, PTHREAD_ONCE_INIT, NULL};
@@ -72,6 +81,11 @@ static void load_xml(void)
 static void load_civetweb(void)
 {
     lib_civetweb.handle = dlopen(lib_civetweb.soname, RTLD_NOW | RTLD_LOCAL);
+}
+
+static void load_curl(void)
+{
+    lib_curl.handle = dlopen(lib_curl.soname, RTLD_NOW | RTLD_LOCAL);
 }
 
 static void load_icu(void)
@@ -163,6 +177,56 @@ LAZY_VOID(xml, xmlStopParser, (xmlParserCtxtPtr c), (c))
 LAZY_VOID(xml, xmlSetGenericErrorFunc, (void *c, xmlGenericErrorFunc h), (c, h))
 LAZY_VOID(xml, xmlSetStructuredErrorFunc, (void *c, xmlStructuredErrorFunc h), (c, h))
 LAZY_FN(xml, const char **, __xmlParserVersion, (void), ()) /* xmlParserVersion: smz --version */
+/* The OPDS catalogs of smz pull. */
+LAZY_FN(xml, xmlDocPtr, xmlReadMemory, (const char *b, int n, const char *url, const char *enc, int o),
+        (b, n, url, enc, o))
+LAZY_VOID(xml, xmlFreeDoc, (xmlDocPtr d), (d))
+LAZY_FN(xml, xmlNodePtr, xmlDocGetRootElement, (const xmlDoc *d), (d))
+
+/* libcurl: smz pull. */
+LAZY_FN(curl, CURL *, curl_easy_init, (void), ())
+LAZY_VOID(curl, curl_easy_cleanup, (CURL * c), (c))
+LAZY_FN(curl, CURLcode, curl_easy_perform, (CURL * c), (c))
+LAZY_FN(curl, const char *, curl_easy_strerror, (CURLcode e), (e))
+LAZY_FN(curl, CURLU *, curl_url, (void), ())
+LAZY_VOID(curl, curl_url_cleanup, (CURLU * u), (u))
+LAZY_FN(curl, CURLUcode, curl_url_set, (CURLU * u, CURLUPart p, const char *s, unsigned int f),
+        (u, p, s, f))
+LAZY_FN(curl, CURLUcode, curl_url_get, (CURLU * u, CURLUPart p, char **s, unsigned int f), (u, p, s, f))
+LAZY_VOID(curl, curl_free, (void *p), (p))
+
+CURLcode curl_easy_setopt(CURL *c, CURLoption o, ...)
+{
+    typedef CURLcode (*fn_t)(CURL *, CURLoption, ...);
+    LAZY_RESOLVE(curl, curl_easy_setopt)
+    va_list ap;
+    va_start(ap, o);
+    CURLcode rc;
+    if (o < CURLOPTTYPE_OBJECTPOINT)
+        rc = real_(c, o, va_arg(ap, long));
+    else if (o < CURLOPTTYPE_FUNCTIONPOINT)
+        rc = real_(c, o, va_arg(ap, void *));
+    else if (o < CURLOPTTYPE_OFF_T)
+        rc = real_(c, o, va_arg(ap, void (*)(void)));
+    else if (o < CURLOPTTYPE_BLOB)
+        rc = real_(c, o, va_arg(ap, curl_off_t));
+    else
+        rc = real_(c, o, va_arg(ap, void *));
+    va_end(ap);
+    return rc;
+}
+
+/* Every CURLINFO_ takes a pointer. */
+CURLcode curl_easy_getinfo(CURL *c, CURLINFO i, ...)
+{
+    typedef CURLcode (*fn_t)(CURL *, CURLINFO, ...);
+    LAZY_RESOLVE(curl, curl_easy_getinfo)
+    va_list ap;
+    va_start(ap, i);
+    CURLcode rc = real_(c, i, va_arg(ap, void *));
+    va_end(ap);
+    return rc;
+}
 
 /* CivetWeb: smz serve. */
 LAZY_FN(civetweb, unsigned, mg_check_feature, (unsigned f), (f))

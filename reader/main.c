@@ -35,6 +35,8 @@ static const struct {
     {"join", cmd_join, SMZ_N_("put a split archive back into one file")},
     {"upgrade", cmd_upgrade, SMZ_N_("rewrite an archive in the current format version")},
     {"stick", cmd_stick, SMZ_N_("lay out a stick: archives, programs, browser reader, START.html")},
+    {"catalog", cmd_catalog, SMZ_N_("write a folder's catalog, so that smz pull can mirror it")},
+    {"pull", cmd_pull, SMZ_N_("mirror the archives of a folder, a web folder or an smz serve")},
     {"reader-html", cmd_reader_html, SMZ_N_("write smz-reader.html, the reader for any web browser")},
 };
 

@@ -8,7 +8,8 @@
 # python3 for scripts/web-build.py; build includes it, since both programs
 # carry the browser reader; OpenCC and its data are for a generator run at
 # build time, scripts/hanfold_gen.c, which no program links; libzim and g++
-# for smz-pack's ZIM source (lib/zim/), zim-tools for its tests; dist is what
+# for smz-pack's ZIM source (lib/zim/), zim-tools for its tests; libcurl for
+# smz pull's HTTP client; dist is what
 # make dist needs beyond build: the arm64 cross compiler and the static
 # archives of libarchive's own libraries (scripts/dist.sh fetches the arm64
 # ones itself); test-dist adds qemu to run the arm64 programs, fat32 the
@@ -18,7 +19,7 @@ wasm="emscripten dpkg-dev debian-archive-keyring nodejs npm python3"
 # libzim-dev and g++: the ZIM import (smz-pack) and export (smz-zim), the only C++
 build="gcc make pkg-config libzstd-dev libarchive-dev libsqlite3-dev libcivetweb-dev
 libmagic-dev libxml2-dev libsodium-dev libcmark-dev libuchardet-dev libopencc-dev libopencc-data
-libxxhash-dev gettext libicu-dev libzim-dev g++
+libxxhash-dev gettext libicu-dev libzim-dev g++ libcurl4-openssl-dev
 $wasm"
 test="$build firefox-esr fonts-wqy-zenhei sqlite3 zstd minisign libxml2-utils curl chromium nginx-light clang
 postgresql-doc-15 python3.11-doc manpages-zh tar gzip xz-utils zip unzip libarchive-tools

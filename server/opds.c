@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include "text/date.h"
 #include "text/escape.h"
 #include "content.h"
 #include "opds.h"
@@ -18,16 +19,6 @@ static void now_iso(char out[32])
     struct tm tm;
     gmtime_r(&t, &tm);
     strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
-
-static int date_ok(const char *d)
-{
-    if (!d || strlen(d) != 10 || d[4] != '-' || d[7] != '-')
-        return 0;
-    for (int i = 0; i < 10; i++)
-        if (i != 4 && i != 7 && (d[i] < '0' || d[i] > '9'))
-            return 0;
-    return 1;
 }
 
 static void element(smz_strbuf *b, const char *tag, const char *value)
@@ -50,7 +41,7 @@ static void entry(smz_strbuf *b, req *q, archive *a, int standalone)
     else
         smz_strbuf_addf(b, "<id>urn:smz:%s</id>", a->name);
     element(b, "title", a->title && a->title[0] ? a->title : a->name);
-    if (date_ok(a->date))
+    if (smz__date_ok(a->date))
         smz_strbuf_addf(b, "<updated>%sT00:00:00Z</updated><dc:issued>%s</dc:issued>", a->date, a->date);
     else
         smz_strbuf_adds(b, "<updated>1970-01-01T00:00:00Z</updated>");

@@ -149,6 +149,27 @@ smz_err smz_utf8_add_repaired(smz_strbuf *b, const char *s, size_t n);
  * Returns SMZ_OK or B's sticky error. */
 smz_err smz_json_str(smz_strbuf *b, const char *s, size_t n);
 
+/* ---- XML -------------------------------------------------------------------
+ * For a front-end that writes XML (smz catalog's OPDS feed): the escaper the
+ * server's OPDS catalog uses. */
+
+/* Appends NUL-terminated S (may be NULL: nothing) to B as XML text or an
+ * attribute value: & < > " ' as entities, invalid UTF-8, control
+ * characters and what XML forbids as U+FFFD.  Returns B's sticky error. */
+smz_err smz_xml_str(smz_strbuf *b, const char *s);
+
+/* Appends the N bytes at S to B percent-encoded for one path segment of a
+ * URL (RFC 3986's unreserved characters stay, every other byte is %XX):
+ * smz catalog's links to file names.  Returns B's sticky error. */
+smz_err smz_url_segment(smz_strbuf *b, const char *s, size_t n);
+
+/* ---- Dates ---------------------------------------------------------------- */
+
+/* 1 when NUL-terminated S (may be NULL: 0) is a real calendar date written
+ * YYYY-MM-DD and nothing else: the metadata Date rule, for a front-end
+ * that reads dates from elsewhere (smz catalog's feeds). */
+int smz_date_valid(const char *s);
+
 /* ---- Sizes ---------------------------------------------------------------- */
 
 /* Parses a size as typed on a command line: a decimal number of bytes with

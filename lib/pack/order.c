@@ -10,6 +10,8 @@
 #include "order.h"
 #include "format.h"
 #include "util/file.h"
+#include "smz/pack.h"
+#include "writer_priv.h"
 
 enum { ITEM_FILE, ITEM_BYTES, ITEM_REDIRECT };
 
@@ -21,6 +23,7 @@ struct smz_pack_order {
     int spool_fd; /* stream sources: members' bytes, opened on first use */
     uint64_t spool_len;
     uint64_t large_bytes; /* of members over SMZ_WRITER_LARGE_ENTRY: stored as they are */
+    uint64_t plan_bytes;  /* of the others a cluster compresses: smz__writer_plan */
 };
 
 static smz_err sqlfail(smz_pack_order *o, int rc, const char *what)
@@ -108,8 +111,20 @@ static smz_err insert(smz_pack_order *o, const char *rel, int kind, int64_t off,
     return src == SQLITE_DONE ? SMZ_OK : sqlfail(o, src, "listing the source");
 }
 
-smz_err smz__order_file(smz_pack_order *o, const char *rel)
+/* Counts LEN bytes of REL (MIME: NULL to guess from the name) towards the
+ * cluster plan, if a cluster will compress them: the guess by name is
+ * enough for a plan, which needs to be the same every time, not exact. */
+static void plan(smz_pack_order *o, const char *rel, uint64_t len, const char *mime)
 {
+    if (!mime)
+        mime = smz_mime_by_ext(rel);
+    if (len <= SMZ_WRITER_LARGE_ENTRY && !(mime && smz__writer_precompressed(mime)))
+        o->plan_bytes += len;
+}
+
+smz_err smz__order_file(smz_pack_order *o, const char *rel, uint64_t size)
+{
+    plan(o, rel, size, NULL);
     return insert(o, rel, ITEM_FILE, 0, 0, 0, NULL, NULL, NULL);
 }
 
@@ -177,6 +192,7 @@ smz_err smz__order_member_end_titled(smz_pack_order *o, const char *rel, uint64_
      * archive's size limit, the pack stops here rather than at replay. */
     if (len > SMZ_WRITER_LARGE_ENTRY)
         o->large_bytes += len;
+    plan(o, rel, len, mime);
     if (o->p->o->max_output && o->large_bytes > o->p->o->max_output)
         return smz__packer_fail(o->p, SMZ_E_TOOBIG,
                                 "%s: the archive would be over its size limit of %llu bytes "
@@ -310,6 +326,7 @@ smz_err smz__order_replay(smz_pack_order *o)
                                             : sqlite3_exec(o->db, "COMMIT", NULL, NULL, NULL);
     if (src != SQLITE_OK)
         return sqlfail(o, src, "listing the source");
+    smz__writer_plan(o->p->w, o->plan_bytes);
     src = sqlite3_prepare_v2(o->db,
                              "SELECT kind, rel, off, len, mtime, mime, target, title FROM items "
                              "ORDER BY stem, rel, rowid",

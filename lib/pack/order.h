@@ -31,8 +31,8 @@ typedef struct smz_pack_order smz_pack_order;
 /* Starts a list for P's writer.  ROOT: the folder whose files smz__order_file
  * names (NULL for a stream).  On failure p->err says why. */
 smz_err smz__order_open(smz_packer *p, const char *root, smz_pack_order **out);
-/* The file ROOT/REL, read at replay. */
-smz_err smz__order_file(smz_pack_order *o, const char *rel);
+/* The file ROOT/REL of SIZE bytes (as listed), read at replay. */
+smz_err smz__order_file(smz_pack_order *o, const char *rel, uint64_t size);
 /* The member REL with its bytes (spooled now), MIME (NULL: detect) and MTIME. */
 smz_err smz__order_bytes(smz_pack_order *o, const char *rel, const unsigned char *data, size_t len,
                          const char *mime, int64_t mtime);

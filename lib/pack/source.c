@@ -78,7 +78,7 @@ static smz_err add_file(walker *k, const char *rel, const struct stat *sb)
         k->bytes += (uint64_t)sb->st_size;
         return SMZ_OK;
     }
-    return smz__order_file(k->order, rel);
+    return smz__order_file(k->order, rel, (uint64_t)sb->st_size);
 }
 
 static int hidden_path(const char *rel)

@@ -2,6 +2,7 @@
  * forms ("27 January 2022", "2022/01/27"); whatever form it read, the date
  * it keeps is checked and written here, the same way the metadata's is. */
 #include "text/date.h"
+#include "smz/util.h"
 
 int smz__date_real(int y, int m, int d)
 {
@@ -63,4 +64,9 @@ int smz__date_days(const char *s, int64_t *days)
     int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
     *days = era * 146097 + doe - 719468;
     return 1;
+}
+
+int smz_date_valid(const char *s)
+{
+    return s && smz__date_ok(s);
 }

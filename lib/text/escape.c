@@ -93,6 +93,12 @@ void smz__html_add_clean(smz_strbuf *b, const char *s)
     html(b, s, 0);
 }
 
+smz_err smz_xml_str(smz_strbuf *b, const char *s)
+{
+    html(b, s, 0);
+    return smz_strbuf_err(b);
+}
+
 void smz__html_add_ascii(smz_strbuf *b, const char *s)
 {
     html(b, s, 1);

@@ -18,3 +18,8 @@ smz_err smz__url_add_escaped(smz_strbuf *b, const char *s, size_t n, int keep_sl
     }
     return smz_strbuf_add(b, s + run, n - run);
 }
+
+smz_err smz_url_segment(smz_strbuf *b, const char *s, size_t n)
+{
+    return smz__url_add_escaped(b, s, n, 0);
+}

@@ -72,20 +72,36 @@ check_eq "packing twice gives byte-identical archives" "$(sha256sum < gen.smz)" 
 check_eq "... whatever the number of threads" "$(sha256sum < gen.smz)" "$(sha256sum < gen1.smz)"
 # A final cluster of several MiB (once compressed by several threads at once,
 # now by one, as every cluster): its bytes must not depend on their number.
-python3 - mt <<'PYEOF'
+gen_words() { # DIR SEED N: N text files pNN.txt of 9,000 random words each
+    python3 - "$@" <<'PYEOF'
 import os, random, sys
-random.seed(7)
+d, seed, n = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+random.seed(seed)
 words = ["w%d" % i for i in range(3000)]
-os.makedirs(sys.argv[1], exist_ok=True)
-for i in range(60):
-    with open(os.path.join(sys.argv[1], "p%02d.txt" % i), "w") as f:
+os.makedirs(d, exist_ok=True)
+for i in range(n):
+    with open(os.path.join(d, "p%02d.txt" % i), "w") as f:
         f.write(" ".join(random.choice(words) for _ in range(9000)))
 PYEOF
+}
+gen_words mt 7 60
 for t in 1 2 3; do mkdir -p "mt$t" && "$SMZ_PACK" mt -o "mt$t/mt.smz" --quiet --no-index --no-articles --main-page p00.txt --threads $t; done
 check "a final cluster of over 2 MiB" test "$(sqlite3 mt1/mt.smz 'SELECT usize FROM clusters ORDER BY id DESC LIMIT 1')" -gt 2097152
 check_eq "... gives the same bytes with 1, 2 or 3 threads" "$(sha256sum < mt1/mt.smz) $(sha256sum < mt2/mt.smz)" "$(sha256sum < mt3/mt.smz) $(sha256sum < mt3/mt.smz)"
 check "... and reads back" cmp -s mt/p59.txt <("$SMZ" cat mt1/mt.smz p59.txt)
 check "... and passes smz check" "$SMZ" check mt2/mt.smz
+# The cluster plan (format 3): a source that would fill one cluster alone,
+# from 4 MiB on, is cut into two halves that compress side by side; the
+# plan comes from the source's size, never from the machine.
+gen_words mp 8 100
+for t in 1 2; do mkdir -p "mp$t" && "$SMZ_PACK" mp -o "mp$t/mp.smz" --quiet --no-index --no-articles --main-page p00.txt --level 3 --threads $t; done
+plan=$(sqlite3 mp1/mp.smz "SELECT count(*), min(usize) * 100 / max(usize) FROM clusters WHERE kind = 1")
+check_eq "5 MiB of text make two compressed clusters" "${plan%%|*}" "2"
+check "... of nearly equal size" test "${plan##*|}" -ge 95
+check_eq "... the same bytes with 1 or 2 threads" "$(sha256sum < mp1/mp.smz)" "$(sha256sum < mp2/mp.smz)"
+"$SMZ_PACK" mp -o mp1/one.smz --quiet --no-index --no-articles --main-page p00.txt --level 3 --cluster-size 8388608
+check_eq "... and one with --cluster-size 8 MiB" "$(sqlite3 mp1/one.smz "SELECT count(*) FROM clusters WHERE kind = 1")" "1"
+check "... and reads back" cmp -s mp/p99.txt <("$SMZ" cat mp1/mp.smz p99.txt)
 mkdir -p d2 && cp -r gen/site d2/site && touch -d '2001-01-01' d2/site/index.html
 "$SMZ_PACK" d2/site -o d2/gen.smz --redirects gen/redirects.tsv --title "Generated" --language eng --quiet --no-index 2>/dev/null
 check_eq "... and whatever the file times" "$(sha256sum < d2/gen.smz)" "$(sha256sum < gen1.smz)"

@@ -29,6 +29,14 @@ static void test_utf8_steps(void)
     CHECK(smz__utf8_last("\x80\x80", 2) == 0, "stray continuation bytes stay inside: 0");
 }
 
+static void test_date_valid(void)
+{
+    CHECK(smz_date_valid("2024-02-29") && !smz_date_valid("2023-02-29"),
+          "a leap day only in a leap year");
+    CHECK(!smz_date_valid("2024-2-9") && !smz_date_valid("2024-02-29T00") && !smz_date_valid(NULL),
+          "the shape is YYYY-MM-DD and nothing else; NULL is none");
+}
+
 static void test_ascii(void)
 {
     CHECK(smz_ascii_lower('Q') == 'q' && smz_ascii_lower('q') == 'q' && smz_ascii_lower(0xC3) == 0xC3,
@@ -116,6 +124,7 @@ static void test_size_text(void)
 int main(void)
 {
     test_utf8_steps();
+    test_date_valid();
     test_ascii();
     test_url();
     test_size();

@@ -1,0 +1,694 @@
+/* smz pull SOURCE DIR: mirrors the archives of SOURCE into DIR.  SOURCE is a
+ * folder (a stick: its archives are read directly), a web folder holding
+ * the catalog `smz catalog` writes (smz-catalog.xml), or an `smz serve`
+ * (its OPDS catalog, /catalog/v2/entries).  An archive DIR lacks, or one
+ * the source has in a newer version (another content digest and a later
+ * Date), is fetched into DIR/.NAME.smz.part (kept when the transfer is
+ * cut, and resumed from where it stopped by the next run), checked whole
+ * (its size and BLAKE2b as the catalog gives them, every cluster and entry
+ * and the content digest as `smz check` does, the digest the catalog
+ * names, and with --keyring a trusted signature), and only then renamed
+ * over DIR/NAME.smz.  Nothing is deleted without --delete.
+ *
+ * Exit status: 0 when DIR holds what SOURCE offers; 1 when an archive was
+ * refused (it failed a check: nothing of it replaced anything); 2 for an
+ * error (usage, the source unreachable, a transfer cut, a full disk). */
+#include <errno.h>
+#include <fcntl.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include "smz/util.h"
+#include "smz/verify.h"
+#include "catalog.h"
+#include "../common/i18n.h"
+#include "cli.h"
+#include "cli_sig.h"
+#include "http.h"
+
+static const char usage_text[] = SMZ_N_(
+    /* TRANSLATORS: smz pull --help: keep the options, the upper-case words and the layout (the
+       descriptions start at column 22); translate the descriptions. */
+    "usage: smz pull SOURCE DIR [--keyring FILE]... [--key PUB]... [--delete] [--dry-run]\n"
+    "                [--limit-rate RATE] [--quiet]\n"
+    "Mirrors the archives of SOURCE into the folder DIR: those DIR lacks, and those\n"
+    "SOURCE has in a newer version (another content digest and a later Date).\n"
+    "SOURCE is a folder (a stick), a web folder with the catalog smz catalog writes,\n"
+    "or an smz serve (http://HOST:PORT/).  Every archive is checked whole before it\n"
+    "replaces anything; a cut transfer is resumed by the next run.\n"
+    "  --keyring FILE     accept only archives signed by one of these keys\n"
+    "  --key PUB          the same for one minisign public key\n"
+    "  --delete           delete archives of DIR that SOURCE no longer has\n"
+    "  --dry-run          say what would be done, change nothing\n"
+    "  --limit-rate RATE  at most RATE bytes a second (K, M, G suffixes)\n"
+    "  --quiet            say only what fails\n"
+    "Split archives (NAME.smz.001, ...) are not mirrored.  Exit status 0 when DIR\n"
+    "is up to date, 1 when an archive was refused, 2 for an error.\n");
+
+typedef struct pull {
+    const char *source, *dir;
+    int url, del, dry, quiet, tty;
+    uint64_t rate;
+    smz_keyring *kr;
+    int refused, errors;
+    /* the progress line */
+    const char *cur;
+    struct timespec start, last;
+    uint64_t from;
+} pull;
+
+static double now_s(const struct timespec *t)
+{
+    return (double)t->tv_sec + (double)t->tv_nsec / 1e9;
+}
+
+static void progress(void *ctx, uint64_t have, uint64_t total)
+{
+    pull *p = ctx;
+    if (!p->tty)
+        return;
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    if (have != total && now_s(&t) - now_s(&p->last) < 0.2)
+        return;
+    p->last = t;
+    char a[SMZ_SIZE_TEXT], b[SMZ_SIZE_TEXT], r[SMZ_SIZE_TEXT];
+    double el = now_s(&t) - now_s(&p->start);
+    uint64_t speed = el > 0 ? (uint64_t)((double)(have - p->from) / el) : 0;
+    fprintf(stderr, "\r\033[K%s  %s of %s  %3d%%  %s/s", cli_t(p->cur), smz_size_text(have, a),
+            smz_size_text(total, b), total ? (int)(100.0 * (double)have / (double)total) : 100,
+            smz_size_text(speed, r));
+    fflush(stderr);
+}
+
+static void progress_end(pull *p)
+{
+    if (p->tty) {
+        fprintf(stderr, "\r\033[K");
+        fflush(stderr);
+    }
+}
+
+static void skipped(void *ctx, const char *file, const char *why)
+{
+    pull *p = ctx;
+    if (!p->quiet)
+        printf("%s: skipped: %s\n", cli_t(file), cli_t(why));
+}
+
+/* Local archives that cannot be read are left out of DIR's list: the
+ * source's copy then replaces them. */
+static void local_skip(void *ctx, const char *file, const char *why)
+{
+    pull *p = ctx;
+    if (!p->quiet)
+        printf("%s: cannot be read here (%s): the source's copy, if it has one, replaces it\n",
+               cli_t(file), cli_t(why));
+}
+
+static char *join(const char *a, const char *b, const char *c)
+{
+    size_t n = strlen(a) + strlen(b) + strlen(c) + 2;
+    char *s = malloc(n);
+    if (s)
+        snprintf(s, n, "%s/%s%s", a, b, c);
+    return s;
+}
+
+/* ---- The source's list ---------------------------------------------------- */
+
+/* Fetches the catalog of the URL SOURCE: SOURCE itself when it names an
+ * .xml file, else its smz-catalog.xml, else (an smz serve) its OPDS
+ * entries. */
+static int remote_list(pull *p, cat_list *out)
+{
+    smz_strbuf b;
+    char err[600], *base = NULL, *url = NULL;
+    long status = 0;
+    int rc = -1;
+    size_t n = strlen(p->source);
+    smz_strbuf_init(&b, CATALOG_MAX);
+    if (n > 4 && !strcmp(p->source + n - 4, ".xml")) {
+        url = strdup(p->source);
+    } else {
+        if (!(base = malloc(n + 2)))
+            goto nomem;
+        snprintf(base, n + 2, "%s%s", p->source, p->source[n - 1] == '/' ? "" : "/");
+        url = http_resolve(base, CATALOG_FILE);
+    }
+    if (!url)
+        goto nomem;
+    if (http_get(url, CATALOG_MAX, &b, &status, err, sizeof err) != 0 && base &&
+        (status == 404 || status == 410)) {
+        free(url);
+        smz_strbuf_reset(&b);
+        if (!(url = http_resolve(base, "catalog/v2/entries?count=10000")))
+            goto nomem;
+        if (http_get(url, CATALOG_MAX, &b, &status, err, sizeof err) != 0) {
+            fprintf(stderr,
+                    "smz pull: %s: %s (neither %s nor an smz serve's catalog, /catalog/v2/entries)\n",
+                    cli_t(p->source), cli_t(err), CATALOG_FILE);
+            goto out;
+        }
+    } else if (status < 200 || status > 299) {
+        fprintf(stderr, "smz pull: %s: %s\n", cli_t(url), cli_t(err));
+        goto out;
+    }
+    if (cat_parse_feed(smz_strbuf_str(&b), smz_strbuf_len(&b), url, out, skipped, p, err, sizeof err) !=
+        0) {
+        fprintf(stderr, "smz pull: %s: %s\n", cli_t(url), cli_t(err));
+        goto out;
+    }
+    rc = 0;
+    goto out;
+nomem:
+    fprintf(stderr, _("smz %s: out of memory\n"), "pull");
+out:
+    smz_strbuf_free(&b);
+    free(base);
+    free(url);
+    return rc;
+}
+
+/* ---- Copying from a folder ------------------------------------------------- */
+
+/* Appends the bytes of the file SRC from OFFSET to FD, as http_download
+ * does for a URL (the same results, the same promises about sizes). */
+static http_result copy_file(pull *p, const char *src, http_fetch *f)
+{
+    const char *why = NULL;
+    struct stat st;
+    http_result res = HTTP_CUT;
+    enum { BUF = 1 << 20 };
+    char *buf = malloc(BUF);
+    f->have = f->offset;
+    int in = buf ? smz_file_open(src, 0, &st, &why) : -1;
+    if (in < 0) {
+        snprintf(f->err, sizeof f->err, "%s: %s", src, buf ? why : "out of memory");
+        free(buf);
+        return HTTP_CUT;
+    }
+    if ((uint64_t)st.st_size != f->expected) {
+        snprintf(f->err, sizeof f->err, "the file changed at the source (%llu bytes, was %llu)",
+                 (unsigned long long)st.st_size, (unsigned long long)f->expected);
+        res = HTTP_REFUSED;
+        goto out;
+    }
+    if (lseek(in, (off_t)f->offset, SEEK_SET) < 0 || lseek(f->fd, (off_t)f->offset, SEEK_SET) < 0) {
+        snprintf(f->err, sizeof f->err, "%s", strerror(errno));
+        goto out;
+    }
+    struct timespec t0, t;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    while (f->have < f->expected) {
+        size_t want = BUF;
+        if (want > f->expected - f->have)
+            want = (size_t)(f->expected - f->have);
+        ssize_t n = read(in, buf, want);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            snprintf(f->err, sizeof f->err, "%s",
+                     n < 0 ? strerror(errno) : "the file at the source shrank");
+            goto out;
+        }
+        for (ssize_t done = 0; done < n;) {
+            ssize_t w = write(f->fd, buf + done, (size_t)(n - done));
+            if (w < 0 && errno == EINTR)
+                continue;
+            if (w <= 0) {
+                f->write_errno = w < 0 ? errno : EIO;
+                snprintf(f->err, sizeof f->err, "%s", strerror(f->write_errno));
+                res = HTTP_WRITE;
+                goto out;
+            }
+            done += w;
+        }
+        f->have += (uint64_t)n;
+        if (f->hash)
+            crypto_generichash_update(f->hash, (const unsigned char *)buf, (size_t)n);
+        if (f->rate) {
+            clock_gettime(CLOCK_MONOTONIC, &t);
+            double ahead = (double)(f->have - f->offset) / (double)f->rate - (now_s(&t) - now_s(&t0));
+            if (ahead > 0) {
+                struct timespec d = {(time_t)ahead, (long)((ahead - (double)(time_t)ahead) * 1e9)};
+                nanosleep(&d, NULL);
+            }
+        }
+        progress(p, f->have, f->expected);
+    }
+    res = HTTP_DONE;
+out:
+    close(in);
+    free(buf);
+    return res;
+}
+
+/* ---- Checking what arrived ------------------------------------------------- */
+
+typedef struct problems {
+    uint64_t n;
+    char first[512];
+} problems;
+
+static void on_problem(void *ctx, const char *path, const char *message)
+{
+    problems *pr = ctx;
+    if (pr->n++ == 0)
+        snprintf(pr->first, sizeof pr->first, "%s%s%s", path[0] ? path : "", path[0] ? ": " : "",
+                 message);
+}
+
+/* Checks the file PART (open as FD; HEX the BLAKE2b of its bytes when E
+ * has one) against what the catalog says of it (E).  0, or -1 with WHY set; *SIGNER gets the trusted key that signed it
+ * when P has a keyring. */
+static int verify(pull *p, const cat_entry *e, const char *part, int fd, const char *hex, char *why,
+                  size_t whylen, char signer[SMZ_KEYID_SIZE])
+{
+    smz_reader *r = NULL;
+    smz_verify_report rep;
+    char *digest = NULL, *uuid = NULL;
+    int rc = -1;
+    struct stat st;
+    memset(&rep, 0, sizeof rep);
+    signer[0] = 0;
+    if (fstat(fd, &st) != 0 || (uint64_t)st.st_size != e->size) {
+        snprintf(why, whylen, "%llu bytes, the catalog says %llu", (unsigned long long)st.st_size,
+                 (unsigned long long)e->size);
+        goto out;
+    }
+    if (e->blake2b) {
+        if (strcmp(hex, e->blake2b)) {
+            snprintf(why, whylen,
+                     "its bytes are not those the catalog names (BLAKE2b %.16s..., "
+                     "the catalog %.16s...): damaged on the way",
+                     hex, e->blake2b);
+            goto out;
+        }
+    }
+    smz_err orc = smz_reader_open(part, NULL, &r);
+    if (orc != SMZ_OK) {
+        const char *m = r ? smz_reader_errmsg(r) : "";
+        snprintf(why, whylen, "not a sound archive: %s", m[0] ? m : smz_strerror(orc));
+        goto out;
+    }
+    problems pr = {0, ""};
+    smz_err crc = smz_reader_check(r, on_problem, &pr, &pr.n);
+    if (crc != SMZ_OK) {
+        const char *m = smz_reader_errmsg(r);
+        snprintf(why, whylen, "cannot be checked: %s", m[0] ? m : smz_strerror(crc));
+        goto out;
+    }
+    if (pr.n) {
+        snprintf(why, whylen, "fails the check (%llu problem%s; the first: %s)",
+                 (unsigned long long)pr.n, pr.n == 1 ? "" : "s", pr.first);
+        goto out;
+    }
+    /* The check proved the stored Digest and UUID those of the content. */
+    if (smz_reader_meta(r, "Digest", &digest, NULL) != SMZ_OK ||
+        smz_reader_meta(r, "UUID", &uuid, NULL) != SMZ_OK) {
+        snprintf(why, whylen, "it has no content digest");
+        goto out;
+    }
+    if ((e->digest && strcmp(e->digest, digest)) || (!e->digest && e->uuid && strcmp(e->uuid, uuid))) {
+        snprintf(why, whylen, "it is another archive than the catalog lists (digest %.16s...)", digest);
+        goto out;
+    }
+    if (p->kr) {
+        unsigned char bin[SMZ_DIGEST_BYTES];
+        if (sodium_hex2bin(bin, sizeof bin, digest, strlen(digest), NULL, NULL, NULL) != 0) {
+            snprintf(why, whylen, "its digest is malformed");
+            goto out;
+        }
+        smz_verify_opts o = {.trusted = p->kr, .digest = bin, .flags = SMZ_VERIFY_NO_DETACHED};
+        smz_err vrc = smz_archive_verify(r, part, &o, &rep);
+        if (vrc != SMZ_OK) {
+            const char *m = smz_reader_errmsg(r);
+            snprintf(why, whylen, "its signature cannot be checked: %s", m[0] ? m : smz_strerror(vrc));
+            goto out;
+        }
+        cli_verdict v = cli_verdict_of(&rep);
+        if (v != VERDICT_VERIFIED) {
+            const char *m = rep.n && rep.sigs[0].message[0] ? rep.sigs[0].message : "";
+            snprintf(why, whylen, "%s%s%.700s",
+                     v == VERDICT_BAD         ? "BAD SIGNATURE"
+                     : v == VERDICT_UNTRUSTED ? "not signed by a trusted key"
+                                              : "not signed (--keyring asks for a trusted signature)",
+                     m[0] ? ": " : "", m);
+            goto out;
+        }
+        for (size_t i = 0; i < rep.n; i++)
+            if (rep.sigs[i].status == SMZ_SIGSTATUS_GOOD)
+                snprintf(signer, SMZ_KEYID_SIZE, "%s", rep.sigs[i].keyid);
+    }
+    rc = 0;
+out:
+    free(digest);
+    free(uuid);
+    smz_verify_report_free(&rep);
+    smz_reader_close(r);
+    return rc;
+}
+
+/* ---- One archive ------------------------------------------------------------ */
+
+static int sync_dir(const char *dir)
+{
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    int rc = fsync(fd);
+    close(fd);
+    return rc;
+}
+
+/* Adds the first N bytes of the file FD to H.  0, or -1 with errno set. */
+static int hash_prefix(int fd, uint64_t n, crypto_generichash_state *h)
+{
+    enum { BUF = 1 << 16 };
+    unsigned char buf[BUF];
+    if (lseek(fd, 0, SEEK_SET) < 0)
+        return -1;
+    while (n) {
+        ssize_t r = read(fd, buf, n < BUF ? (size_t)n : BUF);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0) {
+            if (r == 0)
+                errno = EIO;
+            return -1;
+        }
+        crypto_generichash_update(h, buf, (size_t)r);
+        n -= (uint64_t)r;
+    }
+    return 0;
+}
+
+/* Fetches E into DIR (WHAT: "new" or "newer"), checks it, renames it into
+ * place. */
+static void fetch(pull *p, const cat_entry *e, const char *what)
+{
+    char *final = join(p->dir, e->file, ""), *part = NULL, *src = NULL;
+    char why[1024], signer[SMZ_KEYID_SIZE], sz[SMZ_SIZE_TEXT];
+    int fd = -1, keep = 0;
+    http_fetch f;
+    memset(&f, 0, sizeof f);
+    size_t plen = strlen(p->dir) + strlen(e->file) + 8;
+    if (!final || !(part = malloc(plen))) {
+        fprintf(stderr, _("smz %s: out of memory\n"), "pull");
+        p->errors++;
+        goto out;
+    }
+    snprintf(part, plen, "%s/.%s.part", p->dir, e->file);
+    fd = open(part, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
+    struct stat st;
+    if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        fprintf(stderr, "smz pull: %s: %s\n", cli_t(part), strerror(errno));
+        p->errors++;
+        goto out;
+    }
+    f.offset = (uint64_t)st.st_size;
+    if (f.offset > e->size) {
+        /* Not the start of this file: start over. */
+        if (ftruncate(fd, 0) != 0) {
+            fprintf(stderr, "smz pull: %s: %s\n", cli_t(part), strerror(errno));
+            p->errors++;
+            goto out;
+        }
+        f.offset = 0;
+    }
+    /* The BLAKE2b is computed as the bytes arrive; a part kept from an
+     * earlier run is hashed first. */
+    crypto_generichash_state hs;
+    char hex[65] = "";
+    if (e->blake2b) {
+        crypto_generichash_init(&hs, NULL, 0, 32);
+        if (f.offset && hash_prefix(fd, f.offset, &hs) != 0) {
+            fprintf(stderr, "smz pull: %s: %s\n", cli_t(part), strerror(errno));
+            p->errors++;
+            goto out;
+        }
+        f.hash = &hs;
+    }
+    if (f.offset && !p->quiet)
+        printf("%s: resuming at %s\n", cli_t(e->file), smz_size_text(f.offset, sz));
+    f.fd = fd;
+    f.expected = e->size;
+    f.rate = p->rate;
+    f.progress = progress;
+    f.ctx = p;
+    p->cur = e->file;
+    p->from = f.offset;
+    clock_gettime(CLOCK_MONOTONIC, &p->start);
+    p->last.tv_sec = 0;
+    http_result res;
+    if (f.offset == e->size) {
+        res = HTTP_DONE; /* the last run had it all but did not finish */
+    } else if (p->url) {
+        f.url = e->href;
+        res = http_download(&f);
+    } else {
+        if (!(src = join(p->source, e->file, ""))) {
+            fprintf(stderr, _("smz %s: out of memory\n"), "pull");
+            p->errors++;
+            goto out;
+        }
+        res = copy_file(p, src, &f);
+    }
+    progress_end(p);
+    switch (res) {
+    case HTTP_DONE: break;
+    case HTTP_CUT:
+        keep = 1;
+        fprintf(stderr, "smz pull: %s: the transfer stopped at %s of %s: %s (run again to resume)\n",
+                cli_t(e->file), smz_size_text(f.have, sz), smz_size_text(e->size, why), cli_t(f.err));
+        p->errors++;
+        goto out;
+    case HTTP_REFUSED:
+        fprintf(stderr, "smz pull: %s: refused: %s; nothing replaced\n", cli_t(e->file), cli_t(f.err));
+        p->refused++;
+        goto out;
+    case HTTP_WRITE:
+        fprintf(stderr, "smz pull: %s: cannot write %s: %s%s; nothing replaced\n", cli_t(e->file),
+                cli_t(part), strerror(f.write_errno),
+                f.write_errno == ENOSPC || f.write_errno == EDQUOT ? " (the disk is full)" : "");
+        p->errors++;
+        goto out;
+    case HTTP_NOCLIENT:
+        fprintf(stderr, "smz pull: %s\n", cli_t(f.err));
+        p->errors++;
+        goto out;
+    }
+    if (fsync(fd) != 0) {
+        fprintf(stderr, "smz pull: %s: cannot write %s: %s%s; nothing replaced\n", cli_t(e->file),
+                cli_t(part), strerror(errno), errno == ENOSPC ? " (the disk is full)" : "");
+        p->errors++;
+        goto out;
+    }
+    if (f.hash) {
+        unsigned char h[32];
+        crypto_generichash_final(&hs, h, sizeof h);
+        sodium_bin2hex(hex, sizeof hex, h, sizeof h);
+    }
+    if (verify(p, e, part, fd, hex, why, sizeof why, signer) != 0) {
+        fprintf(stderr, "smz pull: %s: refused: %s; nothing replaced\n", cli_t(e->file), cli_t(why));
+        p->refused++;
+        goto out;
+    }
+    if (rename(part, final) != 0) {
+        fprintf(stderr, "smz pull: %s: %s\n", cli_t(final), strerror(errno));
+        p->errors++;
+        goto out;
+    }
+    keep = 1; /* it is the archive now */
+    sync_dir(p->dir);
+    if (!p->quiet) {
+        printf("%s: fetched (%s, %s), verified", cli_t(e->file), what, smz_size_text(e->size, sz));
+        if (signer[0])
+            printf(", signed by trusted key %s", cli_t(signer));
+        printf("\n");
+    }
+out:
+    if (fd >= 0)
+        close(fd);
+    if (!keep && part)
+        unlink(part);
+    free(final);
+    free(part);
+    free(src);
+}
+
+/* ---- The plan -------------------------------------------------------------- */
+
+static const cat_entry *find(const cat_list *l, const char *file)
+{
+    for (size_t i = 0; i < l->n; i++)
+        if (!strcmp(l->e[i].file, file))
+            return &l->e[i];
+    return NULL;
+}
+
+/* Is the source's R the same archive as the local L?  1 same, 0 another,
+ * -1 the catalog does not say. */
+static int same(const cat_entry *r, const cat_entry *l)
+{
+    if (r->digest && l->digest)
+        return !strcmp(r->digest, l->digest);
+    if (r->uuid && l->uuid)
+        return !strcmp(r->uuid, l->uuid);
+    return -1;
+}
+
+static void run(pull *p, const cat_list *remote, const cat_list *local)
+{
+    char sz[SMZ_SIZE_TEXT];
+    for (size_t i = 0; i < remote->n; i++) {
+        const cat_entry *r = &remote->e[i];
+        const cat_entry *l = find(local, r->file);
+        const char *what = "new";
+        if (l) {
+            int s = same(r, l);
+            if (s == 1) {
+                if (!p->quiet)
+                    printf("%s: up to date\n", cli_t(r->file));
+                continue;
+            }
+            if (s < 0) {
+                if (!p->quiet)
+                    printf("%s: kept: the source's catalog gives no digest to compare\n",
+                           cli_t(r->file));
+                continue;
+            }
+            if (!r->date || (l->date && strcmp(r->date, l->date) <= 0)) {
+                if (!p->quiet)
+                    printf("%s: kept: the source's copy differs but is not newer (Date %s, here %s)\n",
+                           cli_t(r->file), r->date ? r->date : "none", l->date ? l->date : "none");
+                continue;
+            }
+            what = "newer";
+        }
+        if (p->dry) {
+            printf("%s: would fetch (%s, %s", cli_t(r->file), what, smz_size_text(r->size, sz));
+            if (l)
+                printf(", Date %s, here %s", r->date, l->date ? l->date : "none");
+            printf(")\n");
+            continue;
+        }
+        fetch(p, r, what);
+    }
+    if (!p->del)
+        return;
+    for (size_t i = 0; i < local->n; i++) {
+        const cat_entry *l = &local->e[i];
+        if (find(remote, l->file))
+            continue;
+        if (p->dry) {
+            printf("%s: would delete (not at the source)\n", cli_t(l->file));
+            continue;
+        }
+        char *path = join(p->dir, l->file, "");
+        if (!path || unlink(path) != 0) {
+            fprintf(stderr, "smz pull: cannot delete %s: %s\n", cli_t(path ? path : l->file),
+                    strerror(path ? errno : ENOMEM));
+            p->errors++;
+        } else if (!p->quiet) {
+            printf("%s: deleted (not at the source)\n", cli_t(l->file));
+        }
+        free(path);
+    }
+}
+
+int cmd_pull(int argc, char **argv)
+{
+    pull p;
+    cat_list remote = {0}, local = {0};
+    char err[1024];
+    int status = CLI_ERROR;
+    memset(&p, 0, sizeof p);
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (cli_is_help(a)) {
+            fputs(_(usage_text), stdout);
+            status = CLI_OK;
+            goto out;
+        } else if ((!strcmp(a, "--keyring") || !strcmp(a, "--key")) && i + 1 < argc) {
+            if (cli_add_keys("pull", a, argv[++i], &p.kr) != 0)
+                goto out;
+        } else if (!strcmp(a, "--limit-rate") && i + 1 < argc) {
+            if (smz_size_parse(argv[++i], &p.rate) != SMZ_OK) {
+                fprintf(stderr, "smz pull: --limit-rate: not a size: '%s'\n", cli_t(argv[i]));
+                goto out;
+            }
+        } else if (!strcmp(a, "--delete")) {
+            p.del = 1;
+        } else if (!strcmp(a, "--dry-run") || !strcmp(a, "-n")) {
+            p.dry = 1;
+        } else if (!strcmp(a, "--quiet") || !strcmp(a, "-q")) {
+            p.quiet = 1;
+        } else if (a[0] == '-' && a[1]) {
+            fprintf(stderr, _("smz pull: unknown option or missing value '%s'\n"), cli_t(a));
+            fputs(_(usage_text), stderr);
+            goto out;
+        } else if (!p.source) {
+            p.source = a;
+        } else if (!p.dir) {
+            p.dir = a;
+        } else {
+            fprintf(stderr, _("smz %s: unexpected argument '%s'\n"), "pull", cli_t(a));
+            goto out;
+        }
+    }
+    if (!p.dir) {
+        fputs(_(usage_text), stderr);
+        goto out;
+    }
+    p.url = http_is_url(p.source);
+    p.tty = !p.quiet && isatty(2);
+    struct stat sd, ss;
+    /* DIR is made when missing (its parent is not). */
+    if (stat(p.dir, &sd) != 0 && errno == ENOENT && !p.dry && mkdir(p.dir, 0755) != 0) {
+        fprintf(stderr, "smz pull: %s: %s\n", cli_t(p.dir), strerror(errno));
+        goto out;
+    }
+    if (stat(p.dir, &sd) != 0 || !S_ISDIR(sd.st_mode)) {
+        if (!p.dry || errno != ENOENT) {
+            fprintf(stderr, "smz pull: %s: not a folder\n", cli_t(p.dir));
+            goto out;
+        }
+        memset(&sd, 0, sizeof sd); /* --dry-run into a folder not made yet */
+    }
+    if (!p.url) {
+        if (stat(p.source, &ss) != 0 || !S_ISDIR(ss.st_mode)) {
+            fprintf(stderr, "smz pull: %s: not a folder or an http(s) URL\n", cli_t(p.source));
+            goto out;
+        }
+        if (ss.st_dev == sd.st_dev && ss.st_ino == sd.st_ino) {
+            fprintf(stderr, "smz pull: SOURCE and DIR are the same folder\n");
+            goto out;
+        }
+    } else if (!http_available()) {
+        fprintf(stderr, "smz pull: this smz is built without an HTTP client: pull from a folder\n");
+        goto out;
+    }
+    if (p.url ? remote_list(&p, &remote) != 0
+              : cat_scan_dir(p.source, 0, &remote, skipped, &p, err, sizeof err) != 0) {
+        if (!p.url)
+            fprintf(stderr, "smz pull: %s\n", cli_t(err));
+        goto out;
+    }
+    if (sd.st_ino && cat_scan_dir(p.dir, 0, &local, local_skip, &p, err, sizeof err) != 0) {
+        fprintf(stderr, "smz pull: %s\n", cli_t(err));
+        goto out;
+    }
+    run(&p, &remote, &local);
+    status = p.errors ? CLI_ERROR : p.refused ? CLI_NO : CLI_OK;
+out:
+    cat_list_free(&remote);
+    cat_list_free(&local);
+    smz_keyring_free(p.kr);
+    return status;
+}

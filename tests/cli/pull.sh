@@ -1,0 +1,141 @@
+# shellcheck shell=bash
+# smz pull SOURCE DIR (issue 25): mirrors a folder (a stick), a real smz
+# serve (its OPDS catalog) and nginx serving a folder with the catalog smz
+# catalog writes, byte for byte; a second run fetches nothing; a newer
+# version (another digest, a later Date) replaces the old one, an older or
+# equally old other version is kept; --dry-run changes nothing; nothing is
+# deleted without --delete; --keyring takes only archives a trusted key
+# signed (unsigned or another key's: refused, DIR unchanged).  Faults of the
+# network and the disk: pull_faults.sh.
+. "$TOP/tests/lib.sh"
+cd "$T" || exit 1
+. "$TOP/tests/browser/serve_common.sh"
+
+mkdir -p src site site2
+printf '<html><head><title>A</title></head><body><p>alpha page</p></body></html>' >site/a.html
+printf '<html><head><title>B</title></head><body><p>beta page</p></body></html>' >site2/b.html
+"$SMZ_PACK" "$TOP/samples" -o src/samples.smz --quiet
+"$SMZ_PACK" site -o src/alpha.smz --name alpha --title "Alpha" --date 2024-05-06 --quiet
+"$SMZ" catalog src --quiet
+# what a folder holds: NAME SIZE SHA256, one line per archive
+listing() { (cd "$1" && for f in *.smz; do [ -e "$f" ] && echo "$f $(stat -c %s "$f") $(sha256sum <"$f" | cut -c1-64)"; done); }
+want=$(listing src)
+
+# --- from a folder (a stick) ---
+"$SMZ" pull src fromdir >dir.out 2>dir.err
+check_eq "pull from a folder succeeds" "$?" 0
+check_eq "DIR (made when missing) holds the source's archives, byte for byte" "$(listing fromdir)" "$want"
+check_grep "each fetch is named and said verified" "^alpha.smz: fetched \(new, .*\), verified$" dir.out
+check_eq "no partial file is left" "$(ls -A fromdir | grep -c part)" 0
+check_eq "and no progress bar off a terminal" "$(grep -c $'\r' dir.err)" 0
+"$SMZ" pull src fromdir >again.out 2>&1
+check_eq "a second run succeeds" "$?" 0
+check_grep "and fetches nothing: up to date" "^samples.smz: up to date$" again.out
+check_eq "... nothing but up to date lines" "$(grep -vc 'up to date' again.out)" 0
+
+# --- from a real smz serve (its OPDS catalog) ---
+start_server serve src/samples.smz src/alpha.smz --address 127.0.0.1
+"$SMZ" pull "$URL" fromserve >serve.out 2>serve.err
+check_eq "pull from smz serve succeeds" "$?" 0
+check_eq "and gives the same archives, byte for byte" "$(listing fromserve)" "$want"
+"$SMZ" pull "$URL" fromserve --quiet >serve2.out 2>&1
+check_eq "a second run from smz serve fetches nothing (quiet: no output)" "$?:$(wc -c <serve2.out)" "0:0"
+
+# --- from nginx serving the folder with smz-catalog.xml ---
+start_nginx "$T/src"
+"$SMZ" pull "http://127.0.0.1:$NP/" fromnginx >nginx.out 2>nginx.err
+check_eq "pull from a static web folder (nginx) succeeds" "$?" 0
+check_eq "and gives the same archives, byte for byte" "$(listing fromnginx)" "$want"
+check_grep "nginx was asked for the catalog file" "GET /smz-catalog.xml" "$NGINX_DIR/access.log"
+"$SMZ" pull "http://127.0.0.1:$NP/smz-catalog.xml" fromnginx2 >/dev/null 2>&1
+check_eq "the catalog's own URL works too" "$(listing fromnginx2)" "$want"
+"$SMZ" pull "http://127.0.0.1:$NP/nothing/" nowhere >none.out 2>none.err
+check_eq "a web folder with no catalog is an error (2)" "$?" 2
+check_grep "that says what was looked for" "smz-catalog.xml" none.err
+
+# --- newer and older versions ---
+mkdir -p upd
+"$SMZ_PACK" site -o upd/alpha.smz --name alpha --title "Alpha" --date 2024-05-06 --quiet
+"$SMZ_PACK" site2 -o newer/alpha.smz --name alpha --title "Alpha, second edition" --date 2024-06-01 --quiet 2>/dev/null ||
+    { mkdir -p newer && "$SMZ_PACK" site2 -o newer/alpha.smz --name alpha --title "Alpha, second edition" --date 2024-06-01 --quiet; }
+"$SMZ" pull newer upd --dry-run >dry.out 2>&1
+check_eq "--dry-run succeeds" "$?" 0
+check_grep "and says it would fetch the newer version" "^alpha.smz: would fetch \(newer, .*Date 2024-06-01, here 2024-05-06\)" dry.out
+check_eq "but changes nothing" "$(listing upd)" "$(cd "$T" && listing src | grep alpha)"
+check_eq "... not even a partial file" "$(ls -A upd | tr '\n' ' ')" "alpha.smz "
+"$SMZ" pull newer upd >newer.out 2>&1
+check_eq "a newer version (later Date, another digest) is fetched" "$(listing upd)" "$(listing newer)"
+check_grep "and said to be newer" "^alpha.smz: fetched \(newer" newer.out
+"$SMZ" pull src upd >older.out 2>&1
+check_eq "an older version at the source is not taken (exit 0)" "$?" 0
+check_grep "with a line that says why" "^alpha.smz: kept: the source's copy differs but is not newer" older.out
+check_eq "and the newer one stays" "$(listing upd | grep alpha)" "$(listing newer)"
+
+# --- deleting ---
+"$SMZ_PACK" site -o fromdir/gone.smz --name gone --quiet
+"$SMZ" pull src fromdir >nodel.out 2>&1
+check "without --delete an archive the source lacks stays" test -f fromdir/gone.smz
+"$SMZ" pull src fromdir --delete --dry-run >deldry.out 2>&1
+check_grep "--delete --dry-run says what it would delete" "^gone.smz: would delete" deldry.out
+check "and deletes nothing" test -f fromdir/gone.smz
+"$SMZ" pull src fromdir --delete >del.out 2>&1
+check_eq "--delete deletes it" "$(listing fromdir)" "$want"
+check_grep "and says so" "^gone.smz: deleted" del.out
+
+# --- signatures: --keyring ---
+"$SMZ" keygen -W -p k.pub -s k.key >/dev/null 2>&1
+"$SMZ" keygen -W -p other.pub -s other.key >/dev/null 2>&1
+mkdir -p signed
+"$SMZ_PACK" site -o signed/alpha.smz --name alpha --date 2024-05-06 --sign k.key --quiet
+"$SMZ" pull signed good --keyring k.pub >sig.out 2>&1
+check_eq "a trusted signature: fetched (exit 0)" "$?" 0
+check_grep "and said signed by the trusted key" "verified, signed by trusted key $(sed -n 's/^untrusted comment: .* key //p' k.pub)" sig.out
+mkdir -p bad && cp src/alpha.smz bad/old.smz
+"$SMZ" pull src bad --keyring k.pub >unsigned.out 2>unsigned.err
+check_eq "unsigned archives with --keyring: refused (exit 1)" "$?" 1
+check_grep "with a clear message" "alpha.smz: refused: not signed \(--keyring" unsigned.err
+check_eq "and DIR unchanged" "$(ls -A bad | tr '\n' ' ')" "old.smz "
+"$SMZ" pull signed bad --keyring other.pub >untrusted.out 2>untrusted.err
+check_eq "another key's signature: refused (exit 1)" "$?" 1
+check_grep "with a clear message" "alpha.smz: refused: not signed by a trusted key" untrusted.err
+check_eq "and DIR unchanged" "$(ls -A bad | tr '\n' ' ')" "old.smz "
+
+# --- the progress line: on a terminal only (script(1) gives a pseudo-terminal) ---
+if command -v script >/dev/null; then
+    script -qec "'$SMZ' pull src ttydir" /dev/null >tty.out 2>&1
+    check_grep "on a terminal a progress line shows size and percentage" "samples.smz  .* of .*100%" tty.out
+    check "and the archives arrive as without it" cmp src/samples.smz ttydir/samples.smz
+else
+    ok "# SKIP no script(1) for a pseudo-terminal"
+fi
+
+# --- usage ---
+"$SMZ" pull src >usage.out 2>&1
+check_eq "one argument is a usage error (2)" "$?" 2
+"$SMZ" pull src src 2>same.err
+check_eq "SOURCE and DIR the same folder: an error (2)" "$?" 2
+"$SMZ" pull src x --limit-rate fast 2>rate.err
+check_grep "--limit-rate takes a size" "not a size" rate.err
+"$SMZ" pull ftp://example.org/ x 2>ftp.err
+check_eq "a source that is neither a folder nor http(s) is an error (2)" "$?" 2
+check "smz pull --help" "$SMZ" pull --help
+
+# --- --limit-rate: a 36 kB copy at 16 kB/s, 300 kB over HTTP at 100 kB/s
+# (about 3 s) ---
+ms() { echo $(($(date +%s%N) / 1000000)); }
+t0=$(ms)
+"$SMZ" pull src slow --limit-rate 16K --quiet
+took=$(($(ms) - t0))
+check "--limit-rate slows a folder copy down (took ${took} ms)" test "$took" -gt 1500
+mkdir -p rnd rsrc && head -c 300000 /dev/urandom >rnd/noise.bin && echo "<html><body>noise</body></html>" >rnd/index.html
+"$SMZ_PACK" rnd -o rsrc/noise.smz --quiet --no-index
+start_server rserve rsrc/noise.smz --address 127.0.0.1
+t0=$(ms)
+"$SMZ" pull "$URL" slow2 --limit-rate 100K --quiet || cat rserve.err
+took=$(($(ms) - t0))
+check "--limit-rate slows an HTTP transfer down (took ${took} ms)" test "$took" -gt 2000
+t0=$(ms)
+"$SMZ" pull "$URL" fast2 --quiet
+took=$(($(ms) - t0))
+check "... which without it takes much less (${took} ms)" test "$took" -lt 1500
+done_testing

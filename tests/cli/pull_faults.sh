@@ -1,0 +1,167 @@
+# shellcheck shell=bash
+# smz pull against faults (issue 25), on 127.0.0.1: a fault-injecting proxy
+# of our own (tests/tools/faultproxy.py) in front of nginx (a web folder
+# with smz-catalog.xml) and of a real smz serve cuts a transfer (the next run
+# asks for the rest with a Range request and the result is byte-identical),
+# flips a byte (refused, DIR unchanged; the next run fetches a sound copy),
+# and lies about sizes (refused); a catalog that lies about a length or a
+# digest is refused too; a full disk fails with a clear message and leaves
+# DIR as it was.
+. "$TOP/tests/lib.sh"
+cd "$T" || exit 1
+. "$TOP/tests/browser/serve_common.sh"
+
+PROXY_PIDS=""
+cleanup() {
+    for p in $PROXY_PIDS; do kill "$p" 2>/dev/null; done
+    serve_cleanup
+}
+trap cleanup EXIT
+# start_proxy NAME UPSTREAM_PORT: sets PP (its port); its state in NAME/
+start_proxy() {
+    mkdir -p "$1"
+    PP=$(free_port)
+    python3 "$TOP/tests/tools/faultproxy.py" "$PP" "$2" "$1" 2>"$1/stderr" &
+    PROXY_PIDS="$PROXY_PIDS $!"
+    for _ in $(seq 100); do [ -f "$1/ready" ] && break; sleep 0.05; done
+}
+listing() { (cd "$1" && for f in * .[!.]*; do [ -e "$f" ] && echo "$f $(sha256sum <"$f" | cut -c1-64)"; done); }
+
+mkdir -p src
+"$SMZ_PACK" "$TOP/samples" -o src/samples.smz --quiet
+"$SMZ" catalog src --quiet
+size=$(stat -c %s src/samples.smz)
+start_nginx "$T/src"
+start_proxy px "$NP"
+SRC="http://127.0.0.1:$PP/"
+
+# --- a transfer cut at 20000 bytes, resumed by the next run ---
+echo "cut 20000" >px/fault
+"$SMZ" pull "$SRC" cut >cut.out 2>cut.err
+check_eq "a cut transfer fails (2)" "$?" 2
+check_grep "saying where it stopped and that a new run resumes" "samples.smz: the transfer stopped at .*run again to resume" cut.err
+check_eq "the archive is not in DIR" "$(ls cut | wc -l)" 0
+check_eq "the partial file is kept beside it, with what arrived" "$(stat -c %s cut/.samples.smz.part 2>&1)" 20000
+"$SMZ" pull "$SRC" cut >resume.out 2>resume.err
+check_eq "the next run succeeds" "$?" 0
+check_grep "saying it resumes" "samples.smz: resuming at 20.0 kB" resume.out
+check_grep "with a Range request for the rest (proxy's log)" "GET /samples.smz .*Range: bytes=20000-" px/log
+check "and the archive is byte-identical" cmp src/samples.smz cut/samples.smz
+check_eq "no partial file is left" "$(ls -A cut | tr '\n' ' ')" "samples.smz "
+
+# --- a flipped byte ---
+echo "corrupt 30000" >px/fault
+"$SMZ" pull "$SRC" flip >flip.out 2>flip.err
+check_eq "a corrupted transfer is refused (1)" "$?" 1
+check_grep "the BLAKE2b of the catalog names the damage" "samples.smz: refused: its bytes are not those the catalog names.*damaged on the way; nothing replaced" flip.err
+check_eq "DIR is left as it was (empty, no partial file)" "$(ls -A flip | wc -l)" 0
+"$SMZ" pull "$SRC" flip >flip2.out 2>&1
+check "the next run fetches a sound copy" cmp src/samples.smz flip/samples.smz
+# a flipped byte in the resumed half of a transfer
+echo "cut 10000" >px/fault
+"$SMZ" pull "$SRC" flip3 >/dev/null 2>&1
+echo "corrupt 25000" >px/fault
+"$SMZ" pull "$SRC" flip3 >flip3.out 2>flip3.err
+check_eq "a byte flipped after a resume: refused (1)" "$?" 1
+check_eq "and the partial file is dropped, not resumed again" "$(ls -A flip3 | wc -l)" 0
+# DIR with an archive in it: unchanged when the new one is refused
+mkdir -p keep && "$SMZ_PACK" "$TOP/samples" -o keep/samples.smz --quiet --date 2001-01-01 --title Old
+before=$(listing keep)
+echo "corrupt 100" >px/fault
+"$SMZ" pull "$SRC" keep >keep.out 2>keep.err
+check_eq "a corrupt newer version is refused (1)" "$?" 1
+check_eq "and the old archive stays, byte for byte" "$(listing keep)" "$before"
+
+# --- a server that lies about sizes ---
+echo "length 30000" >px/fault
+"$SMZ" pull "$SRC" lie >lie.out 2>lie.err
+check_eq "a Content-Length other than the catalog's: refused (1)" "$?" 1
+check_grep "saying so" "samples.smz: refused: the server says the file is 30000 bytes, the catalog $size" lie.err
+check_eq "DIR unchanged" "$(ls -A lie | wc -l)" 0
+echo "length $((size + 5000))" >px/fault
+"$SMZ" pull "$SRC" lie2 >/dev/null 2>lie2.err
+check_eq "a Content-Length larger than the catalog's: refused (1)" "$?" 1
+echo "cut 10000" >px/fault
+"$SMZ" pull "$SRC" lie3 >/dev/null 2>&1
+echo "total $((size * 2))" >px/fault
+"$SMZ" pull "$SRC" lie3 >/dev/null 2>lie3.err
+check_eq "a Content-Range total other than the catalog's: refused (1)" "$?" 1
+check_grep "saying so" "the server says the file is $((size * 2)) bytes" lie3.err
+check_eq "and the partial file is dropped" "$(ls -A lie3 | wc -l)" 0
+
+# --- a catalog that lies ---
+mkdir -p liar && cp src/samples.smz liar/
+sed "s/length=\"$size\"/length=\"$((size - 100))\"/" src/smz-catalog.xml >liar/smz-catalog.xml
+mkdir -p www/liar && cp liar/* www/liar/ && cp -r src www/good
+kill -QUIT "$(cat "$NGINX_DIR/nginx.pid")"; wait "$NGINX_PID" 2>/dev/null
+start_nginx "$T/www"
+"$SMZ" pull "http://127.0.0.1:$NP/liar/" liarout >/dev/null 2>liar.err
+check_eq "a catalog length shorter than the file: refused (1)" "$?" 1
+check_eq "DIR unchanged" "$(ls -A liarout | wc -l)" 0
+other=$(printf '%064d' 0)
+sed "s|<smz:digest>[0-9a-f]*</smz:digest>|<smz:digest>$other</smz:digest>|; s|<smz:blake2b>[0-9a-f]*</smz:blake2b>||" \
+    src/smz-catalog.xml >www/liar/smz-catalog.xml
+"$SMZ" pull "http://127.0.0.1:$NP/liar/" liarout >/dev/null 2>liar2.err
+check_eq "a catalog naming another digest: refused (1)" "$?" 1
+check_grep "saying it is another archive" "refused: it is another archive than the catalog lists" liar2.err
+
+# --- a hostile catalog: links that would name a file outside DIR, hidden,
+# of another scheme, without a length; a title with an escape sequence ---
+mkdir -p www/hostile
+acq='rel="http://opds-spec.org/acquisition/open-access"'
+{
+    echo '<?xml version="1.0" encoding="UTF-8"?><feed xmlns="http://www.w3.org/2005/Atom">'
+    for href in '%2E%2E%2Fup.smz' 'sub%2Fx.smz' '.hidden.smz' 'file:///etc/passwd.smz' 'x.smz%00.txt' 'javascript:alert(1)'; do
+        echo "<entry><title>t</title><name>n</name><link $acq href=\"$href\" length=\"10\"/></entry>"
+    done
+    echo "<entry><title>t</title><name>nolen$(printf '\302\2332J')</name><link $acq href=\"nolen.smz\"/></entry>"
+    echo '</feed>'
+} >www/hostile/smz-catalog.xml
+"$SMZ" pull "http://127.0.0.1:$NP/hostile/" hostile >hostile.out 2>hostile.err
+check_eq "a hostile catalog: nothing to fetch (0)" "$?" 0
+check_eq "each of its 7 entries skipped with a line" "$(grep -c 'skipped:' hostile.out)" 7
+check_grep "a link without a length says so, the name escaped" "nolen\\\\u\{009B\}2J: skipped: its link gives no length" hostile.out
+check_eq "no escape sequence (a C1 CSI) reaches the terminal" "$(cat hostile.out hostile.err | grep -c $'\302\233')" 0
+check_eq "and nothing is written" "$(ls -A hostile | wc -l)" 0
+check "nor outside DIR" test ! -e up.smz -a ! -e sub
+printf 'not xml at all' >www/hostile/smz-catalog.xml
+"$SMZ" pull "http://127.0.0.1:$NP/hostile/" hostile >/dev/null 2>notxml.err
+check_eq "a catalog that is not XML is an error (2)" "$?" 2
+check_grep "saying so" "not an OPDS catalog" notxml.err
+
+# --- through a real smz serve (its OPDS catalog: no BLAKE2b, the check finds damage) ---
+start_server serve src/samples.smz --address 127.0.0.1
+start_proxy ps "$PORT"
+SRV="http://127.0.0.1:$PP/"
+echo "cut 15000" >ps/fault
+"$SMZ" pull "$SRV" viaserve >/dev/null 2>vs.err
+check_eq "smz serve: a cut transfer fails (2)" "$?" 2
+"$SMZ" pull "$SRV" viaserve >/dev/null 2>&1
+check_eq "and the next run succeeds" "$?" 0
+check_grep "with a Range request to smz serve" "GET /download/samples.smz .*Range: bytes=15000-" ps/log
+check "byte-identical" cmp src/samples.smz viaserve/samples.smz
+off=$(python3 "$TOP/tests/tools/cluster_offset.py" src/samples.smz 1)
+echo "corrupt $off" >ps/fault
+"$SMZ" pull "$SRV" servflip >/dev/null 2>sf.err
+check_eq "smz serve: a byte flipped in a cluster is refused (1)" "$?" 1
+check_grep "by the check" "samples.smz: refused: (fails the check|not a sound archive)" sf.err
+check_eq "DIR unchanged" "$(ls -A servflip | wc -l)" 0
+
+# --- a full disk ---
+if [ "$(id -u)" = 0 ] && mkdir -p small && mount -t tmpfs -o size=32k tmpfs small 2>/dev/null; then
+    "$SMZ_PACK" "$TOP/samples" -o small/old.smz --quiet --title Old --no-index 2>/dev/null ||
+        head -c 8000 src/samples.smz >small/old.smz
+    before=$(listing small)
+    "$SMZ" pull src small >full.out 2>full.err
+    check_eq "a full disk fails (2)" "$?" 2
+    check_grep "with a clear message" "samples.smz: cannot write .*No space left on device \(the disk is full\); nothing replaced" full.err
+    check_eq "and DIR as it was (no partial file)" "$(listing small)" "$before"
+    "$SMZ" pull "http://127.0.0.1:$NP/good/" small >full2.out 2>full2.err
+    check_eq "over HTTP too (2)" "$?" 2
+    check_grep "with the same message" "the disk is full" full2.err
+    check_eq "and DIR as it was" "$(listing small)" "$before"
+    umount small
+else
+    ok "# SKIP full-disk test needs root and tmpfs"
+fi
+done_testing

@@ -1,0 +1,127 @@
+"""A fault-injecting HTTP proxy for the smz pull tests (tests/cli/pull_faults.sh).
+
+    python3 faultproxy.py PORT UPSTREAM_PORT STATE_DIR
+
+Listens on 127.0.0.1:PORT and forwards each request to 127.0.0.1:UPSTREAM_PORT
+(nginx or smz serve), one request per connection (it asks the upstream to
+close).  Every request line and its Range header go to STATE_DIR/log, one
+line each.  When STATE_DIR/fault exists, its one line says what to do to the
+next answer whose path ends in .smz; the file is then removed (one fault,
+then the proxy is honest again):
+
+    cut N       send the head and N bytes of the body, then close
+    corrupt N   flip the byte at offset N of the file (the Content-Range
+                start counted), the rest as it is
+    length N    state Content-Length: N, and send at most N body bytes
+    total N     state the Content-Range total (or Content-Length) as N
+"""
+
+import os
+import socket
+import sys
+import threading
+
+PORT, UPSTREAM, STATE = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
+LOCK = threading.Lock()
+
+
+def log(line):
+    with LOCK, open(os.path.join(STATE, "log"), "a", encoding="utf-8") as f:
+        f.write(line + "\n")
+
+
+def take_fault():
+    path = os.path.join(STATE, "fault")
+    with LOCK:
+        try:
+            with open(path, encoding="utf-8") as f:
+                kind, n = f.read().split()
+            os.remove(path)
+            return kind, int(n)
+        except FileNotFoundError:
+            return None, 0
+
+
+def read_head(sock):
+    data = b""
+    while b"\r\n\r\n" not in data:
+        chunk = sock.recv(65536)
+        if not chunk:
+            return None, b""
+        data += chunk
+    head, rest = data.split(b"\r\n\r\n", 1)
+    return head.decode("latin-1"), rest
+
+
+def handle(client):
+    try:
+        head, body = read_head(client)
+        if head is None:
+            return
+        lines = head.split("\r\n")
+        rng = [h for h in lines[1:] if h.lower().startswith("range:")]
+        log(lines[0] + ("  " + rng[0] if rng else ""))
+        kept = [h for h in lines[1:] if not h.lower().startswith(("connection:", "keep-alive:"))]
+        up = socket.create_connection(("127.0.0.1", UPSTREAM))
+        up.sendall(("\r\n".join([lines[0]] + kept + ["Connection: close"]) + "\r\n\r\n").encode("latin-1") + body)
+        rhead, rbody = read_head(up)
+        if rhead is None:
+            return
+        path = lines[0].split(" ")[1].split("?")[0]
+        kind, n = take_fault() if path.endswith(".smz") else (None, 0)
+        rlines = rhead.split("\r\n")
+        start = 0
+        for i, h in enumerate(rlines):
+            low = h.lower()
+            if low.startswith("content-range:"):
+                spec = h.split(":", 1)[1].strip().split(" ")[1]
+                start = int(spec.split("-")[0])
+                if kind == "total":
+                    rlines[i] = "Content-Range: bytes %s/%d" % (spec.split("/")[0], n)
+            elif low.startswith("content-length:"):
+                if kind == "length" or (kind == "total" and not any(x.lower().startswith("content-range:") for x in rlines)):
+                    rlines[i] = "Content-Length: %d" % n
+        if kind:
+            log("fault %s %d" % (kind, n))
+        client.sendall(("\r\n".join(rlines) + "\r\n\r\n").encode("latin-1"))
+        sent = 0
+        limit = n if kind in ("cut", "length") else None
+        data = rbody
+        while True:
+            if data:
+                if kind == "corrupt" and start + sent <= n < start + sent + len(data):
+                    k = n - start - sent
+                    data = data[:k] + bytes([data[k] ^ 0x55]) + data[k + 1:]
+                if limit is not None and sent + len(data) > limit:
+                    data = data[:limit - sent]
+                client.sendall(data)
+                sent += len(data)
+                if limit is not None and sent >= limit:
+                    break
+            data = up.recv(65536)
+            if not data:
+                break
+        up.close()
+    except OSError:
+        pass
+    finally:
+        try:
+            client.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+        client.close()
+
+
+def main():
+    srv = socket.socket()
+    srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    srv.bind(("127.0.0.1", PORT))
+    srv.listen(16)
+    with open(os.path.join(STATE, "ready"), "w", encoding="utf-8") as f:
+        f.write("ok\n")
+    while True:
+        c, _ = srv.accept()
+        threading.Thread(target=handle, args=(c,), daemon=True).start()
+
+
+main()
