@@ -97,7 +97,7 @@ FORCE:
 # domain per language; never committed).  The programs find them there when
 # run from the tree, in PREFIX/share/samizdat/locale when installed.
 # po/samizdat.pot is xgettext's template of every string marked in the code
-# (`make pot` remakes it; tests/cli/po_complete.sh checks it is current and
+# (`make pot` remakes it; tests/cli/i18n_catalogs.sh checks it is current and
 # every catalogue complete).
 PO_LANGS := $(patsubst po/%.po,%,$(wildcard po/*.po))
 LOCALEDIR := $(BUILD)/locale
