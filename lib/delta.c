@@ -1063,6 +1063,10 @@ smz_err smz_delta_patch(const char *old_path, const char *upd_path, const char *
                   upd_path, h1, old_path, h2);
         goto out;
     }
+    if (memcmp(dig, H + 48, 32) != 0) {
+        rc = fail(&c, SMZ_E_CORRUPT, "%s: the update is damaged (the base's digest is not its own)", upd_path);
+        goto out;
+    }
     /* The table. */
     const unsigned char *tz = uf + UPD_HEADER, *skz = tz + tzlen, *pay = skz + skzlen;
     unsigned long long tlen = ZSTD_getFrameContentSize(tz, tzlen);

@@ -64,10 +64,10 @@ int cmd_diff(int argc, char **argv)
     char u[SMZ_SIZE_TEXT], n[SMZ_SIZE_TEXT];
     printf("%s: %s (%" PRIu64 " bytes) for %s (%" PRIu64
            " bytes, %.1f%%); clusters: %u the same, %u as deltas, "
-           "%u whole\n",
+           "%u whole; the other pages %" PRIu64 " bytes\n",
            cli_t(out), smz_size_text(st.update_size, u), st.update_size, smz_size_text(st.new_size, n),
            st.new_size, st.new_size ? 100.0 * (double)st.update_size / (double)st.new_size : 0.0,
-           st.same, st.delta, st.carried);
+           st.same, st.delta, st.carried, st.skeleton);
     return 0;
 }
 
