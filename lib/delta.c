@@ -1064,7 +1064,8 @@ smz_err smz_delta_patch(const char *old_path, const char *upd_path, const char *
         goto out;
     }
     if (memcmp(dig, H + 48, 32) != 0) {
-        rc = fail(&c, SMZ_E_CORRUPT, "%s: the update is damaged (the base's digest is not its own)", upd_path);
+        rc = fail(&c, SMZ_E_CORRUPT, "%s: the update is damaged (the base's digest is not its own)",
+                  upd_path);
         goto out;
     }
     /* The table. */

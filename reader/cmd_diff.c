@@ -59,7 +59,7 @@ int cmd_diff(int argc, char **argv)
     smz_delta_stats st;
     if (smz_delta_diff(old, new, out, &st, err, sizeof err) != SMZ_OK) {
         fprintf(stderr, "smz diff: %s\n", cli_t(err));
-        return 1;
+        return 2;
     }
     char u[SMZ_SIZE_TEXT], n[SMZ_SIZE_TEXT];
     printf("%s: %s (%" PRIu64 " bytes) for %s (%" PRIu64
@@ -85,7 +85,8 @@ int cmd_patch(int argc, char **argv)
     smz_err rc = smz_delta_patch(old, upd, out, err, sizeof err);
     if (rc != SMZ_OK) {
         fprintf(stderr, "smz patch: %s\n", cli_t(err));
-        return rc == SMZ_E_INVALID ? 2 : 1;
+        /* Refused (the answer is no) is 1; could not do it at all, 2. */
+        return rc == SMZ_E_INVALID || rc == SMZ_E_CORRUPT || rc == SMZ_E_UNSUPPORTED ? 1 : 2;
     }
     printf("%s: rebuilt, its SHA-256 and digest checked\n", cli_t(out));
     return 0;

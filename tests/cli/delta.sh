@@ -59,7 +59,7 @@ check "an archive packed at --level 3: rebuilt byte for byte" cmp out3.smz new3.
 
 # --- another base ---
 "$SMZ" patch new.smz u.smzup -o wrong.smz >wrong.out 2>wrong.err
-check_eq "an update for another base is refused (2)" "$?" 2
+check_eq "an update for another base is refused (1)" "$?" 1
 check_grep "... naming the digest it needs" "$(digest_of old.smz)" wrong.err
 check_grep "... and the base's" "$(digest_of new.smz)" wrong.err
 check "... and writes nothing" test ! -e wrong.smz
@@ -108,7 +108,7 @@ check "... nothing written" test ! -e d/out.smz
 # --- full disk ---
 if [ "$(id -u)" = 0 ] && mkdir -p small && mount -t tmpfs -o size=16k tmpfs small 2>/dev/null; then
     "$SMZ" patch old.smz u.smzup -o small/out.smz 2>full.err
-    check_eq "a full disk fails the patch" "$?" 1
+    check_eq "a full disk fails the patch (2)" "$?" 2
     check_grep "with a clear message" "disk full" full.err
     check_eq "and leaves nothing on the disk" "$(ls -A small | wc -l)" "0"
     umount small
