@@ -29,6 +29,8 @@
 #include <zstd.h>
 #include "smz/delta.h"
 #include "smz/reader.h"
+#include "smz/sign.h"
+#include "smz/util.h"
 #include "error.h"
 #include "format.h"
 #include "reader_priv.h"
@@ -968,6 +970,21 @@ smz_err smz_delta_diff(const char *old_path, const char *new_path, const char *u
         if (recs[i].payload_len && (rc = out_write(&c, &o, src, recs[i].payload_len)) != SMZ_OK)
             goto out;
     }
+    /* An old UPD.minisig signs other bytes: it goes first (smz diff --sign
+     * makes a new one). */
+    size_t sn = strlen(upd_path) + 9;
+    char *sig_path = malloc(sn);
+    if (!sig_path) {
+        rc = fail(&c, SMZ_E_NOMEM, "out of memory");
+        goto out;
+    }
+    snprintf(sig_path, sn, "%s.minisig", upd_path);
+    int gone = unlink(sig_path) == 0 || errno == ENOENT;
+    free(sig_path);
+    if (!gone) {
+        rc = fail(&c, SMZ_E_IO, "cannot remove the old %s.minisig: %s", upd_path, strerror(errno));
+        goto out;
+    }
     if ((rc = out_commit(&c, &o)) != SMZ_OK)
         goto out;
     st.new_size = nlen;
@@ -1274,5 +1291,123 @@ out:
     free(ndec);
     ZSTD_freeCCtx(cc);
     ZSTD_freeDCtx(dc);
+    return rc;
+}
+
+/* --- signatures --- */
+
+/* The trusted comment for the update whose header is H. */
+static void sig_comment(const unsigned char *h, char *out, size_t n)
+{
+    char o[65], w[65];
+    hex(h + 48, 32, o);
+    hex(h + 120, 32, w);
+    snprintf(out, n, "smz-update-1 old:%s new:%s", o, w);
+}
+
+/* UPD's header (UPD_HEADER bytes) into H, its magic checked. */
+static smz_err read_header(ctx *c, const char *path, unsigned char *h)
+{
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    struct stat st;
+    if (fd < 0)
+        return fail(c, errno == ENOENT ? SMZ_E_NOTFOUND : SMZ_E_IO, "%s: %s", path, strerror(errno));
+    ssize_t r = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) ? read(fd, h, UPD_HEADER) : -1;
+    close(fd);
+    if (r != UPD_HEADER || memcmp(h, UPD_MAGIC, 8) != 0)
+        return fail(c, SMZ_E_CORRUPT, "%s: not an smz update", path);
+    return SMZ_OK;
+}
+
+int smz_delta_is_update(const char *path)
+{
+    unsigned char h[UPD_HEADER];
+    ctx c = {NULL, 0, NULL, 0, 0};
+    return read_header(&c, path, h) == SMZ_OK;
+}
+
+smz_err smz_delta_sign(const char *upd_path, const smz_seckey *sk, char *err, size_t errlen)
+{
+    ctx c = {err, errlen, NULL, 0, 0};
+    unsigned char h[UPD_HEADER];
+    char comment[200], *sig = NULL, *sig_path = NULL;
+    size_t len = 0, n = strlen(upd_path) + 9;
+    smz_sign_ctx *cx = NULL;
+    smz_err rc;
+    if ((rc = read_header(&c, upd_path, h)) != SMZ_OK)
+        return rc;
+    if ((rc = smz_sign_ctx_new(&cx)) != SMZ_OK || !(sig_path = malloc(n))) {
+        rc = fail(&c, SMZ_E_NOMEM, "out of memory");
+        goto out;
+    }
+    snprintf(sig_path, n, "%s.minisig", upd_path);
+    sig_comment(h, comment, sizeof comment);
+    if ((rc = smz_sign_file(cx, sk, upd_path, comment, "smz update signature", &sig, &len)) != SMZ_OK) {
+        rc = fail(&c, rc, "%s", smz_sign_ctx_errmsg(cx));
+        goto out;
+    }
+    rc = smz_file_write(sig_path, sig, len, 0, err, errlen);
+out:
+    free(sig);
+    free(sig_path);
+    smz_sign_ctx_free(cx);
+    return rc;
+}
+
+smz_err smz_delta_verify(const char *upd_path, const char *sig_path, const smz_keyring *kr, char *keyid,
+                         char *err, size_t errlen)
+{
+    ctx c = {err, errlen, NULL, 0, 0};
+    unsigned char h[UPD_HEADER];
+    char comment[200], *own = NULL;
+    smz_sign_ctx *cx = NULL;
+    smz_sig *sig = NULL;
+    const smz_pubkey *pk = NULL;
+    smz_err rc;
+    if (errlen)
+        err[0] = 0;
+    if ((rc = read_header(&c, upd_path, h)) != SMZ_OK)
+        return rc;
+    if ((rc = smz_sign_ctx_new(&cx)) != SMZ_OK) {
+        rc = fail(&c, SMZ_E_NOMEM, "out of memory");
+        goto out;
+    }
+    if (!sig_path) {
+        size_t n = strlen(upd_path) + 9;
+        if (!(own = malloc(n))) {
+            rc = fail(&c, SMZ_E_NOMEM, "out of memory");
+            goto out;
+        }
+        snprintf(own, n, "%s.minisig", upd_path);
+        sig_path = own;
+    }
+    struct stat st;
+    if (stat(sig_path, &st) != 0 && errno == ENOENT) {
+        rc = fail(&c, SMZ_E_NOTFOUND, "%s: not signed (no %s)", upd_path, sig_path);
+        goto out;
+    }
+    if ((rc = smz_sig_load(cx, sig_path, &sig)) != SMZ_OK) {
+        rc = fail(&c, SMZ_E_SIGNATURE, "%s", smz_sign_ctx_errmsg(cx));
+        goto out;
+    }
+    if (keyid)
+        smz_sig_keyid(sig, keyid);
+    if (!kr || (rc = smz_keyring_find(cx, kr, sig, &pk)) != SMZ_OK ||
+        (rc = smz_sig_verify_file(cx, sig, pk, upd_path, 0)) != SMZ_OK) {
+        rc = fail(&c, SMZ_E_SIGNATURE, "%s", kr ? smz_sign_ctx_errmsg(cx) : "no trusted keys");
+        goto out;
+    }
+    sig_comment(h, comment, sizeof comment);
+    if (strcmp(smz_sig_trusted_comment(sig), comment) != 0) {
+        rc = fail(&c, SMZ_E_SIGNATURE,
+                  "%s: the signature's trusted comment is not this update's (\"%.200s\")", sig_path,
+                  smz_sig_trusted_comment(sig));
+        goto out;
+    }
+    rc = SMZ_OK;
+out:
+    free(own);
+    smz_sig_free(sig);
+    smz_sign_ctx_free(cx);
     return rc;
 }

@@ -8,21 +8,33 @@
 #include "smz/delta.h"
 #include "smz/util.h"
 #include "cli.h"
+#include "cli_sig.h"
 
-static const char diff_usage[] = "usage: smz diff OLD.smz NEW.smz -o UPDATE.smzup\n";
-static const char patch_usage[] = "usage: smz patch OLD.smz UPDATE.smzup -o NEW.smz\n";
+static const char diff_usage[] =
+    "usage: smz diff OLD.smz NEW.smz -o UPDATE.smzup [--sign KEY.sec [--password-file FILE]]\n";
+static const char patch_usage[] =
+    "usage: smz patch OLD.smz UPDATE.smzup -o NEW.smz [--keyring FILE | --key PUB]...\n";
 
-/* Two paths and -o OUT; 0 when they are all there, else the exit status. */
+/* The command's own options: 1 when ARGV[*I] was one (*I then at its
+ * value), 0 when not, -1 after printing why. */
+typedef int (*opt_fn)(void *ctx, int argc, char **argv, int *i);
+
+/* Two paths and -o OUT, and OPTS (may be NULL) for the rest; 0 when they
+ * are all there, -1 after --help, else the exit status. */
 static int args(int argc, char **argv, const char *cmd, const char *usage, const char *help,
-                const char **a, const char **b, const char **out)
+                const char **a, const char **b, const char **out, opt_fn opts, void *ctx)
 {
     *a = *b = *out = NULL;
+    int k;
     for (int i = 1; i < argc; i++) {
         if (cli_is_help(argv[i])) {
             printf("%s%s", usage, help);
             return -1;
         } else if (!strcmp(argv[i], "-o") && i + 1 < argc) {
             *out = argv[++i];
+        } else if (opts && (k = opts(ctx, argc, argv, &i)) != 0) {
+            if (k < 0)
+                return 2;
         } else if (argv[i][0] != '-' && !*a) {
             *a = argv[i];
         } else if (argv[i][0] != '-' && !*b) {
@@ -46,21 +58,48 @@ static int args(int argc, char **argv, const char *cmd, const char *usage, const
     return 0;
 }
 
+typedef struct diff_opts {
+    const char *key, *pw_file;
+} diff_opts;
+
+static int diff_opt(void *ctx, int argc, char **argv, int *i)
+{
+    diff_opts *o = ctx;
+    if (*i + 1 >= argc)
+        return 0;
+    if (!strcmp(argv[*i], "--sign"))
+        o->key = argv[++*i];
+    else if (!strcmp(argv[*i], "--password-file"))
+        o->pw_file = argv[++*i];
+    else
+        return 0;
+    return 1;
+}
+
 int cmd_diff(int argc, char **argv)
 {
     const char *old, *new, *out;
+    diff_opts o = {0};
+    smz_seckey *sk = NULL;
     int a = args(argc, argv, "diff", diff_usage,
                  "Writes UPDATE.smzup, which carries what NEW.smz has and OLD.smz lacks: smz patch\n"
-                 "OLD.smz UPDATE.smzup -o NEW.smz then gives NEW.smz back byte for byte.\n",
-                 &old, &new, &out);
+                 "OLD.smz UPDATE.smzup -o NEW.smz then gives NEW.smz back byte for byte.\n"
+                 "With --sign, UPDATE.smzup.minisig signs it (smz verify and smz patch --keyring\n"
+                 "check it).\n",
+                 &old, &new, &out, diff_opt, &o);
     if (a)
         return a < 0 ? 0 : a;
+    if (o.key && !(sk = cli_load_seckey("diff", o.key, o.pw_file)))
+        return 2;
     char err[1200];
     smz_delta_stats st;
-    if (smz_delta_diff(old, new, out, &st, err, sizeof err) != SMZ_OK) {
+    if (smz_delta_diff(old, new, out, &st, err, sizeof err) != SMZ_OK ||
+        (sk && smz_delta_sign(out, sk, err, sizeof err) != SMZ_OK)) {
         fprintf(stderr, "smz diff: %s\n", cli_t(err));
+        smz_seckey_free(sk);
         return 2;
     }
+    smz_seckey_free(sk);
     char u[SMZ_SIZE_TEXT], n[SMZ_SIZE_TEXT];
     printf("%s: %s (%" PRIu64 " bytes) for %s (%" PRIu64
            " bytes, %.1f%%); clusters: %u the same, %u as deltas, "
@@ -71,18 +110,39 @@ int cmd_diff(int argc, char **argv)
     return 0;
 }
 
+static int patch_opt(void *ctx, int argc, char **argv, int *i)
+{
+    smz_keyring **kr = ctx;
+    if (*i + 1 >= argc || (strcmp(argv[*i], "--key") && strcmp(argv[*i], "--keyring")))
+        return 0;
+    *i += 1;
+    return cli_add_keys("patch", argv[*i - 1], argv[*i], kr) < 0 ? -1 : 1;
+}
+
 int cmd_patch(int argc, char **argv)
 {
     const char *old, *upd, *out;
+    smz_keyring *kr = NULL;
     int a = args(argc, argv, "patch", patch_usage,
                  "Rebuilds NEW.smz from OLD.smz and an update smz diff made for it; refuses an\n"
                  "update made for another archive, checks NEW.smz's SHA-256 and content digest\n"
-                 "before it puts it in place (nothing is left at NEW.smz on failure).\n",
-                 &old, &upd, &out);
-    if (a)
+                 "before it puts it in place (nothing is left at NEW.smz on failure). With\n"
+                 "--keyring or --key, only an update signed by one of those keys is applied\n"
+                 "(UPDATE.smzup.minisig, made by smz diff --sign).\n",
+                 &old, &upd, &out, patch_opt, &kr);
+    if (a) {
+        smz_keyring_free(kr);
         return a < 0 ? 0 : a;
+    }
     char err[1200];
-    smz_err rc = smz_delta_patch(old, upd, out, err, sizeof err);
+    smz_err rc = SMZ_OK;
+    if (kr && (rc = smz_delta_verify(upd, NULL, kr, NULL, err, sizeof err)) != SMZ_OK) {
+        fprintf(stderr, "smz patch: refused: %s\n", cli_t(err));
+        smz_keyring_free(kr);
+        return rc == SMZ_E_NOTFOUND || rc == SMZ_E_SIGNATURE || rc == SMZ_E_CORRUPT ? 1 : 2;
+    }
+    smz_keyring_free(kr);
+    rc = smz_delta_patch(old, upd, out, err, sizeof err);
     if (rc != SMZ_OK) {
         fprintf(stderr, "smz patch: %s\n", cli_t(err));
         /* Refused (the answer is no) is 1; could not do it at all, 2. */

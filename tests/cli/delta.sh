@@ -2,7 +2,8 @@
 # Updates (issue 25, docs/UPDATES.md): smz diff OLD NEW -o UPD and smz patch
 # OLD UPD -o OUT rebuild NEW byte for byte (the samples plus one article, at
 # the default level and at another, which diff must find); the update is
-# smaller than NEW (its size is printed); an update for another base is
+# smaller than NEW (its size is printed); signed updates (smz diff --sign,
+# smz verify, smz patch --key/--keyring); an update for another base is
 # refused naming both digests; a truncated, bit-flipped or extended update
 # is refused and leaves the folder as it was; a full disk fails cleanly; a
 # kill -9 during a patch leaves no OUT.  With the PostgreSQL manual: 1% of
@@ -66,6 +67,36 @@ check "... and writes nothing" test ! -e wrong.smz
 "$SMZ" upgrade old.smz -o old3.smz --format-version 2 >/dev/null 2>&1 # same content, other bytes
 "$SMZ" patch old3.smz u.smzup -o wrong.smz 2>wrong2.err
 check_grep "the same content in other bytes is told apart" "other bytes of the same content" wrong2.err
+
+# --- signatures ---
+"$SMZ" keygen -W -p k.pub -s k.sec >/dev/null 2>&1
+"$SMZ" keygen -W -p k2.pub -s k2.sec >/dev/null 2>&1
+check "smz diff --sign signs the update" "$SMZ" diff old.smz new.smz -o signed.smzup --sign k.sec
+check "... as UPDATE.smzup.minisig" test -s signed.smzup.minisig
+check_grep "... whose trusted comment names both digests" \
+    "trusted comment: smz-update-1 old:$(digest_of old.smz) new:$(digest_of new.smz)" signed.smzup.minisig
+check "smz verify: a trusted key's signature verifies" "$SMZ" verify signed.smzup --key k.pub
+if command -v minisign >/dev/null; then
+    check "... and Debian's minisign accepts it" minisign -Vm signed.smzup -p k.pub
+fi
+"$SMZ" verify signed.smzup --key k2.pub >/dev/null 2>&1
+check_eq "an untrusted key's: no (1)" "$?" 1
+"$SMZ" verify u.smzup --key k.pub >/dev/null 2>&1
+check_eq "an unsigned update: no (1)" "$?" 1
+cp signed.smzup tampered.smzup
+cp signed.smzup.minisig tampered.smzup.minisig
+printf '\x01' | dd of=tampered.smzup bs=1 seek=200 conv=notrunc 2>/dev/null
+check_fails "a changed update does not verify" "$SMZ" verify tampered.smzup --key k.pub
+check "smz patch --key applies a signed update" "$SMZ" patch old.smz signed.smzup -o ps.smz --key k.pub
+check "... byte for byte" cmp ps.smz new.smz
+"$SMZ" patch old.smz u.smzup -o pu.smz --keyring k.pub 2>pu.err
+check_eq "smz patch --keyring refuses an unsigned update (1)" "$?" 1
+check_grep "... saying so" "not signed" pu.err
+check_fails "... an untrusted one" "$SMZ" patch old.smz signed.smzup -o pu.smz --key k2.pub
+check_fails "... a changed one" "$SMZ" patch old.smz tampered.smzup -o pu.smz --key k.pub
+check "... and writes nothing" test ! -e pu.smz
+"$SMZ" diff old.smz new.smz -o signed.smzup >/dev/null 2>&1
+check "a new unsigned update removes the old signature" test ! -e signed.smzup.minisig
 
 # --- damaged and hostile updates: refused, nothing written ---
 mkdir -p d
