@@ -5,7 +5,8 @@
 # smaller than NEW (its size is printed); signed updates (smz diff --sign,
 # smz verify, smz patch --key/--keyring); an update for another base is
 # refused naming both digests; a truncated, bit-flipped or extended update
-# is refused and leaves the folder as it was; a full disk fails cleanly; a
+# is refused and leaves the folder as it was, and so is one whose table lies
+# inside valid frames (tests/tools/hostile_update.py); a full disk fails cleanly; a
 # kill -9 during a patch leaves no OUT.  With the PostgreSQL manual: 1% of
 # its pages changed and 1% added, the update's size against the archive's.
 . "$TOP/tests/lib.sh"
@@ -130,6 +131,25 @@ done
 check_eq "an update with bytes after its end is refused" "$?" 1
 check_grep "... as damaged" "damaged" d/err
 rm -f d/bad.smzup d/err
+# Valid zstd frames around a lying table (tests/tools/hostile_update.py).
+mkdir -p h
+if python3 "$TOP/tests/tools/hostile_update.py" u.smzup h >h.list 2>h.err; then
+    hostile=0
+    refused=0
+    while read -r name; do
+        hostile=$((hostile + 1))
+        "$SMZ" patch d/old.smz "h/$name.smzup" -o d/out.smz >/dev/null 2>h/err
+        if [ $? = 1 ] && grep -qE "damaged|SHA-256" h/err && [ ! -e d/out.smz ]; then
+            refused=$((refused + 1))
+        else
+            echo "# $name: not refused as damaged: $(cat h/err)"
+        fi
+    done <h.list
+    check "hostile tables made" test "$hostile" -ge 15
+    check_eq "each hostile table is refused as damaged, nothing written" "$refused" "$hostile"
+else
+    bad "tests/tools/hostile_update.py: $(cat h.err)"
+fi
 check_eq "the folder is as it was" "$(listing d)" "$before"
 check "... the base untouched" cmp d/old.smz old.smz
 check_fails "an archive is not an update" "$SMZ" patch old.smz new.smz -o d/out.smz
