@@ -554,7 +554,9 @@ static smz_err out_open(ctx *c, outf *o, const char *path)
         return fail(c, SMZ_E_NOMEM, "out of memory");
     snprintf(o->tmp, n, "%.*s.%s.partial-XXXXXX", slash ? (int)(slash - path + 1) : 0, path,
              slash ? slash + 1 : path);
-    if ((o->fd = mkstemp(o->tmp)) < 0) {
+    if ((o->fd = mkstemp(o->tmp)) >= 0)
+        smz_file_chmod(o->tmp, o->fd, 0644); /* mkstemp's 0600, as smz_file_write does */
+    if (o->fd < 0) {
         int e = errno;
         free(o->tmp);
         o->tmp = NULL;
