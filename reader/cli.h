@@ -24,6 +24,8 @@ int cmd_stick(int argc, char **argv);
 int cmd_reader_html(int argc, char **argv);
 int cmd_catalog(int argc, char **argv);
 int cmd_pull(int argc, char **argv);
+int cmd_diff(int argc, char **argv);
+int cmd_patch(int argc, char **argv);
 
 /* Exit statuses: the one rule of every smz command and smz-pack (smz(1),
  * EXIT STATUS), grep's: 0 success; 1 the command ran and the answer is

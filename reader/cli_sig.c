@@ -1,6 +1,7 @@
 /* Trusted keys from the command line and signature reports (cli_sig.h). */
 #include <string.h>
 #include "../common/i18n.h"
+#include "../common/password.h"
 #include "cli_sig.h"
 
 int cli_add_keys(const char *cmd, const char *opt, const char *file, smz_keyring **kr)
@@ -110,4 +111,29 @@ void cli_sigs_json(cli_json *j, FILE *out, const smz_verify_report *rep)
         fputs("}", out);
     }
     fputs("]", out);
+}
+
+/* Loads the secret key PATH, asking for its password only when it is
+ * encrypted; NULL after printing why. */
+smz_seckey *cli_load_seckey(const char *cmd, const char *path, const char *pw_file)
+{
+    char pw[SMZ_SIGN_PASSWORD_MAX + 2], prompt[600], err[600];
+    int enc = 0;
+    smz_seckey *sk = NULL;
+    smz_sign_ctx *cx = NULL;
+    pw[0] = 0;
+    if (smz_sign_ctx_new(&cx) != SMZ_OK) {
+        fprintf(stderr, _("smz %s: out of memory\n"), cmd);
+        return NULL;
+    }
+    snprintf(prompt, sizeof prompt, _("Password for %.500s: "), path);
+    if (smz_seckey_file_encrypted(cx, path, &enc) != SMZ_OK)
+        fprintf(stderr, "smz %s: --sign %s\n", cmd, cli_t(smz_sign_ctx_errmsg(cx)));
+    else if (enc && pw_read(pw_file, prompt, 0, pw, sizeof pw, err, sizeof err) != 0)
+        fprintf(stderr, "smz %s: %s\n", cmd, cli_t(err));
+    else if (smz_seckey_load(cx, path, enc ? pw : NULL, &sk) != SMZ_OK)
+        fprintf(stderr, "smz %s: --sign %s\n", cmd, cli_t(smz_sign_ctx_errmsg(cx)));
+    pw_wipe(pw, sizeof pw);
+    smz_sign_ctx_free(cx);
+    return sk;
 }

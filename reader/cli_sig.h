@@ -30,4 +30,9 @@ const char *cli_sig_where(const smz_sigcheck *sc);
 /* The "signatures" JSON array (without a key). */
 void cli_sigs_json(cli_json *j, FILE *out, const smz_verify_report *rep);
 
+/* Loads the secret key PATH for CMD's --sign, asking for its password
+ * (or reading PW_FILE) only when it is encrypted; NULL after printing
+ * "smz CMD: ..." with the reason. */
+smz_seckey *cli_load_seckey(const char *cmd, const char *path, const char *pw_file);
+
 #endif

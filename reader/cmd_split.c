@@ -7,9 +7,9 @@
 #include <string.h>
 #include "smz/sign.h"
 #include "smz/split.h"
-#include "../common/password.h"
 #include "../common/i18n.h"
 #include "cli.h"
+#include "cli_sig.h"
 
 /* TRANSLATORS: the first line of a command's --help and of its usage error: keep smz, the command,
    the options and the brackets; "usage:" and the upper-case words may be translated. */
@@ -18,31 +18,6 @@ static const char split_usage[] = SMZ_N_(
 /* TRANSLATORS: the first line of a command's --help and of its usage error: keep smz, the command,
    the options and the brackets; "usage:" and the upper-case words may be translated. */
 static const char join_usage[] = SMZ_N_("usage: smz join PART_OR_STEM -o OUT\n");
-
-/* Loads the secret key PATH, asking for its password only when it is
- * encrypted; NULL after printing why. */
-static smz_seckey *load_key(const char *path, const char *pw_file)
-{
-    char pw[SMZ_SIGN_PASSWORD_MAX + 2], prompt[600], err[600];
-    int enc = 0;
-    smz_seckey *sk = NULL;
-    smz_sign_ctx *cx = NULL;
-    pw[0] = 0;
-    if (smz_sign_ctx_new(&cx) != SMZ_OK) {
-        fprintf(stderr, _("smz %s: out of memory\n"), "split");
-        return NULL;
-    }
-    snprintf(prompt, sizeof prompt, _("Password for %.500s: "), path);
-    if (smz_seckey_file_encrypted(cx, path, &enc) != SMZ_OK)
-        fprintf(stderr, "smz split: --sign %s\n", cli_t(smz_sign_ctx_errmsg(cx)));
-    else if (enc && pw_read(pw_file, prompt, 0, pw, sizeof pw, err, sizeof err) != 0)
-        fprintf(stderr, "smz split: %s\n", cli_t(err));
-    else if (smz_seckey_load(cx, path, enc ? pw : NULL, &sk) != SMZ_OK)
-        fprintf(stderr, "smz split: --sign %s\n", cli_t(smz_sign_ctx_errmsg(cx)));
-    pw_wipe(pw, sizeof pw);
-    smz_sign_ctx_free(cx);
-    return sk;
-}
 
 int cmd_split(int argc, char **argv)
 {
@@ -88,7 +63,7 @@ int cmd_split(int argc, char **argv)
     }
     /* The key before any cut: a wrong password leaves nothing behind. */
     smz_seckey *sk = NULL;
-    if (key && !(sk = load_key(key, pw_file)))
+    if (key && !(sk = cli_load_seckey("split", key, pw_file)))
         return CLI_ERROR;
     /* Only an archive is cut: the reader's checks first. */
     smz_reader *r = cli_open(path, NULL);

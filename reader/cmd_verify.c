@@ -7,6 +7,7 @@
 #include <sodium.h>
 #include "smz/split.h"
 #include "../common/i18n.h"
+#include "smz/delta.h"
 #include "cli_sig.h"
 
 static const char usage_text[] = SMZ_N_(
@@ -15,7 +16,8 @@ static const char usage_text[] = SMZ_N_(
     "usage: smz verify ARCHIVE [--key PUB]... [--keyring FILE]... [--signature FILE] [--json]\n"
     "Checks the archive's embedded signature and ARCHIVE.minisig (if there is one)\n"
     "against the trusted keys, recomputing the content digest; for a split archive,\n"
-    "NAME.parts.minisig too, the signature of its manifest (if there is one).\n"
+    "NAME.parts.minisig too, the signature of its manifest (if there is one); for an\n"
+    "update (smz diff), UPDATE.smzup.minisig.\n"
     "  --key PUB         a trusted minisign public key (.pub file or its base64 line)\n"
     "  --keyring FILE    a file of trusted keys (.pub files or base64 lines, # comments)\n"
     "  --signature FILE  check this .minisig instead of ARCHIVE.minisig\n"
@@ -67,6 +69,19 @@ static void print_text(const char *path, const smz_verify_report *rep, cli_verdi
     }
 }
 
+/* smz verify UPDATE.smzup: its detached signature (smz/delta.h). */
+static int verify_update(const char *path, const char *detached, const smz_keyring *kr)
+{
+    char err[1200], keyid[SMZ_KEYID_SIZE] = "";
+    smz_err rc = smz_delta_verify(path, detached, kr, keyid, err, sizeof err);
+    if (rc == SMZ_OK) {
+        printf("%s: good, an update signed by key %s (trusted)\n", cli_t(path), cli_t(keyid));
+        return CLI_OK;
+    }
+    fprintf(stderr, "smz verify: %s\n", cli_t(err));
+    return rc == SMZ_E_NOTFOUND || rc == SMZ_E_SIGNATURE ? CLI_NO : CLI_ERROR;
+}
+
 int cmd_verify(int argc, char **argv)
 {
     const char *path = NULL, *detached = NULL;
@@ -102,6 +117,10 @@ int cmd_verify(int argc, char **argv)
     }
     if (!path) {
         fputs(_(usage_text), stderr);
+        goto out;
+    }
+    if (smz_delta_is_update(path)) {
+        status = verify_update(path, detached, kr);
         goto out;
     }
     smz_err orc;

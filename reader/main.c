@@ -37,6 +37,8 @@ static const struct {
     {"stick", cmd_stick, SMZ_N_("lay out a stick: archives, programs, browser reader, START.html")},
     {"catalog", cmd_catalog, SMZ_N_("write a folder's catalog, so that smz pull can mirror it")},
     {"pull", cmd_pull, SMZ_N_("mirror the archives of a folder, a web folder or an smz serve")},
+    {"diff", cmd_diff, SMZ_N_("write the update that turns one archive into another")},
+    {"patch", cmd_patch, SMZ_N_("rebuild an archive from its old version and an update")},
     {"reader-html", cmd_reader_html, SMZ_N_("write smz-reader.html, the reader for any web browser")},
 };
 

@@ -1,0 +1,1415 @@
+/* Updates between two versions of an archive: smz_delta_diff writes the
+ * update, smz_delta_patch applies it (include/smz/delta.h; the file format
+ * and the reasons for it: docs/UPDATES.md).
+ *
+ * NEW is seen as two things: its clusters' stored bytes (the `data` column,
+ * nearly all of an archive) and the rest of the file, the *skeleton*: NEW's
+ * bytes with every cluster's data bytes zeroed where they lie in the file.
+ * The skeleton is carried as one zstd frame compressed with the whole OLD
+ * file as its prefix (zstd's patch-from): the SQLite pages that did not
+ * change cost next to nothing.  Each cluster is either one OLD holds
+ * verbatim, or NEW's decoded bytes compressed with an OLD cluster's decoded
+ * bytes as the prefix (patch then compresses them again with the writer's
+ * parameters: that must give NEW's bytes, which diff checks before it
+ * relies on it), or carried whole.  Where a cluster's bytes lie in the file
+ * is read from SQLite's b-tree by diff (walk_clusters), checked against what
+ * SQLite itself returns, and carried as a list of extents, so that patch
+ * need not trust the skeleton's structure: it only writes bytes into
+ * bounded, non-overlapping ranges and then checks NEW's SHA-256. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <sodium.h>
+#include <sqlite3.h>
+#include <zstd.h>
+#include "smz/delta.h"
+#include "smz/reader.h"
+#include "smz/sign.h"
+#include "smz/util.h"
+#include "error.h"
+#include "format.h"
+#include "reader_priv.h"
+
+#define UPD_MAGIC "smzupd1\n"
+#define UPD_HEADER 176
+#define MAX_FILE ((uint64_t)1 << 30)           /* each of OLD and NEW */
+#define MAX_TABLE ((uint64_t)256 << 20)        /* the decoded instruction table */
+#define MAX_CLUSTER_USIZE ((uint64_t)64 << 20) /* docs/FORMAT.md, clusters */
+#define DELTA_LEVEL 19
+#define REC_SIZE 43 /* one cluster's row in the table */
+
+enum op { OP_COPY = 0, OP_RAW = 1, OP_DELTA_ZSTD = 2, OP_DELTA_STORED = 3 };
+
+typedef struct extent {
+    uint64_t off, len;
+} extent;
+
+typedef struct cl {
+    int64_t id, kind, usize;
+    const void *data; /* into the owner's copy */
+    uint64_t len;
+    /* diff: */
+    unsigned char hash[16];
+    size_t first_ext, n_ext; /* NEW's: its extents */
+} cl;
+
+typedef struct clset {
+    cl *v;
+    size_t n;
+    void **bufs; /* the data, one malloc each */
+} clset;
+
+typedef struct rec {
+    int64_t id, old_id;
+    uint8_t kind, op, level;
+    uint64_t data_len, usize, payload_len;
+} rec;
+
+typedef struct ctx {
+    char *err;
+    size_t errlen;
+    extent *ext;
+    size_t n_ext, cap_ext;
+} ctx;
+
+static smz_err fail(ctx *c, smz_err e, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static smz_err fail(ctx *c, smz_err e, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    if (c->errlen)
+        vsnprintf(c->err, c->errlen, fmt, ap);
+    va_end(ap);
+    return e;
+}
+
+static void put64(unsigned char *p, uint64_t v)
+{
+    for (int i = 7; i >= 0; i--, v >>= 8)
+        p[i] = (unsigned char)v;
+}
+
+static uint64_t get64(const unsigned char *p)
+{
+    uint64_t v = 0;
+    for (int i = 0; i < 8; i++)
+        v = v << 8 | p[i];
+    return v;
+}
+
+static uint32_t get32(const unsigned char *p)
+{
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+static void hex(const unsigned char *b, size_t n, char *out)
+{
+    static const char d[] = "0123456789abcdef";
+    for (size_t i = 0; i < n; i++) {
+        out[2 * i] = d[b[i] >> 4];
+        out[2 * i + 1] = d[b[i] & 15];
+    }
+    out[2 * n] = 0;
+}
+
+static int unhex(const char *s, size_t n, unsigned char *out)
+{
+    if (strlen(s) != 2 * n)
+        return -1;
+    for (size_t i = 0; i < 2 * n; i++) {
+        int v = s[i] >= '0' && s[i] <= '9'   ? s[i] - '0'
+                : s[i] >= 'a' && s[i] <= 'f' ? s[i] - 'a' + 10
+                                             : -1;
+        if (v < 0)
+            return -1;
+        out[i / 2] = (unsigned char)(i % 2 ? out[i / 2] | v : v << 4);
+    }
+    return 0;
+}
+
+/* The whole of PATH into *BUF (at most MAX_FILE bytes). */
+static smz_err slurp(ctx *c, const char *path, unsigned char **buf, uint64_t *len)
+{
+    smz_err rc = SMZ_OK;
+    struct stat st;
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    *buf = NULL;
+    if (fd < 0)
+        return fail(c, errno == ENOENT ? SMZ_E_NOTFOUND : SMZ_E_IO, "%s: %s", path, strerror(errno));
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        rc = fail(c, SMZ_E_IO, "%s: not a regular file", path);
+        goto out;
+    }
+    if ((uint64_t)st.st_size > MAX_FILE) {
+        rc = fail(c, SMZ_E_TOOBIG, "%s: over 1 GiB, more than updates handle", path);
+        goto out;
+    }
+    *len = (uint64_t)st.st_size;
+    if (!(*buf = malloc(*len ? *len : 1))) {
+        rc = fail(c, SMZ_E_NOMEM, "out of memory reading %s", path);
+        goto out;
+    }
+    for (uint64_t got = 0; got < *len;) {
+        ssize_t r = read(fd, *buf + got, *len - got);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0) {
+            rc = fail(c, SMZ_E_IO, "%s: %s", path, r < 0 ? strerror(errno) : "shorter than it was");
+            goto out;
+        }
+        got += (uint64_t)r;
+    }
+out:
+    if (rc != SMZ_OK) {
+        free(*buf);
+        *buf = NULL;
+    }
+    close(fd);
+    return rc;
+}
+
+/* The archive's stored content digest (64 hex digits) as 32 bytes. */
+static smz_err archive_digest(ctx *c, smz_reader *r, const char *path, unsigned char out[32])
+{
+    char *v = NULL;
+    smz_err rc = smz_reader_meta(r, "Digest", &v, NULL);
+    if (rc != SMZ_OK || unhex(v, 32, out) != 0)
+        rc = fail(c, rc == SMZ_OK ? SMZ_E_CORRUPT : rc, "%s: no valid Digest metadata", path);
+    free(v);
+    return rc;
+}
+
+static void clset_free(clset *s)
+{
+    for (size_t i = 0; i < s->n; i++)
+        free(s->bufs[i]);
+    free(s->bufs);
+    free(s->v);
+    memset(s, 0, sizeof *s);
+}
+
+/* Every cluster of R, in id order, its data copied. */
+static smz_err load_clusters(ctx *c, smz_reader *r, const char *path, clset *s)
+{
+    smz_err rc = SMZ_OK;
+    sqlite3_stmt *st = NULL;
+    sqlite3 *db = smz__reader_db(r);
+    size_t cap = 0;
+    smz__reader_begin_long(r, 1000000);
+    if (sqlite3_prepare_v2(db, "SELECT id, kind, usize, data FROM clusters ORDER BY id", -1, &st,
+                           NULL)) {
+        rc = fail(c, SMZ_E_CORRUPT, "%s: %s", path, sqlite3_errmsg(db));
+        goto out;
+    }
+    int step;
+    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+        if (s->n == cap) {
+            cap = cap ? 2 * cap : 64;
+            cl *nv = realloc(s->v, cap * sizeof *nv);
+            void **nb = nv ? realloc(s->bufs, cap * sizeof *nb) : NULL;
+            if (nv)
+                s->v = nv;
+            if (nb)
+                s->bufs = nb;
+            if (!nv || !nb) {
+                rc = fail(c, SMZ_E_NOMEM, "out of memory");
+                goto out;
+            }
+        }
+        cl *x = &s->v[s->n];
+        memset(x, 0, sizeof *x);
+        x->id = sqlite3_column_int64(st, 0);
+        x->kind = sqlite3_column_int64(st, 1);
+        x->usize = sqlite3_column_int64(st, 2);
+        const void *d = sqlite3_column_blob(st, 3);
+        x->len = (uint64_t)sqlite3_column_bytes(st, 3);
+        if ((x->kind != 0 && x->kind != 1) || x->usize < 0 ||
+            (uint64_t)x->usize > (x->kind ? MAX_CLUSTER_USIZE : x->len)) {
+            rc = fail(c, SMZ_E_CORRUPT, "%s: cluster %lld is damaged", path, (long long)x->id);
+            goto out;
+        }
+        if (!(s->bufs[s->n] = malloc(x->len ? x->len : 1))) {
+            rc = fail(c, SMZ_E_NOMEM, "out of memory");
+            goto out;
+        }
+        if (x->len)
+            memcpy(s->bufs[s->n], d, x->len);
+        x->data = s->bufs[s->n];
+        crypto_generichash(x->hash, sizeof x->hash, x->data, x->len, NULL, 0);
+        s->n++;
+    }
+    if (step != SQLITE_DONE)
+        rc = fail(c, SMZ_E_CORRUPT, "%s: %s", path, sqlite3_errmsg(db));
+out:
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/* --- where the clusters' data lie in the file: SQLite's table b-tree --- */
+
+typedef struct img {
+    const unsigned char *f;
+    uint64_t size;
+    uint32_t psz, usable;
+} img;
+
+static int varint(const unsigned char *p, const unsigned char *end, uint64_t *v)
+{
+    *v = 0;
+    for (int i = 0; i < 9; i++) {
+        if (p + i >= end)
+            return -1;
+        if (i == 8) {
+            *v = *v << 8 | p[i];
+            return 9;
+        }
+        *v = *v << 7 | (p[i] & 0x7f);
+        if (!(p[i] & 0x80))
+            return i + 1;
+    }
+    return -1;
+}
+
+static const unsigned char *page(const img *m, uint64_t pgno)
+{
+    if (pgno < 1 || pgno > m->size / m->psz)
+        return NULL;
+    return m->f + (pgno - 1) * m->psz;
+}
+
+static smz_err add_ext(ctx *c, uint64_t off, uint64_t len)
+{
+    if (!len)
+        return SMZ_OK;
+    if (c->n_ext && c->ext[c->n_ext - 1].off + c->ext[c->n_ext - 1].len == off) {
+        c->ext[c->n_ext - 1].len += len;
+        return SMZ_OK;
+    }
+    if (c->n_ext == c->cap_ext) {
+        size_t cap = c->cap_ext ? 2 * c->cap_ext : 1024;
+        extent *n = realloc(c->ext, cap * sizeof *n);
+        if (!n)
+            return fail(c, SMZ_E_NOMEM, "out of memory");
+        c->ext = n;
+        c->cap_ext = cap;
+    }
+    c->ext[c->n_ext].off = off;
+    c->ext[c->n_ext].len = len;
+    c->n_ext++;
+    return SMZ_OK;
+}
+
+static uint64_t serial_len(uint64_t t)
+{
+    static const unsigned char fixed[12] = {0, 1, 2, 3, 4, 6, 8, 8, 0, 0, 0, 0};
+    return t < 12 ? fixed[t] : (t - 12 - (t & 1)) / 2;
+}
+
+/* One leaf cell of the clusters table: the extents of its last column. */
+static smz_err leaf_cell(ctx *c, const img *m, uint64_t pgno, const unsigned char *cell, clset *s,
+                         size_t *next)
+{
+    const unsigned char *pg = page(m, pgno), *end = pg + m->usable;
+    uint64_t P, rowid;
+    int a = varint(cell, end, &P), b = a > 0 ? varint(cell + a, end, &rowid) : -1;
+    if (b < 0)
+        return fail(c, SMZ_E_INTERNAL, "cluster b-tree: bad cell on page %llu",
+                    (unsigned long long)pgno);
+    const unsigned char *local = cell + a + b;
+    uint64_t U = m->usable, X = U - 35, M = ((U - 12) * 32 / 255) - 23, K = M + ((P - M) % (U - 4));
+    uint64_t nlocal = P <= X ? P : K <= X ? K : M;
+    if (local + nlocal + (P > nlocal ? 4 : 0) > end)
+        return fail(c, SMZ_E_INTERNAL, "cluster b-tree: cell outside page %llu",
+                    (unsigned long long)pgno);
+    /* The record header is within the local part (a few bytes, and the local
+     * part is at least M, about 230 bytes). */
+    uint64_t hs, t, off;
+    int h = varint(local, local + nlocal, &hs);
+    if (h < 0 || hs > nlocal)
+        return fail(c, SMZ_E_INTERNAL, "cluster b-tree: record header not local");
+    off = hs;
+    const unsigned char *q = local + h;
+    for (int col = 0; col < 5; col++) {
+        int k = varint(q, local + hs, &t);
+        if (k < 0)
+            return fail(c, SMZ_E_INTERNAL, "cluster b-tree: bad record header");
+        q += k;
+        if (col < 4)
+            off += serial_len(t);
+    }
+    uint64_t dlen = serial_len(t);
+    if (*next >= s->n || s->v[*next].id != (int64_t)rowid || s->v[*next].len != dlen || off + dlen != P)
+        return fail(c, SMZ_E_INTERNAL, "cluster b-tree: row %llu is not the one SQLite gave",
+                    (unsigned long long)rowid);
+    cl *x = &s->v[(*next)++];
+    x->first_ext = c->n_ext;
+    /* Walk the payload: the local part, then each overflow page's U-4 bytes. */
+    uint64_t pos = 0, seg_len = nlocal, seg_off = (uint64_t)(local - m->f),
+             ov = P > nlocal ? get32(local + nlocal) : 0;
+    smz_err rc;
+    for (unsigned guard = 0;; guard++) {
+        uint64_t lo = pos > off ? pos : off, hi = pos + seg_len < P ? pos + seg_len : P;
+        if (hi > lo && (rc = add_ext(c, seg_off + (lo - pos), hi - lo)) != SMZ_OK)
+            return rc;
+        pos += seg_len;
+        if (pos >= P)
+            break;
+        const unsigned char *op = page(m, ov);
+        if (!op || guard > m->size / m->psz)
+            return fail(c, SMZ_E_INTERNAL, "cluster b-tree: bad overflow page %llu",
+                        (unsigned long long)ov);
+        seg_off = (uint64_t)(op - m->f) + 4;
+        seg_len = U - 4;
+        ov = get32(op);
+    }
+    x->n_ext = c->n_ext - x->first_ext;
+    return SMZ_OK;
+}
+
+static smz_err walk(ctx *c, const img *m, uint64_t pgno, clset *s, size_t *next, int depth)
+{
+    const unsigned char *pg = page(m, pgno);
+    if (!pg || depth > 40)
+        return fail(c, SMZ_E_INTERNAL, "cluster b-tree: bad page %llu", (unsigned long long)pgno);
+    const unsigned char *h = pg + (pgno == 1 ? 100 : 0);
+    unsigned type = h[0], n = (unsigned)h[3] << 8 | h[4];
+    int interior = type == 0x05;
+    if (type != 0x05 && type != 0x0d)
+        return fail(c, SMZ_E_INTERNAL, "cluster b-tree: page %llu is not a table page",
+                    (unsigned long long)pgno);
+    const unsigned char *ptrs = h + (interior ? 12 : 8);
+    if (ptrs + 2 * n > pg + m->usable)
+        return fail(c, SMZ_E_INTERNAL, "cluster b-tree: page %llu overfull", (unsigned long long)pgno);
+    smz_err rc;
+    for (unsigned i = 0; i < n; i++) {
+        unsigned co = (unsigned)ptrs[2 * i] << 8 | ptrs[2 * i + 1];
+        if (co + 4 > m->usable)
+            return fail(c, SMZ_E_INTERNAL, "cluster b-tree: bad cell pointer");
+        rc = interior ? walk(c, m, get32(pg + co), s, next, depth + 1)
+                      : leaf_cell(c, m, pgno, pg + co, s, next);
+        if (rc != SMZ_OK)
+            return rc;
+    }
+    return interior ? walk(c, m, get32(h + 8), s, next, depth + 1) : SMZ_OK;
+}
+
+/* Sets each of S's clusters' extents in NEW's file image F (C->ext), and
+ * checks that they hold exactly the bytes SQLite gave. */
+static smz_err locate(ctx *c, smz_reader *r, const unsigned char *f, uint64_t size, clset *s)
+{
+    sqlite3_stmt *st = NULL;
+    sqlite3 *db = smz__reader_db(r);
+    int64_t root = 0;
+    if (sqlite3_prepare_v2(db,
+                           "SELECT rootpage FROM sqlite_schema WHERE type='table' AND name='clusters'",
+                           -1, &st, NULL) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW)
+        root = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    img m = {f, size, (uint32_t)f[16] << 8 | f[17], 0};
+    if (m.psz == 1)
+        m.psz = 65536;
+    m.usable = m.psz - f[20];
+    if (root < 1 || m.psz < 512 || m.usable < 480)
+        return fail(c, SMZ_E_INTERNAL, "cluster b-tree: no root");
+    size_t next = 0;
+    smz_err rc = walk(c, &m, (uint64_t)root, s, &next, 0);
+    if (rc == SMZ_OK && next != s->n)
+        rc = fail(c, SMZ_E_INTERNAL, "cluster b-tree: %zu clusters found of %zu", next, s->n);
+    for (size_t i = 0; rc == SMZ_OK && i < s->n; i++) {
+        const unsigned char *d = s->v[i].data;
+        for (size_t k = 0; k < s->v[i].n_ext; k++) {
+            const extent *e = &c->ext[s->v[i].first_ext + k];
+            if (memcmp(f + e->off, d, e->len) != 0)
+                return fail(c, SMZ_E_INTERNAL, "cluster b-tree: cluster %lld misplaced",
+                            (long long)s->v[i].id);
+            d += e->len;
+        }
+        if (d != (const unsigned char *)s->v[i].data + s->v[i].len)
+            return fail(c, SMZ_E_INTERNAL, "cluster b-tree: cluster %lld short", (long long)s->v[i].id);
+    }
+    return rc;
+}
+
+/* --- zstd --- */
+
+static unsigned window_for(uint64_t prefix, uint64_t src)
+{
+    unsigned w = 10;
+    while (w < 31 && ((uint64_t)1 << w) < prefix + src)
+        w++;
+    return w;
+}
+
+/* SRC compressed with PREFIX as zstd's prefix into *OUT (malloc'd). */
+static smz_err zdelta(ctx *c, ZSTD_CCtx *cc, const void *prefix, size_t plen, const void *src,
+                      size_t slen, unsigned char **out, size_t *olen)
+{
+    size_t bound = ZSTD_compressBound(slen);
+    unsigned wlog = window_for(plen, slen);
+    if (!(*out = malloc(bound)))
+        return fail(c, SMZ_E_NOMEM, "out of memory");
+    ZSTD_CCtx_reset(cc, ZSTD_reset_session_and_parameters);
+    ZSTD_CCtx_setParameter(cc, ZSTD_c_compressionLevel, DELTA_LEVEL);
+    ZSTD_CCtx_setParameter(cc, ZSTD_c_windowLog, (int)wlog);
+    ZSTD_CCtx_setParameter(cc, ZSTD_c_enableLongDistanceMatching, 1);
+    ZSTD_CCtx_setParameter(cc, ZSTD_c_contentSizeFlag, 1);
+    ZSTD_CCtx_setParameter(cc, ZSTD_c_checksumFlag, 1);
+    size_t r = plen ? ZSTD_CCtx_refPrefix(cc, prefix, plen) : 0;
+    if (!ZSTD_isError(r))
+        r = ZSTD_compress2(cc, *out, bound, src, slen);
+    if (ZSTD_isError(r)) {
+        free(*out);
+        *out = NULL;
+        return fail(c, SMZ_E_INTERNAL, "zstd: %s", ZSTD_getErrorName(r));
+    }
+    *olen = r;
+    return SMZ_OK;
+}
+
+/* Decodes the frame IN (INLEN bytes, untrusted) with PREFIX into exactly
+ * WANT bytes at OUT. */
+static smz_err zundelta(ctx *c, ZSTD_DCtx *dc, const void *prefix, size_t plen, const void *in,
+                        size_t inlen, void *out, size_t want, const char *what)
+{
+    unsigned long long cs = ZSTD_getFrameContentSize(in, inlen);
+    if (cs != want || ZSTD_findFrameCompressedSize(in, inlen) != inlen)
+        return fail(c, SMZ_E_CORRUPT, "the update is damaged (%s: not one frame of the size it names)",
+                    what);
+    ZSTD_DCtx_reset(dc, ZSTD_reset_session_and_parameters);
+    ZSTD_DCtx_setParameter(dc, ZSTD_d_windowLogMax, (int)window_for(plen, want));
+    size_t r = plen ? ZSTD_DCtx_refPrefix(dc, prefix, plen) : 0;
+    if (!ZSTD_isError(r))
+        r = ZSTD_decompressDCtx(dc, out, want, in, inlen);
+    if (ZSTD_isError(r) || r != want)
+        return fail(c, SMZ_E_CORRUPT, "the update is damaged (%s: %s)", what,
+                    ZSTD_isError(r) ? ZSTD_getErrorName(r) : "short");
+    return SMZ_OK;
+}
+
+/* DEC compressed as the writer compresses a cluster (lib/writer.c,
+ * compress_job), at LEVEL, into *OUT (malloc'd). */
+static smz_err recompress(ctx *c, ZSTD_CCtx *cc, int level, const void *dec, size_t dlen,
+                          unsigned char **out, size_t *olen)
+{
+    size_t bound = ZSTD_compressBound(dlen);
+    if (!(*out = malloc(bound)))
+        return fail(c, SMZ_E_NOMEM, "out of memory");
+    ZSTD_CCtx_reset(cc, ZSTD_reset_session_and_parameters);
+    ZSTD_CCtx_setParameter(cc, ZSTD_c_compressionLevel, level);
+    ZSTD_CCtx_setParameter(cc, ZSTD_c_checksumFlag, 1);
+    ZSTD_CCtx_setParameter(cc, ZSTD_c_contentSizeFlag, 1);
+    size_t r = ZSTD_compress2(cc, *out, bound, dec, dlen);
+    if (ZSTD_isError(r)) {
+        free(*out);
+        *out = NULL;
+        return fail(c, SMZ_E_INTERNAL, "zstd: %s", ZSTD_getErrorName(r));
+    }
+    *olen = r;
+    return SMZ_OK;
+}
+
+/* A kind 1 cluster's decoded bytes (malloc'd, USIZE of them). */
+static smz_err decode(ctx *c, ZSTD_DCtx *dc, const cl *x, unsigned char **out)
+{
+    if (!(*out = malloc(x->usize ? (size_t)x->usize : 1)))
+        return fail(c, SMZ_E_NOMEM, "out of memory");
+    size_t r = ZSTD_decompressDCtx(dc, *out, (size_t)x->usize, x->data, x->len);
+    if (ZSTD_isError(r) || r != (size_t)x->usize) {
+        free(*out);
+        *out = NULL;
+        return fail(c, SMZ_E_CORRUPT, "cluster %lld does not decode", (long long)x->id);
+    }
+    return SMZ_OK;
+}
+
+/* --- writing a file atomically --- */
+
+typedef struct outf {
+    int fd;
+    char *tmp; /* a named temporary file, or NULL for an unnamed one */
+    const char *path;
+} outf;
+
+static smz_err out_open(ctx *c, outf *o, const char *path)
+{
+    o->path = path;
+    o->tmp = NULL;
+    const char *slash = strrchr(path, '/');
+    size_t n = strlen(path) + 32;
+    char *dir = strndup(path, slash ? (size_t)(slash - path) + 1 : 0);
+    if (!dir)
+        return fail(c, SMZ_E_NOMEM, "out of memory");
+    /* An unnamed file first: a kill -9 then leaves nothing at all. */
+    o->fd = open(*dir ? dir : ".", O_TMPFILE | O_RDWR | O_CLOEXEC, 0644);
+    free(dir);
+    if (o->fd >= 0)
+        return SMZ_OK;
+    if (!(o->tmp = malloc(n)))
+        return fail(c, SMZ_E_NOMEM, "out of memory");
+    snprintf(o->tmp, n, "%.*s.%s.partial-XXXXXX", slash ? (int)(slash - path + 1) : 0, path,
+             slash ? slash + 1 : path);
+    if ((o->fd = mkstemp(o->tmp)) >= 0)
+        smz_file_chmod(o->tmp, o->fd, 0644); /* mkstemp's 0600, as smz_file_write does */
+    if (o->fd < 0) {
+        int e = errno;
+        free(o->tmp);
+        o->tmp = NULL;
+        return fail(c, e == ENOSPC ? SMZ_E_NOSPACE : SMZ_E_IO, "cannot create a file beside %s: %s",
+                    path, strerror(e));
+    }
+    return SMZ_OK;
+}
+
+static smz_err out_write(ctx *c, outf *o, const void *buf, uint64_t len)
+{
+    const unsigned char *p = buf;
+    while (len) {
+        ssize_t w = write(o->fd, p, len > ((size_t)1 << 30) ? ((size_t)1 << 30) : len);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w < 0) {
+            if (errno == ENOSPC || errno == EDQUOT)
+                return fail(c, SMZ_E_NOSPACE, "disk full writing %s", o->path);
+            return fail(c, SMZ_E_IO, "cannot write %s: %s", o->path, strerror(errno));
+        }
+        p += w;
+        len -= (uint64_t)w;
+    }
+    return SMZ_OK;
+}
+
+/* A path by which the file being written can be opened again (to check it). */
+static void out_name(const outf *o, char *buf, size_t n)
+{
+    if (o->tmp)
+        snprintf(buf, n, "%s", o->tmp);
+    else
+        snprintf(buf, n, "/proc/self/fd/%d", o->fd);
+}
+
+/* Syncs the file and gives it a name beside its target (an unnamed file a
+ * hidden one), so that it can be opened to check it, then renamed. */
+static smz_err out_link(ctx *c, outf *o)
+{
+    if (fsync(o->fd) != 0)
+        return fail(c, errno == ENOSPC ? SMZ_E_NOSPACE : SMZ_E_IO, "cannot write %s: %s", o->path,
+                    strerror(errno));
+    if (!o->tmp) {
+        /* Give the unnamed file a hidden name beside OUT, then rename it:
+         * linkat cannot replace an existing OUT. */
+        char proc[64];
+        size_t n = strlen(o->path) + 32;
+        const char *slash = strrchr(o->path, '/');
+        out_name(o, proc, sizeof proc);
+        if (!(o->tmp = malloc(n)))
+            return fail(c, SMZ_E_NOMEM, "out of memory");
+        for (int tries = 0;; tries++) {
+            unsigned char rnd[6];
+            char h[13];
+            randombytes_buf(rnd, sizeof rnd);
+            hex(rnd, sizeof rnd, h);
+            snprintf(o->tmp, n, "%.*s.%s.partial-%s", slash ? (int)(slash - o->path + 1) : 0, o->path,
+                     slash ? slash + 1 : o->path, h);
+            if (linkat(AT_FDCWD, proc, AT_FDCWD, o->tmp, AT_SYMLINK_FOLLOW) == 0)
+                break;
+            if (errno != EEXIST || tries > 8) {
+                int e = errno;
+                free(o->tmp);
+                o->tmp = NULL;
+                return fail(c, SMZ_E_IO, "cannot name %s: %s", o->path, strerror(e));
+            }
+        }
+    }
+    return SMZ_OK;
+}
+
+static smz_err out_commit(ctx *c, outf *o)
+{
+    smz_err rc;
+    if (!o->tmp && (rc = out_link(c, o)) != SMZ_OK)
+        return rc;
+    if (rename(o->tmp, o->path) != 0)
+        return fail(c, SMZ_E_IO, "cannot rename %s to %s: %s", o->tmp, o->path, strerror(errno));
+    free(o->tmp);
+    o->tmp = NULL;
+    return SMZ_OK;
+}
+
+static void out_abort(outf *o)
+{
+    if (o->fd >= 0)
+        close(o->fd);
+    o->fd = -1;
+    if (o->tmp)
+        unlink(o->tmp);
+    free(o->tmp);
+    o->tmp = NULL;
+}
+
+/* --- diff --- */
+
+typedef struct pair {
+    int64_t n, o;
+} pair;
+
+static int pair_cmp(const void *a, const void *b)
+{
+    const pair *x = a, *y = b;
+    return x->n != y->n ? (x->n < y->n ? -1 : 1) : x->o != y->o ? (x->o < y->o ? -1 : 1) : 0;
+}
+
+typedef struct pc {
+    char *path;
+    int64_t cluster;
+} pc;
+
+static smz_err entry_clusters(ctx *c, smz_reader *r, pc **out, size_t *n)
+{
+    sqlite3_stmt *st = NULL;
+    size_t cap = 0;
+    smz_err rc = SMZ_OK;
+    *out = NULL;
+    *n = 0;
+    if (sqlite3_prepare_v2(smz__reader_db(r),
+                           "SELECT path, cluster FROM entries WHERE cluster IS NOT NULL", -1, &st,
+                           NULL) != SQLITE_OK)
+        return fail(c, SMZ_E_CORRUPT, "cannot list entries: %s", sqlite3_errmsg(smz__reader_db(r)));
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        if (*n == cap) {
+            cap = cap ? 2 * cap : 256;
+            pc *nv = realloc(*out, cap * sizeof *nv);
+            if (!nv) {
+                rc = fail(c, SMZ_E_NOMEM, "out of memory");
+                goto done;
+            }
+            *out = nv;
+        }
+        const char *p = (const char *)sqlite3_column_text(st, 0);
+        if (!p || !((*out)[*n].path = strdup(p)))
+            continue;
+        (*out)[*n].cluster = sqlite3_column_int64(st, 1);
+        (*n)++;
+    }
+done:
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static void pc_free(pc *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(v[i].path);
+    free(v);
+}
+
+static const cl *find_id(const clset *s, int64_t id)
+{
+    size_t lo = 0, hi = s->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (s->v[mid].id < id)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < s->n && s->v[lo].id == id ? &s->v[lo] : NULL;
+}
+
+/* For each NEW cluster, the OLD cluster that shares the most entry paths
+ * with it (the same id when none does), in CP[i] (0: none). */
+static smz_err counterparts(ctx *c, smz_reader *ro, smz_reader *rn, const clset *os, const clset *ns,
+                            int64_t *cp)
+{
+    pc *a = NULL, *b = NULL;
+    size_t na = 0, nb = 0, np = 0;
+    pair *pairs = NULL;
+    smz_err rc;
+    if ((rc = entry_clusters(c, ro, &a, &na)) != SMZ_OK ||
+        (rc = entry_clusters(c, rn, &b, &nb)) != SMZ_OK)
+        goto out;
+    if (!(pairs = malloc((nb ? nb : 1) * sizeof *pairs))) {
+        rc = fail(c, SMZ_E_NOMEM, "out of memory");
+        goto out;
+    }
+    /* Both lists are in path order (the entries table's key). */
+    for (size_t i = 0, j = 0; i < na && j < nb;) {
+        int d = strcmp(a[i].path, b[j].path);
+        if (d == 0)
+            pairs[np++] = (pair){b[j++].cluster, a[i++].cluster};
+        else if (d < 0)
+            i++;
+        else
+            j++;
+    }
+    qsort(pairs, np, sizeof *pairs, pair_cmp);
+    for (size_t i = 0; i < ns->n; i++)
+        cp[i] = find_id(os, ns->v[i].id) ? ns->v[i].id : 0;
+    for (size_t i = 0, k = 0; i < ns->n; i++) {
+        size_t best = 0;
+        while (k < np && pairs[k].n < ns->v[i].id)
+            k++;
+        while (k < np && pairs[k].n == ns->v[i].id) {
+            size_t run = 1;
+            while (k + run < np && pairs[k + run].n == pairs[k].n && pairs[k + run].o == pairs[k].o)
+                run++;
+            const cl *o = find_id(os, pairs[k].o);
+            if (run > best && o && o->kind == ns->v[i].kind) {
+                best = run;
+                cp[i] = pairs[k].o;
+            }
+            k += run;
+        }
+    }
+out:
+    free(pairs);
+    pc_free(a, na);
+    pc_free(b, nb);
+    return rc;
+}
+
+static int hash_cmp(const void *a, const void *b)
+{
+    return memcmp(((const cl *)a)->hash, ((const cl *)b)->hash, 16);
+}
+
+static smz_err open_archive(ctx *c, const char *path, smz_reader **r)
+{
+    smz_err rc = smz_reader_open(path, NULL, r);
+    if (rc != SMZ_OK)
+        return fail(c, rc, "%s: %s", path, *r ? smz_reader_errmsg(*r) : smz_strerror(rc));
+    return SMZ_OK;
+}
+
+smz_err smz_delta_diff(const char *old_path, const char *new_path, const char *upd_path,
+                       smz_delta_stats *stp, char *err, size_t errlen)
+{
+    ctx c = {err, errlen, NULL, 0, 0};
+    smz_err rc;
+    smz_reader *ro = NULL, *rn = NULL;
+    unsigned char *of = NULL, *nf = NULL, *skel = NULL, *skz = NULL, *table = NULL, *tz = NULL;
+    uint64_t olen = 0, nlen = 0;
+    size_t skzlen = 0, tzlen = 0;
+    clset os = {0}, ns = {0}, byhash = {0};
+    int64_t *cp = NULL;
+    rec *recs = NULL;
+    unsigned char **payload = NULL;
+    ZSTD_CCtx *cc = ZSTD_createCCtx();
+    ZSTD_DCtx *dc = ZSTD_createDCtx();
+    outf o = {-1, NULL, NULL};
+    unsigned char hdr[UPD_HEADER];
+    smz_delta_stats st = {0};
+    int level = 19, level_known = 0;
+    if (errlen)
+        err[0] = 0;
+    if (!cc || !dc || sodium_init() < 0) {
+        rc = fail(&c, SMZ_E_NOMEM, "out of memory");
+        goto out;
+    }
+    memset(hdr, 0, sizeof hdr);
+    memcpy(hdr, UPD_MAGIC, 8);
+    if ((rc = open_archive(&c, old_path, &ro)) != SMZ_OK ||
+        (rc = open_archive(&c, new_path, &rn)) != SMZ_OK ||
+        (rc = slurp(&c, old_path, &of, &olen)) != SMZ_OK ||
+        (rc = slurp(&c, new_path, &nf, &nlen)) != SMZ_OK ||
+        (rc = archive_digest(&c, ro, old_path, hdr + 48)) != SMZ_OK ||
+        (rc = archive_digest(&c, rn, new_path, hdr + 120)) != SMZ_OK)
+        goto out;
+    put64(hdr + 8, olen);
+    crypto_hash_sha256(hdr + 16, of, olen);
+    put64(hdr + 80, nlen);
+    crypto_hash_sha256(hdr + 88, nf, nlen);
+    if ((rc = load_clusters(&c, ro, old_path, &os)) != SMZ_OK ||
+        (rc = load_clusters(&c, rn, new_path, &ns)) != SMZ_OK ||
+        (rc = locate(&c, rn, nf, nlen, &ns)) != SMZ_OK)
+        goto out;
+    if (!(cp = calloc(ns.n + 1, sizeof *cp)) || !(recs = calloc(ns.n + 1, sizeof *recs)) ||
+        !(payload = calloc(ns.n + 1, sizeof *payload)) ||
+        !(byhash.v = malloc((os.n + 1) * sizeof *byhash.v))) {
+        rc = fail(&c, SMZ_E_NOMEM, "out of memory");
+        goto out;
+    }
+    if ((rc = counterparts(&c, ro, rn, &os, &ns, cp)) != SMZ_OK)
+        goto out;
+    memcpy(byhash.v, os.v, os.n * sizeof *os.v);
+    byhash.n = os.n;
+    qsort(byhash.v, byhash.n, sizeof *byhash.v, hash_cmp);
+
+    for (size_t i = 0; i < ns.n; i++) {
+        const cl *x = &ns.v[i];
+        rec *R = &recs[i];
+        *R = (rec){x->id, 0, (uint8_t)x->kind, OP_RAW, 0, x->len, (uint64_t)x->usize, x->len};
+        const cl *same = bsearch(x, byhash.v, byhash.n, sizeof *byhash.v, hash_cmp);
+        if (same && same->len == x->len && !memcmp(same->data, x->data, x->len)) {
+            R->op = OP_COPY;
+            R->old_id = same->id;
+            R->payload_len = 0;
+            st.same++;
+            continue;
+        }
+        const cl *old = cp[i] ? find_id(&os, cp[i]) : NULL;
+        unsigned char *odec = NULL, *ndec = NULL, *d = NULL, *re = NULL;
+        size_t dlen = 0, relen = 0;
+        if (old && old->kind == 0 && x->kind == 0) {
+            if ((rc = zdelta(&c, cc, old->data, old->len, x->data, x->len, &d, &dlen)) != SMZ_OK)
+                goto out;
+            if (dlen < x->len) {
+                R->op = OP_DELTA_STORED;
+                R->old_id = old->id;
+                R->payload_len = dlen;
+                payload[i] = d;
+                d = NULL;
+            }
+        } else if (old && old->kind == 1 && x->kind == 1) {
+            if ((rc = decode(&c, dc, old, &odec)) != SMZ_OK ||
+                (rc = decode(&c, dc, x, &ndec)) != SMZ_OK ||
+                (rc = zdelta(&c, cc, odec, (size_t)old->usize, ndec, (size_t)x->usize, &d, &dlen)) !=
+                    SMZ_OK) {
+                free(odec);
+                free(ndec);
+                goto out;
+            }
+            /* Patch must compress the decoded bytes into exactly NEW's
+             * bytes: find the level (the archive does not say it) and
+             * check, once here, that this libzstd does so. */
+            int found = 0;
+            for (int k = 0; level > 0 && !found && k <= 22 && dlen < x->len; k++) {
+                int lv = k == 0 ? level : k;
+                if (k > 0 && level_known)
+                    break; /* the archive's level no longer reproduces: carry this one */
+                if (k > 0 && k == level)
+                    continue;
+                free(re);
+                re = NULL;
+                if ((rc = recompress(&c, cc, lv, ndec, (size_t)x->usize, &re, &relen)) != SMZ_OK) {
+                    free(odec);
+                    free(ndec);
+                    free(d);
+                    goto out;
+                }
+                if (relen == x->len && !memcmp(re, x->data, relen)) {
+                    found = level_known = 1;
+                    level = lv;
+                }
+            }
+            if (!found && !level_known && dlen < x->len)
+                level = 0; /* no level reproduces NEW's bytes: carry the clusters whole */
+            if (found) {
+                R->op = OP_DELTA_ZSTD;
+                R->old_id = old->id;
+                R->level = (uint8_t)level;
+                R->payload_len = dlen;
+                payload[i] = d;
+                d = NULL;
+            }
+        }
+        free(odec);
+        free(ndec);
+        free(d);
+        free(re);
+        if (R->op == OP_RAW)
+            st.carried++;
+        else
+            st.delta++;
+    }
+
+    /* The skeleton: NEW with its clusters' bytes zeroed. */
+    if (!(skel = malloc(nlen ? nlen : 1))) {
+        rc = fail(&c, SMZ_E_NOMEM, "out of memory");
+        goto out;
+    }
+    memcpy(skel, nf, nlen);
+    for (size_t k = 0; k < c.n_ext; k++)
+        memset(skel + c.ext[k].off, 0, c.ext[k].len);
+    if ((rc = zdelta(&c, cc, of, olen, skel, nlen, &skz, &skzlen)) != SMZ_OK)
+        goto out;
+
+    /* The table. */
+    uint64_t tlen = 16 + (uint64_t)ns.n * REC_SIZE + (uint64_t)c.n_ext * 16, plen = 0;
+    if (!(table = malloc(tlen))) {
+        rc = fail(&c, SMZ_E_NOMEM, "out of memory");
+        goto out;
+    }
+    unsigned char *p = table;
+    put64(p, ns.n);
+    p += 8;
+    for (size_t i = 0; i < ns.n; i++) {
+        const rec *R = &recs[i];
+        put64(p, (uint64_t)R->id);
+        p[8] = R->kind;
+        p[9] = R->op;
+        put64(p + 10, (uint64_t)R->old_id);
+        p[18] = R->level;
+        put64(p + 19, R->data_len);
+        put64(p + 27, R->usize);
+        put64(p + 35, R->payload_len);
+        p += REC_SIZE;
+        plen += R->payload_len;
+    }
+    put64(p, c.n_ext);
+    p += 8;
+    for (size_t k = 0; k < c.n_ext; k++, p += 16) {
+        put64(p, c.ext[k].off);
+        put64(p + 8, c.ext[k].len);
+    }
+    if ((rc = zdelta(&c, cc, NULL, 0, table, tlen, &tz, &tzlen)) != SMZ_OK)
+        goto out;
+    put64(hdr + 152, tzlen);
+    put64(hdr + 160, skzlen);
+    put64(hdr + 168, plen);
+
+    if ((rc = out_open(&c, &o, upd_path)) != SMZ_OK ||
+        (rc = out_write(&c, &o, hdr, sizeof hdr)) != SMZ_OK ||
+        (rc = out_write(&c, &o, tz, tzlen)) != SMZ_OK || (rc = out_write(&c, &o, skz, skzlen)) != SMZ_OK)
+        goto out;
+    for (size_t i = 0; i < ns.n; i++) {
+        const void *src = recs[i].op == OP_RAW ? ns.v[i].data : payload[i];
+        if (recs[i].payload_len && (rc = out_write(&c, &o, src, recs[i].payload_len)) != SMZ_OK)
+            goto out;
+    }
+    /* An old UPD.minisig signs other bytes: it goes first (smz diff --sign
+     * makes a new one). */
+    size_t sn = strlen(upd_path) + 9;
+    char *sig_path = malloc(sn);
+    if (!sig_path) {
+        rc = fail(&c, SMZ_E_NOMEM, "out of memory");
+        goto out;
+    }
+    snprintf(sig_path, sn, "%s.minisig", upd_path);
+    int gone = unlink(sig_path) == 0 || errno == ENOENT;
+    free(sig_path);
+    if (!gone) {
+        rc = fail(&c, SMZ_E_IO, "cannot remove the old %s.minisig: %s", upd_path, strerror(errno));
+        goto out;
+    }
+    if ((rc = out_commit(&c, &o)) != SMZ_OK)
+        goto out;
+    st.new_size = nlen;
+    st.update_size = sizeof hdr + tzlen + skzlen + plen;
+    st.skeleton = skzlen;
+    st.clusters = (unsigned)ns.n;
+    if (stp)
+        *stp = st;
+    rc = SMZ_OK;
+out:
+    out_abort(&o);
+    for (size_t i = 0; payload && i < ns.n; i++)
+        free(payload[i]);
+    free(payload);
+    free(recs);
+    free(cp);
+    free(byhash.v);
+    clset_free(&os);
+    clset_free(&ns);
+    free(c.ext);
+    free(of);
+    free(nf);
+    free(skel);
+    free(skz);
+    free(table);
+    free(tz);
+    ZSTD_freeCCtx(cc);
+    ZSTD_freeDCtx(dc);
+    smz_reader_close(ro);
+    smz_reader_close(rn);
+    return rc;
+}
+
+/* --- patch --- */
+
+static int ext_cmp(const void *a, const void *b)
+{
+    const extent *x = a, *y = b;
+    return x->off < y->off ? -1 : x->off > y->off;
+}
+
+smz_err smz_delta_patch(const char *old_path, const char *upd_path, const char *out_path, char *err,
+                        size_t errlen)
+{
+    ctx c = {err, errlen, NULL, 0, 0};
+    smz_err rc;
+    smz_reader *ro = NULL, *rn = NULL;
+    unsigned char *of = NULL, *uf = NULL, *table = NULL, *nf = NULL, *blob = NULL, *odec = NULL,
+                  *ndec = NULL;
+    uint64_t olen = 0, ulen = 0;
+    extent *sorted = NULL;
+    clset os = {0};
+    ZSTD_CCtx *cc = ZSTD_createCCtx();
+    ZSTD_DCtx *dc = ZSTD_createDCtx();
+    outf o = {-1, NULL, NULL};
+    unsigned char sha[32], dig[32];
+    char h1[65], h2[65];
+    if (errlen)
+        err[0] = 0;
+    if (!cc || !dc || sodium_init() < 0) {
+        rc = fail(&c, SMZ_E_NOMEM, "out of memory");
+        goto out;
+    }
+    if ((rc = slurp(&c, upd_path, &uf, &ulen)) != SMZ_OK)
+        goto out;
+    if (ulen < UPD_HEADER || memcmp(uf, UPD_MAGIC, 8) != 0) {
+        rc = fail(&c, SMZ_E_CORRUPT, "%s: not an smz update (%s)", upd_path,
+                  ulen >= 8 && !memcmp(uf, "smzupd", 6) ? "another version" : "no smzupd1 header");
+        goto out;
+    }
+    const unsigned char *H = uf;
+    uint64_t want_olen = get64(H + 8), nlen = get64(H + 80), tzlen = get64(H + 152),
+             skzlen = get64(H + 160), plen = get64(H + 168);
+    if (want_olen > MAX_FILE || nlen > MAX_FILE || tzlen > ulen || skzlen > ulen || plen > ulen ||
+        UPD_HEADER + tzlen + skzlen + plen != ulen) {
+        rc = fail(&c, SMZ_E_CORRUPT, "%s: the update is damaged (its sizes do not add up to its length)",
+                  upd_path);
+        goto out;
+    }
+    if ((rc = open_archive(&c, old_path, &ro)) != SMZ_OK ||
+        (rc = slurp(&c, old_path, &of, &olen)) != SMZ_OK ||
+        (rc = archive_digest(&c, ro, old_path, dig)) != SMZ_OK)
+        goto out;
+    crypto_hash_sha256(sha, of, olen);
+    if (olen != want_olen || memcmp(sha, H + 16, 32) != 0) {
+        hex(H + 48, 32, h1);
+        hex(dig, 32, h2);
+        rc = fail(&c, SMZ_E_INVALID,
+                  memcmp(dig, H + 48, 32)
+                      ? "%s was made for another archive: the base it needs has digest %s, %s has %s"
+                      : "%s was made for other bytes of the same content (digest %s): %s has %s but "
+                        "another file layout",
+                  upd_path, h1, old_path, h2);
+        goto out;
+    }
+    if (memcmp(dig, H + 48, 32) != 0) {
+        rc = fail(&c, SMZ_E_CORRUPT, "%s: the update is damaged (the base's digest is not its own)",
+                  upd_path);
+        goto out;
+    }
+    /* The table. */
+    const unsigned char *tz = uf + UPD_HEADER, *skz = tz + tzlen, *pay = skz + skzlen;
+    unsigned long long tlen = ZSTD_getFrameContentSize(tz, tzlen);
+    if (tlen == ZSTD_CONTENTSIZE_UNKNOWN || tlen == ZSTD_CONTENTSIZE_ERROR || tlen > MAX_TABLE ||
+        tlen < 16) {
+        rc = fail(&c, SMZ_E_CORRUPT, "%s: the update is damaged (its table)", upd_path);
+        goto out;
+    }
+    if (!(table = malloc(tlen)) || !(nf = malloc(nlen ? nlen : 1))) {
+        rc = fail(&c, SMZ_E_NOMEM, "out of memory");
+        goto out;
+    }
+    if ((rc = zundelta(&c, dc, NULL, 0, tz, tzlen, table, tlen, "table")) != SMZ_OK ||
+        (rc = zundelta(&c, dc, of, olen, skz, skzlen, nf, nlen, "pages")) != SMZ_OK)
+        goto out;
+    uint64_t n = get64(table);
+    if (n > (tlen - 16) / REC_SIZE) {
+        rc = fail(&c, SMZ_E_CORRUPT, "%s: the update is damaged (cluster count)", upd_path);
+        goto out;
+    }
+    const unsigned char *recs = table + 8, *ep = recs + n * REC_SIZE;
+    uint64_t ne = get64(ep);
+    ep += 8;
+    if (ne != (tlen - 16 - n * REC_SIZE) / 16 || 16 + n * REC_SIZE + ne * 16 != tlen) {
+        rc = fail(&c, SMZ_E_CORRUPT, "%s: the update is damaged (extent count)", upd_path);
+        goto out;
+    }
+    /* The extents: inside NEW, not overlapping, as many bytes as the clusters. */
+    if (!(sorted = malloc((ne ? ne : 1) * sizeof *sorted))) {
+        rc = fail(&c, SMZ_E_NOMEM, "out of memory");
+        goto out;
+    }
+    uint64_t ext_total = 0, data_total = 0, pay_total = 0;
+    for (uint64_t k = 0; k < ne; k++) {
+        sorted[k].off = get64(ep + 16 * k);
+        sorted[k].len = get64(ep + 16 * k + 8);
+        if (sorted[k].off > nlen || sorted[k].len > nlen - sorted[k].off || !sorted[k].len) {
+            rc = fail(&c, SMZ_E_CORRUPT, "%s: the update is damaged (an extent outside the archive)",
+                      upd_path);
+            goto out;
+        }
+        ext_total += sorted[k].len;
+    }
+    qsort(sorted, ne, sizeof *sorted, ext_cmp);
+    for (uint64_t k = 1; k < ne; k++)
+        if (sorted[k - 1].off + sorted[k - 1].len > sorted[k].off) {
+            rc = fail(&c, SMZ_E_CORRUPT, "%s: the update is damaged (extents overlap)", upd_path);
+            goto out;
+        }
+    for (uint64_t i = 0; i < n; i++) {
+        const unsigned char *r = recs + i * REC_SIZE;
+        uint64_t dl = get64(r + 19), pl = get64(r + 35);
+        if (dl > nlen || pl > plen || r[9] > OP_DELTA_STORED || r[8] > 1) {
+            rc = fail(&c, SMZ_E_CORRUPT, "%s: the update is damaged (cluster %llu)", upd_path,
+                      (unsigned long long)i + 1);
+            goto out;
+        }
+        data_total += dl;
+        pay_total += pl;
+    }
+    if (data_total != ext_total || pay_total != plen) {
+        rc = fail(&c, SMZ_E_CORRUPT, "%s: the update is damaged (sizes do not agree)", upd_path);
+        goto out;
+    }
+    if ((rc = load_clusters(&c, ro, old_path, &os)) != SMZ_OK)
+        goto out;
+    /* Each cluster's bytes, written into its extents in order. */
+    size_t ei = 0;
+    uint64_t eused = 0;
+    for (uint64_t i = 0; i < n; i++) {
+        const unsigned char *r = recs + i * REC_SIZE;
+        int64_t id = (int64_t)get64(r), old_id = (int64_t)get64(r + 10);
+        unsigned op = r[9], level = r[18];
+        uint64_t dl = get64(r + 19), usize = get64(r + 27), pl = get64(r + 35);
+        const unsigned char *src = NULL;
+        const cl *old = op == OP_RAW ? NULL : find_id(&os, old_id);
+        if (op != OP_RAW && !old) {
+            rc = fail(&c, SMZ_E_CORRUPT,
+                      "%s: the update is damaged (cluster %lld names no cluster of %s)", upd_path,
+                      (long long)id, old_path);
+            goto out;
+        }
+        switch ((enum op)op) {
+        case OP_COPY:
+            if (old->len != dl || pl) {
+                rc = fail(&c, SMZ_E_CORRUPT, "%s: the update is damaged (cluster %lld)", upd_path,
+                          (long long)id);
+                goto out;
+            }
+            src = old->data;
+            break;
+        case OP_RAW:
+            if (pl != dl) {
+                rc = fail(&c, SMZ_E_CORRUPT, "%s: the update is damaged (cluster %lld)", upd_path,
+                          (long long)id);
+                goto out;
+            }
+            src = pay;
+            break;
+        case OP_DELTA_STORED:
+            if (old->kind != 0 || !(blob = malloc(dl ? dl : 1))) {
+                rc = old->kind ? fail(&c, SMZ_E_CORRUPT, "%s: the update is damaged (cluster %lld)",
+                                      upd_path, (long long)id)
+                               : fail(&c, SMZ_E_NOMEM, "out of memory");
+                goto out;
+            }
+            if ((rc = zundelta(&c, dc, old->data, old->len, pay, pl, blob, dl, "a cluster")) != SMZ_OK)
+                goto out;
+            src = blob;
+            break;
+        case OP_DELTA_ZSTD: {
+            size_t relen = 0;
+            if (old->kind != 1 || usize > MAX_CLUSTER_USIZE || level < 1 || level > 22) {
+                rc = fail(&c, SMZ_E_CORRUPT, "%s: the update is damaged (cluster %lld)", upd_path,
+                          (long long)id);
+                goto out;
+            }
+            if ((rc = decode(&c, dc, old, &odec)) != SMZ_OK)
+                goto out;
+            if (!(ndec = malloc(usize ? usize : 1))) {
+                rc = fail(&c, SMZ_E_NOMEM, "out of memory");
+                goto out;
+            }
+            if ((rc = zundelta(&c, dc, odec, (size_t)old->usize, pay, pl, ndec, usize, "a cluster")) !=
+                    SMZ_OK ||
+                (rc = recompress(&c, cc, (int)level, ndec, usize, &blob, &relen)) != SMZ_OK)
+                goto out;
+            if (relen != dl) {
+                rc = fail(
+                    &c, SMZ_E_UNSUPPORTED,
+                    "cluster %lld does not come out as it was made: this zstd (%s) compresses otherwise than "
+                    "the one that made the update; fetch the whole archive",
+                    (long long)id, ZSTD_versionString());
+                goto out;
+            }
+            free(odec);
+            free(ndec);
+            odec = ndec = NULL;
+            src = blob;
+            break;
+        }
+        }
+        pay += pl;
+        /* The extents of this cluster are the next ones in the update's
+         * order, which patch follows (the sorted copy was for checking). */
+        for (uint64_t left = dl; left;) {
+            if (ei >= ne) {
+                rc = fail(&c, SMZ_E_CORRUPT, "%s: the update is damaged (extents)", upd_path);
+                goto out;
+            }
+            uint64_t off = get64(ep + 16 * ei), len = get64(ep + 16 * ei + 8) - eused,
+                     take = len < left ? len : left;
+            memcpy(nf + off + eused, src, take);
+            src += take;
+            left -= take;
+            eused += take;
+            if (take == len) {
+                ei++;
+                eused = 0;
+            }
+        }
+        free(blob);
+        blob = NULL;
+    }
+    crypto_hash_sha256(sha, nf, nlen);
+    if (memcmp(sha, H + 88, 32) != 0) {
+        rc = fail(&c, SMZ_E_CORRUPT,
+                  "%s: the rebuilt archive's SHA-256 is not the one the update names: nothing written",
+                  upd_path);
+        goto out;
+    }
+    char name[4200];
+    if ((rc = out_open(&c, &o, out_path)) != SMZ_OK || (rc = out_write(&c, &o, nf, nlen)) != SMZ_OK)
+        goto out;
+    /* SQLite opens the file by a name (it follows /proc's links to a deleted
+     * file's), so the check comes after the hidden name is given. */
+    if ((rc = out_link(&c, &o)) != SMZ_OK)
+        goto out;
+    out_name(&o, name, sizeof name);
+    if ((rc = open_archive(&c, name, &rn)) != SMZ_OK ||
+        (rc = archive_digest(&c, rn, out_path, dig)) != SMZ_OK)
+        goto out;
+    if (memcmp(dig, H + 120, 32) != 0) {
+        rc = fail(&c, SMZ_E_CORRUPT, "%s: the rebuilt archive's digest is not the one the update names",
+                  upd_path);
+        goto out;
+    }
+    smz_reader_close(rn);
+    rn = NULL;
+    rc = out_commit(&c, &o);
+out:
+    out_abort(&o);
+    smz_reader_close(ro);
+    smz_reader_close(rn);
+    clset_free(&os);
+    free(c.ext);
+    free(sorted);
+    free(of);
+    free(uf);
+    free(table);
+    free(nf);
+    free(blob);
+    free(odec);
+    free(ndec);
+    ZSTD_freeCCtx(cc);
+    ZSTD_freeDCtx(dc);
+    return rc;
+}
+
+/* --- signatures --- */
+
+/* The trusted comment for the update whose header is H. */
+static void sig_comment(const unsigned char *h, char *out, size_t n)
+{
+    char o[65], w[65];
+    hex(h + 48, 32, o);
+    hex(h + 120, 32, w);
+    snprintf(out, n, "smz-update-1 old:%s new:%s", o, w);
+}
+
+/* UPD's header (UPD_HEADER bytes) into H, its magic checked. */
+static smz_err read_header(ctx *c, const char *path, unsigned char *h)
+{
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    struct stat st;
+    if (fd < 0)
+        return fail(c, errno == ENOENT ? SMZ_E_NOTFOUND : SMZ_E_IO, "%s: %s", path, strerror(errno));
+    ssize_t r = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) ? read(fd, h, UPD_HEADER) : -1;
+    close(fd);
+    if (r != UPD_HEADER || memcmp(h, UPD_MAGIC, 8) != 0)
+        return fail(c, SMZ_E_CORRUPT, "%s: not an smz update", path);
+    return SMZ_OK;
+}
+
+int smz_delta_is_update(const char *path)
+{
+    unsigned char h[UPD_HEADER];
+    ctx c = {NULL, 0, NULL, 0, 0};
+    return read_header(&c, path, h) == SMZ_OK;
+}
+
+smz_err smz_delta_sign(const char *upd_path, const smz_seckey *sk, char *err, size_t errlen)
+{
+    ctx c = {err, errlen, NULL, 0, 0};
+    unsigned char h[UPD_HEADER];
+    char comment[200], *sig = NULL, *sig_path = NULL;
+    size_t len = 0, n = strlen(upd_path) + 9;
+    smz_sign_ctx *cx = NULL;
+    smz_err rc;
+    if ((rc = read_header(&c, upd_path, h)) != SMZ_OK)
+        return rc;
+    if ((rc = smz_sign_ctx_new(&cx)) != SMZ_OK || !(sig_path = malloc(n))) {
+        rc = fail(&c, SMZ_E_NOMEM, "out of memory");
+        goto out;
+    }
+    snprintf(sig_path, n, "%s.minisig", upd_path);
+    sig_comment(h, comment, sizeof comment);
+    if ((rc = smz_sign_file(cx, sk, upd_path, comment, "smz update signature", &sig, &len)) != SMZ_OK) {
+        rc = fail(&c, rc, "%s", smz_sign_ctx_errmsg(cx));
+        goto out;
+    }
+    rc = smz_file_write(sig_path, sig, len, 0, err, errlen);
+out:
+    free(sig);
+    free(sig_path);
+    smz_sign_ctx_free(cx);
+    return rc;
+}
+
+smz_err smz_delta_verify(const char *upd_path, const char *sig_path, const smz_keyring *kr, char *keyid,
+                         char *err, size_t errlen)
+{
+    ctx c = {err, errlen, NULL, 0, 0};
+    unsigned char h[UPD_HEADER];
+    char comment[200], *own = NULL;
+    smz_sign_ctx *cx = NULL;
+    smz_sig *sig = NULL;
+    const smz_pubkey *pk = NULL;
+    smz_err rc;
+    if (errlen)
+        err[0] = 0;
+    if ((rc = read_header(&c, upd_path, h)) != SMZ_OK)
+        return rc;
+    if ((rc = smz_sign_ctx_new(&cx)) != SMZ_OK) {
+        rc = fail(&c, SMZ_E_NOMEM, "out of memory");
+        goto out;
+    }
+    if (!sig_path) {
+        size_t n = strlen(upd_path) + 9;
+        if (!(own = malloc(n))) {
+            rc = fail(&c, SMZ_E_NOMEM, "out of memory");
+            goto out;
+        }
+        snprintf(own, n, "%s.minisig", upd_path);
+        sig_path = own;
+    }
+    struct stat st;
+    if (stat(sig_path, &st) != 0 && errno == ENOENT) {
+        rc = fail(&c, SMZ_E_NOTFOUND, "%s: not signed (no %s)", upd_path, sig_path);
+        goto out;
+    }
+    if ((rc = smz_sig_load(cx, sig_path, &sig)) != SMZ_OK) {
+        rc = fail(&c, SMZ_E_SIGNATURE, "%s", smz_sign_ctx_errmsg(cx));
+        goto out;
+    }
+    if (keyid)
+        smz_sig_keyid(sig, keyid);
+    if (!kr || (rc = smz_keyring_find(cx, kr, sig, &pk)) != SMZ_OK ||
+        (rc = smz_sig_verify_file(cx, sig, pk, upd_path, 0)) != SMZ_OK) {
+        rc = fail(&c, SMZ_E_SIGNATURE, "%s", kr ? smz_sign_ctx_errmsg(cx) : "no trusted keys");
+        goto out;
+    }
+    sig_comment(h, comment, sizeof comment);
+    if (strcmp(smz_sig_trusted_comment(sig), comment) != 0) {
+        rc = fail(&c, SMZ_E_SIGNATURE,
+                  "%s: the signature's trusted comment is not this update's (\"%.200s\")", sig_path,
+                  smz_sig_trusted_comment(sig));
+        goto out;
+    }
+    rc = SMZ_OK;
+out:
+    free(own);
+    smz_sig_free(sig);
+    smz_sign_ctx_free(cx);
+    return rc;
+}
