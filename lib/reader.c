@@ -54,8 +54,8 @@ struct smz_reader {
     size_t checks_len;
     int64_t checks_cid;
     int has_index;
-    int stemmed; /* the index was made with tokenize='smz porter' */
-    long budget;
+    int stemmed;        /* the index was made with tokenize='smz porter' */
+    int64_t budget;     /* 64 bits: smz__reader_begin_long may multiply it by a million */
     int64_t n_articles; /* for random(): -1 until counted */
     /* Clusters decoded (or read whole), and the bytes that gave: what
      * reads cost beyond lookups (smz_reader_decoded). */
@@ -165,7 +165,7 @@ int smz__reader_interrupted(smz_reader *r)
 void smz__reader_begin_long(smz_reader *r, int factor)
 {
     begin(r);
-    r->budget = SMZ_STEP_BUDGET * factor;
+    r->budget = (int64_t)SMZ_STEP_BUDGET * factor;
 }
 
 int smz__reader_has_index(const smz_reader *r)
