@@ -35,8 +35,16 @@ SMZ_LIBS    = -Wl,-Bstatic $(SMZ_STATIC:%=-l%) -Wl,-Bdynamic \
 # make dist (scripts/dist.sh) builds with STATIC=1: every library linked in
 # from static archives (Debian's, and CivetWeb and musl's iconv built from
 # Debian's sources: DIST_LIBS), reader/lazy.c compiled empty (SMZ_STATIC).
+# libxml2 2.9 decides whether the program has threads by weak references to
+# pthread functions: in a static link those no other code uses stay null, and
+# it then keeps one global state (its last error, ...) for every thread, so
+# two threads parsing at once (search snippets, smz serve) corrupted the heap
+# (tests/dist: a double free under qemu arm64, 3 runs in 4).  -u links them in.
+LIBXML_PTHREAD = $(foreach f,once getspecific setspecific key_create key_delete mutex_init \
+    mutex_destroy mutex_lock mutex_unlock cond_init cond_destroy cond_wait cond_signal equal self,\
+    -Wl,-u,pthread_$(f))
 ifeq ($(STATIC),1)
-LIBS     = $(shell pkg-config --static --libs $(PKGS) 2>/dev/null) $(DIST_LIBS) -lstdc++ -lpthread -lm
+LIBS     = $(LIBXML_PTHREAD) $(shell pkg-config --static --libs $(PKGS) 2>/dev/null) $(DIST_LIBS) -lstdc++ -lpthread -lm
 SMZ_LIBS = $(LIBS)
 ALL_CFLAGS += -DSMZ_STATIC $(DIST_CFLAGS)
 endif
