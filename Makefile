@@ -317,7 +317,7 @@ EMAR       ?= emar
 WASM_ENV   := NODE_PATH=/usr/share/nodejs
 WASM_LIB_SRC := lib/cache.c lib/entries.c lib/error.c lib/format.c lib/reader.c lib/split.c \
     $(addprefix lib/sign/,archive.c keys.c minisign.c util.c) \
-    $(addprefix lib/search/,fuzzy.c hanfold.c match.c query.c rank.c register.c search.c titlematch.c \
+    $(addprefix lib/search/,fuzzy.c hanfold.c match.c packed.c query.c rank.c register.c search.c titlematch.c \
         tokenizer.c) \
     lib/i18n/i18n.c $(addprefix lib/text/,ascii.c charset.c date.c entry_text.c escape.c html.c json.c lang.c size.c url.c utf8.c) \
     lib/util/file.c lib/util/strbuf.c

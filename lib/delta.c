@@ -33,6 +33,7 @@
 #include "smz/util.h"
 #include "error.h"
 #include "format.h"
+#include "search/packed.h"
 #include "reader_priv.h"
 
 #define UPD_MAGIC "smzupd1\n"
@@ -58,9 +59,14 @@ typedef struct cl {
     size_t first_ext, n_ext; /* NEW's: its extents */
 } cl;
 
+/* Kinds 0 and 1 are clusters (docs/FORMAT.md); KIND_INDEX is version 3's
+ * packed index, the one row of search_packed, carried like a zstd cluster. */
+#define KIND_INDEX 2
+
 typedef struct clset {
     cl *v;
     size_t n;
+    size_t nclusters; /* v[0..nclusters) are the clusters by id, then the packed index if any */
     void **bufs; /* the data, one malloc each */
 } clset;
 
@@ -243,11 +249,74 @@ static smz_err load_clusters(ctx *c, smz_reader *r, const char *path, clset *s)
         crypto_generichash(x->hash, sizeof x->hash, x->data, x->len, NULL, 0);
         s->n++;
     }
+    if (step != SQLITE_DONE) {
+        rc = fail(c, SMZ_E_CORRUPT, "%s: %s", path, sqlite3_errmsg(db));
+        goto out;
+    }
+    s->nclusters = s->n;
+    sqlite3_finalize(st);
+    st = NULL;
+    /* The packed index: one more, of kind KIND_INDEX. */
+    if (sqlite3_prepare_v2(db, "SELECT 1 FROM sqlite_schema WHERE name = 'search_packed'", -1, &st, NULL) !=
+        SQLITE_OK) {
+        rc = fail(c, SMZ_E_CORRUPT, "%s: %s", path, sqlite3_errmsg(db));
+        goto out;
+    }
+    int packed = sqlite3_step(st) == SQLITE_ROW;
+    sqlite3_finalize(st);
+    st = NULL;
+    if (!packed)
+        goto out;
+    if (sqlite3_prepare_v2(db, "SELECT id, usize, data FROM search_packed ORDER BY id LIMIT 2", -1, &st,
+                           NULL) != SQLITE_OK) {
+        rc = fail(c, SMZ_E_CORRUPT, "%s: %s", path, sqlite3_errmsg(db));
+        goto out;
+    }
+    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+        cl *nv = s->n == cap ? realloc(s->v, (cap + 1) * sizeof *nv) : s->v;
+        void **nb = nv && s->n == cap ? realloc(s->bufs, (cap + 1) * sizeof *nb) : s->bufs;
+        if (nv)
+            s->v = nv;
+        if (nb)
+            s->bufs = nb;
+        if (!nv || !nb) {
+            rc = fail(c, SMZ_E_NOMEM, "out of memory");
+            goto out;
+        }
+        if (s->n == cap)
+            cap++;
+        cl *x = &s->v[s->n];
+        memset(x, 0, sizeof *x);
+        x->id = sqlite3_column_int64(st, 0);
+        x->kind = KIND_INDEX;
+        x->usize = sqlite3_column_int64(st, 1);
+        const void *d = sqlite3_column_blob(st, 2);
+        x->len = (uint64_t)sqlite3_column_bytes(st, 2);
+        if (s->n > s->nclusters || x->usize < 0 || (uint64_t)x->usize > SMZ_PACKED_INDEX_MAX) {
+            rc = fail(c, SMZ_E_CORRUPT, "%s: the packed index is damaged", path);
+            goto out;
+        }
+        if (!(s->bufs[s->n] = malloc(x->len ? x->len : 1))) {
+            rc = fail(c, SMZ_E_NOMEM, "out of memory");
+            goto out;
+        }
+        if (x->len)
+            memcpy(s->bufs[s->n], d, x->len);
+        x->data = s->bufs[s->n];
+        crypto_generichash(x->hash, sizeof x->hash, x->data, x->len, NULL, 0);
+        s->n++;
+    }
     if (step != SQLITE_DONE)
         rc = fail(c, SMZ_E_CORRUPT, "%s: %s", path, sqlite3_errmsg(db));
 out:
     sqlite3_finalize(st);
     return rc;
+}
+
+/* S's packed index, or NULL. */
+static const cl *find_index(const clset *s)
+{
+    return s->n > s->nclusters ? &s->v[s->nclusters] : NULL;
 }
 
 /* --- where the clusters' data lie in the file: SQLite's table b-tree --- */
@@ -310,9 +379,10 @@ static uint64_t serial_len(uint64_t t)
     return t < 12 ? fixed[t] : (t - 12 - (t & 1)) / 2;
 }
 
-/* One leaf cell of the clusters table: the extents of its last column. */
-static smz_err leaf_cell(ctx *c, const img *m, uint64_t pgno, const unsigned char *cell, clset *s,
-                         size_t *next)
+/* One leaf cell of the clusters table (or search_packed): the extents of
+ * its last column, the NCOLS-th. */
+static smz_err leaf_cell(ctx *c, const img *m, uint64_t pgno, const unsigned char *cell, int ncols,
+                         clset *s, size_t *next)
 {
     const unsigned char *pg = page(m, pgno), *end = pg + m->usable;
     uint64_t P, rowid;
@@ -334,12 +404,12 @@ static smz_err leaf_cell(ctx *c, const img *m, uint64_t pgno, const unsigned cha
         return fail(c, SMZ_E_INTERNAL, "cluster b-tree: record header not local");
     off = hs;
     const unsigned char *q = local + h;
-    for (int col = 0; col < 5; col++) {
+    for (int col = 0; col < ncols; col++) {
         int k = varint(q, local + hs, &t);
         if (k < 0)
             return fail(c, SMZ_E_INTERNAL, "cluster b-tree: bad record header");
         q += k;
-        if (col < 4)
+        if (col < ncols - 1)
             off += serial_len(t);
     }
     uint64_t dlen = serial_len(t);
@@ -371,7 +441,7 @@ static smz_err leaf_cell(ctx *c, const img *m, uint64_t pgno, const unsigned cha
     return SMZ_OK;
 }
 
-static smz_err walk(ctx *c, const img *m, uint64_t pgno, clset *s, size_t *next, int depth)
+static smz_err walk(ctx *c, const img *m, uint64_t pgno, int ncols, clset *s, size_t *next, int depth)
 {
     const unsigned char *pg = page(m, pgno);
     if (!pg || depth > 40)
@@ -390,12 +460,12 @@ static smz_err walk(ctx *c, const img *m, uint64_t pgno, clset *s, size_t *next,
         unsigned co = (unsigned)ptrs[2 * i] << 8 | ptrs[2 * i + 1];
         if (co + 4 > m->usable)
             return fail(c, SMZ_E_INTERNAL, "cluster b-tree: bad cell pointer");
-        rc = interior ? walk(c, m, get32(pg + co), s, next, depth + 1)
-                      : leaf_cell(c, m, pgno, pg + co, s, next);
+        rc = interior ? walk(c, m, get32(pg + co), ncols, s, next, depth + 1)
+                      : leaf_cell(c, m, pgno, pg + co, ncols, s, next);
         if (rc != SMZ_OK)
             return rc;
     }
-    return interior ? walk(c, m, get32(h + 8), s, next, depth + 1) : SMZ_OK;
+    return interior ? walk(c, m, get32(h + 8), ncols, s, next, depth + 1) : SMZ_OK;
 }
 
 /* Sets each of S's clusters' extents in NEW's file image F (C->ext), and
@@ -404,12 +474,15 @@ static smz_err locate(ctx *c, smz_reader *r, const unsigned char *f, uint64_t si
 {
     sqlite3_stmt *st = NULL;
     sqlite3 *db = smz__reader_db(r);
-    int64_t root = 0;
+    int64_t root = 0, index_root = 0;
     if (sqlite3_prepare_v2(db,
-                           "SELECT rootpage FROM sqlite_schema WHERE type='table' AND name='clusters'",
+                           "SELECT (SELECT rootpage FROM sqlite_schema WHERE type='table' AND name='clusters'), "
+                           "(SELECT rootpage FROM sqlite_schema WHERE type='table' AND name='search_packed')",
                            -1, &st, NULL) == SQLITE_OK &&
-        sqlite3_step(st) == SQLITE_ROW)
+        sqlite3_step(st) == SQLITE_ROW) {
         root = sqlite3_column_int64(st, 0);
+        index_root = sqlite3_column_int64(st, 1);
+    }
     sqlite3_finalize(st);
     img m = {f, size, (uint32_t)f[16] << 8 | f[17], 0};
     if (m.psz == 1)
@@ -418,7 +491,12 @@ static smz_err locate(ctx *c, smz_reader *r, const unsigned char *f, uint64_t si
     if (root < 1 || m.psz < 512 || m.usable < 480)
         return fail(c, SMZ_E_INTERNAL, "cluster b-tree: no root");
     size_t next = 0;
-    smz_err rc = walk(c, &m, (uint64_t)root, s, &next, 0);
+    smz_err rc = walk(c, &m, (uint64_t)root, 5, s, &next, 0);
+    if (rc == SMZ_OK && next != s->nclusters)
+        rc = fail(c, SMZ_E_INTERNAL, "cluster b-tree: %zu clusters found of %zu", next, s->nclusters);
+    if (rc == SMZ_OK && find_index(s))
+        rc = index_root > 0 ? walk(c, &m, (uint64_t)index_root, 3, s, &next, 0)
+                            : fail(c, SMZ_E_INTERNAL, "search_packed b-tree: no root");
     if (rc == SMZ_OK && next != s->n)
         rc = fail(c, SMZ_E_INTERNAL, "cluster b-tree: %zu clusters found of %zu", next, s->n);
     for (size_t i = 0; rc == SMZ_OK && i < s->n; i++) {
@@ -500,11 +578,7 @@ static smz_err recompress(ctx *c, ZSTD_CCtx *cc, int level, const void *dec, siz
     size_t bound = ZSTD_compressBound(dlen);
     if (!(*out = malloc(bound)))
         return fail(c, SMZ_E_NOMEM, "out of memory");
-    ZSTD_CCtx_reset(cc, ZSTD_reset_session_and_parameters);
-    ZSTD_CCtx_setParameter(cc, ZSTD_c_compressionLevel, level);
-    ZSTD_CCtx_setParameter(cc, ZSTD_c_checksumFlag, 1);
-    ZSTD_CCtx_setParameter(cc, ZSTD_c_contentSizeFlag, 1);
-    size_t r = ZSTD_compress2(cc, *out, bound, dec, dlen);
+    size_t r = smz__zstd_frame(cc, level, *out, bound, dec, dlen);
     if (ZSTD_isError(r)) {
         free(*out);
         *out = NULL;
@@ -710,7 +784,7 @@ static void pc_free(pc *v, size_t n)
 
 static const cl *find_id(const clset *s, int64_t id)
 {
-    size_t lo = 0, hi = s->n;
+    size_t lo = 0, hi = s->nclusters;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
         if (s->v[mid].id < id)
@@ -718,7 +792,7 @@ static const cl *find_id(const clset *s, int64_t id)
         else
             hi = mid;
     }
-    return lo < s->n && s->v[lo].id == id ? &s->v[lo] : NULL;
+    return lo < s->nclusters && s->v[lo].id == id ? &s->v[lo] : NULL;
 }
 
 /* For each NEW cluster, the OLD cluster that shares the most entry paths
@@ -748,9 +822,11 @@ static smz_err counterparts(ctx *c, smz_reader *ro, smz_reader *rn, const clset 
             j++;
     }
     qsort(pairs, np, sizeof *pairs, pair_cmp);
-    for (size_t i = 0; i < ns->n; i++)
+    for (size_t i = 0; i < ns->nclusters; i++)
         cp[i] = find_id(os, ns->v[i].id) ? ns->v[i].id : 0;
-    for (size_t i = 0, k = 0; i < ns->n; i++) {
+    if (find_index(ns) && find_index(os)) /* the packed index: the old one */
+        cp[ns->nclusters] = find_index(os)->id;
+    for (size_t i = 0, k = 0; i < ns->nclusters; i++) {
         size_t best = 0;
         while (k < np && pairs[k].n < ns->v[i].id)
             k++;
@@ -845,14 +921,14 @@ smz_err smz_delta_diff(const char *old_path, const char *new_path, const char *u
         rec *R = &recs[i];
         *R = (rec){x->id, 0, (uint8_t)x->kind, OP_RAW, 0, x->len, (uint64_t)x->usize, x->len};
         const cl *same = bsearch(x, byhash.v, byhash.n, sizeof *byhash.v, hash_cmp);
-        if (same && same->len == x->len && !memcmp(same->data, x->data, x->len)) {
+        if (same && same->kind == x->kind && same->len == x->len && !memcmp(same->data, x->data, x->len)) {
             R->op = OP_COPY;
             R->old_id = same->id;
             R->payload_len = 0;
             st.same++;
             continue;
         }
-        const cl *old = cp[i] ? find_id(&os, cp[i]) : NULL;
+        const cl *old = !cp[i] ? NULL : x->kind == KIND_INDEX ? find_index(&os) : find_id(&os, cp[i]);
         unsigned char *odec = NULL, *ndec = NULL, *d = NULL, *re = NULL;
         size_t dlen = 0, relen = 0;
         if (old && old->kind == 0 && x->kind == 0) {
@@ -865,7 +941,7 @@ smz_err smz_delta_diff(const char *old_path, const char *new_path, const char *u
                 payload[i] = d;
                 d = NULL;
             }
-        } else if (old && old->kind == 1 && x->kind == 1) {
+        } else if (old && old->kind == x->kind && (x->kind == 1 || x->kind == KIND_INDEX)) {
             if ((rc = decode(&c, dc, old, &odec)) != SMZ_OK ||
                 (rc = decode(&c, dc, x, &ndec)) != SMZ_OK ||
                 (rc = zdelta(&c, cc, odec, (size_t)old->usize, ndec, (size_t)x->usize, &d, &dlen)) !=
@@ -1139,7 +1215,7 @@ smz_err smz_delta_patch(const char *old_path, const char *upd_path, const char *
     for (uint64_t i = 0; i < n; i++) {
         const unsigned char *r = recs + i * REC_SIZE;
         uint64_t dl = get64(r + 19), pl = get64(r + 35);
-        if (dl > nlen || pl > plen || r[9] > OP_DELTA_STORED || r[8] > 1) {
+        if (dl > nlen || pl > plen || r[9] > OP_DELTA_STORED || r[8] > KIND_INDEX) {
             rc = fail(&c, SMZ_E_CORRUPT, "%s: the update is damaged (cluster %llu)", upd_path,
                       (unsigned long long)i + 1);
             goto out;
@@ -1159,11 +1235,13 @@ smz_err smz_delta_patch(const char *old_path, const char *upd_path, const char *
     for (uint64_t i = 0; i < n; i++) {
         const unsigned char *r = recs + i * REC_SIZE;
         int64_t id = (int64_t)get64(r), old_id = (int64_t)get64(r + 10);
-        unsigned op = r[9], level = r[18];
+        unsigned op = r[9], level = r[18], kind = r[8];
         uint64_t dl = get64(r + 19), usize = get64(r + 27), pl = get64(r + 35);
         const unsigned char *src = NULL;
-        const cl *old = op == OP_RAW ? NULL : find_id(&os, old_id);
-        if (op != OP_RAW && !old) {
+        const cl *old = op == OP_RAW           ? NULL
+                        : kind == KIND_INDEX ? find_index(&os)
+                                             : find_id(&os, old_id);
+        if (op != OP_RAW && (!old || (kind == KIND_INDEX) != (old->kind == KIND_INDEX))) {
             rc = fail(&c, SMZ_E_CORRUPT,
                       "%s: the update is damaged (cluster %lld names no cluster of %s)", upd_path,
                       (long long)id, old_path);
@@ -1199,7 +1277,9 @@ smz_err smz_delta_patch(const char *old_path, const char *upd_path, const char *
             break;
         case OP_DELTA_ZSTD: {
             size_t relen = 0;
-            if (old->kind != 1 || usize > MAX_CLUSTER_USIZE || level < 1 || level > 22) {
+            if (old->kind != kind || (kind != 1 && kind != KIND_INDEX) ||
+                usize > (kind == KIND_INDEX ? SMZ_PACKED_INDEX_MAX : MAX_CLUSTER_USIZE) || level < 1 ||
+                level > 22) {
                 rc = fail(&c, SMZ_E_CORRUPT, "%s: the update is damaged (cluster %lld)", upd_path,
                           (long long)id);
                 goto out;

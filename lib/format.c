@@ -38,6 +38,9 @@ const char *const smz__schema_search[] = {
     NULL,
 };
 
+const char *const smz__schema_packed =
+    "CREATE TABLE search_packed(id INTEGER PRIMARY KEY, usize INTEGER NOT NULL, data BLOB NOT NULL)";
+
 /* What FTS5 creates beside each full-text table (%s: its name), as this
  * SQLite writes it; tests/unit/test_format.c checks these and the whole
  * expected schema against a database smz__schema_create made. */
@@ -87,7 +90,7 @@ smz_err smz__schema_expected(int version, int with_index, int stem, smz_schema_r
     if (!r)
         return SMZ_E_NOMEM;
     /* "CREATE TABLE name(...": the table's name is the word before '('. */
-    for (size_t i = 0; smz__schema_core[i]; i++, k++) {
+    for (size_t i = 0; with_index != SMZ_SCHEMA_SEARCH_ONLY && smz__schema_core[i]; i++, k++) {
         const char *spec = smz__schema_core[i];
         if (version >= 3 && !strncmp(spec, "CREATE TABLE entries(", 21))
             spec = smz__schema_entry_blocks;
@@ -96,7 +99,13 @@ smz_err smz__schema_expected(int version, int with_index, int stem, smz_schema_r
         if (!row_set(&r[k], "table", s, (size_t)(e - s), spec))
             goto nomem;
     }
-    for (size_t i = 0; with_index && smz__schema_search[i]; i++, k++) {
+    if (with_index == SMZ_SCHEMA_PACKED) {
+        const char *s = smz__schema_packed + strlen("CREATE TABLE "), *e = strchr(s, '(');
+        if (!row_set(&r[k++], "table", s, (size_t)(e - s), smz__schema_packed))
+            goto nomem;
+    }
+    int search = with_index == SMZ_SCHEMA_INDEX || with_index == SMZ_SCHEMA_SEARCH_ONLY;
+    for (size_t i = 0; search && smz__schema_search[i]; i++, k++) {
         const char *spec = smz__schema_search[i];
         int virt = !strncmp(spec, "CREATE VIRTUAL TABLE ", 21);
         const char *s = spec + (virt ? 21 : 13), *e = strpbrk(s, " (");
@@ -160,12 +169,15 @@ smz_err smz__schema_create(sqlite3 *db, int with_index, int stem, char *err, siz
 {
     char sql[512];
     int rc;
-    for (size_t i = 0; smz__schema_core[i]; i++) {
+    for (size_t i = 0; with_index != SMZ_SCHEMA_SEARCH_ONLY && smz__schema_core[i]; i++) {
         rc = sqlite3_exec(db, smz__schema_core[i], NULL, NULL, NULL);
         if (rc != SQLITE_OK)
             return smz__sqlite_err(db, rc, "creating the schema", err, errlen);
     }
-    if (!with_index)
+    if (with_index == SMZ_SCHEMA_PACKED &&
+        (rc = sqlite3_exec(db, smz__schema_packed, NULL, NULL, NULL)) != SQLITE_OK)
+        return smz__sqlite_err(db, rc, "creating the schema", err, errlen);
+    if (with_index != SMZ_SCHEMA_INDEX && with_index != SMZ_SCHEMA_SEARCH_ONLY)
         return SMZ_OK;
     for (size_t i = 0; smz__schema_search[i]; i++) {
         int n = snprintf(sql, sizeof sql, smz__schema_search[i], stem ? "smz porter" : "smz");
@@ -209,6 +221,15 @@ smz_err smz__db_harden(sqlite3 *db, char *err, size_t errlen)
     if (rc != SQLITE_OK)
         return smz__sqlite_err(db, rc, "configuring the connection", err, errlen);
     return SMZ_OK;
+}
+
+size_t smz__zstd_frame(ZSTD_CCtx *cc, int level, void *dst, size_t cap, const void *src, size_t n)
+{
+    ZSTD_CCtx_reset(cc, ZSTD_reset_session_and_parameters);
+    ZSTD_CCtx_setParameter(cc, ZSTD_c_compressionLevel, level);
+    ZSTD_CCtx_setParameter(cc, ZSTD_c_checksumFlag, 1);
+    ZSTD_CCtx_setParameter(cc, ZSTD_c_contentSizeFlag, 1);
+    return ZSTD_compress2(cc, dst, cap, src, n);
 }
 
 void smz__cluster_checksum(const void *data, size_t len, unsigned char out[SMZ_CHECKSUM_BYTES])
@@ -296,6 +317,13 @@ int smz__name_ok(const char *s)
         if (!is_alnum((unsigned char)s[i]) && !strchr("._-", s[i]))
             return 0;
     return 1;
+}
+
+int smz__png_48(const void *v, size_t n)
+{
+    static const unsigned char head[24] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0, 0,   0, 13,
+                                           'I',  'H', 'D', 'R', 0,    0,    0,    48,   0, 0, 0, 48};
+    return v && n >= 33 && !memcmp(v, head, sizeof head);
 }
 
 const char *smz_path_problem(const char *p, size_t n)

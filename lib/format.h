@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sqlite3.h>
+#include <zstd.h>
 #include "smz/error.h"
 #include "smz/format.h" /* SMZ_FORMAT_VERSION, SMZ_MAX_PATH, the path rules */
 
@@ -42,6 +43,13 @@
 /* The paths of the pages the packer generated (not the source's), one per
  * line: not articles, not in the search index (docs/FORMAT.md). */
 #define SMZ_META_GENERATED "Generated"
+/* The illustration, a 48x48 PNG.  Version 3: its value may instead be
+ * SMZ_ILLUSTRATION_REF and the path of a content entry holding those very
+ * bytes (the illustration stored once); readers resolve it
+ * (smz__reader_meta_value) and everything else sees the PNG. */
+#define SMZ_META_ILLUSTRATION "Illustration_48x48@1"
+#define SMZ_ILLUSTRATION_REF "smz-entry:"
+#define SMZ_ILLUSTRATION_REF_LEN 10
 
 /* The tables every archive has, in creation order. */
 extern const char *const smz__schema_core[];
@@ -50,6 +58,16 @@ extern const char *const smz__schema_core[];
 extern const char *const smz__schema_entry_blocks;
 /* The full-text tables; %s is the tokenizer spec ('smz' or 'smz porter'). */
 extern const char *const smz__schema_search[];
+
+/* Version 3's packed index: a small archive's search group as one
+ * compressed SQLite database in this table's one row (lib/search/packed.c,
+ * docs/FORMAT.md "The packed index"). */
+extern const char *const smz__schema_packed;
+
+/* What smz__schema_expected and smz__schema_create's WITH_INDEX asks for:
+ * the core tables alone, with the search group, with the packed index in
+ * its place, or the search group alone (what a packed index holds). */
+enum { SMZ_SCHEMA_NO_INDEX, SMZ_SCHEMA_INDEX, SMZ_SCHEMA_PACKED, SMZ_SCHEMA_SEARCH_ONLY };
 
 /* One row of sqlite_schema (sql NULL for an automatic index). */
 typedef struct smz_schema_row {
@@ -90,6 +108,17 @@ int smz__uuid_from_digest_hex(const char *hex, size_t n, char out[37]);
  * Date rules in lib/text (smz__lang_list_ok in text/lang.h, smz__date_ok in
  * text/date.h). */
 int smz__name_ok(const char *s);
+
+/* 1 when the N bytes at V are a 48x48 PNG: the signature, then an IHDR
+ * chunk of 13 bytes whose width and height are 48 (the Illustration rule). */
+int smz__png_48(const void *v, size_t n);
+
+/* A cluster's or the packed index's zstd frame of SRC[0..N) into DST (CAP
+ * bytes): LEVEL, the content checksum and size, one thread, from a reset
+ * context.  One home, since smz patch must compress decoded bytes into
+ * exactly the bytes the writer made.  Returns zstd's result (a size, or an
+ * error code for ZSTD_isError). */
+size_t smz__zstd_frame(ZSTD_CCtx *cc, int level, void *dst, size_t cap, const void *src, size_t n);
 
 void smz__cluster_checksum(const void *data, size_t len, unsigned char out[SMZ_CHECKSUM_BYTES]);
 

@@ -31,6 +31,7 @@
 #include "entries.h"
 #include "format.h"
 #include "reader_priv.h"
+#include "search/packed.h"
 #include "split.h"
 #include "util/file.h"
 
@@ -54,6 +55,9 @@ struct smz_reader {
     size_t checks_len;
     int64_t checks_cid;
     int has_index;
+    /* Version 3's packed index (lib/search/packed.h): attached on first use
+     * (smz__reader_index), 1 once it is, -1 if that failed. */
+    int index_packed, index_state;
     int stemmed;        /* the index was made with tokenize='smz porter' */
     int64_t budget;     /* 64 bits: smz__reader_begin_long may multiply it by a million */
     int64_t n_articles; /* for random(): -1 until counted */
@@ -178,6 +182,36 @@ int smz__reader_stemmed(const smz_reader *r)
     return r->stemmed;
 }
 
+static smz_err pin_schema(smz_reader *r, const char *schema);
+
+smz_err smz__reader_index(smz_reader *r)
+{
+    smz_err rc;
+    if (!r->has_index)
+        return fail(r, SMZ_E_UNSUPPORTED, "this archive has no search index (packed with --no-index)");
+    if (!r->index_packed || r->index_state > 0)
+        return SMZ_OK;
+    if (r->index_state < 0)
+        return fail(r, SMZ_E_CORRUPT, "the packed index is damaged (smz check says how)");
+    rc = smz__index_unpack(r->db, "main", SMZ_PACKED_SCHEMA, r->errmsg, sizeof r->errmsg);
+    if (rc == SMZ_OK)
+        rc = pin_schema(r, SMZ_PACKED_SCHEMA);
+    if (rc != SMZ_OK) {
+        /* no query may reach what failed its checks */
+        sqlite3_exec(r->db, "DETACH " SMZ_PACKED_SCHEMA, NULL, NULL, NULL);
+        if (rc != SMZ_E_NOMEM)
+            r->index_state = -1;
+        return rc;
+    }
+    r->index_state = 1;
+    return SMZ_OK;
+}
+
+const char *smz__reader_index_schema(const smz_reader *r)
+{
+    return r->index_packed ? SMZ_PACKED_SCHEMA : "main";
+}
+
 smz_err smz__reader_fail(smz_reader *r, smz_err e, const char *fmt, ...)
 {
     va_list ap;
@@ -296,15 +330,18 @@ static char *file_uri(const char *path)
 
 typedef smz_schema_row schema_row;
 
-static smz_err schema_read(smz_reader *r, sqlite3 *db, schema_row **out, size_t *n)
+/* The rows of schema SCHEMA's sqlite_schema ("main", or the packed index). */
+static smz_err schema_read(smz_reader *r, sqlite3 *db, const char *schema, schema_row **out, size_t *n)
 {
     sqlite3_stmt *s = NULL;
     size_t cap = 0;
     smz_err rc = SMZ_OK;
+    char sql[128];
     *out = NULL;
     *n = 0;
-    int src = sqlite3_prepare_v2(db, "SELECT type, name, tbl_name, sql FROM sqlite_schema ORDER BY name",
-                                 -1, &s, NULL);
+    snprintf(sql, sizeof sql, "SELECT type, name, tbl_name, sql FROM \"%s\".sqlite_schema ORDER BY name",
+             schema);
+    int src = sqlite3_prepare_v2(db, sql, -1, &s, NULL);
     if (src != SQLITE_OK)
         return sqlfail(r, src, "reading the schema");
     while ((src = sqlite3_step(s)) == SQLITE_ROW) {
@@ -355,19 +392,22 @@ static int str_eq(const char *a, const char *b)
  * table or index may ride along into our queries.  The expected rows are
  * built from the schema's text (not by creating a reference database, which
  * took 0.2 ms, 0.8 ms with the full-text tables, on every open). */
-static smz_err pin_schema(smz_reader *r)
+static smz_err pin_schema(smz_reader *r, const char *schema)
 {
     schema_row *got = NULL, *want = NULL;
     size_t ngot = 0, nwant = 0;
-    smz_err rc = schema_read(r, r->db, &got, &ngot);
+    int packed_index = strcmp(schema, "main") != 0;
+    smz_err rc = schema_read(r, r->db, schema, &got, &ngot);
     if (rc != SMZ_OK)
         goto out;
-    int has_index = 0, stem = 0;
+    int has_index = packed_index ? SMZ_SCHEMA_SEARCH_ONLY : SMZ_SCHEMA_NO_INDEX, stem = 0;
     for (size_t i = 0; i < ngot; i++) {
         if (!strcmp(got[i].name, "search_fts") && got[i].sql) {
-            has_index = 1;
+            has_index = packed_index ? SMZ_SCHEMA_SEARCH_ONLY : SMZ_SCHEMA_INDEX;
             stem = strstr(got[i].sql, "tokenize='smz porter'") != NULL;
         }
+        if (!packed_index && r->version >= 3 && !strcmp(got[i].name, "search_packed"))
+            has_index = SMZ_SCHEMA_PACKED;
     }
     if ((rc = smz__schema_expected(r->version, has_index, stem, &want, &nwant)) != SMZ_OK) {
         rc = fail(r, rc, "out of memory");
@@ -378,13 +418,18 @@ static smz_err pin_schema(smz_reader *r)
             strcmp(got[i].name, want[i].name) || strcmp(got[i].tbl, want[i].tbl) ||
             !str_eq(got[i].sql, want[i].sql)) {
             const schema_row *bad = i < ngot ? &got[i] : &want[i];
-            rc = fail(r, SMZ_E_CORRUPT, "the archive's schema differs from the format at %s %.100s",
-                      bad->type, bad->name);
+            rc = fail(r, SMZ_E_CORRUPT, "the %s schema differs from the format at %s %.100s",
+                      packed_index ? "packed index's" : "archive's", bad->type, bad->name);
             goto out;
         }
     }
-    r->has_index = has_index;
-    r->stemmed = stem;
+    if (packed_index) {
+        r->stemmed = stem;
+    } else {
+        r->has_index = has_index != SMZ_SCHEMA_NO_INDEX;
+        r->index_packed = has_index == SMZ_SCHEMA_PACKED;
+        r->stemmed = stem;
+    }
 out:
     smz__schema_rows_free(got, ngot);
     smz__schema_rows_free(want, nwant);
@@ -434,7 +479,7 @@ smz_err smz_reader_open(const char *path, smz_cache *cache, smz_reader **out)
         (r->version >= 3 && (rc = smz__entries_register(r->db, r->errmsg, sizeof r->errmsg)) != SMZ_OK))
         return rc;
     sqlite3_progress_handler(r->db, 1000, progress, r);
-    if ((rc = pin_schema(r)) != SMZ_OK)
+    if ((rc = pin_schema(r, "main")) != SMZ_OK)
         return rc;
     if (cache) {
         char pragma[64];
@@ -592,6 +637,52 @@ smz_err smz_reader_find(smz_reader *r, const char *path, smz_entry **out)
     return find(r, path, out);
 }
 
+static smz_err read_with(smz_reader *r, smz_cache *cache, const smz_entry *e, size_t max_len,
+                         unsigned char **data, size_t *len);
+
+smz_err smz__reader_meta_value(smz_reader *r, const char *key, size_t key_len, const void *v, size_t n,
+                               const void **out, size_t *out_len, unsigned char **own)
+{
+    *own = NULL;
+    *out = v;
+    *out_len = n;
+    if (r->version < 3 || key_len != strlen(SMZ_META_ILLUSTRATION) ||
+        memcmp(key, SMZ_META_ILLUSTRATION, key_len) || n < SMZ_ILLUSTRATION_REF_LEN ||
+        memcmp(v, SMZ_ILLUSTRATION_REF, SMZ_ILLUSTRATION_REF_LEN))
+        return SMZ_OK;
+    const char *p = (const char *)v + SMZ_ILLUSTRATION_REF_LEN;
+    size_t pn = n - SMZ_ILLUSTRATION_REF_LEN;
+    char *path = NULL;
+    smz_entry *e = NULL;
+    size_t len = 0;
+    smz_err rc;
+    if (pn > SMZ_MAX_PATH || memchr(p, 0, pn) || !(path = strndup(p, pn)) || !smz_path_valid(path)) {
+        rc = path || pn > SMZ_MAX_PATH || memchr(p, 0, pn)
+                 ? fail(r, SMZ_E_CORRUPT, "metadata %s names no valid entry path", SMZ_META_ILLUSTRATION)
+                 : fail(r, SMZ_E_NOMEM, "out of memory");
+        goto out;
+    }
+    if ((rc = find(r, path, &e)) != SMZ_OK) {
+        if (rc == SMZ_E_NOTFOUND)
+            rc = fail(r, SMZ_E_CORRUPT, "metadata %s names %.300s, which the archive lacks",
+                      SMZ_META_ILLUSTRATION, path);
+        goto out;
+    }
+    if (e->redirect || e->size > SMZ_MAX_META_VALUE) {
+        rc = fail(r, SMZ_E_CORRUPT, "metadata %s names %.300s, %s", SMZ_META_ILLUSTRATION, path,
+                  e->redirect ? "a redirect" : "an entry over 1 MiB");
+        goto out;
+    }
+    if ((rc = read_with(r, r->cache, e, SMZ_MAX_META_VALUE, own, &len)) != SMZ_OK)
+        goto out;
+    *out = *own;
+    *out_len = len;
+out:
+    smz_entry_free(e);
+    free(path);
+    return rc;
+}
+
 smz_err smz_reader_meta(smz_reader *r, const char *key, char **value, size_t *len)
 {
     smz_err rc;
@@ -624,6 +715,31 @@ smz_err smz_reader_meta(smz_reader *r, const char *key, char **value, size_t *le
         rc = sqlfail(r, src, "reading metadata");
     }
     sqlite3_reset(r->meta);
+    if (rc == SMZ_OK) { /* the illustration stored once: the entry's bytes */
+        const void *v;
+        size_t n;
+        unsigned char *own = NULL;
+        rc = smz__reader_meta_value(r, key, strlen(key), *value, len ? *len : strlen(*value), &v, &n, &own);
+        if (rc == SMZ_OK && own) {
+            unsigned char *copy = realloc(own, n + 1);
+            if (!copy) {
+                free(own);
+                rc = fail(r, SMZ_E_NOMEM, "out of memory");
+            } else {
+                copy[n] = 0;
+                free(*value);
+                *value = (char *)copy;
+                if (len)
+                    *len = n;
+            }
+        }
+        if (rc != SMZ_OK) {
+            free(*value);
+            *value = NULL;
+            if (len)
+                *len = 0;
+        }
+    }
     return rc;
 }
 
@@ -1949,12 +2065,20 @@ smz_err smz_reader_digest(smz_reader *r, unsigned char digest[SMZ_DIGEST_BYTES])
             sqlite3_finalize(s);
             return fail(r, SMZ_E_CORRUPT, "the metadata table is damaged (it does not end)");
         }
-        put_str(&h, sqlite3_column_blob(s, 0), (size_t)sqlite3_column_bytes(s, 0));
-        put_str(&h, sqlite3_column_blob(s, 1), (size_t)sqlite3_column_bytes(s, 1));
-        if (column_oom(r->db)) {
+        const void *k = sqlite3_column_blob(s, 0), *v;
+        size_t kn = (size_t)sqlite3_column_bytes(s, 0), vn;
+        unsigned char *own = NULL;
+        rc = smz__reader_meta_value(r, k ? k : "", kn, sqlite3_column_blob(s, 1),
+                                    (size_t)sqlite3_column_bytes(s, 1), &v, &vn, &own);
+        if (rc == SMZ_OK && column_oom(r->db))
+            rc = fail(r, SMZ_E_NOMEM, "out of memory");
+        if (rc != SMZ_OK) {
             sqlite3_finalize(s);
-            return fail(r, SMZ_E_NOMEM, "out of memory");
+            return rc;
         }
+        put_str(&h, k, kn);
+        put_str(&h, v, vn);
+        free(own);
         r->budget = SMZ_STEP_BUDGET;
     }
     sqlite3_finalize(s);
@@ -2105,15 +2229,6 @@ static void skipped_row(void *ctx, const char *path, const char *msg)
     problem(ctx, path, "%s", msg);
 }
 
-/* 1 when the N bytes at V are a 48x48 PNG: the signature, then an IHDR
- * chunk of 13 bytes whose width and height are 48. */
-static int png_48(const unsigned char *v, size_t n)
-{
-    static const unsigned char head[16] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n',
-                                           0,    0,   0,   13,  'I',  'H',  'D',  'R'};
-    return n >= 33 && !memcmp(v, head, 16) && be32(v + 16) == 48 && be32(v + 20) == 48;
-}
-
 /* The metadata rules of docs/FORMAT.md, one problem per broken rule. */
 static void check_metadata(checker *c)
 {
@@ -2143,9 +2258,20 @@ static void check_metadata(checker *c)
             problem(c, "", "metadata %s: value over 1 MiB", key);
             continue;
         }
-        if (!strcmp(key, "Illustration_48x48@1")) {
-            if (!png_48(v, n))
+        if (!strcmp(key, SMZ_META_ILLUSTRATION)) {
+            const void *png;
+            size_t pn;
+            unsigned char *own = NULL;
+            smz_err rc = smz__reader_meta_value(r, key, strlen(key), v, n, &png, &pn, &own);
+            if (rc == SMZ_E_NOMEM) {
+                problem(c, "", "metadata %s: out of memory", key);
+                break;
+            }
+            if (rc != SMZ_OK)
+                problem(c, "", "%s", smz_reader_errmsg(r));
+            else if (!smz__png_48(png, pn))
                 problem(c, "", "metadata %s is not a 48x48 PNG", key);
+            free(own);
             continue;
         }
         if (!smz_utf8_valid((const char *)v, n) || (n && memchr(v, 0, n))) {
@@ -2226,6 +2352,64 @@ smz_err smz_reader_check(smz_reader *r, smz_problem_fn fn, void *ctx, uint64_t *
         smz__entries_check(r->db, entries_problem, &c, r->errmsg, sizeof r->errmsg) < 0) {
         rc = SMZ_E_CORRUPT;
         goto out;
+    }
+    /* 1c. Version 3's packed index: it unpacks, holds the search group and
+     * nothing else, and SQLite finds its structure sound. */
+    if (r->index_packed) {
+        smz_err e = smz__reader_index(r);
+        if (e == SMZ_E_NOMEM) {
+            rc = e;
+            goto out;
+        }
+        if (e != SMZ_OK)
+            problem(&c, "", "%s", r->errmsg);
+        src = e != SMZ_OK ? SQLITE_DONE
+                          : sqlite3_prepare_v2(r->db, "PRAGMA " SMZ_PACKED_SCHEMA ".quick_check(20)", -1,
+                                               &s, NULL);
+        while (s && (src = sqlite3_step(s)) == SQLITE_ROW) {
+            const char *m = (const char *)sqlite3_column_text(s, 0);
+            if (m && strcmp(m, "ok"))
+                problem(&c, "", "the packed index's structure: %.500s", m);
+        }
+        if (src != SQLITE_DONE)
+            problem(&c, "", "the packed index's structure: %s", sqlite3_errmsg(r->db));
+        sqlite3_finalize(s);
+        s = NULL;
+    }
+    /* 1d. The full-text index reads through: every term of both tables
+     * and its documents (FTS5 reports a damaged structure or leaf). */
+    if (r->has_index && r->index_state >= 0 && smz__reader_index(r) == SMZ_OK) {
+        const char *sch = smz__reader_index_schema(r);
+        char *sql = sqlite3_mprintf(
+            "PRAGMA query_only=OFF;"
+            "CREATE VIRTUAL TABLE IF NOT EXISTS temp.smz_check_fts USING fts5vocab(%s, 'search_fts', 'row');"
+            "CREATE VIRTUAL TABLE IF NOT EXISTS temp.smz_check_title USING fts5vocab(%s, 'search_title', "
+            "'row');",
+            sch, sch);
+        src = sql ? sqlite3_exec(r->db, sql, NULL, NULL, NULL) : SQLITE_NOMEM;
+        sqlite3_free(sql);
+        int back = sqlite3_exec(r->db, "PRAGMA query_only=ON", NULL, NULL, NULL);
+        if (src == SQLITE_OK)
+            src = back;
+        if (src == SQLITE_OK)
+            src = sqlite3_prepare_v2(r->db,
+                                     "SELECT (SELECT total(doc) FROM temp.smz_check_fts), "
+                                     "(SELECT total(doc) FROM temp.smz_check_title)",
+                                     -1, &s, NULL);
+        if (src == SQLITE_OK) {
+            smz__reader_begin_long(r, 100);
+            src = sqlite3_step(s);
+            src = src == SQLITE_ROW ? SQLITE_OK : src;
+        }
+        if (stopped(r)) {
+            rc = fail(r, SMZ_E_INTERRUPTED, "interrupted");
+            goto out;
+        }
+        if (src != SQLITE_OK)
+            problem(&c, "", "the search index cannot be read: %s", sqlite3_errmsg(r->db));
+        sqlite3_finalize(s);
+        s = NULL;
+        begin(r);
     }
     /* 2. Every cluster: checksum, one frame, declared size. */
     src = sqlite3_prepare_v2(r->db, "SELECT id FROM clusters ORDER BY id", -1, &s, NULL);

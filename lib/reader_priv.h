@@ -45,6 +45,13 @@ int smz__reader_has_index(const smz_reader *r);
 /* 1 when the index stems English words (tokenize='smz porter'), as read
  * from the pinned schema when the archive was opened. */
 int smz__reader_stemmed(const smz_reader *r);
+/* Makes the search index ready: a packed one (lib/search/packed.h) is
+ * decompressed, attached and its schema pinned on the first call.  Every
+ * search query and smz__reader_stemmed wait for it.  SMZ_E_UNSUPPORTED
+ * without an index, SMZ_E_CORRUPT for a damaged packed one. */
+smz_err smz__reader_index(smz_reader *r);
+/* The schema the search tables are in: "main", or the packed index's. */
+const char *smz__reader_index_schema(const smz_reader *r);
 
 /* Sets the handle's message and returns E. */
 smz_err smz__reader_fail(smz_reader *r, smz_err e, const char *fmt, ...)
@@ -52,6 +59,15 @@ smz_err smz__reader_fail(smz_reader *r, smz_err e, const char *fmt, ...)
 
 /* The SQLite error RC of doing WHAT as an smz_err, with the message set. */
 smz_err smz__reader_sqlfail(smz_reader *r, int rc, const char *what);
+
+/* The value of metadata KEY[0..KEY_LEN) whose stored bytes are V[0..N) as
+ * readers see it: in *OUT, *OUT_LEN.  That is V itself, but for a version-3
+ * illustration stored as a reference to an entry (SMZ_ILLUSTRATION_REF in
+ * format.h), the entry's bytes, in *OWN (malloc'd, the caller frees; NULL
+ * otherwise).  A reference to no entry, a redirect or an entry over 1 MiB is
+ * SMZ_E_CORRUPT.  Runs a lookup: V must not point into R's own statements. */
+smz_err smz__reader_meta_value(smz_reader *r, const char *key, size_t key_len, const void *v, size_t n,
+                               const void **out, size_t *out_len, unsigned char **own);
 
 /* A cluster row's header, checked by smz__cluster_header_ok. */
 typedef struct smz_cinfo {

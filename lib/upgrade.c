@@ -50,7 +50,18 @@ static smz_err copy_meta(smz_reader *r, smz_writer *w, int *reader_failed)
         int n = sqlite3_column_bytes(s, 1);
         if (!key || !strcmp(key, SMZ_META_DIGEST) || !strcmp(key, SMZ_META_UUID))
             continue;
-        rc = smz_writer_set_meta(w, key, v ? v : "", (size_t)n);
+        /* the illustration as its PNG: the writer stores it once again
+         * if an entry holds the same bytes */
+        const void *val;
+        size_t vn;
+        unsigned char *own = NULL;
+        if ((rc = smz__reader_meta_value(r, key, strlen(key), v ? v : "", (size_t)n, &val, &vn, &own)) !=
+            SMZ_OK) {
+            *reader_failed = 1;
+            break;
+        }
+        rc = smz_writer_set_meta(w, key, val, vn);
+        free(own);
     }
     sqlite3_finalize(s);
     if (rc == SMZ_OK && src != SQLITE_DONE) {
@@ -143,7 +154,8 @@ smz_err smz_upgrade(const char *in, const char *out, const smz_upgrade_opts *opt
         goto out;
     }
     if ((rc = smz_reader_stats(r, &st)) != SMZ_OK ||
-        (rc = smz_reader_meta(r, SMZ_META_DIGEST, &old_digest, &old_len)) != SMZ_OK) {
+        (rc = smz_reader_meta(r, SMZ_META_DIGEST, &old_digest, &old_len)) != SMZ_OK ||
+        (st.has_index && (rc = smz__reader_index(r)) != SMZ_OK)) { /* its tokenizer */
         smz__errf(err, errlen, rc, "%s: %s", in, smz_reader_errmsg(r));
         goto out;
     }

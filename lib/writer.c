@@ -27,6 +27,7 @@
 #include "smz/reader.h"
 #include "entries.h"
 #include "format.h"
+#include "search/packed.h"
 #include "search/tokenizer.h"
 #include "text/utf8.h"
 #include "sign/archive_priv.h"
@@ -80,8 +81,19 @@ typedef struct job {
     struct job *snext; /* sealed list, in seal order */
 } job;
 
+/* A content entry that is a 48x48 PNG: the one the illustration may name
+ * instead of holding its bytes again (illustration_once). */
+typedef struct icon {
+    char *path;
+    unsigned char hash[32];
+} icon;
+/* Candidates kept at most: a collection's icons, not a gallery's images. */
+#define SMZ_ICONS_MAX 64
+
 struct smz_writer {
     char *path, *tmp_path;
+    icon icons[SMZ_ICONS_MAX];
+    size_t nicons;
     sqlite3 *db;
     sqlite3_stmt *ins_entry, *upd_entry, *find_entry, *ins_cluster, *ins_mime, *find_mime, *ins_text,
         *ins_fts, *ins_title, *del_text, *ins_large, *page_count, *upd_offset;
@@ -109,6 +121,7 @@ struct smz_writer {
     int auto_cluster;   /* the cluster size is ours to plan (smz__writer_plan) */
     int halves;         /* planned in two halves: the first fills past the half */
     char *index_from;   /* smz__writer_copy_index's archive, or NULL */
+    int index_unpacked; /* ... whose packed index copy_index attached */
     smz_writer_stats st;
     /* Progress (opts.progress): the phase, the input bytes whose cluster is
      * compressed (workers add to it, under mu), and when the caller was
@@ -223,16 +236,12 @@ static void compress_job(job *j, ZSTD_CCtx *cc, int level)
         j->err = SMZ_E_NOMEM;
         return;
     }
-    ZSTD_CCtx_reset(cc, ZSTD_reset_session_and_parameters);
-    ZSTD_CCtx_setParameter(cc, ZSTD_c_compressionLevel, level);
-    ZSTD_CCtx_setParameter(cc, ZSTD_c_checksumFlag, 1);
-    ZSTD_CCtx_setParameter(cc, ZSTD_c_contentSizeFlag, 1);
     /* One thread a cluster, the last one too: zstd's multithreaded mode,
      * tried on the last cluster (which is often compressed alone), did not
      * shorten a pack at level 19 (each job indexes the bytes before it
      * again: twice the CPU time, gen-10k 4.8 s -> 9.7 s) and made the bytes
      * depend on whether libzstd has threads (DESIGN.md, packing). */
-    size_t r = ZSTD_compress2(cc, j->out, bound, j->buf, j->len);
+    size_t r = smz__zstd_frame(cc, level, j->out, bound, j->buf, j->len);
     if (ZSTD_isError(r)) {
         j->err = SMZ_E_INTERNAL;
         return;
@@ -856,6 +865,72 @@ int smz_writer_has(smz_writer *w, const char *path)
 }
 
 /* Inserts or (on a path clash: the later one wins) replaces an entry row. */
+static void forget_icon(smz_writer *w, const char *path)
+{
+    for (size_t i = 0; i < w->nicons; i++)
+        if (!strcmp(w->icons[i].path, path)) {
+            free(w->icons[i].path);
+            w->icons[i] = w->icons[--w->nicons];
+            return;
+        }
+}
+
+/* Entry E was added: a 48x48 PNG becomes a candidate to hold the
+ * illustration (version 3).  Out of memory only loses the saving. */
+static void note_icon(smz_writer *w, const smz_writer_entry *e)
+{
+    if (w->o.format_version < 3 || w->nicons == SMZ_ICONS_MAX || !smz__png_48(e->data, e->size))
+        return;
+    icon *c = &w->icons[w->nicons];
+    if (!(c->path = strdup(e->path)))
+        return;
+    crypto_generichash(c->hash, sizeof c->hash, e->data, e->size, NULL, 0);
+    w->nicons++;
+}
+
+/* Version 3: when a content entry holds the illustration's very bytes, the
+ * metadata names that entry instead of holding them again (docs/FORMAT.md,
+ * metadata): 4 KB of a small archive.  Among several such entries the first
+ * path bytewise, so the archive does not depend on the order of adds. */
+static smz_err illustration_once(smz_writer *w)
+{
+    sqlite3_stmt *s = NULL;
+    unsigned char hash[32];
+    const char *best = NULL;
+    int src;
+    if (!w->nicons)
+        return SMZ_OK;
+    if ((src = sqlite3_prepare_v2(w->db, "SELECT value FROM metadata WHERE key = ?", -1, &s, NULL)) !=
+        SQLITE_OK)
+        return sqlfail(w, src, "reading metadata");
+    sqlite3_bind_text(s, 1, SMZ_META_ILLUSTRATION, -1, SQLITE_STATIC);
+    if ((src = sqlite3_step(s)) == SQLITE_ROW) {
+        const void *v = sqlite3_column_blob(s, 0);
+        size_t n = (size_t)sqlite3_column_bytes(s, 0);
+        if (smz__png_48(v, n)) {
+            crypto_generichash(hash, sizeof hash, v, n, NULL, 0);
+            for (size_t i = 0; i < w->nicons; i++)
+                if (!memcmp(w->icons[i].hash, hash, sizeof hash) &&
+                    (!best || strcmp(w->icons[i].path, best) < 0))
+                    best = w->icons[i].path;
+        }
+    }
+    sqlite3_finalize(s);
+    if (src != SQLITE_ROW && src != SQLITE_DONE)
+        return sqlfail(w, src, "reading metadata");
+    if (!best)
+        return SMZ_OK;
+    size_t pn = strlen(best);
+    char *ref = malloc(SMZ_ILLUSTRATION_REF_LEN + pn);
+    if (!ref)
+        return SMZ_OK; /* only the saving is lost */
+    memcpy(ref, SMZ_ILLUSTRATION_REF, SMZ_ILLUSTRATION_REF_LEN);
+    memcpy(ref + SMZ_ILLUSTRATION_REF_LEN, best, pn);
+    smz_err rc = smz_writer_set_meta(w, SMZ_META_ILLUSTRATION, ref, SMZ_ILLUSTRATION_REF_LEN + pn);
+    free(ref);
+    return rc;
+}
+
 static smz_err put_row(smz_writer *w, const char *path, const char *title, int64_t mime, int64_t cid,
                        uint64_t off, uint64_t size, const char *redirect)
 {
@@ -864,6 +939,7 @@ static smz_err put_row(smz_writer *w, const char *path, const char *title, int64
     if (old) {
         warnf(w, "%s: added twice; the later one wins", path);
         forget(w, path);
+        forget_icon(w, path);
         if (w->del_text) { /* its index rows stay, but no longer join to a path */
             sqlite3_bind_text(w->del_text, 1, path, -1, SQLITE_STATIC);
             sqlite3_step(w->del_text);
@@ -1099,6 +1175,7 @@ smz_err smz_writer_add(smz_writer *w, const smz_writer_entry *e)
     if ((rc = put_row(w, e->path, e->title, mime, cid, off, e->size, NULL)) != SMZ_OK ||
         (rc = remember(w, klass, e->path, off, e->size)) != SMZ_OK)
         return rc;
+    note_icon(w, e);
     /* An entry that fills a cluster by itself need not wait for the next
      * (sealed once its row is there: order_job updates rows). */
     if (w->open[klass]->len >= w->o.cluster_size && (rc = seal(w, klass)) != SMZ_OK)
@@ -1241,11 +1318,30 @@ static smz_err copy_index(smz_writer *w)
     if (src != SQLITE_OK) {
         return sqlfail(w, src, "opening the index to copy");
     }
-    src = sqlite3_prepare_v2(w->db,
-                             "SELECT count(*) FROM main.sqlite_schema m JOIN src.sqlite_schema s "
-                             "ON s.name = m.name AND s.sql = m.sql WHERE m.name IN ('search_fts', "
-                             "'search_title', 'search_text')",
-                             -1, &s, NULL);
+    /* A packed index (lib/search/packed.h) is copied from its tables. */
+    const char *from = "src";
+    src = sqlite3_prepare_v2(w->db, "SELECT 1 FROM src.sqlite_schema WHERE name = 'search_packed'", -1, &s,
+                             NULL);
+    if (src == SQLITE_OK && sqlite3_step(s) == SQLITE_ROW) {
+        sqlite3_finalize(s);
+        s = NULL;
+        if ((rc = smz__index_unpack(w->db, "src", SMZ_PACKED_SCHEMA, w->errmsg, sizeof w->errmsg)) !=
+            SMZ_OK)
+            return w->failed = 1, rc;
+        w->index_unpacked = 1;
+        from = SMZ_PACKED_SCHEMA;
+    }
+    sqlite3_finalize(s);
+    s = NULL;
+    sql = sqlite3_mprintf("SELECT count(*) FROM main.sqlite_schema m JOIN %s.sqlite_schema s "
+                          "ON s.name = m.name AND s.sql = m.sql WHERE m.name IN ('search_fts', "
+                          "'search_title', 'search_text')",
+                          from);
+    if (!sql)
+        return fail(w, SMZ_E_NOMEM, "out of memory");
+    src = sqlite3_prepare_v2(w->db, sql, -1, &s, NULL);
+    sqlite3_free(sql);
+    sql = NULL;
     if (src == SQLITE_OK && sqlite3_step(s) == SQLITE_ROW)
         same = sqlite3_column_int(s, 0) == 3;
     sqlite3_finalize(s);
@@ -1255,8 +1351,8 @@ static smz_err copy_index(smz_writer *w)
         return rc;
     }
     for (size_t i = 0; i < sizeof tables / sizeof tables[0] && rc == SMZ_OK; i++) {
-        sql = sqlite3_mprintf("DELETE FROM main.%s; INSERT INTO main.%s SELECT * FROM src.%s", tables[i],
-                              tables[i], tables[i]);
+        sql = sqlite3_mprintf("DELETE FROM main.%s; INSERT INTO main.%s SELECT * FROM %s.%s", tables[i],
+                              tables[i], from, tables[i]);
         if (!sql)
             rc = fail(w, SMZ_E_NOMEM, "out of memory");
         else if ((src = sqlite3_exec(w->db, sql, NULL, NULL, NULL)) != SQLITE_OK)
@@ -1438,7 +1534,7 @@ smz_err smz_writer_finish(smz_writer *w)
     }
     if (!nl)
         snprintf(name, sizeof name, "archive");
-    if ((rc = meta_default(w, "Name", name)) != SMZ_OK)
+    if ((rc = meta_default(w, "Name", name)) != SMZ_OK || (rc = illustration_once(w)) != SMZ_OK)
         return rc;
     if (w->o.progress)
         sqlite3_progress_handler(w->db, 10000, heartbeat, w);
@@ -1456,6 +1552,20 @@ smz_err smz_writer_finish(smz_writer *w)
         return sqlfail(w, src, "committing the archive");
     if (w->index_from && (src = sqlite3_exec(w->db, "DETACH src", NULL, NULL, NULL)) != SQLITE_OK)
         return sqlfail(w, src, "copying the index");
+    if (w->index_unpacked &&
+        (src = sqlite3_exec(w->db, "DETACH " SMZ_PACKED_SCHEMA, NULL, NULL, NULL)) != SQLITE_OK)
+        return sqlfail(w, src, "copying the index");
+    /* A small index goes into one compressed row (lib/search/packed.h). */
+    if (w->o.format_version >= 3 && w->ins_fts && !w->large_clusters) {
+        sqlite3_stmt **on_index[] = {&w->ins_text, &w->ins_fts, &w->ins_title, &w->del_text};
+        int packed;
+        for (size_t i = 0; i < sizeof on_index / sizeof on_index[0]; i++) {
+            sqlite3_finalize(*on_index[i]);
+            *on_index[i] = NULL;
+        }
+        if ((rc = smz__index_pack(w->db, w->o.level, &packed, w->errmsg, sizeof w->errmsg)) != SMZ_OK)
+            return w->failed = 1, rc;
+    }
     /* Merging the index's segments left free pages (a third of the index
      * on postgresql-doc), and the entries' pages are not full; a copy of the
      * database without free space is smaller (4 KB on postgresql-doc
@@ -1529,6 +1639,8 @@ void smz_writer_free(smz_writer *w)
     }
     free(w->path);
     free(w->index_from);
+    for (size_t i = 0; i < w->nicons; i++)
+        free(w->icons[i].path);
     pthread_mutex_destroy(&w->mu);
     pthread_cond_destroy(&w->work_cv);
     pthread_cond_destroy(&w->done_cv);

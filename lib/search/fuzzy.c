@@ -80,8 +80,8 @@ static smz_err fz_open(smz_reader *r, fz *f)
     memset(f, 0, sizeof *f);
     f->r = r;
     f->db = smz__reader_db(r);
-    if (!smz__reader_has_index(r))
-        return smz__reader_fail(r, SMZ_E_UNSUPPORTED, "this archive has no search index");
+    if ((rc = smz__reader_index(r)) != SMZ_OK)
+        return rc;
     if (smz__fts5_api(f->db, &fts) != SMZ_OK)
         return smz__reader_fail(r, SMZ_E_UNSUPPORTED, "this SQLite has no FTS5");
     const char *porter[] = {"porter"};
@@ -96,13 +96,14 @@ static smz_err fz_open(smz_reader *r, fz *f)
     int src = SQLITE_OK;
     if (sqlite3_table_column_metadata(f->db, "temp", "smz_vocab_title", "term", NULL, NULL, NULL, NULL,
                                       NULL) != SQLITE_OK) {
-        src = sqlite3_exec(f->db,
-                           "PRAGMA query_only=OFF;"
-                           "CREATE VIRTUAL TABLE IF NOT EXISTS temp.smz_vocab_fts"
-                           " USING fts5vocab(main, 'search_fts', 'row');"
-                           "CREATE VIRTUAL TABLE IF NOT EXISTS temp.smz_vocab_title"
-                           " USING fts5vocab(main, 'search_title', 'row');",
-                           NULL, NULL, NULL);
+        char *sql = sqlite3_mprintf("PRAGMA query_only=OFF;"
+                                    "CREATE VIRTUAL TABLE IF NOT EXISTS temp.smz_vocab_fts"
+                                    " USING fts5vocab(%s, 'search_fts', 'row');"
+                                    "CREATE VIRTUAL TABLE IF NOT EXISTS temp.smz_vocab_title"
+                                    " USING fts5vocab(%s, 'search_title', 'row');",
+                                    smz__reader_index_schema(r), smz__reader_index_schema(r));
+        src = sql ? sqlite3_exec(f->db, sql, NULL, NULL, NULL) : SQLITE_NOMEM;
+        sqlite3_free(sql);
         int back = sqlite3_exec(f->db, "PRAGMA query_only=ON", NULL, NULL, NULL);
         if (src == SQLITE_OK)
             src = back;

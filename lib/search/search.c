@@ -928,10 +928,7 @@ static smz_err read_tf(smz_reader *r, const exprs *x, smz_tf_map **out)
 static smz_err search_begin(smz_reader *r)
 {
     smz__reader_begin_long(r, BUDGET_FACTOR);
-    if (!smz__reader_has_index(r))
-        return smz__reader_fail(r, SMZ_E_UNSUPPORTED,
-                                "this archive has no search index (packed with --no-index)");
-    return SMZ_OK;
+    return smz__reader_index(r);
 }
 
 smz_err smz_search(smz_reader *r, const char *query, size_t limit, size_t offset, smz_results **out)

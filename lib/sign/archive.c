@@ -120,13 +120,23 @@ static smz_err meta_digest(smz_reader *r, char hex[HEX_LEN + 1], char *err, size
     crypto_generichash_init(&h, NULL, 0, sizeof d);
     crypto_generichash_update(&h, (const unsigned char *)"smz-meta-1", 10);
     while ((src = sqlite3_step(s)) == SQLITE_ROW) {
-        put_str(&h, sqlite3_column_blob(s, 0), (size_t)sqlite3_column_bytes(s, 0));
-        put_str(&h, sqlite3_column_blob(s, 1), (size_t)sqlite3_column_bytes(s, 1));
+        const void *k = sqlite3_column_blob(s, 0), *v;
+        size_t kn = (size_t)sqlite3_column_bytes(s, 0), vn;
+        unsigned char *own = NULL;
+        /* the illustration stored once is signed as the PNG it stands for */
+        smz_err rc = smz__reader_meta_value(r, k ? k : "", kn, sqlite3_column_blob(s, 1),
+                                            (size_t)sqlite3_column_bytes(s, 1), &v, &vn, &own);
         /* a value SQLite ran out of memory fetching reads as empty */
-        if (sqlite3_errcode(db) == SQLITE_NOMEM) {
+        if (rc == SMZ_OK && sqlite3_errcode(db) == SQLITE_NOMEM)
+            rc = SMZ_E_NOMEM;
+        if (rc != SMZ_OK) {
             sqlite3_finalize(s);
-            return failf(err, errlen, SMZ_E_NOMEM, "out of memory");
+            return rc == SMZ_E_NOMEM ? failf(err, errlen, rc, "out of memory")
+                                     : failf(err, errlen, rc, "%s", smz_reader_errmsg(r));
         }
+        put_str(&h, k, kn);
+        put_str(&h, v, vn);
+        free(own);
     }
     sqlite3_finalize(s);
     if (src != SQLITE_DONE)

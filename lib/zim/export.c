@@ -19,6 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "smz/zim_export.h"
+#include "format.h"
 #include "reader_priv.h"
 #include "text/date.h"
 #include "text/lang.h"
@@ -76,13 +77,6 @@ static int parse_uuid(const char *s, unsigned char out[16])
         n++;
     }
     return n == 32 ? 0 : -1;
-}
-
-static int png_48(const unsigned char *p, size_t n)
-{
-    static const unsigned char sig[8] = {0x89, 'P', 'N', 'G', 0x0d, 0x0a, 0x1a, 0x0a};
-    return n >= 24 && !memcmp(p, sig, 8) && !memcmp(p + 12, "IHDR", 4) &&
-           !memcmp(p + 16, "\0\0\0\x30\0\0\0\x30", 8);
 }
 
 static int rm_one(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
@@ -241,7 +235,7 @@ static smz_err put_meta(exporter *x, const smz_zim_opts *o, smz_zim_stats *st)
         goto out;
     }
     rc = smz_reader_meta(x->r, "Illustration_48x48@1", &v, &vl);
-    if (rc == SMZ_OK && png_48((const unsigned char *)v, vl)) {
+    if (rc == SMZ_OK && smz__png_48(v, vl)) {
         if ((rc = smz__zimw_illustration(x->w, v, vl)) != SMZ_OK) {
             rc = zim_fail(x, rc);
             goto out;

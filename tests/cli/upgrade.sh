@@ -112,4 +112,52 @@ PY
 else
     ok "version 3 chunk reads # SKIP no postgresql-doc-15"
 fi
+# --- the illustration stored once (version 3): an entry with the same bytes ---
+mkdir -p ic && cp -r "$TOP/samples/." ic/ && python3 "$TOP/bench/util.py" png48 ic/icon.png
+"$SMZ_PACK" ic -o v3/ic.smz --quiet --illustration ic/icon.png --sign k.sec
+"$SMZ_PACK" ic -o v2/ic.smz --quiet --illustration ic/icon.png --format-version 2 --sign k.sec
+cp v3/ic.smz ic3.smz && cp v2/ic.smz ic2.smz
+meta_ill() { sqlite3 "$1" "SELECT CAST(value AS TEXT) FROM metadata WHERE key = 'Illustration_48x48@1'"; }
+check_eq "version 3 names the entry that holds the illustration's bytes" "$(meta_ill ic3.smz)" "smz-entry:icon.png"
+check_eq "... which holds the PNG once" "$(sqlite3 ic3.smz "SELECT sum(length(value)) < 2000 FROM metadata")" 1
+check_eq "the same digest as version 2, which holds the PNG" "$(digest_of ic3.smz)" "$(digest_of ic2.smz)"
+check "smz check passes" "$SMZ" check ic3.smz --key k.pub
+"$SMZ" info --json ic3.smz >ic.json
+check_grep "smz info sees the illustration" '"has_illustration": true' ic.json
+"$SMZ" upgrade ic2.smz -o ic2to3.smz >/dev/null 2>&1
+"$SMZ" verify ic2to3.smz --key k.pub >v.out 2>&1
+check_grep "... and upgraded, its signature good" "^embedded signature: good" v.out
+check_eq "smz upgrade stores it once too" "$(meta_ill ic2to3.smz)" "smz-entry:icon.png"
+check_eq "... with the digest unchanged" "$(digest_of ic2to3.smz)" "$(digest_of ic2.smz)"
+"$SMZ" upgrade ic3.smz -o ic3to2.smz --format-version 2 >/dev/null 2>&1
+check "... and back to version 2 the PNG itself" cmp -s <(sqlite3 ic3to2.smz \
+    "SELECT hex(value) FROM metadata WHERE key = 'Illustration_48x48@1'") <(xxd -p -u ic/icon.png | tr -d '\n'; echo)
+"$SMZ" verify ic3to2.smz --key k.pub >v.out 2>&1
+check_grep "... its embedded signature good both ways" "^embedded signature: good" v.out
+. "$TOP/tests/browser/serve_common.sh"
+start_server ic ic3.smz
+curl -s -o ill.png "${URL}catalog/v2/illustration/ic"
+check "smz serve serves the entry's PNG as the illustration" cmp -s ill.png ic/icon.png
+stop_server "$PID"
+cp ic/icon.png ic/same.png && cp ic/icon.png ic/a-first.png
+"$SMZ_PACK" ic -o icmany.smz --quiet --illustration ic/icon.png
+check_eq "among several such entries, the first path" "$(meta_ill icmany.smz)" "smz-entry:a-first.png"
+# hostile references: each a clear problem, never a crash or a wrong digest
+for case in "missing:smz-entry:nothing.png:lacks" "redirect:smz-entry:r.png:a redirect" \
+            "badpath:smz-entry:../x.png:no valid entry path" "text:smz-entry:index.html:not a 48x48 PNG" \
+            "empty:smz-entry::no valid entry path"; do
+    IFS=: read -r name v1 v2 want <<<"$case"
+    cp ic3.smz "h-$name.smz"
+    python3 "$ENTRYBLOCKS" "h-$name.smz" "INSERT INTO entries(path,title,mime,cluster,offset,size,redirect) VALUES('r.png','',NULL,NULL,NULL,NULL,'icon.png');
+        UPDATE metadata SET value = CAST('$v1:$v2' AS BLOB) WHERE key = 'Illustration_48x48@1'"
+    "$SMZ" check "h-$name.smz" >h.out 2>&1
+    check_eq "a reference to $name: smz check fails (status 1)" "$?" 1
+    check_grep "... naming it" "Illustration_48x48@1.*$want" h.out
+    "$SMZ" info "h-$name.smz" >h.out 2>&1
+    check "... and smz info still answers" test $? -lt 3
+done
+cp ic2.smz h-v2.smz
+sqlite3 h-v2.smz "UPDATE metadata SET value = CAST('smz-entry:icon.png' AS BLOB) WHERE key = 'Illustration_48x48@1'"
+"$SMZ" check h-v2.smz >h.out 2>&1
+check_grep "version 2 knows no reference: not a 48x48 PNG" "Illustration_48x48@1 is not a 48x48 PNG" h.out
 done_testing

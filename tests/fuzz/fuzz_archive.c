@@ -1,6 +1,7 @@
 /* libFuzzer target: open an arbitrary byte string as an archive and read
  * everything a reader can reach (stats, every entry, redirects, the main
- * page, random, a full check).  Any crash, leak or sanitizer report is a
+ * page, random, the illustration, a search and a suggestion through the
+ * index, packed or not, a full check).  Any crash, leak or sanitizer report is a
  * bug; every error must be a clean smz_err.  And the reader's promises on
  * what it hands out are checked (abort() when broken): every path and
  * redirect target follows the format's rules, and a path escaped for a
@@ -13,6 +14,7 @@
 #include <string.h>
 #include "smz/reader.h"
 #include "smz/format.h"
+#include "smz/search.h"
 #include "text/term.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -74,6 +76,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         m = NULL;
         smz_reader_random(r, size, &m);
         smz_entry_free(m);
+        char *ill = NULL;
+        size_t ill_len = 0;
+        smz_reader_meta(r, "Illustration_48x48@1", &ill, &ill_len);
+        free(ill);
+        smz_results *res = NULL;
+        if (smz_search(r, "rights", 5, 0, &res) == SMZ_OK)
+            smz_results_free(res);
+        res = NULL;
+        if (smz_suggest(r, "hu", 5, &res) == SMZ_OK)
+            smz_results_free(res);
         uint64_t problems = 0;
         smz_reader_check(r, ignore, NULL, &problems);
     }

@@ -5,6 +5,9 @@ TEMP table `entries` (which then hides nothing: a v3 archive has no main
 table of that name), save() encodes that table back into blocks the way
 lib/entries.c does.  Version 2 archives are left alone (their `entries` is
 a real table).  zstd through ctypes (libzstd1 is installed with the build).
+A packed index (FORMAT.md, "The packed index") is attached the way smz
+attaches it, as schema smz_index, so that its tables answer to their plain
+names, and written back by save().
 
 As a command: entryblocks.py ARCHIVE SQL... runs each statement against the
 archive with the table in place, prints the rows of a SELECT as sqlite3
@@ -139,10 +142,18 @@ def is_v3(db):
     return db.execute("SELECT count(*) FROM sqlite_schema WHERE name = 'entry_blocks'").fetchone()[0] == 1
 
 
+def is_packed(db):
+    return db.execute("SELECT count(*) FROM main.sqlite_schema WHERE name = 'search_packed'").fetchone()[0] == 1
+
+
 def open(db):  # noqa: A001 - the module's verb
     """Puts a TEMP table `entries` with the archive's rows on DB (v3 only)."""
     if not is_v3(db):
         return False
+    if is_packed(db):
+        data = db.execute("SELECT data FROM main.search_packed").fetchone()[0]
+        db.execute("ATTACH ':memory:' AS smz_index")
+        db.deserialize(decompress(data), name="smz_index")
     db.execute("CREATE TEMP TABLE entries(path TEXT PRIMARY KEY NOT NULL, title TEXT NOT NULL, mime INTEGER, "
                "cluster INTEGER, offset INTEGER, size INTEGER, redirect TEXT)")
     for (data,) in db.execute("SELECT data FROM main.entry_blocks ORDER BY id").fetchall():
@@ -166,6 +177,10 @@ def save(db, level=19):
         if r is not None:
             block.append(r)
             size += len(r[0]) + len(r[1]) + 16
+    if is_packed(db):
+        db.commit()
+        raw = db.serialize(name="smz_index")
+        db.execute("UPDATE main.search_packed SET usize = ?, data = ?", (len(raw), compress(raw, level)))
     db.commit()
 
 
