@@ -229,6 +229,13 @@ size_t smz__zstd_frame(ZSTD_CCtx *cc, int level, void *dst, size_t cap, const vo
     ZSTD_CCtx_setParameter(cc, ZSTD_c_compressionLevel, level);
     ZSTD_CCtx_setParameter(cc, ZSTD_c_checksumFlag, 1);
     ZSTD_CCtx_setParameter(cc, ZSTD_c_contentSizeFlag, 1);
+    /* Level 19 and up sizes its match finder's chain table for a source over
+     * 4 MiB at 2^24 entries (64 MB; docs/FORMAT-NOTES.md, "Where a pack's
+     * time and memory go"): 2^23, what a 4 MiB source gets, costs
+     * postgresql-doc 2 KB in 2 MB and takes a level-19 context from 81 to
+     * 49 MB, two of them a pack's largest memory. */
+    if (level >= 19 && n > ((size_t)4 << 20))
+        ZSTD_CCtx_setParameter(cc, ZSTD_c_chainLog, 23);
     return ZSTD_compress2(cc, dst, cap, src, n);
 }
 
