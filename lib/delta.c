@@ -32,6 +32,7 @@
 #include "smz/sign.h"
 #include "smz/util.h"
 #include "error.h"
+#include "entries.h"
 #include "format.h"
 #include "search/packed.h"
 #include "reader_priv.h"
@@ -57,16 +58,23 @@ typedef struct cl {
     /* diff: */
     unsigned char hash[16];
     size_t first_ext, n_ext; /* NEW's: its extents */
+    char *first;             /* an entry block's first path */
 } cl;
 
 /* Kinds 0 and 1 are clusters (docs/FORMAT.md); KIND_INDEX is version 3's
  * packed index, the one row of search_packed, carried like a zstd cluster. */
 #define KIND_INDEX 2
+/* Version 3's entry blocks, carried like zstd clusters without the
+ * checksum (lib/entries.c), against the old block before them and the one
+ * after as one prefix. */
+#define KIND_ENTRIES 3
 
 typedef struct clset {
     cl *v;
     size_t n;
-    size_t nclusters; /* v[0..nclusters) are the clusters by id, then the packed index if any */
+    /* v[0..nclusters): the clusters by id; v[nclusters..blocks): the packed
+     * index if any; v[blocks..n): the entry blocks by id. */
+    size_t nclusters, blocks;
     void **bufs; /* the data, one malloc each */
 } clset;
 
@@ -192,131 +200,125 @@ static smz_err archive_digest(ctx *c, smz_reader *r, const char *path, unsigned 
 
 static void clset_free(clset *s)
 {
-    for (size_t i = 0; i < s->n; i++)
+    for (size_t i = 0; i < s->n; i++) {
         free(s->bufs[i]);
+        free(s->v[i].first);
+    }
     free(s->bufs);
     free(s->v);
     memset(s, 0, sizeof *s);
 }
 
-/* Every cluster of R, in id order, its data copied. */
+/* Appends one item (its data copied) to S. */
+static smz_err push(ctx *c, clset *s, size_t *cap, int64_t id, int64_t kind, int64_t usize, const void *d,
+                    uint64_t len, const char *first)
+{
+    if (s->n == *cap) {
+        size_t nc = *cap ? 2 * *cap : 64;
+        cl *nv = realloc(s->v, nc * sizeof *nv);
+        if (nv)
+            s->v = nv;
+        void **nb = nv ? realloc(s->bufs, nc * sizeof *nb) : NULL;
+        if (nb)
+            s->bufs = nb;
+        if (!nv || !nb)
+            return fail(c, SMZ_E_NOMEM, "out of memory");
+        *cap = nc;
+    }
+    cl *x = &s->v[s->n];
+    memset(x, 0, sizeof *x);
+    x->id = id;
+    x->kind = kind;
+    x->usize = usize;
+    x->len = len;
+    if (!(s->bufs[s->n] = malloc(len ? len : 1)) || (first && !(x->first = strdup(first)))) {
+        free(s->bufs[s->n]);
+        return fail(c, SMZ_E_NOMEM, "out of memory");
+    }
+    if (len)
+        memcpy(s->bufs[s->n], d, len);
+    x->data = s->bufs[s->n];
+    crypto_generichash(x->hash, sizeof x->hash, x->data, x->len, NULL, 0);
+    s->n++;
+    return SMZ_OK;
+}
+
+/* Every cluster of R, in id order, then its packed index (if any), then
+ * its entry blocks (version 3) in id order, their data copied. */
 static smz_err load_clusters(ctx *c, smz_reader *r, const char *path, clset *s)
 {
+    static const char *const sql[3] = {
+        "SELECT id, kind, usize, data, NULL FROM clusters ORDER BY id",
+        "SELECT id, 2, usize, data, NULL FROM search_packed ORDER BY id LIMIT 2",
+        "SELECT id, 3, -1, data, first FROM entry_blocks ORDER BY id",
+    };
+    static const char *const table[3] = {"clusters", "search_packed", "entry_blocks"};
     smz_err rc = SMZ_OK;
     sqlite3_stmt *st = NULL;
     sqlite3 *db = smz__reader_db(r);
     size_t cap = 0;
     smz__reader_begin_long(r, 1000000);
-    if (sqlite3_prepare_v2(db, "SELECT id, kind, usize, data FROM clusters ORDER BY id", -1, &st,
-                           NULL)) {
-        rc = fail(c, SMZ_E_CORRUPT, "%s: %s", path, sqlite3_errmsg(db));
-        goto out;
-    }
-    int step;
-    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-        if (s->n == cap) {
-            cap = cap ? 2 * cap : 64;
-            cl *nv = realloc(s->v, cap * sizeof *nv);
-            void **nb = nv ? realloc(s->bufs, cap * sizeof *nb) : NULL;
-            if (nv)
-                s->v = nv;
-            if (nb)
-                s->bufs = nb;
-            if (!nv || !nb) {
-                rc = fail(c, SMZ_E_NOMEM, "out of memory");
-                goto out;
+    for (int t = 0; t < 3 && rc == SMZ_OK; t++) {
+        if (t == 1)
+            s->nclusters = s->n;
+        if (t == 2)
+            s->blocks = s->n;
+        if (t > 0) {
+            int there = sqlite3_table_column_metadata(db, "main", table[t], "data", NULL, NULL, NULL, NULL,
+                                                      NULL) == SQLITE_OK;
+            if (!there)
+                continue;
+        }
+        if (sqlite3_prepare_v2(db, sql[t], -1, &st, NULL) != SQLITE_OK) {
+            rc = fail(c, SMZ_E_CORRUPT, "%s: %s", path, sqlite3_errmsg(db));
+            break;
+        }
+        int step;
+        while (rc == SMZ_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
+            int64_t id = sqlite3_column_int64(st, 0), kind = sqlite3_column_int64(st, 1),
+                    usize = sqlite3_column_int64(st, 2);
+            const void *d = sqlite3_column_blob(st, 3);
+            uint64_t len = (uint64_t)sqlite3_column_bytes(st, 3);
+            const char *first = (const char *)sqlite3_column_text(st, 4);
+            if (kind == KIND_ENTRIES) {
+                unsigned long long u = ZSTD_getFrameContentSize(d, len);
+                usize = u > SMZ_ENTRY_BLOCK_MAX ? -1 : (int64_t)u;
             }
+            if (kind == KIND_ENTRIES ? usize < 0 || !first
+                : kind == KIND_INDEX ? s->n > s->nclusters || usize < 0 || (uint64_t)usize > SMZ_PACKED_INDEX_MAX
+                                     : (kind != 0 && kind != 1) || usize < 0 ||
+                                           (uint64_t)usize > (kind ? MAX_CLUSTER_USIZE : len)) {
+                rc = fail(c, SMZ_E_CORRUPT, "%s: %s %lld is damaged", path, table[t], (long long)id);
+                break;
+            }
+            rc = push(c, s, &cap, id, kind, usize, d, len, first);
         }
-        cl *x = &s->v[s->n];
-        memset(x, 0, sizeof *x);
-        x->id = sqlite3_column_int64(st, 0);
-        x->kind = sqlite3_column_int64(st, 1);
-        x->usize = sqlite3_column_int64(st, 2);
-        const void *d = sqlite3_column_blob(st, 3);
-        x->len = (uint64_t)sqlite3_column_bytes(st, 3);
-        if ((x->kind != 0 && x->kind != 1) || x->usize < 0 ||
-            (uint64_t)x->usize > (x->kind ? MAX_CLUSTER_USIZE : x->len)) {
-            rc = fail(c, SMZ_E_CORRUPT, "%s: cluster %lld is damaged", path, (long long)x->id);
-            goto out;
-        }
-        if (!(s->bufs[s->n] = malloc(x->len ? x->len : 1))) {
-            rc = fail(c, SMZ_E_NOMEM, "out of memory");
-            goto out;
-        }
-        if (x->len)
-            memcpy(s->bufs[s->n], d, x->len);
-        x->data = s->bufs[s->n];
-        crypto_generichash(x->hash, sizeof x->hash, x->data, x->len, NULL, 0);
-        s->n++;
+        if (rc == SMZ_OK && step != SQLITE_DONE)
+            rc = fail(c, SMZ_E_CORRUPT, "%s: %s", path, sqlite3_errmsg(db));
+        sqlite3_finalize(st);
+        st = NULL;
     }
-    if (step != SQLITE_DONE) {
-        rc = fail(c, SMZ_E_CORRUPT, "%s: %s", path, sqlite3_errmsg(db));
-        goto out;
-    }
-    s->nclusters = s->n;
-    sqlite3_finalize(st);
-    st = NULL;
-    /* The packed index: one more, of kind KIND_INDEX. */
-    if (sqlite3_prepare_v2(db, "SELECT 1 FROM sqlite_schema WHERE name = 'search_packed'", -1, &st, NULL) !=
-        SQLITE_OK) {
-        rc = fail(c, SMZ_E_CORRUPT, "%s: %s", path, sqlite3_errmsg(db));
-        goto out;
-    }
-    int packed = sqlite3_step(st) == SQLITE_ROW;
-    sqlite3_finalize(st);
-    st = NULL;
-    if (!packed)
-        goto out;
-    if (sqlite3_prepare_v2(db, "SELECT id, usize, data FROM search_packed ORDER BY id LIMIT 2", -1, &st,
-                           NULL) != SQLITE_OK) {
-        rc = fail(c, SMZ_E_CORRUPT, "%s: %s", path, sqlite3_errmsg(db));
-        goto out;
-    }
-    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-        cl *nv = s->n == cap ? realloc(s->v, (cap + 1) * sizeof *nv) : s->v;
-        void **nb = nv && s->n == cap ? realloc(s->bufs, (cap + 1) * sizeof *nb) : s->bufs;
-        if (nv)
-            s->v = nv;
-        if (nb)
-            s->bufs = nb;
-        if (!nv || !nb) {
-            rc = fail(c, SMZ_E_NOMEM, "out of memory");
-            goto out;
-        }
-        if (s->n == cap)
-            cap++;
-        cl *x = &s->v[s->n];
-        memset(x, 0, sizeof *x);
-        x->id = sqlite3_column_int64(st, 0);
-        x->kind = KIND_INDEX;
-        x->usize = sqlite3_column_int64(st, 1);
-        const void *d = sqlite3_column_blob(st, 2);
-        x->len = (uint64_t)sqlite3_column_bytes(st, 2);
-        if (s->n > s->nclusters || x->usize < 0 || (uint64_t)x->usize > SMZ_PACKED_INDEX_MAX) {
-            rc = fail(c, SMZ_E_CORRUPT, "%s: the packed index is damaged", path);
-            goto out;
-        }
-        if (!(s->bufs[s->n] = malloc(x->len ? x->len : 1))) {
-            rc = fail(c, SMZ_E_NOMEM, "out of memory");
-            goto out;
-        }
-        if (x->len)
-            memcpy(s->bufs[s->n], d, x->len);
-        x->data = s->bufs[s->n];
-        crypto_generichash(x->hash, sizeof x->hash, x->data, x->len, NULL, 0);
-        s->n++;
-    }
-    if (step != SQLITE_DONE)
-        rc = fail(c, SMZ_E_CORRUPT, "%s: %s", path, sqlite3_errmsg(db));
-out:
-    sqlite3_finalize(st);
     return rc;
 }
 
 /* S's packed index, or NULL. */
 static const cl *find_index(const clset *s)
 {
-    return s->n > s->nclusters ? &s->v[s->nclusters] : NULL;
+    return s->blocks > s->nclusters ? &s->v[s->nclusters] : NULL;
+}
+
+/* S's entry block ID, or NULL. */
+static const cl *find_block(const clset *s, int64_t id)
+{
+    size_t lo = s->blocks, hi = s->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (s->v[mid].id < id)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < s->n && s->v[lo].id == id ? &s->v[lo] : NULL;
 }
 
 /* --- where the clusters' data lie in the file: SQLite's table b-tree --- */
@@ -474,14 +476,16 @@ static smz_err locate(ctx *c, smz_reader *r, const unsigned char *f, uint64_t si
 {
     sqlite3_stmt *st = NULL;
     sqlite3 *db = smz__reader_db(r);
-    int64_t root = 0, index_root = 0;
+    int64_t root = 0, index_root = 0, blocks_root = 0;
     if (sqlite3_prepare_v2(db,
                            "SELECT (SELECT rootpage FROM sqlite_schema WHERE type='table' AND name='clusters'), "
-                           "(SELECT rootpage FROM sqlite_schema WHERE type='table' AND name='search_packed')",
+                           "(SELECT rootpage FROM sqlite_schema WHERE type='table' AND name='search_packed'), "
+                           "(SELECT rootpage FROM sqlite_schema WHERE type='table' AND name='entry_blocks')",
                            -1, &st, NULL) == SQLITE_OK &&
         sqlite3_step(st) == SQLITE_ROW) {
         root = sqlite3_column_int64(st, 0);
         index_root = sqlite3_column_int64(st, 1);
+        blocks_root = sqlite3_column_int64(st, 2);
     }
     sqlite3_finalize(st);
     img m = {f, size, (uint32_t)f[16] << 8 | f[17], 0};
@@ -497,6 +501,9 @@ static smz_err locate(ctx *c, smz_reader *r, const unsigned char *f, uint64_t si
     if (rc == SMZ_OK && find_index(s))
         rc = index_root > 0 ? walk(c, &m, (uint64_t)index_root, 3, s, &next, 0)
                             : fail(c, SMZ_E_INTERNAL, "search_packed b-tree: no root");
+    if (rc == SMZ_OK && s->n > s->blocks)
+        rc = blocks_root > 0 ? walk(c, &m, (uint64_t)blocks_root, 3, s, &next, 0)
+                             : fail(c, SMZ_E_INTERNAL, "entry_blocks b-tree: no root");
     if (rc == SMZ_OK && next != s->n)
         rc = fail(c, SMZ_E_INTERNAL, "cluster b-tree: %zu clusters found of %zu", next, s->n);
     for (size_t i = 0; rc == SMZ_OK && i < s->n; i++) {
@@ -572,13 +579,13 @@ static smz_err zundelta(ctx *c, ZSTD_DCtx *dc, const void *prefix, size_t plen, 
 
 /* DEC compressed as the writer compresses a cluster (lib/writer.c,
  * compress_job), at LEVEL, into *OUT (malloc'd). */
-static smz_err recompress(ctx *c, ZSTD_CCtx *cc, int level, const void *dec, size_t dlen,
+static smz_err recompress(ctx *c, ZSTD_CCtx *cc, int level, int checksum, const void *dec, size_t dlen,
                           unsigned char **out, size_t *olen)
 {
     size_t bound = ZSTD_compressBound(dlen);
     if (!(*out = malloc(bound)))
         return fail(c, SMZ_E_NOMEM, "out of memory");
-    size_t r = smz__zstd_frame(cc, level, *out, bound, dec, dlen);
+    size_t r = smz__zstd_frame(cc, level, checksum, *out, bound, dec, dlen);
     if (ZSTD_isError(r)) {
         free(*out);
         *out = NULL;
@@ -599,6 +606,42 @@ static smz_err decode(ctx *c, ZSTD_DCtx *dc, const cl *x, unsigned char **out)
         *out = NULL;
         return fail(c, SMZ_E_CORRUPT, "cluster %lld does not decode", (long long)x->id);
     }
+    return SMZ_OK;
+}
+
+/* The prefix a delta of OLD's item X is made against: X's decoded bytes, and
+ * for an entry block the next block's after them (an entry added near a
+ * block's end moves the boundary: what the new block holds is then in two
+ * old ones).  *out is malloc'd, *len its length. */
+static smz_err decode_prefix(ctx *c, ZSTD_DCtx *dc, const clset *s, const cl *x, unsigned char **out,
+                             size_t *len)
+{
+    unsigned char *a = NULL, *b = NULL;
+    smz_err rc = decode(c, dc, x, &a);
+    *out = NULL;
+    *len = 0;
+    if (rc != SMZ_OK)
+        return rc;
+    const cl *next = x->kind == KIND_ENTRIES && x + 1 < s->v + s->n ? x + 1 : NULL;
+    if (!next) {
+        *out = a;
+        *len = (size_t)x->usize;
+        return SMZ_OK;
+    }
+    if ((rc = decode(c, dc, next, &b)) != SMZ_OK) {
+        free(a);
+        return rc;
+    }
+    unsigned char *both = realloc(a, (size_t)x->usize + (size_t)next->usize + 1);
+    if (!both) {
+        free(a);
+        free(b);
+        return fail(c, SMZ_E_NOMEM, "out of memory");
+    }
+    memcpy(both + x->usize, b, (size_t)next->usize);
+    free(b);
+    *out = both;
+    *len = (size_t)x->usize + (size_t)next->usize;
     return SMZ_OK;
 }
 
@@ -826,6 +869,13 @@ static smz_err counterparts(ctx *c, smz_reader *ro, smz_reader *rn, const clset 
         cp[i] = find_id(os, ns->v[i].id) ? ns->v[i].id : 0;
     if (find_index(ns) && find_index(os)) /* the packed index: the old one */
         cp[ns->nclusters] = find_index(os)->id;
+    /* An entry block: the old block its first path falls in (the last whose
+     * first path is not after it), or the first. */
+    for (size_t i = ns->blocks, j = os->blocks; i < ns->n && os->n > os->blocks; i++) {
+        while (j + 1 < os->n && strcmp(os->v[j + 1].first, ns->v[i].first) <= 0)
+            j++;
+        cp[i] = os->v[j].id;
+    }
     for (size_t i = 0, k = 0; i < ns->nclusters; i++) {
         size_t best = 0;
         while (k < np && pairs[k].n < ns->v[i].id)
@@ -928,7 +978,10 @@ smz_err smz_delta_diff(const char *old_path, const char *new_path, const char *u
             st.same++;
             continue;
         }
-        const cl *old = !cp[i] ? NULL : x->kind == KIND_INDEX ? find_index(&os) : find_id(&os, cp[i]);
+        const cl *old = !cp[i]                    ? NULL
+                        : x->kind == KIND_INDEX   ? find_index(&os)
+                        : x->kind == KIND_ENTRIES ? find_block(&os, cp[i])
+                                                  : find_id(&os, cp[i]);
         unsigned char *odec = NULL, *ndec = NULL, *d = NULL, *re = NULL;
         size_t dlen = 0, relen = 0;
         if (old && old->kind == 0 && x->kind == 0) {
@@ -941,11 +994,11 @@ smz_err smz_delta_diff(const char *old_path, const char *new_path, const char *u
                 payload[i] = d;
                 d = NULL;
             }
-        } else if (old && old->kind == x->kind && (x->kind == 1 || x->kind == KIND_INDEX)) {
-            if ((rc = decode(&c, dc, old, &odec)) != SMZ_OK ||
+        } else if (old && old->kind == x->kind && x->kind != 0) {
+            size_t olen_dec = 0;
+            if ((rc = decode_prefix(&c, dc, &os, old, &odec, &olen_dec)) != SMZ_OK ||
                 (rc = decode(&c, dc, x, &ndec)) != SMZ_OK ||
-                (rc = zdelta(&c, cc, odec, (size_t)old->usize, ndec, (size_t)x->usize, &d, &dlen)) !=
-                    SMZ_OK) {
+                (rc = zdelta(&c, cc, odec, olen_dec, ndec, (size_t)x->usize, &d, &dlen)) != SMZ_OK) {
                 free(odec);
                 free(ndec);
                 goto out;
@@ -962,7 +1015,8 @@ smz_err smz_delta_diff(const char *old_path, const char *new_path, const char *u
                     continue;
                 free(re);
                 re = NULL;
-                if ((rc = recompress(&c, cc, lv, ndec, (size_t)x->usize, &re, &relen)) != SMZ_OK) {
+                if ((rc = recompress(&c, cc, lv, x->kind != KIND_ENTRIES, ndec, (size_t)x->usize, &re,
+                                     &relen)) != SMZ_OK) {
                     free(odec);
                     free(ndec);
                     free(d);
@@ -1215,7 +1269,7 @@ smz_err smz_delta_patch(const char *old_path, const char *upd_path, const char *
     for (uint64_t i = 0; i < n; i++) {
         const unsigned char *r = recs + i * REC_SIZE;
         uint64_t dl = get64(r + 19), pl = get64(r + 35);
-        if (dl > nlen || pl > plen || r[9] > OP_DELTA_STORED || r[8] > KIND_INDEX) {
+        if (dl > nlen || pl > plen || r[9] > OP_DELTA_STORED || r[8] > KIND_ENTRIES) {
             rc = fail(&c, SMZ_E_CORRUPT, "%s: the update is damaged (cluster %llu)", upd_path,
                       (unsigned long long)i + 1);
             goto out;
@@ -1238,10 +1292,11 @@ smz_err smz_delta_patch(const char *old_path, const char *upd_path, const char *
         unsigned op = r[9], level = r[18], kind = r[8];
         uint64_t dl = get64(r + 19), usize = get64(r + 27), pl = get64(r + 35);
         const unsigned char *src = NULL;
-        const cl *old = op == OP_RAW           ? NULL
-                        : kind == KIND_INDEX ? find_index(&os)
-                                             : find_id(&os, old_id);
-        if (op != OP_RAW && (!old || (kind == KIND_INDEX) != (old->kind == KIND_INDEX))) {
+        const cl *old = op == OP_RAW               ? NULL
+                        : kind == KIND_INDEX     ? find_index(&os)
+                        : kind == KIND_ENTRIES ? find_block(&os, old_id)
+                                                 : find_id(&os, old_id);
+        if (op != OP_RAW && (!old || (kind >= KIND_INDEX && old->kind != (int64_t)kind))) {
             rc = fail(&c, SMZ_E_CORRUPT,
                       "%s: the update is damaged (cluster %lld names no cluster of %s)", upd_path,
                       (long long)id, old_path);
@@ -1277,22 +1332,25 @@ smz_err smz_delta_patch(const char *old_path, const char *upd_path, const char *
             break;
         case OP_DELTA_ZSTD: {
             size_t relen = 0;
-            if (old->kind != kind || (kind != 1 && kind != KIND_INDEX) ||
-                usize > (kind == KIND_INDEX ? SMZ_PACKED_INDEX_MAX : MAX_CLUSTER_USIZE) || level < 1 ||
-                level > 22) {
+            if (old->kind != (int64_t)kind || kind == 0 ||
+                usize > (kind == KIND_INDEX     ? SMZ_PACKED_INDEX_MAX
+                         : kind == KIND_ENTRIES ? SMZ_ENTRY_BLOCK_MAX
+                                                : MAX_CLUSTER_USIZE) ||
+                level < 1 || level > 22) {
                 rc = fail(&c, SMZ_E_CORRUPT, "%s: the update is damaged (cluster %lld)", upd_path,
                           (long long)id);
                 goto out;
             }
-            if ((rc = decode(&c, dc, old, &odec)) != SMZ_OK)
+            size_t olen_dec = 0;
+            if ((rc = decode_prefix(&c, dc, &os, old, &odec, &olen_dec)) != SMZ_OK)
                 goto out;
             if (!(ndec = malloc(usize ? usize : 1))) {
                 rc = fail(&c, SMZ_E_NOMEM, "out of memory");
                 goto out;
             }
-            if ((rc = zundelta(&c, dc, odec, (size_t)old->usize, pay, pl, ndec, usize, "a cluster")) !=
-                    SMZ_OK ||
-                (rc = recompress(&c, cc, (int)level, ndec, usize, &blob, &relen)) != SMZ_OK)
+            if ((rc = zundelta(&c, dc, odec, olen_dec, pay, pl, ndec, usize, "a cluster")) != SMZ_OK ||
+                (rc = recompress(&c, cc, (int)level, kind != KIND_ENTRIES, ndec, usize, &blob, &relen)) !=
+                    SMZ_OK)
                 goto out;
             if (relen != dl) {
                 rc = fail(

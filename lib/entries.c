@@ -95,6 +95,7 @@ typedef struct builder {
     smz_strbuf sec[N_SECTIONS]; /* S_PATHS ... S_REDIRECTS */
     smz_strbuf raw, prev, first;
     size_t n, path_bytes;
+    int level; /* zstd's */
 } builder;
 
 static void builder_reset(builder *bd)
@@ -175,7 +176,7 @@ static smz_err builder_flush(builder *bd, sqlite3 *db, sqlite3_stmt *ins, ZSTD_C
     void *out = malloc(cap);
     if (!out)
         return smz__errf(err, errlen, SMZ_E_NOMEM, "out of memory");
-    size_t z = ZSTD_compress2(cctx, out, cap, smz_strbuf_str(raw), len);
+    size_t z = smz__zstd_frame(cctx, bd->level, 0, out, cap, smz_strbuf_str(raw), len);
     if (ZSTD_isError(z)) {
         free(out);
         return smz__errf(err, errlen, SMZ_E_INTERNAL, "packing the entry table: %s",
@@ -213,9 +214,7 @@ smz_err smz__entries_pack(sqlite3 *db, int level, char *err, size_t errlen)
         rc = smz__errf(err, errlen, SMZ_E_NOMEM, "out of memory");
         goto out;
     }
-    ZSTD_CCtx_setParameter(cctx, ZSTD_c_compressionLevel, level);
-    ZSTD_CCtx_setParameter(cctx, ZSTD_c_contentSizeFlag, 1);
-    ZSTD_CCtx_setParameter(cctx, ZSTD_c_checksumFlag, 0); /* the page's own check would be redundant */
+    bd.level = level; /* no checksum (smz__zstd_frame): the page's own check would be redundant */
     if ((src = sqlite3_exec(db, smz__schema_entry_blocks, NULL, NULL, NULL)) != SQLITE_OK ||
         (src =
              sqlite3_prepare_v2(db,

@@ -223,11 +223,12 @@ smz_err smz__db_harden(sqlite3 *db, char *err, size_t errlen)
     return SMZ_OK;
 }
 
-size_t smz__zstd_frame(ZSTD_CCtx *cc, int level, void *dst, size_t cap, const void *src, size_t n)
+size_t smz__zstd_frame(ZSTD_CCtx *cc, int level, int checksum, void *dst, size_t cap, const void *src,
+                       size_t n)
 {
     ZSTD_CCtx_reset(cc, ZSTD_reset_session_and_parameters);
     ZSTD_CCtx_setParameter(cc, ZSTD_c_compressionLevel, level);
-    ZSTD_CCtx_setParameter(cc, ZSTD_c_checksumFlag, 1);
+    ZSTD_CCtx_setParameter(cc, ZSTD_c_checksumFlag, checksum);
     ZSTD_CCtx_setParameter(cc, ZSTD_c_contentSizeFlag, 1);
     /* Level 19 and up sizes its match finder's chain table for a source over
      * 4 MiB at 2^24 entries (64 MB; docs/FORMAT-NOTES.md, "Where a pack's

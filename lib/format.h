@@ -113,12 +113,13 @@ int smz__name_ok(const char *s);
  * chunk of 13 bytes whose width and height are 48 (the Illustration rule). */
 int smz__png_48(const void *v, size_t n);
 
-/* A cluster's or the packed index's zstd frame of SRC[0..N) into DST (CAP
- * bytes): LEVEL, the content checksum and size, one thread, from a reset
- * context.  One home, since smz patch must compress decoded bytes into
- * exactly the bytes the writer made.  Returns zstd's result (a size, or an
- * error code for ZSTD_isError). */
-size_t smz__zstd_frame(ZSTD_CCtx *cc, int level, void *dst, size_t cap, const void *src, size_t n);
+/* The zstd frame of SRC[0..N) into DST (CAP bytes) of a cluster, the
+ * packed index (CHECKSUM 1) or an entry block (CHECKSUM 0): LEVEL, the
+ * content size, one thread, from a reset context.  One home, since smz
+ * patch must compress decoded bytes into exactly the bytes the writer made.
+ * Returns zstd's result (a size, or an error code for ZSTD_isError). */
+size_t smz__zstd_frame(ZSTD_CCtx *cc, int level, int checksum, void *dst, size_t cap, const void *src,
+                       size_t n);
 
 void smz__cluster_checksum(const void *data, size_t len, unsigned char out[SMZ_CHECKSUM_BYTES]);
 

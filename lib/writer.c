@@ -241,7 +241,7 @@ static void compress_job(job *j, ZSTD_CCtx *cc, int level)
      * shorten a pack at level 19 (each job indexes the bytes before it
      * again: twice the CPU time, gen-10k 4.8 s -> 9.7 s) and made the bytes
      * depend on whether libzstd has threads (DESIGN.md, packing). */
-    size_t r = smz__zstd_frame(cc, level, j->out, bound, j->buf, j->len);
+    size_t r = smz__zstd_frame(cc, level, 1, j->out, bound, j->buf, j->len);
     if (ZSTD_isError(r)) {
         j->err = SMZ_E_INTERNAL;
         return;

@@ -125,7 +125,7 @@ smz_err smz__index_pack(sqlite3 *db, int level, int *packed, char *err, size_t e
         rc = errf(err, errlen, SMZ_E_NOMEM, "packing the index", "out of memory");
         goto out;
     }
-    zn = smz__zstd_frame(cc, level, z, cap, ser, (size_t)ser_len);
+    zn = smz__zstd_frame(cc, level, 1, z, cap, ser, (size_t)ser_len);
     ZSTD_freeCCtx(cc);
     if (ZSTD_isError(zn)) {
         rc = errf(err, errlen, SMZ_E_INTERNAL, "packing the index", ZSTD_getErrorName(zn));
