@@ -46,7 +46,7 @@ smz_err smz_delta_info_read(const char *path, smz_delta_info *info, char *err, s
     if (errlen)
         err[0] = 0;
     memset(info, 0, sizeof *info);
-    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOFOLLOW);
     if (fd < 0)
         return fail(err, errlen, errno == ENOENT ? SMZ_E_NOTFOUND : SMZ_E_IO, "%s: %s", path, strerror(errno));
     ssize_t r = -1;
@@ -146,7 +146,7 @@ smz_err smz_delta_scan(const char *dir, smz_delta_list *out, char *err, size_t e
         f->info = info;
         snprintf(path + strlen(path), n - strlen(path), ".minisig");
         struct stat st;
-        f->is_signed = stat(path, &st) == 0 && S_ISREG(st.st_mode);
+        f->is_signed = lstat(path, &st) == 0 && S_ISREG(st.st_mode);
         out->n++;
     }
     if (out->n)

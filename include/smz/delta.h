@@ -78,7 +78,8 @@ typedef struct smz_delta_info {
     unsigned char old_sha256[32], new_sha256[32];
 } smz_delta_info;
 
-/* Reads the header of the update PATH into INFO, after checking its magic,
+/* Reads the header of the update PATH (a regular file, not a symbolic
+ * link) into INFO, after checking its magic,
  * that its three lengths add up to the file's and that OLD and NEW are
  * within the limits (nothing else: smz_delta_patch checks the rest).
  * SMZ_OK; SMZ_E_NOTFOUND; SMZ_E_IO; SMZ_E_CORRUPT when it is no update or
@@ -91,7 +92,7 @@ typedef struct smz_delta_file {
     char *file;          /* its name in the folder: [A-Za-z0-9._+-], ends in .smzup,
                             does not start with '.' or '-', at most 255 bytes */
     smz_delta_info info;
-    int is_signed;       /* FILE.minisig is a regular file beside it */
+    int is_signed;       /* FILE.minisig is a regular file beside it (not a link) */
 } smz_delta_file;
 
 typedef struct smz_delta_list {
