@@ -663,8 +663,7 @@ out:
  * DIR/FILE.  1 when done; 0 when an update could not be used (said; the
  * whole archive is to be fetched instead); -1 for an error that stops
  * this archive (a cut transfer: the next run resumes; said, counted). */
-static int apply_updates(pull *p, const cat_entry *e, const cat_entry *l, const size_t *hop, size_t n,
-                         const char *what)
+static int apply_updates(pull *p, const cat_entry *e, const cat_entry *l, const size_t *hop, size_t n)
 {
     char *final = join(p->dir, e->file, ""), *cur = NULL, *out[2] = {NULL, NULL};
     char *part = NULL, *sig = NULL, *src = NULL;
@@ -763,8 +762,10 @@ static int apply_updates(pull *p, const cat_entry *e, const cat_entry *l, const 
     sync_dir(p->dir);
     rc = 1;
     if (!p->quiet) {
-        printf(_("%s: updated (%s, %llu bytes of updates instead of the archive's %llu), verified"),
-               cli_t(e->file), what, (unsigned long long)total, (unsigned long long)e->size);
+        /* TRANSLATORS: smz pull: NAME.smz, the bytes of the updates fetched, the
+           archive's bytes. */
+        printf(_("%s: updated (%llu bytes of updates instead of the archive's %llu), verified"),
+               cli_t(e->file), (unsigned long long)total, (unsigned long long)e->size);
         if (signer[0])
             printf(", signed by trusted key %s", cli_t(signer));
         printf("\n");
@@ -773,6 +774,7 @@ out:
     if (fd >= 0)
         close(fd);
     if (rc == 0) {
+        /* TRANSLATORS: smz pull: NAME.smz, then why (in English). */
         fprintf(stderr, _("smz pull: %s: the update cannot be used (%s): fetching the whole archive\n"),
                 cli_t(e->file), cli_t(why));
         if (part && !keep_part)
@@ -843,12 +845,13 @@ static void run(pull *p, const cat_list *remote, const cat_list *local)
         }
         size_t hop[MAX_HOPS], nh = l ? plan_updates(r, l->digest, hop) : 0;
         if (p->dry && nh) {
-            /* TRANSLATORS: smz pull --dry-run: NAME.smz, "newer", two dates, the count
-               of updates in the chain, their bytes, the archive's bytes. */
-            printf(N_("%s: would update (%s, Date %s, here %s): %zu update (%llu bytes) instead of the archive (%llu bytes)\n",
-                      "%s: would update (%s, Date %s, here %s): %zu updates (%llu bytes) instead of the archive (%llu bytes)\n",
+            /* TRANSLATORS: smz pull --dry-run: NAME.smz, the source's Date, DIR's
+               Date (YYYY-MM-DD), the count of updates in the chain, their bytes, the
+               archive's bytes. */
+            printf(N_("%s: would update (Date %s, here %s): %zu update (%llu bytes) instead of the archive (%llu bytes)\n",
+                      "%s: would update (Date %s, here %s): %zu updates (%llu bytes) instead of the archive (%llu bytes)\n",
                       nh),
-                   cli_t(r->file), what, r->date, l->date ? l->date : "none", nh,
+                   cli_t(r->file), r->date, l->date ? l->date : "-", nh,
                    (unsigned long long)plan_size(r, hop, nh), (unsigned long long)r->size);
             continue;
         }
@@ -860,7 +863,7 @@ static void run(pull *p, const cat_list *remote, const cat_list *local)
             continue;
         }
         if (nh) {
-            int u = apply_updates(p, r, l, hop, nh, what);
+            int u = apply_updates(p, r, l, hop, nh);
             if (u != 0)
                 continue;
         }
