@@ -56,7 +56,6 @@ typedef struct pull {
     uint64_t rate;
     smz_keyring *kr;
     int refused, errors;
-    uint64_t moved; /* bytes brought from the source */
     /* the progress line */
     const char *cur;
     struct timespec start, last;
@@ -461,7 +460,6 @@ static xfer transfer(pull *p, const char *label, const char *url, const char *sr
         res = copy_file(p, src, &f);
     }
     progress_end(p);
-    p->moved += f.have > f.offset ? f.have - f.offset : 0;
     switch (res) {
     case HTTP_DONE: break;
     case HTTP_CUT:
@@ -633,7 +631,7 @@ static uint64_t plan_size(const cat_entry *e, const size_t *hop, size_t n)
 
 /* Fetches U's signature (at most 64 KiB) into the file SIG: 0, or -1 with
  * WHY set. */
-static int fetch_sig(pull *p, const cat_update *u, const char *sig, char *why, size_t whylen)
+static int fetch_sig(const cat_update *u, const char *sig, char *why, size_t whylen)
 {
     smz_strbuf b;
     char err[600];
@@ -644,7 +642,6 @@ static int fetch_sig(pull *p, const cat_update *u, const char *sig, char *why, s
         snprintf(why, whylen, "its signature cannot be fetched: %s", err);
         goto out;
     }
-    p->moved += smz_strbuf_len(&b);
     if (smz_file_write(sig, smz_strbuf_str(&b), smz_strbuf_len(&b), 0, err, sizeof err) != SMZ_OK) {
         snprintf(why, whylen, "%s", err);
         goto out;
@@ -721,7 +718,7 @@ static int apply_updates(pull *p, const cat_entry *e, const cat_entry *l, const 
                 snprintf(why, sizeof why, "out of memory");
                 goto out;
             }
-            if (p->url && fetch_sig(p, u, sig, err, sizeof err) != 0) {
+            if (p->url && fetch_sig(u, sig, err, sizeof err) != 0) {
                 snprintf(why, sizeof why, "%s: %s", u->file, err);
                 goto out;
             }
