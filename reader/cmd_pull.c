@@ -684,6 +684,10 @@ static int apply_updates(pull *p, const cat_entry *e, const cat_entry *l, const 
             snprintf(why, sizeof why, "out of memory");
             goto out;
         }
+        if (p->kr && !u->is_signed) { /* not worth fetching */
+            snprintf(why, sizeof why, "%s is not signed (--keyring asks for a trusted signature)", u->file);
+            goto out;
+        }
         xfer x = transfer(p, u->file, p->url ? u->href : NULL, src, part, u->size, 0, hex, &fd, err,
                           sizeof err);
         if (x == XFER_FAILED) {
@@ -708,11 +712,6 @@ static int apply_updates(pull *p, const cat_entry *e, const cat_entry *l, const 
             goto out;
         }
         if (p->kr) {
-            if (!u->is_signed) {
-                snprintf(why, sizeof why, "%s is not signed (--keyring asks for a trusted signature)",
-                         u->file);
-                goto out;
-            }
             /* A folder's signature is read where it is. */
             if (!(sig = p->url ? hidden(p, u->file, ".minisig.part") : join(p->source, u->file, ".minisig"))) {
                 snprintf(why, sizeof why, "out of memory");

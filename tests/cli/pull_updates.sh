@@ -119,6 +119,7 @@ check_eq "an unsigned update with --keyring: the pull succeeds through the archi
 check_grep "the update is refused as unsigned" "news.smz: the update cannot be used \(news-2-3.smzup is not signed \(--keyring" d6.err
 check_grep "and the signed archive fetched" "^news.smz: fetched \(newer.*signed by trusted key" d6.out
 check_eq "byte-identical" "$(sha d6/news.smz)" "$want"
+check_eq "nothing of the update was fetched or left" "$(ls -A d6 | tr '\n' ' ')" "news.smz "
 mkdir -p oth && cp src/news.smz src/news-2-3.smzup oth/ && "$SMZ" catalog oth --quiet
 "$SMZ" diff a2/news.smz a3/news.smz -o oth/news-2-3.smzup --sign other.key >/dev/null
 mkdir -p d7 && cp a2/news.smz d7/
