@@ -197,6 +197,42 @@ check_eq "an update damaged on the way: the pull succeeds (0)" "$?" 0
 check_grep "through the whole archive, saying so" "news.smz: the update cannot be used \(.*\): fetching the whole archive" n2.err
 check_eq "byte-identical" "$(sha n2/news.smz)" "$want"
 check_eq "no partial file left" "$(ls -A n2 | tr '\n' ' ')" "alpha.smz news.smz "
+# --- a hostile catalog's update links (served by nginx) ---
+mkdir -p src/hostile && cp src/news.smz src/news-1-2.smzup src/news-2-3.smzup src/hostile/
+d2=$("$SMZ" info a2/news.smz 2>/dev/null | sed -n 's/^Digest *//p')
+d3=$("$SMZ" info a3/news.smz 2>/dev/null | sed -n 's/^Digest *//p')
+check "the digests are known (smz info)" test ${#d2} -eq 64 -a ${#d3} -eq 64
+"$SMZ" catalog src/hostile --quiet
+link() { printf '<link rel="urn:samizdat:opds:update" type="application/x-smz-update" href="%s" length="%s" smz:from="%s" smz:to="%s"/>' "$@"; }
+hostile() { # LINK...: the catalog with these update links in news's entry (and no others)
+    python3 - "$T/src/hostile/smz-catalog.xml" "$*" <<'PY'
+import re, sys
+p, links = sys.argv[1], sys.argv[2]
+s = open(p, encoding="utf-8").read()
+s = re.sub(r'<link rel="urn:samizdat:opds:update"[^>]*/>', "", s)
+s = re.sub(r'(href="news.smz" length="\d+"/>)\s*', lambda m: m.group(1) + links, s, count=1)
+open(p, "w", encoding="utf-8").write(s)
+PY
+}
+hpull() { # NAME: pulls the hostile folder into a copy of version 2; the result's listing
+    rm -rf "$1" && mkdir -p "$1" && cp a2/news.smz "$1/"
+    "$SMZ" pull "http://127.0.0.1:$NP/hostile/" "$1" >"$1.out" 2>"$1.err"
+    echo "$?"
+}
+hostile "$(link 'x%2F..%2Fnews-2-3.smzup' "$u23" "$d2" "$d3")" "$(link 'news-2-3.smzup' 'many' "$d2" "$d3")" \
+    "$(link 'news-2-3.smzup' "$u23" "$d3" "$d3")" "$(link 'news-2-3.smzup' "$u23" "$d2" "XYZ")"
+check_eq "update links with a slash in the name, no length, from = to or a bad digest: ignored (0)" "$(hpull h1)" 0
+check_grep "the archive fetched whole" "^news.smz: fetched \(newer" h1.out
+check_eq "nothing written outside DIR, nothing left in it" "$(ls -A h1 | tr '\n' ' '):$(ls src/hostile | grep -c '^\.')" "news.smz :0"
+hostile "$(link 'news-1-2.smzup' "$u12" "$d2" "$d3")"
+check_eq "a link that names another update than the file is: the archive instead (0)" "$(hpull h2)" 0
+check_grep "saying so" "the update cannot be used \(news-1-2.smzup is not the update the catalog names" h2.err
+check_eq "byte-identical" "$(sha h2/news.smz)" "$want"
+hostile "$(link 'news-2-3.smzup' "$((u23 - 10))" "$d2" "$d3")"
+check_eq "a link whose length is not the file's: the archive instead (0)" "$(hpull h3)" 0
+check_grep "saying so" "news.smz: the update cannot be used \(news-2-3.smzup: " h3.err
+check_eq "byte-identical, nothing left" "$(sha h3/news.smz):$(ls -A h3 | tr '\n' ' ')" "$want:news.smz "
+
 # --- killed in the middle of an update (HTTP, slowed down), resumed ---
 mkdir -p big bigsrc && cp -r v3/. big/
 python3 -c 'import base64, os; print("<html><body><pre>" + base64.b64encode(os.urandom(150000)).decode() + "</pre></body></html>")' >big/big.html
