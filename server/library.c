@@ -423,8 +423,9 @@ out:
 }
 
 /* Gives each whole, readable archive with a digest the updates of its
- * folder that lead to it; a folder is read once.  Updates that cannot be
- * listed are simply not offered. */
+ * folder that lead to it; a folder is read again only when the archive
+ * before lay in another (reg_add adds a folder's archives one after the
+ * other).  Updates that cannot be listed are simply not offered. */
 static void load_updates(registry *g)
 {
     char dir[4096], err[256];
@@ -437,12 +438,14 @@ static void load_updates(registry *g)
             continue;
         const char *slash = strrchr(a->path, '/');
         char here[4096];
-        if (slash)
+        if (slash && (size_t)(slash - a->path) >= sizeof here)
+            continue; /* a folder name that long offers no updates */
+        if (slash == a->path)
+            snprintf(here, sizeof here, "/");
+        else if (slash)
             snprintf(here, sizeof here, "%.*s", (int)(slash - a->path), a->path);
         else
             snprintf(here, sizeof here, ".");
-        if (slash == a->path)
-            snprintf(here, sizeof here, "/");
         if (strcmp(here, dir)) {
             smz_delta_list_free(&ul);
             free(idx);
