@@ -37,9 +37,8 @@
 #include "search/packed.h"
 #include "reader_priv.h"
 
-#define UPD_MAGIC "smzupd1\n"
-#define UPD_HEADER 176
-#define MAX_FILE ((uint64_t)1 << 30)           /* each of OLD and NEW */
+#include "delta_priv.h"
+
 #define MAX_TABLE ((uint64_t)256 << 20)        /* the decoded instruction table */
 #define MAX_CLUSTER_USIZE ((uint64_t)64 << 20) /* docs/FORMAT.md, clusters */
 #define DELTA_LEVEL 19

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "smz/delta.h"
 #include "smz/util.h"
 #include "smz/verify.h"
 #include "catalog.h"
@@ -37,6 +38,12 @@ static void entry_free(cat_entry *e)
     free(e->language);
     free(e->summary);
     free(e->keyid);
+    for (size_t i = 0; i < e->n_upd; i++) {
+        free(e->upd[i].file);
+        free(e->upd[i].href);
+        free(e->upd[i].sig_href);
+    }
+    free(e->upd);
     memset(e, 0, sizeof *e);
 }
 
@@ -195,6 +202,51 @@ out:
     return rc;
 }
 
+/* Gives each archive of L the updates of the folder DIR that lead to it. */
+static int attach_updates(const char *dir, cat_list *l, char *err, size_t errlen)
+{
+    smz_delta_list ul = {0};
+    size_t *idx = NULL;
+    int rc = -1;
+    if (smz_delta_scan(dir, &ul, err, errlen) != SMZ_OK)
+        goto out;
+    if (!ul.n) {
+        rc = 0;
+        goto out;
+    }
+    if (!(idx = malloc(ul.n * sizeof *idx)))
+        goto nomem;
+    for (size_t i = 0; i < l->n; i++) {
+        cat_entry *e = &l->e[i];
+        if (!e->digest)
+            continue;
+        size_t k = smz_delta_leading_to(&ul, e->digest, idx, ul.n);
+        if (!k)
+            continue;
+        if (!(e->upd = calloc(k, sizeof *e->upd)))
+            goto nomem;
+        for (size_t j = 0; j < k; j++) {
+            const smz_delta_file *f = &ul.u[idx[j]];
+            cat_update *u = &e->upd[e->n_upd];
+            if (!(u->file = strdup(f->file)))
+                goto nomem;
+            e->n_upd++;
+            u->size = f->info.size;
+            u->is_signed = f->is_signed;
+            memcpy(u->from, f->info.old_digest, 65);
+            memcpy(u->to, f->info.new_digest, 65);
+        }
+    }
+    rc = 0;
+    goto out;
+nomem:
+    snprintf(err, errlen, "out of memory");
+out:
+    free(idx);
+    smz_delta_list_free(&ul);
+    return rc;
+}
+
 static int by_file(const void *a, const void *b)
 {
     return strcmp(((const cat_entry *)a)->file, ((const cat_entry *)b)->file);
@@ -247,6 +299,8 @@ int cat_scan_dir(const char *dir, int hash, cat_list *out,
     }
     if (out->n)
         qsort(out->e, out->n, sizeof *out->e, by_file);
+    if (attach_updates(dir, out, err, errlen) != 0)
+        goto out;
     rc = 0;
     goto out;
 nomem:
@@ -312,7 +366,16 @@ int cat_feed_xml(const cat_list *l, char **xml, size_t *len)
         smz_strbuf_adds(&b,
                         "/><link rel=\"" REL_ACQ "/open-access\" type=\"application/x-smz\" href=\"");
         smz_url_segment(&b, e->file, strlen(e->file));
-        smz_strbuf_addf(&b, "\" length=\"%llu\"/></entry>\n", (unsigned long long)e->size);
+        smz_strbuf_addf(&b, "\" length=\"%llu\"/>", (unsigned long long)e->size);
+        for (size_t k = 0; k < e->n_upd; k++) {
+            const cat_update *u = &e->upd[k];
+            smz_delta_file f = {.file = u->file, .is_signed = u->is_signed};
+            f.info.size = u->size;
+            memcpy(f.info.old_digest, u->from, 65);
+            memcpy(f.info.new_digest, u->to, 65);
+            smz_delta_opds_link(&b, &f, "");
+        }
+        smz_strbuf_adds(&b, "</entry>\n");
     }
     smz_strbuf_adds(&b, "</feed>\n");
     return smz_strbuf_detach(&b, xml, len) == SMZ_OK ? 0 : -1;
@@ -343,6 +406,16 @@ static char *text_of(const xmlNode *n)
     return s;
 }
 
+static const char *attr_smz(const xmlNode *n, const char *name)
+{
+    for (const xmlAttr *a = n->properties; a; a = a->next)
+        if (!strcmp((const char *)a->name, name) && a->ns && a->ns->href &&
+            !strcmp((const char *)a->ns->href, NS_SMZ) && a->children &&
+            a->children->type == XML_TEXT_NODE)
+            return (const char *)a->children->content;
+    return "";
+}
+
 static const char *attr(const xmlNode *n, const char *name)
 {
     for (const xmlAttr *a = n->properties; a; a = a->next)
@@ -362,7 +435,7 @@ static int hexval(char c)
 
 /* The last path segment of the URL U (query and fragment cut),
  * percent-decoded; NULL when it is not a file name cat_file_name_ok takes. */
-static char *file_of_url(const char *u)
+static char *file_of_url(const char *u, int update)
 {
     size_t end = strcspn(u, "?#");
     size_t start = end;
@@ -384,7 +457,7 @@ static char *file_of_url(const char *u)
         }
     }
     s[k] = 0;
-    if (cat_file_name_ok(s))
+    if (update ? smz_delta_name_ok(s) : cat_file_name_ok(s))
         return s;
 bad:
     free(s);
@@ -403,6 +476,44 @@ static int parse_size(const char *s, uint64_t *out)
     }
     *out = v;
     return 1;
+}
+
+/* A link to an update (docs/CATALOG.md, "Updates"): added to E when every
+ * attribute has its form, else left out.  0, or -1 for no memory. */
+static int parse_update(const xmlNode *c, const char *base, cat_entry *e)
+{
+    const char *from = attr_smz(c, "from"), *to = attr_smz(c, "to"), *sig = attr_smz(c, "signature");
+    uint64_t size;
+    if (!is_hex(from, 64) || !is_hex(to, 64) || !strcmp(from, to) || !parse_size(attr(c, "length"), &size) ||
+        !attr(c, "href")[0] || e->n_upd >= 1000)
+        return 0;
+    cat_update u = {0};
+    memcpy(u.from, from, 65);
+    memcpy(u.to, to, 65);
+    u.size = size;
+    if (!(u.href = http_resolve(base, attr(c, "href"))))
+        return -1;
+    if (!(u.file = file_of_url(u.href, 1)))
+        goto drop;
+    if (sig[0]) {
+        if (!(u.sig_href = http_resolve(base, sig)))
+            goto nomem;
+        u.is_signed = 1;
+    }
+    cat_update *v = realloc(e->upd, (e->n_upd + 1) * sizeof *v);
+    if (!v)
+        goto nomem;
+    e->upd = v;
+    e->upd[e->n_upd++] = u;
+    return 0;
+drop:
+    free(u.href);
+    return 0;
+nomem:
+    free(u.href);
+    free(u.file);
+    free(u.sig_href);
+    return -1;
 }
 
 /* One <entry>: 1 when E is filled, 0 when it has no archive link (WHY
@@ -446,13 +557,16 @@ static int parse_entry(const xmlNode *en, const char *base, cat_entry *e, const 
             const char *k = attr(c, "key-id");
             if (k[0] && strlen(k) < SMZ_KEYID_SIZE && !e->keyid)
                 e->keyid = strdup(k);
+        } else if (is_el(c, NULL, "link") && !strcmp(attr(c, "rel"), SMZ_DELTA_REL)) {
+            if (parse_update(c, base, e) < 0)
+                return -1;
         } else if (is_el(c, NULL, "link") && !e->href) {
             const char *rel = attr(c, "rel"), *href = attr(c, "href");
             uint64_t size;
             if (strncmp(rel, REL_ACQ, strlen(REL_ACQ)) || !href[0])
                 continue;
             char *abs = http_resolve(base, href);
-            char *file = abs ? file_of_url(abs) : NULL;
+            char *file = abs ? file_of_url(abs, 0) : NULL;
             if (!file) {
                 free(abs);
                 continue;

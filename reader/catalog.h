@@ -17,6 +17,17 @@
 /* The largest catalog read (a feed of 10,000 archives is about 15 MB). */
 #define CATALOG_MAX (64u << 20)
 
+/* An update that leads to an archive (docs/CATALOG.md, "Updates"). */
+typedef struct cat_update {
+    char *file;       /* its file name: smz_delta_name_ok */
+    char *href;       /* an absolute URL; NULL for a scanned folder */
+    char *sig_href;   /* its signature's URL, or NULL */
+    int is_signed;    /* a signature is advertised (or FILE.minisig is beside it) */
+    uint64_t size;    /* the update file's size in bytes */
+    char from[65];    /* the content digest it starts from */
+    char to[65];      /* the content digest it leads to */
+} cat_update;
+
 typedef struct cat_entry {
     char *file;    /* the archive's file name (NAME.smz): no '/', not hidden */
     char *href;    /* where it is: an absolute URL or a path; NULL for a scanned folder */
@@ -32,6 +43,8 @@ typedef struct cat_entry {
     uint64_t size; /* the file's size in bytes */
     int size_known;
     int is_signed;
+    cat_update *upd; /* the updates that lead to it (directly or in a chain) */
+    size_t n_upd;
 } cat_entry;
 
 typedef struct cat_list {
@@ -55,7 +68,8 @@ int cat_entry_from_file(cat_entry *e, const char *path, int hash, char *err, siz
 int cat_file_blake2b(int fd, char hex[65]);
 
 /* The archives (*.smz files, not hidden, not split parts) in the folder
- * DIR, sorted by file name; HASH as for cat_entry_from_file.  A file that
+ * DIR, sorted by file name; HASH as for cat_entry_from_file; each with the
+ * updates in DIR that lead to it (smz_delta_leading_to).  A file that
  * is no archive is passed to SKIP (may be NULL) with the reason, and left
  * out.  0, or -1 with ERR set (the folder cannot be read, no memory). */
 int cat_scan_dir(const char *dir, int hash, cat_list *out,

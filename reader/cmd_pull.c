@@ -22,6 +22,7 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+#include "smz/delta.h"
 #include "smz/util.h"
 #include "smz/verify.h"
 #include "catalog.h"
@@ -388,22 +389,27 @@ static int hash_prefix(int fd, uint64_t n, crypto_generichash_state *h)
     return 0;
 }
 
-/* Fetches E into DIR (WHAT: "new" or "newer"), checks it, renames it into
- * place. */
-static void fetch(pull *p, const cat_entry *e, const char *what)
+/* What transfer() did. */
+typedef enum xfer {
+    XFER_DONE,    /* PART holds the SIZE bytes, synced */
+    XFER_REFUSED, /* the source sent something else (WHY says what); PART removed */
+    XFER_FAILED   /* cut, or not written (said, counted in p->errors); PART kept when cut */
+} xfer;
+
+/* Brings the SIZE bytes of URL (an URL source) or SRC (a folder's file)
+ * into the file PART, resuming from what it holds (LABEL names them to the
+ * user).  With BLAKE2B, HEX gets the BLAKE2b of PART's bytes, computed as
+ * they arrive.  *FD gets PART open on XFER_DONE. */
+static xfer transfer(pull *p, const char *label, const char *url, const char *src, const char *part,
+                     uint64_t size, int blake2b, char hex[65], int *fdp, char *why, size_t whylen)
 {
-    char *final = join(p->dir, e->file, ""), *part = NULL, *src = NULL;
-    char why[1024], signer[SMZ_KEYID_SIZE], sz[SMZ_SIZE_TEXT];
+    char sz[SMZ_SIZE_TEXT], sz2[SMZ_SIZE_TEXT];
     int fd = -1, keep = 0;
+    xfer rc = XFER_FAILED;
     http_fetch f;
     memset(&f, 0, sizeof f);
-    size_t plen = strlen(p->dir) + strlen(e->file) + 8;
-    if (!final || !(part = malloc(plen))) {
-        fprintf(stderr, _("smz %s: out of memory\n"), "pull");
-        p->errors++;
-        goto out;
-    }
-    snprintf(part, plen, "%s/.%s.part", p->dir, e->file);
+    *fdp = -1;
+    hex[0] = 0;
     fd = open(part, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
     struct stat st;
     if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
@@ -412,7 +418,7 @@ static void fetch(pull *p, const cat_entry *e, const char *what)
         goto out;
     }
     f.offset = (uint64_t)st.st_size;
-    if (f.offset > e->size) {
+    if (f.offset > size) {
         /* Not the start of this file: start over. */
         if (ftruncate(fd, 0) != 0) {
             fprintf(stderr, "smz pull: %s: %s\n", cli_t(part), strerror(errno));
@@ -424,8 +430,7 @@ static void fetch(pull *p, const cat_entry *e, const char *what)
     /* The BLAKE2b is computed as the bytes arrive; a part kept from an
      * earlier run is hashed first. */
     crypto_generichash_state hs;
-    char hex[65] = "";
-    if (e->blake2b) {
+    if (blake2b) {
         crypto_generichash_init(&hs, NULL, 0, 32);
         if (f.offset && hash_prefix(fd, f.offset, &hs) != 0) {
             fprintf(stderr, "smz pull: %s: %s\n", cli_t(part), strerror(errno));
@@ -435,28 +440,23 @@ static void fetch(pull *p, const cat_entry *e, const char *what)
         f.hash = &hs;
     }
     if (f.offset && !p->quiet)
-        printf("%s: resuming at %s\n", cli_t(e->file), smz_size_text(f.offset, sz));
+        printf("%s: resuming at %s\n", cli_t(label), smz_size_text(f.offset, sz));
     f.fd = fd;
-    f.expected = e->size;
+    f.expected = size;
     f.rate = p->rate;
     f.progress = progress;
     f.ctx = p;
-    p->cur = e->file;
+    p->cur = label;
     p->from = f.offset;
     clock_gettime(CLOCK_MONOTONIC, &p->start);
     p->last.tv_sec = 0;
     http_result res;
-    if (f.offset == e->size) {
+    if (f.offset == size) {
         res = HTTP_DONE; /* the last run had it all but did not finish */
-    } else if (p->url) {
-        f.url = e->href;
+    } else if (url) {
+        f.url = url;
         res = http_download(&f);
     } else {
-        if (!(src = join(p->source, e->file, ""))) {
-            fprintf(stderr, _("smz %s: out of memory\n"), "pull");
-            p->errors++;
-            goto out;
-        }
         res = copy_file(p, src, &f);
     }
     progress_end(p);
@@ -465,15 +465,15 @@ static void fetch(pull *p, const cat_entry *e, const char *what)
     case HTTP_CUT:
         keep = 1;
         fprintf(stderr, "smz pull: %s: the transfer stopped at %s of %s: %s (run again to resume)\n",
-                cli_t(e->file), smz_size_text(f.have, sz), smz_size_text(e->size, why), cli_t(f.err));
+                cli_t(label), smz_size_text(f.have, sz), smz_size_text(size, sz2), cli_t(f.err));
         p->errors++;
         goto out;
     case HTTP_REFUSED:
-        fprintf(stderr, "smz pull: %s: refused: %s; nothing replaced\n", cli_t(e->file), cli_t(f.err));
-        p->refused++;
+        snprintf(why, whylen, "%s", f.err);
+        rc = XFER_REFUSED;
         goto out;
     case HTTP_WRITE:
-        fprintf(stderr, "smz pull: %s: cannot write %s: %s%s; nothing replaced\n", cli_t(e->file),
+        fprintf(stderr, "smz pull: %s: cannot write %s: %s%s; nothing replaced\n", cli_t(label),
                 cli_t(part), strerror(f.write_errno),
                 f.write_errno == ENOSPC || f.write_errno == EDQUOT ? " (the disk is full)" : "");
         p->errors++;
@@ -484,7 +484,7 @@ static void fetch(pull *p, const cat_entry *e, const char *what)
         goto out;
     }
     if (fsync(fd) != 0) {
-        fprintf(stderr, "smz pull: %s: cannot write %s: %s%s; nothing replaced\n", cli_t(e->file),
+        fprintf(stderr, "smz pull: %s: cannot write %s: %s%s; nothing replaced\n", cli_t(label),
                 cli_t(part), strerror(errno), errno == ENOSPC ? " (the disk is full)" : "");
         p->errors++;
         goto out;
@@ -492,7 +492,52 @@ static void fetch(pull *p, const cat_entry *e, const char *what)
     if (f.hash) {
         unsigned char h[32];
         crypto_generichash_final(&hs, h, sizeof h);
-        sodium_bin2hex(hex, sizeof hex, h, sizeof h);
+        sodium_bin2hex(hex, 65, h, sizeof h);
+    }
+    *fdp = fd;
+    fd = -1;
+    keep = 1;
+    rc = XFER_DONE;
+out:
+    if (fd >= 0)
+        close(fd);
+    if (!keep)
+        unlink(part);
+    return rc;
+}
+
+/* DIR/.FILE.SUFFIX, malloc'd. */
+static char *hidden(const pull *p, const char *file, const char *suffix)
+{
+    size_t n = strlen(p->dir) + strlen(file) + strlen(suffix) + 4;
+    char *s = malloc(n);
+    if (s)
+        snprintf(s, n, "%s/.%s%s", p->dir, file, suffix);
+    return s;
+}
+
+/* Fetches E into DIR (WHAT: "new" or "newer"), checks it, renames it into
+ * place. */
+static void fetch(pull *p, const cat_entry *e, const char *what)
+{
+    char *final = join(p->dir, e->file, ""), *part = hidden(p, e->file, ".part"), *src = NULL;
+    char why[1024], signer[SMZ_KEYID_SIZE], sz[SMZ_SIZE_TEXT], hex[65];
+    int fd = -1, keep = 0;
+    if (!final || !part || (!p->url && !(src = join(p->source, e->file, "")))) {
+        fprintf(stderr, _("smz %s: out of memory\n"), "pull");
+        p->errors++;
+        goto out;
+    }
+    xfer x = transfer(p, e->file, p->url ? e->href : NULL, src, part, e->size, e->blake2b != NULL, hex,
+                      &fd, why, sizeof why);
+    if (x == XFER_FAILED) {
+        keep = 1; /* transfer() removed it unless it is to be resumed */
+        goto out;
+    }
+    if (x == XFER_REFUSED) {
+        fprintf(stderr, "smz pull: %s: refused: %s; nothing replaced\n", cli_t(e->file), cli_t(why));
+        p->refused++;
+        goto out;
     }
     if (verify(p, e, part, fd, hex, why, sizeof why, signer) != 0) {
         fprintf(stderr, "smz pull: %s: refused: %s; nothing replaced\n", cli_t(e->file), cli_t(why));
@@ -520,6 +565,229 @@ out:
     free(final);
     free(part);
     free(src);
+}
+
+/* ---- Updates ----------------------------------------------------------------- */
+
+#define MAX_HOPS 16
+
+/* The shortest chain of E's updates from the content digest FROM to E's
+ * (breadth first): their indexes into E->upd in HOP, their count returned;
+ * 0 when there is none. */
+static size_t plan_updates(const cat_entry *e, const char *from, size_t hop[MAX_HOPS])
+{
+    if (!e->digest || !from || !e->n_upd)
+        return 0;
+    size_t n = e->n_upd, found = 0;
+    size_t *prev = malloc(n * sizeof *prev), *queue = malloc(n * sizeof *queue);
+    unsigned char *seen = calloc(n, 1);
+    size_t *depth = malloc(n * sizeof *depth);
+    size_t head = 0, tail = 0, end = (size_t)-1;
+    if (!prev || !queue || !seen || !depth)
+        goto out;
+    for (size_t i = 0; i < n; i++)
+        if (!strcmp(e->upd[i].from, from)) {
+            seen[i] = 1;
+            prev[i] = (size_t)-1;
+            depth[i] = 1;
+            queue[tail++] = i;
+        }
+    while (head < tail && end == (size_t)-1) {
+        size_t i = queue[head++];
+        if (!strcmp(e->upd[i].to, e->digest)) {
+            end = i;
+            break;
+        }
+        if (depth[i] >= MAX_HOPS)
+            continue;
+        for (size_t j = 0; j < n; j++)
+            if (!seen[j] && !strcmp(e->upd[j].from, e->upd[i].to)) {
+                seen[j] = 1;
+                prev[j] = i;
+                depth[j] = depth[i] + 1;
+                queue[tail++] = j;
+            }
+    }
+    if (end != (size_t)-1) {
+        found = depth[end];
+        for (size_t i = end, k = found; k > 0; i = prev[i])
+            hop[--k] = i;
+    }
+out:
+    free(prev);
+    free(queue);
+    free(seen);
+    free(depth);
+    return found;
+}
+
+static uint64_t plan_size(const cat_entry *e, const size_t *hop, size_t n)
+{
+    uint64_t t = 0;
+    for (size_t i = 0; i < n; i++)
+        t += e->upd[hop[i]].size;
+    return t;
+}
+
+/* Fetches U's signature (at most 64 KiB) into the file SIG: 0, or -1 with
+ * WHY set. */
+static int fetch_sig(const cat_update *u, const char *sig, char *why, size_t whylen)
+{
+    smz_strbuf b;
+    char err[600];
+    long status = 0;
+    int rc = -1;
+    smz_strbuf_init(&b, 1u << 16);
+    if (http_get(u->sig_href, 1u << 16, &b, &status, err, sizeof err) != 0) {
+        snprintf(why, whylen, "its signature cannot be fetched: %s", err);
+        goto out;
+    }
+    if (smz_file_write(sig, smz_strbuf_str(&b), smz_strbuf_len(&b), 0, err, sizeof err) != SMZ_OK) {
+        snprintf(why, whylen, "%s", err);
+        goto out;
+    }
+    rc = 0;
+out:
+    smz_strbuf_free(&b);
+    return rc;
+}
+
+/* Brings E up to date from the local archive L through the updates HOP
+ * (N of them): each fetched into DIR/.UPDATE.part (resumed as archives
+ * are), checked (its header's digests, with --keyring its signature),
+ * patched into DIR/.FILE.patch (then .patch2 for the next hop, and so on
+ * in turn), the result checked as a fetched archive is, then renamed over
+ * DIR/FILE.  1 when done; 0 when an update could not be used (said; the
+ * whole archive is to be fetched instead); -1 for an error that stops
+ * this archive (a cut transfer: the next run resumes; said, counted). */
+static int apply_updates(pull *p, const cat_entry *e, const cat_entry *l, const size_t *hop, size_t n)
+{
+    char *final = join(p->dir, e->file, ""), *cur = NULL, *out[2] = {NULL, NULL};
+    char *part = NULL, *sig = NULL, *src = NULL;
+    char why[1200], err[1024], signer[SMZ_KEYID_SIZE], hex[65], keyid[SMZ_KEYID_SIZE];
+    int fd = -1, rc = 0, keep_part = 0;
+    uint64_t total = plan_size(e, hop, n);
+    why[0] = 0;
+    if (!final || !(cur = join(p->dir, l->file, "")) || !(out[0] = hidden(p, e->file, ".patch")) ||
+        !(out[1] = hidden(p, e->file, ".patch2"))) {
+        snprintf(why, sizeof why, "out of memory");
+        goto out;
+    }
+    const char *base = cur;
+    for (size_t k = 0; k < n; k++) {
+        const cat_update *u = &e->upd[hop[k]];
+        free(part);
+        free(sig);
+        free(src);
+        sig = src = NULL;
+        if (!(part = hidden(p, u->file, ".part")) || (!p->url && !(src = join(p->source, u->file, "")))) {
+            snprintf(why, sizeof why, "out of memory");
+            goto out;
+        }
+        if (p->kr && !u->is_signed) { /* not worth fetching */
+            snprintf(why, sizeof why, "%s is not signed (--keyring asks for a trusted signature)", u->file);
+            goto out;
+        }
+        xfer x = transfer(p, u->file, p->url ? u->href : NULL, src, part, u->size, 0, hex, &fd, err,
+                          sizeof err);
+        if (x == XFER_FAILED) {
+            rc = -1;
+            keep_part = 1;
+            goto out;
+        }
+        if (x == XFER_REFUSED) {
+            snprintf(why, sizeof why, "%s: %s", u->file, err);
+            goto out;
+        }
+        close(fd);
+        fd = -1;
+        smz_delta_info info;
+        if (smz_delta_info_read(part, &info, err, sizeof err) != SMZ_OK) {
+            snprintf(why, sizeof why, "%s: %s", u->file, err);
+            goto out;
+        }
+        if (info.size != u->size || strcmp(info.old_digest, u->from) || strcmp(info.new_digest, u->to)) {
+            snprintf(why, sizeof why, "%s is not the update the catalog names (it leads from %.16s... to %.16s...)",
+                     u->file, info.old_digest, info.new_digest);
+            goto out;
+        }
+        if (p->kr) {
+            /* A folder's signature is read where it is. */
+            if (!(sig = p->url ? hidden(p, u->file, ".minisig.part") : join(p->source, u->file, ".minisig"))) {
+                snprintf(why, sizeof why, "out of memory");
+                goto out;
+            }
+            if (p->url && fetch_sig(u, sig, err, sizeof err) != 0) {
+                snprintf(why, sizeof why, "%s: %s", u->file, err);
+                goto out;
+            }
+            smz_err vrc = smz_delta_verify(part, sig, p->kr, keyid, err, sizeof err);
+            if (p->url)
+                unlink(sig);
+            if (vrc != SMZ_OK) {
+                snprintf(why, sizeof why, "%s: %s", u->file,
+                         vrc == SMZ_E_SIGNATURE ? err : smz_strerror(vrc));
+                goto out;
+            }
+        }
+        const char *to = out[k % 2];
+        if (smz_delta_patch(base, part, to, err, sizeof err) != SMZ_OK) {
+            snprintf(why, sizeof why, "%s: %s", u->file, err);
+            goto out;
+        }
+        unlink(part); /* used */
+        base = to;
+    }
+    /* BASE is E now, if the updates were what they said: checked as a
+     * fetched archive is. */
+    fd = open(base, O_RDONLY | O_CLOEXEC);
+    if (fd < 0 || (e->blake2b && cat_file_blake2b(fd, hex) != 0)) {
+        snprintf(why, sizeof why, "%s: %s", base, strerror(errno));
+        goto out;
+    }
+    if (verify(p, e, base, fd, hex, err, sizeof err, signer) != 0) {
+        snprintf(why, sizeof why, "the archive it gives %s", err);
+        goto out;
+    }
+    if (rename(base, final) != 0) {
+        fprintf(stderr, "smz pull: %s: %s\n", cli_t(final), strerror(errno));
+        p->errors++;
+        rc = -1;
+        goto out;
+    }
+    sync_dir(p->dir);
+    rc = 1;
+    if (!p->quiet) {
+        /* TRANSLATORS: smz pull: NAME.smz, the bytes of the updates fetched, the
+           archive's bytes. */
+        printf(_("%s: updated (%llu bytes of updates instead of the archive's %llu), verified"),
+               cli_t(e->file), (unsigned long long)total, (unsigned long long)e->size);
+        if (signer[0])
+            printf(", signed by trusted key %s", cli_t(signer));
+        printf("\n");
+    }
+out:
+    if (fd >= 0)
+        close(fd);
+    if (rc == 0) {
+        /* TRANSLATORS: smz pull: NAME.smz, then why (in English). */
+        fprintf(stderr, _("smz pull: %s: the update cannot be used (%s): fetching the whole archive\n"),
+                cli_t(e->file), cli_t(why));
+        if (part && !keep_part)
+            unlink(part);
+    }
+    if (out[0])
+        unlink(out[0]);
+    if (out[1])
+        unlink(out[1]);
+    free(final);
+    free(cur);
+    free(out[0]);
+    free(out[1]);
+    free(part);
+    free(sig);
+    free(src);
+    return rc;
 }
 
 /* ---- The plan -------------------------------------------------------------- */
@@ -571,12 +839,29 @@ static void run(pull *p, const cat_list *remote, const cat_list *local)
             }
             what = "newer";
         }
+        size_t hop[MAX_HOPS], nh = l ? plan_updates(r, l->digest, hop) : 0;
+        if (p->dry && nh) {
+            /* TRANSLATORS: smz pull --dry-run: NAME.smz, the source's Date, DIR's
+               Date (YYYY-MM-DD), the count of updates in the chain, their bytes, the
+               archive's bytes. */
+            printf(N_("%s: would update (Date %s, here %s): %zu update (%llu bytes) instead of the archive (%llu bytes)\n",
+                      "%s: would update (Date %s, here %s): %zu updates (%llu bytes) instead of the archive (%llu bytes)\n",
+                      nh),
+                   cli_t(r->file), r->date, l->date ? l->date : "-", nh,
+                   (unsigned long long)plan_size(r, hop, nh), (unsigned long long)r->size);
+            continue;
+        }
         if (p->dry) {
             printf("%s: would fetch (%s, %s", cli_t(r->file), what, smz_size_text(r->size, sz));
             if (l)
                 printf(", Date %s, here %s", r->date, l->date ? l->date : "none");
             printf(")\n");
             continue;
+        }
+        if (nh) {
+            int u = apply_updates(p, r, l, hop, nh);
+            if (u != 0)
+                continue;
         }
         fetch(p, r, what);
     }

@@ -72,6 +72,14 @@ static void usage(FILE *f)
 int main(int argc, char **argv)
 {
     i18n_setup();
+    /* Before any hash: libsodium picks its fastest BLAKE2b (AVX2) in
+     * sodium_init and hashes with the portable code until then, which smz
+     * pull's and smz catalog's hashes of whole files ran on (the library
+     * calls it when an archive is opened, after those).  A failure here is
+     * the library's to report, where it needs libsodium. */
+    if (sodium_init() < 0) {
+        /* nothing: see above */
+    }
     if (argc < 2) {
         usage(stderr);
         return 2;

@@ -511,6 +511,51 @@ int h_download(req *q, const char *rest)
     return status;
 }
 
+/* /update/NAME/FILE: an update the catalog advertises for the archive NAME
+ * (docs/CATALOG.md, "Updates"), or FILE.minisig, its signature.  Only
+ * those: FILE is compared with the names the folder was read for (which
+ * hold no '/'), and the file is opened beside the archive without
+ * following a symbolic link's last component. */
+int h_update(req *q, const char *rest)
+{
+    const char *slash = strchr(rest, '/');
+    archive *a = slash ? reg_find(&q->s->reg, rest, (size_t)(slash - rest)) : NULL;
+    const smz_delta_file *u = NULL;
+    int sig = 0;
+    if (a) {
+        const char *file = slash + 1;
+        size_t n = strlen(file);
+        for (size_t i = 0; i < a->n_upd && !u; i++) {
+            size_t k = strlen(a->upd[i].file);
+            if (!strcmp(a->upd[i].file, file))
+                u = &a->upd[i];
+            else if (a->upd[i].is_signed && n == k + 8 && !strncmp(file, a->upd[i].file, k) &&
+                     !strcmp(file + k, ".minisig"))
+                u = &a->upd[i], sig = 1;
+        }
+    }
+    if (!u)
+        return h_error(q, 404, a, SMZ_N_("No such update"),
+                       SMZ_N_("The library offers no update by that name."));
+    const char *base = strrchr(a->path, '/');
+    size_t dl = base ? (size_t)(base - a->path) + 1 : 0;
+    char path[4400], disp[400];
+    if (snprintf(path, sizeof path, "%.*s%s%s", (int)dl, a->path, u->file, sig ? ".minisig" : "") >=
+        (int)sizeof path)
+        return h_error(q, 404, a, SMZ_N_("No such update"),
+                       SMZ_N_("The library offers no update by that name."));
+    struct stat st;
+    int fd = smz_file_open(path, SMZ_FILE_NOFOLLOW, &st, NULL);
+    if (fd < 0)
+        return h_error(q, 404, a, SMZ_N_("No such update"),
+                       SMZ_N_("The library offers no update by that name."));
+    snprintf(disp, sizeof disp, "attachment; filename=\"%s%s\"", u->file, sig ? ".minisig" : "");
+    int status = send_download(q, sig ? "text/plain; charset=utf-8" : SMZ_DELTA_TYPE, disp,
+                               (uint64_t)st.st_size, &st, sig ? "-s" : "-u", read_fd, &fd);
+    close(fd);
+    return status;
+}
+
 /* The archives named by content= (or books.name=), or NULL for none. */
 static archive *named(req *q)
 {

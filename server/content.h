@@ -14,6 +14,8 @@
 void url_entry(smz_strbuf *b, const srv *s, const archive *a, const char *path, int raw);
 int h_content(req *q, const char *rest, int raw);
 int h_download(req *q, const char *rest);
+/* /update/NAME/FILE: an update the catalog offers for NAME, or its signature. */
+int h_update(req *q, const char *rest);
 int h_random(req *q);
 int h_illustration(req *q, const char *rest);
 

@@ -213,6 +213,8 @@ static int route(req *q)
         return h_opds(q, p + 12);
     if (!strncmp(p, "/download/", 10))
         return h_download(q, p + 10);
+    if (!strncmp(p, "/update/", 8))
+        return h_update(q, p + 8);
     if (!strncmp(p, "/skin/", 6))
         return h_asset(q, p + 6);
     if (!strcmp(p, "/robots.txt"))

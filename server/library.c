@@ -243,6 +243,9 @@ static void archive_free(archive *a)
     free(a->license);
     free(a->main_page);
     free(a->illustration);
+    for (size_t i = 0; i < a->n_upd; i++)
+        free(a->upd[i].file);
+    free(a->upd);
     for (size_t i = 0; i < sizeof a->bar / sizeof a->bar[0]; i++)
         free(a->bar[i]);
 }
@@ -399,6 +402,8 @@ static void load_one(registry *g, size_t i)
     if (uuid_ok(uuid) && digest && smz__uuid_from_digest_hex(digest, strlen(digest), want) &&
         !strcmp(want, uuid))
         snprintf(a->uuid, sizeof a->uuid, "%s", uuid);
+    if (digest && strlen(digest) == 64 && strspn(digest, "0123456789abcdef") == 64)
+        memcpy(a->digest, digest, 65);
     if (smz_reader_meta(r, "Illustration_48x48@1", &ill, &ill_len) == SMZ_OK && ill_len > 8 &&
         ill_len <= (1u << 20) && !memcmp(ill, "\x89PNG\r\n\x1a\n", 8)) {
         a->illustration = (unsigned char *)ill;
@@ -417,12 +422,61 @@ out:
     smz_reader_close(r);
 }
 
+/* Gives each whole, readable archive with a digest the updates of its
+ * folder that lead to it; a folder is read again only when the archive
+ * before lay in another (reg_add adds a folder's archives one after the
+ * other).  Updates that cannot be listed are simply not offered. */
+static void load_updates(registry *g)
+{
+    char dir[4096], err[256];
+    smz_delta_list ul = {0};
+    size_t *idx = NULL;
+    dir[0] = 0;
+    for (size_t i = 0; i < g->n; i++) {
+        archive *a = &g->a[i];
+        if (a->state != 1 || !a->digest[0] || a->parts)
+            continue;
+        const char *slash = strrchr(a->path, '/');
+        char here[4096];
+        if (slash && (size_t)(slash - a->path) >= sizeof here)
+            continue; /* a folder name that long offers no updates */
+        if (slash == a->path)
+            snprintf(here, sizeof here, "/");
+        else if (slash)
+            snprintf(here, sizeof here, "%.*s", (int)(slash - a->path), a->path);
+        else
+            snprintf(here, sizeof here, ".");
+        if (strcmp(here, dir)) {
+            smz_delta_list_free(&ul);
+            free(idx);
+            idx = NULL;
+            snprintf(dir, sizeof dir, "%s", here);
+            if (smz_delta_scan(dir, &ul, err, sizeof err) != SMZ_OK)
+                smz_delta_list_free(&ul);
+            if (ul.n && !(idx = malloc(ul.n * sizeof *idx)))
+                smz_delta_list_free(&ul);
+        }
+        size_t k = ul.n ? smz_delta_leading_to(&ul, a->digest, idx, ul.n) : 0;
+        if (!k || !(a->upd = calloc(k, sizeof *a->upd)))
+            continue;
+        for (size_t j = 0; j < k; j++) {
+            a->upd[a->n_upd] = ul.u[idx[j]];
+            if (!(a->upd[a->n_upd].file = strdup(ul.u[idx[j]].file)))
+                break;
+            a->n_upd++;
+        }
+    }
+    smz_delta_list_free(&ul);
+    free(idx);
+}
+
 void reg_load(registry *g)
 {
     pthread_mutex_lock(&g->lock);
     if (!g->loaded) {
         for (size_t i = 0; i < g->n; i++)
             load_one(g, i);
+        load_updates(g);
         /* Names once every archive's claim is known. */
         for (size_t i = 0; i < g->n; i++)
             if (!(g->a[i].name = pick_name(g, i, g->a[i].meta_name))) {

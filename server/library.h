@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "limits.h"
+#include "smz/delta.h"
 #include "smz/i18n.h"
 #include "smz/reader.h"
 #include "smz/verify.h"
@@ -40,6 +41,11 @@ typedef struct archive {
     char *title, *description, *language, *date, *creator, *publisher, *tags, *source, *license,
         *main_page;
     char uuid[37];               /* "" when absent or malformed */
+    char digest[65];             /* the Digest metadata, 64 hex digits, or "" */
+    /* The updates in its folder that lead to it (smz_delta_leading_to),
+     * for the catalog and /update/NAME/FILE: a whole file only. */
+    smz_delta_file *upd;
+    size_t n_upd;
     unsigned char *illustration; /* a PNG, or NULL */
     size_t illustration_len;
     char lang[SMZ_LANG_TAG_MAX + 1]; /* BCP 47 tag for lang="" ("" if unknown) */

@@ -34,7 +34,8 @@ static void entry(smz_strbuf *b, req *q, archive *a, int standalone)
     int counts = reg_stats(&s->reg, a) == 0;
     smz_strbuf_adds(b, standalone ? "<entry xmlns=\"http://www.w3.org/2005/Atom\" "
                                     "xmlns:dc=\"http://purl.org/dc/terms/\" "
-                                    "xmlns:opds=\"http://opds-spec.org/2010/catalog\">"
+                                    "xmlns:opds=\"http://opds-spec.org/2010/catalog\" "
+                                    "xmlns:smz=\"urn:samizdat:opds\">"
                                   : "<entry>");
     if (a->uuid[0])
         smz_strbuf_addf(b, "<id>urn:uuid:%s</id>", a->uuid);
@@ -85,6 +86,15 @@ static void entry(smz_strbuf *b, req *q, archive *a, int standalone)
             (unsigned long long)(k < a->parts ? a->part_size
                                               : a->file_size - (uint64_t)(a->parts - 1) * a->part_size),
             k, a->parts);
+    /* The updates that lead to it (docs/CATALOG.md, "Updates"). */
+    if (a->n_upd) {
+        char prefix[SRV_NAME_MAX + 600];
+        snprintf(prefix, sizeof prefix, "%s/update/%s/", s->http.root, a->name);
+        for (size_t k = 0; k < a->n_upd; k++)
+            smz_delta_opds_link(b, &a->upd[k], prefix);
+    }
+    if (a->digest[0])
+        smz_strbuf_addf(b, "<smz:digest>%s</smz:digest>", a->digest);
     if (a->parts && a->manifest)
         smz_strbuf_addf(b,
                         "<link rel=\"describedby\" type=\"text/plain\" href=\"%s/download/%s.parts\" "
@@ -109,7 +119,7 @@ static void feed_head(smz_strbuf *b, srv *s, const char *id, const char *self, c
     smz_strbuf_adds(b,
                     "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
                     "<feed xmlns=\"http://www.w3.org/2005/Atom\" xmlns:dc=\"http://purl.org/dc/terms/\" "
-                    "xmlns:opds=\"http://opds-spec.org/2010/catalog\">\n");
+                    "xmlns:opds=\"http://opds-spec.org/2010/catalog\" xmlns:smz=\"urn:samizdat:opds\">\n");
     smz_strbuf_addf(b, "<id>%s</id>", id);
     smz_strbuf_addf(b, "<link rel=\"self\" href=\"%s/catalog/v2/%s\" type=\"%s\"/>", s->http.root, self,
                     kind);

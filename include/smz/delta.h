@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include "smz/error.h"
 #include "smz/sign.h"
+#include "smz/util.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -66,6 +67,65 @@ smz_err smz_delta_sign(const char *upd_path, const smz_seckey *sk, char *err, si
  * SMZ_E_CORRUPT when UPD is not an update.  ERR gets the reason. */
 smz_err smz_delta_verify(const char *upd_path, const char *sig_path, const smz_keyring *kr, char *keyid,
                          char *err, size_t errlen);
+
+/* What an update's header says (docs/UPDATES.md, "The file"). */
+typedef struct smz_delta_info {
+    uint64_t size;         /* the update file's size in bytes */
+    uint64_t old_size;     /* OLD's size in bytes */
+    uint64_t new_size;     /* NEW's size in bytes */
+    char old_digest[65];   /* OLD's content digest, 64 lower-case hex digits */
+    char new_digest[65];   /* NEW's content digest */
+    unsigned char old_sha256[32], new_sha256[32];
+} smz_delta_info;
+
+/* Reads the header of the update PATH (a regular file, not a symbolic
+ * link) into INFO, after checking its magic,
+ * that its three lengths add up to the file's and that OLD and NEW are
+ * within the limits (nothing else: smz_delta_patch checks the rest).
+ * SMZ_OK; SMZ_E_NOTFOUND; SMZ_E_IO; SMZ_E_CORRUPT when it is no update or
+ * a damaged one.  ERR gets the reason. */
+smz_err smz_delta_info_read(const char *path, smz_delta_info *info, char *err, size_t errlen);
+
+/* The updates lying in a folder, as catalogs advertise them (docs/CATALOG.md,
+ * "Updates"). */
+typedef struct smz_delta_file {
+    char *file;          /* its name in the folder: [A-Za-z0-9._+-], ends in .smzup,
+                            does not start with '.' or '-', at most 255 bytes */
+    smz_delta_info info;
+    int is_signed;       /* FILE.minisig is a regular file beside it (not a link) */
+} smz_delta_file;
+
+typedef struct smz_delta_list {
+    smz_delta_file *u; /* sorted by file name */
+    size_t n;
+} smz_delta_list;
+
+/* 1 when NAME is a name smz_delta_scan takes (above), else 0. */
+int smz_delta_name_ok(const char *name);
+
+/* Fills OUT (empty before; the caller frees it with smz_delta_list_free)
+ * with the updates of the folder DIR: files named as above whose header
+ * smz_delta_info_read accepts; others are left out.  SMZ_OK, or SMZ_E_IO
+ * (the folder cannot be read), SMZ_E_NOMEM, with ERR set. */
+smz_err smz_delta_scan(const char *dir, smz_delta_list *out, char *err, size_t errlen);
+void smz_delta_list_free(smz_delta_list *l);
+
+/* The updates of L that lead to the content digest DIGEST (64 hex digits):
+ * those whose NEW is DIGEST, and, for chains, those whose NEW is the OLD of
+ * one already taken.  Their indexes into L go in IDX (at most MAX, in L's
+ * order); returns how many there are (may exceed MAX). */
+size_t smz_delta_leading_to(const smz_delta_list *l, const char *digest, size_t *idx, size_t max);
+
+/* The rel of a catalog's link to an update, and its type. */
+#define SMZ_DELTA_REL "urn:samizdat:opds:update"
+#define SMZ_DELTA_TYPE "application/x-smz-update"
+
+/* Appends to B the Atom link that advertises U (docs/CATALOG.md): its href
+ * PREFIX followed by U's file name (percent-encoded), its length, the
+ * content digests it leads from and to, and, when U is signed, the href of
+ * its signature.  The smz: prefix must be bound to urn:samizdat:opds where
+ * B's text goes. */
+smz_err smz_delta_opds_link(smz_strbuf *b, const smz_delta_file *u, const char *prefix);
 
 #ifdef __cplusplus
 }

@@ -5,8 +5,9 @@
 Listens on 127.0.0.1:PORT and forwards each request to 127.0.0.1:UPSTREAM_PORT
 (nginx or smz serve), one request per connection (it asks the upstream to
 close).  Every request line and its Range header go to STATE_DIR/log, one
-line each.  When STATE_DIR/fault exists, its one line says what to do to the
-next answer whose path ends in .smz; the file is then removed (one fault,
+line each, and after each answer "sent PATH N", N the body bytes sent.  When
+STATE_DIR/fault exists, its one line says what to do to the next answer whose
+path ends in .smz (or .smzup, an update); the file is then removed (one fault,
 then the proxy is honest again):
 
     cut N       send the head and N bytes of the body, then close
@@ -68,7 +69,7 @@ def handle(client):
         if rhead is None:
             return
         path = lines[0].split(" ")[1].split("?")[0]
-        kind, n = take_fault() if path.endswith(".smz") else (None, 0)
+        kind, n = take_fault() if path.endswith((".smz", ".smzup")) else (None, 0)
         rlines = rhead.split("\r\n")
         start = 0
         for i, h in enumerate(rlines):
@@ -102,6 +103,7 @@ def handle(client):
             if not data:
                 break
         up.close()
+        log("sent %s %d" % (path, sent))
     except OSError:
         pass
     finally:

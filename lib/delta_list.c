@@ -1,0 +1,205 @@
+/* The updates lying beside archives, as catalogs advertise them
+ * (include/smz/delta.h, docs/CATALOG.md "Updates"): an update's header read
+ * and checked for its form, a folder's updates listed, the ones that lead
+ * to an archive picked, the Atom link written.  Apart from lib/delta.c so
+ * that the server (and its WebAssembly build) need not carry zstd's diff
+ * and patch. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <sodium.h>
+#include "smz/delta.h"
+#include "smz/util.h"
+#include "delta_priv.h"
+
+static smz_err fail(char *err, size_t errlen, smz_err e, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static smz_err fail(char *err, size_t errlen, smz_err e, const char *fmt, ...)
+{
+    if (errlen) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(err, errlen, fmt, ap);
+        va_end(ap);
+    }
+    return e;
+}
+
+static uint64_t get64(const unsigned char *p)
+{
+    uint64_t v = 0;
+    for (int i = 0; i < 8; i++)
+        v = v << 8 | p[i];
+    return v;
+}
+
+smz_err smz_delta_info_read(const char *path, smz_delta_info *info, char *err, size_t errlen)
+{
+    unsigned char h[UPD_HEADER];
+    struct stat st;
+    if (errlen)
+        err[0] = 0;
+    memset(info, 0, sizeof *info);
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOFOLLOW);
+    if (fd < 0)
+        return fail(err, errlen, errno == ENOENT ? SMZ_E_NOTFOUND : SMZ_E_IO, "%s: %s", path, strerror(errno));
+    ssize_t r = -1;
+    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
+        do
+            r = read(fd, h, UPD_HEADER);
+        while (r < 0 && errno == EINTR);
+    }
+    close(fd);
+    if (r != UPD_HEADER || memcmp(h, UPD_MAGIC, 8) != 0)
+        return fail(err, errlen, SMZ_E_CORRUPT, "%s: not an smz update", path);
+    uint64_t size = (uint64_t)st.st_size, t = get64(h + 152), s = get64(h + 160), p = get64(h + 168);
+    info->old_size = get64(h + 8);
+    info->new_size = get64(h + 80);
+    if (info->old_size > MAX_FILE || info->new_size > MAX_FILE || t > size || s > size || p > size ||
+        UPD_HEADER + t + s + p != size)
+        return fail(err, errlen, SMZ_E_CORRUPT, "%s: the update is damaged (its sizes do not add up to its length)",
+                    path);
+    info->size = size;
+    memcpy(info->old_sha256, h + 16, 32);
+    memcpy(info->new_sha256, h + 88, 32);
+    sodium_bin2hex(info->old_digest, sizeof info->old_digest, h + 48, 32);
+    sodium_bin2hex(info->new_digest, sizeof info->new_digest, h + 120, 32);
+    return SMZ_OK;
+}
+
+int smz_delta_name_ok(const char *s)
+{
+    size_t n = strlen(s);
+    if (n < 7 || n > 255 || s[0] == '.' || s[0] == '-' || strcmp(s + n - 6, ".smzup"))
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        char ch = s[i];
+        if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+              ch == '.' || ch == '_' || ch == '-' || ch == '+'))
+            return 0;
+    }
+    return 1;
+}
+
+static int upd_cmp(const void *a, const void *b)
+{
+    return strcmp(((const smz_delta_file *)a)->file, ((const smz_delta_file *)b)->file);
+}
+
+void smz_delta_list_free(smz_delta_list *l)
+{
+    if (!l)
+        return;
+    for (size_t i = 0; i < l->n; i++)
+        free(l->u[i].file);
+    free(l->u);
+    l->u = NULL;
+    l->n = 0;
+}
+
+smz_err smz_delta_scan(const char *dir, smz_delta_list *out, char *err, size_t errlen)
+{
+    smz_err rc = SMZ_OK;
+    size_t cap = 0;
+    char *path = NULL;
+    if (errlen)
+        err[0] = 0;
+    DIR *d = opendir(dir);
+    if (!d)
+        return fail(err, errlen, SMZ_E_IO, "%s: %s", dir, strerror(errno));
+    struct dirent *de;
+    while ((de = readdir(d))) {
+        if (!smz_delta_name_ok(de->d_name))
+            continue;
+        size_t n = strlen(dir) + strlen(de->d_name) + 10;
+        free(path);
+        if (!(path = malloc(n))) {
+            rc = fail(err, errlen, SMZ_E_NOMEM, "out of memory");
+            goto out;
+        }
+        snprintf(path, n, "%s/%s", dir, de->d_name);
+        smz_delta_info info;
+        char why[1];
+        if (smz_delta_info_read(path, &info, why, sizeof why) != SMZ_OK)
+            continue;
+        if (out->n == cap) {
+            size_t nc = cap ? cap * 2 : 8;
+            smz_delta_file *u = realloc(out->u, nc * sizeof *u);
+            if (!u) {
+                rc = fail(err, errlen, SMZ_E_NOMEM, "out of memory");
+                goto out;
+            }
+            out->u = u;
+            cap = nc;
+        }
+        smz_delta_file *f = &out->u[out->n];
+        if (!(f->file = strdup(de->d_name))) {
+            rc = fail(err, errlen, SMZ_E_NOMEM, "out of memory");
+            goto out;
+        }
+        f->info = info;
+        snprintf(path + strlen(path), n - strlen(path), ".minisig");
+        struct stat st;
+        f->is_signed = lstat(path, &st) == 0 && S_ISREG(st.st_mode);
+        out->n++;
+    }
+    if (out->n)
+        qsort(out->u, out->n, sizeof *out->u, upd_cmp);
+out:
+    free(path);
+    closedir(d);
+    return rc;
+}
+
+size_t smz_delta_leading_to(const smz_delta_list *l, const char *digest, size_t *idx, size_t max)
+{
+    /* A fixed point over at most l->n rounds: each round takes at least
+     * one more update or stops. */
+    unsigned char *taken = l->n ? calloc(l->n, 1) : NULL;
+    size_t count = 0;
+    if (!taken)
+        return 0;
+    for (int more = 1; more;) {
+        more = 0;
+        for (size_t i = 0; i < l->n; i++) {
+            if (taken[i])
+                continue;
+            int leads = !strcmp(l->u[i].info.new_digest, digest);
+            for (size_t j = 0; !leads && j < l->n; j++)
+                leads = taken[j] && j != i && !strcmp(l->u[i].info.new_digest, l->u[j].info.old_digest);
+            if (leads && strcmp(l->u[i].info.old_digest, l->u[i].info.new_digest)) {
+                taken[i] = 1;
+                count++;
+                more = 1;
+            }
+        }
+    }
+    size_t k = 0;
+    for (size_t i = 0; i < l->n && k < max; i++)
+        if (taken[i])
+            idx[k++] = i;
+    free(taken);
+    return count;
+}
+
+smz_err smz_delta_opds_link(smz_strbuf *b, const smz_delta_file *u, const char *prefix)
+{
+    smz_strbuf_adds(b, "<link rel=\"" SMZ_DELTA_REL "\" type=\"" SMZ_DELTA_TYPE "\" href=\"");
+    smz_xml_str(b, prefix);
+    smz_url_segment(b, u->file, strlen(u->file));
+    smz_strbuf_addf(b, "\" length=\"%llu\" smz:from=\"%s\" smz:to=\"%s\"",
+                    (unsigned long long)u->info.size, u->info.old_digest, u->info.new_digest);
+    if (u->is_signed) {
+        smz_strbuf_adds(b, " smz:signature=\"");
+        smz_xml_str(b, prefix);
+        smz_url_segment(b, u->file, strlen(u->file));
+        smz_strbuf_adds(b, ".minisig\"");
+    }
+    return smz_strbuf_adds(b, "/>");
+}
