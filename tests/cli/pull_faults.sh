@@ -50,7 +50,7 @@ check "and the archive is byte-identical" cmp src/samples.smz cut/samples.smz
 check_eq "no partial file is left" "$(ls -A cut | tr '\n' ' ')" "samples.smz "
 
 # --- a flipped byte ---
-echo "corrupt 30000" >px/fault
+echo "corrupt $((size * 3 / 4))" >px/fault
 "$SMZ" pull "$SRC" flip >flip.out 2>flip.err
 check_eq "a corrupted transfer is refused (1)" "$?" 1
 check_grep "the BLAKE2b of the catalog names the damage" "samples.smz: refused: its bytes are not those the catalog names.*damaged on the way; nothing replaced" flip.err
@@ -60,7 +60,7 @@ check "the next run fetches a sound copy" cmp src/samples.smz flip/samples.smz
 # a flipped byte in the resumed half of a transfer
 echo "cut 10000" >px/fault
 "$SMZ" pull "$SRC" flip3 >/dev/null 2>&1
-echo "corrupt 25000" >px/fault
+echo "corrupt $((size - 50))" >px/fault
 "$SMZ" pull "$SRC" flip3 >flip3.out 2>flip3.err
 check_eq "a byte flipped after a resume: refused (1)" "$?" 1
 check_eq "and the partial file is dropped, not resumed again" "$(ls -A flip3 | wc -l)" 0
