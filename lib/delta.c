@@ -209,8 +209,8 @@ static void clset_free(clset *s)
 }
 
 /* Appends one item (its data copied) to S. */
-static smz_err push(ctx *c, clset *s, size_t *cap, int64_t id, int64_t kind, int64_t usize, const void *d,
-                    uint64_t len, const char *first)
+static smz_err push(ctx *c, clset *s, size_t *cap, int64_t id, int64_t kind, int64_t usize,
+                    const void *d, uint64_t len, const char *first)
 {
     if (s->n == *cap) {
         size_t nc = *cap ? 2 * *cap : 64;
@@ -263,8 +263,8 @@ static smz_err load_clusters(ctx *c, smz_reader *r, const char *path, clset *s)
         if (t == 2)
             s->blocks = s->n;
         if (t > 0) {
-            int there = sqlite3_table_column_metadata(db, "main", table[t], "data", NULL, NULL, NULL, NULL,
-                                                      NULL) == SQLITE_OK;
+            int there = sqlite3_table_column_metadata(db, "main", table[t], "data", NULL, NULL, NULL,
+                                                      NULL, NULL) == SQLITE_OK;
             if (!there)
                 continue;
         }
@@ -284,9 +284,10 @@ static smz_err load_clusters(ctx *c, smz_reader *r, const char *path, clset *s)
                 usize = u > SMZ_ENTRY_BLOCK_MAX ? -1 : (int64_t)u;
             }
             if (kind == KIND_ENTRIES ? usize < 0 || !first
-                : kind == KIND_INDEX ? s->n > s->nclusters || usize < 0 || (uint64_t)usize > SMZ_PACKED_INDEX_MAX
-                                     : (kind != 0 && kind != 1) || usize < 0 ||
-                                           (uint64_t)usize > (kind ? MAX_CLUSTER_USIZE : len)) {
+                : kind == KIND_INDEX
+                    ? s->n > s->nclusters || usize < 0 || (uint64_t)usize > SMZ_PACKED_INDEX_MAX
+                    : (kind != 0 && kind != 1) || usize < 0 ||
+                          (uint64_t)usize > (kind ? MAX_CLUSTER_USIZE : len)) {
                 rc = fail(c, SMZ_E_CORRUPT, "%s: %s %lld is damaged", path, table[t], (long long)id);
                 break;
             }
@@ -476,11 +477,12 @@ static smz_err locate(ctx *c, smz_reader *r, const unsigned char *f, uint64_t si
     sqlite3_stmt *st = NULL;
     sqlite3 *db = smz__reader_db(r);
     int64_t root = 0, index_root = 0, blocks_root = 0;
-    if (sqlite3_prepare_v2(db,
-                           "SELECT (SELECT rootpage FROM sqlite_schema WHERE type='table' AND name='clusters'), "
-                           "(SELECT rootpage FROM sqlite_schema WHERE type='table' AND name='search_packed'), "
-                           "(SELECT rootpage FROM sqlite_schema WHERE type='table' AND name='entry_blocks')",
-                           -1, &st, NULL) == SQLITE_OK &&
+    if (sqlite3_prepare_v2(
+            db,
+            "SELECT (SELECT rootpage FROM sqlite_schema WHERE type='table' AND name='clusters'), "
+            "(SELECT rootpage FROM sqlite_schema WHERE type='table' AND name='search_packed'), "
+            "(SELECT rootpage FROM sqlite_schema WHERE type='table' AND name='entry_blocks')",
+            -1, &st, NULL) == SQLITE_OK &&
         sqlite3_step(st) == SQLITE_ROW) {
         root = sqlite3_column_int64(st, 0);
         index_root = sqlite3_column_int64(st, 1);
@@ -970,7 +972,8 @@ smz_err smz_delta_diff(const char *old_path, const char *new_path, const char *u
         rec *R = &recs[i];
         *R = (rec){x->id, 0, (uint8_t)x->kind, OP_RAW, 0, x->len, (uint64_t)x->usize, x->len};
         const cl *same = bsearch(x, byhash.v, byhash.n, sizeof *byhash.v, hash_cmp);
-        if (same && same->kind == x->kind && same->len == x->len && !memcmp(same->data, x->data, x->len)) {
+        if (same && same->kind == x->kind && same->len == x->len &&
+            !memcmp(same->data, x->data, x->len)) {
             R->op = OP_COPY;
             R->old_id = same->id;
             R->payload_len = 0;
@@ -1291,10 +1294,10 @@ smz_err smz_delta_patch(const char *old_path, const char *upd_path, const char *
         unsigned op = r[9], level = r[18], kind = r[8];
         uint64_t dl = get64(r + 19), usize = get64(r + 27), pl = get64(r + 35);
         const unsigned char *src = NULL;
-        const cl *old = op == OP_RAW               ? NULL
-                        : kind == KIND_INDEX     ? find_index(&os)
+        const cl *old = op == OP_RAW           ? NULL
+                        : kind == KIND_INDEX   ? find_index(&os)
                         : kind == KIND_ENTRIES ? find_block(&os, old_id)
-                                                 : find_id(&os, old_id);
+                                               : find_id(&os, old_id);
         if (op != OP_RAW && (!old || (kind >= KIND_INDEX && old->kind != (int64_t)kind))) {
             rc = fail(&c, SMZ_E_CORRUPT,
                       "%s: the update is damaged (cluster %lld names no cluster of %s)", upd_path,
@@ -1348,8 +1351,8 @@ smz_err smz_delta_patch(const char *old_path, const char *upd_path, const char *
                 goto out;
             }
             if ((rc = zundelta(&c, dc, odec, olen_dec, pay, pl, ndec, usize, "a cluster")) != SMZ_OK ||
-                (rc = recompress(&c, cc, (int)level, kind != KIND_ENTRIES, ndec, usize, &blob, &relen)) !=
-                    SMZ_OK)
+                (rc = recompress(&c, cc, (int)level, kind != KIND_ENTRIES, ndec, usize, &blob,
+                                 &relen)) != SMZ_OK)
                 goto out;
             if (relen != dl) {
                 rc = fail(

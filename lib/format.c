@@ -329,7 +329,7 @@ int smz__name_ok(const char *s)
 
 int smz__png_48(const void *v, size_t n)
 {
-    static const unsigned char head[24] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0, 0,   0, 13,
+    static const unsigned char head[24] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0, 0, 0, 13,
                                            'I',  'H', 'D', 'R', 0,    0,    0,    48,   0, 0, 0, 48};
     return v && n >= 33 && !memcmp(v, head, sizeof head);
 }

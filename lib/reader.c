@@ -418,8 +418,12 @@ static smz_err pin_schema(smz_reader *r, const char *schema)
             strcmp(got[i].name, want[i].name) || strcmp(got[i].tbl, want[i].tbl) ||
             !str_eq(got[i].sql, want[i].sql)) {
             const schema_row *bad = i < ngot ? &got[i] : &want[i];
-            rc = fail(r, SMZ_E_CORRUPT, "the %s schema differs from the format at %s %.100s",
-                      packed_index ? "packed index's" : "archive's", bad->type, bad->name);
+            rc = packed_index ? fail(r, SMZ_E_CORRUPT,
+                                     "the packed index's schema differs from the format at %s %.100s",
+                                     bad->type, bad->name)
+                              : fail(r, SMZ_E_CORRUPT,
+                                     "the archive's schema differs from the format at %s %.100s",
+                                     bad->type, bad->name);
             goto out;
         }
     }
@@ -657,9 +661,10 @@ smz_err smz__reader_meta_value(smz_reader *r, const char *key, size_t key_len, c
     size_t len = 0;
     smz_err rc;
     if (pn > SMZ_MAX_PATH || memchr(p, 0, pn) || !(path = strndup(p, pn)) || !smz_path_valid(path)) {
-        rc = path || pn > SMZ_MAX_PATH || memchr(p, 0, pn)
-                 ? fail(r, SMZ_E_CORRUPT, "metadata %s names no valid entry path", SMZ_META_ILLUSTRATION)
-                 : fail(r, SMZ_E_NOMEM, "out of memory");
+        if (path || pn > SMZ_MAX_PATH || memchr(p, 0, pn))
+            rc = fail(r, SMZ_E_CORRUPT, "metadata %s names no valid entry path", SMZ_META_ILLUSTRATION);
+        else
+            rc = fail(r, SMZ_E_NOMEM, "out of memory");
         goto out;
     }
     if ((rc = find(r, path, &e)) != SMZ_OK) {
@@ -668,9 +673,13 @@ smz_err smz__reader_meta_value(smz_reader *r, const char *key, size_t key_len, c
                       SMZ_META_ILLUSTRATION, path);
         goto out;
     }
-    if (e->redirect || e->size > SMZ_MAX_META_VALUE) {
-        rc = fail(r, SMZ_E_CORRUPT, "metadata %s names %.300s, %s", SMZ_META_ILLUSTRATION, path,
-                  e->redirect ? "a redirect" : "an entry over 1 MiB");
+    if (e->redirect) {
+        rc = fail(r, SMZ_E_CORRUPT, "metadata %s names %.300s, a redirect", SMZ_META_ILLUSTRATION, path);
+        goto out;
+    }
+    if (e->size > SMZ_MAX_META_VALUE) {
+        rc = fail(r, SMZ_E_CORRUPT, "metadata %s names %.300s, an entry over 1 MiB",
+                  SMZ_META_ILLUSTRATION, path);
         goto out;
     }
     if ((rc = read_with(r, r->cache, e, SMZ_MAX_META_VALUE, own, &len)) != SMZ_OK)
@@ -719,7 +728,8 @@ smz_err smz_reader_meta(smz_reader *r, const char *key, char **value, size_t *le
         const void *v;
         size_t n;
         unsigned char *own = NULL;
-        rc = smz__reader_meta_value(r, key, strlen(key), *value, len ? *len : strlen(*value), &v, &n, &own);
+        rc = smz__reader_meta_value(r, key, strlen(key), *value, len ? *len : strlen(*value), &v, &n,
+                                    &own);
         if (rc == SMZ_OK && own) {
             unsigned char *copy = realloc(own, n + 1);
             if (!copy) {

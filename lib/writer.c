@@ -1320,8 +1320,8 @@ static smz_err copy_index(smz_writer *w)
     }
     /* A packed index (lib/search/packed.h) is copied from its tables. */
     const char *from = "src";
-    src = sqlite3_prepare_v2(w->db, "SELECT 1 FROM src.sqlite_schema WHERE name = 'search_packed'", -1, &s,
-                             NULL);
+    src = sqlite3_prepare_v2(w->db, "SELECT 1 FROM src.sqlite_schema WHERE name = 'search_packed'", -1,
+                             &s, NULL);
     if (src == SQLITE_OK && sqlite3_step(s) == SQLITE_ROW) {
         sqlite3_finalize(s);
         s = NULL;

@@ -9,9 +9,9 @@
 /* The search group's tables that hold rows (the two FTS5 tables are
  * virtual: their rows are in their shadow tables). */
 static const char *const group[] = {
-    "search_text",       "search_fts_data",  "search_fts_idx",       "search_fts_docsize",
-    "search_fts_config", "search_title_data", "search_title_idx",    "search_title_docsize",
-    "search_title_config",
+    "search_text",        "search_fts_data",      "search_fts_idx",
+    "search_fts_docsize", "search_fts_config",    "search_title_data",
+    "search_title_idx",   "search_title_docsize", "search_title_config",
 };
 #define N_GROUP (sizeof group / sizeof group[0])
 
@@ -134,8 +134,8 @@ smz_err smz__index_pack(sqlite3 *db, int level, int *packed, char *err, size_t e
     /* Into the archive, in place of the tables. */
     if ((src = sqlite3_exec(db, "BEGIN", NULL, NULL, NULL)) != SQLITE_OK ||
         (src = sqlite3_exec(db, smz__schema_packed, NULL, NULL, NULL)) != SQLITE_OK ||
-        (src = sqlite3_prepare_v2(db, "INSERT INTO search_packed(id, usize, data) VALUES(1, ?, ?)", -1, &s,
-                                  NULL)) != SQLITE_OK) {
+        (src = sqlite3_prepare_v2(db, "INSERT INTO search_packed(id, usize, data) VALUES(1, ?, ?)", -1,
+                                  &s, NULL)) != SQLITE_OK) {
         rc = smz__sqlite_err(db, src, "packing the index", err, errlen);
         goto undo;
     }
@@ -214,7 +214,8 @@ smz_err smz__index_unpack(sqlite3 *db, const char *from, const char *as, char *e
     /* An SQLite database whose header agrees with its size. */
     unsigned page = (unsigned)buf[16] << 8 | buf[17];
     page = page == 1 ? 65536 : page;
-    uint32_t pages = (uint32_t)buf[28] << 24 | (uint32_t)buf[29] << 16 | (uint32_t)buf[30] << 8 | buf[31];
+    uint32_t pages = (uint32_t)buf[28] << 24 | (uint32_t)buf[29] << 16 | (uint32_t)buf[30] << 8 |
+                     buf[31];
     if (memcmp(buf, "SQLite format 3", 16) || page < 512 || (page & (page - 1)) ||
         (uint64_t)pages * page != (uint64_t)usize) {
         rc = errf(err, errlen, SMZ_E_CORRUPT, "the packed index is not an SQLite database of its size",
