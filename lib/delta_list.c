@@ -48,7 +48,8 @@ smz_err smz_delta_info_read(const char *path, smz_delta_info *info, char *err, s
     memset(info, 0, sizeof *info);
     int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOFOLLOW);
     if (fd < 0)
-        return fail(err, errlen, errno == ENOENT ? SMZ_E_NOTFOUND : SMZ_E_IO, "%s: %s", path, strerror(errno));
+        return fail(err, errlen, errno == ENOENT ? SMZ_E_NOTFOUND : SMZ_E_IO, "%s: %s", path,
+                    strerror(errno));
     ssize_t r = -1;
     if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
         do
@@ -63,8 +64,8 @@ smz_err smz_delta_info_read(const char *path, smz_delta_info *info, char *err, s
     info->new_size = get64(h + 80);
     if (info->old_size > MAX_FILE || info->new_size > MAX_FILE || t > size || s > size || p > size ||
         UPD_HEADER + t + s + p != size)
-        return fail(err, errlen, SMZ_E_CORRUPT, "%s: the update is damaged (its sizes do not add up to its length)",
-                    path);
+        return fail(err, errlen, SMZ_E_CORRUPT,
+                    "%s: the update is damaged (its sizes do not add up to its length)", path);
     info->size = size;
     memcpy(info->old_sha256, h + 16, 32);
     memcpy(info->new_sha256, h + 88, 32);

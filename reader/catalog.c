@@ -484,8 +484,8 @@ static int parse_update(const xmlNode *c, const char *base, cat_entry *e)
 {
     const char *from = attr_smz(c, "from"), *to = attr_smz(c, "to"), *sig = attr_smz(c, "signature");
     uint64_t size;
-    if (!is_hex(from, 64) || !is_hex(to, 64) || !strcmp(from, to) || !parse_size(attr(c, "length"), &size) ||
-        !attr(c, "href")[0] || e->n_upd >= 1000)
+    if (!is_hex(from, 64) || !is_hex(to, 64) || !strcmp(from, to) ||
+        !parse_size(attr(c, "length"), &size) || !attr(c, "href")[0] || e->n_upd >= 1000)
         return 0;
     cat_update u = {0};
     memcpy(u.from, from, 65);

@@ -680,12 +680,14 @@ static int apply_updates(pull *p, const cat_entry *e, const cat_entry *l, const 
         free(sig);
         free(src);
         sig = src = NULL;
-        if (!(part = hidden(p, u->file, ".part")) || (!p->url && !(src = join(p->source, u->file, "")))) {
+        if (!(part = hidden(p, u->file, ".part")) ||
+            (!p->url && !(src = join(p->source, u->file, "")))) {
             snprintf(why, sizeof why, "out of memory");
             goto out;
         }
         if (p->kr && !u->is_signed) { /* not worth fetching */
-            snprintf(why, sizeof why, "%s is not signed (--keyring asks for a trusted signature)", u->file);
+            snprintf(why, sizeof why, "%s is not signed (--keyring asks for a trusted signature)",
+                     u->file);
             goto out;
         }
         xfer x = transfer(p, u->file, p->url ? u->href : NULL, src, part, u->size, 0, hex, &fd, err,
@@ -707,13 +709,15 @@ static int apply_updates(pull *p, const cat_entry *e, const cat_entry *l, const 
             goto out;
         }
         if (info.size != u->size || strcmp(info.old_digest, u->from) || strcmp(info.new_digest, u->to)) {
-            snprintf(why, sizeof why, "%s is not the update the catalog names (it leads from %.16s... to %.16s...)",
+            snprintf(why, sizeof why,
+                     "%s is not the update the catalog names (it leads from %.16s... to %.16s...)",
                      u->file, info.old_digest, info.new_digest);
             goto out;
         }
         if (p->kr) {
             /* A folder's signature is read where it is. */
-            if (!(sig = p->url ? hidden(p, u->file, ".minisig.part") : join(p->source, u->file, ".minisig"))) {
+            if (!(sig = p->url ? hidden(p, u->file, ".minisig.part")
+                               : join(p->source, u->file, ".minisig"))) {
                 snprintf(why, sizeof why, "out of memory");
                 goto out;
             }
@@ -844,11 +848,12 @@ static void run(pull *p, const cat_list *remote, const cat_list *local)
             /* TRANSLATORS: smz pull --dry-run: NAME.smz, the source's Date, DIR's
                Date (YYYY-MM-DD), the count of updates in the chain, their bytes, the
                archive's bytes. */
-            printf(N_("%s: would update (Date %s, here %s): %zu update (%llu bytes) instead of the archive (%llu bytes)\n",
-                      "%s: would update (Date %s, here %s): %zu updates (%llu bytes) instead of the archive (%llu bytes)\n",
-                      nh),
-                   cli_t(r->file), r->date, l->date ? l->date : "-", nh,
-                   (unsigned long long)plan_size(r, hop, nh), (unsigned long long)r->size);
+            printf(
+                N_("%s: would update (Date %s, here %s): %zu update (%llu bytes) instead of the archive (%llu bytes)\n",
+                   "%s: would update (Date %s, here %s): %zu updates (%llu bytes) instead of the archive (%llu bytes)\n",
+                   nh),
+                cli_t(r->file), r->date, l->date ? l->date : "-", nh,
+                (unsigned long long)plan_size(r, hop, nh), (unsigned long long)r->size);
             continue;
         }
         if (p->dry) {

@@ -40,8 +40,8 @@ typedef struct archive {
     char *meta_name; /* the archive's Name metadata, while names are picked */
     char *title, *description, *language, *date, *creator, *publisher, *tags, *source, *license,
         *main_page;
-    char uuid[37];               /* "" when absent or malformed */
-    char digest[65];             /* the Digest metadata, 64 hex digits, or "" */
+    char uuid[37];   /* "" when absent or malformed */
+    char digest[65]; /* the Digest metadata, 64 hex digits, or "" */
     /* The updates in its folder that lead to it (smz_delta_leading_to),
      * for the catalog and /update/NAME/FILE: a whole file only. */
     smz_delta_file *upd;

@@ -116,10 +116,10 @@ static void feed_head(smz_strbuf *b, srv *s, const char *id, const char *self, c
 {
     char now[32];
     now_iso(now);
-    smz_strbuf_adds(b,
-                    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-                    "<feed xmlns=\"http://www.w3.org/2005/Atom\" xmlns:dc=\"http://purl.org/dc/terms/\" "
-                    "xmlns:opds=\"http://opds-spec.org/2010/catalog\" xmlns:smz=\"urn:samizdat:opds\">\n");
+    smz_strbuf_adds(
+        b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+           "<feed xmlns=\"http://www.w3.org/2005/Atom\" xmlns:dc=\"http://purl.org/dc/terms/\" "
+           "xmlns:opds=\"http://opds-spec.org/2010/catalog\" xmlns:smz=\"urn:samizdat:opds\">\n");
     smz_strbuf_addf(b, "<id>%s</id>", id);
     smz_strbuf_addf(b, "<link rel=\"self\" href=\"%s/catalog/v2/%s\" type=\"%s\"/>", s->http.root, self,
                     kind);

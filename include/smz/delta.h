@@ -70,11 +70,11 @@ smz_err smz_delta_verify(const char *upd_path, const char *sig_path, const smz_k
 
 /* What an update's header says (docs/UPDATES.md, "The file"). */
 typedef struct smz_delta_info {
-    uint64_t size;         /* the update file's size in bytes */
-    uint64_t old_size;     /* OLD's size in bytes */
-    uint64_t new_size;     /* NEW's size in bytes */
-    char old_digest[65];   /* OLD's content digest, 64 lower-case hex digits */
-    char new_digest[65];   /* NEW's content digest */
+    uint64_t size;       /* the update file's size in bytes */
+    uint64_t old_size;   /* OLD's size in bytes */
+    uint64_t new_size;   /* NEW's size in bytes */
+    char old_digest[65]; /* OLD's content digest, 64 lower-case hex digits */
+    char new_digest[65]; /* NEW's content digest */
     unsigned char old_sha256[32], new_sha256[32];
 } smz_delta_info;
 
@@ -89,10 +89,10 @@ smz_err smz_delta_info_read(const char *path, smz_delta_info *info, char *err, s
 /* The updates lying in a folder, as catalogs advertise them (docs/CATALOG.md,
  * "Updates"). */
 typedef struct smz_delta_file {
-    char *file;          /* its name in the folder: [A-Za-z0-9._+-], ends in .smzup,
+    char *file; /* its name in the folder: [A-Za-z0-9._+-], ends in .smzup,
                             does not start with '.' or '-', at most 255 bytes */
     smz_delta_info info;
-    int is_signed;       /* FILE.minisig is a regular file beside it (not a link) */
+    int is_signed; /* FILE.minisig is a regular file beside it (not a link) */
 } smz_delta_file;
 
 typedef struct smz_delta_list {
