@@ -25,6 +25,11 @@ static const char usage_text[] = SMZ_N_(
     "a part given alone (NAME.smz.002) is checked on its own when the others are absent.\n"
     "Exit status 0 when all is well, 1 with a list of problems, 2 when it cannot be read.\n");
 
+/* A problem line of the front-end's own, in the command line's language
+ * for people, in English in --json's output (the library's lines come
+ * from a reader opened in the same language: cmd_check). */
+#define CT(c, s) ((c)->json ? (s) : _(s))
+
 static void on_problem(void *p, const char *path, const char *msg)
 {
     ctx *c = p;
@@ -63,13 +68,15 @@ static uint64_t sig_problems(ctx *c, const smz_verify_report *rep)
         if (sc->status == SMZ_SIGSTATUS_GOOD ||
             (v == VERDICT_VERIFIED && sc->status != SMZ_SIGSTATUS_BAD))
             continue;
-        snprintf(msg, sizeof msg, "%s: %s%s", cli_sig_where(sc),
-                 sc->status == SMZ_SIGSTATUS_BAD ? "bad signature: " : "", sc->message);
+        if (sc->status == SMZ_SIGSTATUS_BAD)
+            snprintf(msg, sizeof msg, CT(c, "%s: bad signature: %s"), cli_sig_where(sc), sc->message);
+        else
+            snprintf(msg, sizeof msg, "%s: %s", cli_sig_where(sc), sc->message);
         on_problem(c, "", msg);
         n++;
     }
     if (v == VERDICT_UNSIGNED) {
-        on_problem(c, "", "not signed (no embedded signature, no .minisig beside it)");
+        on_problem(c, "", CT(c, "not signed (no embedded signature, no .minisig beside it)"));
         n++;
     }
     return n;
@@ -276,7 +283,7 @@ int cmd_check(int argc, char **argv)
         goto done;
     }
     smz_err orc;
-    smz_reader *r = cli_open_rc(path, NULL, &orc);
+    smz_reader *r = cli_open_lang(path, NULL, c.json ? SMZ_UI_EN : i18n_cli(), &orc);
     if (!r) {
         status = cli_open_check_status(orc);
         if (c.json)
@@ -304,7 +311,7 @@ int cmd_check(int argc, char **argv)
         char id[SMZ_KEYID_SIZE];
         if (smz_archive_signer(r, id) == SMZ_E_INVALID) {
             char msg[400];
-            snprintf(msg, sizeof msg, "metadata Signature is not a minisign signature: %.255s",
+            snprintf(msg, sizeof msg, CT(&c, "metadata Signature is not a minisign signature: %.255s"),
                      smz_reader_errmsg(r));
             on_problem(&c, "", msg);
             n++;
@@ -319,7 +326,7 @@ int cmd_check(int argc, char **argv)
             n += sig_problems(&c, &rep);
         } else {
             char msg[1200];
-            snprintf(msg, sizeof msg, "signatures not checked: %s", smz_reader_errmsg(r));
+            snprintf(msg, sizeof msg, CT(&c, "signatures not checked: %s"), smz_reader_errmsg(r));
             on_problem(&c, "", msg);
             n++;
         }

@@ -49,7 +49,7 @@ void reg_warn_open(registry *g, const archive *a, const smz_reader *r, smz_err r
 
 /* Why A cannot be read, for its card: the reader's message without the
  * file's path in front (the card names the file). */
-static void set_why(archive *a, const smz_reader *r, smz_err rc)
+void reg_why(const archive *a, const smz_reader *r, smz_err rc, char *out, size_t n)
 {
     const char *m = r ? smz_reader_errmsg(r) : "";
     if (!m[0])
@@ -57,7 +57,12 @@ static void set_why(archive *a, const smz_reader *r, smz_err rc)
     size_t pl = strlen(a->path);
     if (!strncmp(m, a->path, pl) && m[pl] == ':')
         m += pl + 1 + (m[pl + 1] == ' ');
-    snprintf(a->why, sizeof a->why, "%s", m);
+    snprintf(out, n, "%s", m);
+}
+
+static void set_why(archive *a, const smz_reader *r, smz_err rc)
+{
+    reg_why(a, r, rc, a->why, sizeof a->why);
 }
 
 static int add_file(registry *g, const char *path, uint64_t size, char *err, size_t errlen)

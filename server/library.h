@@ -94,6 +94,9 @@ archive *reg_find(registry *g, const char *name, size_t len);
 /* Warns (through the registry's callback) that A cannot be read, naming
  * the file once. */
 void reg_warn_open(registry *g, const archive *a, const smz_reader *r, smz_err rc);
+/* Why A cannot be read, for its card, into OUT (N bytes): R's message (or
+ * RC's) without A's path in front (the card names the file). */
+void reg_why(const archive *a, const smz_reader *r, smz_err rc, char *out, size_t n);
 /* Fills A's counts (once; they are kept); 0 on success. */
 int reg_stats(registry *g, archive *a);
 

@@ -293,6 +293,7 @@ smz_reader *page_reader(req *q, archive *a)
                 SMZ_N_("The archive could not be opened."));
         return NULL;
     }
+    smz_reader_set_lang(r, q->lang); /* its messages, on the pages it serves */
     return r;
 }
 
@@ -613,6 +614,21 @@ static unsigned long plural_n(uint64_t n)
     return (unsigned long)(n >= 1000000000u ? n % 1000000000u + 1000000000u : n);
 }
 
+/* Why the broken archive A cannot be read, in Q's language: the reader's
+ * message of opening it again in that language (a broken archive fails at
+ * its header or schema: cheap, and rare), else the message kept when the
+ * library was loaded. */
+static void broken_why(req *q, const archive *a, char *out, size_t n)
+{
+    smz_reader *r = NULL;
+    smz_err rc = q->lang == SMZ_UI_EN ? SMZ_OK : smz_reader_open_lang(a->path, NULL, q->lang, &r);
+    if (rc != SMZ_OK && r && smz_reader_errmsg(r)[0])
+        reg_why(a, r, rc, out, n);
+    else
+        snprintf(out, n, "%s", a->why[0] ? a->why : TR(q, "it is damaged or not an .smz archive"));
+    smz_reader_close(r);
+}
+
 static void book_card(smz_strbuf *b, req *q, archive *a)
 {
     srv *s = q->s;
@@ -623,8 +639,12 @@ static void book_card(smz_strbuf *b, req *q, archive *a)
         smz__html_add_clean(b, a->stem);
         smz_strbuf_adds(b, "</h2><p class=\"smz-desc\">");
         tr_html(b, q, "This archive cannot be read:");
-        smz_strbuf_adds(b, " <span dir=\"ltr\" lang=\"en\">");
-        smz__html_add_clean(b, a->why[0] ? a->why : "it is damaged or not an .smz archive");
+        char why[sizeof a->why];
+        broken_why(q, a, why, sizeof why);
+        /* The reader's words in the page's language; what they quote
+         * (a file name, SQLite's words) runs left to right. */
+        smz_strbuf_adds(b, " <span dir=\"auto\">");
+        smz__html_add_clean(b, why);
         smz_strbuf_adds(b, "</span></p><p class=\"smz-meta\"><span>");
         fmt_size(b, q, a->file_size);
         smz_strbuf_adds(b, "</span></p></div></li>");
