@@ -83,7 +83,7 @@ static void put(char *buf, size_t *n, size_t cap, const char *s, size_t len)
     buf[*n] = 0;
 }
 
-static smz_err fail(smz_err rc, char *err, size_t errlen, int lang, const char *msg)
+static smz_err qfail(smz_err rc, char *err, size_t errlen, int lang, const char *msg)
 {
     if (err && errlen)
         snprintf(err, errlen, "%s", smz_tr(lang, msg));
@@ -107,15 +107,15 @@ smz_err smz__query_build_lang(const char *q, size_t len, int lang, smz_query **o
     if (len > SMZ_QUERY_MAX_BYTES) {
         snprintf(msg, sizeof msg, smz_tr(lang, "the query is too long: at most %d bytes, please"),
                  SMZ_QUERY_MAX_BYTES);
-        rc = fail(SMZ_E_TOOBIG, err, errlen, lang, msg);
+        rc = qfail(SMZ_E_TOOBIG, err, errlen, lang, msg);
         goto out;
     }
     if (len && !q) {
-        rc = fail(SMZ_E_INVALID, err, errlen, lang, "no query");
+        rc = qfail(SMZ_E_INVALID, err, errlen, lang, "no query");
         goto out;
     }
     if (!(r = calloc(1, sizeof *r))) {
-        rc = fail(SMZ_E_NOMEM, err, errlen, lang, "out of memory");
+        rc = qfail(SMZ_E_NOMEM, err, errlen, lang, "out of memory");
         goto out;
     }
     n = clean(q, len, buf);
@@ -159,7 +159,7 @@ smz_err smz__query_build_lang(const char *q, size_t len, int lang, smz_query **o
         if (r->nterms == SMZ_QUERY_MAX_TERMS) {
             snprintf(msg, sizeof msg, smz_tr(lang, "the query has too many words: at most %d, please"),
                      SMZ_QUERY_MAX_TERMS);
-            rc = fail(SMZ_E_TOOBIG, err, errlen, lang, msg);
+            rc = qfail(SMZ_E_TOOBIG, err, errlen, lang, msg);
             goto out;
         }
         if (t.prefix && smz__is_cjk(last_char(buf + a, b - a)))
@@ -170,7 +170,7 @@ smz_err smz__query_build_lang(const char *q, size_t len, int lang, smz_query **o
         if (t.prefix && ++prefixes > SMZ_QUERY_MAX_PREFIXES) {
             snprintf(msg, sizeof msg, smz_tr(lang, "the query has too many words ending in '*': at most %d, please"),
                      SMZ_QUERY_MAX_PREFIXES);
-            rc = fail(SMZ_E_TOOBIG, err, errlen, lang, msg);
+            rc = qfail(SMZ_E_TOOBIG, err, errlen, lang, msg);
             goto out;
         }
         memcpy(r->texts + used, buf + a, b - a);
@@ -182,11 +182,11 @@ smz_err smz__query_build_lang(const char *q, size_t len, int lang, smz_query **o
         r->terms[r->nterms++] = t;
     }
     if (!r->nterms) {
-        rc = fail(SMZ_E_INVALID, err, errlen, lang, "the query has no words to search for");
+        rc = qfail(SMZ_E_INVALID, err, errlen, lang, "the query has no words to search for");
         goto out;
     }
     if (!included) {
-        rc = fail(SMZ_E_INVALID, err, errlen, lang, "the query only excludes words: add a word to search for");
+        rc = qfail(SMZ_E_INVALID, err, errlen, lang, "the query only excludes words: add a word to search for");
         goto out;
     }
     for (size_t k = 0; k < r->nterms; k++) {
