@@ -55,8 +55,18 @@ void reg_why(const archive *a, const smz_reader *r, smz_err rc, char *out, size_
     if (!m[0])
         m = smz_strerror(rc);
     size_t pl = strlen(a->path);
-    if (!strncmp(m, a->path, pl) && m[pl] == ':')
+    if (!strncmp(m, a->path, pl) && m[pl] == ':') {
         m += pl + 1 + (m[pl + 1] == ' ');
+    } else if (!strncmp(m, a->path, pl)) {
+        /* A translation's separator: "：" (Chinese), " - " (Burmese),
+         * ": " after a direction mark (Persian, Arabic, Uyghur). */
+        static const char *const seps[] = {"\xef\xbc\x9a", ": \xe2\x80\x8f", ": \xe2\x80\x8e", " - ", ": "};
+        for (size_t i = 0; i < sizeof seps / sizeof seps[0]; i++)
+            if (!strncmp(m + pl, seps[i], strlen(seps[i]))) {
+                m += pl + strlen(seps[i]);
+                break;
+            }
+    }
     snprintf(out, n, "%s", m);
 }
 
@@ -372,7 +382,7 @@ static void load_one(registry *g, size_t i)
     smz_reader *r = NULL;
     char *name = NULL, *uuid = NULL, *ill = NULL, *digest = NULL;
     size_t ill_len = 0;
-    smz_err rc = smz_reader_open(a->path, NULL, &r);
+    smz_err rc = smz_reader_open_lang(a->path, NULL, g->lang, &r);
     if (rc != SMZ_OK) {
         reg_warn_open(g, a, r, rc);
         set_why(a, r, rc);
@@ -465,7 +475,7 @@ int reg_stats(registry *g, archive *a)
      * hundred handles open on this worker thread. */
     smz_reader *r = NULL;
     smz_stats st;
-    smz_err rc = smz_reader_open(a->path, NULL, &r);
+    smz_err rc = smz_reader_open_lang(a->path, NULL, g->lang, &r);
     if (rc == SMZ_OK)
         rc = smz__reader_stats(r, &st, 0);
     if (rc != SMZ_OK) {

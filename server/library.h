@@ -34,7 +34,7 @@ typedef struct archive {
     int manifest;
     /* Set once by reg_load() under the registry lock, read-only after. */
     int state;       /* 0: not loaded, 1: readable, -1: cannot be read */
-    char why[200];   /* state -1: why, for its card in the library */
+    char why[200];   /* state -1: why, for its card in the library (in the registry's lang) */
     char *name;      /* URL name: [A-Za-z0-9._-], unique */
     char *meta_name; /* the archive's Name metadata, while names are picked */
     char *title, *description, *language, *date, *creator, *publisher, *tags, *source, *license,
@@ -78,6 +78,7 @@ typedef struct registry {
     int checks_content;
     void (*warn)(void *ctx, const char *message);
     void *ctx;
+    int lang; /* the language of the readers' messages in warnings and in why */
     /* Called by reg_load for each readable archive with its open reader
      * (the dispatch passes sigcheck.c's sig_quick down); may be NULL. */
     void (*loaded_one)(struct registry *g, archive *a, smz_reader *r);
