@@ -226,7 +226,8 @@ static smz_err check_set(smz_reader *r, const char *path, unsigned char *h, size
         r->file_mtime = smz__split_mtime(s);
         r->split = 1;
     } else {
-        fail(r, rc, "%s", s && smz_split_errmsg(s)[0] ? smz_split_errmsg(s) : smz_tr(r->lang, smz_strerror(rc)));
+        fail(r, rc, "%s",
+             s && smz_split_errmsg(s)[0] ? smz_split_errmsg(s) : smz_tr(r->lang, smz_strerror(rc)));
     }
     smz_split_close(s);
     return rc;
@@ -990,7 +991,8 @@ smz_err smz__cluster_verify(int64_t cid, const smz_cinfo *ci, const unsigned cha
     smz__cluster_checksum(src, ci->stored, ck);
     if (sodium_memcmp(ck, ci->checksum, sizeof ck) != 0)
         return smz__errf_lang(err, errlen, lang, SMZ_E_CORRUPT,
-                         "cluster %lld: checksum mismatch (the archive is damaged)", (long long)cid);
+                              "cluster %lld: checksum mismatch (the archive is damaged)",
+                              (long long)cid);
     return SMZ_OK;
 }
 
@@ -1003,8 +1005,8 @@ smz_err smz__cluster_decode(ZSTD_DCtx *dctx, smz_cache *pool, int64_t cid, const
     int fresh = 1;
     *out = NULL;
     if (more && full) {
-        rc = smz__errf_lang(err, errlen, lang, SMZ_E_INTERNAL, "cluster %lld: a whole decode needs all its bytes",
-                       (long long)cid);
+        rc = smz__errf_lang(err, errlen, lang, SMZ_E_INTERNAL,
+                            "cluster %lld: a whole decode needs all its bytes", (long long)cid);
         goto out;
     }
     /* With MORE, only the frame's header is there: the frame's size is
@@ -1016,7 +1018,7 @@ smz_err smz__cluster_decode(ZSTD_DCtx *dctx, smz_cache *pool, int64_t cid, const
     size_t fsize = more ? ci->stored : ZSTD_findFrameCompressedSize(src, ci->stored);
     if (fcs != ci->usize || ZSTD_isError(fsize) || fsize != ci->stored) {
         rc = smz__errf_lang(err, errlen, lang, SMZ_E_CORRUPT,
-                       "cluster %lld: not one zstd frame of the declared size", (long long)cid);
+                            "cluster %lld: not one zstd frame of the declared size", (long long)cid);
         goto out;
     }
     size_t want = full ? ci->usize : need;
@@ -1024,7 +1026,8 @@ smz_err smz__cluster_decode(ZSTD_DCtx *dctx, smz_cache *pool, int64_t cid, const
      * plus at most one block; the whole frame goes in one call. */
     size_t cap = full || ci->usize - need <= ZSTD_BLOCKSIZE_MAX ? ci->usize : need + ZSTD_BLOCKSIZE_MAX;
     if (!(b = smz__cache_buf(pool, cap, &fresh))) {
-        rc = smz__errf_lang(err, errlen, lang, SMZ_E_NOMEM, "out of memory for cluster %lld", (long long)cid);
+        rc = smz__errf_lang(err, errlen, lang, SMZ_E_NOMEM, "out of memory for cluster %lld",
+                            (long long)cid);
         goto out;
     }
     if (fresh)
@@ -1033,7 +1036,7 @@ smz_err smz__cluster_decode(ZSTD_DCtx *dctx, smz_cache *pool, int64_t cid, const
         size_t got = ZSTD_decompressDCtx(dctx, b->data, want, src, ci->stored);
         if (ZSTD_isError(got) || got != want) {
             rc = smz__errf_lang(err, errlen, lang, SMZ_E_CORRUPT, "cluster %lld: %s", (long long)cid,
-                           ZSTD_isError(got) ? ZSTD_getErrorName(got) : "short");
+                                ZSTD_isError(got) ? ZSTD_getErrorName(got) : "short");
             goto out;
         }
     } else {
@@ -1069,9 +1072,9 @@ smz_err smz__cluster_decode(ZSTD_DCtx *dctx, smz_cache *pool, int64_t cid, const
             goto out;
         if (ZSTD_isError(z) || ZSTD_isError(z2) || pos < want) {
             rc = smz__errf_lang(err, errlen, lang, SMZ_E_CORRUPT, "cluster %lld: %s", (long long)cid,
-                           ZSTD_isError(z)    ? ZSTD_getErrorName(z)
-                           : ZSTD_isError(z2) ? ZSTD_getErrorName(z2)
-                                              : "ends early");
+                                ZSTD_isError(z)    ? ZSTD_getErrorName(z)
+                                : ZSTD_isError(z2) ? ZSTD_getErrorName(z2)
+                                                   : "ends early");
             goto out;
         }
         b->len = pos;
@@ -2287,8 +2290,8 @@ smz_err smz_reader_check(smz_reader *r, smz_problem_fn fn, void *ctx, uint64_t *
             size_t np = set ? cluster_parts(r, cid, &ci, parts, sizeof parts) : 0;
             if (np)
                 snprintf(msg, sizeof msg,
-                         smz_ntr(r->lang, "%s; it lies in part %s of %u", "%s; it lies in parts %s of %u",
-                                 (unsigned long)np),
+                         smz_ntr(r->lang, "%s; it lies in part %s of %u",
+                                 "%s; it lies in parts %s of %u", (unsigned long)np),
                          r->errmsg, parts, smz_split_parts(set));
             else
                 snprintf(msg, sizeof msg, "%s", r->errmsg);

@@ -720,9 +720,9 @@ int main(int argc, char **argv)
     int with_reader = 0;
     char wpath[4200]; /* what the writer writes: OUT, or the whole archive to cut */
 
-    i18n_setup();    /* before threads: it sets LC_MESSAGES and the catalogues' bindings */
+    i18n_setup(); /* before threads: it sets LC_MESSAGES and the catalogues' bindings */
     wo.lang = po.lang = i18n_cli(); /* the library's messages in the command line's language */
-    xmlInitParser(); /* once, before threads: its first-time setup is not thread-safe */
+    xmlInitParser();                /* once, before threads: its first-time setup is not thread-safe */
     /* Archive member names are UTF-8; libarchive converts through the locale. */
     if (!setlocale(LC_CTYPE, "C.UTF-8"))
         setlocale(LC_CTYPE, "");

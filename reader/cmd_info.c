@@ -15,11 +15,11 @@ static const char *const keys[] = {
     /* TRANSLATORS: smz info's labels: an archive's metadata keys and what it holds, at the start of
        each line.  MainPage: the archive's main page; Generated: the program that packed it; Digest:
        the content digest. */
-    NC_("smz info", "Name"),      NC_("smz info", "Title"),       NC_("smz info", "Description"),
-    NC_("smz info", "Language"),  NC_("smz info", "Creator"),     NC_("smz info", "Publisher"),
-    NC_("smz info", "Date"),      NC_("smz info", "Tags"),        NC_("smz info", "Source"),
-    NC_("smz info", "License"),   NC_("smz info", "MainPage"),    NC_("smz info", "Generated"),
-    NC_("smz info", "UUID"),      NC_("smz info", "Digest"),      NULL};
+    NC_("smz info", "Name"),     NC_("smz info", "Title"),    NC_("smz info", "Description"),
+    NC_("smz info", "Language"), NC_("smz info", "Creator"),  NC_("smz info", "Publisher"),
+    NC_("smz info", "Date"),     NC_("smz info", "Tags"),     NC_("smz info", "Source"),
+    NC_("smz info", "License"),  NC_("smz info", "MainPage"), NC_("smz info", "Generated"),
+    NC_("smz info", "UUID"),     NC_("smz info", "Digest"),   NULL};
 
 /* LABEL, then spaces up to column COL, and one more. */
 static void label(const char *l, size_t col)
@@ -153,7 +153,8 @@ int cmd_info(int argc, char **argv)
         label(ent, col);
         /* TRANSLATORS: smz info's Entries line: all entries, then how many of them are redirects
            (any number: "redirects: %llu" where the plural would need agreement). */
-        printf(_("%llu (%llu redirects)\n"), (unsigned long long)st.entries, (unsigned long long)st.redirects);
+        printf(_("%llu (%llu redirects)\n"), (unsigned long long)st.entries,
+               (unsigned long long)st.redirects);
         label(art, col);
         printf("%llu\n", (unsigned long long)st.articles);
         label(clu, col);

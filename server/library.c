@@ -60,7 +60,8 @@ void reg_why(const archive *a, const smz_reader *r, smz_err rc, char *out, size_
     } else if (!strncmp(m, a->path, pl)) {
         /* A translation's separator: "：" (Chinese), " - " (Burmese),
          * ": " after a direction mark (Persian, Arabic, Uyghur). */
-        static const char *const seps[] = {"\xef\xbc\x9a", ": \xe2\x80\x8f", ": \xe2\x80\x8e", " - ", ": "};
+        static const char *const seps[] = {"\xef\xbc\x9a", ": \xe2\x80\x8f", ": \xe2\x80\x8e", " - ",
+                                           ": "};
         for (size_t i = 0; i < sizeof seps / sizeof seps[0]; i++)
             if (!strncmp(m + pl, seps[i], strlen(seps[i]))) {
                 m += pl + strlen(seps[i]);

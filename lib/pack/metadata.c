@@ -587,7 +587,8 @@ smz_err smz_pack_meta_read(smz_pack_meta *m, const char *path, const smz_pack_op
     if (!m)
         return SMZ_E_INVALID;
     char *err = m->errmsg;
-    parse ps = {.file = path, .o = o, .err = err, .errlen = sizeof m->errmsg, .lang = o ? o->lang : m->lang};
+    parse ps = {
+        .file = path, .o = o, .err = err, .errlen = sizeof m->errmsg, .lang = o ? o->lang : m->lang};
     char *json = NULL;
     size_t len = 0;
     struct stat sb;

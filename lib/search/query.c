@@ -95,7 +95,8 @@ smz_err smz__query_build(const char *q, size_t len, smz_query **out, char *err, 
     return smz__query_build_lang(q, len, SMZ_UI_EN, out, err, errlen);
 }
 
-smz_err smz__query_build_lang(const char *q, size_t len, int lang, smz_query **out, char *err, size_t errlen)
+smz_err smz__query_build_lang(const char *q, size_t len, int lang, smz_query **out, char *err,
+                              size_t errlen)
 {
     char buf[CLEAN_MAX + 1], msg[128];
     smz_err rc;
@@ -168,7 +169,8 @@ smz_err smz__query_build_lang(const char *q, size_t len, int lang, smz_query **o
          * FTS5 call that no budget can stop: their number bounds a query's
          * cost (32 of "a*" on 3,000 pages: 8.7 s). */
         if (t.prefix && ++prefixes > SMZ_QUERY_MAX_PREFIXES) {
-            snprintf(msg, sizeof msg, smz_tr(lang, "the query has too many words ending in '*': at most %d, please"),
+            snprintf(msg, sizeof msg,
+                     smz_tr(lang, "the query has too many words ending in '*': at most %d, please"),
                      SMZ_QUERY_MAX_PREFIXES);
             rc = qfail(SMZ_E_TOOBIG, err, errlen, lang, msg);
             goto out;
@@ -186,7 +188,8 @@ smz_err smz__query_build_lang(const char *q, size_t len, int lang, smz_query **o
         goto out;
     }
     if (!included) {
-        rc = qfail(SMZ_E_INVALID, err, errlen, lang, "the query only excludes words: add a word to search for");
+        rc = qfail(SMZ_E_INVALID, err, errlen, lang,
+                   "the query only excludes words: add a word to search for");
         goto out;
     }
     for (size_t k = 0; k < r->nterms; k++) {
