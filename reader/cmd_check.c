@@ -122,7 +122,7 @@ static void step_free(parts_step *ps)
  * one: every part (or PATH's part alone) is hashed against it; a part that
  * differs ends the check (the archive is damaged, and the part is named).
  * Returns CLI_ERROR when a part cannot be read, else CLI_OK. */
-static int parts_first(const char *path, const smz_keyring *kr, parts_step *ps)
+static int parts_first(const char *path, const smz_keyring *kr, parts_step *ps, const ctx *c)
 {
     char msg[1400];
     smz_parts *m = NULL;
@@ -136,7 +136,7 @@ static int parts_first(const char *path, const smz_keyring *kr, parts_step *ps)
     if (rc == SMZ_E_NOTFOUND)
         goto out;
     if (rc != SMZ_OK) {
-        snprintf(msg, sizeof msg, "%s (not used)", smz_parts_errmsg(m));
+        snprintf(msg, sizeof msg, CT(c, "%s (not used)"), smz_parts_errmsg(m));
         step_add(ps, msg);
         goto out;
     }
@@ -144,7 +144,7 @@ static int parts_first(const char *path, const smz_keyring *kr, parts_step *ps)
      * advice like any other). */
     char id[SMZ_KEYID_SIZE];
     if (kr && (rc = smz_parts_verify(m, kr, id)) != SMZ_OK && rc != SMZ_E_NOTFOUND) {
-        snprintf(msg, sizeof msg, "%s (the manifest is not used)", smz_parts_errmsg(m));
+        snprintf(msg, sizeof msg, CT(c, "%s (the manifest is not used)"), smz_parts_errmsg(m));
         step_add(ps, msg);
         goto out;
     }
@@ -153,7 +153,7 @@ static int parts_first(const char *path, const smz_keyring *kr, parts_step *ps)
     if (smz_reader_open(path, NULL, &r) == SMZ_OK &&
         smz_reader_meta(r, "UUID", &uuid, &ulen) == SMZ_OK && strcmp(uuid, smz_parts_uuid(m)) != 0) {
         snprintf(msg, sizeof msg,
-                 "%s: describes another archive (UUID %s; this one's is %.40s): not used",
+                 CT(c, "%s: describes another archive (UUID %s; this one's is %.40s): not used"),
                  smz_parts_path(m), smz_parts_uuid(m), uuid);
         step_add(ps, msg);
         goto out;
@@ -166,8 +166,9 @@ static int parts_first(const char *path, const smz_keyring *kr, parts_step *ps)
              smz_split_parts(set) != smz_parts_count(m))) {
             snprintf(
                 msg, sizeof msg,
-                "%s: describes another split of this archive (%u parts of %llu bytes; the set has %u of "
-                "%llu): not used",
+                CT(c,
+                   "%s: describes another split of this archive (%u parts of %llu bytes; the set has %u of "
+                   "%llu): not used"),
                 smz_parts_path(m), smz_parts_count(m), (unsigned long long)smz_parts_part_size(m),
                 smz_split_parts(set), (unsigned long long)smz_split_part_size(set));
             step_add(ps, msg);
@@ -178,8 +179,8 @@ static int parts_first(const char *path, const smz_keyring *kr, parts_step *ps)
     }
     unsigned only = smz_split_part_number(path), count = smz_parts_count(m), absent = 0, bad = 0;
     if (only > count) {
-        snprintf(msg, sizeof msg, "%s: part %03u, but %s lists %u parts: not part of this set", path,
-                 only, smz_parts_path(m), count);
+        snprintf(msg, sizeof msg, CT(c, "%s: part %03u, but %s lists %u parts: not part of this set"),
+                 path, only, smz_parts_path(m), count);
         step_add(ps, msg);
         ps->stop = 1;
         goto out;
@@ -215,10 +216,14 @@ static int parts_first(const char *path, const smz_keyring *kr, parts_step *ps)
     if (bad || only)
         ps->stop = 1;
     if (only && !bad)
-        snprintf(ps->note, sizeof ps->note,
-                 "part %03u of %u matches %s (%u other part%s not here: the archive itself was not "
-                 "checked)",
-                 only, count, smz_parts_path(m), absent, absent == 1 ? " is" : "s are");
+        snprintf(
+            ps->note, sizeof ps->note,
+            N_("part %03u of %u matches %s (%u other part is not here: the archive itself was not "
+               "checked)",
+               "part %03u of %u matches %s (%u other parts are not here: the archive itself was not "
+               "checked)",
+               absent),
+            only, count, smz_parts_path(m), absent);
 out:
     free(uuid);
     smz_reader_close(r);
@@ -259,7 +264,7 @@ int cmd_check(int argc, char **argv)
     }
     parts_step ps;
     memset(&ps, 0, sizeof ps);
-    if (parts_first(path, kr, &ps) != CLI_OK) {
+    if (parts_first(path, kr, &ps, &c) != CLI_OK) {
         step_free(&ps);
         goto done;
     }

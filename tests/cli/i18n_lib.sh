@@ -69,6 +69,19 @@ check_grep "smz check's own problem line (zh_CN): not signed" '^未签名（没�
 in_lang zh_CN "$SMZ" check --json unsigned.smz --key k.pub >sig-cn.json 2>/dev/null
 check_grep "... English in --json" '"problem": "not signed \(no embedded signature, no .minisig beside it\)"' sig-cn.json
 
+# ---- smz check of a split set: the manifest step's lines ----
+mkdir sp && cp s.smz sp/a.smz && "$SMZ" split sp/a.smz --size 16K >/dev/null && rm sp/a.smz
+sed -i 's/^uuid ./uuid 0/' sp/a.parts
+sed -i 's/^uuid 00/uuid 01/' sp/a.parts
+en "$SMZ" check sp/a.smz >sp-en.out 2>&1
+check_grep "a foreign manifest: English" '^sp/a.parts: describes another archive \(UUID [0-9a-f-]+; this one.s is [0-9a-f-]+\): not used$' sp-en.out
+in_lang zh_CN "$SMZ" check sp/a.smz >sp-cn.out 2>&1
+check_grep "... Simplified Chinese" '^sp/a.parts：描述的是另一个存档（UUID [0-9a-f-]+；本存档的是 [0-9a-f-]+）：未使用$' sp-cn.out
+in_lang fa "$SMZ" check sp/a.smz >sp-fa.out 2>&1
+check_grep "... Persian" 'بایگانی دیگری را توصیف می‌کند' sp-fa.out
+in_lang zh_CN "$SMZ" check --json sp/a.smz >sp-cn.json 2>/dev/null
+check_grep "... English in --json" '"problem": "sp/a.parts: describes another archive' sp-cn.json
+
 # ---- smz info: labels, lined up by display width ----
 en "$SMZ" info s.smz >info-en.out
 check_grep "smz info, English: the labels as they were" '^Title        Human Rights' info-en.out
