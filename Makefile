@@ -114,10 +114,16 @@ all: $(MO)
 $(LOCALEDIR)/C/LC_MESSAGES/samizdat-%.mo: po/%.po | $(BUILD)/.libs-ok
 	@mkdir -p $(@D)
 	msgfmt --check -o $@ $<
-POT_SRC = $(sort $(wildcard server/*.c lib/article/*.c lib/pack/index_page.c reader/*.c packer/*.c common/*.c) web/wasm_api.c)
+POT_SRC = $(sort $(wildcard server/*.c lib/article/*.c lib/pack/index_page.c reader/*.c packer/*.c common/*.c zimtool/*.c) web/wasm_api.c)
 XGETTEXT_FLAGS := --from-code=UTF-8 --language=C --no-wrap --sort-by-file --add-comments=TRANSLATORS: \
     --keyword= --keyword=_ --keyword=N_:1,2 --keyword=smz_tr:2 --keyword=smz_ntr:2,3 --keyword=SMZ_N_ \
-    --keyword=TR:2 --keyword=NTR:2,3 --keyword=tr_html:3 --package-name=samizdat --msgid-bugs-address=samizdat
+    --keyword=TR:2 --keyword=NTR:2,3 --keyword=tr_html:3 --keyword=CT:2 --keyword=C_:1c,2 --keyword=NC_:1c,2 --package-name=samizdat --msgid-bugs-address=samizdat
+# The library's messages in the language its handle carries (smz_reader_open_lang,
+# smz_reader_set_lang): the format strings of its reporting functions.
+LIB_POT_SRC := lib/reader.c lib/split.c lib/format.c lib/search/search.c lib/search/fuzzy.c lib/search/query.c \
+    lib/pack/metadata.c lib/pack/source.c lib/pack/order.c lib/pack/entry.c lib/pack/zim_input.c lib/pack/archive_input.c
+LIB_KEYWORDS := --keyword=fail:3 --keyword=failf:3 --keyword=warn:2 --keyword=smz__reader_fail:3 --keyword=smz__errf_lang:5 \
+    --keyword=smz__packer_fail:3 --keyword=smz__packer_warn:2 --keyword=smz_writer_set_error:3 --keyword=qfail:5
 # smz_strerror's messages (lib/error.c, every string in it) too: the
 # command line prints them.  And the browser reader's page's own words
 # (web/app.js: N_ and _) and its worker's sentences (web/worker.js: N_;
@@ -126,6 +132,7 @@ XGETTEXT_JS_FLAGS := --from-code=UTF-8 --language=JavaScript --no-wrap --keyword
 pot:
 	LC_ALL=C.UTF-8 xgettext $(XGETTEXT_FLAGS) -o po/samizdat.pot $(POT_SRC)
 	LC_ALL=C.UTF-8 xgettext $(XGETTEXT_FLAGS) --extract-all -j -o po/samizdat.pot lib/error.c
+	LC_ALL=C.UTF-8 xgettext $(XGETTEXT_FLAGS) $(LIB_KEYWORDS) -j -o po/samizdat.pot $(LIB_POT_SRC)
 	LC_ALL=C.UTF-8 xgettext $(XGETTEXT_JS_FLAGS) -j -o po/samizdat.pot web/app.js web/worker.js
 # The catalogues of the build folder, for programs run from the tree; not in
 # make dist's programs, whose bytes must not depend on where they were built
@@ -223,7 +230,7 @@ $(BIN)/smz-pack: $(PACK_OBJ) $(LIBSMZ)
 # exports its uuid_generate for Xapian (zimtool/main.c says why).
 CXX ?= g++
 ZIM_WRITE_OBJS := $(BUILD)/lib/zim/zim_write.o
-ZIM_TOOL_OBJS  := $(BUILD)/zimtool/main.o
+ZIM_TOOL_OBJS  := $(BUILD)/zimtool/main.o $(BUILD)/common/i18n.o
 $(BUILD)/lib/zim/zim_write.o: lib/zim/zim_write.cpp lib/zim/zim_write.h include/smz/error.h | $(BUILD)/.libs-ok
 	@pkg-config --exists libzim || { echo "missing library: libzim; run 'make deps' (or: scripts/deps.sh build)" >&2; exit 1; }
 	@mkdir -p $(@D)

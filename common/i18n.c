@@ -85,3 +85,13 @@ unsigned i18n_setup(void)
     setlocale(LC_MESSAGES, "C.UTF-8");
     return have;
 }
+
+const char *i18n_cli_ctx(const char *ctx, const char *msgid)
+{
+    char key[256];
+    int n = snprintf(key, sizeof key, "%s\004%s", ctx, msgid);
+    if (n < 0 || (size_t)n >= sizeof key)
+        return msgid;
+    const char *t = smz_tr(i18n_cli(), key);
+    return t == key ? msgid : t;
+}

@@ -22,8 +22,16 @@ int i18n_cli(void);
 /* The directory the catalogues were found in, or NULL. */
 const char *i18n_localedir(void);
 
+/* MSGID of context CTX (gettext's msgctxt: the same English word in two
+ * senses) in the command line's language; MSGID itself when it has no
+ * translation. */
+const char *i18n_cli_ctx(const char *ctx, const char *msgid);
+
 /* A message of the command line in its language; xgettext's keywords. */
 #define _(s) smz_tr(i18n_cli(), s)
+#define C_(ctx, s) i18n_cli_ctx(ctx, s)
+/* Marks S of context CTX for xgettext, translated where it is used (C_). */
+#define NC_(ctx, s) (s)
 #define N_(one, many, n) smz_ntr(i18n_cli(), one, many, n)
 
 #endif

@@ -3,12 +3,27 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include "error.h"
+#include "smz/i18n.h"
 
 smz_err smz__errf(char *err, size_t errlen, smz_err e, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(err, errlen, fmt, ap);
+    va_end(ap);
+    return e;
+}
+
+void smz__vformat_lang(char *err, size_t errlen, int lang, const char *fmt, va_list ap)
+{
+    vsnprintf(err, errlen, smz_tr(lang, fmt), ap);
+}
+
+smz_err smz__errf_lang(char *err, size_t errlen, int lang, smz_err e, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    smz__vformat_lang(err, errlen, lang, fmt, ap);
     va_end(ap);
     return e;
 }

@@ -12,6 +12,7 @@
 #define XXH_INLINE_ALL
 #include <xxhash.h>
 #include "format.h"
+#include "smz/i18n.h"
 #include "text/utf8.h"
 
 const char *const smz__schema_core[] = {
@@ -337,24 +338,24 @@ int smz__png_48(const void *v, size_t n)
 const char *smz_path_problem(const char *p, size_t n)
 {
     if (n == 0)
-        return "empty path";
+        return SMZ_N_("empty path");
     if (n > SMZ_MAX_PATH)
-        return "path over 4096 bytes";
+        return SMZ_N_("path over 4096 bytes");
     if (memchr(p, 0, n))
-        return "NUL byte in the path";
+        return SMZ_N_("NUL byte in the path");
     if (p[0] == '/')
-        return "absolute path (leading '/')";
+        return SMZ_N_("absolute path (leading '/')");
     if (p[n - 1] == '/')
-        return "path ends with '/'";
+        return SMZ_N_("path ends with '/'");
     for (size_t i = 0; i < n;) {
         const char *seg = p + i, *end = memchr(seg, '/', n - i);
         size_t len = end ? (size_t)(end - seg) : n - i;
         if (len == 0)
-            return "empty segment ('//')";
+            return SMZ_N_("empty segment ('//')");
         if (len == 1 && seg[0] == '.')
-            return "'.' segment";
+            return SMZ_N_("'.' segment");
         if (len == 2 && seg[0] == '.' && seg[1] == '.')
-            return "'..' segment";
+            return SMZ_N_("'..' segment");
         i += len + 1;
     }
     const unsigned char *s = (const unsigned char *)p;
@@ -362,10 +363,10 @@ const char *smz_path_problem(const char *p, size_t n)
         uint32_t cp;
         i += smz__utf8_next(s + i, n - i, &cp);
         if (cp == SMZ_UTF8_INVALID)
-            return "not UTF-8";
+            return SMZ_N_("not UTF-8");
         /* C0, DEL and C1: Unicode's control characters (category Cc). */
         if (cp < 0x20 || (cp >= 0x7f && cp <= 0x9f))
-            return "control character in the path";
+            return SMZ_N_("control character in the path");
     }
     return NULL;
 }

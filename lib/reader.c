@@ -23,6 +23,7 @@
 #include <zstd.h>
 #include "smz/reader.h"
 #include "smz/format.h"
+#include "smz/i18n.h"
 #include "text/utf8.h"
 #include "text/date.h"
 #include "text/lang.h"
@@ -72,6 +73,7 @@ struct smz_reader {
     sqlite3_blob *blob;
     int64_t blob_cid;
     char errmsg[1024];
+    int lang; /* the language of errmsg and of check's problems (smz_reader_set_lang) */
     /* Set by smz_reader_interrupt from any thread or a signal handler (a
      * lock-free atomic: the store is async-signal-safe); never cleared. */
     atomic_int interrupted;
@@ -108,7 +110,7 @@ static smz_err fail(smz_reader *r, smz_err e, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(r->errmsg, sizeof r->errmsg, fmt, ap);
+    smz__vformat_lang(r->errmsg, sizeof r->errmsg, r->lang, fmt, ap);
     va_end(ap);
     return e;
 }
@@ -146,6 +148,17 @@ static void begin(smz_reader *r)
 const char *smz_reader_errmsg(const smz_reader *r)
 {
     return r ? r->errmsg : "out of memory";
+}
+
+void smz_reader_set_lang(smz_reader *r, int lang)
+{
+    if (r)
+        r->lang = smz_ui_lang_at(lang) ? lang : SMZ_UI_EN;
+}
+
+int smz__reader_lang(const smz_reader *r)
+{
+    return r->lang;
 }
 
 sqlite3 *smz__reader_db(smz_reader *r)
@@ -216,7 +229,7 @@ smz_err smz__reader_fail(smz_reader *r, smz_err e, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(r->errmsg, sizeof r->errmsg, fmt, ap);
+    smz__vformat_lang(r->errmsg, sizeof r->errmsg, r->lang, fmt, ap);
     va_end(ap);
     return e;
 }
@@ -238,7 +251,7 @@ static smz_err check_bytes(smz_reader *r, const char *path, const unsigned char 
 static smz_err check_set(smz_reader *r, const char *path, unsigned char *h, size_t n)
 {
     smz_split *s = NULL;
-    smz_err rc = smz_split_open(path, &s);
+    smz_err rc = smz__split_open_lang(path, r->lang, &s);
     if (rc == SMZ_OK && smz_split_read(s, h, n, 0) != (long long)n)
         rc = SMZ_E_IO;
     if (rc == SMZ_OK) {
@@ -247,7 +260,8 @@ static smz_err check_set(smz_reader *r, const char *path, unsigned char *h, size
         r->file_mtime = smz__split_mtime(s);
         r->split = 1;
     } else {
-        fail(r, rc, "%s", s && smz_split_errmsg(s)[0] ? smz_split_errmsg(s) : smz_strerror(rc));
+        fail(r, rc, "%s",
+             s && smz_split_errmsg(s)[0] ? smz_split_errmsg(s) : smz_tr(r->lang, smz_strerror(rc)));
     }
     smz_split_close(s);
     return rc;
@@ -442,6 +456,11 @@ out:
 
 smz_err smz_reader_open(const char *path, smz_cache *cache, smz_reader **out)
 {
+    return smz_reader_open_lang(path, cache, SMZ_UI_EN, out);
+}
+
+smz_err smz_reader_open_lang(const char *path, smz_cache *cache, int lang, smz_reader **out)
+{
     smz_err rc;
     int src;
     char *uri = NULL;
@@ -449,6 +468,7 @@ smz_err smz_reader_open(const char *path, smz_cache *cache, smz_reader **out)
     *out = r;
     if (!r)
         return SMZ_E_NOMEM;
+    smz_reader_set_lang(r, lang);
     atomic_init(&r->interrupted, 0);
     r->cache = cache;
     r->n_articles = -1;
@@ -565,7 +585,7 @@ static smz_err entry_from_row(smz_reader *r, sqlite3_stmt *s, smz_entry **out)
             return fail(r, SMZ_E_NOMEM, "out of memory");
         if (i == 0 && t == SQLITE_TEXT && txt[i] && len[i] > SMZ_MAX_PATH)
             return fail(r, SMZ_E_CORRUPT, "entry %.300s: invalid path: %s", txt[i],
-                        smz_path_problem(txt[i], len[i]));
+                        smz_tr(r->lang, smz_path_problem(txt[i], len[i])));
         if (t != SQLITE_TEXT || !txt[i] || strlen(txt[i]) != len[i] || len[i] > SMZ_MAX_PATH)
             return fail(r, SMZ_E_CORRUPT, "entry %lld has a malformed field",
                         (long long)sqlite3_column_int64(s, 0));
@@ -579,10 +599,10 @@ static smz_err entry_from_row(smz_reader *r, sqlite3_stmt *s, smz_entry **out)
      * reader, whatever the caller does with it. */
     const char *why = txt[0] ? smz_path_problem(txt[0], len[0]) : NULL;
     if (why)
-        return fail(r, SMZ_E_CORRUPT, "entry %.300s: invalid path: %s", txt[0], why);
+        return fail(r, SMZ_E_CORRUPT, "entry %.300s: invalid path: %s", txt[0], smz_tr(r->lang, why));
     if (redirect && (why = smz_path_problem(txt[3], len[3])))
         return fail(r, SMZ_E_CORRUPT, "entry %.300s: redirect to an invalid path (%.300s): %s", txt[0],
-                    txt[3], why);
+                    txt[3], smz_tr(r->lang, why));
     if (redirect &&
         (sqlite3_column_type(s, 5) != SQLITE_NULL || sqlite3_column_type(s, 6) != SQLITE_NULL ||
          sqlite3_column_type(s, 7) != SQLITE_NULL || txt[2]))
@@ -938,10 +958,10 @@ static void prefault(void *p, size_t len)
 }
 
 /* Version 3: a chunk's check failed (chunk BAD of cluster CID). */
-static smz_err chunk_mismatch(char *err, size_t errlen, int64_t cid, int64_t bad)
+static smz_err chunk_mismatch(int lang, char *err, size_t errlen, int64_t cid, int64_t bad)
 {
-    return smz__errf(
-        err, errlen, SMZ_E_CORRUPT,
+    return smz__errf_lang(
+        err, errlen, lang, SMZ_E_CORRUPT,
         "cluster %lld: checksum mismatch at bytes %llu-%llu of its data (the archive is damaged)",
         (long long)cid, (unsigned long long)bad * SMZ_CHUNK,
         (unsigned long long)bad * SMZ_CHUNK + SMZ_CHUNK - 1);
@@ -993,7 +1013,7 @@ static smz_err check_chunks(smz_reader *r, int64_t cid, uint64_t first, const un
     if (rc != SMZ_OK)
         return rc;
     int64_t bad = smz__checks_bad(ck, buf, len, first);
-    return bad < 0 ? SMZ_OK : chunk_mismatch(r->errmsg, sizeof r->errmsg, cid, bad);
+    return bad < 0 ? SMZ_OK : chunk_mismatch(r->lang, r->errmsg, sizeof r->errmsg, cid, bad);
 }
 
 /* Checks all CI->stored bytes at BUF of cluster CID, as its version has it. */
@@ -1001,7 +1021,7 @@ static smz_err check_stored(smz_reader *r, int64_t cid, const cinfo *ci, const u
 {
     if (ci->version >= 3)
         return check_chunks(r, cid, 0, buf, ci->stored);
-    return smz__cluster_verify(cid, ci, NULL, buf, r->errmsg, sizeof r->errmsg);
+    return smz__cluster_verify(cid, ci, NULL, buf, r->lang, r->errmsg, sizeof r->errmsg);
 }
 
 /* The stored bytes of cluster CID, checksum verified.  Caller frees. */
@@ -1087,31 +1107,32 @@ static smz_err read_checked_range(smz_reader *r, int64_t cid, const cinfo *ci, u
 }
 
 smz_err smz__cluster_verify(int64_t cid, const smz_cinfo *ci, const unsigned char *checks,
-                            const unsigned char *src, char *err, size_t errlen)
+                            const unsigned char *src, int lang, char *err, size_t errlen)
 {
     unsigned char ck[SMZ_CHECKSUM_BYTES];
     if (ci->version >= 3) {
         int64_t bad = checks ? smz__checks_bad(checks, src, ci->stored, 0) : 0;
-        return bad < 0 ? SMZ_OK : chunk_mismatch(err, errlen, cid, bad);
+        return bad < 0 ? SMZ_OK : chunk_mismatch(lang, err, errlen, cid, bad);
     }
     smz__cluster_checksum(src, ci->stored, ck);
     if (sodium_memcmp(ck, ci->checksum, sizeof ck) != 0)
-        return smz__errf(err, errlen, SMZ_E_CORRUPT,
-                         "cluster %lld: checksum mismatch (the archive is damaged)", (long long)cid);
+        return smz__errf_lang(err, errlen, lang, SMZ_E_CORRUPT,
+                              "cluster %lld: checksum mismatch (the archive is damaged)",
+                              (long long)cid);
     return SMZ_OK;
 }
 
 smz_err smz__cluster_decode(ZSTD_DCtx *dctx, smz_cache *pool, int64_t cid, const smz_cinfo *ci,
                             const unsigned char *src, smz_cluster_more_fn more, void *more_ctx,
-                            uint64_t need, int full, smz_cbuf **out, char *err, size_t errlen)
+                            uint64_t need, int full, smz_cbuf **out, int lang, char *err, size_t errlen)
 {
     smz_cbuf *b = NULL;
     smz_err rc;
     int fresh = 1;
     *out = NULL;
     if (more && full) {
-        rc = smz__errf(err, errlen, SMZ_E_INTERNAL, "cluster %lld: a whole decode needs all its bytes",
-                       (long long)cid);
+        rc = smz__errf_lang(err, errlen, lang, SMZ_E_INTERNAL,
+                            "cluster %lld: a whole decode needs all its bytes", (long long)cid);
         goto out;
     }
     /* With MORE, only the frame's header is there: the frame's size is
@@ -1122,8 +1143,8 @@ smz_err smz__cluster_decode(ZSTD_DCtx *dctx, smz_cache *pool, int64_t cid, const
     unsigned long long fcs = ZSTD_getFrameContentSize(src, have);
     size_t fsize = more ? ci->stored : ZSTD_findFrameCompressedSize(src, ci->stored);
     if (fcs != ci->usize || ZSTD_isError(fsize) || fsize != ci->stored) {
-        rc = smz__errf(err, errlen, SMZ_E_CORRUPT,
-                       "cluster %lld: not one zstd frame of the declared size", (long long)cid);
+        rc = smz__errf_lang(err, errlen, lang, SMZ_E_CORRUPT,
+                            "cluster %lld: not one zstd frame of the declared size", (long long)cid);
         goto out;
     }
     size_t want = full ? ci->usize : need;
@@ -1131,7 +1152,8 @@ smz_err smz__cluster_decode(ZSTD_DCtx *dctx, smz_cache *pool, int64_t cid, const
      * plus at most one block; the whole frame goes in one call. */
     size_t cap = full || ci->usize - need <= ZSTD_BLOCKSIZE_MAX ? ci->usize : need + ZSTD_BLOCKSIZE_MAX;
     if (!(b = smz__cache_buf(pool, cap, &fresh))) {
-        rc = smz__errf(err, errlen, SMZ_E_NOMEM, "out of memory for cluster %lld", (long long)cid);
+        rc = smz__errf_lang(err, errlen, lang, SMZ_E_NOMEM, "out of memory for cluster %lld",
+                            (long long)cid);
         goto out;
     }
     if (fresh)
@@ -1139,8 +1161,8 @@ smz_err smz__cluster_decode(ZSTD_DCtx *dctx, smz_cache *pool, int64_t cid, const
     if (want == ci->usize && !more) {
         size_t got = ZSTD_decompressDCtx(dctx, b->data, want, src, ci->stored);
         if (ZSTD_isError(got) || got != want) {
-            rc = smz__errf(err, errlen, SMZ_E_CORRUPT, "cluster %lld: %s", (long long)cid,
-                           ZSTD_isError(got) ? ZSTD_getErrorName(got) : "short");
+            rc = smz__errf_lang(err, errlen, lang, SMZ_E_CORRUPT, "cluster %lld: %s", (long long)cid,
+                                ZSTD_isError(got) ? ZSTD_getErrorName(got) : "short");
             goto out;
         }
     } else {
@@ -1175,10 +1197,10 @@ smz_err smz__cluster_decode(ZSTD_DCtx *dctx, smz_cache *pool, int64_t cid, const
         if (rc != SMZ_OK)
             goto out;
         if (ZSTD_isError(z) || ZSTD_isError(z2) || pos < want) {
-            rc = smz__errf(err, errlen, SMZ_E_CORRUPT, "cluster %lld: %s", (long long)cid,
-                           ZSTD_isError(z)    ? ZSTD_getErrorName(z)
-                           : ZSTD_isError(z2) ? ZSTD_getErrorName(z2)
-                                              : "ends early");
+            rc = smz__errf_lang(err, errlen, lang, SMZ_E_CORRUPT, "cluster %lld: %s", (long long)cid,
+                                ZSTD_isError(z)    ? ZSTD_getErrorName(z)
+                                : ZSTD_isError(z2) ? ZSTD_getErrorName(z2)
+                                                   : "ends early");
             goto out;
         }
         b->len = pos;
@@ -1263,7 +1285,7 @@ static smz_err decompress(smz_reader *r, smz_cache *pool, int64_t cid, const cin
         ZSTD_DCtx_setParameter(r->dctx, ZSTD_d_windowLogMax, 26);
     }
     rc = smz__cluster_decode(r->dctx, pool, cid, ci, src, prefix ? lazy_more : NULL, &lazy, need, full,
-                             out, r->errmsg, sizeof r->errmsg);
+                             out, r->lang, r->errmsg, sizeof r->errmsg);
     if (rc == SMZ_OK) {
         r->decodes++;
         r->decoded_bytes += (*out)->len;
@@ -2166,7 +2188,7 @@ static void problem(checker *c, const char *path, const char *fmt, ...)
     char msg[1200];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    smz__vformat_lang(msg, sizeof msg, c->r->lang, fmt, ap);
     va_end(ap);
     c->n++;
     if (c->fn)
@@ -2303,7 +2325,8 @@ static void check_metadata(checker *c)
                 "metadata Name is not a plain word of up to 64 letters, digits, '.', '_' or '-': %.80s",
                 t);
         else if (!strcmp(key, "MainPage") && smz_path_problem(t, n))
-            problem(c, "", "metadata MainPage is not a valid path: %s", smz_path_problem(t, n));
+            problem(c, "", "metadata MainPage is not a valid path: %s",
+                    smz_tr(r->lang, smz_path_problem(t, n)));
         if (!strcmp(key, SMZ_META_DIGEST)) {
             free(digest);
             digest = t;
@@ -2460,8 +2483,10 @@ smz_err smz_reader_check(smz_reader *r, smz_problem_fn fn, void *ctx, uint64_t *
             char msg[sizeof r->errmsg + 120], parts[80];
             size_t np = set ? cluster_parts(r, cid, &ci, parts, sizeof parts) : 0;
             if (np)
-                snprintf(msg, sizeof msg, "%s; it lies in part%s %s of %u", r->errmsg, np > 1 ? "s" : "",
-                         parts, smz_split_parts(set));
+                snprintf(msg, sizeof msg,
+                         smz_ntr(r->lang, "%s; it lies in part %s of %u",
+                                 "%s; it lies in parts %s of %u", (unsigned long)np),
+                         r->errmsg, parts, smz_split_parts(set));
             else
                 snprintf(msg, sizeof msg, "%s", r->errmsg);
             cluster_problem(&c, cid, msg, &lookups);

@@ -59,6 +59,8 @@ smz_err smz__reader_fail(smz_reader *r, smz_err e, const char *fmt, ...)
 
 /* The SQLite error RC of doing WHAT as an smz_err, with the message set. */
 smz_err smz__reader_sqlfail(smz_reader *r, int rc, const char *what);
+/* The language of R's messages (smz_reader_set_lang). */
+int smz__reader_lang(const smz_reader *r);
 
 /* The value of metadata KEY[0..KEY_LEN) whose stored bytes are V[0..N) as
  * readers see it: in *OUT, *OUT_LEN.  That is V itself, but for a version-3
@@ -89,7 +91,7 @@ int smz__cluster_header_ok(int version, int64_t kind, int64_t usize, int64_t sto
  * (version 2) or the checks CHECKS holds (version 3: all of them); else
  * SMZ_E_CORRUPT with a message for cluster CID in ERR. */
 smz_err smz__cluster_verify(int64_t cid, const smz_cinfo *ci, const unsigned char *checks,
-                            const unsigned char *src, char *err, size_t errlen);
+                            const unsigned char *src, int lang, char *err, size_t errlen);
 
 /* Makes the first UPTO stored bytes of a cluster available (read and
  * checked) at the SRC its caller gave smz__cluster_decode: how a version 3
@@ -107,7 +109,7 @@ typedef smz_err (*smz_cluster_more_fn)(void *ctx, uint64_t upto);
  * be NULL.  On failure NULL, with ERR set. */
 smz_err smz__cluster_decode(ZSTD_DCtx *dctx, smz_cache *pool, int64_t cid, const smz_cinfo *ci,
                             const unsigned char *src, smz_cluster_more_fn more, void *more_ctx,
-                            uint64_t need, int full, smz_cbuf **out, char *err, size_t errlen);
+                            uint64_t need, int full, smz_cbuf **out, int lang, char *err, size_t errlen);
 
 /* smz_reader_stats, with the size of the full-text index (which costs a
  * read of every page of the index) only when INDEX_SIZE is 1; else

@@ -25,6 +25,8 @@
 #include "smz/util.h"
 #include "format.h"
 #include "split.h"
+#include "error.h"
+#include "smz/i18n.h"
 
 struct smz_split {
     char *stem;     /* NAME.smz */
@@ -39,6 +41,7 @@ struct smz_split {
      * which part a damaged cluster came from, when no manifest says. */
     unsigned char touched[(SMZ_SPLIT_MAX_PARTS + 8) / 8];
     char errmsg[1024];
+    int lang; /* errmsg's language (smz__split_open_lang) */
 };
 
 static smz_err fail(smz_split *s, smz_err e, const char *fmt, ...) SMZ_PRINTF(3, 4);
@@ -46,7 +49,7 @@ static smz_err fail(smz_split *s, smz_err e, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(s->errmsg, sizeof s->errmsg, fmt, ap);
+    smz__vformat_lang(s->errmsg, sizeof s->errmsg, s->lang, fmt, ap);
     va_end(ap);
     return e;
 }
@@ -232,10 +235,16 @@ static smz_err check_set(smz_split *s)
 
 smz_err smz_split_open(const char *path, smz_split **out)
 {
+    return smz__split_open_lang(path, SMZ_UI_EN, out);
+}
+
+smz_err smz__split_open_lang(const char *path, int lang, smz_split **out)
+{
     smz_split *s = calloc(1, sizeof *s);
     *out = s;
     if (!s)
         return SMZ_E_NOMEM;
+    s->lang = lang;
     size_t n = part_stem_len(path);
     if (!n)
         n = strlen(path);

@@ -26,6 +26,7 @@
 #include "smz/writer.h"
 #include "smz/reader.h"
 #include "entries.h"
+#include "error.h"
 #include "format.h"
 #include "search/packed.h"
 #include "search/tokenizer.h"
@@ -137,7 +138,7 @@ static smz_err fail(smz_writer *w, smz_err e, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(w->errmsg, sizeof w->errmsg, fmt, ap);
+    smz__vformat_lang(w->errmsg, sizeof w->errmsg, w->o.lang, fmt, ap);
     va_end(ap);
     w->failed = 1;
     return e;
@@ -790,6 +791,11 @@ int smz__writer_interrupted(const smz_writer *w)
     return w && atomic_load(&((smz_writer *)w)->interrupted);
 }
 
+int smz__writer_lang(const smz_writer *w)
+{
+    return w->o.lang;
+}
+
 smz_err smz_writer_set_error(smz_writer *w, smz_err e, const char *fmt, ...)
 {
     if (!w)
@@ -797,7 +803,7 @@ smz_err smz_writer_set_error(smz_writer *w, smz_err e, const char *fmt, ...)
     char msg[sizeof w->errmsg];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    smz__vformat_lang(msg, sizeof msg, w->o.lang, fmt, ap);
     va_end(ap);
     memcpy(w->errmsg, msg, sizeof msg);
     return e;

@@ -29,4 +29,7 @@ void smz__writer_plan(smz_writer *w, uint64_t total);
  * compressed files, audio, video): zstd would gain nothing on them. */
 int smz__writer_precompressed(const char *mime);
 
+/* The language of W's messages (smz_writer_opts.lang). */
+int smz__writer_lang(const smz_writer *w);
+
 #endif

@@ -440,6 +440,7 @@ static int read_metadata(char **sources, int n, const char *file, smz_pack_opts 
         snprintf(err, errlen, "%s", _("out of memory"));
         return -1;
     }
+    smz_pack_meta_set_lang(*md, i18n_cli());
     if (read_zim_metadata(sources, n, po, *md, err, errlen) != 0)
         return -1;
     for (int i = 0; i < n; i++)
@@ -719,12 +720,14 @@ int main(int argc, char **argv)
     int with_reader = 0;
     char wpath[4200]; /* what the writer writes: OUT, or the whole archive to cut */
 
-    i18n_setup();    /* before threads: it sets LC_MESSAGES and the catalogues' bindings */
-    xmlInitParser(); /* once, before threads: its first-time setup is not thread-safe */
+    i18n_setup(); /* before threads: it sets LC_MESSAGES and the catalogues' bindings */
+    wo.lang = po.lang = i18n_cli(); /* the library's messages in the command line's language */
+    xmlInitParser();                /* once, before threads: its first-time setup is not thread-safe */
     /* Archive member names are UTF-8; libarchive converts through the locale. */
     if (!setlocale(LC_CTYPE, "C.UTF-8"))
         setlocale(LC_CTYPE, "");
-    while ((c = getopt_long(argc, argv, "o:qh", longopts, NULL)) != -1) {
+    opterr = 0; /* getopt's own messages are English: ours are below (':' and '?') */
+    while ((c = getopt_long(argc, argv, ":o:qh", longopts, NULL)) != -1) {
         switch (c) {
         case 'o': out = optarg; break;
         case 'q': u.quiet = 1; break;
@@ -792,7 +795,28 @@ int main(int argc, char **argv)
                 return 2;
             }
             break;
-        default: fputs(_(usage), stderr); return 2;
+        case ':': {
+            char m[512];
+            const char *a = argv[optind - 1];
+            if (a[0] == '-' && a[1] == '-')
+                snprintf(m, sizeof m, _("option '%s' requires an argument"), a);
+            else
+                snprintf(m, sizeof m, _("option requires an argument -- '%c'"), optopt);
+            put_escaped("smz-pack: ", m);
+            fputs(_(usage), stderr);
+            return 2;
+        }
+        default: {
+            char m[512];
+            const char *a = argv[optind - 1];
+            if (!(a[0] == '-' && a[1] == '-'))
+                snprintf(m, sizeof m, _("invalid option -- '%c'"), optopt);
+            else
+                snprintf(m, sizeof m, _("unrecognized option '%s'"), argv[optind - 1]);
+            put_escaped("smz-pack: ", m);
+            fputs(_(usage), stderr);
+            return 2;
+        }
         }
     }
     if (!out || optind >= argc) {

@@ -12,8 +12,13 @@ static int output_lost;
 
 smz_reader *cli_open_rc(const char *path, smz_cache *cache, smz_err *rcp)
 {
+    return cli_open_lang(path, cache, i18n_cli(), rcp);
+}
+
+smz_reader *cli_open_lang(const char *path, smz_cache *cache, int lang, smz_err *rcp)
+{
     smz_reader *r = NULL;
-    smz_err rc = smz_reader_open(path, cache, &r);
+    smz_err rc = smz_reader_open_lang(path, cache, lang, &r);
     if (rcp)
         *rcp = rc;
     if (rc == SMZ_OK)

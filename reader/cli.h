@@ -38,6 +38,9 @@ enum { CLI_OK = 0, CLI_NO = 1, CLI_ERROR = 2, CLI_INTERRUPTED = 130 };
 smz_reader *cli_open(const char *path, smz_cache *cache);
 /* cli_open, and on failure *RC says why (SMZ_E_NOTFOUND: no such file;
  * SMZ_E_NOTARCHIVE, _VERSION, _CORRUPT: a file that is no sound archive). */
+/* cli_open_rc with the reader's messages in interface language LANG
+ * (cli_open_rc: the command line's, i18n_cli; English for JSON output). */
+smz_reader *cli_open_lang(const char *path, smz_cache *cache, int lang, smz_err *rcp);
 smz_reader *cli_open_rc(const char *path, smz_cache *cache, smz_err *rc);
 /* The status of a check (smz check, smz verify) that could not open its
  * archive for RC: the answer no (1) for a damaged file or not an archive,

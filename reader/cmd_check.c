@@ -25,6 +25,11 @@ static const char usage_text[] = SMZ_N_(
     "a part given alone (NAME.smz.002) is checked on its own when the others are absent.\n"
     "Exit status 0 when all is well, 1 with a list of problems, 2 when it cannot be read.\n");
 
+/* A problem line of the front-end's own, in the command line's language
+ * for people, in English in --json's output (the library's lines come
+ * from a reader opened in the same language: cmd_check). */
+#define CT(c, s) ((c)->json ? (s) : _(s))
+
 static void on_problem(void *p, const char *path, const char *msg)
 {
     ctx *c = p;
@@ -63,13 +68,15 @@ static uint64_t sig_problems(ctx *c, const smz_verify_report *rep)
         if (sc->status == SMZ_SIGSTATUS_GOOD ||
             (v == VERDICT_VERIFIED && sc->status != SMZ_SIGSTATUS_BAD))
             continue;
-        snprintf(msg, sizeof msg, "%s: %s%s", cli_sig_where(sc),
-                 sc->status == SMZ_SIGSTATUS_BAD ? "bad signature: " : "", sc->message);
+        if (sc->status == SMZ_SIGSTATUS_BAD)
+            snprintf(msg, sizeof msg, CT(c, "%s: bad signature: %s"), cli_sig_where(sc), sc->message);
+        else
+            snprintf(msg, sizeof msg, "%s: %s", cli_sig_where(sc), sc->message);
         on_problem(c, "", msg);
         n++;
     }
     if (v == VERDICT_UNSIGNED) {
-        on_problem(c, "", "not signed (no embedded signature, no .minisig beside it)");
+        on_problem(c, "", CT(c, "not signed (no embedded signature, no .minisig beside it)"));
         n++;
     }
     return n;
@@ -115,7 +122,7 @@ static void step_free(parts_step *ps)
  * one: every part (or PATH's part alone) is hashed against it; a part that
  * differs ends the check (the archive is damaged, and the part is named).
  * Returns CLI_ERROR when a part cannot be read, else CLI_OK. */
-static int parts_first(const char *path, const smz_keyring *kr, parts_step *ps)
+static int parts_first(const char *path, const smz_keyring *kr, parts_step *ps, const ctx *c)
 {
     char msg[1400];
     smz_parts *m = NULL;
@@ -129,7 +136,7 @@ static int parts_first(const char *path, const smz_keyring *kr, parts_step *ps)
     if (rc == SMZ_E_NOTFOUND)
         goto out;
     if (rc != SMZ_OK) {
-        snprintf(msg, sizeof msg, "%s (not used)", smz_parts_errmsg(m));
+        snprintf(msg, sizeof msg, CT(c, "%s (not used)"), smz_parts_errmsg(m));
         step_add(ps, msg);
         goto out;
     }
@@ -137,7 +144,7 @@ static int parts_first(const char *path, const smz_keyring *kr, parts_step *ps)
      * advice like any other). */
     char id[SMZ_KEYID_SIZE];
     if (kr && (rc = smz_parts_verify(m, kr, id)) != SMZ_OK && rc != SMZ_E_NOTFOUND) {
-        snprintf(msg, sizeof msg, "%s (the manifest is not used)", smz_parts_errmsg(m));
+        snprintf(msg, sizeof msg, CT(c, "%s (the manifest is not used)"), smz_parts_errmsg(m));
         step_add(ps, msg);
         goto out;
     }
@@ -146,7 +153,7 @@ static int parts_first(const char *path, const smz_keyring *kr, parts_step *ps)
     if (smz_reader_open(path, NULL, &r) == SMZ_OK &&
         smz_reader_meta(r, "UUID", &uuid, &ulen) == SMZ_OK && strcmp(uuid, smz_parts_uuid(m)) != 0) {
         snprintf(msg, sizeof msg,
-                 "%s: describes another archive (UUID %s; this one's is %.40s): not used",
+                 CT(c, "%s: describes another archive (UUID %s; this one's is %.40s): not used"),
                  smz_parts_path(m), smz_parts_uuid(m), uuid);
         step_add(ps, msg);
         goto out;
@@ -159,8 +166,9 @@ static int parts_first(const char *path, const smz_keyring *kr, parts_step *ps)
              smz_split_parts(set) != smz_parts_count(m))) {
             snprintf(
                 msg, sizeof msg,
-                "%s: describes another split of this archive (%u parts of %llu bytes; the set has %u of "
-                "%llu): not used",
+                CT(c,
+                   "%s: describes another split of this archive (%u parts of %llu bytes; the set has %u of "
+                   "%llu): not used"),
                 smz_parts_path(m), smz_parts_count(m), (unsigned long long)smz_parts_part_size(m),
                 smz_split_parts(set), (unsigned long long)smz_split_part_size(set));
             step_add(ps, msg);
@@ -171,8 +179,8 @@ static int parts_first(const char *path, const smz_keyring *kr, parts_step *ps)
     }
     unsigned only = smz_split_part_number(path), count = smz_parts_count(m), absent = 0, bad = 0;
     if (only > count) {
-        snprintf(msg, sizeof msg, "%s: part %03u, but %s lists %u parts: not part of this set", path,
-                 only, smz_parts_path(m), count);
+        snprintf(msg, sizeof msg, CT(c, "%s: part %03u, but %s lists %u parts: not part of this set"),
+                 path, only, smz_parts_path(m), count);
         step_add(ps, msg);
         ps->stop = 1;
         goto out;
@@ -208,10 +216,14 @@ static int parts_first(const char *path, const smz_keyring *kr, parts_step *ps)
     if (bad || only)
         ps->stop = 1;
     if (only && !bad)
-        snprintf(ps->note, sizeof ps->note,
-                 "part %03u of %u matches %s (%u other part%s not here: the archive itself was not "
-                 "checked)",
-                 only, count, smz_parts_path(m), absent, absent == 1 ? " is" : "s are");
+        snprintf(
+            ps->note, sizeof ps->note,
+            N_("part %03u of %u matches %s (%u other part is not here: the archive itself was not "
+               "checked)",
+               "part %03u of %u matches %s (%u other parts are not here: the archive itself was not "
+               "checked)",
+               absent),
+            only, count, smz_parts_path(m), absent);
 out:
     free(uuid);
     smz_reader_close(r);
@@ -252,7 +264,7 @@ int cmd_check(int argc, char **argv)
     }
     parts_step ps;
     memset(&ps, 0, sizeof ps);
-    if (parts_first(path, kr, &ps) != CLI_OK) {
+    if (parts_first(path, kr, &ps, &c) != CLI_OK) {
         step_free(&ps);
         goto done;
     }
@@ -276,7 +288,7 @@ int cmd_check(int argc, char **argv)
         goto done;
     }
     smz_err orc;
-    smz_reader *r = cli_open_rc(path, NULL, &orc);
+    smz_reader *r = cli_open_lang(path, NULL, c.json ? SMZ_UI_EN : i18n_cli(), &orc);
     if (!r) {
         status = cli_open_check_status(orc);
         if (c.json)
@@ -304,7 +316,7 @@ int cmd_check(int argc, char **argv)
         char id[SMZ_KEYID_SIZE];
         if (smz_archive_signer(r, id) == SMZ_E_INVALID) {
             char msg[400];
-            snprintf(msg, sizeof msg, "metadata Signature is not a minisign signature: %.255s",
+            snprintf(msg, sizeof msg, CT(&c, "metadata Signature is not a minisign signature: %.255s"),
                      smz_reader_errmsg(r));
             on_problem(&c, "", msg);
             n++;
@@ -319,7 +331,7 @@ int cmd_check(int argc, char **argv)
             n += sig_problems(&c, &rep);
         } else {
             char msg[1200];
-            snprintf(msg, sizeof msg, "signatures not checked: %s", smz_reader_errmsg(r));
+            snprintf(msg, sizeof msg, CT(&c, "signatures not checked: %s"), smz_reader_errmsg(r));
             on_problem(&c, "", msg);
             n++;
         }

@@ -109,12 +109,15 @@ int cmd_diff(int argc, char **argv)
     }
     smz_seckey_free(sk);
     char u[SMZ_SIZE_TEXT], n[SMZ_SIZE_TEXT];
-    printf("%s: %s (%" PRIu64 " bytes) for %s (%" PRIu64
-           " bytes, %.1f%%); clusters: %u the same, %u as deltas, "
-           "%u whole; the other pages %" PRIu64 " bytes\n",
-           cli_t(out), smz_size_text(st.update_size, u), st.update_size, smz_size_text(st.new_size, n),
-           st.new_size, st.new_size ? 100.0 * (double)st.update_size / (double)st.new_size : 0.0,
-           st.same, st.delta, st.carried, st.skeleton);
+    /* TRANSLATORS: smz diff's summary: the update file, its size (twice: readable, then in
+       bytes), the new archive's size, the update's share of it; then how its clusters were sent
+       (unchanged, as binary deltas, whole) and the bytes of the rest. */
+    printf(_("%s: %s (%llu bytes) for %s (%llu bytes, %.1f%%); clusters: %u the same, %u as deltas, "
+             "%u whole; the other pages %llu bytes\n"),
+           cli_t(out), smz_size_text(st.update_size, u), (unsigned long long)st.update_size,
+           smz_size_text(st.new_size, n), (unsigned long long)st.new_size,
+           st.new_size ? 100.0 * (double)st.update_size / (double)st.new_size : 0.0, st.same, st.delta,
+           st.carried, (unsigned long long)st.skeleton);
     return 0;
 }
 

@@ -234,6 +234,10 @@ static int run_smz_zim(int argc, char **argv)
             args[n++] = argv[i];
     }
     args[n] = NULL;
+    /* i18n_setup took LANGUAGE out of smz's environment: smz-zim gets the
+     * language smz speaks. */
+    if (i18n_cli() != SMZ_UI_EN)
+        setenv("LANGUAGE", smz_ui_lang_at(i18n_cli())->code, 1);
     ssize_t len = readlink("/proc/self/exe", self, sizeof self - 1);
     if (len > 0) {
         self[len] = 0;

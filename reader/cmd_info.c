@@ -9,9 +9,24 @@
    the options and the brackets; "usage:" and the upper-case words may be translated. */
 static const char usage[] = SMZ_N_("usage: smz info ARCHIVE [--json]\n");
 
-static const char *const keys[] = {"Name",      "Title",     "Description", "Language", "Creator",
-                                   "Publisher", "Date",      "Tags",        "Source",   "License",
-                                   "MainPage",  "Generated", "UUID",        "Digest",   NULL};
+/* The metadata shown, by key; each key is also its label, in the command
+ * line's language (context "smz info"). */
+static const char *const keys[] = {
+    /* TRANSLATORS: smz info's labels: an archive's metadata keys and what it holds, at the start of
+       each line.  MainPage: the archive's main page; Generated: the program that packed it; Digest:
+       the content digest. */
+    NC_("smz info", "Name"),     NC_("smz info", "Title"),    NC_("smz info", "Description"),
+    NC_("smz info", "Language"), NC_("smz info", "Creator"),  NC_("smz info", "Publisher"),
+    NC_("smz info", "Date"),     NC_("smz info", "Tags"),     NC_("smz info", "Source"),
+    NC_("smz info", "License"),  NC_("smz info", "MainPage"), NC_("smz info", "Generated"),
+    NC_("smz info", "UUID"),     NC_("smz info", "Digest"),   NULL};
+
+/* LABEL, then spaces up to column COL, and one more. */
+static void label(const char *l, size_t col)
+{
+    size_t w = smz_term_width(l, strlen(l));
+    printf("%s%*s ", l, (int)(col > w ? col - w : 0), "");
+}
 
 int cmd_info(int argc, char **argv)
 {
@@ -103,27 +118,57 @@ int cmd_info(int argc, char **argv)
         }
         printf("]}\n");
     } else {
+        /* The labels in the command line's language, lined up by the
+         * columns they take (a Chinese character takes two); at least 12,
+         * as the English ones always were. */
+        const char *lab[sizeof keys / sizeof keys[0]];
+        const char *sig = C_("smz info", "Signature"), *ill = C_("smz info", "Illustration"),
+                   *fmt = C_("smz info", "Format"), *ent = C_("smz info", "Entries"),
+                   *art = C_("smz info", "Articles"), *clu = C_("smz info", "Clusters"),
+                   *siz = C_("smz info", "Size"), *idx = C_("smz info", "Index");
         for (int i = 0; keys[i]; i++)
-            if (vals[i])
-                printf("%-12s %s\n", keys[i], cli_tn(vals[i], lens[i]));
+            lab[i] = i18n_cli_ctx("smz info", keys[i]);
+        const char *fixed[] = {sig, ill, fmt, ent, art, clu, siz, idx};
+        size_t col = 12;
+        for (int i = 0; keys[i]; i++)
+            if (vals[i] && smz_term_width(lab[i], strlen(lab[i])) > col)
+                col = smz_term_width(lab[i], strlen(lab[i]));
+        for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
+            if (smz_term_width(fixed[i], strlen(fixed[i])) > col)
+                col = smz_term_width(fixed[i], strlen(fixed[i]));
+        for (int i = 0; keys[i]; i++)
+            if (vals[i]) {
+                label(lab[i], col);
+                printf("%s\n", cli_tn(vals[i], lens[i]));
+            }
+        label(sig, col);
         if (sr == SMZ_OK)
-            printf("%-12s key %s (smz verify checks it)\n", "Signature", signer);
+            printf(_("key %s (smz verify checks it)\n"), signer);
         else
-            printf("%-12s %s\n", "Signature", sr == SMZ_E_NOTFOUND ? "none" : "malformed");
-        printf("%-12s %s\n", "Illustration", has_illus ? "48x48 PNG" : "none");
-        printf("%-12s %d\n", "Format", st.format_version);
-        printf("%-12s %llu (%llu redirects)\n", "Entries", (unsigned long long)st.entries,
+            printf("%s\n", sr == SMZ_E_NOTFOUND ? C_("smz info", "none") : _("malformed"));
+        label(ill, col);
+        printf("%s\n", has_illus ? "48x48 PNG" : C_("smz info", "none"));
+        label(fmt, col);
+        printf("%d\n", st.format_version);
+        label(ent, col);
+        /* TRANSLATORS: smz info's Entries line: all entries, then how many of them are redirects
+           (any number: "redirects: %llu" where the plural would need agreement). */
+        printf(_("%llu (%llu redirects)\n"), (unsigned long long)st.entries,
                (unsigned long long)st.redirects);
-        printf("%-12s %llu\n", "Articles", (unsigned long long)st.articles);
-        printf("%-12s %llu\n", "Clusters", (unsigned long long)st.clusters);
-        printf("%-12s %.2f MB of content in a %.2f MB file (%.1f%%)\n", "Size",
-               (double)st.content_bytes / 1e6, (double)st.file_bytes / 1e6, ratio * 100);
+        label(art, col);
+        printf("%llu\n", (unsigned long long)st.articles);
+        label(clu, col);
+        printf("%llu\n", (unsigned long long)st.clusters);
+        label(siz, col);
+        printf(_("%.2f MB of content in a %.2f MB file (%.1f%%)\n"), (double)st.content_bytes / 1e6,
+               (double)st.file_bytes / 1e6, ratio * 100);
+        label(idx, col);
         if (st.has_index)
-            printf("%-12s %.2f MB (%.1f%% of the file)\n", "Index", (double)st.index_bytes / 1e6,
+            printf(_("%.2f MB (%.1f%% of the file)\n"), (double)st.index_bytes / 1e6,
                    st.file_bytes ? 100.0 * (double)st.index_bytes / (double)st.file_bytes : 0);
         else
-            printf("%-12s none\n", "Index");
-        printf("MIME types:\n");
+            printf("%s\n", C_("smz info", "none"));
+        printf("%s\n", _("MIME types:"));
         for (size_t i = 0; i < st.n_mimes; i++)
             printf("  %8llu  %10.2f MB  %s\n", (unsigned long long)st.mimes[i].entries,
                    (double)st.mimes[i].bytes / 1e6, cli_t(st.mimes[i].mime));

@@ -127,6 +127,7 @@ int cmd_serve(int argc, char **argv)
     o.warn = warn;
     o.ctx = &warnings;
     o.languages = i18n_available();
+    o.warn_lang = i18n_cli(); /* the library's words in its warnings: the command line's language */
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v = NULL;
         if (cli_is_help(a)) {

@@ -124,7 +124,8 @@ int cmd_verify(int argc, char **argv)
         goto out;
     }
     smz_err orc;
-    if (!(r = cli_open_rc(path, NULL, &orc))) {
+    /* --json's messages are English: so are the reader's, quoted in them. */
+    if (!(r = cli_open_lang(path, NULL, json ? SMZ_UI_EN : i18n_cli(), &orc))) {
         status = cli_open_check_status(orc);
         goto out;
     }

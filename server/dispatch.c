@@ -389,6 +389,7 @@ smz_err smz_server_open(smz_server *s, const smz_serve_opts *o)
     s->reg.loaded_one = sig_quick; /* the library's quick look at signatures */
     s->reg.warn = o->warn;
     s->reg.ctx = o->ctx;
+    s->reg.lang = o->warn_lang;
     s->toolbar = !o->no_toolbar;
     s->langs = o->languages | 1u;
     s->lang_default = SMZ_UI_EN;

@@ -49,15 +49,31 @@ void reg_warn_open(registry *g, const archive *a, const smz_reader *r, smz_err r
 
 /* Why A cannot be read, for its card: the reader's message without the
  * file's path in front (the card names the file). */
-static void set_why(archive *a, const smz_reader *r, smz_err rc)
+void reg_why(const archive *a, const smz_reader *r, smz_err rc, char *out, size_t n)
 {
     const char *m = r ? smz_reader_errmsg(r) : "";
     if (!m[0])
         m = smz_strerror(rc);
     size_t pl = strlen(a->path);
-    if (!strncmp(m, a->path, pl) && m[pl] == ':')
+    if (!strncmp(m, a->path, pl) && m[pl] == ':') {
         m += pl + 1 + (m[pl + 1] == ' ');
-    snprintf(a->why, sizeof a->why, "%s", m);
+    } else if (!strncmp(m, a->path, pl)) {
+        /* A translation's separator: "：" (Chinese), " - " (Burmese),
+         * ": " after a direction mark (Persian, Arabic, Uyghur). */
+        static const char *const seps[] = {"\xef\xbc\x9a", ": \xe2\x80\x8f", ": \xe2\x80\x8e", " - ",
+                                           ": "};
+        for (size_t i = 0; i < sizeof seps / sizeof seps[0]; i++)
+            if (!strncmp(m + pl, seps[i], strlen(seps[i]))) {
+                m += pl + strlen(seps[i]);
+                break;
+            }
+    }
+    snprintf(out, n, "%s", m);
+}
+
+static void set_why(archive *a, const smz_reader *r, smz_err rc)
+{
+    reg_why(a, r, rc, a->why, sizeof a->why);
 }
 
 static int add_file(registry *g, const char *path, uint64_t size, char *err, size_t errlen)
@@ -370,7 +386,7 @@ static void load_one(registry *g, size_t i)
     smz_reader *r = NULL;
     char *name = NULL, *uuid = NULL, *ill = NULL, *digest = NULL;
     size_t ill_len = 0;
-    smz_err rc = smz_reader_open(a->path, NULL, &r);
+    smz_err rc = smz_reader_open_lang(a->path, NULL, g->lang, &r);
     if (rc != SMZ_OK) {
         reg_warn_open(g, a, r, rc);
         set_why(a, r, rc);
@@ -514,7 +530,7 @@ int reg_stats(registry *g, archive *a)
      * hundred handles open on this worker thread. */
     smz_reader *r = NULL;
     smz_stats st;
-    smz_err rc = smz_reader_open(a->path, NULL, &r);
+    smz_err rc = smz_reader_open_lang(a->path, NULL, g->lang, &r);
     if (rc == SMZ_OK)
         rc = smz__reader_stats(r, &st, 0);
     if (rc != SMZ_OK) {

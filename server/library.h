@@ -35,7 +35,7 @@ typedef struct archive {
     int manifest;
     /* Set once by reg_load() under the registry lock, read-only after. */
     int state;       /* 0: not loaded, 1: readable, -1: cannot be read */
-    char why[200];   /* state -1: why, for its card in the library */
+    char why[200];   /* state -1: why, for its card in the library (in the registry's lang) */
     char *name;      /* URL name: [A-Za-z0-9._-], unique */
     char *meta_name; /* the archive's Name metadata, while names are picked */
     char *title, *description, *language, *date, *creator, *publisher, *tags, *source, *license,
@@ -84,6 +84,7 @@ typedef struct registry {
     int checks_content;
     void (*warn)(void *ctx, const char *message);
     void *ctx;
+    int lang; /* the language of the readers' messages in warnings and in why */
     /* Called by reg_load for each readable archive with its open reader
      * (the dispatch passes sigcheck.c's sig_quick down); may be NULL. */
     void (*loaded_one)(struct registry *g, archive *a, smz_reader *r);
@@ -100,6 +101,9 @@ archive *reg_find(registry *g, const char *name, size_t len);
 /* Warns (through the registry's callback) that A cannot be read, naming
  * the file once. */
 void reg_warn_open(registry *g, const archive *a, const smz_reader *r, smz_err rc);
+/* Why A cannot be read, for its card, into OUT (N bytes): R's message (or
+ * RC's) without A's path in front (the card names the file). */
+void reg_why(const archive *a, const smz_reader *r, smz_err rc, char *out, size_t n);
 /* Fills A's counts (once; they are kept); 0 on success. */
 int reg_stats(registry *g, archive *a);
 

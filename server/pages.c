@@ -293,6 +293,7 @@ smz_reader *page_reader(req *q, archive *a)
                 SMZ_N_("The archive could not be opened."));
         return NULL;
     }
+    smz_reader_set_lang(r, q->lang); /* its messages, on the pages it serves */
     return r;
 }
 
@@ -613,6 +614,27 @@ static unsigned long plural_n(uint64_t n)
     return (unsigned long)(n >= 1000000000u ? n % 1000000000u + 1000000000u : n);
 }
 
+/* Why the broken archive A cannot be read, in Q's language: the message
+ * kept when the library was loaded when it is in that language, else the
+ * reader's message of opening it again in Q's (a broken archive fails at
+ * its header or schema: cheap, and rare); the kept one when that open
+ * gives none.  Returns the language of what it wrote into OUT. */
+static int broken_why(req *q, const archive *a, char *out, size_t n)
+{
+    smz_reader *r = NULL;
+    int kept = q->s->reg.lang; /* the language of a->why */
+    smz_err rc = q->lang == kept ? SMZ_OK : smz_reader_open_lang(a->path, NULL, q->lang, &r);
+    int lang = q->lang;
+    if (rc != SMZ_OK && r && smz_reader_errmsg(r)[0])
+        reg_why(a, r, rc, out, n);
+    else if (a->why[0])
+        snprintf(out, n, "%s", a->why), lang = kept;
+    else
+        snprintf(out, n, "%s", TR(q, "it is damaged or not an .smz archive"));
+    smz_reader_close(r);
+    return lang;
+}
+
 static void book_card(smz_strbuf *b, req *q, archive *a)
 {
     srv *s = q->s;
@@ -623,8 +645,18 @@ static void book_card(smz_strbuf *b, req *q, archive *a)
         smz__html_add_clean(b, a->stem);
         smz_strbuf_adds(b, "</h2><p class=\"smz-desc\">");
         tr_html(b, q, "This archive cannot be read:");
-        smz_strbuf_adds(b, " <span dir=\"ltr\" lang=\"en\">");
-        smz__html_add_clean(b, a->why[0] ? a->why : "it is damaged or not an .smz archive");
+        char why[sizeof a->why];
+        /* The reader's words in the page's language (what they quote, a
+         * file name or SQLite's words, isolated by dir=auto), or kept in
+         * English (marked so) when they cannot be had in it. */
+        int lang = broken_why(q, a, why, sizeof why);
+        if (lang == SMZ_UI_EN)
+            smz_strbuf_adds(b, " <span dir=\"ltr\" lang=\"en\">");
+        else if (lang == q->lang)
+            smz_strbuf_adds(b, " <span dir=\"auto\">");
+        else
+            smz_strbuf_addf(b, " <span dir=\"auto\" lang=\"%s\">", smz_ui_lang_at(lang)->tag);
+        smz__html_add_clean(b, why);
         smz_strbuf_adds(b, "</span></p><p class=\"smz-meta\"><span>");
         fmt_size(b, q, a->file_size);
         smz_strbuf_adds(b, "</span></p></div></li>");

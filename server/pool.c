@@ -55,7 +55,7 @@ smz_err pool_borrow(pool *p, lease *l, archive *a, smz_reader **out)
         r = a->idle[--a->n_idle];
     pthread_mutex_unlock(&p->mu);
     if (!r) {
-        smz_err rc = smz_reader_open(a->path, p->cache, &r);
+        smz_err rc = smz_reader_open_lang(a->path, p->cache, p->reg->lang, &r);
         if (rc != SMZ_OK) {
             reg_warn_open(p->reg, a, r, rc);
             smz_reader_close(r);

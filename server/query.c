@@ -152,6 +152,8 @@ static int run(req *q, int json, const char *pattern, size_t start, size_t plen,
         smz_reader *r = page_reader(q, a);
         if (!r)
             return q->status ? q->status : 500;
+        if (json)
+            smz_reader_set_lang(r, SMZ_UI_EN); /* JSON's messages are English */
         /* One archive: just the page asked for.  Several: each one's best
          * START+PLEN, merged below. */
         size_t off = sr->ns == 1 ? start : 0, want = sr->ns == 1 ? plen : need, got = 0;
@@ -900,6 +902,7 @@ int h_suggest(req *q)
         smz_reader *r = page_reader(q, a);
         if (!r)
             return q->status;
+        smz_reader_set_lang(r, SMZ_UI_EN); /* JSON's messages are English */
         rc = smz_suggest(r, term, count, &res);
         if (rc == SMZ_E_TOOBIG || rc == SMZ_E_INVALID)
             return fail(q, 1, 400, a, smz_reader_errmsg(r));

@@ -58,6 +58,10 @@ typedef struct smz_serve_opts {
     /* Called with a warning (an archive that cannot be read, ...); may be NULL. */
     void (*warn)(void *ctx, const char *message);
     void *ctx;
+    /* The language of the library's words in those warnings (smz/i18n.h: an
+     * interface language's index; 0, English): the command line's for smz
+     * serve, the page's for the browser reader. */
+    int warn_lang;
 } smz_serve_opts;
 
 typedef struct smz_server smz_server;

@@ -149,7 +149,8 @@ int smzw_open(const char *paths, const char *trust, int scripts)
                         .trust = trust_v,
                         .n_trust = (size_t)nt,
                         .languages = M.langs,
-                        .warn = warn};
+                        .warn = warn,
+                        .warn_lang = M.lang};
     if (!(M.s = smz_server_new())) {
         snprintf(M.errmsg, sizeof M.errmsg, "%s", smz_tr(M.lang, "out of memory"));
         goto out;

@@ -14,8 +14,10 @@
 #include "smz/reader.h"
 #include "smz/util.h"
 #include "smz/zim_export.h"
+#include "../common/i18n.h"
 
-static const char help[] =
+/* TRANSLATORS: smz extract --format zim's help: keep the options, the upper-case words and ZIM, Kiwix, libzim; translate the rest. */
+static const char help[] = SMZ_N_(
     "usage: smz extract ARCHIVE --format zim -o FILE [--no-index] [--uuid HEX] [--date YYYY-MM-DD]\n"
     "                   [--threads N]\n"
     "Writes the archive as a ZIM file for Kiwix: every entry with its MIME type and title,\n"
@@ -23,7 +25,7 @@ static const char help[] =
     "libzim's full-text and title indexes are built unless --no-index.  The ZIM's UUID is\n"
     "derived from the archive's and its Date is the archive's, so the same archive gives\n"
     "the same ZIM (with --no-index: libzim's index is not the same twice); --uuid and\n"
-    "--date set them.  Nothing is left at FILE if the export fails.\n";
+    "--date set them.  Nothing is left at FILE if the export fails.\n");
 
 static smz_reader *volatile running;
 
@@ -78,13 +80,14 @@ static void on_signal(int sig)
         smz_reader_interrupt(running);
 }
 
-/* A text from the archive or a message, safe for a terminal. */
-static void say(const char *prefix, const char *s)
+/* FMT (one %s: a text from the archive, a message or an argument, made
+ * safe for a terminal) on standard error. */
+static void say(const char *fmt, const char *s)
 {
     smz_strbuf b;
     smz_strbuf_init(&b, 1 << 16);
     smz_term_escape(&b, s, strlen(s));
-    fprintf(stderr, "%s%s\n", prefix, smz_strbuf_str(&b));
+    fprintf(stderr, fmt, smz_strbuf_str(&b));
     smz_strbuf_free(&b);
 }
 
@@ -93,9 +96,10 @@ int main(int argc, char **argv)
     const char *path = NULL, *out = NULL;
     smz_zim_opts o = {0};
     smz_zim_stats st;
+    i18n_setup(); /* before threads: LC_MESSAGES and the catalogues' bindings */
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-            fputs(help, stdout);
+            fputs(_(help), stdout);
             return 0;
         } else if (!strcmp(argv[i], "-o") && i + 1 < argc) {
             out = argv[++i];
@@ -109,34 +113,34 @@ int main(int argc, char **argv)
             char *end;
             long t = strtol(argv[++i], &end, 10);
             if (*end || t < 1 || t > 64) {
-                fprintf(stderr, "smz extract: --threads takes 1 to 64\n");
+                fprintf(stderr, _("smz extract: --threads takes %d to %d\n"), 1, 64);
                 return 2;
             }
             o.workers = (unsigned)t;
         } else if (argv[i][0] == '-' && argv[i][1]) {
-            say("smz extract: unknown option for --format zim: ", argv[i]);
-            fputs(help, stderr);
+            say(_("smz extract: unknown option for --format zim: %s\n"), argv[i]);
+            fputs(_(help), stderr);
             return 2;
         } else if (!path) {
             path = argv[i];
         } else {
-            fprintf(stderr, "smz extract: --format zim writes the whole archive (no paths)\n");
+            fputs(_("smz extract: --format zim writes the whole archive (no paths)\n"), stderr);
             return 2;
         }
     }
     if (!path || !out) {
-        fputs(help, stderr);
+        fputs(_(help), stderr);
         return 2;
     }
     smz_cache *cache = smz_cache_new(0);
     smz_reader *r = NULL;
     if (!cache) {
-        fprintf(stderr, "smz extract: out of memory\n");
+        fprintf(stderr, "smz extract: %s\n", _("out of memory"));
         return 1;
     }
-    smz_err rc = smz_reader_open(path, cache, &r);
+    smz_err rc = smz_reader_open_lang(path, cache, i18n_cli(), &r);
     if (rc != SMZ_OK) {
-        say("smz extract: ", r ? smz_reader_errmsg(r) : smz_strerror(rc));
+        say("smz extract: %s\n", r ? smz_reader_errmsg(r) : _(smz_strerror(rc)));
         smz_reader_close(r);
         smz_cache_free(cache);
         return 1;
@@ -160,9 +164,9 @@ int main(int argc, char **argv)
     running = NULL;
     if (rc != SMZ_OK) {
         const char *m = smz_reader_errmsg(r);
-        say("smz extract: ", m && *m ? m : smz_strerror(rc));
+        say("smz extract: %s\n", m && *m ? m : _(smz_strerror(rc)));
     } else if (st.no_illustration) {
-        fprintf(stderr, "smz extract: the archive has no 48x48 PNG illustration: the ZIM has none\n");
+        fputs(_("smz extract: the archive has no 48x48 PNG illustration: the ZIM has none\n"), stderr);
     }
     smz_reader_close(r);
     smz_cache_free(cache);

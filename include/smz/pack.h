@@ -70,6 +70,9 @@ typedef struct smz_pack_opts {
     /* Progress comes from the writer (smz_writer_opts.progress: the phase,
      * entries, bytes read and compressed), for packs through pack.h too. */
     void *ctx; /* for warn */
+    /* The language of the messages and warnings about the input (smz/i18n.h:
+     * an interface language's index; 0, SMZ_UI_EN, English). */
+    int lang;
 } smz_pack_opts;
 
 /* Totals of the folder DIR without reading file contents (for a progress
@@ -177,6 +180,10 @@ smz_err smz_pack_meta_read_dir(smz_pack_meta *m, const char *dir, const smz_pack
 /* The message of the last failed read into M ("" after a success), owned
  * by M and valid until its next read; "out of memory" for a NULL M. */
 const char *smz_pack_meta_errmsg(const smz_pack_meta *m);
+/* The language of M's messages (smz_pack_meta_errmsg) from now on, for
+ * the calls that take no smz_pack_opts (smz_pack_meta_set); those that take
+ * one speak its lang.  English until set. */
+void smz_pack_meta_set_lang(smz_pack_meta *m, int lang);
 
 /* Sets collection key KEY ("Title", "Date", ...: those listed above) to
  * VALUE, a NUL-terminated string given elsewhere than in a file (Tags as

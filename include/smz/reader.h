@@ -37,6 +37,18 @@ void smz_cache_free(smz_cache *cache);
  * opened with a cache is taken to be one of many (a server's pool): its own
  * SQLite page cache is kept to 128 KiB, without lookaside memory. */
 smz_err smz_reader_open(const char *path, smz_cache *cache, smz_reader **out);
+/* The same, with the handle's messages (smz_reader_errmsg, and the problems
+ * smz_reader_check reports) in interface language LANG (smz/i18n.h: an
+ * index of smz_ui_lang_at; SMZ_UI_EN, the default, or any index out of
+ * range, for English), from the open's own messages on.  Each message's
+ * format is looked up with smz_tr(LANG, ...); what it quotes (paths,
+ * SQLite's and zstd's own texts) is not translated.  Codes never change:
+ * a program that matches anything matches the smz_err, not the text. */
+smz_err smz_reader_open_lang(const char *path, smz_cache *cache, int lang, smz_reader **out);
+/* Sets the language of R's later messages (as smz_reader_open_lang's
+ * LANG): for a handle that serves one request after another, each in its
+ * own language (smz serve's pool).  NULL does nothing. */
+void smz_reader_set_lang(smz_reader *r, int lang);
 void smz_reader_close(smz_reader *r);
 
 /* The message of the last failure on this handle ("" if none).  Owned by the

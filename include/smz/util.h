@@ -124,6 +124,15 @@ smz_err smz_term_escape(smz_strbuf *b, const char *s, size_t n);
  * them unchanged). */
 int smz_term_safe(const char *s, size_t n);
 
+/* How many terminal columns the N bytes of UTF-8 at S take: 2 for each
+ * East Asian wide or fullwidth character (Unicode's East_Asian_Width W and
+ * F: Han, kana, Hangul, emoji), 0 for a combining mark or a format
+ * character (Arabic harakat, Tibetan and Burmese vowel signs, ZWJ), 1 for
+ * any other and for each byte that is not UTF-8: for lining up columns
+ * whatever the language.  (The terminal's own table may differ for rare
+ * characters; lib/text/term.c lists the ranges.) */
+size_t smz_term_width(const char *s, size_t n);
+
 /* ---- UTF-8 ---------------------------------------------------------------
  * Strict: overlong forms, surrogates, code points past U+10FFFF and
  * truncated sequences are invalid, so the same bytes are judged the same

@@ -76,6 +76,9 @@ typedef struct smz_writer_opts {
      * call back into W.  May be NULL. */
     void (*progress)(void *ctx, const smz_progress *p);
     void *progress_ctx;
+    /* The language of smz_writer_errmsg's messages (smz/i18n.h: an interface
+     * language's index; 0, SMZ_UI_EN, English). */
+    int lang;
 } smz_writer_opts;
 
 /* Starts an archive that will be PATH.  OPTS may be NULL for defaults.  *out

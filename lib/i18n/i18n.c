@@ -217,7 +217,7 @@ static int bind_domain(int i, const char *localedir, const char *mo)
 
 const char *smz_tr(int lang, const char *msgid)
 {
-    if (lang <= SMZ_UI_EN || lang >= SMZ_UI_LANGS)
+    if (lang <= SMZ_UI_EN || lang >= SMZ_UI_LANGS || !msgid[0]) /* "" is the catalogue's header */
         return msgid;
     return dgettext(domains[lang], msgid);
 }
@@ -301,7 +301,7 @@ static int bind_domain(int i, const char *localedir, const char *mo)
 
 const char *smz_tr(int lang, const char *msgid)
 {
-    if (lang <= SMZ_UI_EN || lang >= SMZ_UI_LANGS || !mos[lang].map)
+    if (lang <= SMZ_UI_EN || lang >= SMZ_UI_LANGS || !mos[lang].map || !msgid[0])
         return msgid;
     const char *t = __mo_lookup(mos[lang].map, mos[lang].size, msgid);
     return t ? t : msgid;

@@ -14,6 +14,7 @@
 #include "text/charset.h"
 #include "text/utf8.h"
 #include "writer_priv.h"
+#include "error.h"
 
 void smz__packer_warn(smz_packer *p, const char *fmt, ...)
 {
@@ -22,7 +23,7 @@ void smz__packer_warn(smz_packer *p, const char *fmt, ...)
     if (!p->o->warn)
         return;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    smz__vformat_lang(msg, sizeof msg, p->o->lang, fmt, ap);
     va_end(ap);
     p->o->warn(p->o->ctx, msg);
 }
@@ -31,7 +32,7 @@ smz_err smz__packer_fail(smz_packer *p, smz_err e, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(p->err, p->errlen, fmt, ap);
+    smz__vformat_lang(p->err, p->errlen, p->o->lang, fmt, ap);
     va_end(ap);
     return e;
 }

@@ -19,6 +19,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "entry.h"
+#include "error.h"
 #include "format.h"
 #include "text/date.h"
 #include "text/lang.h"
@@ -44,6 +45,7 @@ typedef struct kept_key {
 } kept_key;
 
 struct smz_pack_meta {
+    int lang; /* smz_pack_meta_set_lang */
     char *values[N_KEYS];
     kept_key *kept; /* in the order they came, keys unique */
     size_t n_kept, cap_kept;
@@ -153,6 +155,7 @@ typedef struct parse {
     size_t errlen;
     smz_pack_meta *m; /* what this file sets */
     size_t cap_articles;
+    int lang; /* of the messages: O's, else the target's (smz_pack_meta_set_lang) */
 } parse;
 
 static smz_err fail(parse *ps, smz_err e, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -161,7 +164,7 @@ static smz_err fail(parse *ps, smz_err e, const char *fmt, ...)
     char msg[768];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    smz__vformat_lang(msg, sizeof msg, ps->lang, fmt, ap);
     va_end(ap);
     snprintf(ps->err, ps->errlen, "%s: %s", ps->file, msg);
     return e;
@@ -175,7 +178,7 @@ static void warn(parse *ps, const char *fmt, ...)
     if (!ps->o || !ps->o->warn)
         return;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    smz__vformat_lang(msg, sizeof msg, ps->lang, fmt, ap);
     va_end(ap);
     snprintf(line, sizeof line, "%s: %s", ps->file, msg);
     ps->o->warn(ps->o->ctx, line);
@@ -584,7 +587,8 @@ smz_err smz_pack_meta_read(smz_pack_meta *m, const char *path, const smz_pack_op
     if (!m)
         return SMZ_E_INVALID;
     char *err = m->errmsg;
-    parse ps = {.file = path, .o = o, .err = err, .errlen = sizeof m->errmsg};
+    parse ps = {
+        .file = path, .o = o, .err = err, .errlen = sizeof m->errmsg, .lang = o ? o->lang : m->lang};
     char *json = NULL;
     size_t len = 0;
     struct stat sb;
@@ -677,12 +681,18 @@ smz_err smz_pack_meta_read_dir(smz_pack_meta *m, const char *dir, const smz_pack
     return rc;
 }
 
+void smz_pack_meta_set_lang(smz_pack_meta *m, int lang)
+{
+    if (m)
+        m->lang = lang;
+}
+
 smz_err smz_pack_meta_set(smz_pack_meta *m, const char *key, const char *value, const char *from)
 {
     if (!m)
         return SMZ_E_INVALID;
     char *err = m->errmsg;
-    parse ps = {.file = from ? from : key, .err = err, .errlen = sizeof m->errmsg};
+    parse ps = {.file = from ? from : key, .err = err, .errlen = sizeof m->errmsg, .lang = m->lang};
     smz_err rc;
     size_t i;
     err[0] = 0;

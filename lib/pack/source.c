@@ -19,6 +19,7 @@
 #include "order.h"
 #include "format.h"
 #include "writer_priv.h"
+#include "error.h"
 #include "util/file.h"
 
 #define MAX_DEPTH 64
@@ -48,7 +49,7 @@ static void warn(walker *k, const char *fmt, ...)
     if (!k->o->warn || k->scan_only)
         return;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    smz__vformat_lang(msg, sizeof msg, k->o->lang, fmt, ap);
     va_end(ap);
     k->o->warn(k->o->ctx, msg);
 }
@@ -58,7 +59,7 @@ static smz_err failf(walker *k, smz_err e, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(k->err, k->errlen, fmt, ap);
+    smz__vformat_lang(k->err, k->errlen, k->o->lang, fmt, ap);
     va_end(ap);
     return e;
 }
@@ -270,7 +271,7 @@ smz_err smz_pack_redirects(smz_writer *w, const char *tsv)
     unsigned long lineno = 0;
     smz_err rc = SMZ_OK;
     if (!f) {
-        snprintf(err, errlen, "cannot read %s: %s", tsv, why);
+        smz__errf_lang(err, errlen, smz__writer_lang(w), SMZ_E_IO, "cannot read %s: %s", tsv, why);
         return smz__pack_report(w, SMZ_E_IO, err);
     }
     while ((n = getline(&line, &cap, f)) >= 0) {
@@ -281,7 +282,8 @@ smz_err smz_pack_redirects(smz_writer *w, const char *tsv)
             continue;
         char *t1 = strchr(line, '\t'), *t2 = t1 ? strchr(t1 + 1, '\t') : NULL;
         if (!t2 || strchr(t2 + 1, '\t') || (size_t)n != strlen(line)) {
-            snprintf(err, errlen, "%s:%lu: expected path<TAB>title<TAB>target", tsv, lineno);
+            smz__errf_lang(err, errlen, smz__writer_lang(w), SMZ_E_INVALID,
+                           "%s:%lu: expected path<TAB>title<TAB>target", tsv, lineno);
             rc = SMZ_E_INVALID;
             break;
         }

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "search/query.h"
+#include "smz/i18n.h"
 #include "search/tokenizer.h"
 #include "text/utf8.h"
 
@@ -82,14 +83,20 @@ static void put(char *buf, size_t *n, size_t cap, const char *s, size_t len)
     buf[*n] = 0;
 }
 
-static smz_err fail(smz_err rc, char *err, size_t errlen, const char *msg)
+static smz_err qfail(smz_err rc, char *err, size_t errlen, int lang, const char *msg)
 {
     if (err && errlen)
-        snprintf(err, errlen, "%s", msg);
+        snprintf(err, errlen, "%s", smz_tr(lang, msg));
     return rc;
 }
 
 smz_err smz__query_build(const char *q, size_t len, smz_query **out, char *err, size_t errlen)
+{
+    return smz__query_build_lang(q, len, SMZ_UI_EN, out, err, errlen);
+}
+
+smz_err smz__query_build_lang(const char *q, size_t len, int lang, smz_query **out, char *err,
+                              size_t errlen)
 {
     char buf[CLEAN_MAX + 1], msg[128];
     smz_err rc;
@@ -99,17 +106,17 @@ smz_err smz__query_build(const char *q, size_t len, smz_query **out, char *err, 
     if (err && errlen)
         err[0] = 0;
     if (len > SMZ_QUERY_MAX_BYTES) {
-        snprintf(msg, sizeof msg, "the query is too long: at most %d bytes, please",
+        snprintf(msg, sizeof msg, smz_tr(lang, "the query is too long: at most %d bytes, please"),
                  SMZ_QUERY_MAX_BYTES);
-        rc = fail(SMZ_E_TOOBIG, err, errlen, msg);
+        rc = qfail(SMZ_E_TOOBIG, err, errlen, lang, msg);
         goto out;
     }
     if (len && !q) {
-        rc = fail(SMZ_E_INVALID, err, errlen, "no query");
+        rc = qfail(SMZ_E_INVALID, err, errlen, lang, "no query");
         goto out;
     }
     if (!(r = calloc(1, sizeof *r))) {
-        rc = fail(SMZ_E_NOMEM, err, errlen, "out of memory");
+        rc = qfail(SMZ_E_NOMEM, err, errlen, lang, "out of memory");
         goto out;
     }
     n = clean(q, len, buf);
@@ -151,9 +158,9 @@ smz_err smz__query_build(const char *q, size_t len, smz_query **out, char *err, 
         if (!has_word(buf + a, b - a))
             continue;
         if (r->nterms == SMZ_QUERY_MAX_TERMS) {
-            snprintf(msg, sizeof msg, "the query has too many words: at most %d, please",
+            snprintf(msg, sizeof msg, smz_tr(lang, "the query has too many words: at most %d, please"),
                      SMZ_QUERY_MAX_TERMS);
-            rc = fail(SMZ_E_TOOBIG, err, errlen, msg);
+            rc = qfail(SMZ_E_TOOBIG, err, errlen, lang, msg);
             goto out;
         }
         if (t.prefix && smz__is_cjk(last_char(buf + a, b - a)))
@@ -162,9 +169,10 @@ smz_err smz__query_build(const char *q, size_t len, smz_query **out, char *err, 
          * FTS5 call that no budget can stop: their number bounds a query's
          * cost (32 of "a*" on 3,000 pages: 8.7 s). */
         if (t.prefix && ++prefixes > SMZ_QUERY_MAX_PREFIXES) {
-            snprintf(msg, sizeof msg, "the query has too many words ending in '*': at most %d, please",
+            snprintf(msg, sizeof msg,
+                     smz_tr(lang, "the query has too many words ending in '*': at most %d, please"),
                      SMZ_QUERY_MAX_PREFIXES);
-            rc = fail(SMZ_E_TOOBIG, err, errlen, msg);
+            rc = qfail(SMZ_E_TOOBIG, err, errlen, lang, msg);
             goto out;
         }
         memcpy(r->texts + used, buf + a, b - a);
@@ -176,11 +184,12 @@ smz_err smz__query_build(const char *q, size_t len, smz_query **out, char *err, 
         r->terms[r->nterms++] = t;
     }
     if (!r->nterms) {
-        rc = fail(SMZ_E_INVALID, err, errlen, "the query has no words to search for");
+        rc = qfail(SMZ_E_INVALID, err, errlen, lang, "the query has no words to search for");
         goto out;
     }
     if (!included) {
-        rc = fail(SMZ_E_INVALID, err, errlen, "the query only excludes words: add a word to search for");
+        rc = qfail(SMZ_E_INVALID, err, errlen, lang,
+                   "the query only excludes words: add a word to search for");
         goto out;
     }
     for (size_t k = 0; k < r->nterms; k++) {

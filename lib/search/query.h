@@ -46,6 +46,9 @@ typedef struct smz_query_term {
  * term, or with only excluded terms (FTS5 cannot evaluate a lone NOT);
  * SMZ_E_TOOBIG over the caps; SMZ_E_NOMEM. */
 smz_err smz__query_build(const char *q, size_t len, smz_query **out, char *err, size_t errlen);
+/* The same with ERR in interface language LANG (smz/i18n.h). */
+smz_err smz__query_build_lang(const char *q, size_t len, int lang, smz_query **out, char *err,
+                              size_t errlen);
 
 /* The included terms' texts joined by single spaces, for highlighting and
  * exact-title matching.  Owned by Q; never empty, as a query always has an

@@ -955,7 +955,8 @@ smz_err smz_search_ex(smz_reader *r, const char *query, size_t limit, size_t off
         goto out;
     if (!query)
         query = "";
-    if ((rc = smz__query_build(query, strlen(query), &q, qerr, sizeof qerr)) != SMZ_OK) {
+    if ((rc = smz__query_build_lang(query, strlen(query), smz__reader_lang(r), &q, qerr, sizeof qerr)) !=
+        SMZ_OK) {
         smz__reader_fail(r, rc, "%s", qerr[0] ? qerr : smz_strerror(rc));
         goto out;
     }

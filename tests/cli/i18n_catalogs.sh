@@ -31,12 +31,16 @@ check "po/GLOSSARY.md keeps the terms" test -s "$TOP/po/GLOSSARY.md"
 # (make -n: the Makefile's flags, printed; nothing is built)
 flags=$(make -s -n -p -C "$TOP" --no-print-directory pot 2>/dev/null | sed -n 's/^XGETTEXT_FLAGS := //p' | head -1)
 jsflags=$(make -s -n -p -C "$TOP" --no-print-directory pot 2>/dev/null | sed -n 's/^XGETTEXT_JS_FLAGS := //p' | head -1)
+libkw=$(make -s -n -p -C "$TOP" --no-print-directory pot 2>/dev/null | sed -n 's/^LIB_KEYWORDS := //p' | head -1)
+libsrcs=$(make -s -n -p -C "$TOP" --no-print-directory pot 2>/dev/null | sed -n 's/^LIB_POT_SRC := //p' | head -1)
 check "the Makefile's xgettext flags" test -n "$flags"
+check "... and the library's (its messages, issue 21)" test -n "$libkw" -a -n "$libsrcs"
 check "... and those for the browser reader's page" test -n "$jsflags"
-srcs=$(cd "$TOP" && ls server/*.c lib/article/*.c lib/pack/index_page.c reader/*.c packer/*.c common/*.c web/wasm_api.c)
+srcs=$(cd "$TOP" && ls server/*.c lib/article/*.c lib/pack/index_page.c reader/*.c packer/*.c common/*.c zimtool/*.c web/wasm_api.c)
 pot() { # pot DIR OUT: the template of the sources under DIR
     # shellcheck disable=SC2086 # flags and sources are words
     (cd "$1" && xgettext $flags -o "$2" $srcs && xgettext $flags --extract-all -j -o "$2" lib/error.c &&
+        xgettext $flags $libkw -j -o "$2" $libsrcs &&
         xgettext $jsflags -j -o "$2" web/app.js web/worker.js)
 }
 msgids() { msgcat --sort-output "$1" | msgattrib --no-obsolete | grep -v '^#' | grep -v '^"POT\|^"Project\|^"Report\|^"PO-\|^"Last\|^"Language\|^"MIME\|^"Content\|^"Plural'; }
@@ -46,8 +50,8 @@ for l in $langs; do
     check "po/$l.po has every message of the sources" msgcmp "$TOP/po/$l.po" fresh.pot
 done
 # A test that can fail: a source with a new marked string.
-mkdir -p new/server new/lib new/lib/article new/lib/pack new/reader new/packer new/common new/web
-for f in $srcs lib/error.c web/app.js web/worker.js; do cp "$TOP/$f" "new/$f"; done
+mkdir -p new/server new/lib new/lib/article new/lib/pack new/lib/search new/reader new/packer new/common new/zimtool new/web
+for f in $srcs $libsrcs lib/error.c web/app.js web/worker.js; do cp "$TOP/$f" "new/$f"; done
 printf '\nstatic const char *new_one(const req *q) { return TR(q, "A brand new sentence"); }\n' >>new/server/pages.c
 pot "$T/new" "$T/new.pot"
 check_fails "... a new string without translations is found" msgcmp "$TOP/po/zh_CN.po" new.pot

@@ -100,7 +100,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     }
     memcpy(copy, src, stored);
-    if (smz__cluster_verify(7, &ci, checks, copy, err, sizeof err) != SMZ_OK ||
+    if (smz__cluster_verify(7, &ci, checks, copy, 0, err, sizeof err) != SMZ_OK ||
         kind == SMZ_CLUSTER_STORED) {
         free(copy);
         free(checks);
@@ -108,11 +108,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     uint64_t need = ci.usize ? le32(data + 5) % (ci.usize + 1) : 0;
     smz_cbuf *part = NULL, *whole = NULL;
-    smz_err rp = smz__cluster_decode(dctx, NULL, 7, &ci, copy, NULL, NULL, need, 0, &part, err,
+    smz_err rp = smz__cluster_decode(dctx, NULL, 7, &ci, copy, NULL, NULL, need, 0, &part, 0, err,
                                      sizeof err);
     if (rp != SMZ_OK && (part || !err[0]))
         abort(); /* a failure leaves no buffer and says why */
-    smz_err rw = smz__cluster_decode(dctx, NULL, 7, &ci, copy, NULL, NULL, need, 1, &whole, err,
+    smz_err rw = smz__cluster_decode(dctx, NULL, 7, &ci, copy, NULL, NULL, need, 1, &whole, 0, err,
                                      sizeof err);
     if (rw == SMZ_OK && whole->len != ci.usize)
         abort();
@@ -128,7 +128,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (l.buf) {
             memset(l.buf, 0xAA, stored); /* not loaded yet: garbage */
             more(&l, stored < ZSTD_FRAMEHEADERSIZE_MAX ? stored : ZSTD_FRAMEHEADERSIZE_MAX);
-            smz_err rl = smz__cluster_decode(dctx, NULL, 7, &ci, l.buf, more, &l, need, 0, &lz, err,
+            smz_err rl = smz__cluster_decode(dctx, NULL, 7, &ci, l.buf, more, &l, need, 0, &lz, 0, err,
                                              sizeof err);
             if (rl == SMZ_OK &&
                 (lz->len < need || (rw == SMZ_OK && memcmp(lz->data, whole->data, need) != 0)))
