@@ -121,9 +121,11 @@ XGETTEXT_FLAGS := --from-code=UTF-8 --language=C --no-wrap --sort-by-file --add-
 # The library's messages in the language its handle carries (smz_reader_open_lang,
 # smz_reader_set_lang): the format strings of its reporting functions.
 LIB_POT_SRC := lib/reader.c lib/split.c lib/format.c lib/search/search.c lib/search/fuzzy.c lib/search/query.c \
-    lib/pack/metadata.c lib/pack/source.c lib/pack/order.c lib/pack/entry.c lib/pack/zim_input.c lib/pack/archive_input.c
+    lib/pack/metadata.c lib/pack/source.c lib/pack/order.c lib/pack/entry.c lib/pack/zim_input.c lib/pack/archive_input.c \
+    lib/writer.c
 LIB_KEYWORDS := --keyword=fail:3 --keyword=failf:3 --keyword=warn:2 --keyword=smz__reader_fail:3 --keyword=smz__errf_lang:5 \
-    --keyword=smz__packer_fail:3 --keyword=smz__packer_warn:2 --keyword=smz_writer_set_error:3 --keyword=qfail:5
+    --keyword=smz__packer_fail:3 --keyword=smz__packer_warn:2 --keyword=smz_writer_set_error:3 --keyword=qfail:5 \
+    --keyword=problem:3 --keyword=warnf:2
 # smz_strerror's messages (lib/error.c, every string in it) too: the
 # command line prints them.  And the browser reader's page's own words
 # (web/app.js: N_ and _) and its worker's sentences (web/worker.js: N_;

@@ -161,7 +161,7 @@ static void warnf(smz_writer *w, const char *fmt, ...)
     if (!w->o.warn)
         return;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    smz__vformat_lang(msg, sizeof msg, w->o.lang, fmt, ap);
     va_end(ap);
     w->o.warn(w->o.warn_ctx, msg);
 }
@@ -325,12 +325,15 @@ static smz_err check_room(smz_writer *w, uint64_t more)
     if (!w->o.max_bytes)
         return SMZ_OK;
     uint64_t now = file_bytes(w);
-    if (now + more > w->o.max_bytes)
+    if (now + more > w->o.max_bytes && more)
         return fail(w, SMZ_E_TOOBIG,
                     "the archive would be over its size limit of %llu bytes "
-                    "(%llu bytes so far%s)",
-                    (unsigned long long)w->o.max_bytes, (unsigned long long)now,
-                    more ? ", and the next entry would not fit" : "");
+                    "(%llu bytes so far, and the next entry would not fit)",
+                    (unsigned long long)w->o.max_bytes, (unsigned long long)now);
+    if (now + more > w->o.max_bytes)
+        return fail(w, SMZ_E_TOOBIG,
+                    "the archive would be over its size limit of %llu bytes (%llu bytes so far)",
+                    (unsigned long long)w->o.max_bytes, (unsigned long long)now);
     return SMZ_OK;
 }
 
@@ -882,16 +885,18 @@ static void forget_icon(smz_writer *w, const char *path)
 }
 
 /* Entry E was added: a 48x48 PNG becomes a candidate to hold the
- * illustration (version 3).  Out of memory only loses the saving. */
-static void note_icon(smz_writer *w, const smz_writer_entry *e)
+ * illustration (version 3).  Out of memory is an error, not a lost saving:
+ * the archive must not depend on it. */
+static smz_err note_icon(smz_writer *w, const smz_writer_entry *e)
 {
     if (w->o.format_version < 3 || w->nicons == SMZ_ICONS_MAX || !smz__png_48(e->data, e->size))
-        return;
+        return SMZ_OK;
     icon *c = &w->icons[w->nicons];
     if (!(c->path = strdup(e->path)))
-        return;
+        return fail(w, SMZ_E_NOMEM, "out of memory");
     crypto_generichash(c->hash, sizeof c->hash, e->data, e->size, NULL, 0);
     w->nicons++;
+    return SMZ_OK;
 }
 
 /* Version 3: when a content entry holds the illustration's very bytes, the
@@ -913,6 +918,10 @@ static smz_err illustration_once(smz_writer *w)
     if ((src = sqlite3_step(s)) == SQLITE_ROW) {
         const void *v = sqlite3_column_blob(s, 0);
         size_t n = (size_t)sqlite3_column_bytes(s, 0);
+        if (!v && sqlite3_errcode(w->db) == SQLITE_NOMEM) {
+            sqlite3_finalize(s);
+            return fail(w, SMZ_E_NOMEM, "out of memory");
+        }
         if (smz__png_48(v, n)) {
             crypto_generichash(hash, sizeof hash, v, n, NULL, 0);
             for (size_t i = 0; i < w->nicons; i++)
@@ -929,7 +938,7 @@ static smz_err illustration_once(smz_writer *w)
     size_t pn = strlen(best);
     char *ref = malloc(SMZ_ILLUSTRATION_REF_LEN + pn);
     if (!ref)
-        return SMZ_OK; /* only the saving is lost */
+        return fail(w, SMZ_E_NOMEM, "out of memory");
     memcpy(ref, SMZ_ILLUSTRATION_REF, SMZ_ILLUSTRATION_REF_LEN);
     memcpy(ref + SMZ_ILLUSTRATION_REF_LEN, best, pn);
     smz_err rc = smz_writer_set_meta(w, SMZ_META_ILLUSTRATION, ref, SMZ_ILLUSTRATION_REF_LEN + pn);
@@ -1179,9 +1188,8 @@ smz_err smz_writer_add(smz_writer *w, const smz_writer_entry *e)
     if ((rc = append(w, klass, e->data, e->size, &cid, &off)) != SMZ_OK)
         return rc;
     if ((rc = put_row(w, e->path, e->title, mime, cid, off, e->size, NULL)) != SMZ_OK ||
-        (rc = remember(w, klass, e->path, off, e->size)) != SMZ_OK)
+        (rc = remember(w, klass, e->path, off, e->size)) != SMZ_OK || (rc = note_icon(w, e)) != SMZ_OK)
         return rc;
-    note_icon(w, e);
     /* An entry that fills a cluster by itself need not wait for the next
      * (sealed once its row is there: order_job updates rows). */
     if (w->open[klass]->len >= w->o.cluster_size && (rc = seal(w, klass)) != SMZ_OK)

@@ -44,9 +44,16 @@ static smz_err copy_rows(sqlite3 *db, sqlite3 *dst, const char *t, char *err, si
         goto out;
     }
     while ((src = sqlite3_step(in)) == SQLITE_ROW) {
-        for (int i = 0; i < ncol; i++)
-            sqlite3_bind_value(out, i + 1, sqlite3_column_value(in, i));
-        if ((src = sqlite3_step(out)) != SQLITE_DONE) {
+        /* A value SQLite ran out of memory fetching or copying must not go
+         * in as NULL: the index would differ, silently. */
+        for (int i = 0; i < ncol && src == SQLITE_ROW; i++) {
+            sqlite3_value *v = sqlite3_column_value(in, i);
+            if (sqlite3_errcode(db) == SQLITE_NOMEM)
+                src = SQLITE_NOMEM;
+            else if ((src = sqlite3_bind_value(out, i + 1, v)) == SQLITE_OK)
+                src = SQLITE_ROW;
+        }
+        if (src != SQLITE_ROW || (src = sqlite3_step(out)) != SQLITE_DONE) {
             rc = smz__sqlite_err(dst, src, "packing the index", err, errlen);
             goto out;
         }
@@ -108,10 +115,10 @@ smz_err smz__index_pack(sqlite3 *db, int level, int *packed, char *err, size_t e
         rc = copy_rows(db, dst, group[i], err, errlen);
     if (rc != SMZ_OK)
         goto out;
-    if ((src = sqlite3_exec(dst, "VACUUM", NULL, NULL, NULL)) != SQLITE_OK) {
-        rc = smz__sqlite_err(dst, src, "packing the index", err, errlen);
-        goto out;
-    }
+    /* No VACUUM: the few pages the rows FTS5 made at creation freed are
+     * reused by the copies, and a VACUUM under memory pressure lays pages
+     * out otherwise (SQLite tolerates some allocation failures inside it),
+     * which would make the archive depend on them. */
     if (!(ser = sqlite3_serialize(dst, "main", &ser_len, 0))) {
         rc = errf(err, errlen, SMZ_E_NOMEM, "packing the index", "out of memory");
         goto out;

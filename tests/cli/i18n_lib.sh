@@ -233,4 +233,28 @@ check_grep "a hostile file name in a Persian warning" 'smz serve: lib/<i>x&y.smz
 curl -s -H "Accept-Language: zh-CN" "$URL/" >lib-cn.html
 check_grep "... its card on a Chinese page, the reason translated" '<h2>&lt;i&gt;x&amp;y</h2><p class="smz-desc">无法读取这个存档： <span dir="auto">不是 .smz 存档</span>' lib-cn.html
 check_fails "... no markup of its name" grep -q '<i>x' lib-cn.html
+# ---- the writer's own words and smz check's problem lines (session 15) ----
+mkdir -p rd && echo "<title>x</title>x" >rd/index.html
+printf 'x.html\tX\tnothere.html\n' >rd.tsv
+en "$SMZ_PACK" rd -o rd.smz --redirects rd.tsv 2>rd-en.err
+check_grep "a writer's warning: English, word for word" '^warning: redirect x.html -> nothere.html: no such target; left out$' rd-en.err
+in_lang zh_CN "$SMZ_PACK" rd -o rd.smz --redirects rd.tsv 2>rd-cn.err
+check_grep "... Simplified Chinese" '重定向 x.html -> nothere.html：目标不存在；已略去' rd-cn.err
+in_lang fa "$SMZ_PACK" rd -o rd.smz --redirects rd.tsv 2>rd-fa.err
+check_grep "... Persian" 'چنین مقصدی نیست' rd-fa.err
+en "$SMZ_PACK" s -o big.smz --max-size 10K 2>max-en.err
+check_grep "a writer's error: English" 'over its size limit of 10240 bytes \([0-9]+ bytes so far(, and the next entry would not fit)?\)' max-en.err
+in_lang zh_CN "$SMZ_PACK" s -o big.smz --max-size 10K 2>max-cn.err
+check_grep "... Simplified Chinese, whole (no English piece inside)" '存档将超过 10240 字节的大小上限（目前已有 [0-9]+ 字节(，下一个条目也放不下)?）' max-cn.err
+check_fails "... with no English word in it" grep -qE 'next entry|so far' max-cn.err
+cp s.smz baddate.smz
+sqlite3 baddate.smz "UPDATE metadata SET value = CAST('2022-13-45' AS BLOB) WHERE key = 'Date'"
+en "$SMZ" check baddate.smz >bd-en.out 2>&1
+check_grep "a problem line of smz check: English" 'metadata Date is not a date written YYYY-MM-DD: 2022-13-45' bd-en.out
+in_lang zh_CN "$SMZ" check baddate.smz >bd-cn.out 2>&1
+check_grep "... Simplified Chinese" '元数据 Date 不是以 YYYY-MM-DD 书写的日期：2022-13-45' bd-cn.out
+in_lang fa "$SMZ" check baddate.smz >bd-fa.out 2>&1
+check_grep "... Persian" 'فرادادهٔ Date تاریخی به شکل YYYY-MM-DD نیست' bd-fa.out
+in_lang zh_CN "$SMZ" check --json baddate.smz >bd-cn.json 2>&1
+check_grep "... and English in --json" 'metadata Date is not a date written YYYY-MM-DD' bd-cn.json
 done_testing
