@@ -228,11 +228,12 @@ def scale_findings(d, pts, per, main_tool):
 # the measurements of this benchmark (update when the writer changes).
 SCALE_WHY = [
     "Why (from the code and the figures above):",
-    "- Memory: smz-pack's working set is bounded by design (one zstd level-19 context per "
-    "compression thread for 6 MiB clusters, a few clusters in flight), plus SQLite's page cache, "
-    "capped at 64 MiB by `PRAGMA cache_size=-65536` in lib/writer.c. That cache fills as the archive "
-    "grows, so peak RSS rises until the archive's tables and the FTS5 index pass about 64 MiB and then "
-    "stays put; with the index, FTS5 also holds its pending terms in memory between segment flushes.",
+    "- Memory: smz-pack's working set is bounded by design: one zstd level-19 context per "
+    "compression thread (about 49 MB for a cluster of up to 4 MiB, 57 MB for the 8 MiB clusters of a "
+    "larger source, its match chains capped at 2^23), the clusters in flight (up to four sealed and "
+    "the open one, 8 MiB each), and SQLite's page cache (8 MiB, `SMZ_WRITER_CACHE_KIB` in "
+    "lib/writer.c). So the peak follows the cluster size, which follows the source's size up to "
+    "8 MiB, not the entry count (docs/FORMAT-NOTES.md, \"Where a pack's time and memory go\").",
     "- Time: the per-entry CPU cost is zstd level 19 plus, with the index, tokenising and FTS5 segment "
     "merges, which grow with the log of the index size; a 2-core machine shared with other work gives "
     "the single 1M run fewer busy cores, which shows as wall time growing faster than CPU time.",
