@@ -2,9 +2,10 @@
  * group of a small archive (search_text, search_fts, search_title and
  * FTS5's shadow tables) as one SQLite database, serialized, compressed with
  * zstd, in the one row of table search_packed.  It saves the pages each of
- * those eleven tables takes at least, and compresses the index itself: on
- * the samples, 15 KB of 34 KB.  A reader decompresses it into memory and
- * attaches it, so the search queries run unchanged. */
+ * those eleven tables takes at least, and compresses the index itself: the
+ * samples' search group and its schema rows took 37 pages of 512 bytes, and
+ * take 18.  A reader decompresses it into memory and attaches it, so the
+ * search queries run unchanged. */
 #ifndef SMZ_SEARCH_PACKED_H
 #define SMZ_SEARCH_PACKED_H
 
