@@ -307,10 +307,10 @@ static const cl *find_index(const clset *s)
     return s->blocks > s->nclusters ? &s->v[s->nclusters] : NULL;
 }
 
-/* S's entry block ID, or NULL. */
-static const cl *find_block(const clset *s, int64_t id)
+/* The item ID among S's v[from..to), which are in id order, or NULL. */
+static const cl *find_between(const clset *s, size_t from, size_t to, int64_t id)
 {
-    size_t lo = s->blocks, hi = s->n;
+    size_t lo = from, hi = to;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
         if (s->v[mid].id < id)
@@ -318,7 +318,13 @@ static const cl *find_block(const clset *s, int64_t id)
         else
             hi = mid;
     }
-    return lo < s->n && s->v[lo].id == id ? &s->v[lo] : NULL;
+    return lo < to && s->v[lo].id == id ? &s->v[lo] : NULL;
+}
+
+/* S's entry block ID, or NULL. */
+static const cl *find_block(const clset *s, int64_t id)
+{
+    return find_between(s, s->blocks, s->n, id);
 }
 
 /* --- where the clusters' data lie in the file: SQLite's table b-tree --- */
@@ -826,17 +832,10 @@ static void pc_free(pc *v, size_t n)
     free(v);
 }
 
+/* S's cluster ID, or NULL. */
 static const cl *find_id(const clset *s, int64_t id)
 {
-    size_t lo = 0, hi = s->nclusters;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (s->v[mid].id < id)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo < s->nclusters && s->v[lo].id == id ? &s->v[lo] : NULL;
+    return find_between(s, 0, s->nclusters, id);
 }
 
 /* For each NEW cluster, the OLD cluster that shares the most entry paths

@@ -220,9 +220,32 @@ smz_err smz__reader_index(smz_reader *r)
     return SMZ_OK;
 }
 
-const char *smz__reader_index_schema(const smz_reader *r)
+/* The schema the search tables are in: "main", or the packed index's. */
+static const char *index_schema(const smz_reader *r)
 {
     return r->index_packed ? SMZ_PACKED_SCHEMA : "main";
+}
+
+int smz__reader_vocab(smz_reader *r)
+{
+    /* TEMP: the archive is opened read-only, its connection's temp schema
+     * (in memory) is not; query_only, which the connection is hardened
+     * with, is lifted for these two statements alone and always put back.
+     * The connection keeps the tables for its next calls. */
+    if (sqlite3_table_column_metadata(r->db, "temp", "smz_vocab_title", "term", NULL, NULL, NULL, NULL,
+                                      NULL) == SQLITE_OK)
+        return SQLITE_OK;
+    const char *sch = index_schema(r);
+    char *sql = sqlite3_mprintf("PRAGMA query_only=OFF;"
+                                "CREATE VIRTUAL TABLE IF NOT EXISTS temp.smz_vocab_fts"
+                                " USING fts5vocab(%s, 'search_fts', 'row');"
+                                "CREATE VIRTUAL TABLE IF NOT EXISTS temp.smz_vocab_title"
+                                " USING fts5vocab(%s, 'search_title', 'row');",
+                                sch, sch);
+    int src = sql ? sqlite3_exec(r->db, sql, NULL, NULL, NULL) : SQLITE_NOMEM;
+    sqlite3_free(sql);
+    int back = sqlite3_exec(r->db, "PRAGMA query_only=ON", NULL, NULL, NULL);
+    return src == SQLITE_OK ? back : src;
 }
 
 smz_err smz__reader_fail(smz_reader *r, smz_err e, const char *fmt, ...)
@@ -2412,22 +2435,11 @@ smz_err smz_reader_check(smz_reader *r, smz_problem_fn fn, void *ctx, uint64_t *
     /* 1d. The full-text index reads through: every term of both tables
      * and its documents (FTS5 reports a damaged structure or leaf). */
     if (r->has_index && r->index_state >= 0 && smz__reader_index(r) == SMZ_OK) {
-        const char *sch = smz__reader_index_schema(r);
-        char *sql = sqlite3_mprintf(
-            "PRAGMA query_only=OFF;"
-            "CREATE VIRTUAL TABLE IF NOT EXISTS temp.smz_check_fts USING fts5vocab(%s, 'search_fts', 'row');"
-            "CREATE VIRTUAL TABLE IF NOT EXISTS temp.smz_check_title USING fts5vocab(%s, 'search_title', "
-            "'row');",
-            sch, sch);
-        src = sql ? sqlite3_exec(r->db, sql, NULL, NULL, NULL) : SQLITE_NOMEM;
-        sqlite3_free(sql);
-        int back = sqlite3_exec(r->db, "PRAGMA query_only=ON", NULL, NULL, NULL);
-        if (src == SQLITE_OK)
-            src = back;
+        src = smz__reader_vocab(r);
         if (src == SQLITE_OK)
             src = sqlite3_prepare_v2(r->db,
-                                     "SELECT (SELECT total(doc) FROM temp.smz_check_fts), "
-                                     "(SELECT total(doc) FROM temp.smz_check_title)",
+                                     "SELECT (SELECT total(doc) FROM temp.smz_vocab_fts), "
+                                     "(SELECT total(doc) FROM temp.smz_vocab_title)",
                                      -1, &s, NULL);
         if (src == SQLITE_OK) {
             smz__reader_begin_long(r, 100);

@@ -50,8 +50,10 @@ int smz__reader_stemmed(const smz_reader *r);
  * search query and smz__reader_stemmed wait for it.  SMZ_E_UNSUPPORTED
  * without an index, SMZ_E_CORRUPT for a damaged packed one. */
 smz_err smz__reader_index(smz_reader *r);
-/* The schema the search tables are in: "main", or the packed index's. */
-const char *smz__reader_index_schema(const smz_reader *r);
+/* The index's vocabulary as TEMP tables smz_vocab_fts and smz_vocab_title
+ * (fts5vocab 'row': term, doc, cnt), made once per connection; call after
+ * smz__reader_index.  SQLite's result code. */
+int smz__reader_vocab(smz_reader *r);
 
 /* Sets the handle's message and returns E. */
 smz_err smz__reader_fail(smz_reader *r, smz_err e, const char *fmt, ...)

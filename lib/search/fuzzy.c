@@ -89,25 +89,7 @@ static smz_err fz_open(smz_reader *r, fz *f)
         f->api.xCreate(ud, NULL, 0, &f->fold) != SQLITE_OK ||
         f->api.xCreate(ud, porter, smz__reader_stemmed(r), &f->stem) != SQLITE_OK)
         return smz__reader_fail(r, SMZ_E_INTERNAL, "cannot start the search tokenizer");
-    /* TEMP: the archive is opened read-only, its connection's temp schema
-     * (in memory) is not; query_only, which the connection is hardened
-     * with, is lifted for these two statements alone and always put back.
-     * A reader's connection keeps the tables for its next calls. */
-    int src = SQLITE_OK;
-    if (sqlite3_table_column_metadata(f->db, "temp", "smz_vocab_title", "term", NULL, NULL, NULL, NULL,
-                                      NULL) != SQLITE_OK) {
-        char *sql = sqlite3_mprintf("PRAGMA query_only=OFF;"
-                                    "CREATE VIRTUAL TABLE IF NOT EXISTS temp.smz_vocab_fts"
-                                    " USING fts5vocab(%s, 'search_fts', 'row');"
-                                    "CREATE VIRTUAL TABLE IF NOT EXISTS temp.smz_vocab_title"
-                                    " USING fts5vocab(%s, 'search_title', 'row');",
-                                    smz__reader_index_schema(r), smz__reader_index_schema(r));
-        src = sql ? sqlite3_exec(f->db, sql, NULL, NULL, NULL) : SQLITE_NOMEM;
-        sqlite3_free(sql);
-        int back = sqlite3_exec(f->db, "PRAGMA query_only=ON", NULL, NULL, NULL);
-        if (src == SQLITE_OK)
-            src = back;
-    }
+    int src = smz__reader_vocab(r);
     if (src == SQLITE_OK)
         src = sqlite3_prepare_v2(f->db, "SELECT doc FROM temp.smz_vocab_fts WHERE term = ?1", -1,
                                  &f->docs, NULL);
