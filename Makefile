@@ -122,10 +122,13 @@ XGETTEXT_FLAGS := --from-code=UTF-8 --language=C --no-wrap --sort-by-file --add-
 # smz_reader_set_lang): the format strings of its reporting functions.
 LIB_POT_SRC := lib/reader.c lib/split.c lib/format.c lib/search/search.c lib/search/fuzzy.c lib/search/query.c \
     lib/pack/metadata.c lib/pack/source.c lib/pack/order.c lib/pack/entry.c lib/pack/zim_input.c lib/pack/archive_input.c \
-    lib/writer.c
+    lib/writer.c lib/upgrade.c lib/entries.c lib/parts.c lib/delta.c lib/delta_list.c lib/zim/export.c \
+    lib/sign/archive.c lib/sign/keys.c lib/sign/minisign.c lib/sign/util.c lib/util/file.c
 LIB_KEYWORDS := --keyword=fail:3 --keyword=failf:3 --keyword=warn:2 --keyword=smz__reader_fail:3 --keyword=smz__errf_lang:5 \
     --keyword=smz__packer_fail:3 --keyword=smz__packer_warn:2 --keyword=smz_writer_set_error:3 --keyword=qfail:5 \
-    --keyword=problem:3 --keyword=warnf:2
+    --keyword=problem:3 --keyword=warnf:2 --keyword=smz__sign_fail:3 --keyword=afail:5 --keyword=setmsg:3 \
+    --keyword=lfail:5 --keyword=FAIL:3 --keyword=emsg:2 --keyword=smz__format_lang:4 --keyword=sqlfail:3 \
+    --keyword=smz__reader_sqlfail:3
 # smz_strerror's messages (lib/error.c, every string in it) too: the
 # command line prints them.  And the browser reader's page's own words
 # (web/app.js: N_ and _) and its worker's sentences (web/worker.js: N_;
@@ -360,14 +363,18 @@ $(WASM)/obj/%.o: %.c $(WASM)/include/civetweb.h $(WASM)/include/xxhash.h | $(WAS
 	@mkdir -p $(dir $@)
 	$(WASM_ENV) $(EMCC) $(WASM_CFLAGS) -c $< -o $@
 
-# The message catalogues, po/*.po as msgfmt compiles them (the same bytes
-# as the native build's), embedded in the module's file system at /locale
-# (web/wasm_api.c binds them): the browser reader speaks the languages smz
-# serve speaks, from the same catalogues.
+# The message catalogues, po/*.po as msgfmt compiles them, embedded in the
+# module's file system at /locale (web/wasm_api.c binds them): the browser
+# reader speaks the languages smz serve speaks, from the same catalogues.
+# Only the messages of the sources the module is built from (and of the
+# page's scripts), found by the locations the catalogues keep: the others
+# (smz-pack's, updates', upgrades') would be over half the 4 MB page.
 WASM_MO := $(PO_LANGS:%=$(WASM)/locale/C/LC_MESSAGES/samizdat-%.mo)
 $(WASM)/locale/C/LC_MESSAGES/samizdat-%.mo: po/%.po | $(BUILD)/.libs-ok
 	@mkdir -p $(@D)
-	msgfmt --check -o $@ $<
+	msggrep $(addprefix -N ,$(WASM_SRC) web/app.js web/worker.js) -o $@.po $<
+	msgfmt --check -o $@ $@.po
+	rm -f $@.po
 
 $(WASM)/smz-core.js: $(WASM_OBJ) $(WASM_LIBS) $(WASM_MO)
 	$(WASM_ENV) $(EMCC) $(WASM_LDFLAGS) -o $@ $(WASM_OBJ) $(WASM_LIBS) \

@@ -88,6 +88,7 @@ typedef struct ctx {
     size_t errlen;
     extent *ext;
     size_t n_ext, cap_ext;
+    int lang; /* of the messages (smz/i18n.h) */
 } ctx;
 
 static smz_err fail(ctx *c, smz_err e, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -96,7 +97,7 @@ static smz_err fail(ctx *c, smz_err e, const char *fmt, ...)
     va_list ap;
     va_start(ap, fmt);
     if (c->errlen)
-        vsnprintf(c->err, c->errlen, fmt, ap);
+        smz__vformat_lang(c->err, c->errlen, c->lang, fmt, ap);
     va_end(ap);
     return e;
 }
@@ -906,16 +907,16 @@ static int hash_cmp(const void *a, const void *b)
 
 static smz_err open_archive(ctx *c, const char *path, smz_reader **r)
 {
-    smz_err rc = smz_reader_open(path, NULL, r);
+    smz_err rc = smz_reader_open_lang(path, NULL, c->lang, r);
     if (rc != SMZ_OK)
         return fail(c, rc, "%s: %s", path, *r ? smz_reader_errmsg(*r) : smz_strerror(rc));
     return SMZ_OK;
 }
 
 smz_err smz_delta_diff(const char *old_path, const char *new_path, const char *upd_path,
-                       smz_delta_stats *stp, char *err, size_t errlen)
+                       smz_delta_stats *stp, int lang, char *err, size_t errlen)
 {
-    ctx c = {err, errlen, NULL, 0, 0};
+    ctx c = {.err = err, .errlen = errlen, .lang = lang};
     smz_err rc;
     smz_reader *ro = NULL, *rn = NULL;
     unsigned char *of = NULL, *nf = NULL, *skel = NULL, *skz = NULL, *table = NULL, *tz = NULL;
@@ -1159,10 +1160,10 @@ static int ext_cmp(const void *a, const void *b)
     return x->off < y->off ? -1 : x->off > y->off;
 }
 
-smz_err smz_delta_patch(const char *old_path, const char *upd_path, const char *out_path, char *err,
-                        size_t errlen)
+smz_err smz_delta_patch(const char *old_path, const char *upd_path, const char *out_path, int lang,
+                        char *err, size_t errlen)
 {
-    ctx c = {err, errlen, NULL, 0, 0};
+    ctx c = {.err = err, .errlen = errlen, .lang = lang};
     smz_err rc;
     smz_reader *ro = NULL, *rn = NULL;
     unsigned char *of = NULL, *uf = NULL, *table = NULL, *nf = NULL, *blob = NULL, *odec = NULL,
@@ -1463,13 +1464,13 @@ static smz_err read_header(ctx *c, const char *path, unsigned char *h)
 int smz_delta_is_update(const char *path)
 {
     unsigned char h[UPD_HEADER];
-    ctx c = {NULL, 0, NULL, 0, 0};
+    ctx c = {0};
     return read_header(&c, path, h) == SMZ_OK;
 }
 
-smz_err smz_delta_sign(const char *upd_path, const smz_seckey *sk, char *err, size_t errlen)
+smz_err smz_delta_sign(const char *upd_path, const smz_seckey *sk, int lang, char *err, size_t errlen)
 {
-    ctx c = {err, errlen, NULL, 0, 0};
+    ctx c = {.err = err, .errlen = errlen, .lang = lang};
     unsigned char h[UPD_HEADER];
     char comment[200], *sig = NULL, *sig_path = NULL;
     size_t len = 0, n = strlen(upd_path) + 9;
@@ -1481,6 +1482,7 @@ smz_err smz_delta_sign(const char *upd_path, const smz_seckey *sk, char *err, si
         rc = fail(&c, SMZ_E_NOMEM, "out of memory");
         goto out;
     }
+    smz_sign_ctx_set_lang(cx, lang);
     snprintf(sig_path, n, "%s.minisig", upd_path);
     sig_comment(h, comment, sizeof comment);
     if ((rc = smz_sign_file(cx, sk, upd_path, comment, "smz update signature", &sig, &len)) != SMZ_OK) {
@@ -1496,9 +1498,9 @@ out:
 }
 
 smz_err smz_delta_verify(const char *upd_path, const char *sig_path, const smz_keyring *kr, char *keyid,
-                         char *err, size_t errlen)
+                         int lang, char *err, size_t errlen)
 {
-    ctx c = {err, errlen, NULL, 0, 0};
+    ctx c = {.err = err, .errlen = errlen, .lang = lang};
     unsigned char h[UPD_HEADER];
     char comment[200], *own = NULL;
     smz_sign_ctx *cx = NULL;
@@ -1513,6 +1515,7 @@ smz_err smz_delta_verify(const char *upd_path, const char *sig_path, const smz_k
         rc = fail(&c, SMZ_E_NOMEM, "out of memory");
         goto out;
     }
+    smz_sign_ctx_set_lang(cx, lang);
     if (!sig_path) {
         size_t n = strlen(upd_path) + 9;
         if (!(own = malloc(n))) {

@@ -17,15 +17,16 @@
 #include "smz/delta.h"
 #include "smz/util.h"
 #include "delta_priv.h"
+#include "error.h"
 
-static smz_err fail(char *err, size_t errlen, smz_err e, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-static smz_err fail(char *err, size_t errlen, smz_err e, const char *fmt, ...)
+static smz_err lfail(int lang, char *err, size_t errlen, smz_err e, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+static smz_err lfail(int lang, char *err, size_t errlen, smz_err e, const char *fmt, ...)
 {
     if (errlen) {
         va_list ap;
         va_start(ap, fmt);
-        vsnprintf(err, errlen, fmt, ap);
+        smz__vformat_lang(err, errlen, lang, fmt, ap);
         va_end(ap);
     }
     return e;
@@ -39,7 +40,7 @@ static uint64_t get64(const unsigned char *p)
     return v;
 }
 
-smz_err smz_delta_info_read(const char *path, smz_delta_info *info, char *err, size_t errlen)
+smz_err smz_delta_info_read(const char *path, smz_delta_info *info, int lang, char *err, size_t errlen)
 {
     unsigned char h[UPD_HEADER];
     struct stat st;
@@ -48,7 +49,7 @@ smz_err smz_delta_info_read(const char *path, smz_delta_info *info, char *err, s
     memset(info, 0, sizeof *info);
     int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOFOLLOW);
     if (fd < 0)
-        return fail(err, errlen, errno == ENOENT ? SMZ_E_NOTFOUND : SMZ_E_IO, "%s: %s", path,
+        return lfail(lang, err, errlen, errno == ENOENT ? SMZ_E_NOTFOUND : SMZ_E_IO, "%s: %s", path,
                     strerror(errno));
     ssize_t r = -1;
     if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
@@ -58,13 +59,13 @@ smz_err smz_delta_info_read(const char *path, smz_delta_info *info, char *err, s
     }
     close(fd);
     if (r != UPD_HEADER || memcmp(h, UPD_MAGIC, 8) != 0)
-        return fail(err, errlen, SMZ_E_CORRUPT, "%s: not an smz update", path);
+        return lfail(lang, err, errlen, SMZ_E_CORRUPT, "%s: not an smz update", path);
     uint64_t size = (uint64_t)st.st_size, t = get64(h + 152), s = get64(h + 160), p = get64(h + 168);
     info->old_size = get64(h + 8);
     info->new_size = get64(h + 80);
     if (info->old_size > MAX_FILE || info->new_size > MAX_FILE || t > size || s > size || p > size ||
         UPD_HEADER + t + s + p != size)
-        return fail(err, errlen, SMZ_E_CORRUPT,
+        return lfail(lang, err, errlen, SMZ_E_CORRUPT,
                     "%s: the update is damaged (its sizes do not add up to its length)", path);
     info->size = size;
     memcpy(info->old_sha256, h + 16, 32);
@@ -104,7 +105,7 @@ void smz_delta_list_free(smz_delta_list *l)
     l->n = 0;
 }
 
-smz_err smz_delta_scan(const char *dir, smz_delta_list *out, char *err, size_t errlen)
+smz_err smz_delta_scan(const char *dir, smz_delta_list *out, int lang, char *err, size_t errlen)
 {
     smz_err rc = SMZ_OK;
     size_t cap = 0;
@@ -113,7 +114,7 @@ smz_err smz_delta_scan(const char *dir, smz_delta_list *out, char *err, size_t e
         err[0] = 0;
     DIR *d = opendir(dir);
     if (!d)
-        return fail(err, errlen, SMZ_E_IO, "%s: %s", dir, strerror(errno));
+        return lfail(lang, err, errlen, SMZ_E_IO, "%s: %s", dir, strerror(errno));
     struct dirent *de;
     while ((de = readdir(d))) {
         if (!smz_delta_name_ok(de->d_name))
@@ -121,19 +122,19 @@ smz_err smz_delta_scan(const char *dir, smz_delta_list *out, char *err, size_t e
         size_t n = strlen(dir) + strlen(de->d_name) + 10;
         free(path);
         if (!(path = malloc(n))) {
-            rc = fail(err, errlen, SMZ_E_NOMEM, "out of memory");
+            rc = lfail(lang, err, errlen, SMZ_E_NOMEM, "out of memory");
             goto out;
         }
         snprintf(path, n, "%s/%s", dir, de->d_name);
         smz_delta_info info;
         char why[1];
-        if (smz_delta_info_read(path, &info, why, sizeof why) != SMZ_OK)
+        if (smz_delta_info_read(path, &info, lang, why, sizeof why) != SMZ_OK)
             continue;
         if (out->n == cap) {
             size_t nc = cap ? cap * 2 : 8;
             smz_delta_file *u = realloc(out->u, nc * sizeof *u);
             if (!u) {
-                rc = fail(err, errlen, SMZ_E_NOMEM, "out of memory");
+                rc = lfail(lang, err, errlen, SMZ_E_NOMEM, "out of memory");
                 goto out;
             }
             out->u = u;
@@ -141,7 +142,7 @@ smz_err smz_delta_scan(const char *dir, smz_delta_list *out, char *err, size_t e
         }
         smz_delta_file *f = &out->u[out->n];
         if (!(f->file = strdup(de->d_name))) {
-            rc = fail(err, errlen, SMZ_E_NOMEM, "out of memory");
+            rc = lfail(lang, err, errlen, SMZ_E_NOMEM, "out of memory");
             goto out;
         }
         f->info = info;

@@ -21,6 +21,7 @@
 #include <string.h>
 #include <zstd.h>
 #include "entries.h"
+#include "smz/i18n.h"
 #include "error.h"
 #include "format.h"
 #include "util/strbuf.h"
@@ -96,6 +97,7 @@ typedef struct builder {
     smz_strbuf raw, prev, first;
     size_t n, path_bytes;
     int level; /* zstd's */
+    int lang; /* of the messages (smz/i18n.h) */
 } builder;
 
 static void builder_reset(builder *bd)
@@ -171,15 +173,15 @@ static smz_err builder_flush(builder *bd, sqlite3 *db, sqlite3_stmt *ins, ZSTD_C
     if (rc == SMZ_OK)
         rc = smz_strbuf_err(&bd->first);
     if (rc != SMZ_OK)
-        return smz__errf(err, errlen, rc, "packing the entry table: %s", smz_strerror(rc));
+        return smz__errf_lang(err, errlen, bd->lang, rc, "packing the entry table: %s", smz_strerror(rc));
     size_t len = smz_strbuf_len(raw), cap = ZSTD_compressBound(len);
     void *out = malloc(cap);
     if (!out)
-        return smz__errf(err, errlen, SMZ_E_NOMEM, "out of memory");
+        return smz__errf_lang(err, errlen, bd->lang, SMZ_E_NOMEM, "out of memory");
     size_t z = smz__zstd_frame(cctx, bd->level, 0, out, cap, smz_strbuf_str(raw), len);
     if (ZSTD_isError(z)) {
         free(out);
-        return smz__errf(err, errlen, SMZ_E_INTERNAL, "packing the entry table: %s",
+        return smz__errf_lang(err, errlen, bd->lang, SMZ_E_INTERNAL, "packing the entry table: %s",
                          ZSTD_getErrorName(z));
     }
     sqlite3_bind_int64(ins, 1, id);
@@ -196,7 +198,7 @@ static smz_err builder_flush(builder *bd, sqlite3 *db, sqlite3_stmt *ins, ZSTD_C
     return SMZ_OK;
 }
 
-smz_err smz__entries_pack(sqlite3 *db, int level, char *err, size_t errlen)
+smz_err smz__entries_pack(sqlite3 *db, int level, int lang, char *err, size_t errlen)
 {
     builder bd;
     sqlite3_stmt *sel = NULL, *ins = NULL;
@@ -211,9 +213,10 @@ smz_err smz__entries_pack(sqlite3 *db, int level, char *err, size_t errlen)
     smz_strbuf_init(&bd.first, SMZ_ENTRY_BLOCK_MAX);
     bd.n = bd.path_bytes = 0;
     if (!cctx) {
-        rc = smz__errf(err, errlen, SMZ_E_NOMEM, "out of memory");
+        rc = smz__errf_lang(err, errlen, lang, SMZ_E_NOMEM, "out of memory");
         goto out;
     }
+    bd.lang = lang;
     bd.level = level; /* no checksum (smz__zstd_frame): the page's own check would be redundant */
     if ((src = sqlite3_exec(db, smz__schema_entry_blocks, NULL, NULL, NULL)) != SQLITE_OK ||
         (src =
@@ -291,11 +294,12 @@ static void block_unref(block *b)
 
 /* Decodes the RAW_LEN bytes at RAW (taking them over) as block ID.  NULL
  * with a message in MSG when they break a rule. */
-static block *block_parse(int64_t id, unsigned char *raw, size_t raw_len, char *msg, size_t msglen)
+static block *block_parse(int64_t id, unsigned char *raw, size_t raw_len, int lang, char *msg,
+                          size_t msglen)
 {
     block *b = calloc(1, sizeof *b);
     reader rd = {raw, raw + raw_len, 0};
-    const char *why = "truncated";
+    const char *why = SMZ_N_("truncated");
     if (!b) {
         free(raw);
         snprintf(msg, msglen, "out of memory");
@@ -306,7 +310,7 @@ static block *block_parse(int64_t id, unsigned char *raw, size_t raw_len, char *
     b->raw = raw;
     uint64_t n = get_varint(&rd);
     if (rd.bad || n == 0 || n > SMZ_ENTRY_BLOCK_ENTRIES) {
-        why = "a bad entry count";
+        why = SMZ_N_("a bad entry count");
         goto bad;
     }
     b->n = (size_t)n;
@@ -324,7 +328,7 @@ static block *block_parse(int64_t id, unsigned char *raw, size_t raw_len, char *
         if (rd.bad)
             goto bad;
         if (shared > prev_len || (i == 0 && shared) || shared + len > SMZ_ENTRY_BLOCK_PATHS - total) {
-            why = "a path that does not fit";
+            why = SMZ_N_("a path that does not fit");
             goto bad;
         }
         b->e[i].path = (uint32_t)shared; /* for now */
@@ -357,7 +361,7 @@ static block *block_parse(int64_t id, unsigned char *raw, size_t raw_len, char *
         goto bad;
     for (size_t i = 0; i < b->n; i++) {
         if (flags[i] & ~F_ALL) {
-            why = "unknown flags";
+            why = SMZ_N_("unknown flags");
             goto bad;
         }
         b->e[i].flags = flags[i];
@@ -376,12 +380,12 @@ static block *block_parse(int64_t id, unsigned char *raw, size_t raw_len, char *
     if (rd.bad)
         goto bad;
     if (rd.p != rd.end) {
-        why = "bytes after its last entry";
+        why = SMZ_N_("bytes after its last entry");
         goto bad;
     }
     return b;
 bad:
-    snprintf(msg, msglen, "entry block %lld is damaged (%s)", (long long)id, why);
+    smz__format_lang(msg, msglen, lang, "entry block %lld is damaged (%s)", (long long)id, smz_tr(lang, why));
     block_unref(b);
     return NULL;
 }
@@ -397,7 +401,19 @@ typedef struct ectx {
     ZSTD_DCtx *dctx;
     int64_t nblocks;          /* -1 until read */
     block *kept[KEPT_BLOCKS]; /* most recently used first */
+    const int *lang;          /* of the messages (smz/i18n.h): the reader's; NULL: English */
 } ectx;
+
+/* FMT in C's language, formatted by sqlite3_vmprintf (NULL when out of memory). */
+static char *emsg(const ectx *c, const char *fmt, ...) SMZ_PRINTF(2, 3);
+static char *emsg(const ectx *c, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *m = sqlite3_vmprintf(smz_tr(c->lang ? *c->lang : SMZ_UI_EN, fmt), ap);
+    va_end(ap);
+    return m;
+}
 
 /* Block ID among the kept ones (moved to the front), or NULL. */
 static block *kept_find(ectx *c, int64_t id)
@@ -457,11 +473,11 @@ static int ectx_prepare(ectx *c, char **errmsg)
                                    SQLITE_PREPARE_PERSISTENT, &c->data, NULL)) != SQLITE_OK) ||
         (src = sqlite3_prepare_v2(c->db, "SELECT max(id), count(*), min(id) FROM main.entry_blocks", -1,
                                   &s, NULL)) != SQLITE_OK) {
-        *errmsg = sqlite3_mprintf("reading the entry table: %s", sqlite3_errmsg(c->db));
+        *errmsg = emsg(c, "reading the entry table: %s", sqlite3_errmsg(c->db));
         return src;
     }
     if ((src = sqlite3_step(s)) != SQLITE_ROW) {
-        *errmsg = sqlite3_mprintf("reading the entry table: %s", sqlite3_errmsg(c->db));
+        *errmsg = emsg(c, "reading the entry table: %s", sqlite3_errmsg(c->db));
         sqlite3_finalize(s);
         return src == SQLITE_DONE ? SQLITE_CORRUPT : src;
     }
@@ -469,7 +485,7 @@ static int ectx_prepare(ectx *c, char **errmsg)
             min = sqlite3_column_int64(s, 2);
     sqlite3_finalize(s);
     if (count && (min != 1 || max != count)) {
-        *errmsg = sqlite3_mprintf("the entry table is damaged (its blocks are not numbered 1 to %lld)",
+        *errmsg = emsg(c, "the entry table is damaged (its blocks are not numbered 1 to %lld)",
                                   (long long)count);
         return SQLITE_CORRUPT;
     }
@@ -492,16 +508,17 @@ static int block_first(ectx *c, int64_t id, const unsigned char **p, int *n, cha
         src = SQLITE_NOMEM;
     }
     *errmsg = src == SQLITE_ROW || src == SQLITE_DONE
-                  ? sqlite3_mprintf("the entry table is damaged (block %lld is missing or malformed)",
+                  ? emsg(c, "the entry table is damaged (block %lld is missing or malformed)",
                                     (long long)id)
-                  : sqlite3_mprintf("reading the entry table: %s", sqlite3_errmsg(c->db));
+                  : emsg(c, "reading the entry table: %s", sqlite3_errmsg(c->db));
     return src == SQLITE_ROW || src == SQLITE_DONE ? SQLITE_CORRUPT : src;
 }
 
 /* Block ID decoded, with a reference for the caller. */
 static int block_get(ectx *c, int64_t id, block **out, char **errmsg)
 {
-    char msg[160];
+    char msg[300];
+    int lang = c->lang ? *c->lang : SMZ_UI_EN;
     *out = kept_find(c, id);
     if (*out) {
         (*out)->refs++;
@@ -514,9 +531,9 @@ static int block_get(ectx *c, int64_t id, block **out, char **errmsg)
         sqlite3_reset(c->data);
         *errmsg =
             src == SQLITE_ROW || src == SQLITE_DONE
-                ? sqlite3_mprintf("the entry table is damaged (block %lld is missing or malformed)",
+                ? emsg(c, "the entry table is damaged (block %lld is missing or malformed)",
                                   (long long)id)
-                : sqlite3_mprintf("reading the entry table: %s", sqlite3_errmsg(c->db));
+                : emsg(c, "reading the entry table: %s", sqlite3_errmsg(c->db));
         return src == SQLITE_ROW || src == SQLITE_DONE ? SQLITE_CORRUPT : src;
     }
     const void *z = sqlite3_column_blob(c->data, 0);
@@ -526,8 +543,8 @@ static int block_get(ectx *c, int64_t id, block **out, char **errmsg)
     size_t got = 0;
     if (usize == ZSTD_CONTENTSIZE_ERROR || usize == ZSTD_CONTENTSIZE_UNKNOWN || usize == 0 ||
         usize > SMZ_ENTRY_BLOCK_MAX) {
-        snprintf(msg, sizeof msg, "entry block %lld is damaged (not a zstd frame of a size allowed)",
-                 (long long)id);
+        smz__format_lang(msg, sizeof msg, lang, "entry block %lld is damaged (not a zstd frame of a size allowed)",
+                         (long long)id);
         goto bad;
     }
     if (!(raw = malloc((size_t)usize))) {
@@ -536,13 +553,13 @@ static int block_get(ectx *c, int64_t id, block **out, char **errmsg)
     }
     got = ZSTD_decompressDCtx(c->dctx, raw, (size_t)usize, z, zlen);
     if (ZSTD_isError(got) || got != usize) {
-        snprintf(msg, sizeof msg, "entry block %lld is damaged (%s)", (long long)id,
-                 ZSTD_isError(got) ? ZSTD_getErrorName(got) : "short");
+        smz__format_lang(msg, sizeof msg, lang, "entry block %lld is damaged (%s)", (long long)id,
+                         ZSTD_isError(got) ? ZSTD_getErrorName(got) : smz_tr(lang, SMZ_N_("short")));
         free(raw);
         goto bad;
     }
     sqlite3_reset(c->data);
-    block *b = block_parse(id, raw, got, msg, sizeof msg);
+    block *b = block_parse(id, raw, got, lang, msg, sizeof msg);
     if (!b) {
         *errmsg = sqlite3_mprintf("%s", msg);
         return SQLITE_CORRUPT;
@@ -882,7 +899,7 @@ static const sqlite3_module entries_module = {
     .xRowid = e_rowid,
 };
 
-smz_err smz__entries_register(sqlite3 *db, char *err, size_t errlen)
+smz_err smz__entries_register(sqlite3 *db, const int *lang, char *err, size_t errlen)
 {
     ectx *c = calloc(1, sizeof *c);
     if (!c || !(c->dctx = ZSTD_createDCtx())) {
@@ -891,6 +908,7 @@ smz_err smz__entries_register(sqlite3 *db, char *err, size_t errlen)
     }
     c->db = db;
     c->nblocks = -1;
+    c->lang = lang;
     int src = sqlite3_create_module_v2(db, "entries", &entries_module, c, ectx_free);
     if (src != SQLITE_OK) /* sqlite3_create_module_v2 called ectx_free */
         return smz__sqlite_err(db, src, "registering the entry table", err, errlen);
@@ -899,26 +917,28 @@ smz_err smz__entries_register(sqlite3 *db, char *err, size_t errlen)
 
 /* ---- smz check ---- */
 
-int64_t smz__entries_check(sqlite3 *db, smz_entries_problem_fn fn, void *ctx, char *err, size_t errlen)
+int64_t smz__entries_check(sqlite3 *db, smz_entries_problem_fn fn, void *ctx, int lang, char *err,
+                           size_t errlen)
 {
-    ectx c = {.db = db, .nblocks = -1};
+    ectx c = {.db = db, .nblocks = -1, .lang = &lang};
     char *msg = NULL, buf[300];
     int64_t problems = 0;
     smz_strbuf prev;
     smz_strbuf_init(&prev, SMZ_ENTRY_BLOCK_PATHS);
     if (!(c.dctx = ZSTD_createDCtx())) {
-        smz__errf(err, errlen, SMZ_E_NOMEM, "out of memory");
+        smz__errf_lang(err, errlen, lang, SMZ_E_NOMEM, "out of memory");
         return -1;
     }
     int src = ectx_prepare(&c, &msg);
     if (src != SQLITE_OK) {
         if (src != SQLITE_CORRUPT) {
-            smz__errf(err, errlen, SMZ_E_CORRUPT, "%s", msg ? msg : "reading the entry table");
+            smz__errf_lang(err, errlen, lang, SMZ_E_CORRUPT, "%s",
+                           msg ? msg : smz_tr(lang, "reading the entry table"));
             sqlite3_free(msg);
             problems = -1;
             goto out;
         }
-        fn(ctx, msg ? msg : "the entry table is damaged");
+        fn(ctx, msg ? msg : smz_tr(lang, "the entry table is damaged"));
         sqlite3_free(msg);
         problems = 1;
         goto out;
@@ -931,11 +951,11 @@ int64_t smz__entries_check(sqlite3 *db, smz_entries_problem_fn fn, void *ctx, ch
             (src = block_first(&c, id, &f, &fn_len, &msg)) != SQLITE_OK) {
             block_unref(b);
             if (src == SQLITE_NOMEM) {
-                smz__errf(err, errlen, SMZ_E_NOMEM, "out of memory");
+                smz__errf_lang(err, errlen, lang, SMZ_E_NOMEM, "out of memory");
                 problems = -1;
                 goto out;
             }
-            fn(ctx, msg ? msg : "the entry table is damaged");
+            fn(ctx, msg ? msg : smz_tr(lang, "the entry table is damaged"));
             sqlite3_free(msg);
             msg = NULL;
             problems++;
@@ -943,9 +963,9 @@ int64_t smz__entries_check(sqlite3 *db, smz_entries_problem_fn fn, void *ctx, ch
             continue;
         }
         if (bytes_cmp(f, (size_t)fn_len, b->paths + b->e[0].path, b->e[0].plen)) {
-            snprintf(buf, sizeof buf,
-                     "entry block %lld: its first path differs from the one it is filed under",
-                     (long long)id);
+            smz__format_lang(buf, sizeof buf, lang,
+                             "entry block %lld: its first path differs from the one it is filed under",
+                             (long long)id);
             fn(ctx, buf);
             problems++;
         }
@@ -953,9 +973,9 @@ int64_t smz__entries_check(sqlite3 *db, smz_entries_problem_fn fn, void *ctx, ch
             const ent *e = &b->e[i];
             if (smz_strbuf_len(&prev) && bytes_cmp(smz_strbuf_str(&prev), smz_strbuf_len(&prev),
                                                    b->paths + e->path, e->plen) >= 0) {
-                snprintf(buf, sizeof buf,
-                         "entry block %lld: its paths are not in increasing order (entry %zu)",
-                         (long long)id, i);
+                smz__format_lang(buf, sizeof buf, lang,
+                                 "entry block %lld: its paths are not in increasing order (entry %zu)",
+                                 (long long)id, i);
                 fn(ctx, buf);
                 problems++;
                 break;

@@ -29,12 +29,12 @@
 /* Turns the `entries` table of the writer's database DB into entry_blocks
  * (compressed at zstd LEVEL) and drops it; inside the writer's transaction.
  * SMZ_OK, or an error with a message in ERR. */
-smz_err smz__entries_pack(sqlite3 *db, int level, char *err, size_t errlen);
+smz_err smz__entries_pack(sqlite3 *db, int level, int lang, char *err, size_t errlen);
 
 /* Makes `entries` on the reader's connection DB the virtual table over its
  * entry_blocks (an eponymous one: it needs no row in the schema).  The
  * connection owns what it allocates. */
-smz_err smz__entries_register(sqlite3 *db, char *err, size_t errlen);
+smz_err smz__entries_register(sqlite3 *db, const int *lang, char *err, size_t errlen);
 
 /* smz check's look at the blocks themselves: consecutive ids from 1, each
  * block decodes, its first path is the column's, paths strictly increase
@@ -42,6 +42,7 @@ smz_err smz__entries_register(sqlite3 *db, char *err, size_t errlen);
  * few per kind) and returns how many there were; -1 when it could not
  * read the table at all (message in ERR). */
 typedef void (*smz_entries_problem_fn)(void *ctx, const char *msg);
-int64_t smz__entries_check(sqlite3 *db, smz_entries_problem_fn fn, void *ctx, char *err, size_t errlen);
+int64_t smz__entries_check(sqlite3 *db, smz_entries_problem_fn fn, void *ctx, int lang, char *err,
+                           size_t errlen);
 
 #endif

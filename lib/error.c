@@ -19,6 +19,14 @@ void smz__vformat_lang(char *err, size_t errlen, int lang, const char *fmt, va_l
     vsnprintf(err, errlen, smz_tr(lang, fmt), ap);
 }
 
+void smz__format_lang(char *err, size_t errlen, int lang, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    smz__vformat_lang(err, errlen, lang, fmt, ap);
+    va_end(ap);
+}
+
 smz_err smz__errf_lang(char *err, size_t errlen, int lang, smz_err e, const char *fmt, ...)
 {
     va_list ap;

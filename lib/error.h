@@ -21,5 +21,7 @@ smz_err smz__errf_lang(char *err, size_t errlen, int lang, smz_err e, const char
     SMZ_PRINTF(5, 6);
 /* vsnprintf of FMT in language LANG, into ERR. */
 void smz__vformat_lang(char *err, size_t errlen, int lang, const char *fmt, va_list ap) SMZ_PRINTF(4, 0);
+/* smz__vformat_lang's variadic form. */
+void smz__format_lang(char *err, size_t errlen, int lang, const char *fmt, ...) SMZ_PRINTF(4, 5);
 
 #endif

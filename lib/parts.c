@@ -17,10 +17,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <sodium.h>
+#include "smz/i18n.h"
 #include "smz/sign.h"
 #include "error.h"
 #include "smz/split.h"
 #include "smz/util.h"
+#include "split.h"
 
 #define MAGIC_LINE "smz-parts 1"
 #define SIZE_MAX_VALUE ((uint64_t)1 << 62)
@@ -35,9 +37,10 @@ struct smz_parts {
     uint64_t size[SMZ_SPLIT_MAX_PARTS];
     unsigned char hash[SMZ_SPLIT_MAX_PARTS][SMZ_PARTS_HASH_BYTES];
     char errmsg[1200];
+    int lang; /* errmsg's language (smz/i18n.h) */
 };
 
-#define FAIL(m, e, ...) smz__errf((m)->errmsg, sizeof(m)->errmsg, (e), __VA_ARGS__)
+#define FAIL(m, e, ...) smz__errf_lang((m)->errmsg, sizeof(m)->errmsg, (m)->lang, (e), __VA_ARGS__)
 
 /* The stem of PATH: PATH less ".NNN" for a part, else PATH itself. */
 static char *stem_of(const char *path)
@@ -95,12 +98,13 @@ static smz_err hash_fd(int fd, uint64_t size, unsigned char out[SMZ_PARTS_HASH_B
 enum { HASH_BUF = 1 << 20 };
 
 /* A new handle for the set STEM (a part's name or the stem). */
-static smz_err parts_new(const char *path, smz_parts **out)
+static smz_err parts_new(const char *path, int lang, smz_parts **out)
 {
     smz_parts *m = calloc(1, sizeof *m);
     *out = m;
     if (!m)
         return SMZ_E_NOMEM;
+    m->lang = lang;
     if (!(m->stem = stem_of(path)))
         return FAIL(m, SMZ_E_NOMEM, "out of memory");
     size_t n = strlen(m->stem);
@@ -133,7 +137,7 @@ static int put(FILE *f, const char *fmt, ...)
 
 smz_err smz_parts_write(smz_split *s, const char *stem, const char *uuid, smz_parts **out)
 {
-    smz_err rc = parts_new(stem, out);
+    smz_err rc = parts_new(stem, smz__split_lang(s), out);
     smz_parts *m = *out;
     char *buf = NULL, *tmp = NULL;
     FILE *f = NULL;
@@ -261,11 +265,11 @@ static unsigned parse(smz_parts *m, const char *text, size_t len, const char **w
         if (p == end)
             break;
         if (!nl) {
-            *why = "no line end";
+            *why = SMZ_N_("no line end");
             return line;
         }
         if (memchr(p, 0, (size_t)(nl - p)) || memchr(p, '\r', (size_t)(nl - p))) {
-            *why = "a NUL or CR";
+            *why = SMZ_N_("a NUL or CR");
             return line;
         }
         const char *q = p;
@@ -274,7 +278,7 @@ static unsigned parse(smz_parts *m, const char *text, size_t len, const char **w
         switch (line) {
         case 1:
             ok = (size_t)(nl - p) == strlen(MAGIC_LINE) && !memcmp(p, MAGIC_LINE, strlen(MAGIC_LINE));
-            *why = "not \"" MAGIC_LINE "\" (not a manifest, or a version this reader does not know)";
+            *why = SMZ_N_("not \"smz-parts 1\" (not a manifest, or a version this reader does not know)");
             break;
         case 2:
             ok = word(&q, nl, "uuid") && nl - q == 36;
@@ -283,20 +287,20 @@ static unsigned parse(smz_parts *m, const char *text, size_t len, const char **w
                 m->uuid[36] = 0;
                 ok = uuid_valid(m->uuid);
             }
-            *why = "not \"uuid\" and a UUID in lowercase hex";
+            *why = SMZ_N_("not \"uuid\" and a UUID in lowercase hex");
             break;
         case 3:
             ok = word(&q, nl, "size") && number(&q, nl, &m->total) && q == nl && m->total > 0;
-            *why = "not \"size\" and the archive's size in bytes";
+            *why = SMZ_N_("not \"size\" and the archive's size in bytes");
             break;
         case 4:
             ok = word(&q, nl, "part-size") && number(&q, nl, &m->part) && q == nl && m->part >= 512;
-            *why = "not \"part-size\" and a size of at least 512 bytes";
+            *why = SMZ_N_("not \"part-size\" and a size of at least 512 bytes");
             break;
         case 5:
             ok = word(&q, nl, "parts") && number(&q, nl, &parts) && q == nl && parts >= 1 &&
                  parts <= SMZ_SPLIT_MAX_PARTS && parts == (m->total + m->part - 1) / m->part;
-            *why = "not \"parts\" and the count that size and part-size give";
+            *why = SMZ_N_("not \"parts\" and the count that size and part-size give");
             break;
         default: {
             unsigned want = line - 5;
@@ -322,9 +326,9 @@ static unsigned parse(smz_parts *m, const char *text, size_t len, const char **w
                      bin == SMZ_PARTS_HASH_BYTES;
                 m->size[want - 1] = sz;
             }
-            *why = want > parts ? "a line after the last part"
-                                : "not \"part NNN SIZE HASH\" for the next part, its size as size and "
-                                  "part-size give it and 64 lowercase hex digits";
+            *why = want > parts ? SMZ_N_("a line after the last part")
+                                : SMZ_N_("not \"part NNN SIZE HASH\" for the next part, its size as size "
+                                         "and part-size give it and 64 lowercase hex digits");
         }
         }
         if (!ok)
@@ -332,16 +336,16 @@ static unsigned parse(smz_parts *m, const char *text, size_t len, const char **w
         p = nl + 1;
     }
     if (line - 1 < 5 + parts) {
-        *why = line - 1 < 5 ? "the manifest ends before its header does" : "a part's line is missing";
+        *why = line - 1 < 5 ? SMZ_N_("the manifest ends before its header does") : SMZ_N_("a part's line is missing");
         return line;
     }
     m->n = (unsigned)parts;
     return 0;
 }
 
-smz_err smz_parts_load(const char *path, smz_parts **out)
+smz_err smz_parts_load(const char *path, int lang, smz_parts **out)
 {
-    smz_err rc = parts_new(path, out);
+    smz_err rc = parts_new(path, lang, out);
     smz_parts *m = *out;
     char *text = NULL;
     struct stat st;
@@ -354,7 +358,7 @@ smz_err smz_parts_load(const char *path, smz_parts **out)
                   errno == ENOENT   ? SMZ_E_NOTFOUND
                   : errno == EISDIR ? SMZ_E_CORRUPT
                                     : SMZ_E_IO,
-                  "%s: %s", m->path, why);
+                  "%s: %s", m->path, smz_tr(m->lang, why));
         goto out;
     }
     if (st.st_size > SMZ_PARTS_FILE_MAX) {
@@ -382,7 +386,7 @@ smz_err smz_parts_load(const char *path, smz_parts **out)
     unsigned bad = parse(m, text, got, &why);
     if (bad) {
         m->n = 0;
-        rc = FAIL(m, SMZ_E_CORRUPT, "%s: malformed manifest, line %u: %s", m->path, bad, why);
+        rc = FAIL(m, SMZ_E_CORRUPT, "%s: malformed manifest, line %u: %s", m->path, bad, smz_tr(m->lang, why));
         goto out;
     }
     m->errmsg[0] = 0;
@@ -436,7 +440,7 @@ smz_err smz_parts_check(smz_parts *m, unsigned k)
     int fd = smz_file_open(m->name, 0, &st, &why);
     if (fd < 0)
         return FAIL(m, errno == ENOENT ? SMZ_E_NOTFOUND : SMZ_E_IO, "%s (part %03u of %u): %s", m->name,
-                    k, m->n, why);
+                    k, m->n, smz_tr(m->lang, why));
     smz_err rc;
     if ((uint64_t)st.st_size != m->size[k - 1]) {
         rc = FAIL(m, SMZ_E_CORRUPT, "%s (part %03u of %u): %llu bytes where %s says %llu: %s", m->name,

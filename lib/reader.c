@@ -127,7 +127,7 @@ static smz_err sqlfail(smz_reader *r, int rc, const char *what)
         return fail(r, SMZ_E_INTERRUPTED, "%s: interrupted", what);
     if ((rc & 0xff) == SQLITE_INTERRUPT)
         return fail(r, SMZ_E_CORRUPT, "%s: the archive made a query run too long", what);
-    return smz__sqlite_err(r->db, rc, what, r->errmsg, sizeof r->errmsg);
+    return smz__sqlite_err(r->db, rc, smz_tr(r->lang, what), r->errmsg, sizeof r->errmsg);
 }
 
 /* Also how an interrupt reaches a statement started after
@@ -274,7 +274,7 @@ static smz_err check_bytes(smz_reader *r, const char *path, const unsigned char 
 static smz_err check_set(smz_reader *r, const char *path, unsigned char *h, size_t n)
 {
     smz_split *s = NULL;
-    smz_err rc = smz__split_open_lang(path, r->lang, &s);
+    smz_err rc = smz_split_open_lang(path, r->lang, &s);
     if (rc == SMZ_OK && smz_split_read(s, h, n, 0) != (long long)n)
         rc = SMZ_E_IO;
     if (rc == SMZ_OK) {
@@ -307,7 +307,7 @@ static smz_err check_header(smz_reader *r, const char *path)
                     errno == ENOENT                      ? SMZ_E_NOTFOUND
                     : errno == EISDIR || errno == EINVAL ? SMZ_E_NOTARCHIVE
                                                          : SMZ_E_IO,
-                    "%s: %s", path, why);
+                    "%s: %s", path, smz_tr(r->lang, why));
     n = pread(fd, h, sizeof h, 0);
     int e = errno;
     close(fd);
@@ -523,7 +523,7 @@ smz_err smz_reader_open_lang(const char *path, smz_cache *cache, int lang, smz_r
         sqlite3_db_config(r->db, SQLITE_DBCONFIG_LOOKASIDE, NULL, 0, 0);
     if ((rc = smz__db_harden(r->db, r->errmsg, sizeof r->errmsg)) != SMZ_OK ||
         (rc = smz__db_register(r->db, r->errmsg, sizeof r->errmsg)) != SMZ_OK ||
-        (r->version >= 3 && (rc = smz__entries_register(r->db, r->errmsg, sizeof r->errmsg)) != SMZ_OK))
+        (r->version >= 3 && (rc = smz__entries_register(r->db, &r->lang, r->errmsg, sizeof r->errmsg)) != SMZ_OK))
         return rc;
     sqlite3_progress_handler(r->db, 1000, progress, r);
     if ((rc = pin_schema(r, "main")) != SMZ_OK)
@@ -2405,7 +2405,7 @@ smz_err smz_reader_check(smz_reader *r, smz_problem_fn fn, void *ctx, uint64_t *
     /* 1b. Version 3's entry blocks: each decodes, paths in order across
      * them (a lookup's binary search relies on it). */
     if (r->version >= 3 &&
-        smz__entries_check(r->db, entries_problem, &c, r->errmsg, sizeof r->errmsg) < 0) {
+        smz__entries_check(r->db, entries_problem, &c, r->lang, r->errmsg, sizeof r->errmsg) < 0) {
         rc = SMZ_E_CORRUPT;
         goto out;
     }

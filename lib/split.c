@@ -41,7 +41,7 @@ struct smz_split {
      * which part a damaged cluster came from, when no manifest says. */
     unsigned char touched[(SMZ_SPLIT_MAX_PARTS + 8) / 8];
     char errmsg[1024];
-    int lang; /* errmsg's language (smz__split_open_lang) */
+    int lang; /* errmsg's language (smz_split_open_lang) */
 };
 
 static smz_err fail(smz_split *s, smz_err e, const char *fmt, ...) SMZ_PRINTF(3, 4);
@@ -137,7 +137,7 @@ static smz_err open_part(smz_split *s, unsigned k)
                           e == ENOENT                  ? SMZ_E_NOTFOUND
                           : e == EISDIR || e == EINVAL ? SMZ_E_CORRUPT
                                                        : SMZ_E_IO,
-                          "%s: %s%s", name, why,
+                          "%s: %s%s", name, smz_tr(s->lang, why),
                           e == ENOENT && k > 1 ? " (a part of the set is missing)" : "");
         errno = e;
         return rc;
@@ -235,10 +235,10 @@ static smz_err check_set(smz_split *s)
 
 smz_err smz_split_open(const char *path, smz_split **out)
 {
-    return smz__split_open_lang(path, SMZ_UI_EN, out);
+    return smz_split_open_lang(path, SMZ_UI_EN, out);
 }
 
-smz_err smz__split_open_lang(const char *path, int lang, smz_split **out)
+smz_err smz_split_open_lang(const char *path, int lang, smz_split **out)
 {
     smz_split *s = calloc(1, sizeof *s);
     *out = s;
@@ -362,7 +362,12 @@ static smz_err copy_out(smz_split *s, int in, uint64_t off, uint64_t len, int ou
 
 enum { COPY_BUF = 1 << 20 };
 
-smz_err smz_split_cut(const char *path, const char *stem, uint64_t part_size, smz_split **out)
+int smz__split_lang(const smz_split *s)
+{
+    return s ? s->lang : SMZ_UI_EN;
+}
+
+smz_err smz_split_cut(const char *path, const char *stem, uint64_t part_size, int lang, smz_split **out)
 {
     smz_err rc;
     struct stat st;
@@ -374,6 +379,7 @@ smz_err smz_split_cut(const char *path, const char *stem, uint64_t part_size, sm
     *out = s;
     if (!s)
         return SMZ_E_NOMEM;
+    s->lang = lang;
     if (!stem)
         stem = path;
     size_t n = strlen(stem);
@@ -392,7 +398,7 @@ smz_err smz_split_cut(const char *path, const char *stem, uint64_t part_size, sm
         goto out;
     }
     if ((in = smz_file_open(path, 0, &st, &why)) < 0) {
-        rc = fail(s, errno == ENOENT ? SMZ_E_NOTFOUND : SMZ_E_IO, "%s: %s", path, why);
+        rc = fail(s, errno == ENOENT ? SMZ_E_NOTFOUND : SMZ_E_IO, "%s: %s", path, smz_tr(s->lang, why));
         goto out;
     }
     uint64_t total = (uint64_t)st.st_size;

@@ -13,9 +13,8 @@
  * no "unix" VFS to put under it.  Opened with a part's or the stem's name,
  * it presents the whole set, checked as smz_split_open checks it. */
 const char *smz__split_vfs(void);
-/* smz_split_open with the handle's messages in interface language LANG
- * (smz/i18n.h), as a reader opened in LANG gives them. */
-smz_err smz__split_open_lang(const char *path, int lang, smz_split **out);
+/* The language of S's messages (smz_split_open_lang). */
+int smz__split_lang(const smz_split *s);
 
 /* Part 1's device and inode: the set's identity (for smz_cache keys). */
 void smz__split_id(const smz_split *s, uint64_t *dev, uint64_t *ino);

@@ -148,15 +148,15 @@ smz_err smz_upgrade(const char *in, const char *out, const smz_upgrade_opts *opt
         o = *opts;
     err[0] = 0;
     if (!cache)
-        return smz__errf(err, errlen, SMZ_E_NOMEM, "out of memory");
-    if ((rc = smz_reader_open(in, cache, &r)) != SMZ_OK) {
-        smz__errf(err, errlen, rc, "%s", r ? smz_reader_errmsg(r) : smz_strerror(rc));
+        return smz__errf_lang(err, errlen, o.lang, SMZ_E_NOMEM, "out of memory");
+    if ((rc = smz_reader_open_lang(in, cache, o.lang, &r)) != SMZ_OK) {
+        smz__errf_lang(err, errlen, o.lang, rc, "%s", r ? smz_reader_errmsg(r) : smz_strerror(rc));
         goto out;
     }
     if ((rc = smz_reader_stats(r, &st)) != SMZ_OK ||
         (rc = smz_reader_meta(r, SMZ_META_DIGEST, &old_digest, &old_len)) != SMZ_OK ||
         (st.has_index && (rc = smz__reader_index(r)) != SMZ_OK)) { /* its tokenizer */
-        smz__errf(err, errlen, rc, "%s: %s", in, smz_reader_errmsg(r));
+        smz__errf_lang(err, errlen, o.lang, rc, "%s: %s", in, smz_reader_errmsg(r));
         goto out;
     }
     smz_writer_opts wo = {.threads = o.threads,
@@ -165,32 +165,33 @@ smz_err smz_upgrade(const char *in, const char *out, const smz_upgrade_opts *opt
                           .no_index = !st.has_index,
                           .stem_english = smz__reader_stemmed(r),
                           .progress = o.progress,
-                          .progress_ctx = o.progress_ctx};
+                          .progress_ctx = o.progress_ctx,
+                          .lang = o.lang};
     if ((rc = smz_writer_new(out, &wo, &w)) != SMZ_OK ||
         (st.has_index && (rc = smz__writer_copy_index(w, in)) != SMZ_OK) ||
         (rc = copy_meta(r, w, &reader_failed)) != SMZ_OK) {
-        smz__errf(err, errlen, rc, "%s",
+        smz__errf_lang(err, errlen, o.lang, rc, "%s",
                   w && !reader_failed ? smz_writer_errmsg(w) : smz_reader_errmsg(r));
         goto out;
     }
     if ((rc = copy_entries(r, w, st.entries, &reader_failed)) != SMZ_OK) {
-        smz__errf(err, errlen, rc, "%s", reader_failed ? smz_reader_errmsg(r) : smz_writer_errmsg(w));
+        smz__errf_lang(err, errlen, o.lang, rc, "%s", reader_failed ? smz_reader_errmsg(r) : smz_writer_errmsg(w));
         goto out;
     }
     if ((rc = smz_writer_finish(w)) != SMZ_OK) {
-        smz__errf(err, errlen, rc, "%s", smz_writer_errmsg(w));
+        smz__errf_lang(err, errlen, o.lang, rc, "%s", smz_writer_errmsg(w));
         goto out;
     }
     /* The content is the same, so is its digest: else something was lost. */
-    if ((rc = smz_reader_open(out, NULL, &nr)) != SMZ_OK ||
+    if ((rc = smz_reader_open_lang(out, NULL, o.lang, &nr)) != SMZ_OK ||
         (rc = smz_reader_meta(nr, SMZ_META_DIGEST, &new_digest, &new_len)) != SMZ_OK) {
-        smz__errf(err, errlen, rc, "%s: %s", out, nr ? smz_reader_errmsg(nr) : smz_strerror(rc));
+        smz__errf_lang(err, errlen, o.lang, rc, "%s: %s", out, nr ? smz_reader_errmsg(nr) : smz_strerror(rc));
         unlink(out);
         goto out;
     }
     if (new_len != old_len || memcmp(new_digest, old_digest, old_len) != 0) {
-        rc = smz__errf(
-            err, errlen, SMZ_E_CORRUPT,
+        rc = smz__errf_lang(
+            err, errlen, o.lang, SMZ_E_CORRUPT,
             "%s: the content digest of the new archive is not the one %s states (is %s damaged? "
             "`smz check` it); nothing was written",
             out, in, in);

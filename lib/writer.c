@@ -33,6 +33,7 @@
 #include "text/utf8.h"
 #include "sign/archive_priv.h"
 #include "writer_priv.h"
+#include "smz/i18n.h"
 
 enum { CLASS_DATA, CLASS_RAW, N_CLASSES };
 
@@ -147,9 +148,10 @@ static smz_err fail(smz_writer *w, smz_err e, const char *fmt, ...)
 static smz_err sqlfail(smz_writer *w, int rc, const char *what)
 {
     w->failed = 1;
+    what = smz_tr(w->o.lang, what);
     smz_err e = smz__sqlite_err(w->db, rc, what, w->errmsg, sizeof w->errmsg);
     if (e == SMZ_E_NOSPACE)
-        snprintf(w->errmsg, sizeof w->errmsg, "%s: disk full writing %s", what, w->tmp_path);
+        smz__format_lang(w->errmsg, sizeof w->errmsg, w->o.lang, "%s: disk full writing %s", what, w->tmp_path);
     return e;
 }
 
@@ -1560,7 +1562,7 @@ smz_err smz_writer_finish(smz_writer *w)
         return rc;
     enter_phase(w, SMZ_PHASE_WRITING);
     if (w->o.format_version >= 3 &&
-        (rc = smz__entries_pack(w->db, w->o.level, w->errmsg, sizeof w->errmsg)) != SMZ_OK)
+        (rc = smz__entries_pack(w->db, w->o.level, w->o.lang, w->errmsg, sizeof w->errmsg)) != SMZ_OK)
         return w->failed = 1, rc;
     if ((src = sqlite3_exec(w->db, "COMMIT", NULL, NULL, NULL)) != SQLITE_OK)
         return sqlfail(w, src, "committing the archive");
@@ -1595,7 +1597,7 @@ smz_err smz_writer_finish(smz_writer *w)
         return rc;
     if (w->signer)
         enter_phase(w, SMZ_PHASE_SIGNING);
-    if (w->signer && (rc = smz__archive_embed_signature(w->tmp_path, w->signer, w->errmsg,
+    if (w->signer && (rc = smz__archive_embed_signature(w->tmp_path, w->signer, w->o.lang, w->errmsg,
                                                         sizeof w->errmsg)) != SMZ_OK) {
         w->failed = 1;
         return rc;

@@ -478,6 +478,7 @@ static int load_key(const char *path, const char *pw_file, smz_seckey **sk, char
         snprintf(err, errlen, "%s", _("out of memory"));
         return -1;
     }
+    smz_sign_ctx_set_lang(cx, i18n_cli());
     /* The messages of the key loads start with PATH (smz/sign.h). */
     if (smz_seckey_file_encrypted(cx, path, &enc) != SMZ_OK) {
         snprintf(err, errlen, "--sign %s", smz_sign_ctx_errmsg(cx));
@@ -513,6 +514,7 @@ static int write_minisig(const char *file, const char *out, const smz_seckey *sk
         snprintf(err, errlen, "%s", _("out of memory"));
         return -1;
     }
+    smz_sign_ctx_set_lang(cx, i18n_cli());
     smz_err src = smz_archive_sign_file(cx, file, sk, &sig, &len);
     if (src != SMZ_OK)
         snprintf(err, errlen, _("signing %s: %s"), out, smz_sign_ctx_errmsg(cx));
@@ -647,7 +649,7 @@ static int cut(const char *whole, const char *out, uint64_t part, const smz_seck
     sigaddset(&block, SIGHUP);
     sigaddset(&block, SIGALRM);
     sigprocmask(SIG_BLOCK, &block, &old);
-    *rc = smz_split_cut(whole, out, part, &s);
+    *rc = smz_split_cut(whole, out, part, i18n_cli(), &s);
     if (*rc != SMZ_OK)
         snprintf(err, errlen, "%s", smz_split_errmsg(s));
     else

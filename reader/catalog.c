@@ -18,6 +18,7 @@
 #include "smz/util.h"
 #include "smz/verify.h"
 #include "catalog.h"
+#include "../common/i18n.h"
 #include "http.h"
 
 #define NS_ATOM "http://www.w3.org/2005/Atom"
@@ -208,7 +209,7 @@ static int attach_updates(const char *dir, cat_list *l, char *err, size_t errlen
     smz_delta_list ul = {0};
     size_t *idx = NULL;
     int rc = -1;
-    if (smz_delta_scan(dir, &ul, err, errlen) != SMZ_OK)
+    if (smz_delta_scan(dir, &ul, i18n_cli(), err, errlen) != SMZ_OK)
         goto out;
     if (!ul.n) {
         rc = 0;

@@ -15,6 +15,7 @@ int cli_add_keys(const char *cmd, const char *opt, const char *file, smz_keyring
         fprintf(stderr, _("smz %s: out of memory\n"), cmd);
         return -1;
     }
+    smz_sign_ctx_set_lang(cx, i18n_cli());
     if (!strcmp(opt, "--key")) {
         rc = smz_pubkey_load(cx, file, &pk);
         if (rc == SMZ_OK)
@@ -126,6 +127,7 @@ smz_seckey *cli_load_seckey(const char *cmd, const char *path, const char *pw_fi
         fprintf(stderr, _("smz %s: out of memory\n"), cmd);
         return NULL;
     }
+    smz_sign_ctx_set_lang(cx, i18n_cli());
     snprintf(prompt, sizeof prompt, _("Password for %.500s: "), path);
     if (smz_seckey_file_encrypted(cx, path, &enc) != SMZ_OK)
         fprintf(stderr, "smz %s: --sign %s\n", cmd, cli_t(smz_sign_ctx_errmsg(cx)));

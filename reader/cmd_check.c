@@ -132,7 +132,7 @@ static int parts_first(const char *path, const smz_keyring *kr, parts_step *ps, 
     int status = CLI_OK;
     if (!smz_split_is_set(path))
         return CLI_OK;
-    smz_err rc = smz_parts_load(path, &m);
+    smz_err rc = smz_parts_load(path, i18n_cli(), &m);
     if (rc == SMZ_E_NOTFOUND)
         goto out;
     if (rc != SMZ_OK) {
@@ -161,7 +161,7 @@ static int parts_first(const char *path, const smz_keyring *kr, parts_step *ps, 
     /* The same archive cut at another size: sizes would blame every part. */
     if (r) {
         smz_split *set = NULL;
-        if (smz_split_open(path, &set) == SMZ_OK &&
+        if (smz_split_open_lang(path, i18n_cli(), &set) == SMZ_OK &&
             (smz_split_part_size(set) != smz_parts_part_size(m) ||
              smz_split_parts(set) != smz_parts_count(m))) {
             snprintf(

@@ -101,8 +101,8 @@ int cmd_diff(int argc, char **argv)
         return 2;
     char err[1200];
     smz_delta_stats st;
-    if (smz_delta_diff(old, new, out, &st, err, sizeof err) != SMZ_OK ||
-        (sk && smz_delta_sign(out, sk, err, sizeof err) != SMZ_OK)) {
+    if (smz_delta_diff(old, new, out, &st, i18n_cli(), err, sizeof err) != SMZ_OK ||
+        (sk && smz_delta_sign(out, sk, i18n_cli(), err, sizeof err) != SMZ_OK)) {
         fprintf(stderr, "smz diff: %s\n", cli_t(err));
         smz_seckey_free(sk);
         return 2;
@@ -149,13 +149,13 @@ int cmd_patch(int argc, char **argv)
     }
     char err[1200];
     smz_err rc = SMZ_OK;
-    if (kr && (rc = smz_delta_verify(upd, NULL, kr, NULL, err, sizeof err)) != SMZ_OK) {
+    if (kr && (rc = smz_delta_verify(upd, NULL, kr, NULL, i18n_cli(), err, sizeof err)) != SMZ_OK) {
         fprintf(stderr, _("smz patch: refused: %s\n"), cli_t(err));
         smz_keyring_free(kr);
         return rc == SMZ_E_NOTFOUND || rc == SMZ_E_SIGNATURE || rc == SMZ_E_CORRUPT ? 1 : 2;
     }
     smz_keyring_free(kr);
-    rc = smz_delta_patch(old, upd, out, err, sizeof err);
+    rc = smz_delta_patch(old, upd, out, i18n_cli(), err, sizeof err);
     if (rc != SMZ_OK) {
         fprintf(stderr, "smz patch: %s\n", cli_t(err));
         /* Refused (the answer is no) is 1; could not do it at all, 2. */

@@ -79,6 +79,7 @@ int cmd_keygen(int argc, char **argv)
         fprintf(stderr, _("smz %s: out of memory\n"), "keygen");
         goto out;
     }
+    smz_sign_ctx_set_lang(cx, i18n_cli());
     if (smz_seckey_generate(cx, &sk) != SMZ_OK || smz_seckey_pubkey(cx, sk, &pk) != SMZ_OK) {
         fprintf(stderr, "smz keygen: %s\n", smz_sign_ctx_errmsg(cx));
         goto out;

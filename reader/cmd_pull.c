@@ -704,7 +704,7 @@ static int apply_updates(pull *p, const cat_entry *e, const cat_entry *l, const 
         close(fd);
         fd = -1;
         smz_delta_info info;
-        if (smz_delta_info_read(part, &info, err, sizeof err) != SMZ_OK) {
+        if (smz_delta_info_read(part, &info, i18n_cli(), err, sizeof err) != SMZ_OK) {
             snprintf(why, sizeof why, "%s: %s", u->file, err);
             goto out;
         }
@@ -725,7 +725,7 @@ static int apply_updates(pull *p, const cat_entry *e, const cat_entry *l, const 
                 snprintf(why, sizeof why, "%s: %s", u->file, err);
                 goto out;
             }
-            smz_err vrc = smz_delta_verify(part, sig, p->kr, keyid, err, sizeof err);
+            smz_err vrc = smz_delta_verify(part, sig, p->kr, keyid, i18n_cli(), err, sizeof err);
             if (p->url)
                 unlink(sig);
             if (vrc != SMZ_OK) {
@@ -735,7 +735,7 @@ static int apply_updates(pull *p, const cat_entry *e, const cat_entry *l, const 
             }
         }
         const char *to = out[k % 2];
-        if (smz_delta_patch(base, part, to, err, sizeof err) != SMZ_OK) {
+        if (smz_delta_patch(base, part, to, i18n_cli(), err, sizeof err) != SMZ_OK) {
             snprintf(why, sizeof why, "%s: %s", u->file, err);
             goto out;
         }

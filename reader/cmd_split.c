@@ -79,7 +79,7 @@ int cmd_split(int argc, char **argv)
     }
     smz_reader_close(r);
     smz_split *s = NULL;
-    smz_err rc = smz_split_cut(path, NULL, part, &s);
+    smz_err rc = smz_split_cut(path, NULL, part, i18n_cli(), &s);
     if (rc != SMZ_OK) {
         fprintf(stderr, "smz split: %s\n", cli_t(smz_split_errmsg(s)));
         smz_split_close(s);
@@ -141,7 +141,7 @@ int cmd_join(int argc, char **argv)
         return 2;
     }
     smz_split *s = NULL;
-    smz_err rc = smz_split_open(path, &s);
+    smz_err rc = smz_split_open_lang(path, i18n_cli(), &s);
     if (rc == SMZ_OK)
         rc = smz_split_join(s, out);
     if (rc != SMZ_OK)

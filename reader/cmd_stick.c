@@ -229,7 +229,7 @@ static int same_set(const char *src, const char *stem, uint64_t part)
     int same = 0;
     unsigned char x[1 << 16], y[1 << 16];
     struct stat st;
-    if (stat(src, &st) != 0 || smz_split_open(stem, &s) != SMZ_OK)
+    if (stat(src, &st) != 0 || smz_split_open_lang(stem, i18n_cli(), &s) != SMZ_OK)
         goto out;
     if (smz_split_size(s) != (uint64_t)st.st_size || smz_split_part_size(s) != part ||
         !(f = smz_file_fopen(src, 0, NULL)))
@@ -286,7 +286,7 @@ static int put_split(const char *dir, const char *src, const char *stem, uint64_
     for (unsigned i = 1; i <= 999; i++) /* left by an interrupted run */
         if (snprintf(path, sizeof path, "%s.%03u", tstem, i) < (int)sizeof path)
             remove(path);
-    if (smz_split_cut(src, tstem, part, &s) != SMZ_OK) {
+    if (smz_split_cut(src, tstem, part, i18n_cli(), &s) != SMZ_OK) {
         fprintf(stderr, "smz stick: %s\n", cli_t(smz_split_errmsg(s)));
         goto out;
     }
@@ -305,7 +305,7 @@ static int put_split(const char *dir, const char *src, const char *stem, uint64_
         }
     }
     remove(stem); /* the whole archive of an earlier run */
-    if (smz_split_open(stem, &s) != SMZ_OK) {
+    if (smz_split_open_lang(stem, i18n_cli(), &s) != SMZ_OK) {
         fprintf(stderr, "smz stick: %s\n", cli_t(smz_split_errmsg(s)));
         goto out;
     }

@@ -73,6 +73,7 @@ int cmd_upgrade(int argc, char **argv)
     }
     smz_reader_close(r);
     char err[1200];
+    o.lang = i18n_cli();
     smz_err rc = smz_upgrade(in, out, &o, err, sizeof err);
     if (rc != SMZ_OK) {
         fprintf(stderr, "smz upgrade: %s\n", cli_t(err));

@@ -73,7 +73,7 @@ static void print_text(const char *path, const smz_verify_report *rep, cli_verdi
 static int verify_update(const char *path, const char *detached, const smz_keyring *kr)
 {
     char err[1200], keyid[SMZ_KEYID_SIZE] = "";
-    smz_err rc = smz_delta_verify(path, detached, kr, keyid, err, sizeof err);
+    smz_err rc = smz_delta_verify(path, detached, kr, keyid, i18n_cli(), err, sizeof err);
     if (rc == SMZ_OK) {
         printf("%s: good, an update signed by key %s (trusted)\n", cli_t(path), cli_t(keyid));
         return CLI_OK;
@@ -148,7 +148,7 @@ int cmd_verify(int argc, char **argv)
     char pid[SMZ_KEYID_SIZE] = "";
     /* The signature is of the file as it is: checked even when the
      * manifest does not parse (smz check says that). */
-    if (smz_split_is_set(path) && smz_parts_load(path, &m) != SMZ_E_NOTFOUND && m &&
+    if (smz_split_is_set(path) && smz_parts_load(path, i18n_cli(), &m) != SMZ_E_NOTFOUND && m &&
         smz_parts_path(m)[0])
         prc = smz_parts_verify(m, kr, pid);
     if (json) {

@@ -467,7 +467,7 @@ static void load_updates(registry *g)
             free(idx);
             idx = NULL;
             snprintf(dir, sizeof dir, "%s", here);
-            if (smz_delta_scan(dir, &ul, err, sizeof err) != SMZ_OK)
+            if (smz_delta_scan(dir, &ul, SMZ_UI_EN, err, sizeof err) != SMZ_OK)
                 smz_delta_list_free(&ul);
             if (ul.n && !(idx = malloc(ul.n * sizeof *idx)))
                 smz_delta_list_free(&ul);

@@ -30,9 +30,10 @@ typedef struct smz_delta_stats {
  * atomically (a temporary file beside UPD, renamed; nothing left on
  * failure).  Both must be archives this library reads; each at most
  * 1 GiB (SMZ_E_TOOBIG).  ST (may be NULL) gets the figures.  ERR (ERRLEN
- * bytes) gets the reason of a failure. */
+ * bytes) gets the reason of a failure, in language LANG (smz/i18n.h; 0 is
+ * English): so do the other functions here that take a LANG. */
 smz_err smz_delta_diff(const char *old_path, const char *new_path, const char *upd_path,
-                       smz_delta_stats *st, char *err, size_t errlen);
+                       smz_delta_stats *st, int lang, char *err, size_t errlen);
 
 /* Rebuilds from the archive OLD and the update UPD the archive the update
  * was made for, as OUT, atomically: written to an unnamed file in OUT's
@@ -44,8 +45,8 @@ smz_err smz_delta_diff(const char *old_path, const char *new_path, const char *u
  * naming both content digests; a damaged or hostile update SMZ_E_CORRUPT;
  * an update this libzstd cannot reproduce a cluster of SMZ_E_UNSUPPORTED.
  * OUT must not be OLD or UPD. */
-smz_err smz_delta_patch(const char *old_path, const char *upd_path, const char *out_path, char *err,
-                        size_t errlen);
+smz_err smz_delta_patch(const char *old_path, const char *upd_path, const char *out_path, int lang,
+                        char *err, size_t errlen);
 
 /* Signatures of updates: a detached minisign signature UPD.minisig of the
  * update file's bytes (prehashed "ED", as an archive's detached one), whose
@@ -57,7 +58,7 @@ smz_err smz_delta_patch(const char *old_path, const char *upd_path, const char *
 int smz_delta_is_update(const char *path);
 
 /* Writes UPD.minisig (atomically) for the update UPD, signed with SK. */
-smz_err smz_delta_sign(const char *upd_path, const smz_seckey *sk, char *err, size_t errlen);
+smz_err smz_delta_sign(const char *upd_path, const smz_seckey *sk, int lang, char *err, size_t errlen);
 
 /* Checks UPD's detached signature SIG_PATH (NULL: UPD.minisig) against the
  * keys of KR: SMZ_OK when a trusted key signed exactly these bytes with the
@@ -66,7 +67,7 @@ smz_err smz_delta_sign(const char *upd_path, const smz_seckey *sk, char *err, si
  * SMZ_E_SIGNATURE when it does not verify or its key is not trusted;
  * SMZ_E_CORRUPT when UPD is not an update.  ERR gets the reason. */
 smz_err smz_delta_verify(const char *upd_path, const char *sig_path, const smz_keyring *kr, char *keyid,
-                         char *err, size_t errlen);
+                         int lang, char *err, size_t errlen);
 
 /* What an update's header says (docs/UPDATES.md, "The file"). */
 typedef struct smz_delta_info {
@@ -84,7 +85,7 @@ typedef struct smz_delta_info {
  * within the limits (nothing else: smz_delta_patch checks the rest).
  * SMZ_OK; SMZ_E_NOTFOUND; SMZ_E_IO; SMZ_E_CORRUPT when it is no update or
  * a damaged one.  ERR gets the reason. */
-smz_err smz_delta_info_read(const char *path, smz_delta_info *info, char *err, size_t errlen);
+smz_err smz_delta_info_read(const char *path, smz_delta_info *info, int lang, char *err, size_t errlen);
 
 /* The updates lying in a folder, as catalogs advertise them (docs/CATALOG.md,
  * "Updates"). */
@@ -107,7 +108,7 @@ int smz_delta_name_ok(const char *name);
  * with the updates of the folder DIR: files named as above whose header
  * smz_delta_info_read accepts; others are left out.  SMZ_OK, or SMZ_E_IO
  * (the folder cannot be read), SMZ_E_NOMEM, with ERR set. */
-smz_err smz_delta_scan(const char *dir, smz_delta_list *out, char *err, size_t errlen);
+smz_err smz_delta_scan(const char *dir, smz_delta_list *out, int lang, char *err, size_t errlen);
 void smz_delta_list_free(smz_delta_list *l);
 
 /* The updates of L that lead to the content digest DIGEST (64 hex digits):

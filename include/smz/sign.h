@@ -87,6 +87,9 @@ void smz_sign_ctx_free(smz_sign_ctx *cx);
 /* The message of the last call made with CX: "" after a success.  Owned by
  * CX, valid until its next call; "out of memory" for a NULL CX. */
 const char *smz_sign_ctx_errmsg(const smz_sign_ctx *cx);
+/* The language of CX's later messages (smz/i18n.h: 0, English, by default;
+ * smz_i18n_bind first for any other). */
+void smz_sign_ctx_set_lang(smz_sign_ctx *cx, int lang);
 
 /* ---- Public keys -------------------------------------------------------- */
 

@@ -40,6 +40,9 @@ int smz_split_is_set(const char *path);
  * the caller closes it.  SMZ_E_NOTFOUND for a missing part, SMZ_E_CORRUPT
  * for a part that does not fit, SMZ_E_IO for a read error. */
 smz_err smz_split_open(const char *path, smz_split **out);
+/* smz_split_open with the handle's messages in interface language LANG
+ * (smz/i18n.h; 0 is English), as a reader opened in LANG gives them. */
+smz_err smz_split_open_lang(const char *path, int lang, smz_split **out);
 
 /* Why the last call on S failed, naming the part ("" after success).  S
  * NULL gives "out of memory". */
@@ -71,8 +74,9 @@ void smz_split_close(smz_split *s);
  * even on failure, for the message).  STEM must end in ".smz"; no part may
  * exist already (SMZ_E_EXISTS); PATH is never changed.  On failure every
  * part written is removed; a caller that must undo a finished cut (an
- * interrupt) removes the smz_split_parts(*OUT) parts itself. */
-smz_err smz_split_cut(const char *path, const char *stem, uint64_t part_size, smz_split **out);
+ * interrupt) removes the smz_split_parts(*OUT) parts itself.  Its messages
+ * are in language LANG (smz/i18n.h), as smz_split_open_lang's. */
+smz_err smz_split_cut(const char *path, const char *stem, uint64_t part_size, int lang, smz_split **out);
 
 /* Parses a part size: a number with an optional suffix K, M or G (powers
  * of 1024).  "4G" means 4 GiB minus one byte, the most a FAT32 file may
@@ -114,8 +118,10 @@ smz_err smz_parts_write(smz_split *s, const char *stem, const char *uuid, smz_pa
  * the stem NAME.smz or a part; the manifest is NAME.parts).  *OUT is set
  * even on failure (NULL only when out of memory) for smz_parts_errmsg; the
  * caller frees it.  SMZ_E_NOTFOUND when there is no manifest, SMZ_E_CORRUPT
- * when it does not parse (the message names the line), SMZ_E_IO. */
-smz_err smz_parts_load(const char *path, smz_parts **out);
+ * when it does not parse (the message names the line), SMZ_E_IO.  Its
+ * messages are in language LANG (smz/i18n.h); smz_parts_write's are in its
+ * set's. */
+smz_err smz_parts_load(const char *path, int lang, smz_parts **out);
 
 /* Why the last call on M failed ("" after success); "out of memory" for
  * NULL.  The manifest's file name, its UUID, the part count, the part size

@@ -19,6 +19,7 @@ typedef struct smz_upgrade_opts {
     /* As smz_writer_opts.progress; may be NULL. */
     void (*progress)(void *ctx, const smz_progress *p);
     void *progress_ctx;
+    int lang; /* the language of ERR's messages (smz/i18n.h); 0: English */
 } smz_upgrade_opts;
 
 /* Writes OUT (atomically, as smz-pack does: nothing is left on failure) with

@@ -18,6 +18,7 @@
 #include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "smz/i18n.h"
 #include "entry.h"
 #include "error.h"
 #include "format.h"
@@ -536,7 +537,7 @@ static smz_err slurp(parse *ps, const char *path, char **out, size_t *len, struc
                     errno == ENOENT                      ? SMZ_E_NOTFOUND
                     : errno == EINVAL || errno == EISDIR ? SMZ_E_INVALID
                                                          : SMZ_E_IO,
-                    errno == ENOENT || errno == EIO ? "cannot read: %s" : "%s", why);
+                    errno == ENOENT || errno == EIO ? "cannot read: %s" : "%s", smz_tr(ps->lang, why));
     if (sb->st_size > (off_t)SMZ_PACK_META_MAX_FILE) {
         rc = fail(ps, SMZ_E_TOOBIG, "over %u bytes: not a metadata file", SMZ_PACK_META_MAX_FILE);
         goto out;

@@ -9,6 +9,7 @@
 #include <unistd.h>
 #include "order.h"
 #include "format.h"
+#include "smz/i18n.h"
 #include "util/file.h"
 #include "smz/pack.h"
 #include "writer_priv.h"
@@ -32,7 +33,8 @@ static smz_err sqlfail(smz_pack_order *o, int rc, const char *what)
                             rc == SQLITE_NOMEM  ? SMZ_E_NOMEM
                             : rc == SQLITE_FULL ? SMZ_E_NOSPACE
                                                 : SMZ_E_IO,
-                            "%s: %s", what, o->db ? sqlite3_errmsg(o->db) : sqlite3_errstr(rc));
+                            "%s: %s", smz_tr(o->p->o->lang, what),
+                            o->db ? sqlite3_errmsg(o->db) : sqlite3_errstr(rc));
 }
 
 smz_err smz__order_open(smz_packer *p, const char *root, smz_pack_order **out)
@@ -257,7 +259,7 @@ static smz_err add_file(smz_pack_order *o, const char *abs, const char *rel)
     const char *why;
     int fd = smz_file_open(abs, 0, &sb, &why);
     if (fd < 0)
-        return smz__packer_fail(o->p, SMZ_E_IO, "cannot read %s: %s", abs, why);
+        return smz__packer_fail(o->p, SMZ_E_IO, "cannot read %s: %s", abs, smz_tr(o->p->o->lang, why));
     if (smz__packer_oversized(o->p, abs, (uint64_t)sb.st_size))
         goto out;
     if ((uint64_t)sb.st_size > SMZ_WRITER_LARGE_ENTRY) {

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include "smz/i18n.h"
 #include "smz/pack.h"
 #include "entry.h"
 #include "order.h"
@@ -271,7 +272,8 @@ smz_err smz_pack_redirects(smz_writer *w, const char *tsv)
     unsigned long lineno = 0;
     smz_err rc = SMZ_OK;
     if (!f) {
-        smz__errf_lang(err, errlen, smz__writer_lang(w), SMZ_E_IO, "cannot read %s: %s", tsv, why);
+        smz__errf_lang(err, errlen, smz__writer_lang(w), SMZ_E_IO, "cannot read %s: %s", tsv,
+                       smz_tr(smz__writer_lang(w), why));
         return smz__pack_report(w, SMZ_E_IO, err);
     }
     while ((n = getline(&line, &cap, f)) >= 0) {

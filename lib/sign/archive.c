@@ -19,6 +19,7 @@
 #include <sys/stat.h>
 #include <sodium.h>
 #include <sqlite3.h>
+#include "smz/i18n.h"
 #include "smz/verify.h"
 #include "smz/split.h"
 #include "format.h"
@@ -27,33 +28,35 @@
 #include "sign/sign_priv.h"
 #include "text/utf8.h"
 #include "util/file.h"
+#include "error.h"
 
 #define HEX_LEN (SMZ_DIGEST_BYTES * 2)
 #define NAME_MAX_BYTES 512 /* of the Name in a trusted comment */
 #define DATE_MAX_BYTES 64
-#define LEGACY_MSG                                                                                      \
-    "legacy non-prehashed signature (\"Ed\", minisign -l) not accepted: archives must be "              \
-    "signed prehashed (\"ED\", minisign's default)"
+#define LEGACY_MSG                                                                                 \
+    SMZ_N_("legacy non-prehashed signature (\"Ed\", minisign -l) not accepted: archives must be "   \
+           "signed prehashed (\"ED\", minisign's default)")
 
-static smz_err failf(char *err, size_t errlen, smz_err rc, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-static smz_err failf(char *err, size_t errlen, smz_err rc, const char *fmt, ...)
+/* The message in language LANG (smz/i18n.h) into ERR, and RC. */
+static smz_err afail(int lang, char *err, size_t errlen, smz_err rc, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+static smz_err afail(int lang, char *err, size_t errlen, smz_err rc, const char *fmt, ...)
 {
     va_list ap;
     if (err && errlen) {
         va_start(ap, fmt);
-        vsnprintf(err, errlen, fmt, ap);
+        smz__vformat_lang(err, errlen, lang, fmt, ap);
         va_end(ap);
     }
     return rc;
 }
 
-static void setmsg(smz_sigcheck *sc, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void setmsg(smz_sigcheck *sc, const char *fmt, ...)
+static void setmsg(int lang, smz_sigcheck *sc, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void setmsg(int lang, smz_sigcheck *sc, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(sc->message, sizeof sc->message, fmt, ap);
+    smz__vformat_lang(sc->message, sizeof sc->message, lang, fmt, ap);
     va_end(ap);
 }
 
@@ -98,6 +101,7 @@ static void put_str(crypto_generichash_state *h, const void *p, size_t n)
 
 static smz_err meta_digest(smz_reader *r, char hex[HEX_LEN + 1], char *err, size_t errlen)
 {
+    int lang = smz__reader_lang(r);
     crypto_generichash_state h;
     unsigned char d[SMZ_DIGEST_BYTES];
     sqlite3_stmt *s = NULL;
@@ -109,14 +113,14 @@ static smz_err meta_digest(smz_reader *r, char hex[HEX_LEN + 1], char *err, size
     /* A reader call first: it resets the reader's step budget, which also
      * bounds this query on a hostile file. */
     if (smz_reader_meta(r, "Name", &tmp, NULL) == SMZ_E_NOMEM)
-        return failf(err, errlen, SMZ_E_NOMEM, "out of memory");
+        return afail(lang, err, errlen, SMZ_E_NOMEM, "out of memory");
     free(tmp);
     src = sqlite3_prepare_v2(db,
                              "SELECT key, value FROM metadata WHERE key NOT IN ('Digest', 'UUID') "
                              "AND key NOT GLOB 'Signature*' ORDER BY key",
                              -1, &s, NULL);
     if (src != SQLITE_OK)
-        return failf(err, errlen, SMZ_E_CORRUPT, "reading metadata: %s", sqlite3_errmsg(db));
+        return afail(lang, err, errlen, SMZ_E_CORRUPT, "reading metadata: %s", sqlite3_errmsg(db));
     crypto_generichash_init(&h, NULL, 0, sizeof d);
     crypto_generichash_update(&h, (const unsigned char *)"smz-meta-1", 10);
     while ((src = sqlite3_step(s)) == SQLITE_ROW) {
@@ -131,8 +135,8 @@ static smz_err meta_digest(smz_reader *r, char hex[HEX_LEN + 1], char *err, size
             rc = SMZ_E_NOMEM;
         if (rc != SMZ_OK) {
             sqlite3_finalize(s);
-            return rc == SMZ_E_NOMEM ? failf(err, errlen, rc, "out of memory")
-                                     : failf(err, errlen, rc, "%s", smz_reader_errmsg(r));
+            return rc == SMZ_E_NOMEM ? afail(lang, err, errlen, rc, "out of memory")
+                                     : afail(lang, err, errlen, rc, "%s", smz_reader_errmsg(r));
         }
         put_str(&h, k, kn);
         put_str(&h, v, vn);
@@ -140,7 +144,7 @@ static smz_err meta_digest(smz_reader *r, char hex[HEX_LEN + 1], char *err, size
     }
     sqlite3_finalize(s);
     if (src != SQLITE_DONE)
-        return failf(err, errlen, SMZ_E_CORRUPT, "reading metadata: %s", sqlite3_errmsg(db));
+        return afail(lang, err, errlen, SMZ_E_CORRUPT, "reading metadata: %s", sqlite3_errmsg(db));
     crypto_generichash_final(&h, d, sizeof d);
     sodium_bin2hex(hex, HEX_LEN + 1, d, sizeof d);
     return SMZ_OK;
@@ -178,6 +182,7 @@ static char *comment_field(smz_reader *r, const char *key, size_t max)
 
 static smz_err load_info(smz_reader *r, info *in, char *err, size_t errlen)
 {
+    int lang = smz__reader_lang(r);
     char *d = NULL;
     size_t n = 0;
     smz_err rc;
@@ -185,14 +190,14 @@ static smz_err load_info(smz_reader *r, info *in, char *err, size_t errlen)
     memset(in, 0, sizeof *in);
     rc = smz_reader_meta(r, SMZ_META_DIGEST, &d, &n);
     if (rc == SMZ_E_NOMEM)
-        return failf(err, errlen, rc, "out of memory");
+        return afail(lang, err, errlen, rc, "out of memory");
     if (rc == SMZ_OK && n == HEX_LEN && hex_ok(d))
         memcpy(in->stored, d, HEX_LEN + 1);
     free(d);
     if (!(in->name = comment_field(r, "Name", NAME_MAX_BYTES)) ||
         !(in->date = comment_field(r, "Date", DATE_MAX_BYTES))) {
         info_free(in);
-        return failf(err, errlen, SMZ_E_NOMEM, "out of memory");
+        return afail(lang, err, errlen, SMZ_E_NOMEM, "out of memory");
     }
     rc = meta_digest(r, in->meta, err, errlen);
     if (rc == SMZ_E_NOMEM) {
@@ -258,30 +263,30 @@ static int parse_comment(const char *c, char digest[HEX_LEN + 1], char meta[HEX_
 /* The comment and statement hash for the archive at PATH, from its stored
  * Digest (written by the writer, or checked by the caller). */
 static smz_err prepare(const char *path, char **comment, unsigned char hash[SMZ_SIGN_HASH_BYTES],
-                       char *err, size_t errlen)
+                       int lang, char *err, size_t errlen)
 {
     smz_reader *r = NULL;
     info in;
-    smz_err rc = smz_reader_open(path, NULL, &r);
+    smz_err rc = smz_reader_open_lang(path, NULL, lang, &r);
 
     *comment = NULL;
     memset(&in, 0, sizeof in);
     if (rc != SMZ_OK) {
-        failf(err, errlen, rc, "%s", r ? smz_reader_errmsg(r) : smz_strerror(rc));
+        afail(lang, err, errlen, rc, "%s", r ? smz_reader_errmsg(r) : smz_strerror(rc));
         goto out;
     }
     if ((rc = load_info(r, &in, err, errlen)) != SMZ_OK)
         goto out;
     if (!in.stored[0]) {
-        rc = failf(err, errlen, SMZ_E_INVALID, "%s: no content digest (metadata Digest) to sign", path);
+        rc = afail(lang, err, errlen, SMZ_E_INVALID, "%s: no content digest (metadata Digest) to sign", path);
         goto out;
     }
     if (!in.meta[0]) {
-        rc = failf(err, errlen, SMZ_E_CORRUPT, "%s: the metadata cannot be read", path);
+        rc = afail(lang, err, errlen, SMZ_E_CORRUPT, "%s: the metadata cannot be read", path);
         goto out;
     }
     if (!(*comment = make_comment(in.stored, &in))) {
-        rc = failf(err, errlen, SMZ_E_NOMEM, "out of memory");
+        rc = afail(lang, err, errlen, SMZ_E_NOMEM, "out of memory");
         goto out;
     }
     statement_hash(in.stored, hash);
@@ -292,7 +297,8 @@ out:
     return rc;
 }
 
-smz_err smz__archive_embed_signature(const char *path, const smz_seckey *sk, char *err, size_t errlen)
+smz_err smz__archive_embed_signature(const char *path, const smz_seckey *sk, int lang, char *err,
+                                     size_t errlen)
 {
     unsigned char hash[SMZ_SIGN_HASH_BYTES];
     char *comment = NULL, *sig = NULL;
@@ -302,11 +308,11 @@ smz_err smz__archive_embed_signature(const char *path, const smz_seckey *sk, cha
     smz_err rc;
     int src;
 
-    if ((rc = prepare(path, &comment, hash, err, errlen)) != SMZ_OK)
+    if ((rc = prepare(path, &comment, hash, lang, err, errlen)) != SMZ_OK)
         goto out;
-    smz_sign_ctx cx = {""};
+    smz_sign_ctx cx = {"", lang};
     if ((rc = smz_sign_hash(&cx, sk, hash, comment, NULL, &sig, &len)) != SMZ_OK) {
-        failf(err, errlen, rc, "%s", cx.msg);
+        afail(lang, err, errlen, rc, "%s", cx.msg);
         goto out;
     }
     src = sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL);
@@ -350,7 +356,7 @@ smz_err smz_archive_sign_file(smz_sign_ctx *cx, const char *path, const smz_seck
         *len = 0;
     if (err && errlen)
         err[0] = '\0';
-    if ((rc = prepare(path, &comment, hash, err, errlen)) == SMZ_OK)
+    if ((rc = prepare(path, &comment, hash, cx ? cx->lang : 0, err, errlen)) == SMZ_OK)
         rc = smz_sign_file(cx, sk, path, comment, NULL, sig, len);
     free(comment);
     return rc;
@@ -361,7 +367,7 @@ smz_err smz_archive_signer(smz_reader *r, char keyid[SMZ_KEYID_SIZE])
     char *text = NULL;
     size_t n = 0;
     smz_sig *sig = NULL;
-    smz_sign_ctx cx = {""};
+    smz_sign_ctx cx = {"", smz__reader_lang(r)};
     smz_err rc = smz_reader_meta(r, SMZ_META_SIGNATURE, &text, &n);
 
     keyid[0] = '\0';
@@ -408,18 +414,19 @@ static const char *digest_of(vctx *c)
 /* Looks the key up; NULL (and SC filled) when it is not trusted. */
 static const smz_pubkey *trusted_key(vctx *c, const smz_sig *sig, smz_sigcheck *sc)
 {
+    int lang = smz__reader_lang(c->r);
     const smz_pubkey *pk = NULL;
-    smz_sign_ctx cx = {""};
+    smz_sign_ctx cx = {"", lang};
     sc->status = SMZ_SIGSTATUS_UNTRUSTED;
     if (!c->o->trusted || smz_keyring_count(c->o->trusted) == 0) {
-        setmsg(sc, "signed by key %s; no trusted key was given, so it is not checked", sc->keyid);
+        setmsg(lang, sc, "signed by key %s; no trusted key was given, so it is not checked", sc->keyid);
         return NULL;
     }
     if (smz_keyring_find(&cx, c->o->trusted, sig, &pk) != SMZ_OK) {
         if (smz_keyring_count(c->o->trusted) == 1)
-            setmsg(sc, "signed by key %s, not by the trusted key: wrong key id", sc->keyid);
+            setmsg(lang, sc, "signed by key %s, not by the trusted key: wrong key id", sc->keyid);
         else
-            setmsg(sc, "%s", cx.msg);
+            setmsg(lang, sc, "%s", cx.msg);
         return NULL;
     }
     sc->trusted = 1;
@@ -430,13 +437,14 @@ static const smz_pubkey *trusted_key(vctx *c, const smz_sig *sig, smz_sigcheck *
  * when the key is not trusted or the signature is of the legacy kind. */
 static const smz_pubkey *usable_key(vctx *c, const smz_sig *sig, smz_sigcheck *sc)
 {
+    int lang = smz__reader_lang(c->r);
     smz_sig_keyid(sig, sc->keyid);
     const smz_pubkey *pk = trusted_key(c, sig, sc);
     if (!pk)
         return NULL;
     sc->status = SMZ_SIGSTATUS_BAD;
     if (smz_sig_is_legacy(sig)) {
-        setmsg(sc, LEGACY_MSG);
+        setmsg(lang, sc, LEGACY_MSG);
         return NULL;
     }
     return pk;
@@ -448,6 +456,7 @@ static const smz_pubkey *usable_key(vctx *c, const smz_sig *sig, smz_sigcheck *s
 static void explain(vctx *c, smz_sigcheck *sc, const smz_sig *sig, smz_err rc, const char *libmsg,
                     const char *current, const char *signed_digest)
 {
+    int lang = smz__reader_lang(c->r);
     unsigned ck = smz_sig_checked(sig);
     const char *text = smz_sig_comment_text(sig), *rest = "";
     char d[HEX_LEN + 1], m[HEX_LEN + 1];
@@ -455,7 +464,7 @@ static void explain(vctx *c, smz_sigcheck *sc, const smz_sig *sig, smz_err rc, c
 
     sc->status = SMZ_SIGSTATUS_BAD;
     if (rc != SMZ_E_SIGNATURE || ck == 0) {
-        setmsg(sc, "%s", libmsg);
+        setmsg(lang, sc, "%s", libmsg);
         return;
     }
     if (ck == SMZ_SIG_DATA_OK) {
@@ -464,59 +473,59 @@ static void explain(vctx *c, smz_sigcheck *sc, const smz_sig *sig, smz_err rc, c
         const char *dg = signed_digest ? signed_digest : current ? current : c->in.stored;
         char *want = dg && dg[0] && c->in.meta[0] ? make_comment(dg, &c->in) : NULL;
         if (want && text && !strcmp(want, text))
-            setmsg(sc, "the global signature was altered: the trusted comment is the one this "
+            setmsg(lang, sc, "the global signature was altered: the trusted comment is the one this "
                        "archive should carry, but the global signature does not match it");
         else if (ours)
-            setmsg(sc, "the trusted comment was altered: it does not match its global signature "
+            setmsg(lang, sc, "the trusted comment was altered: it does not match its global signature "
                        "(the data itself verifies)");
         else
-            setmsg(sc, "%s", libmsg);
+            setmsg(lang, sc, "%s", libmsg);
         free(want);
         return;
     }
     if (ck == SMZ_SIG_COMMENT_OK && ours) {
         /* The comment is authentic: it names the content that was signed. */
         if (!signed_digest && current && !strcmp(d, current))
-            setmsg(sc,
+            setmsg(lang, sc,
                    "the file was rewritten after it was signed, but its content is the "
                    "signed content (digest %.16s...): only its embedded signature or SQLite's "
                    "layout changed; sign it again",
                    current);
         else if (!current)
-            setmsg(sc,
+            setmsg(lang, sc,
                    "the archive was changed after it was signed, and its content cannot be "
                    "read: %s",
                    c->rep->digest_error[0] ? c->rep->digest_error : "no content digest");
         else if (c->in.meta[0] && !strcmp(m, c->in.meta))
-            setmsg(sc,
+            setmsg(lang, sc,
                    "the entries were changed after the archive was signed (metadata "
                    "unchanged): the content digest is now %.16s..., it was %.16s... when "
                    "signed",
                    current, d);
         else if (c->in.stored[0] && !strcmp(c->in.stored, d))
-            setmsg(sc,
+            setmsg(lang, sc,
                    "the metadata was changed after the archive was signed (its Digest "
                    "metadata is still the signed %.16s..., the content digest is now "
                    "%.16s...)",
                    d, current);
         else
-            setmsg(sc,
+            setmsg(lang, sc,
                    "this signature is for another archive (%s, content digest %.16s...), "
                    "not for this one (%.16s...)",
                    rest, d, current);
         return;
     }
-    setmsg(sc, "%s", libmsg);
+    setmsg(lang, sc, "%s", libmsg);
 }
 
 /* A signature that verified: its comment must not name other content. */
-static void accept(smz_sigcheck *sc, const smz_sig *sig, const char *current, int quick)
+static void accept(int lang, smz_sigcheck *sc, const smz_sig *sig, const char *current, int quick)
 {
     const char *tc = smz_sig_trusted_comment(sig), *rest;
     char d[HEX_LEN + 1], m[HEX_LEN + 1];
     if (parse_comment(tc, d, m, &rest) && current && strcmp(d, current)) {
         sc->status = SMZ_SIGSTATUS_BAD;
-        setmsg(sc,
+        setmsg(lang, sc,
                "the signature verifies, but its trusted comment names content digest "
                "%.16s..., not this archive's %.16s...",
                d, current);
@@ -529,11 +538,12 @@ static void accept(smz_sigcheck *sc, const smz_sig *sig, const char *current, in
 
 static smz_err check_embedded(vctx *c, char *err, size_t errlen)
 {
+    int lang = smz__reader_lang(c->r);
     smz_verify_report *rep = c->rep;
     smz_sigcheck *sc = &rep->sigs[rep->n];
     int quick = (c->o->flags & SMZ_VERIFY_QUICK) != 0;
     char *text = NULL;
-    smz_sign_ctx cx = {""};
+    smz_sign_ctx cx = {"", lang};
     const char *msg = cx.msg;
     size_t n = 0;
     smz_sig *sig = NULL;
@@ -545,23 +555,23 @@ static smz_err check_embedded(vctx *c, char *err, size_t errlen)
     if (rc == SMZ_E_NOTFOUND)
         return SMZ_OK;
     if (rc == SMZ_E_NOMEM)
-        return failf(err, errlen, rc, "out of memory");
+        return afail(lang, err, errlen, rc, "out of memory");
     memset(sc, 0, sizeof *sc);
     rep->n++;
     sc->status = SMZ_SIGSTATUS_BAD;
     if (rc != SMZ_OK) {
-        setmsg(sc, "embedded signature unreadable: %s", smz_reader_errmsg(c->r));
+        setmsg(lang, sc, "embedded signature unreadable: %s", smz_reader_errmsg(c->r));
         goto out;
     }
     if (smz_sig_parse(&cx, text, n, &sig) != SMZ_OK) {
-        setmsg(sc, "malformed embedded %s", msg);
+        setmsg(lang, sc, "malformed embedded %s", msg);
         goto out;
     }
     if (!(pk = usable_key(c, sig, sc)))
         goto out;
     current = quick ? (c->in.stored[0] ? c->in.stored : NULL) : digest_of(c);
     if (!current) {
-        setmsg(sc,
+        setmsg(lang, sc,
                quick ? "the archive has no valid Digest metadata to check the signature against"
                      : "the archive's content cannot be read, so its signature cannot be "
                        "checked: %s",
@@ -571,9 +581,9 @@ static smz_err check_embedded(vctx *c, char *err, size_t errlen)
     statement_hash(current, hash);
     rc = smz_sig_verify_hash(&cx, sig, pk, hash, 0);
     if (rc == SMZ_OK)
-        accept(sc, sig, current, quick);
+        accept(lang, sc, sig, current, quick);
     else if (rc == SMZ_E_NOMEM)
-        return failf(err, errlen, rc, "out of memory");
+        return afail(lang, err, errlen, rc, "out of memory");
     else
         explain(c, sc, sig, rc, msg, current, current);
 out:
@@ -587,20 +597,21 @@ out:
 static smz_err hash_set(const char *path, smz_reader *r, smz_hasher *h, unsigned char *buf, size_t cap,
                         char *msg, size_t msglen)
 {
+    int lang = smz__reader_lang(r);
     smz_split *s = NULL;
     smz_err rc = smz_split_open(path, &s);
     if (rc != SMZ_OK) {
-        rc = failf(msg, msglen, rc, "%s", smz_split_errmsg(s));
+        rc = afail(lang, msg, msglen, rc, "%s", smz_split_errmsg(s));
         goto out;
     }
     for (uint64_t off = 0; off < smz_split_size(s);) {
         if (smz__reader_interrupted(r)) {
-            rc = failf(msg, msglen, SMZ_E_INTERRUPTED, "interrupted");
+            rc = afail(lang, msg, msglen, SMZ_E_INTERRUPTED, "interrupted");
             goto out;
         }
         long long n = smz_split_read(s, buf, cap, off);
         if (n <= 0) {
-            rc = failf(msg, msglen, SMZ_E_IO, "%s", n < 0 ? smz_split_errmsg(s) : "a part shrank");
+            rc = afail(lang, msg, msglen, SMZ_E_IO, "%s", n < 0 ? smz_split_errmsg(s) : "a part shrank");
             goto out;
         }
         smz_hasher_update(h, buf, (size_t)n);
@@ -617,6 +628,7 @@ out:
 static smz_err hash_file(const char *path, smz_reader *r, unsigned char hash[SMZ_SIGN_HASH_BYTES],
                          char *msg, size_t msglen)
 {
+    int lang = smz__reader_lang(r);
     smz_hasher *h = NULL;
     unsigned char *buf = NULL;
     FILE *f = NULL;
@@ -624,9 +636,9 @@ static smz_err hash_file(const char *path, smz_reader *r, unsigned char hash[SMZ
     smz_err rc = smz_hasher_new(&h);
 
     if (rc != SMZ_OK)
-        return failf(msg, msglen, rc, "out of memory");
+        return afail(lang, msg, msglen, rc, "out of memory");
     if (!(buf = malloc(1 << 16))) {
-        rc = failf(msg, msglen, SMZ_E_NOMEM, "out of memory");
+        rc = afail(lang, msg, msglen, SMZ_E_NOMEM, "out of memory");
         goto out;
     }
     if (smz_split_is_set(path)) {
@@ -637,18 +649,18 @@ static smz_err hash_file(const char *path, smz_reader *r, unsigned char hash[SMZ
     }
     const char *why;
     if (!(f = smz_file_fopen(path, 0, &why))) {
-        rc = failf(msg, msglen, SMZ_E_IO, "cannot read %s: %s", path, why);
+        rc = afail(lang, msg, msglen, SMZ_E_IO, "cannot read %s: %s", path, smz_tr(lang, why));
         goto out;
     }
     while ((n = fread(buf, 1, 1 << 16, f)) > 0) {
         if (smz__reader_interrupted(r)) {
-            rc = failf(msg, msglen, SMZ_E_INTERRUPTED, "interrupted");
+            rc = afail(lang, msg, msglen, SMZ_E_INTERRUPTED, "interrupted");
             goto out;
         }
         smz_hasher_update(h, buf, n);
     }
     if (ferror(f)) {
-        rc = failf(msg, msglen, SMZ_E_IO, "cannot read %s", path);
+        rc = afail(lang, msg, msglen, SMZ_E_IO, "cannot read %s", path);
         goto out;
     }
     smz_hasher_final(h, hash);
@@ -663,11 +675,12 @@ out:
 
 static smz_err check_detached(vctx *c, const char *path, char *err, size_t errlen)
 {
+    int lang = smz__reader_lang(c->r);
     smz_verify_report *rep = c->rep;
     smz_sigcheck *sc = &rep->sigs[rep->n];
     int quick = (c->o->flags & SMZ_VERIFY_QUICK) != 0;
     char *file = NULL, msg[1024];
-    smz_sign_ctx cx = {""};
+    smz_sign_ctx cx = {"", lang};
     smz_sig *sig = NULL;
     const smz_pubkey *pk;
     unsigned char hash[SMZ_SIGN_HASH_BYTES];
@@ -682,7 +695,7 @@ static smz_err check_detached(vctx *c, const char *path, char *err, size_t errle
             snprintf(file, l, "%s.minisig", path);
     }
     if (!file)
-        return failf(err, errlen, SMZ_E_NOMEM, "out of memory");
+        return afail(lang, err, errlen, SMZ_E_NOMEM, "out of memory");
     if (!c->o->detached && stat(file, &st) != 0 && errno == ENOENT) {
         free(file);
         return SMZ_OK;
@@ -695,13 +708,13 @@ static smz_err check_detached(vctx *c, const char *path, char *err, size_t errle
     rc = smz_sig_load(&cx, file, &sig);
     snprintf(msg, sizeof msg, "%s", cx.msg);
     if (rc == SMZ_E_NOMEM)
-        return failf(err, errlen, rc, "out of memory");
+        return afail(lang, err, errlen, rc, "out of memory");
     if (rc == SMZ_E_NOTFOUND || rc == SMZ_E_IO || rc == SMZ_E_TOOBIG) {
-        setmsg(sc, "%s", msg);
+        setmsg(lang, sc, "%s", msg);
         goto out;
     }
     if (rc != SMZ_OK) {
-        setmsg(sc, "malformed %s", msg);
+        setmsg(lang, sc, "malformed %s", msg);
         goto out;
     }
     if (!(pk = usable_key(c, sig, sc)))
@@ -713,18 +726,18 @@ static smz_err check_detached(vctx *c, const char *path, char *err, size_t errle
     rc = hash_file(path, c->r, hash, msg, sizeof msg);
     if (rc == SMZ_E_NOMEM || rc == SMZ_E_INTERRUPTED) {
         smz_sig_free(sig);
-        return failf(err, errlen, rc, "%s", msg);
+        return afail(lang, err, errlen, rc, "%s", msg);
     }
     if (rc != SMZ_OK) {
-        setmsg(sc, "%s", msg);
+        setmsg(lang, sc, "%s", msg);
         goto out;
     }
     rc = smz_sig_verify_hash(&cx, sig, pk, hash, 0);
     snprintf(msg, sizeof msg, "%s", cx.msg);
     if (rc == SMZ_OK)
-        accept(sc, sig, digest_of(c), 0);
+        accept(lang, sc, sig, digest_of(c), 0);
     else if (rc == SMZ_E_NOMEM)
-        rc = failf(err, errlen, rc, "out of memory");
+        rc = afail(lang, err, errlen, rc, "out of memory");
     else
         explain(c, sc, sig, rc, msg, digest_of(c), NULL);
 out:
@@ -760,7 +773,7 @@ smz_err smz_archive_verify(smz_reader *r, const char *path, const smz_verify_opt
     /* An interrupted digest shows in the report as a signature that cannot
      * be checked: the verify as a whole did not run to its end. */
     if (rc == SMZ_OK && smz__reader_interrupted(r))
-        rc = failf(err, errlen, SMZ_E_INTERRUPTED, "interrupted");
+        rc = afail(smz__reader_lang(r), err, errlen, SMZ_E_INTERRUPTED, "interrupted");
     info_free(&c.in);
     if (rc != SMZ_OK)
         smz__reader_fail(r, rc, "%s", err);

@@ -9,6 +9,7 @@
 /* Signs the digest statement of the finished archive file PATH (its
  * Digest metadata already written) with SK and stores the .minisig text as
  * metadata `Signature`.  PATH must not be open elsewhere for writing. */
-smz_err smz__archive_embed_signature(const char *path, const smz_seckey *sk, char *err, size_t errlen);
+smz_err smz__archive_embed_signature(const char *path, const smz_seckey *sk, int lang, char *err,
+                                     size_t errlen);
 
 #endif

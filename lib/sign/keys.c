@@ -5,10 +5,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include "sign/sign_priv.h"
+#include "error.h"
 
-#define PUB_WHAT "public key"
-#define SEC_WHAT "secret key"
-#define RING_WHAT "trusted keys"
+#define PUB_WHAT SMZ_N_("public key")
+#define SEC_WHAT SMZ_N_("secret key")
+#define RING_WHAT SMZ_N_("trusted keys")
 
 static void le64_store(unsigned char *p, uint64_t x)
 {
@@ -30,8 +31,6 @@ static uint64_t le64_load(const unsigned char *p)
 
 smz_err smz_pubkey_parse(smz_sign_ctx *cx, const char *text, size_t len, smz_pubkey **out)
 {
-    char *err = smz__sign_msg(cx);
-    size_t errlen = smz__sign_msglen(cx);
     smz_err rc;
     const char *line[3] = {NULL, NULL, NULL};
     size_t llen[3] = {0, 0, 0}, n = 0;
@@ -39,35 +38,35 @@ smz_err smz_pubkey_parse(smz_sign_ctx *cx, const char *text, size_t len, smz_pub
 
     if (out)
         *out = NULL;
-    rc = smz__sign_parse_begin(err, errlen, "smz_pubkey_parse", out != NULL, text, len, PUB_WHAT, 3,
+    rc = smz__sign_parse_begin(cx, "smz_pubkey_parse", out != NULL, text, len, PUB_WHAT, 3,
                                line, llen, &n);
     if (rc != SMZ_OK)
         goto out;
     if (n == 0) {
-        rc = smz__sign_fail(err, errlen, SMZ_E_INVALID, PUB_WHAT ": empty");
+        rc = smz__sign_fail(cx, SMZ_E_INVALID, "public key: empty");
         goto out;
     }
     if (n == 3) {
-        rc = smz__sign_fail(err, errlen, SMZ_E_INVALID,
-                            PUB_WHAT ": unexpected line 3 (a .pub file has two lines)");
+        rc = smz__sign_fail(cx, SMZ_E_INVALID,
+                            "public key: unexpected line 3 (a .pub file has two lines)");
         goto out;
     }
     if (n == 2 && !smz__sign_has_prefix(line[0], llen[0], SMZ__UNTRUSTED_PREFIX)) {
-        rc = smz__sign_fail(err, errlen, SMZ_E_INVALID,
-                            PUB_WHAT ": line 1 must start with \"" SMZ__UNTRUSTED_PREFIX "\"");
+        rc = smz__sign_fail(cx, SMZ_E_INVALID,
+                            "public key: line 1 must start with \"untrusted comment: \"");
         goto out;
     }
     if (n == 1 && smz__sign_has_prefix(line[0], llen[0], SMZ__UNTRUSTED_PREFIX)) {
-        rc = smz__sign_fail(err, errlen, SMZ_E_INVALID,
-                            PUB_WHAT ": truncated: the comment line is not followed by a key");
+        rc = smz__sign_fail(cx, SMZ_E_INVALID,
+                            "public key: truncated: the comment line is not followed by a key");
         goto out;
     }
     pk = malloc(sizeof *pk);
     if (!pk) {
-        rc = smz__sign_fail(err, errlen, SMZ_E_NOMEM, "out of memory");
+        rc = smz__sign_fail(cx, SMZ_E_NOMEM, "out of memory");
         goto out;
     }
-    rc = smz__pubkey_from_line(line[n - 1], llen[n - 1], PUB_WHAT, n, pk, err, errlen);
+    rc = smz__pubkey_from_line(line[n - 1], llen[n - 1], PUB_WHAT, n, pk, cx);
     if (rc != SMZ_OK)
         goto out;
     *out = pk;
@@ -121,8 +120,6 @@ void smz_pubkey_free(smz_pubkey *pk)
 smz_err smz_pubkey_encode(smz_sign_ctx *cx, const smz_pubkey *pk, const char *comment, char **text,
                           size_t *len)
 {
-    char *err = smz__sign_msg(cx);
-    size_t errlen = smz__sign_msglen(cx);
     smz_err rc;
     char b64[SMZ_PUBKEY_B64_SIZE], id[SMZ_KEYID_SIZE], deflt[64];
     size_t clen;
@@ -131,7 +128,7 @@ smz_err smz_pubkey_encode(smz_sign_ctx *cx, const smz_pubkey *pk, const char *co
         *text = NULL;
     if (len)
         *len = 0;
-    rc = smz__sign_enter(err, errlen, "smz_pubkey_encode", pk && text);
+    rc = smz__sign_enter(cx, "smz_pubkey_encode", pk && text);
     if (rc != SMZ_OK)
         goto out;
     if (!comment) {
@@ -141,34 +138,32 @@ smz_err smz_pubkey_encode(smz_sign_ctx *cx, const smz_pubkey *pk, const char *co
     }
     clen = strlen(comment);
     if (clen > SMZ_SIGN_UNTRUSTED_COMMENT_MAX || smz__sign_bad_comment(comment, clen)) {
-        rc = smz__sign_fail(err, errlen, SMZ_E_INVALID,
+        rc = smz__sign_fail(cx, SMZ_E_INVALID,
                             "public key comment must be one line of at most %d bytes",
                             SMZ_SIGN_UNTRUSTED_COMMENT_MAX);
         goto out;
     }
     smz_pubkey_base64(pk, b64);
     smz__sign_pair pair = {SMZ__UNTRUSTED_PREFIX, comment, clen, b64, SMZ_PUBKEY_B64_SIZE - 1};
-    rc = smz__sign_join(&pair, 1, text, len, err, errlen);
+    rc = smz__sign_join(&pair, 1, text, len, cx);
 out:
     return rc;
 }
 
 smz_err smz_pubkey_save(smz_sign_ctx *cx, const smz_pubkey *pk, const char *path, const char *comment)
 {
-    char *err = smz__sign_msg(cx);
-    size_t errlen = smz__sign_msglen(cx);
     smz_err rc;
     char *text = NULL;
     size_t len = 0;
 
     if (!path) {
-        rc = smz__sign_fail(err, errlen, SMZ_E_INVALID, "smz_pubkey_save: NULL path");
+        rc = smz__sign_fail(cx, SMZ_E_INVALID, "smz_pubkey_save: NULL path");
         goto out;
     }
     rc = smz_pubkey_encode(cx, pk, comment, &text, &len);
     if (rc != SMZ_OK)
         goto out;
-    rc = smz__sign_write_new(path, text, len, 0644, err, errlen);
+    rc = smz__sign_write_new(path, text, len, 0644, cx);
 out:
     free(text);
     return rc;
@@ -176,11 +171,11 @@ out:
 
 /* ---- secret keys ---- */
 
-static smz_err seckey_alloc(struct smz_seckey **out, char *err, size_t errlen)
+static smz_err seckey_alloc(struct smz_seckey **out, smz_sign_ctx *cx)
 {
     *out = malloc(sizeof **out);
     if (!*out)
-        return smz__sign_fail(err, errlen, SMZ_E_NOMEM, "out of memory");
+        return smz__sign_fail(cx, SMZ_E_NOMEM, "out of memory");
     return SMZ_OK;
 }
 
@@ -207,23 +202,21 @@ void smz_seckey_keyid(const smz_seckey *sk, char out[SMZ_KEYID_SIZE])
 
 smz_err smz_seckey_generate(smz_sign_ctx *cx, smz_seckey **out)
 {
-    char *err = smz__sign_msg(cx);
-    size_t errlen = smz__sign_msglen(cx);
     smz_err rc;
     struct smz_seckey *sk = NULL;
     unsigned char pk[crypto_sign_PUBLICKEYBYTES];
 
     if (out)
         *out = NULL;
-    rc = smz__sign_enter(err, errlen, "smz_seckey_generate", out != NULL);
+    rc = smz__sign_enter(cx, "smz_seckey_generate", out != NULL);
     if (rc != SMZ_OK)
         goto out;
-    rc = seckey_alloc(&sk, err, errlen);
+    rc = seckey_alloc(&sk, cx);
     if (rc != SMZ_OK)
         goto out;
     randombytes_buf(sk->keyid, sizeof sk->keyid);
     if (crypto_sign_keypair(pk, sk->sk) != 0) {
-        rc = smz__sign_fail(err, errlen, SMZ_E_INTERNAL, "Ed25519 key generation failed");
+        rc = smz__sign_fail(cx, SMZ_E_INTERNAL, "Ed25519 key generation failed");
         goto out;
     }
     *out = sk;
@@ -236,19 +229,17 @@ out:
 
 smz_err smz_seckey_pubkey(smz_sign_ctx *cx, const smz_seckey *sk, smz_pubkey **out)
 {
-    char *err = smz__sign_msg(cx);
-    size_t errlen = smz__sign_msglen(cx);
     struct smz_pubkey *pk;
     smz_err rc;
 
     if (out)
         *out = NULL;
-    rc = smz__sign_enter(err, errlen, "smz_seckey_pubkey", sk && out);
+    rc = smz__sign_enter(cx, "smz_seckey_pubkey", sk && out);
     if (rc != SMZ_OK)
         return rc;
     pk = malloc(sizeof *pk);
     if (!pk)
-        return smz__sign_fail(err, errlen, SMZ_E_NOMEM, "out of memory");
+        return smz__sign_fail(cx, SMZ_E_NOMEM, "out of memory");
     memcpy(pk->keyid, sk->keyid, sizeof pk->keyid);
     crypto_sign_ed25519_sk_to_pk(pk->pk, sk->sk);
     *out = pk;
@@ -271,23 +262,23 @@ static void seckey_checksum(const unsigned char *bin, unsigned char chk[32])
 
 /* XORs BIN's encrypted part with scrypt(PASSWORD, salt, ops, mem) as stored
  * in BIN (encrypting and decrypting are the same). */
-static smz_err seckey_crypt(unsigned char *bin, const char *password, char *err, size_t errlen)
+static smz_err seckey_crypt(unsigned char *bin, const char *password, smz_sign_ctx *cx)
 {
     unsigned char stream[SMZ__SECKEY_ENC_LEN];
     uint64_t ops = le64_load(bin + 38), mem = le64_load(bin + 46);
     size_t i;
 
     if (ops > SMZ__KDF_OPSLIMIT_MAX || mem > SMZ_SIGN_KDF_MEMLIMIT_MAX)
-        return smz__sign_fail(err, errlen, SMZ_E_TOOBIG,
-                              SEC_WHAT ": scrypt limits %llu/%llu are over our caps %llu/%llu",
+        return smz__sign_fail(cx, SMZ_E_TOOBIG,
+                              "secret key: scrypt limits %llu/%llu are over our caps %llu/%llu",
                               (unsigned long long)ops, (unsigned long long)mem,
                               (unsigned long long)SMZ__KDF_OPSLIMIT_MAX,
                               (unsigned long long)SMZ_SIGN_KDF_MEMLIMIT_MAX);
     if (crypto_pwhash_scryptsalsa208sha256(stream, sizeof stream, password, strlen(password), bin + 6,
                                            (unsigned long long)ops, (size_t)mem) != 0) {
         sodium_memzero(stream, sizeof stream);
-        return smz__sign_fail(err, errlen, SMZ_E_NOMEM,
-                              SEC_WHAT ": scrypt key derivation failed (it needs %llu bytes of "
+        return smz__sign_fail(cx, SMZ_E_NOMEM,
+                              "secret key: scrypt key derivation failed (it needs %llu bytes of "
                                        "memory)",
                               (unsigned long long)mem);
     }
@@ -300,8 +291,6 @@ static smz_err seckey_crypt(unsigned char *bin, const char *password, char *err,
 smz_err smz_seckey_parse(smz_sign_ctx *cx, const char *text, size_t len, const char *password,
                          smz_seckey **out)
 {
-    char *err = smz__sign_msg(cx);
-    size_t errlen = smz__sign_msglen(cx);
     smz_err rc;
     const char *line[3] = {NULL, NULL, NULL};
     size_t llen[3] = {0, 0, 0}, n = 0;
@@ -311,50 +300,50 @@ smz_err smz_seckey_parse(smz_sign_ctx *cx, const char *text, size_t len, const c
 
     if (out)
         *out = NULL;
-    rc = smz__sign_parse_begin(err, errlen, "smz_seckey_parse", out != NULL, text, len, SEC_WHAT, 3,
+    rc = smz__sign_parse_begin(cx, "smz_seckey_parse", out != NULL, text, len, SEC_WHAT, 3,
                                line, llen, &n);
     if (rc != SMZ_OK)
         goto out;
     if (n != 2) {
-        rc = smz__sign_fail(err, errlen, SMZ_E_INVALID,
-                            n < 2 ? SEC_WHAT ": truncated: a secret key file has two lines"
-                                  : SEC_WHAT ": unexpected line 3 (a secret key file has two lines)");
+        rc = smz__sign_fail(cx, SMZ_E_INVALID,
+                            n < 2 ? "secret key: truncated: a secret key file has two lines"
+                                  : "secret key: unexpected line 3 (a secret key file has two lines)");
         goto out;
     }
-    rc = smz__sign_head(line, llen, SEC_WHAT, "secret key", bin, sizeof bin, err, errlen);
+    rc = smz__sign_head(line, llen, SEC_WHAT, SMZ_N_("secret key"), bin, sizeof bin, cx);
     if (rc != SMZ_OK)
         goto out;
     if (memcmp(bin, SMZ__ALG_LEGACY, 2) != 0) {
-        rc = smz__sign_fail(err, errlen, SMZ_E_UNSUPPORTED,
-                            SEC_WHAT ": unknown key algorithm 0x%02X%02X (expected \"Ed\")", bin[0],
+        rc = smz__sign_fail(cx, SMZ_E_UNSUPPORTED,
+                            "secret key: unknown key algorithm 0x%02X%02X (expected \"Ed\")", bin[0],
                             bin[1]);
         goto out;
     }
     if (memcmp(bin + 4, SMZ__CHK_BLAKE2, 2) != 0) {
-        rc = smz__sign_fail(err, errlen, SMZ_E_UNSUPPORTED,
-                            SEC_WHAT ": unknown checksum algorithm 0x%02X%02X (expected \"B2\")", bin[4],
+        rc = smz__sign_fail(cx, SMZ_E_UNSUPPORTED,
+                            "secret key: unknown checksum algorithm 0x%02X%02X (expected \"B2\")", bin[4],
                             bin[5]);
         goto out;
     }
     memset(zero, 0, sizeof zero);
     if (memcmp(bin + 2, SMZ__KDF_SCRYPT, 2) == 0) {
         if (!password) {
-            rc = smz__sign_fail(err, errlen, SMZ_E_INVALID,
-                                SEC_WHAT ": the key is encrypted: a password is needed");
+            rc = smz__sign_fail(cx, SMZ_E_INVALID,
+                                "secret key: the key is encrypted: a password is needed");
             goto out;
         }
         if (strlen(password) > SMZ_SIGN_PASSWORD_MAX) {
-            rc = smz__sign_fail(err, errlen, SMZ_E_INVALID, "password is over %d bytes",
+            rc = smz__sign_fail(cx, SMZ_E_INVALID, "password is over %d bytes",
                                 SMZ_SIGN_PASSWORD_MAX);
             goto out;
         }
-        rc = seckey_crypt(bin, password, err, errlen);
+        rc = seckey_crypt(bin, password, cx);
         if (rc != SMZ_OK)
             goto out;
         seckey_checksum(bin, chk);
         if (sodium_memcmp(chk, bin + SMZ__SECKEY_BIN - 32, 32) != 0) {
-            rc = smz__sign_fail(err, errlen, SMZ_E_INVALID,
-                                SEC_WHAT ": wrong password (the decrypted key fails its checksum)");
+            rc = smz__sign_fail(cx, SMZ_E_INVALID,
+                                "secret key: wrong password (the decrypted key fails its checksum)");
             goto out;
         }
     } else if (memcmp(bin + 2, zero, 2) == 0) {
@@ -363,13 +352,13 @@ smz_err smz_seckey_parse(smz_sign_ctx *cx, const char *text, size_t len, const c
         seckey_checksum(bin, chk);
         if (sodium_memcmp(bin + SMZ__SECKEY_BIN - 32, zero, 32) != 0 &&
             sodium_memcmp(chk, bin + SMZ__SECKEY_BIN - 32, 32) != 0) {
-            rc = smz__sign_fail(err, errlen, SMZ_E_CORRUPT,
-                                SEC_WHAT ": checksum mismatch: the key file is damaged");
+            rc = smz__sign_fail(cx, SMZ_E_CORRUPT,
+                                "secret key: checksum mismatch: the key file is damaged");
             goto out;
         }
     } else {
-        rc = smz__sign_fail(err, errlen, SMZ_E_UNSUPPORTED,
-                            SEC_WHAT ": unknown key derivation 0x%02X%02X (expected \"Sc\" or none)",
+        rc = smz__sign_fail(cx, SMZ_E_UNSUPPORTED,
+                            "secret key: unknown key derivation 0x%02X%02X (expected \"Sc\" or none)",
                             bin[2], bin[3]);
         goto out;
     }
@@ -377,11 +366,11 @@ smz_err smz_seckey_parse(smz_sign_ctx *cx, const char *text, size_t len, const c
      * would not verify (a damaged key with a zero checksum ends here). */
     crypto_sign_seed_keypair(pk, sk2, bin + SMZ__SECKEY_ENC_OFF + SMZ__KEYNUM_BYTES);
     if (sodium_memcmp(sk2, bin + SMZ__SECKEY_ENC_OFF + SMZ__KEYNUM_BYTES, sizeof sk2) != 0) {
-        rc = smz__sign_fail(err, errlen, SMZ_E_CORRUPT,
-                            SEC_WHAT ": damaged: its public half does not match its seed");
+        rc = smz__sign_fail(cx, SMZ_E_CORRUPT,
+                            "secret key: damaged: its public half does not match its seed");
         goto out;
     }
-    rc = seckey_alloc(&sk, err, errlen);
+    rc = seckey_alloc(&sk, cx);
     if (rc != SMZ_OK)
         goto out;
     memcpy(sk->keyid, bin + SMZ__SECKEY_ENC_OFF, SMZ__KEYNUM_BYTES);
@@ -399,8 +388,6 @@ out:
 
 smz_err smz_seckey_file_encrypted(smz_sign_ctx *cx, const char *path, int *encrypted)
 {
-    char *err = smz__sign_msg(cx);
-    size_t errlen = smz__sign_msglen(cx);
     smz_err rc;
     char *buf = NULL;
     size_t len = 0, llen[2] = {0, 0}, n = 0;
@@ -410,20 +397,20 @@ smz_err smz_seckey_file_encrypted(smz_sign_ctx *cx, const char *path, int *encry
     smz_seckey *sk = NULL;
     int r;
 
-    rc = smz__sign_enter(err, errlen, "smz_seckey_file_encrypted", path && encrypted);
+    rc = smz__sign_enter(cx, "smz_seckey_file_encrypted", path && encrypted);
     if (rc != SMZ_OK)
         goto out;
     *encrypted = 0;
-    rc = smz__sign_read_file(path, SMZ_KEY_FILE_MAX, 1, &buf, &len, err, errlen);
+    rc = smz__sign_read_file(path, SMZ_KEY_FILE_MAX, 1, &buf, &len, cx);
     if (rc != SMZ_OK)
         goto out;
     /* Only the KDF bytes are looked at here; smz_seckey_parse judges the
      * rest (an unencrypted key is parsed whole, a password is not needed). */
     smz__lines_init(&it, buf, len, SEC_WHAT);
-    while (n < 2 && (r = smz__lines_next(&it, &line[n], &llen[n], NULL, 0)) > 0)
+    while (n < 2 && (r = smz__lines_next(&it, &line[n], &llen[n], NULL)) > 0)
         n++;
     if (n == 2 && smz__sign_has_prefix(line[0], llen[0], SMZ__UNTRUSTED_PREFIX) &&
-        smz__sign_b64_exact(line[1], llen[1], bin, sizeof bin, SEC_WHAT, 2, "secret key", NULL, 0) ==
+        smz__sign_b64_exact(line[1], llen[1], bin, sizeof bin, SEC_WHAT, 2, SMZ_N_("secret key"), NULL) ==
             SMZ_OK &&
         memcmp(bin, SMZ__ALG_LEGACY, 2) == 0 && memcmp(bin + 2, SMZ__KDF_SCRYPT, 2) == 0) {
         *encrypted = 1;
@@ -431,7 +418,7 @@ smz_err smz_seckey_file_encrypted(smz_sign_ctx *cx, const char *path, int *encry
         goto out;
     }
     if ((rc = smz_seckey_parse(cx, buf, len, NULL, &sk)) != SMZ_OK)
-        smz__sign_name_file(err, errlen, path);
+        smz__sign_name_file(cx, path);
 out:
     sodium_memzero(bin, sizeof bin);
     smz_seckey_free(sk);
@@ -458,8 +445,6 @@ smz_err smz_seckey_encode(smz_sign_ctx *cx, const smz_seckey *sk, const char *pa
                           uint64_t opslimit, uint64_t memlimit, const char *comment, char **text,
                           size_t *len)
 {
-    char *err = smz__sign_msg(cx);
-    size_t errlen = smz__sign_msglen(cx);
     smz_err rc;
     unsigned char bin[SMZ__SECKEY_BIN];
     char b64[SMZ__B64_LEN(SMZ__SECKEY_BIN) + 1];
@@ -470,14 +455,14 @@ smz_err smz_seckey_encode(smz_sign_ctx *cx, const smz_seckey *sk, const char *pa
     if (len)
         *len = 0;
     memset(bin, 0, sizeof bin);
-    rc = smz__sign_enter(err, errlen, "smz_seckey_encode", sk && text);
+    rc = smz__sign_enter(cx, "smz_seckey_encode", sk && text);
     if (rc != SMZ_OK)
         goto out;
     if (!comment)
         comment = password ? "samizdat encrypted secret key" : "samizdat secret key";
     clen = strlen(comment);
     if (clen > SMZ_SIGN_UNTRUSTED_COMMENT_MAX || smz__sign_bad_comment(comment, clen)) {
-        rc = smz__sign_fail(err, errlen, SMZ_E_INVALID,
+        rc = smz__sign_fail(cx, SMZ_E_INVALID,
                             "secret key comment must be one line of at most %d bytes",
                             SMZ_SIGN_UNTRUSTED_COMMENT_MAX);
         goto out;
@@ -490,7 +475,7 @@ smz_err smz_seckey_encode(smz_sign_ctx *cx, const smz_seckey *sk, const char *pa
                      opslimit < crypto_pwhash_scryptsalsa208sha256_OPSLIMIT_MIN ||
                      memlimit < crypto_pwhash_scryptsalsa208sha256_MEMLIMIT_MIN ||
                      opslimit > SMZ__KDF_OPSLIMIT_MAX || memlimit > SMZ_SIGN_KDF_MEMLIMIT_MAX)) {
-        rc = smz__sign_fail(err, errlen, SMZ_E_INVALID,
+        rc = smz__sign_fail(cx, SMZ_E_INVALID,
                             "password over %d bytes or scrypt limits out of range",
                             SMZ_SIGN_PASSWORD_MAX);
         goto out;
@@ -505,13 +490,13 @@ smz_err smz_seckey_encode(smz_sign_ctx *cx, const smz_seckey *sk, const char *pa
         randombytes_buf(bin + 6, 32);
         le64_store(bin + 38, opslimit);
         le64_store(bin + 46, memlimit);
-        rc = seckey_crypt(bin, password, err, errlen);
+        rc = seckey_crypt(bin, password, cx);
         if (rc != SMZ_OK)
             goto out;
     }
     sodium_bin2base64(b64, sizeof b64, bin, sizeof bin, sodium_base64_VARIANT_ORIGINAL);
     smz__sign_pair pair = {SMZ__UNTRUSTED_PREFIX, comment, clen, b64, SMZ__B64_LEN(SMZ__SECKEY_BIN)};
-    rc = smz__sign_join(&pair, 1, text, len, err, errlen);
+    rc = smz__sign_join(&pair, 1, text, len, cx);
 out:
     sodium_memzero(bin, sizeof bin);
     sodium_memzero(b64, sizeof b64);
@@ -521,20 +506,18 @@ out:
 smz_err smz_seckey_save(smz_sign_ctx *cx, const smz_seckey *sk, const char *path, const char *password,
                         uint64_t opslimit, uint64_t memlimit, const char *comment)
 {
-    char *err = smz__sign_msg(cx);
-    size_t errlen = smz__sign_msglen(cx);
     smz_err rc;
     char *text = NULL;
     size_t len = 0;
 
     if (!path) {
-        rc = smz__sign_fail(err, errlen, SMZ_E_INVALID, "smz_seckey_save: NULL path");
+        rc = smz__sign_fail(cx, SMZ_E_INVALID, "smz_seckey_save: NULL path");
         goto out;
     }
     rc = smz_seckey_encode(cx, sk, password, opslimit, memlimit, comment, &text, &len);
     if (rc != SMZ_OK)
         goto out;
-    rc = smz__sign_write_new(path, text, len, 0600, err, errlen);
+    rc = smz__sign_write_new(path, text, len, 0600, cx);
 out:
     if (text)
         smz_sign_free_secret(text, len + 1);
@@ -574,8 +557,7 @@ size_t smz_keyring_count(const smz_keyring *kr)
 }
 
 /* Adds a copy of PK; WHERE names it in messages. */
-static smz_err keyring_add(smz_keyring *kr, const struct smz_pubkey *pk, const char *where, char *err,
-                           size_t errlen)
+static smz_err keyring_add(smz_keyring *kr, const struct smz_pubkey *pk, const char *where, smz_sign_ctx *cx)
 {
     struct smz_pubkey **keys, *copy;
     char id[SMZ_KEYID_SIZE];
@@ -587,23 +569,23 @@ static smz_err keyring_add(smz_keyring *kr, const struct smz_pubkey *pk, const c
         if (smz_pubkey_equal(kr->keys[i], pk))
             return SMZ_OK;
         smz__sign_keyid_hex(pk->keyid, id);
-        return smz__sign_fail(err, errlen, SMZ_E_INVALID,
-                              RING_WHAT ": %stwo different keys have the same key id %s", where, id);
+        return smz__sign_fail(cx, SMZ_E_INVALID,
+                              "trusted keys: %stwo different keys have the same key id %s", where, id);
     }
     if (kr->n >= SMZ_KEYRING_KEYS_MAX)
-        return smz__sign_fail(err, errlen, SMZ_E_TOOBIG, RING_WHAT ": %smore than %d keys", where,
+        return smz__sign_fail(cx, SMZ_E_TOOBIG, "trusted keys: %smore than %d keys", where,
                               SMZ_KEYRING_KEYS_MAX);
     if (kr->n == kr->cap) {
         size_t cap = kr->cap ? kr->cap * 2 : 8;
         keys = realloc(kr->keys, cap * sizeof *keys);
         if (!keys)
-            return smz__sign_fail(err, errlen, SMZ_E_NOMEM, "out of memory");
+            return smz__sign_fail(cx, SMZ_E_NOMEM, "out of memory");
         kr->keys = keys;
         kr->cap = cap;
     }
     copy = malloc(sizeof *copy);
     if (!copy)
-        return smz__sign_fail(err, errlen, SMZ_E_NOMEM, "out of memory");
+        return smz__sign_fail(cx, SMZ_E_NOMEM, "out of memory");
     *copy = *pk;
     kr->keys[kr->n++] = copy;
     return SMZ_OK;
@@ -611,34 +593,28 @@ static smz_err keyring_add(smz_keyring *kr, const struct smz_pubkey *pk, const c
 
 smz_err smz_keyring_add(smz_sign_ctx *cx, smz_keyring *kr, const smz_pubkey *pk)
 {
-    char *err = smz__sign_msg(cx);
-    size_t errlen = smz__sign_msglen(cx);
-    smz_err rc = smz__sign_enter(err, errlen, "smz_keyring_add", kr && pk);
+    smz_err rc = smz__sign_enter(cx, "smz_keyring_add", kr && pk);
 
     if (rc != SMZ_OK)
         return rc;
-    return keyring_add(kr, pk, "", err, errlen);
+    return keyring_add(kr, pk, "", cx);
 }
 
 smz_err smz_keyring_merge(smz_sign_ctx *cx, smz_keyring *dst, const smz_keyring *src)
 {
-    char *err = smz__sign_msg(cx);
-    size_t errlen = smz__sign_msglen(cx);
-    smz_err rc = smz__sign_enter(err, errlen, "smz_keyring_merge", dst && src);
+    smz_err rc = smz__sign_enter(cx, "smz_keyring_merge", dst && src);
     size_t i;
 
     if (rc != SMZ_OK)
         return rc;
     for (i = 0; i < src->n; i++)
-        if ((rc = keyring_add(dst, src->keys[i], "", err, errlen)) != SMZ_OK)
+        if ((rc = keyring_add(dst, src->keys[i], "", cx)) != SMZ_OK)
             return rc;
     return SMZ_OK;
 }
 
 smz_err smz_keyring_parse(smz_sign_ctx *cx, const char *text, size_t len, smz_keyring **out)
 {
-    char *err = smz__sign_msg(cx);
-    size_t errlen = smz__sign_msglen(cx);
     smz_err rc;
     smz__lines it;
     smz_keyring *kr = NULL;
@@ -651,25 +627,25 @@ smz_err smz_keyring_parse(smz_sign_ctx *cx, const char *text, size_t len, smz_ke
     if (out)
         *out = NULL;
     /* No line read here: a keyring has any number of them. */
-    rc = smz__sign_parse_begin(err, errlen, "smz_keyring_parse", out != NULL, text, len, RING_WHAT, 0,
+    rc = smz__sign_parse_begin(cx, "smz_keyring_parse", out != NULL, text, len, RING_WHAT, 0,
                                NULL, NULL, &none);
     if (rc != SMZ_OK)
         goto out;
     rc = smz_keyring_new(&kr);
     if (rc != SMZ_OK) {
-        rc = smz__sign_fail(err, errlen, rc, "out of memory");
+        rc = smz__sign_fail(cx, rc, "out of memory");
         goto out;
     }
     smz__lines_init(&it, text, len, RING_WHAT);
-    while ((r = smz__lines_next(&it, &line, &llen, err, errlen)) != 0) {
+    while ((r = smz__lines_next(&it, &line, &llen, cx)) != 0) {
         if (r < 0) {
             rc = it.rc;
             goto out;
         }
         if (llen == 0 || line[0] == '#' || smz__sign_has_prefix(line, llen, SMZ__UNTRUSTED_PREFIX)) {
             if (comment_line) {
-                rc = smz__sign_fail(err, errlen, SMZ_E_INVALID,
-                                    RING_WHAT ": the comment on line %zu is not followed by a key",
+                rc = smz__sign_fail(cx, SMZ_E_INVALID,
+                                    "trusted keys: the comment on line %zu is not followed by a key",
                                     comment_line);
                 goto out;
             }
@@ -677,23 +653,23 @@ smz_err smz_keyring_parse(smz_sign_ctx *cx, const char *text, size_t len, smz_ke
                 comment_line = it.lineno;
             continue;
         }
-        rc = smz__pubkey_from_line(line, llen, RING_WHAT, it.lineno, &pk, err, errlen);
+        rc = smz__pubkey_from_line(line, llen, RING_WHAT, it.lineno, &pk, cx);
         if (rc != SMZ_OK)
             goto out;
-        snprintf(where, sizeof where, "line %zu: ", it.lineno);
-        rc = keyring_add(kr, &pk, where, err, errlen);
+        smz__format_lang(where, sizeof where, cx ? cx->lang : SMZ_UI_EN, "line %zu: ", it.lineno);
+        rc = keyring_add(kr, &pk, where, cx);
         if (rc != SMZ_OK)
             goto out;
         comment_line = 0;
     }
     if (comment_line) {
-        rc = smz__sign_fail(err, errlen, SMZ_E_INVALID,
-                            RING_WHAT ": the comment on line %zu is not followed by a key",
+        rc = smz__sign_fail(cx, SMZ_E_INVALID,
+                            "trusted keys: the comment on line %zu is not followed by a key",
                             comment_line);
         goto out;
     }
     if (kr->n == 0) {
-        rc = smz__sign_fail(err, errlen, SMZ_E_INVALID, RING_WHAT ": no key found");
+        rc = smz__sign_fail(cx, SMZ_E_INVALID, "trusted keys: no key found");
         goto out;
     }
     *out = kr;
@@ -722,8 +698,6 @@ smz_err smz_keyring_load(smz_sign_ctx *cx, const char *path, smz_keyring **out)
 smz_err smz_keyring_find(smz_sign_ctx *cx, const smz_keyring *kr, const smz_sig *sig,
                          const smz_pubkey **pk)
 {
-    char *err = smz__sign_msg(cx);
-    size_t errlen = smz__sign_msglen(cx);
     unsigned char id[SMZ__KEYNUM_BYTES];
     char hex[SMZ_KEYID_SIZE];
     size_t i;
@@ -731,7 +705,7 @@ smz_err smz_keyring_find(smz_sign_ctx *cx, const smz_keyring *kr, const smz_sig 
 
     if (pk)
         *pk = NULL;
-    rc = smz__sign_enter(err, errlen, "smz_keyring_find", kr && sig && pk);
+    rc = smz__sign_enter(cx, "smz_keyring_find", kr && sig && pk);
     if (rc != SMZ_OK)
         return rc;
     smz__sig_keyid_bytes(sig, id);
@@ -742,6 +716,6 @@ smz_err smz_keyring_find(smz_sign_ctx *cx, const smz_keyring *kr, const smz_sig 
         }
     }
     smz__sign_keyid_hex(id, hex);
-    return smz__sign_fail(err, errlen, SMZ_E_SIGNATURE,
+    return smz__sign_fail(cx, SMZ_E_SIGNATURE,
                           "signed by key %s, which is not one of the %zu trusted keys", hex, kr->n);
 }

@@ -14,7 +14,7 @@
 #include "sign/sign_priv.h"
 #include "util/file.h"
 
-#define SIG_WHAT "signature"
+#define SIG_WHAT SMZ_N_("signature")
 #define DEFAULT_UNTRUSTED "signature from samizdat secret key"
 #define LEGACY_REFUSED "legacy non-prehashed signature not accepted"
 
@@ -77,34 +77,32 @@ void smz_hasher_free(smz_hasher *h)
 
 smz_err smz_sign_hash_file(smz_sign_ctx *cx, const char *path, unsigned char hash[SMZ_SIGN_HASH_BYTES])
 {
-    char *err = smz__sign_msg(cx);
-    size_t errlen = smz__sign_msglen(cx);
     smz_err rc;
     FILE *f = NULL;
     unsigned char *buf = NULL;
     crypto_generichash_state st;
     size_t n;
 
-    rc = smz__sign_enter(err, errlen, "smz_sign_hash_file", path && hash);
+    rc = smz__sign_enter(cx, "smz_sign_hash_file", path && hash);
     if (rc != SMZ_OK)
         goto out;
     buf = malloc(65536);
     if (!buf) {
-        rc = smz__sign_fail(err, errlen, SMZ_E_NOMEM, "out of memory");
+        rc = smz__sign_fail(cx, SMZ_E_NOMEM, "out of memory");
         goto out;
     }
     const char *why;
     f = smz_file_fopen(path, 0, &why);
     if (!f) {
-        rc = smz__sign_fail(err, errlen, errno == ENOENT ? SMZ_E_NOTFOUND : SMZ_E_IO, "%s: %s", path,
-                            why);
+        rc = smz__sign_fail(cx, errno == ENOENT ? SMZ_E_NOTFOUND : SMZ_E_IO, "%s: %s", path,
+                            smz_tr(cx ? cx->lang : SMZ_UI_EN, why));
         goto out;
     }
     crypto_generichash_init(&st, NULL, 0, SMZ_SIGN_HASH_BYTES);
     while ((n = fread(buf, 1, 65536, f)) > 0)
         crypto_generichash_update(&st, buf, n);
     if (ferror(f)) {
-        rc = smz__sign_fail(err, errlen, SMZ_E_IO, "cannot read %s", path);
+        rc = smz__sign_fail(cx, SMZ_E_IO, "cannot read %s", path);
         goto out;
     }
     crypto_generichash_final(&st, hash, SMZ_SIGN_HASH_BYTES);
@@ -120,11 +118,11 @@ out:
 
 /* Ed25519 over sig | trusted comment, the "global" signature. */
 static smz_err global_message(const unsigned char sig[crypto_sign_BYTES], const char *trusted,
-                              size_t tlen, unsigned char **msg, char *err, size_t errlen)
+                              size_t tlen, unsigned char **msg, smz_sign_ctx *cx)
 {
     *msg = malloc(crypto_sign_BYTES + tlen);
     if (!*msg)
-        return smz__sign_fail(err, errlen, SMZ_E_NOMEM, "out of memory");
+        return smz__sign_fail(cx, SMZ_E_NOMEM, "out of memory");
     memcpy(*msg, sig, crypto_sign_BYTES);
     memcpy(*msg + crypto_sign_BYTES, trusted, tlen);
     return SMZ_OK;
@@ -134,8 +132,6 @@ smz_err smz_sign_hash(smz_sign_ctx *cx, const smz_seckey *sk,
                       const unsigned char hash[SMZ_SIGN_HASH_BYTES], const char *trusted,
                       const char *untrusted, char **sig, size_t *len)
 {
-    char *err = smz__sign_msg(cx);
-    size_t errlen = smz__sign_msglen(cx);
     smz_err rc;
     unsigned char bin[SMZ__SIG_BIN], global[crypto_sign_BYTES], pk[crypto_sign_PUBLICKEYBYTES];
     unsigned char *gmsg = NULL;
@@ -146,7 +142,7 @@ smz_err smz_sign_hash(smz_sign_ctx *cx, const smz_seckey *sk,
         *sig = NULL;
     if (len)
         *len = 0;
-    rc = smz__sign_enter(err, errlen, "smz_sign_hash", sk && hash && sig);
+    rc = smz__sign_enter(cx, "smz_sign_hash", sk && hash && sig);
     if (rc != SMZ_OK)
         goto out;
     if (!trusted)
@@ -156,13 +152,13 @@ smz_err smz_sign_hash(smz_sign_ctx *cx, const smz_seckey *sk,
     tlen = strlen(trusted);
     ulen = strlen(untrusted);
     if (tlen > SMZ_SIGN_TRUSTED_COMMENT_MAX || smz__sign_bad_comment(trusted, tlen)) {
-        rc = smz__sign_fail(err, errlen, SMZ_E_INVALID,
+        rc = smz__sign_fail(cx, SMZ_E_INVALID,
                             "the trusted comment must be one line of at most %d bytes",
                             SMZ_SIGN_TRUSTED_COMMENT_MAX);
         goto out;
     }
     if (ulen > SMZ_SIGN_UNTRUSTED_COMMENT_MAX || smz__sign_bad_comment(untrusted, ulen)) {
-        rc = smz__sign_fail(err, errlen, SMZ_E_INVALID,
+        rc = smz__sign_fail(cx, SMZ_E_INVALID,
                             "the untrusted comment must be one line of at most %d bytes",
                             SMZ_SIGN_UNTRUSTED_COMMENT_MAX);
         goto out;
@@ -170,21 +166,21 @@ smz_err smz_sign_hash(smz_sign_ctx *cx, const smz_seckey *sk,
     memcpy(bin, SMZ__ALG_HASHED, 2);
     memcpy(bin + 2, sk->keyid, SMZ__KEYNUM_BYTES);
     if (crypto_sign_detached(bin + 10, NULL, hash, SMZ_SIGN_HASH_BYTES, sk->sk) != 0) {
-        rc = smz__sign_fail(err, errlen, SMZ_E_INTERNAL, "Ed25519 signing failed");
+        rc = smz__sign_fail(cx, SMZ_E_INTERNAL, "Ed25519 signing failed");
         goto out;
     }
-    rc = global_message(bin + 10, trusted, tlen, &gmsg, err, errlen);
+    rc = global_message(bin + 10, trusted, tlen, &gmsg, cx);
     if (rc != SMZ_OK)
         goto out;
     if (crypto_sign_detached(global, NULL, gmsg, crypto_sign_BYTES + tlen, sk->sk) != 0) {
-        rc = smz__sign_fail(err, errlen, SMZ_E_INTERNAL, "Ed25519 signing failed");
+        rc = smz__sign_fail(cx, SMZ_E_INTERNAL, "Ed25519 signing failed");
         goto out;
     }
     /* As minisign does: never hand out a signature its key would refuse. */
     crypto_sign_ed25519_sk_to_pk(pk, sk->sk);
     if (crypto_sign_verify_detached(bin + 10, hash, SMZ_SIGN_HASH_BYTES, pk) != 0 ||
         crypto_sign_verify_detached(global, gmsg, crypto_sign_BYTES + tlen, pk) != 0) {
-        rc = smz__sign_fail(err, errlen, SMZ_E_INTERNAL,
+        rc = smz__sign_fail(cx, SMZ_E_INTERNAL,
                             "the new signature does not verify with the key's public half");
         goto out;
     }
@@ -194,7 +190,7 @@ smz_err smz_sign_hash(smz_sign_ctx *cx, const smz_seckey *sk,
         {SMZ__UNTRUSTED_PREFIX, untrusted, ulen, b64sig, SMZ__B64_LEN(SMZ__SIG_BIN)},
         {SMZ__TRUSTED_PREFIX, trusted, tlen, b64glob, SMZ__B64_LEN(crypto_sign_BYTES)},
     };
-    rc = smz__sign_join(pairs, 2, sig, len, err, errlen);
+    rc = smz__sign_join(pairs, 2, sig, len, cx);
 out:
     free(gmsg);
     return rc;
@@ -220,8 +216,6 @@ smz_err smz_sign_file(smz_sign_ctx *cx, const smz_seckey *sk, const char *path, 
 
 smz_err smz_sig_parse(smz_sign_ctx *cx, const char *text, size_t len, smz_sig **out)
 {
-    char *err = smz__sign_msg(cx);
-    size_t errlen = smz__sign_msglen(cx);
     smz_err rc;
     const char *line[5];
     size_t llen[5], n = 0, plen;
@@ -231,51 +225,51 @@ smz_err smz_sig_parse(smz_sign_ctx *cx, const char *text, size_t len, smz_sig **
     if (out)
         *out = NULL;
     /* One line more than allowed, to refuse it. */
-    rc = smz__sign_parse_begin(err, errlen, "smz_sig_parse", out != NULL, text, len, SIG_WHAT, 5, line,
+    rc = smz__sign_parse_begin(cx, "smz_sig_parse", out != NULL, text, len, SIG_WHAT, 5, line,
                                llen, &n);
     if (rc != SMZ_OK)
         goto out;
     if (n == 0) {
-        rc = smz__sign_fail(err, errlen, SMZ_E_INVALID, SIG_WHAT ": empty");
+        rc = smz__sign_fail(cx, SMZ_E_INVALID, "signature: empty");
         goto out;
     }
     if (n < 4) {
-        rc = smz__sign_fail(err, errlen, SMZ_E_INVALID, SIG_WHAT ": truncated: %zu of its 4 lines", n);
+        rc = smz__sign_fail(cx, SMZ_E_INVALID, "signature: truncated: %zu of its 4 lines", n);
         goto out;
     }
     if (n > 4) {
-        rc = smz__sign_fail(err, errlen, SMZ_E_INVALID,
-                            SIG_WHAT ": unexpected text after line 4 (a signature has 4 lines)");
+        rc = smz__sign_fail(cx, SMZ_E_INVALID,
+                            "signature: unexpected text after line 4 (a signature has 4 lines)");
         goto out;
     }
-    rc = smz__sign_head(line, llen, SIG_WHAT, "signature", bin, sizeof bin, err, errlen);
+    rc = smz__sign_head(line, llen, SIG_WHAT, SMZ_N_("signature"), bin, sizeof bin, cx);
     if (rc != SMZ_OK)
         goto out;
     if (memcmp(bin, SMZ__ALG_HASHED, 2) != 0 && memcmp(bin, SMZ__ALG_LEGACY, 2) != 0) {
-        rc = smz__sign_fail(err, errlen, SMZ_E_UNSUPPORTED,
-                            SIG_WHAT ": unknown signature algorithm 0x%02X%02X (expected \"ED\")",
+        rc = smz__sign_fail(cx, SMZ_E_UNSUPPORTED,
+                            "signature: unknown signature algorithm 0x%02X%02X (expected \"ED\")",
                             bin[0], bin[1]);
         goto out;
     }
     if (!smz__sign_has_prefix(line[2], llen[2], SMZ__TRUSTED_PREFIX)) {
-        rc = smz__sign_fail(err, errlen, SMZ_E_INVALID,
-                            SIG_WHAT ": line 3 must start with \"" SMZ__TRUSTED_PREFIX "\"");
+        rc = smz__sign_fail(cx, SMZ_E_INVALID,
+                            "signature: line 3 must start with \"trusted comment: \"");
         goto out;
     }
     plen = strlen(SMZ__TRUSTED_PREFIX);
     if (llen[2] - plen > SMZ_SIGN_TRUSTED_COMMENT_MAX) {
-        rc = smz__sign_fail(err, errlen, SMZ_E_INVALID,
-                            SIG_WHAT ": the trusted comment is over %d bytes",
+        rc = smz__sign_fail(cx, SMZ_E_INVALID,
+                            "signature: the trusted comment is over %d bytes",
                             SMZ_SIGN_TRUSTED_COMMENT_MAX);
         goto out;
     }
     s = calloc(1, sizeof *s);
     if (!s || !(s->trusted = malloc(llen[2] - plen + 1))) {
-        rc = smz__sign_fail(err, errlen, SMZ_E_NOMEM, "out of memory");
+        rc = smz__sign_fail(cx, SMZ_E_NOMEM, "out of memory");
         goto out;
     }
     rc = smz__sign_b64_exact(line[3], llen[3], s->global, sizeof s->global, SIG_WHAT, 4,
-                             "global signature", err, errlen);
+                             SMZ_N_("global signature"), cx);
     if (rc != SMZ_OK)
         goto out;
     memcpy(s->alg, bin, 2);
@@ -347,11 +341,10 @@ const char *smz_sig_comment_text(const smz_sig *sig)
 
 /* The checks every verify call starts with: arguments, the algorithm
  * against FLAGS, the key id.  *legacy tells the caller what MSG must be. */
-static smz_err verify_start(smz_sig *sig, const smz_pubkey *pk, unsigned flags, int *legacy, char *err,
-                            size_t errlen)
+static smz_err verify_start(smz_sig *sig, const smz_pubkey *pk, unsigned flags, int *legacy, smz_sign_ctx *cx)
 {
     char want[SMZ_KEYID_SIZE], have[SMZ_KEYID_SIZE];
-    smz_err rc = smz__sign_enter(err, errlen, "verify", sig && pk);
+    smz_err rc = smz__sign_enter(cx, "verify", sig && pk);
 
     if (rc != SMZ_OK)
         return rc;
@@ -359,11 +352,11 @@ static smz_err verify_start(smz_sig *sig, const smz_pubkey *pk, unsigned flags, 
     sig->checked = 0;
     *legacy = smz_sig_is_legacy(sig);
     if (*legacy && !(flags & SMZ_SIG_ALLOW_LEGACY))
-        return smz__sign_fail(err, errlen, SMZ_E_UNSUPPORTED, LEGACY_REFUSED);
+        return smz__sign_fail(cx, SMZ_E_UNSUPPORTED, LEGACY_REFUSED);
     if (memcmp(sig->keyid, pk->keyid, SMZ__KEYNUM_BYTES) != 0) {
         smz__sign_keyid_hex(sig->keyid, have);
         smz__sign_keyid_hex(pk->keyid, want);
-        return smz__sign_fail(err, errlen, SMZ_E_SIGNATURE,
+        return smz__sign_fail(cx, SMZ_E_SIGNATURE,
                               "wrong key: the signature was made by key id %s, but the public "
                               "key's id is %s",
                               have, want);
@@ -373,13 +366,13 @@ static smz_err verify_start(smz_sig *sig, const smz_pubkey *pk, unsigned flags, 
 
 /* Both Ed25519 checks; MSG is the hash ("ED") or the data (legacy). */
 static smz_err verify_finish(smz_sig *sig, const smz_pubkey *pk, const unsigned char *msg, size_t msglen,
-                             char *err, size_t errlen)
+                             smz_sign_ctx *cx)
 {
     unsigned char *gmsg = NULL;
     int data_ok, comment_ok;
     smz_err rc;
 
-    rc = global_message(sig->sig, sig->trusted, sig->trusted_len, &gmsg, err, errlen);
+    rc = global_message(sig->sig, sig->trusted, sig->trusted_len, &gmsg, cx);
     if (rc != SMZ_OK)
         return rc;
     data_ok = crypto_sign_verify_detached(sig->sig, msg, msglen, pk->pk) == 0;
@@ -392,14 +385,14 @@ static smz_err verify_finish(smz_sig *sig, const smz_pubkey *pk, const unsigned 
         return SMZ_OK;
     }
     if (comment_ok)
-        return smz__sign_fail(err, errlen, SMZ_E_SIGNATURE,
+        return smz__sign_fail(cx, SMZ_E_SIGNATURE,
                               "the data does not match the signature: the file was changed, "
                               "or the signature is for another file");
     if (data_ok)
-        return smz__sign_fail(err, errlen, SMZ_E_SIGNATURE,
+        return smz__sign_fail(cx, SMZ_E_SIGNATURE,
                               "the trusted comment does not verify: the trusted comment or the "
                               "global signature was altered");
-    return smz__sign_fail(err, errlen, SMZ_E_SIGNATURE,
+    return smz__sign_fail(cx, SMZ_E_SIGNATURE,
                           "the signature does not verify: the signature itself is damaged or "
                           "forged (neither the data nor the trusted comment verifies)");
 }
@@ -407,70 +400,64 @@ static smz_err verify_finish(smz_sig *sig, const smz_pubkey *pk, const unsigned 
 smz_err smz_sig_verify_hash(smz_sign_ctx *cx, smz_sig *sig, const smz_pubkey *pk,
                             const unsigned char hash[SMZ_SIGN_HASH_BYTES], unsigned flags)
 {
-    char *err = smz__sign_msg(cx);
-    size_t errlen = smz__sign_msglen(cx);
     int legacy = 0;
-    smz_err rc = verify_start(sig, pk, flags, &legacy, err, errlen);
+    smz_err rc = verify_start(sig, pk, flags, &legacy, cx);
 
     if (rc != SMZ_OK)
         return rc;
     if (!hash)
-        return smz__sign_fail(err, errlen, SMZ_E_INVALID, "verify: NULL hash");
+        return smz__sign_fail(cx, SMZ_E_INVALID, "verify: NULL hash");
     if (legacy)
-        return smz__sign_fail(err, errlen, SMZ_E_UNSUPPORTED,
+        return smz__sign_fail(cx, SMZ_E_UNSUPPORTED,
                               "a legacy non-prehashed signature covers the data itself, not its "
                               "hash: verify it over the data or the file");
-    return verify_finish(sig, pk, hash, SMZ_SIGN_HASH_BYTES, err, errlen);
+    return verify_finish(sig, pk, hash, SMZ_SIGN_HASH_BYTES, cx);
 }
 
 smz_err smz_sig_verify_data(smz_sign_ctx *cx, smz_sig *sig, const smz_pubkey *pk, const void *data,
                             size_t len, unsigned flags)
 {
-    char *err = smz__sign_msg(cx);
-    size_t errlen = smz__sign_msglen(cx);
     unsigned char hash[SMZ_SIGN_HASH_BYTES];
     int legacy = 0;
-    smz_err rc = verify_start(sig, pk, flags, &legacy, err, errlen);
+    smz_err rc = verify_start(sig, pk, flags, &legacy, cx);
 
     if (rc != SMZ_OK)
         return rc;
     if (!data && len)
-        return smz__sign_fail(err, errlen, SMZ_E_INVALID, "verify: NULL data");
+        return smz__sign_fail(cx, SMZ_E_INVALID, "verify: NULL data");
     if (!data)
         data = "";
     if (legacy)
-        return verify_finish(sig, pk, data, len, err, errlen);
+        return verify_finish(sig, pk, data, len, cx);
     crypto_generichash(hash, sizeof hash, data, len, NULL, 0);
-    return verify_finish(sig, pk, hash, sizeof hash, err, errlen);
+    return verify_finish(sig, pk, hash, sizeof hash, cx);
 }
 
 smz_err smz_sig_verify_file(smz_sign_ctx *cx, smz_sig *sig, const smz_pubkey *pk, const char *path,
                             unsigned flags)
 {
-    char *err = smz__sign_msg(cx);
-    size_t errlen = smz__sign_msglen(cx);
     unsigned char hash[SMZ_SIGN_HASH_BYTES];
     char *buf = NULL;
     size_t len = 0;
     int legacy = 0;
     smz_err rc;
 
-    rc = verify_start(sig, pk, flags, &legacy, err, errlen);
+    rc = verify_start(sig, pk, flags, &legacy, cx);
     if (rc != SMZ_OK)
         goto out;
     if (!path) {
-        rc = smz__sign_fail(err, errlen, SMZ_E_INVALID, "verify: NULL path");
+        rc = smz__sign_fail(cx, SMZ_E_INVALID, "verify: NULL path");
         goto out;
     }
     if (legacy) {
-        rc = smz__sign_read_file(path, (size_t)SMZ_SIG_LEGACY_DATA_MAX, 0, &buf, &len, err, errlen);
+        rc = smz__sign_read_file(path, (size_t)SMZ_SIG_LEGACY_DATA_MAX, 0, &buf, &len, cx);
         if (rc == SMZ_OK)
-            rc = verify_finish(sig, pk, (const unsigned char *)buf, len, err, errlen);
+            rc = verify_finish(sig, pk, (const unsigned char *)buf, len, cx);
         goto out;
     }
     rc = smz_sign_hash_file(cx, path, hash);
     if (rc == SMZ_OK)
-        rc = verify_finish(sig, pk, hash, sizeof hash, err, errlen);
+        rc = verify_finish(sig, pk, hash, sizeof hash, cx);
 out:
     free(buf);
     return rc;

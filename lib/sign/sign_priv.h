@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 #include <sodium.h>
+#include "smz/i18n.h"
 #include "smz/sign.h"
 
 #define SMZ__KEYNUM_BYTES 8
@@ -45,6 +46,7 @@ struct smz_seckey {
 #define SMZ__SIGN_MSG_MAX 1024
 struct smz_sign_ctx {
     char msg[SMZ__SIGN_MSG_MAX];
+    int lang; /* of the messages (smz_sign_ctx_set_lang; 0: English) */
 };
 
 /* Where a public function writes its message: CX's buffer (NULL and 0
@@ -52,17 +54,17 @@ struct smz_sign_ctx {
 char *smz__sign_msg(smz_sign_ctx *cx);
 size_t smz__sign_msglen(const smz_sign_ctx *cx);
 
-/* Writes the message (if err) and returns RC. */
-smz_err smz__sign_fail(char *err, size_t errlen, smz_err rc, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
+/* Writes the message in CX's language (if CX) and returns RC. */
+smz_err smz__sign_fail(smz_sign_ctx *cx, smz_err rc, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 /* Puts "PATH: " before the message in ERR: the key-loading functions name
  * their file in every message (a failure to read it does so already). */
-void smz__sign_name_file(char *err, size_t errlen, const char *path);
-/* Clears err ("") and initialises libsodium; SMZ_E_INTERNAL if it cannot. */
-smz_err smz__sign_begin(char *err, size_t errlen);
+void smz__sign_name_file(smz_sign_ctx *cx, const char *path);
+/* Clears CX's message ("") and initialises libsodium; SMZ_E_INTERNAL if it cannot. */
+smz_err smz__sign_begin(smz_sign_ctx *cx);
 /* The opening of a public function: smz__sign_begin, then SMZ_E_INVALID
  * ("FN: NULL argument") unless ARGS_OK. */
-smz_err smz__sign_enter(char *err, size_t errlen, const char *fn, int args_ok);
+smz_err smz__sign_enter(smz_sign_ctx *cx, const char *fn, int args_ok);
 
 void smz__sign_keyid_hex(const unsigned char id[SMZ__KEYNUM_BYTES], char out[SMZ_KEYID_SIZE]);
 int smz__sign_has_prefix(const char *line, size_t len, const char *prefix);
@@ -81,24 +83,23 @@ typedef struct smz__lines {
     smz_err rc;
 } smz__lines;
 void smz__lines_init(smz__lines *it, const char *text, size_t len, const char *what);
-int smz__lines_next(smz__lines *it, const char **line, size_t *linelen, char *err, size_t errlen);
+int smz__lines_next(smz__lines *it, const char **line, size_t *linelen, smz_sign_ctx *cx);
 
 /* Decodes LINE (LEN bytes), which must be the canonical padded base64 of
  * exactly BINLEN bytes, into BIN.  WHAT and LINENO name it in messages
  * (e.g. "signature", 2, "signature line"). */
 smz_err smz__sign_b64_exact(const char *line, size_t len, unsigned char *bin, size_t binlen,
-                            const char *what, size_t lineno, const char *field, char *err,
-                            size_t errlen);
+                            const char *what, size_t lineno, const char *field, smz_sign_ctx *cx);
 
 /* The two lines a secret key file and a signature open with: line 1 an
  * untrusted comment, line 2 the base64 of exactly BINLEN bytes (FIELD),
  * decoded into BIN. */
 smz_err smz__sign_head(const char *const *line, const size_t *llen, const char *what, const char *field,
-                       unsigned char *bin, size_t binlen, char *err, size_t errlen);
+                       unsigned char *bin, size_t binlen, smz_sign_ctx *cx);
 
 /* Decodes a public key's base64 line (algorithm checked). */
 smz_err smz__pubkey_from_line(const char *line, size_t len, const char *what, size_t lineno,
-                              struct smz_pubkey *pk, char *err, size_t errlen);
+                              struct smz_pubkey *pk, smz_sign_ctx *cx);
 
 /* The key id bytes SIG claims (for keyrings; minisign.c owns smz_sig). */
 void smz__sig_keyid_bytes(const smz_sig *sig, unsigned char out[SMZ__KEYNUM_BYTES]);
@@ -106,13 +107,12 @@ void smz__sig_keyid_bytes(const smz_sig *sig, unsigned char out[SMZ__KEYNUM_BYTE
 /* Reads all of PATH (at most CAP bytes, else SMZ_E_TOOBIG) into a malloc'd,
  * NUL-terminated *buf.  SECRET: no copy of the bytes is left in freed memory;
  * free with smz_sign_free_secret(*buf, *len + 1). */
-smz_err smz__sign_read_file(const char *path, size_t cap, int secret, char **buf, size_t *len, char *err,
-                            size_t errlen);
+smz_err smz__sign_read_file(const char *path, size_t cap, int secret, char **buf, size_t *len, smz_sign_ctx *cx);
 /* The opening of every smz_*_parse: clears the message, checks that OUT_OK
  * and that TEXT is there when LEN is not 0 (FN names the public function in
  * the message), then splits TEXT into its first MAX lines (LINE[i], LLEN[i];
  * *N of them).  A caller that refuses more than K lines asks for K + 1. */
-smz_err smz__sign_parse_begin(char *err, size_t errlen, const char *fn, int out_ok, const char *text,
+smz_err smz__sign_parse_begin(smz_sign_ctx *cx, const char *fn, int out_ok, const char *text,
                               size_t len, const char *what, size_t max, const char **line, size_t *llen,
                               size_t *n);
 /* What smz__sign_load does with a file: SECRET reads it as
@@ -139,11 +139,9 @@ typedef struct smz__sign_pair {
 } smz__sign_pair;
 /* The text of a file of the N PAIRS in *text, malloc'd and NUL-terminated,
  * *total (if TOTAL) bytes before the NUL. */
-smz_err smz__sign_join(const smz__sign_pair *pairs, size_t n, char **text, size_t *total, char *err,
-                       size_t errlen);
+smz_err smz__sign_join(const smz__sign_pair *pairs, size_t n, char **text, size_t *total, smz_sign_ctx *cx);
 /* Creates PATH (which must not exist) with MODE and writes DATA to it; on
  * failure nothing is left at PATH. */
-smz_err smz__sign_write_new(const char *path, const char *data, size_t len, mode_t mode, char *err,
-                            size_t errlen);
+smz_err smz__sign_write_new(const char *path, const char *data, size_t len, mode_t mode, smz_sign_ctx *cx);
 
 #endif

@@ -12,6 +12,8 @@
 #include <unistd.h>
 #include "sign/sign_priv.h"
 #include "util/file.h"
+#include "error.h"
+#include "smz/i18n.h"
 
 smz_err smz_sign_ctx_new(smz_sign_ctx **out)
 {
@@ -22,6 +24,12 @@ smz_err smz_sign_ctx_new(smz_sign_ctx **out)
 void smz_sign_ctx_free(smz_sign_ctx *cx)
 {
     free(cx);
+}
+
+void smz_sign_ctx_set_lang(smz_sign_ctx *cx, int lang)
+{
+    if (cx)
+        cx->lang = lang;
 }
 
 const char *smz_sign_ctx_errmsg(const smz_sign_ctx *cx)
@@ -39,42 +47,50 @@ size_t smz__sign_msglen(const smz_sign_ctx *cx)
     return cx ? sizeof cx->msg : 0;
 }
 
-smz_err smz__sign_fail(char *err, size_t errlen, smz_err rc, const char *fmt, ...)
+smz_err smz__sign_fail(smz_sign_ctx *cx, smz_err rc, const char *fmt, ...)
 {
     va_list ap;
 
-    if (err && errlen > 0) {
+    if (cx) {
         va_start(ap, fmt);
-        vsnprintf(err, errlen, fmt, ap); /* truncation is fine: documented */
+        /* truncation is fine: documented */
+        smz__vformat_lang(cx->msg, sizeof cx->msg, cx->lang, fmt, ap);
         va_end(ap);
     }
     return rc;
 }
 
-void smz__sign_name_file(char *err, size_t errlen, const char *path)
+void smz__sign_name_file(smz_sign_ctx *cx, const char *path)
 {
     char copy[SMZ__SIGN_MSG_MAX];
-    if (!err || !errlen)
+    if (!cx)
         return;
-    snprintf(copy, sizeof copy, "%s", err);
-    snprintf(err, errlen, "%s: %s", path, copy);
+    memcpy(copy, cx->msg, sizeof copy);
+    if (snprintf(cx->msg, sizeof cx->msg, "%s: %s", path, copy) >= (int)sizeof cx->msg)
+        return; /* cut short: the documented cap of a message */
 }
 
-smz_err smz__sign_begin(char *err, size_t errlen)
+smz_err smz__sign_begin(smz_sign_ctx *cx)
 {
-    if (err && errlen > 0)
-        err[0] = '\0';
+    if (cx)
+        cx->msg[0] = '\0';
     if (sodium_init() < 0)
-        return smz__sign_fail(err, errlen, SMZ_E_INTERNAL, "libsodium failed to initialise");
+        return smz__sign_fail(cx, SMZ_E_INTERNAL, "libsodium failed to initialise");
     return SMZ_OK;
 }
 
-smz_err smz__sign_enter(char *err, size_t errlen, const char *fn, int args_ok)
+smz_err smz__sign_enter(smz_sign_ctx *cx, const char *fn, int args_ok)
 {
-    smz_err rc = smz__sign_begin(err, errlen);
+    smz_err rc = smz__sign_begin(cx);
     if (rc == SMZ_OK && !args_ok)
-        rc = smz__sign_fail(err, errlen, SMZ_E_INVALID, "%s: NULL argument", fn);
+        rc = smz__sign_fail(cx, SMZ_E_INVALID, "%s: NULL argument", fn);
     return rc;
+}
+
+/* WHAT ("public key", SMZ_N_ in the callers) in CX's language. */
+static const char *tw(const smz_sign_ctx *cx, const char *what)
+{
+    return smz_tr(cx ? cx->lang : SMZ_UI_EN, what);
 }
 
 void smz__sign_keyid_hex(const unsigned char id[SMZ__KEYNUM_BYTES], char out[SMZ_KEYID_SIZE])
@@ -117,7 +133,7 @@ void smz__lines_init(smz__lines *it, const char *text, size_t len, const char *w
     it->rc = SMZ_OK;
 }
 
-int smz__lines_next(smz__lines *it, const char **line, size_t *linelen, char *err, size_t errlen)
+int smz__lines_next(smz__lines *it, const char **line, size_t *linelen, smz_sign_ctx *cx)
 {
     const char *start, *nl;
     size_t rest, scan, n, content;
@@ -136,18 +152,18 @@ int smz__lines_next(smz__lines *it, const char **line, size_t *linelen, char *er
     if (nl && content > 0 && start[content - 1] == '\r')
         content--;
     if (content > SMZ_SIGN_LINE_MAX || (!nl && scan < rest)) {
-        it->rc = smz__sign_fail(err, errlen, SMZ_E_INVALID, "%s: line %zu is longer than %d bytes",
-                                it->what, it->lineno, SMZ_SIGN_LINE_MAX);
+        it->rc = smz__sign_fail(cx, SMZ_E_INVALID, "%s: line %zu is longer than %d bytes",
+                                tw(cx, it->what), it->lineno, SMZ_SIGN_LINE_MAX);
         return -1;
     }
     if (memchr(start, '\0', content)) {
-        it->rc = smz__sign_fail(err, errlen, SMZ_E_INVALID, "%s: line %zu contains a NUL byte", it->what,
+        it->rc = smz__sign_fail(cx, SMZ_E_INVALID, "%s: line %zu contains a NUL byte", tw(cx, it->what),
                                 it->lineno);
         return -1;
     }
     if (memchr(start, '\r', content)) {
-        it->rc = smz__sign_fail(err, errlen, SMZ_E_INVALID,
-                                "%s: line %zu contains a carriage return not ending the line", it->what,
+        it->rc = smz__sign_fail(cx, SMZ_E_INVALID,
+                                "%s: line %zu contains a carriage return not ending the line", tw(cx, it->what),
                                 it->lineno);
         return -1;
     }
@@ -158,45 +174,45 @@ int smz__lines_next(smz__lines *it, const char **line, size_t *linelen, char *er
 }
 
 smz_err smz__sign_b64_exact(const char *line, size_t len, unsigned char *bin, size_t binlen,
-                            const char *what, size_t lineno, const char *field, char *err, size_t errlen)
+                            const char *what, size_t lineno, const char *field, smz_sign_ctx *cx)
 {
     size_t want = SMZ__B64_LEN(binlen), got = 0;
 
     if (len != want)
-        return smz__sign_fail(err, errlen, SMZ_E_INVALID,
-                              "%s: line %zu has %zu characters; a %s is %zu (base64 of %zu bytes)", what,
-                              lineno, len, field, want, binlen);
+        return smz__sign_fail(cx, SMZ_E_INVALID,
+                              "%s: line %zu has %zu characters; a %s is %zu (base64 of %zu bytes)", tw(cx, what),
+                              lineno, len, tw(cx, field), want, binlen);
     /* No ignore set and no end pointer: any non-base64 byte, bad padding or
      * non-zero trailing bits make libsodium fail. */
     if (sodium_base642bin(bin, binlen, line, len, NULL, &got, NULL, sodium_base64_VARIANT_ORIGINAL) !=
             0 ||
         got != binlen)
-        return smz__sign_fail(err, errlen, SMZ_E_INVALID, "%s: line %zu (%s) is not valid base64", what,
-                              lineno, field);
+        return smz__sign_fail(cx, SMZ_E_INVALID, "%s: line %zu (%s) is not valid base64", tw(cx, what),
+                              lineno, tw(cx, field));
     return SMZ_OK;
 }
 
 smz_err smz__sign_head(const char *const *line, const size_t *llen, const char *what, const char *field,
-                       unsigned char *bin, size_t binlen, char *err, size_t errlen)
+                       unsigned char *bin, size_t binlen, smz_sign_ctx *cx)
 {
     if (!smz__sign_has_prefix(line[0], llen[0], SMZ__UNTRUSTED_PREFIX))
-        return smz__sign_fail(err, errlen, SMZ_E_INVALID,
-                              "%s: line 1 must start with \"" SMZ__UNTRUSTED_PREFIX "\"", what);
-    return smz__sign_b64_exact(line[1], llen[1], bin, binlen, what, 2, field, err, errlen);
+        return smz__sign_fail(cx, SMZ_E_INVALID,
+                              "%s: line 1 must start with \"untrusted comment: \"", tw(cx, what));
+    return smz__sign_b64_exact(line[1], llen[1], bin, binlen, what, 2, field, cx);
 }
 
 smz_err smz__pubkey_from_line(const char *line, size_t len, const char *what, size_t lineno,
-                              struct smz_pubkey *pk, char *err, size_t errlen)
+                              struct smz_pubkey *pk, smz_sign_ctx *cx)
 {
     unsigned char bin[SMZ__PUBKEY_BIN];
     smz_err rc;
 
-    rc = smz__sign_b64_exact(line, len, bin, sizeof bin, what, lineno, "public key", err, errlen);
+    rc = smz__sign_b64_exact(line, len, bin, sizeof bin, what, lineno, SMZ_N_("public key"), cx);
     if (rc != SMZ_OK)
         return rc;
     if (memcmp(bin, SMZ__ALG_LEGACY, 2) != 0)
-        return smz__sign_fail(err, errlen, SMZ_E_UNSUPPORTED,
-                              "%s: line %zu: unknown key algorithm 0x%02X%02X (expected \"Ed\")", what,
+        return smz__sign_fail(cx, SMZ_E_UNSUPPORTED,
+                              "%s: line %zu: unknown key algorithm 0x%02X%02X (expected \"Ed\")", tw(cx, what),
                               lineno, bin[0], bin[1]);
     memcpy(pk->keyid, bin + 2, SMZ__KEYNUM_BYTES);
     memcpy(pk->pk, bin + 2 + SMZ__KEYNUM_BYTES, sizeof pk->pk);
@@ -226,8 +242,7 @@ static int grow(char **buf, size_t used, size_t oldcap, size_t newcap, int secre
     return 0;
 }
 
-smz_err smz__sign_read_file(const char *path, size_t cap, int secret, char **buf, size_t *len, char *err,
-                            size_t errlen)
+smz_err smz__sign_read_file(const char *path, size_t cap, int secret, char **buf, size_t *len, smz_sign_ctx *cx)
 {
     smz_err rc;
     struct stat st;
@@ -242,7 +257,7 @@ smz_err smz__sign_read_file(const char *path, size_t cap, int secret, char **buf
     fd = smz_file_open(path, 0, &st, &why);
     if (fd < 0) {
         e = errno;
-        rc = smz__sign_fail(err, errlen, e == ENOENT ? SMZ_E_NOTFOUND : SMZ_E_IO, "%s: %s", path, why);
+        rc = smz__sign_fail(cx, e == ENOENT ? SMZ_E_NOTFOUND : SMZ_E_IO, "%s: %s", path, tw(cx, why));
         goto out;
     }
     /* The size is only a first guess (the file may change). */
@@ -253,18 +268,18 @@ smz_err smz__sign_read_file(const char *path, size_t cap, int secret, char **buf
         alloc = cap + 2;
     b = malloc(alloc);
     if (!b) {
-        rc = smz__sign_fail(err, errlen, SMZ_E_NOMEM, "%s: out of memory", path);
+        rc = smz__sign_fail(cx, SMZ_E_NOMEM, "%s: out of memory", path);
         goto out;
     }
     for (;;) {
         if (used + 1 >= alloc) { /* keep room for the NUL */
             size_t next = alloc > (cap + 2) / 2 ? cap + 2 : alloc * 2;
             if (alloc >= cap + 2) {
-                rc = smz__sign_fail(err, errlen, SMZ_E_TOOBIG, "%s: over %zu bytes", path, cap);
+                rc = smz__sign_fail(cx, SMZ_E_TOOBIG, "%s: over %zu bytes", path, cap);
                 goto out;
             }
             if (grow(&b, used, alloc, next, secret) != 0) {
-                rc = smz__sign_fail(err, errlen, SMZ_E_NOMEM, "%s: out of memory", path);
+                rc = smz__sign_fail(cx, SMZ_E_NOMEM, "%s: out of memory", path);
                 goto out;
             }
             alloc = next;
@@ -274,14 +289,14 @@ smz_err smz__sign_read_file(const char *path, size_t cap, int secret, char **buf
             continue;
         if (n < 0) {
             e = errno;
-            rc = smz__sign_fail(err, errlen, SMZ_E_IO, "%s: %s", path, strerror(e));
+            rc = smz__sign_fail(cx, SMZ_E_IO, "%s: %s", path, strerror(e));
             goto out;
         }
         if (n == 0)
             break;
         used += (size_t)n;
         if (used > cap) {
-            rc = smz__sign_fail(err, errlen, SMZ_E_TOOBIG, "%s: over %zu bytes", path, cap);
+            rc = smz__sign_fail(cx, SMZ_E_TOOBIG, "%s: over %zu bytes", path, cap);
             goto out;
         }
     }
@@ -301,7 +316,7 @@ out:
     return rc;
 }
 
-smz_err smz__sign_parse_begin(char *err, size_t errlen, const char *fn, int out_ok, const char *text,
+smz_err smz__sign_parse_begin(smz_sign_ctx *cx, const char *fn, int out_ok, const char *text,
                               size_t len, const char *what, size_t max, const char **line, size_t *llen,
                               size_t *n)
 {
@@ -310,11 +325,11 @@ smz_err smz__sign_parse_begin(char *err, size_t errlen, const char *fn, int out_
     int r;
 
     *n = 0;
-    rc = smz__sign_enter(err, errlen, fn, out_ok && (text || !len));
+    rc = smz__sign_enter(cx, fn, out_ok && (text || !len));
     if (rc != SMZ_OK)
         return rc;
     smz__lines_init(&it, text, len, what);
-    while (*n < max && (r = smz__lines_next(&it, &line[*n], &llen[*n], err, errlen)) != 0) {
+    while (*n < max && (r = smz__lines_next(&it, &line[*n], &llen[*n], cx)) != 0) {
         if (r < 0)
             return it.rc;
         (*n)++;
@@ -325,21 +340,19 @@ smz_err smz__sign_parse_begin(char *err, size_t errlen, const char *fn, int out_
 smz_err smz__sign_load(smz_sign_ctx *cx, const char *fn, const char *path, void *out, size_t cap,
                        unsigned flags, smz__sign_parse_fn parse, const void *arg)
 {
-    char *err = smz__sign_msg(cx);
-    size_t errlen = smz__sign_msglen(cx);
     int secret = (flags & SMZ__LOAD_SECRET) != 0;
     smz_err rc;
     char *buf = NULL;
     size_t len = 0;
 
-    rc = smz__sign_enter(err, errlen, fn, path && out);
+    rc = smz__sign_enter(cx, fn, path && out);
     if (rc != SMZ_OK)
         goto out;
-    rc = smz__sign_read_file(path, cap, secret, &buf, &len, err, errlen);
+    rc = smz__sign_read_file(path, cap, secret, &buf, &len, cx);
     if (rc != SMZ_OK)
         goto out;
     if ((rc = parse(cx, buf, len, arg, out)) != SMZ_OK && (flags & SMZ__LOAD_NAME_FILE))
-        smz__sign_name_file(err, errlen, path);
+        smz__sign_name_file(cx, path);
 out:
     if (buf && secret)
         smz_sign_free_secret(buf, len + 1);
@@ -348,8 +361,7 @@ out:
     return rc;
 }
 
-smz_err smz__sign_join(const smz__sign_pair *pairs, size_t n, char **text, size_t *total, char *err,
-                       size_t errlen)
+smz_err smz__sign_join(const smz__sign_pair *pairs, size_t n, char **text, size_t *total, smz_sign_ctx *cx)
 {
     size_t i, len = 0;
     char *t, *p;
@@ -358,7 +370,7 @@ smz_err smz__sign_join(const smz__sign_pair *pairs, size_t n, char **text, size_
         len += strlen(pairs[i].prefix) + pairs[i].tlen + 1 + pairs[i].blen + 1;
     t = malloc(len + 1);
     if (!t)
-        return smz__sign_fail(err, errlen, SMZ_E_NOMEM, "out of memory");
+        return smz__sign_fail(cx, SMZ_E_NOMEM, "out of memory");
     p = t;
     for (i = 0; i < n; i++) {
         size_t plen = strlen(pairs[i].prefix);
@@ -379,8 +391,7 @@ smz_err smz__sign_join(const smz__sign_pair *pairs, size_t n, char **text, size_
     return SMZ_OK;
 }
 
-smz_err smz__sign_write_new(const char *path, const char *data, size_t len, mode_t mode, char *err,
-                            size_t errlen)
+smz_err smz__sign_write_new(const char *path, const char *data, size_t len, mode_t mode, smz_sign_ctx *cx)
 {
     smz_err rc;
     size_t done = 0;
@@ -390,7 +401,7 @@ smz_err smz__sign_write_new(const char *path, const char *data, size_t len, mode
     fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode);
     if (fd < 0) {
         e = errno;
-        rc = smz__sign_fail(err, errlen,
+        rc = smz__sign_fail(cx,
                             e == EEXIST                  ? SMZ_E_EXISTS
                             : e == ENOENT                ? SMZ_E_NOTFOUND
                             : e == ENOSPC || e == EDQUOT ? SMZ_E_NOSPACE
@@ -405,7 +416,7 @@ smz_err smz__sign_write_new(const char *path, const char *data, size_t len, mode
             continue;
         if (n <= 0) {
             e = n < 0 ? errno : EIO;
-            rc = smz__sign_fail(err, errlen, e == ENOSPC || e == EDQUOT ? SMZ_E_NOSPACE : SMZ_E_IO,
+            rc = smz__sign_fail(cx, e == ENOSPC || e == EDQUOT ? SMZ_E_NOSPACE : SMZ_E_IO,
                                 "cannot write %s: %s", path, strerror(e));
             goto out;
         }
@@ -413,13 +424,13 @@ smz_err smz__sign_write_new(const char *path, const char *data, size_t len, mode
     }
     if (fsync(fd) != 0 && errno != EINVAL) {
         e = errno;
-        rc = smz__sign_fail(err, errlen, SMZ_E_IO, "cannot write %s: %s", path, strerror(e));
+        rc = smz__sign_fail(cx, SMZ_E_IO, "cannot write %s: %s", path, strerror(e));
         goto out;
     }
     e = close(fd) == 0 ? 0 : errno;
     fd = -1;
     if (e) {
-        rc = smz__sign_fail(err, errlen, e == ENOSPC || e == EDQUOT ? SMZ_E_NOSPACE : SMZ_E_IO,
+        rc = smz__sign_fail(cx, e == ENOSPC || e == EDQUOT ? SMZ_E_NOSPACE : SMZ_E_IO,
                             "cannot write %s: %s", path, strerror(e));
         goto out;
     }

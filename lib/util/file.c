@@ -9,18 +9,19 @@
 #include <string.h>
 #include <unistd.h>
 #include <sqlite3.h>
+#include "smz/i18n.h"
 
 static const char *kind(mode_t m)
 {
     if (S_ISDIR(m))
-        return "a folder, not a file";
+        return SMZ_N_("a folder, not a file");
     if (S_ISFIFO(m))
-        return "a named pipe (FIFO), not a regular file";
+        return SMZ_N_("a named pipe (FIFO), not a regular file");
     if (S_ISCHR(m) || S_ISBLK(m))
-        return "a device, not a regular file";
+        return SMZ_N_("a device, not a regular file");
     if (S_ISSOCK(m))
-        return "a socket, not a regular file";
-    return "not a regular file";
+        return SMZ_N_("a socket, not a regular file");
+    return SMZ_N_("not a regular file");
 }
 
 int smz_file_open(const char *path, int flags, struct stat *st, const char **why)
@@ -39,7 +40,7 @@ int smz_file_open(const char *path, int flags, struct stat *st, const char **why
         int e = errno;
         /* A socket cannot be opened at all (ENXIO): say what it is. */
         *why = e == ENXIO && lstat(path, &sb) == 0 && S_ISSOCK(sb.st_mode) ? kind(sb.st_mode)
-               : e == ELOOP && (flags & SMZ_FILE_NOFOLLOW) ? "a symbolic link, not a regular file"
+               : e == ELOOP && (flags & SMZ_FILE_NOFOLLOW) ? SMZ_N_("a symbolic link, not a regular file")
                                                            : strerror(e);
         errno = e;
         return -1;

@@ -5,10 +5,12 @@
 # follow LANGUAGE / Accept-Language like the rest; so do smz info's labels
 # (lined up by the columns they take), smz check's problem lines (its JSON
 # stays English), smz-zim's help, smz-pack's getopt messages and smz diff's
-# summary.  Each is checked for words of its catalogue in Simplified Chinese
-# and in Persian (right to left); English, the default, stays as it was,
-# word for word; a hostile file name inside a translated message is still
-# shown escaped.
+# summary; and the messages of updates (smz patch), signatures and key
+# files (smz verify), smz upgrade, split sets' manifests and the entry
+# table, with the words naming what the library was doing.  Each is
+# checked for words of its catalogue in Simplified Chinese and in Persian
+# (right to left); English, the default, stays as it was, word for word; a
+# hostile file name inside a translated message is still shown escaped.
 . "$TOP/tests/lib.sh"
 cd "$T" || exit 1
 . "$TOP/tests/browser/serve_common.sh"
@@ -257,4 +259,60 @@ in_lang fa "$SMZ" check baddate.smz >bd-fa.out 2>&1
 check_grep "... Persian" 'فرادادهٔ Date تاریخی به شکل YYYY-MM-DD نیست' bd-fa.out
 in_lang zh_CN "$SMZ" check --json baddate.smz >bd-cn.json 2>&1
 check_grep "... and English in --json" 'metadata Date is not a date written YYYY-MM-DD' bd-cn.json
+# ---- updates, signatures, keys, upgrade, split sets, the entry table ----
+cp -r s s2
+printf 'One more article.\n\nIts body, a sentence or two.\n' >s2/extra.txt
+"$SMZ_PACK" -q s2 -o s2.smz
+"$SMZ" diff s.smz s2.smz -o u.smzup >/dev/null
+en "$SMZ" patch s2.smz u.smzup -o x.smz 2>pw-en.err
+check_grep "an update for another base: English" 'u.smzup was made for another archive: the base it needs has digest' pw-en.err
+in_lang zh_CN "$SMZ" patch s2.smz u.smzup -o x.smz 2>pw-cn.err
+check_grep "... Simplified Chinese" 'u.smzup 是为另一个存档制作的：它需要的基础存档摘要为 [0-9a-f]{64}，而 s2.smz 的摘要为' pw-cn.err
+in_lang fa "$SMZ" patch s2.smz u.smzup -o x.smz 2>pw-fa.err
+check_grep "... Persian" 'u.smzup برای بایگانی دیگری ساخته شده است' pw-fa.err
+check "... and nothing written" test ! -e x.smz
+printf 'not an update\n' >junk.smzup
+in_lang zh_CN "$SMZ" patch s.smz junk.smzup -o x.smz 2>pj-cn.err
+check_fails "not an update (zh_CN): no English words" grep -qE 'not an|update' pj-cn.err
+"$SMZ" keygen -W -p a.pub -s a.key >/dev/null 2>&1
+"$SMZ" keygen -W -p b.pub -s b.key >/dev/null 2>&1
+"$SMZ_PACK" -q s -o signed.smz --sign a.key
+en "$SMZ" verify signed.smz --key b.pub >vk-en.out 2>&1
+check_grep "a signature by an untrusted key: English" 'signed by key [0-9A-F]{16}, not by the trusted key: wrong key id' vk-en.out
+in_lang zh_CN "$SMZ" verify signed.smz --key b.pub >vk-cn.out 2>&1
+check_grep "... Simplified Chinese" '由密钥 [0-9A-F]{16} 签名，而不是由受信任的密钥签名：密钥 ID 不符' vk-cn.out
+in_lang ru "$SMZ" verify signed.smz --key b.pub >vk-ru.out 2>&1
+check_grep "... Russian" 'подписано ключом [0-9A-F]{16}, а не доверенным ключом' vk-ru.out
+: >empty.pub
+en "$SMZ" verify signed.smz --key empty.pub 2>ek-en.err
+check_grep "an empty public key file: English" 'public key: empty$' ek-en.err
+in_lang zh_CN "$SMZ" verify signed.smz --key empty.pub 2>ek-cn.err
+check_grep "... Simplified Chinese" '公钥：内容为空' ek-cn.err
+printf 'untrusted comment: x\nnot base64!\n' >bad.pub
+in_lang zh_TW "$SMZ" verify signed.smz --key bad.pub 2>bk-tw.err
+check_grep "a damaged public key (zh_TW): the line and the key named in Chinese" '第 2 行' bk-tw.err
+check_fails "... no English word for the key" grep -q 'public key' bk-tw.err
+cp s.smz bd2.smz
+sqlite3 bd2.smz "UPDATE metadata SET value = CAST('$(printf '0%.0s' {1..64})' AS BLOB) WHERE key = 'Digest'"
+en "$SMZ" upgrade bd2.smz -o up.smz 2>ug-en.err
+check_grep "an upgrade whose digest does not match: English" 'the content digest of the new archive is not the one bd2.smz states' ug-en.err
+in_lang zh_CN "$SMZ" upgrade bd2.smz -o up.smz 2>ug-cn.err
+check_grep "... Simplified Chinese" '新存档的内容摘要与 bd2.smz 所声明的不符' ug-cn.err
+check "... and nothing written" test ! -e up.smz
+mkdir set && cp s.smz set/a.smz && "$SMZ" split set/a.smz --size 8K >/dev/null && rm set/a.smz
+sed -i '2s/.*/garbage here/' set/a.parts
+en "$SMZ" check set/a.smz.001 >sp-en.out 2>&1
+check_grep "a damaged split manifest: English" 'set/a.parts: malformed manifest, line 2: not "uuid" and a UUID in lowercase hex' sp-en.out
+in_lang zh_CN "$SMZ" check set/a.smz.001 >sp-cn.out 2>&1
+check_grep "... Simplified Chinese" 'set/a.parts：清单格式错误，第 2 行' sp-cn.out
+check_fails "... with no English word in it" grep -qE 'malformed|lowercase' sp-cn.out
+cp s.smz eb.smz
+python3 -c "import sqlite3; d = sqlite3.connect('eb.smz'); d.execute(\"UPDATE entry_blocks SET data = x'00' WHERE id = 1\"); d.commit()"
+en "$SMZ" check eb.smz >eb-en.out 2>&1
+check_grep "a damaged entry block: English" '^listing entries: entry block 1 is damaged \(not a zstd frame of a size allowed\)$' eb-en.out
+in_lang zh_CN "$SMZ" check eb.smz >eb-cn.out 2>&1
+check_grep "... Simplified Chinese" '条目块 1 已损坏' eb-cn.out
+check_fails "... with no English word in it" grep -qE 'entry|listing|looking up' eb-cn.out
+in_lang fa "$SMZ" check eb.smz >eb-fa.out 2>&1
+check_fails "... nor in Persian" grep -qE 'entry|listing|looking up' eb-fa.out
 done_testing

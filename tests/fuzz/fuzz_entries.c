@@ -65,7 +65,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     char err[256];
     if (sqlite3_open(":memory:", &db) != SQLITE_OK ||
         sqlite3_exec(db, smz__schema_entry_blocks, NULL, NULL, NULL) != SQLITE_OK ||
-        smz__entries_register(db, err, sizeof err) != SMZ_OK ||
+        smz__entries_register(db, NULL, err, sizeof err) != SMZ_OK ||
         sqlite3_prepare_v2(db, "INSERT INTO entry_blocks(id, first, data) VALUES(?, ?, ?)", -1, &ins,
                            NULL) != SQLITE_OK)
         goto out;
@@ -101,7 +101,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 run(db, "SELECT * FROM entries WHERE path = ?1", p, n - 1);
         }
     }
-    smz__entries_check(db, ignore, NULL, err, sizeof err);
+    smz__entries_check(db, ignore, NULL, 0, err, sizeof err);
 out:
     sqlite3_finalize(paths);
     sqlite3_finalize(ins);

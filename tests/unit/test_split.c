@@ -100,7 +100,7 @@ static void manifest_tests(void)
     smz_parts_free(m);
     smz_split_close(s);
     m = NULL;
-    CHECK(smz_parts_load("p.smz.002", &m) == SMZ_OK && smz_parts_count(m) == parts &&
+    CHECK(smz_parts_load("p.smz.002", 0, &m) == SMZ_OK && smz_parts_count(m) == parts &&
               smz_parts_part_size(m) == 3000 && !strcmp(smz_parts_uuid(m), uuid),
           "... and read back, given a part: %s", smz_parts_errmsg(m));
     int all = m != NULL;
@@ -153,7 +153,7 @@ static void manifest_tests(void)
         char *t = edit(text, bad[i].line, bad[i].repl);
         put_file("p.parts", t);
         m = NULL;
-        smz_err rc = smz_parts_load("p.smz", &m);
+        smz_err rc = smz_parts_load("p.smz", 0, &m);
         CHECK(rc == SMZ_E_CORRUPT && strstr(smz_parts_errmsg(m), "malformed manifest, line"),
               "refused: %s (%s)", bad[i].why, smz_parts_errmsg(m));
         smz_parts_free(m);
@@ -165,7 +165,7 @@ static void manifest_tests(void)
         snprintf(t, n + 20, "%s%s", text, tails[i]);
         put_file("p.parts", t);
         m = NULL;
-        CHECK(smz_parts_load("p.smz", &m) == SMZ_E_CORRUPT,
+        CHECK(smz_parts_load("p.smz", 0, &m) == SMZ_E_CORRUPT,
               "refused: something after the last part (%s)", smz_parts_errmsg(m));
         smz_parts_free(m);
         free(t);
@@ -175,13 +175,13 @@ static void manifest_tests(void)
     t[n - 1] = 0; /* no line end after the last line */
     put_file("p.parts", t);
     m = NULL;
-    CHECK(smz_parts_load("p.smz", &m) == SMZ_E_CORRUPT, "refused: no final line end (%s)",
+    CHECK(smz_parts_load("p.smz", 0, &m) == SMZ_E_CORRUPT, "refused: no final line end (%s)",
           smz_parts_errmsg(m));
     smz_parts_free(m);
     free(t);
     put_file("p.parts", text);
     m = NULL;
-    CHECK(smz_parts_load("p.smz", &m) == SMZ_OK, "the text as written loads again");
+    CHECK(smz_parts_load("p.smz", 0, &m) == SMZ_OK, "the text as written loads again");
     FILE *f = fopen("p.smz.002", "r+b");
     if (f) {
         int c = fgetc(f);
@@ -196,7 +196,7 @@ static void manifest_tests(void)
     CHECK(smz_parts_check(m, 1) == SMZ_OK, "... part 1 still matches");
     smz_parts_free(m);
     m = NULL;
-    CHECK(smz_parts_load("nosuch.smz", &m) == SMZ_E_NOTFOUND, "no manifest: SMZ_E_NOTFOUND");
+    CHECK(smz_parts_load("nosuch.smz", 0, &m) == SMZ_E_NOTFOUND, "no manifest: SMZ_E_NOTFOUND");
     smz_parts_free(m);
     free(text);
 }
@@ -243,7 +243,7 @@ int main(void)
     unsigned char *whole = slurp("db.smz", &n);
     CHECK(whole && n > 20000, "... of %zu bytes", n);
     smz_split *s = NULL;
-    CHECK(smz_split_cut("db.smz", "p.smz", 3000, &s) == SMZ_OK, "cut into 3000-byte parts: %s",
+    CHECK(smz_split_cut("db.smz", "p.smz", 3000, 0, &s) == SMZ_OK, "cut into 3000-byte parts: %s",
           smz_split_errmsg(s));
     CHECK(s && smz_split_size(s) == n && smz_split_parts(s) == (n + 2999) / 3000 &&
               smz_split_part_size(s) == 3000,
@@ -283,11 +283,11 @@ int main(void)
     CHECK(sqlite3_vfs_find(NULL) != sqlite3_vfs_find("smz-split"), "... which is not the default VFS");
 
     s = NULL;
-    CHECK(smz_split_cut("db.smz", "p.smz", 3000, &s) == SMZ_E_EXISTS, "a second cut over the parts: %s",
+    CHECK(smz_split_cut("db.smz", "p.smz", 3000, 0, &s) == SMZ_E_EXISTS, "a second cut over the parts: %s",
           smz_split_errmsg(s));
     smz_split_close(s);
     s = NULL;
-    CHECK(smz_split_cut("db.smz", "q.smz", 1, &s) == SMZ_E_INVALID && access("q.smz.001", F_OK) != 0,
+    CHECK(smz_split_cut("db.smz", "q.smz", 1, 0, &s) == SMZ_E_INVALID && access("q.smz.001", F_OK) != 0,
           "a part size under 512 is refused, nothing written");
     smz_split_close(s);
     manifest_tests();
