@@ -50,7 +50,7 @@ smz_err smz_delta_info_read(const char *path, smz_delta_info *info, int lang, ch
     int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOFOLLOW);
     if (fd < 0)
         return lfail(lang, err, errlen, errno == ENOENT ? SMZ_E_NOTFOUND : SMZ_E_IO, "%s: %s", path,
-                    strerror(errno));
+                     strerror(errno));
     ssize_t r = -1;
     if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
         do
@@ -66,7 +66,7 @@ smz_err smz_delta_info_read(const char *path, smz_delta_info *info, int lang, ch
     if (info->old_size > MAX_FILE || info->new_size > MAX_FILE || t > size || s > size || p > size ||
         UPD_HEADER + t + s + p != size)
         return lfail(lang, err, errlen, SMZ_E_CORRUPT,
-                    "%s: the update is damaged (its sizes do not add up to its length)", path);
+                     "%s: the update is damaged (its sizes do not add up to its length)", path);
     info->size = size;
     memcpy(info->old_sha256, h + 16, 32);
     memcpy(info->new_sha256, h + 88, 32);

@@ -97,7 +97,7 @@ typedef struct builder {
     smz_strbuf raw, prev, first;
     size_t n, path_bytes;
     int level; /* zstd's */
-    int lang; /* of the messages (smz/i18n.h) */
+    int lang;  /* of the messages (smz/i18n.h) */
 } builder;
 
 static void builder_reset(builder *bd)
@@ -173,7 +173,8 @@ static smz_err builder_flush(builder *bd, sqlite3 *db, sqlite3_stmt *ins, ZSTD_C
     if (rc == SMZ_OK)
         rc = smz_strbuf_err(&bd->first);
     if (rc != SMZ_OK)
-        return smz__errf_lang(err, errlen, bd->lang, rc, "packing the entry table: %s", smz_strerror(rc));
+        return smz__errf_lang(err, errlen, bd->lang, rc, "packing the entry table: %s",
+                              smz_strerror(rc));
     size_t len = smz_strbuf_len(raw), cap = ZSTD_compressBound(len);
     void *out = malloc(cap);
     if (!out)
@@ -182,7 +183,7 @@ static smz_err builder_flush(builder *bd, sqlite3 *db, sqlite3_stmt *ins, ZSTD_C
     if (ZSTD_isError(z)) {
         free(out);
         return smz__errf_lang(err, errlen, bd->lang, SMZ_E_INTERNAL, "packing the entry table: %s",
-                         ZSTD_getErrorName(z));
+                              ZSTD_getErrorName(z));
     }
     sqlite3_bind_int64(ins, 1, id);
     sqlite3_bind_text(ins, 2, smz_strbuf_str(&bd->first), (int)smz_strbuf_len(&bd->first),
@@ -385,7 +386,8 @@ static block *block_parse(int64_t id, unsigned char *raw, size_t raw_len, int la
     }
     return b;
 bad:
-    smz__format_lang(msg, msglen, lang, "entry block %lld is damaged (%s)", (long long)id, smz_tr(lang, why));
+    smz__format_lang(msg, msglen, lang, "entry block %lld is damaged (%s)", (long long)id,
+                     smz_tr(lang, why));
     block_unref(b);
     return NULL;
 }
@@ -486,7 +488,7 @@ static int ectx_prepare(ectx *c, char **errmsg)
     sqlite3_finalize(s);
     if (count && (min != 1 || max != count)) {
         *errmsg = emsg(c, "the entry table is damaged (its blocks are not numbered 1 to %lld)",
-                                  (long long)count);
+                       (long long)count);
         return SQLITE_CORRUPT;
     }
     c->nblocks = count;
@@ -509,7 +511,7 @@ static int block_first(ectx *c, int64_t id, const unsigned char **p, int *n, cha
     }
     *errmsg = src == SQLITE_ROW || src == SQLITE_DONE
                   ? emsg(c, "the entry table is damaged (block %lld is missing or malformed)",
-                                    (long long)id)
+                         (long long)id)
                   : emsg(c, "reading the entry table: %s", sqlite3_errmsg(c->db));
     return src == SQLITE_ROW || src == SQLITE_DONE ? SQLITE_CORRUPT : src;
 }
@@ -529,11 +531,10 @@ static int block_get(ectx *c, int64_t id, block **out, char **errmsg)
     int src = sqlite3_step(c->data);
     if (src != SQLITE_ROW || sqlite3_column_type(c->data, 0) != SQLITE_BLOB) {
         sqlite3_reset(c->data);
-        *errmsg =
-            src == SQLITE_ROW || src == SQLITE_DONE
-                ? emsg(c, "the entry table is damaged (block %lld is missing or malformed)",
-                                  (long long)id)
-                : emsg(c, "reading the entry table: %s", sqlite3_errmsg(c->db));
+        *errmsg = src == SQLITE_ROW || src == SQLITE_DONE
+                      ? emsg(c, "the entry table is damaged (block %lld is missing or malformed)",
+                             (long long)id)
+                      : emsg(c, "reading the entry table: %s", sqlite3_errmsg(c->db));
         return src == SQLITE_ROW || src == SQLITE_DONE ? SQLITE_CORRUPT : src;
     }
     const void *z = sqlite3_column_blob(c->data, 0);
@@ -543,7 +544,8 @@ static int block_get(ectx *c, int64_t id, block **out, char **errmsg)
     size_t got = 0;
     if (usize == ZSTD_CONTENTSIZE_ERROR || usize == ZSTD_CONTENTSIZE_UNKNOWN || usize == 0 ||
         usize > SMZ_ENTRY_BLOCK_MAX) {
-        smz__format_lang(msg, sizeof msg, lang, "entry block %lld is damaged (not a zstd frame of a size allowed)",
+        smz__format_lang(msg, sizeof msg, lang,
+                         "entry block %lld is damaged (not a zstd frame of a size allowed)",
                          (long long)id);
         goto bad;
     }

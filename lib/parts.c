@@ -278,7 +278,8 @@ static unsigned parse(smz_parts *m, const char *text, size_t len, const char **w
         switch (line) {
         case 1:
             ok = (size_t)(nl - p) == strlen(MAGIC_LINE) && !memcmp(p, MAGIC_LINE, strlen(MAGIC_LINE));
-            *why = SMZ_N_("not \"smz-parts 1\" (not a manifest, or a version this reader does not know)");
+            *why = SMZ_N_(
+                "not \"smz-parts 1\" (not a manifest, or a version this reader does not know)");
             break;
         case 2:
             ok = word(&q, nl, "uuid") && nl - q == 36;
@@ -326,9 +327,10 @@ static unsigned parse(smz_parts *m, const char *text, size_t len, const char **w
                      bin == SMZ_PARTS_HASH_BYTES;
                 m->size[want - 1] = sz;
             }
-            *why = want > parts ? SMZ_N_("a line after the last part")
-                                : SMZ_N_("not \"part NNN SIZE HASH\" for the next part, its size as size "
-                                         "and part-size give it and 64 lowercase hex digits");
+            *why = want > parts
+                       ? SMZ_N_("a line after the last part")
+                       : SMZ_N_("not \"part NNN SIZE HASH\" for the next part, its size as size "
+                                "and part-size give it and 64 lowercase hex digits");
         }
         }
         if (!ok)
@@ -336,7 +338,8 @@ static unsigned parse(smz_parts *m, const char *text, size_t len, const char **w
         p = nl + 1;
     }
     if (line - 1 < 5 + parts) {
-        *why = line - 1 < 5 ? SMZ_N_("the manifest ends before its header does") : SMZ_N_("a part's line is missing");
+        *why = line - 1 < 5 ? SMZ_N_("the manifest ends before its header does")
+                            : SMZ_N_("a part's line is missing");
         return line;
     }
     m->n = (unsigned)parts;
@@ -386,7 +389,8 @@ smz_err smz_parts_load(const char *path, int lang, smz_parts **out)
     unsigned bad = parse(m, text, got, &why);
     if (bad) {
         m->n = 0;
-        rc = FAIL(m, SMZ_E_CORRUPT, "%s: malformed manifest, line %u: %s", m->path, bad, smz_tr(m->lang, why));
+        rc = FAIL(m, SMZ_E_CORRUPT, "%s: malformed manifest, line %u: %s", m->path, bad,
+                  smz_tr(m->lang, why));
         goto out;
     }
     m->errmsg[0] = 0;

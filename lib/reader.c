@@ -523,7 +523,8 @@ smz_err smz_reader_open_lang(const char *path, smz_cache *cache, int lang, smz_r
         sqlite3_db_config(r->db, SQLITE_DBCONFIG_LOOKASIDE, NULL, 0, 0);
     if ((rc = smz__db_harden(r->db, r->errmsg, sizeof r->errmsg)) != SMZ_OK ||
         (rc = smz__db_register(r->db, r->errmsg, sizeof r->errmsg)) != SMZ_OK ||
-        (r->version >= 3 && (rc = smz__entries_register(r->db, &r->lang, r->errmsg, sizeof r->errmsg)) != SMZ_OK))
+        (r->version >= 3 &&
+         (rc = smz__entries_register(r->db, &r->lang, r->errmsg, sizeof r->errmsg)) != SMZ_OK))
         return rc;
     sqlite3_progress_handler(r->db, 1000, progress, r);
     if ((rc = pin_schema(r, "main")) != SMZ_OK)

@@ -171,11 +171,12 @@ smz_err smz_upgrade(const char *in, const char *out, const smz_upgrade_opts *opt
         (st.has_index && (rc = smz__writer_copy_index(w, in)) != SMZ_OK) ||
         (rc = copy_meta(r, w, &reader_failed)) != SMZ_OK) {
         smz__errf_lang(err, errlen, o.lang, rc, "%s",
-                  w && !reader_failed ? smz_writer_errmsg(w) : smz_reader_errmsg(r));
+                       w && !reader_failed ? smz_writer_errmsg(w) : smz_reader_errmsg(r));
         goto out;
     }
     if ((rc = copy_entries(r, w, st.entries, &reader_failed)) != SMZ_OK) {
-        smz__errf_lang(err, errlen, o.lang, rc, "%s", reader_failed ? smz_reader_errmsg(r) : smz_writer_errmsg(w));
+        smz__errf_lang(err, errlen, o.lang, rc, "%s",
+                       reader_failed ? smz_reader_errmsg(r) : smz_writer_errmsg(w));
         goto out;
     }
     if ((rc = smz_writer_finish(w)) != SMZ_OK) {
@@ -185,7 +186,8 @@ smz_err smz_upgrade(const char *in, const char *out, const smz_upgrade_opts *opt
     /* The content is the same, so is its digest: else something was lost. */
     if ((rc = smz_reader_open_lang(out, NULL, o.lang, &nr)) != SMZ_OK ||
         (rc = smz_reader_meta(nr, SMZ_META_DIGEST, &new_digest, &new_len)) != SMZ_OK) {
-        smz__errf_lang(err, errlen, o.lang, rc, "%s: %s", out, nr ? smz_reader_errmsg(nr) : smz_strerror(rc));
+        smz__errf_lang(err, errlen, o.lang, rc, "%s: %s", out,
+                       nr ? smz_reader_errmsg(nr) : smz_strerror(rc));
         unlink(out);
         goto out;
     }

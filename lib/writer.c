@@ -151,7 +151,8 @@ static smz_err sqlfail(smz_writer *w, int rc, const char *what)
     what = smz_tr(w->o.lang, what);
     smz_err e = smz__sqlite_err(w->db, rc, what, w->errmsg, sizeof w->errmsg);
     if (e == SMZ_E_NOSPACE)
-        smz__format_lang(w->errmsg, sizeof w->errmsg, w->o.lang, "%s: disk full writing %s", what, w->tmp_path);
+        smz__format_lang(w->errmsg, sizeof w->errmsg, w->o.lang, "%s: disk full writing %s", what,
+                         w->tmp_path);
     return e;
 }
 

@@ -195,7 +195,7 @@ int cat_entry_from_file(cat_entry *e, const char *path, int hash, char *err, siz
     rc = 0;
     goto out;
 nomem:
-    snprintf(err, errlen, "out of memory");
+    snprintf(err, errlen, "%s", _("out of memory"));
 out:
     if (fd >= 0)
         close(fd);
@@ -241,7 +241,7 @@ static int attach_updates(const char *dir, cat_list *l, char *err, size_t errlen
     rc = 0;
     goto out;
 nomem:
-    snprintf(err, errlen, "out of memory");
+    snprintf(err, errlen, "%s", _("out of memory"));
 out:
     free(idx);
     smz_delta_list_free(&ul);
@@ -271,7 +271,7 @@ int cat_scan_dir(const char *dir, int hash, cat_list *out,
             continue;
         if (n > 8 && !strcmp(nm + n - 8, ".smz.001")) {
             if (skip)
-                skip(ctx, nm, "a split archive: not mirrored (smz join it first)");
+                skip(ctx, nm, _("a split archive: not mirrored (smz join it first)"));
             continue;
         }
         if (!cat_file_name_ok(nm))
@@ -305,7 +305,7 @@ int cat_scan_dir(const char *dir, int hash, cat_list *out,
     rc = 0;
     goto out;
 nomem:
-    snprintf(err, errlen, "out of memory");
+    snprintf(err, errlen, "%s", _("out of memory"));
 out:
     free(path);
     closedir(d);
@@ -522,7 +522,7 @@ nomem:
 static int parse_entry(const xmlNode *en, const char *base, cat_entry *e, const char **why)
 {
     char *issued = NULL, *updated = NULL;
-    *why = "no acquisition link to an .smz file";
+    *why = _("no acquisition link to an .smz file");
     for (const xmlNode *c = en->children; c; c = c->next) {
         if (c->type != XML_ELEMENT_NODE)
             continue;
@@ -596,7 +596,7 @@ static int parse_entry(const xmlNode *en, const char *base, cat_entry *e, const 
     if (!e->href)
         return 0;
     if (!e->size_known) {
-        *why = "its link gives no length";
+        *why = _("its link gives no length");
         return 0;
     }
     if (!e->name)
@@ -609,7 +609,7 @@ int cat_parse_feed(const char *xml, size_t len, const char *base, cat_list *out,
 {
     int rc = -1;
     if (len > CATALOG_MAX) {
-        snprintf(err, errlen, "the catalog is larger than %u MiB", CATALOG_MAX >> 20);
+        snprintf(err, errlen, _("the catalog is larger than %u MiB"), CATALOG_MAX >> 20);
         return -1;
     }
     /* No network, no entities from outside, no DTD: a feed is data. */
@@ -617,7 +617,7 @@ int cat_parse_feed(const char *xml, size_t len, const char *base, cat_list *out,
                                   XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
     xmlNodePtr root = doc ? xmlDocGetRootElement(doc) : NULL;
     if (!root || !is_el(root, NS_ATOM, "feed")) {
-        snprintf(err, errlen, "not an OPDS catalog (an Atom feed)");
+        snprintf(err, errlen, "%s", _("not an OPDS catalog (an Atom feed)"));
         goto out;
     }
     for (const xmlNode *c = root->children; c; c = c->next) {
@@ -633,7 +633,7 @@ int cat_parse_feed(const char *xml, size_t len, const char *base, cat_list *out,
         if (got == 0) {
             if (skip) {
                 char *t = e->name ? e->name : e->title;
-                skip(ctx, t ? t : "(an entry)", why);
+                skip(ctx, t ? t : _("(an entry)"), why);
             }
             entry_free(e);
             out->n--;
@@ -645,7 +645,7 @@ int cat_parse_feed(const char *xml, size_t len, const char *base, cat_list *out,
         for (size_t i = 0; i + 1 < out->n; i++)
             if (!strcmp(out->e[i].file, e->file)) {
                 if (skip)
-                    skip(ctx, e->file, "listed twice: the first entry counts");
+                    skip(ctx, e->file, _("listed twice: the first entry counts"));
                 entry_free(e);
                 out->n--;
                 break;
@@ -656,7 +656,7 @@ int cat_parse_feed(const char *xml, size_t len, const char *base, cat_list *out,
     rc = 0;
     goto out;
 nomem:
-    snprintf(err, errlen, "out of memory");
+    snprintf(err, errlen, "%s", _("out of memory"));
 out:
     if (doc)
         xmlFreeDoc(doc);

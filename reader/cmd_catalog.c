@@ -23,7 +23,7 @@ static const char usage_text[] = SMZ_N_(
 static void skipped(void *ctx, const char *file, const char *why)
 {
     if (!*(int *)ctx)
-        fprintf(stderr, "smz catalog: %s: skipped: %s\n", cli_t(file), cli_t(why));
+        fprintf(stderr, _("smz catalog: %s: skipped: %s\n"), cli_t(file), cli_t(why));
 }
 
 int cmd_catalog(int argc, char **argv)
@@ -70,7 +70,7 @@ int cmd_catalog(int argc, char **argv)
         goto out;
     }
     if (!quiet)
-        printf("%s: %zu archive%s\n", cli_t(path), l.n, l.n == 1 ? "" : "s");
+        printf(N_("%s: %zu archive\n", "%s: %zu archives\n", l.n), cli_t(path), l.n);
     status = CLI_OK;
 out:
     free(path);

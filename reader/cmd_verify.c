@@ -75,7 +75,7 @@ static int verify_update(const char *path, const char *detached, const smz_keyri
     char err[1200], keyid[SMZ_KEYID_SIZE] = "";
     smz_err rc = smz_delta_verify(path, detached, kr, keyid, i18n_cli(), err, sizeof err);
     if (rc == SMZ_OK) {
-        printf("%s: good, an update signed by key %s (trusted)\n", cli_t(path), cli_t(keyid));
+        printf(_("%s: good, an update signed by key %s (trusted)\n"), cli_t(path), cli_t(keyid));
         return CLI_OK;
     }
     fprintf(stderr, "smz verify: %s\n", cli_t(err));

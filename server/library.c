@@ -79,12 +79,12 @@ static void set_why(archive *a, const smz_reader *r, smz_err rc)
 static int add_file(registry *g, const char *path, uint64_t size, char *err, size_t errlen)
 {
     if (g->n >= MAX_ARCHIVES) {
-        snprintf(err, errlen, "more than %d archives", MAX_ARCHIVES);
+        snprintf(err, errlen, smz_tr(g->lang, "more than %d archives"), MAX_ARCHIVES);
         return -1;
     }
     archive *na = realloc(g->a, (g->n + 1) * sizeof *na);
     if (!na) {
-        snprintf(err, errlen, "out of memory");
+        snprintf(err, errlen, "%s", smz_tr(g->lang, "out of memory"));
         return -1;
     }
     g->a = na;
@@ -98,7 +98,7 @@ static int add_file(registry *g, const char *path, uint64_t size, char *err, siz
     if (!(a->path = strdup(path)) || !(a->stem = strndup(base, bl))) {
         free(a->path);
         free(a->stem);
-        snprintf(err, errlen, "out of memory");
+        snprintf(err, errlen, "%s", smz_tr(g->lang, "out of memory"));
         return -1;
     }
     a->file_size = size;
@@ -113,7 +113,7 @@ static int add_file(registry *g, const char *path, uint64_t size, char *err, siz
 static int add_set(registry *g, const char *path, int strict, char *err, size_t errlen)
 {
     smz_split *s = NULL;
-    smz_err rc = smz_split_open(path, &s);
+    smz_err rc = smz_split_open_lang(path, g->lang, &s);
     uint64_t size = rc == SMZ_OK ? smz_split_size(s) : 0,
              part = rc == SMZ_OK ? smz_split_part_size(s) : 0;
     unsigned parts = rc == SMZ_OK ? smz_split_parts(s) : 0;
@@ -127,7 +127,7 @@ static int add_set(registry *g, const char *path, int strict, char *err, size_t 
     size_t n = strlen(path);
     char *stem = strdup(path);
     if (!stem) {
-        snprintf(err, errlen, "out of memory");
+        snprintf(err, errlen, "%s", smz_tr(g->lang, "out of memory"));
         return -1;
     }
     if (n > 4 && strcmp(path + n - 4, ".smz"))
@@ -168,7 +168,7 @@ int reg_add(registry *g, const char *path, char *err, size_t errlen)
         const char *why;
         int fd = smz_file_open(path, 0, &st, &why);
         if (fd < 0) {
-            snprintf(err, errlen, "%s: %s", path, why);
+            snprintf(err, errlen, "%s: %s", path, smz_tr(g->lang, why));
             return -1;
         }
         close(fd);
@@ -189,13 +189,13 @@ int reg_add(registry *g, const char *path, char *err, size_t errlen)
             cap = cap ? cap * 2 : 64;
             char **nn = cap <= MAX_ARCHIVES * 2 ? realloc(names, cap * sizeof *nn) : NULL;
             if (!nn) {
-                snprintf(err, errlen, "%s: too many files or out of memory", path);
+                snprintf(err, errlen, smz_tr(g->lang, "%s: too many files or out of memory"), path);
                 goto out;
             }
             names = nn;
         }
         if (!(names[n] = strdup(de->d_name))) {
-            snprintf(err, errlen, "out of memory");
+            snprintf(err, errlen, "%s", smz_tr(g->lang, "out of memory"));
             goto out;
         }
         n++;
@@ -207,7 +207,7 @@ int reg_add(registry *g, const char *path, char *err, size_t errlen)
         int k = snprintf(full, sizeof full, "%s%s%s", path, path[strlen(path) - 1] == '/' ? "" : "/",
                          names[i]);
         if (k < 0 || (size_t)k >= sizeof full) {
-            snprintf(err, errlen, "%s: path too long", path);
+            snprintf(err, errlen, smz_tr(g->lang, "%s: path too long"), path);
             goto out;
         }
         size_t fl = strlen(full);

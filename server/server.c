@@ -84,7 +84,7 @@ static int log_message(const struct mg_connection *c, const char *message)
 
 /* Why CivetWeb could not listen on ADDRESS:PORT, found by trying to bind
  * there ourselves: one line for a person, into ERR. */
-static void why_no_listen(const char *address, int port, int v6, const char *shown, char *err,
+static void why_no_listen(const char *address, int port, int v6, const char *shown, int lang, char *err,
                           size_t errlen)
 {
     struct sockaddr_in a4;
@@ -108,13 +108,17 @@ static void why_no_listen(const char *address, int port, int v6, const char *sho
     if (fd >= 0)
         close(fd);
     if (e == EADDRINUSE)
-        snprintf(err, errlen, "%s is already in use; choose another with --port", shown);
+        snprintf(err, errlen, smz_tr(lang, "%s is already in use; choose another with --port"), shown);
     else if (e == EADDRNOTAVAIL)
-        snprintf(err, errlen, "%s: %s is not an address of this machine; see --address", shown, address);
+        snprintf(err, errlen, smz_tr(lang, "%s: %s is not an address of this machine; see --address"),
+                 shown, address);
     else if (e == EACCES)
-        snprintf(err, errlen, "%s: ports under 1024 need privileges; choose another with --port", shown);
+        snprintf(err, errlen,
+                 smz_tr(lang, "%s: ports under 1024 need privileges; choose another with --port"),
+                 shown);
     else
-        snprintf(err, errlen, "cannot listen on %s%s%s", shown, e ? ": " : "", e ? strerror(e) : "");
+        snprintf(err, errlen, smz_tr(lang, "cannot listen on %s%s%s"), shown, e ? ": " : "",
+                 e ? strerror(e) : "");
 }
 
 /* ---- start and stop ---- */
@@ -145,7 +149,7 @@ smz_err smz_server_start(smz_server *s, const smz_serve_opts *o)
         return rc;
     rc = SMZ_E_INVALID;
     if (s->v6 && !mg_check_feature(8)) {
-        snprintf(err, errlen, "--address: this CivetWeb has no IPv6");
+        snprintf(err, errlen, "%s", smz_tr(s->reg.lang, "--address: this CivetWeb has no IPv6"));
         goto fail;
     }
 
@@ -185,7 +189,7 @@ smz_err smz_server_start(smz_server *s, const smz_serve_opts *o)
         for (size_t i = 0; i < o->n_allow; i++) {
             int k = snprintf(acl + al, sizeof acl - al, ",+%s", o->allow[i]);
             if (k < 0 || (size_t)k >= sizeof acl - al) {
-                snprintf(err, errlen, "--allow: too many blocks");
+                snprintf(err, errlen, "%s", smz_tr(s->reg.lang, "--allow: too many blocks"));
                 goto fail;
             }
             al += (size_t)k;
@@ -205,7 +209,7 @@ smz_err smz_server_start(smz_server *s, const smz_serve_opts *o)
     s->ctx = mg_start(&cb, s, (const char **)s->options);
     if (!s->ctx) {
         mg_exit_library();
-        why_no_listen(s->http.address, o->port, s->v6, listen, err, errlen);
+        why_no_listen(s->http.address, o->port, s->v6, listen, s->reg.lang, err, errlen);
         rc = SMZ_E_IO;
         goto fail;
     }
@@ -217,7 +221,7 @@ smz_err smz_server_start(smz_server *s, const smz_serve_opts *o)
     int np = mg_get_server_ports(s->ctx, 4, ports);
     int port = np > 0 ? ports[0].port : o->port;
     if (guard_run(&s->guard, port) != 0) {
-        snprintf(err, errlen, "cannot start a thread");
+        snprintf(err, errlen, "%s", smz_tr(s->reg.lang, "cannot start a thread"));
         rc = SMZ_E_INTERNAL;
         goto fail;
     }
@@ -226,7 +230,7 @@ smz_err smz_server_start(smz_server *s, const smz_serve_opts *o)
     return SMZ_OK;
 oom:
     rc = SMZ_E_NOMEM;
-    snprintf(err, errlen, "out of memory");
+    snprintf(err, errlen, "%s", smz_tr(s->reg.lang, "out of memory"));
 fail:
     return rc;
 }

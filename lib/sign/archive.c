@@ -33,8 +33,8 @@
 #define HEX_LEN (SMZ_DIGEST_BYTES * 2)
 #define NAME_MAX_BYTES 512 /* of the Name in a trusted comment */
 #define DATE_MAX_BYTES 64
-#define LEGACY_MSG                                                                                 \
-    SMZ_N_("legacy non-prehashed signature (\"Ed\", minisign -l) not accepted: archives must be "   \
+#define LEGACY_MSG                                                                                      \
+    SMZ_N_("legacy non-prehashed signature (\"Ed\", minisign -l) not accepted: archives must be "       \
            "signed prehashed (\"ED\", minisign's default)")
 
 /* The message in language LANG (smz/i18n.h) into ERR, and RC. */
@@ -51,7 +51,8 @@ static smz_err afail(int lang, char *err, size_t errlen, smz_err rc, const char 
     return rc;
 }
 
-static void setmsg(int lang, smz_sigcheck *sc, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void setmsg(int lang, smz_sigcheck *sc, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 static void setmsg(int lang, smz_sigcheck *sc, const char *fmt, ...)
 {
     va_list ap;
@@ -278,7 +279,8 @@ static smz_err prepare(const char *path, char **comment, unsigned char hash[SMZ_
     if ((rc = load_info(r, &in, err, errlen)) != SMZ_OK)
         goto out;
     if (!in.stored[0]) {
-        rc = afail(lang, err, errlen, SMZ_E_INVALID, "%s: no content digest (metadata Digest) to sign", path);
+        rc = afail(lang, err, errlen, SMZ_E_INVALID, "%s: no content digest (metadata Digest) to sign",
+                   path);
         goto out;
     }
     if (!in.meta[0]) {
@@ -473,11 +475,13 @@ static void explain(vctx *c, smz_sigcheck *sc, const smz_sig *sig, smz_err rc, c
         const char *dg = signed_digest ? signed_digest : current ? current : c->in.stored;
         char *want = dg && dg[0] && c->in.meta[0] ? make_comment(dg, &c->in) : NULL;
         if (want && text && !strcmp(want, text))
-            setmsg(lang, sc, "the global signature was altered: the trusted comment is the one this "
-                       "archive should carry, but the global signature does not match it");
+            setmsg(lang, sc,
+                   "the global signature was altered: the trusted comment is the one this "
+                   "archive should carry, but the global signature does not match it");
         else if (ours)
-            setmsg(lang, sc, "the trusted comment was altered: it does not match its global signature "
-                       "(the data itself verifies)");
+            setmsg(lang, sc,
+                   "the trusted comment was altered: it does not match its global signature "
+                   "(the data itself verifies)");
         else
             setmsg(lang, sc, "%s", libmsg);
         free(want);

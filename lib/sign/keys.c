@@ -38,8 +38,8 @@ smz_err smz_pubkey_parse(smz_sign_ctx *cx, const char *text, size_t len, smz_pub
 
     if (out)
         *out = NULL;
-    rc = smz__sign_parse_begin(cx, "smz_pubkey_parse", out != NULL, text, len, PUB_WHAT, 3,
-                               line, llen, &n);
+    rc = smz__sign_parse_begin(cx, "smz_pubkey_parse", out != NULL, text, len, PUB_WHAT, 3, line, llen,
+                               &n);
     if (rc != SMZ_OK)
         goto out;
     if (n == 0) {
@@ -138,8 +138,7 @@ smz_err smz_pubkey_encode(smz_sign_ctx *cx, const smz_pubkey *pk, const char *co
     }
     clen = strlen(comment);
     if (clen > SMZ_SIGN_UNTRUSTED_COMMENT_MAX || smz__sign_bad_comment(comment, clen)) {
-        rc = smz__sign_fail(cx, SMZ_E_INVALID,
-                            "public key comment must be one line of at most %d bytes",
+        rc = smz__sign_fail(cx, SMZ_E_INVALID, "public key comment must be one line of at most %d bytes",
                             SMZ_SIGN_UNTRUSTED_COMMENT_MAX);
         goto out;
     }
@@ -279,7 +278,7 @@ static smz_err seckey_crypt(unsigned char *bin, const char *password, smz_sign_c
         sodium_memzero(stream, sizeof stream);
         return smz__sign_fail(cx, SMZ_E_NOMEM,
                               "secret key: scrypt key derivation failed (it needs %llu bytes of "
-                                       "memory)",
+                              "memory)",
                               (unsigned long long)mem);
     }
     for (i = 0; i < sizeof stream; i++)
@@ -300,8 +299,8 @@ smz_err smz_seckey_parse(smz_sign_ctx *cx, const char *text, size_t len, const c
 
     if (out)
         *out = NULL;
-    rc = smz__sign_parse_begin(cx, "smz_seckey_parse", out != NULL, text, len, SEC_WHAT, 3,
-                               line, llen, &n);
+    rc = smz__sign_parse_begin(cx, "smz_seckey_parse", out != NULL, text, len, SEC_WHAT, 3, line, llen,
+                               &n);
     if (rc != SMZ_OK)
         goto out;
     if (n != 2) {
@@ -321,8 +320,8 @@ smz_err smz_seckey_parse(smz_sign_ctx *cx, const char *text, size_t len, const c
     }
     if (memcmp(bin + 4, SMZ__CHK_BLAKE2, 2) != 0) {
         rc = smz__sign_fail(cx, SMZ_E_UNSUPPORTED,
-                            "secret key: unknown checksum algorithm 0x%02X%02X (expected \"B2\")", bin[4],
-                            bin[5]);
+                            "secret key: unknown checksum algorithm 0x%02X%02X (expected \"B2\")",
+                            bin[4], bin[5]);
         goto out;
     }
     memset(zero, 0, sizeof zero);
@@ -333,8 +332,7 @@ smz_err smz_seckey_parse(smz_sign_ctx *cx, const char *text, size_t len, const c
             goto out;
         }
         if (strlen(password) > SMZ_SIGN_PASSWORD_MAX) {
-            rc = smz__sign_fail(cx, SMZ_E_INVALID, "password is over %d bytes",
-                                SMZ_SIGN_PASSWORD_MAX);
+            rc = smz__sign_fail(cx, SMZ_E_INVALID, "password is over %d bytes", SMZ_SIGN_PASSWORD_MAX);
             goto out;
         }
         rc = seckey_crypt(bin, password, cx);
@@ -410,8 +408,8 @@ smz_err smz_seckey_file_encrypted(smz_sign_ctx *cx, const char *path, int *encry
     while (n < 2 && (r = smz__lines_next(&it, &line[n], &llen[n], NULL)) > 0)
         n++;
     if (n == 2 && smz__sign_has_prefix(line[0], llen[0], SMZ__UNTRUSTED_PREFIX) &&
-        smz__sign_b64_exact(line[1], llen[1], bin, sizeof bin, SEC_WHAT, 2, SMZ_N_("secret key"), NULL) ==
-            SMZ_OK &&
+        smz__sign_b64_exact(line[1], llen[1], bin, sizeof bin, SEC_WHAT, 2, SMZ_N_("secret key"),
+                            NULL) == SMZ_OK &&
         memcmp(bin, SMZ__ALG_LEGACY, 2) == 0 && memcmp(bin + 2, SMZ__KDF_SCRYPT, 2) == 0) {
         *encrypted = 1;
         rc = SMZ_OK;
@@ -462,8 +460,7 @@ smz_err smz_seckey_encode(smz_sign_ctx *cx, const smz_seckey *sk, const char *pa
         comment = password ? "samizdat encrypted secret key" : "samizdat secret key";
     clen = strlen(comment);
     if (clen > SMZ_SIGN_UNTRUSTED_COMMENT_MAX || smz__sign_bad_comment(comment, clen)) {
-        rc = smz__sign_fail(cx, SMZ_E_INVALID,
-                            "secret key comment must be one line of at most %d bytes",
+        rc = smz__sign_fail(cx, SMZ_E_INVALID, "secret key comment must be one line of at most %d bytes",
                             SMZ_SIGN_UNTRUSTED_COMMENT_MAX);
         goto out;
     }
@@ -475,8 +472,7 @@ smz_err smz_seckey_encode(smz_sign_ctx *cx, const smz_seckey *sk, const char *pa
                      opslimit < crypto_pwhash_scryptsalsa208sha256_OPSLIMIT_MIN ||
                      memlimit < crypto_pwhash_scryptsalsa208sha256_MEMLIMIT_MIN ||
                      opslimit > SMZ__KDF_OPSLIMIT_MAX || memlimit > SMZ_SIGN_KDF_MEMLIMIT_MAX)) {
-        rc = smz__sign_fail(cx, SMZ_E_INVALID,
-                            "password over %d bytes or scrypt limits out of range",
+        rc = smz__sign_fail(cx, SMZ_E_INVALID, "password over %d bytes or scrypt limits out of range",
                             SMZ_SIGN_PASSWORD_MAX);
         goto out;
     }
@@ -557,7 +553,8 @@ size_t smz_keyring_count(const smz_keyring *kr)
 }
 
 /* Adds a copy of PK; WHERE names it in messages. */
-static smz_err keyring_add(smz_keyring *kr, const struct smz_pubkey *pk, const char *where, smz_sign_ctx *cx)
+static smz_err keyring_add(smz_keyring *kr, const struct smz_pubkey *pk, const char *where,
+                           smz_sign_ctx *cx)
 {
     struct smz_pubkey **keys, *copy;
     char id[SMZ_KEYID_SIZE];
@@ -627,8 +624,8 @@ smz_err smz_keyring_parse(smz_sign_ctx *cx, const char *text, size_t len, smz_ke
     if (out)
         *out = NULL;
     /* No line read here: a keyring has any number of them. */
-    rc = smz__sign_parse_begin(cx, "smz_keyring_parse", out != NULL, text, len, RING_WHAT, 0,
-                               NULL, NULL, &none);
+    rc = smz__sign_parse_begin(cx, "smz_keyring_parse", out != NULL, text, len, RING_WHAT, 0, NULL, NULL,
+                               &none);
     if (rc != SMZ_OK)
         goto out;
     rc = smz_keyring_new(&kr);

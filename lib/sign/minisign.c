@@ -225,8 +225,7 @@ smz_err smz_sig_parse(smz_sign_ctx *cx, const char *text, size_t len, smz_sig **
     if (out)
         *out = NULL;
     /* One line more than allowed, to refuse it. */
-    rc = smz__sign_parse_begin(cx, "smz_sig_parse", out != NULL, text, len, SIG_WHAT, 5, line,
-                               llen, &n);
+    rc = smz__sign_parse_begin(cx, "smz_sig_parse", out != NULL, text, len, SIG_WHAT, 5, line, llen, &n);
     if (rc != SMZ_OK)
         goto out;
     if (n == 0) {
@@ -258,8 +257,7 @@ smz_err smz_sig_parse(smz_sign_ctx *cx, const char *text, size_t len, smz_sig **
     }
     plen = strlen(SMZ__TRUSTED_PREFIX);
     if (llen[2] - plen > SMZ_SIGN_TRUSTED_COMMENT_MAX) {
-        rc = smz__sign_fail(cx, SMZ_E_INVALID,
-                            "signature: the trusted comment is over %d bytes",
+        rc = smz__sign_fail(cx, SMZ_E_INVALID, "signature: the trusted comment is over %d bytes",
                             SMZ_SIGN_TRUSTED_COMMENT_MAX);
         goto out;
     }
@@ -341,7 +339,8 @@ const char *smz_sig_comment_text(const smz_sig *sig)
 
 /* The checks every verify call starts with: arguments, the algorithm
  * against FLAGS, the key id.  *legacy tells the caller what MSG must be. */
-static smz_err verify_start(smz_sig *sig, const smz_pubkey *pk, unsigned flags, int *legacy, smz_sign_ctx *cx)
+static smz_err verify_start(smz_sig *sig, const smz_pubkey *pk, unsigned flags, int *legacy,
+                            smz_sign_ctx *cx)
 {
     char want[SMZ_KEYID_SIZE], have[SMZ_KEYID_SIZE];
     smz_err rc = smz__sign_enter(cx, "verify", sig && pk);

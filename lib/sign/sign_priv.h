@@ -107,14 +107,14 @@ void smz__sig_keyid_bytes(const smz_sig *sig, unsigned char out[SMZ__KEYNUM_BYTE
 /* Reads all of PATH (at most CAP bytes, else SMZ_E_TOOBIG) into a malloc'd,
  * NUL-terminated *buf.  SECRET: no copy of the bytes is left in freed memory;
  * free with smz_sign_free_secret(*buf, *len + 1). */
-smz_err smz__sign_read_file(const char *path, size_t cap, int secret, char **buf, size_t *len, smz_sign_ctx *cx);
+smz_err smz__sign_read_file(const char *path, size_t cap, int secret, char **buf, size_t *len,
+                            smz_sign_ctx *cx);
 /* The opening of every smz_*_parse: clears the message, checks that OUT_OK
  * and that TEXT is there when LEN is not 0 (FN names the public function in
  * the message), then splits TEXT into its first MAX lines (LINE[i], LLEN[i];
  * *N of them).  A caller that refuses more than K lines asks for K + 1. */
-smz_err smz__sign_parse_begin(smz_sign_ctx *cx, const char *fn, int out_ok, const char *text,
-                              size_t len, const char *what, size_t max, const char **line, size_t *llen,
-                              size_t *n);
+smz_err smz__sign_parse_begin(smz_sign_ctx *cx, const char *fn, int out_ok, const char *text, size_t len,
+                              const char *what, size_t max, const char **line, size_t *llen, size_t *n);
 /* What smz__sign_load does with a file: SECRET reads it as
  * smz__sign_read_file's SECRET; NAME_FILE puts "PATH: " before a parse
  * failure's message (the key loaders do, smz_sig_load does not). */
@@ -139,9 +139,11 @@ typedef struct smz__sign_pair {
 } smz__sign_pair;
 /* The text of a file of the N PAIRS in *text, malloc'd and NUL-terminated,
  * *total (if TOTAL) bytes before the NUL. */
-smz_err smz__sign_join(const smz__sign_pair *pairs, size_t n, char **text, size_t *total, smz_sign_ctx *cx);
+smz_err smz__sign_join(const smz__sign_pair *pairs, size_t n, char **text, size_t *total,
+                       smz_sign_ctx *cx);
 /* Creates PATH (which must not exist) with MODE and writes DATA to it; on
  * failure nothing is left at PATH. */
-smz_err smz__sign_write_new(const char *path, const char *data, size_t len, mode_t mode, smz_sign_ctx *cx);
+smz_err smz__sign_write_new(const char *path, const char *data, size_t len, mode_t mode,
+                            smz_sign_ctx *cx);
 
 #endif

@@ -163,8 +163,8 @@ int smz__lines_next(smz__lines *it, const char **line, size_t *linelen, smz_sign
     }
     if (memchr(start, '\r', content)) {
         it->rc = smz__sign_fail(cx, SMZ_E_INVALID,
-                                "%s: line %zu contains a carriage return not ending the line", tw(cx, it->what),
-                                it->lineno);
+                                "%s: line %zu contains a carriage return not ending the line",
+                                tw(cx, it->what), it->lineno);
         return -1;
     }
     it->pos += n + (nl ? 1 : 0);
@@ -180,8 +180,8 @@ smz_err smz__sign_b64_exact(const char *line, size_t len, unsigned char *bin, si
 
     if (len != want)
         return smz__sign_fail(cx, SMZ_E_INVALID,
-                              "%s: line %zu has %zu characters; a %s is %zu (base64 of %zu bytes)", tw(cx, what),
-                              lineno, len, tw(cx, field), want, binlen);
+                              "%s: line %zu has %zu characters; a %s is %zu (base64 of %zu bytes)",
+                              tw(cx, what), lineno, len, tw(cx, field), want, binlen);
     /* No ignore set and no end pointer: any non-base64 byte, bad padding or
      * non-zero trailing bits make libsodium fail. */
     if (sodium_base642bin(bin, binlen, line, len, NULL, &got, NULL, sodium_base64_VARIANT_ORIGINAL) !=
@@ -196,8 +196,8 @@ smz_err smz__sign_head(const char *const *line, const size_t *llen, const char *
                        unsigned char *bin, size_t binlen, smz_sign_ctx *cx)
 {
     if (!smz__sign_has_prefix(line[0], llen[0], SMZ__UNTRUSTED_PREFIX))
-        return smz__sign_fail(cx, SMZ_E_INVALID,
-                              "%s: line 1 must start with \"untrusted comment: \"", tw(cx, what));
+        return smz__sign_fail(cx, SMZ_E_INVALID, "%s: line 1 must start with \"untrusted comment: \"",
+                              tw(cx, what));
     return smz__sign_b64_exact(line[1], llen[1], bin, binlen, what, 2, field, cx);
 }
 
@@ -212,8 +212,8 @@ smz_err smz__pubkey_from_line(const char *line, size_t len, const char *what, si
         return rc;
     if (memcmp(bin, SMZ__ALG_LEGACY, 2) != 0)
         return smz__sign_fail(cx, SMZ_E_UNSUPPORTED,
-                              "%s: line %zu: unknown key algorithm 0x%02X%02X (expected \"Ed\")", tw(cx, what),
-                              lineno, bin[0], bin[1]);
+                              "%s: line %zu: unknown key algorithm 0x%02X%02X (expected \"Ed\")",
+                              tw(cx, what), lineno, bin[0], bin[1]);
     memcpy(pk->keyid, bin + 2, SMZ__KEYNUM_BYTES);
     memcpy(pk->pk, bin + 2 + SMZ__KEYNUM_BYTES, sizeof pk->pk);
     return SMZ_OK;
@@ -242,7 +242,8 @@ static int grow(char **buf, size_t used, size_t oldcap, size_t newcap, int secre
     return 0;
 }
 
-smz_err smz__sign_read_file(const char *path, size_t cap, int secret, char **buf, size_t *len, smz_sign_ctx *cx)
+smz_err smz__sign_read_file(const char *path, size_t cap, int secret, char **buf, size_t *len,
+                            smz_sign_ctx *cx)
 {
     smz_err rc;
     struct stat st;
@@ -316,9 +317,8 @@ out:
     return rc;
 }
 
-smz_err smz__sign_parse_begin(smz_sign_ctx *cx, const char *fn, int out_ok, const char *text,
-                              size_t len, const char *what, size_t max, const char **line, size_t *llen,
-                              size_t *n)
+smz_err smz__sign_parse_begin(smz_sign_ctx *cx, const char *fn, int out_ok, const char *text, size_t len,
+                              const char *what, size_t max, const char **line, size_t *llen, size_t *n)
 {
     smz__lines it;
     smz_err rc;
@@ -361,7 +361,8 @@ out:
     return rc;
 }
 
-smz_err smz__sign_join(const smz__sign_pair *pairs, size_t n, char **text, size_t *total, smz_sign_ctx *cx)
+smz_err smz__sign_join(const smz__sign_pair *pairs, size_t n, char **text, size_t *total,
+                       smz_sign_ctx *cx)
 {
     size_t i, len = 0;
     char *t, *p;
@@ -391,7 +392,8 @@ smz_err smz__sign_join(const smz__sign_pair *pairs, size_t n, char **text, size_
     return SMZ_OK;
 }
 
-smz_err smz__sign_write_new(const char *path, const char *data, size_t len, mode_t mode, smz_sign_ctx *cx)
+smz_err smz__sign_write_new(const char *path, const char *data, size_t len, mode_t mode,
+                            smz_sign_ctx *cx)
 {
     smz_err rc;
     size_t done = 0;

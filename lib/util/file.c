@@ -40,8 +40,9 @@ int smz_file_open(const char *path, int flags, struct stat *st, const char **why
         int e = errno;
         /* A socket cannot be opened at all (ENXIO): say what it is. */
         *why = e == ENXIO && lstat(path, &sb) == 0 && S_ISSOCK(sb.st_mode) ? kind(sb.st_mode)
-               : e == ELOOP && (flags & SMZ_FILE_NOFOLLOW) ? SMZ_N_("a symbolic link, not a regular file")
-                                                           : strerror(e);
+               : e == ELOOP && (flags & SMZ_FILE_NOFOLLOW)
+                   ? SMZ_N_("a symbolic link, not a regular file")
+                   : strerror(e);
         errno = e;
         return -1;
     }

@@ -315,4 +315,27 @@ check_grep "... Simplified Chinese" '条目块 1 已损坏' eb-cn.out
 check_fails "... with no English word in it" grep -qE 'entry|listing|looking up' eb-cn.out
 in_lang fa "$SMZ" check eb.smz >eb-fa.out 2>&1
 check_fails "... nor in Persian" grep -qE 'entry|listing|looking up' eb-fa.out
+# ---- smz serve's start-up errors, smz catalog, an update's verify ----
+python3 - "$SMZ" s.smz >busy-cn.out <<'PY'
+import os, socket, subprocess, sys
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+s.listen(1)
+port = s.getsockname()[1]
+env = dict(os.environ, LANGUAGE="zh_CN")
+p = subprocess.run([sys.argv[1], "serve", sys.argv[2], "--port", str(port)], capture_output=True,
+                   text=True, timeout=20, env=env)
+print(p.returncode)
+print(p.stderr.strip())
+PY
+check_eq "a busy port (zh_CN): status 2" "$(sed -n 1p busy-cn.out)" 2
+check_grep "... the reason in Chinese, the option named" '^smz serve: 127\.0\.0\.1:[0-9]+.*--port' busy-cn.out
+check_fails "... with no English word in it" grep -qE 'already|choose|another' busy-cn.out
+mkdir cat && cp s.smz s2.smz cat/
+in_lang ru "$SMZ" catalog cat >cat-ru.out 2>&1
+check_grep "smz catalog's count in Russian, its plural form" 'smz-catalog\.xml: 2 архива' cat-ru.out
+"$SMZ" diff s.smz s2.smz -o su.smzup --sign a.key >/dev/null 2>&1
+in_lang zh_CN "$SMZ" verify su.smzup --key a.pub >uv-cn.out 2>&1
+check_grep "a good update's verdict (zh_CN)" '^su\.smzup：' uv-cn.out
+check_fails "... with no English word in it" grep -qE 'good|update|signed|trusted' uv-cn.out
 done_testing

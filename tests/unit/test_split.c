@@ -283,8 +283,8 @@ int main(void)
     CHECK(sqlite3_vfs_find(NULL) != sqlite3_vfs_find("smz-split"), "... which is not the default VFS");
 
     s = NULL;
-    CHECK(smz_split_cut("db.smz", "p.smz", 3000, 0, &s) == SMZ_E_EXISTS, "a second cut over the parts: %s",
-          smz_split_errmsg(s));
+    CHECK(smz_split_cut("db.smz", "p.smz", 3000, 0, &s) == SMZ_E_EXISTS,
+          "a second cut over the parts: %s", smz_split_errmsg(s));
     smz_split_close(s);
     s = NULL;
     CHECK(smz_split_cut("db.smz", "q.smz", 1, 0, &s) == SMZ_E_INVALID && access("q.smz.001", F_OK) != 0,
