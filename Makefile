@@ -117,7 +117,7 @@ $(LOCALEDIR)/C/LC_MESSAGES/samizdat-%.mo: po/%.po | $(BUILD)/.libs-ok
 POT_SRC = $(sort $(wildcard server/*.c lib/article/*.c lib/pack/index_page.c reader/*.c packer/*.c common/*.c zimtool/*.c) web/wasm_api.c)
 XGETTEXT_FLAGS := --from-code=UTF-8 --language=C --no-wrap --sort-by-file --add-comments=TRANSLATORS: \
     --keyword= --keyword=_ --keyword=N_:1,2 --keyword=smz_tr:2 --keyword=smz_ntr:2,3 --keyword=SMZ_N_ \
-    --keyword=TR:2 --keyword=NTR:2,3 --keyword=tr_html:3 --keyword=CT:2 --keyword=C_:1c,2 --keyword=NC_:1c,2 --package-name=samizdat --msgid-bugs-address=samizdat
+    --keyword=TR:2 --keyword=NTR:2,3 --keyword=tr_html:3 --keyword=plain_tr:3 --keyword=CT:2 --keyword=C_:1c,2 --keyword=NC_:1c,2 --package-name=samizdat --msgid-bugs-address=samizdat
 # The library's messages in the language its handle carries (smz_reader_open_lang,
 # smz_reader_set_lang): the format strings of its reporting functions.
 LIB_POT_SRC := lib/reader.c lib/split.c lib/format.c lib/search/search.c lib/search/fuzzy.c lib/search/query.c \

@@ -560,7 +560,7 @@ static int split_prepare(const char *out, char *wpath, size_t wlen, char *err, s
     int dl = slash ? (int)(slash - out + 1) : 0;
     if (n < 5 || strcmp(out + n - 4, ".smz") || !strcmp(base, ".smz")) {
         snprintf(err, errlen,
-                 "%.1000s: with --split the output is named NAME.smz (parts NAME.smz.001, ...)", out);
+                 _("%.1000s: with --split the output is named NAME.smz (parts NAME.smz.001, ...)"), out);
         return -1;
     }
     if (snprintf(first, sizeof first, "%s.001", out) >= (int)sizeof first ||

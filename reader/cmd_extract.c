@@ -116,7 +116,7 @@ static long same_names(item *items, size_t n, struct archive_entry *ae)
             continue;
         by[k]->folder = 1; /* the later in path order, as items is */
         fprintf(stderr,
-                "smz extract: %s: written as the same name as %s (Unicode normalisation); skipped\n",
+                _("smz extract: %s: written as the same name as %s (Unicode normalisation); skipped\n"),
                 cli_t(by[k]->e->path), cli_t(by[k - 1]->e->path));
         dropped++;
         by[k] = by[k - 1]; /* a third of the same name compares with the kept one */
@@ -459,7 +459,7 @@ int cmd_extract(int argc, char **argv)
             if (how == LINK_NONE) {
                 fprintf(
                     stderr,
-                    "smz extract: %s: a redirect up the tree cannot be a safe link in a zip; skipped\n",
+                    _("smz extract: %s: a redirect up the tree cannot be a safe link in a zip; skipped\n"),
                     cli_t(e->path));
                 failures++;
             } else {

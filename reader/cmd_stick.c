@@ -760,8 +760,8 @@ int cmd_stick(int argc, char **argv)
                 }
             } else {
                 fprintf(stderr,
-                        "smz stick: warning: no %s/%s (run make dist, or give its folder with --bin): "
-                        "the stick has no %s program for %s\n",
+                        _("smz stick: warning: no %s/%s (run make dist, or give its folder with --bin): "
+                          "the stick has no %s program for %s\n"),
                         arches[a], prog, prog, arches[a]);
             }
             free(src), free(d), free(dst);

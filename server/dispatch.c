@@ -107,6 +107,20 @@ static int plain(req *q, int status, const char *text, const char *allow)
     return status;
 }
 
+/* The language of an answer to a request refused before it is read
+ * further: its Accept-Language alone (its query may be what is wrong). */
+static int early_lang(const req *q)
+{
+    return smz_ui_lang_negotiate(mg_get_header(q->c, "Accept-Language"), q->s->langs,
+                                 q->s->lang_default);
+}
+
+/* plain() with MSGID in the request's language (early_lang). */
+static int plain_tr(req *q, int status, const char *msgid, const char *allow)
+{
+    return plain(q, status, smz_tr(early_lang(q), msgid), allow);
+}
+
 /* The language of Q's answer: ?lang= when it names one of ours (our links
  * then keep it), else the browser's Accept-Language, else the server's
  * default (--language). */
@@ -149,36 +163,37 @@ static int route(req *q)
         q->close = 1;
         mg_disable_connection_keep_alive(q->c);
         if (too_many)
-            return plain(q, 431, "Too many header fields.\n", NULL);
-        snprintf(msg, sizeof msg, "Bad request: %s.\n", bad);
+            return plain_tr(q, 431, "Too many header fields.\n", NULL);
+        int l = early_lang(q);
+        snprintf(msg, sizeof msg, smz_tr(l, "Bad request: %s.\n"), smz_tr(l, bad));
         return plain(q, 400, msg, NULL);
     }
     q->head = !strcmp(m, "HEAD");
     if (strcmp(m, "GET") && !q->head)
-        return plain(q, 405, "Only GET and HEAD are served.\n", "GET, HEAD");
+        return plain_tr(q, 405, "Only GET and HEAD are served.\n", "GET, HEAD");
     int hosts = 0;
     for (int i = 0; i < ri->num_headers; i++)
         hosts += ri->http_headers[i].name && !strcasecmp(ri->http_headers[i].name, "Host");
     const char *host = mg_get_header(q->c, "Host");
     /* RFC 9112 3.2: exactly one Host in HTTP/1.1, at most one before. */
     if (hosts > 1 || (!hosts && ri->http_version && !strcmp(ri->http_version, "1.1")))
-        return plain(q, 400, "Bad request: a request names exactly one Host.\n", NULL);
+        return plain_tr(q, 400, "Bad request: a request names exactly one Host.\n", NULL);
     if (host) {
         if (!http_check_host(&s->http, host))
-            return plain(q, 403, "This server does not answer to that host name.\n", NULL);
+            return plain_tr(q, 403, "This server does not answer to that host name.\n", NULL);
         snprintf(q->host, sizeof q->host, "%s", host);
     }
     if (!q->w)
-        return plain(q, 503, "The server is out of memory.\n", NULL);
+        return plain_tr(q, 503, "The server is out of memory.\n", NULL);
     /* A service worker would outlive the page and see every later request
      * below its scope. */
     if (mg_get_header(q->c, "Service-Worker"))
-        return plain(q, 403, "Service workers are not allowed.\n", NULL);
+        return plain_tr(q, 403, "Service workers are not allowed.\n", NULL);
     if (!http_query_ok(q->query))
-        return plain(q, 400, "Bad request: the query holds a NUL (%00).\n", NULL);
+        return plain_tr(q, 400, "Bad request: the query holds a NUL (%00).\n", NULL);
     const char *p = q->uri;
     if (!p)
-        return plain(q, 400, "Bad request: the path is not a valid address.\n", NULL);
+        return plain_tr(q, 400, "Bad request: the path is not a valid address.\n", NULL);
     pick_language(q);
     size_t rl = strlen(s->http.root);
     if (rl) {
@@ -245,7 +260,7 @@ int smz_server_answer(smz_server *s, smz_server_worker *w, struct mg_connection 
         q.uri = uri;
     gate_enter(&q.s->gate);
     q.gated = 1;
-    int status = uri ? route(&q) : plain(&q, 503, "The server is out of memory.\n", NULL);
+    int status = uri ? route(&q) : plain_tr(&q, 503, "The server is out of memory.\n", NULL);
     http_ungate(&q); /* a handler that never answered */
     if (!q.status)
         q.status = status > 0 ? status : 500;

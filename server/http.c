@@ -21,6 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "http.h"
+#include "smz/i18n.h"
 #include "text/utf8.h"
 
 void resp_init(resp *r, int status, const char *type)
@@ -613,14 +614,14 @@ const char *http_layout_error(const struct mg_request_info *ri, int *doubt)
         /* A second NUL before the value is a space that stood before the colon
          * (an empty value starts at the first NUL after the colon). */
         if (end + 1 < v && !end[1])
-            return "white space between a header name and its colon";
+            return SMZ_N_("white space between a header name and its colon");
     }
     const char *last = n > 0 ? ri->http_headers[n - 1].value : NULL;
     if (!last || !ri->request_method)
         return NULL;
     const char *p = last + strlen(last) + 1; /* past the NUL that was CR or LF */
     if (*p)                                  /* a bare LF, then this */
-        return *p == '\r' || *p == '\n' ? NULL : "a folded header line (obs-fold)";
+        return *p == '\r' || *p == '\n' ? NULL : SMZ_N_("a folded header line (obs-fold)");
     /* The line before the last one: the request line or a header. */
     const char *prev = n > 1 ? ri->http_headers[n - 2].value : ri->http_version;
     const char *name = ri->http_headers[n - 1].name;
@@ -635,7 +636,7 @@ const char *http_layout_error(const struct mg_request_info *ri, int *doubt)
     if (!*p) /* a bare LF ending the block, or a NUL byte: cannot tell */
         *doubt = 1;
     else if (*p != '\r' && *p != '\n')
-        return "a folded header line (obs-fold)";
+        return SMZ_N_("a folded header line (obs-fold)");
     return NULL;
 }
 
