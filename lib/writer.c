@@ -1241,6 +1241,11 @@ static smz_err index_deferred(smz_writer *w)
     int src = sqlite3_prepare_v2(w->db, "SELECT id, doc, nl, em, hub FROM temp.smz_base_docs ORDER BY id",
                                  -1, &s, NULL);
     while (src == SQLITE_OK && (src = sqlite3_step(s)) == SQLITE_ROW && rc == SMZ_OK) {
+        /* A savepoint makes FTS5 write out what it holds (its xSavepoint),
+         * as the rows the writer adds between two pages do when they come
+         * as they are added: the same segments, merged as they would be. */
+        if ((src = sqlite3_exec(w->db, "SAVEPOINT smz_doc; RELEASE smz_doc", NULL, NULL, NULL)) != SQLITE_OK)
+            break;
         rc = fts_insert(w, sqlite3_column_int64(s, 0), sqlite3_column_blob(s, 1),
                         (size_t)sqlite3_column_bytes(s, 1), (size_t)sqlite3_column_int64(s, 2),
                         sqlite3_column_int(s, 3), sqlite3_column_int(s, 4));
