@@ -2,7 +2,8 @@
 # The figures of docs/UPDATES.md, "Figures" (issue 25): three cases, each
 # OLD and NEW packed with smz-pack's defaults, `smz diff`, the update's
 # bytes by kind of item, and "what changed" compressed alone (`zstd -19`
-# of the changed and added source files, concatenated).
+# of each changed and added source file, the sizes added up); NEW is
+# packed twice, without and with `--base OLD` (docs/UPDATES.md).
 #  - samples + 1 article and pgdoc (PostgreSQL 15's HTML manual, 1,173
 #    pages: 12 changed, 12 added): tests/cli/delta.sh's two cases;
 #  - news: bench/pull_updates.sh's 1,000 articles, then 1,010.
@@ -40,13 +41,17 @@ case_() { # NAME OLD_DIR NEW_DIR CHANGED_FILES...
     shift 3
     "$SMZ_PACK" "$old" -o "$name-old.smz" --name "$name" --date 2024-01-01 --quiet
     "$SMZ_PACK" "$new" -o "$name-new.smz" --name "$name" --date 2024-01-02 --quiet
-    "$SMZ" diff "$name-old.smz" "$name-new.smz" -o "$name.smzup"
-    "$SMZ" patch "$name-old.smz" "$name.smzup" -o "$name-out.smz"
-    cmp "$name-new.smz" "$name-out.smz"
-    local alone
-    alone=$(cat "$@" | zstd -19 -c | wc -c)
-    echo "== $name: NEW $(stat -c %s "$name-new.smz"), what changed alone $alone"
-    breakdown "$name.smzup"
+    "$SMZ_PACK" "$new" -o "$name-base.smz" --name "$name" --date 2024-01-02 --quiet --base "$name-old.smz"
+    local alone=0 f
+    for f in "$@"; do alone=$((alone + $(zstd -19 -c "$f" | wc -c))); done
+    echo "== $name: what changed, each file zstd -19 alone: $alone bytes"
+    for n in new base; do
+        "$SMZ" diff "$name-old.smz" "$name-$n.smz" -o "$name-$n.smzup" >/dev/null
+        "$SMZ" patch "$name-old.smz" "$name-$n.smzup" -o "$name-$n-out.smz" >/dev/null
+        cmp "$name-$n.smz" "$name-$n-out.smz"
+        echo "NEW packed $([ $n = base ] && echo "with --base OLD" || echo "without --base"): $(stat -c %s "$name-$n.smz") bytes"
+        breakdown "$name-$n.smzup"
+    done
 }
 
 # samples + 1: tests/cli/delta.sh's added article

@@ -657,7 +657,7 @@ static smz_err load_base(smz_writer *w, const char *base)
     int src, appid = 0, packed = 0, has = 0;
     if ((src = sqlite3_open_v2(base, &bdb, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL)) !=
         SQLITE_OK) {
-        rc = fail(w, SMZ_E_IO, "%s: cannot open it (%s)", base, bdb ? sqlite3_errmsg(bdb) : "out of memory");
+        rc = fail(w, SMZ_E_IO, "cannot open %s: %s", base, bdb ? sqlite3_errmsg(bdb) : "out of memory");
         goto out;
     }
     if ((src = sqlite3_prepare_v2(bdb,
@@ -673,7 +673,7 @@ static smz_err load_base(smz_writer *w, const char *base)
     sqlite3_finalize(s);
     s = NULL;
     if (src != SQLITE_ROW || appid != SMZ_APPLICATION_ID) {
-        rc = fail(w, SMZ_E_NOTARCHIVE, "%s: not a Samizdat archive", base);
+        rc = fail(w, SMZ_E_NOTARCHIVE, "%s: not an .smz archive", base);
         goto out;
     }
     if (packed) {
