@@ -1,8 +1,8 @@
 #!/bin/bash
 # The figures of docs/UPDATES.md, "Figures" (issue 25): three cases, each
 # OLD and NEW packed with smz-pack's defaults, `smz diff`, the update's
-# bytes by kind of item, and "what changed" compressed alone (`zstd -19`
-# of each changed and added source file, the sizes added up); NEW is
+# bytes by kind of item, and "what changed" compressed alone (a tar of the
+# changed and added source files, `zstd -19`); NEW is
 # packed twice, without and with `--base OLD` (docs/UPDATES.md).
 #  - samples + 1 article and pgdoc (PostgreSQL 15's HTML manual, 1,173
 #    pages: 12 changed, 12 added): tests/cli/delta.sh's two cases;
@@ -42,9 +42,9 @@ case_() { # NAME OLD_DIR NEW_DIR CHANGED_FILES...
     "$SMZ_PACK" "$old" -o "$name-old.smz" --name "$name" --date 2024-01-01 --quiet
     "$SMZ_PACK" "$new" -o "$name-new.smz" --name "$name" --date 2024-01-02 --quiet
     "$SMZ_PACK" "$new" -o "$name-base.smz" --name "$name" --date 2024-01-02 --quiet --base "$name-old.smz"
-    local alone=0 f
-    for f in "$@"; do alone=$((alone + $(zstd -19 -c "$f" | wc -c))); done
-    echo "== $name: what changed, each file zstd -19 alone: $alone bytes"
+    local alone
+    alone=$(tar cf - --sort=name --mtime=@0 --owner=0 --group=0 --numeric-owner "$@" | zstd -19 -c | wc -c)
+    echo "== $name: what changed, its files in a tar, zstd -19: $alone bytes"
     for n in new base; do
         "$SMZ" diff "$name-old.smz" "$name-$n.smz" -o "$name-$n.smzup" >/dev/null
         "$SMZ" patch "$name-old.smz" "$name-$n.smzup" -o "$name-$n-out.smz" >/dev/null

@@ -1233,7 +1233,9 @@ static smz_err fts_insert(smz_writer *w, int64_t id, const char *all, size_t tot
  * order of their ids, not as they come: FTS5 starts a new segment whenever
  * an id is not above the last, and the merged index would take another
  * segment id than the base's, which changes every key of its data
- * (docs/UPDATES.md). */
+ * (docs/UPDATES.md).  Nothing else may write in between (a statement that
+ * writes, even to a temporary table, makes FTS5 write out what it holds):
+ * then the segments are those of the pages coming in id order as added. */
 static smz_err index_deferred(smz_writer *w)
 {
     sqlite3_stmt *s = NULL;
@@ -1241,11 +1243,6 @@ static smz_err index_deferred(smz_writer *w)
     int src = sqlite3_prepare_v2(w->db, "SELECT id, doc, nl, em, hub FROM temp.smz_base_docs ORDER BY id",
                                  -1, &s, NULL);
     while (src == SQLITE_OK && (src = sqlite3_step(s)) == SQLITE_ROW && rc == SMZ_OK) {
-        /* A savepoint makes FTS5 write out what it holds (its xSavepoint),
-         * as the rows the writer adds between two pages do when they come
-         * as they are added: the same segments, merged as they would be. */
-        if ((src = sqlite3_exec(w->db, "SAVEPOINT smz_doc; RELEASE smz_doc", NULL, NULL, NULL)) != SQLITE_OK)
-            break;
         rc = fts_insert(w, sqlite3_column_int64(s, 0), sqlite3_column_blob(s, 1),
                         (size_t)sqlite3_column_bytes(s, 1), (size_t)sqlite3_column_int64(s, 2),
                         sqlite3_column_int(s, 3), sqlite3_column_int(s, 4));
@@ -1253,9 +1250,6 @@ static smz_err index_deferred(smz_writer *w)
     }
     sqlite3_finalize(s);
     if (rc == SMZ_OK && src != SQLITE_DONE)
-        rc = sqlfail(w, src, "indexing text");
-    if (rc == SMZ_OK && (src = sqlite3_exec(w->db, "DROP TABLE temp.smz_base_docs", NULL, NULL, NULL)) !=
-                            SQLITE_OK)
         rc = sqlfail(w, src, "indexing text");
     return rc;
 }
@@ -1732,6 +1726,9 @@ smz_err smz_writer_finish(smz_writer *w)
     }
     if (w->ins_fts && !w->index_from && (rc = optimize_index(w)) != SMZ_OK)
         return rc;
+    if (w->base_id && (src = sqlite3_exec(w->db, "DROP TABLE temp.smz_base_docs", NULL, NULL, NULL)) !=
+                          SQLITE_OK)
+        return sqlfail(w, src, "indexing text");
     enter_phase(w, SMZ_PHASE_WRITING);
     if (w->o.format_version >= 3 &&
         (rc = smz__entries_pack(w->db, w->o.level, w->errmsg, sizeof w->errmsg)) != SMZ_OK)
