@@ -709,13 +709,19 @@ static smz_err load_base(smz_writer *w, const char *base)
         w->failed = 1;
         goto out;
     }
-    /* A path once (the lowest id wins); ids from 1 to SMZ_BASE_MAX_ID. */
+    /* A path once (the lowest id wins), an id once (a damaged base's second
+     * path with an id gets a new one); ids from 1 to SMZ_BASE_MAX_ID. */
+    sqlite3_int64 prev = 0;
     while ((src = sqlite3_step(s)) == SQLITE_ROW) {
         sqlite3_int64 id = sqlite3_column_int64(s, 0);
-        if (sqlite3_column_type(s, 1) != SQLITE_TEXT || id < 1 || id > SMZ_BASE_MAX_ID) {
+        if (sqlite3_column_type(s, 0) != SQLITE_INTEGER || sqlite3_column_type(s, 1) != SQLITE_TEXT ||
+            id < 1 || id > SMZ_BASE_MAX_ID) {
             rc = fail(w, SMZ_E_CORRUPT, "%s: its index has a document id out of bounds", base);
             goto out;
         }
+        if (id == prev)
+            continue;
+        prev = id;
         sqlite3_bind_value(ins, 1, sqlite3_column_value(s, 1));
         sqlite3_bind_int64(ins, 2, id);
         if ((src = step_once(ins)) != SQLITE_DONE) {

@@ -54,6 +54,14 @@ cp nb/v2.smz nb/hostile.smz
 sqlite3 nb/hostile.smz "UPDATE search_text SET id = 1099511627777 WHERE id = 1"
 check_fails "--base: a base whose ids are out of bounds is refused" "$SMZ_PACK" s -o nb/out4.smz --base nb/hostile.smz --quiet
 check_eq "... and nothing written" "$(ls -A nb | grep -c out4)" 0
+cp nb/v2.smz nb/twice.smz
+sqlite3 nb/twice.smz "ALTER TABLE search_text RENAME TO x; CREATE TABLE search_text(id INTEGER, path TEXT);
+    INSERT INTO search_text SELECT * FROM x; INSERT INTO search_text VALUES(1, 'zz_new_report.html'); DROP TABLE x"
+check "--base: a base that gives an id twice: packed, the second path gets a new id" \
+    "$SMZ_PACK" s -o nb/out5.smz --base nb/twice.smz --quiet
+check "... and the archive checks" "$SMZ" check nb/out5.smz
+check_eq "... and finds what the archive without --base finds" \
+    "$("$SMZ" search nb/out5.smz geneva --limit 100)" "$("$SMZ" search new.smz geneva --limit 100)"
 
 # --- round trip ---
 check "smz diff writes an update" "$SMZ" diff old.smz new.smz -o u.smzup
