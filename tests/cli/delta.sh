@@ -48,8 +48,7 @@ check "--base: a version 2 archive (its index in tables) gives its ids" \
     "$SMZ_PACK" s -o nb/out2.smz --base nb/v2.smz --quiet
 check "--base: a version 3 archive (its index packed) gives its ids" \
     "$SMZ_PACK" s -o nb/out3.smz --name new --base old.smz --quiet
-check_eq "--base: an article added last: the same size as without" "$(size_of nb/out3.smz)" "$(size_of new.smz)"
-check_eq "--base: ... and the same content digest" "$(digest_of nb/out3.smz)" "$(digest_of new.smz)"
+check "--base: an article added last keeps every id: the same bytes as without" cmp nb/out3.smz new.smz
 cp nb/v2.smz nb/hostile.smz
 sqlite3 nb/hostile.smz "UPDATE search_text SET id = 1099511627777 WHERE id = 1"
 check_fails "--base: a base whose ids are out of bounds is refused" "$SMZ_PACK" s -o nb/out4.smz --base nb/hostile.smz --quiet
