@@ -98,7 +98,8 @@ struct smz_writer {
     size_t nicons;
     sqlite3 *db;
     sqlite3_stmt *ins_entry, *upd_entry, *find_entry, *ins_cluster, *ins_mime, *find_mime, *ins_text,
-        *ins_fts, *ins_title, *del_text, *ins_large, *page_count, *upd_offset;
+        *ins_fts, *ins_title, *del_text, *ins_large, *page_count, *upd_offset, *base_id, *base_del,
+        *base_doc;
     smz_tok_settings *tok; /* the index's tokenizer settings: index_entry finds them once */
     smz_writer_opts o;
     char errmsg[1024];
@@ -643,6 +644,107 @@ static int prep(smz_writer *w, sqlite3_stmt **s, const char *sql)
     return sqlite3_prepare_v3(w->db, sql, -1, SQLITE_PREPARE_PERSISTENT, s, NULL);
 }
 
+/* Ids past this in a base are refused: far beyond any archive's count of
+ * pages, and next_id cannot overflow. */
+#define SMZ_BASE_MAX_ID ((int64_t)1 << 40)
+
+/* The document ids of BASE's index (opts.base, docs/UPDATES.md): each path
+ * BASE indexed keeps its id; the others get ids after BASE's largest.  They
+ * go into a temporary table of W's database (not part of the archive). */
+static smz_err load_base(smz_writer *w, const char *base)
+{
+    sqlite3 *bdb = NULL;
+    sqlite3_stmt *s = NULL, *ins = NULL;
+    const char *from = "main";
+    smz_err rc = SMZ_OK;
+    int src, appid = 0, packed = 0, has = 0;
+    if ((src = sqlite3_open_v2(base, &bdb, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL)) !=
+        SQLITE_OK) {
+        rc = fail(w, SMZ_E_IO, "cannot open %s: %s", base, bdb ? sqlite3_errmsg(bdb) : "out of memory");
+        goto out;
+    }
+    if ((src = sqlite3_prepare_v2(bdb,
+                                  "SELECT (SELECT application_id FROM pragma_application_id), "
+                                  "(SELECT count(*) FROM sqlite_schema WHERE name = 'search_packed'), "
+                                  "(SELECT count(*) FROM sqlite_schema WHERE name = 'search_text')",
+                                  -1, &s, NULL)) == SQLITE_OK &&
+        (src = sqlite3_step(s)) == SQLITE_ROW) {
+        appid = sqlite3_column_int(s, 0);
+        packed = sqlite3_column_int(s, 1);
+        has = sqlite3_column_int(s, 2);
+    }
+    sqlite3_finalize(s);
+    s = NULL;
+    if (src != SQLITE_ROW || appid != SMZ_APPLICATION_ID) {
+        rc = fail(w, SMZ_E_NOTARCHIVE, "%s: not an .smz archive", base);
+        goto out;
+    }
+    if (packed) {
+        if ((rc = smz__index_unpack(bdb, "main", SMZ_PACKED_SCHEMA, w->errmsg, sizeof w->errmsg)) !=
+            SMZ_OK) {
+            w->failed = 1;
+            goto out;
+        }
+        from = SMZ_PACKED_SCHEMA;
+    } else if (!has) {
+        rc = fail(w, SMZ_E_INVALID, "%s: it has no search index whose ids to keep", base);
+        goto out;
+    }
+    if ((src = sqlite3_exec(w->db,
+                            "CREATE TEMP TABLE smz_base_ids(path TEXT PRIMARY KEY, id INTEGER NOT NULL) "
+                            "WITHOUT ROWID",
+                            NULL, NULL, NULL)) != SQLITE_OK ||
+        (src = prep(w, &ins, "INSERT OR IGNORE INTO temp.smz_base_ids(path, id) VALUES(?, ?)")) ||
+        (src = prep(w, &w->base_id, "SELECT id FROM temp.smz_base_ids WHERE path = ?")) ||
+        (src = prep(w, &w->base_del, "DELETE FROM temp.smz_base_ids WHERE path = ?")) ||
+        (src = sqlite3_exec(w->db,
+                            "CREATE TEMP TABLE smz_base_docs(id INTEGER PRIMARY KEY, doc BLOB NOT NULL, "
+                            "nl INTEGER NOT NULL, em INTEGER NOT NULL, hub INTEGER NOT NULL)",
+                            NULL, NULL, NULL)) != SQLITE_OK ||
+        (src = prep(w, &w->base_doc, "INSERT INTO temp.smz_base_docs VALUES(?, ?, ?, ?, ?)"))) {
+        rc = sqlfail(w, src, "reading the base's index");
+        goto out;
+    }
+    char sql[128];
+    snprintf(sql, sizeof sql, "SELECT id, path FROM \"%s\".search_text ORDER BY id", from);
+    if ((src = sqlite3_prepare_v2(bdb, sql, -1, &s, NULL)) != SQLITE_OK) {
+        rc = smz__sqlite_err(bdb, src, "reading the base's index", w->errmsg, sizeof w->errmsg);
+        w->failed = 1;
+        goto out;
+    }
+    /* A path once (the lowest id wins), an id once (a damaged base's second
+     * path with an id gets a new one); ids from 1 to SMZ_BASE_MAX_ID. */
+    sqlite3_int64 prev = 0;
+    while ((src = sqlite3_step(s)) == SQLITE_ROW) {
+        sqlite3_int64 id = sqlite3_column_int64(s, 0);
+        if (sqlite3_column_type(s, 0) != SQLITE_INTEGER || sqlite3_column_type(s, 1) != SQLITE_TEXT ||
+            id < 1 || id > SMZ_BASE_MAX_ID) {
+            rc = fail(w, SMZ_E_CORRUPT, "%s: its index has a document id out of bounds", base);
+            goto out;
+        }
+        if (id == prev)
+            continue;
+        prev = id;
+        sqlite3_bind_value(ins, 1, sqlite3_column_value(s, 1));
+        sqlite3_bind_int64(ins, 2, id);
+        if ((src = step_once(ins)) != SQLITE_DONE) {
+            rc = sqlfail(w, src, "reading the base's index");
+            goto out;
+        }
+        if (id >= w->next_id)
+            w->next_id = id + 1;
+    }
+    if (src != SQLITE_DONE) {
+        rc = smz__sqlite_err(bdb, src, "reading the base's index", w->errmsg, sizeof w->errmsg);
+        w->failed = 1;
+    }
+out:
+    sqlite3_finalize(s);
+    sqlite3_finalize(ins);
+    sqlite3_close(bdb);
+    return rc;
+}
+
 /* Creates a hidden file ".NAME.TAG-XXXXXX" beside the target (NAME: the
  * target's file name) and sets *FD; *NAME_OUT gets its malloc'd path, or,
  * when NAME_OUT is NULL, the file is unlinked at once. */
@@ -762,6 +864,8 @@ smz_err smz_writer_new(const char *path, const smz_writer_opts *opts, smz_writer
          (src = prep(w, &w->ins_fts, "INSERT INTO search_fts(rowid,text) VALUES(?,?)")) ||
          (src = prep(w, &w->ins_title, "INSERT INTO search_title(rowid,title) VALUES(?,?)"))))
         return sqlfail(w, src, "preparing statements");
+    if (!w->o.no_index && w->o.base && (rc = load_base(w, w->o.base)) != SMZ_OK)
+        return rc;
 
     w->threads = calloc((size_t)w->o.threads, sizeof *w->threads);
     if (!w->threads)
@@ -1109,6 +1213,56 @@ out:
     return rc;
 }
 
+/* Indexes document ID: ALL (TOTAL bytes: the title's NL bytes, a newline,
+ * the text, and from EM on, when EM >= 0, its emphasis) in search_fts,
+ * the title in search_title. */
+static smz_err fts_insert(smz_writer *w, int64_t id, const char *all, size_t total, size_t nl, int em,
+                          int hub)
+{
+    if (!w->tok && !(w->tok = smz__tokenizer_settings(w->db)))
+        return fail(w, SMZ_E_INTERNAL, "cannot set up the search tokenizer");
+    smz__tokenizer_set(w->tok, (int)nl, 1, em, hub);
+    sqlite3_stmt *s = w->ins_fts;
+    sqlite3_bind_int64(s, 1, id);
+    sqlite3_bind_text(s, 2, all, (int)total, SQLITE_STATIC);
+    int src = step_once(s);
+    smz__tokenizer_set(w->tok, (int)nl, 0, -1, 0);
+    if (src == SQLITE_DONE && nl) {
+        s = w->ins_title;
+        sqlite3_bind_int64(s, 1, id);
+        sqlite3_bind_text(s, 2, all, (int)nl, SQLITE_STATIC);
+        src = step_once(s);
+    }
+    if (src != SQLITE_DONE)
+        return sqlfail(w, src, "indexing text");
+    return SMZ_OK;
+}
+
+/* With a base (opts.base), the documents are indexed at the end in the
+ * order of their ids, not as they come: FTS5 starts a new segment whenever
+ * an id is not above the last, and the merged index would take another
+ * segment id than the base's, which changes every key of its data
+ * (docs/UPDATES.md).  Nothing else may write in between (a statement that
+ * writes, even to a temporary table, makes FTS5 write out what it holds):
+ * then the segments are those of the pages coming in id order as added. */
+static smz_err index_deferred(smz_writer *w)
+{
+    sqlite3_stmt *s = NULL;
+    smz_err rc = SMZ_OK;
+    int src = sqlite3_prepare_v2(w->db, "SELECT id, doc, nl, em, hub FROM temp.smz_base_docs ORDER BY id",
+                                 -1, &s, NULL);
+    while (src == SQLITE_OK && (src = sqlite3_step(s)) == SQLITE_ROW && rc == SMZ_OK) {
+        rc = fts_insert(w, sqlite3_column_int64(s, 0), sqlite3_column_blob(s, 1),
+                        (size_t)sqlite3_column_bytes(s, 1), (size_t)sqlite3_column_int64(s, 2),
+                        sqlite3_column_int(s, 3), sqlite3_column_int(s, 4));
+        src = SQLITE_OK;
+    }
+    sqlite3_finalize(s);
+    if (rc == SMZ_OK && src != SQLITE_DONE)
+        rc = sqlfail(w, src, "indexing text");
+    return rc;
+}
+
 /* Gives entry E (already in the entry table) its search rows: its title and
  * text, when it has either. */
 static smz_err index_entry(smz_writer *w, const smz_writer_entry *e)
@@ -1118,11 +1272,26 @@ static smz_err index_entry(smz_writer *w, const smz_writer_entry *e)
         return SMZ_OK; /* copied whole at the end */
     if (w->ins_fts && !e->unindexed && (e->text || (e->title && e->title[0]))) {
         size_t tl = e->text ? e->text_len : 0;
-        id = w->next_id++;
+        int src;
+        id = 0;
+        if (w->base_id) { /* BASE's id for this path, once (a path added twice gets a new one) */
+            sqlite3_bind_text(w->base_id, 1, e->path, -1, SQLITE_STATIC);
+            src = sqlite3_step(w->base_id);
+            if (src == SQLITE_ROW)
+                id = sqlite3_column_int64(w->base_id, 0);
+            sqlite3_reset(w->base_id);
+            if (src != SQLITE_ROW && src != SQLITE_DONE)
+                return sqlfail(w, src, "writing the search row");
+            sqlite3_bind_text(w->base_del, 1, e->path, -1, SQLITE_STATIC);
+            if ((src = step_once(w->base_del)) != SQLITE_DONE)
+                return sqlfail(w, src, "writing the search row");
+        }
+        if (!id)
+            id = w->next_id++;
         sqlite3_stmt *s = w->ins_text;
         sqlite3_bind_int64(s, 1, id);
         sqlite3_bind_text(s, 2, e->path, -1, SQLITE_STATIC);
-        int src = step_once(s);
+        src = step_once(s);
         if (src != SQLITE_DONE)
             return sqlfail(w, src, "writing the search row");
         /* search_fts gets the title and the text as one column (a query's
@@ -1135,9 +1304,7 @@ static smz_err index_entry(smz_writer *w, const smz_writer_entry *e)
          * (docs/FORMAT.md, Term frequencies). */
         size_t el = e->text && e->emphasis && tl + e->emphasis_len < INT_MAX / 2 ? e->emphasis_len : 0;
         size_t total = nl + 1 + tl + (el ? 1 + el : 0);
-        if (!w->tok && !(w->tok = smz__tokenizer_settings(w->db)))
-            return fail(w, SMZ_E_INTERNAL, "cannot set up the search tokenizer");
-        smz__tokenizer_set(w->tok, (int)nl, 1, el ? (int)(nl + 1 + tl + 1) : -1, e->hub);
+        int em = el ? (int)(nl + 1 + tl + 1) : -1;
         char *all = malloc(total + 1);
         if (!all)
             return fail(w, SMZ_E_NOMEM, "out of memory");
@@ -1150,20 +1317,20 @@ static smz_err index_entry(smz_writer *w, const smz_writer_entry *e)
             all[nl + 1 + tl] = '\n';
             memcpy(all + nl + 1 + tl + 1, e->emphasis, el);
         }
-        s = w->ins_fts;
-        sqlite3_bind_int64(s, 1, id);
-        sqlite3_bind_text(s, 2, all, (int)total, SQLITE_STATIC);
-        src = step_once(s);
-        free(all);
-        smz__tokenizer_set(w->tok, (int)nl, 0, -1, 0);
-        if (src == SQLITE_DONE && nl) {
-            s = w->ins_title;
+        smz_err rc = SMZ_OK;
+        if (w->base_doc) { /* indexed at the end, in id order (index_deferred) */
+            s = w->base_doc;
             sqlite3_bind_int64(s, 1, id);
-            sqlite3_bind_text(s, 2, e->title, (int)nl, SQLITE_STATIC);
-            src = step_once(s);
-        }
-        if (src != SQLITE_DONE)
-            return sqlfail(w, src, "indexing text");
+            sqlite3_bind_blob(s, 2, all, (int)total, SQLITE_STATIC);
+            sqlite3_bind_int64(s, 3, (sqlite3_int64)nl);
+            sqlite3_bind_int(s, 4, em);
+            sqlite3_bind_int(s, 5, e->hub);
+            if ((src = step_once(s)) != SQLITE_DONE)
+                rc = sqlfail(w, src, "indexing text");
+        } else
+            rc = fts_insert(w, id, all, total, nl, em, e->hub);
+        free(all);
+        return rc;
     }
     return SMZ_OK;
 }
@@ -1287,7 +1454,8 @@ static void close_db(smz_writer *w)
 {
     sqlite3_stmt **all[] = {&w->ins_entry, &w->upd_entry,  &w->find_entry, &w->ins_cluster, &w->ins_mime,
                             &w->find_mime, &w->ins_text,   &w->ins_fts,    &w->ins_title,   &w->del_text,
-                            &w->ins_large, &w->page_count, &w->upd_offset};
+                            &w->ins_large, &w->page_count, &w->upd_offset, &w->base_id,
+                            &w->base_del,  &w->base_doc};
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
         sqlite3_finalize(*all[i]);
         *all[i] = NULL;
@@ -1559,8 +1727,17 @@ smz_err smz_writer_finish(smz_writer *w)
         enter_phase(w, SMZ_PHASE_INDEXING);
     if (w->index_from && (rc = copy_index(w)) != SMZ_OK)
         return rc;
+    if (w->base_doc) {
+        sqlite3_finalize(w->base_doc);
+        w->base_doc = NULL;
+        if ((rc = index_deferred(w)) != SMZ_OK)
+            return rc;
+    }
     if (w->ins_fts && !w->index_from && (rc = optimize_index(w)) != SMZ_OK)
         return rc;
+    if (w->base_id && (src = sqlite3_exec(w->db, "DROP TABLE temp.smz_base_docs", NULL, NULL, NULL)) !=
+                          SQLITE_OK)
+        return sqlfail(w, src, "indexing text");
     enter_phase(w, SMZ_PHASE_WRITING);
     if (w->o.format_version >= 3 &&
         (rc = smz__entries_pack(w->db, w->o.level, w->o.lang, w->errmsg, sizeof w->errmsg)) != SMZ_OK)
@@ -1574,7 +1751,8 @@ smz_err smz_writer_finish(smz_writer *w)
         return sqlfail(w, src, "copying the index");
     /* A small index goes into one compressed row (lib/search/packed.h). */
     if (w->o.format_version >= 3 && w->ins_fts && !w->large_clusters) {
-        sqlite3_stmt **on_index[] = {&w->ins_text, &w->ins_fts, &w->ins_title, &w->del_text};
+        sqlite3_stmt **on_index[] = {&w->ins_text, &w->ins_fts,  &w->ins_title,
+                                     &w->del_text, &w->base_id, &w->base_del, &w->base_doc};
         int packed;
         for (size_t i = 0; i < sizeof on_index / sizeof on_index[0]; i++) {
             sqlite3_finalize(*on_index[i]);

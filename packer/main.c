@@ -57,6 +57,8 @@ static const char usage[] = SMZ_N_(
     "  --articles | --no-articles  render .txt/.md as HTML pages (default: when no HTML)\n"
     "  --no-index               leave the full-text index out\n"
     "  --index-text             in a site of HTML pages, index its .txt and .md files too\n"
+    "  --base OLD.smz           an earlier version of OUT: its pages keep their ids in the\n"
+    "                           index, and smz diff OLD.smz OUT.smz makes a smaller update\n"
     "  --threads N              compression threads (default: all cores)\n"
     "  --cluster-size BYTES     target cluster size (default 8 MiB; 6 MiB in format 2)\n"
     "  --format-version N       write format N: 3 (the default) or 2, which readers from\n"
@@ -380,6 +382,7 @@ enum {
     O_HIDDEN,
     O_NOINDEX,
     O_INDEXTEXT,
+    O_BASE,
     O_THREADS,
     O_CLUSTER,
     O_FORMAT,
@@ -685,6 +688,7 @@ int main(int argc, char **argv)
         {"include-hidden", no_argument, 0, O_HIDDEN},
         {"no-index", no_argument, 0, O_NOINDEX},
         {"index-text", no_argument, 0, O_INDEXTEXT},
+        {"base", required_argument, 0, O_BASE},
         {"articles", no_argument, 0, O_ARTICLES},
         {"no-articles", no_argument, 0, O_NOARTICLES},
         {"threads", required_argument, 0, O_THREADS},
@@ -767,6 +771,7 @@ int main(int argc, char **argv)
         case O_ARTICLES: po.articles = 1; break;
         case O_NOARTICLES: po.articles = 0; break;
         case O_THREADS: wo.threads = atoi(optarg); break;
+        case O_BASE: wo.base = optarg; break;
         case O_CLUSTER: wo.cluster_size = (size_t)strtoull(optarg, NULL, 10); break;
         case O_MAXSIZE:
         case O_MAXENTRY: {

@@ -62,6 +62,11 @@ typedef struct smz_writer_opts {
     int level;        /* zstd level; 0 = default (19) */
     int no_index;     /* 1: no full-text index */
     int stem_english; /* 1: index with English stemming */
+    /* An earlier archive of the same collection, or NULL: the pages its
+     * search index holds keep their document ids, the others get ids after
+     * its largest, so that an update between the two (smz diff) carries
+     * little of the index (docs/UPDATES.md).  Read in smz_writer_new. */
+    const char *base;
     /* The archive may not grow past this many bytes (0: no limit): a pack
      * that would is stopped with SMZ_E_TOOBIG as soon as it would, checked
      * whenever a cluster is written and before a large entry is. */

@@ -1,0 +1,98 @@
+#!/bin/bash
+# The figures of docs/UPDATES.md, "Figures" (issue 25): three cases, each
+# OLD and NEW packed with smz-pack's defaults, `smz diff`, the update's
+# bytes by kind of item, and "what changed" compressed alone (a tar of the
+# changed and added source files, `zstd -19`); NEW is
+# packed twice, without and with `--base OLD` (docs/UPDATES.md).
+#  - samples + 1 article and pgdoc (PostgreSQL 15's HTML manual, 1,173
+#    pages: 12 changed, 12 added): tests/cli/delta.sh's two cases;
+#  - news: bench/pull_updates.sh's 1,000 articles, then 1,010.
+# Usage: bench/update_figures.sh [WORKDIR] [PGDOC]   (from the top, after make)
+set -eu
+TOP=$(cd "$(dirname "$0")/.." && pwd)
+T=${1:-$(mktemp -d /tmp/smz-updfig.XXXXXX)}
+PG=${2:-/usr/share/doc/postgresql-doc-15/html}
+mkdir -p "$T" && cd "$T"
+SMZ=$TOP/bin/smz SMZ_PACK=$TOP/bin/smz-pack
+
+breakdown() { # UPD: the header's three lengths and the payloads by kind
+    python3 - "$1" <<'PY'
+import struct, subprocess, sys
+b = open(sys.argv[1], "rb").read()
+T, S, P = struct.unpack(">QQQ", b[152:176])
+tab = subprocess.run(["zstd", "-dc"], input=b[176:176 + T], capture_output=True, check=True).stdout
+n = struct.unpack(">Q", tab[:8])[0]
+by = {}
+ops = [0, 0, 0, 0]
+for i in range(n):
+    r = tab[8 + 43 * i: 8 + 43 * (i + 1)]
+    kind, op = r[8], r[9]
+    plen = struct.unpack(">Q", r[35:43])[0]
+    name = {0: "clusters", 1: "clusters", 2: "index", 3: "entry blocks"}[kind]
+    by[name] = by.get(name, 0) + plen
+    ops[op] += 1
+print("update %d: header 176, table %d, other pages %d, payloads %d (%s); items same %d, delta %d, whole %d"
+      % (len(b), T, S, P, ", ".join("%s %d" % kv for kv in sorted(by.items())),
+         ops[0], ops[2] + ops[3], ops[1]))
+PY
+}
+case_() { # NAME OLD_DIR NEW_DIR CHANGED_FILES...
+    local name=$1 old=$2 new=$3
+    shift 3
+    "$SMZ_PACK" "$old" -o "$name-old.smz" --name "$name" --date 2024-01-01 --quiet
+    "$SMZ_PACK" "$new" -o "$name-new.smz" --name "$name" --date 2024-01-02 --quiet
+    "$SMZ_PACK" "$new" -o "$name-base.smz" --name "$name" --date 2024-01-02 --quiet --base "$name-old.smz"
+    local alone
+    alone=$(tar cf - --sort=name --mtime=@0 --owner=0 --group=0 --numeric-owner "$@" | zstd -19 -c | wc -c)
+    echo "== $name: what changed, its files in a tar, zstd -19: $alone bytes"
+    for n in new base; do
+        "$SMZ" diff "$name-old.smz" "$name-$n.smz" -o "$name-$n.smzup" >/dev/null
+        "$SMZ" patch "$name-old.smz" "$name-$n.smzup" -o "$name-$n-out.smz" >/dev/null
+        cmp "$name-$n.smz" "$name-$n-out.smz"
+        echo "NEW packed $([ $n = base ] && echo "with --base OLD" || echo "without --base"): $(stat -c %s "$name-$n.smz") bytes"
+        breakdown "$name-$n.smzup"
+    done
+}
+
+# samples + 1: tests/cli/delta.sh's added article
+rm -rf s-old s-new && cp -r "$TOP/samples" s-old && cp -r s-old s-new
+sed -n "/^cat >s\/zz_new_report.txt <<'EOF'$/,/^EOF$/p" "$TOP/tests/cli/delta.sh" | sed '1d;$d' >s-new/zz_new_report.txt
+case_ samples s-old s-new s-new/zz_new_report.txt
+
+# pgdoc: tests/cli/delta.sh's case (every 100th page from the 7th changed,
+# from the 23rd copied as new-NAME with "New: " before its title)
+rm -rf p-old p-new && cp -r "$PG" p-old && cp -r p-old p-new
+changed=() added=()
+for f in $(ls p-old | grep '\.html$' | awk 'NR % 100 == 7'); do
+    sed -i 's|</body>|<p>Changed in this release: a note added to this page.</p></body>|' "p-new/$f"
+    changed+=("p-new/$f")
+done
+for f in $(ls p-old | grep '\.html$' | awk 'NR % 100 == 23'); do
+    sed 's|<title>|<title>New: |' "p-old/$f" >"p-new/new-$f"
+    added+=("p-new/new-$f")
+done
+case_ pgdoc p-old p-new "${changed[@]}" "${added[@]}"
+
+# news
+python3 - <<'PY'
+import glob, html, os, random, re
+paras = []
+for f in sorted(glob.glob("/usr/share/doc/postgresql-doc-15/html/*.html")):
+    t = open(f, encoding="utf-8", errors="replace").read()
+    for p in re.findall(r"<p>(.*?)</p>", t, re.S):
+        p = html.unescape(re.sub(r"<[^>]+>", "", p))
+        p = " ".join(p.split())
+        if len(p) > 200:
+            paras.append(p)
+rnd = random.Random(7)
+rnd.shuffle(paras)
+os.makedirs("n-old", exist_ok=True)
+os.makedirs("n-new", exist_ok=True)
+for i in range(1010):
+    y, d = 2020 + i // 365, i % 365
+    name = "%d-%02d-%02d-report-%04d.txt" % (y, d // 28 % 12 + 1, d % 28 + 1, i)
+    text = "Report %d\n\n" % i + "\n\n".join(paras[(4 * i + k) % len(paras)] for k in range(4)) + "\n"
+    for folder in (["n-old", "n-new"] if i < 1000 else ["n-new"]):
+        open(os.path.join(folder, name), "w", encoding="utf-8").write(text)
+PY
+case_ news n-old n-new $(ls n-new/*-report-100?.txt)
