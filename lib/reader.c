@@ -72,6 +72,13 @@ struct smz_reader {
      * the start (a 1 GB cluster is 250,000 pages).  NULL: none open. */
     sqlite3_blob *blob;
     int64_t blob_cid;
+    /* While smz_reader_check computes the content digest (SOUND_ON): the
+     * clusters this handle read whole and found sound on the way (every
+     * check step 2 makes of a cluster's data), so that step 2 does not
+     * decode them a second time.  Kept sorted on the way in. */
+    int64_t *sound;
+    size_t n_sound, cap_sound;
+    int sound_on;
     char errmsg[1024];
     int lang; /* the language of errmsg and of check's problems (smz_reader_set_lang) */
     /* Set by smz_reader_interrupt from any thread or a signal handler (a
@@ -562,6 +569,7 @@ void smz_reader_close(smz_reader *r)
     sqlite3_close(r->db);
     ZSTD_freeDCtx(r->dctx);
     free(r->checks);
+    free(r->sound);
     free(r);
 }
 
@@ -1047,6 +1055,46 @@ static smz_err check_stored(smz_reader *r, int64_t cid, const cinfo *ci, const u
     return smz__cluster_verify(cid, ci, NULL, buf, r->lang, r->errmsg, sizeof r->errmsg);
 }
 
+/* Notes cluster CID as read whole and sound (struct smz_reader's SOUND):
+ * only a hint, so a note that finds no memory is dropped (step 2 then
+ * decodes the cluster again). */
+static void note_sound(smz_reader *r, int64_t cid)
+{
+    if (!r->sound_on)
+        return;
+    if (r->n_sound && r->sound[r->n_sound - 1] >= cid) {
+        for (size_t i = 0; i < r->n_sound; i++)
+            if (r->sound[i] == cid)
+                return;
+    }
+    if (r->n_sound == r->cap_sound) {
+        size_t nc = r->cap_sound ? r->cap_sound * 2 : 64;
+        int64_t *n = realloc(r->sound, nc * sizeof *n);
+        if (!n)
+            return;
+        r->sound = n;
+        r->cap_sound = nc;
+    }
+    size_t i = r->n_sound++;
+    for (; i > 0 && r->sound[i - 1] > cid; i--)
+        r->sound[i] = r->sound[i - 1];
+    r->sound[i] = cid;
+}
+
+/* 1 when note_sound noted CID. */
+static int is_sound(const smz_reader *r, int64_t cid)
+{
+    size_t lo = 0, hi = r->n_sound;
+    while (lo < hi) {
+        size_t m = lo + (hi - lo) / 2;
+        if (r->sound[m] < cid)
+            lo = m + 1;
+        else
+            hi = m;
+    }
+    return lo < r->n_sound && r->sound[lo] == cid;
+}
+
 /* The stored bytes of cluster CID, checksum verified.  Caller frees. */
 static smz_err load_stored(smz_reader *r, int64_t cid, const cinfo *ci, unsigned char **out)
 {
@@ -1312,6 +1360,8 @@ static smz_err decompress(smz_reader *r, smz_cache *pool, int64_t cid, const cin
     if (rc == SMZ_OK) {
         r->decodes++;
         r->decoded_bytes += (*out)->len;
+        if (full)
+            note_sound(r, cid);
     }
 out:
     sqlite3_blob_close(lazy.blob);
@@ -1382,6 +1432,7 @@ static smz_err cluster_copy(smz_reader *r, smz_cache *cache, int64_t cid, uint64
             (rc = check_stored(r, cid, &ci, b->data)) != SMZ_OK)
             goto out;
         r->decodes++;
+        note_sound(r, cid);
     } else {
         if (cache)
             smz__cache_reserve(cache, reserved = (size_t)(ci.stored + ci.usize));
@@ -2385,7 +2436,9 @@ smz_err smz_reader_check(smz_reader *r, smz_problem_fn fn, void *ctx, uint64_t *
     sqlite3_stmt *s = NULL;
     smz_iter *it = NULL;
     smz_err rc = SMZ_OK;
-    char *main_page = NULL, *stored = NULL;
+    char *main_page = NULL, *stored = NULL, *derr = NULL;
+    smz_err drc = SMZ_OK;
+    unsigned char dsum[SMZ_DIGEST_BYTES];
     begin(r);
     /* 1. SQLite's own structure. */
     int src = sqlite3_prepare_v2(r->db, "PRAGMA quick_check(20)", -1, &s, NULL);
@@ -2456,6 +2509,26 @@ smz_err smz_reader_check(smz_reader *r, smz_problem_fn fn, void *ctx, uint64_t *
         s = NULL;
         begin(r);
     }
+    /* 5, computed here and reported in its place: the content digest
+     * reads every entry's bytes, decoding the clusters they lie in whole
+     * with every check step 2 makes of them, so step 2 then decodes only
+     * the clusters it did not (one pass over the data instead of two). */
+    int have_stored = smz_reader_meta(r, SMZ_META_DIGEST, &stored, NULL) == SMZ_OK;
+    if (have_stored) {
+        r->sound_on = 1;
+        r->n_sound = 0;
+        drc = smz_reader_digest(r, dsum);
+        r->sound_on = 0;
+        if (drc != SMZ_OK && !(derr = strdup(r->errmsg))) {
+            rc = fail(r, SMZ_E_NOMEM, "out of memory");
+            goto out;
+        }
+        if (stopped(r)) {
+            rc = fail(r, SMZ_E_INTERRUPTED, "interrupted");
+            goto out;
+        }
+        begin(r);
+    }
     /* 2. Every cluster: checksum, one frame, declared size. */
     src = sqlite3_prepare_v2(r->db, "SELECT id FROM clusters ORDER BY id", -1, &s, NULL);
     uint64_t rows = 0;
@@ -2478,7 +2551,9 @@ smz_err smz_reader_check(smz_reader *r, smz_problem_fn fn, void *ctx, uint64_t *
         }
         r->budget = SMZ_STEP_BUDGET;
         smz_err e = cluster_info(r, cid, &ci);
-        if (e == SMZ_OK)
+        if (e == SMZ_OK && is_sound(r, cid))
+            ; /* read whole and found sound by the digest */
+        else if (e == SMZ_OK)
             e = ci.kind == SMZ_CLUSTER_ZSTD         ? decompress(r, NULL, cid, &ci, ci.usize, 1, &b)
                 : ci.stored > SMZ_MAX_CLUSTER_USIZE ? verify_stored_stream(r, cid, &ci)
                                                     : load_stored(r, cid, &ci, &raw);
@@ -2560,16 +2635,15 @@ smz_err smz_reader_check(smz_reader *r, smz_problem_fn fn, void *ctx, uint64_t *
     } else {
         problem(&c, "", "no main page (metadata MainPage)");
     }
-    /* 5. The content digest. */
-    if (smz_reader_meta(r, SMZ_META_DIGEST, &stored, NULL) != SMZ_OK) {
+    /* 5. The content digest (computed before step 2). */
+    if (!have_stored) {
         problem(&c, "", "no content digest (metadata Digest)");
     } else {
-        unsigned char d[SMZ_DIGEST_BYTES];
         char hex[SMZ_DIGEST_BYTES * 2 + 1];
-        if (smz_reader_digest(r, d) != SMZ_OK) {
-            problem(&c, "", "content digest not computable: %s", r->errmsg);
+        if (drc != SMZ_OK) {
+            problem(&c, "", "content digest not computable: %s", derr);
         } else {
-            sodium_bin2hex(hex, sizeof hex, d, sizeof d);
+            sodium_bin2hex(hex, sizeof hex, dsum, sizeof dsum);
             if (strcmp(hex, stored))
                 problem(&c, "", "content digest mismatch: stored %.64s, computed %s", stored, hex);
         }
@@ -2584,6 +2658,8 @@ out:
     smz_iter_free(it);
     free(main_page);
     free(stored);
+    free(derr);
+    r->n_sound = 0;
     *n_problems = c.n;
     return rc;
 }
