@@ -27,7 +27,8 @@ static int make(const char *path)
         snprintf(title, sizeof title, "Page %d", i);
         n += (size_t)snprintf(buf + n, sizeof buf - n, "<html><body><p>");
         for (int k = 0; k < 400 && n < sizeof buf - 100; k++)
-            n += (size_t)snprintf(buf + n, sizeof buf - n, "word%d w%d ", (i * 37 + k) % 911, k * i % 1009);
+            n += (size_t)snprintf(buf + n, sizeof buf - n, "word%d w%d ", (i * 37 + k) % 911,
+                                  k * i % 1009);
         rc = testutil_add_page(w, p, title, buf, n, buf, n);
     }
     rc = testutil_finish(w, rc, "p/0000.html", "Check");
