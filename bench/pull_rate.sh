@@ -13,7 +13,8 @@ ARCH=$(realpath "$1")
 RUNS=${2:-5}
 T=$(mktemp -d /tmp/smz-pullrate.XXXXXX)
 cd "$T"
-SMZ=${SMZ:-$TOP/bin/smz} # SMZ=... compares another build
+SMZ=${SMZ:-$TOP/bin/smz}
+BEFORE=${BEFORE:-} # BEFORE=/path/to/smz: another build's pull too, in the same runs
 . "$TOP/tests/browser/serve_common.sh"
 trap 'serve_cleanup; rm -rf "$T"' EXIT
 mkdir src && cp "$ARCH" src/ && "$SMZ" catalog src --quiet
@@ -27,7 +28,7 @@ median() { sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
 now() { date +%s.%N; }
 echo "archive $name, $size bytes, $RUNS runs each, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 for rate in 0 50M 12M server50M server12M; do
-    c=() p=()
+    c=() p=() b=()
     for ((r = 1; r <= RUNS; r++)); do
         rm -rf d && mkdir d
         lim=() u=$URL
@@ -42,8 +43,19 @@ for rate in 0 50M 12M server50M server12M; do
         t0=$(now); "$SMZ" pull "$u" d "${lim[@]}" >/dev/null 2>&1; t1=$(now)
         cmp -s d/"$name" "$ARCH" || { echo "pull did not give the archive" >&2; exit 1; }
         p+=("$(echo "$t1 - $t0" | bc)")
+        if [ -n "$BEFORE" ]; then
+            rm -rf d && mkdir d
+            t0=$(now); "$BEFORE" pull "$u" d "${lim[@]}" >/dev/null 2>&1; t1=$(now)
+            cmp -s d/"$name" "$ARCH" || { echo "BEFORE's pull did not give the archive" >&2; exit 1; }
+            b+=("$(echo "$t1 - $t0" | bc)")
+        fi
     done
     cm=$(printf '%s\n' "${c[@]}" | median)
     pm=$(printf '%s\n' "${p[@]}" | median)
-    echo "rate ${rate/#0/unlimited} (load $(cut -d' ' -f1 /proc/loadavg)): curl $cm s, smz pull $pm s, throughput ratio $(echo "scale=2; $cm / $pm" | bc)"
+    line="rate ${rate/#0/unlimited} (load $(cut -d' ' -f1 /proc/loadavg)): curl $cm s, smz pull $pm s, throughput ratio $(echo "scale=2; $cm / $pm" | bc)"
+    if [ -n "$BEFORE" ]; then
+        bm=$(printf '%s\n' "${b[@]}" | median)
+        line="$line; BEFORE $bm s, ratio $(echo "scale=2; $cm / $bm" | bc)"
+    fi
+    echo "$line"
 done
