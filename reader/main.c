@@ -80,6 +80,10 @@ int main(int argc, char **argv)
     if (sodium_init() < 0) {
         /* nothing: see above */
     }
+    /* SQLite counts every allocation under one process-wide mutex unless
+     * told not to (before its first use): two threads reading archives at
+     * once (smz check's two halves, smz serve's requests) took turns on it. */
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
     if (argc < 2) {
         usage(stderr);
         return 2;
