@@ -80,7 +80,10 @@ static void progress(void *ctx, uint64_t have, uint64_t total)
     char a[SMZ_SIZE_TEXT], b[SMZ_SIZE_TEXT], r[SMZ_SIZE_TEXT];
     double el = now_s(&t) - now_s(&p->start);
     uint64_t speed = el > 0 ? (uint64_t)((double)(have - p->from) / el) : 0;
-    fprintf(stderr, "\r\033[K%s  %s of %s  %3d%%  %s/s", cli_t(p->cur), smz_size_text(have, a),
+    fputs("\r\033[K", stderr);
+    /* TRANSLATORS: smz pull's progress line: the file, bytes so far of all, the percentage,
+       the speed (a size, then "/s"). */
+    fprintf(stderr, _("%s  %s of %s  %3d%%  %s/s"), cli_t(p->cur), smz_size_text(have, a),
             smz_size_text(total, b), total ? (int)(100.0 * (double)have / (double)total) : 100,
             smz_size_text(speed, r));
     fflush(stderr);
@@ -98,7 +101,7 @@ static void skipped(void *ctx, const char *file, const char *why)
 {
     pull *p = ctx;
     if (!p->quiet)
-        printf("%s: skipped: %s\n", cli_t(file), cli_t(why));
+        printf(_("%s: skipped: %s\n"), cli_t(file), cli_t(why));
 }
 
 /* Local archives that cannot be read are left out of DIR's list: the
@@ -107,7 +110,7 @@ static void local_skip(void *ctx, const char *file, const char *why)
 {
     pull *p = ctx;
     if (!p->quiet)
-        printf("%s: cannot be read here (%s): the source's copy, if it has one, replaces it\n",
+        printf(_("%s: cannot be read here (%s): the source's copy, if it has one, replaces it\n"),
                cli_t(file), cli_t(why));
 }
 
@@ -151,7 +154,7 @@ static int remote_list(pull *p, cat_list *out)
             goto nomem;
         if (http_get(url, CATALOG_MAX, &b, &status, err, sizeof err) != 0) {
             fprintf(stderr,
-                    "smz pull: %s: %s (neither %s nor an smz serve's catalog, /catalog/v2/entries)\n",
+                    _("smz pull: %s: %s (neither %s nor an smz serve's catalog, /catalog/v2/entries)\n"),
                     cli_t(p->source), cli_t(err), CATALOG_FILE);
             goto out;
         }
@@ -189,12 +192,12 @@ static http_result copy_file(pull *p, const char *src, http_fetch *f)
     f->have = f->offset;
     int in = buf ? smz_file_open(src, 0, &st, &why) : -1;
     if (in < 0) {
-        snprintf(f->err, sizeof f->err, "%s: %s", src, buf ? why : "out of memory");
+        snprintf(f->err, sizeof f->err, "%s: %s", src, buf ? why : _("out of memory"));
         free(buf);
         return HTTP_CUT;
     }
     if ((uint64_t)st.st_size != f->expected) {
-        snprintf(f->err, sizeof f->err, "the file changed at the source (%llu bytes, was %llu)",
+        snprintf(f->err, sizeof f->err, _("the file changed at the source (%llu bytes, was %llu)"),
                  (unsigned long long)st.st_size, (unsigned long long)f->expected);
         res = HTTP_REFUSED;
         goto out;
@@ -214,7 +217,7 @@ static http_result copy_file(pull *p, const char *src, http_fetch *f)
             continue;
         if (n <= 0) {
             snprintf(f->err, sizeof f->err, "%s",
-                     n < 0 ? strerror(errno) : "the file at the source shrank");
+                     n < 0 ? strerror(errno) : _("the file at the source shrank"));
             goto out;
         }
         for (ssize_t done = 0; done < n;) {
@@ -278,15 +281,15 @@ static int verify(pull *p, const cat_entry *e, const char *part, int fd, const c
     memset(&rep, 0, sizeof rep);
     signer[0] = 0;
     if (fstat(fd, &st) != 0 || (uint64_t)st.st_size != e->size) {
-        snprintf(why, whylen, "%llu bytes, the catalog says %llu", (unsigned long long)st.st_size,
+        snprintf(why, whylen, _("%llu bytes, the catalog says %llu"), (unsigned long long)st.st_size,
                  (unsigned long long)e->size);
         goto out;
     }
     if (e->blake2b) {
         if (strcmp(hex, e->blake2b)) {
             snprintf(why, whylen,
-                     "its bytes are not those the catalog names (BLAKE2b %.16s..., "
-                     "the catalog %.16s...): damaged on the way",
+                     _("its bytes are not those the catalog names (BLAKE2b %.16s..., "
+                       "the catalog %.16s...): damaged on the way"),
                      hex, e->blake2b);
             goto out;
         }
@@ -294,42 +297,46 @@ static int verify(pull *p, const cat_entry *e, const char *part, int fd, const c
     smz_err orc = smz_reader_open(part, NULL, &r);
     if (orc != SMZ_OK) {
         const char *m = r ? smz_reader_errmsg(r) : "";
-        snprintf(why, whylen, "not a sound archive: %s", m[0] ? m : smz_strerror(orc));
+        snprintf(why, whylen, _("not a sound archive: %s"), m[0] ? m : smz_strerror(orc));
         goto out;
     }
     problems pr = {0, ""};
     smz_err crc = smz_reader_check(r, on_problem, &pr, &pr.n);
     if (crc != SMZ_OK) {
         const char *m = smz_reader_errmsg(r);
-        snprintf(why, whylen, "cannot be checked: %s", m[0] ? m : smz_strerror(crc));
+        snprintf(why, whylen, _("cannot be checked: %s"), m[0] ? m : smz_strerror(crc));
         goto out;
     }
     if (pr.n) {
-        snprintf(why, whylen, "fails the check (%llu problem%s; the first: %s)",
-                 (unsigned long long)pr.n, pr.n == 1 ? "" : "s", pr.first);
+        snprintf(why, whylen,
+                 N_("fails the check (%llu problem; the first: %s)",
+                    "fails the check (%llu problems; the first: %s)", pr.n),
+                 (unsigned long long)pr.n, pr.first);
         goto out;
     }
     /* The check proved the stored Digest and UUID those of the content. */
     if (smz_reader_meta(r, "Digest", &digest, NULL) != SMZ_OK ||
         smz_reader_meta(r, "UUID", &uuid, NULL) != SMZ_OK) {
-        snprintf(why, whylen, "it has no content digest");
+        snprintf(why, whylen, "%s", _("it has no content digest"));
         goto out;
     }
     if ((e->digest && strcmp(e->digest, digest)) || (!e->digest && e->uuid && strcmp(e->uuid, uuid))) {
-        snprintf(why, whylen, "it is another archive than the catalog lists (digest %.16s...)", digest);
+        snprintf(why, whylen, _("it is another archive than the catalog lists (digest %.16s...)"),
+                 digest);
         goto out;
     }
     if (p->kr) {
         unsigned char bin[SMZ_DIGEST_BYTES];
         if (sodium_hex2bin(bin, sizeof bin, digest, strlen(digest), NULL, NULL, NULL) != 0) {
-            snprintf(why, whylen, "its digest is malformed");
+            snprintf(why, whylen, "%s", _("its digest is malformed"));
             goto out;
         }
         smz_verify_opts o = {.trusted = p->kr, .digest = bin, .flags = SMZ_VERIFY_NO_DETACHED};
         smz_err vrc = smz_archive_verify(r, part, &o, &rep);
         if (vrc != SMZ_OK) {
             const char *m = smz_reader_errmsg(r);
-            snprintf(why, whylen, "its signature cannot be checked: %s", m[0] ? m : smz_strerror(vrc));
+            snprintf(why, whylen, _("its signature cannot be checked: %s"),
+                     m[0] ? m : smz_strerror(vrc));
             goto out;
         }
         cli_verdict v = cli_verdict_of(&rep);
@@ -337,8 +344,8 @@ static int verify(pull *p, const cat_entry *e, const char *part, int fd, const c
             const char *m = rep.n && rep.sigs[0].message[0] ? rep.sigs[0].message : "";
             snprintf(why, whylen, "%s%s%.700s",
                      v == VERDICT_BAD         ? "BAD SIGNATURE"
-                     : v == VERDICT_UNTRUSTED ? "not signed by a trusted key"
-                                              : "not signed (--keyring asks for a trusted signature)",
+                     : v == VERDICT_UNTRUSTED ? _("not signed by a trusted key")
+                                              : _("not signed (--keyring asks for a trusted signature)"),
                      m[0] ? ": " : "", m);
             goto out;
         }
@@ -440,7 +447,7 @@ static xfer transfer(pull *p, const char *label, const char *url, const char *sr
         f.hash = &hs;
     }
     if (f.offset && !p->quiet)
-        printf("%s: resuming at %s\n", cli_t(label), smz_size_text(f.offset, sz));
+        printf(_("%s: resuming at %s\n"), cli_t(label), smz_size_text(f.offset, sz));
     f.fd = fd;
     f.expected = size;
     f.rate = p->rate;
@@ -464,7 +471,7 @@ static xfer transfer(pull *p, const char *label, const char *url, const char *sr
     case HTTP_DONE: break;
     case HTTP_CUT:
         keep = 1;
-        fprintf(stderr, "smz pull: %s: the transfer stopped at %s of %s: %s (run again to resume)\n",
+        fprintf(stderr, _("smz pull: %s: the transfer stopped at %s of %s: %s (run again to resume)\n"),
                 cli_t(label), smz_size_text(f.have, sz), smz_size_text(size, sz2), cli_t(f.err));
         p->errors++;
         goto out;
@@ -473,9 +480,9 @@ static xfer transfer(pull *p, const char *label, const char *url, const char *sr
         rc = XFER_REFUSED;
         goto out;
     case HTTP_WRITE:
-        fprintf(stderr, "smz pull: %s: cannot write %s: %s%s; nothing replaced\n", cli_t(label),
+        fprintf(stderr, _("smz pull: %s: cannot write %s: %s%s; nothing replaced\n"), cli_t(label),
                 cli_t(part), strerror(f.write_errno),
-                f.write_errno == ENOSPC || f.write_errno == EDQUOT ? " (the disk is full)" : "");
+                f.write_errno == ENOSPC || f.write_errno == EDQUOT ? _(" (the disk is full)") : "");
         p->errors++;
         goto out;
     case HTTP_NOCLIENT:
@@ -484,8 +491,8 @@ static xfer transfer(pull *p, const char *label, const char *url, const char *sr
         goto out;
     }
     if (fsync(fd) != 0) {
-        fprintf(stderr, "smz pull: %s: cannot write %s: %s%s; nothing replaced\n", cli_t(label),
-                cli_t(part), strerror(errno), errno == ENOSPC ? " (the disk is full)" : "");
+        fprintf(stderr, _("smz pull: %s: cannot write %s: %s%s; nothing replaced\n"), cli_t(label),
+                cli_t(part), strerror(errno), errno == ENOSPC ? _(" (the disk is full)") : "");
         p->errors++;
         goto out;
     }
@@ -535,12 +542,12 @@ static void fetch(pull *p, const cat_entry *e, const char *what)
         goto out;
     }
     if (x == XFER_REFUSED) {
-        fprintf(stderr, "smz pull: %s: refused: %s; nothing replaced\n", cli_t(e->file), cli_t(why));
+        fprintf(stderr, _("smz pull: %s: refused: %s; nothing replaced\n"), cli_t(e->file), cli_t(why));
         p->refused++;
         goto out;
     }
     if (verify(p, e, part, fd, hex, why, sizeof why, signer) != 0) {
-        fprintf(stderr, "smz pull: %s: refused: %s; nothing replaced\n", cli_t(e->file), cli_t(why));
+        fprintf(stderr, _("smz pull: %s: refused: %s; nothing replaced\n"), cli_t(e->file), cli_t(why));
         p->refused++;
         goto out;
     }
@@ -552,9 +559,9 @@ static void fetch(pull *p, const cat_entry *e, const char *what)
     keep = 1; /* it is the archive now */
     sync_dir(p->dir);
     if (!p->quiet) {
-        printf("%s: fetched (%s, %s), verified", cli_t(e->file), what, smz_size_text(e->size, sz));
+        printf(_("%s: fetched (%s, %s), verified"), cli_t(e->file), _(what), smz_size_text(e->size, sz));
         if (signer[0])
-            printf(", signed by trusted key %s", cli_t(signer));
+            printf(_(", signed by trusted key %s"), cli_t(signer));
         printf("\n");
     }
 out:
@@ -639,7 +646,7 @@ static int fetch_sig(const cat_update *u, const char *sig, char *why, size_t why
     int rc = -1;
     smz_strbuf_init(&b, 1u << 16);
     if (http_get(u->sig_href, 1u << 16, &b, &status, err, sizeof err) != 0) {
-        snprintf(why, whylen, "its signature cannot be fetched: %s", err);
+        snprintf(why, whylen, _("its signature cannot be fetched: %s"), err);
         goto out;
     }
     if (smz_file_write(sig, smz_strbuf_str(&b), smz_strbuf_len(&b), 0, err, sizeof err) != SMZ_OK) {
@@ -670,7 +677,7 @@ static int apply_updates(pull *p, const cat_entry *e, const cat_entry *l, const 
     why[0] = 0;
     if (!final || !(cur = join(p->dir, l->file, "")) || !(out[0] = hidden(p, e->file, ".patch")) ||
         !(out[1] = hidden(p, e->file, ".patch2"))) {
-        snprintf(why, sizeof why, "out of memory");
+        snprintf(why, sizeof why, "%s", _("out of memory"));
         goto out;
     }
     const char *base = cur;
@@ -682,11 +689,11 @@ static int apply_updates(pull *p, const cat_entry *e, const cat_entry *l, const 
         sig = src = NULL;
         if (!(part = hidden(p, u->file, ".part")) ||
             (!p->url && !(src = join(p->source, u->file, "")))) {
-            snprintf(why, sizeof why, "out of memory");
+            snprintf(why, sizeof why, "%s", _("out of memory"));
             goto out;
         }
         if (p->kr && !u->is_signed) { /* not worth fetching */
-            snprintf(why, sizeof why, "%s is not signed (--keyring asks for a trusted signature)",
+            snprintf(why, sizeof why, _("%s is not signed (--keyring asks for a trusted signature)"),
                      u->file);
             goto out;
         }
@@ -710,7 +717,7 @@ static int apply_updates(pull *p, const cat_entry *e, const cat_entry *l, const 
         }
         if (info.size != u->size || strcmp(info.old_digest, u->from) || strcmp(info.new_digest, u->to)) {
             snprintf(why, sizeof why,
-                     "%s is not the update the catalog names (it leads from %.16s... to %.16s...)",
+                     _("%s is not the update the catalog names (it leads from %.16s... to %.16s...)"),
                      u->file, info.old_digest, info.new_digest);
             goto out;
         }
@@ -718,7 +725,7 @@ static int apply_updates(pull *p, const cat_entry *e, const cat_entry *l, const 
             /* A folder's signature is read where it is. */
             if (!(sig = p->url ? hidden(p, u->file, ".minisig.part")
                                : join(p->source, u->file, ".minisig"))) {
-                snprintf(why, sizeof why, "out of memory");
+                snprintf(why, sizeof why, "%s", _("out of memory"));
                 goto out;
             }
             if (p->url && fetch_sig(u, sig, err, sizeof err) != 0) {
@@ -750,7 +757,7 @@ static int apply_updates(pull *p, const cat_entry *e, const cat_entry *l, const 
         goto out;
     }
     if (verify(p, e, base, fd, hex, err, sizeof err, signer) != 0) {
-        snprintf(why, sizeof why, "the archive it gives %s", err);
+        snprintf(why, sizeof why, _("the archive it gives %s"), err);
         goto out;
     }
     if (rename(base, final) != 0) {
@@ -767,7 +774,7 @@ static int apply_updates(pull *p, const cat_entry *e, const cat_entry *l, const 
         printf(_("%s: updated (%llu bytes of updates instead of the archive's %llu), verified"),
                cli_t(e->file), (unsigned long long)total, (unsigned long long)e->size);
         if (signer[0])
-            printf(", signed by trusted key %s", cli_t(signer));
+            printf(_(", signed by trusted key %s"), cli_t(signer));
         printf("\n");
     }
 out:
@@ -821,27 +828,28 @@ static void run(pull *p, const cat_list *remote, const cat_list *local)
     for (size_t i = 0; i < remote->n; i++) {
         const cat_entry *r = &remote->e[i];
         const cat_entry *l = find(local, r->file);
-        const char *what = "new";
+        const char *what = SMZ_N_("new");
         if (l) {
             int s = same(r, l);
             if (s == 1) {
                 if (!p->quiet)
-                    printf("%s: up to date\n", cli_t(r->file));
+                    printf(_("%s: up to date\n"), cli_t(r->file));
                 continue;
             }
             if (s < 0) {
                 if (!p->quiet)
-                    printf("%s: kept: the source's catalog gives no digest to compare\n",
+                    printf(_("%s: kept: the source's catalog gives no digest to compare\n"),
                            cli_t(r->file));
                 continue;
             }
             if (!r->date || (l->date && strcmp(r->date, l->date) <= 0)) {
                 if (!p->quiet)
-                    printf("%s: kept: the source's copy differs but is not newer (Date %s, here %s)\n",
-                           cli_t(r->file), r->date ? r->date : "none", l->date ? l->date : "none");
+                    printf(
+                        _("%s: kept: the source's copy differs but is not newer (Date %s, here %s)\n"),
+                        cli_t(r->file), r->date ? r->date : _("none"), l->date ? l->date : _("none"));
                 continue;
             }
-            what = "newer";
+            what = SMZ_N_("newer");
         }
         size_t hop[MAX_HOPS], nh = l ? plan_updates(r, l->digest, hop) : 0;
         if (p->dry && nh) {
@@ -857,9 +865,9 @@ static void run(pull *p, const cat_list *remote, const cat_list *local)
             continue;
         }
         if (p->dry) {
-            printf("%s: would fetch (%s, %s", cli_t(r->file), what, smz_size_text(r->size, sz));
+            printf(_("%s: would fetch (%s, %s"), cli_t(r->file), _(what), smz_size_text(r->size, sz));
             if (l)
-                printf(", Date %s, here %s", r->date, l->date ? l->date : "none");
+                printf(_(", Date %s, here %s"), r->date, l->date ? l->date : _("none"));
             printf(")\n");
             continue;
         }
@@ -877,16 +885,16 @@ static void run(pull *p, const cat_list *remote, const cat_list *local)
         if (find(remote, l->file))
             continue;
         if (p->dry) {
-            printf("%s: would delete (not at the source)\n", cli_t(l->file));
+            printf(_("%s: would delete (not at the source)\n"), cli_t(l->file));
             continue;
         }
         char *path = join(p->dir, l->file, "");
         if (!path || unlink(path) != 0) {
-            fprintf(stderr, "smz pull: cannot delete %s: %s\n", cli_t(path ? path : l->file),
+            fprintf(stderr, _("smz pull: cannot delete %s: %s\n"), cli_t(path ? path : l->file),
                     strerror(path ? errno : ENOMEM));
             p->errors++;
         } else if (!p->quiet) {
-            printf("%s: deleted (not at the source)\n", cli_t(l->file));
+            printf(_("%s: deleted (not at the source)\n"), cli_t(l->file));
         }
         free(path);
     }
@@ -910,7 +918,7 @@ int cmd_pull(int argc, char **argv)
                 goto out;
         } else if (!strcmp(a, "--limit-rate") && i + 1 < argc) {
             if (smz_size_parse(argv[++i], &p.rate) != SMZ_OK) {
-                fprintf(stderr, "smz pull: --limit-rate: not a size: '%s'\n", cli_t(argv[i]));
+                fprintf(stderr, _("smz pull: --limit-rate: not a size: '%s'\n"), cli_t(argv[i]));
                 goto out;
             }
         } else if (!strcmp(a, "--delete")) {
@@ -946,22 +954,23 @@ int cmd_pull(int argc, char **argv)
     }
     if (stat(p.dir, &sd) != 0 || !S_ISDIR(sd.st_mode)) {
         if (!p.dry || errno != ENOENT) {
-            fprintf(stderr, "smz pull: %s: not a folder\n", cli_t(p.dir));
+            fprintf(stderr, _("smz pull: %s: not a folder\n"), cli_t(p.dir));
             goto out;
         }
         memset(&sd, 0, sizeof sd); /* --dry-run into a folder not made yet */
     }
     if (!p.url) {
         if (stat(p.source, &ss) != 0 || !S_ISDIR(ss.st_mode)) {
-            fprintf(stderr, "smz pull: %s: not a folder or an http(s) URL\n", cli_t(p.source));
+            fprintf(stderr, _("smz pull: %s: not a folder or an http(s) URL\n"), cli_t(p.source));
             goto out;
         }
         if (ss.st_dev == sd.st_dev && ss.st_ino == sd.st_ino) {
-            fprintf(stderr, "smz pull: SOURCE and DIR are the same folder\n");
+            fprintf(stderr, "%s", _("smz pull: SOURCE and DIR are the same folder\n"));
             goto out;
         }
     } else if (!http_available()) {
-        fprintf(stderr, "smz pull: this smz is built without an HTTP client: pull from a folder\n");
+        fprintf(stderr, "%s",
+                _("smz pull: this smz is built without an HTTP client: pull from a folder\n"));
         goto out;
     }
     if (p.url ? remote_list(&p, &remote) != 0

@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "http.h"
+#include "../common/i18n.h"
 
 int http_is_url(const char *s)
 {
@@ -36,13 +37,14 @@ int http_get(const char *url, size_t max, smz_strbuf *out, long *status, char *e
 {
     (void)url, (void)max, (void)out;
     *status = 0;
-    snprintf(err, errlen, "this smz is built without an HTTP client (pull from a folder)");
+    snprintf(err, errlen, "%s", _("this smz is built without an HTTP client (pull from a folder)"));
     return -1;
 }
 
 http_result http_download(http_fetch *f)
 {
-    snprintf(f->err, sizeof f->err, "this smz is built without an HTTP client (pull from a folder)");
+    snprintf(f->err, sizeof f->err, "%s",
+             _("this smz is built without an HTTP client (pull from a folder)"));
     return HTTP_NOCLIENT;
 }
 
@@ -118,7 +120,7 @@ int http_get(const char *url, size_t max, smz_strbuf *out, long *status, char *e
     *status = 0;
     CURL *c = curl_easy_init();
     if (!c) {
-        snprintf(err, errlen, "cannot start libcurl");
+        snprintf(err, errlen, "%s", _("cannot start libcurl"));
         return -1;
     }
     common_opts(c, url, errbuf);
@@ -127,11 +129,11 @@ int http_get(const char *url, size_t max, smz_strbuf *out, long *status, char *e
     CURLcode cr = curl_easy_perform(c);
     curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, status);
     if (m.too_big)
-        snprintf(err, errlen, "larger than %zu bytes", max);
+        snprintf(err, errlen, _("larger than %zu bytes"), max);
     else if (cr != CURLE_OK)
         snprintf(err, errlen, "%s", errbuf[0] ? errbuf : curl_easy_strerror(cr));
     else if (*status < 200 || *status > 299)
-        snprintf(err, errlen, "HTTP status %ld", *status);
+        snprintf(err, errlen, _("HTTP status %ld"), *status);
     else
         rc = 0;
     curl_easy_cleanup(c);
@@ -205,19 +207,22 @@ static int check_head(dl *d)
     f->status = d->status;
     if (d->status == 206) {
         if (d->range_from != (long long)f->offset) {
-            snprintf(f->err, sizeof f->err, "the server answered the range request with another range");
+            snprintf(f->err, sizeof f->err, "%s",
+                     _("the server answered the range request with another range"));
             return -1;
         }
         if ((uint64_t)d->range_total != f->expected) {
-            snprintf(f->err, sizeof f->err, "the server says the file is %lld bytes, the catalog %llu",
-                     d->range_total, (unsigned long long)f->expected);
+            snprintf(f->err, sizeof f->err,
+                     _("the server says the file is %lld bytes, the catalog %llu"), d->range_total,
+                     (unsigned long long)f->expected);
             return -1;
         }
         f->ranged = 1;
     } else if (d->status == 200) {
         if (clen >= 0 && (uint64_t)clen != f->expected) {
-            snprintf(f->err, sizeof f->err, "the server says the file is %lld bytes, the catalog %llu",
-                     (long long)clen, (unsigned long long)f->expected);
+            snprintf(f->err, sizeof f->err,
+                     _("the server says the file is %lld bytes, the catalog %llu"), (long long)clen,
+                     (unsigned long long)f->expected);
             return -1;
         }
         /* The whole file, not the rest: start over. */
@@ -231,7 +236,7 @@ static int check_head(dl *d)
         if (f->hash)
             crypto_generichash_init(f->hash, NULL, 0, 32);
     } else {
-        snprintf(f->err, sizeof f->err, "HTTP status %ld", d->status);
+        snprintf(f->err, sizeof f->err, _("HTTP status %ld"), d->status);
         return -1;
     }
     return 0;
@@ -250,7 +255,7 @@ static size_t on_body(char *p, size_t size, size_t n, void *ctx)
         }
     }
     if (len > f->expected - f->have) {
-        snprintf(f->err, sizeof f->err, "the server sends more than the %llu bytes the catalog gives",
+        snprintf(f->err, sizeof f->err, _("the server sends more than the %llu bytes the catalog gives"),
                  (unsigned long long)f->expected);
         d->refused = 1;
         return 0;
@@ -300,7 +305,7 @@ http_result http_download(http_fetch *f)
     }
     CURL *c = d.c = curl_easy_init();
     if (!c) {
-        snprintf(f->err, sizeof f->err, "cannot start libcurl");
+        snprintf(f->err, sizeof f->err, "%s", _("cannot start libcurl"));
         return HTTP_CUT;
     }
     common_opts(c, f->url, errbuf);
@@ -331,13 +336,13 @@ http_result http_download(http_fetch *f)
     } else if (d.refused) {
         res = HTTP_REFUSED;
     } else if (cr == CURLE_RANGE_ERROR) {
-        snprintf(f->err, sizeof f->err, "the server refused to resume the transfer");
+        snprintf(f->err, sizeof f->err, "%s", _("the server refused to resume the transfer"));
         res = HTTP_REFUSED;
     } else if (cr != CURLE_OK) {
         snprintf(f->err, sizeof f->err, "%s", errbuf[0] ? errbuf : curl_easy_strerror(cr));
         res = HTTP_CUT;
     } else if (f->have != f->expected) {
-        snprintf(f->err, sizeof f->err, "the server sent %llu bytes of the %llu the catalog gives",
+        snprintf(f->err, sizeof f->err, _("the server sent %llu bytes of the %llu the catalog gives"),
                  (unsigned long long)f->have, (unsigned long long)f->expected);
         res = HTTP_REFUSED;
     } else {

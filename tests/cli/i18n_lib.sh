@@ -338,4 +338,32 @@ check_grep "smz catalog's count in Russian, its plural form" 'smz-catalog\.xml: 
 in_lang zh_CN "$SMZ" verify su.smzup --key a.pub >uv-cn.out 2>&1
 check_grep "a good update's verdict (zh_CN)" '^su\.smzup：' uv-cn.out
 check_fails "... with no English word in it" grep -qE 'good|update|signed|trusted' uv-cn.out
+# ---- smz pull, and smz serve's refusal of a malformed request ----
+mkdir -p src mirror
+cp s.smz src/ && "$SMZ" catalog src --quiet
+in_lang zh_CN "$SMZ" pull src mirror --dry-run >pd-cn.out 2>&1
+check_grep "smz pull --dry-run (zh_CN): the archive named" '^s\.smz' pd-cn.out
+check_fails "... with no English word in it" grep -qE 'would|fetch|new' pd-cn.out
+in_lang zh_CN "$SMZ" pull src mirror >pl-cn.out 2>&1
+check "... and the pull itself" cmp -s mirror/s.smz s.smz
+check_fails "... said with no English word" grep -qE 'fetched|verified|new' pl-cn.out
+in_lang ru "$SMZ" pull src mirror >pu-ru.out 2>&1
+check_fails "a second pull (ru): no English word" grep -qE 'up to date' pu-ru.out
+mkdir -p bad
+cp s.smz bad/s.smz && "$SMZ" catalog bad --quiet
+printf 'X' | dd of=bad/s.smz bs=1 seek=5000 conv=notrunc 2>/dev/null
+mkdir -p mirror2
+in_lang zh_CN "$SMZ" pull bad mirror2 >pb-cn.out 2>&1
+check "a damaged source archive is refused (zh_CN)" test ! -e mirror2/s.smz
+check_fails "... in Chinese: no English word" grep -qE 'refused|nothing replaced|damaged on the way' pb-cn.out
+start_server badreq s.smz
+printf 'PUT / HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept-Language: zh-CN\r\nConnection: close\r\n\r\n' |
+    timeout 10 python3 -c "import socket, sys; s = socket.create_connection(('127.0.0.1', $PORT)); s.sendall(sys.stdin.buffer.read()); print(s.makefile('rb').read().decode('utf-8', 'replace'))" >put-cn.out
+check_grep "a method refused (405) in the request's language" '^HTTP/1\.1 405' put-cn.out
+check_fails "... its text not English" grep -q 'Only GET and HEAD are served' put-cn.out
+check_grep "... but GET and HEAD named" 'GET.*HEAD' put-cn.out
+printf 'PUT / HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n' |
+    timeout 10 python3 -c "import socket, sys; s = socket.create_connection(('127.0.0.1', $PORT)); s.sendall(sys.stdin.buffer.read()); print(s.makefile('rb').read().decode('utf-8', 'replace'))" >put-en.out
+check_grep "... English without Accept-Language" 'Only GET and HEAD are served\.' put-en.out
+stop_server "$PID"
 done_testing
