@@ -95,4 +95,4 @@ for i in range(1010):
     for folder in (["n-old", "n-new"] if i < 1000 else ["n-new"]):
         open(os.path.join(folder, name), "w", encoding="utf-8").write(text)
 PY
-case_ news n-old n-new $(ls n-new/*-report-100?.txt)
+case_ news n-old n-new n-new/*-report-100?.txt
