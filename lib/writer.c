@@ -54,6 +54,22 @@ enum { CLASS_DATA, CLASS_RAW, N_CLASSES };
 /* Pieces in which a large entry is copied into the file. */
 #define SMZ_STREAM_PIECE ((size_t)1 << 20)
 
+/* What a class's spool gathers before it writes them to its file. */
+#define SMZ_SPOOL_BUFFER ((size_t)256 << 10)
+
+/* A class's clusters, before compression: bytes in an unlinked file beside
+ * the target, not in memory, so that the clusters filling and waiting for a
+ * worker cost the packer no memory (docs/FORMAT-NOTES.md, "Where a pack's
+ * time and memory go").  A cluster is one run of the file, from its first
+ * entry to its last; a worker reads it back, and the file's blocks are given
+ * back once it has. */
+typedef struct spool {
+    int fd;             /* -1 until the first byte */
+    uint64_t end;       /* bytes written to the file or gathered in buf */
+    unsigned char *buf; /* SMZ_SPOOL_BUFFER bytes: the file's [end - n, end) */
+    size_t n;
+} spool;
+
 /* An entry's bytes in an open cluster: its path (owned), where they are. */
 typedef struct placed {
     char *path;
@@ -63,8 +79,10 @@ typedef struct placed {
 typedef struct job {
     int64_t cid;
     int klass;
-    unsigned char *buf; /* uncompressed bytes */
-    size_t len, cap;
+    int fd;        /* its class's spool */
+    uint64_t soff; /* where its bytes start in the spool */
+    size_t len;    /* how many */
+    int sys_errno; /* reading them back failed: why */
     unsigned char *out; /* what is stored */
     size_t out_len;
     int kind;
@@ -72,7 +90,8 @@ typedef struct job {
     unsigned char checksum[SMZ_CHECKSUM_BYTES]; /* version 2 */
     unsigned char *checks;                      /* version 3: smz__checks_size(out_len) bytes */
     /* Version 3: the entries placed in the cluster so far, in order, so
-     * that sealing can put the smaller half first (order_job). */
+     * that sealing can put the smaller half first (order_job), which leaves
+     * them in the order the worker reads them (off: from soff). */
     struct placed *placed;
     size_t nplaced, placed_cap;
     int done;
@@ -108,6 +127,7 @@ struct smz_writer {
     const smz_seckey *signer; /* borrowed; NULL: unsigned */
     int64_t next_cid, next_id;
     job *open[N_CLASSES];
+    spool spools[N_CLASSES];
     /* workers */
     pthread_t *threads;
     int nthreads;
@@ -221,50 +241,126 @@ static void cluster_checks(job *j, const unsigned char *stored)
     smz__checks_put(stored, j->out_len, 0, j->checks);
 }
 
-static void compress_job(job *j, ZSTD_CCtx *cc, int level)
+/* A worker's buffers, kept from cluster to cluster: the largest cluster's
+ * bytes and its compression bound, whatever the number of clusters. */
+typedef struct wbufs {
+    unsigned char *in, *out;
+    size_t in_cap, out_cap;
+} wbufs;
+
+static int grow(unsigned char **p, size_t *cap, size_t need)
+{
+    if (need <= *cap)
+        return 1;
+    unsigned char *np = malloc(need ? need : 1);
+    if (!np)
+        return 0;
+    free(*p);
+    *p = np;
+    *cap = need;
+    return 1;
+}
+
+/* Reads N bytes at OFF of FD into DST: 0, or an errno. */
+static int read_at(int fd, uint64_t off, unsigned char *dst, size_t n)
+{
+    while (n) {
+        ssize_t k = pread(fd, dst, n, (off_t)off);
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k <= 0)
+            return k < 0 ? errno : EIO;
+        dst += k;
+        off += (uint64_t)k;
+        n -= (size_t)k;
+    }
+    return 0;
+}
+
+/* Reads job J's bytes back from its spool into DST, in the order sealing
+ * chose, and gives the file's blocks back. */
+static void read_job(job *j, unsigned char *dst)
+{
+    size_t pos = 0;
+    int e = 0;
+    if (!j->nplaced) {
+        e = read_at(j->fd, j->soff, dst, j->len);
+        pos = j->len;
+    }
+    for (size_t i = 0; i < j->nplaced && !e;) {
+        /* Entries that follow each other in the file: one read. */
+        uint64_t off = j->placed[i].off, size = j->placed[i].size;
+        for (i++; i < j->nplaced && j->placed[i].off == off + size; i++)
+            size += j->placed[i].size;
+        if (pos + size > j->len)
+            break;
+        e = read_at(j->fd, j->soff + off, dst + pos, (size_t)size);
+        pos += (size_t)size;
+    }
+    if (!e && pos != j->len)
+        e = EIO;
+    if (e) {
+        j->err = SMZ_E_IO;
+        j->sys_errno = e;
+        return;
+    }
+#ifdef FALLOC_FL_PUNCH_HOLE
+    /* Never needed again: the spool takes what the clusters in flight do on
+     * disk, not the whole collection.  A filesystem without holes keeps them. */
+    if (j->len)
+        (void)fallocate(j->fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, (off_t)j->soff, (off_t)j->len);
+#endif
+}
+
+static void compress_job(job *j, ZSTD_CCtx *cc, int level, wbufs *b)
 {
     j->err = SMZ_OK;
     if (j->klass == CLASS_RAW || j->len > SMZ_MAX_CLUSTER_USIZE) {
         j->kind = SMZ_CLUSTER_STORED;
-        j->out = NULL; /* stored straight from buf */
         j->out_len = j->len;
-        cluster_checks(j, j->buf);
+        if (!(j->out = malloc(j->len ? j->len : 1))) {
+            j->err = SMZ_E_NOMEM;
+            return;
+        }
+        read_job(j, j->out);
+        if (j->err == SMZ_OK)
+            cluster_checks(j, j->out);
         return;
     }
     size_t bound = ZSTD_compressBound(j->len);
-    j->out = malloc(bound);
-    if (!j->out) {
+    if (!grow(&b->in, &b->in_cap, j->len) || !grow(&b->out, &b->out_cap, bound)) {
         j->err = SMZ_E_NOMEM;
         return;
     }
+    read_job(j, b->in);
+    if (j->err != SMZ_OK)
+        return;
     /* One thread a cluster, the last one too: zstd's multithreaded mode,
      * tried on the last cluster (which is often compressed alone), did not
      * shorten a pack at level 19 (each job indexes the bytes before it
      * again: twice the CPU time, gen-10k 4.8 s -> 9.7 s) and made the bytes
      * depend on whether libzstd has threads (DESIGN.md, packing). */
-    size_t r = smz__zstd_frame(cc, level, 1, j->out, bound, j->buf, j->len);
+    size_t r = smz__zstd_frame(cc, level, 1, b->out, bound, b->in, j->len);
     if (ZSTD_isError(r)) {
         j->err = SMZ_E_INTERNAL;
         return;
     }
+    /* Until it is written, the cluster holds its compressed bytes alone. */
+    if (!(j->out = malloc(r ? r : 1))) {
+        j->err = SMZ_E_NOMEM;
+        return;
+    }
+    memcpy(j->out, b->out, r);
     j->kind = SMZ_CLUSTER_ZSTD;
     j->out_len = r;
     cluster_checks(j, j->out);
-    /* Until it is written, the cluster holds its compressed bytes alone:
-     * with a few clusters waiting, the input and the unused part of the
-     * bound were most of the packer's memory after zstd's own. */
-    free(j->buf);
-    j->buf = NULL;
-    j->cap = 0;
-    unsigned char *fit = realloc(j->out, r ? r : 1);
-    if (fit)
-        j->out = fit;
 }
 
 static void *worker_main(void *arg)
 {
     smz_writer *w = arg;
     ZSTD_CCtx *cc = ZSTD_createCCtx();
+    wbufs b = {0};
     pthread_mutex_lock(&w->mu);
     for (;;) {
         while (!w->qhead && !w->stopping)
@@ -277,7 +373,7 @@ static void *worker_main(void *arg)
             w->qtail = NULL;
         pthread_mutex_unlock(&w->mu);
         if (cc)
-            compress_job(j, cc, w->o.level);
+            compress_job(j, cc, w->o.level, &b);
         else
             j->err = SMZ_E_NOMEM;
         pthread_mutex_lock(&w->mu);
@@ -287,6 +383,8 @@ static void *worker_main(void *arg)
     }
     pthread_mutex_unlock(&w->mu);
     ZSTD_freeCCtx(cc);
+    free(b.in);
+    free(b.out);
     return NULL;
 }
 
@@ -294,7 +392,6 @@ static void job_free(job *j)
 {
     if (!j)
         return;
-    free(j->buf);
     free(j->out);
     free(j->checks);
     for (size_t i = 0; i < j->nplaced; i++)
@@ -383,6 +480,11 @@ static smz_err write_oldest(smz_writer *w)
     if (!j)
         return SMZ_OK;
     smz_err rc = SMZ_OK;
+    if (j->err != SMZ_OK && j->sys_errno) {
+        rc = fail(w, j->err, "reading cluster %lld back from its spool beside %s: %s", (long long)j->cid,
+                  w->path, strerror(j->sys_errno));
+        goto out;
+    }
     if (j->err != SMZ_OK) {
         rc = fail(w, j->err, "compressing cluster %lld failed: %s", (long long)j->cid,
                   smz_strerror(j->err));
@@ -396,7 +498,7 @@ static smz_err write_oldest(smz_writer *w)
         sqlite3_bind_blob(s, 4, j->checksum, SMZ_CHECKSUM_BYTES, SQLITE_STATIC);
     else
         sqlite3_bind_blob64(s, 4, j->checks, smz__checks_size(j->out_len), SQLITE_STATIC);
-    sqlite3_bind_blob64(s, 5, j->out ? j->out : j->buf, j->out_len, SQLITE_STATIC);
+    sqlite3_bind_blob64(s, 5, j->out, j->out_len, SQLITE_STATIC);
     int src = step_once(s);
     sqlite3_clear_bindings(s);
     if (src != SQLITE_DONE) {
@@ -413,6 +515,50 @@ out:
 
 static smz_err order_job(smz_writer *w, job *j);
 static int step_once(sqlite3_stmt *s);
+static smz_err beside(smz_writer *w, const char *tag, int *fd, char **name_out);
+
+/* Writes what class KLASS's spool gathered to its file. */
+static smz_err spool_flush(smz_writer *w, int klass)
+{
+    spool *sp = &w->spools[klass];
+    uint64_t at = sp->end - sp->n;
+    for (size_t done = 0; done < sp->n;) {
+        ssize_t k = pwrite(sp->fd, sp->buf + done, sp->n - done, (off_t)(at + done));
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k <= 0) {
+            int e = k < 0 ? errno : ENOSPC;
+            return fail(w, e == ENOSPC || e == EDQUOT ? SMZ_E_NOSPACE : SMZ_E_IO,
+                        "writing the clusters' spool beside %s: %s", w->path, strerror(e));
+        }
+        done += (size_t)k;
+    }
+    sp->n = 0;
+    return SMZ_OK;
+}
+
+/* Adds LEN bytes at the end of class KLASS's spool. */
+static smz_err spool_put(smz_writer *w, int klass, const void *data, size_t len)
+{
+    spool *sp = &w->spools[klass];
+    smz_err rc;
+    if (sp->fd < 0 && (rc = beside(w, "clusters", &sp->fd, NULL)) != SMZ_OK)
+        return rc;
+    if (!sp->buf && !(sp->buf = malloc(SMZ_SPOOL_BUFFER)))
+        return fail(w, SMZ_E_NOMEM, "out of memory");
+    const unsigned char *d = data;
+    while (len) {
+        if (sp->n == SMZ_SPOOL_BUFFER && (rc = spool_flush(w, klass)) != SMZ_OK)
+            return rc;
+        size_t k = SMZ_SPOOL_BUFFER - sp->n < len ? SMZ_SPOOL_BUFFER - sp->n : len;
+        memcpy(sp->buf + sp->n, d, k);
+        sp->n += k;
+        sp->end += k;
+        d += k;
+        len -= k;
+    }
+    return SMZ_OK;
+}
 
 static smz_err seal(smz_writer *w, int klass)
 {
@@ -421,6 +567,9 @@ static smz_err seal(smz_writer *w, int klass)
     if (!j)
         return SMZ_OK;
     if (j->nplaced && (rc = order_job(w, j)) != SMZ_OK)
+        return rc;
+    /* The worker reads the cluster from the file. */
+    if (w->spools[klass].n && (rc = spool_flush(w, klass)) != SMZ_OK)
         return rc;
     w->open[klass] = NULL;
     j->qnext = j->snext = NULL;
@@ -466,17 +615,8 @@ static smz_err reserve(smz_writer *w, int klass, size_t len, int64_t *cid, uint6
         j->cid = w->next_cid++;
         j->klass = klass;
         j->version = w->o.format_version;
+        j->soff = w->spools[klass].end;
         w->open[klass] = j;
-    }
-    if (j->len + len > j->cap) {
-        size_t cap = j->cap ? j->cap : 65536;
-        while (cap < j->len + len)
-            cap *= 2;
-        unsigned char *nb = realloc(j->buf, cap);
-        if (!nb)
-            return fail(w, SMZ_E_NOMEM, "out of memory for a %zu-byte cluster", cap);
-        j->buf = nb;
-        j->cap = cap;
     }
     *cid = j->cid;
     *off = j->len;
@@ -490,8 +630,9 @@ static smz_err append(smz_writer *w, int klass, const void *data, size_t len, in
     if (rc != SMZ_OK)
         return rc;
     job *j = w->open[klass];
-    if (len)
-        memcpy(j->buf + j->len, data, len);
+    if (len && (rc = spool_put(w, klass, data, len)) != SMZ_OK)
+        return rc;
+    j->fd = w->spools[klass].fd;
     j->len += len;
     return SMZ_OK;
 }
@@ -549,9 +690,9 @@ static smz_err order_job(smz_writer *w, job *j)
     smz_err rc = SMZ_OK;
     if (n < 2)
         return SMZ_OK;
-    placed **by = malloc(n * sizeof *by);
-    unsigned char *small = malloc(n), *nb = malloc(j->len ? j->len : 1);
-    if (!by || !small || !nb) {
+    placed **by = malloc(n * sizeof *by), *order = malloc(n * sizeof *order);
+    unsigned char *small = malloc(n);
+    if (!by || !small || !order) {
         rc = fail(w, SMZ_E_NOMEM, "out of memory");
         goto out;
     }
@@ -562,12 +703,14 @@ static smz_err order_job(smz_writer *w, job *j)
     for (size_t i = 0; i < half; i++)
         small[by[i] - j->placed] = 1;
     uint64_t pos = 0;
+    size_t k = 0;
     for (int pass = 1; pass >= 0; pass--)
         for (size_t i = 0; i < n; i++) {
             placed *p = &j->placed[i];
             if (small[i] != pass)
                 continue;
-            memcpy(nb + pos, j->buf + p->off, p->size);
+            /* The worker reads the entries in this order (read_job). */
+            order[k++] = (placed){NULL, p->off, p->size};
             if (p->path && pos != p->off) {
                 sqlite3_stmt *s = w->upd_offset;
                 sqlite3_bind_int64(s, 1, (sqlite3_int64)pos);
@@ -579,22 +722,24 @@ static smz_err order_job(smz_writer *w, job *j)
                     goto out;
                 }
             }
-            p->off = pos;
             pos += p->size;
         }
     /* Every byte of the cluster belongs to a placed entry. */
-    if (pos == j->len) {
-        free(j->buf);
-        j->buf = nb;
-        j->cap = j->len;
-        nb = NULL;
-    } else {
+    if (pos != j->len) {
         rc = fail(w, SMZ_E_INTERNAL, "cluster %lld: entries do not fill it", (long long)j->cid);
+        goto out;
     }
+    /* The paths served forget() while the cluster was open. */
+    for (size_t i = 0; i < n; i++)
+        free(j->placed[i].path);
+    free(j->placed);
+    j->placed = order;
+    j->placed_cap = n;
+    order = NULL;
 out:
     free(by);
     free(small);
-    free(nb);
+    free(order);
     return rc;
 }
 
@@ -687,6 +832,8 @@ smz_err smz_writer_new(const char *path, const smz_writer_opts *opts, smz_writer
     if (opts)
         w->o = *opts;
     w->phase = SMZ_PHASE_READING;
+    for (int k = 0; k < N_CLASSES; k++)
+        w->spools[k].fd = -1;
     if (w->o.format_version == 0)
         w->o.format_version = SMZ_FORMAT_VERSION;
     if (w->o.format_version < SMZ_FORMAT_VERSION_MIN || w->o.format_version > SMZ_FORMAT_VERSION)
@@ -1639,8 +1786,12 @@ void smz_writer_free(smz_writer *w)
     if (!w)
         return;
     stop_workers(w);
-    for (int k = 0; k < N_CLASSES; k++)
+    for (int k = 0; k < N_CLASSES; k++) {
         job_free(w->open[k]);
+        if (w->spools[k].fd >= 0)
+            close(w->spools[k].fd);
+        free(w->spools[k].buf);
+    }
     while (w->shead) {
         job *j = w->shead;
         w->shead = j->snext;
