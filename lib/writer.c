@@ -82,8 +82,8 @@ typedef struct job {
     int fd;        /* its class's spool */
     uint64_t soff; /* where its bytes start in the spool */
     size_t len;    /* how many */
-    int sys_errno; /* reading them back failed: why */
-    unsigned char *out; /* what is stored */
+    int sys_errno; /* reading them back or writing what is stored failed: why */
+    uint64_t ooff;     /* what is stored: out_len bytes at ooff in the writer's out_fd */
     size_t out_len;
     int kind;
     int version;                                /* the format's: how to check it */
@@ -128,6 +128,12 @@ struct smz_writer {
     int64_t next_cid, next_id;
     job *open[N_CLASSES];
     spool spools[N_CLASSES];
+    /* What the workers made of the clusters, until the caller's thread
+     * writes them into the archive: an unlinked file too, whose end (under
+     * mu) says where the next cluster goes. */
+    int out_fd;
+    uint64_t out_end;
+    unsigned char *piece; /* SMZ_STREAM_PIECE bytes: copying them in */
     /* workers */
     pthread_t *threads;
     int nthreads;
@@ -312,19 +318,42 @@ static void read_job(job *j, unsigned char *dst)
 #endif
 }
 
-static void compress_job(job *j, ZSTD_CCtx *cc, int level, wbufs *b)
+/* Writes the N stored bytes of job J at DATA to the writer's out_fd, where
+ * the caller's thread copies them from (write_oldest). */
+static void store_job(smz_writer *w, job *j, const unsigned char *data, size_t n)
+{
+    pthread_mutex_lock(&w->mu);
+    j->ooff = w->out_end;
+    w->out_end += n;
+    pthread_mutex_unlock(&w->mu);
+    j->out_len = n;
+    for (size_t done = 0; done < n;) {
+        ssize_t k = pwrite(w->out_fd, data + done, n - done, (off_t)(j->ooff + done));
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k <= 0) {
+            int e = k < 0 ? errno : ENOSPC;
+            j->err = e == ENOSPC || e == EDQUOT ? SMZ_E_NOSPACE : SMZ_E_IO;
+            j->sys_errno = e;
+            return;
+        }
+        done += (size_t)k;
+    }
+    cluster_checks(j, data);
+}
+
+static void compress_job(smz_writer *w, job *j, ZSTD_CCtx *cc, int level, wbufs *b)
 {
     j->err = SMZ_OK;
     if (j->klass == CLASS_RAW || j->len > SMZ_MAX_CLUSTER_USIZE) {
         j->kind = SMZ_CLUSTER_STORED;
-        j->out_len = j->len;
-        if (!(j->out = malloc(j->len ? j->len : 1))) {
+        if (!grow(&b->in, &b->in_cap, j->len)) {
             j->err = SMZ_E_NOMEM;
             return;
         }
-        read_job(j, j->out);
+        read_job(j, b->in);
         if (j->err == SMZ_OK)
-            cluster_checks(j, j->out);
+            store_job(w, j, b->in, j->len);
         return;
     }
     size_t bound = ZSTD_compressBound(j->len);
@@ -345,15 +374,8 @@ static void compress_job(job *j, ZSTD_CCtx *cc, int level, wbufs *b)
         j->err = SMZ_E_INTERNAL;
         return;
     }
-    /* Until it is written, the cluster holds its compressed bytes alone. */
-    if (!(j->out = malloc(r ? r : 1))) {
-        j->err = SMZ_E_NOMEM;
-        return;
-    }
-    memcpy(j->out, b->out, r);
     j->kind = SMZ_CLUSTER_ZSTD;
-    j->out_len = r;
-    cluster_checks(j, j->out);
+    store_job(w, j, b->out, r);
 }
 
 static void *worker_main(void *arg)
@@ -373,7 +395,7 @@ static void *worker_main(void *arg)
             w->qtail = NULL;
         pthread_mutex_unlock(&w->mu);
         if (cc)
-            compress_job(j, cc, w->o.level, &b);
+            compress_job(w, j, cc, w->o.level, &b);
         else
             j->err = SMZ_E_NOMEM;
         pthread_mutex_lock(&w->mu);
@@ -392,7 +414,6 @@ static void job_free(job *j)
 {
     if (!j)
         return;
-    free(j->out);
     free(j->checks);
     for (size_t i = 0; i < j->nplaced; i++)
         free(j->placed[i].path);
@@ -443,6 +464,40 @@ static int step_once(sqlite3_stmt *s)
     return src;
 }
 
+/* Copies job J's stored bytes from out_fd over the zeros of its row's data,
+ * and gives the file's blocks back. */
+static smz_err copy_stored(smz_writer *w, job *j)
+{
+    sqlite3_blob *b = NULL;
+    smz_err rc = SMZ_OK;
+    int src;
+    if (!w->piece && !(w->piece = malloc(SMZ_STREAM_PIECE)))
+        return fail(w, SMZ_E_NOMEM, "out of memory");
+    if ((src = sqlite3_blob_open(w->db, "main", "clusters", "data", j->cid, 1, &b)) != SQLITE_OK)
+        return sqlfail(w, src, "writing a cluster");
+    for (size_t off = 0; off < j->out_len; off += SMZ_STREAM_PIECE) {
+        size_t n = j->out_len - off < SMZ_STREAM_PIECE ? j->out_len - off : SMZ_STREAM_PIECE;
+        int e = read_at(w->out_fd, j->ooff + off, w->piece, n);
+        if (e) {
+            rc = fail(w, SMZ_E_IO, "cluster %lld: the clusters' spool beside %s: %s", (long long)j->cid,
+                      w->path, strerror(e));
+            goto out;
+        }
+        if ((src = sqlite3_blob_write(b, w->piece, (int)n, (int)off)) != SQLITE_OK) {
+            rc = sqlfail(w, src, "writing a cluster");
+            goto out;
+        }
+    }
+#ifdef FALLOC_FL_PUNCH_HOLE
+    (void)fallocate(w->out_fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, (off_t)j->ooff, (off_t)j->out_len);
+#endif
+out:
+    src = sqlite3_blob_close(b);
+    if (rc == SMZ_OK && src != SQLITE_OK)
+        rc = sqlfail(w, src, "writing a cluster");
+    return rc;
+}
+
 /* Writes the oldest sealed cluster, waiting for its compression. */
 static smz_err write_oldest(smz_writer *w)
 {
@@ -481,7 +536,7 @@ static smz_err write_oldest(smz_writer *w)
         return SMZ_OK;
     smz_err rc = SMZ_OK;
     if (j->err != SMZ_OK && j->sys_errno) {
-        rc = fail(w, j->err, "reading cluster %lld back from its spool beside %s: %s", (long long)j->cid,
+        rc = fail(w, j->err, "cluster %lld: the clusters' spool beside %s: %s", (long long)j->cid,
                   w->path, strerror(j->sys_errno));
         goto out;
     }
@@ -498,13 +553,17 @@ static smz_err write_oldest(smz_writer *w)
         sqlite3_bind_blob(s, 4, j->checksum, SMZ_CHECKSUM_BYTES, SQLITE_STATIC);
     else
         sqlite3_bind_blob64(s, 4, j->checks, smz__checks_size(j->out_len), SQLITE_STATIC);
-    sqlite3_bind_blob64(s, 5, j->out, j->out_len, SQLITE_STATIC);
+    /* The bytes are written over zeros in pieces, as smz_writer_add_stream
+     * does: a cluster never is in memory whole on this thread. */
+    sqlite3_bind_zeroblob64(s, 5, j->out_len);
     int src = step_once(s);
     sqlite3_clear_bindings(s);
     if (src != SQLITE_DONE) {
         rc = sqlfail(w, src, "writing a cluster");
         goto out;
     }
+    if (j->out_len && (rc = copy_stored(w, j)) != SMZ_OK)
+        goto out;
     w->st.clusters++;
     w->st.cluster_bytes += j->out_len;
     rc = check_room(w, 0);
@@ -834,6 +893,7 @@ smz_err smz_writer_new(const char *path, const smz_writer_opts *opts, smz_writer
     w->phase = SMZ_PHASE_READING;
     for (int k = 0; k < N_CLASSES; k++)
         w->spools[k].fd = -1;
+    w->out_fd = -1;
     if (w->o.format_version == 0)
         w->o.format_version = SMZ_FORMAT_VERSION;
     if (w->o.format_version < SMZ_FORMAT_VERSION_MIN || w->o.format_version > SMZ_FORMAT_VERSION)
@@ -863,6 +923,8 @@ smz_err smz_writer_new(const char *path, const smz_writer_opts *opts, smz_writer
         return rc;
     fchmod(fd, 0644);
     close(fd);
+    if ((rc = beside(w, "clusters", &w->out_fd, NULL)) != SMZ_OK)
+        return rc;
 
     src = sqlite3_open_v2(w->tmp_path, &w->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL);
     if (src != SQLITE_OK)
@@ -1792,6 +1854,9 @@ void smz_writer_free(smz_writer *w)
             close(w->spools[k].fd);
         free(w->spools[k].buf);
     }
+    if (w->out_fd >= 0)
+        close(w->out_fd);
+    free(w->piece);
     while (w->shead) {
         job *j = w->shead;
         w->shead = j->snext;
