@@ -49,7 +49,7 @@ enum { CLASS_DATA, CLASS_RAW, N_CLASSES };
  * makes anyway; a larger cache (it was 64 MiB) only made peak memory grow
  * with the collection: 27 MB more on gen-100k, for no gain in time and a
  * byte-identical archive (issue 22). */
-#define SMZ_WRITER_CACHE_KIB 8192
+#define SMZ_WRITER_CACHE_KIB 2048
 
 /* Pieces in which a large entry is copied into the file. */
 #define SMZ_STREAM_PIECE ((size_t)1 << 20)
