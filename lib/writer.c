@@ -22,6 +22,7 @@
 #include <unistd.h>
 #include <sodium.h>
 #include <sqlite3.h>
+#define ZSTD_STATIC_LINKING_ONLY /* ZSTD_c_stableInBuffer */
 #include <zstd.h>
 #include "smz/writer.h"
 #include "smz/reader.h"
@@ -50,6 +51,10 @@ enum { CLASS_DATA, CLASS_RAW, N_CLASSES };
  * with the collection: 27 MB more on gen-100k, for no gain in time and a
  * byte-identical archive (issue 22). */
 #define SMZ_WRITER_CACHE_KIB 2048
+
+/* Pieces in which a worker writes a compressed cluster out (a whole number
+ * of SMZ_CHUNK, so that each but the last is checked whole). */
+#define SMZ_OUT_PIECE ((size_t)256 << 10)
 
 /* Pieces in which a large entry is copied into the file. */
 #define SMZ_STREAM_PIECE ((size_t)1 << 20)
@@ -318,6 +323,24 @@ static void read_job(job *j, unsigned char *dst)
 #endif
 }
 
+/* Writes N bytes at DATA to FD at OFF: 1, or 0 with J's error set. */
+static int out_write(job *j, int fd, uint64_t off, const unsigned char *data, size_t n)
+{
+    for (size_t done = 0; done < n;) {
+        ssize_t k = pwrite(fd, data + done, n - done, (off_t)(off + done));
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k <= 0) {
+            int e = k < 0 ? errno : ENOSPC;
+            j->err = e == ENOSPC || e == EDQUOT ? SMZ_E_NOSPACE : SMZ_E_IO;
+            j->sys_errno = e;
+            return 0;
+        }
+        done += (size_t)k;
+    }
+    return 1;
+}
+
 /* Writes the N stored bytes of job J at DATA to the writer's out_fd, where
  * the caller's thread copies them from (write_oldest). */
 static void store_job(smz_writer *w, job *j, const unsigned char *data, size_t n)
@@ -327,19 +350,8 @@ static void store_job(smz_writer *w, job *j, const unsigned char *data, size_t n
     w->out_end += n;
     pthread_mutex_unlock(&w->mu);
     j->out_len = n;
-    for (size_t done = 0; done < n;) {
-        ssize_t k = pwrite(w->out_fd, data + done, n - done, (off_t)(j->ooff + done));
-        if (k < 0 && errno == EINTR)
-            continue;
-        if (k <= 0) {
-            int e = k < 0 ? errno : ENOSPC;
-            j->err = e == ENOSPC || e == EDQUOT ? SMZ_E_NOSPACE : SMZ_E_IO;
-            j->sys_errno = e;
-            return;
-        }
-        done += (size_t)k;
-    }
-    cluster_checks(j, data);
+    if (out_write(j, w->out_fd, j->ooff, data, n))
+        cluster_checks(j, data);
 }
 
 static void compress_job(smz_writer *w, job *j, ZSTD_CCtx *cc, int level, wbufs *b)
@@ -357,7 +369,8 @@ static void compress_job(smz_writer *w, job *j, ZSTD_CCtx *cc, int level, wbufs 
         return;
     }
     size_t bound = ZSTD_compressBound(j->len);
-    if (!grow(&b->in, &b->in_cap, j->len) || !grow(&b->out, &b->out_cap, bound)) {
+    if (!grow(&b->in, &b->in_cap, j->len) || !grow(&b->out, &b->out_cap, SMZ_OUT_PIECE) ||
+        (j->version >= 3 && !(j->checks = malloc(smz__checks_size(bound) + 1)))) {
         j->err = SMZ_E_NOMEM;
         return;
     }
@@ -369,13 +382,44 @@ static void compress_job(smz_writer *w, job *j, ZSTD_CCtx *cc, int level, wbufs 
      * shorten a pack at level 19 (each job indexes the bytes before it
      * again: twice the CPU time, gen-10k 4.8 s -> 9.7 s) and made the bytes
      * depend on whether libzstd has threads (DESIGN.md, packing). */
-    size_t r = smz__zstd_frame(cc, level, 1, b->out, bound, b->in, j->len);
-    if (ZSTD_isError(r)) {
-        j->err = SMZ_E_INTERNAL;
-        return;
-    }
+    /* The frame goes out in pieces as it is made (the bytes smz__zstd_frame
+     * makes: the input is there whole, zstd reads it in place), so a worker
+     * holds SMZ_OUT_PIECE of it, not the whole.  Its place in out_fd is
+     * taken at the bound; the end it does not use is never written. */
+    smz__zstd_setup(cc, level, 1, j->len);
+    ZSTD_CCtx_setParameter(cc, ZSTD_c_stableInBuffer, 1);
+    ZSTD_CCtx_setPledgedSrcSize(cc, j->len);
+    pthread_mutex_lock(&w->mu);
+    j->ooff = w->out_end;
+    w->out_end += bound;
+    pthread_mutex_unlock(&w->mu);
+    crypto_generichash_state h;
+    if (j->version < 3)
+        crypto_generichash_init(&h, NULL, 0, SMZ_CHECKSUM_BYTES);
+    ZSTD_inBuffer in = {b->in, j->len, 0};
+    ZSTD_outBuffer out = {b->out, SMZ_OUT_PIECE, 0};
+    size_t left, done = 0;
+    do {
+        left = ZSTD_compressStream2(cc, &out, &in, ZSTD_e_end);
+        if (ZSTD_isError(left) || done + out.pos > bound) {
+            j->err = SMZ_E_INTERNAL;
+            return;
+        }
+        if (out.pos < out.size && left)
+            continue;
+        if (j->version < 3)
+            crypto_generichash_update(&h, b->out, out.pos);
+        else
+            smz__checks_put(b->out, out.pos, done / SMZ_CHUNK, j->checks + done / SMZ_CHUNK * SMZ_CHUNK_CHECK);
+        if (!out_write(j, w->out_fd, j->ooff + done, b->out, out.pos))
+            return;
+        done += out.pos;
+        out.pos = 0;
+    } while (left);
+    if (j->version < 3)
+        crypto_generichash_final(&h, j->checksum, SMZ_CHECKSUM_BYTES);
     j->kind = SMZ_CLUSTER_ZSTD;
-    store_job(w, j, b->out, r);
+    j->out_len = done;
 }
 
 static void *worker_main(void *arg)
