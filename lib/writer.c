@@ -50,7 +50,7 @@ enum { CLASS_DATA, CLASS_RAW, N_CLASSES };
  * makes anyway; a larger cache (it was 64 MiB) only made peak memory grow
  * with the collection: 27 MB more on gen-100k, for no gain in time and a
  * byte-identical archive (issue 22). */
-#define SMZ_WRITER_CACHE_KIB 2048
+#define SMZ_WRITER_CACHE_KIB 1024
 
 /* Pieces in which a worker writes a compressed cluster out (a whole number
  * of SMZ_CHUNK, so that each but the last is checked whole). */
@@ -138,7 +138,7 @@ struct smz_writer {
      * mu) says where the next cluster goes. */
     int out_fd;
     uint64_t out_end;
-    unsigned char *piece; /* SMZ_STREAM_PIECE bytes: copying them in */
+    unsigned char *piece; /* SMZ_OUT_PIECE bytes: copying them in */
     /* workers */
     pthread_t *threads;
     int nthreads;
@@ -310,6 +310,11 @@ static void read_job(job *j, unsigned char *dst)
     }
     if (!e && pos != j->len)
         e = EIO;
+    for (size_t i = 0; i < j->nplaced; i++)
+        free(j->placed[i].path);
+    free(j->placed); /* what sealing kept for the read */
+    j->placed = NULL;
+    j->nplaced = j->placed_cap = 0;
     if (e) {
         j->err = SMZ_E_IO;
         j->sys_errno = e;
@@ -515,12 +520,12 @@ static smz_err copy_stored(smz_writer *w, job *j)
     sqlite3_blob *b = NULL;
     smz_err rc = SMZ_OK;
     int src;
-    if (!w->piece && !(w->piece = malloc(SMZ_STREAM_PIECE)))
+    if (!w->piece && !(w->piece = malloc(SMZ_OUT_PIECE)))
         return fail(w, SMZ_E_NOMEM, "out of memory");
     if ((src = sqlite3_blob_open(w->db, "main", "clusters", "data", j->cid, 1, &b)) != SQLITE_OK)
         return sqlfail(w, src, "writing a cluster");
-    for (size_t off = 0; off < j->out_len; off += SMZ_STREAM_PIECE) {
-        size_t n = j->out_len - off < SMZ_STREAM_PIECE ? j->out_len - off : SMZ_STREAM_PIECE;
+    for (size_t off = 0; off < j->out_len; off += SMZ_OUT_PIECE) {
+        size_t n = j->out_len - off < SMZ_OUT_PIECE ? j->out_len - off : SMZ_OUT_PIECE;
         int e = read_at(w->out_fd, j->ooff + off, w->piece, n);
         if (e) {
             rc = fail(w, SMZ_E_IO, "cluster %lld: the clusters' spool beside %s: %s", (long long)j->cid,
