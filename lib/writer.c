@@ -7,7 +7,8 @@
  * the input alone (an entry row when it is added; sealed cluster number s-K
  * when cluster s is sealed), so the file's bytes never depend on thread
  * timing: that is what makes packs reproducible.  At most K sealed clusters
- * wait in memory, which bounds memory whatever the collection's size. */
+ * wait, and they wait on disk (struct spool): memory is the workers' zstd
+ * contexts and fixed buffers whatever the collection's size. */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -38,10 +39,10 @@
 enum { CLASS_DATA, CLASS_RAW, N_CLASSES };
 
 /* Sealed clusters that may wait for compression, and their bytes: together
- * they bound memory (clusters of 64 MiB entries would otherwise hold 4 x 64
- * MiB).  Clusters of the default size never reach the byte bound.  Three
- * keep two workers busy (reading and parsing outpace level 19 several
- * times); six held 24 MB more on gen-100k for nothing. */
+ * they bound the spools' disk.  Clusters of the default size never reach
+ * the byte bound.  Three keep two workers busy (reading and parsing outpace
+ * level 19 several times); more would change where clusters are written,
+ * so the archive's bytes. */
 #define SMZ_CLUSTERS_IN_FLIGHT 3
 #define SMZ_BYTES_IN_FLIGHT ((size_t)64 << 20)
 
@@ -49,7 +50,8 @@ enum { CLASS_DATA, CLASS_RAW, N_CLASSES };
  * journal, so a page pushed out of the cache costs one write the system
  * makes anyway; a larger cache (it was 64 MiB) only made peak memory grow
  * with the collection: 27 MB more on gen-100k, for no gain in time and a
- * byte-identical archive (issue 22). */
+ * byte-identical archive (issue 22); 8 MiB still did, beside a small
+ * collection's archive, which never fills it (1 MiB: the same bytes). */
 #define SMZ_WRITER_CACHE_KIB 1024
 
 /* Pieces in which a worker writes a compressed cluster out (a whole number
