@@ -261,10 +261,16 @@ typedef struct wbufs {
     size_t in_cap, out_cap;
 } wbufs;
 
-static int grow(unsigned char **p, size_t *cap, size_t need)
+/* At least NEED bytes at *P, and at least AT_LEAST the first time: a
+ * worker's buffer is the cluster size from the start, so that clusters a
+ * few bytes longer than the last do not each leave a freed 8 MiB block in
+ * the thread's heap. */
+static int grow(unsigned char **p, size_t *cap, size_t need, size_t at_least)
 {
     if (need <= *cap)
         return 1;
+    if (!*cap && need < at_least)
+        need = at_least;
     unsigned char *np = malloc(need ? need : 1);
     if (!np)
         return 0;
@@ -366,7 +372,7 @@ static void compress_job(smz_writer *w, job *j, ZSTD_CCtx *cc, int level, wbufs 
     j->err = SMZ_OK;
     if (j->klass == CLASS_RAW || j->len > SMZ_MAX_CLUSTER_USIZE) {
         j->kind = SMZ_CLUSTER_STORED;
-        if (!grow(&b->in, &b->in_cap, j->len)) {
+        if (!grow(&b->in, &b->in_cap, j->len, w->o.cluster_size)) {
             j->err = SMZ_E_NOMEM;
             return;
         }
@@ -376,7 +382,7 @@ static void compress_job(smz_writer *w, job *j, ZSTD_CCtx *cc, int level, wbufs 
         return;
     }
     size_t bound = ZSTD_compressBound(j->len);
-    if (!grow(&b->in, &b->in_cap, j->len) || !grow(&b->out, &b->out_cap, SMZ_OUT_PIECE) ||
+    if (!grow(&b->in, &b->in_cap, j->len, w->o.cluster_size) || !grow(&b->out, &b->out_cap, SMZ_OUT_PIECE, 0) ||
         (j->version >= 3 && !(j->checks = malloc(smz__checks_size(bound) + 1)))) {
         j->err = SMZ_E_NOMEM;
         return;
