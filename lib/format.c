@@ -224,8 +224,7 @@ smz_err smz__db_harden(sqlite3 *db, char *err, size_t errlen)
     return SMZ_OK;
 }
 
-size_t smz__zstd_frame(ZSTD_CCtx *cc, int level, int checksum, void *dst, size_t cap, const void *src,
-                       size_t n)
+void smz__zstd_setup(ZSTD_CCtx *cc, int level, int checksum, size_t n)
 {
     ZSTD_CCtx_reset(cc, ZSTD_reset_session_and_parameters);
     ZSTD_CCtx_setParameter(cc, ZSTD_c_compressionLevel, level);
@@ -238,6 +237,12 @@ size_t smz__zstd_frame(ZSTD_CCtx *cc, int level, int checksum, void *dst, size_t
      * 49 MB, two of them a pack's largest memory. */
     if (level >= 19 && n > ((size_t)4 << 20))
         ZSTD_CCtx_setParameter(cc, ZSTD_c_chainLog, 23);
+}
+
+size_t smz__zstd_frame(ZSTD_CCtx *cc, int level, int checksum, void *dst, size_t cap, const void *src,
+                       size_t n)
+{
+    smz__zstd_setup(cc, level, checksum, n);
     return ZSTD_compress2(cc, dst, cap, src, n);
 }
 

@@ -120,6 +120,9 @@ int smz__png_48(const void *v, size_t n);
  * Returns zstd's result (a size, or an error code for ZSTD_isError). */
 size_t smz__zstd_frame(ZSTD_CCtx *cc, int level, int checksum, void *dst, size_t cap, const void *src,
                        size_t n);
+/* CC reset and set up as smz__zstd_frame sets it for N bytes: the writer
+ * streams a cluster's frame out through it, the same bytes in pieces. */
+void smz__zstd_setup(ZSTD_CCtx *cc, int level, int checksum, size_t n);
 
 void smz__cluster_checksum(const void *data, size_t len, unsigned char out[SMZ_CHECKSUM_BYTES]);
 

@@ -7,7 +7,8 @@
  * the input alone (an entry row when it is added; sealed cluster number s-K
  * when cluster s is sealed), so the file's bytes never depend on thread
  * timing: that is what makes packs reproducible.  At most K sealed clusters
- * wait in memory, which bounds memory whatever the collection's size. */
+ * wait, and they wait on disk (struct spool): memory is the workers' zstd
+ * contexts and fixed buffers whatever the collection's size. */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -22,6 +23,7 @@
 #include <unistd.h>
 #include <sodium.h>
 #include <sqlite3.h>
+#define ZSTD_STATIC_LINKING_ONLY /* ZSTD_c_stableInBuffer */
 #include <zstd.h>
 #include "smz/writer.h"
 #include "smz/reader.h"
@@ -38,10 +40,10 @@
 enum { CLASS_DATA, CLASS_RAW, N_CLASSES };
 
 /* Sealed clusters that may wait for compression, and their bytes: together
- * they bound memory (clusters of 64 MiB entries would otherwise hold 4 x 64
- * MiB).  Clusters of the default size never reach the byte bound.  Three
- * keep two workers busy (reading and parsing outpace level 19 several
- * times); six held 24 MB more on gen-100k for nothing. */
+ * they bound the spools' disk.  Clusters of the default size never reach
+ * the byte bound.  Three keep two workers busy (reading and parsing outpace
+ * level 19 several times); more would change where clusters are written,
+ * so the archive's bytes. */
 #define SMZ_CLUSTERS_IN_FLIGHT 3
 #define SMZ_BYTES_IN_FLIGHT ((size_t)64 << 20)
 
@@ -49,11 +51,32 @@ enum { CLASS_DATA, CLASS_RAW, N_CLASSES };
  * journal, so a page pushed out of the cache costs one write the system
  * makes anyway; a larger cache (it was 64 MiB) only made peak memory grow
  * with the collection: 27 MB more on gen-100k, for no gain in time and a
- * byte-identical archive (issue 22). */
-#define SMZ_WRITER_CACHE_KIB 8192
+ * byte-identical archive (issue 22); 8 MiB still did, beside a small
+ * collection's archive, which never fills it (1 MiB: the same bytes). */
+#define SMZ_WRITER_CACHE_KIB 1024
+
+/* Pieces in which a worker writes a compressed cluster out (a whole number
+ * of SMZ_CHUNK, so that each but the last is checked whole). */
+#define SMZ_OUT_PIECE ((size_t)256 << 10)
 
 /* Pieces in which a large entry is copied into the file. */
 #define SMZ_STREAM_PIECE ((size_t)1 << 20)
+
+/* What a class's spool gathers before it writes them to its file. */
+#define SMZ_SPOOL_BUFFER ((size_t)256 << 10)
+
+/* A class's clusters, before compression: bytes in an unlinked file beside
+ * the target, not in memory, so that the clusters filling and waiting for a
+ * worker cost the packer no memory (docs/FORMAT-NOTES.md, "Where a pack's
+ * time and memory go").  A cluster is one run of the file, from its first
+ * entry to its last; a worker reads it back, and the file's blocks are given
+ * back once it has. */
+typedef struct spool {
+    int fd;             /* -1 until the first byte */
+    uint64_t end;       /* bytes written to the file or gathered in buf */
+    unsigned char *buf; /* SMZ_SPOOL_BUFFER bytes: the file's [end - n, end) */
+    size_t n;
+} spool;
 
 /* An entry's bytes in an open cluster: its path (owned), where they are. */
 typedef struct placed {
@@ -64,16 +87,19 @@ typedef struct placed {
 typedef struct job {
     int64_t cid;
     int klass;
-    unsigned char *buf; /* uncompressed bytes */
-    size_t len, cap;
-    unsigned char *out; /* what is stored */
+    int fd;        /* its class's spool */
+    uint64_t soff; /* where its bytes start in the spool */
+    size_t len;    /* how many */
+    int sys_errno; /* reading them back or writing what is stored failed: why */
+    uint64_t ooff;     /* what is stored: out_len bytes at ooff in the writer's out_fd */
     size_t out_len;
     int kind;
     int version;                                /* the format's: how to check it */
     unsigned char checksum[SMZ_CHECKSUM_BYTES]; /* version 2 */
     unsigned char *checks;                      /* version 3: smz__checks_size(out_len) bytes */
     /* Version 3: the entries placed in the cluster so far, in order, so
-     * that sealing can put the smaller half first (order_job). */
+     * that sealing can put the smaller half first (order_job), which leaves
+     * them in the order the worker reads them (off: from soff). */
     struct placed *placed;
     size_t nplaced, placed_cap;
     int done;
@@ -110,6 +136,13 @@ struct smz_writer {
     const smz_seckey *signer; /* borrowed; NULL: unsigned */
     int64_t next_cid, next_id;
     job *open[N_CLASSES];
+    spool spools[N_CLASSES];
+    /* What the workers made of the clusters, until the caller's thread
+     * writes them into the archive: an unlinked file too, whose end (under
+     * mu) says where the next cluster goes. */
+    int out_fd;
+    uint64_t out_end;
+    unsigned char *piece; /* SMZ_OUT_PIECE bytes: copying them in */
     /* workers */
     pthread_t *threads;
     int nthreads;
@@ -225,50 +258,192 @@ static void cluster_checks(job *j, const unsigned char *stored)
     smz__checks_put(stored, j->out_len, 0, j->checks);
 }
 
-static void compress_job(job *j, ZSTD_CCtx *cc, int level)
+/* A worker's buffers, kept from cluster to cluster: the largest cluster's
+ * bytes and its compression bound, whatever the number of clusters. */
+typedef struct wbufs {
+    unsigned char *in, *out;
+    size_t in_cap, out_cap;
+} wbufs;
+
+/* At least NEED bytes at *P, and at least AT_LEAST the first time: a
+ * worker's buffer is the cluster size from the start, so that clusters a
+ * few bytes longer than the last do not each leave a freed 8 MiB block in
+ * the thread's heap. */
+static int grow(unsigned char **p, size_t *cap, size_t need, size_t at_least)
+{
+    if (need <= *cap)
+        return 1;
+    if (!*cap && need < at_least)
+        need = at_least;
+    unsigned char *np = malloc(need ? need : 1);
+    if (!np)
+        return 0;
+    free(*p);
+    *p = np;
+    *cap = need;
+    return 1;
+}
+
+/* Reads N bytes at OFF of FD into DST: 0, or an errno. */
+static int read_at(int fd, uint64_t off, unsigned char *dst, size_t n)
+{
+    while (n) {
+        ssize_t k = pread(fd, dst, n, (off_t)off);
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k <= 0)
+            return k < 0 ? errno : EIO;
+        dst += k;
+        off += (uint64_t)k;
+        n -= (size_t)k;
+    }
+    return 0;
+}
+
+/* Reads job J's bytes back from its spool into DST, in the order sealing
+ * chose, and gives the file's blocks back. */
+static void read_job(job *j, unsigned char *dst)
+{
+    size_t pos = 0;
+    int e = 0;
+    if (!j->nplaced) {
+        e = read_at(j->fd, j->soff, dst, j->len);
+        pos = j->len;
+    }
+    for (size_t i = 0; i < j->nplaced && !e;) {
+        /* Entries that follow each other in the file: one read. */
+        uint64_t off = j->placed[i].off, size = j->placed[i].size;
+        for (i++; i < j->nplaced && j->placed[i].off == off + size; i++)
+            size += j->placed[i].size;
+        if (pos + size > j->len)
+            break;
+        e = read_at(j->fd, j->soff + off, dst + pos, (size_t)size);
+        pos += (size_t)size;
+    }
+    if (!e && pos != j->len)
+        e = EIO;
+    for (size_t i = 0; i < j->nplaced; i++)
+        free(j->placed[i].path);
+    free(j->placed); /* what sealing kept for the read */
+    j->placed = NULL;
+    j->nplaced = j->placed_cap = 0;
+    if (e) {
+        j->err = SMZ_E_IO;
+        j->sys_errno = e;
+        return;
+    }
+#ifdef FALLOC_FL_PUNCH_HOLE
+    /* Never needed again: the spool takes what the clusters in flight do on
+     * disk, not the whole collection.  A filesystem without holes keeps them. */
+    if (j->len)
+        (void)fallocate(j->fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, (off_t)j->soff, (off_t)j->len);
+#endif
+}
+
+/* Writes N bytes at DATA to FD at OFF: 1, or 0 with J's error set. */
+static int out_write(job *j, int fd, uint64_t off, const unsigned char *data, size_t n)
+{
+    for (size_t done = 0; done < n;) {
+        ssize_t k = pwrite(fd, data + done, n - done, (off_t)(off + done));
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k <= 0) {
+            int e = k < 0 ? errno : ENOSPC;
+            j->err = e == ENOSPC || e == EDQUOT ? SMZ_E_NOSPACE : SMZ_E_IO;
+            j->sys_errno = e;
+            return 0;
+        }
+        done += (size_t)k;
+    }
+    return 1;
+}
+
+/* Writes the N stored bytes of job J at DATA to the writer's out_fd, where
+ * the caller's thread copies them from (write_oldest). */
+static void store_job(smz_writer *w, job *j, const unsigned char *data, size_t n)
+{
+    pthread_mutex_lock(&w->mu);
+    j->ooff = w->out_end;
+    w->out_end += n;
+    pthread_mutex_unlock(&w->mu);
+    j->out_len = n;
+    if (out_write(j, w->out_fd, j->ooff, data, n))
+        cluster_checks(j, data);
+}
+
+static void compress_job(smz_writer *w, job *j, ZSTD_CCtx *cc, int level, wbufs *b)
 {
     j->err = SMZ_OK;
     if (j->klass == CLASS_RAW || j->len > SMZ_MAX_CLUSTER_USIZE) {
         j->kind = SMZ_CLUSTER_STORED;
-        j->out = NULL; /* stored straight from buf */
-        j->out_len = j->len;
-        cluster_checks(j, j->buf);
+        if (!grow(&b->in, &b->in_cap, j->len, w->o.cluster_size)) {
+            j->err = SMZ_E_NOMEM;
+            return;
+        }
+        read_job(j, b->in);
+        if (j->err == SMZ_OK)
+            store_job(w, j, b->in, j->len);
         return;
     }
     size_t bound = ZSTD_compressBound(j->len);
-    j->out = malloc(bound);
-    if (!j->out) {
+    if (!grow(&b->in, &b->in_cap, j->len, w->o.cluster_size) || !grow(&b->out, &b->out_cap, SMZ_OUT_PIECE, 0) ||
+        (j->version >= 3 && !(j->checks = malloc(smz__checks_size(bound) + 1)))) {
         j->err = SMZ_E_NOMEM;
         return;
     }
+    read_job(j, b->in);
+    if (j->err != SMZ_OK)
+        return;
     /* One thread a cluster, the last one too: zstd's multithreaded mode,
      * tried on the last cluster (which is often compressed alone), did not
      * shorten a pack at level 19 (each job indexes the bytes before it
      * again: twice the CPU time, gen-10k 4.8 s -> 9.7 s) and made the bytes
      * depend on whether libzstd has threads (DESIGN.md, packing). */
-    size_t r = smz__zstd_frame(cc, level, 1, j->out, bound, j->buf, j->len);
-    if (ZSTD_isError(r)) {
-        j->err = SMZ_E_INTERNAL;
-        return;
-    }
+    /* The frame goes out in pieces as it is made (the bytes smz__zstd_frame
+     * makes: the input is there whole, zstd reads it in place), so a worker
+     * holds SMZ_OUT_PIECE of it, not the whole.  Its place in out_fd is
+     * taken at the bound; the end it does not use is never written. */
+    smz__zstd_setup(cc, level, 1, j->len);
+    ZSTD_CCtx_setParameter(cc, ZSTD_c_stableInBuffer, 1);
+    ZSTD_CCtx_setPledgedSrcSize(cc, j->len);
+    pthread_mutex_lock(&w->mu);
+    j->ooff = w->out_end;
+    w->out_end += bound;
+    pthread_mutex_unlock(&w->mu);
+    crypto_generichash_state h;
+    if (j->version < 3)
+        crypto_generichash_init(&h, NULL, 0, SMZ_CHECKSUM_BYTES);
+    ZSTD_inBuffer in = {b->in, j->len, 0};
+    ZSTD_outBuffer out = {b->out, SMZ_OUT_PIECE, 0};
+    size_t left, done = 0;
+    do {
+        left = ZSTD_compressStream2(cc, &out, &in, ZSTD_e_end);
+        if (ZSTD_isError(left) || done + out.pos > bound) {
+            j->err = SMZ_E_INTERNAL;
+            return;
+        }
+        if (out.pos < out.size && left)
+            continue;
+        if (j->version < 3)
+            crypto_generichash_update(&h, b->out, out.pos);
+        else
+            smz__checks_put(b->out, out.pos, done / SMZ_CHUNK, j->checks + done / SMZ_CHUNK * SMZ_CHUNK_CHECK);
+        if (!out_write(j, w->out_fd, j->ooff + done, b->out, out.pos))
+            return;
+        done += out.pos;
+        out.pos = 0;
+    } while (left);
+    if (j->version < 3)
+        crypto_generichash_final(&h, j->checksum, SMZ_CHECKSUM_BYTES);
     j->kind = SMZ_CLUSTER_ZSTD;
-    j->out_len = r;
-    cluster_checks(j, j->out);
-    /* Until it is written, the cluster holds its compressed bytes alone:
-     * with a few clusters waiting, the input and the unused part of the
-     * bound were most of the packer's memory after zstd's own. */
-    free(j->buf);
-    j->buf = NULL;
-    j->cap = 0;
-    unsigned char *fit = realloc(j->out, r ? r : 1);
-    if (fit)
-        j->out = fit;
+    j->out_len = done;
 }
 
 static void *worker_main(void *arg)
 {
     smz_writer *w = arg;
     ZSTD_CCtx *cc = ZSTD_createCCtx();
+    wbufs b = {0};
     pthread_mutex_lock(&w->mu);
     for (;;) {
         while (!w->qhead && !w->stopping)
@@ -281,7 +456,7 @@ static void *worker_main(void *arg)
             w->qtail = NULL;
         pthread_mutex_unlock(&w->mu);
         if (cc)
-            compress_job(j, cc, w->o.level);
+            compress_job(w, j, cc, w->o.level, &b);
         else
             j->err = SMZ_E_NOMEM;
         pthread_mutex_lock(&w->mu);
@@ -291,6 +466,8 @@ static void *worker_main(void *arg)
     }
     pthread_mutex_unlock(&w->mu);
     ZSTD_freeCCtx(cc);
+    free(b.in);
+    free(b.out);
     return NULL;
 }
 
@@ -298,8 +475,6 @@ static void job_free(job *j)
 {
     if (!j)
         return;
-    free(j->buf);
-    free(j->out);
     free(j->checks);
     for (size_t i = 0; i < j->nplaced; i++)
         free(j->placed[i].path);
@@ -350,6 +525,40 @@ static int step_once(sqlite3_stmt *s)
     return src;
 }
 
+/* Copies job J's stored bytes from out_fd over the zeros of its row's data,
+ * and gives the file's blocks back. */
+static smz_err copy_stored(smz_writer *w, job *j)
+{
+    sqlite3_blob *b = NULL;
+    smz_err rc = SMZ_OK;
+    int src;
+    if (!w->piece && !(w->piece = malloc(SMZ_OUT_PIECE)))
+        return fail(w, SMZ_E_NOMEM, "out of memory");
+    if ((src = sqlite3_blob_open(w->db, "main", "clusters", "data", j->cid, 1, &b)) != SQLITE_OK)
+        return sqlfail(w, src, "writing a cluster");
+    for (size_t off = 0; off < j->out_len; off += SMZ_OUT_PIECE) {
+        size_t n = j->out_len - off < SMZ_OUT_PIECE ? j->out_len - off : SMZ_OUT_PIECE;
+        int e = read_at(w->out_fd, j->ooff + off, w->piece, n);
+        if (e) {
+            rc = fail(w, SMZ_E_IO, "cluster %lld: the clusters' spool beside %s: %s", (long long)j->cid,
+                      w->path, strerror(e));
+            goto out;
+        }
+        if ((src = sqlite3_blob_write(b, w->piece, (int)n, (int)off)) != SQLITE_OK) {
+            rc = sqlfail(w, src, "writing a cluster");
+            goto out;
+        }
+    }
+#ifdef FALLOC_FL_PUNCH_HOLE
+    (void)fallocate(w->out_fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, (off_t)j->ooff, (off_t)j->out_len);
+#endif
+out:
+    src = sqlite3_blob_close(b);
+    if (rc == SMZ_OK && src != SQLITE_OK)
+        rc = sqlfail(w, src, "writing a cluster");
+    return rc;
+}
+
 /* Writes the oldest sealed cluster, waiting for its compression. */
 static smz_err write_oldest(smz_writer *w)
 {
@@ -387,6 +596,11 @@ static smz_err write_oldest(smz_writer *w)
     if (!j)
         return SMZ_OK;
     smz_err rc = SMZ_OK;
+    if (j->err != SMZ_OK && j->sys_errno) {
+        rc = fail(w, j->err, "cluster %lld: the clusters' spool beside %s: %s", (long long)j->cid,
+                  w->path, strerror(j->sys_errno));
+        goto out;
+    }
     if (j->err != SMZ_OK) {
         rc = fail(w, j->err, "compressing cluster %lld failed: %s", (long long)j->cid,
                   smz_strerror(j->err));
@@ -400,13 +614,17 @@ static smz_err write_oldest(smz_writer *w)
         sqlite3_bind_blob(s, 4, j->checksum, SMZ_CHECKSUM_BYTES, SQLITE_STATIC);
     else
         sqlite3_bind_blob64(s, 4, j->checks, smz__checks_size(j->out_len), SQLITE_STATIC);
-    sqlite3_bind_blob64(s, 5, j->out ? j->out : j->buf, j->out_len, SQLITE_STATIC);
+    /* The bytes are written over zeros in pieces, as smz_writer_add_stream
+     * does: a cluster never is in memory whole on this thread. */
+    sqlite3_bind_zeroblob64(s, 5, j->out_len);
     int src = step_once(s);
     sqlite3_clear_bindings(s);
     if (src != SQLITE_DONE) {
         rc = sqlfail(w, src, "writing a cluster");
         goto out;
     }
+    if (j->out_len && (rc = copy_stored(w, j)) != SMZ_OK)
+        goto out;
     w->st.clusters++;
     w->st.cluster_bytes += j->out_len;
     rc = check_room(w, 0);
@@ -417,6 +635,50 @@ out:
 
 static smz_err order_job(smz_writer *w, job *j);
 static int step_once(sqlite3_stmt *s);
+static smz_err beside(smz_writer *w, const char *tag, int *fd, char **name_out);
+
+/* Writes what class KLASS's spool gathered to its file. */
+static smz_err spool_flush(smz_writer *w, int klass)
+{
+    spool *sp = &w->spools[klass];
+    uint64_t at = sp->end - sp->n;
+    for (size_t done = 0; done < sp->n;) {
+        ssize_t k = pwrite(sp->fd, sp->buf + done, sp->n - done, (off_t)(at + done));
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k <= 0) {
+            int e = k < 0 ? errno : ENOSPC;
+            return fail(w, e == ENOSPC || e == EDQUOT ? SMZ_E_NOSPACE : SMZ_E_IO,
+                        "writing the clusters' spool beside %s: %s", w->path, strerror(e));
+        }
+        done += (size_t)k;
+    }
+    sp->n = 0;
+    return SMZ_OK;
+}
+
+/* Adds LEN bytes at the end of class KLASS's spool. */
+static smz_err spool_put(smz_writer *w, int klass, const void *data, size_t len)
+{
+    spool *sp = &w->spools[klass];
+    smz_err rc;
+    if (sp->fd < 0 && (rc = beside(w, "clusters", &sp->fd, NULL)) != SMZ_OK)
+        return rc;
+    if (!sp->buf && !(sp->buf = malloc(SMZ_SPOOL_BUFFER)))
+        return fail(w, SMZ_E_NOMEM, "out of memory");
+    const unsigned char *d = data;
+    while (len) {
+        if (sp->n == SMZ_SPOOL_BUFFER && (rc = spool_flush(w, klass)) != SMZ_OK)
+            return rc;
+        size_t k = SMZ_SPOOL_BUFFER - sp->n < len ? SMZ_SPOOL_BUFFER - sp->n : len;
+        memcpy(sp->buf + sp->n, d, k);
+        sp->n += k;
+        sp->end += k;
+        d += k;
+        len -= k;
+    }
+    return SMZ_OK;
+}
 
 static smz_err seal(smz_writer *w, int klass)
 {
@@ -425,6 +687,9 @@ static smz_err seal(smz_writer *w, int klass)
     if (!j)
         return SMZ_OK;
     if (j->nplaced && (rc = order_job(w, j)) != SMZ_OK)
+        return rc;
+    /* The worker reads the cluster from the file. */
+    if (w->spools[klass].n && (rc = spool_flush(w, klass)) != SMZ_OK)
         return rc;
     w->open[klass] = NULL;
     j->qnext = j->snext = NULL;
@@ -470,17 +735,8 @@ static smz_err reserve(smz_writer *w, int klass, size_t len, int64_t *cid, uint6
         j->cid = w->next_cid++;
         j->klass = klass;
         j->version = w->o.format_version;
+        j->soff = w->spools[klass].end;
         w->open[klass] = j;
-    }
-    if (j->len + len > j->cap) {
-        size_t cap = j->cap ? j->cap : 65536;
-        while (cap < j->len + len)
-            cap *= 2;
-        unsigned char *nb = realloc(j->buf, cap);
-        if (!nb)
-            return fail(w, SMZ_E_NOMEM, "out of memory for a %zu-byte cluster", cap);
-        j->buf = nb;
-        j->cap = cap;
     }
     *cid = j->cid;
     *off = j->len;
@@ -494,8 +750,9 @@ static smz_err append(smz_writer *w, int klass, const void *data, size_t len, in
     if (rc != SMZ_OK)
         return rc;
     job *j = w->open[klass];
-    if (len)
-        memcpy(j->buf + j->len, data, len);
+    if (len && (rc = spool_put(w, klass, data, len)) != SMZ_OK)
+        return rc;
+    j->fd = w->spools[klass].fd;
     j->len += len;
     return SMZ_OK;
 }
@@ -553,9 +810,9 @@ static smz_err order_job(smz_writer *w, job *j)
     smz_err rc = SMZ_OK;
     if (n < 2)
         return SMZ_OK;
-    placed **by = malloc(n * sizeof *by);
-    unsigned char *small = malloc(n), *nb = malloc(j->len ? j->len : 1);
-    if (!by || !small || !nb) {
+    placed **by = malloc(n * sizeof *by), *order = malloc(n * sizeof *order);
+    unsigned char *small = malloc(n);
+    if (!by || !small || !order) {
         rc = fail(w, SMZ_E_NOMEM, "out of memory");
         goto out;
     }
@@ -566,12 +823,14 @@ static smz_err order_job(smz_writer *w, job *j)
     for (size_t i = 0; i < half; i++)
         small[by[i] - j->placed] = 1;
     uint64_t pos = 0;
+    size_t k = 0;
     for (int pass = 1; pass >= 0; pass--)
         for (size_t i = 0; i < n; i++) {
             placed *p = &j->placed[i];
             if (small[i] != pass)
                 continue;
-            memcpy(nb + pos, j->buf + p->off, p->size);
+            /* The worker reads the entries in this order (read_job). */
+            order[k++] = (placed){NULL, p->off, p->size};
             if (p->path && pos != p->off) {
                 sqlite3_stmt *s = w->upd_offset;
                 sqlite3_bind_int64(s, 1, (sqlite3_int64)pos);
@@ -583,22 +842,24 @@ static smz_err order_job(smz_writer *w, job *j)
                     goto out;
                 }
             }
-            p->off = pos;
             pos += p->size;
         }
     /* Every byte of the cluster belongs to a placed entry. */
-    if (pos == j->len) {
-        free(j->buf);
-        j->buf = nb;
-        j->cap = j->len;
-        nb = NULL;
-    } else {
+    if (pos != j->len) {
         rc = fail(w, SMZ_E_INTERNAL, "cluster %lld: entries do not fill it", (long long)j->cid);
+        goto out;
     }
+    /* The paths served forget() while the cluster was open. */
+    for (size_t i = 0; i < n; i++)
+        free(j->placed[i].path);
+    free(j->placed);
+    j->placed = order;
+    j->placed_cap = n;
+    order = NULL;
 out:
     free(by);
     free(small);
-    free(nb);
+    free(order);
     return rc;
 }
 
@@ -792,6 +1053,9 @@ smz_err smz_writer_new(const char *path, const smz_writer_opts *opts, smz_writer
     if (opts)
         w->o = *opts;
     w->phase = SMZ_PHASE_READING;
+    for (int k = 0; k < N_CLASSES; k++)
+        w->spools[k].fd = -1;
+    w->out_fd = -1;
     if (w->o.format_version == 0)
         w->o.format_version = SMZ_FORMAT_VERSION;
     if (w->o.format_version < SMZ_FORMAT_VERSION_MIN || w->o.format_version > SMZ_FORMAT_VERSION)
@@ -821,6 +1085,8 @@ smz_err smz_writer_new(const char *path, const smz_writer_opts *opts, smz_writer
         return rc;
     fchmod(fd, 0644);
     close(fd);
+    if ((rc = beside(w, "clusters", &w->out_fd, NULL)) != SMZ_OK)
+        return rc;
 
     src = sqlite3_open_v2(w->tmp_path, &w->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL);
     if (src != SQLITE_OK)
@@ -1820,8 +2086,15 @@ void smz_writer_free(smz_writer *w)
     if (!w)
         return;
     stop_workers(w);
-    for (int k = 0; k < N_CLASSES; k++)
+    for (int k = 0; k < N_CLASSES; k++) {
         job_free(w->open[k]);
+        if (w->spools[k].fd >= 0)
+            close(w->spools[k].fd);
+        free(w->spools[k].buf);
+    }
+    if (w->out_fd >= 0)
+        close(w->out_fd);
+    free(w->piece);
     while (w->shead) {
         job *j = w->shead;
         w->shead = j->snext;

@@ -202,7 +202,8 @@ const char *smz_pack_meta_get(const smz_pack_meta *m, const char *key);
 /* ------------------------------------------------------------------
  * The main page.  Pass the same smz_pack_index (in smz_pack_opts.index) to
  * every source; it keeps the path, title, date and summary of each page
- * (at most 100,000), and drops them once a root index.html is packed. */
+ * (at most 100,000), and drops them once a root index.html is packed; it
+ * keeps none when smz_pack_opts.main_page names the main page. */
 
 /* A new, empty index in *OUT (NULL when memory ran out). */
 smz_err smz_pack_index_new(smz_pack_index **out);
@@ -210,11 +211,11 @@ smz_err smz_pack_index_new(smz_pack_index **out);
 void smz_pack_index_free(smz_pack_index *x);
 
 /* Call after the last source and before smz_writer_finish.  When *MAIN_PAGE
- * is NULL it becomes "index.html" or "index.htm" if the collection has one
- * at its root; else, when O->index holds pages, a page "index.html" listing
- * them all (newest first when they have dates, then by title; TITLE and
- * DESCRIPTION, either may be NULL, at its head) is added and becomes the
- * main page.  *MAIN_PAGE stays NULL for a collection without pages.  A
+ * is NULL it becomes O->main_page if that is set, else "index.html" or
+ * "index.htm" if the collection has one at its root; else, when O->index
+ * holds pages, a page "index.html" listing them all (newest first when they
+ * have dates, then by title; TITLE and DESCRIPTION, either may be NULL, at
+ * its head) is added and becomes the main page.  *MAIN_PAGE stays NULL for a collection without pages.  A
  * *MAIN_PAGE that names a rendered article (NAME.txt, NAME.md) becomes its
  * page, NAME.html (a string O->index owns).  Also warns about O->meta's
  * "Articles" that name no file. */

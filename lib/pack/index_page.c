@@ -89,7 +89,9 @@ static int own_main_page(const char *path)
 smz_err smz__pack_index_add(smz_pack_index *x, const smz_pack_opts *o, const char *path,
                             const char *title, const char *date, const char *summary)
 {
-    if (!x || x->own_main)
+    /* A main page was named: no index page will be made (and a million
+     * pages would hold a hundred thousand of them in memory for nothing). */
+    if (!x || x->own_main || (o && o->main_page && o->main_page[0]))
         return SMZ_OK;
     if (own_main_page(path)) {
         x->own_main = 1;
@@ -166,6 +168,8 @@ static smz_err pack_finish(smz_writer *w, const smz_pack_opts *o, const char *ti
     smz_pack_index *x = o ? o->index : NULL;
     if (o && o->meta)
         smz__pack_meta_warn_unused(o->meta, o);
+    if (!*main_page && o && o->main_page && o->main_page[0])
+        *main_page = o->main_page; /* its pages were not kept (smz__pack_index_add) */
     if (*main_page && x && x->main_article && smz__is_article_path(*main_page)) {
         *main_page = x->main_article; /* the article's page, not its original */
         return SMZ_OK;

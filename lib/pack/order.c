@@ -57,7 +57,8 @@ smz_err smz__order_open(smz_packer *p, const char *root, smz_pack_order **out)
             SQLITE_OK ||
         (src = sqlite3_exec(
              o->db,
-             "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA cache_size=-4096; "
+             "PRAGMA page_size=1024; PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; "
+             "PRAGMA cache_size=-256; "
              "PRAGMA locking_mode=EXCLUSIVE; BEGIN; "
              "CREATE TABLE items(stem TEXT NOT NULL, rel TEXT NOT NULL, kind INTEGER NOT NULL, "
              "off INTEGER, len INTEGER, mtime INTEGER, mime TEXT, target TEXT, title TEXT)",

@@ -137,6 +137,18 @@ if [ "$(id -u)" = 0 ] && mkdir -p small && mount -t tmpfs -o size=1m tmpfs small
     check "a full disk fails the pack" test $rc -ne 0
     check_grep "with a clear message" "disk full|No space left" full.err
     check_eq "and leaves no file on the full disk" "$(ls -A small | wc -l)" "0"
+    # 3 MB of text that compress to a few KB: the clusters' spool beside the
+    # target (their bytes before compression) fills the 1 MB disk first.
+    mkdir -p spooled && python3 -c "
+import sys
+for i in range(30):
+    open('spooled/p%02d.html' % i, 'w').write('<html><head><title>P%d</title></head><body><p>' % i + 'lorem ipsum dolor ' * 5600 + '</p></body></html>')
+"
+    "$SMZ_PACK" spooled -o small/spooled.smz --quiet --no-index 2>spool.err
+    rc=$?
+    check "a full disk under the clusters' spool fails the pack" test $rc -ne 0
+    check_grep "... saying so" "clusters' spool beside small/spooled.smz: No space left" spool.err
+    check_eq "... and leaves no file on the full disk" "$(ls -A small | wc -l)" "0"
     umount small
 else
     ok "# SKIP full-disk test needs root and tmpfs"
