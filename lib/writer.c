@@ -91,7 +91,7 @@ typedef struct job {
     uint64_t soff; /* where its bytes start in the spool */
     size_t len;    /* how many */
     int sys_errno; /* reading them back or writing what is stored failed: why */
-    uint64_t ooff;     /* what is stored: out_len bytes at ooff in the writer's out_fd */
+    uint64_t ooff; /* what is stored: out_len bytes at ooff in the writer's out_fd */
     size_t out_len;
     int kind;
     int version;                                /* the format's: how to check it */
@@ -336,7 +336,8 @@ static void read_job(job *j, unsigned char *dst)
     /* Never needed again: the spool takes what the clusters in flight do on
      * disk, not the whole collection.  A filesystem without holes keeps them. */
     if (j->len)
-        (void)fallocate(j->fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, (off_t)j->soff, (off_t)j->len);
+        (void)fallocate(j->fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, (off_t)j->soff,
+                        (off_t)j->len);
 #endif
 }
 
@@ -386,7 +387,8 @@ static void compress_job(smz_writer *w, job *j, ZSTD_CCtx *cc, int level, wbufs 
         return;
     }
     size_t bound = ZSTD_compressBound(j->len);
-    if (!grow(&b->in, &b->in_cap, j->len, w->o.cluster_size) || !grow(&b->out, &b->out_cap, SMZ_OUT_PIECE, 0) ||
+    if (!grow(&b->in, &b->in_cap, j->len, w->o.cluster_size) ||
+        !grow(&b->out, &b->out_cap, SMZ_OUT_PIECE, 0) ||
         (j->version >= 3 && !(j->checks = malloc(smz__checks_size(bound) + 1)))) {
         j->err = SMZ_E_NOMEM;
         return;
@@ -427,7 +429,8 @@ static void compress_job(smz_writer *w, job *j, ZSTD_CCtx *cc, int level, wbufs 
         if (j->version < 3)
             crypto_generichash_update(&h, b->out, out.pos);
         else
-            smz__checks_put(b->out, out.pos, done / SMZ_CHUNK, j->checks + done / SMZ_CHUNK * SMZ_CHUNK_CHECK);
+            smz__checks_put(b->out, out.pos, done / SMZ_CHUNK,
+                            j->checks + done / SMZ_CHUNK * SMZ_CHUNK_CHECK);
         if (!out_write(j, w->out_fd, j->ooff + done, b->out, out.pos))
             return;
         done += out.pos;
@@ -550,7 +553,8 @@ static smz_err copy_stored(smz_writer *w, job *j)
         }
     }
 #ifdef FALLOC_FL_PUNCH_HOLE
-    (void)fallocate(w->out_fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, (off_t)j->ooff, (off_t)j->out_len);
+    (void)fallocate(w->out_fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, (off_t)j->ooff,
+                    (off_t)j->out_len);
 #endif
 out:
     src = sqlite3_blob_close(b);
@@ -1515,8 +1519,9 @@ static smz_err index_deferred(smz_writer *w)
 {
     sqlite3_stmt *s = NULL;
     smz_err rc = SMZ_OK;
-    int src = sqlite3_prepare_v2(w->db, "SELECT id, doc, nl, em, hub FROM temp.smz_base_docs ORDER BY id",
-                                 -1, &s, NULL);
+    int src = sqlite3_prepare_v2(w->db,
+                                 "SELECT id, doc, nl, em, hub FROM temp.smz_base_docs ORDER BY id", -1,
+                                 &s, NULL);
     while (src == SQLITE_OK && (src = sqlite3_step(s)) == SQLITE_ROW && rc == SMZ_OK) {
         rc = fts_insert(w, sqlite3_column_int64(s, 0), sqlite3_column_blob(s, 1),
                         (size_t)sqlite3_column_bytes(s, 1), (size_t)sqlite3_column_int64(s, 2),
@@ -1718,10 +1723,10 @@ static void stop_workers(smz_writer *w)
 
 static void close_db(smz_writer *w)
 {
-    sqlite3_stmt **all[] = {&w->ins_entry, &w->upd_entry,  &w->find_entry, &w->ins_cluster, &w->ins_mime,
-                            &w->find_mime, &w->ins_text,   &w->ins_fts,    &w->ins_title,   &w->del_text,
-                            &w->ins_large, &w->page_count, &w->upd_offset, &w->base_id,
-                            &w->base_del,  &w->base_doc};
+    sqlite3_stmt **all[] = {&w->ins_entry,  &w->upd_entry, &w->find_entry, &w->ins_cluster,
+                            &w->ins_mime,   &w->find_mime, &w->ins_text,   &w->ins_fts,
+                            &w->ins_title,  &w->del_text,  &w->ins_large,  &w->page_count,
+                            &w->upd_offset, &w->base_id,   &w->base_del,   &w->base_doc};
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
         sqlite3_finalize(*all[i]);
         *all[i] = NULL;
@@ -2001,8 +2006,8 @@ smz_err smz_writer_finish(smz_writer *w)
     }
     if (w->ins_fts && !w->index_from && (rc = optimize_index(w)) != SMZ_OK)
         return rc;
-    if (w->base_id && (src = sqlite3_exec(w->db, "DROP TABLE temp.smz_base_docs", NULL, NULL, NULL)) !=
-                          SQLITE_OK)
+    if (w->base_id &&
+        (src = sqlite3_exec(w->db, "DROP TABLE temp.smz_base_docs", NULL, NULL, NULL)) != SQLITE_OK)
         return sqlfail(w, src, "indexing text");
     enter_phase(w, SMZ_PHASE_WRITING);
     if (w->o.format_version >= 3 &&
@@ -2017,8 +2022,8 @@ smz_err smz_writer_finish(smz_writer *w)
         return sqlfail(w, src, "copying the index");
     /* A small index goes into one compressed row (lib/search/packed.h). */
     if (w->o.format_version >= 3 && w->ins_fts && !w->large_clusters) {
-        sqlite3_stmt **on_index[] = {&w->ins_text, &w->ins_fts,  &w->ins_title,
-                                     &w->del_text, &w->base_id, &w->base_del, &w->base_doc};
+        sqlite3_stmt **on_index[] = {&w->ins_text, &w->ins_fts,  &w->ins_title, &w->del_text,
+                                     &w->base_id,  &w->base_del, &w->base_doc};
         int packed;
         for (size_t i = 0; i < sizeof on_index / sizeof on_index[0]; i++) {
             sqlite3_finalize(*on_index[i]);
