@@ -17,27 +17,7 @@ SMZ=$TOP/bin/smz SMZ_PACK=$TOP/bin/smz-pack
 PROXY_PIDS=""
 trap 'for p in $PROXY_PIDS; do kill "$p" 2>/dev/null; done; serve_cleanup' EXIT
 
-python3 - <<'PY'
-import glob, html, os, random, re
-paras = []
-for f in sorted(glob.glob("/usr/share/doc/postgresql-doc-15/html/*.html")):
-    t = open(f, encoding="utf-8", errors="replace").read()
-    for p in re.findall(r"<p>(.*?)</p>", t, re.S):
-        p = html.unescape(re.sub(r"<[^>]+>", "", p))
-        p = " ".join(p.split())
-        if len(p) > 200:
-            paras.append(p)
-rnd = random.Random(7)
-rnd.shuffle(paras)
-os.makedirs("old", exist_ok=True)
-os.makedirs("new", exist_ok=True)
-for i in range(1010):
-    y, d = 2020 + i // 365, i % 365
-    name = "%d-%02d-%02d-report-%04d.txt" % (y, d // 28 % 12 + 1, d % 28 + 1, i)
-    text = "Report %d\n\n" % i + "\n\n".join(paras[(4 * i + k) % len(paras)] for k in range(4)) + "\n"
-    for folder in (["old", "new"] if i < 1000 else ["new"]):
-        open(os.path.join(folder, name), "w", encoding="utf-8").write(text)
-PY
+python3 "$TOP/bench/news_pair.py" old new
 mkdir -p src here
 "$SMZ_PACK" old -o here/news.smz --name news --date 2024-01-01 --quiet
 "$SMZ_PACK" new -o src/news.smz --name news --date 2024-01-02 --quiet
