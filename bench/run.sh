@@ -79,7 +79,7 @@ done
 { [ -x "$SMZ" ] && [ -x "$PACK" ] && [ -f build/libsmz.a ]; } || die "build first: make"
 
 # The library-level programs; same flags as the Makefile.
-PKGS="libzstd libarchive sqlite3 libsodium libxml-2.0 libcmark libmagic"
+PKGS="libzstd libarchive sqlite3 libsodium libxml-2.0 libcmark libmagic uchardet icu-i18n icu-uc"
 build_c() { # build_c NAME: bench/NAME.c against build/libsmz.a
     # shellcheck disable=SC2046,SC2086
     cc -std=c11 -D_DEFAULT_SOURCE -D_GNU_SOURCE -Wall -Wextra -O2 -Iinclude $(pkg-config --cflags $PKGS) \
