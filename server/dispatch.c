@@ -137,7 +137,7 @@ static void pick_language(req *q)
             return;
         }
     }
-    q->lang = smz_ui_lang_negotiate(mg_get_header(q->c, "Accept-Language"), s->langs, s->lang_default);
+    q->lang = early_lang(q);
 }
 
 static int route(req *q)

@@ -653,7 +653,7 @@ smz_err smz_keyring_parse(smz_sign_ctx *cx, const char *text, size_t len, smz_ke
         rc = smz__pubkey_from_line(line, llen, RING_WHAT, it.lineno, &pk, cx);
         if (rc != SMZ_OK)
             goto out;
-        smz__format_lang(where, sizeof where, cx ? cx->lang : SMZ_UI_EN, "line %zu: ", it.lineno);
+        smz__format_lang(where, sizeof where, smz__sign_lang(cx), "line %zu: ", it.lineno);
         rc = keyring_add(kr, &pk, where, cx);
         if (rc != SMZ_OK)
             goto out;

@@ -95,7 +95,7 @@ smz_err smz_sign_hash_file(smz_sign_ctx *cx, const char *path, unsigned char has
     f = smz_file_fopen(path, 0, &why);
     if (!f) {
         rc = smz__sign_fail(cx, errno == ENOENT ? SMZ_E_NOTFOUND : SMZ_E_IO, "%s: %s", path,
-                            smz_tr(cx ? cx->lang : SMZ_UI_EN, why));
+                            smz_tr(smz__sign_lang(cx), why));
         goto out;
     }
     crypto_generichash_init(&st, NULL, 0, SMZ_SIGN_HASH_BYTES);

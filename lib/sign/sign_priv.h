@@ -54,6 +54,8 @@ struct smz_sign_ctx {
 char *smz__sign_msg(smz_sign_ctx *cx);
 size_t smz__sign_msglen(const smz_sign_ctx *cx);
 
+/* CX's language (smz_sign_ctx_set_lang); English for a NULL CX. */
+int smz__sign_lang(const smz_sign_ctx *cx);
 /* Writes the message in CX's language (if CX) and returns RC. */
 smz_err smz__sign_fail(smz_sign_ctx *cx, smz_err rc, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));

@@ -87,10 +87,15 @@ smz_err smz__sign_enter(smz_sign_ctx *cx, const char *fn, int args_ok)
     return rc;
 }
 
+int smz__sign_lang(const smz_sign_ctx *cx)
+{
+    return cx ? cx->lang : SMZ_UI_EN;
+}
+
 /* WHAT ("public key", SMZ_N_ in the callers) in CX's language. */
 static const char *tw(const smz_sign_ctx *cx, const char *what)
 {
-    return smz_tr(cx ? cx->lang : SMZ_UI_EN, what);
+    return smz_tr(smz__sign_lang(cx), what);
 }
 
 void smz__sign_keyid_hex(const unsigned char id[SMZ__KEYNUM_BYTES], char out[SMZ_KEYID_SIZE])
