@@ -122,7 +122,7 @@ XGETTEXT_FLAGS := --from-code=UTF-8 --language=C --no-wrap --sort-by-file --add-
 # smz_reader_set_lang): the format strings of its reporting functions.
 LIB_POT_SRC := lib/reader.c lib/split.c lib/format.c lib/search/search.c lib/search/fuzzy.c lib/search/query.c \
     lib/pack/metadata.c lib/pack/source.c lib/pack/order.c lib/pack/entry.c lib/pack/zim_input.c lib/pack/archive_input.c \
-    lib/writer.c lib/upgrade.c lib/entries.c lib/parts.c lib/delta.c lib/delta_list.c lib/zim/export.c \
+    lib/writer.c lib/upgrade.c lib/entries.c lib/parts.c lib/delta.c lib/delta_list.c lib/zim/export.c lib/pack/reindex.c \
     lib/sign/archive.c lib/sign/keys.c lib/sign/minisign.c lib/sign/util.c lib/util/file.c
 LIB_KEYWORDS := --keyword=fail:3 --keyword=failf:3 --keyword=warn:2 --keyword=smz__reader_fail:3 --keyword=smz__errf_lang:5 \
     --keyword=smz__packer_fail:3 --keyword=smz__packer_warn:2 --keyword=smz_writer_set_error:3 --keyword=qfail:5 \

@@ -23,7 +23,7 @@ T, S, P = struct.unpack(">QQQ", b[152:176])
 tab = subprocess.run(["zstd", "-dc"], input=b[176:176 + T], capture_output=True, check=True).stdout
 n = struct.unpack(">Q", tab[:8])[0]
 by = {}
-ops = [0, 0, 0, 0]
+ops = [0, 0, 0, 0, 0]
 for i in range(n):
     r = tab[8 + 43 * i: 8 + 43 * (i + 1)]
     kind, op = r[8], r[9]
@@ -31,9 +31,9 @@ for i in range(n):
     name = {0: "clusters", 1: "clusters", 2: "index", 3: "entry blocks"}[kind]
     by[name] = by.get(name, 0) + plen
     ops[op] += 1
-print("update %d: header 176, table %d, other pages %d, payloads %d (%s); items same %d, delta %d, whole %d"
+print("update %d: header 176, table %d, other pages %d, payloads %d (%s); items same %d, delta %d, whole %d, rebuilt %d"
       % (len(b), T, S, P, ", ".join("%s %d" % kv for kv in sorted(by.items())),
-         ops[0], ops[2] + ops[3], ops[1]))
+         ops[0], ops[2] + ops[3], ops[1], ops[4]))
 PY
 }
 case_() { # NAME OLD_DIR NEW_DIR CHANGED_FILES...

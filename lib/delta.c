@@ -38,13 +38,15 @@
 #include "reader_priv.h"
 
 #include "delta_priv.h"
+#include "util/varint.h"
+#include "pack/reindex.h"
 
 #define MAX_TABLE ((uint64_t)256 << 20)        /* the decoded instruction table */
 #define MAX_CLUSTER_USIZE ((uint64_t)64 << 20) /* docs/FORMAT.md, clusters */
 #define DELTA_LEVEL 19
 #define REC_SIZE 43 /* one cluster's row in the table */
 
-enum op { OP_COPY = 0, OP_RAW = 1, OP_DELTA_ZSTD = 2, OP_DELTA_STORED = 3 };
+enum op { OP_COPY = 0, OP_RAW = 1, OP_DELTA_ZSTD = 2, OP_DELTA_STORED = 3, OP_REBUILD = 4 };
 
 typedef struct extent {
     uint64_t off, len;
@@ -621,36 +623,130 @@ static smz_err decode(ctx *c, ZSTD_DCtx *dc, const cl *x, unsigned char **out)
  * for an entry block the next block's after them (an entry added near a
  * block's end moves the boundary: what the new block holds is then in two
  * old ones).  *out is malloc'd, *len its length. */
+/* An entry block in the form deltas take (smz__entries_offsets): *A
+ * (LEN bytes, malloc'd) is replaced by it, or kept when it is not laid out
+ * as a block (OLD's bytes: patch does the same with the same bytes). */
+static smz_err offsets_form(ctx *c, unsigned char **a, size_t *len)
+{
+    unsigned char *t = NULL;
+    size_t tl = 0;
+    smz_err rc = smz__entries_offsets(*a, *len, 1, 0, &t, &tl);
+    if (rc == SMZ_E_NOMEM)
+        return fail(c, rc, "out of memory");
+    if (rc == SMZ_OK) {
+        free(*a);
+        *a = t;
+        *len = tl;
+    }
+    return SMZ_OK;
+}
+
+/* The prefix for a delta against OLD's X: its decoded bytes; an entry
+ * block's in the offsets' form, followed by the next block's so (an added
+ * entry moves block boundaries). */
 static smz_err decode_prefix(ctx *c, ZSTD_DCtx *dc, const clset *s, const cl *x, unsigned char **out,
                              size_t *len)
 {
     unsigned char *a = NULL, *b = NULL;
+    size_t al = (size_t)x->usize, bl = 0;
     smz_err rc = decode(c, dc, x, &a);
     *out = NULL;
     *len = 0;
     if (rc != SMZ_OK)
         return rc;
-    const cl *next = x->kind == KIND_ENTRIES && x + 1 < s->v + s->n ? x + 1 : NULL;
-    if (!next) {
+    if (x->kind != KIND_ENTRIES) {
         *out = a;
-        *len = (size_t)x->usize;
+        *len = al;
         return SMZ_OK;
     }
-    if ((rc = decode(c, dc, next, &b)) != SMZ_OK) {
-        free(a);
-        return rc;
-    }
-    unsigned char *both = realloc(a, (size_t)x->usize + (size_t)next->usize + 1);
+    const cl *next = x + 1 < s->v + s->n && x[1].kind == KIND_ENTRIES ? x + 1 : NULL;
+    if ((rc = offsets_form(c, &a, &al)) != SMZ_OK)
+        goto out;
+    if (next && ((rc = decode(c, dc, next, &b)) != SMZ_OK || (bl = (size_t)next->usize, 0) ||
+                 (rc = offsets_form(c, &b, &bl)) != SMZ_OK))
+        goto out;
+    unsigned char *both = realloc(a, al + bl + 1);
     if (!both) {
-        free(a);
-        free(b);
-        return fail(c, SMZ_E_NOMEM, "out of memory");
+        rc = fail(c, SMZ_E_NOMEM, "out of memory");
+        goto out;
     }
-    memcpy(both + x->usize, b, (size_t)next->usize);
+    a = both;
+    if (bl)
+        memcpy(a + al, b, bl);
+    *out = a;
+    *len = al + bl;
+    a = NULL;
+out:
+    free(a);
     free(b);
-    *out = both;
-    *len = (size_t)x->usize + (size_t)next->usize;
-    return SMZ_OK;
+    return rc;
+}
+
+/* --- the table's extents and the overflow chains' page numbers --- */
+
+enum chain_op { CHAIN_CHECK, CHAIN_ZERO, CHAIN_FILL };
+
+/* One page number of a chain at AT (4 bytes, big-endian) as OP says. */
+static int chain_at(unsigned char *nf, uint64_t nlen, uint64_t at, uint64_t pg, enum chain_op op)
+{
+    unsigned char want[4] = {(unsigned char)(pg >> 24), (unsigned char)(pg >> 16),
+                             (unsigned char)(pg >> 8), (unsigned char)pg};
+    if (at > nlen - 4 || pg > 0xffffffffu)
+        return 0;
+    switch (op) {
+    case CHAIN_CHECK: return !memcmp(nf + at, want, 4);
+    case CHAIN_ZERO: memset(nf + at, 0, 4); return 1;
+    case CHAIN_FILL: memcpy(nf + at, want, 4); return 1;
+    }
+    return 0;
+}
+
+/* The page numbers that link each row's pages (SQLite's file format,
+ * 1.6).  Row i's data is the next DL[i] bytes of the extents EXT (NE of
+ * them, in the table's order): a piece in its leaf cell, followed by the
+ * number of its first overflow page, then a piece in each overflow page,
+ * 4 bytes after the page's start, where the next one's number is (0 on
+ * the last).  Those numbers follow from the extents, so an update need not
+ * carry them: CHECK says whether NF (NLEN bytes; its header gives the page
+ * size) holds exactly them (1) or not (0), ZERO sets them to zero (in the
+ * skeleton), FILL writes them.  0 also when they cannot be placed. */
+static int chains(unsigned char *nf, uint64_t nlen, const uint64_t *dl, size_t n, const extent *ext,
+                  size_t ne, enum chain_op op)
+{
+    if (nlen < 100)
+        return 0;
+    uint64_t psz = ((uint64_t)nf[16] << 8) | nf[17];
+    if (psz == 1)
+        psz = 65536;
+    if (psz < 512 || psz > 65536 || (psz & (psz - 1)))
+        return 0;
+    size_t ei = 0;
+    uint64_t eused = 0;
+    for (size_t i = 0; i < n; i++) {
+        uint64_t slot = 0; /* where the number of the next piece's page goes */
+        size_t pieces = 0;
+        for (uint64_t left = dl[i]; left; pieces++) {
+            if (ei >= ne)
+                return 0;
+            uint64_t off = ext[ei].off + eused, len = ext[ei].len - eused,
+                     take = len < left ? len : left;
+            if (pieces) {
+                if (off < 4 || (off - 4) % psz || !chain_at(nf, nlen, slot, (off - 4) / psz + 1, op))
+                    return 0;
+                slot = off - 4;
+            } else
+                slot = off + take;
+            left -= take;
+            eused += take;
+            if (eused == ext[ei].len) {
+                ei++;
+                eused = 0;
+            }
+        }
+        if (pieces > 1 && !chain_at(nf, nlen, slot, 0, op))
+            return 0;
+    }
+    return 1;
 }
 
 /* --- writing a file atomically --- */
@@ -913,6 +1009,59 @@ static smz_err open_archive(ctx *c, const char *path, smz_reader **r)
     return SMZ_OK;
 }
 
+/* A packed index NEW's pages give again (pack/reindex.h) is carried as
+ * the list that says how: R becomes OP_REBUILD with the list, compressed,
+ * as *PAYLOAD.  Anything else (the rebuilt index differs, no level
+ * compresses it into NEW's bytes, the rebuild fails) leaves R as it was,
+ * for a delta; only running out of memory is an error. */
+static smz_err try_rebuild(ctx *c, ZSTD_CCtx *cc, ZSTD_DCtx *dc, const char *new_path, const cl *x,
+                           int *level, int *level_known, rec *R, unsigned char **payload)
+{
+    unsigned char *list = NULL, *ser = NULL, *ndec = NULL, *re = NULL, *z = NULL;
+    size_t llen = 0, slen = 0, relen = 0, zlen = 0;
+    int stem = 0, found = 0;
+    char e2[256];
+    smz_err rc = smz__reindex_list(new_path, c->lang, &list, &llen, &stem, e2, sizeof e2);
+    if (rc == SMZ_OK)
+        rc = smz__reindex_build(new_path, c->lang, list, llen, stem, &ser, &slen, e2, sizeof e2);
+    if (rc == SMZ_OK)
+        rc = decode(c, dc, x, &ndec);
+    if (rc != SMZ_OK || slen != (size_t)x->usize || memcmp(ser, ndec, slen))
+        goto out;
+    for (int k = 0; k <= 22 && !found; k++) {
+        int lv = k == 0 ? *level : k;
+        if ((k > 0 && *level_known) || (k > 0 && k == *level) || lv < 1)
+            continue;
+        free(re);
+        re = NULL;
+        if ((rc = recompress(c, cc, lv, 1, ser, slen, &re, &relen)) != SMZ_OK)
+            goto out;
+        if (relen == x->len && !memcmp(re, x->data, relen)) {
+            found = *level_known = 1;
+            *level = lv;
+        }
+    }
+    if (found && (rc = zdelta(c, cc, NULL, 0, list, llen, &z, &zlen)) == SMZ_OK) {
+        R->op = OP_REBUILD;
+        R->old_id = stem;
+        R->level = (uint8_t)*level;
+        R->payload_len = zlen;
+        *payload = z;
+        z = NULL;
+    }
+out:
+    free(list);
+    free(ser);
+    free(ndec);
+    free(re);
+    free(z);
+    if (rc == SMZ_E_NOMEM)
+        return fail(c, rc, "out of memory");
+    if (c->errlen)
+        c->err[0] = 0;
+    return SMZ_OK;
+}
+
 smz_err smz_delta_diff(const char *old_path, const char *new_path, const char *upd_path,
                        smz_delta_stats *stp, int lang, char *err, size_t errlen)
 {
@@ -931,7 +1080,8 @@ smz_err smz_delta_diff(const char *old_path, const char *new_path, const char *u
     outf o = {-1, NULL, NULL};
     unsigned char hdr[UPD_HEADER];
     smz_delta_stats st = {0};
-    int level = 19, level_known = 0;
+    int level = 19, level_known = 0, chained = 0;
+    uint64_t *dls = NULL;
     if (errlen)
         err[0] = 0;
     if (!cc || !dc || sodium_init() < 0) {
@@ -980,6 +1130,15 @@ smz_err smz_delta_diff(const char *old_path, const char *new_path, const char *u
             st.same++;
             continue;
         }
+        if (x->kind == KIND_INDEX) {
+            if ((rc = try_rebuild(&c, cc, dc, new_path, x, &level, &level_known, R, &payload[i])) !=
+                SMZ_OK)
+                goto out;
+            if (R->op == OP_REBUILD) {
+                st.rebuilt++;
+                continue;
+            }
+        }
         const cl *old = !cp[i]                    ? NULL
                         : x->kind == KIND_INDEX   ? find_index(&os)
                         : x->kind == KIND_ENTRIES ? find_block(&os, cp[i])
@@ -998,9 +1157,33 @@ smz_err smz_delta_diff(const char *old_path, const char *new_path, const char *u
             }
         } else if (old && old->kind == x->kind && x->kind != 0) {
             size_t olen_dec = 0;
+            unsigned char *tn = NULL;
+            size_t tnl = 0;
             if ((rc = decode_prefix(&c, dc, &os, old, &odec, &olen_dec)) != SMZ_OK ||
-                (rc = decode(&c, dc, x, &ndec)) != SMZ_OK ||
-                (rc = zdelta(&c, cc, odec, olen_dec, ndec, (size_t)x->usize, &d, &dlen)) != SMZ_OK) {
+                (rc = decode(&c, dc, x, &ndec)) != SMZ_OK) {
+                free(odec);
+                free(ndec);
+                goto out;
+            }
+            /* An entry block goes in the offsets' form (decode_prefix). */
+            if (x->kind == KIND_ENTRIES &&
+                (rc = smz__entries_offsets(ndec, (size_t)x->usize, 1, 0, &tn, &tnl)) == SMZ_E_NOMEM) {
+                free(odec);
+                free(ndec);
+                rc = fail(&c, rc, "out of memory");
+                goto out;
+            }
+            if (x->kind == KIND_ENTRIES && rc != SMZ_OK) {
+                free(odec);
+                free(ndec);
+                rc = fail(&c, SMZ_E_CORRUPT, "%s: entry block %lld is damaged", new_path,
+                          (long long)x->id);
+                goto out;
+            }
+            rc = tn ? zdelta(&c, cc, odec, olen_dec, tn, tnl, &d, &dlen)
+                    : zdelta(&c, cc, odec, olen_dec, ndec, (size_t)x->usize, &d, &dlen);
+            free(tn);
+            if (rc != SMZ_OK) {
                 free(odec);
                 free(ndec);
                 goto out;
@@ -1058,11 +1241,21 @@ smz_err smz_delta_diff(const char *old_path, const char *new_path, const char *u
     memcpy(skel, nf, nlen);
     for (size_t k = 0; k < c.n_ext; k++)
         memset(skel + c.ext[k].off, 0, c.ext[k].len);
+    /* The overflow chains' page numbers, when they are what the extents
+     * say, are left to patch too. */
+    if (!(dls = malloc((ns.n + 1) * sizeof *dls))) {
+        rc = fail(&c, SMZ_E_NOMEM, "out of memory");
+        goto out;
+    }
+    for (size_t i = 0; i < ns.n; i++)
+        dls[i] = recs[i].data_len;
+    if ((chained = chains(nf, nlen, dls, ns.n, c.ext, c.n_ext, CHAIN_CHECK)))
+        chains(skel, nlen, dls, ns.n, c.ext, c.n_ext, CHAIN_ZERO);
     if ((rc = zdelta(&c, cc, of, olen, skel, nlen, &skz, &skzlen)) != SMZ_OK)
         goto out;
 
     /* The table. */
-    uint64_t tlen = 16 + (uint64_t)ns.n * REC_SIZE + (uint64_t)c.n_ext * 16, plen = 0;
+    uint64_t tlen = 16 + (uint64_t)ns.n * REC_SIZE + (uint64_t)c.n_ext * 20 + 1, plen = 0;
     if (!(table = malloc(tlen))) {
         rc = fail(&c, SMZ_E_NOMEM, "out of memory");
         goto out;
@@ -1085,10 +1278,16 @@ smz_err smz_delta_diff(const char *old_path, const char *new_path, const char *u
     }
     put64(p, c.n_ext);
     p += 8;
-    for (size_t k = 0; k < c.n_ext; k++, p += 16) {
-        put64(p, c.ext[k].off);
-        put64(p + 8, c.ext[k].len);
+    /* Each extent as varints: where it starts against where the one before
+     * ended (zigzag), and its length; most are a page's data 4 bytes after
+     * the page before. */
+    for (size_t k = 0, at = 0; k < c.n_ext; at = c.ext[k].off + c.ext[k].len, k++) {
+        uint64_t off = c.ext[k].off;
+        p += smz_varint_put(p, smz_zigzag(off >= at ? (int64_t)(off - at) : -(int64_t)(at - off)));
+        p += smz_varint_put(p, c.ext[k].len);
     }
+    *p++ = (unsigned char)chained;
+    tlen = (uint64_t)(p - table);
     if ((rc = zdelta(&c, cc, NULL, 0, table, tlen, &tz, &tzlen)) != SMZ_OK)
         goto out;
     put64(hdr + 152, tzlen);
@@ -1134,6 +1333,7 @@ out:
         free(payload[i]);
     free(payload);
     free(recs);
+    free(dls);
     free(cp);
     free(byhash.v);
     clset_free(&os);
@@ -1160,6 +1360,88 @@ static int ext_cmp(const void *a, const void *b)
     return x->off < y->off ? -1 : x->off > y->off;
 }
 
+/* The packed index an update says to rebuild (OP_REBUILD). */
+typedef struct rebuild {
+    unsigned char *list; /* the decoded list (pack/reindex.h), NULL: none */
+    size_t list_len;
+    int stem, level;
+    uint64_t dl, usize; /* its compressed and decoded lengths */
+    size_t ei;          /* where its bytes start in the extents */
+    uint64_t eused;
+} rebuild;
+
+/* Rebuilds RB's index from the pages of NEW (NF, already written to O and
+ * named) and puts its bytes into its extents (EP, NE of them), in NF and
+ * in the file. */
+static smz_err rebuild_index(ctx *c, const char *upd_path, outf *o, const rebuild *rb, unsigned char *nf,
+                             const extent *exts, uint64_t ne, ZSTD_CCtx *cc)
+{
+    char name[4200], e2[512];
+    unsigned char *ser = NULL, *z = NULL;
+    size_t slen = 0, zlen = 0;
+    out_name(o, name, sizeof name);
+    smz_err rc = smz__reindex_build(name, c->lang, rb->list, rb->list_len, rb->stem, &ser, &slen, e2,
+                                    sizeof e2);
+    if (rc == SMZ_E_NOMEM) {
+        rc = fail(c, rc, "out of memory");
+        goto out;
+    }
+    if (rc != SMZ_OK) {
+        rc = fail(c, SMZ_E_CORRUPT, "%s: the update is damaged (its search index cannot be rebuilt: %s)",
+                  upd_path, e2);
+        goto out;
+    }
+    if (slen != rb->usize) {
+        rc = fail(c, SMZ_E_CORRUPT,
+                  "%s: the update is damaged (its search index, rebuilt, is not the size it names)",
+                  upd_path);
+        goto out;
+    }
+    if ((rc = recompress(c, cc, rb->level, 1, ser, slen, &z, &zlen)) != SMZ_OK)
+        goto out;
+    if (zlen != rb->dl) {
+        rc =
+            fail(c, SMZ_E_CORRUPT,
+                 "%s: the search index does not come out as it was made: the update is damaged, or this "
+                 "zstd (%s) compresses otherwise than the one that made it; fetch the whole archive",
+                 upd_path, ZSTD_versionString());
+        goto out;
+    }
+    const unsigned char *src = z;
+    size_t ei = rb->ei;
+    uint64_t eused = rb->eused;
+    for (uint64_t left = zlen; left; ei++, eused = 0) {
+        if (ei >= ne) {
+            rc = fail(c, SMZ_E_CORRUPT, "%s: the update is damaged (extents)", upd_path);
+            goto out;
+        }
+        uint64_t off = exts[ei].off + eused, len = exts[ei].len - eused, take = len < left ? len : left;
+        memcpy(nf + off, src, take);
+        for (uint64_t done = 0; done < take;) {
+            ssize_t w = pwrite(o->fd, src + done, take - done, (off_t)(off + done));
+            if (w < 0 && errno == EINTR)
+                continue;
+            if (w < 0) {
+                rc = fail(c, errno == ENOSPC ? SMZ_E_NOSPACE : SMZ_E_IO, "cannot write %s: %s", o->path,
+                          strerror(errno));
+                goto out;
+            }
+            done += (uint64_t)w;
+        }
+        src += take;
+        left -= take;
+        if (take < len)
+            break;
+    }
+    if (fsync(o->fd) != 0)
+        rc = fail(c, errno == ENOSPC ? SMZ_E_NOSPACE : SMZ_E_IO, "cannot write %s: %s", o->path,
+                  strerror(errno));
+out:
+    free(ser);
+    free(z);
+    return rc;
+}
+
 smz_err smz_delta_patch(const char *old_path, const char *upd_path, const char *out_path, int lang,
                         char *err, size_t errlen)
 {
@@ -1169,11 +1451,13 @@ smz_err smz_delta_patch(const char *old_path, const char *upd_path, const char *
     unsigned char *of = NULL, *uf = NULL, *table = NULL, *nf = NULL, *blob = NULL, *odec = NULL,
                   *ndec = NULL;
     uint64_t olen = 0, ulen = 0;
-    extent *sorted = NULL;
+    extent *sorted = NULL, *exts = NULL;
+    uint64_t *dls = NULL;
     clset os = {0};
     ZSTD_CCtx *cc = ZSTD_createCCtx();
     ZSTD_DCtx *dc = ZSTD_createDCtx();
     outf o = {-1, NULL, NULL};
+    rebuild rb = {0};
     unsigned char sha[32], dig[32];
     char h1[65], h2[65];
     if (errlen)
@@ -1186,7 +1470,7 @@ smz_err smz_delta_patch(const char *old_path, const char *upd_path, const char *
         goto out;
     if (ulen < UPD_HEADER || memcmp(uf, UPD_MAGIC, 8) != 0) {
         rc = fail(&c, SMZ_E_CORRUPT, "%s: not an smz update (%s)", upd_path,
-                  ulen >= 8 && !memcmp(uf, "smzupd", 6) ? "another version" : "no smzupd1 header");
+                  ulen >= 8 && !memcmp(uf, "smzupd", 6) ? "another version" : "no smzupd2 header");
         goto out;
     }
     const unsigned char *H = uf;
@@ -1239,29 +1523,43 @@ smz_err smz_delta_patch(const char *old_path, const char *upd_path, const char *
         rc = fail(&c, SMZ_E_CORRUPT, "%s: the update is damaged (cluster count)", upd_path);
         goto out;
     }
-    const unsigned char *recs = table + 8, *ep = recs + n * REC_SIZE;
+    const unsigned char *recs = table + 8, *ep = recs + n * REC_SIZE, *tend = table + tlen;
     uint64_t ne = get64(ep);
     ep += 8;
-    if (ne != (tlen - 16 - n * REC_SIZE) / 16 || 16 + n * REC_SIZE + ne * 16 != tlen) {
+    if (ne > (uint64_t)(tend - ep) / 2) {
         rc = fail(&c, SMZ_E_CORRUPT, "%s: the update is damaged (extent count)", upd_path);
         goto out;
     }
     /* The extents: inside NEW, not overlapping, as many bytes as the clusters. */
-    if (!(sorted = malloc((ne ? ne : 1) * sizeof *sorted))) {
+    if (!(sorted = malloc((ne ? ne : 1) * sizeof *sorted)) ||
+        !(exts = malloc((ne ? ne : 1) * sizeof *exts)) || !(dls = malloc((n ? n : 1) * sizeof *dls))) {
         rc = fail(&c, SMZ_E_NOMEM, "out of memory");
         goto out;
     }
-    uint64_t ext_total = 0, data_total = 0, pay_total = 0;
+    uint64_t ext_total = 0, data_total = 0, pay_total = 0, at = 0;
     for (uint64_t k = 0; k < ne; k++) {
-        sorted[k].off = get64(ep + 16 * k);
-        sorted[k].len = get64(ep + 16 * k + 8);
-        if (sorted[k].off > nlen || sorted[k].len > nlen - sorted[k].off || !sorted[k].len) {
+        uint64_t zz, len;
+        if (!smz_varint_get(&ep, tend, &zz) || !smz_varint_get(&ep, tend, &len) ||
+            ((zz & 1) ? (zz >> 1) >= at : (zz >> 1) > nlen - at)) {
+            rc = fail(&c, SMZ_E_CORRUPT, "%s: the update is damaged (extent count)", upd_path);
+            goto out;
+        }
+        exts[k].off = zz & 1 ? at - (zz >> 1) - 1 : at + (zz >> 1);
+        exts[k].len = len;
+        if (exts[k].off > nlen || len > nlen - exts[k].off || !len) {
             rc = fail(&c, SMZ_E_CORRUPT, "%s: the update is damaged (an extent outside the archive)",
                       upd_path);
             goto out;
         }
-        ext_total += sorted[k].len;
+        at = exts[k].off + len;
+        ext_total += len;
     }
+    if (ep + 1 != tend || *ep > 1) {
+        rc = fail(&c, SMZ_E_CORRUPT, "%s: the update is damaged (extent count)", upd_path);
+        goto out;
+    }
+    int chained = *ep;
+    memcpy(sorted, exts, ne * sizeof *exts);
     qsort(sorted, ne, sizeof *sorted, ext_cmp);
     for (uint64_t k = 1; k < ne; k++)
         if (sorted[k - 1].off + sorted[k - 1].len > sorted[k].off) {
@@ -1271,13 +1569,14 @@ smz_err smz_delta_patch(const char *old_path, const char *upd_path, const char *
     for (uint64_t i = 0; i < n; i++) {
         const unsigned char *r = recs + i * REC_SIZE;
         uint64_t dl = get64(r + 19), pl = get64(r + 35);
-        if (dl > nlen || pl > plen || r[9] > OP_DELTA_STORED || r[8] > KIND_ENTRIES) {
+        if (dl > nlen || pl > plen || r[9] > OP_REBUILD || r[8] > KIND_ENTRIES) {
             rc = fail(&c, SMZ_E_CORRUPT, "%s: the update is damaged (cluster %llu)", upd_path,
                       (unsigned long long)i + 1);
             goto out;
         }
         data_total += dl;
         pay_total += pl;
+        dls[i] = dl;
     }
     if (data_total != ext_total || pay_total != plen) {
         rc = fail(&c, SMZ_E_CORRUPT, "%s: the update is damaged (sizes do not agree)", upd_path);
@@ -1294,17 +1593,44 @@ smz_err smz_delta_patch(const char *old_path, const char *upd_path, const char *
         unsigned op = r[9], level = r[18], kind = r[8];
         uint64_t dl = get64(r + 19), usize = get64(r + 27), pl = get64(r + 35);
         const unsigned char *src = NULL;
-        const cl *old = op == OP_RAW           ? NULL
-                        : kind == KIND_INDEX   ? find_index(&os)
-                        : kind == KIND_ENTRIES ? find_block(&os, old_id)
-                                               : find_id(&os, old_id);
-        if (op != OP_RAW && (!old || (kind >= KIND_INDEX && old->kind != (int64_t)kind))) {
+        const cl *old = op == OP_RAW || op == OP_REBUILD ? NULL
+                        : kind == KIND_INDEX             ? find_index(&os)
+                        : kind == KIND_ENTRIES           ? find_block(&os, old_id)
+                                                         : find_id(&os, old_id);
+        if (op != OP_RAW && op != OP_REBUILD &&
+            (!old || (kind >= KIND_INDEX && old->kind != (int64_t)kind))) {
             rc = fail(&c, SMZ_E_CORRUPT,
                       "%s: the update is damaged (cluster %lld names no cluster of %s)", upd_path,
                       (long long)id, old_path);
             goto out;
         }
         switch ((enum op)op) {
+        case OP_REBUILD: /* after the rest is in place (below) */
+            if (kind != KIND_INDEX || rb.list || old_id > 1 || level < 1 || level > 22 || !dl ||
+                usize > SMZ_PACKED_INDEX_MAX) {
+                rc = fail(&c, SMZ_E_CORRUPT, "%s: the update is damaged (cluster %lld)", upd_path,
+                          (long long)id);
+                goto out;
+            }
+            unsigned long long ll = ZSTD_getFrameContentSize(pay, pl);
+            if (ll == ZSTD_CONTENTSIZE_UNKNOWN || ll == ZSTD_CONTENTSIZE_ERROR || ll > MAX_TABLE ||
+                !(rb.list = malloc(ll ? ll : 1))) {
+                rc = ll > MAX_TABLE || ll == ZSTD_CONTENTSIZE_UNKNOWN || ll == ZSTD_CONTENTSIZE_ERROR
+                         ? fail(&c, SMZ_E_CORRUPT, "%s: the update is damaged (cluster %lld)", upd_path,
+                                (long long)id)
+                         : fail(&c, SMZ_E_NOMEM, "out of memory");
+                goto out;
+            }
+            if ((rc = zundelta(&c, dc, NULL, 0, pay, pl, rb.list, ll, "a cluster")) != SMZ_OK)
+                goto out;
+            rb.list_len = ll;
+            rb.stem = (int)old_id;
+            rb.level = (int)level;
+            rb.dl = dl;
+            rb.usize = usize;
+            rb.ei = ei;
+            rb.eused = eused;
+            break;
         case OP_COPY:
             if (old->len != dl || pl) {
                 rc = fail(&c, SMZ_E_CORRUPT, "%s: the update is damaged (cluster %lld)", upd_path,
@@ -1350,8 +1676,41 @@ smz_err smz_delta_patch(const char *old_path, const char *upd_path, const char *
                 rc = fail(&c, SMZ_E_NOMEM, "out of memory");
                 goto out;
             }
-            if ((rc = zundelta(&c, dc, odec, olen_dec, pay, pl, ndec, usize, "a cluster")) != SMZ_OK ||
-                (rc = recompress(&c, cc, (int)level, kind != KIND_ENTRIES, ndec, usize, &blob,
+            if (kind == KIND_ENTRIES) {
+                /* In the offsets' form (decode_prefix): at most 10 bytes an offset more. */
+                unsigned long long tl = ZSTD_getFrameContentSize(pay, pl);
+                unsigned char *t = NULL, *back = NULL;
+                size_t bl = 0;
+                if (tl == ZSTD_CONTENTSIZE_UNKNOWN || tl == ZSTD_CONTENTSIZE_ERROR ||
+                    tl > SMZ_ENTRY_BLOCK_MAX + (size_t)SMZ_ENTRY_BLOCK_ENTRIES * 10) {
+                    rc = fail(&c, SMZ_E_CORRUPT, "%s: the update is damaged (cluster %lld)", upd_path,
+                              (long long)id);
+                    goto out;
+                }
+                if (!(t = malloc(tl ? tl : 1))) {
+                    rc = fail(&c, SMZ_E_NOMEM, "out of memory");
+                    goto out;
+                }
+                if ((rc = zundelta(&c, dc, odec, olen_dec, pay, pl, t, tl, "a cluster")) != SMZ_OK) {
+                    free(t);
+                    goto out;
+                }
+                rc = smz__entries_offsets(t, tl, 0, usize, &back, &bl);
+                free(t);
+                if (rc != SMZ_OK || bl != usize) {
+                    free(back);
+                    rc = rc == SMZ_E_NOMEM
+                             ? fail(&c, rc, "out of memory")
+                             : fail(&c, SMZ_E_CORRUPT, "%s: the update is damaged (cluster %lld)",
+                                    upd_path, (long long)id);
+                    goto out;
+                }
+                memcpy(ndec, back, bl);
+                free(back);
+            } else if ((rc = zundelta(&c, dc, odec, olen_dec, pay, pl, ndec, usize, "a cluster")) !=
+                       SMZ_OK)
+                goto out;
+            if ((rc = recompress(&c, cc, (int)level, kind != KIND_ENTRIES, ndec, usize, &blob,
                                  &relen)) != SMZ_OK)
                 goto out;
             if (relen != dl) {
@@ -1377,10 +1736,11 @@ smz_err smz_delta_patch(const char *old_path, const char *upd_path, const char *
                 rc = fail(&c, SMZ_E_CORRUPT, "%s: the update is damaged (extents)", upd_path);
                 goto out;
             }
-            uint64_t off = get64(ep + 16 * ei), len = get64(ep + 16 * ei + 8) - eused,
-                     take = len < left ? len : left;
-            memcpy(nf + off + eused, src, take);
-            src += take;
+            uint64_t off = exts[ei].off, len = exts[ei].len - eused, take = len < left ? len : left;
+            if (src) {
+                memcpy(nf + off + eused, src, take);
+                src += take;
+            }
             left -= take;
             eused += take;
             if (take == len) {
@@ -1391,6 +1751,20 @@ smz_err smz_delta_patch(const char *old_path, const char *upd_path, const char *
         free(blob);
         blob = NULL;
     }
+    if (chained && !chains(nf, nlen, dls, n, exts, ne, CHAIN_FILL)) {
+        rc = fail(&c, SMZ_E_CORRUPT, "%s: the update is damaged (extents)", upd_path);
+        goto out;
+    }
+    char name[4200];
+    /* A packed index to rebuild is made from the pages of NEW, which is
+     * written first (without it) to be read; the SHA-256 is then checked
+     * before anything is renamed. */
+    if (rb.list) {
+        if ((rc = out_open(&c, &o, out_path)) != SMZ_OK ||
+            (rc = out_write(&c, &o, nf, nlen)) != SMZ_OK || (rc = out_link(&c, &o)) != SMZ_OK ||
+            (rc = rebuild_index(&c, upd_path, &o, &rb, nf, exts, ne, cc)) != SMZ_OK)
+            goto out;
+    }
     crypto_hash_sha256(sha, nf, nlen);
     if (memcmp(sha, H + 88, 32) != 0) {
         rc = fail(&c, SMZ_E_CORRUPT,
@@ -1398,12 +1772,12 @@ smz_err smz_delta_patch(const char *old_path, const char *upd_path, const char *
                   upd_path);
         goto out;
     }
-    char name[4200];
-    if ((rc = out_open(&c, &o, out_path)) != SMZ_OK || (rc = out_write(&c, &o, nf, nlen)) != SMZ_OK)
+    if (!rb.list &&
+        ((rc = out_open(&c, &o, out_path)) != SMZ_OK || (rc = out_write(&c, &o, nf, nlen)) != SMZ_OK))
         goto out;
     /* SQLite opens the file by a name (it follows /proc's links to a deleted
      * file's), so the check comes after the hidden name is given. */
-    if ((rc = out_link(&c, &o)) != SMZ_OK)
+    if (!rb.list && (rc = out_link(&c, &o)) != SMZ_OK)
         goto out;
     out_name(&o, name, sizeof name);
     if ((rc = open_archive(&c, name, &rn)) != SMZ_OK ||
@@ -1419,6 +1793,9 @@ smz_err smz_delta_patch(const char *old_path, const char *upd_path, const char *
     rc = out_commit(&c, &o);
 out:
     out_abort(&o);
+    free(rb.list);
+    free(exts);
+    free(dls);
     smz_reader_close(ro);
     smz_reader_close(rn);
     clset_free(&os);

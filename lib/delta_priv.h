@@ -3,7 +3,7 @@
 #ifndef SMZ_DELTA_PRIV_H
 #define SMZ_DELTA_PRIV_H
 
-#define UPD_MAGIC "smzupd1\n"
+#define UPD_MAGIC "smzupd2\n"
 #define UPD_HEADER 176
 #define MAX_FILE ((uint64_t)1 << 30) /* each of OLD and NEW */
 

@@ -21,6 +21,7 @@
 #include <string.h>
 #include <zstd.h>
 #include "entries.h"
+#include "util/varint.h"
 #include "smz/i18n.h"
 #include "error.h"
 #include "format.h"
@@ -38,15 +39,7 @@ enum { S_PATHS, S_TITLES, S_FLAGS, S_INTS, S_REDIRECTS = S_INTS + N_INTS, N_SECT
 static void put_varint(smz_strbuf *b, uint64_t v)
 {
     unsigned char tmp[10];
-    size_t n = 0;
-    do {
-        tmp[n] = (unsigned char)(v & 0x7f);
-        v >>= 7;
-        if (v)
-            tmp[n] |= 0x80;
-        n++;
-    } while (v);
-    smz_strbuf_add(b, tmp, n);
+    smz_strbuf_add(b, tmp, smz_varint_put(tmp, v));
 }
 
 typedef struct reader {
@@ -57,25 +50,9 @@ typedef struct reader {
 static uint64_t get_varint(reader *rd)
 {
     uint64_t v = 0;
-    for (int shift = 0; shift < 70; shift += 7) {
-        if (rd->p >= rd->end) {
-            rd->bad = 1;
-            return 0;
-        }
-        unsigned char c = *rd->p++;
-        if (shift == 63 && (c & 0x7e)) { /* past 64 bits */
-            rd->bad = 1;
-            return 0;
-        }
-        v |= (uint64_t)(c & 0x7f) << shift;
-        if (!(c & 0x80)) {
-            if (!c && shift) /* overlong: a trailing zero byte */
-                rd->bad = 1;
-            return v;
-        }
-    }
-    rd->bad = 1;
-    return 0;
+    if (!smz_varint_get(&rd->p, rd->end, &v))
+        rd->bad = 1;
+    return rd->bad ? 0 : v;
 }
 
 /* LEN bytes at the reader's place, or NULL when fewer are left. */
@@ -88,6 +65,88 @@ static const unsigned char *get_bytes(reader *rd, uint64_t len)
     const unsigned char *s = rd->p;
     rd->p += len;
     return s;
+}
+
+/* ---- offsets as differences (update deltas) ---- */
+
+#define PRED_SLOTS 256
+
+smz_err smz__entries_offsets(const unsigned char *in, size_t len, int forward, size_t max,
+                             unsigned char **out, size_t *out_len)
+{
+    reader rd = {in, in + len, 0};
+    uint64_t n = get_varint(&rd), *col[N_INTS] = {NULL};
+    const unsigned char *flags = NULL, *off_start = NULL, *off_end = NULL;
+    struct {
+        uint64_t cluster, mime, end;
+    } pred[PRED_SLOTS];
+    size_t npred = 0, replace = 0;
+    unsigned char *o = NULL;
+    smz_err rc = SMZ_E_CORRUPT;
+    *out = NULL;
+    *out_len = 0;
+    if (rd.bad || n > SMZ_ENTRY_BLOCK_ENTRIES)
+        return SMZ_E_CORRUPT;
+    for (uint64_t i = 0; i < n && !rd.bad; i++) { /* paths */
+        get_varint(&rd);
+        get_bytes(&rd, get_varint(&rd));
+    }
+    for (uint64_t i = 0; i < n && !rd.bad; i++) /* titles */
+        get_bytes(&rd, get_varint(&rd));
+    flags = get_bytes(&rd, n);
+    for (int k = 0; k < N_INTS && !rd.bad; k++) {
+        if (!(col[k] = calloc(n ? n : 1, sizeof *col[k]))) {
+            rc = SMZ_E_NOMEM;
+            goto out;
+        }
+        if (k == 2)
+            off_start = rd.p;
+        for (uint64_t i = 0; i < n && !rd.bad; i++)
+            if (flags[i] & (1u << k))
+                col[k][i] = get_varint(&rd);
+        if (k == 2)
+            off_end = rd.p;
+    }
+    if (rd.bad)
+        goto out;
+    /* At most 10 bytes for each offset, whichever way. */
+    size_t head = (size_t)(off_start - in), tail = len - (size_t)(off_end - in),
+           cap = head + tail + n * 10;
+    if (!(o = malloc(cap ? cap : 1))) {
+        rc = SMZ_E_NOMEM;
+        goto out;
+    }
+    memcpy(o, in, head);
+    size_t at = head;
+    for (uint64_t i = 0; i < n; i++) {
+        if (!(flags[i] & 4))
+            continue;
+        size_t s = 0;
+        while (s < npred && (pred[s].cluster != col[1][i] || pred[s].mime != col[0][i]))
+            s++;
+        uint64_t base = s < npred ? pred[s].end : 0, v = col[2][i];
+        uint64_t offset = forward ? v : base + (uint64_t)smz_unzigzag(v);
+        uint64_t put = forward ? smz_zigzag((int64_t)(v - base)) : offset;
+        at += smz_varint_put(o + at, put);
+        if (s == npred) {
+            s = npred < PRED_SLOTS ? npred++ : replace++ % PRED_SLOTS;
+            pred[s].cluster = col[1][i];
+            pred[s].mime = col[0][i];
+        }
+        pred[s].end = offset + (flags[i] & 8 ? col[3][i] : 0);
+    }
+    if (!forward && at + tail > max)
+        goto out;
+    memcpy(o + at, off_end, tail);
+    *out = o;
+    *out_len = at + tail;
+    o = NULL;
+    rc = SMZ_OK;
+out:
+    for (int k = 0; k < N_INTS; k++)
+        free(col[k]);
+    free(o);
+    return rc;
 }
 
 /* ---- writing ---- */

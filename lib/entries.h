@@ -45,4 +45,16 @@ typedef void (*smz_entries_problem_fn)(void *ctx, const char *msg);
 int64_t smz__entries_check(sqlite3 *db, smz_entries_problem_fn fn, void *ctx, int lang, char *err,
                            size_t errlen);
 
+/* A block's decoded bytes IN (LEN) with each offset written instead as its
+ * difference (zigzag) from the end of the entry before it in the block
+ * with the same cluster and MIME type (FORWARD 1), or back (FORWARD 0).
+ * Entries added to a cluster move every later offset, and the packer
+ * places the entries of one type in path order, so in this form a block
+ * that gained entries differs from the old one only where they are: the
+ * form update deltas take (docs/UPDATES.md).  *OUT is malloc'd; with
+ * FORWARD 0 it is at most MAX bytes.  SMZ_E_CORRUPT when IN is not laid out
+ * as a block, SMZ_E_NOMEM.  Nothing else is checked. */
+smz_err smz__entries_offsets(const unsigned char *in, size_t len, int forward, size_t max,
+                             unsigned char **out, size_t *out_len);
+
 #endif

@@ -30,6 +30,7 @@
 #include "entries.h"
 #include "error.h"
 #include "format.h"
+#include "search/build.h"
 #include "search/packed.h"
 #include "search/tokenizer.h"
 #include "text/utf8.h"
@@ -54,6 +55,10 @@ enum { CLASS_DATA, CLASS_RAW, N_CLASSES };
  * byte-identical archive (issue 22); 8 MiB still did, beside a small
  * collection's archive, which never fills it (1 MiB: the same bytes). */
 #define SMZ_WRITER_CACHE_KIB 1024
+/* Documents wait to be indexed at the end up to this many bytes (an index
+ * from more text is too large to be packed: lib/search/packed.h), then are
+ * indexed as they come. */
+#define SMZ_WRITER_DEFER_MAX ((uint64_t)32 << 20)
 
 /* Pieces in which a worker writes a compressed cluster out (a whole number
  * of SMZ_CHUNK, so that each but the last is checked whole). */
@@ -135,6 +140,8 @@ struct smz_writer {
     int finished, failed;
     const smz_seckey *signer; /* borrowed; NULL: unsigned */
     int64_t next_cid, next_id;
+    uint64_t deferred; /* bytes of documents in temp.smz_base_docs (index_deferred) */
+    int deferring;     /* ... which exists */
     job *open[N_CLASSES];
     spool spools[N_CLASSES];
     /* What the workers made of the clusters, until the caller's thread
@@ -913,6 +920,21 @@ static int prep(smz_writer *w, sqlite3_stmt **s, const char *sql)
  * pages, and next_id cannot overflow. */
 #define SMZ_BASE_MAX_ID ((int64_t)1 << 40)
 
+/* The documents wait in a temporary table to be indexed at the end, in the
+ * order of their ids (index_deferred).  Returns SQLite's code. */
+static int defer_setup(smz_writer *w)
+{
+    int src = sqlite3_exec(w->db,
+                           "CREATE TEMP TABLE smz_base_docs(id INTEGER PRIMARY KEY, doc BLOB NOT NULL, "
+                           "nl INTEGER NOT NULL, em INTEGER NOT NULL, hub INTEGER NOT NULL)",
+                           NULL, NULL, NULL);
+    if (src == SQLITE_OK) {
+        w->deferring = 1;
+        src = prep(w, &w->base_doc, "INSERT INTO temp.smz_base_docs VALUES(?, ?, ?, ?, ?)");
+    }
+    return src;
+}
+
 /* The document ids of BASE's index (opts.base, docs/UPDATES.md): each path
  * BASE indexed keeps its id; the others get ids after BASE's largest.  They
  * go into a temporary table of W's database (not part of the archive). */
@@ -962,11 +984,7 @@ static smz_err load_base(smz_writer *w, const char *base)
         (src = prep(w, &ins, "INSERT OR IGNORE INTO temp.smz_base_ids(path, id) VALUES(?, ?)")) ||
         (src = prep(w, &w->base_id, "SELECT id FROM temp.smz_base_ids WHERE path = ?")) ||
         (src = prep(w, &w->base_del, "DELETE FROM temp.smz_base_ids WHERE path = ?")) ||
-        (src = sqlite3_exec(w->db,
-                            "CREATE TEMP TABLE smz_base_docs(id INTEGER PRIMARY KEY, doc BLOB NOT NULL, "
-                            "nl INTEGER NOT NULL, em INTEGER NOT NULL, hub INTEGER NOT NULL)",
-                            NULL, NULL, NULL)) != SQLITE_OK ||
-        (src = prep(w, &w->base_doc, "INSERT INTO temp.smz_base_docs VALUES(?, ?, ?, ?, ?)"))) {
+        (!w->base_doc && (src = defer_setup(w)))) {
         rc = sqlfail(w, src, "reading the base's index");
         goto out;
     }
@@ -1136,6 +1154,12 @@ smz_err smz_writer_new(const char *path, const smz_writer_opts *opts, smz_writer
         return sqlfail(w, src, "preparing statements");
     if (!w->o.no_index && w->o.base && (rc = load_base(w, w->o.base)) != SMZ_OK)
         return rc;
+    /* Format 3: an index small enough to be packed is built from its
+     * documents in id order at the end, which smz patch can do again
+     * from the archive's pages (search/build.h); past SMZ_WRITER_DEFER_MAX
+     * bytes of documents they are indexed as they come. */
+    if (!w->o.no_index && w->o.format_version >= 3 && !w->base_doc && (src = defer_setup(w)))
+        return sqlfail(w, src, "preparing statements");
 
     w->threads = calloc((size_t)w->o.threads, sizeof *w->threads);
     if (!w->threads)
@@ -1483,26 +1507,13 @@ out:
     return rc;
 }
 
-/* Indexes document ID: ALL (TOTAL bytes: the title's NL bytes, a newline,
- * the text, and from EM on, when EM >= 0, its emphasis) in search_fts,
- * the title in search_title. */
+/* Indexes document ID (search/build.h). */
 static smz_err fts_insert(smz_writer *w, int64_t id, const char *all, size_t total, size_t nl, int em,
                           int hub)
 {
     if (!w->tok && !(w->tok = smz__tokenizer_settings(w->db)))
         return fail(w, SMZ_E_INTERNAL, "cannot set up the search tokenizer");
-    smz__tokenizer_set(w->tok, (int)nl, 1, em, hub);
-    sqlite3_stmt *s = w->ins_fts;
-    sqlite3_bind_int64(s, 1, id);
-    sqlite3_bind_text(s, 2, all, (int)total, SQLITE_STATIC);
-    int src = step_once(s);
-    smz__tokenizer_set(w->tok, (int)nl, 0, -1, 0);
-    if (src == SQLITE_DONE && nl) {
-        s = w->ins_title;
-        sqlite3_bind_int64(s, 1, id);
-        sqlite3_bind_text(s, 2, all, (int)nl, SQLITE_STATIC);
-        src = step_once(s);
-    }
+    int src = smz__index_insert(w->tok, w->ins_fts, w->ins_title, id, all, total, nl, em, hub);
     if (src != SQLITE_DONE)
         return sqlfail(w, src, "indexing text");
     return SMZ_OK;
@@ -1519,6 +1530,8 @@ static smz_err index_deferred(smz_writer *w)
 {
     sqlite3_stmt *s = NULL;
     smz_err rc = SMZ_OK;
+    sqlite3_finalize(w->base_doc);
+    w->base_doc = NULL;
     int src = sqlite3_prepare_v2(w->db,
                                  "SELECT id, doc, nl, em, hub FROM temp.smz_base_docs ORDER BY id", -1,
                                  &s, NULL);
@@ -1532,6 +1545,20 @@ static smz_err index_deferred(smz_writer *w)
     if (rc == SMZ_OK && src != SQLITE_DONE)
         rc = sqlfail(w, src, "indexing text");
     return rc;
+}
+
+/* Drops the documents' table once they are indexed: after the index is
+ * optimised at the end, since a write makes FTS5 write out what it holds
+ * (with the leaf size it had: search/build.h). */
+static smz_err drop_deferred(smz_writer *w)
+{
+    int src;
+    if (!w->deferring)
+        return SMZ_OK;
+    w->deferring = 0;
+    if ((src = sqlite3_exec(w->db, "DROP TABLE temp.smz_base_docs", NULL, NULL, NULL)) != SQLITE_OK)
+        return sqlfail(w, src, "indexing text");
+    return SMZ_OK;
 }
 
 /* Gives entry E (already in the entry table) its search rows: its title and
@@ -1565,29 +1592,12 @@ static smz_err index_entry(smz_writer *w, const smz_writer_entry *e)
         src = step_once(s);
         if (src != SQLITE_DONE)
             return sqlfail(w, src, "writing the search row");
-        /* search_fts gets the title and the text as one column (a query's
-         * words may be spread over both); search_title, the title alone
-         * (for ranking and suggestions).  The title's words, in both, get
-         * their unstemmed forms too (docs/FORMAT.md). */
-        size_t nl = e->title ? strlen(e->title) : 0;
-        /* After the text, its emphasis (headings), which the tokenizer
-         * counts for the term frequencies but does not index
-         * (docs/FORMAT.md, Term frequencies). */
-        size_t el = e->text && e->emphasis && tl + e->emphasis_len < INT_MAX / 2 ? e->emphasis_len : 0;
-        size_t total = nl + 1 + tl + (el ? 1 + el : 0);
-        int em = el ? (int)(nl + 1 + tl + 1) : -1;
-        char *all = malloc(total + 1);
-        if (!all)
+        char *all;
+        size_t total, nl;
+        int em;
+        if (smz__index_compose(e->title, e->text, tl, e->emphasis, e->emphasis_len, &all, &total, &nl,
+                               &em) != SMZ_OK)
             return fail(w, SMZ_E_NOMEM, "out of memory");
-        if (nl)
-            memcpy(all, e->title, nl);
-        all[nl] = '\n';
-        if (tl)
-            memcpy(all + nl + 1, e->text, tl);
-        if (el) {
-            all[nl + 1 + tl] = '\n';
-            memcpy(all + nl + 1 + tl + 1, e->emphasis, el);
-        }
         smz_err rc = SMZ_OK;
         if (w->base_doc) { /* indexed at the end, in id order (index_deferred) */
             s = w->base_doc;
@@ -1598,6 +1608,9 @@ static smz_err index_entry(smz_writer *w, const smz_writer_entry *e)
             sqlite3_bind_int(s, 5, e->hub);
             if ((src = step_once(s)) != SQLITE_DONE)
                 rc = sqlfail(w, src, "indexing text");
+            else if (!w->base_id && (w->deferred += total) > SMZ_WRITER_DEFER_MAX &&
+                     (rc = index_deferred(w)) == SMZ_OK)
+                rc = drop_deferred(w);
         } else
             rc = fts_insert(w, id, all, total, nl, em, e->hub);
         free(all);
@@ -1915,37 +1928,12 @@ static smz_err store_digest(smz_writer *w)
     return SMZ_OK;
 }
 
-/* Merges each full-text table into one segment.  An index of up to
- * SMZ_ONE_LEAF bytes becomes one leaf: FTS5 cuts its segments into leaves of
- * 4 KB (its pgsz), and each leaf's last page is part empty, which on a small
- * archive's 512-byte pages is a tenth of the index (the samples: 2 of 23
- * pages).  A reader reads any leaf size; a large index keeps FTS5's, which
- * bounds what a term's lookup reads. */
+/* Merges each full-text table into one segment (search/build.h). */
 static smz_err optimize_index(smz_writer *w)
 {
-    static const char *const tables[] = {"search_fts", "search_title"};
-    char sql[256];
-    for (size_t i = 0; i < sizeof tables / sizeof *tables; i++) {
-        sqlite3_stmt *q = NULL;
-        snprintf(sql, sizeof sql, "SELECT total(length(block)) FROM %s_data", tables[i]);
-        int src = sqlite3_prepare_v2(w->db, sql, -1, &q, NULL);
-        double bytes = src == SQLITE_OK && sqlite3_step(q) == SQLITE_ROW ? sqlite3_column_double(q, 0)
-                                                                         : -1;
-        sqlite3_finalize(q);
-        if (bytes < 0)
-            return sqlfail(w, src == SQLITE_OK ? SQLITE_ERROR : src, "optimising the index");
-        int n = bytes <= SMZ_ONE_LEAF
-                    ? snprintf(sql, sizeof sql,
-                               "INSERT INTO %s(%s, rank) VALUES('pgsz', %u); "
-                               "INSERT INTO %s(%s) VALUES('optimize')",
-                               tables[i], tables[i], SMZ_ONE_LEAF, tables[i], tables[i])
-                    : snprintf(sql, sizeof sql, "INSERT INTO %s(%s) VALUES('optimize')", tables[i],
-                               tables[i]);
-        if (n < 0 || (size_t)n >= sizeof sql)
-            return fail(w, SMZ_E_INTERNAL, "optimising the index");
-        if ((src = sqlite3_exec(w->db, sql, NULL, NULL, NULL)) != SQLITE_OK)
-            return sqlfail(w, src, "optimising the index");
-    }
+    int src = smz__index_optimize(w->db);
+    if (src != SQLITE_OK)
+        return sqlfail(w, src, "optimising the index");
     return SMZ_OK;
 }
 
@@ -1998,17 +1986,12 @@ smz_err smz_writer_finish(smz_writer *w)
         enter_phase(w, SMZ_PHASE_INDEXING);
     if (w->index_from && (rc = copy_index(w)) != SMZ_OK)
         return rc;
-    if (w->base_doc) {
-        sqlite3_finalize(w->base_doc);
-        w->base_doc = NULL;
-        if ((rc = index_deferred(w)) != SMZ_OK)
-            return rc;
-    }
+    if (w->base_doc && (rc = index_deferred(w)) != SMZ_OK)
+        return rc;
     if (w->ins_fts && !w->index_from && (rc = optimize_index(w)) != SMZ_OK)
         return rc;
-    if (w->base_id &&
-        (src = sqlite3_exec(w->db, "DROP TABLE temp.smz_base_docs", NULL, NULL, NULL)) != SQLITE_OK)
-        return sqlfail(w, src, "indexing text");
+    if ((rc = drop_deferred(w)) != SMZ_OK)
+        return rc;
     enter_phase(w, SMZ_PHASE_WRITING);
     if (w->o.format_version >= 3 &&
         (rc = smz__entries_pack(w->db, w->o.level, w->o.lang, w->errmsg, sizeof w->errmsg)) != SMZ_OK)

@@ -118,6 +118,10 @@ int cmd_diff(int argc, char **argv)
            smz_size_text(st.new_size, n), (unsigned long long)st.new_size,
            st.new_size ? 100.0 * (double)st.update_size / (double)st.new_size : 0.0, st.same, st.delta,
            st.carried, (unsigned long long)st.skeleton);
+    if (st.rebuilt)
+        /* TRANSLATORS: smz diff, after its summary: the update does not carry the archive's
+           search index; smz patch makes it again from the pages. */
+        printf("%s\n", _("the search index is not carried: smz patch builds it again from the pages"));
     return 0;
 }
 

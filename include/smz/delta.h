@@ -24,6 +24,7 @@ typedef struct smz_delta_stats {
     unsigned same;        /* ... whose bytes OLD holds as they are */
     unsigned delta;       /* ... encoded against an OLD cluster */
     unsigned carried;     /* ... carried whole (no counterpart, or the delta was no smaller) */
+    unsigned rebuilt;     /* 1: the packed index is not carried but built again from NEW's pages */
 } smz_delta_stats;
 
 /* Writes UPD, the update that turns the archive OLD into the archive NEW,

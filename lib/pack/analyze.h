@@ -37,4 +37,22 @@ smz_err smz__analyze(const char *path, const char *mime, const unsigned char *da
                      smz_analysis *out);
 void smz__analysis_free(smz_analysis *a);
 
+/* How smz__analyze found the text an indexed entry was indexed with: its
+ * title alone; an HTML page's text, headings and links (what it gives any
+ * HTML file); an article's page (text alone, from the page); another text
+ * entry's bytes.  The values are those of an update's list of indexed
+ * entries (docs/UPDATES.md). */
+enum { SMZ_INDEXED_TITLE = 1, SMZ_INDEXED_HTML = 2, SMZ_INDEXED_ARTICLE = 3, SMZ_INDEXED_TEXT = 4 };
+
+/* Fills OUT for an HTML page of type MIME (its charset decoded): its
+ * title, and with WANT_TEXT its text, headings and hub (analyze_html.c). */
+smz_err smz__analyze_html(const char *mime, const unsigned char *data, size_t len, int want_text,
+                          smz_analysis *out);
+
+/* Fills OUT's text, headings and hub for a stored entry (MIME, DATA, LEN)
+ * as smz__analyze did when it was packed the way MODE says (the title is
+ * the entry's).  Free OUT with smz__analysis_free. */
+smz_err smz__analyze_stored(int mode, const char *mime, const unsigned char *data, size_t len,
+                            smz_analysis *out);
+
 #endif

@@ -67,16 +67,17 @@ out:
     return rc;
 }
 
-smz_err smz__index_pack(sqlite3 *db, int level, int *packed, char *err, size_t errlen)
+smz_err smz__index_serialize(sqlite3 *db, unsigned char **out, size_t *out_len, char *err, size_t errlen)
 {
     sqlite3 *dst = NULL;
     sqlite3_stmt *s = NULL;
-    unsigned char *ser = NULL, *z = NULL;
+    unsigned char *ser = NULL;
     sqlite3_int64 ser_len = 0;
     smz_err rc = SMZ_OK;
     int src, stem = 0;
     double bytes = 0;
-    *packed = 0;
+    *out = NULL;
+    *out_len = 0;
     /* Small enough?  The FTS5 data is nearly all of an index. */
     src = sqlite3_prepare_v2(db,
                              "SELECT (SELECT total(length(block)) FROM main.search_fts_data) + "
@@ -91,7 +92,6 @@ smz_err smz__index_pack(sqlite3 *db, int level, int *packed, char *err, size_t e
         src = SQLITE_OK;
     }
     sqlite3_finalize(s);
-    s = NULL;
     if (src != SQLITE_OK)
         return smz__sqlite_err(db, src, "packing the index", err, errlen);
     if (bytes > (double)SMZ_PACKED_INDEX_MAX * 3 / 4)
@@ -125,14 +125,36 @@ smz_err smz__index_pack(sqlite3 *db, int level, int *packed, char *err, size_t e
     }
     if (ser_len <= 0 || (size_t)ser_len > SMZ_PACKED_INDEX_MAX)
         goto out; /* stays in tables */
-    size_t cap = ZSTD_compressBound((size_t)ser_len), zn;
+    if (!(*out = malloc((size_t)ser_len))) {
+        rc = errf(err, errlen, SMZ_E_NOMEM, "packing the index", "out of memory");
+        goto out;
+    }
+    memcpy(*out, ser, (size_t)ser_len);
+    *out_len = (size_t)ser_len;
+out:
+    sqlite3_free(ser);
+    sqlite3_close(dst);
+    return rc;
+}
+
+smz_err smz__index_pack(sqlite3 *db, int level, int *packed, char *err, size_t errlen)
+{
+    sqlite3_stmt *s = NULL;
+    unsigned char *ser = NULL, *z = NULL;
+    size_t ser_len = 0;
+    smz_err rc;
+    int src;
+    *packed = 0;
+    if ((rc = smz__index_serialize(db, &ser, &ser_len, err, errlen)) != SMZ_OK || !ser)
+        return rc;
+    size_t cap = ZSTD_compressBound(ser_len), zn;
     ZSTD_CCtx *cc = ZSTD_createCCtx();
     if (!cc || !(z = malloc(cap))) {
         ZSTD_freeCCtx(cc);
         rc = errf(err, errlen, SMZ_E_NOMEM, "packing the index", "out of memory");
         goto out;
     }
-    zn = smz__zstd_frame(cc, level, 1, z, cap, ser, (size_t)ser_len);
+    zn = smz__zstd_frame(cc, level, 1, z, cap, ser, ser_len);
     ZSTD_freeCCtx(cc);
     if (ZSTD_isError(zn)) {
         rc = errf(err, errlen, SMZ_E_INTERNAL, "packing the index", ZSTD_getErrorName(zn));
@@ -146,7 +168,7 @@ smz_err smz__index_pack(sqlite3 *db, int level, int *packed, char *err, size_t e
         rc = smz__sqlite_err(db, src, "packing the index", err, errlen);
         goto undo;
     }
-    sqlite3_bind_int64(s, 1, ser_len);
+    sqlite3_bind_int64(s, 1, (sqlite3_int64)ser_len);
     sqlite3_bind_blob(s, 2, z, (int)zn, SQLITE_STATIC);
     if ((src = sqlite3_step(s)) != SQLITE_DONE ||
         (src = sqlite3_exec(db, "DROP TABLE search_fts; DROP TABLE search_title; DROP TABLE search_text",
@@ -163,9 +185,8 @@ undo:
     sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
 out:
     sqlite3_finalize(s);
-    sqlite3_free(ser);
+    free(ser);
     free(z);
-    sqlite3_close(dst);
     return rc;
 }
 

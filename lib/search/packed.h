@@ -25,6 +25,12 @@
  * and sets *PACKED; else leaves it and *PACKED 0. */
 smz_err smz__index_pack(sqlite3 *db, int level, int *packed, char *err, size_t errlen);
 
+/* The packed index's decoded bytes for the search group of DB's main
+ * schema: *OUT (malloc'd) and *OUT_LEN, or *OUT NULL when the group is too
+ * large to be packed.  smz__index_pack compresses these. */
+smz_err smz__index_serialize(sqlite3 *db, unsigned char **out, size_t *out_len, char *err,
+                             size_t errlen);
+
 /* Decompresses search_packed of schema FROM (main, or an attached archive)
  * and attaches it to DB, read-only, as schema AS: every check on the way
  * (one row, sizes, the zstd frame, the SQLite header) is SMZ_E_CORRUPT with
