@@ -1608,7 +1608,9 @@ static smz_err index_entry(smz_writer *w, const smz_writer_entry *e)
             sqlite3_bind_int(s, 5, e->hub);
             if ((src = step_once(s)) != SQLITE_DONE)
                 rc = sqlfail(w, src, "indexing text");
-            else if (!w->base_id && (w->deferred += total) > SMZ_WRITER_DEFER_MAX &&
+            else if (!w->base_id &&
+                     (w->deferred += total) >
+                         (w->o.index_defer_max ? w->o.index_defer_max : SMZ_WRITER_DEFER_MAX) &&
                      (rc = index_deferred(w)) == SMZ_OK)
                 rc = drop_deferred(w);
         } else

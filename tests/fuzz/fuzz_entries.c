@@ -4,7 +4,8 @@
  * first path or under a path of the input's own.  Each block is compressed
  * (level 1) into an in-memory entry_blocks table, and every way the reader
  * reaches the virtual table runs on it: a full scan, lookups of each path
- * seen and of paths around them, ranges, ORDER BY, smz check's walk.  Any
+ * seen and of paths around them, ranges, ORDER BY, smz check's walk; and
+ * the offsets' form of update deltas (smz__entries_offsets), there and back.  Any
  * crash, leak or sanitizer report is a bug; SQLITE_CORRUPT is the answer to
  * a damaged block. */
 #include <stdint.h>
@@ -60,6 +61,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     uint8_t shape = data[0];
     data++, size--;
+    /* The offsets' form update deltas take, both ways: refused or bounded,
+     * and a block that goes there comes back as it was. */
+    unsigned char *t = NULL, *back = NULL;
+    size_t tl = 0, bl = 0;
+    if (smz__entries_offsets(data, size, 1, 0, &t, &tl) == SMZ_OK &&
+        (smz__entries_offsets(t, tl, 0, size, &back, &bl) != SMZ_OK || bl != size ||
+         memcmp(back, data, size)))
+        abort();
+    free(t);
+    free(back);
+    back = NULL;
+    if (smz__entries_offsets(data, size, 0, 1 << 16, &back, &bl) == SMZ_OK && bl > (1 << 16))
+        abort();
+    free(back);
     sqlite3 *db = NULL;
     sqlite3_stmt *ins = NULL, *paths = NULL;
     char err[256];
