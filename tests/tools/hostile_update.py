@@ -12,6 +12,8 @@ import struct
 import subprocess
 import sys
 
+from entryblocks import _get as read_uvarint, varint as uvarint
+
 HDR = 176
 REC = 43
 
@@ -20,27 +22,6 @@ def zstd(data, decompress=False):
     # From a file, so that the frame names its content size (patch wants it).
     args = ["zstd", "-q", "-c"] + (["-d"] if decompress else ["-19", "--stream-size=%d" % len(data)])
     return subprocess.run(args, input=data, stdout=subprocess.PIPE, check=True).stdout
-
-
-def uvarint(v):
-    out = bytearray()
-    while True:
-        b = v & 0x7F
-        v >>= 7
-        out.append(b | (0x80 if v else 0))
-        if not v:
-            return bytes(out)
-
-
-def read_uvarint(b, i):
-    x = shift = 0
-    while True:
-        c = b[i]
-        i += 1
-        x |= (c & 0x7F) << shift
-        shift += 7
-        if not c & 0x80:
-            return x, i
 
 
 def main():
