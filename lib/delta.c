@@ -38,6 +38,7 @@
 #include "reader_priv.h"
 
 #include "delta_priv.h"
+#include "text/html.h"
 #include "util/varint.h"
 #include "pack/reindex.h"
 
@@ -1624,6 +1625,10 @@ smz_err smz_delta_patch(const char *old_path, const char *upd_path, const char *
             if ((rc = zundelta(&c, dc, NULL, 0, pay, pl, rb.list, ll, "a cluster")) != SMZ_OK)
                 goto out;
             rb.list_len = ll;
+            /* The HTML parser the rebuild reads pages with, now: smz loads
+             * it on first use and ends with a message if it cannot, which
+             * must come before any file is made. */
+            smz__html_init();
             rb.stem = (int)old_id;
             rb.level = (int)level;
             rb.dl = dl;

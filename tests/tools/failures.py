@@ -76,17 +76,34 @@ def main():
         print("not ok - the reference archive packs: %s" % r.stderr.decode(errors="replace"))
         return 1
 
+    # An update to the same collection with a page more (docs/UPDATES.md):
+    # smz patch rebuilds its search index from the pages.
+    src2 = os.path.join(work, "tiny2")
+    shutil.rmtree(src2, ignore_errors=True)
+    shutil.copytree(src, src2)
+    with open(os.path.join(src2, "c.html"), "w") as f:
+        f.write("<html><head><title>Third</title></head><body><h2>Rivers</h2>"
+                "<p>A third report about the valley's villages.</p></body></html>")
+    new, upd = os.path.join(work, "new.smz"), os.path.join(work, "ref.smzup")
+    for argv in ([pack, src2, "-o", new, "--quiet", "--threads", "1", "--title", "Tiny"],
+                 [smz, "diff", ref, new, "-o", upd]):
+        r = subprocess.run(argv, env=env, capture_output=True)
+        if r.returncode != 0:
+            print("not ok - the update is made: %s" % r.stderr.decode(errors="replace"))
+            return 1
+
     workloads = {
         "open (smz info)": [smz, "info", ref],
         "read (smz cat)": [smz, "cat", ref, "b.txt"],
         "search (smz search)": [smz, "search", ref, "rights"],
         "pack (smz-pack)": pack_args,
+        "patch (smz patch)": [smz, "patch", ref, upd, "-o", None],
     }
     failed_any = False
     for name, cmd in workloads.items():
         if opts["--only"] and opts["--only"] not in name:
             continue
-        is_pack = cmd is pack_args
+        is_pack = None in cmd  # writes a file: out.smz in a folder of its own
 
         def run(k, outdir=None):
             e = dict(env)
