@@ -58,7 +58,7 @@ enum { CLASS_DATA, CLASS_RAW, N_CLASSES };
 /* Documents wait to be indexed at the end up to this many bytes (an index
  * from more text is too large to be packed: lib/search/packed.h), then are
  * indexed as they come. */
-#define SMZ_WRITER_DEFER_MAX ((uint64_t)32 << 20)
+#define SMZ_WRITER_DEFER_MAX ((uint64_t)16 << 20)
 
 /* Pieces in which a worker writes a compressed cluster out (a whole number
  * of SMZ_CHUNK, so that each but the last is checked whole). */
@@ -928,6 +928,9 @@ static int defer_setup(smz_writer *w)
                            "CREATE TEMP TABLE smz_base_docs(id INTEGER PRIMARY KEY, doc BLOB NOT NULL, "
                            "nl INTEGER NOT NULL, em INTEGER NOT NULL, hub INTEGER NOT NULL)",
                            NULL, NULL, NULL);
+    /* Written once and read once, in order: a small cache will do. */
+    if (src == SQLITE_OK)
+        src = sqlite3_exec(w->db, "PRAGMA temp.cache_size=-256", NULL, NULL, NULL);
     if (src == SQLITE_OK) {
         w->deferring = 1;
         src = prep(w, &w->base_doc, "INSERT INTO temp.smz_base_docs VALUES(?, ?, ?, ?, ?)");
@@ -1151,6 +1154,8 @@ smz_err smz_writer_new(const char *path, const smz_writer_opts *opts, smz_writer
          (src = prep(w, &w->del_text, "DELETE FROM search_text WHERE path=?")) ||
          (src = prep(w, &w->ins_fts, "INSERT INTO search_fts(rowid,text) VALUES(?,?)")) ||
          (src = prep(w, &w->ins_title, "INSERT INTO search_title(rowid,title) VALUES(?,?)"))))
+        return sqlfail(w, src, "preparing statements");
+    if (!w->o.no_index && (src = smz__index_configure(w->db)) != SQLITE_OK)
         return sqlfail(w, src, "preparing statements");
     if (!w->o.no_index && w->o.base && (rc = load_base(w, w->o.base)) != SMZ_OK)
         return rc;

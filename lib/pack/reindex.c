@@ -208,7 +208,8 @@ static smz_err index_docs(const doc *d, size_t n, int stem, int lang, unsigned c
         goto sqlerr;
     if ((rc = smz__schema_create(db, SMZ_SCHEMA_SEARCH_ONLY, stem, err, errlen)) != SMZ_OK)
         goto out;
-    if ((src = sqlite3_exec(db, "BEGIN", NULL, NULL, NULL)) != SQLITE_OK ||
+    if ((src = smz__index_configure(db)) != SQLITE_OK ||
+        (src = sqlite3_exec(db, "BEGIN", NULL, NULL, NULL)) != SQLITE_OK ||
         (src = sqlite3_prepare_v2(db, "INSERT INTO search_text(id,path) VALUES(?,?)", -1, &text,
                                   NULL)) != SQLITE_OK ||
         (src = sqlite3_prepare_v2(db, "INSERT INTO search_fts(rowid,text) VALUES(?,?)", -1, &fts,

@@ -38,6 +38,16 @@ smz_err smz__index_compose(const char *title, const char *text, size_t tl, const
     return SMZ_OK;
 }
 
+int smz__index_configure(sqlite3 *db)
+{
+    return sqlite3_exec(
+        db,
+        "INSERT INTO main.search_fts(search_fts, rank) VALUES('hashsize', " SMZ_INDEX_HASHSIZE_STR
+        "); INSERT INTO main.search_title(search_title, rank) VALUES('hashsize', " SMZ_INDEX_HASHSIZE_STR
+        ")",
+        NULL, NULL, NULL);
+}
+
 static int step_once(sqlite3_stmt *s)
 {
     int src = sqlite3_step(s);

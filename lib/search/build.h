@@ -20,6 +20,16 @@
 smz_err smz__index_compose(const char *title, const char *text, size_t tl, const char *emphasis,
                            size_t el, char **all, size_t *total, size_t *nl, int *em);
 
+/* How many bytes of postings FTS5 gathers in memory before it writes a
+ * segment (its 'hashsize', 1 MiB by default, which took some 5 MB more
+ * at the peak of a pack of 100,000 pages).  Part of what the index's
+ * bytes depend on: the packer and a rebuild set the same. */
+#define SMZ_INDEX_HASHSIZE_STR "131072"
+
+/* Sets the full-text tables of DB's main schema up as smz-pack builds them
+ * (the hashsize above), before any document.  Returns SQLite's code. */
+int smz__index_configure(sqlite3 *db);
+
 /* Indexes document ID (ALL, TOTAL, NL, EM as smz__index_compose gives
  * them; HUB: a page mostly of links) through FTS (INSERT INTO
  * search_fts(rowid,text) VALUES(?,?)) and, when it has a title, TITLE
