@@ -72,7 +72,7 @@ typedef struct smz_writer_opts {
      * whenever a cluster is written and before a large entry is. */
     uint64_t max_bytes;
     /* Format 3: the pages' text waits to be indexed at the end, in the
-     * order of the pages' ids, up to this many bytes (0: 32 MiB), then is
+     * order of the pages' ids, up to this many bytes (0: 16 MiB), then is
      * indexed as it comes.  Indexed at the end, a packed index can be built
      * again from the archive's pages (an update need not carry it:
      * docs/UPDATES.md); an index from more text is too large to be packed. */
