@@ -407,8 +407,49 @@ typedef enum xfer {
  * into the file PART, resuming from what it holds (LABEL names them to the
  * user).  With BLAKE2B, HEX gets the BLAKE2b of PART's bytes, computed as
  * they arrive.  *FD gets PART open on XFER_DONE. */
+/* Whether the part kept at PART was of the file the catalog now names
+ * (ID: its size and digests, kept in PART.id beside it): a source that
+ * replaced the archive since the transfer was cut must not have its new
+ * file's rest appended to the old one's start (it would be refused at the
+ * end, the whole transfer wasted).  Writes ID there for the next run.
+ * Returns 1 when the part may be resumed. */
+static int part_is_of(const char *part, const char *id)
+{
+    size_t n = strlen(part) + 4, il = strlen(id);
+    char *idp = malloc(n), old[512];
+    int same = 0;
+    if (!idp)
+        return 0;
+    snprintf(idp, n, "%s.id", part);
+    int fd = open(idp, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    if (fd >= 0) {
+        ssize_t r = read(fd, old, sizeof old);
+        same = r == (ssize_t)il && !memcmp(old, id, il);
+        close(fd);
+    }
+    if (!same) {
+        smz_file_write(idp, id, il, 0, NULL, 0);
+    }
+    free(idp);
+    return same;
+}
+
+/* Removes PART's identity file (part_is_of) once PART is gone. */
+static void part_forget(const char *part)
+{
+    size_t n = strlen(part) + 4;
+    char *idp = malloc(n);
+    if (!idp)
+        return;
+    snprintf(idp, n, "%s.id", part);
+    if (access(part, F_OK) != 0)
+        unlink(idp);
+    free(idp);
+}
+
 static xfer transfer(pull *p, const char *label, const char *url, const char *src, const char *part,
-                     uint64_t size, int blake2b, char hex[65], int *fdp, char *why, size_t whylen)
+                     uint64_t size, int blake2b, char hex[65], int *fdp, char *why, size_t whylen,
+                     const char *id)
 {
     char sz[SMZ_SIZE_TEXT], sz2[SMZ_SIZE_TEXT];
     int fd = -1, keep = 0;
@@ -425,6 +466,8 @@ static xfer transfer(pull *p, const char *label, const char *url, const char *sr
         goto out;
     }
     f.offset = (uint64_t)st.st_size;
+    if (id && !part_is_of(part, id))
+        f.offset = size + 1; /* another file's start, or one of unknown origin */
     if (f.offset > size) {
         /* Not the start of this file: start over. */
         if (ftruncate(fd, 0) != 0) {
@@ -535,8 +578,11 @@ static void fetch(pull *p, const cat_entry *e, const char *what)
         p->errors++;
         goto out;
     }
+    char id[300];
+    snprintf(id, sizeof id, "smz-part-1 size:%llu digest:%s blake2b:%s\n", (unsigned long long)e->size,
+             e->digest ? e->digest : "-", e->blake2b ? e->blake2b : "-");
     xfer x = transfer(p, e->file, p->url ? e->href : NULL, src, part, e->size, e->blake2b != NULL, hex,
-                      &fd, why, sizeof why);
+                      &fd, why, sizeof why, id);
     if (x == XFER_FAILED) {
         keep = 1; /* transfer() removed it unless it is to be resumed */
         goto out;
@@ -569,6 +615,8 @@ out:
         close(fd);
     if (!keep && part)
         unlink(part);
+    if (part)
+        part_forget(part);
     free(final);
     free(part);
     free(src);
@@ -698,7 +746,7 @@ static int apply_updates(pull *p, const cat_entry *e, const cat_entry *l, const 
             goto out;
         }
         xfer x = transfer(p, u->file, p->url ? u->href : NULL, src, part, u->size, 0, hex, &fd, err,
-                          sizeof err);
+                          sizeof err, NULL);
         if (x == XFER_FAILED) {
             rc = -1;
             keep_part = 1;

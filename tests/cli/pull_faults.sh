@@ -2,7 +2,8 @@
 # smz pull against faults (issue 25), on 127.0.0.1: a fault-injecting proxy
 # of our own (tests/tools/faultproxy.py) in front of nginx (a web folder
 # with smz-catalog.xml) and of a real smz serve cuts a transfer (the next run
-# asks for the rest with a Range request and the result is byte-identical),
+# asks for the rest with a Range request and the result is byte-identical;
+# when the source replaced the archive in between, it starts over),
 # flips a byte (refused, DIR unchanged; the next run fetches a sound copy),
 # and lies about sizes (refused); a catalog that lies about a length or a
 # digest is refused too; a full disk fails with a clear message and leaves
@@ -48,6 +49,24 @@ check_grep "saying it resumes" "samples.smz: resuming at 20.0 kB" resume.out
 check_grep "with a Range request for the rest (proxy's log)" "GET /samples.smz .*Range: bytes=20000-" px/log
 check "and the archive is byte-identical" cmp src/samples.smz cut/samples.smz
 check_eq "no partial file is left" "$(ls -A cut | tr '\n' ' ')" "samples.smz "
+
+# --- cut, then the source replaces the archive: the kept part is of the
+# old file, so the next run starts over instead of appending the new
+# file's rest to it (which would be refused at the end, the transfer lost) ---
+mkdir -p src2 && cp src/samples.smz src2/samples.smz.orig
+echo "cut 20000" >px/fault
+"$SMZ" pull "$SRC" swap >/dev/null 2>swap.err
+check_eq "swap: the transfer is cut (2)" "$?" 2
+check "... what arrived is kept with what it is of" test -s swap/.samples.smz.part -a -s swap/.samples.smz.part.id
+mkdir -p s2 && cp -r "$TOP/samples/." s2/ && echo "One more article for the new version." >s2/zz_more.txt
+"$SMZ_PACK" s2 -o src/samples.smz --quiet --date 2030-01-01
+"$SMZ" catalog src --quiet
+"$SMZ" pull "$SRC" swap >swap2.out 2>swap2.err
+check_eq "swap: the next run succeeds" "$?" 0
+check_eq "... starting over, not resuming the old file's part" "$(grep -c 'resuming at' swap2.out)" 0
+check "... and gives the new archive" cmp src/samples.smz swap/samples.smz
+check_eq "... with no partial file left" "$(ls -A swap | tr '\n' ' ')" "samples.smz "
+mv src2/samples.smz.orig src/samples.smz && "$SMZ" catalog src --quiet
 
 # --- a flipped byte ---
 echo "corrupt $((size * 3 / 4))" >px/fault
