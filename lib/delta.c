@@ -28,6 +28,7 @@
 #include <sqlite3.h>
 #include <zstd.h>
 #include "smz/delta.h"
+#include "smz/i18n.h"
 #include "smz/reader.h"
 #include "smz/sign.h"
 #include "smz/util.h"
@@ -1477,8 +1478,10 @@ smz_err smz_delta_patch(const char *old_path, const char *upd_path, const char *
     const unsigned char *H = uf;
     uint64_t want_olen = get64(H + 8), nlen = get64(H + 80), tzlen = get64(H + 152),
              skzlen = get64(H + 160), plen = get64(H + 168);
-    if (want_olen > MAX_FILE || nlen > MAX_FILE || tzlen > ulen || skzlen > ulen || plen > ulen ||
-        UPD_HEADER + tzlen + skzlen + plen != ulen) {
+    uint64_t body_len, sig_len;
+    if (want_olen > MAX_FILE || nlen > MAX_FILE ||
+        smz__upd_layout(H, ulen, ulen >= UPD_HEADER + 16 ? uf + ulen - 16 : NULL, &body_len, &sig_len) !=
+            0) {
         rc = fail(&c, SMZ_E_CORRUPT, "%s: the update is damaged (its sizes do not add up to its length)",
                   upd_path);
         goto out;
@@ -1850,14 +1853,60 @@ int smz_delta_is_update(const char *path)
     return read_header(&c, path, h) == SMZ_OK;
 }
 
+/* UPD's layout (smz__upd_layout) from its header H and its file FD of SIZE
+ * bytes. */
+static smz_err upd_layout_fd(ctx *c, const char *path, int fd, uint64_t size, const unsigned char *h,
+                             uint64_t *body, uint64_t *sig)
+{
+    unsigned char tail[16];
+    int have = size >= UPD_HEADER + 16 && pread(fd, tail, 16, (off_t)(size - 16)) == 16;
+    if (smz__upd_layout(h, size, have ? tail : NULL, body, sig) != 0)
+        return fail(c, SMZ_E_CORRUPT,
+                    "%s: the update is damaged (its sizes do not add up to its length)", path);
+    return SMZ_OK;
+}
+
+/* The BLAKE2b-512 of the first LEN bytes of FD. */
+static smz_err hash_prefix(ctx *c, const char *path, int fd, uint64_t len,
+                           unsigned char hash[SMZ_SIGN_HASH_BYTES])
+{
+    smz_hasher *hs = NULL;
+    unsigned char *buf = malloc(1 << 16);
+    smz_err rc = SMZ_OK;
+    if (!buf || smz_hasher_new(&hs) != SMZ_OK) {
+        free(buf);
+        return fail(c, SMZ_E_NOMEM, "out of memory");
+    }
+    for (uint64_t at = 0; at < len;) {
+        size_t want = len - at < (1 << 16) ? (size_t)(len - at) : (1 << 16);
+        ssize_t r = pread(fd, buf, want, (off_t)at);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0) {
+            rc = fail(c, SMZ_E_IO, "cannot read %s: %s", path,
+                      r < 0 ? strerror(errno) : "it is shorter");
+            break;
+        }
+        smz_hasher_update(hs, buf, (size_t)r);
+        at += (uint64_t)r;
+    }
+    smz_hasher_final(hs, hash);
+    smz_hasher_free(hs);
+    free(buf);
+    return rc;
+}
+
 smz_err smz_delta_sign(const char *upd_path, const smz_seckey *sk, int lang, char *err, size_t errlen)
 {
     ctx c = {.err = err, .errlen = errlen, .lang = lang};
-    unsigned char h[UPD_HEADER];
-    char comment[200], *sig = NULL, *sig_path = NULL;
-    size_t len = 0, n = strlen(upd_path) + 9;
+    unsigned char h[UPD_HEADER], hash[SMZ_SIGN_HASH_BYTES];
+    char comment[200], *sig = NULL, *sig_path = NULL, *whole = NULL;
+    size_t len = 0, wlen = 0, n = strlen(upd_path) + 9;
+    uint64_t body, old_sig;
     smz_sign_ctx *cx = NULL;
+    struct stat st;
     smz_err rc;
+    int fd = -1;
     if ((rc = read_header(&c, upd_path, h)) != SMZ_OK)
         return rc;
     if ((rc = smz_sign_ctx_new(&cx)) != SMZ_OK || !(sig_path = malloc(n))) {
@@ -1867,13 +1916,44 @@ smz_err smz_delta_sign(const char *upd_path, const smz_seckey *sk, int lang, cha
     smz_sign_ctx_set_lang(cx, lang);
     snprintf(sig_path, n, "%s.minisig", upd_path);
     sig_comment(h, comment, sizeof comment);
-    if ((rc = smz_sign_file(cx, sk, upd_path, comment, "smz update signature", &sig, &len)) != SMZ_OK) {
+    if ((fd = open(upd_path, O_RDWR | O_CLOEXEC | O_NOFOLLOW)) < 0 || fstat(fd, &st) != 0) {
+        rc = fail(&c, SMZ_E_IO, "%s: %s", upd_path, strerror(errno));
+        goto out;
+    }
+    /* Embedded: over the update's body (an earlier signature left out),
+     * written after it. */
+    if ((rc = upd_layout_fd(&c, upd_path, fd, (uint64_t)st.st_size, h, &body, &old_sig)) != SMZ_OK ||
+        (rc = hash_prefix(&c, upd_path, fd, body, hash)) != SMZ_OK)
+        goto out;
+    if ((rc = smz_sign_hash(cx, sk, hash, comment, "smz update signature", &sig, &len)) != SMZ_OK) {
         rc = fail(&c, rc, "%s", smz_sign_ctx_errmsg(cx));
         goto out;
     }
-    rc = smz_file_write(sig_path, sig, len, 0, err, errlen);
-out:
+    unsigned char trailer[16];
+    put64(trailer, len);
+    memcpy(trailer + 8, UPD_SIG_MAGIC, 8);
+    if (len > UPD_SIG_MAX || pwrite(fd, sig, len, (off_t)body) != (ssize_t)len ||
+        pwrite(fd, trailer, 16, (off_t)(body + len)) != 16 ||
+        ftruncate(fd, (off_t)(body + len + 16)) != 0 || fsync(fd) != 0) {
+        rc = fail(&c, errno == ENOSPC ? SMZ_E_NOSPACE : SMZ_E_IO, "cannot write %s: %s", upd_path,
+                  strerror(errno));
+        goto out;
+    }
     free(sig);
+    sig = NULL;
+    /* Detached: over the whole file as it is now, so that stock minisign
+     * checks it (minisign -Vm UPD). */
+    if ((rc = smz_sign_file(cx, sk, upd_path, comment, "smz update signature", &whole, &wlen)) !=
+        SMZ_OK) {
+        rc = fail(&c, rc, "%s", smz_sign_ctx_errmsg(cx));
+        goto out;
+    }
+    rc = smz_file_write(sig_path, whole, wlen, 0, err, errlen);
+out:
+    if (fd >= 0)
+        close(fd);
+    free(sig);
+    free(whole);
     free(sig_path);
     smz_sign_ctx_free(cx);
     return rc;
@@ -1883,12 +1963,15 @@ smz_err smz_delta_verify(const char *upd_path, const char *sig_path, const smz_k
                          int lang, char *err, size_t errlen)
 {
     ctx c = {.err = err, .errlen = errlen, .lang = lang};
-    unsigned char h[UPD_HEADER];
-    char comment[200], *own = NULL;
+    unsigned char h[UPD_HEADER], hash[SMZ_SIGN_HASH_BYTES];
+    char comment[200], *own = NULL, *text = NULL;
     smz_sign_ctx *cx = NULL;
     smz_sig *sig = NULL;
     const smz_pubkey *pk = NULL;
+    uint64_t body = 0, sig_len = 0;
+    const char *what = sig_path;
     smz_err rc;
+    int fd = -1, embedded = 0;
     if (errlen)
         err[0] = 0;
     if ((rc = read_header(&c, upd_path, h)) != SMZ_OK)
@@ -1905,34 +1988,60 @@ smz_err smz_delta_verify(const char *upd_path, const char *sig_path, const smz_k
             goto out;
         }
         snprintf(own, n, "%s.minisig", upd_path);
-        sig_path = own;
+        sig_path = what = own;
     }
     struct stat st;
     if (stat(sig_path, &st) != 0 && errno == ENOENT) {
-        rc = fail(&c, SMZ_E_NOTFOUND, "%s: not signed (no %s)", upd_path, sig_path);
-        goto out;
-    }
-    if ((rc = smz_sig_load(cx, sig_path, &sig)) != SMZ_OK) {
+        /* No detached signature: the one inside, if any. */
+        if ((fd = open(upd_path, O_RDONLY | O_CLOEXEC)) < 0 || fstat(fd, &st) != 0) {
+            rc = fail(&c, SMZ_E_IO, "%s: %s", upd_path, strerror(errno));
+            goto out;
+        }
+        if ((rc = upd_layout_fd(&c, upd_path, fd, (uint64_t)st.st_size, h, &body, &sig_len)) != SMZ_OK)
+            goto out;
+        if (!sig_len) {
+            rc = fail(&c, SMZ_E_NOTFOUND, "%s: %s", upd_path,
+                      smz_tr(c.lang,
+                             SMZ_N_("not signed (no embedded signature, no .minisig beside it)")));
+            goto out;
+        }
+        if (!(text = malloc(sig_len)) || pread(fd, text, sig_len, (off_t)body) != (ssize_t)sig_len) {
+            rc = text ? fail(&c, SMZ_E_IO, "cannot read %s: %s", upd_path, strerror(errno))
+                      : fail(&c, SMZ_E_NOMEM, "out of memory");
+            goto out;
+        }
+        if ((rc = smz_sig_parse(cx, text, sig_len, &sig)) != SMZ_OK) {
+            rc = fail(&c, SMZ_E_SIGNATURE, "%s", smz_sign_ctx_errmsg(cx));
+            goto out;
+        }
+        embedded = 1;
+        what = upd_path;
+    } else if ((rc = smz_sig_load(cx, sig_path, &sig)) != SMZ_OK) {
         rc = fail(&c, SMZ_E_SIGNATURE, "%s", smz_sign_ctx_errmsg(cx));
         goto out;
     }
     if (keyid)
         smz_sig_keyid(sig, keyid);
     if (!kr || (rc = smz_keyring_find(cx, kr, sig, &pk)) != SMZ_OK ||
-        (rc = smz_sig_verify_file(cx, sig, pk, upd_path, 0)) != SMZ_OK) {
+        (embedded ? (rc = hash_prefix(&c, upd_path, fd, body, hash)) != SMZ_OK ||
+                        (rc = smz_sig_verify_hash(cx, sig, pk, hash, 0)) != SMZ_OK
+                  : (rc = smz_sig_verify_file(cx, sig, pk, upd_path, 0)) != SMZ_OK)) {
         rc = fail(&c, SMZ_E_SIGNATURE, "%s", kr ? smz_sign_ctx_errmsg(cx) : "no trusted keys");
         goto out;
     }
     sig_comment(h, comment, sizeof comment);
     if (strcmp(smz_sig_trusted_comment(sig), comment) != 0) {
         rc = fail(&c, SMZ_E_SIGNATURE,
-                  "%s: the signature's trusted comment is not this update's (\"%.200s\")", sig_path,
+                  "%s: the signature's trusted comment is not this update's (\"%.200s\")", what,
                   smz_sig_trusted_comment(sig));
         goto out;
     }
     rc = SMZ_OK;
 out:
+    if (fd >= 0)
+        close(fd);
     free(own);
+    free(text);
     smz_sig_free(sig);
     smz_sign_ctx_free(cx);
     return rc;

@@ -40,6 +40,24 @@ static uint64_t get64(const unsigned char *p)
     return v;
 }
 
+int smz__upd_layout(const unsigned char *h, uint64_t size, const unsigned char *tail, uint64_t *body,
+                    uint64_t *sig)
+{
+    uint64_t t = get64(h + 152), s = get64(h + 160), p = get64(h + 168);
+    *body = *sig = 0;
+    if (t > size || s > size || p > size || UPD_HEADER + t + s + p > size)
+        return -1;
+    *body = UPD_HEADER + t + s + p;
+    if (*body == size)
+        return 0;
+    uint64_t g = tail && size - *body >= 16 ? get64(tail) : 0;
+    if (!tail || size - *body < 16 || memcmp(tail + 8, UPD_SIG_MAGIC, 8) || !g || g > UPD_SIG_MAX ||
+        g != size - *body - 16)
+        return -1;
+    *sig = g;
+    return 0;
+}
+
 smz_err smz_delta_info_read(const char *path, smz_delta_info *info, int lang, char *err, size_t errlen)
 {
     unsigned char h[UPD_HEADER];
@@ -51,20 +69,23 @@ smz_err smz_delta_info_read(const char *path, smz_delta_info *info, int lang, ch
     if (fd < 0)
         return lfail(lang, err, errlen, errno == ENOENT ? SMZ_E_NOTFOUND : SMZ_E_IO, "%s: %s", path,
                      strerror(errno));
-    ssize_t r = -1;
+    ssize_t r = -1, rt = 0;
+    unsigned char tail[16];
     if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
         do
             r = read(fd, h, UPD_HEADER);
         while (r < 0 && errno == EINTR);
+        if (st.st_size >= UPD_HEADER + 16)
+            rt = pread(fd, tail, 16, st.st_size - 16);
     }
     close(fd);
     if (r != UPD_HEADER || memcmp(h, UPD_MAGIC, 8) != 0)
         return lfail(lang, err, errlen, SMZ_E_CORRUPT, "%s: not an smz update", path);
-    uint64_t size = (uint64_t)st.st_size, t = get64(h + 152), s = get64(h + 160), p = get64(h + 168);
+    uint64_t size = (uint64_t)st.st_size, body, sig;
     info->old_size = get64(h + 8);
     info->new_size = get64(h + 80);
-    if (info->old_size > MAX_FILE || info->new_size > MAX_FILE || t > size || s > size || p > size ||
-        UPD_HEADER + t + s + p != size)
+    if (info->old_size > MAX_FILE || info->new_size > MAX_FILE ||
+        smz__upd_layout(h, size, rt == 16 ? tail : NULL, &body, &sig) != 0)
         return lfail(lang, err, errlen, SMZ_E_CORRUPT,
                      "%s: the update is damaged (its sizes do not add up to its length)", path);
     info->size = size;

@@ -49,20 +49,22 @@ smz_err smz_delta_diff(const char *old_path, const char *new_path, const char *u
 smz_err smz_delta_patch(const char *old_path, const char *upd_path, const char *out_path, int lang,
                         char *err, size_t errlen);
 
-/* Signatures of updates: a detached minisign signature UPD.minisig of the
- * update file's bytes (prehashed "ED", as an archive's detached one), whose
- * trusted comment names both archives:
- *   smz-update-1 old:<OLD's content digest> new:<NEW's content digest>
- * so that Debian's `minisign -Vm UPD -p KEY.pub` accepts it too. */
+/* Signatures of updates (docs/UPDATES.md): a minisign signature (prehashed
+ * "ED", as an archive's) of the update's body embedded after it, and a
+ * detached one, UPD.minisig, of the whole file, so that Debian's
+ * `minisign -Vm UPD -p KEY.pub` accepts it too; both trusted comments name
+ * both archives:
+ *   smz-update-1 old:<OLD's content digest> new:<NEW's content digest> */
 /* 1 when PATH is a regular file that starts as an update does (its magic),
  * else 0; nothing else is checked. */
 int smz_delta_is_update(const char *path);
 
-/* Writes UPD.minisig (atomically) for the update UPD, signed with SK. */
+/* Signs the update UPD with SK: its embedded signature (replacing one it
+ * had), then UPD.minisig (atomically). */
 smz_err smz_delta_sign(const char *upd_path, const smz_seckey *sk, int lang, char *err, size_t errlen);
 
-/* Checks UPD's detached signature SIG_PATH (NULL: UPD.minisig) against the
- * keys of KR: SMZ_OK when a trusted key signed exactly these bytes with the
+/* Checks UPD's detached signature SIG_PATH (NULL: UPD.minisig) or, when
+ * there is no such file, the one embedded in UPD against the keys of KR: SMZ_OK when a trusted key signed exactly these bytes with the
  * trusted comment above for UPD's own digests (KEYID, SMZ_KEYID_SIZE bytes
  * or NULL, gets its key id); SMZ_E_NOTFOUND when there is no signature;
  * SMZ_E_SIGNATURE when it does not verify or its key is not trusted;

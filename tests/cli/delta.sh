@@ -131,6 +131,33 @@ check_grep "... saying so" "not signed" pu.err
 check_fails "... an untrusted one" "$SMZ" patch old.smz signed.smzup -o pu.smz --key k2.pub
 check_fails "... a changed one" "$SMZ" patch old.smz tampered.smzup -o pu.smz --key k.pub
 check "... and writes nothing" test ! -e pu.smz
+# The signature inside: the update alone (no .minisig beside it, as on a
+# stick) verifies, patches with --key, and is refused when altered.
+mkdir -p alone && cp signed.smzup alone/
+check "the update alone, without its .minisig: its own signature verifies" "$SMZ" verify alone/signed.smzup --key k.pub
+check "... smz patch --key applies it" "$SMZ" patch old.smz alone/signed.smzup -o alone/out.smz --key k.pub
+check "... byte for byte" cmp alone/out.smz new.smz
+"$SMZ" verify alone/signed.smzup --key k2.pub >/dev/null 2>&1
+check_eq "... an untrusted key's: no (1)" "$?" 1
+cp signed.smzup alone/t1.smzup
+printf '\x01' | dd of=alone/t1.smzup bs=1 seek=200 conv=notrunc 2>/dev/null
+check_fails "... a changed update does not verify" "$SMZ" verify alone/t1.smzup --key k.pub
+check_fails "... nor patch with --key" "$SMZ" patch old.smz alone/t1.smzup -o alone/t1.smz --key k.pub
+check "... writing nothing" test ! -e alone/t1.smz
+size=$(size_of signed.smzup)
+cp signed.smzup alone/t2.smzup
+printf 'X' | dd of=alone/t2.smzup bs=1 seek=$((size - 40)) conv=notrunc 2>/dev/null
+check_fails "... a changed signature does not verify" "$SMZ" verify alone/t2.smzup --key k.pub
+head -c $((size - 3)) signed.smzup >alone/t3.smzup
+"$SMZ" patch old.smz alone/t3.smzup -o alone/t3.smz >/dev/null 2>alone/t3.err
+check_eq "... a cut signature makes the update damaged (1)" "$?" 1
+check_grep "... saying so" "damaged" alone/t3.err
+check "a signed update patches without --key too (the signature is not in the way)" \
+    "$SMZ" patch old.smz alone/signed.smzup -o alone/nokey.smz
+"$SMZ" diff old.smz new.smz -o signed.smzup --sign k.sec >/dev/null 2>&1
+"$SMZ" diff old.smz new.smz -o signed.smzup --sign k.sec >/dev/null 2>&1
+check "a signed update made again over the old one: good" "$SMZ" verify signed.smzup --key k.pub
+check_eq "... one signature inside, as long as before" "$(size_of signed.smzup)" "$size"
 "$SMZ" diff old.smz new.smz -o signed.smzup >/dev/null 2>&1
 check "a new unsigned update removes the old signature" test ! -e signed.smzup.minisig
 
