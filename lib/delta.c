@@ -1907,6 +1907,7 @@ smz_err smz_delta_sign(const char *upd_path, const smz_seckey *sk, int lang, cha
     struct stat st;
     smz_err rc;
     int fd = -1;
+    outf o = {-1, NULL, NULL};
     if ((rc = read_header(&c, upd_path, h)) != SMZ_OK)
         return rc;
     if ((rc = smz_sign_ctx_new(&cx)) != SMZ_OK || !(sig_path = malloc(n))) {
@@ -1916,7 +1917,7 @@ smz_err smz_delta_sign(const char *upd_path, const smz_seckey *sk, int lang, cha
     smz_sign_ctx_set_lang(cx, lang);
     snprintf(sig_path, n, "%s.minisig", upd_path);
     sig_comment(h, comment, sizeof comment);
-    if ((fd = open(upd_path, O_RDWR | O_CLOEXEC | O_NOFOLLOW)) < 0 || fstat(fd, &st) != 0) {
+    if ((fd = open(upd_path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) < 0 || fstat(fd, &st) != 0) {
         rc = fail(&c, SMZ_E_IO, "%s: %s", upd_path, strerror(errno));
         goto out;
     }
@@ -1932,13 +1933,33 @@ smz_err smz_delta_sign(const char *upd_path, const smz_seckey *sk, int lang, cha
     unsigned char trailer[16];
     put64(trailer, len);
     memcpy(trailer + 8, UPD_SIG_MAGIC, 8);
-    if (len > UPD_SIG_MAX || pwrite(fd, sig, len, (off_t)body) != (ssize_t)len ||
-        pwrite(fd, trailer, 16, (off_t)(body + len)) != 16 ||
-        ftruncate(fd, (off_t)(body + len + 16)) != 0 || fsync(fd) != 0) {
-        rc = fail(&c, errno == ENOSPC ? SMZ_E_NOSPACE : SMZ_E_IO, "cannot write %s: %s", upd_path,
-                  strerror(errno));
+    if (len > UPD_SIG_MAX) {
+        rc = fail(&c, SMZ_E_INTERNAL, "%s: the signature is too long", upd_path);
         goto out;
     }
+    /* The body and the signature into a new file beside UPD, renamed over
+     * it: an interrupted signing leaves UPD as it was. */
+    if ((rc = out_open(&c, &o, upd_path)) != SMZ_OK)
+        goto out;
+    unsigned char buf[1 << 16];
+    for (uint64_t at = 0; at < body;) {
+        size_t want = body - at < sizeof buf ? (size_t)(body - at) : sizeof buf;
+        ssize_t r = pread(fd, buf, want, (off_t)at);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0) {
+            rc = fail(&c, SMZ_E_IO, "cannot read %s: %s", upd_path,
+                      r < 0 ? strerror(errno) : "it is shorter");
+            goto out;
+        }
+        if ((rc = out_write(&c, &o, buf, (uint64_t)r)) != SMZ_OK)
+            goto out;
+        at += (uint64_t)r;
+    }
+    if ((rc = out_write(&c, &o, sig, len)) != SMZ_OK ||
+        (rc = out_write(&c, &o, trailer, 16)) != SMZ_OK || (rc = out_link(&c, &o)) != SMZ_OK ||
+        (rc = out_commit(&c, &o)) != SMZ_OK)
+        goto out;
     free(sig);
     sig = NULL;
     /* Detached: over the whole file as it is now, so that stock minisign
@@ -1950,6 +1971,7 @@ smz_err smz_delta_sign(const char *upd_path, const smz_seckey *sk, int lang, cha
     }
     rc = smz_file_write(sig_path, whole, wlen, 0, err, errlen);
 out:
+    out_abort(&o);
     if (fd >= 0)
         close(fd);
     free(sig);
