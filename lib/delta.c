@@ -1934,7 +1934,7 @@ smz_err smz_delta_sign(const char *upd_path, const smz_seckey *sk, int lang, cha
     put64(trailer, len);
     memcpy(trailer + 8, UPD_SIG_MAGIC, 8);
     if (len > UPD_SIG_MAX) {
-        rc = fail(&c, SMZ_E_INTERNAL, "%s: the signature is too long", upd_path);
+        rc = fail(&c, SMZ_E_INTERNAL, "internal error"); /* a .minisig is some 300 bytes */
         goto out;
     }
     /* The body and the signature into a new file beside UPD, renamed over
