@@ -686,6 +686,31 @@ out:
 
 /* --- the table's extents and the overflow chains' page numbers --- */
 
+/* A place in the extents (in the table's order): the rows' data goes
+ * into them one after the other, a row's next bytes where the one before
+ * stopped. */
+typedef struct ecur {
+    const extent *e;
+    size_t n, i;   /* the extents, and the one the next bytes go to */
+    uint64_t used; /* ... its bytes already taken */
+} ecur;
+
+/* The next piece of at most LEFT bytes: where it lies (*OFF) and how long
+ * it is (*TAKE).  0 when the extents have run out. */
+static int ecur_next(ecur *k, uint64_t left, uint64_t *off, uint64_t *take)
+{
+    if (k->i >= k->n)
+        return 0;
+    uint64_t len = k->e[k->i].len - k->used;
+    *off = k->e[k->i].off + k->used;
+    *take = len < left ? len : left;
+    if ((k->used += *take) == k->e[k->i].len) {
+        k->i++;
+        k->used = 0;
+    }
+    return 1;
+}
+
 enum chain_op { CHAIN_CHECK, CHAIN_ZERO, CHAIN_FILL };
 
 /* One page number of a chain at AT (4 bytes, big-endian) as OP says. */
@@ -722,28 +747,19 @@ static int chains(unsigned char *nf, uint64_t nlen, const uint64_t *dl, size_t n
         psz = 65536;
     if (psz < 512 || psz > 65536 || (psz & (psz - 1)))
         return 0;
-    size_t ei = 0;
-    uint64_t eused = 0;
+    ecur k = {ext, ne, 0, 0};
     for (size_t i = 0; i < n; i++) {
         uint64_t slot = 0; /* where the number of the next piece's page goes */
         size_t pieces = 0;
-        for (uint64_t left = dl[i]; left; pieces++) {
-            if (ei >= ne)
+        for (uint64_t left = dl[i], off, take; left; left -= take, pieces++) {
+            if (!ecur_next(&k, left, &off, &take))
                 return 0;
-            uint64_t off = ext[ei].off + eused, len = ext[ei].len - eused,
-                     take = len < left ? len : left;
             if (pieces) {
                 if (off < 4 || (off - 4) % psz || !chain_at(nf, nlen, slot, (off - 4) / psz + 1, op))
                     return 0;
                 slot = off - 4;
             } else
                 slot = off + take;
-            left -= take;
-            eused += take;
-            if (eused == ext[ei].len) {
-                ei++;
-                eused = 0;
-            }
         }
         if (pieces > 1 && !chain_at(nf, nlen, slot, 0, op))
             return 0;
@@ -1011,6 +1027,37 @@ static smz_err open_archive(ctx *c, const char *path, smz_reader **r)
     return SMZ_OK;
 }
 
+/* The zstd level that compresses DEC (LEN bytes; with a checksum when
+ * CHECKSUM) into exactly X's bytes, as patch will: *LEVEL first (the
+ * archive's, once found: *KNOWN), then, while it is not known, every other
+ * from 1 to 22 (the archive does not say its level); none when *LEVEL is 0
+ * (no level reproduced an earlier cluster).  *FOUND: 1 when one does. */
+static smz_err find_level(ctx *c, ZSTD_CCtx *cc, const void *dec, size_t len, int checksum, const cl *x,
+                          int *level, int *known, int *found)
+{
+    unsigned char *re = NULL;
+    size_t relen = 0;
+    smz_err rc = SMZ_OK;
+    *found = 0;
+    for (int k = 0; *level > 0 && !*found && k <= 22; k++) {
+        int lv = k == 0 ? *level : k;
+        if (k > 0 && *known)
+            break; /* the archive's level no longer reproduces: carry this one */
+        if (k > 0 && k == *level)
+            continue;
+        free(re);
+        re = NULL;
+        if ((rc = recompress(c, cc, lv, checksum, dec, len, &re, &relen)) != SMZ_OK)
+            break;
+        if (relen == x->len && !memcmp(re, x->data, relen)) {
+            *found = *known = 1;
+            *level = lv;
+        }
+    }
+    free(re);
+    return rc;
+}
+
 /* A packed index NEW's pages give again (pack/reindex.h) is carried as
  * the list that says how: R becomes OP_REBUILD with the list, compressed,
  * as *PAYLOAD.  Anything else (the rebuilt index differs, no level
@@ -1019,8 +1066,8 @@ static smz_err open_archive(ctx *c, const char *path, smz_reader **r)
 static smz_err try_rebuild(ctx *c, ZSTD_CCtx *cc, ZSTD_DCtx *dc, const char *new_path, const cl *x,
                            int *level, int *level_known, rec *R, unsigned char **payload)
 {
-    unsigned char *list = NULL, *ser = NULL, *ndec = NULL, *re = NULL, *z = NULL;
-    size_t llen = 0, slen = 0, relen = 0, zlen = 0;
+    unsigned char *list = NULL, *ser = NULL, *ndec = NULL, *z = NULL;
+    size_t llen = 0, slen = 0, zlen = 0;
     int stem = 0, found = 0;
     char e2[256];
     smz_err rc = smz__reindex_list(new_path, c->lang, &list, &llen, &stem, e2, sizeof e2);
@@ -1030,19 +1077,8 @@ static smz_err try_rebuild(ctx *c, ZSTD_CCtx *cc, ZSTD_DCtx *dc, const char *new
         rc = decode(c, dc, x, &ndec);
     if (rc != SMZ_OK || slen != (size_t)x->usize || memcmp(ser, ndec, slen))
         goto out;
-    for (int k = 0; k <= 22 && !found; k++) {
-        int lv = k == 0 ? *level : k;
-        if ((k > 0 && *level_known) || (k > 0 && k == *level) || lv < 1)
-            continue;
-        free(re);
-        re = NULL;
-        if ((rc = recompress(c, cc, lv, 1, ser, slen, &re, &relen)) != SMZ_OK)
-            goto out;
-        if (relen == x->len && !memcmp(re, x->data, relen)) {
-            found = *level_known = 1;
-            *level = lv;
-        }
-    }
+    if ((rc = find_level(c, cc, ser, slen, 1, x, level, level_known, &found)) != SMZ_OK)
+        goto out;
     if (found && (rc = zdelta(c, cc, NULL, 0, list, llen, &z, &zlen)) == SMZ_OK) {
         R->op = OP_REBUILD;
         R->old_id = stem;
@@ -1055,7 +1091,6 @@ out:
     free(list);
     free(ser);
     free(ndec);
-    free(re);
     free(z);
     if (rc == SMZ_E_NOMEM)
         return fail(c, rc, "out of memory");
@@ -1145,8 +1180,8 @@ smz_err smz_delta_diff(const char *old_path, const char *new_path, const char *u
                         : x->kind == KIND_INDEX   ? find_index(&os)
                         : x->kind == KIND_ENTRIES ? find_block(&os, cp[i])
                                                   : find_id(&os, cp[i]);
-        unsigned char *odec = NULL, *ndec = NULL, *d = NULL, *re = NULL;
-        size_t dlen = 0, relen = 0;
+        unsigned char *odec = NULL, *ndec = NULL, *d = NULL;
+        size_t dlen = 0;
         if (old && old->kind == 0 && x->kind == 0) {
             if ((rc = zdelta(&c, cc, old->data, old->len, x->data, x->len, &d, &dlen)) != SMZ_OK)
                 goto out;
@@ -1194,25 +1229,13 @@ smz_err smz_delta_diff(const char *old_path, const char *new_path, const char *u
              * bytes: find the level (the archive does not say it) and
              * check, once here, that this libzstd does so. */
             int found = 0;
-            for (int k = 0; level > 0 && !found && k <= 22 && dlen < x->len; k++) {
-                int lv = k == 0 ? level : k;
-                if (k > 0 && level_known)
-                    break; /* the archive's level no longer reproduces: carry this one */
-                if (k > 0 && k == level)
-                    continue;
-                free(re);
-                re = NULL;
-                if ((rc = recompress(&c, cc, lv, x->kind != KIND_ENTRIES, ndec, (size_t)x->usize, &re,
-                                     &relen)) != SMZ_OK) {
-                    free(odec);
-                    free(ndec);
-                    free(d);
-                    goto out;
-                }
-                if (relen == x->len && !memcmp(re, x->data, relen)) {
-                    found = level_known = 1;
-                    level = lv;
-                }
+            if (dlen < x->len &&
+                (rc = find_level(&c, cc, ndec, (size_t)x->usize, x->kind != KIND_ENTRIES, x, &level,
+                                 &level_known, &found)) != SMZ_OK) {
+                free(odec);
+                free(ndec);
+                free(d);
+                goto out;
             }
             if (!found && !level_known && dlen < x->len)
                 level = 0; /* no level reproduces NEW's bytes: carry the clusters whole */
@@ -1228,7 +1251,6 @@ smz_err smz_delta_diff(const char *old_path, const char *new_path, const char *u
         free(odec);
         free(ndec);
         free(d);
-        free(re);
         if (R->op == OP_RAW)
             st.carried++;
         else
@@ -1368,15 +1390,14 @@ typedef struct rebuild {
     size_t list_len;
     int stem, level;
     uint64_t dl, usize; /* its compressed and decoded lengths */
-    size_t ei;          /* where its bytes start in the extents */
-    uint64_t eused;
+    ecur at;            /* where its bytes start in the extents */
 } rebuild;
 
 /* Rebuilds RB's index from the pages of NEW (NF, already written to O and
- * named) and puts its bytes into its extents (EP, NE of them), in NF and
- * in the file. */
+ * named) and puts its bytes where RB says they go, in NF and in the
+ * file. */
 static smz_err rebuild_index(ctx *c, const char *upd_path, outf *o, const rebuild *rb, unsigned char *nf,
-                             const extent *exts, uint64_t ne, ZSTD_CCtx *cc)
+                             ZSTD_CCtx *cc)
 {
     char name[4200], e2[512];
     unsigned char *ser = NULL, *z = NULL;
@@ -1410,14 +1431,12 @@ static smz_err rebuild_index(ctx *c, const char *upd_path, outf *o, const rebuil
         goto out;
     }
     const unsigned char *src = z;
-    size_t ei = rb->ei;
-    uint64_t eused = rb->eused;
-    for (uint64_t left = zlen; left; ei++, eused = 0) {
-        if (ei >= ne) {
+    ecur k = rb->at;
+    for (uint64_t left = zlen, off, take; left; left -= take) {
+        if (!ecur_next(&k, left, &off, &take)) {
             rc = fail(c, SMZ_E_CORRUPT, "%s: the update is damaged (extents)", upd_path);
             goto out;
         }
-        uint64_t off = exts[ei].off + eused, len = exts[ei].len - eused, take = len < left ? len : left;
         memcpy(nf + off, src, take);
         for (uint64_t done = 0; done < take;) {
             ssize_t w = pwrite(o->fd, src + done, take - done, (off_t)(off + done));
@@ -1431,9 +1450,6 @@ static smz_err rebuild_index(ctx *c, const char *upd_path, outf *o, const rebuil
             done += (uint64_t)w;
         }
         src += take;
-        left -= take;
-        if (take < len)
-            break;
     }
     if (fsync(o->fd) != 0)
         rc = fail(c, errno == ENOSPC ? SMZ_E_NOSPACE : SMZ_E_IO, "cannot write %s: %s", o->path,
@@ -1589,8 +1605,7 @@ smz_err smz_delta_patch(const char *old_path, const char *upd_path, const char *
     if ((rc = load_clusters(&c, ro, old_path, &os)) != SMZ_OK)
         goto out;
     /* Each cluster's bytes, written into its extents in order. */
-    size_t ei = 0;
-    uint64_t eused = 0;
+    ecur place = {exts, ne, 0, 0};
     for (uint64_t i = 0; i < n; i++) {
         const unsigned char *r = recs + i * REC_SIZE;
         int64_t id = (int64_t)get64(r), old_id = (int64_t)get64(r + 10);
@@ -1636,8 +1651,7 @@ smz_err smz_delta_patch(const char *old_path, const char *upd_path, const char *
             rb.level = (int)level;
             rb.dl = dl;
             rb.usize = usize;
-            rb.ei = ei;
-            rb.eused = eused;
+            rb.at = place;
             break;
         case OP_COPY:
             if (old->len != dl || pl) {
@@ -1739,21 +1753,14 @@ smz_err smz_delta_patch(const char *old_path, const char *upd_path, const char *
         pay += pl;
         /* The extents of this cluster are the next ones in the update's
          * order, which patch follows (the sorted copy was for checking). */
-        for (uint64_t left = dl; left;) {
-            if (ei >= ne) {
+        for (uint64_t left = dl, off, take; left; left -= take) {
+            if (!ecur_next(&place, left, &off, &take)) {
                 rc = fail(&c, SMZ_E_CORRUPT, "%s: the update is damaged (extents)", upd_path);
                 goto out;
             }
-            uint64_t off = exts[ei].off, len = exts[ei].len - eused, take = len < left ? len : left;
             if (src) {
-                memcpy(nf + off + eused, src, take);
+                memcpy(nf + off, src, take);
                 src += take;
-            }
-            left -= take;
-            eused += take;
-            if (take == len) {
-                ei++;
-                eused = 0;
             }
         }
         free(blob);
@@ -1770,7 +1777,7 @@ smz_err smz_delta_patch(const char *old_path, const char *upd_path, const char *
     if (rb.list) {
         if ((rc = out_open(&c, &o, out_path)) != SMZ_OK ||
             (rc = out_write(&c, &o, nf, nlen)) != SMZ_OK || (rc = out_link(&c, &o)) != SMZ_OK ||
-            (rc = rebuild_index(&c, upd_path, &o, &rb, nf, exts, ne, cc)) != SMZ_OK)
+            (rc = rebuild_index(&c, upd_path, &o, &rb, nf, cc)) != SMZ_OK)
             goto out;
     }
     crypto_hash_sha256(sha, nf, nlen);
@@ -1858,9 +1865,7 @@ int smz_delta_is_update(const char *path)
 static smz_err upd_layout_fd(ctx *c, const char *path, int fd, uint64_t size, const unsigned char *h,
                              uint64_t *body, uint64_t *sig)
 {
-    unsigned char tail[16];
-    int have = size >= UPD_HEADER + 16 && pread(fd, tail, 16, (off_t)(size - 16)) == 16;
-    if (smz__upd_layout(h, size, have ? tail : NULL, body, sig) != 0)
+    if (smz__upd_layout_fd(fd, size, h, body, sig) != 0)
         return fail(c, SMZ_E_CORRUPT,
                     "%s: the update is damaged (its sizes do not add up to its length)", path);
     return SMZ_OK;

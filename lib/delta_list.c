@@ -58,6 +58,13 @@ int smz__upd_layout(const unsigned char *h, uint64_t size, const unsigned char *
     return 0;
 }
 
+int smz__upd_layout_fd(int fd, uint64_t size, const unsigned char *h, uint64_t *body, uint64_t *sig)
+{
+    unsigned char tail[16];
+    int have = size >= UPD_HEADER + 16 && pread(fd, tail, 16, (off_t)(size - 16)) == 16;
+    return smz__upd_layout(h, size, have ? tail : NULL, body, sig);
+}
+
 smz_err smz_delta_info_read(const char *path, smz_delta_info *info, int lang, char *err, size_t errlen)
 {
     unsigned char h[UPD_HEADER];
@@ -69,23 +76,23 @@ smz_err smz_delta_info_read(const char *path, smz_delta_info *info, int lang, ch
     if (fd < 0)
         return lfail(lang, err, errlen, errno == ENOENT ? SMZ_E_NOTFOUND : SMZ_E_IO, "%s: %s", path,
                      strerror(errno));
-    ssize_t r = -1, rt = 0;
-    unsigned char tail[16];
+    ssize_t r = -1;
+    uint64_t size = 0, body, sig;
+    int laid = -1;
     if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
         do
             r = read(fd, h, UPD_HEADER);
         while (r < 0 && errno == EINTR);
-        if (st.st_size >= UPD_HEADER + 16)
-            rt = pread(fd, tail, 16, st.st_size - 16);
+        size = (uint64_t)st.st_size;
+        if (r == UPD_HEADER)
+            laid = smz__upd_layout_fd(fd, size, h, &body, &sig);
     }
     close(fd);
     if (r != UPD_HEADER || memcmp(h, UPD_MAGIC, 8) != 0)
         return lfail(lang, err, errlen, SMZ_E_CORRUPT, "%s: not an smz update", path);
-    uint64_t size = (uint64_t)st.st_size, body, sig;
     info->old_size = get64(h + 8);
     info->new_size = get64(h + 80);
-    if (info->old_size > MAX_FILE || info->new_size > MAX_FILE ||
-        smz__upd_layout(h, size, rt == 16 ? tail : NULL, &body, &sig) != 0)
+    if (info->old_size > MAX_FILE || info->new_size > MAX_FILE || laid != 0)
         return lfail(lang, err, errlen, SMZ_E_CORRUPT,
                      "%s: the update is damaged (its sizes do not add up to its length)", path);
     info->size = size;

@@ -22,5 +22,7 @@
  * do not add up. */
 int smz__upd_layout(const unsigned char *h, uint64_t size, const unsigned char *tail, uint64_t *body,
                     uint64_t *sig);
+/* The same for the update open as FD (its last 16 bytes read from it). */
+int smz__upd_layout_fd(int fd, uint64_t size, const unsigned char *h, uint64_t *body, uint64_t *sig);
 
 #endif
