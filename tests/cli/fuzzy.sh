@@ -86,7 +86,10 @@ with Browser() as b:
     p.goto(sys.argv[1])
     p.click("input.smz-q")
     p.type("olympcs")
-    p.wait_for("document.querySelector('.smz-dym') !== null")
+    # The list for the whole word: one for a word typed part way may be
+    # there first and be replaced under the click.
+    p.wait_for("document.querySelector('.smz-dym') !== null && "
+               "document.querySelector('.smz-sugg').textContent.indexOf('olympcs') >= 0")
     print(p.eval("document.querySelector('.smz-sugg').textContent"))
     p.screenshot(sys.argv[2])
     p.eval("document.querySelector('.smz-dym').click()")
@@ -106,7 +109,10 @@ with Browser() as b:
     p.goto(sys.argv[1])
     p.click("input.smz-q")
     p.type("olympcs")
-    p.wait_for("document.querySelector('.smz-dym') !== null")
+    # The list for the whole word: one for a word typed part way may be
+    # there first and be replaced under the click.
+    p.wait_for("document.querySelector('.smz-dym') !== null && "
+               "document.querySelector('.smz-sugg').textContent.indexOf('olympcs') >= 0")
     print(p.eval("document.querySelector('.smz-sugg').textContent"))
 PYEOF
     check_grep "... in Traditional Chinese from the catalogue" '^您是不是要找「olympics」？搜尋「olympcs」$' ddtw.txt
