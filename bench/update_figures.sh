@@ -15,25 +15,22 @@ PG=${2:-/usr/share/doc/postgresql-doc-15/html}
 mkdir -p "$T" && cd "$T"
 SMZ=$TOP/bin/smz SMZ_PACK=$TOP/bin/smz-pack
 
-breakdown() { # UPD: the header's three lengths and the payloads by kind
-    python3 - "$1" <<'PY'
-import struct, subprocess, sys
+breakdown() { # UPD: the header's and the table's lengths, the other pages, the payloads by kind
+    python3 - "$1" "$TOP/tests/tools" <<'PY'
+import sys
+sys.path.insert(0, sys.argv[2])
+import smzupd
 b = open(sys.argv[1], "rb").read()
-T, S, P = struct.unpack(">QQQ", b[152:176])
-tab = subprocess.run(["zstd", "-dc"], input=b[176:176 + T], capture_output=True, check=True).stdout
-n = struct.unpack(">Q", tab[:8])[0]
+u = smzupd.read(b)
 by = {}
 ops = [0, 0, 0, 0, 0]
-for i in range(n):
-    r = tab[8 + 43 * i: 8 + 43 * (i + 1)]
-    kind, op = r[8], r[9]
-    plen = struct.unpack(">Q", r[35:43])[0]
-    name = {0: "clusters", 1: "clusters", 2: "index", 3: "entry blocks"}[kind]
-    by[name] = by.get(name, 0) + plen
-    ops[op] += 1
-print("update %d: header 176, table %d, other pages %d, payloads %d (%s); items same %d, delta %d, whole %d, rebuilt %d"
-      % (len(b), T, S, P, ", ".join("%s %d" % kv for kv in sorted(by.items())),
-         ops[0], ops[2] + ops[3], ops[1], ops[4]))
+for r in u["records"]:
+    name = {0: "clusters", 1: "clusters", 2: "index", 3: "entry blocks"}[r["kind"]]
+    by[name] = by.get(name, 0) + r["plen"]
+    ops[r["op"]] += 1
+print("update %d: header %d, table %d, other pages %d, payloads %d (%s); items same %d, delta %d, whole %d, rebuilt %d"
+      % (len(b), u["header_len"], len(u["table_z"]), len(u["skeleton"]), len(u["payloads"]),
+         ", ".join("%s %d" % kv for kv in sorted(by.items())), ops[0], ops[2] + ops[3], ops[1], ops[4]))
 PY
 }
 case_() { # NAME OLD_DIR NEW_DIR CHANGED_FILES...

@@ -46,7 +46,9 @@
 #define MAX_TABLE ((uint64_t)256 << 20)        /* the decoded instruction table */
 #define MAX_CLUSTER_USIZE ((uint64_t)64 << 20) /* docs/FORMAT.md, clusters */
 #define DELTA_LEVEL 19
-#define REC_SIZE 43 /* one cluster's row in the table */
+#define REC_MIN 9     /* the fewest bytes a row of the table takes */
+#define UPD_HINTS 128 /* room for hints() */
+#define AUX_MAX ((uint64_t)8 << 20) /* the largest cluster an entry block's delta refers to */
 
 enum op { OP_COPY = 0, OP_RAW = 1, OP_DELTA_ZSTD = 2, OP_DELTA_STORED = 3, OP_REBUILD = 4 };
 
@@ -85,6 +87,8 @@ typedef struct rec {
     int64_t id, old_id;
     uint8_t kind, op, level;
     uint64_t data_len, usize, payload_len;
+    int64_t aux; /* an entry block's delta: NEW's cluster whose decoded bytes
+                  * open its prefix (0: none) */
 } rec;
 
 typedef struct ctx {
@@ -110,14 +114,6 @@ static void put64(unsigned char *p, uint64_t v)
 {
     for (int i = 7; i >= 0; i--, v >>= 8)
         p[i] = (unsigned char)v;
-}
-
-static uint64_t get64(const unsigned char *p)
-{
-    uint64_t v = 0;
-    for (int i = 0; i < 8; i++)
-        v = v << 8 | p[i];
-    return v;
 }
 
 static uint32_t get32(const unsigned char *p)
@@ -150,7 +146,8 @@ static int unhex(const char *s, size_t n, unsigned char *out)
     return 0;
 }
 
-/* The whole of PATH into *BUF (at most MAX_FILE bytes). */
+/* The whole of PATH into *BUF (at most MAX_FILE bytes), with room for
+ * UPD_HINTS more after them (hints()). */
 static smz_err slurp(ctx *c, const char *path, unsigned char **buf, uint64_t *len)
 {
     smz_err rc = SMZ_OK;
@@ -168,7 +165,7 @@ static smz_err slurp(ctx *c, const char *path, unsigned char **buf, uint64_t *le
         goto out;
     }
     *len = (uint64_t)st.st_size;
-    if (!(*buf = malloc(*len ? *len : 1))) {
+    if (!(*buf = malloc(*len + UPD_HINTS))) {
         rc = fail(c, SMZ_E_NOMEM, "out of memory reading %s", path);
         goto out;
     }
@@ -543,9 +540,12 @@ static unsigned window_for(uint64_t prefix, uint64_t src)
     return w;
 }
 
-/* SRC compressed with PREFIX as zstd's prefix into *OUT (malloc'd). */
+/* SRC compressed with PREFIX as zstd's prefix into *OUT (malloc'd); with
+ * CHECK, the frame carries its content checksum (the payloads': damage is
+ * then told as such; the table and the skeleton need none, NEW's SHA-256
+ * covers what they give). */
 static smz_err zdelta(ctx *c, ZSTD_CCtx *cc, const void *prefix, size_t plen, const void *src,
-                      size_t slen, unsigned char **out, size_t *olen)
+                      size_t slen, int check, unsigned char **out, size_t *olen)
 {
     size_t bound = ZSTD_compressBound(slen);
     unsigned wlog = window_for(plen, slen);
@@ -556,7 +556,7 @@ static smz_err zdelta(ctx *c, ZSTD_CCtx *cc, const void *prefix, size_t plen, co
     ZSTD_CCtx_setParameter(cc, ZSTD_c_windowLog, (int)wlog);
     ZSTD_CCtx_setParameter(cc, ZSTD_c_enableLongDistanceMatching, 1);
     ZSTD_CCtx_setParameter(cc, ZSTD_c_contentSizeFlag, 1);
-    ZSTD_CCtx_setParameter(cc, ZSTD_c_checksumFlag, 1);
+    ZSTD_CCtx_setParameter(cc, ZSTD_c_checksumFlag, check);
     size_t r = plen ? ZSTD_CCtx_refPrefix(cc, prefix, plen) : 0;
     if (!ZSTD_isError(r))
         r = ZSTD_compress2(cc, *out, bound, src, slen);
@@ -605,6 +605,21 @@ static smz_err recompress(ctx *c, ZSTD_CCtx *cc, int level, int checksum, const 
     }
     *olen = r;
     return SMZ_OK;
+}
+
+/* What patch knows of NEW before it has its pages, put after OLD's bytes
+ * in the skeleton's prefix: NEW's content digest as its metadata `Digest`
+ * holds it (64 hex digits) and the UUID made from it (format.c), which
+ * NEW's metadata page then costs a few bytes each to name instead of 50
+ * or so.  Returns how many bytes (at most UPD_HINTS). */
+static size_t hints(const upd_header *h, unsigned char *out)
+{
+    char hx[65], uuid[37];
+    hex(h->new_digest, 32, hx);
+    smz__uuid_from_digest(h->new_digest, uuid);
+    memcpy(out, hx, 64);
+    memcpy(out + 64, uuid, 36);
+    return 100;
 }
 
 /* A kind 1 cluster's decoded bytes (malloc'd, USIZE of them). */
@@ -1079,7 +1094,7 @@ static smz_err try_rebuild(ctx *c, ZSTD_CCtx *cc, ZSTD_DCtx *dc, const char *new
         goto out;
     if ((rc = find_level(c, cc, ser, slen, 1, x, level, level_known, &found)) != SMZ_OK)
         goto out;
-    if (found && (rc = zdelta(c, cc, NULL, 0, list, llen, &z, &zlen)) == SMZ_OK) {
+    if (found && (rc = zdelta(c, cc, NULL, 0, list, llen, 1, &z, &zlen)) == SMZ_OK) {
         R->op = OP_REBUILD;
         R->old_id = stem;
         R->level = (uint8_t)*level;
@@ -1099,6 +1114,66 @@ out:
     return SMZ_OK;
 }
 
+/* The candidates for an entry block's delta's first prefix (rec.aux):
+ * NEW's zstd clusters that OLD does not hold as they are, of at most
+ * AUX_MAX decoded bytes, the first AUX_TRIES of them. */
+#define AUX_TRIES 2
+
+/* Tries the entry block SRC (SLEN bytes; *D, *DLEN its delta against the
+ * prefix *ODEC, *OLEN) against each candidate cluster's decoded bytes
+ * (kept in NDECS, by NS's index) followed by *ODEC, and keeps the smallest
+ * delta in *D, *DLEN, its cluster in *AUX (0: none), and the prefix it
+ * was made against in *ODEC. */
+static smz_err entries_aux(ctx *c, ZSTD_CCtx *cc, ZSTD_DCtx *dc, const clset *ns, const rec *recs,
+                           unsigned char **ndecs, unsigned char **odec, size_t *olen,
+                           const unsigned char *src, size_t slen, unsigned char **d, size_t *dlen,
+                           int64_t *aux)
+{
+    smz_err rc = SMZ_OK;
+    unsigned char *best = NULL; /* the winning prefix, when a cluster's */
+    size_t best_len = 0;
+    int tries = 0;
+    *aux = 0;
+    for (size_t j = 0; j < ns->nclusters && tries < AUX_TRIES; j++) {
+        const cl *y = &ns->v[j];
+        if (y->kind != 1 || recs[j].op == OP_COPY || (uint64_t)y->usize > AUX_MAX)
+            continue;
+        tries++;
+        if (!ndecs[j] && (rc = decode(c, dc, y, &ndecs[j])) != SMZ_OK)
+            break;
+        size_t pl = (size_t)y->usize + *olen, tl = 0;
+        unsigned char *pre = malloc(pl + 1), *t = NULL;
+        if (!pre) {
+            rc = fail(c, SMZ_E_NOMEM, "out of memory");
+            break;
+        }
+        memcpy(pre, ndecs[j], (size_t)y->usize);
+        memcpy(pre + y->usize, *odec, *olen);
+        if ((rc = zdelta(c, cc, pre, pl, src, slen, 1, &t, &tl)) != SMZ_OK) {
+            free(pre);
+            break;
+        }
+        if (tl < *dlen) {
+            free(*d);
+            *d = t;
+            *dlen = tl;
+            free(best);
+            best = pre;
+            best_len = pl;
+            *aux = y->id;
+        } else {
+            free(t);
+            free(pre);
+        }
+    }
+    if (best) {
+        free(*odec);
+        *odec = best;
+        *olen = best_len;
+    }
+    return rc;
+}
+
 smz_err smz_delta_diff(const char *old_path, const char *new_path, const char *upd_path,
                        smz_delta_stats *stp, int lang, char *err, size_t errlen)
 {
@@ -1115,35 +1190,38 @@ smz_err smz_delta_diff(const char *old_path, const char *new_path, const char *u
     ZSTD_CCtx *cc = ZSTD_createCCtx();
     ZSTD_DCtx *dc = ZSTD_createDCtx();
     outf o = {-1, NULL, NULL};
-    unsigned char hdr[UPD_HEADER];
+    upd_header hd;
+    unsigned char hdr[UPD_HEADER_MAX], sha[32];
     smz_delta_stats st = {0};
     int level = 19, level_known = 0, chained = 0;
     uint64_t *dls = NULL;
+    unsigned char **ndecs = NULL; /* NEW's clusters decoded, for the entry blocks' deltas */
     if (errlen)
         err[0] = 0;
+    memset(&hd, 0, sizeof hd);
     if (!cc || !dc || sodium_init() < 0) {
         rc = fail(&c, SMZ_E_NOMEM, "out of memory");
         goto out;
     }
-    memset(hdr, 0, sizeof hdr);
-    memcpy(hdr, UPD_MAGIC, 8);
     if ((rc = open_archive(&c, old_path, &ro)) != SMZ_OK ||
         (rc = open_archive(&c, new_path, &rn)) != SMZ_OK ||
         (rc = slurp(&c, old_path, &of, &olen)) != SMZ_OK ||
         (rc = slurp(&c, new_path, &nf, &nlen)) != SMZ_OK ||
-        (rc = archive_digest(&c, ro, old_path, hdr + 48)) != SMZ_OK ||
-        (rc = archive_digest(&c, rn, new_path, hdr + 120)) != SMZ_OK)
+        (rc = archive_digest(&c, ro, old_path, hd.old_digest)) != SMZ_OK ||
+        (rc = archive_digest(&c, rn, new_path, hd.new_digest)) != SMZ_OK)
         goto out;
-    put64(hdr + 8, olen);
-    crypto_hash_sha256(hdr + 16, of, olen);
-    put64(hdr + 80, nlen);
-    crypto_hash_sha256(hdr + 88, nf, nlen);
+    hd.old_size = olen;
+    crypto_hash_sha256(sha, of, olen);
+    memcpy(hd.old_sha, sha, UPD_OLD_SHA);
+    hd.new_size = nlen;
+    crypto_hash_sha256(hd.new_sha, nf, nlen);
     if ((rc = load_clusters(&c, ro, old_path, &os)) != SMZ_OK ||
         (rc = load_clusters(&c, rn, new_path, &ns)) != SMZ_OK ||
         (rc = locate(&c, rn, nf, nlen, &ns)) != SMZ_OK)
         goto out;
     if (!(cp = calloc(ns.n + 1, sizeof *cp)) || !(recs = calloc(ns.n + 1, sizeof *recs)) ||
         !(payload = calloc(ns.n + 1, sizeof *payload)) ||
+        !(ndecs = calloc(ns.nclusters + 1, sizeof *ndecs)) ||
         !(byhash.v = malloc((os.n + 1) * sizeof *byhash.v))) {
         rc = fail(&c, SMZ_E_NOMEM, "out of memory");
         goto out;
@@ -1157,7 +1235,7 @@ smz_err smz_delta_diff(const char *old_path, const char *new_path, const char *u
     for (size_t i = 0; i < ns.n; i++) {
         const cl *x = &ns.v[i];
         rec *R = &recs[i];
-        *R = (rec){x->id, 0, (uint8_t)x->kind, OP_RAW, 0, x->len, (uint64_t)x->usize, x->len};
+        *R = (rec){x->id, 0, (uint8_t)x->kind, OP_RAW, 0, x->len, (uint64_t)x->usize, x->len, 0};
         const cl *same = bsearch(x, byhash.v, byhash.n, sizeof *byhash.v, hash_cmp);
         if (same && same->kind == x->kind && same->len == x->len &&
             !memcmp(same->data, x->data, x->len)) {
@@ -1183,7 +1261,7 @@ smz_err smz_delta_diff(const char *old_path, const char *new_path, const char *u
         unsigned char *odec = NULL, *ndec = NULL, *d = NULL;
         size_t dlen = 0;
         if (old && old->kind == 0 && x->kind == 0) {
-            if ((rc = zdelta(&c, cc, old->data, old->len, x->data, x->len, &d, &dlen)) != SMZ_OK)
+            if ((rc = zdelta(&c, cc, old->data, old->len, x->data, x->len, 1, &d, &dlen)) != SMZ_OK)
                 goto out;
             if (dlen < x->len) {
                 R->op = OP_DELTA_STORED;
@@ -1217,8 +1295,15 @@ smz_err smz_delta_diff(const char *old_path, const char *new_path, const char *u
                           (long long)x->id);
                 goto out;
             }
-            rc = tn ? zdelta(&c, cc, odec, olen_dec, tn, tnl, &d, &dlen)
-                    : zdelta(&c, cc, odec, olen_dec, ndec, (size_t)x->usize, &d, &dlen);
+            rc = tn ? zdelta(&c, cc, odec, olen_dec, tn, tnl, 1, &d, &dlen)
+                    : zdelta(&c, cc, odec, olen_dec, ndec, (size_t)x->usize, 1, &d, &dlen);
+            /* An entry block names the titles and paths of pages NEW's
+             * changed clusters hold: one of those clusters' decoded bytes
+             * before the old blocks in the prefix spares the delta saying
+             * them again (the samples' added article: 146 bytes, then 88). */
+            if (rc == SMZ_OK && x->kind == KIND_ENTRIES)
+                rc = entries_aux(&c, cc, dc, &ns, recs, ndecs, &odec, &olen_dec, tn ? tn : ndec,
+                                 tn ? tnl : (size_t)x->usize, &d, &dlen, &R->aux);
             free(tn);
             if (rc != SMZ_OK) {
                 free(odec);
@@ -1275,33 +1360,32 @@ smz_err smz_delta_diff(const char *old_path, const char *new_path, const char *u
         dls[i] = recs[i].data_len;
     if ((chained = chains(nf, nlen, dls, ns.n, c.ext, c.n_ext, CHAIN_CHECK)))
         chains(skel, nlen, dls, ns.n, c.ext, c.n_ext, CHAIN_ZERO);
-    if ((rc = zdelta(&c, cc, of, olen, skel, nlen, &skz, &skzlen)) != SMZ_OK)
+    size_t hl = hints(&hd, of + olen);
+    if ((rc = zdelta(&c, cc, of, olen + hl, skel, nlen, 0, &skz, &skzlen)) != SMZ_OK)
         goto out;
 
     /* The table. */
-    uint64_t tlen = 16 + (uint64_t)ns.n * REC_SIZE + (uint64_t)c.n_ext * 20 + 1, plen = 0;
+    uint64_t tlen = 10 + (uint64_t)ns.n * 63 + 10 + (uint64_t)c.n_ext * 20 + 1, plen = 0;
     if (!(table = malloc(tlen))) {
         rc = fail(&c, SMZ_E_NOMEM, "out of memory");
         goto out;
     }
     unsigned char *p = table;
-    put64(p, ns.n);
-    p += 8;
+    p += smz_varint_put(p, ns.n);
     for (size_t i = 0; i < ns.n; i++) {
         const rec *R = &recs[i];
-        put64(p, (uint64_t)R->id);
-        p[8] = R->kind;
-        p[9] = R->op;
-        put64(p + 10, (uint64_t)R->old_id);
-        p[18] = R->level;
-        put64(p + 19, R->data_len);
-        put64(p + 27, R->usize);
-        put64(p + 35, R->payload_len);
-        p += REC_SIZE;
+        p += smz_varint_put(p, (uint64_t)R->id);
+        *p++ = R->kind;
+        *p++ = R->op;
+        p += smz_varint_put(p, (uint64_t)R->old_id);
+        *p++ = R->level;
+        p += smz_varint_put(p, R->data_len);
+        p += smz_varint_put(p, R->usize);
+        p += smz_varint_put(p, R->payload_len);
+        p += smz_varint_put(p, (uint64_t)R->aux);
         plen += R->payload_len;
     }
-    put64(p, c.n_ext);
-    p += 8;
+    p += smz_varint_put(p, c.n_ext);
     /* Each extent as varints: where it starts against where the one before
      * ended (zigzag), and its length; most are a page's data 4 bytes after
      * the page before. */
@@ -1312,14 +1396,15 @@ smz_err smz_delta_diff(const char *old_path, const char *new_path, const char *u
     }
     *p++ = (unsigned char)chained;
     tlen = (uint64_t)(p - table);
-    if ((rc = zdelta(&c, cc, NULL, 0, table, tlen, &tz, &tzlen)) != SMZ_OK)
+    if ((rc = zdelta(&c, cc, NULL, 0, table, tlen, 0, &tz, &tzlen)) != SMZ_OK)
         goto out;
-    put64(hdr + 152, tzlen);
-    put64(hdr + 160, skzlen);
-    put64(hdr + 168, plen);
+    hd.t = tzlen;
+    hd.s = skzlen;
+    hd.p = plen;
+    hd.len = smz__upd_header_put(&hd, hdr);
 
     if ((rc = out_open(&c, &o, upd_path)) != SMZ_OK ||
-        (rc = out_write(&c, &o, hdr, sizeof hdr)) != SMZ_OK ||
+        (rc = out_write(&c, &o, hdr, hd.len)) != SMZ_OK ||
         (rc = out_write(&c, &o, tz, tzlen)) != SMZ_OK || (rc = out_write(&c, &o, skz, skzlen)) != SMZ_OK)
         goto out;
     for (size_t i = 0; i < ns.n; i++) {
@@ -1345,7 +1430,7 @@ smz_err smz_delta_diff(const char *old_path, const char *new_path, const char *u
     if ((rc = out_commit(&c, &o)) != SMZ_OK)
         goto out;
     st.new_size = nlen;
-    st.update_size = sizeof hdr + tzlen + skzlen + plen;
+    st.update_size = hd.len + tzlen + skzlen + plen;
     st.skeleton = skzlen;
     st.clusters = (unsigned)ns.n;
     if (stp)
@@ -1356,6 +1441,9 @@ out:
     for (size_t i = 0; payload && i < ns.n; i++)
         free(payload[i]);
     free(payload);
+    for (size_t i = 0; ndecs && i < ns.nclusters; i++)
+        free(ndecs[i]);
+    free(ndecs);
     free(recs);
     free(dls);
     free(cp);
@@ -1460,6 +1548,54 @@ out:
     return rc;
 }
 
+/* An entry block's delta made against a NEW cluster's decoded bytes
+ * before OLD's blocks (rec.aux): record I's AUX must be a zstd cluster of
+ * at most AUX_MAX bytes decoded among the records before I, whose stored
+ * bytes are in NF at STARTS[J] by now.  *PRE (*PLEN bytes) gets them in
+ * front. */
+static smz_err aux_prefix(ctx *c, const char *upd_path, ZSTD_DCtx *dc, const rec *rv,
+                          const ecur *starts, uint64_t i, const unsigned char *nf, unsigned char **pre,
+                          size_t *plen)
+{
+    uint64_t j = 0;
+    while (j < i && !(rv[j].id == rv[i].aux && rv[j].kind == 1))
+        j++;
+    if (j == i || rv[j].usize > AUX_MAX || rv[j].op == OP_REBUILD)
+        return fail(c, SMZ_E_CORRUPT, "%s: the update is damaged (cluster %lld)", upd_path,
+                    (long long)rv[i].id);
+    size_t ul = (size_t)rv[j].usize, dl = (size_t)rv[j].data_len;
+    unsigned char *stored = malloc(dl ? dl : 1), *both = malloc(ul + *plen + 1);
+    smz_err rc = SMZ_OK;
+    if (!stored || !both) {
+        rc = fail(c, SMZ_E_NOMEM, "out of memory");
+        goto out;
+    }
+    ecur k = starts[j];
+    unsigned char *at = stored;
+    for (uint64_t left = dl, off, take; left; left -= take, at += take) {
+        if (!ecur_next(&k, left, &off, &take)) {
+            rc = fail(c, SMZ_E_CORRUPT, "%s: the update is damaged (extents)", upd_path);
+            goto out;
+        }
+        memcpy(at, nf + off, take);
+    }
+    size_t r = ZSTD_decompressDCtx(dc, both, ul, stored, dl);
+    if (ZSTD_isError(r) || r != ul) {
+        rc = fail(c, SMZ_E_CORRUPT, "%s: the update is damaged (cluster %lld)", upd_path,
+                  (long long)rv[i].id);
+        goto out;
+    }
+    memcpy(both + ul, *pre, *plen);
+    free(*pre);
+    *pre = both;
+    *plen += ul;
+    both = NULL;
+out:
+    free(stored);
+    free(both);
+    return rc;
+}
+
 smz_err smz_delta_patch(const char *old_path, const char *upd_path, const char *out_path, int lang,
                         char *err, size_t errlen)
 {
@@ -1476,6 +1612,9 @@ smz_err smz_delta_patch(const char *old_path, const char *upd_path, const char *
     ZSTD_DCtx *dc = ZSTD_createDCtx();
     outf o = {-1, NULL, NULL};
     rebuild rb = {0};
+    upd_header H;
+    rec *rv = NULL;
+    ecur *starts = NULL; /* where each record's bytes start in the extents */
     unsigned char sha[32], dig[32];
     char h1[65], h2[65];
     if (errlen)
@@ -1486,18 +1625,16 @@ smz_err smz_delta_patch(const char *old_path, const char *upd_path, const char *
     }
     if ((rc = slurp(&c, upd_path, &uf, &ulen)) != SMZ_OK)
         goto out;
-    if (ulen < UPD_HEADER || memcmp(uf, UPD_MAGIC, 8) != 0) {
+    int hr = smz__upd_header_get(uf, ulen < UPD_HEADER_MAX ? (size_t)ulen : UPD_HEADER_MAX, &H);
+    if (hr == -1 || hr == -2) {
         rc = fail(&c, SMZ_E_CORRUPT, "%s: not an smz update (%s)", upd_path,
-                  ulen >= 8 && !memcmp(uf, "smzupd", 6) ? "another version" : "no smzupd2 header");
+                  hr == -2 ? "another version" : "no smzupd3 header");
         goto out;
     }
-    const unsigned char *H = uf;
-    uint64_t want_olen = get64(H + 8), nlen = get64(H + 80), tzlen = get64(H + 152),
-             skzlen = get64(H + 160), plen = get64(H + 168);
+    uint64_t want_olen = H.old_size, nlen = H.new_size, tzlen = H.t, skzlen = H.s, plen = H.p;
     uint64_t body_len, sig_len;
-    if (want_olen > MAX_FILE || nlen > MAX_FILE ||
-        smz__upd_layout(H, ulen, ulen >= UPD_HEADER + 16 ? uf + ulen - 16 : NULL, &body_len, &sig_len) !=
-            0) {
+    if (hr != 0 || smz__upd_layout(&H, ulen, ulen >= H.len + 16 ? uf + ulen - 16 : NULL, &body_len,
+                                   &sig_len) != 0) {
         rc = fail(&c, SMZ_E_CORRUPT, "%s: the update is damaged (its sizes do not add up to its length)",
                   upd_path);
         goto out;
@@ -1507,27 +1644,27 @@ smz_err smz_delta_patch(const char *old_path, const char *upd_path, const char *
         (rc = archive_digest(&c, ro, old_path, dig)) != SMZ_OK)
         goto out;
     crypto_hash_sha256(sha, of, olen);
-    if (olen != want_olen || memcmp(sha, H + 16, 32) != 0) {
-        hex(H + 48, 32, h1);
+    if (olen != want_olen || memcmp(sha, H.old_sha, UPD_OLD_SHA) != 0) {
+        hex(H.old_digest, 32, h1);
         hex(dig, 32, h2);
         rc = fail(&c, SMZ_E_INVALID,
-                  memcmp(dig, H + 48, 32)
+                  memcmp(dig, H.old_digest, 32)
                       ? "%s was made for another archive: the base it needs has digest %s, %s has %s"
                       : "%s was made for other bytes of the same content (digest %s): %s has %s but "
                         "another file layout",
                   upd_path, h1, old_path, h2);
         goto out;
     }
-    if (memcmp(dig, H + 48, 32) != 0) {
+    if (memcmp(dig, H.old_digest, 32) != 0) {
         rc = fail(&c, SMZ_E_CORRUPT, "%s: the update is damaged (the base's digest is not its own)",
                   upd_path);
         goto out;
     }
     /* The table. */
-    const unsigned char *tz = uf + UPD_HEADER, *skz = tz + tzlen, *pay = skz + skzlen;
+    const unsigned char *tz = uf + H.len, *skz = tz + tzlen, *pay = skz + skzlen;
     unsigned long long tlen = ZSTD_getFrameContentSize(tz, tzlen);
     if (tlen == ZSTD_CONTENTSIZE_UNKNOWN || tlen == ZSTD_CONTENTSIZE_ERROR || tlen > MAX_TABLE ||
-        tlen < 16) {
+        tlen < 3) {
         rc = fail(&c, SMZ_E_CORRUPT, "%s: the update is damaged (its table)", upd_path);
         goto out;
     }
@@ -1535,18 +1672,38 @@ smz_err smz_delta_patch(const char *old_path, const char *upd_path, const char *
         rc = fail(&c, SMZ_E_NOMEM, "out of memory");
         goto out;
     }
+    size_t hl = hints(&H, of + olen);
     if ((rc = zundelta(&c, dc, NULL, 0, tz, tzlen, table, tlen, "table")) != SMZ_OK ||
-        (rc = zundelta(&c, dc, of, olen, skz, skzlen, nf, nlen, "pages")) != SMZ_OK)
+        (rc = zundelta(&c, dc, of, olen + hl, skz, skzlen, nf, nlen, "pages")) != SMZ_OK)
         goto out;
-    uint64_t n = get64(table);
-    if (n > (tlen - 16) / REC_SIZE) {
+    const unsigned char *ep = table, *tend = table + tlen;
+    uint64_t n;
+    if (!smz_varint_get(&ep, tend, &n) || n > tlen / REC_MIN) {
         rc = fail(&c, SMZ_E_CORRUPT, "%s: the update is damaged (cluster count)", upd_path);
         goto out;
     }
-    const unsigned char *recs = table + 8, *ep = recs + n * REC_SIZE, *tend = table + tlen;
-    uint64_t ne = get64(ep);
-    ep += 8;
-    if (ne > (uint64_t)(tend - ep) / 2) {
+    if (!(rv = malloc((n ? n : 1) * sizeof *rv)) || !(starts = malloc((n ? n : 1) * sizeof *starts))) {
+        rc = fail(&c, SMZ_E_NOMEM, "out of memory");
+        goto out;
+    }
+    for (uint64_t i = 0; i < n; i++) {
+        rec *R = &rv[i];
+        uint64_t id, old_id, aux;
+        if (!smz_varint_get(&ep, tend, &id) || tend - ep < 2 || (R->kind = *ep++, R->op = *ep++, 0) ||
+            !smz_varint_get(&ep, tend, &old_id) || ep >= tend || (R->level = *ep++, 0) ||
+            !smz_varint_get(&ep, tend, &R->data_len) || !smz_varint_get(&ep, tend, &R->usize) ||
+            !smz_varint_get(&ep, tend, &R->payload_len) || !smz_varint_get(&ep, tend, &aux) ||
+            id > INT64_MAX || old_id > INT64_MAX || aux > INT64_MAX) {
+            rc = fail(&c, SMZ_E_CORRUPT, "%s: the update is damaged (cluster %llu)", upd_path,
+                      (unsigned long long)i + 1);
+            goto out;
+        }
+        R->id = (int64_t)id;
+        R->old_id = (int64_t)old_id;
+        R->aux = (int64_t)aux;
+    }
+    uint64_t ne;
+    if (!smz_varint_get(&ep, tend, &ne) || ne > (uint64_t)(tend - ep) / 2) {
         rc = fail(&c, SMZ_E_CORRUPT, "%s: the update is damaged (extent count)", upd_path);
         goto out;
     }
@@ -1587,9 +1744,10 @@ smz_err smz_delta_patch(const char *old_path, const char *upd_path, const char *
             goto out;
         }
     for (uint64_t i = 0; i < n; i++) {
-        const unsigned char *r = recs + i * REC_SIZE;
-        uint64_t dl = get64(r + 19), pl = get64(r + 35);
-        if (dl > nlen || pl > plen || r[9] > OP_REBUILD || r[8] > KIND_ENTRIES) {
+        const rec *R = &rv[i];
+        uint64_t dl = R->data_len, pl = R->payload_len;
+        if (dl > nlen || pl > plen || R->op > OP_REBUILD || R->kind > KIND_ENTRIES ||
+            (R->aux && (R->kind != KIND_ENTRIES || R->op != OP_DELTA_ZSTD))) {
             rc = fail(&c, SMZ_E_CORRUPT, "%s: the update is damaged (cluster %llu)", upd_path,
                       (unsigned long long)i + 1);
             goto out;
@@ -1607,11 +1765,12 @@ smz_err smz_delta_patch(const char *old_path, const char *upd_path, const char *
     /* Each cluster's bytes, written into its extents in order. */
     ecur place = {exts, ne, 0, 0};
     for (uint64_t i = 0; i < n; i++) {
-        const unsigned char *r = recs + i * REC_SIZE;
-        int64_t id = (int64_t)get64(r), old_id = (int64_t)get64(r + 10);
-        unsigned op = r[9], level = r[18], kind = r[8];
-        uint64_t dl = get64(r + 19), usize = get64(r + 27), pl = get64(r + 35);
+        const rec *R = &rv[i];
+        int64_t id = R->id, old_id = R->old_id;
+        unsigned op = R->op, level = R->level, kind = R->kind;
+        uint64_t dl = R->data_len, usize = R->usize, pl = R->payload_len;
         const unsigned char *src = NULL;
+        starts[i] = place;
         const cl *old = op == OP_RAW || op == OP_REBUILD ? NULL
                         : kind == KIND_INDEX             ? find_index(&os)
                         : kind == KIND_ENTRIES           ? find_block(&os, old_id)
@@ -1692,7 +1851,9 @@ smz_err smz_delta_patch(const char *old_path, const char *upd_path, const char *
                 goto out;
             }
             size_t olen_dec = 0;
-            if ((rc = decode_prefix(&c, dc, &os, old, &odec, &olen_dec)) != SMZ_OK)
+            if ((rc = decode_prefix(&c, dc, &os, old, &odec, &olen_dec)) != SMZ_OK ||
+                (R->aux && (rc = aux_prefix(&c, upd_path, dc, rv, starts, i, nf, &odec, &olen_dec)) !=
+                               SMZ_OK))
                 goto out;
             if (!(ndec = malloc(usize ? usize : 1))) {
                 rc = fail(&c, SMZ_E_NOMEM, "out of memory");
@@ -1781,7 +1942,7 @@ smz_err smz_delta_patch(const char *old_path, const char *upd_path, const char *
             goto out;
     }
     crypto_hash_sha256(sha, nf, nlen);
-    if (memcmp(sha, H + 88, 32) != 0) {
+    if (memcmp(sha, H.new_sha, 32) != 0) {
         rc = fail(&c, SMZ_E_CORRUPT,
                   "%s: the rebuilt archive's SHA-256 is not the one the update names: nothing written",
                   upd_path);
@@ -1798,7 +1959,7 @@ smz_err smz_delta_patch(const char *old_path, const char *upd_path, const char *
     if ((rc = open_archive(&c, name, &rn)) != SMZ_OK ||
         (rc = archive_digest(&c, rn, out_path, dig)) != SMZ_OK)
         goto out;
-    if (memcmp(dig, H + 120, 32) != 0) {
+    if (memcmp(dig, H.new_digest, 32) != 0) {
         rc = fail(&c, SMZ_E_CORRUPT, "%s: the rebuilt archive's digest is not the one the update names",
                   upd_path);
         goto out;
@@ -1809,6 +1970,8 @@ smz_err smz_delta_patch(const char *old_path, const char *upd_path, const char *
 out:
     out_abort(&o);
     free(rb.list);
+    free(rv);
+    free(starts);
     free(exts);
     free(dls);
     smz_reader_close(ro);
@@ -1831,38 +1994,43 @@ out:
 /* --- signatures --- */
 
 /* The trusted comment for the update whose header is H. */
-static void sig_comment(const unsigned char *h, char *out, size_t n)
+static void sig_comment(const upd_header *h, char *out, size_t n)
 {
     char o[65], w[65];
-    hex(h + 48, 32, o);
-    hex(h + 120, 32, w);
+    hex(h->old_digest, 32, o);
+    hex(h->new_digest, 32, w);
     snprintf(out, n, "smz-update-1 old:%s new:%s", o, w);
 }
 
-/* UPD's header (UPD_HEADER bytes) into H, its magic checked. */
-static smz_err read_header(ctx *c, const char *path, unsigned char *h)
+/* UPD's header into H, its magic checked. */
+static smz_err read_header(ctx *c, const char *path, upd_header *h)
 {
+    unsigned char b[UPD_HEADER_MAX];
     int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
     struct stat st;
     if (fd < 0)
         return fail(c, errno == ENOENT ? SMZ_E_NOTFOUND : SMZ_E_IO, "%s: %s", path, strerror(errno));
-    ssize_t r = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) ? read(fd, h, UPD_HEADER) : -1;
+    ssize_t r = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) ? read(fd, b, sizeof b) : -1;
     close(fd);
-    if (r != UPD_HEADER || memcmp(h, UPD_MAGIC, 8) != 0)
+    int hr = r > 0 ? smz__upd_header_get(b, (size_t)r, h) : -1;
+    if (hr == -3)
+        return fail(c, SMZ_E_CORRUPT, "%s: the update is damaged (its sizes do not add up to its length)",
+                    path);
+    if (hr != 0)
         return fail(c, SMZ_E_CORRUPT, "%s: not an smz update", path);
     return SMZ_OK;
 }
 
 int smz_delta_is_update(const char *path)
 {
-    unsigned char h[UPD_HEADER];
+    upd_header h;
     ctx c = {0};
-    return read_header(&c, path, h) == SMZ_OK;
+    return read_header(&c, path, &h) == SMZ_OK;
 }
 
 /* UPD's layout (smz__upd_layout) from its header H and its file FD of SIZE
  * bytes. */
-static smz_err upd_layout_fd(ctx *c, const char *path, int fd, uint64_t size, const unsigned char *h,
+static smz_err upd_layout_fd(ctx *c, const char *path, int fd, uint64_t size, const upd_header *h,
                              uint64_t *body, uint64_t *sig)
 {
     if (smz__upd_layout_fd(fd, size, h, body, sig) != 0)
@@ -1904,7 +2072,8 @@ static smz_err hash_prefix(ctx *c, const char *path, int fd, uint64_t len,
 smz_err smz_delta_sign(const char *upd_path, const smz_seckey *sk, int lang, char *err, size_t errlen)
 {
     ctx c = {.err = err, .errlen = errlen, .lang = lang};
-    unsigned char h[UPD_HEADER], hash[SMZ_SIGN_HASH_BYTES];
+    unsigned char hash[SMZ_SIGN_HASH_BYTES];
+    upd_header h;
     char comment[200], *sig = NULL, *sig_path = NULL, *whole = NULL;
     size_t len = 0, wlen = 0, n = strlen(upd_path) + 9;
     uint64_t body, old_sig;
@@ -1913,7 +2082,7 @@ smz_err smz_delta_sign(const char *upd_path, const smz_seckey *sk, int lang, cha
     smz_err rc;
     int fd = -1;
     outf o = {-1, NULL, NULL};
-    if ((rc = read_header(&c, upd_path, h)) != SMZ_OK)
+    if ((rc = read_header(&c, upd_path, &h)) != SMZ_OK)
         return rc;
     if ((rc = smz_sign_ctx_new(&cx)) != SMZ_OK || !(sig_path = malloc(n))) {
         rc = fail(&c, SMZ_E_NOMEM, "out of memory");
@@ -1921,14 +2090,14 @@ smz_err smz_delta_sign(const char *upd_path, const smz_seckey *sk, int lang, cha
     }
     smz_sign_ctx_set_lang(cx, lang);
     snprintf(sig_path, n, "%s.minisig", upd_path);
-    sig_comment(h, comment, sizeof comment);
+    sig_comment(&h, comment, sizeof comment);
     if ((fd = open(upd_path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) < 0 || fstat(fd, &st) != 0) {
         rc = fail(&c, SMZ_E_IO, "%s: %s", upd_path, strerror(errno));
         goto out;
     }
     /* Embedded: over the update's body (an earlier signature left out),
      * written after it. */
-    if ((rc = upd_layout_fd(&c, upd_path, fd, (uint64_t)st.st_size, h, &body, &old_sig)) != SMZ_OK ||
+    if ((rc = upd_layout_fd(&c, upd_path, fd, (uint64_t)st.st_size, &h, &body, &old_sig)) != SMZ_OK ||
         (rc = hash_prefix(&c, upd_path, fd, body, hash)) != SMZ_OK)
         goto out;
     if ((rc = smz_sign_hash(cx, sk, hash, comment, "smz update signature", &sig, &len)) != SMZ_OK) {
@@ -1990,7 +2159,8 @@ smz_err smz_delta_verify(const char *upd_path, const char *sig_path, const smz_k
                          int lang, char *err, size_t errlen)
 {
     ctx c = {.err = err, .errlen = errlen, .lang = lang};
-    unsigned char h[UPD_HEADER], hash[SMZ_SIGN_HASH_BYTES];
+    unsigned char hash[SMZ_SIGN_HASH_BYTES];
+    upd_header h;
     char comment[200], *own = NULL, *text = NULL;
     smz_sign_ctx *cx = NULL;
     smz_sig *sig = NULL;
@@ -2001,7 +2171,7 @@ smz_err smz_delta_verify(const char *upd_path, const char *sig_path, const smz_k
     int fd = -1, embedded = 0;
     if (errlen)
         err[0] = 0;
-    if ((rc = read_header(&c, upd_path, h)) != SMZ_OK)
+    if ((rc = read_header(&c, upd_path, &h)) != SMZ_OK)
         return rc;
     if ((rc = smz_sign_ctx_new(&cx)) != SMZ_OK) {
         rc = fail(&c, SMZ_E_NOMEM, "out of memory");
@@ -2024,7 +2194,7 @@ smz_err smz_delta_verify(const char *upd_path, const char *sig_path, const smz_k
             rc = fail(&c, SMZ_E_IO, "%s: %s", upd_path, strerror(errno));
             goto out;
         }
-        if ((rc = upd_layout_fd(&c, upd_path, fd, (uint64_t)st.st_size, h, &body, &sig_len)) != SMZ_OK)
+        if ((rc = upd_layout_fd(&c, upd_path, fd, (uint64_t)st.st_size, &h, &body, &sig_len)) != SMZ_OK)
             goto out;
         if (!sig_len) {
             rc = fail(&c, SMZ_E_NOTFOUND, "%s: %s", upd_path,
@@ -2056,7 +2226,7 @@ smz_err smz_delta_verify(const char *upd_path, const char *sig_path, const smz_k
         rc = fail(&c, SMZ_E_SIGNATURE, "%s", kr ? smz_sign_ctx_errmsg(cx) : "no trusted keys");
         goto out;
     }
-    sig_comment(h, comment, sizeof comment);
+    sig_comment(&h, comment, sizeof comment);
     if (strcmp(smz_sig_trusted_comment(sig), comment) != 0) {
         rc = fail(&c, SMZ_E_SIGNATURE,
                   "%s: the signature's trusted comment is not this update's (\"%.200s\")", what,

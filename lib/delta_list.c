@@ -18,6 +18,7 @@
 #include "smz/util.h"
 #include "delta_priv.h"
 #include "error.h"
+#include "util/varint.h"
 
 static smz_err lfail(int lang, char *err, size_t errlen, smz_err e, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
@@ -32,6 +33,50 @@ static smz_err lfail(int lang, char *err, size_t errlen, smz_err e, const char *
     return e;
 }
 
+int smz__upd_header_get(const unsigned char *b, size_t n, upd_header *h)
+{
+    const unsigned char *p = b + 8, *end = b + n;
+    memset(h, 0, sizeof *h);
+    if (n < 8 || memcmp(b, UPD_MAGIC, 6) != 0)
+        return -1;
+    if (memcmp(b, UPD_MAGIC, 8) != 0)
+        return -2;
+    if (!smz_varint_get(&p, end, &h->old_size) || (size_t)(end - p) < UPD_OLD_SHA + 32)
+        return -3;
+    memcpy(h->old_sha, p, UPD_OLD_SHA);
+    memcpy(h->old_digest, p + UPD_OLD_SHA, 32);
+    p += UPD_OLD_SHA + 32;
+    if (!smz_varint_get(&p, end, &h->new_size) || (size_t)(end - p) < 64)
+        return -3;
+    memcpy(h->new_sha, p, 32);
+    memcpy(h->new_digest, p + 32, 32);
+    p += 64;
+    if (!smz_varint_get(&p, end, &h->t) || !smz_varint_get(&p, end, &h->s) ||
+        !smz_varint_get(&p, end, &h->p) || h->old_size > MAX_FILE || h->new_size > MAX_FILE)
+        return -3;
+    h->len = (size_t)(p - b);
+    return 0;
+}
+
+size_t smz__upd_header_put(const upd_header *h, unsigned char *out)
+{
+    unsigned char *p = out;
+    memcpy(p, UPD_MAGIC, 8);
+    p += 8;
+    p += smz_varint_put(p, h->old_size);
+    memcpy(p, h->old_sha, UPD_OLD_SHA);
+    memcpy(p + UPD_OLD_SHA, h->old_digest, 32);
+    p += UPD_OLD_SHA + 32;
+    p += smz_varint_put(p, h->new_size);
+    memcpy(p, h->new_sha, 32);
+    memcpy(p + 32, h->new_digest, 32);
+    p += 64;
+    p += smz_varint_put(p, h->t);
+    p += smz_varint_put(p, h->s);
+    p += smz_varint_put(p, h->p);
+    return (size_t)(p - out);
+}
+
 static uint64_t get64(const unsigned char *p)
 {
     uint64_t v = 0;
@@ -40,14 +85,14 @@ static uint64_t get64(const unsigned char *p)
     return v;
 }
 
-int smz__upd_layout(const unsigned char *h, uint64_t size, const unsigned char *tail, uint64_t *body,
+int smz__upd_layout(const upd_header *h, uint64_t size, const unsigned char *tail, uint64_t *body,
                     uint64_t *sig)
 {
-    uint64_t t = get64(h + 152), s = get64(h + 160), p = get64(h + 168);
+    uint64_t t = h->t, s = h->s, p = h->p;
     *body = *sig = 0;
-    if (t > size || s > size || p > size || UPD_HEADER + t + s + p > size)
+    if (t > size || s > size || p > size || h->len + t + s + p > size)
         return -1;
-    *body = UPD_HEADER + t + s + p;
+    *body = h->len + t + s + p;
     if (*body == size)
         return 0;
     uint64_t g = tail && size - *body >= 16 ? get64(tail) : 0;
@@ -58,16 +103,34 @@ int smz__upd_layout(const unsigned char *h, uint64_t size, const unsigned char *
     return 0;
 }
 
-int smz__upd_layout_fd(int fd, uint64_t size, const unsigned char *h, uint64_t *body, uint64_t *sig)
+int smz__upd_layout_fd(int fd, uint64_t size, const upd_header *h, uint64_t *body, uint64_t *sig)
 {
     unsigned char tail[16];
-    int have = size >= UPD_HEADER + 16 && pread(fd, tail, 16, (off_t)(size - 16)) == 16;
+    int have = size >= h->len + 16 && pread(fd, tail, 16, (off_t)(size - 16)) == 16;
     return smz__upd_layout(h, size, have ? tail : NULL, body, sig);
+}
+
+int smz__upd_read_fd(int fd, uint64_t size, upd_header *h, uint64_t *body, uint64_t *sig)
+{
+    unsigned char b[UPD_HEADER_MAX];
+    size_t want = size < sizeof b ? (size_t)size : sizeof b, got = 0;
+    while (got < want) {
+        ssize_t r = pread(fd, b + got, want - got, (off_t)got);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0)
+            return -4;
+        got += (size_t)r;
+    }
+    int rc = smz__upd_header_get(b, got, h);
+    if (rc != 0)
+        return rc;
+    return smz__upd_layout_fd(fd, size, h, body, sig) != 0 ? -3 : 0;
 }
 
 smz_err smz_delta_info_read(const char *path, smz_delta_info *info, int lang, char *err, size_t errlen)
 {
-    unsigned char h[UPD_HEADER];
+    upd_header h;
     struct stat st;
     if (errlen)
         err[0] = 0;
@@ -76,30 +139,25 @@ smz_err smz_delta_info_read(const char *path, smz_delta_info *info, int lang, ch
     if (fd < 0)
         return lfail(lang, err, errlen, errno == ENOENT ? SMZ_E_NOTFOUND : SMZ_E_IO, "%s: %s", path,
                      strerror(errno));
-    ssize_t r = -1;
     uint64_t size = 0, body, sig;
-    int laid = -1;
+    int rc = -1;
     if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
-        do
-            r = read(fd, h, UPD_HEADER);
-        while (r < 0 && errno == EINTR);
         size = (uint64_t)st.st_size;
-        if (r == UPD_HEADER)
-            laid = smz__upd_layout_fd(fd, size, h, &body, &sig);
+        rc = smz__upd_read_fd(fd, size, &h, &body, &sig);
     }
     close(fd);
-    if (r != UPD_HEADER || memcmp(h, UPD_MAGIC, 8) != 0)
+    if (rc == -1 || rc == -2 || rc == -4)
         return lfail(lang, err, errlen, SMZ_E_CORRUPT, "%s: not an smz update", path);
-    info->old_size = get64(h + 8);
-    info->new_size = get64(h + 80);
-    if (info->old_size > MAX_FILE || info->new_size > MAX_FILE || laid != 0)
+    if (rc != 0)
         return lfail(lang, err, errlen, SMZ_E_CORRUPT,
                      "%s: the update is damaged (its sizes do not add up to its length)", path);
     info->size = size;
-    memcpy(info->old_sha256, h + 16, 32);
-    memcpy(info->new_sha256, h + 88, 32);
-    sodium_bin2hex(info->old_digest, sizeof info->old_digest, h + 48, 32);
-    sodium_bin2hex(info->new_digest, sizeof info->new_digest, h + 120, 32);
+    info->old_size = h.old_size;
+    info->new_size = h.new_size;
+    memcpy(info->old_sha256, h.old_sha, sizeof info->old_sha256);
+    memcpy(info->new_sha256, h.new_sha, 32);
+    sodium_bin2hex(info->old_digest, sizeof info->old_digest, h.old_digest, 32);
+    sodium_bin2hex(info->new_digest, sizeof info->new_digest, h.new_digest, 32);
     return SMZ_OK;
 }
 

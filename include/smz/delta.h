@@ -79,7 +79,8 @@ typedef struct smz_delta_info {
     uint64_t new_size;   /* NEW's size in bytes */
     char old_digest[65]; /* OLD's content digest, 64 lower-case hex digits */
     char new_digest[65]; /* NEW's content digest */
-    unsigned char old_sha256[32], new_sha256[32];
+    unsigned char old_sha256[16]; /* the first 16 bytes of OLD's SHA-256 */
+    unsigned char new_sha256[32];
 } smz_delta_info;
 
 /* Reads the header of the update PATH (a regular file, not a symbolic
