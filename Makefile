@@ -27,7 +27,7 @@ LIBS    = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcivetweb -lpthread -l
 LDFLAGS ?= -Wl,--as-needed -Wl,-O1
 # bin/smz starts in about a millisecond: the libraries every command needs are
 # linked in from Debian's static archives (when installed), and libarchive,
-# libxml2, CivetWeb and ICU are loaded by reader/lazy.c on first use.
+# libxml2, CivetWeb, ICU, libcurl and cmark are loaded by reader/lazy.c on first use.
 SMZ_STATIC := $(foreach l,zstd sqlite3 sodium,$(if $(filter /%,$(shell $(CC) -print-file-name=lib$(l).a)),$(l)))
 SMZ_LIBS    = -Wl,-Bstatic $(SMZ_STATIC:%=-l%) -Wl,-Bdynamic \
               $(filter-out $(SMZ_STATIC:%=-l%),$(shell pkg-config --libs libzstd sqlite3 libsodium 2>/dev/null)) \
@@ -51,7 +51,8 @@ endif
 soname = $(shell objdump -p $$($(CC) -print-file-name=lib$(1).so) 2>/dev/null | awk '$$1 == "SONAME" {print $$2}')
 $(BUILD)/reader/lazy.o: ALL_CFLAGS += -DSMZ_SONAME_ARCHIVE='"$(call soname,archive)"' \
     -DSMZ_SONAME_XML2='"$(call soname,xml2)"' -DSMZ_SONAME_CIVETWEB='"$(call soname,civetweb)"' \
-    -DSMZ_SONAME_ICU='"$(call soname,icui18n)"' -DSMZ_SONAME_CURL='"$(call soname,curl)"'
+    -DSMZ_SONAME_ICU='"$(call soname,icui18n)"' -DSMZ_SONAME_CURL='"$(call soname,curl)"' \
+    -DSMZ_SONAME_CMARK='"$(call soname,cmark)"'
 $(BUILD)/reader/lazy.o $(BUILD)/reader/http.o: ALL_CFLAGS += $(shell pkg-config --cflags $(CURL_PKGS) 2>/dev/null)
 
 LIB_SRC    := $(sort $(wildcard lib/*.c lib/*/*.c))

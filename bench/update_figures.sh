@@ -23,14 +23,16 @@ import smzupd
 b = open(sys.argv[1], "rb").read()
 u = smzupd.read(b)
 by = {}
-ops = [0, 0, 0, 0, 0]
+ops = [0, 0, 0, 0, 0, 0]
 for r in u["records"]:
     name = {0: "clusters", 1: "clusters", 2: "index", 3: "entry blocks"}[r["kind"]]
     by[name] = by.get(name, 0) + r["plen"]
     ops[r["op"]] += 1
-print("update %d: header %d, table %d, other pages %d, payloads %d (%s); items same %d, delta %d, whole %d, rebuilt %d"
+print("update %d: header %d, table %d, other pages %d, payloads %d (%s); items same %d, delta %d "
+      "(%d with pages rendered again), whole %d, rebuilt %d"
       % (len(b), u["header_len"], len(u["table_z"]), len(u["skeleton"]), len(u["payloads"]),
-         ", ".join("%s %d" % kv for kv in sorted(by.items())), ops[0], ops[2] + ops[3], ops[1], ops[4]))
+         ", ".join("%s %d" % kv for kv in sorted(by.items())), ops[0], ops[2] + ops[3] + ops[5], ops[5],
+         ops[1], ops[4]))
 PY
 }
 case_() { # NAME OLD_DIR NEW_DIR CHANGED_FILES...

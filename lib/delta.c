@@ -39,6 +39,8 @@
 #include "reader_priv.h"
 
 #include "delta_priv.h"
+#include "delta_pages.h"
+#include "article/article.h"
 #include "text/html.h"
 #include "util/varint.h"
 #include "pack/reindex.h"
@@ -48,9 +50,11 @@
 #define DELTA_LEVEL 19
 #define REC_MIN 9     /* the fewest bytes a row of the table takes */
 #define UPD_HINTS 128 /* room for hints() */
-#define AUX_MAX ((uint64_t)8 << 20) /* the largest cluster an entry block's delta refers to */
+#define AUX_MAX ((uint64_t)1 << 20) /* the largest cluster an entry block's delta refers to */
 
-enum op { OP_COPY = 0, OP_RAW = 1, OP_DELTA_ZSTD = 2, OP_DELTA_STORED = 3, OP_REBUILD = 4 };
+/* OP_PAGES: a zstd delta of a cluster whose article pages are rendered
+ * again (delta_pages.h). */
+enum op { OP_COPY = 0, OP_RAW = 1, OP_DELTA_ZSTD = 2, OP_DELTA_STORED = 3, OP_REBUILD = 4, OP_PAGES = 5 };
 
 typedef struct extent {
     uint64_t off, len;
@@ -1114,6 +1118,58 @@ out:
     return SMZ_OK;
 }
 
+static int id_cmp(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* NEW's cluster X (decoded: DEC) without the article pages that render
+ * again as they are and that OLD's cluster OLD_ID (decoded: PRE, PLEN
+ * bytes; its pages in OLDS) does not hold as they are (delta_pages.h),
+ * compressed against PRE: when there are such pages, *D (*DLEN) becomes
+ * the payload (the list's length, the list, the frame), *PAGED 1, and
+ * *CUT (*CUT_LEN) the bytes without the pages. */
+static smz_err try_pages(ctx *c, ZSTD_CCtx *cc, dp_set *dps, const dp_set *olds, int64_t old_id,
+                         const cl *x, const unsigned char *dec, const unsigned char *pre, size_t plen,
+                         unsigned char **d, size_t *dlen, unsigned char **cut, size_t *cut_len, int *paged)
+{
+    unsigned char *list = NULL, *cb = NULL, *z = NULL, *pay = NULL;
+    size_t ll = 0, cl_ = 0, zl = 0, np = 0;
+    smz_err rc = smz__dp_cut(dps, x->id, dec, (size_t)x->usize, olds, old_id, pre, plen, &list, &ll, &cb,
+                             &cl_, &np);
+    *paged = 0;
+    if (rc != SMZ_OK) {
+        rc = fail(c, rc, "out of memory");
+        goto out;
+    }
+    if (!np)
+        goto out;
+    if ((rc = zdelta(c, cc, pre, plen, cb, cl_, 1, &z, &zl)) != SMZ_OK)
+        goto out;
+    if (!(pay = malloc(10 + ll + zl))) {
+        rc = fail(c, SMZ_E_NOMEM, "out of memory");
+        goto out;
+    }
+    size_t at = smz_varint_put(pay, ll);
+    memcpy(pay + at, list, ll);
+    memcpy(pay + at + ll, z, zl);
+    free(*d);
+    *d = pay;
+    *dlen = at + ll + zl;
+    pay = NULL;
+    *cut = cb;
+    *cut_len = cl_;
+    cb = NULL;
+    *paged = 1;
+out:
+    free(list);
+    free(cb);
+    free(z);
+    free(pay);
+    return rc;
+}
+
 /* The candidates for an entry block's delta's first prefix (rec.aux):
  * NEW's zstd clusters that OLD does not hold as they are, of at most
  * AUX_MAX decoded bytes, the first AUX_TRIES of them. */
@@ -1121,11 +1177,13 @@ out:
 
 /* Tries the entry block SRC (SLEN bytes; *D, *DLEN its delta against the
  * prefix *ODEC, *OLEN) against each candidate cluster's decoded bytes
- * (kept in NDECS, by NS's index) followed by *ODEC, and keeps the smallest
+ * (kept in NDECS, by NS's index; CUTS', CUT_LENS' when its pages are
+ * rendered again) followed by *ODEC, and keeps the smallest
  * delta in *D, *DLEN, its cluster in *AUX (0: none), and the prefix it
  * was made against in *ODEC. */
 static smz_err entries_aux(ctx *c, ZSTD_CCtx *cc, ZSTD_DCtx *dc, const clset *ns, const rec *recs,
-                           unsigned char **ndecs, unsigned char **odec, size_t *olen,
+                           unsigned char **ndecs, unsigned char *const *cuts, const size_t *cut_lens,
+                           unsigned char **odec, size_t *olen,
                            const unsigned char *src, size_t slen, unsigned char **d, size_t *dlen,
                            int64_t *aux)
 {
@@ -1139,16 +1197,20 @@ static smz_err entries_aux(ctx *c, ZSTD_CCtx *cc, ZSTD_DCtx *dc, const clset *ns
         if (y->kind != 1 || recs[j].op == OP_COPY || (uint64_t)y->usize > AUX_MAX)
             continue;
         tries++;
-        if (!ndecs[j] && (rc = decode(c, dc, y, &ndecs[j])) != SMZ_OK)
+        /* A cluster whose pages are rendered again: its bytes as patch
+         * has them when it reads the entry blocks, without the pages. */
+        if (!cuts[j] && !ndecs[j] && (rc = decode(c, dc, y, &ndecs[j])) != SMZ_OK)
             break;
-        size_t pl = (size_t)y->usize + *olen, tl = 0;
+        const unsigned char *yb = cuts[j] ? cuts[j] : ndecs[j];
+        size_t yl = cuts[j] ? cut_lens[j] : (size_t)y->usize;
+        size_t pl = yl + *olen, tl = 0;
         unsigned char *pre = malloc(pl + 1), *t = NULL;
         if (!pre) {
             rc = fail(c, SMZ_E_NOMEM, "out of memory");
             break;
         }
-        memcpy(pre, ndecs[j], (size_t)y->usize);
-        memcpy(pre + y->usize, *odec, *olen);
+        memcpy(pre, yb, yl);
+        memcpy(pre + yl, *odec, *olen);
         if ((rc = zdelta(c, cc, pre, pl, src, slen, 1, &t, &tl)) != SMZ_OK) {
             free(pre);
             break;
@@ -1196,6 +1258,10 @@ smz_err smz_delta_diff(const char *old_path, const char *new_path, const char *u
     int level = 19, level_known = 0, chained = 0;
     uint64_t *dls = NULL;
     unsigned char **ndecs = NULL; /* NEW's clusters decoded, for the entry blocks' deltas */
+    unsigned char **cuts = NULL;  /* ... and without their pages rendered again (OP_PAGES) */
+    size_t *cut_lens = NULL;
+    dp_set dps = {0}, odps = {0}; /* NEW's and OLD's article pages */
+    int64_t *changed = NULL, *ochanged = NULL;
     if (errlen)
         err[0] = 0;
     memset(&hd, 0, sizeof hd);
@@ -1222,6 +1288,10 @@ smz_err smz_delta_diff(const char *old_path, const char *new_path, const char *u
     if (!(cp = calloc(ns.n + 1, sizeof *cp)) || !(recs = calloc(ns.n + 1, sizeof *recs)) ||
         !(payload = calloc(ns.n + 1, sizeof *payload)) ||
         !(ndecs = calloc(ns.nclusters + 1, sizeof *ndecs)) ||
+        !(cuts = calloc(ns.nclusters + 1, sizeof *cuts)) ||
+        !(cut_lens = calloc(ns.nclusters + 1, sizeof *cut_lens)) ||
+        !(changed = malloc((ns.nclusters + 1) * sizeof *changed)) ||
+        !(ochanged = malloc((ns.nclusters + 1) * sizeof *ochanged)) ||
         !(byhash.v = malloc((os.n + 1) * sizeof *byhash.v))) {
         rc = fail(&c, SMZ_E_NOMEM, "out of memory");
         goto out;
@@ -1231,6 +1301,26 @@ smz_err smz_delta_diff(const char *old_path, const char *new_path, const char *u
     memcpy(byhash.v, os.v, os.n * sizeof *os.v);
     byhash.n = os.n;
     qsort(byhash.v, byhash.n, sizeof *byhash.v, hash_cmp);
+    /* The article pages of NEW's zstd clusters that OLD does not hold as
+     * they are: candidates to be rendered again (delta_pages.h). */
+    size_t n_changed = 0;
+    for (size_t i = 0; i < ns.nclusters; i++) {
+        const cl *x = &ns.v[i], *same = bsearch(x, byhash.v, byhash.n, sizeof *byhash.v, hash_cmp);
+        if (x->kind == 1 && !(same && same->len == x->len && !memcmp(same->data, x->data, x->len))) {
+            ochanged[n_changed] = cp[i]; /* its counterpart, whose pages it may have as they are */
+            changed[n_changed++] = x->id;
+        }
+    }
+    qsort(ochanged, n_changed, sizeof *ochanged, id_cmp);
+    for (int side = 0; n_changed && side < 2; side++) {
+        smz_reader *r = side ? ro : rn;
+        if ((rc = smz__dp_scan(r, side ? ochanged : changed, n_changed, side ? &odps : &dps)) != SMZ_OK) {
+            rc = rc == SMZ_E_NOMEM
+                     ? fail(&c, rc, "out of memory")
+                     : fail(&c, rc, "%s: %s", side ? old_path : new_path, smz_reader_errmsg(r));
+            goto out;
+        }
+    }
 
     for (size_t i = 0; i < ns.n; i++) {
         const cl *x = &ns.v[i];
@@ -1295,14 +1385,23 @@ smz_err smz_delta_diff(const char *old_path, const char *new_path, const char *u
                           (long long)x->id);
                 goto out;
             }
-            rc = tn ? zdelta(&c, cc, odec, olen_dec, tn, tnl, 1, &d, &dlen)
-                    : zdelta(&c, cc, odec, olen_dec, ndec, (size_t)x->usize, 1, &d, &dlen);
+            /* A cluster with new or changed article pages that render again
+             * as they are: carried without them (each page is a few bytes
+             * of the list instead of a hundred or more of the delta). */
+            int paged = 0;
+            dlen = SIZE_MAX;
+            rc = x->kind == 1 ? try_pages(&c, cc, &dps, &odps, old->id, x, ndec, odec, olen_dec, &d, &dlen,
+                                          &cuts[i], &cut_lens[i], &paged)
+                              : SMZ_OK;
+            if (rc == SMZ_OK && !paged)
+                rc = tn ? zdelta(&c, cc, odec, olen_dec, tn, tnl, 1, &d, &dlen)
+                        : zdelta(&c, cc, odec, olen_dec, ndec, (size_t)x->usize, 1, &d, &dlen);
             /* An entry block names the titles and paths of pages NEW's
              * changed clusters hold: one of those clusters' decoded bytes
              * before the old blocks in the prefix spares the delta saying
              * them again (the samples' added article: 146 bytes, then 88). */
             if (rc == SMZ_OK && x->kind == KIND_ENTRIES)
-                rc = entries_aux(&c, cc, dc, &ns, recs, ndecs, &odec, &olen_dec, tn ? tn : ndec,
+                rc = entries_aux(&c, cc, dc, &ns, recs, ndecs, cuts, cut_lens, &odec, &olen_dec, tn ? tn : ndec,
                                  tn ? tnl : (size_t)x->usize, &d, &dlen, &R->aux);
             free(tn);
             if (rc != SMZ_OK) {
@@ -1325,7 +1424,7 @@ smz_err smz_delta_diff(const char *old_path, const char *new_path, const char *u
             if (!found && !level_known && dlen < x->len)
                 level = 0; /* no level reproduces NEW's bytes: carry the clusters whole */
             if (found) {
-                R->op = OP_DELTA_ZSTD;
+                R->op = paged ? OP_PAGES : OP_DELTA_ZSTD;
                 R->old_id = old->id;
                 R->level = (uint8_t)level;
                 R->payload_len = dlen;
@@ -1444,6 +1543,14 @@ out:
     for (size_t i = 0; ndecs && i < ns.nclusters; i++)
         free(ndecs[i]);
     free(ndecs);
+    for (size_t i = 0; cuts && i < ns.nclusters; i++)
+        free(cuts[i]);
+    free(cuts);
+    free(cut_lens);
+    free(changed);
+    free(ochanged);
+    smz__dp_free(&dps);
+    smz__dp_free(&odps);
     free(recs);
     free(dls);
     free(cp);
@@ -1480,6 +1587,28 @@ typedef struct rebuild {
     uint64_t dl, usize; /* its compressed and decoded lengths */
     ecur at;            /* where its bytes start in the extents */
 } rebuild;
+
+/* The LEN bytes at SRC into their extents from AT on: in NF and in O's file. */
+static smz_err put_extents(ctx *c, const char *upd_path, outf *o, unsigned char *nf, ecur at,
+                           const unsigned char *src, uint64_t len)
+{
+    for (uint64_t left = len, off, take; left; left -= take) {
+        if (!ecur_next(&at, left, &off, &take))
+            return fail(c, SMZ_E_CORRUPT, "%s: the update is damaged (extents)", upd_path);
+        memcpy(nf + off, src, take);
+        for (uint64_t done = 0; done < take;) {
+            ssize_t w = pwrite(o->fd, src + done, take - done, (off_t)(off + done));
+            if (w < 0 && errno == EINTR)
+                continue;
+            if (w < 0)
+                return fail(c, errno == ENOSPC ? SMZ_E_NOSPACE : SMZ_E_IO, "cannot write %s: %s", o->path,
+                            strerror(errno));
+            done += (uint64_t)w;
+        }
+        src += take;
+    }
+    return SMZ_OK;
+}
 
 /* Rebuilds RB's index from the pages of NEW (NF, already written to O and
  * named) and puts its bytes where RB says they go, in NF and in the
@@ -1518,32 +1647,84 @@ static smz_err rebuild_index(ctx *c, const char *upd_path, outf *o, const rebuil
                  upd_path, ZSTD_versionString());
         goto out;
     }
-    const unsigned char *src = z;
-    ecur k = rb->at;
-    for (uint64_t left = zlen, off, take; left; left -= take) {
-        if (!ecur_next(&k, left, &off, &take)) {
-            rc = fail(c, SMZ_E_CORRUPT, "%s: the update is damaged (extents)", upd_path);
+    if ((rc = put_extents(c, upd_path, o, nf, rb->at, z, zlen)) == SMZ_OK && fsync(o->fd) != 0)
+        rc = fail(c, errno == ENOSPC ? SMZ_E_NOSPACE : SMZ_E_IO, "cannot write %s: %s", o->path,
+                  strerror(errno));
+out:
+    free(ser);
+    free(z);
+    return rc;
+}
+
+/* The clusters whose article pages are rendered again (OP_PAGES; record
+ * I's bytes without them in CUTS[I], its list in LISTS[I]): NEW, written
+ * to O and named, is read for the pages and their originals, and each
+ * cluster is put together, compressed at its level and written into its
+ * extents (from STARTS[I]), in NF and in the file. */
+static smz_err render_pages(ctx *c, const char *upd_path, outf *o, const rec *rv, uint64_t n,
+                            const ecur *starts, unsigned char *const *cuts, const size_t *cut_lens,
+                            const unsigned char *const *lists, const size_t *list_lens, unsigned char *nf,
+                            ZSTD_CCtx *cc)
+{
+    char name[4200];
+    smz_reader *r = NULL;
+    dp_set dps = {0};
+    int64_t *ids = malloc((n ? n : 1) * sizeof *ids);
+    unsigned char *full = NULL, *z = NULL;
+    size_t nid = 0, zl = 0;
+    smz_err rc = SMZ_OK;
+    if (!ids)
+        return fail(c, SMZ_E_NOMEM, "out of memory");
+    for (uint64_t i = 0; i < n; i++)
+        if (cuts[i])
+            ids[nid++] = rv[i].id;
+    qsort(ids, nid, sizeof *ids, id_cmp);
+    out_name(o, name, sizeof name);
+    if ((rc = open_archive(c, name, &r)) != SMZ_OK)
+        goto out;
+    if ((rc = smz__dp_scan(r, ids, nid, &dps)) != SMZ_OK) {
+        rc = rc == SMZ_E_NOMEM
+                 ? fail(c, rc, "out of memory")
+                 : fail(c, SMZ_E_CORRUPT, "the update is damaged (%s: %s)", upd_path, smz_reader_errmsg(r));
+        goto out;
+    }
+    smz_reader_close(r);
+    r = NULL;
+    for (uint64_t i = 0; i < n; i++) {
+        if (!cuts[i])
+            continue;
+        if ((rc = smz__dp_paste(&dps, rv[i].id, lists[i], list_lens[i], cuts[i], cut_lens[i], rv[i].usize,
+                                &full)) != SMZ_OK) {
+            rc = rc == SMZ_E_NOMEM ? fail(c, rc, "out of memory")
+                                   : fail(c, SMZ_E_CORRUPT, "%s: the update is damaged (cluster %lld)",
+                                          upd_path, (long long)rv[i].id);
             goto out;
         }
-        memcpy(nf + off, src, take);
-        for (uint64_t done = 0; done < take;) {
-            ssize_t w = pwrite(o->fd, src + done, take - done, (off_t)(off + done));
-            if (w < 0 && errno == EINTR)
-                continue;
-            if (w < 0) {
-                rc = fail(c, errno == ENOSPC ? SMZ_E_NOSPACE : SMZ_E_IO, "cannot write %s: %s", o->path,
-                          strerror(errno));
-                goto out;
-            }
-            done += (uint64_t)w;
+        if ((rc = recompress(c, cc, rv[i].level, 1, full, (size_t)rv[i].usize, &z, &zl)) != SMZ_OK)
+            goto out;
+        /* Its pages rendered from the list: a list altered gives other
+         * bytes as surely as another zstd does. */
+        if (zl != rv[i].data_len) {
+            rc = fail(c, SMZ_E_CORRUPT,
+                      "cluster %lld does not come out as it was made: the update is damaged, or this zstd "
+                      "(%s) compresses otherwise than the one that made it; fetch the whole archive",
+                      (long long)rv[i].id, ZSTD_versionString());
+            goto out;
         }
-        src += take;
+        if ((rc = put_extents(c, upd_path, o, nf, starts[i], z, zl)) != SMZ_OK)
+            goto out;
+        free(full);
+        free(z);
+        full = z = NULL;
     }
     if (fsync(o->fd) != 0)
         rc = fail(c, errno == ENOSPC ? SMZ_E_NOSPACE : SMZ_E_IO, "cannot write %s: %s", o->path,
                   strerror(errno));
 out:
-    free(ser);
+    smz_reader_close(r);
+    smz__dp_free(&dps);
+    free(ids);
+    free(full);
     free(z);
     return rc;
 }
@@ -1554,8 +1735,8 @@ out:
  * bytes are in NF at STARTS[J] by now.  *PRE (*PLEN bytes) gets them in
  * front. */
 static smz_err aux_prefix(ctx *c, const char *upd_path, ZSTD_DCtx *dc, const rec *rv,
-                          const ecur *starts, uint64_t i, const unsigned char *nf, unsigned char **pre,
-                          size_t *plen)
+                          const ecur *starts, unsigned char *const *cuts, const size_t *cut_lens,
+                          uint64_t i, const unsigned char *nf, unsigned char **pre, size_t *plen)
 {
     uint64_t j = 0;
     while (j < i && !(rv[j].id == rv[i].aux && rv[j].kind == 1))
@@ -1564,8 +1745,19 @@ static smz_err aux_prefix(ctx *c, const char *upd_path, ZSTD_DCtx *dc, const rec
         return fail(c, SMZ_E_CORRUPT, "%s: the update is damaged (cluster %lld)", upd_path,
                     (long long)rv[i].id);
     size_t ul = (size_t)rv[j].usize, dl = (size_t)rv[j].data_len;
-    unsigned char *stored = malloc(dl ? dl : 1), *both = malloc(ul + *plen + 1);
+    unsigned char *stored = NULL, *both = NULL;
     smz_err rc = SMZ_OK;
+    if (cuts[j]) { /* its pages not rendered yet: its bytes without them */
+        if (!(both = malloc(cut_lens[j] + *plen + 1))) {
+            rc = fail(c, SMZ_E_NOMEM, "out of memory");
+            goto out;
+        }
+        memcpy(both, cuts[j], cut_lens[j]);
+        ul = cut_lens[j];
+        goto joined;
+    }
+    stored = malloc(dl ? dl : 1);
+    both = malloc(ul + *plen + 1);
     if (!stored || !both) {
         rc = fail(c, SMZ_E_NOMEM, "out of memory");
         goto out;
@@ -1585,6 +1777,7 @@ static smz_err aux_prefix(ctx *c, const char *upd_path, ZSTD_DCtx *dc, const rec
                   (long long)rv[i].id);
         goto out;
     }
+joined:
     memcpy(both + ul, *pre, *plen);
     free(*pre);
     *pre = both;
@@ -1615,6 +1808,11 @@ smz_err smz_delta_patch(const char *old_path, const char *upd_path, const char *
     upd_header H;
     rec *rv = NULL;
     ecur *starts = NULL; /* where each record's bytes start in the extents */
+    /* OP_PAGES: each such cluster's bytes without its pages, and its list */
+    unsigned char **cuts = NULL;
+    size_t *cut_lens = NULL, *list_lens = NULL, n_paged = 0;
+    const unsigned char **lists = NULL;
+    uint64_t n_recs = 0;
     unsigned char sha[32], dig[32];
     char h1[65], h2[65];
     if (errlen)
@@ -1682,7 +1880,10 @@ smz_err smz_delta_patch(const char *old_path, const char *upd_path, const char *
         rc = fail(&c, SMZ_E_CORRUPT, "%s: the update is damaged (cluster count)", upd_path);
         goto out;
     }
-    if (!(rv = malloc((n ? n : 1) * sizeof *rv)) || !(starts = malloc((n ? n : 1) * sizeof *starts))) {
+    n_recs = n;
+    if (!(rv = malloc((n ? n : 1) * sizeof *rv)) || !(starts = malloc((n ? n : 1) * sizeof *starts)) ||
+        !(cuts = calloc(n ? n : 1, sizeof *cuts)) || !(cut_lens = calloc(n ? n : 1, sizeof *cut_lens)) ||
+        !(lists = calloc(n ? n : 1, sizeof *lists)) || !(list_lens = calloc(n ? n : 1, sizeof *list_lens))) {
         rc = fail(&c, SMZ_E_NOMEM, "out of memory");
         goto out;
     }
@@ -1746,7 +1947,7 @@ smz_err smz_delta_patch(const char *old_path, const char *upd_path, const char *
     for (uint64_t i = 0; i < n; i++) {
         const rec *R = &rv[i];
         uint64_t dl = R->data_len, pl = R->payload_len;
-        if (dl > nlen || pl > plen || R->op > OP_REBUILD || R->kind > KIND_ENTRIES ||
+        if (dl > nlen || pl > plen || R->op > OP_PAGES || R->kind > KIND_ENTRIES ||
             (R->aux && (R->kind != KIND_ENTRIES || R->op != OP_DELTA_ZSTD))) {
             rc = fail(&c, SMZ_E_CORRUPT, "%s: the update is damaged (cluster %llu)", upd_path,
                       (unsigned long long)i + 1);
@@ -1783,6 +1984,42 @@ smz_err smz_delta_patch(const char *old_path, const char *upd_path, const char *
             goto out;
         }
         switch ((enum op)op) {
+        case OP_PAGES: { /* decoded here, its pages rendered once NEW can be read (below) */
+            const unsigned char *q = pay, *qend = pay + pl;
+            uint64_t ll;
+            if (kind != 1 || old->kind != 1 || usize > MAX_CLUSTER_USIZE || level < 1 || level > 22 ||
+                !smz_varint_get(&q, qend, &ll) || ll > (uint64_t)(qend - q)) {
+                rc = fail(&c, SMZ_E_CORRUPT, "%s: the update is damaged (cluster %lld)", upd_path,
+                          (long long)id);
+                goto out;
+            }
+            unsigned long long cl_ = ZSTD_getFrameContentSize(q + ll, (size_t)(qend - q - ll));
+            size_t olen_dec = 0;
+            if (cl_ == ZSTD_CONTENTSIZE_UNKNOWN || cl_ == ZSTD_CONTENTSIZE_ERROR || cl_ > usize) {
+                rc = fail(&c, SMZ_E_CORRUPT, "%s: the update is damaged (cluster %lld)", upd_path,
+                          (long long)id);
+                goto out;
+            }
+            if ((rc = decode_prefix(&c, dc, &os, old, &odec, &olen_dec)) != SMZ_OK)
+                goto out;
+            if (!(cuts[i] = malloc(cl_ ? cl_ : 1))) {
+                rc = fail(&c, SMZ_E_NOMEM, "out of memory");
+                goto out;
+            }
+            if ((rc = zundelta(&c, dc, odec, olen_dec, q + ll, (size_t)(qend - q - ll), cuts[i], cl_,
+                               "a cluster")) != SMZ_OK)
+                goto out;
+            cut_lens[i] = cl_;
+            lists[i] = q;
+            list_lens[i] = (size_t)ll;
+            n_paged++;
+            /* Markdown's parser, loaded before any file is made (see
+             * smz__html_init below). */
+            smz__article_init();
+            free(odec);
+            odec = NULL;
+            break;
+        }
         case OP_REBUILD: /* after the rest is in place (below) */
             if (kind != KIND_INDEX || rb.list || old_id > 1 || level < 1 || level > 22 || !dl ||
                 usize > SMZ_PACKED_INDEX_MAX) {
@@ -1852,8 +2089,8 @@ smz_err smz_delta_patch(const char *old_path, const char *upd_path, const char *
             }
             size_t olen_dec = 0;
             if ((rc = decode_prefix(&c, dc, &os, old, &odec, &olen_dec)) != SMZ_OK ||
-                (R->aux && (rc = aux_prefix(&c, upd_path, dc, rv, starts, i, nf, &odec, &olen_dec)) !=
-                               SMZ_OK))
+                (R->aux && (rc = aux_prefix(&c, upd_path, dc, rv, starts, cuts, cut_lens, i, nf, &odec,
+                                            &olen_dec)) != SMZ_OK))
                 goto out;
             if (!(ndec = malloc(usize ? usize : 1))) {
                 rc = fail(&c, SMZ_E_NOMEM, "out of memory");
@@ -1935,10 +2172,13 @@ smz_err smz_delta_patch(const char *old_path, const char *upd_path, const char *
     /* A packed index to rebuild is made from the pages of NEW, which is
      * written first (without it) to be read; the SHA-256 is then checked
      * before anything is renamed. */
-    if (rb.list) {
+    int staged = rb.list || n_paged;
+    if (staged) {
         if ((rc = out_open(&c, &o, out_path)) != SMZ_OK ||
             (rc = out_write(&c, &o, nf, nlen)) != SMZ_OK || (rc = out_link(&c, &o)) != SMZ_OK ||
-            (rc = rebuild_index(&c, upd_path, &o, &rb, nf, cc)) != SMZ_OK)
+            (n_paged && (rc = render_pages(&c, upd_path, &o, rv, n, starts, cuts, cut_lens, lists,
+                                           list_lens, nf, cc)) != SMZ_OK) ||
+            (rb.list && (rc = rebuild_index(&c, upd_path, &o, &rb, nf, cc)) != SMZ_OK))
             goto out;
     }
     crypto_hash_sha256(sha, nf, nlen);
@@ -1948,12 +2188,12 @@ smz_err smz_delta_patch(const char *old_path, const char *upd_path, const char *
                   upd_path);
         goto out;
     }
-    if (!rb.list &&
+    if (!staged &&
         ((rc = out_open(&c, &o, out_path)) != SMZ_OK || (rc = out_write(&c, &o, nf, nlen)) != SMZ_OK))
         goto out;
     /* SQLite opens the file by a name (it follows /proc's links to a deleted
      * file's), so the check comes after the hidden name is given. */
-    if (!rb.list && (rc = out_link(&c, &o)) != SMZ_OK)
+    if (!staged && (rc = out_link(&c, &o)) != SMZ_OK)
         goto out;
     out_name(&o, name, sizeof name);
     if ((rc = open_archive(&c, name, &rn)) != SMZ_OK ||
@@ -1970,6 +2210,12 @@ smz_err smz_delta_patch(const char *old_path, const char *upd_path, const char *
 out:
     out_abort(&o);
     free(rb.list);
+    for (uint64_t i = 0; cuts && i < n_recs; i++)
+        free(cuts[i]);
+    free(cuts);
+    free(cut_lens);
+    free(lists);
+    free(list_lens);
     free(rv);
     free(starts);
     free(exts);

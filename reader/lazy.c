@@ -1,4 +1,4 @@
-/* Loads libarchive, libxml2, CivetWeb, ICU and libcurl when a command first calls them,
+/* Loads libarchive, libxml2, CivetWeb, ICU, libcurl and cmark when a command first calls them,
  * not when smz starts.  `smz cat` needs none of them, but loading and
  * relocating them (libxml2 brings ICU and libstdc++; Debian links them with
  * BIND_NOW) cost more than the rest of its work: about 3 ms of 4 before the
@@ -23,6 +23,7 @@
 #include <archive.h>
 #include <archive_entry.h>
 #include <civetweb.h>
+#include <cmark.h>
 /* Our definitions of curl_easy_setopt/getinfo would be renamed by its
  * type-checking macros. */
 #define CURL_DISABLE_TYPECHECK
@@ -63,6 +64,7 @@ static lazy_lib lib_curl = {SMZ_SONAME_CURL, PTHREAD_ONCE_INIT, NULL};
 /* libicui18n; dlsym on its handle finds libicuuc's functions too (its
  * dependency). */
 static lazy_lib lib_icu = {SMZ_SONAME_ICU, PTHREAD_ONCE_INIT, NULL};
+static lazy_lib lib_cmark = {SMZ_SONAME_CMARK, PTHREAD_ONCE_INIT, NULL};
 
 static void load_archive(void)
 {
@@ -86,6 +88,11 @@ static void load_civetweb(void)
 static void load_curl(void)
 {
     lib_curl.handle = dlopen(lib_curl.soname, RTLD_NOW | RTLD_LOCAL);
+}
+
+static void load_cmark(void)
+{
+    lib_cmark.handle = dlopen(lib_cmark.soname, RTLD_NOW | RTLD_LOCAL);
 }
 
 static void load_icu(void)
@@ -182,6 +189,32 @@ LAZY_FN(xml, xmlDocPtr, xmlReadMemory, (const char *b, int n, const char *url, c
         (b, n, url, enc, o))
 LAZY_VOID(xml, xmlFreeDoc, (xmlDocPtr d), (d))
 LAZY_FN(xml, xmlNodePtr, xmlDocGetRootElement, (const xmlDoc *d), (d))
+
+/* cmark: an article's page rendered again from its Markdown original
+ * (smz patch, lib/delta_pages.c). */
+/* cmark.h declares it without a prototype. */
+cmark_mem *cmark_get_default_mem_allocator(void);
+LAZY_FN(cmark, cmark_mem *, cmark_get_default_mem_allocator, (void), ())
+LAZY_VOID(cmark, cmark_iter_free, (cmark_iter * i), (i))
+LAZY_FN(cmark, cmark_node *, cmark_iter_get_node, (cmark_iter * i), (i))
+LAZY_FN(cmark, cmark_iter *, cmark_iter_new, (cmark_node * n), (n))
+LAZY_FN(cmark, cmark_event_type, cmark_iter_next, (cmark_iter * i), (i))
+LAZY_FN(cmark, int, cmark_node_append_child, (cmark_node * n, cmark_node *c), (n, c))
+LAZY_FN(cmark, cmark_node *, cmark_node_first_child, (cmark_node * n), (n))
+LAZY_VOID(cmark, cmark_node_free, (cmark_node * n), (n))
+LAZY_FN(cmark, const char *, cmark_node_get_literal, (cmark_node * n), (n))
+LAZY_FN(cmark, const char *, cmark_node_get_title, (cmark_node * n), (n))
+LAZY_FN(cmark, cmark_node_type, cmark_node_get_type, (cmark_node * n), (n))
+LAZY_FN(cmark, const char *, cmark_node_get_url, (cmark_node * n), (n))
+LAZY_FN(cmark, int, cmark_node_insert_before, (cmark_node * n, cmark_node *s), (n, s))
+LAZY_FN(cmark, cmark_node *, cmark_node_new, (cmark_node_type t), (t))
+LAZY_FN(cmark, cmark_node *, cmark_node_next, (cmark_node * n), (n))
+LAZY_FN(cmark, int, cmark_node_set_literal, (cmark_node * n, const char *s), (n, s))
+LAZY_FN(cmark, int, cmark_node_set_title, (cmark_node * n, const char *s), (n, s))
+LAZY_FN(cmark, int, cmark_node_set_url, (cmark_node * n, const char *s), (n, s))
+LAZY_VOID(cmark, cmark_node_unlink, (cmark_node * n), (n))
+LAZY_FN(cmark, cmark_node *, cmark_parse_document, (const char *b, size_t n, int o), (b, n, o))
+LAZY_FN(cmark, char *, cmark_render_html, (cmark_node * n, int o), (n, o))
 
 /* libcurl: smz pull. */
 LAZY_FN(curl, CURL *, curl_easy_init, (void), ())

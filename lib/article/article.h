@@ -169,6 +169,11 @@ smz_err smz__article_render(const char *text, size_t len, smz_article_kind kind,
                             const char *fallback_name, int64_t file_mtime, const smz_article_opts *opts,
                             smz_article **out);
 
+/* Makes sure Markdown can be rendered: smz loads cmark on first use and
+ * ends with a message if it cannot (reader/lazy.c), which must come before
+ * a caller makes any file. */
+void smz__article_init(void);
+
 /* Frees A and everything it owns; NULL is a no-op. */
 void smz__article_free(smz_article *a);
 

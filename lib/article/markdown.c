@@ -188,6 +188,11 @@ static void md_text(smz_strbuf *b, cmark_node *doc)
     cmark_iter_free(it);
 }
 
+void smz__article_init(void)
+{
+    (void)cmark_get_default_mem_allocator();
+}
+
 smz_err smz__art_render_markdown(render_ctx *c, const char *s, size_t n, int have_title)
 {
     /* Safe is cmark's default: no raw HTML, no javascript: links.  Never

@@ -50,30 +50,47 @@ static int path_cmp(const void *a, const void *b)
     return strcmp(((const idpath *)a)->path, ((const idpath *)b)->path);
 }
 
-/* An article's page: NAME.html of type text/html; charset=utf-8 with its
- * original, NAME.txt or NAME.md, untitled beside it (docs/FORMAT.md). */
-static int article_page(smz_reader *r, const smz_entry *e)
+smz_err smz__article_original(smz_reader *r, const char *page, smz_entry **out)
 {
-    size_t n = strlen(e->path);
-    if (n < 6 || strcmp(e->path + n - 5, ".html") || strcmp(e->mime, "text/html; charset=utf-8"))
-        return 0;
-    static const char *const ext[] = {".txt", ".md"};
+    size_t n = strlen(page);
+    *out = NULL;
+    if (n < 6 || strcmp(page + n - 5, ".html"))
+        return SMZ_E_NOTFOUND;
+    static const char *const ext[] = {".md", ".txt"}; /* path order */
     for (size_t i = 0; i < 2; i++) {
         size_t el = strlen(ext[i]);
         char *p = malloc(n - 5 + el + 1);
-        smz_entry *o = NULL;
         if (!p)
-            return 0;
-        memcpy(p, e->path, n - 5);
+            return SMZ_E_NOMEM;
+        memcpy(p, page, n - 5);
         memcpy(p + n - 5, ext[i], el + 1);
-        int found = smz_reader_find(r, p, &o) == SMZ_OK && !o->redirect && !o->title[0] &&
-                    (smz__mime_is(o->mime, "text/plain") || smz__mime_is(o->mime, "text/markdown"));
-        smz_entry_free(o);
+        smz_err rc = smz_reader_find(r, p, out);
         free(p);
-        if (found)
-            return 1;
+        if (rc == SMZ_E_NOTFOUND)
+            continue;
+        if (rc != SMZ_OK)
+            return rc;
+        if ((*out)->redirect ||
+            !(smz__mime_is((*out)->mime, "text/plain") || smz__mime_is((*out)->mime, "text/markdown"))) {
+            smz_entry_free(*out);
+            *out = NULL;
+            return SMZ_E_NOTFOUND;
+        }
+        return SMZ_OK;
     }
-    return 0;
+    return SMZ_E_NOTFOUND;
+}
+
+/* An article's page: NAME.html of type text/html; charset=utf-8 with its
+ * original untitled beside it (docs/FORMAT.md). */
+static int article_page(smz_reader *r, const smz_entry *e)
+{
+    smz_entry *o = NULL;
+    if (strcmp(e->mime, "text/html; charset=utf-8") || smz__article_original(r, e->path, &o) != SMZ_OK)
+        return 0;
+    int untitled = !o->title[0];
+    smz_entry_free(o);
+    return untitled;
 }
 
 smz_err smz__reindex_list(const char *path, int lang, unsigned char **list, size_t *len, int *stem,

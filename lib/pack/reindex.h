@@ -8,6 +8,14 @@
 
 #include <stddef.h>
 #include "smz/error.h"
+#include "smz/reader.h"
+
+/* The original smz-pack rendered the article page PAGE (NAME.html) from:
+ * the first in path order of NAME.md and NAME.txt, when it is a text or
+ * Markdown entry (lib/pack/entry.c renders the first and stores the
+ * other as it is).  SMZ_OK with *OUT (smz_entry_free), SMZ_E_NOTFOUND, or
+ * the reader's error. */
+smz_err smz__article_original(smz_reader *r, const char *page, smz_entry **out);
 
 /* The list for archive PATH (format 3, with a packed index): for each entry
  * in path order a varint, 0 when it is not indexed, else how its text was

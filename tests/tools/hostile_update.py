@@ -3,7 +3,8 @@ and writes variants whose zstd frames are all valid but whose table lies:
 extents outside NEW or overlapping, an unknown op, a cluster count over the
 table, an OLD cluster that does not exist, a level out of range, sizes that do
 not add up, the chains' page numbers left out, an entry block's delta that
-names a NEW cluster it cannot use, and a list of indexed entries (the packed
+names a NEW cluster it cannot use, a list of article pages to render again
+that does not fit the cluster, and a list of indexed entries (the packed
 index to rebuild) that does not fit NEW.  Each must be refused by smz patch
 with nothing written.
 
@@ -76,6 +77,56 @@ def main():
     for k, r in enumerate(u0["records"]):
         if r["kind"] == 2:
             write("aux-on-the-index", rec(k, aux=1))
+    # A cluster whose article pages are rendered again (op 5): its payload
+    # is the list's length, the list (flags, count, then a place and a day
+    # for each page), the frame; the list altered.
+    po = 0
+    for k, r in enumerate(u0["records"]):
+        pl = r["plen"]
+        if r["op"] == 5:
+            pay = u0["payloads"]
+            body = pay[po:po + pl]
+            ll, i = smzupd.uvarint_get(body, 0)
+            lst, frame = body[i:i + ll], body[i + ll:]
+            flags, j = smzupd.uvarint_get(lst, 0)
+            count, j = smzupd.uvarint_get(lst, j)
+            places = []
+            for _ in range(count):
+                gap, j = smzupd.uvarint_get(lst, j)
+                day, j = smzupd.uvarint_get(lst, j)
+                places.append([gap, day])
+
+            def with_pages(name, fl=flags, cnt=None, pls=None, raw=None):
+                pls = places if pls is None else pls
+                l2 = raw if raw is not None else (smzupd.uvarint(fl) + smzupd.uvarint(len(pls) if cnt is None else cnt) +
+                                                  b"".join(smzupd.uvarint(g) + smzupd.uvarint(d) for g, d in pls))
+                b2 = smzupd.uvarint(len(l2)) + l2 + frame
+                u = copy.deepcopy(u0)
+                u["records"][k]["plen"] = len(b2)
+                u["payloads"] = pay[:po] + b2 + pay[po + pl:]
+                write(name, u)
+
+            with_pages("pages-flags-unknown", fl=8)
+            with_pages("pages-flags-other", fl=flags ^ 1)  # another label home: another page
+            with_pages("pages-count-zero", cnt=0, pls=[])
+            with_pages("pages-count-more", cnt=count + 1)
+            with_pages("pages-place-beyond", pls=[[1 << 40, places[0][1]]] + places[1:])
+            with_pages("pages-place-moved", pls=[[places[0][0] + 1, places[0][1]]] + places[1:])  # not a page there
+            with_pages("pages-one-left-out", pls=places[1:])  # the cut bytes are then one page short
+            dated = [q for q, (g, d) in enumerate(places) if d]
+            if dated:  # a page whose date is its file's: another day
+                q = dated[0]
+                with_pages("pages-day-other", pls=places[:q] + [[places[q][0], places[q][1] + 400]] + places[q + 1:])
+            with_pages("pages-list-long", raw=lst + b"\0")
+            b2 = smzupd.uvarint(pl) + body  # the list's length past the payload
+            u = copy.deepcopy(u0)
+            u["records"][k]["plen"] = len(b2)
+            u["payloads"] = pay[:po] + b2 + pay[po + pl:]
+            write("pages-list-len-huge", u)
+            write("pages-not-a-zstd-cluster", rec(k, kind=0))
+            write("pages-aux", rec(k, aux=1))
+            break
+        po += pl
     # The packed index rebuilt from the pages (op 4): its list of indexed
     # entries altered, re-compressed so that every frame is valid.
     po = 0
