@@ -740,7 +740,7 @@ static int apply_updates(pull *p, const cat_entry *e, const cat_entry *l, const 
             snprintf(why, sizeof why, "%s", _("out of memory"));
             goto out;
         }
-        if (p->kr && !u->is_signed) { /* not worth fetching */
+        if (p->kr && !u->sig_inside && !u->sig_detached) { /* not worth fetching */
             snprintf(why, sizeof why, _("%s is not signed (--keyring asks for a trusted signature)"),
                      u->file);
             goto out;
@@ -770,18 +770,24 @@ static int apply_updates(pull *p, const cat_entry *e, const cat_entry *l, const 
             goto out;
         }
         if (p->kr) {
-            /* A folder's signature is read where it is. */
-            if (!(sig = p->url ? hidden(p, u->file, ".minisig.part")
-                               : join(p->source, u->file, ".minisig"))) {
-                snprintf(why, sizeof why, "%s", _("out of memory"));
-                goto out;
+            /* The signature inside when the update has one (nothing more
+             * to fetch), else the detached one: a folder's read where it
+             * is, a web source's fetched. */
+            const char *with = SMZ_DELTA_SIG_INSIDE;
+            if (!u->sig_inside) {
+                if (!(sig = p->url ? hidden(p, u->file, ".minisig.part")
+                                   : join(p->source, u->file, ".minisig"))) {
+                    snprintf(why, sizeof why, "%s", _("out of memory"));
+                    goto out;
+                }
+                if (p->url && fetch_sig(u, sig, err, sizeof err) != 0) {
+                    snprintf(why, sizeof why, "%s: %s", u->file, err);
+                    goto out;
+                }
+                with = sig;
             }
-            if (p->url && fetch_sig(u, sig, err, sizeof err) != 0) {
-                snprintf(why, sizeof why, "%s: %s", u->file, err);
-                goto out;
-            }
-            smz_err vrc = smz_delta_verify(part, sig, p->kr, keyid, i18n_cli(), err, sizeof err);
-            if (p->url)
+            smz_err vrc = smz_delta_verify(part, with, p->kr, keyid, i18n_cli(), err, sizeof err);
+            if (p->url && sig)
                 unlink(sig);
             if (vrc != SMZ_OK) {
                 snprintf(why, sizeof why, "%s: %s", u->file,
