@@ -2434,8 +2434,9 @@ smz_err smz_delta_verify(const char *upd_path, const char *sig_path, const smz_k
         sig_path = what = own;
     }
     struct stat st;
-    if (stat(sig_path, &st) != 0 && errno == ENOENT) {
-        /* No detached signature: the one inside, if any. */
+    if (!sig_path[0] || (stat(sig_path, &st) != 0 && errno == ENOENT)) {
+        /* No detached signature (or asked for the inside one): the one
+         * inside, if any. */
         if ((fd = open(upd_path, O_RDONLY | O_CLOEXEC)) < 0 || fstat(fd, &st) != 0) {
             rc = fail(&c, SMZ_E_IO, "%s: %s", upd_path, strerror(errno));
             goto out;

@@ -152,6 +152,7 @@ smz_err smz_delta_info_read(const char *path, smz_delta_info *info, int lang, ch
         return lfail(lang, err, errlen, SMZ_E_CORRUPT,
                      "%s: the update is damaged (its sizes do not add up to its length)", path);
     info->size = size;
+    info->sig_inside = sig != 0;
     info->old_size = h.old_size;
     info->new_size = h.new_size;
     memcpy(info->old_sha256, h.old_sha, sizeof info->old_sha256);
@@ -234,7 +235,7 @@ smz_err smz_delta_scan(const char *dir, smz_delta_list *out, int lang, char *err
         f->info = info;
         snprintf(path + strlen(path), n - strlen(path), ".minisig");
         struct stat st;
-        f->is_signed = lstat(path, &st) == 0 && S_ISREG(st.st_mode);
+        f->sig_detached = lstat(path, &st) == 0 && S_ISREG(st.st_mode);
         out->n++;
     }
     if (out->n)
@@ -283,11 +284,13 @@ smz_err smz_delta_opds_link(smz_strbuf *b, const smz_delta_file *u, const char *
     smz_url_segment(b, u->file, strlen(u->file));
     smz_strbuf_addf(b, "\" length=\"%llu\" smz:from=\"%s\" smz:to=\"%s\"",
                     (unsigned long long)u->info.size, u->info.old_digest, u->info.new_digest);
-    if (u->is_signed) {
+    if (u->sig_detached) {
         smz_strbuf_adds(b, " smz:signature=\"");
         smz_xml_str(b, prefix);
         smz_url_segment(b, u->file, strlen(u->file));
         smz_strbuf_adds(b, ".minisig\"");
     }
+    if (u->info.sig_inside)
+        smz_strbuf_adds(b, " smz:signed-inside=\"true\"");
     return smz_strbuf_adds(b, "/>");
 }

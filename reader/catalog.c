@@ -233,7 +233,8 @@ static int attach_updates(const char *dir, cat_list *l, char *err, size_t errlen
                 goto nomem;
             e->n_upd++;
             u->size = f->info.size;
-            u->is_signed = f->is_signed;
+            u->sig_detached = f->sig_detached;
+            u->sig_inside = f->info.sig_inside;
             memcpy(u->from, f->info.old_digest, 65);
             memcpy(u->to, f->info.new_digest, 65);
         }
@@ -370,8 +371,9 @@ int cat_feed_xml(const cat_list *l, char **xml, size_t *len)
         smz_strbuf_addf(&b, "\" length=\"%llu\"/>", (unsigned long long)e->size);
         for (size_t k = 0; k < e->n_upd; k++) {
             const cat_update *u = &e->upd[k];
-            smz_delta_file f = {.file = u->file, .is_signed = u->is_signed};
+            smz_delta_file f = {.file = u->file, .sig_detached = u->sig_detached};
             f.info.size = u->size;
+            f.info.sig_inside = u->sig_inside;
             memcpy(f.info.old_digest, u->from, 65);
             memcpy(f.info.new_digest, u->to, 65);
             smz_delta_opds_link(&b, &f, "");
@@ -499,8 +501,13 @@ static int parse_update(const xmlNode *c, const char *base, cat_entry *e)
     if (sig[0]) {
         if (!(u.sig_href = http_resolve(base, sig)))
             goto nomem;
-        u.is_signed = 1;
+        u.sig_detached = 1;
     }
+    /* Absent from catalogs written before updates were signed inside:
+     * those then count as not signed inside (a detached signature, if
+     * advertised, is used). */
+    const char *inside = attr_smz(c, "signed-inside");
+    u.sig_inside = !strcmp(inside, "true") || !strcmp(inside, "1");
     cat_update *v = realloc(e->upd, (e->n_upd + 1) * sizeof *v);
     if (!v)
         goto nomem;

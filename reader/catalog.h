@@ -19,13 +19,14 @@
 
 /* An update that leads to an archive (docs/CATALOG.md, "Updates"). */
 typedef struct cat_update {
-    char *file;     /* its file name: smz_delta_name_ok */
-    char *href;     /* an absolute URL; NULL for a scanned folder */
-    char *sig_href; /* its signature's URL, or NULL */
-    int is_signed;  /* a signature is advertised (or FILE.minisig is beside it) */
-    uint64_t size;  /* the update file's size in bytes */
-    char from[65];  /* the content digest it starts from */
-    char to[65];    /* the content digest it leads to */
+    char *file;       /* its file name: smz_delta_name_ok */
+    char *href;       /* an absolute URL; NULL for a scanned folder */
+    char *sig_href;   /* its detached signature's URL, or NULL */
+    int sig_detached; /* a detached signature is advertised (or FILE.minisig is beside it) */
+    int sig_inside;   /* it is signed inside (advertised, or read from the file) */
+    uint64_t size;    /* the update file's size in bytes */
+    char from[65];    /* the content digest it starts from */
+    char to[65];      /* the content digest it leads to */
 } cat_update;
 
 typedef struct cat_entry {

@@ -403,35 +403,77 @@ typedef enum xfer {
     XFER_FAILED   /* cut, or not written (said, counted in p->errors); PART kept when cut */
 } xfer;
 
-/* Brings the SIZE bytes of URL (an URL source) or SRC (a folder's file)
- * into the file PART, resuming from what it holds (LABEL names them to the
- * user).  With BLAKE2B, HEX gets the BLAKE2b of PART's bytes, computed as
- * they arrive.  *FD gets PART open on XFER_DONE. */
-/* Whether the part kept at PART was of the file the catalog now names
- * (ID: its size and digests, kept in PART.id beside it): a source that
- * replaced the archive since the transfer was cut must not have its new
+/* What a kept part is of, in PART.id beside it: ID, the line that names
+ * the file as the catalog does (its size and digests), then, once a server
+ * answered for it, "validator VALUE": the answer's strong ETag or
+ * Last-Modified, which the next run sends as If-Range.  A source that
+ * replaced the file since the transfer was cut must not have its new
  * file's rest appended to the old one's start (it would be refused at the
- * end, the whole transfer wasted).  Writes ID there for the next run.
- * Returns 1 when the part may be resumed. */
-static int part_is_of(const char *part, const char *id)
+ * end, the whole transfer wasted): a changed catalog entry says so before
+ * any request, a changed validator in the server's answer (200, the whole
+ * file, instead of 206) when the catalog gives no digest to tell. */
+typedef struct part_id {
+    char *path;                         /* PART.id */
+    const char *id;                     /* the line, NUL-terminated, ending in '\n' */
+    char validator[HTTP_VALIDATOR_MAX]; /* as kept; "" when none */
+} part_id;
+
+#define VALIDATOR_KEY "validator "
+
+/* Writes PI's file: its line, and VALIDATOR when not "" (kept in PI). */
+static void part_id_write(part_id *pi, const char *validator)
+{
+    char buf[1024];
+    int n = snprintf(buf, sizeof buf, "%s%s%s%s", pi->id, validator[0] ? VALIDATOR_KEY : "", validator,
+                     validator[0] ? "\n" : "");
+    if (n > 0 && (size_t)n < sizeof buf)
+        smz_file_write(pi->path, buf, (size_t)n, 0, NULL, 0);
+    snprintf(pi->validator, sizeof pi->validator, "%s", validator);
+}
+
+/* Whether the part PART (PI set up for it) was of the file ID names:
+ * 1 when it may be resumed, PI's validator set from its file (checked: it
+ * goes into a request's header); else 0, and PART.id written anew. */
+static int part_is_of(const char *part, const char *id, part_id *pi)
 {
     size_t n = strlen(part) + 4, il = strlen(id);
-    char *idp = malloc(n), old[512];
+    char old[1024];
     int same = 0;
-    if (!idp)
+    pi->id = id;
+    pi->validator[0] = 0;
+    if (!(pi->path = malloc(n)))
         return 0;
-    snprintf(idp, n, "%s.id", part);
-    int fd = open(idp, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    snprintf(pi->path, n, "%s.id", part);
+    int fd = open(pi->path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
     if (fd >= 0) {
         ssize_t r = read(fd, old, sizeof old);
-        same = r == (ssize_t)il && !memcmp(old, id, il);
+        same = r >= (ssize_t)il && !memcmp(old, id, il);
         close(fd);
+        /* After the line: "validator VALUE\n", or nothing. */
+        const char *rest = old + il, *v = rest + strlen(VALIDATOR_KEY);
+        size_t rl = same ? (size_t)r - il : 0, vl = 0;
+        if (rl > strlen(VALIDATOR_KEY) && !memcmp(rest, VALIDATOR_KEY, strlen(VALIDATOR_KEY)) &&
+            rest[rl - 1] == '\n') {
+            size_t want = (size_t)(rest + rl - 1 - v);
+            while (vl < want && v[vl] >= 0x20 && v[vl] <= 0x7e)
+                vl++;
+            if (vl == want && vl < sizeof pi->validator) {
+                memcpy(pi->validator, v, vl);
+                pi->validator[vl] = 0;
+            }
+        }
     }
-    if (!same) {
-        smz_file_write(idp, id, il, 0, NULL, 0);
-    }
-    free(idp);
+    if (!same)
+        part_id_write(pi, "");
     return same;
+}
+
+/* http_fetch.head: the answer's validator kept for the next run. */
+static void part_id_head(void *ctx, const http_fetch *f)
+{
+    part_id *pi = ctx;
+    if (strcmp(pi->validator, f->validator))
+        part_id_write(pi, f->validator);
 }
 
 /* Removes PART's identity file (part_is_of) once PART is gone. */
@@ -447,6 +489,11 @@ static void part_forget(const char *part)
     free(idp);
 }
 
+/* Brings the SIZE bytes of URL (an URL source) or SRC (a folder's file)
+ * into the file PART, resuming from what it holds (LABEL names them to the
+ * user) when ID (the catalog's line for the file, see part_id; NULL: always)
+ * says it is of this file.  With BLAKE2B, HEX gets the BLAKE2b of PART's
+ * bytes, computed as they arrive.  *FD gets PART open on XFER_DONE. */
 static xfer transfer(pull *p, const char *label, const char *url, const char *src, const char *part,
                      uint64_t size, int blake2b, char hex[65], int *fdp, char *why, size_t whylen,
                      const char *id)
@@ -455,6 +502,7 @@ static xfer transfer(pull *p, const char *label, const char *url, const char *sr
     int fd = -1, keep = 0;
     xfer rc = XFER_FAILED;
     http_fetch f;
+    part_id pi = {NULL, NULL, ""};
     memset(&f, 0, sizeof f);
     *fdp = -1;
     hex[0] = 0;
@@ -466,8 +514,13 @@ static xfer transfer(pull *p, const char *label, const char *url, const char *sr
         goto out;
     }
     f.offset = (uint64_t)st.st_size;
-    if (id && !part_is_of(part, id))
+    if (id && !part_is_of(part, id, &pi))
         f.offset = size + 1; /* another file's start, or one of unknown origin */
+    if (id && pi.path) {
+        f.if_range = pi.validator;
+        f.head = part_id_head;
+        f.head_ctx = &pi;
+    }
     if (f.offset > size) {
         /* Not the start of this file: start over. */
         if (ftruncate(fd, 0) != 0) {
@@ -510,6 +563,9 @@ static xfer transfer(pull *p, const char *label, const char *url, const char *sr
         res = copy_file(p, src, &f);
     }
     progress_end(p);
+    if (f.restarted && !p->quiet)
+        printf(_("%s: the source sent the whole file, not the rest: fetched again from the start\n"),
+               cli_t(label));
     switch (res) {
     case HTTP_DONE: break;
     case HTTP_CUT:
@@ -553,6 +609,7 @@ out:
         close(fd);
     if (!keep)
         unlink(part);
+    free(pi.path);
     return rc;
 }
 
@@ -740,13 +797,16 @@ static int apply_updates(pull *p, const cat_entry *e, const cat_entry *l, const 
             snprintf(why, sizeof why, "%s", _("out of memory"));
             goto out;
         }
-        if (p->kr && !u->is_signed) { /* not worth fetching */
+        if (p->kr && !u->sig_inside && !u->sig_detached) { /* not worth fetching */
             snprintf(why, sizeof why, _("%s is not signed (--keyring asks for a trusted signature)"),
                      u->file);
             goto out;
         }
+        char id[300];
+        snprintf(id, sizeof id, "smz-part-1 size:%llu from:%s to:%s\n", (unsigned long long)u->size,
+                 u->from, u->to);
         xfer x = transfer(p, u->file, p->url ? u->href : NULL, src, part, u->size, 0, hex, &fd, err,
-                          sizeof err, NULL);
+                          sizeof err, id);
         if (x == XFER_FAILED) {
             rc = -1;
             keep_part = 1;
@@ -770,18 +830,24 @@ static int apply_updates(pull *p, const cat_entry *e, const cat_entry *l, const 
             goto out;
         }
         if (p->kr) {
-            /* A folder's signature is read where it is. */
-            if (!(sig = p->url ? hidden(p, u->file, ".minisig.part")
-                               : join(p->source, u->file, ".minisig"))) {
-                snprintf(why, sizeof why, "%s", _("out of memory"));
-                goto out;
+            /* The signature inside when the update has one (nothing more
+             * to fetch), else the detached one: a folder's read where it
+             * is, a web source's fetched. */
+            const char *with = SMZ_DELTA_SIG_INSIDE;
+            if (!u->sig_inside) {
+                if (!(sig = p->url ? hidden(p, u->file, ".minisig.part")
+                                   : join(p->source, u->file, ".minisig"))) {
+                    snprintf(why, sizeof why, "%s", _("out of memory"));
+                    goto out;
+                }
+                if (p->url && fetch_sig(u, sig, err, sizeof err) != 0) {
+                    snprintf(why, sizeof why, "%s: %s", u->file, err);
+                    goto out;
+                }
+                with = sig;
             }
-            if (p->url && fetch_sig(u, sig, err, sizeof err) != 0) {
-                snprintf(why, sizeof why, "%s: %s", u->file, err);
-                goto out;
-            }
-            smz_err vrc = smz_delta_verify(part, sig, p->kr, keyid, i18n_cli(), err, sizeof err);
-            if (p->url)
+            smz_err vrc = smz_delta_verify(part, with, p->kr, keyid, i18n_cli(), err, sizeof err);
+            if (p->url && sig)
                 unlink(sig);
             if (vrc != SMZ_OK) {
                 snprintf(why, sizeof why, "%s: %s", u->file,
@@ -795,6 +861,7 @@ static int apply_updates(pull *p, const cat_entry *e, const cat_entry *l, const 
             goto out;
         }
         unlink(part); /* used */
+        part_forget(part);
         base = to;
     }
     /* BASE is E now, if the updates were what they said: checked as a
@@ -835,6 +902,8 @@ out:
         if (part && !keep_part)
             unlink(part);
     }
+    if (part)
+        part_forget(part);
     if (out[0])
         unlink(out[0]);
     if (out[1])

@@ -1,5 +1,6 @@
 /* smz pull's HTTP client: a catalog into memory, an archive onto the end of
- * a partial file (resuming with a range request), over libcurl, which
+ * a partial file (resuming with a range request, If-Range the validator an
+ * earlier answer gave), over libcurl, which
  * reader/lazy.c loads on the first call.  Only http and https, redirects
  * included; every size the server states is checked against the one the
  * caller expects before a byte is written.  A front-end module: it prints
@@ -38,13 +39,19 @@ typedef enum http_result {
     HTTP_NOCLIENT /* this build has no HTTP client */
 } http_result;
 
+/* The longest validator (an ETag or a Last-Modified date) kept, with its
+ * NUL. */
+#define HTTP_VALIDATOR_MAX 200
+
 /* Download of URL onto the end of the open file FD, which holds OFFSET bytes
- * of it already (a range request asks for the rest; a server that sends the
- * whole file instead has FD truncated and written from the start, and
- * OFFSET set to 0).
+ * of it already (a range request asks for the rest, with IF_RANGE when
+ * given, so that a server whose file is no longer the one it validated
+ * sends all of it; a server that sends the whole file instead has FD
+ * truncated and written from the start, and OFFSET set to 0).
  * EXPECTED (> 0) is the file's size: a server that states another, or
  * sends more, is refused. */
-typedef struct http_fetch {
+typedef struct http_fetch http_fetch;
+struct http_fetch {
     const char *url;
     int fd;
     uint64_t offset;
@@ -59,13 +66,24 @@ typedef struct http_fetch {
      * server sends the whole file), so that the file need not be read
      * again to be hashed. */
     crypto_generichash_state *hash;
+    /* When OFFSET > 0: the validator an earlier answer gave for the file
+     * (VALIDATOR below), sent as If-Range; NULL or "": none. */
+    const char *if_range;
+    /* Called once the answer's head is accepted, before its first byte is
+     * written (VALIDATOR and RESTARTED are set then); may be NULL. */
+    void (*head)(void *head_ctx, const struct http_fetch *f);
+    void *head_ctx;
     /* Filled by http_download: */
     uint64_t have;   /* bytes the file holds at the end */
     int ranged;      /* 1 when the server answered the range request (206) */
+    int restarted;   /* 1 when a range was asked but the whole file came (200) */
     int write_errno; /* HTTP_WRITE: the write's errno */
     long status;     /* the HTTP status, 0 when none */
     char err[512];   /* why, for any result but HTTP_DONE */
-} http_fetch;
+    /* The accepted answer's strong ETag, else its Last-Modified (printable
+     * ASCII only); "" when neither. */
+    char validator[HTTP_VALIDATOR_MAX];
+};
 
 http_result http_download(http_fetch *f);
 

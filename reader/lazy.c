@@ -227,6 +227,8 @@ LAZY_FN(curl, CURLUcode, curl_url_set, (CURLU * u, CURLUPart p, const char *s, u
         (u, p, s, f))
 LAZY_FN(curl, CURLUcode, curl_url_get, (CURLU * u, CURLUPart p, char **s, unsigned int f), (u, p, s, f))
 LAZY_VOID(curl, curl_free, (void *p), (p))
+LAZY_FN(curl, struct curl_slist *, curl_slist_append, (struct curl_slist * l, const char *s), (l, s))
+LAZY_VOID(curl, curl_slist_free_all, (struct curl_slist * l), (l))
 
 CURLcode curl_easy_setopt(CURL *c, CURLoption o, ...)
 {

@@ -529,7 +529,7 @@ int h_update(req *q, const char *rest)
             size_t k = strlen(a->upd[i].file);
             if (!strcmp(a->upd[i].file, file))
                 u = &a->upd[i];
-            else if (a->upd[i].is_signed && n == k + 8 && !strncmp(file, a->upd[i].file, k) &&
+            else if (a->upd[i].sig_detached && n == k + 8 && !strncmp(file, a->upd[i].file, k) &&
                      !strcmp(file + k, ".minisig"))
                 u = &a->upd[i], sig = 1;
         }

@@ -64,11 +64,16 @@ int smz_delta_is_update(const char *path);
 smz_err smz_delta_sign(const char *upd_path, const smz_seckey *sk, int lang, char *err, size_t errlen);
 
 /* Checks UPD's detached signature SIG_PATH (NULL: UPD.minisig) or, when
- * there is no such file, the one embedded in UPD against the keys of KR: SMZ_OK when a trusted key signed exactly these bytes with the
- * trusted comment above for UPD's own digests (KEYID, SMZ_KEYID_SIZE bytes
- * or NULL, gets its key id); SMZ_E_NOTFOUND when there is no signature;
- * SMZ_E_SIGNATURE when it does not verify or its key is not trusted;
- * SMZ_E_CORRUPT when UPD is not an update.  ERR gets the reason. */
+ * there is no such file, the one embedded in UPD against the keys of KR;
+ * SIG_PATH SMZ_DELTA_SIG_INSIDE checks the embedded one only (a file
+ * lying about is not looked for).  SMZ_OK when a trusted key signed
+ * exactly these bytes with the trusted comment above for UPD's own digests
+ * (KEYID, SMZ_KEYID_SIZE bytes or NULL, gets its key id); SMZ_E_NOTFOUND
+ * when there is no signature; SMZ_E_SIGNATURE when it does not verify or
+ * its key is not trusted; SMZ_E_CORRUPT when UPD is not an update.  ERR
+ * gets the reason. */
+#define SMZ_DELTA_SIG_INSIDE ""
+
 smz_err smz_delta_verify(const char *upd_path, const char *sig_path, const smz_keyring *kr, char *keyid,
                          int lang, char *err, size_t errlen);
 
@@ -81,12 +86,15 @@ typedef struct smz_delta_info {
     char new_digest[65]; /* NEW's content digest */
     unsigned char old_sha256[16]; /* the first 16 bytes of OLD's SHA-256 */
     unsigned char new_sha256[32];
+    int sig_inside; /* 1: a signature is embedded after the body (its form
+                       only: smz_delta_verify checks it) */
 } smz_delta_info;
 
 /* Reads the header of the update PATH (a regular file, not a symbolic
  * link) into INFO, after checking its magic,
- * that its three lengths add up to the file's and that OLD and NEW are
- * within the limits (nothing else: smz_delta_patch checks the rest).
+ * that its three lengths add up to the file's (an embedded signature's
+ * trailer included) and that OLD and NEW are within the limits (nothing
+ * else: smz_delta_patch checks the rest).
  * SMZ_OK; SMZ_E_NOTFOUND; SMZ_E_IO; SMZ_E_CORRUPT when it is no update or
  * a damaged one.  ERR gets the reason. */
 smz_err smz_delta_info_read(const char *path, smz_delta_info *info, int lang, char *err, size_t errlen);
@@ -94,10 +102,11 @@ smz_err smz_delta_info_read(const char *path, smz_delta_info *info, int lang, ch
 /* The updates lying in a folder, as catalogs advertise them (docs/CATALOG.md,
  * "Updates"). */
 typedef struct smz_delta_file {
-    char *file; /* its name in the folder: [A-Za-z0-9._+-], ends in .smzup,
-                            does not start with '.' or '-', at most 255 bytes */
-    smz_delta_info info;
-    int is_signed; /* FILE.minisig is a regular file beside it (not a link) */
+    /* its name in the folder: [A-Za-z0-9._+-], ends in .smzup, does not
+     * start with '.' or '-', at most 255 bytes */
+    char *file;
+    smz_delta_info info; /* info.sig_inside: signed inside */
+    int sig_detached;    /* FILE.minisig is a regular file beside it (not a link) */
 } smz_delta_file;
 
 typedef struct smz_delta_list {
@@ -127,9 +136,9 @@ size_t smz_delta_leading_to(const smz_delta_list *l, const char *digest, size_t 
 
 /* Appends to B the Atom link that advertises U (docs/CATALOG.md): its href
  * PREFIX followed by U's file name (percent-encoded), its length, the
- * content digests it leads from and to, and, when U is signed, the href of
- * its signature.  The smz: prefix must be bound to urn:samizdat:opds where
- * B's text goes. */
+ * content digests it leads from and to, when U has a detached signature
+ * the href of it, and when U is signed inside, an attribute saying so.
+ * The smz: prefix must be bound to urn:samizdat:opds where B's text goes. */
 smz_err smz_delta_opds_link(smz_strbuf *b, const smz_delta_file *u, const char *prefix);
 
 #ifdef __cplusplus

@@ -2,8 +2,11 @@
 # smz pull against faults (issue 25), on 127.0.0.1: a fault-injecting proxy
 # of our own (tests/tools/faultproxy.py) in front of nginx (a web folder
 # with smz-catalog.xml) and of a real smz serve cuts a transfer (the next run
-# asks for the rest with a Range request and the result is byte-identical;
-# when the source replaced the archive in between, it starts over),
+# asks for the rest with a Range request, If-Range the validator of the
+# first answer, and the result is byte-identical; when the source replaced
+# the archive in between, it starts over: told by the catalog, or, when
+# the catalog gives no digest and the new file has the same size, by the
+# server's 200 to If-Range (nginx's ETag and Last-Modified, smz serve's ETag)),
 # flips a byte (refused, DIR unchanged; the next run fetches a sound copy),
 # and lies about sizes (refused); a catalog that lies about a length or a
 # digest is refused too; a full disk fails with a clear message and leaves
@@ -47,6 +50,8 @@ check_eq "the partial file is kept beside it, with what arrived" "$(stat -c %s c
 check_eq "the next run succeeds" "$?" 0
 check_grep "saying it resumes" "samples.smz: resuming at 20.0 kB" resume.out
 check_grep "with a Range request for the rest (proxy's log)" "GET /samples.smz .*Range: bytes=20000-" px/log
+check_grep "and nginx's ETag of the first answer as If-Range" "GET /samples.smz .*Range: bytes=20000-  If-Range: \"[0-9a-f]+-[0-9a-f]+\"$" px/log
+check_grep "which matches: the rest comes (206)" "^status /samples.smz 206$" px/log
 check "and the archive is byte-identical" cmp src/samples.smz cut/samples.smz
 check_eq "no partial file is left" "$(ls -A cut | tr '\n' ' ')" "samples.smz "
 
@@ -113,7 +118,7 @@ mkdir -p liar && cp src/samples.smz liar/
 sed "s/length=\"$size\"/length=\"$((size - 100))\"/" src/smz-catalog.xml >liar/smz-catalog.xml
 mkdir -p www/liar && cp liar/* www/liar/ && cp -r src www/good
 kill -QUIT "$(cat "$NGINX_DIR/nginx.pid")"; wait "$NGINX_PID" 2>/dev/null
-start_nginx "$T/www"
+start_nginx "$T/www" "location /lm/ { etag off; }"
 "$SMZ" pull "http://127.0.0.1:$NP/liar/" liarout >/dev/null 2>liar.err
 check_eq "a catalog length shorter than the file: refused (1)" "$?" 1
 check_eq "DIR unchanged" "$(ls -A liarout | wc -l)" 0
@@ -165,6 +170,89 @@ echo "corrupt $off" >ps/fault
 check_eq "smz serve: a byte flipped in a cluster is refused (1)" "$?" 1
 check_grep "by the check" "samples.smz: refused: (fails the check|not a sound archive)" sf.err
 check_eq "DIR unchanged" "$(ls -A servflip | wc -l)" 0
+
+# --- cut, then the source replaces the archive by another of the SAME size,
+# and the catalog (hand-written) gives no digest nor BLAKE2b: nothing tells
+# the kept part is of the old file but the validator the server gave with
+# the first answer (.part.id), sent as If-Range; the server, whose file is
+# another now, sends all of it (200) and the part starts over from 0 ---
+"$SMZ_PACK" "$TOP/samples" -o same-a.smz --quiet --name same --title AAAA --date 2024-01-01
+"$SMZ_PACK" "$TOP/samples" -o same-b.smz --quiet --name same --title BBBB --date 2024-01-01
+ssize=$(stat -c %s same-a.smz)
+check_eq "two archives of the same size" "$(stat -c %s same-b.smz)" "$ssize"
+check "with other bytes" test "$(sha256sum <same-a.smz)" != "$(sha256sum <same-b.smz)"
+# hand_catalog HREF: a catalog with one entry, no digest, no BLAKE2b, no UUID
+hand_catalog() {
+    printf '<?xml version="1.0" encoding="UTF-8"?><feed xmlns="http://www.w3.org/2005/Atom"><entry><title>s</title><name>same</name><link rel="http://opds-spec.org/acquisition/open-access" href="%s" length="%s"/></entry></feed>\n' "$1" "$ssize"
+}
+# swap_same NAME URL: a cut pull of URL into NAME, the source's file then
+# replaced (its bytes in SRCFILE, by rename, a later time), the pull again
+swap_same() {
+    echo "cut 20000" >"$PX/fault"
+    "$SMZ" pull "$2" "$1" >"$1.out" 2>"$1.err"
+    check_eq "$1: the transfer is cut (2)" "$?" 2
+    check_grep "$1: the part's .id keeps the answer's validator" "^validator [^ ]" "$1/.same.smz.part.id"
+    : >"$PX/log" # the resumed run's requests only
+    cp same-b.smz "$SRCFILE.new" && touch -d '2024-02-01 12:00' "$SRCFILE.new" && mv "$SRCFILE.new" "$SRCFILE"
+    "$SMZ" pull "$2" "$1" >"$1b.out" 2>"$1b.err"
+    check_eq "$1: the next run succeeds (0)" "$?" 0
+    check_grep "$1: it asked for the rest" "^same.smz: resuming at 20.0 kB" "$1b.out"
+    check_grep "$1: got the whole file instead, and says it started over" "^same.smz: the source sent the whole file, not the rest: fetched again from the start$" "$1b.out"
+    check_grep "$1: the new file, verified" "^same.smz: fetched \(new, .*\), verified$" "$1b.out"
+    check "$1: byte-identical to the new file" cmp same-b.smz "$1/same.smz"
+    check_eq "$1: no partial file left" "$(ls -A "$1" | tr '\n' ' ')" "same.smz "
+}
+mkdir -p www/ir www/lm
+cp same-a.smz www/ir/same.smz && touch -d '2024-01-01 12:00' www/ir/same.smz && hand_catalog same.smz >www/ir/smz-catalog.xml
+cp same-a.smz www/lm/same.smz && touch -d '2024-01-01 12:00' www/lm/same.smz && hand_catalog same.smz >www/lm/smz-catalog.xml
+start_proxy pr "$NP"
+PRP=$PP
+PX=pr SRCFILE=www/ir/same.smz swap_same ir "http://127.0.0.1:$PP/ir/"
+check_grep "nginx: the range request carried its ETag as If-Range" "GET /ir/same.smz .*Range: bytes=20000-  If-Range: \"[0-9a-f]+-[0-9a-f]+\"$" pr/log
+check_grep "nginx answered 200, the whole new file" "^status /ir/same.smz 200$" pr/log
+check_grep "all of its bytes (the proxy's count)" "^sent /ir/same.smz $ssize$" pr/log
+PX=pr SRCFILE=www/lm/same.smz swap_same lm "http://127.0.0.1:$PP/lm/"
+check_grep "nginx without ETag: its Last-Modified as If-Range" "GET /lm/same.smz .*Range: bytes=20000-  If-Range: Mon, 01 Jan 2024 12:00:00 GMT$" pr/log
+check_grep "and the whole new file (200)" "^status /lm/same.smz 200$" pr/log
+# smz serve (its own download handler: ETag of size and modification time,
+# If-Range honoured), the hand-written catalog on nginx pointing at it
+mkdir -p svsrc && cp same-a.smz svsrc/same.smz && touch -d '2024-01-01 12:00' svsrc/same.smz
+start_server servsame svsrc/same.smz --address 127.0.0.1
+start_proxy pv "$PORT"
+mkdir -p www/sv && hand_catalog "http://127.0.0.1:$PP/download/same.smz" >www/sv/smz-catalog.xml
+PX=pv SRCFILE=svsrc/same.smz swap_same sv "http://127.0.0.1:$NP/sv/smz-catalog.xml"
+check_grep "smz serve: the range request carried its ETag as If-Range" "GET /download/same.smz .*Range: bytes=20000-  If-Range: \"[0-9a-f-]+\"$" pv/log
+check_grep "smz serve answered 200, the whole new file" "^status /download/same.smz 200$" pv/log
+check_grep "all of its bytes" "^sent /download/same.smz $ssize$" pv/log
+# the same file still there: If-Range matches, the rest only (206)
+echo "cut 20000" >pv/fault
+"$SMZ" pull "http://127.0.0.1:$NP/sv/smz-catalog.xml" sv2 >/dev/null 2>&1
+: >pv/log
+"$SMZ" pull "http://127.0.0.1:$NP/sv/smz-catalog.xml" sv2 >sv2.out 2>&1
+check_eq "smz serve, file unchanged: the resumed pull succeeds" "$?" 0
+check_grep "with If-Range" "GET /download/same.smz .*Range: bytes=20000-  If-Range: \"" pv/log
+check_grep "answered 206" "^status /download/same.smz 206$" pv/log
+check_eq "the rest only" "$(sed -n 's|^sent /download/same.smz ||p' pv/log)" "$((ssize - 20000))"
+check_eq "no restart said" "$(grep -c 'fetched again from the start' sv2.out)" 0
+check "byte-identical" cmp same-b.smz sv2/same.smz
+# smz serve's If-Range by hand: its current ETag gives the range (206);
+# another ETag, a weak one or a date gives the whole file (200)
+etag=$(curl -s -D - -o /dev/null "${URL%/}/download/same.smz" | tr -d '\r' | sed -n 's/^[Ee][Tt][Aa][Gg]: //p')
+ir() { curl -s -o /dev/null -w '%{http_code} %{size_download}' -H 'Range: bytes=100-' -H "If-Range: $1" "${URL%/}/download/same.smz"; }
+check_eq "smz serve: If-Range with its ETag: the range" "$(ir "$etag")" "206 $((ssize - 100))"
+check_eq "another ETag: the whole file" "$(ir '"0-0-0"')" "200 $ssize"
+check_eq "its ETag as a weak one: the whole file" "$(ir "W/$etag")" "200 $ssize"
+check_eq "a date: the whole file (it sends no Last-Modified)" "$(ir 'Mon, 01 Jan 2024 12:00:00 GMT')" "200 $ssize"
+# a validator kept in .part.id that the server no longer has (here a
+# made-up one): the whole file, started over
+echo "cut 20000" >pr/fault
+"$SMZ" pull "http://127.0.0.1:$PRP/ir/" bogus >/dev/null 2>&1
+sed -i 's/^validator .*/validator "made-up"/' bogus/.same.smz.part.id
+: >pr/log
+"$SMZ" pull "http://127.0.0.1:$PRP/ir/" bogus >bogus.out 2>&1
+check_grep "a kept validator is sent as it is" "If-Range: \"made-up\"$" pr/log
+check_grep "nginx: no match, the whole file" "^status /ir/same.smz 200$" pr/log
+check "and the result is sound" cmp same-b.smz bogus/same.smz
 
 # --- a full disk ---
 if [ "$(id -u)" = 0 ] && mkdir -p small && mount -t tmpfs -o size=32k tmpfs small 2>/dev/null; then

@@ -6,7 +6,11 @@
 # nginx serving a folder, with a fault proxy in front counting the bytes.
 # The result is byte-identical (SHA-256) and the bytes moved far fewer; a
 # damaged update, an update signed by no trusted key or unsigned with
-# --keyring is refused and the whole archive fetched instead; an update for
+# --keyring is refused and the whole archive fetched instead; one signed
+# only inside (no .minisig beside it) is advertised so (smz:signed-inside)
+# and applied with --keyring from a folder, nginx and smz serve without a
+# .minisig fetched, its signature altered refused; a catalog without the
+# attribute still has its detached signature used; an update for
 # another base is not used; a cut or killed update transfer is resumed by
 # the next run.  smz serve serves only the updates it advertises.
 . "$TOP/tests/lib.sh"
@@ -58,7 +62,7 @@ check "the updates are far smaller than the archive" test $((u12 + u23)) -lt $((
 
 # --- the catalog ---
 check_grep "smz catalog links the update to the archive it leads to" \
-    "<link rel=\"urn:samizdat:opds:update\" type=\"application/x-smz-update\" href=\"news-2-3.smzup\" length=\"$u23\" smz:from=\"[0-9a-f]{64}\" smz:to=\"[0-9a-f]{64}\" smz:signature=\"news-2-3.smzup.minisig\"/>" src/smz-catalog.xml
+    "<link rel=\"urn:samizdat:opds:update\" type=\"application/x-smz-update\" href=\"news-2-3.smzup\" length=\"$u23\" smz:from=\"[0-9a-f]{64}\" smz:to=\"[0-9a-f]{64}\" smz:signature=\"news-2-3.smzup.minisig\" smz:signed-inside=\"true\"/>" src/smz-catalog.xml
 check_grep "and the one before it (a chain)" 'href="news-1-2.smzup"' src/smz-catalog.xml
 check_eq "only in news's entry, not alpha's" "$(grep -c 'smzup' <(grep '<name>alpha</name>' src/smz-catalog.xml))" 0
 check "the catalog is well-formed XML" xmllint --noout src/smz-catalog.xml
@@ -112,7 +116,9 @@ mkdir -p d5 && cp a2/news.smz d5/
 "$SMZ" pull src d5 --keyring k.pub >d5.out 2>d5.err
 check_grep "a signed update with --keyring is used" "^news.smz: updated \($u23 bytes.*verified, signed by trusted key" d5.out
 check_eq "byte-identical" "$(sha d5/news.smz)" "$want"
-mkdir -p uns && cp src/news.smz src/news-2-3.smzup uns/ && "$SMZ" catalog uns --quiet
+mkdir -p uns && cp src/news.smz uns/ && "$SMZ" diff a2/news.smz a3/news.smz -o uns/news-2-3.smzup >/dev/null
+"$SMZ" catalog uns --quiet
+check_eq "an unsigned update's link says neither signature" "$(grep -c 'smz:signature=\|smz:signed-inside' uns/smz-catalog.xml)" 0
 mkdir -p d6 && cp a2/news.smz d6/
 "$SMZ" pull uns d6 --keyring k.pub >d6.out 2>d6.err
 check_eq "an unsigned update with --keyring: the pull succeeds through the archive (0)" "$?" 0
@@ -127,13 +133,60 @@ mkdir -p d7 && cp a2/news.smz d7/
 check_grep "an update signed by an untrusted key is refused" "news.smz: the update cannot be used \(news-2-3.smzup: .*\): fetching the whole archive" d7.err
 check_eq "and the archive fetched instead" "$(sha d7/news.smz)" "$want"
 
+# --- signed only inside (the update alone, as on a stick: no .minisig) ---
+mkdir -p src/ins && cp src/news.smz src/news-2-3.smzup src/ins/ && "$SMZ" catalog src/ins --quiet
+check_grep "the catalog says an update without .minisig is signed inside" \
+    "href=\"news-2-3.smzup\" length=\"$u23\" smz:from=\"[0-9a-f]{64}\" smz:to=\"[0-9a-f]{64}\" smz:signed-inside=\"true\"/>" src/ins/smz-catalog.xml
+check_eq "with no detached signature's link" "$(grep -c 'smz:signature=' src/ins/smz-catalog.xml)" 0
+mkdir -p i1 && cp a2/news.smz i1/
+"$SMZ" pull src/ins i1 --keyring k.pub >i1.out 2>i1.err
+check_eq "signed inside, from a folder with --keyring: succeeds (0)" "$?" 0
+check_grep "through the update, its inside signature verified" "^news.smz: updated \($u23 bytes.*verified, signed by trusted key" i1.out
+check_eq "byte-identical" "$(sha i1/news.smz)" "$want"
+check_eq "nothing left beside it" "$(ls -A i1 | tr '\n' ' ')" "news.smz "
+# its embedded signature altered (a character of the signature itself),
+# and one by an untrusted key: refused, the archive fetched instead
+# alter_sig FILE: changes one base64 character of the embedded signature's
+# signature line (the text keeps its form: it parses, it does not verify)
+alter_sig() {
+    python3 - "$1" <<'PY'
+import struct, sys
+p = sys.argv[1]
+b = bytearray(open(p, "rb").read())
+assert b[-8:] == b"smzusig1"
+g = struct.unpack(">Q", bytes(b[-16:-8]))[0]
+start = len(b) - 16 - g
+lines = bytes(b[start:len(b) - 16]).split(b"\n")
+k = start + len(lines[0]) + 1 + 20  # within the base64 signature line
+b[k] = ord("A") if b[k] != ord("A") else ord("B")
+open(p, "wb").write(b)
+PY
+}
+mkdir -p src/alt && cp src/news.smz src/news-2-3.smzup src/alt/ && alter_sig src/alt/news-2-3.smzup
+"$SMZ" catalog src/alt --quiet
+check "smz verify takes the update signed only inside" "$SMZ" verify src/ins/news-2-3.smzup --key k.pub
+check_fails "and refuses the altered one" "$SMZ" verify src/alt/news-2-3.smzup --key k.pub
+mkdir -p i2 && cp a2/news.smz i2/
+"$SMZ" pull src/alt i2 --keyring k.pub >i2.out 2>i2.err
+check_eq "an altered inside signature: the pull succeeds through the archive (0)" "$?" 0
+check_grep "the update is refused, saying why" "news.smz: the update cannot be used \(news-2-3.smzup: the signature does not verify.*\): fetching the whole archive" i2.err
+check_grep "then the archive fetched" "^news.smz: fetched \(newer.*signed by trusted key" i2.out
+check_eq "byte-identical, nothing left" "$(sha i2/news.smz):$(ls -A i2 | tr '\n' ' ')" "$want:news.smz "
+mkdir -p src/unt && cp src/news.smz src/unt/
+"$SMZ" diff a2/news.smz a3/news.smz -o src/unt/news-2-3.smzup --sign other.key >/dev/null
+rm src/unt/news-2-3.smzup.minisig && "$SMZ" catalog src/unt --quiet
+mkdir -p i3 && cp a2/news.smz i3/
+"$SMZ" pull src/unt i3 --keyring k.pub >i3.out 2>i3.err
+check_grep "signed inside by an untrusted key: refused" "news.smz: the update cannot be used \(news-2-3.smzup: signed by key [0-9A-F]+, which is not one of the 1 trusted keys\): fetching the whole archive" i3.err
+check_eq "the archive fetched instead" "$(sha i3/news.smz)" "$want"
+
 # --- from a real smz serve, through the proxy that counts bytes ---
 start_server serve src/news.smz src/alpha.smz --address 127.0.0.1
 URL=${URL%/}
 start_proxy ps "$PORT"
 curl -s "$URL/catalog/v2/entries" >entries.xml
 check_grep "smz serve's catalog links the update under /update/NAME/" \
-    "<link rel=\"urn:samizdat:opds:update\" type=\"application/x-smz-update\" href=\"[^\"]*/update/news/news-2-3.smzup\" length=\"$u23\" smz:from=\"[0-9a-f]{64}\" smz:to=\"[0-9a-f]{64}\" smz:signature=\"[^\"]*/update/news/news-2-3.smzup.minisig\"/>" entries.xml
+    "<link rel=\"urn:samizdat:opds:update\" type=\"application/x-smz-update\" href=\"[^\"]*/update/news/news-2-3.smzup\" length=\"$u23\" smz:from=\"[0-9a-f]{64}\" smz:to=\"[0-9a-f]{64}\" smz:signature=\"[^\"]*/update/news/news-2-3.smzup.minisig\" smz:signed-inside=\"true\"/>" entries.xml
 check_grep "and names the content digest" "<smz:digest>[0-9a-f]{64}</smz:digest>" entries.xml
 check "the feed is well-formed XML" xmllint --noout entries.xml
 mkdir -p s1 && cp a2/news.smz src/alpha.smz s1/
@@ -142,9 +195,10 @@ check_eq "pull from smz serve with an update succeeds" "$?" 0
 check_grep "through the update, signed" "^news.smz: updated \($u23 bytes.*signed by trusted key" s1.out
 check_eq "byte-identical" "$(sha s1/news.smz)" "$want"
 moved=$(sent ps 'smzup')
-check_eq "the proxy sent the update's bytes and its signature, no more" "$moved" "$((u23 + $(stat -c %s src/news-2-3.smzup.minisig)))"
+check_eq "the proxy sent the update's bytes, no more (signed inside: no .minisig fetched)" "$moved" "$u23"
+check_eq "no request for the detached signature" "$(grep -c 'GET .*minisig' ps/log)" 0
 check_eq "and not the archive" "$(sent ps '/download/news')" 0
-ok "# smz serve: $moved bytes of update and signature instead of $size"
+ok "# smz serve: $moved bytes of update instead of $size"
 code() { curl -s -o /dev/null -w '%{http_code}' --path-as-is "$URL$1"; }
 check_eq "smz serve serves an advertised update" "$(code /update/news/news-2-3.smzup)" 200
 check_eq "... and its signature" "$(code /update/news/news-2-3.smzup.minisig)" 200
@@ -198,6 +252,40 @@ check_eq "an update damaged on the way: the pull succeeds (0)" "$?" 0
 check_grep "through the whole archive, saying so" "news.smz: the update cannot be used \(.*\): fetching the whole archive" n2.err
 check_eq "byte-identical" "$(sha n2/news.smz)" "$want"
 check_eq "no partial file left" "$(ls -A n2 | tr '\n' ' ')" "alpha.smz news.smz "
+# signed only inside, through nginx: verified with no .minisig fetched
+mkdir -p w1 && cp a2/news.smz w1/
+"$SMZ" pull "http://127.0.0.1:$PP/ins/" w1 --keyring k.pub >w1.out 2>w1.err
+check_eq "signed inside, from a web folder with --keyring: succeeds (0)" "$?" 0
+check_grep "through the update, its inside signature verified" "^news.smz: updated \($u23 bytes.*verified, signed by trusted key" w1.out
+check_eq "byte-identical" "$(sha w1/news.smz)" "$want"
+check_eq "the proxy sent the update, not the archive" "$(sent pn '^/ins/news-2-3.smzup$'):$(sent pn '^/ins/news.smz')" "$u23:0"
+check_eq "no .minisig was asked for" "$(grep -c 'GET /ins/.*minisig' pn/log)" 0
+mkdir -p w2 && cp a2/news.smz w2/
+"$SMZ" pull "http://127.0.0.1:$PP/alt/" w2 --keyring k.pub >w2.out 2>w2.err
+check_grep "an altered inside signature from a web folder: refused" "news.smz: the update cannot be used \(news-2-3.smzup: the signature does not verify.*\): fetching the whole archive" w2.err
+check_eq "the archive fetched instead" "$(sha w2/news.smz):$(ls -A w2 | tr '\n' ' ')" "$want:news.smz "
+# a catalog written before updates were signed inside (no smz:signed-inside):
+# the detached signature is fetched, as then
+mkdir -p src/old && cp src/news.smz src/news-2-3.smzup src/news-2-3.smzup.minisig src/old/
+"$SMZ" catalog src/old --quiet && sed -i 's/ smz:signed-inside="true"//' src/old/smz-catalog.xml
+mkdir -p w3 && cp a2/news.smz w3/
+"$SMZ" pull "http://127.0.0.1:$PP/old/" w3 --keyring k.pub >w3.out 2>w3.err
+check_grep "an old catalog's signed update is used" "^news.smz: updated \($u23 bytes.*signed by trusted key" w3.out
+check_grep "through its detached signature" "GET /old/news-2-3.smzup.minisig " pn/log
+check_eq "byte-identical" "$(sha w3/news.smz)" "$want"
+# signed only inside, through smz serve
+start_server serve4 src/ins/news.smz --address 127.0.0.1
+start_proxy pi "$PORT"
+curl -s "${URL%/}/catalog/v2/entries" >entries4.xml
+check_grep "smz serve's catalog says the update is signed inside" "/update/news/news-2-3.smzup\" length=\"$u23\" smz:from=\"[0-9a-f]{64}\" smz:to=\"[0-9a-f]{64}\" smz:signed-inside=\"true\"/>" entries4.xml
+check_eq "with no detached signature's link" "$(grep -c 'smz:signature="' entries4.xml)" 0
+check_eq "nor does it serve one" "$(curl -s -o /dev/null -w '%{http_code}' "${URL%/}/update/news/news-2-3.smzup.minisig")" 404
+mkdir -p w4 && cp a2/news.smz w4/
+"$SMZ" pull "http://127.0.0.1:$PP/" w4 --keyring k.pub >w4.out 2>w4.err
+check_eq "signed inside, from smz serve with --keyring: succeeds (0)" "$?" 0
+check_grep "through the update, its inside signature verified" "^news.smz: updated \($u23 bytes.*verified, signed by trusted key" w4.out
+check_eq "byte-identical" "$(sha w4/news.smz)" "$want"
+check_eq "the proxy sent the update only, no .minisig, not the archive" "$(sent pi 'smzup'):$(grep -c 'minisig' pi/log):$(sent pi '/download/')" "$u23:0:0"
 # --- a hostile catalog's update links (served by nginx) ---
 mkdir -p src/hostile && cp src/news.smz src/news-1-2.smzup src/news-2-3.smzup src/hostile/
 d2=$("$SMZ" info a2/news.smz 2>/dev/null | sed -n 's/^Digest *//p')

@@ -4,8 +4,9 @@
 
 Listens on 127.0.0.1:PORT and forwards each request to 127.0.0.1:UPSTREAM_PORT
 (nginx or smz serve), one request per connection (it asks the upstream to
-close).  Every request line and its Range header go to STATE_DIR/log, one
-line each, and after each answer "sent PATH N", N the body bytes sent.  When
+close).  Every request line and its Range and If-Range headers go to
+STATE_DIR/log, one line each, then the answer's status line ("status PATH
+CODE"), and after each answer "sent PATH N", N the body bytes sent.  When
 STATE_DIR/fault exists, its one line says what to do to the next answer whose
 path ends in .smz (or .smzup, an update); the file is then removed (one fault,
 then the proxy is honest again):
@@ -61,7 +62,8 @@ def handle(client):
             return
         lines = head.split("\r\n")
         rng = [h for h in lines[1:] if h.lower().startswith("range:")]
-        log(lines[0] + ("  " + rng[0] if rng else ""))
+        ifr = [h for h in lines[1:] if h.lower().startswith("if-range:")]
+        log(lines[0] + ("  " + rng[0] if rng else "") + ("  " + ifr[0] if ifr else ""))
         kept = [h for h in lines[1:] if not h.lower().startswith(("connection:", "keep-alive:"))]
         up = socket.create_connection(("127.0.0.1", UPSTREAM))
         up.sendall(("\r\n".join([lines[0]] + kept + ["Connection: close"]) + "\r\n\r\n").encode("latin-1") + body)
@@ -71,6 +73,7 @@ def handle(client):
         path = lines[0].split(" ")[1].split("?")[0]
         kind, n = take_fault() if path.endswith((".smz", ".smzup")) else (None, 0)
         rlines = rhead.split("\r\n")
+        log("status %s %s" % (path, rlines[0].split(" ")[1] if " " in rlines[0] else "?"))
         start = 0
         for i, h in enumerate(rlines):
             low = h.lower()
