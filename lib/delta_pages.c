@@ -235,6 +235,7 @@ smz_err smz__dp_cut(dp_set *s, int64_t cid, const unsigned char *dec, size_t usi
 {
     size_t lo, hi, k = 0, m = 0;
     size_t *pick = NULL;
+    unsigned char *keep = NULL;
     uint64_t *days = NULL, end = 0;
     smz_err rc = SMZ_OK;
     *list = *cut = NULL;
@@ -284,14 +285,21 @@ smz_err smz__dp_cut(dp_set *s, int64_t cid, const unsigned char *dec, size_t usi
         }
     }
     /* An original must stay in the cut bytes: a page whose original meets
-     * a page cut out is left in. */
+     * one of the pages found is left in (decided against all of them
+     * before any is dropped, so that what is left is consistent). */
+    if (!(keep = malloc(k ? k : 1))) {
+        rc = SMZ_E_NOMEM;
+        goto out;
+    }
     for (size_t j = 0; j < k; j++) {
         const dp_page *p = &s->v[pick[j]];
-        if (!meets(s, pick, k, p->src_off, p->src_size ? p->src_size : 1)) {
+        keep[j] = !meets(s, pick, k, p->src_off, p->src_size ? p->src_size : 1);
+    }
+    for (size_t j = 0; j < k; j++)
+        if (keep[j]) {
             pick[m] = pick[j];
             days[m++] = days[j];
         }
-    }
     if (!m)
         goto out;
     uint64_t cut_total = usize;
@@ -326,6 +334,7 @@ out:
         *list = *cut = NULL;
     }
     free(pick);
+    free(keep);
     free(days);
     return rc;
 }
@@ -363,7 +372,7 @@ smz_err smz__dp_paste(const dp_set *s, int64_t cid, const unsigned char *list, s
         uint64_t full = prev + before;
         while (from < hi && s->v[from].off < full)
             from++;
-        if (from == hi || s->v[from].off != full || s->v[from].size > usize - full)
+        if (full > usize || from == hi || s->v[from].off != full || s->v[from].size > usize - full)
             goto out;
         pick[j] = from;
         days[j] = day;
