@@ -2171,47 +2171,76 @@ static int plan_link(dplan *p)
     return 1;
 }
 
+/* Adds an entry in CLUSTER of SIZE bytes to P's plan (CLUSTER or SIZE -1:
+ * none), and what the digest's budget counts of it to *TOTAL. */
+static void plan_add(dplan *p, size_t *cap, double *total, int64_t cluster, int64_t size)
+{
+    if (size >= 0)
+        *total += (double)(size < 1000000000 ? size : 1000000000);
+    if (size <= 0 || cluster <= 0 || !p->whole || (p->n && p->run[p->n - 1] == cluster))
+        return;
+    if (p->n == *cap) {
+        size_t nc = *cap ? *cap * 2 : 64;
+        int64_t *nr = nc <= PLAN_RUNS_MAX ? realloc(p->run, nc * sizeof *nr) : NULL;
+        if (!nr) {
+            p->whole = 0;
+            return;
+        }
+        p->run = nr;
+        *cap = nc;
+    }
+    p->run[p->n++] = cluster;
+}
+
+typedef struct plan_scan {
+    smz_reader *r;
+    dplan *p;
+    size_t cap;
+    double total;
+} plan_scan;
+
+static int plan_place(void *ctx, int64_t cluster, int64_t size)
+{
+    plan_scan *ps = ctx;
+    ps->r->budget = SMZ_STEP_BUDGET;
+    plan_add(ps->p, &ps->cap, &ps->total, cluster, size);
+    return stopped(ps->r);
+}
+
 /* Reads P's plan, and into *CONTENT the entries' sizes as the digest's
- * budget counts them (version 3: the entry blocks, which cannot cycle).
- * Too many runs, or no memory for them, leaves a plan of the first runs or
- * none.  0 when the query fails (sqlite3_errcode says why), as the query
- * it replaces, "SELECT total(min(max(size, 0), 1000000000)) FROM entries",
- * did; but with the step budget of one row at a time, not of all of them. */
+ * budget counts them (version 3: the entry blocks, which cannot cycle):
+ * straight from the blocks, or when that fails, through the virtual table,
+ * whose query fails as the one it replaces, "SELECT total(min(max(size,
+ * 0), 1000000000)) FROM entries", did (0, sqlite3_errcode saying why), with
+ * the step budget of one row at a time rather than of all of them.  Too
+ * many runs, or no memory for them, leaves a plan of the first runs or
+ * none. */
 static int plan_read(smz_reader *r, dplan *p, uint64_t *content)
 {
     sqlite3_stmt *s = NULL;
-    size_t cap = 0;
-    double total = 0;
+    plan_scan ps = {r, p, 0, 0};
     p->whole = 1;
-    int src = sqlite3_prepare_v2(
-        r->db, "SELECT cluster, size, min(max(size, 0), 1000000000) FROM entries ORDER BY path", -1, &s,
-        NULL);
-    while (s && (src = sqlite3_step(s)) == SQLITE_ROW) {
-        r->budget = SMZ_STEP_BUDGET;
-        if (sqlite3_column_type(s, 2) != SQLITE_NULL)
-            total += sqlite3_column_double(s, 2);
-        if (sqlite3_column_type(s, 0) != SQLITE_INTEGER || sqlite3_column_type(s, 1) != SQLITE_INTEGER ||
-            sqlite3_column_int64(s, 1) <= 0)
-            continue;
-        int64_t cid = sqlite3_column_int64(s, 0);
-        if (!p->whole || (p->n && p->run[p->n - 1] == cid))
-            continue;
-        if (p->n == cap) {
-            size_t nc = cap ? cap * 2 : 64;
-            int64_t *nr = nc <= PLAN_RUNS_MAX ? realloc(p->run, nc * sizeof *nr) : NULL;
-            if (!nr) {
-                p->whole = 0;
-                continue;
-            }
-            p->run = nr;
-            cap = nc;
+    if (smz__entries_places(r->db, plan_place, &ps) != SQLITE_OK) {
+        free(p->run);
+        p->run = NULL;
+        p->n = ps.cap = 0;
+        ps.total = 0;
+        p->whole = 1;
+        int src = sqlite3_prepare_v2(
+            r->db, "SELECT cluster, size, min(max(size, 0), 1000000000) FROM entries ORDER BY path", -1,
+            &s, NULL);
+        while (s && (src = sqlite3_step(s)) == SQLITE_ROW) {
+            r->budget = SMZ_STEP_BUDGET;
+            int has_c = sqlite3_column_type(s, 0) == SQLITE_INTEGER,
+                has_s = sqlite3_column_type(s, 1) == SQLITE_INTEGER;
+            plan_add(p, &ps.cap, &ps.total, has_c ? sqlite3_column_int64(s, 0) : -1,
+                     has_s ? sqlite3_column_int64(s, 1) : -1);
         }
-        p->run[p->n++] = cid;
+        sqlite3_finalize(s);
+        if (src != SQLITE_DONE)
+            return 0;
     }
-    sqlite3_finalize(s);
-    if (src != SQLITE_DONE)
-        return 0;
-    *content = (uint64_t)total;
+    *content = (uint64_t)ps.total;
     p->on = plan_link(p);
     p->at = SIZE_MAX;
     return 1;
