@@ -2115,24 +2115,60 @@ static int dplace_cmp(const void *a, const void *b)
 #define PLAN_SLOTS 64
 #define PLAN_BUDGET ((size_t)64 << 20)
 
+/* smz_reader_check's second thread, once its own steps are done, decodes
+ * ahead for the digest (decode_ahead): the next cluster the plan needs that
+ * is not held, on its own handle, into a slot the digest then takes (one
+ * decoded by the helper is counted, and noted sound, when the digest takes
+ * it).  A decode that fails there is left to the digest, which decodes the
+ * cluster again itself: its errors, and so the problems told, are the ones
+ * it would have met alone.  AHEAD is where the two meet. */
+typedef struct ahead {
+    pthread_mutex_t mu;
+    pthread_cond_t cv;  /* a slot changed state, the digest moved on, or it ended */
+    struct dplan *plan; /* the digest's, while its planned pass runs */
+    int closed;         /* no digest to help (any more): the helper ends */
+    int busy;           /* the helper is decoding into a slot of PLAN */
+} ahead;
+
+enum { PS_FREE, PS_LOADING, PS_READY, PS_FAILED };
+
 typedef struct pslot {
+    int state;  /* PS_*; FAILED: the helper could not decode it */
+    int helper; /* LOADING by the helper, or READY from it and not taken yet */
     int64_t cid;
-    smz_cbuf *b;
+    smz_cbuf *b;   /* READY */
+    size_t need;   /* LOADING: the bytes counted for it in HELD */
     size_t next;   /* while the plan holds: the run it is next needed in (SIZE_MAX: none) */
     uint64_t used; /* when it was last used */
 } pslot;
 
 typedef struct dplan {
     int64_t *run;  /* the cluster of each run */
+    uint64_t *pos; /* the content bytes before each run, in path order */
     size_t *next;  /* the next run in the same cluster (SIZE_MAX: none) */
     size_t n, at;  /* runs planned; the one being read (SIZE_MAX: none yet) */
     int on, whole; /* the digest follows the plan; the plan has every run */
     pslot slot[PLAN_SLOTS];
-    size_t nslot, held; /* held: the slots' buffers' bytes */
+    size_t nslot, held; /* slots not free; the bytes they hold or will */
+    uint64_t bytes;     /* while reading the plan: the content bytes so far */
+    size_t cur;         /* the slot of the entry read last (SIZE_MAX: none) */
     uint64_t tick;
-    smz_cache *pool; /* keeps buffers let go of for the next decodes */
+    smz_cache *pool; /* keeps buffers let go of for the next decodes (locked) */
     zscratch zs;
+    ahead *ah; /* NULL: no helper, and no locking */
 } dplan;
+
+static void plan_lock(dplan *p)
+{
+    if (p->ah)
+        pthread_mutex_lock(&p->ah->mu);
+}
+
+static void plan_unlock(dplan *p)
+{
+    if (p->ah)
+        pthread_mutex_unlock(&p->ah->mu);
+}
 
 static int i64_cmp(const void *a, const void *b)
 {
@@ -2177,18 +2213,25 @@ static void plan_add(dplan *p, size_t *cap, double *total, int64_t cluster, int6
 {
     if (size >= 0)
         *total += (double)(size < 1000000000 ? size : 1000000000);
-    if (size <= 0 || cluster <= 0 || !p->whole || (p->n && p->run[p->n - 1] == cluster))
+    if (size <= 0 || cluster <= 0 || !p->whole)
+        return;
+    p->bytes += (uint64_t)size;
+    if (p->n && p->run[p->n - 1] == cluster)
         return;
     if (p->n == *cap) {
         size_t nc = *cap ? *cap * 2 : 64;
         int64_t *nr = nc <= PLAN_RUNS_MAX ? realloc(p->run, nc * sizeof *nr) : NULL;
-        if (!nr) {
+        if (nr)
+            p->run = nr;
+        uint64_t *np = nr ? realloc(p->pos, nc * sizeof *np) : NULL;
+        if (!np) {
             p->whole = 0;
             return;
         }
-        p->run = nr;
+        p->pos = np;
         *cap = nc;
     }
+    p->pos[p->n] = p->bytes - (uint64_t)size;
     p->run[p->n++] = cluster;
 }
 
@@ -2222,8 +2265,11 @@ static int plan_read(smz_reader *r, dplan *p, uint64_t *content)
     p->whole = 1;
     if (smz__entries_places(r->db, plan_place, &ps) != SQLITE_OK) {
         free(p->run);
+        free(p->pos);
         p->run = NULL;
+        p->pos = NULL;
         p->n = ps.cap = 0;
+        p->bytes = 0;
         ps.total = 0;
         p->whole = 1;
         int src = sqlite3_prepare_v2(
@@ -2246,22 +2292,190 @@ static int plan_read(smz_reader *r, dplan *p, uint64_t *content)
     return 1;
 }
 
-/* Lets slot I of P go: its buffer waits in P's pool for the next decode. */
+/* Lets slot I of P go (the lock held): its buffer waits in P's pool for
+ * the next decode. */
 static void plan_drop(dplan *p, size_t i)
 {
-    p->held -= p->slot[i].b->cap;
-    smz__cbuf_release(p->pool, p->slot[i].b);
-    p->slot[i] = p->slot[--p->nslot];
+    pslot *sl = &p->slot[i];
+    if (sl->state == PS_READY) {
+        p->held -= sl->b->cap;
+        smz__cbuf_release(p->pool, sl->b);
+    }
+    memset(sl, 0, sizeof *sl);
+    p->nslot--;
+    if (p->cur == i)
+        p->cur = SIZE_MAX;
+}
+
+/* The slot of cluster CID (any state but free), or SIZE_MAX. */
+static size_t plan_find(const dplan *p, int64_t cid)
+{
+    for (size_t i = 0; i < PLAN_SLOTS; i++)
+        if (p->slot[i].state != PS_FREE && p->slot[i].cid == cid)
+            return i;
+    return SIZE_MAX;
+}
+
+static size_t plan_free_slot(const dplan *p)
+{
+    for (size_t i = 0; i < PLAN_SLOTS; i++)
+        if (p->slot[i].state == PS_FREE)
+            return i;
+    return SIZE_MAX;
+}
+
+/* Makes room for NEED more bytes (the lock held): drops the ready slots
+ * needed last, or never (those used least recently once the plan no longer
+ * holds), but none needed before run BEFORE, nor slot KEEP (SIZE_MAX:
+ * none).  0 when there is not room enough and nothing more may go. */
+static int plan_room(dplan *p, size_t need, size_t before, size_t keep)
+{
+    while (p->nslot && (p->held + need > PLAN_BUDGET || p->nslot == PLAN_SLOTS)) {
+        size_t v = SIZE_MAX;
+        for (size_t k = 0; k < PLAN_SLOTS; k++) {
+            const pslot *sl = &p->slot[k];
+            if (k == keep || sl->state == PS_LOADING ||
+                (sl->state == PS_READY && p->on && sl->next < before))
+                continue;
+            if (sl->state == PS_FAILED) {
+                v = k;
+                break;
+            }
+            if (v == SIZE_MAX || (p->on ? sl->next > p->slot[v].next : sl->used < p->slot[v].used))
+                v = k;
+        }
+        if (v == SIZE_MAX)
+            return 0;
+        plan_drop(p, v);
+    }
+    return 1;
 }
 
 static void plan_free(dplan *p)
 {
-    while (p->nslot)
-        plan_drop(p, p->nslot - 1);
+    for (size_t i = 0; i < PLAN_SLOTS; i++)
+        if (p->slot[i].state != PS_FREE)
+            plan_drop(p, i);
     free(p->run);
+    free(p->pos);
     free(p->next);
     free(p->zs.buf);
     memset(p, 0, sizeof *p);
+    p->cur = SIZE_MAX;
+}
+
+/* Decodes cluster CID (header CI) whole on reader R into *OUT, from POOL,
+ * with every check a read makes: zstd's through decompress, a stored
+ * cluster's as cluster_copy reads it into a cache. */
+static smz_err plan_decode(smz_reader *r, smz_cache *pool, zscratch *zs, int64_t cid, const cinfo *ci,
+                           smz_cbuf **out)
+{
+    smz_err rc;
+    int fresh;
+    smz_cbuf *b;
+    *out = NULL;
+    if (ci->kind != SMZ_CLUSTER_STORED)
+        return decompress(r, pool, zs, cid, ci, ci->usize, 1, out);
+    if (!(b = smz__cache_buf(pool, ci->stored, &fresh)))
+        return fail(r, SMZ_E_NOMEM, "out of memory");
+    if (fresh)
+        prefault(b->data, ci->stored);
+    r->decoded_bytes += ci->stored;
+    if ((rc = blob_read(r, cid, 0, b->data, ci->stored, 0)) != SMZ_OK ||
+        (rc = check_stored(r, cid, ci, b->data)) != SMZ_OK) {
+        smz__cbuf_release(pool, b);
+        return rc;
+    }
+    r->decodes++;
+    note_sound(r, cid);
+    *out = b;
+    return SMZ_OK;
+}
+
+/* How far ahead of the digest the second thread decodes between its own
+ * steps: the clusters needed within this many bytes of content. */
+#define AHEAD_SOON ((uint64_t)4 << 20)
+
+/* The helper's side (smz_reader_check's second thread, on its reader HR):
+ * decodes the next cluster the published plan needs that no slot has, when
+ * it fits (dropping only clusters needed after it).  SOON: between its own
+ * steps, only clusters needed within AHEAD_SOON, and back to them when
+ * there are none; else until AH is closed. */
+static void decode_ahead(smz_reader *hr, ahead *ah, int soon)
+{
+    zscratch zs = {NULL, 0};
+    /* What the steps it comes between see of HR stays as it was. */
+    int64_t budget = hr->budget;
+    char errmsg[sizeof hr->errmsg];
+    memcpy(errmsg, hr->errmsg, sizeof errmsg);
+    pthread_mutex_lock(&ah->mu);
+    while (!ah->closed && !stopped(hr)) {
+        dplan *p = ah->plan;
+        size_t j = SIZE_MAX, i;
+        if (p && p->on && p->whole) {
+            size_t from = p->at == SIZE_MAX ? 0 : p->at + 1;
+            uint64_t here = p->at == SIZE_MAX ? 0 : p->pos[p->at];
+            for (size_t k = from; k < p->n && k < from + 256; k++) {
+                if (soon && p->pos[k] - here > AHEAD_SOON)
+                    break;
+                if (plan_find(p, p->run[k]) == SIZE_MAX) {
+                    j = k;
+                    break;
+                }
+            }
+        }
+        if (j == SIZE_MAX) {
+            if (soon)
+                break;
+            pthread_cond_wait(&ah->cv, &ah->mu);
+            continue;
+        }
+        int64_t cid = p->run[j];
+        cinfo ci;
+        hr->budget = SMZ_STEP_BUDGET;
+        smz_err rc = cluster_info(hr, cid, &ci);
+        size_t need = rc == SMZ_OK
+                          ? (size_t)ci.usize + (ci.kind == SMZ_CLUSTER_ZSTD ? (size_t)ci.stored : 0)
+                          : 0;
+        i = plan_free_slot(p);
+        if (i != SIZE_MAX &&
+            (rc != SMZ_OK || (ci.kind == SMZ_CLUSTER_STORED && ci.stored > SMZ_MAX_CLUSTER_USIZE))) {
+            /* Not for the helper: a FAILED slot tells the digest so. */
+            p->slot[i] = (pslot){PS_FAILED, 0, cid, NULL, 0, j, 0};
+            p->nslot++;
+            continue;
+        }
+        if (i == SIZE_MAX || !plan_room(p, need, j + 1, p->cur) || (i = plan_free_slot(p)) == SIZE_MAX) {
+            if (soon)
+                break;
+            pthread_cond_wait(&ah->cv, &ah->mu);
+            continue;
+        }
+        p->slot[i] = (pslot){PS_LOADING, 1, cid, NULL, need, j, 0};
+        p->nslot++;
+        p->held += need;
+        ah->busy = 1;
+        smz_cache *pool = p->pool;
+        pthread_mutex_unlock(&ah->mu);
+        smz_cbuf *b = NULL;
+        hr->budget = SMZ_STEP_BUDGET;
+        rc = plan_decode(hr, pool, &zs, cid, &ci, &b);
+        pthread_mutex_lock(&ah->mu);
+        p->held -= need;
+        if (rc == SMZ_OK) {
+            p->slot[i].state = PS_READY;
+            p->slot[i].b = b;
+            p->held += b->cap;
+        } else {
+            p->slot[i].state = PS_FAILED;
+        }
+        ah->busy = 0;
+        pthread_cond_broadcast(&ah->cv);
+    }
+    pthread_mutex_unlock(&ah->mu);
+    free(zs.buf);
+    hr->budget = budget;
+    memcpy(hr->errmsg, errmsg, sizeof errmsg);
 }
 
 /* The bytes of an entry at OFF in cluster CID, LEN of them (LEN > 0): *OUT
@@ -2272,11 +2486,18 @@ static void plan_free(dplan *p)
 static smz_err plan_get(smz_reader *r, dplan *p, int64_t cid, uint64_t off, uint64_t len,
                         const unsigned char **out)
 {
-    size_t i;
+    size_t i = p->cur;
     cinfo ci;
     smz_cbuf *b = NULL;
-    smz_err rc;
+    smz_err rc = SMZ_OK;
     *out = NULL;
+    /* The entry before was in the same cluster: mostly so, no lock (the
+     * helper never touches the slot in use). */
+    if (i != SIZE_MAX && p->slot[i].cid == cid) {
+        b = p->slot[i].b;
+        goto have;
+    }
+    plan_lock(p);
     if (p->on) {
         size_t nx = p->at == SIZE_MAX ? 0 : p->at + 1;
         if (p->at != SIZE_MAX && p->run[p->at] == cid) {
@@ -2284,65 +2505,86 @@ static smz_err plan_get(smz_reader *r, dplan *p, int64_t cid, uint64_t off, uint
         } else if (nx < p->n && p->run[nx] == cid) {
             /* The run before is over: its cluster is next needed in
              * next[at], or never again. */
-            for (i = 0; p->at != SIZE_MAX && i < p->nslot; i++) {
-                if (p->slot[i].cid != p->run[p->at])
-                    continue;
-                p->slot[i].next = p->next[p->at];
-                if (p->slot[i].next == SIZE_MAX && p->whole)
-                    plan_drop(p, i);
-                break;
+            size_t k = p->at == SIZE_MAX ? SIZE_MAX : plan_find(p, p->run[p->at]);
+            if (k != SIZE_MAX && p->slot[k].state == PS_READY) {
+                p->slot[k].next = p->next[p->at];
+                if (p->slot[k].next == SIZE_MAX && p->whole)
+                    plan_drop(p, k);
             }
             p->at = nx;
         } else {
             p->on = 0;
         }
+        if (p->ah)
+            pthread_cond_broadcast(&p->ah->cv);
     }
-    for (i = 0; i < p->nslot && p->slot[i].cid != cid; i++)
-        ;
-    if (i < p->nslot) {
-        b = p->slot[i].b;
+    for (;;) {
+        i = plan_find(p, cid);
+        if (i == SIZE_MAX || p->slot[i].state != PS_LOADING)
+            break;
+        pthread_cond_wait(&p->ah->cv, &p->ah->mu); /* LOADING: only by the helper */
+    }
+    if (i != SIZE_MAX && p->slot[i].state == PS_FAILED) {
+        plan_drop(p, i);
+        i = SIZE_MAX;
+    }
+    if (i != SIZE_MAX) {
+        pslot *sl = &p->slot[i];
+        b = sl->b;
+        if (sl->helper) { /* counted, and noted sound, as if decoded here */
+            sl->helper = 0;
+            r->decodes++;
+            r->decoded_bytes += sl->need; /* what its decode counted */
+            note_sound(r, cid);
+        }
     } else {
         if ((rc = cluster_info(r, cid, &ci)) != SMZ_OK)
-            return rc;
+            goto out;
         uint64_t first = len < (1 << 20) ? len : (1 << 20);
-        if (off > ci.usize || first > ci.usize - off)
-            return fail(r, SMZ_E_CORRUPT, "an entry lies outside cluster %lld", (long long)cid);
-        if (ci.kind == SMZ_CLUSTER_STORED && ci.stored > SMZ_MAX_CLUSTER_USIZE)
-            return SMZ_OK;
+        if (off > ci.usize || first > ci.usize - off) {
+            rc = fail(r, SMZ_E_CORRUPT, "an entry lies outside cluster %lld", (long long)cid);
+            goto out;
+        }
+        if (ci.kind == SMZ_CLUSTER_STORED && ci.stored > SMZ_MAX_CLUSTER_USIZE) {
+            p->cur = SIZE_MAX;
+            goto out;
+        }
         /* Room: the clusters needed last (or never) go first, those used
-         * least recently once the plan no longer holds. */
+         * least recently once the plan no longer holds; while the helper
+         * decodes the last one, the digest waits for it. */
         size_t need = (size_t)ci.usize + (ci.kind == SMZ_CLUSTER_ZSTD ? (size_t)ci.stored : 0);
-        while (p->nslot && (p->held + need > PLAN_BUDGET || p->nslot == PLAN_SLOTS)) {
-            size_t v = 0;
-            for (size_t k = 1; k < p->nslot; k++)
-                if (p->on ? p->slot[k].next > p->slot[v].next : p->slot[k].used < p->slot[v].used)
-                    v = k;
-            plan_drop(p, v);
+        while (!plan_room(p, need, 0, SIZE_MAX) && p->ah && p->ah->busy)
+            pthread_cond_wait(&p->ah->cv, &p->ah->mu);
+        if ((i = plan_free_slot(p)) == SIZE_MAX) {
+            rc = fail(r, SMZ_E_INTERNAL, "no room for cluster %lld", (long long)cid);
+            goto out;
         }
-        if (ci.kind == SMZ_CLUSTER_STORED) {
-            int fresh;
-            if (!(b = smz__cache_buf(p->pool, ci.stored, &fresh)))
-                return fail(r, SMZ_E_NOMEM, "out of memory");
-            if (fresh)
-                prefault(b->data, ci.stored);
-            r->decoded_bytes += ci.stored;
-            if ((rc = blob_read(r, cid, 0, b->data, ci.stored, 0)) != SMZ_OK ||
-                (rc = check_stored(r, cid, &ci, b->data)) != SMZ_OK) {
-                smz__cbuf_release(p->pool, b);
-                return rc;
-            }
-            r->decodes++;
-            note_sound(r, cid);
-        } else if ((rc = decompress(r, p->pool, &p->zs, cid, &ci, ci.usize, 1, &b)) != SMZ_OK) {
-            return rc;
+        /* LOADING by the digest itself: the helper leaves it alone. */
+        p->slot[i] = (pslot){PS_LOADING, 0, cid, NULL, need, 0, 0};
+        p->nslot++;
+        p->held += need;
+        plan_unlock(p);
+        rc = plan_decode(r, p->pool, &p->zs, cid, &ci, &b);
+        plan_lock(p);
+        p->held -= need;
+        if (rc != SMZ_OK) {
+            p->slot[i].state = PS_FAILED;
+            plan_drop(p, i);
+            goto out;
         }
-        i = p->nslot++;
-        p->slot[i] = (pslot){cid, b, 0, 0};
+        p->slot[i].state = PS_READY;
+        p->slot[i].b = b;
         p->held += b->cap;
     }
-    p->slot[i].used = ++p->tick;
+    p->cur = i;
     if (p->on)
         p->slot[i].next = p->at;
+out:
+    plan_unlock(p);
+    if (rc != SMZ_OK || !b)
+        return rc;
+have:
+    p->slot[i].used = ++p->tick;
     if (off > b->len || len > b->len - off)
         return fail(r, SMZ_E_CORRUPT, "an entry lies outside cluster %lld", (long long)cid);
     *out = b->data + off;
@@ -2506,8 +2748,10 @@ static smz_err digest_spill(smz_reader *r, smz_cache *cache, unsigned char *chun
     return rc;
 }
 
-/* smz_reader_digest, showing W (may be NULL) every row of its pass. */
-static smz_err digest_with(smz_reader *r, unsigned char digest[SMZ_DIGEST_BYTES], entry_watch *w)
+/* smz_reader_digest, showing W (may be NULL) every row of its pass; AH's
+ * helper (may be NULL) decodes ahead for its planned pass. */
+static smz_err digest_with(smz_reader *r, unsigned char digest[SMZ_DIGEST_BYTES], entry_watch *w,
+                           ahead *ah)
 {
     crypto_generichash_state h, meta;
     sqlite3_stmt *s = NULL;
@@ -2560,6 +2804,7 @@ static smz_err digest_with(smz_reader *r, unsigned char digest[SMZ_DIGEST_BYTES]
     if (!cache && !(cache = tmp = smz_cache_new(0)))
         return fail(r, SMZ_E_NOMEM, "out of memory");
     memset(&plan, 0, sizeof plan);
+    plan.cur = SIZE_MAX;
     plan.pool = tmp;
     if (!(chunk = malloc(1 << 20))) {
         rc = fail(r, SMZ_E_NOMEM, "out of memory");
@@ -2587,7 +2832,22 @@ static smz_err digest_with(smz_reader *r, unsigned char digest[SMZ_DIGEST_BYTES]
         rc = sqlfail(r, sqlite3_errcode(r->db), "counting the archive's contents");
         goto out;
     }
+    if (pl && ah) { /* the helper may decode ahead while the pass runs */
+        pthread_mutex_lock(&ah->mu);
+        plan.ah = ah;
+        ah->plan = pl;
+        pthread_cond_broadcast(&ah->cv);
+        pthread_mutex_unlock(&ah->mu);
+    }
     rc = digest_entries(r, cache, pl, &h, chunk, NULL, 2 * all + content + (64u << 20), w);
+    if (plan.ah) {
+        pthread_mutex_lock(&ah->mu);
+        ah->plan = NULL;
+        while (ah->busy)
+            pthread_cond_wait(&ah->cv, &ah->mu);
+        pthread_mutex_unlock(&ah->mu);
+        plan.ah = NULL;
+    }
     plan_free(&plan); /* its buffers go back to TMP */
     if (rc == SMZ_E_TOOBIG) {
         h = meta;
@@ -2612,7 +2872,7 @@ out:
 
 smz_err smz_reader_digest(smz_reader *r, unsigned char digest[SMZ_DIGEST_BYTES])
 {
-    return digest_with(r, digest, NULL);
+    return digest_with(r, digest, NULL, NULL);
 }
 
 void smz_reader_decoded(const smz_reader *r, uint64_t *clusters, uint64_t *bytes)
@@ -2809,8 +3069,10 @@ static void entries_problem(void *ctx, const char *msg)
 
 /* Steps 1 to 1d of smz_reader_check (the file's structure, the entry
  * blocks, the packed and full-text indexes), on C's reader: SMZ_OK, or the
- * error that stops the check (R's errmsg says why). */
-static smz_err check_structure(checker *c)
+ * error that stops the check (R's errmsg says why).  Between steps, C's
+ * reader decodes for the digest what it is about to need (AH, may be
+ * NULL): a digest whose first entries lie in many clusters waits less. */
+static smz_err check_structure(checker *c, ahead *ah)
 {
     smz_reader *r = c->r;
     sqlite3_stmt *s = NULL;
@@ -2831,6 +3093,8 @@ static smz_err check_structure(checker *c)
         problem(c, "", "database structure: %s", sqlite3_errmsg(r->db));
     sqlite3_finalize(s);
     s = NULL;
+    if (ah)
+        decode_ahead(r, ah, 1);
     /* 1b. Version 3's entry blocks: each decodes, paths in order across
      * them (a lookup's binary search relies on it). */
     if (r->version >= 3 &&
@@ -2838,6 +3102,8 @@ static smz_err check_structure(checker *c)
         rc = SMZ_E_CORRUPT;
         goto out;
     }
+    if (ah)
+        decode_ahead(r, ah, 1);
     /* 1c. Version 3's packed index: it unpacks, holds the search group and
      * nothing else, and SQLite finds its structure sound. */
     if (r->index_packed) {
@@ -3041,6 +3307,8 @@ typedef struct structure_job {
     checker c; /* on the job's own reader, steps 1 to 1d's problems kept in KEPT */
     kept_problems kept, kept_entries; /* step 3's */
     int entries;                      /* step 3 runs here */
+    int help;                         /* the thread decodes ahead for the digest (AH) */
+    ahead ah;
     smz_err rc;
     pthread_t th;
     int running;    /* the thread was started and not joined yet */
@@ -3050,11 +3318,13 @@ typedef struct structure_job {
 static void *structure_thread(void *arg)
 {
     structure_job *j = arg;
-    j->rc = check_structure(&j->c);
+    j->rc = check_structure(&j->c, j->help ? &j->ah : NULL);
     if (j->rc == SMZ_OK && j->entries) {
         checker c3 = {j->c.r, keep_problem, &j->kept_entries, 0};
         j->rc = check_entries(&c3);
     }
+    if (j->help)
+        decode_ahead(j->c.r, &j->ah, 0);
     atomic_store(&j->end, 1);
     return NULL;
 }
@@ -3076,6 +3346,18 @@ static void structure_join(smz_reader *r, structure_job *j)
     }
     pthread_join(j->th, NULL);
     j->running = 0;
+}
+
+/* Tells J's thread that no digest needs its help any more (before it is
+ * joined: it may be waiting for one). */
+static void ahead_close(structure_job *j)
+{
+    if (!j->help)
+        return;
+    pthread_mutex_lock(&j->ah.mu);
+    j->ah.closed = 1;
+    pthread_cond_broadcast(&j->ah.cv);
+    pthread_mutex_unlock(&j->ah.mu);
 }
 
 smz_err smz_reader_check(smz_reader *r, smz_problem_fn fn, void *ctx, uint64_t *n_problems)
@@ -3108,12 +3390,23 @@ smz_err smz_reader_check(smz_reader *r, smz_problem_fn fn, void *ctx, uint64_t *
         job.c.r->file_mtime == r->file_mtime) {
         job.c.fn = keep_problem;
         job.c.ctx = &job.kept;
+        if (have_stored && pthread_mutex_init(&job.ah.mu, NULL) == 0) {
+            if (pthread_cond_init(&job.ah.cv, NULL) == 0)
+                job.help = 1;
+            else
+                pthread_mutex_destroy(&job.ah.mu);
+        }
         job.running = pthread_create(&job.th, NULL, structure_thread, &job) == 0;
+    }
+    if (!job.running && job.help) {
+        pthread_cond_destroy(&job.ah.cv);
+        pthread_mutex_destroy(&job.ah.mu);
+        job.help = 0;
     }
     if (!job.running) {
         smz_reader_close(job.c.r);
         job.c.r = NULL;
-        if ((rc = check_structure(&c)) != SMZ_OK)
+        if ((rc = check_structure(&c, NULL)) != SMZ_OK)
             goto out;
     }
     /* 5, computed here and reported in its place: the content digest
@@ -3124,7 +3417,8 @@ smz_err smz_reader_check(smz_reader *r, smz_problem_fn fn, void *ctx, uint64_t *
     if (have_stored) {
         r->sound_on = 1;
         r->n_sound = 0;
-        drc = digest_with(r, dsum, &watch);
+        drc = digest_with(r, dsum, &watch, job.help ? &job.ah : NULL);
+        ahead_close(&job);
         r->sound_on = 0;
         if (drc != SMZ_OK && !(derr = strdup(r->errmsg))) {
             rc = fail(r, SMZ_E_NOMEM, "out of memory");
@@ -3247,9 +3541,14 @@ smz_err smz_reader_check(smz_reader *r, smz_problem_fn fn, void *ctx, uint64_t *
     if (stopped(r))
         rc = fail(r, SMZ_E_INTERRUPTED, "interrupted");
 out:
+    ahead_close(&job);
     if (job.running)
         smz_reader_interrupt(job.c.r); /* the check stopped before it */
     structure_join(r, &job);
+    if (job.help) {
+        pthread_cond_destroy(&job.ah.cv);
+        pthread_mutex_destroy(&job.ah.mu);
+    }
     smz_reader_close(job.c.r);
     free(job.kept.data);
     free(job.kept_entries.data);
