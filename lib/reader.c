@@ -2556,7 +2556,7 @@ static smz_err plan_get(smz_reader *r, dplan *p, int64_t cid, uint64_t off, uint
         while (!plan_room(p, need, 0, SIZE_MAX) && p->ah && p->ah->busy)
             pthread_cond_wait(&p->ah->cv, &p->ah->mu);
         if ((i = plan_free_slot(p)) == SIZE_MAX) {
-            rc = fail(r, SMZ_E_INTERNAL, "no room for cluster %lld", (long long)cid);
+            rc = fail(r, SMZ_E_NOMEM, "out of memory"); /* not met: all but the helper's may go */
             goto out;
         }
         /* LOADING by the digest itself: the helper leaves it alone. */
