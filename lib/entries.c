@@ -1039,6 +1039,7 @@ int64_t smz__entries_check(sqlite3 *db, smz_entries_problem_fn fn, void *ctx, in
             (src = block_first(&c, id, &f, &fn_len, &msg)) != SQLITE_OK) {
             block_unref(b);
             if (src == SQLITE_NOMEM) {
+                sqlite3_free(msg); /* a statement's own "out of memory" */
                 smz__errf_lang(err, errlen, lang, SMZ_E_NOMEM, "out of memory");
                 problems = -1;
                 goto out;
