@@ -2115,11 +2115,12 @@ static int dplace_cmp(const void *a, const void *b)
 #define PLAN_SLOTS 64
 #define PLAN_BUDGET ((size_t)64 << 20)
 
-/* smz_reader_check's second thread, once its own steps are done, decodes
- * ahead for the digest (decode_ahead): the next cluster the plan needs that
- * is not held, on its own handle, into a slot the digest then takes (one
- * decoded by the helper is counted, and noted sound, when the digest takes
- * it).  A decode that fails there is left to the digest, which decodes the
+/* smz_reader_check's second thread decodes ahead for the digest
+ * (decode_ahead), between its own steps what the digest is about to need
+ * and once they are done whatever it needs next: the next cluster the plan
+ * needs that no slot has, on its own handle, into a slot the digest then
+ * takes (one decoded by the helper is counted, and noted sound, when the
+ * digest takes it).  A decode that fails there is left to the digest, which decodes the
  * cluster again itself: its errors, and so the problems told, are the ones
  * it would have met alone.  AHEAD is where the two meet. */
 typedef struct ahead {
@@ -2137,7 +2138,7 @@ typedef struct pslot {
     int helper; /* LOADING by the helper, or READY from it and not taken yet */
     int64_t cid;
     smz_cbuf *b;   /* READY */
-    size_t need;   /* LOADING: the bytes counted for it in HELD */
+    size_t need;   /* LOADING: the bytes counted for it in HELD (and what its decode counts) */
     size_t next;   /* while the plan holds: the run it is next needed in (SIZE_MAX: none) */
     uint64_t used; /* when it was last used */
 } pslot;
