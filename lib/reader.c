@@ -3324,7 +3324,7 @@ static void *structure_thread(void *arg)
         checker c3 = {j->c.r, keep_problem, &j->kept_entries, 0};
         j->rc = check_entries(&c3);
     }
-    if (j->help)
+    if (j->help && j->rc == SMZ_OK) /* not on a handle a step gave up on */
         decode_ahead(j->c.r, &j->ah, 0);
     atomic_store(&j->end, 1);
     return NULL;
