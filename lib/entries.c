@@ -976,6 +976,33 @@ smz_err smz__entries_register(sqlite3 *db, const int *lang, char *err, size_t er
     return SMZ_OK;
 }
 
+/* ---- the digest's plan ---- */
+
+int smz__entries_places(sqlite3 *db, smz_entries_place_fn fn, void *ctx)
+{
+    ectx c = {.db = db, .nblocks = -1};
+    char *msg = NULL;
+    int src = (c.dctx = ZSTD_createDCtx()) ? ectx_prepare(&c, &msg) : SQLITE_NOMEM;
+    for (int64_t id = 1; src == SQLITE_OK && id <= c.nblocks; id++) {
+        block *b = NULL;
+        if ((src = block_get(&c, id, &b, &msg)) != SQLITE_OK)
+            break;
+        for (size_t i = 0; i < b->n && src == SQLITE_OK; i++) {
+            const ent *e = &b->e[i];
+            if (fn(ctx, e->flags & F_CLUSTER ? e->v[COL_CLUSTER - COL_MIME] : -1,
+                   e->flags & F_SIZE ? e->v[COL_SIZE - COL_MIME] : -1))
+                src = SQLITE_INTERRUPT;
+        }
+        block_unref(b);
+    }
+    sqlite3_free(msg);
+    sqlite3_finalize(c.first);
+    sqlite3_finalize(c.data);
+    ZSTD_freeDCtx(c.dctx);
+    kept_free(&c);
+    return src;
+}
+
 /* ---- smz check ---- */
 
 int64_t smz__entries_check(sqlite3 *db, smz_entries_problem_fn fn, void *ctx, int lang, char *err,
@@ -1012,6 +1039,7 @@ int64_t smz__entries_check(sqlite3 *db, smz_entries_problem_fn fn, void *ctx, in
             (src = block_first(&c, id, &f, &fn_len, &msg)) != SQLITE_OK) {
             block_unref(b);
             if (src == SQLITE_NOMEM) {
+                sqlite3_free(msg); /* a statement's own "out of memory" */
                 smz__errf_lang(err, errlen, lang, SMZ_E_NOMEM, "out of memory");
                 problems = -1;
                 goto out;

@@ -45,6 +45,15 @@ typedef void (*smz_entries_problem_fn)(void *ctx, const char *msg);
 int64_t smz__entries_check(sqlite3 *db, smz_entries_problem_fn fn, void *ctx, int lang, char *err,
                            size_t errlen);
 
+/* Where the entries lie, straight from the blocks, for the digest's plan
+ * (lib/reader.c, dplan): FN(CTX, CLUSTER, SIZE) for each entry in path
+ * order, CLUSTER and SIZE -1 when the entry has none (a redirect); FN
+ * returns nonzero to stop (SQLITE_INTERRUPT then).  SQLITE_OK, or the
+ * SQLite code of what stopped it (no message: the caller reads the table
+ * through the virtual table to tell why). */
+typedef int (*smz_entries_place_fn)(void *ctx, int64_t cluster, int64_t size);
+int smz__entries_places(sqlite3 *db, smz_entries_place_fn fn, void *ctx);
+
 /* A block's decoded bytes IN (LEN) with each offset written instead as its
  * difference (zigzag) from the end of the entry before it in the block
  * with the same cluster and MIME type (FORWARD 1), or back (FORWARD 0).

@@ -1097,23 +1097,52 @@ static int is_sound(const smz_reader *r, int64_t cid)
     return lo < r->n_sound && r->sound[lo] == cid;
 }
 
-/* The stored bytes of cluster CID, checksum verified.  Caller frees. */
-static smz_err load_stored(smz_reader *r, int64_t cid, const cinfo *ci, unsigned char **out)
+/* A buffer for the compressed bytes of clusters decoded one after another
+ * (the digest's, dplan): one allocation for all of them, its pages mapped
+ * once, rather than one each. */
+typedef struct zscratch {
+    unsigned char *buf;
+    size_t cap;
+} zscratch;
+
+/* The stored bytes of cluster CID, checksum verified, into *OUT: in ZS's
+ * buffer (grown to fit), or a new one the caller frees (ZS NULL). */
+static smz_err load_stored_in(smz_reader *r, int64_t cid, const cinfo *ci, zscratch *zs,
+                              unsigned char **out)
 {
-    unsigned char *buf = malloc(ci->stored ? ci->stored : 1);
+    size_t need = ci->stored ? (size_t)ci->stored : 1;
+    unsigned char *buf = zs && zs->cap >= need ? zs->buf : NULL;
     smz_err rc;
     *out = NULL;
-    if (!buf)
-        return fail(r, SMZ_E_NOMEM, "out of memory for cluster %lld", (long long)cid);
-    prefault(buf, ci->stored);
+    if (!buf) {
+        if (zs) { /* the old bytes are not needed: no copy */
+            free(zs->buf);
+            zs->buf = NULL;
+            zs->cap = 0;
+        }
+        if (!(buf = malloc(need)))
+            return fail(r, SMZ_E_NOMEM, "out of memory for cluster %lld", (long long)cid);
+        prefault(buf, ci->stored);
+        if (zs) {
+            zs->buf = buf;
+            zs->cap = need;
+        }
+    }
     r->decoded_bytes += ci->stored;
     if ((rc = blob_read(r, cid, 0, buf, ci->stored, 0)) != SMZ_OK ||
         (rc = check_stored(r, cid, ci, buf)) != SMZ_OK) {
-        free(buf);
+        if (!zs)
+            free(buf);
         return rc;
     }
     *out = buf;
     return SMZ_OK;
+}
+
+/* The stored bytes of cluster CID, checksum verified.  Caller frees. */
+static smz_err load_stored(smz_reader *r, int64_t cid, const cinfo *ci, unsigned char **out)
+{
+    return load_stored_in(r, cid, ci, NULL, out);
 }
 
 /* Verifies a stored cluster over SMZ_MAX_CLUSTER_USIZE (up to 1 GB) in one
@@ -1329,9 +1358,10 @@ static smz_err lazy_more(void *ctx, uint64_t upto)
 /* Decompresses at least the first NEED bytes of a zstd cluster (all of it
  * when FULL).  Returns a buffer with one reference, from POOL's spares when
  * it has one (POOL may be NULL).  A version 3 prefix reads and checks only
- * the chunks it decodes. */
-static smz_err decompress(smz_reader *r, smz_cache *pool, int64_t cid, const cinfo *ci, uint64_t need,
-                          int full, smz_cbuf **out)
+ * the chunks it decodes.  The compressed bytes of a whole read go to ZS's
+ * buffer when given. */
+static smz_err decompress(smz_reader *r, smz_cache *pool, zscratch *zs, int64_t cid, const cinfo *ci,
+                          uint64_t need, int full, smz_cbuf **out)
 {
     unsigned char *src = NULL;
     lazy_src lazy = {r, cid, ci, NULL, 0, NULL};
@@ -1344,7 +1374,7 @@ static smz_err decompress(smz_reader *r, smz_cache *pool, int64_t cid, const cin
         rc = lazy_more(&lazy,
                        ci->stored < ZSTD_FRAMEHEADERSIZE_MAX ? ci->stored : ZSTD_FRAMEHEADERSIZE_MAX);
     } else {
-        rc = load_stored(r, cid, ci, &src);
+        rc = load_stored_in(r, cid, ci, zs, &src);
     }
     if (rc != SMZ_OK)
         goto out;
@@ -1367,7 +1397,8 @@ static smz_err decompress(smz_reader *r, smz_cache *pool, int64_t cid, const cin
     }
 out:
     sqlite3_blob_close(lazy.blob);
-    free(src);
+    if (!zs || prefix)
+        free(src);
     return rc;
 }
 
@@ -1438,7 +1469,7 @@ static smz_err cluster_copy(smz_reader *r, smz_cache *cache, int64_t cid, uint64
     } else {
         if (cache)
             smz__cache_reserve(cache, reserved = (size_t)(ci.stored + ci.usize));
-        if ((rc = decompress(r, cache, cid, &ci, off + len, cache != NULL, &b)) != SMZ_OK)
+        if ((rc = decompress(r, cache, NULL, cid, &ci, off + len, cache != NULL, &b)) != SMZ_OK)
             goto out;
     }
     if (reserved) {
@@ -2035,6 +2066,22 @@ static void put_str(crypto_generichash_state *h, const void *s, size_t n)
     crypto_generichash_update(h, s, n);
 }
 
+/* put_u64 and put_str into a buffer B at N (the caller checked the room):
+ * the new N. */
+static size_t head_u64(unsigned char *b, size_t n, uint64_t v)
+{
+    for (int i = 0; i < 8; i++)
+        b[n++] = (unsigned char)(v >> (56 - 8 * i));
+    return n;
+}
+
+static size_t head_str(unsigned char *b, size_t n, const char *s, size_t len)
+{
+    n = head_u64(b, n, len);
+    memcpy(b + n, s, len);
+    return n + len;
+}
+
 /* Where one content entry's bytes lie, and where they go in the digest's
  * path-order stream of content (for the spilled pass). */
 typedef struct dplace {
@@ -2050,30 +2097,583 @@ static int dplace_cmp(const void *a, const void *b)
     return x->offset < y->offset ? -1 : x->offset > y->offset;
 }
 
+/* ---- the digest's clusters, read as planned ----
+ *
+ * Entries in path order jump between clusters (a folder's pages lie in
+ * several, its styles and images in others: pydoc's 10 clusters are met in
+ * 168 runs), and an LRU cache a little smaller than what they hold decodes
+ * them over and over (pydoc: 23 decodes of 10 clusters in 64 MiB).  So when
+ * the reader has no cache of its own, the digest first reads which cluster
+ * each content entry lies in, in path order (the plan: one cluster per run
+ * of entries in the same one), and then holds, within the same 64 MiB, the
+ * clusters needed soonest (Belady's rule), lets each go after its last use,
+ * reuses the buffers it lets go of, and hashes the entries straight from
+ * them.  The plan is only a hint: a row it did not foresee (one the
+ * iterator skips as malformed) ends it, and the clusters are then held
+ * least recently used first. */
+#define PLAN_RUNS_MAX ((size_t)1 << 18) /* 4 MiB of plan at most */
+#define PLAN_SLOTS 64
+#define PLAN_BUDGET ((size_t)64 << 20)
+
+/* smz_reader_check's second thread decodes ahead for the digest
+ * (decode_ahead), between its own steps what the digest is about to need
+ * and once they are done whatever it needs next: the next cluster the plan
+ * needs that no slot has, on its own handle, into a slot the digest then
+ * takes (one decoded by the helper is counted, and noted sound, when the
+ * digest takes it).  A decode that fails there is left to the digest, which decodes the
+ * cluster again itself: its errors, and so the problems told, are the ones
+ * it would have met alone.  AHEAD is where the two meet. */
+typedef struct ahead {
+    pthread_mutex_t mu;
+    pthread_cond_t cv;  /* a slot changed state, the digest moved on, or it ended */
+    struct dplan *plan; /* the digest's, while its planned pass runs */
+    int closed;         /* no digest to help (any more): the helper ends */
+    int busy;           /* the helper is decoding into a slot of PLAN */
+} ahead;
+
+enum { PS_FREE, PS_LOADING, PS_READY, PS_FAILED };
+
+typedef struct pslot {
+    int state;  /* PS_*; FAILED: the helper could not decode it */
+    int helper; /* LOADING by the helper, or READY from it and not taken yet */
+    int64_t cid;
+    smz_cbuf *b;   /* READY */
+    size_t need;   /* LOADING: the bytes counted for it in HELD (and what its decode counts) */
+    size_t next;   /* while the plan holds: the run it is next needed in (SIZE_MAX: none) */
+    uint64_t used; /* when it was last used */
+} pslot;
+
+typedef struct dplan {
+    int64_t *run;  /* the cluster of each run */
+    uint64_t *pos; /* the content bytes before each run, in path order */
+    size_t *next;  /* the next run in the same cluster (SIZE_MAX: none) */
+    size_t n, at;  /* runs planned; the one being read (SIZE_MAX: none yet) */
+    int on, whole; /* the digest follows the plan; the plan has every run */
+    pslot slot[PLAN_SLOTS];
+    size_t nslot, held; /* slots not free; the bytes they hold or will */
+    uint64_t bytes;     /* while reading the plan: the content bytes so far */
+    size_t cur;         /* the slot of the entry read last (SIZE_MAX: none) */
+    uint64_t tick;
+    smz_cache *pool; /* keeps buffers let go of for the next decodes (locked) */
+    zscratch zs;
+    ahead *ah; /* NULL: no helper, and no locking */
+} dplan;
+
+static void plan_lock(dplan *p)
+{
+    if (p->ah)
+        pthread_mutex_lock(&p->ah->mu);
+}
+
+static void plan_unlock(dplan *p)
+{
+    if (p->ah)
+        pthread_mutex_unlock(&p->ah->mu);
+}
+
+static int i64_cmp(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* Each run's next run in the same cluster, from the end backwards (the
+ * clusters met, sorted, index the last run seen of each).  0 when out of
+ * memory: then there is no plan. */
+static int plan_link(dplan *p)
+{
+    int64_t *ids = p->n ? malloc(p->n * sizeof *ids) : NULL;
+    size_t *last = p->n ? malloc(p->n * sizeof *last) : NULL;
+    size_t k = 0;
+    if (!(p->next = p->n ? malloc(p->n * sizeof *p->next) : NULL) || !ids || !last) {
+        free(ids);
+        free(last);
+        return 0;
+    }
+    memcpy(ids, p->run, p->n * sizeof *ids);
+    qsort(ids, p->n, sizeof *ids, i64_cmp);
+    for (size_t i = 0; i < p->n; i++)
+        if (!k || ids[k - 1] != ids[i])
+            ids[k++] = ids[i];
+    for (size_t i = 0; i < k; i++)
+        last[i] = SIZE_MAX;
+    for (size_t i = p->n; i-- > 0;) {
+        const int64_t *at = bsearch(&p->run[i], ids, k, sizeof *ids, i64_cmp);
+        size_t j = (size_t)(at - ids);
+        p->next[i] = last[j];
+        last[j] = i;
+    }
+    free(ids);
+    free(last);
+    return 1;
+}
+
+/* Adds an entry in CLUSTER of SIZE bytes to P's plan (CLUSTER or SIZE -1:
+ * none), and what the digest's budget counts of it to *TOTAL. */
+static void plan_add(dplan *p, size_t *cap, double *total, int64_t cluster, int64_t size)
+{
+    if (size >= 0)
+        *total += (double)(size < 1000000000 ? size : 1000000000);
+    if (size <= 0 || cluster <= 0 || !p->whole)
+        return;
+    p->bytes += (uint64_t)size;
+    if (p->n && p->run[p->n - 1] == cluster)
+        return;
+    if (p->n == *cap) {
+        size_t nc = *cap ? *cap * 2 : 64;
+        int64_t *nr = nc <= PLAN_RUNS_MAX ? realloc(p->run, nc * sizeof *nr) : NULL;
+        if (nr)
+            p->run = nr;
+        uint64_t *np = nr ? realloc(p->pos, nc * sizeof *np) : NULL;
+        if (!np) {
+            p->whole = 0;
+            return;
+        }
+        p->pos = np;
+        *cap = nc;
+    }
+    p->pos[p->n] = p->bytes - (uint64_t)size;
+    p->run[p->n++] = cluster;
+}
+
+typedef struct plan_scan {
+    smz_reader *r;
+    dplan *p;
+    size_t cap;
+    double total;
+} plan_scan;
+
+static int plan_place(void *ctx, int64_t cluster, int64_t size)
+{
+    plan_scan *ps = ctx;
+    ps->r->budget = SMZ_STEP_BUDGET;
+    plan_add(ps->p, &ps->cap, &ps->total, cluster, size);
+    return stopped(ps->r);
+}
+
+/* Reads P's plan, and into *CONTENT the entries' sizes as the digest's
+ * budget counts them (version 3: the entry blocks, which cannot cycle):
+ * straight from the blocks, or when that fails, through the virtual table,
+ * whose query fails as the one it replaces, "SELECT total(min(max(size,
+ * 0), 1000000000)) FROM entries", did (0, sqlite3_errcode saying why), with
+ * the step budget of one row at a time rather than of all of them.  Too
+ * many runs, or no memory for them, leaves a plan of the first runs or
+ * none. */
+static int plan_read(smz_reader *r, dplan *p, uint64_t *content)
+{
+    sqlite3_stmt *s = NULL;
+    plan_scan ps = {r, p, 0, 0};
+    p->whole = 1;
+    if (smz__entries_places(r->db, plan_place, &ps) != SQLITE_OK) {
+        free(p->run);
+        free(p->pos);
+        p->run = NULL;
+        p->pos = NULL;
+        p->n = ps.cap = 0;
+        p->bytes = 0;
+        ps.total = 0;
+        p->whole = 1;
+        int src = sqlite3_prepare_v2(
+            r->db, "SELECT cluster, size, min(max(size, 0), 1000000000) FROM entries ORDER BY path", -1,
+            &s, NULL);
+        while (s && (src = sqlite3_step(s)) == SQLITE_ROW) {
+            r->budget = SMZ_STEP_BUDGET;
+            int has_c = sqlite3_column_type(s, 0) == SQLITE_INTEGER,
+                has_s = sqlite3_column_type(s, 1) == SQLITE_INTEGER;
+            plan_add(p, &ps.cap, &ps.total, has_c ? sqlite3_column_int64(s, 0) : -1,
+                     has_s ? sqlite3_column_int64(s, 1) : -1);
+        }
+        sqlite3_finalize(s);
+        if (src != SQLITE_DONE)
+            return 0;
+    }
+    *content = (uint64_t)ps.total;
+    p->on = plan_link(p);
+    p->at = SIZE_MAX;
+    return 1;
+}
+
+/* Lets slot I of P go (the lock held): its buffer waits in P's pool for
+ * the next decode. */
+static void plan_drop(dplan *p, size_t i)
+{
+    pslot *sl = &p->slot[i];
+    if (sl->state == PS_READY) {
+        p->held -= sl->b->cap;
+        smz__cbuf_release(p->pool, sl->b);
+    }
+    memset(sl, 0, sizeof *sl);
+    p->nslot--;
+    if (p->cur == i)
+        p->cur = SIZE_MAX;
+}
+
+/* The slot of cluster CID (any state but free), or SIZE_MAX. */
+static size_t plan_find(const dplan *p, int64_t cid)
+{
+    for (size_t i = 0; i < PLAN_SLOTS; i++)
+        if (p->slot[i].state != PS_FREE && p->slot[i].cid == cid)
+            return i;
+    return SIZE_MAX;
+}
+
+static size_t plan_free_slot(const dplan *p)
+{
+    for (size_t i = 0; i < PLAN_SLOTS; i++)
+        if (p->slot[i].state == PS_FREE)
+            return i;
+    return SIZE_MAX;
+}
+
+/* Makes room for NEED more bytes (the lock held): drops the ready slots
+ * needed last, or never (those used least recently once the plan no longer
+ * holds), but none needed before run BEFORE, nor slot KEEP (SIZE_MAX:
+ * none).  0 when there is not room enough and nothing more may go. */
+static int plan_room(dplan *p, size_t need, size_t before, size_t keep)
+{
+    while (p->nslot && (p->held + need > PLAN_BUDGET || p->nslot == PLAN_SLOTS)) {
+        size_t v = SIZE_MAX;
+        for (size_t k = 0; k < PLAN_SLOTS; k++) {
+            const pslot *sl = &p->slot[k];
+            if (k == keep || sl->state == PS_LOADING ||
+                (sl->state == PS_READY && p->on && sl->next < before))
+                continue;
+            if (sl->state == PS_FAILED) {
+                v = k;
+                break;
+            }
+            if (v == SIZE_MAX || (p->on ? sl->next > p->slot[v].next : sl->used < p->slot[v].used))
+                v = k;
+        }
+        if (v == SIZE_MAX)
+            return 0;
+        plan_drop(p, v);
+    }
+    return 1;
+}
+
+static void plan_free(dplan *p)
+{
+    for (size_t i = 0; i < PLAN_SLOTS; i++)
+        if (p->slot[i].state != PS_FREE)
+            plan_drop(p, i);
+    free(p->run);
+    free(p->pos);
+    free(p->next);
+    free(p->zs.buf);
+    memset(p, 0, sizeof *p);
+    p->cur = SIZE_MAX;
+}
+
+/* Decodes cluster CID (header CI) whole on reader R into *OUT, from POOL,
+ * with every check a read makes: zstd's through decompress, a stored
+ * cluster's as cluster_copy reads it into a cache. */
+static smz_err plan_decode(smz_reader *r, smz_cache *pool, zscratch *zs, int64_t cid, const cinfo *ci,
+                           smz_cbuf **out)
+{
+    smz_err rc;
+    int fresh;
+    smz_cbuf *b;
+    *out = NULL;
+    if (ci->kind != SMZ_CLUSTER_STORED)
+        return decompress(r, pool, zs, cid, ci, ci->usize, 1, out);
+    if (!(b = smz__cache_buf(pool, ci->stored, &fresh)))
+        return fail(r, SMZ_E_NOMEM, "out of memory");
+    if (fresh)
+        prefault(b->data, ci->stored);
+    r->decoded_bytes += ci->stored;
+    if ((rc = blob_read(r, cid, 0, b->data, ci->stored, 0)) != SMZ_OK ||
+        (rc = check_stored(r, cid, ci, b->data)) != SMZ_OK) {
+        smz__cbuf_release(pool, b);
+        return rc;
+    }
+    r->decodes++;
+    note_sound(r, cid);
+    *out = b;
+    return SMZ_OK;
+}
+
+/* How far ahead of the digest the second thread decodes between its own
+ * steps: the clusters needed within this many bytes of content. */
+#define AHEAD_SOON ((uint64_t)4 << 20)
+
+/* The helper's side (smz_reader_check's second thread, on its reader HR):
+ * decodes the next cluster the published plan needs that no slot has, when
+ * it fits (dropping only clusters needed after it).  SOON: between its own
+ * steps, only clusters needed within AHEAD_SOON, and back to them when
+ * there are none; else until AH is closed. */
+static void decode_ahead(smz_reader *hr, ahead *ah, int soon)
+{
+    zscratch zs = {NULL, 0};
+    /* What the steps it comes between see of HR stays as it was. */
+    int64_t budget = hr->budget;
+    char errmsg[sizeof hr->errmsg];
+    memcpy(errmsg, hr->errmsg, sizeof errmsg);
+    pthread_mutex_lock(&ah->mu);
+    while (!ah->closed && !stopped(hr)) {
+        dplan *p = ah->plan;
+        size_t j = SIZE_MAX, i;
+        if (p && p->on && p->whole) {
+            size_t from = p->at == SIZE_MAX ? 0 : p->at + 1;
+            uint64_t here = p->at == SIZE_MAX ? 0 : p->pos[p->at];
+            for (size_t k = from; k < p->n && k < from + 256; k++) {
+                if (soon && p->pos[k] - here > AHEAD_SOON)
+                    break;
+                if (plan_find(p, p->run[k]) == SIZE_MAX) {
+                    j = k;
+                    break;
+                }
+            }
+        }
+        if (j == SIZE_MAX) {
+            if (soon)
+                break;
+            pthread_cond_wait(&ah->cv, &ah->mu);
+            continue;
+        }
+        int64_t cid = p->run[j];
+        cinfo ci;
+        hr->budget = SMZ_STEP_BUDGET;
+        smz_err rc = cluster_info(hr, cid, &ci);
+        size_t need = rc == SMZ_OK
+                          ? (size_t)ci.usize + (ci.kind == SMZ_CLUSTER_ZSTD ? (size_t)ci.stored : 0)
+                          : 0;
+        i = plan_free_slot(p);
+        if (i != SIZE_MAX &&
+            (rc != SMZ_OK || (ci.kind == SMZ_CLUSTER_STORED && ci.stored > SMZ_MAX_CLUSTER_USIZE))) {
+            /* Not for the helper: a FAILED slot tells the digest so. */
+            p->slot[i] = (pslot){PS_FAILED, 0, cid, NULL, 0, j, 0};
+            p->nslot++;
+            continue;
+        }
+        if (i == SIZE_MAX || !plan_room(p, need, j + 1, p->cur) || (i = plan_free_slot(p)) == SIZE_MAX) {
+            if (soon)
+                break;
+            pthread_cond_wait(&ah->cv, &ah->mu);
+            continue;
+        }
+        p->slot[i] = (pslot){PS_LOADING, 1, cid, NULL, need, j, 0};
+        p->nslot++;
+        p->held += need;
+        ah->busy = 1;
+        smz_cache *pool = p->pool;
+        pthread_mutex_unlock(&ah->mu);
+        smz_cbuf *b = NULL;
+        hr->budget = SMZ_STEP_BUDGET;
+        rc = plan_decode(hr, pool, &zs, cid, &ci, &b);
+        pthread_mutex_lock(&ah->mu);
+        p->held -= need;
+        if (rc == SMZ_OK) {
+            p->slot[i].state = PS_READY;
+            p->slot[i].b = b;
+            p->held += b->cap;
+        } else {
+            p->slot[i].state = PS_FAILED;
+        }
+        ah->busy = 0;
+        pthread_cond_broadcast(&ah->cv);
+    }
+    pthread_mutex_unlock(&ah->mu);
+    free(zs.buf);
+    hr->budget = budget;
+    memcpy(hr->errmsg, errmsg, sizeof errmsg);
+}
+
+/* The bytes of an entry at OFF in cluster CID, LEN of them (LEN > 0): *OUT
+ * points at them in a slot of P, or is NULL for a stored cluster over
+ * SMZ_MAX_CLUSTER_USIZE (cluster_copy reads it by ranges).  The checks, and
+ * their messages, are cluster_copy's with a cache, in the same order: those
+ * on the entry's first MiB before the cluster is decoded. */
+static smz_err plan_get(smz_reader *r, dplan *p, int64_t cid, uint64_t off, uint64_t len,
+                        const unsigned char **out)
+{
+    size_t i = p->cur;
+    cinfo ci;
+    smz_cbuf *b = NULL;
+    smz_err rc = SMZ_OK;
+    *out = NULL;
+    /* The entry before was in the same cluster: mostly so, no lock (the
+     * helper never touches the slot in use). */
+    if (i != SIZE_MAX && p->slot[i].cid == cid) {
+        b = p->slot[i].b;
+        goto have;
+    }
+    plan_lock(p);
+    if (p->on) {
+        size_t nx = p->at == SIZE_MAX ? 0 : p->at + 1;
+        if (p->at != SIZE_MAX && p->run[p->at] == cid) {
+            ; /* the same run */
+        } else if (nx < p->n && p->run[nx] == cid) {
+            /* The run before is over: its cluster is next needed in
+             * next[at], or never again. */
+            size_t k = p->at == SIZE_MAX ? SIZE_MAX : plan_find(p, p->run[p->at]);
+            if (k != SIZE_MAX && p->slot[k].state == PS_READY) {
+                p->slot[k].next = p->next[p->at];
+                if (p->slot[k].next == SIZE_MAX && p->whole)
+                    plan_drop(p, k);
+            }
+            p->at = nx;
+        } else {
+            p->on = 0;
+        }
+        if (p->ah)
+            pthread_cond_broadcast(&p->ah->cv);
+    }
+    for (;;) {
+        i = plan_find(p, cid);
+        if (i == SIZE_MAX || p->slot[i].state != PS_LOADING)
+            break;
+        pthread_cond_wait(&p->ah->cv, &p->ah->mu); /* LOADING: only by the helper */
+    }
+    if (i != SIZE_MAX && p->slot[i].state == PS_FAILED) {
+        plan_drop(p, i);
+        i = SIZE_MAX;
+    }
+    if (i != SIZE_MAX) {
+        pslot *sl = &p->slot[i];
+        b = sl->b;
+        if (sl->helper) { /* counted, and noted sound, as if decoded here */
+            sl->helper = 0;
+            r->decodes++;
+            r->decoded_bytes += sl->need; /* what its decode counted */
+            note_sound(r, cid);
+        }
+    } else {
+        if ((rc = cluster_info(r, cid, &ci)) != SMZ_OK)
+            goto out;
+        uint64_t first = len < (1 << 20) ? len : (1 << 20);
+        if (off > ci.usize || first > ci.usize - off) {
+            rc = fail(r, SMZ_E_CORRUPT, "an entry lies outside cluster %lld", (long long)cid);
+            goto out;
+        }
+        if (ci.kind == SMZ_CLUSTER_STORED && ci.stored > SMZ_MAX_CLUSTER_USIZE) {
+            p->cur = SIZE_MAX;
+            goto out;
+        }
+        /* Room: the clusters needed last (or never) go first, those used
+         * least recently once the plan no longer holds; while the helper
+         * decodes the last one, the digest waits for it. */
+        size_t need = (size_t)ci.usize + (ci.kind == SMZ_CLUSTER_ZSTD ? (size_t)ci.stored : 0);
+        while (!plan_room(p, need, 0, SIZE_MAX) && p->ah && p->ah->busy)
+            pthread_cond_wait(&p->ah->cv, &p->ah->mu);
+        if ((i = plan_free_slot(p)) == SIZE_MAX) {
+            rc = fail(r, SMZ_E_NOMEM, "out of memory"); /* not met: all but the helper's may go */
+            goto out;
+        }
+        /* LOADING by the digest itself: the helper leaves it alone. */
+        p->slot[i] = (pslot){PS_LOADING, 0, cid, NULL, need, 0, 0};
+        p->nslot++;
+        p->held += need;
+        plan_unlock(p);
+        rc = plan_decode(r, p->pool, &p->zs, cid, &ci, &b);
+        plan_lock(p);
+        p->held -= need;
+        if (rc != SMZ_OK) {
+            p->slot[i].state = PS_FAILED;
+            plan_drop(p, i);
+            goto out;
+        }
+        p->slot[i].state = PS_READY;
+        p->slot[i].b = b;
+        p->held += b->cap;
+    }
+    p->cur = i;
+    if (p->on)
+        p->slot[i].next = p->at;
+out:
+    plan_unlock(p);
+    if (rc != SMZ_OK || !b)
+        return rc;
+have:
+    p->slot[i].used = ++p->tick;
+    if (off > b->len || len > b->len - off)
+        return fail(r, SMZ_E_CORRUPT, "an entry lies outside cluster %lld", (long long)cid);
+    *out = b->data + off;
+    return SMZ_OK;
+}
+
+/* smz_reader_check's step 3 rides on the digest's pass over the entries
+ * (entry_watch, with the check). */
+typedef struct entry_watch entry_watch;
+static void watch_start(entry_watch *w);
+static void watch_entry(entry_watch *w, const smz_entry *e);
+static void watch_end(entry_watch *w);
+static void skipped_row(void *ctx, const char *path, const char *msg);
+static void *watch_checker(entry_watch *w);
+
 /* The entry part of the digest (step 4 of docs/FORMAT.md) into H.  The
- * bytes of each content entry come from its cluster through CACHE (SPILL
- * NULL), giving up with SMZ_E_TOOBIG once this handle has decoded more
- * than BUDGET bytes; or from SPILL, a file holding all content in path
- * order.  A malformed row fails the digest: it is over every entry. */
-static smz_err digest_entries(smz_reader *r, smz_cache *cache, crypto_generichash_state *h,
-                              unsigned char *chunk, FILE *spill, uint64_t budget)
+ * bytes of each content entry come from its cluster through PLAN when
+ * given, else through CACHE (SPILL NULL), giving up with SMZ_E_TOOBIG once
+ * this handle has decoded more than BUDGET bytes; or from SPILL, a file
+ * holding all content in path order.  A malformed row fails the digest: it
+ * is over every entry.  W (may be NULL) is shown every row, and told when
+ * the pass read them all. */
+static smz_err digest_entries(smz_reader *r, smz_cache *cache, dplan *plan, crypto_generichash_state *h,
+                              unsigned char *chunk, FILE *spill, uint64_t budget, entry_watch *w)
 {
     smz_iter *it = NULL;
     uint64_t start = r->decoded_bytes, pos = 0;
+    unsigned char head[4096];
     smz_err rc = smz_reader_iter(r, NULL, &it);
+    if (rc == SMZ_OK && w) {
+        watch_start(w);
+        smz_iter_on_skip(it, skipped_row, watch_checker(w));
+    }
     while (rc == SMZ_OK) {
         const smz_entry *e;
-        if ((rc = smz_iter_next(it, &e)) != SMZ_OK || !e)
+        if ((rc = smz_iter_next(it, &e)) != SMZ_OK)
             break;
-        crypto_generichash_update(h, (const unsigned char *)(e->redirect ? "R" : "E"), 1);
-        put_str(h, e->path, strlen(e->path));
-        put_str(h, e->title, strlen(e->title));
-        if (e->redirect) {
-            put_str(h, e->redirect, strlen(e->redirect));
-            continue;
+        if (!e) {
+            if (w)
+                watch_end(w);
+            break;
         }
-        put_str(h, e->mime, strlen(e->mime));
-        put_u64(h, e->size);
+        if (w)
+            watch_entry(w, e);
+        /* The entry's fields, in one update when they fit in HEAD (the same
+         * bytes as one update each: a hash of a stream). */
+        size_t lp = strlen(e->path), lt = strlen(e->title), lm = strlen(e->mime),
+               lr = e->redirect ? strlen(e->redirect) : 0;
+        if (lp + lt + lm + lr + 33 <= sizeof head) {
+            size_t n = 0;
+            head[n++] = e->redirect ? 'R' : 'E';
+            n = head_str(head, n, e->path, lp);
+            n = head_str(head, n, e->title, lt);
+            if (e->redirect) {
+                n = head_str(head, n, e->redirect, lr);
+                crypto_generichash_update(h, head, n);
+                continue;
+            }
+            n = head_str(head, n, e->mime, lm);
+            n = head_u64(head, n, e->size);
+            crypto_generichash_update(h, head, n);
+        } else {
+            crypto_generichash_update(h, (const unsigned char *)(e->redirect ? "R" : "E"), 1);
+            put_str(h, e->path, lp);
+            put_str(h, e->title, lt);
+            if (e->redirect) {
+                put_str(h, e->redirect, lr);
+                continue;
+            }
+            put_str(h, e->mime, lm);
+            put_u64(h, e->size);
+        }
+        if (plan && !spill && e->size) {
+            /* Straight from the cluster's buffer; NULL: one read by ranges. */
+            const unsigned char *d = NULL;
+            if (r->decoded_bytes - start > budget) {
+                rc = SMZ_E_TOOBIG;
+            } else if ((rc = plan_get(r, plan, smz_entry_place(e)->cluster, smz_entry_place(e)->offset,
+                                      e->size, &d)) != SMZ_OK) {
+                char what[sizeof r->errmsg];
+                memcpy(what, r->errmsg, sizeof what);
+                fail(r, rc, "%.300s: %.700s", e->path, what);
+            } else if (d) {
+                crypto_generichash_update(h, d, e->size);
+                pos += e->size;
+                continue;
+            }
+        }
         for (uint64_t off = 0; rc == SMZ_OK && off < e->size;) {
             size_t n = e->size - off > (1 << 20) ? (1 << 20) : (size_t)(e->size - off);
             if (spill) {
@@ -2149,11 +2749,15 @@ static smz_err digest_spill(smz_reader *r, smz_cache *cache, unsigned char *chun
     return rc;
 }
 
-smz_err smz_reader_digest(smz_reader *r, unsigned char digest[SMZ_DIGEST_BYTES])
+/* smz_reader_digest, showing W (may be NULL) every row of its pass; AH's
+ * helper (may be NULL) decodes ahead for its planned pass. */
+static smz_err digest_with(smz_reader *r, unsigned char digest[SMZ_DIGEST_BYTES], entry_watch *w,
+                           ahead *ah)
 {
     crypto_generichash_state h, meta;
     sqlite3_stmt *s = NULL;
     smz_cache *tmp = NULL;
+    dplan plan, *pl = NULL;
     unsigned char *chunk = NULL;
     FILE *spill = NULL;
     smz_err rc;
@@ -2195,10 +2799,14 @@ smz_err smz_reader_digest(smz_reader *r, unsigned char digest[SMZ_DIGEST_BYTES])
     crypto_generichash_update(&h, (const unsigned char *)"\xff", 1);
     meta = h;
     /* Entries in path order jump between clusters: a private cache keeps
-     * each cluster from being decompressed over and over. */
+     * each cluster from being decompressed over and over, as planned
+     * (dplan) in version 3. */
     smz_cache *cache = r->cache;
     if (!cache && !(cache = tmp = smz_cache_new(0)))
         return fail(r, SMZ_E_NOMEM, "out of memory");
+    memset(&plan, 0, sizeof plan);
+    plan.cur = SIZE_MAX;
+    plan.pool = tmp;
     if (!(chunk = malloc(1 << 20))) {
         rc = fail(r, SMZ_E_NOMEM, "out of memory");
         goto out;
@@ -2213,13 +2821,35 @@ smz_err smz_reader_digest(smz_reader *r, unsigned char digest[SMZ_DIGEST_BYTES])
     int ok = 1;
     uint64_t all = (uint64_t)scalar(r, "SELECT total(min(max(usize, 0), 1000000000)) FROM clusters",
                                     &ok);
-    uint64_t content = (uint64_t)scalar(r, "SELECT total(min(max(size, 0), 1000000000)) FROM entries",
-                                        &ok);
+    uint64_t content = 0;
+    if (tmp && r->version >= 3) {
+        pl = &plan;
+        if (!plan_read(r, pl, &content))
+            ok = 0;
+    } else {
+        content = (uint64_t)scalar(r, "SELECT total(min(max(size, 0), 1000000000)) FROM entries", &ok);
+    }
     if (!ok) {
         rc = sqlfail(r, sqlite3_errcode(r->db), "counting the archive's contents");
         goto out;
     }
-    rc = digest_entries(r, cache, &h, chunk, NULL, 2 * all + content + (64u << 20));
+    if (pl && ah) { /* the helper may decode ahead while the pass runs */
+        pthread_mutex_lock(&ah->mu);
+        plan.ah = ah;
+        ah->plan = pl;
+        pthread_cond_broadcast(&ah->cv);
+        pthread_mutex_unlock(&ah->mu);
+    }
+    rc = digest_entries(r, cache, pl, &h, chunk, NULL, 2 * all + content + (64u << 20), w);
+    if (plan.ah) {
+        pthread_mutex_lock(&ah->mu);
+        ah->plan = NULL;
+        while (ah->busy)
+            pthread_cond_wait(&ah->cv, &ah->mu);
+        pthread_mutex_unlock(&ah->mu);
+        plan.ah = NULL;
+    }
+    plan_free(&plan); /* its buffers go back to TMP */
     if (rc == SMZ_E_TOOBIG) {
         h = meta;
         begin(r);
@@ -2228,7 +2858,7 @@ smz_err smz_reader_digest(smz_reader *r, unsigned char digest[SMZ_DIGEST_BYTES])
             goto out;
         }
         if ((rc = digest_spill(r, cache, chunk, spill)) == SMZ_OK)
-            rc = digest_entries(r, cache, &h, chunk, spill, 0);
+            rc = digest_entries(r, cache, NULL, &h, chunk, spill, 0, w);
     }
     if (rc == SMZ_OK)
         crypto_generichash_final(&h, digest, SMZ_DIGEST_BYTES);
@@ -2236,8 +2866,14 @@ out:
     if (spill)
         fclose(spill);
     free(chunk);
+    plan_free(&plan);
     smz_cache_free(tmp);
     return rc;
+}
+
+smz_err smz_reader_digest(smz_reader *r, unsigned char digest[SMZ_DIGEST_BYTES])
+{
+    return digest_with(r, digest, NULL, NULL);
 }
 
 void smz_reader_decoded(const smz_reader *r, uint64_t *clusters, uint64_t *bytes)
@@ -2434,8 +3070,10 @@ static void entries_problem(void *ctx, const char *msg)
 
 /* Steps 1 to 1d of smz_reader_check (the file's structure, the entry
  * blocks, the packed and full-text indexes), on C's reader: SMZ_OK, or the
- * error that stops the check (R's errmsg says why). */
-static smz_err check_structure(checker *c)
+ * error that stops the check (R's errmsg says why).  Between steps, C's
+ * reader decodes for the digest what it is about to need (AH, may be
+ * NULL): a digest whose first entries lie in many clusters waits less. */
+static smz_err check_structure(checker *c, ahead *ah)
 {
     smz_reader *r = c->r;
     sqlite3_stmt *s = NULL;
@@ -2456,6 +3094,8 @@ static smz_err check_structure(checker *c)
         problem(c, "", "database structure: %s", sqlite3_errmsg(r->db));
     sqlite3_finalize(s);
     s = NULL;
+    if (ah)
+        decode_ahead(r, ah, 1);
     /* 1b. Version 3's entry blocks: each decodes, paths in order across
      * them (a lookup's binary search relies on it). */
     if (r->version >= 3 &&
@@ -2463,6 +3103,8 @@ static smz_err check_structure(checker *c)
         rc = SMZ_E_CORRUPT;
         goto out;
     }
+    if (ah)
+        decode_ahead(r, ah, 1);
     /* 1c. Version 3's packed index: it unpacks, holds the search group and
      * nothing else, and SQLite finds its structure sound. */
     if (r->index_packed) {
@@ -2515,16 +3157,44 @@ out:
     return rc;
 }
 
+/* Step 3 of smz_reader_check for entry E: a redirect resolves, content
+ * lies inside its cluster.  *KNOWN and *KCI: the cluster last looked up
+ * (entries in path order mostly follow each other in a cluster: its row
+ * is read once for a run of them); start with *KNOWN 0 (ids start at 1). */
+static void check_entry(checker *c, const smz_entry *e, int64_t *known, cinfo *kci)
+{
+    smz_reader *r = c->r;
+    if (e->redirect) {
+        smz_entry *t = NULL;
+        if (smz_reader_resolve(r, e->path, &t) != SMZ_OK)
+            problem(c, e->path, "%s", r->errmsg);
+        smz_entry_free(t);
+        return;
+    }
+    const smz_entry_at *at = smz_entry_place(e);
+    r->budget = SMZ_STEP_BUDGET;
+    if (!*known || at->cluster != *known) {
+        *known = 0;
+        if (cluster_info(r, at->cluster, kci) != SMZ_OK) {
+            problem(c, e->path, "%s", r->errmsg);
+            return;
+        }
+        *known = at->cluster;
+    }
+    if (at->offset > kci->usize || e->size > kci->usize - at->offset)
+        problem(c, e->path, "lies outside cluster %lld", (long long)at->cluster);
+}
+
 /* Step 3 of smz_reader_check: every entry's row well-formed (the path
  * rules, a redirect's target: entry_from_row, whose verdict on each
- * malformed row comes here through skipped_row), inside its cluster;
- * redirects resolve.  SMZ_OK, or the error that stops the check. */
+ * malformed row comes here through skipped_row), and check_entry's checks.
+ * SMZ_OK, or the error that stops the check. */
 static smz_err check_entries(checker *c)
 {
     smz_reader *r = c->r;
     smz_iter *it = NULL;
     smz_err rc;
-    int64_t known = 0; /* the cluster of KCI, 0: none (ids start at 1) */
+    int64_t known = 0;
     cinfo kci;
     begin(r);
     if ((rc = smz_reader_iter(r, NULL, &it)) != SMZ_OK)
@@ -2545,27 +3215,7 @@ static smz_err check_entries(checker *c)
         }
         if (!e)
             break;
-        if (e->redirect) {
-            smz_entry *t = NULL;
-            if (smz_reader_resolve(r, e->path, &t) != SMZ_OK)
-                problem(c, e->path, "%s", r->errmsg);
-            smz_entry_free(t);
-            continue;
-        }
-        const smz_entry_at *at = smz_entry_place(e);
-        r->budget = SMZ_STEP_BUDGET;
-        /* Entries in path order mostly follow each other in a cluster:
-         * its row is read once for a run of them. */
-        if (!known || at->cluster != known) {
-            known = 0;
-            if (cluster_info(r, at->cluster, &kci) != SMZ_OK) {
-                problem(c, e->path, "%s", r->errmsg);
-                continue;
-            }
-            known = at->cluster;
-        }
-        if (at->offset > kci.usize || e->size > kci.usize - at->offset)
-            problem(c, e->path, "lies outside cluster %lld", (long long)at->cluster);
+        check_entry(c, e, &known, &kci);
     }
     smz_iter_free(it);
     return rc;
@@ -2615,11 +3265,51 @@ static void tell_kept(checker *c, const kept_problems *k)
     }
 }
 
-/* Steps 1 to 1d, then 3, on a handle of their own, in a thread, while the
- * calling thread reads the clusters for the digest: a check on two cores. */
+/* Step 3 on the digest's pass over the entries (digest_entries), rather
+ * than on a pass of its own: the same rows, in the same order, through the
+ * same iterator, so the same problems, kept to be told in step 3's place.
+ * They stand for step 3 only when the pass read every row (DONE); a digest
+ * stopped early (a damaged cluster) leaves step 3 to run on its own. */
+struct entry_watch {
+    checker c; /* on the digest's reader, its problems kept in KEPT */
+    kept_problems kept;
+    int64_t known; /* check_entry's */
+    cinfo kci;
+    int done;
+};
+
+static void watch_start(entry_watch *w)
+{
+    w->kept.len = 0;
+    w->kept.n = 0;
+    w->known = 0;
+    w->done = 0;
+}
+
+static void watch_entry(entry_watch *w, const smz_entry *e)
+{
+    check_entry(&w->c, e, &w->known, &w->kci);
+}
+
+static void watch_end(entry_watch *w)
+{
+    w->done = 1;
+}
+
+static void *watch_checker(entry_watch *w)
+{
+    return &w->c;
+}
+
+/* Steps 1 to 1d, and 3 when there is no digest for it to ride on, on a
+ * handle of their own, in a thread, while the calling thread reads the
+ * clusters for the digest: a check on two cores. */
 typedef struct structure_job {
     checker c; /* on the job's own reader, steps 1 to 1d's problems kept in KEPT */
     kept_problems kept, kept_entries; /* step 3's */
+    int entries;                      /* step 3 runs here */
+    int help;                         /* the thread decodes ahead for the digest (AH) */
+    ahead ah;
     smz_err rc;
     pthread_t th;
     int running;    /* the thread was started and not joined yet */
@@ -2629,11 +3319,13 @@ typedef struct structure_job {
 static void *structure_thread(void *arg)
 {
     structure_job *j = arg;
-    j->rc = check_structure(&j->c);
-    if (j->rc == SMZ_OK) {
+    j->rc = check_structure(&j->c, j->help ? &j->ah : NULL);
+    if (j->rc == SMZ_OK && j->entries) {
         checker c3 = {j->c.r, keep_problem, &j->kept_entries, 0};
         j->rc = check_entries(&c3);
     }
+    if (j->help && j->rc == SMZ_OK) /* not on a handle a step gave up on */
+        decode_ahead(j->c.r, &j->ah, 0);
     atomic_store(&j->end, 1);
     return NULL;
 }
@@ -2657,6 +3349,18 @@ static void structure_join(smz_reader *r, structure_job *j)
     j->running = 0;
 }
 
+/* Tells J's thread that no digest needs its help any more (before it is
+ * joined: it may be waiting for one). */
+static void ahead_close(structure_job *j)
+{
+    if (!j->help)
+        return;
+    pthread_mutex_lock(&j->ah.mu);
+    j->ah.closed = 1;
+    pthread_cond_broadcast(&j->ah.cv);
+    pthread_mutex_unlock(&j->ah.mu);
+}
+
 smz_err smz_reader_check(smz_reader *r, smz_problem_fn fn, void *ctx, uint64_t *n_problems)
 {
     checker c = {r, fn, ctx, 0};
@@ -2667,11 +3371,18 @@ smz_err smz_reader_check(smz_reader *r, smz_problem_fn fn, void *ctx, uint64_t *
     unsigned char dsum[SMZ_DIGEST_BYTES];
     int src;
     begin(r);
-    /* Steps 1 to 1d and 3 go to a second handle in a thread when one can
-     * be had; else they are run here, each in its turn. */
+    /* 5 rides step 3 (entry_watch) when the archive has a digest. */
+    int have_stored = smz_reader_meta(r, SMZ_META_DIGEST, &stored, NULL) == SMZ_OK;
+    entry_watch watch;
+    memset(&watch, 0, sizeof watch);
+    watch.c = (checker){r, keep_problem, &watch.kept, 0};
+    begin(r);
+    /* Steps 1 to 1d (and 3 without a digest) go to a second handle in a
+     * thread when one can be had; else they are run here, each in its turn. */
     structure_job job;
     memset(&job, 0, sizeof job);
     atomic_init(&job.end, 0);
+    job.entries = !have_stored;
     const char *name = sqlite3_db_filename(r->db, "main");
     /* Only the same file: one put in its place since R opened it is not
      * the archive R reads (r->dev and r->ino are of the file R holds open). */
@@ -2680,23 +3391,35 @@ smz_err smz_reader_check(smz_reader *r, smz_problem_fn fn, void *ctx, uint64_t *
         job.c.r->file_mtime == r->file_mtime) {
         job.c.fn = keep_problem;
         job.c.ctx = &job.kept;
+        if (have_stored && pthread_mutex_init(&job.ah.mu, NULL) == 0) {
+            if (pthread_cond_init(&job.ah.cv, NULL) == 0)
+                job.help = 1;
+            else
+                pthread_mutex_destroy(&job.ah.mu);
+        }
         job.running = pthread_create(&job.th, NULL, structure_thread, &job) == 0;
+    }
+    if (!job.running && job.help) {
+        pthread_cond_destroy(&job.ah.cv);
+        pthread_mutex_destroy(&job.ah.mu);
+        job.help = 0;
     }
     if (!job.running) {
         smz_reader_close(job.c.r);
         job.c.r = NULL;
-        if ((rc = check_structure(&c)) != SMZ_OK)
+        if ((rc = check_structure(&c, NULL)) != SMZ_OK)
             goto out;
     }
     /* 5, computed here and reported in its place: the content digest
      * reads every entry's bytes, decoding the clusters they lie in whole
      * with every check step 2 makes of them, so step 2 then decodes only
-     * the clusters it did not (one pass over the data instead of two). */
-    int have_stored = smz_reader_meta(r, SMZ_META_DIGEST, &stored, NULL) == SMZ_OK;
+     * the clusters it did not (one pass over the data instead of two);
+     * and its pass over the entries makes step 3's checks on the way. */
     if (have_stored) {
         r->sound_on = 1;
         r->n_sound = 0;
-        drc = smz_reader_digest(r, dsum);
+        drc = digest_with(r, dsum, &watch, job.help ? &job.ah : NULL);
+        ahead_close(&job);
         r->sound_on = 0;
         if (drc != SMZ_OK && !(derr = strdup(r->errmsg))) {
             rc = fail(r, SMZ_E_NOMEM, "out of memory");
@@ -2746,7 +3469,7 @@ smz_err smz_reader_check(smz_reader *r, smz_problem_fn fn, void *ctx, uint64_t *
         if (e == SMZ_OK && is_sound(r, cid))
             ; /* read whole and found sound by the digest */
         else if (e == SMZ_OK)
-            e = ci.kind == SMZ_CLUSTER_ZSTD         ? decompress(r, NULL, cid, &ci, ci.usize, 1, &b)
+            e = ci.kind == SMZ_CLUSTER_ZSTD ? decompress(r, NULL, NULL, cid, &ci, ci.usize, 1, &b)
                 : ci.stored > SMZ_MAX_CLUSTER_USIZE ? verify_stored_stream(r, cid, &ci)
                                                     : load_stored(r, cid, &ci, &raw);
         /* The frame must carry its content checksum (docs/FORMAT.md). */
@@ -2781,9 +3504,11 @@ smz_err smz_reader_check(smz_reader *r, smz_problem_fn fn, void *ctx, uint64_t *
         problem(&c, "", "listing clusters: %s", sqlite3_errmsg(r->db));
     sqlite3_finalize(s);
     s = NULL;
-    /* 3. Every entry (step 3's problems, kept by the thread when it ran
-     * them, come after step 2's). */
-    if (job.c.r) {
+    /* 3. Every entry (step 3's problems, kept by the digest's pass or by
+     * the thread when one of them ran it, come after step 2's). */
+    if (watch.done) {
+        tell_kept(&c, &watch.kept);
+    } else if (job.c.r && job.entries) {
         tell_kept(&c, &job.kept_entries);
     } else if ((rc = check_entries(&c)) != SMZ_OK) {
         goto out;
@@ -2817,12 +3542,18 @@ smz_err smz_reader_check(smz_reader *r, smz_problem_fn fn, void *ctx, uint64_t *
     if (stopped(r))
         rc = fail(r, SMZ_E_INTERRUPTED, "interrupted");
 out:
+    ahead_close(&job);
     if (job.running)
         smz_reader_interrupt(job.c.r); /* the check stopped before it */
     structure_join(r, &job);
+    if (job.help) {
+        pthread_cond_destroy(&job.ah.cv);
+        pthread_mutex_destroy(&job.ah.mu);
+    }
     smz_reader_close(job.c.r);
     free(job.kept.data);
     free(job.kept_entries.data);
+    free(watch.kept.data);
     sqlite3_finalize(s);
     free(main_page);
     free(stored);

@@ -1,9 +1,14 @@
-/* smz_reader_check on two cores: steps 1 to 1d and 3 run on a second handle
- * in a thread while the calling one computes the digest and checks the
- * clusters; when no second handle can be had (here: the archive was
- * unlinked after it was opened, so it cannot be opened again), all of it
- * runs on the caller's handle.  Both ways must find the same problems, told
- * in the same order, on a sound archive (none) and on a damaged one. */
+/* smz_reader_check on two cores: steps 1 to 1d run on a second handle in a
+ * thread (which then decodes clusters ahead for the digest) while the
+ * calling one computes the digest, checks every entry on the way, and
+ * checks the clusters; when no second handle can be had (here: the archive
+ * was unlinked after it was opened, so it cannot be opened again), all of
+ * it runs on the caller's handle.  Both ways must find the same problems,
+ * told in the same order, on a sound archive (none) and on a damaged one:
+ * one whose entries lie in clusters in path order, and one whose path
+ * order jumps from cluster to cluster (SCATTERED: the pages were added in
+ * another order), which the digest reads as planned, with the second
+ * thread decoding for it. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,7 +19,7 @@
 #include "smz/writer.h"
 #include "testutil.h"
 
-static int make(const char *path)
+static int make(const char *path, int scattered)
 {
     smz_writer *w = NULL;
     smz_writer_opts wo = {.threads = 1, .level = 1, .cluster_size = 64 << 10};
@@ -23,7 +28,7 @@ static int make(const char *path)
     for (int i = 0; rc == SMZ_OK && i < 300; i++) {
         char p[64], title[64];
         size_t n = 0;
-        snprintf(p, sizeof p, "p/%04d.html", i);
+        snprintf(p, sizeof p, "p/%04d.html", scattered ? i * 37 % 300 : i);
         snprintf(title, sizeof title, "Page %d", i);
         n += (size_t)snprintf(buf + n, sizeof buf - n, "<html><body><p>");
         for (int k = 0; k < 400 && n < sizeof buf - 100; k++)
@@ -92,29 +97,38 @@ static smz_err check(const char *path, int unlinked, told *t, uint64_t *n)
     return rc;
 }
 
-int main(void)
+/* Both ways on a sound archive made by MAKE(..., SCATTERED), then with a
+ * byte of cluster 2 flipped. */
+static void both_ways(int scattered)
 {
     told *a = malloc(sizeof *a), *b = malloc(sizeof *b);
     uint64_t na = 0, nb = 0;
-    CHECK(a && b && make("sound.smz") == 0, "an archive of several clusters");
-    CHECK(check("sound.smz", 0, a, &na) == SMZ_OK && na == 0, "checked on two handles: sound (%s)",
-          a->text);
+    const char *how = scattered ? "scattered" : "in order";
+    CHECK(a && b && make("sound.smz", scattered) == 0, "an archive of several clusters (%s)", how);
+    CHECK(check("sound.smz", 0, a, &na) == SMZ_OK && na == 0, "%s: checked on two handles: sound (%s)",
+          how, a->text);
     CHECK(check("sound.smz", 1, b, &nb) == SMZ_OK && nb == 0,
-          "checked on one (it cannot be opened again): sound (%s)", b->text);
+          "%s: checked on one (it cannot be opened again): sound (%s)", how, b->text);
 
     CHECK(system("cp sound.smz damaged.smz") == 0 && damage("damaged.smz", 2) == 0,
-          "a byte of cluster 2 flipped");
+          "%s: a byte of cluster 2 flipped", how);
     CHECK(check("damaged.smz", 0, a, &na) == SMZ_OK && na > 0 &&
               strstr(a->text, "cluster 2: checksum mismatch") &&
               strstr(a->text, "content digest not computable"),
-          "checked on two handles: cluster 2 named, the digest not computable (%llu problems)",
+          "%s: checked on two handles: cluster 2 named, the digest not computable (%llu problems)", how,
           (unsigned long long)na);
     CHECK(check("damaged.smz", 1, b, &nb) == SMZ_OK && nb == na && !strcmp(a->text, b->text),
-          "checked on one: the same %llu problems in the same order", (unsigned long long)nb);
-    printf("# first lines: %.300s\n", a->text);
+          "%s: checked on one: the same %llu problems in the same order", how, (unsigned long long)nb);
+    printf("# %s, first lines: %.300s\n", how, a->text);
     unlink("sound.smz");
     unlink("damaged.smz");
     free(a);
     free(b);
+}
+
+int main(void)
+{
+    both_ways(0);
+    both_ways(1);
     return CHECK_DONE();
 }
