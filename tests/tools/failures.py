@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""Allocation-failure sweep: runs `smz info`, `smz cat`, `smz search` and
-`smz-pack` with the k-th allocation failing (tests/tools/failmalloc.c,
+"""Allocation-failure sweep: runs `smz info`, `smz cat`, `smz search`,
+`smz-pack` and `smz patch` (an HTML site's update, and an update of articles
+whose pages patch renders again) with the k-th allocation failing (tests/tools/failmalloc.c,
 LD_PRELOAD), for every k from 1 to the number of allocations a normal run
 makes (every STRIDE-th with --stride).  Each run must end as a normal run
 does (exit 0 and the same output; for a pack, the byte-identical archive)
@@ -9,7 +10,9 @@ signal, no hang, no sanitizer report (with an ASan build, leaks included),
 and for a pack nothing left at the target path or beside it.  One exit
 is not ours to change: when the failing allocation is made by glibc's
 dynamic loader inside dlopen, glibc prints "out of memory" and exits 127;
-such runs are confirmed by their stack and listed apart.
+such runs are confirmed by their stack and listed apart.  Nor is cmark's:
+it aborts when an allocation fails (rendering a Markdown page, in smz
+patch), leaving no more than the hidden file a kill would; listed apart.
 
 usage: failures.py SMZ SMZ_PACK SHIM WORKDIR [--stride N] [--jobs N]
                    [--persist] [--only NAME]
@@ -85,8 +88,29 @@ def main():
         f.write("<html><head><title>Third</title></head><body><h2>Rivers</h2>"
                 "<p>A third report about the valley's villages.</p></body></html>")
     new, upd = os.path.join(work, "new.smz"), os.path.join(work, "ref.smzup")
+    # And one of articles (their pages rendered again by patch, op 5): a
+    # text article changed, a Markdown one added.
+    arts, arts2 = os.path.join(work, "arts"), os.path.join(work, "arts2")
+    shutil.rmtree(arts, ignore_errors=True)
+    shutil.rmtree(arts2, ignore_errors=True)
+    os.makedirs(arts)
+    for i in range(3):
+        with open(os.path.join(arts, "report-%d.txt" % i), "w") as f:
+            f.write("Report %d on the valley\n\nVillagers spoke of rivers and rights in 2022.\n" % i)
+    shutil.copytree(arts, arts2)
+    with open(os.path.join(arts2, "report-1.txt"), "a") as f:
+        f.write("\nA paragraph added later.\n")
+    with open(os.path.join(arts2, "report-3.md"), "w") as f:
+        f.write("# Report 3\n\nA *new* report on the valley.\n")
+    aref, anew, aupd = (os.path.join(work, n) for n in ("arts.smz", "arts2.smz", "arts.smzup"))
+    for f in (new, upd, aref, anew, aupd):
+        if os.path.exists(f):
+            os.unlink(f)
     for argv in ([pack, src2, "-o", new, "--quiet", "--threads", "1", "--title", "Tiny"],
-                 [smz, "diff", ref, new, "-o", upd]):
+                 [smz, "diff", ref, new, "-o", upd],
+                 [pack, arts, "-o", aref, "--quiet", "--threads", "1", "--title", "Valley"],
+                 [pack, arts2, "-o", anew, "--quiet", "--threads", "1", "--title", "Valley"],
+                 [smz, "diff", aref, anew, "-o", aupd]):
         r = subprocess.run(argv, env=env, capture_output=True)
         if r.returncode != 0:
             print("not ok - the update is made: %s" % r.stderr.decode(errors="replace"))
@@ -98,6 +122,7 @@ def main():
         "search (smz search)": [smz, "search", ref, "rights"],
         "pack (smz-pack)": pack_args,
         "patch (smz patch)": [smz, "patch", ref, upd, "-o", None],
+        "patch articles (smz patch, pages rendered again)": [smz, "patch", aref, aupd, "-o", None],
     }
     failed_any = False
     for name, cmd in workloads.items():
@@ -157,6 +182,7 @@ def main():
             return "ld-linux" in callers[0] and any("dlopen" in f for f in callers)
 
         loader_exits = []
+        cmark_aborts = []
 
         def one(k):
             outdir = os.path.join(work, "pack-%d" % k) if is_pack else None
@@ -168,6 +194,14 @@ def main():
                 problem = "hang (over 60 s)"
             elif any(m in err for m in SANITIZER_MARKS):
                 problem = "sanitizer report (exit %d)" % rc
+            elif (rc == -6 and b"[cmark] " in err and b"aborting" in err and
+                  all(n.startswith(".out.smz.partial-") for n in (os.listdir(outdir) if outdir else []))):
+                # cmark ends the process when an allocation fails (its
+                # documented behaviour, lib/article/article.h), which smz
+                # patch meets rendering a Markdown page again: a patch then
+                # leaves its hidden file, as a kill would (docs/UPDATES.md).
+                problem = None
+                cmark_aborts.append(k)
             elif rc < 0:
                 problem = "killed by signal %d" % -rc
             elif rc == 0:
@@ -201,12 +235,15 @@ def main():
         errs = len(results) - succ - len(bad)
         print("# %s: %d allocations in a normal run; k = 1..%d step %d: %d runs, %d succeeded "
               "as normal, %d clean errors, %d bad" % (name, total, ks[-1], stride, len(results), succ, errs, len(bad)))
-        for k, rc, problem, err in bad[:10]:
+        for k, rc, problem, err in bad[:20]:
             tail = err.decode(errors="replace").strip().splitlines()[-12:]
             print("#   k=%d: %s\n#     %s" % (k, problem, "\n#     ".join(tail)))
         if loader_exits:
             print("#   %d runs ended in glibc's dynamic loader, inside dlopen: \"out of memory\", exit 127 "
                   "(k = %s)" % (len(loader_exits), ", ".join(map(str, sorted(loader_exits)))))
+        if cmark_aborts:
+            print("#   %d runs ended in cmark, which aborts when an allocation fails (k = %s)"
+                  % (len(cmark_aborts), ", ".join(map(str, sorted(cmark_aborts)))))
         if bad:
             failed_any = True
             print("not ok - %s: every allocation failure ends cleanly (%d of %d runs did not)" % (name, len(bad), len(results)))
