@@ -48,13 +48,20 @@
 #define MAX_TABLE ((uint64_t)256 << 20)        /* the decoded instruction table */
 #define MAX_CLUSTER_USIZE ((uint64_t)64 << 20) /* docs/FORMAT.md, clusters */
 #define DELTA_LEVEL 19
-#define REC_MIN 9     /* the fewest bytes a row of the table takes */
-#define UPD_HINTS 128 /* room for hints() */
+#define REC_MIN 9                   /* the fewest bytes a row of the table takes */
+#define UPD_HINTS 128               /* room for hints() */
 #define AUX_MAX ((uint64_t)1 << 20) /* the largest cluster an entry block's delta refers to */
 
 /* OP_PAGES: a zstd delta of a cluster whose article pages are rendered
  * again (delta_pages.h). */
-enum op { OP_COPY = 0, OP_RAW = 1, OP_DELTA_ZSTD = 2, OP_DELTA_STORED = 3, OP_REBUILD = 4, OP_PAGES = 5 };
+enum op {
+    OP_COPY = 0,
+    OP_RAW = 1,
+    OP_DELTA_ZSTD = 2,
+    OP_DELTA_STORED = 3,
+    OP_REBUILD = 4,
+    OP_PAGES = 5
+};
 
 typedef struct extent {
     uint64_t off, len;
@@ -1132,7 +1139,8 @@ static int id_cmp(const void *a, const void *b)
  * *CUT (*CUT_LEN) the bytes without the pages. */
 static smz_err try_pages(ctx *c, ZSTD_CCtx *cc, dp_set *dps, const dp_set *olds, int64_t old_id,
                          const cl *x, const unsigned char *dec, const unsigned char *pre, size_t plen,
-                         unsigned char **d, size_t *dlen, unsigned char **cut, size_t *cut_len, int *paged)
+                         unsigned char **d, size_t *dlen, unsigned char **cut, size_t *cut_len,
+                         int *paged)
 {
     unsigned char *list = NULL, *cb = NULL, *z = NULL, *pay = NULL;
     size_t ll = 0, cl_ = 0, zl = 0, np = 0;
@@ -1183,9 +1191,8 @@ out:
  * was made against in *ODEC. */
 static smz_err entries_aux(ctx *c, ZSTD_CCtx *cc, ZSTD_DCtx *dc, const clset *ns, const rec *recs,
                            unsigned char **ndecs, unsigned char *const *cuts, const size_t *cut_lens,
-                           unsigned char **odec, size_t *olen,
-                           const unsigned char *src, size_t slen, unsigned char **d, size_t *dlen,
-                           int64_t *aux)
+                           unsigned char **odec, size_t *olen, const unsigned char *src, size_t slen,
+                           unsigned char **d, size_t *dlen, int64_t *aux)
 {
     smz_err rc = SMZ_OK;
     unsigned char *best = NULL; /* the winning prefix, when a cluster's */
@@ -1314,7 +1321,8 @@ smz_err smz_delta_diff(const char *old_path, const char *new_path, const char *u
     qsort(ochanged, n_changed, sizeof *ochanged, id_cmp);
     for (int side = 0; n_changed && side < 2; side++) {
         smz_reader *r = side ? ro : rn;
-        if ((rc = smz__dp_scan(r, side ? ochanged : changed, n_changed, side ? &odps : &dps)) != SMZ_OK) {
+        if ((rc = smz__dp_scan(r, side ? ochanged : changed, n_changed, side ? &odps : &dps)) !=
+            SMZ_OK) {
             rc = rc == SMZ_E_NOMEM
                      ? fail(&c, rc, "out of memory")
                      : fail(&c, rc, "%s: %s", side ? old_path : new_path, smz_reader_errmsg(r));
@@ -1390,8 +1398,8 @@ smz_err smz_delta_diff(const char *old_path, const char *new_path, const char *u
              * of the list instead of a hundred or more of the delta). */
             int paged = 0;
             dlen = SIZE_MAX;
-            rc = x->kind == 1 ? try_pages(&c, cc, &dps, &odps, old->id, x, ndec, odec, olen_dec, &d, &dlen,
-                                          &cuts[i], &cut_lens[i], &paged)
+            rc = x->kind == 1 ? try_pages(&c, cc, &dps, &odps, old->id, x, ndec, odec, olen_dec, &d,
+                                          &dlen, &cuts[i], &cut_lens[i], &paged)
                               : SMZ_OK;
             if (rc == SMZ_OK && !paged)
                 rc = tn ? zdelta(&c, cc, odec, olen_dec, tn, tnl, 1, &d, &dlen)
@@ -1401,8 +1409,8 @@ smz_err smz_delta_diff(const char *old_path, const char *new_path, const char *u
              * before the old blocks in the prefix spares the delta saying
              * them again (the samples' added article: 146 bytes, then 88). */
             if (rc == SMZ_OK && x->kind == KIND_ENTRIES)
-                rc = entries_aux(&c, cc, dc, &ns, recs, ndecs, cuts, cut_lens, &odec, &olen_dec, tn ? tn : ndec,
-                                 tn ? tnl : (size_t)x->usize, &d, &dlen, &R->aux);
+                rc = entries_aux(&c, cc, dc, &ns, recs, ndecs, cuts, cut_lens, &odec, &olen_dec,
+                                 tn ? tn : ndec, tn ? tnl : (size_t)x->usize, &d, &dlen, &R->aux);
             free(tn);
             if (rc != SMZ_OK) {
                 free(odec);
@@ -1502,8 +1510,7 @@ smz_err smz_delta_diff(const char *old_path, const char *new_path, const char *u
     hd.p = plen;
     hd.len = smz__upd_header_put(&hd, hdr);
 
-    if ((rc = out_open(&c, &o, upd_path)) != SMZ_OK ||
-        (rc = out_write(&c, &o, hdr, hd.len)) != SMZ_OK ||
+    if ((rc = out_open(&c, &o, upd_path)) != SMZ_OK || (rc = out_write(&c, &o, hdr, hd.len)) != SMZ_OK ||
         (rc = out_write(&c, &o, tz, tzlen)) != SMZ_OK || (rc = out_write(&c, &o, skz, skzlen)) != SMZ_OK)
         goto out;
     for (size_t i = 0; i < ns.n; i++) {
@@ -1601,8 +1608,8 @@ static smz_err put_extents(ctx *c, const char *upd_path, outf *o, unsigned char 
             if (w < 0 && errno == EINTR)
                 continue;
             if (w < 0)
-                return fail(c, errno == ENOSPC ? SMZ_E_NOSPACE : SMZ_E_IO, "cannot write %s: %s", o->path,
-                            strerror(errno));
+                return fail(c, errno == ENOSPC ? SMZ_E_NOSPACE : SMZ_E_IO, "cannot write %s: %s",
+                            o->path, strerror(errno));
             done += (uint64_t)w;
         }
         src += take;
@@ -1663,8 +1670,8 @@ out:
  * extents (from STARTS[I]), in NF and in the file. */
 static smz_err render_pages(ctx *c, const char *upd_path, outf *o, const rec *rv, uint64_t n,
                             const ecur *starts, unsigned char *const *cuts, const size_t *cut_lens,
-                            const unsigned char *const *lists, const size_t *list_lens, unsigned char *nf,
-                            ZSTD_CCtx *cc)
+                            const unsigned char *const *lists, const size_t *list_lens,
+                            unsigned char *nf, ZSTD_CCtx *cc)
 {
     char name[4200];
     smz_reader *r = NULL;
@@ -1683,9 +1690,9 @@ static smz_err render_pages(ctx *c, const char *upd_path, outf *o, const rec *rv
     if ((rc = open_archive(c, name, &r)) != SMZ_OK)
         goto out;
     if ((rc = smz__dp_scan(r, ids, nid, &dps)) != SMZ_OK) {
-        rc = rc == SMZ_E_NOMEM
-                 ? fail(c, rc, "out of memory")
-                 : fail(c, SMZ_E_CORRUPT, "the update is damaged (%s: %s)", upd_path, smz_reader_errmsg(r));
+        rc = rc == SMZ_E_NOMEM ? fail(c, rc, "out of memory")
+                               : fail(c, SMZ_E_CORRUPT, "the update is damaged (%s: %s)", upd_path,
+                                      smz_reader_errmsg(r));
         goto out;
     }
     smz_reader_close(r);
@@ -1693,8 +1700,8 @@ static smz_err render_pages(ctx *c, const char *upd_path, outf *o, const rec *rv
     for (uint64_t i = 0; i < n; i++) {
         if (!cuts[i])
             continue;
-        if ((rc = smz__dp_paste(&dps, rv[i].id, lists[i], list_lens[i], cuts[i], cut_lens[i], rv[i].usize,
-                                &full)) != SMZ_OK) {
+        if ((rc = smz__dp_paste(&dps, rv[i].id, lists[i], list_lens[i], cuts[i], cut_lens[i],
+                                rv[i].usize, &full)) != SMZ_OK) {
             rc = rc == SMZ_E_NOMEM ? fail(c, rc, "out of memory")
                                    : fail(c, SMZ_E_CORRUPT, "%s: the update is damaged (cluster %lld)",
                                           upd_path, (long long)rv[i].id);
@@ -1705,10 +1712,11 @@ static smz_err render_pages(ctx *c, const char *upd_path, outf *o, const rec *rv
         /* Its pages rendered from the list: a list altered gives other
          * bytes as surely as another zstd does. */
         if (zl != rv[i].data_len) {
-            rc = fail(c, SMZ_E_CORRUPT,
-                      "cluster %lld does not come out as it was made: the update is damaged, or this zstd "
-                      "(%s) compresses otherwise than the one that made it; fetch the whole archive",
-                      (long long)rv[i].id, ZSTD_versionString());
+            rc = fail(
+                c, SMZ_E_CORRUPT,
+                "cluster %lld does not come out as it was made: the update is damaged, or this zstd "
+                "(%s) compresses otherwise than the one that made it; fetch the whole archive",
+                (long long)rv[i].id, ZSTD_versionString());
             goto out;
         }
         if ((rc = put_extents(c, upd_path, o, nf, starts[i], z, zl)) != SMZ_OK)
@@ -1734,9 +1742,9 @@ out:
  * at most AUX_MAX bytes decoded among the records before I, whose stored
  * bytes are in NF at STARTS[J] by now.  *PRE (*PLEN bytes) gets them in
  * front. */
-static smz_err aux_prefix(ctx *c, const char *upd_path, ZSTD_DCtx *dc, const rec *rv,
-                          const ecur *starts, unsigned char *const *cuts, const size_t *cut_lens,
-                          uint64_t i, const unsigned char *nf, unsigned char **pre, size_t *plen)
+static smz_err aux_prefix(ctx *c, const char *upd_path, ZSTD_DCtx *dc, const rec *rv, const ecur *starts,
+                          unsigned char *const *cuts, const size_t *cut_lens, uint64_t i,
+                          const unsigned char *nf, unsigned char **pre, size_t *plen)
 {
     uint64_t j = 0;
     while (j < i && !(rv[j].id == rv[i].aux && rv[j].kind == 1))
@@ -1883,7 +1891,8 @@ smz_err smz_delta_patch(const char *old_path, const char *upd_path, const char *
     n_recs = n;
     if (!(rv = malloc((n ? n : 1) * sizeof *rv)) || !(starts = malloc((n ? n : 1) * sizeof *starts)) ||
         !(cuts = calloc(n ? n : 1, sizeof *cuts)) || !(cut_lens = calloc(n ? n : 1, sizeof *cut_lens)) ||
-        !(lists = calloc(n ? n : 1, sizeof *lists)) || !(list_lens = calloc(n ? n : 1, sizeof *list_lens))) {
+        !(lists = calloc(n ? n : 1, sizeof *lists)) ||
+        !(list_lens = calloc(n ? n : 1, sizeof *list_lens))) {
         rc = fail(&c, SMZ_E_NOMEM, "out of memory");
         goto out;
     }
@@ -2260,8 +2269,8 @@ static smz_err read_header(ctx *c, const char *path, upd_header *h)
     close(fd);
     int hr = r > 0 ? smz__upd_header_get(b, (size_t)r, h) : -1;
     if (hr == -3)
-        return fail(c, SMZ_E_CORRUPT, "%s: the update is damaged (its sizes do not add up to its length)",
-                    path);
+        return fail(c, SMZ_E_CORRUPT,
+                    "%s: the update is damaged (its sizes do not add up to its length)", path);
     if (hr != 0)
         return fail(c, SMZ_E_CORRUPT, "%s: not an smz update", path);
     return SMZ_OK;

@@ -113,8 +113,8 @@ smz_err smz__dp_scan(smz_reader *r, const int64_t *only, size_t n_only, dp_set *
             s->cap = nc;
         }
         dp_page *p = &s->v[s->n];
-        *p = (dp_page){at->cluster, at->offset, e->size, oat->offset, o->size, strdup(e->path),
-                       strdup(o->path)};
+        *p = (dp_page){at->cluster, at->offset,      e->size,        oat->offset,
+                       o->size,     strdup(e->path), strdup(o->path)};
         smz_entry_free(o);
         o = NULL;
         if (!p->path || !p->src_path) {
@@ -140,8 +140,8 @@ smz_err smz__dp_scan(smz_reader *r, const int64_t *only, size_t n_only, dp_set *
 
 /* P rendered again from its original's bytes SRC with the metadata FLAGS
  * names and the file date DAY (the list's form) into *A. */
-static smz_err render(const dp_set *s, const dp_page *p, int flags, uint64_t day, const unsigned char *src,
-                      smz_article **a)
+static smz_err render(const dp_set *s, const dp_page *p, int flags, uint64_t day,
+                      const unsigned char *src, smz_article **a)
 {
     const char *slash = strrchr(p->src_path, '/'), *name = slash ? slash + 1 : p->src_path;
     char *home = NULL;
@@ -162,8 +162,9 @@ static smz_err render(const dp_set *s, const dp_page *p, int flags, uint64_t day
                            .original_href = name};
     size_t n = strlen(p->src_path);
     smz_err rc = smz__article_render((const char *)src, (size_t)p->src_size,
-                                     n > 3 && !strcasecmp(p->src_path + n - 3, ".md") ? SMZ_ARTICLE_MARKDOWN
-                                                                                     : SMZ_ARTICLE_TEXT,
+                                     n > 3 && !strcasecmp(p->src_path + n - 3, ".md")
+                                         ? SMZ_ARTICLE_MARKDOWN
+                                         : SMZ_ARTICLE_TEXT,
                                      name, day ? (int64_t)(day - 1) * 86400 + 43200 : 0, &ao, a);
     free(home);
     return rc;
@@ -171,8 +172,8 @@ static smz_err render(const dp_set *s, const dp_page *p, int flags, uint64_t day
 
 /* Whether P renders from SRC into exactly the bytes PAGE with FLAGS and
  * DAY: 1, 0, or -1 out of memory. */
-static int renders_as(const dp_set *s, const dp_page *p, int flags, uint64_t day, const unsigned char *src,
-                      const unsigned char *page)
+static int renders_as(const dp_set *s, const dp_page *p, int flags, uint64_t day,
+                      const unsigned char *src, const unsigned char *page)
 {
     smz_article *a = NULL;
     smz_err rc = render(s, p, flags, day, src, &a);

@@ -26,7 +26,7 @@ typedef struct dp_set {
     /* The archive's metadata the pages were rendered with: its Title (the
      * link home's label), Language and MainPage; NULL when it has none. */
     char *title, *lang, *main;
-    int flags; /* diff: which of them its pages use (DP_*), -1 until found */
+    int flags;         /* diff: which of them its pages use (DP_*), -1 until found */
     dp_page **by_path; /* the pages again, by path */
 } dp_set;
 

@@ -5,7 +5,7 @@
 
 #define UPD_MAGIC "smzupd3\n"
 #define MAX_FILE ((uint64_t)1 << 30) /* each of OLD and NEW */
-#define UPD_OLD_SHA 16                /* the bytes of OLD's SHA-256 the header keeps */
+#define UPD_OLD_SHA 16               /* the bytes of OLD's SHA-256 the header keeps */
 /* The longest header: the magic, five varints, the hashes. */
 #define UPD_HEADER_MAX (8 + 5 * 10 + UPD_OLD_SHA + 3 * 32)
 

@@ -79,11 +79,11 @@ smz_err smz_delta_verify(const char *upd_path, const char *sig_path, const smz_k
 
 /* What an update's header says (docs/UPDATES.md, "The file"). */
 typedef struct smz_delta_info {
-    uint64_t size;       /* the update file's size in bytes */
-    uint64_t old_size;   /* OLD's size in bytes */
-    uint64_t new_size;   /* NEW's size in bytes */
-    char old_digest[65]; /* OLD's content digest, 64 lower-case hex digits */
-    char new_digest[65]; /* NEW's content digest */
+    uint64_t size;                /* the update file's size in bytes */
+    uint64_t old_size;            /* OLD's size in bytes */
+    uint64_t new_size;            /* NEW's size in bytes */
+    char old_digest[65];          /* OLD's content digest, 64 lower-case hex digits */
+    char new_digest[65];          /* NEW's content digest */
     unsigned char old_sha256[16]; /* the first 16 bytes of OLD's SHA-256 */
     unsigned char new_sha256[32];
     int sig_inside; /* 1: a signature is embedded after the body (its form

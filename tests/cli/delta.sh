@@ -107,8 +107,8 @@ printf '# Report number 7\n\nA new report, *emphasised*.\n' >md/report-7.md
 printf '<!DOCTYPE html><title>Own page</title><p>Brought by the source, changed.</p>\n' >md/report-6.html
 "$SMZ_PACK" md -o md-new.smz --articles --quiet --date 2024-01-02 2>/dev/null
 "$SMZ" diff md-old.smz md-new.smz -o md.smzup >/dev/null 2>&1
-check "Markdown originals: patched byte for byte" \
-    sh -c '"$1" patch md-old.smz md.smzup -o md-out.smz >/dev/null 2>&1 && cmp md-out.smz md-new.smz' _ "$SMZ"
+"$SMZ" patch md-old.smz md.smzup -o md-out.smz >/dev/null 2>&1
+check "Markdown originals: patched byte for byte" cmp md-out.smz md-new.smz
 mdops=$(python3 -c 'import sys; sys.path.insert(0, sys.argv[1]); import smzupd
 print(" ".join(str(r["op"]) for r in smzupd.read(open(sys.argv[2], "rb").read())["records"]))' \
     "$TOP/tests/tools" md.smzup)
