@@ -1045,6 +1045,16 @@ static int hash_cmp(const void *a, const void *b)
     return memcmp(((const cl *)a)->hash, ((const cl *)b)->hash, 16);
 }
 
+/* OLD's item with exactly X's kind and stored bytes (BYHASH: OLD's items
+ * by hash_cmp), or NULL. */
+static const cl *held_as_is(const clset *byhash, const cl *x)
+{
+    const cl *same = bsearch(x, byhash->v, byhash->n, sizeof *byhash->v, hash_cmp);
+    return same && same->kind == x->kind && same->len == x->len && !memcmp(same->data, x->data, x->len)
+               ? same
+               : NULL;
+}
+
 static smz_err open_archive(ctx *c, const char *path, smz_reader **r)
 {
     smz_err rc = smz_reader_open_lang(path, NULL, c->lang, r);
@@ -1312,8 +1322,8 @@ smz_err smz_delta_diff(const char *old_path, const char *new_path, const char *u
      * they are: candidates to be rendered again (delta_pages.h). */
     size_t n_changed = 0;
     for (size_t i = 0; i < ns.nclusters; i++) {
-        const cl *x = &ns.v[i], *same = bsearch(x, byhash.v, byhash.n, sizeof *byhash.v, hash_cmp);
-        if (x->kind == 1 && !(same && same->len == x->len && !memcmp(same->data, x->data, x->len))) {
+        const cl *x = &ns.v[i];
+        if (x->kind == 1 && !held_as_is(&byhash, x)) {
             ochanged[n_changed] = cp[i]; /* its counterpart, whose pages it may have as they are */
             changed[n_changed++] = x->id;
         }
@@ -1334,9 +1344,8 @@ smz_err smz_delta_diff(const char *old_path, const char *new_path, const char *u
         const cl *x = &ns.v[i];
         rec *R = &recs[i];
         *R = (rec){x->id, 0, (uint8_t)x->kind, OP_RAW, 0, x->len, (uint64_t)x->usize, x->len, 0};
-        const cl *same = bsearch(x, byhash.v, byhash.n, sizeof *byhash.v, hash_cmp);
-        if (same && same->kind == x->kind && same->len == x->len &&
-            !memcmp(same->data, x->data, x->len)) {
+        const cl *same = held_as_is(&byhash, x);
+        if (same) {
             R->op = OP_COPY;
             R->old_id = same->id;
             R->payload_len = 0;

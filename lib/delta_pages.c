@@ -197,6 +197,32 @@ static uint64_t page_day(const unsigned char *page, size_t n)
     return smz__date_days(d, &days) && days >= 0 ? (uint64_t)days + 1 : 0;
 }
 
+/* Whether P renders again as it is stored (DEC: its cluster's decoded
+ * bytes), with no date from its file or with the day it shows, and with
+ * the metadata S's flags say; until they are known, with each combination
+ * in turn, the first that works setting them.  1 (*DAY: the day for the
+ * list), 0, or -1 out of memory. */
+static int renders_again(dp_set *s, const dp_page *p, const unsigned char *dec, uint64_t *day)
+{
+    static const int order[] = {7, 3, 5, 1, 6, 2, 4, 0};
+    uint64_t shown = page_day(dec + p->off, (size_t)p->size);
+    for (size_t f = 0; f < 8; f++) {
+        int flags = s->flags >= 0 ? s->flags : order[f];
+        for (int t = 0; t < (shown ? 2 : 1); t++) {
+            int r = renders_as(s, p, flags, t ? shown : 0, dec + p->src_off, dec + p->off);
+            if (r > 0) {
+                s->flags = flags;
+                *day = t ? shown : 0;
+            }
+            if (r)
+                return r;
+        }
+        if (s->flags >= 0)
+            return 0;
+    }
+    return 0;
+}
+
 /* The range of S's pages in cluster CID: [*LO, *HI). */
 static void cluster_range(const dp_set *s, int64_t cid, size_t *lo, size_t *hi)
 {
@@ -258,27 +284,10 @@ smz_err smz__dp_cut(dp_set *s, int64_t cid, const unsigned char *dec, size_t usi
         if (was && was->cluster == old_cid && was->size == p->size && was->off <= ref_len &&
             was->size <= ref_len - was->off && !memcmp(ref + was->off, dec + p->off, (size_t)p->size))
             continue;
-        /* The metadata the pages were rendered with, found on the first
-         * page that renders as it is (every combination), then kept. */
-        static const int order[] = {7, 3, 5, 1, 6, 2, 4, 0};
-        uint64_t day = page_day(dec + p->off, (size_t)p->size);
-        int ok = 0;
-        for (size_t f = 0; f < 8 && !ok; f++) {
-            int flags = s->flags >= 0 ? s->flags : order[f];
-            for (int t = 0; t < (day ? 2 : 1) && !ok; t++) {
-                int r = renders_as(s, p, flags, t ? day : 0, dec + p->src_off, dec + p->off);
-                if (r < 0) {
-                    rc = SMZ_E_NOMEM;
-                    goto out;
-                }
-                if (r) {
-                    ok = 1;
-                    s->flags = flags;
-                    days[k] = t ? day : 0;
-                }
-            }
-            if (s->flags >= 0)
-                break; /* known before this page, or found on it */
+        int ok = renders_again(s, p, dec, &days[k]);
+        if (ok < 0) {
+            rc = SMZ_E_NOMEM;
+            goto out;
         }
         if (ok) {
             pick[k++] = i;
