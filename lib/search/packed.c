@@ -190,6 +190,30 @@ out:
     return rc;
 }
 
+/* sqlite3_deserialize attaches the bytes by closing the schema AS and
+ * opening it again; when that open fails (out of memory), SQLite 3.40's
+ * attachFunc leaves the slot with neither a b-tree nor a schema, which
+ * DETACH skips (it looks only at slots with a b-tree) and the next
+ * statement's schema load dereferences.  A slot in that state has no file
+ * name (sqlite3_db_filename is NULL where a memory database's is "").  The
+ * open is tried again, empty, and the slot detached: SQLITE_OK when the
+ * connection is sound again (or was never broken).  When memory stays out
+ * through every try, the slot stays broken: SQLite 3.41 and later open the
+ * new b-tree before they close the old one, and need none of this. */
+static int repair_slot(sqlite3 *db, const char *as)
+{
+    char sql[64];
+    int src = SQLITE_OK;
+    if (sqlite3_db_filename(db, as))
+        return SQLITE_OK;
+    for (int i = 0; i < 8 && !sqlite3_db_filename(db, as); i++)
+        src = sqlite3_deserialize(db, as, NULL, 0, 0, 0);
+    if (!sqlite3_db_filename(db, as))
+        return src == SQLITE_OK ? SQLITE_NOMEM : src;
+    snprintf(sql, sizeof sql, "DETACH \"%s\"", as);
+    return sqlite3_exec(db, sql, NULL, NULL, NULL);
+}
+
 smz_err smz__index_unpack(sqlite3 *db, const char *from, const char *as, char *err, size_t errlen)
 {
     sqlite3_stmt *s = NULL;
@@ -271,8 +295,12 @@ smz_err smz__index_unpack(sqlite3 *db, const char *from, const char *as, char *e
     src = sqlite3_deserialize(db, as, buf, usize, usize,
                               SQLITE_DESERIALIZE_FREEONCLOSE | SQLITE_DESERIALIZE_READONLY);
     buf = NULL; /* SQLite's now, even on failure */
-    if (src != SQLITE_OK)
-        rc = smz__sqlite_err(db, src, "attaching the packed index", err, errlen);
+    if (src != SQLITE_OK) {
+        /* The bytes passed every check above: what fails is memory (the
+         * code itself is SQLITE_ERROR, the step's own is lost). */
+        rc = errf(err, errlen, SMZ_E_NOMEM, "attaching the packed index", "out of memory");
+        repair_slot(db, as);
+    }
 out:
     sqlite3_free(buf);
     return rc;

@@ -86,8 +86,9 @@ static smz_err tokenizer_open(smz_reader *r, tokenizer *t)
     fts5_api *fts;
     void *ud = NULL;
     memset(t, 0, sizeof *t);
-    if (smz__fts5_api(smz__reader_db(r), &fts) != SMZ_OK)
-        return smz__reader_fail(r, SMZ_E_UNSUPPORTED, "this SQLite has no FTS5");
+    smz_err rc = smz__fts5_api(smz__reader_db(r), &fts);
+    if (rc != SMZ_OK)
+        return smz__reader_fail(r, rc, rc == SMZ_E_NOMEM ? "out of memory" : "this SQLite has no FTS5");
     /* Stemming or not, as the index was made (the schema pinned at open). */
     const char *args[] = {"porter"};
     if (fts->xFindTokenizer(fts, "smz", &ud, &t->api) != SQLITE_OK)
@@ -962,8 +963,10 @@ smz_err smz_search_ex(smz_reader *r, const char *query, size_t limit, size_t off
     }
     if ((rc = tokenizer_open(r, &st.tok)) != SMZ_OK)
         goto out;
-    if ((rc = build_exprs(&st.tok, q, &x)) != SMZ_OK)
+    if ((rc = build_exprs(&st.tok, q, &x)) != SMZ_OK) {
+        smz__reader_fail(r, rc, "cannot prepare the query: %s", smz_strerror(rc));
         goto out;
+    }
     if (!x.match) {
         rc = smz__reader_fail(r, SMZ_E_INVALID, "the query has no words to search for");
         goto out;

@@ -780,11 +780,14 @@ smz_err smz__fts5_api(sqlite3 *db, fts5_api **out)
     sqlite3_stmt *st = NULL;
     fts5_api *api = NULL;
     *out = NULL;
-    if (sqlite3_prepare_v2(db, "SELECT fts5(?1)", -1, &st, NULL) != SQLITE_OK)
-        return SMZ_E_UNSUPPORTED;
-    sqlite3_bind_pointer(st, 1, (void *)&api, "fts5_api_ptr", NULL);
-    sqlite3_step(st);
+    int src = sqlite3_prepare_v2(db, "SELECT fts5(?1)", -1, &st, NULL);
+    if (src == SQLITE_OK) {
+        sqlite3_bind_pointer(st, 1, (void *)&api, "fts5_api_ptr", NULL);
+        src = sqlite3_step(st);
+    }
     sqlite3_finalize(st);
+    if ((src & 0xff) == SQLITE_NOMEM)
+        return SMZ_E_NOMEM; /* not a sign that FTS5 is missing */
     if (!api || api->iVersion < 2)
         return SMZ_E_UNSUPPORTED;
     *out = api;

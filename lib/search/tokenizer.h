@@ -106,7 +106,8 @@ int smz__tf_level(unsigned count);
 smz_err smz__tokenizer_index_tf(sqlite3 *db, int on, int weigh_from, int hub);
 
 /* Stores DB's FTS5 API in *OUT (owned by DB, valid while DB is open).
- * Returns SMZ_OK, or SMZ_E_UNSUPPORTED when this SQLite has no FTS5. */
+ * Returns SMZ_OK, SMZ_E_NOMEM, or SMZ_E_UNSUPPORTED when this SQLite has no
+ * FTS5. */
 smz_err smz__fts5_api(sqlite3 *db, fts5_api **out);
 
 /* Registers the "smz" tokenizer on DB, which keeps it until closed.  Needed

@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# Allocation failures (issue: hardening): smz info, smz cat, smz search,
+# Allocation failures (issue: hardening): smz info, smz cat, smz search, smz check,
 # smz-pack of a small collection and smz patch of an update to it (which
 # rebuilds its search index from the pages) with the k-th allocation failing
 # (tests/tools/failmalloc.c, LD_PRELOAD), every FAIL_STRIDE-th k up to the

@@ -120,6 +120,7 @@ def main():
         "open (smz info)": [smz, "info", ref],
         "read (smz cat)": [smz, "cat", ref, "b.txt"],
         "search (smz search)": [smz, "search", ref, "rights"],
+        "check (smz check)": [smz, "check", ref],
         "pack (smz-pack)": pack_args,
         "patch (smz patch)": [smz, "patch", ref, upd, "-o", None],
         "patch articles (smz patch, pages rendered again)": [smz, "patch", aref, aupd, "-o", None],
