@@ -452,7 +452,7 @@ sweep: deps-test
 	$(ASAN_ENV) build-asan/tests/tools/sweep build-asan/sweep.smz build-asan/sweep-work.smz \
 	    --bytes 65536 --flips $(SWEEP_FLIPS) --seed $(SWEEP_SEED)
 
-# Every allocation of smz info, cat, search and smz-pack failing in turn
+# Every allocation of smz info, cat, search, check, patch and smz-pack failing in turn
 # (tests/tools/failures.py with the LD_PRELOAD shim), under ASan so that
 # leaks on the error paths are reported too.  make test runs every 41st
 # (tests/cli/failures.sh).
