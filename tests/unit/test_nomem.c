@@ -53,7 +53,9 @@ static int build(const char *path)
                          title, i);
         rc = testutil_add_html(w, name, title, html, (size_t)n);
     }
-    return testutil_finish(w, rc, "page0.html", "Rivers") == SMZ_OK;
+    rc = testutil_finish(w, rc, "page0.html", "Rivers");
+    smz_writer_free(w);
+    return rc == SMZ_OK;
 }
 
 static int hits(smz_reader *r, smz_err *rc)
