@@ -82,8 +82,10 @@ static smz_err fz_open(smz_reader *r, fz *f)
     f->db = smz__reader_db(r);
     if ((rc = smz__reader_index(r)) != SMZ_OK)
         return rc;
-    if ((rc = smz__fts5_api(f->db, &fts)) != SMZ_OK)
-        return smz__reader_fail(r, rc, rc == SMZ_E_NOMEM ? "out of memory" : "this SQLite has no FTS5");
+    if ((rc = smz__fts5_api(f->db, &fts)) == SMZ_E_NOMEM)
+        return smz__reader_fail(r, rc, "out of memory");
+    if (rc != SMZ_OK)
+        return smz__reader_fail(r, rc, "this SQLite has no FTS5");
     const char *porter[] = {"porter"};
     if (fts->xFindTokenizer(fts, "smz", &ud, &f->api) != SQLITE_OK ||
         f->api.xCreate(ud, NULL, 0, &f->fold) != SQLITE_OK ||

@@ -87,8 +87,10 @@ static smz_err tokenizer_open(smz_reader *r, tokenizer *t)
     void *ud = NULL;
     memset(t, 0, sizeof *t);
     smz_err rc = smz__fts5_api(smz__reader_db(r), &fts);
+    if (rc == SMZ_E_NOMEM)
+        return smz__reader_fail(r, rc, "out of memory");
     if (rc != SMZ_OK)
-        return smz__reader_fail(r, rc, rc == SMZ_E_NOMEM ? "out of memory" : "this SQLite has no FTS5");
+        return smz__reader_fail(r, rc, "this SQLite has no FTS5");
     /* Stemming or not, as the index was made (the schema pinned at open). */
     const char *args[] = {"porter"};
     if (fts->xFindTokenizer(fts, "smz", &ud, &t->api) != SQLITE_OK)
