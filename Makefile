@@ -328,7 +328,7 @@ $(BUILD)/tests/test_fuzz_request: tests/fuzz/fuzz_request.c tests/fuzz/replay.c 
 EMCC       ?= emcc
 EMAR       ?= emar
 WASM_ENV   := NODE_PATH=/usr/share/nodejs
-WASM_LIB_SRC := lib/cache.c lib/delta_list.c lib/entries.c lib/error.c lib/format.c lib/reader.c lib/split.c \
+WASM_LIB_SRC := lib/arrival.c lib/cache.c lib/delta_list.c lib/entries.c lib/error.c lib/format.c lib/reader.c lib/split.c \
     $(addprefix lib/sign/,archive.c keys.c minisign.c util.c) \
     $(addprefix lib/search/,fuzzy.c hanfold.c match.c packed.c query.c rank.c register.c search.c titlematch.c \
         tokenizer.c) \

@@ -35,6 +35,7 @@
 #include "reader_priv.h"
 #include "search/packed.h"
 #include "split.h"
+#include "arrival.h"
 #include "util/file.h"
 
 /* VM steps (in units of 1000) one statement step may take before it is cut
@@ -49,9 +50,10 @@ struct smz_reader {
     sqlite3_stmt *find, *cluster_info, *meta;
     smz_cache *cache;
     uint64_t dev, ino, file_size;
-    int64_t file_mtime; /* the file's (a split set's part 1's) modification time */
-    int split;          /* a split set, read through the smz-split VFS */
-    int version;        /* the archive's format version */
+    int64_t file_mtime;   /* the file's (a split set's part 1's) modification time */
+    int split;            /* a split set, read through the smz-split VFS */
+    smz_arrival *arrival; /* a file read as it arrives (smz-arriving), or NULL; borrowed */
+    int version;          /* the archive's format version */
     /* Version 3: the checks of cluster CHECKS_CID (load_checks). */
     unsigned char *checks;
     size_t checks_len;
@@ -307,7 +309,7 @@ static smz_err check_header(smz_reader *r, const char *path)
     const char *why;
     ssize_t n;
     smz_err rc;
-    if (smz_split_is_set(path))
+    if (!r->arrival && smz_split_is_set(path))
         return (rc = check_set(r, path, h, sizeof h)) ? rc : check_bytes(r, path, h, (ssize_t)sizeof h);
     int fd = smz_file_open(path, 0, &sb, &why);
     if (fd < 0)
@@ -316,6 +318,13 @@ static smz_err check_header(smz_reader *r, const char *path)
                     : errno == EISDIR || errno == EINVAL ? SMZ_E_NOTARCHIVE
                                                          : SMZ_E_IO,
                     "%s: %s", path, smz_tr(r->lang, why));
+    /* A file that arrives: its size is the one it will have, its header
+     * read once it is in, and its time is not its identity (it changes
+     * with every write). */
+    if (r->arrival && smz__arrival_wait(r->arrival, 0, sizeof h) != 0) {
+        close(fd);
+        return fail(r, SMZ_E_IO, "%s: the transfer stopped", path);
+    }
     n = pread(fd, h, sizeof h, 0);
     int e = errno;
     close(fd);
@@ -323,8 +332,8 @@ static smz_err check_header(smz_reader *r, const char *path)
         return fail(r, SMZ_E_IO, "%s: %s", path, strerror(e));
     r->dev = (uint64_t)sb.st_dev;
     r->ino = (uint64_t)sb.st_ino;
-    r->file_size = (uint64_t)sb.st_size;
-    r->file_mtime = (int64_t)sb.st_mtime;
+    r->file_size = r->arrival ? smz__arrival_size(r->arrival) : (uint64_t)sb.st_size;
+    r->file_mtime = r->arrival ? 0 : (int64_t)sb.st_mtime;
     return check_bytes(r, path, h, n);
 }
 
@@ -350,10 +359,10 @@ static smz_err check_bytes(smz_reader *r, const char *path, const unsigned char 
 }
 
 /* "file:" URI with every byte outside the unreserved set percent-encoded. */
-static char *file_uri(const char *path)
+static char *file_uri(const char *path, const smz_arrival *arrival)
 {
     size_t n = strlen(path);
-    char *u = malloc(n * 3 + 32);
+    char *u = malloc(n * 3 + 32 + 64);
     if (!u)
         return NULL;
     static const char hex[] = "0123456789ABCDEF";
@@ -370,6 +379,8 @@ static char *file_uri(const char *path)
         }
     }
     memcpy(o, "?immutable=1", sizeof "?immutable=1");
+    if (arrival) /* read by lib/arrival.c's xOpen */
+        snprintf(o + strlen(o), 64, "&" SMZ__ARRIVAL_PARAM "=%p", (const void *)arrival);
     return u;
 }
 
@@ -490,7 +501,25 @@ smz_err smz_reader_open(const char *path, smz_cache *cache, smz_reader **out)
     return smz_reader_open_lang(path, cache, SMZ_UI_EN, out);
 }
 
+static smz_err open_reader(const char *path, smz_cache *cache, int lang, smz_arrival *arrival,
+                           smz_reader **out);
+
 smz_err smz_reader_open_lang(const char *path, smz_cache *cache, int lang, smz_reader **out)
+{
+    return open_reader(path, cache, lang, NULL, out);
+}
+
+smz_err smz_reader_open_arriving(const char *path, smz_arrival *a, int lang, smz_reader **out)
+{
+    if (!a) {
+        *out = NULL;
+        return SMZ_E_INVALID;
+    }
+    return open_reader(path, NULL, lang, a, out);
+}
+
+static smz_err open_reader(const char *path, smz_cache *cache, int lang, smz_arrival *arrival,
+                           smz_reader **out)
 {
     smz_err rc;
     int src;
@@ -499,6 +528,7 @@ smz_err smz_reader_open_lang(const char *path, smz_cache *cache, int lang, smz_r
     *out = r;
     if (!r)
         return SMZ_E_NOMEM;
+    r->arrival = arrival;
     smz_reader_set_lang(r, lang);
     atomic_init(&r->interrupted, 0);
     r->cache = cache;
@@ -509,12 +539,16 @@ smz_err smz_reader_open_lang(const char *path, smz_cache *cache, int lang, smz_r
     smz__file_guard_sqlite(); /* SQLite opens PATH again after check_header */
     if ((rc = check_header(r, path)) != SMZ_OK)
         return rc;
-    if (!(uri = file_uri(path)))
+    if (!(uri = file_uri(path, arrival)))
         return fail(r, SMZ_E_NOMEM, "out of memory");
-    const char *vfs = r->split ? smz__split_vfs() : NULL;
+    const char *vfs = r->split ? smz__split_vfs() : arrival ? smz__arrival_vfs() : NULL;
     if (r->split && !vfs) {
         free(uri);
         return fail(r, SMZ_E_INTERNAL, "%s: cannot register SQLite's VFS for split archives", path);
+    }
+    if (arrival && !vfs) {
+        free(uri);
+        return fail(r, SMZ_E_INTERNAL, "%s: cannot register SQLite's VFS for arriving files", path);
     }
     src = sqlite3_open_v2(uri, &r->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX,
                           vfs);
@@ -3069,31 +3103,40 @@ static void entries_problem(void *ctx, const char *msg)
 }
 
 /* Steps 1 to 1d of smz_reader_check (the file's structure, the entry
- * blocks, the packed and full-text indexes), on C's reader: SMZ_OK, or the
+ * blocks, the packed and full-text indexes), on C's reader (step 1 only
+ * when QUICK): SMZ_OK, or the
  * error that stops the check (R's errmsg says why).  Between steps, C's
  * reader decodes for the digest what it is about to need (AH, may be
  * NULL): a digest whose first entries lie in many clusters waits less. */
-static smz_err check_structure(checker *c, ahead *ah)
+/* Step 1, SQLite's own structure (quick_check), on C's reader. */
+static smz_err check_quick(checker *c)
 {
     smz_reader *r = c->r;
     sqlite3_stmt *s = NULL;
-    smz_err rc = SMZ_OK;
-    begin(r);
-    /* 1. SQLite's own structure. */
     int src = sqlite3_prepare_v2(r->db, "PRAGMA quick_check(20)", -1, &s, NULL);
     while (s && (src = sqlite3_step(s)) == SQLITE_ROW) {
         const char *m = (const char *)sqlite3_column_text(s, 0);
         if (m && strcmp(m, "ok"))
             problem(c, "", "database structure: %.500s", m);
     }
-    if (stopped(r)) {
-        rc = fail(r, SMZ_E_INTERRUPTED, "interrupted");
-        goto out;
-    }
+    sqlite3_finalize(s);
+    if (stopped(r))
+        return fail(r, SMZ_E_INTERRUPTED, "interrupted");
     if (src != SQLITE_DONE)
         problem(c, "", "database structure: %s", sqlite3_errmsg(r->db));
-    sqlite3_finalize(s);
-    s = NULL;
+    return SMZ_OK;
+}
+
+static smz_err check_structure(checker *c, ahead *ah, int quick)
+{
+    smz_reader *r = c->r;
+    sqlite3_stmt *s = NULL;
+    smz_err rc = SMZ_OK;
+    int src;
+    begin(r);
+    /* 1. SQLite's own structure. */
+    if (quick && (rc = check_quick(c)) != SMZ_OK)
+        goto out;
     if (ah)
         decode_ahead(r, ah, 1);
     /* 1b. Version 3's entry blocks: each decodes, paths in order across
@@ -3309,6 +3352,7 @@ typedef struct structure_job {
     kept_problems kept, kept_entries; /* step 3's */
     int entries;                      /* step 3 runs here */
     int help;                         /* the thread decodes ahead for the digest (AH) */
+    int quick;                        /* step 1 runs here (else after the digest, on its thread) */
     ahead ah;
     smz_err rc;
     pthread_t th;
@@ -3319,7 +3363,7 @@ typedef struct structure_job {
 static void *structure_thread(void *arg)
 {
     structure_job *j = arg;
-    j->rc = check_structure(&j->c, j->help ? &j->ah : NULL);
+    j->rc = check_structure(&j->c, j->help ? &j->ah : NULL, j->quick);
     if (j->rc == SMZ_OK && j->entries) {
         checker c3 = {j->c.r, keep_problem, &j->kept_entries, 0};
         j->rc = check_entries(&c3);
@@ -3376,6 +3420,7 @@ smz_err smz_reader_check(smz_reader *r, smz_problem_fn fn, void *ctx, uint64_t *
     entry_watch watch;
     memset(&watch, 0, sizeof watch);
     watch.c = (checker){r, keep_problem, &watch.kept, 0};
+    kept_problems quick_kept = {NULL, 0, 0, 0}; /* step 1's, when run after the digest */
     begin(r);
     /* Steps 1 to 1d (and 3 without a digest) go to a second handle in a
      * thread when one can be had; else they are run here, each in its turn. */
@@ -3386,7 +3431,7 @@ smz_err smz_reader_check(smz_reader *r, smz_problem_fn fn, void *ctx, uint64_t *
     const char *name = sqlite3_db_filename(r->db, "main");
     /* Only the same file: one put in its place since R opened it is not
      * the archive R reads (r->dev and r->ino are of the file R holds open). */
-    if (name && name[0] && smz_reader_open_lang(name, NULL, r->lang, &job.c.r) == SMZ_OK &&
+    if (name && name[0] && open_reader(name, NULL, r->lang, r->arrival, &job.c.r) == SMZ_OK &&
         job.c.r->dev == r->dev && job.c.r->ino == r->ino && job.c.r->file_size == r->file_size &&
         job.c.r->file_mtime == r->file_mtime) {
         job.c.fn = keep_problem;
@@ -3397,6 +3442,13 @@ smz_err smz_reader_check(smz_reader *r, smz_problem_fn fn, void *ctx, uint64_t *
             else
                 pthread_mutex_destroy(&job.ah.mu);
         }
+        /* A file that arrives: step 1 reads pages of the whole file in
+         * SQLite's order of tables, not the file's, and would hold the
+         * other steps back until the last byte; it follows the digest on
+         * this thread instead, and the others read the indexes as they
+         * come (docs/CATALOG.md, "Throughput").  On a whole file that is
+         * slower: the steps there weigh about as much as the digest. */
+        job.quick = !(job.help && r->arrival);
         job.running = pthread_create(&job.th, NULL, structure_thread, &job) == 0;
     }
     if (!job.running && job.help) {
@@ -3407,7 +3459,7 @@ smz_err smz_reader_check(smz_reader *r, smz_problem_fn fn, void *ctx, uint64_t *
     if (!job.running) {
         smz_reader_close(job.c.r);
         job.c.r = NULL;
-        if ((rc = check_structure(&c, NULL)) != SMZ_OK)
+        if ((rc = check_structure(&c, NULL, 1)) != SMZ_OK)
             goto out;
     }
     /* 5, computed here and reported in its place: the content digest
@@ -3431,9 +3483,16 @@ smz_err smz_reader_check(smz_reader *r, smz_problem_fn fn, void *ctx, uint64_t *
         }
         begin(r);
     }
+    if (job.running && !job.quick) {
+        checker cq = {r, keep_problem, &quick_kept, 0};
+        if ((rc = check_quick(&cq)) != SMZ_OK)
+            goto out;
+        begin(r);
+    }
     /* Steps 1 to 1d's problems come first. */
     if (job.c.r) {
         structure_join(r, &job);
+        tell_kept(&c, &quick_kept);
         tell_kept(&c, &job.kept);
         if (job.rc != SMZ_OK) {
             rc = fail(r, job.rc, "%s", job.c.r->errmsg);
@@ -3551,6 +3610,7 @@ out:
         pthread_mutex_destroy(&job.ah.mu);
     }
     smz_reader_close(job.c.r);
+    free(quick_kept.data);
     free(job.kept.data);
     free(job.kept_entries.data);
     free(watch.kept.data);

@@ -45,6 +45,29 @@ smz_err smz_reader_open(const char *path, smz_cache *cache, smz_reader **out);
  * SQLite's and zstd's own texts) is not translated.  Codes never change:
  * a program that matches anything matches the smz_err, not the text. */
 smz_err smz_reader_open_lang(const char *path, smz_cache *cache, int lang, smz_reader **out);
+
+/* A file that is being written, read while it arrives (smz pull checks an
+ * archive as it downloads it: docs/CATALOG.md, "Throughput").  The file
+ * will hold SIZE bytes.  Its bytes from TAIL_FROM to SIZE (TAIL, copied
+ * here; none when TAIL_FROM is SIZE) are known beforehand; the others are
+ * written from the start, and the writer says how far with
+ * smz_arrival_written.  SMZ_E_INVALID when TAIL_FROM > SIZE. */
+typedef struct smz_arrival smz_arrival;
+smz_err smz_arrival_new(uint64_t size, uint64_t tail_from, const unsigned char *tail, smz_arrival **out);
+/* The file's first BYTES are in it (thread-safe; readers waiting for them
+ * go on). */
+void smz_arrival_written(smz_arrival *a, uint64_t bytes);
+/* The transfer stopped: every read still waiting, and every later one of
+ * bytes not in, fails (SMZ_E_IO); a reader should be closed.  Thread-safe. */
+void smz_arrival_failed(smz_arrival *a);
+/* After every reader opened on A is closed. */
+void smz_arrival_free(smz_arrival *a);
+/* Opens PATH, the file A describes, as smz_reader_open_lang does, without
+ * a cache: a read of bytes not written yet waits for them (the tail is read
+ * from A), and the file's size is A's.  The open itself waits for the
+ * header.  Everything a reader does works on it, smz_reader_check too, which
+ * then also orders its steps so that they read the file as it comes. */
+smz_err smz_reader_open_arriving(const char *path, smz_arrival *a, int lang, smz_reader **out);
 /* Sets the language of R's later messages (as smz_reader_open_lang's
  * LANG): for a handle that serves one request after another, each in its
  * own language (smz serve's pool).  NULL does nothing. */
