@@ -333,7 +333,7 @@ WASM_LIB_SRC := lib/arrival.c lib/cache.c lib/delta_list.c lib/entries.c lib/err
     $(addprefix lib/search/,fuzzy.c hanfold.c match.c packed.c query.c rank.c register.c search.c titlematch.c \
         tokenizer.c) \
     lib/i18n/i18n.c $(addprefix lib/text/,ascii.c charset.c date.c entry_text.c escape.c html.c json.c lang.c size.c url.c utf8.c) \
-    lib/util/file.c lib/util/strbuf.c
+    lib/util/file.c lib/util/strbuf.c lib/util/vfs.c
 WASM_SRC   := $(WASM_LIB_SRC) $(filter-out server/server.c,$(SRV_SRC)) $(WEB_SRC)
 WASM_OBJ   := $(WASM_SRC:%.c=$(WASM)/obj/%.o)
 WASM_CFLAGS = -std=c11 -D_DEFAULT_SOURCE -D_GNU_SOURCE $(WARN) -Oz -Iinclude -Ilib -I$(WASM)/include \

@@ -11,6 +11,7 @@
 #include <sqlite3.h>
 #include "smz/reader.h"
 #include "arrival.h"
+#include "util/vfs.h"
 
 struct smz_arrival {
     pthread_mutex_t mu;
@@ -152,73 +153,13 @@ static int x_read(sqlite3_file *f, void *buf, int amt, sqlite3_int64 off)
     return SQLITE_OK;
 }
 
-static int x_write(sqlite3_file *f, const void *b, int n, sqlite3_int64 o)
-{
-    (void)f, (void)b, (void)n, (void)o;
-    return SQLITE_READONLY;
-}
-static int x_truncate(sqlite3_file *f, sqlite3_int64 n)
-{
-    (void)f, (void)n;
-    return SQLITE_READONLY;
-}
-static int x_sync(sqlite3_file *f, int fl)
-{
-    (void)f, (void)fl;
-    return SQLITE_OK;
-}
 static int x_size(sqlite3_file *f, sqlite3_int64 *n)
 {
     *n = (sqlite3_int64)ARR(f)->size;
     return SQLITE_OK;
 }
-static int x_lock(sqlite3_file *f, int l)
-{
-    (void)f, (void)l;
-    return SQLITE_OK;
-}
-static int x_unlock(sqlite3_file *f, int l)
-{
-    (void)f, (void)l;
-    return SQLITE_OK;
-}
-static int x_check(sqlite3_file *f, int *o)
-{
-    (void)f;
-    *o = 0;
-    return SQLITE_OK;
-}
-static int x_fcntl(sqlite3_file *f, int op, void *arg)
-{
-    (void)f, (void)op, (void)arg;
-    return SQLITE_NOTFOUND;
-}
-static int x_sector(sqlite3_file *f)
-{
-    (void)f;
-    return 4096;
-}
-static int x_dev(sqlite3_file *f)
-{
-    (void)f;
-    return SQLITE_IOCAP_IMMUTABLE;
-}
 
-static const sqlite3_io_methods arr_io = {
-    .iVersion = 1,
-    .xClose = x_close,
-    .xRead = x_read,
-    .xWrite = x_write,
-    .xTruncate = x_truncate,
-    .xSync = x_sync,
-    .xFileSize = x_size,
-    .xLock = x_lock,
-    .xUnlock = x_unlock,
-    .xCheckReservedLock = x_check,
-    .xFileControl = x_fcntl,
-    .xSectorSize = x_sector,
-    .xDeviceCharacteristics = x_dev,
-};
+static const sqlite3_io_methods arr_io = SMZ__VFS_RO_IO(x_close, x_read, x_size);
 
 /* The main database, read-only, with the arrival its URI names; any other
  * file (a temporary one for a large sort) is the root VFS's own. */
@@ -242,100 +183,21 @@ static int x_open(sqlite3_vfs *v, const char *name, sqlite3_file *f, int flags, 
     return SQLITE_OK;
 }
 
-static int x_delete(sqlite3_vfs *v, const char *name, int sync)
-{
-    return root_of(v)->xDelete(root_of(v), name, sync); /* a temporary file's */
-}
-static int x_access(sqlite3_vfs *v, const char *name, int flags, int *out)
-{
-    return root_of(v)->xAccess(root_of(v), name, flags, out);
-}
 static int x_full_pathname(sqlite3_vfs *v, const char *name, int n, char *out)
 {
     return root_of(v)->xFullPathname(root_of(v), name, n, out);
-}
-static void *x_dlopen(sqlite3_vfs *v, const char *name)
-{
-    (void)v, (void)name;
-    return NULL;
-}
-static void x_dlerror(sqlite3_vfs *v, int n, char *msg)
-{
-    (void)v;
-    if (n > 0)
-        snprintf(msg, (size_t)n, "no extensions");
-}
-static void (*x_dlsym(sqlite3_vfs *v, void *h, const char *sym))(void)
-{
-    (void)v, (void)h, (void)sym;
-    return NULL;
-}
-static void x_dlclose(sqlite3_vfs *v, void *h)
-{
-    (void)v, (void)h;
-}
-static int x_randomness(sqlite3_vfs *v, int n, char *out)
-{
-    return root_of(v)->xRandomness(root_of(v), n, out);
-}
-static int x_sleep(sqlite3_vfs *v, int us)
-{
-    return root_of(v)->xSleep(root_of(v), us);
-}
-static int x_current_time(sqlite3_vfs *v, double *t)
-{
-    return root_of(v)->xCurrentTime(root_of(v), t);
-}
-static int x_last_error(sqlite3_vfs *v, int n, char *msg)
-{
-    return root_of(v)->xGetLastError(root_of(v), n, msg);
-}
-static int x_current_time64(sqlite3_vfs *v, sqlite3_int64 *t)
-{
-    sqlite3_vfs *r = root_of(v);
-    if (r->iVersion >= 2 && r->xCurrentTimeInt64)
-        return r->xCurrentTimeInt64(r, t);
-    double d;
-    int rc = r->xCurrentTime(r, &d);
-    *t = (sqlite3_int64)(d * 86400000.0);
-    return rc;
 }
 
 /* The one VFS object, as lib/split.c's: written by register_vfs once,
  * under pthread_once, then by SQLite's registration alone; not the
  * default VFS (only smz_reader_open_arriving names it). */
-static sqlite3_vfs arrival_vfs = {
-    .iVersion = 2,
-    .szOsFile = (int)sizeof(arr_file),
-    .mxPathname = 4096,
-    .zName = SMZ__ARRIVAL_VFS,
-    .xOpen = x_open,
-    .xDelete = x_delete,
-    .xAccess = x_access,
-    .xFullPathname = x_full_pathname,
-    .xDlOpen = x_dlopen,
-    .xDlError = x_dlerror,
-    .xDlSym = x_dlsym,
-    .xDlClose = x_dlclose,
-    .xRandomness = x_randomness,
-    .xSleep = x_sleep,
-    .xCurrentTime = x_current_time,
-    .xGetLastError = x_last_error,
-    .xCurrentTimeInt64 = x_current_time64,
-};
+static sqlite3_vfs arrival_vfs = SMZ__VFS_OVER_ROOT(SMZ__ARRIVAL_VFS, x_open, x_full_pathname);
 static pthread_once_t arrival_once = PTHREAD_ONCE_INIT;
 static int arrival_registered; /* written once, under arrival_once */
 
 static void register_vfs(void)
 {
-    sqlite3_vfs *root = sqlite3_vfs_find("unix");
-    if (!root)
-        return;
-    arrival_vfs.pAppData = root;
-    arrival_vfs.szOsFile = (int)sizeof(arr_file) + root->szOsFile;
-    if (root->mxPathname < arrival_vfs.mxPathname)
-        arrival_vfs.mxPathname = root->mxPathname;
-    arrival_registered = sqlite3_vfs_register(&arrival_vfs, 0) == SQLITE_OK;
+    arrival_registered = smz__vfs_register_over_root(&arrival_vfs, (int)sizeof(arr_file), 1);
 }
 
 const char *smz__arrival_vfs(void)

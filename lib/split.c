@@ -26,6 +26,7 @@
 #include "format.h"
 #include "split.h"
 #include "error.h"
+#include "util/vfs.h"
 #include "smz/i18n.h"
 
 struct smz_split {
@@ -569,79 +570,15 @@ static int x_read(sqlite3_file *f, void *buf, int amt, sqlite3_int64 off)
     return SQLITE_OK;
 }
 
-static int x_write(sqlite3_file *f, const void *buf, int amt, sqlite3_int64 off)
-{
-    (void)f, (void)buf, (void)amt, (void)off;
-    return SQLITE_READONLY;
-}
-
-static int x_truncate(sqlite3_file *f, sqlite3_int64 size)
-{
-    (void)f, (void)size;
-    return SQLITE_READONLY;
-}
-
-static int x_sync(sqlite3_file *f, int flags)
-{
-    (void)f, (void)flags;
-    return SQLITE_OK;
-}
-
 static int x_file_size(sqlite3_file *f, sqlite3_int64 *size)
 {
     *size = (sqlite3_int64)((split_file *)f)->set->total;
     return SQLITE_OK;
 }
 
-/* Parts are opened read-only and the archive immutable: nothing to lock. */
-static int x_lock(sqlite3_file *f, int level)
-{
-    (void)f, (void)level;
-    return SQLITE_OK;
-}
-
-static int x_check_reserved(sqlite3_file *f, int *out)
-{
-    (void)f;
-    *out = 0;
-    return SQLITE_OK;
-}
-
-static int x_file_control(sqlite3_file *f, int op, void *arg)
-{
-    (void)f, (void)op, (void)arg;
-    return SQLITE_NOTFOUND;
-}
-
-static int x_sector_size(sqlite3_file *f)
-{
-    (void)f;
-    return 4096;
-}
-
-static int x_device(sqlite3_file *f)
-{
-    (void)f;
-    return SQLITE_IOCAP_IMMUTABLE;
-}
-
 /* Version 1: no shared memory (no WAL) and no memory map (the reader sets
  * mmap_size 0 for whole archives too). */
-static const sqlite3_io_methods split_io = {
-    .iVersion = 1,
-    .xClose = x_close,
-    .xRead = x_read,
-    .xWrite = x_write,
-    .xTruncate = x_truncate,
-    .xSync = x_sync,
-    .xFileSize = x_file_size,
-    .xLock = x_lock,
-    .xUnlock = x_lock,
-    .xCheckReservedLock = x_check_reserved,
-    .xFileControl = x_file_control,
-    .xSectorSize = x_sector_size,
-    .xDeviceCharacteristics = x_device,
-};
+static const sqlite3_io_methods split_io = SMZ__VFS_RO_IO(x_close, x_read, x_file_size);
 
 static int x_open(sqlite3_vfs *v, const char *name, sqlite3_file *f, int flags, int *out_flags)
 {
@@ -664,16 +601,6 @@ static int x_open(sqlite3_vfs *v, const char *name, sqlite3_file *f, int flags, 
     if (out_flags)
         *out_flags = SQLITE_OPEN_READONLY;
     return SQLITE_OK;
-}
-
-static int x_delete(sqlite3_vfs *v, const char *name, int sync)
-{
-    return root_of(v)->xDelete(root_of(v), name, sync);
-}
-
-static int x_access(sqlite3_vfs *v, const char *name, int flags, int *out)
-{
-    return root_of(v)->xAccess(root_of(v), name, flags, out);
 }
 
 /* The name as given, made absolute: not unix's, which resolves symbolic
@@ -699,100 +626,19 @@ static int x_full_pathname(sqlite3_vfs *v, const char *name, int n, char *out)
     return SQLITE_OK;
 }
 
-static void *x_dlopen(sqlite3_vfs *v, const char *name)
-{
-    (void)v, (void)name;
-    return NULL; /* no extension is loaded through an archive's VFS */
-}
-
-static void x_dlerror(sqlite3_vfs *v, int n, char *msg)
-{
-    (void)v;
-    if (n > 0)
-        snprintf(msg, (size_t)n, "no extensions here");
-}
-
-static void (*x_dlsym(sqlite3_vfs *v, void *h, const char *sym))(void)
-{
-    (void)v, (void)h, (void)sym;
-    return NULL;
-}
-
-static void x_dlclose(sqlite3_vfs *v, void *h)
-{
-    (void)v, (void)h;
-}
-
-static int x_randomness(sqlite3_vfs *v, int n, char *out)
-{
-    return root_of(v)->xRandomness(root_of(v), n, out);
-}
-
-static int x_sleep(sqlite3_vfs *v, int us)
-{
-    return root_of(v)->xSleep(root_of(v), us);
-}
-
-static int x_current_time(sqlite3_vfs *v, double *t)
-{
-    return root_of(v)->xCurrentTime(root_of(v), t);
-}
-
-static int x_last_error(sqlite3_vfs *v, int n, char *msg)
-{
-    return root_of(v)->xGetLastError ? root_of(v)->xGetLastError(root_of(v), n, msg) : 0;
-}
-
-static int x_current_time64(sqlite3_vfs *v, sqlite3_int64 *t)
-{
-    sqlite3_vfs *r = root_of(v);
-    if (r->iVersion >= 2 && r->xCurrentTimeInt64)
-        return r->xCurrentTimeInt64(r, t);
-    double d;
-    int rc = r->xCurrentTime(r, &d);
-    *t = (sqlite3_int64)(d * 86400000.0);
-    return rc;
-}
-
 /* The one VFS object: sqlite3_vfs_register needs a struct that outlives
  * every connection and links it into its list (pNext), so it cannot be
  * const.  It is written only by register_vfs, once, under pthread_once
  * (the root VFS and the sizes that depend on it), and by SQLite's
  * registration; after that it is constant.  It is not the default VFS:
  * only a reader opening a set names it. */
-static sqlite3_vfs split_vfs = {
-    .iVersion = 2,
-    .szOsFile = (int)sizeof(split_file),
-    .mxPathname = 4096,
-    .zName = SMZ__SPLIT_VFS,
-    .xOpen = x_open,
-    .xDelete = x_delete,
-    .xAccess = x_access,
-    .xFullPathname = x_full_pathname,
-    .xDlOpen = x_dlopen,
-    .xDlError = x_dlerror,
-    .xDlSym = x_dlsym,
-    .xDlClose = x_dlclose,
-    .xRandomness = x_randomness,
-    .xSleep = x_sleep,
-    .xCurrentTime = x_current_time,
-    .xGetLastError = x_last_error,
-    .xCurrentTimeInt64 = x_current_time64,
-};
+static sqlite3_vfs split_vfs = SMZ__VFS_OVER_ROOT(SMZ__SPLIT_VFS, x_open, x_full_pathname);
 static pthread_once_t split_once = PTHREAD_ONCE_INIT;
 static int split_registered; /* written once, under split_once */
 
 static void register_vfs(void)
 {
-    sqlite3_vfs *root = sqlite3_vfs_find("unix");
-    if (!root)
-        return;
-    split_vfs.pAppData = root;
-    if (root->szOsFile > split_vfs.szOsFile)
-        split_vfs.szOsFile = root->szOsFile;
-    if (root->mxPathname < split_vfs.mxPathname)
-        split_vfs.mxPathname = root->mxPathname;
-    split_registered = sqlite3_vfs_register(&split_vfs, 0) == SQLITE_OK;
+    split_registered = smz__vfs_register_over_root(&split_vfs, (int)sizeof(split_file), 0);
 }
 
 smz_split *smz__split_of(sqlite3 *db)
