@@ -47,6 +47,19 @@ start_nginx "$T/src"
 check_eq "pull from a static web folder (nginx) succeeds" "$?" 0
 check_eq "and gives the same archives, byte for byte" "$(listing fromnginx)" "$want"
 check_grep "nginx was asked for the catalog file" "GET /smz-catalog.xml" "$NGINX_DIR/access.log"
+# its catalog gives smz:tail: the tail asked for first (206, its bytes),
+# then the rest (206, the bytes before it), each archive's bytes once
+size=$(stat -c %s src/samples.smz)
+tail=$(python3 -c "
+import sqlite3, sys
+d = sqlite3.connect(sys.argv[1])
+print(d.execute(\"SELECT (min(pageno) - 1) * (SELECT page_size FROM pragma_page_size) FROM dbstat \"
+                \"WHERE name = 'entry_blocks' AND pageno <> (SELECT rootpage FROM sqlite_schema \"
+                \"WHERE name = 'entry_blocks')\").fetchone()[0])" src/samples.smz)
+check_grep "the catalog gives samples.smz's smz:tail as dbstat finds it" "href=\"samples.smz\" length=\"$size\" smz:tail=\"$tail\"" src/smz-catalog.xml
+check_eq "nginx sent the tail first (206), then the rest (206)" \
+    "$(awk '$7 == "/samples.smz" { printf "%s %s|", $9, $10 }' "$NGINX_DIR/access.log")" \
+    "206 $((size - tail))|206 $tail|"
 "$SMZ" pull "http://127.0.0.1:$NP/smz-catalog.xml" fromnginx2 >/dev/null 2>&1
 check_eq "the catalog's own URL works too" "$(listing fromnginx2)" "$want"
 "$SMZ" pull "http://127.0.0.1:$NP/nothing/" nowhere >none.out 2>none.err
