@@ -112,6 +112,21 @@ check_eq "and DIR unchanged" "$(ls -A bad | tr '\n' ' ')" "old.smz "
 check_eq "another key's signature: refused (exit 1)" "$?" 1
 check_grep "with a clear message" "alpha.smz: refused: not signed by a trusted key" untrusted.err
 check_eq "and DIR unchanged" "$(ls -A bad | tr '\n' ' ')" "old.smz "
+# the same from nginx, the tail first: the signature read through the
+# reader the check opened while the rest arrived
+# (samples: site's archive is too small to have an entry-table page beyond the root)
+mkdir -p src/signed && "$SMZ_PACK" "$TOP/samples" -o src/signed/alpha.smz --name alpha --date 2024-05-06 --sign k.key --quiet
+"$SMZ" catalog src/signed --quiet
+check_grep "its catalog gives smz:tail" "smz:tail=\"[0-9]+\"" src/signed/smz-catalog.xml
+"$SMZ" pull "http://127.0.0.1:$NP/signed/" goodurl --keyring k.pub >sigurl.out 2>&1
+check_eq "from nginx, a trusted signature: fetched (exit 0)" "$?" 0
+check_grep "and said signed by the trusted key" "verified, signed by trusted key $(sed -n 's/^untrusted comment: .* key //p' k.pub)" sigurl.out
+check_eq "the tail was asked for first (nginx: 206, then 206)" \
+    "$(awk '$7 == "/signed/alpha.smz" { printf "%s|", $9 }' "$NGINX_DIR/access.log")" "206|206|"
+"$SMZ" pull "http://127.0.0.1:$NP/signed/" badurl --keyring other.pub >untrustedurl.out 2>untrustedurl.err
+check_eq "from nginx, another key's signature: refused (exit 1)" "$?" 1
+check_grep "with a clear message" "alpha.smz: refused: not signed by a trusted key" untrustedurl.err
+check_eq "and DIR left empty" "$(ls -A badurl | wc -l)" 0
 
 # --- the progress line: on a terminal only (script(1) gives a pseudo-terminal) ---
 if command -v script >/dev/null; then
