@@ -2010,6 +2010,36 @@ smz_err smz_reader_stats(smz_reader *r, smz_stats *st)
     return smz__reader_stats(r, st, 1);
 }
 
+smz_err smz_reader_tail(smz_reader *r, uint64_t *tail)
+{
+    sqlite3_stmt *s = NULL;
+    smz_err rc = SMZ_OK;
+    *tail = r->file_size;
+    /* dbstat walks the one b-tree named (=): the entry table's pages, a
+     * few per cent of the file, not the whole file. */
+    smz__reader_begin_long(r, 16);
+    int src = sqlite3_prepare_v2(r->db,
+                                 "SELECT min(pageno), (SELECT page_size FROM pragma_page_size) "
+                                 "FROM dbstat WHERE name = 'entry_blocks' AND pageno <> "
+                                 "(SELECT rootpage FROM sqlite_schema WHERE type = 'table' "
+                                 "AND name = 'entry_blocks')",
+                                 -1, &s, NULL);
+    if (src != SQLITE_OK)
+        return sqlfail(r, src, "reading the entry table");
+    src = sqlite3_step(s);
+    if (src != SQLITE_ROW) {
+        rc = sqlfail(r, src, "reading the entry table");
+    } else if (sqlite3_column_type(s, 0) == SQLITE_INTEGER) {
+        int64_t pg = sqlite3_column_int64(s, 0), psz = sqlite3_column_int64(s, 1);
+        if (pg < 2 || psz < 512 || psz > 65536 || (uint64_t)(pg - 1) * (uint64_t)psz >= r->file_size)
+            rc = fail(r, SMZ_E_CORRUPT, "reading the entry table");
+        else
+            *tail = (uint64_t)(pg - 1) * (uint64_t)psz;
+    }
+    sqlite3_finalize(s);
+    return rc;
+}
+
 smz_err smz__reader_stats(smz_reader *r, smz_stats *st, int index_size)
 {
     int ok = 1;

@@ -187,6 +187,10 @@ int cat_entry_from_file(cat_entry *e, const char *path, int hash, char *err, siz
     keep_if(&e->date, smz_date_valid(e->date));
     keep_if(&e->uuid, is_uuid(e->uuid));
     keep_if(&e->digest, is_hex(e->digest, 64));
+    /* For a catalog only: the entry table's pages are read for it. */
+    uint64_t tail;
+    if (hash && smz_reader_tail(r, &tail) == SMZ_OK && tail < e->size)
+        e->tail = tail;
     char keyid[SMZ_KEYID_SIZE];
     smz_err sr = smz_archive_signer(r, keyid);
     e->is_signed = sr == SMZ_OK || sr == SMZ_E_INVALID;
@@ -368,7 +372,10 @@ int cat_feed_xml(const cat_list *l, char **xml, size_t *len)
         smz_strbuf_adds(&b,
                         "/><link rel=\"" REL_ACQ "/open-access\" type=\"application/x-smz\" href=\"");
         smz_url_segment(&b, e->file, strlen(e->file));
-        smz_strbuf_addf(&b, "\" length=\"%llu\"/>", (unsigned long long)e->size);
+        smz_strbuf_addf(&b, "\" length=\"%llu\"", (unsigned long long)e->size);
+        if (e->tail)
+            smz_strbuf_addf(&b, " smz:tail=\"%llu\"", (unsigned long long)e->tail);
+        smz_strbuf_adds(&b, "/>");
         for (size_t k = 0; k < e->n_upd; k++) {
             const cat_update *u = &e->upd[k];
             smz_delta_file f = {.file = u->file, .sig_detached = u->sig_detached};
@@ -583,6 +590,12 @@ static int parse_entry(const xmlNode *en, const char *base, cat_entry *e, const 
             e->file = file;
             e->size_known = parse_size(attr(c, "length"), &size);
             e->size = e->size_known ? size : 0;
+            /* Where the tail starts: ignored unless inside the file on a
+             * 512-byte boundary (a page of any size SQLite allows). */
+            uint64_t tail;
+            if (e->size_known && parse_size(attr_smz(c, "tail"), &tail) && tail > 0 && tail < e->size &&
+                tail % 512 == 0)
+                e->tail = tail;
         }
     }
     /* The date a person gave the archive (dc:issued), else the feed's. */

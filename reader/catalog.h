@@ -42,6 +42,8 @@ typedef struct cat_entry {
     char *summary;
     char *keyid;   /* the embedded signature's key id */
     uint64_t size; /* the file's size in bytes */
+    uint64_t tail; /* where its tail starts (smz_reader_tail): 0 < TAIL < SIZE, a
+                    * multiple of 512; 0 when not known */
     int size_known;
     int is_signed;
     cat_update *upd; /* the updates that lead to it (directly or in a chain) */

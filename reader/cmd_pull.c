@@ -8,13 +8,16 @@
  * (its size and BLAKE2b as the catalog gives them, every cluster and entry
  * and the content digest as `smz check` does, the digest the catalog
  * names, and with --keyring a trusted signature), and only then renamed
- * over DIR/NAME.smz.  Nothing is deleted without --delete.
+ * over DIR/NAME.smz.  Nothing is deleted without --delete.  From a URL
+ * whose catalog gives smz:tail, the file's tail is fetched first into
+ * memory and the check runs while the rest arrives (early, below).
  *
  * Exit status: 0 when DIR holds what SOURCE offers; 1 when an archive was
  * refused (it failed a check: nothing of it replaced anything); 2 for an
  * error (usage, the source unreachable, a transfer cut, a full disk). */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +26,8 @@
 #include <time.h>
 #include <unistd.h>
 #include "smz/delta.h"
+#include "smz/i18n.h"
+#include "smz/reader.h"
 #include "smz/util.h"
 #include "smz/verify.h"
 #include "catalog.h"
@@ -60,6 +65,7 @@ typedef struct pull {
     const char *cur;
     struct timespec start, last;
     uint64_t from;
+    uint64_t extra; /* bytes of the file held elsewhere (its tail, in memory) */
 } pull;
 
 static double now_s(const struct timespec *t)
@@ -80,6 +86,7 @@ static void progress(void *ctx, uint64_t have, uint64_t total)
     char a[SMZ_SIZE_TEXT], b[SMZ_SIZE_TEXT], r[SMZ_SIZE_TEXT];
     double el = now_s(&t) - now_s(&p->start);
     uint64_t speed = el > 0 ? (uint64_t)((double)(have - p->from) / el) : 0;
+    have += p->extra;
     fputs("\r\033[K", stderr);
     /* TRANSLATORS: smz pull's progress line: the file, bytes so far of all, the percentage,
        the speed (a size, then "/s"). */
@@ -267,13 +274,67 @@ static void on_problem(void *ctx, const char *path, const char *message)
                  message);
 }
 
+/* The check run while an archive arrives (docs/CATALOG.md, "Checking while
+ * the bytes arrive"): its tail fetched first into memory, then the rest
+ * written to the part while a thread opens the part through A
+ * (smz_reader_open_arriving) and checks it.  States: no thread (A NULL,
+ * or the thread could not start), RUNNING (started, not joined), DONE
+ * (joined once every byte was in: R, ORC, CRC and PR are the check of
+ * the whole file, which verify() takes instead of checking again). */
+typedef struct early {
+    const char *part;
+    smz_arrival *a;
+    struct part_id *pi; /* the kept part's identity, told of each answer's head; or NULL */
+    pthread_t th;
+    int running, done;
+    smz_reader *r;
+    smz_err orc, crc;
+    problems pr;
+} early;
+
+static void *early_run(void *arg)
+{
+    early *ek = arg;
+    ek->orc = smz_reader_open_arriving(ek->part, ek->a, SMZ_UI_EN, &ek->r);
+    if (ek->orc == SMZ_OK)
+        ek->crc = smz_reader_check(ek->r, on_problem, &ek->pr, &ek->pr.n);
+    return NULL;
+}
+
+/* Waits for EK's thread; its result kept when OK (every byte in), else
+ * dropped (the transfer stopped: A fails its waiting reads first). */
+static void early_end(early *ek, int ok)
+{
+    if (!ek || !ek->running)
+        return;
+    if (!ok)
+        smz_arrival_failed(ek->a);
+    pthread_join(ek->th, NULL);
+    ek->running = 0;
+    ek->done = ok;
+    if (!ok) {
+        smz_reader_close(ek->r);
+        ek->r = NULL;
+    }
+}
+
+/* Closes what EK holds (after its thread is joined). */
+static void early_free(early *ek)
+{
+    smz_reader_close(ek->r);
+    ek->r = NULL;
+    smz_arrival_free(ek->a);
+    ek->a = NULL;
+    ek->done = 0;
+}
+
 /* Checks the file PART (open as FD; HEX the BLAKE2b of its bytes when E
  * has one) against what the catalog says of it (E).  0, or -1 with WHY set; *SIGNER gets the trusted key that signed it
  * when P has a keyring. */
 static int verify(pull *p, const cat_entry *e, const char *part, int fd, const char *hex, char *why,
-                  size_t whylen, char signer[SMZ_KEYID_SIZE])
+                  size_t whylen, char signer[SMZ_KEYID_SIZE], const early *ek)
 {
-    smz_reader *r = NULL;
+    smz_reader *r = NULL, *own = NULL;
     smz_verify_report rep;
     char *digest = NULL, *uuid = NULL;
     int rc = -1;
@@ -294,14 +355,26 @@ static int verify(pull *p, const cat_entry *e, const char *part, int fd, const c
             goto out;
         }
     }
-    smz_err orc = smz_reader_open(part, NULL, &r);
+    /* The check that ran while the bytes arrived, when it did: the same
+     * steps on the same bytes. */
+    smz_err orc, crc = SMZ_OK;
+    problems pr = {0, ""};
+    if (ek && ek->done) {
+        r = ek->r;
+        orc = ek->orc;
+        crc = ek->crc;
+        pr = ek->pr;
+    } else {
+        orc = smz_reader_open(part, NULL, &own);
+        r = own;
+        if (orc == SMZ_OK)
+            crc = smz_reader_check(r, on_problem, &pr, &pr.n);
+    }
     if (orc != SMZ_OK) {
         const char *m = r ? smz_reader_errmsg(r) : "";
         snprintf(why, whylen, _("not a sound archive: %s"), m[0] ? m : smz_strerror(orc));
         goto out;
     }
-    problems pr = {0, ""};
-    smz_err crc = smz_reader_check(r, on_problem, &pr, &pr.n);
     if (crc != SMZ_OK) {
         const char *m = smz_reader_errmsg(r);
         snprintf(why, whylen, _("cannot be checked: %s"), m[0] ? m : smz_strerror(crc));
@@ -358,7 +431,7 @@ out:
     free(digest);
     free(uuid);
     smz_verify_report_free(&rep);
-    smz_reader_close(r);
+    smz_reader_close(own);
     return rc;
 }
 
@@ -476,6 +549,71 @@ static void part_id_head(void *ctx, const http_fetch *f)
         part_id_write(pi, f->validator);
 }
 
+/* http_fetch.head when the archive is checked as it arrives: the part's
+ * identity as part_id_head keeps it, then the check starts on the
+ * bytes the part holds (none when the server sent the whole file). */
+static void early_head(void *ctx, const http_fetch *f)
+{
+    early *ek = ctx;
+    if (ek->pi)
+        part_id_head(ek->pi, f);
+    if (ek->running)
+        return;
+    smz_arrival_written(ek->a, f->offset);
+    ek->running = pthread_create(&ek->th, NULL, early_run, ek) == 0;
+}
+
+/* http_fetch.written: the check's reads of these bytes go on. */
+static void early_written(void *ctx, uint64_t have)
+{
+    smz_arrival_written(((early *)ctx)->a, have);
+}
+
+/* The largest tail fetched first (held in memory twice: here and in the
+ * arrival). */
+#define TAIL_MAX ((uint64_t)64 << 20)
+
+/* Fetches the bytes of URL from TAIL to SIZE into memory (a range request
+ * that only a 206 answers): a malloc'd buffer, or NULL when they cannot be
+ * had (the transfer then goes in order, as from a server without ranges). */
+static unsigned char *fetch_tail(pull *p, const char *url, uint64_t tail, uint64_t size)
+{
+    http_fetch g;
+    memset(&g, 0, sizeof g);
+    unsigned char *buf = malloc((size_t)(size - tail));
+    if (!buf)
+        return NULL;
+    g.url = url;
+    g.fd = -1;
+    g.offset = tail;
+    g.expected = size;
+    g.end = size; /* a range with its end: bytes=TAIL-(SIZE-1) */
+    g.rate = p->rate;
+    g.mem = buf;
+    if (http_download(&g) != HTTP_DONE) {
+        free(buf);
+        return NULL;
+    }
+    return buf;
+}
+
+/* Writes the N bytes at BUF at offset OFF of FD: 0, or -1 with errno set. */
+static int write_at(int fd, const unsigned char *buf, size_t n, uint64_t off)
+{
+    for (size_t done = 0; done < n;) {
+        ssize_t w = pwrite(fd, buf + done, n - done, (off_t)(off + done));
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0) {
+            if (w == 0)
+                errno = EIO;
+            return -1;
+        }
+        done += (size_t)w;
+    }
+    return 0;
+}
+
 /* Removes PART's identity file (part_is_of) once PART is gone. */
 static void part_forget(const char *part)
 {
@@ -493,11 +631,17 @@ static void part_forget(const char *part)
  * into the file PART, resuming from what it holds (LABEL names them to the
  * user) when ID (the catalog's line for the file, see part_id; NULL: always)
  * says it is of this file.  With BLAKE2B, HEX gets the BLAKE2b of PART's
- * bytes, computed as they arrive.  *FD gets PART open on XFER_DONE. */
+ * bytes, computed as they arrive.  *FD gets PART open on XFER_DONE.
+ * With EK and TAIL (> 0, the catalog's smz:tail) for a URL, the bytes from
+ * TAIL on are fetched first into memory, then the rest into PART while
+ * EK's thread checks it, then the tail written after it (a kept part
+ * holds only the file's first bytes); EK->done on XFER_DONE when the
+ * check ran.  A tail that cannot be had: in order, as without. */
 static xfer transfer(pull *p, const char *label, const char *url, const char *src, const char *part,
                      uint64_t size, int blake2b, char hex[65], int *fdp, char *why, size_t whylen,
-                     const char *id)
+                     const char *id, uint64_t tail_from, early *ek)
 {
+    unsigned char *tail = NULL;
     char sz[SMZ_SIZE_TEXT], sz2[SMZ_SIZE_TEXT];
     int fd = -1, keep = 0;
     xfer rc = XFER_FAILED;
@@ -544,6 +688,21 @@ static xfer transfer(pull *p, const char *label, const char *url, const char *sr
     }
     if (f.offset && !p->quiet)
         printf(_("%s: resuming at %s\n"), cli_t(label), smz_size_text(f.offset, sz));
+    p->extra = 0;
+    if (ek && url && tail_from && f.offset < tail_from && size - tail_from <= TAIL_MAX &&
+        (tail = fetch_tail(p, url, tail_from, size))) {
+        if (smz_arrival_new(size, tail_from, tail, &ek->a) == SMZ_OK) {
+            ek->pi = f.head ? &pi : NULL;
+            f.head = early_head;
+            f.head_ctx = ek;
+            f.written = early_written;
+            f.end = tail_from;
+            p->extra = size - tail_from;
+        } else {
+            free(tail);
+            tail = NULL;
+        }
+    }
     f.fd = fd;
     f.expected = size;
     f.rate = p->rate;
@@ -589,6 +748,19 @@ static xfer transfer(pull *p, const char *label, const char *url, const char *sr
         p->errors++;
         goto out;
     }
+    if (tail) {
+        /* The rest is in: the tail after it, and in the BLAKE2b in order. */
+        if (write_at(fd, tail, (size_t)(size - tail_from), tail_from) != 0) {
+            fprintf(stderr, _("smz pull: %s: cannot write %s: %s%s; nothing replaced\n"), cli_t(label),
+                    cli_t(part), strerror(errno),
+                    errno == ENOSPC || errno == EDQUOT ? _(" (the disk is full)") : "");
+            p->errors++;
+            goto out;
+        }
+        if (f.hash)
+            crypto_generichash_update(&hs, tail, (size_t)(size - tail_from));
+        smz_arrival_written(ek->a, size);
+    }
     if (fsync(fd) != 0) {
         fprintf(stderr, _("smz pull: %s: cannot write %s: %s%s; nothing replaced\n"), cli_t(label),
                 cli_t(part), strerror(errno), errno == ENOSPC ? _(" (the disk is full)") : "");
@@ -605,10 +777,14 @@ static xfer transfer(pull *p, const char *label, const char *url, const char *sr
     keep = 1;
     rc = XFER_DONE;
 out:
+    early_end(ek, rc == XFER_DONE);
     if (fd >= 0)
         close(fd);
     if (!keep)
         unlink(part);
+    /* A part kept after a cut holds the file's first bytes only: the
+     * tail was not written to it (the next run fetches it again). */
+    free(tail);
     free(pi.path);
     return rc;
 }
@@ -630,6 +806,9 @@ static void fetch(pull *p, const cat_entry *e, const char *what)
     char *final = join(p->dir, e->file, ""), *part = hidden(p, e->file, ".part"), *src = NULL;
     char why[1024], signer[SMZ_KEYID_SIZE], sz[SMZ_SIZE_TEXT], hex[65];
     int fd = -1, keep = 0;
+    early ek;
+    memset(&ek, 0, sizeof ek);
+    ek.part = part;
     if (!final || !part || (!p->url && !(src = join(p->source, e->file, "")))) {
         fprintf(stderr, _("smz %s: out of memory\n"), "pull");
         p->errors++;
@@ -639,7 +818,7 @@ static void fetch(pull *p, const cat_entry *e, const char *what)
     snprintf(id, sizeof id, "smz-part-1 size:%llu digest:%s blake2b:%s\n", (unsigned long long)e->size,
              e->digest ? e->digest : "-", e->blake2b ? e->blake2b : "-");
     xfer x = transfer(p, e->file, p->url ? e->href : NULL, src, part, e->size, e->blake2b != NULL, hex,
-                      &fd, why, sizeof why, id);
+                      &fd, why, sizeof why, id, p->url ? e->tail : 0, &ek);
     if (x == XFER_FAILED) {
         keep = 1; /* transfer() removed it unless it is to be resumed */
         goto out;
@@ -649,7 +828,9 @@ static void fetch(pull *p, const cat_entry *e, const char *what)
         p->refused++;
         goto out;
     }
-    if (verify(p, e, part, fd, hex, why, sizeof why, signer) != 0) {
+    int vrc = verify(p, e, part, fd, hex, why, sizeof why, signer, &ek);
+    early_free(&ek);
+    if (vrc != 0) {
         fprintf(stderr, _("smz pull: %s: refused: %s; nothing replaced\n"), cli_t(e->file), cli_t(why));
         p->refused++;
         goto out;
@@ -668,6 +849,7 @@ static void fetch(pull *p, const cat_entry *e, const char *what)
         printf("\n");
     }
 out:
+    early_free(&ek);
     if (fd >= 0)
         close(fd);
     if (!keep && part)
@@ -806,7 +988,7 @@ static int apply_updates(pull *p, const cat_entry *e, const cat_entry *l, const 
         snprintf(id, sizeof id, "smz-part-1 size:%llu from:%s to:%s\n", (unsigned long long)u->size,
                  u->from, u->to);
         xfer x = transfer(p, u->file, p->url ? u->href : NULL, src, part, u->size, 0, hex, &fd, err,
-                          sizeof err, id);
+                          sizeof err, id, 0, NULL);
         if (x == XFER_FAILED) {
             rc = -1;
             keep_part = 1;
@@ -871,7 +1053,7 @@ static int apply_updates(pull *p, const cat_entry *e, const cat_entry *l, const 
         snprintf(why, sizeof why, "%s: %s", base, strerror(errno));
         goto out;
     }
-    if (verify(p, e, base, fd, hex, err, sizeof err, signer) != 0) {
+    if (verify(p, e, base, fd, hex, err, sizeof err, signer, NULL) != 0) {
         snprintf(why, sizeof why, _("the archive it gives %s"), err);
         goto out;
     }

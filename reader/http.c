@@ -152,6 +152,7 @@ typedef struct dl {
     int checked;                   /* the answer's head was checked (first body byte) */
     int refused;                   /* the head or the body broke a promise: f->err says how */
     int write_err;                 /* a write failed */
+    int enough;                    /* a 200 answer gave the bytes before f->end: stopped there */
     struct timespec t0;            /* the transfer's start, for the rate limit */
     uint64_t kicked;               /* the bytes before this are being written back to the disk */
 } dl;
@@ -253,7 +254,21 @@ static int check_head(dl *d)
                      (unsigned long long)f->expected);
             return -1;
         }
+        /* The body's length is the range asked for (from OFFSET to END,
+         * or to the end): a server stating another says, in effect, that
+         * the file has another size. */
+        uint64_t lim = f->end ? f->end : f->expected;
+        if (clen >= 0 && (uint64_t)clen != lim - f->offset) {
+            snprintf(f->err, sizeof f->err,
+                     _("the server says the file is %lld bytes, the catalog %llu"),
+                     (long long)((uint64_t)clen + f->offset + (f->expected - lim)),
+                     (unsigned long long)f->expected);
+            return -1;
+        }
         f->ranged = 1;
+    } else if (d->status == 200 && f->mem) {
+        snprintf(f->err, sizeof f->err, _("HTTP status %ld"), d->status);
+        return -1;
     } else if (d->status == 200) {
         f->restarted = f->offset > 0;
         if (clen >= 0 && (uint64_t)clen != f->expected) {
@@ -294,7 +309,12 @@ static size_t on_body(char *p, size_t size, size_t n, void *ctx)
             return 0;
         }
     }
-    if (len > f->expected - f->have) {
+    uint64_t end = f->end ? f->end : f->expected;
+    if (f->end && !f->ranged && len > end - f->have) {
+        len = (size_t)(end - f->have); /* the whole file came: its first END bytes */
+        d->enough = 1;
+    }
+    if (len > end - f->have) {
         snprintf(f->err, sizeof f->err, _("the server sends more than the %llu bytes the catalog gives"),
                  (unsigned long long)f->expected);
         d->refused = 1;
@@ -302,6 +322,11 @@ static size_t on_body(char *p, size_t size, size_t n, void *ctx)
     }
     if (f->hash)
         crypto_generichash_update(f->hash, (const unsigned char *)p, len);
+    if (f->mem) {
+        memcpy(f->mem + (f->have - f->offset), p, len);
+        f->have += len;
+        len = 0;
+    }
     for (size_t done = 0; done < len;) {
         ssize_t w = write(f->fd, p + done, len - done);
         if (w < 0 && errno == EINTR)
@@ -314,16 +339,18 @@ static size_t on_body(char *p, size_t size, size_t n, void *ctx)
         done += (size_t)w;
         f->have += (uint64_t)w;
     }
+    if (f->written)
+        f->written(f->head_ctx, f->have);
     /* The disk starts writing what arrived, 8 MiB at a time, while more
      * arrives: the fsync before the check then has little left to wait
      * for (sync_file_range only starts the writeback; it does not wait). */
-    if (f->have > d->kicked && f->have - d->kicked >= ((uint64_t)8 << 20)) {
+    if (!f->mem && f->have > d->kicked && f->have - d->kicked >= ((uint64_t)8 << 20)) {
         sync_file_range(f->fd, (off_t)d->kicked, (off_t)(f->have - d->kicked), SYNC_FILE_RANGE_WRITE);
         d->kicked = f->have;
     }
     if (f->rate)
         throttle(d);
-    return len;
+    return d->enough ? 0 : size * n;
 }
 
 static int on_progress(void *ctx, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ult, curl_off_t uln)
@@ -347,7 +374,7 @@ http_result http_download(http_fetch *f)
     f->err[0] = 0;
     f->validator[0] = 0;
     f->restarted = 0;
-    if (lseek(f->fd, (off_t)f->offset, SEEK_SET) < 0) {
+    if (!f->mem && lseek(f->fd, (off_t)f->offset, SEEK_SET) < 0) {
         f->write_errno = errno;
         snprintf(f->err, sizeof f->err, "%s", strerror(errno));
         return HTTP_WRITE;
@@ -374,10 +401,14 @@ http_result http_download(http_fetch *f)
      * answer a changed file gets to If-Range. */
     char range[32];
     struct curl_slist *hdrs = NULL;
-    if (f->offset) {
-        snprintf(range, sizeof range, "%llu-", (unsigned long long)f->offset);
+    if (f->offset || f->end) {
+        if (f->end)
+            snprintf(range, sizeof range, "%llu-%llu", (unsigned long long)f->offset,
+                     (unsigned long long)f->end - 1);
+        else
+            snprintf(range, sizeof range, "%llu-", (unsigned long long)f->offset);
         curl_easy_setopt(c, CURLOPT_RANGE, range);
-        if (f->if_range && f->if_range[0]) {
+        if (f->offset && f->if_range && f->if_range[0]) {
             char line[HTTP_VALIDATOR_MAX + 16];
             snprintf(line, sizeof line, "If-Range: %s", f->if_range);
             if (!(hdrs = curl_slist_append(NULL, line))) {
@@ -396,6 +427,9 @@ http_result http_download(http_fetch *f)
         if (check_head(&d) != 0)
             d.refused = !d.write_err;
     }
+    uint64_t end = f->end ? f->end : f->expected;
+    if (d.enough && cr == CURLE_WRITE_ERROR && !d.write_err && !d.refused)
+        cr = CURLE_OK; /* stopped on purpose, at END */
     if (d.write_err) {
         snprintf(f->err, sizeof f->err, "%s", strerror(f->write_errno));
         res = HTTP_WRITE;
@@ -407,9 +441,9 @@ http_result http_download(http_fetch *f)
     } else if (cr != CURLE_OK) {
         snprintf(f->err, sizeof f->err, "%s", errbuf[0] ? errbuf : curl_easy_strerror(cr));
         res = HTTP_CUT;
-    } else if (f->have != f->expected) {
+    } else if (f->have != end) {
         snprintf(f->err, sizeof f->err, _("the server sent %llu bytes of the %llu the catalog gives"),
-                 (unsigned long long)f->have, (unsigned long long)f->expected);
+                 (unsigned long long)f->have, (unsigned long long)end);
         res = HTTP_REFUSED;
     } else {
         res = HTTP_DONE;

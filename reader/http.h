@@ -43,7 +43,7 @@ typedef enum http_result {
  * NUL. */
 #define HTTP_VALIDATOR_MAX 200
 
-/* Download of URL onto the end of the open file FD, which holds OFFSET bytes
+/* Download of URL onto the end of the open file FD (or into MEM), which holds OFFSET bytes
  * of it already (a range request asks for the rest, with IF_RANGE when
  * given, so that a server whose file is no longer the one it validated
  * sends all of it; a server that sends the whole file instead has FD
@@ -73,6 +73,18 @@ struct http_fetch {
      * written (VALIDATOR and RESTARTED are set then); may be NULL. */
     void (*head)(void *head_ctx, const struct http_fetch *f);
     void *head_ctx;
+    /* Called with HEAD_CTX and the bytes the file holds after each write
+     * to it; may be NULL. */
+    void (*written)(void *head_ctx, uint64_t have);
+    /* When > 0: only the bytes before END are asked for (a bounded range,
+     * OFFSET to END), and the transfer is done when the file holds END
+     * bytes; a server that sends the whole file (200) has its first END
+     * bytes taken. */
+    uint64_t end;
+    /* When not NULL, the bytes go to MEM (EXPECTED - OFFSET bytes, MEM[0]
+     * the file's byte OFFSET), not to FD, and only a 206 answer for the
+     * range is taken: any other is HTTP_REFUSED. */
+    unsigned char *mem;
     /* Filled by http_download: */
     uint64_t have;   /* bytes the file holds at the end */
     int ranged;      /* 1 when the server answered the range request (206) */

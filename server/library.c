@@ -420,6 +420,9 @@ static void load_one(registry *g, size_t i)
         snprintf(a->uuid, sizeof a->uuid, "%s", uuid);
     if (digest && strlen(digest) == 64 && strspn(digest, "0123456789abcdef") == 64)
         memcpy(a->digest, digest, 65);
+    uint64_t tail;
+    if (!a->parts && smz_reader_tail(r, &tail) == SMZ_OK && tail < a->file_size)
+        a->tail = tail;
     if (smz_reader_meta(r, "Illustration_48x48@1", &ill, &ill_len) == SMZ_OK && ill_len > 8 &&
         ill_len <= (1u << 20) && !memcmp(ill, "\x89PNG\r\n\x1a\n", 8)) {
         a->illustration = (unsigned char *)ill;

@@ -42,6 +42,9 @@ typedef struct archive {
         *main_page;
     char uuid[37];   /* "" when absent or malformed */
     char digest[65]; /* the Digest metadata, 64 hex digits, or "" */
+    /* Where its tail starts (smz_reader_tail), for the catalog's smz:tail:
+     * 0 < TAIL < FILE_SIZE, or 0 (none, or a split archive). */
+    uint64_t tail;
     /* The updates in its folder that lead to it (smz_delta_leading_to),
      * for the catalog and /update/NAME/FILE: a whole file only. */
     smz_delta_file *upd;

@@ -73,8 +73,11 @@ static void entry(smz_strbuf *b, req *q, archive *a, int standalone)
     smz_strbuf_addf(
         b,
         "<link rel=\"http://opds-spec.org/acquisition/open-access\" type=\"application/x-smz\" "
-        "href=\"%s/download/%s.smz\" length=\"%llu\"/>",
+        "href=\"%s/download/%s.smz\" length=\"%llu\"",
         s->http.root, a->name, (unsigned long long)a->file_size);
+    if (a->tail)
+        smz_strbuf_addf(b, " smz:tail=\"%llu\"", (unsigned long long)a->tail);
+    smz_strbuf_adds(b, "/>");
     /* A split archive: its parts too, for a client that cannot store one
      * file as large (FAT32), and their manifest. */
     for (unsigned k = 1; k <= a->parts; k++)

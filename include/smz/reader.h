@@ -210,6 +210,14 @@ typedef struct smz_stats {
     smz_mime_stat *mimes;
 } smz_stats;
 smz_err smz_reader_stats(smz_reader *r, smz_stats *st);
+/* Where R's tail starts: the offset of the first page of its entry table
+ * (format 3: table entry_blocks, its root page left out) in *TAIL, a
+ * multiple of the page size; the file's size when it has no such page
+ * (format 2).  smz pull fetches the bytes from there to the end first and
+ * checks the archive while the rest arrives (docs/CATALOG.md, "smz:tail").
+ * Reads the entry table's b-tree (a few per cent of the file).
+ * SMZ_E_CORRUPT when the page lies outside the file. */
+smz_err smz_reader_tail(smz_reader *r, uint64_t *tail);
 void smz_stats_free(smz_stats *st);
 
 /* The content digest: BLAKE2b-256 over all metadata and every entry in a

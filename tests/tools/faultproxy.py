@@ -16,6 +16,14 @@ then the proxy is honest again):
                 start counted), the rest as it is
     length N    state Content-Length: N, and send at most N body bytes
     total N     state the Content-Range total (or Content-Length) as N
+
+A third word "tail" (e.g. "corrupt 100 tail") aims the fault at the next
+request for an archive's tail (smz pull asks for it first when the catalog
+gives smz:tail: a range with an end, answered up to the file's last byte);
+without it a fault skips such requests and waits for the next one (the
+rest of the file, or all of it).  "norange tail" (N ignored) answers the
+next tail request with the whole file (200), as a server that ignores
+ranges does.
 """
 
 import os
@@ -32,16 +40,42 @@ def log(line):
         f.write(line + "\n")
 
 
-def take_fault():
+def take_fault(tail):
+    """The fault for this answer (TAIL: it is a tail request), if any."""
     path = os.path.join(STATE, "fault")
     with LOCK:
         try:
             with open(path, encoding="utf-8") as f:
-                kind, n = f.read().split()
+                words = f.read().split()
+            if (len(words) > 2 and words[2] == "tail") != tail:
+                return None, 0
             os.remove(path)
-            return kind, int(n)
+            return words[0], int(words[1])
         except FileNotFoundError:
             return None, 0
+
+
+def is_tail(rng, rhead):
+    """A request "Range: bytes=A-B" (both ends, A > 0) answered with the
+    file's last byte (Content-Range: bytes A-B/B+1)."""
+    if not rng or "=" not in rng[0]:
+        return False
+    a, _, b = rng[0].split("=", 1)[1].strip().partition("-")
+    if not (a.isdigit() and b.isdigit() and int(a) > 0):
+        return False
+    for h in rhead.split("\r\n"):
+        if h.lower().startswith("content-range:"):
+            spec = h.split(":", 1)[1].strip().split(" ")[-1]
+            rng_, _, total = spec.partition("/")
+            return total.isdigit() and rng_.endswith("-%d" % (int(total) - 1))
+    return False
+
+
+def ask(head_lines, body):
+    up = socket.create_connection(("127.0.0.1", UPSTREAM))
+    up.sendall(("\r\n".join(head_lines + ["Connection: close"]) + "\r\n\r\n").encode("latin-1") + body)
+    rhead, rbody = read_head(up)
+    return up, rhead, rbody
 
 
 def read_head(sock):
@@ -64,14 +98,18 @@ def handle(client):
         rng = [h for h in lines[1:] if h.lower().startswith("range:")]
         ifr = [h for h in lines[1:] if h.lower().startswith("if-range:")]
         log(lines[0] + ("  " + rng[0] if rng else "") + ("  " + ifr[0] if ifr else ""))
+        path = lines[0].split(" ")[1].split("?")[0]
         kept = [h for h in lines[1:] if not h.lower().startswith(("connection:", "keep-alive:"))]
-        up = socket.create_connection(("127.0.0.1", UPSTREAM))
-        up.sendall(("\r\n".join([lines[0]] + kept + ["Connection: close"]) + "\r\n\r\n").encode("latin-1") + body)
-        rhead, rbody = read_head(up)
+        up, rhead, rbody = ask([lines[0]] + kept, body)
         if rhead is None:
             return
-        path = lines[0].split(" ")[1].split("?")[0]
-        kind, n = take_fault() if path.endswith((".smz", ".smzup")) else (None, 0)
+        tail = path.endswith(".smz") and is_tail(rng, rhead)
+        kind, n = take_fault(tail) if path.endswith((".smz", ".smzup")) else (None, 0)
+        if kind == "norange":  # the whole file, as if Range were not understood
+            up.close()
+            up, rhead, rbody = ask([lines[0]] + [h for h in kept if not h.lower().startswith("range:")], body)
+            if rhead is None:
+                return
         rlines = rhead.split("\r\n")
         log("status %s %s" % (path, rlines[0].split(" ")[1] if " " in rlines[0] else "?"))
         start = 0

@@ -180,6 +180,10 @@ int main(void)
     if (rc == SMZ_OK && (rc = smz_reader_resolve(r, "p/0123.html", &e)) == SMZ_OK)
         rc = smz_reader_read(r, e, 1 << 20, &want, &want_len);
     smz_entry_free(e);
+    uint64_t lt = 0;
+    smz_err trc = r ? smz_reader_tail(r, &lt) : SMZ_E_NOMEM;
+    CHECK(trc == SMZ_OK && lt == t, "smz_reader_tail gives the same offset (%llu, dbstat %llu)",
+          (unsigned long long)lt, (unsigned long long)t);
     if (rc == SMZ_OK)
         rc = smz_reader_check(r, tell, &whole, &np);
     smz_reader_close(r);
