@@ -43,6 +43,7 @@
 #include "article/article.h"
 #include "text/html.h"
 #include "util/varint.h"
+#include "util/sqlite_page.h"
 #include "pack/reindex.h"
 
 #define MAX_TABLE ((uint64_t)256 << 20)        /* the decoded instruction table */
@@ -348,23 +349,6 @@ typedef struct img {
     uint32_t psz, usable;
 } img;
 
-static int varint(const unsigned char *p, const unsigned char *end, uint64_t *v)
-{
-    *v = 0;
-    for (int i = 0; i < 9; i++) {
-        if (p + i >= end)
-            return -1;
-        if (i == 8) {
-            *v = *v << 8 | p[i];
-            return 9;
-        }
-        *v = *v << 7 | (p[i] & 0x7f);
-        if (!(p[i] & 0x80))
-            return i + 1;
-    }
-    return -1;
-}
-
 static const unsigned char *page(const img *m, uint64_t pgno)
 {
     if (pgno < 1 || pgno > m->size / m->psz)
@@ -407,26 +391,25 @@ static smz_err leaf_cell(ctx *c, const img *m, uint64_t pgno, const unsigned cha
 {
     const unsigned char *pg = page(m, pgno), *end = pg + m->usable;
     uint64_t P, rowid;
-    int a = varint(cell, end, &P), b = a > 0 ? varint(cell + a, end, &rowid) : -1;
+    int a = smz_sqlite_varint(cell, end, &P), b = a > 0 ? smz_sqlite_varint(cell + a, end, &rowid) : -1;
     if (b < 0)
         return fail(c, SMZ_E_INTERNAL, "cluster b-tree: bad cell on page %llu",
                     (unsigned long long)pgno);
     const unsigned char *local = cell + a + b;
-    uint64_t U = m->usable, X = U - 35, M = ((U - 12) * 32 / 255) - 23, K = M + ((P - M) % (U - 4));
-    uint64_t nlocal = P <= X ? P : K <= X ? K : M;
+    uint64_t U = m->usable, nlocal = smz_sqlite_leaf_local(P, U);
     if (local + nlocal + (P > nlocal ? 4 : 0) > end)
         return fail(c, SMZ_E_INTERNAL, "cluster b-tree: cell outside page %llu",
                     (unsigned long long)pgno);
     /* The record header is within the local part (a few bytes, and the local
      * part is at least M, about 230 bytes). */
     uint64_t hs, t, off;
-    int h = varint(local, local + nlocal, &hs);
+    int h = smz_sqlite_varint(local, local + nlocal, &hs);
     if (h < 0 || hs > nlocal)
         return fail(c, SMZ_E_INTERNAL, "cluster b-tree: record header not local");
     off = hs;
     const unsigned char *q = local + h;
     for (int col = 0; col < ncols; col++) {
-        int k = varint(q, local + hs, &t);
+        int k = smz_sqlite_varint(q, local + hs, &t);
         if (k < 0)
             return fail(c, SMZ_E_INTERNAL, "cluster b-tree: bad record header");
         q += k;

@@ -36,6 +36,7 @@
 #include "search/packed.h"
 #include "split.h"
 #include "arrival.h"
+#include "util/sqlite_page.h"
 #include "util/file.h"
 
 /* VM steps (in units of 1000) one statement step may take before it is cut
@@ -2010,33 +2011,90 @@ smz_err smz_reader_stats(smz_reader *r, smz_stats *st)
     return smz__reader_stats(r, st, 1);
 }
 
+/* Page PGNO (PSZ bytes) of R's file into BUF, through SQLite's VFS (a split
+ * set's or an arriving file's too): 0, or -1. */
+static int read_page(smz_reader *r, uint64_t pgno, unsigned char *buf, uint32_t psz)
+{
+    sqlite3_file *f = NULL;
+    if (sqlite3_file_control(r->db, "main", SQLITE_FCNTL_FILE_POINTER, &f) != SQLITE_OK || !f ||
+        !f->pMethods || pgno < 1 || (pgno - 1) * psz + psz > r->file_size)
+        return -1;
+    return f->pMethods->xRead(f, buf, (int)psz, (sqlite3_int64)((pgno - 1) * psz)) == SQLITE_OK ? 0 : -1;
+}
+
+/* The entry table is the last thing the packer writes: its first page
+ * after its root is the one allocated first, the first overflow page of its
+ * first row or, when that row has none, the leaf its root first split
+ * into.  Both are on the b-tree's left edge, so that a few pages are read,
+ * not the table (which a large archive's is: hundreds of MB). */
 smz_err smz_reader_tail(smz_reader *r, uint64_t *tail)
 {
     sqlite3_stmt *s = NULL;
-    smz_err rc = SMZ_OK;
+    unsigned char hdr[100], *pg = NULL;
+    uint64_t root = 0, least = UINT64_MAX;
     *tail = r->file_size;
-    /* dbstat walks the one b-tree named (=): the entry table's pages, a
-     * few per cent of the file, not the whole file. */
-    smz__reader_begin_long(r, 16);
+    if (r->version < 3)
+        return SMZ_OK;
+    begin(r);
     int src = sqlite3_prepare_v2(r->db,
-                                 "SELECT min(pageno), (SELECT page_size FROM pragma_page_size) "
-                                 "FROM dbstat WHERE name = 'entry_blocks' AND pageno <> "
-                                 "(SELECT rootpage FROM sqlite_schema WHERE type = 'table' "
-                                 "AND name = 'entry_blocks')",
+                                 "SELECT rootpage FROM sqlite_schema WHERE type = 'table' AND "
+                                 "name = 'entry_blocks'",
                                  -1, &s, NULL);
-    if (src != SQLITE_OK)
-        return sqlfail(r, src, "reading the entry table");
-    src = sqlite3_step(s);
-    if (src != SQLITE_ROW) {
-        rc = sqlfail(r, src, "reading the entry table");
-    } else if (sqlite3_column_type(s, 0) == SQLITE_INTEGER) {
-        int64_t pg = sqlite3_column_int64(s, 0), psz = sqlite3_column_int64(s, 1);
-        if (pg < 2 || psz < 512 || psz > 65536 || (uint64_t)(pg - 1) * (uint64_t)psz >= r->file_size)
-            rc = fail(r, SMZ_E_CORRUPT, "reading the entry table");
-        else
-            *tail = (uint64_t)(pg - 1) * (uint64_t)psz;
-    }
+    if (src == SQLITE_OK && (src = sqlite3_step(s)) == SQLITE_ROW)
+        root = (uint64_t)sqlite3_column_int64(s, 0);
     sqlite3_finalize(s);
+    if (src != SQLITE_ROW)
+        return sqlfail(r, src, "reading the entry table");
+    sqlite3_file *f = NULL;
+    if (sqlite3_file_control(r->db, "main", SQLITE_FCNTL_FILE_POINTER, &f) != SQLITE_OK || !f ||
+        !f->pMethods || f->pMethods->xRead(f, hdr, sizeof hdr, 0) != SQLITE_OK)
+        return fail(r, SMZ_E_IO, "reading the entry table");
+    uint32_t psz = smz_sqlite_be16(hdr + 16) == 1 ? 65536 : smz_sqlite_be16(hdr + 16),
+             usable = psz - hdr[20];
+    if (psz < 512 || psz > 65536 || (psz & (psz - 1)) || usable < 480 || !(pg = malloc(psz)))
+        return fail(r, psz < 512 ? SMZ_E_CORRUPT : SMZ_E_NOMEM, "reading the entry table");
+    smz_err rc = SMZ_OK;
+    uint64_t at = root;
+    for (int depth = 0;; depth++) {
+        if (depth > 40 || at < 2 || read_page(r, at, pg, psz) != 0) {
+            rc = fail(r, SMZ_E_CORRUPT, "reading the entry table");
+            break;
+        }
+        if (at != root && at < least)
+            least = at;
+        unsigned cells = smz_sqlite_be16(pg + 3);
+        if (pg[0] == 0x05) { /* interior: on to its leftmost child */
+            unsigned co = cells ? smz_sqlite_be16(pg + 12) : 0;
+            if (cells && (co < 12 || co + 4 > usable)) {
+                rc = fail(r, SMZ_E_CORRUPT, "reading the entry table");
+                break;
+            }
+            at = smz_sqlite_be32(cells ? pg + co : pg + 8);
+            continue;
+        }
+        if (pg[0] != 0x0d) {
+            rc = fail(r, SMZ_E_CORRUPT, "reading the entry table");
+            break;
+        }
+        /* A leaf: its first row's first overflow page, if it has one. */
+        unsigned co = cells ? smz_sqlite_be16(pg + 8) : 0;
+        if (cells && co >= 8 && co < usable) {
+            const unsigned char *end = pg + usable;
+            uint64_t P, rowid;
+            int a = smz_sqlite_varint(pg + co, end, &P),
+                b = a > 0 ? smz_sqlite_varint(pg + co + a, end, &rowid) : -1;
+            uint64_t nlocal = b > 0 ? smz_sqlite_leaf_local(P, usable) : 0;
+            if (b > 0 && P > nlocal && co + (uint64_t)a + (uint64_t)b + nlocal + 4 <= usable) {
+                uint64_t ov = smz_sqlite_be32(pg + co + a + b + nlocal);
+                if (ov >= 2 && ov < least)
+                    least = ov;
+            }
+        }
+        break;
+    }
+    free(pg);
+    if (rc == SMZ_OK && least != UINT64_MAX && (least - 1) * psz < r->file_size)
+        *tail = (least - 1) * psz;
     return rc;
 }
 

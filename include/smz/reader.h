@@ -215,8 +215,9 @@ smz_err smz_reader_stats(smz_reader *r, smz_stats *st);
  * multiple of the page size; the file's size when it has no such page
  * (format 2).  smz pull fetches the bytes from there to the end first and
  * checks the archive while the rest arrives (docs/CATALOG.md, "smz:tail").
- * Reads the entry table's b-tree (a few per cent of the file).
- * SMZ_E_CORRUPT when the page lies outside the file. */
+ * Reads a few pages, the left edge of the entry table's b-tree (the packer
+ * writes the table last, from its left).  SMZ_E_CORRUPT when that edge is
+ * damaged. */
 smz_err smz_reader_tail(smz_reader *r, uint64_t *tail);
 void smz_stats_free(smz_stats *st);
 
