@@ -47,6 +47,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         smz_stats st;
         if (smz_reader_stats(r, &st) == SMZ_OK)
             smz_stats_free(&st);
+        uint64_t tail;
+        smz_reader_tail(r, &tail);
         smz_iter *it = NULL;
         if (smz_reader_iter(r, NULL, &it) == SMZ_OK) {
             const smz_entry *e;

@@ -112,9 +112,18 @@ static void read_all(const char *path, const good *g, figures *f, int use_cache)
     }
     f->opened++;
     smz_stats st;
-    if ((rc = smz_reader_stats(r, &st)) == SMZ_OK)
+    uint64_t file_bytes = 0;
+    if ((rc = smz_reader_stats(r, &st)) == SMZ_OK) {
+        file_bytes = st.file_bytes;
         smz_stats_free(&st);
+    }
     expect_clean("stats", rc, r, f);
+    /* Where the tail starts (smz pull's first request): inside the file. */
+    uint64_t tail = 0;
+    rc = smz_reader_tail(r, &tail);
+    expect_clean("tail", rc, r, f);
+    if (rc == SMZ_OK && file_bytes && (tail == 0 || tail > file_bytes))
+        bad("tail (outside the file)", SMZ_E_INTERNAL, r);
     char *v = NULL;
     rc = smz_reader_meta(r, "Title", &v, NULL);
     free(v);
