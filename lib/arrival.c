@@ -81,6 +81,14 @@ void smz_arrival_free(smz_arrival *a)
     free(a);
 }
 
+int smz__arrival_stopped(smz_arrival *a)
+{
+    pthread_mutex_lock(&a->mu);
+    int f = a->failed;
+    pthread_mutex_unlock(&a->mu);
+    return f;
+}
+
 uint64_t smz__arrival_size(const smz_arrival *a)
 {
     return a->size;

@@ -19,6 +19,9 @@ const char *smz__arrival_vfs(void);
  * -1 when the transfer failed first. */
 int smz__arrival_wait(smz_arrival *a, uint64_t off, uint64_t n);
 
+/* 1 once smz_arrival_failed was called on A. */
+int smz__arrival_stopped(smz_arrival *a);
+
 /* The file's size when whole. */
 uint64_t smz__arrival_size(const smz_arrival *a);
 

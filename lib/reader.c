@@ -3688,6 +3688,10 @@ smz_err smz_reader_check(smz_reader *r, smz_problem_fn fn, void *ctx, uint64_t *
      * short): the check did not run to its end, and says so. */
     if (stopped(r))
         rc = fail(r, SMZ_E_INTERRUPTED, "interrupted");
+    /* So are those found after the transfer of an arriving file stopped:
+     * the reads that failed, not the archive's. */
+    else if (r->arrival && smz__arrival_stopped(r->arrival))
+        rc = fail(r, SMZ_E_IO, "%s: the transfer stopped", sqlite3_db_filename(r->db, "main"));
 out:
     ahead_close(&job);
     if (job.running)
