@@ -6,7 +6,7 @@
  *   after:      the whole file, then the check (smz pull before it read
  *               files as they arrive);
  *   in order:   the check starts as the bytes arrive, first to last;
- *   tail first: the pages from the entry table's first one to the end are
+ *   tail first: the bytes from smz_reader_tail (the entry table) to the end are
  *               known first (smz pull fetches them first, into memory),
  *               the rest is written from the start, then the tail after it.
  * For each: the write's time, and how long the check ran on after the last
@@ -28,7 +28,6 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
-#include <sqlite3.h>
 #include "smz/reader.h"
 
 #define PART "arrive.part"
@@ -161,23 +160,12 @@ int main(int argc, char **argv)
         return 2;
     }
     fclose(in);
-    /* Where the entry table's pages start (SQLite's dbstat). */
-    sqlite3 *db = NULL;
-    sqlite3_stmt *s = NULL;
-    long long first = 0, page = 0;
-    if (sqlite3_open_v2(argv[1], &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
-        sqlite3_prepare_v2(db,
-                           "SELECT min(pageno), (SELECT page_size FROM pragma_page_size) FROM dbstat "
-                           "WHERE name = 'entry_blocks' AND pageno <> "
-                           "(SELECT rootpage FROM sqlite_schema WHERE name = 'entry_blocks')",
-                           -1, &s, NULL) == SQLITE_OK &&
-        sqlite3_step(s) == SQLITE_ROW) {
-        first = sqlite3_column_int64(s, 0);
-        page = sqlite3_column_int64(s, 1);
-    }
-    sqlite3_finalize(s);
-    sqlite3_close(db);
-    tail_from = first > 1 && page > 0 ? (uint64_t)(first - 1) * (uint64_t)page : total;
+    /* Where the tail starts, as smz catalog says it (smz:tail). */
+    smz_reader *r = NULL;
+    tail_from = total;
+    if (smz_reader_open(argv[1], NULL, &r) != SMZ_OK || smz_reader_tail(r, &tail_from) != SMZ_OK)
+        fprintf(stderr, "arrive: %s: %s\n", argv[1], r ? smz_reader_errmsg(r) : "out of memory");
+    smz_reader_close(r);
     printf("# %s: %llu bytes, entry table's pages from byte %llu (the last %.1f%%); %s MB/s, %d runs\n",
            argv[1], (unsigned long long)total, (unsigned long long)tail_from,
            100.0 * (double)(total - tail_from) / (double)total, rate > 0 ? argv[2] : "unlimited", runs);

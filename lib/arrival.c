@@ -17,8 +17,8 @@ struct smz_arrival {
     pthread_mutex_t mu;
     pthread_cond_t cv;
     uint64_t size, tail_from;
-    unsigned char *tail; /* the bytes from TAIL_FROM to SIZE, our copy */
-    uint64_t written;    /* the file's first bytes that are in it */
+    const unsigned char *tail; /* the bytes from TAIL_FROM to SIZE, the caller's */
+    uint64_t written;          /* the file's first bytes that are in it */
     int failed;
 };
 
@@ -32,21 +32,13 @@ smz_err smz_arrival_new(uint64_t size, uint64_t tail_from, const unsigned char *
         return SMZ_E_NOMEM;
     a->size = size;
     a->tail_from = tail_from;
-    if (tail_from < size) {
-        if (!(a->tail = malloc((size_t)(size - tail_from)))) {
-            free(a);
-            return SMZ_E_NOMEM;
-        }
-        memcpy(a->tail, tail, (size_t)(size - tail_from));
-    }
+    a->tail = tail;
     if (pthread_mutex_init(&a->mu, NULL) != 0) {
-        free(a->tail);
         free(a);
         return SMZ_E_NOMEM;
     }
     if (pthread_cond_init(&a->cv, NULL) != 0) {
         pthread_mutex_destroy(&a->mu);
-        free(a->tail);
         free(a);
         return SMZ_E_NOMEM;
     }
@@ -77,7 +69,6 @@ void smz_arrival_free(smz_arrival *a)
         return;
     pthread_cond_destroy(&a->cv);
     pthread_mutex_destroy(&a->mu);
-    free(a->tail);
     free(a);
 }
 

@@ -283,6 +283,7 @@ static void on_problem(void *ctx, const char *path, const char *message)
  * the whole file, which verify() takes instead of checking again). */
 typedef struct early {
     const char *part;
+    unsigned char *tail; /* the file's tail, which A reads (borrowed); freed after A */
     smz_arrival *a;
     struct part_id *pi; /* the kept part's identity, told of each answer's head; or NULL */
     pthread_t th;
@@ -325,6 +326,8 @@ static void early_free(early *ek)
     ek->r = NULL;
     smz_arrival_free(ek->a);
     ek->a = NULL;
+    free(ek->tail);
+    ek->tail = NULL;
     ek->done = 0;
 }
 
@@ -569,8 +572,8 @@ static void early_written(void *ctx, uint64_t have)
     smz_arrival_written(((early *)ctx)->a, have);
 }
 
-/* The largest tail fetched first (held in memory twice: here and in the
- * arrival). */
+/* The largest tail fetched first (held in memory until the archive is
+ * verified). */
 #define TAIL_MAX ((uint64_t)64 << 20)
 
 /* Fetches the bytes of URL from TAIL to SIZE into memory (a range request
@@ -641,7 +644,7 @@ static xfer transfer(pull *p, const char *label, const char *url, const char *sr
                      uint64_t size, int blake2b, char hex[65], int *fdp, char *why, size_t whylen,
                      const char *id, uint64_t tail_from, early *ek)
 {
-    unsigned char *tail = NULL;
+    const unsigned char *tail = NULL; /* EK's, when fetched first */
     char sz[SMZ_SIZE_TEXT], sz2[SMZ_SIZE_TEXT];
     int fd = -1, keep = 0;
     xfer rc = XFER_FAILED;
@@ -690,8 +693,9 @@ static xfer transfer(pull *p, const char *label, const char *url, const char *sr
         printf(_("%s: resuming at %s\n"), cli_t(label), smz_size_text(f.offset, sz));
     p->extra = 0;
     if (ek && url && tail_from && f.offset < tail_from && size - tail_from <= TAIL_MAX &&
-        (tail = fetch_tail(p, url, tail_from, size))) {
-        if (smz_arrival_new(size, tail_from, tail, &ek->a) == SMZ_OK) {
+        (ek->tail = fetch_tail(p, url, tail_from, size))) {
+        if (smz_arrival_new(size, tail_from, ek->tail, &ek->a) == SMZ_OK) {
+            tail = ek->tail;
             ek->pi = f.head ? &pi : NULL;
             f.head = early_head;
             f.head_ctx = ek;
@@ -699,8 +703,8 @@ static xfer transfer(pull *p, const char *label, const char *url, const char *sr
             f.end = tail_from;
             p->extra = size - tail_from;
         } else {
-            free(tail);
-            tail = NULL;
+            free(ek->tail);
+            ek->tail = NULL;
         }
     }
     f.fd = fd;
@@ -784,7 +788,6 @@ out:
         unlink(part);
     /* A part kept after a cut holds the file's first bytes only: the
      * tail was not written to it (the next run fetches it again). */
-    free(tail);
     free(pi.path);
     return rc;
 }

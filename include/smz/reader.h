@@ -48,8 +48,9 @@ smz_err smz_reader_open_lang(const char *path, smz_cache *cache, int lang, smz_r
 
 /* A file that is being written, read while it arrives (smz pull checks an
  * archive as it downloads it: docs/CATALOG.md, "Throughput").  The file
- * will hold SIZE bytes.  Its bytes from TAIL_FROM to SIZE (TAIL, copied
- * here; none when TAIL_FROM is SIZE) are known beforehand; the others are
+ * will hold SIZE bytes.  Its bytes from TAIL_FROM to SIZE (TAIL, borrowed:
+ * it must stay until smz_arrival_free; none when TAIL_FROM is SIZE) are
+ * known beforehand; the others are
  * written from the start, and the writer says how far with
  * smz_arrival_written.  SMZ_E_INVALID when TAIL_FROM > SIZE. */
 typedef struct smz_arrival smz_arrival;
