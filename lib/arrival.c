@@ -85,6 +85,11 @@ uint64_t smz__arrival_size(const smz_arrival *a)
     return a->size;
 }
 
+int smz__arrival_has_tail(const smz_arrival *a)
+{
+    return a->tail_from < a->size;
+}
+
 int smz__arrival_wait(smz_arrival *a, uint64_t off, uint64_t n)
 {
     uint64_t end = off + n < a->tail_from ? off + n : a->tail_from;

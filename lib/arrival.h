@@ -24,5 +24,7 @@ int smz__arrival_stopped(smz_arrival *a);
 
 /* The file's size when whole. */
 uint64_t smz__arrival_size(const smz_arrival *a);
+/* Whether A's last bytes were known before the others (a tail). */
+int smz__arrival_has_tail(const smz_arrival *a);
 
 #endif

@@ -28,6 +28,7 @@
 #include <sqlite3.h>
 #include <zstd.h>
 #include "smz/delta.h"
+#include "util/file.h"
 #include "smz/i18n.h"
 #include "smz/reader.h"
 #include "smz/sign.h"
@@ -1595,15 +1596,10 @@ static smz_err put_extents(ctx *c, const char *upd_path, outf *o, unsigned char 
         if (!ecur_next(&at, left, &off, &take))
             return fail(c, SMZ_E_CORRUPT, "%s: the update is damaged (extents)", upd_path);
         memcpy(nf + off, src, take);
-        for (uint64_t done = 0; done < take;) {
-            ssize_t w = pwrite(o->fd, src + done, take - done, (off_t)(off + done));
-            if (w < 0 && errno == EINTR)
-                continue;
-            if (w < 0)
-                return fail(c, errno == ENOSPC ? SMZ_E_NOSPACE : SMZ_E_IO, "cannot write %s: %s",
-                            o->path, strerror(errno));
-            done += (uint64_t)w;
-        }
+        int e = smz__pwrite_all(o->fd, src, (size_t)take, off);
+        if (e)
+            return fail(c, e == ENOSPC ? SMZ_E_NOSPACE : SMZ_E_IO, "cannot write %s: %s", o->path,
+                        strerror(e));
         src += take;
     }
     return SMZ_OK;

@@ -278,8 +278,7 @@ smz_err smz__entries_pack(sqlite3 *db, int level, int lang, char *err, size_t er
     }
     bd.lang = lang;
     bd.level = level; /* no checksum (smz__zstd_frame): the page's own check would be redundant */
-    if ((src = sqlite3_exec(db, smz__schema_entry_blocks, NULL, NULL, NULL)) != SQLITE_OK ||
-        (src =
+    if ((src =
              sqlite3_prepare_v2(db,
                                 "SELECT path, title, mime, cluster, offset, size, redirect FROM entries "
                                 "ORDER BY path",

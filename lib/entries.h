@@ -27,7 +27,8 @@
 #define SMZ_ENTRY_BLOCK_TARGET ((size_t)32 << 10)
 
 /* Turns the `entries` table of the writer's database DB into entry_blocks
- * (compressed at zstd LEVEL) and drops it; inside the writer's transaction.
+ * (compressed at zstd LEVEL; the table made, empty, by smz__schema_create)
+ * and drops it; inside the writer's transaction.
  * SMZ_OK, or an error with a message in ERR. */
 smz_err smz__entries_pack(sqlite3 *db, int level, int lang, char *err, size_t errlen);
 

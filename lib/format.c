@@ -166,29 +166,47 @@ smz_err smz__sqlite_err(sqlite3 *db, int rc, const char *what, char *err, size_t
     return e;
 }
 
-smz_err smz__schema_create(sqlite3 *db, int with_index, int stem, char *err, size_t errlen)
+static smz_err exec_schema(sqlite3 *db, const char *sql, char *err, size_t errlen)
+{
+    int rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
+    return rc == SQLITE_OK ? SMZ_OK : smz__sqlite_err(db, rc, "creating the schema", err, errlen);
+}
+
+smz_err smz__schema_create(sqlite3 *db, int version, int with_index, int stem, char *err, size_t errlen)
 {
     char sql[512];
-    int rc;
+    smz_err rc;
+    const char *clusters = NULL;
+    /* The tables in the order their rows are to lie in the file (VACUUM
+     * copies them in the order they were made): the clusters, nearly all
+     * of an archive's bytes, last, so that one who reads the file from its
+     * start (a copy, a download) has the entries and the index first
+     * (docs/FORMAT.md, "Layout"). */
     for (size_t i = 0; with_index != SMZ_SCHEMA_SEARCH_ONLY && smz__schema_core[i]; i++) {
-        rc = sqlite3_exec(db, smz__schema_core[i], NULL, NULL, NULL);
-        if (rc != SQLITE_OK)
-            return smz__sqlite_err(db, rc, "creating the schema", err, errlen);
+        if (!strncmp(smz__schema_core[i], "CREATE TABLE clusters(", 22)) {
+            clusters = smz__schema_core[i];
+            continue;
+        }
+        if ((rc = exec_schema(db, smz__schema_core[i], err, errlen)) != SMZ_OK)
+            return rc;
     }
-    if (with_index == SMZ_SCHEMA_PACKED &&
-        (rc = sqlite3_exec(db, smz__schema_packed, NULL, NULL, NULL)) != SQLITE_OK)
-        return smz__sqlite_err(db, rc, "creating the schema", err, errlen);
-    if (with_index != SMZ_SCHEMA_INDEX && with_index != SMZ_SCHEMA_SEARCH_ONLY)
-        return SMZ_OK;
-    for (size_t i = 0; smz__schema_search[i]; i++) {
+    if (version >= 3 && with_index != SMZ_SCHEMA_SEARCH_ONLY &&
+        (rc = exec_schema(db, smz__schema_entry_blocks, err, errlen)) != SMZ_OK)
+        return rc;
+    if ((with_index == SMZ_SCHEMA_PACKED || with_index == SMZ_SCHEMA_INDEX_OR_PACKED) &&
+        (rc = exec_schema(db, smz__schema_packed, err, errlen)) != SMZ_OK)
+        return rc;
+    for (size_t i = 0;
+         with_index != SMZ_SCHEMA_NO_INDEX && with_index != SMZ_SCHEMA_PACKED && smz__schema_search[i];
+         i++) {
         int n = snprintf(sql, sizeof sql, smz__schema_search[i], stem ? "smz porter" : "smz");
         if (n < 0 || (size_t)n >= sizeof sql)
             return SMZ_E_INTERNAL;
-        rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
-        if (rc != SQLITE_OK)
-            return smz__sqlite_err(db, rc, "creating the search schema", err, errlen);
+        int src = sqlite3_exec(db, sql, NULL, NULL, NULL);
+        if (src != SQLITE_OK)
+            return smz__sqlite_err(db, src, "creating the search schema", err, errlen);
     }
-    return SMZ_OK;
+    return clusters ? exec_schema(db, clusters, err, errlen) : SMZ_OK;
 }
 
 smz_err smz__db_harden(sqlite3 *db, char *err, size_t errlen)

@@ -66,23 +66,36 @@ extern const char *const smz__schema_packed;
 
 /* What smz__schema_expected and smz__schema_create's WITH_INDEX asks for:
  * the core tables alone, with the search group, with the packed index in
- * its place, or the search group alone (what a packed index holds). */
-enum { SMZ_SCHEMA_NO_INDEX, SMZ_SCHEMA_INDEX, SMZ_SCHEMA_PACKED, SMZ_SCHEMA_SEARCH_ONLY };
+ * its place, or the search group alone (what a packed index holds); and,
+ * for smz__schema_create alone, both the search group and the packed
+ * index's table (the writer of a version 3 archive, which drops one of
+ * them at the end: smz__index_pack the group, else the writer the table). */
+enum {
+    SMZ_SCHEMA_NO_INDEX,
+    SMZ_SCHEMA_INDEX,
+    SMZ_SCHEMA_PACKED,
+    SMZ_SCHEMA_SEARCH_ONLY,
+    SMZ_SCHEMA_INDEX_OR_PACKED
+};
 
 /* One row of sqlite_schema (sql NULL for an automatic index). */
 typedef struct smz_schema_row {
     char *type, *name, *tbl, *sql;
 } smz_schema_row;
 
-/* The rows of sqlite_schema that smz__schema_create(db, WITH_INDEX, STEM)
- * leaves in a fresh database (followed by smz__entries_pack for format
- * VERSION 3), sorted by name (bytewise): what a reader pins an archive's
- * schema to.  *rows is freed with smz__schema_rows_free. */
+/* The rows of sqlite_schema that smz__schema_create(db, VERSION,
+ * WITH_INDEX, STEM) leaves in a fresh database (followed by
+ * smz__entries_pack for format VERSION 3), sorted by name (bytewise): what
+ * a reader pins an archive's schema to.  *rows is freed with
+ * smz__schema_rows_free. */
 smz_err smz__schema_expected(int version, int with_index, int stem, smz_schema_row **rows, size_t *n);
 void smz__schema_rows_free(smz_schema_row *rows, size_t n);
 
-/* Creates the schema in DB (the writer). */
-smz_err smz__schema_create(sqlite3 *db, int with_index, int stem, char *err, size_t errlen);
+/* Creates the schema of a format VERSION archive in DB (the writer; for
+ * version 3 with its working table entries, which smz__entries_pack turns
+ * into entry_blocks): the table clusters last, the others in the order
+ * their rows are to lie in the file (docs/FORMAT.md, "Layout"). */
+smz_err smz__schema_create(sqlite3 *db, int version, int with_index, int stem, char *err, size_t errlen);
 
 /* Registers what an archive's SQL needs on a connection (the tokenizer and
  * auxiliary functions of the search module). */

@@ -2022,26 +2022,72 @@ static int read_page(smz_reader *r, uint64_t pgno, unsigned char *buf, uint32_t 
     return f->pMethods->xRead(f, buf, (int)psz, (sqlite3_int64)((pgno - 1) * psz)) == SQLITE_OK ? 0 : -1;
 }
 
-/* The entry table is the last thing the packer writes: its first page
- * after its root is the one allocated first, the first overflow page of its
- * first row or, when that row has none, the leaf its root first split
- * into.  Both are on the b-tree's left edge, so that a few pages are read,
- * not the table (which a large archive's is: hundreds of MB). */
+/* The least page of the table whose root page is ROOT among the pages of
+ * its b-tree's left edge (the root left out) and its first row's first
+ * overflow page: where a table written from its left starts in the file
+ * (its first page after its root is the one allocated first, the first
+ * overflow page of its first row or, when that row has none, the leaf its
+ * root first split into; and the packer moves the clusters' b-tree pages
+ * before their bytes).  A few pages are read, not the table (which a large
+ * archive's is: hundreds of MB).  *LEAST is UINT64_MAX when there is no
+ * such page (a root that is a leaf and holds its rows whole).  0, or -1
+ * when a page of that edge is not one of a table b-tree's. */
+static int left_edge(smz_reader *r, uint64_t root, unsigned char *pg, uint32_t psz, uint32_t usable,
+                     uint64_t *least)
+{
+    uint64_t at = root;
+    *least = UINT64_MAX;
+    for (int depth = 0;; depth++) {
+        if (depth > 40 || at < 2 || read_page(r, at, pg, psz) != 0)
+            return -1;
+        if (at != root && at < *least)
+            *least = at;
+        unsigned cells = smz_sqlite_be16(pg + 3);
+        if (pg[0] == 0x05) { /* interior: on to its leftmost child */
+            unsigned co = cells ? smz_sqlite_be16(pg + 12) : 0;
+            if (cells && (co < 12 || co + 4 > usable))
+                return -1;
+            at = smz_sqlite_be32(cells ? pg + co : pg + 8);
+            continue;
+        }
+        if (pg[0] != 0x0d)
+            return -1;
+        /* A leaf: its first row's first overflow page, if it has one. */
+        unsigned co = cells ? smz_sqlite_be16(pg + 8) : 0;
+        if (cells && co >= 8 && co < usable) {
+            const unsigned char *end = pg + usable;
+            uint64_t P, rowid;
+            int a = smz_sqlite_varint(pg + co, end, &P),
+                b = a > 0 ? smz_sqlite_varint(pg + co + a, end, &rowid) : -1;
+            uint64_t nlocal = b > 0 ? smz_sqlite_leaf_local(P, usable) : 0;
+            if (b > 0 && P > nlocal && co + (uint64_t)a + (uint64_t)b + nlocal + 4 <= usable) {
+                uint64_t ov = smz_sqlite_be32(pg + co + a + b + nlocal);
+                if (ov >= 2 && ov < *least)
+                    *least = ov;
+            }
+        }
+        return 0;
+    }
+}
+
 smz_err smz_reader_tail(smz_reader *r, uint64_t *tail)
 {
     sqlite3_stmt *s = NULL;
     unsigned char hdr[100], *pg = NULL;
-    uint64_t root = 0, least = UINT64_MAX;
+    uint64_t roots[2] = {0, 0}, least = UINT64_MAX, clusters = UINT64_MAX;
     *tail = r->file_size;
     if (r->version < 3)
         return SMZ_OK;
     begin(r);
     int src = sqlite3_prepare_v2(r->db,
-                                 "SELECT rootpage FROM sqlite_schema WHERE type = 'table' AND "
-                                 "name = 'entry_blocks'",
+                                 "SELECT (SELECT rootpage FROM sqlite_schema WHERE type = 'table' AND "
+                                 "name = 'entry_blocks'), (SELECT rootpage FROM sqlite_schema WHERE "
+                                 "type = 'table' AND name = 'clusters')",
                                  -1, &s, NULL);
-    if (src == SQLITE_OK && (src = sqlite3_step(s)) == SQLITE_ROW)
-        root = (uint64_t)sqlite3_column_int64(s, 0);
+    if (src == SQLITE_OK && (src = sqlite3_step(s)) == SQLITE_ROW) {
+        roots[0] = (uint64_t)sqlite3_column_int64(s, 0);
+        roots[1] = (uint64_t)sqlite3_column_int64(s, 1);
+    }
     sqlite3_finalize(s);
     if (src != SQLITE_ROW)
         return sqlfail(r, src, "reading the entry table");
@@ -2054,46 +2100,15 @@ smz_err smz_reader_tail(smz_reader *r, uint64_t *tail)
     if (psz < 512 || psz > 65536 || (psz & (psz - 1)) || usable < 480 || !(pg = malloc(psz)))
         return fail(r, psz < 512 ? SMZ_E_CORRUPT : SMZ_E_NOMEM, "reading the entry table");
     smz_err rc = SMZ_OK;
-    uint64_t at = root;
-    for (int depth = 0;; depth++) {
-        if (depth > 40 || at < 2 || read_page(r, at, pg, psz) != 0) {
-            rc = fail(r, SMZ_E_CORRUPT, "reading the entry table");
-            break;
-        }
-        if (at != root && at < least)
-            least = at;
-        unsigned cells = smz_sqlite_be16(pg + 3);
-        if (pg[0] == 0x05) { /* interior: on to its leftmost child */
-            unsigned co = cells ? smz_sqlite_be16(pg + 12) : 0;
-            if (cells && (co < 12 || co + 4 > usable)) {
-                rc = fail(r, SMZ_E_CORRUPT, "reading the entry table");
-                break;
-            }
-            at = smz_sqlite_be32(cells ? pg + co : pg + 8);
-            continue;
-        }
-        if (pg[0] != 0x0d) {
-            rc = fail(r, SMZ_E_CORRUPT, "reading the entry table");
-            break;
-        }
-        /* A leaf: its first row's first overflow page, if it has one. */
-        unsigned co = cells ? smz_sqlite_be16(pg + 8) : 0;
-        if (cells && co >= 8 && co < usable) {
-            const unsigned char *end = pg + usable;
-            uint64_t P, rowid;
-            int a = smz_sqlite_varint(pg + co, end, &P),
-                b = a > 0 ? smz_sqlite_varint(pg + co + a, end, &rowid) : -1;
-            uint64_t nlocal = b > 0 ? smz_sqlite_leaf_local(P, usable) : 0;
-            if (b > 0 && P > nlocal && co + (uint64_t)a + (uint64_t)b + nlocal + 4 <= usable) {
-                uint64_t ov = smz_sqlite_be32(pg + co + a + b + nlocal);
-                if (ov >= 2 && ov < least)
-                    least = ov;
-            }
-        }
-        break;
-    }
+    if (left_edge(r, roots[0], pg, psz, usable, &least) != 0 ||
+        left_edge(r, roots[1], pg, psz, usable, &clusters) != 0)
+        rc = fail(r, SMZ_E_CORRUPT, "reading the entry table");
     free(pg);
-    if (rc == SMZ_OK && least != UINT64_MAX && (least - 1) * psz < r->file_size)
+    /* The entry table is a tail only where the clusters lie before it
+     * (the layout before the clusters went last, and an archive with
+     * entries too large to be copied again: docs/FORMAT.md, "Layout"). */
+    if (rc == SMZ_OK && least != UINT64_MAX && (least - 1) * psz < r->file_size &&
+        (clusters == UINT64_MAX || clusters < least))
         *tail = (least - 1) * psz;
     return rc;
 }
@@ -3438,9 +3453,10 @@ static void *watch_checker(entry_watch *w)
 typedef struct structure_job {
     checker c; /* on the job's own reader, steps 1 to 1d's problems kept in KEPT */
     kept_problems kept, kept_entries; /* step 3's */
+    kept_problems kept_quick;         /* step 1's, when it does not run first */
     int entries;                      /* step 3 runs here */
     int help;                         /* the thread decodes ahead for the digest (AH) */
-    int quick;                        /* step 1 runs here (else after the digest, on its thread) */
+    int quick;                        /* where step 1 runs (QUICK_*) */
     ahead ah;
     smz_err rc;
     pthread_t th;
@@ -3448,13 +3464,25 @@ typedef struct structure_job {
     atomic_int end; /* set by the thread as it ends */
 } structure_job;
 
+/* Where step 1 (quick_check) runs: first on the thread (a whole file);
+ * last on it (a file that arrives in order: it reads the pages as they
+ * come, after the steps that read the entries and the index, which lie
+ * before the clusters); or after the digest, on the caller's thread (a
+ * file whose tail came first: the index lies before the tail, after the
+ * clusters, and the thread reads it until the last bytes). */
+enum { QUICK_FIRST, QUICK_LAST, QUICK_AFTER_DIGEST };
+
 static void *structure_thread(void *arg)
 {
     structure_job *j = arg;
-    j->rc = check_structure(&j->c, j->help ? &j->ah : NULL, j->quick);
+    j->rc = check_structure(&j->c, j->help ? &j->ah : NULL, j->quick == QUICK_FIRST);
     if (j->rc == SMZ_OK && j->entries) {
         checker c3 = {j->c.r, keep_problem, &j->kept_entries, 0};
         j->rc = check_entries(&c3);
+    }
+    if (j->rc == SMZ_OK && j->quick == QUICK_LAST) {
+        checker cq = {j->c.r, keep_problem, &j->kept_quick, 0};
+        j->rc = check_quick(&cq);
     }
     if (j->help && j->rc == SMZ_OK) /* not on a handle a step gave up on */
         decode_ahead(j->c.r, &j->ah, 0);
@@ -3508,7 +3536,6 @@ smz_err smz_reader_check(smz_reader *r, smz_problem_fn fn, void *ctx, uint64_t *
     entry_watch watch;
     memset(&watch, 0, sizeof watch);
     watch.c = (checker){r, keep_problem, &watch.kept, 0};
-    kept_problems quick_kept = {NULL, 0, 0, 0}; /* step 1's, when run after the digest */
     begin(r);
     /* Steps 1 to 1d (and 3 without a digest) go to a second handle in a
      * thread when one can be had; else they are run here, each in its turn. */
@@ -3532,11 +3559,11 @@ smz_err smz_reader_check(smz_reader *r, smz_problem_fn fn, void *ctx, uint64_t *
         }
         /* A file that arrives: step 1 reads pages of the whole file in
          * SQLite's order of tables, not the file's, and would hold the
-         * other steps back until the last byte; it follows the digest on
-         * this thread instead, and the others read the indexes as they
-         * come (docs/CATALOG.md, "Throughput").  On a whole file that is
-         * slower: the steps there weigh about as much as the digest. */
-        job.quick = !(job.help && r->arrival);
+         * other steps back until the last byte (docs/CATALOG.md,
+         * "Throughput"). */
+        job.quick = !r->arrival                                     ? QUICK_FIRST
+                    : smz__arrival_has_tail(r->arrival) && job.help ? QUICK_AFTER_DIGEST
+                                                                    : QUICK_LAST;
         job.running = pthread_create(&job.th, NULL, structure_thread, &job) == 0;
     }
     if (!job.running && job.help) {
@@ -3571,8 +3598,8 @@ smz_err smz_reader_check(smz_reader *r, smz_problem_fn fn, void *ctx, uint64_t *
         }
         begin(r);
     }
-    if (job.running && !job.quick) {
-        checker cq = {r, keep_problem, &quick_kept, 0};
+    if (job.running && job.quick == QUICK_AFTER_DIGEST) {
+        checker cq = {r, keep_problem, &job.kept_quick, 0};
         if ((rc = check_quick(&cq)) != SMZ_OK)
             goto out;
         begin(r);
@@ -3580,7 +3607,7 @@ smz_err smz_reader_check(smz_reader *r, smz_problem_fn fn, void *ctx, uint64_t *
     /* Steps 1 to 1d's problems come first. */
     if (job.c.r) {
         structure_join(r, &job);
-        tell_kept(&c, &quick_kept);
+        tell_kept(&c, &job.kept_quick);
         tell_kept(&c, &job.kept);
         if (job.rc != SMZ_OK) {
             rc = fail(r, job.rc, "%s", job.c.r->errmsg);
@@ -3702,7 +3729,7 @@ out:
         pthread_mutex_destroy(&job.ah.mu);
     }
     smz_reader_close(job.c.r);
-    free(quick_kept.data);
+    free(job.kept_quick.data);
     free(job.kept.data);
     free(job.kept_entries.data);
     free(watch.kept.data);

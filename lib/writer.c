@@ -36,6 +36,8 @@
 #include "text/utf8.h"
 #include "sign/archive_priv.h"
 #include "writer_priv.h"
+#include "layout.h"
+#include "util/file.h"
 #include "smz/i18n.h"
 
 enum { CLASS_DATA, CLASS_RAW, N_CLASSES };
@@ -291,22 +293,6 @@ static int grow(unsigned char **p, size_t *cap, size_t need, size_t at_least)
     return 1;
 }
 
-/* Reads N bytes at OFF of FD into DST: 0, or an errno. */
-static int read_at(int fd, uint64_t off, unsigned char *dst, size_t n)
-{
-    while (n) {
-        ssize_t k = pread(fd, dst, n, (off_t)off);
-        if (k < 0 && errno == EINTR)
-            continue;
-        if (k <= 0)
-            return k < 0 ? errno : EIO;
-        dst += k;
-        off += (uint64_t)k;
-        n -= (size_t)k;
-    }
-    return 0;
-}
-
 /* Reads job J's bytes back from its spool into DST, in the order sealing
  * chose, and gives the file's blocks back. */
 static void read_job(job *j, unsigned char *dst)
@@ -314,7 +300,7 @@ static void read_job(job *j, unsigned char *dst)
     size_t pos = 0;
     int e = 0;
     if (!j->nplaced) {
-        e = read_at(j->fd, j->soff, dst, j->len);
+        e = smz__pread_all(j->fd, dst, j->len, j->soff);
         pos = j->len;
     }
     for (size_t i = 0; i < j->nplaced && !e;) {
@@ -324,7 +310,7 @@ static void read_job(job *j, unsigned char *dst)
             size += j->placed[i].size;
         if (pos + size > j->len)
             break;
-        e = read_at(j->fd, j->soff + off, dst + pos, (size_t)size);
+        e = smz__pread_all(j->fd, dst + pos, (size_t)size, j->soff + off);
         pos += (size_t)size;
     }
     if (!e && pos != j->len)
@@ -351,17 +337,11 @@ static void read_job(job *j, unsigned char *dst)
 /* Writes N bytes at DATA to FD at OFF: 1, or 0 with J's error set. */
 static int out_write(job *j, int fd, uint64_t off, const unsigned char *data, size_t n)
 {
-    for (size_t done = 0; done < n;) {
-        ssize_t k = pwrite(fd, data + done, n - done, (off_t)(off + done));
-        if (k < 0 && errno == EINTR)
-            continue;
-        if (k <= 0) {
-            int e = k < 0 ? errno : ENOSPC;
-            j->err = e == ENOSPC || e == EDQUOT ? SMZ_E_NOSPACE : SMZ_E_IO;
-            j->sys_errno = e;
-            return 0;
-        }
-        done += (size_t)k;
+    int e = smz__pwrite_all(fd, data, n, off);
+    if (e) {
+        j->err = e == ENOSPC || e == EDQUOT ? SMZ_E_NOSPACE : SMZ_E_IO;
+        j->sys_errno = e;
+        return 0;
     }
     return 1;
 }
@@ -548,7 +528,7 @@ static smz_err copy_stored(smz_writer *w, job *j)
         return sqlfail(w, src, "writing a cluster");
     for (size_t off = 0; off < j->out_len; off += SMZ_OUT_PIECE) {
         size_t n = j->out_len - off < SMZ_OUT_PIECE ? j->out_len - off : SMZ_OUT_PIECE;
-        int e = read_at(w->out_fd, j->ooff + off, w->piece, n);
+        int e = smz__pread_all(w->out_fd, w->piece, n, j->ooff + off);
         if (e) {
             rc = fail(w, SMZ_E_IO, "cluster %lld: the clusters' spool beside %s: %s", (long long)j->cid,
                       w->path, strerror(e));
@@ -1129,7 +1109,10 @@ smz_err smz_writer_new(const char *path, const smz_writer_opts *opts, smz_writer
         return sqlfail(w, src, "setting up the new archive");
     if ((src = sqlite3_exec(w->db, "BEGIN", NULL, NULL, NULL)) != SQLITE_OK)
         return sqlfail(w, src, "starting the archive");
-    if ((rc = smz__schema_create(w->db, !w->o.no_index, w->o.stem_english, w->errmsg,
+    int schema = w->o.no_index              ? SMZ_SCHEMA_NO_INDEX
+                 : w->o.format_version >= 3 ? SMZ_SCHEMA_INDEX_OR_PACKED
+                                            : SMZ_SCHEMA_INDEX;
+    if ((rc = smz__schema_create(w->db, w->o.format_version, schema, w->o.stem_english, w->errmsg,
                                  sizeof w->errmsg)) != SMZ_OK)
         return w->failed = 1, rc;
     if ((src = prep(w, &w->ins_entry,
@@ -1903,7 +1886,25 @@ static smz_err sync_path(smz_writer *w, const char *p, int dir)
     return SMZ_OK;
 }
 
-/* Reads the finished file back with the reader to compute the content
+/* Opens the closed archive again (compact() and store_digest() write it). */
+static smz_err reopen_db(smz_writer *w)
+{
+    char pragmas[128];
+    snprintf(pragmas, sizeof pragmas,
+             "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA cache_size=-%d;",
+             SMZ_WRITER_CACHE_KIB);
+    int src = sqlite3_open_v2(w->tmp_path, &w->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL);
+    if (src == SQLITE_OK)
+        src = sqlite3_exec(w->db, pragmas, NULL, NULL, NULL);
+    if (src == SQLITE_OK)
+        src = sqlite3_prepare_v2(w->db, "PRAGMA page_count", -1, &w->page_count, NULL);
+    if (src != SQLITE_OK)
+        return sqlfail(w, src, "reopening the new archive");
+    sqlite3_extended_result_codes(w->db, 1);
+    return smz__db_register(w->db, w->errmsg, sizeof w->errmsg);
+}
+
+/* Reads the written file back with the reader to compute the content
  * digest: a self-check of the archive as well. */
 static smz_err store_digest(smz_writer *w)
 {
@@ -1923,11 +1924,8 @@ static smz_err store_digest(smz_writer *w)
     sodium_bin2hex(hex, sizeof hex, d, sizeof d);
     /* UUID: the digest's first 16 bytes as a version-8 (custom) UUID. */
     smz__uuid_from_digest(d, uuid);
-    int src = sqlite3_open_v2(w->tmp_path, &w->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL);
-    if (src == SQLITE_OK)
-        src = sqlite3_exec(w->db, "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;", NULL, NULL, NULL);
-    if (src != SQLITE_OK)
-        return sqlfail(w, src, "reopening the new archive");
+    if ((rc = reopen_db(w)) != SMZ_OK)
+        return rc;
     if ((rc = smz_writer_set_meta(w, SMZ_META_DIGEST, hex, strlen(hex))) != SMZ_OK ||
         (rc = smz_writer_set_meta(w, SMZ_META_UUID, uuid, strlen(uuid))) != SMZ_OK)
         return rc;
@@ -2021,15 +2019,18 @@ smz_err smz_writer_finish(smz_writer *w)
         }
         if ((rc = smz__index_pack(w->db, w->o.level, &packed, w->errmsg, sizeof w->errmsg)) != SMZ_OK)
             return w->failed = 1, rc;
+        if (!packed &&
+            (src = sqlite3_exec(w->db, "DROP TABLE search_packed", NULL, NULL, NULL)) != SQLITE_OK)
+            return sqlfail(w, src, "copying the index");
+    } else if (w->o.format_version >= 3 && !w->o.no_index &&
+               (src = sqlite3_exec(w->db, "DROP TABLE search_packed", NULL, NULL, NULL)) != SQLITE_OK) {
+        return sqlfail(w, src, "copying the index");
     }
-    /* Merging the index's segments left free pages (a third of the index
-     * on postgresql-doc), and the entries' pages are not full; a copy of the
-     * database without free space is smaller (4 KB on postgresql-doc
-     * without index, a fifth of the index with it).  Not with large
-     * entries: the copy would write them twice more (through a temporary
-     * file the size of the archive), for a gain under a thousandth. */
-    if (!w->large_clusters && (rc = compact(w)) != SMZ_OK)
-        return rc;
+    /* The content digest and the signature first: their rows then lie
+     * with the other metadata at the start of the copy below, not in pages
+     * added at the file's end, which one who reads the file as it arrives
+     * would wait for (docs/FORMAT.md, "Layout").  Neither depends on where
+     * a row lies. */
     close_db(w);
     if (atomic_load(&w->interrupted))
         return fail(w, SMZ_E_INTERRUPTED, "interrupted");
@@ -2042,6 +2043,34 @@ smz_err smz_writer_finish(smz_writer *w)
         w->failed = 1;
         return rc;
     }
+    /* Merging the index's segments left free pages (a third of the index
+     * on postgresql-doc), and the entries' pages are not full; a copy of the
+     * database without free space is smaller (4 KB on postgresql-doc
+     * without index, a fifth of the index with it).  Not with large
+     * entries: the copy would write them twice more (through a temporary
+     * file the size of the archive), for a gain under a thousandth.  Then
+     * the clusters' b-tree pages go before their bytes (lib/layout.h). */
+    if (!w->large_clusters) {
+        sqlite3_stmt *rs = NULL;
+        int64_t croot = 0;
+        if ((rc = reopen_db(w)) != SMZ_OK || (rc = compact(w)) != SMZ_OK)
+            return rc;
+        if ((src = sqlite3_prepare_v2(w->db,
+                                      "SELECT rootpage FROM sqlite_schema WHERE name = 'clusters'", -1,
+                                      &rs, NULL)) == SQLITE_OK &&
+            (src = sqlite3_step(rs)) == SQLITE_ROW)
+            croot = sqlite3_column_int64(rs, 0);
+        sqlite3_finalize(rs);
+        if (src != SQLITE_ROW)
+            return sqlfail(w, src, "compacting the archive");
+        close_db(w);
+        if (croot > 0 && croot <= UINT32_MAX &&
+            (rc = smz__layout_tree_first(w->tmp_path, (uint32_t)croot, w->errmsg, sizeof w->errmsg)) !=
+                SMZ_OK)
+            return w->failed = 1, rc;
+    }
+    if (atomic_load(&w->interrupted))
+        return fail(w, SMZ_E_INTERRUPTED, "interrupted");
     struct stat fsb;
     if (w->o.max_bytes && stat(w->tmp_path, &fsb) == 0 && (uint64_t)fsb.st_size > w->o.max_bytes)
         return fail(w, SMZ_E_TOOBIG,

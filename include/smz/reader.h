@@ -213,11 +213,13 @@ typedef struct smz_stats {
 smz_err smz_reader_stats(smz_reader *r, smz_stats *st);
 /* Where R's tail starts: the offset of the first page of its entry table
  * (format 3: table entry_blocks, its root page left out) in *TAIL, a
- * multiple of the page size; the file's size when it has no such page
- * (format 2).  smz pull fetches the bytes from there to the end first and
- * checks the archive while the rest arrives (docs/CATALOG.md, "smz:tail").
- * Reads a few pages, the left edge of the entry table's b-tree (the packer
- * writes the table last, from its left).  SMZ_E_CORRUPT when that edge is
+ * multiple of the page size, when the clusters lie before it; the file's
+ * size when they do not (the packer puts the clusters last since
+ * 2026-12: docs/FORMAT.md, "Layout") or it has no such page (format 2).
+ * smz pull fetches the bytes from there to the end first and checks the
+ * archive while the rest arrives (docs/CATALOG.md, "smz:tail").  Reads a
+ * few pages, the left edges of the entry and cluster tables' b-trees (the
+ * packer writes each from its left).  SMZ_E_CORRUPT when such an edge is
  * damaged. */
 smz_err smz_reader_tail(smz_reader *r, uint64_t *tail);
 void smz_stats_free(smz_stats *st);

@@ -223,7 +223,7 @@ static smz_err index_docs(const doc *d, size_t n, int stem, int lang, unsigned c
         goto out;
     if ((src = sqlite3_exec(db, "PRAGMA journal_mode=OFF", NULL, NULL, NULL)) != SQLITE_OK)
         goto sqlerr;
-    if ((rc = smz__schema_create(db, SMZ_SCHEMA_SEARCH_ONLY, stem, err, errlen)) != SMZ_OK)
+    if ((rc = smz__schema_create(db, 3, SMZ_SCHEMA_SEARCH_ONLY, stem, err, errlen)) != SMZ_OK)
         goto out;
     if ((src = smz__index_configure(db)) != SQLITE_OK ||
         (src = sqlite3_exec(db, "BEGIN", NULL, NULL, NULL)) != SQLITE_OK ||

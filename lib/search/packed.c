@@ -109,7 +109,7 @@ smz_err smz__index_serialize(sqlite3 *db, unsigned char **out, size_t *out_len, 
         rc = smz__sqlite_err(dst, src, "packing the index", err, errlen);
         goto out;
     }
-    if ((rc = smz__schema_create(dst, SMZ_SCHEMA_SEARCH_ONLY, stem, err, errlen)) != SMZ_OK)
+    if ((rc = smz__schema_create(dst, 3, SMZ_SCHEMA_SEARCH_ONLY, stem, err, errlen)) != SMZ_OK)
         goto out;
     for (size_t i = 0; i < N_GROUP && rc == SMZ_OK; i++)
         rc = copy_rows(db, dst, group[i], err, errlen);
@@ -162,7 +162,6 @@ smz_err smz__index_pack(sqlite3 *db, int level, int *packed, char *err, size_t e
     }
     /* Into the archive, in place of the tables. */
     if ((src = sqlite3_exec(db, "BEGIN", NULL, NULL, NULL)) != SQLITE_OK ||
-        (src = sqlite3_exec(db, smz__schema_packed, NULL, NULL, NULL)) != SQLITE_OK ||
         (src = sqlite3_prepare_v2(db, "INSERT INTO search_packed(id, usize, data) VALUES(1, ?, ?)", -1,
                                   &s, NULL)) != SQLITE_OK) {
         rc = smz__sqlite_err(db, src, "packing the index", err, errlen);

@@ -21,8 +21,9 @@
 
 /* Writer: when the search group of DB's main schema (committed, with no
  * statement open on it) holds at most SMZ_PACKED_INDEX_MAX bytes, moves it
- * into search_packed (compressed at zstd LEVEL) in a transaction of its own
- * and sets *PACKED; else leaves it and *PACKED 0. */
+ * into the empty table search_packed (made by smz__schema_create,
+ * SMZ_SCHEMA_INDEX_OR_PACKED; compressed at zstd LEVEL) in a transaction of
+ * its own and sets *PACKED; else leaves both and *PACKED 0. */
 smz_err smz__index_pack(sqlite3 *db, int level, int *packed, char *err, size_t errlen);
 
 /* The packed index's decoded bytes for the search group of DB's main

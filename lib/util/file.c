@@ -198,3 +198,29 @@ int smz_file_chmod(const char *path, int fd, unsigned mode)
         return 0;
     return errno == ENOSYS || errno == EPERM || errno == ENOTSUP || errno == EOPNOTSUPP ? 0 : -1;
 }
+
+int smz__pread_all(int fd, void *buf, size_t n, uint64_t off)
+{
+    for (size_t done = 0; done < n;) {
+        ssize_t k = pread(fd, (char *)buf + done, n - done, (off_t)(off + done));
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k <= 0)
+            return k < 0 ? errno : EIO;
+        done += (size_t)k;
+    }
+    return 0;
+}
+
+int smz__pwrite_all(int fd, const void *buf, size_t n, uint64_t off)
+{
+    for (size_t done = 0; done < n;) {
+        ssize_t k = pwrite(fd, (const char *)buf + done, n - done, (off_t)(off + done));
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k <= 0)
+            return k < 0 ? errno : ENOSPC;
+        done += (size_t)k;
+    }
+    return 0;
+}

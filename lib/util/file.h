@@ -5,6 +5,8 @@
 #ifndef SMZ_UTIL_FILE_H
 #define SMZ_UTIL_FILE_H
 
+#include <stddef.h>
+#include <stdint.h>
 #include "smz/util.h"
 
 /* Makes SQLite's own open(2) (of the "unix" VFS, which it uses for every
@@ -15,5 +17,12 @@
  * fail, not hang.  Process-wide (SQLite's system-call table), idempotent
  * and thread-safe; smz_reader_open calls it. */
 void smz__file_guard_sqlite(void);
+
+/* All N bytes at offset OFF of FD into BUF (pread, again after EINTR and
+ * a short read): 0, or an errno (EIO when the file ends first). */
+int smz__pread_all(int fd, void *buf, size_t n, uint64_t off);
+/* All N bytes at BUF to FD at offset OFF (pwrite, likewise): 0, or an
+ * errno (ENOSPC when a write takes nothing). */
+int smz__pwrite_all(int fd, const void *buf, size_t n, uint64_t off);
 
 #endif

@@ -16,6 +16,10 @@ printf '<html><head><title>A</title></head><body><p>alpha page</p></body></html>
 printf '<html><head><title>B</title></head><body><p>beta page</p></body></html>' >site2/b.html
 "$SMZ_PACK" "$TOP/samples" -o src/samples.smz --quiet
 "$SMZ_PACK" site -o src/alpha.smz --name alpha --title "Alpha" --date 2024-05-06 --quiet
+# samples.smz in the layout archives had before the clusters went last
+# (docs/FORMAT.md, "Layout"): the entry table at the end, fetched first
+# (smz:tail); alpha.smz in today's, read in order.
+python3 "$TOP/tests/tools/legacy_layout.py" src/samples.smz
 "$SMZ" catalog src --quiet
 # what a folder holds: NAME SIZE SHA256, one line per archive
 listing() { (cd "$1" && for f in *.smz; do [ -e "$f" ] && echo "$f $(stat -c %s "$f") $(sha256sum <"$f" | cut -c1-64)"; done); }
@@ -60,6 +64,10 @@ check_grep "the catalog gives samples.smz's smz:tail as dbstat finds it" "href=\
 check_eq "nginx sent the tail first (206), then the rest (206)" \
     "$(awk '$7 == "/samples.smz" { printf "%s %s|", $9, $10 }' "$NGINX_DIR/access.log")" \
     "206 $((size - tail))|206 $tail|"
+check_grep "an archive whose clusters lie last has no smz:tail" "href=\"alpha.smz\" length=\"[0-9]+\"/>" src/smz-catalog.xml
+check_eq "and nginx sent it whole, in one answer" \
+    "$(awk '$7 == "/alpha.smz" { printf "%s %s|", $9, $10 }' "$NGINX_DIR/access.log")" \
+    "200 $(stat -c %s src/alpha.smz)|"
 "$SMZ" pull "http://127.0.0.1:$NP/smz-catalog.xml" fromnginx2 >/dev/null 2>&1
 check_eq "the catalog's own URL works too" "$(listing fromnginx2)" "$want"
 "$SMZ" pull "http://127.0.0.1:$NP/nothing/" nowhere >none.out 2>none.err
@@ -116,6 +124,20 @@ check_eq "and DIR unchanged" "$(ls -A bad | tr '\n' ' ')" "old.smz "
 # reader the check opened while the rest arrived
 # (samples: site's archive is too small to have an entry-table page beyond the root)
 mkdir -p src/signed && "$SMZ_PACK" "$TOP/samples" -o src/signed/alpha.smz --name alpha --date 2024-05-06 --sign k.key --quiet
+# today's layout first: read in order, the check as the bytes arrive
+mkdir -p src/signed-now && cp src/signed/alpha.smz src/signed-now/
+"$SMZ" catalog src/signed-now --quiet
+"$SMZ" pull "http://127.0.0.1:$NP/signed-now/" goodnow --keyring k.pub >signow.out 2>&1
+check_eq "from nginx, in order, a trusted signature: fetched (exit 0)" "$?" 0
+check_grep "and said signed by the trusted key" "verified, signed by trusted key $(sed -n 's/^untrusted comment: .* key //p' k.pub)" signow.out
+check_eq "the same bytes" "$(cmp goodnow/alpha.smz src/signed/alpha.smz && echo same)" same
+check_eq "in one answer (nginx: 200)" \
+    "$(awk '$7 == "/signed-now/alpha.smz" { printf "%s|", $9 }' "$NGINX_DIR/access.log")" "200|"
+# (the detached signature is over the file's bytes, which that changes:
+# the embedded one, over the content, stays good)
+python3 "$TOP/tests/tools/legacy_layout.py" src/signed/alpha.smz && rm -f src/signed/alpha.smz.minisig
+"$SMZ" verify src/signed/alpha.smz --keyring k.pub >/dev/null 2>&1
+check_eq "in the layout before, its embedded signature is still good" "$?" 0
 "$SMZ" catalog src/signed --quiet
 check_grep "its catalog gives smz:tail" "smz:tail=\"[0-9]+\"" src/signed/smz-catalog.xml
 "$SMZ" pull "http://127.0.0.1:$NP/signed/" goodurl --keyring k.pub >sigurl.out 2>&1

@@ -33,6 +33,10 @@ listing() { (cd "$1" && for f in * .[!.]*; do [ -e "$f" ] && echo "$f $(sha256su
 
 mkdir -p src
 "$SMZ_PACK" "$TOP/samples" -o src/samples.smz --quiet
+# In the layout archives had before the clusters went last (docs/FORMAT.md,
+# "Layout"), whose entry table ends the file: smz pull fetches it first.
+# Today's layout, read in order: "in order" below.
+python3 "$TOP/tests/tools/legacy_layout.py" src/samples.smz
 "$SMZ" catalog src --quiet
 size=$(stat -c %s src/samples.smz)
 start_nginx "$T/src"
@@ -174,6 +178,32 @@ for bad in "x$tail" "$size" "$((size + 512))" "$((tail + 100))" "0" "-512"; do
     check "... byte-identical" cmp src/samples.smz bt/samples.smz
     check_eq "... in order: one request, no range" "$(grep '^GET /bt/samples' px/log | tr '\n' '|')" "GET /bt/samples.smz HTTP/1.1|"
 done
+
+# --- in order: today's layout (the clusters last), no smz:tail, the check
+# reading the bytes as they arrive, first to last ---
+mkdir -p src/now && "$SMZ_PACK" "$TOP/samples" -o src/now/samples.smz --quiet && "$SMZ" catalog src/now --quiet
+nsize=$(stat -c %s src/now/samples.smz)
+check_grep "an archive whose clusters lie last: no smz:tail in its catalog" "href=\"samples.smz\" length=\"$nsize\"/>" src/now/smz-catalog.xml
+: >px/log
+echo "cut 10000" >px/fault
+"$SMZ" pull "${SRC}now/" ncut >/dev/null 2>ncut.err
+check_eq "in order, a cut transfer fails (2)" "$?" 2
+check_eq "the part keeps what arrived" "$(stat -c %s ncut/.samples.smz.part 2>&1)" 10000
+"$SMZ" pull "${SRC}now/" ncut >ncut2.out 2>&1
+check_eq "the next run succeeds" "$?" 0
+check_grep "resuming" "samples.smz: resuming at 10.0 kB" ncut2.out
+check_eq "the first answer whole, then one range for the rest: no tail" \
+    "$(sed -n 's|^GET /now/samples.smz HTTP/1.1 *||p' px/log | sed 's/  If-Range.*//' | tr '\n' '|')" "|Range: bytes=10000-|"
+check "byte-identical" cmp src/now/samples.smz ncut/samples.smz
+echo "corrupt 3000" >px/fault
+"$SMZ" pull "${SRC}now/" nflip >/dev/null 2>nflip.err
+check_eq "in order, a byte flipped among the entries: refused (1)" "$?" 1
+check_eq "DIR left empty" "$(ls -A nflip | wc -l)" 0
+echo "corrupt $((nsize - 3000))" >px/fault
+"$SMZ" pull "${SRC}now/" nflip2 >/dev/null 2>nflip2.err
+check_eq "in order, a byte flipped in the last cluster: refused (1)" "$?" 1
+check_grep "by the BLAKE2b" "samples.smz: refused: its bytes are not those the catalog names" nflip2.err
+check_eq "DIR left empty" "$(ls -A nflip2 | wc -l)" 0
 
 # --- a catalog that lies ---
 mkdir -p liar && cp src/samples.smz liar/

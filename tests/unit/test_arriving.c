@@ -86,6 +86,54 @@ static uint64_t tail_of(const char *path, uint64_t size)
     return t;
 }
 
+/* A copy of SRC at DST in the layout the packer gave before it put the
+ * clusters last (docs/FORMAT.md, "Layout"): the same tables, rows and
+ * content digest, the clusters first and the entry table last, as VACUUM
+ * copies the tables in the order of their rows in sqlite_schema.  What
+ * smz pull's tail first is for. */
+static int legacy_copy(const char *src, const char *dst)
+{
+    size_t n = 0;
+    unsigned char *d = slurp(src, &n);
+    FILE *f = d ? fopen(dst, "wb") : NULL;
+    int ok = f && fwrite(d, 1, n, f) == n;
+    if (f && fclose(f) != 0)
+        ok = 0;
+    free(d);
+    sqlite3 *db = NULL;
+    ok =
+        ok && sqlite3_open(dst, &db) == SQLITE_OK &&
+        sqlite3_exec(db,
+                     "PRAGMA writable_schema=ON; BEGIN;"
+                     "CREATE TEMP TABLE moved AS SELECT rowid AS r FROM sqlite_master WHERE name NOT IN "
+                     "('metadata', 'mimetypes', 'clusters') ORDER BY name = 'entry_blocks', rowid;"
+                     "UPDATE sqlite_master SET rowid = 1000 + (SELECT m.rowid FROM temp.moved m WHERE "
+                     "m.r = sqlite_master.rowid) WHERE rowid IN (SELECT r FROM temp.moved);"
+                     "COMMIT; PRAGMA writable_schema=OFF;",
+                     NULL, NULL, NULL) == SQLITE_OK;
+    sqlite3_close(db);
+    db = NULL;
+    ok = ok && sqlite3_open(dst, &db) == SQLITE_OK &&
+         sqlite3_exec(db, "VACUUM", NULL, NULL, NULL) == SQLITE_OK;
+    sqlite3_close(db);
+    return ok;
+}
+
+/* One number SQL gives of PATH's pages (dbstat), or -1. */
+static int64_t pages_sql(const char *path, const char *sql)
+{
+    sqlite3 *db = NULL;
+    sqlite3_stmt *s = NULL;
+    int64_t v = -1;
+    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
+        sqlite3_prepare_v2(db, sql, -1, &s, NULL) == SQLITE_OK && sqlite3_step(s) == SQLITE_ROW &&
+        sqlite3_column_type(s, 0) == SQLITE_INTEGER)
+        v = sqlite3_column_int64(s, 0);
+    sqlite3_finalize(s);
+    sqlite3_close(db);
+    return v;
+}
+
 typedef struct job {
     const unsigned char *data;
     uint64_t size, tail_from, stop_at; /* stop_at < tail_from: the transfer stops there */
@@ -163,9 +211,73 @@ int main(void)
 {
     CHECK(build("arr.smz"), "an archive of %d pages in 64 KiB clusters, with its index, is packed",
           N_PAGES);
+    /* The packer's layout: the entry table and the index, then the
+     * clusters' b-tree pages, then the clusters' bytes. */
+    size_t nsize = 0;
+    unsigned char *ndata = slurp("arr.smz", &nsize);
+    int64_t before = pages_sql("arr.smz",
+                               "SELECT max(pageno) FROM dbstat WHERE name = 'entry_blocks' OR "
+                               "name LIKE 'search%'"),
+            cl_tree = pages_sql("arr.smz", "SELECT max(pageno) FROM dbstat WHERE name = 'clusters' AND "
+                                           "pagetype <> 'overflow'"),
+            cl_min = pages_sql("arr.smz",
+                               "SELECT min(pageno) FROM dbstat WHERE name = 'clusters' AND pageno <> "
+                               "(SELECT rootpage FROM sqlite_schema WHERE name = 'clusters')"),
+            cl_bytes = pages_sql("arr.smz", "SELECT min(pageno) FROM dbstat WHERE name = 'clusters' AND "
+                                            "pagetype = 'overflow'"),
+            cl_pages = pages_sql("arr.smz", "SELECT count(*) FROM dbstat WHERE name = 'clusters' AND "
+                                            "pagetype <> 'overflow' AND pageno <> (SELECT rootpage FROM "
+                                            "sqlite_schema WHERE name = 'clusters')");
+    CHECK(before > 0 && cl_min > before,
+          "its entry table and index lie before its clusters (pages to %lld, %lld on)",
+          (long long)before, (long long)cl_min);
+    CHECK(cl_pages > 1 && cl_tree == cl_min + cl_pages - 1 && cl_bytes == cl_tree + 1,
+          "the clusters' %lld b-tree pages lie before their bytes (pages %lld to %lld; bytes from %lld)",
+          (long long)cl_pages, (long long)cl_min, (long long)cl_tree, (long long)cl_bytes);
+    smz_reader *nr = NULL;
+    uint64_t nt = 0, nnp = 1;
+    smz_err nrc = smz_reader_open("arr.smz", NULL, &nr);
+    if (nrc == SMZ_OK)
+        nrc = smz_reader_tail(nr, &nt);
+    smz_reader_close(nr);
+    CHECK(nrc == SMZ_OK && nt == nsize, "smz_reader_tail says it has no tail (%llu of %zu bytes)",
+          (unsigned long long)nt, nsize);
+    told ngot = {.len = 0};
+    nrc = ndata ? arriving_check(ndata, nsize, nsize, NULL, UINT64_MAX, &nnp, &ngot, NULL, NULL)
+                : SMZ_E_IO;
+    CHECK(nrc == SMZ_OK && nnp == 0,
+          "written in order, it checks sound as it arrives (%s, %llu problems: %.300s)",
+          smz_strerror(nrc), (unsigned long long)nnp, ngot.text);
+    /* Damaged, in order: the whole file's problems in its order (step 1
+     * runs last on its thread there, and is told first all the same). */
+    if (ndata) {
+        ndata[nsize / 3] ^= 0x01;
+        ndata[nsize / 5] ^= 0x40;
+        FILE *nf = fopen("bad.smz", "wb");
+        if (nf) {
+            fwrite(ndata, 1, nsize, nf);
+            fclose(nf);
+        }
+        told nw = {.len = 0}, na = {.len = 0};
+        uint64_t nw_n = 0, na_n = 0;
+        nr = NULL;
+        smz_err wrc = smz_reader_open("bad.smz", NULL, &nr);
+        if (wrc == SMZ_OK)
+            wrc = smz_reader_check(nr, tell, &nw, &nw_n);
+        smz_reader_close(nr);
+        smz_err arc = arriving_check(ndata, nsize, nsize, NULL, UINT64_MAX, &na_n, &na, NULL, NULL);
+        CHECK(nw_n > 0 && wrc == arc && nw_n == na_n && !strcmp(nw.text, na.text),
+              "damaged, in order: the whole file's %llu problems, in its order (%llu as it arrives)",
+              (unsigned long long)nw_n, (unsigned long long)na_n);
+    }
+    free(ndata);
+
+    /* The layout before: the clusters first, the entry table last (its
+     * tail), in which the rest of the steps run. */
+    CHECK(legacy_copy("arr.smz", "arr-old.smz"), "a copy in the layout before is made");
     size_t size = 0;
-    unsigned char *data = slurp("arr.smz", &size);
-    uint64_t t = data ? tail_of("arr.smz", size) : 0;
+    unsigned char *data = slurp("arr-old.smz", &size);
+    uint64_t t = data ? tail_of("arr-old.smz", size) : 0;
     CHECK(data && t > 0 && t < size, "its entry table's pages are its last %llu of %zu bytes",
           (unsigned long long)(size - t), size);
     if (!data)
@@ -176,7 +288,7 @@ int main(void)
     size_t want_len = 0;
     uint64_t np = 1;
     told whole = {.len = 0};
-    smz_err rc = smz_reader_open("arr.smz", NULL, &r);
+    smz_err rc = smz_reader_open("arr-old.smz", NULL, &r);
     if (rc == SMZ_OK && (rc = smz_reader_resolve(r, "p/0123.html", &e)) == SMZ_OK)
         rc = smz_reader_read(r, e, 1 << 20, &want, &want_len);
     smz_entry_free(e);
@@ -260,6 +372,7 @@ int main(void)
     free(want);
     free(data);
     remove("arr.smz");
+    remove("arr-old.smz");
     remove("bad.smz");
     remove(COPY);
     return CHECK_DONE();

@@ -23,7 +23,7 @@ static void compare(int version, int with_index, int stem)
     char err[256] = "";
     int ok = sqlite3_open(":memory:", &db) == SQLITE_OK &&
              smz__db_register(db, err, sizeof err) == SMZ_OK &&
-             smz__schema_create(db, with_index, stem, err, sizeof err) == SMZ_OK &&
+             smz__schema_create(db, version, with_index, stem, err, sizeof err) == SMZ_OK &&
              (version < 3 || smz__entries_pack(db, 3, 0, err, sizeof err) == SMZ_OK) &&
              smz__schema_expected(version, with_index, stem, &want, &nwant) == SMZ_OK &&
              sqlite3_prepare_v2(db, "SELECT type, name, tbl_name, sql FROM sqlite_schema ORDER BY name",
