@@ -2553,12 +2553,18 @@ static void decode_ahead(smz_reader *hr, ahead *ah, int soon)
         if (p && p->on && p->whole) {
             size_t from = p->at == SIZE_MAX ? 0 : p->at + 1;
             uint64_t here = p->at == SIZE_MAX ? 0 : p->pos[p->at];
+            /* The first cluster not held yet; on a file that arrives, the
+             * one of least id of those (its bytes come first: the rows lie
+             * in id order), so that the clusters are decoded as they come
+             * and not only once the first one needed has come. */
             for (size_t k = from; k < p->n && k < from + 256; k++) {
                 if (soon && p->pos[k] - here > AHEAD_SOON)
                     break;
                 if (plan_find(p, p->run[k]) == SIZE_MAX) {
-                    j = k;
-                    break;
+                    if (j == SIZE_MAX || p->run[k] < p->run[j])
+                        j = k;
+                    if (!hr->arrival)
+                        break;
                 }
             }
         }
@@ -3457,6 +3463,7 @@ typedef struct structure_job {
     int entries;                      /* step 3 runs here */
     int help;                         /* the thread decodes ahead for the digest (AH) */
     int quick;                        /* where step 1 runs (QUICK_*) */
+    int only_quick;                   /* the job is step 1 alone, on a handle of its own */
     ahead ah;
     smz_err rc;
     pthread_t th;
@@ -3464,17 +3471,24 @@ typedef struct structure_job {
     atomic_int end; /* set by the thread as it ends */
 } structure_job;
 
-/* Where step 1 (quick_check) runs: first on the thread (a whole file);
- * last on it (a file that arrives in order: it reads the pages as they
- * come, after the steps that read the entries and the index, which lie
- * before the clusters); or after the digest, on the caller's thread (a
- * file whose tail came first: the index lies before the tail, after the
- * clusters, and the thread reads it until the last bytes). */
-enum { QUICK_FIRST, QUICK_LAST, QUICK_AFTER_DIGEST };
+/* Where step 1 (quick_check) runs: first on the thread (a whole file); on
+ * a third handle in a thread of its own (a file that arrives in order: it
+ * reads the pages as they come, while the thread reads the entries and the
+ * index, which lie before the clusters, then decodes for the digest), last
+ * on the thread when that third one cannot be had; or after the digest, on
+ * the caller's thread (a file whose tail came first: the index lies before
+ * the tail, after the clusters, and the thread reads it until the last
+ * bytes). */
+enum { QUICK_FIRST, QUICK_LAST, QUICK_AFTER_DIGEST, QUICK_OWN };
 
 static void *structure_thread(void *arg)
 {
     structure_job *j = arg;
+    if (j->only_quick) {
+        j->rc = check_quick(&j->c);
+        atomic_store(&j->end, 1);
+        return NULL;
+    }
     j->rc = check_structure(&j->c, j->help ? &j->ah : NULL, j->quick == QUICK_FIRST);
     if (j->rc == SMZ_OK && j->entries) {
         checker c3 = {j->c.r, keep_problem, &j->kept_entries, 0};
@@ -3539,9 +3553,11 @@ smz_err smz_reader_check(smz_reader *r, smz_problem_fn fn, void *ctx, uint64_t *
     begin(r);
     /* Steps 1 to 1d (and 3 without a digest) go to a second handle in a
      * thread when one can be had; else they are run here, each in its turn. */
-    structure_job job;
+    structure_job job, qjob; /* QJOB: step 1 alone (QUICK_OWN) */
     memset(&job, 0, sizeof job);
+    memset(&qjob, 0, sizeof qjob);
     atomic_init(&job.end, 0);
+    atomic_init(&qjob.end, 0);
     job.entries = !have_stored;
     const char *name = sqlite3_db_filename(r->db, "main");
     /* Only the same file: one put in its place since R opened it is not
@@ -3564,6 +3580,15 @@ smz_err smz_reader_check(smz_reader *r, smz_problem_fn fn, void *ctx, uint64_t *
         job.quick = !r->arrival                                     ? QUICK_FIRST
                     : smz__arrival_has_tail(r->arrival) && job.help ? QUICK_AFTER_DIGEST
                                                                     : QUICK_LAST;
+        if (job.quick == QUICK_LAST &&
+            open_reader(name, NULL, r->lang, r->arrival, &qjob.c.r) == SMZ_OK) {
+            qjob.c.fn = keep_problem;
+            qjob.c.ctx = &qjob.kept;
+            qjob.only_quick = 1;
+            qjob.running = pthread_create(&qjob.th, NULL, structure_thread, &qjob) == 0;
+            if (qjob.running)
+                job.quick = QUICK_OWN;
+        }
         job.running = pthread_create(&job.th, NULL, structure_thread, &job) == 0;
     }
     if (!job.running && job.help) {
@@ -3572,6 +3597,11 @@ smz_err smz_reader_check(smz_reader *r, smz_problem_fn fn, void *ctx, uint64_t *
         job.help = 0;
     }
     if (!job.running) {
+        if (qjob.running) /* all of it here, step 1 too */
+            smz_reader_interrupt(qjob.c.r);
+        structure_join(r, &qjob);
+        smz_reader_close(qjob.c.r);
+        qjob.c.r = NULL;
         smz_reader_close(job.c.r);
         job.c.r = NULL;
         if ((rc = check_structure(&c, NULL, 1)) != SMZ_OK)
@@ -3605,6 +3635,14 @@ smz_err smz_reader_check(smz_reader *r, smz_problem_fn fn, void *ctx, uint64_t *
         begin(r);
     }
     /* Steps 1 to 1d's problems come first. */
+    if (qjob.c.r) {
+        structure_join(r, &qjob);
+        tell_kept(&c, &qjob.kept);
+        if (qjob.rc != SMZ_OK) {
+            rc = fail(r, qjob.rc, "%s", qjob.c.r->errmsg);
+            goto out;
+        }
+    }
     if (job.c.r) {
         structure_join(r, &job);
         tell_kept(&c, &job.kept_quick);
@@ -3723,7 +3761,12 @@ out:
     ahead_close(&job);
     if (job.running)
         smz_reader_interrupt(job.c.r); /* the check stopped before it */
+    if (qjob.running)
+        smz_reader_interrupt(qjob.c.r);
     structure_join(r, &job);
+    structure_join(r, &qjob);
+    smz_reader_close(qjob.c.r);
+    free(qjob.kept.data);
     if (job.help) {
         pthread_cond_destroy(&job.ah.cv);
         pthread_mutex_destroy(&job.ah.mu);
