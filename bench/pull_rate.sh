@@ -15,9 +15,18 @@ T=$(mktemp -d /tmp/smz-pullrate.XXXXXX)
 cd "$T"
 SMZ=${SMZ:-$TOP/bin/smz}
 BEFORE=${BEFORE:-} # BEFORE=/path/to/smz: another build's pull too, in the same runs
+# BEFORE_ARCH=/path/to/ARCHIVE.smz: what BEFORE pulls (the same name and content in
+# another layout, e.g. packed by BEFORE's smz-pack); else the same archive
+BEFORE_ARCH=${BEFORE_ARCH:-}
 . "$TOP/tests/browser/serve_common.sh"
 trap 'serve_cleanup; rm -rf "$T"' EXIT
 mkdir src && cp "$ARCH" src/ && "$SMZ" catalog src --quiet
+bdir=
+if [ -n "$BEFORE_ARCH" ]; then
+    [ "$(basename "$BEFORE_ARCH")" = "$(basename "$ARCH")" ] || { echo "BEFORE_ARCH must have ARCHIVE's name" >&2; exit 2; }
+    mkdir src/before && cp "$BEFORE_ARCH" src/before/ && "${BEFORE:-$SMZ}" catalog src/before --quiet
+    bdir=before/
+fi
 start_nginx "$T/src" "
         location /at50m/ { alias $T/src/; limit_rate 50m; }
         location /at12m/ { alias $T/src/; limit_rate 12m; }"
@@ -45,8 +54,8 @@ for rate in 0 50M 12M server50M server12M; do
         p+=("$(echo "$t1 - $t0" | bc)")
         if [ -n "$BEFORE" ]; then
             rm -rf d && mkdir d
-            t0=$(now); "$BEFORE" pull "$u" d "${lim[@]}" >/dev/null 2>&1; t1=$(now)
-            cmp -s d/"$name" "$ARCH" || { echo "BEFORE's pull did not give the archive" >&2; exit 1; }
+            t0=$(now); "$BEFORE" pull "$u$bdir" d "${lim[@]}" >/dev/null 2>&1; t1=$(now)
+            cmp -s d/"$name" "${BEFORE_ARCH:-$ARCH}" || { echo "BEFORE's pull did not give the archive" >&2; exit 1; }
             b+=("$(echo "$t1 - $t0" | bc)")
         fi
     done
