@@ -207,6 +207,32 @@ static smz_err arriving_check(const unsigned char *data, uint64_t size, uint64_t
     return rc;
 }
 
+/* BAD (SIZE bytes, its bytes from TAIL_FROM known first: SIZE for in
+ * order) checked whole and as it arrives: the same problems in the same
+ * order (WHAT names the case). */
+static void same_problems(const unsigned char *bad, size_t size, uint64_t tail_from, const char *what)
+{
+    FILE *f = fopen("bad.smz", "wb");
+    if (f) {
+        fwrite(bad, 1, size, f);
+        fclose(f);
+    }
+    told whole = {.len = 0}, arr = {.len = 0};
+    uint64_t n_whole = 0, n_arr = 0;
+    smz_reader *r = NULL;
+    smz_err rw = smz_reader_open("bad.smz", NULL, &r);
+    if (rw == SMZ_OK)
+        rw = smz_reader_check(r, tell, &whole, &n_whole);
+    smz_reader_close(r);
+    smz_err ra = arriving_check(bad, size, tail_from, tail_from < size ? bad + tail_from : NULL,
+                                UINT64_MAX, &n_arr, &arr, NULL, NULL);
+    CHECK(n_whole > 0 && rw == ra && n_whole == n_arr && !strcmp(whole.text, arr.text),
+          "%s: the whole file's %llu problems, in its order (%llu as it arrives)", what,
+          (unsigned long long)n_whole, (unsigned long long)n_arr);
+    if (strcmp(whole.text, arr.text))
+        printf("# whole:\n%s# arriving:\n%s", whole.text, arr.text);
+}
+
 int main(void)
 {
     CHECK(build("arr.smz"), "an archive of %d pages in 64 KiB clusters, with its index, is packed",
@@ -253,22 +279,7 @@ int main(void)
     if (ndata) {
         ndata[nsize / 3] ^= 0x01;
         ndata[nsize / 5] ^= 0x40;
-        FILE *nf = fopen("bad.smz", "wb");
-        if (nf) {
-            fwrite(ndata, 1, nsize, nf);
-            fclose(nf);
-        }
-        told nw = {.len = 0}, na = {.len = 0};
-        uint64_t nw_n = 0, na_n = 0;
-        nr = NULL;
-        smz_err wrc = smz_reader_open("bad.smz", NULL, &nr);
-        if (wrc == SMZ_OK)
-            wrc = smz_reader_check(nr, tell, &nw, &nw_n);
-        smz_reader_close(nr);
-        smz_err arc = arriving_check(ndata, nsize, nsize, NULL, UINT64_MAX, &na_n, &na, NULL, NULL);
-        CHECK(nw_n > 0 && wrc == arc && nw_n == na_n && !strcmp(nw.text, na.text),
-              "damaged, in order: the whole file's %llu problems, in its order (%llu as it arrives)",
-              (unsigned long long)nw_n, (unsigned long long)na_n);
+        same_problems(ndata, nsize, nsize, "damaged, in order");
     }
     free(ndata);
 
@@ -335,22 +346,7 @@ int main(void)
     memcpy(bad, data, size);
     bad[t / 3] ^= 0x01;
     bad[t / 3 + 7777] ^= 0x40;
-    FILE *f = fopen("bad.smz", "wb");
-    fwrite(bad, 1, size, f);
-    fclose(f);
-    told want_bad = {.len = 0}, got_bad = {.len = 0};
-    uint64_t np_whole = 0, np_arr = 0;
-    r = NULL;
-    smz_err rw = smz_reader_open("bad.smz", NULL, &r);
-    if (rw == SMZ_OK)
-        rw = smz_reader_check(r, tell, &want_bad, &np_whole);
-    smz_reader_close(r);
-    smz_err ra = arriving_check(bad, size, t, bad + t, UINT64_MAX, &np_arr, &got_bad, NULL, NULL);
-    CHECK(np_whole > 0 && rw == ra && np_whole == np_arr && !strcmp(want_bad.text, got_bad.text),
-          "a damaged copy gives the whole file's %llu problems, in its order (%llu as it arrives)",
-          (unsigned long long)np_whole, (unsigned long long)np_arr);
-    if (strcmp(want_bad.text, got_bad.text))
-        printf("# whole:\n%s# arriving:\n%s", want_bad.text, got_bad.text);
+    same_problems(bad, size, t, "a damaged copy, its tail first");
     free(bad);
 
     /* The transfer stops: halfway, and before the header is in. */
