@@ -75,4 +75,13 @@ python3 "$TOP/tests/tools/legacy_layout.py" cat/deep.smz
 check_grep "the same archive in the layout before: its entry table is its tail" 'href="deep.smz" length="[0-9]+" smz:tail="[0-9]+"' cat/smz-catalog.xml
 check_eq "... and the other still has none" "$(grep -c 'smz:tail' cat/smz-catalog.xml)" 1
 
+# --- smz upgrade lays an old archive out again, the same content ---
+cp signed.smz old.smz && python3 "$TOP/tests/tools/legacy_layout.py" old.smz
+"$SMZ" upgrade old.smz -o relaid.smz >/dev/null 2>&1
+check_eq "smz upgrade of an archive in the layout before succeeds" "$?" 0
+laid_out relaid.smz "smz upgrade"
+check_eq "with the same content digest" "$("$SMZ" info relaid.smz | grep '^Digest')" "$("$SMZ" info signed.smz | grep '^Digest')"
+"$SMZ" verify relaid.smz --keyring k.pub >/dev/null 2>&1
+check_eq "and its embedded signature still good" "$?" 0
+
 done_testing
