@@ -129,11 +129,6 @@ static void put64(unsigned char *p, uint64_t v)
         p[i] = (unsigned char)v;
 }
 
-static uint32_t get32(const unsigned char *p)
-{
-    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-
 static void hex(const unsigned char *b, size_t n, char *out)
 {
     static const char d[] = "0123456789abcdef";
@@ -391,16 +386,16 @@ static smz_err leaf_cell(ctx *c, const img *m, uint64_t pgno, const unsigned cha
                          clset *s, size_t *next)
 {
     const unsigned char *pg = page(m, pgno), *end = pg + m->usable;
-    uint64_t P, rowid;
-    int a = smz_sqlite_varint(cell, end, &P), b = a > 0 ? smz_sqlite_varint(cell + a, end, &rowid) : -1;
-    if (b < 0)
+    smz_sqlite_cell sc;
+    int lc = smz_sqlite_leaf_cell(cell, end, m->usable, &sc);
+    if (lc == -1)
         return fail(c, SMZ_E_INTERNAL, "cluster b-tree: bad cell on page %llu",
                     (unsigned long long)pgno);
-    const unsigned char *local = cell + a + b;
-    uint64_t U = m->usable, nlocal = smz_sqlite_leaf_local(P, U);
-    if (local + nlocal + (P > nlocal ? 4 : 0) > end)
+    if (lc != 0)
         return fail(c, SMZ_E_INTERNAL, "cluster b-tree: cell outside page %llu",
                     (unsigned long long)pgno);
+    const unsigned char *local = cell + sc.head;
+    uint64_t P = sc.payload, rowid = sc.rowid, U = m->usable, nlocal = sc.local;
     /* The record header is within the local part (a few bytes, and the local
      * part is at least M, about 230 bytes). */
     uint64_t hs, t, off;
@@ -425,7 +420,7 @@ static smz_err leaf_cell(ctx *c, const img *m, uint64_t pgno, const unsigned cha
     x->first_ext = c->n_ext;
     /* Walk the payload: the local part, then each overflow page's U-4 bytes. */
     uint64_t pos = 0, seg_len = nlocal, seg_off = (uint64_t)(local - m->f),
-             ov = P > nlocal ? get32(local + nlocal) : 0;
+             ov = P > nlocal ? smz_sqlite_be32(local + nlocal) : 0;
     smz_err rc;
     for (unsigned guard = 0;; guard++) {
         uint64_t lo = pos > off ? pos : off, hi = pos + seg_len < P ? pos + seg_len : P;
@@ -440,7 +435,7 @@ static smz_err leaf_cell(ctx *c, const img *m, uint64_t pgno, const unsigned cha
                         (unsigned long long)ov);
         seg_off = (uint64_t)(op - m->f) + 4;
         seg_len = U - 4;
-        ov = get32(op);
+        ov = smz_sqlite_be32(op);
     }
     x->n_ext = c->n_ext - x->first_ext;
     return SMZ_OK;
@@ -465,12 +460,12 @@ static smz_err walk(ctx *c, const img *m, uint64_t pgno, int ncols, clset *s, si
         unsigned co = (unsigned)ptrs[2 * i] << 8 | ptrs[2 * i + 1];
         if (co + 4 > m->usable)
             return fail(c, SMZ_E_INTERNAL, "cluster b-tree: bad cell pointer");
-        rc = interior ? walk(c, m, get32(pg + co), ncols, s, next, depth + 1)
+        rc = interior ? walk(c, m, smz_sqlite_be32(pg + co), ncols, s, next, depth + 1)
                       : leaf_cell(c, m, pgno, pg + co, ncols, s, next);
         if (rc != SMZ_OK)
             return rc;
     }
-    return interior ? walk(c, m, get32(h + 8), ncols, s, next, depth + 1) : SMZ_OK;
+    return interior ? walk(c, m, smz_sqlite_be32(h + 8), ncols, s, next, depth + 1) : SMZ_OK;
 }
 
 /* Sets each of S's clusters' extents in NEW's file image F (C->ext), and
@@ -726,10 +721,10 @@ enum chain_op { CHAIN_CHECK, CHAIN_ZERO, CHAIN_FILL };
 /* One page number of a chain at AT (4 bytes, big-endian) as OP says. */
 static int chain_at(unsigned char *nf, uint64_t nlen, uint64_t at, uint64_t pg, enum chain_op op)
 {
-    unsigned char want[4] = {(unsigned char)(pg >> 24), (unsigned char)(pg >> 16),
-                             (unsigned char)(pg >> 8), (unsigned char)pg};
+    unsigned char want[4];
     if (at > nlen - 4 || pg > 0xffffffffu)
         return 0;
+    smz_sqlite_put_be32(want, (uint32_t)pg);
     switch (op) {
     case CHAIN_CHECK: return !memcmp(nf + at, want, 4);
     case CHAIN_ZERO: memset(nf + at, 0, 4); return 1;

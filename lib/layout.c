@@ -40,14 +40,6 @@ typedef struct tree {
     size_t errlen;
 } tree;
 
-static void put_be32(unsigned char *p, uint32_t v)
-{
-    p[0] = (unsigned char)(v >> 24);
-    p[1] = (unsigned char)(v >> 16);
-    p[2] = (unsigned char)(v >> 8);
-    p[3] = (unsigned char)v;
-}
-
 static int read_at(tree *t, void *buf, size_t n, uint64_t off)
 {
     int e = smz__pread_all(t->fd, buf, n, off);
@@ -89,17 +81,10 @@ static unsigned cell_at(const tree *t, const unsigned char *pg, unsigned hdr, un
  * the row has none; -1 when the cell is not sound. */
 static long leaf_overflow(const tree *t, const unsigned char *pg, unsigned co)
 {
-    const unsigned char *end = pg + t->usable;
-    uint64_t P, rowid;
-    int a = smz_sqlite_varint(pg + co, end, &P),
-        b = a > 0 ? smz_sqlite_varint(pg + co + a, end, &rowid) : -1;
-    if (b < 0)
+    smz_sqlite_cell c;
+    if (smz_sqlite_leaf_cell(pg + co, pg + t->usable, t->usable, &c) != 0)
         return -1;
-    uint64_t local = smz_sqlite_leaf_local(P, t->usable);
-    if (P <= local)
-        return 0;
-    uint64_t at = co + (uint64_t)a + (uint64_t)b + local;
-    return at + 4 <= t->usable ? (long)at : -1;
+    return c.overflow ? (long)(co + c.overflow) : 0;
 }
 
 /* Walks the subtree of page P (not the root: kept in B), key order. */
@@ -203,15 +188,15 @@ static void map_tree_page(const tree *t, unsigned char *pg)
     if (pg[0] == 0x05) {
         for (unsigned i = 0; i < cells; i++) {
             unsigned co = cell_at(t, pg, 12, i);
-            put_be32(pg + co, moved(t, smz_sqlite_be32(pg + co)));
+            smz_sqlite_put_be32(pg + co, moved(t, smz_sqlite_be32(pg + co)));
         }
-        put_be32(pg + 8, moved(t, smz_sqlite_be32(pg + 8)));
+        smz_sqlite_put_be32(pg + 8, moved(t, smz_sqlite_be32(pg + 8)));
         return;
     }
     for (unsigned i = 0; i < cells; i++) {
         long at = leaf_overflow(t, pg, cell_at(t, pg, 8, i));
         if (at > 0)
-            put_be32(pg + at, moved(t, smz_sqlite_be32(pg + at)));
+            smz_sqlite_put_be32(pg + at, moved(t, smz_sqlite_be32(pg + at)));
     }
 }
 
@@ -306,21 +291,19 @@ smz_err smz__layout_tree_first(const char *path, uint32_t root, char *err, size_
                 rc = SMZ_E_IO;
                 goto out;
             }
+            int changed = shift != 0;
             for (uint32_t i = 0; i < m; i++) {
                 unsigned char *pg = run + (size_t)i * t.psz;
-                put_be32(pg, moved(&t, smz_sqlite_be32(pg)));
+                uint32_t next = smz_sqlite_be32(pg), to = moved(&t, next);
+                changed |= to != next;
+                smz_sqlite_put_be32(pg, to);
             }
-            if (shift &&
+            /* The run above B's last page stays, its next-page numbers too
+             * (they point on, past B): nothing to write there. */
+            if (changed &&
                 write_at(&t, run, (size_t)m * t.psz, (uint64_t)(first + shift - 1) * t.psz) != 0) {
                 rc = SMZ_E_IO;
                 goto out;
-            }
-            if (!shift) {
-                /* In place: only the next-page numbers change. */
-                if (write_at(&t, run, (size_t)m * t.psz, (uint64_t)(first - 1) * t.psz) != 0) {
-                    rc = SMZ_E_IO;
-                    goto out;
-                }
             }
             hi = first - 1;
         }

@@ -2054,17 +2054,12 @@ static int left_edge(smz_reader *r, uint64_t root, unsigned char *pg, uint32_t p
             return -1;
         /* A leaf: its first row's first overflow page, if it has one. */
         unsigned co = cells ? smz_sqlite_be16(pg + 8) : 0;
-        if (cells && co >= 8 && co < usable) {
-            const unsigned char *end = pg + usable;
-            uint64_t P, rowid;
-            int a = smz_sqlite_varint(pg + co, end, &P),
-                b = a > 0 ? smz_sqlite_varint(pg + co + a, end, &rowid) : -1;
-            uint64_t nlocal = b > 0 ? smz_sqlite_leaf_local(P, usable) : 0;
-            if (b > 0 && P > nlocal && co + (uint64_t)a + (uint64_t)b + nlocal + 4 <= usable) {
-                uint64_t ov = smz_sqlite_be32(pg + co + a + b + nlocal);
-                if (ov >= 2 && ov < *least)
-                    *least = ov;
-            }
+        smz_sqlite_cell cell;
+        if (cells && co >= 8 && co < usable &&
+            smz_sqlite_leaf_cell(pg + co, pg + usable, usable, &cell) == 0 && cell.overflow) {
+            uint64_t ov = smz_sqlite_be32(pg + co + cell.overflow);
+            if (ov >= 2 && ov < *least)
+                *least = ov;
         }
         return 0;
     }
