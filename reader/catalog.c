@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "smz/delta.h"
+#include "smz/sign.h"
 #include "smz/util.h"
 #include "smz/verify.h"
 #include "catalog.h"
@@ -39,6 +40,7 @@ static void entry_free(cat_entry *e)
     free(e->language);
     free(e->summary);
     free(e->keyid);
+    free(e->sig_href);
     for (size_t i = 0; i < e->n_upd; i++) {
         free(e->upd[i].file);
         free(e->upd[i].href);
@@ -302,6 +304,13 @@ int cat_scan_dir(const char *dir, int hash, cat_list *out,
         }
         if (!(e->file = strdup(nm)) || (!e->name && !(e->name = strndup(nm, n - 4))))
             goto nomem;
+        /* NAME.smz.minisig beside it, a file of its own (not a link). */
+        char *sig = malloc(plen + 8);
+        if (!sig)
+            goto nomem;
+        snprintf(sig, plen + 8, "%s.minisig", path);
+        e->sig_detached = lstat(sig, &st) == 0 && S_ISREG(st.st_mode) && st.st_size <= SMZ_SIG_FILE_MAX;
+        free(sig);
     }
     if (out->n)
         qsort(out->e, out->n, sizeof *out->e, by_file);
@@ -375,6 +384,11 @@ int cat_feed_xml(const cat_list *l, char **xml, size_t *len)
         smz_strbuf_addf(&b, "\" length=\"%llu\"", (unsigned long long)e->size);
         if (e->tail)
             smz_strbuf_addf(&b, " smz:tail=\"%llu\"", (unsigned long long)e->tail);
+        if (e->sig_detached) {
+            smz_strbuf_adds(&b, " smz:signature=\"");
+            smz_url_segment(&b, e->file, strlen(e->file));
+            smz_strbuf_adds(&b, ".minisig\"");
+        }
         smz_strbuf_adds(&b, "/>");
         for (size_t k = 0; k < e->n_upd; k++) {
             const cat_update *u = &e->upd[k];
@@ -596,6 +610,14 @@ static int parse_entry(const xmlNode *en, const char *base, cat_entry *e, const 
             if (e->size_known && parse_size(attr_smz(c, "tail"), &tail) && tail > 0 && tail < e->size &&
                 tail % 512 == 0)
                 e->tail = tail;
+            /* Its detached signature (NAME.smz.minisig), which signs the
+             * file's bytes. */
+            const char *sig = attr_smz(c, "signature");
+            if (sig[0]) {
+                if (!(e->sig_href = http_resolve(base, sig)))
+                    return -1;
+                e->sig_detached = 1;
+            }
         }
     }
     /* The date a person gave the archive (dc:issued), else the feed's. */

@@ -40,10 +40,12 @@ typedef struct cat_entry {
     char *blake2b; /* BLAKE2b-256 of the file's bytes, 64 hex digits */
     char *language;
     char *summary;
-    char *keyid;   /* the embedded signature's key id */
-    uint64_t size; /* the file's size in bytes */
-    uint64_t tail; /* where its tail starts (smz_reader_tail): 0 < TAIL < SIZE, a
-                    * multiple of 512; 0 when not known */
+    char *keyid;      /* the embedded signature's key id */
+    uint64_t size;    /* the file's size in bytes */
+    uint64_t tail;    /* where its tail starts (smz_reader_tail): 0 < TAIL < SIZE, a
+                       * multiple of 512; 0 when not known */
+    char *sig_href;   /* its detached signature's (NAME.smz.minisig) URL; NULL for a folder */
+    int sig_detached; /* a detached signature is advertised (or NAME.smz.minisig is beside it) */
     int size_known;
     int is_signed;
     cat_update *upd; /* the updates that lead to it (directly or in a chain) */

@@ -286,7 +286,7 @@ static int check_head(dl *d)
         f->have = 0;
         f->offset = 0;
         if (f->hash)
-            crypto_generichash_init(f->hash, NULL, 0, 32);
+            crypto_generichash_init(f->hash, NULL, 0, f->hash_len);
     } else {
         snprintf(f->err, sizeof f->err, _("HTTP status %ld"), d->status);
         return -1;

@@ -66,6 +66,7 @@ struct http_fetch {
      * server sends the whole file), so that the file need not be read
      * again to be hashed. */
     crypto_generichash_state *hash;
+    size_t hash_len; /* the length of the BLAKE2b HASH computes (32 or 64) */
     /* When OFFSET > 0: the validator an earlier answer gave for the file
      * (VALIDATOR below), sent as If-Range; NULL or "": none. */
     const char *if_range;

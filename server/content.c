@@ -481,6 +481,26 @@ static int download_manifest(req *q, archive *a)
     return status;
 }
 
+/* /download/NAME.smz.minisig: the detached signature beside a whole
+ * archive, when the catalog advertises one (opened without following a
+ * link, as it was found). */
+static int download_sig(req *q, archive *a)
+{
+    char path[4400], disp[SRV_NAME_MAX + 64];
+    struct stat st;
+    int fd = -1;
+    if (a->minisig && snprintf(path, sizeof path, "%s.minisig", a->path) < (int)sizeof path)
+        fd = smz_file_open(path, SMZ_FILE_NOFOLLOW, &st, NULL);
+    if (fd < 0)
+        return h_error(q, 404, a, SMZ_N_("No such archive"),
+                       SMZ_N_("The library has no archive by that name."));
+    snprintf(disp, sizeof disp, "attachment; filename=\"%s.smz.minisig\"", a->name);
+    int status = send_download(q, "text/plain; charset=utf-8", disp, (uint64_t)st.st_size, &st, "-s",
+                               read_fd, &fd);
+    close(fd);
+    return status;
+}
+
 int h_download(req *q, const char *rest)
 {
     size_t n = strlen(rest);
@@ -488,6 +508,9 @@ int h_download(req *q, const char *rest)
     unsigned k = smz_split_part_number(rest);
     if (!a && k)
         a = reg_find(&q->s->reg, rest, n - 8);
+    if (!a && n > 12 && !strcmp(rest + n - 12, ".smz.minisig") &&
+        (a = reg_find(&q->s->reg, rest, n - 12)) != NULL)
+        return download_sig(q, a);
     if (!a && n > 6 && !strcmp(rest + n - 6, ".parts") &&
         (a = reg_find(&q->s->reg, rest, n - 6)) != NULL)
         return download_manifest(q, a);

@@ -423,6 +423,12 @@ static void load_one(registry *g, size_t i)
     uint64_t tail;
     if (!a->parts && smz_reader_tail(r, &tail) == SMZ_OK && tail < a->file_size)
         a->tail = tail;
+    if (!a->parts) {
+        char sig[4400];
+        struct stat sst;
+        a->minisig = snprintf(sig, sizeof sig, "%s.minisig", a->path) < (int)sizeof sig &&
+                     lstat(sig, &sst) == 0 && S_ISREG(sst.st_mode) && sst.st_size <= SMZ_SIG_FILE_MAX;
+    }
     if (smz_reader_meta(r, "Illustration_48x48@1", &ill, &ill_len) == SMZ_OK && ill_len > 8 &&
         ill_len <= (1u << 20) && !memcmp(ill, "\x89PNG\r\n\x1a\n", 8)) {
         a->illustration = (unsigned char *)ill;

@@ -45,6 +45,10 @@ typedef struct archive {
     /* Where its tail starts (smz_reader_tail), for the catalog's smz:tail:
      * 0 < TAIL < FILE_SIZE, or 0 (none, or a split archive). */
     uint64_t tail;
+    /* 1 when NAME.smz.minisig, its detached signature, lies beside it (a
+     * file, not a link; a whole file only): the catalog advertises it and
+     * /download/ serves it. */
+    int minisig;
     /* The updates in its folder that lead to it (smz_delta_leading_to),
      * for the catalog and /update/NAME/FILE: a whole file only. */
     smz_delta_file *upd;

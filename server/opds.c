@@ -77,6 +77,8 @@ static void entry(smz_strbuf *b, req *q, archive *a, int standalone)
         s->http.root, a->name, (unsigned long long)a->file_size);
     if (a->tail)
         smz_strbuf_addf(b, " smz:tail=\"%llu\"", (unsigned long long)a->tail);
+    if (a->minisig)
+        smz_strbuf_addf(b, " smz:signature=\"%s/download/%s.smz.minisig\"", s->http.root, a->name);
     smz_strbuf_adds(b, "/>");
     /* A split archive: its parts too, for a client that cannot store one
      * file as large (FAT32), and their manifest. */

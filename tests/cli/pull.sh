@@ -108,9 +108,16 @@ check_grep "and says so" "^gone.smz: deleted" del.out
 "$SMZ" keygen -W -p other.pub -s other.key >/dev/null 2>&1
 mkdir -p signed
 "$SMZ_PACK" site -o signed/alpha.smz --name alpha --date 2024-05-06 --sign k.key --quiet
+keyid=$(sed -n 's/^untrusted comment: .* key //p' k.pub)
 "$SMZ" pull signed good --keyring k.pub >sig.out 2>&1
 check_eq "a trusted signature: fetched (exit 0)" "$?" 0
-check_grep "and said signed by the trusted key" "verified, signed by trusted key $(sed -n 's/^untrusted comment: .* key //p' k.pub)" sig.out
+check_grep "and said verified by the trusted key's signature of its bytes (alpha.smz.minisig beside it)" \
+    "^alpha.smz: fetched \(new, .*\), verified: its bytes are those trusted key $keyid signed$" sig.out
+check "the same bytes" cmp good/alpha.smz signed/alpha.smz
+"$SMZ" pull signed goodfull --keyring k.pub --full-check >sigfull.out 2>&1
+check_eq "--full-check: fetched (exit 0)" "$?" 0
+check_grep "and checked whole, the embedded signature checked against the recomputed digest" \
+    "^alpha.smz: fetched \(new, .*\), verified, signed by trusted key $keyid$" sigfull.out
 mkdir -p bad && cp src/alpha.smz bad/old.smz
 "$SMZ" pull src bad --keyring k.pub >unsigned.out 2>unsigned.err
 check_eq "unsigned archives with --keyring: refused (exit 1)" "$?" 1
@@ -149,6 +156,64 @@ check_eq "the tail was asked for first (nginx: 206, then 206)" \
 check_eq "from nginx, another key's signature: refused (exit 1)" "$?" 1
 check_grep "with a clear message" "alpha.smz: refused: not signed by a trusted key" untrustedurl.err
 check_eq "and DIR left empty" "$(ls -A badurl | wc -l)" 0
+
+# --- a trusted signature over the bytes stands for the check, from nginx
+# and smz serve; one that does not hold for them, or is not of use, leaves
+# the check to decide ---
+mkdir -p src/sigbytes
+"$SMZ_PACK" "$TOP/samples" -o src/sigbytes/alpha.smz --name alpha --date 2024-05-06 --sign k.key --quiet
+"$SMZ" catalog src/sigbytes --quiet
+check_grep "smz catalog advertises the detached signature beside an archive" \
+    'href="alpha.smz" length="[0-9]+" smz:signature="alpha.smz.minisig"' src/sigbytes/smz-catalog.xml
+"$SMZ" pull "http://127.0.0.1:$NP/sigbytes/" sbnginx --keyring k.pub >sbnginx.out 2>&1
+check_eq "from nginx with the signature: fetched (exit 0)" "$?" 0
+check_grep "verified by the signature of its bytes" "verified: its bytes are those trusted key $keyid signed$" sbnginx.out
+check "the same bytes" cmp sbnginx/alpha.smz src/sigbytes/alpha.smz
+check_eq "the signature, then the archive in one answer (nginx: 200, 200)" \
+    "$(awk '$7 ~ "^/sigbytes/alpha.smz" { printf "%s %s|", $7, $9 }' "$NGINX_DIR/access.log")" \
+    "/sigbytes/alpha.smz.minisig 200|/sigbytes/alpha.smz 200|"
+# one byte changed on the way (here at the source): the signature does not
+# hold, the check finds the damage
+mkdir -p src/sigdamaged && cp src/sigbytes/alpha.smz src/sigbytes/alpha.smz.minisig src/sigdamaged/
+printf 'X' | dd of=src/sigdamaged/alpha.smz bs=1 seek=$(($(stat -c %s src/sigdamaged/alpha.smz) - 3000)) conv=notrunc 2>/dev/null
+"$SMZ" catalog src/sigdamaged --quiet
+"$SMZ" pull "http://127.0.0.1:$NP/sigdamaged/" sbdamaged --keyring k.pub >sbdamaged.out 2>sbdamaged.err
+check_eq "a byte changed under the signature: refused (exit 1)" "$?" 1
+check_grep "said: the signature does not hold, so checked whole" \
+    "^alpha.smz: its detached signature does not hold \(the data does not match the signature.*\): checked whole$" sbdamaged.out
+check_grep "which refuses it" "alpha.smz: refused: fails the check" sbdamaged.err
+check_eq "and DIR left empty" "$(ls -A sbdamaged | wc -l)" 0
+# the signature of another archive (another Date: another content digest),
+# or one that is not a signature: of no use, checked whole, quietly
+mkdir -p src/sigother && cp src/sigbytes/alpha.smz src/sigother/ && cp signed/alpha.smz.minisig src/sigother/
+mkdir -p src/siggarbage && cp src/sigbytes/alpha.smz src/siggarbage/ && echo "not a signature" >src/siggarbage/alpha.smz.minisig
+for w in other garbage; do
+    "$SMZ" catalog "src/sig$w" --quiet
+    "$SMZ" pull "http://127.0.0.1:$NP/sig$w/" "sb$w" --keyring k.pub >"sb$w.out" 2>&1
+    check_eq "the $w signature: fetched (exit 0)" "$?" 0
+    check_grep "... checked whole, its embedded signature good" "^alpha.smz: fetched \(new, .*\), verified, signed by trusted key $keyid$" "sb$w.out"
+    check_eq "... without a word of the detached one" "$(grep -c detached "sb$w.out")" 0
+done
+# a link named NAME.smz.minisig is not advertised (nor served)
+mkdir -p src/siglink && cp src/sigbytes/alpha.smz src/siglink/ && ln -s ../sigbytes/alpha.smz.minisig src/siglink/alpha.smz.minisig
+"$SMZ" catalog src/siglink --quiet
+check_eq "smz catalog does not advertise a link as the signature" "$(grep -c 'smz:signature="' src/siglink/smz-catalog.xml)" 0
+# smz serve: its catalog links /download/NAME.smz.minisig, which it serves
+start_server sigserve src/sigbytes/alpha.smz --address 127.0.0.1
+sigurl=$URL
+curl -s "${sigurl}catalog/v2/entries" >sigserve.xml
+check_grep "smz serve's catalog advertises the detached signature" \
+    'href="/download/alpha.smz" length="[0-9]+" smz:signature="/download/alpha.smz.minisig"' sigserve.xml
+curl -s -o sigserve.minisig "${sigurl}download/alpha.smz.minisig"
+check "and serves it, byte for byte" cmp sigserve.minisig src/sigbytes/alpha.smz.minisig
+check_eq "another archive's name gives 404" "$(curl -s -o /dev/null -w '%{http_code}' "${sigurl}download/beta.smz.minisig")" 404
+"$SMZ" pull "$sigurl" sbserve --keyring k.pub >sbserve.out 2>&1
+check_eq "from smz serve with the signature: fetched (exit 0)" "$?" 0
+check_grep "verified by the signature of its bytes" "verified: its bytes are those trusted key $keyid signed$" sbserve.out
+check "the same bytes" cmp sbserve/alpha.smz src/sigbytes/alpha.smz
+start_server sigserve2 src/siglink/alpha.smz --address 127.0.0.1
+check_eq "smz serve does not advertise a link as the signature" "$(curl -s "${URL}catalog/v2/entries" | grep -c 'smz:signature="')" 0
+check_eq "nor serve it" "$(curl -s -o /dev/null -w '%{http_code}' "${URL}download/alpha.smz.minisig")" 404
 
 # --- the progress line: on a terminal only (script(1) gives a pseudo-terminal) ---
 if command -v script >/dev/null; then

@@ -205,6 +205,38 @@ check_eq "in order, a byte flipped in the last cluster: refused (1)" "$?" 1
 check_grep "by the BLAKE2b" "samples.smz: refused: its bytes are not those the catalog names" nflip2.err
 check_eq "DIR left empty" "$(ls -A nflip2 | wc -l)" 0
 
+# --- checked by a trusted signature of the bytes (NAME.smz.minisig): hashed
+# for it on a thread of its own while they arrive ---
+"$SMZ" keygen -W -p k.pub -s k.key >/dev/null 2>&1
+mkdir -p src/sig && "$SMZ_PACK" "$TOP/samples" -o src/sig/samples.smz --sign k.key --quiet && "$SMZ" catalog src/sig --quiet
+bysig="^samples.smz: fetched \(new, .*\), verified: its bytes are those trusted key [0-9A-F]{16} signed$"
+echo "cut 10000" >px/fault
+"$SMZ" pull "${SRC}sig/" scut --keyring k.pub >/dev/null 2>scut.err
+check_eq "signed, a cut transfer fails (2)" "$?" 2
+check_eq "the part keeps what arrived" "$(stat -c %s scut/.samples.smz.part 2>&1)" 10000
+"$SMZ" pull "${SRC}sig/" scut --keyring k.pub >scut2.out 2>&1
+check_eq "the next run succeeds" "$?" 0
+check_grep "resuming (the part's bytes hashed first)" "samples.smz: resuming at 10.0 kB" scut2.out
+check_grep "verified by the signature" "$bysig" scut2.out
+check "byte-identical" cmp src/sig/samples.smz scut/samples.smz
+echo "cut 10000" >px/fault
+"$SMZ" pull "${SRC}sig/" srestart --keyring k.pub >/dev/null 2>&1
+# (a byte of the kept part changed: only a hash started again from the
+# first byte the server sends matches the signature)
+printf 'X' | dd of=srestart/.samples.smz.part bs=1 seek=5000 conv=notrunc 2>/dev/null
+echo "norange 0" >px/fault
+"$SMZ" pull "${SRC}sig/" srestart --keyring k.pub >srestart.out 2>&1
+check_eq "cut, then the whole file sent instead of the rest: succeeds" "$?" 0
+check_grep "... fetched again from the start" "the source sent the whole file, not the rest: fetched again from the start" srestart.out
+check_grep "... its hash started again with it: verified by the signature" "$bysig" srestart.out
+check "... byte-identical" cmp src/sig/samples.smz srestart/samples.smz
+echo "corrupt 12000" >px/fault
+"$SMZ" pull "${SRC}sig/" sflip --keyring k.pub >sflip.out 2>sflip.err
+check_eq "signed, a flipped byte: refused (1)" "$?" 1
+check_grep "the signature does not hold for the bytes: checked whole" "samples.smz: its detached signature does not hold .*: checked whole" sflip.out
+check_grep "where the catalog's BLAKE2b names the damage" "samples.smz: refused: its bytes are not those the catalog names.*damaged on the way" sflip.err
+check_eq "DIR left empty" "$(ls -A sflip | wc -l)" 0
+
 # --- a catalog that lies ---
 mkdir -p liar && cp src/samples.smz liar/
 sed "s/length=\"$size\"/length=\"$((size - 100))\"/" src/smz-catalog.xml >liar/smz-catalog.xml

@@ -132,6 +132,19 @@ mkdir -p d7 && cp a2/news.smz d7/
 "$SMZ" pull oth d7 --keyring k.pub >d7.out 2>d7.err
 check_grep "an update signed by an untrusted key is refused" "news.smz: the update cannot be used \(news-2-3.smzup: .*\): fetching the whole archive" d7.err
 check_eq "and the archive fetched instead" "$(sha d7/news.smz)" "$want"
+# the archive's own detached signature beside it (news.smz.minisig): what
+# the updates give is checked by it, not whole (unless --full-check)
+mkdir -p sigd && cp src/news.smz src/news-2-3.smzup* a3/news.smz.minisig sigd/ && "$SMZ" catalog sigd --quiet
+mkdir -p d8 && cp a2/news.smz d8/
+"$SMZ" pull sigd d8 --keyring k.pub >d8.out 2>d8.err
+check_eq "with the archive's detached signature: succeeds (0)" "$?" 0
+check_grep "the update used, its result verified by the signature of the archive's bytes" \
+    "^news.smz: updated \($u23 bytes.*verified: its bytes are those trusted key [0-9A-F]{16} signed$" d8.out
+check_eq "byte-identical" "$(sha d8/news.smz)" "$want"
+mkdir -p d9 && cp a2/news.smz d9/
+"$SMZ" pull sigd d9 --keyring k.pub --full-check >d9.out 2>d9.err
+check_grep "--full-check: the result checked whole" "^news.smz: updated \($u23 bytes.*verified, signed by trusted key [0-9A-F]{16}$" d9.out
+check_eq "byte-identical" "$(sha d9/news.smz)" "$want"
 
 # --- signed only inside (the update alone, as on a stick: no .minisig) ---
 mkdir -p src/ins && cp src/news.smz src/news-2-3.smzup src/ins/ && "$SMZ" catalog src/ins --quiet
