@@ -306,7 +306,7 @@ typedef struct early {
 static void *early_run(void *arg)
 {
     early *ek = arg;
-    ek->orc = smz_reader_open_arriving(ek->part, ek->a, SMZ_UI_EN, &ek->r);
+    ek->orc = smz_reader_open_arriving(ek->part, ek->a, i18n_cli(), &ek->r);
     if (ek->orc == SMZ_OK)
         ek->crc = smz_reader_check(ek->r, on_problem, &ek->pr, &ek->pr.n);
     return NULL;
@@ -378,7 +378,7 @@ static int verify(pull *p, const cat_entry *e, const char *part, int fd, const c
         crc = ek->crc;
         pr = ek->pr;
     } else {
-        orc = smz_reader_open(part, NULL, &own);
+        orc = smz_reader_open_lang(part, NULL, i18n_cli(), &own);
         r = own;
         if (orc == SMZ_OK)
             crc = smz_reader_check(r, on_problem, &pr, &pr.n);
@@ -1069,7 +1069,7 @@ static int signed_bytes_hold(signed_bytes *sb, const cat_entry *e, const char *p
     /* The bytes are the signer's; that they are the archive the catalog
      * lists, and that the comment names its stored digest, is read from
      * them. */
-    smz_err orc = smz_reader_open(part, NULL, &r);
+    smz_err orc = smz_reader_open_lang(part, NULL, i18n_cli(), &r);
     if (orc != SMZ_OK) {
         const char *m = r ? smz_reader_errmsg(r) : "";
         snprintf(why, whylen, _("not a sound archive: %s"), m[0] ? m : smz_strerror(orc));

@@ -183,6 +183,12 @@ check_grep "said: the signature does not hold, so checked whole" \
     "^alpha.smz: its detached signature does not hold \(the data does not match the signature.*\): checked whole$" sbdamaged.out
 check_grep "which refuses it" "alpha.smz: refused: fails the check" sbdamaged.err
 check_eq "and DIR left empty" "$(ls -A sbdamaged | wc -l)" 0
+# in the user's language, the check's first problem as smz check tells it
+LANGUAGE=fr "$SMZ" pull "http://127.0.0.1:$NP/sigdamaged/" sbdamagedfr --keyring k.pub >sbdamagedfr.out 2>sbdamagedfr.err
+first=$(LANGUAGE=fr "$SMZ" check src/sigdamaged/alpha.smz 2>/dev/null | head -1)
+check "in French: smz check names a problem" test -n "$first"
+check_eq "... and the pull's refusal names it as smz check does (in French)" \
+    "$(grep -cF "le premier : $first" sbdamagedfr.err)" 1
 # the signature of another archive (another Date: another content digest),
 # or one that is not a signature: of no use, checked whole, quietly
 mkdir -p src/sigother && cp src/sigbytes/alpha.smz src/sigother/ && cp signed/alpha.smz.minisig src/sigother/
