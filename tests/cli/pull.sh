@@ -193,8 +193,16 @@ check_eq "... and the pull's refusal names it as smz check does (in French)" \
 # or one that is not a signature: of no use, checked whole, quietly
 mkdir -p src/sigother && cp src/sigbytes/alpha.smz src/sigother/ && cp signed/alpha.smz.minisig src/sigother/
 mkdir -p src/siggarbage && cp src/sigbytes/alpha.smz src/siggarbage/ && echo "not a signature" >src/siggarbage/alpha.smz.minisig
-for w in other garbage; do
-    "$SMZ" catalog "src/sig$w" --quiet
+# (and one of 100 kB, over the 64 KiB a .minisig may have: not read whole)
+mkdir -p src/sighuge && cp src/sigbytes/alpha.smz src/sighuge/
+{ cat src/sigbytes/alpha.smz.minisig; head -c 100000 /dev/zero | tr '\0' 'x'; } >src/sighuge/alpha.smz.minisig
+"$SMZ" catalog src/sighuge --quiet
+check_eq "smz catalog does not advertise a .minisig over 64 KiB" "$(grep -c 'smz:signature="' src/sighuge/smz-catalog.xml)" 0
+# (a catalog that advertises it anyway: pull reads at most 64 KiB of it)
+sed -i 's|href="alpha.smz" length="[0-9]*"|& smz:signature="alpha.smz.minisig"|' src/sighuge/smz-catalog.xml
+check_eq "... a catalog edited to advertise it" "$(grep -c 'smz:signature="' src/sighuge/smz-catalog.xml)" 1
+for w in other garbage huge; do
+    [ "$w" = huge ] || "$SMZ" catalog "src/sig$w" --quiet
     "$SMZ" pull "http://127.0.0.1:$NP/sig$w/" "sb$w" --keyring k.pub >"sb$w.out" 2>&1
     check_eq "the $w signature: fetched (exit 0)" "$?" 0
     check_grep "... checked whole, its embedded signature good" "^alpha.smz: fetched \(new, .*\), verified, signed by trusted key $keyid$" "sb$w.out"
