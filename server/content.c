@@ -388,6 +388,15 @@ static int send_download(req *q, const char *type, const char *disp, uint64_t si
     return send_ranged(q, &rs, size, read, NULL, ctx);
 }
 
+/* send_download of the whole file FD (ST its stat), which it closes. */
+static int send_file(req *q, const char *type, const char *disp, int fd, const struct stat *st,
+                     const char *tag)
+{
+    int status = send_download(q, type, disp, (uint64_t)st->st_size, st, tag, read_fd, &fd);
+    close(fd);
+    return status;
+}
+
 /* A split archive (smz/split.h), registered under its stem, downloads as
  * the whole archive it holds; its ETag comes from its first part. */
 static int download_set(req *q, archive *a, const char *disp)
@@ -475,10 +484,7 @@ static int download_manifest(req *q, archive *a)
                        SMZ_N_("It is larger than a manifest can be."));
     }
     snprintf(disp, sizeof disp, "inline; filename=\"%s.parts\"", a->name);
-    int status = send_download(q, "text/plain; charset=utf-8", disp, (uint64_t)st.st_size, &st, "-m",
-                               read_fd, &fd);
-    close(fd);
-    return status;
+    return send_file(q, "text/plain; charset=utf-8", disp, fd, &st, "-m");
 }
 
 /* /download/NAME.smz.minisig: the detached signature beside a whole
@@ -495,10 +501,7 @@ static int download_sig(req *q, archive *a)
         return h_error(q, 404, a, SMZ_N_("No such archive"),
                        SMZ_N_("The library has no archive by that name."));
     snprintf(disp, sizeof disp, "attachment; filename=\"%s.smz.minisig\"", a->name);
-    int status = send_download(q, "text/plain; charset=utf-8", disp, (uint64_t)st.st_size, &st, "-s",
-                               read_fd, &fd);
-    close(fd);
-    return status;
+    return send_file(q, "text/plain; charset=utf-8", disp, fd, &st, "-s");
 }
 
 int h_download(req *q, const char *rest)
@@ -528,10 +531,7 @@ int h_download(req *q, const char *rest)
     if (fd < 0)
         return h_error(q, 500, a, SMZ_N_("The archive cannot be read"),
                        SMZ_N_("The file is not readable."));
-    int status = send_download(q, "application/x-smz", disp, (uint64_t)st.st_size, &st, "", read_fd,
-                               &fd);
-    close(fd);
-    return status;
+    return send_file(q, "application/x-smz", disp, fd, &st, "");
 }
 
 /* /update/NAME/FILE: an update the catalog advertises for the archive NAME
@@ -573,10 +573,8 @@ int h_update(req *q, const char *rest)
         return h_error(q, 404, a, SMZ_N_("No such update"),
                        SMZ_N_("The library offers no update by that name."));
     snprintf(disp, sizeof disp, "attachment; filename=\"%s%s\"", u->file, sig ? ".minisig" : "");
-    int status = send_download(q, sig ? "text/plain; charset=utf-8" : SMZ_DELTA_TYPE, disp,
-                               (uint64_t)st.st_size, &st, sig ? "-s" : "-u", read_fd, &fd);
-    close(fd);
-    return status;
+    return send_file(q, sig ? "text/plain; charset=utf-8" : SMZ_DELTA_TYPE, disp, fd, &st,
+                     sig ? "-s" : "-u");
 }
 
 /* The archives named by content= (or books.name=), or NULL for none. */
