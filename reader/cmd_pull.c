@@ -987,12 +987,15 @@ typedef struct signed_bytes {
     smz_sign_ctx *cx;
     smz_sig *sig;
     const smz_pubkey *pk; /* borrowed from the keyring */
+    char *text;           /* the .minisig as the source has it */
+    size_t len;
 } signed_bytes;
 
 static void signed_bytes_free(signed_bytes *sb)
 {
     smz_sig_free(sb->sig);
     smz_sign_ctx_free(sb->cx);
+    free(sb->text);
     memset(sb, 0, sizeof *sb);
 }
 
@@ -1010,41 +1013,157 @@ static int comment_digest(const char *c, char out[65])
     return 0;
 }
 
+/* Appends the file PATH (a file of its own, not a link, at most CAP
+ * bytes) to B: 0, or -1. */
+static int read_small(const char *path, size_t cap, smz_strbuf *b)
+{
+    struct stat st;
+    char buf[4096];
+    int fd = smz_file_open(path, SMZ_FILE_NOFOLLOW, &st, NULL), rc = -1;
+    if (fd < 0)
+        return -1;
+    if ((uint64_t)st.st_size <= cap) {
+        for (;;) {
+            ssize_t n = read(fd, buf, sizeof buf);
+            if (n < 0 && errno == EINTR)
+                continue;
+            if (n <= 0 || smz_strbuf_len(b) + (size_t)n > cap) {
+                rc = n == 0 ? 0 : -1;
+                break;
+            }
+            if (smz_strbuf_add(b, buf, (size_t)n) != SMZ_OK)
+                break;
+        }
+    }
+    close(fd);
+    return rc;
+}
+
+/* E's detached signature as the source offers it (advertised by its
+ * catalog, or NAME.smz.minisig beside it in a folder): 0 with *TEXT
+ * (malloc'd, NUL-terminated) and *LEN when one of at most 64 KiB is there,
+ * parses as a minisign signature and names E's content digest (when the
+ * catalog gives one); else -1. */
+static int sig_text(const pull *p, const cat_entry *e, char **text, size_t *len)
+{
+    smz_strbuf b;
+    char err[600], *path = NULL, named[65];
+    long status = 0;
+    smz_sig *sig = NULL;
+    int rc = -1;
+    *text = NULL;
+    smz_strbuf_init(&b, SMZ_SIG_FILE_MAX);
+    if (!e->sig_detached || (p->url && !e->sig_href))
+        goto out;
+    if (p->url ? http_get(e->sig_href, SMZ_SIG_FILE_MAX, &b, &status, err, sizeof err) != 0
+               : !(path = join(p->source, e->file, ".minisig")) ||
+                     read_small(path, SMZ_SIG_FILE_MAX, &b) != 0)
+        goto out;
+    if (smz_sig_parse(NULL, smz_strbuf_str(&b), smz_strbuf_len(&b), &sig) != SMZ_OK ||
+        comment_digest(smz_sig_comment_text(sig), named) != 0 ||
+        (e->digest && strcmp(named, e->digest)) || smz_strbuf_detach(&b, text, len) != SMZ_OK)
+        goto out;
+    rc = 0;
+out:
+    smz_sig_free(sig);
+    smz_strbuf_free(&b);
+    free(path);
+    return rc;
+}
+
 /* Reads E's detached signature into SB when it may spare the check: 1, or
  * 0 when there is none to use (no keyring, --full-check, none offered,
  * unreadable, by a key that is not trusted, or for other content: the
  * whole check then decides, as for an archive without one). */
 static int signed_bytes_get(pull *p, const cat_entry *e, signed_bytes *sb)
 {
-    char *path = NULL, err[600], keyid[SMZ_KEYID_SIZE], want[65];
-    smz_strbuf b;
-    long status = 0;
     int ok = 0;
-    smz_strbuf_init(&b, SMZ_SIG_FILE_MAX);
-    if (!p->kr || p->full || !e->sig_detached || (p->url && !e->sig_href) ||
+    if (!p->kr || p->full || sig_text(p, e, &sb->text, &sb->len) != 0 ||
         smz_sign_ctx_new(&sb->cx) != SMZ_OK)
         goto out;
     smz_sign_ctx_set_lang(sb->cx, i18n_cli());
-    if (p->url) {
-        if (http_get(e->sig_href, SMZ_SIG_FILE_MAX, &b, &status, err, sizeof err) != 0 ||
-            smz_sig_parse(sb->cx, smz_strbuf_str(&b), smz_strbuf_len(&b), &sb->sig) != SMZ_OK)
-            goto out;
-    } else if (!(path = join(p->source, e->file, ".minisig")) ||
-               smz_sig_load(sb->cx, path, &sb->sig) != SMZ_OK) {
-        goto out;
-    }
-    smz_sig_keyid(sb->sig, keyid);
-    if (smz_sig_is_legacy(sb->sig) || smz_keyring_find(sb->cx, p->kr, sb->sig, &sb->pk) != SMZ_OK ||
-        comment_digest(smz_sig_comment_text(sb->sig), want) != 0 ||
-        (e->digest && strcmp(want, e->digest)))
+    if (smz_sig_parse(sb->cx, sb->text, sb->len, &sb->sig) != SMZ_OK || smz_sig_is_legacy(sb->sig) ||
+        smz_keyring_find(sb->cx, p->kr, sb->sig, &sb->pk) != SMZ_OK)
         goto out;
     ok = 1;
 out:
     if (!ok)
         signed_bytes_free(sb);
-    smz_strbuf_free(&b);
-    free(path);
     return ok;
+}
+
+/* FINAL.minisig, malloc'd. */
+static char *sig_path(const char *final)
+{
+    size_t n = strlen(final) + 9;
+    char *path = malloc(n);
+    if (path)
+        snprintf(path, n, "%s.minisig", final);
+    return path;
+}
+
+/* After E's archive is renamed over FINAL: its detached signature beside
+ * it, FINAL.minisig, written anew (atomically) from TEXT when not NULL
+ * (the one that just proved the bytes), else from the source's when it
+ * offers one and it is not known to fail (FAILED); with none, nothing
+ * (the old archive's went before the rename: remove_sig).  So a mirror
+ * of a mirror is checked by the signature too.  0, or -1 (said, counted). */
+static int keep_sig(pull *p, const cat_entry *e, const char *final, const char *text, size_t len,
+                    int failed)
+{
+    char *own = NULL, *path = sig_path(final), err[1024];
+    size_t n = 0;
+    int rc = 0;
+    if (!text && !failed && sig_text(p, e, &own, &n) == 0) {
+        text = own;
+        len = n;
+    }
+    if (text && (!path || smz_file_write(path, text, len, 0, err, sizeof err) != SMZ_OK)) {
+        fprintf(stderr, "smz pull: %s\n", path ? cli_t(err) : _("out of memory"));
+        p->errors++;
+        rc = -1;
+    }
+    free(own);
+    free(path);
+    return rc;
+}
+
+/* DIR's copy of E, up to date but without the detached signature the
+ * source offers: with --keyring, the signature written beside it when a
+ * trusted key made it and it holds for DIR's bytes (the same content may
+ * lie in other bytes: another layout).  0 when added, else -1. */
+static int add_sig(pull *p, const cat_entry *e)
+{
+    char *final = join(p->dir, e->file, ""), *text = NULL;
+    size_t len = 0;
+    smz_sign_ctx *cx = NULL;
+    smz_sig *sig = NULL;
+    const smz_pubkey *pk;
+    int rc = -1;
+    if (!p->kr || !final || sig_text(p, e, &text, &len) != 0 || smz_sign_ctx_new(&cx) != SMZ_OK ||
+        smz_sig_parse(cx, text, len, &sig) != SMZ_OK ||
+        smz_keyring_find(cx, p->kr, sig, &pk) != SMZ_OK ||
+        smz_sig_verify_file(cx, sig, pk, final, 0) != SMZ_OK)
+        goto out;
+    rc = keep_sig(p, e, final, text, len, 0);
+    if (rc == 0)
+        sync_dir(p->dir);
+out:
+    smz_sig_free(sig);
+    smz_sign_ctx_free(cx);
+    free(text);
+    free(final);
+    return rc;
+}
+
+/* Removes FINAL.minisig, the signature of the archive about to be
+ * replaced (it signs other bytes). */
+static void remove_sig(const char *final)
+{
+    char *path = sig_path(final);
+    if (path)
+        unlink(path);
+    free(path);
 }
 
 /* Whether SB holds for PART (open as FD) whose BLAKE2b-512 is HASH, and
@@ -1115,7 +1234,7 @@ static void fetch(pull *p, const cat_entry *e, const char *what)
     unsigned char hash[SMZ_SIGN_HASH_BYTES];
     int fd = -1, keep = 0, by_sig = 0;
     early ek;
-    signed_bytes sb = {NULL, NULL, NULL};
+    signed_bytes sb = {NULL, NULL, NULL, NULL, 0};
     memset(&ek, 0, sizeof ek);
     ek.part = part;
     if (!final || !part || (!p->url && !(src = join(p->source, e->file, "")))) {
@@ -1169,12 +1288,14 @@ static void fetch(pull *p, const cat_entry *e, const char *what)
         p->refused++;
         goto out;
     }
+    remove_sig(final);
     if (rename(part, final) != 0) {
         fprintf(stderr, "smz pull: %s: %s\n", cli_t(final), strerror(errno));
         p->errors++;
         goto out;
     }
     keep = 1; /* it is the archive now */
+    keep_sig(p, e, final, by_sig ? sb.text : NULL, sb.len, sig && !by_sig);
     sync_dir(p->dir);
     if (!p->quiet) {
         printf(_("%s: fetched (%s, %s), verified"), cli_t(e->file), _(what), smz_size_text(e->size, sz));
@@ -1297,7 +1418,7 @@ static int apply_updates(pull *p, const cat_entry *e, const cat_entry *l, const 
     char *part = NULL, *sig = NULL, *src = NULL;
     char why[1200], err[1024], signer[SMZ_KEYID_SIZE], hex[65], keyid[SMZ_KEYID_SIZE];
     int fd = -1, rc = 0, keep_part = 0, by_sig = 0;
-    signed_bytes sb = {NULL, NULL, NULL};
+    signed_bytes sb = {NULL, NULL, NULL, NULL, 0};
     uint64_t total = plan_size(e, hop, n);
     why[0] = 0;
     if (!final || !(cur = join(p->dir, l->file, "")) || !(out[0] = hidden(p, e->file, ".patch")) ||
@@ -1392,7 +1513,8 @@ static int apply_updates(pull *p, const cat_entry *e, const cat_entry *l, const 
         snprintf(why, sizeof why, "%s: %s", base, strerror(errno));
         goto out;
     }
-    if (signed_bytes_get(p, e, &sb)) {
+    int got = signed_bytes_get(p, e, &sb);
+    if (got) {
         unsigned char hash[SMZ_SIGN_HASH_BYTES];
         by_sig = smz_sign_hash_file(sb.cx, base, hash) == SMZ_OK &&
                  signed_bytes_hold(&sb, e, base, fd, hash, err, sizeof err, signer) == 0;
@@ -1405,12 +1527,14 @@ static int apply_updates(pull *p, const cat_entry *e, const cat_entry *l, const 
         snprintf(why, sizeof why, _("the archive it gives %s"), err);
         goto out;
     }
+    remove_sig(final);
     if (rename(base, final) != 0) {
         fprintf(stderr, "smz pull: %s: %s\n", cli_t(final), strerror(errno));
         p->errors++;
         rc = -1;
         goto out;
     }
+    keep_sig(p, e, final, by_sig ? sb.text : NULL, sb.len, got && !by_sig);
     sync_dir(p->dir);
     rc = 1;
     if (!p->quiet) {
@@ -1482,8 +1606,11 @@ static void run(pull *p, const cat_list *remote, const cat_list *local)
         if (l) {
             int s = same(r, l);
             if (s == 1) {
+                int added = !p->dry && r->sig_detached && !l->sig_detached && add_sig(p, r) == 0;
                 if (!p->quiet)
-                    printf(_("%s: up to date\n"), cli_t(r->file));
+                    printf(added ? _("%s: up to date; its detached signature added\n")
+                                 : _("%s: up to date\n"),
+                           cli_t(r->file));
                 continue;
             }
             if (s < 0) {
@@ -1543,8 +1670,10 @@ static void run(pull *p, const cat_list *remote, const cat_list *local)
             fprintf(stderr, _("smz pull: cannot delete %s: %s\n"), cli_t(path ? path : l->file),
                     strerror(path ? errno : ENOMEM));
             p->errors++;
-        } else if (!p->quiet) {
-            printf(_("%s: deleted (not at the source)\n"), cli_t(l->file));
+        } else {
+            remove_sig(path); /* its signature goes with it */
+            if (!p->quiet)
+                printf(_("%s: deleted (not at the source)\n"), cli_t(l->file));
         }
         free(path);
     }

@@ -114,6 +114,7 @@ check_eq "a trusted signature: fetched (exit 0)" "$?" 0
 check_grep "and said verified by the trusted key's signature of its bytes (alpha.smz.minisig beside it)" \
     "^alpha.smz: fetched \(new, .*\), verified: its bytes are those trusted key $keyid signed$" sig.out
 check "the same bytes" cmp good/alpha.smz signed/alpha.smz
+check "and its detached signature beside it, as the source has it" cmp good/alpha.smz.minisig signed/alpha.smz.minisig
 "$SMZ" pull signed goodfull --keyring k.pub --full-check >sigfull.out 2>&1
 check_eq "--full-check: fetched (exit 0)" "$?" 0
 check_grep "and checked whole, the embedded signature checked against the recomputed digest" \
@@ -172,6 +173,39 @@ check "the same bytes" cmp sbnginx/alpha.smz src/sigbytes/alpha.smz
 check_eq "the signature, then the archive in one answer (nginx: 200, 200)" \
     "$(awk '$7 ~ "^/sigbytes/alpha.smz" { printf "%s %s|", $7, $9 }' "$NGINX_DIR/access.log")" \
     "/sigbytes/alpha.smz.minisig 200|/sigbytes/alpha.smz 200|"
+check "its signature mirrored beside it" cmp sbnginx/alpha.smz.minisig src/sigbytes/alpha.smz.minisig
+# a mirror of the mirror: checked by the signature too
+"$SMZ" pull sbnginx sbchain --keyring k.pub >sbchain.out 2>&1
+check_grep "a mirror of a mirror is checked by the signature too" "verified: its bytes are those trusted key $keyid signed$" sbchain.out
+# without --keyring: checked whole, the signature mirrored as the source has it
+"$SMZ" pull "http://127.0.0.1:$NP/sigbytes/" sbnokey >sbnokey.out 2>&1
+check_grep "without --keyring: checked whole" "^alpha.smz: fetched \(new, .*\), verified$" sbnokey.out
+check "... and the signature mirrored as the source has it" cmp sbnokey/alpha.smz.minisig src/sigbytes/alpha.smz.minisig
+# DIR up to date but without the signature: with --keyring it is added
+# when it holds for DIR's bytes; without, DIR is left as it is
+rm sbnokey/alpha.smz.minisig
+"$SMZ" pull "http://127.0.0.1:$NP/sigbytes/" sbnokey >sbnokey2.out 2>&1
+check_grep "up to date, without --keyring: nothing added" "^alpha.smz: up to date$" sbnokey2.out
+check "... no signature" test ! -e sbnokey/alpha.smz.minisig
+"$SMZ" pull "http://127.0.0.1:$NP/sigbytes/" sbnokey --keyring k.pub >sbnokey3.out 2>&1
+check_grep "up to date, with --keyring: the signature added" "^alpha.smz: up to date; its detached signature added$" sbnokey3.out
+check "... the source's" cmp sbnokey/alpha.smz.minisig src/sigbytes/alpha.smz.minisig
+mkdir -p sbother2 && cp src/sigbytes/alpha.smz sbother2/ && python3 "$TOP/tests/tools/legacy_layout.py" sbother2/alpha.smz
+"$SMZ" pull "http://127.0.0.1:$NP/sigbytes/" sbother2 --keyring k.pub >sbother2.out 2>&1
+check_grep "the same content in other bytes (another layout): up to date" "^alpha.smz: up to date$" sbother2.out
+check "... and the signature, which does not hold for them, not added" test ! -e sbother2/alpha.smz.minisig
+# a newer version without a signature: the old one's goes with the old bytes
+mkdir -p src/signewer && "$SMZ_PACK" "$TOP/samples" -o src/signewer/alpha.smz --name alpha --date 2025-01-01 --quiet
+"$SMZ" catalog src/signewer --quiet
+mkdir -p sbrepl && cp sbnginx/alpha.smz sbnginx/alpha.smz.minisig sbrepl/
+"$SMZ" pull "http://127.0.0.1:$NP/signewer/" sbrepl >sbrepl.out 2>&1
+check_grep "a newer unsigned version replaces it" "^alpha.smz: fetched \(newer" sbrepl.out
+check_eq "and the old signature is gone with the old bytes" "$(ls -A sbrepl | tr '\n' ' ')" "alpha.smz "
+# --delete takes the signature with the archive
+mkdir -p sbnone
+"$SMZ" pull sbnone sbchain --delete >sbdel.out 2>&1
+check_grep "--delete deletes the archive" "^alpha.smz: deleted" sbdel.out
+check_eq "and its signature" "$(ls -A sbchain | wc -l)" 0
 # one byte changed on the way (here at the source): the signature does not
 # hold, the check finds the damage
 mkdir -p src/sigdamaged && cp src/sigbytes/alpha.smz src/sigbytes/alpha.smz.minisig src/sigdamaged/
@@ -207,6 +241,7 @@ for w in other garbage huge; do
     check_eq "the $w signature: fetched (exit 0)" "$?" 0
     check_grep "... checked whole, its embedded signature good" "^alpha.smz: fetched \(new, .*\), verified, signed by trusted key $keyid$" "sb$w.out"
     check_eq "... without a word of the detached one" "$(grep -c detached "sb$w.out")" 0
+    check "... which is not mirrored" test ! -e "sb$w/alpha.smz.minisig"
 done
 # a link named NAME.smz.minisig is not advertised (nor served)
 mkdir -p src/siglink && cp src/sigbytes/alpha.smz src/siglink/ && ln -s ../sigbytes/alpha.smz.minisig src/siglink/alpha.smz.minisig

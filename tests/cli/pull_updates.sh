@@ -141,6 +141,7 @@ check_eq "with the archive's detached signature: succeeds (0)" "$?" 0
 check_grep "the update used, its result verified by the signature of the archive's bytes" \
     "^news.smz: updated \($u23 bytes.*verified: its bytes are those trusted key [0-9A-F]+ signed$" d8.out
 check_eq "byte-identical" "$(sha d8/news.smz)" "$want"
+check "and the archive's signature beside it" cmp d8/news.smz.minisig sigd/news.smz.minisig
 mkdir -p d9 && cp a2/news.smz d9/
 "$SMZ" pull sigd d9 --keyring k.pub --full-check >d9.out 2>d9.err
 check_grep "--full-check: the result checked whole" "^news.smz: updated \($u23 bytes.*verified, signed by trusted key [0-9A-F]+$" d9.out
