@@ -511,7 +511,8 @@ static void *hasher_run(void *arg)
     unsigned gen = 0;
     pthread_mutex_lock(&h->mu);
     h->failed = !buf;
-    h->err = ENOMEM;
+    if (!buf)
+        h->err = ENOMEM;
     while (!h->failed) {
         while (h->pos >= h->have && !h->stop && gen == h->gen)
             pthread_cond_wait(&h->cv, &h->mu);
@@ -526,14 +527,15 @@ static void *hasher_run(void *arg)
         uint64_t at = h->pos, n = h->have - h->pos;
         pthread_mutex_unlock(&h->mu);
         ssize_t r = pread(h->fd, buf, n < BUF ? (size_t)n : BUF, (off_t)at);
+        int e = r < 0 ? errno : EIO;
         if (r > 0)
             crypto_generichash_update(&h->st, buf, (size_t)r);
         pthread_mutex_lock(&h->mu);
-        if (r < 0 && errno == EINTR)
+        if (r < 0 && e == EINTR)
             continue;
         if (r <= 0 && gen == h->gen) {
             h->failed = 1;
-            h->err = r < 0 ? errno : EIO;
+            h->err = e;
         } else if (gen == h->gen)
             h->pos += (uint64_t)r;
     }
@@ -777,7 +779,9 @@ static void part_forget(const char *part)
  * into the file PART, resuming from what it holds (LABEL names them to the
  * user) when ID (the catalog's line for the file, see part_id; NULL: always)
  * says it is of this file.  With HASHLEN (32 or 64; 0: none), HASH gets
- * the BLAKE2b of PART's bytes of that length, computed as they arrive.  *FD gets PART open on XFER_DONE.
+ * the BLAKE2b of PART's bytes of that length, computed as they arrive (on
+ * a thread of its own, hasher, unless EK checks them as they arrive).
+ * *FD gets PART open on XFER_DONE.
  * With EK and TAIL (> 0, the catalog's smz:tail) for a URL, the bytes from
  * TAIL on are fetched first into memory, then the rest into PART while
  * EK's thread checks it, then the tail written after it (a kept part
