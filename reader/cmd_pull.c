@@ -1003,20 +1003,6 @@ static void signed_bytes_free(signed_bytes *sb)
     memset(sb, 0, sizeof *sb);
 }
 
-/* The content digest a trusted comment of ours names (docs/FORMAT.md:
- * "smz-archive-1 digest:HEX ..."), into OUT: 0, or -1 when it names none. */
-static int comment_digest(const char *c, char out[65])
-{
-    static const char pre[] = SMZ_SIG_COMMENT_PREFIX "digest:";
-    size_t n = sizeof pre - 1;
-    if (!c || strncmp(c, pre, n) || strspn(c + n, "0123456789abcdef") < 64 ||
-        (c[n + 64] != ' ' && c[n + 64]))
-        return -1;
-    memcpy(out, c + n, 64);
-    out[64] = 0;
-    return 0;
-}
-
 /* Appends the file PATH (a file of its own, not a link, at most CAP
  * bytes) to B: 0, or -1. */
 static int read_small(const char *path, size_t cap, smz_strbuf *b)
@@ -1064,7 +1050,7 @@ static int sig_text(const pull *p, const cat_entry *e, char **text, size_t *len)
                      read_small(path, SMZ_SIG_FILE_MAX, &b) != 0)
         goto out;
     if (smz_sig_parse(NULL, smz_strbuf_str(&b), smz_strbuf_len(&b), &sig) != SMZ_OK ||
-        comment_digest(smz_sig_comment_text(sig), named) != 0 ||
+        !smz_sig_comment_digest(smz_sig_comment_text(sig), named) ||
         (e->digest && strcmp(named, e->digest)) || smz_strbuf_detach(&b, text, len) != SMZ_OK)
         goto out;
     rc = 0;
@@ -1198,7 +1184,7 @@ static int signed_bytes_hold(signed_bytes *sb, const cat_entry *e, const char *p
         snprintf(why, whylen, _("not a sound archive: %s"), m[0] ? m : smz_strerror(orc));
         goto out;
     }
-    if (comment_digest(smz_sig_trusted_comment(sb->sig), named) != 0 ||
+    if (!smz_sig_comment_digest(smz_sig_trusted_comment(sb->sig), named) ||
         smz_reader_meta(r, "Digest", &digest, NULL) != SMZ_OK || strcmp(digest, named)) {
         snprintf(why, whylen, "%s", _("its trusted comment does not name the archive's content digest"));
         goto out;

@@ -106,6 +106,11 @@ void smz_verify_report_free(smz_verify_report *rep);
 int smz_verify_report_ok(const smz_verify_report *rep);
 /* "good", "unchecked", "untrusted" or "bad". */
 const char *smz_sigstatus_name(smz_sigstatus s);
+/* The content digest one of our trusted comments names ("smz-archive-1
+ * digest:<64 hex> meta:<64 hex> ..."), as 64 lowercase hex digits and a
+ * NUL in HEX: 1, or 0 for any other text (NULL too).  It reads the text
+ * only: whether the comment is authentic is the signature's to say. */
+int smz_sig_comment_digest(const char *comment, char hex[2 * SMZ_DIGEST_BYTES + 1]);
 
 /* The detached signature (.minisig text, minisign's format) of the archive
  * file PATH, with our trusted comment.  The comment names the archive's

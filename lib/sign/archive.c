@@ -259,6 +259,13 @@ static int parse_comment(const char *c, char digest[HEX_LEN + 1], char meta[HEX_
     return 1;
 }
 
+int smz_sig_comment_digest(const char *comment, char hex[HEX_LEN + 1])
+{
+    char meta[HEX_LEN + 1];
+    const char *rest;
+    return parse_comment(comment, hex, meta, &rest);
+}
+
 /* ---- signing ---- */
 
 /* The comment and statement hash for the archive at PATH, from its stored
