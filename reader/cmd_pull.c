@@ -1061,25 +1061,23 @@ out:
     return rc;
 }
 
-/* Reads E's detached signature into SB when it may spare the check: 1, or
- * 0 when there is none to use (no keyring, --full-check, none offered,
- * unreadable, by a key that is not trusted, or for other content: the
- * whole check then decides, as for an archive without one). */
+/* Reads E's detached signature into SB, once for the archive: SB->TEXT
+ * when the source offers one (sig_text), kept beside the archive after
+ * (keep_sig).  1 when it may spare the check; 0 when it cannot (no
+ * keyring, --full-check, none offered, a legacy one, by a key that is not
+ * trusted: the whole check then decides, as for an archive without one). */
 static int signed_bytes_get(pull *p, const cat_entry *e, signed_bytes *sb)
 {
-    int ok = 0;
-    if (!p->kr || p->full || sig_text(p, e, &sb->text, &sb->len) != 0 ||
+    if (sig_text(p, e, &sb->text, &sb->len) != 0 || !p->kr || p->full ||
         smz_sign_ctx_new(&sb->cx) != SMZ_OK)
-        goto out;
+        return 0;
     smz_sign_ctx_set_lang(sb->cx, i18n_cli());
-    if (smz_sig_parse(sb->cx, sb->text, sb->len, &sb->sig) != SMZ_OK || smz_sig_is_legacy(sb->sig) ||
-        smz_keyring_find(sb->cx, p->kr, sb->sig, &sb->pk) != SMZ_OK)
-        goto out;
-    ok = 1;
-out:
-    if (!ok)
-        signed_bytes_free(sb);
-    return ok;
+    if (smz_sig_parse(sb->cx, sb->text, sb->len, &sb->sig) == SMZ_OK && !smz_sig_is_legacy(sb->sig) &&
+        smz_keyring_find(sb->cx, p->kr, sb->sig, &sb->pk) == SMZ_OK)
+        return 1;
+    smz_sig_free(sb->sig);
+    sb->sig = NULL;
+    return 0;
 }
 
 /* FINAL.minisig, malloc'd. */
@@ -1092,28 +1090,21 @@ static char *sig_path(const char *final)
     return path;
 }
 
-/* After E's archive is renamed over FINAL: its detached signature beside
- * it, FINAL.minisig, written anew (atomically) from TEXT when not NULL
- * (the one that just proved the bytes), else from the source's when it
- * offers one and it is not known to fail (FAILED); with none, nothing
- * (the old archive's went before the rename: remove_sig).  So a mirror
- * of a mirror is checked by the signature too.  0, or -1 (said, counted). */
-static int keep_sig(pull *p, const cat_entry *e, const char *final, const char *text, size_t len,
-                    int failed)
+/* After an archive is renamed over FINAL: its detached signature beside
+ * it, FINAL.minisig, written anew (atomically) from TEXT (LEN bytes: the
+ * source's, read by signed_bytes_get) unless it is NULL (none offered, or
+ * one that does not hold for the bytes); the old archive's went before the
+ * rename (remove_sig).  So a mirror of a mirror is checked by the
+ * signature too.  0, or -1 (said, counted). */
+static int keep_sig(pull *p, const char *final, const char *text, size_t len)
 {
-    char *own = NULL, *path = sig_path(final), err[1024];
-    size_t n = 0;
+    char *path = sig_path(final), err[1024];
     int rc = 0;
-    if (!text && !failed && sig_text(p, e, &own, &n) == 0) {
-        text = own;
-        len = n;
-    }
     if (text && (!path || smz_file_write(path, text, len, 0, err, sizeof err) != SMZ_OK)) {
         fprintf(stderr, "smz pull: %s\n", path ? cli_t(err) : _("out of memory"));
         p->errors++;
         rc = -1;
     }
-    free(own);
     free(path);
     return rc;
 }
@@ -1135,7 +1126,7 @@ static int add_sig(pull *p, const cat_entry *e)
         smz_keyring_find(cx, p->kr, sig, &pk) != SMZ_OK ||
         smz_sig_verify_file(cx, sig, pk, final, 0) != SMZ_OK)
         goto out;
-    rc = keep_sig(p, e, final, text, len, 0);
+    rc = keep_sig(p, final, text, len);
     if (rc == 0)
         sync_dir(p->dir);
 out:
@@ -1285,7 +1276,7 @@ static void fetch(pull *p, const cat_entry *e, const char *what)
         goto out;
     }
     keep = 1; /* it is the archive now */
-    keep_sig(p, e, final, by_sig ? sb.text : NULL, sb.len, sig && !by_sig);
+    keep_sig(p, final, sig && !by_sig ? NULL : sb.text, sb.len);
     sync_dir(p->dir);
     if (!p->quiet) {
         printf(_("%s: fetched (%s, %s), verified"), cli_t(e->file), _(what), smz_size_text(e->size, sz));
@@ -1524,7 +1515,7 @@ static int apply_updates(pull *p, const cat_entry *e, const cat_entry *l, const 
         rc = -1;
         goto out;
     }
-    keep_sig(p, e, final, by_sig ? sb.text : NULL, sb.len, got && !by_sig);
+    keep_sig(p, final, got && !by_sig ? NULL : sb.text, sb.len);
     sync_dir(p->dir);
     rc = 1;
     if (!p->quiet) {
